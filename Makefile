@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` (local trial/training instance) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi
+# Training mode: unless PDT_TODAY is given, `make run` simulates a day inside the 2028 formulation window.
+RUN_TODAY := $(or $(PDT_TODAY),2028-03-10)
+
+.PHONY: install install-dev run test migrate reference demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+reference: migrate
+	$(BIN)/flask pdt load-reference
+
+demo: reference
+	PDT_TODAY=$(RUN_TODAY) $(BIN)/flask pdt demo
+
+run: demo
+	@echo "Ruta PDT en http://127.0.0.1:$(PORT)/login (fecha simulada $(RUN_TODAY)); cuentas: flask --app wsgi pdt demo"
+	PDT_TODAY=$(RUN_TODAY) PDT_EMBEDDED_SCHEDULER=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -1,0 +1,96 @@
+"""Configuration read from environment variables (README, "Configuración")."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("PDT_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'pdt.sqlite3'}"
+    # psycopg 3 is the driver; accept the usual postgres:// spellings.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _development_secret_key() -> str:
+    """A key generated once into instance/ so sessions survive restarts of a local instance."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "si", "sí", "on"}
+
+
+class Config:
+    ENV_NAME = "development"
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    PORT = int(os.environ.get("PORT", "5000"))
+    PDT_TODAY = os.environ.get("PDT_TODAY") or None
+    TIMEZONE = "America/Bogota"
+    BABEL_DEFAULT_LOCALE = "es_CO"
+    BABEL_DEFAULT_TIMEZONE = "America/Bogota"
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
+    MAX_CONTENT_LENGTH = 21 * 1024 * 1024  # 20 MB evidence + form overhead
+    BASE_URL = os.environ.get("BASE_URL", "")
+
+    SMTP_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USER = os.environ.get("SMTP_USER") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_STARTTLS = _bool("SMTP_STARTTLS")
+    SMTP_FROM = os.environ.get("SMTP_FROM", "Ruta PDT <no-responder@pdt.local>")
+
+    LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "5"))  # attempts per minute per address
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a volunteer may take an afternoon to fill a concept form
+
+    @classmethod
+    def finalize(cls, settings: dict) -> None:
+        if not settings.get("SECRET_KEY"):
+            settings["SECRET_KEY"] = _development_secret_key()
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+
+    @classmethod
+    def finalize(cls, settings: dict) -> None:
+        if not settings.get("SECRET_KEY"):
+            raise RuntimeError(
+                "SECRET_KEY no está definida: en producción el servicio no arranca sin ella."
+            )
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+
+
+def config_for(name: str | None) -> type[Config]:
+    name = (name or os.environ.get("PDT_ENV") or "development").lower()
+    return {"production": ProductionConfig, "test": TestConfig}.get(name, Config)
