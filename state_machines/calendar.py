@@ -1,0 +1,1027 @@
+"""Legal deadline engine: the facts of one plan in, its legal calendar out.
+
+The input/output contract is ``shared/domain/calendar-contract.md``; the rules come from
+``shared/domain/legal-path.md`` §e.3 (day counting) and §c (Decreto 683 de 2020). Norm IDs are those of
+legal-path.md §0. One pure function serves the web pages, the reminders, the automatic legal effects, the CLI
+and the JSON API, so all of them always agree.
+
+Day counting (legal-path.md §e.1):
+
+- Terms in days exclude holidays and the days the office is closed ("vacantes"): L4-1913 art. 62.
+- Terms in months run by the common calendar and keep the day number, falling back to the last day of a shorter
+  month: CC art. 67; L4-1913 arts. 59, 62.
+- A month term whose last day is not a business day extends to the next business day: L4-1913 art. 62.
+- Where the readings of "un mes" differ (legal-path.md §e.2), every term is an interval
+  ``[earliest, latest]``: the actor acts by the last business day on or before ``earliest``; an automatic effect
+  against another body applies only from the day after ``latest``.
+
+Where the law may be read otherwise the rule is a module-level policy value below, not a buried constant.
+"""
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from types import MappingProxyType
+
+# --- Policy values (legal-path.md: "make the rule a configurable value") -----------------------------------
+
+#: D1865 art. 3 num. 3: the CAR has "no superior a quince (15) días"; days are business days (L4-1913 art. 62).
+CAR_CONCEPT_BUSINESS_DAYS = 15
+#: L152 art. 39 num. 3 and num. 5: "dentro de los dos meses siguientes a la posesión".
+CONSOLIDATION_MONTHS = 2
+#: L152 art. 39 num. 6: the CTP has one month counted from the presentation.
+CTP_CONCEPT_MONTHS = 1
+#: L152 art. 40: filing "dentro de los primeros cuatro meses del respectivo período".
+FILING_MONTHS = 4
+#: L152 art. 40: the corporation decides "dentro del mes siguiente" to the filing.
+CORPORATION_DECISION_MONTHS = 1
+#: D683 art. 4: the PISCC may be adopted in the month following the adoption of the PDT.
+PISCC_MONTHS = 1
+#: D683 art. 1: plans not filed in time could be filed until this date.
+D683_FILING_DEADLINE = date(2020, 6, 15)
+#: D683 art. 2: the executive could modify a plan filed by 30 April 2020 until this date.
+D683_MODIFICATIONS_DEADLINE = date(2020, 6, 15)
+#: D683 art. 3: with art. 1 or 2 used, the corporation had to decide by this date.
+D683_DECISION_DEADLINE = date(2020, 7, 15)
+#: D683 applies only to the plans of the 2020-2023 period.
+D683_PERIOD_START = date(2020, 1, 1)
+#: legal-path.md §f.4: whether L4-1913 art. 62 extends a fixed date (15 June 2020 was a holiday) is doubtful;
+#: the contract says fixed dates are not extended.
+EXTEND_FIXED_DATES = False
+#: Reminders go out this many business days before ``act_by`` (and on the day); used by notifications.
+REMINDER_BUSINESS_DAYS_BEFORE = (5, 1)
+#: Offices closed on Saturday and Sunday unless the entity says otherwise (legal-path.md §e.1 num. 5).
+DEFAULT_NONWORKING_WEEKDAYS = frozenset({5, 6})
+#: AL02: four-year institutional periods starting 1 January 2004, 2008, ... 2020, 2024, 2028.
+FIRST_PERIOD_YEAR = 2004
+LAST_PERIOD_YEAR = 2096
+PERIOD_YEARS = 4
+
+ENTITY_KINDS = ("municipio", "departamento")
+REGIMES = ("ordinary", "d683_2020")
+D683_ARTICLES = ("art1", "art2")
+
+EFFECT_WARNING = "warning"
+EFFECT_CTP_DEEMED_FULFILLED = "ctp_requirement_deemed_fulfilled"
+EFFECT_DECREE_ADOPTION_ENABLED = "decree_adoption_enabled"
+
+#: Route order of the output (calendar-contract.md says order does not matter; we keep it deterministic).
+DEADLINE_KEYS = (
+    "consolidation",
+    "ctp_presentation",
+    "car_concept",
+    "ctp_concept",
+    "filing",
+    "executive_modifications",
+    "corporation_decision",
+    "piscc",
+)
+
+_EVENT_KEYS = ("ctp_presented", "car_copies_received", "filed_with_corporacion", "adopted")
+_TOP_LEVEL_KEYS = (
+    "entity_kind",
+    "period_start",
+    "posesion",
+    "nonworking_weekdays",
+    "regime",
+    "d683_articles",
+    "events",
+)
+
+# --- Spanish dates, without depending on the system locale -------------------------------------------------
+
+_MONTHS_ES = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)
+_WEEKDAYS_ES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
+
+def format_date_es(d: date, weekday: bool = False) -> str:
+    """``29 de febrero de 2024``, or ``jueves 29 de febrero de 2024`` with ``weekday=True``."""
+    text = f"{d.day} de {_MONTHS_ES[d.month - 1]} de {d.year}"
+    return f"{_WEEKDAYS_ES[d.weekday()]} {text}" if weekday else text
+
+
+# --- Errors ------------------------------------------------------------------------------------------------
+
+
+class FactsError(ValueError):
+    """Invalid facts: refused, never guessed (calendar-contract.md, "Input").
+
+    ``field`` is the dotted path of the offending input (``""`` for the body itself), ``message`` a Spanish
+    sentence for the person who sent it.
+    """
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+    def to_json(self) -> dict:
+        return {"error": {"field": self.field, "message": self.message}}
+
+
+# --- Month arithmetic --------------------------------------------------------------------------------------
+
+
+def add_months(d: date, n: int) -> date:
+    """Same day number ``n`` months later, or the last day of a shorter month (CC art. 67; L4-1913 art. 59).
+
+    31 January 2024 + 1 month = 29 February 2024; 30 April + 1 month = 30 May.
+    """
+    month_index = d.month - 1 + n
+    year = d.year + month_index // 12
+    month = month_index % 12 + 1
+    last_day = _stdlib_calendar.monthrange(year, month)[1]
+    return date(year, month, min(d.day, last_day))
+
+
+# --- Business calendar -------------------------------------------------------------------------------------
+
+HolidayProvider = Callable[[int], Mapping[date, str]]
+
+_ONE_DAY = timedelta(days=1)
+_MAX_SCAN_DAYS = 3660  # a calendar with no business day for ten years is a configuration error
+_EXTRA_HOLIDAY_NAME = "día no hábil declarado para la entidad"
+
+
+@lru_cache(maxsize=None)
+def _colombian_holidays(year: int) -> Mapping[date, str]:
+    """Colombia's holidays of one year, moved per L51 art. 1 (``holidays`` CO, observed dates; HOL)."""
+    import holidays
+
+    try:
+        source = holidays.country_holidays("CO", years=year, language="es")
+    except (NotImplementedError, ValueError, TypeError):
+        source = holidays.country_holidays("CO", years=year)
+    return MappingProxyType(
+        {day: name.replace("(observado)", "(trasladado al lunes)") for day, name in source.items() if day.year == year}
+    )
+
+
+def colombian_holidays(year: int) -> Mapping[date, str]:
+    """Default holiday provider: ``date -> Spanish name`` for one year (cached per year)."""
+    return _colombian_holidays(year)
+
+
+def _as_provider(source: HolidayProvider | Mapping[date, str]) -> HolidayProvider:
+    """Accept a ``year -> {date: name}`` callable, or a mapping such as a ``holidays.HolidayBase`` object (which
+    loads a year when a date of that year is first looked up)."""
+    if callable(source) and not isinstance(source, Mapping):
+        return source
+
+    def provider(year: int) -> Mapping[date, str]:
+        _ = date(year, 1, 1) in source  # lets an auto-expanding HolidayBase load the year
+        return {d: name for d, name in source.items() if d.year == year}
+
+    return provider
+
+
+def _check_weekdays(weekdays: Iterable[int]) -> frozenset[int]:
+    result = frozenset(weekdays)
+    if any(isinstance(w, bool) or not isinstance(w, int) or not 0 <= w <= 6 for w in result):
+        raise ValueError("nonworking_weekdays must be integers 0..6 (Monday = 0)")
+    if len(result) == 7:
+        raise ValueError("nonworking_weekdays cannot close all seven weekdays")
+    return result
+
+
+class BusinessCalendar:
+    """Business days of one entity: not a Colombian holiday (L51; HOL), not an extra non-working date, and not
+    a weekday the entity's offices are closed ("vacantes", L4-1913 art. 62).
+
+    ``holiday_provider(year) -> {date: name}`` (or a ``{date: name}`` mapping, e.g. a ``holidays`` object)
+    replaces the default source (tests, or a verified official list); ``extra_holidays`` adds non-working
+    dates (iterable of dates, or ``{date: name}``); ``removed_holidays`` drops provider dates that are not
+    legally settled (e.g. a new holiday whose law has not been verified, legal-path.md §e.5 caveat 3).
+    Holidays are looked up once per year and cached.
+    """
+
+    def __init__(
+        self,
+        nonworking_weekdays: Iterable[int] = DEFAULT_NONWORKING_WEEKDAYS,
+        extra_holidays: Iterable[date] | Mapping[date, str] = (),
+        holiday_provider: HolidayProvider | Mapping[date, str] | None = None,
+        removed_holidays: Iterable[date] = (),
+    ):
+        self.nonworking_weekdays = _check_weekdays(nonworking_weekdays)
+        if isinstance(extra_holidays, Mapping):
+            extras = {d: str(name) for d, name in extra_holidays.items()}
+        else:
+            extras = {d: _EXTRA_HOLIDAY_NAME for d in extra_holidays}
+        self._extra_holidays = MappingProxyType(extras)
+        self._removed_holidays = frozenset(removed_holidays)
+        self._holiday_provider = _as_provider(holiday_provider) if holiday_provider else colombian_holidays
+        self._closed = tuple(w in self.nonworking_weekdays for w in range(7))
+        self._names: dict[date, str] = {}
+        self._loaded_years: set[int] = set()
+
+    def with_nonworking_weekdays(self, weekdays: Iterable[int]) -> BusinessCalendar:
+        """Same holiday source and overrides, other closed weekdays (shares the per-year cache)."""
+        other = BusinessCalendar(weekdays, self._extra_holidays, self._holiday_provider, self._removed_holidays)
+        other._names = self._names
+        other._loaded_years = self._loaded_years
+        return other
+
+    def _load_year(self, year: int) -> None:
+        names = self._names
+        for day, name in self._holiday_provider(year).items():
+            if day.year == year and day not in self._removed_holidays:
+                names[day] = name
+        for day, name in self._extra_holidays.items():
+            if day.year == year:
+                names[day] = name
+        self._loaded_years.add(year)
+
+    def holiday_name(self, d: date) -> str | None:
+        """Name of the holiday or extra non-working date ``d``, or ``None`` (a plain weekend is not one)."""
+        if d.year not in self._loaded_years:
+            self._load_year(d.year)
+        return self._names.get(d)
+
+    def is_nonworking(self, d: date) -> bool:
+        if self._closed[d.weekday()]:
+            return True
+        if d.year not in self._loaded_years:
+            self._load_year(d.year)
+        return d in self._names
+
+    def is_business(self, d: date) -> bool:
+        return not self.is_nonworking(d)
+
+    def next_business(self, d: date) -> date:
+        """First business day on or after ``d`` (the L4-1913 art. 62 extension)."""
+        for _ in range(_MAX_SCAN_DAYS):
+            if not self.is_nonworking(d):
+                return d
+            d += _ONE_DAY
+        raise ValueError("no business day found: check the calendar configuration")
+
+    def prev_business(self, d: date) -> date:
+        """Last business day on or before ``d``."""
+        for _ in range(_MAX_SCAN_DAYS):
+            if not self.is_nonworking(d):
+                return d
+            d -= _ONE_DAY
+        raise ValueError("no business day found: check the calendar configuration")
+
+    def add_business_days(self, d: date, k: int) -> date:
+        """The ``k``-th business day after ``d``, ``d`` itself not counted (L4-1913 art. 62; CGP art. 118 by
+        analogy). Negative ``k`` counts backwards; ``k = 0`` returns ``d``."""
+        step = _ONE_DAY if k >= 0 else -_ONE_DAY
+        remaining = abs(k)
+        scanned = 0
+        while remaining:
+            d += step
+            scanned += 1
+            if scanned > _MAX_SCAN_DAYS:
+                raise ValueError("no business day found: check the calendar configuration")
+            if not self.is_nonworking(d):
+                remaining -= 1
+        return d
+
+    def business_days_between(self, a: date, b: date) -> int:
+        """Business days in ``(a, b]``; negative (the count in ``(b, a]``) when ``b < a``."""
+        if b < a:
+            return -self.business_days_between(b, a)
+        count = 0
+        d = a
+        while d < b:
+            d += _ONE_DAY
+            if not self.is_nonworking(d):
+                count += 1
+        return count
+
+    def nonworking_reason(self, d: date) -> str:
+        """Spanish: why ``d`` is not a business day (``""`` if it is one)."""
+        name = self.holiday_name(d)
+        if name is not None:
+            return f"festivo: {name}"
+        if self._closed[d.weekday()]:
+            return "" if d.weekday() >= 5 else "la entidad no atiende ese día"
+        return ""
+
+
+_DEFAULT_CALENDARS: dict[frozenset[int], BusinessCalendar] = {}
+
+
+def default_calendar(nonworking_weekdays: Iterable[int] = DEFAULT_NONWORKING_WEEKDAYS) -> BusinessCalendar:
+    """Shared calendar on Colombia's holidays for a set of closed weekdays (the holiday cache lives on)."""
+    key = frozenset(nonworking_weekdays)
+    cal = _DEFAULT_CALENDARS.get(key)
+    if cal is None:
+        cal = _DEFAULT_CALENDARS[key] = BusinessCalendar(key)
+    return cal
+
+
+# --- Facts -------------------------------------------------------------------------------------------------
+
+
+def _period_end(period_start: date) -> date:
+    return date(period_start.year + PERIOD_YEARS, 1, 1) - _ONE_DAY
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What is known about one plan (calendar-contract.md, "Input: the facts").
+
+    Constructing it checks the legal consistency of the facts and raises ``FactsError`` otherwise, so a
+    ``Facts`` built by hand is as trustworthy as one from ``parse_facts``.
+    """
+
+    entity_kind: str
+    period_start: date
+    posesion: date
+    nonworking_weekdays: frozenset[int] = DEFAULT_NONWORKING_WEEKDAYS
+    regime: str = "ordinary"
+    d683_articles: frozenset[str] = frozenset()
+    ctp_presented: date | None = None
+    car_copies_received: Mapping[str, date] = field(default_factory=lambda: MappingProxyType({}))
+    filed_with_corporacion: date | None = None
+    adopted: date | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "nonworking_weekdays", frozenset(self.nonworking_weekdays))
+        object.__setattr__(self, "d683_articles", frozenset(self.d683_articles))
+        copies = dict(sorted(dict(self.car_copies_received).items(), key=lambda item: str(item[0])))
+        object.__setattr__(self, "car_copies_received", MappingProxyType(copies))
+        _check_facts(self)
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.entity_kind,
+                self.period_start,
+                self.posesion,
+                self.nonworking_weekdays,
+                self.regime,
+                self.d683_articles,
+                self.ctp_presented,
+                tuple(self.car_copies_received.items()),
+                self.filed_with_corporacion,
+                self.adopted,
+            )
+        )
+
+    @property
+    def uses_d683(self) -> bool:
+        return self.regime == "d683_2020"
+
+
+def _check_facts(f: Facts) -> None:
+    """Legal consistency of the facts, in a fixed order so the first error reported is deterministic."""
+    for name in ("period_start", "posesion", "ctp_presented", "filed_with_corporacion", "adopted"):
+        value = getattr(f, name)
+        if value is None and name not in ("period_start", "posesion"):
+            continue
+        if not isinstance(value, date) or isinstance(value, datetime):
+            path = name if name in ("period_start", "posesion") else f"events.{name}"
+            raise FactsError(path, "Se esperaba una fecha (sin hora).")
+    for code, received in f.car_copies_received.items():
+        if not isinstance(received, date) or isinstance(received, datetime):
+            raise FactsError(f"events.car_copies_received.{code}", "Se esperaba una fecha (sin hora).")
+    if f.entity_kind not in ENTITY_KINDS:
+        raise FactsError(
+            "entity_kind",
+            f"Tipo de entidad desconocido: «{f.entity_kind}». Use «municipio» (también para distritos) "
+            "o «departamento».",
+        )
+    p = f.period_start
+    if (p.month, p.day) != (1, 1) or p.year % PERIOD_YEARS or not FIRST_PERIOD_YEAR <= p.year <= LAST_PERIOD_YEAR:
+        raise FactsError(
+            "period_start",
+            "El inicio del período debe ser el 1 de enero del primer año de un período constitucional "
+            f"(2020, 2024, 2028…); se recibió el {format_date_es(p)}.",
+        )
+    end = _period_end(p)
+    if f.posesion < p:
+        raise FactsError("posesion", "La fecha de posesión es anterior al inicio del período.")
+    if f.posesion > end:
+        raise FactsError("posesion", "La fecha de posesión es posterior al fin del período constitucional.")
+    weekdays = f.nonworking_weekdays
+    if any(isinstance(w, bool) or not isinstance(w, int) or not 0 <= w <= 6 for w in weekdays):
+        raise FactsError(
+            "nonworking_weekdays",
+            "Los días de cierre deben ser números de 0 (lunes) a 6 (domingo).",
+        )
+    if len(weekdays) == 7:
+        raise FactsError("nonworking_weekdays", "La entidad no puede estar cerrada los siete días de la semana.")
+    if f.regime not in REGIMES:
+        raise FactsError(
+            "regime", f"Régimen desconocido: «{f.regime}». Use «ordinary» o «d683_2020»."
+        )
+    unknown = sorted(a for a in f.d683_articles if a not in D683_ARTICLES)
+    if unknown:
+        raise FactsError(
+            "d683_articles",
+            f"Artículo del Decreto 683 de 2020 desconocido: «{unknown[0]}». Use «art1» o «art2».",
+        )
+    if f.uses_d683:
+        if p != D683_PERIOD_START:
+            raise FactsError(
+                "regime",
+                "El régimen del Decreto 683 de 2020 solo aplica a los planes del período 2020-2023.",
+            )
+        if not f.d683_articles:
+            raise FactsError(
+                "d683_articles",
+                "Con el régimen del Decreto 683 de 2020 indique qué artículos usó la entidad (art1, art2).",
+            )
+    elif f.d683_articles:
+        raise FactsError(
+            "d683_articles",
+            "Solo se indican artículos del Decreto 683 de 2020 con el régimen «d683_2020».",
+        )
+
+    def check_event(path: str, label: str, d: date | None) -> None:
+        if d is None:
+            return
+        if d < f.posesion:
+            raise FactsError(path, f"La fecha de {label} es anterior a la posesión.")
+        if d > end:
+            raise FactsError(path, f"La fecha de {label} es posterior al fin del período constitucional.")
+
+    check_event("events.ctp_presented", "presentación al CTP", f.ctp_presented)
+    for code, received in f.car_copies_received.items():
+        if not isinstance(code, str) or not code.strip():
+            raise FactsError(
+                "events.car_copies_received", "El código de la autoridad ambiental no puede estar vacío."
+            )
+        check_event(f"events.car_copies_received.{code}", f"recepción de la copia por {code}", received)
+    check_event("events.filed_with_corporacion", "radicación ante la corporación", f.filed_with_corporacion)
+    if f.filed_with_corporacion is not None and f.ctp_presented is not None:
+        if f.filed_with_corporacion < f.ctp_presented:
+            raise FactsError(
+                "events.filed_with_corporacion",
+                "La fecha de radicación ante la corporación es anterior a la presentación al CTP.",
+            )
+    check_event("events.adopted", "adopción del plan", f.adopted)
+    if f.adopted is not None:
+        if f.filed_with_corporacion is None:
+            raise FactsError(
+                "events.adopted",
+                "Falta la fecha de radicación ante la corporación: un plan no se adopta sin haber sido radicado.",
+            )
+        if f.adopted < f.filed_with_corporacion:
+            raise FactsError(
+                "events.adopted", "La fecha de adopción del plan es anterior a su radicación ante la corporación."
+            )
+
+
+# --- Parsing the JSON facts --------------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _parse_date(value: object, path: str, label: str) -> date:
+    if not isinstance(value, str):
+        raise FactsError(path, f"La fecha de {label} debe ser un texto con formato AAAA-MM-DD.")
+    if not _ISO_DATE.fullmatch(value):
+        raise FactsError(path, f"La fecha de {label} «{value}» no tiene el formato AAAA-MM-DD.")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise FactsError(path, f"La fecha de {label} «{value}» no existe en el calendario.") from None
+
+
+def _optional_date(data: Mapping, key: str, path: str, label: str) -> date | None:
+    value = data.get(key)
+    return None if value is None else _parse_date(value, path, label)
+
+
+def _reject_unknown_keys(data: Mapping, allowed: tuple[str, ...], prefix: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise FactsError(f"{prefix}{key}", f"Campo desconocido: «{key}».")
+
+
+def parse_facts(data: dict) -> Facts:
+    """Validate the facts JSON of calendar-contract.md and build ``Facts``; ``FactsError`` names the field.
+
+    Unknown keys are refused rather than ignored: a misspelt event would otherwise silently drop a deadline.
+    ``null`` in an optional field means "not known".
+    """
+    if not isinstance(data, dict):
+        raise FactsError("", "Los hechos deben ser un objeto JSON.")
+    _reject_unknown_keys(data, _TOP_LEVEL_KEYS, "")
+
+    entity_kind = data.get("entity_kind")
+    if entity_kind is None:
+        raise FactsError("entity_kind", "Falta el tipo de entidad («municipio» o «departamento»).")
+    if not isinstance(entity_kind, str):
+        raise FactsError("entity_kind", "El tipo de entidad debe ser un texto: «municipio» o «departamento».")
+
+    if data.get("period_start") is None:
+        raise FactsError("period_start", "Falta el inicio del período constitucional (AAAA-01-01).")
+    period_start = _parse_date(data["period_start"], "period_start", "inicio del período")
+    posesion = _optional_date(data, "posesion", "posesion", "posesión") or period_start
+
+    weekdays_raw = data.get("nonworking_weekdays")
+    if weekdays_raw is None:
+        weekdays = DEFAULT_NONWORKING_WEEKDAYS
+    else:
+        if not isinstance(weekdays_raw, list):
+            raise FactsError(
+                "nonworking_weekdays", "Los días de cierre deben ser una lista de números de 0 (lunes) a 6 (domingo)."
+            )
+        if any(isinstance(w, bool) or not isinstance(w, int) for w in weekdays_raw):
+            raise FactsError(
+                "nonworking_weekdays", "Los días de cierre deben ser números enteros de 0 (lunes) a 6 (domingo)."
+            )
+        weekdays = frozenset(weekdays_raw)
+
+    regime = data.get("regime")
+    if regime is None:
+        regime = "ordinary"
+    elif not isinstance(regime, str):
+        raise FactsError("regime", "El régimen debe ser un texto: «ordinary» o «d683_2020».")
+
+    articles_raw = data.get("d683_articles")
+    if articles_raw is None:
+        articles: frozenset[str] = frozenset()
+    else:
+        if not isinstance(articles_raw, list) or any(not isinstance(a, str) for a in articles_raw):
+            raise FactsError("d683_articles", "Los artículos del Decreto 683 deben ser una lista de textos.")
+        articles = frozenset(articles_raw)
+
+    events = data.get("events")
+    if events is None:
+        events = {}
+    elif not isinstance(events, dict):
+        raise FactsError("events", "Los eventos deben ser un objeto JSON.")
+    _reject_unknown_keys(events, _EVENT_KEYS, "events.")
+
+    ctp_presented = _optional_date(events, "ctp_presented", "events.ctp_presented", "presentación al CTP")
+    copies_raw = events.get("car_copies_received")
+    copies: dict[str, date] = {}
+    if copies_raw is not None:
+        if not isinstance(copies_raw, dict):
+            raise FactsError(
+                "events.car_copies_received",
+                "Las copias recibidas por las autoridades ambientales deben ser un objeto {código: fecha}.",
+            )
+        for code, value in copies_raw.items():
+            if not code.strip():
+                raise FactsError(
+                    "events.car_copies_received", "El código de la autoridad ambiental no puede estar vacío."
+                )
+            path = f"events.car_copies_received.{code}"
+            if value is None:
+                raise FactsError(path, f"Falta la fecha en que {code} recibió la copia.")
+            copies[code] = _parse_date(value, path, f"recepción de la copia por {code}")
+    filed = _optional_date(
+        events, "filed_with_corporacion", "events.filed_with_corporacion", "radicación ante la corporación"
+    )
+    adopted = _optional_date(events, "adopted", "events.adopted", "adopción del plan")
+
+    return Facts(
+        entity_kind=entity_kind,
+        period_start=period_start,
+        posesion=posesion,
+        nonworking_weekdays=weekdays,
+        regime=regime,
+        d683_articles=articles,
+        ctp_presented=ctp_presented,
+        car_copies_received=copies,
+        filed_with_corporacion=filed,
+        adopted=adopted,
+    )
+
+
+# --- Deadlines ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One legal deadline (calendar-contract.md, "Output: the deadlines")."""
+
+    key: str
+    earliest: date
+    latest: date
+    act_by: date
+    overdue_from: date
+    effect: str
+    legal_basis: str
+    explanation: str
+    authority: str | None = None
+
+    @property
+    def map_key(self) -> str:
+        return f"{self.key}:{self.authority}" if self.authority is not None else self.key
+
+    def to_json(self) -> dict:
+        out: dict = {"key": self.key}
+        if self.authority is not None:
+            out["authority"] = self.authority
+        out["earliest"] = self.earliest.isoformat()
+        out["latest"] = self.latest.isoformat()
+        out["act_by"] = self.act_by.isoformat()
+        out["overdue_from"] = self.overdue_from.isoformat()
+        out["effect"] = self.effect
+        out["legal_basis"] = self.legal_basis
+        out["explanation"] = self.explanation
+        return out
+
+
+def deadline_map(deadlines: Iterable[Deadline]) -> dict[str, Deadline]:
+    """``key -> Deadline``; one entry per authority as ``car_concept:<CODE>``."""
+    return {d.map_key: d for d in deadlines}
+
+
+# --- Explanations (Spanish) --------------------------------------------------------------------------------
+
+
+def _day(d: date) -> str:
+    return format_date_es(d, weekday=True)
+
+
+def _day_with_reason(cal: BusinessCalendar, d: date) -> str:
+    reason = cal.nonworking_reason(d)
+    return f"{_day(d)} ({reason})" if reason else _day(d)
+
+
+def _extension_text(cal: BusinessCalendar, raw: date, extended: date) -> str:
+    """``raw`` is the last day before L4-1913 art. 62; ``extended`` the next business day on or after it.
+    Returns a clause starting in lower case."""
+    if raw == extended:
+        return f"vence el {_day(raw)}, día hábil"
+    reason = cal.nonworking_reason(raw)
+    label = f"{_day(raw)}, {reason}" if reason else _day(raw)
+    first = f"el último día ({label}) no es hábil"
+    others = []
+    d = raw + _ONE_DAY
+    while d < extended:
+        others.append(f"el {_day_with_reason(cal, d)}")
+        d += _ONE_DAY
+    if others:
+        first += ", ni tampoco " + " ni ".join(others)
+    return f"{first}; se extiende al {_day(extended)} (L4-1913 art. 62)"
+
+
+def _act_by_text(cal: BusinessCalendar, earliest: date, act_by: date, who: str, hedge: bool = True) -> str:
+    if act_by == earliest:
+        lead = "Para no depender de ninguna lectura, " if hedge else ""
+        text = f"{lead}{who} a más tardar el {_day(act_by)}."
+        return text[0].upper() + text[1:]
+    return (
+        f"Como el {_day_with_reason(cal, earliest)} no es hábil, {who} a más tardar el {_day(act_by)}, "
+        "último día hábil anterior."
+    )
+
+
+def _effect_text(effect: str, overdue_from: date, facts: Facts) -> str:
+    when = format_date_es(overdue_from, weekday=True)
+    if effect == EFFECT_CTP_DEEMED_FULFILLED:
+        return (
+            f"Desde el {when}, si el CTP no se ha pronunciado, se entiende cumplido el requisito de su concepto "
+            "(L152 art. 39 num. 6)."
+        )
+    if effect == EFFECT_DECREE_ADOPTION_ENABLED:
+        executive = "el alcalde" if facts.entity_kind == "municipio" else "el gobernador"
+        return f"Desde el {when}, sin decisión de la corporación, {executive} puede adoptar el plan por decreto."
+    return (
+        f"Desde el {when} el paso queda atrasado; la norma no le asigna una consecuencia automática "
+        "(se muestra como advertencia)."
+    )
+
+
+def _corporation(facts: Facts, preposition: str = "") -> str:
+    """``el Concejo`` / ``la Asamblea``, contracted after ``a``/``de`` as Spanish requires (``al``, ``del``)."""
+    if facts.entity_kind == "municipio":
+        return {"": "el Concejo", "a": "al Concejo", "de": "del Concejo"}[preposition]
+    return {"": "la Asamblea", "a": "a la Asamblea", "de": "de la Asamblea"}[preposition]
+
+
+# --- Rules -------------------------------------------------------------------------------------------------
+
+
+def _month_term(
+    cal: BusinessCalendar,
+    facts: Facts,
+    *,
+    key: str,
+    earliest: date,
+    raw_latest: date,
+    effect: str,
+    legal_basis: str,
+    intro: str,
+    strict_reading: str,
+    broad_reading: str,
+    who: str,
+) -> Deadline:
+    """A month term read as an interval (legal-path.md §e.2-§e.3): the strictest reading gives ``earliest``,
+    the most generous gives ``raw_latest``, which extends to the next business day (L4-1913 art. 62).
+
+    The contract's formulas for the corporation's month and the PISCC month cross when the event falls on a day
+    number the next month lacks (filed 30 March: "E + 1 month" = 30 April, "(E + 1 day) + 1 month - 1 day" =
+    29 April); the interval is then taken between the two dates in order, so ``earliest <= latest`` always.
+    """
+    if raw_latest < earliest:
+        earliest, raw_latest = raw_latest, earliest
+        strict_reading, broad_reading = broad_reading, strict_reading
+    latest = cal.next_business(raw_latest)
+    act_by = cal.prev_business(earliest)
+    overdue_from = latest + _ONE_DAY
+    if earliest == raw_latest:
+        ext = _extension_text(cal, raw_latest, latest)
+        readings = f"El plazo {ext}." if raw_latest == latest else f"{ext[0].upper()}{ext[1:]}."
+    else:
+        readings = (
+            f"Lectura estricta ({strict_reading}): vence el {_day(earliest)}. "
+            f"Lectura amplia ({broad_reading}): {_extension_text(cal, raw_latest, latest)}."
+        )
+    explanation = " ".join(
+        (
+            intro,
+            readings,
+            _act_by_text(cal, earliest, act_by, who, hedge=earliest != latest),
+            _effect_text(effect, overdue_from, facts),
+        )
+    )
+    return Deadline(key, earliest, latest, act_by, overdue_from, effect, legal_basis, explanation)
+
+
+def _fixed_date(
+    cal: BusinessCalendar, facts: Facts, *, key: str, fixed: date, effect: str, legal_basis: str, intro: str, who: str
+) -> Deadline:
+    """A date fixed by the norm itself; not extended by L4-1913 art. 62 unless ``EXTEND_FIXED_DATES``
+    (legal-path.md §f.4)."""
+    latest = cal.next_business(fixed) if EXTEND_FIXED_DATES else fixed
+    act_by = cal.prev_business(fixed)
+    overdue_from = latest + _ONE_DAY
+    if not cal.is_nonworking(fixed):
+        note = f"Es una fecha fija, no admite extensión: {who} a más tardar el {_day(fixed)}."
+    elif EXTEND_FIXED_DATES:
+        note = (
+            f"El {_day_with_reason(cal, fixed)} no es hábil; por política del sistema se extiende al "
+            f"{_day(latest)} (L4-1913 art. 62), pero {who} a más tardar el {_day(act_by)}, último día hábil anterior."
+        )
+    else:
+        note = (
+            f"El {_day_with_reason(cal, fixed)} no es hábil, pero una fecha fija no se extiende (no se aplica "
+            f"L4-1913 art. 62): {who} a más tardar el {_day(act_by)}, último día hábil anterior."
+        )
+    explanation = " ".join((intro, note, _effect_text(effect, overdue_from, facts)))
+    return Deadline(key, fixed, latest, act_by, overdue_from, effect, legal_basis, explanation)
+
+
+def _two_months_after_posesion(cal: BusinessCalendar, facts: Facts, key: str, legal_basis: str, what: str) -> Deadline:
+    """L152 art. 39 num. 3 (consolidation) / num. 5 (presentation to the CTP): "dentro de los dos meses siguientes
+    a la posesión". Earliest T0 + 2 months - 1 day (the posesión day counts, TAB-b; PRESS); latest T0 + 2 months
+    (CC art. 67), extended per L4-1913 art. 62."""
+    t0 = facts.posesion
+    return _month_term(
+        cal,
+        facts,
+        key=key,
+        earliest=add_months(t0, CONSOLIDATION_MONTHS) - _ONE_DAY,
+        raw_latest=add_months(t0, CONSOLIDATION_MONTHS),
+        effect=EFFECT_WARNING,
+        legal_basis=legal_basis,
+        intro=(
+            f"{what}: dentro de los dos meses siguientes a la posesión del {_day(t0)} ({legal_basis}), "
+            "contados por el calendario común (CC art. 67)."
+        ),
+        strict_reading="el día de la posesión cuenta como primero",
+        broad_reading="mismo número de día dos meses después",
+        who="hágalo",
+    )
+
+
+def _consolidation(cal: BusinessCalendar, facts: Facts) -> Deadline:
+    return _two_months_after_posesion(
+        cal, facts, "consolidation", "L152 art. 39 num. 3", "Consolidación del proyecto por el Consejo de Gobierno"
+    )
+
+
+def _ctp_presentation(cal: BusinessCalendar, facts: Facts) -> Deadline:
+    return _two_months_after_posesion(
+        cal,
+        facts,
+        "ctp_presentation",
+        "L152 art. 39 num. 5",
+        f"Presentación del proyecto consolidado al CTP, con copia {_corporation(facts, 'a')}",
+    )
+
+
+def _car_concept(cal: BusinessCalendar, facts: Facts, code: str, received: date) -> Deadline:
+    """D1865 art. 3 num. 3: the environmental authority has at most 15 days from receipt of the copy; days are
+    business days (L4-1913 art. 62), the receipt day not counted (CGP art. 118 by analogy). No deemed-fulfilled
+    rule: a warning only (legal-path.md §f.7)."""
+    due = cal.add_business_days(received, CAR_CONCEPT_BUSINESS_DAYS)
+    weekend_days = 0
+    holidays_skipped = []
+    d = received + _ONE_DAY
+    while d <= due:
+        if cal.is_nonworking(d):
+            name = cal.holiday_name(d)
+            if name is not None and not cal._closed[d.weekday()]:
+                holidays_skipped.append(f"{_day(d)} ({name})")
+            else:
+                weekend_days += 1
+        d += _ONE_DAY
+    parts = []
+    if weekend_days:
+        parts.append(f"{weekend_days} días de cierre semanal de la entidad")
+    if len(holidays_skipped) == 1:
+        parts.append(f"el festivo del {holidays_skipped[0]}")
+    elif holidays_skipped:
+        parts.append("los festivos " + ", ".join(f"del {h}" for h in holidays_skipped[:-1]))
+        parts[-1] += f" y del {holidays_skipped[-1]}"
+    if not parts:
+        skipped = "No hay días no hábiles en el intervalo"
+    else:
+        skipped = "Se excluyen " + " y ".join(parts)
+        if not holidays_skipped:
+            skipped += "; no hay festivos en el intervalo"
+    basis = "D1865 art. 3 num. 3; L4-1913 art. 62"
+    overdue_from = due + _ONE_DAY
+    explanation = (
+        f"Concepto de la autoridad ambiental {code}: {CAR_CONCEPT_BUSINESS_DAYS} días hábiles contados desde el día "
+        f"siguiente a la recepción de la copia el {_day(received)} (D1865 art. 3 num. 3; los días de los plazos "
+        f"legales excluyen festivos y días de cierre, L4-1913 art. 62). {skipped}. "
+        f"El plazo vence el {_day(due)}. {_effect_text(EFFECT_WARNING, overdue_from, facts)}"
+    )
+    return Deadline("car_concept", due, due, due, overdue_from, EFFECT_WARNING, basis, explanation, authority=code)
+
+
+def _ctp_concept(cal: BusinessCalendar, facts: Facts) -> Deadline:
+    """L152 art. 39 num. 6: the CTP has one month counted from the presentation; then the requirement is deemed
+    fulfilled. Earliest E + 1 month - 1 day (presentation day counts, L4-1913 art. 61); latest
+    (E + 1 day) + 1 month - 1 day (legal-path.md §e.2 reading B), extended per L4-1913 art. 62."""
+    e = facts.ctp_presented
+    assert e is not None
+    return _month_term(
+        cal,
+        facts,
+        key="ctp_concept",
+        earliest=add_months(e, CTP_CONCEPT_MONTHS) - _ONE_DAY,
+        raw_latest=add_months(e + _ONE_DAY, CTP_CONCEPT_MONTHS) - _ONE_DAY,
+        effect=EFFECT_CTP_DEEMED_FULFILLED,
+        legal_basis="L152 art. 39 num. 6",
+        intro=(
+            f"Concepto del CTP: un mes contado desde la presentación al CTP el {_day(e)} (L152 art. 39 num. 6), "
+            "por el calendario común (CC art. 67)."
+        ),
+        strict_reading="el día de la presentación cuenta, L4-1913 art. 61",
+        broad_reading="un mes completo desde el día siguiente",
+        who="el CTP debe pronunciarse",
+    )
+
+
+def _filing(cal: BusinessCalendar, facts: Facts) -> Deadline:
+    """L152 art. 40: filing within the first four months of the period (P + 4 months - 1 day, CC art. 67),
+    extended per L4-1913 art. 62. D683 art. 1: fixed 15 June 2020 for plans not filed in time."""
+    corporation = _corporation(facts)
+    if facts.uses_d683 and "art1" in facts.d683_articles:
+        return _fixed_date(
+            cal,
+            facts,
+            key="filing",
+            fixed=D683_FILING_DEADLINE,
+            effect=EFFECT_WARNING,
+            legal_basis="D683 art. 1",
+            intro=(
+                f"Radicación del proyecto ante {corporation}: el Decreto 683 de 2020 permitió radicar hasta el "
+                f"{format_date_es(D683_FILING_DEADLINE)} los planes no presentados a tiempo (D683 art. 1)."
+            ),
+            who="radique",
+        )
+    p = facts.period_start
+    last = add_months(p, FILING_MONTHS) - _ONE_DAY
+    return _month_term(
+        cal,
+        facts,
+        key="filing",
+        earliest=last,
+        raw_latest=last,
+        effect=EFFECT_WARNING,
+        legal_basis="L152 art. 40",
+        intro=(
+            f"Radicación del proyecto ante {corporation}: dentro de los primeros cuatro meses del período que "
+            f"empezó el {_day(p)} (L152 art. 40; CC art. 67)."
+        ),
+        strict_reading="",
+        broad_reading="",
+        who="radique",
+    )
+
+
+def _executive_modifications(cal: BusinessCalendar, facts: Facts) -> Deadline:
+    """D683 art. 2: the executive could modify a plan filed by 30 April 2020 until 15 June 2020 (fixed date)."""
+    return _fixed_date(
+        cal,
+        facts,
+        key="executive_modifications",
+        fixed=D683_MODIFICATIONS_DEADLINE,
+        effect=EFFECT_WARNING,
+        legal_basis="D683 art. 2",
+        intro=(
+            "Modificaciones del ejecutivo al plan radicado a más tardar el 30 de abril de 2020: permitidas hasta "
+            f"el {format_date_es(D683_MODIFICATIONS_DEADLINE)} (D683 art. 2)."
+        ),
+        who="presente las modificaciones",
+    )
+
+
+def _corporation_decision(cal: BusinessCalendar, facts: Facts) -> Deadline:
+    """L152 art. 40: the corporation decides within the month following the filing; otherwise the executive may
+    adopt the plan by decree. Earliest E + 1 month (CC art. 67); latest (E + 1 day) + 1 month - 1 day (CE-1999),
+    extended per L4-1913 art. 62. D683 art. 3: fixed 15 July 2020 when art. 1 or 2 was used."""
+    e = facts.filed_with_corporacion
+    assert e is not None
+    corporation = _corporation(facts)
+    of_corporation = _corporation(facts, "de")
+    if facts.uses_d683 and facts.d683_articles & {"art1", "art2"}:
+        used = " y ".join(f"art. {a[-1]}" for a in sorted(facts.d683_articles))
+        return _fixed_date(
+            cal,
+            facts,
+            key="corporation_decision",
+            fixed=D683_DECISION_DEADLINE,
+            effect=EFFECT_DECREE_ADOPTION_ENABLED,
+            legal_basis="D683 art. 3",
+            intro=(
+                f"Decisión {of_corporation} sobre el plan radicado el {_day(e)}: como la entidad usó el Decreto 683 "
+                f"de 2020 ({used}), la corporación debía decidir a más tardar el "
+                f"{format_date_es(D683_DECISION_DEADLINE)} (D683 art. 3)."
+            ),
+            who=f"{corporation} debe decidir",
+        )
+    return _month_term(
+        cal,
+        facts,
+        key="corporation_decision",
+        earliest=add_months(e, CORPORATION_DECISION_MONTHS),
+        raw_latest=add_months(e + _ONE_DAY, CORPORATION_DECISION_MONTHS) - _ONE_DAY,
+        effect=EFFECT_DECREE_ADOPTION_ENABLED,
+        legal_basis="L152 art. 40",
+        intro=(
+            f"Decisión {of_corporation}: dentro del mes siguiente a la radicación del {_day(e)} (L152 art. 40), "
+            "por el calendario común (CC art. 67)."
+        ),
+        strict_reading="mismo número de día un mes después",
+        broad_reading="mes completo desde el día siguiente a la radicación, CE-1999",
+        who=f"{corporation} debe decidir",
+    )
+
+
+def _piscc(cal: BusinessCalendar, facts: Facts) -> Deadline:
+    """D683 art. 4: the PISCC 2020-2023 may be adopted in the month following the adoption of the PDT. Earliest
+    A + 1 month (CC art. 67); latest (A + 1 day) + 1 month - 1 day, extended per L4-1913 art. 62."""
+    a = facts.adopted
+    assert a is not None
+    return _month_term(
+        cal,
+        facts,
+        key="piscc",
+        earliest=add_months(a, PISCC_MONTHS),
+        raw_latest=add_months(a + _ONE_DAY, PISCC_MONTHS) - _ONE_DAY,
+        effect=EFFECT_WARNING,
+        legal_basis="D683 art. 4",
+        intro=(
+            "Plan Integral de Seguridad y Convivencia Ciudadana (PISCC): dentro del mes siguiente a la adopción "
+            f"del plan de desarrollo el {_day(a)} (D683 art. 4), por el calendario común (CC art. 67)."
+        ),
+        strict_reading="mismo número de día un mes después",
+        broad_reading="mes completo desde el día siguiente a la adopción",
+        who="adopte el PISCC",
+    )
+
+
+def compute_deadlines(facts: Facts, calendar: BusinessCalendar | None = None) -> list[Deadline]:
+    """The legal calendar of one plan, in route order (calendar-contract.md, "Output").
+
+    A deadline appears only when the event it counts from is known. ``calendar`` supplies the holiday source;
+    the closed weekdays always come from ``facts`` (they are the entity's own "vacantes", L4-1913 art. 62).
+    """
+    if calendar is None:
+        cal = default_calendar(facts.nonworking_weekdays)
+    elif calendar.nonworking_weekdays != facts.nonworking_weekdays:
+        cal = calendar.with_nonworking_weekdays(facts.nonworking_weekdays)
+    else:
+        cal = calendar
+
+    deadlines = [_consolidation(cal, facts), _ctp_presentation(cal, facts)]
+    for code, received in sorted(facts.car_copies_received.items()):
+        deadlines.append(_car_concept(cal, facts, code, received))
+    if facts.ctp_presented is not None:
+        deadlines.append(_ctp_concept(cal, facts))
+    deadlines.append(_filing(cal, facts))
+    if facts.uses_d683 and "art2" in facts.d683_articles:
+        deadlines.append(_executive_modifications(cal, facts))
+    if facts.filed_with_corporacion is not None:
+        deadlines.append(_corporation_decision(cal, facts))
+    if facts.uses_d683 and facts.adopted is not None:
+        deadlines.append(_piscc(cal, facts))
+    return deadlines
+
+
+def calendar_json(data: dict) -> dict:
+    """Facts JSON in, ``{"deadlines": [...]}`` out (calendar-contract.md); raises ``FactsError`` if invalid."""
+    return {"deadlines": [d.to_json() for d in compute_deadlines(parse_facts(data))]}

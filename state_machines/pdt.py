@@ -1,0 +1,473 @@
+"""Main machine ``pdt_approval``: the legal route of a Plan de Desarrollo Territorial (legal-path.md §b.2, §c).
+
+One ``LegalMachine`` (``PDT_MACHINE``) serves every plan; the service builds a ``PlanSnapshot`` from the
+database and asks the machine. Guards read only the snapshot; deadlines arrive already computed by the
+legal calendar (``calendar-contract.md``) in ``PlanSnapshot.deadlines``, so Decreto 683 de 2020 arts. 1 and 3
+act through the deadline objects (fixed 15 June / 15 July 2020) and art. 2 and art. 4 through rows and
+effects of this table.
+
+Effects named in the table (applied by the service after a successful firing):
+- ``start_car_reviews``, ``start_ctp_formation``, ``start_ctp_review``, ``start_amendment``, ``start_hearing``:
+  create the sub-procedure instances of ``submachines.py``;
+- ``start_piscc``: D683 art. 4 task (PISCC within the month after adoption), only under ``d683_2020``;
+- ``publish_modification``: Ley 1909 web publication of an executive modification;
+- ``send_copy_to_governor``: municipal acuerdo copy to the governor (L136 art. 82);
+- ``event:*``: milestone events of ``hitos.csv``; ``flag:*``: soft compliance flags (lateness never blocks,
+  except late filing, which needs a legal-review note: T7 interpretation).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Mapping
+
+from state_machines.machine import (
+    OK,
+    SAME,
+    LegalMachine,
+    Transition,
+    Verdict,
+    evidence_guard,
+    refuse,
+    spanish_date,
+)
+from state_machines.roles import Role
+from state_machines.submachines import (
+    AMENDMENT_PENDING_STATES,
+    CAR_REVIEW_SETTLED_STATES,
+    CTP_REVIEW_CLOSED_STATES,
+    AmendmentSnapshot,
+    car_term_verdict,
+    ctp_month_verdict,
+)
+
+EJECUTIVO, PLANEACION, CTP, CORPORACION, SISTEMA = (
+    Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CORPORACION, Role.SISTEMA)
+
+ENTITY_KINDS = frozenset({"municipio", "departamento"})
+REGIMES = frozenset({"ordinary", "d683_2020"})
+D683_ARTICLES = frozenset({"art1", "art2"})
+
+
+@dataclass(frozen=True)
+class PlanSnapshot:
+    """Everything the legal rules need to know about one plan, at one moment. Built by the service.
+
+    - ``today``: the injected clock's date in America/Bogota.
+    - ``deadlines``: calendar output by key (``consolidation``, ``ctp_presentation``, ``ctp_concept``, ``filing``,
+      ``corporation_decision``, ``executive_modifications``, ``piscc``, ``car_concept:<CODE>``); each value has
+      ``earliest``, ``latest``, ``act_by``, ``overdue_from``. A missing key means the event it counts from is
+      unknown: soft flags are then not raised, hard effects are refused.
+    - ``car_reviews``: authority code -> ``car_review`` state; ``ctp_review_state``: ``ctp_review`` state, or None
+      when the service does not track that sub-machine (the main path through T5 is then authoritative).
+    - ``amendments``: the ``amendment`` sub-machine instances; ``has_acceptance_for``: ids of amendments with the
+      executive's prior written acceptance on file (L152 art. 40).
+    - ``hearings``: states of the Ley 1909 hearings (used for a soft flag at filing).
+    - ``has_legal_review_note``: a recorded legal-review note justifying a filing after the window (T7).
+    - ``has_evidence``: the supporting document of the act being fired is attached.
+    - ``car_wait_justified``: a documented reason to go on while a CAR is inside its 15 days (T6).
+    - ``corporation_voted_down``: the plenary's (or committee's, archiving it) vote denying the plan is
+      recorded; required by ``vote_down`` (T11).
+    """
+
+    state: str
+    entity_kind: str
+    today: date
+    regime: str = "ordinary"
+    d683_articles: frozenset[str] = frozenset()
+    deadlines: Mapping[str, Any] = field(default_factory=dict)
+    car_reviews: Mapping[str, str] = field(default_factory=dict)
+    ctp_review_state: str | None = None
+    amendments: tuple[AmendmentSnapshot, ...] = ()
+    hearings: tuple[str, ...] = ()
+    has_legal_review_note: bool = False
+    has_evidence: bool = True
+    has_acceptance_for: frozenset[str] = frozenset()
+    car_wait_justified: bool = False
+    corporation_voted_down: bool = False
+
+    def __post_init__(self) -> None:
+        if self.entity_kind not in ENTITY_KINDS:
+            raise ValueError(f"entity_kind must be one of {sorted(ENTITY_KINDS)}: {self.entity_kind!r}")
+        if self.regime not in REGIMES:
+            raise ValueError(f"regime must be one of {sorted(REGIMES)}: {self.regime!r}")
+        articles = frozenset(self.d683_articles)
+        if not articles <= D683_ARTICLES:
+            raise ValueError(f"unknown D683 articles: {sorted(articles - D683_ARTICLES)}")
+        if articles and self.regime != "d683_2020":
+            raise ValueError("d683_articles only apply under regime 'd683_2020'")
+        object.__setattr__(self, "d683_articles", articles)
+        object.__setattr__(self, "has_acceptance_for", frozenset(self.has_acceptance_for))
+        object.__setattr__(self, "amendments", tuple(self.amendments))
+        object.__setattr__(self, "hearings", tuple(self.hearings))
+        object.__setattr__(self, "deadlines", dict(self.deadlines))
+        object.__setattr__(self, "car_reviews", dict(self.car_reviews))
+
+
+PDT_STATES: dict[str, str] = {
+    # Elected, not yet in office: the terms of L152 art. 39 run from the posesión, not from the election.
+    "elected": "Electo, sin posesión",
+    # T0 done: the executive took office; the two-month terms of L152 art. 39 num. 3 and 5 run.
+    "in_office": "Alcalde o gobernador posesionado",
+    # T1 done: orientations issued per the programa de gobierno and formulation team at work (L152 art. 39 num. 1).
+    "drafting": "En formulación",
+    # T2 done: draft before the Consejo de Gobierno; CAR copies sent, CTP convoked (L152 art. 39 num. 3-4; D1865 art. 3)
+    "submitted_to_consejo_de_gobierno": "Presentado al Consejo de Gobierno",
+    # T3 done: the Consejo de Gobierno consolidated the full document (L152 art. 39 num. 3).
+    "consolidated": "Consolidado por el Consejo de Gobierno",
+    # T4 done: presented to the CTP with a copy to the corporation; the CTP's month runs (L152 art. 39 num. 5-6).
+    "submitted_to_ctp": "Presentado al CTP, con copia al concejo o asamblea",
+    # T5 done: CTP concept delivered (whole or partial) or requirement deemed fulfilled (L152 art. 39 num. 6).
+    "ctp_stage_closed": "Etapa del CTP cerrada",
+    # T6 done: CTP and CAR concepts considered, draft adjusted, Ley 1909 hearings (D1865 art. 3; L1909 art. 22).
+    "adjusting": "En ajuste con los conceptos del CTP y la autoridad ambiental",
+    # T7 done: proyecto de acuerdo/ordenanza filed; the corporation's month runs (L152 art. 40).
+    "filed_with_corporacion": "Radicado en el concejo o asamblea",
+    # T8 done: assigned to the plan committee; debates and amendment loop (L152 art. 40; L136 art. 73).
+    "in_debate": "En debate en el concejo o asamblea",
+    # T10 done: approved in second debate by the plenary (L152 art. 40).
+    "approved_by_corporacion": "Aprobado por el concejo o asamblea",
+    # T11 done: month passed without approval or plan voted down; decree adoption allowed (L152 art. 40; CE-2127).
+    "decree_eligible": "Habilitado para adopción por decreto",
+    # T12 done: the executive adopted the plan by decree (L152 art. 40).
+    "adopted_by_decree": "Adoptado por decreto",
+    # T13 done: approved text sent to the executive for sanction (L136 art. 76).
+    "sanction_pending": "Pendiente de sanción del alcalde o gobernador",
+    # T14 objection: the executive objected for inconvenience or illegality (L136 arts. 78-80).
+    "objected": "Objetado por el alcalde o gobernador",
+    # T14 sanction: the acuerdo/ordenanza was sanctioned (L136 art. 78).
+    "sanctioned": "Sancionado",
+    # T15 done: published; general acts bind only once published (CPACA art. 65; L136 art. 81).
+    "published": "Publicado",
+    # T16 done: the plan is in force (CPACA art. 65).
+    "in_force": "Vigente",
+}
+
+# State -> Spanish phrase for the UI.
+STATE_LABELS: dict[str, str] = dict(PDT_STATES)
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Guards (each returns a Verdict with a Spanish reason and its norm)
+# -------------------------------------------------------------------------------------------------------------
+
+def is_ctp_month_elapsed(s: PlanSnapshot) -> Verdict:
+    """L152 art. 39 num. 6: the CTP's month has certainly run out (``ctp_concept.overdue_from``), never earlier."""
+    return ctp_month_verdict(s.today, s.deadlines.get("ctp_concept"))
+
+
+def has_no_car_inside_term(s: PlanSnapshot) -> Verdict:
+    """D1865 art. 3 num. 3-4 (interpretation, legal-path T6): do not adjust while a CAR is inside its 15
+    business days, unless the reason to go on is documented (``car_wait_justified``)."""
+    if s.car_wait_justified:
+        return OK
+    for code in sorted(s.car_reviews):
+        if s.car_reviews[code] in CAR_REVIEW_SETTLED_STATES:
+            continue
+        verdict = car_term_verdict(s.today, s.deadlines.get(f"car_concept:{code}"), code)
+        if not verdict.ok:
+            return refuse(f"{verdict.reason} Espere su concepto o documente por qué se continúa sin él.",
+                          verdict.legal_basis)
+    return OK
+
+
+def is_ctp_stage_closed(s: PlanSnapshot) -> Verdict:
+    """L152 art. 39 num. 6; TAB-e: the plan is filed only after the CTP stage closed (concept or deemed fulfilled)."""
+    if s.ctp_review_state is None or s.ctp_review_state in CTP_REVIEW_CLOSED_STATES:
+        return OK
+    return refuse("La etapa del CTP no está cerrada: falta su concepto o que venza su mes. Radicar sin ella es "
+                  "un riesgo de nulidad.", "L152 art. 39 num. 6; TAB-e")
+
+
+def is_filing_late(s: PlanSnapshot) -> bool:
+    """L152 art. 40 (D683 art. 1 via the deadline): filing from ``filing.overdue_from`` on is late."""
+    deadline = s.deadlines.get("filing")
+    return deadline is not None and s.today >= deadline.overdue_from
+
+
+def _uses_d683_art1(s: PlanSnapshot) -> bool:
+    return s.regime == "d683_2020" and "art1" in s.d683_articles
+
+
+def has_legal_review_if_filed_late(s: PlanSnapshot) -> Verdict:
+    """L152 art. 40 (interpretation, legal-path T7): filing after the first four months of the period (or, under
+    D683 art. 1, after 15 June 2020) needs a recorded legal-review note; it is flagged, not forbidden."""
+    if not is_filing_late(s) or s.has_legal_review_note:
+        return OK
+    deadline = s.deadlines["filing"]
+    if _uses_d683_art1(s):
+        window, basis = "el plazo ampliado por el Decreto 683 de 2020", "D683 art. 1; L152 art. 40"
+    else:
+        window, basis = "los cuatro primeros meses del período", "L152 art. 40"
+    return refuse(f"La radicación está por fuera de {window} (venció el {spanish_date(deadline.latest)}). "
+                  "Registre una nota de revisión jurídica antes de radicar.", basis)
+
+
+def has_no_pending_amendments(s: PlanSnapshot) -> Verdict:
+    """L152 art. 40 (interpretation): the plenary votes the plan once every proposed modification was decided."""
+    pending = sorted(a.id for a in s.amendments if a.state in AMENDMENT_PENDING_STATES)
+    if not pending:
+        return OK
+    return refuse("Hay modificaciones sin decidir por la corporación: " + ", ".join(pending) + ".", "L152 art. 40")
+
+
+def has_acceptance_for_approved_amendments(s: PlanSnapshot) -> Verdict:
+    """L152 art. 40; TAB-c: every approved modification had the executive's prior written acceptance."""
+    missing = sorted(a.id for a in s.amendments if a.state == "approved" and a.id not in s.has_acceptance_for)
+    if not missing:
+        return OK
+    return refuse("Se aprobaron modificaciones sin la aceptación previa y por escrito del alcalde o gobernador: "
+                  + ", ".join(missing) + ".", "L152 art. 40")
+
+
+def is_corporation_month_elapsed(s: PlanSnapshot) -> Verdict:
+    """L152 art. 40; CE-2127 (D683 art. 3 via the deadline): the corporation's month has certainly run out
+    (``corporation_decision.overdue_from``); only then may the executive adopt by decree."""
+    deadline = s.deadlines.get("corporation_decision")
+    basis = "D683 art. 3; L152 art. 40" if s.regime == "d683_2020" else "L152 art. 40"
+    if deadline is None:
+        return refuse("No hay fecha de radicación registrada; no corre el plazo de la corporación.", basis)
+    if s.today < deadline.overdue_from:
+        return refuse("El concejo o asamblea aún está dentro de su plazo para decidir (hasta el "
+                      f"{spanish_date(deadline.latest)}). La adopción por decreto solo procede desde el "
+                      f"{spanish_date(deadline.overdue_from)}.", basis)
+    return OK
+
+
+def is_voted_down(s: PlanSnapshot) -> Verdict:
+    """L152 art. 40; CE-2127: a recorded vote denying the plan shifts the power to the executive."""
+    if s.corporation_voted_down:
+        return OK
+    return refuse("No hay registrada una votación que niegue el proyecto.", "L152 art. 40; CE-2127")
+
+
+def is_d683_art2_plan(s: PlanSnapshot) -> Verdict:
+    """D683 art. 2: only plans of the 2020 period whose executive used art. 2 (filed by 30 April 2020)."""
+    if s.regime == "d683_2020" and "art2" in s.d683_articles:
+        return OK
+    return refuse("Solo los planes acogidos al artículo 2 del Decreto 683 de 2020 admiten modificaciones del "
+                  "alcalde o gobernador durante el trámite.", "D683 art. 2")
+
+
+def is_within_executive_modifications_term(s: PlanSnapshot) -> Verdict:
+    """D683 art. 2: the executive may modify the filed plan until 15 June 2020 (``executive_modifications``)."""
+    deadline = s.deadlines.get("executive_modifications")
+    if deadline is None:
+        return refuse("No hay plazo de modificaciones del Decreto 683 de 2020 calculado para este plan.",
+                      "D683 art. 2")
+    if s.today >= deadline.overdue_from:
+        return refuse(f"El plazo para modificar el plan venció el {spanish_date(deadline.latest)}.", "D683 art. 2")
+    return OK
+
+
+# Predicates of conditional effects (soft flags never block).
+
+def is_consolidation_late(s: PlanSnapshot) -> bool:
+    """L152 art. 39 num. 3: consolidation after the two months following the posesión."""
+    deadline = s.deadlines.get("consolidation")
+    return deadline is not None and s.today >= deadline.overdue_from
+
+
+def is_ctp_submission_late(s: PlanSnapshot) -> bool:
+    """L152 art. 39 num. 5: presentation to the CTP after the two months following the posesión."""
+    deadline = s.deadlines.get("ctp_presentation")
+    return deadline is not None and s.today >= deadline.overdue_from
+
+
+def is_corporation_decision_late(s: PlanSnapshot) -> bool:
+    """L152 art. 40 (legal-path §f.2): approval after the corporation's month; validity unsettled, so flagged."""
+    deadline = s.deadlines.get("corporation_decision")
+    return deadline is not None and s.today >= deadline.overdue_from
+
+
+def is_without_held_hearing(s: PlanSnapshot) -> bool:
+    """L1909 art. 22: no audiencia pública on the PPI recorded as held (compliance flag only, legal-path §f.8)."""
+    return "held" not in s.hearings
+
+
+def is_d683_regime(s: PlanSnapshot) -> bool:
+    """D683 art. 4: PISCC 2020-2023 adopted within the month after the PDT's approval or adoption."""
+    return s.regime == "d683_2020"
+
+
+def is_municipio(s: PlanSnapshot) -> bool:
+    """L136 art. 82: the mayor sends the governor a copy of the sanctioned acuerdo within 5 days."""
+    return s.entity_kind == "municipio"
+
+
+# -------------------------------------------------------------------------------------------------------------
+# The table (legal-path.md §b.2 T0-T16, §c)
+# -------------------------------------------------------------------------------------------------------------
+
+PDT_TRANSITIONS: list[Transition] = [
+    Transition(  # T0
+        trigger="take_office", source="elected", dest="in_office", roles=frozenset({EJECUTIVO}),
+        guards=(evidence_guard("el acta de posesión", "L152 art. 39"),),
+        legal_basis="L152 art. 39", label="Registrar la posesión del alcalde o gobernador",
+    ),
+    Transition(  # T1
+        trigger="start_drafting", source="in_office", dest="drafting", roles=frozenset({EJECUTIVO, PLANEACION}),
+        guards=(evidence_guard("las orientaciones o el acto que conforma el equipo formulador",
+                               "L152 art. 39 num. 1"),),
+        legal_basis="L152 art. 39 num. 1", label="Impartir orientaciones y conformar el equipo formulador",
+        effects=("event:team_formed",),
+    ),
+    Transition(  # T2: the executive presents "through" planeación
+        trigger="submit_to_consejo_de_gobierno", source="drafting", dest="submitted_to_consejo_de_gobierno",
+        roles=frozenset({EJECUTIVO, PLANEACION}),
+        guards=(evidence_guard("el acta u oficio de presentación al Consejo de Gobierno", "L152 art. 39 num. 3"),),
+        legal_basis="L152 art. 39 num. 3-4; D1865 art. 3 num. 2",
+        label="Presentar el proyecto al Consejo de Gobierno",
+        effects=("start_car_reviews", "start_ctp_formation"),
+    ),
+    Transition(  # T3: the Consejo de Gobierno acts; its chair (ejecutivo) or planeación records it
+        trigger="consolidate", source="submitted_to_consejo_de_gobierno", dest="consolidated",
+        roles=frozenset({EJECUTIVO, PLANEACION}),
+        guards=(evidence_guard("el acta del Consejo de Gobierno y el documento consolidado", "L152 art. 39 num. 3"),),
+        legal_basis="L152 art. 39 num. 3", label="Consolidar el proyecto en el Consejo de Gobierno",
+        effects=("event:consolidated", "flag:late_consolidation"),
+        effect_when=(("flag:late_consolidation", is_consolidation_late),),
+    ),
+    Transition(  # T4
+        trigger="submit_to_ctp", source="consolidated", dest="submitted_to_ctp", roles=frozenset({EJECUTIVO}),
+        guards=(evidence_guard("el radicado ante el CTP y el de la copia al concejo o asamblea",
+                               "L152 art. 39 num. 5"),),
+        legal_basis="L152 art. 39 num. 5",
+        label="Presentar el proyecto al CTP con copia al concejo o asamblea",
+        effects=("start_ctp_review", "event:submitted_to_ctp_and_car", "flag:late_ctp_submission"),
+        effect_when=(("flag:late_ctp_submission", is_ctp_submission_late),),
+    ),
+    Transition(  # T5 (a)
+        trigger="record_ctp_concept", source="submitted_to_ctp", dest="ctp_stage_closed", roles=frozenset({CTP}),
+        guards=(evidence_guard("el concepto del CTP (acta de la sesión)", "L152 art. 39 num. 6"),),
+        legal_basis="L152 art. 39 num. 6", label="Entregar el concepto del CTP (total o parcial)",
+    ),
+    Transition(  # T5 (b): hard, automatic
+        trigger="deem_ctp_requirement_fulfilled", source="submitted_to_ctp", dest="ctp_stage_closed",
+        roles=frozenset({SISTEMA}), guards=(is_ctp_month_elapsed,),
+        legal_basis="L152 art. 39 num. 6",
+        label="Dar por cumplido el requisito del concepto del CTP por vencimiento del mes",
+    ),
+    Transition(  # T6: Consejo de Gobierno / planeación
+        trigger="consider_concepts", source="ctp_stage_closed", dest="adjusting",
+        roles=frozenset({EJECUTIVO, PLANEACION}),
+        guards=(has_no_car_inside_term,
+                evidence_guard("el registro de la consideración de las recomendaciones del CTP y la autoridad "
+                               "ambiental", "D1865 art. 3 num. 4")),
+        legal_basis="D1865 art. 3 num. 4; L152 art. 39 num. 6",
+        label="Considerar los conceptos del CTP y la autoridad ambiental y ajustar el proyecto",
+        effects=("event:concepts_considered",),
+    ),
+    Transition(  # Ley 1909 hearings, scheduled while the plan is adjusted or debated
+        trigger="schedule_hearing", source=("adjusting", "filed_with_corporacion", "in_debate"), dest=SAME,
+        roles=frozenset({EJECUTIVO, PLANEACION}), guards=(),
+        legal_basis="L1909 art. 22", label="Programar una audiencia pública del plan de inversiones",
+        effects=("start_hearing",),
+    ),
+    Transition(  # extraordinary sessions so the corporation can decide within its month (or on objections)
+        trigger="convoke_sessions", source=("adjusting", "filed_with_corporacion", "in_debate", "objected"),
+        dest=SAME, roles=frozenset({EJECUTIVO}),
+        guards=(evidence_guard("el decreto de convocatoria a sesiones", "L152 art. 40"),),
+        legal_basis="L152 art. 40; L136 art. 23 par. 2", label="Convocar a sesiones al concejo o asamblea",
+        effects=("event:sessions_convened",),
+    ),
+    Transition(  # T7
+        trigger="file_with_corporacion", source="adjusting", dest="filed_with_corporacion",
+        roles=frozenset({EJECUTIVO}),
+        guards=(is_ctp_stage_closed, has_legal_review_if_filed_late,
+                evidence_guard("el radicado del proyecto de acuerdo u ordenanza", "L152 art. 40")),
+        legal_basis="L152 art. 40", label="Radicar el proyecto de acuerdo u ordenanza",
+        effects=("event:filed_with_corporacion", "flag:late_filing", "flag:no_hearing_held"),
+        effect_when=(("flag:late_filing", is_filing_late), ("flag:no_hearing_held", is_without_held_hearing)),
+    ),
+    Transition(  # D683 art. 2: the executive's own changes (no acceptance issue)
+        trigger="modify_by_executive", source=("filed_with_corporacion", "in_debate"), dest=SAME,
+        roles=frozenset({EJECUTIVO}),
+        guards=(is_d683_art2_plan, is_within_executive_modifications_term,
+                evidence_guard("el texto de la modificación", "D683 art. 2")),
+        legal_basis="D683 art. 2", label="Modificar el proyecto radicado (Decreto 683 de 2020)",
+        effects=("publish_modification",),
+    ),
+    Transition(  # T8
+        trigger="assign_to_committee", source="filed_with_corporacion", dest="in_debate",
+        roles=frozenset({CORPORACION}),
+        guards=(evidence_guard("el acta de reparto y la designación de ponente", "L136 art. 73"),),
+        legal_basis="L152 art. 40; L136 art. 73", label="Repartir el proyecto a la comisión del plan",
+    ),
+    Transition(
+        trigger="record_committee_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(evidence_guard("el acta del primer debate en comisión", "L136 art. 73"),),
+        legal_basis="L136 art. 73", label="Registrar el primer debate en la comisión",
+        effects=("event:committee_debate",),
+    ),
+    Transition(
+        trigger="record_plenary_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(evidence_guard("el acta del segundo debate en plenaria", "L136 art. 73"),),
+        legal_basis="L136 art. 73", label="Registrar el segundo debate en la plenaria",
+        effects=("event:plenary_debate",),
+    ),
+    Transition(  # T9: each proposal becomes an ``amendment`` sub-machine
+        trigger="propose_amendment", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(evidence_guard("el texto de la modificación propuesta con sus autores", "L1909 art. 22"),),
+        legal_basis="L152 art. 40; L1909 art. 22", label="Registrar una modificación propuesta",
+        effects=("start_amendment",),
+    ),
+    Transition(  # T10
+        trigger="approve_plan", source="in_debate", dest="approved_by_corporacion", roles=frozenset({CORPORACION}),
+        guards=(has_no_pending_amendments, has_acceptance_for_approved_amendments,
+                evidence_guard("las actas de comisión y plenaria y el texto aprobado", "L152 art. 40")),
+        legal_basis="L152 art. 40", label="Aprobar el plan en segundo debate",
+        effects=("event:adopted", "start_piscc", "flag:late_corporation_decision"),
+        effect_when=(("start_piscc", is_d683_regime), ("flag:late_corporation_decision", is_corporation_decision_late)),
+    ),
+    Transition(  # T11 (a): hard, automatic power shift
+        trigger="enable_decree_adoption", source="in_debate", dest="decree_eligible", roles=frozenset({SISTEMA}),
+        guards=(is_corporation_month_elapsed,), legal_basis="L152 art. 40; CE-2127",
+        label="Habilitar la adopción por decreto por vencimiento del plazo de la corporación",
+    ),
+    Transition(  # T11 (b)
+        trigger="vote_down", source="in_debate", dest="decree_eligible", roles=frozenset({CORPORACION}),
+        guards=(is_voted_down, evidence_guard("el acta de la sesión que niega el proyecto", "L152 art. 40")),
+        legal_basis="L152 art. 40; CE-2127", label="Registrar que la corporación negó el plan",
+    ),
+    Transition(  # T12
+        trigger="adopt_by_decree", source="decree_eligible", dest="adopted_by_decree", roles=frozenset({EJECUTIVO}),
+        guards=(evidence_guard("el decreto firmado que adopta el plan", "L152 art. 40"),),
+        legal_basis="L152 art. 40", label="Adoptar el plan por decreto",
+        effects=("event:adopted", "start_piscc"), effect_when=(("start_piscc", is_d683_regime),),
+    ),
+    Transition(  # T13: mesa directiva
+        trigger="send_for_sanction", source="approved_by_corporacion", dest="sanction_pending",
+        roles=frozenset({CORPORACION}),
+        guards=(evidence_guard("la constancia de remisión del proyecto aprobado", "L136 art. 76"),),
+        legal_basis="L136 art. 76", label="Remitir el proyecto aprobado para sanción",
+    ),
+    Transition(  # T14 sanction
+        trigger="sanction", source="sanction_pending", dest="sanctioned", roles=frozenset({EJECUTIVO}),
+        guards=(evidence_guard("el acuerdo u ordenanza sancionado", "L136 art. 78"),),
+        legal_basis="L136 art. 78", label="Sancionar el acuerdo u ordenanza",
+    ),
+    Transition(  # T14 objection
+        trigger="object", source="sanction_pending", dest="objected", roles=frozenset({EJECUTIVO}),
+        guards=(evidence_guard("el escrito de objeciones", "L136 art. 78"),),
+        legal_basis="L136 art. 78", label="Objetar el proyecto por inconveniencia o ilegalidad",
+    ),
+    Transition(  # objection sub-flow, simplified: back to the executive after the corporation decides
+        trigger="decide_objections", source="objected", dest="sanction_pending", roles=frozenset({CORPORACION}),
+        guards=(evidence_guard("el acta de la decisión sobre las objeciones", "L136 art. 79"),),
+        legal_basis="L136 arts. 79-80", label="Decidir sobre las objeciones y devolver para sanción",
+    ),
+    Transition(  # T15
+        trigger="publish", source=("sanctioned", "adopted_by_decree"), dest="published", roles=frozenset({EJECUTIVO}),
+        guards=(evidence_guard("la constancia de publicación (gaceta o medio oficial)", "CPACA art. 65"),),
+        legal_basis="CPACA art. 65; L136 art. 81", label="Publicar el plan adoptado",
+        effects=("event:published",),
+    ),
+    Transition(  # T16: publication makes it binding; recorded by the system
+        trigger="enter_into_force", source="published", dest="in_force", roles=frozenset({SISTEMA}), guards=(),
+        legal_basis="CPACA art. 65; L136 art. 82", label="Registrar la entrada en vigencia del plan",
+        effects=("send_copy_to_governor",), effect_when=(("send_copy_to_governor", is_municipio),),
+    ),
+]
+
+PDT_MACHINE = LegalMachine("pdt_approval", PDT_STATES, "elected", PDT_TRANSITIONS, final_states={"in_force"})

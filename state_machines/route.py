@@ -1,0 +1,66 @@
+"""How the route's acts feed the legal calendar, and whose duty each deadline is.
+
+- ``FACT_OF_TRIGGER``: the act whose date starts a term (calendar-contract.md "counts from").
+- ``LINKED_SUBTRIGGERS``: a main-machine act that also settles a sub-procedure (the CTP review is closed by
+  T5 itself, so the two records never disagree).
+- ``DUTIES``: for each deadline key, the states in which it is still pending and the roles that must act
+  (reminders and escalation, issue 5; "Mis pendientes", issue 4).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from state_machines.roles import Role
+
+FACT_OF_TRIGGER: dict[str, str] = {
+    "submit_to_ctp": "ctp_presented",  # L152 art. 39 num. 6: the CTP's month counts from the presentation
+    "file_with_corporacion": "filed_with_corporacion",  # L152 art. 40: the corporation's month counts from filing
+    "approve_plan": "adopted",  # D683 art. 4: the PISCC month counts from the PDT's approval or adoption
+    "adopt_by_decree": "adopted",
+}
+
+# main trigger -> (sub-machine, sub-trigger), chosen by the act's payload where the law distinguishes.
+LINKED_SUBTRIGGERS: dict[str, tuple[str, str]] = {
+    "record_ctp_concept": ("ctp_review", "issue_concept"),  # or issue_partial_concept (L152 art. 39 num. 6)
+    "deem_ctp_requirement_fulfilled": ("ctp_review", "deem_fulfilled"),
+}
+
+
+@dataclass(frozen=True)
+class Duty:
+    deadline_key: str  # a calendar key; "car_concept" stands for every "car_concept:<CODE>"
+    pending_states: frozenset[str]
+    roles: frozenset[Role]
+    label: str  # Spanish: what must be done
+    legal_basis: str
+
+
+_BEFORE_CONSOLIDATION = frozenset({"in_office", "drafting", "submitted_to_consejo_de_gobierno"})
+_BEFORE_CTP = _BEFORE_CONSOLIDATION | {"consolidated"}
+_BEFORE_FILING = _BEFORE_CTP | {"submitted_to_ctp", "ctp_stage_closed", "adjusting"}
+_EXECUTIVE_SIDE = frozenset({Role.EJECUTIVO, Role.PLANEACION})
+
+DUTIES: tuple[Duty, ...] = (
+    Duty("consolidation", _BEFORE_CONSOLIDATION, _EXECUTIVE_SIDE,
+         "Consolidar el proyecto de plan en el Consejo de Gobierno", "L152 art. 39 num. 3"),
+    Duty("ctp_presentation", _BEFORE_CTP, _EXECUTIVE_SIDE,
+         "Presentar el proyecto consolidado al CTP, con copia al concejo o asamblea", "L152 art. 39 num. 5"),
+    Duty("car_concept", frozenset({"copy_sent"}), frozenset({Role.CAR}),
+         "Emitir el concepto técnico de la autoridad ambiental", "D1865 art. 3"),
+    Duty("ctp_concept", frozenset({"submitted_to_ctp"}), frozenset({Role.CTP}),
+         "Emitir el concepto del Consejo Territorial de Planeación", "L152 art. 39 num. 6"),
+    Duty("filing", _BEFORE_FILING, _EXECUTIVE_SIDE,
+         "Radicar el proyecto de acuerdo u ordenanza ante el concejo o asamblea", "L152 art. 40"),
+    Duty("executive_modifications", frozenset({"filed_with_corporacion", "in_debate"}), frozenset({Role.EJECUTIVO}),
+         "Último día para modificar el proyecto radicado (Decreto 683 de 2020)", "D683 art. 2"),
+    Duty("corporation_decision", frozenset({"filed_with_corporacion", "in_debate"}), frozenset({Role.CORPORACION}),
+         "Decidir sobre el proyecto de plan en el concejo o asamblea", "L152 art. 40"),
+    Duty("piscc", frozenset({"approved_by_corporacion", "sanction_pending", "objected", "sanctioned",
+                             "adopted_by_decree", "published", "in_force"}), frozenset({Role.EJECUTIVO}),
+         "Adoptar el Plan Integral de Seguridad y Convivencia Ciudadana (PISCC)", "D683 art. 4"),
+)
+DUTY_BY_KEY = {d.deadline_key: d for d in DUTIES}
+
+
+def duty_for(deadline_key: str) -> Duty:
+    return DUTY_BY_KEY[deadline_key.split(":", 1)[0]]
