@@ -1,0 +1,261 @@
+"""Monitoring pages: the early-warning board and its exports, a plan's hitos, history exports and expediente,
+the administrator's milestone weights, and the two small stylesheets they use."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_login import current_user, login_required
+
+from forms.milestones import MilestoneCheckForm, MilestoneWeightsForm, to_check_command, to_edits
+from state_machines import calendar as legal_calendar
+from state_machines.pdt import PDT_STATES
+from state_machines.submachines import SUBMACHINES
+
+from . import clock
+from .extensions import db
+from .models import Department, Plan
+from .permissions import load_plan_for, require_admin
+from .services import board as board_service
+from .services import exports
+from .services import milestones as milestone_service
+from .services.plans import PLAN_GRAPH, deadlines_for, plan_documents, visible_history
+from .svg_charts import column_chart, hbar_chart
+
+bp = Blueprint("board", __name__)
+STYLES = Path(__file__).resolve().parent / "templates" / "board"
+MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
+
+
+@bp.context_processor
+def _helpers():
+    return {"fmt_date": legal_calendar.format_date_es, "risk_labels": board_service.RISK_LABELS,
+            "risk_days": board_service.RISK_SLACK_DAYS}
+
+
+def load_plan_to_follow(plan_id: int) -> Plan:
+    """A plan the user follows; an administrator follows (reads) every plan, as on the board."""
+    if current_user.is_admin:
+        return db.session.get(Plan, plan_id, options=PLAN_GRAPH) or abort(404)
+    return load_plan_for(current_user, plan_id)
+
+
+# --- Board -----------------------------------------------------------------------------------------------------
+
+@bp.get("/tablero")
+@login_required
+def index():
+    query = board_service.BoardQuery.from_args(request.args)
+    with board_service.paused_gc():  # 1,135 rows: see paused_gc
+        all_rows, rows = board_service.board(db.session, current_user, clock().today(), query)
+        return render_template("board/index.html", **_board_context(all_rows, rows, query, "board.index"))
+
+
+@bp.get("/tablero/departamentos/<code>")
+@login_required
+def department(code: str):
+    dept = db.session.get(Department, code) or abort(404)
+    query = board_service.BoardQuery.from_args(request.args, forced_department=dept.code)
+    all_rows, rows = board_service.board(db.session, current_user, clock().today(), query)
+    if not any(r.department_code == dept.code for r in all_rows):
+        abort(403, description="Su cuenta no sigue entidades de este departamento.")
+    return render_template("board/index.html", department=dept,
+                           **_board_context(all_rows, rows, query, "board.department", code=dept.code))
+
+
+@bp.get("/tablero/regiones")
+@login_required
+def regions():
+    rows = board_service.load_rows(db.session, current_user, clock().today())
+    rollups = board_service.rollups(rows)
+    chart = hbar_chart("Avance promedio por región (%)", [(r.label, r.average) for r in rollups["regions"]], " %",
+                       maximum=100)
+    by_region: dict[str, list] = {}
+    region_of = {r.department_code: r.region for r in rows}
+    for line in rollups["departments"]:
+        by_region.setdefault(region_of[line.key], []).append(line)
+    return render_template("board/regions.html", rollups=rollups, by_region=by_region, chart=chart,
+                           summary=board_service.summary(rows))
+
+
+@bp.get("/tablero/asesores")
+@login_required
+def advisers():
+    require_admin(current_user)
+    rows = board_service.load_rows(db.session, current_user, clock().today())
+    return render_template("board/advisers.html", lines=board_service.adviser_rollup(db.session, rows),
+                           summary=board_service.summary(rows))
+
+
+@bp.get("/tablero.<any(csv, xlsx):fmt>")
+@login_required
+def board_export(fmt: str):
+    query = board_service.BoardQuery.from_args(request.args)
+    today = clock().today()
+    _, rows = board_service.board(db.session, current_user, today, query)
+    header, table = exports.board_table(rows)
+    name = exports.safe_filename("tablero", query.departamento, query.region, today.isoformat(), ext=fmt)
+    return _download(header, table, fmt, name, "Tablero")
+
+
+def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
+    today = clock().today()
+    by_region = board_service.rollups(rows)["regions"]
+    weeks = board_service.due_by_week(rows, today)
+    charts = {
+        "regions": hbar_chart("Avance promedio por región (%)", [(r.label, r.average) for r in by_region], " %",
+                              maximum=100),
+        "states": hbar_chart("Planes por estado", [(PDT_STATES[s], n) for s, n in board_service.per_state(rows)]),
+        "weeks": column_chart("Plazos por vencer en las próximas seis semanas",
+                              [(f"{d.day} {MONTHS[d.month - 1]}", n) for d, n in weeks], "pasos"),
+    }
+
+    def sort_link(key: str) -> tuple[str, str | None]:
+        current = query.orden
+        target = f"-{key}" if current == key else key
+        aria = "ascending" if current == key else "descending" if current == f"-{key}" else None
+        return url_for(endpoint, **view_args, **query.as_args(orden=target)), aria
+
+    departments = sorted({(r.department_code, r.department_name.title()) for r in all_rows}, key=lambda d: d[1])
+    return {
+        "rows": rows, "query": query, "summary": board_service.summary(rows), "charts": charts,
+        "sort_link": sort_link, "departments": departments,
+        "regions": sorted({r.region for r in all_rows if r.region}),
+        "states": [(s, PDT_STATES[s]) for s, _ in board_service.per_state(all_rows)],
+        "parties": board_service.PARTIES,
+        "party_labels": board_service.PARTY_LABELS, "party_short": board_service.PARTY_SHORT,
+        "export_args": query.as_args(), "endpoint": endpoint, "view_args": view_args,
+        "total_in_scope": len(all_rows),
+        "plans_base": url_for("board.milestones", plan_id=0).removesuffix("0/hitos"),  # one url_for, not 1,135
+    }
+
+
+# --- A plan's hitos ---------------------------------------------------------------------------------------------
+
+@bp.get("/planes/<int:plan_id>/hitos")
+@login_required
+def milestones(plan_id: int):
+    plan = load_plan_to_follow(plan_id)
+    return _render_milestones(plan)
+
+
+@bp.post("/planes/<int:plan_id>/hitos/<int:number>")
+@login_required
+def check(plan_id: int, number: int):
+    plan = load_plan_to_follow(plan_id)
+    if not milestone_service.can_check_milestones(current_user, plan):
+        abort(403)
+    form = MilestoneCheckForm(prefix=f"h{number}")
+    if form.validate_on_submit():
+        try:
+            milestone_service.check_milestone(db.session, plan, current_user, to_check_command(form, number),
+                                              clock().now())
+        except milestone_service.MilestoneError as exc:
+            db.session.rollback()
+            if exc.status in (403, 404):
+                abort(exc.status)
+            form.note.errors.append(exc.message)
+            return _render_milestones(plan, failed=(number, form), refusal=exc.message), exc.status
+        flash("Hito actualizado con su nota de evidencia.", "info")
+        return redirect(url_for("board.milestones", plan_id=plan.id) + f"#hito-{number}")
+    return _render_milestones(plan, failed=(number, form)), 422
+
+
+def _render_milestones(plan: Plan, failed: tuple[int, MilestoneCheckForm] | None = None, refusal: str = ""):
+    statuses, progress = milestone_service.plan_milestones(db.session, plan)
+    can_check = milestone_service.can_check_milestones(current_user, plan)
+    forms = {}
+    if can_check:
+        for s in statuses:
+            if s.is_manual:
+                n = s.milestone.number
+                forms[n] = failed[1] if failed and failed[0] == n else MilestoneCheckForm(
+                    prefix=f"h{n}", formdata=None, data={"is_done": "0" if s.is_done else "1"})
+    phases: dict[int, list] = {}
+    for s in statuses:
+        phases.setdefault(s.milestone.phase, []).append(s)
+    return render_template("board/milestones.html", plan=plan, phases=phases, progress=progress, forms=forms,
+                           failed=failed[0] if failed else None,
+                           refusal=refusal if failed and failed[0] not in forms else "",
+                           row=board_service.plan_row(db.session, plan, clock().today()),
+                           party_labels=board_service.PARTY_LABELS, parties=board_service.PARTIES)
+
+
+# --- History exports and the expediente -----------------------------------------------------------------------
+
+@bp.get("/planes/<int:plan_id>/historial.<any(csv, xlsx):fmt>")
+@login_required
+def history_export(plan_id: int, fmt: str):
+    plan = load_plan_to_follow(plan_id)
+    header, table = _history_table(plan)
+    name = exports.safe_filename("historial", plan.entity.dane_code, plan.entity.name, plan.period.label,
+                                 ext=fmt)
+    return _download(header, table, fmt, name, "Historial")
+
+
+@bp.get("/planes/<int:plan_id>/expediente")
+@login_required
+def dossier(plan_id: int):
+    plan = load_plan_to_follow(plan_id)
+    today = clock().today()
+    statuses, progress = milestone_service.plan_milestones(db.session, plan)
+    return render_template(
+        "board/dossier.html", plan=plan, history=visible_history(db.session, plan),
+        deadlines=deadlines_for(plan), documents=plan_documents(db.session, plan), statuses=statuses,
+        progress=progress, row=board_service.plan_row(db.session, plan, today), generated_at=clock().now(),
+        machine_states={name: m.states for name, m in SUBMACHINES.items()},
+        party_labels=board_service.PARTY_LABELS, parties=board_service.PARTIES)
+
+
+def _history_table(plan: Plan):
+    from .templating import _labels
+
+    labels = _labels()
+    machine_states = {name: m.states for name, m in SUBMACHINES.items()}
+    return exports.history_table(visible_history(db.session, plan), labels["trigger_labels"],
+                                 labels["role_labels"], machine_states)
+
+
+def _download(header, table, fmt: str, filename: str, sheet: str) -> Response:
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(header, table), exports.CSV_MIME
+    else:
+        body, mimetype = exports.to_xlsx(header, table, sheet), exports.XLSX_MIME
+    return Response(body, mimetype=mimetype, headers=exports.attachment_headers(filename))
+
+
+# --- Administration of the hitos ----------------------------------------------------------------------------------
+
+@bp.route("/admin/hitos", methods=["GET", "POST"])
+@login_required
+def admin_milestones():
+    require_admin(current_user)
+    milestones = milestone_service.all_milestones(db.session)
+    if request.method == "GET":
+        form = MilestoneWeightsForm(data={"rows": [
+            {"number": m.number, "name": m.name, "weight_in_phase": m.weight_in_phase,
+             "weight_total": m.weight_total} for m in milestones]})
+    else:
+        form = MilestoneWeightsForm()
+    refusal = None
+    if form.validate_on_submit():
+        try:
+            milestone_service.update_milestones(db.session, to_edits(form))
+        except milestone_service.MilestoneError as exc:
+            db.session.rollback()
+            refusal = exc.message
+        else:
+            flash("Hitos guardados. El avance de todos los planes se recalcula con los nuevos pesos.", "info")
+            return redirect(url_for("board.admin_milestones"))
+    by_number = {m.number: m for m in milestones}
+    status = 422 if request.method == "POST" else 200
+    return render_template("board/admin_milestones.html", form=form, by_number=by_number,
+                           refusal=refusal), status
+
+
+# --- Stylesheets (served by the app: the CSP forbids inline style) ----------------------------------------------
+
+@bp.get("/tablero/<any(board, print):name>.css")
+def stylesheet(name: str):
+    return send_from_directory(STYLES, f"{name}.css", mimetype="text/css", max_age=3600)
+

@@ -1,0 +1,100 @@
+"""`flask --app wsgi pdt …`: operations and training commands."""
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import AppGroup
+
+pdt_cli = AppGroup("pdt", help="Comandos de la Ruta PDT.")
+
+
+@pdt_cli.command("load-reference")
+def load_reference_command():
+    """Carga DIVIPOLA, autoridades ambientales, regiones y períodos (idempotente)."""
+    from .reference import load_reference
+
+    counts = load_reference()
+    click.echo(f"Datos de referencia cargados: {counts.as_text()}.")
+
+
+@pdt_cli.command("demo")
+@click.option("--json", "as_json", is_flag=True, help="Imprime las cuentas como JSON.")
+def demo_command(as_json: bool):
+    """Crea (idempotente) las cuentas y planes de demostración y capacitación."""
+    from .demo import ensure_demo_data
+
+    accounts = ensure_demo_data()
+    if as_json:
+        click.echo(json.dumps([a.public() for a in accounts], ensure_ascii=False, indent=2))
+        return
+    click.echo("Cuentas de demostración (solo para capacitación):")
+    for a in accounts:
+        click.echo(f"  {a.role:<12} {a.email:<38} {a.password}")
+
+
+@pdt_cli.command("calendar")
+@click.option("--facts", "facts_file", required=True, type=click.File("r", encoding="utf-8"),
+              help="Archivo JSON con los hechos del plan ('-' para la entrada estándar).")
+def calendar_command(facts_file):
+    """Calcula el calendario legal de un plan (calendar-contract.md)."""
+    import sys
+
+    from state_machines import calendar as legal_calendar
+
+    try:
+        data = json.load(facts_file)
+        result = legal_calendar.calendar_json(data)
+    except json.JSONDecodeError as exc:
+        error = legal_calendar.FactsError("", f"El archivo no es JSON válido (línea {exc.lineno}).")
+        click.echo(json.dumps(error.to_json(), ensure_ascii=False))
+        sys.exit(2)
+    except legal_calendar.FactsError as exc:
+        click.echo(json.dumps(exc.to_json(), ensure_ascii=False))
+        sys.exit(2)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+@pdt_cli.command("verify-history")
+def verify_history_command():
+    """Verifica la cadena de integridad del historial de todos los planes."""
+    import sys
+
+    from .extensions import db
+    from .history import verify
+
+    checked, findings = verify(db.session)
+    for f in findings:
+        where = f"fila {f.event_id}" if f.event_id else "final del historial"
+        click.echo(f"Plan {f.plan_id}, {where}: {f.problem}.")
+    if findings:
+        click.echo(f"Historial ALTERADO: {len(findings)} hallazgo(s) en {checked} filas revisadas.")
+        sys.exit(1)
+    click.echo(f"Historial íntegro: {checked} filas revisadas, ninguna alterada ni borrada.")
+
+
+@pdt_cli.command("diagram")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default="docs/ruta-pdt.mmd", show_default=True,
+              help="Archivo Mermaid de salida ('-' para la salida estándar).")
+@click.option("--machine", default="pdt_approval", show_default=True,
+              help="Máquina: pdt_approval, car_review, ctp_review, amendment, hearing, ctp_formation.")
+def diagram_command(output, machine):
+    """Escribe el diagrama de la ruta, generado de la misma tabla de transiciones."""
+    from pathlib import Path
+
+    from state_machines.diagram import mermaid
+    from workflow_app.services.plans import machine_named
+
+    try:
+        text = mermaid(machine_named(machine), show_roles=True)
+    except KeyError:
+        raise click.BadParameter(f"máquina desconocida: {machine}", param_hint="--machine") from None
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    Path(output).write_text(text, encoding="utf-8")
+    click.echo(f"Diagrama escrito en {output}.")
+
+
+__import__("notifications.cli").cli.register(pdt_cli)  # pdt sweep, pdt digest

@@ -1,0 +1,44 @@
+"""The injected clock: legal deadlines are computed from Colombian dates, never read ad hoc."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+BOGOTA = ZoneInfo("America/Bogota")
+
+
+@dataclass
+class Clock:
+    """Today's date in America/Bogota, or a simulated date (training mode, tests)."""
+
+    simulated_today: date | None = None
+
+    @property
+    def is_simulated(self) -> bool:
+        return self.simulated_today is not None
+
+    def now(self) -> datetime:
+        real = datetime.now(timezone.utc).astimezone(BOGOTA)
+        if self.simulated_today is None:
+            return real
+        return datetime.combine(self.simulated_today, real.timetz())
+
+    def today(self) -> date:
+        return self.now().date()
+
+    @classmethod
+    def from_setting(cls, value: str | None) -> "Clock":
+        if not value:
+            return cls()
+        try:
+            return cls(date.fromisoformat(value))
+        except ValueError as exc:
+            raise RuntimeError(
+                f"PDT_TODAY debe ser una fecha AAAA-MM-DD válida; se recibió {value!r}."
+            ) from exc
+
+
+def start_of_day_utc(day: date) -> datetime:
+    """00:00 America/Bogota of ``day``, as an aware UTC datetime."""
+    return datetime.combine(day, time.min, BOGOTA).astimezone(timezone.utc)

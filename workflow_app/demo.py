@@ -1,0 +1,162 @@
+"""Demo and training accounts around real entities of Quindío (never created in production by default)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from state_machines.roles import Role
+
+from .extensions import db
+from .models import Entity, Membership, Period, Plan, User
+
+DEMO_PERIOD = date(2028, 1, 1)
+GENOVA, BUENAVISTA, QUINDIO = "63302", "63111", "63"
+SUCRE = "70"  # a departamento under two CARs (CARSUCRE, CORPOMOJANA)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    email: str
+    password: str
+    entity: str | None  # DANE code of the entity the account acts for
+    name: str
+    authority: str | None = None
+    extra_entities: tuple[str, ...] = ()
+
+    def public(self) -> dict:
+        data = asdict(self)
+        data.pop("extra_entities")
+        return data
+
+
+def _account(role: Role, slug: str, name: str, entity: str | None, **kw) -> DemoAccount:
+    return DemoAccount(role.value, f"{slug}@demo.rutapdt.co", f"Demo-{slug}-2028", entity, name, **kw)
+
+
+DEMO_ACCOUNTS = (
+    _account(Role.EJECUTIVO, "alcalde.genova", "Alcaldesa de Génova (demo)", GENOVA),
+    _account(Role.PLANEACION, "planeacion.genova", "Secretario de Planeación de Génova (demo)", GENOVA),
+    _account(Role.EQUIPO, "equipo.genova", "Equipo formulador de Génova (demo)", GENOVA),
+    _account(Role.CTP, "ctp.genova", "Presidenta del CTP de Génova (demo)", GENOVA),
+    _account(Role.CORPORACION, "concejo.genova", "Secretario del Concejo de Génova (demo)", GENOVA),
+    _account(Role.EJECUTIVO, "alcalde.buenavista", "Alcalde de Buenavista (demo)", BUENAVISTA),
+    _account(Role.PLANEACION, "planeacion.buenavista", "Secretaria de Planeación de Buenavista (demo)", BUENAVISTA),
+    _account(Role.EJECUTIVO, "gobernador.quindio", "Gobernador del Quindío (demo)", QUINDIO),
+    _account(Role.PLANEACION, "planeacion.quindio", "Planeación departamental del Quindío (demo)", QUINDIO),
+    _account(Role.CTP, "ctp.quindio", "Consejo Departamental de Planeación del Quindío (demo)", QUINDIO),
+    _account(Role.CORPORACION, "asamblea.quindio", "Secretaría de la Asamblea del Quindío (demo)", QUINDIO),
+    _account(Role.CAR, "crq", "Corporación Autónoma Regional del Quindío (demo)", None, authority="CRQ"),
+    _account(Role.EJECUTIVO, "gobernador.sucre", "Gobernadora de Sucre (demo)", SUCRE),
+    _account(Role.PLANEACION, "planeacion.sucre", "Planeación departamental de Sucre (demo)", SUCRE),
+    _account(Role.CTP, "ctp.sucre", "Consejo Departamental de Planeación de Sucre (demo)", SUCRE),
+    _account(Role.CORPORACION, "asamblea.sucre", "Secretaría de la Asamblea de Sucre (demo)", SUCRE),
+    _account(Role.CAR, "carsucre", "Corporación Autónoma Regional de Sucre (demo)", None, authority="CARSUCRE"),
+    _account(Role.CAR, "corpomojana", "Corpomojana (demo)", None, authority="CORPOMOJANA"),
+    _account(Role.ASESOR, "asesor.quindio", "Asesora territorial DNP para Quindío (demo)", GENOVA,
+             extra_entities=(BUENAVISTA, QUINDIO)),
+    _account(Role.ADMIN, "admin", "Administrador del servicio (demo)", None),
+)
+
+
+def ensure_demo_data() -> list[DemoAccount]:
+    """Create, idempotently, the demo accounts, their memberships and the 2028 plans."""
+    period = db.session.scalar(select(Period).filter_by(start_on=DEMO_PERIOD))
+    if period is None:
+        raise RuntimeError("Faltan los datos de referencia: ejecute primero 'flask --app wsgi pdt load-reference'.")
+    entities = {e.dane_code: e for e in db.session.scalars(
+        select(Entity).where(Entity.dane_code.in_([GENOVA, BUENAVISTA, QUINDIO, SUCRE])))}
+    for code in (GENOVA, BUENAVISTA, QUINDIO, SUCRE):
+        if db.session.scalar(select(Plan).filter_by(entity_id=entities[code].id, period_id=period.id)) is None:
+            db.session.add(Plan(entity=entities[code], period=period, state="elected", posesion_on=DEMO_PERIOD))
+    for account in DEMO_ACCOUNTS:
+        user = db.session.scalar(select(User).filter_by(email=account.email))
+        if user is None:
+            user = User(email=account.email, name=account.name, is_demo=True)
+            user.set_password(account.password)
+            db.session.add(user)
+            db.session.flush()
+        for code in (account.entity, *account.extra_entities):
+            _ensure_membership(user, account.role, entities.get(code) if code else None, account.authority)
+    db.session.commit()
+    for code, stop in DEMO_STOPS.items():
+        _advance(db.session.scalar(select(Plan).filter_by(entity_id=entities[code].id, period_id=period.id)), stop)
+    _ensure_transparency_demo(db.session.scalar(select(Plan).filter_by(entity_id=entities[GENOVA].id,
+                                                                       period_id=period.id)))
+    return list(DEMO_ACCOUNTS)
+
+
+# Where each demo plan stands for training on 10 March 2028 (the default simulated date of `make run`).
+DEMO_STOPS = {GENOVA: "submitted_to_ctp", BUENAVISTA: "drafting", QUINDIO: "submitted_to_consejo_de_gobierno",
+              SUCRE: "in_office"}
+DEMO_STEPS = (
+    (Role.EJECUTIVO, "take_office", date(2028, 1, 2), {}),
+    (Role.PLANEACION, "start_drafting", date(2028, 1, 15), {"leader_name": "Equipo formulador (demo)"}),
+    (Role.PLANEACION, "submit_to_consejo_de_gobierno", date(2028, 2, 21), {}),
+    (Role.PLANEACION, "consolidate", date(2028, 2, 28), {}),
+    (Role.EJECUTIVO, "submit_to_ctp", date(2028, 2, 29), {}),
+)
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n% Documento de demostraci\xf3n - Ruta PDT\n%%EOF\n")
+
+
+def _advance(plan: Plan, stop: str) -> None:
+    """Walk a demo plan through the real service, as its people would, until it stands at ``stop``."""
+    import io
+
+    from .services.documents import Upload
+    from .services.plans import ActCommand, apply_act
+    from .services.people import users_with_roles
+
+    for role, trigger, on, payload in DEMO_STEPS:
+        if plan.state == stop:
+            return
+        row = plan.state
+        actor = users_with_roles(db.session, plan, {role})[0]
+        command = ActCommand(trigger=trigger, act_on=on, reference=f"DEMO-{trigger}", payload=payload,
+                             evidence=Upload(f"{trigger}.pdf", io.BytesIO(DEMO_PDF)),
+                             notes="Acto de demostración para capacitación.")
+        apply_act(db.session, plan_id=plan.id, command=command, actor=actor, role=role, expected_version=None,
+                  today=on)
+        db.session.refresh(plan)
+        assert plan.state != row, trigger
+
+
+def _ensure_membership(user: User, role: str, entity: Entity | None, authority: str | None) -> None:
+    query = select(Membership).filter_by(
+        user_id=user.id, role=role, entity_id=entity.id if entity else None, authority_code=authority
+    )
+    if db.session.scalar(query) is None:
+        db.session.add(Membership(user_id=user.id, role=role, entity_id=entity.id if entity else None,
+                                  authority_code=authority))
+
+
+# Génova's investment plan and a public draft, so /publico/63302 shows what Ley 1909 art. 22 publishes.
+DEMO_PPI = (
+    ("Agua potable y saneamiento básico", "Acueducto veredal La Esperanza", "SGP Agua potable", 450_000_000),
+    ("Agua potable y saneamiento básico", "Plan maestro de alcantarillado urbano", "Recursos propios", 320_000_000),
+    ("Vías para el campo", "Mantenimiento de vías terciarias", "SGR Asignaciones directas", 600_000_000),
+    ("Educación con calidad", "Transporte escolar rural", "SGP Educación", 180_000_000),
+)
+
+
+def _ensure_transparency_demo(plan: Plan) -> None:
+    import io
+
+    from .models import Document, PpiVersion
+    from .services.documents import Upload, store_document
+    from .services.ppi import PpiLine, save_ppi_version
+
+    if db.session.scalar(select(PpiVersion).filter_by(plan_id=plan.id)) is None:
+        lines = [PpiLine(program, project, year, source, amount + (year - 2028) * amount // 20)
+                 for program, project, source, amount in DEMO_PPI for year in range(2028, 2032)]
+        save_ppi_version(db.session, plan, lines, source="form", actor=None,
+                         note="Versión de demostración presentada al CTP.")
+    if db.session.scalar(select(Document).filter_by(plan_id=plan.id, kind="public_draft")) is None:
+        store_document(db.session, plan_id=plan.id, kind="public_draft",
+                       title="Proyecto de plan de desarrollo presentado al CTP (demostración)",
+                       upload=Upload("proyecto-plan-genova.pdf", io.BytesIO(DEMO_PDF)), uploaded_by_id=None,
+                       is_public=True)
+        db.session.commit()

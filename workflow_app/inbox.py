@@ -1,0 +1,14 @@
+"""The plans a user follows (the list under "Mis pendientes")."""
+from __future__ import annotations
+
+from sqlalchemy.orm import joinedload, selectinload
+
+from .extensions import db
+from .models import Entity, Plan, User
+from .permissions import visible_plans_query
+
+
+def plans_in_scope(user: User) -> list[Plan]:
+    query = visible_plans_query(user).options(joinedload(Plan.entity).joinedload(Entity.department),
+                                              joinedload(Plan.period), selectinload(Plan.procedures))
+    return db.session.scalars(query).all()

@@ -1,0 +1,117 @@
+"""Background jobs: RQ on Redis when REDIS_URL is set, an in-process worker thread otherwise.
+
+Jobs take ids, never objects, and are enqueued only after the database commit that created their rows
+(transactional outbox): a rolled-back change never sends anything, and a job lost because Redis was down is
+re-enqueued by the sweep from the rows still pending.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import queue
+import threading
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "pdt"
+PENDING_KEY = "pdt_jobs_after_commit"
+
+
+def enqueue_after_commit(session: Session, func_path: str, *args: Any) -> None:
+    """Queue ``func_path(*args)`` to run once ``session`` commits (dropped on rollback)."""
+    session.info.setdefault(PENDING_KEY, []).append((func_path, args))
+
+
+def resolve(func_path: str):
+    module, _, name = func_path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+class EmbeddedRunner:
+    """One daemon thread running jobs in order inside an app context (make run, no Redis)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.queue: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, func_path: str, args: tuple) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="pdt-jobs", daemon=True)
+                self._thread.start()
+        self.queue.put((func_path, args))
+
+    def _loop(self) -> None:
+        while True:
+            func_path, args = self.queue.get()
+            try:
+                with self.app.app_context():
+                    resolve(func_path)(*args)
+            except Exception:  # the row stays pending; the sweep retries it
+                log.exception("Trabajo en segundo plano falló: %s%r", func_path, args)
+            finally:
+                self.queue.task_done()
+
+    def join(self) -> None:
+        self.queue.join()
+
+
+class RQRunner:
+    def __init__(self, redis_url: str) -> None:
+        from redis import Redis
+
+        self.connection = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
+
+    def submit(self, func_path: str, args: tuple) -> None:
+        from rq import Queue, Retry
+
+        try:
+            Queue(QUEUE_NAME, connection=self.connection).enqueue(
+                func_path, *args, retry=Retry(max=5, interval=[10, 30, 60, 300, 900]),
+                job_timeout=120,
+            )
+        except Exception as exc:  # Redis down: the committed rows stay pending for the sweep
+            log.warning("No se pudo encolar %s (%s); quedará para el barrido", func_path, exc)
+
+
+def runner() -> EmbeddedRunner | RQRunner:
+    return current_app.extensions["job_runner"]
+
+
+def init_app(app: Flask) -> None:
+    url = app.config.get("REDIS_URL")
+    app.extensions["job_runner"] = RQRunner(url) if url else EmbeddedRunner(app)
+    _listen_once()
+
+
+_listening = False
+
+
+def _listen_once() -> None:
+    """Session events are global: register them once and route each commit to its app's runner."""
+    global _listening
+    if _listening:
+        return
+    from .extensions import db
+
+    @event.listens_for(db.session, "after_commit")
+    def _submit_pending(session):  # noqa: ANN001 - SQLAlchemy event signature
+        if session.in_nested_transaction():  # a SAVEPOINT released: the real commit is still to come
+            return
+        pending = session.info.pop(PENDING_KEY, [])
+        for func_path, args in pending:
+            current_app.extensions["job_runner"].submit(func_path, args)
+
+    @event.listens_for(db.session, "after_rollback")
+    def _drop_pending(session):  # noqa: ANN001
+        if session.in_nested_transaction():  # a SAVEPOINT rolled back: the outer transaction's jobs stand
+            return
+        session.info.pop(PENDING_KEY, None)
+
+    _listening = True

@@ -1,0 +1,439 @@
+"""Data model. State columns hold readable strings; history is append-only."""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from state_machines.pdt import PDT_STATES
+from state_machines.roles import Role
+from state_machines.submachines import SUBMACHINES
+
+from .extensions import db
+
+ENTITY_KINDS = ("municipio", "distrito", "departamento")
+REGIMES = ("ordinary", "d683_2020")
+ROLE_VALUES = tuple(r.value for r in Role if r is not Role.SISTEMA)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_feed_token() -> str:
+    """Secret part of an iCalendar feed URL (anyone holding it can read the deadlines)."""
+    return secrets.token_urlsafe(24)
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    region: Mapped[str] = mapped_column(String(60))
+
+
+class EnvironmentalAuthority(db.Model):
+    __tablename__ = "environmental_authorities"
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))  # CAR, CDS, AAU
+
+
+class Entity(db.Model):
+    """A territorial entity: municipio, distrito or departamento (DANE code)."""
+
+    __tablename__ = "entities"
+    __table_args__ = (CheckConstraint(_in("kind", ENTITY_KINDS), name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dane_code: Mapped[str] = mapped_column(String(5), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))
+    department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    nonworking_weekdays: Mapped[str] = mapped_column(String(20), default="5,6")
+    fiscal_category: Mapped[str | None] = mapped_column(String(10))
+
+    department: Mapped[Department] = relationship()
+
+    @property
+    def calendar_kind(self) -> str:
+        """A distrito follows the municipal route (calendar-contract.md, entity_kind)."""
+        return "departamento" if self.kind == "departamento" else "municipio"
+
+    @property
+    def weekdays(self) -> list[int]:
+        return [int(x) for x in self.nonworking_weekdays.split(",") if x.strip()]
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == "departamento":
+            return f"Gobernación de {self.name.title()}"
+        return f"{self.name.title()} ({self.department.name.title()})"
+
+
+class Jurisdiction(db.Model):
+    """Which environmental authority acts on which municipio (D1865 art. 3)."""
+
+    __tablename__ = "jurisdictions"
+    __table_args__ = (UniqueConstraint("entity_id", "authority_code", name="entity_authority"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), index=True)
+    authority_code: Mapped[str] = mapped_column(ForeignKey("environmental_authorities.code"), index=True)
+    scope: Mapped[str] = mapped_column(String(10))  # total, rural, urbano
+
+    authority: Mapped[EnvironmentalAuthority] = relationship()
+
+
+class Period(db.Model):
+    """A constitutional period of four years (AL02)."""
+
+    __tablename__ = "periods"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    start_on: Mapped[date] = mapped_column(Date, unique=True)
+    end_on: Mapped[date] = mapped_column(Date)
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_on.year}–{self.end_on.year}"
+
+
+class Plan(db.Model):
+    """One development plan per entity and period; ``version`` guards concurrent changes."""
+
+    __tablename__ = "plans"
+    __table_args__ = (
+        UniqueConstraint("entity_id", "period_id", name="entity_period"),
+        CheckConstraint(_in("regime", REGIMES), name="regime"),
+        CheckConstraint(_in("state", PDT_STATES), name="state"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    state: Mapped[str] = mapped_column(String(40), default="elected", index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    regime: Mapped[str] = mapped_column(String(20), default="ordinary")
+    d683_articles: Mapped[list] = mapped_column(JSON, default=list)
+    posesion_on: Mapped[date | None] = mapped_column(Date)
+    # Legal dates the calendar counts from (ISO strings by fact name), written with the act that sets them.
+    event_dates: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Hash of the last history row (workflow_app/history.py): deleting rows at the end breaks it.
+    history_head: Mapped[str | None] = mapped_column(String(64))
+    # Soft compliance flags raised by transitions (late_filing, late_consolidation, ...): they never block.
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ical_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_feed_token)
+
+    entity: Mapped[Entity] = relationship()
+    period: Mapped[Period] = relationship()
+    procedures: Mapped[list["Procedure"]] = relationship(order_by="Procedure.id", back_populates="plan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Procedure(db.Model):
+    """An instance of a sub-machine of a plan: a CAR review, the CTP review, an amendment, a hearing."""
+
+    __tablename__ = "procedures"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "machine", "subject", name="plan_machine_subject"),
+        CheckConstraint(_in("machine", SUBMACHINES), name="machine"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    machine: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(60))  # CAR code, amendment/hearing number, "ctp"
+    state: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    plan: Mapped["Plan"] = relationship(back_populates="procedures")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    # Non-urgent items wait for the daily digest unless the user asks for immediate e-mail.
+    wants_immediate_email: Mapped[bool] = mapped_column(default=False)
+    ical_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_feed_token)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="user")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.is_active_account
+
+    def set_password(self, password: str) -> None:
+        # scrypt: a deliberately slow, memory-hard hash (werkzeug default).
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_admin(self) -> bool:
+        return any(m.role == Role.ADMIN.value for m in self.memberships)
+
+    def roles_for(self, entity: Entity) -> set[Role]:
+        return {m.role_enum for m in self.memberships if m.covers(entity)}
+
+
+class Membership(db.Model):
+    """A user acts in a role for an entity, or (CAR) for an authority's jurisdiction."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLE_VALUES), name="role"),
+        CheckConstraint(
+            "(entity_id IS NOT NULL) OR (authority_code IS NOT NULL) OR (role = 'admin')",
+            name="has_scope",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    authority_code: Mapped[str | None] = mapped_column(ForeignKey("environmental_authorities.code"))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    entity: Mapped[Entity | None] = relationship()
+    authority: Mapped[EnvironmentalAuthority | None] = relationship()
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    def covers(self, entity: Entity) -> bool:
+        if self.role == Role.ADMIN.value:
+            return False  # admins manage the service; they hold no legal role in a plan
+        if self.entity_id is not None:
+            return self.entity_id == entity.id
+        if self.authority_code is not None:
+            return any(j.authority_code == self.authority_code for j in jurisdictions_of(entity))
+        return False
+
+
+def jurisdictions_of(entity: Entity) -> list[Jurisdiction]:
+    """A municipio's authorities; a departamento's are those of all its municipios."""
+    if entity.kind != "departamento":
+        return db.session.scalars(db.select(Jurisdiction).filter_by(entity_id=entity.id)).all()
+    return db.session.scalars(
+        db.select(Jurisdiction)
+        .join(Entity, Entity.id == Jurisdiction.entity_id)
+        .where(Entity.department_code == entity.department_code, Entity.kind != "departamento")
+    ).all()
+
+
+class Document(db.Model):
+    """Evidence file metadata; the bytes live outside the web root under a random name."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    original_filename: Mapped[str] = mapped_column(String(255))
+    storage_name: Mapped[str] = mapped_column(String(80), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(80), default="application/pdf")
+    is_public: Mapped[bool] = mapped_column(default=False)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PlanEvent(db.Model):
+    """Append-only history of a plan: never updated, never deleted (enforced in PostgreSQL)."""
+
+    __tablename__ = "plan_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    machine: Mapped[str] = mapped_column(String(30), default="pdt")
+    subject: Mapped[str | None] = mapped_column(String(60))  # e.g. the CAR code, the amendment id
+    from_state: Mapped[str] = mapped_column(String(40))
+    to_state: Mapped[str] = mapped_column(String(40))
+    trigger: Mapped[str] = mapped_column(String(60))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    act_on: Mapped[date | None] = mapped_column(Date)  # legal date of the act
+    reference: Mapped[str | None] = mapped_column(String(120))  # radicado / number of the act
+    reason: Mapped[str | None] = mapped_column(Text)
+    legal_basis: Mapped[str] = mapped_column(String(200), default="")
+    evidence_ids: Mapped[list] = mapped_column(JSON, default=list)
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+    actor: Mapped[User | None] = relationship()
+
+
+NOTIFICATION_KINDS = ("reminder", "due_today", "overdue", "escalation", "effect", "transition")
+# digest: waits for the daily summary; digested: went out inside the summary delivery ``digest_id``.
+DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "digest", "digested")
+
+
+class Notification(db.Model):
+    """What one person is told (the in-app copy); written in the transaction that causes it (outbox)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (CheckConstraint(_in("kind", NOTIFICATION_KINDS), name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # Unique: a sweep that runs twice (or two sweeps at once) cannot tell the same thing twice.
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    subject: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    step_key: Mapped[str | None] = mapped_column(String(60))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    legal_basis: Mapped[str] = mapped_column(String(200), default="")
+    link: Mapped[str] = mapped_column(String(255), default="/")
+    is_urgent: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+    plan: Mapped[Plan | None] = relationship()
+
+
+class Delivery(db.Model):
+    """One (notification, channel, recipient): the unit a job delivers at most once."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (CheckConstraint(_in("status", DELIVERY_STATUSES), name="status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20), default="email")
+    recipient: Mapped[str] = mapped_column(String(254))
+    delivery_key: Mapped[str] = mapped_column(String(240), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A digest delivery carries its own text; an immediate one renders its notification.
+    subject: Mapped[str | None] = mapped_column(String(255))
+    body: Mapped[str | None] = mapped_column(Text)
+    digest_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"), index=True)
+
+    notification: Mapped[Notification | None] = relationship()
+
+
+class Milestone(db.Model):
+    """One of DNP's 22 hitos (hitos.csv): editable data, not code. ``source_of_truth`` is ``event:<name>``
+    (completed by the plan's history) or ``manual`` (checked by the team or its adviser)."""
+
+    __tablename__ = "milestones"
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    phase: Mapped[int] = mapped_column(Integer)
+    phase_name: Mapped[str] = mapped_column(String(120))
+    phase_weight: Mapped[float] = mapped_column(db.Float)
+    name: Mapped[str] = mapped_column(String(255))
+    weight_in_phase: Mapped[float] = mapped_column(db.Float)
+    weight_total: Mapped[float] = mapped_column(db.Float)
+    source_of_truth: Mapped[str] = mapped_column(String(60))
+
+
+class MilestoneCheck(db.Model):
+    """A manual milestone checked for a plan, with its evidence note (never deleted; unchecking adds a row)."""
+
+    __tablename__ = "milestone_checks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    milestone_number: Mapped[int] = mapped_column(ForeignKey("milestones.number"))
+    is_done: Mapped[bool] = mapped_column(default=True)
+    note: Mapped[str] = mapped_column(Text)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PpiVersion(db.Model):
+    """A version of the plan plurianual de inversiones (what the Ley 1909 hearings discuss and publish)."""
+
+    __tablename__ = "ppi_versions"
+    __table_args__ = (UniqueConstraint("plan_id", "version", name="plan_version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20), default="form")  # form, csv, xlsx
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    items: Mapped[list["PpiItem"]] = relationship(order_by="PpiItem.id", cascade="all, delete-orphan")
+
+
+class PpiItem(db.Model):
+    """One program/project line of the PPI: cost for one year from one funding source (pesos)."""
+
+    __tablename__ = "ppi_items"
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ppi_version_id: Mapped[int] = mapped_column(ForeignKey("ppi_versions.id"), index=True)
+    program: Mapped[str] = mapped_column(String(255))
+    project: Mapped[str] = mapped_column(String(255))
+    year: Mapped[int] = mapped_column(Integer)
+    funding_source: Mapped[str] = mapped_column(String(120))
+    amount: Mapped[int] = mapped_column(db.BigInteger)
+
+
+CITIZEN_PROPOSAL_STATUSES = ("pending", "published", "rejected")
+
+
+class CitizenProposal(db.Model):
+    """A citizen's proposal to a scheduled hearing; held for moderation; contact data never published."""
+
+    __tablename__ = "citizen_proposals"
+    __table_args__ = (CheckConstraint(_in("status", CITIZEN_PROPOSAL_STATUSES), name="status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    hearing_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id"))
+    text: Mapped[str] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(String(254))  # private: for an answer, never shown publicly
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(db.Model):
+    """A personal API token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    label: Mapped[str] = mapped_column(String(120))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,152 @@
+"""PPI pages of a plan: the current version with its totals, earlier versions, typed entry and sheet import."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forms.ppi import BLANK_ROWS, MAX_FORM_ROWS, PpiEntryForm, PpiImportForm
+
+from .extensions import db
+from .permissions import load_plan_for
+from .services.ppi import (
+    COLUMN_LABELS,
+    MAX_IMPORT_BYTES,
+    MAX_ROWS,
+    PpiConflict,
+    PpiRejected,
+    can_edit_ppi,
+    import_ppi,
+    pesos,
+    plan_years,
+    ppi_version,
+    ppi_versions,
+    save_ppi_version,
+    summarize,
+    thousands,
+    validate_rows,
+)
+
+bp = Blueprint("ppi", __name__, url_prefix="/planes/<int:plan_id>/ppi")
+
+CONFLICT = "Otra persona guardó una versión del plan de inversiones mientras usted trabajaba; revise y guarde de nuevo."
+FIELD_OF_COLUMN = {label: field for field, label in COLUMN_LABELS.items()}
+
+
+@bp.app_template_filter("pesos")
+def pesos_filter(amount: int | None) -> str:
+    return pesos(amount or 0)
+
+
+@bp.get("")
+@login_required
+def show(plan_id: int):
+    plan = load_plan_for(current_user, plan_id)
+    version = ppi_version(db.session, plan)
+    return render_template("ppi/show.html", plan=plan, summary=summarize(version) if version else None,
+                           versions=ppi_versions(db.session, plan), can_edit=can_edit_ppi(current_user, plan))
+
+
+@bp.get("/versiones/<int:number>")
+@login_required
+def version(plan_id: int, number: int):
+    plan = load_plan_for(current_user, plan_id)
+    found = ppi_version(db.session, plan, number) or abort(404)
+    return render_template("ppi/show.html", plan=plan, summary=summarize(found), versions=ppi_versions(db.session, plan),
+                           can_edit=can_edit_ppi(current_user, plan), is_old=True)
+
+
+@bp.route("/editar", methods=["GET", "POST"])
+@login_required
+def edit(plan_id: int):
+    plan = _plan_to_write(plan_id)
+    current = ppi_version(db.session, plan)
+    form = PpiEntryForm()
+    if request.method == "GET":
+        _prefill(form, current)
+    elif request.form.get("accion") == "filas":  # more blank lines, keeping what was typed (no script needed)
+        for _ in range(min(BLANK_ROWS, MAX_FORM_ROWS - len(form.rows.entries))):
+            form.rows.append_entry()
+        return _render_edit(plan, form, [])
+    if form.validate_on_submit():
+        try:
+            if current and form.based_on.data != str(current.version):
+                raise PpiConflict()
+            lines = validate_rows(form.row_values(), plan_years(plan))
+            saved = save_ppi_version(db.session, plan, lines, source="form", actor=current_user, note=form.note.data)
+        except PpiRejected as exc:
+            _attach_errors(form, exc)
+            return _render_edit(plan, form, exc.errors), 422
+        except PpiConflict:
+            form.based_on.data = str(current.version) if current else ""
+            return _render_edit(plan, form, [], conflict=CONFLICT), 409
+        flash(f"Se guardó la versión {saved.version} del plan de inversiones.", "info")
+        return redirect(url_for("ppi.show", plan_id=plan.id))
+    return _render_edit(plan, form, []), 422 if request.method == "POST" else 200
+
+
+@bp.route("/importar", methods=["GET", "POST"])
+@login_required
+def import_sheet(plan_id: int):
+    plan = _plan_to_write(plan_id)
+    form = PpiImportForm()
+    if form.validate_on_submit():
+        upload = form.sheet.data
+        data = upload.stream.read(MAX_IMPORT_BYTES + 1)
+        try:
+            saved = import_ppi(db.session, plan, upload.filename or "", data, current_user, note=form.note.data)
+        except PpiRejected as exc:
+            return _render_import(plan, form, exc.errors), 422
+        except PpiConflict:
+            return _render_import(plan, form, [], conflict=CONFLICT), 409
+        flash(f"Se importaron {len(saved.items)} filas como versión {saved.version} del plan de inversiones.", "info")
+        return redirect(url_for("ppi.show", plan_id=plan.id))
+    return _render_import(plan, form, []), 422 if request.method == "POST" else 200
+
+
+@bp.get("/plantilla.csv")
+@login_required
+def template_csv(plan_id: int):
+    plan = load_plan_for(current_user, plan_id)
+    year = plan.period.start_on.year
+    body = ("programa;proyecto;año;fuente;valor\r\n"
+            f"Agua potable para todos;Acueducto veredal La Esperanza;{year};SGP Agua potable;1.250.000.000\r\n")
+    return Response("\ufeff" + body, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="plantilla-ppi.csv"'})
+
+
+def _plan_to_write(plan_id: int):
+    plan = load_plan_for(current_user, plan_id)
+    if not can_edit_ppi(current_user, plan):
+        abort(403, description="Solo la secretaría de planeación y el equipo formulador editan el plan de inversiones.")
+    return plan
+
+
+def _prefill(form: PpiEntryForm, current) -> None:
+    items = list(current.items) if current else []
+    blanks = max(0, min(BLANK_ROWS, MAX_FORM_ROWS - len(items)))
+    while form.rows.entries:
+        form.rows.pop_entry()
+    for item in items:
+        form.rows.append_entry({"program": item.program, "project": item.project, "year": str(item.year),
+                                "funding_source": item.funding_source, "amount": thousands(item.amount)})
+    for _ in range(blanks):
+        form.rows.append_entry()
+    form.based_on.data = str(current.version) if current else ""
+
+
+def _attach_errors(form: PpiEntryForm, exc: PpiRejected) -> None:
+    for error in exc.errors:
+        field = FIELD_OF_COLUMN.get(error.column or "")
+        if error.row and field and error.row <= len(form.rows.entries):
+            form.rows.entries[error.row - 1].form[field].errors = [
+                *form.rows.entries[error.row - 1].form[field].errors, error.message]
+
+
+def _render_edit(plan, form, errors, conflict: str | None = None):
+    return render_template("ppi/edit.html", plan=plan, form=form, errors=errors, conflict=conflict,
+                           years=plan_years(plan))
+
+
+def _render_import(plan, form, errors, conflict: str | None = None):
+    return render_template("ppi/import.html", plan=plan, form=form, errors=errors, conflict=conflict,
+                           years=plan_years(plan), max_rows=MAX_ROWS, max_mb=MAX_IMPORT_BYTES // (1024 * 1024))

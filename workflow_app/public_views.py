@@ -1,0 +1,133 @@
+"""The public portal (no sign-in) and the moderation of citizens' proposals by the entity's planning office."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from forms.public import ModerationForm, ProposalForm
+
+from . import clock
+from .extensions import db
+from .permissions import load_plan_for
+from .rate_limit import is_blocked, record_failure
+from .services.documents import document_path
+from .services.public import (
+    STAGES,
+    ProposalRefused,
+    can_moderate,
+    country_progress,
+    department_entities,
+    entity_by_code,
+    hearings_by_id,
+    moderate_proposal,
+    proposals_for_moderation,
+    public_document,
+    public_plan,
+    search_entities,
+    submit_proposal,
+)
+
+bp = Blueprint("public", __name__)
+
+PROPOSAL_LIMIT, PROPOSAL_WINDOW_SECONDS = 3, 600
+TOO_MANY = ("Se recibieron demasiadas propuestas desde su conexión en poco tiempo. Espere unos diez minutos e "
+            "intente de nuevo.")
+
+
+@bp.get("/publico")
+def index():
+    query = request.args.get("q", "").strip()[:100]
+    return render_template("public/index.html", query=query, results=search_entities(db.session, query),
+                           progress=country_progress(db.session, clock().today()), stages=STAGES)
+
+
+@bp.get("/publico/departamentos/<code>")
+def department(code: str):
+    found, rows = department_entities(db.session, code, clock().today())
+    if found is None:
+        abort(404)
+    return render_template("public/department.html", department=found, rows=rows)
+
+
+@bp.get("/publico/<dane_code>")
+def entity(dane_code: str):
+    found = entity_by_code(db.session, dane_code) or abort(404)
+    page = public_plan(db.session, found, clock().today())
+    return render_template("public/entity.html", page=page, form=_proposal_form(page))
+
+
+@bp.post("/publico/<dane_code>/propuestas")
+def propose(dane_code: str):
+    found = entity_by_code(db.session, dane_code) or abort(404)
+    limit_key = f"proposal:{request.remote_addr}"
+    limit = current_app.config.get("PROPOSAL_RATE_LIMIT", PROPOSAL_LIMIT)
+    if is_blocked(limit_key, limit, PROPOSAL_WINDOW_SECONDS):
+        abort(429, description=TOO_MANY)
+    record_failure(limit_key, PROPOSAL_WINDOW_SECONDS)  # every attempt counts, accepted or not
+    today = clock().today()
+    page = public_plan(db.session, found, today)
+    form = _proposal_form(page)
+    if page.plan is None or form is None:
+        abort(409, description="Esta entidad no tiene audiencias públicas abiertas a propuestas en este momento.")
+    if form.validate_on_submit():
+        try:
+            submit_proposal(db.session, page.plan, hearing_id=form.hearing_id.data, text=form.text.data,
+                            contact=form.contact.data, today=today)
+        except ProposalRefused as exc:
+            form.text.errors.append(exc.args[0])
+        else:
+            flash("Recibimos su propuesta. Se publicará cuando la secretaría de planeación la revise; "
+                  "su contacto no se publica.", "info")
+            return redirect(url_for("public.entity", dane_code=dane_code, _anchor="propuestas"))
+    return render_template("public/entity.html", page=page, form=form), 422
+
+
+@bp.get("/publico/<dane_code>/documentos/<int:document_id>")
+def document(dane_code: str, document_id: int):
+    found = entity_by_code(db.session, dane_code) or abort(404)
+    doc = public_document(db.session, found, document_id) or abort(404)
+    response = send_file(document_path(doc), mimetype="application/pdf", max_age=3600)
+    ascii_name = "".join(c for c in doc.original_filename if 32 <= ord(c) < 127 and c not in '"\\;') or "documento.pdf"
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(doc.original_filename, safe='')}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/planes/<int:plan_id>/propuestas", methods=["GET", "POST"])
+@login_required
+def moderation(plan_id: int):
+    plan = load_plan_for(current_user, plan_id)
+    if not can_moderate(current_user, plan):
+        abort(403, description="Solo la secretaría de planeación de la entidad modera las propuestas ciudadanas.")
+    form = ModerationForm()
+    if form.validate_on_submit():
+        try:
+            moderate_proposal(db.session, plan, int(form.proposal_id.data), form.decision.data, current_user)
+        except (ProposalRefused, ValueError) as exc:
+            flash(str(exc.args[0]) if isinstance(exc, ProposalRefused) else "Propuesta no válida.", "error")
+            return redirect(url_for("public.moderation", plan_id=plan.id))
+        flash("Propuesta publicada." if form.decision.data == "publish" else "Propuesta rechazada.", "info")
+        return redirect(url_for("public.moderation", plan_id=plan.id))
+    return render_template("public/moderation.html", plan=plan, proposals=proposals_for_moderation(db.session, plan),
+                           hearings=hearings_by_id(plan), form=form), 422 if request.method == "POST" else 200
+
+
+def _proposal_form(page) -> ProposalForm | None:
+    """The form only while a hearing is open; its choices are exactly the open hearings."""
+    if not page.open_hearings:
+        return None
+    form = ProposalForm()
+    form.hearing_id.choices = [(h.id, _hearing_choice(h)) for h in page.open_hearings]
+    if len(page.open_hearings) == 1 and form.hearing_id.data is None:
+        form.hearing_id.data = page.open_hearings[0].id
+    return form
+
+
+def _hearing_choice(hearing) -> str:
+    from .templating import date_es
+
+    return f"Audiencia {hearing.number}: {date_es(hearing.scheduled_on)}, {hearing.place} ({hearing.zone})"
+

@@ -1,0 +1,548 @@
+"""The early-warning board: every plan of a user's scope with state, progress, next deadline, slack, overdue
+steps, risk and delay attribution, computed in bulk.
+
+Speed (bench/board.py, 1,135 plans): five queries in all, whatever the number of plans (plans with their
+entity and department, procedures, history, manual checks, team leaders); the legal calendar is computed once
+per plan (and memoised by its facts, since it is a pure function of them); business days are counted from a
+prefix sum per calendar instead of walking day by day.
+
+Risk (``RISK_*``), in this order:
+
+- ``vencido``: at least one pending legal step is overdue (today is on or after its ``overdue_from``);
+- ``proximo``: nothing overdue, but a pending deadline with a hard legal effect (the CTP's month, after which
+  its concept is deemed given; the corporation's month, after which the executive may adopt by decree) or the
+  filing deadline (L152 art. 40, whose miss needs a legal-review note) has ``RISK_SLACK_DAYS`` business days
+  of slack or fewer;
+- ``al_dia``: everything else (including plans with nothing pending).
+
+Delay attribution: the history's main-route rows cut the time since the period started into intervals, one per
+state. A state waits on whoever may move the plan out of it: the roles of the state-changing transitions that
+leave it in ``PDT_MACHINE`` (the same roles ``state_machines.route.DUTIES`` makes responsible for its
+deadlines); the sweep (``sistema``) waits on nobody. Roles map to four parties: the alcaldía/gobernación
+(ejecutivo, planeación), the CTP, the corporation (concejo/asamblea). The CAR is not a main-route state: its
+wait runs from each ``car_review`` copy received to that authority's concept, or until the executive went on
+without it (T6, ``consider_concepts``), or until today; several CARs count as the union of their intervals
+(they run in parallel). The CAR's wait overlaps the executive's, so the four numbers are not meant to add up.
+Intervals are counted in business days ``(entered, left]`` of the entity's calendar, so they add up exactly.
+"""
+from __future__ import annotations
+
+import gc
+import json
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Iterable, Mapping, Sequence
+
+from sqlalchemy import Date, Text, cast, func, select
+from sqlalchemy.orm import Session
+
+from state_machines import calendar as legal_calendar
+from state_machines.machine import SAME
+from state_machines.pdt import PDT_MACHINE, PDT_STATES
+from state_machines.roles import Role
+from state_machines.route import duty_for
+from workflow_app.models import Department, Entity, Period, Plan, PlanEvent, Procedure, User
+from workflow_app.permissions import visible_plans_query
+
+from . import milestones as milestone_service
+
+RISK_SLACK_DAYS = 5
+RISK_OVERDUE, RISK_SOON, RISK_OK = "vencido", "proximo", "al_dia"
+RISK_LABELS = {RISK_OVERDUE: "Pasos vencidos", RISK_SOON: "Plazo clave por vencer", RISK_OK: "Sin alertas"}
+RISK_RANK = {RISK_OVERDUE: 0, RISK_SOON: 1, RISK_OK: 2}
+HARD_EFFECTS = frozenset({legal_calendar.EFFECT_CTP_DEEMED_FULFILLED, legal_calendar.EFFECT_DECREE_ADOPTION_ENABLED})
+
+PARTIES = ("ejecutivo", "ctp", "car", "corporacion")
+PARTY_LABELS = {"ejecutivo": "Alcaldía o gobernación", "ctp": "Consejo Territorial de Planeación",
+                "car": "Autoridad ambiental (CAR)", "corporacion": "Concejo o asamblea"}
+PARTY_SHORT = {"ejecutivo": "Ejecutivo", "ctp": "CTP", "car": "CAR", "corporacion": "Corporación"}
+_PARTY_OF_ROLE = {Role.EJECUTIVO: "ejecutivo", Role.PLANEACION: "ejecutivo", Role.EQUIPO: "ejecutivo",
+                  Role.CTP: "ctp", Role.CAR: "car", Role.CORPORACION: "corporacion"}
+STATE_ORDER = {s: i for i, s in enumerate(PDT_STATES)}
+_PLAN_DATES = ("ctp_presented", "filed_with_corporacion", "adopted", "car_copies_received")
+BOGOTA_TZ = "America/Bogota"
+SORT_KEYS = ("riesgo", "entidad", "departamento", "estado", "avance", "plazo", "holgura", "vencidos")
+
+
+def _waiting_on() -> dict[str, str | None]:
+    """State -> the party that may move the plan out of it (None: only the sweep, or a final state)."""
+    out: dict[str, str | None] = {}
+    for state in PDT_STATES:
+        parties = {_PARTY_OF_ROLE[r] for t in PDT_MACHINE.transitions_from(state)
+                   if t.dest_from(state) not in (SAME, state) for r in t.roles if r in _PARTY_OF_ROLE}
+        if len(parties) > 1:
+            raise RuntimeError(f"state {state!r} waits on several parties {parties}: decide who owns the wait")
+        out[state] = parties.pop() if parties else None
+    return out
+
+
+WAITING_ON = _waiting_on()
+
+
+# --- Business days in O(1) -----------------------------------------------------------------------------------
+
+class DayCounter:
+    """``business_days_between`` of one calendar from a prefix sum over a window of years (same (a, b] rule)."""
+
+    def __init__(self, weekdays: Iterable[int], first_year: int, last_year: int):
+        self.calendar = legal_calendar.default_calendar(weekdays)
+        self.start = date(first_year, 1, 1)
+        days = (date(last_year + 1, 1, 1) - self.start).days
+        cum, total, d = [0], 0, self.start
+        for _ in range(days):
+            d += timedelta(days=1)
+            total += 0 if self.calendar.is_nonworking(d) else 1
+            cum.append(total)
+        self._cum = cum
+
+    def between(self, a: date, b: date) -> int:
+        i, j = (a - self.start).days, (b - self.start).days
+        if 0 <= i < len(self._cum) and 0 <= j < len(self._cum):
+            return self._cum[j] - self._cum[i]
+        return self.calendar.business_days_between(a, b)
+
+
+@lru_cache(maxsize=64)
+def day_counter(weekdays: tuple[int, ...], first_year: int) -> DayCounter:
+    return DayCounter(weekdays, first_year - 1, first_year + 5)
+
+
+# --- The calendar, once per plan -----------------------------------------------------------------------------
+
+def _facts_key(kind: str, period_start: date, posesion: date, weekdays: tuple, regime: str, articles: tuple,
+               events: tuple) -> tuple:
+    return (kind, period_start, posesion, weekdays, regime, articles, events)
+
+
+@lru_cache(maxsize=8192)
+def _deadlines(key: tuple) -> tuple[legal_calendar.Deadline, ...]:
+    kind, period_start, posesion, weekdays, regime, articles, events = key
+    data = {"entity_kind": kind, "period_start": period_start.isoformat(), "posesion": posesion.isoformat(),
+            "nonworking_weekdays": list(weekdays), "regime": regime, "events": {}}
+    for name, value in events:
+        data["events"][name] = dict(value) if name == "car_copies_received" else value
+    if regime == "d683_2020":
+        data["d683_articles"] = list(articles)
+    return tuple(legal_calendar.compute_deadlines(legal_calendar.parse_facts(data)))
+
+
+def clear_calendar_cache() -> None:
+    """For the benchmark's cold runs."""
+    _deadlines.cache_clear()
+
+
+def facts_of(row: "BoardRow") -> dict:
+    """The calendar facts of a board row; equal to ``services.plans.period_facts`` (tests/test_board.py)."""
+    key = _facts_key_of(row)
+    kind, period_start, posesion, weekdays, regime, articles, events = key
+    facts = {"entity_kind": kind, "period_start": period_start.isoformat(), "posesion": posesion.isoformat(),
+             "nonworking_weekdays": list(weekdays), "regime": regime,
+             "events": {n: dict(v) if n == "car_copies_received" else v for n, v in events}}
+    if regime == "d683_2020":
+        facts["d683_articles"] = list(articles)
+    return facts
+
+
+def _facts_key_of(row: "BoardRow") -> tuple:
+    dates = dict(row.event_dates or {})
+    cars = {p.subject: p.data["received_on"] for p in row.procedures
+            if p.machine == "car_review" and (p.data or {}).get("received_on")}
+    events = {k: v for k, v in dates.items() if k != "car_copies_received"}
+    cars.update(dates.get("car_copies_received", {}))
+    if cars:
+        events["car_copies_received"] = tuple(sorted(cars.items()))
+    kind = "departamento" if row.entity_kind == "departamento" else "municipio"
+    return _facts_key(kind, row.period_start, row.posesion_on or row.period_start, row.weekdays, row.regime,
+                      tuple(row.d683_articles or ()) if row.regime == "d683_2020" else (),
+                      tuple(sorted(events.items())))
+
+
+# --- Rows ----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProcRow:
+    machine: str
+    subject: str
+    state: str
+    data: dict
+
+
+@dataclass(frozen=True)
+class PendingStep:
+    deadline: legal_calendar.Deadline
+    label: str
+    slack: int  # business days from today to act_by; negative when act_by has passed
+    is_overdue: bool  # today >= overdue_from
+
+    @property
+    def is_key(self) -> bool:
+        """Filing, or a deadline with a hard legal effect (see the module docstring)."""
+        return self.deadline.key == "filing" or self.deadline.effect in HARD_EFFECTS
+
+
+@dataclass(frozen=True)
+class CarWait:
+    code: str
+    received_on: date
+    until: date
+    is_answered: bool
+    days: int
+
+
+@dataclass
+class BoardRow:
+    plan_id: int
+    entity_id: int
+    dane_code: str
+    entity_name: str
+    entity_kind: str
+    department_code: str
+    department_name: str
+    region: str
+    state: str
+    regime: str
+    d683_articles: list
+    posesion_on: date | None
+    period_start: date
+    event_dates: dict
+    weekdays: tuple
+    procedures: list[ProcRow] = field(default_factory=list)
+    progress: float = 0.0
+    pending: list[PendingStep] = field(default_factory=list)
+    waits: dict[str, int] = field(default_factory=dict)
+    car_waits: list[CarWait] = field(default_factory=list)
+    risk: str = RISK_OK
+    risk_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def entity_label(self) -> str:
+        if self.entity_kind == "departamento":
+            return f"Gobernación de {self.entity_name.title()}"
+        return f"{self.entity_name.title()} ({self.department_name.title()})"
+
+    @property
+    def state_label(self) -> str:
+        return PDT_STATES[self.state]
+
+    @property
+    def next_step(self) -> PendingStep | None:
+        return min(self.pending, key=lambda p: (p.deadline.act_by, p.label), default=None)
+
+    @property
+    def slack(self) -> int | None:
+        step = self.next_step
+        return step.slack if step else None
+
+    @property
+    def overdue(self) -> list[PendingStep]:
+        return [p for p in self.pending if p.is_overdue]
+
+    @property
+    def is_at_risk(self) -> bool:
+        return self.risk != RISK_OK
+
+    @property
+    def progress_text(self) -> str:
+        return f"{self.progress:.1f}".replace(".", ",") + " %"
+
+    @property
+    def wait_items(self) -> list[tuple[str, str, int]]:
+        """(short name, full name, business days) of the parties the plan waited on, for the compact column."""
+        return [(PARTY_SHORT[p], PARTY_LABELS[p], self.waits[p]) for p in PARTIES if self.waits.get(p)]
+
+
+def _pending(row: BoardRow, deadlines: Sequence[legal_calendar.Deadline], today: date,
+             counter: DayCounter) -> list[PendingStep]:
+    """Deadlines still pending in the plan's current state (as ``services.worklist.upcoming_deadlines``, over
+    deadlines already computed)."""
+    car_states = {p.subject: p.state for p in row.procedures if p.machine == "car_review"}
+    out = []
+    for d in deadlines:
+        duty = duty_for(d.key)
+        pending = (car_states.get(d.authority) in duty.pending_states if d.key == "car_concept"
+                   else row.state in duty.pending_states)
+        if pending:
+            label = duty.label + (f" ({d.authority})" if d.authority else "")
+            out.append(PendingStep(d, label, counter.between(today, d.act_by), today >= d.overdue_from))
+    return out
+
+
+def _risk(row: BoardRow) -> tuple[str, list[str]]:
+    reasons = [f"Vencido: {p.label} (debía actuar a más tardar el {legal_calendar.format_date_es(p.deadline.act_by)})"
+               for p in row.overdue]
+    if reasons:
+        return RISK_OVERDUE, reasons
+    soon = [p for p in row.pending if p.is_key and p.slack <= RISK_SLACK_DAYS]
+    if soon:
+        return RISK_SOON, [f"{_days(p.slack)} para: {p.label} ({p.deadline.legal_basis})" for p in soon]
+    return RISK_OK, []
+
+
+def _days(n: int) -> str:
+    if n < 0:
+        return f"{-n} día{'s' if n != -1 else ''} hábil{'es' if n != -1 else ''} de atraso"
+    if n == 0:
+        return "Vence hoy"
+    return f"Queda{'n' if n != 1 else ''} {n} día{'s' if n != 1 else ''} hábil{'es' if n != 1 else ''}"
+
+
+def attribute_waits(row: BoardRow, main_events: Sequence[tuple[str, str, date]], today: date,
+                    counter: DayCounter) -> tuple[dict[str, int], list[CarWait]]:
+    """Business days the plan waited on each party (module docstring). ``main_events``: (trigger, to_state,
+    act date) of its main-route history rows, in order."""
+    waits = dict.fromkeys(PARTIES, 0)
+    t, state = row.period_start, "elected"
+    considered_on = None
+    for trigger, to_state, on in main_events:
+        on = max(on, t)
+        party = WAITING_ON.get(state)
+        if party:
+            waits[party] += counter.between(t, on)
+        if trigger == "consider_concepts" and considered_on is None:
+            considered_on = on
+        t, state = on, to_state
+    party = WAITING_ON.get(state)
+    if party and today > t:
+        waits[party] += counter.between(t, today)
+
+    car_waits, spans = [], []
+    for p in row.procedures:
+        data = p.data or {}
+        if p.machine != "car_review" or not data.get("received_on"):
+            continue
+        received = date.fromisoformat(data["received_on"])
+        answered = data.get("receive_concept_on")
+        until = date.fromisoformat(answered) if answered else min(considered_on or today, today)
+        until = max(until, received)
+        car_waits.append(CarWait(p.subject, received, until, bool(answered), counter.between(received, until)))
+        spans.append((received, until))
+    for start, end in _merge(spans):
+        waits["car"] += counter.between(start, end)
+    return waits, car_waits
+
+
+def _merge(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    merged: list[list[date]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]
+
+
+# --- Loading -------------------------------------------------------------------------------------------------
+
+def board_period(session: Session, today: date) -> Period | None:
+    """The constitutional period running today (else the latest one that started, else the first)."""
+    started = session.scalar(select(Period).where(Period.start_on <= today).order_by(Period.start_on.desc()))
+    return started or session.scalar(select(Period).order_by(Period.start_on))
+
+
+def scope_plan_ids(user: User):
+    """A subquery of the plan ids the user follows; an administrator follows the whole country."""
+    if user.is_admin:
+        return select(Plan.id)
+    return visible_plans_query(user).with_only_columns(Plan.id).order_by(None)
+
+
+@contextmanager
+def paused_gc():
+    """Pause the cyclic garbage collector while the board builds its ~100,000 small, acyclic objects (rows,
+    tuples, deadlines): otherwise every 700 allocations trigger a collection and several of them rescan the
+    whole heap, which doubled the board's time in bench/board.py. Reference counting still frees everything;
+    the collector resumes at the end (only if it was on: concurrent requests leave it on)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def load_rows(session: Session, user: User | None, today: date, plan_ids: Sequence[int] | None = None,
+              period: Period | None = None) -> list[BoardRow]:
+    """Board rows of the user's scope (or of ``plan_ids``) in the period running today, fully computed."""
+    with paused_gc():
+        return _load_rows(session, user, today, plan_ids, period)
+
+
+def _load_rows(session: Session, user: User | None, today: date, plan_ids: Sequence[int] | None,
+               period: Period | None) -> list[BoardRow]:
+    query = (select(Plan.id, Plan.entity_id, Entity.dane_code, Entity.name, Entity.kind, Entity.department_code,
+                    Department.name, Department.region, Plan.state, Plan.regime,
+                    cast(Plan.d683_articles, Text), Plan.posesion_on, Period.start_on,
+                    *(Plan.event_dates[k].as_string() for k in _PLAN_DATES), Entity.nonworking_weekdays)
+             .join(Entity, Entity.id == Plan.entity_id).join(Department, Department.code == Entity.department_code)
+             .join(Period, Period.id == Plan.period_id))
+    if plan_ids is not None:
+        ids = list(plan_ids)
+    else:
+        period = period or board_period(session, today)
+        if period is None:
+            return []
+        ids = select(Plan.id).where(Plan.id.in_(scope_plan_ids(user)), Plan.period_id == period.id)
+    # JSON is read as text fields picked in SQL: decoding whole documents row by row costs more than the rest.
+    rows: dict[int, BoardRow] = {}
+    for r in session.execute(query.where(Plan.id.in_(ids))):
+        weekdays = tuple(sorted(int(x) for x in (r[17] or "").split(",") if x.strip()))
+        dates = {k: v for k, v in zip(_PLAN_DATES, r[13:17]) if v}
+        if "car_copies_received" in dates:
+            dates["car_copies_received"] = json.loads(dates["car_copies_received"])
+        articles = json.loads(r[10]) if r[9] == "d683_2020" and r[10] else []
+        rows[r[0]] = BoardRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8], r[9], articles,
+                              r[11], r[12], dates, weekdays)
+    if not rows:
+        return []
+    procedures = []
+    for plan_id, machine, subject, state, received, answered, created_on in session.execute(
+            select(Procedure.plan_id, Procedure.machine, Procedure.subject, Procedure.state,
+                   Procedure.data["received_on"].as_string(), Procedure.data["receive_concept_on"].as_string(),
+                   cast(func.timezone(BOGOTA_TZ, Procedure.created_at), Date))
+            .where(Procedure.plan_id.in_(ids)).order_by(Procedure.id)):
+        data = {k: v for k, v in (("received_on", received), ("receive_concept_on", answered)) if v}
+        rows[plan_id].procedures.append(ProcRow(machine, subject, state, data))
+        procedures.append((plan_id, machine, created_on))
+
+    # One pass over the history: the main route's intervals and the hitos' event marks.
+    main_events: dict[int, list] = defaultdict(list)
+    marks: dict[int, dict] = defaultdict(dict)
+    act_date = func.coalesce(PlanEvent.act_on, cast(func.timezone(BOGOTA_TZ, PlanEvent.occurred_at), Date))
+    for plan_id, machine, trigger, to_state, on, names in session.execute(
+            select(PlanEvent.plan_id, PlanEvent.machine, PlanEvent.trigger, PlanEvent.to_state, act_date,
+                   PlanEvent.payload["milestones"].as_string())
+            .where(PlanEvent.plan_id.in_(ids)).order_by(PlanEvent.plan_id, PlanEvent.id)):
+        if machine == PDT_MACHINE.name:
+            main_events[plan_id].append((trigger, to_state, on))
+        for name in milestone_service.parse_names(names):
+            if name not in marks[plan_id]:
+                marks[plan_id][name] = milestone_service.EventMark(on, trigger, None)
+    milestone_service.add_initial_marks(marks, procedures)
+    weights = milestone_service.compiled_weights(milestone_service.all_milestones(session))
+    entity_ids = [row.entity_id for row in rows.values()] if plan_ids is not None else \
+        select(Plan.entity_id).where(Plan.id.in_(ids))
+    facts = milestone_service.load_facts(session, ids, entity_ids, light=True, marks=marks)
+
+    for row in rows.values():
+        counter = day_counter(row.weekdays, row.period_start.year)
+        deadlines = _deadlines(_facts_key_of(row))
+        row.pending = _pending(row, deadlines, today, counter)
+        row.risk, row.risk_reasons = _risk(row)
+        row.progress = milestone_service.fast_progress(weights, row.plan_id, row.entity_id, facts)
+        row.waits, row.car_waits = attribute_waits(row, main_events.get(row.plan_id, ()), today, counter)
+    return list(rows.values())
+
+
+# --- Filters, order, summaries -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BoardQuery:
+    departamento: str = ""
+    region: str = ""
+    estado: str = ""
+    riesgo: str = ""
+    orden: str = "riesgo"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str], forced_department: str = "") -> "BoardQuery":
+        orden = args.get("orden", "riesgo")
+        if orden.lstrip("-") not in SORT_KEYS:
+            orden = "riesgo"
+        estado = args.get("estado", "")
+        riesgo = args.get("riesgo", "")
+        return cls(departamento=forced_department or args.get("departamento", "").strip()[:2],
+                   region=args.get("region", "").strip()[:60],
+                   estado=estado if estado in PDT_STATES else "",
+                   riesgo=riesgo if riesgo in RISK_LABELS else "", orden=orden)
+
+    def as_args(self, **changes) -> dict[str, str]:
+        data = {"departamento": self.departamento, "region": self.region, "estado": self.estado,
+                "riesgo": self.riesgo, "orden": self.orden, **changes}
+        return {k: v for k, v in data.items() if v and not (k == "orden" and v == "riesgo")}
+
+
+def apply_filters(rows: Iterable[BoardRow], q: BoardQuery) -> list[BoardRow]:
+    return [r for r in rows
+            if (not q.departamento or r.department_code == q.departamento)
+            and (not q.region or r.region == q.region)
+            and (not q.estado or r.state == q.estado)
+            and (not q.riesgo or r.risk == q.riesgo)]
+
+
+_FAR = 10 ** 6
+
+
+def _sort_key(name: str):
+    return {
+        "riesgo": lambda r: (RISK_RANK[r.risk], r.slack if r.slack is not None else _FAR, -len(r.overdue),
+                             r.entity_name),
+        "entidad": lambda r: (r.entity_name, r.department_name),
+        "departamento": lambda r: (r.department_name, r.entity_kind != "departamento", r.entity_name),
+        "estado": lambda r: (STATE_ORDER[r.state], r.entity_name),
+        "avance": lambda r: (r.progress, r.entity_name),
+        "plazo": lambda r: (r.next_step is None, r.next_step.deadline.act_by if r.next_step else date.max,
+                            r.entity_name),
+        "holgura": lambda r: (r.slack is None, r.slack if r.slack is not None else 0, r.entity_name),
+        "vencidos": lambda r: (-len(r.overdue), r.entity_name),
+    }[name]
+
+
+def sort_rows(rows: list[BoardRow], orden: str) -> list[BoardRow]:
+    descending = orden.startswith("-")
+    return sorted(rows, key=_sort_key(orden.lstrip("-")), reverse=descending)
+
+
+def board(session: Session, user: User, today: date, query: BoardQuery) -> tuple[list[BoardRow], list[BoardRow]]:
+    """(every row of the scope, the filtered and ordered rows)."""
+    rows = load_rows(session, user, today)
+    return rows, sort_rows(apply_filters(rows, query), query.orden)
+
+
+def summary(rows: Sequence[BoardRow]) -> dict:
+    risks = Counter(r.risk for r in rows)
+    return {"plans": len(rows), "average": round(sum(r.progress for r in rows) / len(rows), 1) if rows else 0.0,
+            "risks": {k: risks.get(k, 0) for k in RISK_LABELS}}
+
+
+def per_state(rows: Iterable[BoardRow]) -> list[tuple[str, int]]:
+    counts = Counter(r.state for r in rows)
+    return [(state, counts[state]) for state in PDT_STATES if counts.get(state)]
+
+
+def due_by_week(rows: Iterable[BoardRow], today: date, weeks: int = 6) -> list[tuple[date, int]]:
+    """Pending steps whose act_by falls in each of the next ``weeks`` weeks (Monday-based, this week first)."""
+    monday = today - timedelta(days=today.weekday())
+    counts = [0] * weeks
+    for r in rows:
+        for p in r.pending:
+            if p.deadline.act_by >= today:
+                index = (p.deadline.act_by - monday).days // 7
+                if index < weeks:
+                    counts[index] += 1
+    return [(monday + timedelta(weeks=i), n) for i, n in enumerate(counts)]
+
+
+def rollups(rows: Sequence[BoardRow]) -> dict[str, list]:
+    return {
+        "regions": milestone_service.rollup((r.region, r.region, r.progress, r.is_at_risk) for r in rows),
+        "departments": milestone_service.rollup((r.department_code, r.department_name.title(), r.progress,
+                                                 r.is_at_risk) for r in rows),
+        "country": milestone_service.rollup(("co", "Colombia", r.progress, r.is_at_risk) for r in rows),
+    }
+
+
+def adviser_rollup(session: Session, rows: Sequence[BoardRow]) -> list[milestone_service.Rollup]:
+    by_id = {r.plan_id: r for r in rows}
+    advisers = milestone_service.adviser_plans(session, {r.plan_id: r.entity_id for r in rows})
+    return milestone_service.rollup(
+        (str(user_id), name, by_id[plan_id].progress, by_id[plan_id].is_at_risk)
+        for user_id, (name, plan_ids) in advisers.items() for plan_id in plan_ids)
+
+
+def plan_row(session: Session, plan: Plan, today: date) -> BoardRow:
+    """The board's view of one plan (its hitos page and expediente)."""
+    return load_rows(session, None, today, plan_ids=[plan.id])[0]

@@ -1,0 +1,22 @@
+"""Who holds which role for a plan (the recipients of reminders and notices)."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from state_machines.roles import Role
+from workflow_app.models import Membership, Plan, User, jurisdictions_of
+
+
+def users_with_roles(session: Session, plan: Plan, roles: frozenset[Role] | set[Role],
+                     authority: str | None = None) -> list[User]:
+    """Active users acting for the plan's entity in ``roles``; CAR users of ``authority`` (or of any authority
+    with jurisdiction over the entity when no authority is named)."""
+    values = [r.value for r in roles]
+    clauses = [(Membership.entity_id == plan.entity_id) & Membership.role.in_(values)]
+    if Role.CAR in roles:
+        codes = [authority] if authority else sorted({j.authority_code for j in jurisdictions_of(plan.entity)})
+        clauses.append((Membership.role == Role.CAR.value) & Membership.authority_code.in_(codes))
+    query = (select(User).join(Membership, Membership.user_id == User.id)
+             .where(or_(*clauses), User.is_active_account.is_(True)).distinct().order_by(User.id))
+    return session.scalars(query).all()

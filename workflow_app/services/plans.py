@@ -1,0 +1,390 @@
+"""Apply a legal act to a stored plan: authorise, ask the machine, persist, audit, notify, commit once.
+
+The same function serves a person's form, the JSON API and the background sweep (as ``Role.SISTEMA``), so
+automatic legal effects leave the same history row as any human act.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from state_machines import calendar as legal_calendar
+from state_machines.machine import LegalMachine, Outcome, TransitionRefused
+from state_machines.pdt import PDT_MACHINE, PlanSnapshot
+from state_machines.roles import Role
+from state_machines.route import FACT_OF_TRIGGER, LINKED_SUBTRIGGERS
+from state_machines.submachines import (
+    SUBMACHINES,
+    AmendmentSnapshot,
+    CarReviewSnapshot,
+    CtpFormationSnapshot,
+    CtpReviewSnapshot,
+    HearingSnapshot,
+)
+from workflow_app.models import Document, Entity, Plan, PlanEvent, Procedure, User, jurisdictions_of
+
+from ..history import seal
+from .documents import DocumentRejected, Upload, store_document
+
+# What every act reads: loaded in one round trip instead of lazily, attribute by attribute.
+PLAN_GRAPH = (joinedload(Plan.entity).joinedload(Entity.department), joinedload(Plan.period),
+              selectinload(Plan.procedures))
+
+CONFLICT_MESSAGE = "Otra persona actualizó este plan mientras usted trabajaba; recargue la página e intente de nuevo."
+
+
+class ActError(Exception):
+    """Base of the refusals a person sees; ``status`` is the HTTP status the web layer answers with."""
+
+    status = 409
+
+    def __init__(self, message: str, legal_basis: str = "", field: str | None = None):
+        super().__init__(message)
+        self.message, self.legal_basis, self.field = message, legal_basis, field
+
+
+class ActRefused(ActError):
+    """The law does not allow this act now (wrong state, guard failed)."""
+
+
+class ActForbidden(ActError):
+    status = 403
+
+
+class ActInvalid(ActError):
+    status = 422
+
+
+class PlanConflict(ActError):
+    """Someone else changed the plan since the page was loaded: nothing was written."""
+
+    def __init__(self):
+        super().__init__(CONFLICT_MESSAGE)
+
+
+@dataclass(frozen=True)
+class ActCommand:
+    """One legal act, as a valid form (or the sweep) describes it."""
+
+    trigger: str
+    machine: str = "pdt_approval"
+    subject: str | None = None  # the sub-procedure (CAR code, amendment or hearing number)
+    act_on: date | None = None  # the act's legal date; defaults to today
+    reference: str = ""  # radicado, acta, decree or acuerdo number
+    notes: str = ""
+    evidence: Upload | None = None
+    evidence_title: str = ""
+    evidence_is_public: bool = False
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    legal_review_note: str = ""  # T7: justification of a late filing
+    car_wait_reason: str = ""  # T6: why the plan is adjusted while a CAR is inside its term
+
+
+def machine_named(name: str) -> LegalMachine:
+    return PDT_MACHINE if name == PDT_MACHINE.name else SUBMACHINES[name]
+
+
+def period_facts(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> dict:
+    """The calendar facts of a plan (calendar-contract.md input), from its row and its CAR procedures."""
+    dates = dict(plan.event_dates or {})
+    dates.update(extra_dates or {})
+    cars = {p.subject: p.data["received_on"] for p in plan.procedures
+            if p.machine == "car_review" and p.data.get("received_on")}
+    events: dict[str, Any] = {k: v for k, v in dates.items() if k != "car_copies_received"}
+    cars.update(dates.get("car_copies_received", {}))
+    if cars:
+        events["car_copies_received"] = cars
+    facts = {
+        "entity_kind": plan.entity.calendar_kind,
+        "period_start": plan.period.start_on.isoformat(),
+        "posesion": (plan.posesion_on or plan.period.start_on).isoformat(),
+        "nonworking_weekdays": plan.entity.weekdays,
+        "regime": plan.regime,
+        "events": events,
+    }
+    if plan.regime == "d683_2020":
+        facts["d683_articles"] = list(plan.d683_articles or [])
+    return facts
+
+
+def deadlines_for(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> list[legal_calendar.Deadline]:
+    return legal_calendar.compute_deadlines(legal_calendar.parse_facts(period_facts(plan, extra_dates)))
+
+
+def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
+                  deadlines: Mapping[str, Any] | None = None, form_supplies: bool = False) -> PlanSnapshot:
+    """``form_supplies``: for listing what may be done, assume the act's form brings what only it can bring
+    (evidence, a late-filing note, a reason to go on without a CAR, the vote record); sending it checks again."""
+    command = command or ActCommand(trigger="")
+    procs = plan.procedures
+    if deadlines is None:
+        deadlines = legal_calendar.deadline_map(deadlines_for(plan))
+    amendments = tuple(AmendmentSnapshot(id=p.subject, state=p.state, authors=tuple(p.data.get("authors", ())))
+                       for p in procs if p.machine == "amendment")
+    ctp = next((p for p in procs if p.machine == "ctp_review"), None)
+    return PlanSnapshot(
+        state=plan.state, entity_kind=plan.entity.calendar_kind, today=today, regime=plan.regime,
+        d683_articles=frozenset(plan.d683_articles or []), deadlines=deadlines,
+        car_reviews={p.subject: p.state for p in procs if p.machine == "car_review"},
+        ctp_review_state=ctp.state if ctp else None,
+        amendments=amendments,
+        hearings=tuple(p.state for p in procs if p.machine == "hearing"),
+        has_legal_review_note=form_supplies or bool(command.legal_review_note.strip()),
+        has_evidence=form_supplies or command.evidence is not None,
+        has_acceptance_for=frozenset(p.subject for p in procs
+                                     if p.machine == "amendment" and p.data.get("accepted_in_writing")),
+        car_wait_justified=form_supplies or bool(command.car_wait_reason.strip()),
+        corporation_voted_down=form_supplies or bool(command.payload.get("voted_down")),
+    )
+
+
+def sub_snapshot(proc: Procedure, plan: Plan, today: date, deadlines: Mapping[str, Any], has_evidence: bool):
+    if proc.machine == "car_review":
+        return CarReviewSnapshot(state=proc.state, today=today, authority_code=proc.subject,
+                                 deadline=deadlines.get(f"car_concept:{proc.subject}"), has_evidence=has_evidence)
+    if proc.machine == "ctp_review":
+        return CtpReviewSnapshot(state=proc.state, today=today, deadline=deadlines.get("ctp_concept"),
+                                 has_evidence=has_evidence)
+    if proc.machine == "amendment":
+        return AmendmentSnapshot(id=proc.subject, state=proc.state, authors=tuple(proc.data.get("authors", ())),
+                                 has_evidence=has_evidence)
+    if proc.machine == "hearing":
+        scheduled = proc.data.get("scheduled_on")
+        return HearingSnapshot(state=proc.state, today=today, has_evidence=has_evidence,
+                               scheduled_on=date.fromisoformat(scheduled) if scheduled else None)
+    return CtpFormationSnapshot(state=proc.state, entity_kind=plan.entity.calendar_kind, has_evidence=has_evidence,
+                                has_municipal_representatives=bool(proc.data.get("has_municipal_representatives")))
+
+
+def authorise(session: Session, actor: User | None, role: Role, plan: Plan, command: ActCommand) -> None:
+    if role is Role.SISTEMA:
+        if actor is not None:
+            raise ActForbidden("Solo el sistema aplica los efectos legales automáticos.")
+        return
+    if actor is None or role not in actor.roles_for(plan.entity):
+        raise ActForbidden("Su cuenta no tiene ese rol para esta entidad.")
+    if role is Role.CAR and command.machine == "car_review":
+        codes = {m.authority_code for m in actor.memberships if m.role == Role.CAR.value}
+        if command.subject not in codes:
+            raise ActForbidden("Solo la autoridad ambiental destinataria puede emitir este concepto.")
+
+
+def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: User | None, role: Role,
+              expected_version: int | None, today: date) -> PlanEvent:
+    """Apply one act. Raises an ``ActError``; on any error nothing is written."""
+    plan = session.get(Plan, plan_id, options=PLAN_GRAPH)
+    if plan is None:
+        raise ActInvalid("El plan no existe.")
+    if expected_version is not None and plan.version != expected_version:
+        raise PlanConflict()
+    authorise(session, actor, role, plan, command)
+    act_on = command.act_on or today
+    if act_on > today:
+        raise ActInvalid("La fecha del acto no puede ser posterior a hoy.", field="act_on")
+    _check_act_date(session, plan, command, act_on)
+
+    fact = FACT_OF_TRIGGER.get(command.trigger) if command.machine == PDT_MACHINE.name else None
+    extra_dates = {fact: act_on.isoformat()} if fact else {}
+    try:
+        deadlines = legal_calendar.deadline_map(deadlines_for(plan, extra_dates))
+    except legal_calendar.FactsError as exc:
+        raise ActInvalid(exc.message, field="act_on") from exc
+
+    try:
+        if command.machine == PDT_MACHINE.name:
+            proc = None
+            source = plan.state
+            outcome = PDT_MACHINE.fire(plan_snapshot(plan, today, command, deadlines), command.trigger, role)
+        else:
+            proc = _procedure(plan, command)
+            source = proc.state
+            snapshot = sub_snapshot(proc, plan, today, deadlines, command.evidence is not None)
+            outcome = machine_named(command.machine).fire(snapshot, command.trigger, role)
+    except TransitionRefused as exc:
+        raise ActRefused(exc.reason, exc.legal_basis) from exc
+    except KeyError as exc:
+        raise ActInvalid("Acción desconocida.") from exc
+
+    evidence_ids: list[int] = []
+    if command.evidence is not None:
+        try:
+            label = machine_named(command.machine).row(source, command.trigger).label
+            doc = store_document(session, plan_id=plan.id, kind=command.trigger,
+                                 title=command.evidence_title or label, upload=command.evidence,
+                                 uploaded_by_id=actor.id if actor else None,
+                                 is_public=command.evidence_is_public)
+        except DocumentRejected as exc:
+            session.rollback()
+            raise ActInvalid(str(exc), field="evidence") from exc
+        evidence_ids.append(doc.id)
+
+    if proc is None:
+        plan.state = outcome.dest
+        if fact:
+            plan.event_dates = {**(plan.event_dates or {}), fact: act_on.isoformat()}
+    else:
+        proc.state = outcome.dest
+        _record_sub_data(proc, command, act_on)
+    try:
+        milestones = _apply_effects(session, plan, outcome, command, act_on, today)
+        plan.updated_at = datetime.now(timezone.utc)
+        event = PlanEvent(
+            plan_id=plan.id, machine=command.machine, subject=proc.subject if proc else None,
+            from_state=source, to_state=outcome.dest, trigger=outcome.trigger,
+            actor_id=actor.id if actor else None, role=role.value, act_on=act_on,
+            occurred_at=datetime.now(timezone.utc),
+            reference=command.reference.strip() or None, reason=_reason(command),
+            legal_basis=outcome.legal_basis, evidence_ids=evidence_ids,
+            payload={**dict(command.payload), "milestones": milestones, "effects": list(outcome.effects)},
+        )
+        seal(plan, event)  # moves the plan's history head: the plan row is written once, with its version
+        session.add(event)
+        session.flush()  # a concurrent act on this plan fails here (StaleDataError) or at commit
+        _linked_subtrigger(session, plan, command, role, today, deadlines, act_on, actor)
+        from notifications.events import notify_transition
+
+        notify_transition(session, plan, event, deadlines_for(plan) if _opens_duties(outcome) else [])
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise PlanConflict() from exc
+    except ActError:
+        session.rollback()
+        raise
+    return event
+
+
+def _check_act_date(session: Session, plan: Plan, command: ActCommand, act_on: date) -> None:
+    """Acts happen after the posesión and, on the route itself, in order (L152 art. 39 counts from posesión)."""
+    from state_machines.calendar import format_date_es
+
+    posesion = plan.posesion_on or plan.period.start_on
+    if act_on < posesion:
+        raise ActInvalid(f"La fecha del acto es anterior a la posesión ({format_date_es(posesion)}).",
+                         field="act_on")
+    if command.machine == PDT_MACHINE.name:
+        last = session.scalar(select(PlanEvent.act_on).where(PlanEvent.plan_id == plan.id,
+                                                             PlanEvent.machine == PDT_MACHINE.name)
+                              .order_by(PlanEvent.id.desc()).limit(1))
+        if last is not None and act_on < last:
+            raise ActInvalid(f"La fecha del acto es anterior al último acto registrado en la ruta "
+                             f"({format_date_es(last)}).", field="act_on")
+
+
+def _opens_duties(outcome: Outcome) -> bool:
+    """Only a change of state (or copies sent to the CARs) can make a new duty pending."""
+    return outcome.source != outcome.dest or "start_car_reviews" in outcome.effects
+
+
+def _reason(command: ActCommand) -> str | None:
+    parts = [command.notes.strip()]
+    if command.legal_review_note.strip():
+        parts.append("Nota de revisión jurídica: " + command.legal_review_note.strip())
+    if command.car_wait_reason.strip():
+        parts.append("Razón para continuar sin el concepto ambiental: " + command.car_wait_reason.strip())
+    return "\n".join(p for p in parts if p) or None
+
+
+def _procedure(plan: Plan, command: ActCommand) -> Procedure:
+    for proc in plan.procedures:
+        if proc.machine == command.machine and proc.subject == command.subject:
+            return proc
+    raise ActInvalid("El trámite indicado no existe en este plan.", field="subject")
+
+
+def _record_sub_data(proc: Procedure, command: ActCommand, act_on: date) -> None:
+    data = dict(proc.data or {})
+    data[f"{command.trigger}_on"] = act_on.isoformat()
+    if command.trigger == "accept_in_writing":
+        data["accepted_in_writing"] = True
+    for key in ("concept", "recommendations", "attendance", "acta"):
+        if key in command.payload:
+            data[key] = command.payload[key]
+    proc.data = data
+
+
+def _new_procedure(session: Session, plan: Plan, machine: str, subject: str, data: dict,
+                   milestones: list[str] | None = None) -> Procedure:
+    """Start a sub-procedure in its machine's initial state; its initial milestone events join the act's."""
+    proc = Procedure(plan=plan, machine=machine, subject=subject, state=SUBMACHINES[machine].initial, data=data)
+    session.add(proc)
+    if milestones is not None:
+        for effect in SUBMACHINES[machine].initial_effects:
+            if effect.startswith("event:") and effect.split(":", 1)[1] not in milestones:
+                milestones.append(effect.split(":", 1)[1])
+    return proc
+
+
+def _next_number(plan: Plan, machine: str) -> str:
+    return str(sum(1 for p in plan.procedures if p.machine == machine) + 1)
+
+
+def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActCommand, act_on: date,
+                   today: date) -> list[str]:
+    """Carry out the table's named effects; returns the milestone events (hitos.csv ``event:*``)."""
+    milestones: list[str] = []
+    existing = {(p.machine, p.subject) for p in plan.procedures}
+    for effect in outcome.effects:
+        if effect.startswith("event:"):
+            milestones.append(effect.split(":", 1)[1])
+        elif effect.startswith("flag:"):
+            flag = effect.split(":", 1)[1]
+            if flag not in (plan.flags or []):
+                plan.flags = [*(plan.flags or []), flag]
+        elif effect == "start_car_reviews":
+            # D1865 art. 3 num. 2: each authority with jurisdiction receives its copy the same day.
+            for code in sorted({j.authority_code for j in jurisdictions_of(plan.entity)}):
+                if ("car_review", code) not in existing:
+                    _new_procedure(session, plan, "car_review", code, {"received_on": act_on.isoformat()},
+                                   milestones)
+        elif effect in {"start_ctp_review", "start_ctp_formation"}:
+            machine = effect.removeprefix("start_")
+            if (machine, "ctp") not in existing:
+                _new_procedure(session, plan, machine, "ctp", {"started_on": act_on.isoformat()}, milestones)
+        elif effect == "start_amendment":
+            authors = [a.strip() for a in command.payload.get("authors", []) if str(a).strip()]
+            if not authors:
+                raise ActInvalid("Registre al menos un autor de la modificación.", "L1909 art. 22", field="authors")
+            _new_procedure(session, plan, "amendment", _next_number(plan, "amendment"),
+                           {"authors": authors, "text": command.payload.get("text", ""),
+                            "proposed_on": act_on.isoformat()}, milestones)
+        elif effect == "start_hearing":
+            data = {k: command.payload[k] for k in ("scheduled_on", "place", "zone") if k in command.payload}
+            if not data.get("scheduled_on"):
+                raise ActInvalid("Indique la fecha de la audiencia.", "L1909 art. 22", field="scheduled_on")
+            _new_procedure(session, plan, "hearing", _next_number(plan, "hearing"), data, milestones)
+        elif effect == "start_piscc":
+            milestones.append("piscc_started")
+    return milestones
+
+
+def _linked_subtrigger(session: Session, plan: Plan, command: ActCommand, role: Role, today: date,
+                       deadlines: Mapping[str, Any], act_on: date, actor: User | None) -> None:
+    link = LINKED_SUBTRIGGERS.get(command.trigger) if command.machine == PDT_MACHINE.name else None
+    if link is None:
+        return
+    machine, trigger = link
+    if trigger == "issue_concept" and command.payload.get("scope") == "parcial":
+        trigger = "issue_partial_concept"
+    proc = next((p for p in plan.procedures if p.machine == machine), None)
+    if proc is None:
+        return
+    snapshot = sub_snapshot(proc, plan, today, deadlines, command.evidence is not None or role is Role.SISTEMA)
+    outcome = machine_named(machine).fire(snapshot, trigger, role)
+    proc.state = outcome.dest
+    _record_sub_data(proc, command, act_on)
+
+
+def visible_history(session: Session, plan: Plan) -> list[PlanEvent]:
+    return session.scalars(select(PlanEvent).filter_by(plan_id=plan.id).order_by(PlanEvent.id)
+                           .options(joinedload(PlanEvent.actor))).all()
+
+
+def plan_documents(session: Session, plan: Plan) -> list[Document]:
+    return session.scalars(select(Document).filter_by(plan_id=plan.id)
+                           .order_by(Document.kind, Document.version)).all()

@@ -1,0 +1,419 @@
+"""What anyone may see without signing in (Ley 1909 de 2018 art. 22; L1712 art. 9), and citizens' proposals.
+
+Everything here is built from public facts only: states, legal dates, documents marked public, the PPI, the
+amendments with their authors, the hearings and the proposals a moderator published. Officials appear by their
+role, never by name or e-mail; a proposal's contact never leaves ``CitizenProposal.contact``.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from state_machines import calendar as legal_calendar
+from state_machines.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.roles import Role
+from state_machines.route import DUTY_BY_KEY, duty_for
+from state_machines.submachines import SUBMACHINES
+from workflow_app.models import (
+    CitizenProposal,
+    Department,
+    Document,
+    Entity,
+    Period,
+    Plan,
+    Procedure,
+    User,
+)
+from workflow_app.route_view import MAIN_PATH
+
+from . import milestones
+from .plans import PLAN_GRAPH, deadlines_for
+from .ppi import PpiSummary, fold, ppi_version, summarize
+
+PROPOSAL_MIN_CHARS = 20
+PROPOSAL_MAX_CHARS = 3000
+CONTACT_MAX_CHARS = 254
+
+# What each state means, said to a citizen.
+STATE_EXPLANATIONS = {
+    "elected": "El alcalde o gobernador fue elegido y aún no se ha posesionado.",
+    "in_office": "El alcalde o gobernador ya se posesionó; desde ese día corren los plazos para formular el plan.",
+    "drafting": "La administración está formulando el proyecto de plan de desarrollo.",
+    "submitted_to_consejo_de_gobierno": "El proyecto de plan fue presentado al Consejo de Gobierno, y se envió copia "
+                                        "a la autoridad ambiental.",
+    "consolidated": "El Consejo de Gobierno consolidó el documento completo del plan.",
+    "submitted_to_ctp": "El proyecto está en estudio del Consejo Territorial de Planeación, que tiene un mes para dar "
+                        "su concepto; el concejo o asamblea recibió copia.",
+    "ctp_stage_closed": "Terminó la etapa del Consejo Territorial de Planeación.",
+    "adjusting": "La administración ajusta el plan con los conceptos recibidos y realiza las audiencias públicas del "
+                 "plan de inversiones.",
+    "filed_with_corporacion": "El proyecto fue radicado en el concejo o asamblea, que tiene un mes para decidir.",
+    "in_debate": "El concejo o asamblea está debatiendo el proyecto de plan.",
+    "approved_by_corporacion": "El concejo o asamblea aprobó el plan.",
+    "decree_eligible": "El concejo o asamblea no aprobó el plan dentro del mes; el alcalde o gobernador puede adoptarlo "
+                       "por decreto.",
+    "adopted_by_decree": "El plan fue adoptado por decreto del alcalde o gobernador.",
+    "sanction_pending": "El plan aprobado espera la sanción del alcalde o gobernador.",
+    "objected": "El alcalde o gobernador objetó el plan aprobado.",
+    "sanctioned": "El plan fue sancionado y debe publicarse.",
+    "published": "El plan fue publicado.",
+    "in_force": "El plan está vigente.",
+}
+
+# Stages for the country and department roll-ups, in route order.
+STAGES = (
+    ("Sin posesión o recién posesionado", frozenset({"elected", "in_office"})),
+    ("En formulación", frozenset({"drafting", "submitted_to_consejo_de_gobierno", "consolidated"})),
+    ("En concepto del CTP y ajustes", frozenset({"submitted_to_ctp", "ctp_stage_closed", "adjusting"})),
+    ("En el concejo o asamblea", frozenset({"filed_with_corporacion", "in_debate", "approved_by_corporacion",
+                                            "decree_eligible", "sanction_pending", "objected"})),
+    ("Adoptado", frozenset({"adopted_by_decree", "sanctioned", "published", "in_force"})),
+)
+ADOPTED_STATES = STAGES[-1][1]
+
+
+class ProposalRefused(Exception):
+    """A citizen's proposal that cannot be received (hearing not open); ``message`` is Spanish."""
+
+
+@dataclass(frozen=True)
+class PublicDeadline:
+    label: str
+    authority: str | None
+    act_by: date
+    legal_basis: str
+    status: str  # pendiente, vencido, etapa superada
+
+
+@dataclass(frozen=True)
+class PublicAmendment:
+    number: str
+    text: str
+    authors: tuple[str, ...]
+    state_label: str
+    proposed_on: str | None
+    is_accepted_in_writing: bool
+    executive_answer: str  # the executive's written position, in words
+
+
+@dataclass(frozen=True)
+class PublicHearing:
+    id: int
+    number: str
+    scheduled_on: date | None
+    place: str
+    zone: str
+    state: str
+    state_label: str
+    is_open_for_proposals: bool
+
+
+@dataclass(frozen=True)
+class PublicProposal:
+    text: str
+    submitted_on: date
+    hearing_number: str | None
+
+
+@dataclass(frozen=True)
+class PublicPlan:
+    entity: Entity
+    plan: Plan | None
+    state_label: str
+    state_explanation: str
+    step: int  # position of the state on the legal route (1-based)
+    steps: int
+    deadlines: tuple[PublicDeadline, ...]
+    documents: tuple[Document, ...]
+    ppi: PpiSummary | None
+    amendments: tuple[PublicAmendment, ...]
+    hearings: tuple[PublicHearing, ...]
+    proposals: tuple[PublicProposal, ...]
+
+    @property
+    def open_hearings(self) -> tuple[PublicHearing, ...]:
+        return tuple(h for h in self.hearings if h.is_open_for_proposals)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Search and roll-ups
+
+
+def folded(column):
+    """SQL twin of ``ppi.fold`` for names: lower case, Spanish accents removed (works without ``unaccent``)."""
+    return func.translate(func.lower(column), "ÁÉÍÓÚÜÑáéíóúüñ", "aeiouunaeiouun")
+
+
+def search_entities(session: Session, query: str, limit: int = 50) -> list[Entity]:
+    """By name (accent- and case-insensitive) or by DANE code prefix."""
+    text = (query or "").strip()
+    if not text:
+        return []
+    condition = (Entity.dane_code.startswith(text) if text.isdigit()
+                 else or_(folded(Entity.name).contains(fold(text)),
+                          folded(Department.name).contains(fold(text))))
+    return session.scalars(select(Entity).join(Department, Department.code == Entity.department_code)
+                           .where(condition).options(joinedload(Entity.department))
+                           .order_by(Entity.kind.desc(), Entity.name).limit(limit)).all()
+
+
+def current_period(session: Session, today: date) -> Period | None:
+    """The period running today, else the latest one that has plans."""
+    period = session.scalar(select(Period).where(Period.start_on <= today, Period.end_on >= today))
+    if period is not None:
+        return period
+    return session.scalar(select(Period).join(Plan, Plan.period_id == Period.id).order_by(Period.start_on.desc()))
+
+
+@dataclass(frozen=True)
+class StateCount:
+    state: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DepartmentProgress:
+    code: str
+    name: str
+    entities: int
+    plans: int
+    adopted: int
+    by_stage: tuple[int, ...]
+    progress: float | None  # mean DNP milestone progress % of its plans (services.milestones)
+
+    @property
+    def adopted_percent(self) -> int:
+        return round(100 * self.adopted / self.entities) if self.entities else 0
+
+
+@dataclass(frozen=True)
+class CountryProgress:
+    period: Period | None
+    entities: int
+    plans: int
+    by_state: tuple[StateCount, ...]
+    by_stage: tuple[tuple[str, int], ...]
+    departments: tuple[DepartmentProgress, ...]
+    progress: float | None  # mean DNP milestone progress % of all plans of the period
+
+
+def country_progress(session: Session, today: date) -> CountryProgress:
+    """Plans per state and per stage for the current period, and each department's progress."""
+    period = current_period(session, today)
+    entities_by_dept = dict(session.execute(select(Entity.department_code, func.count()).group_by(
+        Entity.department_code)).all())
+    rows = []
+    if period is not None:
+        rows = session.execute(select(Plan.id, Plan.entity_id, Entity.department_code, Plan.state)
+                               .join(Entity, Entity.id == Plan.entity_id).where(Plan.period_id == period.id)).all()
+    by_state: Counter = Counter()
+    by_dept: dict[str, Counter] = {}
+    for _, _, dept, state in rows:
+        by_state[state] += 1
+        by_dept.setdefault(dept, Counter())[state] += 1
+    percent = _milestone_progress(session, rows)
+    dept_percent = {r.key: r.average for r in milestones.rollup(
+        (dept, dept, percent[plan_id], False) for plan_id, _, dept, _ in rows)}
+    departments = []
+    for dept in session.scalars(select(Department).order_by(Department.name)):
+        counts = by_dept.get(dept.code, Counter())
+        departments.append(DepartmentProgress(
+            dept.code, dept.name, entities_by_dept.get(dept.code, 0), sum(counts.values()),
+            sum(counts[s] for s in ADOPTED_STATES), tuple(sum(counts[s] for s in states) for _, states in STAGES),
+            dept_percent.get(dept.code)))
+    return CountryProgress(
+        period=period, entities=sum(entities_by_dept.values()), plans=sum(by_state.values()),
+        by_state=tuple(StateCount(s, STATE_LABELS[s], by_state[s]) for s in MAIN_PATH if by_state[s]),
+        by_stage=tuple((label, sum(by_state[s] for s in states)) for label, states in STAGES),
+        departments=tuple(departments),
+        progress=round(sum(percent.values()) / len(percent), 1) if percent else None,
+    )
+
+
+def _milestone_progress(session: Session, rows) -> dict[int, float]:
+    """Plan id -> DNP milestone progress %, computed in bulk (a few queries for every plan of the country)."""
+    if not rows:
+        return {}
+    catalogue = milestones.all_milestones(session)
+    facts = milestones.load_facts(session, [r[0] for r in rows], {r[1] for r in rows})
+    return {plan_id: milestones.progress(catalogue, plan_id, entity_id, facts) for plan_id, entity_id, _, _ in rows}
+
+
+def department_entities(session: Session, code: str, today: date) -> tuple[Department, list[tuple[Entity, Plan | None]]]:
+    department = session.get(Department, code)
+    if department is None:
+        return None, []
+    period = current_period(session, today)
+    entities = session.scalars(select(Entity).filter_by(department_code=code)
+                               .order_by(Entity.kind.desc(), Entity.name)).all()
+    plans = {}
+    if period is not None:
+        plans = {p.entity_id: p for p in session.scalars(select(Plan).where(
+            Plan.period_id == period.id, Plan.entity_id.in_([e.id for e in entities])))}
+    return department, [(e, plans.get(e.id)) for e in entities]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One entity's page
+
+
+def entity_by_code(session: Session, dane_code: str) -> Entity | None:
+    return session.scalar(select(Entity).filter_by(dane_code=dane_code).options(joinedload(Entity.department)))
+
+
+def public_plan_of(session: Session, entity: Entity) -> Plan | None:
+    """The entity's plan of the latest period."""
+    return session.scalar(select(Plan).join(Period, Period.id == Plan.period_id).where(Plan.entity_id == entity.id)
+                          .order_by(Period.start_on.desc()).limit(1).options(*PLAN_GRAPH))
+
+
+def public_plan(session: Session, entity: Entity, today: date) -> PublicPlan:
+    plan = public_plan_of(session, entity)
+    if plan is None:
+        return PublicPlan(entity, None, "Sin plan registrado", "Esta entidad aún no registra su plan en el sistema.",
+                          0, len(MAIN_PATH), (), (), None, (), (), ())
+    version = ppi_version(session, plan)
+    return PublicPlan(
+        entity=entity, plan=plan, state_label=STATE_LABELS[plan.state],
+        state_explanation=STATE_EXPLANATIONS.get(plan.state, ""),
+        step=MAIN_PATH.index(plan.state) + 1 if plan.state in MAIN_PATH else 0, steps=len(MAIN_PATH),
+        deadlines=public_deadlines(plan, today), documents=tuple(public_documents(session, plan)),
+        ppi=summarize(version) if version else None, amendments=public_amendments(plan),
+        hearings=public_hearings(plan, today), proposals=tuple(published_proposals(session, plan)),
+    )
+
+
+def public_deadlines(plan: Plan, today: date) -> tuple[PublicDeadline, ...]:
+    try:
+        deadlines = deadlines_for(plan)
+    except legal_calendar.FactsError:
+        return ()
+    car_states = {p.subject: p.state for p in plan.procedures if p.machine == "car_review"}
+    out = []
+    for d in deadlines:
+        duty = duty_for(d.key)
+        pending = (car_states.get(d.authority) in duty.pending_states if d.key == "car_concept"
+                   else plan.state in duty.pending_states)
+        status = ("vencido" if today >= d.overdue_from else "pendiente") if pending else "etapa superada"
+        label = DUTY_BY_KEY[d.key].label if d.key in DUTY_BY_KEY else d.key
+        out.append(PublicDeadline(label, d.authority, d.act_by, d.legal_basis, status))
+    return tuple(out)
+
+
+def public_documents(session: Session, plan: Plan) -> list[Document]:
+    return session.scalars(select(Document).where(Document.plan_id == plan.id, Document.is_public.is_(True))
+                           .order_by(Document.uploaded_at, Document.id)).all()
+
+
+def public_document(session: Session, entity: Entity, document_id: int) -> Document | None:
+    """A document of one of the entity's plans, only if it is marked public."""
+    return session.scalar(select(Document).join(Plan, Plan.id == Document.plan_id).where(
+        Document.id == document_id, Document.is_public.is_(True), Plan.entity_id == entity.id))
+
+
+def _executive_answer(proc: Procedure) -> str:
+    if proc.data.get("accepted_in_writing"):
+        return "Aceptada por escrito por el alcalde o gobernador"
+    if proc.state == "refused_by_executive" or proc.data.get("refuse_in_writing_on"):
+        return "No aceptada por escrito por el alcalde o gobernador"
+    return "Sin respuesta escrita del alcalde o gobernador"
+
+
+def public_amendments(plan: Plan) -> tuple[PublicAmendment, ...]:
+    machine = SUBMACHINES["amendment"]
+    return tuple(PublicAmendment(
+        number=p.subject, text=p.data.get("text", ""), authors=tuple(p.data.get("authors", ())),
+        state_label=machine.label(p.state), proposed_on=p.data.get("proposed_on"),
+        is_accepted_in_writing=bool(p.data.get("accepted_in_writing")), executive_answer=_executive_answer(p),
+    ) for p in sorted(plan.procedures, key=lambda p: p.id) if p.machine == "amendment")
+
+
+def is_open_for_proposals(proc: Procedure, today: date) -> bool:
+    """A hearing receives proposals while it is scheduled and its date has not passed."""
+    scheduled = proc.data.get("scheduled_on")
+    return (proc.machine == "hearing" and proc.state == "scheduled" and bool(scheduled)
+            and date.fromisoformat(scheduled) >= today)
+
+
+def public_hearings(plan: Plan, today: date) -> tuple[PublicHearing, ...]:
+    machine = SUBMACHINES["hearing"]
+    hearings = [p for p in plan.procedures if p.machine == "hearing"]
+    hearings.sort(key=lambda p: (p.data.get("scheduled_on") or "", p.id))
+    return tuple(PublicHearing(
+        id=p.id, number=p.subject,
+        scheduled_on=date.fromisoformat(p.data["scheduled_on"]) if p.data.get("scheduled_on") else None,
+        place=p.data.get("place", ""), zone=p.data.get("zone", ""), state=p.state, state_label=machine.label(p.state),
+        is_open_for_proposals=is_open_for_proposals(p, today),
+    ) for p in hearings)
+
+
+def published_proposals(session: Session, plan: Plan) -> list[PublicProposal]:
+    """Only text, day and hearing: the contact is never read here."""
+    rows = session.execute(select(CitizenProposal.text, CitizenProposal.submitted_at, Procedure.subject)
+                           .outerjoin(Procedure, Procedure.id == CitizenProposal.hearing_id)
+                           .where(CitizenProposal.plan_id == plan.id, CitizenProposal.status == "published")
+                           .order_by(CitizenProposal.submitted_at)).all()
+    return [PublicProposal(text, submitted_at.date(), number) for text, submitted_at, number in rows]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Citizens' proposals
+
+
+def submit_proposal(session: Session, plan: Plan, *, hearing_id: int, text: str, contact: str | None,
+                    today: date) -> CitizenProposal:
+    """Store a proposal to an open hearing as pending moderation; commits once."""
+    hearing = session.get(Procedure, hearing_id)
+    if hearing is None or hearing.plan_id != plan.id or hearing.machine != "hearing":
+        raise ProposalRefused("La audiencia elegida no existe para este plan.")
+    if not is_open_for_proposals(hearing, today):
+        raise ProposalRefused("Esta audiencia ya no recibe propuestas: se realizó, se canceló o su fecha ya pasó.")
+    text = (text or "").strip()
+    if not PROPOSAL_MIN_CHARS <= len(text) <= PROPOSAL_MAX_CHARS:
+        raise ProposalRefused(f"La propuesta debe tener entre {PROPOSAL_MIN_CHARS} y {PROPOSAL_MAX_CHARS} caracteres.")
+    proposal = CitizenProposal(plan_id=plan.id, hearing_id=hearing.id, text=text,
+                               contact=(contact or "").strip()[:CONTACT_MAX_CHARS] or None, status="pending")
+    session.add(proposal)
+    session.commit()
+    return proposal
+
+
+MODERATOR_ROLES = frozenset({Role.PLANEACION})
+DECISIONS = {"publish": "published", "reject": "rejected"}
+
+
+def can_moderate(user: User, plan: Plan) -> bool:
+    return bool(user.roles_for(plan.entity) & MODERATOR_ROLES)
+
+
+def proposals_for_moderation(session: Session, plan: Plan) -> list[CitizenProposal]:
+    return session.scalars(select(CitizenProposal).filter_by(plan_id=plan.id)
+                           .order_by(CitizenProposal.status != "pending", CitizenProposal.submitted_at.desc())).all()
+
+
+def moderate_proposal(session: Session, plan: Plan, proposal_id: int, decision: str, moderator: User,
+                      now: datetime | None = None) -> CitizenProposal:
+    """Publish or reject a pending proposal. The UPDATE expects ``pending``: two moderators cannot both decide."""
+    if decision not in DECISIONS:
+        raise ProposalRefused("Decisión desconocida.")
+    updated = session.execute(
+        CitizenProposal.__table__.update()
+        .where(CitizenProposal.id == proposal_id, CitizenProposal.plan_id == plan.id,
+               CitizenProposal.status == "pending")
+        .values(status=DECISIONS[decision], moderated_by_id=moderator.id,
+                moderated_at=now or datetime.now(timezone.utc)))
+    if updated.rowcount != 1:
+        session.rollback()
+        raise ProposalRefused("Esta propuesta ya fue moderada por otra persona o no existe; recargue la página.")
+    session.commit()
+    return session.get(CitizenProposal, proposal_id)
+
+
+def hearings_by_id(plan: Plan) -> dict[int, Procedure]:
+    return {p.id: p for p in plan.procedures if p.machine == "hearing"}
+

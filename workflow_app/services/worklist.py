@@ -1,0 +1,158 @@
+"""What each person may do now, and by when: the source of "Mis pendientes" and of a plan's action list."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session, selectinload
+
+from state_machines import calendar as legal_calendar
+from state_machines.pdt import PDT_MACHINE
+from state_machines.roles import Role
+from state_machines.route import DUTIES, duty_for
+from state_machines.submachines import SUBMACHINES
+from workflow_app.models import Plan, User
+from workflow_app.permissions import visible_plans_query
+
+from .plans import deadlines_for, plan_snapshot, sub_snapshot
+
+# Acts a person never starts from a list: the sweep applies them (Role.SISTEMA).
+ROLE_PRIORITY = (Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CAR, Role.CORPORACION, Role.EQUIPO)
+
+
+@dataclass(frozen=True)
+class ActionOption:
+    plan_id: int
+    machine: str
+    subject: str | None
+    trigger: str
+    label: str
+    role: Role
+    legal_basis: str
+    subject_label: str = ""
+
+    @property
+    def subject_slug(self) -> str:
+        return self.subject or "-"
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    plan: Plan
+    action: ActionOption | None
+    deadline: legal_calendar.Deadline | None
+    days_left: int | None  # business days from today to act_by (negative when late)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.deadline is not None and self.days_left is not None and self.days_left < 0
+
+
+def _subject_label(machine: str, subject: str | None, data: dict) -> str:
+    if machine == "car_review":
+        return f"Autoridad ambiental {subject}"
+    if machine == "amendment":
+        authors = ", ".join(data.get("authors", []))
+        return f"Modificación {subject} ({authors})" if authors else f"Modificación {subject}"
+    if machine == "hearing":
+        return f"Audiencia {subject}: {data.get('place', '')} {data.get('scheduled_on', '')}".strip()
+    if machine == "ctp_formation":
+        return "Conformación del CTP"
+    return ""
+
+
+def actions_for(user: User, plan: Plan, today: date, deadlines=None) -> list[ActionOption]:
+    """Every act this user may take on this plan now. What only the act's form can bring (evidence, notes,
+    the vote record) is assumed here and checked for real when the form is sent."""
+    roles = [r for r in ROLE_PRIORITY if r in user.roles_for(plan.entity)]
+    if not roles:
+        return []
+    if deadlines is None:
+        deadlines = legal_calendar.deadline_map(deadlines_for(plan))
+    car_codes = {m.authority_code for m in user.memberships if m.role == Role.CAR.value}
+    options: list[ActionOption] = []
+    seen: set[tuple] = set()
+    main = plan_snapshot(plan, today, deadlines=deadlines, form_supplies=True)
+    for role in roles:
+        for t, verdict in PDT_MACHINE.available(main, role):
+            if verdict.ok and ("pdt", t.trigger) not in seen:
+                seen.add(("pdt", t.trigger))
+                options.append(ActionOption(plan.id, PDT_MACHINE.name, None, t.trigger, t.label, role,
+                                            t.legal_basis))
+        for proc in plan.procedures:
+            if proc.machine == "ctp_review":
+                continue  # closed through T5 itself (state_machines.route.LINKED_SUBTRIGGERS)
+            if proc.machine == "car_review" and role is Role.CAR and proc.subject not in car_codes:
+                continue
+            machine = SUBMACHINES[proc.machine]
+            snap = sub_snapshot(proc, plan, today, deadlines, has_evidence=True)
+            for t, verdict in machine.available(snap, role):
+                key = (proc.machine, proc.subject, t.trigger)
+                if verdict.ok and key not in seen:
+                    seen.add(key)
+                    options.append(ActionOption(plan.id, proc.machine, proc.subject, t.trigger, t.label, role,
+                                                t.legal_basis, _subject_label(proc.machine, proc.subject,
+                                                                              proc.data or {})))
+    return options
+
+
+def _deadline_for(action: ActionOption, plan: Plan, deadlines: dict) -> legal_calendar.Deadline | None:
+    if action.machine == "car_review":
+        return deadlines.get(f"car_concept:{action.subject}")
+    for duty in DUTIES:
+        if plan.state in duty.pending_states and action.role in duty.roles and duty.deadline_key in deadlines:
+            if duty.deadline_key in _DUTY_TRIGGERS.get(action.trigger, ()):
+                return deadlines[duty.deadline_key]
+    return None
+
+
+# Which deadline an act answers (an act may settle more than one: the CTP presentation closes both 2-month duties).
+_DUTY_TRIGGERS = {
+    "consolidate": ("consolidation",),
+    "submit_to_consejo_de_gobierno": ("consolidation",),
+    "start_drafting": ("consolidation",),
+    "submit_to_ctp": ("ctp_presentation",),
+    "record_ctp_concept": ("ctp_concept",),
+    "consider_concepts": ("filing",),
+    "file_with_corporacion": ("filing",),
+    "assign_to_committee": ("corporation_decision",),
+    "approve_plan": ("corporation_decision",),
+    "vote_down": ("corporation_decision",),
+    "record_committee_debate": ("corporation_decision",),
+    "record_plenary_debate": ("corporation_decision",),
+    "modify_by_executive": ("executive_modifications",),
+}
+
+
+def pending_for(session: Session, user: User, today: date, plans: list[Plan] | None = None) -> list[PendingItem]:
+    """My pending acts across my scope, overdue first, then by act_by; plans with nothing to do are left out.
+    ``plans``: the user's plans when the caller already loaded them (with entity, period and procedures)."""
+    if plans is None:
+        plans = session.scalars(visible_plans_query(user).options(
+            selectinload(Plan.entity), selectinload(Plan.period), selectinload(Plan.procedures))).all()
+    items: list[PendingItem] = []
+    for plan in plans:
+        if PDT_MACHINE.is_final(plan.state):
+            continue
+        deadlines = legal_calendar.deadline_map(deadlines_for(plan))
+        cal = legal_calendar.default_calendar(plan.entity.weekdays)
+        for action in actions_for(user, plan, today, deadlines):
+            deadline = _deadline_for(action, plan, deadlines)
+            days = cal.business_days_between(today, deadline.act_by) if deadline else None
+            items.append(PendingItem(plan, action, deadline, days))
+    return sorted(items, key=lambda i: (not i.is_overdue, i.deadline.act_by if i.deadline else date.max,
+                                        i.plan.entity.name))
+
+
+def upcoming_deadlines(plan: Plan, today: date, deadlines: list | None = None
+                       ) -> list[tuple[legal_calendar.Deadline, str, bool]]:
+    """The plan's deadlines still pending in its current state: (deadline, what must be done, is late)."""
+    out = []
+    car_states = {p.subject: p.state for p in plan.procedures if p.machine == "car_review"}
+    for d in deadlines if deadlines is not None else deadlines_for(plan):
+        duty = duty_for(d.key)
+        pending = (car_states.get(d.authority) in duty.pending_states if d.key == "car_concept"
+                   else plan.state in duty.pending_states)
+        if pending:
+            out.append((d, duty.label, today >= d.overdue_from))
+    return out

@@ -1,0 +1,68 @@
+"""Jinja filters and globals: Spanish dates, the training-mode banner."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+from flask import Flask, current_app
+
+from .clock import BOGOTA
+
+LOCALE = "es_CO"
+
+
+def date_es(value: date | str | None, weekday: bool = False) -> str:
+    """'29 de febrero de 2028' (or 'martes, 29 de febrero de 2028')."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = value.astimezone(BOGOTA).date()
+    pattern = "EEEE, d 'de' MMMM 'de' y" if weekday else "d 'de' MMMM 'de' y"
+    return format_date(value, pattern, locale=LOCALE)
+
+
+def datetime_es(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, "d 'de' MMMM 'de' y, h:mm a", tzinfo=BOGOTA, locale=LOCALE)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["date_es"] = date_es
+    app.jinja_env.filters["datetime_es"] = datetime_es
+
+    app.jinja_env.globals.update(_labels())
+
+    @app.context_processor
+    def inject_clock():
+        clock = current_app.extensions["clock"]
+        return {"clock": clock, "today": clock.today()}
+
+
+FLAG_LABELS = {
+    "late_consolidation": "Consolidación fuera de los dos meses (L152 art. 39 num. 3)",
+    "late_ctp_submission": "Presentación al CTP fuera de los dos meses (L152 art. 39 num. 5)",
+    "late_filing": "Radicado después de los cuatro meses, con nota jurídica (L152 art. 40)",
+    "no_hearing_held": "Radicado sin audiencia pública del plan de inversiones registrada (L1909 art. 22)",
+    "late_corporation_decision": "Aprobado después del mes de la corporación (L152 art. 40)",
+    "car_overdue": "Concepto ambiental vencido (D1865 art. 3)",
+}
+
+
+def _labels() -> dict:
+    """Spanish names for triggers, deadlines, roles and flags, all taken from the legal tables."""
+    from state_machines.pdt import PDT_MACHINE
+    from state_machines.roles import ROLE_LABELS
+    from state_machines.route import DUTY_BY_KEY
+    from state_machines.submachines import SUBMACHINES
+
+    triggers = {t.trigger: t.label for m in (PDT_MACHINE, *SUBMACHINES.values()) for t in m.transitions}
+    return {
+        "trigger_labels": triggers,
+        "deadline_labels": {k: d.label for k, d in DUTY_BY_KEY.items()},
+        "role_labels": {r.value: label for r, label in ROLE_LABELS.items()},
+        "flag_labels": FLAG_LABELS,
+        "state_labels": PDT_MACHINE.states,
+    }
