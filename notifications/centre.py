@@ -1,0 +1,75 @@
+"""The in-app notification centre, preferences, feed tokens and the admin view of failed deliveries."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from workflow_app.jobs import enqueue_after_commit
+from workflow_app.models import Delivery, Notification, User, new_feed_token
+
+from .notifier import DELIVER_JOB
+
+PAGE_SIZE = 100
+
+
+def unread_count(user: User, session: Session | None = None) -> int:
+    from workflow_app.extensions import db
+
+    session = session or db.session
+    return session.scalar(select(func.count(Notification.id))
+                          .where(Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def notifications_for(session: Session, user: User, limit: int = PAGE_SIZE) -> list[Notification]:
+    return session.scalars(select(Notification).where(Notification.user_id == user.id)
+                           .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)).all()
+
+
+def mark_read(session: Session, user: User, notification_id: int | None = None) -> int:
+    """Mark one (or, without an id, every) notification of ``user`` as read; others' are never touched."""
+    query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    count = session.execute(query.values(read_at=datetime.now(timezone.utc))).rowcount
+    session.commit()
+    return count
+
+
+def set_email_preference(session: Session, user: User, wants_immediate_email: bool) -> None:
+    user.wants_immediate_email = wants_immediate_email
+    session.commit()
+
+
+def rotate_user_token(session: Session, user: User) -> str:
+    """A new secret URL: the old one stops working (a leaked link is revoked this way)."""
+    user.ical_token = new_feed_token()
+    session.commit()
+    return user.ical_token
+
+
+def ensure_user_token(session: Session, user: User) -> str:
+    if not user.ical_token:
+        return rotate_user_token(session, user)
+    return user.ical_token
+
+
+def failed_deliveries(session: Session, limit: int = 200) -> list[Delivery]:
+    return session.scalars(
+        select(Delivery).where(or_(Delivery.status == "failed",
+                                   (Delivery.status == "pending") & Delivery.last_error.is_not(None)))
+        .order_by(Delivery.id.desc()).limit(limit)
+    ).all()
+
+
+def retry_delivery(session: Session, delivery_id: int) -> bool:
+    """Give a failed (or waiting) delivery a fresh set of attempts now; False if it is not retryable."""
+    count = session.execute(
+        update(Delivery).where(Delivery.id == delivery_id, Delivery.status.in_(("failed", "pending")))
+        .values(status="pending", attempts=0, next_attempt_at=None, lease_until=None)
+    ).rowcount
+    if count:
+        enqueue_after_commit(session, DELIVER_JOB, delivery_id)
+    session.commit()
+    return bool(count)

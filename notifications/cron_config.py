@@ -1,0 +1,17 @@
+"""RQ's built-in scheduler: `rq cron notifications/cron_config.py` (one process per deployment).
+
+Cron strings are UTC. America/Bogota is UTC−5 all year (no daylight saving time), so 07:00 in Bogotá is
+12:00 UTC. The sweep runs every five minutes and computes "today" in Bogotá itself, so automatic effects
+apply at the first sweep after 00:00 Bogotá whatever the server's clock zone.
+"""
+from rq import cron
+
+from notifications.digest import digest_job
+from notifications.sweep import sweep_job
+from workflow_app.jobs import QUEUE_NAME
+
+SWEEP_CRON = "*/5 * * * *"
+DIGEST_CRON = "0 12 * * *"  # 07:00 America/Bogota
+
+cron.register(sweep_job, QUEUE_NAME, cron=SWEEP_CRON, job_timeout=600, name="pdt-sweep")
+cron.register(digest_job, QUEUE_NAME, cron=DIGEST_CRON, job_timeout=600, name="pdt-digest")

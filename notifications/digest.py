@@ -1,0 +1,120 @@
+"""The daily digest: each user's non-urgent notices of the day in one e-mail.
+
+Idempotent: the digest delivery of (user, day) has a unique key, and the grouped rows are taken with
+``FOR UPDATE SKIP LOCKED`` and marked ``digested`` in the same transaction that writes the digest, so two runs
+(or a run repeated by hand) never send a notice twice. Notices that arrive after a user's digest of the day
+was written wait for the next day's digest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from state_machines.calendar import format_date_es
+from workflow_app.extensions import db
+from workflow_app.jobs import enqueue_after_commit
+from workflow_app.models import Delivery, Notification, User
+
+from .notifier import DELIVER_JOB
+
+
+@dataclass
+class DigestReport:
+    users: int = 0
+    notices: int = 0
+
+    def as_text(self) -> str:
+        return f"Resúmenes diarios enviados: {self.users} (avisos agrupados: {self.notices})"
+
+
+def digest_key(user_id: int, day: date) -> str:
+    return f"digest:{user_id}:{day.isoformat()}"
+
+
+def send_digests(day: date, session: Session | None = None) -> DigestReport:
+    session = session or db.session()
+    report = DigestReport()
+    user_ids = session.scalars(
+        select(Notification.user_id).join(Delivery, Delivery.notification_id == Notification.id)
+        .where(Delivery.status == "digest").distinct().order_by(Notification.user_id)
+    ).all()
+    for user_id in user_ids:
+        grouped = _digest_for(session, user_id, day)
+        if grouped:
+            report.users += 1
+            report.notices += grouped
+    return report
+
+
+def _digest_for(session: Session, user_id: int, day: date) -> int:
+    key = digest_key(user_id, day)
+    if session.scalar(select(Delivery.id).filter_by(delivery_key=key)) is not None:
+        return 0
+    rows = session.execute(
+        select(Delivery, Notification).join(Notification, Delivery.notification_id == Notification.id)
+        .where(Notification.user_id == user_id, Delivery.status == "digest")
+        .order_by(Notification.plan_id, Notification.due_on, Notification.id)
+        .with_for_update(of=Delivery, skip_locked=True)
+    ).all()
+    if not rows:
+        session.rollback()
+        return 0
+    user = session.get(User, user_id)
+    notices = [n for _, n in rows]
+    try:
+        with session.begin_nested():
+            digest = Delivery(notification_id=None, channel="email", recipient=user.email, delivery_key=key,
+                              status="pending", subject=digest_subject(len(notices), day),
+                              body=digest_body(user, notices, day))
+            session.add(digest)
+            session.flush()
+    except IntegrityError:  # another run wrote this user's digest a moment ago
+        session.rollback()
+        return 0
+    for delivery, _ in rows:
+        delivery.status, delivery.digest_id = "digested", digest.id
+    enqueue_after_commit(session, DELIVER_JOB, digest.id)
+    session.commit()
+    return len(notices)
+
+
+def digest_subject(count: int, day: date) -> str:
+    avisos = "aviso" if count == 1 else "avisos"
+    return f"Resumen diario de la Ruta PDT: {count} {avisos} ({format_date_es(day)})"
+
+
+def digest_body(user: User, notices: list[Notification], day: date) -> str:
+    base = current_app.config.get("BASE_URL", "")
+    lines = [f"Resumen diario de la Ruta PDT — {format_date_es(day, weekday=True)}", "",
+             f"Hola, {user.name}. Estos son sus avisos del día ({len(notices)}):", ""]
+    for i, n in enumerate(notices, 1):
+        lines.append(f"{i}. {n.subject}")
+        lines.append(f"   {n.body}")
+        if n.due_on:
+            lines.append(f"   Fecha: {format_date_es(n.due_on, weekday=True)}")
+        if n.legal_basis:
+            lines.append(f"   Norma: {n.legal_basis}")
+        lines.append(f"   Ver el plan: {base}{n.link}")
+        lines.append("")
+    lines += ["--", "Ruta PDT · Resumen diario automático; no responda a este correo.",
+              "Los avisos del día del vencimiento y los de plazos vencidos llegan siempre de inmediato.",
+              f"Puede elegir entre correo inmediato y resumen diario en {base}/notificaciones/preferencias."]
+    return "\n".join(lines)
+
+
+def digest_job() -> str:
+    """RQ cron entry point (07:00 America/Bogota): the digest of today's Bogotá date."""
+    from .jobs import _app_context
+
+    ctx = _app_context()
+    if ctx is None:
+        return send_digests(current_app.extensions["clock"].today()).as_text()
+    with ctx:
+        report = send_digests(current_app.extensions["clock"].today())
+        db.session.remove()
+        return report.as_text()

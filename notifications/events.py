@@ -1,0 +1,58 @@
+"""Notices sent when a plan moves: whoever must act next is told, with the deadline and its norm."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from state_machines import calendar as legal_calendar
+from state_machines.pdt import STATE_LABELS
+from state_machines.roles import Role
+from state_machines.route import DUTIES
+from workflow_app.models import Plan, PlanEvent
+from workflow_app.services.people import users_with_roles
+
+from .notifier import Message, notify
+
+
+def notify_transition(session: Session, plan: Plan, event: PlanEvent, deadlines: list) -> None:
+    """Tell the people of each duty that became pending with this act (not the ones that already were).
+    ``deadlines``: the plan's calendar after the act (empty when the act cannot open a duty)."""
+    if event.machine != "pdt_approval" or not deadlines:
+        return
+    entity = plan.entity.display_name
+    if "start_car_reviews" in (event.payload or {}).get("effects", []):
+        _tell_car_authorities(session, plan, event, deadlines, entity)
+    if event.from_state == event.to_state:
+        return
+    for duty in DUTIES:
+        if event.to_state not in duty.pending_states or event.from_state in duty.pending_states:
+            continue
+        for deadline in deadlines:
+            if deadline.key != duty.deadline_key:
+                continue
+            users = users_with_roles(session, plan, duty.roles, authority=deadline.authority)
+            when = legal_calendar.format_date_es(deadline.act_by, weekday=True)
+            notify(session, users, Message(
+                kind="transition", dedupe_key=f"transition:{event.id}:{deadline.map_key}",
+                subject=f"{entity}: {duty.label}",
+                body=(f"El plan de {entity} quedó en el estado «{STATE_LABELS[event.to_state]}». "
+                      f"{duty.label}: actúe a más tardar el {when}."),
+                link=f"/planes/{plan.id}", plan_id=plan.id, step_key=deadline.map_key,
+                due_on=deadline.act_by, legal_basis=deadline.legal_basis,
+            ))
+
+
+def _tell_car_authorities(session: Session, plan: Plan, event: PlanEvent, deadlines, entity: str) -> None:
+    """D1865 art. 3 num. 2-3: each authority receives its copy and has 15 business days."""
+    for deadline in deadlines:
+        if deadline.key != "car_concept":
+            continue
+        when = legal_calendar.format_date_es(deadline.act_by, weekday=True)
+        users = users_with_roles(session, plan, {Role.CAR}, authority=deadline.authority)
+        notify(session, users, Message(
+            kind="transition", dedupe_key=f"transition:{event.id}:{deadline.map_key}",
+            subject=f"{entity}: copia del proyecto de plan para concepto ambiental",
+            body=(f"{entity} envió a {deadline.authority} la copia del proyecto de Plan de Desarrollo. "
+                  f"Emita su concepto técnico a más tardar el {when} (15 días hábiles)."),
+            link=f"/planes/{plan.id}", plan_id=plan.id, step_key=deadline.map_key,
+            due_on=deadline.act_by, legal_basis=deadline.legal_basis,
+        ))

@@ -1,0 +1,98 @@
+"""iCalendar feeds (RFC 5545) of the legal deadlines: one all-day VEVENT per deadline on its ``act_by``."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+
+from state_machines import calendar as legal_calendar
+from state_machines.route import DUTY_BY_KEY
+from workflow_app.models import Plan
+
+PRODID = "-//Ruta PDT//Plazos legales del Plan de Desarrollo//ES"
+LINE_OCTETS = 75
+
+
+def escape_text(value: str) -> str:
+    """TEXT escaping of RFC 5545 §3.3.11."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after CRLF + one space (§3.1), never inside a
+    UTF-8 character."""
+    out: list[str] = []
+    current, size = "", 0
+    limit = LINE_OCTETS
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if size + n > limit:
+            out.append(current)
+            current, size = " ", 1
+        current += ch
+        size += n
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def _summary(plan: Plan, deadline: legal_calendar.Deadline) -> str:
+    duty = DUTY_BY_KEY.get(deadline.key)
+    label = duty.label if duty else deadline.key
+    who = f" ({deadline.authority})" if deadline.authority else ""
+    return f"{plan.entity.display_name}: {label}{who}"
+
+
+def _description(deadline: legal_calendar.Deadline) -> str:
+    when = legal_calendar.format_date_es
+    parts = [deadline.explanation,
+             f"Actuar a más tardar el {when(deadline.act_by, weekday=True)}.",
+             f"Atrasado desde el {when(deadline.overdue_from, weekday=True)}.",
+             f"Norma: {deadline.legal_basis}"]
+    return "\n".join(p for p in parts if p)
+
+
+def uid(plan: Plan, deadline: legal_calendar.Deadline) -> str:
+    """Stable per plan and deadline: a moved date updates the same event in the subscriber's calendar."""
+    return f"pdt-{plan.id}-{deadline.map_key.replace(':', '-')}@ruta-pdt"
+
+
+def vevents(plan: Plan, deadlines: Iterable[legal_calendar.Deadline], base_url: str, stamp: str) -> list[str]:
+    lines: list[str] = []
+    for d in deadlines:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{uid(plan, d)}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{d.act_by.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(d.act_by + timedelta(days=1)).strftime('%Y%m%d')}",
+            f"SUMMARY:{escape_text(_summary(plan, d))}",
+            f"DESCRIPTION:{escape_text(_description(d))}",
+            f"URL:{base_url}/planes/{plan.id}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    return lines
+
+
+def calendar_text(name: str, plans_with_deadlines, base_url: str = "", now: datetime | None = None) -> str:
+    """The whole feed, CRLF line endings and folded lines."""
+    stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+             f"X-WR-CALNAME:{escape_text(name)}", "X-WR-TIMEZONE:America/Bogota"]
+    for plan, deadlines in plans_with_deadlines:
+        lines += vevents(plan, deadlines, base_url, stamp)
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def plan_deadlines(plans: Iterable[Plan]):
+    """(plan, deadlines) for each plan whose stored facts are valid (a bad row never breaks a feed)."""
+    from workflow_app.services.plans import deadlines_for
+
+    for plan in plans:
+        try:
+            yield plan, deadlines_for(plan)
+        except legal_calendar.FactsError:
+            continue
+
+

@@ -1,0 +1,118 @@
+"""RQ jobs. Each takes ids, claims its row under a lease, and is safe to run twice."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app, has_app_context, render_template
+from sqlalchemy import or_, text, update
+
+from workflow_app.extensions import db
+from workflow_app.models import Delivery
+
+from . import email
+
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 8
+BACKOFF_SECONDS = (30, 60, 120, 300, 900, 1800, 3600)
+_worker_app = None
+
+
+def _app_context():
+    """RQ workers have no app: build one per process, lazily."""
+    global _worker_app
+    if has_app_context():
+        return None
+    if _worker_app is None:
+        from workflow_app import create_app
+
+        _worker_app = create_app()
+    return _worker_app.app_context()
+
+
+def deliver(delivery_id: int) -> str:
+    ctx = _app_context()
+    if ctx is None:
+        return _deliver(delivery_id)
+    with ctx:
+        return _deliver(delivery_id)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _setting(name: str) -> str | None:
+    """App config first, then the environment (a worker builds its app from the environment)."""
+    value = current_app.config.get(name)
+    return str(value) if value not in (None, "") else os.environ.get(name) or None
+
+
+def lease() -> timedelta:
+    """How long a claimed row is ours; after that a crashed worker's row may be claimed again."""
+    value = _setting("PDT_DELIVERY_LEASE_SECONDS")
+    return timedelta(seconds=float(value)) if value else LEASE
+
+
+def backoff_seconds(attempts: int) -> float:
+    value = _setting("PDT_DELIVERY_BACKOFF_SECONDS")  # e.g. "30,60,120"
+    steps = tuple(float(x) for x in value.split(",")) if value else BACKOFF_SECONDS
+    return steps[min(attempts - 1, len(steps) - 1)]
+
+
+def claim(delivery_id: int) -> Delivery | None:
+    """Take the row for LEASE; None if it is sent, failed, waiting for its retry time, or leased."""
+    now = _now()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Losing this commit in a crash only hands the row back to the next claim; the "sent" mark that
+        # follows is a normal durable commit (and flushes this one with it).
+        db.session.execute(text("SET LOCAL synchronous_commit = off"))
+    claimed = db.session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id == delivery_id,
+            or_(Delivery.status == "pending", (Delivery.status == "sending") & (Delivery.lease_until < now)),
+            or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
+        )
+        .values(status="sending", lease_until=now + lease(), attempts=Delivery.attempts + 1)
+        .returning(Delivery.id)
+    ).scalar()
+    db.session.commit()
+    return db.session.get(Delivery, delivery_id) if claimed else None
+
+
+def _deliver(delivery_id: int) -> str:
+    delivery = claim(delivery_id)
+    if delivery is None:
+        return "omitida"
+    try:
+        email.send(render_delivery(delivery))
+    except Exception as exc:  # noqa: BLE001 - any SMTP/network failure is retried later
+        delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = "failed"
+        else:
+            delivery.status = "pending"
+            delivery.next_attempt_at = _now() + timedelta(seconds=backoff_seconds(delivery.attempts))
+        delivery.lease_until = None
+        db.session.commit()
+        current_app.logger.warning("Entrega %s falló (intento %s): %s", delivery.id, delivery.attempts, exc)
+        return delivery.status
+    delivery.status, delivery.sent_at, delivery.lease_until, delivery.last_error = "sent", _now(), None, None
+    db.session.commit()
+    return "enviada"
+
+
+def render_delivery(delivery: Delivery):
+    base = current_app.config.get("BASE_URL", "")
+    if delivery.notification is not None:
+        n = delivery.notification
+        context = {"n": n, "base_url": base}
+        subject = n.subject
+        text = render_template("email/notification.txt", **context)
+        html = render_template("email/notification.html", **context)
+    else:
+        subject = delivery.subject or "Ruta PDT"
+        text = delivery.body or ""
+        html = render_template("email/digest.html", subject=subject, text=text, base_url=base)
+    return email.build_email(delivery.recipient, subject, text, html, delivery.delivery_key)

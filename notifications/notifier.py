@@ -1,0 +1,108 @@
+"""The Notifier: writes notifications and their deliveries in the caller's transaction (outbox)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from workflow_app.jobs import enqueue_after_commit
+from workflow_app.models import Delivery, Notification, User
+
+DELIVER_JOB = "notifications.jobs.deliver"
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str  # reminder, due_today, overdue, escalation, effect, transition
+    dedupe_key: str  # the same key is never told twice to the same person
+    subject: str
+    body: str
+    link: str = "/"
+    plan_id: int | None = None
+    step_key: str | None = None
+    due_on: date | None = None
+    legal_basis: str = ""
+    is_urgent: bool = False  # deadline-day and overdue items always go out at once
+
+
+def notify(session: Session, users: list[User], message: Message) -> list[Notification]:
+    """Tell each user once. Returns the notifications actually created (already-told users are skipped)."""
+    created: list[Notification] = []
+    for user in {u.id: u for u in users}.values():
+        key = f"{message.dedupe_key}:u{user.id}"
+        if session.scalar(select(Notification.id).filter_by(dedupe_key=key)) is not None:
+            continue
+        try:
+            with session.begin_nested():  # a concurrent sweep may insert the same key: skip, don't fail
+                notification = Notification(
+                    user_id=user.id, plan_id=message.plan_id, kind=message.kind, dedupe_key=key,
+                    subject=message.subject, body=message.body, step_key=message.step_key,
+                    due_on=message.due_on, legal_basis=message.legal_basis, link=message.link,
+                    is_urgent=message.is_urgent,
+                )
+                session.add(notification)
+                session.flush()
+                immediate = message.is_urgent or user.wants_immediate_email
+                delivery = Delivery(
+                    notification_id=notification.id, channel="email", recipient=user.email,
+                    delivery_key=f"email:{key}", status="pending" if immediate else "digest",
+                )
+                session.add(delivery)
+                session.flush()
+        except IntegrityError:
+            continue
+        if immediate:
+            enqueue_after_commit(session, DELIVER_JOB, delivery.id)
+        created.append(notification)
+    return created
+
+
+def notify_many(session: Session, items: list[tuple[list, Message]]) -> list[tuple[Message, int]]:
+    """Bulk ``notify`` for the sweep: one INSERT … ON CONFLICT DO NOTHING per batch on PostgreSQL, so a key
+    already told (or being told by an overlapping sweep) is skipped by the unique constraint itself.
+
+    ``items`` are (recipients, message); a recipient needs ``id``, ``email`` and ``wants_immediate_email``.
+    Returns (message, recipients newly told). Other databases go through ``notify`` one by one.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return [(m, len(notify(session, users, m))) for users, m in items]
+    from sqlalchemy.dialects.postgresql import insert
+
+    rows, by_key = [], {}
+    for users, m in items:
+        for user in {u.id: u for u in users}.values():
+            key = f"{m.dedupe_key}:u{user.id}"
+            by_key[key] = (m, user)
+            rows.append(dict(user_id=user.id, plan_id=m.plan_id, kind=m.kind, dedupe_key=key, subject=m.subject,
+                             body=m.body, step_key=m.step_key, due_on=m.due_on, legal_basis=m.legal_basis,
+                             link=m.link, is_urgent=m.is_urgent, read_at=None))
+    if not rows:
+        return []
+    from workflow_app.models import utcnow
+
+    now = utcnow()
+    for row in rows:
+        row["created_at"] = now
+    inserted = session.execute(
+        insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Notification.id, Notification.dedupe_key), rows,
+    ).all()
+    if not inserted:
+        return []
+    deliveries = []
+    counts: dict[str, int] = {}
+    for notification_id, key in inserted:
+        m, user = by_key[key]
+        immediate = m.is_urgent or user.wants_immediate_email
+        deliveries.append(dict(notification_id=notification_id, channel="email", recipient=user.email,
+                               delivery_key=f"email:{key}", status="pending" if immediate else "digest",
+                               attempts=0, created_at=now))
+        counts[m.dedupe_key] = counts.get(m.dedupe_key, 0) + 1
+    created = session.execute(insert(Delivery).returning(Delivery.id, Delivery.status), deliveries).all()
+    for delivery_id, status in created:
+        if status == "pending":
+            enqueue_after_commit(session, DELIVER_JOB, delivery_id)
+    return [(m, counts[m.dedupe_key]) for _, m in items if m.dedupe_key in counts]

@@ -1,0 +1,53 @@
+"""Embedded mode (no REDIS_URL): a daemon thread in the web process runs the sweep and the daily digest.
+
+Started only when asked (``PDT_EMBEDDED_SCHEDULER``), so tests and CLI commands never get a background thread.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from datetime import time
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+SWEEP_EVERY_SECONDS = 300
+DIGEST_AT = time(7, 0)  # America/Bogota
+_started: set[int] = set()
+
+
+def wants_embedded_scheduler(app: Flask) -> bool:
+    flag = app.config.get("PDT_EMBEDDED_SCHEDULER", os.environ.get("PDT_EMBEDDED_SCHEDULER", ""))
+    return str(flag).strip().lower() in {"1", "true", "yes", "si", "sí", "on"} and not app.config.get("REDIS_URL")
+
+
+def start_embedded_scheduler(app: Flask, every_seconds: float | None = None) -> threading.Thread | None:
+    if id(app) in _started:
+        return None
+    _started.add(id(app))
+    every = every_seconds or float(app.config.get("PDT_SWEEP_EVERY_SECONDS", SWEEP_EVERY_SECONDS))
+    stop = threading.Event()
+    thread = threading.Thread(target=_loop, args=(app, every, stop), name="pdt-sweep", daemon=True)
+    thread.stop = stop  # type: ignore[attr-defined]
+    thread.start()
+    return thread
+
+
+def _loop(app: Flask, every: float, stop: threading.Event) -> None:
+    from workflow_app.extensions import db
+
+    from .digest import send_digests
+    from .sweep import run_sweep
+
+    while not stop.is_set():
+        try:
+            with app.app_context():
+                clock = app.extensions["clock"]
+                run_sweep(clock.today())
+                if clock.now().time() >= DIGEST_AT:
+                    send_digests(clock.today())  # once a day: the digest key makes later calls no-ops
+                db.session.remove()
+        except Exception:  # the next tick tries again
+            log.exception("Barrido embebido falló")
+        stop.wait(every)

@@ -1,0 +1,508 @@
+"""The sweep: reminders before each ``act_by``, escalation of late steps, automatic legal effects, retries.
+
+It runs every few minutes (notifications/cron_config.py, or the embedded scheduler) with "today" in
+America/Bogota, and is safe to run again the same day or twice at once:
+
+- every message has a dedupe key (unique in ``notifications``), so a repeated or overlapping sweep never tells
+  the same thing twice; only the most recent due milestone of a deadline is sent, so a sweep that missed a day
+  sends one reminder, not a burst of stale ones;
+- automatic effects go through ``apply_act`` as ``Role.SISTEMA`` with the expected version, under a
+  per-plan advisory lock on PostgreSQL; their notice is written in the same transaction as the act, so the plan
+  changes and its people are told, or neither happens;
+- deliveries left pending (Redis down, a worker killed mid-send, a retry whose time came) are enqueued again.
+
+The work is computed from one bulk load of the open plans; people are loaded once, only for plans with
+something due, and existing dedupe keys are checked in one query per batch.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import ARRAY, String, and_, any_, bindparam, or_, select, text
+from sqlalchemy.orm import Session
+
+from state_machines import calendar as legal_calendar
+from state_machines.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.roles import Role
+from state_machines.route import DUTIES, Duty, duty_for
+from workflow_app.extensions import db
+from workflow_app.jobs import runner
+from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User
+from workflow_app.services.plans import ActCommand, ActError, apply_act, period_facts
+
+from .notifier import DELIVER_JOB, Message, notify, notify_many
+
+log = logging.getLogger(__name__)
+
+#: A pending row younger than this still has its own job in the queue; older ones are enqueued again.
+REQUEUE_GRACE = timedelta(seconds=60)
+#: pg_try_advisory_xact_lock(ADVISORY_CLASS, plan_id): one sweep at a time applies a plan's effects.
+ADVISORY_CLASS = 5_152_040
+NOTIFY_BATCH = 2000
+
+ESCALATION_ROLES = frozenset({Role.EJECUTIVO, Role.ASESOR})
+
+
+@dataclass
+class SweepReport:
+    plans: int = 0  # open plans looked at
+    plans_due: int = 0  # plans with a milestone or an effect due today
+    reminders: int = 0  # notifications created (5 and 1 business days before, due day, overdue)
+    escalations: int = 0
+    effects: int = 0  # automatic legal effects applied
+    effect_notices: int = 0
+    skipped: int = 0  # effects refused or in conflict (logged, retried by the next sweep)
+    requeued: int = 0  # deliveries enqueued again
+    errors: list[str] = field(default_factory=list)
+
+    def as_text(self) -> str:
+        lines = [
+            f"Planes revisados: {self.plans} (con algo que hacer hoy: {self.plans_due})",
+            f"Recordatorios enviados: {self.reminders}",
+            f"Escalamientos: {self.escalations}",
+            f"Efectos legales automáticos aplicados: {self.effects} (avisos: {self.effect_notices})",
+            f"Efectos omitidos por conflicto o rechazo: {self.skipped}",
+            f"Entregas reencoladas: {self.requeued}",
+        ]
+        lines += [f"Error: {e}" for e in self.errors]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Due:
+    """One message a sweep owes today for one deadline of one plan."""
+
+    plan_id: int
+    entity_id: int
+    kind: str  # reminder, due_today, overdue
+    offset: str  # "5", "1", "0", "overdue"
+    deadline: legal_calendar.Deadline
+    duty: Duty
+    milestone_on: date
+
+
+@dataclass(frozen=True)
+class Effect:
+    plan_id: int
+    version: int
+    trigger: str
+    deadline: legal_calendar.Deadline
+    machine: str = "pdt_approval"
+    subject: str | None = None
+    notice_roles: frozenset[Role] = frozenset()
+
+
+#: (main state, deadline key) -> the automatic act the law makes on ``overdue_from`` and who is told.
+HARD_EFFECTS = {
+    ("submitted_to_ctp", "ctp_concept"): ("deem_ctp_requirement_fulfilled",
+                                          frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CTP})),
+    ("in_debate", "corporation_decision"): ("enable_decree_adoption",
+                                            frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION})),
+}
+
+
+# --- Plain rows: a sweep reads thousands of plans, so it skips the ORM's identity map for the read -----------
+
+
+@dataclass
+class EntityRow:
+    id: int
+    kind: str
+    name: str
+    nonworking_weekdays: str
+    department: "DepartmentRow"
+    # The model's own rules, so the sweep and the pages never disagree.
+    calendar_kind = Entity.calendar_kind
+    weekdays = Entity.weekdays
+    display_name = Entity.display_name
+
+
+@dataclass(frozen=True)
+class DepartmentRow:
+    name: str
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    start_on: date
+
+
+@dataclass(frozen=True)
+class ProcedureRow:
+    machine: str
+    subject: str
+    state: str
+    data: dict
+
+
+@dataclass
+class PlanRow:
+    """What ``period_facts`` and the sweep read of a plan (the same attribute names as the model)."""
+
+    id: int
+    entity_id: int
+    state: str
+    version: int
+    regime: str
+    d683_articles: list
+    posesion_on: date | None
+    event_dates: dict
+    entity: EntityRow
+    period: PeriodRow
+    procedures: list[ProcedureRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: int
+    email: str
+    wants_immediate_email: bool
+
+
+# --- Pure part: what is due today ---------------------------------------------------------------------------
+
+
+def milestones(deadline: legal_calendar.Deadline, cal: legal_calendar.BusinessCalendar) -> list[tuple[str, str, date]]:
+    """(offset, kind, date) in time order: N business days before ``act_by``, the day itself, ``overdue_from``."""
+    out = [(str(n), "reminder", cal.add_business_days(deadline.act_by, -n))
+           for n in sorted(legal_calendar.REMINDER_BUSINESS_DAYS_BEFORE, reverse=True)]
+    out.append(("0", "due_today", deadline.act_by))
+    out.append(("overdue", "overdue", deadline.overdue_from))
+    return out
+
+
+def current_milestone(deadline, cal, today: date) -> tuple[str, str, date] | None:
+    """The most recent milestone on or before ``today``: a late sweep sends that one only, once."""
+    latest = None
+    for item in milestones(deadline, cal):
+        if item[2] <= today:
+            latest = item
+    return latest
+
+
+def is_pending(duty: Duty, deadline: legal_calendar.Deadline, plan: PlanRow) -> bool:
+    if duty.deadline_key == "car_concept":
+        return any(p.machine == "car_review" and p.subject == deadline.authority and p.state in duty.pending_states
+                   for p in plan.procedures)
+    return plan.state in duty.pending_states
+
+
+def plan_work(plan: PlanRow, deadlines: list[legal_calendar.Deadline], today: date) -> tuple[list[Due], list[Effect]]:
+    """What one plan owes today: messages and automatic effects (no database access)."""
+    cal = legal_calendar.default_calendar(plan.entity.weekdays)
+    dues: list[Due] = []
+    effects: list[Effect] = []
+    for deadline in deadlines:
+        try:
+            duty = duty_for(deadline.key)
+        except KeyError:
+            continue
+        if not is_pending(duty, deadline, plan):
+            continue
+        hard = HARD_EFFECTS.get((plan.state, deadline.key))
+        if hard and today >= deadline.overdue_from:
+            effects.append(Effect(plan.id, plan.version, hard[0], deadline, notice_roles=hard[1]))
+            continue  # the effect and its notice replace the overdue reminder
+        if deadline.key == "car_concept" and today >= deadline.overdue_from:
+            effects.append(Effect(plan.id, plan.version, "mark_car_overdue", deadline,
+                                  machine="car_review", subject=deadline.authority))
+        milestone = current_milestone(deadline, cal, today)
+        if milestone is not None:
+            offset, kind, on = milestone
+            dues.append(Due(plan.id, plan.entity_id, kind, offset, deadline, duty, on))
+    return dues, effects
+
+
+def reminder_key(due: Due) -> str:
+    return f"reminder:{due.plan_id}:{due.deadline.map_key}:{due.deadline.act_by}:{due.offset}"
+
+
+def escalation_key(due: Due) -> str:
+    return f"escalation:{due.plan_id}:{due.deadline.map_key}:{due.deadline.act_by}"
+
+
+# --- Who is told ---------------------------------------------------------------------------------------------
+
+
+class People:
+    """Active users per (entity, role) and CAR users per authority, loaded in one query for a whole sweep."""
+
+    def __init__(self, session: Session, entity_ids: set[int]):
+        self.by_entity: dict[tuple[int, str], list[Recipient]] = defaultdict(list)
+        self.by_authority: dict[str, list[Recipient]] = defaultdict(list)
+        if not entity_ids:
+            return
+        rows = session.execute(
+            select(Membership.entity_id, Membership.authority_code, Membership.role,
+                   User.id, User.email, User.wants_immediate_email)
+            .join(User, User.id == Membership.user_id)
+            .where(User.is_active_account.is_(True),
+                   or_(Membership.entity_id.in_(sorted(entity_ids)), Membership.role == Role.CAR.value))
+            .order_by(User.id)
+        ).all()
+        for entity_id, authority_code, role, user_id, email, immediate in rows:
+            user = Recipient(user_id, email, bool(immediate))
+            if entity_id is not None:
+                self.by_entity[(entity_id, role)].append(user)
+            if role == Role.CAR.value and authority_code:
+                self.by_authority[authority_code].append(user)
+
+    def with_roles(self, entity_id: int, roles, authority: str | None = None) -> list[Recipient]:
+        users: dict[int, Recipient] = {}
+        for role in roles:
+            for user in self.by_entity.get((entity_id, role.value), ()):
+                users[user.id] = user
+        if Role.CAR in roles and authority:
+            for user in self.by_authority.get(authority, ()):
+                users[user.id] = user
+        return sorted(users.values(), key=lambda u: u.id)
+
+
+# --- Texts (es-CO) -------------------------------------------------------------------------------------------
+
+
+def _when(d: date) -> str:
+    return legal_calendar.format_date_es(d, weekday=True)
+
+
+def reminder_message(due: Due, plan: PlanRow) -> Message:
+    d, entity = due.deadline, plan.entity.display_name
+    who = f" ({d.authority})" if d.authority else ""
+    if due.kind == "reminder":
+        days = "día hábil" if due.offset == "1" else "días hábiles"
+        subject = f"{entity}: faltan {due.offset} {days} — {due.duty.label}{who}"
+        body = (f"Recordatorio: {due.duty.label}{who}. Actúe a más tardar el {_when(d.act_by)}. "
+                f"{d.explanation}")
+    elif due.kind == "due_today":
+        subject = f"{entity}: hoy vence el plazo — {due.duty.label}{who}"
+        body = (f"Hoy, {_when(d.act_by)}, es el último día para: {due.duty.label}{who}. "
+                f"{d.explanation}")
+    else:
+        subject = f"{entity}: plazo vencido — {due.duty.label}{who}"
+        body = (f"El plazo para «{due.duty.label}»{who} venció: el último día fue el {_when(d.act_by)} y desde el "
+                f"{_when(d.overdue_from)} el paso está atrasado. Regístrelo en cuanto se cumpla. {d.explanation}")
+    return Message(kind=due.kind, dedupe_key=reminder_key(due), subject=subject, body=body.strip(),
+                   link=f"/planes/{plan.id}", plan_id=plan.id, step_key=d.map_key, due_on=d.act_by,
+                   legal_basis=d.legal_basis, is_urgent=due.kind != "reminder")
+
+
+def escalation_message(due: Due, plan: PlanRow) -> Message:
+    d, entity = due.deadline, plan.entity.display_name
+    roles = ", ".join(r.label for r in sorted(due.duty.roles, key=lambda r: r.value))
+    who = f" ({d.authority})" if d.authority else ""
+    body = (f"Paso atrasado en el plan de {entity}: «{due.duty.label}»{who}. Debía cumplirse a más tardar el "
+            f"{_when(d.act_by)}; el plan está en el estado «{STATE_LABELS.get(plan.state, plan.state)}». "
+            f"Responsable: {roles}.")
+    return Message(kind="escalation", dedupe_key=escalation_key(due),
+                   subject=f"{entity}: paso atrasado — {due.duty.label}{who}", body=body,
+                   link=f"/planes/{plan.id}", plan_id=plan.id, step_key=d.map_key, due_on=d.act_by,
+                   legal_basis=d.legal_basis, is_urgent=True)
+
+
+def effect_message(effect: Effect, plan: PlanRow) -> Message:
+    d, entity = effect.deadline, plan.entity.display_name
+    if effect.trigger == "deem_ctp_requirement_fulfilled":
+        subject = f"{entity}: requisito del concepto del CTP surtido"
+        body = (f"El Consejo Territorial de Planeación no entregó su concepto dentro del mes siguiente a la "
+                f"presentación del proyecto. Desde el {_when(d.overdue_from)} el requisito se entiende surtido "
+                f"(requisito surtido, {d.legal_basis}) y la etapa del CTP quedó cerrada: el proyecto sigue hacia "
+                f"la consideración de los conceptos y la radicación.")
+    else:
+        subject = f"{entity}: habilitada la adopción del plan por decreto"
+        body = (f"El concejo o asamblea no decidió sobre el plan dentro del mes siguiente a su radicación. Desde "
+                f"el {_when(d.overdue_from)} el alcalde o gobernador puede adoptarlo por decreto ({d.legal_basis}).")
+    return Message(kind="effect", dedupe_key=f"effect:{plan.id}:{effect.trigger}:{d.overdue_from}",
+                   subject=subject, body=body, link=f"/planes/{plan.id}", plan_id=plan.id, step_key=d.map_key,
+                   due_on=d.overdue_from, legal_basis=d.legal_basis, is_urgent=True)
+
+
+# --- The sweep -----------------------------------------------------------------------------------------------
+
+
+def open_plans(session: Session) -> list[PlanRow]:
+    """Every plan not in a final state, with its entity, period and procedures: four queries in all."""
+    departments = dict(session.execute(select(Department.code, Department.name)).all())
+    entities = {row.id: EntityRow(row.id, row.kind, row.name, row.nonworking_weekdays,
+                                  DepartmentRow(departments.get(row.department_code, "")))
+                for row in session.execute(select(Entity.id, Entity.kind, Entity.name, Entity.nonworking_weekdays,
+                                                  Entity.department_code))}
+    periods = {pid: PeriodRow(start) for pid, start in session.execute(select(Period.id, Period.start_on))}
+    is_open = Plan.state.not_in(sorted(PDT_MACHINE.final_states))
+    plans = {row.id: PlanRow(row.id, row.entity_id, row.state, row.version, row.regime, row.d683_articles or [],
+                             row.posesion_on, row.event_dates or {}, entities[row.entity_id], periods[row.period_id])
+             for row in session.execute(
+                 select(Plan.id, Plan.entity_id, Plan.period_id, Plan.state, Plan.version, Plan.regime,
+                        Plan.d683_articles, Plan.posesion_on, Plan.event_dates).where(is_open).order_by(Plan.id))}
+    for row in session.execute(
+            select(Procedure.plan_id, Procedure.machine, Procedure.subject, Procedure.state, Procedure.data)
+            .join(Plan, Plan.id == Procedure.plan_id).where(is_open).order_by(Procedure.id)):
+        plans[row.plan_id].procedures.append(ProcedureRow(row.machine, row.subject, row.state, row.data or {}))
+    session.commit()  # end the read transaction: the writes come in their own
+    return list(plans.values())
+
+
+#: facts (as JSON) -> deadlines. Facts change only when an act is recorded, so a long-lived worker reuses the
+#: calendar of almost every plan from one sweep to the next; plans with the same facts share one computation.
+_DEADLINE_CACHE: dict[str, list[legal_calendar.Deadline]] = {}
+DEADLINE_CACHE_SIZE = 100_000
+
+
+def _deadlines(plan: PlanRow) -> list[legal_calendar.Deadline]:
+    facts = period_facts(plan)
+    key = json.dumps(facts, sort_keys=True)
+    found = _DEADLINE_CACHE.get(key)
+    if found is None:
+        if len(_DEADLINE_CACHE) >= DEADLINE_CACHE_SIZE:
+            _DEADLINE_CACHE.clear()
+        found = _DEADLINE_CACHE[key] = legal_calendar.compute_deadlines(legal_calendar.parse_facts(facts))
+    return found
+
+
+def run_sweep(today: date, session: Session | None = None) -> SweepReport:
+    """One pass over every open plan for ``today`` (a Bogotá date). Needs an app context."""
+    session = session or db.session()
+    started_at = datetime.now(timezone.utc)
+    report = SweepReport()
+    plans = open_plans(session)
+    report.plans = len(plans)
+    by_id = {p.id: p for p in plans}
+    all_dues: list[Due] = []
+    all_effects: list[Effect] = []
+    for plan in plans:
+        try:
+            dues, effects = plan_work(plan, _deadlines(plan), today)
+        except legal_calendar.FactsError as exc:  # bad stored facts: report, never stop the sweep
+            report.errors.append(f"plan {plan.id}: {exc.message}")
+            continue
+        if dues or effects:
+            report.plans_due += 1
+            all_dues += dues
+            all_effects += effects
+    people = People(session, {by_id[x.plan_id].entity_id for x in (*all_dues, *all_effects)})
+    _send_reminders(session, all_dues, by_id, people, report)
+    versions: dict[int, int] = {}  # a plan with two effects today: the second expects the first's version
+    for effect in all_effects:
+        plan = by_id[effect.plan_id]
+        expected = versions.get(plan.id, effect.version)
+        if _apply_effect(session, effect, plan, expected, people, today, report):
+            versions[plan.id] = session.scalar(select(Plan.version).where(Plan.id == plan.id))
+            session.commit()
+    report.requeued = requeue_stalled(session, created_before=started_at)  # not the rows this sweep just queued
+    return report
+
+
+def _send_reminders(session: Session, dues: list[Due], by_id: dict[int, PlanRow], people: People,
+                    report: SweepReport) -> None:
+    planned: list[tuple[Message, list[Recipient]]] = []
+    for due in dues:
+        plan = by_id[due.plan_id]
+        users = people.with_roles(plan.entity_id, due.duty.roles, due.deadline.authority)
+        planned.append((reminder_message(due, plan), users))
+        if due.kind == "overdue":
+            planned.append((escalation_message(due, plan), people.with_roles(plan.entity_id, ESCALATION_ROLES)))
+    for start in range(0, len(planned), NOTIFY_BATCH):
+        batch = planned[start:start + NOTIFY_BATCH]
+        keys = [f"{m.dedupe_key}:u{u.id}" for m, users in batch for u in users]
+        told = _already_told(session, keys)
+        fresh = [([u for u in users if f"{m.dedupe_key}:u{u.id}" not in told], m) for m, users in batch]
+        for message, created in notify_many(session, [(users, m) for users, m in fresh if users]):
+            if message.kind == "escalation":
+                report.escalations += created
+            else:
+                report.reminders += created
+        session.commit()
+
+
+def _already_told(session: Session, keys: list[str]) -> set[str]:
+    """The keys among ``keys`` already in ``notifications``: one array parameter on PostgreSQL (a long IN list
+    costs more to build than to run)."""
+    if not keys:
+        return set()
+    if session.get_bind().dialect.name == "postgresql":
+        condition = Notification.dedupe_key == any_(bindparam("keys", keys, type_=ARRAY(String)))
+    else:
+        condition = Notification.dedupe_key.in_(keys)
+    return set(session.scalars(select(Notification.dedupe_key).where(condition)))
+
+
+def _apply_effect(session: Session, effect: Effect, plan: PlanRow, expected_version: int, people: People,
+                  today: date, report: SweepReport) -> bool:
+    """One automatic act in its own transaction, its notice written in the same one."""
+    if not _lock_plan(session, plan.id):
+        session.rollback()
+        return False  # another sweep is applying this plan's effects right now
+    notice = effect_message(effect, plan) if effect.notice_roles else None
+    try:
+        if notice is not None:
+            created = notify(session, people.with_roles(plan.entity_id, effect.notice_roles), notice)
+        session.expire_all()  # the act reads the plan as it is now; the expected version guards the rest
+        apply_act(session, plan_id=plan.id,
+                  command=ActCommand(trigger=effect.trigger, machine=effect.machine, subject=effect.subject,
+                                     act_on=effect.deadline.overdue_from,
+                                     notes="Efecto legal automático aplicado por el sistema al vencer el plazo."),
+                  actor=None, role=Role.SISTEMA, expected_version=expected_version, today=today)
+    except ActError as exc:
+        session.rollback()
+        report.skipped += 1
+        log.warning("Barrido: plan %s, %s no aplicado: %s", plan.id, effect.trigger, exc.message)
+        return False
+    except Exception:  # one plan never stops the sweep
+        session.rollback()
+        report.skipped += 1
+        log.exception("Barrido: plan %s, %s falló", plan.id, effect.trigger)
+        return False
+    report.effects += 1
+    if notice is not None:
+        report.effect_notices += len(created)
+    return True
+
+
+def _lock_plan(session: Session, plan_id: int) -> bool:
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:c, :p)"),
+                               {"c": ADVISORY_CLASS, "p": plan_id}))
+
+
+def requeue_stalled(session: Session, now: datetime | None = None, created_before: datetime | None = None) -> int:
+    """Enqueue again the deliveries whose job was lost (Redis down), whose lease expired (worker killed) or
+    whose retry time has come. Running the job twice is harmless: ``deliver`` claims the row first."""
+    now = now or datetime.now(timezone.utc)
+    grace = current_app.config.get("PDT_REQUEUE_GRACE_SECONDS")
+    grace = timedelta(seconds=float(grace)) if grace is not None else REQUEUE_GRACE
+    ids = session.scalars(
+        select(Delivery.id).where(or_(
+            and_(Delivery.status == "pending",
+                 or_(Delivery.next_attempt_at <= now,
+                     and_(Delivery.next_attempt_at.is_(None),
+                          Delivery.created_at <= min(now, created_before or now) - grace))),
+            and_(Delivery.status == "sending", Delivery.lease_until < now),
+        )).order_by(Delivery.id)
+    ).all()
+    session.commit()
+    jobs = runner()
+    for delivery_id in ids:
+        jobs.submit(DELIVER_JOB, (delivery_id,))
+    return len(ids)
+
+
+def sweep_job() -> str:
+    """RQ cron entry point: today's date in America/Bogota from the app's clock (honours PDT_TODAY)."""
+    from .jobs import _app_context
+
+    ctx = _app_context()
+    if ctx is None:
+        return _sweep_today()
+    with ctx:
+        return _sweep_today()
+
+
+def _sweep_today() -> str:
+    report = run_sweep(current_app.extensions["clock"].today())
+    db.session.remove()
+    return report.as_text()
