@@ -1,0 +1,518 @@
+"""End-to-end walks in a real browser: every actor signs in and moves the plan through the pages only.
+
+- A municipio (Circasia, 63190, period 2028) from the posesión to "Publicado", each act taken from
+  "Mis pendientes" with its date, number and PDF evidence (issue 4, "Tests").
+- A departamento with two CARs (Sucre, 70: CARSUCRE and CORPOMOJANA) up to the filing with the Asamblea,
+  with the T6 refusal while one CAR is still inside its 15 business days.
+- Refusals seen in the browser (law, scope, concurrent change), accessibility (axe-core), first-load weight
+  and 360 px layout of the inbox, a plan page with history and the CTP concept form; an act sent with
+  JavaScript disabled.
+
+Set E2E_SHOTS_DIR (e.g. /tmp/shots) to also save screenshots of the concept form, a refusal page and the
+finished plan page, on desktop and at 360 px.
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from state_machines.pdt import STATE_LABELS
+from state_machines.roles import Role
+from workflow_app.demo import DEMO_ACCOUNTS, ensure_demo_data
+from workflow_app.extensions import db
+from workflow_app.models import Entity, Plan, User
+from workflow_app.services.plans import ActCommand, apply_act
+
+from ..workflow_app.story import Cast, make_plan, pdf, walk_to
+from .conftest import assert_accessible, expect, first_load_bytes, sign_in
+
+FIRST_LOAD_BUDGET = 100 * 1024  # HTML + CSS + JS, bytes
+PASSWORD = "clave-de-prueba"  # story.make_user's password
+CIRCASIA, SUCRE = "63190", "70"
+EVIDENCE_LABEL = "Documento de soporte (PDF, máximo 20 MB)"
+SHOTS_DIR = os.environ.get("E2E_SHOTS_DIR")
+DEMO = {a.email.split("@")[0]: a for a in DEMO_ACCOUNTS}
+
+# A minimal valid PDF: header, catalog, empty page tree, trailer, end-of-file marker.
+MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+               b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+@pytest.fixture
+def evidence_pdf(tmp_path) -> Path:
+    path = tmp_path / "soporte-del-acto.pdf"
+    path.write_bytes(MINIMAL_PDF)
+    return path
+
+
+def shot(page, name: str) -> None:
+    if SHOTS_DIR:
+        Path(SHOTS_DIR).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS_DIR) / f"{name}.png"), full_page=True)
+
+
+def state_line(page, state: str):
+    expect(page.locator("p.state")).to_have_text(re.compile(rf"^Estado actual: {re.escape(STATE_LABELS[state])}"))
+
+
+def plan_of(session, dane_code: str) -> Plan:
+    entity = session.scalar(select(Entity).filter_by(dane_code=dane_code))
+    return session.scalar(select(Plan).filter_by(entity_id=entity.id))
+
+
+def no_horizontal_scroll(page) -> None:
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"desborde horizontal en {page.url}"
+
+
+class Walk:
+    """The people of one plan, each signed in once in a browser context of their own."""
+
+    def __init__(self, new_page, base_url: str, set_today, pdf: Path, accounts: dict[str, tuple[str, str]]):
+        self.new_page, self.base, self.set_today, self.pdf = new_page, base_url, set_today, pdf
+        self.accounts, self.pages = accounts, {}
+
+    def page(self, who: str):
+        if who not in self.pages:
+            page = self.new_page()
+            sign_in(page, self.base, *self.accounts[who])
+            self.pages[who] = page
+        return self.pages[who]
+
+    def open_from_inbox(self, who: str, label: str, subject: str | None = None):
+        """Go to "Mis pendientes" and click the pending act's link (in the row of `subject`, if given)."""
+        page = self.page(who)
+        page.goto("/")
+        rows = page.locator("table.pending tbody tr").filter(has=page.get_by_role("link", name=label, exact=True))
+        if subject:
+            rows = rows.filter(has_text=subject)
+        expect(rows).to_have_count(1)
+        rows.get_by_role("link", name=label, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(label)
+        return page
+
+    def fill_common(self, page, on: str, reference: str):
+        page.get_by_label("Fecha del acto", exact=True).fill(on)
+        page.get_by_label("Número de radicado, acta, decreto o acuerdo").fill(reference)
+        page.get_by_label(EVIDENCE_LABEL).set_input_files(self.pdf)
+
+    def submit(self, page, label: str):
+        with page.expect_response(lambda r: r.request.method == "POST") as answer:
+            page.get_by_role("button", name=f"Registrar: {label}").click()
+        return answer.value
+
+    def act(self, who: str, label: str, on: str, state: str, *, subject: str | None = None, fill=None,
+            reference: str | None = None):
+        """One act through the pages; checks the redirect to the plan page showing `state`."""
+        self.set_today(on)
+        page = self.open_from_inbox(who, label, subject)
+        self.fill_common(page, on, reference or f"RAD-{on}-{who}")
+        if fill:
+            fill(page)
+        response = self.submit(page, label)
+        assert response.status == 302, f"{label}: HTTP {response.status}\n{page.locator('main').inner_text()}"
+        expect(page.locator("p.flash")).to_have_text(f"Listo: {label}.")
+        state_line(page, state)
+        return page
+
+
+def history_rows(page) -> list[str]:
+    section = page.locator("section", has=page.get_by_role("heading", name="Historial"))
+    return [" ".join(r.split()) for r in section.locator("tbody tr").all_inner_texts()]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 1. A municipio, from the posesión to published
+
+
+@pytest.fixture
+def circasia(db_session):
+    plan = make_plan(db_session, CIRCASIA)
+    cast = Cast(db_session, plan, car_codes=("CRQ",))
+    return plan, cast
+
+
+def accounts_of(cast: Cast) -> dict[str, tuple[str, str]]:
+    people = {r: getattr(cast, r) for r in ("ejecutivo", "planeacion", "ctp", "corporacion")}
+    people.update(cast.cars)
+    return {who: (user.email, PASSWORD) for who, user in people.items()}
+
+
+def test_municipio_walks_from_posesion_to_published_through_the_pages(
+        new_page, live_server, set_today, evidence_pdf, circasia, db_session):
+    plan, cast = circasia
+    walk = Walk(new_page, live_server, set_today, evidence_pdf, accounts_of(cast))
+
+    walk.act("ejecutivo", "Registrar la posesión del alcalde o gobernador", "2028-01-03", "in_office")
+    walk.act("planeacion", "Impartir orientaciones y conformar el equipo formulador", "2028-01-10", "drafting",
+             fill=lambda p: (p.get_by_label("Nombre del líder del equipo formulador").fill("Ana Ríos"),
+                             p.get_by_label("Correo del líder").fill("ana.rios@circasia.gov.co")))
+    walk.act("planeacion", "Presentar el proyecto al Consejo de Gobierno", "2028-02-21",
+             "submitted_to_consejo_de_gobierno")
+    walk.act("planeacion", "Consolidar el proyecto en el Consejo de Gobierno", "2028-02-28", "consolidated")
+    walk.act("ejecutivo", "Presentar el proyecto al CTP con copia al concejo o asamblea", "2028-02-29",
+             "submitted_to_ctp")
+
+    # The CTP's concept: favorable with recommendations, on the whole plan.
+    def ctp_concept(p):
+        p.get_by_label("Favorable con recomendaciones", exact=True).check()
+        p.get_by_label("Sobre todo el plan", exact=True).check()
+        p.get_by_label("Recomendaciones (una por línea)").fill(
+            "Incluir metas de agua potable rural\nPriorizar vías terciarias del café")
+    walk.set_today("2028-03-10")
+    concept_form = walk.open_from_inbox("ctp", "Entregar el concepto del CTP (total o parcial)")
+    expect(concept_form.get_by_role("group", name="Sentido del concepto")).to_be_visible()
+    shot(concept_form, "ctp-concept-form-desktop")
+
+    # The environmental authority (CRQ) sends its technical concept on its own review, inside its 15 days.
+    walk.act("CRQ", "Remitir el concepto técnico de la autoridad ambiental", "2028-03-15", "submitted_to_ctp",
+             subject="Autoridad ambiental CRQ",
+             fill=lambda p: (p.get_by_label("Favorable", exact=True).check(),
+                             p.get_by_label("Recomendaciones (una por línea)").fill(
+                                 "Proteger la cuenca del río Roble")))
+    walk.act("ctp", "Entregar el concepto del CTP (total o parcial)", "2028-03-27", "ctp_stage_closed",
+             fill=ctp_concept)
+
+    walk.act("planeacion", "Considerar los conceptos del CTP y la autoridad ambiental y ajustar el proyecto",
+             "2028-04-03", "adjusting",
+             fill=lambda p: p.get_by_label(re.compile("^Respuesta a cada recomendación")).fill(
+                 "Agua potable rural: acogida, meta incluida en el eje 2\n"
+                 "Vías terciarias: acogida parcialmente, por costo\n"
+                 "Cuenca del río Roble: acogida"))
+    walk.act("planeacion", "Programar una audiencia pública del plan de inversiones", "2028-04-05", "adjusting",
+             fill=lambda p: (p.get_by_label("Fecha de la audiencia").fill("2028-04-20"),
+                             p.get_by_label("Lugar").fill("Casa de la Cultura de Circasia"),
+                             p.get_by_label("Comuna, barrio, localidad o municipio").fill("Barrio Centro")))
+    walk.act("planeacion", "Registrar la audiencia pública realizada", "2028-04-20", "adjusting",
+             subject="Casa de la Cultura de Circasia",
+             fill=lambda p: p.get_by_label("Número de asistentes").fill("84"))
+    walk.act("ejecutivo", "Radicar el proyecto de acuerdo u ordenanza", "2028-04-28", "filed_with_corporacion",
+             reference="PA-012-2028")
+    walk.act("corporacion", "Repartir el proyecto a la comisión del plan", "2028-05-02", "in_debate")
+    walk.act("corporacion", "Registrar una modificación propuesta", "2028-05-03", "in_debate",
+             fill=lambda p: (p.get_by_label("Texto de la modificación propuesta").fill(
+                                 "Aumentar la meta de vivienda rural de 40 a 60 mejoramientos."),
+                             p.get_by_label(re.compile("^Autores")).fill(
+                                 "Concejal Luisa Gómez\nConcejal Pedro Arango")))
+
+    # The corporation cannot approve the plan while the amendment is undecided: not offered.
+    corporation = walk.page("corporacion")
+    corporation.goto("/")
+    expect(corporation.get_by_role("link", name="Aprobar el plan en segundo debate")).to_have_count(0)
+
+    walk.act("ejecutivo", "Aceptar por escrito la modificación", "2028-05-04", "in_debate",
+             subject="Concejal Luisa Gómez, Concejal Pedro Arango")
+    walk.act("corporacion", "Aprobar la modificación", "2028-05-05", "in_debate", subject="Modificación 1")
+    walk.act("corporacion", "Aprobar el plan en segundo debate", "2028-05-08", "approved_by_corporacion",
+             reference="Acuerdo 007 de 2028")
+    walk.act("corporacion", "Remitir el proyecto aprobado para sanción", "2028-05-10", "sanction_pending")
+    walk.act("ejecutivo", "Sancionar el acuerdo u ordenanza", "2028-05-15", "sanctioned")
+    done = walk.act("ejecutivo", "Publicar el plan adoptado", "2028-05-17", "published",
+                    reference="Gaceta municipal 221")
+
+    # The finished plan page: route with the current state, history with norms, documents.
+    expect(done.locator(".route [aria-current=step]")).to_contain_text(STATE_LABELS["published"])
+    rows = history_rows(done)
+    expected = [  # (what, norm) in the order the acts were taken; the table lists the newest first
+        ("Registrar la posesión del alcalde o gobernador", "L152 art. 39"),
+        ("Impartir orientaciones y conformar el equipo formulador", "L152 art. 39 num. 1"),
+        ("Presentar el proyecto al Consejo de Gobierno", "L152 art. 39 num. 3-4; D1865 art. 3 num. 2"),
+        ("Consolidar el proyecto en el Consejo de Gobierno", "L152 art. 39 num. 3"),
+        ("Presentar el proyecto al CTP con copia al concejo o asamblea", "L152 art. 39 num. 5"),
+        ("Remitir el concepto técnico de la autoridad ambiental · CRQ", "D1865 art. 3 num. 3"),
+        ("Entregar el concepto del CTP (total o parcial)", "L152 art. 39 num. 6"),
+        ("Considerar los conceptos del CTP y la autoridad ambiental y ajustar el proyecto",
+         "D1865 art. 3 num. 4; L152 art. 39 num. 6"),
+        ("Programar una audiencia pública del plan de inversiones", "L1909 art. 22"),
+        ("Registrar la audiencia pública realizada · 1", "L1909 art. 22"),
+        ("Radicar el proyecto de acuerdo u ordenanza", "L152 art. 40"),
+        ("Repartir el proyecto a la comisión del plan", "L152 art. 40; L136 art. 73"),
+        ("Registrar una modificación propuesta", "L152 art. 40; L1909 art. 22"),
+        ("Aceptar por escrito la modificación · 1", "L152 art. 40"),
+        ("Aprobar la modificación · 1", "L152 art. 40"),
+        ("Aprobar el plan en segundo debate", "L152 art. 40"),
+        ("Remitir el proyecto aprobado para sanción", "L136 art. 76"),
+        ("Sancionar el acuerdo u ordenanza", "L136 art. 78"),
+        ("Publicar el plan adoptado", "CPACA art. 65; L136 art. 81"),
+    ]
+    assert len(rows) == len(expected), rows
+    for row, (what, norm) in zip(reversed(rows), expected):
+        assert what in row and row.endswith(norm), (what, norm, row)
+    assert "N.º Acuerdo 007 de 2028" in " ".join(rows) and "N.º Gaceta municipal 221" in " ".join(rows)
+    assert "15 de marzo de 2028" in " ".join(rows) and "17 de mayo de 2028" in " ".join(rows)
+    documents = done.locator("section", has=done.get_by_role("heading", name="Documentos")).locator("li")
+    expect(documents).to_have_count(len(expected))
+    # Nothing of the main route is left to a person (entering into force is the sweep's); only side
+    # procedures that never block the route may still be offered (forwarding the CAR concept, CTP renewal).
+    offered = done.locator("ul.actions a")
+    assert not [h for h in offered.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+                if "/pdt_approval/" in h]
+    shot(done, "finished-plan-desktop")
+
+    # The same finished page on a 360 px phone, read by the CTP (its session reused): no horizontal scroll.
+    phone = new_page(phone=True, storage_state=walk.page("ctp").context.storage_state())
+    phone.goto(f"/planes/{plan.id}")
+    state_line(phone, "published")
+    no_horizontal_scroll(phone)
+    assert_accessible(phone)
+    shot(phone, "finished-plan-360")
+
+    db_session.refresh(plan)
+    assert plan.state == "published" and plan.flags in (None, [])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 2. A departamento with two CARs, up to the filing with the Asamblea
+
+
+@pytest.fixture
+def sucre(db_session):
+    ensure_demo_data()  # the demo leaves Sucre's plan "in_office" (posesión recorded on 2 January 2028)
+    return plan_of(db_session, SUCRE)
+
+
+def demo_accounts(*slugs: str) -> dict[str, tuple[str, str]]:
+    return {slug: (DEMO[slug].email, DEMO[slug].password) for slug in slugs}
+
+
+def test_departamento_with_two_cars_reaches_the_asamblea_through_the_pages(
+        new_page, live_server, set_today, evidence_pdf, sucre, db_session):
+    walk = Walk(new_page, live_server, set_today, evidence_pdf, demo_accounts(
+        "gobernador.sucre", "planeacion.sucre", "ctp.sucre", "carsucre", "corpomojana"))
+    concept = "Remitir el concepto técnico de la autoridad ambiental"
+
+    walk.act("planeacion.sucre", "Impartir orientaciones y conformar el equipo formulador", "2028-01-12", "drafting",
+             fill=lambda p: p.get_by_label("Nombre del líder del equipo formulador").fill("Jorge Pérez"))
+    walk.act("planeacion.sucre", "Presentar el proyecto al Consejo de Gobierno", "2028-02-21",
+             "submitted_to_consejo_de_gobierno")  # each CAR receives its copy this day: 15 business days run
+
+    # Each CAR sees only its own review, in its inbox and on the plan page.
+    carsucre = walk.page("carsucre")
+    carsucre.goto("/")
+    expect(carsucre.get_by_role("link", name=concept)).to_have_count(1)
+    expect(carsucre.locator("table.pending")).to_contain_text("Autoridad ambiental CARSUCRE")
+    expect(carsucre.locator("table.pending")).not_to_contain_text("CORPOMOJANA")
+    carsucre.goto(f"/planes/{sucre.id}")
+    actions = carsucre.locator("ul.actions")
+    expect(actions.locator("li")).to_have_count(1)
+    expect(actions).to_contain_text("Autoridad ambiental CARSUCRE")
+    # ... and cannot open the other's review form by its address.
+    other = f"/planes/{sucre.id}/actos/car_review/CORPOMOJANA/receive_concept"
+    response = carsucre.goto(other)
+    assert response.status in (403, 409), response.status
+    expect(carsucre.get_by_role("button", name=re.compile("^Registrar"))).to_have_count(0)
+    expect(carsucre.locator("input[type=file]")).to_have_count(0)
+
+    walk.act("planeacion.sucre", "Consolidar el proyecto en el Consejo de Gobierno", "2028-02-28", "consolidated")
+    walk.act("gobernador.sucre", "Presentar el proyecto al CTP con copia al concejo o asamblea", "2028-02-29",
+             "submitted_to_ctp")
+    walk.act("carsucre", concept, "2028-03-01", "submitted_to_ctp", subject="Autoridad ambiental CARSUCRE",
+             fill=lambda p: p.get_by_label("Favorable", exact=True).check())
+    walk.act("ctp.sucre", "Entregar el concepto del CTP (total o parcial)", "2028-03-03", "ctp_stage_closed",
+             fill=lambda p: (p.get_by_label("Favorable", exact=True).check(),
+                             p.get_by_label("Sobre todo el plan", exact=True).check()))
+
+    # T6: CORPOMOJANA is still inside its 15 business days; considering the concepts now is refused (409).
+    consider = "Considerar los conceptos del CTP y la autoridad ambiental y ajustar el proyecto"
+    answers = "Concepto del CDP: acogido\nConcepto de CARSUCRE: acogido"
+    set_today("2028-03-06")
+    page = walk.open_from_inbox("planeacion.sucre", consider)
+    walk.fill_common(page, "2028-03-06", "OF-2028-031")
+    page.get_by_label(re.compile("^Respuesta a cada recomendación")).fill(answers)
+    response = walk.submit(page, consider)
+    assert response.status == 409
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("No se registró el acto.")
+    expect(alert).to_contain_text("La autoridad ambiental CORPOMOJANA aún está dentro de sus quince días hábiles")
+    expect(alert).to_contain_text("Espere su concepto o documente por qué se continúa sin él.")
+    expect(alert).to_contain_text("Norma: D1865 art. 3 num. 3; L4-1913 art. 62")
+    expect(page.get_by_label(re.compile("^Respuesta a cada recomendación"))).to_have_value(answers)  # kept
+    assert_accessible(page)
+    shot(page, "t6-refusal-desktop")
+    page.goto(f"/planes/{sucre.id}")
+    state_line(page, "ctp_stage_closed")  # nothing changed
+
+    # CORPOMOJANA sends its own concept on its own review; then the same act passes.
+    corpomojana = walk.page("corpomojana")
+    corpomojana.goto("/")
+    expect(corpomojana.locator("table.pending")).not_to_contain_text("CARSUCRE")
+    walk.act("corpomojana", concept, "2028-03-07", "ctp_stage_closed", subject="Autoridad ambiental CORPOMOJANA",
+             fill=lambda p: (p.get_by_label("Favorable con recomendaciones", exact=True).check(),
+                             p.get_by_label("Recomendaciones (una por línea)").fill(
+                                 "Incluir la gestión del riesgo de inundación en La Mojana")))
+    walk.act("planeacion.sucre", consider, "2028-03-08", "adjusting",
+             fill=lambda p: p.get_by_label(re.compile("^Respuesta a cada recomendación")).fill(
+                 answers + "\nGestión del riesgo en La Mojana: acogida"))
+    done = walk.act("gobernador.sucre", "Radicar el proyecto de acuerdo u ordenanza", "2028-03-10",
+                    "filed_with_corporacion", reference="PO-003-2028")
+
+    rows = " | ".join(history_rows(done))
+    for what in ("Remitir el concepto técnico de la autoridad ambiental · CARSUCRE",
+                 "Remitir el concepto técnico de la autoridad ambiental · CORPOMOJANA"):
+        assert what in rows, rows
+    assert rows.count("D1865 art. 3 num. 3") == 2
+    # The CARs' authorship is kept: each concept was registered by its own account.
+    assert "Corporación Autónoma Regional de Sucre (demo)" in rows and "Corpomojana (demo)" in rows
+
+
+def test_a_car_opening_another_cars_review_gets_403_with_the_reason(new_page, live_server, sucre, set_today):
+    secretary = db.session.scalar(select(User).filter_by(email=DEMO["planeacion.sucre"].email))
+    for trigger, on in (("start_drafting", date(2028, 1, 12)), ("submit_to_consejo_de_gobierno", date(2028, 2, 21))):
+        apply_act(db.session, plan_id=sucre.id, command=ActCommand(trigger=trigger, act_on=on, evidence=pdf()),
+                  actor=secretary, role=Role.PLANEACION, expected_version=None, today=on)
+    set_today("2028-02-22")
+    page = new_page()
+    sign_in(page, live_server, DEMO["carsucre"].email, DEMO["carsucre"].password)
+    response = page.goto(f"/planes/{sucre.id}/actos/car_review/CORPOMOJANA/receive_concept")
+    assert response.status == 403
+    expect(page.locator(".error-detail")).to_contain_text("autoridad ambiental destinataria")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3. Refusals seen in the browser
+
+
+def test_refusals_are_spanish_pages_and_change_nothing(new_page, live_server, circasia, db_session, set_today):
+    plan, cast = circasia
+    set_today("2028-01-05")
+    page = new_page()
+    sign_in(page, live_server, cast.ejecutivo.email, PASSWORD)
+
+    # A step the law does not allow now: publishing a plan whose mayor has not even taken office.
+    response = page.goto(f"/planes/{plan.id}/actos/pdt_approval/-/publish")
+    assert response.status == 409
+    expect(page.get_by_role("heading", level=1)).to_have_text("Conflicto")
+    expect(page.locator(".error-detail")).to_have_text(
+        "Esta acción no procede en el estado actual del plan («Electo, sin posesión»).")
+    expect(page.get_by_role("link", name="Volver a Mis pendientes")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "refusal-409-desktop")
+
+    # A role the user does not hold on this plan: the CTP's concept, opened by the mayor.
+    response = page.goto(f"/planes/{plan.id}/actos/pdt_approval/-/record_ctp_concept")
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Acceso no permitido")
+    expect(page.locator(".error-detail")).to_have_text("Su cuenta no tiene permiso para esta acción o este plan.")
+
+    # A plan of another entity (Génova, from the demo): its existence stays hidden.
+    ensure_demo_data()
+    genova = plan_of(db_session, "63302")
+    for url in (f"/planes/{genova.id}", f"/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept"):
+        response = page.goto(url)
+        assert response.status == 404, url
+        expect(page.get_by_role("heading", level=1)).to_have_text("Página no encontrada")
+        expect(page.locator(".error-detail")).to_contain_text("no existe o no está disponible para su cuenta")
+
+    # The same refusal on a phone: readable at 360 px without horizontal scroll.
+    phone = new_page(phone=True, storage_state=page.context.storage_state())  # the same signed-in session
+    response = phone.goto(f"/planes/{plan.id}/actos/pdt_approval/-/publish")
+    assert response.status == 409
+    no_horizontal_scroll(phone)
+    shot(phone, "refusal-409-360")
+
+    page.goto(f"/planes/{plan.id}")
+    state_line(page, "elected")
+    expect(page.get_by_text("El plan aún no tiene actos registrados.")).to_be_visible()
+
+
+def test_someone_else_changed_the_plan_meanwhile_is_a_409_asking_to_reload(
+        new_page, live_server, circasia, set_today, evidence_pdf):
+    plan, cast = circasia
+    walk_to(cast, "adjusting")
+    label = "Programar una audiencia pública del plan de inversiones"
+    walk = Walk(new_page, live_server, set_today, evidence_pdf, accounts_of(cast))
+    set_today("2028-04-05")
+    mayor = walk.open_from_inbox("ejecutivo", label)
+    secretary = walk.open_from_inbox("planeacion", label)
+    for page, place in ((secretary, "Coliseo municipal"), (mayor, "Casa de la Cultura")):
+        walk.fill_common(page, "2028-04-05", "CIT-01")
+        page.get_by_label("Fecha de la audiencia").fill("2028-04-20")
+        page.get_by_label("Lugar").fill(place)
+        page.get_by_label("Comuna, barrio, localidad o municipio").fill("Centro")
+    assert walk.submit(secretary, label).status == 302
+    response = walk.submit(mayor, label)
+    assert response.status == 409
+    expect(mayor.get_by_role("alert")).to_contain_text("Otra persona actualizó este plan mientras usted trabajaba; "
+                                                       "recargue la página e intente de nuevo.")
+    expect(mayor.get_by_label("Lugar")).to_have_value("Casa de la Cultura")
+    mayor.goto(f"/planes/{plan.id}")
+    rows = history_rows(mayor)
+    assert sum(label in r for r in rows) == 1 and "Coliseo municipal" not in " ".join(rows)
+
+
+def test_opening_an_act_a_guard_refuses_shows_the_guards_reason_and_norm(new_page, live_server, circasia,
+                                                                        set_today):
+    plan, cast = circasia
+    walk_to(cast, "in_debate")
+    cast.act("corporacion", "propose_amendment", "2028-05-03", payload={"text": "Más vivienda", "authors": ["Luisa"]})
+    set_today("2028-05-04")
+    page = new_page()
+    sign_in(page, live_server, cast.corporacion.email, PASSWORD)
+    response = page.goto(f"/planes/{plan.id}/actos/pdt_approval/-/approve_plan")
+    assert response.status == 409
+    detail = page.locator(".error-detail").inner_text()  # the page is loaded: no need to wait for a change
+    assert "Hay modificaciones sin decidir por la corporación: 1." in detail, detail
+    assert "L152 art. 40" in page.locator("main").inner_text()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 4. Accessibility, weight and phone layout; an act sent without JavaScript
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "360px"])
+def test_inbox_plan_and_concept_form_are_accessible_light_and_fit_a_phone(
+        new_page, live_server, circasia, set_today, phone):
+    plan, cast = circasia
+    walk_to(cast, "submitted_to_ctp")  # history of five acts; the CTP's concept is pending
+    set_today("2028-03-10")
+    page = new_page(phone=phone)
+    sign_in(page, live_server, cast.ctp.email, PASSWORD)
+    pages = {
+        "/": lambda: expect(page.locator("table.pending")).to_contain_text("Entregar el concepto del CTP"),
+        f"/planes/{plan.id}": lambda: expect(page.locator("section", has=page.get_by_role(
+            "heading", name="Historial")).locator("tbody tr")).to_have_count(5),
+        f"/planes/{plan.id}/actos/pdt_approval/-/record_ctp_concept": lambda: expect(
+            page.get_by_role("group", name="Sentido del concepto")).to_be_visible(),
+    }
+    for url, check in pages.items():
+        weight = first_load_bytes(page, f"{live_server}{url}")
+        assert weight < FIRST_LOAD_BUDGET, f"primera carga de {url}: {weight} bytes de HTML+CSS+JS (meta < 100 KB)"
+        check()
+        assert_accessible(page)
+        no_horizontal_scroll(page)
+    if phone:
+        shot(page, "ctp-concept-form-360")
+
+
+def test_an_act_is_sent_and_corrected_with_javascript_disabled(new_page, live_server, circasia, set_today,
+                                                               evidence_pdf):
+    plan, cast = circasia
+    set_today("2028-01-04")
+    page = new_page(java_script_enabled=False)
+    page.set_content('<p id="probe">sin JS</p><script>document.getElementById("probe").textContent = "con JS"</script>')
+    expect(page.locator("#probe")).to_have_text("sin JS")  # the context really runs no page scripts
+    walk = Walk(new_page, live_server, set_today, evidence_pdf, accounts_of(cast))
+    walk.pages["ejecutivo"] = page
+    sign_in(page, live_server, cast.ejecutivo.email, PASSWORD)
+    label = "Registrar la posesión del alcalde o gobernador"
+    walk.open_from_inbox("ejecutivo", label)
+
+    # First without the date: the Spanish field error, the other values kept, nothing saved.
+    walk.fill_common(page, "2028-01-03", "Acta de posesión 001")
+    page.get_by_label("Fecha del acto", exact=True).fill("")
+    assert walk.submit(page, label).status == 422
+    expect(page.get_by_role("alert")).to_contain_text("Revise los campos marcados.")
+    expect(page.locator("#act_on-err")).to_have_text("Indique la fecha del acto (día/mes/año).")
+    expect(page.get_by_label("Fecha del acto", exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Número de radicado, acta, decreto o acuerdo")).to_have_value("Acta de posesión 001")
+
+    # Corrected and sent again: the plan page shows the new state.
+    walk.fill_common(page, "2028-01-03", "Acta de posesión 001")
+    assert walk.submit(page, label).status == 302
+    state_line(page, "in_office")
+    expect(page.locator("p.flash")).to_have_text(f"Listo: {label}.")

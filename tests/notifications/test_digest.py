@@ -1,0 +1,61 @@
+"""The daily digest groups each person's non-urgent notices into one e-mail, once a day."""
+from datetime import date
+
+from sqlalchemy import select
+
+from notifications.digest import send_digests
+from notifications.sweep import run_sweep
+from workflow_app.models import Delivery, Notification
+
+from ..workflow_app.story import Cast, make_plan, walk_to
+
+
+def test_digests_group_each_users_pending_notices_in_one_email(db_session, smtp_sink, embedded_jobs):
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "submitted_to_ctp")
+    run_sweep(date(2028, 3, 14))  # CRQ: 5 business days before 22 Mar
+    run_sweep(date(2028, 3, 21))  # CRQ: 1 day before; CTP: 5 days before 28 Mar
+    crq = cast.cars["CRQ"]
+    waiting = db_session.scalars(select(Delivery).join(Notification).where(
+        Notification.user_id == crq.id, Delivery.status == "digest")).all()
+    assert len(waiting) == 3  # the copy received on 29 Feb, and the two reminders
+
+    report = send_digests(date(2028, 3, 21))
+    embedded_jobs.join()
+    digests = db_session.scalars(select(Delivery).where(Delivery.notification_id.is_(None))
+                                 .order_by(Delivery.id)).all()
+    by_key = {d.delivery_key: d for d in digests}
+    assert f"digest:{crq.id}:2028-03-21" in by_key and f"digest:{cast.ctp.id}:2028-03-21" in by_key
+    digested = db_session.scalars(select(Delivery).where(Delivery.status == "digested")).all()
+    assert (report.users, report.notices) == (len(digests), len(digested))
+    grouped = db_session.scalars(select(Delivery).join(Notification).where(Notification.user_id == crq.id)).all()
+    assert {d.status for d in grouped} == {"digested"}
+    assert {d.digest_id for d in grouped} == {by_key[f"digest:{crq.id}:2028-03-21"].id}
+
+    mails = smtp_sink.to(crq.email)
+    assert len(mails) == 1
+    assert mails[0]["Subject"] == "Resumen diario de la Ruta PDT: 3 avisos (21 de marzo de 2028)"
+    text = smtp_sink.text_of(mails[0])
+    assert "faltan 5 días hábiles" in text and "faltan 1 día hábil" in text and "copia del proyecto" in text
+    assert text.count("Norma: D1865 art. 3 num. 3; L4-1913 art. 62") == 3  # the copy notice and two reminders
+
+    again = send_digests(date(2028, 3, 21))
+    embedded_jobs.join()
+    assert (again.users, again.notices) == (0, 0)
+    assert len(smtp_sink.to(crq.email)) == 1
+    assert sum(smtp_sink.message_ids().values()) == len(smtp_sink.message_ids())  # no duplicates
+
+
+def test_a_user_who_wants_immediate_email_gets_no_digest(db_session, smtp_sink, embedded_jobs):
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    cast.ctp.wants_immediate_email = True
+    db_session.commit()
+    walk_to(cast, "submitted_to_ctp")
+    run_sweep(date(2028, 3, 21))
+    embedded_jobs.join()
+    send_digests(date(2028, 3, 21))
+    embedded_jobs.join()
+    subjects = [m["Subject"] for m in smtp_sink.to(cast.ctp.email)]
+    assert "Génova (Quindío): faltan 5 días hábiles — Emitir el concepto del Consejo Territorial de Planeación" \
+        in subjects
+    assert not [s for s in subjects if s.startswith("Resumen diario")]

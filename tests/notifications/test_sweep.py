@@ -1,0 +1,184 @@
+"""Time travel through the CTP month and the corporation's month: reminders on the right business days,
+automatic legal effects on ``overdue_from`` and never the day before, one message per milestone."""
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from notifications.sweep import run_sweep
+from state_machines.roles import Role
+from workflow_app.models import Delivery, Membership, Notification, PlanEvent, User
+
+from ..workflow_app.story import Cast, make_plan, make_user, walk_to
+
+
+@pytest.fixture
+def genova(db_session):
+    return Cast(db_session, make_plan(db_session, "63302"))
+
+
+def told(session, user: User, kind: str | None = None, step: str | None = None) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == user.id, Notification.kind != "transition")
+    if kind:
+        query = query.where(Notification.kind == kind)
+    if step:
+        query = query.where(Notification.step_key == step)
+    return session.scalars(query.order_by(Notification.id)).all()
+
+
+def days(start: date, end: date):
+    d = start
+    while d <= end:
+        yield d
+        d += timedelta(days=1)
+
+
+def test_ctp_reminders_go_out_on_the_right_business_days(genova, db_session):
+    """Presented 29 Feb 2028; act_by 28 Mar. 20 Mar is San José (moved holiday), so 5 business days before is
+    21 Mar; 1 business day before is 27 Mar; the due day 28 Mar; the requirement is deemed met on 1 Apr."""
+    walk_to(genova, "submitted_to_ctp")
+    sent_on: dict[str, date] = {}
+    for day in days(date(2028, 3, 1), date(2028, 4, 2)):
+        run_sweep(day)
+        for n in told(db_session, genova.ctp, step="ctp_concept"):
+            sent_on.setdefault(n.dedupe_key.rsplit(":", 1)[0], day)
+    plan = genova.plan.id
+    assert sent_on == {
+        f"reminder:{plan}:ctp_concept:2028-03-28:5": date(2028, 3, 21),
+        f"reminder:{plan}:ctp_concept:2028-03-28:1": date(2028, 3, 27),
+        f"reminder:{plan}:ctp_concept:2028-03-28:0": date(2028, 3, 28),
+        f"effect:{plan}:deem_ctp_requirement_fulfilled:2028-04-01": date(2028, 4, 1),
+    }
+    kinds = [(n.kind, n.is_urgent) for n in told(db_session, genova.ctp, step="ctp_concept")]
+    assert kinds == [("reminder", False), ("reminder", False), ("due_today", True), ("effect", True)]
+    # The ejecutivo is not the CTP: only the effect notice reaches them for this step.
+    assert [n.kind for n in told(db_session, genova.ejecutivo, step="ctp_concept")] == ["effect"]
+
+
+def test_ctp_silence_deems_the_requirement_fulfilled_on_overdue_from_and_not_before(genova, db_session, smtp_sink,
+                                                                                     embedded_jobs):
+    walk_to(genova, "submitted_to_ctp")
+    run_sweep(date(2028, 3, 31))
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "submitted_to_ctp"
+    assert db_session.scalar(select(PlanEvent.id).filter_by(trigger="deem_ctp_requirement_fulfilled")) is None
+
+    report = run_sweep(date(2028, 4, 1))
+    assert (report.effects, report.effect_notices, report.skipped) == (1, 3, 0)
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "ctp_stage_closed"
+    event = db_session.scalars(select(PlanEvent).filter_by(plan_id=genova.plan.id,
+                                                           trigger="deem_ctp_requirement_fulfilled")).one()
+    assert (event.role, event.actor_id, event.act_on, event.legal_basis) == (
+        "sistema", None, date(2028, 4, 1), "L152 art. 39 num. 6")
+    ctp_review = next(p for p in genova.plan.procedures if p.machine == "ctp_review")
+    assert ctp_review.state == "deemed_fulfilled"
+    notices = db_session.scalars(select(Notification).filter_by(kind="effect")).all()
+    assert sorted(n.user_id for n in notices) == sorted([genova.ejecutivo.id, genova.planeacion.id, genova.ctp.id])
+    assert all("requisito surtido" in n.body and n.legal_basis == "L152 art. 39 num. 6" for n in notices)
+
+    embedded_jobs.join()
+    mail = [m for m in smtp_sink.to(genova.ejecutivo.email) if "CTP" in m["Subject"]]
+    assert [m["Subject"] for m in mail] == ["Génova (Quindío): requisito del concepto del CTP surtido"]
+    text = smtp_sink.text_of(mail[0])
+    assert "requisito surtido" in text and "Norma: L152 art. 39 num. 6" in text
+    assert f"/planes/{genova.plan.id}" in text
+
+    again = run_sweep(date(2028, 4, 1))
+    assert (again.effects, again.effect_notices, again.reminders) == (0, 0, 0)
+    assert db_session.scalar(select(PlanEvent.id).filter_by(trigger="deem_ctp_requirement_fulfilled")
+                             .offset(1)) is None
+
+
+def test_corporation_silence_enables_decree_adoption_from_overdue_from(genova, db_session):
+    walk_to(genova, "in_debate")  # filed 28 Apr 2028: the month ends 30 May, effect from 31 May
+    run_sweep(date(2028, 5, 30))
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "in_debate"
+    report = run_sweep(date(2028, 5, 31))
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "decree_eligible" and report.effects == 1
+    event = db_session.scalars(select(PlanEvent).filter_by(trigger="enable_decree_adoption")).one()
+    assert (event.role, event.act_on, event.legal_basis) == ("sistema", date(2028, 5, 31), "L152 art. 40; CE-2127")
+    told_ids = {n.user_id for n in db_session.scalars(select(Notification).filter_by(kind="effect"))}
+    assert told_ids == {genova.ejecutivo.id, genova.planeacion.id, genova.corporacion.id}
+
+
+def test_a_late_sweep_sends_the_most_recent_reminder_once_not_a_burst(genova, db_session):
+    walk_to(genova, "submitted_to_ctp")
+    first = run_sweep(date(2028, 3, 24))  # nothing ran since 29 Feb: the 5-day reminder is the latest due
+    keys = [n.dedupe_key for n in told(db_session, genova.ctp, step="ctp_concept")]
+    assert keys == [f"reminder:{genova.plan.id}:ctp_concept:2028-03-28:5:u{genova.ctp.id}"]
+    assert run_sweep(date(2028, 3, 24)).reminders == 0 < first.reminders
+    run_sweep(date(2028, 3, 28))  # the 27 Mar one was missed: only the due-day notice goes out
+    kinds = [n.dedupe_key.split(":")[-2] for n in told(db_session, genova.ctp, step="ctp_concept")]
+    assert kinds == ["5", "0"]
+
+
+def test_an_overdue_car_concept_is_marked_escalated_to_the_ejecutivo_and_adviser(genova, db_session):
+    adviser = make_user(db_session, "asesor63302@prueba.co", Role.ASESOR, genova.plan.entity)
+    walk_to(genova, "submitted_to_ctp")  # CRQ received its copy 29 Feb: 15 business days end 22 Mar
+    run_sweep(date(2028, 3, 22))
+    proc = next(p for p in genova.plan.procedures if p.machine == "car_review")
+    assert proc.state == "copy_sent"
+    report = run_sweep(date(2028, 3, 23))
+    db_session.refresh(genova.plan)
+    proc = next(p for p in genova.plan.procedures if p.machine == "car_review")
+    assert proc.state == "concept_overdue" and "car_overdue" in genova.plan.flags and report.effects == 1
+    event = db_session.scalars(select(PlanEvent).filter_by(trigger="mark_car_overdue")).one()
+    assert (event.machine, event.subject, event.role, event.act_on) == ("car_review", "CRQ", "sistema",
+                                                                         date(2028, 3, 23))
+    escalated = db_session.scalars(select(Notification).filter_by(kind="escalation")).all()
+    assert sorted(n.user_id for n in escalated) == sorted([genova.ejecutivo.id, adviser.id])
+    assert all(n.is_urgent and n.step_key == "car_concept:CRQ" for n in escalated)
+    overdue = told(db_session, genova.cars["CRQ"], kind="overdue")
+    assert len(overdue) == 1 and "22 de marzo de 2028" in overdue[0].body
+    deliveries = db_session.scalars(select(Delivery).where(
+        Delivery.notification_id.in_([n.id for n in escalated + overdue]))).all()
+    assert {d.status for d in deliveries} <= {"pending", "sending", "sent", "failed"}  # urgent: never the digest
+
+
+def test_urgent_notices_go_out_at_once_even_to_digest_readers(genova, db_session):
+    walk_to(genova, "submitted_to_ctp")
+    run_sweep(date(2028, 3, 21))
+    run_sweep(date(2028, 3, 28))
+    rows = db_session.execute(select(Notification.kind, Delivery.status)
+                              .join(Delivery, Delivery.notification_id == Notification.id)
+                              .where(Notification.user_id == genova.ctp.id, Notification.step_key == "ctp_concept",
+                                     Notification.kind != "transition")
+                              .order_by(Notification.id)).all()
+    assert [(k, s != "digest") for k, s in rows] == [("reminder", False), ("due_today", True)]
+
+
+def test_a_refused_effect_is_skipped_and_the_sweep_goes_on(genova, db_session, monkeypatch):
+    other = Cast(db_session, make_plan(db_session, "63001"))
+    walk_to(genova, "submitted_to_ctp")
+    walk_to(other, "submitted_to_ctp")
+    import notifications.sweep as sweep
+
+    real = sweep.apply_act
+
+    def flaky(session, **kw):
+        if kw["plan_id"] == genova.plan.id and kw["command"].machine == "pdt_approval":
+            from workflow_app.services.plans import PlanConflict
+
+            raise PlanConflict()
+        return real(session, **kw)
+
+    monkeypatch.setattr(sweep, "apply_act", flaky)
+    report = run_sweep(date(2028, 4, 1))
+    db_session.refresh(genova.plan)
+    db_session.refresh(other.plan)
+    assert (genova.plan.state, other.plan.state) == ("submitted_to_ctp", "ctp_stage_closed")
+    assert report.skipped == 1
+    # The refused plan's notice was rolled back with it: nobody is told of an effect that did not happen.
+    assert not db_session.scalars(select(Notification).filter_by(kind="effect", plan_id=genova.plan.id)).all()
+
+
+def test_memberships_of_inactive_users_are_not_told(genova, db_session):
+    walk_to(genova, "submitted_to_ctp")
+    genova.ctp.is_active_account = False
+    db_session.commit()
+    run_sweep(date(2028, 3, 21))
+    assert told(db_session, genova.ctp) == []
+    assert db_session.scalar(select(Membership.id).filter_by(user_id=genova.ctp.id)) is not None

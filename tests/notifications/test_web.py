@@ -1,0 +1,128 @@
+"""Web channels: the notification centre, preferences, iCalendar feeds, failed deliveries for admins, the CLI."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from notifications.ical import fold
+from notifications.sweep import run_sweep
+from state_machines.roles import Role
+from workflow_app.models import Delivery, Membership, Notification
+
+from ..workflow_app.helpers import csrf_from, login
+from ..workflow_app.story import Cast, make_plan, make_user, walk_to
+
+
+@pytest.fixture
+def genova(db_session):
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "submitted_to_ctp")
+    return cast
+
+
+def test_centre_lists_notices_with_the_unread_count_and_marks_them_read(genova, client, db_session):
+    run_sweep(date(2028, 3, 21))
+    login(client, genova.ctp.email, "clave-de-prueba")
+    page = client.get("/notificaciones").get_data(as_text=True)
+    # The notice of the presentation (29 Feb) and the reminder 5 business days before 28 Mar.
+    assert "Notificaciones (2)" in page and "Tiene <strong>2</strong> notificaciones sin leer" in page
+    assert "faltan 5 días hábiles" in page and "Norma: L152 art. 39 num. 6" in page
+    notice = db_session.scalars(select(Notification).filter_by(user_id=genova.ctp.id, kind="reminder")).one()
+    other = make_user(db_session, "otro@prueba.co", Role.CTP, genova.plan.entity)
+    token = csrf_from(page)
+    client.post(f"/notificaciones/{notice.id}/leida", data={"csrf_token": token})
+    db_session.refresh(notice)
+    assert notice.read_at is not None
+    assert "Notificaciones (1)" in client.get("/notificaciones").get_data(as_text=True)
+    assert other.id  # someone else's notice id cannot be marked by this user
+    assert client.post(f"/notificaciones/{notice.id}/leida", data={}).status_code == 400
+
+
+def test_preferences_switch_between_digest_and_immediate_email(genova, client, db_session):
+    login(client, genova.ctp.email, "clave-de-prueba")
+    page = client.get("/notificaciones/preferencias").get_data(as_text=True)
+    assert "Resumen diario" in page and f"/ical/u/{genova.ctp.ical_token}.ics" in page
+    assert f"/ical/p/{genova.plan.ical_token}.ics" in page
+    client.post("/notificaciones/preferencias", data={"csrf_token": csrf_from(page), "email_mode": "immediate"})
+    db_session.refresh(genova.ctp)
+    assert genova.ctp.wants_immediate_email is True
+
+
+def test_user_feed_has_every_deadline_as_an_all_day_event(genova, client, db_session):
+    body = client.get(f"/ical/u/{genova.ejecutivo.ical_token}.ics")
+    assert body.status_code == 200 and body.content_type.startswith("text/calendar")
+    raw = body.get_data()
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    text = raw.decode().replace("\r\n ", "")  # unfold
+    # consolidation, ctp_presentation, car_concept:CRQ, ctp_concept, filing (not filed yet: no decision term)
+    assert text.count("BEGIN:VEVENT") == 5
+    assert "DTSTART;VALUE=DATE:20280328\r\nDTEND;VALUE=DATE:20280329" in text
+    assert f"UID:pdt-{genova.plan.id}-ctp_concept@ruta-pdt" in text
+    assert "SUMMARY:Génova (Quindío): Emitir el concepto del Consejo Territorial de Planeación" in text
+    assert "Norma: L152 art. 39 num. 6" in text
+    again = client.get(f"/ical/u/{genova.ejecutivo.ical_token}.ics").get_data(as_text=True)
+    uids = lambda t: sorted(line for line in t.split("\r\n") if line.startswith("UID:"))  # noqa: E731
+    assert uids(again.replace("\r\n ", "")) == uids(text)
+
+
+def test_plan_feed_and_unknown_tokens(genova, client):
+    text = client.get(f"/ical/p/{genova.plan.ical_token}.ics").get_data(as_text=True)
+    assert text.count("BEGIN:VEVENT") == 5
+    assert client.get("/ical/p/no-existe.ics").status_code == 404
+    assert client.get("/ical/u/no-existe.ics").status_code == 404
+
+
+def test_folding_never_splits_a_character_and_keeps_75_octets():
+    line = "SUMMARY:" + "Concepción de la autoridad ambiental — á é í ó ú ñ " * 5
+    folded = fold(line)
+    parts = folded.split("\r\n")
+    assert all(len(p.encode()) <= 75 for p in parts) and all(p.startswith(" ") for p in parts[1:])
+    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
+
+
+def test_failed_deliveries_are_shown_to_admins_with_a_retry_button(genova, client, db_session, smtp_sink,
+                                                                  embedded_jobs):
+    admin = make_user(db_session, "admin@prueba.co", Role.ADMIN)
+    notice = db_session.scalars(select(Notification)).first()
+    row = db_session.scalars(select(Delivery).filter_by(notification_id=notice.id)).one()
+    row.status, row.attempts, row.last_error = "failed", 8, "SMTPServerDisconnected: Connection unexpectedly closed"
+    db_session.commit()
+
+    login(client, genova.ejecutivo.email, "clave-de-prueba")
+    assert client.get("/admin/entregas").status_code == 403
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    login(client, admin.email, "clave-de-prueba")
+    page = client.get("/admin/entregas").get_data(as_text=True)
+    assert "SMTPServerDisconnected" in page and row.recipient in page and "Reintentar" in page
+    client.post(f"/admin/entregas/{row.id}/reintentar", data={"csrf_token": csrf_from(page)})
+    embedded_jobs.join()
+    db_session.refresh(row)
+    assert (row.status, row.attempts) == ("sent", 1)
+    assert [m["To"] for m in smtp_sink.messages] == [row.recipient]
+    assert "No hay entregas fallidas" in client.get("/admin/entregas").get_data(as_text=True)
+    assert db_session.scalar(select(Membership.role).filter_by(user_id=admin.id)) == "admin"
+
+
+def test_cli_sweep_prints_the_counts_in_spanish(genova, app, db_session, smtp_sink, embedded_jobs):
+    result = app.test_cli_runner().invoke(args=["pdt", "sweep", "--today", "2028-04-01"])
+    assert result.exit_code == 0, result.output
+    assert "Barrido del 2028-04-01:" in result.output
+    assert "Efectos legales automáticos aplicados: 2 (avisos: 3)" in result.output
+    result = app.test_cli_runner().invoke(args=["pdt", "digest", "--day", "2028-04-01"])
+    assert "Resúmenes diarios enviados: " in result.output
+    bad = app.test_cli_runner().invoke(args=["pdt", "sweep", "--today", "1 de abril"])
+    assert bad.exit_code != 0 and "no es una fecha" in bad.output
+
+
+def test_cron_config_registers_the_sweep_every_five_minutes_and_the_digest_at_seven_bogota(redis_url):
+    from redis import Redis
+    from rq.cron import CronScheduler
+
+    scheduler = CronScheduler(connection=Redis.from_url(redis_url))
+    scheduler.load_config_from_file("notifications/cron_config.py")
+    jobs = {job.func_name: job for job in scheduler.get_jobs()}
+    assert jobs["notifications.sweep.sweep_job"].cron == "*/5 * * * *"
+    assert jobs["notifications.digest.digest_job"].cron == "0 12 * * *"
+    assert {job.queue_name for job in jobs.values()} == {"pdt"}

@@ -1,0 +1,569 @@
+"""The main machine ``pdt_approval``: the table over every (state, trigger, role), and dated legal scenarios.
+
+Dates follow the worked examples of ``shared/domain/calendar-contract.md``; deadlines are built by hand here
+(the calendar has its own tests), exactly as the service passes them in ``PlanSnapshot.deadlines``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from state_machines.diagram import mermaid
+from state_machines.machine import Deadline, TransitionRefused
+from state_machines.pdt import PDT_MACHINE, PDT_STATES, STATE_LABELS, PlanSnapshot
+from state_machines.roles import Role
+from state_machines.submachines import AmendmentSnapshot, SUBMACHINES
+
+E, P, CTP, CAR, C, S = Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CAR, Role.CORPORACION, Role.SISTEMA
+SPANISH = re.compile(r"\b(el|la|los|las|de|del|no|su|en|al)\b", re.IGNORECASE)
+
+
+def dl(latest: date, earliest: date | None = None, act_by: date | None = None) -> Deadline:
+    """A calendar deadline: overdue from the day after ``latest`` (calendar-contract.md)."""
+    earliest = earliest or latest
+    return Deadline(earliest=earliest, latest=latest, act_by=act_by or earliest,
+                    overdue_from=latest + timedelta(days=1))
+
+
+# The expected table, written from legal-path.md §b.2 and §c independently of pdt.py:
+# (state, trigger) -> (dest, roles). Anything not listed must be refused.
+EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
+    ("elected", "take_office"): ("in_office", {E}),
+    ("in_office", "start_drafting"): ("drafting", {E, P}),
+    ("drafting", "submit_to_consejo_de_gobierno"): ("submitted_to_consejo_de_gobierno", {E, P}),
+    ("submitted_to_consejo_de_gobierno", "consolidate"): ("consolidated", {E, P}),
+    ("consolidated", "submit_to_ctp"): ("submitted_to_ctp", {E}),
+    ("submitted_to_ctp", "record_ctp_concept"): ("ctp_stage_closed", {CTP}),
+    ("submitted_to_ctp", "deem_ctp_requirement_fulfilled"): ("ctp_stage_closed", {S}),
+    ("ctp_stage_closed", "consider_concepts"): ("adjusting", {E, P}),
+    ("adjusting", "schedule_hearing"): ("adjusting", {E, P}),
+    ("filed_with_corporacion", "schedule_hearing"): ("filed_with_corporacion", {E, P}),
+    ("in_debate", "schedule_hearing"): ("in_debate", {E, P}),
+    ("adjusting", "convoke_sessions"): ("adjusting", {E}),
+    ("filed_with_corporacion", "convoke_sessions"): ("filed_with_corporacion", {E}),
+    ("in_debate", "convoke_sessions"): ("in_debate", {E}),
+    ("objected", "convoke_sessions"): ("objected", {E}),
+    ("adjusting", "file_with_corporacion"): ("filed_with_corporacion", {E}),
+    ("filed_with_corporacion", "modify_by_executive"): ("filed_with_corporacion", {E}),
+    ("in_debate", "modify_by_executive"): ("in_debate", {E}),
+    ("filed_with_corporacion", "assign_to_committee"): ("in_debate", {C}),
+    ("in_debate", "record_committee_debate"): ("in_debate", {C}),
+    ("in_debate", "record_plenary_debate"): ("in_debate", {C}),
+    ("in_debate", "propose_amendment"): ("in_debate", {C}),
+    ("in_debate", "approve_plan"): ("approved_by_corporacion", {C}),
+    ("in_debate", "enable_decree_adoption"): ("decree_eligible", {S}),
+    ("in_debate", "vote_down"): ("decree_eligible", {C}),
+    ("decree_eligible", "adopt_by_decree"): ("adopted_by_decree", {E}),
+    ("approved_by_corporacion", "send_for_sanction"): ("sanction_pending", {C}),
+    ("sanction_pending", "sanction"): ("sanctioned", {E}),
+    ("sanction_pending", "object"): ("objected", {E}),
+    ("objected", "decide_objections"): ("sanction_pending", {C}),
+    ("sanctioned", "publish"): ("published", {E}),
+    ("adopted_by_decree", "publish"): ("published", {E}),
+    ("published", "enter_into_force"): ("in_force", {S}),
+}
+TRIGGERS = sorted({t for _, t in EXPECTED})
+
+
+def permissive(state: str, **changes) -> PlanSnapshot:
+    """A snapshot in which every guard of the table passes (used to test the table itself)."""
+    far = date(2099, 12, 31)
+    past = date(2020, 1, 1)
+    base = PlanSnapshot(
+        state=state, entity_kind="municipio", today=date(2020, 6, 1), regime="d683_2020",
+        d683_articles=frozenset({"art1", "art2"}),
+        deadlines={key: dl(past) for key in ("consolidation", "ctp_presentation", "ctp_concept", "filing",
+                                            "corporation_decision", "car_concept:CRQ")}
+        | {"executive_modifications": dl(far)},
+        car_reviews={"CRQ": "concept_received"}, ctp_review_state="concept_issued",
+        has_legal_review_note=True, has_evidence=True, car_wait_justified=False, corporation_voted_down=True,
+        hearings=("held",),
+    )
+    return replace(base, **changes)
+
+
+def restrictive(state: str) -> PlanSnapshot:
+    """A snapshot in which every guard of the table fails."""
+    today = date(2024, 3, 10)
+    return PlanSnapshot(
+        state=state, entity_kind="municipio", today=today, regime="ordinary",
+        deadlines={"ctp_concept": dl(date(2024, 3, 28)), "corporation_decision": dl(date(2024, 5, 31)),
+                   "filing": dl(date(2024, 1, 31)), "car_concept:CRQ": dl(date(2024, 3, 21))},
+        car_reviews={"CRQ": "copy_sent"}, ctp_review_state="presented",
+        amendments=(AmendmentSnapshot("M1", "proposed", ("Concejal A",)),),
+        has_legal_review_note=False, has_evidence=False, corporation_voted_down=False,
+    )
+
+
+# -------------------------------------------------------------------------------------------------------------
+# The table
+# -------------------------------------------------------------------------------------------------------------
+
+def test_table_has_exactly_the_transitions_of_the_legal_path():
+    rows = {(s, t.trigger): (t.dest_from(s), set(t.roles)) for t in PDT_MACHINE.transitions for s in t.sources}
+    assert rows == EXPECTED
+
+
+def expected_verdict(state: str, trigger: str, role: Role) -> str:
+    """What the legal path says about one (state, trigger, role): a dest, or a refusal code."""
+    expected = EXPECTED.get((state, trigger))
+    if expected is None:
+        return "wrong_state"
+    return expected[0] if role in expected[1] else "role_not_allowed"
+
+
+@pytest.mark.parametrize("state", list(PDT_STATES))
+def test_every_state_trigger_role_is_allowed_only_where_the_table_says(state):
+    snapshot = permissive(state)
+    mismatches = []
+    for trigger in TRIGGERS:
+        for role in Role:
+            expected = expected_verdict(state, trigger, role)
+            try:
+                outcome = PDT_MACHINE.fire(snapshot, trigger, role)
+            except TransitionRefused as refused:
+                got = refused.code
+                assert refused.reason and SPANISH.search(refused.reason), refused
+                assert (refused.trigger, refused.state, refused.role) == (trigger, state, role)
+            else:
+                got = outcome.dest
+                assert (outcome.source, outcome.trigger) == (state, trigger) and outcome.legal_basis
+            if got != expected:
+                mismatches.append((trigger, role.value, expected, got))
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("state,trigger", sorted(EXPECTED))
+def test_every_guarded_act_is_refused_with_its_reason_when_its_guard_fails(state, trigger):
+    row = PDT_MACHINE.row(state, trigger)
+    role = sorted(row.roles)[0]
+    if not row.guards:
+        assert PDT_MACHINE.fire(restrictive(state), trigger, role).dest == EXPECTED[(state, trigger)][0]
+        return
+    with pytest.raises(TransitionRefused) as refused:
+        PDT_MACHINE.fire(restrictive(state), trigger, role)
+    assert refused.value.code == "guard_failed"
+    assert SPANISH.search(refused.value.reason)
+    assert re.search(r"(L152|D1865|D683|L136|L1909|CPACA|L4-1913|CE-2127|TAB)", refused.value.legal_basis)
+
+
+def test_unknown_trigger_is_refused_with_its_own_code():
+    with pytest.raises(TransitionRefused) as refused:
+        PDT_MACHINE.fire(permissive("in_debate"), "to_in_force", E)
+    assert refused.value.code == "unknown_trigger"
+    assert refused.value.reason
+
+
+def test_pytransitions_shortcuts_do_not_exist():
+    assert not hasattr(PDT_MACHINE._machine, "to_in_force")
+    assert "to_in_force" not in PDT_MACHINE._machine.events
+
+
+def test_role_is_checked_before_guards():
+    with pytest.raises(TransitionRefused) as refused:
+        PDT_MACHINE.fire(restrictive("adjusting"), "file_with_corporacion", C)
+    assert refused.value.code == "role_not_allowed"
+
+
+def test_unknown_role_string_is_denied():
+    with pytest.raises(TransitionRefused) as refused:
+        PDT_MACHINE.fire(permissive("elected"), "take_office", "alcalde")
+    assert refused.value.code == "role_not_allowed"
+
+
+def test_role_value_strings_are_accepted():
+    assert PDT_MACHINE.fire(permissive("elected"), "take_office", "ejecutivo").dest == "in_office"
+
+
+def test_advisers_admins_and_team_members_never_fire_legal_transitions():
+    for machine in [PDT_MACHINE, *SUBMACHINES.values()]:
+        for t in machine.transitions:
+            assert not t.roles & {Role.ASESOR, Role.ADMIN, Role.EQUIPO}, (machine.name, t.trigger)
+
+
+def test_sistema_fires_only_automatic_legal_effects():
+    automatic = {("pdt_approval", "deem_ctp_requirement_fulfilled"), ("pdt_approval", "enable_decree_adoption"),
+                 ("pdt_approval", "enter_into_force"), ("car_review", "mark_car_overdue"),
+                 ("ctp_review", "deem_fulfilled")}
+    for machine in [PDT_MACHINE, *SUBMACHINES.values()]:
+        for t in machine.transitions:
+            if Role.SISTEMA in t.roles:
+                assert (machine.name, t.trigger) in automatic
+                assert t.roles == {Role.SISTEMA}, "an automatic effect is never also a person's act"
+
+
+def test_every_guard_docstring_cites_its_norm():
+    norm = re.compile(r"(L152|D1865|D683|L136|L1909|CPACA|L4-1913|CE-2127|TAB-[a-e])")
+    for machine in [PDT_MACHINE, *SUBMACHINES.values()]:
+        for t in machine.transitions:
+            assert norm.search(t.legal_basis), (machine.name, t.trigger)
+            for guard in t.guards:
+                assert guard.__name__.startswith(("is_", "has_")), guard.__name__
+                assert guard.__doc__ and norm.search(guard.__doc__), guard.__name__
+
+
+def test_state_labels_are_spanish_phrases_for_every_state():
+    assert set(STATE_LABELS) == set(PDT_STATES)
+    assert STATE_LABELS["filed_with_corporacion"] == "Radicado en el concejo o asamblea"
+    assert all(label and label[0].isupper() for label in STATE_LABELS.values())
+
+
+def test_available_shows_disabled_acts_with_their_reason():
+    snapshot = restrictive("adjusting")
+    available = dict((t.trigger, v) for t, v in PDT_MACHINE.available(snapshot, E))
+    assert set(available) == {"schedule_hearing", "convoke_sessions", "file_with_corporacion"}
+    assert available["schedule_hearing"].ok
+    assert not available["file_with_corporacion"].ok and "CTP" in available["file_with_corporacion"].reason
+    assert [t.trigger for t in PDT_MACHINE.allowed(snapshot, E)] == ["schedule_hearing"]
+    assert PDT_MACHINE.available(snapshot, Role.ASESOR) == []
+
+
+def test_firing_does_not_modify_the_snapshot():
+    snapshot = permissive("elected")
+    PDT_MACHINE.fire(snapshot, "take_office", E)
+    assert snapshot.state == "elected"
+
+
+def test_snapshot_refuses_unknown_values():
+    with pytest.raises(ValueError):
+        PlanSnapshot(state="elected", entity_kind="distrito capital", today=date(2024, 1, 1))
+    with pytest.raises(ValueError):
+        PlanSnapshot(state="elected", entity_kind="municipio", today=date(2024, 1, 1), d683_articles={"art1"})
+    with pytest.raises(ValueError):
+        PlanSnapshot(state="elected", entity_kind="municipio", today=date(2020, 1, 1), regime="d683_2020",
+                     d683_articles={"art3"})
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Scenarios (2024 municipio: calendar-contract.md worked example 1)
+# -------------------------------------------------------------------------------------------------------------
+
+DEADLINES_2024 = {
+    "consolidation": dl(date(2024, 3, 1), earliest=date(2024, 2, 29)),
+    "ctp_presentation": dl(date(2024, 3, 1), earliest=date(2024, 2, 29)),
+    "car_concept:CRQ": dl(date(2024, 3, 21)),
+    "ctp_concept": dl(date(2024, 4, 1), earliest=date(2024, 3, 28), act_by=date(2024, 3, 27)),
+    "filing": dl(date(2024, 4, 30)),
+    "corporation_decision": dl(date(2024, 5, 31), earliest=date(2024, 5, 30)),
+}
+
+
+def plan_2024(state: str, today: date, **changes) -> PlanSnapshot:
+    return PlanSnapshot(state=state, entity_kind="municipio", today=today, deadlines=DEADLINES_2024, **changes)
+
+
+def refusal(snapshot: PlanSnapshot, trigger: str, role: Role) -> TransitionRefused:
+    with pytest.raises(TransitionRefused) as refused:
+        PDT_MACHINE.fire(snapshot, trigger, role)
+    return refused.value
+
+
+def test_ctp_silence_cannot_be_deemed_fulfilled_the_day_before_overdue_from():
+    refused = refusal(plan_2024("submitted_to_ctp", date(2024, 4, 1)), "deem_ctp_requirement_fulfilled", S)
+    assert refused.code == "guard_failed"
+    assert refused.legal_basis == "L152 art. 39 num. 6"
+    assert "2 de abril de 2024" in refused.reason
+
+
+def test_ctp_silence_is_deemed_fulfilled_on_overdue_from():
+    outcome = PDT_MACHINE.fire(plan_2024("submitted_to_ctp", date(2024, 4, 2)), "deem_ctp_requirement_fulfilled", S)
+    assert outcome.dest == "ctp_stage_closed"
+    assert outcome.legal_basis == "L152 art. 39 num. 6"
+
+
+def test_ctp_cannot_be_deemed_silent_without_a_presentation_date():
+    snapshot = PlanSnapshot(state="submitted_to_ctp", entity_kind="municipio", today=date(2030, 1, 1))
+    assert refusal(snapshot, "deem_ctp_requirement_fulfilled", S).code == "guard_failed"
+
+
+def test_ctp_may_deliver_its_concept_any_day_of_its_month():
+    outcome = PDT_MACHINE.fire(plan_2024("submitted_to_ctp", date(2024, 3, 5)), "record_ctp_concept", CTP)
+    assert outcome.dest == "ctp_stage_closed"
+
+
+def test_corporation_silence_enables_decree_adoption_only_from_overdue_from():
+    refused = refusal(plan_2024("in_debate", date(2024, 5, 31)), "enable_decree_adoption", S)
+    assert refused.code == "guard_failed" and refused.legal_basis.startswith("L152 art. 40")
+    outcome = PDT_MACHINE.fire(plan_2024("in_debate", date(2024, 6, 1)), "enable_decree_adoption", S)
+    assert outcome.dest == "decree_eligible"
+
+
+def test_corporation_voting_down_the_plan_enables_decree_adoption_at_once():
+    snapshot = plan_2024("in_debate", date(2024, 5, 10), corporation_voted_down=True)
+    assert PDT_MACHINE.fire(snapshot, "vote_down", C).dest == "decree_eligible"
+    assert refusal(plan_2024("in_debate", date(2024, 5, 10)), "vote_down", C).code == "guard_failed"
+
+
+def test_executive_adopts_by_decree_only_from_decree_eligible():
+    for state in ("in_debate", "approved_by_corporacion", "filed_with_corporacion", "sanction_pending"):
+        assert refusal(plan_2024(state, date(2024, 6, 3)), "adopt_by_decree", E).code == "wrong_state"
+    outcome = PDT_MACHINE.fire(plan_2024("decree_eligible", date(2024, 6, 3)), "adopt_by_decree", E)
+    assert outcome.dest == "adopted_by_decree"
+    assert "event:adopted" in outcome.effects and "start_piscc" not in outcome.effects
+
+
+def test_concejo_cannot_approve_plan_with_amendment_approved_without_mayor_acceptance():
+    amendments = (AmendmentSnapshot("M1", "approved", ("Concejal A",)),
+                  AmendmentSnapshot("M2", "approved", ("Concejal B",)))
+    snapshot = plan_2024("in_debate", date(2024, 5, 20), amendments=amendments, has_acceptance_for={"M1"})
+    refused = refusal(snapshot, "approve_plan", C)
+    assert refused.code == "guard_failed" and refused.legal_basis == "L152 art. 40"
+    assert "M2" in refused.reason and "M1" not in refused.reason
+    accepted = replace(snapshot, has_acceptance_for=frozenset({"M1", "M2"}))
+    assert PDT_MACHINE.fire(accepted, "approve_plan", C).dest == "approved_by_corporacion"
+
+
+def test_plan_is_not_approved_while_an_amendment_awaits_decision():
+    snapshot = plan_2024("in_debate", date(2024, 5, 20),
+                         amendments=(AmendmentSnapshot("M3", "accepted_by_executive", ("Concejal A",)),))
+    assert "M3" in refusal(snapshot, "approve_plan", C).reason
+    settled = replace(snapshot, amendments=(AmendmentSnapshot("M3", "refused_by_executive", ("Concejal A",)),))
+    assert PDT_MACHINE.fire(settled, "approve_plan", C).dest == "approved_by_corporacion"
+
+
+def test_approval_after_the_corporation_month_is_flagged_not_blocked():
+    outcome = PDT_MACHINE.fire(plan_2024("in_debate", date(2024, 6, 1)), "approve_plan", C)
+    assert "flag:late_corporation_decision" in outcome.effects
+    outcome = PDT_MACHINE.fire(plan_2024("in_debate", date(2024, 5, 31)), "approve_plan", C)
+    assert "flag:late_corporation_decision" not in outcome.effects
+
+
+def test_filing_before_the_ctp_stage_closed_is_refused():
+    refused = refusal(plan_2024("submitted_to_ctp", date(2024, 3, 15)), "file_with_corporacion", E)
+    assert refused.code == "wrong_state"
+    assert "Presentado al CTP" in refused.reason
+    still_open = plan_2024("adjusting", date(2024, 3, 15), ctp_review_state="presented")
+    refused = refusal(still_open, "file_with_corporacion", E)
+    assert refused.code == "guard_failed" and refused.legal_basis.startswith("L152 art. 39 num. 6")
+
+
+def test_filing_inside_the_four_months_needs_no_legal_review_note():
+    outcome = PDT_MACHINE.fire(plan_2024("adjusting", date(2024, 4, 30), hearings=("held",)),
+                               "file_with_corporacion", E)
+    assert outcome.dest == "filed_with_corporacion"
+    assert outcome.effects == ("event:filed_with_corporacion",)
+
+
+def test_late_filing_needs_a_legal_review_note_and_is_flagged():
+    refused = refusal(plan_2024("adjusting", date(2024, 5, 1)), "file_with_corporacion", E)
+    assert refused.code == "guard_failed" and refused.legal_basis == "L152 art. 40"
+    assert "revisión jurídica" in refused.reason
+    outcome = PDT_MACHINE.fire(plan_2024("adjusting", date(2024, 5, 1), has_legal_review_note=True),
+                               "file_with_corporacion", E)
+    assert "flag:late_filing" in outcome.effects
+
+
+def test_filing_without_any_held_hearing_is_flagged_not_blocked():
+    outcome = PDT_MACHINE.fire(plan_2024("adjusting", date(2024, 4, 2), hearings=("cancelled",)),
+                               "file_with_corporacion", E)
+    assert "flag:no_hearing_held" in outcome.effects
+
+
+def test_submitting_to_consejo_de_gobierno_starts_car_reviews_and_ctp_formation():
+    outcome = PDT_MACHINE.fire(plan_2024("drafting", date(2024, 2, 1)), "submit_to_consejo_de_gobierno", P)
+    assert outcome.effects == ("start_car_reviews", "start_ctp_formation")
+
+
+def test_late_consolidation_and_ctp_submission_are_flagged_from_overdue_from():
+    on_time = PDT_MACHINE.fire(plan_2024("submitted_to_consejo_de_gobierno", date(2024, 3, 1)), "consolidate", E)
+    assert on_time.effects == ("event:consolidated",)
+    late = PDT_MACHINE.fire(plan_2024("submitted_to_consejo_de_gobierno", date(2024, 3, 2)), "consolidate", E)
+    assert late.effects == ("event:consolidated", "flag:late_consolidation")
+    late = PDT_MACHINE.fire(plan_2024("consolidated", date(2024, 3, 2)), "submit_to_ctp", E)
+    assert "flag:late_ctp_submission" in late.effects and "start_ctp_review" in late.effects
+
+
+def test_acts_requiring_evidence_are_refused_without_it():
+    refused = refusal(plan_2024("elected", date(2024, 1, 1), has_evidence=False), "take_office", E)
+    assert refused.code == "guard_failed" and "acta de posesión" in refused.reason
+
+
+def test_objected_plan_returns_to_sanction_after_the_corporation_decides():
+    snapshot = plan_2024("sanction_pending", date(2024, 6, 5))
+    assert PDT_MACHINE.fire(snapshot, "object", E).dest == "objected"
+    assert PDT_MACHINE.fire(replace(snapshot, state="objected"), "decide_objections", C).dest == "sanction_pending"
+    assert refusal(replace(snapshot, state="objected"), "sanction", E).code == "wrong_state"
+
+
+def test_municipal_plan_in_force_reminds_copy_to_governor_but_departmental_does_not():
+    muni = PDT_MACHINE.fire(plan_2024("published", date(2024, 6, 20)), "enter_into_force", S)
+    assert muni.effects == ("send_copy_to_governor",)
+    dept = replace(plan_2024("published", date(2024, 6, 20)), entity_kind="departamento")
+    assert PDT_MACHINE.fire(dept, "enter_into_force", S).effects == ()
+
+
+def test_full_ordinary_route_2024_reaches_in_force():
+    steps = [
+        ("take_office", E, date(2024, 1, 1)), ("start_drafting", P, date(2024, 1, 5)),
+        ("submit_to_consejo_de_gobierno", P, date(2024, 2, 1)), ("consolidate", E, date(2024, 2, 28)),
+        ("submit_to_ctp", E, date(2024, 2, 29)), ("deem_ctp_requirement_fulfilled", S, date(2024, 4, 2)),
+        ("consider_concepts", P, date(2024, 4, 3)), ("schedule_hearing", P, date(2024, 4, 4)),
+        ("file_with_corporacion", E, date(2024, 4, 30)), ("assign_to_committee", C, date(2024, 5, 2)),
+        ("propose_amendment", C, date(2024, 5, 10)), ("record_committee_debate", C, date(2024, 5, 15)),
+        ("record_plenary_debate", C, date(2024, 5, 20)), ("approve_plan", C, date(2024, 5, 20)),
+        ("send_for_sanction", C, date(2024, 5, 22)), ("sanction", E, date(2024, 5, 24)),
+        ("publish", E, date(2024, 5, 27)), ("enter_into_force", S, date(2024, 5, 27)),
+    ]
+    state = "elected"
+    events = []
+    for trigger, role, today in steps:
+        outcome = PDT_MACHINE.fire(plan_2024(state, today, car_reviews={"CRQ": "concept_received"}), trigger, role)
+        events += [e for e in outcome.effects if e.startswith("event:")]
+        state = outcome.dest
+    assert state == "in_force"
+    assert events == ["event:team_formed", "event:consolidated", "event:submitted_to_ctp_and_car",
+                      "event:concepts_considered", "event:filed_with_corporacion", "event:committee_debate",
+                      "event:plenary_debate", "event:adopted", "event:published"]
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Departamento with two CARs (T6 waits for the one still inside its 15 business days)
+# -------------------------------------------------------------------------------------------------------------
+
+def test_departamento_with_two_cars_waits_only_for_the_one_inside_its_term():
+    deadlines = DEADLINES_2024 | {"car_concept:CAR1": dl(date(2024, 3, 21)),
+                                  "car_concept:CAR2": dl(date(2024, 4, 8))}
+    snapshot = PlanSnapshot(state="ctp_stage_closed", entity_kind="departamento", today=date(2024, 4, 2),
+                            deadlines=deadlines, car_reviews={"CAR1": "copy_sent", "CAR2": "copy_sent"})
+    refused = refusal(snapshot, "consider_concepts", P)
+    assert refused.code == "guard_failed" and refused.legal_basis.startswith("D1865 art. 3")
+    assert "CAR2" in refused.reason and "CAR1" not in refused.reason
+    assert PDT_MACHINE.fire(replace(snapshot, car_reviews={"CAR1": "copy_sent", "CAR2": "concept_received"}),
+                            "consider_concepts", P).dest == "adjusting"
+    assert PDT_MACHINE.fire(replace(snapshot, today=date(2024, 4, 9)), "consider_concepts", P).dest == "adjusting"
+    assert PDT_MACHINE.fire(replace(snapshot, car_wait_justified=True), "consider_concepts", P).dest == "adjusting"
+
+
+def test_car_without_receipt_date_counts_as_still_inside_its_term():
+    snapshot = plan_2024("ctp_stage_closed", date(2024, 4, 2), car_reviews={"CORANTIOQUIA": "copy_sent"})
+    assert "CORANTIOQUIA" in refusal(snapshot, "consider_concepts", E).reason
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Decreto 683 de 2020
+# -------------------------------------------------------------------------------------------------------------
+
+DEADLINES_2020_ART1 = {
+    "consolidation": dl(date(2020, 3, 2), earliest=date(2020, 2, 29)),
+    "ctp_concept": dl(date(2020, 3, 30), earliest=date(2020, 3, 27)),
+    "filing": dl(date(2020, 6, 15)),
+    "corporation_decision": dl(date(2020, 7, 15)),
+}
+
+
+def d683(state: str, today: date, articles=("art1",), deadlines=None, **changes) -> PlanSnapshot:
+    return PlanSnapshot(state=state, entity_kind="departamento", today=today, regime="d683_2020",
+                        d683_articles=frozenset(articles), deadlines=deadlines or DEADLINES_2020_ART1, **changes)
+
+
+def test_d683_art1_allows_filing_until_15_june_2020_without_legal_review_note():
+    outcome = PDT_MACHINE.fire(d683("adjusting", date(2020, 6, 12), hearings=("held",)), "file_with_corporacion", E)
+    assert outcome.effects == ("event:filed_with_corporacion",)
+    assert PDT_MACHINE.fire(d683("adjusting", date(2020, 6, 15)), "file_with_corporacion", E).dest == \
+        "filed_with_corporacion"
+
+
+def test_d683_art1_filing_after_15_june_2020_needs_legal_review_note():
+    refused = refusal(d683("adjusting", date(2020, 6, 16)), "file_with_corporacion", E)
+    assert refused.code == "guard_failed" and refused.legal_basis.startswith("D683 art. 1")
+    assert "15 de junio de 2020" in refused.reason
+
+
+def test_ordinary_2020_plan_filed_in_may_needs_legal_review_note():
+    ordinary = PlanSnapshot(state="adjusting", entity_kind="municipio", today=date(2020, 5, 20),
+                            deadlines={"filing": dl(date(2020, 4, 30))})
+    assert refusal(ordinary, "file_with_corporacion", E).legal_basis == "L152 art. 40"
+
+
+def test_d683_art3_decree_adoption_only_from_16_july_2020_and_art4_starts_piscc():
+    refused = refusal(d683("in_debate", date(2020, 7, 15)), "enable_decree_adoption", S)
+    assert refused.code == "guard_failed" and refused.legal_basis.startswith("D683 art. 3")
+    assert PDT_MACHINE.fire(d683("in_debate", date(2020, 7, 16)), "enable_decree_adoption", S).dest == \
+        "decree_eligible"
+    outcome = PDT_MACHINE.fire(d683("decree_eligible", date(2020, 7, 17)), "adopt_by_decree", E)
+    assert outcome.effects == ("event:adopted", "start_piscc")
+    approved = PDT_MACHINE.fire(d683("in_debate", date(2020, 7, 10)), "approve_plan", C)
+    assert "start_piscc" in approved.effects
+
+
+ART2_DEADLINES = {
+    "filing": dl(date(2020, 4, 30)),
+    "executive_modifications": dl(date(2020, 6, 15)),
+    "corporation_decision": dl(date(2020, 7, 15)),
+}
+
+
+def test_d683_art2_executive_may_modify_the_filed_plan_until_15_june_2020():
+    snapshot = d683("in_debate", date(2020, 6, 15), articles=("art2",), deadlines=ART2_DEADLINES)
+    outcome = PDT_MACHINE.fire(snapshot, "modify_by_executive", E)
+    assert (outcome.source, outcome.dest, outcome.effects) == ("in_debate", "in_debate", ("publish_modification",))
+    assert outcome.legal_basis == "D683 art. 2"
+    assert PDT_MACHINE.fire(replace(snapshot, state="filed_with_corporacion"), "modify_by_executive", E).dest == \
+        "filed_with_corporacion"
+
+
+def test_d683_art2_executive_modification_refused_after_15_june_2020():
+    snapshot = d683("in_debate", date(2020, 6, 16), articles=("art2",), deadlines=ART2_DEADLINES)
+    refused = refusal(snapshot, "modify_by_executive", E)
+    assert refused.code == "guard_failed" and refused.legal_basis == "D683 art. 2"
+
+
+def test_executive_modification_refused_for_plans_without_d683_art2():
+    art1_only = d683("in_debate", date(2020, 6, 1), articles=("art1",), deadlines=ART2_DEADLINES)
+    assert refusal(art1_only, "modify_by_executive", E).code == "guard_failed"
+    ordinary = PlanSnapshot(state="in_debate", entity_kind="municipio", today=date(2020, 6, 1),
+                            deadlines=ART2_DEADLINES)
+    assert refusal(ordinary, "modify_by_executive", E).legal_basis == "D683 art. 2"
+    art2 = d683("in_debate", date(2020, 6, 1), articles=("art2",), deadlines=ART2_DEADLINES)
+    assert refusal(art2, "modify_by_executive", C).code == "role_not_allowed"
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Diagram generated from the table
+# -------------------------------------------------------------------------------------------------------------
+
+def test_mermaid_diagram_is_generated_from_the_table_with_every_state_and_edge():
+    text = mermaid(PDT_MACHINE)
+    assert text.startswith("stateDiagram-v2\n")
+    for state, label in PDT_STATES.items():
+        assert f'state "{label}" as {state}' in text
+    for t in PDT_MACHINE.transitions:
+        for source in t.sources:
+            assert f"    {source} --> {t.dest_from(source)}: {t.label}" in text
+    assert "[*] --> elected" in text and "in_force --> [*]" in text
+    assert "class " + "in_debate" not in text
+
+
+def test_mermaid_highlights_the_current_state():
+    text = mermaid(PDT_MACHINE, current="in_debate", show_roles=True)
+    assert "classDef current" in text
+    assert text.rstrip().endswith("class in_debate current")
+    assert "[corporación]" in text
+    with pytest.raises(ValueError):
+        mermaid(PDT_MACHINE, current="nowhere")
+
+
+@pytest.mark.parametrize("name", sorted(SUBMACHINES))
+def test_every_submachine_has_a_generated_diagram(name):
+    machine = SUBMACHINES[name]
+    text = mermaid(machine, current=machine.initial)
+    assert f"[*] --> {machine.initial}" in text and f"class {machine.initial} current" in text
+    assert all(f" as {s}" in text for s in machine.states)
+
+
+def test_every_milestone_event_emitted_is_a_hito_of_the_dnp_table():
+    import csv
+    from pathlib import Path
+
+    hitos = Path(__file__).resolve().parents[2] / "workflow_app" / "reference_data" / "hitos.csv"
+    with hitos.open(encoding="utf-8") as f:
+        known = {row["source_of_truth"] for row in csv.DictReader(f) if row["source_of_truth"].startswith("event:")}
+    emitted = {e for m in [PDT_MACHINE, *SUBMACHINES.values()] for e in m.initial_effects if e.startswith("event:")}
+    emitted |= {e for m in [PDT_MACHINE, *SUBMACHINES.values()] for t in m.transitions for e in t.effects
+                if e.startswith("event:")}
+    assert emitted <= known, emitted - known
+    # Hito 2 (leader account) is an account act, not a legal one: every other legal hito has its transition.
+    assert known - emitted == {"event:leader_account_enabled"}

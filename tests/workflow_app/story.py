@@ -1,0 +1,83 @@
+"""Story helpers: walk a stored plan through the route with injected dates, as its people would."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from sqlalchemy import select
+
+from state_machines.roles import Role
+from workflow_app.models import Entity, Membership, Period, Plan, User
+from workflow_app.services.documents import Upload
+from workflow_app.services.plans import ActCommand, apply_act
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf(name: str = "acta.pdf") -> Upload:
+    return Upload(filename=name, stream=io.BytesIO(PDF))
+
+
+def make_user(session, email: str, role: Role, entity: Entity | None = None, authority: str | None = None) -> User:
+    user = User(email=email, name=email.split("@")[0])
+    user.set_password("clave-de-prueba")
+    session.add(user)
+    session.flush()
+    session.add(Membership(user_id=user.id, role=role.value, entity_id=entity.id if entity else None,
+                           authority_code=authority))
+    session.commit()
+    return user
+
+
+def make_plan(session, dane_code: str, year: int = 2028, **kw) -> Plan:
+    entity = session.scalar(select(Entity).filter_by(dane_code=dane_code))
+    period = session.scalar(select(Period).filter_by(start_on=date(year, 1, 1)))
+    plan = Plan(entity=entity, period=period, state="elected", posesion_on=period.start_on, **kw)
+    session.add(plan)
+    session.commit()
+    return plan
+
+
+class Cast:
+    """The people of one entity's plan."""
+
+    def __init__(self, session, plan: Plan, car_codes=("CRQ",)):
+        e = plan.entity
+        slug = e.dane_code
+        self.session, self.plan = session, plan
+        self.ejecutivo = make_user(session, f"alcalde{slug}@prueba.co", Role.EJECUTIVO, e)
+        self.planeacion = make_user(session, f"planeacion{slug}@prueba.co", Role.PLANEACION, e)
+        self.ctp = make_user(session, f"ctp{slug}@prueba.co", Role.CTP, e)
+        self.corporacion = make_user(session, f"concejo{slug}@prueba.co", Role.CORPORACION, e)
+        self.cars = {code: make_user(session, f"{code.lower()}{slug}@prueba.co", Role.CAR, authority=code)
+                     for code in car_codes}
+
+    def act(self, who: str, trigger: str, on: str, today: str | None = None, role: Role | None = None,
+            evidence: bool = True, **kw):
+        user = None if who == "sistema" else (self.cars[who] if who in self.cars else getattr(self, who))
+        role = role or (Role.SISTEMA if who == "sistema" else Role.CAR if who in self.cars else Role(who))
+        self.session.refresh(self.plan)
+        command = ActCommand(trigger=trigger, act_on=date.fromisoformat(on), evidence=pdf() if evidence else None,
+                             reference=kw.pop("reference", f"RAD-{trigger}"), **kw)
+        return apply_act(self.session, plan_id=self.plan.id, command=command, actor=user, role=role,
+                         expected_version=None, today=date.fromisoformat(today or on))
+
+
+def walk_to(cast: Cast, stop: str) -> None:
+    """The ordinary 2028 route with the dates of calendar-contract.md's second example."""
+    steps = [
+        ("ejecutivo", "take_office", "2028-01-03", {}),
+        ("planeacion", "start_drafting", "2028-01-10", {}),
+        ("planeacion", "submit_to_consejo_de_gobierno", "2028-02-29", {}),
+        ("planeacion", "consolidate", "2028-02-29", {}),
+        ("ejecutivo", "submit_to_ctp", "2028-02-29", {}),
+        ("ctp", "record_ctp_concept", "2028-03-27", {"payload": {"scope": "total", "concept": "favorable"}}),
+        ("planeacion", "consider_concepts", "2028-04-03", {}),
+        ("ejecutivo", "file_with_corporacion", "2028-04-28", {}),
+        ("corporacion", "assign_to_committee", "2028-05-02", {}),
+    ]
+    for who, trigger, on, kw in steps:
+        if cast.plan.state == stop:
+            return
+        cast.act(who, trigger, on, **kw)
+    assert cast.plan.state == stop, cast.plan.state

@@ -1,0 +1,205 @@
+"""Read API: public data open, history and milestones behind personal tokens scoped to the user's plans,
+and an OpenAPI document that validates, lists exactly the Flask routes and matches the real responses."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from state_machines.roles import Role
+from workflow_app.models import ApiToken
+from workflow_app.openapi import build_spec
+from workflow_app.services.api_tokens import create_token, digest
+from workflow_app.services.ppi import PpiLine, save_ppi_version
+
+from .helpers import csrf_from, login
+from .story import Cast, make_plan, make_user, walk_to
+
+
+@pytest.fixture
+def genova(db_session, set_today):
+    set_today("2028-05-05")
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "in_debate")
+    cast.act("corporacion", "propose_amendment", "2028-05-03",
+             payload={"authors": ["Concejal Ana Ríos"], "text": "Sumar un programa de vías"})
+    cast.act("planeacion", "schedule_hearing", "2028-05-03",
+             payload={"scheduled_on": "2028-05-20", "place": "Casa de la cultura", "zone": "Zona urbana"})
+    save_ppi_version(db_session, cast.plan, [PpiLine("Agua", "Acueducto", 2028, "SGP", 1_000_000)],
+                     source="form", actor=cast.planeacion)
+    return cast
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def token_for(session, user):
+    return create_token(session, user, "pruebas")[1]
+
+
+# --- open data -------------------------------------------------------------------------------------------------
+
+def test_public_endpoints_answer_without_a_token(client, genova):
+    plan_id = genova.plan.id
+    entities = client.get("/api/v1/entities", query_string={"department": "63", "q": "génova"}).get_json()
+    assert [e["dane_code"] for e in entities["items"]] == ["63302"] and entities["total"] == 1
+    entity = client.get("/api/v1/entities/63302").get_json()
+    assert entity["plans"][0]["id"] == plan_id and entity["plans"][0]["state"] == "in_debate"
+    plans = client.get("/api/v1/plans", query_string={"state": "in_debate", "period": "2028"}).get_json()
+    assert [p["id"] for p in plans["items"]] == [plan_id]
+    plan = client.get(f"/api/v1/plans/{plan_id}").get_json()
+    assert plan["state_label"] == "En debate en el concejo o asamblea"
+    assert plan["amendments"][0]["authors"] == ["Concejal Ana Ríos"]
+    assert plan["hearings"][0]["is_open_for_proposals"] is True
+    calendar = client.get(f"/api/v1/plans/{plan_id}/calendar").get_json()
+    decision = next(d for d in calendar["deadlines"] if d["key"] == "corporation_decision")
+    assert decision["legal_basis"] == "L152 art. 40" and decision["status"] == "pendiente"
+    ppi = client.get(f"/api/v1/plans/{plan_id}/ppi").get_json()
+    assert ppi["totals"] == {"by_year": {"2028": 1_000_000}, "by_source": {"SGP": 1_000_000}, "total": 1_000_000}
+    assert client.get(f"/api/v1/plans/{plan_id}/amendments").status_code == 200
+    assert client.get(f"/api/v1/plans/{plan_id}/hearings").status_code == 200
+
+
+def test_public_document_list_hides_private_documents_unless_the_token_sees_the_plan(client, genova, db_session):
+    url = f"/api/v1/plans/{genova.plan.id}/documents"
+    assert client.get(url).get_json()["documents"] == []  # the acts' evidence is not public
+    everything = client.get(url, headers=bearer(token_for(db_session, genova.ctp))).get_json()["documents"]
+    assert everything and all(d["is_public"] is False and d["download_url"] is None for d in everything)
+
+
+def test_errors_are_spanish_json(client, genova):
+    missing = client.get("/api/v1/plans/999999")
+    assert missing.status_code == 404 and missing.get_json()["error"]["message"] == "No existe el plan 999999."
+    assert client.get("/api/v1/entities/00000").get_json()["error"]["status"] == 404
+    bad = client.get("/api/v1/plans", query_string={"state": "volando"})
+    assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "state"
+    paging = client.get("/api/v1/entities", query_string={"per_page": "5000"})
+    assert paging.status_code == 422 and "per_page" in paging.get_json()["error"]["message"]
+    unknown = client.get("/api/v1/nada")
+    assert unknown.status_code == 404 and "no existe" in unknown.get_json()["error"]["message"]
+
+
+# --- tokens ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["history", "milestones"])
+def test_protected_endpoints_are_401_without_a_token(client, genova, path):
+    response = client.get(f"/api/v1/plans/{genova.plan.id}/{path}")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "token personal" in response.get_json()["error"]["message"]
+    wrong = client.get(f"/api/v1/plans/{genova.plan.id}/{path}", headers=bearer("pdt_inventado"))
+    assert wrong.status_code == 401 and "no es válido" in wrong.get_json()["error"]["message"]
+
+
+def test_history_and_milestones_with_a_token_in_scope(client, genova, db_session):
+    token = token_for(db_session, genova.ctp)
+    history = client.get(f"/api/v1/plans/{genova.plan.id}/history", headers=bearer(token)).get_json()
+    first = history["events"][0]
+    assert first["trigger"] == "take_office" and first["actor"]["name"] == genova.ejecutivo.name
+    assert history["history_head"] == history["events"][-1]["row_hash"]
+    milestones = client.get(f"/api/v1/plans/{genova.plan.id}/milestones", headers=bearer(token)).get_json()
+    assert len(milestones["milestones"]) == 22 and 0 < milestones["progress"] <= 100
+    assert any(m["is_done"] and m["completed_on"] for m in milestones["milestones"])
+
+
+def test_token_outside_the_users_scope_is_403_and_unknown_plan_404(client, genova, db_session):
+    other = make_plan(db_session, "63111")
+    stranger = make_user(db_session, "planeacion.buenavista@prueba.co", Role.PLANEACION, other.entity)
+    token = token_for(db_session, stranger)
+    denied = client.get(f"/api/v1/plans/{genova.plan.id}/history", headers=bearer(token))
+    assert denied.status_code == 403 and "no da acceso" in denied.get_json()["error"]["message"]
+    assert client.get(f"/api/v1/plans/{other.id}/history", headers=bearer(token)).status_code == 200
+    assert client.get("/api/v1/plans/999999/milestones", headers=bearer(token)).status_code == 404
+    # a CAR sees the plans of its jurisdiction (CRQ covers Génova)
+    car = token_for(db_session, genova.cars["CRQ"])
+    assert client.get(f"/api/v1/plans/{genova.plan.id}/history", headers=bearer(car)).status_code == 200
+
+
+def test_tokens_are_shown_once_stored_hashed_and_revocable_from_the_account_page(client, genova, db_session):
+    assert login(client, genova.planeacion.email, "clave-de-prueba").status_code == 302
+    page = client.get("/cuenta/tokens").get_data(as_text=True)
+    created = client.post("/cuenta/tokens", data={"csrf_token": csrf_from(page), "label": "Tablero de la gobernación"})
+    assert created.status_code == 201 and created.headers["Cache-Control"] == "no-store"
+    plain = re.search(r'value="(pdt_[^"]+)"', created.get_data(as_text=True)).group(1)
+    stored = db_session.scalar(select(ApiToken))
+    assert stored.token_sha256 == digest(plain) and plain not in stored.token_sha256
+    assert plain not in client.get("/cuenta/tokens").get_data(as_text=True)  # never shown again
+
+    url = f"/api/v1/plans/{genova.plan.id}/history"
+    assert client.get(url, headers=bearer(plain)).status_code == 200
+    listing = client.get("/cuenta/tokens").get_data(as_text=True)
+    assert "Tablero de la gobernación" in listing
+    revoked = client.post("/cuenta/tokens/revocar", data={"csrf_token": csrf_from(listing), "token_id": stored.id})
+    assert revoked.status_code == 302
+    assert client.get(url, headers=bearer(plain)).status_code == 401
+    assert "Revocado el" in client.get("/cuenta/tokens").get_data(as_text=True)
+
+
+def test_a_user_cannot_revoke_someone_elses_token(client, genova, db_session):
+    create_token(db_session, genova.ctp, "del CTP")
+    theirs = db_session.scalar(select(ApiToken))
+    login(client, genova.planeacion.email, "clave-de-prueba")
+    page = client.get("/cuenta/tokens").get_data(as_text=True)
+    response = client.post("/cuenta/tokens/revocar", data={"csrf_token": csrf_from(page), "token_id": theirs.id},
+                           follow_redirects=True)
+    assert "no es suyo" in response.get_data(as_text=True)
+    db_session.refresh(theirs)
+    assert theirs.revoked_at is None
+
+
+def test_a_deactivated_accounts_token_stops_working(client, genova, db_session):
+    token = token_for(db_session, genova.ctp)
+    genova.ctp.is_active_account = False
+    db_session.commit()
+    assert client.get(f"/api/v1/plans/{genova.plan.id}/history", headers=bearer(token)).status_code == 401
+
+
+# --- the OpenAPI document ----------------------------------------------------------------------------------------
+
+def flask_api_routes(app) -> set[tuple[str, str]]:
+    out = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1"):
+            continue
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+        out |= {(path, m.lower()) for m in rule.methods - {"HEAD", "OPTIONS"}}
+    return out
+
+
+def test_openapi_document_validates(client, db_session):
+    from openapi_spec_validator import validate
+
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    assert spec["openapi"].startswith("3.1")
+    validate(spec)
+
+
+def test_every_api_route_is_described_and_every_described_route_exists(app):
+    described = {(path, method) for path, item in build_spec()["paths"].items() for method in item}
+    assert described == flask_api_routes(app)
+    assert ("/api/v1/calendar", "post") in described
+
+
+def test_real_responses_match_the_documented_schemas(client, genova, db_session):
+    from jsonschema import Draft202012Validator
+
+    spec = build_spec()
+    token = token_for(db_session, genova.ctp)
+    plan = genova.plan.id
+    calls = [("/api/v1/entities?department=63", "EntityPage"), ("/api/v1/entities/63302", "EntityDetail"),
+             ("/api/v1/plans", "PlanPage"), (f"/api/v1/plans/{plan}", "Plan"),
+             (f"/api/v1/plans/{plan}/calendar", "PlanCalendar"), (f"/api/v1/plans/{plan}/documents", "DocumentList"),
+             (f"/api/v1/plans/{plan}/ppi", "Ppi"), (f"/api/v1/plans/{plan}/amendments", "AmendmentList"),
+             (f"/api/v1/plans/{plan}/hearings", "HearingList"), (f"/api/v1/plans/{plan}/history", "History"),
+             (f"/api/v1/plans/{plan}/milestones", "Milestones"), ("/api/v1/plans/999999", "Error")]
+    for url, schema_name in calls:
+        body = client.get(url, headers=bearer(token)).get_json()
+        schema = {"$ref": f"#/components/schemas/{schema_name}", "components": spec["components"]}
+        errors = list(Draft202012Validator(schema).iter_errors(body))
+        assert not errors, (url, [e.message for e in errors[:3]])
+    facts = {"entity_kind": "municipio", "period_start": "2028-01-01"}
+    result = client.post("/api/v1/calendar", json=facts).get_json()
+    schema = {"$ref": "#/components/schemas/CalendarResult", "components": spec["components"]}
+    assert not list(Draft202012Validator(schema).iter_errors(result))

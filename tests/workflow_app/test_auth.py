@@ -1,0 +1,106 @@
+import json
+
+import pytest
+
+from workflow_app import create_app
+from workflow_app.demo import DEMO_ACCOUNTS, ensure_demo_data
+
+from .helpers import csrf_from, login
+
+GENOVA_MAYOR = DEMO_ACCOUNTS[0]
+
+
+@pytest.fixture
+def demo(db_session):
+    return ensure_demo_data()
+
+
+def test_every_demo_account_signs_in_and_lands_on_mis_pendientes(client, demo):
+    for account in demo:
+        response = login(client, account.email, account.password)
+        assert response.status_code == 302, account.email
+        assert response.headers["Location"] == "/"
+        inbox = client.get("/")
+        assert inbox.status_code == 200
+        assert "Mis pendientes" in inbox.get_data(as_text=True)
+        client.post("/logout", data={"csrf_token": csrf_from(inbox.get_data(as_text=True))})
+
+
+def test_wrong_password_is_refused_in_spanish_without_session(client, demo):
+    response = login(client, GENOVA_MAYOR.email, "no-es-la-clave")
+    assert response.status_code == 401
+    assert "Correo o contraseña incorrectos" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # still anonymous: redirected to /login
+
+
+def test_unknown_account_gets_the_same_message_as_a_wrong_password(client, demo):
+    response = login(client, "nadie@demo.rutapdt.co", "cualquiera")
+    assert response.status_code == 401
+    assert "Correo o contraseña incorrectos" in response.get_data(as_text=True)
+
+
+def test_missing_csrf_token_is_a_spanish_400(client, demo):
+    response = client.post("/login", data={"email": GENOVA_MAYOR.email, "password": GENOVA_MAYOR.password})
+    assert response.status_code == 400
+    assert "código de seguridad (CSRF)" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_empty_fields_are_explained_per_field(client, demo):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"email": "", "password": "", "csrf_token": token})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Escriba su correo electrónico." in text and "Escriba su contraseña." in text
+
+
+def test_sixth_attempt_within_a_minute_is_429(client, demo):
+    statuses = [login(client, GENOVA_MAYOR.email, "mala").status_code for _ in range(6)]
+    assert statuses[:5] == [401] * 5
+    assert statuses[5] == 429
+    assert "Demasiados intentos" in login(client, GENOVA_MAYOR.email, GENOVA_MAYOR.password).get_data(as_text=True)
+
+
+def test_login_rate_limit_is_shared_through_redis(app, db_session, demo, redis_url):
+    import redis
+
+    redis_app = create_app("test", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=redis_url)
+    statuses = [login(redis_app.test_client(), GENOVA_MAYOR.email, "mala").status_code for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
+    keys = redis.Redis.from_url(redis_url).keys("pdt:ratelimit:login:*")
+    assert len(keys) == 1
+
+
+def test_session_cookie_is_httponly_and_samesite(client, demo):
+    response = login(client, GENOVA_MAYOR.email, GENOVA_MAYOR.password)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_passwords_are_stored_with_a_slow_hash(db_session, demo):
+    from workflow_app.models import User
+
+    user = db_session.query(User).filter_by(email=GENOVA_MAYOR.email).one()
+    assert user.password_hash.startswith("scrypt:")
+    assert GENOVA_MAYOR.password not in user.password_hash
+
+
+def test_logout_needs_a_post_with_csrf(client, demo):
+    login(client, GENOVA_MAYOR.email, GENOVA_MAYOR.password)
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    assert client.get("/").status_code == 200
+
+
+def test_demo_command_is_idempotent_and_prints_json(app, db_session):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["pdt", "demo", "--json"])
+    second = runner.invoke(args=["pdt", "demo", "--json"])
+    assert first.exit_code == 0 and second.exit_code == 0
+    accounts = json.loads(second.output)
+    assert accounts == json.loads(first.output)
+    assert {a["role"] for a in accounts} >= {"ejecutivo", "planeacion", "equipo", "ctp", "car", "corporacion", "asesor", "admin"}
+    assert {"role", "email", "password", "entity"} <= set(accounts[0])
+    from workflow_app.models import User
+
+    assert db_session.query(User).count() == len(accounts)

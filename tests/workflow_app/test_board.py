@@ -1,0 +1,271 @@
+"""The early-warning board: scope, risk first, filters and order, regions and departments, delay attribution."""
+import random
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from state_machines import calendar as legal_calendar
+from state_machines.roles import Role
+from state_machines.route import DUTIES
+from workflow_app.models import Membership
+from workflow_app.services import board as board_service
+from workflow_app.services.plans import period_facts
+
+from .helpers import login
+from .story import Cast, make_plan, make_user, walk_to
+
+PASSWORD = "clave-de-prueba"
+TODAY = "2028-04-25"
+
+# walk_to's 2028 route, with CRQ's concept on 15 March (a CAR that answers keeps the board free of its alert).
+ROUTE = (
+    ("ejecutivo", "take_office", "2028-01-03", {}),
+    ("planeacion", "start_drafting", "2028-01-10", {}),
+    ("planeacion", "submit_to_consejo_de_gobierno", "2028-02-29", {}),
+    ("planeacion", "consolidate", "2028-02-29", {}),
+    ("ejecutivo", "submit_to_ctp", "2028-02-29", {}),
+    ("CRQ", "receive_concept", "2028-03-15", {"machine": "car_review", "subject": "CRQ",
+                                               "payload": {"concept": "favorable"}}),
+    ("ctp", "record_ctp_concept", "2028-03-27", {"payload": {"scope": "total", "concept": "favorable"}}),
+    ("planeacion", "consider_concepts", "2028-04-03", {}),
+    ("ejecutivo", "file_with_corporacion", "2028-04-28", {}),
+    ("corporacion", "assign_to_committee", "2028-05-02", {}),
+)
+
+
+def walk_with_car_concept(cast, stop):
+    for who, trigger, on, kw in ROUTE:
+        if cast.plan.state == stop and trigger != "receive_concept":  # the concept goes with its state
+            return
+        cast.act(who, trigger, on, **kw)
+    assert cast.plan.state == stop
+
+
+@pytest.fixture
+def scenario(db_session, set_today):
+    """Three plans on 25 April 2028: Quindío's gobernación still drafting (consolidation overdue), Génova adjusting
+    (3 business days to file), Buenavista not yet in office (nothing pending); Sucre outside the adviser's scope."""
+    set_today(TODAY)
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_with_car_concept(genova, "adjusting")
+    quindio = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(quindio, "drafting")
+    buenavista = make_plan(db_session, "63111")
+    sucre = make_plan(db_session, "70")
+    asesora = make_user(db_session, "asesora@dnp.co", Role.ASESOR, genova.plan.entity)
+    for plan in (quindio.plan, buenavista):
+        db_session.add(Membership(user_id=asesora.id, role="asesor", entity_id=plan.entity_id))
+    db_session.commit()
+    admin = make_user(db_session, "admin@prueba.co", Role.ADMIN)
+    return {"genova": genova, "quindio": quindio, "buenavista": buenavista, "sucre": sucre, "asesora": asesora,
+            "admin": admin}
+
+
+def board_as(client, user, url="/tablero"):
+    login(client, user.email, PASSWORD)
+    response = client.get(url)
+    return response, response.get_data(as_text=True)
+
+
+def entity_order(html):
+    return re.findall(r'<th scope="row" data-label="Entidad"><a [^>]+>([^<]+)</a>', html)
+
+
+def test_adviser_sees_only_her_entities_with_those_at_risk_first(client, scenario):
+    response, html = board_as(client, scenario["asesora"])
+    assert response.status_code == 200
+    assert entity_order(html) == ["Gobernación de Quindío", "Génova (Quindío)", "Buenavista (Quindío)"]
+    assert "Sucre" not in html.split("<tbody>")[1]
+    assert "Vencido: Consolidar el proyecto de plan en el Consejo de Gobierno" in html
+    assert "Quedan 3 días hábiles para: Radicar el proyecto de acuerdo u ordenanza" in html
+
+
+def test_admin_sees_the_whole_country(client, scenario):
+    _, html = board_as(client, scenario["admin"])
+    assert len(entity_order(html)) == 4 and "Gobernación de Sucre" in html
+
+
+def test_user_without_plans_sees_an_empty_board_and_no_department(client, db_session, scenario):
+    nobody = make_user(db_session, "ctp.suelto@prueba.co", Role.CTP, scenario["sucre"].entity)
+    _, html = board_as(client, nobody)
+    assert entity_order(html) == ["Gobernación de Sucre"]
+    assert client.get("/tablero/departamentos/63").status_code == 403
+    assert client.get("/tablero/departamentos/00").status_code == 404
+
+
+def test_risk_levels_slack_and_overdue_steps(db_session, scenario):
+    rows = {r.dane_code: r for r in board_service.load_rows(db_session, scenario["asesora"], date(2028, 4, 25))}
+    quindio, genova, buenavista = rows["63"], rows["63302"], rows["63111"]
+    assert quindio.risk == "vencido" and [p.deadline.key for p in quindio.overdue] == ["consolidation",
+                                                                                       "ctp_presentation"]
+    assert quindio.slack < 0
+    assert genova.risk == "proximo" and genova.next_step.deadline.key == "filing" and genova.slack == 3
+    assert genova.next_step.deadline.act_by == date(2028, 4, 28)
+    assert buenavista.risk == "al_dia" and buenavista.next_step is None and buenavista.slack is None
+
+
+def test_soft_deadline_close_is_not_a_risk(db_session, scenario, set_today):
+    """Six business days before filing: not yet at risk (the threshold is 5)."""
+    rows = {r.dane_code: r for r in board_service.load_rows(db_session, scenario["asesora"], date(2028, 4, 20))}
+    assert rows["63302"].slack == 6 and rows["63302"].risk == "al_dia"
+
+
+def test_filters_and_order(client, scenario):
+    login(client, scenario["admin"].email, PASSWORD)
+    html = client.get("/tablero?riesgo=vencido").get_data(as_text=True)
+    assert entity_order(html) == ["Gobernación de Quindío"]
+    html = client.get("/tablero?estado=adjusting").get_data(as_text=True)
+    assert entity_order(html) == ["Génova (Quindío)"]
+    html = client.get("/tablero?departamento=70").get_data(as_text=True)
+    assert entity_order(html) == ["Gobernación de Sucre"]
+    html = client.get("/tablero?region=Caribe").get_data(as_text=True)
+    assert entity_order(html) == ["Gobernación de Sucre"]
+    html = client.get("/tablero?orden=entidad").get_data(as_text=True)
+    assert entity_order(html) == ["Buenavista (Quindío)", "Génova (Quindío)", "Gobernación de Quindío",
+                                  "Gobernación de Sucre"]
+    assert 'aria-sort="ascending"><a href="/tablero?orden=-entidad"' in html
+    html = client.get("/tablero?orden=-avance").get_data(as_text=True)
+    assert entity_order(html)[0] == "Génova (Quindío)"
+    html = client.get("/tablero?orden=nada&estado=inventado").get_data(as_text=True)
+    assert len(entity_order(html)) == 4  # unknown values are ignored, not errors
+
+
+def test_board_has_charts_with_text_alternatives_and_no_inline_style(client, scenario):
+    response, html = board_as(client, scenario["admin"])
+    assert html.count('<svg class="chart') == 3
+    assert 'role="img"' in html and "<title" in html and "<desc" in html
+    assert "Avance promedio por región (%)" in html and "Planes por estado" in html
+    assert " style=" not in html and "<script" not in html and "<style" not in html
+    assert 'scope="col"' in html and "<caption>" in html
+    css = client.get("/tablero/board.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+
+
+def test_regions_and_department_views(client, scenario):
+    login(client, scenario["asesora"].email, PASSWORD)
+    html = client.get("/tablero/regiones").get_data(as_text=True)
+    assert "Eje Cafetero y Antioquia" in html and "/tablero/departamentos/63" in html and "Caribe" not in html
+    html = client.get("/tablero/departamentos/63").get_data(as_text=True)
+    assert "Tablero de Quindío" in html and len(entity_order(html)) == 3
+    assert client.get("/tablero/departamentos/70").status_code == 403
+
+
+def test_advisers_rollup_is_for_admins(client, scenario, app):
+    login(client, scenario["asesora"].email, PASSWORD)
+    assert client.get("/tablero/asesores").status_code == 403
+    admin = app.test_client()
+    login(admin, scenario["admin"].email, PASSWORD)
+    html = admin.get("/tablero/asesores").get_data(as_text=True)
+    assert "asesora" in html and ">3<" in html
+
+
+def test_nav_link_to_board_for_users_who_follow_plans(client, scenario):
+    login(client, scenario["asesora"].email, PASSWORD)
+    assert '<a href="/tablero">Tablero</a>' in client.get("/").get_data(as_text=True)
+
+
+# --- Delay attribution -------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def dated(db_session, set_today):
+    """Génova's 2028 route, with CRQ's concept on 15 March, in debate on 10 May 2028."""
+    set_today("2028-05-10")
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_with_car_concept(cast, "in_debate")
+    return cast
+
+
+def test_delay_attribution_on_a_dated_scenario(db_session, dated):
+    row = board_service.plan_row(db_session, dated.plan, date(2028, 5, 10))
+    # Executive: posesión (1 Jan -> 3 Jan) 1, in office 3 -> 10 Jan 4 (Reyes moved to 10 Jan), drafting
+    # 10 Jan -> 29 Feb 36, consolidation and CTP presentation the same day 0, CTP stage closed 27 Mar -> 3 Apr 5,
+    # adjusting 3 Apr -> 28 Apr 17.
+    assert row.waits["ejecutivo"] == 1 + 4 + 36 + 5 + 17
+    assert row.waits["ctp"] == 18  # 29 Feb -> 27 Mar (San José moved to 20 Mar; Holy Thursday/Friday in April)
+    assert row.waits["corporacion"] == 7  # 28 Apr -> 10 May (1 May holiday)
+    assert row.waits["car"] == 11  # copy received 29 Feb -> concept 15 Mar
+    assert [(w.code, w.is_answered, w.days) for w in row.car_waits] == [("CRQ", True, 11)]
+
+
+def test_unanswered_car_waits_until_the_executive_went_on(db_session, set_today):
+    set_today("2028-05-10")
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "in_debate")
+    row = board_service.plan_row(db_session, cast.plan, date(2028, 5, 10))
+    assert row.waits["car"] == 23  # 29 Feb -> consider_concepts on 3 Apr
+    assert row.car_waits[0].until == date(2028, 4, 3) and not row.car_waits[0].is_answered
+
+
+def test_delay_attribution_is_shown_on_the_board_and_the_hitos_page(client, db_session, dated):
+    login(client, dated.planeacion.email, PASSWORD)
+    html = client.get("/tablero").get_data(as_text=True)
+    assert '<abbr title="Alcaldía o gobernación">Ejecutivo</abbr> 63' in html
+    assert '<abbr title="Concejo o asamblea">Corporación</abbr> 7' in html
+    page = client.get(f"/planes/{dated.plan.id}/hitos").get_data(as_text=True)
+    assert "Atribución de demoras" in page and "concepto el 15 de marzo de 2028: 11 días hábiles" in page
+
+
+def test_each_state_waits_on_a_party_that_owes_one_of_its_duties():
+    """WAITING_ON (from the transition table) agrees with route.DUTIES: in every state with a pending duty, the
+    party waited on owes one of those duties (submitted_to_ctp owes both the CTP's concept and the filing)."""
+    party = {Role.EJECUTIVO: "ejecutivo", Role.PLANEACION: "ejecutivo", Role.CTP: "ctp",
+             Role.CORPORACION: "corporacion"}
+    owed: dict[str, set] = {}
+    for duty in DUTIES:
+        if duty.deadline_key in {"car_concept", "piscc"}:
+            continue  # the CAR is counted from its procedure; the PISCC comes after the plan is adopted
+        for state in duty.pending_states:
+            owed.setdefault(state, set()).update(party[r] for r in duty.roles)
+    for state, parties in owed.items():
+        assert WAITING(state) in parties, (state, parties)
+    assert WAITING("submitted_to_ctp") == "ctp" and WAITING("in_debate") == "corporacion"
+    assert WAITING("published") is None and WAITING("in_force") is None
+
+
+def WAITING(state):
+    return board_service.WAITING_ON[state]
+
+
+# --- Internals that keep the board fast but must not drift -----------------------------------------------------------
+
+def test_board_facts_equal_the_plan_service_facts(db_session, dated):
+    row = board_service.plan_row(db_session, dated.plan, date(2028, 5, 10))
+    assert board_service.facts_of(row) == period_facts(dated.plan)
+
+
+def test_day_counter_agrees_with_the_calendar():
+    rng = random.Random(6)
+    for weekdays in ((5, 6), (6,), (0, 5, 6)):
+        counter = board_service.day_counter(weekdays, 2028)
+        cal = legal_calendar.default_calendar(weekdays)
+        for _ in range(300):
+            a = date(2026, 6, 1) + timedelta(days=rng.randrange(0, 2500))
+            b = a + timedelta(days=rng.randrange(-200, 200))
+            assert counter.between(a, b) == cal.business_days_between(a, b), (weekdays, a, b)
+
+
+def test_board_queries_do_not_grow_with_the_number_of_plans(app, db_session, scenario):
+    from sqlalchemy import event
+
+    def queries() -> int:
+        statements = []
+        admin = db_session.get(type(scenario["admin"]), scenario["admin"].id)
+        _ = admin.memberships
+
+        def count(*_args, **_kw):
+            statements.append(1)
+
+        engine = db_session.get_bind()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            rows = board_service.load_rows(db_session, admin, date(2028, 4, 25))
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(rows), len(statements)
+
+    plans, few = queries()
+    for code in ("05001", "05002", "08001", "11001", "13001"):
+        walk_to(Cast(db_session, make_plan(db_session, code), car_codes=()), "drafting")
+    more_plans, more = queries()
+    assert (plans, more_plans) == (4, 9) and more == few <= 9

@@ -1,0 +1,147 @@
+"""Hostile input: fuzzed forms and API never produce a 500; uploads and script payloads are rendered harmless."""
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from workflow_app.demo import ensure_demo_data
+from workflow_app.models import Document, Entity, Plan, PlanEvent
+
+from .helpers import csrf_from, login
+from .story import PDF
+
+def fuzz(examples: int):
+    return settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], database=None,
+                    max_examples=examples)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    max_leaves=20)
+FACT_KEYS = ["entity_kind", "period_start", "posesion", "nonworking_weekdays", "regime", "d683_articles", "events"]
+date_like = st.one_of(st.dates().map(str), st.text(max_size=12), st.integers(), st.none())
+facts_like = st.fixed_dictionaries({}, optional={
+    "entity_kind": st.sampled_from(["municipio", "departamento", "distrito", ""]) | st.text(max_size=10),
+    "period_start": date_like, "posesion": date_like,
+    "nonworking_weekdays": st.lists(st.integers(-2, 9), max_size=8) | json_values,
+    "regime": st.sampled_from(["ordinary", "d683_2020"]) | st.text(max_size=8),
+    "d683_articles": st.lists(st.sampled_from(["art1", "art2", "art3"]), max_size=3) | json_values,
+    "events": st.fixed_dictionaries({}, optional={
+        "ctp_presented": date_like, "filed_with_corporacion": date_like, "adopted": date_like,
+        "car_copies_received": st.dictionaries(st.text(max_size=6), date_like, max_size=3) | json_values,
+    }) | json_values,
+})
+
+
+@fuzz(1800)
+@given(body=json_values)
+def test_calendar_api_never_fails_on_arbitrary_json(client, body):
+    response = client.post("/api/v1/calendar", data=json.dumps(body), content_type="application/json")
+    assert response.status_code in (200, 422), response.status_code
+    if response.status_code == 422:
+        assert set(response.get_json()["error"]) == {"field", "message"}
+
+
+@fuzz(2300)
+@given(facts=facts_like)
+def test_calendar_api_never_fails_on_almost_valid_facts(client, facts):
+    response = client.post("/api/v1/calendar", json=facts)
+    assert response.status_code in (200, 422), (facts, response.status_code)
+
+
+@fuzz(500)
+@given(email=st.text(max_size=300), password=st.text(max_size=300), n=st.integers(0, 10**9))
+def test_login_form_never_fails(client, email, password, n):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"email": email, "password": password, "csrf_token": token},
+                           environ_base={"REMOTE_ADDR": f"10.{n % 250}.{n // 250 % 250}.1"})
+    assert response.status_code in (302, 400, 401, 429), response.status_code
+
+
+@pytest.fixture
+def ctp_on_genova(client, db_session, set_today):
+    set_today("2028-03-10")
+    accounts = {a.email.split("@")[0]: a for a in ensure_demo_data()}
+    login(client, accounts["ctp.genova"].email, accounts["ctp.genova"].password)
+    genova = db_session.scalar(select(Plan).join(Entity).where(Entity.dane_code == "63302"))
+    return client, genova
+
+
+text_field = st.one_of(st.text(max_size=400), st.just("<script>alert(1)</script>"), st.just("'\"><img src=x>"),
+                       st.text(alphabet=st.characters(blacklist_categories=()), max_size=50))
+
+
+@fuzz(400)
+@given(act_on=st.one_of(st.dates().map(str), st.text(max_size=20)), reference=text_field, notes=text_field,
+       concept=st.one_of(st.sampled_from(["favorable", "desfavorable", "x"]), st.text(max_size=20)),
+       scope=st.one_of(st.sampled_from(["total", "parcial"]), st.text(max_size=10)),
+       recommendations=text_field, version=st.one_of(st.integers(-5, 50).map(str), st.text(max_size=8)),
+       upload=st.one_of(st.none(), st.binary(max_size=2000), st.just(PDF)),
+       filename=st.one_of(st.just("concepto.pdf"), st.just("../../etc/passwd.pdf"), st.text(max_size=40)))
+def test_act_form_never_fails(ctp_on_genova, act_on, reference, notes, concept, scope, recommendations, version,
+                              upload, filename):
+    client, genova = ctp_on_genova
+    url = f"/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept"
+    page = client.get(url)
+    if page.status_code == 409:  # an earlier example already closed the CTP stage: the refusal is the answer
+        return
+    data = {"csrf_token": csrf_from(page.get_data(as_text=True)), "act_on": act_on, "reference": reference,
+            "notes": notes, "concept": concept, "scope": scope, "recommendations": recommendations,
+            "expected_version": version}
+    if upload is not None:
+        data["evidence"] = (io.BytesIO(upload), filename)
+    response = client.post(url, data=data, content_type="multipart/form-data")
+    assert response.status_code in (302, 400, 403, 409, 422), response.status_code
+
+
+def test_script_payloads_are_rendered_inert(ctp_on_genova, db_session):
+    client, genova = ctp_on_genova
+    url = f"/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept"
+    html = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)
+    payload = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    response = client.post(url, data={
+        "csrf_token": csrf_from(html), "expected_version": version, "act_on": "2028-03-09", "concept": "favorable",
+        "scope": "total", "reference": payload, "notes": payload, "recommendations": payload,
+        "evidence": (io.BytesIO(PDF), f"{payload}.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = client.get(f"/planes/{genova.id}").get_data(as_text=True)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+
+
+def test_odd_upload_names_are_cleaned_and_stored_under_a_random_name(ctp_on_genova, db_session, app):
+    client, genova = ctp_on_genova
+    url = f"/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept"
+    html = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)
+    name = "../../etc/pass\x07wd\t\x1b[31m.pdf"  # traversal, a bell, a tab and a terminal escape
+    response = client.post(url, data={"csrf_token": csrf_from(html), "expected_version": version, "act_on": "2028-03-09",
+                           "concept": "favorable", "scope": "total", "evidence": (io.BytesIO(PDF), name)},
+                content_type="multipart/form-data")
+    assert response.status_code == 302
+    doc = db_session.scalars(select(Document).where(Document.kind == "record_ctp_concept")).one()
+    assert "/" not in doc.original_filename and not any(ord(c) < 32 for c in doc.original_filename)
+    assert re.fullmatch(r"[0-9a-f]{48}\.pdf", doc.storage_name)
+    response = client.get(f"/planes/{genova.id}/documentos/{doc.id}")
+    disposition = response.headers["Content-Disposition"]
+    assert "\n" not in disposition and "\r" not in disposition and "/" not in disposition.split("filename*")[0]
+
+
+def test_oversized_upload_is_a_spanish_413_and_changes_nothing(ctp_on_genova, db_session):
+    client, genova = ctp_on_genova
+    url = f"/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept"
+    html = client.get(url).get_data(as_text=True)
+    big = PDF[:-6] + b"0" * (21 * 1024 * 1024) + b"%%EOF\n"
+    response = client.post(url, data={"csrf_token": csrf_from(html), "act_on": "2028-03-09", "concept": "favorable",
+                                      "scope": "total", "evidence": (io.BytesIO(big), "grande.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413 and "20 MB" in response.get_data(as_text=True)
+    db_session.refresh(genova)
+    assert genova.state == "submitted_to_ctp"
+    assert not db_session.scalars(select(PlanEvent).where(PlanEvent.trigger == "record_ctp_concept")).all()

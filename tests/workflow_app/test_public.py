@@ -1,0 +1,228 @@
+"""The public portal: Génova's plan in the open (Ley 1909 art. 22), and nothing private ever shown."""
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from workflow_app.demo import ensure_demo_data
+from workflow_app.models import CitizenProposal, Document, User
+from workflow_app.services.documents import Upload, store_document
+from workflow_app.services.ppi import PpiLine, save_ppi_version
+
+from .helpers import csrf_from, login
+from .story import PDF, Cast, make_plan, walk_to
+
+CONTACT = "vecina.privada@correo.co"
+
+
+@pytest.fixture
+def genova(db_session, set_today):
+    """Génova in debate: one hearing held, one scheduled for 20 May 2028, two amendments (one accepted)."""
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "adjusting")
+    cast.act("planeacion", "schedule_hearing", "2028-04-05",
+             payload={"scheduled_on": "2028-04-20", "place": "Casa de la cultura", "zone": "Zona urbana"})
+    cast.act("planeacion", "hold", "2028-04-21", machine="hearing", subject="1", payload={"attendance": "80"})
+    for who, trigger, on in (("ejecutivo", "file_with_corporacion", "2028-04-28"),
+                             ("corporacion", "assign_to_committee", "2028-05-02")):
+        cast.act(who, trigger, on)
+    cast.act("planeacion", "schedule_hearing", "2028-05-03",
+             payload={"scheduled_on": "2028-05-20", "place": "Escuela vereda El Cairo", "zone": "Corregimiento Río Gris"})
+    cast.act("corporacion", "propose_amendment", "2028-05-03",
+             payload={"authors": ["Concejal Ana Ríos", "Concejal Luis Mora"], "text": "Sumar un programa de vías"})
+    cast.act("corporacion", "propose_amendment", "2028-05-03",
+             payload={"authors": ["Concejala Rosa Díaz"], "text": "Más recursos para el acueducto"})
+    cast.act("ejecutivo", "accept_in_writing", "2028-05-04", machine="amendment", subject="1")
+    public = store_document(db_session, plan_id=cast.plan.id, kind="public_draft", title="Proyecto de plan publicado",
+                            upload=Upload("proyecto plan \"génova\".pdf", io.BytesIO(PDF)), uploaded_by_id=None,
+                            is_public=True)
+    private = store_document(db_session, plan_id=cast.plan.id, kind="draft", title="Borrador interno reservado",
+                             upload=Upload("borrador.pdf", io.BytesIO(PDF)), uploaded_by_id=cast.planeacion.id)
+    db_session.commit()
+    save_ppi_version(db_session, cast.plan, [
+        PpiLine("Agua potable", "Acueducto veredal", 2028, "SGP Agua potable", 1_250_000),
+        PpiLine("Agua potable", "Acueducto veredal", 2029, "Recursos propios", 750_000)], source="form",
+        actor=cast.planeacion)
+    set_today("2028-05-05")
+    cast.public_doc, cast.private_doc = public, private
+    return cast
+
+
+def public_page(client, code="63302"):
+    response = client.get(f"/publico/{code}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def propose(client, text="Propongo iluminar el camino a la vereda El Cairo.", contact=CONTACT, code="63302"):
+    page = client.get(f"/publico/{code}").get_data(as_text=True)
+    hearing = re.search(r'name="hearing_id"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="hearing_id"', page)
+    data = {"csrf_token": csrf_from(page), "text": text, "contact": contact}
+    if hearing:
+        data["hearing_id"] = hearing.group(1) or hearing.group(2)
+    return client.post(f"/publico/{code}/propuestas", data=data)
+
+
+def test_anyone_sees_genovas_state_calendar_amendments_and_hearings(client, genova):
+    page = public_page(client)
+    assert "Génova (Quindío)" in page and "En debate en el concejo o asamblea" in page
+    assert "El concejo o asamblea está debatiendo el proyecto de plan." in page
+    # the legal calendar: the corporation's month, with its norm and act_by day
+    assert "Decidir sobre el proyecto de plan en el concejo o asamblea" in page and "L152 art. 40" in page
+    assert "Etapa superada" in page and "Pendiente" in page
+    # amendments with authors and the executive's written answer (L1909 art. 22; L152 art. 40)
+    assert "Concejal Ana Ríos, Concejal Luis Mora" in page and "Concejala Rosa Díaz" in page
+    assert "Aceptada por escrito por el alcalde o gobernador" in page
+    assert "Sin respuesta escrita del alcalde o gobernador" in page
+    # hearing calendar
+    assert "Casa de la cultura" in page and "Audiencia pública realizada" in page
+    assert "Escuela vereda El Cairo" in page and "sábado, 20 de mayo de 2028" in page
+    # the PPI, current version
+    assert "Acueducto veredal" in page and "$\u00a02.000.000" in page
+
+
+def test_proposal_form_is_offered_only_while_a_hearing_is_scheduled(client, genova, set_today):
+    page = public_page(client)
+    assert 'action="/publico/63302/propuestas"' in page and "Enviar propuesta" in page
+    assert page.count('name="hearing_id"') == 1  # the held hearing is not offered
+    hearing_id = re.search(r'name="hearing_id"[^>]*value="(\d+)"', page).group(1)
+    set_today("2028-05-21")  # the scheduled hearing's day has passed
+    later = public_page(client)
+    assert "Enviar propuesta" not in later and "no hay audiencias abiertas" in later
+    late = client.post("/publico/63302/propuestas", data={
+        "csrf_token": csrf_from(page), "hearing_id": hearing_id, "text": "Una propuesta que llega tarde."})
+    assert late.status_code == 409
+
+
+def test_public_pages_never_show_private_documents_or_personal_data(client, genova, db_session):
+    propose(client)
+    proposal = db_session.scalar(select(CitizenProposal))
+    db_session.execute(CitizenProposal.__table__.update().values(status="published"))
+    db_session.commit()
+    page = public_page(client)
+    assert proposal.text in page  # published ...
+    assert CONTACT not in page  # ... without its contact
+    assert "Proyecto de plan publicado" in page and "Borrador interno reservado" not in page
+    assert f"/documentos/{genova.private_doc.id}\"" not in page
+    for user in db_session.scalars(select(User)):
+        assert user.email not in page and user.name not in page
+    for url in ("/publico", "/publico?q=genova", "/publico/departamentos/63"):
+        text = client.get(url).get_data(as_text=True)
+        assert "@prueba.co" not in text and CONTACT not in text
+
+
+def test_only_public_documents_download_with_a_safe_file_name(client, genova):
+    assert client.get(f"/publico/63302/documentos/{genova.private_doc.id}").status_code == 404
+    assert client.get(f"/publico/63111/documentos/{genova.public_doc.id}").status_code == 404  # another entity
+    response = client.get(f"/publico/63302/documentos/{genova.public_doc.id}")
+    assert response.status_code == 200 and response.data == PDF
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="proyecto plan gnova.pdf"')
+    assert "filename*=UTF-8''proyecto%20plan%20%22g%C3%A9nova%22.pdf" in disposition
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_proposal_is_held_for_moderation_with_its_private_contact(client, genova, db_session):
+    response = propose(client)
+    assert response.status_code == 302
+    proposal = db_session.scalar(select(CitizenProposal))
+    assert proposal.status == "pending" and proposal.contact == CONTACT and proposal.hearing_id is not None
+    follow = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Recibimos su propuesta" in follow and proposal.text not in follow  # not published yet
+
+
+def test_a_short_proposal_or_a_missing_csrf_token_stores_nothing(client, genova, db_session):
+    assert propose(client, text="muy corta").status_code == 422
+    no_token = client.post("/publico/63302/propuestas", data={"text": "x" * 40})
+    assert no_token.status_code == 400
+    assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 0
+
+
+def test_proposals_are_rate_limited_per_address_with_a_spanish_429(client, genova, db_session):
+    for n in range(3):
+        assert propose(client, text=f"Propuesta número {n} para la audiencia pública.").status_code == 302
+    response = propose(client, text="Una cuarta propuesta en el mismo minuto.")
+    assert response.status_code == 429
+    assert "demasiadas propuestas" in response.get_data(as_text=True)
+    assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 3
+
+
+def test_planeacion_publishes_or_rejects_and_the_public_sees_only_the_published(app, client, genova, db_session):
+    propose(client, text="Propuesta buena sobre el acueducto de la vereda.")
+    propose(client, text="Propuesta que no trata del plan de desarrollo.")
+    moderator = app.test_client()
+    assert login(moderator, genova.planeacion.email, "clave-de-prueba").status_code == 302
+    page = moderator.get(f"/planes/{genova.plan.id}/propuestas").get_data(as_text=True)
+    assert CONTACT in page  # the moderator may answer the citizen
+    good, bad = db_session.scalars(select(CitizenProposal).order_by(CitizenProposal.id)).all()
+    token = csrf_from(page)
+    url = f"/planes/{genova.plan.id}/propuestas"
+    assert moderator.post(url, data={"csrf_token": token, "proposal_id": good.id, "decision": "publish"}).status_code == 302
+    assert moderator.post(url, data={"csrf_token": token, "proposal_id": bad.id, "decision": "reject"}).status_code == 302
+    again = moderator.post(url, data={"csrf_token": token, "proposal_id": bad.id, "decision": "publish"},
+                           follow_redirects=True)
+    assert "ya fue moderada" in again.get_data(as_text=True)
+    db_session.expire_all()
+    assert [p.status for p in db_session.scalars(select(CitizenProposal).order_by(CitizenProposal.id))] == [
+        "published", "rejected"]
+    public = public_page(client)
+    assert "Propuesta buena sobre el acueducto" in public and "no trata del plan" not in public
+    assert CONTACT not in public
+
+
+def test_only_the_entitys_planeacion_moderates(app, genova):
+    ctp = app.test_client()
+    login(ctp, genova.ctp.email, "clave-de-prueba")
+    assert ctp.get(f"/planes/{genova.plan.id}/propuestas").status_code == 403
+    anonymous = app.test_client()
+    assert anonymous.get(f"/planes/{genova.plan.id}/propuestas").status_code == 302  # to the sign-in page
+
+
+@pytest.mark.parametrize("query", ["genova", "GÉNOVA", "Génova", "63302", "6330"])
+def test_search_by_name_without_accents_or_by_dane_code(client, db_session, query):
+    page = client.get("/publico", query_string={"q": query}).get_data(as_text=True)
+    assert "/publico/63302" in page
+
+
+def test_country_and_department_progress(client, genova):
+    page = client.get("/publico").get_data(as_text=True)
+    assert "1 de" in page and "entidades territoriales registran su plan" in page
+    assert "En el concejo o asamblea" in page and "Avance promedio en los hitos del DNP" in page
+    assert '<a href="/publico/departamentos/63">Quindío</a>' in page
+    department = client.get("/publico/departamentos/63").get_data(as_text=True)
+    assert "Génova (Quindío)" in department and "En debate en el concejo o asamblea" in department
+    assert "Sin plan registrado" in department  # Buenavista has none here
+    assert client.get("/publico/departamentos/42").status_code == 404
+    assert client.get("/publico/99999").status_code == 404
+
+
+def test_demo_genova_is_public_after_the_demo_is_loaded(client, db_session, set_today):
+    set_today("2028-03-10")
+    ensure_demo_data()
+    page = public_page(client)
+    assert "Presentado al CTP, con copia al concejo o asamblea" in page
+    assert "Acueducto veredal La Esperanza" in page
+    assert "Proyecto de plan de desarrollo presentado al CTP (demostración)" in page
+    assert "demo.rutapdt.co" not in page and "(demo)" not in page
+    # the acts' evidence was not marked public
+    private = db_session.scalars(select(Document).where(Document.is_public.is_(False))).all()
+    assert private and all(f"/documentos/{d.id}\"" not in page for d in private)
+    assert client.get(f"/publico/63302/documentos/{private[0].id}").status_code == 404
+
+
+def test_public_pages_need_no_login_and_send_the_strict_csp(client, genova):
+    response = client.get("/publico/63302")
+    assert response.status_code == 200
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "<script" not in response.get_data(as_text=True) and "style=" not in response.get_data(as_text=True)
+
+
+def test_amendment_authors_are_required_for_publication(genova):
+    # Authors come from the act's form; the public list shows exactly what the corporation registered.
+    from workflow_app.services.public import public_amendments
+
+    assert [a.authors for a in public_amendments(genova.plan)] == [
+        ("Concejal Ana Ríos", "Concejal Luis Mora"), ("Concejala Rosa Díaz",)]
+    assert [a.is_accepted_in_writing for a in public_amendments(genova.plan)] == [True, False]
+
