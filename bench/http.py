@@ -1,0 +1,216 @@
+"""Load benchmark of the production stack on loopback: gunicorn (several workers), PostgreSQL, Redis, an RQ worker.
+
+Run from the repository root:  .venv/bin/python -m bench.http [--seconds 8] [--clients 32] [--workers 4]
+
+Builds a national data set in a scratch database (1,135 entity plans at mixed steps with their histories,
+people and advisers: ``bench.board.populate``), starts gunicorn and an RQ worker against it, signs 32 clients in
+(each a different mayor, or an adviser for the board) and loads, one endpoint at a time for ``--seconds``:
+the trivial endpoint /ping (the same app and server: the floor), the inbox /, a plan page /planes/<id>, the
+board /tablero (adviser's scope) and a public page /publico/<dane>. Reports requests/s, p50, p95, p99, errors,
+and each endpoint's throughput as a share of /ping's. Each page first gets an unmeasured 2-second warm-up. Targets: 0 errors; plan page p95 < 150 ms; plan page
+throughput >= 35 % of the trivial endpoint's. The load generator runs on the same 2 cores as the server.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.board import drop_database, make_database, populate  # noqa: E402
+
+TODAY = "2028-04-21"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Client:
+    """One keep-alive connection with its session cookie."""
+
+    def __init__(self, port: int):
+        self.port, self.cookie = port, ""
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie" and value.startswith("session="):
+                self.cookie = value.split(";", 1)[0]
+        return response.status, response.read().decode("utf-8", "replace")
+
+    def sign_in(self, email: str, password: str) -> None:
+        _status, html = self.request("GET", "/login")
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+        status, _ = self.request("POST", "/login", urlencode({"email": email, "password": password,
+                                                               "csrf_token": token}))
+        assert status == 302, f"sign-in failed for {email}: {status}"
+
+
+def _worker(args) -> list[tuple[float, int]]:
+    """One process: ``threads`` clients, each signed in, hitting its path until the deadline."""
+    port, jobs, seconds = args
+    results: list[tuple[float, int]] = []
+    lock = threading.Lock()
+    clients = []
+    for email, path in jobs:
+        client = Client(port)
+        if email:
+            client.sign_in(email, "bench")
+        clients.append((client, path))
+    start_at = time.monotonic() + 0.5
+    deadline = start_at + seconds
+
+    def run(client: Client, path: str) -> None:
+        local = []
+        while time.monotonic() < start_at:
+            time.sleep(0.01)
+        while time.monotonic() < deadline:
+            t0 = time.perf_counter()
+            try:
+                status, _ = client.request("GET", path)
+            except Exception:  # noqa: BLE001 - any failure counts as an error
+                status = 0
+            local.append((time.perf_counter() - t0, status))
+        with lock:
+            results.extend(local)
+
+    threads = [threading.Thread(target=run, args=cj) for cj in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def load(port: int, jobs: list[tuple[str | None, str]], seconds: float, processes: int) -> dict:
+    chunks = [jobs[i::processes] for i in range(processes)]
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        parts = pool.map(_worker, [(port, chunk, seconds) for chunk in chunks if chunk])
+    results = [r for part in parts for r in part]
+    latencies = sorted(r[0] for r in results)
+    errors = sum(1 for _, status in results if status != 200)
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
+
+    return {"requests": len(results), "rps": len(results) / seconds, "p50": pct(0.50), "p95": pct(0.95),
+            "p99": pct(0.99), "errors": errors, "mean": statistics.mean(latencies) * 1000}
+
+
+def wait_for(port: int, path: str = "/ping", timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if Client(port).request("GET", path)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--processes", type=int, default=4, help="load-generator processes")
+    args = parser.parse_args()
+
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from workflow_app import create_app
+
+    name, url = make_database()
+    procs: list[subprocess.Popen] = []
+    try:
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=None, PDT_TODAY=TODAY)
+        with app.app_context():
+            from workflow_app.extensions import db
+            from workflow_app.models import Entity, Plan
+            from workflow_app.reference import load_reference
+
+            upgrade()
+            load_reference()
+            facts = populate(db, random.Random(7), date.fromisoformat(TODAY))
+            rows = db.session.execute(select(Plan.id, Entity.dane_code, Entity.kind).join(Entity)
+                                      .order_by(Entity.dane_code)).all()
+            db.engine.dispose()
+        municipios = [(pid, dane) for pid, dane, kind in rows if kind != "departamento"]
+        port = free_port()
+        env = {**os.environ, "DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
+               "REDIS_URL": REDIS_URL, "SECRET_KEY": "bench-secret", "PDT_TODAY": TODAY,
+               "UPLOAD_DIR": f"/tmp/{name}-uploads", "PDT_ENV": "development"}
+        procs.append(subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", "gthread", "--threads", "4",
+             "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env))
+        procs.append(subprocess.Popen([str(ROOT / ".venv/bin/rq"), "worker", "pdt", "--url", REDIS_URL, "-q"],
+                                      cwd=ROOT, env=env))
+        wait_for(port)
+        rng = random.Random(1)
+        picks = rng.sample(municipios, args.clients)
+        scenarios = [
+            ("trivial /ping", [(None, "/ping")] * args.clients),
+            ("Mis pendientes /", [(f"ejecutivo{dane}@bench.co", "/") for _pid, dane in picks]),
+            ("plan /planes/<id>", [(f"ejecutivo{dane}@bench.co", f"/planes/{pid}") for pid, dane in picks]),
+            ("tablero /tablero (asesor)", [(f"asesor{i % 57}@bench.co", "/tablero") for i in range(args.clients)]),
+            ("público /publico/<dane>", [(None, f"/publico/{dane}") for _pid, dane in picks]),
+        ]
+        print(f"datos: {facts['plans']} planes, {facts['events']} actos en el historial · gunicorn {args.workers} "
+              f"workers gthread×4 · {args.clients} clientes · {args.seconds:.0f} s por página · fecha {TODAY}")
+        results = {}
+        for label, jobs in scenarios:
+            load(port, jobs, 2, args.processes)  # warm-up, not measured: imports, holiday tables, pools
+            results[label] = r = load(port, jobs, args.seconds, args.processes)
+            print(f"{label:<28} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  "
+                  f"p99 {r['p99']:7.1f} ms  errores {r['errors']}  ({r['requests']} solicitudes)")
+        floor = results["trivial /ping"]["rps"]
+        for label, r in results.items():
+            print(f"razón de rendimiento {label:<28} {r['rps'] / floor * 100:6.1f} % de /ping")
+        plan = results["plan /planes/<id>"]
+        print(f"metas: 0 errores → {sum(r['errors'] for r in results.values())}; plan p95 < 150 ms → "
+              f"{plan['p95']:.1f} ms; plan ≥ 35 % de /ping → {plan['rps'] / floor * 100:.1f} %")
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        drop_database(name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""Benchmark: walk every entity's plan (1,135) through the whole legal route on PostgreSQL.
+
+Run from the repository root:  .venv/bin/python -m bench.transitions [--plans N]
+
+Each act goes through ``apply_act`` (authorise, calendar, machine, sub-procedures, history, notices, one
+commit). The baseline, measured in the same run on the same database, is the bare SQL each act must do at
+least: UPDATE of the plan row (with its version) plus INSERT of a history row, committed. Reports acts per
+second for both and the ratio. Target: at most 3x the baseline.
+
+Every act by a person carries its evidence PDF (written and fsync'ed), as the real forms do; the baseline
+writes no file, so the ratio also contains that disk work.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import psycopg  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
+
+ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# (who, trigger, act date, today) — the 2028 route of calendar-contract.md's second example.
+ROUTE = (
+    ("ejecutivo", "take_office", date(2028, 1, 3), date(2028, 1, 3)),
+    ("planeacion", "start_drafting", date(2028, 1, 10), date(2028, 1, 10)),
+    ("planeacion", "submit_to_consejo_de_gobierno", date(2028, 2, 29), date(2028, 2, 29)),
+    ("planeacion", "consolidate", date(2028, 2, 29), date(2028, 2, 29)),
+    ("ejecutivo", "submit_to_ctp", date(2028, 2, 29), date(2028, 2, 29)),
+    ("ctp", "record_ctp_concept", date(2028, 3, 27), date(2028, 3, 27)),
+    ("planeacion", "consider_concepts", date(2028, 4, 3), date(2028, 4, 3)),
+    ("ejecutivo", "file_with_corporacion", date(2028, 4, 28), date(2028, 4, 28)),
+    ("corporacion", "assign_to_committee", date(2028, 5, 2), date(2028, 5, 2)),
+    ("corporacion", "approve_plan", date(2028, 5, 25), date(2028, 5, 25)),
+    ("corporacion", "send_for_sanction", date(2028, 5, 26), date(2028, 5, 26)),
+    ("ejecutivo", "sanction", date(2028, 6, 1), date(2028, 6, 1)),
+    ("ejecutivo", "publish", date(2028, 6, 5), date(2028, 6, 5)),
+    ("sistema", "enter_into_force", date(2028, 6, 5), date(2028, 6, 5)),
+)
+ROLES = ("ejecutivo", "planeacion", "ctp", "corporacion")
+
+
+def make_database() -> tuple[str, str]:
+    name = f"pdt_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
+    return name, url
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def setup(app, n_plans: int):
+    from state_machines.roles import Role
+    from workflow_app.extensions import db
+    from workflow_app.models import Entity, Membership, Period, Plan, User
+    from workflow_app.reference import load_reference
+
+    load_reference()
+    period = db.session.scalar(select(Period).filter_by(start_on=date(2028, 1, 1)))
+    entities = db.session.scalars(select(Entity).order_by(Entity.dane_code)).all()[:n_plans]
+    probe = User(email="probe@bench.co", name="probe")
+    probe.set_password("bench-password")  # one slow hash, copied: the benchmark is not about sign-in
+    casts = {}
+    for entity in entities:
+        users = {}
+        for role in ROLES:
+            user = User(email=f"{role}.{entity.dane_code}@bench.co", name=role, password_hash=probe.password_hash)
+            db.session.add(user)
+            users[role] = user
+        db.session.flush()
+        for role, user in users.items():
+            db.session.add(Membership(user_id=user.id, role=Role(role).value, entity_id=entity.id))
+        plan = Plan(entity=entity, period=period, state="elected", posesion_on=period.start_on)
+        db.session.add(plan)
+        casts[entity.dane_code] = (plan, users)
+    db.session.commit()
+    return [(plan.id, users) for plan, users in casts.values()]
+
+
+def walk(app, casts) -> tuple[float, int, list[float]]:
+    from state_machines.roles import Role
+    from workflow_app.extensions import db
+    from workflow_app.services.documents import Upload
+    from workflow_app.services.plans import ActCommand, apply_act
+
+    per_act: list[float] = []
+    started = time.perf_counter()
+    for who, trigger, on, today in ROUTE:
+        role = Role(who)
+        for plan_id, users in casts:
+            evidence = None if role is Role.SISTEMA else Upload("acta.pdf", io.BytesIO(PDF))
+            command = ActCommand(trigger=trigger, act_on=on, reference=f"B-{trigger}", evidence=evidence)
+            t0 = time.perf_counter()
+            apply_act(db.session, plan_id=plan_id, command=command, actor=users.get(who), role=role,
+                      expected_version=None, today=today)
+            per_act.append(time.perf_counter() - t0)
+            db.session.expire_all()
+    return time.perf_counter() - started, len(per_act), per_act
+
+
+def baseline(database_url: str, casts, acts: int) -> float:
+    """UPDATE the plan row with its version + INSERT a history row, committed, ``acts`` times."""
+    with psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        plan_ids = [plan_id for plan_id, _ in casts]
+        started = time.perf_counter()
+        done = 0
+        while done < acts:
+            for plan_id in plan_ids:
+                if done >= acts:
+                    break
+                version = conn.execute("SELECT version FROM plans WHERE id = %s", (plan_id,)).fetchone()[0]
+                conn.execute("UPDATE plans SET version = version + 1, updated_at = now() "
+                             "WHERE id = %s AND version = %s", (plan_id, version))
+                conn.execute(
+                    "INSERT INTO plan_events (plan_id, machine, from_state, to_state, trigger, role, occurred_at,"
+                    " legal_basis, evidence_ids, payload) VALUES (%s, 'pdt_approval', 'in_force', 'in_force',"
+                    " 'bench', 'sistema', now(), 'L152 art. 40', '[]', '{}')", (plan_id,))
+                conn.commit()
+                done += 1
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--plans", type=int, default=1135)
+    args = parser.parse_args()
+
+    from flask_migrate import upgrade
+
+    from workflow_app import create_app
+
+    name, url = make_database()
+    uploads = Path(f"/tmp/{name}-uploads")
+    try:
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=None, UPLOAD_DIR=str(uploads))
+        app.extensions["job_runner"].submit = lambda *a, **k: None  # no SMTP here: notices stay in the outbox
+        with app.app_context():
+            upgrade()
+            casts = setup(app, args.plans)
+            elapsed, acts, per_act = walk(app, casts)
+            from workflow_app.extensions import db
+
+            in_force = db.session.scalar(text("SELECT count(*) FROM plans WHERE state = 'in_force'"))
+            db.engine.dispose()
+        base = baseline(url, casts, acts)
+        per_act.sort()
+        rate, base_rate = acts / elapsed, acts / base
+        print(f"planes: {args.plans} · actos: {acts} · planes vigentes al final: {in_force}")
+        print(f"apply_act: {rate:,.0f} actos/s · mediana {statistics.median(per_act) * 1000:.2f} ms · "
+              f"p99 {per_act[int(len(per_act) * 0.99)] * 1000:.2f} ms · total {elapsed:.1f} s")
+        print(f"línea base SQL (UPDATE + INSERT + COMMIT): {base_rate:,.0f} actos/s · total {base:.1f} s")
+        print(f"razón servicio / línea base: {base_rate / rate:.2f}x (meta: <= 3x)")
+        assert in_force == args.plans, "not every plan reached in_force"
+    finally:
+        drop_database(name)
+
+
+if __name__ == "__main__":
+    main()
