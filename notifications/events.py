@@ -10,7 +10,7 @@ from state_machines.route import DUTIES
 from workflow_app.models import Plan, PlanEvent
 from workflow_app.services.people import users_with_roles
 
-from .notifier import Message, notify
+from .notifier import Message, notify_many
 
 
 def notify_transition(session: Session, plan: Plan, event: PlanEvent, deadlines: list) -> None:
@@ -19,10 +19,17 @@ def notify_transition(session: Session, plan: Plan, event: PlanEvent, deadlines:
     if event.machine != "pdt_approval" or not deadlines:
         return
     entity = plan.entity.display_name
+    items: list[tuple[list, Message]] = []  # told together: one INSERT for all notices on PostgreSQL
     if "start_car_reviews" in (event.payload or {}).get("effects", []):
-        _tell_car_authorities(session, plan, event, deadlines, entity)
-    if event.from_state == event.to_state:
-        return
+        items += _car_authority_notices(session, plan, event, deadlines, entity)
+    if event.from_state != event.to_state:
+        items += _duty_notices(session, plan, event, deadlines, entity)
+    if items:
+        notify_many(session, items)
+
+
+def _duty_notices(session: Session, plan: Plan, event: PlanEvent, deadlines: list, entity: str) -> list:
+    items = []
     for duty in DUTIES:
         if event.to_state not in duty.pending_states or event.from_state in duty.pending_states:
             continue
@@ -31,28 +38,31 @@ def notify_transition(session: Session, plan: Plan, event: PlanEvent, deadlines:
                 continue
             users = users_with_roles(session, plan, duty.roles, authority=deadline.authority)
             when = legal_calendar.format_date_es(deadline.act_by, weekday=True)
-            notify(session, users, Message(
+            items.append((users, Message(
                 kind="transition", dedupe_key=f"transition:{event.id}:{deadline.map_key}",
                 subject=f"{entity}: {duty.label}",
                 body=(f"El plan de {entity} quedó en el estado «{STATE_LABELS[event.to_state]}». "
                       f"{duty.label}: actúe a más tardar el {when}."),
                 link=f"/planes/{plan.id}", plan_id=plan.id, step_key=deadline.map_key,
                 due_on=deadline.act_by, legal_basis=deadline.legal_basis,
-            ))
+            )))
+    return items
 
 
-def _tell_car_authorities(session: Session, plan: Plan, event: PlanEvent, deadlines, entity: str) -> None:
+def _car_authority_notices(session: Session, plan: Plan, event: PlanEvent, deadlines, entity: str) -> list:
     """D1865 art. 3 num. 2-3: each authority receives its copy and has 15 business days."""
+    items = []
     for deadline in deadlines:
         if deadline.key != "car_concept":
             continue
         when = legal_calendar.format_date_es(deadline.act_by, weekday=True)
         users = users_with_roles(session, plan, {Role.CAR}, authority=deadline.authority)
-        notify(session, users, Message(
+        items.append((users, Message(
             kind="transition", dedupe_key=f"transition:{event.id}:{deadline.map_key}",
             subject=f"{entity}: copia del proyecto de plan para concepto ambiental",
             body=(f"{entity} envió a {deadline.authority} la copia del proyecto de Plan de Desarrollo. "
                   f"Emita su concepto técnico a más tardar el {when} (15 días hábiles)."),
             link=f"/planes/{plan.id}", plan_id=plan.id, step_key=deadline.map_key,
             due_on=deadline.act_by, legal_basis=deadline.legal_basis,
-        ))
+        )))
+    return items

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app, has_app_context, render_template
@@ -36,6 +37,27 @@ def deliver(delivery_id: int) -> str:
         return _deliver(delivery_id)
     with ctx:
         return _deliver(delivery_id)
+
+
+def deliver_batch(delivery_ids: list[int]) -> str:
+    """Deliver several rows in one job, one after the other over the same SMTP session.
+
+    Each row is claimed only when its turn comes, exactly as ``deliver`` does, so a worker killed mid-batch
+    leaves one row under its lease (``sending``) and the rows it had not reached ``pending``: the sweep
+    enqueues both again (``requeue_stalled``), and the claim keeps every message to one sending. What a batch
+    saves is the queue's own cost per job (several Redis round trips and a fork-free job set-up), which was
+    most of the cost of a short message.
+    """
+    ctx = _app_context()
+    if ctx is None:
+        return _deliver_batch(delivery_ids)
+    with ctx:
+        return _deliver_batch(delivery_ids)
+
+
+def _deliver_batch(delivery_ids: list[int]) -> str:
+    outcomes = Counter(_deliver(delivery_id) for delivery_id in delivery_ids)
+    return ", ".join(f"{name}: {count}" for name, count in sorted(outcomes.items()))
 
 
 def _now() -> datetime:

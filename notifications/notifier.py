@@ -8,10 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workflow_app.jobs import enqueue_after_commit
+from workflow_app.jobs import enqueue_after_commit, register_batch
 from workflow_app.models import Delivery, Notification, User
 
 DELIVER_JOB = "notifications.jobs.deliver"
+#: The same work for a list of ids (``jobs.deliver_batch``); ``workflow_app.jobs`` folds queued DELIVER_JOBs
+#: of one commit into batches of ``DELIVER_BATCH_SIZE``.
+DELIVER_BATCH_JOB = "notifications.jobs.deliver_batch"
+DELIVER_BATCH_SIZE = 50
+register_batch(DELIVER_JOB, DELIVER_BATCH_JOB, DELIVER_BATCH_SIZE)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from state_machines.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.roles import Role
 from state_machines.route import DUTIES, Duty, duty_for
 from workflow_app.extensions import db
-from workflow_app.jobs import runner
+from workflow_app.jobs import submit_all
 from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User
 from workflow_app.services.plans import ActCommand, ActError, apply_act, period_facts
 
@@ -485,9 +485,7 @@ def requeue_stalled(session: Session, now: datetime | None = None, created_befor
         )).order_by(Delivery.id)
     ).all()
     session.commit()
-    jobs = runner()
-    for delivery_id in ids:
-        jobs.submit(DELIVER_JOB, (delivery_id,))
+    submit_all([(DELIVER_JOB, (delivery_id,)) for delivery_id in ids])
     return len(ids)
 
 

@@ -70,8 +70,16 @@ def test_worker_killed_mid_delivery_sends_exactly_once_after_lease_and_sweep(
     rq_workers.kill(worker)  # SIGKILL to the whole process group, mid-conversation
 
     rq_workers.start(1, lease_seconds=6)
-    wait_until(lambda: statuses(db_session).get("pending", 0) == 0
-               and statuses(db_session).get("sending", 0) == 1, what="que el resto se entregue")
+    # The killed job was a batch: the row in conversation stays "sending" under its lease, the rows the job
+    # had not reached are still "pending" and the sweep hands them to the new worker.
+    assert statuses(db_session).get("sending", 0) == 1
+
+    def rest_delivered():
+        requeue_stalled(db.session)
+        now = statuses(db_session)
+        return now.get("pending", 0) == 0 and now.get("sending", 0) == 1
+
+    wait_until(rest_delivered, every=0.2, what="que el resto se entregue")
     assert requeue_stalled(db.session) == 0  # the lease (6 s) has not expired yet: nobody takes the row
     wait_until(lambda: requeue_stalled(db.session) == 1, every=0.2, what="que venza el arriendo")
     wait_until(lambda: statuses(db_session).get("sending", 0) == 0, what="la entrega tras el barrido")
@@ -149,4 +157,34 @@ def test_two_sweeps_at_once_tell_each_person_once_and_apply_each_effect_once(app
     assert len(keys) == len(set(keys))
     assert sum(r.reminders + r.escalations + r.effect_notices for r in reports) == len(
         [k for k in keys if not k.startswith("transition:")])
+    assert_each_sent_once(db_session, smtp_sink)
+
+
+def test_a_commit_telling_many_people_enqueues_batches_and_each_message_goes_out_once(
+        db_session, smtp_sink, use_rq, rq_workers):
+    from rq import Queue
+
+    from notifications.notifier import DELIVER_BATCH_JOB, DELIVER_JOB
+
+    queue = Queue("pdt", connection=use_rq().connection)
+    queue.empty()
+    casts = [immediate_cast(db_session, dane) for dane in ("63302", "63001", "63130")]
+    for cast in casts:
+        walk_to(cast, "submitted_to_ctp")
+    walk_jobs = set(queue.job_ids)  # the walks' own notices, one commit per act
+    db_session.rollback()
+    before = set(db_session.scalars(select(Delivery.id)).all())
+
+    run_sweep(date(2028, 3, 28))
+    db_session.rollback()
+    new_pending = set(db_session.scalars(select(Delivery.id).where(Delivery.status == "pending")).all()) - before
+    jobs = [queue.fetch_job(job_id) for job_id in queue.job_ids if job_id not in walk_jobs]
+    batches = [job for job in jobs if job.func_name == DELIVER_BATCH_JOB]
+    assert len(new_pending) > 1 and batches, [job.func_name for job in jobs]
+    queued_ids = [i for job in batches for i in job.args[0]]
+    queued_ids += [job.args[0] for job in jobs if job.func_name == DELIVER_JOB]
+    assert sorted(queued_ids) == sorted(new_pending)  # every new row in exactly one job
+
+    rq_workers.start(1)
+    wait_until(lambda: statuses(db_session).keys() <= {"sent", "digest"}, what="las entregas en lote")
     assert_each_sent_once(db_session, smtp_sink)
