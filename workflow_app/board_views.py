@@ -30,7 +30,7 @@ MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", 
 @bp.context_processor
 def _helpers():
     return {"fmt_date": legal_calendar.format_date_es, "risk_labels": board_service.RISK_LABELS,
-            "risk_days": board_service.RISK_SLACK_DAYS}
+            "risk_days": board_service.RISK_SLACK_DAYS, "page_size": board_service.PAGE_SIZE}
 
 
 def load_plan_to_follow(plan_id: int) -> Plan:
@@ -116,15 +116,21 @@ def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
         aria = "ascending" if current == key else "descending" if current == f"-{key}" else None
         return url_for(endpoint, **view_args, **query.as_args(orden=target)), aria
 
+    def page_link(number: int) -> str:
+        return url_for(endpoint, **view_args, **query.as_args(pagina=number))
+
+    shown, page = board_service.page_of(rows, query.pagina)
+
     departments = sorted({(r.department_code, r.department_name.title()) for r in all_rows}, key=lambda d: d[1])
     return {
-        "rows": rows, "query": query, "summary": board_service.summary(rows), "charts": charts,
+        "rows": shown, "page": page, "page_link": page_link,
+        "query": query, "summary": board_service.summary(rows), "charts": charts,
         "sort_link": sort_link, "departments": departments,
         "regions": sorted({r.region for r in all_rows if r.region}),
         "states": [(s, PDT_STATES[s]) for s, _ in board_service.per_state(all_rows)],
         "parties": board_service.PARTIES,
         "party_labels": board_service.PARTY_LABELS, "party_short": board_service.PARTY_SHORT,
-        "export_args": query.as_args(), "endpoint": endpoint, "view_args": view_args,
+        "export_args": query.as_args(pagina=1), "endpoint": endpoint, "view_args": view_args,
         "total_in_scope": len(all_rows),
         "plans_base": url_for("board.milestones", plan_id=0).removesuffix("0/hitos"),  # one url_for, not 1,135
     }

@@ -269,3 +269,33 @@ def test_board_queries_do_not_grow_with_the_number_of_plans(app, db_session, sce
         walk_to(Cast(db_session, make_plan(db_session, code), car_codes=()), "drafting")
     more_plans, more = queries()
     assert (plans, more_plans) == (4, 9) and more == few <= 9
+
+
+def test_the_table_is_paged_while_summary_charts_and_downloads_cover_every_row(client, scenario, monkeypatch):
+    monkeypatch.setattr(board_service, "PAGE_SIZE", 3)
+    login(client, scenario["admin"].email, PASSWORD)
+    everyone = ["Buenavista (Quindío)", "Génova (Quindío)", "Gobernación de Quindío", "Gobernación de Sucre"]
+    html = client.get("/tablero?orden=entidad").get_data(as_text=True)
+    assert entity_order(html) == everyone[:3]
+    assert "Planes 1 a 3 de 4" in html and "<strong>4</strong> planes" in html
+    assert 'href="/tablero?orden=entidad&amp;pagina=2" rel="next">Siguiente' in html
+    assert 'aria-current="page">1</a>' in html
+    html = client.get("/tablero?orden=entidad&pagina=2").get_data(as_text=True)
+    assert entity_order(html) == everyone[3:] and "Planes 4 a 4 de 4" in html and 'rel="prev"' in html
+    # A new order or filter starts again at page 1; the downloads carry no page.
+    assert 'href="/tablero?orden=-entidad"' in html and "pagina" not in html.split("Descargar esta selección")[1][:300]
+    csv = client.get("/tablero.csv?orden=entidad&pagina=2").get_data(as_text=True)
+    assert all(name.split(" (")[0] in csv for name in ("Buenavista", "Génova", "Sucre"))
+    # Out of range or nonsense: the nearest page, never an error.
+    assert entity_order(client.get("/tablero?orden=entidad&pagina=99").get_data(as_text=True)) == everyone[3:]
+    for bad in ("0", "-1", "abc", "9" * 40):
+        response = client.get(f"/tablero?orden=entidad&pagina={bad}")
+        assert response.status_code == 200 and entity_order(response.get_data(as_text=True)) == everyone[:3]
+
+
+def test_page_numbers_keep_the_ends_and_the_neighbourhood():
+    page = board_service.Page(number=6, count=12, first=501, last=600, total=1135)
+    assert page.numbers == [1, None, 4, 5, 6, 7, 8, None, 12]
+    assert board_service.Page(1, 1, 0, 0, 0).numbers == [1]
+    rows, page = board_service.page_of(list(range(1135)), 12)
+    assert (page.number, page.count, page.first, page.last, len(rows)) == (12, 12, 1101, 1135, 35)

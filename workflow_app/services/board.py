@@ -446,6 +446,7 @@ class BoardQuery:
     estado: str = ""
     riesgo: str = ""
     orden: str = "riesgo"
+    pagina: int = 1  # 1-based; clamped to the last page by ``page_of``
 
     @classmethod
     def from_args(cls, args: Mapping[str, str], forced_department: str = "") -> "BoardQuery":
@@ -454,15 +455,56 @@ class BoardQuery:
             orden = "riesgo"
         estado = args.get("estado", "")
         riesgo = args.get("riesgo", "")
+        pagina = args.get("pagina", "1").strip()
         return cls(departamento=forced_department or args.get("departamento", "").strip()[:2],
                    region=args.get("region", "").strip()[:60],
                    estado=estado if estado in PDT_STATES else "",
-                   riesgo=riesgo if riesgo in RISK_LABELS else "", orden=orden)
+                   riesgo=riesgo if riesgo in RISK_LABELS else "", orden=orden,
+                   pagina=int(pagina) if pagina.isdigit() and 0 < len(pagina) < 6 and int(pagina) > 0 else 1)
 
     def as_args(self, **changes) -> dict[str, str]:
+        """The query string of this view; a new order or filter starts again at page 1 unless told otherwise."""
         data = {"departamento": self.departamento, "region": self.region, "estado": self.estado,
-                "riesgo": self.riesgo, "orden": self.orden, **changes}
-        return {k: v for k, v in data.items() if v and not (k == "orden" and v == "riesgo")}
+                "riesgo": self.riesgo, "orden": self.orden, "pagina": self.pagina, **changes}
+        if "pagina" not in changes and changes:
+            data["pagina"] = 1
+        return {k: str(v) for k, v in data.items()
+                if v and not (k == "orden" and v == "riesgo") and not (k == "pagina" and v == 1)}
+
+
+#: Rows per board page. The whole country is 1,135 rows (about 1.1 MB of HTML): on a rural connection the
+#: page would take minutes, so the table is paged; the summary, charts and downloads cover every row.
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    count: int
+    first: int  # 1-based position of the first row shown (0 when there are none)
+    last: int
+    total: int
+
+    @property
+    def numbers(self) -> list[int | None]:
+        """Page numbers to link: first, last, and two around the current one (None marks a gap)."""
+        keep = sorted({1, self.count, *range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)})
+        out: list[int | None] = []
+        for n in keep:
+            if out and n - out[-1] > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def page_of(rows: Sequence, number: int, size: int | None = None) -> tuple[Sequence, Page]:
+    """The rows of page ``number`` (clamped to 1..last) and the page's description."""
+    size = size or PAGE_SIZE
+    count = max(1, -(-len(rows) // size))
+    number = min(max(1, number), count)
+    start = (number - 1) * size
+    shown = rows[start:start + size]
+    return shown, Page(number, count, start + 1 if shown else 0, start + len(shown), len(rows))
 
 
 def apply_filters(rows: Iterable[BoardRow], q: BoardQuery) -> list[BoardRow]:
