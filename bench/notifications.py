@@ -3,7 +3,8 @@
 Run from the repository root:  .venv/bin/python -m bench.notifications  [--count 10000] [--workers 2]
 
 Creates its own scratch PostgreSQL database and its own redis-server on a free port, writes ``count`` urgent
-reminders (notification + pending delivery rows, as the sweep does), enqueues one ``deliver`` job per row, and
+reminders (notification + pending delivery rows, as the sweep does), enqueues them as the app does (folded into
+``deliver_batch`` jobs of 50; ``--no-batch``: one ``deliver`` job per row, as before batching), and
 starts ``workers`` real `rq worker` processes (SimpleWorker, burst mode) sending to an aiosmtpd sink in this
 process. Reports messages per second, duplicates (a Message-ID seen twice) and losses (a row not sent or a
 message never received); both must be 0. Target: all 10,000 in at most 60 s on this 2-core machine.
@@ -50,6 +51,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-batch", dest="batch", action="store_false",
+                        help="one RQ job per message (before batching), for comparison")
     args = parser.parse_args()
 
     import psycopg
@@ -122,14 +125,19 @@ def run(args, url: str, redis_url: str, smtp_port: int, sink: Sink, workers: lis
         db.session.commit()
         from rq import Queue
 
+        from notifications.notifier import DELIVER_JOB
+        from workflow_app.jobs import fold
+
         queue = Queue("pdt", connection=RQRunner(redis_url).connection)
         t0 = time.perf_counter()
+        # As a commit (or the sweep's requeue) submits them: single-id jobs folded into batches.
+        singles = [(DELIVER_JOB, (i,)) for i in range(1, args.count + 1)]
+        jobs = fold(singles) if args.batch else singles  # --no-batch: one job per message, as before
         with queue.connection.pipeline() as pipe:
-            queue.enqueue_many([Queue.prepare_data("notifications.jobs.deliver", (i,), timeout=120)
-                                for i in range(1, args.count + 1)], pipeline=pipe)
+            queue.enqueue_many([Queue.prepare_data(func, args_, timeout=600) for func, args_ in jobs], pipeline=pipe)
             pipe.execute()
         enqueued = time.perf_counter() - t0
-        print(f"{args.count} deliveries written and enqueued ({enqueued:.2f} s to enqueue)")
+        print(f"{args.count} deliveries written and enqueued as {len(jobs)} jobs ({enqueued:.2f} s to enqueue)")
 
         env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "SMTP_HOST": "127.0.0.1",
                "SMTP_PORT": str(smtp_port), "PDT_ENV": "test", "PDT_TODAY": ""}

@@ -4,7 +4,11 @@ from __future__ import annotations
 import hashlib
 import smtplib
 import threading
-from email.message import EmailMessage
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formatdate
 
 from flask import current_app
@@ -15,24 +19,33 @@ def message_id(delivery_key: str) -> str:
     return f"<{digest}@ruta-pdt>"
 
 
-def build_email(recipient: str, subject: str, text: str, html: str, delivery_key: str) -> EmailMessage:
-    msg = EmailMessage()
+def build_email(recipient: str, subject: str, text: str, html: str, delivery_key: str) -> Message:
+    """multipart/alternative (plain text first, then HTML), UTF-8, quoted-printable bodies.
+
+    Built with the ``email.mime`` classes (compat32 policy) rather than ``EmailMessage``: the same message for
+    any reader, at about a third of the CPU (the modern header registry parses every header it is given, which
+    was the largest cost of a delivery in bench/notifications.py)."""
+    msg = MIMEMultipart("alternative")
     msg["From"] = current_app.config["SMTP_FROM"]
     msg["To"] = recipient
-    msg["Subject"] = subject
+    msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
     msg["Date"] = formatdate(localtime=False)
     # Stable per delivery: a mail server or the reader's client can drop a repeated copy.
     msg["Message-ID"] = message_id(delivery_key)
     msg["Content-Language"] = "es-CO"
-    msg.set_content(text)
-    msg.add_alternative(html, subtype="html")
+    msg.attach(MIMEText(text, "plain", _UTF8_QP))
+    msg.attach(MIMEText(html, "html", _UTF8_QP))
     return msg
 
 
 _local = threading.local()  # one SMTP session per worker thread, reused from message to message
 
 
-def send(msg: EmailMessage) -> None:
+_UTF8_QP = Charset("utf-8")
+_UTF8_QP.body_encoding = QP  # readable in any client's "view source", and 7-bit safe for every relay
+
+
+def send(msg: Message) -> None:
     """Send over this thread's open SMTP session (opened on first use). A session the server closed while idle
     fails before MAIL FROM, so it is reopened and the message sent once on the new one."""
     cfg = current_app.config

@@ -6,10 +6,10 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app, has_app_context, render_template
-from sqlalchemy import or_, text, update
+from sqlalchemy import or_, select, text, update
 
 from workflow_app.extensions import db
-from workflow_app.models import Delivery
+from workflow_app.models import Delivery, Notification
 
 from . import email
 
@@ -56,7 +56,18 @@ def deliver_batch(delivery_ids: list[int]) -> str:
 
 
 def _deliver_batch(delivery_ids: list[int]) -> str:
-    outcomes = Counter(_deliver(delivery_id) for delivery_id in delivery_ids)
+    session = db.session()
+    # The batch's notifications in one query (kept referenced: the identity map holds objects weakly), and no
+    # expiry on commit: every claim re-reads its own row through RETURNING, so nothing used here goes stale,
+    # and rendering needs no query per message.
+    notifications = session.scalars(select(Notification).join(Delivery, Delivery.notification_id == Notification.id)
+                                    .where(Delivery.id.in_(delivery_ids))).all()
+    saved, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        outcomes = Counter(_deliver(delivery_id) for delivery_id in delivery_ids)
+    finally:
+        session.expire_on_commit = saved
+        del notifications
     return ", ".join(f"{name}: {count}" for name, count in sorted(outcomes.items()))
 
 
@@ -89,7 +100,7 @@ def claim(delivery_id: int) -> Delivery | None:
         # Losing this commit in a crash only hands the row back to the next claim; the "sent" mark that
         # follows is a normal durable commit (and flushes this one with it).
         db.session.execute(text("SET LOCAL synchronous_commit = off"))
-    claimed = db.session.execute(
+    claimed = db.session.scalars(
         update(Delivery)
         .where(
             Delivery.id == delivery_id,
@@ -97,10 +108,11 @@ def claim(delivery_id: int) -> Delivery | None:
             or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now),
         )
         .values(status="sending", lease_until=now + lease(), attempts=Delivery.attempts + 1)
-        .returning(Delivery.id)
-    ).scalar()
+        .returning(Delivery),
+        execution_options={"populate_existing": True, "synchronize_session": False},
+    ).first()
     db.session.commit()
-    return db.session.get(Delivery, delivery_id) if claimed else None
+    return claimed
 
 
 def _deliver(delivery_id: int) -> str:
