@@ -15,11 +15,11 @@ from state_machines.submachines import SUBMACHINES
 from . import clock
 from .extensions import db
 from .models import Department, Plan
-from .permissions import load_plan_for, require_admin
+from .permissions import load_plan_to_read, require_admin
 from .services import board as board_service
 from .services import exports
 from .services import milestones as milestone_service
-from .services.plans import PLAN_GRAPH, deadlines_for, plan_documents, visible_history
+from .services.plans import deadlines_for, plan_documents, visible_history
 from .svg_charts import column_chart, hbar_chart
 
 bp = Blueprint("board", __name__)
@@ -34,10 +34,7 @@ def _helpers():
 
 
 def load_plan_to_follow(plan_id: int) -> Plan:
-    """A plan the user follows; an administrator follows (reads) every plan, as on the board."""
-    if current_user.is_admin:
-        return db.session.get(Plan, plan_id, options=PLAN_GRAPH) or abort(404)
-    return load_plan_for(current_user, plan_id)
+    return load_plan_to_read(current_user, plan_id)
 
 
 # --- Board -----------------------------------------------------------------------------------------------------

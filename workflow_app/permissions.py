@@ -54,6 +54,16 @@ def load_plan_for(user: User, plan_id: int) -> Plan:
     return plan
 
 
+def load_plan_to_read(user: User, plan_id: int) -> Plan:
+    """A plan the user may read: as ``load_plan_for``, and an administrator (DNP) reads every plan, as on the
+    board. Reading gives no act: the actions offered come from the user's roles on the plan's entity."""
+    if user.is_admin:
+        from .services.plans import PLAN_GRAPH
+
+        return db.session.get(Plan, plan_id, options=PLAN_GRAPH) or abort(404)
+    return load_plan_for(user, plan_id)
+
+
 def require_admin(user: User) -> None:
     if not any(m.role == Role.ADMIN.value for m in user.memberships):
         abort(403)

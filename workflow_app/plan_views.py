@@ -14,7 +14,7 @@ from state_machines.roles import Role
 from . import clock
 from .extensions import db
 from .models import Document
-from .permissions import load_plan_for
+from .permissions import load_plan_for, load_plan_to_read
 from .route_view import route_steps
 from .services.documents import document_path
 from .services.plans import (ActError, ActInvalid, apply_act, deadlines_for, machine_named, plan_documents,
@@ -27,7 +27,7 @@ bp = Blueprint("plans", __name__, url_prefix="/planes")
 @bp.get("/<int:plan_id>")
 @login_required
 def show(plan_id: int):
-    plan = load_plan_for(current_user, plan_id)
+    plan = load_plan_to_read(current_user, plan_id)
     today = clock().today()
     history = visible_history(db.session, plan)
     visited = {"elected"} | {e.to_state for e in history if e.machine == PDT_MACHINE.name}
@@ -65,7 +65,7 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
 @bp.get("/<int:plan_id>/documentos/<int:document_id>")
 @login_required
 def document(plan_id: int, document_id: int):
-    plan = load_plan_for(current_user, plan_id)
+    plan = load_plan_to_read(current_user, plan_id)
     doc = db.session.get(Document, document_id)
     if doc is None or doc.plan_id != plan.id:
         abort(404)

@@ -75,6 +75,21 @@ def test_foreign_plan_is_hidden_with_404(client, demo, db_session):
     assert client.get(f"/planes/{sucre.id}/actos/pdt_approval/-/take_office").status_code == 404
 
 
+def test_the_administrator_reads_any_plan_but_is_offered_no_act_and_cannot_act(client, demo, db_session):
+    sucre, genova = plan_of(db_session, "70"), plan_of(db_session, "63302")
+    sign_in(client, demo, "admin")
+    for plan in (sucre, genova):
+        response = client.get(f"/planes/{plan.id}")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and "/actos/" not in html, plan.id
+    before = events(db_session)
+    assert client.get(f"/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept").status_code == 404
+    assert client.post(f"/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept",
+                       data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))}).status_code == 404
+    assert client.get("/planes/999999").status_code == 404
+    assert events(db_session) == before
+
+
 def test_act_the_law_does_not_allow_now_is_a_spanish_409(client, demo, db_session):
     genova = plan_of(db_session, "63302")
     sign_in(client, demo, "alcalde.genova")
