@@ -191,13 +191,13 @@ def run(url: str, today: date, seed: int) -> None:
         print(f"baseline bare SELECT of the open plans:           {bare * 1000:8.1f} ms")
         print(f"sweep's load (plans + entities + procedures rows): {loaded * 1000:8.1f} ms")
 
-        from notifications import sweep as sweep_module
+        from workflow_app.services.plans import clear_deadline_memo
 
         for label, day in (("first sweep of the day", today), ("same sweep again (steady)", today),
                            ("third run (steady)", today), ("steady, cold deadline cache", today),
                            ("next day", today + timedelta(days=1))):
             if "cold" in label:
-                sweep_module._DEADLINE_CACHE.clear()  # as in a freshly started worker
+                clear_deadline_memo()  # as in a freshly started worker
             db.session.expunge_all()
             before = jobs.submitted
             seconds, report = timed(lambda: run_sweep(day))

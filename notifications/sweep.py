@@ -16,7 +16,6 @@ something due, and existing dedupe keys are checked in one query per batch.
 """
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from state_machines.route import DUTIES, Duty, duty_for
 from workflow_app.extensions import db
 from workflow_app.jobs import submit_all
 from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User
-from workflow_app.services.plans import ActCommand, ActError, apply_act, period_facts
+from workflow_app.services.plans import ActCommand, ActError, apply_act, deadlines_for
 
 from .notifier import DELIVER_JOB, Message, notify, notify_many
 
@@ -346,21 +345,10 @@ def open_plans(session: Session) -> list[PlanRow]:
     return list(plans.values())
 
 
-#: facts (as JSON) -> deadlines. Facts change only when an act is recorded, so a long-lived worker reuses the
-#: calendar of almost every plan from one sweep to the next; plans with the same facts share one computation.
-_DEADLINE_CACHE: dict[str, list[legal_calendar.Deadline]] = {}
-DEADLINE_CACHE_SIZE = 100_000
-
-
 def _deadlines(plan: PlanRow) -> list[legal_calendar.Deadline]:
-    facts = period_facts(plan)
-    key = json.dumps(facts, sort_keys=True)
-    found = _DEADLINE_CACHE.get(key)
-    if found is None:
-        if len(_DEADLINE_CACHE) >= DEADLINE_CACHE_SIZE:
-            _DEADLINE_CACHE.clear()
-        found = _DEADLINE_CACHE[key] = legal_calendar.compute_deadlines(legal_calendar.parse_facts(facts))
-    return found
+    """Memoised by facts (``services.plans.deadlines_for``): facts change only when an act is recorded, so a
+    long-lived worker reuses the calendar of almost every plan from one sweep to the next."""
+    return deadlines_for(plan)
 
 
 def run_sweep(today: date, session: Session | None = None) -> SweepReport:

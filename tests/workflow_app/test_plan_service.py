@@ -174,3 +174,18 @@ def test_scheduling_a_hearing_records_the_hearings_scheduled_milestone(genova, d
     event = genova.act("planeacion", "schedule_hearing", "2028-04-05", evidence=False,
                        payload={"scheduled_on": "2028-04-12", "place": "Casa de la cultura", "zone": "Urbana"})
     assert "hearings_scheduled" in event.payload["milestones"]
+
+
+def test_the_memoised_calendar_follows_the_facts_and_no_caller_can_alter_it(db_session):
+    from state_machines import calendar as legal_calendar
+    from workflow_app.services.plans import deadlines_for, period_facts
+
+    plan = make_plan(db_session, "63302")
+    computed = legal_calendar.compute_deadlines(legal_calendar.parse_facts(period_facts(plan)))
+    first = deadlines_for(plan)
+    assert first == computed
+    first.clear()  # a caller's list is its own
+    assert deadlines_for(plan) == computed
+    moved = deadlines_for(plan, {"ctp_presented": "2028-02-29"})
+    assert moved != computed and moved == legal_calendar.compute_deadlines(
+        legal_calendar.parse_facts(period_facts(plan, {"ctp_presented": "2028-02-29"})))

@@ -5,8 +5,10 @@ automatic legal effects leave the same history row as any human act.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from typing import Any, Mapping
 
 from sqlalchemy import select
@@ -113,7 +115,20 @@ def period_facts(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> di
 
 
 def deadlines_for(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> list[legal_calendar.Deadline]:
-    return legal_calendar.compute_deadlines(legal_calendar.parse_facts(period_facts(plan, extra_dates)))
+    """The plan's legal calendar. Memoised by its facts: the calendar is a pure function of them
+    (calendar-contract.md), an act computes it twice (its guards, then its notices) and a page or a sweep
+    computes the same facts again until the next act changes them."""
+    return list(_deadlines_of_facts(json.dumps(period_facts(plan, extra_dates), sort_keys=True)))
+
+
+@lru_cache(maxsize=100_000)
+def _deadlines_of_facts(facts_json: str) -> tuple[legal_calendar.Deadline, ...]:
+    return tuple(legal_calendar.compute_deadlines(legal_calendar.parse_facts(json.loads(facts_json))))
+
+
+def clear_deadline_memo() -> None:
+    """As in a freshly started process (bench/sweep.py's cold run)."""
+    _deadlines_of_facts.cache_clear()
 
 
 def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
