@@ -292,7 +292,7 @@ class PlanEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-NOTIFICATION_KINDS = ("reminder", "due_today", "overdue", "escalation", "effect", "transition")
+NOTIFICATION_KINDS = ("reminder", "due_today", "overdue", "escalation", "effect", "transition", "proposal")
 # digest: waits for the daily summary; digested: went out inside the summary delivery ``digest_id``.
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "digest", "digested")
 

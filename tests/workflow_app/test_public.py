@@ -132,11 +132,34 @@ def test_a_proposal_is_held_for_moderation_with_its_private_contact(client, geno
     assert "Recibimos su propuesta" in follow and proposal.text not in follow  # not published yet
 
 
+def test_the_planning_office_is_told_once_a_day_that_proposals_wait_for_moderation(client, genova, db_session,
+                                                                                     set_today):
+    from workflow_app.models import Delivery, Notification
+
+    for n in range(2):
+        assert propose(client, text=f"Propuesta número {n} sobre el acueducto veredal.").status_code == 302
+    db_session.rollback()
+    notices = db_session.scalars(select(Notification).filter_by(kind="proposal")).all()
+    assert [n.user_id for n in notices] == [genova.planeacion.id]  # the moderators only, and once
+    [notice] = notices
+    assert notice.subject == "Génova (Quindío): propuestas ciudadanas por moderar"
+    assert notice.link == f"/planes/{genova.plan.id}/propuestas" and notice.legal_basis == "L1909 art. 22"
+    delivery = db_session.scalar(select(Delivery).filter_by(notification_id=notice.id))
+    assert delivery.status == "digest"  # not urgent: it waits for the daily digest
+    set_today("2028-05-06")  # a new day, a new proposal: told again
+    assert propose(client, text="Otra propuesta al día siguiente, sobre vías.").status_code == 302
+    db_session.rollback()
+    assert db_session.scalar(select(func.count()).select_from(Notification).filter_by(kind="proposal")) == 2
+
+
 def test_a_short_proposal_or_a_missing_csrf_token_stores_nothing(client, genova, db_session):
     assert propose(client, text="muy corta").status_code == 422
     no_token = client.post("/publico/63302/propuestas", data={"text": "x" * 40})
     assert no_token.status_code == 400
     assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 0
+    from workflow_app.models import Notification
+
+    assert db_session.scalar(select(func.count()).select_from(Notification).filter_by(kind="proposal")) == 0
 
 
 def test_proposals_are_rate_limited_per_address_with_a_spanish_429(client, genova, db_session):

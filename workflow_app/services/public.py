@@ -379,11 +379,29 @@ def submit_proposal(session: Session, plan: Plan, *, hearing_id: int, text: str,
     proposal = CitizenProposal(plan_id=plan.id, hearing_id=hearing.id, text=text,
                                contact=(contact or "").strip()[:CONTACT_MAX_CHARS] or None, status="pending")
     session.add(proposal)
+    _tell_moderators(session, plan, hearing, today)
     session.commit()
     return proposal
 
 
-MODERATOR_ROLES = frozenset({Role.PLANEACION})
+def _tell_moderators(session: Session, plan: Plan, hearing: Procedure, today: date) -> None:
+    """The planning office is told that proposals wait for it: once per hearing and day (a busy hearing would
+    otherwise send one message per citizen), in the daily digest unless the person asked for immediate e-mail."""
+    from notifications.notifier import Message, notify
+
+    from .people import users_with_roles
+
+    entity = plan.entity.display_name
+    notify(session, users_with_roles(session, plan, MODERATOR_ROLES), Message(
+        kind="proposal", dedupe_key=f"proposal:{hearing.id}:{today.isoformat()}",
+        subject=f"{entity}: propuestas ciudadanas por moderar",
+        body=(f"Llegaron propuestas ciudadanas para la audiencia pública del plan de {entity}. Revise cada una y "
+              "publíquela o recházela: solo las publicadas aparecen en el portal público."),
+        link=f"/planes/{plan.id}/propuestas", plan_id=plan.id, legal_basis="L1909 art. 22",
+    ))
+
+
+MODERATOR_ROLES = frozenset({Role.PLANEACION})  # told of new proposals too (_tell_moderators)
 DECISIONS = {"publish": "published", "reject": "rejected"}
 
 
