@@ -58,6 +58,8 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
     SMTP_STARTTLS = _bool("SMTP_STARTTLS")
     SMTP_FROM = os.environ.get("SMTP_FROM", "Ruta PDT <no-responder@pdt.local>")
+    # A folder instead of SMTP: each e-mail is written there as a .eml file (trial instances, `make run`).
+    PDT_MAIL_DIR = os.environ.get("PDT_MAIL_DIR") or None
 
     LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "5"))  # attempts per minute per address
     SESSION_COOKIE_HTTPONLY = True

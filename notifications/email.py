@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import smtplib
 import threading
 from email.charset import QP, Charset
@@ -10,6 +11,7 @@ from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formatdate
+from pathlib import Path
 
 from flask import current_app
 
@@ -47,8 +49,15 @@ _UTF8_QP.body_encoding = QP  # readable in any client's "view source", and 7-bit
 
 def send(msg: Message) -> None:
     """Send over this thread's open SMTP session (opened on first use). A session the server closed while idle
-    fails before MAIL FROM, so it is reopened and the message sent once on the new one."""
+    fails before MAIL FROM, so it is reopened and the message sent once on the new one.
+
+    With ``PDT_MAIL_DIR`` set (``make run`` sets it when no SMTP server is configured) the message is written
+    there as ``<Message-ID>.eml`` instead: a trial instance's e-mails can be opened with any mail client, and a
+    message sent twice overwrites its own file."""
     cfg = current_app.config
+    if cfg.get("PDT_MAIL_DIR"):
+        _write_eml(Path(cfg["PDT_MAIL_DIR"]), msg)
+        return
     key = (cfg["SMTP_HOST"], cfg["SMTP_PORT"], cfg.get("SMTP_USER"), bool(cfg.get("SMTP_STARTTLS")))
     smtp = _session(cfg, key)
     reused = getattr(_local, "used", False)
@@ -65,6 +74,14 @@ def send(msg: Message) -> None:
         _close()
         raise
     _local.used = True
+
+
+def _write_eml(folder: Path, msg: Message) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    name = msg["Message-ID"].strip("<>").split("@")[0] + ".eml"
+    tmp = folder / f".{name}.{threading.get_ident()}.tmp"
+    tmp.write_bytes(msg.as_bytes())
+    os.replace(tmp, folder / name)  # whole files only: a reader never sees half a message
 
 
 def _session(cfg, key) -> smtplib.SMTP:
