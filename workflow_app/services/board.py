@@ -32,7 +32,7 @@ import json
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
@@ -44,6 +44,7 @@ from state_machines.machine import SAME
 from state_machines.pdt import PDT_MACHINE, PDT_STATES
 from state_machines.roles import Role
 from state_machines.route import duty_for
+from workflow_app.clock import BOGOTA
 from workflow_app.models import Department, Entity, Period, Plan, PlanEvent, Procedure, User
 from workflow_app.permissions import visible_plans_query
 
@@ -371,6 +372,25 @@ def load_rows(session: Session, user: User | None, today: date, plan_ids: Sequen
         return _load_rows(session, user, today, plan_ids, period)
 
 
+def _bogota_day(session: Session):
+    """(SQL expression for a timestamp's calendar day in Bogotá, converter of what it returns to a date).
+    PostgreSQL computes the day in SQL; SQLite (``make run``) has no time zones, so the timestamp (stored in
+    UTC) is read as is and converted here."""
+    if session.get_bind().dialect.name == "postgresql":
+        return (lambda column: cast(func.timezone(BOGOTA_TZ, column), Date)), (lambda value: value)
+    return (lambda column: column), _utc_to_bogota_day
+
+
+def _utc_to_bogota_day(value: datetime | str | None) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(BOGOTA).date()
+
+
 def _load_rows(session: Session, user: User | None, today: date, plan_ids: Sequence[int] | None,
                period: Period | None) -> list[BoardRow]:
     query = (select(Plan.id, Plan.entity_id, Entity.dane_code, Entity.name, Entity.kind, Entity.department_code,
@@ -399,23 +419,24 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
     if not rows:
         return []
     procedures = []
+    local_day, to_day = _bogota_day(session)
     for plan_id, machine, subject, state, received, answered, created_on in session.execute(
             select(Procedure.plan_id, Procedure.machine, Procedure.subject, Procedure.state,
                    Procedure.data["received_on"].as_string(), Procedure.data["receive_concept_on"].as_string(),
-                   cast(func.timezone(BOGOTA_TZ, Procedure.created_at), Date))
+                   local_day(Procedure.created_at))
             .where(Procedure.plan_id.in_(ids)).order_by(Procedure.id)):
         data = {k: v for k, v in (("received_on", received), ("receive_concept_on", answered)) if v}
         rows[plan_id].procedures.append(ProcRow(machine, subject, state, data))
-        procedures.append((plan_id, machine, created_on))
+        procedures.append((plan_id, machine, to_day(created_on)))
 
     # One pass over the history: the main route's intervals and the hitos' event marks.
     main_events: dict[int, list] = defaultdict(list)
     marks: dict[int, dict] = defaultdict(dict)
-    act_date = func.coalesce(PlanEvent.act_on, cast(func.timezone(BOGOTA_TZ, PlanEvent.occurred_at), Date))
-    for plan_id, machine, trigger, to_state, on, names in session.execute(
-            select(PlanEvent.plan_id, PlanEvent.machine, PlanEvent.trigger, PlanEvent.to_state, act_date,
-                   PlanEvent.payload["milestones"].as_string())
+    for plan_id, machine, trigger, to_state, act_on, occurred_on, names in session.execute(
+            select(PlanEvent.plan_id, PlanEvent.machine, PlanEvent.trigger, PlanEvent.to_state, PlanEvent.act_on,
+                   local_day(PlanEvent.occurred_at), PlanEvent.payload["milestones"].as_string())
             .where(PlanEvent.plan_id.in_(ids)).order_by(PlanEvent.plan_id, PlanEvent.id)):
+        on = act_on or to_day(occurred_on)
         if machine == PDT_MACHINE.name:
             main_events[plan_id].append((trigger, to_state, on))
         for name in milestone_service.parse_names(names):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from state_machines.roles import Role
 from state_machines.submachines import SUBMACHINES
+from workflow_app.clock import BOGOTA
 from workflow_app.models import Membership, Milestone, MilestoneCheck, Plan, PlanEvent, Procedure, User
 
 LEADER_EVENT = "leader_account_enabled"
@@ -99,17 +100,41 @@ def load_facts(session: Session, plan_ids, entity_ids, with_actor_names: bool = 
     return MilestoneFacts(events=marks, checks=checks, leaders=active_leaders(session, entity_ids))
 
 
+def _first_mark_rows(session: Session, plan_ids) -> list[tuple]:
+    """(plan_id, milestone name, act_on, occurred_at, trigger, actor_id) of the first history row that marked each
+    hito of each plan. PostgreSQL picks them in SQL (DISTINCT ON over the payload's array); other databases
+    (SQLite in ``make run``) read the rows in order and keep the first here."""
+    if session.get_bind().dialect.name == "postgresql":
+        names_in_payload = func.json_array_elements_text(PlanEvent.payload["milestones"]).table_valued("value")
+        return session.execute(
+            select(PlanEvent.plan_id, names_in_payload.c.value, PlanEvent.act_on, PlanEvent.occurred_at,
+                   PlanEvent.trigger, PlanEvent.actor_id)
+            .select_from(PlanEvent).join(names_in_payload, literal_true())
+            .where(PlanEvent.plan_id.in_(_ids(plan_ids)),
+                   func.json_typeof(PlanEvent.payload["milestones"]) == "array")
+            .order_by(PlanEvent.plan_id, names_in_payload.c.value, PlanEvent.id)
+            .distinct(PlanEvent.plan_id, names_in_payload.c.value)).all()
+    rows, seen = [], set()
+    for plan_id, names, act_on, occurred_at, trigger, actor_id in session.execute(
+            select(PlanEvent.plan_id, PlanEvent.payload["milestones"].as_string(), PlanEvent.act_on,
+                   PlanEvent.occurred_at, PlanEvent.trigger, PlanEvent.actor_id)
+            .where(PlanEvent.plan_id.in_(_ids(plan_ids))).order_by(PlanEvent.plan_id, PlanEvent.id)):
+        for name in parse_names(names):
+            if (plan_id, name) not in seen:
+                seen.add((plan_id, name))
+                rows.append((plan_id, name, act_on, occurred_at, trigger, actor_id))
+    return rows
+
+
+def _bogota_day(moment: datetime | None) -> date | None:
+    """A stored timestamp's day in Bogotá (a naive one, as SQLite returns them, is UTC)."""
+    if not isinstance(moment, datetime):
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(BOGOTA).date()
+
+
 def _first_marks(session: Session, plan_ids, with_actor_names: bool) -> dict[int, dict[str, EventMark]]:
-    names_in_payload = func.json_array_elements_text(PlanEvent.payload["milestones"]).table_valued("value")
-    first_marks = (
-        select(PlanEvent.plan_id, names_in_payload.c.value, PlanEvent.act_on, PlanEvent.occurred_at,
-               PlanEvent.trigger, PlanEvent.actor_id)
-        .select_from(PlanEvent).join(names_in_payload, literal_true())
-        .where(PlanEvent.plan_id.in_(_ids(plan_ids)),
-               func.json_typeof(PlanEvent.payload["milestones"]) == "array")
-        .order_by(PlanEvent.plan_id, names_in_payload.c.value, PlanEvent.id)
-        .distinct(PlanEvent.plan_id, names_in_payload.c.value))
-    rows = session.execute(first_marks).all()
+    rows = _first_mark_rows(session, plan_ids)
     names = {}
     if with_actor_names:
         actor_ids = {r[5] for r in rows if r[5] is not None}
@@ -117,7 +142,7 @@ def _first_marks(session: Session, plan_ids, with_actor_names: bool) -> dict[int
             names = dict(session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all())
     events: dict[int, dict[str, EventMark]] = defaultdict(dict)
     for plan_id, name, act_on, occurred_at, trigger, actor_id in rows:
-        on = act_on or (occurred_at.date() if isinstance(occurred_at, datetime) else None)
+        on = act_on or _bogota_day(occurred_at)
         events[plan_id][name] = EventMark(on, trigger, names.get(actor_id))
     add_initial_marks(events, session.execute(
         select(Procedure.plan_id, Procedure.machine, Procedure.created_at)
@@ -135,7 +160,7 @@ def add_initial_marks(events: dict[int, dict[str, EventMark]], procedures: Itera
     for plan_id, machine, created_at in procedures:
         for name in _INITIAL_EVENTS.get(machine, ()):
             if name not in events[plan_id]:
-                on = created_at.date() if isinstance(created_at, datetime) else created_at
+                on = _bogota_day(created_at) if isinstance(created_at, datetime) else created_at
                 events[plan_id][name] = EventMark(on, f"start_{machine}", None)
 
 
