@@ -516,3 +516,33 @@ def test_an_act_is_sent_and_corrected_with_javascript_disabled(new_page, live_se
     assert walk.submit(page, label).status == 302
     state_line(page, "in_office")
     expect(page.locator("p.flash")).to_have_text(f"Listo: {label}.")
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "360px"])
+def test_the_paged_board_is_accessible_light_and_fits_a_phone(new_page, live_server, db_session, set_today,
+                                                              monkeypatch, phone):
+    from workflow_app.services import board as board_service
+
+    from ..workflow_app.story import make_user
+
+    monkeypatch.setattr(board_service, "PAGE_SIZE", 2)  # three plans, two pages
+    for code in ("63302", "63001", "63130"):
+        make_plan(db_session, code)
+    admin = make_user(db_session, "admin.tablero@prueba.co", Role.ADMIN)
+    set_today("2028-03-10")
+    page = new_page(phone=phone)
+    sign_in(page, live_server, admin.email, PASSWORD)
+    weight = first_load_bytes(page, f"{live_server}/tablero")
+    assert weight < FIRST_LOAD_BUDGET, f"primera carga del tablero: {weight} bytes (meta < 100 KB)"
+    pager = page.get_by_role("navigation", name="Páginas del tablero")
+    expect(page.locator("table.board caption")).to_contain_text("Planes 1 a 2 de 3")
+    assert_accessible(page)
+    no_horizontal_scroll(page)
+    pager.get_by_role("link", name="Siguiente ›").click()
+    expect(page.locator("table.board caption")).to_contain_text("Planes 3 a 3 de 3")
+    expect(pager.locator('[aria-current="page"]')).to_have_text("2")
+    expect(page.locator("ul.summary")).to_contain_text("3 planes")  # the summary counts every plan
+    assert_accessible(page)
+    no_horizontal_scroll(page)
+    if phone:
+        shot(page, "board-page-2-360")
