@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from forms.auth import LoginForm
 
@@ -18,7 +19,10 @@ BAD_CREDENTIALS = "Correo o contraseña incorrectos. Revise los datos e intente 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    # Every page asks for the user's roles: the memberships come in the same query.
+    if not user_id.isdigit():
+        return None
+    return db.session.get(User, int(user_id), options=(joinedload(User.memberships),))
 
 
 @bp.route("/login", methods=["GET", "POST"])

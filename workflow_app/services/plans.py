@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from state_machines import calendar as legal_calendar
@@ -35,7 +35,7 @@ from .documents import DocumentRejected, Upload, store_document
 
 # What every act reads: loaded in one round trip instead of lazily, attribute by attribute.
 PLAN_GRAPH = (joinedload(Plan.entity).joinedload(Entity.department), joinedload(Plan.period),
-              selectinload(Plan.procedures))
+              joinedload(Plan.procedures))  # one query: a plan has a handful of procedures
 
 CONFLICT_MESSAGE = "Otra persona actualizó este plan mientras usted trabajaba; recargue la página e intente de nuevo."
 
