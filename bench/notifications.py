@@ -165,6 +165,8 @@ def run(args, url: str, redis_url: str, smtp_port: int, sink: Sink, workers: lis
               f"{'met' if elapsed <= 60 and duplicates == 0 and lost == 0 else 'NOT met'}")
         db.session.remove()
         db.engine.dispose()
+    if duplicates or lost:  # timings are reported, never asserted; a duplicate or a loss is a failure (exit 1)
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,36 @@
+"""The load benchmarks in a reduced size, as CI runs them: correctness only (no errors, nothing sent twice or
+lost). Their timings are printed for whoever reads the log and never asserted; the full-size figures are in
+docs/RELIABILITY.md."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bench(name: str, *args: str, timeout: float = 600) -> str:
+    result = subprocess.run([sys.executable, "-m", f"bench.{name}", *args], cwd=ROOT, capture_output=True,
+                            text=True, timeout=timeout, env={**os.environ, "PDT_TODAY": ""})
+    output = result.stdout + result.stderr
+    print(output[-3000:])  # shown by pytest on failure, and with -s
+    assert result.returncode == 0, output[-3000:]
+    return result.stdout
+
+
+def test_http_stack_under_reduced_load_answers_every_request(database_url, redis_url):  # both services up
+    """gunicorn (2 workers) + PostgreSQL + Redis + an RQ worker over the national data set, 8 clients, every page."""
+    out = _bench("http", "--seconds", "1", "--warmup", "0.5", "--clients", "8", "--workers", "2",
+                 "--processes", "2")
+    rows = re.findall(r"^(.+?)\s+[\d.]+ req/s .* errores (\d+)\s+\((\d+) solicitudes\)$", out, re.M)
+    assert len(rows) == 5, out  # /ping, inbox, plan page, board, public page
+    assert all(errors == "0" and int(requests) > 0 for _, errors, requests in rows), rows
+
+
+def test_delivery_benchmark_in_reduced_size_sends_each_message_once(database_url, redis_url):
+    out = _bench("notifications", "--count", "300")
+    assert "delivered rows: 300/300; messages received by the sink: 300" in out
+    assert "duplicates: 0; losses: 0" in out
