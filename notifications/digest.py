@@ -109,12 +109,10 @@ def digest_body(user: User, notices: list[Notification], day: date) -> str:
 
 def digest_job() -> str:
     """RQ cron entry point (07:00 America/Bogota): the digest of today's Bogotá date."""
-    from .jobs import _app_context
+    from .jobs import in_app_context
 
-    ctx = _app_context()
-    if ctx is None:
-        return send_digests(current_app.extensions["clock"].today()).as_text()
-    with ctx:
-        report = send_digests(current_app.extensions["clock"].today())
-        db.session.remove()
-        return report.as_text()
+    return in_app_context(_digest_today)
+
+
+def _digest_today() -> str:
+    return send_digests(current_app.extensions["clock"].today()).as_text()

@@ -38,14 +38,9 @@ def _duty_notices(session: Session, plan: Plan, event: PlanEvent, deadlines: lis
                 continue
             users = users_with_roles(session, plan, duty.roles, authority=deadline.authority)
             when = legal_calendar.format_date_es(deadline.act_by, weekday=True)
-            items.append((users, Message(
-                kind="transition", dedupe_key=f"transition:{event.id}:{deadline.map_key}",
-                subject=f"{entity}: {duty.label}",
-                body=(f"El plan de {entity} quedó en el estado «{STATE_LABELS[event.to_state]}». "
-                      f"{duty.label}: actúe a más tardar el {when}."),
-                link=f"/planes/{plan.id}", plan_id=plan.id, step_key=deadline.map_key,
-                due_on=deadline.act_by, legal_basis=deadline.legal_basis,
-            )))
+            items.append((users, _notice(plan, event, deadline, subject=f"{entity}: {duty.label}", body=(
+                f"El plan de {entity} quedó en el estado «{STATE_LABELS[event.to_state]}». "
+                f"{duty.label}: actúe a más tardar el {when}."))))
     return items
 
 
@@ -57,12 +52,15 @@ def _car_authority_notices(session: Session, plan: Plan, event: PlanEvent, deadl
             continue
         when = legal_calendar.format_date_es(deadline.act_by, weekday=True)
         users = users_with_roles(session, plan, {Role.CAR}, authority=deadline.authority)
-        items.append((users, Message(
-            kind="transition", dedupe_key=f"transition:{event.id}:{deadline.map_key}",
-            subject=f"{entity}: copia del proyecto de plan para concepto ambiental",
+        items.append((users, _notice(
+            plan, event, deadline, subject=f"{entity}: copia del proyecto de plan para concepto ambiental",
             body=(f"{entity} envió a {deadline.authority} la copia del proyecto de Plan de Desarrollo. "
-                  f"Emita su concepto técnico a más tardar el {when} (15 días hábiles)."),
-            link=f"/planes/{plan.id}", plan_id=plan.id, step_key=deadline.map_key,
-            due_on=deadline.act_by, legal_basis=deadline.legal_basis,
-        )))
+                  f"Emita su concepto técnico a más tardar el {when} (15 días hábiles)."))))
     return items
+
+
+def _notice(plan: Plan, event: PlanEvent, deadline, *, subject: str, body: str) -> Message:
+    """The notice of one deadline opened by ``event``: told once per act and deadline, with its date and norm."""
+    return Message(kind="transition", dedupe_key=f"transition:{event.id}:{deadline.map_key}", subject=subject,
+                   body=body, link=f"/planes/{plan.id}", plan_id=plan.id, step_key=deadline.map_key,
+                   due_on=deadline.act_by, legal_basis=deadline.legal_basis)

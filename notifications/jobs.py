@@ -19,24 +19,22 @@ BACKOFF_SECONDS = (30, 60, 120, 300, 900, 1800, 3600)
 _worker_app = None
 
 
-def _app_context():
-    """RQ workers have no app: build one per process, lazily."""
+def in_app_context(func, *args):
+    """Run ``func(*args)`` in the current app context; an RQ worker has none, so there it runs in this process's
+    own app, built once on first use."""
     global _worker_app
     if has_app_context():
-        return None
+        return func(*args)
     if _worker_app is None:
         from workflow_app import create_app
 
         _worker_app = create_app()
-    return _worker_app.app_context()
+    with _worker_app.app_context():
+        return func(*args)
 
 
 def deliver(delivery_id: int) -> str:
-    ctx = _app_context()
-    if ctx is None:
-        return _deliver(delivery_id)
-    with ctx:
-        return _deliver(delivery_id)
+    return in_app_context(_deliver, delivery_id)
 
 
 def deliver_batch(delivery_ids: list[int]) -> str:
@@ -48,11 +46,7 @@ def deliver_batch(delivery_ids: list[int]) -> str:
     saves is the queue's own cost per job (several Redis round trips and a fork-free job set-up), which was
     most of the cost of a short message.
     """
-    ctx = _app_context()
-    if ctx is None:
-        return _deliver_batch(delivery_ids)
-    with ctx:
-        return _deliver_batch(delivery_ids)
+    return in_app_context(_deliver_batch, delivery_ids)
 
 
 def _deliver_batch(delivery_ids: list[int]) -> str:

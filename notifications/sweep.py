@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.roles import Role
-from state_machines.route import DUTIES, Duty, duty_for
+from state_machines.route import Duty, duty_for
 from workflow_app.extensions import db
 from workflow_app.jobs import submit_all
 from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User
@@ -345,12 +345,6 @@ def open_plans(session: Session) -> list[PlanRow]:
     return list(plans.values())
 
 
-def _deadlines(plan: PlanRow) -> list[legal_calendar.Deadline]:
-    """Memoised by facts (``services.plans.deadlines_for``): facts change only when an act is recorded, so a
-    long-lived worker reuses the calendar of almost every plan from one sweep to the next."""
-    return deadlines_for(plan)
-
-
 def run_sweep(today: date, session: Session | None = None) -> SweepReport:
     """One pass over every open plan for ``today`` (a Bogotá date). Needs an app context."""
     session = session or db.session()
@@ -363,7 +357,7 @@ def run_sweep(today: date, session: Session | None = None) -> SweepReport:
     all_effects: list[Effect] = []
     for plan in plans:
         try:
-            dues, effects = plan_work(plan, _deadlines(plan), today)
+            dues, effects = plan_work(plan, deadlines_for(plan), today)  # memoised by facts
         except legal_calendar.FactsError as exc:  # bad stored facts: report, never stop the sweep
             report.errors.append(f"plan {plan.id}: {exc.message}")
             continue
@@ -479,13 +473,9 @@ def requeue_stalled(session: Session, now: datetime | None = None, created_befor
 
 def sweep_job() -> str:
     """RQ cron entry point: today's date in America/Bogota from the app's clock (honours PDT_TODAY)."""
-    from .jobs import _app_context
+    from .jobs import in_app_context
 
-    ctx = _app_context()
-    if ctx is None:
-        return _sweep_today()
-    with ctx:
-        return _sweep_today()
+    return in_app_context(_sweep_today)
 
 
 def _sweep_today() -> str:

@@ -1,7 +1,6 @@
 """Migrations: a single head, and upgrade → downgrade → upgrade on an empty PostgreSQL database."""
 import uuid
 
-import pytest
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect

@@ -33,10 +33,6 @@ def _helpers():
             "risk_days": board_service.RISK_SLACK_DAYS, "page_size": board_service.PAGE_SIZE}
 
 
-def load_plan_to_follow(plan_id: int) -> Plan:
-    return load_plan_to_read(current_user, plan_id)
-
-
 # --- Board -----------------------------------------------------------------------------------------------------
 
 @bp.get("/tablero")
@@ -138,14 +134,14 @@ def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
 @bp.get("/planes/<int:plan_id>/hitos")
 @login_required
 def milestones(plan_id: int):
-    plan = load_plan_to_follow(plan_id)
+    plan = load_plan_to_read(current_user, plan_id)
     return _render_milestones(plan)
 
 
 @bp.post("/planes/<int:plan_id>/hitos/<int:number>")
 @login_required
 def check(plan_id: int, number: int):
-    plan = load_plan_to_follow(plan_id)
+    plan = load_plan_to_read(current_user, plan_id)
     if not milestone_service.can_check_milestones(current_user, plan):
         abort(403)
     form = MilestoneCheckForm(prefix=f"h{number}")
@@ -189,7 +185,7 @@ def _render_milestones(plan: Plan, failed: tuple[int, MilestoneCheckForm] | None
 @bp.get("/planes/<int:plan_id>/historial.<any(csv, xlsx):fmt>")
 @login_required
 def history_export(plan_id: int, fmt: str):
-    plan = load_plan_to_follow(plan_id)
+    plan = load_plan_to_read(current_user, plan_id)
     header, table = _history_table(plan)
     name = exports.safe_filename("historial", plan.entity.dane_code, plan.entity.name, plan.period.label,
                                  ext=fmt)
@@ -199,7 +195,7 @@ def history_export(plan_id: int, fmt: str):
 @bp.get("/planes/<int:plan_id>/expediente")
 @login_required
 def dossier(plan_id: int):
-    plan = load_plan_to_follow(plan_id)
+    plan = load_plan_to_read(current_user, plan_id)
     today = clock().today()
     statuses, progress = milestone_service.plan_milestones(db.session, plan)
     return render_template(

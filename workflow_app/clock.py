@@ -39,6 +39,11 @@ class Clock:
             ) from exc
 
 
+def bogota_day(moment: datetime) -> date:
+    """The calendar day in America/Bogota of a stored timestamp (a naive one, as SQLite returns them, is UTC)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(BOGOTA).date()
+
+
 def start_of_day_utc(day: date) -> datetime:
     """00:00 America/Bogota of ``day``, as an aware UTC datetime."""
     return datetime.combine(day, time.min, BOGOTA).astimezone(timezone.utc)

@@ -28,7 +28,7 @@ from workflow_app.extensions import db
 from workflow_app.models import Entity, Plan, User
 from workflow_app.services.plans import ActCommand, apply_act
 
-from ..workflow_app.story import Cast, make_plan, pdf, walk_to
+from ..workflow_app.story import Cast, make_plan, make_user, pdf, walk_to
 from .conftest import assert_accessible, expect, first_load_bytes, sign_in
 
 FIRST_LOAD_BUDGET = 100 * 1024  # HTML + CSS + JS, bytes
@@ -522,8 +522,6 @@ def test_an_act_is_sent_and_corrected_with_javascript_disabled(new_page, live_se
 def test_the_paged_board_is_accessible_light_and_fits_a_phone(new_page, live_server, db_session, set_today,
                                                               monkeypatch, phone):
     from workflow_app.services import board as board_service
-
-    from ..workflow_app.story import make_user
 
     monkeypatch.setattr(board_service, "PAGE_SIZE", 2)  # three plans, two pages
     for code in ("63302", "63001", "63130"):

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from state_machines.roles import Role
-from workflow_app.models import Entity, Membership, User
+from workflow_app.models import Entity, User
 
 from .helpers import csrf_from, login
 from .story import make_user

@@ -146,7 +146,7 @@ def test_a_non_pdf_evidence_is_refused_and_nothing_is_written(genova, db_session
 
 
 def test_history_rows_cannot_be_updated_or_deleted(genova, db_session):
-    from sqlalchemy.exc import InternalError, ProgrammingError, DBAPIError
+    from sqlalchemy.exc import DBAPIError
 
     walk_to(genova, "in_office")
     with pytest.raises(DBAPIError, match="solo adición"):

@@ -32,11 +32,11 @@ import json
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
-from sqlalchemy import Date, Text, cast, func, select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
@@ -44,7 +44,7 @@ from state_machines.machine import SAME
 from state_machines.pdt import PDT_MACHINE, PDT_STATES
 from state_machines.roles import Role
 from state_machines.route import duty_for
-from workflow_app.clock import BOGOTA
+from workflow_app.clock import bogota_day
 from workflow_app.models import Department, Entity, Period, Plan, PlanEvent, Procedure, User
 from workflow_app.permissions import scope_entity_ids
 
@@ -64,7 +64,6 @@ _PARTY_OF_ROLE = {Role.EJECUTIVO: "ejecutivo", Role.PLANEACION: "ejecutivo", Rol
                   Role.CTP: "ctp", Role.CAR: "car", Role.CORPORACION: "corporacion"}
 STATE_ORDER = {s: i for i, s in enumerate(PDT_STATES)}
 _PLAN_DATES = ("ctp_presented", "filed_with_corporacion", "adopted", "car_copies_received")
-BOGOTA_TZ = "America/Bogota"
 SORT_KEYS = ("riesgo", "entidad", "departamento", "estado", "avance", "plazo", "holgura", "vencidos")
 
 
@@ -365,25 +364,6 @@ def load_rows(session: Session, user: User | None, today: date, plan_ids: Sequen
         return _load_rows(session, user, today, plan_ids, period)
 
 
-def _bogota_day(session: Session):
-    """(SQL expression for a timestamp's calendar day in Bogotá, converter of what it returns to a date).
-    PostgreSQL computes the day in SQL; SQLite (``make run``) has no time zones, so the timestamp (stored in
-    UTC) is read as is and converted here."""
-    if session.get_bind().dialect.name == "postgresql":
-        return (lambda column: cast(func.timezone(BOGOTA_TZ, column), Date)), (lambda value: value)
-    return (lambda column: column), _utc_to_bogota_day
-
-
-def _utc_to_bogota_day(value: datetime | str | None) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(BOGOTA).date()
-
-
 def _load_rows(session: Session, user: User | None, today: date, plan_ids: Sequence[int] | None,
                period: Period | None) -> list[BoardRow]:
     query = (select(Plan.id, Plan.entity_id, Entity.dane_code, Entity.name, Entity.kind, Entity.department_code,
@@ -417,25 +397,24 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
                               r[11], r[12], dates, weekdays)
     if not rows:
         return []
-    procedures = []
-    local_day, to_day = _bogota_day(session)
-    for plan_id, machine, subject, state, received, answered, created_on in session.execute(
+    procedures = []  # (plan, machine, created_at): add_initial_marks dates the few it uses by their Bogotá day
+    for plan_id, machine, subject, state, received, answered, created_at in session.execute(
             select(Procedure.plan_id, Procedure.machine, Procedure.subject, Procedure.state,
                    Procedure.data["received_on"].as_string(), Procedure.data["receive_concept_on"].as_string(),
-                   local_day(Procedure.created_at))
+                   Procedure.created_at)
             .where(Procedure.plan_id.in_(ids)).order_by(Procedure.id)):
         data = {k: v for k, v in (("received_on", received), ("receive_concept_on", answered)) if v}
         rows[plan_id].procedures.append(ProcRow(machine, subject, state, data))
-        procedures.append((plan_id, machine, to_day(created_on)))
+        procedures.append((plan_id, machine, created_at))
 
     # One pass over the history: the main route's intervals and the hitos' event marks.
     main_events: dict[int, list] = defaultdict(list)
     marks: dict[int, dict] = defaultdict(dict)
-    for plan_id, machine, trigger, to_state, act_on, occurred_on, names in session.execute(
+    for plan_id, machine, trigger, to_state, act_on, occurred_at, names in session.execute(
             select(PlanEvent.plan_id, PlanEvent.machine, PlanEvent.trigger, PlanEvent.to_state, PlanEvent.act_on,
-                   local_day(PlanEvent.occurred_at), PlanEvent.payload["milestones"].as_string())
+                   PlanEvent.occurred_at, PlanEvent.payload["milestones"].as_string())
             .where(PlanEvent.plan_id.in_(ids)).order_by(PlanEvent.plan_id, PlanEvent.id)):
-        on = act_on or to_day(occurred_on)
+        on = act_on or bogota_day(occurred_at)  # every act has its date; only old rows fall back
         if machine == PDT_MACHINE.name:
             main_events[plan_id].append((trigger, to_state, on))
         for name in milestone_service.parse_names(names):

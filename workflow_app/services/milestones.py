@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from state_machines.roles import Role
 from state_machines.submachines import SUBMACHINES
-from workflow_app.clock import BOGOTA
+from workflow_app.clock import bogota_day
 from workflow_app.models import Membership, Milestone, MilestoneCheck, Plan, PlanEvent, Procedure, User
 
 LEADER_EVENT = "leader_account_enabled"
@@ -126,13 +126,6 @@ def _first_mark_rows(session: Session, plan_ids) -> list[tuple]:
     return rows
 
 
-def _bogota_day(moment: datetime | None) -> date | None:
-    """A stored timestamp's day in Bogotá (a naive one, as SQLite returns them, is UTC)."""
-    if not isinstance(moment, datetime):
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(BOGOTA).date()
-
-
 def _first_marks(session: Session, plan_ids, with_actor_names: bool) -> dict[int, dict[str, EventMark]]:
     rows = _first_mark_rows(session, plan_ids)
     names = {}
@@ -142,7 +135,7 @@ def _first_marks(session: Session, plan_ids, with_actor_names: bool) -> dict[int
             names = dict(session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all())
     events: dict[int, dict[str, EventMark]] = defaultdict(dict)
     for plan_id, name, act_on, occurred_at, trigger, actor_id in rows:
-        on = act_on or _bogota_day(occurred_at)
+        on = act_on or (bogota_day(occurred_at) if isinstance(occurred_at, datetime) else None)
         events[plan_id][name] = EventMark(on, trigger, names.get(actor_id))
     add_initial_marks(events, session.execute(
         select(Procedure.plan_id, Procedure.machine, Procedure.created_at)
@@ -160,7 +153,7 @@ def add_initial_marks(events: dict[int, dict[str, EventMark]], procedures: Itera
     for plan_id, machine, created_at in procedures:
         for name in _INITIAL_EVENTS.get(machine, ()):
             if name not in events[plan_id]:
-                on = _bogota_day(created_at) if isinstance(created_at, datetime) else created_at
+                on = bogota_day(created_at) if isinstance(created_at, datetime) else created_at
                 events[plan_id][name] = EventMark(on, f"start_{machine}", None)
 
 

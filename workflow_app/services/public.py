@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from state_machines import calendar as legal_calendar
-from state_machines.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.pdt import STATE_LABELS
 from state_machines.roles import Role
 from state_machines.route import DUTY_BY_KEY, duty_for
 from state_machines.submachines import SUBMACHINES
