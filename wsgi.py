@@ -1,3 +1,3 @@
-from workflow_app import create_app
+from workflow_app.app import create_app
 
 app = create_app()

@@ -84,8 +84,18 @@ def populate(db, rng: random.Random, today: date) -> dict:
 
     from state_machines.pdt import PDT_MACHINE
     from state_machines.submachines import SUBMACHINES
-    from workflow_app.models import (Entity, Jurisdiction, Membership, MilestoneCheck, Period, Plan, PlanEvent,
-                                     Procedure, User, new_feed_token)
+    from workflow_app.models import (
+        Entity,
+        Jurisdiction,
+        Membership,
+        MilestoneCheck,
+        Period,
+        Plan,
+        PlanEvent,
+        Procedure,
+        User,
+        new_feed_token,
+    )
 
     period = db.session.scalar(select(Period).filter_by(start_on=date(today.year, 1, 1)))
     entities = db.session.execute(select(Entity.id, Entity.dane_code, Entity.kind, Entity.department_code)
@@ -254,7 +264,7 @@ def main() -> None:
 
     from flask_migrate import upgrade
 
-    from workflow_app import create_app
+    from workflow_app.app import create_app
 
     name, url = make_database()
     try:
@@ -263,9 +273,9 @@ def main() -> None:
         with app.app_context():
             from sqlalchemy import event
 
-            from workflow_app.extensions import db
-            from workflow_app.reference import load_reference
+            from workflow_app.infra.extensions import db
             from workflow_app.services import board as board_service
+            from workflow_app.services.reference import load_reference
 
             upgrade()
             load_reference()

@@ -151,16 +151,16 @@ def main() -> None:
     from flask_migrate import upgrade
     from sqlalchemy import select
 
-    from workflow_app import create_app
+    from workflow_app.app import create_app
 
     name, url = make_database()
     procs: list[subprocess.Popen] = []
     try:
         app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=None, PDT_TODAY=TODAY)
         with app.app_context():
-            from workflow_app.extensions import db
+            from workflow_app.infra.extensions import db
             from workflow_app.models import Entity, Plan
-            from workflow_app.reference import load_reference
+            from workflow_app.services.reference import load_reference
 
             upgrade()
             load_reference()

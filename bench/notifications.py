@@ -5,7 +5,7 @@ Run from the repository root:  .venv/bin/python -m bench.notifications  [--count
 Creates its own scratch PostgreSQL database and its own redis-server on a free port, writes ``count`` urgent
 reminders (notification + pending delivery rows, as the sweep does), enqueues them as the app does (folded into
 ``deliver_batch`` jobs of 50; ``--no-batch``: one ``deliver`` job per row, as before batching), and
-starts ``workers`` real `rq worker` processes (SimpleWorker, burst mode) sending to an aiosmtpd sink in this
+starts ``workers`` real `rq worker` processes (``workflow_app.worker.AppWorker``, a SimpleWorker, burst mode) sending to an aiosmtpd sink in this
 process. Reports messages per second, duplicates (a Message-ID seen twice) and losses (a row not sent or a
 message never received); both must be 0. Target: all 10,000 in at most 60 s on this 2-core machine.
 """
@@ -99,9 +99,9 @@ def run(args, url: str, redis_url: str, smtp_port: int, sink: Sink, workers: lis
     from sqlalchemy import func, insert, select
 
     from notifications.email import message_id
-    from workflow_app import create_app
-    from workflow_app.extensions import db
-    from workflow_app.jobs import RQRunner
+    from workflow_app.app import create_app
+    from workflow_app.infra.extensions import db
+    from workflow_app.infra.jobs import RQRunner
     from workflow_app.models import Delivery, Notification, User, utcnow
 
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=redis_url, PDT_TODAY=None)
@@ -125,8 +125,8 @@ def run(args, url: str, redis_url: str, smtp_port: int, sink: Sink, workers: lis
         db.session.commit()
         from rq import Queue
 
-        from notifications.notifier import DELIVER_JOB
-        from workflow_app.jobs import fold
+        from workflow_app.infra.jobs import fold
+        from workflow_app.services.outbox import DELIVER_JOB
 
         queue = Queue("pdt", connection=RQRunner(redis_url).connection)
         t0 = time.perf_counter()
@@ -144,7 +144,7 @@ def run(args, url: str, redis_url: str, smtp_port: int, sink: Sink, workers: lis
         rq = str(Path(sys.executable).with_name("rq"))
         start = time.perf_counter()
         for _ in range(args.workers):
-            workers.append(subprocess.Popen([rq, "worker", "-w", "rq.worker.SimpleWorker", "--burst", "--url",
+            workers.append(subprocess.Popen([rq, "worker", "-w", "workflow_app.worker.AppWorker", "--burst", "--url",
                                              redis_url, "--logging_level", "ERROR", "pdt"], cwd=ROOT, env=env,
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         for proc in workers:

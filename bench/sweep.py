@@ -158,10 +158,10 @@ def run(url: str, today: date, seed: int) -> None:
 
     from notifications.sweep import open_plans, run_sweep
     from state_machines.pdt import PDT_MACHINE
-    from workflow_app import create_app
-    from workflow_app.extensions import db
+    from workflow_app.app import create_app
+    from workflow_app.infra.extensions import db
     from workflow_app.models import Notification, Plan
-    from workflow_app.reference import load_reference
+    from workflow_app.services.reference import load_reference
 
     logging.getLogger("notifications.sweep").setLevel(logging.ERROR)
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=None, PDT_TODAY=None)

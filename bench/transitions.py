@@ -65,9 +65,9 @@ def drop_database(name: str) -> None:
 
 def setup(app, n_plans: int):
     from state_machines.roles import Role
-    from workflow_app.extensions import db
+    from workflow_app.infra.extensions import db
     from workflow_app.models import Entity, Membership, Period, Plan, User
-    from workflow_app.reference import load_reference
+    from workflow_app.services.reference import load_reference
 
     load_reference()
     period = db.session.scalar(select(Period).filter_by(start_on=date(2028, 1, 1)))
@@ -95,7 +95,7 @@ def setup(app, n_plans: int):
 
 def walk(app, casts) -> tuple[float, int, list[float]]:
     from state_machines.roles import Role
-    from workflow_app.extensions import db
+    from workflow_app.infra.extensions import db
     from workflow_app.models import User
     from workflow_app.services.documents import Upload
     from workflow_app.services.plans import ActCommand, apply_act
@@ -146,7 +146,7 @@ def main() -> None:
 
     from flask_migrate import upgrade
 
-    from workflow_app import create_app
+    from workflow_app.app import create_app
 
     name, url = make_database()
     uploads = Path(f"/tmp/{name}-uploads")
@@ -157,7 +157,7 @@ def main() -> None:
             upgrade()
             casts = setup(app, args.plans)
             elapsed, acts, per_act = walk(app, casts)
-            from workflow_app.extensions import db
+            from workflow_app.infra.extensions import db
 
             in_force = db.session.scalar(text("SELECT count(*) FROM plans WHERE state = 'in_force'"))
             db.engine.dispose()

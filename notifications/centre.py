@@ -6,17 +6,15 @@ from datetime import datetime, timezone
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from workflow_app.jobs import enqueue_after_commit
+from workflow_app.infra.extensions import db
+from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.models import Delivery, Notification, User, new_feed_token
-
-from .notifier import DELIVER_JOB
+from workflow_app.services.outbox import DELIVER_JOB
 
 PAGE_SIZE = 100
 
 
 def unread_count(user: User, session: Session | None = None) -> int:
-    from workflow_app.extensions import db
-
     session = session or db.session
     return session.scalar(select(func.count(Notification.id))
                           .where(Notification.user_id == user.id, Notification.read_at.is_(None))) or 0

@@ -6,6 +6,10 @@ from datetime import date
 import click
 from flask import current_app
 
+from notifications.digest import send_digests
+from notifications.sweep import run_sweep
+from workflow_app.infra.jobs import EmbeddedRunner
+
 
 def _day(value: str | None) -> date:
     if not value:
@@ -21,8 +25,6 @@ def register(group: click.Group) -> None:
     @click.option("--today", "today", default=None, help="Fecha AAAA-MM-DD (por defecto hoy en Bogotá o PDT_TODAY).")
     def sweep_command(today: str | None):
         """Envía los recordatorios debidos y aplica los efectos legales automáticos (una pasada)."""
-        from .sweep import run_sweep
-
         day = _day(today)
         report = run_sweep(day)
         click.echo(f"Barrido del {day.isoformat()}:")
@@ -33,8 +35,6 @@ def register(group: click.Group) -> None:
     @click.option("--day", "day", default=None, help="Fecha AAAA-MM-DD (por defecto hoy en Bogotá o PDT_TODAY).")
     def digest_command(day: str | None):
         """Agrupa los avisos no urgentes de cada persona en su resumen diario y lo envía."""
-        from .digest import send_digests
-
         report = send_digests(_day(day))
         click.echo(report.as_text())
         _wait_for_embedded_jobs()
@@ -42,8 +42,6 @@ def register(group: click.Group) -> None:
 
 def _wait_for_embedded_jobs() -> None:
     """Without Redis the deliveries run in this process's thread: let them finish before exiting."""
-    from workflow_app.jobs import EmbeddedRunner
-
     jobs = current_app.extensions["job_runner"]
     if isinstance(jobs, EmbeddedRunner):
         jobs.join()

@@ -16,11 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from state_machines.calendar import format_date_es
-from workflow_app.extensions import db
-from workflow_app.jobs import enqueue_after_commit
+from workflow_app.infra.extensions import db
+from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.models import Delivery, Notification, User
-
-from .notifier import DELIVER_JOB
+from workflow_app.services.outbox import DELIVER_JOB
 
 
 @dataclass
@@ -109,10 +108,4 @@ def digest_body(user: User, notices: list[Notification], day: date) -> str:
 
 def digest_job() -> str:
     """RQ cron entry point (07:00 America/Bogota): the digest of today's Bogotá date."""
-    from .jobs import in_app_context
-
-    return in_app_context(_digest_today)
-
-
-def _digest_today() -> str:
     return send_digests(current_app.extensions["clock"].today()).as_text()

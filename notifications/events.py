@@ -8,14 +8,15 @@ from state_machines.pdt import STATE_LABELS
 from state_machines.roles import Role
 from state_machines.route import DUTIES
 from workflow_app.models import Plan, PlanEvent
+from workflow_app.services.outbox import Message, notify_many
 from workflow_app.services.people import users_with_roles
 
-from .notifier import Message, notify_many
 
-
-def notify_transition(session: Session, plan: Plan, event: PlanEvent, deadlines: list) -> None:
+def notify_transition(session: Session, *, plan: Plan, event: PlanEvent, deadlines: list) -> None:
     """Tell the people of each duty that became pending with this act (not the ones that already were).
-    ``deadlines``: the plan's calendar after the act (empty when the act cannot open a duty)."""
+    ``deadlines``: the plan's calendar after the act (empty when the act cannot open a duty).
+
+    Connected to ``services.events.act_recorded`` by ``notifications.hooks``; runs in the act's transaction."""
     if event.machine != "pdt_approval" or not deadlines:
         return
     entity = plan.entity.display_name

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from state_machines import calendar as legal_calendar
 from state_machines.route import DUTY_BY_KEY
 from workflow_app.models import Plan
+from workflow_app.services.plans import deadlines_for
 
 PRODID = "-//Ruta PDT//Plazos legales del Plan de Desarrollo//ES"
 LINE_OCTETS = 75
@@ -87,8 +88,6 @@ def calendar_text(name: str, plans_with_deadlines, base_url: str = "", now: date
 
 def plan_deadlines(plans: Iterable[Plan]):
     """(plan, deadlines) for each plan whose stored facts are valid (a bad row never breaks a feed)."""
-    from workflow_app.services.plans import deadlines_for
-
     for plan in plans:
         try:
             yield plan, deadlines_for(plan)

@@ -1,40 +1,23 @@
-"""RQ jobs. Each takes ids, claims its row under a lease, and is safe to run twice."""
+"""RQ jobs. Each takes ids, claims its row under a lease, and is safe to run twice.
+
+They run inside an app context: the RQ worker's (``workflow_app.worker.AppWorker``) or the embedded runner's.
+"""
 from __future__ import annotations
 
 import os
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from flask import current_app, has_app_context, render_template
+from flask import current_app, render_template
 from sqlalchemy import or_, select, text, update
 
-from workflow_app.extensions import db
+from notifications import email
+from workflow_app.infra.extensions import db
 from workflow_app.models import Delivery, Notification
-
-from . import email
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
 BACKOFF_SECONDS = (30, 60, 120, 300, 900, 1800, 3600)
-_worker_app = None
-
-
-def in_app_context(func, *args):
-    """Run ``func(*args)`` in the current app context; an RQ worker has none, so there it runs in this process's
-    own app, built once on first use."""
-    global _worker_app
-    if has_app_context():
-        return func(*args)
-    if _worker_app is None:
-        from workflow_app import create_app
-
-        _worker_app = create_app()
-    with _worker_app.app_context():
-        return func(*args)
-
-
-def deliver(delivery_id: int) -> str:
-    return in_app_context(_deliver, delivery_id)
 
 
 def deliver_batch(delivery_ids: list[int]) -> str:
@@ -46,10 +29,6 @@ def deliver_batch(delivery_ids: list[int]) -> str:
     saves is the queue's own cost per job (several Redis round trips and a fork-free job set-up), which was
     most of the cost of a short message.
     """
-    return in_app_context(_deliver_batch, delivery_ids)
-
-
-def _deliver_batch(delivery_ids: list[int]) -> str:
     session = db.session()
     # The batch's notifications in one query (kept referenced: the identity map holds objects weakly), and no
     # expiry on commit: every claim re-reads its own row through RETURNING, so nothing used here goes stale,
@@ -58,7 +37,7 @@ def _deliver_batch(delivery_ids: list[int]) -> str:
                                     .where(Delivery.id.in_(delivery_ids))).all()
     saved, session.expire_on_commit = session.expire_on_commit, False
     try:
-        outcomes = Counter(_deliver(delivery_id) for delivery_id in delivery_ids)
+        outcomes = Counter(deliver(delivery_id) for delivery_id in delivery_ids)
     finally:
         session.expire_on_commit = saved
         del notifications
@@ -109,7 +88,8 @@ def claim(delivery_id: int) -> Delivery | None:
     return claimed
 
 
-def _deliver(delivery_id: int) -> str:
+def deliver(delivery_id: int) -> str:
+    """Send one delivery row: claim it, send it, mark it sent (or schedule its retry)."""
     delivery = claim(delivery_id)
     if delivery is None:
         return "omitida"

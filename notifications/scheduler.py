@@ -11,6 +11,10 @@ from datetime import time
 
 from flask import Flask
 
+from notifications.digest import send_digests
+from notifications.sweep import run_sweep
+from workflow_app.infra.extensions import db
+
 log = logging.getLogger(__name__)
 SWEEP_EVERY_SECONDS = 300
 DIGEST_AT = time(7, 0)  # America/Bogota
@@ -35,11 +39,6 @@ def start_embedded_scheduler(app: Flask, every_seconds: float | None = None) -> 
 
 
 def _loop(app: Flask, every: float, stop: threading.Event) -> None:
-    from workflow_app.extensions import db
-
-    from .digest import send_digests
-    from .sweep import run_sweep
-
     while not stop.is_set():
         try:
             with app.app_context():

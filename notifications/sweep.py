@@ -29,12 +29,11 @@ from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.roles import Role
 from state_machines.route import Duty, duty_for
-from workflow_app.extensions import db
-from workflow_app.jobs import submit_all
+from workflow_app.infra.extensions import db
+from workflow_app.infra.jobs import submit_all
 from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User
+from workflow_app.services.outbox import DELIVER_JOB, Message, notify, notify_many
 from workflow_app.services.plans import ActCommand, ActError, apply_act, deadlines_for
-
-from .notifier import DELIVER_JOB, Message, notify, notify_many
 
 log = logging.getLogger(__name__)
 
@@ -473,12 +472,6 @@ def requeue_stalled(session: Session, now: datetime | None = None, created_befor
 
 def sweep_job() -> str:
     """RQ cron entry point: today's date in America/Bogota from the app's clock (honours PDT_TODAY)."""
-    from .jobs import in_app_context
-
-    return in_app_context(_sweep_today)
-
-
-def _sweep_today() -> str:
     report = run_sweep(current_app.extensions["clock"].today())
     db.session.remove()
     return report.as_text()

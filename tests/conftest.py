@@ -63,8 +63,8 @@ class IsolatedClient:
 def app(database_url, tmp_path_factory):
     from flask_migrate import upgrade
 
-    from workflow_app import create_app
-    from workflow_app.reference import load_reference
+    from workflow_app.app import create_app
+    from workflow_app.services.reference import load_reference
 
     app = create_app(
         "test",
@@ -85,7 +85,7 @@ def app(database_url, tmp_path_factory):
 @pytest.fixture
 def db_session(app):
     """An app context over a clean database (reference data kept)."""
-    from workflow_app.extensions import db
+    from workflow_app.infra.extensions import db
 
     with app.app_context():
         yield db.session

@@ -5,9 +5,8 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
 
-from workflow_app import create_app
-
-from .conftest import PG_ADMIN_URL, _admin_connect, service_missing
+from tests.conftest import PG_ADMIN_URL, _admin_connect, service_missing
+from workflow_app.app import create_app
 
 
 def test_single_head():
@@ -35,7 +34,7 @@ def test_upgrade_downgrade_upgrade_on_empty_postgresql():
             assert set(inspect(create_engine(url)).get_table_names()) <= {"alembic_version"}
             upgrade()
             assert "plan_events" in inspect(create_engine(url)).get_table_names()
-            from workflow_app.extensions import db
+            from workflow_app.infra.extensions import db
             db.engine.dispose()
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

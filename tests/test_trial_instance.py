@@ -20,11 +20,10 @@ def trial(tmp_path_factory):
     from flask_migrate import upgrade
 
     from notifications.sweep import run_sweep
-
-    from workflow_app import create_app
-    from workflow_app.demo import ensure_demo_data
-    from workflow_app.extensions import db
-    from workflow_app.reference import load_reference
+    from workflow_app.app import create_app
+    from workflow_app.infra.extensions import db
+    from workflow_app.services.demo import ensure_demo_data
+    from workflow_app.services.reference import load_reference
 
     folder = tmp_path_factory.mktemp("trial")
     app = create_app("development", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'pdt.db'}", REDIS_URL=None,
@@ -51,7 +50,7 @@ def _sign_in(client, account):
 
 
 def test_every_demo_account_opens_its_pages_on_sqlite(trial):
-    from workflow_app.extensions import db
+    from workflow_app.infra.extensions import db
     from workflow_app.models import Plan
 
     app, accounts, _ = trial

@@ -6,14 +6,21 @@ import json
 import click
 from flask.cli import AppGroup
 
+from notifications import cli as notifications_cli
+from state_machines import calendar as legal_calendar
+from state_machines.diagram import mermaid
+from workflow_app.history import verify
+from workflow_app.infra.extensions import db
+from workflow_app.services.demo import ensure_demo_data
+from workflow_app.services.plans import machine_named
+from workflow_app.services.reference import load_reference
+
 pdt_cli = AppGroup("pdt", help="Comandos de la Ruta PDT.")
 
 
 @pdt_cli.command("load-reference")
 def load_reference_command():
     """Carga DIVIPOLA, autoridades ambientales, regiones y períodos (idempotente)."""
-    from .reference import load_reference
-
     counts = load_reference()
     click.echo(f"Datos de referencia cargados: {counts.as_text()}.")
 
@@ -22,8 +29,6 @@ def load_reference_command():
 @click.option("--json", "as_json", is_flag=True, help="Imprime las cuentas como JSON.")
 def demo_command(as_json: bool):
     """Crea (idempotente) las cuentas y planes de demostración y capacitación."""
-    from .demo import ensure_demo_data
-
     accounts = ensure_demo_data()
     if as_json:
         click.echo(json.dumps([a.public() for a in accounts], ensure_ascii=False, indent=2))
@@ -39,8 +44,6 @@ def demo_command(as_json: bool):
 def calendar_command(facts_file):
     """Calcula el calendario legal de un plan (calendar-contract.md)."""
     import sys
-
-    from state_machines import calendar as legal_calendar
 
     try:
         data = json.load(facts_file)
@@ -59,9 +62,6 @@ def calendar_command(facts_file):
 def verify_history_command():
     """Verifica la cadena de integridad del historial de todos los planes."""
     import sys
-
-    from .extensions import db
-    from .history import verify
 
     checked, findings = verify(db.session)
     for f in findings:
@@ -82,9 +82,6 @@ def diagram_command(output, machine):
     """Escribe el diagrama de la ruta, generado de la misma tabla de transiciones."""
     from pathlib import Path
 
-    from state_machines.diagram import mermaid
-    from workflow_app.services.plans import machine_named
-
     try:
         text = mermaid(machine_named(machine), show_roles=True)
     except KeyError:
@@ -97,4 +94,4 @@ def diagram_command(output, machine):
     click.echo(f"Diagrama escrito en {output}.")
 
 
-__import__("notifications.cli").cli.register(pdt_cli)  # pdt sweep, pdt digest
+notifications_cli.register(pdt_cli)  # pdt sweep, pdt digest

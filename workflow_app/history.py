@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Plan, PlanEvent
+from workflow_app.models import Plan, PlanEvent
 
 GENESIS = "0" * 64
 

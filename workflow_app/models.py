@@ -16,14 +16,13 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from state_machines.pdt import PDT_STATES
 from state_machines.roles import Role
 from state_machines.submachines import SUBMACHINES
-
-from .extensions import db
+from workflow_app.infra.extensions import db
 
 ENTITY_KINDS = ("municipio", "distrito", "departamento")
 REGIMES = ("ordinary", "d683_2020")
@@ -437,3 +436,8 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+
+# What every act and plan page reads: loaded in one round trip instead of lazily, attribute by attribute.
+PLAN_GRAPH = (joinedload(Plan.entity).joinedload(Entity.department), joinedload(Plan.period),
+              joinedload(Plan.procedures))  # one query: a plan has a handful of procedures

@@ -5,9 +5,8 @@ from flask import abort
 from sqlalchemy import Select, select
 
 from state_machines.roles import Role
-
-from .extensions import db
-from .models import Entity, Jurisdiction, Plan, User
+from workflow_app.infra.extensions import db
+from workflow_app.models import PLAN_GRAPH, Entity, Jurisdiction, Plan, User
 
 
 def scope_entity_ids(user: User) -> set[int]:
@@ -46,8 +45,6 @@ def can_view_plan(user: User, plan: Plan) -> bool:
 
 def load_plan_for(user: User, plan_id: int) -> Plan:
     """Load a plan the user may see; 404 otherwise, so foreign plans' existence stays hidden."""
-    from .services.plans import PLAN_GRAPH
-
     plan = db.session.get(Plan, plan_id, options=PLAN_GRAPH)
     if plan is None or not can_view_plan(user, plan):
         abort(404)
@@ -58,8 +55,6 @@ def load_plan_to_read(user: User, plan_id: int) -> Plan:
     """A plan the user may read: as ``load_plan_for``, and an administrator (DNP) reads every plan, as on the
     board. Reading gives no act: the actions offered come from the user's roles on the plan's entity."""
     if user.is_admin:
-        from .services.plans import PLAN_GRAPH
-
         return db.session.get(Plan, plan_id, options=PLAN_GRAPH) or abort(404)
     return load_plan_for(user, plan_id)
 

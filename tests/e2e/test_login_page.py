@@ -1,9 +1,8 @@
 """The login page in a real browser: accessible, light, usable on a phone and without JavaScript."""
 import pytest
 
-from workflow_app.demo import DEMO_ACCOUNTS, ensure_demo_data
-
-from .conftest import assert_accessible, expect, first_load_bytes, sign_in
+from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
+from workflow_app.services.demo import DEMO_ACCOUNTS, ensure_demo_data
 
 GENOVA_MAYOR = DEMO_ACCOUNTS[0]
 FIRST_LOAD_BUDGET = 100 * 1024  # HTML + CSS + JS, bytes: pages must load on a weak rural connection

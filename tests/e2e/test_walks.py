@@ -23,13 +23,12 @@ from sqlalchemy import select
 
 from state_machines.pdt import STATE_LABELS
 from state_machines.roles import Role
-from workflow_app.demo import DEMO_ACCOUNTS, ensure_demo_data
-from workflow_app.extensions import db
+from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
+from tests.workflow_app.story import Cast, make_plan, make_user, pdf, walk_to
+from workflow_app.infra.extensions import db
 from workflow_app.models import Entity, Plan, User
+from workflow_app.services.demo import DEMO_ACCOUNTS, ensure_demo_data
 from workflow_app.services.plans import ActCommand, apply_act
-
-from ..workflow_app.story import Cast, make_plan, make_user, pdf, walk_to
-from .conftest import assert_accessible, expect, first_load_bytes, sign_in
 
 FIRST_LOAD_BUDGET = 100 * 1024  # HTML + CSS + JS, bytes
 PASSWORD = "clave-de-prueba"  # story.make_user's password

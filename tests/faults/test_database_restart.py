@@ -101,7 +101,7 @@ def _get(url: str) -> tuple[int, str]:
 def test_database_restart_gives_spanish_503_then_recovers_without_restarting_the_app(own_postgres):
     from flask_migrate import upgrade
 
-    from workflow_app import create_app
+    from workflow_app.app import create_app
 
     app = create_app("test", SQLALCHEMY_DATABASE_URI=own_postgres.url, REDIS_URL=None,
                      SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_timeout": 3,
@@ -146,6 +146,6 @@ def test_database_restart_gives_spanish_503_then_recovers_without_restarting_the
     finally:
         server.shutdown()
         with app.app_context():
-            from workflow_app.extensions import db
+            from workflow_app.infra.extensions import db
 
             db.engine.dispose()

@@ -110,7 +110,7 @@ def fast_retries(app):
 @pytest.fixture
 def use_rq(app, redis_url):
     """The app enqueues on real Redis (as in production) instead of its in-process thread."""
-    from workflow_app.jobs import RQRunner
+    from workflow_app.infra.jobs import RQRunner
 
     saved = app.extensions["job_runner"]
 
@@ -142,7 +142,7 @@ class Workers:
         started = []
         for _ in range(count):
             log = open(self.log_dir / f"worker-{len(self.procs)}.log", "wb")
-            args = [RQ, "worker", "-w", "rq.worker.SimpleWorker", "--url", redis_url or self.redis_url,
+            args = [RQ, "worker", "-w", "workflow_app.worker.AppWorker", "--url", redis_url or self.redis_url,
                     "--logging_level", "WARNING", "pdt"]
             if burst:
                 args.append("--burst")

@@ -5,9 +5,8 @@ from sqlalchemy import select
 
 from notifications.digest import send_digests
 from notifications.sweep import run_sweep
+from tests.workflow_app.story import Cast, make_plan, walk_to
 from workflow_app.models import Delivery, Notification
-
-from ..workflow_app.story import Cast, make_plan, walk_to
 
 
 def test_digests_group_each_users_pending_notices_in_one_email(db_session, smtp_sink, embedded_jobs):

@@ -7,11 +7,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from notifications.sweep import requeue_stalled, run_sweep
-from workflow_app.extensions import db
+from tests.notifications.conftest import wait_until
+from tests.workflow_app.story import Cast, make_plan, walk_to
+from workflow_app.infra.extensions import db
 from workflow_app.models import Delivery, Notification, PlanEvent
-
-from ..workflow_app.story import Cast, make_plan, walk_to
-from .conftest import wait_until
 
 
 def statuses(session) -> dict[str, int]:
@@ -164,7 +163,7 @@ def test_a_commit_telling_many_people_enqueues_batches_and_each_message_goes_out
         db_session, smtp_sink, use_rq, rq_workers):
     from rq import Queue
 
-    from notifications.notifier import DELIVER_BATCH_JOB, DELIVER_JOB
+    from workflow_app.services.outbox import DELIVER_BATCH_JOB, DELIVER_JOB
 
     queue = Queue("pdt", connection=use_rq().connection)
     queue.empty()

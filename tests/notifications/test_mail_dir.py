@@ -5,9 +5,8 @@ from email.policy import default as default_policy
 from sqlalchemy import select
 
 from notifications.email import message_id
+from tests.workflow_app.story import Cast, make_plan, walk_to
 from workflow_app.models import Delivery
-
-from ..workflow_app.story import Cast, make_plan, walk_to
 
 
 def test_with_a_mail_folder_each_delivery_is_written_once_as_a_readable_eml(app, db_session, embedded_jobs, tmp_path):

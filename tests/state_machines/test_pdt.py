@@ -15,7 +15,7 @@ from state_machines.diagram import mermaid
 from state_machines.machine import Deadline, TransitionRefused
 from state_machines.pdt import PDT_MACHINE, PDT_STATES, STATE_LABELS, PlanSnapshot
 from state_machines.roles import Role
-from state_machines.submachines import AmendmentSnapshot, SUBMACHINES
+from state_machines.submachines import SUBMACHINES, AmendmentSnapshot
 
 E, P, CTP, CAR, C, S = Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CAR, Role.CORPORACION, Role.SISTEMA
 SPANISH = re.compile(r"\b(el|la|los|las|de|del|no|su|en|al)\b", re.IGNORECASE)

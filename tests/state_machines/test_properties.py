@@ -6,8 +6,8 @@ import random
 import sys
 import threading
 from collections import deque
-from dataclasses import fields, replace
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import fields, replace
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, event, given, settings

@@ -3,10 +3,9 @@ import pytest
 from sqlalchemy import select
 
 from state_machines.roles import Role
+from tests.workflow_app.helpers import csrf_from, login
+from tests.workflow_app.story import make_user
 from workflow_app.models import Entity, User
-
-from .helpers import csrf_from, login
-from .story import make_user
 
 
 @pytest.fixture

@@ -6,13 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from state_machines.roles import Role
+from tests.workflow_app.helpers import csrf_from, login
+from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import ApiToken
-from workflow_app.openapi import build_spec
 from workflow_app.services.api_tokens import create_token, digest
 from workflow_app.services.ppi import PpiLine, save_ppi_version
-
-from .helpers import csrf_from, login
-from .story import Cast, make_plan, make_user, walk_to
+from workflow_app.web.api.openapi import build_spec
 
 
 @pytest.fixture
@@ -77,6 +76,14 @@ def test_errors_are_spanish_json(client, genova):
     assert paging.status_code == 422 and "per_page" in paging.get_json()["error"]["message"]
     unknown = client.get("/api/v1/nada")
     assert unknown.status_code == 404 and "no existe" in unknown.get_json()["error"]["message"]
+
+
+def test_a_control_character_in_a_query_value_is_a_documented_422_naming_the_parameter(client, genova):
+    """Found by schemathesis: a NUL in ``department`` reached PostgreSQL, which refused it (an undocumented 400)."""
+    for path in ("/api/v1/entities", "/api/v1/plans"):
+        response = client.get(path, query_string={"department": "\x0063", "kind": "municipio"})
+        assert response.status_code == 422
+        assert response.get_json()["error"]["field"] == "department"
 
 
 # --- tokens ----------------------------------------------------------------------------------------------------

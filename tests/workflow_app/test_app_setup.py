@@ -8,7 +8,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from workflow_app import create_app
+from workflow_app.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 

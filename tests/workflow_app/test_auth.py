@@ -2,10 +2,9 @@ import json
 
 import pytest
 
-from workflow_app import create_app
-from workflow_app.demo import DEMO_ACCOUNTS, ensure_demo_data
-
-from .helpers import csrf_from, login
+from tests.workflow_app.helpers import csrf_from, login
+from workflow_app.app import create_app
+from workflow_app.services.demo import DEMO_ACCOUNTS, ensure_demo_data
 
 GENOVA_MAYOR = DEMO_ACCOUNTS[0]
 

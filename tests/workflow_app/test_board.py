@@ -8,12 +8,11 @@ import pytest
 from state_machines import calendar as legal_calendar
 from state_machines.roles import Role
 from state_machines.route import DUTIES
+from tests.workflow_app.helpers import login
+from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import Membership
 from workflow_app.services import board as board_service
 from workflow_app.services.plans import period_facts
-
-from .helpers import login
-from .story import Cast, make_plan, make_user, walk_to
 
 PASSWORD = "clave-de-prueba"
 TODAY = "2028-04-25"

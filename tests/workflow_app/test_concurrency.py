@@ -8,10 +8,9 @@ from datetime import date
 from sqlalchemy import func, select
 
 from state_machines.roles import Role
+from tests.workflow_app.story import make_plan, make_user, pdf
 from workflow_app.models import Entity, Membership, Period, Plan, PlanEvent, User
 from workflow_app.services.plans import ActCommand, PlanConflict, apply_act
-
-from .story import make_plan, make_user, pdf
 
 
 def test_fifty_conflicting_acts_on_one_plan_exactly_one_wins(app, db_session):
@@ -21,7 +20,7 @@ def test_fifty_conflicting_acts_on_one_plan_exactly_one_wins(app, db_session):
     barrier = threading.Barrier(50)
 
     def client(_):
-        from workflow_app.extensions import db
+        from workflow_app.infra.extensions import db
 
         with app.app_context():
             actor = db.session.get(User, user_id)
@@ -62,7 +61,7 @@ def test_a_thousand_acts_on_different_plans_at_once_all_succeed(app, db_session)
     db_session.commit()
 
     def client(job):
-        from workflow_app.extensions import db
+        from workflow_app.infra.extensions import db
 
         plan_id, user_id = job
         with app.app_context():
@@ -77,7 +76,7 @@ def test_a_thousand_acts_on_different_plans_at_once_all_succeed(app, db_session)
     # As many clients as the connection pool can serve at once (5 + 10 overflow), less the embedded job
     # runner's connection and this test's own session: more threads than connections would only measure how
     # long an unlucky thread waits in the pool's queue (CI once saw one wait past the 30 s pool timeout).
-    from workflow_app.extensions import db
+    from workflow_app.infra.extensions import db
 
     pool_capacity = db.engine.pool.size() + db.engine.pool._max_overflow
     with ThreadPoolExecutor(max_workers=pool_capacity - 3) as pool:

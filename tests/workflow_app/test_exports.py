@@ -9,10 +9,9 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from state_machines.roles import Role
+from tests.workflow_app.helpers import login
+from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import Document, PlanEvent
-
-from .helpers import login
-from .story import Cast, make_plan, make_user, walk_to
 
 PASSWORD = "clave-de-prueba"
 

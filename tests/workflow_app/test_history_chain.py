@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import text
 
-from .story import Cast, make_plan, walk_to
+from tests.workflow_app.story import Cast, make_plan, walk_to
 
 
 @pytest.fixture

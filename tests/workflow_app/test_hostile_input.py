@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from workflow_app.demo import ensure_demo_data
+from tests.workflow_app.helpers import csrf_from, login
+from tests.workflow_app.story import PDF
 from workflow_app.models import Document, Entity, Plan, PlanEvent
+from workflow_app.services.demo import ensure_demo_data
 
-from .helpers import csrf_from, login
-from .story import PDF
 
 def fuzz(examples: int):
     return settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], database=None,

@@ -2,8 +2,8 @@
 with real RQ workers and SMTP is in tests/notifications/test_faults.py)."""
 from __future__ import annotations
 
-from notifications.notifier import DELIVER_BATCH_JOB, DELIVER_BATCH_SIZE, DELIVER_JOB
-from workflow_app.jobs import fold
+from workflow_app.infra.jobs import fold
+from workflow_app.services.outbox import DELIVER_BATCH_JOB, DELIVER_BATCH_SIZE, DELIVER_JOB
 
 
 def test_many_deliveries_of_one_commit_become_batches_of_the_registered_size_in_order():

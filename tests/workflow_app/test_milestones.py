@@ -6,12 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 from state_machines.roles import Role
+from tests.workflow_app.helpers import csrf_from, login
+from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import Membership, Milestone, MilestoneCheck
 from workflow_app.services import board as board_service
 from workflow_app.services import milestones as ms
-
-from .helpers import csrf_from, login
-from .story import Cast, make_plan, make_user, walk_to
 
 PASSWORD = "clave-de-prueba"
 # hitos 1, 5, 10, 11, 12, 18 (events up to filing) + 2 (active planeación account)
@@ -155,7 +154,7 @@ def admin_client(app, db_session):
 def weights_form(client, changes=None):
     page = client.get("/admin/hitos").get_data(as_text=True)
     data = {"csrf_token": csrf_from(page)}
-    from workflow_app.extensions import db
+    from workflow_app.infra.extensions import db
 
     for i, m in enumerate(db.session.scalars(select(Milestone).order_by(Milestone.phase, Milestone.number))):
         row = {"number": str(m.number), "name": m.name, "weight_in_phase": f"{m.weight_in_phase:g}".replace(".", ","),

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select, text
 
 from state_machines.roles import Role
+from tests.workflow_app.story import Cast, make_plan, pdf, walk_to
 from workflow_app.models import Document, Notification, Plan, PlanEvent, Procedure
 from workflow_app.services.plans import (
     ActCommand,
@@ -14,8 +15,6 @@ from workflow_app.services.plans import (
     PlanConflict,
     apply_act,
 )
-
-from .story import Cast, make_plan, pdf, walk_to
 
 
 @pytest.fixture
@@ -103,7 +102,7 @@ def test_stale_version_is_a_conflict_and_writes_nothing(genova, db_session):
 
 def test_concurrent_writer_loses_with_a_conflict(genova, db_session, app):
     """Two sessions read the same version; the second commit finds the row changed and writes nothing."""
-    from workflow_app.extensions import db
+    from workflow_app.infra.extensions import db
 
     walk_to(genova, "drafting")
     version = genova.plan.version

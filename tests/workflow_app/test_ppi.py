@@ -5,6 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from state_machines.roles import Role
+from tests.workflow_app.helpers import csrf_from, login
+from tests.workflow_app.story import make_plan, make_user
 from workflow_app.models import PpiItem, PpiVersion
 from workflow_app.services.ppi import (
     PpiRejected,
@@ -15,9 +17,6 @@ from workflow_app.services.ppi import (
     summarize,
     validate_rows,
 )
-
-from .helpers import csrf_from, login
-from .story import make_plan, make_user
 
 CSV_OK = ("Programa;Proyecto;AÑO;Fuente;Valor\n"
           "Agua potable;Acueducto veredal;2028;SGP Agua potable;1.250.000\n"

@@ -5,13 +5,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from workflow_app.demo import ensure_demo_data
+from tests.workflow_app.helpers import csrf_from, login
+from tests.workflow_app.story import PDF, Cast, make_plan, walk_to
 from workflow_app.models import CitizenProposal, Document, User
+from workflow_app.services.demo import ensure_demo_data
 from workflow_app.services.documents import Upload, store_document
 from workflow_app.services.ppi import PpiLine, save_ppi_version
-
-from .helpers import csrf_from, login
-from .story import PDF, Cast, make_plan, walk_to
 
 CONTACT = "vecina.privada@correo.co"
 

@@ -9,10 +9,9 @@ import pytest
 from state_machines.pdt import PDT_MACHINE
 from state_machines.roles import Role
 from state_machines.submachines import SUBMACHINES
+from tests.workflow_app.helpers import login
+from tests.workflow_app.story import Cast, make_plan, make_user, pdf
 from workflow_app.services.plans import ActCommand, ActForbidden, ActRefused, apply_act
-
-from .helpers import login
-from .story import Cast, make_plan, make_user, pdf
 
 CSRF_EXEMPT = {"/api/v1/calendar"}  # computes only; no session, no state change
 
@@ -23,8 +22,9 @@ def _concrete(rule) -> str:
 
 def test_every_post_route_refuses_a_missing_csrf_token(app, client, db_session):
     """Signed in (so login_required does not answer first), every POST without a token is a 400."""
-    from workflow_app.models import Entity
     from sqlalchemy import select
+
+    from workflow_app.models import Entity
 
     genova = db_session.scalar(select(Entity).filter_by(dane_code="63302"))
     make_user(db_session, "admin@prueba.co", Role.ADMIN)
@@ -62,7 +62,8 @@ def test_roles_not_listed_in_the_table_are_refused(machine, transition):
 
 
 def _snapshot_for(machine, state):
-    from state_machines import pdt, submachines as sm
+    from state_machines import pdt
+    from state_machines import submachines as sm
 
     today = date(2028, 3, 1)
     return {

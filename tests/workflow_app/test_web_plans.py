@@ -5,11 +5,10 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from workflow_app.demo import ensure_demo_data
+from tests.workflow_app.helpers import csrf_from, login
+from tests.workflow_app.story import PDF
 from workflow_app.models import Document, Entity, Plan, PlanEvent
-
-from .helpers import csrf_from, login
-from .story import PDF
+from workflow_app.services.demo import ensure_demo_data
 
 PASSWORDS = {}
 

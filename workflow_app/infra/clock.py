@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
+from flask import current_app
+
 BOGOTA = ZoneInfo("America/Bogota")
 
 
@@ -47,3 +49,8 @@ def bogota_day(moment: datetime) -> date:
 def start_of_day_utc(day: date) -> datetime:
     """00:00 America/Bogota of ``day``, as an aware UTC datetime."""
     return datetime.combine(day, time.min, BOGOTA).astimezone(timezone.utc)
+
+
+def clock() -> Clock:
+    """The running app's clock (``create_app`` installs it from ``PDT_TODAY``)."""
+    return current_app.extensions["clock"]

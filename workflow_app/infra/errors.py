@@ -5,8 +5,9 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-
 from werkzeug.exceptions import HTTPException
+
+from workflow_app.infra.extensions import db
 
 MESSAGES = {
     400: ("Solicitud no válida", "La solicitud no se pudo procesar. Vuelva a la página anterior e intente de nuevo."),
@@ -36,8 +37,6 @@ def init_app(app: Flask) -> None:
         """Runs before Flask-SQLAlchemy's own teardown (registered earlier; teardowns run in reverse). Removing
         the session rolls back its connection: if the database just died, that must not turn the answer
         already built (a clean 503 or a 200) into a 500."""
-        from .extensions import db
-
         try:
             db.session.remove()
         except Exception as error:  # noqa: BLE001 - the pool discards the dead connection
@@ -58,8 +57,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DataError)
     def out_of_range(exc):
-        from .extensions import db
-
         db.session.rollback()
         return render_error(400, "Un dato enviado está fuera del rango permitido. Revise los valores e intente de nuevo.")
 
@@ -69,8 +66,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DisconnectionError)
     @app.errorhandler(PoolTimeout)
     def database_down(exc):
-        from .extensions import db
-
         try:
             db.session.rollback()
         except Exception:  # noqa: BLE001 - the connection is already gone; the pool discards it
@@ -80,8 +75,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc):
-        from .extensions import db
-
         try:
             db.session.rollback()
         except Exception:  # noqa: BLE001 - never let the error page itself fail

@@ -16,6 +16,8 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from workflow_app.infra.extensions import db
+
 log = logging.getLogger(__name__)
 QUEUE_NAME = "pdt"
 PENDING_KEY = "pdt_jobs_after_commit"
@@ -138,8 +140,6 @@ def _listen_once() -> None:
     global _listening
     if _listening:
         return
-    from .extensions import db
-
     @event.listens_for(db.session, "after_commit")
     def _submit_pending(session):  # noqa: ANN001 - SQLAlchemy event signature
         if session.in_nested_transaction():  # a SAVEPOINT released: the real commit is still to come

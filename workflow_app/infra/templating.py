@@ -7,7 +7,11 @@ from functools import lru_cache
 from babel.dates import format_date, format_datetime
 from flask import Flask, current_app
 
-from .clock import BOGOTA
+from state_machines.pdt import PDT_MACHINE
+from state_machines.roles import ROLE_LABELS
+from state_machines.route import DUTY_BY_KEY
+from state_machines.submachines import SUBMACHINES
+from workflow_app.infra.clock import BOGOTA
 
 LOCALE = "es_CO"
 
@@ -61,11 +65,6 @@ FLAG_LABELS = {
 
 def _labels() -> dict:
     """Spanish names for triggers, deadlines, roles and flags, all taken from the legal tables."""
-    from state_machines.pdt import PDT_MACHINE
-    from state_machines.roles import ROLE_LABELS
-    from state_machines.route import DUTY_BY_KEY
-    from state_machines.submachines import SUBMACHINES
-
     triggers = {t.trigger: t.label for m in (PDT_MACHINE, *SUBMACHINES.values()) for t in m.transitions}
     return {
         "trigger_labels": triggers,

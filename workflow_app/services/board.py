@@ -44,11 +44,10 @@ from state_machines.machine import SAME
 from state_machines.pdt import PDT_MACHINE, PDT_STATES
 from state_machines.roles import Role
 from state_machines.route import duty_for
-from workflow_app.clock import bogota_day
+from workflow_app.infra.clock import bogota_day
 from workflow_app.models import Department, Entity, Period, Plan, PlanEvent, Procedure, User
 from workflow_app.permissions import scope_entity_ids
-
-from . import milestones as milestone_service
+from workflow_app.services import milestones as milestone_service
 
 RISK_SLACK_DAYS = 5
 RISK_OVERDUE, RISK_SOON, RISK_OK = "vencido", "proximo", "al_dia"

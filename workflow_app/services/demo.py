@@ -7,9 +7,12 @@ from datetime import date
 from sqlalchemy import select
 
 from state_machines.roles import Role
-
-from .extensions import db
-from .models import Entity, Membership, Period, Plan, User
+from workflow_app.infra.extensions import db
+from workflow_app.models import Document, Entity, Membership, Period, Plan, PpiVersion, User
+from workflow_app.services.documents import Upload, store_document
+from workflow_app.services.people import users_with_roles
+from workflow_app.services.plans import ActCommand, apply_act
+from workflow_app.services.ppi import PpiLine, save_ppi_version
 
 DEMO_PERIOD = date(2028, 1, 1)
 GENOVA, BUENAVISTA, QUINDIO = "63302", "63111", "63"
@@ -106,10 +109,6 @@ def _advance(plan: Plan, stop: str) -> None:
     """Walk a demo plan through the real service, as its people would, until it stands at ``stop``."""
     import io
 
-    from .services.documents import Upload
-    from .services.plans import ActCommand, apply_act
-    from .services.people import users_with_roles
-
     for role, trigger, on, payload in DEMO_STEPS:
         if plan.state == stop:
             return
@@ -144,10 +143,6 @@ DEMO_PPI = (
 
 def _ensure_transparency_demo(plan: Plan) -> None:
     import io
-
-    from .models import Document, PpiVersion
-    from .services.documents import Upload, store_document
-    from .services.ppi import PpiLine, save_ppi_version
 
     if db.session.scalar(select(PpiVersion).filter_by(plan_id=plan.id)) is None:
         lines = [PpiLine(program, project, year, source, amount + (year - 2028) * amount // 20)

@@ -15,9 +15,8 @@ from typing import Iterable, Sequence
 from urllib.parse import quote
 
 from state_machines.pdt import PDT_STATES
-from workflow_app.clock import BOGOTA
-
-from .board import PARTIES, PARTY_LABELS, RISK_LABELS, BoardRow
+from workflow_app.infra.clock import BOGOTA
+from workflow_app.services.board import PARTIES, PARTY_LABELS, RISK_LABELS, BoardRow
 
 CSV_MIME = "text/csv; charset=utf-8"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

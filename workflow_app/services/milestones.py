@@ -25,12 +25,13 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
-from sqlalchemy import Select, func, select, true as literal_true
+from sqlalchemy import Select, func, select
+from sqlalchemy import true as literal_true
 from sqlalchemy.orm import Session
 
 from state_machines.roles import Role
 from state_machines.submachines import SUBMACHINES
-from workflow_app.clock import bogota_day
+from workflow_app.infra.clock import bogota_day
 from workflow_app.models import Membership, Milestone, MilestoneCheck, Plan, PlanEvent, Procedure, User
 
 LEADER_EVENT = "leader_account_enabled"

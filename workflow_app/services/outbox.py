@@ -1,18 +1,25 @@
-"""The Notifier: writes notifications and their deliveries in the caller's transaction (outbox)."""
+"""The outbox writer: notifications and their deliveries, written in the caller's transaction.
+
+Services (an act's notices, a proposal's moderation notice) and the layer above them (the sweep, the digest)
+all tell people through here. Deliveries are sent after the commit by the job named ``DELIVER_JOB``, which
+lives in ``notifications.jobs`` and is referred to by name only, as RQ does: the outbox never imports the
+delivery code.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workflow_app.jobs import enqueue_after_commit, register_batch
-from workflow_app.models import Delivery, Notification, User
+from workflow_app.infra.jobs import enqueue_after_commit, register_batch
+from workflow_app.models import Delivery, Notification, User, utcnow
 
 DELIVER_JOB = "notifications.jobs.deliver"
-#: The same work for a list of ids (``jobs.deliver_batch``); ``workflow_app.jobs`` folds queued DELIVER_JOBs
+#: The same work for a list of ids (``notifications.jobs.deliver_batch``); ``workflow_app.infra.jobs`` folds queued DELIVER_JOBs
 #: of one commit into batches of ``DELIVER_BATCH_SIZE``.
 DELIVER_BATCH_JOB = "notifications.jobs.deliver_batch"
 DELIVER_BATCH_SIZE = 50
@@ -74,8 +81,6 @@ def notify_many(session: Session, items: list[tuple[list, Message]]) -> list[tup
     """
     if session.get_bind().dialect.name != "postgresql":
         return [(m, len(notify(session, users, m))) for users, m in items]
-    from sqlalchemy.dialects.postgresql import insert
-
     rows, by_key = [], {}
     for users, m in items:
         for user in {u.id: u for u in users}.values():
@@ -86,8 +91,6 @@ def notify_many(session: Session, items: list[tuple[list, Message]]) -> list[tup
                              link=m.link, is_urgent=m.is_urgent, read_at=None))
     if not rows:
         return []
-    from workflow_app.models import utcnow
-
     now = utcnow()
     for row in rows:
         row["created_at"] = now

@@ -28,14 +28,10 @@ from state_machines.submachines import (
     CtpReviewSnapshot,
     HearingSnapshot,
 )
-from workflow_app.models import Document, Entity, Plan, PlanEvent, Procedure, User, jurisdictions_of
-
-from ..history import seal
-from .documents import DocumentRejected, Upload, store_document
-
-# What every act reads: loaded in one round trip instead of lazily, attribute by attribute.
-PLAN_GRAPH = (joinedload(Plan.entity).joinedload(Entity.department), joinedload(Plan.period),
-              joinedload(Plan.procedures))  # one query: a plan has a handful of procedures
+from workflow_app.history import seal
+from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, Procedure, User, jurisdictions_of
+from workflow_app.services.documents import DocumentRejected, Upload, store_document
+from workflow_app.services.events import act_recorded
 
 CONFLICT_MESSAGE = "Otra persona actualizó este plan mientras usted trabajaba; recargue la página e intente de nuevo."
 
@@ -261,9 +257,9 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
         session.add(event)
         session.flush()  # a concurrent act on this plan fails here (StaleDataError) or at commit
         _linked_subtrigger(session, plan, command, role, today, deadlines, act_on, actor)
-        from notifications.events import notify_transition
-
-        notify_transition(session, plan, event, deadlines_for(plan) if _opens_duties(outcome) else [])
+        # Who is told is decided above the services (notifications.events), in this same transaction.
+        act_recorded.send(session, plan=plan, event=event,
+                          deadlines=deadlines_for(plan) if _opens_duties(outcome) else [])
         session.commit()
     except StaleDataError as exc:
         session.rollback()
@@ -276,11 +272,9 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
 
 def _check_act_date(session: Session, plan: Plan, command: ActCommand, act_on: date) -> None:
     """Acts happen after the posesión and, on the route itself, in order (L152 art. 39 counts from posesión)."""
-    from state_machines.calendar import format_date_es
-
     posesion = plan.posesion_on or plan.period.start_on
     if act_on < posesion:
-        raise ActInvalid(f"La fecha del acto es anterior a la posesión ({format_date_es(posesion)}).",
+        raise ActInvalid(f"La fecha del acto es anterior a la posesión ({legal_calendar.format_date_es(posesion)}).",
                          field="act_on")
     if command.machine == PDT_MACHINE.name:
         last = session.scalar(select(PlanEvent.act_on).where(PlanEvent.plan_id == plan.id,
@@ -288,7 +282,7 @@ def _check_act_date(session: Session, plan: Plan, command: ActCommand, act_on: d
                               .order_by(PlanEvent.id.desc()).limit(1))
         if last is not None and act_on < last:
             raise ActInvalid(f"La fecha del acto es anterior al último acto registrado en la ruta "
-                             f"({format_date_es(last)}).", field="act_on")
+                             f"({legal_calendar.format_date_es(last)}).", field="act_on")
 
 
 def _opens_duties(outcome: Outcome) -> bool:

@@ -17,6 +17,7 @@ from state_machines import calendar as legal_calendar
 from state_machines.pdt import STATE_LABELS
 from state_machines.roles import Role
 from state_machines.route import DUTY_BY_KEY, duty_for
+from state_machines.route_steps import MAIN_PATH
 from state_machines.submachines import SUBMACHINES
 from workflow_app.models import (
     CitizenProposal,
@@ -28,11 +29,11 @@ from workflow_app.models import (
     Procedure,
     User,
 )
-from workflow_app.route_view import MAIN_PATH
-
-from . import milestones
-from .plans import PLAN_GRAPH, deadlines_for
-from .ppi import PpiSummary, fold, ppi_version, summarize
+from workflow_app.services import milestones
+from workflow_app.services.outbox import Message, notify
+from workflow_app.services.people import users_with_roles
+from workflow_app.services.plans import PLAN_GRAPH, deadlines_for
+from workflow_app.services.ppi import PpiSummary, fold, ppi_version, summarize
 
 PROPOSAL_MIN_CHARS = 20
 PROPOSAL_MAX_CHARS = 3000
@@ -387,10 +388,6 @@ def submit_proposal(session: Session, plan: Plan, *, hearing_id: int, text: str,
 def _tell_moderators(session: Session, plan: Plan, hearing: Procedure, today: date) -> None:
     """The planning office is told that proposals wait for it: once per hearing and day (a busy hearing would
     otherwise send one message per citizen), in the daily digest unless the person asked for immediate e-mail."""
-    from notifications.notifier import Message, notify
-
-    from .people import users_with_roles
-
     entity = plan.entity.display_name
     notify(session, users_with_roles(session, plan, MODERATOR_ROLES), Message(
         kind="proposal", dedupe_key=f"proposal:{hearing.id}:{today.isoformat()}",

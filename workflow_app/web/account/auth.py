@@ -7,12 +7,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from forms.auth import LoginForm
+from workflow_app.infra.extensions import db, login_manager
+from workflow_app.infra.rate_limit import is_blocked, record_failure
+from workflow_app.models import User
 
-from .extensions import db, login_manager
-from .models import User
-from .rate_limit import is_blocked, record_failure
-
-bp = Blueprint("auth", __name__)
+bp = Blueprint("auth", __name__, template_folder="templates")
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Inicie sesión para continuar."
+login_manager.login_message_category = "info"
 
 BAD_CREDENTIALS = "Correo o contraseña incorrectos. Revise los datos e intente de nuevo."
 

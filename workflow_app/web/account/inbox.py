@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import joinedload, selectinload
 
-from .extensions import db
-from .models import Entity, Plan, User
-from .permissions import visible_plans_query
+from workflow_app.infra.extensions import db
+from workflow_app.models import Entity, Plan, User
+from workflow_app.permissions import visible_plans_query
 
 
 def plans_in_scope(user: User) -> list[Plan]:

@@ -1,19 +1,18 @@
 """Web channels: the notification centre, preferences, iCalendar feeds, and failed deliveries for admins."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from forms.notifications import ButtonForm, EmailPreferenceForm
-from workflow_app.extensions import db
+from notifications import centre, ical
+from workflow_app.infra.extensions import db
 from workflow_app.models import Entity, Plan, User
 from workflow_app.permissions import require_admin, visible_plans_query
 
-from . import centre, ical
-
-bp = Blueprint("notifications", __name__)
+bp = Blueprint("notifications", __name__, template_folder="templates")
 ICS_TYPE = "text/calendar; charset=utf-8"
 
 
@@ -120,11 +119,3 @@ def retry_delivery(delivery_id: int):
 def _base_url() -> str:
     return current_app.config.get("BASE_URL", "")
 
-
-def init_app(app: Flask) -> None:
-    """Register the blueprint; in embedded mode (no Redis) start the sweep thread if asked."""
-    from .scheduler import start_embedded_scheduler, wants_embedded_scheduler
-
-    app.register_blueprint(bp)
-    if wants_embedded_scheduler(app) and not app.testing:
-        start_embedded_scheduler(app)

@@ -4,18 +4,17 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from .extensions import db
+from workflow_app.infra.clock import clock
+from workflow_app.infra.extensions import db
+from workflow_app.services.worklist import pending_for
+from workflow_app.web.account.inbox import plans_in_scope
 
-bp = Blueprint("views", __name__)
+bp = Blueprint("views", __name__, template_folder="templates")
 
 
 @bp.get("/")
 @login_required
 def inbox():
-    from . import clock
-    from .inbox import plans_in_scope
-    from .services.worklist import pending_for
-
     today = clock().today()
     plans = plans_in_scope(current_user)
     return render_template("inbox.html", items=pending_for(db.session, current_user, today, plans), plans=plans)

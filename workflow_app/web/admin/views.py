@@ -6,13 +6,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.admin import EntitySettingsForm, MembershipForm, UserForm
+from workflow_app.infra.extensions import db
+from workflow_app.models import Entity, User
+from workflow_app.permissions import require_admin
+from workflow_app.services import admin as admin_service
 
-from .extensions import db
-from .models import Entity, User
-from .permissions import require_admin
-from .services import admin as admin_service
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
 
 @bp.before_request

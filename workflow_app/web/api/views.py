@@ -12,29 +12,31 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from forms.public import ApiTokenForm, RevokeTokenForm
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_STATES, STATE_LABELS
 from state_machines.roles import ROLE_LABELS, Role
-
-from . import clock
-from .extensions import csrf, db
-from .models import Department, Document, Entity, Period, Plan, PlanEvent, User
-from .permissions import can_view_plan
-from .services.api_tokens import TokenRefused, create_token, revoke_token, user_for_token, user_tokens
-from .services.plans import PLAN_GRAPH, deadlines_for, plan_documents
-from .services.ppi import ppi_version, summarize
-from .services.public import (
-    folded,
+from workflow_app.infra.clock import clock
+from workflow_app.infra.extensions import csrf, db
+from workflow_app.models import Department, Document, Entity, Period, Plan, PlanEvent, User
+from workflow_app.permissions import can_view_plan
+from workflow_app.services.api_tokens import TokenRefused, create_token, revoke_token, user_for_token, user_tokens
+from workflow_app.services.milestones import plan_milestones as milestone_statuses
+from workflow_app.services.plans import PLAN_GRAPH, deadlines_for, plan_documents
+from workflow_app.services.ppi import ppi_version, summarize
+from workflow_app.services.public import (
     fold,
+    folded,
     public_amendments,
     public_deadlines,
     public_documents,
     public_hearings,
 )
+from workflow_app.web.api.openapi import build_spec
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")
 # The page where a person manages their tokens; registered with the API so the two always travel together.
-tokens_bp = Blueprint("api_tokens", __name__, url_prefix="/cuenta/tokens")
+tokens_bp = Blueprint("api_tokens", __name__, url_prefix="/cuenta/tokens", template_folder="templates")
 
 
 @bp.record_once
@@ -61,6 +63,15 @@ def _api_error(exc: ApiError):
     if exc.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="api", charset="UTF-8"'
     return response
+
+
+@bp.before_request
+def _refuse_control_characters():
+    """A query value with a control character (a NUL, say) is never a valid code or name; PostgreSQL would
+    refuse it deep in a query. Refused here, naming the parameter."""
+    for name, value in request.args.items(multi=True):
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise ApiError(422, f"«{name}» contiene caracteres de control; envíe solo texto.", name)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -237,8 +248,6 @@ def plan_history(plan_id: int):
 
 @bp.get("/plans/<int:plan_id>/milestones")
 def plan_milestones(plan_id: int):
-    from .services.milestones import plan_milestones as milestone_statuses
-
     found = _plan_for_token(plan_id)
     statuses, percent = milestone_statuses(db.session, found)
     return jsonify({"plan_id": found.id, "progress": percent, "milestones": [{
@@ -253,8 +262,6 @@ def plan_milestones(plan_id: int):
 
 @bp.get("/openapi.json")
 def openapi():
-    from .openapi import build_spec
-
     return jsonify(build_spec())
 
 
@@ -265,8 +272,6 @@ def openapi():
 @tokens_bp.route("", methods=["GET", "POST"])
 @login_required
 def tokens_page():
-    from forms.public import ApiTokenForm, RevokeTokenForm
-
     form, plain, status = ApiTokenForm(), None, 200
     if form.validate_on_submit():
         try:
@@ -279,7 +284,7 @@ def tokens_page():
     elif request.method == "POST":
         status = 422
     response = make_response(render_template(
-        "public/tokens.html", form=form, revoke_form=RevokeTokenForm(formdata=None), plain=plain,
+        "api/tokens.html", form=form, revoke_form=RevokeTokenForm(formdata=None), plain=plain,
         tokens=user_tokens(db.session, current_user)), status)
     response.headers["Cache-Control"] = "no-store"  # the page may carry the only copy of a new token
     return response
@@ -288,8 +293,6 @@ def tokens_page():
 @tokens_bp.post("/revocar")
 @login_required
 def revoke():
-    from forms.public import RevokeTokenForm
-
     form = RevokeTokenForm()
     if form.validate_on_submit() and form.token_id.data.isdigit():
         try:

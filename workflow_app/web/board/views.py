@@ -11,18 +11,18 @@ from forms.milestones import MilestoneCheckForm, MilestoneWeightsForm, to_check_
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_STATES
 from state_machines.submachines import SUBMACHINES
+from workflow_app.infra.clock import clock
+from workflow_app.infra.extensions import db
+from workflow_app.infra.templating import _labels
+from workflow_app.models import Department, Plan
+from workflow_app.permissions import load_plan_to_read, require_admin
+from workflow_app.services import board as board_service
+from workflow_app.services import exports
+from workflow_app.services import milestones as milestone_service
+from workflow_app.services.plans import deadlines_for, plan_documents, visible_history
+from workflow_app.web.board.svg_charts import column_chart, hbar_chart
 
-from . import clock
-from .extensions import db
-from .models import Department, Plan
-from .permissions import load_plan_to_read, require_admin
-from .services import board as board_service
-from .services import exports
-from .services import milestones as milestone_service
-from .services.plans import deadlines_for, plan_documents, visible_history
-from .svg_charts import column_chart, hbar_chart
-
-bp = Blueprint("board", __name__)
+bp = Blueprint("board", __name__, template_folder="templates")
 STYLES = Path(__file__).resolve().parent / "templates" / "board"
 MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 
@@ -207,8 +207,6 @@ def dossier(plan_id: int):
 
 
 def _history_table(plan: Plan):
-    from .templating import _labels
-
     labels = _labels()
     machine_states = {name: m.states for name, m in SUBMACHINES.items()}
     return exports.history_table(visible_history(db.session, plan), labels["trigger_labels"],

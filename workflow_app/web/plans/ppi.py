@@ -5,10 +5,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from forms.ppi import BLANK_ROWS, MAX_FORM_ROWS, PpiEntryForm, PpiImportForm
-
-from .extensions import db
-from .permissions import load_plan_for
-from .services.ppi import (
+from workflow_app.infra.extensions import db
+from workflow_app.permissions import load_plan_for
+from workflow_app.services.ppi import (
     COLUMN_LABELS,
     MAX_IMPORT_BYTES,
     MAX_ROWS,
@@ -26,7 +25,7 @@ from .services.ppi import (
     validate_rows,
 )
 
-bp = Blueprint("ppi", __name__, url_prefix="/planes/<int:plan_id>/ppi")
+bp = Blueprint("ppi", __name__, url_prefix="/planes/<int:plan_id>/ppi", template_folder="templates")
 
 CONFLICT = "Otra persona guardó una versión del plan de inversiones mientras usted trabajaba; revise y guarde de nuevo."
 FIELD_OF_COLUMN = {label: field for field, label in COLUMN_LABELS.items()}

@@ -6,22 +6,30 @@ from urllib.parse import quote
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from forms.acts import act_form_class, to_command
+from forms.acts import FIELDS_BY_TRIGGER, act_form_class, to_command
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.roles import Role
+from state_machines.route_steps import route_steps
+from workflow_app.infra.clock import clock
+from workflow_app.infra.extensions import db
+from workflow_app.models import Document
+from workflow_app.permissions import load_plan_for, load_plan_to_read
+from workflow_app.services.documents import document_path
+from workflow_app.services.plans import (
+    ActError,
+    ActInvalid,
+    apply_act,
+    deadlines_for,
+    machine_named,
+    plan_documents,
+    plan_snapshot,
+    sub_snapshot,
+    visible_history,
+)
+from workflow_app.services.worklist import actions_for, upcoming_deadlines
 
-from . import clock
-from .extensions import db
-from .models import Document
-from .permissions import load_plan_for, load_plan_to_read
-from .route_view import route_steps
-from .services.documents import document_path
-from .services.plans import (ActError, ActInvalid, apply_act, deadlines_for, machine_named, plan_documents,
-                             plan_snapshot, sub_snapshot, visible_history)
-from .services.worklist import actions_for, upcoming_deadlines
-
-bp = Blueprint("plans", __name__, url_prefix="/planes")
+bp = Blueprint("plans", __name__, url_prefix="/planes", template_folder="templates")
 
 
 @bp.get("/<int:plan_id>")
@@ -129,8 +137,6 @@ def _refusal_text(plan, machine, subject, trigger, roles, today) -> str:
 
 
 def _render_act(plan, option, form, refusal: ActError | None = None):
-    from forms.acts import FIELDS_BY_TRIGGER
-
     needs_evidence = any(getattr(g, "__name__", "") == "has_evidence"
                          for t in machine_named(option.machine).transitions if t.trigger == option.trigger
                          for g in t.guards)

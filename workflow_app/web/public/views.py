@@ -7,13 +7,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from forms.public import ModerationForm, ProposalForm
-
-from . import clock
-from .extensions import db
-from .permissions import load_plan_for
-from .rate_limit import is_blocked, record_failure
-from .services.documents import document_path
-from .services.public import (
+from workflow_app.infra.clock import clock
+from workflow_app.infra.extensions import db
+from workflow_app.infra.rate_limit import is_blocked, record_failure
+from workflow_app.infra.templating import date_es
+from workflow_app.permissions import load_plan_for
+from workflow_app.services.documents import document_path
+from workflow_app.services.public import (
     STAGES,
     ProposalRefused,
     can_moderate,
@@ -29,7 +29,7 @@ from .services.public import (
     submit_proposal,
 )
 
-bp = Blueprint("public", __name__)
+bp = Blueprint("public", __name__, template_folder="templates")
 
 PROPOSAL_LIMIT, PROPOSAL_WINDOW_SECONDS = 3, 600
 TOO_MANY = ("Se recibieron demasiadas propuestas desde su conexión en poco tiempo. Espere unos diez minutos e "
@@ -127,7 +127,5 @@ def _proposal_form(page) -> ProposalForm | None:
 
 
 def _hearing_choice(hearing) -> str:
-    from .templating import date_es
-
     return f"Audiencia {hearing.number}: {date_es(hearing.scheduled_on)}, {hearing.place} ({hearing.zone})"
 

@@ -1,4 +1,4 @@
-"""The route as steps for the plan page, derived from the transition table (not drawn by hand)."""
+"""The route as ordered steps (for the plan page and the public page), derived from the transition table."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,0 +1,1 @@
+"""A person's own pages: sign-in, "Mis pendientes", notifications and calendar feeds."""

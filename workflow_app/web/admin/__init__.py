@@ -1,0 +1,1 @@
+"""Administration pages: accounts, memberships, entity settings."""

@@ -1,0 +1,1 @@
+"""The early-warning board, hitos, exports and the printable expediente."""

@@ -1,0 +1,1 @@
+"""The plan page, its acts and the plan plurianual de inversiones (PPI)."""
