@@ -70,6 +70,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
+# Run as a script, bench/ would come first on sys.path and its transitions.py would shadow pytransitions.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psycopg  # noqa: E402
