@@ -1,0 +1,32 @@
+"""bench/peers.py at the smallest size, as CI runs it: every contender runs, ends every plan in the final state
+and exits 0. Its timings are printed for whoever reads the log and never asserted."""
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_INSTALLED = 'the "bench" extra is not installed: pip install -e ".[dev,bench]"'
+CONTENDERS = ("bare SQL", "SpiffWorkflow", "django-viewflow", "apply_act")
+
+
+def test_peers_benchmark_runs_the_four_contenders_to_the_end(database_url):  # PostgreSQL up (fails in CI if not)
+    pytest.importorskip("SpiffWorkflow", reason=NOT_INSTALLED)
+    pytest.importorskip("django", reason=NOT_INSTALLED)
+    if importlib.util.find_spec("viewflow") is None:  # importing it needs configured Django settings
+        pytest.skip(NOT_INSTALLED)
+    result = subprocess.run([sys.executable, "-m", "bench.peers", "--plans", "3", "--rounds", "1"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600, env={**os.environ, "PDT_TODAY": ""})
+    output = result.stdout + result.stderr
+    print(output[-4000:])  # shown by pytest on failure, and with -s
+    assert result.returncode == 0, output[-4000:]
+    table = result.stdout.split("contender", 1)[1]
+    for name in CONTENDERS:
+        line = next((row for row in table.splitlines() if row.startswith(name)), None)
+        assert line is not None and "FAILED" not in line and "MISSING" not in line, \
+            (name, table)
