@@ -46,7 +46,8 @@ test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install-dev
-	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	for b in bench/*.py; do m=$$(basename $$b .py); [ "$$m" = __init__ ] && continue; \
+	  echo "== bench.$$m"; $(BIN)/python -m bench.$$m || exit 1; done
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -455,8 +455,8 @@ class ApplyAct:
     def run_round(self) -> RoundResult:
         from sqlalchemy import event, text
 
-        from workflow_app import create_app
-        from workflow_app.extensions import db
+        from workflow_app.app import create_app
+        from workflow_app.infra.extensions import db
 
         name, url = clone_database(self.template)
         uploads = Path(f"/tmp/{name}-uploads")
@@ -502,8 +502,8 @@ def project_template(n_plans: int):
     """A migrated database with the reference data and ``n_plans`` elected plans (bench.transitions.setup)."""
     from flask_migrate import upgrade
 
-    from workflow_app import create_app
-    from workflow_app.extensions import db
+    from workflow_app.app import create_app
+    from workflow_app.infra.extensions import db
 
     name, url = make_database()
     try:
