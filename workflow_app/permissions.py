@@ -31,7 +31,7 @@ def visible_plans_query(user: User) -> Select:
         select(Plan)
         .join(Entity, Entity.id == Plan.entity_id)
         .where(Plan.entity_id.in_(scope_entity_ids(user)))
-        .order_by(Entity.name)
+        .order_by(Entity.sort_key)
     )
 
 

@@ -38,7 +38,7 @@ def board_table(rows: Sequence[BoardRow]) -> tuple[tuple, list[tuple]]:
     for r in rows:
         step = r.next_step
         out.append((
-            r.dane_code, r.entity_label, r.department_name.title(), r.region, r.state, r.state_label,
+            r.dane_code, r.entity_label, r.department_name, r.region, r.state, r.state_label,
             round(r.progress, 2), step.deadline.act_by if step else None, step.label if step else "",
             step.slack if step else None, "; ".join(p.label for p in r.overdue),
             RISK_LABELS[r.risk], "; ".join(r.risk_reasons), *(r.waits.get(p, 0) for p in PARTIES),

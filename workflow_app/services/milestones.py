@@ -33,6 +33,7 @@ from state_machines.roles import Role
 from state_machines.submachines import SUBMACHINES
 from workflow_app.infra.clock import bogota_day
 from workflow_app.models import Membership, Milestone, MilestoneCheck, Plan, PlanEvent, Procedure, User
+from workflow_app.reference_data.names import sort_key as spanish_sort_key
 
 LEADER_EVENT = "leader_account_enabled"
 CHECKER_ROLES = frozenset({Role.PLANEACION, Role.EQUIPO, Role.ASESOR})
@@ -384,7 +385,7 @@ def rollup(items: Iterable[tuple[str, str, float, bool]]) -> list[Rollup]:
         labels[key] = label
     return sorted((Rollup(key, labels[key], len(v), round(sum(p for p, _ in v) / len(v), 1),
                           sum(1 for _, r in v if r)) for key, v in groups.items()),
-                  key=lambda r: r.label)
+                  key=lambda r: spanish_sort_key(r.label))
 
 
 def adviser_plans(session: Session, plan_entities: Mapping[int, int]) -> dict[int, tuple[str, list[int]]]:

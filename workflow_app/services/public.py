@@ -29,11 +29,12 @@ from workflow_app.models import (
     Procedure,
     User,
 )
+from workflow_app.reference_data import names
 from workflow_app.services import milestones
 from workflow_app.services.outbox import Message, notify
 from workflow_app.services.people import users_with_roles
 from workflow_app.services.plans import PLAN_GRAPH, deadlines_for
-from workflow_app.services.ppi import PpiSummary, fold, ppi_version, summarize
+from workflow_app.services.ppi import PpiSummary, ppi_version, summarize
 
 PROPOSAL_MIN_CHARS = 20
 PROPOSAL_MAX_CHARS = 3000
@@ -144,22 +145,23 @@ class PublicPlan:
 # Search and roll-ups
 
 
-def folded(column):
-    """SQL twin of ``ppi.fold`` for names: lower case, Spanish accents removed (works without ``unaccent``)."""
-    return func.translate(func.lower(column), "ÁÉÍÓÚÜÑáéíóúüñ", "aeiouunaeiouun")
+def name_matches(model, text: str):
+    """A name contains the searched words, ignoring case, accents, the ñ's tilde and punctuation: compared on the
+    stored order key (``reference_data.names``), so the same SQL runs on PostgreSQL and SQLite. The key holds
+    only ``a-z``, digits, spaces and ``{``, so a searched ``%`` or ``_`` never reaches LIKE as a wildcard."""
+    return func.replace(model.sort_key, "{", "").contains(names.search_key(text))
 
 
 def search_entities(session: Session, query: str, limit: int = 50) -> list[Entity]:
     """By name (accent- and case-insensitive) or by DANE code prefix."""
     text = (query or "").strip()
-    if not text:
+    if not text or (not text.isdigit() and not names.search_key(text)):
         return []
     condition = (Entity.dane_code.startswith(text) if text.isdigit()
-                 else or_(folded(Entity.name).contains(fold(text)),
-                          folded(Department.name).contains(fold(text))))
+                 else or_(name_matches(Entity, text), name_matches(Department, text)))
     return session.scalars(select(Entity).join(Department, Department.code == Entity.department_code)
                            .where(condition).options(joinedload(Entity.department))
-                           .order_by(Entity.kind.desc(), Entity.name).limit(limit)).all()
+                           .order_by(Entity.kind.desc(), Entity.sort_key).limit(limit)).all()
 
 
 def current_period(session: Session, today: date) -> Period | None:
@@ -221,7 +223,7 @@ def country_progress(session: Session, today: date) -> CountryProgress:
     dept_percent = {r.key: r.average for r in milestones.rollup(
         (dept, dept, percent[plan_id], False) for plan_id, _, dept, _ in rows)}
     departments = []
-    for dept in session.scalars(select(Department).order_by(Department.name)):
+    for dept in session.scalars(select(Department).order_by(Department.sort_key)):
         counts = by_dept.get(dept.code, Counter())
         departments.append(DepartmentProgress(
             dept.code, dept.name, entities_by_dept.get(dept.code, 0), sum(counts.values()),
@@ -251,7 +253,7 @@ def department_entities(session: Session, code: str, today: date) -> tuple[Depar
         return None, []
     period = current_period(session, today)
     entities = session.scalars(select(Entity).filter_by(department_code=code)
-                               .order_by(Entity.kind.desc(), Entity.name)).all()
+                               .order_by(Entity.kind.desc(), Entity.sort_key)).all()
     plans = {}
     if period is not None:
         plans = {p.entity_id: p for p in session.scalars(select(Plan).where(

@@ -25,8 +25,7 @@ from workflow_app.services.milestones import plan_milestones as milestone_status
 from workflow_app.services.plans import PLAN_GRAPH, deadlines_for, plan_documents
 from workflow_app.services.ppi import ppi_version, summarize
 from workflow_app.services.public import (
-    fold,
-    folded,
+    name_matches,
     public_amendments,
     public_deadlines,
     public_documents,
@@ -111,7 +110,7 @@ def entities():
     text = request.args.get("q", "").strip()[:100]
     if text:
         query = query.where(Entity.dane_code.startswith(text) if text.isdigit()
-                            else folded(Entity.name).contains(fold(text)))
+                            else name_matches(Entity, text))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.options(joinedload(Entity.department)).order_by(Entity.dane_code)
                               .offset((page - 1) * per_page).limit(per_page)).all()

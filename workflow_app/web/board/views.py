@@ -16,6 +16,7 @@ from workflow_app.infra.extensions import db
 from workflow_app.infra.templating import _labels
 from workflow_app.models import Department, Plan
 from workflow_app.permissions import load_plan_to_read, require_admin
+from workflow_app.reference_data import names
 from workflow_app.services import board as board_service
 from workflow_app.services import exports
 from workflow_app.services import milestones as milestone_service
@@ -114,12 +115,13 @@ def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
 
     shown, page = board_service.page_of(rows, query.pagina)
 
-    departments = sorted({(r.department_code, r.department_name.title()) for r in all_rows}, key=lambda d: d[1])
+    departments = [(code, name) for code, name, _ in sorted({(r.department_code, r.department_name, r.department_key)
+                                                             for r in all_rows}, key=lambda d: d[2])]
     return {
         "rows": shown, "page": page, "page_link": page_link,
         "query": query, "summary": board_service.summary(rows), "charts": charts,
         "sort_link": sort_link, "departments": departments,
-        "regions": sorted({r.region for r in all_rows if r.region}),
+        "regions": sorted({r.region for r in all_rows if r.region}, key=names.sort_key),
         "states": [(s, PDT_STATES[s]) for s, _ in board_service.per_state(all_rows)],
         "parties": board_service.PARTIES,
         "party_labels": board_service.PARTY_LABELS, "party_short": board_service.PARTY_SHORT,
