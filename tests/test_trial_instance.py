@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-PAGES_FOR_EVERYONE = ("/", "/tablero", "/tablero/regiones", "/tablero.csv", "/tablero.xlsx", "/notificaciones",
-                      "/publico", "/publico/63302", "/api/v1/openapi.json")
+PAGES_FOR_EVERYONE = ("/", "/tablero", "/tablero/regiones", "/tablero.csv", "/tablero-para-excel.csv", "/tablero.xlsx",
+                      "/notificaciones", "/publico", "/publico/63302", "/api/v1/openapi.json")
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,8 @@ def test_every_demo_account_opens_its_pages_on_sqlite(trial):
         inbox = client.get("/").get_data(as_text=True)
         plans = set(re.findall(r'href="/planes/(\d+)', inbox))
         links = [f"/planes/{p}{tail}" for p in sorted(plans)
-                 for tail in ("", "/hitos", "/expediente", "/historial.csv", "/historial.xlsx", "/ppi")]
+                 for tail in ("", "/hitos", "/expediente", "/historial.csv", "/historial-para-excel.csv",
+                              "/historial.xlsx", "/ppi")]
         for path in (*PAGES_FOR_EVERYONE, *links):
             response = client.get(path)
             assert response.status_code in (200, 403), (account.email, path, response.status_code)

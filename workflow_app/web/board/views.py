@@ -82,6 +82,7 @@ def advisers():
 
 
 @bp.get("/tablero.<any(csv, xlsx):fmt>")
+@bp.get("/tablero-para-excel.csv", defaults={"fmt": "excel"})
 @login_required
 def board_export(fmt: str):
     query = board_service.BoardQuery.from_args(request.args)
@@ -185,6 +186,7 @@ def _render_milestones(plan: Plan, failed: tuple[int, MilestoneCheckForm] | None
 # --- History exports and the expediente -----------------------------------------------------------------------
 
 @bp.get("/planes/<int:plan_id>/historial.<any(csv, xlsx):fmt>")
+@bp.get("/planes/<int:plan_id>/historial-para-excel.csv", defaults={"fmt": "excel"})
 @login_required
 def history_export(plan_id: int, fmt: str):
     plan = load_plan_to_read(current_user, plan_id)
@@ -216,8 +218,10 @@ def _history_table(plan: Plan):
 
 
 def _download(header, table, fmt: str, filename: str, sheet: str) -> Response:
-    if fmt == "csv":
-        body, mimetype = exports.to_csv(header, table), exports.CSV_MIME
+    """``fmt``: ``csv`` (standard), ``excel`` (CSV para Excel: ``;`` and decimal comma) or ``xlsx``."""
+    if fmt in ("csv", "excel"):
+        dialect = exports.EXCEL if fmt == "excel" else exports.STANDARD
+        body, mimetype = exports.to_csv(header, table, dialect), exports.CSV_MIME
     else:
         body, mimetype = exports.to_xlsx(header, table, sheet), exports.XLSX_MIME
     return Response(body, mimetype=mimetype, headers=exports.attachment_headers(filename))
