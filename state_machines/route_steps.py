@@ -129,7 +129,8 @@ def plan_route(current: str, visited: Iterable[str] = ()) -> PlanRoute:
     visited = list(visited)
     path = _branch_states(current, visited)
     index = path.index(current) if current in path else -1
-    steps = tuple(RouteStep(s, STATE_LABELS[s], CURRENT if i == index else DONE if i < index else NEXT)
+    seen = set(visited)  # a detour walked after the step it returns to (an objection) is done too
+    steps = tuple(RouteStep(s, STATE_LABELS[s], CURRENT if i == index else DONE if i < index or s in seen else NEXT)
                   for i, s in enumerate(path))
     on_path = set(path)
     branches = []

@@ -14,10 +14,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from state_machines import calendar as legal_calendar
-from state_machines.pdt import STATE_LABELS
+from state_machines.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.roles import Role
 from state_machines.route import DUTY_BY_KEY, duty_for
-from state_machines.route_steps import MAIN_PATH
+from state_machines.route_steps import MAIN_PATH, plan_route
 from state_machines.submachines import SUBMACHINES
 from workflow_app.models import (
     CitizenProposal,
@@ -26,6 +26,7 @@ from workflow_app.models import (
     Entity,
     Period,
     Plan,
+    PlanEvent,
     Procedure,
     User,
 )
@@ -279,12 +280,15 @@ def public_plan(session: Session, entity: Entity, today: date) -> PublicPlan:
     plan = public_plan_of(session, entity)
     if plan is None:
         return PublicPlan(entity, None, "Sin plan registrado", "Esta entidad aún no registra su plan en el sistema.",
-                          0, len(MAIN_PATH), (), (), None, (), (), ())
+                          0, plan_route(PDT_MACHINE.initial).total, (), (), None, (), (), ())
     version = ppi_version(session, plan)
+    route = plan_route(plan.state, ["elected", *session.scalars(
+        select(PlanEvent.to_state).where(PlanEvent.plan_id == plan.id, PlanEvent.machine == PDT_MACHINE.name)
+        .order_by(PlanEvent.id))])
     return PublicPlan(
         entity=entity, plan=plan, state_label=STATE_LABELS[plan.state],
         state_explanation=STATE_EXPLANATIONS.get(plan.state, ""),
-        step=MAIN_PATH.index(plan.state) + 1 if plan.state in MAIN_PATH else 0, steps=len(MAIN_PATH),
+        step=route.position, steps=route.total,
         deadlines=public_deadlines(plan, today), documents=tuple(public_documents(session, plan)),
         ppi=summarize(version) if version else None, amendments=public_amendments(plan),
         hearings=public_hearings(plan, today), proposals=tuple(published_proposals(session, plan)),

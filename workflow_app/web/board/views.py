@@ -22,6 +22,8 @@ from workflow_app.services import exports
 from workflow_app.services import milestones as milestone_service
 from workflow_app.services.plans import deadlines_for, plan_documents, visible_history
 from workflow_app.web.board.svg_charts import column_chart, hbar_chart
+from workflow_app.web.board.tile_map import department_map
+from workflow_app.web.board.tile_map import legend as map_legend
 
 bp = Blueprint("board", __name__, template_folder="templates")
 STYLES = Path(__file__).resolve().parent / "templates" / "board"
@@ -42,7 +44,8 @@ def index():
     query = board_service.BoardQuery.from_args(request.args)
     with board_service.paused_gc():  # 1,135 rows: see paused_gc
         all_rows, rows = board_service.board(db.session, current_user, clock().today(), query)
-        return render_template("board/index.html", **_board_context(all_rows, rows, query, "board.index"))
+        return render_template("board/index.html", **_board_context(all_rows, rows, query, "board.index"),
+                               **_map_context(all_rows))
 
 
 @bp.get("/tablero/departamentos/<code>")
@@ -53,7 +56,7 @@ def department(code: str):
     all_rows, rows = board_service.board(db.session, current_user, clock().today(), query)
     if not any(r.department_code == dept.code for r in all_rows):
         abort(403, description="Su cuenta no sigue entidades de este departamento.")
-    return render_template("board/index.html", department=dept,
+    return render_template("board/index.html", department=dept, tile_map=None,
                            **_board_context(all_rows, rows, query, "board.department", code=dept.code))
 
 
@@ -132,6 +135,15 @@ def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
     }
 
 
+def _map_context(all_rows) -> dict:
+    """The tile map of the whole scope (filters narrow the table, not the map)."""
+    lines = board_service.rollups(all_rows)["departments"]
+    base = url_for("board.department", code="00").removesuffix("00")
+    return {"tile_map": department_map({d.key: (d.label, d.plans, d.at_risk) for d in lines},
+                                       {d.key: f"{base}{d.key}" for d in lines}),
+            "map_legend": map_legend(), "map_rows": lines}
+
+
 # --- A plan's hitos ---------------------------------------------------------------------------------------------
 
 @bp.get("/planes/<int:plan_id>/hitos")
@@ -180,7 +192,11 @@ def _render_milestones(plan: Plan, failed: tuple[int, MilestoneCheckForm] | None
                            failed=failed[0] if failed else None,
                            refusal=refusal if failed and failed[0] not in forms else "",
                            row=board_service.plan_row(db.session, plan, clock().today()),
-                           party_labels=board_service.PARTY_LABELS, parties=board_service.PARTIES)
+                           party_labels=board_service.PARTY_LABELS, parties=board_service.PARTIES,
+                           source_texts={s.milestone.number: milestone_service.source_text(s.milestone)
+                                         for s in statuses},
+                           unconfirmed={s.milestone.number for s in statuses
+                                        if milestone_service.is_name_unconfirmed(s.milestone)})
 
 
 # --- History exports and the expediente -----------------------------------------------------------------------
@@ -252,8 +268,10 @@ def admin_milestones():
             return redirect(url_for("board.admin_milestones"))
     by_number = {m.number: m for m in milestones}
     status = 422 if request.method == "POST" else 200
-    return render_template("board/admin_milestones.html", form=form, by_number=by_number,
-                           refusal=refusal), status
+    return render_template("board/admin_milestones.html", form=form, by_number=by_number, refusal=refusal,
+                           source_texts={m.number: milestone_service.source_text(m) for m in milestones},
+                           unconfirmed={m.number for m in milestones if milestone_service.is_name_unconfirmed(m)}
+                           ), status
 
 
 # --- Stylesheets (served by the app: the CSP forbids inline style) ----------------------------------------------
