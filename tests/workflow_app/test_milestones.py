@@ -283,6 +283,12 @@ def test_every_automatic_hito_is_completed_by_the_act_its_name_says(db_session):
 
 
 def test_admin_sees_how_each_hito_completes_in_words_and_hito_4_says_its_name_is_unknown(client, db_session):
+    from workflow_app.services.reference import _rows
+
+    hito4 = db_session.get(Milestone, 4)
+    hito4.name = next(r["name"] for r in _rows("hitos.csv") if r["hito"] == "4")  # as loaded (other tests rename it)
+    db_session.commit()
+    assert ms.is_name_unconfirmed(hito4)
     admin = make_user(db_session, "admin@prueba.co", Role.ADMIN)
     login(client, admin.email, PASSWORD)
     html = client.get("/admin/hitos").get_data(as_text=True)
