@@ -106,3 +106,17 @@ def test_feeds_carry_hearings_with_place_and_absolute_links(app, client, genova)
     urls = re.findall(r"^URL:(.*)\r$", text, flags=re.M)
     assert urls and set(urls) == {f"https://pdt.ejemplo.gov.co/planes/{plan}"}
     assert text.count("BEGIN:VEVENT") == text.count("URL:https://")
+
+
+def test_a_later_month_still_shows_what_is_overdue_and_an_empty_one_what_comes_next(client, genova):
+    car = client.application.test_client()
+    login(car, genova.cars["CRQ"].email, PASSWORD)
+    april = car.get("/cuenta/calendario?mes=2028-04").get_data(as_text=True)
+    overdue = april[april.index("Vencidos de meses anteriores"):april.index("</div>", april.index("Vencidos de"))]
+    assert "Emitir el concepto técnico de la autoridad ambiental (CRQ)</a> — miércoles, 22 de marzo de 2028" in overdue
+    login(client, genova.planeacion.email, PASSWORD)
+    march = client.get("/cuenta/calendario?mes=2028-03").get_data(as_text=True)
+    assert "Lo que sigue después de marzo de 2028" in march
+    following = march[march.index("Lo que sigue después"):]
+    assert following.index("audiencia pública 1") < following.index("Radicar el proyecto")  # 20 then 28 April
+    assert "audiencia pública 2" not in following  # called off

@@ -58,6 +58,8 @@ class Month:
     weeks: tuple[tuple[date | None, ...], ...]  # Monday first; None outside the month
     entries: dict[date, tuple[CalendarEntry, ...]]
     undated: int  # deadlines of plans whose facts are invalid (never hidden silently)
+    overdue_before: tuple[CalendarEntry, ...] = ()  # still owed, from earlier months
+    next_after: tuple[CalendarEntry, ...] = ()  # the first entries after the month
 
     @property
     def previous(self) -> date:
@@ -111,7 +113,7 @@ def my_deadlines(user: User, plan: Plan, today: date,
 def month_of(user: User, plans: list[Plan], first: date, today: date) -> Month:
     """Everything of ``first``'s month for this person. Overdue deadlines stay on their day in the past."""
     last = date(first.year, first.month, month_grid.monthrange(first.year, first.month)[1])
-    entries: dict[date, list[CalendarEntry]] = {}
+    found: list[CalendarEntry] = []
     undated = 0
     for plan in plans:
         try:
@@ -121,20 +123,25 @@ def month_of(user: User, plans: list[Plan], first: date, today: date) -> Month:
             continue
         name = plan.entity.display_name
         for d, label, late in my_deadlines(user, plan, today, deadlines):
-            if first <= d.act_by <= last:
-                who = f" ({d.authority})" if d.authority else ""
-                detail = ("Vencido: actuar cuanto antes" if late
-                          else f"Actuar a más tardar este día; vence (lectura amplia) el "
-                               f"{legal_calendar.format_date_es(d.latest)}")
-                entries.setdefault(d.act_by, []).append(CalendarEntry(
-                    d.act_by, DEADLINE, plan, f"{name}: {label}{who}", detail, d.legal_basis, is_overdue=late))
+            who = f" ({d.authority})" if d.authority else ""
+            detail = ("Vencido: actuar cuanto antes" if late
+                      else f"Actuar a más tardar este día; vence (lectura amplia) el "
+                           f"{legal_calendar.format_date_es(d.latest)}")
+            found.append(CalendarEntry(d.act_by, DEADLINE, plan, f"{name}: {label}{who}", detail, d.legal_basis,
+                                       is_overdue=late))
         for h in plan_hearings(plan):
-            if first <= h.scheduled_on <= last:
-                entries.setdefault(h.scheduled_on, []).append(CalendarEntry(
-                    h.scheduled_on, HEARING, plan, h.title, f"{h.state_label}{' · ' + h.place if h.place else ''}",
-                    "L1909 art. 22", is_cancelled=h.is_cancelled))
+            found.append(CalendarEntry(h.scheduled_on, HEARING, plan, h.title,
+                                       f"{h.state_label}{' · ' + h.place if h.place else ''}", "L1909 art. 22",
+                                       is_cancelled=h.is_cancelled))
+    entries: dict[date, list[CalendarEntry]] = {}
+    for entry in found:
+        if first <= entry.day <= last:
+            entries.setdefault(entry.day, []).append(entry)
+    found.sort(key=lambda e: (e.day, e.title))
     weeks = tuple(tuple(date(first.year, first.month, d) if d else None for d in week)
                   for week in month_grid.Calendar(firstweekday=0).monthdayscalendar(first.year, first.month))
     ordered = {day: tuple(sorted(items, key=lambda e: (e.kind != DEADLINE, not e.is_overdue, e.title)))
                for day, items in sorted(entries.items())}
-    return Month(first, weeks, ordered, undated)
+    return Month(first, weeks, ordered, undated,
+                 overdue_before=tuple(e for e in found if e.day < first and e.is_overdue),
+                 next_after=tuple(e for e in found if e.day > last and not e.is_cancelled)[:3])

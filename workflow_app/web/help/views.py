@@ -34,9 +34,9 @@ INTRO: dict[str, str] = {
                     "sigue sin él.",
     Role.CAR.value: "Usted emite el concepto técnico de la autoridad ambiental sobre el proyecto, en 15 días hábiles "
                     "desde que recibe la copia, para cada municipio de su jurisdicción.",
-    Role.CORPORACION.value: "Usted registra lo que pasa en el concejo o la asamblea: la radicación, el reparto a la "
-                            "comisión, los debates, las modificaciones propuestas y la decisión, dentro del mes "
-                            "que da la ley.",
+    Role.CORPORACION.value: "Usted registra lo que pasa en el concejo o la asamblea una vez radicado el proyecto: el "
+                            "reparto a la comisión, los debates, las modificaciones propuestas y la decisión, "
+                            "dentro del mes que da la ley.",
     Role.ASESOR.value: "Usted acompaña a las entidades asignadas: sigue sus planes en el tablero, ve qué pasos "
                       "vencen y marca o revisa los hitos manuales del DNP.",
     Role.ADMIN.value: "Usted administra el servicio: cuentas y funciones, días no laborables de cada entidad, "

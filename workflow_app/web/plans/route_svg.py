@@ -48,8 +48,10 @@ def _lines(text: str, width: int) -> list[str]:
 
 
 def _text(x: float, y: float, lines: Sequence[str], size: int = 14, fill: str = INK, weight: str = "normal",
-          italic: bool = False, gap: float = 17) -> str:
+          italic: bool = False, gap: float = 17, halo: bool = False) -> str:
     style = ' font-style="italic"' if italic else ""
+    if halo:  # a white outline under the letters keeps them readable where a line crosses them
+        style += ' stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke"'
     spans = "".join(f'<tspan x="{x}" dy="{0 if i == 0 else gap}">{escape(line)}</tspan>'
                     for i, line in enumerate(lines))
     return (f'<text x="{x}" y="{y:.1f}" font-size="{size}" fill="{fill}" font-weight="{weight}"{style}>'
@@ -142,6 +144,7 @@ def route_svg(route: PlanRoute) -> Markup:
 # --- The legal calendar ------------------------------------------------------------------------------------------
 
 AXIS_LEFT, AXIS_RIGHT = 8, WIDTH - 8
+INFO_CHARS = 46  # at 12 units in 324 units of width
 EFFECT_TEXT = {
     legal_calendar.EFFECT_CTP_DEEMED_FULFILLED: "Si vence: el concepto del CTP se da por surtido (L152 art. 39 "
                                                 "num. 6).",
@@ -175,8 +178,8 @@ def _month_ticks(first: date, last: date) -> list[date]:
 
 
 def timeline_svg(rows: Iterable[tuple[legal_calendar.Deadline, str, str]], today: date) -> Markup:
-    """``rows``: (deadline, what must be done, status) with status ``vencido``, ``pendiente`` or ``sin curso``
-    (done, or not due in the plan's state)."""
+    """``rows``: (deadline, what must be done, status) with status ``vencido``, ``pendiente`` or ``cerrado``
+    (not pending in the plan's state: the step was taken, or the term no longer applies)."""
     rows = list(rows)
     if not rows:
         return Markup('<p class="muted">Aún no hay plazos calculados para este plan.</p>')
@@ -190,7 +193,7 @@ def timeline_svg(rows: Iterable[tuple[legal_calendar.Deadline, str, str]], today
         title = label + (f" ({deadline.authority})" if deadline.authority else "")
         colour = BAD if status == "vencido" else BRAND if status == "pendiente" else MUTED
         lines = _lines(title, 44)
-        body.append(_text(AXIS_LEFT, y, lines, size=13, fill=INK, weight="bold", gap=16))
+        body.append(_text(AXIS_LEFT, y, lines, size=13, fill=INK, weight="bold", gap=16, halo=True))
         y += 16 * (len(lines) - 1) + 10
         x1, x2 = x(deadline.earliest), x(deadline.latest)
         body.append(f'<rect x="{AXIS_LEFT}" y="{y:.1f}" width="{AXIS_RIGHT - AXIS_LEFT}" height="10" rx="3" '
@@ -203,10 +206,11 @@ def timeline_svg(rows: Iterable[tuple[legal_calendar.Deadline, str, str]], today
         when = legal_calendar.format_date_es
         span = (when(deadline.earliest) if deadline.earliest == deadline.latest
                 else f"{_short(deadline.earliest)} – {_short(deadline.latest)} {deadline.latest.year}")
-        state = {"vencido": "Vencido", "pendiente": "Pendiente"}.get(status, "Sin curso")
-        info = [f"{state} · actuar a más tardar el {when(deadline.act_by)}", f"Vence: {span} (lectura amplia)"]
-        info += _lines(EFFECT_TEXT.get(deadline.effect, ""), 48)
-        body.append(_text(AXIS_LEFT, y + 28, info, size=12, fill=colour if status == "vencido" else MUTED,
+        state = {"vencido": "Vencido", "pendiente": "Pendiente"}.get(status, "Cerrado")
+        info = _lines(f"{state} · actuar a más tardar el {when(deadline.act_by)}", INFO_CHARS)
+        info += _lines(f"Vence: {span} (lectura amplia)", INFO_CHARS)
+        info += _lines(EFFECT_TEXT.get(deadline.effect, ""), INFO_CHARS)
+        body.append(_text(AXIS_LEFT, y + 28, info, size=12, fill=colour if status == "vencido" else MUTED, halo=True,
                           gap=15))
         y += 28 + 15 * (len(info) - 1) + 22
         desc.append(f"{title}: {state.lower()}; actuar a más tardar el {when(deadline.act_by)}; vence entre el "
@@ -239,6 +243,6 @@ def plan_figures(state: str, main_states: Sequence[str], deadlines: Sequence[leg
     route went through, oldest first; ``pending`` is ``services.worklist.upcoming_deadlines``."""
     route = plan_route(state, ["elected", *main_states])
     status = {d.map_key: "vencido" if late else "pendiente" for d, _, late in pending}
-    rows = [(d, deadline_labels.get(d.key, d.key), status.get(d.map_key, "sin curso")) for d in deadlines]
+    rows = [(d, deadline_labels.get(d.key, d.key), status.get(d.map_key, "cerrado")) for d in deadlines]
     return {"route": route, "route_figure": route_svg(route), "timeline_figure": timeline_svg(rows, today),
             "deadline_status": status}
