@@ -299,3 +299,14 @@ def test_admin_sees_how_each_hito_completes_in_words_and_hito_4_says_its_name_is
     assert "<strong>Nombre desconocido:</strong> en la tabla de hitos del DNP este texto no se puede leer" in html
     assert re.search(r'<textarea class="name" rows="2" id="rows-3-name" name="rows-3-name"[^>]*'
                      r'aria-describedby="rows-3-name-note">Hito 4', html)
+
+
+def test_the_planning_office_records_the_ctp_renewal_call_from_the_plan_page(client, db_session, genova):
+    walk_to(genova, "consolidated")
+    login(client, genova.planeacion.email, PASSWORD)
+    page = client.get(f"/planes/{genova.plan.id}").get_data(as_text=True)
+    url = f"/planes/{genova.plan.id}/actos/ctp_formation/ctp/open_convocation"
+    assert f'href="{url}">Expedir la convocatoria para conformar o renovar el CTP</a>' in page
+    form = client.get(url)
+    assert form.status_code == 200 and "L152 arts. 34 y 39 num. 4" in form.get_data(as_text=True)
+    assert 5 not in done_numbers(db_session, genova.plan)
