@@ -1,4 +1,7 @@
-"""iCalendar feeds (RFC 5545) of the legal deadlines: one all-day VEVENT per deadline on its ``act_by``."""
+"""iCalendar feeds (RFC 5545): one all-day VEVENT per legal deadline on its ``act_by``, and one per public hearing
+of the plan (Ley 1909 de 2018 art. 22) on its day, with its place; a hearing called off stays in the feed as
+``STATUS:CANCELLED`` so subscribed calendars remove it. Every ``URL:`` is absolute (``base_url``: the configured
+``BASE_URL``, else the address the feed was asked on)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -7,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from state_machines import calendar as legal_calendar
 from state_machines.route import DUTY_BY_KEY
 from workflow_app.models import Plan
+from workflow_app.services.my_calendar import Hearing, plan_hearings
 from workflow_app.services.plans import deadlines_for
 
 PRODID = "-//Ruta PDT//Plazos legales del Plan de Desarrollo//ES"
@@ -75,23 +79,49 @@ def vevents(plan: Plan, deadlines: Iterable[legal_calendar.Deadline], base_url: 
     return lines
 
 
+def hearing_uid(hearing: Hearing) -> str:
+    return f"pdt-{hearing.plan.id}-audiencia-{hearing.number}@ruta-pdt"
+
+
+def hearing_vevents(hearings: Iterable[Hearing], base_url: str, stamp: str) -> list[str]:
+    lines: list[str] = []
+    for h in hearings:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{hearing_uid(h)}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{h.scheduled_on.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(h.scheduled_on + timedelta(days=1)).strftime('%Y%m%d')}",
+            f"SUMMARY:{escape_text(h.title)}",
+            f"DESCRIPTION:{escape_text(h.state_label + '. Norma: L1909 art. 22')}",
+            *([f"LOCATION:{escape_text(h.place)}"] if h.place else []),
+            f"URL:{base_url}/planes/{h.plan.id}",
+            "STATUS:CANCELLED" if h.is_cancelled else "STATUS:CONFIRMED",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    return lines
+
+
 def calendar_text(name: str, plans_with_deadlines, base_url: str = "", now: datetime | None = None) -> str:
-    """The whole feed, CRLF line endings and folded lines."""
+    """The whole feed, CRLF line endings and folded lines: each plan's deadlines and hearings."""
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{escape_text(name)}", "X-WR-TIMEZONE:America/Bogota"]
     for plan, deadlines in plans_with_deadlines:
         lines += vevents(plan, deadlines, base_url, stamp)
+        lines += hearing_vevents(plan_hearings(plan), base_url, stamp)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
 def plan_deadlines(plans: Iterable[Plan]):
-    """(plan, deadlines) for each plan whose stored facts are valid (a bad row never breaks a feed)."""
+    """(plan, deadlines) for each plan; a plan whose stored facts are invalid has no deadlines (a bad row never
+    breaks a feed) but keeps its hearings."""
     for plan in plans:
         try:
             yield plan, deadlines_for(plan)
         except legal_calendar.FactsError:
-            continue
+            yield plan, ()
 
 

@@ -350,7 +350,10 @@ class CtpFormationSnapshot:
 
 
 CTP_FORMATION_STATES: dict[str, str] = {
-    # Convocation opened at the same time as the presentation to the Consejo de Gobierno (L152 art. 39 num. 4).
+    # The law orders the convocation at the same time as the presentation to the Consejo de Gobierno
+    # (L152 art. 39 num. 4); it is not issued yet. DNP's hito 5 waits for the convocation itself.
+    "convocation_due": "Convocatoria para conformar o renovar el CTP por expedir",
+    # The convocation was issued: the organisations may present their ternas (L152 arts. 34, 39 num. 4).
     "convocation_open": "Convocatoria abierta para conformar o renovar el CTP",
     # The organisations' ternas were received (L152 art. 34).
     "ternas_received": "Ternas de las organizaciones recibidas",
@@ -370,6 +373,13 @@ def has_municipal_representatives(s: CtpFormationSnapshot) -> Verdict:
 
 
 CTP_FORMATION_TRANSITIONS = [
+    Transition(
+        trigger="open_convocation", source="convocation_due", dest="convocation_open",
+        roles=frozenset({EJECUTIVO, PLANEACION}),
+        guards=(evidence_guard("la convocatoria publicada para conformar o renovar el CTP", "L152 art. 39 num. 4"),),
+        legal_basis="L152 arts. 34 y 39 num. 4", label="Expedir la convocatoria para conformar o renovar el CTP",
+        effects=("event:ctp_renewal_convened",),
+    ),
     Transition(
         trigger="receive_ternas", source="convocation_open", dest="ternas_received",
         roles=frozenset({EJECUTIVO, PLANEACION}),
@@ -391,9 +401,8 @@ CTP_FORMATION_TRANSITIONS = [
     ),
 ]
 
-CTP_FORMATION_MACHINE = LegalMachine("ctp_formation", CTP_FORMATION_STATES, "convocation_open",
-                                     CTP_FORMATION_TRANSITIONS, final_states={"ctp_installed"},
-                                     initial_effects=("event:ctp_renewal_convened",))
+CTP_FORMATION_MACHINE = LegalMachine("ctp_formation", CTP_FORMATION_STATES, "convocation_due",
+                                     CTP_FORMATION_TRANSITIONS, final_states={"ctp_installed"})
 
 SUBMACHINES: dict[str, LegalMachine] = {
     m.name: m for m in (CAR_REVIEW_MACHINE, CTP_REVIEW_MACHINE, AMENDMENT_MACHINE, HEARING_MACHINE,

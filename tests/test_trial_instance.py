@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-PAGES_FOR_EVERYONE = ("/", "/tablero", "/tablero/regiones", "/tablero.csv", "/tablero.xlsx", "/notificaciones",
-                      "/publico", "/publico/63302", "/api/v1/openapi.json")
+PAGES_FOR_EVERYONE = ("/", "/tablero", "/tablero/regiones", "/tablero.csv", "/tablero-para-excel.csv", "/tablero.xlsx",
+                      "/notificaciones", "/publico", "/publico/63302", "/api/v1/openapi.json")
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,8 @@ def test_every_demo_account_opens_its_pages_on_sqlite(trial):
         inbox = client.get("/").get_data(as_text=True)
         plans = set(re.findall(r'href="/planes/(\d+)', inbox))
         links = [f"/planes/{p}{tail}" for p in sorted(plans)
-                 for tail in ("", "/hitos", "/expediente", "/historial.csv", "/historial.xlsx", "/ppi")]
+                 for tail in ("", "/hitos", "/expediente", "/historial.csv", "/historial-para-excel.csv",
+                              "/historial.xlsx", "/ppi")]
         for path in (*PAGES_FOR_EVERYONE, *links):
             response = client.get(path)
             assert response.status_code in (200, 403), (account.email, path, response.status_code)
@@ -93,3 +94,21 @@ def test_the_sweep_runs_on_sqlite_and_its_urgent_mail_lands_as_files(trial):
     assert report.reminders > 0 and files, (report, files)
     subjects = [message_from_bytes(f.read_bytes(), policy=default_policy)["Subject"] for f in files]
     assert any("plazo vencido" in s or "hoy vence" in s for s in subjects), subjects
+
+
+def test_sqlite_orders_official_names_in_spanish_and_search_finds_them(trial):
+    """The same order and search as on PostgreSQL (tests/workflow_app/test_official_names.py), on SQLite."""
+    from tests.workflow_app.test_official_names import rae_order
+    from workflow_app.infra.extensions import db
+    from workflow_app.models import Department, Entity
+
+    app, _, _ = trial
+    with app.app_context():
+        names = db.session.scalars(select(Entity.name).order_by(Entity.sort_key, Entity.id)).all()
+        departments = db.session.scalars(select(Department.name).order_by(Department.sort_key)).all()
+    assert len(names) == 1103 + 32 and [rae_order(n) for n in names] == sorted(rae_order(n) for n in names)
+    assert departments.index("Córdoba") < departments.index("Cundinamarca") and "Bogotá, D.C." in departments
+    client = app.test_client()
+    for query, code in (("bogota", "11001"), ("BOGOTÁ", "11001"), ("san andres", "88001"), ("cucuta", "54001")):
+        page = client.get("/publico", query_string={"q": query}).get_data(as_text=True)
+        assert f"/publico/{code}" in page, query

@@ -16,13 +16,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from state_machines.pdt import PDT_STATES
 from state_machines.roles import Role
 from state_machines.submachines import SUBMACHINES
 from workflow_app.infra.extensions import db
+from workflow_app.reference_data import names
 
 ENTITY_KINDS = ("municipio", "distrito", "departamento")
 REGIMES = ("ordinary", "d683_2020")
@@ -31,6 +32,11 @@ ROLE_VALUES = tuple(r.value for r in Role if r is not Role.SISTEMA)
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+#: Spanish order key of a name (reference_data.names.sort_key): compared byte by byte, so PostgreSQL uses the
+#: "C" collation whatever the database's locale, and SQLite its default BINARY.
+SORT_KEY = String(160, collation="C").with_variant(String(160), "sqlite")
 
 
 def new_feed_token() -> str:
@@ -47,6 +53,12 @@ class Department(db.Model):
     code: Mapped[str] = mapped_column(String(2), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     region: Mapped[str] = mapped_column(String(60))
+    sort_key: Mapped[str] = mapped_column(SORT_KEY, default="", index=True)
+
+    @validates("name")
+    def _keep_sort_key(self, _key: str, name: str) -> str:
+        self.sort_key = names.sort_key(name)
+        return name
 
 
 class EnvironmentalAuthority(db.Model):
@@ -64,12 +76,18 @@ class Entity(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     dane_code: Mapped[str] = mapped_column(String(5), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    sort_key: Mapped[str] = mapped_column(SORT_KEY, default="", index=True)
     kind: Mapped[str] = mapped_column(String(20))
     department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"))
     nonworking_weekdays: Mapped[str] = mapped_column(String(20), default="5,6")
     fiscal_category: Mapped[str | None] = mapped_column(String(10))
 
     department: Mapped[Department] = relationship()
+
+    @validates("name")
+    def _keep_sort_key(self, _key: str, name: str) -> str:
+        self.sort_key = names.sort_key(name)
+        return name
 
     @property
     def calendar_kind(self) -> str:
@@ -82,9 +100,14 @@ class Entity(db.Model):
 
     @property
     def display_name(self) -> str:
-        if self.kind == "departamento":
-            return f"Gobernación de {self.name.title()}"
-        return f"{self.name.title()} ({self.department.name.title()})"
+        return entity_label(self.name, self.kind, self.department.name)
+
+
+def entity_label(name: str, kind: str, department_name: str) -> str:
+    """``Génova (Quindío)``, ``Gobernación de Quindío``, ``Bogotá, D.C.`` (a distrito named as its department)."""
+    if kind == "departamento":
+        return f"Gobernación de {name}"
+    return name if name == department_name else f"{name} ({department_name})"
 
 
 class Jurisdiction(db.Model):

@@ -31,7 +31,7 @@ def visible_plans_query(user: User) -> Select:
         select(Plan)
         .join(Entity, Entity.id == Plan.entity_id)
         .where(Plan.entity_id.in_(scope_entity_ids(user)))
-        .order_by(Entity.name)
+        .order_by(Entity.sort_key)
     )
 
 
@@ -62,3 +62,20 @@ def load_plan_to_read(user: User, plan_id: int) -> Plan:
 def require_admin(user: User) -> None:
     if not any(m.role == Role.ADMIN.value for m in user.memberships):
         abort(403)
+
+
+#: Who gets personal API tokens: the offices that connect their own systems (planning office, environmental
+#: authority, DNP advisers, administrators). CTP volunteers, council secretaries, mayors and formulation teams
+#: read everything on the pages; the menu and the account page do not offer them a tool they do not need.
+API_TOKEN_ROLES = frozenset({Role.PLANEACION, Role.CAR, Role.ASESOR, Role.ADMIN})
+
+
+def can_use_api_tokens(user: User) -> bool:
+    return any(Role(m.role) in API_TOKEN_ROLES for m in user.memberships)
+
+
+def require_api_tokens(user: User) -> None:
+    if not can_use_api_tokens(user):
+        abort(403, description="Los tokens de API son para la secretaría de planeación, las autoridades "
+                               "ambientales, los asesores y los administradores. Su cuenta consulta todo en las "
+                               "páginas, sin token.")

@@ -61,6 +61,7 @@ EXPECTED = {
         ("scheduled", "cancel"): ("cancelled", {E, P}),
     },
     "ctp_formation": {
+        ("convocation_due", "open_convocation"): ("convocation_open", {E, P}),
         ("convocation_open", "receive_ternas"): ("ternas_received", {E, P}),
         ("ternas_received", "designate_members"): ("members_designated", {E}),
         ("members_designated", "install_ctp"): ("ctp_installed", {E, CTP}),
@@ -312,7 +313,9 @@ def test_cancelled_hearing_is_final():
 def test_ctp_formation_runs_from_convocation_to_installation():
     state = CTP_FORMATION_MACHINE.initial
     effects = list(CTP_FORMATION_MACHINE.initial_effects)
-    for trigger, role in (("receive_ternas", P), ("designate_members", E), ("install_ctp", CTP)):
+    assert state == "convocation_due" and effects == []  # hito 5 is the convocation itself, not the start (T2)
+    for trigger, role in (("open_convocation", P), ("receive_ternas", P), ("designate_members", E),
+                          ("install_ctp", CTP)):
         outcome = CTP_FORMATION_MACHINE.fire(CtpFormationSnapshot(state), trigger, role)
         state, effects = outcome.dest, effects + list(outcome.effects)
     assert state == "ctp_installed"

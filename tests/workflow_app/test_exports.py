@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from state_machines.roles import Role
@@ -26,10 +27,10 @@ def genova(db_session, set_today):
     return cast
 
 
-def read_csv(response):
+def read_csv(response, delimiter=","):
     body = response.get_data()
     assert body.startswith(b"\xef\xbb\xbf"), "CSV sin BOM: Excel leería mal las tildes"
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=delimiter))
 
 
 def filename_of(response):
@@ -54,15 +55,44 @@ def test_board_csv_reads_back_with_accents_iso_dates_and_the_same_filters(client
     assert [r[0] for r in data] == ["63", "63302"]
     genova_row = by_code["63302"]
     assert genova_row["Entidad"] == "Génova (Quindío)" and genova_row["Estado"].startswith("En ajuste")
+    assert genova_row["Departamento"] == "Quindío" and genova_row["Estado (código)"] == "adjusting"
     # CRQ never answered: its concept (15 business days from 29 Feb) is the oldest pending step.
     assert genova_row["Próximo plazo (actuar a más tardar)"] == "2028-03-22"
-    assert genova_row["Paso"] == "Emitir el concepto técnico de la autoridad ambiental (CRQ)"
+    assert genova_row["Próximo paso"] == "Emitir el concepto técnico de la autoridad ambiental (CRQ)"
     assert genova_row["Holgura (días hábiles)"] == "-22"  # Holy Thursday and Good Friday (13-14 Apr) do not count
     assert genova_row["Pasos vencidos"] == "Emitir el concepto técnico de la autoridad ambiental (CRQ)"
     assert genova_row["Espera: Alcaldía o gobernación (días hábiles)"] == str(1 + 4 + 36 + 5 + 14)
     assert genova_row["Espera: Autoridad ambiental (CAR) (días hábiles)"] == "23"
-    assert by_code["63"]["Riesgo"] == "Pasos vencidos"
+    assert by_code["63"]["Riesgo"] == "Pasos vencidos" and by_code["63"]["Riesgo (código)"] == "vencido"
     assert client.get("/tablero.csv?riesgo=al_dia").get_data().decode("utf-8-sig").count("\r\n") == 1
+    codes = {"adjusting", "drafting", "vencido", "submitted_to_consejo_de_gobierno", "pdt_approval"}
+    assert not codes & {cell for row in data for cell in row[:len(header) - 2]}, "códigos internos en columnas humanas"
+
+
+def test_board_csv_for_excel_uses_semicolons_decimal_commas_and_day_first_dates(client, db_session, genova):
+    login(client, genova.planeacion.email, PASSWORD)
+    response = client.get("/tablero-para-excel.csv")
+    assert response.status_code == 200 and filename_of(response) == "tablero-2028-04-25-excel.csv"
+    body = response.get_data().decode("utf-8-sig")
+    assert body.splitlines()[0].startswith("Código DANE;Entidad;Departamento;Región;Estado;Avance en hitos (%)")
+    header, row = read_csv(response, delimiter=";")
+    genova_row = dict(zip(header, row))
+    assert genova_row["Entidad"] == "Génova (Quindío)" and genova_row["Estado"].startswith("En ajuste")
+    assert genova_row["Próximo plazo (actuar a más tardar)"] == "22/03/2028"
+    assert genova_row["Holgura (días hábiles)"] == "-22"
+    assert re.fullmatch(r"\d+(,\d+)?", genova_row["Avance en hitos (%)"]), genova_row["Avance en hitos (%)"]
+    standard = dict(zip(*read_csv(client.get("/tablero.csv"))))
+    assert genova_row["Avance en hitos (%)"] == standard["Avance en hitos (%)"].replace(".", ",")
+    if "." in standard["Avance en hitos (%)"]:
+        assert "," in genova_row["Avance en hitos (%)"]
+
+
+def test_csv_for_excel_writes_decimal_commas_and_keeps_cells_with_semicolons_whole():
+    from workflow_app.services.exports import EXCEL, to_csv
+
+    text = to_csv(["Nombre", "Avance", "Fecha"], [["Génova; Quindío", 37.5, date(2028, 3, 22)]], EXCEL)
+    rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig")), delimiter=";"))
+    assert rows == [["Nombre", "Avance", "Fecha"], ["Génova; Quindío", "37,5", "22/03/2028"]]
 
 
 def test_board_xlsx_opens_with_real_dates(client, db_session, genova):
@@ -73,10 +103,20 @@ def test_board_xlsx_opens_with_real_dates(client, db_session, genova):
     assert filename_of(response) == "tablero-2028-04-25.xlsx"
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][1] == "Entidad" and len(rows) == 2  # planeación of Génova follows one plan
-    assert rows[1][0] == "63302" and rows[1][1] == "Génova (Quindío)"
-    assert rows[1][7] == datetime(2028, 3, 22) and rows[1][9] == -22
-    assert sheet.cell(row=2, column=8).number_format == "yyyy-mm-dd"
+    header = rows[0]
+    assert header[1] == "Entidad" and len(rows) == 2  # planeación of Génova follows one plan
+    row = dict(zip(header, rows[1]))
+    assert row["Código DANE"] == "63302" and row["Entidad"] == "Génova (Quindío)"
+    assert row["Estado"].startswith("En ajuste") and row["Estado (código)"] == "adjusting"
+    assert row["Próximo plazo (actuar a más tardar)"] == datetime(2028, 3, 22) and row["Holgura (días hábiles)"] == -22
+    date_column = header.index("Próximo plazo (actuar a más tardar)") + 1
+    assert sheet.cell(row=2, column=date_column).number_format == "dd/mm/yyyy"
+    assert sheet.freeze_panes == "A2" and sheet.cell(row=1, column=1).font.b
+    widths = {h: sheet.column_dimensions[get_column_letter(i)].width for i, h in enumerate(header, start=1)}
+    assert len(set(widths.values())) > 3, widths  # not every column 13 wide
+    assert widths["Entidad"] >= len("Génova (Quindío)") and widths["Código DANE"] >= len("Código DANE")
+    assert widths["Próximo paso"] >= len("Emitir el concepto técnico de la autoridad ambiental (CRQ)")
+    assert widths["Código DANE"] < widths["Próximo paso"] <= 60
 
 
 def test_plan_history_csv_and_xlsx_list_every_act(client, db_session, genova):
@@ -88,12 +128,21 @@ def test_plan_history_csv_and_xlsx_list_every_act(client, db_session, genova):
     assert len(rows) == events + 1
     first = dict(zip(rows[0], rows[1]))
     assert first["Fecha del acto"] == "2028-01-03" and first["Acto"] == "Registrar la posesión del alcalde o gobernador"
+    assert first["Trámite"] == "Ruta del plan" and first["Trámite (código)"] == "pdt_approval"
+    assert first["Estado anterior"] == "Electo, sin posesión" and first["Estado nuevo"] == "Alcalde o gobernador posesionado"
     assert first["Quién"] == genova.ejecutivo.name and first["Norma"] == "L152 art. 39"
     assert re.fullmatch(r"[0-9a-f]{64}", first["Hash SHA-256"])
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", first["Registrado (Bogotá)"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", first["Registrado (hora de Bogotá)"])
+    human = [dict(zip(rows[0], r)) for r in rows[1:]]
+    assert all("_" not in r["Trámite"] + r["Acto"] + r["Estado nuevo"] + r["Rol"] for r in human)
+    excel = read_csv(client.get(f"/planes/{genova.plan.id}/historial-para-excel.csv"), delimiter=";")
+    assert excel[0] == rows[0] and len(excel) == events + 1
+    assert dict(zip(excel[0], excel[1]))["Fecha del acto"] == "03/01/2028"
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}", dict(zip(excel[0], excel[1]))["Registrado (hora de Bogotá)"])
     book = load_workbook(io.BytesIO(client.get(f"/planes/{genova.plan.id}/historial.xlsx").get_data()))
     sheet_rows = list(book.active.iter_rows(values_only=True))
     assert len(sheet_rows) == events + 1 and sheet_rows[1][1] == datetime(2028, 1, 3)
+    assert book.active.column_dimensions["N"].width > book.active.column_dimensions["A"].width  # hash vs N.º
 
 
 def test_foreign_history_export_is_hidden(client, db_session, genova):

@@ -1,5 +1,6 @@
 """DNP hitos: automatic from the plan's history, manual with an evidence note, weights edited by an admin,
 roll-ups per department, region, adviser and country."""
+import re
 from datetime import date
 
 import pytest
@@ -13,8 +14,9 @@ from workflow_app.services import board as board_service
 from workflow_app.services import milestones as ms
 
 PASSWORD = "clave-de-prueba"
-# hitos 1, 5, 10, 11, 12, 18 (events up to filing) + 2 (active planeación account)
-FILED_PROGRESS = 1 + 3 + 12 + 7.5 + 4 + 3.334 + 1
+# hitos 1, 10, 11, 12, 18 (events up to filing) + 2 (active planeación account); hito 5 (the CTP renewal call)
+# waits for its own act, not for the presentation to the Consejo de Gobierno
+FILED_PROGRESS = 1 + 12 + 7.5 + 4 + 3.334 + 1
 
 
 @pytest.fixture
@@ -31,9 +33,14 @@ def done_numbers(session, plan):
 def test_event_hitos_complete_themselves_from_the_walked_history(db_session, genova):
     walk_to(genova, "filed_with_corporacion")
     statuses, progress = ms.plan_milestones(db_session, genova.plan)
-    assert {s.milestone.number for s in statuses if s.is_done} == {1, 2, 5, 10, 11, 12, 18}
+    assert {s.milestone.number for s in statuses if s.is_done} == {1, 2, 10, 11, 12, 18}
     assert progress == pytest.approx(FILED_PROGRESS)
+    genova.act("planeacion", "open_convocation", "2028-03-01", today="2028-04-28", machine="ctp_formation",
+               subject="ctp")
+    statuses, progress = ms.plan_milestones(db_session, genova.plan)
     by_number = {s.milestone.number: s for s in statuses}
+    assert by_number[5].is_done and by_number[5].event.trigger == "open_convocation"
+    assert by_number[5].event.on.isoformat() == "2028-03-01" and progress == pytest.approx(FILED_PROGRESS + 3)
     assert by_number[18].event.trigger == "file_with_corporacion"
     assert by_number[18].event.on.isoformat() == "2028-04-28"
     assert by_number[18].event.actor_name == genova.ejecutivo.name
@@ -234,3 +241,72 @@ def test_weights_change_progress_everywhere(db_session, genova):
                               swap.get(e.number, e.weight_total)) for e in edits]
     ms.update_milestones(db_session, edits)
     assert ms.plan_milestones(db_session, genova.plan)[1] == pytest.approx(before + 1)
+
+
+# --- The catalogue against hitos.csv ------------------------------------------------------------------------------
+
+# Which act completes each automatic hito, read from hitos.csv's names (the DNP's 2020 table).
+EXPECTED_ACTS = {
+    1: {"start_drafting"},  # Conformación del equipo
+    5: {"open_convocation"},  # Convocatoria del proceso de renovación del CTP (not the Consejo de Gobierno)
+    8: {"install_ctp"},  # CTP renovado según la normatividad
+    10: {"consolidate"},  # Proyecto de PDT completo
+    11: {"submit_to_ctp"},  # Proyecto de PDT entregado al CTP y a la autoridad ambiental
+    12: {"consider_concepts"},  # La entidad revisa la pertinencia de los conceptos
+    13: {"schedule_hearing"},  # Definir el cronograma de audiencias públicas del PPI
+    14: {"hold"},  # Realizar las audiencias públicas del PPI
+    16: {"convoke_sessions"},  # Citar a sesiones ordinarias o extraordinarias
+    18: {"file_with_corporacion"},  # Entrega del PDT a la corporación pública
+    19: {"record_committee_debate"},  # Discusión en la comisión del plan
+    20: {"record_plenary_debate"},  # Discusión en plenaria
+    21: {"publish"},  # Publicar el PDT aprobado
+    22: {"approve_plan", "adopt_by_decree"},  # Aprobación del PDT
+}
+
+
+def test_every_automatic_hito_is_completed_by_the_act_its_name_says(db_session):
+    from state_machines.pdt import PDT_MACHINE
+    from state_machines.submachines import SUBMACHINES
+
+    catalogue = {m.number: m for m in ms.all_milestones(db_session)}
+    assert len(catalogue) == 22 and catalogue[5].name == "Convocatoria del proceso de renovación del CTP"
+    label_to_trigger = {t.label: t.trigger for m in (PDT_MACHINE, *SUBMACHINES.values()) for t in m.transitions}
+    automatic = {n for n, m in catalogue.items() if ms.event_name(m) not in (None, ms.LEADER_EVENT)}
+    assert automatic == set(EXPECTED_ACTS)
+    for number in automatic:
+        acts = ms.ACTS_OF_EVENT[ms.event_name(catalogue[number])]
+        assert {label_to_trigger[label] for label, _ in acts} == EXPECTED_ACTS[number], number
+    emitted = {e.split(":", 1)[1] for m in (PDT_MACHINE, *SUBMACHINES.values()) for t in m.transitions
+               for e in t.effects if e.startswith("event:")}
+    assert emitted <= {ms.event_name(m) for m in catalogue.values()}  # no act marks a hito that does not exist
+    assert "presentar el proyecto al consejo de gobierno" not in ms.source_text(catalogue[5]).lower()
+
+
+def test_admin_sees_how_each_hito_completes_in_words_and_hito_4_says_its_name_is_unknown(client, db_session):
+    from workflow_app.services.reference import _rows
+
+    hito4 = db_session.get(Milestone, 4)
+    hito4.name = next(r["name"] for r in _rows("hitos.csv") if r["hito"] == "4")  # as loaded (other tests rename it)
+    db_session.commit()
+    assert ms.is_name_unconfirmed(hito4)
+    admin = make_user(db_session, "admin@prueba.co", Role.ADMIN)
+    login(client, admin.email, PASSWORD)
+    html = client.get("/admin/hitos").get_data(as_text=True)
+    assert "Automático (" not in html and "team_formed" not in html and "ctp_renewal_convened" not in html
+    assert "Automático: al registrar «Expedir la convocatoria para conformar o renovar el CTP»" in html
+    assert "Automático: mientras la entidad tenga activa una cuenta de la secretaría de planeación" in html
+    assert html.count("Manual: lo marca el equipo o su asesor") == 7  # hitos 3, 4, 6, 7, 9, 15, 17
+    assert "<strong>Nombre desconocido:</strong> en la tabla de hitos del DNP este texto no se puede leer" in html
+    assert re.search(r'<textarea class="name" rows="2" id="rows-3-name" name="rows-3-name"[^>]*'
+                     r'aria-describedby="rows-3-name-note">Hito 4', html)
+
+
+def test_the_planning_office_records_the_ctp_renewal_call_from_the_plan_page(client, db_session, genova):
+    walk_to(genova, "consolidated")
+    login(client, genova.planeacion.email, PASSWORD)
+    page = client.get(f"/planes/{genova.plan.id}").get_data(as_text=True)
+    url = f"/planes/{genova.plan.id}/actos/ctp_formation/ctp/open_convocation"
+    assert f'href="{url}">Expedir la convocatoria para conformar o renovar el CTP</a>' in page
+    form = client.get(url)
+    assert form.status_code == 200 and "L152 arts. 34 y 39 num. 4" in form.get_data(as_text=True)
+    assert 5 not in done_numbers(db_session, genova.plan)

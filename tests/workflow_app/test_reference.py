@@ -22,7 +22,7 @@ def test_loading_reference_twice_changes_nothing(db_session):
 
 def test_genova_is_a_quindio_municipio_under_the_crq(db_session):
     genova = db_session.scalar(select(Entity).filter_by(dane_code="63302"))
-    assert genova.name == "GÉNOVA" and genova.department.name == "QUINDÍO"
+    assert genova.name == "Génova" and genova.department.name == "Quindío"
     assert genova.kind == "municipio" and genova.weekdays == [5, 6]
     codes = {j.authority_code for j in db_session.scalars(select(Jurisdiction).filter_by(entity_id=genova.id))}
     assert codes == {"CRQ"}

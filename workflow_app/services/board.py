@@ -45,7 +45,7 @@ from state_machines.pdt import PDT_MACHINE, PDT_STATES
 from state_machines.roles import Role
 from state_machines.route import duty_for
 from workflow_app.infra.clock import bogota_day
-from workflow_app.models import Department, Entity, Period, Plan, PlanEvent, Procedure, User
+from workflow_app.models import Department, Entity, Period, Plan, PlanEvent, Procedure, User, entity_label
 from workflow_app.permissions import scope_entity_ids
 from workflow_app.services import milestones as milestone_service
 
@@ -215,12 +215,12 @@ class BoardRow:
     car_waits: list[CarWait] = field(default_factory=list)
     risk: str = RISK_OK
     risk_reasons: list[str] = field(default_factory=list)
+    entity_key: str = ""  # Spanish order keys of the names (reference_data.names.sort_key)
+    department_key: str = ""
 
     @property
     def entity_label(self) -> str:
-        if self.entity_kind == "departamento":
-            return f"Gobernación de {self.entity_name.title()}"
-        return f"{self.entity_name.title()} ({self.department_name.title()})"
+        return entity_label(self.entity_name, self.entity_kind, self.department_name)
 
     @property
     def state_label(self) -> str:
@@ -368,7 +368,8 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
     query = (select(Plan.id, Plan.entity_id, Entity.dane_code, Entity.name, Entity.kind, Entity.department_code,
                     Department.name, Department.region, Plan.state, Plan.regime,
                     cast(Plan.d683_articles, Text), Plan.posesion_on, Period.start_on,
-                    *(Plan.event_dates[k].as_string() for k in _PLAN_DATES), Entity.nonworking_weekdays)
+                    *(Plan.event_dates[k].as_string() for k in _PLAN_DATES), Entity.nonworking_weekdays,
+                    Entity.sort_key, Department.sort_key)
              .join(Entity, Entity.id == Plan.entity_id).join(Department, Department.code == Entity.department_code)
              .join(Period, Period.id == Plan.period_id))
     if plan_ids is not None:
@@ -393,7 +394,7 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
             dates["car_copies_received"] = json.loads(dates["car_copies_received"])
         articles = json.loads(r[10]) if r[9] == "d683_2020" and r[10] else []
         rows[r[0]] = BoardRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8], r[9], articles,
-                              r[11], r[12], dates, weekdays)
+                              r[11], r[12], dates, weekdays, entity_key=r[18], department_key=r[19])
     if not rows:
         return []
     procedures = []  # (plan, machine, created_at): add_initial_marks dates the few it uses by their Bogotá day
@@ -519,15 +520,15 @@ _FAR = 10 ** 6
 def _sort_key(name: str):
     return {
         "riesgo": lambda r: (RISK_RANK[r.risk], r.slack if r.slack is not None else _FAR, -len(r.overdue),
-                             r.entity_name),
-        "entidad": lambda r: (r.entity_name, r.department_name),
-        "departamento": lambda r: (r.department_name, r.entity_kind != "departamento", r.entity_name),
-        "estado": lambda r: (STATE_ORDER[r.state], r.entity_name),
-        "avance": lambda r: (r.progress, r.entity_name),
+                             r.entity_key),
+        "entidad": lambda r: (r.entity_key, r.department_key),
+        "departamento": lambda r: (r.department_key, r.entity_kind != "departamento", r.entity_key),
+        "estado": lambda r: (STATE_ORDER[r.state], r.entity_key),
+        "avance": lambda r: (r.progress, r.entity_key),
         "plazo": lambda r: (r.next_step is None, r.next_step.deadline.act_by if r.next_step else date.max,
-                            r.entity_name),
-        "holgura": lambda r: (r.slack is None, r.slack if r.slack is not None else 0, r.entity_name),
-        "vencidos": lambda r: (-len(r.overdue), r.entity_name),
+                            r.entity_key),
+        "holgura": lambda r: (r.slack is None, r.slack if r.slack is not None else 0, r.entity_key),
+        "vencidos": lambda r: (-len(r.overdue), r.entity_key),
     }[name]
 
 
@@ -569,7 +570,7 @@ def due_by_week(rows: Iterable[BoardRow], today: date, weeks: int = 6) -> list[t
 def rollups(rows: Sequence[BoardRow]) -> dict[str, list]:
     return {
         "regions": milestone_service.rollup((r.region, r.region, r.progress, r.is_at_risk) for r in rows),
-        "departments": milestone_service.rollup((r.department_code, r.department_name.title(), r.progress,
+        "departments": milestone_service.rollup((r.department_code, r.department_name, r.progress,
                                                  r.is_at_risk) for r in rows),
         "country": milestone_service.rollup(("co", "Colombia", r.progress, r.is_at_risk) for r in rows),
     }

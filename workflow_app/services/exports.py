@@ -1,8 +1,17 @@
-"""CSV and XLSX downloads of the board and of a plan's history.
+"""CSV and XLSX downloads of the board and of a plan's history, in Spanish.
 
-CSV: UTF-8 with a BOM (so Excel reads the accents), comma-separated, ISO dates. Text cells that a
-spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) get a leading apostrophe; numbers stay
-numbers. XLSX: real date cells shown as ``yyyy-mm-dd``, a bold header row, frozen under the header.
+Columns have human names and values human labels (state, act, role, procedure); the internal codes travel in
+the last columns, named "(código)", for whoever feeds another system.
+
+- Standard CSV (RFC 4180): UTF-8 with a BOM (so Excel reads the accents), comma-separated, ISO dates, decimal
+  point: for programs.
+- "CSV para Excel": what Excel opens with a double click in Colombia (Spanish regional settings): semicolons,
+  decimal comma, dates ``dd/mm/aaaa``, UTF-8 with a BOM.
+- XLSX: real date cells shown ``dd/mm/aaaa``, a bold header row frozen and filterable, each column as wide as
+  its content (capped, long text wrapped).
+
+In both CSVs, text cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) get a
+leading apostrophe; numbers stay numbers.
 """
 from __future__ import annotations
 
@@ -21,16 +30,30 @@ from workflow_app.services.board import PARTIES, PARTY_LABELS, RISK_LABELS, Boar
 CSV_MIME = "text/csv; charset=utf-8"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+STANDARD, EXCEL = "standard", "excel"
+MIN_WIDTH, MAX_WIDTH = 8, 60  # XLSX column widths, in characters
+
+#: The legal procedures, as people call them (history exports).
+PROCEDURE_LABELS = {
+    "pdt_approval": "Ruta del plan",
+    "car_review": "Concepto de la autoridad ambiental",
+    "ctp_review": "Concepto del CTP",
+    "amendment": "Modificación propuesta en la corporación",
+    "hearing": "Audiencia pública (Ley 1909)",
+    "ctp_formation": "Conformación del CTP",
+}
 
 BOARD_HEADER = (
-    "Código DANE", "Entidad", "Departamento", "Región", "Estado (código)", "Estado", "Avance (%)",
-    "Próximo plazo (actuar a más tardar)", "Paso", "Holgura (días hábiles)", "Pasos vencidos",
+    "Código DANE", "Entidad", "Departamento", "Región", "Estado", "Avance en hitos (%)",
+    "Próximo plazo (actuar a más tardar)", "Próximo paso", "Holgura (días hábiles)", "Pasos vencidos",
     "Riesgo", "Motivos del riesgo",
     *(f"Espera: {PARTY_LABELS[p]} (días hábiles)" for p in PARTIES),
+    "Estado (código)", "Riesgo (código)",
 )
 
-HISTORY_HEADER = ("N.º", "Fecha del acto", "Registrado (Bogotá)", "Trámite", "Asunto", "Estado anterior",
-                  "Estado nuevo", "Acto", "Quién", "Rol", "Referencia", "Motivo", "Norma", "Hash SHA-256")
+HISTORY_HEADER = ("N.º", "Fecha del acto", "Registrado (hora de Bogotá)", "Trámite", "Asunto", "Estado anterior",
+                  "Estado nuevo", "Acto", "Quién", "Rol", "Referencia", "Motivo", "Norma", "Hash SHA-256",
+                  "Trámite (código)", "Acto (código)", "Estado nuevo (código)")
 
 
 def board_table(rows: Sequence[BoardRow]) -> tuple[tuple, list[tuple]]:
@@ -38,10 +61,11 @@ def board_table(rows: Sequence[BoardRow]) -> tuple[tuple, list[tuple]]:
     for r in rows:
         step = r.next_step
         out.append((
-            r.dane_code, r.entity_label, r.department_name.title(), r.region, r.state, r.state_label,
+            r.dane_code, r.entity_label, r.department_name, r.region, r.state_label,
             round(r.progress, 2), step.deadline.act_by if step else None, step.label if step else "",
             step.slack if step else None, "; ".join(p.label for p in r.overdue),
             RISK_LABELS[r.risk], "; ".join(r.risk_reasons), *(r.waits.get(p, 0) for p in PARTIES),
+            r.state, r.risk,
         ))
     return BOARD_HEADER, out
 
@@ -53,61 +77,100 @@ def history_table(events, labels: dict, role_labels: dict, machine_labels: dict)
         out.append((
             e.id, e.act_on, e.occurred_at.astimezone(BOGOTA).replace(tzinfo=None, microsecond=0)
             if e.occurred_at else None,
-            e.machine, e.subject or "", states.get(e.from_state, e.from_state), states.get(e.to_state, e.to_state),
-            labels.get(e.trigger, e.trigger), e.actor.name if e.actor else "Sistema",
-            role_labels.get(e.role, e.role), e.reference or "", e.reason or "", e.legal_basis or "",
-            e.row_hash or "",
+            PROCEDURE_LABELS.get(e.machine, e.machine), e.subject or "", states.get(e.from_state, e.from_state),
+            states.get(e.to_state, e.to_state), labels.get(e.trigger, e.trigger),
+            e.actor.name if e.actor else "Sistema", role_labels.get(e.role, e.role), e.reference or "",
+            e.reason or "", e.legal_basis or "", e.row_hash or "", e.machine, e.trigger, e.to_state,
         ))
     return HISTORY_HEADER, out
 
 
-def _csv_cell(value) -> str | int | float:
+def _csv_cell(value, dialect: str) -> str | int:
+    excel = dialect == EXCEL
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+        return value.strftime("%d/%m/%Y %H:%M:%S") if excel else value.isoformat(sep=" ")
     if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (int, float)):
+        return value.strftime("%d/%m/%Y") if excel else value.isoformat()
+    if isinstance(value, bool):
+        return "sí" if value else "no"
+    if isinstance(value, int):
         return value
+    if isinstance(value, float):
+        text = f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+        return text.replace(".", ",") if excel else text
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+def to_csv(header: Sequence[str], rows: Iterable[Sequence], dialect: str = STANDARD) -> bytes:
+    """``STANDARD``: RFC 4180 for programs. ``EXCEL``: ``;`` and decimal comma, for Excel in Spanish."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";" if dialect == EXCEL else ",", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
+        writer.writerow([_csv_cell(v, dialect) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _shown_length(value) -> int:
+    """About how many characters Excel shows for a value in its cell."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 19
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, float):
+        return len(f"{value:.2f}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def column_widths(header: Sequence[str], rows: Sequence[Sequence]) -> list[int]:
+    """Each column as wide as its longest cell (header included), between ``MIN_WIDTH`` and ``MAX_WIDTH``."""
+    widths = [len(h) for h in header]
+    for row in rows:
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], _shown_length(value))
+    return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widths]
 
 
 def to_xlsx(header: Sequence[str], rows: Iterable[Sequence], sheet_title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
+    rows = [tuple(r) for r in rows]
+    widths = column_widths(header, rows)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     head = []
     for name in header:
         cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
+        cell.font, cell.alignment = bold, wrap
         head.append(cell)
     sheet.append(head)
     for row in rows:
         cells = []
-        for value in row:
+        for index, value in enumerate(row):
             if isinstance(value, str) and value.startswith(_FORMULA_START):
                 value = "'" + value
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm:ss"
+                cell.number_format = "dd/mm/yyyy hh:mm:ss"
             elif isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
+                cell.number_format = "dd/mm/yyyy"
+            elif isinstance(value, float):
+                cell.number_format = "0.00"
+            elif isinstance(value, str) and _shown_length(value) > widths[index]:
+                cell.alignment = wrap
             cells.append(cell)
         sheet.append(cells)
     buffer = io.BytesIO()
@@ -116,7 +179,10 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence], sheet_title: str) -
 
 
 def safe_filename(*parts: str, ext: str) -> str:
-    """ASCII letters, digits and dashes only: 'Génova 2028' -> 'genova-2028'."""
+    """ASCII letters, digits and dashes only: 'Génova 2028' -> 'genova-2028'. ``ext="excel"``: the CSV for
+    Excel, ``…-excel.csv``."""
+    if ext == "excel":
+        return safe_filename(*parts, "excel", ext="csv")
     text = unicodedata.normalize("NFKD", "-".join(p for p in parts if p))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "replace").decode()).strip("-")[:80] or "descarga"

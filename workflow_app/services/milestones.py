@@ -29,10 +29,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy import true as literal_true
 from sqlalchemy.orm import Session
 
+from state_machines.pdt import PDT_MACHINE
 from state_machines.roles import Role
 from state_machines.submachines import SUBMACHINES
 from workflow_app.infra.clock import bogota_day
 from workflow_app.models import Membership, Milestone, MilestoneCheck, Plan, PlanEvent, Procedure, User
+from workflow_app.reference_data.names import sort_key as spanish_sort_key
 
 LEADER_EVENT = "leader_account_enabled"
 CHECKER_ROLES = frozenset({Role.PLANEACION, Role.EQUIPO, Role.ASESOR})
@@ -80,6 +82,46 @@ class MilestoneFacts:
 def event_name(milestone: Milestone) -> str | None:
     source = milestone.source_of_truth
     return source.split(":", 1)[1] if source.startswith("event:") else None
+
+
+def _acts_of_events() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Event name -> (label, norm) of the acts of the legal tables that record it: ``event:*`` effects, and a
+    sub-procedure's initial effects through the act that starts it (``start_<machine>``)."""
+    machines = (PDT_MACHINE, *SUBMACHINES.values())
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for machine in machines:
+        for t in machine.transitions:
+            names = [e.split(":", 1)[1] for e in t.effects if e.startswith("event:")]
+            for started in (e.removeprefix("start_") for e in t.effects if e.startswith("start_")):
+                if started in SUBMACHINES:
+                    names += [e.split(":", 1)[1] for e in SUBMACHINES[started].initial_effects
+                              if e.startswith("event:")]
+            for name in names:
+                if (t.label, t.legal_basis) not in out[name]:
+                    out[name].append((t.label, t.legal_basis))
+    return {name: tuple(acts) for name, acts in out.items()}
+
+
+ACTS_OF_EVENT = _acts_of_events()
+# hitos.csv writes "nombre a confirmar" where DNP's source table cannot be read (hito 4).
+UNCONFIRMED_NAME_MARK = "nombre a confirmar"
+
+
+def source_text(milestone: Milestone) -> str:
+    """How a hito completes, in words (the administrator's table and the plan's hitos page)."""
+    name = event_name(milestone)
+    if name == LEADER_EVENT:
+        return "Automático: mientras la entidad tenga activa una cuenta de la secretaría de planeación"
+    if name is not None:
+        acts = ACTS_OF_EVENT.get(name, ())
+        if not acts:
+            return "Automático: ningún acto de la ruta lo registra todavía"
+        return "Automático: al registrar " + " o ".join(f"«{label}» ({norm})" for label, norm in acts)
+    return "Manual: lo marca el equipo o su asesor con una nota de evidencia"
+
+
+def is_name_unconfirmed(milestone: Milestone) -> bool:
+    return UNCONFIRMED_NAME_MARK in milestone.name.lower()
 
 
 def all_milestones(session: Session) -> list[Milestone]:
@@ -384,7 +426,7 @@ def rollup(items: Iterable[tuple[str, str, float, bool]]) -> list[Rollup]:
         labels[key] = label
     return sorted((Rollup(key, labels[key], len(v), round(sum(p for p, _ in v) / len(v), 1),
                           sum(1 for _, r in v if r)) for key, v in groups.items()),
-                  key=lambda r: r.label)
+                  key=lambda r: spanish_sort_key(r.label))
 
 
 def adviser_plans(session: Session, plan_entities: Mapping[int, int]) -> dict[int, tuple[str, list[int]]]:

@@ -14,10 +14,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from state_machines import calendar as legal_calendar
-from state_machines.pdt import STATE_LABELS
+from state_machines.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.roles import Role
 from state_machines.route import DUTY_BY_KEY, duty_for
-from state_machines.route_steps import MAIN_PATH
+from state_machines.route_steps import MAIN_PATH, plan_route
 from state_machines.submachines import SUBMACHINES
 from workflow_app.models import (
     CitizenProposal,
@@ -26,14 +26,16 @@ from workflow_app.models import (
     Entity,
     Period,
     Plan,
+    PlanEvent,
     Procedure,
     User,
 )
+from workflow_app.reference_data import names
 from workflow_app.services import milestones
 from workflow_app.services.outbox import Message, notify
 from workflow_app.services.people import users_with_roles
 from workflow_app.services.plans import PLAN_GRAPH, deadlines_for
-from workflow_app.services.ppi import PpiSummary, fold, ppi_version, summarize
+from workflow_app.services.ppi import PpiSummary, ppi_version, summarize
 
 PROPOSAL_MIN_CHARS = 20
 PROPOSAL_MAX_CHARS = 3000
@@ -144,22 +146,23 @@ class PublicPlan:
 # Search and roll-ups
 
 
-def folded(column):
-    """SQL twin of ``ppi.fold`` for names: lower case, Spanish accents removed (works without ``unaccent``)."""
-    return func.translate(func.lower(column), "ÁÉÍÓÚÜÑáéíóúüñ", "aeiouunaeiouun")
+def name_matches(model, text: str):
+    """A name contains the searched words, ignoring case, accents, the ñ's tilde and punctuation: compared on the
+    stored order key (``reference_data.names``), so the same SQL runs on PostgreSQL and SQLite. The key holds
+    only ``a-z``, digits, spaces and ``{``, so a searched ``%`` or ``_`` never reaches LIKE as a wildcard."""
+    return func.replace(model.sort_key, "{", "").contains(names.search_key(text))
 
 
 def search_entities(session: Session, query: str, limit: int = 50) -> list[Entity]:
     """By name (accent- and case-insensitive) or by DANE code prefix."""
     text = (query or "").strip()
-    if not text:
+    if not text or (not text.isdigit() and not names.search_key(text)):
         return []
     condition = (Entity.dane_code.startswith(text) if text.isdigit()
-                 else or_(folded(Entity.name).contains(fold(text)),
-                          folded(Department.name).contains(fold(text))))
+                 else or_(name_matches(Entity, text), name_matches(Department, text)))
     return session.scalars(select(Entity).join(Department, Department.code == Entity.department_code)
                            .where(condition).options(joinedload(Entity.department))
-                           .order_by(Entity.kind.desc(), Entity.name).limit(limit)).all()
+                           .order_by(Entity.kind.desc(), Entity.sort_key).limit(limit)).all()
 
 
 def current_period(session: Session, today: date) -> Period | None:
@@ -221,7 +224,7 @@ def country_progress(session: Session, today: date) -> CountryProgress:
     dept_percent = {r.key: r.average for r in milestones.rollup(
         (dept, dept, percent[plan_id], False) for plan_id, _, dept, _ in rows)}
     departments = []
-    for dept in session.scalars(select(Department).order_by(Department.name)):
+    for dept in session.scalars(select(Department).order_by(Department.sort_key)):
         counts = by_dept.get(dept.code, Counter())
         departments.append(DepartmentProgress(
             dept.code, dept.name, entities_by_dept.get(dept.code, 0), sum(counts.values()),
@@ -251,7 +254,7 @@ def department_entities(session: Session, code: str, today: date) -> tuple[Depar
         return None, []
     period = current_period(session, today)
     entities = session.scalars(select(Entity).filter_by(department_code=code)
-                               .order_by(Entity.kind.desc(), Entity.name)).all()
+                               .order_by(Entity.kind.desc(), Entity.sort_key)).all()
     plans = {}
     if period is not None:
         plans = {p.entity_id: p for p in session.scalars(select(Plan).where(
@@ -277,12 +280,15 @@ def public_plan(session: Session, entity: Entity, today: date) -> PublicPlan:
     plan = public_plan_of(session, entity)
     if plan is None:
         return PublicPlan(entity, None, "Sin plan registrado", "Esta entidad aún no registra su plan en el sistema.",
-                          0, len(MAIN_PATH), (), (), None, (), (), ())
+                          0, plan_route(PDT_MACHINE.initial).total, (), (), None, (), (), ())
     version = ppi_version(session, plan)
+    route = plan_route(plan.state, ["elected", *session.scalars(
+        select(PlanEvent.to_state).where(PlanEvent.plan_id == plan.id, PlanEvent.machine == PDT_MACHINE.name)
+        .order_by(PlanEvent.id))])
     return PublicPlan(
         entity=entity, plan=plan, state_label=STATE_LABELS[plan.state],
         state_explanation=STATE_EXPLANATIONS.get(plan.state, ""),
-        step=MAIN_PATH.index(plan.state) + 1 if plan.state in MAIN_PATH else 0, steps=len(MAIN_PATH),
+        step=route.position, steps=route.total,
         deadlines=public_deadlines(plan, today), documents=tuple(public_documents(session, plan)),
         ppi=summarize(version) if version else None, amendments=public_amendments(plan),
         hearings=public_hearings(plan, today), proposals=tuple(published_proposals(session, plan)),

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from workflow_app.infra.extensions import db
 from workflow_app.models import Department, Entity, EnvironmentalAuthority, Jurisdiction, Milestone, Period
+from workflow_app.reference_data.names import official_name
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "reference_data"
 BOGOTA_DEPT = "11"  # Bogotá D.C. has a DANE department code but is a distrito, not a departamento
@@ -56,12 +57,15 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 def load_reference() -> ReferenceCounts:
-    """Insert what is missing and update names that changed; running twice changes nothing."""
+    """Insert what is missing and update names that changed; running twice changes nothing.
+
+    Names are stored as DANE writes them in running text (``reference_data.names.official_name``: the CSV
+    files keep DIVIPOLA's upper case), each with its Spanish order key."""
     regions = {r["dept_code"]: r["region"] for r in _rows("regions.csv")}
     departments = {d.code: d for d in db.session.scalars(select(Department))}
     for row in _rows("departamentos.csv"):
         dept = departments.get(row["dept_code"]) or Department(code=row["dept_code"])
-        dept.name, dept.region = row["dept_name"], regions.get(row["dept_code"], "")
+        dept.name, dept.region = official_name(row["dept_name"]), regions.get(row["dept_code"], "")
         departments[dept.code] = dept
         db.session.add(dept)
 
@@ -77,7 +81,7 @@ def load_reference() -> ReferenceCounts:
     for row in _rows("divipola.csv"):
         code = row["muni_code"]
         entity = entities.get(code) or Entity(dane_code=code, nonworking_weekdays="5,6")
-        entity.name = row["muni_name"]
+        entity.name = official_name(row["muni_name"])
         entity.kind = "distrito" if code in DISTRITOS else "municipio"
         entity.department_code = row["dept_code"]
         entities[code] = entity

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from workflow_app.web.account import auth, notifications
+from workflow_app.web.account import account, auth, notifications
 from workflow_app.web.account import views as account_views
 from workflow_app.web.admin import views as admin_views
 from workflow_app.web.api import views as api_views
 from workflow_app.web.board import views as board_views
+from workflow_app.web.help import views as help_views
 from workflow_app.web.plans import ppi as ppi_views
 from workflow_app.web.plans import views as plan_views
 from workflow_app.web.public import views as public_views
@@ -20,6 +21,7 @@ from workflow_app.web.public import views as public_views
 BLUEPRINTS = (
     auth.bp,  # sign-in, sign-out
     account_views.bp,  # "Mis pendientes", health checks
+    account.bp,  # "Mi cuenta", "Mi calendario"
     notifications.bp,  # notification centre, iCalendar feeds, e-mail preferences, failed deliveries
     api_views.bp,  # read API /api/v1 (and, recorded with it, the API token page)
     plan_views.bp,  # the plan page and its acts
@@ -27,6 +29,7 @@ BLUEPRINTS = (
     board_views.bp,  # board, hitos, exports, expediente
     admin_views.bp,  # accounts, memberships, entity settings
     public_views.bp,  # public portal, citizens' proposals, moderation
+    help_views.bp,  # "¿Qué me toca?" per role, glossary
 )
 
 

@@ -1,7 +1,7 @@
 """Web channels: the notification centre, preferences, iCalendar feeds, and failed deliveries for admins."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -117,5 +117,6 @@ def retry_delivery(delivery_id: int):
 
 
 def _base_url() -> str:
-    return current_app.config.get("BASE_URL", "")
+    """Absolute links in the feeds: the configured ``BASE_URL``, else the address this request came to."""
+    return (current_app.config.get("BASE_URL") or request.url_root).rstrip("/")
 

@@ -1,7 +1,7 @@
 """Signed-in pages."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user, login_required
 
 from workflow_app.infra.clock import clock
@@ -18,6 +18,13 @@ def inbox():
     today = clock().today()
     plans = plans_in_scope(current_user)
     return render_template("inbox.html", items=pending_for(db.session, current_user, today, plans), plans=plans)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it on every site; answering keeps the logs free of 404s."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)
 
 
 @bp.get("/ping")

@@ -19,14 +19,13 @@ from state_machines.roles import ROLE_LABELS, Role
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import csrf, db
 from workflow_app.models import Department, Document, Entity, Period, Plan, PlanEvent, User
-from workflow_app.permissions import can_view_plan
+from workflow_app.permissions import can_view_plan, require_api_tokens
 from workflow_app.services.api_tokens import TokenRefused, create_token, revoke_token, user_for_token, user_tokens
 from workflow_app.services.milestones import plan_milestones as milestone_statuses
 from workflow_app.services.plans import PLAN_GRAPH, deadlines_for, plan_documents
 from workflow_app.services.ppi import ppi_version, summarize
 from workflow_app.services.public import (
-    fold,
-    folded,
+    name_matches,
     public_amendments,
     public_deadlines,
     public_documents,
@@ -111,7 +110,7 @@ def entities():
     text = request.args.get("q", "").strip()[:100]
     if text:
         query = query.where(Entity.dane_code.startswith(text) if text.isdigit()
-                            else folded(Entity.name).contains(fold(text)))
+                            else name_matches(Entity, text))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.options(joinedload(Entity.department)).order_by(Entity.dane_code)
                               .offset((page - 1) * per_page).limit(per_page)).all()
@@ -272,6 +271,7 @@ def openapi():
 @tokens_bp.route("", methods=["GET", "POST"])
 @login_required
 def tokens_page():
+    require_api_tokens(current_user)
     form, plain, status = ApiTokenForm(), None, 200
     if form.validate_on_submit():
         try:
@@ -293,6 +293,7 @@ def tokens_page():
 @tokens_bp.post("/revocar")
 @login_required
 def revoke():
+    require_api_tokens(current_user)
     form = RevokeTokenForm()
     if form.validate_on_submit() and form.token_id.data.isdigit():
         try:

@@ -16,11 +16,14 @@ from workflow_app.infra.extensions import db
 from workflow_app.infra.templating import _labels
 from workflow_app.models import Department, Plan
 from workflow_app.permissions import load_plan_to_read, require_admin
+from workflow_app.reference_data import names
 from workflow_app.services import board as board_service
 from workflow_app.services import exports
 from workflow_app.services import milestones as milestone_service
 from workflow_app.services.plans import deadlines_for, plan_documents, visible_history
 from workflow_app.web.board.svg_charts import column_chart, hbar_chart
+from workflow_app.web.board.tile_map import department_map
+from workflow_app.web.board.tile_map import legend as map_legend
 
 bp = Blueprint("board", __name__, template_folder="templates")
 STYLES = Path(__file__).resolve().parent / "templates" / "board"
@@ -41,7 +44,8 @@ def index():
     query = board_service.BoardQuery.from_args(request.args)
     with board_service.paused_gc():  # 1,135 rows: see paused_gc
         all_rows, rows = board_service.board(db.session, current_user, clock().today(), query)
-        return render_template("board/index.html", **_board_context(all_rows, rows, query, "board.index"))
+        return render_template("board/index.html", **_board_context(all_rows, rows, query, "board.index"),
+                               **_map_context(all_rows))
 
 
 @bp.get("/tablero/departamentos/<code>")
@@ -52,7 +56,7 @@ def department(code: str):
     all_rows, rows = board_service.board(db.session, current_user, clock().today(), query)
     if not any(r.department_code == dept.code for r in all_rows):
         abort(403, description="Su cuenta no sigue entidades de este departamento.")
-    return render_template("board/index.html", department=dept,
+    return render_template("board/index.html", department=dept, tile_map=None,
                            **_board_context(all_rows, rows, query, "board.department", code=dept.code))
 
 
@@ -81,6 +85,7 @@ def advisers():
 
 
 @bp.get("/tablero.<any(csv, xlsx):fmt>")
+@bp.get("/tablero-para-excel.csv", defaults={"fmt": "excel"})
 @login_required
 def board_export(fmt: str):
     query = board_service.BoardQuery.from_args(request.args)
@@ -114,12 +119,13 @@ def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
 
     shown, page = board_service.page_of(rows, query.pagina)
 
-    departments = sorted({(r.department_code, r.department_name.title()) for r in all_rows}, key=lambda d: d[1])
+    departments = [(code, name) for code, name, _ in sorted({(r.department_code, r.department_name, r.department_key)
+                                                             for r in all_rows}, key=lambda d: d[2])]
     return {
         "rows": shown, "page": page, "page_link": page_link,
         "query": query, "summary": board_service.summary(rows), "charts": charts,
         "sort_link": sort_link, "departments": departments,
-        "regions": sorted({r.region for r in all_rows if r.region}),
+        "regions": sorted({r.region for r in all_rows if r.region}, key=names.sort_key),
         "states": [(s, PDT_STATES[s]) for s, _ in board_service.per_state(all_rows)],
         "parties": board_service.PARTIES,
         "party_labels": board_service.PARTY_LABELS, "party_short": board_service.PARTY_SHORT,
@@ -127,6 +133,15 @@ def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
         "total_in_scope": len(all_rows),
         "plans_base": url_for("board.milestones", plan_id=0).removesuffix("0/hitos"),  # one url_for, not 1,135
     }
+
+
+def _map_context(all_rows) -> dict:
+    """The tile map of the whole scope (filters narrow the table, not the map)."""
+    lines = board_service.rollups(all_rows)["departments"]
+    base = url_for("board.department", code="00").removesuffix("00")
+    return {"tile_map": department_map({d.key: (d.label, d.plans, d.at_risk) for d in lines},
+                                       {d.key: f"{base}{d.key}" for d in lines}),
+            "map_legend": map_legend(), "map_rows": lines}
 
 
 # --- A plan's hitos ---------------------------------------------------------------------------------------------
@@ -177,12 +192,17 @@ def _render_milestones(plan: Plan, failed: tuple[int, MilestoneCheckForm] | None
                            failed=failed[0] if failed else None,
                            refusal=refusal if failed and failed[0] not in forms else "",
                            row=board_service.plan_row(db.session, plan, clock().today()),
-                           party_labels=board_service.PARTY_LABELS, parties=board_service.PARTIES)
+                           party_labels=board_service.PARTY_LABELS, parties=board_service.PARTIES,
+                           source_texts={s.milestone.number: milestone_service.source_text(s.milestone)
+                                         for s in statuses},
+                           unconfirmed={s.milestone.number for s in statuses
+                                        if milestone_service.is_name_unconfirmed(s.milestone)})
 
 
 # --- History exports and the expediente -----------------------------------------------------------------------
 
 @bp.get("/planes/<int:plan_id>/historial.<any(csv, xlsx):fmt>")
+@bp.get("/planes/<int:plan_id>/historial-para-excel.csv", defaults={"fmt": "excel"})
 @login_required
 def history_export(plan_id: int, fmt: str):
     plan = load_plan_to_read(current_user, plan_id)
@@ -214,8 +234,10 @@ def _history_table(plan: Plan):
 
 
 def _download(header, table, fmt: str, filename: str, sheet: str) -> Response:
-    if fmt == "csv":
-        body, mimetype = exports.to_csv(header, table), exports.CSV_MIME
+    """``fmt``: ``csv`` (standard), ``excel`` (CSV para Excel: ``;`` and decimal comma) or ``xlsx``."""
+    if fmt in ("csv", "excel"):
+        dialect = exports.EXCEL if fmt == "excel" else exports.STANDARD
+        body, mimetype = exports.to_csv(header, table, dialect), exports.CSV_MIME
     else:
         body, mimetype = exports.to_xlsx(header, table, sheet), exports.XLSX_MIME
     return Response(body, mimetype=mimetype, headers=exports.attachment_headers(filename))
@@ -246,8 +268,10 @@ def admin_milestones():
             return redirect(url_for("board.admin_milestones"))
     by_number = {m.number: m for m in milestones}
     status = 422 if request.method == "POST" else 200
-    return render_template("board/admin_milestones.html", form=form, by_number=by_number,
-                           refusal=refusal), status
+    return render_template("board/admin_milestones.html", form=form, by_number=by_number, refusal=refusal,
+                           source_texts={m.number: milestone_service.source_text(m) for m in milestones},
+                           unconfirmed={m.number for m in milestones if milestone_service.is_name_unconfirmed(m)}
+                           ), status
 
 
 # --- Stylesheets (served by the app: the CSP forbids inline style) ----------------------------------------------

@@ -10,9 +10,9 @@ from forms.acts import FIELDS_BY_TRIGGER, act_form_class, to_command
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.roles import Role
-from state_machines.route_steps import route_steps
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
+from workflow_app.infra.templating import _labels
 from workflow_app.models import Document
 from workflow_app.permissions import load_plan_for, load_plan_to_read
 from workflow_app.services.documents import document_path
@@ -28,6 +28,7 @@ from workflow_app.services.plans import (
     visible_history,
 )
 from workflow_app.services.worklist import actions_for, upcoming_deadlines
+from workflow_app.web.plans.route_svg import plan_figures
 
 bp = Blueprint("plans", __name__, url_prefix="/planes", template_folder="templates")
 
@@ -38,13 +39,15 @@ def show(plan_id: int):
     plan = load_plan_to_read(current_user, plan_id)
     today = clock().today()
     history = visible_history(db.session, plan)
-    visited = {"elected"} | {e.to_state for e in history if e.machine == PDT_MACHINE.name}
     deadlines = deadlines_for(plan)
+    pending = upcoming_deadlines(plan, today, deadlines)
+    figures = plan_figures(plan.state, [e.to_state for e in history if e.machine == PDT_MACHINE.name], deadlines,
+                           pending, today, _labels()["deadline_labels"])
     return render_template(
-        "plans/show.html", plan=plan, state_label=STATE_LABELS[plan.state], steps=route_steps(plan.state, visited),
-        deadlines=deadlines, pending=upcoming_deadlines(plan, today, deadlines),
+        "plans/show.html", plan=plan, state_label=STATE_LABELS[plan.state], steps=figures["route"].steps,
+        deadlines=deadlines, pending=pending,
         actions=actions_for(current_user, plan, today, legal_calendar.deadline_map(deadlines)),
-        history=history, documents=plan_documents(db.session, plan),
+        history=history, documents=plan_documents(db.session, plan), **figures,
     )
 
 

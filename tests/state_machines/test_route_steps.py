@@ -1,0 +1,72 @@
+"""The plan's own branch of the route ("Paso N de M") and the branches beside it, from the transition table."""
+from __future__ import annotations
+
+import pytest
+
+from state_machines.pdt import PDT_MACHINE
+from state_machines.route_steps import MAIN_PATH, NOT_TAKEN, POSSIBLE, _successors, plan_route
+
+UP_TO_DEBATE = list(MAIN_PATH[:MAIN_PATH.index("in_debate") + 1])
+ORDINARY_END = ["approved_by_corporacion", "sanction_pending", "sanctioned", "published", "in_force"]
+
+
+def states(route):
+    return [s.state for s in route.steps]
+
+
+def test_a_plan_in_debate_counts_the_ordinary_branch_not_the_alternatives():
+    route = plan_route("in_debate", UP_TO_DEBATE)
+    assert states(route) == UP_TO_DEBATE + ORDINARY_END
+    assert (route.position, route.total) == (10, 15) and len(MAIN_PATH) == 18
+    decree = route.branches_from("in_debate")
+    assert [(b.states, b.rejoins, b.status) for b in decree] == [
+        (("decree_eligible", "adopted_by_decree"), "published", POSSIBLE)]
+    assert [b.states for b in route.branches_from("sanction_pending")] == [("objected",)]
+
+
+def test_a_plan_adopted_by_decree_counts_its_own_branch_and_shows_the_approval_not_taken():
+    route = plan_route("adopted_by_decree", UP_TO_DEBATE + ["decree_eligible"])
+    assert states(route) == UP_TO_DEBATE + ["decree_eligible", "adopted_by_decree", "published", "in_force"]
+    assert (route.position, route.total) == (12, 14)
+    (branch,) = route.branches
+    assert branch.fork == "in_debate" and branch.status == NOT_TAKEN
+    assert branch.states == ("approved_by_corporacion", "sanction_pending", "sanctioned")
+
+
+def test_an_objection_is_a_detour_counted_once_and_the_sanction_comes_after_it():
+    walked = UP_TO_DEBATE + ["approved_by_corporacion", "sanction_pending", "objected", "sanction_pending"]
+    route = plan_route("sanction_pending", walked)
+    assert states(route) == UP_TO_DEBATE + ["approved_by_corporacion", "sanction_pending", "objected",
+                                            "sanctioned", "published", "in_force"]
+    assert route.position == 12 and route.total == 16
+    assert [s.status for s in route.steps[11:14]] == ["current", "done", "next"]
+
+
+def _walks():
+    """Every walk of the table from the initial state to the end, each state at most twice (one objection)."""
+    out, stack = [], [[PDT_MACHINE.initial]]
+    while stack:
+        walk = stack.pop()
+        if walk[-1] in PDT_MACHINE.final_states:
+            out.append(walk)
+            continue
+        for dest in _successors(walk[-1]):
+            if walk.count(dest) < 2:
+                stack.append(walk + [dest])
+    return out
+
+
+@pytest.mark.parametrize("walk", _walks(), ids=lambda w: "-".join(s[:6] for s in w[9:]))
+def test_along_every_legal_walk_the_count_only_moves_forward_and_ends_at_the_last_step(walk):
+    previous = 0
+    for i in range(len(walk)):
+        route = plan_route(walk[i], walk[:i + 1])
+        walked = list(dict.fromkeys(walk[:i + 1]))
+        assert states(route)[:len(walked)] == walked  # the branch starts with what the plan went through
+        assert states(route)[-1] == "in_force" and route.total <= len(MAIN_PATH)
+        assert route.position >= previous or walk[i] in walk[:i]  # going back to sanction after an objection
+        previous = route.position
+        covered = set(states(route)) | {s for b in route.branches for s in b.states}
+        # every other state is drawn as a branch; the objection is a fork of the approval branch only
+        assert covered == set(MAIN_PATH) - ({"objected"} if "decree_eligible" in states(route) else set())
+    assert route.position == route.total

@@ -1,0 +1,116 @@
+"""Help per role, the glossary the pages link to, the menu each role sees, the favicon, the board's map."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from state_machines.roles import Role
+from tests.workflow_app.helpers import login
+from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
+from workflow_app.web.help.glossary import TERM_BY_ID
+
+PASSWORD = "clave-de-prueba"
+
+
+@pytest.fixture
+def genova(db_session, set_today):
+    set_today("2028-04-10")
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "adjusting")
+    return cast
+
+
+def nav(html: str) -> list[str]:
+    menu = re.search(r'<nav aria-label="Principal">(.*?)</nav>', html, flags=re.S).group(1)
+    return re.findall(r"<a [^>]*>([^<]+)</a>", menu)
+
+
+def test_each_role_sees_only_the_menu_it_can_use(app, db_session, genova):
+    admin = make_user(db_session, "admin@prueba.co", Role.ADMIN)
+    menus = {}
+    for who, user in (("ctp", genova.ctp), ("planeacion", genova.planeacion), ("admin", admin)):
+        client = app.test_client()
+        login(client, user.email, PASSWORD)
+        menus[who] = nav(client.get("/cuenta").get_data(as_text=True))
+    notices = re.compile(r"Notificaciones \(\d+\)")
+    menus = {who: ["Notificaciones" if notices.fullmatch(i) else i for i in items] for who, items in menus.items()}
+    assert menus["ctp"] == ["Mis pendientes", "Mi calendario", "Tablero", "Notificaciones", "Ayuda", "Mi cuenta"]
+    assert menus["planeacion"] == menus["ctp"]  # its API tokens are in "Mi cuenta", not in the menu
+    assert menus["admin"] == ["Tablero", "Notificaciones", "Administración", "Ayuda", "Mi cuenta"]
+    anonymous = nav(app.test_client().get("/publico").get_data(as_text=True))
+    assert anonymous == ["Portal público", "Ayuda", "Iniciar sesión"]
+
+
+def test_api_tokens_live_in_the_account_page_for_the_roles_that_connect_systems(app, genova):
+    ctp, planeacion = app.test_client(), app.test_client()
+    login(ctp, genova.ctp.email, PASSWORD)
+    login(planeacion, genova.planeacion.email, PASSWORD)
+    assert "/cuenta/tokens" not in ctp.get("/cuenta").get_data(as_text=True)
+    refused = ctp.get("/cuenta/tokens")
+    assert refused.status_code == 403 and "Los tokens de API son para" in refused.get_data(as_text=True)
+    assert ctp.post("/cuenta/tokens", data={"label": "x"}).status_code in (400, 403)
+    account = planeacion.get("/cuenta").get_data(as_text=True)
+    assert 'href="/cuenta/tokens"' in account and "Mi calendario" in account
+    assert planeacion.get("/cuenta/tokens").status_code == 200
+
+
+def test_help_puts_the_persons_role_first_with_its_acts_and_terms_from_the_legal_tables(app, genova):
+    client = app.test_client()
+    login(client, genova.ctp.email, PASSWORD)
+    html = client.get("/ayuda").get_data(as_text=True)
+    sections = re.findall(r'<section aria-labelledby="rol-([a-z]+)"', html)
+    assert sections[0] == "ctp" and set(sections) == {"ejecutivo", "planeacion", "equipo", "ctp", "car",
+                                                      "corporacion", "asesor", "admin", "ciudadania"}
+    ctp = html[html.index('id="rol-ctp"'):html.index('id="rol-ejecutivo"')]
+    assert "Emitir el concepto del Consejo Territorial de Planeación <span class=\"muted\">(L152 art. 39 num. 6)" in ctp
+    assert "Instalar el Consejo Territorial de Planeación" in ctp  # an act the table gives the CTP
+    assert "Radicar el proyecto" not in ctp
+    anonymous = app.test_client().get("/ayuda").get_data(as_text=True)
+    assert re.findall(r'<section aria-labelledby="rol-([a-z]+)"', anonymous)[0] == "ciudadania"
+
+
+def test_every_glossary_link_of_the_pages_points_to_a_term_that_exists(app, genova, db_session):
+    admin = make_user(db_session, "admin@prueba.co", Role.ADMIN)
+    glossary = app.test_client().get("/ayuda/glosario").get_data(as_text=True)
+    for term in ("lectura-amplia", "holgura", "ternas", "requisito-surtido", "dias-habiles"):
+        assert f'<dt id="{term}">' in glossary
+    client = app.test_client()
+    login(client, admin.email, PASSWORD)
+    pages = [f"/planes/{genova.plan.id}", "/tablero", f"/planes/{genova.plan.id}/hitos", "/cuenta/calendario",
+             "/ayuda"]
+    anchors = set()
+    for path in pages:
+        html = client.get(path).get_data(as_text=True)
+        anchors |= set(re.findall(r'href="/ayuda/glosario#([a-z-]+)"', html))
+    assert {"lectura-amplia", "holgura", "riesgo", "hito", "salida"} <= anchors
+    assert anchors <= set(TERM_BY_ID), anchors - set(TERM_BY_ID)
+
+
+def test_favicon_is_served_so_no_page_logs_a_404(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
+    assert icon.get_data()[:4] == b"\x00\x00\x01\x00"  # ICO header
+    page = client.get("/login").get_data(as_text=True)
+    svg = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    assert client.get(svg).status_code == 200
+
+
+def test_board_map_colours_departments_by_share_at_risk_and_links_them(app, db_session, genova, set_today):
+    make_plan(db_session, "63")  # Quindío: its gobernación, no acts yet
+    make_plan(db_session, "70")  # Sucre
+    admin = make_user(db_session, "admin@prueba.co", Role.ADMIN)
+    client = app.test_client()
+    login(client, admin.email, PASSWORD)
+    html = client.get("/tablero").get_data(as_text=True)
+    svg = re.search(r'<svg class="tile-map".*?</svg>', html, flags=re.S).group(0)
+    assert 'role="group"' in svg and "<title id=" in svg
+    assert svg.count("<rect ") == 33  # 32 departamentos and Bogotá
+    quindio = re.search(r'<a href="/tablero/departamentos/63" aria-label="([^"]+)">', svg).group(1)
+    assert re.fullmatch(r"Quindío: \d de 2 planes en riesgo \(\d+ %\)", quindio), quindio
+    assert 'aria-label="Antioquia' not in svg and 'aria-label="ANT: sin planes que usted siga"' in svg
+    assert '<a href="/tablero/departamentos/05"' not in svg  # no plan there: no link to a 403
+    table = html[html.index("Ver el mapa como tabla"):]
+    assert '<a href="/tablero/departamentos/70">Sucre</a>' in table
+    department = client.get("/tablero/departamentos/63").get_data(as_text=True)
+    assert "tile-map" not in department

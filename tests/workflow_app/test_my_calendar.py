@@ -1,0 +1,122 @@
+"""'Mi calendario' (a person's month of deadlines and hearings) and the iCalendar feeds' hearings and links."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from state_machines.roles import Role
+from tests.workflow_app.helpers import login
+from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
+
+PASSWORD = "clave-de-prueba"
+
+
+@pytest.fixture
+def genova(db_session, set_today):
+    """Génova adjusting its plan on 10 April 2028: a hearing on 20 April, another on 25 April called off."""
+    set_today("2028-04-10")
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "adjusting")
+    cast.act("planeacion", "schedule_hearing", "2028-04-05",
+             payload={"scheduled_on": "2028-04-20", "place": "Casa de la cultura", "zone": "Zona urbana"})
+    cast.act("planeacion", "schedule_hearing", "2028-04-06",
+             payload={"scheduled_on": "2028-04-25", "place": "Escuela La Topacia", "zone": ""})
+    cast.act("planeacion", "cancel", "2028-04-07", machine="hearing", subject="2")
+    return cast
+
+
+def cells(html: str) -> dict[int, str]:
+    """Day of the month -> the text of its cell."""
+    out = {}
+    for cell in re.findall(r"<td class=\"[^\"]*\">(.*?)</td>", html, flags=re.S):
+        day = re.search(r'<span class="wd">[^<]*</span>(\d+)', cell)
+        if day:
+            out[int(day.group(1))] = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell))
+    return out
+
+
+def test_planning_office_sees_its_filing_deadline_and_both_hearings_in_april(client, genova):
+    login(client, genova.planeacion.email, PASSWORD)
+    page = client.get("/cuenta/calendario?mes=2028-04")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<h1>Mi calendario · Abril de 2028</h1>" in html
+    days = cells(html)
+    assert len(days) == 30 and "(hoy)" in days[10]
+    assert "Audiencia: Génova (Quindío): audiencia pública 1 del plan de inversiones" in days[20]
+    assert "Casa de la cultura Zona urbana" in days[20] and "L1909 art. 22" in days[20]
+    assert "Audiencia pública cancelada" in days[25] and 'class="cal-entry cal-audiencia cancelled"' in html
+    # Filing is due four months after taking office (3 January): actuar a más tardar 28 April (L152 art. 40).
+    assert "Génova (Quindío): Radicar el proyecto de acuerdo u ordenanza ante el concejo o asamblea" in days[28]
+    assert "L152 art. 40" in days[28]
+    assert "<script" not in html and " style=" not in html
+    may = client.get("/cuenta/calendario?mes=2028-05").get_data(as_text=True)
+    assert "Radicar el proyecto" not in may and "Audiencia:" not in may and "No tiene plazos ni audiencias" in may
+
+
+def test_each_person_sees_only_the_deadlines_they_owe(client, db_session, genova):
+    login(client, genova.ctp.email, PASSWORD)
+    april = cells(client.get("/cuenta/calendario?mes=2028-04").get_data(as_text=True))
+    assert "Radicar" not in " ".join(april.values())  # the executive's duty, not the CTP's
+    assert "audiencia pública 1" in april[20]  # hearings are for everyone following the plan
+    car = client.application.test_client()
+    login(car, genova.cars["CRQ"].email, PASSWORD)
+    march = cells(car.get("/cuenta/calendario?mes=2028-03").get_data(as_text=True))
+    # CRQ never answered: 15 business days from the copy received on 29 February.
+    assert "Vencido: Génova (Quindío): Emitir el concepto técnico de la autoridad ambiental (CRQ)" in march[22]
+    other = make_user(db_session, "cvc@prueba.co", Role.CAR, authority="CVC")
+    cvc = client.application.test_client()
+    login(cvc, other.email, PASSWORD)
+    assert "Marzo de 2028: 0 anotaciones" in cvc.get("/cuenta/calendario?mes=2028-03").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("month", ["2028-13", "abril", "28-04", "2028-4-1", "1999-12"])
+def test_a_malformed_month_is_a_clear_400(client, genova, month):
+    login(client, genova.planeacion.email, PASSWORD)
+    response = client.get("/cuenta/calendario", query_string={"mes": month})
+    assert response.status_code == 400 and "AAAA-MM" in response.get_data(as_text=True)
+
+
+def test_calendar_needs_a_signed_in_person(client, genova):
+    assert client.get("/cuenta/calendario").status_code == 302
+
+
+def unfolded(response) -> str:
+    return response.get_data(as_text=True).replace("\r\n ", "")
+
+
+def test_feeds_carry_hearings_with_place_and_absolute_links(app, client, genova):
+    text = unfolded(client.get(f"/ical/u/{genova.planeacion.ical_token}.ics"))
+    plan = genova.plan.id
+    assert f"UID:pdt-{plan}-audiencia-1@ruta-pdt\r\n" in text and f"UID:pdt-{plan}-audiencia-2@ruta-pdt" in text
+    first = text[text.index(f"UID:pdt-{plan}-audiencia-1"):]
+    first = first[:first.index("END:VEVENT")]
+    assert "DTSTART;VALUE=DATE:20280420\r\n" in first and "LOCATION:Casa de la cultura Zona urbana\r\n" in first
+    assert "STATUS:CONFIRMED" in first and "SUMMARY:Génova (Quindío): audiencia pública 1 del plan de inversiones" \
+        in first
+    second = text[text.index(f"UID:pdt-{plan}-audiencia-2"):]
+    assert "STATUS:CANCELLED" in second[:second.index("END:VEVENT")]
+    urls = re.findall(r"^URL:(.*)$", text, flags=re.M)
+    assert urls and all(u.startswith("http://localhost/planes/") for u in urls), urls
+    app.config["BASE_URL"] = "https://pdt.ejemplo.gov.co/"
+    try:
+        text = unfolded(client.get(f"/ical/p/{genova.plan.ical_token}.ics"))
+    finally:
+        app.config["BASE_URL"] = ""
+    urls = re.findall(r"^URL:(.*)\r$", text, flags=re.M)
+    assert urls and set(urls) == {f"https://pdt.ejemplo.gov.co/planes/{plan}"}
+    assert text.count("BEGIN:VEVENT") == text.count("URL:https://")
+
+
+def test_a_later_month_still_shows_what_is_overdue_and_an_empty_one_what_comes_next(client, genova):
+    car = client.application.test_client()
+    login(car, genova.cars["CRQ"].email, PASSWORD)
+    april = car.get("/cuenta/calendario?mes=2028-04").get_data(as_text=True)
+    overdue = april[april.index("Vencidos de meses anteriores"):april.index("</div>", april.index("Vencidos de"))]
+    assert "Emitir el concepto técnico de la autoridad ambiental (CRQ)</a> — miércoles, 22 de marzo de 2028" in overdue
+    login(client, genova.planeacion.email, PASSWORD)
+    march = client.get("/cuenta/calendario?mes=2028-03").get_data(as_text=True)
+    assert "Lo que sigue después de marzo de 2028" in march
+    following = march[march.index("Lo que sigue después"):]
+    assert following.index("audiencia pública 1") < following.index("Radicar el proyecto")  # 20 then 28 April
+    assert "audiencia pública 2" not in following  # called off

@@ -1,0 +1,147 @@
+"""A person's month: the legal deadlines they owe and the public hearings of their plans ("Mi calendario"),
+and the hearings the iCalendar feeds publish.
+
+A deadline is the person's when its duty (``state_machines.route.DUTIES``) is still pending in the plan's state
+and one of the duty's roles is a role the person holds on the plan's entity; a CAR's concept is its own only
+for its authority. Its day is the "actuar a más tardar" day (the safe date: the same the reminders use). The
+hearings (Ley 1909 de 2018 art. 22) are those scheduled, held or called off in the plans the person follows.
+"""
+from __future__ import annotations
+
+import calendar as month_grid
+from dataclasses import dataclass
+from datetime import date
+
+from state_machines import calendar as legal_calendar
+from state_machines.roles import Role
+from state_machines.route import duty_for
+from state_machines.submachines import SUBMACHINES
+from workflow_app.models import Plan, Procedure, User
+from workflow_app.services.plans import deadlines_for
+
+DEADLINE, HEARING = "plazo", "audiencia"
+
+
+@dataclass(frozen=True)
+class Hearing:
+    plan: Plan
+    number: str
+    scheduled_on: date
+    place: str
+    state: str
+    state_label: str
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == "cancelled"
+
+    @property
+    def title(self) -> str:
+        return f"{self.plan.entity.display_name}: audiencia pública {self.number} del plan de inversiones"
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    day: date
+    kind: str  # plazo, audiencia
+    plan: Plan
+    title: str
+    detail: str
+    legal_basis: str
+    is_overdue: bool = False
+    is_cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class Month:
+    first: date
+    weeks: tuple[tuple[date | None, ...], ...]  # Monday first; None outside the month
+    entries: dict[date, tuple[CalendarEntry, ...]]
+    undated: int  # deadlines of plans whose facts are invalid (never hidden silently)
+    overdue_before: tuple[CalendarEntry, ...] = ()  # still owed, from earlier months
+    next_after: tuple[CalendarEntry, ...] = ()  # the first entries after the month
+
+    @property
+    def previous(self) -> date:
+        return date(self.first.year - (self.first.month == 1), (self.first.month - 2) % 12 + 1, 1)
+
+    @property
+    def next(self) -> date:
+        return date(self.first.year + (self.first.month == 12), self.first.month % 12 + 1, 1)
+
+    @property
+    def count(self) -> int:
+        return sum(len(v) for v in self.entries.values())
+
+
+def plan_hearings(plan: Plan) -> list[Hearing]:
+    """The plan's Ley 1909 hearings that have a date, in date order."""
+    machine = SUBMACHINES["hearing"]
+    out = []
+    for proc in plan.procedures:
+        if proc.machine == "hearing" and proc.data.get("scheduled_on"):
+            out.append(_hearing(plan, proc, machine))
+    return sorted(out, key=lambda h: (h.scheduled_on, h.number))
+
+
+def _hearing(plan: Plan, proc: Procedure, machine) -> Hearing:
+    return Hearing(plan, proc.subject, date.fromisoformat(proc.data["scheduled_on"]),
+                   " ".join(x for x in (proc.data.get("place", ""), proc.data.get("zone", "")) if x),
+                   proc.state, machine.label(proc.state))
+
+
+def my_deadlines(user: User, plan: Plan, today: date,
+                 deadlines: list[legal_calendar.Deadline]) -> list[tuple[legal_calendar.Deadline, str, bool]]:
+    """(deadline, what must be done, is overdue) of the deadlines this person owes on this plan."""
+    roles = user.roles_for(plan.entity)
+    authorities = {m.authority_code for m in user.memberships if m.role == Role.CAR.value and m.authority_code}
+    car_states = {p.subject: p.state for p in plan.procedures if p.machine == "car_review"}
+    out = []
+    for d in deadlines:
+        duty = duty_for(d.key)
+        if not roles & duty.roles:
+            continue
+        if d.key == "car_concept":
+            if d.authority not in authorities or car_states.get(d.authority) not in duty.pending_states:
+                continue
+        elif plan.state not in duty.pending_states:
+            continue
+        out.append((d, duty.label, today >= d.overdue_from))
+    return out
+
+
+def month_of(user: User, plans: list[Plan], first: date, today: date) -> Month:
+    """Everything of ``first``'s month for this person. Overdue deadlines stay on their day in the past."""
+    last = date(first.year, first.month, month_grid.monthrange(first.year, first.month)[1])
+    found: list[CalendarEntry] = []
+    undated = 0
+    for plan in plans:
+        try:
+            deadlines = deadlines_for(plan)
+        except legal_calendar.FactsError:
+            undated += 1
+            continue
+        name = plan.entity.display_name
+        for d, label, late in my_deadlines(user, plan, today, deadlines):
+            who = f" ({d.authority})" if d.authority else ""
+            detail = ("Vencido: actuar cuanto antes" if late
+                      else f"Actuar a más tardar este día; vence (lectura amplia) el "
+                           f"{legal_calendar.format_date_es(d.latest)}")
+            found.append(CalendarEntry(d.act_by, DEADLINE, plan, f"{name}: {label}{who}", detail, d.legal_basis,
+                                       is_overdue=late))
+        for h in plan_hearings(plan):
+            found.append(CalendarEntry(h.scheduled_on, HEARING, plan, h.title,
+                                       f"{h.state_label}{' · ' + h.place if h.place else ''}", "L1909 art. 22",
+                                       is_cancelled=h.is_cancelled))
+    entries: dict[date, list[CalendarEntry]] = {}
+    for entry in found:
+        if first <= entry.day <= last:
+            entries.setdefault(entry.day, []).append(entry)
+    found.sort(key=lambda e: (e.day, e.title))
+    weeks = tuple(tuple(date(first.year, first.month, d) if d else None for d in week)
+                  for week in month_grid.Calendar(firstweekday=0).monthdayscalendar(first.year, first.month))
+    ordered = {day: tuple(sorted(items, key=lambda e: (e.kind != DEADLINE, not e.is_overdue, e.title)))
+               for day, items in sorted(entries.items())}
+    return Month(first, weeks, ordered, undated,
+                 overdue_before=tuple(e for e in found if e.day < first and e.is_overdue),
+                 next_after=tuple(e for e in found if e.day > last and not e.is_cancelled)[:3])

@@ -1,0 +1,1 @@
+"""Help pages: "¿Qué me toca?" per role and the glossary."""
