@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from forms.notifications import ButtonForm, EmailPreferenceForm
 from notifications import centre, ical
+from workflow_app.infra.proxy import public_base_url
 from workflow_app.infra.extensions import db
 from workflow_app.models import Entity, Plan, User
 from workflow_app.permissions import require_admin, visible_plans_query
@@ -117,5 +118,5 @@ def retry_delivery(delivery_id: int):
 
 
 def _base_url() -> str:
-    return current_app.config.get("BASE_URL", "")
+    return public_base_url()
 
