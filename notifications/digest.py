@@ -16,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from state_machines.calendar import format_date_es
-from workflow_app.infra.proxy import public_base_url
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
+from workflow_app.infra.proxy import public_base_url
 from workflow_app.models import Delivery, Notification, User
 from workflow_app.services.outbox import DELIVER_JOB
 

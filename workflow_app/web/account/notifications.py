@@ -1,15 +1,15 @@
 """Web channels: the notification centre, preferences, iCalendar feeds, and failed deliveries for admins."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from forms.notifications import ButtonForm, EmailPreferenceForm
 from notifications import centre, ical
-from workflow_app.infra.proxy import public_base_url
 from workflow_app.infra.extensions import db
+from workflow_app.infra.proxy import public_base_url
 from workflow_app.models import Entity, Plan, User
 from workflow_app.permissions import require_admin, visible_plans_query
 
