@@ -249,7 +249,7 @@ def inflated_xlsx() -> bytes:
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD10000"/>', data)
+                data = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD10000"/>', data)
                 assert b"A1:XFD10000" in data
             target.writestr(item, data)
     return out.getvalue()
@@ -294,12 +294,16 @@ def test_production_refuses_a_simulated_date_and_a_missing_base_url():
     assert not app.extensions["clock"].is_simulated
 
 
-def test_demo_refuses_to_run_in_production(app, db_session):
+def test_demo_refuses_to_run_in_production(app):
+    """No app context of the test app around it: the command runs in the production app's own."""
     prod = create_app("production", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], PDT_TODAY=None,
                       BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32, REDIS_URL=None)
     result = prod.test_cli_runner().invoke(args=["pdt", "demo"])
     assert result.exit_code == 1 and "PDT_ENV=production" in result.output
-    assert db_session.scalar(select(func.count()).select_from(User)) == 0
+    with prod.app_context():
+        from workflow_app.infra.extensions import db
+
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
 def test_health_reports_database_redis_and_oldest_pending_delivery(app, client, db_session, redis_url):

@@ -177,7 +177,8 @@ def store() -> DatabaseStore | RedisStore:
 
 
 def idle_timeout() -> timedelta:
-    return timedelta(minutes=int(current_app.config.get("SESSION_IDLE_MINUTES") or 480))
+    minutes = current_app.config.get("SESSION_IDLE_MINUTES")
+    return timedelta(minutes=480 if minutes is None else int(minutes))
 
 
 def open_session(user_id: int) -> str:

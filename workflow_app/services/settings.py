@@ -20,13 +20,14 @@ from state_machines.pdt import PDT_MACHINE
 from state_machines.regimes import ORDINARY
 from state_machines.roles import Role
 from workflow_app.history import seal
+from workflow_app.infra.templating import NON_ROUTE_TRIGGER_LABELS
 from workflow_app.models import FISCAL_CATEGORIES, PLAN_GRAPH, Entity, Plan, PlanEvent, Regime, User
 from workflow_app.permissions import can_edit_entity_settings, managed_entity_ids
 from workflow_app.services.plans import CONFLICT_MESSAGE, period_facts
 
 SETTINGS_MACHINE = "settings"
 SETTINGS_TRIGGER = "update_settings"
-SETTINGS_LABEL = "Cambio de configuración (posesión, categoría, días no hábiles o régimen)"
+SETTINGS_LABEL = NON_ROUTE_TRIGGER_LABELS[SETTINGS_TRIGGER]
 WEEKDAY_NAMES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 CATEGORY_BASIS = "L617 art. 1"  # the municipal category (Ley 617 de 2000) decides the council's ordinary sessions
 
