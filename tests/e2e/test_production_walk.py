@@ -40,7 +40,7 @@ ADMIN = ("jefe.ciclo@dnp.gov.co", "Jefe del Ciclo")
 MAYOR = ("alcalde@genova-quindio.gov.co", "Carlos Alcalde Génova")
 PLANNER = ("planeacion@genova-quindio.gov.co", "Ana Planeación Génova")
 GENOVA = "63302"
-PASSWORDS = {ADMIN[0]: "cafe de montaña en genova", MAYOR[0]: "el alcalde firma el acta",
+PASSWORDS = {ADMIN[0]: "cafe de montaña en genova", MAYOR[0]: "la posesión quedó firmada hoy",
              PLANNER[0]: "plan de desarrollo para todos"}
 
 
@@ -140,7 +140,7 @@ def choose_password(page, link: str, password: str) -> None:
     expect(page.get_by_role("heading", level=1, name="Mis pendientes")).to_be_visible()
 
 
-def record_act(page, label: str, evidence: Path) -> None:
+def record_act(page, label: str, evidence: Path, fields: dict | None = None) -> None:
     """From the plan page, the act with its default date (today) and a PDF."""
     page.goto("/")
     page.get_by_role("link", name=re.compile(r"^Génova")).first.click()
@@ -148,6 +148,8 @@ def record_act(page, label: str, evidence: Path) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(label)
     page.get_by_label("Número de radicado, acta, decreto o acuerdo").fill(f"ACTA-{label[:10]}")
     page.get_by_label(EVIDENCE_LABEL).set_input_files(evidence)
+    for field_label, value in (fields or {}).items():
+        page.get_by_label(field_label).fill(value)
     page.get_by_role("button", name=f"Registrar: {label}").click()
     expect(page.locator("p.flash")).to_have_text(f"Listo: {label}.")
 
@@ -225,7 +227,8 @@ def test_from_an_empty_database_to_real_people_at_work(browser, empty_database, 
         planner_context = new_context(browser, base)
         planner = planner_context.new_page()
         choose_password(planner, planner_link, PASSWORDS[PLANNER[0]])
-        record_act(planner, "Impartir orientaciones y conformar el equipo formulador", evidence)
+        record_act(planner, "Impartir orientaciones y conformar el equipo formulador", evidence,
+                   {"Nombre del líder del equipo formulador": PLANNER[1]})
         today = today_in_bogota()
         with psycopg.connect(empty_database) as conn:
             dates = conn.execute("SELECT trigger, act_on FROM plan_events WHERE machine = 'pdt_approval' "

@@ -385,3 +385,54 @@ def test_planning_secretary_invites_a_ctp_member_and_deactivates_a_team_member(a
     assert theirs.get("/").status_code == 302
     outsider = make_user(db_session, "otro@circasia.gov.co", Role.EQUIPO, entity(db_session, "63190"))
     assert client.post(f"/personas/{outsider.id}/estado", data={"csrf_token": token}).status_code == 404
+
+
+def test_citizens_proposal_limit_counts_each_real_address(app, db_session):
+    proxied = create_app("test", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=None,
+                         UPLOAD_DIR=app.config["UPLOAD_DIR"], TRUSTED_PROXIES=1, PROPOSAL_RATE_LIMIT=3)
+    proxied.test_client_class = app.test_client_class
+
+    def propose(address: str) -> int:
+        client = proxied.test_client()
+        headers = {"X-Forwarded-For": address}
+        token = csrf_from(client.get("/login", headers=headers).get_data(as_text=True))
+        return client.post("/publico/63302/propuestas", headers=headers,
+                           data={"csrf_token": token, "text": "Más vías terciarias"}).status_code
+
+    first_hearing = [propose("203.0.113.50") for _ in range(4)]
+    assert first_hearing[:3] == [409] * 3 and first_hearing[3] == 429  # no hearing open: counted, then limited
+    assert propose("198.51.100.60") == 409  # another citizen behind the same proxy is not limited
+
+
+def test_log_lines_name_the_real_client_address(app, db_session, caplog):
+    proxied = _proxy_app(app, 1)
+    proxied.logger.disabled = False  # Alembic's fileConfig, run in this process by the app fixture, disables it
+    with caplog.at_level("WARNING", logger=proxied.logger.name):
+        _failures_from(proxied, "203.0.113.77", 1)
+    failed = [r for r in caplog.records if r.getMessage() == "Ingreso fallido"]
+    assert failed and failed[0].client_address == "203.0.113.77"
+
+
+def test_sessions_and_limits_live_in_sqlite_too(tmp_path):
+    """The trial instance (no Redis, SQLite): sign-in, a copied cookie that dies at logout, shared limits."""
+    from flask_migrate import upgrade
+
+    from workflow_app.infra.extensions import db
+
+    trial = create_app("test", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'pdt.sqlite3'}", REDIS_URL=None,
+                       UPLOAD_DIR=str(tmp_path / "uploads"))
+    with trial.app_context():
+        upgrade()
+        user = User(email="trial@genova.gov.co", name="Trial")
+        user.set_password("clave-de-prueba")
+        db.session.add(user)
+        db.session.commit()
+    mine, copy = trial.test_client(), trial.test_client()
+    assert login(mine, "trial@genova.gov.co", "clave-de-prueba").status_code == 302
+    for cookie in mine._cookies.values():
+        copy.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+    assert copy.get("/").status_code == 200
+    assert mine.post("/logout", data={"csrf_token": csrf_from(mine.get("/").get_data(as_text=True))}).status_code == 302
+    assert copy.get("/").status_code == 302
+    statuses = [login(trial.test_client(), "trial@genova.gov.co", "mala").status_code for _ in range(6)]
+    assert statuses == [401] * 5 + [429]  # counted in the database, shared by every process

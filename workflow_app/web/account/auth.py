@@ -86,7 +86,7 @@ def login():
             return redirect(safe_next(request.args.get("next")) or url_for("views.inbox"))
         record_failure(account_key)
         record_failure(address_key)
-        current_app.logger.info("Ingreso fallido")
+        current_app.logger.warning("Ingreso fallido")
         return render_template("auth/login.html", form=form), 401
     if request.method == "POST":
         record_failure(address_key)
