@@ -319,3 +319,10 @@ def test_health_reports_database_redis_and_oldest_pending_delivery(app, client, 
                        SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 1}}, REDIS_URL=None)
     down = no_db.test_client().get("/salud")
     assert down.status_code == 503 and down.get_json()["database"].startswith("error")
+
+
+def test_production_sweep_refuses_a_future_day(app):
+    prod = create_app("production", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], PDT_TODAY=None,
+                      BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32, REDIS_URL=None)
+    result = prod.test_cli_runner().invoke(args=["pdt", "sweep", "--today", "2099-01-01"])
+    assert result.exit_code == 2 and "fecha futura" in result.output
