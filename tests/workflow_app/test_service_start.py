@@ -107,9 +107,9 @@ def test_posesion_after_a_recorded_act_is_refused(app, db_session):
     assert plan.posesion_on == date(2028, 1, 1)
 
 
-def test_a_new_emergency_decree_is_a_row_not_code(app, db_session):
-    """A hypothetical decree for the 2028 period that moves filing to 30 June 2028 (art. 1) and the council's
-    decision to 31 July 2028: inserted as data, the calendar and the machine follow it."""
+@pytest.fixture
+def emergency_regime(db_session):
+    """A hypothetical decree for the 2028 period, as a row; removed afterwards (regimes are reference data)."""
     db_session.add(Regime(code="emerg_2028", name="Decreto de emergencia de prueba", norm="DEP",
                           period_start_on=date(2028, 1, 1),
                           articles=[{"key": "art1", "label": "Art. 1: radicar hasta el 30 de junio de 2028"}],
@@ -119,6 +119,18 @@ def test_a_new_emergency_decree_is_a_row_not_code(app, db_session):
                                               "enabled_by": ["art1"]}}))
     db_session.commit()
     clear_regime_cache()
+    yield "emerg_2028"
+    db_session.rollback()
+    db_session.execute(Plan.__table__.update().where(Plan.regime == "emerg_2028").values(regime="ordinary",
+                                                                                         d683_articles=[]))
+    db_session.execute(Regime.__table__.delete().where(Regime.code == "emerg_2028"))
+    db_session.commit()
+    clear_regime_cache()
+
+
+def test_a_new_emergency_decree_is_a_row_not_code(app, db_session, emergency_regime):
+    """A hypothetical decree for the 2028 period that moves filing to 30 June 2028 (art. 1) and the council's
+    decision to 31 July 2028: inserted as data, the calendar and the machine follow it."""
     plan = make_plan(db_session, "63302")
     admin = make_user(db_session, "admin@dnp.gov.co", Role.ADMIN)
     with pytest.raises(settings.SettingsError, match="artículos"):
