@@ -91,6 +91,9 @@ def db_session(app):
     with app.app_context():
         yield db.session
         db.session.rollback()
+        runner = app.extensions["job_runner"]
+        if hasattr(runner, "join"):  # in-process jobs (deliveries of invitations…) finish before the tables go
+            runner.join()
         db.session.execute(db.text(f"TRUNCATE {', '.join(MUTABLE_TABLES)} RESTART IDENTITY CASCADE"))
         # Reference rows stay loaded, but their editable settings go back to the defaults.
         db.session.execute(db.text("UPDATE entities SET nonworking_weekdays = '5,6', fiscal_category = NULL "

@@ -338,3 +338,17 @@ def test_production_sweep_refuses_a_future_day(app):
                       BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32, REDIS_URL=None)
     result = prod.test_cli_runner().invoke(args=["pdt", "sweep", "--today", "2099-01-01"])
     assert result.exit_code == 2 and "fecha futura" in result.output
+
+
+def test_progress_page_refreshes_itself_while_the_opening_waits_or_runs(app, client, db_session):
+    from workflow_app.models import Period, PeriodOpening
+
+    make_user(db_session, "admin@dnp.gov.co", Role.ADMIN)
+    assert login(client, "admin@dnp.gov.co", "clave-de-prueba").status_code == 302
+    period = db_session.scalar(select(Period).where(Period.start_on == date(2028, 1, 1)))
+    opening = PeriodOpening(period_id=period.id, status="running", total=1135, done=400, created=400)
+    db_session.add(opening)
+    db_session.commit()
+    html = client.get(f"/admin/periodos/aperturas/{opening.id}").get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="3">' in html
+    assert "400 de 1135 entidades revisadas (35 %)" in html and "Actualizar ahora" in html
