@@ -9,6 +9,8 @@ export FLASK_APP := wsgi
 RUN_TODAY := $(or $(PDT_TODAY),2028-03-10)
 # Without an SMTP server, `make run` writes its e-mails as .eml files here (open them with any mail client).
 RUN_MAIL_DIR := $(if $(SMTP_HOST),,$(or $(PDT_MAIL_DIR),instance/correo))
+# Links in e-mails and calendar feeds point at the address `make run` serves (unless BASE_URL is given).
+RUN_BASE_URL := $(or $(BASE_URL),http://127.0.0.1:$(PORT))
 
 .PHONY: install install-dev run test migrate reference demo bench clean
 
@@ -35,12 +37,12 @@ reference: migrate
 	$(BIN)/flask pdt load-reference
 
 demo: reference
-	PDT_TODAY=$(RUN_TODAY) PDT_MAIL_DIR=$(RUN_MAIL_DIR) $(BIN)/flask pdt demo
+	PDT_TODAY=$(RUN_TODAY) PDT_MAIL_DIR=$(RUN_MAIL_DIR) BASE_URL=$(RUN_BASE_URL) $(BIN)/flask pdt demo
 
 run: demo
 	@echo "Ruta PDT en http://127.0.0.1:$(PORT)/login (fecha simulada $(RUN_TODAY)); cuentas: flask --app wsgi pdt demo"
 	@if [ -n "$(RUN_MAIL_DIR)" ]; then echo "Correos enviados: archivos .eml en $(RUN_MAIL_DIR)/"; fi
-	PDT_TODAY=$(RUN_TODAY) PDT_EMBEDDED_SCHEDULER=1 PDT_MAIL_DIR=$(RUN_MAIL_DIR) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	PDT_TODAY=$(RUN_TODAY) PDT_EMBEDDED_SCHEDULER=1 PDT_MAIL_DIR=$(RUN_MAIL_DIR) BASE_URL=$(RUN_BASE_URL) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

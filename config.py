@@ -50,7 +50,10 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "America/Bogota"
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
     MAX_CONTENT_LENGTH = 21 * 1024 * 1024  # 20 MB evidence + form overhead
-    BASE_URL = os.environ.get("BASE_URL", "")
+    # Public address of the service ("https://rutapdt.dnp.gov.co"): every link in e-mails and iCalendar feeds.
+    BASE_URL = (os.environ.get("BASE_URL") or "").strip().rstrip("/")
+    # Number of reverse-proxy hops in front of the app whose X-Forwarded-* headers are trusted (ProxyFix).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     SMTP_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
@@ -61,7 +64,17 @@ class Config:
     # A folder instead of SMTP: each e-mail is written there as a .eml file (trial instances, `make run`).
     PDT_MAIL_DIR = os.environ.get("PDT_MAIL_DIR") or None
 
-    LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "5"))  # attempts per minute per address
+    LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "5"))  # failed attempts per minute per account
+    # Failed attempts per minute from one address (an office behind one NAT signs in from one address).
+    LOGIN_ADDRESS_RATE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "30"))
+    # Password-reset requests per hour per address and per e-mail address asked about.
+    PASSWORD_RESET_RATE_LIMIT = int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5"))
+    # A session unused for this long ends on the server (every host sees the same session store).
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", str(8 * 60)))
+    # How long an invitation or a password-reset link stays valid.
+    INVITATION_HOURS = int(os.environ.get("INVITATION_HOURS", str(7 * 24)))
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "12"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
@@ -84,6 +97,18 @@ class ProductionConfig(Config):
         if not settings.get("SECRET_KEY"):
             raise RuntimeError(
                 "SECRET_KEY no está definida: en producción el servicio no arranca sin ella."
+            )
+        if settings.get("PDT_TODAY"):
+            raise RuntimeError(
+                "PDT_TODAY está definida con PDT_ENV=production: la fecha simulada solo existe en la instancia de "
+                "capacitación; en producción los actos llevan la fecha real de Bogotá. Quite PDT_TODAY."
+            )
+        base_url = settings.get("BASE_URL") or ""
+        if not base_url.startswith(("https://", "http://")):
+            raise RuntimeError(
+                "BASE_URL no está definida (o no empieza por https://): en producción el servicio no arranca sin "
+                "la dirección pública con la que se arman los enlaces de los correos y los calendarios, por "
+                "ejemplo BASE_URL=https://rutapdt.dnp.gov.co."
             )
 
 

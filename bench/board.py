@@ -283,9 +283,12 @@ def main() -> None:
             db.session.remove()
 
             client = app.test_client()
-            with client.session_transaction() as session:
+            from workflow_app.infra.sessions import open_session
+
+            with client.session_transaction() as session:  # a server-side session, as a sign-in opens one
                 session["_user_id"] = str(facts["admin_id"])
                 session["_fresh"] = True
+                session["pdt_sid"] = open_session(facts["admin_id"])
 
             statements = []
             listener = lambda *a, **k: statements.append(1)  # noqa: E731

@@ -1,6 +1,16 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from state_machines.roles import Role
@@ -8,6 +18,8 @@ from state_machines.roles import Role
 ROLE_CHOICES = [(r.value, r.label) for r in Role if r is not Role.SISTEMA]
 WEEKDAYS = [("0", "lunes"), ("1", "martes"), ("2", "miércoles"), ("3", "jueves"), ("4", "viernes"),
             ("5", "sábado"), ("6", "domingo")]
+CATEGORY_CHOICES = [("", "Sin dato")] + [(c, "Especial" if c == "especial" else f"Categoría {c}")
+                                          for c in ("especial", "1", "2", "3", "4", "5", "6")]
 
 
 class MembershipForm(FlaskForm):
@@ -16,18 +28,51 @@ class MembershipForm(FlaskForm):
         Optional(), Regexp(r"^\d{2}(\d{3})?$", message="Escriba un código DANE de 2 o 5 dígitos.")])
     authority_code = StringField("Sigla de la autoridad ambiental (solo para el rol CAR)", validators=[
         Optional(), Length(max=30)])
+    is_lead = BooleanField("Líder de la autoridad ambiental: administra las cuentas de su personal (solo rol CAR)")
 
 
 class UserForm(MembershipForm):
+    """An invitation: the person chooses the password from the e-mailed link; nobody types it for them."""
     email = EmailField("Correo electrónico", validators=[
         DataRequired("Escriba el correo."), Email("Escriba un correo válido."), Length(max=254)])
     name = StringField("Nombre completo", validators=[DataRequired("Escriba el nombre."), Length(max=200)])
-    password = PasswordField("Contraseña inicial (mínimo 12 caracteres)", validators=[
-        DataRequired("Escriba una contraseña inicial."), Length(min=12, max=200, message="Use al menos 12 caracteres.")])
 
 
 class EntitySettingsForm(FlaskForm):
-    fiscal_category = SelectField("Categoría (Ley 617 de 2000)", choices=[("", "Sin dato")] + [
-        (c, c) for c in ("especial", "1", "2", "3", "4", "5", "6")], validators=[Optional()])
+    fiscal_category = SelectField("Categoría del municipio o departamento (Ley 617 de 2000)", choices=CATEGORY_CHOICES,
+                                  validators=[Optional()])
     nonworking_weekdays = SelectMultipleField("Días de la semana en que la entidad no atiende", choices=WEEKDAYS,
                                               option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+
+
+class PlanSettingsForm(FlaskForm):
+    expected_version = HiddenField()
+    posesion_on = DateField("Fecha de posesión del alcalde o gobernador", validators=[
+        DataRequired("Escriba la fecha de posesión (día, mes y año).")])
+    regime = SelectField("Régimen", choices=[], validators=[DataRequired("Elija el régimen.")])
+    articles = SelectMultipleField("Artículos del régimen excepcional que usó la entidad", choices=[],
+                                   option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
+                                   validate_choice=False)
+
+
+class OpenPeriodForm(FlaskForm):
+    year = IntegerField("Primer año del período constitucional", validators=[
+        DataRequired("Escriba el año, por ejemplo 2028."), NumberRange(2004, 2096, "Escriba un año entre 2004 y 2096.")])
+
+
+class OnboardingUploadForm(FlaskForm):
+    sheet = FileField("Archivo CSV o XLSX con los funcionarios", validators=[
+        FileRequired("Adjunte el archivo CSV o XLSX.")])
+
+
+class ConfirmBatchForm(FlaskForm):
+    batch_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
+
+
+class InvitePersonForm(FlaskForm):
+    """Delegated invitation (an entity's ejecutivo or planeación, an authority's lead): the choices come from
+    what the person may hand out."""
+    email = EmailField("Correo electrónico", validators=[
+        DataRequired("Escriba el correo."), Email("Escriba un correo válido."), Length(max=254)])
+    name = StringField("Nombre completo", validators=[DataRequired("Escriba el nombre."), Length(max=200)])
+    scope = SelectField("Rol y entidad", choices=[], validators=[DataRequired("Elija el rol y la entidad.")])

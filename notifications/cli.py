@@ -15,9 +15,14 @@ def _day(value: str | None) -> date:
     if not value:
         return current_app.extensions["clock"].today()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"«{value}» no es una fecha AAAA-MM-DD", param_hint="--today/--day") from None
+    if current_app.config.get("ENV_NAME") == "production" and day > current_app.extensions["clock"].today():
+        # Production acts carry the real Bogotá date: a future day would apply legal effects before their time.
+        raise click.BadParameter("en producción no se usa una fecha futura (los efectos legales se aplicarían antes "
+                                 "de tiempo)", param_hint="--today/--day")
+    return day
 
 
 def register(group: click.Group) -> None:

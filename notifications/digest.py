@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from state_machines.calendar import format_date_es
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
+from workflow_app.infra.proxy import public_base_url
 from workflow_app.models import Delivery, Notification, User
 from workflow_app.services.outbox import DELIVER_JOB
 
@@ -88,7 +89,7 @@ def digest_subject(count: int, day: date) -> str:
 
 
 def digest_body(user: User, notices: list[Notification], day: date) -> str:
-    base = current_app.config.get("BASE_URL", "")
+    base = public_base_url()
     lines = [f"Resumen diario de la Ruta PDT — {format_date_es(day, weekday=True)}", "",
              f"Hola, {user.name}. Estos son sus avisos del día ({len(notices)}):", ""]
     for i, n in enumerate(notices, 1):

@@ -12,8 +12,11 @@ from flask import current_app, render_template
 from sqlalchemy import or_, select, text, update
 
 from notifications import email
+from workflow_app.infra.clock import BOGOTA
 from workflow_app.infra.extensions import db
+from workflow_app.infra.proxy import public_base_url
 from workflow_app.models import Delivery, Notification
+from workflow_app.services import accounts
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
@@ -111,9 +114,27 @@ def deliver(delivery_id: int) -> str:
     return "enviada"
 
 
+def password_reset(email_address: str) -> str:
+    """"¿Olvidó su contraseña?" as a job: the page answers the same, at once, for any address."""
+    accounts.request_password_reset(db.session, email_address)
+    return "ok"
+
+
 def render_delivery(delivery: Delivery):
-    base = current_app.config.get("BASE_URL", "")
-    if delivery.notification is not None:
+    base = public_base_url()
+    if delivery.account_token is not None:
+        # The link exists only here, in the message being sent: never stored, never logged.
+        token = delivery.account_token
+        context = {"token": token, "user": token.user, "link": accounts.token_link(token),
+                   "is_invitation": token.purpose == accounts.INVITATION,
+                   "expires": token.expires_at.astimezone(BOGOTA) if token.expires_at.tzinfo
+                   else token.expires_at.replace(tzinfo=timezone.utc).astimezone(BOGOTA),
+                   "roles": accounts.describe_memberships(token.user),
+                   "inviter": token.created_by.name if token.created_by else None, "base_url": base}
+        subject = delivery.subject or "Ruta PDT"
+        text = render_template("email/account.txt", **context)
+        html = render_template("email/account.html", **context)
+    elif delivery.notification is not None:
         n = delivery.notification
         context = {"n": n, "base_url": base}
         subject = n.subject

@@ -27,6 +27,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 
+from state_machines.regimes import BUILTIN_REGIMES, D683_2020, ORDINARY, ExceptionalRegime
+
 # --- Policy values (legal-path.md: "make the rule a configurable value") -----------------------------------
 
 #: D1865 art. 3 num. 3: the CAR has "no superior a quince (15) días"; days are business days (L4-1913 art. 62).
@@ -39,16 +41,18 @@ CTP_CONCEPT_MONTHS = 1
 FILING_MONTHS = 4
 #: L152 art. 40: the corporation decides "dentro del mes siguiente" to the filing.
 CORPORATION_DECISION_MONTHS = 1
+# Decreto 683 de 2020 lives as data (``state_machines.regimes.D683_2020``, a row of the ``regimes`` table in the
+# service); these names keep its values at hand for readers of the calendar.
 #: D683 art. 4: the PISCC may be adopted in the month following the adoption of the PDT.
-PISCC_MONTHS = 1
+PISCC_MONTHS = D683_2020.piscc_months
 #: D683 art. 1: plans not filed in time could be filed until this date.
-D683_FILING_DEADLINE = date(2020, 6, 15)
+D683_FILING_DEADLINE = D683_2020.filing.on
 #: D683 art. 2: the executive could modify a plan filed by 30 April 2020 until this date.
-D683_MODIFICATIONS_DEADLINE = date(2020, 6, 15)
+D683_MODIFICATIONS_DEADLINE = D683_2020.modifications.on
 #: D683 art. 3: with art. 1 or 2 used, the corporation had to decide by this date.
-D683_DECISION_DEADLINE = date(2020, 7, 15)
+D683_DECISION_DEADLINE = D683_2020.decision.on
 #: D683 applies only to the plans of the 2020-2023 period.
-D683_PERIOD_START = date(2020, 1, 1)
+D683_PERIOD_START = D683_2020.period_start
 #: legal-path.md §f.4: whether L4-1913 art. 62 extends a fixed date (15 June 2020 was a holiday) is doubtful;
 #: the contract says fixed dates are not extended.
 EXTEND_FIXED_DATES = False
@@ -344,8 +348,13 @@ class Facts:
     car_copies_received: Mapping[str, date] = field(default_factory=lambda: MappingProxyType({}))
     filed_with_corporacion: date | None = None
     adopted: date | None = None
+    #: The parameters of ``regime`` (an exceptional regime's row); None with ``ordinary``. Left out, a built-in
+    #: regime (``d683_2020``) is filled in from ``state_machines.regimes``.
+    regime_rules: ExceptionalRegime | None = None
 
     def __post_init__(self) -> None:
+        if self.regime_rules is None and self.regime != ORDINARY:
+            object.__setattr__(self, "regime_rules", BUILTIN_REGIMES.get(self.regime))
         object.__setattr__(self, "nonworking_weekdays", frozenset(self.nonworking_weekdays))
         object.__setattr__(self, "d683_articles", frozenset(self.d683_articles))
         copies = dict(sorted(dict(self.car_copies_received).items(), key=lambda item: str(item[0])))
@@ -365,12 +374,20 @@ class Facts:
                 tuple(self.car_copies_received.items()),
                 self.filed_with_corporacion,
                 self.adopted,
+                self.regime_rules,
             )
         )
 
     @property
     def uses_d683(self) -> bool:
-        return self.regime == "d683_2020"
+        """Under an exceptional regime (the name is the contract's: D683 was the first)."""
+        return self.regime_rules is not None
+
+    def regime_date(self, which: str):
+        """The regime's fixed date ``which`` (filing, modifications, decision) when the articles used enable it."""
+        rules = self.regime_rules
+        fixed = getattr(rules, which) if rules is not None else None
+        return fixed if fixed is not None and fixed.applies(self.d683_articles) else None
 
 
 def _check_facts(f: Facts) -> None:
@@ -411,26 +428,33 @@ def _check_facts(f: Facts) -> None:
         )
     if len(weekdays) == 7:
         raise FactsError("nonworking_weekdays", "La entidad no puede estar cerrada los siete días de la semana.")
-    if f.regime not in REGIMES:
+    rules = f.regime_rules
+    if f.regime != ORDINARY and rules is None:
         raise FactsError(
             "regime", f"Régimen desconocido: «{f.regime}». Use «ordinary» o «d683_2020»."
         )
-    unknown = sorted(a for a in f.d683_articles if a not in D683_ARTICLES)
+    if rules is not None and rules.code != f.regime:
+        raise FactsError("regime", f"Los parámetros recibidos son del régimen «{rules.code}», no de «{f.regime}».")
+    known = rules.article_keys if rules is not None else D683_2020.article_keys
+    unknown = sorted(a for a in f.d683_articles if a not in known)
     if unknown:
+        name = (rules or D683_2020).name
         raise FactsError(
             "d683_articles",
-            f"Artículo del Decreto 683 de 2020 desconocido: «{unknown[0]}». Use «art1» o «art2».",
+            f"Artículo del {name} desconocido: «{unknown[0]}». Use " + " o ".join(f"«{k}»" for k in sorted(known)) + ".",
         )
-    if f.uses_d683:
-        if p != D683_PERIOD_START:
+    if rules is not None:
+        if p != rules.period_start:
             raise FactsError(
                 "regime",
-                "El régimen del Decreto 683 de 2020 solo aplica a los planes del período 2020-2023.",
+                f"El régimen del {rules.name} solo aplica a los planes del período "
+                f"{rules.period_start.year}-{rules.period_start.year + PERIOD_YEARS - 1}.",
             )
-        if not f.d683_articles:
+        if known and not f.d683_articles:
             raise FactsError(
                 "d683_articles",
-                "Con el régimen del Decreto 683 de 2020 indique qué artículos usó la entidad (art1, art2).",
+                f"Con el régimen del {rules.name} indique qué artículos usó la entidad ("
+                + ", ".join(sorted(known)) + ").",
             )
     elif f.d683_articles:
         raise FactsError(
@@ -500,11 +524,12 @@ def _reject_unknown_keys(data: Mapping, allowed: tuple[str, ...], prefix: str) -
             raise FactsError(f"{prefix}{key}", f"Campo desconocido: «{key}».")
 
 
-def parse_facts(data: dict) -> Facts:
+def parse_facts(data: dict, regimes: Mapping[str, ExceptionalRegime] | None = None) -> Facts:
     """Validate the facts JSON of calendar-contract.md and build ``Facts``; ``FactsError`` names the field.
 
     Unknown keys are refused rather than ignored: a misspelt event would otherwise silently drop a deadline.
-    ``null`` in an optional field means "not known".
+    ``null`` in an optional field means "not known". ``regimes``: the exceptional regimes the service knows
+    (its ``regimes`` table) by code, besides the built-in ``d683_2020``.
     """
     if not isinstance(data, dict):
         raise FactsError("", "Los hechos deben ser un objeto JSON.")
@@ -586,6 +611,7 @@ def parse_facts(data: dict) -> Facts:
         nonworking_weekdays=weekdays,
         regime=regime,
         d683_articles=articles,
+        regime_rules=None if regime == ORDINARY else {**BUILTIN_REGIMES, **(regimes or {})}.get(regime),
         ctp_presented=ctp_presented,
         car_copies_received=copies,
         filed_with_corporacion=filed,
@@ -878,17 +904,18 @@ def _filing(cal: BusinessCalendar, facts: Facts) -> Deadline:
     """L152 art. 40: filing within the first four months of the period (P + 4 months - 1 day, CC art. 67),
     extended per L4-1913 art. 62. D683 art. 1: fixed 15 June 2020 for plans not filed in time."""
     corporation = _corporation(facts)
-    if facts.uses_d683 and "art1" in facts.d683_articles:
+    fixed = facts.regime_date("filing")
+    if fixed is not None:
         return _fixed_date(
             cal,
             facts,
             key="filing",
-            fixed=D683_FILING_DEADLINE,
+            fixed=fixed.on,
             effect=EFFECT_WARNING,
-            legal_basis="D683 art. 1",
+            legal_basis=fixed.legal_basis,
             intro=(
-                f"Radicación del proyecto ante {corporation}: el Decreto 683 de 2020 permitió radicar hasta el "
-                f"{format_date_es(D683_FILING_DEADLINE)} los planes no presentados a tiempo (D683 art. 1)."
+                f"Radicación del proyecto ante {corporation}: el {facts.regime_rules.name} permitió radicar hasta el "
+                f"{format_date_es(fixed.on)} {fixed.what or 'el plan'} ({fixed.legal_basis})."
             ),
             who="radique",
         )
@@ -913,17 +940,20 @@ def _filing(cal: BusinessCalendar, facts: Facts) -> Deadline:
 
 
 def _executive_modifications(cal: BusinessCalendar, facts: Facts) -> Deadline:
-    """D683 art. 2: the executive could modify a plan filed by 30 April 2020 until 15 June 2020 (fixed date)."""
+    """D683 art. 2: the executive could modify a plan filed by 30 April 2020 until 15 June 2020 (fixed date);
+    another regime's ``modifications`` date the same way."""
+    fixed = facts.regime_date("modifications")
+    assert fixed is not None
     return _fixed_date(
         cal,
         facts,
         key="executive_modifications",
-        fixed=D683_MODIFICATIONS_DEADLINE,
+        fixed=fixed.on,
         effect=EFFECT_WARNING,
-        legal_basis="D683 art. 2",
+        legal_basis=fixed.legal_basis,
         intro=(
-            "Modificaciones del ejecutivo al plan radicado a más tardar el 30 de abril de 2020: permitidas hasta "
-            f"el {format_date_es(D683_MODIFICATIONS_DEADLINE)} (D683 art. 2)."
+            f"Modificaciones del ejecutivo a {fixed.what or 'el plan radicado'}: permitidas hasta "
+            f"el {format_date_es(fixed.on)} ({fixed.legal_basis})."
         ),
         who="presente las modificaciones",
     )
@@ -937,19 +967,20 @@ def _corporation_decision(cal: BusinessCalendar, facts: Facts) -> Deadline:
     assert e is not None
     corporation = _corporation(facts)
     of_corporation = _corporation(facts, "de")
-    if facts.uses_d683 and facts.d683_articles & {"art1", "art2"}:
-        used = " y ".join(f"art. {a[-1]}" for a in sorted(facts.d683_articles))
+    fixed = facts.regime_date("decision")
+    if fixed is not None:
+        used = " y ".join(_article_name(a) for a in sorted(facts.d683_articles))
         return _fixed_date(
             cal,
             facts,
             key="corporation_decision",
-            fixed=D683_DECISION_DEADLINE,
+            fixed=fixed.on,
             effect=EFFECT_DECREE_ADOPTION_ENABLED,
-            legal_basis="D683 art. 3",
+            legal_basis=fixed.legal_basis,
             intro=(
-                f"Decisión {of_corporation} sobre el plan radicado el {_day(e)}: como la entidad usó el Decreto 683 "
-                f"de 2020 ({used}), la corporación debía decidir a más tardar el "
-                f"{format_date_es(D683_DECISION_DEADLINE)} (D683 art. 3)."
+                f"Decisión {of_corporation} sobre el plan radicado el {_day(e)}: como la entidad usó el "
+                f"{facts.regime_rules.name} ({used}), la corporación debía decidir a más tardar el "
+                f"{format_date_es(fixed.on)} ({fixed.legal_basis})."
             ),
             who=f"{corporation} debe decidir",
         )
@@ -975,23 +1006,29 @@ def _piscc(cal: BusinessCalendar, facts: Facts) -> Deadline:
     """D683 art. 4: the PISCC 2020-2023 may be adopted in the month following the adoption of the PDT. Earliest
     A + 1 month (CC art. 67); latest (A + 1 day) + 1 month - 1 day, extended per L4-1913 art. 62."""
     a = facts.adopted
-    assert a is not None
+    assert a is not None and facts.regime_rules is not None and facts.regime_rules.piscc_months
+    months, basis = facts.regime_rules.piscc_months, facts.regime_rules.piscc_basis
+    within = "del mes siguiente" if months == 1 else f"de los {months} meses siguientes"
     return _month_term(
         cal,
         facts,
         key="piscc",
-        earliest=add_months(a, PISCC_MONTHS),
-        raw_latest=add_months(a + _ONE_DAY, PISCC_MONTHS) - _ONE_DAY,
+        earliest=add_months(a, months),
+        raw_latest=add_months(a + _ONE_DAY, months) - _ONE_DAY,
         effect=EFFECT_WARNING,
-        legal_basis="D683 art. 4",
+        legal_basis=basis,
         intro=(
-            "Plan Integral de Seguridad y Convivencia Ciudadana (PISCC): dentro del mes siguiente a la adopción "
-            f"del plan de desarrollo el {_day(a)} (D683 art. 4), por el calendario común (CC art. 67)."
+            f"Plan Integral de Seguridad y Convivencia Ciudadana (PISCC): dentro {within} a la adopción "
+            f"del plan de desarrollo el {_day(a)} ({basis}), por el calendario común (CC art. 67)."
         ),
         strict_reading="mismo número de día un mes después",
         broad_reading="mes completo desde el día siguiente a la adopción",
         who="adopte el PISCC",
     )
+
+
+def _article_name(key: str) -> str:
+    return f"art. {key[3:]}" if key.startswith("art") and key[3:].isdigit() else key
 
 
 def compute_deadlines(facts: Facts, calendar: BusinessCalendar | None = None) -> list[Deadline]:
@@ -1013,11 +1050,11 @@ def compute_deadlines(facts: Facts, calendar: BusinessCalendar | None = None) ->
     if facts.ctp_presented is not None:
         deadlines.append(_ctp_concept(cal, facts))
     deadlines.append(_filing(cal, facts))
-    if facts.uses_d683 and "art2" in facts.d683_articles:
+    if facts.regime_date("modifications") is not None:
         deadlines.append(_executive_modifications(cal, facts))
     if facts.filed_with_corporacion is not None:
         deadlines.append(_corporation_decision(cal, facts))
-    if facts.uses_d683 and facts.adopted is not None:
+    if facts.uses_d683 and facts.regime_rules.piscc_months and facts.adopted is not None:
         deadlines.append(_piscc(cal, facts))
     return deadlines
 

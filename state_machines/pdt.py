@@ -31,6 +31,7 @@ from state_machines.machine import (
     refuse,
     spanish_date,
 )
+from state_machines.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
 from state_machines.submachines import (
     AMENDMENT_PENDING_STATES,
@@ -85,17 +86,24 @@ class PlanSnapshot:
     has_acceptance_for: frozenset[str] = frozenset()
     car_wait_justified: bool = False
     corporation_voted_down: bool = False
+    #: The exceptional regime's parameters (``state_machines.regimes``); filled in for a built-in code.
+    regime_rules: ExceptionalRegime | None = None
 
     def __post_init__(self) -> None:
         if self.entity_kind not in ENTITY_KINDS:
             raise ValueError(f"entity_kind must be one of {sorted(ENTITY_KINDS)}: {self.entity_kind!r}")
-        if self.regime not in REGIMES:
-            raise ValueError(f"regime must be one of {sorted(REGIMES)}: {self.regime!r}")
+        rules = self.regime_rules
+        if rules is None and self.regime != ORDINARY:
+            rules = BUILTIN_REGIMES.get(self.regime)
+            object.__setattr__(self, "regime_rules", rules)
+        if self.regime != ORDINARY and (rules is None or rules.code != self.regime):
+            raise ValueError(f"regime must be 'ordinary' or one with its parameters: {self.regime!r}")
         articles = frozenset(self.d683_articles)
-        if not articles <= D683_ARTICLES:
-            raise ValueError(f"unknown D683 articles: {sorted(articles - D683_ARTICLES)}")
-        if articles and self.regime != "d683_2020":
-            raise ValueError("d683_articles only apply under regime 'd683_2020'")
+        known = rules.article_keys if rules is not None else D683_ARTICLES
+        if not articles <= known:
+            raise ValueError(f"unknown regime articles: {sorted(articles - known)}")
+        if articles and rules is None:
+            raise ValueError("regime articles only apply under an exceptional regime")
         object.__setattr__(self, "d683_articles", articles)
         object.__setattr__(self, "has_acceptance_for", frozenset(self.has_acceptance_for))
         object.__setattr__(self, "amendments", tuple(self.amendments))
@@ -185,8 +193,10 @@ def is_filing_late(s: PlanSnapshot) -> bool:
     return deadline is not None and s.today >= deadline.overdue_from
 
 
-def _uses_d683_art1(s: PlanSnapshot) -> bool:
-    return s.regime == "d683_2020" and "art1" in s.d683_articles
+def _regime_date(s: PlanSnapshot, which: str):
+    """The exceptional regime's fixed date ``which`` when the articles the entity used enable it."""
+    fixed = getattr(s.regime_rules, which) if s.regime_rules is not None else None
+    return fixed if fixed is not None and fixed.applies(s.d683_articles) else None
 
 
 def has_legal_review_if_filed_late(s: PlanSnapshot) -> Verdict:
@@ -195,8 +205,9 @@ def has_legal_review_if_filed_late(s: PlanSnapshot) -> Verdict:
     if not is_filing_late(s) or s.has_legal_review_note:
         return OK
     deadline = s.deadlines["filing"]
-    if _uses_d683_art1(s):
-        window, basis = "el plazo ampliado por el Decreto 683 de 2020", "D683 art. 1; L152 art. 40"
+    extended = _regime_date(s, "filing")
+    if extended is not None:
+        window, basis = f"el plazo ampliado por el {s.regime_rules.name}", f"{extended.legal_basis}; L152 art. 40"
     else:
         window, basis = "los cuatro primeros meses del período", "L152 art. 40"
     return refuse(f"La radicación está por fuera de {window} (venció el {spanish_date(deadline.latest)}). "
@@ -224,7 +235,8 @@ def is_corporation_month_elapsed(s: PlanSnapshot) -> Verdict:
     """L152 art. 40; CE-2127 (D683 art. 3 via the deadline): the corporation's month has certainly run out
     (``corporation_decision.overdue_from``); only then may the executive adopt by decree."""
     deadline = s.deadlines.get("corporation_decision")
-    basis = "D683 art. 3; L152 art. 40" if s.regime == "d683_2020" else "L152 art. 40"
+    fixed = s.regime_rules.decision if s.regime_rules is not None else None
+    basis = f"{fixed.legal_basis}; L152 art. 40" if fixed is not None else "L152 art. 40"
     if deadline is None:
         return refuse("No hay fecha de radicación registrada; no corre el plazo de la corporación.", basis)
     if s.today < deadline.overdue_from:
@@ -242,21 +254,23 @@ def is_voted_down(s: PlanSnapshot) -> Verdict:
 
 
 def is_d683_art2_plan(s: PlanSnapshot) -> Verdict:
-    """D683 art. 2: only plans of the 2020 period whose executive used art. 2 (filed by 30 April 2020)."""
-    if s.regime == "d683_2020" and "art2" in s.d683_articles:
+    """D683 art. 2: only plans of the 2020 period whose executive used art. 2 (filed by 30 April 2020); under
+    another exceptional regime, the article that enables its ``modifications`` date."""
+    if _regime_date(s, "modifications") is not None:
         return OK
-    return refuse("Solo los planes acogidos al artículo 2 del Decreto 683 de 2020 admiten modificaciones del "
-                  "alcalde o gobernador durante el trámite.", "D683 art. 2")
+    return refuse("Solo los planes acogidos al artículo 2 del Decreto 683 de 2020 (o a otro régimen excepcional "
+                  "que lo permita) admiten modificaciones del alcalde o gobernador durante el trámite.", "D683 art. 2")
 
 
 def is_within_executive_modifications_term(s: PlanSnapshot) -> Verdict:
     """D683 art. 2: the executive may modify the filed plan until 15 June 2020 (``executive_modifications``)."""
     deadline = s.deadlines.get("executive_modifications")
+    fixed = _regime_date(s, "modifications")
+    basis = fixed.legal_basis if fixed is not None else "D683 art. 2"
     if deadline is None:
-        return refuse("No hay plazo de modificaciones del Decreto 683 de 2020 calculado para este plan.",
-                      "D683 art. 2")
+        return refuse("No hay plazo de modificaciones del régimen excepcional calculado para este plan.", basis)
     if s.today >= deadline.overdue_from:
-        return refuse(f"El plazo para modificar el plan venció el {spanish_date(deadline.latest)}.", "D683 art. 2")
+        return refuse(f"El plazo para modificar el plan venció el {spanish_date(deadline.latest)}.", basis)
     return OK
 
 
@@ -286,8 +300,9 @@ def is_without_held_hearing(s: PlanSnapshot) -> bool:
 
 
 def is_d683_regime(s: PlanSnapshot) -> bool:
-    """D683 art. 4: PISCC 2020-2023 adopted within the month after the PDT's approval or adoption."""
-    return s.regime == "d683_2020"
+    """D683 art. 4: PISCC 2020-2023 adopted within the month after the PDT's approval or adoption (a regime
+    with ``piscc_months``)."""
+    return s.regime_rules is not None and bool(s.regime_rules.piscc_months)
 
 
 def is_municipio(s: PlanSnapshot) -> bool:

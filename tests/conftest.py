@@ -16,7 +16,8 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 # Tables a test may write; reference data (entities, authorities, periods) stays loaded for the run.
-MUTABLE_TABLES = ("api_tokens", "citizen_proposals", "ppi_items", "ppi_versions", "milestone_checks", "deliveries", "notifications", "plan_events", "procedures", "documents", "plans", "memberships", "users")
+MUTABLE_TABLES = ("rate_limit_hits", "user_sessions", "onboarding_batches", "period_openings", "account_tokens",
+                  "api_tokens", "citizen_proposals", "ppi_items", "ppi_versions", "milestone_checks", "deliveries", "notifications", "plan_events", "procedures", "documents", "plans", "memberships", "users")
 
 
 def service_missing(what: str, exc: Exception):
@@ -90,6 +91,9 @@ def db_session(app):
     with app.app_context():
         yield db.session
         db.session.rollback()
+        runner = app.extensions["job_runner"]
+        if hasattr(runner, "join"):  # in-process jobs (deliveries of invitations…) finish before the tables go
+            runner.join()
         db.session.execute(db.text(f"TRUNCATE {', '.join(MUTABLE_TABLES)} RESTART IDENTITY CASCADE"))
         # Reference rows stay loaded, but their editable settings go back to the defaults.
         db.session.execute(db.text("UPDATE entities SET nonworking_weekdays = '5,6', fiscal_category = NULL "

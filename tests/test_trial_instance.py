@@ -73,7 +73,8 @@ def test_every_demo_account_opens_its_pages_on_sqlite(trial):
             assert client.get(path).status_code in (200, 403, 404), (account.email, path)
         if account.email.startswith("admin@"):  # the administrator's pages, and every plan
             for path in ("/tablero/asesores", "/admin/hitos", "/admin/entregas", "/admin/usuarios",
-                         "/admin/entidades/63302"):
+                         "/entidades/63302/configuracion", "/admin", "/admin/periodos", "/admin/funcionarios",
+                         "/admin/regimenes", "/cuenta"):
                 response = client.get(path)
                 assert response.status_code == 200, (path, response.status_code)
                 opened += 1

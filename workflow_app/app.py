@@ -14,7 +14,7 @@ from flask import Flask
 import notifications.hooks
 from config import config_for
 from workflow_app.cli import pdt_cli
-from workflow_app.infra import errors, jobs, rate_limit, security, templating
+from workflow_app.infra import errors, jobs, proxy, rate_limit, security, sessions, templating
 from workflow_app.infra.clock import Clock
 from workflow_app.infra.extensions import babel, csrf, db, login_manager, migrate
 from workflow_app.web import register_blueprints
@@ -27,12 +27,15 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask("workflow_app", template_folder="web/templates", static_folder="web/static")
     _configure(app, config_name, overrides)
 
-    # Plumbing: database, migrations, CSRF, locale, sign-in, jobs after commit, limits, filters, headers, errors.
+    # Plumbing: the real client address behind proxies, database, migrations, CSRF, locale, sign-in and its
+    # server-side sessions, jobs after commit, limits, filters, headers, errors.
+    proxy.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: "es_CO", timezone_selector=lambda: "America/Bogota")
     login_manager.init_app(app)
+    sessions.init_app(app)
     jobs.init_app(app)
     rate_limit.init_app(app)
     templating.init_app(app)

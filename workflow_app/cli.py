@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from notifications import cli as notifications_cli
@@ -11,6 +13,7 @@ from state_machines import calendar as legal_calendar
 from state_machines.diagram import mermaid
 from workflow_app.history import verify
 from workflow_app.infra.extensions import db
+from workflow_app.services import accounts, cycle
 from workflow_app.services.demo import ensure_demo_data
 from workflow_app.services.plans import machine_named
 from workflow_app.services.reference import load_reference
@@ -29,13 +32,47 @@ def load_reference_command():
 @click.option("--json", "as_json", is_flag=True, help="Imprime las cuentas como JSON.")
 def demo_command(as_json: bool):
     """Crea (idempotente) las cuentas y planes de demostración y capacitación."""
-    accounts = ensure_demo_data()
+    if current_app.config.get("ENV_NAME") == "production":
+        click.echo("pdt demo no corre con PDT_ENV=production: crearía cuentas con contraseñas conocidas y planes "
+                   "ficticios. Use la instancia de capacitación (make run).", err=True)
+        sys.exit(1)
+    demo_accounts = ensure_demo_data()
     if as_json:
-        click.echo(json.dumps([a.public() for a in accounts], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([a.public() for a in demo_accounts], ensure_ascii=False, indent=2))
         return
     click.echo("Cuentas de demostración (solo para capacitación):")
-    for a in accounts:
+    for a in demo_accounts:
         click.echo(f"  {a.role:<12} {a.email:<38} {a.password}")
+
+
+@pdt_cli.command("create-admin")
+@click.option("--email", required=True, help="Correo del primer administrador.")
+@click.option("--name", required=True, help="Nombre completo.")
+def create_admin_command(email: str, name: str):
+    """Crea el primer administrador y le envía (e imprime) un enlace de un solo uso para elegir su contraseña."""
+    try:
+        token = accounts.create_first_admin(db.session, email, name)
+    except accounts.AccountError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    click.echo(f"Administrador creado: {token.user.email}. Se le envió un correo con el enlace para elegir su "
+               "contraseña (sirve una vez). El mismo enlace, por si el correo aún no está configurado:")
+    click.echo(accounts.token_link(token))
+
+
+@pdt_cli.command("open-period")
+@click.argument("year", type=int)
+def open_period_command(year: int):
+    """Crea (idempotente) el plan de cada entidad para el período que empieza el 1 de enero de YEAR."""
+    def progress(done: int, total: int, created: int) -> None:
+        click.echo(f"\r  {done}/{total} entidades revisadas, {created} planes creados", nl=done >= total)
+
+    try:
+        result = cycle.open_period(db.session, year, progress)
+    except cycle.CycleError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    click.echo(result.as_text())
 
 
 @pdt_cli.command("calendar")
@@ -43,8 +80,6 @@ def demo_command(as_json: bool):
               help="Archivo JSON con los hechos del plan ('-' para la entrada estándar).")
 def calendar_command(facts_file):
     """Calcula el calendario legal de un plan (calendar-contract.md)."""
-    import sys
-
     try:
         data = json.load(facts_file)
         result = legal_calendar.calendar_json(data)
@@ -61,8 +96,6 @@ def calendar_command(facts_file):
 @pdt_cli.command("verify-history")
 def verify_history_command():
     """Verifica la cadena de integridad del historial de todos los planes."""
-    import sys
-
     checked, findings = verify(db.session)
     for f in findings:
         where = f"fila {f.event_id}" if f.event_id else "final del historial"

@@ -20,13 +20,14 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, vali
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from state_machines.pdt import PDT_STATES
+from state_machines.regimes import ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
 from state_machines.submachines import SUBMACHINES
 from workflow_app.infra.extensions import db
 from workflow_app.reference_data import names
 
 ENTITY_KINDS = ("municipio", "distrito", "departamento")
-REGIMES = ("ordinary", "d683_2020")
+FISCAL_CATEGORIES = ("especial", "1", "2", "3", "4", "5", "6")  # Ley 617 de 2000 art. 1 (municipios), art. 6
 ROLE_VALUES = tuple(r.value for r in Role if r is not Role.SISTEMA)
 
 
@@ -123,6 +124,31 @@ class Jurisdiction(db.Model):
     authority: Mapped[EnvironmentalAuthority] = relationship()
 
 
+class Regime(db.Model):
+    """The legal regime of a plan: ``ordinary`` (Ley 152 de 1994) or an exceptional one, whose parameters
+    (fixed dates, articles, norm, period) are data (``state_machines.regimes``): a new emergency decree of the
+    same shape is a new row, not new code."""
+
+    __tablename__ = "regimes"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    norm: Mapped[str] = mapped_column(String(40), default="")
+    period_start_on: Mapped[date | None] = mapped_column(Date)  # None: any period (the ordinary regime)
+    articles: Mapped[list] = mapped_column(JSON, default=list)  # [{"key": "art1", "label": "..."}]
+    rules: Mapped[dict] = mapped_column(JSON, default=dict)  # ExceptionalRegime.to_data()
+
+    @property
+    def is_ordinary(self) -> bool:
+        return self.code == ORDINARY
+
+    def calendar_rules(self) -> ExceptionalRegime | None:
+        if self.is_ordinary:
+            return None
+        return ExceptionalRegime.from_data(code=self.code, name=self.name, norm=self.norm,
+                                           period_start=self.period_start_on, articles=self.articles or [],
+                                           rules=self.rules or {})
+
+
 class Period(db.Model):
     """A constitutional period of four years (AL02)."""
 
@@ -142,7 +168,6 @@ class Plan(db.Model):
     __tablename__ = "plans"
     __table_args__ = (
         UniqueConstraint("entity_id", "period_id", name="entity_period"),
-        CheckConstraint(_in("regime", REGIMES), name="regime"),
         CheckConstraint(_in("state", PDT_STATES), name="state"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,7 +175,8 @@ class Plan(db.Model):
     period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
     state: Mapped[str] = mapped_column(String(40), default="elected", index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
-    regime: Mapped[str] = mapped_column(String(20), default="ordinary")
+    regime: Mapped[str] = mapped_column(ForeignKey("regimes.code"), default=ORDINARY)
+    # The articles of the exceptional regime the entity used (the column keeps the calendar contract's name).
     d683_articles: Mapped[list] = mapped_column(JSON, default=list)
     posesion_on: Mapped[date | None] = mapped_column(Date)
     # Legal dates the calendar counts from (ISO strings by fact name), written with the act that sets them.
@@ -201,6 +227,9 @@ class User(UserMixin, db.Model):
     wants_immediate_email: Mapped[bool] = mapped_column(default=False)
     ical_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_feed_token)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Every server-side session opened before this instant is dead (password change or reset, deactivation).
+    sessions_valid_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="user")
 
@@ -216,11 +245,20 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     @property
+    def has_password(self) -> bool:
+        """False for an invited account that has not chosen its password yet (``UNUSABLE_PASSWORD``)."""
+        return self.password_hash != UNUSABLE_PASSWORD
+
+    @property
     def is_admin(self) -> bool:
         return any(m.role == Role.ADMIN.value for m in self.memberships)
 
     def roles_for(self, entity: Entity) -> set[Role]:
         return {m.role_enum for m in self.memberships if m.covers(entity)}
+
+
+#: The hash of an account without a password: matches nothing (werkzeug needs "method$salt$hash").
+UNUSABLE_PASSWORD = "!"
 
 
 class Membership(db.Model):
@@ -239,6 +277,8 @@ class Membership(db.Model):
     role: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
     authority_code: Mapped[str | None] = mapped_column(ForeignKey("environmental_authorities.code"))
+    # An environmental authority's lead (set by an administrator) manages the accounts of its own staff.
+    is_lead: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship(back_populates="memberships")
     entity: Mapped[Entity | None] = relationship()
@@ -365,8 +405,12 @@ class Delivery(db.Model):
     subject: Mapped[str | None] = mapped_column(String(255))
     body: Mapped[str | None] = mapped_column(Text)
     digest_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"), index=True)
+    # An account e-mail (invitation, password reset): its link is built when the message is rendered, from
+    # this token and the service's secret key, so no usable link is ever stored or logged.
+    account_token_id: Mapped[int | None] = mapped_column(ForeignKey("account_tokens.id"), index=True)
 
     notification: Mapped[Notification | None] = relationship()
+    account_token: Mapped["AccountToken | None"] = relationship()
 
 
 class Milestone(db.Model):
@@ -459,6 +503,63 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+
+ACCOUNT_TOKEN_PURPOSES = ("invitation", "reset")
+
+
+class AccountToken(db.Model):
+    """A single-use, expiring link to set one's own password. Only a random salt is stored: the link's secret
+    part is an HMAC of the row under ``SECRET_KEY`` (``services.accounts``), so the database alone opens nothing."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (CheckConstraint(_in("purpose", ACCOUNT_TOKEN_PURPOSES), name="purpose"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    salt: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+PERIOD_OPENING_STATUSES = ("queued", "running", "done", "failed")
+
+
+class PeriodOpening(db.Model):
+    """One run of "open the period" (plans for every entity), so its progress can be shown while it runs."""
+
+    __tablename__ = "period_openings"
+    __table_args__ = (CheckConstraint(_in("status", PERIOD_OPENING_STATUSES), name="status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    period: Mapped[Period] = relationship()
+
+
+class OnboardingBatch(db.Model):
+    """An uploaded list of officials, checked (dry run) and kept until an administrator confirms it."""
+
+    __tablename__ = "onboarding_batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    rows: Mapped[list] = mapped_column(JSON, default=list)  # the parsed rows, as read
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_count: Mapped[int | None] = mapped_column(Integer)
 
 
 # What every act and plan page reads: loaded in one round trip instead of lazily, attribute by attribute.

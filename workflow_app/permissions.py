@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, or_, select
 
 from state_machines.roles import Role
 from workflow_app.infra.extensions import db
-from workflow_app.models import PLAN_GRAPH, Entity, Jurisdiction, Plan, User
+from workflow_app.models import PLAN_GRAPH, Entity, Jurisdiction, Membership, Plan, User
 
 
 def scope_entity_ids(user: User) -> set[int]:
@@ -79,3 +79,84 @@ def require_api_tokens(user: User) -> None:
         abort(403, description="Los tokens de API son para la secretaría de planeación, las autoridades "
                                "ambientales, los asesores y los administradores. Su cuenta consulta todo en las "
                                "páginas, sin token.")
+# --- Delegated administration (deny by default) -----------------------------------------------------------------
+#
+# Who may invite (and deactivate) whom; README "¿Quién invita a quién?" shows the same table:
+# - an administrator: everyone, any role, any scope (and marks an environmental authority's lead);
+# - the ejecutivo or planeación of an entity: the people of that entity in ENTITY_STAFF_ROLES;
+# - an environmental authority's lead (a CAR membership with ``is_lead``): that authority's CAR staff;
+# - nobody else, and nobody may hand out the ejecutivo, asesor, admin or lead roles but an administrator.
+
+ENTITY_MANAGER_ROLES = frozenset({Role.EJECUTIVO.value, Role.PLANEACION.value})
+ENTITY_STAFF_ROLES = frozenset({Role.EQUIPO.value, Role.PLANEACION.value, Role.CTP.value, Role.CORPORACION.value})
+
+
+def managed_entity_ids(user: User) -> set[int]:
+    """Entities whose people ``user`` manages (as their ejecutivo or planeación)."""
+    return {m.entity_id for m in user.memberships if m.role in ENTITY_MANAGER_ROLES and m.entity_id is not None}
+
+
+def led_authorities(user: User) -> set[str]:
+    """Environmental authorities whose staff ``user`` manages (as their lead)."""
+    return {m.authority_code for m in user.memberships
+            if m.role == Role.CAR.value and m.is_lead and m.authority_code is not None}
+
+
+def can_invite(user: User, role: str, entity_id: int | None, authority_code: str | None,
+               is_lead: bool = False) -> bool:
+    if not user.is_active_account:
+        return False
+    if user.is_admin:
+        return True
+    if is_lead:
+        return False
+    if role in ENTITY_STAFF_ROLES and entity_id is not None:
+        return entity_id in managed_entity_ids(user)
+    if role == Role.CAR.value and authority_code is not None:
+        return authority_code in led_authorities(user)
+    return False
+
+
+def can_manage_person(user: User, target: User) -> bool:
+    """Deactivate, reactivate or send a new link: only when every role of ``target`` is one ``user`` could hand
+    out (a person with a role in another entity is managed by an administrator)."""
+    if target.id == user.id or not target.memberships:
+        return user.is_admin and target.id != user.id
+    if user.is_admin:
+        return True
+    return all(can_invite(user, m.role, m.entity_id, m.authority_code, m.is_lead) for m in target.memberships)
+
+
+def can_manage_people(user: User) -> bool:
+    return user.is_admin or bool(managed_entity_ids(user)) or bool(led_authorities(user))
+
+
+def require_manage_people(user: User) -> None:
+    if not can_manage_people(user):
+        abort(403)
+
+
+def people_in_scope_query(user: User) -> Select:
+    """The accounts with a role in the entities or authorities ``user`` manages (everyone for an admin)."""
+    query = select(User).order_by(User.name, User.email)
+    if user.is_admin:
+        return query
+    entities, authorities = managed_entity_ids(user), led_authorities(user)
+    clauses = []
+    if entities:
+        clauses.append(Membership.entity_id.in_(entities))
+    if authorities:
+        clauses.append((Membership.role == Role.CAR.value) & Membership.authority_code.in_(authorities))
+    if not clauses:
+        return query.where(false())
+    return query.where(User.id.in_(select(Membership.user_id).where(or_(*clauses))))
+
+
+def can_edit_entity_settings(user: User, entity: Entity) -> bool:
+    """Posesión, category, non-working days, regime: the entity's ejecutivo or planeación, or an admin."""
+    return user.is_admin or entity.id in managed_entity_ids(user)
+
+
+def require_entity_settings(user: User, entity: Entity) -> None:
+    if not can_edit_entity_settings(user, entity):
+        abort(403)

@@ -1,7 +1,7 @@
 """official names and Spanish order: departments.sort_key, entities.sort_key; names rewritten as DANE writes them
 
 Revision ID: 0014_official_names
-Revises: 0007_proposal_notices
+Revises: 0011_accounts
 Create Date: 2026-11-25 10:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 from workflow_app.reference_data.names import official_name, sort_key
 
 revision = '0014_official_names'
-down_revision = '0007_proposal_notices'
+down_revision = '0011_accounts'
 branch_labels = None
 depends_on = None
 

@@ -1,11 +1,12 @@
-"""Administration: only admins; bad input changes nothing."""
+"""Administration: only admins; accounts by invitation; bad input changes nothing."""
 import pytest
 from sqlalchemy import select
 
 from state_machines.roles import Role
 from tests.workflow_app.helpers import csrf_from, login
-from tests.workflow_app.story import make_user
-from workflow_app.models import Entity, User
+from tests.workflow_app.story import make_plan, make_user
+from workflow_app.models import AccountToken, Delivery, Entity, PlanEvent, User
+from workflow_app.services.accounts import token_link
 
 
 @pytest.fixture
@@ -15,61 +16,89 @@ def admin_client(client, db_session):
     return client
 
 
-def post(client, url, data):
-    token = csrf_from(client.get(url).get_data(as_text=True))
+def post(client, url, data, page=None):
+    token = csrf_from(client.get(page or url).get_data(as_text=True))
     return client.post(url, data={**data, "csrf_token": token})
 
 
-def test_admin_creates_a_ctp_account_that_can_sign_in(admin_client, app, db_session):
+def set_password(client, link: str, password: str):
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    page = client.get("/" + path)
+    return client.post("/" + path, data={"csrf_token": csrf_from(page.get_data(as_text=True)),
+                                         "password": password, "confirm": password})
+
+
+def test_admin_invites_a_ctp_member_who_chooses_her_own_password(admin_client, app, db_session):
+    page = admin_client.get("/admin/usuarios").get_data(as_text=True)
+    assert 'name="password"' not in page  # nobody types another person's password
     response = post(admin_client, "/admin/usuarios", {
-        "email": "Presidenta.CTP@circasia.gov.co", "name": "Presidenta CTP Circasia", "password": "una-clave-larga-123",
-        "role": "ctp", "dane_code": "63190"})
+        "email": "Presidenta.CTP@circasia.gov.co", "name": "Presidenta CTP Circasia", "role": "ctp",
+        "dane_code": "63190"})
     assert response.status_code == 302
     user = db_session.scalar(select(User).filter_by(email="presidenta.ctp@circasia.gov.co"))
     assert [(m.role, m.entity.dane_code) for m in user.memberships] == [("ctp", "63190")]
-    assert login(app.test_client(), "presidenta.ctp@circasia.gov.co", "una-clave-larga-123").status_code == 302
+    assert not user.has_password
+    token = db_session.scalar(select(AccountToken).filter_by(user_id=user.id))
+    delivery = db_session.scalar(select(Delivery).filter_by(account_token_id=token.id))
+    assert delivery.recipient == "presidenta.ctp@circasia.gov.co" and token.salt not in (delivery.body or "")
+    assert login(app.test_client(), "presidenta.ctp@circasia.gov.co", "").status_code == 400
+    newcomer = app.test_client()
+    assert set_password(newcomer, token_link(token), "frase larga de la presidenta").status_code == 302
+    assert newcomer.get("/").status_code == 200  # signed in by the link
+    assert login(app.test_client(), "presidenta.ctp@circasia.gov.co", "frase larga de la presidenta").status_code == 302
 
 
 def test_unknown_dane_code_is_refused_and_nothing_is_created(admin_client, db_session):
     response = post(admin_client, "/admin/usuarios", {
-        "email": "x@circasia.gov.co", "name": "X", "password": "una-clave-larga-123", "role": "ctp",
-        "dane_code": "99999"})
+        "email": "x@circasia.gov.co", "name": "X", "role": "ctp", "dane_code": "99999"})
     assert response.status_code == 422
-    assert "No hay una entidad con ese código DANE." in response.get_data(as_text=True)
+    assert "No hay una entidad con ese código DANE" in response.get_data(as_text=True)
     assert db_session.scalar(select(User).filter_by(email="x@circasia.gov.co")) is None
+    assert db_session.scalar(select(AccountToken)) is None
 
 
 def test_car_role_needs_a_known_authority(admin_client, db_session):
     response = post(admin_client, "/admin/usuarios", {
-        "email": "y@car.gov.co", "name": "Y", "password": "una-clave-larga-123", "role": "car",
-        "authority_code": "NOEXISTE"})
+        "email": "y@car.gov.co", "name": "Y", "role": "car", "authority_code": "NOEXISTE"})
     assert response.status_code == 422 and "autoridad ambiental no existe" in response.get_data(as_text=True)
 
 
-def test_entity_weekdays_change_and_all_seven_are_refused(admin_client, db_session):
-    assert post(admin_client, "/admin/entidades/63302", {"fiscal_category": "6",
-                                                          "nonworking_weekdays": ["6"]}).status_code == 302
+def test_entity_settings_change_is_recorded_in_the_plan_history_and_seven_days_are_refused(admin_client, db_session):
+    plan = make_plan(db_session, "63302")
+    url = "/entidades/63302/configuracion"
+    assert post(admin_client, url, {"fiscal_category": "6", "nonworking_weekdays": ["6"]}).status_code == 302
     genova = db_session.scalar(select(Entity).filter_by(dane_code="63302"))
     db_session.refresh(genova)
     assert (genova.weekdays, genova.fiscal_category) == ([6], "6")
-    response = post(admin_client, "/admin/entidades/63302", {"nonworking_weekdays": [str(d) for d in range(7)]})
+    event = db_session.scalar(select(PlanEvent).filter_by(plan_id=plan.id, trigger="update_settings"))
+    assert event.role == "admin" and "sábado, domingo → domingo" in event.reason and "Categoría" in event.reason
+    assert event.row_hash and db_session.get(type(plan), plan.id).history_head == event.row_hash
+    response = post(admin_client, url, {"nonworking_weekdays": [str(d) for d in range(7)]})
     assert response.status_code == 422
     db_session.refresh(genova)
     assert genova.weekdays == [6]
+    assert admin_client.get("/admin/entidades/63302").status_code == 301  # the old address still leads there
 
 
 def test_non_admins_get_403(client, db_session):
     genova = db_session.scalar(select(Entity).filter_by(dane_code="63302"))
-    make_user(db_session, "alcalde@prueba.co", Role.EJECUTIVO, genova)
-    login(client, "alcalde@prueba.co", "clave-de-prueba")
+    make_user(db_session, "equipo@prueba.co", Role.EQUIPO, genova)
+    login(client, "equipo@prueba.co", "clave-de-prueba")
     assert client.get("/admin/usuarios").status_code == 403
-    assert client.get("/admin/entidades/63302").status_code == 403
+    assert client.get("/admin/periodos").status_code == 403
+    assert client.get("/admin/funcionarios").status_code == 403
+    assert client.get("/entidades/63302/configuracion").status_code == 403
+    assert client.get("/personas").status_code == 403
 
 
-def test_deactivated_account_cannot_sign_in(admin_client, app, db_session):
+def test_deactivated_account_cannot_sign_in_and_its_open_session_ends(admin_client, app, db_session):
     genova = db_session.scalar(select(Entity).filter_by(dane_code="63302"))
     user = make_user(db_session, "saliente@prueba.co", Role.PLANEACION, genova)
+    theirs = app.test_client()
+    assert login(theirs, "saliente@prueba.co", "clave-de-prueba").status_code == 302
+    assert theirs.get("/").status_code == 200
     token = csrf_from(admin_client.get(f"/admin/usuarios/{user.id}").get_data(as_text=True))
     assert admin_client.post(f"/admin/usuarios/{user.id}/estado", data={"csrf_token": token}).status_code == 302
+    assert theirs.get("/").status_code == 302  # the open session died on the server
     response = login(app.test_client(), "saliente@prueba.co", "clave-de-prueba")
     assert response.status_code == 401 and "desactivada" in response.get_data(as_text=True)

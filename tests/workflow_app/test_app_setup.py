@@ -64,3 +64,17 @@ def test_embedded_default_serves_login_on_sqlite_without_redis(tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_readme_configuration_table_lists_every_variable_config_reads():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    source = (root / "config.py").read_text(encoding="utf-8")
+    names = set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', source)) | set(re.findall(r'_bool\("([A-Z_]+)"', source))
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuración (variables de entorno)", 1)[1].split("\n## ", 1)[0]
+    assert len(names) > 15
+    missing = sorted(n for n in names if f"`{n}`" not in table)
+    assert not missing, f"variables de config.py que faltan en la tabla del README: {missing}"

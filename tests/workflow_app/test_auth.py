@@ -66,8 +66,10 @@ def test_login_rate_limit_is_shared_through_redis(app, db_session, demo, redis_u
     redis_app = create_app("test", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=redis_url)
     statuses = [login(redis_app.test_client(), GENOVA_MAYOR.email, "mala").status_code for _ in range(6)]
     assert statuses == [401] * 5 + [429]
-    keys = redis.Redis.from_url(redis_url).keys("pdt:ratelimit:login:*")
-    assert len(keys) == 1
+    keys = sorted(k.decode() for k in redis.Redis.from_url(redis_url).keys("pdt:ratelimit:login:*"))
+    # One counter for the account and one for the address, both in Redis (shared by every worker and host).
+    assert len(keys) == 2
+    assert keys[0].startswith("pdt:ratelimit:login:cuenta:") and keys[1].startswith("pdt:ratelimit:login:ip:127.0.0.1:")
 
 
 def test_session_cookie_is_httponly_and_samesite(client, demo):

@@ -36,7 +36,9 @@ def test_each_role_sees_only_the_menu_it_can_use(app, db_session, genova):
     notices = re.compile(r"Notificaciones \(\d+\)")
     menus = {who: ["Notificaciones" if notices.fullmatch(i) else i for i in items] for who, items in menus.items()}
     assert menus["ctp"] == ["Mis pendientes", "Mi calendario", "Tablero", "Notificaciones", "Ayuda", "Mi cuenta"]
-    assert menus["planeacion"] == menus["ctp"]  # its API tokens are in "Mi cuenta", not in the menu
+    # planeación manages its entity's people; its API tokens are in "Mi cuenta", not in the menu
+    assert menus["planeacion"] == ["Mis pendientes", "Mi calendario", "Tablero", "Notificaciones", "Personas",
+                                   "Ayuda", "Mi cuenta"]
     assert menus["admin"] == ["Tablero", "Notificaciones", "Administración", "Ayuda", "Mi cuenta"]
     anonymous = nav(app.test_client().get("/publico").get_data(as_text=True))
     assert anonymous == ["Portal público", "Ayuda", "Iniciar sesión"]

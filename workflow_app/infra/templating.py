@@ -63,9 +63,16 @@ FLAG_LABELS = {
 }
 
 
+#: History rows that are not acts of the route (``services.settings`` writes ``update_settings``).
+NON_ROUTE_TRIGGER_LABELS = {
+    "update_settings": "Cambio de configuración (posesión, categoría, días no hábiles o régimen)",
+}
+
+
 def _labels() -> dict:
     """Spanish names for triggers, deadlines, roles and flags, all taken from the legal tables."""
     triggers = {t.trigger: t.label for m in (PDT_MACHINE, *SUBMACHINES.values()) for t in m.transitions}
+    triggers.update(NON_ROUTE_TRIGGER_LABELS)
     return {
         "trigger_labels": triggers,
         "deadline_labels": {k: d.label for k, d in DUTY_BY_KEY.items()},

@@ -48,6 +48,7 @@ from workflow_app.infra.clock import bogota_day
 from workflow_app.models import Department, Entity, Period, Plan, PlanEvent, Procedure, User, entity_label
 from workflow_app.permissions import scope_entity_ids
 from workflow_app.services import milestones as milestone_service
+from workflow_app.services.plans import regime_rules
 
 RISK_SLACK_DAYS = 5
 RISK_OVERDUE, RISK_SOON, RISK_OK = "vencido", "proximo", "al_dia"
@@ -123,9 +124,11 @@ def _deadlines(key: tuple) -> tuple[legal_calendar.Deadline, ...]:
             "nonworking_weekdays": list(weekdays), "regime": regime, "events": {}}
     for name, value in events:
         data["events"][name] = dict(value) if name == "car_copies_received" else value
-    if regime == "d683_2020":
+    if regime != "ordinary":
         data["d683_articles"] = list(articles)
-    return tuple(legal_calendar.compute_deadlines(legal_calendar.parse_facts(data)))
+    rules = regime_rules(regime)  # the regime's row (data); None for the ordinary one
+    return tuple(legal_calendar.compute_deadlines(legal_calendar.parse_facts(
+        data, {rules.code: rules} if rules is not None else None)))
 
 
 def clear_calendar_cache() -> None:
@@ -140,7 +143,7 @@ def facts_of(row: "BoardRow") -> dict:
     facts = {"entity_kind": kind, "period_start": period_start.isoformat(), "posesion": posesion.isoformat(),
              "nonworking_weekdays": list(weekdays), "regime": regime,
              "events": {n: dict(v) if n == "car_copies_received" else v for n, v in events}}
-    if regime == "d683_2020":
+    if regime != "ordinary":
         facts["d683_articles"] = list(articles)
     return facts
 
@@ -155,7 +158,7 @@ def _facts_key_of(row: "BoardRow") -> tuple:
         events["car_copies_received"] = tuple(sorted(cars.items()))
     kind = "departamento" if row.entity_kind == "departamento" else "municipio"
     return _facts_key(kind, row.period_start, row.posesion_on or row.period_start, row.weekdays, row.regime,
-                      tuple(row.d683_articles or ()) if row.regime == "d683_2020" else (),
+                      tuple(row.d683_articles or ()) if row.regime != "ordinary" else (),
                       tuple(sorted(events.items())))
 
 

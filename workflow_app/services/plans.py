@@ -6,6 +6,7 @@ automatic legal effects leave the same history row as any human act.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -18,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from state_machines import calendar as legal_calendar
 from state_machines.machine import LegalMachine, Outcome, TransitionRefused
 from state_machines.pdt import PDT_MACHINE, PlanSnapshot
+from state_machines.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
 from state_machines.route import FACT_OF_TRIGGER, LINKED_SUBTRIGGERS
 from state_machines.submachines import (
@@ -29,7 +31,8 @@ from state_machines.submachines import (
     HearingSnapshot,
 )
 from workflow_app.history import seal
-from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, Procedure, User, jurisdictions_of
+from workflow_app.infra.extensions import db
+from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, Procedure, Regime, User, jurisdictions_of
 from workflow_app.services.documents import DocumentRejected, Upload, store_document
 from workflow_app.services.events import act_recorded
 
@@ -105,21 +108,47 @@ def period_facts(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> di
         "regime": plan.regime,
         "events": events,
     }
-    if plan.regime == "d683_2020":
+    if plan.regime != ORDINARY:
         facts["d683_articles"] = list(plan.d683_articles or [])
     return facts
+
+
+#: Regime rows change only when a new decree is loaded; a process re-reads them after this many seconds.
+REGIME_CACHE_SECONDS = 300
+_regime_cache: dict[str, tuple[float, ExceptionalRegime | None]] = {}
+
+
+def regime_rules(code: str) -> ExceptionalRegime | None:
+    """The parameters of an exceptional regime, from its row of the ``regimes`` table (data, not code); None for
+    the ordinary regime. Unknown codes fall back to the calendar's built-ins (the row is the truth when present)."""
+    if not code or code == ORDINARY:
+        return None
+    cached = _regime_cache.get(code)
+    if cached is not None and time.monotonic() - cached[0] < REGIME_CACHE_SECONDS:
+        return cached[1]
+    row = db.session.get(Regime, code)
+    rules = row.calendar_rules() if row is not None else BUILTIN_REGIMES.get(code)
+    _regime_cache[code] = (time.monotonic(), rules)
+    return rules
+
+
+def clear_regime_cache() -> None:
+    _regime_cache.clear()
 
 
 def deadlines_for(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> list[legal_calendar.Deadline]:
     """The plan's legal calendar. Memoised by its facts: the calendar is a pure function of them
     (calendar-contract.md), an act computes it twice (its guards, then its notices) and a page or a sweep
     computes the same facts again until the next act changes them."""
-    return list(_deadlines_of_facts(json.dumps(period_facts(plan, extra_dates), sort_keys=True)))
+    facts_json = json.dumps(period_facts(plan, extra_dates), sort_keys=True)
+    return list(_deadlines_of_facts(facts_json, regime_rules(plan.regime)))
 
 
 @lru_cache(maxsize=100_000)
-def _deadlines_of_facts(facts_json: str) -> tuple[legal_calendar.Deadline, ...]:
-    return tuple(legal_calendar.compute_deadlines(legal_calendar.parse_facts(json.loads(facts_json))))
+def _deadlines_of_facts(facts_json: str, rules: ExceptionalRegime | None = None
+                        ) -> tuple[legal_calendar.Deadline, ...]:
+    regimes = {rules.code: rules} if rules is not None else None
+    return tuple(legal_calendar.compute_deadlines(legal_calendar.parse_facts(json.loads(facts_json), regimes)))
 
 
 def clear_deadline_memo() -> None:
@@ -141,6 +170,7 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
     return PlanSnapshot(
         state=plan.state, entity_kind=plan.entity.calendar_kind, today=today, regime=plan.regime,
         d683_articles=frozenset(plan.d683_articles or []), deadlines=deadlines,
+        regime_rules=regime_rules(plan.regime),
         car_reviews={p.subject: p.state for p in procs if p.machine == "car_review"},
         ctp_review_state=ctp.state if ctp else None,
         amendments=amendments,

@@ -6,8 +6,6 @@ sheet go through the same ``validate_rows``: one wrong row and nothing is saved.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections import defaultdict
@@ -19,12 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from state_machines.roles import Role
+from workflow_app.infra.tabular import Limits, TableRejected, read_table
 from workflow_app.models import Plan, PpiItem, PpiVersion, User
 
 # Who may write the PPI: the formulation team and its leader (L152 art. 33.3).
 PPI_WRITER_ROLES = frozenset({Role.PLANEACION, Role.EQUIPO})
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+PPI_LIMITS = Limits(max_bytes=MAX_IMPORT_BYTES, max_rows=MAX_ROWS, max_columns=30)
 MAX_AMOUNT = 10**15  # pesos; above the whole national budget, so surely a typing error
 TEXT_LIMITS = {"program": 255, "project": 255, "funding_source": 120}
 
@@ -88,58 +88,13 @@ def can_edit_ppi(user: User, plan: Plan) -> bool:
 
 
 def read_sheet(filename: str, data: bytes) -> list[tuple[int, dict]]:
-    """Rows of a CSV or XLSX file as (sheet row number, {column: raw value}); raises ``PpiRejected``."""
-    if not data:
-        raise PpiRejected([RowError(0, None, "El archivo está vacío.")])
-    if len(data) > MAX_IMPORT_BYTES:
-        raise PpiRejected([RowError(0, None, f"El archivo supera {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")])
-    name = (filename or "").lower()
-    if data.startswith(b"PK\x03\x04"):  # by content: XLSX is a ZIP package
-        table = _xlsx_table(data)
-    elif name.endswith((".xlsx", ".xlsm", ".xls")):
-        raise PpiRejected([RowError(0, None, "El archivo no es un libro de Excel (.xlsx) válido. Si es un .xls "
-                                             "antiguo, guárdelo como .xlsx o como CSV.")])
-    else:
-        table = _csv_table(data)
+    """Rows of a CSV or XLSX file as (sheet row number, {column: raw value}); raises ``PpiRejected``. The file is
+    read by the one bounded reader of uploads (``workflow_app.infra.tabular``)."""
+    try:
+        table = read_table(filename, data, PPI_LIMITS)
+    except TableRejected as exc:
+        raise PpiRejected([RowError(0, None, exc.message)]) from exc
     return _rows_by_header(table)
-
-
-def _csv_table(data: bytes) -> list[tuple[int, list]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # Excel in Spanish saves CSV in Windows-1252
-    if "\x00" in text:
-        raise PpiRejected([RowError(0, None, "El archivo no es un CSV de texto. Use CSV o XLSX.")])
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    table = []
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        table.append((number, row))
-        if len(table) > MAX_ROWS + 1:
-            raise PpiRejected([RowError(0, None, f"El archivo tiene más de {MAX_ROWS} filas; divídalo.")])
-    return table
-
-
-def _xlsx_table(data: bytes) -> list[tuple[int, list]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is the same answer to the person
-        raise PpiRejected([RowError(0, None, "No se pudo leer el libro de Excel (.xlsx).")]) from exc
-    try:
-        sheet = book.worksheets[0]
-        table = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if all(_blank(v) for v in row):
-                continue  # formatted but empty rows: Excel keeps many
-            table.append((number, list(row)))
-            if len(table) > MAX_ROWS + 1:
-                raise PpiRejected([RowError(0, None, f"La hoja tiene más de {MAX_ROWS} filas; divídala.")])
-        return table
-    finally:
-        book.close()
 
 
 def _rows_by_header(table: list[tuple[int, list]]) -> list[tuple[int, dict]]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from workflow_app.web.account import account, auth, notifications
+from workflow_app.web.account import account, auth, notifications, people
 from workflow_app.web.account import views as account_views
+from workflow_app.web.admin import settings as settings_views
 from workflow_app.web.admin import views as admin_views
 from workflow_app.web.api import views as api_views
 from workflow_app.web.board import views as board_views
@@ -19,15 +20,17 @@ from workflow_app.web.plans import views as plan_views
 from workflow_app.web.public import views as public_views
 
 BLUEPRINTS = (
-    auth.bp,  # sign-in, sign-out
+    auth.bp,  # sign-in, sign-out, password links, the account page
+    people.bp,  # delegated administration: an entity's or authority's people
     account_views.bp,  # "Mis pendientes", health checks
-    account.bp,  # "Mi cuenta", "Mi calendario"
+    account.bp,  # "Mi calendario" ("Mi cuenta" itself is auth.account: password and sessions)
     notifications.bp,  # notification centre, iCalendar feeds, e-mail preferences, failed deliveries
     api_views.bp,  # read API /api/v1 (and, recorded with it, the API token page)
     plan_views.bp,  # the plan page and its acts
     ppi_views.bp,  # plan plurianual de inversiones
     board_views.bp,  # board, hitos, exports, expediente
-    admin_views.bp,  # accounts, memberships, entity settings
+    admin_views.bp,  # accounts, the period's opening, the import of officials, regimes
+    settings_views.bp,  # per-entity and per-plan settings (also for the entity's ejecutivo or planeación)
     public_views.bp,  # public portal, citizens' proposals, moderation
     help_views.bp,  # "¿Qué me toca?" per role, glossary
 )

@@ -1,4 +1,4 @@
-"""The account area: "Mi cuenta" (what the account holds and where its tools are) and "Mi calendario"."""
+"""The account area's calendar: "Mi calendario" ("Mi cuenta" itself is ``auth.account``)."""
 from __future__ import annotations
 
 import re
@@ -8,7 +8,6 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from workflow_app.infra.clock import clock
-from workflow_app.permissions import can_use_api_tokens
 from workflow_app.services.my_calendar import month_of
 from workflow_app.web.account.inbox import plans_in_scope
 
@@ -18,12 +17,6 @@ MONTH_NAMES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "
                "noviembre", "diciembre")
 WEEKDAYS = (("lun", "lunes"), ("mar", "martes"), ("mié", "miércoles"), ("jue", "jueves"), ("vie", "viernes"),
             ("sáb", "sábado"), ("dom", "domingo"))
-
-
-@bp.get("")
-@login_required
-def index():
-    return render_template("account/index.html", can_use_api_tokens=can_use_api_tokens(current_user))
 
 
 @bp.get("/calendario")

@@ -1,15 +1,26 @@
-"""Sign-in and sign-out."""
+"""Sign-in and sign-out, "¿Olvidó su contraseña?", the password link and the account page.
+
+Sessions live on the server (``workflow_app.infra.sessions``): the cookie carries a random id whose record every
+host reads, so signing out, changing or resetting the password and deactivation end the session everywhere.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select
+import hashlib
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
-from forms.auth import LoginForm
+from forms.auth import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from workflow_app.infra import jobs
 from workflow_app.infra.extensions import db, login_manager
+from workflow_app.infra.proxy import client_address
 from workflow_app.infra.rate_limit import is_blocked, record_failure
+from workflow_app.infra.redirects import safe_next
+from workflow_app.infra.sessions import end_session, find_session, open_session
 from workflow_app.models import User
+from workflow_app.permissions import can_use_api_tokens
+from workflow_app.services import accounts
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 login_manager.login_view = "auth.login"
@@ -17,14 +28,40 @@ login_manager.login_message = "Inicie sesión para continuar."
 login_manager.login_message_category = "info"
 
 BAD_CREDENTIALS = "Correo o contraseña incorrectos. Revise los datos e intente de nuevo."
+SESSION_KEY = "pdt_sid"
+RESET_JOB = "notifications.jobs.password_reset"
+RESET_WINDOW_SECONDS = 3600
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    # Every page asks for the user's roles: the memberships come in the same query.
-    if not user_id.isdigit():
+    """The signed-in person, only while the server still holds the session the cookie names."""
+    sid = session.get(SESSION_KEY)
+    if not user_id.isdigit() or not sid:
         return None
-    return db.session.get(User, int(user_id), options=(joinedload(User.memberships),))
+    record = find_session(sid)
+    if record is None or record.user_id != int(user_id):
+        return None
+    # Every page asks for the user's roles: the memberships come in the same query.
+    user = db.session.get(User, int(user_id), options=(joinedload(User.memberships),))
+    if user is None or not user.is_active_account or not accounts.session_is_current(user, record.created_at):
+        return None
+    return user
+
+
+def _email_key(email: str) -> str:
+    return "login:cuenta:" + hashlib.sha256(accounts.normalise_email(email).encode()).hexdigest()[:32]
+
+
+def _sign_in(user: User) -> None:
+    """A fresh session: nothing of the anonymous one survives (no fixation) and the CSRF token is renewed."""
+    old = session.get(SESSION_KEY)
+    if old:
+        end_session(old)
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF caches the token of this request in g
+    session[SESSION_KEY] = open_session(user.id)
+    login_user(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -32,35 +69,120 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("views.inbox"))
     form = LoginForm()
-    limit_key = f"login:{request.remote_addr}"
-    if request.method == "POST" and is_blocked(limit_key, current_app.config["LOGIN_RATE_LIMIT"]):
+    address_key = f"login:ip:{client_address()}"
+    account_key = _email_key(request.form.get("email", ""))
+    config = current_app.config
+    if request.method == "POST" and (is_blocked(account_key, config["LOGIN_RATE_LIMIT"])
+                                     or is_blocked(address_key, config["LOGIN_ADDRESS_RATE_LIMIT"])):
         abort(429)
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        # Same message for an unknown account and a wrong password: do not reveal which accounts exist.
-        if user is None or not user.check_password(form.password.data):
+        # One scrypt check whether or not the account exists: the time does not tell which accounts exist.
+        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        if user is None:
             form.password.errors.append(BAD_CREDENTIALS)
         elif not user.is_active:
-            form.email.errors.append("Esta cuenta está desactivada. Pida ayuda al administrador.")
+            form.email.errors.append("Esta cuenta está desactivada. Pida ayuda a quien administra su entidad.")
         else:
-            login_user(user)
-            return redirect(_safe_next() or url_for("views.inbox"))
-        record_failure(limit_key)
+            _sign_in(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("views.inbox"))
+        record_failure(account_key)
+        record_failure(address_key)
+        current_app.logger.warning("Ingreso fallido")
         return render_template("auth/login.html", form=form), 401
     if request.method == "POST":
-        record_failure(limit_key)
+        record_failure(address_key)
         return render_template("auth/login.html", form=form), 400
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
+    sid = session.get(SESSION_KEY)
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    if sid and not end_session(sid) and user is not None:
+        # The shared store could not be told: end every session of the person instead (users row).
+        accounts.end_sessions_everywhere(db.session, user)
     logout_user()
+    session.clear()
     flash("Sesión cerrada.", "info")
     return redirect(url_for("auth.login"))
 
 
-def _safe_next() -> str | None:
-    target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else None
+@bp.route("/cuenta/olvido", methods=["GET", "POST"])
+def forgot_password():
+    """The same answer, at once, whether or not the address has an account: the work runs as a job."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        limit = current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+        keys = (f"reset:ip:{client_address()}", "reset:" + _email_key(form.email.data))
+        if any(is_blocked(key, limit, RESET_WINDOW_SECONDS) for key in keys):
+            abort(429)
+        for key in keys:
+            record_failure(key, RESET_WINDOW_SECONDS)
+        jobs.submit_all([(RESET_JOB, (accounts.normalise_email(form.email.data),))])
+        return render_template("auth/forgot.html", form=form, sent=True)
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/forgot.html", form=form, sent=False), status
+
+
+@bp.route("/cuenta/clave/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """The link of an invitation or a reset: choose one's own password, once."""
+    link = accounts.find_token(db.session, token)
+    problem = accounts.link_problem(link)
+    if problem:
+        return _no_store(render_template("auth/link_problem.html", problem=problem)), 410 if link else 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.set_password_from_link(db.session, token, form.password.data, form.confirm.data)
+        except accounts.AccountError as exc:
+            if exc.field == "link":
+                return _no_store(render_template("auth/link_problem.html", problem=exc.message)), 410
+            getattr(form, exc.field).errors.append(exc.message)
+        else:
+            _sign_in(user)
+            flash("Contraseña guardada. Ya inició sesión.", "info")
+            return redirect(url_for("views.inbox"))
+    status = 422 if request.method == "POST" else 200
+    page = render_template("auth/set_password.html", form=form, link=link,
+                           is_invitation=link.purpose == accounts.INVITATION,
+                           minimum=current_app.config["PASSWORD_MIN_LENGTH"])
+    return _no_store(page), status
+
+
+@bp.route("/cuenta", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(db.session, current_user, form.current_password.data, form.password.data,
+                                     form.confirm.data)
+        except accounts.AccountError as exc:
+            getattr(form, exc.field).errors.append(exc.message)
+        else:
+            _sign_in(current_user._get_current_object())
+            flash("Contraseña cambiada. Se cerraron sus sesiones abiertas en otros equipos.", "info")
+            return redirect(url_for("auth.account"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/account.html", form=form, roles=accounts.describe_memberships(current_user),
+                           minimum=current_app.config["PASSWORD_MIN_LENGTH"],
+                           can_use_api_tokens=can_use_api_tokens(current_user)), status
+
+
+@bp.post("/cuenta/cerrar-sesiones")
+@login_required
+def end_other_sessions():
+    user = current_user._get_current_object()
+    accounts.end_sessions_everywhere(db.session, user)
+    _sign_in(user)
+    flash("Se cerraron todas sus otras sesiones.", "info")
+    return redirect(url_for("auth.account"))
+
+
+def _no_store(html: str):
+    response = current_app.make_response(html)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the link's secret stays out of any Referer
+    return response

@@ -1,7 +1,7 @@
 """Web channels: the notification centre, preferences, iCalendar feeds, and failed deliveries for admins."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from forms.notifications import ButtonForm, EmailPreferenceForm
 from notifications import centre, ical
 from workflow_app.infra.extensions import db
+from workflow_app.infra.proxy import public_base_url
 from workflow_app.models import Entity, Plan, User
 from workflow_app.permissions import require_admin, visible_plans_query
 
@@ -117,6 +118,5 @@ def retry_delivery(delivery_id: int):
 
 
 def _base_url() -> str:
-    """Absolute links in the feeds: the configured ``BASE_URL``, else the address this request came to."""
-    return (current_app.config.get("BASE_URL") or request.url_root).rstrip("/")
+    return public_base_url()
 

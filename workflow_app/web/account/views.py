@@ -1,11 +1,12 @@
 """Signed-in pages."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, send_from_directory
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from flask_login import current_user, login_required
 
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
+from workflow_app.services.health import health_report
 from workflow_app.services.worklist import pending_for
 from workflow_app.web.account.inbox import plans_in_scope
 
@@ -34,5 +35,9 @@ def ping():
 
 @bp.get("/salud")
 def health():
-    db.session.execute(db.text("SELECT 1"))
-    return {"status": "ok", "database": "ok"}
+    """Database, Redis, age of the oldest pending delivery; 503 when the database does not answer."""
+    report, status = health_report(db.session, current_app.config.get("REDIS_URL"))
+    response = jsonify(report)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response

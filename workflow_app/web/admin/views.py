@@ -1,17 +1,20 @@
-"""Administration pages: accounts and memberships, entity settings."""
+"""Administration pages: accounts (by invitation), the opening of a period, the import of officials, regimes."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
-from forms.admin import EntitySettingsForm, MembershipForm, UserForm
+from forms.admin import ConfirmBatchForm, MembershipForm, OnboardingUploadForm, OpenPeriodForm, UserForm
 from workflow_app.infra.extensions import db
-from workflow_app.models import Entity, User
+from workflow_app.models import Entity, Membership, PeriodOpening, Regime, User
 from workflow_app.permissions import require_admin
+from workflow_app.services import accounts, cycle, onboarding
 from workflow_app.services import admin as admin_service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+PAGE = 100
 
 
 @bp.before_request
@@ -20,22 +23,38 @@ def _only_admins():
     require_admin(current_user)
 
 
+@bp.get("")
+def index():
+    return render_template("admin/index.html", periods=cycle.periods_overview(db.session),
+                           accounts=db.session.scalar(select(func.count()).select_from(User)))
+
+
 @bp.route("/usuarios", methods=["GET", "POST"])
 def users():
     form = UserForm()
     if form.validate_on_submit():
+        invite = accounts.Invite(email=form.email.data, name=form.name.data, role=form.role.data,
+                                 dane_code=form.dane_code.data, authority_code=form.authority_code.data,
+                                 is_lead=form.is_lead.data)
         try:
-            admin_service.create_user(db.session, email=form.email.data, name=form.name.data,
-                                      password=form.password.data, role=form.role.data,
-                                      dane_code=form.dane_code.data, authority_code=form.authority_code.data)
-        except admin_service.AdminError as exc:
-            getattr(form, exc.field).errors.append(exc.message)
+            outcome = accounts.invite_person(db.session, current_user, invite)
+            db.session.commit()
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            getattr(form, exc.field, form.email).errors.append(exc.message)
         else:
-            flash("Cuenta creada.", "info")
+            flash({"created": f"Cuenta creada: se envió la invitación a {outcome.user.email}.",
+                   "added": f"{outcome.user.email} ya tenía cuenta: se le agregó el rol.",
+                   "present": f"{outcome.user.email} ya tenía ese rol: no se cambió nada."}[outcome.status], "info")
             return redirect(url_for("admin.users"))
-    accounts = db.session.scalars(select(User).order_by(User.email)).all()
+    q = (request.args.get("q") or "").strip()[:100]
+    query = select(User).options(selectinload(User.memberships).selectinload(Membership.entity)).order_by(User.email)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(or_(func.lower(User.email).like(like), func.lower(User.name).like(like)))
+    listed = db.session.scalars(query.limit(PAGE)).all()
     status = 422 if request.method == "POST" else 200
-    return render_template("admin/users.html", form=form, accounts=accounts), status
+    return render_template("admin/users.html", form=form, accounts=listed, q=q, page_size=PAGE), status
 
 
 @bp.route("/usuarios/<int:user_id>", methods=["GET", "POST"])
@@ -44,12 +63,12 @@ def user(user_id: int):
     form = MembershipForm()
     if form.validate_on_submit():
         try:
-            admin_service.add_membership(db.session, account, form.role.data, form.dane_code.data,
-                                         form.authority_code.data)
-        except admin_service.AdminError as exc:
-            getattr(form, exc.field).errors.append(exc.message)
+            admin_service.add_membership(db.session, current_user, account, form.role.data, form.dane_code.data,
+                                         form.authority_code.data, form.is_lead.data)
+        except accounts.AccountError as exc:
+            getattr(form, exc.field, form.role).errors.append(exc.message)
         else:
-            flash("Rol agregado.", "info")
+            flash("Rol guardado.", "info")
             return redirect(url_for("admin.user", user_id=account.id))
     return render_template("admin/user.html", account=account, form=form), 422 if request.method == "POST" else 200
 
@@ -59,24 +78,113 @@ def toggle(user_id: int):
     account = db.session.get(User, user_id) or abort(404)
     if account.id == current_user.id:
         abort(409, description="No puede desactivar su propia cuenta.")
-    admin_service.set_active(db.session, account, not account.is_active_account)
-    flash("Cuenta activada." if account.is_active_account else "Cuenta desactivada.", "info")
+    accounts.set_active(db.session, current_user, account, not account.is_active_account)
+    flash("Cuenta activada." if account.is_active_account
+          else "Cuenta desactivada: se cerraron todas sus sesiones.", "info")
     return redirect(url_for("admin.user", user_id=account.id))
 
 
-@bp.route("/entidades/<dane_code>", methods=["GET", "POST"])
-def entity(dane_code: str):
-    record = db.session.scalar(select(Entity).filter_by(dane_code=dane_code)) or abort(404)
-    form = EntitySettingsForm(data={"fiscal_category": record.fiscal_category or "",
-                                    "nonworking_weekdays": [str(d) for d in record.weekdays]}
-                              if request.method == "GET" else None)
+@bp.post("/usuarios/<int:user_id>/enlace")
+def resend(user_id: int):
+    account = db.session.get(User, user_id) or abort(404)
+    if not account.is_active_account:
+        abort(409, description="La cuenta está desactivada: actívela antes de enviar un enlace.")
+    accounts.resend_invitation(db.session, current_user, account)
+    flash(f"Se envió a {account.email} un enlace nuevo para elegir su contraseña.", "info")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+# --- The period -------------------------------------------------------------------------------------------
+
+
+@bp.route("/periodos", methods=["GET", "POST"])
+def periods():
+    form = OpenPeriodForm()
     if form.validate_on_submit():
         try:
-            admin_service.update_entity_settings(db.session, record, form.fiscal_category.data,
-                                                 form.nonworking_weekdays.data)
-        except admin_service.AdminError as exc:
-            getattr(form, exc.field).errors.append(exc.message)
+            opening = cycle.start_opening(db.session, form.year.data, current_user)
+        except cycle.CycleError as exc:
+            form.year.errors.append(exc.message)
         else:
-            flash("Configuración guardada. Los plazos se recalculan con los nuevos días no hábiles.", "info")
-            return redirect(url_for("admin.entity", dane_code=dane_code))
-    return render_template("admin/entity.html", entity=record, form=form), 422 if request.method == "POST" else 200
+            return redirect(url_for("admin.opening", opening_id=opening.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/periods.html", form=form, periods=cycle.periods_overview(db.session),
+                           openings=cycle.latest_openings(db.session), entities=cycle.entity_count(db.session)), status
+
+
+@bp.get("/periodos/aperturas/<int:opening_id>")
+def opening(opening_id: int):
+    """Progress without JavaScript: the page asks again every few seconds while the job runs."""
+    row = db.session.get(PeriodOpening, opening_id) or abort(404)
+    return render_template("admin/opening.html", opening=row, is_running=row.status in ("queued", "running"))
+
+
+# --- Officials from a file --------------------------------------------------------------------------------
+
+
+@bp.route("/funcionarios", methods=["GET", "POST"])
+def onboarding_page():
+    form = OnboardingUploadForm()
+    result = batch = None
+    error = None
+    if form.validate_on_submit():
+        upload = form.sheet.data
+        try:
+            batch, result = onboarding.check_upload(db.session, current_user, upload.filename or "", upload.read())
+        except onboarding.OnboardingRejected as exc:
+            error = exc.message
+    status = 422 if request.method == "POST" and (error or form.errors or (result and result.has_errors)) else 200
+    return render_template("admin/onboarding.html", form=form, result=result, batch=batch, error=error,
+                           confirm=ConfirmBatchForm(batch_id=batch.id if batch else None)), status
+
+
+@bp.post("/funcionarios/confirmar")
+def onboarding_confirm():
+    form = ConfirmBatchForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        result = onboarding.apply_batch(db.session, current_user, int(form.batch_id.data))
+    except onboarding.OnboardingRejected as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("admin.onboarding_page"))
+    flash(f"Importación terminada: {result.count('created')} cuenta(s) nueva(s) invitada(s), {result.count('added')} "
+          f"rol(es) agregado(s), {result.count('present')} fila(s) que ya estaban.", "info")
+    return redirect(url_for("admin.onboarding_page"))
+
+
+@bp.get("/funcionarios/plantilla.<ext>")
+def onboarding_template(ext: str):
+    if ext == "csv":
+        return Response(onboarding.template_csv(), mimetype="text/csv",
+                        headers={"Content-Disposition": "attachment; filename=plantilla-funcionarios.csv"})
+    if ext == "xlsx":
+        return Response(onboarding.template_xlsx(),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": "attachment; filename=plantilla-funcionarios.xlsx"})
+    abort(404)
+
+
+# --- Entities and regimes ---------------------------------------------------------------------------------
+
+
+@bp.get("/entidades")
+def entities():
+    code = (request.args.get("codigo") or "").strip()
+    if code:
+        found = db.session.scalar(select(Entity).filter_by(dane_code=code))
+        if found is not None:
+            return redirect(url_for("settings.entity", dane_code=found.dane_code))
+        flash(f"No hay una entidad con el código DANE «{code[:10]}».", "error")
+    return render_template("admin/entities.html", code=code)
+
+
+@bp.get("/entidades/<dane_code>")
+def entity(dane_code: str):
+    return redirect(url_for("settings.entity", dane_code=dane_code), code=301)
+
+
+@bp.get("/regimenes")
+def regimes():
+    rows = db.session.scalars(select(Regime).order_by(Regime.period_start_on.is_(None).desc(), Regime.code)).all()
+    return render_template("admin/regimes.html", regimes=[(r, r.calendar_rules()) for r in rows])

@@ -1,0 +1,354 @@
+"""From an empty database to a cycle: create-admin, opening a period, settings and regimes as data, bulk
+onboarding, the bounded reader of uploads, production settings, /salud."""
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+from datetime import date
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from state_machines.roles import Role
+from tests.workflow_app.helpers import csrf_from, login
+from tests.workflow_app.story import make_plan, make_user
+from workflow_app.app import create_app
+from workflow_app.history import verify
+from workflow_app.infra.tabular import Limits, TableRejected, read_table
+from workflow_app.models import AccountToken, Entity, Membership, Plan, PlanEvent, Regime, User
+from workflow_app.services import onboarding, settings
+from workflow_app.services.plans import clear_regime_cache, deadlines_for
+
+
+def entity(db_session, code: str) -> Entity:
+    return db_session.scalar(select(Entity).filter_by(dane_code=code))
+
+
+# --- create-admin -----------------------------------------------------------------------------------------------
+
+
+def test_create_admin_prints_a_link_and_refuses_a_second_run(app, db_session):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["pdt", "create-admin", "--email", "Jefa@DNP.gov.co", "--name", "Jefa DNP"])
+    assert first.exit_code == 0, first.output
+    link = re.search(r"https?://\S+/cuenta/clave/\S+", first.output).group(0)
+    admin = db_session.scalar(select(User).filter_by(email="jefa@dnp.gov.co"))
+    assert admin.is_admin and not admin.has_password
+    second = runner.invoke(args=["pdt", "create-admin", "--email", "jefa@dnp.gov.co", "--name", "Otra"])
+    assert second.exit_code == 1 and "Ya existe una cuenta" in second.output
+    assert db_session.scalar(select(func.count()).select_from(User)) == 1
+    assert f"/cuenta/clave/{db_session.scalar(select(AccountToken.id))}." in link
+
+
+# --- Opening a period -------------------------------------------------------------------------------------------
+
+
+def test_open_period_creates_every_plan_once(app, db_session):
+    entities = db_session.scalar(select(func.count()).select_from(Entity))
+    assert entities == 1103 + 32
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["pdt", "open-period", "2028"])
+    assert first.exit_code == 0, first.output
+    assert f"{entities}/{entities} entidades revisadas" in first.output
+    assert f"{entities} planes creados, 0 ya existían" in first.output
+    plans = db_session.scalars(select(Plan)).all()
+    assert len(plans) == entities and {p.state for p in plans} == {"elected"}
+    second = runner.invoke(args=["pdt", "open-period", "2028"])
+    assert "0 planes creados" in second.output and db_session.scalar(select(func.count()).select_from(Plan)) == entities
+    wrong = runner.invoke(args=["pdt", "open-period", "2027"])
+    assert wrong.exit_code == 1 and "no es el primer año" in wrong.output
+
+
+def test_admin_page_opens_the_period_as_a_job_and_shows_its_progress(app, client, db_session):
+    make_user(db_session, "admin@dnp.gov.co", Role.ADMIN)
+    assert login(client, "admin@dnp.gov.co", "clave-de-prueba").status_code == 302
+    page = client.get("/admin/periodos").get_data(as_text=True)
+    response = client.post("/admin/periodos", data={"csrf_token": csrf_from(page), "year": "2028"})
+    assert response.status_code == 302
+    progress_url = response.headers["Location"]
+    app.extensions["job_runner"].join()
+    done = client.get(progress_url).get_data(as_text=True)
+    assert "Terminada" in done and "1135 planes creados" in done and 'http-equiv="refresh"' not in done
+    again = client.post("/admin/periodos", data={"csrf_token": csrf_from(page), "year": "2028"})
+    app.extensions["job_runner"].join()
+    assert "0 planes creados" in client.get(again.headers["Location"]).get_data(as_text=True)
+
+
+# --- Settings and regimes -----------------------------------------------------------------------------------------
+
+
+def test_late_posesion_moves_its_terms_and_is_recorded(app, db_session):
+    plan = make_plan(db_session, "63302")
+    planning = make_user(db_session, "planeacion@genova.gov.co", Role.PLANEACION, plan.entity)
+    before = {d.key: d for d in deadlines_for(plan)}["consolidation"]
+    changes = settings.update_plan_settings(db_session, planning, plan,
+                                            settings.PlanSettings(date(2028, 2, 15), "ordinary"), date(2028, 2, 20))
+    assert changes and "15 de febrero de 2028" in changes[0]
+    after = {d.key: d for d in deadlines_for(plan)}["consolidation"]
+    assert before.earliest == date(2028, 2, 29) and after.earliest == date(2028, 4, 14)
+    event = db_session.scalar(select(PlanEvent).filter_by(plan_id=plan.id, trigger="update_settings"))
+    assert event.actor_id == planning.id and event.role == "planeacion" and event.legal_basis == "L152 art. 39"
+    assert verify(db_session)[1] == []  # the hash chain holds
+
+
+def test_posesion_after_a_recorded_act_is_refused(app, db_session):
+    plan = make_plan(db_session, "63302")
+    mayor = make_user(db_session, "alcalde@genova.gov.co", Role.EJECUTIVO, plan.entity)
+    db_session.add(PlanEvent(plan_id=plan.id, machine="pdt_approval", from_state="elected", to_state="in_office",
+                             trigger="take_office", role="ejecutivo", act_on=date(2028, 1, 2)))
+    db_session.commit()
+    with pytest.raises(settings.SettingsError, match="Ya hay actos"):
+        settings.update_plan_settings(db_session, mayor, plan, settings.PlanSettings(date(2028, 1, 10), "ordinary"),
+                                      date(2028, 1, 20))
+    db_session.refresh(plan)
+    assert plan.posesion_on == date(2028, 1, 1)
+
+
+@pytest.fixture
+def emergency_regime(db_session):
+    """A hypothetical decree for the 2028 period, as a row; removed afterwards (regimes are reference data)."""
+    db_session.add(Regime(code="emerg_2028", name="Decreto de emergencia de prueba", norm="DEP",
+                          period_start_on=date(2028, 1, 1),
+                          articles=[{"key": "art1", "label": "Art. 1: radicar hasta el 30 de junio de 2028"}],
+                          rules={"filing": {"on": "2028-06-30", "legal_basis": "DEP art. 1", "enabled_by": ["art1"],
+                                            "what": "los planes no presentados a tiempo"},
+                                 "decision": {"on": "2028-07-31", "legal_basis": "DEP art. 2",
+                                              "enabled_by": ["art1"]}}))
+    db_session.commit()
+    clear_regime_cache()
+    yield "emerg_2028"
+    db_session.rollback()
+    db_session.execute(Plan.__table__.update().where(Plan.regime == "emerg_2028").values(regime="ordinary",
+                                                                                         d683_articles=[]))
+    db_session.execute(Regime.__table__.delete().where(Regime.code == "emerg_2028"))
+    db_session.commit()
+    clear_regime_cache()
+
+
+def test_a_new_emergency_decree_is_a_row_not_code(app, db_session, emergency_regime):
+    """A hypothetical decree for the 2028 period that moves filing to 30 June 2028 (art. 1) and the council's
+    decision to 31 July 2028: inserted as data, the calendar and the machine follow it."""
+    plan = make_plan(db_session, "63302")
+    admin = make_user(db_session, "admin@dnp.gov.co", Role.ADMIN)
+    with pytest.raises(settings.SettingsError, match="artículos"):
+        settings.update_plan_settings(db_session, admin, plan, settings.PlanSettings(None, "emerg_2028"),
+                                      date(2028, 3, 1))
+    settings.update_plan_settings(db_session, admin, plan, settings.PlanSettings(None, "emerg_2028", ("art1",)),
+                                  date(2028, 3, 1))
+    filing = {d.key: d for d in deadlines_for(plan)}["filing"]
+    assert (filing.latest, filing.legal_basis) == (date(2028, 6, 30), "DEP art. 1")
+    assert "Decreto de emergencia de prueba" in filing.explanation
+    d683 = make_plan(db_session, "63190")
+    with pytest.raises(settings.SettingsError, match="no aplica"):
+        settings.update_plan_settings(db_session, admin, d683, settings.PlanSettings(None, "d683_2020", ("art1",)),
+                                      date(2028, 3, 1))
+
+
+def test_entity_manager_edits_settings_on_the_page_and_others_cannot(app, client, db_session):
+    plan = make_plan(db_session, "63302")
+    make_user(db_session, "alcalde@genova.gov.co", Role.EJECUTIVO, plan.entity)
+    make_user(db_session, "ctp@genova.gov.co", Role.CTP, plan.entity)
+    assert login(client, "alcalde@genova.gov.co", "clave-de-prueba").status_code == 302
+    page = client.get("/entidades/63302/configuracion")
+    assert page.status_code == 200 and "Fecha de posesión" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    response = client.post(f"/planes/{plan.id}/configuracion", data={
+        "csrf_token": csrf_from(html), f"plan{plan.id}-posesion_on": "2028-01-20", f"plan{plan.id}-regime": "ordinary",
+        f"plan{plan.id}-expected_version": str(plan.version)})
+    assert response.status_code == 302
+    db_session.refresh(plan)
+    assert plan.posesion_on == date(2028, 1, 20)
+    history = client.get(f"/planes/{plan.id}").get_data(as_text=True)
+    assert "Cambio de configuración" in history and "20 de enero de 2028" in history
+    other = app.test_client()
+    assert login(other, "ctp@genova.gov.co", "clave-de-prueba").status_code == 302
+    assert other.get("/entidades/63302/configuracion").status_code == 403
+    assert other.post(f"/planes/{plan.id}/configuracion", data={}).status_code in (400, 403)
+
+
+# --- Bulk onboarding ----------------------------------------------------------------------------------------------
+
+
+GOOD = ("codigo_dane;codigo_autoridad;rol;nombre;correo\n"
+        "63302;;planeacion;Ana Restrepo;ana@genova.gov.co\n"
+        "63302;;ejecutivo;Carlos Pérez;alcalde@genova.gov.co\n"
+        ";CRQ;car;Carolina Duque;carolina@crq.gov.co\n")
+
+
+def upload(client, filename: str, data: bytes):
+    page = client.get("/admin/funcionarios").get_data(as_text=True)
+    return client.post("/admin/funcionarios", data={"csrf_token": csrf_from(page), "sheet": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+def confirm(client, html: str):
+    batch = re.search(r'name="batch_id"[^>]*value="(\d+)"', html).group(1)
+    return client.post("/admin/funcionarios/confirmar", data={"csrf_token": csrf_from(html), "batch_id": batch})
+
+
+@pytest.fixture
+def admin_client(client, db_session):
+    make_user(db_session, "admin@dnp.gov.co", Role.ADMIN)
+    assert login(client, "admin@dnp.gov.co", "clave-de-prueba").status_code == 302
+    return client
+
+
+def people(db_session) -> int:
+    return db_session.scalar(select(func.count()).select_from(User))
+
+
+def test_import_with_one_bad_row_shows_row_and_column_and_writes_nothing(admin_client, db_session):
+    bad = GOOD + "99999;;ctp;Nadie;nadie@ejemplo.co\n63302;;rector;Otro;otro@genova.gov.co\n"
+    before = people(db_session)
+    response = upload(admin_client, "funcionarios.csv", bad.encode())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Columna «código DANE»: no hay una entidad con el código «99999»" in html
+    assert "Columna «rol»: rol desconocido «rector»" in html
+    assert "Confirmar la importación" not in html
+    assert people(db_session) == before and db_session.scalar(select(func.count()).select_from(AccountToken)) == 0
+
+
+def test_import_is_all_or_nothing_and_idempotent(admin_client, db_session):
+    response = upload(admin_client, "funcionarios.csv", GOOD.encode())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.count("Se crea la cuenta y se envía la invitación") == 3
+    assert people(db_session) == 1  # the dry run wrote no account
+    assert confirm(admin_client, html).status_code == 302
+    assert people(db_session) == 4
+    assert db_session.scalar(select(func.count()).select_from(AccountToken)) == 3
+    assert db_session.scalar(select(Membership).where(Membership.authority_code == "CRQ")).role == "car"
+    again = upload(admin_client, "funcionarios.csv", GOOD.encode()).get_data(as_text=True)
+    assert again.count("Ya estaba: no se cambia nada") == 3
+    assert confirm(admin_client, again).status_code == 302
+    assert people(db_session) == 4 and db_session.scalar(select(func.count()).select_from(AccountToken)) == 3
+
+
+def test_template_files_download_and_read_back(admin_client, db_session):
+    for ext in ("csv", "xlsx"):
+        response = admin_client.get(f"/admin/funcionarios/plantilla.{ext}")
+        assert response.status_code == 200
+        rows = onboarding.read_rows(f"plantilla.{ext}", response.data)
+        assert [r["rol"] for r in rows] == ["planeacion", "ctp", "car"]
+        assert not onboarding.check_rows(db_session, rows).has_errors
+
+
+def test_xlsx_import_with_a_dane_code_typed_as_a_number(admin_client, db_session):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Código DANE", "Rol", "Nombre", "Correo electrónico"])
+    sheet.append([5001, "Secretaría de planeación", "Lina Medellín", "lina@medellin.gov.co"])
+    out = io.BytesIO()
+    book.save(out)
+    html = upload(admin_client, "funcionarios.xlsx", out.getvalue()).get_data(as_text=True)
+    assert "Se crea la cuenta" in html and "05001" in html
+
+
+# --- The bounded reader -------------------------------------------------------------------------------------------
+
+
+def inflated_xlsx() -> bytes:
+    """One cell, declaring a sheet of 16,384 columns by 10,000 rows."""
+    book = Workbook()
+    book.active["A1"] = "programa"
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD10000"/>', data)
+                assert b"A1:XFD10000" in data
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_inflated_xlsx_is_refused_in_under_a_second():
+    data = inflated_xlsx()
+    assert len(data) < 8 * 1024
+    started = time.perf_counter()
+    with pytest.raises(TableRejected, match="declara 16384 columnas"):
+        read_table("bomba.xlsx", data, Limits())
+    print(f"\n.xlsx de {len(data)} bytes que declara A1:XFD10000 rechazado en {time.perf_counter() - started:.3f} s")
+
+
+def test_inflated_xlsx_is_refused_by_the_ppi_import_and_the_onboarding(admin_client):
+    from workflow_app.services.ppi import PpiRejected, read_sheet
+
+    with pytest.raises(PpiRejected, match="columnas"):
+        read_sheet("ppi.xlsx", inflated_xlsx())
+    response = upload(admin_client, "funcionarios.xlsx", inflated_xlsx())
+    assert response.status_code == 422 and "declara 16384 columnas" in response.get_data(as_text=True)
+
+
+def test_csv_line_and_size_caps():
+    with pytest.raises(TableRejected, match="más de 10 filas"):
+        read_table("x.csv", ("a,b\n" + "1,2\n" * 11).encode(), Limits(max_rows=10))
+    with pytest.raises(TableRejected, match="supera"):
+        read_table("x.csv", b"a" * 2048, Limits(max_bytes=1024))
+    with pytest.raises(TableRejected, match="columnas"):
+        read_table("x.csv", ("," * 50 + "x\n").encode(), Limits(max_columns=10))
+
+
+# --- Production settings and health --------------------------------------------------------------------------------
+
+
+def test_production_refuses_a_simulated_date_and_a_missing_base_url():
+    with pytest.raises(RuntimeError, match="PDT_TODAY"):
+        create_app("production", PDT_TODAY="2028-03-10", BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32)
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        create_app("production", PDT_TODAY=None, BASE_URL="", SECRET_KEY="s" * 32)
+    app = create_app("production", PDT_TODAY=None, BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32)
+    assert not app.extensions["clock"].is_simulated
+
+
+def test_demo_refuses_to_run_in_production(app):
+    """No app context of the test app around it: the command runs in the production app's own."""
+    prod = create_app("production", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], PDT_TODAY=None,
+                      BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32, REDIS_URL=None)
+    result = prod.test_cli_runner().invoke(args=["pdt", "demo"])
+    assert result.exit_code == 1 and "PDT_ENV=production" in result.output
+    with prod.app_context():
+        from workflow_app.infra.extensions import db
+
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_health_reports_database_redis_and_oldest_pending_delivery(app, client, db_session, redis_url):
+    body = client.get("/salud").get_json()
+    assert body["database"] == "ok" and body["oldest_pending_delivery_seconds"] == 0
+    with_redis = create_app("test", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=redis_url)
+    assert with_redis.test_client().get("/salud").get_json()["redis"] == "ok"
+    dead = create_app("test", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                      REDIS_URL="redis://127.0.0.1:1/0")
+    degraded = dead.test_client().get("/salud")
+    assert degraded.status_code == 200 and degraded.get_json()["status"] == "degradado"
+    no_db = create_app("test", SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:1/nada",
+                       SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 1}}, REDIS_URL=None)
+    down = no_db.test_client().get("/salud")
+    assert down.status_code == 503 and down.get_json()["database"].startswith("error")
+
+
+def test_production_sweep_refuses_a_future_day(app):
+    prod = create_app("production", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], PDT_TODAY=None,
+                      BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32, REDIS_URL=None)
+    result = prod.test_cli_runner().invoke(args=["pdt", "sweep", "--today", "2099-01-01"])
+    assert result.exit_code == 2 and "fecha futura" in result.output
+
+
+def test_progress_page_refreshes_itself_while_the_opening_waits_or_runs(app, client, db_session):
+    from workflow_app.models import Period, PeriodOpening
+
+    make_user(db_session, "admin@dnp.gov.co", Role.ADMIN)
+    assert login(client, "admin@dnp.gov.co", "clave-de-prueba").status_code == 302
+    period = db_session.scalar(select(Period).where(Period.start_on == date(2028, 1, 1)))
+    opening = PeriodOpening(period_id=period.id, status="running", total=1135, done=400, created=400)
+    db_session.add(opening)
+    db_session.commit()
+    html = client.get(f"/admin/periodos/aperturas/{opening.id}").get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="3">' in html
+    assert "400 de 1135 entidades revisadas (35 %)" in html and "Actualizar ahora" in html

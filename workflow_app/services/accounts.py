@@ -1,0 +1,399 @@
+"""People's accounts: invitations, single-use links to set one's own password, password rules, sign-in.
+
+Nobody types or sees another person's password: every account is created without one, and its owner chooses it
+from an e-mailed link, the same kind of link that "¿Olvidó su contraseña?" sends. A link is ``<id>.<mac>``: the
+row keeps a random salt and the MAC is computed under ``SECRET_KEY``, so reading the database (or a log) gives no
+usable link; the e-mail is written by the delivery job when it renders the message.
+
+Sign-in takes the same time for an unknown address as for a known one (a real scrypt check against a dummy
+hash); a password change, a reset and a deactivation end every open session of the person.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from state_machines.roles import ROLE_LABELS, Role
+from workflow_app.infra.jobs import enqueue_after_commit
+from workflow_app.infra.proxy import public_base_url
+from workflow_app.infra.sessions import end_all_sessions
+from workflow_app.models import (
+    UNUSABLE_PASSWORD,
+    AccountToken,
+    Delivery,
+    Entity,
+    EnvironmentalAuthority,
+    Membership,
+    User,
+)
+from workflow_app.permissions import can_invite, can_manage_person
+from workflow_app.services.outbox import DELIVER_JOB
+
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "reference_data" / "common_passwords.txt"
+_EDGE_CHARACTERS = string.digits + string.punctuation + " ¡¿"
+MAX_PASSWORD_LENGTH = 200
+
+
+class AccountError(ValueError):
+    """A refusal a person sees, tied to one form field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+# --- Passwords ------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _is_repetition(text: str) -> bool:
+    return any(len(text) % size == 0 and text[:size] * (len(text) // size) == text
+               for size in range(1, len(text) // 2 + 1))
+
+
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+    """Why ``password`` is refused (Spanish), or None. Length first, then the easy guesses."""
+    minimum = int(current_app.config.get("PASSWORD_MIN_LENGTH") or 12)
+    if len(password) < minimum:
+        return f"Use al menos {minimum} caracteres; una frase de varias palabras es fácil de recordar."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Use como máximo {MAX_PASSWORD_LENGTH} caracteres."
+    lowered = password.lower()
+    core = lowered.strip(_EDGE_CHARACTERS)
+    common = common_passwords()
+    if lowered in common or core in common or not core or (_is_repetition(core) and core[: len(core) // 2] in common):
+        return ("Esa contraseña está entre las más usadas y se adivina en segundos. Elija otra, por ejemplo una "
+                "frase de tres o cuatro palabras.")
+    if _is_repetition(lowered) or len(set(lowered)) < 5:
+        return "La contraseña repite muy pocos caracteres distintos. Elija otra."
+    local = normalise_email(email).split("@")[0]
+    if local and len(local) >= 4 and local in lowered:
+        return "No use su correo electrónico como parte de la contraseña."
+    for word in (name or "").lower().split():
+        if len(word) >= 4 and core == word:
+            return "No use su nombre como contraseña."
+    return None
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A real scrypt hash of a random password: checked when the account does not exist (or has no password
+    yet), so the answer takes as long as for a real account."""
+    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+
+
+def warm_up() -> None:
+    _dummy_hash()
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The account whose password this is, or None. Same work (one scrypt check) whether or not it exists."""
+    user = find_user_by_email(session, email)
+    if user is None or not user.has_password:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if user.check_password(password) else None
+
+
+def _end_sessions(session: Session, user: User) -> None:
+    """Every session opened before now is dead, even one the store could not reach (Redis down)."""
+    user.sessions_valid_after = _now()
+
+
+def end_sessions_everywhere(session: Session, user: User) -> None:
+    """"Cerrar sesión en todos los equipos" (and sign-out when the shared store did not answer)."""
+    _end_sessions(session, user)
+    session.commit()
+    end_all_sessions(user.id)
+
+
+def session_is_current(user: User, opened_at: datetime) -> bool:
+    return user.sessions_valid_after is None or _aware(opened_at) > _aware(user.sessions_valid_after)
+
+
+def change_password(session: Session, user: User, current: str, new: str, confirm: str) -> None:
+    """From the account page. Ends every session of the person (the caller opens a fresh one for this browser)."""
+    if not user.check_password(current or ""):
+        raise AccountError("current_password", "La contraseña actual no es correcta.")
+    _set_password(session, user, new, confirm)
+    session.commit()
+    end_all_sessions(user.id)
+
+
+def _set_password(session: Session, user: User, new: str, confirm: str) -> None:
+    if new != confirm:
+        raise AccountError("confirm", "Las dos contraseñas no coinciden.")
+    problem = password_problem(new or "", email=user.email, name=user.name)
+    if problem:
+        raise AccountError("password", problem)
+    user.set_password(new)
+    now = _now()
+    user.password_changed_at = now
+    _end_sessions(session, user)
+    # Any other link still open for this person dies with the change.
+    session.execute(update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+                    .values(used_at=now))
+
+
+# --- Links ----------------------------------------------------------------------------------------------------
+
+INVITATION, RESET = "invitation", "reset"
+
+
+def _mac(token: AccountToken) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"{token.id}:{token.purpose}:{token.user_id}:{token.salt}".encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()[:24]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def token_string(token: AccountToken) -> str:
+    return f"{token.id}.{_mac(token)}"
+
+
+def token_link(token: AccountToken) -> str:
+    return f"{public_base_url()}/cuenta/clave/{token_string(token)}"
+
+
+def issue_token(session: Session, user: User, purpose: str, created_by: User | None = None) -> AccountToken:
+    """A new link for ``user``; earlier unused links of the same purpose stop working. Its e-mail goes out
+    through the outbox after the caller's commit."""
+    now = _now()
+    session.execute(update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.purpose == purpose,
+                                               AccountToken.used_at.is_(None)).values(used_at=now))
+    lifetime = (timedelta(hours=int(current_app.config.get("INVITATION_HOURS") or 168)) if purpose == INVITATION
+                else timedelta(minutes=int(current_app.config.get("PASSWORD_RESET_MINUTES") or 60)))
+    token = AccountToken(user_id=user.id, purpose=purpose, salt=secrets.token_hex(16), created_at=now,
+                         expires_at=now + lifetime, created_by_id=created_by.id if created_by else None)
+    session.add(token)
+    session.flush()
+    subject = ("Su cuenta en Ruta PDT: elija su contraseña" if purpose == INVITATION
+               else "Ruta PDT: enlace para cambiar su contraseña")
+    delivery = Delivery(channel="email", recipient=user.email, delivery_key=f"account:{token.id}",
+                        status="pending", subject=subject, account_token_id=token.id)
+    session.add(delivery)
+    session.flush()
+    enqueue_after_commit(session, DELIVER_JOB, delivery.id)
+    return token
+
+
+def find_token(session: Session, raw: str) -> AccountToken | None:
+    """The row behind a link, if its MAC is right (compared in constant time); None for anything else."""
+    id_part, _, mac = (raw or "").partition(".")
+    if not id_part.isdigit() or len(id_part) > 12 or not mac or len(mac) > 64:
+        return None
+    token = session.get(AccountToken, int(id_part))
+    if token is None or not hmac.compare_digest(mac.encode(), _mac(token).encode()):
+        return None
+    return token
+
+
+BAD_LINK = ("Este enlace no es válido. Copie el enlace completo del correo o pida uno nuevo en «¿Olvidó su "
+            "contraseña?».")
+
+
+def link_problem(token: AccountToken | None) -> str | None:
+    if token is None:
+        return BAD_LINK
+    if token.used_at is not None:
+        return ("Este enlace ya se usó o fue reemplazado por uno más reciente. Si necesita otro, pídalo en "
+                "«¿Olvidó su contraseña?».")
+    if _aware(token.expires_at) <= _now():
+        return "Este enlace venció. Pida uno nuevo en «¿Olvidó su contraseña?»."
+    if not token.user.is_active_account:
+        return "Esta cuenta está desactivada. Pida ayuda a quien administra su entidad."
+    return None
+
+
+def set_password_from_link(session: Session, raw: str, password: str, confirm: str) -> User:
+    """Use a link once: set the password, end every session, close every other link of the person."""
+    token = find_token(session, raw)
+    problem = link_problem(token)
+    if problem:
+        raise AccountError("link", problem)
+    user = token.user
+    if password != confirm:
+        raise AccountError("confirm", "Las dos contraseñas no coinciden.")
+    problem = password_problem(password or "", email=user.email, name=user.name)
+    if problem:
+        raise AccountError("password", problem)
+    # Claim the link before anything else: two tabs sending it at once, only the first UPDATE matches the row.
+    claimed = session.execute(update(AccountToken).where(AccountToken.id == token.id,
+                                                         AccountToken.used_at.is_(None)).values(used_at=_now()))
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise AccountError("link", link_problem(session.get(AccountToken, token.id)) or BAD_LINK)
+    _set_password(session, user, password, confirm)  # closes the person's other links too
+    session.commit()
+    end_all_sessions(user.id)
+    return user
+
+
+def request_password_reset(session: Session, email: str) -> None:
+    """"¿Olvidó su contraseña?": runs as a job, so the page answers at once and the same for every address.
+    Sends a link only to an existing, active account; otherwise does nothing (and says nothing)."""
+    user = find_user_by_email(session, email)
+    if user is None or not user.is_active_account:
+        session.rollback()
+        return
+    issue_token(session, user, RESET)
+    session.commit()
+
+
+# --- People ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Invite:
+    email: str
+    name: str
+    role: str
+    dane_code: str | None = None
+    authority_code: str | None = None
+    is_lead: bool = False
+
+
+@dataclass(frozen=True)
+class InviteOutcome:
+    user: User
+    status: str  # created (new account), added (new role of an existing account), present (nothing to do)
+
+
+def resolve_scope(session: Session, role: str, dane_code: str | None, authority_code: str | None
+                  ) -> tuple[int | None, str | None]:
+    """(entity id, authority code) of a membership; ``AccountError`` when it does not exist."""
+    if role not in {r.value for r in Role if r is not Role.SISTEMA}:
+        raise AccountError("role", "Rol desconocido. Use uno de: " + ", ".join(
+            r.value for r in Role if r is not Role.SISTEMA) + ".")
+    if role == Role.ADMIN.value:
+        return None, None
+    if role == Role.CAR.value:
+        code = (authority_code or "").strip().upper()
+        if not code or session.get(EnvironmentalAuthority, code) is None:
+            raise AccountError("authority_code", "Esa autoridad ambiental no existe. Use su sigla, por ejemplo CRQ.")
+        return None, code
+    dane = (dane_code or "").strip()
+    entity = session.scalar(select(Entity).filter_by(dane_code=dane)) if dane else None
+    if entity is None:
+        raise AccountError("dane_code", "No hay una entidad con ese código DANE (5 dígitos para un municipio, 2 "
+                                        "para un departamento).")
+    return entity.id, None
+
+
+def invite_person(session: Session, actor: User | None, invite: Invite) -> InviteOutcome:
+    """Create the account (or add the role to an existing one) and queue its invitation. No commit: the caller
+    commits once (one person from a page, or a whole file all-or-nothing). ``actor`` None: the command line."""
+    email = normalise_email(invite.email)
+    name = " ".join((invite.name or "").split())
+    if not email or "@" not in email or len(email) > 254:
+        raise AccountError("email", "Escriba un correo electrónico válido.")
+    if not name or len(name) > 200:
+        raise AccountError("name", "Escriba el nombre completo (hasta 200 caracteres).")
+    entity_id, authority = resolve_scope(session, invite.role, invite.dane_code, invite.authority_code)
+    is_lead = bool(invite.is_lead) and invite.role == Role.CAR.value
+    if actor is not None and not can_invite(actor, invite.role, entity_id, authority, is_lead):
+        raise AccountError("role", "Su cuenta no puede invitar a alguien con ese rol en esa entidad.")
+    user = find_user_by_email(session, email)
+    if user is not None:
+        existing = session.scalar(select(Membership).filter_by(user_id=user.id, role=invite.role,
+                                                               entity_id=entity_id, authority_code=authority))
+        if existing is not None:
+            return InviteOutcome(user, "present")
+        session.add(Membership(user_id=user.id, role=invite.role, entity_id=entity_id, authority_code=authority,
+                               is_lead=is_lead))
+        session.flush()
+        return InviteOutcome(user, "added")
+    user = User(email=email, name=name, password_hash=UNUSABLE_PASSWORD)
+    session.add(user)
+    session.flush()
+    session.add(Membership(user_id=user.id, role=invite.role, entity_id=entity_id, authority_code=authority,
+                           is_lead=is_lead))
+    session.flush()
+    issue_token(session, user, INVITATION, created_by=actor)
+    return InviteOutcome(user, "created")
+
+
+def resend_invitation(session: Session, actor: User, target: User) -> AccountToken:
+    if not can_manage_person(actor, target):
+        raise AccountError("user", "Su cuenta no administra a esta persona.")
+    purpose = INVITATION if not target.has_password else RESET
+    token = issue_token(session, target, purpose, created_by=actor)
+    session.commit()
+    return token
+
+
+def set_active(session: Session, actor: User | None, target: User, is_active: bool) -> None:
+    """Activate or deactivate an account; deactivating ends every open session and closes its links."""
+    if actor is not None:
+        if actor.id == target.id:
+            raise AccountError("user", "No puede desactivar su propia cuenta.")
+        if not can_manage_person(actor, target):
+            raise AccountError("user", "Su cuenta no administra a esta persona.")
+    target.is_active_account = is_active
+    if not is_active:
+        _end_sessions(session, target)
+        session.execute(update(AccountToken).where(AccountToken.user_id == target.id,
+                                                   AccountToken.used_at.is_(None)).values(used_at=_now()))
+    session.commit()
+    if not is_active:
+        end_all_sessions(target.id)
+
+
+def create_first_admin(session: Session, email: str, name: str) -> AccountToken:
+    """``flask pdt create-admin``: the first administrator, invited like everyone else. Refuses an address that
+    already has an account."""
+    if find_user_by_email(session, email) is not None:
+        raise AccountError("email", f"Ya existe una cuenta con el correo {normalise_email(email)}: no se creó otra. "
+                                    "Si esa persona perdió el acceso, use «¿Olvidó su contraseña?» en /login.")
+    outcome = invite_person(session, None, Invite(email=email, name=name, role=Role.ADMIN.value))
+    token = session.scalar(select(AccountToken).where(AccountToken.user_id == outcome.user.id,
+                                                      AccountToken.used_at.is_(None)))
+    session.commit()
+    return token
+
+
+def describe_memberships(user: User) -> str:
+    """"Secretaría de planeación (líder del equipo) de Génova (Quindío)" — for e-mails and lists."""
+    parts = []
+    for m in user.memberships:
+        label = ROLE_LABELS[m.role_enum]
+        if m.entity is not None:
+            parts.append(f"{label} — {m.entity.display_name}")
+        elif m.authority_code:
+            parts.append(f"{label} — {m.authority_code}" + (" (líder)" if m.is_lead else ""))
+        else:
+            parts.append(label)
+    return "; ".join(parts)

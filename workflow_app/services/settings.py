@@ -1,0 +1,194 @@
+"""Per-entity and per-plan settings: posesión, municipal category, non-working weekdays, exceptional regime.
+
+Each feeds the legal calendar (calendar-contract.md): the posesión is the calendar's ``posesion`` (a late
+posesión moves the two-month terms of L152 art. 39 num. 3 and 5), the closed weekdays its
+``nonworking_weekdays`` (L4-1913 art. 62), the regime its ``regime`` with the row's parameters. A change is
+checked against the calendar before it is written (an event before a new posesión is refused), and every
+change is a row of the plan's hash-chained history (who, when, what changed, from what to what).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from state_machines import calendar as legal_calendar
+from state_machines.pdt import PDT_MACHINE
+from state_machines.regimes import ORDINARY
+from state_machines.roles import Role
+from workflow_app.history import seal
+from workflow_app.infra.templating import NON_ROUTE_TRIGGER_LABELS
+from workflow_app.models import FISCAL_CATEGORIES, PLAN_GRAPH, Entity, Plan, PlanEvent, Regime, User
+from workflow_app.permissions import can_edit_entity_settings, managed_entity_ids
+from workflow_app.services.plans import CONFLICT_MESSAGE, period_facts
+
+SETTINGS_MACHINE = "settings"
+SETTINGS_TRIGGER = "update_settings"
+SETTINGS_LABEL = NON_ROUTE_TRIGGER_LABELS[SETTINGS_TRIGGER]
+WEEKDAY_NAMES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+CATEGORY_BASIS = "L617 art. 1"  # the municipal category (Ley 617 de 2000) decides the council's ordinary sessions
+
+
+class SettingsError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+@dataclass(frozen=True)
+class EntitySettings:
+    fiscal_category: str | None
+    nonworking_weekdays: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    posesion_on: date | None
+    regime: str
+    articles: tuple[str, ...] = ()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _role_of(actor: User, entity: Entity) -> str:
+    if actor.is_admin:
+        return Role.ADMIN.value
+    roles = {m.role for m in actor.memberships if m.entity_id == entity.id}
+    return Role.EJECUTIVO.value if Role.EJECUTIVO.value in roles else Role.PLANEACION.value
+
+
+def _weekdays_text(days) -> str:
+    return ", ".join(WEEKDAY_NAMES[d] for d in sorted(days)) or "ninguno"
+
+
+def applicable_regimes(session: Session, plan: Plan) -> list[Regime]:
+    """The ordinary regime and the exceptional ones of the plan's period."""
+    rows = session.scalars(select(Regime).order_by(Regime.code)).all()
+    return [r for r in rows if r.is_ordinary or r.period_start_on == plan.period.start_on]
+
+
+def _record(session: Session, plan: Plan, actor: User, changes: list[str], legal_basis: str, today: date) -> None:
+    event = PlanEvent(plan_id=plan.id, machine=SETTINGS_MACHINE, subject=None, from_state=plan.state,
+                      to_state=plan.state, trigger=SETTINGS_TRIGGER, actor_id=actor.id,
+                      role=_role_of(actor, plan.entity), occurred_at=_now(), act_on=today,
+                      reason="\n".join(changes), legal_basis=legal_basis, evidence_ids=[],
+                      payload={"changes": changes})
+    plan.updated_at = _now()
+    seal(plan, event)  # the plan row moves (history head): its version guards against a concurrent act
+    session.add(event)
+
+
+def _check_calendar(plan: Plan, *, posesion: date | None = None, weekdays=None, regime: str | None = None,
+                    articles=None, rules=None) -> None:
+    facts = period_facts(plan)
+    if posesion is not None:
+        facts["posesion"] = posesion.isoformat()
+    if weekdays is not None:
+        facts["nonworking_weekdays"] = sorted(weekdays)
+    if regime is not None:
+        facts["regime"] = regime
+        facts.pop("d683_articles", None)
+        if regime != ORDINARY:
+            facts["d683_articles"] = sorted(articles or ())
+    try:
+        legal_calendar.compute_deadlines(legal_calendar.parse_facts(facts, {rules.code: rules} if rules else None))
+    except legal_calendar.FactsError as exc:
+        field = {"posesion": "posesion_on", "regime": "regime", "d683_articles": "articles",
+                 "nonworking_weekdays": "nonworking_weekdays"}.get(exc.field, "posesion_on")
+        raise SettingsError(field, exc.message) from exc
+
+
+def update_entity_settings(session: Session, actor: User, entity: Entity, new: EntitySettings, today: date
+                           ) -> list[str]:
+    """Category and closed weekdays of an entity; recorded in the history of each of its plans. Returns the
+    changes (empty: nothing changed, nothing written)."""
+    if not can_edit_entity_settings(actor, entity):
+        raise SettingsError("fiscal_category", "Su cuenta no puede cambiar la configuración de esta entidad.")
+    category = new.fiscal_category or None
+    if category is not None and category not in FISCAL_CATEGORIES:
+        raise SettingsError("fiscal_category", "Categoría desconocida: use especial o de 1 a 6.")
+    days = sorted(set(new.nonworking_weekdays))
+    if any(not 0 <= d <= 6 for d in days):
+        raise SettingsError("nonworking_weekdays", "Los días de la semana van de lunes a domingo.")
+    if len(days) == 7:
+        raise SettingsError("nonworking_weekdays", "La entidad debe atender al menos un día de la semana.")
+    changes, bases = [], []
+    if category != entity.fiscal_category:
+        changes.append(f"Categoría del municipio: {entity.fiscal_category or 'sin dato'} → {category or 'sin dato'}")
+        bases.append(CATEGORY_BASIS)
+    if days != sorted(entity.weekdays):
+        changes.append(f"Días de la semana sin atención: {_weekdays_text(entity.weekdays)} → {_weekdays_text(days)}")
+        bases.append("L4-1913 art. 62")
+    if not changes:
+        return []
+    plans = session.scalars(select(Plan).where(Plan.entity_id == entity.id).options(*PLAN_GRAPH)).unique().all()
+    for plan in plans:
+        _check_calendar(plan, weekdays=days)
+    entity.fiscal_category = category
+    entity.nonworking_weekdays = ",".join(str(d) for d in days)
+    for plan in plans:
+        _record(session, plan, actor, changes, "; ".join(bases), today)
+    try:
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise SettingsError("fiscal_category", CONFLICT_MESSAGE) from exc
+    return changes
+
+
+def update_plan_settings(session: Session, actor: User, plan: Plan, new: PlanSettings, today: date,
+                         expected_version: int | None = None) -> list[str]:
+    """Posesión and exceptional regime of one plan, checked against its calendar and its recorded acts."""
+    if not can_edit_entity_settings(actor, plan.entity):
+        raise SettingsError("posesion_on", "Su cuenta no puede cambiar la configuración de este plan.")
+    if expected_version is not None and plan.version != expected_version:
+        raise SettingsError("posesion_on", CONFLICT_MESSAGE)
+    period_start = plan.period.start_on
+    changes, bases = [], []
+    current_posesion = plan.posesion_on or period_start
+    posesion = new.posesion_on or period_start
+    regime_row = session.get(Regime, new.regime or ORDINARY)
+    if regime_row is None or not (regime_row.is_ordinary or regime_row.period_start_on == period_start):
+        raise SettingsError("regime", "Ese régimen no aplica a los planes de este período.")
+    rules = regime_row.calendar_rules()
+    articles = tuple(sorted(set(new.articles))) if not regime_row.is_ordinary else ()
+    if posesion != current_posesion:
+        first_act = session.scalar(select(PlanEvent.act_on).where(
+            PlanEvent.plan_id == plan.id, PlanEvent.machine == PDT_MACHINE.name).order_by(PlanEvent.act_on).limit(1))
+        if first_act is not None and first_act < posesion:
+            raise SettingsError("posesion_on", "Ya hay actos de la ruta registrados antes de esa fecha "
+                                f"({legal_calendar.format_date_es(first_act)}): la posesión no puede ser posterior.")
+        changes.append(f"Fecha de posesión: {legal_calendar.format_date_es(current_posesion)} → "
+                       f"{legal_calendar.format_date_es(posesion)}")
+        bases.append("L152 art. 39")
+    if regime_row.code != plan.regime or list(articles) != sorted(plan.d683_articles or []):
+        old_row = session.get(Regime, plan.regime)
+        used = f" ({', '.join(articles)})" if articles else ""
+        changes.append(f"Régimen: {old_row.name if old_row else plan.regime} → {regime_row.name}{used}")
+        bases.append(rules.norm if rules is not None else "L152 art. 39-40")
+    if not changes:
+        return []
+    _check_calendar(plan, posesion=posesion, regime=regime_row.code, articles=articles, rules=rules)
+    plan.posesion_on = posesion
+    plan.regime = regime_row.code
+    plan.d683_articles = list(articles)
+    _record(session, plan, actor, changes, "; ".join(bases), today)
+    try:
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise SettingsError("posesion_on", CONFLICT_MESSAGE) from exc
+    return changes
+
+
+def entities_for_settings(session: Session, user: User) -> list[Entity]:
+    """The entities whose settings ``user`` may change (an administrator chooses by DANE code instead)."""
+    ids = managed_entity_ids(user)
+    if not ids:
+        return []
+    return session.scalars(select(Entity).where(Entity.id.in_(ids)).order_by(Entity.name)).all()

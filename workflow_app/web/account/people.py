@@ -1,0 +1,102 @@
+"""Delegated administration: an entity's ejecutivo or planeación, or an environmental authority's lead, invites
+and deactivates the people they answer for (``permissions.can_invite`` / ``can_manage_person``)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from forms.admin import InvitePersonForm
+from state_machines.roles import ROLE_LABELS, Role
+from workflow_app.infra.extensions import db
+from workflow_app.models import Entity, User
+from workflow_app.permissions import (
+    ENTITY_STAFF_ROLES,
+    can_manage_people,
+    can_manage_person,
+    led_authorities,
+    managed_entity_ids,
+    people_in_scope_query,
+    require_manage_people,
+)
+from workflow_app.services import accounts
+
+bp = Blueprint("people", __name__, url_prefix="/personas", template_folder="templates")
+LISTED = 300
+
+
+@bp.app_context_processor
+def _menu_flags():
+    user = current_user
+    return {"manages_people": bool(getattr(user, "is_authenticated", False) and not user.is_admin
+                                   and can_manage_people(user))}
+
+
+def _scope_choices(user: User) -> list[tuple[str, str]]:
+    choices = []
+    entities = db.session.scalars(select(Entity).where(Entity.id.in_(managed_entity_ids(user)))
+                                  .order_by(Entity.name)).all()
+    order = [Role.PLANEACION, Role.EQUIPO, Role.CTP, Role.CORPORACION]
+    for entity in entities:
+        for role in order:
+            if role.value in ENTITY_STAFF_ROLES:
+                choices.append((f"{role.value}|{entity.dane_code}", f"{ROLE_LABELS[role]} — {entity.display_name}"))
+    for code in sorted(led_authorities(user)):
+        choices.append((f"car|{code}", f"{ROLE_LABELS[Role.CAR]} — {code}"))
+    return choices
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def index():
+    require_manage_people(current_user)
+    form = InvitePersonForm()
+    form.scope.choices = _scope_choices(current_user)
+    if form.validate_on_submit():
+        role, _, code = form.scope.data.partition("|")
+        invite = accounts.Invite(email=form.email.data, name=form.name.data, role=role,
+                                 dane_code=code if role != Role.CAR.value else None,
+                                 authority_code=code if role == Role.CAR.value else None)
+        try:
+            outcome = accounts.invite_person(db.session, current_user, invite)
+            db.session.commit()
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            getattr(form, exc.field, form.scope).errors.append(exc.message)
+        else:
+            flash({"created": f"Se envió la invitación a {outcome.user.email}.",
+                   "added": f"{outcome.user.email} ya tenía cuenta: se le agregó el rol.",
+                   "present": f"{outcome.user.email} ya tenía ese rol."}[outcome.status], "info")
+            return redirect(url_for("people.index"))
+    people = db.session.scalars(people_in_scope_query(current_user).limit(LISTED)).unique().all()
+    rows = [(p, accounts.describe_memberships(p), can_manage_person(current_user, p)) for p in people]
+    status = 422 if request.method == "POST" else 200
+    return render_template("people/index.html", form=form, rows=rows), status
+
+
+def _target(user_id: int) -> User:
+    target = db.session.get(User, user_id)
+    if target is None or not can_manage_person(current_user, target):
+        abort(404)
+    return target
+
+
+@bp.post("/<int:user_id>/estado")
+@login_required
+def toggle(user_id: int):
+    target = _target(user_id)
+    accounts.set_active(db.session, current_user, target, not target.is_active_account)
+    flash(f"{target.name}: cuenta {'activada' if target.is_active_account else 'desactivada; se cerraron sus sesiones'}.",
+          "info")
+    return redirect(url_for("people.index"))
+
+
+@bp.post("/<int:user_id>/enlace")
+@login_required
+def resend(user_id: int):
+    target = _target(user_id)
+    if not target.is_active_account:
+        abort(409, description="La cuenta está desactivada: actívela antes de enviar un enlace.")
+    accounts.resend_invitation(db.session, current_user, target)
+    flash(f"Se envió a {target.email} un enlace nuevo para elegir su contraseña.", "info")
+    return redirect(url_for("people.index"))
