@@ -30,6 +30,7 @@ from workflow_app.models import (
     User,
 )
 from workflow_app.services import milestones
+from workflow_app.services.documents import current_only
 from workflow_app.services.outbox import Message, notify
 from workflow_app.services.people import users_with_roles
 from workflow_app.services.plans import PLAN_GRAPH, deadlines_for
@@ -155,8 +156,8 @@ def search_entities(session: Session, query: str, limit: int = 50) -> list[Entit
     if not text:
         return []
     condition = (Entity.dane_code.startswith(text) if text.isdigit()
-                 else or_(folded(Entity.name).contains(fold(text)),
-                          folded(Department.name).contains(fold(text))))
+                 else or_(folded(Entity.name).contains(fold(text), autoescape=True),
+                          folded(Department.name).contains(fold(text), autoescape=True)))
     return session.scalars(select(Entity).join(Department, Department.code == Entity.department_code)
                            .where(condition).options(joinedload(Entity.department))
                            .order_by(Entity.kind.desc(), Entity.name).limit(limit)).all()
@@ -307,7 +308,9 @@ def public_deadlines(plan: Plan, today: date) -> tuple[PublicDeadline, ...]:
 
 
 def public_documents(session: Session, plan: Plan) -> list[Document]:
-    return session.scalars(select(Document).where(Document.plan_id == plan.id, Document.is_public.is_(True))
+    """The current version of each public document (a corrected one is replaced by its correction)."""
+    return session.scalars(select(Document).where(Document.plan_id == plan.id, Document.is_public.is_(True),
+                                                  current_only())
                            .order_by(Document.uploaded_at, Document.id)).all()
 
 

@@ -10,6 +10,7 @@ from flask import Flask
 
 from workflow_app.web.account import auth, notifications
 from workflow_app.web.account import views as account_views
+from workflow_app.web.admin import access_log
 from workflow_app.web.admin import views as admin_views
 from workflow_app.web.api import views as api_views
 from workflow_app.web.board import views as board_views
@@ -26,6 +27,7 @@ BLUEPRINTS = (
     ppi_views.bp,  # plan plurianual de inversiones
     board_views.bp,  # board, hitos, exports, expediente
     admin_views.bp,  # accounts, memberships, entity settings
+    access_log.bp,  # who read non-public documents and exported history or board (ejecutivo, admin)
     public_views.bp,  # public portal, citizens' proposals, moderation
 )
 

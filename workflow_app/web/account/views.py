@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
+from workflow_app.services.checkpoints import checkpoint_status
 from workflow_app.services.worklist import pending_for
 from workflow_app.web.account.inbox import plans_in_scope
 
@@ -28,4 +29,5 @@ def ping():
 @bp.get("/salud")
 def health():
     db.session.execute(db.text("SELECT 1"))
-    return {"status": "ok", "database": "ok"}
+    return {"status": "ok", "database": "ok",
+            "history_checkpoints": checkpoint_status(db.session)}  # h12: signed checkpoints, or why not

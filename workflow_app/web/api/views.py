@@ -111,7 +111,7 @@ def entities():
     text = request.args.get("q", "").strip()[:100]
     if text:
         query = query.where(Entity.dane_code.startswith(text) if text.isdigit()
-                            else folded(Entity.name).contains(fold(text)))
+                            else folded(Entity.name).contains(fold(text), autoescape=True))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.options(joinedload(Entity.department)).order_by(Entity.dane_code)
                               .offset((page - 1) * per_page).limit(per_page)).all()
