@@ -119,8 +119,8 @@ def test_a_rewrite_by_the_key_holder_is_detected_against_a_published_checkpoint(
 def test_a_tampered_or_foreign_checkpoint_file_is_refused(app, db_session, walked, checkpoint_key, tmp_path):
     import json
 
-    from workflow_app.services.checkpoints import create_key_file, latest_checkpoint, publish_checkpoint
     from workflow_app.services.checkpoints import checkpoint_file as file_text
+    from workflow_app.services.checkpoints import create_key_file, latest_checkpoint, publish_checkpoint
 
     publish_checkpoint(db_session)
     original = json.loads(file_text(latest_checkpoint(db_session)))
