@@ -286,7 +286,7 @@ def tokens_page():
     response = make_response(render_template(
         "api/tokens.html", form=form, revoke_form=RevokeTokenForm(formdata=None), plain=plain,
         tokens=user_tokens(db.session, current_user)), status)
-    response.headers["Cache-Control"] = "no-store"  # the page may carry the only copy of a new token
+    response.headers["Cache-Control"] = "private, no-store"  # the page may carry the only copy of a new token
     return response
 
 
