@@ -206,6 +206,30 @@ def test_search_by_name_without_accents_or_by_dane_code(client, db_session, quer
     assert "/publico/63302" in page
 
 
+@pytest.mark.parametrize("query", ["%", "_", "%%", "g_nova", "\\"])
+def test_like_wildcards_match_only_themselves(client, db_session, query):
+    """Issue 12: ``q=%`` or ``q=_`` matched every entity. Now a wildcard is a character like any other, and no
+    entity name contains one; the API's search escapes them the same way."""
+    page = client.get("/publico", query_string={"q": query}).get_data(as_text=True)
+    assert "No encontramos entidades" in page and "/publico/63302" not in page
+    api = client.get("/api/v1/entities", query_string={"q": query})
+    assert api.status_code == 200 and api.get_json()["total"] == 0
+
+
+def test_a_name_with_a_percent_sign_is_found_by_it(client, db_session):
+    from workflow_app.models import Entity
+
+    entity = db_session.scalar(select(Entity).filter_by(dane_code="63302"))
+    entity.name = "GÉNOVA 100%"
+    db_session.commit()
+    try:
+        page = client.get("/publico", query_string={"q": "100%"}).get_data(as_text=True)
+        assert "/publico/63302" in page and page.count('<li><a href="/publico/') == 1
+    finally:
+        entity.name = "GÉNOVA"
+        db_session.commit()
+
+
 def test_country_and_department_progress(client, genova):
     page = client.get("/publico").get_data(as_text=True)
     assert "1 de" in page and "entidades territoriales registran su plan" in page
