@@ -136,12 +136,12 @@ def _advance(plan: Plan, stop: str) -> None:
     """Walk a demo plan through the real service, as its people would, until it stands at ``stop``. Only what is
     missing: a plan whose history is not a prefix of the demo walk was moved by training and is left as it is
     (replaying the walk would date acts before its last one, and `make run` would stop starting)."""
-    done = db.session.scalars(select(PlanEvent.trigger).where(PlanEvent.plan_id == plan.id,
-                                                              PlanEvent.machine == PDT_MACHINE.name)
+    done = db.session.execute(select(PlanEvent.trigger, PlanEvent.to_state)
+                              .where(PlanEvent.plan_id == plan.id, PlanEvent.machine == PDT_MACHINE.name)
                               .order_by(PlanEvent.id)).all()
     walk = [trigger for _, trigger, _, _ in DEMO_STEPS]
-    if list(done) != walk[:len(done)]:
-        return
+    if [trigger for trigger, _ in done] != walk[:len(done)] or any(state == stop for _, state in done):
+        return  # moved by training (or already past its stop once): leave it
     for role, trigger, on, payload in DEMO_STEPS[len(done):]:
         if plan.state == stop:
             return
