@@ -16,7 +16,7 @@ from tests.workflow_app.helpers import csrf_from
 from tests.workflow_app.story import Cast, make_plan, walk_to
 from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 (fixtures)
 from workflow_app.models import Document, DocumentChunk, PlanEvent
-from workflow_app.services.documents import Upload, move_documents
+from workflow_app.services.documents import Upload
 from workflow_app.services.plans import ActCommand, ActInvalid, apply_act
 
 
