@@ -102,11 +102,11 @@ def correct(plan_id: int, document_id: int):
     if correcting_role(current_user, plan, target) is None:
         abort(403, description="Solo quien presentó el documento (su mismo rol en la entidad) puede corregirlo.")
     form = CorrectionForm()
-    if form.validate_on_submit():
-        upload = form.upload()
+    if request.method == "POST":
+        valid, upload = form.validate_on_submit(), form.upload()
         if upload is None:
-            form.evidence.errors.append("Adjunte el PDF corregido.")
-        else:
+            form.evidence.errors = [*form.evidence.errors, "Adjunte el PDF corregido."]
+        if valid and upload is not None:
             try:
                 correct_document(db.session, plan_id=plan.id, document_id=document_id, upload=upload,
                                  reason=form.reason.data, actor=current_user, today=clock().today())
