@@ -87,10 +87,6 @@ def document_chunks(session: Session, document: Document) -> Iterator[bytes]:
     return store_named(document.store).chunks(session, document.storage_name, document.size_bytes)
 
 
-def is_current(session: Session, document: Document) -> bool:
-    return not session.scalar(select(exists().where(Document.supersedes_id == document.id)))
-
-
 def current_only():
     """A WHERE clause: documents no later version supersedes."""
     later = aliased(Document)
