@@ -30,6 +30,16 @@ def _development_secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _development_history_key() -> str:
+    """As the secret key: generated once into instance/ for a local instance; production must give its own."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "history_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 def _bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -49,6 +59,13 @@ class Config:
     BABEL_DEFAULT_LOCALE = "es_CO"
     BABEL_DEFAULT_TIMEZONE = "America/Bogota"
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
+    # Where new evidence documents are kept: "local" (UPLOAD_DIR, one host) or "postgres" (the database itself,
+    # in the act's transaction: any number of web hosts). `flask pdt move-documents` moves existing ones.
+    EVIDENCE_STORE = (os.environ.get("EVIDENCE_STORE") or "local").strip().lower()
+    # Key of the history rows' HMAC (workflow_app/history.py): kept outside the database. Required in production.
+    HISTORY_KEY = os.environ.get("HISTORY_KEY") or None
+    # File holding the Ed25519 key that signs the published history checkpoints (`flask pdt checkpoint-key`).
+    CHECKPOINT_KEY = os.environ.get("CHECKPOINT_KEY") or None
     MAX_CONTENT_LENGTH = 21 * 1024 * 1024  # 20 MB evidence + form overhead
     # Public address of the service ("https://rutapdt.dnp.gov.co"): every link in e-mails and iCalendar feeds.
     BASE_URL = (os.environ.get("BASE_URL") or "").strip().rstrip("/")
@@ -86,6 +103,9 @@ class Config:
     def finalize(cls, settings: dict) -> None:
         if not settings.get("SECRET_KEY"):
             settings["SECRET_KEY"] = _development_secret_key()
+        if not settings.get("HISTORY_KEY"):
+            settings["HISTORY_KEY"] = _development_history_key()
+        _check_evidence_store(settings)
 
 
 class ProductionConfig(Config):
@@ -110,12 +130,24 @@ class ProductionConfig(Config):
                 "la dirección pública con la que se arman los enlaces de los correos y los calendarios, por "
                 "ejemplo BASE_URL=https://rutapdt.dnp.gov.co."
             )
+        if not settings.get("HISTORY_KEY") or len(settings["HISTORY_KEY"]) < 32:
+            raise RuntimeError(
+                "HISTORY_KEY no está definida (o tiene menos de 32 caracteres): en producción el servicio no "
+                "arranca sin la clave del historial, que se guarda fuera de la base de datos."
+            )
+        _check_evidence_store(settings)
+
+
+def _check_evidence_store(settings: dict) -> None:
+    if settings.get("EVIDENCE_STORE") not in ("local", "postgres"):
+        raise RuntimeError("EVIDENCE_STORE debe ser 'local' o 'postgres'.")
 
 
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
+    HISTORY_KEY = "test-history-key-not-for-production-0123456789"
 
 
 def config_for(name: str | None) -> type[Config]:

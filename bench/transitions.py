@@ -27,8 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import psycopg  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 
+from workflow_app.services.demo import DEMO_PDF  # noqa: E402
+
 ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = DEMO_PDF  # a real one-page PDF: uploads are opened and checked
 
 # (who, trigger, act date, today) — the 2028 route of calendar-contract.md's second example.
 ROUTE = (

@@ -9,9 +9,12 @@ from rq import cron
 from notifications.digest import digest_job
 from notifications.sweep import sweep_job
 from workflow_app.infra.jobs import QUEUE_NAME
+from workflow_app.services.checkpoints import checkpoint_job
 
 SWEEP_CRON = "*/5 * * * *"
 DIGEST_CRON = "0 12 * * *"  # 07:00 America/Bogota
+CHECKPOINT_CRON = "30 5 * * *"  # 00:30 America/Bogota: the day's signed history checkpoint (if CHECKPOINT_KEY)
 
 cron.register(sweep_job, QUEUE_NAME, cron=SWEEP_CRON, job_timeout=600, name="pdt-sweep")
 cron.register(digest_job, QUEUE_NAME, cron=DIGEST_CRON, job_timeout=600, name="pdt-digest")
+cron.register(checkpoint_job, QUEUE_NAME, cron=CHECKPOINT_CRON, job_timeout=600, name="pdt-checkpoint")

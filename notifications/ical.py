@@ -4,6 +4,7 @@ of the plan (Ley 1909 de 2018 art. 22) on its day, with its place; a hearing cal
 ``BASE_URL``, else the address the feed was asked on)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
@@ -17,10 +18,17 @@ PRODID = "-//Ruta PDT//Plazos legales del Plan de Desarrollo//ES"
 LINE_OCTETS = 75
 
 
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x85")
+# RFC 5545 §3.1 CONTROL (every C0 character but HTAB, and DEL) may not appear in a TEXT value; C1 controls and
+# the bidi overrides that can disguise a name are dropped too.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def escape_text(value: str) -> str:
-    """TEXT escaping of RFC 5545 §3.3.11."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    """TEXT escaping of RFC 5545 §3.3.11: backslash, semicolon and comma escaped; every line break (CRLF, a lone
+    CR or LF, Unicode separators) becomes the two characters ``\\n``; any other control character is removed."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\\\\n", value))
 
 
 def fold(line: str) -> str:

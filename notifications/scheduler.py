@@ -1,4 +1,5 @@
-"""Embedded mode (no REDIS_URL): a daemon thread in the web process runs the sweep and the daily digest.
+"""Embedded mode (no REDIS_URL): a daemon thread in the web process runs the sweep, the daily digest and the
+daily signed history checkpoint (when CHECKPOINT_KEY is set).
 
 Started only when asked (``PDT_EMBEDDED_SCHEDULER``), so tests and CLI commands never get a background thread.
 """
@@ -14,6 +15,7 @@ from flask import Flask
 from notifications.digest import send_digests
 from notifications.sweep import run_sweep
 from workflow_app.infra.extensions import db
+from workflow_app.services.checkpoints import publish_if_due
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY_SECONDS = 300
@@ -46,6 +48,7 @@ def _loop(app: Flask, every: float, stop: threading.Event) -> None:
                 run_sweep(clock.today())
                 if clock.now().time() >= DIGEST_AT:
                     send_digests(clock.today())  # once a day: the digest key makes later calls no-ops
+                publish_if_due(db.session, clock.now())  # the day's signed history checkpoint, once
                 db.session.remove()
         except Exception:  # the next tick tries again
             log.exception("Barrido embebido falló")

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 PAGES_FOR_EVERYONE = ("/", "/tablero", "/tablero/regiones", "/tablero.csv", "/tablero-para-excel.csv", "/tablero.xlsx",
                       "/notificaciones", "/publico", "/publico/63302", "/api/v1/openapi.json")
@@ -113,3 +113,104 @@ def test_sqlite_orders_official_names_in_spanish_and_search_finds_them(trial):
     for query, code in (("bogota", "11001"), ("BOGOTÁ", "11001"), ("san andres", "88001"), ("cucuta", "54001")):
         page = client.get("/publico", query_string={"q": query}).get_data(as_text=True)
         assert f"/publico/{code}" in page, query
+
+
+# --- Issue 12: the trial instance is as correct as production -------------------------------------------------
+# Each check is written once and run on SQLite (the trial instance) and on PostgreSQL (the suite's database).
+
+def check_name_search(client) -> None:
+    """By name without accents or case (SQLite had no translate(): 503), and wildcards are literal."""
+    page = client.get("/publico", query_string={"q": "GENOVA"})
+    assert page.status_code == 200 and "/publico/63302" in page.get_data(as_text=True)
+    api = client.get("/api/v1/entities", query_string={"q": "génova"})
+    assert api.status_code == 200 and [e["dane_code"] for e in api.get_json()["items"]] == ["63302"]
+    assert "No encontramos entidades" in client.get("/publico", query_string={"q": "%"}).get_data(as_text=True)
+
+
+def check_token_used_twice(client, plain: str) -> None:
+    """A token's second use compared a naive stored time with an aware "now" on SQLite: 500."""
+    headers = {"Authorization": f"Bearer {plain}"}
+    for _ in range(2):
+        response = client.get("/api/v1/plans", headers=headers)
+        assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def _token_for(email: str) -> str:
+    from workflow_app.infra.extensions import db
+    from workflow_app.models import User
+    from workflow_app.services.api_tokens import LAST_USED_RESOLUTION, create_token
+
+    user = db.session.scalar(select(User).filter_by(email=email))
+    token, plain = create_token(db.session, user, "prueba")
+    token.last_used_at = token.created_at - 2 * LAST_USED_RESOLUTION  # so the next use writes it again
+    db.session.commit()
+    return plain
+
+
+def test_name_search_on_sqlite(trial):
+    app, _, _ = trial
+    check_name_search(app.test_client())
+
+
+def test_an_api_token_works_twice_on_sqlite(trial):
+    app, accounts, _ = trial
+    with app.app_context():
+        plain = _token_for(accounts[0].email)
+    check_token_used_twice(app.test_client(), plain)
+
+
+def test_name_search_on_postgresql(client):
+    check_name_search(client)
+
+
+def test_an_api_token_works_twice_on_postgresql(app, db_session):
+    from tests.workflow_app.story import Cast, make_plan
+
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    plain = _token_for(cast.ejecutivo.email)
+    check_token_used_twice(app.test_client(), plain)
+
+
+def test_the_demo_loader_runs_again_after_training_acts(trial):
+    """`make run` = `pdt demo` then serve: after people trained on the demo plans (Génova past its demo step,
+    Buenavista moved along the demo route's own acts), the next start must neither fail nor replay acts."""
+    import io
+
+    from state_machines.roles import Role
+    from workflow_app.infra.extensions import db
+    from workflow_app.models import Entity, Plan, PlanEvent
+    from workflow_app.services.demo import DEMO_PDF
+    from workflow_app.services.documents import Upload
+    from workflow_app.services.people import users_with_roles
+    from workflow_app.services.plans import ActCommand, apply_act
+
+    app, _, _ = trial
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["pdt", "demo"]).exit_code == 0  # a second start before any training
+    with app.app_context():
+        def plan(code):
+            return db.session.scalar(select(Plan).join(Entity).where(Entity.dane_code == code))
+
+        def act(code, role, trigger, on, **payload):
+            target = plan(code)
+            apply_act(db.session, plan_id=target.id, role=role, expected_version=None, today=date(2028, 3, 10),
+                      actor=users_with_roles(db.session, target, {role})[0],
+                      command=ActCommand(trigger=trigger, act_on=on, payload=payload,
+                                         evidence=Upload("acta.pdf", io.BytesIO(DEMO_PDF))))
+
+        act("63302", Role.CTP, "record_ctp_concept", date(2028, 3, 9), scope="total", concept="favorable")
+        act("63111", Role.PLANEACION, "submit_to_consejo_de_gobierno", date(2028, 3, 10))
+        before = {code: (plan(code).state, db.session.scalar(select(func.count()).select_from(PlanEvent)
+                                                             .where(PlanEvent.plan_id == plan(code).id)))
+                  for code in ("63302", "63111", "63", "70")}
+        db.session.remove()
+    for _ in range(2):
+        result = runner.invoke(args=["pdt", "demo"])
+        assert result.exit_code == 0, result.output
+    with app.app_context():
+        after = {code: (plan(code).state, db.session.scalar(select(func.count()).select_from(PlanEvent)
+                                                            .where(PlanEvent.plan_id == plan(code).id)))
+                 for code in ("63302", "63111", "63", "70")}
+        db.session.remove()
+    assert after == before
+    assert after["63302"][0] == "ctp_stage_closed" and after["63111"][0] == "submitted_to_consejo_de_gobierno"

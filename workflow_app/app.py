@@ -14,9 +14,10 @@ from flask import Flask
 import notifications.hooks
 from config import config_for
 from workflow_app.cli import pdt_cli
-from workflow_app.infra import errors, jobs, proxy, rate_limit, security, sessions, templating
+from workflow_app.infra import errors, jobs, proxy, rate_limit, security, sessions, sqlite, templating
 from workflow_app.infra.clock import Clock
 from workflow_app.infra.extensions import babel, csrf, db, login_manager, migrate
+from workflow_app.services import checkpoints
 from workflow_app.web import register_blueprints
 from workflow_app.web.converters import BoundedInt
 
@@ -30,6 +31,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     # Plumbing: the real client address behind proxies, database, migrations, CSRF, locale, sign-in and its
     # server-side sessions, jobs after commit, limits, filters, headers, errors.
     proxy.init_app(app)
+    sqlite.init_app(app)  # the trial instance's SQLite gets PostgreSQL's translate()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
@@ -50,6 +52,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     # Command line: flask --app wsgi pdt …
     app.cli.add_command(pdt_cli)
+    checkpoints.warn_if_unsigned(app.config)  # production without CHECKPOINT_KEY runs, and says so
     return app
 
 
@@ -59,6 +62,7 @@ def _configure(app: Flask, config_name: str | None, overrides: dict) -> None:
     app.config.update(overrides)
     settings = dict(app.config)
     cfg.finalize(settings)
-    app.config["SECRET_KEY"] = settings["SECRET_KEY"]
+    for key in ("SECRET_KEY", "HISTORY_KEY"):  # finalize may generate a local instance's keys
+        app.config[key] = settings.get(key)
     app.extensions["clock"] = Clock.from_setting(app.config.get("PDT_TODAY"))
     app.url_map.converters["int"] = BoundedInt  # before any blueprint adds its rules

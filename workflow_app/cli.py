@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime, timezone
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -11,10 +13,11 @@ from flask.cli import AppGroup
 from notifications import cli as notifications_cli
 from state_machines import calendar as legal_calendar
 from state_machines.diagram import mermaid
-from workflow_app.history import verify
+from workflow_app.history import AlreadySealed, seal_legacy, verify
 from workflow_app.infra.extensions import db
-from workflow_app.services import accounts, cycle
+from workflow_app.services import accounts, checkpoints, cycle
 from workflow_app.services.demo import ensure_demo_data
+from workflow_app.services.documents import move_documents
 from workflow_app.services.plans import machine_named
 from workflow_app.services.reference import load_reference
 
@@ -94,16 +97,94 @@ def calendar_command(facts_file):
 
 
 @pdt_cli.command("verify-history")
-def verify_history_command():
-    """Verifica la cadena de integridad del historial de todos los planes."""
-    checked, findings = verify(db.session)
+@click.option("--checkpoint", "checkpoint_file", type=click.Path(exists=True, dir_okay=False),
+              help="Punto de control descargado del portal: verifica su firma y que el historial aún lo contenga.")
+@click.option("--public-key", "public_key_file", type=click.Path(exists=True, dir_okay=False),
+              help="Clave pública publicada (PEM) con la que debe estar firmado el punto de control.")
+def verify_history_command(checkpoint_file, public_key_file):
+    """Verifica la cadena del historial, sus sellos con clave y, si se da, un punto de control firmado."""
+    heads = None
+    if checkpoint_file:
+        try:
+            trusted = _trusted_keys(public_key_file)
+            checked = checkpoints.read_checkpoint_file(Path(checkpoint_file).read_bytes(), trusted)
+        except checkpoints.CheckpointError as exc:
+            click.echo(f"Punto de control NO VÁLIDO: {exc.args[0]}")
+            sys.exit(1)
+        heads = checked.heads
+        click.echo(f"Punto de control del {checked.created_at}: firma válida ({len(heads)} planes, clave "
+                   f"{checked.key_id[:16]}…).")
+        if not checked.trusted:
+            click.echo("Atención: no se dio --public-key ni hay CHECKPOINT_KEY en esta instancia; compare la huella "
+                       f"{checked.key_id} con la publicada en el portal.")
+    checked_rows, findings = verify(db.session, current_app.config.get("HISTORY_KEY"), heads)
     for f in findings:
         where = f"fila {f.event_id}" if f.event_id else "final del historial"
         click.echo(f"Plan {f.plan_id}, {where}: {f.problem}.")
     if findings:
-        click.echo(f"Historial ALTERADO: {len(findings)} hallazgo(s) en {checked} filas revisadas.")
+        click.echo(f"Historial ALTERADO: {len(findings)} hallazgo(s) en {checked_rows} filas revisadas.")
         sys.exit(1)
-    click.echo(f"Historial íntegro: {checked} filas revisadas, ninguna alterada ni borrada.")
+    click.echo(f"Historial íntegro: {checked_rows} filas revisadas, ninguna alterada ni borrada"
+               + (", y contiene cada acto firmado en el punto de control." if heads is not None else "."))
+
+
+def _trusted_keys(public_key_file) -> list:
+    if public_key_file:
+        return [checkpoints.load_public_key(Path(public_key_file).read_bytes())]
+    if current_app.config.get("CHECKPOINT_KEY"):
+        return [checkpoints.signing_key().public_key()]
+    return []
+
+
+@pdt_cli.command("seal-history")
+def seal_history_command():
+    """Sella una sola vez, con HISTORY_KEY, las filas escritas antes de que existiera la clave."""
+    try:
+        anchored = seal_legacy(db.session, current_app.config["HISTORY_KEY"], datetime.now(timezone.utc))
+    except AlreadySealed as exc:
+        click.echo(exc.args[0])
+        sys.exit(1)
+    click.echo(f"Historial anterior a la clave sellado: {anchored} plan(es) anclado(s).")
+
+
+@pdt_cli.command("checkpoint-key")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default="instance/checkpoint_key.pem",
+              show_default=True, help="Archivo de la clave privada (se crea con permisos 0600; nunca se sobrescribe).")
+def checkpoint_key_command(output):
+    """Crea la clave Ed25519 que firma los puntos de control (y su mitad pública, ARCHIVO.pub)."""
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        private, public, fingerprint = checkpoints.create_key_file(output)
+    except checkpoints.CheckpointError as exc:
+        click.echo(exc.args[0])
+        sys.exit(1)
+    click.echo(f"Clave privada: {private} (guárdela fuera de la base de datos y de las copias de esta).")
+    click.echo(f"Clave pública: {public} · huella {fingerprint}")
+    click.echo(f"Defina CHECKPOINT_KEY={private} en el entorno del servicio y publique la huella.")
+
+
+@pdt_cli.command("checkpoint")
+def checkpoint_command():
+    """Publica ahora un punto de control firmado con la cabeza del historial de cada plan."""
+    try:
+        published = checkpoints.publish_checkpoint(db.session)
+    except checkpoints.CheckpointError as exc:
+        click.echo(exc.args[0])
+        sys.exit(1)
+    click.echo(f"Punto de control {published.id} publicado: {published.plans} planes, {published.events} actos, "
+               f"clave {published.key_id[:16]}….")
+
+
+@pdt_cli.command("move-documents")
+@click.option("--to", "target", type=click.Choice(["local", "postgres"]), required=True,
+              help="Almacén de destino: carpeta local (UPLOAD_DIR) o la base de datos.")
+def move_documents_command(target):
+    """Mueve los PDF de evidencia de un almacén al otro, uno por uno, verificando su SHA-256."""
+    report = move_documents(db.session, target)
+    click.echo(f"Documentos movidos a «{target}»: {report.moved}; ya estaban allí: {report.already}.")
+    if report.missing:
+        click.echo(f"Sin copia legible o con huella distinta (no se movieron): {', '.join(report.missing)}")
+        sys.exit(1)
 
 
 @pdt_cli.command("diagram")
@@ -113,8 +194,6 @@ def verify_history_command():
               help="Máquina: pdt_approval, car_review, ctp_review, amendment, hearing, ctp_formation.")
 def diagram_command(output, machine):
     """Escribe el diagrama de la ruta, generado de la misma tabla de transiciones."""
-    from pathlib import Path
-
     try:
         text = mermaid(machine_named(machine), show_roles=True)
     except KeyError:

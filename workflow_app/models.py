@@ -12,11 +12,13 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, validates
+from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from state_machines.pdt import PDT_STATES
@@ -29,6 +31,20 @@ from workflow_app.reference_data import names
 ENTITY_KINDS = ("municipio", "distrito", "departamento")
 FISCAL_CATEGORIES = ("especial", "1", "2", "3", "4", "5", "6")  # Ley 617 de 2000 art. 1 (municipios), art. 6
 ROLE_VALUES = tuple(r.value for r in Role if r is not Role.SISTEMA)
+
+
+class UtcDateTime(TypeDecorator):
+    """An instant, always read back time-zone aware (UTC). PostgreSQL keeps the zone; SQLite (the trial instance
+    of `make run`) hands back naive values, which compared with an aware "now" raised TypeError (a 500 on an API
+    token's second use)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
 
 
 def utcnow() -> datetime:
@@ -185,8 +201,8 @@ class Plan(db.Model):
     history_head: Mapped[str | None] = mapped_column(String(64))
     # Soft compliance flags raised by transitions (late_filing, late_consolidation, ...): they never block.
     flags: Mapped[list] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     ical_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_feed_token)
 
     entity: Mapped[Entity] = relationship()
@@ -210,7 +226,7 @@ class Procedure(db.Model):
     subject: Mapped[str] = mapped_column(String(60))  # CAR code, amendment/hearing number, "ctp"
     state: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     plan: Mapped["Plan"] = relationship(back_populates="procedures")
 
@@ -226,10 +242,10 @@ class User(UserMixin, db.Model):
     # Non-urgent items wait for the daily digest unless the user asks for immediate e-mail.
     wants_immediate_email: Mapped[bool] = mapped_column(default=False)
     ical_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_feed_token)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # Every server-side session opened before this instant is dead (password change or reset, deactivation).
-    sessions_valid_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sessions_valid_after: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="user")
 
@@ -309,10 +325,16 @@ def jurisdictions_of(entity: Entity) -> list[Jurisdiction]:
     ).all()
 
 
+EVIDENCE_STORES = ("local", "postgres")
+
+
 class Document(db.Model):
-    """Evidence file metadata; the bytes live outside the web root under a random name."""
+    """Evidence file metadata; the bytes live outside the web root under a random name, in the store named by
+    ``store`` (a local folder or the database's ``document_chunks``). A correction is a new row that
+    ``supersedes`` the earlier one, with its reason: both stay in the case file with their hashes."""
 
     __tablename__ = "documents"
+    __table_args__ = (CheckConstraint(_in("store", EVIDENCE_STORES), name="store"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -325,7 +347,22 @@ class Document(db.Model):
     content_type: Mapped[str] = mapped_column(String(80), default="application/pdf")
     is_public: Mapped[bool] = mapped_column(default=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    store: Mapped[str] = mapped_column(String(10), default="local", server_default="local")
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+
+
+class DocumentChunk(db.Model):
+    """The bytes of a document kept in the database (``EVIDENCE_STORE=postgres``), in ordered chunks, so a
+    download streams one chunk at a time and every host of a deployment reads the same bytes."""
+
+    __tablename__ = "document_chunks"
+    storage_name: Mapped[str] = mapped_column(ForeignKey("documents.storage_name"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class PlanEvent(db.Model):
@@ -341,7 +378,7 @@ class PlanEvent(db.Model):
     trigger: Mapped[str] = mapped_column(String(60))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     role: Mapped[str] = mapped_column(String(20))
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     act_on: Mapped[date | None] = mapped_column(Date)  # legal date of the act
     reference: Mapped[str | None] = mapped_column(String(120))  # radicado / number of the act
     reason: Mapped[str | None] = mapped_column(Text)
@@ -350,8 +387,61 @@ class PlanEvent(db.Model):
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     row_hash: Mapped[str | None] = mapped_column(String(64))
+    # HMAC-SHA256 of row_hash with HISTORY_KEY (kept outside the database): workflow_app/history.py.
+    row_mac: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
+
+
+ACCESS_ACTIONS = ("document", "history_export", "board_export")
+
+
+class AccessLogEntry(db.Model):
+    """Who read what from the system of record, when and from where: every download of a non-public document
+    and every export. Append-only (a PostgreSQL trigger refuses UPDATE and DELETE, as on ``plan_events``)."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (CheckConstraint(_in("action", ACCESS_ACTIONS), name="action"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    detail: Mapped[str] = mapped_column(String(255), default="")
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+
+    user: Mapped[User | None] = relationship()
+    entity: Mapped[Entity | None] = relationship()
+
+
+class HistoryAnchor(db.Model):
+    """Rows written before HISTORY_KEY existed carry no MAC: ``pdt seal-history`` vouches for them once, with one
+    keyed anchor per plan (its last such row and that row's hash) and one global row (``plan_id`` NULL) saying
+    the sealing happened, so it cannot be repeated over a history rewritten later. Append-only."""
+
+    __tablename__ = "history_anchors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), unique=True)
+    last_event_id: Mapped[int] = mapped_column(Integer)
+    head: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class HistoryCheckpoint(db.Model):
+    """A signed list of every plan's history head (workflow_app/services/checkpoints.py), published on the
+    portal. ``body`` is the exact signed text. Append-only like the history it vouches for."""
+
+    __tablename__ = "history_checkpoints"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    key_id: Mapped[str] = mapped_column(String(64))
+    plans: Mapped[int] = mapped_column(Integer)
+    events: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str] = mapped_column(String(200))
 
 
 NOTIFICATION_KINDS = ("reminder", "due_today", "overdue", "escalation", "effect", "transition", "proposal")
@@ -377,8 +467,8 @@ class Notification(db.Model):
     legal_basis: Mapped[str] = mapped_column(String(200), default="")
     link: Mapped[str] = mapped_column(String(255), default="/")
     is_urgent: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     user: Mapped[User] = relationship()
     plan: Mapped[Plan | None] = relationship()
@@ -397,10 +487,10 @@ class Delivery(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     # A digest delivery carries its own text; an immediate one renders its notification.
     subject: Mapped[str | None] = mapped_column(String(255))
     body: Mapped[str | None] = mapped_column(Text)
@@ -438,7 +528,7 @@ class MilestoneCheck(db.Model):
     is_done: Mapped[bool] = mapped_column(default=True)
     note: Mapped[str] = mapped_column(Text)
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class PpiVersion(db.Model):
@@ -452,7 +542,7 @@ class PpiVersion(db.Model):
     source: Mapped[str] = mapped_column(String(20), default="form")  # form, csv, xlsx
     note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     items: Mapped[list["PpiItem"]] = relationship(order_by="PpiItem.id", cascade="all, delete-orphan")
 
@@ -485,9 +575,9 @@ class CitizenProposal(db.Model):
     text: Mapped[str] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(254))  # private: for an answer, never shown publicly
     status: Mapped[str] = mapped_column(String(10), default="pending")
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    moderated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ApiToken(db.Model):
@@ -498,9 +588,9 @@ class ApiToken(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     label: Mapped[str] = mapped_column(String(120))
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     user: Mapped[User] = relationship()
 
@@ -519,9 +609,9 @@ class AccountToken(db.Model):
     purpose: Mapped[str] = mapped_column(String(20))
     salt: Mapped[str] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -543,8 +633,8 @@ class PeriodOpening(db.Model):
     created: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     period: Mapped[Period] = relationship()
 
@@ -557,8 +647,8 @@ class OnboardingBatch(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     rows: Mapped[list] = mapped_column(JSON, default=list)  # the parsed rows, as read
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_count: Mapped[int | None] = mapped_column(Integer)
 
 

@@ -164,7 +164,8 @@ def test_from_an_empty_database_to_real_people_at_work(browser, empty_database, 
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PDT_", "FLASK_"))}
     env.update(PDT_ENV="production", DATABASE_URL=empty_database, REDIS_URL=redis_url, BASE_URL=base,
-               SECRET_KEY="walk-" + uuid.uuid4().hex, SMTP_HOST="127.0.0.1", SMTP_PORT=str(sink.port),
+               SECRET_KEY="walk-" + uuid.uuid4().hex, HISTORY_KEY="walk-history-" + uuid.uuid4().hex,
+               SMTP_HOST="127.0.0.1", SMTP_PORT=str(sink.port),
                UPLOAD_DIR=str(tmp_path / "uploads"), PDT_INSTANCE_DIR=str(tmp_path / "instance"),
                SESSION_COOKIE_SECURE="0",  # the test serves plain HTTP on loopback; production keeps Secure cookies
                PDT_DELIVERY_BACKOFF_SECONDS="1")

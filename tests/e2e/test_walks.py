@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from state_machines.pdt import STATE_LABELS
 from state_machines.roles import Role
+from tests import pdf_samples
 from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
 from tests.workflow_app.story import Cast, make_plan, make_user, pdf, walk_to
 from workflow_app.infra.extensions import db
@@ -37,9 +38,8 @@ EVIDENCE_LABEL = "Documento de soporte (PDF, máximo 20 MB)"
 SHOTS_DIR = os.environ.get("E2E_SHOTS_DIR")
 DEMO = {a.email.split("@")[0]: a for a in DEMO_ACCOUNTS}
 
-# A minimal valid PDF: header, catalog, empty page tree, trailer, end-of-file marker.
-MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-               b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+# A minimal valid PDF: one page, with its cross-reference table (uploads are opened and checked).
+MINIMAL_PDF = pdf_samples.VALID
 
 
 @pytest.fixture

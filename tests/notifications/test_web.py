@@ -125,3 +125,17 @@ def test_cron_config_registers_the_sweep_every_five_minutes_and_the_digest_at_se
     assert jobs["notifications.sweep.sweep_job"].cron == "*/5 * * * *"
     assert jobs["notifications.digest.digest_job"].cron == "0 12 * * *"
     assert {job.queue_name for job in jobs.values()} == {"pdt"}
+
+
+def test_control_characters_in_a_users_name_cannot_break_the_feed(genova, client, db_session):
+    """Issue 12: a lone CR in a name passed into X-WR-CALNAME as a line break (a new property for any reader
+    that splits on CR). Every line break is escaped and every other control character is dropped."""
+    genova.ejecutivo.name = "Ana\rX-INJECTED:1\nBEGIN:VEVENT\x0b\x1b\u2028fin"
+    db_session.commit()
+    raw = client.get(f"/ical/u/{genova.ejecutivo.ical_token}.ics").get_data()
+    lines = raw.split(b"\r\n")
+    assert b"\r" not in b"".join(lines) and b"\n" not in b"".join(lines)
+    assert not any(line.startswith((b"X-INJECTED", b"BEGIN:VEVENT\\")) for line in lines)
+    assert all(0x20 <= byte or byte == 0x09 for line in lines for byte in line)
+    name = next(line for line in raw.decode().replace("\r\n ", "").split("\r\n") if line.startswith("X-WR-CALNAME"))
+    assert name == "X-WR-CALNAME:Plazos PDT — Ana\\nX-INJECTED:1\\nBEGIN:VEVENT\\nfin"

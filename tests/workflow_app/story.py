@@ -7,11 +7,12 @@ from datetime import date
 from sqlalchemy import select
 
 from state_machines.roles import Role
+from tests.pdf_samples import VALID as VALID_PDF
 from workflow_app.models import Entity, Membership, Period, Plan, User
 from workflow_app.services.documents import Upload
 from workflow_app.services.plans import ActCommand, apply_act
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = VALID_PDF  # a real one-page PDF: uploads are opened and checked (workflow_app/infra/pdf_check.py)
 
 
 def pdf(name: str = "acta.pdf") -> Upload:

@@ -126,7 +126,7 @@ def test_tokens_are_shown_once_stored_hashed_and_revocable_from_the_account_page
     assert login(client, genova.planeacion.email, "clave-de-prueba").status_code == 302
     page = client.get("/cuenta/tokens").get_data(as_text=True)
     created = client.post("/cuenta/tokens", data={"csrf_token": csrf_from(page), "label": "Tablero de la gobernación"})
-    assert created.status_code == 201 and created.headers["Cache-Control"] == "no-store"
+    assert created.status_code == 201 and created.headers["Cache-Control"] == "private, no-store"
     plain = re.search(r'value="(pdt_[^"]+)"', created.get_data(as_text=True)).group(1)
     stored = db_session.scalar(select(ApiToken))
     assert stored.token_sha256 == digest(plain) and plain not in stored.token_sha256

@@ -19,6 +19,53 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
         create_app("production", SECRET_KEY=None)
 
 
+def test_production_refuses_to_start_without_history_key():
+    with pytest.raises(RuntimeError, match="HISTORY_KEY"):
+        create_app("production", SECRET_KEY="x" * 32, BASE_URL="https://rutapdt.example", HISTORY_KEY=None)
+    with pytest.raises(RuntimeError, match="HISTORY_KEY"):
+        create_app("production", SECRET_KEY="x" * 32, BASE_URL="https://rutapdt.example", HISTORY_KEY="corta")
+
+
+def test_production_without_checkpoint_key_starts_warns_and_says_so_on_salud(app, database_url, caplog):
+    import logging
+
+    # Alembic's fileConfig (the migrations run by the `app` fixture) disables loggers that existed before it.
+    logging.getLogger("workflow_app.services.checkpoints").disabled = False
+    with caplog.at_level("WARNING"):
+        production = create_app("production", SECRET_KEY="x" * 32, BASE_URL="https://rutapdt.example", HISTORY_KEY="h" * 32, CHECKPOINT_KEY=None,
+                         SQLALCHEMY_DATABASE_URI=database_url, REDIS_URL=None)
+    assert any("CHECKPOINT_KEY no está definida" in r.getMessage() for r in caplog.records)
+    health = production.test_client().get("/salud").get_json()
+    assert health["history_checkpoints"]["status"] == "sin_clave"
+    page = production.test_client().get("/publico/integridad")
+    assert "no publica puntos de control" in page.get_data(as_text=True), page.status_code
+
+
+def test_checkpoints_are_published_once_a_day_and_salud_reports_the_last(app, db_session, tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from workflow_app.services.checkpoints import create_key_file, publish_if_due
+
+    key, _, fingerprint = create_key_file(tmp_path / "firma.pem")
+    app.config["CHECKPOINT_KEY"] = str(key)
+    try:
+        noon = datetime(2028, 3, 10, 17, 0, tzinfo=timezone.utc)  # 12:00 in Bogotá
+        first = publish_if_due(db_session, noon)
+        assert first is not None and first.key_id == fingerprint
+        assert publish_if_due(db_session, noon + timedelta(hours=11)) is None  # 23:00 Bogotá: same day
+        assert publish_if_due(db_session, noon + timedelta(hours=13)) is not None  # 01:00 next day in Bogotá
+        health = app.test_client().get("/salud").get_json()["history_checkpoints"]
+        assert health["status"] == "ok" and health["key_id"] == fingerprint and health["last_checkpoint_at"]
+    finally:
+        app.config["CHECKPOINT_KEY"] = None
+
+
+def test_the_cron_schedule_registers_the_daily_checkpoint():
+    from notifications import cron_config
+
+    assert cron_config.CHECKPOINT_CRON == "30 5 * * *"  # 00:30 in Bogotá (UTC-5)
+
+
 def test_training_mode_banner_shows_the_simulated_date(client, set_today):
     set_today("2028-03-10")
     text = client.get("/login").get_data(as_text=True)

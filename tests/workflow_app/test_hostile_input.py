@@ -73,7 +73,7 @@ def ctp_on_genova(client, db_session, set_today):
 
 
 text_field = st.one_of(st.text(max_size=400), st.just("<script>alert(1)</script>"), st.just("'\"><img src=x>"),
-                       st.text(alphabet=st.characters(blacklist_categories=()), max_size=50))
+                       st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=50))  # no lone surrogates: UTF-8 cannot carry them
 
 
 @fuzz(400)

@@ -116,9 +116,8 @@ def test_only_public_documents_download_with_a_safe_file_name(client, genova):
     assert client.get(f"/publico/63111/documentos/{genova.public_doc.id}").status_code == 404  # another entity
     response = client.get(f"/publico/63302/documentos/{genova.public_doc.id}")
     assert response.status_code == 200 and response.data == PDF
-    disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith('attachment; filename="proyecto plan gnova.pdf"')
-    assert "filename*=UTF-8''proyecto%20plan%20%22g%C3%A9nova%22.pdf" in disposition
+    # Served under a name the service chooses from the title and version, never the sender's name.
+    assert response.headers["Content-Disposition"] == 'attachment; filename="proyecto-de-plan-publicado-v1.pdf"'
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
@@ -205,6 +204,31 @@ def test_only_the_entitys_planeacion_moderates(app, genova):
 def test_search_by_name_without_accents_or_by_dane_code(client, db_session, query):
     page = client.get("/publico", query_string={"q": query}).get_data(as_text=True)
     assert "/publico/63302" in page
+
+
+@pytest.mark.parametrize("query", ["%", "_", "%%", "g_nova", "\\"])
+def test_like_wildcards_match_only_themselves(client, db_session, query):
+    """Issue 12: ``q=%`` or ``q=_`` matched every entity. Now a wildcard is a character like any other, and no
+    entity name contains one; the API's search escapes them the same way."""
+    page = client.get("/publico", query_string={"q": query}).get_data(as_text=True)
+    assert "No encontramos entidades" in page and "/publico/63302" not in page
+    api = client.get("/api/v1/entities", query_string={"q": query})
+    assert api.status_code == 200 and api.get_json()["total"] == 0
+
+
+def test_a_name_with_a_percent_sign_is_found_by_it(client, db_session):
+    from workflow_app.models import Entity
+
+    entity = db_session.scalar(select(Entity).filter_by(dane_code="63302"))
+    original = entity.name
+    entity.name = f"{original} 100%"
+    db_session.commit()
+    try:
+        page = client.get("/publico", query_string={"q": "100%"}).get_data(as_text=True)
+        assert "/publico/63302" in page and page.count('<li><a href="/publico/') == 1
+    finally:
+        entity.name = original  # reference data outlives the test
+        db_session.commit()
 
 
 def test_country_and_department_progress(client, genova):

@@ -91,7 +91,7 @@ def test_late_posesion_moves_its_terms_and_is_recorded(app, db_session):
     assert before.earliest == date(2028, 2, 29) and after.earliest == date(2028, 4, 14)
     event = db_session.scalar(select(PlanEvent).filter_by(plan_id=plan.id, trigger="update_settings"))
     assert event.actor_id == planning.id and event.role == "planeacion" and event.legal_basis == "L152 art. 39"
-    assert verify(db_session)[1] == []  # the hash chain holds
+    assert verify(db_session, "test-history-key-not-for-production-0123456789")[1] == []  # the hash chain holds
 
 
 def test_posesion_after_a_recorded_act_is_refused(app, db_session):
@@ -299,16 +299,16 @@ def test_csv_line_and_size_caps():
 
 def test_production_refuses_a_simulated_date_and_a_missing_base_url():
     with pytest.raises(RuntimeError, match="PDT_TODAY"):
-        create_app("production", PDT_TODAY="2028-03-10", BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32)
+        create_app("production", HISTORY_KEY="h" * 32, PDT_TODAY="2028-03-10", BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32)
     with pytest.raises(RuntimeError, match="BASE_URL"):
-        create_app("production", PDT_TODAY=None, BASE_URL="", SECRET_KEY="s" * 32)
-    app = create_app("production", PDT_TODAY=None, BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32)
+        create_app("production", HISTORY_KEY="h" * 32, PDT_TODAY=None, BASE_URL="", SECRET_KEY="s" * 32)
+    app = create_app("production", HISTORY_KEY="h" * 32, PDT_TODAY=None, BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32)
     assert not app.extensions["clock"].is_simulated
 
 
 def test_demo_refuses_to_run_in_production(app):
     """No app context of the test app around it: the command runs in the production app's own."""
-    prod = create_app("production", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], PDT_TODAY=None,
+    prod = create_app("production", HISTORY_KEY="h" * 32, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], PDT_TODAY=None,
                       BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32, REDIS_URL=None)
     result = prod.test_cli_runner().invoke(args=["pdt", "demo"])
     assert result.exit_code == 1 and "PDT_ENV=production" in result.output
@@ -334,7 +334,7 @@ def test_health_reports_database_redis_and_oldest_pending_delivery(app, client, 
 
 
 def test_production_sweep_refuses_a_future_day(app):
-    prod = create_app("production", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], PDT_TODAY=None,
+    prod = create_app("production", HISTORY_KEY="h" * 32, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], PDT_TODAY=None,
                       BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32, REDIS_URL=None)
     result = prod.test_cli_runner().invoke(args=["pdt", "sweep", "--today", "2099-01-01"])
     assert result.exit_code == 2 and "fecha futura" in result.output

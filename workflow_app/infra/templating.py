@@ -7,6 +7,7 @@ from functools import lru_cache
 from babel.dates import format_date, format_datetime
 from flask import Flask, current_app
 
+from state_machines import corrections
 from state_machines.pdt import PDT_MACHINE
 from state_machines.roles import ROLE_LABELS
 from state_machines.route import DUTY_BY_KEY
@@ -73,6 +74,7 @@ def _labels() -> dict:
     """Spanish names for triggers, deadlines, roles and flags, all taken from the legal tables."""
     triggers = {t.trigger: t.label for m in (PDT_MACHINE, *SUBMACHINES.values()) for t in m.transitions}
     triggers.update(NON_ROUTE_TRIGGER_LABELS)
+    triggers[corrections.TRIGGER] = corrections.LABEL
     return {
         "trigger_labels": triggers,
         "deadline_labels": {k: d.label for k, d in DUTY_BY_KEY.items()},

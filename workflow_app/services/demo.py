@@ -1,14 +1,16 @@
 """Demo and training accounts around real entities of Quindío (never created in production by default)."""
 from __future__ import annotations
 
+import io
 from dataclasses import asdict, dataclass
 from datetime import date
 
 from sqlalchemy import select
 
+from state_machines.pdt import PDT_MACHINE
 from state_machines.roles import Role
 from workflow_app.infra.extensions import db
-from workflow_app.models import Document, Entity, Membership, Period, Plan, PpiVersion, User
+from workflow_app.models import Document, Entity, Membership, Period, Plan, PlanEvent, PpiVersion, User
 from workflow_app.services.documents import Upload, store_document
 from workflow_app.services.people import users_with_roles
 from workflow_app.services.plans import ActCommand, apply_act
@@ -101,15 +103,46 @@ DEMO_STEPS = (
     (Role.PLANEACION, "consolidate", date(2028, 2, 28), {}),
     (Role.EJECUTIVO, "submit_to_ctp", date(2028, 2, 29), {}),
 )
-DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n% Documento de demostraci\xf3n - Ruta PDT\n%%EOF\n")
+
+
+def one_page_pdf(text: str) -> bytes:
+    """A small valid PDF (one page with one line of Helvetica), with its cross-reference table: what the upload
+    check (workflow_app/infra/pdf_check.py) accepts."""
+    line = text.encode("cp1252", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    content = b"BT /F1 16 Tf 72 720 Td (" + line + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+DEMO_PDF = one_page_pdf("Documento de demostración - Ruta PDT (capacitación)")
 
 
 def _advance(plan: Plan, stop: str) -> None:
-    """Walk a demo plan through the real service, as its people would, until it stands at ``stop``."""
-    import io
-
-    for role, trigger, on, payload in DEMO_STEPS:
+    """Walk a demo plan through the real service, as its people would, until it stands at ``stop``. Only what is
+    missing: a plan whose history is not a prefix of the demo walk was moved by training and is left as it is
+    (replaying the walk would date acts before its last one, and `make run` would stop starting)."""
+    done = db.session.execute(select(PlanEvent.trigger, PlanEvent.to_state)
+                              .where(PlanEvent.plan_id == plan.id, PlanEvent.machine == PDT_MACHINE.name)
+                              .order_by(PlanEvent.id)).all()
+    walk = [trigger for _, trigger, _, _ in DEMO_STEPS]
+    if [trigger for trigger, _ in done] != walk[:len(done)] or any(state == stop for _, state in done):
+        return  # moved by training (or already past its stop once): leave it
+    for role, trigger, on, payload in DEMO_STEPS[len(done):]:
         if plan.state == stop:
             return
         row = plan.state
@@ -142,8 +175,6 @@ DEMO_PPI = (
 
 
 def _ensure_transparency_demo(plan: Plan) -> None:
-    import io
-
     if db.session.scalar(select(PpiVersion).filter_by(plan_id=plan.id)) is None:
         lines = [PpiLine(program, project, year, source, amount + (year - 2028) * amount // 20)
                  for program, project, source, amount in DEMO_PPI for year in range(2028, 2032)]

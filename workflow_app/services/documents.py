@@ -1,23 +1,22 @@
-"""Evidence documents: PDF only (checked by content), at most 20 MB, stored outside the web root."""
+"""Evidence documents: PDF only (opened and checked with pypdf), at most 20 MB, stored under a name the service
+chooses (always ``.pdf``) in the configured evidence store, with their SHA-256; corrections as new versions."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
-from flask import current_app
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased
 
+from workflow_app.infra.pdf_check import UnsafePdf, check_pdf
 from workflow_app.models import Document
+from workflow_app.services.evidence_store import current_store, store_named
 
 MAX_BYTES = 20 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
 
 
 class DocumentRejected(ValueError):
@@ -31,12 +30,21 @@ class Upload:
 
 
 def clean_filename(name: str) -> str:
-    """Keep a readable name (accents allowed) without paths, control characters or odd whitespace."""
+    """Keep a readable name (accents allowed) without paths, control characters or odd whitespace. It is kept
+    as a record of what was sent; it is never used to store or to serve the file (``served_name``)."""
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = re.sub(r"\s+", " ", name).strip(" .")
     return (name or "documento.pdf")[:200]
+
+
+def served_name(document: Document) -> str:
+    """The download's name, chosen by the service from the document's title and version: ASCII, ``.pdf``."""
+    decomposed = unicodedata.normalize("NFKD", document.title or "")
+    ascii_title = "".join(c for c in decomposed if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:80].rstrip("-") or "documento"
+    return f"{slug}-v{document.version}.pdf"
 
 
 def read_pdf(upload: Upload) -> bytes:
@@ -45,37 +53,84 @@ def read_pdf(upload: Upload) -> bytes:
         raise DocumentRejected("El archivo está vacío. Adjunte el PDF del acto.")
     if len(data) > MAX_BYTES:
         raise DocumentRejected("El archivo supera 20 MB. Reduzca su tamaño (por ejemplo, escaneando en blanco y negro).")
-    # By content, not by extension: a PDF starts with %PDF- and ends with %%EOF (ISO 32000-1 §7.5).
-    if not data.startswith(PDF_MAGIC) or b"%%EOF" not in data[-2048:]:
-        raise DocumentRejected("El archivo no es un PDF válido. Solo se aceptan documentos PDF.")
+    try:
+        check_pdf(data)
+    except UnsafePdf as exc:
+        raise DocumentRejected(str(exc)) from exc
     return data
 
 
 def store_document(session: Session, *, plan_id: int, kind: str, title: str, upload: Upload,
-                   uploaded_by_id: int | None, is_public: bool = False) -> Document:
-    """Validate and store; the row joins the caller's transaction. A rollback leaves an orphan file only."""
+                   uploaded_by_id: int | None, is_public: bool = False, supersedes: Document | None = None,
+                   correction_reason: str | None = None) -> Document:
+    """Check and store; the row (and, in the database store, the bytes) join the caller's transaction. Nothing
+    is written when the file is refused."""
     data = read_pdf(upload)
-    storage_name = secrets.token_hex(24) + ".pdf"
-    folder = Path(current_app.config["UPLOAD_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / storage_name
-    with open(path, "xb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+    store = current_store()
     last = session.scalar(
         select(func.max(Document.version)).where(Document.plan_id == plan_id, Document.kind == kind)
     )
     document = Document(
         plan_id=plan_id, kind=kind, title=title[:200], version=(last or 0) + 1,
-        original_filename=clean_filename(upload.filename), storage_name=storage_name,
+        original_filename=clean_filename(upload.filename), storage_name=secrets.token_hex(24) + ".pdf",
         sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), content_type="application/pdf",
-        is_public=is_public, uploaded_by_id=uploaded_by_id,
+        is_public=is_public, uploaded_by_id=uploaded_by_id, store=store.name,
+        supersedes_id=supersedes.id if supersedes else None, correction_reason=correction_reason,
     )
     session.add(document)
     session.flush()
+    store.put(session, document.storage_name, data)
     return document
 
 
-def document_path(document: Document) -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / document.storage_name
+def document_chunks(session: Session, document: Document) -> Iterator[bytes]:
+    return store_named(document.store).chunks(session, document.storage_name, document.size_bytes)
+
+
+def current_only():
+    """A WHERE clause: documents no later version supersedes."""
+    later = aliased(Document)
+    return ~exists().where(later.supersedes_id == Document.id)
+
+
+@dataclass(frozen=True)
+class MoveReport:
+    moved: int
+    already: int
+    missing: list[str]
+
+
+def move_documents(session: Session, target: str) -> MoveReport:
+    """Move every document's bytes into ``target`` ("local" or "postgres"), one document per transaction: copy,
+    check the SHA-256 of what the target gives back, point the row at the target, commit, then remove the
+    source copy. Interrupted, it can be run again; a document is never without a readable copy."""
+    destination = store_named(target)
+    moved = already = 0
+    missing: list[str] = []
+    ids = session.scalars(select(Document.id).order_by(Document.id)).all()
+    for document_id in ids:
+        document = session.get(Document, document_id)
+        if document.store == target:
+            already += 1
+            continue
+        source = store_named(document.store)
+        try:
+            data = b"".join(source.chunks(session, document.storage_name, document.size_bytes))
+        except FileNotFoundError:
+            missing.append(document.storage_name)
+            continue
+        if hashlib.sha256(data).hexdigest() != document.sha256:
+            missing.append(document.storage_name)
+            continue
+        if not destination.has(session, document.storage_name):
+            destination.put(session, document.storage_name, data)
+        copied = b"".join(destination.chunks(session, document.storage_name, document.size_bytes))
+        if hashlib.sha256(copied).hexdigest() != document.sha256:
+            session.rollback()
+            raise RuntimeError(f"La copia de {document.storage_name} no coincide con su SHA-256.")
+        document.store = target
+        session.commit()
+        source.remove(session, document.storage_name)
+        session.commit()
+        moved += 1
+    return MoveReport(moved, already, missing)

@@ -191,4 +191,4 @@ def safe_filename(*parts: str, ext: str) -> str:
 
 def attachment_headers(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}",
-            "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+            "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from workflow_app.models import Delivery
+from workflow_app.services.checkpoints import checkpoint_status
 
 #: A delivery waiting longer than this means the workers (or Redis, or SMTP) need attention.
 STALE_DELIVERY_SECONDS = 15 * 60
@@ -43,5 +44,6 @@ def health_report(session: Session, redis_url: str | None) -> tuple[dict, int]:
         report["oldest_pending_delivery_seconds"] = max(age, 0)
         if age > STALE_DELIVERY_SECONDS:
             report["status"] = "degradado"
+    report["history_checkpoints"] = checkpoint_status(session)  # signed checkpoints, or why there are none
     session.rollback()  # end the read transaction
     return report, 200

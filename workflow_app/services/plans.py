@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any, Mapping
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -283,7 +284,7 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
             legal_basis=outcome.legal_basis, evidence_ids=evidence_ids,
             payload={**dict(command.payload), "milestones": milestones, "effects": list(outcome.effects)},
         )
-        seal(plan, event)  # moves the plan's history head: the plan row is written once, with its version
+        seal(plan, event, current_app.config["HISTORY_KEY"])  # moves the plan's history head: the plan row is written once, with its version
         session.add(event)
         session.flush()  # a concurrent act on this plan fails here (StaleDataError) or at commit
         _linked_subtrigger(session, plan, command, role, today, deadlines, act_on, actor)

@@ -32,6 +32,7 @@ from workflow_app.models import (
 )
 from workflow_app.reference_data import names
 from workflow_app.services import milestones
+from workflow_app.services.documents import current_only
 from workflow_app.services.outbox import Message, notify
 from workflow_app.services.people import users_with_roles
 from workflow_app.services.plans import PLAN_GRAPH, deadlines_for
@@ -313,7 +314,9 @@ def public_deadlines(plan: Plan, today: date) -> tuple[PublicDeadline, ...]:
 
 
 def public_documents(session: Session, plan: Plan) -> list[Document]:
-    return session.scalars(select(Document).where(Document.plan_id == plan.id, Document.is_public.is_(True))
+    """The current version of each public document (a corrected one is replaced by its correction)."""
+    return session.scalars(select(Document).where(Document.plan_id == plan.id, Document.is_public.is_(True),
+                                                  current_only())
                            .order_by(Document.uploaded_at, Document.id)).all()
 
 

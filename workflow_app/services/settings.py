@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -79,7 +80,7 @@ def _record(session: Session, plan: Plan, actor: User, changes: list[str], legal
                       reason="\n".join(changes), legal_basis=legal_basis, evidence_ids=[],
                       payload={"changes": changes})
     plan.updated_at = _now()
-    seal(plan, event)  # the plan row moves (history head): its version guards against a concurrent act
+    seal(plan, event, current_app.config["HISTORY_KEY"])  # the plan row moves (history head): its version guards against a concurrent act
     session.add(event)
 
 

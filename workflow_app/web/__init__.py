@@ -10,6 +10,7 @@ from flask import Flask
 
 from workflow_app.web.account import account, auth, notifications, people
 from workflow_app.web.account import views as account_views
+from workflow_app.web.admin import access_log
 from workflow_app.web.admin import settings as settings_views
 from workflow_app.web.admin import views as admin_views
 from workflow_app.web.api import views as api_views
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     board_views.bp,  # board, hitos, exports, expediente
     admin_views.bp,  # accounts, the period's opening, the import of officials, regimes
     settings_views.bp,  # per-entity and per-plan settings (also for the entity's ejecutivo or planeación)
+    access_log.bp,  # who read non-public documents and exported history or board (ejecutivo, admin)
     public_views.bp,  # public portal, citizens' proposals, moderation
     help_views.bp,  # "¿Qué me toca?" per role, glossary
 )

@@ -183,6 +183,6 @@ def end_other_sessions():
 
 def _no_store(html: str):
     response = current_app.make_response(html)
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the link's secret stays out of any Referer
     return response

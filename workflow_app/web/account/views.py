@@ -39,5 +39,5 @@ def health():
     report, status = health_report(db.session, current_app.config.get("REDIS_URL"))
     response = jsonify(report)
     response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = "private, no-store"
     return response

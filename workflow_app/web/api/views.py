@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import joinedload
 
 from forms.public import ApiTokenForm, RevokeTokenForm
@@ -20,6 +20,7 @@ from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import csrf, db
 from workflow_app.models import Department, Document, Entity, Period, Plan, PlanEvent, User
 from workflow_app.permissions import can_view_plan, require_api_tokens
+from workflow_app.reference_data import names
 from workflow_app.services.api_tokens import TokenRefused, create_token, revoke_token, user_for_token, user_tokens
 from workflow_app.services.milestones import plan_milestones as milestone_statuses
 from workflow_app.services.plans import PLAN_GRAPH, deadlines_for, plan_documents
@@ -109,8 +110,10 @@ def entities():
         query = query.where(Entity.kind == kind)
     text = request.args.get("q", "").strip()[:100]
     if text:
+        # Only letters and digits are searched (accents, case and punctuation ignored): a query of "%" or "_"
+        # alone searches nothing, so it finds nothing, as on the portal.
         query = query.where(Entity.dane_code.startswith(text) if text.isdigit()
-                            else name_matches(Entity, text))
+                            else name_matches(Entity, text) if names.search_key(text) else false())
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.options(joinedload(Entity.department)).order_by(Entity.dane_code)
                               .offset((page - 1) * per_page).limit(per_page)).all()
@@ -286,7 +289,7 @@ def tokens_page():
     response = make_response(render_template(
         "api/tokens.html", form=form, revoke_form=RevokeTokenForm(formdata=None), plain=plain,
         tokens=user_tokens(db.session, current_user)), status)
-    response.headers["Cache-Control"] = "no-store"  # the page may carry the only copy of a new token
+    response.headers["Cache-Control"] = "private, no-store"  # the page may carry the only copy of a new token
     return response
 
 

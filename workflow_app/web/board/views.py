@@ -20,6 +20,7 @@ from workflow_app.reference_data import names
 from workflow_app.services import board as board_service
 from workflow_app.services import exports
 from workflow_app.services import milestones as milestone_service
+from workflow_app.services.access_log import record_access
 from workflow_app.services.plans import deadlines_for, plan_documents, visible_history
 from workflow_app.web.board.svg_charts import column_chart, hbar_chart
 from workflow_app.web.board.tile_map import department_map
@@ -93,6 +94,8 @@ def board_export(fmt: str):
     _, rows = board_service.board(db.session, current_user, today, query)
     header, table = exports.board_table(rows)
     name = exports.safe_filename("tablero", query.departamento, query.region, today.isoformat(), ext=fmt)
+    record_access(db.session, user=current_user, action="board_export", remote_addr=request.remote_addr,
+                  detail=f"{name} ({len(table)} filas)")
     return _download(header, table, fmt, name, "Tablero")
 
 
@@ -209,6 +212,8 @@ def history_export(plan_id: int, fmt: str):
     header, table = _history_table(plan)
     name = exports.safe_filename("historial", plan.entity.dane_code, plan.entity.name, plan.period.label,
                                  ext=fmt)
+    record_access(db.session, user=current_user, action="history_export", remote_addr=request.remote_addr,
+                  entity_id=plan.entity_id, plan_id=plan.id, detail=name)
     return _download(header, table, fmt, name, "Historial")
 
 

@@ -1,13 +1,13 @@
 """Plan pages: the plan file, the act forms and the evidence downloads."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forms.acts import FIELDS_BY_TRIGGER, act_form_class, to_command
+from forms.documents import CorrectionForm
 from state_machines import calendar as legal_calendar
+from state_machines import corrections
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.roles import Role
 from workflow_app.infra.clock import clock
@@ -15,7 +15,14 @@ from workflow_app.infra.extensions import db
 from workflow_app.infra.templating import _labels
 from workflow_app.models import Document
 from workflow_app.permissions import load_plan_for, load_plan_to_read
-from workflow_app.services.documents import document_path
+from workflow_app.services.access_log import record_access
+from workflow_app.services.document_versions import (
+    CorrectionRefused,
+    correct_document,
+    correctable_documents,
+    correcting_role,
+    correction_target,
+)
 from workflow_app.services.plans import (
     ActError,
     ActInvalid,
@@ -28,6 +35,7 @@ from workflow_app.services.plans import (
     visible_history,
 )
 from workflow_app.services.worklist import actions_for, upcoming_deadlines
+from workflow_app.web.downloads import pdf_attachment
 from workflow_app.web.plans.route_svg import plan_figures
 
 bp = Blueprint("plans", __name__, url_prefix="/planes", template_folder="templates")
@@ -43,11 +51,13 @@ def show(plan_id: int):
     pending = upcoming_deadlines(plan, today, deadlines)
     figures = plan_figures(plan.state, [e.to_state for e in history if e.machine == PDT_MACHINE.name], deadlines,
                            pending, today, _labels()["deadline_labels"])
+    documents = plan_documents(db.session, plan)
     return render_template(
         "plans/show.html", plan=plan, state_label=STATE_LABELS[plan.state], steps=figures["route"].steps,
         deadlines=deadlines, pending=pending,
         actions=actions_for(current_user, plan, today, legal_calendar.deadline_map(deadlines)),
-        history=history, documents=plan_documents(db.session, plan), **figures,
+        history=history, documents=documents,
+        correctable=correctable_documents(db.session, current_user, plan, documents), **figures,
     )
 
 
@@ -80,12 +90,39 @@ def document(plan_id: int, document_id: int):
     doc = db.session.get(Document, document_id)
     if doc is None or doc.plan_id != plan.id:
         abort(404)
-    response = send_file(document_path(doc), mimetype="application/pdf", max_age=0)
-    ascii_name = doc.original_filename.encode("ascii", "ignore").decode().replace('"', "") or "documento.pdf"
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(doc.original_filename)}")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    if not doc.is_public:
+        record_access(db.session, user=current_user, action="document", remote_addr=request.remote_addr,
+                      entity_id=plan.entity_id, plan_id=plan.id, document_id=doc.id,
+                      detail=f"{doc.title} (versión {doc.version})")
+    return pdf_attachment(doc, "private, no-store")
+
+
+@bp.route("/<int:plan_id>/documentos/<int:document_id>/correccion", methods=["GET", "POST"])
+@login_required
+def correct(plan_id: int, document_id: int):
+    plan = load_plan_for(current_user, plan_id)
+    target = correction_target(db.session, plan, document_id) or abort(404)
+    if correcting_role(current_user, plan, target) is None:
+        abort(403, description="Solo quien presentó el documento (su mismo rol en la entidad) puede corregirlo.")
+    form = CorrectionForm()
+    if request.method == "POST":
+        valid, upload = form.validate_on_submit(), form.upload()
+        if upload is None:
+            form.evidence.errors = [*form.evidence.errors, "Adjunte el PDF corregido."]
+        if valid and upload is not None:
+            try:
+                correct_document(db.session, plan_id=plan.id, document_id=document_id, upload=upload,
+                                 reason=form.reason.data, actor=current_user, today=clock().today())
+            except CorrectionRefused as exc:
+                if exc.field is None:
+                    abort(exc.status, description=exc.message)
+                getattr(form, exc.field).errors.append(exc.message)
+            else:
+                flash(f"Listo: se registró la versión corregida de «{target.document.title}».", "info")
+                return redirect(url_for("plans.show", plan_id=plan.id, _anchor="h-docs"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("plans/correct.html", plan=plan, document=target.document, form=form,
+                           explanation=corrections.EXPLANATION, legal_basis=corrections.LEGAL_BASIS), status
 
 
 def _expected_version(form) -> int | None:

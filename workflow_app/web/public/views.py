@@ -1,18 +1,24 @@
 """The public portal (no sign-in) and the moderation of citizens' proposals by the entity's planning office."""
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forms.public import ModerationForm, ProposalForm
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
 from workflow_app.infra.rate_limit import is_blocked, record_failure
+from workflow_app.infra.security import public_cache
 from workflow_app.infra.templating import date_es
+from workflow_app.models import HistoryCheckpoint
 from workflow_app.permissions import load_plan_for
-from workflow_app.services.documents import document_path
+from workflow_app.services.checkpoints import (
+    checkpoint_file,
+    checkpoint_status,
+    public_pem,
+    published_checkpoints,
+    signing_key,
+)
 from workflow_app.services.public import (
     STAGES,
     ProposalRefused,
@@ -28,8 +34,10 @@ from workflow_app.services.public import (
     search_entities,
     submit_proposal,
 )
+from workflow_app.web.downloads import pdf_attachment
 
 bp = Blueprint("public", __name__, template_folder="templates")
+bp.after_request(public_cache)
 
 PROPOSAL_LIMIT, PROPOSAL_WINDOW_SECONDS = 3, 600
 TOO_MANY = ("Se recibieron demasiadas propuestas desde su conexión en poco tiempo. Espere unos diez minutos e "
@@ -88,12 +96,32 @@ def propose(dane_code: str):
 def document(dane_code: str, document_id: int):
     found = entity_by_code(db.session, dane_code) or abort(404)
     doc = public_document(db.session, found, document_id) or abort(404)
-    response = send_file(document_path(doc), mimetype="application/pdf", max_age=3600)
-    ascii_name = "".join(c for c in doc.original_filename if 32 <= ord(c) < 127 and c not in '"\\;') or "documento.pdf"
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(doc.original_filename, safe='')}")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return pdf_attachment(doc, "public, max-age=3600")
+
+
+@bp.get("/publico/integridad")
+def integrity():
+    status = checkpoint_status()
+    fingerprint = status.get("key_id")
+    return render_template("public/integrity.html", checkpoints=published_checkpoints(db.session),
+                           fingerprint=fingerprint, signing=status["status"] == "ok")
+
+
+@bp.get("/publico/integridad/clave.pem")
+def integrity_key():
+    key = signing_key() if checkpoint_status()["status"] == "ok" else None
+    if key is None:
+        abort(404, description="Esta instancia no publica puntos de control firmados: no tiene clave de firma.")
+    return Response(public_pem(key.public_key()), mimetype="application/x-pem-file",
+                    headers={"Content-Disposition": 'attachment; filename="ruta-pdt-puntos-de-control.pub.pem"'})
+
+
+@bp.get("/publico/integridad/<int:checkpoint_id>.json")
+def integrity_checkpoint(checkpoint_id: int):
+    checkpoint = db.session.get(HistoryCheckpoint, checkpoint_id) or abort(404)
+    name = f"ruta-pdt-punto-de-control-{checkpoint.id}.json"
+    return Response(checkpoint_file(checkpoint), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.route("/planes/<int:plan_id>/propuestas", methods=["GET", "POST"])

@@ -1,0 +1,38 @@
+"""Correcting an evidence document of the case file: who may, and under which norm.
+
+CPACA art. 45 (Ley 1437 de 2011): formal errors of an administrative act (arithmetic, typing, transcription,
+omitted words) may be corrected at any time, and the correction never changes the decision's material sense.
+So a correction is a new version of the document that supersedes the earlier one, with its reason; both stay in
+the case file with their hashes, and the plan's state does not move. It is filed by whoever filed the
+document: the role of the act that carried it, or (a document attached to no act, e.g. the public draft) the
+planning office or the executive.
+"""
+from __future__ import annotations
+
+from state_machines.roles import Role
+
+# Its history row is not on the route's machine: the route's acts keep their own order of dates
+# (services.plans._check_act_date), which a correction recorded today must not constrain.
+MACHINE = "documents"
+TRIGGER = "correct_document"
+LABEL = "Corregir un documento del expediente"
+LEGAL_BASIS = "CPACA art. 45"
+EXPLANATION = ("Solo se corrigen errores formales (aritméticos, de digitación, de transcripción u omisión de "
+               "palabras); la corrección no cambia el sentido de la decisión y la versión anterior se conserva "
+               "en el expediente (CPACA art. 45).")
+DEFAULT_ROLES = frozenset({Role.PLANEACION, Role.EJECUTIVO})
+MIN_REASON_CHARS = 10
+
+
+def correcting_roles(filed_by_role: str | None) -> frozenset[Role]:
+    """The roles that may correct a document filed with an act by ``filed_by_role`` (None: attached to no act)."""
+    if filed_by_role is None or filed_by_role == Role.SISTEMA.value:
+        return DEFAULT_ROLES
+    return frozenset({Role(filed_by_role)})
+
+
+def reason_problem(reason: str) -> str | None:
+    """A correction says why (CPACA art. 45: the interested parties are told of it)."""
+    if len((reason or "").strip()) < MIN_REASON_CHARS:
+        return "Explique en una frase qué error formal corrige la nueva versión."
+    return None

@@ -1,0 +1,114 @@
+"""Browser checks of the pages issue 12 (and issue 13's document versions) added: the correction of an evidence
+document (without JavaScript, at 1280 px and 360 px), the public page's current version, the integrity page
+with its signed checkpoints, and the access log. Each is checked with axe-core; screenshots go to
+E2E_SHOTS_DIR when it is set."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tests import pdf_samples
+from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
+from workflow_app.models import Document, Entity, Plan
+from workflow_app.services.demo import DEMO_ACCOUNTS, ensure_demo_data
+
+SHOTS_DIR = os.environ.get("E2E_SHOTS_DIR")
+DEMO = {a.email.split("@")[0]: a for a in DEMO_ACCOUNTS}
+
+
+def shot(page, name: str) -> None:
+    if SHOTS_DIR:
+        Path(SHOTS_DIR).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS_DIR) / f"{name}.png"), full_page=True)
+
+
+def no_horizontal_scroll(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], page.url
+
+
+@pytest.fixture
+def demo(live_server, db_session, set_today):
+    set_today("2028-03-10")
+    ensure_demo_data()
+    entity = db_session.scalar(select(Entity).filter_by(dane_code="63302"))
+    return db_session.scalar(select(Plan).filter_by(entity_id=entity.id))
+
+
+def login_as(new_page, live_server, slug: str, **options):
+    page = new_page(**options)
+    sign_in(page, live_server, DEMO[slug].email, DEMO[slug].password)
+    return page
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["1280", "360"])
+def test_the_planning_office_corrects_a_document_without_javascript(new_page, live_server, demo, db_session,
+                                                                    tmp_path, phone):
+    width = "360" if phone else "1280"
+    corrected = tmp_path / "acta-corregida.pdf"
+    corrected.write_bytes(pdf_samples.one_page("Acta corregida"))
+    page = login_as(new_page, live_server, "planeacion.genova", phone=phone, java_script_enabled=False)
+    checker = login_as(new_page, live_server, "planeacion.genova", phone=phone)  # axe needs JavaScript
+    page.goto(f"/planes/{demo.id}#h-docs")
+    page.get_by_role("link", name=re.compile(
+        r"^Corregir este documento\W+Consolidar el proyecto en el Consejo de Gobierno, versión 1$")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Corregir «")
+    checker.goto(page.url)
+    assert_accessible(checker)
+    no_horizontal_scroll(checker)
+    page.get_by_role("button", name="Registrar la versión corregida").click()  # nothing filled in
+    expect(page.get_by_text("Explique qué error formal corrige la nueva versión.")).to_be_visible()
+    shot(page, f"correccion-errores-{width}")
+    page.get_by_label("Versión corregida (PDF, máximo 20 MB)").set_input_files(corrected)
+    page.get_by_label("Qué error formal corrige").fill("El acta decía 28 de febrero de 2027; el año es 2028.")
+    shot(page, f"correccion-formulario-{width}")
+    page.get_by_role("button", name="Registrar la versión corregida").click()
+    expect(page.get_by_text("Listo: se registró la versión corregida")).to_be_visible()
+    expect(page.get_by_text("Corrige la versión anterior: El acta decía 28 de febrero de 2027")).to_be_visible()
+    expect(page.get_by_text("Reemplazada por una versión corregida.")).to_be_visible()
+    shot(page, f"plan-documentos-versiones-{width}")
+    checker.goto(f"/planes/{demo.id}")
+    assert_accessible(checker)
+    no_horizontal_scroll(checker)
+
+
+def test_public_pages_show_current_documents_and_signed_checkpoints(new_page, live_server, demo, db_session, app,
+                                                                    tmp_path):
+    from workflow_app.services.checkpoints import create_key_file, publish_checkpoint
+
+    key, _, fingerprint = create_key_file(tmp_path / "firma.pem")
+    app.config["CHECKPOINT_KEY"] = str(key)
+    try:
+        publish_checkpoint(db_session)
+        for phone in (False, True):
+            page = new_page(phone=phone)
+            page.goto("/publico/integridad")
+            expect(page.get_by_role("heading", level=1)).to_have_text("Puntos de control firmados del historial")
+            expect(page.get_by_text(fingerprint[:16])).to_be_visible()
+            assert_accessible(page)
+            no_horizontal_scroll(page)
+            assert first_load_bytes(page, "/publico/integridad") < 100_000
+            shot(page, f"publico-integridad-{'360' if phone else '1280'}")
+            page.goto("/publico/63302")
+            draft = db_session.scalar(select(Document).where(Document.kind == "public_draft"))
+            expect(page.locator(f'a[href="/publico/63302/documentos/{draft.id}"]')).to_have_count(1)
+    finally:
+        app.config["CHECKPOINT_KEY"] = None
+
+
+def test_the_mayor_reads_the_access_log(new_page, live_server, demo, db_session):
+    ctp = login_as(new_page, live_server, "ctp.genova")
+    ctp.goto(f"/planes/{demo.id}")
+    with ctp.expect_download():
+        ctp.get_by_role("link", name="Historial (CSV)").click()
+    for phone in (False, True):
+        page = login_as(new_page, live_server, "alcalde.genova", phone=phone)
+        page.get_by_role("link", name="Registro de accesos").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Registro de accesos")
+        expect(page.get_by_text("Exportación del historial")).to_be_visible()
+        assert_accessible(page)
+        no_horizontal_scroll(page)
+        shot(page, f"registro-de-accesos-{'360' if phone else '1280'}")

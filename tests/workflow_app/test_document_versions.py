@@ -1,0 +1,110 @@
+"""Issue 13 (document versions): a corrected evidence document supersedes the earlier one with a reason; both
+stay in the case file with their hashes; the history records the correction (CPACA art. 45); the public page
+shows the current version of public documents."""
+from __future__ import annotations
+
+import hashlib
+import io
+
+from sqlalchemy import func, select
+
+from tests import pdf_samples
+from tests.workflow_app.helpers import csrf_from
+from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 (fixtures)
+from workflow_app.history import verify
+from workflow_app.models import Document, PlanEvent
+
+CORRECTED = pdf_samples.one_page("Acta corregida: fecha 21 de marzo")
+
+
+def doc_of(session, plan, kind):
+    return session.scalar(select(Document).where(Document.plan_id == plan.id, Document.kind == kind)
+                          .order_by(Document.version.desc()))
+
+
+def post_correction(client, plan, doc, data=CORRECTED, reason="La fecha del acta decía 12 de marzo; es 21."):
+    url = f"/planes/{plan.id}/documentos/{doc.id}/correccion"
+    page = client.get(url)
+    token = csrf_from(page.get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, "reason": reason,
+                                  "evidence": (io.BytesIO(data), "corregida.pdf")},
+                       content_type="multipart/form-data")
+
+
+def test_the_filer_corrects_a_document_and_both_versions_stay_with_their_hashes(app, client, demo, db_session):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    old = doc_of(db_session, genova, "consolidate")  # filed by the planning office
+    version_before = genova.version
+    sign_in(client, demo, "planeacion.genova")
+    page = client.get(f"/planes/{genova.id}").get_data(as_text=True)
+    assert f"/documentos/{old.id}/correccion" in page
+    response = post_correction(client, genova, old)
+    assert response.status_code == 302
+    db_session.expire_all()
+    new = doc_of(db_session, genova, "consolidate")
+    assert new.id != old.id and new.supersedes_id == old.id and new.version == old.version + 1
+    assert new.sha256 == hashlib.sha256(CORRECTED).hexdigest() and old.sha256 != new.sha256
+    assert new.correction_reason.startswith("La fecha del acta")
+    event = db_session.scalar(select(PlanEvent).where(PlanEvent.trigger == "correct_document"))
+    assert event.role == "planeacion" and event.legal_basis == "CPACA art. 45" and event.evidence_ids == [new.id]
+    assert event.payload["previous_sha256"] == old.sha256 and event.payload["sha256"] == new.sha256
+    assert event.from_state == event.to_state == plan_of(db_session, "63302").state
+    assert plan_of(db_session, "63302").version == version_before + 1
+    assert verify(db_session, app.config["HISTORY_KEY"])[1] == []
+    page = client.get(f"/planes/{genova.id}").get_data(as_text=True)
+    assert "Corregir un documento del expediente" in page and "Reemplazada por una versión corregida" in page
+    assert old.sha256[:16] in page and new.sha256[:16] in page
+    assert client.get(f"/planes/{genova.id}/documentos/{old.id}").data != \
+        client.get(f"/planes/{genova.id}/documentos/{new.id}").data
+    dossier = client.get(f"/planes/{genova.id}/expediente").get_data(as_text=True)
+    assert old.sha256[:16] in dossier and new.sha256[:16] in dossier
+
+
+def test_only_the_role_that_filed_it_may_correct(app, client, demo, db_session):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    doc = doc_of(db_session, genova, "consolidate")
+    sign_in(client, demo, "ctp.genova")
+    assert f"/documentos/{doc.id}/correccion" not in client.get(f"/planes/{genova.id}").get_data(as_text=True)
+    assert client.get(f"/planes/{genova.id}/documentos/{doc.id}/correccion").status_code == 403
+    stranger = app.test_client()
+    sign_in(stranger, demo, "planeacion.buenavista")
+    assert stranger.get(f"/planes/{genova.id}/documentos/{doc.id}/correccion").status_code == 404
+
+
+def test_a_correction_without_reason_or_with_a_hostile_pdf_writes_nothing(client, demo, db_session):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    doc = doc_of(db_session, genova, "consolidate")
+    sign_in(client, demo, "planeacion.genova")
+    before = (db_session.scalar(select(func.count()).select_from(Document)),
+              db_session.scalar(select(func.count()).select_from(PlanEvent)))
+    empty = post_correction(client, genova, doc, reason="  ")
+    assert empty.status_code == 422 and "Explique qué error formal corrige" in empty.get_data(as_text=True)
+    short = post_correction(client, genova, doc, reason="error")
+    assert short.status_code == 422 and "qué error formal corrige" in short.get_data(as_text=True)
+    hostile = post_correction(client, genova, doc, data=pdf_samples.WITH_JAVASCRIPT)
+    html = hostile.get_data(as_text=True)
+    assert hostile.status_code == 422 and "JavaScript" in html and "La fecha del acta decía" in html  # kept
+    db_session.expire_all()
+    assert (db_session.scalar(select(func.count()).select_from(Document)),
+            db_session.scalar(select(func.count()).select_from(PlanEvent))) == before
+
+
+def test_a_superseded_version_cannot_be_corrected_again(client, demo, db_session):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    old = doc_of(db_session, genova, "consolidate")
+    sign_in(client, demo, "planeacion.genova")
+    assert post_correction(client, genova, old).status_code == 302
+    assert post_correction(client, genova, old).status_code == 409
+
+
+def test_the_public_page_shows_the_current_version_of_a_public_document(app, client, demo, db_session):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    draft = doc_of(db_session, genova, "public_draft")  # attached to no act: planning office or executive
+    sign_in(client, demo, "alcalde.genova")
+    assert post_correction(client, genova, draft, reason="Faltaba la página de firmas del alcalde.").status_code == 302
+    db_session.expire_all()
+    new = doc_of(db_session, genova, "public_draft")
+    public = app.test_client().get("/publico/63302").get_data(as_text=True)
+    assert f"/publico/63302/documentos/{new.id}" in public
+    assert f"/publico/63302/documentos/{draft.id}\"" not in public
+    assert "Faltaba la página de firmas del alcalde." in public

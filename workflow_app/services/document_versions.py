@@ -1,0 +1,113 @@
+"""Corrected versions of evidence documents (CPACA art. 45, ``state_machines/corrections.py``): the new version
+supersedes the earlier one with its reason, both stay in the case file with their hashes, and a sealed history
+row records the correction. The plan's state does not move; its version does (someone changed the file)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from state_machines import corrections
+from state_machines.roles import Role
+from workflow_app.history import seal
+from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, User
+from workflow_app.services.documents import DocumentRejected, Upload, store_document
+
+
+class CorrectionRefused(Exception):
+    def __init__(self, message: str, status: int = 409, field: str | None = None):
+        super().__init__(message)
+        self.message, self.status, self.field = message, status, field
+
+
+@dataclass(frozen=True)
+class CorrectionTarget:
+    document: Document
+    filed_by_role: str | None
+    roles: frozenset[Role]  # the roles that may correct it
+
+
+def correction_target(session: Session, plan: Plan, document_id: int) -> CorrectionTarget | None:
+    document = session.get(Document, document_id)
+    if document is None or document.plan_id != plan.id:
+        return None
+    original = document
+    while original.supersedes_id is not None:
+        original = session.get(Document, original.supersedes_id)
+    filed_by = next((e.role for e in session.scalars(select(PlanEvent).where(
+        PlanEvent.plan_id == plan.id, PlanEvent.trigger == original.kind)) if original.id in (e.evidence_ids or [])),
+        None)
+    return CorrectionTarget(document, filed_by, corrections.correcting_roles(filed_by))
+
+
+def correcting_role(user: User, plan: Plan, target: CorrectionTarget) -> Role | None:
+    """The role in which ``user`` may correct the document, or None."""
+    mine = user.roles_for(plan.entity) & target.roles
+    return min(mine, key=lambda r: r.value) if mine else None
+
+
+def correctable_documents(session: Session, user: User, plan: Plan, documents: list[Document]) -> set[int]:
+    """Ids of the current documents this user may correct (for the plan page's links)."""
+    if not user.roles_for(plan.entity):
+        return set()
+    superseded = {d.supersedes_id for d in documents if d.supersedes_id}
+    events = session.scalars(select(PlanEvent).where(PlanEvent.plan_id == plan.id,
+                                                     PlanEvent.trigger.in_({d.kind for d in documents}))).all()
+    by_id = {d.id: d for d in documents}
+    filed_by: dict[int, str] = {e_id: e.role for e in events for e_id in (e.evidence_ids or [])}
+    allowed = set()
+    for d in documents:
+        if d.id in superseded:
+            continue
+        original = d
+        while original.supersedes_id in by_id:
+            original = by_id[original.supersedes_id]
+        if user.roles_for(plan.entity) & corrections.correcting_roles(filed_by.get(original.id)):
+            allowed.add(d.id)
+    return allowed
+
+
+def correct_document(session: Session, *, plan_id: int, document_id: int, upload: Upload, reason: str,
+                     actor: User, today: date) -> Document:
+    """Store the corrected version and its history row, in one transaction. Raises ``CorrectionRefused``;
+    on any refusal nothing is written."""
+    plan = session.get(Plan, plan_id, options=PLAN_GRAPH)
+    target = correction_target(session, plan, document_id) if plan else None
+    if target is None:
+        raise CorrectionRefused("El documento no existe en este plan.", 404)
+    role = correcting_role(actor, plan, target)
+    if role is None:
+        raise CorrectionRefused("Solo quien presentó el documento (su mismo rol en la entidad) puede corregirlo.",
+                                403)
+    old = target.document
+    if session.scalar(select(Document.id).where(Document.supersedes_id == old.id)) is not None:
+        raise CorrectionRefused("Este documento ya fue corregido: corrija la versión más reciente.")
+    problem = corrections.reason_problem(reason)
+    if problem:
+        raise CorrectionRefused(problem, 422, field="reason")
+    reason = reason.strip()
+    try:
+        new = store_document(session, plan_id=plan.id, kind=old.kind, title=old.title, upload=upload,
+                             uploaded_by_id=actor.id, is_public=old.is_public, supersedes=old,
+                             correction_reason=reason)
+    except DocumentRejected as exc:
+        session.rollback()
+        raise CorrectionRefused(str(exc), 422, field="evidence") from exc
+    now = datetime.now(timezone.utc)
+    event = PlanEvent(
+        plan_id=plan.id, machine=corrections.MACHINE, subject=None, from_state=plan.state, to_state=plan.state,
+        trigger=corrections.TRIGGER, actor_id=actor.id, role=role.value, act_on=today, occurred_at=now,
+        reference=None, reason=f"«{old.title}», versión {new.version} (reemplaza la {old.version}): {reason}",
+        legal_basis=corrections.LEGAL_BASIS, evidence_ids=[new.id],
+        payload={"supersedes": old.id, "previous_version": old.version, "version": new.version,
+                 "previous_sha256": old.sha256, "sha256": new.sha256, "title": old.title, "milestones": [],
+                 "effects": []},
+    )
+    plan.updated_at = now
+    seal(plan, event, current_app.config["HISTORY_KEY"])
+    session.add(event)
+    session.commit()
+    return new
