@@ -39,7 +39,8 @@ def test_each_role_sees_only_the_menu_it_can_use(app, db_session, genova):
     # planeación manages its entity's people; its API tokens are in "Mi cuenta", not in the menu
     assert menus["planeacion"] == ["Mis pendientes", "Mi calendario", "Tablero", "Notificaciones", "Personas",
                                    "Ayuda", "Mi cuenta"]
-    assert menus["admin"] == ["Tablero", "Notificaciones", "Administración", "Ayuda", "Mi cuenta"]
+    assert menus["admin"] == ["Tablero", "Notificaciones", "Administración", "Registro de accesos", "Ayuda",
+                              "Mi cuenta"]
     anonymous = nav(app.test_client().get("/publico").get_data(as_text=True))
     assert anonymous == ["Portal público", "Ayuda", "Iniciar sesión"]
 
