@@ -29,5 +29,8 @@ class UserForm(MembershipForm):
 class EntitySettingsForm(FlaskForm):
     fiscal_category = SelectField("Categoría (Ley 617 de 2000)", choices=[("", "Sin dato")] + [
         (c, c) for c in ("especial", "1", "2", "3", "4", "5", "6")], validators=[Optional()])
+    executive_title = SelectField("Cargo de quien gobierna (cómo lo nombran las páginas)", choices=[
+        ("", "Según el tipo de entidad (alcalde o gobernador)"), ("alcalde", "Alcalde"), ("alcaldesa", "Alcaldesa"),
+        ("gobernador", "Gobernador"), ("gobernadora", "Gobernadora")], validators=[Optional()])
     nonworking_weekdays = SelectMultipleField("Días de la semana en que la entidad no atiende", choices=WEEKDAYS,
                                               option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))

@@ -102,6 +102,25 @@ HARD_EFFECTS = {
     ("in_debate", "corporation_decision"): ("enable_decree_adoption",
                                             frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION})),
 }
+#: A published plan enters into force on the day ``calendar.in_force_on`` gives (CPACA art. 65; L4-1913 art. 61;
+#: L2200 art. 103); the sweep records it that day and tells the entity's people.
+IN_FORCE_NOTICE_ROLES = frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION, Role.CTP})
+
+
+def in_force_effect(plan: "PlanRow", today: date) -> Effect | None:
+    """The entry into force owed today by a published plan, or None (not published, or not yet its day)."""
+    if plan.state != "published":
+        return None
+    day = legal_calendar.in_force_of_dates(plan.event_dates or {})
+    if day is None or today < day:
+        return None
+    deadline = legal_calendar.Deadline(
+        "in_force", day, day, day, day, "plan_in_force", legal_calendar.IN_FORCE_BASIS,
+        legal_calendar.in_force_explanation(date.fromisoformat(plan.event_dates["published"]),
+                                            plan.event_dates.get("vigencia") or "on_publication",
+                                            date.fromisoformat(plan.event_dates["in_force_declared"])
+                                            if plan.event_dates.get("in_force_declared") else None))
+    return Effect(plan.id, plan.version, "enter_into_force", deadline, notice_roles=IN_FORCE_NOTICE_ROLES)
 
 
 # --- Plain rows: a sweep reads thousands of plans, so it skips the ORM's identity map for the read -----------
@@ -114,6 +133,7 @@ class EntityRow:
     name: str
     nonworking_weekdays: str
     department: "DepartmentRow"
+    fiscal_category: str | None = None  # the session calendar of the corporation (L136 art. 23)
     # The model's own rules, so the sweep and the pages never disagree.
     calendar_kind = Entity.calendar_kind
     weekdays = Entity.weekdays
@@ -195,6 +215,9 @@ def plan_work(plan: PlanRow, deadlines: list[legal_calendar.Deadline], today: da
     cal = legal_calendar.default_calendar(plan.entity.weekdays)
     dues: list[Due] = []
     effects: list[Effect] = []
+    in_force = in_force_effect(plan, today)
+    if in_force is not None:
+        effects.append(in_force)
     for deadline in deadlines:
         try:
             duty = duty_for(deadline.key)
@@ -310,6 +333,10 @@ def effect_message(effect: Effect, plan: PlanRow) -> Message:
                 f"presentación del proyecto. Desde el {_when(d.overdue_from)} el requisito se entiende surtido "
                 f"(requisito surtido, {d.legal_basis}) y la etapa del CTP quedó cerrada: el proyecto sigue hacia "
                 f"la consideración de los conceptos y la radicación.")
+    elif effect.trigger == "enter_into_force":
+        subject = f"{entity}: el plan de desarrollo está vigente"
+        body = (f"El plan de desarrollo de {entity} rige desde el {_when(d.overdue_from)}. {d.explanation} "
+                "La página pública y el tablero lo muestran como «Vigente».")
     else:
         subject = f"{entity}: habilitada la adopción del plan por decreto"
         body = (f"El concejo o asamblea no decidió sobre el plan dentro del mes siguiente a su radicación. Desde "
@@ -326,9 +353,9 @@ def open_plans(session: Session) -> list[PlanRow]:
     """Every plan not in a final state, with its entity, period and procedures: four queries in all."""
     departments = dict(session.execute(select(Department.code, Department.name)).all())
     entities = {row.id: EntityRow(row.id, row.kind, row.name, row.nonworking_weekdays,
-                                  DepartmentRow(departments.get(row.department_code, "")))
+                                  DepartmentRow(departments.get(row.department_code, "")), row.fiscal_category)
                 for row in session.execute(select(Entity.id, Entity.kind, Entity.name, Entity.nonworking_weekdays,
-                                                  Entity.department_code))}
+                                                  Entity.department_code, Entity.fiscal_category))}
     periods = {pid: PeriodRow(start) for pid, start in session.execute(select(Period.id, Period.start_on))}
     is_open = Plan.state.not_in(sorted(PDT_MACHINE.final_states))
     plans = {row.id: PlanRow(row.id, row.entity_id, row.state, row.version, row.regime, row.d683_articles or [],

@@ -60,10 +60,15 @@ def set_active(session: Session, user: User, is_active: bool) -> None:
     session.commit()
 
 
-def update_entity_settings(session: Session, entity: Entity, fiscal_category: str | None, weekdays: list[str]) -> None:
+def update_entity_settings(session: Session, entity: Entity, fiscal_category: str | None, weekdays: list[str],
+                           executive_title: str | None = None) -> None:
     days = sorted({int(d) for d in weekdays})
     if len(days) == 7:
         raise AdminError("nonworking_weekdays", "La entidad debe atender al menos un día de la semana.")
+    titles = ("alcalde", "alcaldesa") if entity.kind != "departamento" else ("gobernador", "gobernadora")
+    if executive_title and executive_title not in titles:
+        raise AdminError("executive_title", f"Para esta entidad el cargo es {' o '.join(titles)}.")
+    entity.executive_title = executive_title or None
     entity.fiscal_category = fiscal_category or None
     entity.nonworking_weekdays = ",".join(str(d) for d in days)
     session.commit()

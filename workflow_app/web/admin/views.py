@@ -68,12 +68,13 @@ def toggle(user_id: int):
 def entity(dane_code: str):
     record = db.session.scalar(select(Entity).filter_by(dane_code=dane_code)) or abort(404)
     form = EntitySettingsForm(data={"fiscal_category": record.fiscal_category or "",
+                                    "executive_title": record.executive_title or "",
                                     "nonworking_weekdays": [str(d) for d in record.weekdays]}
                               if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
             admin_service.update_entity_settings(db.session, record, form.fiscal_category.data,
-                                                 form.nonworking_weekdays.data)
+                                                 form.nonworking_weekdays.data, form.executive_title.data)
         except admin_service.AdminError as exc:
             getattr(form, exc.field).errors.append(exc.message)
         else:
