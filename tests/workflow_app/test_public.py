@@ -251,3 +251,27 @@ def test_amendment_authors_are_required_for_publication(genova):
         ("Concejal Ana Ríos", "Concejal Luis Mora"), ("Concejala Rosa Díaz",)]
     assert [a.is_accepted_in_writing for a in public_amendments(genova.plan)] == [True, False]
 
+
+
+def test_the_finished_demo_plan_shows_its_whole_case_without_signing_in(client, db_session, set_today):
+    """Issue 13, "Done when": Filandia 2024-2027, walked by the demo through every act up to "Vigente"."""
+    set_today("2028-03-10")
+    ensure_demo_data()
+    page = " ".join(client.get("/publico/63272").get_data(as_text=True).split())
+    assert "<strong>Vigente.</strong>" in page and "Rige desde las 00:00 del mismo día de su publicación" in page
+    # both concepts, each recommendation numbered, each with its answer and reason
+    assert "Concepto del Consejo Territorial de Planeación" in page and "(CRQ)" in page
+    for text in ("Incluir metas de cobertura de agua potable en las veredas",
+                 "Articular el plan con el POMCA del río La Vieja", "Aceptada parcialmente", "No aceptada",
+                 "Las obras de mitigación ya están en el plan de gestión del riesgo vigente."):
+        assert text in page, text
+    # amendments with authors and outcome
+    assert "Concejal Marta Londoño, Concejal Jorge Ospina" in page and "Aprobada, el 9 de mayo de 2024" in page
+    assert "Concejal Andrés Gil" in page and "Negada" in page
+    assert "No aceptada por escrito por el alcalde, el 7 de mayo de 2024" in page
+    # debates with dates, the hearing with its attendance, the adopted PPI
+    assert "Aprobado en comisión el 10 de mayo de 2024" in page and "15 de mayo de 2024" in page
+    assert '<td data-label="Asistentes">112</td>' in page
+    assert "Plan de inversiones adoptado" in page and "Acueductos veredales" in page
+    assert "Concejo de Filandia" in page and "concejo o asamblea" not in page
+    assert "demo.rutapdt.co" not in page and "(demo)" not in page

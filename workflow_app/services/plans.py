@@ -27,6 +27,7 @@ from state_machines.concepts import (
 )
 from state_machines.debates import DebateRecord
 from state_machines.sessions import SessionsVerdict, extraordinary_sessions_verdict
+from state_machines.wording import localize
 from state_machines.machine import LegalMachine, Outcome, TransitionRefused
 from state_machines.pdt import PDT_MACHINE, PlanSnapshot
 from state_machines.roles import Role
@@ -281,7 +282,7 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
     evidence_ids: list[int] = []
     if command.evidence is not None:
         try:
-            label = machine_named(command.machine).row(source, command.trigger).label
+            label = localize(machine_named(command.machine).row(source, command.trigger).label, plan.entity.wording)
             doc = store_document(session, plan_id=plan.id, kind=command.trigger,
                                  title=command.evidence_title or label, upload=command.evidence,
                                  uploaded_by_id=actor.id if actor else None,
