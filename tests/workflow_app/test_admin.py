@@ -73,3 +73,17 @@ def test_deactivated_account_cannot_sign_in(admin_client, app, db_session):
     assert admin_client.post(f"/admin/usuarios/{user.id}/estado", data={"csrf_token": token}).status_code == 302
     response = login(app.test_client(), "saliente@prueba.co", "clave-de-prueba")
     assert response.status_code == 401 and "desactivada" in response.get_data(as_text=True)
+
+
+def test_the_executive_title_is_set_per_entity_and_must_fit_its_kind(admin_client, db_session):
+    genova = db_session.scalar(select(Entity).filter_by(dane_code="63302"))
+    assert genova.wording.the_executive == "el alcalde"  # derived from the kind while empty
+    assert post(admin_client, "/admin/entidades/63302", {"executive_title": "alcaldesa",
+                                                          "nonworking_weekdays": ["5", "6"]}).status_code == 302
+    db_session.refresh(genova)
+    assert genova.executive_title == "alcaldesa" and genova.wording.the_executive == "la alcaldesa"
+    response = post(admin_client, "/admin/entidades/63302", {"executive_title": "gobernadora",
+                                                              "nonworking_weekdays": ["5", "6"]})
+    assert response.status_code == 422 and "alcalde o alcaldesa" in response.get_data(as_text=True)
+    db_session.refresh(genova)
+    assert genova.executive_title == "alcaldesa"
