@@ -117,4 +117,4 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
         True, start, end, recess, relevant, f"{convoke_basis}; {basis}",
         f"El mes {of_corporation} para decidir va {window} (L152 art. 40), pero desde el "
         f"{format_date_es(recess, weekday=True)} {corporation} no está en sesiones ordinarias. {sessions_text} "
-        f"El ejecutivo debe convocar a sesiones extraordinarias que cubran ese mes ({convoke_basis}){extension}.")
+        f"El alcalde o gobernador debe convocar a sesiones extraordinarias que cubran ese mes ({convoke_basis}){extension}.")

@@ -74,6 +74,7 @@ def _rules(w: Wording) -> tuple[tuple[re.Pattern, str], ...]:
     agreed = "a" if w.is_feminine else "o"
     pairs = (
         ("Alcalde o gobernador posesionado", f"{title[:1].upper()}{title[1:]} posesionad{agreed}"),
+        ("El alcalde o gobernador", f"{art.capitalize()} {title}"),
         ("Alcalde o gobernador", f"{title[:1].upper()}{title[1:]}"),
         ("del alcalde o gobernador", of_exec),
         ("al alcalde o gobernador", to_exec),

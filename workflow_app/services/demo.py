@@ -79,6 +79,7 @@ def ensure_demo_data() -> list[DemoAccount]:
         select(Entity).where(Entity.dane_code.in_([GENOVA, BUENAVISTA, QUINDIO, SUCRE, FILANDIA])))}
     entities[GENOVA].executive_title = entities[GENOVA].executive_title or "alcaldesa"  # "la alcaldesa de Génova"
     entities[FILANDIA].fiscal_category = entities[FILANDIA].fiscal_category or "6"  # Concejo sits Feb/May/Aug/Nov
+    entities[SUCRE].executive_title = entities[SUCRE].executive_title or "gobernadora"
     for code in (GENOVA, BUENAVISTA, QUINDIO, SUCRE):
         if db.session.scalar(select(Plan).filter_by(entity_id=entities[code].id, period_id=period.id)) is None:
             db.session.add(Plan(entity=entities[code], period=period, state="elected", posesion_on=DEMO_PERIOD))
