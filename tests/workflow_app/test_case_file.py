@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.workflow_app.helpers import csrf_from, login
-from tests.workflow_app.story import PDF, Cast, make_plan, walk_to
+from state_machines.roles import Role
+from tests.workflow_app.story import PDF, Cast, make_plan, make_user, walk_to
 from workflow_app.models import CitizenProposal, PlanEvent, PpiVersion, Procedure
 from workflow_app.services.ppi import PpiFrozen, PpiLine, save_ppi_version
 from workflow_app.services.public import ProposalRefused, submit_proposal
@@ -259,3 +260,11 @@ def test_the_entity_is_named_with_its_own_words(client, genova, db_session):
     assert "Registrar la posesión de la alcaldesa" in page and "Alcaldesa posesionada" in page
     assert "concejo o asamblea" not in page and "alcalde o gobernador" not in page
     assert "acuerdo u ordenanza" not in page
+
+
+def test_the_board_shows_a_plan_in_force_as_vigente(client, genova, db_session):
+    walk_to(genova, "in_force")
+    admin = make_user(db_session, "admin.vigente@prueba.co", Role.ADMIN)
+    login(client, admin.email, PASSWORD)
+    board = " ".join(client.get("/tablero").get_data(as_text=True).split())
+    assert "Génova (Quindío)" in board and "Vigente" in board
