@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.workflow_app.helpers import csrf_from, login
 from state_machines.roles import Role
+from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import PDF, Cast, make_plan, make_user, walk_to
 from workflow_app.models import CitizenProposal, PlanEvent, PpiVersion, Procedure
 from workflow_app.services.ppi import PpiFrozen, PpiLine, save_ppi_version

@@ -26,12 +26,11 @@ from state_machines.concepts import (
     recommendations_of,
 )
 from state_machines.debates import DebateRecord
-from state_machines.sessions import SessionsVerdict, extraordinary_sessions_verdict
-from state_machines.wording import localize
 from state_machines.machine import LegalMachine, Outcome, TransitionRefused
 from state_machines.pdt import PDT_MACHINE, PlanSnapshot
 from state_machines.roles import Role
 from state_machines.route import FACT_OF_TRIGGER, LINKED_SUBTRIGGERS
+from state_machines.sessions import SessionsVerdict, extraordinary_sessions_verdict
 from state_machines.submachines import (
     SUBMACHINES,
     AmendmentSnapshot,
@@ -40,6 +39,7 @@ from state_machines.submachines import (
     CtpReviewSnapshot,
     HearingSnapshot,
 )
+from state_machines.wording import localize
 from workflow_app.history import seal
 from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, Procedure, User, jurisdictions_of
 from workflow_app.services.documents import DocumentRejected, Upload, store_document

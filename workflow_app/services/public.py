@@ -30,9 +30,9 @@ from workflow_app.models import (
     User,
 )
 from workflow_app.services import milestones
+from workflow_app.services.casefile import CaseFile, case_file
 from workflow_app.services.outbox import Message, notify
 from workflow_app.services.people import users_with_roles
-from workflow_app.services.casefile import CaseFile, case_file
 from workflow_app.services.plans import PLAN_GRAPH, deadlines_for
 from workflow_app.services.ppi import PpiSummary, fold, ppi_version, summarize
 

@@ -18,8 +18,8 @@ from workflow_app.models import Department, Plan
 from workflow_app.permissions import load_plan_to_read, require_admin
 from workflow_app.services import board as board_service
 from workflow_app.services import exports
-from workflow_app.services.casefile import case_file
 from workflow_app.services import milestones as milestone_service
+from workflow_app.services.casefile import case_file
 from workflow_app.services.plans import deadlines_for, plan_documents, visible_history
 from workflow_app.web.board.svg_charts import column_chart, hbar_chart
 

@@ -5,9 +5,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from forms.ppi import BLANK_ROWS, MAX_FORM_ROWS, PpiEntryForm, PpiImportForm
-from workflow_app.infra.extensions import db
 from state_machines.pdt import FILED_STATES, ppi_change_verdict
 from state_machines.wording import localize
+from workflow_app.infra.extensions import db
 from workflow_app.permissions import load_plan_for
 from workflow_app.services.ppi import (
     COLUMN_LABELS,
