@@ -29,6 +29,7 @@ from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.roles import Role
 from state_machines.route import Duty, duty_for
+from state_machines.wording import localize
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import submit_all
 from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User
@@ -134,10 +135,12 @@ class EntityRow:
     nonworking_weekdays: str
     department: "DepartmentRow"
     fiscal_category: str | None = None  # the session calendar of the corporation (L136 art. 23)
+    executive_title: str | None = None  # how messages name the executive ("la alcaldesa")
     # The model's own rules, so the sweep and the pages never disagree.
     calendar_kind = Entity.calendar_kind
     weekdays = Entity.weekdays
     display_name = Entity.display_name
+    wording = Entity.wording
 
 
 @dataclass(frozen=True)
@@ -291,6 +294,11 @@ def _when(d: date) -> str:
     return legal_calendar.format_date_es(d, weekday=True)
 
 
+def _said(text: str, plan: PlanRow) -> str:
+    """The message in the entity's own words ("el Concejo de Génova", "la alcaldesa")."""
+    return localize(text, plan.entity.wording)
+
+
 def reminder_message(due: Due, plan: PlanRow) -> Message:
     d, entity = due.deadline, plan.entity.display_name
     who = f" ({d.authority})" if d.authority else ""
@@ -307,6 +315,7 @@ def reminder_message(due: Due, plan: PlanRow) -> Message:
         subject = f"{entity}: plazo vencido — {due.duty.label}{who}"
         body = (f"El plazo para «{due.duty.label}»{who} venció: el último día fue el {_when(d.act_by)} y desde el "
                 f"{_when(d.overdue_from)} el paso está atrasado. Regístrelo en cuanto se cumpla. {d.explanation}")
+    subject, body = _said(subject, plan), _said(body, plan)
     return Message(kind=due.kind, dedupe_key=reminder_key(due), subject=subject, body=body.strip(),
                    link=f"/planes/{plan.id}", plan_id=plan.id, step_key=d.map_key, due_on=d.act_by,
                    legal_basis=d.legal_basis, is_urgent=due.kind != "reminder")
@@ -319,8 +328,9 @@ def escalation_message(due: Due, plan: PlanRow) -> Message:
     body = (f"Paso atrasado en el plan de {entity}: «{due.duty.label}»{who}. Debía cumplirse a más tardar el "
             f"{_when(d.act_by)}; el plan está en el estado «{STATE_LABELS.get(plan.state, plan.state)}». "
             f"Responsable: {roles}.")
+    body = _said(body, plan)
     return Message(kind="escalation", dedupe_key=escalation_key(due),
-                   subject=f"{entity}: paso atrasado — {due.duty.label}{who}", body=body,
+                   subject=_said(f"{entity}: paso atrasado — {due.duty.label}{who}", plan), body=body,
                    link=f"/planes/{plan.id}", plan_id=plan.id, step_key=d.map_key, due_on=d.act_by,
                    legal_basis=d.legal_basis, is_urgent=True)
 
@@ -341,6 +351,7 @@ def effect_message(effect: Effect, plan: PlanRow) -> Message:
         subject = f"{entity}: habilitada la adopción del plan por decreto"
         body = (f"El concejo o asamblea no decidió sobre el plan dentro del mes siguiente a su radicación. Desde "
                 f"el {_when(d.overdue_from)} el alcalde o gobernador puede adoptarlo por decreto ({d.legal_basis}).")
+    subject, body = _said(subject, plan), _said(body, plan)
     return Message(kind="effect", dedupe_key=f"effect:{plan.id}:{effect.trigger}:{d.overdue_from}",
                    subject=subject, body=body, link=f"/planes/{plan.id}", plan_id=plan.id, step_key=d.map_key,
                    due_on=d.overdue_from, legal_basis=d.legal_basis, is_urgent=True)
@@ -353,9 +364,11 @@ def open_plans(session: Session) -> list[PlanRow]:
     """Every plan not in a final state, with its entity, period and procedures: four queries in all."""
     departments = dict(session.execute(select(Department.code, Department.name)).all())
     entities = {row.id: EntityRow(row.id, row.kind, row.name, row.nonworking_weekdays,
-                                  DepartmentRow(departments.get(row.department_code, "")), row.fiscal_category)
+                                  DepartmentRow(departments.get(row.department_code, "")), row.fiscal_category,
+                                  row.executive_title)
                 for row in session.execute(select(Entity.id, Entity.kind, Entity.name, Entity.nonworking_weekdays,
-                                                  Entity.department_code, Entity.fiscal_category))}
+                                                  Entity.department_code, Entity.fiscal_category,
+                                                  Entity.executive_title))}
     periods = {pid: PeriodRow(start) for pid, start in session.execute(select(Period.id, Period.start_on))}
     is_open = Plan.state.not_in(sorted(PDT_MACHINE.final_states))
     plans = {row.id: PlanRow(row.id, row.entity_id, row.state, row.version, row.regime, row.d683_articles or [],
