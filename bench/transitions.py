@@ -33,21 +33,25 @@ ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.
 PDF = DEMO_PDF  # a real one-page PDF: uploads are opened and checked
 
 # (who, trigger, act date, today) — the 2028 route of calendar-contract.md's second example.
+# (who, trigger, act date, today, payload): the acts carry what their guards read (issue 13): the concept's
+# sense, the committee's approval, the plenary three full days later (L136 art. 73), the vigencia clause.
 ROUTE = (
-    ("ejecutivo", "take_office", date(2028, 1, 3), date(2028, 1, 3)),
-    ("planeacion", "start_drafting", date(2028, 1, 10), date(2028, 1, 10)),
-    ("planeacion", "submit_to_consejo_de_gobierno", date(2028, 2, 29), date(2028, 2, 29)),
-    ("planeacion", "consolidate", date(2028, 2, 29), date(2028, 2, 29)),
-    ("ejecutivo", "submit_to_ctp", date(2028, 2, 29), date(2028, 2, 29)),
-    ("ctp", "record_ctp_concept", date(2028, 3, 27), date(2028, 3, 27)),
-    ("planeacion", "consider_concepts", date(2028, 4, 3), date(2028, 4, 3)),
-    ("ejecutivo", "file_with_corporacion", date(2028, 4, 28), date(2028, 4, 28)),
-    ("corporacion", "assign_to_committee", date(2028, 5, 2), date(2028, 5, 2)),
-    ("corporacion", "approve_plan", date(2028, 5, 25), date(2028, 5, 25)),
-    ("corporacion", "send_for_sanction", date(2028, 5, 26), date(2028, 5, 26)),
-    ("ejecutivo", "sanction", date(2028, 6, 1), date(2028, 6, 1)),
-    ("ejecutivo", "publish", date(2028, 6, 5), date(2028, 6, 5)),
-    ("sistema", "enter_into_force", date(2028, 6, 5), date(2028, 6, 5)),
+    ("ejecutivo", "take_office", date(2028, 1, 3), date(2028, 1, 3), {}),
+    ("planeacion", "start_drafting", date(2028, 1, 10), date(2028, 1, 10), {}),
+    ("planeacion", "submit_to_consejo_de_gobierno", date(2028, 2, 29), date(2028, 2, 29), {}),
+    ("planeacion", "consolidate", date(2028, 2, 29), date(2028, 2, 29), {}),
+    ("ejecutivo", "submit_to_ctp", date(2028, 2, 29), date(2028, 2, 29), {}),
+    ("ctp", "record_ctp_concept", date(2028, 3, 27), date(2028, 3, 27), {"concept": "favorable"}),
+    ("planeacion", "consider_concepts", date(2028, 4, 3), date(2028, 4, 3), {}),
+    ("ejecutivo", "file_with_corporacion", date(2028, 4, 28), date(2028, 4, 28), {}),
+    ("corporacion", "assign_to_committee", date(2028, 5, 2), date(2028, 5, 2), {}),
+    ("corporacion", "record_committee_debate", date(2028, 5, 18), date(2028, 5, 18), {"committee_outcome": "approved"}),
+    ("corporacion", "record_plenary_debate", date(2028, 5, 25), date(2028, 5, 25), {}),
+    ("corporacion", "approve_plan", date(2028, 5, 25), date(2028, 5, 25), {}),
+    ("corporacion", "send_for_sanction", date(2028, 5, 26), date(2028, 5, 26), {}),
+    ("ejecutivo", "sanction", date(2028, 6, 1), date(2028, 6, 1), {}),
+    ("ejecutivo", "publish", date(2028, 6, 5), date(2028, 6, 5), {"vigencia": "on_publication"}),
+    ("sistema", "enter_into_force", date(2028, 6, 5), date(2028, 6, 5), {}),
 )
 ROLES = ("ejecutivo", "planeacion", "ctp", "corporacion")
 
@@ -104,11 +108,12 @@ def walk(app, casts) -> tuple[float, int, list[float]]:
 
     per_act: list[float] = []
     started = time.perf_counter()
-    for who, trigger, on, today in ROUTE:
+    for who, trigger, on, today, payload in ROUTE:
         role = Role(who)
         for plan_id, users in casts:
             evidence = None if role is Role.SISTEMA else Upload("acta.pdf", io.BytesIO(PDF))
-            command = ActCommand(trigger=trigger, act_on=on, reference=f"B-{trigger}", evidence=evidence)
+            command = ActCommand(trigger=trigger, act_on=on, reference=f"B-{trigger}", evidence=evidence,
+                                 payload=payload)
             # As a request does: a fresh session that loads the signed-in user, then the act.
             t0 = time.perf_counter()
             actor = db.session.get(User, users[who]) if who in users else None

@@ -4,13 +4,19 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from state_machines.calendar import VIGENCIA_CLAUSES
+from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES, RecommendationRef
+from state_machines.route import IRREVERSIBLE_ACTS
 from workflow_app.services.documents import Upload
 from workflow_app.services.plans import ActCommand
 
-CONCEPTS = [("favorable", "Favorable"), ("favorable_con_recomendaciones", "Favorable con recomendaciones"),
-            ("desfavorable", "Desfavorable")]
+CONCEPTS = list(CONCEPT_SENSES.items())
+VIGENCIA_CHOICES = [("on_publication", "Rige desde su publicación"),
+                    ("day_after_publication", "Rige desde el día siguiente a su publicación"),
+                    ("fixed_date", "Rige desde una fecha que el acto fija")]
+assert {c for c, _ in VIGENCIA_CHOICES} == set(VIGENCIA_CLAUSES)
 
 
 def _lines(text: str | None) -> list[str]:
@@ -20,12 +26,20 @@ def _lines(text: str | None) -> list[str]:
 EXTRA_FIELDS = {
     "concept": lambda: RadioField("Sentido del concepto", choices=CONCEPTS,
                                   validators=[InputRequired("Elija el sentido del concepto.")]),
-    "scope": lambda: RadioField("Alcance", choices=[("total", "Sobre todo el plan"), ("parcial", "Sobre una parte")],
-                                default="total", validators=[InputRequired("Elija el alcance del concepto.")]),
-    "recommendations": lambda: TextAreaField("Recomendaciones (una por línea)", validators=[Length(max=20000)]),
-    "answers": lambda: TextAreaField(
-        "Respuesta a cada recomendación (una por línea: «acogida» o «no acogida», con la razón)",
-        validators=[DataRequired("Responda las recomendaciones de los conceptos."), Length(max=20000)]),
+    "parts": lambda: TextAreaField(
+        "Partes del plan sobre las que se pronuncia (una por línea; obligatorio si el concepto es parcial)",
+        validators=[Length(max=4000)]),
+    "recommendations": lambda: TextAreaField(
+        "Recomendaciones (una por línea; cada línea queda como una recomendación numerada)",
+        validators=[Length(max=20000)]),
+    "committee_outcome": lambda: RadioField(
+        "Resultado de la sesión", choices=[("approved", "La comisión aprobó el proyecto en primer debate"),
+                                          ("continues", "El debate continúa en otra sesión")],
+        validators=[InputRequired("Indique si la comisión aprobó el proyecto o si el debate continúa.")]),
+    "vigencia": lambda: RadioField("Vigencia que declara el acto", choices=VIGENCIA_CHOICES, default="on_publication",
+                                   validators=[InputRequired("Indique desde cuándo rige el acto.")]),
+    "in_force_declared": lambda: DateField("Fecha desde la cual rige (solo si el acto fija una fecha)",
+                                           validators=[Optional()]),
     "car_wait_reason": lambda: TextAreaField(
         "Si una autoridad ambiental aún está en su plazo: por qué se continúa sin su concepto",
         validators=[Optional(), Length(max=4000)]),
@@ -50,18 +64,22 @@ EXTRA_FIELDS = {
 
 FIELDS_BY_TRIGGER = {
     "start_drafting": ("leader_name", "leader_email"),
-    "record_ctp_concept": ("concept", "scope", "recommendations"),
-    "receive_concept": ("concept", "recommendations"),
-    "consider_concepts": ("answers", "car_wait_reason"),
+    "record_ctp_concept": ("concept", "parts", "recommendations"),
+    "receive_concept": ("concept", "parts", "recommendations"),
+    "consider_concepts": ("car_wait_reason",),
+    "record_committee_debate": ("committee_outcome",),
+    "continue_committee_debate": ("committee_outcome",),
+    "publish": ("vigencia", "in_force_declared"),
     "schedule_hearing": ("scheduled_on", "place", "zone"),
     "hold": ("attendance",),
     "file_with_corporacion": ("legal_review_note",),
     "propose_amendment": ("text", "authors"),
     "vote_down": ("voted_down",),
 }
-PAYLOAD_FIELDS = {"concept", "scope", "recommendations", "answers", "scheduled_on", "place", "zone", "attendance",
-                  "text", "authors", "voted_down", "leader_name", "leader_email"}
-LIST_FIELDS = {"recommendations", "answers", "authors"}
+PAYLOAD_FIELDS = {"concept", "parts", "recommendations", "scheduled_on", "place", "zone", "attendance",
+                  "text", "authors", "voted_down", "leader_name", "leader_email", "committee_outcome", "vigencia",
+                  "in_force_declared"}
+LIST_FIELDS = {"recommendations", "parts", "authors"}
 
 
 class ActForm(FlaskForm):
@@ -73,9 +91,54 @@ class ActForm(FlaskForm):
     expected_version = HiddenField()
 
 
-def act_form_class(trigger: str) -> type[ActForm]:
+def _validate_recommendations(form, field) -> None:
+    if getattr(form, "concept", None) is not None and form.concept.data == "favorable_con_recomendaciones" \
+            and not _lines(field.data):
+        raise ValidationError("Un concepto favorable con recomendaciones debe registrar al menos una.")
+
+
+def _validate_parts(form, field) -> None:
+    if getattr(form, "concept", None) is not None and form.concept.data == "parcial" and not _lines(field.data):
+        raise ValidationError("Indique las partes del plan sobre las que se pronuncia el concepto parcial.")
+
+
+def _validate_in_force_declared(form, field) -> None:
+    if form.vigencia.data == "fixed_date":
+        if field.data is None:
+            raise ValidationError("Indique la fecha desde la cual rige el acto.")
+        if form.act_on.data and field.data < form.act_on.data:
+            raise ValidationError("El acto no puede regir antes de su publicación (CPACA art. 65).")
+
+
+def answer_field_names(recommendations: tuple[RecommendationRef, ...]) -> list[tuple[str, str]]:
+    return [(f"answer_{i}", f"reason_{i}") for i in range(len(recommendations))]
+
+
+def act_form_class(trigger: str, recommendations: tuple[RecommendationRef, ...] = ()) -> type[ActForm]:
+    """The form of one act. ``recommendations``: for T6, every recommendation to answer, one decision and one
+    reason each (D1865 art. 3 num. 4). Irreversible acts carry a confirmation that names the consequence."""
     names = FIELDS_BY_TRIGGER.get(trigger, ())
-    return type(f"ActForm_{trigger}", (ActForm,), {n: EXTRA_FIELDS[n]() for n in names})
+    attrs = {n: EXTRA_FIELDS[n]() for n in names}
+    if "recommendations" in names:
+        attrs["validate_recommendations"] = _validate_recommendations
+    if "parts" in names:
+        attrs["validate_parts"] = _validate_parts
+    if "in_force_declared" in names:
+        attrs["validate_in_force_declared"] = _validate_in_force_declared
+    if trigger == "consider_concepts":
+        for rec, (answer, reason) in zip(recommendations, answer_field_names(recommendations)):
+            attrs[answer] = RadioField(
+                f"Recomendación {rec.source} {rec.number}: {rec.text}", choices=list(ANSWER_DECISIONS.items()),
+                validators=[InputRequired(f"Responda la recomendación {rec.source} {rec.number}.")])
+            attrs[reason] = TextAreaField(f"Razón de la respuesta a la recomendación {rec.source} {rec.number}",
+                                          validators=[DataRequired(f"Escriba la razón ({rec.source} {rec.number})."),
+                                                      Length(max=4000)])
+        attrs["recommendations_to_answer"] = tuple(recommendations)
+    if trigger in IRREVERSIBLE_ACTS:
+        attrs["confirm_irreversible"] = BooleanField(
+            f"Confirmo que este acto es irreversible: {IRREVERSIBLE_ACTS[trigger]}",
+            validators=[DataRequired("Confirme que entiende la consecuencia de este acto irreversible.")])
+    return type(f"ActForm_{trigger}", (ActForm,), attrs)
 
 
 def to_command(form: ActForm, *, machine: str, subject: str | None, trigger: str) -> ActCommand:
@@ -89,6 +152,11 @@ def to_command(form: ActForm, *, machine: str, subject: str | None, trigger: str
         elif hasattr(value, "isoformat"):
             value = value.isoformat()
         payload[name] = value
+    recommendations = getattr(form, "recommendations_to_answer", ())
+    if recommendations:
+        payload["answers"] = {
+            rec.key: {"decision": getattr(form, answer).data, "reason": (getattr(form, reason).data or "").strip()}
+            for rec, (answer, reason) in zip(recommendations, answer_field_names(recommendations))}
     upload = form.evidence.data
     evidence = Upload(upload.filename or "", upload.stream) if upload and getattr(upload, "filename", "") else None
     return ActCommand(

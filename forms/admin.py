@@ -41,6 +41,9 @@ class UserForm(MembershipForm):
 class EntitySettingsForm(FlaskForm):
     fiscal_category = SelectField("Categoría del municipio o departamento (Ley 617 de 2000)", choices=CATEGORY_CHOICES,
                                   validators=[Optional()])
+    executive_title = SelectField("Cargo de quien gobierna (cómo lo nombran las páginas)", choices=[
+        ("", "Según el tipo de entidad (alcalde o gobernador)"), ("alcalde", "Alcalde"), ("alcaldesa", "Alcaldesa"),
+        ("gobernador", "Gobernador"), ("gobernadora", "Gobernadora")], validators=[Optional()])
     nonworking_weekdays = SelectMultipleField("Días de la semana en que la entidad no atiende", choices=WEEKDAYS,
                                               option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
 

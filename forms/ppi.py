@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import FieldList, Form, FormField, HiddenField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from workflow_app.services.ppi import TEXT_LIMITS
@@ -26,7 +26,12 @@ class PpiRowForm(Form):
 class PpiEntryForm(FlaskForm):
     rows = FieldList(FormField(PpiRowForm), min_entries=1, max_entries=MAX_FORM_ROWS)
     note = TextAreaField("Nota de esta versión (qué cambió y por qué)", validators=[Optional(), Length(max=2000)])
+    amendment = SelectField("Modificación aprobada que origina este cambio", choices=[], validate_choice=False,
+                            validators=[Optional()])
     based_on = HiddenField()  # the version the person edited, to warn when another one was saved meanwhile
+    # Only for a filed plan: the approved amendment this change comes from (L152 art. 40); choices set by the view.
+    amendment = SelectField("Modificación aprobada que origina este cambio", choices=[], validate_choice=False,
+                            validators=[Optional()])
 
     def row_values(self) -> list[tuple[int, dict]]:
         """(line number, values) of the lines that have anything typed."""
@@ -42,3 +47,5 @@ class PpiEntryForm(FlaskForm):
 class PpiImportForm(FlaskForm):
     sheet = FileField("Archivo CSV o XLSX", validators=[FileRequired("Adjunte el archivo CSV o XLSX.")])
     note = TextAreaField("Nota de esta versión (qué cambió y por qué)", validators=[Optional(), Length(max=2000)])
+    amendment = SelectField("Modificación aprobada que origina este cambio", choices=[], validate_choice=False,
+                            validators=[Optional()])

@@ -7,6 +7,7 @@ from state_machines import calendar as legal_calendar
 from state_machines.pdt import STATE_LABELS
 from state_machines.roles import Role
 from state_machines.route import DUTIES
+from state_machines.wording import localize
 from workflow_app.models import Plan, PlanEvent
 from workflow_app.services.outbox import Message, notify_many
 from workflow_app.services.people import users_with_roles
@@ -39,9 +40,11 @@ def _duty_notices(session: Session, plan: Plan, event: PlanEvent, deadlines: lis
                 continue
             users = users_with_roles(session, plan, duty.roles, authority=deadline.authority)
             when = legal_calendar.format_date_es(deadline.act_by, weekday=True)
-            items.append((users, _notice(plan, event, deadline, subject=f"{entity}: {duty.label}", body=(
+            wording = plan.entity.wording  # said for the entity: "el Concejo de Génova", "la alcaldesa"
+            items.append((users, _notice(plan, event, deadline, subject=localize(f"{entity}: {duty.label}", wording),
+                                         body=localize(
                 f"El plan de {entity} quedó en el estado «{STATE_LABELS[event.to_state]}». "
-                f"{duty.label}: actúe a más tardar el {when}."))))
+                f"{duty.label}: actúe a más tardar el {when}.", wording))))
     return items
 
 

@@ -29,6 +29,7 @@ from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.roles import Role
 from state_machines.route import Duty, duty_for
+from state_machines.wording import localize
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import submit_all
 from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User
@@ -102,6 +103,25 @@ HARD_EFFECTS = {
     ("in_debate", "corporation_decision"): ("enable_decree_adoption",
                                             frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION})),
 }
+#: A published plan enters into force on the day ``calendar.in_force_on`` gives (CPACA art. 65; L4-1913 art. 61;
+#: L2200 art. 103); the sweep records it that day and tells the entity's people.
+IN_FORCE_NOTICE_ROLES = frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION, Role.CTP})
+
+
+def in_force_effect(plan: "PlanRow", today: date) -> Effect | None:
+    """The entry into force owed today by a published plan, or None (not published, or not yet its day)."""
+    if plan.state != "published":
+        return None
+    day = legal_calendar.in_force_of_dates(plan.event_dates or {})
+    if day is None or today < day:
+        return None
+    deadline = legal_calendar.Deadline(
+        "in_force", day, day, day, day, "plan_in_force", legal_calendar.IN_FORCE_BASIS,
+        legal_calendar.in_force_explanation(date.fromisoformat(plan.event_dates["published"]),
+                                            plan.event_dates.get("vigencia") or "on_publication",
+                                            date.fromisoformat(plan.event_dates["in_force_declared"])
+                                            if plan.event_dates.get("in_force_declared") else None))
+    return Effect(plan.id, plan.version, "enter_into_force", deadline, notice_roles=IN_FORCE_NOTICE_ROLES)
 
 
 # --- Plain rows: a sweep reads thousands of plans, so it skips the ORM's identity map for the read -----------
@@ -114,10 +134,13 @@ class EntityRow:
     name: str
     nonworking_weekdays: str
     department: "DepartmentRow"
+    fiscal_category: str | None = None  # the session calendar of the corporation (L136 art. 23)
+    executive_title: str | None = None  # how messages name the executive ("la alcaldesa")
     # The model's own rules, so the sweep and the pages never disagree.
     calendar_kind = Entity.calendar_kind
     weekdays = Entity.weekdays
     display_name = Entity.display_name
+    wording = Entity.wording
 
 
 @dataclass(frozen=True)
@@ -195,6 +218,9 @@ def plan_work(plan: PlanRow, deadlines: list[legal_calendar.Deadline], today: da
     cal = legal_calendar.default_calendar(plan.entity.weekdays)
     dues: list[Due] = []
     effects: list[Effect] = []
+    in_force = in_force_effect(plan, today)
+    if in_force is not None:
+        effects.append(in_force)
     for deadline in deadlines:
         try:
             duty = duty_for(deadline.key)
@@ -268,6 +294,11 @@ def _when(d: date) -> str:
     return legal_calendar.format_date_es(d, weekday=True)
 
 
+def _said(text: str, plan: PlanRow) -> str:
+    """The message in the entity's own words ("el Concejo de Génova", "la alcaldesa")."""
+    return localize(text, plan.entity.wording)
+
+
 def reminder_message(due: Due, plan: PlanRow) -> Message:
     d, entity = due.deadline, plan.entity.display_name
     who = f" ({d.authority})" if d.authority else ""
@@ -284,6 +315,7 @@ def reminder_message(due: Due, plan: PlanRow) -> Message:
         subject = f"{entity}: plazo vencido — {due.duty.label}{who}"
         body = (f"El plazo para «{due.duty.label}»{who} venció: el último día fue el {_when(d.act_by)} y desde el "
                 f"{_when(d.overdue_from)} el paso está atrasado. Regístrelo en cuanto se cumpla. {d.explanation}")
+    subject, body = _said(subject, plan), _said(body, plan)
     return Message(kind=due.kind, dedupe_key=reminder_key(due), subject=subject, body=body.strip(),
                    link=f"/planes/{plan.id}", plan_id=plan.id, step_key=d.map_key, due_on=d.act_by,
                    legal_basis=d.legal_basis, is_urgent=due.kind != "reminder")
@@ -296,8 +328,9 @@ def escalation_message(due: Due, plan: PlanRow) -> Message:
     body = (f"Paso atrasado en el plan de {entity}: «{due.duty.label}»{who}. Debía cumplirse a más tardar el "
             f"{_when(d.act_by)}; el plan está en el estado «{STATE_LABELS.get(plan.state, plan.state)}». "
             f"Responsable: {roles}.")
+    body = _said(body, plan)
     return Message(kind="escalation", dedupe_key=escalation_key(due),
-                   subject=f"{entity}: paso atrasado — {due.duty.label}{who}", body=body,
+                   subject=_said(f"{entity}: paso atrasado — {due.duty.label}{who}", plan), body=body,
                    link=f"/planes/{plan.id}", plan_id=plan.id, step_key=d.map_key, due_on=d.act_by,
                    legal_basis=d.legal_basis, is_urgent=True)
 
@@ -310,10 +343,15 @@ def effect_message(effect: Effect, plan: PlanRow) -> Message:
                 f"presentación del proyecto. Desde el {_when(d.overdue_from)} el requisito se entiende surtido "
                 f"(requisito surtido, {d.legal_basis}) y la etapa del CTP quedó cerrada: el proyecto sigue hacia "
                 f"la consideración de los conceptos y la radicación.")
+    elif effect.trigger == "enter_into_force":
+        subject = f"{entity}: el plan de desarrollo está vigente"
+        body = (f"El plan de desarrollo de {entity} rige desde el {_when(d.overdue_from)}. {d.explanation} "
+                "La página pública y el tablero lo muestran como «Vigente».")
     else:
         subject = f"{entity}: habilitada la adopción del plan por decreto"
         body = (f"El concejo o asamblea no decidió sobre el plan dentro del mes siguiente a su radicación. Desde "
                 f"el {_when(d.overdue_from)} el alcalde o gobernador puede adoptarlo por decreto ({d.legal_basis}).")
+    subject, body = _said(subject, plan), _said(body, plan)
     return Message(kind="effect", dedupe_key=f"effect:{plan.id}:{effect.trigger}:{d.overdue_from}",
                    subject=subject, body=body, link=f"/planes/{plan.id}", plan_id=plan.id, step_key=d.map_key,
                    due_on=d.overdue_from, legal_basis=d.legal_basis, is_urgent=True)
@@ -326,9 +364,11 @@ def open_plans(session: Session) -> list[PlanRow]:
     """Every plan not in a final state, with its entity, period and procedures: four queries in all."""
     departments = dict(session.execute(select(Department.code, Department.name)).all())
     entities = {row.id: EntityRow(row.id, row.kind, row.name, row.nonworking_weekdays,
-                                  DepartmentRow(departments.get(row.department_code, "")))
+                                  DepartmentRow(departments.get(row.department_code, "")), row.fiscal_category,
+                                  row.executive_title)
                 for row in session.execute(select(Entity.id, Entity.kind, Entity.name, Entity.nonworking_weekdays,
-                                                  Entity.department_code))}
+                                                  Entity.department_code, Entity.fiscal_category,
+                                                  Entity.executive_title))}
     periods = {pid: PeriodRow(start) for pid, start in session.execute(select(Period.id, Period.start_on))}
     is_open = Plan.state.not_in(sorted(PDT_MACHINE.final_states))
     plans = {row.id: PlanRow(row.id, row.entity_id, row.state, row.version, row.regime, row.d683_articles or [],

@@ -19,7 +19,6 @@ Where the law may be read otherwise the rule is a module-level policy value belo
 """
 from __future__ import annotations
 
-import calendar as _stdlib_calendar
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,7 +26,9 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 
+from state_machines.dates import add_months, format_date_es
 from state_machines.regimes import BUILTIN_REGIMES, D683_2020, ORDINARY, ExceptionalRegime
+from state_machines.sessions import CATEGORIES, extraordinary_sessions_verdict
 
 # --- Policy values (legal-path.md: "make the rule a configurable value") -----------------------------------
 
@@ -60,6 +61,17 @@ EXTEND_FIXED_DATES = False
 REMINDER_BUSINESS_DAYS_BEFORE = (5, 1)
 #: Offices closed on Saturday and Sunday unless the entity says otherwise (legal-path.md §e.1 num. 5).
 DEFAULT_NONWORKING_WEEKDAYS = frozenset({5, 6})
+#: CPACA art. 65; L4-1913 art. 61; L2200 art. 103: a general act binds from its publication, from 00:00 of that
+#: day ("rige a partir de su publicación"), unless it declares a later day; never before. Days added to the
+#: publication day when the act says nothing else (0: the same day).
+IN_FORCE_DAYS_AFTER_PUBLICATION = 0
+#: The vigencia clauses an adopting act may carry, and how they read.
+VIGENCIA_CLAUSES = {
+    "on_publication": "rige a partir de su publicación",
+    "day_after_publication": "rige a partir del día siguiente a su publicación",
+    "fixed_date": "rige a partir de la fecha que el mismo acto fija",
+}
+IN_FORCE_BASIS = "CPACA art. 65; L4-1913 art. 61; L2200 art. 103"
 #: AL02: four-year institutional periods starting 1 January 2004, 2008, ... 2020, 2024, 2028.
 FIRST_PERIOD_YEAR = 2004
 LAST_PERIOD_YEAR = 2096
@@ -82,10 +94,14 @@ DEADLINE_KEYS = (
     "filing",
     "executive_modifications",
     "corporation_decision",
+    "sessions_convocation",
     "piscc",
 )
 
-_EVENT_KEYS = ("ctp_presented", "car_copies_received", "filed_with_corporacion", "adopted")
+_EVENT_KEYS = ("ctp_presented", "car_copies_received", "filed_with_corporacion", "adopted", "sessions_convoked")
+#: The facts a plan stores that the calendar reads (others, such as the debates or the publication, are read by
+#: the guards and by ``in_force_on``).
+EVENT_KEYS = _EVENT_KEYS
 _TOP_LEVEL_KEYS = (
     "entity_kind",
     "period_start",
@@ -93,23 +109,9 @@ _TOP_LEVEL_KEYS = (
     "nonworking_weekdays",
     "regime",
     "d683_articles",
+    "fiscal_category",
     "events",
 )
-
-# --- Spanish dates, without depending on the system locale -------------------------------------------------
-
-_MONTHS_ES = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio",
-    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
-)
-_WEEKDAYS_ES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
-
-
-def format_date_es(d: date, weekday: bool = False) -> str:
-    """``29 de febrero de 2024``, or ``jueves 29 de febrero de 2024`` with ``weekday=True``."""
-    text = f"{d.day} de {_MONTHS_ES[d.month - 1]} de {d.year}"
-    return f"{_WEEKDAYS_ES[d.weekday()]} {text}" if weekday else text
-
 
 # --- Errors ------------------------------------------------------------------------------------------------
 
@@ -128,21 +130,6 @@ class FactsError(ValueError):
 
     def to_json(self) -> dict:
         return {"error": {"field": self.field, "message": self.message}}
-
-
-# --- Month arithmetic --------------------------------------------------------------------------------------
-
-
-def add_months(d: date, n: int) -> date:
-    """Same day number ``n`` months later, or the last day of a shorter month (CC art. 67; L4-1913 art. 59).
-
-    31 January 2024 + 1 month = 29 February 2024; 30 April + 1 month = 30 May.
-    """
-    month_index = d.month - 1 + n
-    year = d.year + month_index // 12
-    month = month_index % 12 + 1
-    last_day = _stdlib_calendar.monthrange(year, month)[1]
-    return date(year, month, min(d.day, last_day))
 
 
 # --- Business calendar -------------------------------------------------------------------------------------
@@ -351,6 +338,8 @@ class Facts:
     #: The parameters of ``regime`` (an exceptional regime's row); None with ``ordinary``. Left out, a built-in
     #: regime (``d683_2020``) is filled in from ``state_machines.regimes``.
     regime_rules: ExceptionalRegime | None = None
+    fiscal_category: str | None = None
+    sessions_convoked: date | None = None
 
     def __post_init__(self) -> None:
         if self.regime_rules is None and self.regime != ORDINARY:
@@ -375,6 +364,8 @@ class Facts:
                 self.filed_with_corporacion,
                 self.adopted,
                 self.regime_rules,
+                self.fiscal_category,
+                self.sessions_convoked,
             )
         )
 
@@ -392,7 +383,8 @@ class Facts:
 
 def _check_facts(f: Facts) -> None:
     """Legal consistency of the facts, in a fixed order so the first error reported is deterministic."""
-    for name in ("period_start", "posesion", "ctp_presented", "filed_with_corporacion", "adopted"):
+    for name in ("period_start", "posesion", "ctp_presented", "filed_with_corporacion", "adopted",
+                 "sessions_convoked"):
         value = getattr(f, name)
         if value is None and name not in ("period_start", "posesion"):
             continue
@@ -428,6 +420,11 @@ def _check_facts(f: Facts) -> None:
         )
     if len(weekdays) == 7:
         raise FactsError("nonworking_weekdays", "La entidad no puede estar cerrada los siete días de la semana.")
+    if f.fiscal_category is not None and f.fiscal_category not in CATEGORIES:
+        raise FactsError(
+            "fiscal_category",
+            f"Categoría desconocida: «{f.fiscal_category}». Use especial, 1, 2, 3, 4, 5 o 6 (Ley 617 de 2000).",
+        )
     rules = f.regime_rules
     if f.regime != ORDINARY and rules is None:
         raise FactsError(
@@ -485,6 +482,7 @@ def _check_facts(f: Facts) -> None:
                 "La fecha de radicación ante la corporación es anterior a la presentación al CTP.",
             )
     check_event("events.adopted", "adopción del plan", f.adopted)
+    check_event("events.sessions_convoked", "convocatoria a sesiones extraordinarias", f.sessions_convoked)
     if f.adopted is not None:
         if f.filed_with_corporacion is None:
             raise FactsError(
@@ -603,6 +601,11 @@ def parse_facts(data: dict, regimes: Mapping[str, ExceptionalRegime] | None = No
         events, "filed_with_corporacion", "events.filed_with_corporacion", "radicación ante la corporación"
     )
     adopted = _optional_date(events, "adopted", "events.adopted", "adopción del plan")
+    convoked = _optional_date(events, "sessions_convoked", "events.sessions_convoked",
+                              "convocatoria a sesiones extraordinarias")
+    category = data.get("fiscal_category")
+    if category is not None and not isinstance(category, str):
+        raise FactsError("fiscal_category", "La categoría debe ser un texto: especial, 1, 2, 3, 4, 5 o 6.")
 
     return Facts(
         entity_kind=entity_kind,
@@ -616,6 +619,8 @@ def parse_facts(data: dict, regimes: Mapping[str, ExceptionalRegime] | None = No
         car_copies_received=copies,
         filed_with_corporacion=filed,
         adopted=adopted,
+        fiscal_category=category,
+        sessions_convoked=convoked,
     )
 
 
@@ -1002,6 +1007,32 @@ def _corporation_decision(cal: BusinessCalendar, facts: Facts) -> Deadline:
     )
 
 
+def _sessions_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | None:
+    """L152 art. 40 ("si a ello hubiere lugar, [el ejecutivo] convocará a sesiones extraordinarias"); L136 art. 23
+    par. 2; L2200 art. 23: when the corporation's month after the filing is not wholly inside its ordinary
+    sessions, the executive convokes extraordinary sessions, at the latest the day before the first day of that
+    month the corporation is in recess. Only while no convocation is recorded; a warning, no automatic effect."""
+    e = facts.filed_with_corporacion
+    assert e is not None
+    if facts.sessions_convoked is not None:
+        return None
+    verdict = extraordinary_sessions_verdict(facts.entity_kind, facts.fiscal_category, facts.period_start, e)
+    if not verdict.needed:
+        return None
+    earliest = max(e, verdict.first_recess_day - _ONE_DAY)
+    latest = cal.next_business(earliest)
+    act_by = cal.prev_business(earliest)
+    overdue_from = latest + _ONE_DAY
+    basis = "L152 art. 40; " + ("L2200 art. 23" if facts.entity_kind == "departamento" else "L136 art. 23 par. 2")
+    explanation = " ".join((
+        f"Convocatoria a sesiones extraordinarias. {verdict.explanation}",
+        f"Convoque antes del {_day(verdict.first_recess_day)}: a más tardar el {_day(act_by)}.",
+        _effect_text(EFFECT_WARNING, overdue_from, facts),
+    ))
+    return Deadline("sessions_convocation", earliest, latest, act_by, overdue_from, EFFECT_WARNING, basis,
+                    explanation)
+
+
 def _piscc(cal: BusinessCalendar, facts: Facts) -> Deadline:
     """D683 art. 4: the PISCC 2020-2023 may be adopted in the month following the adoption of the PDT. Earliest
     A + 1 month (CC art. 67); latest (A + 1 day) + 1 month - 1 day, extended per L4-1913 art. 62."""
@@ -1054,6 +1085,9 @@ def compute_deadlines(facts: Facts, calendar: BusinessCalendar | None = None) ->
         deadlines.append(_executive_modifications(cal, facts))
     if facts.filed_with_corporacion is not None:
         deadlines.append(_corporation_decision(cal, facts))
+        convocation = _sessions_convocation(cal, facts)
+        if convocation is not None:
+            deadlines.append(convocation)
     if facts.uses_d683 and facts.regime_rules.piscc_months and facts.adopted is not None:
         deadlines.append(_piscc(cal, facts))
     return deadlines
@@ -1062,3 +1096,48 @@ def compute_deadlines(facts: Facts, calendar: BusinessCalendar | None = None) ->
 def calendar_json(data: dict) -> dict:
     """Facts JSON in, ``{"deadlines": [...]}`` out (calendar-contract.md); raises ``FactsError`` if invalid."""
     return {"deadlines": [d.to_json() for d in compute_deadlines(parse_facts(data))]}
+
+
+# --- Entry into force of the adopted plan --------------------------------------------------------------------
+
+
+def in_force_on(published_on: date, clause: str = "on_publication", declared_on: date | None = None) -> date:
+    """The day the adopting act (acuerdo, ordenanza or decree) starts to bind: its publication day, or the later
+    day its vigencia clause declares, never earlier (CPACA art. 65; L4-1913 art. 61; L2200 art. 103; legal notes
+    of issue 13, §4). ``IN_FORCE_DAYS_AFTER_PUBLICATION`` moves the default."""
+    if clause not in VIGENCIA_CLAUSES:
+        raise FactsError("vigencia", f"Cláusula de vigencia desconocida: «{clause}».")
+    first = published_on + timedelta(days=IN_FORCE_DAYS_AFTER_PUBLICATION)
+    if clause == "day_after_publication":
+        return max(first, published_on + _ONE_DAY)
+    if clause == "fixed_date":
+        if declared_on is None:
+            raise FactsError("in_force_declared", "Indique la fecha desde la cual rige el acto.")
+        return max(first, declared_on)
+    return first
+
+
+def in_force_explanation(published_on: date, clause: str = "on_publication", declared_on: date | None = None) -> str:
+    day = in_force_on(published_on, clause, declared_on)
+    text = (f"Publicado el {_day(published_on)}; el acto {VIGENCIA_CLAUSES[clause]}"
+            + (f" ({_day(declared_on)})" if clause == "fixed_date" and declared_on else "") + ". ")
+    if day == published_on:
+        text += f"Rige desde las 00:00 del mismo día de su publicación, el {_day(day)}"
+    else:
+        text += f"Rige desde el {_day(day)}"
+    return text + (" (un acto general no obliga antes de publicarse: CPACA art. 65; L4-1913 art. 61; "
+                   "L2200 art. 103).")
+
+
+def in_force_of_dates(event_dates: Mapping) -> date | None:
+    """``in_force_on`` from a plan's stored facts (``published``, ``vigencia``, ``in_force_declared``), or None
+    while the plan is not published or the stored facts are incomplete."""
+    published = event_dates.get("published")
+    if not published:
+        return None
+    declared = event_dates.get("in_force_declared")
+    try:
+        return in_force_on(date.fromisoformat(published), event_dates.get("vigencia") or "on_publication",
+                           date.fromisoformat(declared) if declared else None)
+    except (FactsError, ValueError):
+        return None

@@ -12,6 +12,12 @@ Effects named in the table (applied by the service after a successful firing):
 - ``start_piscc``: D683 art. 4 task (PISCC within the month after adoption), only under ``d683_2020``;
 - ``publish_modification``: Ley 1909 web publication of an executive modification;
 - ``send_copy_to_governor``: municipal acuerdo copy to the governor (L136 art. 82);
+- ``debate:committee``, ``debate:committee_continued``, ``debate:plenary``, ``debate:plenary_continued``:
+  record the session (and the committee's approval) in the plan's debate record (L136 art. 73; L2200 art. 97);
+- ``record_answers``: store the answer to every recommendation of every concept (T6);
+- ``freeze_filed_ppi`` / ``freeze_adopted_ppi``: keep the PPI as filed, and the adopted PPI as a version of its
+  own (L152 art. 40; L1909 art. 22);
+- ``record_vigencia``: the publication day and the act's vigencia clause (CPACA art. 65; L2200 art. 103);
 - ``event:*``: milestone events of ``hitos.csv``; ``flag:*``: soft compliance flags (lateness never blocks,
   except late filing, which needs a legal-review note: T7 interpretation).
 """
@@ -21,6 +27,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping
 
+from state_machines.calendar import IN_FORCE_BASIS
+from state_machines.concepts import (
+    Answer,
+    ConceptContent,
+    RecommendationRef,
+    answers_verdict,
+    concept_verdict,
+)
+from state_machines.debates import DEBATE_RULES, DebateRecord, earliest_plenary_on
 from state_machines.machine import (
     OK,
     SAME,
@@ -69,6 +84,12 @@ class PlanSnapshot:
     - ``car_wait_justified``: a documented reason to go on while a CAR is inside its 15 days (T6).
     - ``corporation_voted_down``: the plenary's (or committee's, archiving it) vote denying the plan is
       recorded; required by ``vote_down`` (T11).
+    - ``act_on``: the legal date of the act being fired (None: ``today``); the debate guards read it.
+    - ``concept``: the content of the CTP's concept being recorded (T5 a).
+    - ``recommendations`` / ``answers``: every recommendation of the concepts on file and the answers the
+      consideration of the concepts brings (T6).
+    - ``debates``: the committee's and the plenary's sessions recorded so far (T10; L136 art. 73).
+    - ``in_force_on``: the day the published act binds (``calendar.in_force_on``), None while unknown.
     """
 
     state: str
@@ -88,6 +109,16 @@ class PlanSnapshot:
     corporation_voted_down: bool = False
     #: The exceptional regime's parameters (``state_machines.regimes``); filled in for a built-in code.
     regime_rules: ExceptionalRegime | None = None
+    act_on: date | None = None
+    concept: ConceptContent | None = None
+    recommendations: tuple[RecommendationRef, ...] = ()
+    answers: Mapping[str, Answer] = field(default_factory=dict)
+    debates: DebateRecord = field(default_factory=DebateRecord)
+    in_force_on: date | None = None
+
+    @property
+    def act_day(self) -> date:
+        return self.act_on or self.today
 
     def __post_init__(self) -> None:
         if self.entity_kind not in ENTITY_KINDS:
@@ -110,6 +141,8 @@ class PlanSnapshot:
         object.__setattr__(self, "hearings", tuple(self.hearings))
         object.__setattr__(self, "deadlines", dict(self.deadlines))
         object.__setattr__(self, "car_reviews", dict(self.car_reviews))
+        object.__setattr__(self, "recommendations", tuple(self.recommendations))
+        object.__setattr__(self, "answers", dict(self.answers))
 
 
 PDT_STATES: dict[str, str] = {
@@ -176,6 +209,116 @@ def has_no_car_inside_term(s: PlanSnapshot) -> Verdict:
         if not verdict.ok:
             return refuse(f"{verdict.reason} Espere su concepto o documente por qué se continúa sin él.",
                           verdict.legal_basis)
+    return OK
+
+
+def has_complete_ctp_concept(s: PlanSnapshot) -> Verdict:
+    """L152 art. 39 num. 6 (legal-path.md §b.2 T5): the concept is recorded with its content: its sense, the
+    parts it covers when partial, and at least one recommendation when "favorable con recomendaciones"."""
+    return concept_verdict(s.concept, "L152 art. 39 num. 6", " del CTP")
+
+
+def has_answer_for_every_recommendation(s: PlanSnapshot) -> Verdict:
+    """D1865 art. 3 num. 4; L152 art. 39 num. 6 (legal-path.md §b.2 T6): every recommendation of every concept
+    (CTP and each environmental authority) is answered: accepted, partly accepted or not accepted, with a reason."""
+    return answers_verdict(s.recommendations, s.answers)
+
+
+def _debate_rule(s: PlanSnapshot):
+    return DEBATE_RULES[s.entity_kind]
+
+
+def _debate_basis(s: PlanSnapshot) -> str:
+    return "L136 art. 73" if s.entity_kind == "municipio" else "L2200 art. 97"
+
+
+def has_no_committee_debate_yet(s: PlanSnapshot) -> Verdict:
+    """L136 art. 73; L2200 art. 97: the first debate is recorded once; a repeated session of the committee is a
+    continuation of the same debate, not a new one."""
+    if not s.debates.has_committee_debate:
+        return OK
+    return refuse(f"El primer debate en comisión ya está registrado (desde el "
+                  f"{spanish_date(s.debates.committee_sessions[0])}). Una nueva sesión se registra como "
+                  "continuación del mismo debate, no como otro debate.", _debate_basis(s))
+
+
+def is_committee_debate_open(s: PlanSnapshot) -> Verdict:
+    """L136 art. 73; L2200 art. 97: a continuation belongs to a first debate already opened and not yet approved."""
+    if not s.debates.has_committee_debate:
+        return refuse("No hay un primer debate en comisión registrado que continuar.", _debate_basis(s))
+    if s.debates.committee_approved_on is not None:
+        return refuse(f"La comisión ya aprobó el proyecto el {spanish_date(s.debates.committee_approved_on)}; el "
+                      "primer debate terminó.", _debate_basis(s))
+    return OK
+
+
+def is_approved_in_committee(s: PlanSnapshot) -> Verdict:
+    """L136 art. 73; L2200 arts. 30, 97: the second debate, in plenary, comes after the committee's approval."""
+    if s.debates.committee_approved_on is not None:
+        return OK
+    return refuse("La plenaria solo da el segundo debate después de que la comisión apruebe el proyecto en "
+                  "primer debate.", _debate_basis(s))
+
+
+def has_no_plenary_debate_yet(s: PlanSnapshot) -> Verdict:
+    """L136 art. 73; L2200 art. 97: the second debate is recorded once; a repeated plenary session continues it."""
+    if not s.debates.has_plenary_debate:
+        return OK
+    return refuse(f"El segundo debate en plenaria ya está registrado (desde el "
+                  f"{spanish_date(s.debates.plenary_sessions[0])}). Una nueva sesión se registra como "
+                  "continuación del mismo debate.", _debate_basis(s))
+
+
+def is_plenary_gap_respected(s: PlanSnapshot) -> Verdict:
+    """L136 art. 73 (TAB-3d): the municipal plenary sits at least three full days after the committee's approval;
+    L2200 art. 97: the two debates of an ordenanza on different days. ``DEBATE_RULES`` holds the count."""
+    approved = s.debates.committee_approved_on
+    if approved is None:
+        return is_approved_in_committee(s)
+    rule = _debate_rule(s)
+    first = earliest_plenary_on(approved, rule)
+    if s.act_day >= first:
+        return OK
+    if rule.min_full_days_between:
+        return refuse(f"La plenaria no puede dar el segundo debate antes del {spanish_date(first)}: entre la "
+                      f"aprobación en comisión ({spanish_date(approved)}) y el segundo debate deben pasar "
+                      f"{rule.min_full_days_between} días completos.", rule.legal_basis)
+    return refuse(f"Los dos debates se celebran en distintos días: la comisión aprobó el "
+                  f"{spanish_date(approved)}; la plenaria puede debatir desde el {spanish_date(first)}.",
+                  rule.legal_basis)
+
+
+def is_plenary_debate_open(s: PlanSnapshot) -> Verdict:
+    """L136 art. 73; L2200 art. 97: a continuation of the second debate needs the second debate opened."""
+    if s.debates.has_plenary_debate:
+        return OK
+    return refuse("No hay un segundo debate en plenaria registrado que continuar.", _debate_basis(s))
+
+
+def has_both_debates(s: PlanSnapshot) -> Verdict:
+    """L152 art. 40 with L136 art. 73 / L2200 art. 97: the plan is approved in the second debate, after the
+    committee approved it in the first; the approval is dated on or after the plenary's first session."""
+    basis = f"{_debate_basis(s)}; L152 art. 40"
+    if s.debates.committee_approved_on is None:
+        return refuse("No se puede aprobar el plan: falta el primer debate aprobado en comisión (se aprueba en "
+                      "dos debates, en comisión y en plenaria).", basis)
+    if not s.debates.has_plenary_debate:
+        return refuse("No se puede aprobar el plan: falta registrar el segundo debate en plenaria.", basis)
+    if s.act_day < s.debates.plenary_sessions[0]:
+        return refuse("La aprobación en segundo debate no puede ser anterior a la sesión plenaria en que se debatió "
+                      f"({spanish_date(s.debates.plenary_sessions[0])}).", basis)
+    return is_plenary_gap_respected(s)
+
+
+def is_in_force_day_reached(s: PlanSnapshot) -> Verdict:
+    """CPACA art. 65; L4-1913 art. 61; L2200 art. 103: the published act binds from its publication day (or the
+    later day it declares), never before; the sweep records it that day."""
+    if s.in_force_on is None:
+        return refuse("No hay fecha de publicación registrada; sin ella el plan no puede entrar en vigencia.",
+                      IN_FORCE_BASIS)
+    if s.today < s.in_force_on:
+        return refuse(f"El plan rige desde el {spanish_date(s.in_force_on)}; no puede registrarse vigente antes.",
+                      IN_FORCE_BASIS)
     return OK
 
 
@@ -311,6 +454,50 @@ def is_municipio(s: PlanSnapshot) -> bool:
 
 
 # -------------------------------------------------------------------------------------------------------------
+# Rules outside the table: the PPI after filing, the hearings after adoption
+# -------------------------------------------------------------------------------------------------------------
+
+#: From the filing on, the plan's content (and its PPI) is before the corporation (L152 art. 40).
+FILED_STATES = frozenset({"filed_with_corporacion", "in_debate"})
+#: Approved or adopted (or about to be adopted by decree "as presented"): the PPI is final in this procedure.
+ADOPTED_STATES = frozenset({"approved_by_corporacion", "decree_eligible", "adopted_by_decree", "sanction_pending",
+                            "objected", "sanctioned", "published", "in_force"})
+#: The plan counts as adopted for the Ley 1909 hearings once the corporation approved it or a decree adopted it.
+HEARING_CLOSED_STATES = ADOPTED_STATES - {"decree_eligible"}
+
+
+def ppi_change_verdict(plan_state: str, amendment_state: str | None = None, amendment_id: str | None = None
+                       ) -> Verdict:
+    """L152 art. 40 (legal-path.md §b.2 T7, T9): the PPI filed with the corporation changes only through a
+    recorded amendment that the corporation approved with the executive's prior written acceptance; once the
+    plan is approved or adopted its PPI is final here (later adjustments follow their own route, L152 art. 45)."""
+    if plan_state in ADOPTED_STATES:
+        return refuse("El plan ya fue aprobado o adoptado: su plan de inversiones quedó en firme y no se modifica "
+                      "en este trámite (los ajustes posteriores siguen su propio procedimiento, L152 art. 45).",
+                      "L152 arts. 40, 45")
+    if plan_state not in FILED_STATES:
+        return OK
+    if amendment_id is None:
+        return refuse("Desde la radicación el plan de inversiones está congelado: solo cambia mediante una "
+                      "modificación registrada y aprobada por la corporación, con la aceptación previa y por "
+                      "escrito del alcalde o gobernador. Indique la modificación.", "L152 art. 40")
+    if amendment_state != "approved":
+        return refuse(f"La modificación {amendment_id} no está aprobada por la corporación; el plan de inversiones "
+                      "radicado solo cambia con una modificación aprobada.", "L152 art. 40")
+    return OK
+
+
+def hearing_proposals_verdict(plan_state: str) -> Verdict:
+    """L1909 art. 22 (interpretation, legal notes of issue 13 §5): proposals of prioritisation are received "en el
+    marco de la aprobación" of the PPI; once the plan is adopted the hearings close to new proposals (those
+    already received stay for moderation and remain public)."""
+    if plan_state in HEARING_CLOSED_STATES:
+        return refuse("El plan ya fue adoptado: sus audiencias públicas ya no reciben propuestas nuevas.",
+                      "L1909 art. 22")
+    return OK
+
+
+# -------------------------------------------------------------------------------------------------------------
 # The table (legal-path.md §b.2 T0-T16, §c)
 # -------------------------------------------------------------------------------------------------------------
 
@@ -354,7 +541,8 @@ PDT_TRANSITIONS: list[Transition] = [
     ),
     Transition(  # T5 (a)
         trigger="record_ctp_concept", source="submitted_to_ctp", dest="ctp_stage_closed", roles=frozenset({CTP}),
-        guards=(evidence_guard("el concepto del CTP (acta de la sesión)", "L152 art. 39 num. 6"),),
+        guards=(has_complete_ctp_concept, evidence_guard("el concepto del CTP (acta de la sesión)",
+                                                         "L152 art. 39 num. 6")),
         legal_basis="L152 art. 39 num. 6", label="Entregar el concepto del CTP (total o parcial)",
     ),
     Transition(  # T5 (b): hard, automatic
@@ -366,12 +554,12 @@ PDT_TRANSITIONS: list[Transition] = [
     Transition(  # T6: Consejo de Gobierno / planeación
         trigger="consider_concepts", source="ctp_stage_closed", dest="adjusting",
         roles=frozenset({EJECUTIVO, PLANEACION}),
-        guards=(has_no_car_inside_term,
+        guards=(has_no_car_inside_term, has_answer_for_every_recommendation,
                 evidence_guard("el registro de la consideración de las recomendaciones del CTP y la autoridad "
                                "ambiental", "D1865 art. 3 num. 4")),
         legal_basis="D1865 art. 3 num. 4; L152 art. 39 num. 6",
         label="Considerar los conceptos del CTP y la autoridad ambiental y ajustar el proyecto",
-        effects=("event:concepts_considered",),
+        effects=("record_answers", "event:concepts_considered"),
     ),
     Transition(  # Ley 1909 hearings, scheduled while the plan is adjusted or debated
         trigger="schedule_hearing", source=("adjusting", "filed_with_corporacion", "in_debate"), dest=SAME,
@@ -392,7 +580,7 @@ PDT_TRANSITIONS: list[Transition] = [
         guards=(is_ctp_stage_closed, has_legal_review_if_filed_late,
                 evidence_guard("el radicado del proyecto de acuerdo u ordenanza", "L152 art. 40")),
         legal_basis="L152 art. 40", label="Radicar el proyecto de acuerdo u ordenanza",
-        effects=("event:filed_with_corporacion", "flag:late_filing", "flag:no_hearing_held"),
+        effects=("freeze_filed_ppi", "event:filed_with_corporacion", "flag:late_filing", "flag:no_hearing_held"),
         effect_when=(("flag:late_filing", is_filing_late), ("flag:no_hearing_held", is_without_held_hearing)),
     ),
     Transition(  # D683 art. 2: the executive's own changes (no acceptance issue)
@@ -409,17 +597,30 @@ PDT_TRANSITIONS: list[Transition] = [
         guards=(evidence_guard("el acta de reparto y la designación de ponente", "L136 art. 73"),),
         legal_basis="L152 art. 40; L136 art. 73", label="Repartir el proyecto a la comisión del plan",
     ),
-    Transition(
+    Transition(  # T10, first debate: once; more sessions are its continuation
         trigger="record_committee_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(evidence_guard("el acta del primer debate en comisión", "L136 art. 73"),),
-        legal_basis="L136 art. 73", label="Registrar el primer debate en la comisión",
-        effects=("event:committee_debate",),
+        guards=(has_no_committee_debate_yet, evidence_guard("el acta del primer debate en comisión", "L136 art. 73")),
+        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el primer debate en la comisión",
+        effects=("debate:committee", "event:committee_debate"),
     ),
     Transition(
+        trigger="continue_committee_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(is_committee_debate_open, evidence_guard("el acta de la sesión de la comisión", "L136 art. 73")),
+        legal_basis="L136 art. 73; L2200 art. 97",
+        label="Registrar otra sesión del primer debate (continuación)", effects=("debate:committee_continued",),
+    ),
+    Transition(  # T10, second debate: after the committee's approval, on another day, with the municipal gap
         trigger="record_plenary_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(evidence_guard("el acta del segundo debate en plenaria", "L136 art. 73"),),
-        legal_basis="L136 art. 73", label="Registrar el segundo debate en la plenaria",
-        effects=("event:plenary_debate",),
+        guards=(is_approved_in_committee, has_no_plenary_debate_yet, is_plenary_gap_respected,
+                evidence_guard("el acta del segundo debate en plenaria", "L136 art. 73")),
+        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el segundo debate en la plenaria",
+        effects=("debate:plenary", "event:plenary_debate"),
+    ),
+    Transition(
+        trigger="continue_plenary_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(is_plenary_debate_open, evidence_guard("el acta de la sesión plenaria", "L136 art. 73")),
+        legal_basis="L136 art. 73; L2200 art. 97",
+        label="Registrar otra sesión del segundo debate (continuación)", effects=("debate:plenary_continued",),
     ),
     Transition(  # T9: each proposal becomes an ``amendment`` sub-machine
         trigger="propose_amendment", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
@@ -429,10 +630,10 @@ PDT_TRANSITIONS: list[Transition] = [
     ),
     Transition(  # T10
         trigger="approve_plan", source="in_debate", dest="approved_by_corporacion", roles=frozenset({CORPORACION}),
-        guards=(has_no_pending_amendments, has_acceptance_for_approved_amendments,
+        guards=(has_both_debates, has_no_pending_amendments, has_acceptance_for_approved_amendments,
                 evidence_guard("las actas de comisión y plenaria y el texto aprobado", "L152 art. 40")),
-        legal_basis="L152 art. 40", label="Aprobar el plan en segundo debate",
-        effects=("event:adopted", "start_piscc", "flag:late_corporation_decision"),
+        legal_basis="L152 art. 40; L136 art. 73", label="Aprobar el plan en segundo debate",
+        effects=("freeze_adopted_ppi", "event:adopted", "start_piscc", "flag:late_corporation_decision"),
         effect_when=(("start_piscc", is_d683_regime), ("flag:late_corporation_decision", is_corporation_decision_late)),
     ),
     Transition(  # T11 (a): hard, automatic power shift
@@ -449,7 +650,7 @@ PDT_TRANSITIONS: list[Transition] = [
         trigger="adopt_by_decree", source="decree_eligible", dest="adopted_by_decree", roles=frozenset({EJECUTIVO}),
         guards=(evidence_guard("el decreto firmado que adopta el plan", "L152 art. 40"),),
         legal_basis="L152 art. 40", label="Adoptar el plan por decreto",
-        effects=("event:adopted", "start_piscc"), effect_when=(("start_piscc", is_d683_regime),),
+        effects=("freeze_adopted_ppi", "event:adopted", "start_piscc"), effect_when=(("start_piscc", is_d683_regime),),
     ),
     Transition(  # T13: mesa directiva
         trigger="send_for_sanction", source="approved_by_corporacion", dest="sanction_pending",
@@ -476,11 +677,13 @@ PDT_TRANSITIONS: list[Transition] = [
         trigger="publish", source=("sanctioned", "adopted_by_decree"), dest="published", roles=frozenset({EJECUTIVO}),
         guards=(evidence_guard("la constancia de publicación (gaceta o medio oficial)", "CPACA art. 65"),),
         legal_basis="CPACA art. 65; L136 art. 81", label="Publicar el plan adoptado",
-        effects=("event:published",),
+        effects=("record_vigencia", "event:published"),
     ),
     Transition(  # T16: publication makes it binding; recorded by the system
-        trigger="enter_into_force", source="published", dest="in_force", roles=frozenset({SISTEMA}), guards=(),
-        legal_basis="CPACA art. 65; L136 art. 82", label="Registrar la entrada en vigencia del plan",
+        trigger="enter_into_force", source="published", dest="in_force", roles=frozenset({SISTEMA}),
+        guards=(is_in_force_day_reached,),
+        legal_basis="CPACA art. 65; L4-1913 art. 61; L136 art. 82",
+        label="Registrar la entrada en vigencia del plan",
         effects=("send_copy_to_governor",), effect_when=(("send_copy_to_governor", is_municipio),),
     ),
 ]

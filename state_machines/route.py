@@ -5,6 +5,7 @@
   T5 itself, so the two records never disagree).
 - ``DUTIES``: for each deadline key, the states in which it is still pending and the roles that must act
   (reminders and escalation, issue 5; "Mis pendientes", issue 4).
+- ``IRREVERSIBLE_ACTS``: acts that cannot be undone, with the consequence a person confirms before taking them.
 """
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ FACT_OF_TRIGGER: dict[str, str] = {
     "file_with_corporacion": "filed_with_corporacion",  # L152 art. 40: the corporation's month counts from filing
     "approve_plan": "adopted",  # D683 art. 4: the PISCC month counts from the PDT's approval or adoption
     "adopt_by_decree": "adopted",
+    # L152 art. 40; L136 art. 23 par. 2: a recorded convocation settles the duty to convoke.
+    "convoke_sessions": "sessions_convoked",
+    # CPACA art. 65: the plan binds from its publication (calendar.in_force_on).
+    "publish": "published",
 }
 
 # main trigger -> (sub-machine, sub-trigger), chosen by the act's payload where the law distinguishes.
@@ -55,6 +60,9 @@ DUTIES: tuple[Duty, ...] = (
          "Último día para modificar el proyecto radicado (Decreto 683 de 2020)", "D683 art. 2"),
     Duty("corporation_decision", frozenset({"filed_with_corporacion", "in_debate"}), frozenset({Role.CORPORACION}),
          "Decidir sobre el proyecto de plan en el concejo o asamblea", "L152 art. 40"),
+    Duty("sessions_convocation", frozenset({"filed_with_corporacion", "in_debate"}), frozenset({Role.EJECUTIVO}),
+         "Convocar al concejo o asamblea a sesiones extraordinarias para decidir el plan",
+         "L152 art. 40; L136 art. 23 par. 2"),
     Duty("piscc", frozenset({"approved_by_corporacion", "sanction_pending", "objected", "sanctioned",
                              "adopted_by_decree", "published", "in_force"}), frozenset({Role.EJECUTIVO}),
          "Adoptar el Plan Integral de Seguridad y Convivencia Ciudadana (PISCC)", "D683 art. 4"),
@@ -64,3 +72,16 @@ DUTY_BY_KEY = {d.deadline_key: d for d in DUTIES}
 
 def duty_for(deadline_key: str) -> Duty:
     return DUTY_BY_KEY[deadline_key.split(":", 1)[0]]
+
+
+#: Acts that cannot be undone: the person confirms the consequence before the act is recorded (issue 13).
+IRREVERSIBLE_ACTS: dict[str, str] = {
+    "vote_down": ("La corporación niega el proyecto: el trámite en el concejo o asamblea termina y el alcalde o "
+                  "gobernador queda habilitado para adoptar el plan por decreto (L152 art. 40; CE-2127)."),
+    "object": ("El proyecto aprobado vuelve al concejo o asamblea para que decida sobre las objeciones; no se "
+               "sanciona mientras tanto (L136 arts. 78-80)."),
+    "adopt_by_decree": ("El plan queda adoptado por decreto tal como fue presentado, con las modificaciones "
+                        "aceptadas; la corporación ya no lo aprueba (L152 art. 40)."),
+    "cancel": ("La audiencia pública queda cancelada y deja de recibir propuestas; para oír a la ciudadanía hay que "
+               "programar una audiencia nueva (L1909 art. 22)."),
+}

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from state_machines.concepts import ConceptContent, concept_verdict
 from state_machines.machine import (
     OK,
     DeadlineLike,
@@ -40,7 +41,7 @@ class CarReviewSnapshot:
     """One environmental authority's review of the draft, as the service reads it from the database.
 
     ``deadline`` is the calendar's ``car_concept`` deadline for this authority (None while the receipt date
-    of the copy is unknown).
+    of the copy is unknown); ``concept`` the content of the concept being remitted.
     """
 
     state: str
@@ -48,6 +49,7 @@ class CarReviewSnapshot:
     authority_code: str = ""
     deadline: DeadlineLike | None = None
     has_evidence: bool = True
+    concept: ConceptContent | None = None
 
 
 CAR_REVIEW_STATES: dict[str, str] = {
@@ -85,6 +87,12 @@ def car_term_verdict(today: date, deadline: DeadlineLike | None, authority_code:
     return OK
 
 
+def has_complete_car_concept(s: CarReviewSnapshot) -> Verdict:
+    """D1865 art. 3 num. 3: the technical concept is recorded with its sense, its parts when partial, and at
+    least one recommendation when "favorable con recomendaciones"."""
+    return concept_verdict(s.concept, "D1865 art. 3 num. 3", f" de {s.authority_code}" if s.authority_code else "")
+
+
 def is_car_term_elapsed(s: CarReviewSnapshot) -> Verdict:
     """D1865 art. 3 num. 3; L4-1913 art. 62: only after the 15 business days may the concept be marked overdue."""
     return car_term_verdict(s.today, s.deadline, s.authority_code)
@@ -94,7 +102,8 @@ CAR_REVIEW_TRANSITIONS = [
     Transition(
         trigger="receive_concept", source=("copy_sent", "concept_overdue"), dest="concept_received",
         roles=frozenset({CAR}),
-        guards=(evidence_guard("el concepto técnico de la autoridad ambiental", "D1865 art. 3 num. 3"),),
+        guards=(has_complete_car_concept,
+                evidence_guard("el concepto técnico de la autoridad ambiental", "D1865 art. 3 num. 3")),
         legal_basis="D1865 art. 3 num. 3", label="Remitir el concepto técnico de la autoridad ambiental",
     ),
     Transition(
@@ -323,7 +332,7 @@ HEARING_TRANSITIONS = [
         legal_basis="L1909 art. 22", label="Registrar la audiencia pública realizada",
         effects=("event:hearings_held",),
     ),
-    Transition(
+    Transition(  # irreversible: asks for confirmation (state_machines.route.IRREVERSIBLE_ACTS)
         trigger="cancel", source="scheduled", dest="cancelled", roles=frozenset({EJECUTIVO, PLANEACION}),
         guards=(evidence_guard("la constancia de cancelación con su motivo", "L1909 art. 22"),),
         legal_basis="L1909 art. 22", label="Cancelar la audiencia pública",

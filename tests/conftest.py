@@ -98,8 +98,9 @@ def db_session(app):
             runner.join()
         db.session.execute(db.text(f"TRUNCATE {', '.join(MUTABLE_TABLES)} RESTART IDENTITY CASCADE"))
         # Reference rows stay loaded, but their editable settings go back to the defaults.
-        db.session.execute(db.text("UPDATE entities SET nonworking_weekdays = '5,6', fiscal_category = NULL "
-                                   "WHERE nonworking_weekdays <> '5,6' OR fiscal_category IS NOT NULL"))
+        db.session.execute(db.text("UPDATE entities SET nonworking_weekdays = '5,6', fiscal_category = NULL, "
+                                   "executive_title = NULL WHERE nonworking_weekdays <> '5,6' "
+                                   "OR fiscal_category IS NOT NULL OR executive_title IS NOT NULL"))
         db.session.commit()
         db.session.remove()
     app.extensions["rate_limiter"].reset()

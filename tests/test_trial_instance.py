@@ -64,7 +64,7 @@ def test_every_demo_account_opens_its_pages_on_sqlite(trial):
         plans = set(re.findall(r'href="/planes/(\d+)', inbox))
         links = [f"/planes/{p}{tail}" for p in sorted(plans)
                  for tail in ("", "/hitos", "/expediente", "/historial.csv", "/historial-para-excel.csv",
-                              "/historial.xlsx", "/ppi")]
+                              "/historial.xlsx", "/ppi", "/que-pasa-si", "/que-pasa-si?vigencia=day_after_publication")]
         for path in (*PAGES_FOR_EVERYONE, *links):
             response = client.get(path)
             assert response.status_code in (200, 403), (account.email, path, response.status_code)
@@ -84,6 +84,8 @@ def test_every_demo_account_opens_its_pages_on_sqlite(trial):
                     assert response.status_code == 200, (path, response.status_code)
                     opened += 1
     assert opened > 100
+    finished = app.test_client().get("/publico/63272").get_data(as_text=True)  # the demo's plan "Vigente"
+    assert "Vigente" in finished and "Respuesta:" in finished and "Plan de inversiones adoptado" in finished
 
 
 def test_the_sweep_runs_on_sqlite_and_its_urgent_mail_lands_as_files(trial):

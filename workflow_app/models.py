@@ -25,6 +25,7 @@ from state_machines.pdt import PDT_STATES
 from state_machines.regimes import ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
 from state_machines.submachines import SUBMACHINES
+from state_machines.wording import EXECUTIVE_TITLES, Wording, default_title, place_name
 from workflow_app.infra.extensions import db
 from workflow_app.reference_data import names
 
@@ -89,7 +90,9 @@ class Entity(db.Model):
     """A territorial entity: municipio, distrito or departamento (DANE code)."""
 
     __tablename__ = "entities"
-    __table_args__ = (CheckConstraint(_in("kind", ENTITY_KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(_in("kind", ENTITY_KINDS), name="kind"),
+                      CheckConstraint("executive_title IS NULL OR " + _in("executive_title", EXECUTIVE_TITLES),
+                                      name="executive_title"))
     id: Mapped[int] = mapped_column(primary_key=True)
     dane_code: Mapped[str] = mapped_column(String(5), unique=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -98,6 +101,8 @@ class Entity(db.Model):
     department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"))
     nonworking_weekdays: Mapped[str] = mapped_column(String(20), default="5,6")
     fiscal_category: Mapped[str | None] = mapped_column(String(10))
+    # "alcaldesa", "gobernadora"...; empty: derived from the kind (alcalde / gobernador).
+    executive_title: Mapped[str | None] = mapped_column(String(20))
 
     department: Mapped[Department] = relationship()
 
@@ -105,6 +110,11 @@ class Entity(db.Model):
     def _keep_sort_key(self, _key: str, name: str) -> str:
         self.sort_key = names.sort_key(name)
         return name
+
+    @property
+    def wording(self) -> Wording:
+        """How pages name this entity's corporation, executive and act (state_machines.wording)."""
+        return Wording(self.kind, place_name(self.name), self.executive_title or default_title(self.kind))
 
     @property
     def calendar_kind(self) -> str:
@@ -531,15 +541,23 @@ class MilestoneCheck(db.Model):
     checked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
+PPI_STAGES = ("filed", "amendment", "adopted")
+
+
 class PpiVersion(db.Model):
     """A version of the plan plurianual de inversiones (what the Ley 1909 hearings discuss and publish)."""
 
     __tablename__ = "ppi_versions"
-    __table_args__ = (UniqueConstraint("plan_id", "version", name="plan_version"),)
+    __table_args__ = (UniqueConstraint("plan_id", "version", name="plan_version"),
+                      CheckConstraint("stage IS NULL OR " + _in("stage", PPI_STAGES), name="stage"))
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(20), default="form")  # form, csv, xlsx
+    # None: a working draft; "filed": as filed with the corporation; "amendment": changed by an approved
+    # amendment (``amendment_subject``); "adopted": the PPI adopted with the plan (L152 art. 40).
+    stage: Mapped[str | None] = mapped_column(String(20))
+    amendment_subject: Mapped[str | None] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

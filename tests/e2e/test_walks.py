@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from notifications.sweep import run_sweep
 from state_machines.pdt import STATE_LABELS
 from state_machines.roles import Role
 from tests import pdf_samples
@@ -56,7 +58,12 @@ def shot(page, name: str) -> None:
 
 
 def state_line(page, state: str):
-    expect(page.locator("p.state")).to_have_text(re.compile(rf"^Estado actual: {re.escape(STATE_LABELS[state])}"))
+    """The state's label as the page says it for its entity ("Alcalde posesionado", "Concejo de Circasia")."""
+    pattern = re.escape(STATE_LABELS[state])
+    for generic in ("Alcalde o gobernador posesionado", "el alcalde o gobernador", "alcalde o gobernador",
+                    "al concejo o asamblea", "el concejo o asamblea", "concejo o asamblea"):
+        pattern = pattern.replace(re.escape(generic), r"\w[\w ]*?")
+    expect(page.locator("p.state")).to_have_text(re.compile(rf"^Estado actual: {pattern}"))
 
 
 def plan_of(session, dane_code: str) -> Plan:
@@ -142,47 +149,65 @@ def accounts_of(cast: Cast) -> dict[str, tuple[str, str]]:
     return {who: (user.email, PASSWORD) for who, user in people.items()}
 
 
-def test_municipio_walks_from_posesion_to_published_through_the_pages(
-        new_page, live_server, set_today, evidence_pdf, circasia, db_session):
+CTP_RECS = ("Incluir metas de agua potable rural", "Priorizar vías terciarias del café",
+            "Crear un programa de relevo generacional")
+CRQ_RECS = ("Proteger la cuenca del río Roble", "Incluir la gestión del riesgo por remoción en masa")
+ANSWERS = (  # (group label start, decision label, reason): one per recommendation, CTP first, then CRQ
+    ("Recomendación CTP 1", "Aceptada", "Meta incluida en el eje dos"),
+    ("Recomendación CTP 2", "Aceptada parcialmente", "Cuarenta kilómetros por costo"),
+    ("Recomendación CTP 3", "No aceptada", "Lo cubre el programa departamental"),
+    ("Recomendación CRQ 1", "Aceptada", "Se adopta el POMCA del río"),
+    ("Recomendación CRQ 2", "No aceptada", "Ya está en el plan de riesgo vigente"),
+)
+
+
+def answer_every_recommendation(page):
+    for group, decision, reason in ANSWERS:
+        page.get_by_role("group", name=re.compile(f"^{group}:")).get_by_label(decision, exact=True).check()
+        page.get_by_label(f"Razón de la respuesta a la r{group[1:]}", exact=True).fill(reason)
+
+
+def test_municipio_walks_from_posesion_to_vigente_through_the_pages(
+        new_page, live_server, set_today, evidence_pdf, circasia, db_session, tmp_path):
     plan, cast = circasia
     walk = Walk(new_page, live_server, set_today, evidence_pdf, accounts_of(cast))
 
-    walk.act("ejecutivo", "Registrar la posesión del alcalde o gobernador", "2028-01-03", "in_office")
+    walk.act("ejecutivo", "Registrar la posesión del alcalde", "2028-01-03", "in_office")
     walk.act("planeacion", "Impartir orientaciones y conformar el equipo formulador", "2028-01-10", "drafting",
              fill=lambda p: (p.get_by_label("Nombre del líder del equipo formulador").fill("Ana Ríos"),
                              p.get_by_label("Correo del líder").fill("ana.rios@circasia.gov.co")))
     walk.act("planeacion", "Presentar el proyecto al Consejo de Gobierno", "2028-02-21",
              "submitted_to_consejo_de_gobierno")
     walk.act("planeacion", "Consolidar el proyecto en el Consejo de Gobierno", "2028-02-28", "consolidated")
-    walk.act("ejecutivo", "Presentar el proyecto al CTP con copia al concejo o asamblea", "2028-02-29",
+    walk.act("ejecutivo", "Presentar el proyecto al CTP con copia al Concejo de Circasia", "2028-02-29",
              "submitted_to_ctp")
 
-    # The CTP's concept: favorable with recommendations, on the whole plan.
+    # The CTP's concept: favorable with three recommendations, each its own numbered item.
     def ctp_concept(p):
         p.get_by_label("Favorable con recomendaciones", exact=True).check()
-        p.get_by_label("Sobre todo el plan", exact=True).check()
-        p.get_by_label("Recomendaciones (una por línea)").fill(
-            "Incluir metas de agua potable rural\nPriorizar vías terciarias del café")
+        p.get_by_label(re.compile("^Recomendaciones")).fill("\n".join(CTP_RECS))
     walk.set_today("2028-03-10")
     concept_form = walk.open_from_inbox("ctp", "Entregar el concepto del CTP (total o parcial)")
     expect(concept_form.get_by_role("group", name="Sentido del concepto")).to_be_visible()
     shot(concept_form, "ctp-concept-form-desktop")
 
-    # The environmental authority (CRQ) sends its technical concept on its own review, inside its 15 days.
+    # The environmental authority (CRQ) sends its technical concept with two recommendations, inside its 15 days.
     walk.act("CRQ", "Remitir el concepto técnico de la autoridad ambiental", "2028-03-15", "submitted_to_ctp",
              subject="Autoridad ambiental CRQ",
-             fill=lambda p: (p.get_by_label("Favorable", exact=True).check(),
-                             p.get_by_label("Recomendaciones (una por línea)").fill(
-                                 "Proteger la cuenca del río Roble")))
+             fill=lambda p: (p.get_by_label("Favorable con recomendaciones", exact=True).check(),
+                             p.get_by_label(re.compile("^Recomendaciones")).fill("\n".join(CRQ_RECS))))
     walk.act("ctp", "Entregar el concepto del CTP (total o parcial)", "2028-03-27", "ctp_stage_closed",
              fill=ctp_concept)
 
-    walk.act("planeacion", "Considerar los conceptos del CTP y la autoridad ambiental y ajustar el proyecto",
-             "2028-04-03", "adjusting",
-             fill=lambda p: p.get_by_label(re.compile("^Respuesta a cada recomendación")).fill(
-                 "Agua potable rural: acogida, meta incluida en el eje 2\n"
-                 "Vías terciarias: acogida parcialmente, por costo\n"
-                 "Cuenca del río Roble: acogida"))
+    # T6: the form lists the five recommendations; each gets its answer and reason.
+    consider = "Considerar los conceptos del CTP y la autoridad ambiental y ajustar el proyecto"
+    walk.set_today("2028-04-03")
+    form = walk.open_from_inbox("planeacion", consider)
+    for text in (*CTP_RECS, *CRQ_RECS):
+        expect(form.get_by_role("group", name=re.compile(re.escape(text)))).to_be_visible()
+    assert_accessible(form)
+    shot(form, "t6-answers-desktop")
+    walk.act("planeacion", consider, "2028-04-03", "adjusting", fill=answer_every_recommendation)
     walk.act("planeacion", "Programar una audiencia pública del plan de inversiones", "2028-04-05", "adjusting",
              fill=lambda p: (p.get_by_label("Fecha de la audiencia").fill("2028-04-20"),
                              p.get_by_label("Lugar").fill("Casa de la Cultura de Circasia"),
@@ -190,7 +215,7 @@ def test_municipio_walks_from_posesion_to_published_through_the_pages(
     walk.act("planeacion", "Registrar la audiencia pública realizada", "2028-04-20", "adjusting",
              subject="Casa de la Cultura de Circasia",
              fill=lambda p: p.get_by_label("Número de asistentes").fill("84"))
-    walk.act("ejecutivo", "Radicar el proyecto de acuerdo u ordenanza", "2028-04-28", "filed_with_corporacion",
+    walk.act("ejecutivo", "Radicar el proyecto de acuerdo", "2028-04-28", "filed_with_corporacion",
              reference="PA-012-2028")
     walk.act("corporacion", "Repartir el proyecto a la comisión del plan", "2028-05-02", "in_debate")
     walk.act("corporacion", "Registrar una modificación propuesta", "2028-05-03", "in_debate",
@@ -199,51 +224,67 @@ def test_municipio_walks_from_posesion_to_published_through_the_pages(
                              p.get_by_label(re.compile("^Autores")).fill(
                                  "Concejal Luisa Gómez\nConcejal Pedro Arango")))
 
-    # The corporation cannot approve the plan while the amendment is undecided: not offered.
+    # The corporation cannot approve the plan while the amendment is undecided, nor before its debates.
     corporation = walk.page("corporacion")
     corporation.goto("/")
     expect(corporation.get_by_role("link", name="Aprobar el plan en segundo debate")).to_have_count(0)
 
+    # The mayor's acceptance form shows the amendment's full text and its authors.
+    walk.set_today("2028-05-04")
+    acceptance = walk.open_from_inbox("ejecutivo", "Aceptar por escrito la modificación",
+                                      "Concejal Luisa Gómez, Concejal Pedro Arango")
+    expect(acceptance.locator("blockquote.amendment-text")).to_have_text(
+        "Aumentar la meta de vivienda rural de 40 a 60 mejoramientos.")
+    expect(acceptance.get_by_text("Autores: Concejal Luisa Gómez, Concejal Pedro Arango")).to_be_visible()
     walk.act("ejecutivo", "Aceptar por escrito la modificación", "2028-05-04", "in_debate",
              subject="Concejal Luisa Gómez, Concejal Pedro Arango")
     walk.act("corporacion", "Aprobar la modificación", "2028-05-05", "in_debate", subject="Modificación 1")
-    walk.act("corporacion", "Aprobar el plan en segundo debate", "2028-05-08", "approved_by_corporacion",
+    walk.act("corporacion", "Registrar el primer debate en la comisión", "2028-05-08", "in_debate",
+             fill=lambda p: p.get_by_label("La comisión aprobó el proyecto en primer debate").check())
+    walk.act("corporacion", "Registrar el segundo debate en la plenaria", "2028-05-12", "in_debate")
+    walk.act("corporacion", "Aprobar el plan en segundo debate", "2028-05-12", "approved_by_corporacion",
              reference="Acuerdo 007 de 2028")
-    walk.act("corporacion", "Remitir el proyecto aprobado para sanción", "2028-05-10", "sanction_pending")
-    walk.act("ejecutivo", "Sancionar el acuerdo u ordenanza", "2028-05-15", "sanctioned")
-    done = walk.act("ejecutivo", "Publicar el plan adoptado", "2028-05-17", "published",
+    walk.act("corporacion", "Remitir el proyecto aprobado para sanción", "2028-05-15", "sanction_pending")
+    walk.act("ejecutivo", "Sancionar el acuerdo", "2028-05-17", "sanctioned")
+    done = walk.act("ejecutivo", "Publicar el plan adoptado", "2028-05-19", "published",
                     reference="Gaceta municipal 221")
 
     # The finished plan page: route with the current state, history with norms, documents.
     expect(done.locator(".route [aria-current=step]")).to_contain_text(STATE_LABELS["published"])
     rows = history_rows(done)
+    debates = "L136 art. 73; L2200 art. 97"
     expected = [  # (what, norm) in the order the acts were taken; the table lists the newest first
-        ("Registrar la posesión del alcalde o gobernador", "L152 art. 39"),
+        ("Registrar la posesión del alcalde", "L152 art. 39"),
         ("Impartir orientaciones y conformar el equipo formulador", "L152 art. 39 num. 1"),
         ("Presentar el proyecto al Consejo de Gobierno", "L152 art. 39 num. 3-4; D1865 art. 3 num. 2"),
         ("Consolidar el proyecto en el Consejo de Gobierno", "L152 art. 39 num. 3"),
-        ("Presentar el proyecto al CTP con copia al concejo o asamblea", "L152 art. 39 num. 5"),
+        ("Presentar el proyecto al CTP con copia al Concejo de Circasia", "L152 art. 39 num. 5"),
         ("Remitir el concepto técnico de la autoridad ambiental · CRQ", "D1865 art. 3 num. 3"),
         ("Entregar el concepto del CTP (total o parcial)", "L152 art. 39 num. 6"),
         ("Considerar los conceptos del CTP y la autoridad ambiental y ajustar el proyecto",
          "D1865 art. 3 num. 4; L152 art. 39 num. 6"),
         ("Programar una audiencia pública del plan de inversiones", "L1909 art. 22"),
         ("Registrar la audiencia pública realizada · 1", "L1909 art. 22"),
-        ("Radicar el proyecto de acuerdo u ordenanza", "L152 art. 40"),
+        ("Radicar el proyecto de acuerdo", "L152 art. 40"),
         ("Repartir el proyecto a la comisión del plan", "L152 art. 40; L136 art. 73"),
         ("Registrar una modificación propuesta", "L152 art. 40; L1909 art. 22"),
         ("Aceptar por escrito la modificación · 1", "L152 art. 40"),
         ("Aprobar la modificación · 1", "L152 art. 40"),
-        ("Aprobar el plan en segundo debate", "L152 art. 40"),
+        ("Registrar el primer debate en la comisión", debates),
+        ("Registrar el segundo debate en la plenaria", debates),
+        ("Aprobar el plan en segundo debate", "L152 art. 40; L136 art. 73"),
         ("Remitir el proyecto aprobado para sanción", "L136 art. 76"),
-        ("Sancionar el acuerdo u ordenanza", "L136 art. 78"),
+        ("Sancionar el acuerdo", "L136 art. 78"),
         ("Publicar el plan adoptado", "CPACA art. 65; L136 art. 81"),
     ]
     assert len(rows) == len(expected), rows
     for row, (what, norm) in zip(reversed(rows), expected):
         assert what in row and row.endswith(norm), (what, norm, row)
-    assert "N.º Acuerdo 007 de 2028" in " ".join(rows) and "N.º Gaceta municipal 221" in " ".join(rows)
-    assert "15 de marzo de 2028" in " ".join(rows) and "17 de mayo de 2028" in " ".join(rows)
+    text = " ".join(rows)
+    assert "N.º Acuerdo 007 de 2028" in text and "N.º Gaceta municipal 221" in text
+    assert "15 de marzo de 2028" in text and "19 de mayo de 2028" in text
+    assert "Recomendaciones: 1. Incluir metas de agua potable rural" in text  # the concept in its history row
+    assert "CRQ-2: No aceptada — Ya está en el plan de riesgo vigente" in text
     documents = done.locator("section", has=done.get_by_role("heading", name="Documentos")).locator("li")
     expect(documents).to_have_count(len(expected))
     # Nothing of the main route is left to a person (entering into force is the sweep's); only side
@@ -253,16 +294,46 @@ def test_municipio_walks_from_posesion_to_published_through_the_pages(
                 if "/pdt_approval/" in h]
     shot(done, "finished-plan-desktop")
 
+    # The sweep records the entry into force on the publication day ("rige a partir de su publicación").
+    assert run_sweep(date(2028, 5, 19)).effects == 1
+    done.reload()
+    state_line(done, "in_force")
+    expect(done.get_by_text("Rige desde las 00:00 del mismo día de su publicación")).to_be_visible()
+
+    # Each answer, read back without signing in on the public page ...
+    citizen = new_page()
+    citizen.goto(f"/publico/{CIRCASIA}")
+    public = " ".join(citizen.locator("main").inner_text().split())
+    assert "Vigente." in public
+    for (_, decision, reason), text in zip(ANSWERS, (*CTP_RECS, *CRQ_RECS)):
+        assert text in public and f"Respuesta: {decision} — {reason}" in public, (text, reason)
+    assert "Aprobada, el 5 de mayo de 2028" in public and "Concejal Luisa Gómez, Concejal Pedro Arango" in public
+    assert "Aprobado en comisión el 8 de mayo de 2028" in public and "12 de mayo de 2028" in public
+    assert_accessible(citizen)
+    shot(citizen, "public-finished-desktop")
+
+    # ... and in the expediente printed to PDF by Chromium, read with pdftotext.
+    expediente = walk.page("planeacion")
+    expediente.goto(f"/planes/{plan.id}/expediente")
+    pdf_path = tmp_path / "expediente.pdf"
+    expediente.pdf(path=str(pdf_path), format="A4", print_background=True)
+    printed = " ".join(subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], check=True,
+                                      capture_output=True, text=True).stdout.split())
+    for (_, decision, reason), text in zip(ANSWERS, (*CTP_RECS, *CRQ_RECS)):
+        assert text in printed and reason in printed, (text, reason)
+    db_session.refresh(plan)
+    assert "Aceptada parcialmente" in printed and plan.history_head in printed.replace(" ", "")
+
     # The same finished page on a 360 px phone, read by the CTP (its session reused): no horizontal scroll.
     phone = new_page(phone=True, storage_state=walk.page("ctp").context.storage_state())
     phone.goto(f"/planes/{plan.id}")
-    state_line(phone, "published")
+    state_line(phone, "in_force")
     no_horizontal_scroll(phone)
     assert_accessible(phone)
     shot(phone, "finished-plan-360")
 
     db_session.refresh(plan)
-    assert plan.state == "published" and plan.flags in (None, [])
+    assert plan.state == "in_force" and plan.flags in (None, [])
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -308,21 +379,20 @@ def test_departamento_with_two_cars_reaches_the_asamblea_through_the_pages(
     expect(carsucre.locator("input[type=file]")).to_have_count(0)
 
     walk.act("planeacion.sucre", "Consolidar el proyecto en el Consejo de Gobierno", "2028-02-28", "consolidated")
-    walk.act("gobernador.sucre", "Presentar el proyecto al CTP con copia al concejo o asamblea", "2028-02-29",
+    walk.act("gobernador.sucre", "Presentar el proyecto al CTP con copia a la Asamblea de Sucre", "2028-02-29",
              "submitted_to_ctp")
     walk.act("carsucre", concept, "2028-03-01", "submitted_to_ctp", subject="Autoridad ambiental CARSUCRE",
              fill=lambda p: p.get_by_label("Favorable", exact=True).check())
     walk.act("ctp.sucre", "Entregar el concepto del CTP (total o parcial)", "2028-03-03", "ctp_stage_closed",
-             fill=lambda p: (p.get_by_label("Favorable", exact=True).check(),
-                             p.get_by_label("Sobre todo el plan", exact=True).check()))
+             fill=lambda p: p.get_by_label("Favorable", exact=True).check())
 
     # T6: CORPOMOJANA is still inside its 15 business days; considering the concepts now is refused (409).
     consider = "Considerar los conceptos del CTP y la autoridad ambiental y ajustar el proyecto"
-    answers = "Concepto del CDP: acogido\nConcepto de CARSUCRE: acogido"
+    notes = "Conceptos favorables del CDP y de CARSUCRE, sin recomendaciones."
     set_today("2028-03-06")
     page = walk.open_from_inbox("planeacion.sucre", consider)
     walk.fill_common(page, "2028-03-06", "OF-2028-031")
-    page.get_by_label(re.compile("^Respuesta a cada recomendación")).fill(answers)
+    page.get_by_label("Observaciones").fill(notes)
     response = walk.submit(page, consider)
     assert response.status == 409
     alert = page.get_by_role("alert")
@@ -330,7 +400,7 @@ def test_departamento_with_two_cars_reaches_the_asamblea_through_the_pages(
     expect(alert).to_contain_text("La autoridad ambiental CORPOMOJANA aún está dentro de sus quince días hábiles")
     expect(alert).to_contain_text("Espere su concepto o documente por qué se continúa sin él.")
     expect(alert).to_contain_text("Norma: D1865 art. 3 num. 3; L4-1913 art. 62")
-    expect(page.get_by_label(re.compile("^Respuesta a cada recomendación"))).to_have_value(answers)  # kept
+    expect(page.get_by_label("Observaciones")).to_have_value(notes)  # kept
     assert_accessible(page)
     shot(page, "t6-refusal-desktop")
     page.goto(f"/planes/{sucre.id}")
@@ -342,12 +412,21 @@ def test_departamento_with_two_cars_reaches_the_asamblea_through_the_pages(
     expect(corpomojana.locator("table.pending")).not_to_contain_text("CARSUCRE")
     walk.act("corpomojana", concept, "2028-03-07", "ctp_stage_closed", subject="Autoridad ambiental CORPOMOJANA",
              fill=lambda p: (p.get_by_label("Favorable con recomendaciones", exact=True).check(),
-                             p.get_by_label("Recomendaciones (una por línea)").fill(
+                             p.get_by_label(re.compile("^Recomendaciones")).fill(
                                  "Incluir la gestión del riesgo de inundación en La Mojana")))
     walk.act("planeacion.sucre", consider, "2028-03-08", "adjusting",
-             fill=lambda p: p.get_by_label(re.compile("^Respuesta a cada recomendación")).fill(
-                 answers + "\nGestión del riesgo en La Mojana: acogida"))
-    done = walk.act("gobernador.sucre", "Radicar el proyecto de acuerdo u ordenanza", "2028-03-10",
+             fill=lambda p: (p.get_by_role("group", name=re.compile("^Recomendación CORPOMOJANA 1:")).get_by_label(
+                                 "Aceptada", exact=True).check(),
+                             p.get_by_label("Razón de la respuesta a la recomendación CORPOMOJANA 1").fill(
+                                 "Se incluye en el eje de adaptación al cambio climático")))
+    # The filing step tells the governor that the Asamblea, in its first year, is in recess in April and May
+    # (L2200 art. 23): extraordinary sessions must be convoked (L152 art. 40).
+    set_today("2028-03-10")
+    filing = walk.open_from_inbox("gobernador.sucre", "Radicar el proyecto de ordenanza")
+    expect(filing.get_by_role("note")).to_contain_text("Hay que convocar a sesiones extraordinarias.")
+    expect(filing.get_by_role("note")).to_contain_text("L2200 art. 23")
+    shot(filing, "filing-sessions-notice-desktop")
+    done = walk.act("gobernador.sucre", "Radicar el proyecto de ordenanza", "2028-03-10",
                     "filed_with_corporacion", reference="PO-003-2028")
 
     rows = " | ".join(history_rows(done))
@@ -357,6 +436,10 @@ def test_departamento_with_two_cars_reaches_the_asamblea_through_the_pages(
     assert rows.count("D1865 art. 3 num. 3") == 2
     # The CARs' authorship is kept: each concept was registered by its own account.
     assert "Corporación Autónoma Regional de Sucre (demo)" in rows and "Corpomojana (demo)" in rows
+    # The convocation is now a duty with its term, in "Pendientes con plazo".
+    done.goto("/")
+    expect(done.locator("table.duties")).to_contain_text("Convocar a sesiones a la Asamblea de Sucre")
+    shot(done, "inbox-convocation-duty-desktop")
 
 
 def test_a_car_opening_another_cars_review_gets_403_with_the_reason(new_page, live_server, sucre, set_today):
@@ -449,7 +532,9 @@ def test_opening_an_act_a_guard_refuses_shows_the_guards_reason_and_norm(new_pag
     plan, cast = circasia
     walk_to(cast, "in_debate")
     cast.act("corporacion", "propose_amendment", "2028-05-03", payload={"text": "Más vivienda", "authors": ["Luisa"]})
-    set_today("2028-05-04")
+    cast.act("corporacion", "record_committee_debate", "2028-05-08", payload={"committee_outcome": "approved"})
+    cast.act("corporacion", "record_plenary_debate", "2028-05-12")
+    set_today("2028-05-12")
     page = new_page()
     sign_in(page, live_server, cast.corporacion.email, PASSWORD)
     response = page.goto(f"/planes/{plan.id}/actos/pdt_approval/-/approve_plan")
@@ -472,7 +557,7 @@ def test_inbox_plan_and_concept_form_are_accessible_light_and_fit_a_phone(
     page = new_page(phone=phone)
     sign_in(page, live_server, cast.ctp.email, PASSWORD)
     pages = {
-        "/": lambda: expect(page.locator("table.pending")).to_contain_text("Entregar el concepto del CTP"),
+        "/": lambda: expect(page.locator("table.duties")).to_contain_text("Entregar el concepto del CTP"),
         f"/planes/{plan.id}": lambda: expect(page.locator("section", has=page.get_by_role(
             "heading", name="Historial")).locator("tbody tr")).to_have_count(5),
         f"/planes/{plan.id}/actos/pdt_approval/-/record_ctp_concept": lambda: expect(
@@ -498,7 +583,7 @@ def test_an_act_is_sent_and_corrected_with_javascript_disabled(new_page, live_se
     walk = Walk(new_page, live_server, set_today, evidence_pdf, accounts_of(cast))
     walk.pages["ejecutivo"] = page
     sign_in(page, live_server, cast.ejecutivo.email, PASSWORD)
-    label = "Registrar la posesión del alcalde o gobernador"
+    label = "Registrar la posesión del alcalde"
     walk.open_from_inbox("ejecutivo", label)
 
     # First without the date: the Spanish field error, the other values kept, nothing saved.

@@ -181,3 +181,71 @@ def test_memberships_of_inactive_users_are_not_told(genova, db_session):
     run_sweep(date(2028, 3, 21))
     assert told(db_session, genova.ctp) == []
     assert db_session.scalar(select(Membership.id).filter_by(user_id=genova.ctp.id)) is not None
+
+
+# --- Issue 13: entry into force, convocation of extraordinary sessions ----------------------------------------
+
+def test_a_published_plan_is_vigente_on_the_legal_day_and_not_before(genova, db_session, client):
+    """Published Monday 22 May 2028 by an act that "rige a partir del día siguiente a su publicación": in force
+    on 23 May 2028 (CPACA art. 65; L4-1913 art. 61), recorded by the sweep with its history row and notices."""
+    walk_to(genova, "sanctioned")
+    genova.act("ejecutivo", "publish", "2028-05-22", payload={"vigencia": "day_after_publication"})
+    run_sweep(date(2028, 5, 22))
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "published"
+    assert db_session.scalar(select(PlanEvent.id).filter_by(trigger="enter_into_force")) is None
+
+    report = run_sweep(date(2028, 5, 23))
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "in_force" and report.effects == 1
+    event = db_session.scalars(select(PlanEvent).filter_by(trigger="enter_into_force")).one()
+    assert (event.role, event.actor_id, event.act_on) == ("sistema", None, date(2028, 5, 23))
+    assert "CPACA art. 65" in event.legal_basis and event.payload["effects"] == ["send_copy_to_governor"]
+    notices = db_session.scalars(select(Notification).filter_by(kind="effect", plan_id=genova.plan.id)).all()
+    assert sorted(n.user_id for n in notices) == sorted(
+        [genova.ejecutivo.id, genova.planeacion.id, genova.ctp.id, genova.corporacion.id])
+    assert all("rige desde el martes 23 de mayo de 2028" in n.body for n in notices)
+    assert run_sweep(date(2028, 5, 24)).effects == 0  # final state: nothing more to do
+
+    public = client.get("/publico/63302").get_data(as_text=True)
+    assert "<strong>Vigente.</strong>" in public and "Rige desde el martes 23 de mayo de 2028" in public
+
+
+def test_plan_published_with_the_usual_clause_is_vigente_the_same_day(genova, db_session):
+    walk_to(genova, "published")  # publish 22 May 2028, "rige a partir de su publicación"
+    run_sweep(date(2028, 5, 22))
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "in_force"
+    assert db_session.scalar(select(PlanEvent.act_on).filter_by(trigger="enter_into_force")) == date(2028, 5, 22)
+
+
+def test_convocation_of_extraordinary_sessions_is_a_duty_with_its_own_reminder(genova, db_session):
+    """Category 1 in the first year: the Concejo is in recess from 1 March to 31 May (L136 art. 23). Filed
+    Friday 28 April 2028, its month runs 29 April to 28 May: the mayor must convoke (L152 art. 40)."""
+    genova.plan.entity.fiscal_category = "1"
+    db_session.commit()
+    walk_to(genova, "filed_with_corporacion")
+    run_sweep(date(2028, 4, 28))
+    due = told(db_session, genova.ejecutivo, step="sessions_convocation")
+    assert [n.kind for n in due] == ["due_today"]
+    assert "sesiones extraordinarias" in due[0].subject and due[0].legal_basis == "L152 art. 40; L136 art. 23 par. 2"
+    run_sweep(date(2028, 5, 2))  # 29 April to 1 May are not business days; the duty is overdue
+    assert [n.kind for n in told(db_session, genova.ejecutivo, step="sessions_convocation")] == [
+        "due_today", "overdue", "escalation"]
+    assert told(db_session, genova.corporacion, step="sessions_convocation") == []
+
+    genova.act("ejecutivo", "convoke_sessions", "2028-05-02")
+    assert genova.plan.event_dates["sessions_convoked"] == "2028-05-02"
+    before = len(told(db_session, genova.ejecutivo, step="sessions_convocation"))
+    run_sweep(date(2028, 5, 3))
+    assert len(told(db_session, genova.ejecutivo, step="sessions_convocation")) == before
+
+
+def test_a_small_municipio_in_ordinary_sessions_has_no_convocation_duty(genova, db_session):
+    genova.plan.entity.fiscal_category = "6"  # sits in May (L136 art. 23)
+    db_session.commit()
+    walk_to(genova, "adjusting")
+    genova.act("ejecutivo", "file_with_corporacion", "2028-04-30")  # its month: 1 to 31 May, all ordinary
+    for day in (date(2028, 5, 1), date(2028, 5, 2)):
+        run_sweep(day)
+    assert told(db_session, genova.ejecutivo, step="sessions_convocation") == []

@@ -11,6 +11,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from state_machines.concepts import Answer, ConceptContent, RecommendationRef
+from state_machines.debates import DebateRecord
 from state_machines.diagram import mermaid
 from state_machines.machine import Deadline, TransitionRefused
 from state_machines.pdt import PDT_MACHINE, PDT_STATES, STATE_LABELS, PlanSnapshot
@@ -51,7 +53,9 @@ EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     ("in_debate", "modify_by_executive"): ("in_debate", {E}),
     ("filed_with_corporacion", "assign_to_committee"): ("in_debate", {C}),
     ("in_debate", "record_committee_debate"): ("in_debate", {C}),
+    ("in_debate", "continue_committee_debate"): ("in_debate", {C}),
     ("in_debate", "record_plenary_debate"): ("in_debate", {C}),
+    ("in_debate", "continue_plenary_debate"): ("in_debate", {C}),
     ("in_debate", "propose_amendment"): ("in_debate", {C}),
     ("in_debate", "approve_plan"): ("approved_by_corporacion", {C}),
     ("in_debate", "enable_decree_adoption"): ("decree_eligible", {S}),
@@ -68,8 +72,20 @@ EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
 TRIGGERS = sorted({t for _, t in EXPECTED})
 
 
-def permissive(state: str, **changes) -> PlanSnapshot:
-    """A snapshot in which every guard of the table passes (used to test the table itself)."""
+#: Both debates on file: committee approved on 1 May 2020, plenary on 10 May 2020 (nine days later).
+DEBATED_2020 = DebateRecord((date(2020, 5, 1),), date(2020, 5, 1), (date(2020, 5, 10),))
+REC = RecommendationRef("CTP", 1, "Incluir metas de agua potable rural")
+#: The debate record each debate act needs to pass its own guards (the others pass with ``DEBATED_2020``).
+DEBATES_FOR = {
+    "record_committee_debate": DebateRecord(),
+    "continue_committee_debate": DebateRecord((date(2020, 5, 1),)),
+    "record_plenary_debate": DebateRecord((date(2020, 5, 1),), date(2020, 5, 1)),
+}
+
+
+def permissive(state: str, trigger: str | None = None, **changes) -> PlanSnapshot:
+    """A snapshot in which every guard of the table passes (used to test the table itself); the debate acts
+    each need their own debate record (``DEBATES_FOR``)."""
     far = date(2099, 12, 31)
     past = date(2020, 1, 1)
     base = PlanSnapshot(
@@ -80,7 +96,9 @@ def permissive(state: str, **changes) -> PlanSnapshot:
         | {"executive_modifications": dl(far)},
         car_reviews={"CRQ": "concept_received"}, ctp_review_state="concept_issued",
         has_legal_review_note=True, has_evidence=True, car_wait_justified=False, corporation_voted_down=True,
-        hearings=("held",),
+        hearings=("held",), concept=ConceptContent("favorable_con_recomendaciones", (REC.text,)),
+        recommendations=(REC,), answers={REC.key: Answer("aceptada", "Se incluye en el eje 2.")},
+        debates=DEBATES_FOR.get(trigger, DEBATED_2020), in_force_on=date(2020, 5, 20),
     )
     return replace(base, **changes)
 
@@ -95,6 +113,7 @@ def restrictive(state: str) -> PlanSnapshot:
         car_reviews={"CRQ": "copy_sent"}, ctp_review_state="presented",
         amendments=(AmendmentSnapshot("M1", "proposed", ("Concejal A",)),),
         has_legal_review_note=False, has_evidence=False, corporation_voted_down=False,
+        recommendations=(REC,), debates=DebateRecord((date(2024, 3, 9),), date(2024, 3, 9)),
     )
 
 
@@ -117,9 +136,9 @@ def expected_verdict(state: str, trigger: str, role: Role) -> str:
 
 @pytest.mark.parametrize("state", list(PDT_STATES))
 def test_every_state_trigger_role_is_allowed_only_where_the_table_says(state):
-    snapshot = permissive(state)
     mismatches = []
     for trigger in TRIGGERS:
+        snapshot = permissive(state, trigger)
         for role in Role:
             expected = expected_verdict(state, trigger, role)
             try:
@@ -147,7 +166,7 @@ def test_every_guarded_act_is_refused_with_its_reason_when_its_guard_fails(state
         PDT_MACHINE.fire(restrictive(state), trigger, role)
     assert refused.value.code == "guard_failed"
     assert SPANISH.search(refused.value.reason)
-    assert re.search(r"(L152|D1865|D683|L136|L1909|CPACA|L4-1913|CE-2127|TAB)", refused.value.legal_basis)
+    assert re.search(r"(L152|D1865|D683|L136|L2200|L1909|CPACA|L4-1913|CE-2127|TAB)", refused.value.legal_basis)
 
 
 def test_unknown_trigger_is_refused_with_its_own_code():
@@ -251,8 +270,16 @@ DEADLINES_2024 = {
 }
 
 
+#: Committee approved Wednesday 15 May 2024, plenary Monday 20 May 2024 (from 19 May: three full days between).
+DEBATED_2024 = DebateRecord((date(2024, 5, 15),), date(2024, 5, 15), (date(2024, 5, 20),))
+
+
 def plan_2024(state: str, today: date, **changes) -> PlanSnapshot:
-    return PlanSnapshot(state=state, entity_kind="municipio", today=today, deadlines=DEADLINES_2024, **changes)
+    """A 2024 municipio with a favorable CTP concept on file, both debates held and published on 27 May 2024
+    (what the acts before ``state`` would have left); ``changes`` override any of it."""
+    base = dict(concept=ConceptContent("favorable"), debates=DEBATED_2024, in_force_on=date(2024, 5, 27))
+    return PlanSnapshot(state=state, entity_kind="municipio", today=today, deadlines=DEADLINES_2024,
+                        **(base | changes))
 
 
 def refusal(snapshot: PlanSnapshot, trigger: str, role: Role) -> TransitionRefused:
@@ -344,7 +371,7 @@ def test_filing_inside_the_four_months_needs_no_legal_review_note():
     outcome = PDT_MACHINE.fire(plan_2024("adjusting", date(2024, 4, 30), hearings=("held",)),
                                "file_with_corporacion", E)
     assert outcome.dest == "filed_with_corporacion"
-    assert outcome.effects == ("event:filed_with_corporacion",)
+    assert outcome.effects == ("freeze_filed_ppi", "event:filed_with_corporacion")
 
 
 def test_late_filing_needs_a_legal_review_note_and_is_flagged():
@@ -409,9 +436,15 @@ def test_full_ordinary_route_2024_reaches_in_force():
     ]
     state = "elected"
     events = []
+    debates = DebateRecord()  # what the service's ``debate:*`` effects would record
     for trigger, role, today in steps:
-        outcome = PDT_MACHINE.fire(plan_2024(state, today, car_reviews={"CRQ": "concept_received"}), trigger, role)
+        snapshot = plan_2024(state, today, car_reviews={"CRQ": "concept_received"}, debates=debates)
+        outcome = PDT_MACHINE.fire(snapshot, trigger, role)
         events += [e for e in outcome.effects if e.startswith("event:")]
+        if "debate:committee" in outcome.effects:
+            debates = DebateRecord((today,), today)
+        if "debate:plenary" in outcome.effects:
+            debates = replace(debates, plenary_sessions=(today,))
         state = outcome.dest
     assert state == "in_force"
     assert events == ["event:team_formed", "event:consolidated", "event:submitted_to_ctp_and_car",
@@ -455,13 +488,14 @@ DEADLINES_2020_ART1 = {
 
 
 def d683(state: str, today: date, articles=("art1",), deadlines=None, **changes) -> PlanSnapshot:
+    changes.setdefault("debates", DebateRecord((date(2020, 7, 1),), date(2020, 7, 1), (date(2020, 7, 3),)))
     return PlanSnapshot(state=state, entity_kind="departamento", today=today, regime="d683_2020",
                         d683_articles=frozenset(articles), deadlines=deadlines or DEADLINES_2020_ART1, **changes)
 
 
 def test_d683_art1_allows_filing_until_15_june_2020_without_legal_review_note():
     outcome = PDT_MACHINE.fire(d683("adjusting", date(2020, 6, 12), hearings=("held",)), "file_with_corporacion", E)
-    assert outcome.effects == ("event:filed_with_corporacion",)
+    assert outcome.effects == ("freeze_filed_ppi", "event:filed_with_corporacion")
     assert PDT_MACHINE.fire(d683("adjusting", date(2020, 6, 15)), "file_with_corporacion", E).dest == \
         "filed_with_corporacion"
 
@@ -484,7 +518,7 @@ def test_d683_art3_decree_adoption_only_from_16_july_2020_and_art4_starts_piscc(
     assert PDT_MACHINE.fire(d683("in_debate", date(2020, 7, 16)), "enable_decree_adoption", S).dest == \
         "decree_eligible"
     outcome = PDT_MACHINE.fire(d683("decree_eligible", date(2020, 7, 17)), "adopt_by_decree", E)
-    assert outcome.effects == ("event:adopted", "start_piscc")
+    assert outcome.effects == ("freeze_adopted_ppi", "event:adopted", "start_piscc")
     approved = PDT_MACHINE.fire(d683("in_debate", date(2020, 7, 10)), "approve_plan", C)
     assert "start_piscc" in approved.effects
 
@@ -567,3 +601,113 @@ def test_every_milestone_event_emitted_is_a_hito_of_the_dnp_table():
     assert emitted <= known, emitted - known
     # Hito 2 (leader account) is an account act, not a legal one: every other legal hito has its transition.
     assert known - emitted == {"event:leader_account_enabled"}
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Debates as the law orders them (L136 art. 73; L2200 art. 97), concepts, answers, vigencia (issue 13)
+# -------------------------------------------------------------------------------------------------------------
+
+def in_debate(today: date, debates: DebateRecord, **changes) -> PlanSnapshot:
+    return plan_2024("in_debate", today, debates=debates, **changes)
+
+
+def test_approval_without_both_debates_is_refused_with_its_reason_and_norm():
+    for debates, missing in ((DebateRecord(), "primer debate"),
+                             (DebateRecord((date(2024, 5, 15),)), "primer debate"),
+                             (DebateRecord((date(2024, 5, 15),), date(2024, 5, 15)), "segundo debate")):
+        refused = refusal(in_debate(date(2024, 5, 21), debates), "approve_plan", C)
+        assert refused.code == "guard_failed" and missing in refused.reason
+        assert "L136 art. 73" in refused.legal_basis and "L152 art. 40" in refused.legal_basis
+    assert PDT_MACHINE.fire(in_debate(date(2024, 5, 21), DEBATED_2024), "approve_plan", C).dest == \
+        "approved_by_corporacion"
+
+
+def test_a_second_committee_debate_is_refused_and_a_continuation_is_offered_instead():
+    opened = DebateRecord((date(2024, 5, 14),))
+    refused = refusal(in_debate(date(2024, 5, 15), opened), "record_committee_debate", C)
+    assert refused.code == "guard_failed" and "continuación" in refused.reason and refused.legal_basis == "L136 art. 73"
+    outcome = PDT_MACHINE.fire(in_debate(date(2024, 5, 15), opened), "continue_committee_debate", C)
+    assert outcome.dest == "in_debate" and outcome.effects == ("debate:committee_continued",)
+    approved = DebateRecord((date(2024, 5, 14), date(2024, 5, 15)), date(2024, 5, 15))
+    assert "ya aprobó" in refusal(in_debate(date(2024, 5, 16), approved), "continue_committee_debate", C).reason
+    assert "continuación" in refusal(in_debate(date(2024, 5, 21), DEBATED_2024), "record_plenary_debate", C).reason
+
+
+def test_municipal_plenary_two_days_after_the_committee_approval_is_refused():
+    approved = DebateRecord((date(2024, 5, 23),), date(2024, 5, 23))  # Thursday 23 May 2024 (legal notes, §2)
+    for day in (date(2024, 5, 23), date(2024, 5, 25), date(2024, 5, 26)):
+        refused = refusal(in_debate(day, approved), "record_plenary_debate", C)
+        assert refused.code == "guard_failed" and "27 de mayo de 2024" in refused.reason
+        assert refused.legal_basis == "L136 art. 73; TAB-3d"
+    assert PDT_MACHINE.fire(in_debate(date(2024, 5, 27), approved), "record_plenary_debate", C).effects == \
+        ("debate:plenary", "event:plenary_debate")
+    # The act's own date counts, not the day it is typed in.
+    late_entry = in_debate(date(2024, 6, 3), approved, act_on=date(2024, 5, 24))
+    assert refusal(late_entry, "record_plenary_debate", C).code == "guard_failed"
+
+
+def test_plenary_before_the_committee_approved_is_refused():
+    refused = refusal(in_debate(date(2024, 5, 27), DebateRecord((date(2024, 5, 15),))), "record_plenary_debate", C)
+    assert "después de que la comisión apruebe" in refused.reason
+
+
+def test_departmental_debates_only_need_different_days_per_ley_2200():
+    approved = DebateRecord((date(2028, 5, 10),), date(2028, 5, 10))
+    dept = replace(in_debate(date(2028, 5, 10), approved), entity_kind="departamento")
+    refused = refusal(dept, "record_plenary_debate", C)
+    assert refused.legal_basis == "L2200 art. 97" and "distintos días" in refused.reason
+    assert PDT_MACHINE.fire(replace(dept, today=date(2028, 5, 11)), "record_plenary_debate", C).dest == "in_debate"
+
+
+def test_ctp_concept_without_its_content_is_refused():
+    snapshot = plan_2024("submitted_to_ctp", date(2024, 3, 5))
+    for concept, words in ((None, "sentido"), (ConceptContent("tibio"), "sentido"),
+                           (ConceptContent("favorable_con_recomendaciones"), "al menos una recomendación"),
+                           (ConceptContent("parcial", ("Revisar el eje 2",)), "qué partes")):
+        refused = refusal(replace(snapshot, concept=concept), "record_ctp_concept", CTP)
+        assert words in refused.reason and refused.legal_basis == "L152 art. 39 num. 6"
+    partial = replace(snapshot, concept=ConceptContent("parcial", (), ("Eje 1: agua potable",)))
+    assert PDT_MACHINE.fire(partial, "record_ctp_concept", CTP).dest == "ctp_stage_closed"
+
+
+def test_considering_the_concepts_needs_an_answer_with_reason_for_every_recommendation():
+    recs = (REC, RecommendationRef("CTP", 2, "Priorizar vías terciarias"), RecommendationRef("CRQ", 1, "Cuenca"))
+    base = plan_2024("ctp_stage_closed", date(2024, 4, 3), recommendations=recs,
+                     car_reviews={"CRQ": "concept_received"})
+    one = {REC.key: Answer("aceptada", "Meta incluida")}
+    refused = refusal(replace(base, answers=one), "consider_concepts", P)
+    assert "CTP-2, CRQ-1" in refused.reason and refused.legal_basis == "D1865 art. 3 num. 4; L152 art. 39 num. 6"
+    all_three = one | {"CTP-2": Answer("parcialmente", "Por costo"), "CRQ-1": Answer("no_aceptada", "  ")}
+    assert "razón" in refusal(replace(base, answers=all_three), "consider_concepts", P).reason
+    all_three["CRQ-1"] = Answer("no_aceptada", "Fuera de la jurisdicción del municipio")
+    assert PDT_MACHINE.fire(replace(base, answers=all_three), "consider_concepts", P).effects[0] == "record_answers"
+
+
+def test_enter_into_force_is_refused_before_the_day_the_act_binds():
+    refused = refusal(plan_2024("published", date(2024, 5, 27), in_force_on=date(2024, 5, 28)), "enter_into_force", S)
+    assert refused.code == "guard_failed" and "28 de mayo de 2024" in refused.reason
+    assert "CPACA art. 65" in refused.legal_basis
+    assert refusal(plan_2024("published", date(2024, 5, 27), in_force_on=None), "enter_into_force", S).code == \
+        "guard_failed"
+
+
+def test_ppi_edit_after_filing_is_refused_unless_an_approved_amendment_brings_it():
+    from state_machines.pdt import ppi_change_verdict
+    assert ppi_change_verdict("adjusting").ok
+    refused = ppi_change_verdict("in_debate")
+    assert not refused.ok and "congelado" in refused.reason and refused.legal_basis == "L152 art. 40"
+    assert not ppi_change_verdict("in_debate", "accepted_by_executive", "1").ok
+    assert ppi_change_verdict("in_debate", "approved", "1").ok
+    adopted = ppi_change_verdict("published", "approved", "1")
+    assert not adopted.ok and "L152 arts. 40, 45" == adopted.legal_basis
+
+
+def test_a_hearing_of_an_adopted_plan_takes_no_new_proposals():
+    from state_machines.pdt import PDT_STATES, hearing_proposals_verdict
+    for state in PDT_STATES:
+        verdict = hearing_proposals_verdict(state)
+        adopted = state in {"approved_by_corporacion", "adopted_by_decree", "sanction_pending", "objected",
+                            "sanctioned", "published", "in_force"}
+        assert verdict.ok is not adopted, state
+        if adopted:
+            assert "adoptado" in verdict.reason and verdict.legal_basis == "L1909 art. 22"

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from state_machines.concepts import CONCEPT_SENSES, Answer, ConceptContent, RecommendationRef
+from state_machines.debates import DebateRecord
 from state_machines.machine import Deadline, LegalMachine, TransitionRefused
 from state_machines.pdt import PDT_MACHINE, PlanSnapshot
 from state_machines.roles import Role
@@ -63,6 +65,23 @@ def plan_context(draw):
     drop = draw(st.sets(st.sampled_from(sorted(deadlines))))
     amendments = tuple(AmendmentSnapshot(f"M{i}", draw(amendment_states), ("Autor",))
                        for i in range(draw(st.integers(0, 2))))
+    # The debates (L136 art. 73; L2200 art. 97): none, committee open, committee approved, plenary held, with
+    # gaps on both sides of the municipal three full days.
+    committee_on = draw(days_2020 if d683 else days_2024)
+    stage = draw(st.integers(0, 3))
+    gap = timedelta(days=draw(st.integers(0, 6)))
+    debates = (DebateRecord() if stage == 0 else DebateRecord((committee_on,)) if stage == 1
+               else DebateRecord((committee_on,), committee_on) if stage == 2
+               else DebateRecord((committee_on,), committee_on, (committee_on + gap,)))
+    recommendations = tuple(RecommendationRef(src, n, "Recomendación") for src, n in
+                            draw(st.lists(st.sampled_from([("CTP", 1), ("CTP", 2), ("CRQ", 1)]), unique=True)))
+    answers = {r.key: Answer(draw(st.sampled_from(["aceptada", "parcialmente", "no_aceptada", "", "otra"])),
+                             draw(st.sampled_from(["", "Razón"])))
+               for r in recommendations if draw(st.booleans())}
+    concept = draw(st.one_of(st.none(), st.builds(
+        ConceptContent, st.sampled_from([*CONCEPT_SENSES, "otro"]),
+        st.lists(st.sampled_from(["", "Recomendación"]), max_size=2).map(tuple),
+        st.lists(st.sampled_from(["", "Eje 1"]), max_size=2).map(tuple))))
     return dict(
         entity_kind=draw(st.sampled_from(["municipio", "departamento"])),
         today=draw(days_2020 if d683 else days_2024),
@@ -78,6 +97,9 @@ def plan_context(draw):
         has_acceptance_for=frozenset(a.id for a in amendments if draw(st.booleans())),
         car_wait_justified=draw(st.booleans()),
         corporation_voted_down=draw(st.booleans()),
+        debates=debates, recommendations=recommendations, answers=answers, concept=concept,
+        act_on=draw(st.one_of(st.none(), days_2020 if d683 else days_2024)),
+        in_force_on=draw(st.one_of(st.none(), days_2020 if d683 else days_2024)),
     )
 
 
@@ -87,8 +109,10 @@ def context_for(machine: LegalMachine):
     if machine is PDT_MACHINE:
         return plan_context().map(lambda ctx: lambda state: PlanSnapshot(state=state, **ctx))
     if machine is CAR_REVIEW_MACHINE:
-        return st.builds(lambda today, d, ev: lambda state: CarReviewSnapshot(state, today, "CRQ", d, ev),
-                         days_2024, deadline, st.booleans())
+        concept = st.one_of(st.none(), st.builds(ConceptContent, st.sampled_from([*CONCEPT_SENSES, "otro"]),
+                                                 st.lists(st.sampled_from(["", "R"]), max_size=2).map(tuple)))
+        return st.builds(lambda today, d, ev, c: lambda state: CarReviewSnapshot(state, today, "CRQ", d, ev, c),
+                         days_2024, deadline, st.booleans(), concept)
     if machine is CTP_REVIEW_MACHINE:
         return st.builds(lambda today, d, ev: lambda state: CtpReviewSnapshot(state, today, d, ev),
                          days_2024, deadline, st.booleans())

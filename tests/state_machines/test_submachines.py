@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from state_machines.concepts import ConceptContent
 from state_machines.machine import Deadline, TransitionRefused
 from state_machines.roles import Role
 from state_machines.submachines import (
@@ -74,7 +75,8 @@ TODAY = date(2024, 4, 10)
 def permissive(name: str, state: str):
     """Snapshot of sub-machine ``name`` in which every guard passes (bar the amendment acceptance rule)."""
     return {
-        "car_review": lambda: CarReviewSnapshot(state, TODAY, "CRQ", dl(date(2024, 3, 21))),
+        "car_review": lambda: CarReviewSnapshot(state, TODAY, "CRQ", dl(date(2024, 3, 21)),
+                                                concept=ConceptContent("favorable")),
         "ctp_review": lambda: CtpReviewSnapshot(state, TODAY, dl(date(2024, 4, 1))),
         "amendment": lambda: AmendmentSnapshot("M1", state, ("Concejal A",)),
         "hearing": lambda: HearingSnapshot(state, TODAY, scheduled_on=TODAY),
@@ -152,7 +154,8 @@ def test_every_submachine_state_has_a_spanish_label():
 # -------------------------------------------------------------------------------------------------------------
 
 def car(state: str, today: date, code: str, latest: date) -> CarReviewSnapshot:
-    return CarReviewSnapshot(state=state, today=today, authority_code=code, deadline=dl(latest))
+    return CarReviewSnapshot(state=state, today=today, authority_code=code, deadline=dl(latest),
+                             concept=ConceptContent("favorable"))
 
 
 def test_car_concept_is_marked_overdue_only_after_its_15_business_days():
@@ -330,3 +333,16 @@ def test_departmental_ctp_needs_municipal_representatives():
         CtpFormationSnapshot("ternas_received", "departamento", has_municipal_representatives=True),
         "designate_members", E)
     assert outcome.dest == "members_designated"
+
+
+def test_car_concept_without_its_content_is_refused_with_its_norm():
+    base = CarReviewSnapshot("copy_sent", TODAY, "CRQ", dl(date(2024, 3, 21)))
+    with pytest.raises(TransitionRefused) as refused:
+        CAR_REVIEW_MACHINE.fire(base, "receive_concept", CAR)
+    assert "sentido" in refused.value.reason and refused.value.legal_basis == "D1865 art. 3 num. 3"
+    with pytest.raises(TransitionRefused) as refused:
+        CAR_REVIEW_MACHINE.fire(replace(base, concept=ConceptContent("favorable_con_recomendaciones")),
+                                "receive_concept", CAR)
+    assert "al menos una recomendación" in refused.value.reason
+    with_recs = replace(base, concept=ConceptContent("favorable_con_recomendaciones", ("Proteger la cuenca",)))
+    assert CAR_REVIEW_MACHINE.fire(with_recs, "receive_concept", CAR).dest == "concept_received"

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from state_machines.pdt import PDT_MACHINE
 from state_machines.roles import Role
 from tests.pdf_samples import VALID as VALID_PDF
 from workflow_app.models import Entity, Membership, Period, Plan, User
@@ -76,9 +77,25 @@ def walk_to(cast: Cast, stop: str) -> None:
         ("planeacion", "consider_concepts", "2028-04-03", {}),
         ("ejecutivo", "file_with_corporacion", "2028-04-28", {}),
         ("corporacion", "assign_to_committee", "2028-05-02", {}),
+        # L136 art. 73: committee on Wednesday 10 May, plenary from Sunday 14 May (three full days between).
+        ("corporacion", "record_committee_debate", "2028-05-10", {"payload": {"committee_outcome": "approved"}}),
+        ("corporacion", "record_plenary_debate", "2028-05-15", {}),
+        ("corporacion", "approve_plan", "2028-05-15", {}),
+        ("corporacion", "send_for_sanction", "2028-05-17", {}),
+        ("ejecutivo", "sanction", "2028-05-19", {}),
+        ("ejecutivo", "publish", "2028-05-22", {"payload": {"vigencia": "on_publication"}}),
+        ("sistema", "enter_into_force", "2028-05-22", {}),
     ]
+    debated = set()
     for who, trigger, on, kw in steps:
         if cast.plan.state == stop:
             return
-        cast.act(who, trigger, on, **kw)
+        if PDT_MACHINE.row(cast.plan.state, trigger) is None or trigger in debated:
+            continue  # done before: a walk may resume where an earlier one stopped
+        if trigger.startswith("record_") and trigger.endswith("_debate"):
+            debates = (cast.plan.event_dates or {}).get("debates") or {}
+            if ("committee" if "committee" in trigger else "plenary") in debates:
+                continue
+            debated.add(trigger)
+        cast.act(who, trigger, on, evidence=who != "sistema", **kw)
     assert cast.plan.state == stop, cast.plan.state

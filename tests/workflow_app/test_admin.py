@@ -102,3 +102,17 @@ def test_deactivated_account_cannot_sign_in_and_its_open_session_ends(admin_clie
     assert theirs.get("/").status_code == 302  # the open session died on the server
     response = login(app.test_client(), "saliente@prueba.co", "clave-de-prueba")
     assert response.status_code == 401 and "desactivada" in response.get_data(as_text=True)
+
+
+def test_the_executive_title_is_set_per_entity_and_must_fit_its_kind(admin_client, db_session):
+    genova = db_session.scalar(select(Entity).filter_by(dane_code="63302"))
+    assert genova.wording.the_executive == "el alcalde"  # derived from the kind while empty
+    assert post(admin_client, "/entidades/63302/configuracion", {"executive_title": "alcaldesa",
+                                                          "nonworking_weekdays": ["5", "6"]}).status_code == 302
+    db_session.refresh(genova)
+    assert genova.executive_title == "alcaldesa" and genova.wording.the_executive == "la alcaldesa"
+    response = post(admin_client, "/entidades/63302/configuracion", {"executive_title": "gobernadora",
+                                                              "nonworking_weekdays": ["5", "6"]})
+    assert response.status_code == 422 and "alcalde o alcaldesa" in response.get_data(as_text=True)
+    db_session.refresh(genova)
+    assert genova.executive_title == "alcaldesa"

@@ -18,13 +18,14 @@ from workflow_app.web.api.openapi import build_spec
 def genova(db_session, set_today):
     set_today("2028-05-05")
     cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "adjusting")
+    save_ppi_version(db_session, cast.plan, [PpiLine("Agua", "Acueducto", 2028, "SGP", 1_000_000)],
+                     source="form", actor=cast.planeacion)  # before the filing freezes it (L152 art. 40)
     walk_to(cast, "in_debate")
     cast.act("corporacion", "propose_amendment", "2028-05-03",
              payload={"authors": ["Concejal Ana Ríos"], "text": "Sumar un programa de vías"})
     cast.act("planeacion", "schedule_hearing", "2028-05-03",
              payload={"scheduled_on": "2028-05-20", "place": "Casa de la cultura", "zone": "Zona urbana"})
-    save_ppi_version(db_session, cast.plan, [PpiLine("Agua", "Acueducto", 2028, "SGP", 1_000_000)],
-                     source="form", actor=cast.planeacion)
     return cast
 
 

@@ -168,7 +168,8 @@ def test_expediente_has_history_calendar_with_explanations_and_document_hashes(c
     docs = db_session.scalars(select(Document).filter_by(plan_id=genova.plan.id)).all()
     assert docs and all(doc.sha256 in html for doc in docs)
     assert "Calendario legal" in html and "dentro de los primeros cuatro meses del período" in html
-    assert "Registrar la posesión del alcalde o gobernador" in html and "2028-01-03" in html
+    assert "Registrar la posesión del alcalde" in html and "3 de enero de 2028" in html
+    assert "2028-01-03" not in html  # dates in words, never ISO (issue 13)
     assert genova.plan.history_head in html
     assert 'href="/tablero/print.css"' in html and " style=" not in html and "<script" not in html
     css = client.get("/tablero/print.css")

@@ -125,7 +125,8 @@ def test_odd_upload_names_are_cleaned_and_stored_under_a_random_name(ctp_on_geno
                            "concept": "favorable", "scope": "total", "evidence": (io.BytesIO(PDF), name)},
                 content_type="multipart/form-data")
     assert response.status_code == 302
-    doc = db_session.scalars(select(Document).where(Document.kind == "record_ctp_concept")).one()
+    doc = db_session.scalars(select(Document).where(Document.kind == "record_ctp_concept",
+                                                    Document.plan_id == genova.id)).one()
     assert "/" not in doc.original_filename and not any(ord(c) < 32 for c in doc.original_filename)
     assert re.fullmatch(r"[0-9a-f]{48}\.pdf", doc.storage_name)
     response = client.get(f"/planes/{genova.id}/documentos/{doc.id}")
@@ -144,4 +145,5 @@ def test_oversized_upload_is_a_spanish_413_and_changes_nothing(ctp_on_genova, db
     assert response.status_code == 413 and "20 MB" in response.get_data(as_text=True)
     db_session.refresh(genova)
     assert genova.state == "submitted_to_ctp"
-    assert not db_session.scalars(select(PlanEvent).where(PlanEvent.trigger == "record_ctp_concept")).all()
+    assert not db_session.scalars(select(PlanEvent).where(PlanEvent.trigger == "record_ctp_concept",
+                                                          PlanEvent.plan_id == genova.id)).all()

@@ -37,8 +37,8 @@ def test_plan_page_draws_its_route_with_its_own_branch_and_the_decree_exit(clien
     assert 'role="img"' in route
     title, desc = accessible_name(route)
     assert title == "Ruta legal del plan: paso 10 de 15"
-    assert "10. En debate en el concejo o asamblea: estado actual." in desc
-    assert "9. Radicado en el concejo o asamblea: cumplido." in desc
+    assert "10. En debate en el Concejo de Génova: estado actual." in desc  # in the entity's own words
+    assert "9. Radicado en el Concejo de Génova: cumplido." in desc
     assert "15. Vigente: pendiente." in desc
     assert ("Otra salida posible: Habilitado para adopción por decreto → Adoptado por decreto, que vuelve a "
             "«Publicado»") in desc.replace("&lt;", "<").replace("&#171;", "«").replace("&#187;", "»")
@@ -55,7 +55,7 @@ def test_plan_page_draws_the_legal_calendar_with_today_and_every_term(client, ge
     assert title == "Calendario legal del plan en una línea de tiempo"
     assert desc.startswith("Hoy es 4 de mayo de 2028.")
     # Filed 28 April: the corporation's month, with its effect when it runs out (L152 art. 40).
-    assert "Decidir sobre el proyecto de plan en el concejo o asamblea: pendiente" in desc
+    assert "Decidir sobre el proyecto de plan en el Concejo de Génova: pendiente" in desc
     assert "el plan se puede adoptar por decreto (L152 art. 40)" in desc
     assert "Consolidar el proyecto de plan en el Consejo de Gobierno: cerrado" in desc
     assert "Hoy, 4 may</text>" in timeline

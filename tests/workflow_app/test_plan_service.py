@@ -54,7 +54,8 @@ def test_departamento_gets_one_car_review_per_authority(db_session):
     walk_to(cast, "submitted_to_consejo_de_gobierno")
     codes = {p.subject for p in sucre.procedures if p.machine == "car_review"}
     assert codes == {"CARSUCRE", "CORPOMOJANA"}
-    cast.act("CORPOMOJANA", "receive_concept", "2028-03-10", machine="car_review", subject="CORPOMOJANA")
+    cast.act("CORPOMOJANA", "receive_concept", "2028-03-10", machine="car_review", subject="CORPOMOJANA",
+             payload={"concept": "favorable"})
     states = {p.subject: p.state for p in sucre.procedures if p.machine == "car_review"}
     assert states == {"CARSUCRE": "copy_sent", "CORPOMOJANA": "concept_received"}
 

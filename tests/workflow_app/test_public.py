@@ -23,6 +23,10 @@ def genova(db_session, set_today):
     cast.act("planeacion", "schedule_hearing", "2028-04-05",
              payload={"scheduled_on": "2028-04-20", "place": "Casa de la cultura", "zone": "Zona urbana"})
     cast.act("planeacion", "hold", "2028-04-21", machine="hearing", subject="1", payload={"attendance": "80"})
+    save_ppi_version(db_session, cast.plan, [  # before the filing freezes it (L152 art. 40)
+        PpiLine("Agua potable", "Acueducto veredal", 2028, "SGP Agua potable", 1_250_000),
+        PpiLine("Agua potable", "Acueducto veredal", 2029, "Recursos propios", 750_000)], source="form",
+        actor=cast.planeacion)
     for who, trigger, on in (("ejecutivo", "file_with_corporacion", "2028-04-28"),
                              ("corporacion", "assign_to_committee", "2028-05-02")):
         cast.act(who, trigger, on)
@@ -39,10 +43,6 @@ def genova(db_session, set_today):
     private = store_document(db_session, plan_id=cast.plan.id, kind="draft", title="Borrador interno reservado",
                              upload=Upload("borrador.pdf", io.BytesIO(PDF)), uploaded_by_id=cast.planeacion.id)
     db_session.commit()
-    save_ppi_version(db_session, cast.plan, [
-        PpiLine("Agua potable", "Acueducto veredal", 2028, "SGP Agua potable", 1_250_000),
-        PpiLine("Agua potable", "Acueducto veredal", 2029, "Recursos propios", 750_000)], source="form",
-        actor=cast.planeacion)
     set_today("2028-05-05")
     cast.public_doc, cast.private_doc = public, private
     return cast
@@ -65,17 +65,20 @@ def propose(client, text="Propongo iluminar el camino a la vereda El Cairo.", co
 
 def test_anyone_sees_genovas_state_calendar_amendments_and_hearings(client, genova):
     page = public_page(client)
-    assert "Génova (Quindío)" in page and "En debate en el concejo o asamblea" in page
-    assert "El concejo o asamblea está debatiendo el proyecto de plan." in page
+    # Said for the entity at hand (issue 13): its Concejo and its mayor, not "concejo o asamblea".
+    assert "Génova (Quindío)" in page and "En debate en el Concejo de Génova" in page
+    assert "El Concejo de Génova está debatiendo el proyecto de plan." in page
+    assert "concejo o asamblea" not in page and "alcalde o gobernador" not in page
     # the legal calendar: the corporation's month, with its norm and act_by day
-    assert "Decidir sobre el proyecto de plan en el concejo o asamblea" in page and "L152 art. 40" in page
+    assert "Decidir sobre el proyecto de plan en el Concejo de Génova" in page and "L152 art. 40" in page
     assert "Etapa superada" in page and "Pendiente" in page
     # amendments with authors and the executive's written answer (L1909 art. 22; L152 art. 40)
     assert "Concejal Ana Ríos, Concejal Luis Mora" in page and "Concejala Rosa Díaz" in page
-    assert "Aceptada por escrito por el alcalde o gobernador" in page
-    assert "Sin respuesta escrita del alcalde o gobernador" in page
-    # hearing calendar
+    assert "Aceptada por escrito por el alcalde" in page
+    assert "Sin respuesta escrita del alcalde" in page
+    # hearing calendar, with attendance
     assert "Casa de la cultura" in page and "Audiencia pública realizada" in page
+    assert '<td data-label="Asistentes">80</td>' in page
     assert "Escuela vereda El Cairo" in page and "sábado, 20 de mayo de 2028" in page
     # the PPI, current version
     assert "Acueducto veredal" in page and "$\u00a02.000.000" in page
@@ -247,7 +250,7 @@ def test_demo_genova_is_public_after_the_demo_is_loaded(client, db_session, set_
     set_today("2028-03-10")
     ensure_demo_data()
     page = public_page(client)
-    assert "Presentado al CTP, con copia al concejo o asamblea" in page
+    assert "Presentado al CTP, con copia al Concejo de Génova" in page
     assert "Acueducto veredal La Esperanza" in page
     assert "Proyecto de plan de desarrollo presentado al CTP (demostración)" in page
     assert "demo.rutapdt.co" not in page and "(demo)" not in page
@@ -272,3 +275,27 @@ def test_amendment_authors_are_required_for_publication(genova):
         ("Concejal Ana Ríos", "Concejal Luis Mora"), ("Concejala Rosa Díaz",)]
     assert [a.is_accepted_in_writing for a in public_amendments(genova.plan)] == [True, False]
 
+
+
+def test_the_finished_demo_plan_shows_its_whole_case_without_signing_in(client, db_session, set_today):
+    """Issue 13, "Done when": Filandia 2024-2027, walked by the demo through every act up to "Vigente"."""
+    set_today("2028-03-10")
+    ensure_demo_data()
+    page = " ".join(client.get("/publico/63272").get_data(as_text=True).split())
+    assert "<strong>Vigente.</strong>" in page and "Rige desde las 00:00 del mismo día de su publicación" in page
+    # both concepts, each recommendation numbered, each with its answer and reason
+    assert "Concepto del Consejo Territorial de Planeación" in page and "(CRQ)" in page
+    for text in ("Incluir metas de cobertura de agua potable en las veredas",
+                 "Articular el plan con el POMCA del río La Vieja", "Aceptada parcialmente", "No aceptada",
+                 "Las obras de mitigación ya están en el plan de gestión del riesgo vigente."):
+        assert text in page, text
+    # amendments with authors and outcome
+    assert "Concejal Marta Londoño, Concejal Jorge Ospina" in page and "Aprobada, el 9 de mayo de 2024" in page
+    assert "Concejal Andrés Gil" in page and "Negada" in page
+    assert "No aceptada por escrito por el alcalde, el 7 de mayo de 2024" in page
+    # debates with dates, the hearing with its attendance, the adopted PPI
+    assert "Aprobado en comisión el 10 de mayo de 2024" in page and "15 de mayo de 2024" in page
+    assert '<td data-label="Asistentes">112</td>' in page
+    assert "Plan de inversiones adoptado" in page and "Acueductos veredales" in page
+    assert "Concejo de Filandia" in page and "concejo o asamblea" not in page
+    assert "demo.rutapdt.co" not in page and "(demo)" not in page

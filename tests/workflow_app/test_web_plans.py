@@ -60,7 +60,7 @@ def test_each_demo_role_lands_on_its_inbox_and_sees_its_plans(app, demo):
 def test_asesor_follows_plans_but_has_no_legal_acts(client, demo, db_session):
     page = sign_in(client, demo, "asesor.quindio").get("/").get_data(as_text=True)
     assert "Planes que sigue" in page and "Génova" in page and "Buenavista" in page
-    assert "No tiene acciones pendientes" in page
+    assert "No tiene deberes con plazo legal" in page and "No hay otras acciones a su alcance" in page
     genova = plan_of(db_session, "63302")
     assert client.get(f"/planes/{genova.id}").status_code == 200
     url = f"/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept"

@@ -8,10 +8,13 @@ from babel.dates import format_date, format_datetime
 from flask import Flask, current_app
 
 from state_machines import corrections
-from state_machines.pdt import PDT_MACHINE
+from state_machines.calendar import VIGENCIA_CLAUSES
+from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES
+from state_machines.pdt import HEARING_CLOSED_STATES, PDT_MACHINE
 from state_machines.roles import ROLE_LABELS
 from state_machines.route import DUTY_BY_KEY
 from state_machines.submachines import SUBMACHINES
+from state_machines.wording import localize
 from workflow_app.infra.clock import BOGOTA
 
 LOCALE = "es_CO"
@@ -42,9 +45,15 @@ def datetime_es(value: datetime | None) -> str:
     return format_datetime(value, "d 'de' MMMM 'de' y, h:mm a", tzinfo=BOGOTA, locale=LOCALE)
 
 
+def for_entity(text: str | None, entity) -> str:
+    """The generic legal phrase said for one entity: "el concejo o asamblea" -> "el Concejo de Génova"."""
+    return localize(text, getattr(entity, "wording", None))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_es"] = date_es
     app.jinja_env.filters["datetime_es"] = datetime_es
+    app.jinja_env.filters["w"] = for_entity
 
     app.jinja_env.globals.update(_labels())
 
@@ -81,4 +90,8 @@ def _labels() -> dict:
         "role_labels": {r.value: label for r, label in ROLE_LABELS.items()},
         "flag_labels": FLAG_LABELS,
         "state_labels": PDT_MACHINE.states,
+        "concept_senses": CONCEPT_SENSES,
+        "answer_decisions": ANSWER_DECISIONS,
+        "vigencia_clauses": VIGENCIA_CLAUSES,
+        "hearing_closed_states": HEARING_CLOSED_STATES,
     }

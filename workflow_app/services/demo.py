@@ -14,10 +14,12 @@ from workflow_app.models import Document, Entity, Membership, Period, Plan, Plan
 from workflow_app.services.documents import Upload, store_document
 from workflow_app.services.people import users_with_roles
 from workflow_app.services.plans import ActCommand, apply_act
-from workflow_app.services.ppi import PpiLine, save_ppi_version
+from workflow_app.services.ppi import PpiLine, ppi_version, save_ppi_version
 
 DEMO_PERIOD = date(2028, 1, 1)
 GENOVA, BUENAVISTA, QUINDIO = "63302", "63111", "63"
+FILANDIA = "63272"  # a finished plan of the 2024-2027 period: every act, up to "Vigente" (issue 13)
+FINISHED_PERIOD = date(2024, 1, 1)
 SUCRE = "70"  # a departamento under two CARs (CARSUCRE, CORPOMOJANA)
 
 
@@ -60,8 +62,12 @@ DEMO_ACCOUNTS = (
     _account(Role.CORPORACION, "asamblea.sucre", "Secretaría de la Asamblea de Sucre (demo)", SUCRE),
     _account(Role.CAR, "carsucre", "Corporación Autónoma Regional de Sucre (demo)", None, authority="CARSUCRE"),
     _account(Role.CAR, "corpomojana", "Corpomojana (demo)", None, authority="CORPOMOJANA"),
+    _account(Role.EJECUTIVO, "alcalde.filandia", "Alcalde de Filandia (demo)", FILANDIA),
+    _account(Role.PLANEACION, "planeacion.filandia", "Secretaria de Planeación de Filandia (demo)", FILANDIA),
+    _account(Role.CTP, "ctp.filandia", "Presidente del CTP de Filandia (demo)", FILANDIA),
+    _account(Role.CORPORACION, "concejo.filandia", "Secretaria del Concejo de Filandia (demo)", FILANDIA),
     _account(Role.ASESOR, "asesor.quindio", "Asesora territorial DNP para Quindío (demo)", GENOVA,
-             extra_entities=(BUENAVISTA, QUINDIO)),
+             extra_entities=(BUENAVISTA, QUINDIO, FILANDIA)),
     _account(Role.ADMIN, "admin", "Administrador del servicio (demo)", None),
 )
 
@@ -72,7 +78,10 @@ def ensure_demo_data() -> list[DemoAccount]:
     if period is None:
         raise RuntimeError("Faltan los datos de referencia: ejecute primero 'flask --app wsgi pdt load-reference'.")
     entities = {e.dane_code: e for e in db.session.scalars(
-        select(Entity).where(Entity.dane_code.in_([GENOVA, BUENAVISTA, QUINDIO, SUCRE])))}
+        select(Entity).where(Entity.dane_code.in_([GENOVA, BUENAVISTA, QUINDIO, SUCRE, FILANDIA])))}
+    entities[GENOVA].executive_title = entities[GENOVA].executive_title or "alcaldesa"  # "la alcaldesa de Génova"
+    entities[FILANDIA].fiscal_category = entities[FILANDIA].fiscal_category or "6"  # Concejo sits Feb/May/Aug/Nov
+    entities[SUCRE].executive_title = entities[SUCRE].executive_title or "gobernadora"
     for code in (GENOVA, BUENAVISTA, QUINDIO, SUCRE):
         if db.session.scalar(select(Plan).filter_by(entity_id=entities[code].id, period_id=period.id)) is None:
             db.session.add(Plan(entity=entities[code], period=period, state="elected", posesion_on=DEMO_PERIOD))
@@ -90,6 +99,7 @@ def ensure_demo_data() -> list[DemoAccount]:
         _advance(db.session.scalar(select(Plan).filter_by(entity_id=entities[code].id, period_id=period.id)), stop)
     _ensure_transparency_demo(db.session.scalar(select(Plan).filter_by(entity_id=entities[GENOVA].id,
                                                                        period_id=period.id)))
+    _ensure_finished_demo(entities[FILANDIA])
     return list(DEMO_ACCOUNTS)
 
 
@@ -186,3 +196,106 @@ def _ensure_transparency_demo(plan: Plan) -> None:
                        upload=Upload("proyecto-plan-genova.pdf", io.BytesIO(DEMO_PDF)), uploaded_by_id=None,
                        is_public=True)
         db.session.commit()
+
+
+# Filandia 2024-2027: a finished plan whose public page shows, without signing in, both concepts with their
+# recommendations and the answers, the amendments with authors and outcome, the debates with dates, the hearing
+# with its attendance, the adopted PPI and "Vigente" (issue 13, "Done when"). Dates follow calendar-contract.md's
+# first example; the Concejo (category 6) sits in May, so filing on 29 April needs a convocation for 30 April.
+CTP_RECOMMENDATIONS = ("Incluir metas de cobertura de agua potable en las veredas",
+                       "Priorizar el mantenimiento de las vías terciarias del paisaje cafetero",
+                       "Crear un programa de relevo generacional para jóvenes rurales")
+CRQ_RECOMMENDATIONS = ("Articular el plan con el POMCA del río La Vieja",
+                       "Incluir acciones de gestión del riesgo por remoción en masa")
+FINISHED_ANSWERS = {
+    "CTP-1": {"decision": "aceptada", "reason": "Se incluyó la meta de 300 viviendas rurales con agua potable."},
+    "CTP-2": {"decision": "parcialmente", "reason": "Se priorizan 40 km de vías; el resto depende del SGR."},
+    "CTP-3": {"decision": "aceptada", "reason": "Se creó el programa «Jóvenes al campo» en el eje 2."},
+    "CRQ-1": {"decision": "aceptada", "reason": "El eje ambiental adopta las determinantes del POMCA."},
+    "CRQ-2": {"decision": "no_aceptada",
+              "reason": "Las obras de mitigación ya están en el plan de gestión del riesgo vigente."},
+}
+FINISHED_PPI = (
+    ("Agua potable para el campo", "Acueductos veredales", "SGP Agua potable", 380_000_000),
+    ("Vías del paisaje cafetero", "Mantenimiento de vías terciarias", "SGR Asignaciones directas", 520_000_000),
+    ("Jóvenes al campo", "Relevo generacional rural", "Recursos propios", 90_000_000),
+)
+AMENDMENT_TEXTS = (
+    ("Aumentar de 300 a 350 las viviendas rurales con agua potable.", ["Concejal Marta Londoño",
+                                                                      "Concejal Jorge Ospina"]),
+    ("Trasladar los recursos del programa de jóvenes a pavimentación urbana.", ["Concejal Andrés Gil"]),
+)
+FINISHED_STEPS = (  # (role, machine, subject, trigger, date, payload, public evidence)
+    (Role.EJECUTIVO, "pdt_approval", None, "take_office", date(2024, 1, 1), {}, False),
+    (Role.PLANEACION, "pdt_approval", None, "start_drafting", date(2024, 1, 10),
+     {"leader_name": "Secretaría de Planeación de Filandia (demo)"}, False),
+    (Role.PLANEACION, "pdt_approval", None, "submit_to_consejo_de_gobierno", date(2024, 2, 20), {}, False),
+    (Role.PLANEACION, "pdt_approval", None, "consolidate", date(2024, 2, 27), {}, False),
+    (Role.EJECUTIVO, "pdt_approval", None, "submit_to_ctp", date(2024, 2, 29), {}, True),
+    (Role.CAR, "car_review", "CRQ", "receive_concept", date(2024, 3, 12),
+     {"concept": "favorable_con_recomendaciones", "recommendations": list(CRQ_RECOMMENDATIONS)}, True),
+    (Role.CTP, "pdt_approval", None, "record_ctp_concept", date(2024, 3, 26),
+     {"concept": "favorable_con_recomendaciones", "recommendations": list(CTP_RECOMMENDATIONS)}, True),
+    (Role.PLANEACION, "pdt_approval", None, "consider_concepts", date(2024, 4, 3), {"answers": FINISHED_ANSWERS},
+     True),
+    (Role.PLANEACION, "pdt_approval", None, "schedule_hearing", date(2024, 4, 5),
+     {"scheduled_on": "2024-04-15", "place": "Casa de la Cultura de Filandia", "zone": "Barrio Centro"}, False),
+    (Role.PLANEACION, "hearing", "1", "hold", date(2024, 4, 15), {"attendance": "112"}, True),
+    (Role.EJECUTIVO, "pdt_approval", None, "file_with_corporacion", date(2024, 4, 29), {}, True),
+    (Role.EJECUTIVO, "pdt_approval", None, "convoke_sessions", date(2024, 4, 29), {}, True),
+    (Role.CORPORACION, "pdt_approval", None, "assign_to_committee", date(2024, 5, 2), {}, False),
+    (Role.CORPORACION, "pdt_approval", None, "propose_amendment", date(2024, 5, 6),
+     {"text": AMENDMENT_TEXTS[0][0], "authors": AMENDMENT_TEXTS[0][1]}, True),
+    (Role.CORPORACION, "pdt_approval", None, "propose_amendment", date(2024, 5, 6),
+     {"text": AMENDMENT_TEXTS[1][0], "authors": AMENDMENT_TEXTS[1][1]}, True),
+    (Role.EJECUTIVO, "amendment", "1", "accept_in_writing", date(2024, 5, 7), {}, True),
+    (Role.EJECUTIVO, "amendment", "2", "refuse_in_writing", date(2024, 5, 7), {}, True),
+    (Role.CORPORACION, "amendment", "1", "approve", date(2024, 5, 9), {}, True),
+    (Role.CORPORACION, "amendment", "2", "reject", date(2024, 5, 9), {}, True),
+    (Role.CORPORACION, "pdt_approval", None, "record_committee_debate", date(2024, 5, 10),
+     {"committee_outcome": "approved"}, True),
+    (Role.CORPORACION, "pdt_approval", None, "record_plenary_debate", date(2024, 5, 15), {}, True),
+    (Role.CORPORACION, "pdt_approval", None, "approve_plan", date(2024, 5, 15), {}, True),
+    (Role.CORPORACION, "pdt_approval", None, "send_for_sanction", date(2024, 5, 17), {}, False),
+    (Role.EJECUTIVO, "pdt_approval", None, "sanction", date(2024, 5, 21), {}, True),
+    (Role.EJECUTIVO, "pdt_approval", None, "publish", date(2024, 5, 24), {"vigencia": "on_publication"}, True),
+    (Role.SISTEMA, "pdt_approval", None, "enter_into_force", date(2024, 5, 24), {}, False),
+)
+
+
+def _ensure_finished_demo(entity: Entity) -> None:
+    """Create Filandia's 2024 plan and walk it, through the real service, from the posesión to "Vigente"."""
+    import io
+
+    period = db.session.scalar(select(Period).filter_by(start_on=FINISHED_PERIOD))
+    plan = db.session.scalar(select(Plan).filter_by(entity_id=entity.id, period_id=period.id))
+    if plan is None:
+        plan = Plan(entity=entity, period=period, state="elected", posesion_on=FINISHED_PERIOD)
+        db.session.add(plan)
+        db.session.commit()
+    if plan.state != "elected":
+        return
+    for role, machine, subject, trigger, on, payload, public in FINISHED_STEPS:
+        if trigger == "consider_concepts":  # the PPI as presented, before the filing freezes it
+            lines = [PpiLine(program, project, year, source, amount + (year - 2024) * amount // 25)
+                     for program, project, source, amount in FINISHED_PPI for year in range(2024, 2028)]
+            save_ppi_version(db.session, plan, lines, source="form", actor=None,
+                             note="Plan de inversiones presentado al CTP y a la ciudadanía (demostración).")
+        actor = None
+        if role is not Role.SISTEMA:
+            authority = "CRQ" if role is Role.CAR else None
+            actor = users_with_roles(db.session, plan, {role}, authority=authority)[0]
+        evidence = None if role is Role.SISTEMA else Upload(f"{trigger}.pdf", io.BytesIO(DEMO_PDF))
+        command = ActCommand(trigger=trigger, machine=machine, subject=subject, act_on=on,
+                             reference=f"DEMO-{trigger}", payload=payload, evidence=evidence, evidence_is_public=public,
+                             notes="Acto de demostración para capacitación." if role is not Role.SISTEMA else "")
+        apply_act(db.session, plan_id=plan.id, command=command, actor=actor, role=role, expected_version=None,
+                  today=on)
+        db.session.refresh(plan)
+        if trigger == "approve" and subject == "1":  # the approved amendment changes the filed PPI
+            current = [PpiLine(i.program, i.project, i.year, i.funding_source,
+                               i.amount + (50_000_000 if i.program == "Agua potable para el campo" else 0))
+                       for i in ppi_version(db.session, plan).items]
+            save_ppi_version(db.session, plan, current, source="form", actor=None, amendment="1",
+                             note="Modificación 1 aprobada: 350 viviendas rurales con agua potable.")
+    assert plan.state == "in_force", plan.state

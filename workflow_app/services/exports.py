@@ -23,6 +23,8 @@ from datetime import date, datetime
 from typing import Iterable, Sequence
 from urllib.parse import quote
 
+from state_machines.calendar import VIGENCIA_CLAUSES
+from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES
 from state_machines.pdt import PDT_STATES
 from workflow_app.infra.clock import BOGOTA
 from workflow_app.services.board import PARTIES, PARTY_LABELS, RISK_LABELS, BoardRow
@@ -52,8 +54,37 @@ BOARD_HEADER = (
 )
 
 HISTORY_HEADER = ("N.º", "Fecha del acto", "Registrado (hora de Bogotá)", "Trámite", "Asunto", "Estado anterior",
-                  "Estado nuevo", "Acto", "Quién", "Rol", "Referencia", "Motivo", "Norma", "Hash SHA-256",
+                  "Estado nuevo", "Acto", "Quién", "Rol", "Referencia", "Motivo", "Contenido", "Norma", "Hash SHA-256",
                   "Trámite (código)", "Acto (código)", "Estado nuevo (código)")
+
+
+def event_content(payload: dict | None) -> str:
+    """What an act carried, in words: a concept and its numbered recommendations, the answers to them, an
+    amendment's text and authors, a debate's outcome, a hearing's attendance, a vigencia clause."""
+    p = payload or {}
+    parts = []
+    if p.get("concept"):
+        text = f"Concepto: {CONCEPT_SENSES.get(p['concept'], p['concept'])}"
+        if p.get("parts"):
+            text += " (sobre: " + "; ".join(p["parts"]) + ")"
+        parts.append(text)
+        parts += [f"Recomendación {n}: {r}" for n, r in enumerate(p.get("recommendations") or (), start=1)]
+    for key, answer in sorted((p.get("answers") or {}).items()):
+        if isinstance(answer, dict):
+            parts.append(f"Respuesta {key}: {ANSWER_DECISIONS.get(answer.get('decision'), answer.get('decision'))}"
+                         f" — {answer.get('reason', '')}")
+    if p.get("text"):
+        parts.append(f"Texto: {p['text']}")
+    if p.get("authors"):
+        parts.append("Autores: " + ", ".join(p["authors"]))
+    if p.get("committee_outcome"):
+        parts.append("Aprobado en comisión" if p["committee_outcome"] == "approved" else "El debate continúa")
+    if p.get("attendance"):
+        parts.append(f"Asistentes: {p['attendance']}")
+    if p.get("vigencia"):
+        parts.append(f"Vigencia: {VIGENCIA_CLAUSES.get(p['vigencia'], p['vigencia'])}"
+                     + (f" ({p['in_force_declared']})" if p.get("in_force_declared") else ""))
+    return " | ".join(parts)
 
 
 def board_table(rows: Sequence[BoardRow]) -> tuple[tuple, list[tuple]]:
@@ -80,7 +111,7 @@ def history_table(events, labels: dict, role_labels: dict, machine_labels: dict)
             PROCEDURE_LABELS.get(e.machine, e.machine), e.subject or "", states.get(e.from_state, e.from_state),
             states.get(e.to_state, e.to_state), labels.get(e.trigger, e.trigger),
             e.actor.name if e.actor else "Sistema", role_labels.get(e.role, e.role), e.reference or "",
-            e.reason or "", e.legal_basis or "", e.row_hash or "", e.machine, e.trigger, e.to_state,
+            e.reason or "", event_content(e.payload), e.legal_basis or "", e.row_hash or "", e.machine, e.trigger, e.to_state,
         ))
     return HISTORY_HEADER, out
 

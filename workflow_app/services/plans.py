@@ -18,11 +18,22 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from state_machines import calendar as legal_calendar
+from state_machines.concepts import (
+    CTP_SOURCE,
+    Answer,
+    ConceptContent,
+    RecommendationRef,
+    answers_from_data,
+    concept_from_data,
+    recommendations_of,
+)
+from state_machines.debates import DebateRecord
 from state_machines.machine import LegalMachine, Outcome, TransitionRefused
 from state_machines.pdt import PDT_MACHINE, PlanSnapshot
 from state_machines.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
 from state_machines.route import FACT_OF_TRIGGER, LINKED_SUBTRIGGERS
+from state_machines.sessions import SessionsVerdict, extraordinary_sessions_verdict
 from state_machines.submachines import (
     SUBMACHINES,
     AmendmentSnapshot,
@@ -31,11 +42,13 @@ from state_machines.submachines import (
     CtpReviewSnapshot,
     HearingSnapshot,
 )
+from state_machines.wording import localize
 from workflow_app.history import seal
 from workflow_app.infra.extensions import db
 from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, Procedure, Regime, User, jurisdictions_of
 from workflow_app.services.documents import DocumentRejected, Upload, store_document
 from workflow_app.services.events import act_recorded
+from workflow_app.services.ppi import freeze_ppi
 
 CONFLICT_MESSAGE = "Otra persona actualizó este plan mientras usted trabajaba; recargue la página e intente de nuevo."
 
@@ -97,7 +110,8 @@ def period_facts(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> di
     dates.update(extra_dates or {})
     cars = {p.subject: p.data["received_on"] for p in plan.procedures
             if p.machine == "car_review" and p.data.get("received_on")}
-    events: dict[str, Any] = {k: v for k, v in dates.items() if k != "car_copies_received"}
+    events: dict[str, Any] = {k: v for k, v in dates.items()
+                              if k in legal_calendar.EVENT_KEYS and k != "car_copies_received"}
     cars.update(dates.get("car_copies_received", {}))
     if cars:
         events["car_copies_received"] = cars
@@ -111,6 +125,9 @@ def period_facts(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> di
     }
     if plan.regime != ORDINARY:
         facts["d683_articles"] = list(plan.d683_articles or [])
+    category = getattr(plan.entity, "fiscal_category", None)
+    if category:
+        facts["fiscal_category"] = category
     return facts
 
 
@@ -168,6 +185,13 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
     amendments = tuple(AmendmentSnapshot(id=p.subject, state=p.state, authors=tuple(p.data.get("authors", ())))
                        for p in procs if p.machine == "amendment")
     ctp = next((p for p in procs if p.machine == "ctp_review"), None)
+    recommendations = plan_recommendations(plan)
+    if form_supplies:
+        answers = {r.key: Answer("aceptada", "—") for r in recommendations}
+        concept = ConceptContent("favorable")
+    else:
+        answers = answers_from_data(command.payload.get("answers"))
+        concept = concept_of_command(command)
     return PlanSnapshot(
         state=plan.state, entity_kind=plan.entity.calendar_kind, today=today, regime=plan.regime,
         d683_articles=frozenset(plan.d683_articles or []), deadlines=deadlines,
@@ -182,13 +206,47 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
                                      if p.machine == "amendment" and p.data.get("accepted_in_writing")),
         car_wait_justified=form_supplies or bool(command.car_wait_reason.strip()),
         corporation_voted_down=form_supplies or bool(command.payload.get("voted_down")),
+        act_on=command.act_on, concept=concept, recommendations=recommendations, answers=answers,
+        debates=DebateRecord.from_data((plan.event_dates or {}).get("debates")),
+        in_force_on=legal_calendar.in_force_of_dates(plan.event_dates or {}),
     )
 
 
-def sub_snapshot(proc: Procedure, plan: Plan, today: date, deadlines: Mapping[str, Any], has_evidence: bool):
+def concept_of_command(command: ActCommand) -> ConceptContent | None:
+    """The concept an act brings (``concept`` = its sense, ``recommendations``, ``parts``), if any."""
+    payload = command.payload
+    if not payload.get("concept"):
+        return None
+    return ConceptContent(str(payload["concept"]), tuple(payload.get("recommendations") or ()),
+                          tuple(payload.get("parts") or ()))
+
+
+def plan_concepts(plan: Plan) -> list[tuple[str, ConceptContent, Procedure]]:
+    """The concepts on file: the CTP's (its review) and each environmental authority's, as (source, content)."""
+    out = []
+    for proc in plan.procedures:
+        if proc.machine not in ("ctp_review", "car_review"):
+            continue
+        concept = concept_from_data(proc.data or {})
+        if concept is not None:
+            out.append((CTP_SOURCE if proc.machine == "ctp_review" else proc.subject, concept, proc))
+    return sorted(out, key=lambda item: (item[0] != CTP_SOURCE, item[0]))
+
+
+def plan_recommendations(plan: Plan) -> tuple[RecommendationRef, ...]:
+    """Every recommendation to answer when the concepts are considered (T6), numbered within its concept."""
+    return recommendations_of((source, concept) for source, concept, _ in plan_concepts(plan))
+
+
+def sub_snapshot(proc: Procedure, plan: Plan, today: date, deadlines: Mapping[str, Any], has_evidence: bool,
+                 command: ActCommand | None = None):
+    """``command``: the act being fired (its content); None when listing what may be done, where the act's form
+    is assumed to bring what only it can bring (as ``has_evidence``)."""
     if proc.machine == "car_review":
+        concept = ConceptContent("favorable") if command is None else concept_of_command(command)
         return CarReviewSnapshot(state=proc.state, today=today, authority_code=proc.subject,
-                                 deadline=deadlines.get(f"car_concept:{proc.subject}"), has_evidence=has_evidence)
+                                 deadline=deadlines.get(f"car_concept:{proc.subject}"), has_evidence=has_evidence,
+                                 concept=concept)
     if proc.machine == "ctp_review":
         return CtpReviewSnapshot(state=proc.state, today=today, deadline=deadlines.get("ctp_concept"),
                                  has_evidence=has_evidence)
@@ -245,7 +303,7 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
         else:
             proc = _procedure(plan, command)
             source = proc.state
-            snapshot = sub_snapshot(proc, plan, today, deadlines, command.evidence is not None)
+            snapshot = sub_snapshot(proc, plan, today, deadlines, command.evidence is not None, command)
             outcome = machine_named(command.machine).fire(snapshot, command.trigger, role)
     except TransitionRefused as exc:
         raise ActRefused(exc.reason, exc.legal_basis) from exc
@@ -255,7 +313,7 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
     evidence_ids: list[int] = []
     if command.evidence is not None:
         try:
-            label = machine_named(command.machine).row(source, command.trigger).label
+            label = localize(machine_named(command.machine).row(source, command.trigger).label, plan.entity.wording)
             doc = store_document(session, plan_id=plan.id, kind=command.trigger,
                                  title=command.evidence_title or label, upload=command.evidence,
                                  uploaded_by_id=actor.id if actor else None,
@@ -342,7 +400,7 @@ def _record_sub_data(proc: Procedure, command: ActCommand, act_on: date) -> None
     data[f"{command.trigger}_on"] = act_on.isoformat()
     if command.trigger == "accept_in_writing":
         data["accepted_in_writing"] = True
-    for key in ("concept", "recommendations", "attendance", "acta"):
+    for key in ("concept", "recommendations", "parts", "attendance", "acta"):
         if key in command.payload:
             data[key] = command.payload[key]
     proc.data = data
@@ -400,7 +458,53 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
             _new_procedure(session, plan, "hearing", _next_number(plan, "hearing"), data, milestones)
         elif effect == "start_piscc":
             milestones.append("piscc_started")
+        elif effect.startswith("debate:"):
+            _record_debate(plan, effect.split(":", 1)[1], command, act_on)
+        elif effect == "record_answers":
+            _record_answers(plan, command)
+        elif effect in ("freeze_filed_ppi", "freeze_adopted_ppi"):
+            freeze_ppi(session, plan, "filed" if effect == "freeze_filed_ppi" else "adopted", act_on,
+                       command.reference)
+        elif effect == "record_vigencia":
+            _record_vigencia(plan, command, act_on)
     return milestones
+
+
+def _record_debate(plan: Plan, what: str, command: ActCommand, act_on: date) -> None:
+    """The debate record (L136 art. 73; L2200 art. 97): sessions of each debate and the committee's approval."""
+    dates = dict(plan.event_dates or {})
+    debates = {k: list(v) if isinstance(v, list) else v for k, v in (dates.get("debates") or {}).items()}
+    body = "committee" if what.startswith("committee") else "plenary"
+    debates.setdefault(body, []).append(act_on.isoformat())
+    if body == "committee" and command.payload.get("committee_outcome") == "approved":
+        debates["committee_approved"] = act_on.isoformat()
+    dates["debates"] = debates
+    plan.event_dates = dates
+
+
+def _record_answers(plan: Plan, command: ActCommand) -> None:
+    """T6: each concept's procedure keeps the answers to its own recommendations (public, part of the case
+    file); the history row keeps them all in its payload."""
+    answers = answers_from_data(command.payload.get("answers"))
+    for source, concept, proc in plan_concepts(plan):
+        mine = {str(n): {"decision": answers[f"{source}-{n}"].decision, "reason": answers[f"{source}-{n}"].reason}
+                for n in range(1, len(concept.recommendations) + 1) if f"{source}-{n}" in answers}
+        if mine:
+            proc.data = {**(proc.data or {}), "answers": mine}
+
+
+def _record_vigencia(plan: Plan, command: ActCommand, act_on: date) -> None:
+    """CPACA art. 65; L2200 art. 103: the act's vigencia clause; the publication day is the act's date."""
+    clause = command.payload.get("vigencia") or "on_publication"
+    declared = command.payload.get("in_force_declared") or None
+    try:
+        legal_calendar.in_force_on(act_on, clause, date.fromisoformat(declared) if declared else None)
+    except legal_calendar.FactsError as exc:
+        raise ActInvalid(exc.message, "CPACA art. 65", field=exc.field) from exc
+    dates = {**(plan.event_dates or {}), "published": act_on.isoformat(), "vigencia": clause}
+    if clause == "fixed_date":
+        dates["in_force_declared"] = declared
+    plan.event_dates = dates
 
 
 def _linked_subtrigger(session: Session, plan: Plan, command: ActCommand, role: Role, today: date,
@@ -409,15 +513,23 @@ def _linked_subtrigger(session: Session, plan: Plan, command: ActCommand, role: 
     if link is None:
         return
     machine, trigger = link
-    if trigger == "issue_concept" and command.payload.get("scope") == "parcial":
+    if trigger == "issue_concept" and "parcial" in (command.payload.get("scope"), command.payload.get("concept")):
         trigger = "issue_partial_concept"
     proc = next((p for p in plan.procedures if p.machine == machine), None)
     if proc is None:
         return
-    snapshot = sub_snapshot(proc, plan, today, deadlines, command.evidence is not None or role is Role.SISTEMA)
+    snapshot = sub_snapshot(proc, plan, today, deadlines, command.evidence is not None or role is Role.SISTEMA,
+                            command)
     outcome = machine_named(machine).fire(snapshot, trigger, role)
     proc.state = outcome.dest
     _record_sub_data(proc, command, act_on)
+
+
+def filing_sessions_notice(plan: Plan, filed_on: date) -> SessionsVerdict:
+    """What the filing step tells the executive: whether the corporation will be in ordinary sessions during its
+    month, or extraordinary sessions must be convoked (L152 art. 40; L136 art. 23 par. 2; L2200 art. 23)."""
+    return extraordinary_sessions_verdict(plan.entity.calendar_kind, plan.entity.fiscal_category,
+                                          plan.period.start_on, filed_on)
 
 
 def visible_history(session: Session, plan: Plan) -> list[PlanEvent]:

@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from state_machines.dates import format_date_es
+from state_machines.pdt import ppi_change_verdict
 from state_machines.roles import Role
 from workflow_app.infra.tabular import Limits, TableRejected, read_table
 from workflow_app.models import Plan, PpiItem, PpiVersion, User
@@ -72,6 +74,32 @@ class PpiRejected(Exception):
 class PpiConflict(Exception):
     """Another person saved a version at the same moment."""
 
+
+class PpiFrozen(Exception):
+    """The law does not allow changing the PPI now (filed or adopted plan); ``message`` and ``legal_basis``."""
+
+    def __init__(self, message: str, legal_basis: str):
+        super().__init__(message)
+        self.message, self.legal_basis = message, legal_basis
+
+
+STAGE_LABELS = {"filed": "radicada ante la corporación", "amendment": "cambio por modificación aprobada",
+                "adopted": "adoptada con el plan"}
+
+
+def ppi_change_check(plan: Plan, amendment: str | None = None) -> None:
+    """Raise ``PpiFrozen`` unless the PPI may change now (``state_machines.pdt.ppi_change_verdict``)."""
+    proc = next((p for p in plan.procedures if p.machine == "amendment" and p.subject == amendment), None)
+    if amendment and proc is None:
+        raise PpiFrozen(f"La modificación {amendment} no existe en este plan.", "L152 art. 40")
+    verdict = ppi_change_verdict(plan.state, proc.state if proc else None, amendment)
+    if not verdict.ok:
+        raise PpiFrozen(verdict.reason, verdict.legal_basis)
+
+
+def approved_amendments(plan: Plan) -> list:
+    """Amendments the corporation approved: the only way to change a filed PPI (L152 art. 40)."""
+    return [p for p in plan.procedures if p.machine == "amendment" and p.state == "approved"]
 
 def fold(text: str) -> str:
     """Lower case without accents: 'Año' -> 'ano' (headers, searches)."""
@@ -223,11 +251,14 @@ def plan_years(plan: Plan) -> range:
 
 
 def save_ppi_version(session: Session, plan: Plan, lines: list[PpiLine], *, source: str, actor: User | None,
-                     note: str = "") -> PpiVersion:
-    """A new version with all ``lines``; commits once. Raises ``PpiConflict`` if another save took the number."""
+                     note: str = "", amendment: str | None = None) -> PpiVersion:
+    """A new version with all ``lines``; commits once. Raises ``PpiConflict`` if another save took the number,
+    ``PpiFrozen`` if the plan is filed (then only an approved ``amendment`` changes it) or adopted."""
+    ppi_change_check(plan, amendment or None)
     last = session.scalar(select(func.max(PpiVersion.version)).where(PpiVersion.plan_id == plan.id))
     version = PpiVersion(plan_id=plan.id, version=(last or 0) + 1, source=source, note=note.strip() or None,
-                         created_by_id=actor.id if actor else None)
+                         created_by_id=actor.id if actor else None,
+                         stage="amendment" if amendment else None, amendment_subject=amendment or None)
     version.items = [PpiItem(program=line.program, project=line.project, year=line.year,
                              funding_source=line.funding_source, amount=line.amount) for line in lines]
     session.add(version)
@@ -240,11 +271,33 @@ def save_ppi_version(session: Session, plan: Plan, lines: list[PpiLine], *, sour
 
 
 def import_ppi(session: Session, plan: Plan, filename: str, data: bytes, actor: User | None,
-               note: str = "") -> PpiVersion:
+               note: str = "", amendment: str | None = None) -> PpiVersion:
+    ppi_change_check(plan, amendment or None)  # before reading a sheet that could not be saved anyway
     rows = read_sheet(filename, data)
     lines = validate_rows(rows, plan_years(plan))
     source = "xlsx" if data.startswith(b"PK\x03\x04") else "csv"
-    return save_ppi_version(session, plan, lines, source=source, actor=actor, note=note)
+    return save_ppi_version(session, plan, lines, source=source, actor=actor, note=note, amendment=amendment)
+
+
+def freeze_ppi(session: Session, plan: Plan, stage: str, act_on, reference: str = "") -> PpiVersion | None:
+    """Inside an act's transaction (no commit): the current PPI becomes a version of its own marked ``filed``
+    (T7) or ``adopted`` (T10, T12), so what the corporation received and what was adopted stay readable."""
+    current = ppi_version(session, plan)
+    if current is None:
+        return None
+    what = "radicado ante la corporación" if stage == "filed" else "adoptado con el plan"
+    note = f"Plan de inversiones {what} el {format_date_es(act_on)}" + (f" ({reference.strip()})" if reference else "")
+    frozen = PpiVersion(plan_id=plan.id, version=current.version + 1, source=current.source, stage=stage,
+                        note=note + f"; copia de la versión {current.version}.")
+    frozen.items = [PpiItem(program=i.program, project=i.project, year=i.year, funding_source=i.funding_source,
+                            amount=i.amount) for i in current.items]
+    session.add(frozen)
+    return frozen
+
+
+def adopted_ppi(session: Session, plan: Plan) -> PpiVersion | None:
+    return session.scalar(select(PpiVersion).filter_by(plan_id=plan.id, stage="adopted")
+                          .order_by(PpiVersion.version.desc()).limit(1).options(selectinload(PpiVersion.items)))
 
 
 def ppi_versions(session: Session, plan: Plan) -> list[PpiVersion]:

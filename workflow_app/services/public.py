@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from state_machines import calendar as legal_calendar
-from state_machines.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.pdt import PDT_MACHINE, STATE_LABELS, hearing_proposals_verdict
 from state_machines.roles import Role
 from state_machines.route import DUTY_BY_KEY, duty_for
 from state_machines.route_steps import MAIN_PATH, plan_route
@@ -32,6 +32,7 @@ from workflow_app.models import (
 )
 from workflow_app.reference_data import names
 from workflow_app.services import milestones
+from workflow_app.services.casefile import CaseFile, case_file
 from workflow_app.services.documents import current_only
 from workflow_app.services.outbox import Message, notify
 from workflow_app.services.people import users_with_roles
@@ -114,6 +115,7 @@ class PublicHearing:
     state: str
     state_label: str
     is_open_for_proposals: bool
+    attendance: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class PublicPlan:
     amendments: tuple[PublicAmendment, ...]
     hearings: tuple[PublicHearing, ...]
     proposals: tuple[PublicProposal, ...]
+    case: CaseFile | None = None
 
     @property
     def open_hearings(self) -> tuple[PublicHearing, ...]:
@@ -293,6 +296,7 @@ def public_plan(session: Session, entity: Entity, today: date) -> PublicPlan:
         deadlines=public_deadlines(plan, today), documents=tuple(public_documents(session, plan)),
         ppi=summarize(version) if version else None, amendments=public_amendments(plan),
         hearings=public_hearings(plan, today), proposals=tuple(published_proposals(session, plan)),
+        case=case_file(session, plan),
     )
 
 
@@ -344,10 +348,11 @@ def public_amendments(plan: Plan) -> tuple[PublicAmendment, ...]:
 
 
 def is_open_for_proposals(proc: Procedure, today: date) -> bool:
-    """A hearing receives proposals while it is scheduled and its date has not passed."""
+    """A hearing receives proposals while it is scheduled, its date has not passed and the plan is not adopted
+    (``state_machines.pdt.hearing_proposals_verdict``, L1909 art. 22)."""
     scheduled = proc.data.get("scheduled_on")
     return (proc.machine == "hearing" and proc.state == "scheduled" and bool(scheduled)
-            and date.fromisoformat(scheduled) >= today)
+            and date.fromisoformat(scheduled) >= today and hearing_proposals_verdict(proc.plan.state).ok)
 
 
 def public_hearings(plan: Plan, today: date) -> tuple[PublicHearing, ...]:
@@ -358,7 +363,7 @@ def public_hearings(plan: Plan, today: date) -> tuple[PublicHearing, ...]:
         id=p.id, number=p.subject,
         scheduled_on=date.fromisoformat(p.data["scheduled_on"]) if p.data.get("scheduled_on") else None,
         place=p.data.get("place", ""), zone=p.data.get("zone", ""), state=p.state, state_label=machine.label(p.state),
-        is_open_for_proposals=is_open_for_proposals(p, today),
+        is_open_for_proposals=is_open_for_proposals(p, today), attendance=str(p.data.get("attendance") or ""),
     ) for p in hearings)
 
 
@@ -381,6 +386,9 @@ def submit_proposal(session: Session, plan: Plan, *, hearing_id: int, text: str,
     hearing = session.get(Procedure, hearing_id)
     if hearing is None or hearing.plan_id != plan.id or hearing.machine != "hearing":
         raise ProposalRefused("La audiencia elegida no existe para este plan.")
+    closed = hearing_proposals_verdict(plan.state)
+    if not closed.ok:
+        raise ProposalRefused(f"{closed.reason} ({closed.legal_basis})")
     if not is_open_for_proposals(hearing, today):
         raise ProposalRefused("Esta audiencia ya no recibe propuestas: se realizó, se canceló o su fecha ya pasó.")
     text = (text or "").strip()

@@ -43,6 +43,7 @@ class SettingsError(ValueError):
 class EntitySettings:
     fiscal_category: str | None
     nonworking_weekdays: tuple[int, ...]
+    executive_title: str | None = None  # alcalde, alcaldesa, gobernador, gobernadora: how the pages name them
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,14 @@ def update_entity_settings(session: Session, actor: User, entity: Entity, new: E
         raise SettingsError("nonworking_weekdays", "Los días de la semana van de lunes a domingo.")
     if len(days) == 7:
         raise SettingsError("nonworking_weekdays", "La entidad debe atender al menos un día de la semana.")
+    titles = ("alcalde", "alcaldesa") if entity.kind != "departamento" else ("gobernador", "gobernadora")
+    title = new.executive_title or None
+    if title is not None and title not in titles:
+        raise SettingsError("executive_title", f"Para esta entidad el cargo es {' o '.join(titles)}.")
     changes, bases = [], []
+    if title != entity.executive_title:
+        changes.append(f"Cargo de quien gobierna: {entity.executive_title or 'sin dato'} → {title or 'sin dato'}")
+        bases.append("dato de la entidad, sin norma")  # only the wording of the pages changes
     if category != entity.fiscal_category:
         changes.append(f"Categoría del municipio: {entity.fiscal_category or 'sin dato'} → {category or 'sin dato'}")
         bases.append(CATEGORY_BASIS)
@@ -132,6 +140,7 @@ def update_entity_settings(session: Session, actor: User, entity: Entity, new: E
         _check_calendar(plan, weekdays=days)
     entity.fiscal_category = category
     entity.nonworking_weekdays = ",".join(str(d) for d in days)
+    entity.executive_title = title
     for plan in plans:
         _record(session, plan, actor, changes, "; ".join(bases), today)
     try:

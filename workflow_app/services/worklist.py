@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session, selectinload
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE
 from state_machines.roles import Role
-from state_machines.route import DUTIES, duty_for
+from state_machines.route import DUTIES, IRREVERSIBLE_ACTS, duty_for
 from state_machines.submachines import SUBMACHINES
+from state_machines.wording import localize
 from workflow_app.models import Plan, User
 from workflow_app.permissions import visible_plans_query
 from workflow_app.services.plans import deadlines_for, plan_snapshot, sub_snapshot
@@ -34,6 +35,10 @@ class ActionOption:
     def subject_slug(self) -> str:
         return self.subject or "-"
 
+    @property
+    def is_irreversible(self) -> bool:
+        return self.trigger in IRREVERSIBLE_ACTS
+
 
 @dataclass(frozen=True)
 class PendingItem:
@@ -54,7 +59,9 @@ def _subject_label(machine: str, subject: str | None, data: dict) -> str:
         authors = ", ".join(data.get("authors", []))
         return f"Modificación {subject} ({authors})" if authors else f"Modificación {subject}"
     if machine == "hearing":
-        return f"Audiencia {subject}: {data.get('place', '')} {data.get('scheduled_on', '')}".strip()
+        on = data.get("scheduled_on")
+        when = f", {legal_calendar.format_date_es(date.fromisoformat(on))}" if on else ""
+        return f"Audiencia {subject}: {data.get('place', '')}{when}".strip()
     if machine == "ctp_formation":
         return "Conformación del CTP"
     return ""
@@ -69,6 +76,7 @@ def actions_for(user: User, plan: Plan, today: date, deadlines=None) -> list[Act
     if deadlines is None:
         deadlines = legal_calendar.deadline_map(deadlines_for(plan))
     car_codes = {m.authority_code for m in user.memberships if m.role == Role.CAR.value}
+    wording = plan.entity.wording
     options: list[ActionOption] = []
     seen: set[tuple] = set()
     main = plan_snapshot(plan, today, deadlines=deadlines, form_supplies=True)
@@ -76,8 +84,8 @@ def actions_for(user: User, plan: Plan, today: date, deadlines=None) -> list[Act
         for t, verdict in PDT_MACHINE.available(main, role):
             if verdict.ok and ("pdt", t.trigger) not in seen:
                 seen.add(("pdt", t.trigger))
-                options.append(ActionOption(plan.id, PDT_MACHINE.name, None, t.trigger, t.label, role,
-                                            t.legal_basis))
+                options.append(ActionOption(plan.id, PDT_MACHINE.name, None, t.trigger, localize(t.label, wording),
+                                            role, t.legal_basis))
         for proc in plan.procedures:
             if proc.machine == "ctp_review":
                 continue  # closed through T5 itself (state_machines.route.LINKED_SUBTRIGGERS)
@@ -89,9 +97,9 @@ def actions_for(user: User, plan: Plan, today: date, deadlines=None) -> list[Act
                 key = (proc.machine, proc.subject, t.trigger)
                 if verdict.ok and key not in seen:
                     seen.add(key)
-                    options.append(ActionOption(plan.id, proc.machine, proc.subject, t.trigger, t.label, role,
-                                                t.legal_basis, _subject_label(proc.machine, proc.subject,
-                                                                              proc.data or {})))
+                    options.append(ActionOption(plan.id, proc.machine, proc.subject, t.trigger,
+                                                localize(t.label, wording), role, t.legal_basis,
+                                                _subject_label(proc.machine, proc.subject, proc.data or {})))
     return options
 
 
@@ -118,8 +126,11 @@ _DUTY_TRIGGERS = {
     "approve_plan": ("corporation_decision",),
     "vote_down": ("corporation_decision",),
     "record_committee_debate": ("corporation_decision",),
+    "continue_committee_debate": ("corporation_decision",),
     "record_plenary_debate": ("corporation_decision",),
+    "continue_plenary_debate": ("corporation_decision",),
     "modify_by_executive": ("executive_modifications",),
+    "convoke_sessions": ("sessions_convocation",),
 }
 
 
@@ -141,6 +152,14 @@ def pending_for(session: Session, user: User, today: date, plans: list[Plan] | N
             items.append(PendingItem(plan, action, deadline, days))
     return sorted(items, key=lambda i: (not i.is_overdue, i.deadline.act_by if i.deadline else date.max,
                                         i.plan.entity.name))
+
+
+def split_pending(items: list[PendingItem]) -> tuple[list[PendingItem], list[PendingItem]]:
+    """"Pendientes con plazo" (legal duties, overdue first, then by date) and "Otras acciones posibles" (acts
+    without a legal term: optional, or irreversible ones that are never a pending item)."""
+    duties = [i for i in items if i.deadline is not None and not i.action.is_irreversible]
+    others = [i for i in items if i.deadline is None or i.action.is_irreversible]
+    return duties, others
 
 
 def upcoming_deadlines(plan: Plan, today: date, deadlines: list | None = None

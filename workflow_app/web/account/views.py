@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
 from workflow_app.services.health import health_report
-from workflow_app.services.worklist import pending_for
+from workflow_app.services.worklist import pending_for, split_pending
 from workflow_app.web.account.inbox import plans_in_scope
 
 bp = Blueprint("views", __name__, template_folder="templates")
@@ -18,7 +18,8 @@ bp = Blueprint("views", __name__, template_folder="templates")
 def inbox():
     today = clock().today()
     plans = plans_in_scope(current_user)
-    return render_template("inbox.html", items=pending_for(db.session, current_user, today, plans), plans=plans)
+    duties, others = split_pending(pending_for(db.session, current_user, today, plans))
+    return render_template("inbox.html", duties=duties, others=others, plans=plans)
 
 
 @bp.get("/favicon.ico")

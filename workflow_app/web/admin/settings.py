@@ -38,11 +38,13 @@ def entity(dane_code: str):
     record = db.session.scalar(select(Entity).filter_by(dane_code=dane_code)) or abort(404)
     require_entity_settings(current_user, record)
     form = EntitySettingsForm(data={"fiscal_category": record.fiscal_category or "",
+                                    "executive_title": record.executive_title or "",
                                     "nonworking_weekdays": [str(d) for d in record.weekdays]}
                               if request.method == "GET" else None)
     if form.validate_on_submit():
         new = settings_service.EntitySettings(form.fiscal_category.data or None,
-                                              tuple(int(d) for d in form.nonworking_weekdays.data))
+                                              tuple(int(d) for d in form.nonworking_weekdays.data),
+                                              form.executive_title.data or None)
         try:
             changes = settings_service.update_entity_settings(db.session, current_user, record, new, clock().today())
         except settings_service.SettingsError as exc:
@@ -73,5 +75,6 @@ def plan(plan_id: int):
                   if changes else "No había cambios que guardar.", "info")
             return redirect(url_for("settings.entity", dane_code=found.entity.dane_code))
     entity_form = EntitySettingsForm(data={"fiscal_category": found.entity.fiscal_category or "",
+                                           "executive_title": found.entity.executive_title or "",
                                            "nonworking_weekdays": [str(d) for d in found.entity.weekdays]})
     return _page(found.entity, entity_form, {found.id: form}, 422)

@@ -21,6 +21,7 @@ from workflow_app.services import board as board_service
 from workflow_app.services import exports
 from workflow_app.services import milestones as milestone_service
 from workflow_app.services.access_log import record_access
+from workflow_app.services.casefile import case_file
 from workflow_app.services.plans import deadlines_for, plan_documents, visible_history
 from workflow_app.web.board.svg_charts import column_chart, hbar_chart
 from workflow_app.web.board.tile_map import department_map
@@ -228,7 +229,7 @@ def dossier(plan_id: int):
         deadlines=deadlines_for(plan), documents=plan_documents(db.session, plan), statuses=statuses,
         progress=progress, row=board_service.plan_row(db.session, plan, today), generated_at=clock().now(),
         machine_states={name: m.states for name, m in SUBMACHINES.items()},
-        party_labels=board_service.PARTY_LABELS, parties=board_service.PARTIES)
+        party_labels=board_service.PARTY_LABELS, parties=board_service.PARTIES, case=case_file(db.session, plan))
 
 
 def _history_table(plan: Plan):

@@ -5,6 +5,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from forms.ppi import BLANK_ROWS, MAX_FORM_ROWS, PpiEntryForm, PpiImportForm
+from state_machines.pdt import FILED_STATES, ppi_change_verdict
+from state_machines.wording import localize
 from workflow_app.infra.extensions import db
 from workflow_app.permissions import load_plan_for
 from workflow_app.services.ppi import (
@@ -12,7 +14,9 @@ from workflow_app.services.ppi import (
     MAX_IMPORT_BYTES,
     MAX_ROWS,
     PpiConflict,
+    PpiFrozen,
     PpiRejected,
+    approved_amendments,
     can_edit_ppi,
     import_ppi,
     pesos,
@@ -42,7 +46,8 @@ def show(plan_id: int):
     plan = load_plan_for(current_user, plan_id)
     version = ppi_version(db.session, plan)
     return render_template("ppi/show.html", plan=plan, summary=summarize(version) if version else None,
-                           versions=ppi_versions(db.session, plan), can_edit=can_edit_ppi(current_user, plan))
+                           versions=ppi_versions(db.session, plan), can_edit=_can_change(plan),
+                           frozen=_frozen_reason(plan))
 
 
 @bp.get("/versiones/<int:number>")
@@ -51,7 +56,7 @@ def version(plan_id: int, number: int):
     plan = load_plan_for(current_user, plan_id)
     found = ppi_version(db.session, plan, number) or abort(404)
     return render_template("ppi/show.html", plan=plan, summary=summarize(found), versions=ppi_versions(db.session, plan),
-                           can_edit=can_edit_ppi(current_user, plan), is_old=True)
+                           can_edit=_can_change(plan), is_old=True, frozen=_frozen_reason(plan))
 
 
 @bp.route("/editar", methods=["GET", "POST"])
@@ -60,6 +65,7 @@ def edit(plan_id: int):
     plan = _plan_to_write(plan_id)
     current = ppi_version(db.session, plan)
     form = PpiEntryForm()
+    _amendment_choices(form, plan)
     if request.method == "GET":
         _prefill(form, current)
     elif request.form.get("accion") == "filas":  # more blank lines, keeping what was typed (no script needed)
@@ -71,10 +77,13 @@ def edit(plan_id: int):
             if current and form.based_on.data != str(current.version):
                 raise PpiConflict()
             lines = validate_rows(form.row_values(), plan_years(plan))
-            saved = save_ppi_version(db.session, plan, lines, source="form", actor=current_user, note=form.note.data)
+            saved = save_ppi_version(db.session, plan, lines, source="form", actor=current_user, note=form.note.data,
+                                     amendment=_amendment_of(form))
         except PpiRejected as exc:
             _attach_errors(form, exc)
             return _render_edit(plan, form, exc.errors), 422
+        except PpiFrozen as exc:
+            return _render_edit(plan, form, [], conflict=f"{exc.message} ({exc.legal_basis})"), 409
         except PpiConflict:
             form.based_on.data = str(current.version) if current else ""
             return _render_edit(plan, form, [], conflict=CONFLICT), 409
@@ -88,13 +97,17 @@ def edit(plan_id: int):
 def import_sheet(plan_id: int):
     plan = _plan_to_write(plan_id)
     form = PpiImportForm()
+    _amendment_choices(form, plan)
     if form.validate_on_submit():
         upload = form.sheet.data
         data = upload.stream.read(MAX_IMPORT_BYTES + 1)
         try:
-            saved = import_ppi(db.session, plan, upload.filename or "", data, current_user, note=form.note.data)
+            saved = import_ppi(db.session, plan, upload.filename or "", data, current_user, note=form.note.data,
+                               amendment=_amendment_of(form))
         except PpiRejected as exc:
             return _render_import(plan, form, exc.errors), 422
+        except PpiFrozen as exc:
+            return _render_import(plan, form, [], conflict=f"{exc.message} ({exc.legal_basis})"), 409
         except PpiConflict:
             return _render_import(plan, form, [], conflict=CONFLICT), 409
         flash(f"Se importaron {len(saved.items)} filas como versión {saved.version} del plan de inversiones.", "info")
@@ -117,7 +130,37 @@ def _plan_to_write(plan_id: int):
     plan = load_plan_for(current_user, plan_id)
     if not can_edit_ppi(current_user, plan):
         abort(403, description="Solo la secretaría de planeación y el equipo formulador editan el plan de inversiones.")
+    reason = _frozen_reason(plan)
+    if reason and not (plan.state in FILED_STATES and approved_amendments(plan)):
+        abort(409, description=reason)
     return plan
+
+
+def _frozen_reason(plan) -> str:
+    """Why the PPI cannot be changed freely now, with its norm (``state_machines.pdt.ppi_change_verdict``)."""
+    verdict = ppi_change_verdict(plan.state)
+    return "" if verdict.ok else localize(f"{verdict.reason} Norma: {verdict.legal_basis}.", plan.entity.wording)
+
+
+def _can_change(plan) -> bool:
+    if not can_edit_ppi(current_user, plan):
+        return False
+    return not _frozen_reason(plan) or (plan.state in FILED_STATES and bool(approved_amendments(plan)))
+
+
+def _amendment_of(form) -> str | None:
+    field = getattr(form, "amendment", None)
+    return (field.data or None) if field is not None else None
+
+
+def _amendment_choices(form, plan) -> None:
+    """A filed plan's PPI changes only through an approved amendment: the person says which."""
+    if plan.state in FILED_STATES:
+        form.amendment.choices = [("", "Elija la modificación")] + [
+            (p.subject, f"Modificación {p.subject}: {(p.data or {}).get('text', '')[:80]}")
+            for p in approved_amendments(plan)]
+    else:
+        del form.amendment
 
 
 def _prefill(form: PpiEntryForm, current) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import textwrap
 from datetime import date, timedelta
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from markupsafe import Markup, escape
 
@@ -31,6 +31,7 @@ INK, MUTED, BRAND, OK, BAD, WARN, LINE = "#1b1b1b", "#4a4a4a", "#0b4f8a", "#1d6b
 MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 
 _ids = itertools.count(1)
+Say = Callable[[str], str]
 
 
 def _open(height: float, title: str, desc: str, css: str) -> list[str]:
@@ -66,33 +67,34 @@ LABEL_CHARS = 36  # at 14 units in 300 units of width
 ROW_GAP = 12
 
 
-def _route_desc(route: PlanRoute) -> str:
+def _route_desc(route: PlanRoute, say: Say) -> str:
     parts = [f"Paso {route.position} de {route.total} de la ruta de este plan."]
     for number, step in enumerate(route.steps, start=1):
         status = {DONE: "cumplido", CURRENT: "estado actual"}.get(step.status, "pendiente")
-        parts.append(f"{number}. {step.label}: {status}.")
+        parts.append(f"{number}. {say(step.label)}: {status}.")
         for branch in route.branches_from(step.state):
-            parts.append(_branch_text(branch) + ".")
+            parts.append(_branch_text(branch, say) + ".")
     return " ".join(parts)
 
 
-def _branch_text(branch) -> str:
+def _branch_text(branch, say: Say) -> str:
     lead = "Salida no tomada" if branch.status == NOT_TAKEN else "Otra salida posible"
-    tail = f", que vuelve a «{_label_of(branch.rejoins)}»" if branch.rejoins else ""
-    return f"{lead}: {' → '.join(branch.labels)}{tail}"
+    tail = f", que vuelve a «{say(_label_of(branch.rejoins))}»" if branch.rejoins else ""
+    return f"{lead}: {' → '.join(say(label) for label in branch.labels)}{tail}"
 
 
 def _label_of(state: str) -> str:
     return STATE_LABELS.get(state, state)
 
 
-def route_svg(route: PlanRoute) -> Markup:
-    """The plan's branch as a vertical line of steps, forks shown beside the step they leave from."""
+def route_svg(route: PlanRoute, say: Say = str) -> Markup:
+    """The plan's branch as a vertical line of steps, forks shown beside the step they leave from. ``say`` puts
+    a generic legal phrase in the entity's own words (``state_machines.wording``)."""
     rows: list[str] = []
     y = 14.0
     centres: list[tuple[float, str]] = []
     for step in route.steps:
-        lines = _lines(step.label, LABEL_CHARS)
+        lines = _lines(say(step.label), LABEL_CHARS)
         note = {DONE: "Cumplido", CURRENT: "Estado actual"}.get(step.status)
         cy = y + 5
         centres.append((cy, step.status))
@@ -105,7 +107,7 @@ def route_svg(route: PlanRoute) -> Markup:
             rows.append(_text(LABEL_X, y + 17, [note], size=12, fill=colour, weight="bold"))
             y += 17
         for branch in route.branches_from(step.state):
-            blines = _lines(_branch_text(branch), LABEL_CHARS + 2)
+            blines = _lines(_branch_text(branch, say), LABEL_CHARS + 2)
             top = y + 10
             height = 12 + 15 * len(blines)
             colour = MUTED if branch.status == NOT_TAKEN else WARN
@@ -118,7 +120,7 @@ def route_svg(route: PlanRoute) -> Markup:
             y = top + height
         y += ROW_GAP + 10
     height = y
-    out = _open(height, f"Ruta legal del plan: paso {route.position} de {route.total}", _route_desc(route),
+    out = _open(height, f"Ruta legal del plan: paso {route.position} de {route.total}", _route_desc(route, say),
                 "route-figure")
     for (y1, status), (y2, _) in zip(centres, centres[1:]):
         walked = status == DONE
@@ -238,11 +240,11 @@ def timeline_svg(rows: Iterable[tuple[legal_calendar.Deadline, str, str]], today
 
 def plan_figures(state: str, main_states: Sequence[str], deadlines: Sequence[legal_calendar.Deadline],
                  pending: Sequence[tuple[legal_calendar.Deadline, str, bool]], today: date,
-                 deadline_labels: dict[str, str]) -> dict:
+                 deadline_labels: dict[str, str], say: Say = str) -> dict:
     """What the plan page's route and calendar partials need: ``main_states`` are the states the plan's main
     route went through, oldest first; ``pending`` is ``services.worklist.upcoming_deadlines``."""
     route = plan_route(state, ["elected", *main_states])
     status = {d.map_key: "vencido" if late else "pendiente" for d, _, late in pending}
-    rows = [(d, deadline_labels.get(d.key, d.key), status.get(d.map_key, "cerrado")) for d in deadlines]
-    return {"route": route, "route_figure": route_svg(route), "timeline_figure": timeline_svg(rows, today),
+    rows = [(d, say(deadline_labels.get(d.key, d.key)), status.get(d.map_key, "cerrado")) for d in deadlines]
+    return {"route": route, "route_figure": route_svg(route, say), "timeline_figure": timeline_svg(rows, today),
             "deadline_status": status}

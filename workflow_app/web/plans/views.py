@@ -4,18 +4,22 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from forms.acts import FIELDS_BY_TRIGGER, act_form_class, to_command
+from forms.acts import FIELDS_BY_TRIGGER, act_form_class, answer_field_names, to_command
 from forms.documents import CorrectionForm
+from forms.whatif import WhatIfForm, to_what_if
 from state_machines import calendar as legal_calendar
 from state_machines import corrections
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.roles import Role
+from state_machines.route import IRREVERSIBLE_ACTS
+from state_machines.wording import localize
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
 from workflow_app.infra.templating import _labels
 from workflow_app.models import Document
 from workflow_app.permissions import load_plan_for, load_plan_to_read
 from workflow_app.services.access_log import record_access
+from workflow_app.services.casefile import case_file
 from workflow_app.services.document_versions import (
     CorrectionRefused,
     correct_document,
@@ -28,12 +32,17 @@ from workflow_app.services.plans import (
     ActInvalid,
     apply_act,
     deadlines_for,
+    filing_sessions_notice,
     machine_named,
+    plan_concepts,
     plan_documents,
+    plan_recommendations,
     plan_snapshot,
     sub_snapshot,
     visible_history,
 )
+from workflow_app.services.whatif import plan_what_if_defaults
+from workflow_app.services.whatif import what_if as what_if_service
 from workflow_app.services.worklist import actions_for, upcoming_deadlines
 from workflow_app.web.downloads import pdf_attachment
 from workflow_app.web.plans.route_svg import plan_figures
@@ -50,15 +59,33 @@ def show(plan_id: int):
     deadlines = deadlines_for(plan)
     pending = upcoming_deadlines(plan, today, deadlines)
     figures = plan_figures(plan.state, [e.to_state for e in history if e.machine == PDT_MACHINE.name], deadlines,
-                           pending, today, _labels()["deadline_labels"])
+                           pending, today, _labels()["deadline_labels"],
+                           say=lambda text: localize(text, plan.entity.wording))
     documents = plan_documents(db.session, plan)
     return render_template(
         "plans/show.html", plan=plan, state_label=STATE_LABELS[plan.state], steps=figures["route"].steps,
         deadlines=deadlines, pending=pending,
         actions=actions_for(current_user, plan, today, legal_calendar.deadline_map(deadlines)),
-        history=history, documents=documents,
+        history=history, documents=documents, case=case_file(db.session, plan),
         correctable=correctable_documents(db.session, current_user, plan, documents), **figures,
     )
+
+
+@bp.get("/<int:plan_id>/que-pasa-si")
+@login_required
+def what_if(plan_id: int):
+    """Hypothetical dates in, the legal calendar they would give out; nothing is written (a GET form)."""
+    plan = load_plan_to_read(current_user, plan_id)
+    asked = bool(request.args)
+    form = WhatIfForm(request.args) if asked else WhatIfForm(data=plan_what_if_defaults(plan))
+    _localize_labels(form, plan)
+    result = None
+    if form.validate():
+        result = what_if_service(plan, to_what_if(form))
+        if result.error_field and result.error_field in form:
+            form[result.error_field].errors = [*form[result.error_field].errors, result.error]
+    return render_template("plans/what_if.html", plan=plan, form=form, result=result), \
+        422 if result is None or result.error else 200
 
 
 @bp.route("/<int:plan_id>/actos/<machine>/<subject>/<trigger>", methods=["GET", "POST"])
@@ -66,8 +93,11 @@ def show(plan_id: int):
 def act(plan_id: int, machine: str, subject: str, trigger: str):
     plan = load_plan_for(current_user, plan_id)
     option = _option(plan, machine, subject, trigger)
-    form = act_form_class(trigger)(data={"act_on": clock().today(), "expected_version": plan.version}
-                                   if request.method == "GET" else None)
+    if trigger in IRREVERSIBLE_ACTS and request.method == "GET" and request.args.get("confirmado") != "1":
+        return render_template("plans/confirm.html", plan=plan, option=option,
+                               consequence=IRREVERSIBLE_ACTS[trigger])
+    form = act_form_class(trigger, plan_recommendations(plan))(
+        data={"act_on": clock().today(), "expected_version": plan.version} if request.method == "GET" else None)
     if form.validate_on_submit():
         command = to_command(form, machine=machine, subject=option.subject, trigger=trigger)
         try:
@@ -176,10 +206,26 @@ def _refusal_text(plan, machine, subject, trigger, roles, today) -> str:
     return "Esta acción no procede ahora; revise los plazos y requisitos del plan."
 
 
+def _localize_labels(form, plan) -> None:
+    """Field labels said for this entity ("concejal" rather than "concejal o diputado")."""
+    wording = plan.entity.wording
+    for f in form:
+        f.label.text = localize(f.label.text, wording)
+
+
 def _render_act(plan, option, form, refusal: ActError | None = None):
+    _localize_labels(form, plan)
     needs_evidence = any(getattr(g, "__name__", "") == "has_evidence"
                          for t in machine_named(option.machine).transitions if t.trigger == option.trigger
                          for g in t.guards)
+    document = next((getattr(g, "document", "") for t in machine_named(option.machine).transitions
+                     if t.trigger == option.trigger for g in t.guards if getattr(g, "document", "")), "")
+    proc = next((p for p in plan.procedures if p.machine == option.machine and p.subject == option.subject), None)
+    answers = answer_field_names(getattr(form, "recommendations_to_answer", ()))
     return render_template("plans/act.html", plan=plan, option=option, form=form, refusal=refusal,
                            extra_fields=FIELDS_BY_TRIGGER.get(option.trigger, ()), needs_evidence=needs_evidence,
-                           role_label=Role(option.role).label)
+                           evidence_document=document, role_label=Role(option.role).label, proc=proc,
+                           answer_fields=answers, concepts=plan_concepts(plan) if answers else [],
+                           sessions=filing_sessions_notice(plan, clock().today())
+                           if option.trigger == "file_with_corporacion" else None,
+                           irreversible=IRREVERSIBLE_ACTS.get(option.trigger))

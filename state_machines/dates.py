@@ -1,0 +1,34 @@
+"""Plain date helpers shared by the legal calendar and the session calendar: Spanish dates without depending
+on the system locale, and month arithmetic by the common calendar (CC art. 67; L4-1913 art. 59)."""
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+from datetime import date
+
+_MONTHS_ES = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)
+_WEEKDAYS_ES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+
+
+def format_date_es(d: date, weekday: bool = False) -> str:
+    """``29 de febrero de 2024``, or ``jueves 29 de febrero de 2024`` with ``weekday=True``."""
+    text = f"{d.day} de {_MONTHS_ES[d.month - 1]} de {d.year}"
+    return f"{_WEEKDAYS_ES[d.weekday()]} {text}" if weekday else text
+
+
+def add_months(d: date, n: int) -> date:
+    """Same day number ``n`` months later, or the last day of a shorter month (CC art. 67; L4-1913 art. 59).
+
+    31 January 2024 + 1 month = 29 February 2024; 30 April + 1 month = 30 May.
+    """
+    month_index = d.month - 1 + n
+    year = d.year + month_index // 12
+    month = month_index % 12 + 1
+    last_day = _stdlib_calendar.monthrange(year, month)[1]
+    return date(year, month, min(d.day, last_day))
+
+
+def last_day_of_month(year: int, month: int) -> date:
+    return date(year, month, _stdlib_calendar.monthrange(year, month)[1])

@@ -1,0 +1,104 @@
+"""The corporation's two debates, as each kind of entity's law orders them (legal-path.md §b.2 T10).
+
+- Municipio (L136 art. 73): first debate in the permanent committee, second in plenary, "en distintos días";
+  the plenary considers the project "tres días después de su aprobación en la comisión". The Tribunal
+  Administrativo de Boyacá reads three full common (calendar) days in between, both ends excluded: committee
+  on day C, the plenary may sit from C + 4 (TAB-3d; TAB-d held 21 -> 24 June 2017 too short).
+- Departamento (L2200 art. 97): "dos (2) debates celebrados en distintos días"; no minimum gap in the law
+  (a reglamento interno may add one); first debate in the permanent Plan de Desarrollo committee (L2200
+  art. 30), second in plenary.
+
+Each debate is recorded once; a repeated session is recorded as a continuation of the same debate, never as a
+new one. The rules are data (``DEBATE_RULES``): a corporation whose reglamento counts business days, or adds a
+gap, changes a value here, not code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from state_machines.calendar import BusinessCalendar, default_calendar, format_date_es
+
+GAP_UNITS = ("calendar", "business")
+
+
+@dataclass(frozen=True)
+class DebateRule:
+    """How many full days must pass between the committee's approval and the plenary, counted how."""
+
+    min_full_days_between: int
+    gap_unit: str
+    legal_basis: str
+    corporation: str  # for the explanation: "el Concejo" / "la Asamblea"
+    explanation: str
+
+    def __post_init__(self) -> None:
+        if self.gap_unit not in GAP_UNITS:
+            raise ValueError(f"gap_unit must be one of {GAP_UNITS}: {self.gap_unit!r}")
+        if self.min_full_days_between < 0:
+            raise ValueError("min_full_days_between cannot be negative")
+
+
+#: L136 art. 73 and TAB-3d for concejos; L2200 art. 97 for asambleas (minimum gap 0: only different days).
+DEBATE_RULES: dict[str, DebateRule] = {
+    "municipio": DebateRule(
+        min_full_days_between=3, gap_unit="calendar", legal_basis="L136 art. 73; TAB-3d", corporation="el Concejo",
+        explanation=("la plenaria considera el proyecto tres días después de su aprobación en la comisión: deben "
+                     "pasar tres días comunes completos entre uno y otro debate (L136 art. 73; TAB-3d)")),
+    "departamento": DebateRule(
+        min_full_days_between=0, gap_unit="calendar", legal_basis="L2200 art. 97", corporation="la Asamblea",
+        explanation="los dos debates se celebran en distintos días (L2200 art. 97); la ley no fija un intervalo mínimo"),
+}
+
+
+@dataclass(frozen=True)
+class DebateRecord:
+    """The debates recorded so far: session dates of each, and the day the committee approved the project."""
+
+    committee_sessions: tuple[date, ...] = ()
+    committee_approved_on: date | None = None
+    plenary_sessions: tuple[date, ...] = field(default=())
+
+    @property
+    def has_committee_debate(self) -> bool:
+        return bool(self.committee_sessions)
+
+    @property
+    def has_plenary_debate(self) -> bool:
+        return bool(self.plenary_sessions)
+
+    @classmethod
+    def from_data(cls, data: dict | None) -> "DebateRecord":
+        """From the plan's stored ``event_dates["debates"]`` (ISO strings)."""
+        data = data or {}
+        approved = data.get("committee_approved")
+        return cls(tuple(date.fromisoformat(d) for d in data.get("committee", ())),
+                   date.fromisoformat(approved) if approved else None,
+                   tuple(date.fromisoformat(d) for d in data.get("plenary", ())))
+
+
+def earliest_plenary_on(committee_approved_on: date, rule: DebateRule,
+                        calendar: BusinessCalendar | None = None) -> date:
+    """First day the plenary may hold the second debate. Calendar days: C + N + 1 (N full days strictly between;
+    with N = 0, the next day). Business days: the day after the N-th business day after C (L4-1913 art. 62)."""
+    n = rule.min_full_days_between
+    if rule.gap_unit == "business" and n:
+        cal = calendar or default_calendar()
+        return cal.add_business_days(committee_approved_on, n) + timedelta(days=1)
+    return committee_approved_on + timedelta(days=n + 1)
+
+
+def plenary_gap_explanation(committee_approved_on: date, rule: DebateRule,
+                            calendar: BusinessCalendar | None = None) -> str:
+    first = earliest_plenary_on(committee_approved_on, rule, calendar)
+    return (f"Aprobado en comisión el {format_date_es(committee_approved_on, weekday=True)}: {rule.explanation}. "
+            f"La plenaria puede dar el segundo debate desde el {format_date_es(first, weekday=True)}.")
+
+
+def latest_committee_approval_for(decision_day: date, rule: DebateRule,
+                                  calendar: BusinessCalendar | None = None) -> date:
+    """The last day the committee can approve so that the plenary can still sit on ``decision_day``."""
+    day = decision_day - timedelta(days=1)
+    while earliest_plenary_on(day, rule, calendar) > decision_day:
+        day -= timedelta(days=1)
+    return day

@@ -1,0 +1,109 @@
+"""Words for the entity at hand: "el Concejo de Génova", "la alcaldesa", "acuerdo", instead of the legal
+tables' generic "concejo o asamblea", "alcalde o gobernador", "acuerdo u ordenanza".
+
+The tables (``pdt.py``, ``submachines.py``, ``route.py``) keep the generic phrases, since one table serves every
+entity; ``localize`` rewrites a text for one entity when it is shown.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+EXECUTIVE_TITLES = ("alcalde", "alcaldesa", "gobernador", "gobernadora")
+_FEMININE = frozenset({"alcaldesa", "gobernadora"})
+#: Departments whose name takes the article: "Asamblea del Quindío", "Gobernación del Cauca".
+_DEPARTMENTS_WITH_ARTICLE = frozenset({
+    "amazonas", "atlántico", "caquetá", "casanare", "cauca", "cesar", "chocó", "guainía", "guaviare", "huila",
+    "magdalena", "meta", "putumayo", "quindío", "tolima", "valle del cauca", "vaupés", "vichada",
+})
+
+
+@dataclass(frozen=True)
+class Wording:
+    kind: str  # municipio, distrito or departamento
+    place: str  # the entity's name as people write it: "Génova", "Quindío"
+    executive_title: str  # alcalde, alcaldesa, gobernador, gobernadora
+
+    @property
+    def is_department(self) -> bool:
+        return self.kind == "departamento"
+
+    @property
+    def of_place(self) -> str:
+        """'de Génova', 'del Quindío'."""
+        if self.is_department and self.place.lower() in _DEPARTMENTS_WITH_ARTICLE:
+            return f"del {self.place}"
+        return f"de {self.place}"
+
+    @property
+    def corporation(self) -> str:
+        """'Concejo de Génova', 'Asamblea del Quindío'."""
+        return f"{'Asamblea' if self.is_department else 'Concejo'} {self.of_place}"
+
+    @property
+    def act(self) -> str:
+        return "ordenanza" if self.is_department else "acuerdo"
+
+    @property
+    def is_feminine(self) -> bool:
+        return self.executive_title in _FEMININE
+
+    @property
+    def the_executive(self) -> str:
+        return f"{'la' if self.is_feminine else 'el'} {self.executive_title}"
+
+
+def default_title(kind: str) -> str:
+    return "gobernador" if kind == "departamento" else "alcalde"
+
+
+def place_name(name: str) -> str:
+    """'GÉNOVA' -> 'Génova', 'VALLE DEL CAUCA' -> 'Valle del Cauca' (particles in lower case)."""
+    words = name.strip().lower().split()
+    small = {"de", "del", "la", "las", "los", "y", "el"}
+    return " ".join(w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def _rules(w: Wording) -> tuple[tuple[re.Pattern, str], ...]:
+    title = w.executive_title
+    art = "la" if w.is_feminine else "el"
+    of_exec = f"de la {title}" if w.is_feminine else f"del {title}"
+    to_exec = f"a la {title}" if w.is_feminine else f"al {title}"
+    corp = w.corporation
+    agreed = "a" if w.is_feminine else "o"
+    pairs = (
+        ("Alcalde o gobernador posesionado", f"{title[:1].upper()}{title[1:]} posesionad{agreed}"),
+        ("El alcalde o gobernador", f"{art.capitalize()} {title}"),
+        ("Alcalde o gobernador", f"{title[:1].upper()}{title[1:]}"),
+        ("del alcalde o gobernador", of_exec),
+        ("al alcalde o gobernador", to_exec),
+        ("el alcalde o gobernador", f"{art} {title}"),
+        ("alcalde o gobernador", title),
+        ("alcalde/gobernador", title),
+        ("Concejo o Asamblea", corp),
+        ("del concejo o asamblea", f"del {corp}" if not w.is_department else f"de la {corp}"),
+        ("al concejo o asamblea", f"al {corp}" if not w.is_department else f"a la {corp}"),
+        ("el concejo o asamblea", f"el {corp}" if not w.is_department else f"la {corp}"),
+        ("concejo o asamblea", corp),
+        ("Concejo/Asamblea", corp),
+        ("acuerdo u ordenanza", w.act),
+        ("acuerdo/ordenanza", w.act),
+        ("concejales/diputados", "diputados" if w.is_department else "concejales"),
+        ("concejal o diputado", "diputado" if w.is_department else "concejal"),
+    )
+    return tuple((re.compile(re.escape(a)), b) for a, b in pairs)
+
+
+@lru_cache(maxsize=512)
+def _compiled(w: Wording):
+    return _rules(w)
+
+
+def localize(text: str | None, w: Wording | None) -> str:
+    """``text`` with the generic phrases replaced by the words of entity ``w`` (unchanged when ``w`` is None)."""
+    if not text or w is None:
+        return text or ""
+    for pattern, replacement in _compiled(w):
+        text = pattern.sub(replacement, text)
+    return text

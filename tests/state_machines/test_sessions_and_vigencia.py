@@ -1,0 +1,110 @@
+"""The corporation's session calendar (L136 art. 23; L2200 art. 23; L56 art. 1), the duty to convoke
+extraordinary sessions (L152 art. 40), the debate gap (L136 art. 73; TAB-3d; L2200 art. 97) and the day the
+adopted plan enters into force (CPACA art. 65; L4-1913 art. 61; L2200 art. 103)."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from state_machines import calendar as legal_calendar
+from state_machines.calendar import compute_deadlines, in_force_on, parse_facts
+from state_machines.debates import DEBATE_RULES, earliest_plenary_on, latest_committee_approval_for
+from state_machines.sessions import CATEGORIES, extraordinary_sessions_verdict, ordinary_periods
+
+
+@pytest.mark.parametrize("category,needed", [("especial", True), ("1", True), ("2", True), ("3", False),
+                                             ("4", False), ("5", False), ("6", False)])
+def test_concejo_filed_on_30_april_2024_needs_extraordinary_sessions_by_category(category, needed):
+    verdict = extraordinary_sessions_verdict("municipio", category, date(2024, 1, 1), date(2024, 4, 30))
+    assert (verdict.window_start, verdict.window_end) == (date(2024, 5, 1), date(2024, 5, 31))
+    assert verdict.needed is needed
+    assert "L136 art. 23" in verdict.legal_basis
+    if needed:
+        assert verdict.first_recess_day == date(2024, 5, 1) and "extraordinarias" in verdict.explanation
+
+
+def test_municipio_without_category_is_unknown_not_guessed():
+    verdict = extraordinary_sessions_verdict("municipio", None, date(2024, 1, 1), date(2024, 4, 30))
+    assert verdict.needed is None and "categoría" in verdict.explanation
+
+
+def test_first_year_of_a_six_month_concejo_starts_2_january_and_later_years_1_march():
+    periods, basis = ordinary_periods("municipio", "1", 2024, date(2024, 1, 1))
+    assert periods[0] == (date(2024, 1, 2), date(2024, 2, 29)) and basis == "L136 art. 23"
+    periods, _ = ordinary_periods("municipio", "1", 2027, date(2024, 1, 1))  # 4th year, by analogy
+    assert periods[0] == (date(2027, 3, 1), date(2027, 4, 30))
+
+
+def test_asamblea_per_ley_2200_and_before_it_per_ley_56():
+    periods, basis = ordinary_periods("departamento", None, 2028, date(2028, 1, 1))
+    assert basis == "L2200 art. 23" and periods == ((date(2028, 1, 1), date(2028, 2, 29)),
+                                                     (date(2028, 6, 1), date(2028, 7, 30)),
+                                                     (date(2028, 10, 1), date(2028, 11, 30)))
+    periods, basis = ordinary_periods("departamento", None, 2020, date(2020, 1, 1))
+    assert basis == "L56 art. 1" and periods[0][0] == date(2020, 1, 2)
+    # An Asamblea in its first year is in recess March to May: a plan filed in April always needs a convocation.
+    assert extraordinary_sessions_verdict("departamento", None, date(2028, 1, 1), date(2028, 4, 28)).needed
+
+
+def test_convocation_duty_appears_after_filing_only_when_needed_and_until_convoked():
+    base = {"entity_kind": "municipio", "period_start": "2024-01-01", "fiscal_category": "2",
+            "events": {"filed_with_corporacion": "2024-04-30"}}
+    by_key = legal_calendar.deadline_map(compute_deadlines(parse_facts(base)))
+    convocation = by_key["sessions_convocation"]
+    assert convocation.act_by == date(2024, 4, 30) and convocation.overdue_from == date(2024, 5, 1)
+    assert convocation.legal_basis == "L152 art. 40; L136 art. 23 par. 2" and convocation.effect == "warning"
+    assert "L136 art. 23 par. 2" in convocation.explanation
+    convoked = {**base, "events": {**base["events"], "sessions_convoked": "2024-04-30"}}
+    assert "sessions_convocation" not in legal_calendar.deadline_map(compute_deadlines(parse_facts(convoked)))
+    small = {**base, "fiscal_category": "6"}
+    assert "sessions_convocation" not in legal_calendar.deadline_map(compute_deadlines(parse_facts(small)))
+
+
+def test_unknown_category_is_refused_by_the_facts():
+    with pytest.raises(legal_calendar.FactsError) as error:
+        parse_facts({"entity_kind": "municipio", "period_start": "2024-01-01", "fiscal_category": "7"})
+    assert error.value.field == "fiscal_category"
+
+
+@settings(max_examples=150, deadline=None)
+@given(category=st.sampled_from(CATEGORIES), filed=st.dates(date(2024, 1, 2), date(2027, 11, 30)),
+       kind=st.sampled_from(["municipio", "departamento"]))
+def test_convocation_deadline_keeps_the_calendar_invariants(category, filed, kind):
+    facts = parse_facts({"entity_kind": kind, "period_start": "2024-01-01", "fiscal_category": category,
+                         "events": {"filed_with_corporacion": filed.isoformat()}})
+    cal = legal_calendar.default_calendar()
+    verdict = extraordinary_sessions_verdict(kind, category, date(2024, 1, 1), filed)
+    found = [d for d in compute_deadlines(facts) if d.key == "sessions_convocation"]
+    assert bool(found) == bool(verdict.needed)
+    for d in found:
+        assert d.act_by == cal.prev_business(d.earliest) and d.overdue_from == d.latest + timedelta(days=1)
+        assert not cal.is_nonworking(d.latest) and d.earliest <= d.latest
+        assert all(norm in d.explanation for norm in d.legal_basis.split("; "))
+
+
+def test_municipal_plenary_from_the_fourth_day_calendar_or_business_as_configured():
+    rule = DEBATE_RULES["municipio"]
+    assert earliest_plenary_on(date(2024, 5, 23), rule) == date(2024, 5, 27)  # legal notes §2 example
+    business = replace(rule, gap_unit="business")
+    assert earliest_plenary_on(date(2024, 5, 23), business) == date(2024, 5, 29)
+    assert earliest_plenary_on(date(2017, 6, 21), rule) > date(2017, 6, 24)  # TAB-d: Ciénega, too short
+    assert earliest_plenary_on(date(2028, 5, 10), DEBATE_RULES["departamento"]) == date(2028, 5, 11)
+    # Filed 30 April 2024: to decide by 31 May, the committee approves by Monday 27 May 2024 (legal notes §2).
+    assert latest_committee_approval_for(date(2024, 5, 31), rule) == date(2024, 5, 27)
+
+
+def test_in_force_on_the_publication_day_or_the_later_day_the_act_declares():
+    published = date(2028, 6, 5)
+    assert in_force_on(published) == published
+    assert in_force_on(published, "day_after_publication") == date(2028, 6, 6)
+    assert in_force_on(published, "fixed_date", date(2028, 7, 1)) == date(2028, 7, 1)
+    assert in_force_on(published, "fixed_date", date(2028, 6, 1)) == published  # never before publication
+    with pytest.raises(legal_calendar.FactsError):
+        in_force_on(published, "fixed_date")
+    assert legal_calendar.in_force_of_dates({"published": "2028-06-05", "vigencia": "day_after_publication"}) == \
+        date(2028, 6, 6)
+    assert legal_calendar.in_force_of_dates({}) is None

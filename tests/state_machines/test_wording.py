@@ -1,0 +1,38 @@
+"""Words for the entity at hand (issue 13): its corporation, its executive, its act."""
+from state_machines.pdt import PDT_MACHINE, PDT_STATES
+from state_machines.route import DUTIES
+from state_machines.submachines import SUBMACHINES
+from state_machines.wording import Wording, localize, place_name
+
+GENOVA = Wording("municipio", "Génova", "alcaldesa")
+QUINDIO = Wording("departamento", "Quindío", "gobernador")
+SUCRE = Wording("departamento", "Sucre", "gobernadora")
+
+
+def test_corporation_executive_and_act_of_each_entity():
+    assert (GENOVA.corporation, GENOVA.the_executive, GENOVA.act) == ("Concejo de Génova", "la alcaldesa", "acuerdo")
+    assert (QUINDIO.corporation, QUINDIO.the_executive, QUINDIO.act) == ("Asamblea del Quindío", "el gobernador",
+                                                                         "ordenanza")
+    assert SUCRE.corporation == "Asamblea de Sucre"
+    assert place_name("VALLE DEL CAUCA") == "Valle del Cauca" and place_name("GÉNOVA") == "Génova"
+
+
+def test_the_tables_generic_phrases_become_the_entitys_own():
+    assert localize("Registrar la posesión del alcalde o gobernador", GENOVA) == "Registrar la posesión de la alcaldesa"
+    assert localize("Alcalde o gobernador posesionado", GENOVA) == "Alcaldesa posesionada"
+    assert localize("Radicar el proyecto de acuerdo u ordenanza", QUINDIO) == "Radicar el proyecto de ordenanza"
+    assert localize("Presentado al CTP, con copia al concejo o asamblea", QUINDIO) == \
+        "Presentado al CTP, con copia a la Asamblea del Quindío"
+    assert localize("El alcalde o gobernador debe convocar", GENOVA) == "La alcaldesa debe convocar"
+    assert localize("Decidir en el concejo o asamblea", GENOVA) == "Decidir en el Concejo de Génova"
+    assert localize("Objetado por el alcalde o gobernador", SUCRE) == "Objetado por la gobernadora"
+    assert localize("texto", None) == "texto"
+
+
+def test_no_label_of_the_tables_keeps_a_generic_phrase_once_localized():
+    texts = [*PDT_STATES.values(), *(t.label for m in (PDT_MACHINE, *SUBMACHINES.values()) for t in m.transitions),
+             *(d.label for d in DUTIES), *(s for m in SUBMACHINES.values() for s in m.states.values())]
+    for wording in (GENOVA, QUINDIO, SUCRE):
+        for text in texts:
+            said = localize(text, wording)
+            assert "o gobernador" not in said and "o asamblea" not in said and "u ordenanza" not in said, said

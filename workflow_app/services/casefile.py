@@ -1,0 +1,191 @@
+"""The substance of a plan's case file: concepts with their recommendations and answers, amendments with their
+authors and outcome, the debates, the hearings with their attendance, the PPI as filed and as adopted, and the
+entry into force. One reading serves the plan page, the expediente, the exports and the public page (public
+information, L1712 art. 9; L1909 art. 22): officials never appear by name here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from state_machines import calendar as legal_calendar
+from state_machines.concepts import CTP_SOURCE, answers_from_data
+from state_machines.debates import DEBATE_RULES, DebateRecord, earliest_plenary_on, plenary_gap_explanation
+from state_machines.submachines import SUBMACHINES
+from workflow_app.models import EnvironmentalAuthority, Plan, PpiVersion
+from workflow_app.services.plans import plan_concepts
+
+
+@dataclass(frozen=True)
+class RecommendationView:
+    key: str
+    number: int
+    text: str
+    decision: str | None  # aceptada, parcialmente, no_aceptada; None while unanswered
+    decision_label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ConceptView:
+    source: str  # CTP or the authority's code
+    issuer: str  # in words
+    sense_label: str
+    parts: tuple[str, ...]
+    issued_on: date | None
+    recommendations: tuple[RecommendationView, ...]
+
+    @property
+    def answered(self) -> bool:
+        return any(r.decision for r in self.recommendations)
+
+
+@dataclass(frozen=True)
+class AmendmentView:
+    number: str
+    text: str
+    authors: tuple[str, ...]
+    proposed_on: date | None
+    executive_answer: str
+    executive_on: date | None
+    outcome: str  # in words: aprobada, negada, pendiente...
+    outcome_on: date | None
+    state: str
+    state_label: str
+
+
+@dataclass(frozen=True)
+class DebatesView:
+    committee_sessions: tuple[date, ...]
+    committee_approved_on: date | None
+    plenary_sessions: tuple[date, ...]
+    approved_on: date | None
+    earliest_plenary_on: date | None
+    rule_explanation: str
+    legal_basis: str
+
+    @property
+    def any(self) -> bool:
+        return bool(self.committee_sessions or self.plenary_sessions or self.approved_on)
+
+
+@dataclass(frozen=True)
+class HearingView:
+    number: str
+    scheduled_on: date | None
+    place: str
+    zone: str
+    state: str
+    state_label: str
+    attendance: str
+    held_on: date | None
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    concepts: tuple[ConceptView, ...]
+    amendments: tuple[AmendmentView, ...]
+    debates: DebatesView
+    hearings: tuple[HearingView, ...]
+    filed_ppi: PpiVersion | None
+    adopted_ppi: PpiVersion | None
+    published_on: date | None
+    in_force_on: date | None
+    in_force_explanation: str
+    sessions_convoked_on: date | None
+
+
+def _day(value) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _concepts(session: Session, plan: Plan) -> tuple[ConceptView, ...]:
+    names = {}
+    codes = [source for source, _, _ in plan_concepts(plan) if source != CTP_SOURCE]
+    if codes:
+        names = dict(session.execute(select(EnvironmentalAuthority.code, EnvironmentalAuthority.name)
+                                     .where(EnvironmentalAuthority.code.in_(codes))).all())
+    out = []
+    for source, concept, proc in plan_concepts(plan):
+        data = proc.data or {}
+        answers = answers_from_data(data.get("answers"))
+        recs = []
+        for n, text in enumerate(concept.recommendations, start=1):
+            answer = answers.get(str(n))
+            recs.append(RecommendationView(f"{source}-{n}", n, text, answer.decision if answer else None,
+                                           answer.decision_label if answer else "Sin responder",
+                                           answer.reason if answer else ""))
+        issuer = ("Consejo Territorial de Planeación" if source == CTP_SOURCE
+                  else f"{names.get(source, 'Autoridad ambiental')} ({source})")
+        issued = data.get("receive_concept_on") or data.get("record_ctp_concept_on")
+        out.append(ConceptView(source, issuer, concept.sense_label, concept.parts, _day(issued), tuple(recs)))
+    return tuple(out)
+
+
+def _executive_answer(data: dict, state: str) -> tuple[str, date | None]:
+    if data.get("accepted_in_writing"):
+        return "Aceptada por escrito por el alcalde o gobernador", _day(data.get("accept_in_writing_on"))
+    if state == "refused_by_executive" or data.get("refuse_in_writing_on"):
+        return "No aceptada por escrito por el alcalde o gobernador", _day(data.get("refuse_in_writing_on"))
+    return "Sin respuesta escrita del alcalde o gobernador", None
+
+
+OUTCOMES = {"proposed": "Pendiente de decisión", "accepted_by_executive": "Aceptada; pendiente de votación",
+            "refused_by_executive": "No aceptada por el ejecutivo; no puede aprobarse", "approved": "Aprobada",
+            "rejected": "Negada"}
+
+
+def _amendments(plan: Plan) -> tuple[AmendmentView, ...]:
+    machine = SUBMACHINES["amendment"]
+    out = []
+    for p in sorted((p for p in plan.procedures if p.machine == "amendment"), key=lambda p: p.id):
+        data = p.data or {}
+        answer, answered_on = _executive_answer(data, p.state)
+        out.append(AmendmentView(
+            p.subject, data.get("text", ""), tuple(data.get("authors", ())), _day(data.get("proposed_on")), answer,
+            answered_on, OUTCOMES.get(p.state, machine.label(p.state)),
+            _day(data.get("approve_on") or data.get("reject_on")), p.state, machine.label(p.state)))
+    return tuple(out)
+
+
+def _debates(plan: Plan) -> DebatesView:
+    dates = plan.event_dates or {}
+    record = DebateRecord.from_data(dates.get("debates"))
+    rule = DEBATE_RULES[plan.entity.calendar_kind]
+    approved = record.committee_approved_on
+    return DebatesView(
+        record.committee_sessions, approved, record.plenary_sessions,
+        _day(dates.get("adopted")) if plan.state not in ("adopted_by_decree",) else None,
+        earliest_plenary_on(approved, rule) if approved else None,
+        plenary_gap_explanation(approved, rule) if approved else f"Regla: {rule.explanation}.", rule.legal_basis)
+
+
+def _hearings(plan: Plan) -> tuple[HearingView, ...]:
+    machine = SUBMACHINES["hearing"]
+    hearings = sorted((p for p in plan.procedures if p.machine == "hearing"),
+                      key=lambda p: ((p.data or {}).get("scheduled_on") or "", p.id))
+    return tuple(HearingView(
+        p.subject, _day(p.data.get("scheduled_on")), p.data.get("place", ""), p.data.get("zone", ""), p.state,
+        machine.label(p.state), str(p.data.get("attendance") or ""), _day(p.data.get("hold_on")))
+        for p in hearings)
+
+
+def _ppi(session: Session, plan: Plan, stage: str) -> PpiVersion | None:
+    return session.scalar(select(PpiVersion).filter_by(plan_id=plan.id, stage=stage)
+                          .order_by(PpiVersion.version.desc()).limit(1))
+
+
+def case_file(session: Session, plan: Plan) -> CaseFile:
+    dates = plan.event_dates or {}
+    in_force = legal_calendar.in_force_of_dates(dates)
+    published = _day(dates.get("published"))
+    explanation = ""
+    if published and in_force:
+        explanation = legal_calendar.in_force_explanation(published, dates.get("vigencia") or "on_publication",
+                                                          _day(dates.get("in_force_declared")))
+    return CaseFile(_concepts(session, plan), _amendments(plan), _debates(plan), _hearings(plan),
+                    _ppi(session, plan, "filed"), _ppi(session, plan, "adopted"), published, in_force, explanation,
+                    _day(dates.get("sessions_convoked")))
