@@ -5,7 +5,7 @@ extra, never in the production install)::
 
     .venv/bin/python -m bench.peers [--plans 200] [--rounds 5]
 
-N plans walk the 14 acts of ``bench.transitions.ROUTE`` (act by act: the first act of every plan, then the
+N plans walk the acts of ``bench.transitions.ROUTE`` (act by act: the first act of every plan, then the
 second, ...), in R interleaved rounds: in each round every contender walks a fresh set of plans, and the order
 of the contenders turns by one each round. Printed per contender: median acts/s over the rounds, the min–max,
 the median and p95 time of one act (over every act of every round), the ratio to this project's ``apply_act``
@@ -98,7 +98,7 @@ class Step:
 
 def _steps() -> tuple[Step, ...]:
     state, steps = "elected", []
-    for who, trigger, act_on, _today in ROUTE:
+    for who, trigger, act_on, _today, _payload in ROUTE:
         row = PDT_MACHINE.row(state, trigger)
         dest = row.dest_from(state)
         steps.append(Step(who, trigger, act_on, state, dest, row.legal_basis))

@@ -18,7 +18,7 @@ def permission_of(role: str):
 
 def _nodes() -> dict:
     nodes = {"start": flow.StartHandle(this.open_plan).Next(getattr(this, ROUTE[0][1]))}
-    for index, (who, trigger, _on, _today) in enumerate(ROUTE):
+    for index, (who, trigger, _on, _today, _payload) in enumerate(ROUTE):
         following = getattr(this, ROUTE[index + 1][1]) if index + 1 < len(ROUTE) else this.end
         nodes[trigger] = (flow.View(UpdateProcessView.as_view(fields=[]))
                           .Permission(permission_of(who)).Next(following))

@@ -57,7 +57,7 @@ def test_plan_page_shows_the_route_and_the_calendar_as_named_pictures(new_page, 
     width = route.bounding_box()["width"]
     assert 300 <= width <= 420, width  # the 340-unit drawing at about its size: 14-unit text stays legible
     page.get_by_text("Ver la ruta como lista").click()
-    expect(page.locator("ol.route li[aria-current=step]")).to_contain_text("En debate en el concejo o asamblea")
+    expect(page.locator("ol.route li[aria-current=step]")).to_contain_text("En debate en el Concejo de Génova")
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "360px"])

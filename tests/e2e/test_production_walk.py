@@ -223,7 +223,7 @@ def test_from_an_empty_database_to_real_people_at_work(browser, empty_database, 
         mayor_context = new_context(browser, base)
         mayor = mayor_context.new_page()
         choose_password(mayor, mayor_link, PASSWORDS[MAYOR[0]])
-        record_act(mayor, "Registrar la posesión del alcalde o gobernador", evidence)
+        record_act(mayor, "Registrar la posesión del alcalde", evidence)
         planner_context = new_context(browser, base)
         planner = planner_context.new_page()
         choose_password(planner, planner_link, PASSWORDS[PLANNER[0]])

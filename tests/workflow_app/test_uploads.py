@@ -82,7 +82,9 @@ def test_a_real_pdf_named_html_is_stored_and_served_as_pdf(client, demo, db_sess
     genova = plan_of(db_session, "63302")
     sign_in(client, demo, "ctp.genova")
     assert post_concept(client, genova, pdf_samples.VALID, "poly.html").status_code == 302
-    doc = db_session.scalar(select(Document).where(Document.kind == "record_ctp_concept"))
+    # Génova's own concept (the demo's finished plan, Filandia, has one too)
+    doc = db_session.scalar(select(Document).where(Document.kind == "record_ctp_concept",
+                                                   Document.plan_id == genova.id))
     assert doc.store == store and doc.storage_name.endswith(".pdf") and doc.original_filename == "poly.html"
     stored_files = {p.name for p in Path(app.config["UPLOAD_DIR"]).glob("*")}
     assert (doc.storage_name in stored_files) == (store == "local")
