@@ -72,8 +72,9 @@ def login():
     address_key = f"login:ip:{client_address()}"
     account_key = _email_key(request.form.get("email", ""))
     config = current_app.config
-    if request.method == "POST" and (is_blocked(account_key, config["LOGIN_RATE_LIMIT"])
-                                     or is_blocked(address_key, config["LOGIN_ADDRESS_RATE_LIMIT"])):
+    window = config["LOGIN_RATE_WINDOW_SECONDS"]
+    if request.method == "POST" and (is_blocked(account_key, config["LOGIN_RATE_LIMIT"], window)
+                                     or is_blocked(address_key, config["LOGIN_ADDRESS_RATE_LIMIT"], window)):
         abort(429)
     if form.validate_on_submit():
         # One scrypt check whether or not the account exists: the time does not tell which accounts exist.
@@ -85,12 +86,12 @@ def login():
         else:
             _sign_in(user)
             return redirect(safe_next(request.args.get("next")) or url_for("views.inbox"))
-        record_failure(account_key)
-        record_failure(address_key)
+        record_failure(account_key, window)
+        record_failure(address_key, window)
         current_app.logger.warning("Ingreso fallido")
         return render_template("auth/login.html", form=form), 401
     if request.method == "POST":
-        record_failure(address_key)
+        record_failure(address_key, window)
         return render_template("auth/login.html", form=form), 400
     return render_template("auth/login.html", form=form)
 
