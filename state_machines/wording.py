@@ -16,7 +16,13 @@ _FEMININE = frozenset({"alcaldesa", "gobernadora"})
 _DEPARTMENTS_WITH_ARTICLE = frozenset({
     "amazonas", "atlántico", "caquetá", "casanare", "cauca", "cesar", "chocó", "guainía", "guaviare", "huila",
     "magdalena", "meta", "putumayo", "quindío", "tolima", "valle del cauca", "vaupés", "vichada",
+    "archipiélago de san andrés, providencia y santa catalina",
 })
+
+
+def of_department(name: str) -> str:
+    """'del Quindío', 'del Archipiélago de San Andrés…', 'de Sucre', 'de La Guajira'."""
+    return f"del {name}" if name.lower() in _DEPARTMENTS_WITH_ARTICLE else f"de {name}"
 
 
 @dataclass(frozen=True)
@@ -32,9 +38,7 @@ class Wording:
     @property
     def of_place(self) -> str:
         """'de Génova', 'del Quindío'."""
-        if self.is_department and self.place.lower() in _DEPARTMENTS_WITH_ARTICLE:
-            return f"del {self.place}"
-        return f"de {self.place}"
+        return of_department(self.place) if self.is_department else f"de {self.place}"
 
     @property
     def corporation(self) -> str:

@@ -25,7 +25,7 @@ from state_machines.pdt import PDT_STATES
 from state_machines.regimes import ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
 from state_machines.submachines import SUBMACHINES
-from state_machines.wording import EXECUTIVE_TITLES, Wording, default_title, place_name
+from state_machines.wording import EXECUTIVE_TITLES, Wording, default_title, of_department, place_name
 from workflow_app.infra.extensions import db
 from workflow_app.reference_data import names
 
@@ -131,9 +131,9 @@ class Entity(db.Model):
 
 
 def entity_label(name: str, kind: str, department_name: str) -> str:
-    """``Génova (Quindío)``, ``Gobernación de Quindío``, ``Bogotá, D.C.`` (a distrito named as its department)."""
+    """``Génova (Quindío)``, ``Gobernación del Quindío``, ``Bogotá, D.C.`` (a distrito named as its department)."""
     if kind == "departamento":
-        return f"Gobernación de {name}"
+        return f"Gobernación {of_department(name)}"
     return name if name == department_name else f"{name} ({department_name})"
 
 

@@ -17,6 +17,12 @@ def test_corporation_executive_and_act_of_each_entity():
     assert place_name("VALLE DEL CAUCA") == "Valle del Cauca" and place_name("GÉNOVA") == "Génova"
 
 
+def test_the_government_of_each_department_takes_its_article():
+    san_andres = "Archipiélago de San Andrés, Providencia y Santa Catalina"
+    assert Wording("departamento", san_andres, "gobernador").corporation == f"Asamblea del {san_andres}"
+    assert Wording("departamento", "La Guajira", "gobernador").corporation == "Asamblea de La Guajira"
+
+
 def test_the_tables_generic_phrases_become_the_entitys_own():
     assert localize("Registrar la posesión del alcalde o gobernador", GENOVA) == "Registrar la posesión de la alcaldesa"
     assert localize("Alcalde o gobernador posesionado", GENOVA) == "Alcaldesa posesionada"

@@ -74,7 +74,7 @@ def entity_order(html):
 def test_adviser_sees_only_her_entities_with_those_at_risk_first(client, scenario):
     response, html = board_as(client, scenario["asesora"])
     assert response.status_code == 200
-    assert entity_order(html) == ["Gobernación de Quindío", "Génova (Quindío)", "Buenavista (Quindío)"]
+    assert entity_order(html) == ["Gobernación del Quindío", "Génova (Quindío)", "Buenavista (Quindío)"]
     assert "Sucre" not in html.split("<tbody>")[1]
     assert "Vencido: Consolidar el proyecto de plan en el Consejo de Gobierno" in html
     assert "Quedan 3 días hábiles para: Radicar el proyecto de acuerdo u ordenanza" in html
@@ -113,7 +113,7 @@ def test_soft_deadline_close_is_not_a_risk(db_session, scenario, set_today):
 def test_filters_and_order(client, scenario):
     login(client, scenario["admin"].email, PASSWORD)
     html = client.get("/tablero?riesgo=vencido").get_data(as_text=True)
-    assert entity_order(html) == ["Gobernación de Quindío"]
+    assert entity_order(html) == ["Gobernación del Quindío"]
     html = client.get("/tablero?estado=adjusting").get_data(as_text=True)
     assert entity_order(html) == ["Génova (Quindío)"]
     html = client.get("/tablero?departamento=70").get_data(as_text=True)
@@ -121,7 +121,7 @@ def test_filters_and_order(client, scenario):
     html = client.get("/tablero?region=Caribe").get_data(as_text=True)
     assert entity_order(html) == ["Gobernación de Sucre"]
     html = client.get("/tablero?orden=entidad").get_data(as_text=True)
-    assert entity_order(html) == ["Buenavista (Quindío)", "Génova (Quindío)", "Gobernación de Quindío",
+    assert entity_order(html) == ["Buenavista (Quindío)", "Génova (Quindío)", "Gobernación del Quindío",
                                   "Gobernación de Sucre"]
     assert 'aria-sort="ascending"><a href="/tablero?orden=-entidad"' in html
     html = client.get("/tablero?orden=-avance").get_data(as_text=True)
@@ -273,7 +273,7 @@ def test_board_queries_do_not_grow_with_the_number_of_plans(app, db_session, sce
 def test_the_table_is_paged_while_summary_charts_and_downloads_cover_every_row(client, scenario, monkeypatch):
     monkeypatch.setattr(board_service, "PAGE_SIZE", 3)
     login(client, scenario["admin"].email, PASSWORD)
-    everyone = ["Buenavista (Quindío)", "Génova (Quindío)", "Gobernación de Quindío", "Gobernación de Sucre"]
+    everyone = ["Buenavista (Quindío)", "Génova (Quindío)", "Gobernación del Quindío", "Gobernación de Sucre"]
     html = client.get("/tablero?orden=entidad").get_data(as_text=True)
     assert entity_order(html) == everyone[:3]
     assert "Planes 1 a 3 de 4" in html and "<strong>4</strong> planes" in html

@@ -38,3 +38,14 @@ def test_load_reference_cli_reports_counts(app, db_session):
     result = app.test_cli_runner().invoke(args=["pdt", "load-reference"])
     assert result.exit_code == 0
     assert "1103 municipios/distritos, 32 departamentos" in result.output
+
+
+def test_each_department_government_is_named_with_its_article(db_session):
+    governments = {e.department.name: e.display_name for e in db_session.scalars(
+        select(Entity).where(Entity.kind == "departamento"))}
+    assert len(governments) == 32
+    san_andres = "Archipiélago de San Andrés, Providencia y Santa Catalina"
+    assert governments[san_andres] == f"Gobernación del {san_andres}"
+    assert governments["Quindío"] == "Gobernación del Quindío"
+    assert governments["La Guajira"] == "Gobernación de La Guajira"
+    assert governments["Sucre"] == "Gobernación de Sucre"
