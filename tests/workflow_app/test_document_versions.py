@@ -12,7 +12,8 @@ from tests import pdf_samples
 from tests.workflow_app.helpers import csrf_from
 from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 (fixtures)
 from workflow_app.history import verify
-from workflow_app.models import Document, PlanEvent
+from workflow_app.models import Document, PlanEvent, User
+from workflow_app.services.api_tokens import create_token
 
 CORRECTED = pdf_samples.one_page("Acta corregida: fecha 21 de marzo")
 
@@ -58,6 +59,13 @@ def test_the_filer_corrects_a_document_and_both_versions_stay_with_their_hashes(
         client.get(f"/planes/{genova.id}/documentos/{new.id}").data
     dossier = client.get(f"/planes/{genova.id}/expediente").get_data(as_text=True)
     assert old.sha256[:16] in dossier and new.sha256[:16] in dossier
+    # The API with a token that sees the plan lists both versions and says which one a correction replaced.
+    planner = db_session.scalar(select(User).where(User.email == demo["planeacion.genova"].email))
+    token = create_token(db_session, planner, "pruebas")[1]
+    listed = {d["id"]: d for d in client.get(f"/api/v1/plans/{genova.id}/documents",
+                                             headers={"Authorization": f"Bearer {token}"}).get_json()["documents"]}
+    assert listed[old.id]["is_current"] is False and listed[old.id]["supersedes_id"] is None
+    assert listed[new.id]["is_current"] is True and listed[new.id]["supersedes_id"] == old.id
 
 
 def test_only_the_role_that_filed_it_may_correct(app, client, demo, db_session):  # noqa: F811

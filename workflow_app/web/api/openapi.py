@@ -82,6 +82,7 @@ def _schemas() -> dict:
                     "state": {"type": "string", "enum": ["scheduled", "held", "cancelled"]}, "state_label": STR,
                     "is_open_for_proposals": BOOL})
     document = _obj({"id": INT, "kind": STR, "title": STR, "version": INT, "sha256": STR, "size_bytes": INT,
+                     "supersedes_id": _nullable(INT), "is_current": BOOL,
                      "content_type": STR, "is_public": BOOL, "uploaded_at": DATETIME,
                      "download_url": _nullable(STR)})
     history_event = _obj({

@@ -194,7 +194,8 @@ def plan_documents_list(plan_id: int):
         docs = plan_documents(db.session, found)
     else:
         docs = public_documents(db.session, found)
-    return jsonify({"plan_id": found.id, "documents": [_document_json(d, found) for d in docs]})
+    replaced = {d.supersedes_id for d in docs if d.supersedes_id}
+    return jsonify({"plan_id": found.id, "documents": [_document_json(d, found, d.id not in replaced) for d in docs]})
 
 
 @bp.get("/plans/<int:plan_id>/ppi")
@@ -386,8 +387,10 @@ def _hearing_json(h) -> dict:
             "is_open_for_proposals": h.is_open_for_proposals}
 
 
-def _document_json(d: Document, p: Plan) -> dict:
+def _document_json(d: Document, p: Plan, is_current: bool) -> dict:
+    """``is_current`` is false for a version that a correction replaced (``supersedes_id`` of the newer one)."""
     return {"id": d.id, "kind": d.kind, "title": d.title, "version": d.version, "sha256": d.sha256,
+            "supersedes_id": d.supersedes_id, "is_current": is_current,
             "size_bytes": d.size_bytes, "content_type": d.content_type, "is_public": d.is_public,
             "uploaded_at": d.uploaded_at.isoformat(),
             "download_url": url_for("public.document", dane_code=p.entity.dane_code, document_id=d.id)
