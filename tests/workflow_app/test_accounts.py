@@ -406,7 +406,6 @@ def test_citizens_proposal_limit_counts_each_real_address(app, db_session):
 
 def test_log_lines_name_the_real_client_address(app, db_session, caplog):
     proxied = _proxy_app(app, 1)
-    proxied.logger.disabled = False  # Alembic's fileConfig, run in this process by the app fixture, disables it
     with caplog.at_level("WARNING", logger=proxied.logger.name):
         _failures_from(proxied, "203.0.113.77", 1)
     failed = [r for r in caplog.records if r.getMessage() == "Ingreso fallido"]
