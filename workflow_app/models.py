@@ -673,3 +673,15 @@ class OnboardingBatch(db.Model):
 # What every act and plan page reads: loaded in one round trip instead of lazily, attribute by attribute.
 PLAN_GRAPH = (joinedload(Plan.entity).joinedload(Entity.department), joinedload(Plan.period),
               joinedload(Plan.procedures))  # one query: a plan has a handful of procedures
+
+
+class PlanSummary(db.Model):
+    """What the board needs of a plan besides its own row, kept by each act (``services.board_summary``): its
+    procedures, its main-route history as (trigger, state, date) and the names of the hitos its history marked,
+    as compact JSON text. Valid while ``plan_version`` equals the plan's version; anything else is rebuilt."""
+
+    __tablename__ = "plan_summaries"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
+    plan_version: Mapped[int] = mapped_column(Integer)
+    material: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=utcnow)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -44,9 +44,9 @@ from state_machines.machine import SAME
 from state_machines.pdt import PDT_MACHINE, PDT_STATES
 from state_machines.roles import Role
 from state_machines.route import duty_for
-from workflow_app.infra.clock import bogota_day
-from workflow_app.models import Department, Entity, Period, Plan, PlanEvent, Procedure, User, entity_label
+from workflow_app.models import Department, Entity, Period, Plan, PlanSummary, User, entity_label
 from workflow_app.permissions import scope_entity_ids
+from workflow_app.services import board_summary
 from workflow_app.services import milestones as milestone_service
 from workflow_app.services.plans import regime_rules
 
@@ -372,9 +372,10 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
                     Department.name, Department.region, Plan.state, Plan.regime,
                     cast(Plan.d683_articles, Text), Plan.posesion_on, Period.start_on,
                     *(Plan.event_dates[k].as_string() for k in _PLAN_DATES), Entity.nonworking_weekdays,
-                    Entity.sort_key, Department.sort_key)
+                    Entity.sort_key, Department.sort_key, Plan.version, PlanSummary.plan_version,
+                    PlanSummary.material)
              .join(Entity, Entity.id == Plan.entity_id).join(Department, Department.code == Entity.department_code)
-             .join(Period, Period.id == Plan.period_id))
+             .join(Period, Period.id == Plan.period_id).outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
     if plan_ids is not None:
         ids = list(plan_ids)
     else:
@@ -390,7 +391,13 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
                                                              Plan.period_id == period.id)))
     # JSON is read as text fields picked in SQL: decoding whole documents row by row costs more than the rest.
     rows: dict[int, BoardRow] = {}
+    summaries: dict[int, str] = {}
+    stale: dict[int, int] = {}  # plan id -> version, for rows to rebuild
     for r in session.execute(query.where(Plan.id.in_(ids))):
+        if r[21] == r[20]:
+            summaries[r[0]] = r[22]
+        else:
+            stale[r[0]] = r[20]
         weekdays = tuple(sorted(int(x) for x in (r[17] or "").split(",") if x.strip()))
         dates = {k: v for k, v in zip(_PLAN_DATES, r[13:17]) if v}
         if "car_copies_received" in dates:
@@ -400,30 +407,25 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
                               r[11], r[12], dates, weekdays, entity_key=r[18], department_key=r[19])
     if not rows:
         return []
-    procedures = []  # (plan, machine, created_at): add_initial_marks dates the few it uses by their Bogotá day
-    for plan_id, machine, subject, state, received, answered, created_at in session.execute(
-            select(Procedure.plan_id, Procedure.machine, Procedure.subject, Procedure.state,
-                   Procedure.data["received_on"].as_string(), Procedure.data["receive_concept_on"].as_string(),
-                   Procedure.created_at)
-            .where(Procedure.plan_id.in_(ids)).order_by(Procedure.id)):
-        data = {k: v for k, v in (("received_on", received), ("receive_concept_on", answered)) if v}
-        rows[plan_id].procedures.append(ProcRow(machine, subject, state, data))
-        procedures.append((plan_id, machine, created_at))
-
-    # One pass over the history: the main route's intervals and the hitos' event marks.
-    main_events: dict[int, list] = defaultdict(list)
-    marks: dict[int, dict] = defaultdict(dict)
-    for plan_id, machine, trigger, to_state, act_on, occurred_at, names in session.execute(
-            select(PlanEvent.plan_id, PlanEvent.machine, PlanEvent.trigger, PlanEvent.to_state, PlanEvent.act_on,
-                   PlanEvent.occurred_at, PlanEvent.payload["milestones"].as_string())
-            .where(PlanEvent.plan_id.in_(ids)).order_by(PlanEvent.plan_id, PlanEvent.id)):
-        on = act_on or bogota_day(occurred_at)  # every act has its date; only old rows fall back
-        if machine == PDT_MACHINE.name:
-            main_events[plan_id].append((trigger, to_state, on))
-        for name in milestone_service.parse_names(names):
-            if name not in marks[plan_id]:
-                marks[plan_id][name] = milestone_service.EventMark(on, trigger, None)
-    milestone_service.add_initial_marks(marks, procedures)
+    # Procedures, main-route history and hito marks from each plan's summary row (services.board_summary);
+    # a row missing or older than its plan is rebuilt from the history here, and stored.
+    materials = {plan_id: board_summary.decode(text) for plan_id, text in summaries.items()}
+    if stale:
+        fresh = board_summary.build(session, list(stale))
+        board_summary.store(session, fresh, stale)
+        if not (session.new or session.dirty or session.deleted):
+            session.commit()  # a cache fill: committed now unless the caller's own work is pending with it
+        materials.update(fresh)
+    main_events: dict[int, list] = {}
+    marks: dict[int, dict] = {}
+    for plan_id, material in materials.items():
+        row = rows[plan_id]
+        row.procedures = [ProcRow(machine, subject, state, {k: v for k, v in (("received_on", received),
+                                                                              ("receive_concept_on", answered)) if v})
+                          for machine, subject, state, received, answered in material["procedures"]]
+        main_events[plan_id] = [(trigger, to_state, date.fromisoformat(on))
+                                for trigger, to_state, on in material["events"]]
+        marks[plan_id] = dict.fromkeys(material["marks"])
     weights = milestone_service.compiled_weights(milestone_service.all_milestones(session))
     entity_ids = [row.entity_id for row in rows.values()] if isinstance(ids, list) else \
         select(Plan.entity_id).where(Plan.id.in_(ids))

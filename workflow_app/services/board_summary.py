@@ -1,0 +1,118 @@
+"""One summary row per plan (``PlanSummary``) so the board reads rows instead of every plan's history.
+
+What the board needs of a plan beyond the plan's own row is its procedures, its main-route history as
+(trigger, state, act date) and the names of the hitos its history (and its procedures' creation) marked. That
+material does not depend on the day, so the date-dependent figures (pending steps, slack, risk, waits until
+today) are still computed at each read from it, with the same functions as before and the calendar memoised by
+its facts: the board's figures are the same as a full recomputation (``tests/workflow_app/test_board.py``).
+
+A row is valid while its ``plan_version`` equals the plan's ``version`` (every act, settings change and
+document correction writes the plan row, which moves its version). Kept current:
+
+- by each act: ``keep_current`` listens to ``services.events.act_recorded`` (connected in ``create_app``) and
+  rewrites the row inside the act's transaction (two small SELECTs and one upsert);
+- by opening a period and loading the demo (``refresh`` of the new plans);
+- by the sweep (``refresh_stale``: rows missing or older than their plan, e.g. after a settings change), and by
+  ``flask pdt refresh-summaries`` (all rows);
+- by the board itself: a row found missing or stale is rebuilt from the history, used and stored.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime, timezone
+from typing import Iterable, Mapping, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from state_machines.pdt import PDT_MACHINE
+from workflow_app.infra.clock import bogota_day
+from workflow_app.models import Plan, PlanEvent, PlanSummary, Procedure
+from workflow_app.services import milestones as milestone_service
+
+#: procedures: [machine, subject, state, received_on, receive_concept_on]; events: [trigger, to_state, ISO date];
+#: marks: hito event names (only whether each is marked counts on the board).
+Material = dict
+
+
+def build(session: Session, plan_ids: Sequence[int]) -> dict[int, Material]:
+    """The material of these plans, from their procedures and history (two queries)."""
+    ids = list(plan_ids)
+    out: dict[int, Material] = {i: {"procedures": [], "events": [], "marks": []} for i in ids}
+    if not ids:
+        return out
+    created = []  # (plan, machine, created_at) for the marks of a procedure's initial effects
+    for plan_id, machine, subject, state, received, answered, created_at in session.execute(
+            select(Procedure.plan_id, Procedure.machine, Procedure.subject, Procedure.state,
+                   Procedure.data["received_on"].as_string(), Procedure.data["receive_concept_on"].as_string(),
+                   Procedure.created_at)
+            .where(Procedure.plan_id.in_(ids)).order_by(Procedure.id)):
+        out[plan_id]["procedures"].append([machine, subject, state, received, answered])
+        created.append((plan_id, machine, created_at))
+    marks: dict[int, dict] = defaultdict(dict)
+    for plan_id, machine, trigger, to_state, act_on, occurred_at, names in session.execute(
+            select(PlanEvent.plan_id, PlanEvent.machine, PlanEvent.trigger, PlanEvent.to_state, PlanEvent.act_on,
+                   PlanEvent.occurred_at, PlanEvent.payload["milestones"].as_string())
+            .where(PlanEvent.plan_id.in_(ids)).order_by(PlanEvent.plan_id, PlanEvent.id)):
+        on = act_on or bogota_day(occurred_at)  # every act has its date; only old rows fall back
+        if machine == PDT_MACHINE.name:
+            out[plan_id]["events"].append([trigger, to_state, on.isoformat()])
+        for name in milestone_service.parse_names(names):
+            marks[plan_id].setdefault(name, None)
+    milestone_service.add_initial_marks(marks, created)
+    for plan_id, names in marks.items():
+        out[plan_id]["marks"] = sorted(names)
+    return out
+
+
+def encode(material: Material) -> str:
+    return json.dumps(material, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode(text: str) -> Material:
+    return json.loads(text)
+
+
+def store(session: Session, materials: Mapping[int, Material], versions: Mapping[int, int]) -> None:
+    """Insert or replace these rows (one statement; two boards filling the same row at once both succeed)."""
+    if not materials:
+        return
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    now = datetime.now(timezone.utc)
+    statement = insert(PlanSummary).values([
+        {"plan_id": i, "plan_version": versions[i], "material": encode(m), "updated_at": now}
+        for i, m in materials.items()])
+    session.execute(statement.on_conflict_do_update(index_elements=["plan_id"], set_={
+        "plan_version": statement.excluded.plan_version, "material": statement.excluded.material,
+        "updated_at": statement.excluded.updated_at}))
+
+
+def refresh(session: Session, plan_ids: Iterable[int] | None = None, batch: int = 500) -> int:
+    """Rebuild the rows of these plans (all plans when None); the caller commits. Returns how many."""
+    if plan_ids is None:
+        plan_ids = session.scalars(select(Plan.id).order_by(Plan.id)).all()
+    ids = list(plan_ids)
+    for start in range(0, len(ids), batch):
+        chunk = ids[start:start + batch]
+        versions = dict(session.execute(select(Plan.id, Plan.version).where(Plan.id.in_(chunk))).all())
+        store(session, build(session, list(versions)), versions)
+    return len(ids)
+
+
+def stale_ids(session: Session) -> list[int]:
+    return list(session.scalars(
+        select(Plan.id).outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id)
+        .where((PlanSummary.plan_id.is_(None)) | (PlanSummary.plan_version != Plan.version)).order_by(Plan.id)))
+
+
+def refresh_stale(session: Session) -> int:
+    """Rows missing or older than their plan (the sweep's pass); the caller commits."""
+    return refresh(session, stale_ids(session))
+
+
+def keep_current(session: Session, plan: Plan, **_) -> None:
+    """``act_recorded`` listener: the act's plan gets its new row in the act's own transaction. The plan row was
+    flushed before the signal, so ``plan.version`` is the version the commit stores."""
+    store(session, build(session, [plan.id]), {plan.id: plan.version})
