@@ -363,3 +363,18 @@ def test_an_act_rewrites_the_summary_row_and_a_change_without_act_is_rebuilt(db_
     assert board_summary.stale_ids(db_session) == [cast.plan.id]
     row = board_service.plan_row(db_session, cast.plan, date(2028, 4, 25))
     assert row.state == "drafting" and board_summary.stale_ids(db_session) == []
+
+
+def test_the_sweep_and_the_command_rebuild_missing_rows(app, db_session, set_today):
+    from notifications.sweep import run_sweep
+    from workflow_app.services import board_summary
+
+    set_today(TODAY)
+    plans = [make_plan(db_session, code) for code in ("63302", "63111")]  # created without an act: no rows
+    db_session.commit()
+    assert board_summary.stale_ids(db_session) == sorted(p.id for p in plans)
+    report = run_sweep(date(2028, 4, 25))
+    assert report.summaries == 2 and board_summary.stale_ids(db_session) == []
+    assert "Resúmenes del tablero reconstruidos: 2" in report.as_text()
+    result = app.test_cli_runner().invoke(args=["pdt", "refresh-summaries"])
+    assert result.exit_code == 0 and "reconstruidos: 2 plan(es)" in result.output

@@ -101,15 +101,18 @@ def refresh(session: Session, plan_ids: Iterable[int] | None = None, batch: int 
     return len(ids)
 
 
-def stale_ids(session: Session) -> list[int]:
-    return list(session.scalars(
-        select(Plan.id).outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id)
-        .where((PlanSummary.plan_id.is_(None)) | (PlanSummary.plan_version != Plan.version)).order_by(Plan.id)))
+def stale_ids(session: Session, period_id: int | None = None, limit: int | None = None) -> list[int]:
+    """Plans whose row is missing or older than the plan (one query over the plans and their rows)."""
+    query = (select(Plan.id).outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id)
+             .where((PlanSummary.plan_id.is_(None)) | (PlanSummary.plan_version != Plan.version)).order_by(Plan.id))
+    if period_id is not None:
+        query = query.where(Plan.period_id == period_id)
+    return list(session.scalars(query.limit(limit)))
 
 
-def refresh_stale(session: Session) -> int:
-    """Rows missing or older than their plan (the sweep's pass); the caller commits."""
-    return refresh(session, stale_ids(session))
+def refresh_stale(session: Session, limit: int | None = None) -> int:
+    """Rows missing or older than their plan, at most ``limit`` of them; the caller commits."""
+    return refresh(session, stale_ids(session, limit=limit))
 
 
 def keep_current(session: Session, plan: Plan, **_) -> None:
