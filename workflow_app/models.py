@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
@@ -256,6 +257,10 @@ class User(UserMixin, db.Model):
     # Every server-side session opened before this instant is dead (password change or reset, deactivation).
     sessions_valid_after: Mapped[datetime | None] = mapped_column(UtcDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The sign-in loader's copy of the memberships (JSON), valid for ``memberships_version``; every change of a
+    # membership clears it and moves the version (``_memberships_changed``), in the same transaction.
+    memberships_cache: Mapped[str | None] = mapped_column(Text)
+    memberships_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="user")
 
@@ -685,3 +690,14 @@ class PlanSummary(db.Model):
     plan_version: Mapped[int] = mapped_column(Integer)
     material: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+@event.listens_for(Membership, "after_insert")
+@event.listens_for(Membership, "after_update")
+@event.listens_for(Membership, "after_delete")
+def _memberships_changed(mapper, connection, target: Membership) -> None:
+    """Whatever changes a person's memberships (Personas, onboarding, administration, the demo) drops the sign-in
+    loader's copy in the same transaction; the version stops a request that read the old ones from storing them
+    back afterwards (``services.accounts.signed_in_user``)."""
+    connection.execute(User.__table__.update().where(User.__table__.c.id == target.user_id).values(
+        memberships_cache=None, memberships_version=User.__table__.c.memberships_version + 1))

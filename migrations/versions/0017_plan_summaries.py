@@ -1,4 +1,5 @@
-"""issue 15: one summary row per plan for the board (procedures, main-route history, hito marks), kept by each act
+"""issue 15: one summary row per plan for the board (procedures, main-route history, hito marks), kept by each act;
+a copy of each person's memberships on the users row for the sign-in loader, with a version that every change moves
 
 Revision ID: 0017_plan_summaries
 Revises: 0013_case_file
@@ -25,7 +26,13 @@ def upgrade():
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('plan_id', name=op.f('pk_plan_summaries')),
     )
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('memberships_cache', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('memberships_version', sa.Integer(), nullable=False, server_default='0'))
 
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('memberships_version')
+        batch_op.drop_column('memberships_cache')
     op.drop_table('plan_summaries')
