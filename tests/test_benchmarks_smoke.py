@@ -26,7 +26,7 @@ def test_http_stack_under_reduced_load_answers_every_request(database_url, redis
     out = _bench("http", "--seconds", "1", "--warmup", "0.5", "--clients", "8", "--workers", "2",
                  "--processes", "2")
     rows = re.findall(r"^(.+?)\s+[\d.]+ req/s .* errores (\d+)\s+\((\d+) solicitudes\)$", out, re.M)
-    assert len(rows) == 5, out  # /ping, inbox, plan page, board, public page
+    assert len(rows) == 6, out  # /ping, inbox, plan page, board, public page, its revalidation
     assert all(errors == "0" and int(requests) > 0 for _, errors, requests in rows), rows
 
 
