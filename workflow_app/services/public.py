@@ -503,12 +503,14 @@ def _plans_stamp(session: Session, *where) -> tuple[tuple, datetime | None]:
 
 
 def country_stamp(session: Session) -> Stamp:
-    """The portal's index: every plan's version, the hitos' manual checks and catalogue, and the people (a
-    team leader counts in the hitos' progress)."""
+    """The portal's index: every plan's version, the hitos' manual checks and catalogue, and the people (an
+    active planning account counts in the hitos' progress)."""
     plans, latest = _plans_stamp(session)
     checks = session.execute(select(func.count(MilestoneCheck.id), func.max(MilestoneCheck.id),
                                     func.max(MilestoneCheck.checked_at))).one()
-    people = session.execute(select(func.count(Membership.id), func.max(Membership.id))).one()
+    people = session.execute(select(func.count(Membership.id), func.max(Membership.id),
+                                    select(func.count(User.id)).where(User.is_active_account.is_(True))
+                                    .scalar_subquery())).one()
     catalogue = tuple(session.execute(select(Milestone.number, Milestone.name, Milestone.weight_in_phase,
                                              Milestone.weight_total).order_by(Milestone.number)).all())
     moments = [m for m in (latest, _aware(checks[2])) if m is not None]
