@@ -134,7 +134,8 @@ def load(port: int, jobs: list[tuple[str | None, str]], seconds: float, processe
         return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
 
     return {"requests": len(results), "rps": len(results) / seconds, "p50": pct(0.50), "p95": pct(0.95),
-            "p99": pct(0.99), "errors": errors, "mean": statistics.mean(latencies) * 1000}
+            "p99": pct(0.99), "errors": errors, "mean": statistics.mean(latencies) * 1000,
+            "not_modified": sum(1 for _, status in results if status == 304)}
 
 
 def wait_for(port: int, path: str = "/ping", timeout: float = 30) -> None:
@@ -209,7 +210,8 @@ def main() -> None:
             load(port, jobs, args.warmup, args.processes)  # not measured: imports, holiday tables, pools
             results[label] = r = load(port, jobs, args.seconds, args.processes)
             print(f"{label:<28} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  "
-                  f"p99 {r['p99']:7.1f} ms  errores {r['errors']}  ({r['requests']} solicitudes)")
+                  f"p99 {r['p99']:7.1f} ms  errores {r['errors']}  ({r['requests']} solicitudes)"
+                  + (f"  [{r['not_modified']} respuestas 304]" if REVALIDATE in jobs[0][1] else ""))
         floor = results["trivial /ping"]["rps"]
         for label, r in results.items():
             print(f"razón de rendimiento {label:<28} {r['rps'] / floor * 100:6.1f} % de /ping")
