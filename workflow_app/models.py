@@ -683,12 +683,14 @@ PLAN_GRAPH = (joinedload(Plan.entity).joinedload(Entity.department), joinedload(
 class PlanSummary(db.Model):
     """What the board needs of a plan besides its own row, kept by each act (``services.board_summary``): its
     procedures, its main-route history as (trigger, state, date) and the names of the hitos its history marked,
-    as compact JSON text. Valid while ``plan_version`` equals the plan's version; anything else is rebuilt."""
+    as text (``services.board_summary`` says the format). Valid while ``plan_version`` equals the plan's version; anything else is rebuilt."""
 
     __tablename__ = "plan_summaries"
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
     plan_version: Mapped[int] = mapped_column(Integer)
-    material: Mapped[str] = mapped_column(Text)
+    procedures: Mapped[str] = mapped_column(Text)  # JSON
+    events: Mapped[str] = mapped_column(Text)  # lines "trigger\tto_state\tYYYY-MM-DD"
+    marks: Mapped[str] = mapped_column(Text)  # lines, one hito event name each
     updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=utcnow)
 
 

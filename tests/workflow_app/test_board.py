@@ -348,16 +348,35 @@ def test_the_board_from_summary_rows_equals_a_full_recomputation(app, client, db
         assert summary == kept[day][1] and page == kept[day][2], day
 
 
-def test_an_act_rewrites_the_summary_row_and_a_change_without_act_is_rebuilt(db_session, set_today):
+def test_an_act_updates_the_summary_row_in_one_statement_and_a_change_without_act_is_rebuilt(db_session,
+                                                                                            set_today):
+    from sqlalchemy import event
+
     from workflow_app.models import PlanSummary
     from workflow_app.services import board_summary
 
     set_today(TODAY)
     cast = Cast(db_session, make_plan(db_session, "63302"))
-    walk_to(cast, "drafting")
+    walk_to(cast, "in_office")  # the first act finds no row and builds it
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if "plan_summaries" in statement:
+            statements.append(statement.split()[0])
+
+    engine = db_session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        walk_to(cast, "drafting")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements == ["UPDATE"]
+    db_session.expire_all()
     summary = db_session.get(PlanSummary, cast.plan.id)
     assert summary.plan_version == cast.plan.version
-    assert [e[0] for e in board_summary.decode(summary.material)["events"]] == ["take_office", "start_drafting"]
+    kept = board_summary.decode(summary.procedures, summary.events, summary.marks)
+    assert [e[0] for e in kept.events] == ["take_office", "start_drafting"]
+    assert kept == board_summary.build(db_session, [cast.plan.id])[cast.plan.id]
     cast.plan.posesion_on = date(2028, 1, 2)  # any write of the plan row outside an act moves its version
     db_session.commit()
     assert board_summary.stale_ids(db_session) == [cast.plan.id]

@@ -373,7 +373,7 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
                     cast(Plan.d683_articles, Text), Plan.posesion_on, Period.start_on,
                     *(Plan.event_dates[k].as_string() for k in _PLAN_DATES), Entity.nonworking_weekdays,
                     Entity.sort_key, Department.sort_key, Plan.version, PlanSummary.plan_version,
-                    PlanSummary.material)
+                    PlanSummary.procedures, PlanSummary.events, PlanSummary.marks)
              .join(Entity, Entity.id == Plan.entity_id).join(Department, Department.code == Entity.department_code)
              .join(Period, Period.id == Plan.period_id).outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
     if plan_ids is not None:
@@ -391,11 +391,11 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
                                                              Plan.period_id == period.id)))
     # JSON is read as text fields picked in SQL: decoding whole documents row by row costs more than the rest.
     rows: dict[int, BoardRow] = {}
-    summaries: dict[int, str] = {}
+    summaries: dict[int, tuple] = {}
     stale: dict[int, int] = {}  # plan id -> version, for rows to rebuild
     for r in session.execute(query.where(Plan.id.in_(ids))):
         if r[21] == r[20]:
-            summaries[r[0]] = r[22]
+            summaries[r[0]] = r[22:25]
         else:
             stale[r[0]] = r[20]
         weekdays = tuple(sorted(int(x) for x in (r[17] or "").split(",") if x.strip()))
@@ -409,7 +409,7 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
         return []
     # Procedures, main-route history and hito marks from each plan's summary row (services.board_summary);
     # a row missing or older than its plan is rebuilt from the history here, and stored.
-    materials = {plan_id: board_summary.decode(text) for plan_id, text in summaries.items()}
+    materials = {plan_id: board_summary.decode(*texts) for plan_id, texts in summaries.items()}
     if stale:
         fresh = board_summary.build(session, list(stale))
         board_summary.store(session, fresh, stale)
@@ -422,10 +422,9 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
         row = rows[plan_id]
         row.procedures = [ProcRow(machine, subject, state, {k: v for k, v in (("received_on", received),
                                                                               ("receive_concept_on", answered)) if v})
-                          for machine, subject, state, received, answered in material["procedures"]]
-        main_events[plan_id] = [(trigger, to_state, date.fromisoformat(on))
-                                for trigger, to_state, on in material["events"]]
-        marks[plan_id] = dict.fromkeys(material["marks"])
+                          for machine, subject, state, received, answered in material.procedures]
+        main_events[plan_id] = material.events
+        marks[plan_id] = material.marks
     weights = milestone_service.compiled_weights(milestone_service.all_milestones(session))
     entity_ids = [row.entity_id for row in rows.values()] if isinstance(ids, list) else \
         select(Plan.entity_id).where(Plan.id.in_(ids))

@@ -10,7 +10,7 @@ A row is valid while its ``plan_version`` equals the plan's ``version`` (every a
 document correction writes the plan row, which moves its version). Kept current:
 
 - by each act: ``keep_current`` listens to ``services.events.act_recorded`` (connected in ``create_app``) and
-  rewrites the row inside the act's transaction (two small SELECTs and one upsert);
+  updates the row inside the act's transaction (one UPDATE, from what the act holds in memory);
 - by opening a period and loading the demo (``refresh`` of the new plans);
 - by the sweep (``refresh_stale``: rows missing or older than their plan, e.g. after a settings change), and by
   ``flask pdt refresh-summaries`` (all rows);
@@ -19,8 +19,8 @@ document correction writes the plan row, which moves its version). Kept current:
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 from typing import Iterable, Mapping, Sequence
 
 from sqlalchemy import select
@@ -28,51 +28,62 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from state_machines.pdt import PDT_MACHINE
+from state_machines.submachines import SUBMACHINES
 from workflow_app.infra.clock import bogota_day
 from workflow_app.models import Plan, PlanEvent, PlanSummary, Procedure
 from workflow_app.services import milestones as milestone_service
 
-#: procedures: [machine, subject, state, received_on, receive_concept_on]; events: [trigger, to_state, ISO date];
-#: marks: hito event names (only whether each is marked counts on the board).
-Material = dict
+INITIAL_MARKS = {name: tuple(e.split(":", 1)[1] for e in m.initial_effects if e.startswith("event:"))
+                 for name, m in SUBMACHINES.items()}  # hitos a procedure marks by being created
+
+
+@dataclass
+class Material:
+    """``procedures``: [machine, subject, state, received_on, receive_concept_on] in id order; ``events``: the
+    main route's (trigger, to_state, act date); ``marks``: names of the hitos marked (only whether each is
+    marked counts on the board). Stored as three text columns: the procedures as JSON, rewritten by each act;
+    the events and marks as lines, to which an act appends its own (``keep_current``: one UPDATE)."""
+
+    procedures: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    marks: set = field(default_factory=set)
+
+
+def _event_line(trigger: str, to_state: str, on: date) -> str:
+    return f"{trigger}\t{to_state}\t{on.isoformat()}\n"
+
+
+def _procedures_text(procedures: list) -> str:
+    return json.dumps(procedures, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode(procedures: str, events: str, marks: str) -> Material:
+    return Material(json.loads(procedures),
+                    [(t, s, date.fromisoformat(d)) for t, s, d in (line.split("\t") for line in events.splitlines())],
+                    set(marks.splitlines()))
 
 
 def build(session: Session, plan_ids: Sequence[int]) -> dict[int, Material]:
     """The material of these plans, from their procedures and history (two queries)."""
     ids = list(plan_ids)
-    out: dict[int, Material] = {i: {"procedures": [], "events": [], "marks": []} for i in ids}
+    out: dict[int, Material] = {i: Material() for i in ids}
     if not ids:
         return out
-    created = []  # (plan, machine, created_at) for the marks of a procedure's initial effects
-    for plan_id, machine, subject, state, received, answered, created_at in session.execute(
+    for plan_id, machine, subject, state, received, answered in session.execute(
             select(Procedure.plan_id, Procedure.machine, Procedure.subject, Procedure.state,
-                   Procedure.data["received_on"].as_string(), Procedure.data["receive_concept_on"].as_string(),
-                   Procedure.created_at)
+                   Procedure.data["received_on"].as_string(), Procedure.data["receive_concept_on"].as_string())
             .where(Procedure.plan_id.in_(ids)).order_by(Procedure.id)):
-        out[plan_id]["procedures"].append([machine, subject, state, received, answered])
-        created.append((plan_id, machine, created_at))
-    marks: dict[int, dict] = defaultdict(dict)
+        out[plan_id].procedures.append([machine, subject, state, received, answered])
+        out[plan_id].marks.update(INITIAL_MARKS.get(machine, ()))
     for plan_id, machine, trigger, to_state, act_on, occurred_at, names in session.execute(
             select(PlanEvent.plan_id, PlanEvent.machine, PlanEvent.trigger, PlanEvent.to_state, PlanEvent.act_on,
                    PlanEvent.occurred_at, PlanEvent.payload["milestones"].as_string())
             .where(PlanEvent.plan_id.in_(ids)).order_by(PlanEvent.plan_id, PlanEvent.id)):
         on = act_on or bogota_day(occurred_at)  # every act has its date; only old rows fall back
         if machine == PDT_MACHINE.name:
-            out[plan_id]["events"].append([trigger, to_state, on.isoformat()])
-        for name in milestone_service.parse_names(names):
-            marks[plan_id].setdefault(name, None)
-    milestone_service.add_initial_marks(marks, created)
-    for plan_id, names in marks.items():
-        out[plan_id]["marks"] = sorted(names)
+            out[plan_id].events.append((trigger, to_state, on))
+        out[plan_id].marks.update(milestone_service.parse_names(names))
     return out
-
-
-def encode(material: Material) -> str:
-    return json.dumps(material, separators=(",", ":"), ensure_ascii=False)
-
-
-def decode(text: str) -> Material:
-    return json.loads(text)
 
 
 def store(session: Session, materials: Mapping[int, Material], versions: Mapping[int, int]) -> None:
@@ -82,11 +93,13 @@ def store(session: Session, materials: Mapping[int, Material], versions: Mapping
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     now = datetime.now(timezone.utc)
     statement = insert(PlanSummary).values([
-        {"plan_id": i, "plan_version": versions[i], "material": encode(m), "updated_at": now}
+        {"plan_id": i, "plan_version": versions[i], "procedures": _procedures_text(m.procedures),
+         "events": "".join(_event_line(*e) for e in m.events), "marks": "".join(f"{n}\n" for n in sorted(m.marks)),
+         "updated_at": now}
         for i, m in materials.items()])
     session.execute(statement.on_conflict_do_update(index_elements=["plan_id"], set_={
-        "plan_version": statement.excluded.plan_version, "material": statement.excluded.material,
-        "updated_at": statement.excluded.updated_at}))
+        name: getattr(statement.excluded, name) for name in ("plan_version", "procedures", "events", "marks",
+                                                             "updated_at")}))
 
 
 def refresh(session: Session, plan_ids: Iterable[int] | None = None, batch: int = 500) -> int:
@@ -115,7 +128,25 @@ def refresh_stale(session: Session, limit: int | None = None) -> int:
     return refresh(session, stale_ids(session, limit=limit))
 
 
-def keep_current(session: Session, plan: Plan, **_) -> None:
-    """``act_recorded`` listener: the act's plan gets its new row in the act's own transaction. The plan row was
-    flushed before the signal, so ``plan.version`` is the version the commit stores."""
-    store(session, build(session, [plan.id]), {plan.id: plan.version})
+def keep_current(session: Session, plan: Plan, event: PlanEvent, **_) -> None:
+    """``act_recorded`` listener, in the act's transaction: one UPDATE from what the act has in memory (the
+    plan's procedures, loaded with it and grown by the act; the new history row), if the row was current
+    before the act (its version one behind: the plan row was flushed once, before the signal); else the row
+    is rebuilt from the database."""
+    procedures, marks = [], []
+    for proc in sorted(plan.procedures, key=lambda p: p.id):
+        data = proc.data or {}
+        procedures.append([proc.machine, proc.subject, proc.state, data.get("received_on"),
+                           data.get("receive_concept_on")])
+        marks.extend(INITIAL_MARKS.get(proc.machine, ()))
+    names = (event.payload or {}).get("milestones")
+    marks.extend(names if isinstance(names, list) else ())
+    line = (_event_line(event.trigger, event.to_state, event.act_on or bogota_day(event.occurred_at))
+            if event.machine == PDT_MACHINE.name else "")
+    table = PlanSummary.__table__
+    updated = session.execute(table.update().where(table.c.plan_id == plan.id,
+                                                   table.c.plan_version == plan.version - 1).values(
+        plan_version=plan.version, procedures=_procedures_text(procedures), events=table.c.events + line,
+        marks=table.c.marks + "".join(f"{n}\n" for n in marks), updated_at=datetime.now(timezone.utc)))
+    if updated.rowcount != 1:
+        store(session, build(session, [plan.id]), {plan.id: plan.version})
