@@ -373,7 +373,7 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
                     cast(Plan.d683_articles, Text), Plan.posesion_on, Period.start_on,
                     *(Plan.event_dates[k].as_string() for k in _PLAN_DATES), Entity.nonworking_weekdays,
                     Entity.sort_key, Department.sort_key, Plan.version, PlanSummary.plan_version,
-                    PlanSummary.procedures, PlanSummary.events, PlanSummary.marks)
+                    PlanSummary.procedures, PlanSummary.events, PlanSummary.marks, PlanSummary.updated_at)
              .join(Entity, Entity.id == Plan.entity_id).join(Department, Department.code == Entity.department_code)
              .join(Period, Period.id == Plan.period_id).outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
     if plan_ids is not None:
@@ -393,12 +393,19 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
     rows: dict[int, BoardRow] = {}
     summaries: dict[int, tuple] = {}
     stale: dict[int, int] = {}  # plan id -> version, for rows to rebuild
+    day = _day_cache(today)
+    keys: dict[int, tuple] = {}
+    computed: dict[int, tuple] = {}
     for r in session.execute(query.where(Plan.id.in_(ids))):
+        weekdays = tuple(sorted(int(x) for x in (r[17] or "").split(",") if x.strip()))
         if r[21] == r[20]:
-            summaries[r[0]] = r[22:25]
+            keys[r[0]] = key = (r[0], r[20], r[25], weekdays, r[12])
+            if key in day:
+                computed[r[0]] = day[key]
+            else:
+                summaries[r[0]] = r[22:25]
         else:
             stale[r[0]] = r[20]
-        weekdays = tuple(sorted(int(x) for x in (r[17] or "").split(",") if x.strip()))
         dates = {k: v for k, v in zip(_PLAN_DATES, r[13:17]) if v}
         if "car_copies_received" in dates:
             dates["car_copies_received"] = json.loads(dates["car_copies_received"])
@@ -425,19 +432,44 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
                           for machine, subject, state, received, answered in material.procedures]
         main_events[plan_id] = material.events
         marks[plan_id] = material.marks
+    for plan_id, (procedures, pending, risk, reasons, waits, car_waits, plan_marks) in computed.items():
+        row = rows[plan_id]
+        row.procedures, row.pending, row.risk, row.risk_reasons = procedures, pending, risk, reasons
+        row.waits, row.car_waits = waits, car_waits
+        marks[plan_id] = plan_marks
     weights = milestone_service.compiled_weights(milestone_service.all_milestones(session))
     entity_ids = [row.entity_id for row in rows.values()] if isinstance(ids, list) else \
         select(Plan.entity_id).where(Plan.id.in_(ids))
     facts = milestone_service.load_facts(session, ids, entity_ids, light=True, marks=marks)
 
     for row in rows.values():
+        # Progress follows the manual checks and team leaders (read above), never cached.
+        row.progress = milestone_service.fast_progress(weights, row.plan_id, row.entity_id, facts)
+        if row.plan_id in computed:
+            continue
         counter = day_counter(row.weekdays, row.period_start.year)
         deadlines = _deadlines(_facts_key_of(row))
         row.pending = _pending(row, deadlines, today, counter)
         row.risk, row.risk_reasons = _risk(row)
-        row.progress = milestone_service.fast_progress(weights, row.plan_id, row.entity_id, facts)
         row.waits, row.car_waits = attribute_waits(row, main_events.get(row.plan_id, ()), today, counter)
+        if row.plan_id in keys:
+            day[keys[row.plan_id]] = (row.procedures, row.pending, row.risk, row.risk_reasons, row.waits,
+                                      row.car_waits, marks[row.plan_id])
     return list(rows.values())
+
+
+#: The day's computed figures of each plan (pending steps, risk, waits; with its procedures and hito marks),
+#: by (plan, plan version, summary row's time, weekdays, period start): what they are computed from, besides
+#: the day. In process, for one day at a time; a row rebuilt or a plan changed is a new key. Callers never
+#: mutate rows' lists and dicts, so requests share them.
+_DAY: dict = {"day": None, "rows": {}}
+_DAY_LIMIT = 50_000
+
+
+def _day_cache(today: date) -> dict:
+    if _DAY["day"] != today or len(_DAY["rows"]) > _DAY_LIMIT:
+        _DAY["day"], _DAY["rows"] = today, {}
+    return _DAY["rows"]
 
 
 # --- Filters, order, summaries -------------------------------------------------------------------------------
