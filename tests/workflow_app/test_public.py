@@ -168,6 +168,11 @@ def test_a_short_proposal_or_one_posted_from_another_site_stores_nothing(client,
     from workflow_app.models import Notification
 
     assert db_session.scalar(select(func.count()).select_from(Notification).filter_by(kind="proposal")) == 0
+    # The page's own form, as a browser sends it (over HTTPS behind a proxy the scheme may differ): accepted.
+    for headers in ({"Sec-Fetch-Site": "same-origin"}, {"Origin": "https://localhost"}):
+        sent = client.post("/publico/63302/propuestas", data=data, headers=headers)
+        assert sent.status_code == 302, headers
+    assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 2
 
 
 def test_proposals_are_rate_limited_per_address_with_a_spanish_429(client, genova, db_session):

@@ -18,6 +18,7 @@ import hashlib
 import os
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request, session
 
@@ -91,7 +92,8 @@ def is_cross_site() -> bool:
     origin = request.headers.get("Origin")
     if origin is None:
         return False
-    return origin.rstrip("/") != request.host_url.rstrip("/")
+    # The host alone: behind a TLS proxy not declared in TRUSTED_PROXIES the scheme seen here is http.
+    return urlsplit(origin).netloc.lower() != request.host.lower()
 
 
 def release_digest(root: Path | None = None) -> str:
