@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -96,12 +97,14 @@ def is_cross_site() -> bool:
     return urlsplit(origin).netloc.lower() != request.host.lower()
 
 
-def release_digest(root: Path | None = None) -> str:
+def release_digest() -> str:
     """What identifies the running code and templates: ``PDT_RELEASE`` if set, else a digest of the source files
     (the same in every worker and host running the same files)."""
-    if os.environ.get("PDT_RELEASE"):
-        return os.environ["PDT_RELEASE"]
-    root = root or Path(__file__).resolve().parents[2]
+    return os.environ.get("PDT_RELEASE") or _source_digest(Path(__file__).resolve().parents[2])
+
+
+@lru_cache(maxsize=4)
+def _source_digest(root: Path) -> str:
     digest = hashlib.sha256()
     for package in ("workflow_app", "forms", "state_machines"):
         for path in sorted((root / package).rglob("*")):
