@@ -3,8 +3,10 @@
 What the board needs of a plan beyond the plan's own row is its procedures, its main-route history as
 (trigger, state, act date) and the names of the hitos its history (and its procedures' creation) marked. That
 material does not depend on the day, so the date-dependent figures (pending steps, slack, risk, waits until
-today) are still computed at each read from it, with the same functions as before and the calendar memoised by
-its facts: the board's figures are the same as a full recomputation (``tests/workflow_app/test_board.py``).
+today) are computed from it at read, with the same functions as before (and kept in process for the rest of
+the day, ``services.board._day_cache``): the board's figures are the same as a full recomputation
+(``tests/workflow_app/test_board.py``). An act appends the marks of every procedure again: duplicates are
+harmless (a set when read) and a rebuild drops them.
 
 A row is valid while its ``plan_version`` equals the plan's ``version`` (every act, settings change and
 document correction writes the plan row, which moves its version). Kept current:
