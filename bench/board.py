@@ -275,11 +275,14 @@ def main() -> None:
 
             from workflow_app.infra.extensions import db
             from workflow_app.services import board as board_service
+            from workflow_app.services import board_summary
             from workflow_app.services.reference import load_reference
 
             upgrade()
             load_reference()
             facts = populate(db, random.Random(args.seed), today)
+            board_summary.refresh(db.session)  # the summary rows each act keeps in production (issue 15)
+            db.session.commit()
             db.session.remove()
 
             client = app.test_client()

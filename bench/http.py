@@ -36,6 +36,7 @@ from bench.board import drop_database, make_database, populate  # noqa: E402
 
 TODAY = "2028-04-21"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+REVALIDATE = "revalidar:"  # a job path with this prefix sends If-None-Match (see _worker)
 
 
 def free_port() -> int:
@@ -51,8 +52,9 @@ class Client:
         self.port, self.cookie = port, ""
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
+    def request(self, method: str, path: str, body: str | None = None, extra: dict | None = None) -> tuple[int, str]:
         headers = {"Cookie": self.cookie} if self.cookie else {}
+        headers.update(extra or {})
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
@@ -63,9 +65,12 @@ class Client:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
+        self.etag = None
         for name, value in response.getheaders():
             if name.lower() == "set-cookie" and value.startswith("session="):
                 self.cookie = value.split(";", 1)[0]
+            if name.lower() == "etag":
+                self.etag = value
         return response.status, response.read().decode("utf-8", "replace")
 
     def sign_in(self, email: str, password: str) -> None:
@@ -86,18 +91,23 @@ def _worker(args) -> list[tuple[float, int]]:
         client = Client(port)
         if email:
             client.sign_in(email, "bench")
-        clients.append((client, path))
+        extra = {}
+        if path.startswith(REVALIDATE):  # a first visit gives the ETag; the measured requests revalidate it
+            path = path[len(REVALIDATE):]
+            client.request("GET", path)
+            extra = {"If-None-Match": client.etag or '"none"'}
+        clients.append((client, path, extra))
     start_at = time.monotonic() + 0.5
     deadline = start_at + seconds
 
-    def run(client: Client, path: str) -> None:
+    def run(client: Client, path: str, extra: dict) -> None:
         local = []
         while time.monotonic() < start_at:
             time.sleep(0.01)
         while time.monotonic() < deadline:
             t0 = time.perf_counter()
             try:
-                status, _ = client.request("GET", path)
+                status, _ = client.request("GET", path, extra=extra)
             except Exception:  # noqa: BLE001 - any failure counts as an error
                 status = 0
             local.append((time.perf_counter() - t0, status))
@@ -118,13 +128,14 @@ def load(port: int, jobs: list[tuple[str | None, str]], seconds: float, processe
         parts = pool.map(_worker, [(port, chunk, seconds) for chunk in chunks if chunk])
     results = [r for part in parts for r in part]
     latencies = sorted(r[0] for r in results)
-    errors = sum(1 for _, status in results if status != 200)
+    errors = sum(1 for _, status in results if status not in (200, 304))
 
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
 
     return {"requests": len(results), "rps": len(results) / seconds, "p50": pct(0.50), "p95": pct(0.95),
-            "p99": pct(0.99), "errors": errors, "mean": statistics.mean(latencies) * 1000}
+            "p99": pct(0.99), "errors": errors, "mean": statistics.mean(latencies) * 1000,
+            "not_modified": sum(1 for _, status in results if status == 304)}
 
 
 def wait_for(port: int, path: str = "/ping", timeout: float = 30) -> None:
@@ -160,11 +171,14 @@ def main() -> None:
         with app.app_context():
             from workflow_app.infra.extensions import db
             from workflow_app.models import Entity, Plan
+            from workflow_app.services import board_summary
             from workflow_app.services.reference import load_reference
 
             upgrade()
             load_reference()
             facts = populate(db, random.Random(7), date.fromisoformat(TODAY))
+            board_summary.refresh(db.session)  # in production each act keeps its plan's row
+            db.session.commit()
             rows = db.session.execute(select(Plan.id, Entity.dane_code, Entity.kind).join(Entity)
                                       .order_by(Entity.dane_code)).all()
             db.engine.dispose()
@@ -187,6 +201,7 @@ def main() -> None:
             ("plan /planes/<id>", [(f"ejecutivo{dane}@bench.co", f"/planes/{pid}") for pid, dane in picks]),
             ("tablero /tablero (asesor)", [(f"asesor{i % 57}@bench.co", "/tablero") for i in range(args.clients)]),
             ("público /publico/<dane>", [(None, f"/publico/{dane}") for _pid, dane in picks]),
+            ("público revalidado (304)", [(None, f"{REVALIDATE}/publico/{dane}") for _pid, dane in picks]),
         ]
         print(f"datos: {facts['plans']} planes, {facts['events']} actos en el historial · gunicorn {args.workers} "
               f"workers gthread×4 · {args.clients} clientes · {args.seconds:.0f} s por página · fecha {TODAY}")
@@ -195,7 +210,8 @@ def main() -> None:
             load(port, jobs, args.warmup, args.processes)  # not measured: imports, holiday tables, pools
             results[label] = r = load(port, jobs, args.seconds, args.processes)
             print(f"{label:<28} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  "
-                  f"p99 {r['p99']:7.1f} ms  errores {r['errors']}  ({r['requests']} solicitudes)")
+                  f"p99 {r['p99']:7.1f} ms  errores {r['errors']}  ({r['requests']} solicitudes)"
+                  + (f"  [{r['not_modified']} respuestas 304]" if REVALIDATE in jobs[0][1] else ""))
         floor = results["trivial /ping"]["rps"]
         for label, r in results.items():
             print(f"razón de rendimiento {label:<28} {r['rps'] / floor * 100:6.1f} % de /ping")

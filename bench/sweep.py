@@ -171,6 +171,10 @@ def run(url: str, today: date, seed: int) -> None:
         upgrade()
         load_reference()
         t_fill, count = timed(lambda: populate(db, random.Random(seed), today))
+        from workflow_app.services import board_summary
+
+        board_summary.refresh(db.session)  # the board's rows, which each act keeps in production (issue 15)
+        db.session.commit()
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()
         open_count = db.session.scalar(select(func.count(Plan.id)).where(

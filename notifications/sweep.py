@@ -33,6 +33,7 @@ from state_machines.wording import localize
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import submit_all
 from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User
+from workflow_app.services import board_summary
 from workflow_app.services.outbox import DELIVER_JOB, Message, notify, notify_many
 from workflow_app.services.plans import ActCommand, ActError, apply_act, deadlines_for
 
@@ -57,6 +58,7 @@ class SweepReport:
     effect_notices: int = 0
     skipped: int = 0  # effects refused or in conflict (logged, retried by the next sweep)
     requeued: int = 0  # deliveries enqueued again
+    summaries: int = 0  # board summary rows rebuilt (missing, or older than their plan)
     errors: list[str] = field(default_factory=list)
 
     def as_text(self) -> str:
@@ -67,9 +69,13 @@ class SweepReport:
             f"Efectos legales automáticos aplicados: {self.effects} (avisos: {self.effect_notices})",
             f"Efectos omitidos por conflicto o rechazo: {self.skipped}",
             f"Entregas reencoladas: {self.requeued}",
+            f"Resúmenes del tablero reconstruidos: {self.summaries}",
         ]
         lines += [f"Error: {e}" for e in self.errors]
         return "\n".join(lines)
+
+
+SUMMARY_BATCH = 2000  # board summary rows a sweep rebuilds at most
 
 
 @dataclass(frozen=True)
@@ -414,6 +420,10 @@ def run_sweep(today: date, session: Session | None = None) -> SweepReport:
             versions[plan.id] = session.scalar(select(Plan.version).where(Plan.id == plan.id))
             session.commit()
     report.requeued = requeue_stalled(session, created_before=started_at)  # not the rows this sweep just queued
+    # The board's rows follow every act; this pass catches a plan changed without one, in bounded batches so a
+    # sweep after an upgrade does not stall (the board rebuilds any row it still finds missing).
+    report.summaries = board_summary.refresh_stale(session, limit=SUMMARY_BATCH)
+    session.commit()
     return report
 
 

@@ -16,7 +16,7 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 # Tables a test may write; reference data (entities, authorities, periods) stays loaded for the run.
-MUTABLE_TABLES = ("access_log", "history_checkpoints", "history_anchors", "document_chunks", "rate_limit_hits",
+MUTABLE_TABLES = ("plan_summaries", "access_log", "history_checkpoints", "history_anchors", "document_chunks", "rate_limit_hits",
                   "user_sessions", "onboarding_batches", "period_openings", "account_tokens", "api_tokens",
                   "citizen_proposals", "ppi_items", "ppi_versions", "milestone_checks", "deliveries", "notifications",
                   "plan_events", "procedures", "documents", "plans", "memberships", "users")

@@ -25,9 +25,11 @@ def test_http_stack_under_reduced_load_answers_every_request(database_url, redis
     """gunicorn (2 workers) + PostgreSQL + Redis + an RQ worker over the national data set, 8 clients, every page."""
     out = _bench("http", "--seconds", "1", "--warmup", "0.5", "--clients", "8", "--workers", "2",
                  "--processes", "2")
-    rows = re.findall(r"^(.+?)\s+[\d.]+ req/s .* errores (\d+)\s+\((\d+) solicitudes\)$", out, re.M)
-    assert len(rows) == 5, out  # /ping, inbox, plan page, board, public page
+    rows = re.findall(r"^(.+?)\s+[\d.]+ req/s .* errores (\d+)\s+\((\d+) solicitudes\)", out, re.M)
+    assert len(rows) == 6, out  # /ping, inbox, plan page, board, public page, its revalidation
     assert all(errors == "0" and int(requests) > 0 for _, errors, requests in rows), rows
+    revalidated = re.search(r"^público revalidado .*\((\d+) solicitudes\)  \[(\d+) respuestas 304\]$", out, re.M)
+    assert revalidated and revalidated.group(1) == revalidated.group(2), out  # every revalidation got its 304
 
 
 def test_delivery_benchmark_in_reduced_size_sends_each_message_once(database_url, redis_url):

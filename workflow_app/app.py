@@ -17,7 +17,8 @@ from workflow_app.cli import pdt_cli
 from workflow_app.infra import errors, jobs, proxy, rate_limit, security, sessions, sqlite, templating
 from workflow_app.infra.clock import Clock
 from workflow_app.infra.extensions import babel, csrf, db, login_manager, migrate
-from workflow_app.services import checkpoints
+from workflow_app.services import board_summary, checkpoints
+from workflow_app.services.events import act_recorded
 from workflow_app.web import register_blueprints
 from workflow_app.web.converters import BoundedInt
 
@@ -43,6 +44,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+
+    # The board's per-plan summary rows follow every act, in the act's transaction (services.board_summary).
+    act_recorded.connect(board_summary.keep_current, weak=False)
 
     # Who is told: notices of every recorded act, e-mail templates, the embedded sweep (no Redis).
     notifications.hooks.init_app(app)

@@ -15,7 +15,7 @@ from state_machines import calendar as legal_calendar
 from state_machines.diagram import mermaid
 from workflow_app.history import AlreadySealed, seal_legacy, verify
 from workflow_app.infra.extensions import db
-from workflow_app.services import accounts, checkpoints, cycle
+from workflow_app.services import accounts, board_summary, checkpoints, cycle
 from workflow_app.services.demo import ensure_demo_data
 from workflow_app.services.documents import move_documents
 from workflow_app.services.plans import machine_named
@@ -185,6 +185,15 @@ def move_documents_command(target):
     if report.missing:
         click.echo(f"Sin copia legible o con huella distinta (no se movieron): {', '.join(report.missing)}")
         sys.exit(1)
+
+
+@pdt_cli.command("refresh-summaries")
+@click.option("--stale", is_flag=True, help="Solo las filas que faltan o son anteriores al último cambio del plan.")
+def refresh_summaries_command(stale):
+    """Reconstruye desde el historial las filas de resumen del tablero (una por plan)."""
+    count = board_summary.refresh_stale(db.session) if stale else board_summary.refresh(db.session)
+    db.session.commit()
+    click.echo(f"Resúmenes del tablero reconstruidos: {count} plan(es).")
 
 
 @pdt_cli.command("diagram")

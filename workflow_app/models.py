@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
@@ -256,6 +257,10 @@ class User(UserMixin, db.Model):
     # Every server-side session opened before this instant is dead (password change or reset, deactivation).
     sessions_valid_after: Mapped[datetime | None] = mapped_column(UtcDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The sign-in loader's copy of the memberships (JSON), valid for ``memberships_version``; every change of a
+    # membership clears it and moves the version (``_memberships_changed``), in the same transaction.
+    memberships_cache: Mapped[str | None] = mapped_column(Text)
+    memberships_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="user")
 
@@ -673,3 +678,28 @@ class OnboardingBatch(db.Model):
 # What every act and plan page reads: loaded in one round trip instead of lazily, attribute by attribute.
 PLAN_GRAPH = (joinedload(Plan.entity).joinedload(Entity.department), joinedload(Plan.period),
               joinedload(Plan.procedures))  # one query: a plan has a handful of procedures
+
+
+class PlanSummary(db.Model):
+    """What the board needs of a plan besides its own row, kept by each act (``services.board_summary``): its
+    procedures, its main-route history as (trigger, state, date) and the names of the hitos its history marked,
+    as text (``services.board_summary`` says the format). Valid while ``plan_version`` equals the plan's version; anything else is rebuilt."""
+
+    __tablename__ = "plan_summaries"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
+    plan_version: Mapped[int] = mapped_column(Integer)
+    procedures: Mapped[str] = mapped_column(Text)  # JSON
+    events: Mapped[str] = mapped_column(Text)  # lines "trigger\tto_state\tYYYY-MM-DD"
+    marks: Mapped[str] = mapped_column(Text)  # lines, one hito event name each
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+@event.listens_for(Membership, "after_insert")
+@event.listens_for(Membership, "after_update")
+@event.listens_for(Membership, "after_delete")
+def _memberships_changed(mapper, connection, target: Membership) -> None:
+    """Whatever changes a person's memberships (Personas, onboarding, administration, the demo) drops the sign-in
+    loader's copy in the same transaction; the version stops a request that read the old ones from storing them
+    back afterwards (``services.accounts.signed_in_user``)."""
+    connection.execute(User.__table__.update().where(User.__table__.c.id == target.user_id).values(
+        memberships_cache=None, memberships_version=User.__table__.c.memberships_version + 1))

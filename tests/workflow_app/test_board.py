@@ -263,6 +263,7 @@ def test_board_queries_do_not_grow_with_the_number_of_plans(app, db_session, sce
             event.remove(engine, "before_cursor_execute", count)
         return len(rows), len(statements)
 
+    queries()  # plans created without an act (make_plan) get their summary rows on the first read
     plans, few = queries()
     for code in ("05001", "05002", "08001", "11001", "13001"):
         walk_to(Cast(db_session, make_plan(db_session, code), car_codes=()), "drafting")
@@ -298,3 +299,101 @@ def test_page_numbers_keep_the_ends_and_the_neighbourhood():
     assert board_service.Page(1, 1, 0, 0, 0).numbers == [1]
     rows, page = board_service.page_of(list(range(1135)), 12)
     assert (page.number, page.count, page.first, page.last, len(rows)) == (12, 12, 1101, 1135, 35)
+
+
+# --- Summary rows (issue 15): the board reads one row per plan, and shows the same figures ---------------------
+
+STOPS = ("in_office", "drafting", "consolidated", "submitted_to_ctp", "adjusting", "filed_with_corporacion",
+         "in_debate", "sanction_pending", "in_force")
+
+
+def test_the_board_from_summary_rows_equals_a_full_recomputation(app, client, db_session, set_today):
+    """Demo data and random plans walked to random states, at several dates: the rows kept current by the acts
+    give the same board (rows, summary, rendered page) as rows rebuilt from every plan's history."""
+    from sqlalchemy import delete, select
+
+    from workflow_app.models import Entity, Plan, PlanSummary
+    from workflow_app.services import board_summary
+    from workflow_app.services.demo import ensure_demo_data
+
+    set_today("2028-03-10")
+    ensure_demo_data()
+    taken = set(db_session.scalars(select(Plan.entity_id)))
+    free = sorted(db_session.scalars(select(Entity.dane_code).where(Entity.id.not_in(taken))))
+    rng = random.Random(15)
+    for code in rng.sample(free, 8):
+        walk_to(Cast(db_session, make_plan(db_session, code), car_codes=()), rng.choice(STOPS))
+    admin = make_user(db_session, "admin@prueba.co", Role.ADMIN)
+    db_session.commit()
+    assert board_summary.stale_ids(db_session) == []  # every act kept its plan's row
+
+    days = (date(2028, 3, 10), date(2028, 4, 25), date(2028, 6, 30), date(2029, 1, 15))
+
+    def board_now(today):
+        set_today(today.isoformat())
+        rows = sorted(board_service.load_rows(db_session, admin, today), key=lambda r: r.plan_id)
+        page = client.get("/tablero?orden=holgura").get_data(as_text=True)
+        # The sign-out button's token is timestamped; the charts' element ids come from a process-wide counter.
+        page = re.sub(r'name="csrf_token" value="[^"]*"|(mapa|grafico)-\d+', "", page)
+        return rows, board_service.summary(rows), page
+
+    login(client, admin.email, PASSWORD)
+    kept = {day: board_now(day) for day in days}
+    assert len(kept[days[0]][0]) >= 10 and len({r.risk for day in days for r in kept[day][0]}) >= 2
+    db_session.execute(delete(PlanSummary))
+    db_session.commit()
+    for day in days:
+        rows, summary, page = board_now(day)  # the first read rebuilds every row from the history
+        assert rows == kept[day][0], day
+        assert summary == kept[day][1] and page == kept[day][2], day
+
+
+def test_an_act_updates_the_summary_row_in_one_statement_and_a_change_without_act_is_rebuilt(db_session,
+                                                                                            set_today):
+    from sqlalchemy import event
+
+    from workflow_app.models import PlanSummary
+    from workflow_app.services import board_summary
+
+    set_today(TODAY)
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "in_office")  # the first act finds no row and builds it
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if "plan_summaries" in statement:
+            statements.append(statement.split()[0])
+
+    engine = db_session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        walk_to(cast, "drafting")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements == ["UPDATE"]
+    db_session.expire_all()
+    summary = db_session.get(PlanSummary, cast.plan.id)
+    assert summary.plan_version == cast.plan.version
+    kept = board_summary.decode(summary.procedures, summary.events, summary.marks)
+    assert [e[0] for e in kept.events] == ["take_office", "start_drafting"]
+    assert kept == board_summary.build(db_session, [cast.plan.id])[cast.plan.id]
+    cast.plan.posesion_on = date(2028, 1, 2)  # any write of the plan row outside an act moves its version
+    db_session.commit()
+    assert board_summary.stale_ids(db_session) == [cast.plan.id]
+    row = board_service.plan_row(db_session, cast.plan, date(2028, 4, 25))
+    assert row.state == "drafting" and board_summary.stale_ids(db_session) == []
+
+
+def test_the_sweep_and_the_command_rebuild_missing_rows(app, db_session, set_today):
+    from notifications.sweep import run_sweep
+    from workflow_app.services import board_summary
+
+    set_today(TODAY)
+    plans = [make_plan(db_session, code) for code in ("63302", "63111")]  # created without an act: no rows
+    db_session.commit()
+    assert board_summary.stale_ids(db_session) == sorted(p.id for p in plans)
+    report = run_sweep(date(2028, 4, 25))
+    assert report.summaries == 2 and board_summary.stale_ids(db_session) == []
+    assert "Resúmenes del tablero reconstruidos: 2" in report.as_text()
+    result = app.test_cli_runner().invoke(args=["pdt", "refresh-summaries"])
+    assert result.exit_code == 0 and "reconstruidos: 2 plan(es)" in result.output

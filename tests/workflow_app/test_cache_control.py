@@ -59,13 +59,24 @@ def test_every_route_answers_private_no_store_to_a_signed_in_user(app, client, d
 
 def test_anonymous_visitors_get_short_public_caching_on_the_portal_only(app, client, demo, sample_values):  # noqa: F811
     for endpoint, method, url in urls(app, sample_values):
-        response = client.open(url, method=method)
+        # A fresh visitor each time: a flash message left by the previous answer ("Inicie sesión…") would be shown
+        # on the next page, which is then rightly private.
+        response = app.test_client().open(url, method=method)
         cache = response.headers.get("Cache-Control")
         if method == "GET" and endpoint in PUBLIC_PAGES | {"public.document"} and response.status_code == 200:
             assert cache.startswith("public, max-age="), (endpoint, url, cache)
             assert "Cookie" in response.headers.get("Vary", ""), endpoint
         else:
             assert cache == "private, no-store", (endpoint, method, url, response.status_code, cache)
+
+
+def test_a_page_showing_a_flash_message_is_private(app, demo):  # noqa: F811
+    visitor = app.test_client()
+    assert visitor.get("/tablero").status_code == 302  # "Inicie sesión para continuar." waits in the session
+    page = visitor.get("/publico")
+    assert "Inicie sesión para continuar." in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "private, no-store" and "ETag" not in page.headers
+    assert visitor.get("/publico").headers["Cache-Control"].startswith("public, max-age=")
 
 
 def test_the_calendar_feed_and_the_preferences_showing_its_secret_url_are_never_cached(client, demo, db_session):  # noqa: F811

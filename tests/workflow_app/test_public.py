@@ -57,7 +57,8 @@ def public_page(client, code="63302"):
 def propose(client, text="Propongo iluminar el camino a la vereda El Cairo.", contact=CONTACT, code="63302"):
     page = client.get(f"/publico/{code}").get_data(as_text=True)
     hearing = re.search(r'name="hearing_id"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="hearing_id"', page)
-    data = {"csrf_token": csrf_from(page), "text": text, "contact": contact}
+    assert 'name="csrf_token"' not in page  # a shared copy of the page must work for every visitor
+    data = {"text": text, "contact": contact}
     if hearing:
         data["hearing_id"] = hearing.group(1) or hearing.group(2)
     return client.post(f"/publico/{code}/propuestas", data=data)
@@ -93,7 +94,7 @@ def test_proposal_form_is_offered_only_while_a_hearing_is_scheduled(client, geno
     later = public_page(client)
     assert "Enviar propuesta" not in later and "no hay audiencias abiertas" in later
     late = client.post("/publico/63302/propuestas", data={
-        "csrf_token": csrf_from(page), "hearing_id": hearing_id, "text": "Una propuesta que llega tarde."})
+        "hearing_id": hearing_id, "text": "Una propuesta que llega tarde."})
     assert late.status_code == 409
 
 
@@ -153,14 +154,25 @@ def test_the_planning_office_is_told_once_a_day_that_proposals_wait_for_moderati
     assert db_session.scalar(select(func.count()).select_from(Notification).filter_by(kind="proposal")) == 2
 
 
-def test_a_short_proposal_or_a_missing_csrf_token_stores_nothing(client, genova, db_session):
+def test_a_short_proposal_or_one_posted_from_another_site_stores_nothing(client, genova, db_session):
     assert propose(client, text="muy corta").status_code == 422
-    no_token = client.post("/publico/63302/propuestas", data={"text": "x" * 40})
-    assert no_token.status_code == 400
+    page = client.get("/publico/63302").get_data(as_text=True)
+    hearing = re.search(r'name="hearing_id"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="hearing_id"', page)
+    data = {"text": "x" * 40, "hearing_id": hearing.group(1) or hearing.group(2)}
+    for headers in ({"Origin": "https://otro-sitio.example"}, {"Sec-Fetch-Site": "cross-site"},
+                    {"Sec-Fetch-Site": "same-site", "Origin": "https://sub.localhost"}):
+        forged = client.post("/publico/63302/propuestas", data=data, headers=headers)
+        assert forged.status_code == 403, headers
+        assert "desde el formulario de esta página" in forged.get_data(as_text=True)
     assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 0
     from workflow_app.models import Notification
 
     assert db_session.scalar(select(func.count()).select_from(Notification).filter_by(kind="proposal")) == 0
+    # The page's own form, as a browser sends it (over HTTPS behind a proxy the scheme may differ): accepted.
+    for headers in ({"Sec-Fetch-Site": "same-origin"}, {"Origin": "https://localhost"}):
+        sent = client.post("/publico/63302/propuestas", data=data, headers=headers)
+        assert sent.status_code == 302, headers
+    assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 2
 
 
 def test_proposals_are_rate_limited_per_address_with_a_spanish_429(client, genova, db_session):
@@ -299,3 +311,64 @@ def test_the_finished_demo_plan_shows_its_whole_case_without_signing_in(client, 
     assert "Plan de inversiones adoptado" in page and "Acueductos veredales" in page
     assert "Concejo de Filandia" in page and "concejo o asamblea" not in page
     assert "demo.rutapdt.co" not in page and "(demo)" not in page
+
+
+# --- Revalidation (issue 15): a hearing day's thousands of citizens cost one cheap query each ------------------
+
+
+def test_a_current_copy_of_the_public_page_is_answered_304_without_building_it(client, genova, monkeypatch):
+    first = client.get("/publico/63302")
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert first.headers["Cache-Control"].startswith("public, max-age=") and "Cookie" in first.headers["Vary"]
+    import workflow_app.web.public.views as views
+
+    def not_built(*args, **kwargs):
+        raise AssertionError("the page was built for a revalidation")
+
+    monkeypatch.setattr(views, "public_plan", not_built)
+    again = client.get("/publico/63302", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b"" and again.headers["ETag"] == etag
+    assert again.headers["Cache-Control"].startswith("public, max-age=")
+    by_date = client.get("/publico/63302", headers={"If-Modified-Since": modified})
+    assert by_date.status_code == 304
+    for path in ("/publico", "/publico/departamentos/63"):
+        page = client.get(path)
+        assert client.get(path, headers={"If-None-Match": page.headers["ETag"]}).status_code == 304, path
+
+
+def test_an_act_a_published_proposal_or_a_new_day_gives_the_public_page_a_new_etag(app, client, genova, db_session,
+                                                                                   set_today):
+    etag = client.get("/publico/63302").headers["ETag"]
+    genova.act("corporacion", "propose_amendment", "2028-05-05",
+               payload={"authors": ["Concejal Pedro Gil"], "text": "Una tercera modificación"})
+    after_act = client.get("/publico/63302", headers={"If-None-Match": etag})
+    assert after_act.status_code == 200 and after_act.headers["ETag"] != etag
+    assert "Una tercera modificación" in after_act.get_data(as_text=True)
+    etag = after_act.headers["ETag"]
+    assert propose(client).status_code == 302
+    assert "Recibimos su propuesta" in public_page(client)  # the confirmation is shown once, never from a cache
+    assert client.get("/publico/63302", headers={"If-None-Match": etag}).status_code == 304  # pending: unseen
+    proposal = db_session.scalars(select(CitizenProposal)).one()
+    from workflow_app.services.public import moderate_proposal
+
+    moderate_proposal(db_session, genova.plan, proposal.id, "publish", genova.planeacion)
+    published = client.get("/publico/63302", headers={"If-None-Match": etag})
+    assert published.status_code == 200 and "iluminar el camino" in published.get_data(as_text=True)
+    etag = published.headers["ETag"]
+    set_today("2028-05-06")  # deadline wording and open hearings follow the day
+    assert client.get("/publico/63302", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_signed_in_visitors_and_pending_messages_are_never_shared_cached(app, client, genova):
+    etag = client.get("/publico/63302").headers["ETag"]
+    official = app.test_client()
+    assert login(official, genova.planeacion.email, "clave-de-prueba").status_code == 302
+    page = official.get("/publico/63302", headers={"If-None-Match": etag})
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "private, no-store"
+    assert "ETag" not in page.headers
+    # The citizen who just proposed sees the confirmation, not a cached copy without it.
+    sent = propose(client)
+    assert sent.status_code == 302
+    shown = client.get(sent.headers["Location"], headers={"If-None-Match": etag})
+    assert shown.status_code == 200 and "Recibimos su propuesta" in shown.get_data(as_text=True)
+    assert shown.headers["Cache-Control"] == "private, no-store"

@@ -5,10 +5,25 @@ anything but the public portal.
 preferences that show the secret calendar URLs, private downloads, feeds, the API, error pages): no shared or
 browser cache keeps them. A blueprint that serves public pages sets its own short public caching
 (``public_cache``) for visitors who are not signed in; static files keep Flask's own headers.
+
+A public page also carries validators (``revalidate``): an ``ETag`` from what the page is built of (the plan's
+version, published proposals…, read in one cheap query by the service), the Bogotá day (deadline wording and
+open hearings change with it) and the release (a deployment changes templates); and ``Last-Modified``. A
+visitor or shared cache whose copy is current gets ``304 Not Modified`` before anything is rendered. Only for
+anonymous visitors with nothing pending in their session (a flash message): a signed-in page stays private.
 """
 from __future__ import annotations
 
-from flask import Flask, Response, request, session
+import hashlib
+import os
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, g, request, session
+
+from workflow_app.infra.clock import clock, start_of_day_utc
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -20,18 +35,88 @@ def is_signed_in() -> bool:
     return session.get("_user_id") is not None
 
 
-def public_cache(response: Response, max_age: int = 300) -> Response:
+def is_shared_page() -> bool:
+    """A GET that every anonymous visitor sees alike: not signed in, and no flash message waiting to be shown.
+    Decided once, as the request arrives (rendering the page consumes the flash messages)."""
+    if "is_shared_page" not in g:
+        g.is_shared_page = (request.method in ("GET", "HEAD") and not is_signed_in()
+                            and not session.get("_flashes"))
+    return g.is_shared_page
+
+
+def note_shared_page() -> None:
+    """For a public blueprint's ``before_request``."""
+    is_shared_page()
+
+
+def revalidate(parts: tuple, changed_at: datetime | None) -> Response | None:
+    """Set this page's validators; a ``304`` response when the request's copy is still current, else None.
+
+    ``parts`` is what the page is built of (a service's stamp; plain values, so its ``repr`` is the same in every
+    process); the day and the release are added here. ``Last-Modified`` is never before today's 00:00 in Bogotá,
+    since the page's wording follows the day."""
+    if not is_shared_page():
+        return None
+    today = clock().today()
+    material = repr((parts, today.isoformat(), current_app.config["RELEASE"])).encode()
+    etag = hashlib.sha256(material).hexdigest()[:32]
+    last_modified = max(changed_at or start_of_day_utc(today), start_of_day_utc(today)).replace(microsecond=0)
+    g.public_validators = (etag, last_modified)
+    if request.if_none_match:
+        current = request.if_none_match.contains(etag)
+    else:
+        current = request.if_modified_since is not None and request.if_modified_since >= last_modified
+    return Response(status=304) if current else None
+
+
+def public_cache(response: Response, max_age: int = 120) -> Response:
     """For a public blueprint's ``after_request``: short public caching of a GET for a visitor who is not signed
-    in (the same page for everyone); a signed-in visitor's copy stays private."""
-    if request.method in ("GET", "HEAD") and not is_signed_in() and response.status_code == 200:
+    in (the same page for everyone), with its validators; a signed-in visitor's copy stays private."""
+    if is_shared_page() and response.status_code in (200, 304):
         response.headers.setdefault("Cache-Control", f"public, max-age={max_age}")
         response.vary.add("Cookie")
+        validators = g.get("public_validators")
+        if validators is not None:
+            response.set_etag(validators[0])
+            response.last_modified = validators[1]
     else:
         response.headers["Cache-Control"] = PRIVATE
     return response
 
 
+def is_cross_site() -> bool:
+    """A request a browser sent from another site (``Sec-Fetch-Site``, or ``Origin`` when that is missing). A
+    request without either header did not come from a modern browser's cross-site form, so it is not one."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    # The host alone: behind a TLS proxy not declared in TRUSTED_PROXIES the scheme seen here is http.
+    return urlsplit(origin).netloc.lower() != request.host.lower()
+
+
+def release_digest() -> str:
+    """What identifies the running code and templates: ``PDT_RELEASE`` if set, else a digest of the source files
+    (the same in every worker and host running the same files)."""
+    return os.environ.get("PDT_RELEASE") or _source_digest(Path(__file__).resolve().parents[2])
+
+
+@lru_cache(maxsize=4)
+def _source_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for package in ("workflow_app", "forms", "state_machines"):
+        for path in sorted((root / package).rglob("*")):
+            if path.suffix in (".py", ".html", ".css", ".csv") and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def init_app(app: Flask) -> None:
+    app.config.setdefault("RELEASE", release_digest())
+
     @app.after_request
     def set_headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
+import logging
 import secrets
 import string
 from dataclasses import dataclass
@@ -22,7 +24,9 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from state_machines.roles import ROLE_LABELS, Role
@@ -138,6 +142,40 @@ def end_sessions_everywhere(session: Session, user: User) -> None:
     _end_sessions(session, user)
     session.commit()
     end_all_sessions(user.id)
+
+
+log = logging.getLogger(__name__)
+MEMBERSHIP_FIELDS = ("id", "user_id", "role", "entity_id", "authority_code", "is_lead")
+
+
+def signed_in_user(session: Session, user_id: int) -> User | None:
+    """The person of a session, with their memberships, in one query of the ``users`` row: the memberships come
+    from the row's copy (``User.memberships_cache``), put into the session as persistent objects without a query
+    (their ``entity`` still loads on demand). Without a valid copy, they are read once and the copy stored, on a
+    connection of its own, only if no change of memberships (which moves ``memberships_version``) came between."""
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    if user.memberships_cache is not None:
+        memberships = []
+        for data in json.loads(user.memberships_cache):
+            membership = Membership(**dict(zip(MEMBERSHIP_FIELDS, data)))
+            make_transient_to_detached(membership)
+            memberships.append(session.merge(membership, load=False))
+        set_committed_value(user, "memberships", memberships)
+        return user
+    version = user.memberships_version
+    copy = json.dumps([[getattr(m, f) for f in MEMBERSHIP_FIELDS] for m in user.memberships])
+    unchanged = select(User.id).where(User.id == user.id, User.memberships_version == version)
+    engine = session.get_bind()
+    if engine.dialect.name == "postgresql":
+        unchanged = unchanged.with_for_update(skip_locked=True)  # a row being changed: never wait, skip the copy
+    try:
+        with engine.begin() as connection:
+            connection.execute(update(User).where(User.id.in_(unchanged)).values(memberships_cache=copy))
+    except OperationalError as exc:  # SQLite busy: the copy is only a shortcut, the next request stores it
+        log.info("Copia de membresías no guardada (%s)", exc)
+    return user
 
 
 def session_is_current(user: User, opened_at: datetime) -> bool:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -44,9 +44,9 @@ from state_machines.machine import SAME
 from state_machines.pdt import PDT_MACHINE, PDT_STATES
 from state_machines.roles import Role
 from state_machines.route import duty_for
-from workflow_app.infra.clock import bogota_day
-from workflow_app.models import Department, Entity, Period, Plan, PlanEvent, Procedure, User, entity_label
+from workflow_app.models import Department, Entity, Period, Plan, PlanSummary, User, entity_label
 from workflow_app.permissions import scope_entity_ids
+from workflow_app.services import board_summary
 from workflow_app.services import milestones as milestone_service
 from workflow_app.services.plans import regime_rules
 
@@ -372,9 +372,10 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
                     Department.name, Department.region, Plan.state, Plan.regime,
                     cast(Plan.d683_articles, Text), Plan.posesion_on, Period.start_on,
                     *(Plan.event_dates[k].as_string() for k in _PLAN_DATES), Entity.nonworking_weekdays,
-                    Entity.sort_key, Department.sort_key)
+                    Entity.sort_key, Department.sort_key, Plan.version, PlanSummary.plan_version,
+                    PlanSummary.procedures, PlanSummary.events, PlanSummary.marks, PlanSummary.updated_at)
              .join(Entity, Entity.id == Plan.entity_id).join(Department, Department.code == Entity.department_code)
-             .join(Period, Period.id == Plan.period_id))
+             .join(Period, Period.id == Plan.period_id).outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
     if plan_ids is not None:
         ids = list(plan_ids)
     else:
@@ -390,8 +391,21 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
                                                              Plan.period_id == period.id)))
     # JSON is read as text fields picked in SQL: decoding whole documents row by row costs more than the rest.
     rows: dict[int, BoardRow] = {}
+    summaries: dict[int, tuple] = {}
+    stale: dict[int, int] = {}  # plan id -> version, for rows to rebuild
+    day = _day_cache(today)
+    keys: dict[int, tuple] = {}
+    computed: dict[int, tuple] = {}
     for r in session.execute(query.where(Plan.id.in_(ids))):
         weekdays = tuple(sorted(int(x) for x in (r[17] or "").split(",") if x.strip()))
+        if r[21] == r[20]:
+            keys[r[0]] = key = (r[0], r[20], r[25], weekdays, r[12])
+            if key in day:
+                computed[r[0]] = day[key]
+            else:
+                summaries[r[0]] = r[22:25]
+        else:
+            stale[r[0]] = r[20]
         dates = {k: v for k, v in zip(_PLAN_DATES, r[13:17]) if v}
         if "car_copies_received" in dates:
             dates["car_copies_received"] = json.loads(dates["car_copies_received"])
@@ -400,43 +414,62 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
                               r[11], r[12], dates, weekdays, entity_key=r[18], department_key=r[19])
     if not rows:
         return []
-    procedures = []  # (plan, machine, created_at): add_initial_marks dates the few it uses by their Bogotá day
-    for plan_id, machine, subject, state, received, answered, created_at in session.execute(
-            select(Procedure.plan_id, Procedure.machine, Procedure.subject, Procedure.state,
-                   Procedure.data["received_on"].as_string(), Procedure.data["receive_concept_on"].as_string(),
-                   Procedure.created_at)
-            .where(Procedure.plan_id.in_(ids)).order_by(Procedure.id)):
-        data = {k: v for k, v in (("received_on", received), ("receive_concept_on", answered)) if v}
-        rows[plan_id].procedures.append(ProcRow(machine, subject, state, data))
-        procedures.append((plan_id, machine, created_at))
-
-    # One pass over the history: the main route's intervals and the hitos' event marks.
-    main_events: dict[int, list] = defaultdict(list)
-    marks: dict[int, dict] = defaultdict(dict)
-    for plan_id, machine, trigger, to_state, act_on, occurred_at, names in session.execute(
-            select(PlanEvent.plan_id, PlanEvent.machine, PlanEvent.trigger, PlanEvent.to_state, PlanEvent.act_on,
-                   PlanEvent.occurred_at, PlanEvent.payload["milestones"].as_string())
-            .where(PlanEvent.plan_id.in_(ids)).order_by(PlanEvent.plan_id, PlanEvent.id)):
-        on = act_on or bogota_day(occurred_at)  # every act has its date; only old rows fall back
-        if machine == PDT_MACHINE.name:
-            main_events[plan_id].append((trigger, to_state, on))
-        for name in milestone_service.parse_names(names):
-            if name not in marks[plan_id]:
-                marks[plan_id][name] = milestone_service.EventMark(on, trigger, None)
-    milestone_service.add_initial_marks(marks, procedures)
+    # Procedures, main-route history and hito marks from each plan's summary row (services.board_summary);
+    # a row missing or older than its plan is rebuilt from the history here, and stored.
+    materials = {plan_id: board_summary.decode(*texts) for plan_id, texts in summaries.items()}
+    if stale:
+        fresh = board_summary.build(session, list(stale))
+        board_summary.store(session, fresh, stale)
+        if not (session.new or session.dirty or session.deleted):
+            session.commit()  # a cache fill: committed now unless the caller's own work is pending with it
+        materials.update(fresh)
+    main_events: dict[int, list] = {}
+    marks: dict[int, dict] = {}
+    for plan_id, material in materials.items():
+        row = rows[plan_id]
+        row.procedures = [ProcRow(machine, subject, state, {k: v for k, v in (("received_on", received),
+                                                                              ("receive_concept_on", answered)) if v})
+                          for machine, subject, state, received, answered in material.procedures]
+        main_events[plan_id] = material.events
+        marks[plan_id] = material.marks
+    for plan_id, (procedures, pending, risk, reasons, waits, car_waits, plan_marks) in computed.items():
+        row = rows[plan_id]
+        row.procedures, row.pending, row.risk, row.risk_reasons = procedures, pending, risk, reasons
+        row.waits, row.car_waits = waits, car_waits
+        marks[plan_id] = plan_marks
     weights = milestone_service.compiled_weights(milestone_service.all_milestones(session))
     entity_ids = [row.entity_id for row in rows.values()] if isinstance(ids, list) else \
         select(Plan.entity_id).where(Plan.id.in_(ids))
     facts = milestone_service.load_facts(session, ids, entity_ids, light=True, marks=marks)
 
     for row in rows.values():
+        # Progress follows the manual checks and team leaders (read above), never cached.
+        row.progress = milestone_service.fast_progress(weights, row.plan_id, row.entity_id, facts)
+        if row.plan_id in computed:
+            continue
         counter = day_counter(row.weekdays, row.period_start.year)
         deadlines = _deadlines(_facts_key_of(row))
         row.pending = _pending(row, deadlines, today, counter)
         row.risk, row.risk_reasons = _risk(row)
-        row.progress = milestone_service.fast_progress(weights, row.plan_id, row.entity_id, facts)
         row.waits, row.car_waits = attribute_waits(row, main_events.get(row.plan_id, ()), today, counter)
+        if row.plan_id in keys:
+            day[keys[row.plan_id]] = (row.procedures, row.pending, row.risk, row.risk_reasons, row.waits,
+                                      row.car_waits, marks[row.plan_id])
     return list(rows.values())
+
+
+#: The day's computed figures of each plan (pending steps, risk, waits; with its procedures and hito marks),
+#: by (plan, plan version, summary row's time, weekdays, period start): what they are computed from, besides
+#: the day. In process, for one day at a time; a row rebuilt or a plan changed is a new key. Callers never
+#: mutate rows' lists and dicts, so requests share them.
+_DAY: dict = {"day": None, "rows": {}}
+_DAY_LIMIT = 50_000
+
+
+def _day_cache(today: date) -> dict:
+    if _DAY["day"] != today or len(_DAY["rows"]) > _DAY_LIMIT:
+        _DAY["day"], _DAY["rows"] = today, {}
+    return _DAY["rows"]
 
 
 # --- Filters, order, summaries -------------------------------------------------------------------------------

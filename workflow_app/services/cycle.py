@@ -20,6 +20,7 @@ from state_machines.pdt import PDT_MACHINE
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.models import Entity, Jurisdiction, Period, PeriodOpening, Plan, User
+from workflow_app.services import board_summary
 
 CHUNK = 200
 OPEN_JOB = "workflow_app.services.cycle.run_period_opening"
@@ -96,6 +97,8 @@ def open_period(session: Session, year: int, progress: Callable[[int, int, int],
             break
         if progress is not None:
             progress(min(start + CHUNK, total), total, created)
+    board_summary.refresh(session, board_summary.stale_ids(session, period_id=period.id))  # the board's rows
+    session.commit()
     return OpeningResult(period=period.label, entities=total, created=created, already=total - created,
                          without_authority=_without_authority(session))
 

@@ -11,6 +11,7 @@ from state_machines.pdt import PDT_MACHINE
 from state_machines.roles import Role
 from workflow_app.infra.extensions import db
 from workflow_app.models import Document, Entity, Membership, Period, Plan, PlanEvent, PpiVersion, User
+from workflow_app.services import board_summary
 from workflow_app.services.documents import Upload, store_document
 from workflow_app.services.people import users_with_roles
 from workflow_app.services.plans import ActCommand, apply_act
@@ -100,6 +101,8 @@ def ensure_demo_data() -> list[DemoAccount]:
     _ensure_transparency_demo(db.session.scalar(select(Plan).filter_by(entity_id=entities[GENOVA].id,
                                                                        period_id=period.id)))
     _ensure_finished_demo(entities[FILANDIA])
+    board_summary.refresh_stale(db.session)  # plans that got no act (and whatever changed without one)
+    db.session.commit()
     return list(DEMO_ACCOUNTS)
 
 

@@ -24,9 +24,13 @@ from workflow_app.models import (
     Department,
     Document,
     Entity,
+    Membership,
+    Milestone,
+    MilestoneCheck,
     Period,
     Plan,
     PlanEvent,
+    PpiVersion,
     Procedure,
     User,
 )
@@ -449,3 +453,70 @@ def moderate_proposal(session: Session, plan: Plan, proposal_id: int, decision: 
 def hearings_by_id(plan: Plan) -> dict[int, Procedure]:
     return {p.id: p for p in plan.procedures if p.machine == "hearing"}
 
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Validators for HTTP revalidation (ETag / Last-Modified): one cheap query each, before anything is rendered
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a public page depends on, read without building it: equal stamps mean an equal page (for the same
+    day and release, which the web layer adds). ``changed_at`` is the latest write among them."""
+
+    parts: tuple
+    changed_at: datetime | None
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
+
+
+def entity_stamp(session: Session, dane_code: str) -> Stamp | None:
+    """The entity's page: its latest plan's version (every act, settings change and document correction writes
+    the plan row, so its version moves), the published proposals, the PPI versions and public documents.
+    None when the entity does not exist (the page answers 404)."""
+    plan_id = (select(Plan.id).join(Period, Period.id == Plan.period_id).where(Plan.entity_id == Entity.id)
+               .order_by(Period.start_on.desc()).limit(1).correlate(Entity).scalar_subquery())
+    published = (CitizenProposal.plan_id == plan_id) & (CitizenProposal.status == "published")
+    row = session.execute(select(
+        Entity.id, plan_id,
+        select(Plan.version).where(Plan.id == plan_id).scalar_subquery(),
+        select(Plan.updated_at).where(Plan.id == plan_id).scalar_subquery(),
+        select(func.count(CitizenProposal.id)).where(published).scalar_subquery(),
+        select(func.max(CitizenProposal.moderated_at)).where(published).scalar_subquery(),
+        select(func.max(PpiVersion.id)).where(PpiVersion.plan_id == plan_id).scalar_subquery(),
+        select(func.max(PpiVersion.created_at)).where(PpiVersion.plan_id == plan_id).scalar_subquery(),
+        select(func.max(Document.id)).where(Document.plan_id == plan_id).scalar_subquery(),
+    ).where(Entity.dane_code == dane_code)).first()
+    if row is None:
+        return None
+    moments = [m for m in (_aware(row[3]), _aware(row[5]), _aware(row[7])) if m is not None]
+    return Stamp(("entity", row[0], row[1], row[2], row[4], row[6], row[8]), max(moments, default=None))
+
+
+def _plans_stamp(session: Session, *where) -> tuple[tuple, datetime | None]:
+    count, versions, latest = session.execute(
+        select(func.count(Plan.id), func.coalesce(func.sum(Plan.version), 0), func.max(Plan.updated_at))
+        .join(Entity, Entity.id == Plan.entity_id).where(*where)).one()
+    return (count, int(versions)), _aware(latest)
+
+
+def country_stamp(session: Session) -> Stamp:
+    """The portal's index: every plan's version, the hitos' manual checks and catalogue, and the people (an
+    active planning account counts in the hitos' progress)."""
+    plans, latest = _plans_stamp(session)
+    checks = session.execute(select(func.count(MilestoneCheck.id), func.max(MilestoneCheck.id),
+                                    func.max(MilestoneCheck.checked_at))).one()
+    people = session.execute(select(func.count(Membership.id), func.max(Membership.id),
+                                    select(func.count(User.id)).where(User.is_active_account.is_(True))
+                                    .scalar_subquery())).one()
+    catalogue = tuple(session.execute(select(Milestone.number, Milestone.name, Milestone.weight_in_phase,
+                                             Milestone.weight_total).order_by(Milestone.number)).all())
+    moments = [m for m in (latest, _aware(checks[2])) if m is not None]
+    return Stamp(("country", plans, tuple(checks[:2]), tuple(people), catalogue), max(moments, default=None))
+
+
+def department_stamp(session: Session, code: str) -> Stamp:
+    plans, latest = _plans_stamp(session, Entity.department_code == code)
+    return Stamp(("department", code, plans), latest)

@@ -9,7 +9,6 @@ import hashlib
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy.orm import joinedload
 
 from forms.auth import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from workflow_app.infra import jobs
@@ -42,8 +41,8 @@ def load_user(user_id: str) -> User | None:
     record = find_session(sid)
     if record is None or record.user_id != int(user_id):
         return None
-    # Every page asks for the user's roles: the memberships come in the same query.
-    user = db.session.get(User, int(user_id), options=(joinedload(User.memberships),))
+    # Every page asks for the user's roles: they come with the users row (services.accounts.signed_in_user).
+    user = accounts.signed_in_user(db.session, int(user_id))
     if user is None or not user.is_active_account or not accounts.session_is_current(user, record.created_at):
         return None
     return user

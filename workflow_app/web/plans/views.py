@@ -12,6 +12,7 @@ from state_machines import corrections
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.roles import Role
 from state_machines.route import IRREVERSIBLE_ACTS
+from state_machines.route_steps import plan_route
 from state_machines.wording import localize
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
@@ -45,6 +46,7 @@ from workflow_app.services.whatif import plan_what_if_defaults
 from workflow_app.services.whatif import what_if as what_if_service
 from workflow_app.services.worklist import actions_for, upcoming_deadlines
 from workflow_app.web.downloads import pdf_attachment
+from workflow_app.web.plans.figures_cache import cached_figures, figures_key
 from workflow_app.web.plans.route_svg import plan_figures
 
 bp = Blueprint("plans", __name__, url_prefix="/planes", template_folder="templates")
@@ -58,9 +60,12 @@ def show(plan_id: int):
     history = visible_history(db.session, plan)
     deadlines = deadlines_for(plan)
     pending = upcoming_deadlines(plan, today, deadlines)
-    figures = plan_figures(plan.state, [e.to_state for e in history if e.machine == PDT_MACHINE.name], deadlines,
-                           pending, today, _labels()["deadline_labels"],
-                           say=lambda text: localize(text, plan.entity.wording))
+    main_states = [e.to_state for e in history if e.machine == PDT_MACHINE.name]
+    wording = plan.entity.wording
+    figures = cached_figures(figures_key(plan.id, plan.version, today, wording), lambda: plan_figures(
+        plan.state, main_states, deadlines, pending, today, _labels()["deadline_labels"],
+        say=lambda text: localize(text, wording)))
+    figures["route"] = plan_route(plan.state, ["elected", *main_states])  # cheap; the pictures are the cost
     documents = plan_documents(db.session, plan)
     return render_template(
         "plans/show.html", plan=plan, state_label=STATE_LABELS[plan.state], steps=figures["route"].steps,

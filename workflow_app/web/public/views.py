@@ -1,4 +1,13 @@
-"""The public portal (no sign-in) and the moderation of citizens' proposals by the entity's planning office."""
+"""The public portal (no sign-in) and the moderation of citizens' proposals by the entity's planning office.
+
+The portal's pages are the same for every anonymous visitor: they are served with a short shared cache lifetime
+and validators (``infra.security.revalidate``), and a revalidation whose copy is current gets ``304`` after one
+cheap query, before the page is built. The citizen's proposal form on an entity's page therefore carries no
+per-session CSRF token (a shared copy would carry the first visitor's token, and every other visitor's proposal
+would fail): the proposal is anonymous and acts for nobody, so a forged one gains an attacker nothing they could
+not post themselves; what CSRF protection would still stop, a browser posting it from another site, is refused
+by the request's own ``Sec-Fetch-Site``/``Origin`` headers (``is_cross_site``). Every other form keeps its token.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -6,9 +15,9 @@ from flask_login import current_user, login_required
 
 from forms.public import ModerationForm, ProposalForm
 from workflow_app.infra.clock import clock
-from workflow_app.infra.extensions import db
+from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.rate_limit import is_blocked, record_failure
-from workflow_app.infra.security import public_cache
+from workflow_app.infra.security import is_cross_site, note_shared_page, public_cache, revalidate
 from workflow_app.infra.templating import date_es
 from workflow_app.models import HistoryCheckpoint
 from workflow_app.permissions import load_plan_for
@@ -24,8 +33,11 @@ from workflow_app.services.public import (
     ProposalRefused,
     can_moderate,
     country_progress,
+    country_stamp,
     department_entities,
+    department_stamp,
     entity_by_code,
+    entity_stamp,
     hearings_by_id,
     moderate_proposal,
     proposals_for_moderation,
@@ -37,6 +49,7 @@ from workflow_app.services.public import (
 from workflow_app.web.downloads import pdf_attachment
 
 bp = Blueprint("public", __name__, template_folder="templates")
+bp.before_request(note_shared_page)
 bp.after_request(public_cache)
 
 PROPOSAL_LIMIT, PROPOSAL_WINDOW_SECONDS = 3, 600
@@ -47,12 +60,20 @@ TOO_MANY = ("Se recibieron demasiadas propuestas desde su conexión en poco tiem
 @bp.get("/publico")
 def index():
     query = request.args.get("q", "").strip()[:100]
+    stamp = country_stamp(db.session)
+    not_modified = revalidate((stamp.parts, query), stamp.changed_at)
+    if not_modified is not None:
+        return not_modified
     return render_template("public/index.html", query=query, results=search_entities(db.session, query),
                            progress=country_progress(db.session, clock().today()), stages=STAGES)
 
 
 @bp.get("/publico/departamentos/<code>")
 def department(code: str):
+    stamp = department_stamp(db.session, code)
+    not_modified = revalidate(stamp.parts, stamp.changed_at)
+    if not_modified is not None:
+        return not_modified
     found, rows = department_entities(db.session, code, clock().today())
     if found is None:
         abort(404)
@@ -61,13 +82,20 @@ def department(code: str):
 
 @bp.get("/publico/<dane_code>")
 def entity(dane_code: str):
+    stamp = entity_stamp(db.session, dane_code) or abort(404)
+    not_modified = revalidate(stamp.parts, stamp.changed_at)
+    if not_modified is not None:
+        return not_modified
     found = entity_by_code(db.session, dane_code) or abort(404)
     page = public_plan(db.session, found, clock().today())
     return render_template("public/entity.html", page=page, form=_proposal_form(page))
 
 
 @bp.post("/publico/<dane_code>/propuestas")
+@csrf.exempt  # see the module's docstring: no session token on a shared page; cross-site posts are refused
 def propose(dane_code: str):
+    if is_cross_site():
+        abort(403, description="La propuesta debe enviarse desde el formulario de esta página.")
     found = entity_by_code(db.session, dane_code) or abort(404)
     limit_key = f"proposal:{request.remote_addr}"
     limit = current_app.config.get("PROPOSAL_RATE_LIMIT", PROPOSAL_LIMIT)
@@ -147,7 +175,7 @@ def _proposal_form(page) -> ProposalForm | None:
     """The form only while a hearing is open; its choices are exactly the open hearings."""
     if not page.open_hearings:
         return None
-    form = ProposalForm()
+    form = ProposalForm(meta={"csrf": False})
     form.hearing_id.choices = [(h.id, _hearing_choice(h)) for h in page.open_hearings]
     if len(page.open_hearings) == 1 and form.hearing_id.data is None:
         form.hearing_id.data = page.open_hearings[0].id

@@ -1,0 +1,67 @@
+"""Issue 15: the plan page's route and calendar pictures are cached per (plan, version, day, wording), in Redis
+or in the process; an act shows at once, and each person still gets their own act forms."""
+import io
+
+import pytest
+
+import workflow_app.web.plans.views as plan_views
+from tests.workflow_app.story import PDF
+from tests.workflow_app.test_web_plans import _concept_form, demo, plan_of, sign_in  # noqa: F401 (fixtures)
+from workflow_app.web.plans.figures_cache import LocalCache, RedisCache
+
+CTP_ACT = "/actos/pdt_approval/-/record_ctp_concept"
+
+
+@pytest.fixture(params=["local", "redis"])
+def figures_built(request, app, monkeypatch):
+    """Which cache the app uses, and a count of the pictures actually drawn."""
+    if request.param == "redis":
+        cache = RedisCache(request.getfixturevalue("redis_url"))
+    else:
+        cache = LocalCache()
+    monkeypatch.setitem(app.extensions, "plan_figures_cache", cache)
+    calls = []
+    original = plan_views.plan_figures
+
+    def counting(*args, **kwargs):
+        calls.append(args[0])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(plan_views, "plan_figures", counting)
+    return calls
+
+
+def test_two_people_share_the_pictures_and_each_sees_only_their_own_act_forms(app, demo, db_session,  # noqa: F811
+                                                                              figures_built):
+    genova = plan_of(db_session, "63302")
+    ctp, alcalde = sign_in(app.test_client(), demo, "ctp.genova"), sign_in(app.test_client(), demo, "alcalde.genova")
+    as_ctp = ctp.get(f"/planes/{genova.id}").get_data(as_text=True)
+    as_alcalde = alcalde.get(f"/planes/{genova.id}").get_data(as_text=True)
+    assert figures_built == ["submitted_to_ctp"]  # drawn once, for both
+    assert CTP_ACT in as_ctp and CTP_ACT not in as_alcalde
+    assert as_ctp.count("<svg") == as_alcalde.count("<svg") >= 2  # the same pictures on both pages
+
+
+def test_an_act_gives_the_plan_a_new_version_and_new_pictures(client, demo, db_session, figures_built):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    sign_in(client, demo, "ctp.genova")
+    before = client.get(f"/planes/{genova.id}").get_data(as_text=True)
+    url, token, version = _concept_form(client, genova)
+    response = client.post(url, data={
+        "csrf_token": token, "expected_version": version, "act_on": "2028-03-09", "reference": "Acta 04",
+        "concept": "favorable", "scope": "total", "evidence": (io.BytesIO(PDF), "concepto.pdf"),
+    }, content_type="multipart/form-data")
+    assert response.status_code == 302
+    after = client.get(f"/planes/{genova.id}").get_data(as_text=True)
+    assert figures_built == ["submitted_to_ctp", "ctp_stage_closed"]
+    assert "Etapa del CTP cerrada" in after and after != before
+
+
+def test_a_new_day_draws_the_calendar_again(client, demo, db_session, set_today, figures_built):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    sign_in(client, demo, "ctp.genova")
+    client.get(f"/planes/{genova.id}")
+    client.get(f"/planes/{genova.id}")
+    set_today("2028-03-11")
+    client.get(f"/planes/{genova.id}")
+    assert len(figures_built) == 2
