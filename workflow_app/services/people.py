@@ -20,3 +20,8 @@ def users_with_roles(session: Session, plan: Plan, roles: frozenset[Role] | set[
     query = (select(User).join(Membership, Membership.user_id == User.id)
              .where(or_(*clauses), User.is_active_account.is_(True)).distinct().order_by(User.id))
     return session.scalars(query).all()
+
+
+def acting_user(session: Session, user_id: int) -> User | None:
+    """The person who acts, as a request loads them."""
+    return session.get(User, user_id)
