@@ -175,6 +175,15 @@ class Regime(db.Model):
                                            rules=self.rules or {})
 
 
+class ReferenceVersion(db.Model):
+    """One row: bumped whenever reference data or an entity's settings change, so a process that keeps entities,
+    departments, periods and jurisdictions in memory (``services.reference_cache``) knows when to read them again."""
+
+    __tablename__ = "reference_version"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
 class Period(db.Model):
     """A constitutional period of four years (AL02)."""
 
@@ -211,6 +220,9 @@ class Plan(db.Model):
     history_head: Mapped[str | None] = mapped_column(String(64))
     # Soft compliance flags raised by transitions (late_filing, late_consolidation, ...): they never block.
     flags: Mapped[list] = mapped_column(JSON, default=list)
+    # The legal date of the last act on the route (L152 art. 39: acts in order), written with that act under
+    # the version check: the next act is checked against it without reading the history.
+    last_route_act_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     ical_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_feed_token)
@@ -344,7 +356,9 @@ class Document(db.Model):
     ``supersedes`` the earlier one, with its reason: both stay in the case file with their hashes."""
 
     __tablename__ = "documents"
-    __table_args__ = (CheckConstraint(_in("store", EVIDENCE_STORES), name="store"),)
+    __table_args__ = (CheckConstraint(_in("store", EVIDENCE_STORES), name="store"),
+                      # The version is computed inside the INSERT (services.documents): two writers never share one.
+                      UniqueConstraint("plan_id", "kind", "version", name="uq_documents_plan_kind_version"))
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from state_machines.roles import Role
 from workflow_app.models import Membership, Plan, User, jurisdictions_of
@@ -23,5 +23,6 @@ def users_with_roles(session: Session, plan: Plan, roles: frozenset[Role] | set[
 
 
 def acting_user(session: Session, user_id: int) -> User | None:
-    """The person who acts, as a request loads them."""
-    return session.get(User, user_id)
+    """The person who acts, with the memberships ``apply_act`` authorises with, in one query (as the web's
+    ``load_user`` does)."""
+    return session.get(User, user_id, options=(joinedload(User.memberships),))
