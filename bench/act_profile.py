@@ -43,6 +43,8 @@ def statement_kind(sql: str) -> str:
     if verb.endswith("SAVEPOINT"):
         return verb
     if verb == "SELECT":
+        while re.search(r"\([^()]*\)", text):  # the outer query's FROM, not a subquery's
+            text = re.sub(r"\([^()]*\)", "", text)
         table = _FROM.search(text)
         return f"SELECT {table.group(1).strip(chr(34)) if table else '(no table)'}"
     return f"{verb.replace(' INTO', '').replace(' FROM', '')} {match.group(2).strip(chr(34))}"

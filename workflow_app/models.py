@@ -332,7 +332,7 @@ class Membership(db.Model):
         if self.entity_id is not None:
             return self.entity_id == entity.id
         if self.authority_code is not None:
-            return any(j.authority_code == self.authority_code for j in jurisdictions_of(entity))
+            return self.authority_code in authority_codes_of(entity)
         return False
 
 
@@ -345,6 +345,15 @@ def jurisdictions_of(entity: Entity) -> list[Jurisdiction]:
         .join(Entity, Entity.id == Jurisdiction.entity_id)
         .where(Entity.department_code == entity.department_code, Entity.kind != "departamento")
     ).all()
+
+
+def authority_codes_of(entity: Entity) -> tuple[str, ...]:
+    """The codes of ``jurisdictions_of(entity)``, sorted; from the act's reference cache when it set them
+    (``services.reference_cache``), else read."""
+    cached = entity.__dict__.get("_authority_codes")
+    if cached is not None:
+        return cached
+    return tuple(sorted({j.authority_code for j in jurisdictions_of(entity)}))
 
 
 EVIDENCE_STORES = ("local", "postgres")

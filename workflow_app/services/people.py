@@ -5,7 +5,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from state_machines.roles import Role
-from workflow_app.models import Membership, Plan, User, jurisdictions_of
+from workflow_app.models import Membership, Plan, User, authority_codes_of
 
 
 def users_with_roles(session: Session, plan: Plan, roles: frozenset[Role] | set[Role],
@@ -15,7 +15,7 @@ def users_with_roles(session: Session, plan: Plan, roles: frozenset[Role] | set[
     values = [r.value for r in roles]
     clauses = [(Membership.entity_id == plan.entity_id) & Membership.role.in_(values)]
     if Role.CAR in roles:
-        codes = [authority] if authority else sorted({j.authority_code for j in jurisdictions_of(plan.entity)})
+        codes = [authority] if authority else list(authority_codes_of(plan.entity))
         clauses.append((Membership.role == Role.CAR.value) & Membership.authority_code.in_(codes))
     query = (select(User).join(Membership, Membership.user_id == User.id)
              .where(or_(*clauses), User.is_active_account.is_(True)).distinct().order_by(User.id))
@@ -30,7 +30,7 @@ class Recipients:
         self.plan = plan
         values = sorted(r.value for r in roles)
         clauses = [(Membership.entity_id == plan.entity_id) & Membership.role.in_(values)]
-        self._all_codes = sorted({j.authority_code for j in jurisdictions_of(plan.entity)}) \
+        self._all_codes = list(authority_codes_of(plan.entity)) \
             if Role.CAR in roles and None in authorities else []
         if Role.CAR in roles:
             codes = sorted({a for a in authorities if a} | set(self._all_codes))

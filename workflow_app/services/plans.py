@@ -45,7 +45,7 @@ from state_machines.submachines import (
 from state_machines.wording import localize
 from workflow_app.history import seal
 from workflow_app.infra.extensions import db
-from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, Procedure, Regime, User, jurisdictions_of
+from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, Procedure, Regime, User, authority_codes_of  # noqa: F401 (PLAN_GRAPH: re-exported)
 from workflow_app.services.documents import (
     DocumentConflict,
     DocumentRejected,
@@ -56,6 +56,7 @@ from workflow_app.services.documents import (
 )
 from workflow_app.services.events import act_recorded
 from workflow_app.services.ppi import freeze_ppi
+from workflow_app.services.reference_cache import load_plan_for_act
 
 CONFLICT_MESSAGE = "Otra persona actualizó este plan mientras usted trabajaba; recargue la página e intente de nuevo."
 
@@ -304,7 +305,7 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
 
 def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User | None, role: Role,
                expected_version: int | None, today: date, prepared: PreparedEvidence | None) -> PlanEvent:
-    plan = session.get(Plan, plan_id, options=PLAN_GRAPH)
+    plan = load_plan_for_act(session, plan_id)  # entity, department, period: the process's reference cache
     if plan is None:
         raise ActInvalid("El plan no existe.")
     if expected_version is not None and plan.version != expected_version:
@@ -469,7 +470,7 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
                 plan.flags = [*(plan.flags or []), flag]
         elif effect == "start_car_reviews":
             # D1865 art. 3 num. 2: each authority with jurisdiction receives its copy the same day.
-            for code in sorted({j.authority_code for j in jurisdictions_of(plan.entity)}):
+            for code in authority_codes_of(plan.entity):
                 if ("car_review", code) not in existing:
                     _new_procedure(session, plan, "car_review", code, {"received_on": act_on.isoformat()},
                                    milestones)
