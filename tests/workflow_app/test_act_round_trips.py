@@ -1,0 +1,251 @@
+"""Acts with fewer round trips (issue 15), every guarantee kept: the last route act's date on the plan row, the
+document version inside its INSERT, the reference cache and its invalidation, and the statements per act."""
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.orm import Session
+
+from bench.act_profile import StatementCounter, profile_route
+from state_machines.roles import Role
+from tests.conftest import PG_ADMIN_URL, _admin_connect, service_missing
+from tests.workflow_app.story import Cast, make_plan, pdf, walk_to
+from workflow_app.models import Document, Plan, ReferenceVersion
+from workflow_app.services import reference_cache, settings
+from workflow_app.services.documents import DocumentConflict, prepare_evidence, record_document
+from workflow_app.services.plans import ActCommand, ActInvalid, PlanConflict, apply_act
+
+#: Statements (SAVEPOINTs and COMMITs included) for one plan walked through bench.transitions.ROUTE: 16 acts,
+#: 15 with their evidence PDF, notices with their deliveries, the acting user loaded as a request does, the
+#: reference cache cold at the first act. Before issue 15 the same walk sent 166 (10.4 per act); see
+#: docs/RELIABILITY.md, "Acts: statements per act". Deterministic: a change that adds a round trip fails here.
+STATEMENTS_PER_ROUTE = 114
+MOST_IN_ONE_ACT = 11
+
+
+@pytest.fixture
+def genova(db_session):
+    return Cast(db_session, make_plan(db_session, "63302"))
+
+
+def test_the_last_route_act_date_is_written_with_the_plan_row_under_its_version(genova, db_session, app):
+    walk_to(genova, "drafting")
+    db_session.refresh(genova.plan)
+    assert genova.plan.last_route_act_on == date(2028, 1, 10)  # start_drafting's date
+    updates = []
+
+    def capture(_conn, _cursor, statement, *_args):
+        if statement.lstrip().startswith("UPDATE plans"):
+            updates.append(statement)
+
+    event.listen(db_session.get_bind(), "before_cursor_execute", capture)
+    try:
+        genova.act("planeacion", "submit_to_consejo_de_gobierno", "2028-02-29")
+    finally:
+        event.remove(db_session.get_bind(), "before_cursor_execute", capture)
+    # One UPDATE of the plan row, guarded by its version, carries the new date.
+    assert len(updates) == 1 and "last_route_act_on" in updates[0] and "plans.version =" in updates[0]
+    db_session.refresh(genova.plan)
+    assert genova.plan.last_route_act_on == date(2028, 2, 29)
+
+    with pytest.raises(ActInvalid, match="anterior al último acto"):
+        genova.act("planeacion", "consolidate", "2028-02-28")
+
+    # A concurrent writer wins: the act that lost writes nothing, its date included.
+    version, state = genova.plan.version, genova.plan.state
+    from workflow_app.infra.extensions import db
+    with db.engine.begin() as other:
+        other.execute(text("UPDATE plans SET version = version + 1 WHERE id = :id"), {"id": genova.plan.id})
+    with pytest.raises(PlanConflict):
+        apply_act(db_session, plan_id=genova.plan.id,
+                  command=ActCommand(trigger="consolidate", act_on=date(2028, 3, 1), evidence=pdf()),
+                  actor=genova.planeacion, role=Role.PLANEACION, expected_version=version, today=date(2028, 3, 1))
+    db_session.refresh(genova.plan)
+    assert genova.plan.last_route_act_on == date(2028, 2, 29) and genova.plan.state == state
+
+
+def test_a_sub_procedure_act_leaves_the_route_date_alone(genova, db_session):
+    walk_to(genova, "submitted_to_consejo_de_gobierno")
+    db_session.refresh(genova.plan)
+    route_date = genova.plan.last_route_act_on
+    genova.act("CRQ", "receive_concept", "2028-03-15", machine="car_review", subject="CRQ",
+               payload={"concept": "favorable"})
+    db_session.refresh(genova.plan)
+    assert genova.plan.last_route_act_on == route_date
+
+
+def test_the_document_version_is_computed_inside_its_insert(genova, db_session, app):
+    """Two transactions open at once: the second, opened before the first commits, still numbers its document
+    after the first one's (no SELECT read earlier); when both write at the same moment the unique (plan, kind,
+    version) makes the later one a clean conflict, never two rows with one number."""
+    plan_id = genova.plan.id
+    from workflow_app.infra.extensions import db
+
+    first, second = db.session, Session(bind=db.engine)
+    try:
+        a, b = prepare_evidence(pdf()), prepare_evidence(pdf())
+        second.execute(text("SELECT 1"))  # the second transaction is open before the first writes
+        doc_a = record_document(first, a, plan_id=plan_id, kind="acta", title="Acta", uploaded_by_id=None)
+        first.commit()
+        doc_b = record_document(second, b, plan_id=plan_id, kind="acta", title="Acta", uploaded_by_id=None)
+        second.commit()
+        assert (doc_a.version, doc_b.version) == (1, 2)
+
+        # Now at the same moment: the second INSERT waits on the first's unique key, then fails cleanly.
+        c, d = prepare_evidence(pdf()), prepare_evidence(pdf())
+        doc_c = record_document(first, c, plan_id=plan_id, kind="acta", title="Acta", uploaded_by_id=None)
+        assert doc_c.version == 3
+        outcome = {}
+
+        def racer():
+            try:
+                outcome["doc"] = record_document(second, d, plan_id=plan_id, kind="acta", title="Acta",
+                                                 uploaded_by_id=None)
+            except DocumentConflict as exc:
+                outcome["error"] = exc
+                second.rollback()
+
+        thread = threading.Thread(target=racer)
+        thread.start()
+        thread.join(timeout=1.0)
+        assert thread.is_alive()  # waiting on the first transaction's row
+        first.commit()
+        thread.join(timeout=10)
+        assert "error" in outcome and "Otra persona" in str(outcome["error"])
+    finally:
+        second.close()
+    versions = db_session.scalars(select(Document.version).where(Document.plan_id == plan_id)
+                                  .order_by(Document.version)).all()
+    assert versions == [1, 2, 3]
+
+
+def test_a_settings_change_reaches_the_next_act_through_the_reference_version(genova, db_session, app):
+    from workflow_app.infra.extensions import db
+
+    walk_to(genova, "in_office")
+    plan_id, mayor_id = genova.plan.id, genova.ejecutivo.id
+    db_session.commit()
+    plan = reference_cache.load_plan_for_act(db_session, plan_id)
+    assert plan.entity.weekdays == [5, 6]
+    before = db_session.get(ReferenceVersion, 1).version
+    db_session.rollback()
+    db.session.remove()
+
+    session = db.session
+    entity = session.get(Plan, plan_id).entity
+    mayor = session.get(type(genova.ejecutivo), mayor_id)  # the executive may change the entity's settings
+    changes = settings.update_entity_settings(session, mayor, entity, settings.EntitySettings(None, (4, 5, 6)),
+                                              date(2028, 1, 5))
+    assert changes
+    assert session.get(ReferenceVersion, 1).version > before
+    db.session.remove()
+
+    # Another session, as the next request: the cached entity row is read again.
+    plan = reference_cache.load_plan_for_act(db.session, plan_id)
+    assert plan.entity.weekdays == [4, 5, 6]
+    db.session.remove()
+
+
+def test_statements_per_act_do_not_grow_back(genova, db_session, app):
+    from workflow_app.infra.extensions import db
+
+    plan_id = genova.plan.id
+    casts = [(plan_id, {"ejecutivo": genova.ejecutivo.id, "planeacion": genova.planeacion.id,
+                               "ctp": genova.ctp.id, "corporacion": genova.corporacion.id})]
+    db_session.commit()
+    db.session.remove()
+    acts = profile_route(app, casts)
+    per_act = [sum(kinds.values()) for _, kinds in acts]
+    print("sentencias por acto:", list(zip([t for t, _ in acts], per_act)))
+    assert db.session.get(Plan, plan_id).state == "in_force"
+    assert len(acts) == 16
+    assert sum(per_act) <= STATEMENTS_PER_ROUTE, per_act
+    assert max(per_act) <= MOST_IN_ONE_ACT, per_act
+    # The guarantees are still there: a notice with its delivery went out, every act left its history row.
+    from workflow_app.models import Delivery, Notification, PlanEvent
+    assert db.session.scalar(select(Notification.id).limit(1)) is not None
+    assert db.session.scalar(select(Delivery.id).limit(1)) is not None
+    assert len(db.session.scalars(select(PlanEvent).filter_by(plan_id=plan_id)).all()) == 16
+
+
+def test_statement_counter_names_what_it_counts(db_session):
+    counter = StatementCounter(db_session.get_bind())
+    with counter.counting():
+        db_session.execute(text("SELECT 1 FROM plans"))
+        db_session.commit()
+    assert counter.kinds["SELECT plans"] == 1 and counter.kinds["COMMIT"] == 1
+
+
+def _fresh_database(kind: str, tmp_path) -> tuple[str, callable]:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'mig.db'}", lambda: None
+    try:
+        admin = _admin_connect()
+    except Exception as exc:  # noqa: BLE001
+        service_missing("PostgreSQL", exc)
+    name = f"pdt_mig_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+    return PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}", drop
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "sqlite"])
+def test_migration_backfills_the_route_date_and_numbers_documents_once(kind, tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    from workflow_app.app import create_app
+
+    url, drop = _fresh_database(kind, tmp_path)
+    try:
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+        with app.app_context():
+            upgrade(revision="0013_case_file")
+            engine = create_engine(url)
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO departments (code, name, region, sort_key) "
+                                  "VALUES ('63', 'Quindío', 'Eje Cafetero', 'quindio')"))
+                conn.execute(text("INSERT INTO entities (id, dane_code, name, sort_key, kind, department_code, "
+                                  "nonworking_weekdays) VALUES (1, '63302', 'Génova', 'genova', 'municipio', '63', "
+                                  "'5,6')"))
+                conn.execute(text("INSERT INTO periods (id, start_on, end_on) VALUES (1, '2028-01-01', '2031-12-31'), "
+                                  "(2, '2032-01-01', '2035-12-31')"))
+                for plan_id in (1, 2):  # the second plan has no route act yet
+                    conn.execute(text(
+                        "INSERT INTO plans (id, entity_id, period_id, state, version, regime, d683_articles, "
+                        "event_dates, flags, created_at, updated_at) VALUES (:id, 1, :id, 'drafting', 3, 'ordinary', "
+                        "'[]', '{}', '[]', '2028-01-01 00:00:00+00', '2028-01-01 00:00:00+00')"), {"id": plan_id})
+                for event_id, machine, act_on in ((1, "pdt_approval", "2028-01-03"),
+                                                  (2, "pdt_approval", "2028-01-10"), (3, "car_review", "2028-03-01"),
+                                                  (4, "settings", "2028-03-02")):
+                    conn.execute(text(
+                        "INSERT INTO plan_events (id, plan_id, machine, from_state, to_state, trigger, role, "
+                        "occurred_at, act_on, legal_basis, evidence_ids, payload) VALUES (:id, 1, :m, 'a', 'b', 't', "
+                        "'ejecutivo', '2028-01-01 00:00:00+00', :on, '', '[]', '{}')"),
+                        {"id": event_id, "m": machine, "on": act_on})
+                for doc_id, version in ((1, 1), (2, 1), (3, 2)):  # two rows numbered 1 by the old race
+                    conn.execute(text(
+                        "INSERT INTO documents (id, plan_id, kind, title, version, original_filename, storage_name, "
+                        "sha256, size_bytes, content_type, is_public, uploaded_at, store) VALUES (:id, 1, 'acta', "
+                        "'Acta', :v, 'a.pdf', :s, 'x', 1, 'application/pdf', false, '2028-01-01 00:00:00+00', "
+                        "'local')"), {"id": doc_id, "v": version, "s": f"n{doc_id}.pdf"})
+            upgrade()
+            with engine.connect() as conn:
+                dates = dict(conn.execute(text("SELECT id, last_route_act_on FROM plans ORDER BY id")).all())
+                versions = conn.execute(text("SELECT version FROM documents ORDER BY id")).scalars().all()
+                reference = conn.execute(text("SELECT version FROM reference_version")).scalar_one()
+            assert str(dates[1]) == "2028-01-10" and dates[2] is None
+            assert versions == [1, 2, 3] and reference == 1
+            downgrade(revision="0013_case_file")
+            upgrade()
+            engine.dispose()
+            from workflow_app.infra.extensions import db
+            db.engine.dispose()
+    finally:
+        drop()
