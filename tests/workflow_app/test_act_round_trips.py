@@ -17,7 +17,7 @@ from tests.workflow_app.story import Cast, make_plan, pdf, walk_to
 from workflow_app.models import Document, Plan, ReferenceVersion
 from workflow_app.services import reference_cache, settings
 from workflow_app.services.documents import DocumentConflict, prepare_evidence, record_document
-from workflow_app.services.plans import ActCommand, ActInvalid, PlanConflict, apply_act
+from workflow_app.services.plans import ActCommand, ActInvalid, ActRefused, PlanConflict, apply_act
 
 #: Statements (SAVEPOINTs and COMMITs included) for one plan walked through bench.transitions.ROUTE: 16 acts,
 #: 15 with their evidence PDF, notices with their deliveries, the acting user loaded as a request does, the
@@ -170,6 +170,28 @@ def test_statements_per_act_do_not_grow_back(genova, db_session, app):
     assert db.session.scalar(select(Notification.id).limit(1)) is not None
     assert db.session.scalar(select(Delivery.id).limit(1)) is not None
     assert len(db.session.scalars(select(PlanEvent).filter_by(plan_id=plan_id)).all()) == 16
+
+
+def test_the_evidence_is_on_disk_before_the_plan_is_read_and_gone_when_the_act_is_refused(genova, db_session, app):
+    from pathlib import Path
+
+    folder = Path(app.config["UPLOAD_DIR"])
+    before = set(folder.glob("*.pdf")) if folder.exists() else set()
+    seen = []
+
+    def on_statement(_conn, _cursor, statement, *_args):
+        if statement.lstrip().startswith("SELECT plans"):
+            seen.append(set(folder.glob("*.pdf")) - before)
+
+    event.listen(db_session.get_bind(), "before_cursor_execute", on_statement)
+    try:
+        with pytest.raises(ActRefused):  # sanction is not possible from the elected state
+            genova.act("ejecutivo", "sanction", "2028-01-05")
+    finally:
+        event.remove(db_session.get_bind(), "before_cursor_execute", on_statement)
+    assert seen and len(seen[-1]) == 1  # written (and fsync'ed) before the act read its plan
+    assert set(folder.glob("*.pdf")) - before == set()  # the refusal removed it
+    assert db_session.scalar(select(Document.id).limit(1)) is None
 
 
 def test_statement_counter_names_what_it_counts(db_session):

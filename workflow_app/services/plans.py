@@ -296,9 +296,11 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
             raise ActInvalid(str(exc), field="evidence") from exc
     try:
         return _apply_act(session, plan_id, command, actor, role, expected_version, today, prepared)
-    except BaseException:
+    except ActError:
+        # Refused, or lost to a concurrent act: rolled back before any COMMIT was sent, so its file goes too.
+        # Any other failure keeps the file (an orphan at worst, never a row without its file).
         if prepared is not None:
-            prepared.recorded = False  # rolled back with the act: its file goes too
+            prepared.recorded = False
             prepared.discard()
         raise
 
