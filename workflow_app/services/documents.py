@@ -119,6 +119,8 @@ def record_document(session: Session, prepared: PreparedEvidence, *, plan_id: in
     try:
         session.flush()
     except IntegrityError as exc:
+        if "uq_documents_plan_kind_version" not in str(exc.orig):
+            raise
         raise DocumentConflict() from exc
     if prepared.data is not None:
         store_named(prepared.store).put(session, prepared.storage_name, prepared.data)

@@ -45,7 +45,16 @@ from state_machines.submachines import (
 from state_machines.wording import localize
 from workflow_app.history import seal
 from workflow_app.infra.extensions import db
-from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, Procedure, Regime, User, authority_codes_of  # noqa: F401 (PLAN_GRAPH: re-exported)
+from workflow_app.models import (
+    PLAN_GRAPH,  # noqa: F401 (re-exported: pages import it from here)
+    Document,
+    Plan,
+    PlanEvent,
+    Procedure,
+    Regime,
+    User,
+    authority_codes_of,
+)
 from workflow_app.services.documents import (
     DocumentConflict,
     DocumentRejected,
