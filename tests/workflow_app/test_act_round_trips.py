@@ -271,3 +271,33 @@ def test_migration_backfills_the_route_date_and_numbers_documents_once(kind, tmp
             db.engine.dispose()
     finally:
         drop()
+
+
+@pytest.mark.parametrize("one_statement", [True, False])
+def test_notices_and_deliveries_are_told_once_in_one_statement_or_in_batches(one_statement, genova, db_session,
+                                                                             monkeypatch):
+    from workflow_app.models import Delivery, Notification
+    from workflow_app.services import outbox
+
+    if not one_statement:
+        monkeypatch.setattr(outbox, "ONE_STATEMENT_ROWS", 0)  # the sweep's path for large batches
+    message = outbox.Message(kind="transition", dedupe_key="prueba:1", subject="Asunto", body="Texto",
+                             plan_id=genova.plan.id, is_urgent=True)
+    users = [genova.ejecutivo, genova.planeacion]
+    statements = []
+    db_session.commit()
+    listener = (lambda _c, _cu, statement, *_a: statements.append(statement)
+                if "INSERT" in statement.upper() else None)
+    event.listen(db_session.get_bind(), "before_cursor_execute", listener)
+    try:
+        assert outbox.notify_many(db_session, [(users, message)]) == [(message, 2)]
+        assert outbox.notify_many(db_session, [(users, message)]) == []  # ON CONFLICT: told once
+    finally:
+        event.remove(db_session.get_bind(), "before_cursor_execute", listener)
+    db_session.commit()
+    assert len(statements) == (2 if one_statement else 3)  # the second call inserts no delivery
+    rows = db_session.execute(select(Delivery.recipient, Delivery.status, Delivery.delivery_key)
+                              .join(Notification, Notification.id == Delivery.notification_id)
+                              .order_by(Delivery.recipient)).all()
+    assert [(r.recipient, r.status) for r in rows] == sorted((u.email, "pending") for u in users)
+    assert all(r.delivery_key.startswith("email:prueba:1:u") for r in rows)

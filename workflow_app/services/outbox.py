@@ -23,6 +23,9 @@ DELIVER_JOB = "notifications.jobs.deliver"
 #: of one commit into batches of ``DELIVER_BATCH_SIZE``.
 DELIVER_BATCH_JOB = "notifications.jobs.deliver_batch"
 DELIVER_BATCH_SIZE = 50
+#: Up to this many notices (an act tells a handful) go in one statement with their deliveries; the sweep's larger
+#: batches take two executemany statements, as one multi-row VALUES would pass PostgreSQL's 65,535 parameters.
+ONE_STATEMENT_ROWS = 200
 register_batch(DELIVER_JOB, DELIVER_BATCH_JOB, DELIVER_BATCH_SIZE)
 
 
@@ -95,6 +98,8 @@ def notify_many(session: Session, items: list[tuple[list, Message]]) -> list[tup
     now = utcnow()
     for row in rows:
         row["created_at"] = now
+    if len(rows) > ONE_STATEMENT_ROWS:
+        return _notify_in_batches(session, items, rows, by_key, now)
     # One statement: the notices (ON CONFLICT DO NOTHING keeps each key told once) and, joined to the ones
     # actually inserted, their deliveries:
     #   WITH n AS (INSERT INTO notifications … ON CONFLICT DO NOTHING RETURNING id, dedupe_key)
@@ -102,8 +107,7 @@ def notify_many(session: Session, items: list[tuple[list, Message]]) -> list[tup
     told = insert(Notification).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"]) \
         .returning(Notification.id, Notification.dedupe_key).cte("n")
     recipients = values(column("key", String), column("recipient", String), column("status", String),
-                        name="r").data([(key, user.email, "pending" if m.is_urgent or user.wants_immediate_email
-                                         else "digest") for key, (m, user) in by_key.items()])
+                        name="r").data([(key, user.email, _status(m, user)) for key, (m, user) in by_key.items()])
     prefix = literal("email:", String)
     created = session.execute(
         insert(Delivery).from_select(
@@ -117,6 +121,33 @@ def notify_many(session: Session, items: list[tuple[list, Message]]) -> list[tup
     for delivery_id, status, delivery_key in created:
         m, _user = by_key[delivery_key.removeprefix("email:")]
         counts[m.dedupe_key] = counts.get(m.dedupe_key, 0) + 1
+        if status == "pending":
+            enqueue_after_commit(session, DELIVER_JOB, delivery_id)
+    return [(m, counts[m.dedupe_key]) for _, m in items if m.dedupe_key in counts]
+
+
+def _status(m: Message, user) -> str:
+    return "pending" if m.is_urgent or user.wants_immediate_email else "digest"
+
+
+def _notify_in_batches(session: Session, items, rows: list[dict], by_key: dict, now) -> list[tuple[Message, int]]:
+    """The sweep's large batches: two executemany statements (SQLAlchemy's insertmanyvalues splits them under
+    the server's limit of bound parameters), which one multi-row VALUES statement would exceed."""
+    inserted = session.execute(
+        insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Notification.id, Notification.dedupe_key), rows,
+    ).all()
+    if not inserted:
+        return []
+    deliveries = []
+    counts: dict[str, int] = {}
+    for notification_id, key in inserted:
+        m, user = by_key[key]
+        deliveries.append(dict(notification_id=notification_id, channel="email", recipient=user.email,
+                               delivery_key=f"email:{key}", status=_status(m, user), attempts=0, created_at=now))
+        counts[m.dedupe_key] = counts.get(m.dedupe_key, 0) + 1
+    created = session.execute(insert(Delivery).returning(Delivery.id, Delivery.status), deliveries).all()
+    for delivery_id, status in created:
         if status == "pending":
             enqueue_after_commit(session, DELIVER_JOB, delivery_id)
     return [(m, counts[m.dedupe_key]) for _, m in items if m.dedupe_key in counts]
