@@ -301,3 +301,42 @@ def test_notices_and_deliveries_are_told_once_in_one_statement_or_in_batches(one
                               .order_by(Delivery.recipient)).all()
     assert [(r.recipient, r.status) for r in rows] == sorted((u.email, "pending") for u in users)
     assert all(r.delivery_key.startswith("email:prueba:1:u") for r in rows)
+
+
+def test_a_plan_the_request_already_read_is_not_read_again_and_its_version_still_guards(genova, db_session):
+    """The web's act route reads the plan first (``load_plan_for``); the act uses that row as ``session.get``
+    did, and a writer that committed in between still makes it a conflict."""
+    from workflow_app.infra.extensions import db
+    from workflow_app.models import PLAN_GRAPH
+    from workflow_app.services.people import acting_user
+
+    walk_to(genova, "in_office")
+    plan_id, planner_id = genova.plan.id, genova.planeacion.id
+    db_session.commit()
+    db.session.remove()
+    session = db.session  # a request's own session
+    planner = acting_user(session, planner_id)
+    plan = session.get(Plan, plan_id, options=PLAN_GRAPH)  # as the page's load_plan_for
+    selects = []
+    listener = (lambda _c, _cu, statement, *_a: selects.append(statement)
+                if statement.lstrip().startswith("SELECT plans") else None)
+    event.listen(session.get_bind(), "before_cursor_execute", listener)
+    try:
+        apply_act(session, plan_id=plan_id, command=ActCommand(trigger="start_drafting", evidence=pdf()),
+                  actor=planner, role=Role.PLANEACION, expected_version=plan.version, today=date(2028, 1, 10))
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", listener)
+    assert selects == []
+    db.session.remove()
+
+    session = db.session
+    planner = acting_user(session, planner_id)
+    plan = session.get(Plan, plan_id, options=PLAN_GRAPH)
+    version = plan.version
+    with db.engine.begin() as other:
+        other.execute(text("UPDATE plans SET version = version + 1 WHERE id = :id"), {"id": plan_id})
+    with pytest.raises(PlanConflict):
+        apply_act(session, plan_id=plan_id,
+                  command=ActCommand(trigger="submit_to_consejo_de_gobierno", evidence=pdf()),
+                  actor=planner, role=Role.PLANEACION, expected_version=version, today=date(2028, 2, 29))
+    assert session.get(Plan, plan_id).state == "drafting"

@@ -82,7 +82,12 @@ def _attach(session: Session, model, values: dict):
 
 def load_plan_for_act(session: Session, plan_id: int) -> Plan | None:
     """The plan and its procedures in one query that also reads ``reference_version``; entity, department,
-    period and the entity's authorities from the cache when that version is the cached one."""
+    period and the entity's authorities from the cache when that version is the cached one. A plan this
+    transaction already read (a page's own ``load_plan_for``) is used as is, without SQL, as ``session.get``
+    would: its version is still checked when the act writes it."""
+    loaded = session.identity_map.get(session.identity_key(Plan, plan_id))
+    if loaded is not None and {"version", "procedures", "entity", "period"} <= loaded.__dict__.keys():
+        return loaded
     version_now = select(ReferenceVersion.version).where(ReferenceVersion.id == 1).scalar_subquery()
     row = session.execute(select(Plan, version_now).where(Plan.id == plan_id)
                           .options(joinedload(Plan.procedures))).unique().first()
