@@ -21,8 +21,9 @@ from workflow_app.services.plans import ActCommand, ActInvalid, ActRefused, Plan
 
 #: Statements (SAVEPOINTs and COMMITs included) for one plan walked through bench.transitions.ROUTE: 16 acts,
 #: 15 with their evidence PDF, notices with their deliveries, the acting user loaded as a request does, the
-#: reference cache cold at the first act. Before issue 15 the same walk sent 166 (10.4 per act); see
-#: docs/RELIABILITY.md, "Acts: statements per act". Deterministic: a change that adds a round trip fails here.
+#: reference cache cold at the first act. Before issue 15 the route sent 10.17 statements per act
+#: (bench.act_profile, 3 plans); see docs/RELIABILITY.md, "Acts: statements per act". Deterministic: a change
+#: that adds a round trip fails here.
 STATEMENTS_PER_ROUTE = 114
 MOST_IN_ONE_ACT = 11
 
