@@ -104,12 +104,13 @@ def load_plan_for_act(session: Session, plan_id: int) -> Plan | None:
         rows = entry["entities"].get(plan.entity_id)
         period = entry["periods"].get(plan.period_id)
     if rows is None or period is None:
-        # Read under the version just seen: a change committed meanwhile bumps it past ``version`` and the next
-        # act reads again.
-        entity = session.get(Entity, plan.entity_id, options=(joinedload(Entity.department),))
+        # Read under the version just seen (a change committed meanwhile bumps it past ``version`` and the next
+        # act reads again), from the database even when the session holds older copies (populate_existing).
+        entity = session.get(Entity, plan.entity_id, options=(joinedload(Entity.department),),
+                             populate_existing=True)
         codes = tuple(sorted({j.authority_code for j in jurisdictions_of(entity)}))
         rows = _Rows(_columns(entity), _columns(entity.department), codes)
-        period = _columns(session.get(Period, plan.period_id))
+        period = _columns(session.get(Period, plan.period_id, populate_existing=True))
         with _lock:
             if _cache.get(url) is entry:
                 entry["entities"][plan.entity_id] = rows
