@@ -102,8 +102,8 @@ def setup(app, n_plans: int):
 def walk(app, casts) -> tuple[float, int, list[float]]:
     from state_machines.roles import Role
     from workflow_app.infra.extensions import db
-    from workflow_app.models import User
     from workflow_app.services.documents import Upload
+    from workflow_app.services.people import acting_user
     from workflow_app.services.plans import ActCommand, apply_act
 
     per_act: list[float] = []
@@ -116,7 +116,7 @@ def walk(app, casts) -> tuple[float, int, list[float]]:
                                  payload=payload)
             # As a request does: a fresh session that loads the signed-in user, then the act.
             t0 = time.perf_counter()
-            actor = db.session.get(User, users[who]) if who in users else None
+            actor = acting_user(db.session, users[who]) if who in users else None
             apply_act(db.session, plan_id=plan_id, command=command, actor=actor, role=role,
                       expected_version=None, today=today)
             db.session.remove()

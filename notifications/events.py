@@ -10,7 +10,7 @@ from state_machines.route import DUTIES
 from state_machines.wording import localize
 from workflow_app.models import Plan, PlanEvent
 from workflow_app.services.outbox import Message, notify_many
-from workflow_app.services.people import users_with_roles
+from workflow_app.services.people import Recipients
 
 
 def notify_transition(session: Session, *, plan: Plan, event: PlanEvent, deadlines: list) -> None:
@@ -20,42 +20,45 @@ def notify_transition(session: Session, *, plan: Plan, event: PlanEvent, deadlin
     Connected to ``services.events.act_recorded`` by ``notifications.hooks``; runs in the act's transaction."""
     if event.machine != "pdt_approval" or not deadlines:
         return
+    cars = "start_car_reviews" in (event.payload or {}).get("effects", [])
+    duties = [(duty, deadline) for duty in DUTIES
+              if event.from_state != event.to_state and event.to_state in duty.pending_states
+              and event.from_state not in duty.pending_states
+              for deadline in deadlines if deadline.key == duty.deadline_key]
+    car_deadlines = [d for d in deadlines if d.key == "car_concept"] if cars else []
+    if not duties and not car_deadlines:
+        return
+    # Everyone who may be told, in one query, then chosen per duty.
+    roles = {role for duty, _ in duties for role in duty.roles} | ({Role.CAR} if car_deadlines else set())
+    authorities = {d.authority for _, d in duties} | {d.authority for d in car_deadlines}
+    recipients = Recipients(session, plan, roles, authorities)
     entity = plan.entity.display_name
-    items: list[tuple[list, Message]] = []  # told together: one INSERT for all notices on PostgreSQL
-    if "start_car_reviews" in (event.payload or {}).get("effects", []):
-        items += _car_authority_notices(session, plan, event, deadlines, entity)
-    if event.from_state != event.to_state:
-        items += _duty_notices(session, plan, event, deadlines, entity)
+    items: list[tuple[list, Message]] = []  # told together: one statement for all notices on PostgreSQL
+    items += _car_authority_notices(recipients, plan, event, car_deadlines, entity)
+    items += _duty_notices(recipients, plan, event, duties, entity)
     if items:
         notify_many(session, items)
 
 
-def _duty_notices(session: Session, plan: Plan, event: PlanEvent, deadlines: list, entity: str) -> list:
+def _duty_notices(recipients: Recipients, plan: Plan, event: PlanEvent, duties: list, entity: str) -> list:
     items = []
-    for duty in DUTIES:
-        if event.to_state not in duty.pending_states or event.from_state in duty.pending_states:
-            continue
-        for deadline in deadlines:
-            if deadline.key != duty.deadline_key:
-                continue
-            users = users_with_roles(session, plan, duty.roles, authority=deadline.authority)
-            when = legal_calendar.format_date_es(deadline.act_by, weekday=True)
-            wording = plan.entity.wording  # said for the entity: "el Concejo de Génova", "la alcaldesa"
-            items.append((users, _notice(plan, event, deadline, subject=localize(f"{entity}: {duty.label}", wording),
-                                         body=localize(
-                f"El plan de {entity} quedó en el estado «{STATE_LABELS[event.to_state]}». "
-                f"{duty.label}: actúe a más tardar el {when}.", wording))))
+    for duty, deadline in duties:
+        users = recipients.users(duty.roles, authority=deadline.authority)
+        when = legal_calendar.format_date_es(deadline.act_by, weekday=True)
+        wording = plan.entity.wording  # said for the entity: "el Concejo de Génova", "la alcaldesa"
+        items.append((users, _notice(plan, event, deadline, subject=localize(f"{entity}: {duty.label}", wording),
+                                     body=localize(
+            f"El plan de {entity} quedó en el estado «{STATE_LABELS[event.to_state]}». "
+            f"{duty.label}: actúe a más tardar el {when}.", wording))))
     return items
 
 
-def _car_authority_notices(session: Session, plan: Plan, event: PlanEvent, deadlines, entity: str) -> list:
+def _car_authority_notices(recipients: Recipients, plan: Plan, event: PlanEvent, deadlines, entity: str) -> list:
     """D1865 art. 3 num. 2-3: each authority receives its copy and has 15 business days."""
     items = []
     for deadline in deadlines:
-        if deadline.key != "car_concept":
-            continue
         when = legal_calendar.format_date_es(deadline.act_by, weekday=True)
-        users = users_with_roles(session, plan, {Role.CAR}, authority=deadline.authority)
+        users = recipients.users({Role.CAR}, authority=deadline.authority)
         items.append((users, _notice(
             plan, event, deadline, subject=f"{entity}: copia del proyecto de plan para concepto ambiental",
             body=(f"{entity} envió a {deadline.authority} la copia del proyecto de Plan de Desarrollo. "

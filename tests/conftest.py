@@ -101,6 +101,8 @@ def db_session(app):
         db.session.execute(db.text("UPDATE entities SET nonworking_weekdays = '5,6', fiscal_category = NULL, "
                                    "executive_title = NULL WHERE nonworking_weekdays <> '5,6' "
                                    "OR fiscal_category IS NOT NULL OR executive_title IS NOT NULL"))
+        # Raw SQL bypasses the ORM hook: processes that keep reference rows read them again (reference_cache).
+        db.session.execute(db.text("UPDATE reference_version SET version = version + 1"))
         db.session.commit()
         db.session.remove()
     app.extensions["rate_limiter"].reset()

@@ -176,6 +176,15 @@ class Regime(db.Model):
                                            rules=self.rules or {})
 
 
+class ReferenceVersion(db.Model):
+    """One row: bumped whenever reference data or an entity's settings change, so a process that keeps entities,
+    departments, periods and jurisdictions in memory (``services.reference_cache``) knows when to read them again."""
+
+    __tablename__ = "reference_version"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
 class Period(db.Model):
     """A constitutional period of four years (AL02)."""
 
@@ -212,6 +221,9 @@ class Plan(db.Model):
     history_head: Mapped[str | None] = mapped_column(String(64))
     # Soft compliance flags raised by transitions (late_filing, late_consolidation, ...): they never block.
     flags: Mapped[list] = mapped_column(JSON, default=list)
+    # The legal date of the last act on the route (L152 art. 39: acts in order), written with that act under
+    # the version check: the next act is checked against it without reading the history.
+    last_route_act_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     ical_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_feed_token)
@@ -325,7 +337,7 @@ class Membership(db.Model):
         if self.entity_id is not None:
             return self.entity_id == entity.id
         if self.authority_code is not None:
-            return any(j.authority_code == self.authority_code for j in jurisdictions_of(entity))
+            return self.authority_code in authority_codes_of(entity)
         return False
 
 
@@ -340,6 +352,15 @@ def jurisdictions_of(entity: Entity) -> list[Jurisdiction]:
     ).all()
 
 
+def authority_codes_of(entity: Entity) -> tuple[str, ...]:
+    """The codes of ``jurisdictions_of(entity)``, sorted; from the act's reference cache when it set them
+    (``services.reference_cache``), else read."""
+    cached = entity.__dict__.get("_authority_codes")
+    if cached is not None:
+        return cached
+    return tuple(sorted({j.authority_code for j in jurisdictions_of(entity)}))
+
+
 EVIDENCE_STORES = ("local", "postgres")
 
 
@@ -349,7 +370,9 @@ class Document(db.Model):
     ``supersedes`` the earlier one, with its reason: both stay in the case file with their hashes."""
 
     __tablename__ = "documents"
-    __table_args__ = (CheckConstraint(_in("store", EVIDENCE_STORES), name="store"),)
+    __table_args__ = (CheckConstraint(_in("store", EVIDENCE_STORES), name="store"),
+                      # The version is computed inside the INSERT (services.documents): two writers never share one.
+                      UniqueConstraint("plan_id", "kind", "version", name="uq_documents_plan_kind_version"))
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     kind: Mapped[str] = mapped_column(String(40))

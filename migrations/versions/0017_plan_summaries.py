@@ -2,7 +2,7 @@
 a copy of each person's memberships on the users row for the sign-in loader, with a version that every change moves
 
 Revision ID: 0017_plan_summaries
-Revises: 0013_case_file
+Revises: 0016_act_round_trips
 Create Date: 2026-12-02 10:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0017_plan_summaries'
-down_revision = '0013_case_file'
+down_revision = '0016_act_round_trips'
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from workflow_app.models import ApiToken, User
 
@@ -59,7 +59,9 @@ def user_for_token(session: Session, plain: str, now: datetime | None = None) ->
     """The active user behind a valid, unrevoked token; None otherwise."""
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
-    token = session.scalar(select(ApiToken).filter_by(token_sha256=digest(plain)))
+    # The token, its user and the user's memberships (what authorises an act) in one query.
+    token = session.scalars(select(ApiToken).filter_by(token_sha256=digest(plain))
+                            .options(joinedload(ApiToken.user).joinedload(User.memberships))).unique().first()
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     now = now or datetime.now(timezone.utc)

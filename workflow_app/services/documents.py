@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
 from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from workflow_app.infra.pdf_check import UnsafePdf, check_pdf
@@ -21,6 +22,13 @@ MAX_BYTES = 20 * 1024 * 1024
 
 class DocumentRejected(ValueError):
     """The upload is not acceptable; ``message`` is shown to the user as is."""
+
+
+class DocumentConflict(DocumentRejected):
+    """Another transaction stored a version of the same document at the same time: nothing was written."""
+
+    def __init__(self):
+        super().__init__("Otra persona guardó al mismo tiempo una versión de este documento; intente de nuevo.")
 
 
 @dataclass(frozen=True)
@@ -60,27 +68,79 @@ def read_pdf(upload: Upload) -> bytes:
     return data
 
 
+@dataclass
+class PreparedEvidence:
+    """A checked PDF, hashed, under the name the service chose. In a store outside the database (``local``) the
+    file is already written and fsync'ed (file and folder) when this exists: before the act's transaction
+    writes anything. ``discard`` removes it again when the act is refused or rolled back."""
+
+    storage_name: str
+    sha256: str
+    size_bytes: int
+    original_filename: str
+    store: str
+    data: bytes | None  # kept only for the database store, which writes it in the caller's transaction
+    recorded: bool = False
+
+    def discard(self) -> None:
+        if self.data is None and not self.recorded:
+            store_named(self.store).remove(None, self.storage_name)
+
+
+def prepare_evidence(upload: Upload) -> PreparedEvidence:
+    """Check the PDF (``read_pdf``) and, in a store outside the database, write it durably now."""
+    data = read_pdf(upload)
+    store = current_store()
+    name = secrets.token_hex(24) + ".pdf"
+    if store.outside_database:
+        store.put(None, name, data)  # written and fsync'ed before any row refers to it
+    return PreparedEvidence(storage_name=name, sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data),
+                            original_filename=clean_filename(upload.filename), store=store.name,
+                            data=None if store.outside_database else data)
+
+
+def record_document(session: Session, prepared: PreparedEvidence, *, plan_id: int, kind: str, title: str,
+                    uploaded_by_id: int | None, is_public: bool = False, supersedes: Document | None = None,
+                    correction_reason: str | None = None) -> Document:
+    """The document's row (and, in the database store, its bytes) in the caller's transaction. Its version is
+    computed inside the INSERT (one statement, no separate ``max(version)`` SELECT) under the unique
+    (plan, kind, version): a concurrent writer of the same document makes this raise ``DocumentConflict``."""
+    earlier = aliased(Document)
+    next_version = (select(func.coalesce(func.max(earlier.version), 0) + 1)
+                    .where(earlier.plan_id == plan_id, earlier.kind == kind).scalar_subquery())
+    document = Document(
+        plan_id=plan_id, kind=kind, title=title[:200], version=next_version,
+        original_filename=prepared.original_filename, storage_name=prepared.storage_name,
+        sha256=prepared.sha256, size_bytes=prepared.size_bytes, content_type="application/pdf",
+        is_public=is_public, uploaded_by_id=uploaded_by_id, store=prepared.store,
+        supersedes_id=supersedes.id if supersedes else None, correction_reason=correction_reason,
+    )
+    session.add(document)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if "uq_documents_plan_kind_version" not in str(exc.orig):
+            raise
+        raise DocumentConflict() from exc
+    if prepared.data is not None:
+        store_named(prepared.store).put(session, prepared.storage_name, prepared.data)
+    prepared.recorded = True
+    return document
+
+
 def store_document(session: Session, *, plan_id: int, kind: str, title: str, upload: Upload,
                    uploaded_by_id: int | None, is_public: bool = False, supersedes: Document | None = None,
                    correction_reason: str | None = None) -> Document:
     """Check and store; the row (and, in the database store, the bytes) join the caller's transaction. Nothing
     is written when the file is refused."""
-    data = read_pdf(upload)
-    store = current_store()
-    last = session.scalar(
-        select(func.max(Document.version)).where(Document.plan_id == plan_id, Document.kind == kind)
-    )
-    document = Document(
-        plan_id=plan_id, kind=kind, title=title[:200], version=(last or 0) + 1,
-        original_filename=clean_filename(upload.filename), storage_name=secrets.token_hex(24) + ".pdf",
-        sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), content_type="application/pdf",
-        is_public=is_public, uploaded_by_id=uploaded_by_id, store=store.name,
-        supersedes_id=supersedes.id if supersedes else None, correction_reason=correction_reason,
-    )
-    session.add(document)
-    session.flush()
-    store.put(session, document.storage_name, data)
-    return document
+    prepared = prepare_evidence(upload)
+    try:
+        return record_document(session, prepared, plan_id=plan_id, kind=kind, title=title,
+                               uploaded_by_id=uploaded_by_id, is_public=is_public, supersedes=supersedes,
+                               correction_reason=correction_reason)
+    except DocumentRejected:
+        prepared.discard()
+        raise
 
 
 def document_chunks(session: Session, document: Document) -> Iterator[bytes]:

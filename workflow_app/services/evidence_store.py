@@ -1,8 +1,9 @@
 """Where the bytes of evidence documents live, behind one interface (README, "Documentos de evidencia").
 
 - ``local``: a folder (``UPLOAD_DIR``) outside the web root, one file per document, written and fsync'ed (file
-  and folder) before the act commits. One host; the default of ``make run``. A rollback after the write leaves
-  an orphan file, never a row without its file.
+  and folder) before the act's transaction writes anything (``documents.prepare_evidence``). One host; the
+  default of ``make run``. A refused act removes its file; a crash between the write and the commit leaves an
+  orphan file, never a row without its file.
 - ``postgres``: the database itself (``document_chunks``), 1 MB per row, inserted in the act's own transaction:
   the act and its evidence commit or roll back together, and every web host reads the same bytes. A download
   streams one chunk at a time.
@@ -28,8 +29,9 @@ READ_BYTES = 256 * 1024
 
 class EvidenceStore(Protocol):
     name: str
+    outside_database: bool  # True: ``put`` is written before the act's transaction (and needs no session)
 
-    def put(self, session: Session, storage_name: str, data: bytes) -> None: ...
+    def put(self, session: Session | None, storage_name: str, data: bytes) -> None: ...
 
     def chunks(self, session: Session, storage_name: str, size: int) -> Iterator[bytes]: ...
 
@@ -40,6 +42,7 @@ class EvidenceStore(Protocol):
 
 class LocalStore:
     name = "local"
+    outside_database = True
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
@@ -49,7 +52,7 @@ class LocalStore:
             raise ValueError("storage name with a path")
         return self.folder / storage_name
 
-    def put(self, session: Session, storage_name: str, data: bytes) -> None:
+    def put(self, session: Session | None, storage_name: str, data: bytes) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         with open(self.path(storage_name), "xb") as fh:
             fh.write(data)
@@ -69,12 +72,13 @@ class LocalStore:
     def has(self, session: Session, storage_name: str) -> bool:
         return self.path(storage_name).is_file()
 
-    def remove(self, session: Session, storage_name: str) -> None:
+    def remove(self, session: Session | None, storage_name: str) -> None:
         self.path(storage_name).unlink(missing_ok=True)
 
 
 class DatabaseStore:
     name = "postgres"
+    outside_database = False
 
     def put(self, session: Session, storage_name: str, data: bytes) -> None:
         rows = [{"storage_name": storage_name, "seq": seq, "data": data[start:start + CHUNK_BYTES]}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import String, column, literal, select, values
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -23,6 +23,9 @@ DELIVER_JOB = "notifications.jobs.deliver"
 #: of one commit into batches of ``DELIVER_BATCH_SIZE``.
 DELIVER_BATCH_JOB = "notifications.jobs.deliver_batch"
 DELIVER_BATCH_SIZE = 50
+#: Up to this many notices (an act tells a handful) go in one statement with their deliveries; the sweep's larger
+#: batches take two executemany statements, as one multi-row VALUES would pass PostgreSQL's 65,535 parameters.
+ONE_STATEMENT_ROWS = 200
 register_batch(DELIVER_JOB, DELIVER_BATCH_JOB, DELIVER_BATCH_SIZE)
 
 
@@ -73,8 +76,9 @@ def notify(session: Session, users: list[User], message: Message) -> list[Notifi
 
 
 def notify_many(session: Session, items: list[tuple[list, Message]]) -> list[tuple[Message, int]]:
-    """Bulk ``notify`` for the sweep: one INSERT … ON CONFLICT DO NOTHING per batch on PostgreSQL, so a key
-    already told (or being told by an overlapping sweep) is skipped by the unique constraint itself.
+    """Bulk ``notify`` (the sweep, an act's notices): on PostgreSQL one statement per batch writes the
+    notifications (INSERT … ON CONFLICT DO NOTHING, so a key already told, or being told by an overlapping
+    sweep, is skipped by the unique constraint itself) and the deliveries of those inserted.
 
     ``items`` are (recipients, message); a recipient needs ``id``, ``email`` and ``wants_immediate_email``.
     Returns (message, recipients newly told). Other databases go through ``notify`` one by one.
@@ -94,6 +98,41 @@ def notify_many(session: Session, items: list[tuple[list, Message]]) -> list[tup
     now = utcnow()
     for row in rows:
         row["created_at"] = now
+    if len(rows) > ONE_STATEMENT_ROWS:
+        return _notify_in_batches(session, items, rows, by_key, now)
+    # One statement: the notices (ON CONFLICT DO NOTHING keeps each key told once) and, joined to the ones
+    # actually inserted, their deliveries:
+    #   WITH n AS (INSERT INTO notifications … ON CONFLICT DO NOTHING RETURNING id, dedupe_key)
+    #   INSERT INTO deliveries … SELECT … FROM n JOIN (VALUES …) r ON r.key = n.dedupe_key RETURNING …
+    told = insert(Notification).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"]) \
+        .returning(Notification.id, Notification.dedupe_key).cte("n")
+    recipients = values(column("key", String), column("recipient", String), column("status", String),
+                        name="r").data([(key, user.email, _status(m, user)) for key, (m, user) in by_key.items()])
+    prefix = literal("email:", String)
+    created = session.execute(
+        insert(Delivery).from_select(
+            ["notification_id", "channel", "recipient", "delivery_key", "status", "attempts", "created_at"],
+            select(told.c.id, literal("email", String), recipients.c.recipient, prefix + told.c.dedupe_key,
+                   recipients.c.status, literal(0), literal(now, Delivery.created_at.type))
+            .join_from(told, recipients, recipients.c.key == told.c.dedupe_key))
+        .returning(Delivery.id, Delivery.status, Delivery.delivery_key)
+    ).all()
+    counts: dict[str, int] = {}
+    for delivery_id, status, delivery_key in created:
+        m, _user = by_key[delivery_key.removeprefix("email:")]
+        counts[m.dedupe_key] = counts.get(m.dedupe_key, 0) + 1
+        if status == "pending":
+            enqueue_after_commit(session, DELIVER_JOB, delivery_id)
+    return [(m, counts[m.dedupe_key]) for _, m in items if m.dedupe_key in counts]
+
+
+def _status(m: Message, user) -> str:
+    return "pending" if m.is_urgent or user.wants_immediate_email else "digest"
+
+
+def _notify_in_batches(session: Session, items, rows: list[dict], by_key: dict, now) -> list[tuple[Message, int]]:
+    """The sweep's large batches: two executemany statements (SQLAlchemy's insertmanyvalues splits them under
+    the server's limit of bound parameters), which one multi-row VALUES statement would exceed."""
     inserted = session.execute(
         insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(Notification.id, Notification.dedupe_key), rows,
@@ -104,10 +143,8 @@ def notify_many(session: Session, items: list[tuple[list, Message]]) -> list[tup
     counts: dict[str, int] = {}
     for notification_id, key in inserted:
         m, user = by_key[key]
-        immediate = m.is_urgent or user.wants_immediate_email
         deliveries.append(dict(notification_id=notification_id, channel="email", recipient=user.email,
-                               delivery_key=f"email:{key}", status="pending" if immediate else "digest",
-                               attempts=0, created_at=now))
+                               delivery_key=f"email:{key}", status=_status(m, user), attempts=0, created_at=now))
         counts[m.dedupe_key] = counts.get(m.dedupe_key, 0) + 1
     created = session.execute(insert(Delivery).returning(Delivery.id, Delivery.status), deliveries).all()
     for delivery_id, status in created:

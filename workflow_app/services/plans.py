@@ -45,10 +45,27 @@ from state_machines.submachines import (
 from state_machines.wording import localize
 from workflow_app.history import seal
 from workflow_app.infra.extensions import db
-from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, Procedure, Regime, User, jurisdictions_of
-from workflow_app.services.documents import DocumentRejected, Upload, store_document
+from workflow_app.models import (
+    PLAN_GRAPH,  # noqa: F401 (re-exported: pages import it from here)
+    Document,
+    Plan,
+    PlanEvent,
+    Procedure,
+    Regime,
+    User,
+    authority_codes_of,
+)
+from workflow_app.services.documents import (
+    DocumentConflict,
+    DocumentRejected,
+    PreparedEvidence,
+    Upload,
+    prepare_evidence,
+    record_document,
+)
 from workflow_app.services.events import act_recorded
 from workflow_app.services.ppi import freeze_ppi
+from workflow_app.services.reference_cache import load_plan_for_act
 
 CONFLICT_MESSAGE = "Otra persona actualizó este plan mientras usted trabajaba; recargue la página e intente de nuevo."
 
@@ -276,8 +293,30 @@ def authorise(session: Session, actor: User | None, role: Role, plan: Plan, comm
 
 def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: User | None, role: Role,
               expected_version: int | None, today: date) -> PlanEvent:
-    """Apply one act. Raises an ``ActError``; on any error nothing is written."""
-    plan = session.get(Plan, plan_id, options=PLAN_GRAPH)
+    """Apply one act. Raises an ``ActError``; on any error nothing is written.
+
+    The evidence PDF is checked and, in the local store, written and fsync'ed before the plan is read; a refused
+    or rolled-back act removes it again."""
+    prepared = None
+    if command.evidence is not None:
+        try:
+            prepared = prepare_evidence(command.evidence)
+        except DocumentRejected as exc:
+            raise ActInvalid(str(exc), field="evidence") from exc
+    try:
+        return _apply_act(session, plan_id, command, actor, role, expected_version, today, prepared)
+    except ActError:
+        # Refused, or lost to a concurrent act: rolled back before any COMMIT was sent, so its file goes too.
+        # Any other failure keeps the file (an orphan at worst, never a row without its file).
+        if prepared is not None:
+            prepared.recorded = False
+            prepared.discard()
+        raise
+
+
+def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User | None, role: Role,
+               expected_version: int | None, today: date, prepared: PreparedEvidence | None) -> PlanEvent:
+    plan = load_plan_for_act(session, plan_id)  # entity, department, period: the process's reference cache
     if plan is None:
         raise ActInvalid("El plan no existe.")
     if expected_version is not None and plan.version != expected_version:
@@ -286,7 +325,7 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
     act_on = command.act_on or today
     if act_on > today:
         raise ActInvalid("La fecha del acto no puede ser posterior a hoy.", field="act_on")
-    _check_act_date(session, plan, command, act_on)
+    _check_act_date(plan, command, act_on)
 
     fact = FACT_OF_TRIGGER.get(command.trigger) if command.machine == PDT_MACHINE.name else None
     extra_dates = {fact: act_on.isoformat()} if fact else {}
@@ -311,41 +350,48 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
         raise ActInvalid("Acción desconocida.") from exc
 
     evidence_ids: list[int] = []
-    if command.evidence is not None:
+    if prepared is not None:
         try:
             label = localize(machine_named(command.machine).row(source, command.trigger).label, plan.entity.wording)
-            doc = store_document(session, plan_id=plan.id, kind=command.trigger,
-                                 title=command.evidence_title or label, upload=command.evidence,
-                                 uploaded_by_id=actor.id if actor else None,
-                                 is_public=command.evidence_is_public)
+            doc = record_document(session, prepared, plan_id=plan.id, kind=command.trigger,
+                                  title=command.evidence_title or label,
+                                  uploaded_by_id=actor.id if actor else None,
+                                  is_public=command.evidence_is_public)
+        except DocumentConflict as exc:  # a concurrent act stored the same kind of document for this plan
+            session.rollback()
+            raise PlanConflict() from exc
         except DocumentRejected as exc:
             session.rollback()
             raise ActInvalid(str(exc), field="evidence") from exc
         evidence_ids.append(doc.id)
 
-    if proc is None:
-        plan.state = outcome.dest
-        if fact:
-            plan.event_dates = {**(plan.event_dates or {}), fact: act_on.isoformat()}
-    else:
-        proc.state = outcome.dest
-        _record_sub_data(proc, command, act_on)
     try:
-        milestones = _apply_effects(session, plan, outcome, command, act_on, today)
-        plan.updated_at = datetime.now(timezone.utc)
-        event = PlanEvent(
-            plan_id=plan.id, machine=command.machine, subject=proc.subject if proc else None,
-            from_state=source, to_state=outcome.dest, trigger=outcome.trigger,
-            actor_id=actor.id if actor else None, role=role.value, act_on=act_on,
-            occurred_at=datetime.now(timezone.utc),
-            reference=command.reference.strip() or None, reason=_reason(command),
-            legal_basis=outcome.legal_basis, evidence_ids=evidence_ids,
-            payload={**dict(command.payload), "milestones": milestones, "effects": list(outcome.effects)},
-        )
-        seal(plan, event, current_app.config["HISTORY_KEY"])  # moves the plan's history head: the plan row is written once, with its version
-        session.add(event)
+        # One flush for the plan row, its procedures and the history row: the effects' reads (jurisdictions,
+        # PPI) do not need the pending changes, and an early autoflush would UPDATE the plan row twice.
+        with session.no_autoflush:
+            if proc is None:
+                plan.state = outcome.dest
+                if fact:
+                    plan.event_dates = {**(plan.event_dates or {}), fact: act_on.isoformat()}
+                plan.last_route_act_on = act_on  # under the version check, with the rest of the plan row
+            else:
+                proc.state = outcome.dest
+                _record_sub_data(proc, command, act_on)
+            milestones = _apply_effects(session, plan, outcome, command, act_on, today)
+            plan.updated_at = datetime.now(timezone.utc)
+            event = PlanEvent(
+                plan_id=plan.id, machine=command.machine, subject=proc.subject if proc else None,
+                from_state=source, to_state=outcome.dest, trigger=outcome.trigger,
+                actor_id=actor.id if actor else None, role=role.value, act_on=act_on,
+                occurred_at=datetime.now(timezone.utc),
+                reference=command.reference.strip() or None, reason=_reason(command),
+                legal_basis=outcome.legal_basis, evidence_ids=evidence_ids,
+                payload={**dict(command.payload), "milestones": milestones, "effects": list(outcome.effects)},
+            )
+            seal(plan, event, current_app.config["HISTORY_KEY"])  # moves the plan's history head: the plan row is written once, with its version
+            session.add(event)
+            _linked_subtrigger(session, plan, command, role, today, deadlines, act_on, actor)
         session.flush()  # a concurrent act on this plan fails here (StaleDataError) or at commit
-        _linked_subtrigger(session, plan, command, role, today, deadlines, act_on, actor)
         # Who is told is decided above the services (notifications.events), in this same transaction.
         act_recorded.send(session, plan=plan, event=event,
                           deadlines=deadlines_for(plan) if _opens_duties(outcome) else [])
@@ -359,16 +405,15 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
     return event
 
 
-def _check_act_date(session: Session, plan: Plan, command: ActCommand, act_on: date) -> None:
-    """Acts happen after the posesión and, on the route itself, in order (L152 art. 39 counts from posesión)."""
+def _check_act_date(plan: Plan, command: ActCommand, act_on: date) -> None:
+    """Acts happen after the posesión and, on the route itself, in order (L152 art. 39 counts from posesión).
+    The last route act's date is kept on the plan row (``last_route_act_on``), written with each route act."""
     posesion = plan.posesion_on or plan.period.start_on
     if act_on < posesion:
         raise ActInvalid(f"La fecha del acto es anterior a la posesión ({legal_calendar.format_date_es(posesion)}).",
                          field="act_on")
     if command.machine == PDT_MACHINE.name:
-        last = session.scalar(select(PlanEvent.act_on).where(PlanEvent.plan_id == plan.id,
-                                                             PlanEvent.machine == PDT_MACHINE.name)
-                              .order_by(PlanEvent.id.desc()).limit(1))
+        last = plan.last_route_act_on
         if last is not None and act_on < last:
             raise ActInvalid(f"La fecha del acto es anterior al último acto registrado en la ruta "
                              f"({legal_calendar.format_date_es(last)}).", field="act_on")
@@ -436,7 +481,7 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
                 plan.flags = [*(plan.flags or []), flag]
         elif effect == "start_car_reviews":
             # D1865 art. 3 num. 2: each authority with jurisdiction receives its copy the same day.
-            for code in sorted({j.authority_code for j in jurisdictions_of(plan.entity)}):
+            for code in authority_codes_of(plan.entity):
                 if ("car_review", code) not in existing:
                     _new_procedure(session, plan, "car_review", code, {"received_on": act_on.isoformat()},
                                    milestones)

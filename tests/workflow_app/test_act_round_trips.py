@@ -1,0 +1,343 @@
+"""Acts with fewer round trips (issue 15), every guarantee kept: the last route act's date on the plan row, the
+document version inside its INSERT, the reference cache and its invalidation, and the statements per act."""
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.orm import Session
+
+from bench.act_profile import StatementCounter, profile_route
+from state_machines.roles import Role
+from tests.conftest import PG_ADMIN_URL, _admin_connect, service_missing
+from tests.workflow_app.story import Cast, make_plan, pdf, walk_to
+from workflow_app.models import Document, Plan, ReferenceVersion
+from workflow_app.services import reference_cache, settings
+from workflow_app.services.documents import DocumentConflict, prepare_evidence, record_document
+from workflow_app.services.plans import ActCommand, ActInvalid, ActRefused, PlanConflict, apply_act
+
+#: Statements (SAVEPOINTs and COMMITs included) for one plan walked through bench.transitions.ROUTE: 16 acts,
+#: 15 with their evidence PDF, notices with their deliveries, the acting user loaded as a request does, the
+#: reference cache cold at the first act. Before issue 15 the route sent 10.17 statements per act
+#: (bench.act_profile, 3 plans); see docs/RELIABILITY.md, "Acts: statements per act". Deterministic: a change
+#: that adds a round trip fails here.
+STATEMENTS_PER_ROUTE = 114
+MOST_IN_ONE_ACT = 11
+
+
+@pytest.fixture
+def genova(db_session):
+    return Cast(db_session, make_plan(db_session, "63302"))
+
+
+def test_the_last_route_act_date_is_written_with_the_plan_row_under_its_version(genova, db_session, app):
+    walk_to(genova, "drafting")
+    db_session.refresh(genova.plan)
+    assert genova.plan.last_route_act_on == date(2028, 1, 10)  # start_drafting's date
+    updates = []
+
+    def capture(_conn, _cursor, statement, *_args):
+        if statement.lstrip().startswith("UPDATE plans"):
+            updates.append(statement)
+
+    event.listen(db_session.get_bind(), "before_cursor_execute", capture)
+    try:
+        genova.act("planeacion", "submit_to_consejo_de_gobierno", "2028-02-29")
+    finally:
+        event.remove(db_session.get_bind(), "before_cursor_execute", capture)
+    # One UPDATE of the plan row, guarded by its version, carries the new date.
+    assert len(updates) == 1 and "last_route_act_on" in updates[0] and "plans.version =" in updates[0]
+    db_session.refresh(genova.plan)
+    assert genova.plan.last_route_act_on == date(2028, 2, 29)
+
+    with pytest.raises(ActInvalid, match="anterior al último acto"):
+        genova.act("planeacion", "consolidate", "2028-02-28")
+
+    # A concurrent writer wins: the act that lost writes nothing, its date included.
+    version, state = genova.plan.version, genova.plan.state
+    from workflow_app.infra.extensions import db
+    with db.engine.begin() as other:
+        other.execute(text("UPDATE plans SET version = version + 1 WHERE id = :id"), {"id": genova.plan.id})
+    with pytest.raises(PlanConflict):
+        apply_act(db_session, plan_id=genova.plan.id,
+                  command=ActCommand(trigger="consolidate", act_on=date(2028, 3, 1), evidence=pdf()),
+                  actor=genova.planeacion, role=Role.PLANEACION, expected_version=version, today=date(2028, 3, 1))
+    db_session.refresh(genova.plan)
+    assert genova.plan.last_route_act_on == date(2028, 2, 29) and genova.plan.state == state
+
+
+def test_a_sub_procedure_act_leaves_the_route_date_alone(genova, db_session):
+    walk_to(genova, "submitted_to_consejo_de_gobierno")
+    db_session.refresh(genova.plan)
+    route_date = genova.plan.last_route_act_on
+    genova.act("CRQ", "receive_concept", "2028-03-15", machine="car_review", subject="CRQ",
+               payload={"concept": "favorable"})
+    db_session.refresh(genova.plan)
+    assert genova.plan.last_route_act_on == route_date
+
+
+def test_the_document_version_is_computed_inside_its_insert(genova, db_session, app):
+    """Two transactions open at once: the second, opened before the first commits, still numbers its document
+    after the first one's (no SELECT read earlier); when both write at the same moment the unique (plan, kind,
+    version) makes the later one a clean conflict, never two rows with one number."""
+    plan_id = genova.plan.id
+    from workflow_app.infra.extensions import db
+
+    first, second = db.session, Session(bind=db.engine)
+    try:
+        a, b = prepare_evidence(pdf()), prepare_evidence(pdf())
+        second.execute(text("SELECT 1"))  # the second transaction is open before the first writes
+        doc_a = record_document(first, a, plan_id=plan_id, kind="acta", title="Acta", uploaded_by_id=None)
+        first.commit()
+        doc_b = record_document(second, b, plan_id=plan_id, kind="acta", title="Acta", uploaded_by_id=None)
+        second.commit()
+        assert (doc_a.version, doc_b.version) == (1, 2)
+
+        # Now at the same moment: the second INSERT waits on the first's unique key, then fails cleanly.
+        c, d = prepare_evidence(pdf()), prepare_evidence(pdf())
+        doc_c = record_document(first, c, plan_id=plan_id, kind="acta", title="Acta", uploaded_by_id=None)
+        assert doc_c.version == 3
+        outcome = {}
+
+        def racer():
+            try:
+                outcome["doc"] = record_document(second, d, plan_id=plan_id, kind="acta", title="Acta",
+                                                 uploaded_by_id=None)
+            except DocumentConflict as exc:
+                outcome["error"] = exc
+                second.rollback()
+
+        thread = threading.Thread(target=racer)
+        thread.start()
+        thread.join(timeout=1.0)
+        assert thread.is_alive()  # waiting on the first transaction's row
+        first.commit()
+        thread.join(timeout=10)
+        assert "error" in outcome and "Otra persona" in str(outcome["error"])
+    finally:
+        second.close()
+    versions = db_session.scalars(select(Document.version).where(Document.plan_id == plan_id)
+                                  .order_by(Document.version)).all()
+    assert versions == [1, 2, 3]
+
+
+def test_a_settings_change_reaches_the_next_act_through_the_reference_version(genova, db_session, app):
+    from workflow_app.infra.extensions import db
+
+    walk_to(genova, "in_office")
+    plan_id, mayor_id = genova.plan.id, genova.ejecutivo.id
+    db_session.commit()
+    plan = reference_cache.load_plan_for_act(db_session, plan_id)
+    assert plan.entity.weekdays == [5, 6]
+    before = db_session.get(ReferenceVersion, 1).version
+    db_session.rollback()
+    db.session.remove()
+
+    session = db.session
+    entity = session.get(Plan, plan_id).entity
+    mayor = session.get(type(genova.ejecutivo), mayor_id)  # the executive may change the entity's settings
+    changes = settings.update_entity_settings(session, mayor, entity, settings.EntitySettings(None, (4, 5, 6)),
+                                              date(2028, 1, 5))
+    assert changes
+    assert session.get(ReferenceVersion, 1).version > before
+    db.session.remove()
+
+    # Another session, as the next request: the cached entity row is read again.
+    plan = reference_cache.load_plan_for_act(db.session, plan_id)
+    assert plan.entity.weekdays == [4, 5, 6]
+    db.session.remove()
+
+
+def test_statements_per_act_do_not_grow_back(genova, db_session, app):
+    from workflow_app.infra.extensions import db
+
+    plan_id = genova.plan.id
+    casts = [(plan_id, {"ejecutivo": genova.ejecutivo.id, "planeacion": genova.planeacion.id,
+                               "ctp": genova.ctp.id, "corporacion": genova.corporacion.id})]
+    db_session.commit()
+    db.session.remove()
+    acts = profile_route(app, casts)
+    per_act = [sum(kinds.values()) for _, kinds in acts]
+    print("sentencias por acto:", list(zip([t for t, _ in acts], per_act)))
+    assert db.session.get(Plan, plan_id).state == "in_force"
+    assert len(acts) == 16
+    assert sum(per_act) <= STATEMENTS_PER_ROUTE, per_act
+    assert max(per_act) <= MOST_IN_ONE_ACT, per_act
+    # The guarantees are still there: a notice with its delivery went out, every act left its history row.
+    from workflow_app.models import Delivery, Notification, PlanEvent
+    assert db.session.scalar(select(Notification.id).limit(1)) is not None
+    assert db.session.scalar(select(Delivery.id).limit(1)) is not None
+    assert len(db.session.scalars(select(PlanEvent).filter_by(plan_id=plan_id)).all()) == 16
+
+
+def test_the_evidence_is_on_disk_before_the_plan_is_read_and_gone_when_the_act_is_refused(genova, db_session, app):
+    from pathlib import Path
+
+    folder = Path(app.config["UPLOAD_DIR"])
+    before = set(folder.glob("*.pdf")) if folder.exists() else set()
+    seen = []
+
+    def on_statement(_conn, _cursor, statement, *_args):
+        if statement.lstrip().startswith("SELECT plans"):
+            seen.append(set(folder.glob("*.pdf")) - before)
+
+    event.listen(db_session.get_bind(), "before_cursor_execute", on_statement)
+    try:
+        with pytest.raises(ActRefused):  # sanction is not possible from the elected state
+            genova.act("ejecutivo", "sanction", "2028-01-05")
+    finally:
+        event.remove(db_session.get_bind(), "before_cursor_execute", on_statement)
+    assert seen and len(seen[-1]) == 1  # written (and fsync'ed) before the act read its plan
+    assert set(folder.glob("*.pdf")) - before == set()  # the refusal removed it
+    assert db_session.scalar(select(Document.id).limit(1)) is None
+
+
+def test_statement_counter_names_what_it_counts(db_session):
+    counter = StatementCounter(db_session.get_bind())
+    with counter.counting():
+        db_session.execute(text("SELECT 1 FROM plans"))
+        db_session.commit()
+    assert counter.kinds["SELECT plans"] == 1 and counter.kinds["COMMIT"] == 1
+
+
+def _fresh_database(kind: str, tmp_path) -> tuple[str, callable]:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'mig.db'}", lambda: None
+    try:
+        admin = _admin_connect()
+    except Exception as exc:  # noqa: BLE001
+        service_missing("PostgreSQL", exc)
+    name = f"pdt_mig_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+    return PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}", drop
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "sqlite"])
+def test_migration_backfills_the_route_date_and_numbers_documents_once(kind, tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    from workflow_app.app import create_app
+
+    url, drop = _fresh_database(kind, tmp_path)
+    try:
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+        with app.app_context():
+            upgrade(revision="0013_case_file")
+            engine = create_engine(url)
+            with engine.begin() as conn:
+                conn.execute(text("INSERT INTO departments (code, name, region, sort_key) "
+                                  "VALUES ('63', 'Quindío', 'Eje Cafetero', 'quindio')"))
+                conn.execute(text("INSERT INTO entities (id, dane_code, name, sort_key, kind, department_code, "
+                                  "nonworking_weekdays) VALUES (1, '63302', 'Génova', 'genova', 'municipio', '63', "
+                                  "'5,6')"))
+                conn.execute(text("INSERT INTO periods (id, start_on, end_on) VALUES (1, '2028-01-01', '2031-12-31'), "
+                                  "(2, '2032-01-01', '2035-12-31')"))
+                for plan_id in (1, 2):  # the second plan has no route act yet
+                    conn.execute(text(
+                        "INSERT INTO plans (id, entity_id, period_id, state, version, regime, d683_articles, "
+                        "event_dates, flags, created_at, updated_at) VALUES (:id, 1, :id, 'drafting', 3, 'ordinary', "
+                        "'[]', '{}', '[]', '2028-01-01 00:00:00+00', '2028-01-01 00:00:00+00')"), {"id": plan_id})
+                for event_id, machine, act_on in ((1, "pdt_approval", "2028-01-03"),
+                                                  (2, "pdt_approval", "2028-01-10"), (3, "car_review", "2028-03-01"),
+                                                  (4, "settings", "2028-03-02")):
+                    conn.execute(text(
+                        "INSERT INTO plan_events (id, plan_id, machine, from_state, to_state, trigger, role, "
+                        "occurred_at, act_on, legal_basis, evidence_ids, payload) VALUES (:id, 1, :m, 'a', 'b', 't', "
+                        "'ejecutivo', '2028-01-01 00:00:00+00', :on, '', '[]', '{}')"),
+                        {"id": event_id, "m": machine, "on": act_on})
+                for doc_id, version in ((1, 1), (2, 1), (3, 2)):  # two rows numbered 1 by the old race
+                    conn.execute(text(
+                        "INSERT INTO documents (id, plan_id, kind, title, version, original_filename, storage_name, "
+                        "sha256, size_bytes, content_type, is_public, uploaded_at, store) VALUES (:id, 1, 'acta', "
+                        "'Acta', :v, 'a.pdf', :s, 'x', 1, 'application/pdf', false, '2028-01-01 00:00:00+00', "
+                        "'local')"), {"id": doc_id, "v": version, "s": f"n{doc_id}.pdf"})
+            upgrade()
+            with engine.connect() as conn:
+                dates = dict(conn.execute(text("SELECT id, last_route_act_on FROM plans ORDER BY id")).all())
+                versions = conn.execute(text("SELECT version FROM documents ORDER BY id")).scalars().all()
+                reference = conn.execute(text("SELECT version FROM reference_version")).scalar_one()
+            assert str(dates[1]) == "2028-01-10" and dates[2] is None
+            assert versions == [1, 2, 3] and reference == 1
+            downgrade(revision="0013_case_file")
+            upgrade()
+            engine.dispose()
+            from workflow_app.infra.extensions import db
+            db.engine.dispose()
+    finally:
+        drop()
+
+
+@pytest.mark.parametrize("one_statement", [True, False])
+def test_notices_and_deliveries_are_told_once_in_one_statement_or_in_batches(one_statement, genova, db_session,
+                                                                             monkeypatch):
+    from workflow_app.models import Delivery, Notification
+    from workflow_app.services import outbox
+
+    if not one_statement:
+        monkeypatch.setattr(outbox, "ONE_STATEMENT_ROWS", 0)  # the sweep's path for large batches
+    message = outbox.Message(kind="transition", dedupe_key="prueba:1", subject="Asunto", body="Texto",
+                             plan_id=genova.plan.id, is_urgent=True)
+    users = [genova.ejecutivo, genova.planeacion]
+    statements = []
+    db_session.commit()
+    listener = (lambda _c, _cu, statement, *_a: statements.append(statement)
+                if "INSERT" in statement.upper() else None)
+    event.listen(db_session.get_bind(), "before_cursor_execute", listener)
+    try:
+        assert outbox.notify_many(db_session, [(users, message)]) == [(message, 2)]
+        assert outbox.notify_many(db_session, [(users, message)]) == []  # ON CONFLICT: told once
+    finally:
+        event.remove(db_session.get_bind(), "before_cursor_execute", listener)
+    db_session.commit()
+    assert len(statements) == (2 if one_statement else 3)  # the second call inserts no delivery
+    rows = db_session.execute(select(Delivery.recipient, Delivery.status, Delivery.delivery_key)
+                              .join(Notification, Notification.id == Delivery.notification_id)
+                              .order_by(Delivery.recipient)).all()
+    assert [(r.recipient, r.status) for r in rows] == sorted((u.email, "pending") for u in users)
+    assert all(r.delivery_key.startswith("email:prueba:1:u") for r in rows)
+
+
+def test_a_plan_the_request_already_read_is_not_read_again_and_its_version_still_guards(genova, db_session):
+    """The web's act route reads the plan first (``load_plan_for``); the act uses that row as ``session.get``
+    did, and a writer that committed in between still makes it a conflict."""
+    from workflow_app.infra.extensions import db
+    from workflow_app.models import PLAN_GRAPH
+    from workflow_app.services.people import acting_user
+
+    walk_to(genova, "in_office")
+    plan_id, planner_id = genova.plan.id, genova.planeacion.id
+    db_session.commit()
+    db.session.remove()
+    session = db.session  # a request's own session
+    planner = acting_user(session, planner_id)
+    plan = session.get(Plan, plan_id, options=PLAN_GRAPH)  # as the page's load_plan_for
+    selects = []
+    listener = (lambda _c, _cu, statement, *_a: selects.append(statement)
+                if statement.lstrip().startswith("SELECT plans") else None)
+    event.listen(session.get_bind(), "before_cursor_execute", listener)
+    try:
+        apply_act(session, plan_id=plan_id, command=ActCommand(trigger="start_drafting", evidence=pdf()),
+                  actor=planner, role=Role.PLANEACION, expected_version=plan.version, today=date(2028, 1, 10))
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", listener)
+    assert selects == []
+    db.session.remove()
+
+    session = db.session
+    planner = acting_user(session, planner_id)
+    plan = session.get(Plan, plan_id, options=PLAN_GRAPH)
+    version = plan.version
+    with db.engine.begin() as other:
+        other.execute(text("UPDATE plans SET version = version + 1 WHERE id = :id"), {"id": plan_id})
+    with pytest.raises(PlanConflict):
+        apply_act(session, plan_id=plan_id,
+                  command=ActCommand(trigger="submit_to_consejo_de_gobierno", evidence=pdf()),
+                  actor=planner, role=Role.PLANEACION, expected_version=version, today=date(2028, 2, 29))
+    assert session.get(Plan, plan_id).state == "drafting"

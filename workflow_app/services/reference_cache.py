@@ -1,0 +1,125 @@
+"""Reference rows an act reads (entity, department, period, jurisdictions), kept in the process by version.
+
+``reference_version`` is one row whose number goes up in the same transaction as any change of an entity,
+department, environmental authority, jurisdiction or period (an ORM ``before_flush`` hook below: entity
+settings, ``load_reference``, an administrator's edit), and by hand after raw SQL that changes them. An act reads
+that number in the same query as its plan (a scalar subquery: no extra round trip); when it differs from the
+number the cached rows were read under, they are read again. The rows are then placed in the act's session
+as if loaded (``make_transient_to_detached``, ``set_committed_value``): ``plan.entity``, its department and
+``plan.period`` need no SQL.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+from workflow_app.models import (
+    Department,
+    Entity,
+    EnvironmentalAuthority,
+    Jurisdiction,
+    Period,
+    Plan,
+    ReferenceVersion,
+    jurisdictions_of,
+)
+
+REFERENCE_MODELS = (Entity, Department, EnvironmentalAuthority, Jurisdiction, Period)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    entity: dict
+    department: dict
+    authority_codes: tuple[str, ...]
+
+
+_lock = threading.Lock()
+_cache: dict[str, dict] = {}  # database URL → {"version": n, "entities": {id: _Rows}, "periods": {id: dict}}
+
+
+def _columns(obj) -> dict:
+    return {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
+
+
+def bump_reference_version(session: Session) -> None:
+    """Call after changing reference rows with raw SQL (the ORM hook covers ORM changes)."""
+    session.execute(update(ReferenceVersion).where(ReferenceVersion.id == 1)
+                    .values(version=ReferenceVersion.version + 1))
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_on_reference_change(session: Session, _context, _instances) -> None:
+    changed = any(isinstance(obj, REFERENCE_MODELS) for obj in (*session.new, *session.deleted)) or any(
+        isinstance(obj, REFERENCE_MODELS) and session.is_modified(obj, include_collections=False)
+        for obj in session.dirty)
+    if changed:
+        bump_reference_version(session)
+
+
+def clear_reference_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def _attach(session: Session, model, values: dict):
+    """The row as a persistent instance of ``session``, without SQL (the identity map's own copy if present)."""
+    key = session.identity_key(model, values[inspect(model).primary_key[0].key])
+    existing = session.identity_map.get(key)
+    if existing is not None:
+        return existing
+    obj = inspect(model).class_manager.new_instance()  # SQLAlchemy's state, without running __init__
+    for name, value in values.items():
+        setattr(obj, name, value)
+    make_transient_to_detached(obj)
+    session.add(obj)
+    return obj
+
+
+def load_plan_for_act(session: Session, plan_id: int) -> Plan | None:
+    """The plan and its procedures in one query that also reads ``reference_version``; entity, department,
+    period and the entity's authorities from the cache when that version is the cached one. A plan this
+    transaction already read (a page's own ``load_plan_for``) is used as is, without SQL, as ``session.get``
+    would: its version is still checked when the act writes it."""
+    loaded = session.identity_map.get(session.identity_key(Plan, plan_id))
+    if loaded is not None and {"version", "procedures", "entity", "period"} <= loaded.__dict__.keys():
+        return loaded
+    version_now = select(ReferenceVersion.version).where(ReferenceVersion.id == 1).scalar_subquery()
+    row = session.execute(select(Plan, version_now).where(Plan.id == plan_id)
+                          .options(joinedload(Plan.procedures))).unique().first()
+    if row is None:
+        return None
+    plan, version = row
+    if version is None:  # a database without the row (created without migrations): no cache
+        return plan
+    url = session.get_bind().url.render_as_string(hide_password=True)
+    with _lock:
+        entry = _cache.get(url)
+        if entry is None or entry["version"] != version:
+            entry = _cache[url] = {"version": version, "entities": {}, "periods": {}}
+        rows = entry["entities"].get(plan.entity_id)
+        period = entry["periods"].get(plan.period_id)
+    if rows is None or period is None:
+        # Read under the version just seen (a change committed meanwhile bumps it past ``version`` and the next
+        # act reads again), from the database even when the session holds older copies (populate_existing).
+        entity = session.get(Entity, plan.entity_id, options=(joinedload(Entity.department),),
+                             populate_existing=True)
+        codes = tuple(sorted({j.authority_code for j in jurisdictions_of(entity)}))
+        rows = _Rows(_columns(entity), _columns(entity.department), codes)
+        period = _columns(session.get(Period, plan.period_id, populate_existing=True))
+        with _lock:
+            if _cache.get(url) is entry:
+                entry["entities"][plan.entity_id] = rows
+                entry["periods"][plan.period_id] = period
+    # Set as loaded relationships (no history, no SQL): the plan holds them, the identity map only weakly.
+    entity = _attach(session, Entity, rows.entity)
+    if "department" not in entity.__dict__:
+        set_committed_value(entity, "department", _attach(session, Department, rows.department))
+    entity.__dict__.setdefault("_authority_codes", rows.authority_codes)
+    set_committed_value(plan, "entity", entity)
+    set_committed_value(plan, "period", _attach(session, Period, period))
+    return plan
