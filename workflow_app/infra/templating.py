@@ -5,7 +5,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel.dates import format_date, format_datetime
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 from state_machines import corrections
 from state_machines.calendar import VIGENCIA_CLAUSES
@@ -27,7 +27,7 @@ def date_es(value: date | str | None, weekday: bool = False) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value)
     if isinstance(value, datetime):
-        value = value.astimezone(BOGOTA).date()
+        value = _shown(value).astimezone(BOGOTA).date()
     return _date_es(value, weekday)
 
 
@@ -42,7 +42,19 @@ def _date_es(value: date, weekday: bool) -> str:
 def datetime_es(value: datetime | None) -> str:
     if value is None:
         return ""
-    return format_datetime(value, "d 'de' MMMM 'de' y, h:mm a", tzinfo=BOGOTA, locale=LOCALE)
+    return format_datetime(_shown(value), "d 'de' MMMM 'de' y, h:mm a", tzinfo=BOGOTA, locale=LOCALE)
+
+
+def when_es(value: datetime | None) -> str:
+    """'10 de marzo de 2028 a las 3:05 p. m.' (America/Bogota, on the app's clock)."""
+    if value is None:
+        return ""
+    return format_datetime(_shown(value), "d 'de' MMMM 'de' y 'a las' h:mm a", tzinfo=BOGOTA, locale=LOCALE)
+
+
+def _shown(value: datetime) -> datetime:
+    """Stored timestamps follow the app's clock: one calendar on every page, simulated in training."""
+    return current_app.extensions["clock"].shown(value) if has_app_context() else value
 
 
 def for_entity(text: str | None, entity) -> str:
@@ -53,6 +65,7 @@ def for_entity(text: str | None, entity) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_es"] = date_es
     app.jinja_env.filters["datetime_es"] = datetime_es
+    app.jinja_env.filters["when_es"] = when_es
     app.jinja_env.filters["w"] = for_entity
 
     app.jinja_env.globals.update(_labels())
