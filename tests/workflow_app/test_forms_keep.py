@@ -10,6 +10,7 @@ from tests.workflow_app.story import PDF
 from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 - fixtures
 from workflow_app.models import Document, PlanEvent
 from workflow_app.services.documents import MAX_BYTES
+from workflow_app.web import uploads
 from workflow_app.web.uploads import BODY_LIMIT
 
 CHOOSE_AGAIN = "Vuelva a elegir el archivo PDF: por seguridad el navegador no lo conserva."
@@ -26,7 +27,7 @@ def _events(session):
     return session.scalar(select(func.count()).select_from(PlanEvent))
 
 
-def test_the_file_input_asks_for_a_pdf_and_states_the_limit(client, demo, db_session):
+def test_the_file_input_asks_for_a_pdf_and_states_the_limit(client, demo, db_session):  # noqa: F811
     genova = plan_of(db_session, "63302")
     sign_in(client, demo, "ctp.genova")
     _, _, _, html = _concept_form(client, genova)
@@ -36,7 +37,7 @@ def test_the_file_input_asks_for_a_pdf_and_states_the_limit(client, demo, db_ses
     assert f'action="/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept#errores"' in html
 
 
-def test_errors_are_summarised_at_the_top_with_links_and_the_dropped_file_is_said(client, demo, db_session):
+def test_errors_are_summarised_at_the_top_with_links_and_the_dropped_file_is_said(client, demo, db_session):  # noqa: F811
     genova = plan_of(db_session, "63302")
     sign_in(client, demo, "ctp.genova")
     url, token, version, _ = _concept_form(client, genova)
@@ -55,7 +56,7 @@ def test_errors_are_summarised_at_the_top_with_links_and_the_dropped_file_is_sai
     assert _events(db_session) == before
 
 
-def test_a_pdf_over_the_limit_returns_the_filled_form(client, demo, db_session):
+def test_a_pdf_over_the_limit_returns_the_filled_form(client, demo, db_session):  # noqa: F811
     genova = plan_of(db_session, "63302")
     sign_in(client, demo, "ctp.genova")
     url, token, version, _ = _concept_form(client, genova)
@@ -76,10 +77,8 @@ def test_a_pdf_over_the_limit_returns_the_filled_form(client, demo, db_session):
     assert db_session.scalar(select(func.count()).select_from(Document)) == docs
 
 
-def test_a_body_over_the_readable_limit_returns_the_act_form_with_the_reason(client, demo, db_session,
-                                                                             monkeypatch):
-    from workflow_app.web import uploads
-
+def test_a_body_over_the_readable_limit_returns_the_act_form_with_the_reason(
+        client, demo, db_session, monkeypatch):  # noqa: F811
     monkeypatch.setattr(uploads, "BODY_LIMIT", 2 * 1024 * 1024)  # not 100 MB through the test client
     genova = plan_of(db_session, "63302")
     sign_in(client, demo, "ctp.genova")
@@ -95,7 +94,7 @@ def test_a_body_over_the_readable_limit_returns_the_act_form_with_the_reason(cli
     assert genova.state == "submitted_to_ctp" and BODY_LIMIT == 100 * 1024 * 1024
 
 
-def test_back_and_resend_says_the_act_was_already_registered_with_a_link_to_its_row(client, demo, db_session):
+def test_back_and_resend_says_the_act_was_already_registered_with_a_link_to_its_row(client, demo, db_session):  # noqa: F811
     genova = plan_of(db_session, "63302")
     sign_in(client, demo, "ctp.genova")
     url, token, version, _ = _concept_form(client, genova)
