@@ -106,7 +106,7 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
     readable = read_form_with_file() if request.method == "POST" else True
     option = _available_option(plan, machine, subject, trigger)
     if option is None:
-        if request.method == "POST" and readable and (done := _resent(plan, machine, subject, trigger)):
+        if readable and (done := _resent(plan, machine, subject, trigger)):  # also Back onto the old form (GET)
             return _render_already(plan, done), 409
         _refuse(plan, machine, subject, trigger)
     if trigger in IRREVERSIBLE_ACTS and request.method == "GET" and request.args.get("confirmado") != "1":
@@ -151,12 +151,17 @@ def document(plan_id: int, document_id: int):
 
 
 @bp.route("/<int:plan_id>/documentos/<int:document_id>/correccion", methods=["GET", "POST"])
+@csrf.exempt  # checked in read_form_with_file, once this form's own body limit is set
 @login_required
 def correct(plan_id: int, document_id: int):
     plan = load_plan_for(current_user, plan_id)
     target = correction_target(db.session, plan, document_id) or abort(404)
     if correcting_role(current_user, plan, target) is None:
         abort(403, description="Solo quien presentó el documento (su mismo rol en la entidad) puede corregirlo.")
+    if request.method == "POST" and not read_form_with_file():
+        form = CorrectionForm(formdata=None)
+        form.evidence.errors = [TOO_LARGE]
+        return _render_correct(plan, target, form), 413
     form = CorrectionForm()
     if request.method == "POST":
         valid, upload = form.validate_on_submit(), form.upload()
@@ -173,9 +178,15 @@ def correct(plan_id: int, document_id: int):
             else:
                 flash(f"Listo: se registró la versión corregida de «{target.document.title}».", "info")
                 return redirect(url_for("plans.show", plan_id=plan.id, _anchor="h-docs"))
-    status = 422 if request.method == "POST" else 200
+    return _render_correct(plan, target, form), 422 if request.method == "POST" else 200
+
+
+def _render_correct(plan, target, form):
+    choose_again = request.method == "POST" and file_sent() and bool(form.errors)
     return render_template("plans/correct.html", plan=plan, document=target.document, form=form,
-                           explanation=corrections.EXPLANATION, legal_basis=corrections.LEGAL_BASIS), status
+                           explanation=corrections.EXPLANATION, legal_basis=corrections.LEGAL_BASIS,
+                           file_note=CHOOSE_AGAIN if choose_again else None, file_hint=FILE_HINT,
+                           accept_pdf=ACCEPT_PDF)
 
 
 def _expected_version(form) -> int | None:
