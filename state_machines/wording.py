@@ -107,3 +107,26 @@ def localize(text: str | None, w: Wording | None) -> str:
     for pattern, replacement in _compiled(w):
         text = pattern.sub(replacement, text)
     return text
+
+
+#: Who answers for a duty, in the legal tables' generic words (``localize`` says them for one entity): the
+#: executive side (L152 art. 39: the mayor or governor, through the planning office), the CTP (art. 39 num. 6),
+#: the environmental authority (D1865 art. 3), the corporation (art. 40).
+HOLDERS = {
+    "ejecutivo": "el alcalde o gobernador",
+    "planeacion": "la secretaría de planeación",
+    "equipo": "el equipo formulador",
+    "ctp": "el Consejo Territorial de Planeación",
+    "car": "la autoridad ambiental",
+    "corporacion": "el concejo o asamblea",
+    "sistema": "el efecto legal automático",
+}
+
+
+def holder(roles, w: Wording | None, authority: str | None = None) -> str:
+    """'la alcaldesa y la secretaría de planeación', 'la autoridad ambiental CRQ', 'el Concejo de Génova'."""
+    ordered = [r for r in HOLDERS if r in set(roles)]
+    names = [localize(HOLDERS[r], w) + (f" {authority}" if r == "car" and authority else "") for r in ordered]
+    if len(names) <= 1:
+        return names[0] if names else ""
+    return ", ".join(names[:-1]) + " y " + names[-1]

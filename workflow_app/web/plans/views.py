@@ -45,7 +45,7 @@ from workflow_app.services.plans import (
 )
 from workflow_app.services.whatif import plan_what_if_defaults
 from workflow_app.services.whatif import what_if as what_if_service
-from workflow_app.services.worklist import actions_for, upcoming_deadlines
+from workflow_app.services.worklist import actions_for, duties_by_holder, upcoming_deadlines
 from workflow_app.web.downloads import pdf_attachment
 from workflow_app.web.plans.route_svg import plan_figures
 from workflow_app.web.uploads import (
@@ -72,9 +72,10 @@ def show(plan_id: int):
                            pending, today, _labels()["deadline_labels"],
                            say=lambda text: localize(text, plan.entity.wording))
     documents = plan_documents(db.session, plan)
+    my_duties, others_duties = duties_by_holder(current_user, plan, pending)
     return render_template(
         "plans/show.html", plan=plan, state_label=STATE_LABELS[plan.state], steps=figures["route"].steps,
-        deadlines=deadlines, pending=pending,
+        deadlines=deadlines, pending=pending, my_duties=my_duties, others_duties=others_duties,
         actions=actions_for(current_user, plan, today, legal_calendar.deadline_map(deadlines)),
         history=history, documents=documents, case=case_file(db.session, plan),
         correctable=correctable_documents(db.session, current_user, plan, documents), **figures,

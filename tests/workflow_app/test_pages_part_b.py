@@ -1,0 +1,42 @@
+"""Issue 14 part B on the pages: whose duty each term is, one clock, document titles as nouns, notifications
+that become "Atendida", the anonymous error page, glossary links."""
+
+from state_machines.wording import Wording, holder
+from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 - fixtures
+
+
+def _section(html, start, end="</section>"):
+    i = html.index(start)
+    return html[i:html.index(end, i)]
+
+
+def test_holder_is_said_in_the_entitys_own_words():
+    genova = Wording("municipio", "Génova", "alcaldesa")
+    quindio = Wording("departamento", "Quindío", "gobernador")
+    assert holder({"ejecutivo", "planeacion"}, genova) == "la alcaldesa y la secretaría de planeación"
+    assert holder({"corporacion"}, quindio) == "la Asamblea del Quindío"
+    assert holder({"car"}, genova, "CRQ") == "la autoridad ambiental CRQ"
+
+
+def test_the_ctp_sees_its_own_term_apart_from_what_the_executive_owes(client, demo, db_session, set_today):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    set_today("2028-06-30")  # every term of the submitted_to_ctp state has passed
+    html = sign_in(client, demo, "ctp.genova").get(f"/planes/{genova.id}").get_data(as_text=True)
+    mine = _section(html, 'id="h-pend-mios"', "</ul>")
+    others = _section(html, 'id="h-pend-otros"', "</ul>")
+    assert "Emitir el concepto del Consejo Territorial de Planeación" in mine and "Vencido:" in mine
+    assert "A cargo de: el Consejo Territorial de Planeación" in mine
+    assert "Radicar el proyecto de acuerdo ante el Concejo de Génova" in others
+    executive = genova.entity.wording.the_executive
+    assert f"A cargo de: {executive} y la secretaría de planeación" in others
+    assert "Vencido" not in others and 'class="overdue"' not in others
+
+
+def test_the_mayor_sees_the_filing_in_red_and_the_ctp_concept_calmly(client, demo, db_session, set_today):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    set_today("2028-06-30")
+    html = sign_in(client, demo, "alcalde.genova").get(f"/planes/{genova.id}").get_data(as_text=True)
+    mine = _section(html, 'id="h-pend-mios"', "</ul>")
+    others = _section(html, 'id="h-pend-otros"', "</ul>")
+    assert "Radicar el proyecto" in mine and "Vencido:" in mine
+    assert "Emitir el concepto del Consejo Territorial de Planeación" in others and "Vencido" not in others
