@@ -1,6 +1,9 @@
 """Issue 14 part B on the pages: whose duty each term is, one clock, document titles as nouns, notifications
 that become "Atendida", the anonymous error page, glossary links."""
 
+import re
+from datetime import date
+
 from state_machines.wording import Wording, holder
 from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 - fixtures
 
@@ -40,3 +43,18 @@ def test_the_mayor_sees_the_filing_in_red_and_the_ctp_concept_calmly(client, dem
     others = _section(html, 'id="h-pend-otros"', "</ul>")
     assert "Radicar el proyecto" in mine and "Vencido:" in mine
     assert "Emitir el concepto del Consejo Territorial de Planeación" in others and "Vencido" not in others
+
+
+def test_recorded_times_follow_the_simulated_date_on_every_page(client, demo, db_session, set_today):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    set_today("2028-03-10")
+    sign_in(client, demo, "planeacion.genova")
+    html = client.get(f"/planes/{genova.id}").get_data(as_text=True)
+    history = _section(html, 'id="h-hist"')
+    recorded = re.findall(r"registrado (\d{1,2} de \w+ de \d{4})", history)
+    assert recorded and all(day.endswith("de 2028") for day in recorded), recorded
+    assert str(date.today().year) not in " ".join(recorded) or date.today().year == 2028
+    assert "las fechas de registro se muestran en ella" in html
+    set_today("2028-03-12")  # two days on: what was recorded "today" now reads two days ago
+    later = _section(client.get(f"/planes/{genova.id}").get_data(as_text=True), 'id="h-hist"')
+    assert re.findall(r"registrado (\d{1,2} de \w+ de \d{4})", later) != recorded
