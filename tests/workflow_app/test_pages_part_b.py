@@ -1,10 +1,13 @@
 """Issue 14 part B on the pages: whose duty each term is, one clock, document titles as nouns, notifications
 that become "Atendida", the anonymous error page, glossary links."""
 
+import io
 import re
 from datetime import date
 
 from state_machines.wording import Wording, holder
+from tests.workflow_app.helpers import csrf_from
+from tests.workflow_app.story import PDF
 from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 - fixtures
 
 
@@ -58,3 +61,24 @@ def test_recorded_times_follow_the_simulated_date_on_every_page(client, demo, db
     set_today("2028-03-12")  # two days on: what was recorded "today" now reads two days ago
     later = _section(client.get(f"/planes/{genova.id}").get_data(as_text=True), 'id="h-hist"')
     assert re.findall(r"registrado (\d{1,2} de \w+ de \d{4})", later) != recorded
+
+
+def test_documents_are_named_as_nouns_on_the_plan_expediente_and_public_pages(app, client, demo, db_session):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    sign_in(client, demo, "ctp.genova")
+    url = f"/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept"
+    page = client.get(url)
+    form = page.get_data(as_text=True)
+    assert page.status_code == 200, form[form.find("<main"):][:600]
+    version = re.search(r'name="expected_version"[^>]*value="(\d+)"', form).group(1)
+    response = client.post(url, data={
+        "csrf_token": csrf_from(form), "expected_version": version, "act_on": "2028-03-09", "concept": "favorable",
+        "evidence": (io.BytesIO(PDF), "concepto.pdf"), "evidence_is_public": "y"}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    docs = _section(client.get(f"/planes/{genova.id}").get_data(as_text=True), 'id="h-docs"')
+    assert "Concepto del Consejo Territorial de Planeación" in docs and "Entregar el concepto" not in docs
+    public = client.get("/publico/63302").get_data(as_text=True)
+    assert "Concepto del Consejo Territorial de Planeación</a>" in public
+    dossier = sign_in(app.test_client(), demo, "planeacion.genova").get(f"/planes/{genova.id}/expediente")
+    assert dossier.status_code == 200
+    assert "Concepto del Consejo Territorial de Planeación" in dossier.get_data(as_text=True)

@@ -14,7 +14,7 @@ from state_machines.pdt import HEARING_CLOSED_STATES, PDT_MACHINE
 from state_machines.roles import ROLE_LABELS
 from state_machines.route import DUTY_BY_KEY
 from state_machines.submachines import SUBMACHINES
-from state_machines.wording import localize
+from state_machines.wording import DOCUMENT_TITLES, localize
 from workflow_app.infra.clock import BOGOTA
 
 LOCALE = "es_CO"
@@ -57,6 +57,21 @@ def _shown(value: datetime) -> datetime:
     return current_app.extensions["clock"].shown(value) if has_app_context() else value
 
 
+def document_title(doc, entity=None) -> str:
+    """The document's name as a noun ("Concepto del Consejo Territorial de Planeación") when it was stored under
+    its act's name ("Entregar el concepto del CTP"); a title someone gave it is kept."""
+    wording = getattr(entity, "wording", None)
+    noun, act = DOCUMENT_TITLES.get(doc.kind), _trigger_labels().get(doc.kind)
+    if noun and act and doc.title in {act, localize(act, wording)}:
+        return localize(noun, wording)
+    return doc.title
+
+
+@lru_cache(maxsize=1)
+def _trigger_labels() -> dict:
+    return _labels()["trigger_labels"]
+
+
 def for_entity(text: str | None, entity) -> str:
     """The generic legal phrase said for one entity: "el concejo o asamblea" -> "el Concejo de Génova"."""
     return localize(text, getattr(entity, "wording", None))
@@ -67,6 +82,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime_es"] = datetime_es
     app.jinja_env.filters["when_es"] = when_es
     app.jinja_env.filters["w"] = for_entity
+    app.jinja_env.filters["doc_title"] = document_title
 
     app.jinja_env.globals.update(_labels())
 

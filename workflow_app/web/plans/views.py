@@ -15,7 +15,7 @@ from state_machines.route import IRREVERSIBLE_ACTS
 from state_machines.wording import localize
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import csrf, db
-from workflow_app.infra.templating import _labels
+from workflow_app.infra.templating import _labels, document_title
 from workflow_app.models import Document
 from workflow_app.permissions import load_plan_for, load_plan_to_read
 from workflow_app.services.access_log import record_access
@@ -177,7 +177,7 @@ def correct(plan_id: int, document_id: int):
                     abort(exc.status, description=exc.message)
                 getattr(form, exc.field).errors.append(exc.message)
             else:
-                flash(f"Listo: se registró la versión corregida de «{target.document.title}».", "info")
+                flash(f"Listo: se registró la versión corregida de «{document_title(target.document, plan.entity)}».", "info")
                 return redirect(url_for("plans.show", plan_id=plan.id, _anchor="h-docs"))
     return _render_correct(plan, target, form), 422 if request.method == "POST" else 200
 
