@@ -82,3 +82,27 @@ def test_documents_are_named_as_nouns_on_the_plan_expediente_and_public_pages(ap
     dossier = sign_in(app.test_client(), demo, "planeacion.genova").get(f"/planes/{genova.id}/expediente")
     assert dossier.status_code == 200
     assert "Concepto del Consejo Territorial de Planeación" in dossier.get_data(as_text=True)
+
+
+def test_an_anonymous_visitors_error_page_offers_the_public_portal(client):
+    html = client.get("/publico/99999").get_data(as_text=True)
+    assert "Mis pendientes" not in html and 'href="/publico"' in html and "Ir al portal público" in html
+
+
+def test_signed_in_error_page_still_leads_back_to_the_inbox(client, demo):  # noqa: F811
+    html = sign_in(client, demo, "ctp.genova").get("/planes/999999").get_data(as_text=True)
+    assert "Volver a Mis pendientes" in html
+
+
+def test_glossary_terms_are_linked_from_the_act_form_plan_and_public_pages(client, demo, db_session):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    public = client.get("/publico/63302").get_data(as_text=True)
+    sign_in(client, demo, "ctp.genova")
+    form = client.get(f"/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept").get_data(as_text=True)
+    plan = client.get(f"/planes/{genova.id}").get_data(as_text=True)
+    for html in (public, form, plan):
+        assert 'href="/ayuda/glosario#lectura-amplia"' in html and 'href="/ayuda/glosario#dias-habiles"' in html
+    assert 'href="/ayuda/glosario#concepto"' in form
+    glossary = client.get("/ayuda/glosario").get_data(as_text=True)
+    for anchor in re.findall(r'href="/ayuda/glosario#([\w-]+)"', public + form + plan):
+        assert f'id="{anchor}"' in glossary, anchor
