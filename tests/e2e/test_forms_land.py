@@ -5,9 +5,11 @@ Set E2E_SHOTS_DIR to also save the screenshots (desktop and 360 px)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
+from notifications.sweep import run_sweep
 from tests.e2e.conftest import assert_accessible, expect, sign_in
 from tests.e2e.test_walks import PASSWORD, shot
 from tests.workflow_app.story import PDF, Cast, make_plan, walk_to
@@ -132,3 +134,24 @@ def test_an_oversized_pdf_returns_the_filled_form(new_page, live_server, genova_
     expect(page.locator("#evidence-again")).to_have_text(CHOOSE_AGAIN)
     assert_accessible(page)
     page.screenshot(path=f"/tmp/h14b-act-errors-{'360' if phone else '1280'}.png", full_page=False)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "360px"])
+def test_plan_duties_and_notifications_pages_are_accessible(new_page, live_server, db_session, set_today, phone):
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "submitted_to_ctp")
+    db_session.commit()
+    run_sweep(date(2028, 3, 21))
+    set_today("2028-06-30")
+    page = new_page(phone=phone)
+    sign_in(page, live_server, cast.ctp.email, PASSWORD)
+    page.goto(f"/planes/{cast.plan.id}")
+    expect(page.locator("#h-pend-mios")).to_be_visible()
+    expect(page.locator(".duties-others")).to_contain_text("A cargo de:")
+    assert_accessible(page)
+    width = "360" if phone else "1280"
+    page.locator("section", has=page.locator("#h-pend")).screenshot(path=f"/tmp/h14b-plan-duties-{width}.png")
+    page.goto("/notificaciones")
+    expect(page.locator(".badge").first).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path=f"/tmp/h14b-notifications-{width}.png", full_page=True)

@@ -33,7 +33,7 @@ def test_the_file_input_asks_for_a_pdf_and_states_the_limit(client, demo, db_ses
     _, _, _, html = _concept_form(client, genova)
     assert re.search(r'<input[^>]*accept="application/pdf,.pdf"[^>]*id="evidence"', html) or \
         re.search(r'<input[^>]*id="evidence"[^>]*accept="application/pdf,.pdf"', html)
-    assert "PDF, máximo 20 MB." in html
+    assert "Documento de soporte (PDF, máximo 20 MB)" in html
     assert f'action="/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept#errores"' in html
 
 

@@ -18,7 +18,6 @@ from workflow_app.services.documents import MAX_BYTES
 
 BODY_LIMIT = 100 * 1024 * 1024
 LIMIT_MB = MAX_BYTES // (1024 * 1024)
-FILE_HINT = f"PDF, máximo {LIMIT_MB} MB."
 ACCEPT_PDF = "application/pdf,.pdf"
 CHOOSE_AGAIN = "Vuelva a elegir el archivo PDF: por seguridad el navegador no lo conserva."
 TOO_LARGE = (f"El envío supera {BODY_LIMIT // (1024 * 1024)} MB y no se pudo leer: no se guardó nada y lo escrito "

@@ -51,7 +51,6 @@ from workflow_app.web.plans.route_svg import plan_figures
 from workflow_app.web.uploads import (
     ACCEPT_PDF,
     CHOOSE_AGAIN,
-    FILE_HINT,
     TOO_LARGE,
     file_sent,
     read_form_with_file,
@@ -186,7 +185,7 @@ def _render_correct(plan, target, form):
     choose_again = request.method == "POST" and file_sent() and bool(form.errors)
     return render_template("plans/correct.html", plan=plan, document=target.document, form=form,
                            explanation=corrections.EXPLANATION, legal_basis=corrections.LEGAL_BASIS,
-                           file_note=CHOOSE_AGAIN if choose_again else None, file_hint=FILE_HINT,
+                           file_note=CHOOSE_AGAIN if choose_again else None,
                            accept_pdf=ACCEPT_PDF)
 
 
@@ -279,7 +278,7 @@ def _render_act(plan, option, form, refusal: ActError | None = None):
     answers = answer_field_names(getattr(form, "recommendations_to_answer", ()))
     choose_again = request.method == "POST" and file_sent() and (bool(form.errors) or refusal is not None)
     return render_template("plans/act.html", plan=plan, option=option, form=form, refusal=refusal,
-                           file_note=CHOOSE_AGAIN if choose_again else None, file_hint=FILE_HINT,
+                           file_note=CHOOSE_AGAIN if choose_again else None,
                            accept_pdf=ACCEPT_PDF,
                            extra_fields=FIELDS_BY_TRIGGER.get(option.trigger, ()), needs_evidence=needs_evidence,
                            evidence_document=document, role_label=Role(option.role).label, proc=proc,
