@@ -102,12 +102,12 @@ def what_if(plan_id: int):
 @csrf.exempt  # checked in read_form_with_file, once this form's own body limit is set
 @login_required
 def act(plan_id: int, machine: str, subject: str, trigger: str):
+    readable = read_form_with_file() if request.method == "POST" else True  # CSRF first
     plan = load_plan_for(current_user, plan_id)
-    readable = read_form_with_file() if request.method == "POST" else True
     option = _available_option(plan, machine, subject, trigger)
     if option is None:
         if readable and (done := _resent(plan, machine, subject, trigger)):  # also Back onto the old form (GET)
-            return _render_already(plan, done), 409
+            return _render_already(plan, done, _guard_refusal(plan, machine, subject, trigger)), 409
         _refuse(plan, machine, subject, trigger)
     if trigger in IRREVERSIBLE_ACTS and request.method == "GET" and request.args.get("confirmado") != "1":
         return render_template("plans/confirm.html", plan=plan, option=option,
@@ -154,11 +154,12 @@ def document(plan_id: int, document_id: int):
 @csrf.exempt  # checked in read_form_with_file, once this form's own body limit is set
 @login_required
 def correct(plan_id: int, document_id: int):
+    readable = read_form_with_file() if request.method == "POST" else True  # CSRF first
     plan = load_plan_for(current_user, plan_id)
     target = correction_target(db.session, plan, document_id) or abort(404)
     if correcting_role(current_user, plan, target) is None:
         abort(403, description="Solo quien presentó el documento (su mismo rol en la entidad) puede corregirlo.")
-    if request.method == "POST" and not read_form_with_file():
+    if not readable:
         form = CorrectionForm(formdata=None)
         form.evidence.errors = [TOO_LARGE]
         return _render_correct(plan, target, form), 413
@@ -216,9 +217,17 @@ def _resent(plan, machine: str, subject: str, trigger: str, *, same_actor: bool 
                         trigger=trigger, within_last=since, actor=current_user if same_actor else None)
 
 
-def _render_already(plan, event):
-    return render_template("plans/already.html", plan=plan, event=event,
+def _render_already(plan, event, reason: str | None = None):
+    return render_template("plans/already.html", plan=plan, event=event, reason=reason,
                            label=_labels()["trigger_labels"].get(event.trigger, event.trigger))
+
+
+def _guard_refusal(plan, machine: str, subject: str, trigger: str) -> str | None:
+    """The law's own reason when the act could follow in this state but a guard refuses it now (e.g. "record a
+    continuation instead"); None when the plan simply moved past the act."""
+    text = _refusal_text(plan, machine_named(machine), None if subject == "-" else subject, trigger, None,
+                         clock().today())
+    return None if text.startswith("Esta acción no procede en el estado actual") else text
 
 
 def _refuse(plan, machine: str, subject: str, trigger: str):
