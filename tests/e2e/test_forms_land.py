@@ -155,3 +155,20 @@ def test_plan_duties_and_notifications_pages_are_accessible(new_page, live_serve
     expect(page.locator(".badge").first).to_be_visible()
     assert_accessible(page)
     page.screenshot(path=f"/tmp/h14b-notifications-{width}.png", full_page=True)
+
+
+def test_a_notice_reads_attended_once_its_act_is_recorded(new_page, live_server, db_session, set_today):
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "submitted_to_ctp")
+    db_session.commit()
+    run_sweep(date(2028, 3, 21))
+    cast.act("ctp", "record_ctp_concept", "2028-03-21", payload={"concept": "favorable"})
+    db_session.commit()
+    set_today("2028-03-21")
+    page = new_page(phone=True)
+    sign_in(page, live_server, cast.ctp.email, PASSWORD)
+    page.goto("/notificaciones")
+    expect(page.locator(".badge-done")).to_have_count(2)
+    expect(page.get_by_role("link", name=re.compile(r"^Notificaciones \(0\)$"))).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path="/tmp/h14b-notifications-attended-360.png", full_page=True)
