@@ -4,24 +4,55 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from state_machines.route import DUTY_BY_KEY
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
-from workflow_app.models import Delivery, Notification, User, new_feed_token
+from workflow_app.models import Delivery, Notification, Plan, User, new_feed_token
 from workflow_app.services.outbox import DELIVER_JOB
 
 PAGE_SIZE = 100
 
 
+NEW, READ, ATTENDED = "Nueva", "Leída", "Atendida"
+
+
+def is_attended(notification: Notification) -> bool:
+    """Its task is done: the legal duty it was about (``step_key``, a deadline key) is no longer pending in its
+    plan, because the act it asked for was recorded or the plan moved past it. Computed, so always current."""
+    plan = notification.plan
+    duty = DUTY_BY_KEY.get((notification.step_key or "").split(":", 1)[0])
+    if plan is None or duty is None:
+        return False
+    if duty.deadline_key == "car_concept":
+        authority = notification.step_key.partition(":")[2]
+        state = next((p.state for p in plan.procedures if p.machine == "car_review" and p.subject == authority), None)
+    else:
+        state = plan.state
+    return state not in duty.pending_states
+
+
+def status_of(notification: Notification) -> str:
+    if is_attended(notification):
+        return ATTENDED
+    return READ if notification.read_at else NEW
+
+
 def unread_count(user: User, session: Session | None = None) -> int:
+    """Unread notifications still waiting for something: an attended one is no longer news."""
     session = session or db.session
-    return session.scalar(select(func.count(Notification.id))
-                          .where(Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    unread = select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    plain = session.scalar(select(func.count()).select_from(
+        unread.where(Notification.step_key.is_(None)).subquery())) or 0
+    about_duties = session.scalars(unread.where(Notification.step_key.is_not(None)).options(
+        selectinload(Notification.plan).selectinload(Plan.procedures))).all()
+    return plain + sum(not is_attended(n) for n in about_duties)
 
 
 def notifications_for(session: Session, user: User, limit: int = PAGE_SIZE) -> list[Notification]:
     return session.scalars(select(Notification).where(Notification.user_id == user.id)
+                           .options(selectinload(Notification.plan).selectinload(Plan.procedures))
                            .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)).all()
 
 

@@ -111,3 +111,75 @@ def localize(text: str | None, w: Wording | None) -> str:
     for pattern, replacement in _compiled(w):
         text = pattern.sub(replacement, text)
     return text
+
+
+#: Who answers for a duty, in the legal tables' generic words (``localize`` says them for one entity): the
+#: executive side (L152 art. 39: the mayor or governor, through the planning office), the CTP (art. 39 num. 6),
+#: the environmental authority (D1865 art. 3), the corporation (art. 40).
+HOLDERS = {
+    "ejecutivo": "el alcalde o gobernador",
+    "planeacion": "la secretaría de planeación",
+    "equipo": "el equipo formulador",
+    "ctp": "el Consejo Territorial de Planeación",
+    "car": "la autoridad ambiental",
+    "corporacion": "el concejo o asamblea",
+    "sistema": "el efecto legal automático",
+}
+
+
+def holder(roles, w: Wording | None, authority: str | None = None) -> str:
+    """'la alcaldesa y la secretaría de planeación', 'la autoridad ambiental CRQ', 'el Concejo de Génova'."""
+    ordered = [r for r in HOLDERS if r in set(roles)]
+    names = [localize(HOLDERS[r], w) + (f" {authority}" if r == "car" and authority else "") for r in ordered]
+    if len(names) <= 1:
+        return names[0] if names else ""
+    return ", ".join(names[:-1]) + " y " + names[-1]
+
+
+#: A document is named for what it is, not for the act that filed it: "Concepto del Consejo Territorial de
+#: Planeación", not "Entregar el concepto del CTP". Keyed by the act (a document's ``kind``); generic words.
+DOCUMENT_TITLES = {
+    "take_office": "Acta de posesión del alcalde o gobernador",
+    "start_drafting": "Orientaciones para la formulación y conformación del equipo formulador",
+    "submit_to_consejo_de_gobierno": "Proyecto de plan presentado al Consejo de Gobierno",
+    "consolidate": "Proyecto de plan consolidado por el Consejo de Gobierno",
+    "submit_to_ctp": "Proyecto de plan presentado al CTP (con copia al concejo o asamblea)",
+    "record_ctp_concept": "Concepto del Consejo Territorial de Planeación",
+    "issue_concept": "Concepto del Consejo Territorial de Planeación",
+    "issue_partial_concept": "Concepto parcial del Consejo Territorial de Planeación",
+    "deem_ctp_requirement_fulfilled": "Constancia de vencimiento del plazo del concepto del CTP",
+    "consider_concepts": "Respuesta a los conceptos y proyecto de plan ajustado",
+    "schedule_hearing": "Convocatoria a audiencia pública del plan de inversiones",
+    "convoke_sessions": "Decreto de convocatoria a sesiones del concejo o asamblea",
+    "file_with_corporacion": "Proyecto de acuerdo u ordenanza radicado",
+    "modify_by_executive": "Modificación del proyecto radicado (Decreto 683 de 2020)",
+    "assign_to_committee": "Reparto del proyecto a la comisión del plan",
+    "record_committee_debate": "Acta del primer debate en la comisión",
+    "continue_committee_debate": "Acta de sesión del primer debate",
+    "record_plenary_debate": "Acta del segundo debate en la plenaria",
+    "continue_plenary_debate": "Acta de sesión del segundo debate",
+    "propose_amendment": "Modificación propuesta al proyecto",
+    "approve_plan": "Acta de aprobación del plan en segundo debate",
+    "enable_decree_adoption": "Constancia de vencimiento del plazo de la corporación",
+    "vote_down": "Acta de la votación que negó el plan",
+    "adopt_by_decree": "Decreto de adopción del plan",
+    "send_for_sanction": "Proyecto aprobado remitido para sanción",
+    "sanction": "Acuerdo u ordenanza sancionado",
+    "object": "Objeciones al proyecto",
+    "decide_objections": "Decisión sobre las objeciones",
+    "publish": "Publicación del plan adoptado",
+    "enter_into_force": "Constancia de entrada en vigencia del plan",
+    "receive_concept": "Concepto técnico de la autoridad ambiental",
+    "forward_to_ctp": "Concepto de la autoridad ambiental remitido al CTP",
+    "forward_to_corporacion": "Observaciones ambientales no acogidas remitidas al concejo o asamblea",
+    "accept_in_writing": "Aceptación escrita de la modificación",
+    "refuse_in_writing": "No aceptación escrita de la modificación",
+    "approve": "Aprobación de la modificación",
+    "reject": "Negación de la modificación",
+    "hold": "Acta de la audiencia pública",
+    "cancel": "Cancelación de la audiencia pública",
+    "open_convocation": "Convocatoria para conformar o renovar el CTP",
+    "receive_ternas": "Ternas recibidas para el CTP",
+    "designate_members": "Decreto de designación de los consejeros del CTP",
+    "install_ctp": "Acta de instalación del Consejo Territorial de Planeación",
+}

@@ -54,13 +54,14 @@ def test_the_planning_office_corrects_a_document_without_javascript(new_page, li
     checker = login_as(new_page, live_server, "planeacion.genova", phone=phone)  # axe needs JavaScript
     page.goto(f"/planes/{demo.id}#h-docs")
     page.get_by_role("link", name=re.compile(
-        r"^Corregir este documento\W+Consolidar el proyecto en el Consejo de Gobierno, versión 1$")).click()
+        r"^Corregir este documento\W+Proyecto de plan consolidado por el Consejo de Gobierno, versión 1$")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Corregir «")
     checker.goto(page.url)
     assert_accessible(checker)
     no_horizontal_scroll(checker)
     page.get_by_role("button", name="Registrar la versión corregida").click()  # nothing filled in
-    expect(page.get_by_text("Explique qué error formal corrige la nueva versión.")).to_be_visible()
+    expect(page.locator(".field-error", has_text="Explique qué error formal corrige la nueva versión.")).to_be_visible()
+    expect(page.locator("#errores")).to_be_in_viewport()  # the answer lands on the error summary
     shot(page, f"correccion-errores-{width}")
     page.get_by_label("Versión corregida (PDF, máximo 20 MB)").set_input_files(corrected)
     page.get_by_label("Qué error formal corrige").fill("El acta decía 28 de febrero de 2027; el año es 2028.")

@@ -139,3 +139,20 @@ def test_control_characters_in_a_users_name_cannot_break_the_feed(genova, client
     assert all(0x20 <= byte or byte == 0x09 for line in lines for byte in line)
     name = next(line for line in raw.decode().replace("\r\n ", "").split("\r\n") if line.startswith("X-WR-CALNAME"))
     assert name == "X-WR-CALNAME:Plazos PDT — Ana\\nX-INJECTED:1\\nBEGIN:VEVENT\\nfin"
+
+
+def test_notices_become_attended_once_their_act_is_recorded(genova, client, db_session, set_today):
+    run_sweep(date(2028, 3, 21))
+    login(client, genova.ctp.email, "clave-de-prueba")
+    page = client.get("/notificaciones").get_data(as_text=True)
+    assert page.count(">Nueva</span>") == 2 and "Notificaciones (2)" in page
+    notice = db_session.scalars(select(Notification).filter_by(user_id=genova.ctp.id, kind="reminder")).one()
+    client.post(f"/notificaciones/{notice.id}/leida", data={"csrf_token": csrf_from(page)})
+    page = client.get("/notificaciones").get_data(as_text=True)
+    assert page.count(">Nueva</span>") == 1 and page.count(">Leída</span>") == 1
+    genova.act("ctp", "record_ctp_concept", "2028-03-21", payload={"concept": "favorable"})
+    db_session.commit()
+    set_today("2028-03-21")
+    page = client.get("/notificaciones").get_data(as_text=True)
+    assert page.count(">Atendida</span>") == 2 and ">Nueva</span>" not in page
+    assert "Notificaciones (0)" in page and "Marcar como leída" not in page

@@ -134,7 +134,7 @@ def test_odd_upload_names_are_cleaned_and_stored_under_a_random_name(ctp_on_geno
     assert "\n" not in disposition and "\r" not in disposition and "/" not in disposition.split("filename*")[0]
 
 
-def test_oversized_upload_is_a_spanish_413_and_changes_nothing(ctp_on_genova, db_session):
+def test_oversized_upload_returns_the_filled_form_in_spanish_and_changes_nothing(ctp_on_genova, db_session):
     client, genova = ctp_on_genova
     url = f"/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept"
     html = client.get(url).get_data(as_text=True)
@@ -142,7 +142,9 @@ def test_oversized_upload_is_a_spanish_413_and_changes_nothing(ctp_on_genova, db
     response = client.post(url, data={"csrf_token": csrf_from(html), "act_on": "2028-03-09", "concept": "favorable",
                                       "scope": "total", "evidence": (io.BytesIO(big), "grande.pdf")},
                            content_type="multipart/form-data")
-    assert response.status_code == 413 and "20 MB" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)  # the act's own form again, not a dead end (issue 14)
+    assert response.status_code == 422 and "supera 20 MB" in html
+    assert re.search(r'<input checked id="concept-0"[^>]*value="favorable"', html)
     db_session.refresh(genova)
     assert genova.state == "submitted_to_ctp"
     assert not db_session.scalars(select(PlanEvent).where(PlanEvent.trigger == "record_ctp_concept",

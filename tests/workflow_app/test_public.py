@@ -87,7 +87,7 @@ def test_anyone_sees_genovas_state_calendar_amendments_and_hearings(client, geno
 
 def test_proposal_form_is_offered_only_while_a_hearing_is_scheduled(client, genova, set_today):
     page = public_page(client)
-    assert 'action="/publico/63302/propuestas"' in page and "Enviar propuesta" in page
+    assert 'action="/publico/63302/propuestas#errores"' in page and "Enviar propuesta" in page
     assert page.count('name="hearing_id"') == 1  # the held hearing is not offered
     hearing_id = re.search(r'name="hearing_id"[^>]*value="(\d+)"', page).group(1)
     set_today("2028-05-21")  # the scheduled hearing's day has passed

@@ -29,6 +29,13 @@ class Clock:
     def today(self) -> date:
         return self.now().date()
 
+    def shown(self, moment: datetime) -> datetime:
+        """A stored timestamp (written at the real time) as pages show it. In training, moved by whole days onto
+        the simulated calendar, so "registrado el …" follows the simulated date as the acts' dates do."""
+        if self.simulated_today is None:
+            return moment
+        return moment + (self.simulated_today - datetime.now(timezone.utc).astimezone(BOGOTA).date())
+
     @classmethod
     def from_setting(cls, value: str | None) -> "Clock":
         if not value:

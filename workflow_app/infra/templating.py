@@ -5,7 +5,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel.dates import format_date, format_datetime
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 from state_machines import corrections
 from state_machines.calendar import VIGENCIA_CLAUSES
@@ -14,7 +14,7 @@ from state_machines.pdt import HEARING_CLOSED_STATES, PDT_MACHINE
 from state_machines.roles import ROLE_LABELS
 from state_machines.route import DUTY_BY_KEY
 from state_machines.submachines import SUBMACHINES
-from state_machines.wording import localize
+from state_machines.wording import DOCUMENT_TITLES, localize
 from workflow_app.infra.clock import BOGOTA
 
 LOCALE = "es_CO"
@@ -27,7 +27,7 @@ def date_es(value: date | str | None, weekday: bool = False) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value)
     if isinstance(value, datetime):
-        value = value.astimezone(BOGOTA).date()
+        value = _shown(value).astimezone(BOGOTA).date()
     return _date_es(value, weekday)
 
 
@@ -42,7 +42,34 @@ def _date_es(value: date, weekday: bool) -> str:
 def datetime_es(value: datetime | None) -> str:
     if value is None:
         return ""
-    return format_datetime(value, "d 'de' MMMM 'de' y, h:mm a", tzinfo=BOGOTA, locale=LOCALE)
+    return format_datetime(_shown(value), "d 'de' MMMM 'de' y, h:mm a", tzinfo=BOGOTA, locale=LOCALE)
+
+
+def when_es(value: datetime | None) -> str:
+    """'10 de marzo de 2028 a las 3:05 p. m.' (America/Bogota, on the app's clock)."""
+    if value is None:
+        return ""
+    return format_datetime(_shown(value), "d 'de' MMMM 'de' y 'a las' h:mm a", tzinfo=BOGOTA, locale=LOCALE)
+
+
+def _shown(value: datetime) -> datetime:
+    """Stored timestamps follow the app's clock: one calendar on every page, simulated in training."""
+    return current_app.extensions["clock"].shown(value) if has_app_context() else value
+
+
+def document_title(doc, entity=None) -> str:
+    """The document's name as a noun ("Concepto del Consejo Territorial de Planeación") when it was stored under
+    its act's name ("Entregar el concepto del CTP"); a title someone gave it is kept."""
+    wording = getattr(entity, "wording", None)
+    noun, act = DOCUMENT_TITLES.get(doc.kind), _trigger_labels().get(doc.kind)
+    if noun and act and doc.title in {act, localize(act, wording)}:
+        return localize(noun, wording)
+    return doc.title
+
+
+@lru_cache(maxsize=1)
+def _trigger_labels() -> dict:
+    return _labels()["trigger_labels"]
 
 
 def for_entity(text: str | None, entity) -> str:
@@ -53,7 +80,9 @@ def for_entity(text: str | None, entity) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_es"] = date_es
     app.jinja_env.filters["datetime_es"] = datetime_es
+    app.jinja_env.filters["when_es"] = when_es
     app.jinja_env.filters["w"] = for_entity
+    app.jinja_env.filters["doc_title"] = document_title
 
     app.jinja_env.globals.update(_labels())
 

@@ -11,7 +11,7 @@ from state_machines.pdt import PDT_MACHINE
 from state_machines.roles import Role
 from state_machines.route import DUTIES, IRREVERSIBLE_ACTS, duty_for
 from state_machines.submachines import SUBMACHINES
-from state_machines.wording import localize
+from state_machines.wording import holder, localize
 from workflow_app.models import Plan, User
 from workflow_app.permissions import visible_plans_query
 from workflow_app.services.plans import deadlines_for, plan_snapshot, sub_snapshot
@@ -160,6 +160,33 @@ def split_pending(items: list[PendingItem]) -> tuple[list[PendingItem], list[Pen
     duties = [i for i in items if i.deadline is not None and not i.action.is_irreversible]
     others = [i for i in items if i.deadline is None or i.action.is_irreversible]
     return duties, others
+
+
+@dataclass(frozen=True)
+class DutyLine:
+    """One pending legal term of a plan, said with whose duty it is ("A cargo de: la alcaldesa")."""
+
+    deadline: legal_calendar.Deadline
+    label: str
+    is_late: bool
+    holder: str
+    is_mine: bool
+
+
+def duties_by_holder(user: User, plan: Plan, pending: list[tuple[legal_calendar.Deadline, str, bool]]
+                     ) -> tuple[list[DutyLine], list[DutyLine]]:
+    """The plan's pending terms split into what this person owes (shown as overdue when late) and what others
+    owe (shown calmly: not theirs to answer for)."""
+    roles = user.roles_for(plan.entity)
+    car_codes = {m.authority_code for m in user.memberships if m.role == Role.CAR.value}
+    mine, others = [], []
+    for d, label, late in pending:
+        duty = duty_for(d.key)
+        is_mine = bool(duty.roles & roles) and (d.key != "car_concept" or d.authority in car_codes)
+        line = DutyLine(d, localize(label, plan.entity.wording), late,
+                        holder({r.value for r in duty.roles}, plan.entity.wording, d.authority), is_mine)
+        (mine if is_mine else others).append(line)
+    return mine, others
 
 
 def upcoming_deadlines(plan: Plan, today: date, deadlines: list | None = None

@@ -28,7 +28,7 @@ def inject_unread_count():
 @login_required
 def centre_page():
     items = centre.notifications_for(db.session, current_user)
-    return render_template("notifications/centre.html", items=items, form=ButtonForm(),
+    return render_template("notifications/centre.html", items=items, form=ButtonForm(), status_of=centre.status_of,
                            unread=centre.unread_count(current_user))
 
 

@@ -15,11 +15,12 @@ from state_machines.route import IRREVERSIBLE_ACTS
 from state_machines.route_steps import plan_route
 from state_machines.wording import localize
 from workflow_app.infra.clock import clock
-from workflow_app.infra.extensions import db
-from workflow_app.infra.templating import _labels
+from workflow_app.infra.extensions import csrf, db
+from workflow_app.infra.templating import _labels, document_title
 from workflow_app.models import Document
 from workflow_app.permissions import load_plan_for, load_plan_to_read
 from workflow_app.services.access_log import record_access
+from workflow_app.services.acts_done import recorded_act
 from workflow_app.services.casefile import case_file
 from workflow_app.services.document_versions import (
     CorrectionRefused,
@@ -31,6 +32,7 @@ from workflow_app.services.document_versions import (
 from workflow_app.services.plans import (
     ActError,
     ActInvalid,
+    PlanConflict,
     apply_act,
     deadlines_for,
     filing_sessions_notice,
@@ -44,10 +46,17 @@ from workflow_app.services.plans import (
 )
 from workflow_app.services.whatif import plan_what_if_defaults
 from workflow_app.services.whatif import what_if as what_if_service
-from workflow_app.services.worklist import actions_for, upcoming_deadlines
+from workflow_app.services.worklist import actions_for, duties_by_holder, upcoming_deadlines
 from workflow_app.web.downloads import pdf_attachment
 from workflow_app.web.plans.figures_cache import cached_figures, figures_key
 from workflow_app.web.plans.route_svg import plan_figures
+from workflow_app.web.uploads import (
+    ACCEPT_PDF,
+    CHOOSE_AGAIN,
+    TOO_LARGE,
+    file_sent,
+    read_form_with_file,
+)
 
 bp = Blueprint("plans", __name__, url_prefix="/planes", template_folder="templates")
 
@@ -67,9 +76,10 @@ def show(plan_id: int):
         say=lambda text: localize(text, wording)))
     figures["route"] = plan_route(plan.state, ["elected", *main_states])  # cheap; the pictures are the cost
     documents = plan_documents(db.session, plan)
+    my_duties, others_duties = duties_by_holder(current_user, plan, pending)
     return render_template(
         "plans/show.html", plan=plan, state_label=STATE_LABELS[plan.state], steps=figures["route"].steps,
-        deadlines=deadlines, pending=pending,
+        deadlines=deadlines, pending=pending, my_duties=my_duties, others_duties=others_duties,
         actions=actions_for(current_user, plan, today, legal_calendar.deadline_map(deadlines)),
         history=history, documents=documents, case=case_file(db.session, plan),
         correctable=correctable_documents(db.session, current_user, plan, documents), **figures,
@@ -94,15 +104,26 @@ def what_if(plan_id: int):
 
 
 @bp.route("/<int:plan_id>/actos/<machine>/<subject>/<trigger>", methods=["GET", "POST"])
+@csrf.exempt  # checked in read_form_with_file, once this form's own body limit is set
 @login_required
 def act(plan_id: int, machine: str, subject: str, trigger: str):
+    readable = read_form_with_file() if request.method == "POST" else True  # CSRF first
     plan = load_plan_for(current_user, plan_id)
-    option = _option(plan, machine, subject, trigger)
+    option = _available_option(plan, machine, subject, trigger)
+    if option is None:
+        if readable and (done := _resent(plan, machine, subject, trigger)):  # also Back onto the old form (GET)
+            return _render_already(plan, done, _guard_refusal(plan, machine, subject, trigger)), 409
+        _refuse(plan, machine, subject, trigger)
     if trigger in IRREVERSIBLE_ACTS and request.method == "GET" and request.args.get("confirmado") != "1":
         return render_template("plans/confirm.html", plan=plan, option=option,
                                consequence=IRREVERSIBLE_ACTS[trigger])
-    form = act_form_class(trigger, plan_recommendations(plan))(
-        data={"act_on": clock().today(), "expected_version": plan.version} if request.method == "GET" else None)
+    form_class = act_form_class(trigger, plan_recommendations(plan))
+    if not readable:
+        form = form_class(formdata=None, data={"act_on": clock().today(), "expected_version": plan.version})
+        form.evidence.errors = [TOO_LARGE]
+        return _render_act(plan, option, form), 413
+    form = form_class(data={"act_on": clock().today(), "expected_version": plan.version}
+                      if request.method == "GET" else None)
     if form.validate_on_submit():
         command = to_command(form, machine=machine, subject=option.subject, trigger=trigger)
         try:
@@ -112,9 +133,11 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
             getattr(form, exc.field or "notes", form.notes).errors.append(exc.message)
             return _render_act(plan, option, form), 422
         except ActError as exc:
+            if isinstance(exc, PlanConflict) and (done := _resent(plan, machine, subject, trigger, same_actor=True)):
+                return _render_already(plan, done), 409
             return _render_act(plan, option, form, refusal=exc), exc.status
         flash(f"Listo: {option.label}.", "info")
-        return redirect(url_for("plans.show", plan_id=plan.id))
+        return redirect(url_for("plans.show", plan_id=plan.id, _anchor="contenido"))
     return _render_act(plan, option, form), 422 if request.method == "POST" else 200
 
 
@@ -133,12 +156,18 @@ def document(plan_id: int, document_id: int):
 
 
 @bp.route("/<int:plan_id>/documentos/<int:document_id>/correccion", methods=["GET", "POST"])
+@csrf.exempt  # checked in read_form_with_file, once this form's own body limit is set
 @login_required
 def correct(plan_id: int, document_id: int):
+    readable = read_form_with_file() if request.method == "POST" else True  # CSRF first
     plan = load_plan_for(current_user, plan_id)
     target = correction_target(db.session, plan, document_id) or abort(404)
     if correcting_role(current_user, plan, target) is None:
         abort(403, description="Solo quien presentó el documento (su mismo rol en la entidad) puede corregirlo.")
+    if not readable:
+        form = CorrectionForm(formdata=None)
+        form.evidence.errors = [TOO_LARGE]
+        return _render_correct(plan, target, form), 413
     form = CorrectionForm()
     if request.method == "POST":
         valid, upload = form.validate_on_submit(), form.upload()
@@ -153,11 +182,17 @@ def correct(plan_id: int, document_id: int):
                     abort(exc.status, description=exc.message)
                 getattr(form, exc.field).errors.append(exc.message)
             else:
-                flash(f"Listo: se registró la versión corregida de «{target.document.title}».", "info")
+                flash(f"Listo: se registró la versión corregida de «{document_title(target.document, plan.entity)}».", "info")
                 return redirect(url_for("plans.show", plan_id=plan.id, _anchor="h-docs"))
-    status = 422 if request.method == "POST" else 200
+    return _render_correct(plan, target, form), 422 if request.method == "POST" else 200
+
+
+def _render_correct(plan, target, form):
+    choose_again = request.method == "POST" and file_sent() and bool(form.errors)
     return render_template("plans/correct.html", plan=plan, document=target.document, form=form,
-                           explanation=corrections.EXPLANATION, legal_basis=corrections.LEGAL_BASIS), status
+                           explanation=corrections.EXPLANATION, legal_basis=corrections.LEGAL_BASIS,
+                           file_note=CHOOSE_AGAIN if choose_again else None,
+                           accept_pdf=ACCEPT_PDF)
 
 
 def _expected_version(form) -> int | None:
@@ -169,13 +204,41 @@ def _expected_version(form) -> int | None:
     return int(raw)
 
 
-def _option(plan, machine: str, subject: str, trigger: str):
-    """The act as this user may take it now; otherwise 403/404, or 409 with the law's reason and norm."""
+def _available_option(plan, machine: str, subject: str, trigger: str):
+    """The act as this user may take it now, or None."""
     subject_value = None if subject == "-" else subject
-    today = clock().today()
-    for option in actions_for(current_user, plan, today):
+    for option in actions_for(current_user, plan, clock().today()):
         if (option.machine, option.subject, option.trigger) == (machine, subject_value, trigger):
             return option
+    return None
+
+
+def _resent(plan, machine: str, subject: str, trigger: str, *, same_actor: bool = False):
+    """The history row of this very act when the form is sent again after it was registered (Back and resend):
+    among the acts recorded since the form was opened (its ``expected_version``)."""
+    raw = (request.form.get("expected_version") or "").strip()
+    since = plan.version - int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return recorded_act(db.session, plan, machine=machine, subject=None if subject == "-" else subject,
+                        trigger=trigger, within_last=since, actor=current_user if same_actor else None)
+
+
+def _render_already(plan, event, reason: str | None = None):
+    return render_template("plans/already.html", plan=plan, event=event, reason=reason,
+                           label=_labels()["trigger_labels"].get(event.trigger, event.trigger))
+
+
+def _guard_refusal(plan, machine: str, subject: str, trigger: str) -> str | None:
+    """The law's own reason when the act could follow in this state but a guard refuses it now (e.g. "record a
+    continuation instead"); None when the plan simply moved past the act."""
+    text = _refusal_text(plan, machine_named(machine), None if subject == "-" else subject, trigger, None,
+                         clock().today())
+    return None if text.startswith("Esta acción no procede en el estado actual") else text
+
+
+def _refuse(plan, machine: str, subject: str, trigger: str):
+    """Why this user may not take the act now: 403/404, or 409 with the law's reason and norm."""
+    subject_value = None if subject == "-" else subject
+    today = clock().today()
     try:
         row_machine = machine_named(machine)
     except KeyError:
@@ -227,7 +290,10 @@ def _render_act(plan, option, form, refusal: ActError | None = None):
                      if t.trigger == option.trigger for g in t.guards if getattr(g, "document", "")), "")
     proc = next((p for p in plan.procedures if p.machine == option.machine and p.subject == option.subject), None)
     answers = answer_field_names(getattr(form, "recommendations_to_answer", ()))
+    choose_again = request.method == "POST" and file_sent() and (bool(form.errors) or refusal is not None)
     return render_template("plans/act.html", plan=plan, option=option, form=form, refusal=refusal,
+                           file_note=CHOOSE_AGAIN if choose_again else None,
+                           accept_pdf=ACCEPT_PDF,
                            extra_fields=FIELDS_BY_TRIGGER.get(option.trigger, ()), needs_evidence=needs_evidence,
                            evidence_document=document, role_label=Role(option.role).label, proc=proc,
                            answer_fields=answers, concepts=plan_concepts(plan) if answers else [],

@@ -116,7 +116,7 @@ def propose(dane_code: str):
         else:
             flash("Recibimos su propuesta. Se publicará cuando la secretaría de planeación la revise; "
                   "su contacto no se publica.", "info")
-            return redirect(url_for("public.entity", dane_code=dane_code, _anchor="propuestas"))
+            return redirect(url_for("public.entity", dane_code=dane_code, _anchor="propuesta-recibida"))
     return render_template("public/entity.html", page=page, form=form), 422
 
 

@@ -1,0 +1,117 @@
+"""Issue 14 part B: forms keep what was typed, announce their errors at the top with links to each field and
+land there; an oversized PDF returns the filled form; a form sent again after its act was registered says so."""
+import io
+import re
+
+from sqlalchemy import func, select
+
+from tests.workflow_app.helpers import csrf_from
+from tests.workflow_app.story import PDF
+from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 - fixtures
+from workflow_app.models import Document, PlanEvent
+from workflow_app.services.documents import MAX_BYTES
+from workflow_app.web import uploads
+from workflow_app.web.uploads import BODY_LIMIT
+
+CHOOSE_AGAIN = "Vuelva a elegir el archivo PDF: por seguridad el navegador no lo conserva."
+
+
+def _concept_form(client, plan):
+    url = f"/planes/{plan.id}/actos/pdt_approval/-/record_ctp_concept"
+    html = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)
+    return url, csrf_from(html), version, html
+
+
+def _events(session):
+    return session.scalar(select(func.count()).select_from(PlanEvent))
+
+
+def test_the_file_input_asks_for_a_pdf_and_states_the_limit(client, demo, db_session):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    sign_in(client, demo, "ctp.genova")
+    _, _, _, html = _concept_form(client, genova)
+    assert re.search(r'<input[^>]*accept="application/pdf,.pdf"[^>]*id="evidence"', html) or \
+        re.search(r'<input[^>]*id="evidence"[^>]*accept="application/pdf,.pdf"', html)
+    assert "Documento de soporte (PDF, máximo 20 MB)" in html
+    assert f'action="/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept#errores"' in html
+
+
+def test_errors_are_summarised_at_the_top_with_links_and_the_dropped_file_is_said(client, demo, db_session):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    sign_in(client, demo, "ctp.genova")
+    url, token, version, _ = _concept_form(client, genova)
+    before = _events(db_session)
+    response = client.post(url, data={"csrf_token": token, "expected_version": version, "act_on": "",
+                                      "reference": "Acta 05", "recommendations": "Una recomendación",
+                                      "evidence": (io.BytesIO(PDF), "concepto.pdf")},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    summary = re.search(r'<div class="errors" role="alert" id="errores".*?</div>', html, re.S).group(0)
+    assert 'href="#act_on"' in summary and "Indique la fecha del acto" in summary
+    assert 'href="#concept-0"' in summary and "Elija el sentido del concepto." in summary
+    assert 'value="Acta 05"' in html and "Una recomendación" in html
+    assert CHOOSE_AGAIN in html and 'id="evidence-again"' in html
+    assert _events(db_session) == before
+
+
+def test_a_pdf_over_the_limit_returns_the_filled_form(client, demo, db_session):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    sign_in(client, demo, "ctp.genova")
+    url, token, version, _ = _concept_form(client, genova)
+    docs = db_session.scalar(select(func.count()).select_from(Document))
+    big = PDF + b"%" * (MAX_BYTES + 1024 * 1024)  # over 20 MB, over the app-wide 21 MB body limit too
+    response = client.post(url, data={
+        "csrf_token": token, "expected_version": version, "act_on": "2028-03-09", "reference": "Acta 06",
+        "concept": "favorable", "notes": "Texto largo escrito con cuidado",
+        "evidence": (io.BytesIO(big), "concepto-escaneado.pdf")}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "supera 20 MB" in html and 'href="#evidence"' in html
+    assert 'value="Acta 06"' in html and "Texto largo escrito con cuidado" in html
+    assert re.search(r'<input[^>]*checked[^>]*value="favorable"|value="favorable"[^>]*checked', html)
+    assert CHOOSE_AGAIN in html
+    db_session.refresh(genova)
+    assert genova.state == "submitted_to_ctp"
+    assert db_session.scalar(select(func.count()).select_from(Document)) == docs
+
+
+def test_a_body_over_the_readable_limit_returns_the_act_form_with_the_reason(
+        client, demo, db_session, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(uploads, "BODY_LIMIT", 2 * 1024 * 1024)  # not 100 MB through the test client
+    genova = plan_of(db_session, "63302")
+    sign_in(client, demo, "ctp.genova")
+    url, token, version, _ = _concept_form(client, genova)
+    response = client.post(url, data={
+        "csrf_token": token, "expected_version": version, "act_on": "2028-03-09", "concept": "favorable",
+        "evidence": (io.BytesIO(PDF + b"%" * (3 * 1024 * 1024)), "enorme.pdf")}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "<h1>Entregar el concepto del CTP" in html and 'id="errores"' in html
+    assert "no se pudo leer: no se guardó nada" in html
+    db_session.refresh(genova)
+    assert genova.state == "submitted_to_ctp" and BODY_LIMIT == 100 * 1024 * 1024
+
+
+def test_back_and_resend_says_the_act_was_already_registered_with_a_link_to_its_row(client, demo, db_session):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    sign_in(client, demo, "ctp.genova")
+    url, token, version, _ = _concept_form(client, genova)
+    data = {"csrf_token": token, "expected_version": version, "act_on": "2028-03-09", "reference": "Acta 07",
+            "concept": "favorable"}
+    assert client.post(url, data={**data, "evidence": (io.BytesIO(PDF), "c.pdf")},
+                       content_type="multipart/form-data").status_code == 302
+    before = _events(db_session)
+    again = client.post(url, data={**data, "evidence": (io.BytesIO(PDF), "c.pdf")},
+                        content_type="multipart/form-data")
+    html = again.get_data(as_text=True)
+    event = db_session.scalars(select(PlanEvent).filter_by(plan_id=genova.id, trigger="record_ctp_concept")).one()
+    assert again.status_code == 409
+    assert re.search(r"Este acto ya quedó registrado el 10 de marzo de 2028 a las \d{1,2}:\d\d\s[ap]\.\s?m\. por "
+                     + re.escape(event.actor.name) + r"\.", html), html
+    assert f'href="/planes/{genova.id}#evento-{event.id}"' in html
+    assert "no procede en el estado actual" not in html
+    assert _events(db_session) == before
+    plan_page = client.get(f"/planes/{genova.id}").get_data(as_text=True)
+    assert f'<tr id="evento-{event.id}">' in plan_page
