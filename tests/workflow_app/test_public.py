@@ -336,6 +336,23 @@ def test_a_current_copy_of_the_public_page_is_answered_304_without_building_it(c
         assert client.get(path, headers={"If-None-Match": page.headers["ETag"]}).status_code == 304, path
 
 
+def test_the_anonymous_page_is_built_once_and_served_to_the_next_visitors(client, genova, monkeypatch):
+    first = client.get("/publico/63302")
+    import workflow_app.web.public.views as views
+
+    def not_built(*args, **kwargs):
+        raise AssertionError("the page was built again for another anonymous visitor")
+
+    monkeypatch.setattr(views, "public_plan", not_built)
+    again = client.get("/publico/63302")  # no validators: a new visitor
+    assert again.status_code == 200 and again.get_data() == first.get_data()
+    assert again.headers["ETag"] == first.headers["ETag"]
+    monkeypatch.undo()
+    genova.act("corporacion", "propose_amendment", "2028-05-05",
+               payload={"authors": ["Concejal Pedro Gil"], "text": "Una modificación posterior a la copia"})
+    assert "Una modificación posterior a la copia" in client.get("/publico/63302").get_data(as_text=True)
+
+
 def test_an_act_a_published_proposal_or_a_new_day_gives_the_public_page_a_new_etag(app, client, genova, db_session,
                                                                                    set_today):
     etag = client.get("/publico/63302").headers["ETag"]

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from state_machines import calendar as legal_calendar
@@ -476,19 +476,19 @@ def entity_stamp(session: Session, dane_code: str) -> Stamp | None:
     """The entity's page: its latest plan's version (every act, settings change and document correction writes
     the plan row, so its version moves), the published proposals, the PPI versions and public documents.
     None when the entity does not exist (the page answers 404)."""
-    plan_id = (select(Plan.id).join(Period, Period.id == Plan.period_id).where(Plan.entity_id == Entity.id)
-               .order_by(Period.start_on.desc()).limit(1).correlate(Entity).scalar_subquery())
-    published = (CitizenProposal.plan_id == plan_id) & (CitizenProposal.status == "published")
+    # The latest plan once (a derived table joined to the entity), then one aggregate per dependant table on it.
+    latest = (select(Plan.id, Plan.version, Plan.updated_at).join(Period, Period.id == Plan.period_id)
+              .join(Entity, Entity.id == Plan.entity_id).where(Entity.dane_code == dane_code)
+              .order_by(Period.start_on.desc()).limit(1).subquery("latest"))
+    published = (CitizenProposal.plan_id == latest.c.id) & (CitizenProposal.status == "published")
     row = session.execute(select(
-        Entity.id, plan_id,
-        select(Plan.version).where(Plan.id == plan_id).scalar_subquery(),
-        select(Plan.updated_at).where(Plan.id == plan_id).scalar_subquery(),
+        Entity.id, latest.c.id, latest.c.version, latest.c.updated_at,
         select(func.count(CitizenProposal.id)).where(published).scalar_subquery(),
         select(func.max(CitizenProposal.moderated_at)).where(published).scalar_subquery(),
-        select(func.max(PpiVersion.id)).where(PpiVersion.plan_id == plan_id).scalar_subquery(),
-        select(func.max(PpiVersion.created_at)).where(PpiVersion.plan_id == plan_id).scalar_subquery(),
-        select(func.max(Document.id)).where(Document.plan_id == plan_id).scalar_subquery(),
-    ).where(Entity.dane_code == dane_code)).first()
+        select(func.max(PpiVersion.id)).where(PpiVersion.plan_id == latest.c.id).scalar_subquery(),
+        select(func.max(PpiVersion.created_at)).where(PpiVersion.plan_id == latest.c.id).scalar_subquery(),
+        select(func.max(Document.id)).where(Document.plan_id == latest.c.id).scalar_subquery(),
+    ).select_from(Entity).outerjoin(latest, true()).where(Entity.dane_code == dane_code)).first()
     if row is None:
         return None
     moments = [m for m in (_aware(row[3]), _aware(row[5]), _aware(row[7])) if m is not None]

@@ -10,7 +10,7 @@ by the request's own ``Sec-Fetch-Site``/``Origin`` headers (``is_cross_site``). 
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forms.public import ModerationForm, ProposalForm
@@ -47,6 +47,7 @@ from workflow_app.services.public import (
     submit_proposal,
 )
 from workflow_app.web.downloads import pdf_attachment
+from workflow_app.web.plans.figures_cache import LocalCache, RedisCache
 
 bp = Blueprint("public", __name__, template_folder="templates")
 bp.before_request(note_shared_page)
@@ -86,9 +87,31 @@ def entity(dane_code: str):
     not_modified = revalidate(stamp.parts, stamp.changed_at)
     if not_modified is not None:
         return not_modified
-    found = entity_by_code(db.session, dane_code) or abort(404)
-    page = public_plan(db.session, found, clock().today())
-    return render_template("public/entity.html", page=page, form=_proposal_form(page))
+    validators = g.get("public_validators")  # set for a page every anonymous visitor sees alike
+    # The ETag with the exact time of the latest change: ids and versions could repeat after a database is
+    # restored from a backup (or truncated between tests), times do not.
+    changed = stamp.changed_at.isoformat() if stamp.changed_at else ""
+    key = f"pdt:public-entity:{validators[0]}:{changed}" if validators else None
+    html = _shared_pages().get(key) if key else None
+    if html is None:
+        found = entity_by_code(db.session, dane_code) or abort(404)
+        page = public_plan(db.session, found, clock().today())
+        html = render_template("public/entity.html", page=page, form=_proposal_form(page))
+        if key:
+            _shared_pages().set(key, html)
+    return html
+
+
+def _shared_pages() -> LocalCache | RedisCache:
+    """Anonymous copies of the entity pages, keyed by their ETag (what the page is built of, the day and the
+    release) and the time of the latest change: on a hearing day thousands of citizens read one page, built once. Nothing to invalidate: any change
+    of what the page shows changes its ETag. Redis when configured (shared by every worker and host), else an
+    in-process LRU."""
+    cache = current_app.extensions.get("public_page_cache")
+    if cache is None:
+        url = current_app.config.get("REDIS_URL")
+        cache = current_app.extensions["public_page_cache"] = RedisCache(url) if url else LocalCache(256)
+    return cache
 
 
 @bp.post("/publico/<dane_code>/propuestas")
