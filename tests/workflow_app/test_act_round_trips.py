@@ -343,3 +343,25 @@ def test_a_plan_the_request_already_read_is_not_read_again_and_its_version_still
                   command=ActCommand(trigger="submit_to_consejo_de_gobierno", evidence=pdf()),
                   actor=planner, role=Role.PLANEACION, expected_version=version, today=date(2028, 2, 29))
     assert session.get(Plan, plan_id).state == "drafting"
+
+
+def test_the_profile_names_where_an_acts_time_goes(genova, db_session, app):
+    """bench.act_profile --profile: every part it names is found in a real profile of the route (a renamed
+    function would silently read 0 ms)."""
+    import cProfile
+    import pstats
+
+    from bench.act_profile import PARTS, where_the_time_goes
+    from workflow_app.infra.extensions import db
+
+    plan_id = genova.plan.id
+    casts = [(plan_id, {"ejecutivo": genova.ejecutivo.id, "planeacion": genova.planeacion.id,
+                        "ctp": genova.ctp.id, "corporacion": genova.corporacion.id})]
+    db_session.commit()
+    db.session.remove()
+    profile = cProfile.Profile()
+    acts = profile_route(app, casts, profile)
+    text = where_the_time_goes(pstats.Stats(profile), len(acts))
+    figures = {line[:47].strip(): float(line[47:]) for line in text.splitlines()[1:]}
+    assert list(figures) == [label for label, _path, _function in PARTS]
+    assert all(ms > 0 for ms in figures.values()), figures
