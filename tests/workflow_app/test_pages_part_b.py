@@ -103,6 +103,7 @@ def test_glossary_terms_are_linked_from_the_act_form_plan_and_public_pages(clien
     for html in (public, form, plan):
         assert 'href="/ayuda/glosario#lectura-amplia"' in html and 'href="/ayuda/glosario#dias-habiles"' in html
     assert 'href="/ayuda/glosario#concepto"' in form
+    assert form.count("Términos de esta página") == 1  # once, at the top of the form
     glossary = client.get("/ayuda/glosario").get_data(as_text=True)
     for anchor in re.findall(r'href="/ayuda/glosario#([\w-]+)"', public + form + plan):
         assert f'id="{anchor}"' in glossary, anchor
