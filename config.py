@@ -20,20 +20,11 @@ def _database_url() -> str:
     return url
 
 
-def _development_secret_key() -> str:
-    """A key generated once into instance/ so sessions survive restarts of a local instance."""
+def _development_key(name: str) -> str:
+    """A key generated once into instance/ (``secret_key``, ``history_key``) so a local instance keeps its
+    sessions and its history seal across restarts; production must give its own."""
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = INSTANCE_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
-
-
-def _development_history_key() -> str:
-    """As the secret key: generated once into instance/ for a local instance; production must give its own."""
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = INSTANCE_DIR / "history_key"
+    key_file = INSTANCE_DIR / name
     if not key_file.exists():
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
@@ -104,9 +95,9 @@ class Config:
     @classmethod
     def finalize(cls, settings: dict) -> None:
         if not settings.get("SECRET_KEY"):
-            settings["SECRET_KEY"] = _development_secret_key()
+            settings["SECRET_KEY"] = _development_key("secret_key")
         if not settings.get("HISTORY_KEY"):
-            settings["HISTORY_KEY"] = _development_history_key()
+            settings["HISTORY_KEY"] = _development_key("history_key")
         _check_evidence_store(settings)
 
 

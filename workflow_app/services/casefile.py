@@ -104,12 +104,13 @@ def _day(value) -> date | None:
 
 def _concepts(session: Session, plan: Plan) -> tuple[ConceptView, ...]:
     names = {}
-    codes = [source for source, _, _ in plan_concepts(plan) if source != CTP_SOURCE]
+    concepts = plan_concepts(plan)
+    codes = [source for source, _, _ in concepts if source != CTP_SOURCE]
     if codes:
         names = dict(session.execute(select(EnvironmentalAuthority.code, EnvironmentalAuthority.name)
                                      .where(EnvironmentalAuthority.code.in_(codes))).all())
     out = []
-    for source, concept, proc in plan_concepts(plan):
+    for source, concept, proc in concepts:
         data = proc.data or {}
         answers = answers_from_data(data.get("answers"))
         recs = []
@@ -173,9 +174,14 @@ def _hearings(plan: Plan) -> tuple[HearingView, ...]:
         for p in hearings)
 
 
-def _ppi(session: Session, plan: Plan, stage: str) -> PpiVersion | None:
-    return session.scalar(select(PpiVersion).filter_by(plan_id=plan.id, stage=stage)
-                          .order_by(PpiVersion.version.desc()).limit(1))
+def _filed_and_adopted_ppi(session: Session, plan: Plan) -> tuple[PpiVersion | None, PpiVersion | None]:
+    """The latest PPI version of each of the two stages, in one query."""
+    latest: dict[str, PpiVersion] = {}
+    for version in session.scalars(select(PpiVersion).where(PpiVersion.plan_id == plan.id,
+                                                             PpiVersion.stage.in_(("filed", "adopted")))
+                                   .order_by(PpiVersion.version.desc())):
+        latest.setdefault(version.stage, version)
+    return latest.get("filed"), latest.get("adopted")
 
 
 def case_file(session: Session, plan: Plan) -> CaseFile:
@@ -187,5 +193,5 @@ def case_file(session: Session, plan: Plan) -> CaseFile:
         explanation = legal_calendar.in_force_explanation(published, dates.get("vigencia") or "on_publication",
                                                           _day(dates.get("in_force_declared")))
     return CaseFile(_concepts(session, plan), _amendments(plan), _debates(plan), _hearings(plan),
-                    _ppi(session, plan, "filed"), _ppi(session, plan, "adopted"), published, in_force, explanation,
+                    *_filed_and_adopted_ppi(session, plan), published, in_force, explanation,
                     _day(dates.get("sessions_convoked")))

@@ -49,15 +49,15 @@ def correcting_role(user: User, plan: Plan, target: CorrectionTarget) -> Role | 
     return min(mine, key=lambda r: r.value) if mine else None
 
 
-def correctable_documents(session: Session, user: User, plan: Plan, documents: list[Document]) -> set[int]:
-    """Ids of the current documents this user may correct (for the plan page's links)."""
+def correctable_documents(user: User, plan: Plan, documents: list[Document], history: list[PlanEvent]) -> set[int]:
+    """Ids of the current documents this user may correct (for the plan page's links); ``history`` is the
+    plan's history the page has already read (who filed each document)."""
     if not user.roles_for(plan.entity):
         return set()
     superseded = {d.supersedes_id for d in documents if d.supersedes_id}
-    events = session.scalars(select(PlanEvent).where(PlanEvent.plan_id == plan.id,
-                                                     PlanEvent.trigger.in_({d.kind for d in documents}))).all()
+    kinds = {d.kind for d in documents}
     by_id = {d.id: d for d in documents}
-    filed_by: dict[int, str] = {e_id: e.role for e in events for e_id in (e.evidence_ids or [])}
+    filed_by: dict[int, str] = {e_id: e.role for e in history if e.trigger in kinds for e_id in (e.evidence_ids or [])}
     allowed = set()
     for d in documents:
         if d.id in superseded:

@@ -20,6 +20,7 @@ from workflow_app.permissions import (
     require_manage_people,
 )
 from workflow_app.services import accounts
+from workflow_app.web.invitations import send_invitation
 
 bp = Blueprint("people", __name__, url_prefix="/personas", template_folder="templates")
 LISTED = 300
@@ -57,16 +58,10 @@ def index():
         invite = accounts.Invite(email=form.email.data, name=form.name.data, role=role,
                                  dane_code=code if role != Role.CAR.value else None,
                                  authority_code=code if role == Role.CAR.value else None)
-        try:
-            outcome = accounts.invite_person(db.session, current_user, invite)
-            db.session.commit()
-        except accounts.AccountError as exc:
-            db.session.rollback()
-            getattr(form, exc.field, form.scope).errors.append(exc.message)
-        else:
-            flash({"created": f"Se envió la invitación a {outcome.user.email}.",
-                   "added": f"{outcome.user.email} ya tenía cuenta: se le agregó el rol.",
-                   "present": f"{outcome.user.email} ya tenía ese rol."}[outcome.status], "info")
+        if send_invitation(form, invite, form.scope, {
+                "created": "Se envió la invitación a {email}.",
+                "added": "{email} ya tenía cuenta: se le agregó el rol.",
+                "present": "{email} ya tenía ese rol."}):
             return redirect(url_for("people.index"))
     people = db.session.scalars(people_in_scope_query(current_user).limit(LISTED)).unique().all()
     rows = [(p, accounts.describe_memberships(p), can_manage_person(current_user, p)) for p in people]

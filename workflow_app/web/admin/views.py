@@ -12,6 +12,7 @@ from workflow_app.models import Entity, Membership, PeriodOpening, Regime, User
 from workflow_app.permissions import require_admin
 from workflow_app.services import accounts, cycle, onboarding
 from workflow_app.services import admin as admin_service
+from workflow_app.web.invitations import send_invitation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 PAGE = 100
@@ -36,16 +37,10 @@ def users():
         invite = accounts.Invite(email=form.email.data, name=form.name.data, role=form.role.data,
                                  dane_code=form.dane_code.data, authority_code=form.authority_code.data,
                                  is_lead=form.is_lead.data)
-        try:
-            outcome = accounts.invite_person(db.session, current_user, invite)
-            db.session.commit()
-        except accounts.AccountError as exc:
-            db.session.rollback()
-            getattr(form, exc.field, form.email).errors.append(exc.message)
-        else:
-            flash({"created": f"Cuenta creada: se envió la invitación a {outcome.user.email}.",
-                   "added": f"{outcome.user.email} ya tenía cuenta: se le agregó el rol.",
-                   "present": f"{outcome.user.email} ya tenía ese rol: no se cambió nada."}[outcome.status], "info")
+        if send_invitation(form, invite, form.email, {
+                "created": "Cuenta creada: se envió la invitación a {email}.",
+                "added": "{email} ya tenía cuenta: se le agregó el rol.",
+                "present": "{email} ya tenía ese rol: no se cambió nada."}):
             return redirect(url_for("admin.users"))
     q = (request.args.get("q") or "").strip()[:100]
     query = select(User).options(selectinload(User.memberships).selectinload(Membership.entity)).order_by(User.email)

@@ -82,7 +82,7 @@ def show(plan_id: int):
         deadlines=deadlines, pending=pending, my_duties=my_duties, others_duties=others_duties,
         actions=actions_for(current_user, plan, today, legal_calendar.deadline_map(deadlines)),
         history=history, documents=documents, case=case_file(db.session, plan),
-        correctable=correctable_documents(db.session, current_user, plan, documents), **figures,
+        correctable=correctable_documents(current_user, plan, documents, history), **figures,
     )
 
 
