@@ -7,7 +7,7 @@ import pytest
 import workflow_app.web.plans.views as plan_views
 from tests.workflow_app.story import PDF
 from tests.workflow_app.test_web_plans import _concept_form, demo, plan_of, sign_in  # noqa: F401 (fixtures)
-from workflow_app.web.plans.figures_cache import LocalCache, RedisCache
+from workflow_app.infra.page_cache import LocalCache, RedisCache
 
 CTP_ACT = "/actos/pdt_approval/-/record_ctp_concept"
 

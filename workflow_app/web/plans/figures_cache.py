@@ -12,68 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-from collections import OrderedDict
 from datetime import date
-from threading import Lock
 from typing import Callable
 
 from flask import current_app
 from markupsafe import Markup
 
-log = logging.getLogger(__name__)
-TTL_SECONDS = 2 * 86400
-
-
-class LocalCache:
-    def __init__(self, size: int = 512) -> None:
-        self._items: OrderedDict[str, str] = OrderedDict()
-        self._size, self._lock = size, Lock()
-
-    def get(self, key: str) -> str | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def set(self, key: str, value: str) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-
-class RedisCache:
-    """Redis down: every call answers as a miss, and the page is built as without a cache."""
-
-    def __init__(self, url: str) -> None:
-        import redis
-
-        self._redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-
-    def get(self, key: str) -> str | None:
-        try:
-            value = self._redis.get(key)
-        except Exception as exc:  # noqa: BLE001
-            log.warning("Redis no disponible para la caché de la página del plan (%s)", exc)
-            return None
-        return value.decode() if value is not None else None
-
-    def set(self, key: str, value: str) -> None:
-        try:
-            self._redis.set(key, value, ex=TTL_SECONDS)
-        except Exception as exc:  # noqa: BLE001
-            log.warning("Redis no disponible para la caché de la página del plan (%s)", exc)
+from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache
 
 
 def _cache() -> LocalCache | RedisCache:
-    cache = current_app.extensions.get("plan_figures_cache")
-    if cache is None:
-        url = current_app.config.get("REDIS_URL")
-        cache = current_app.extensions["plan_figures_cache"] = RedisCache(url) if url else LocalCache()
-    return cache
+    return app_cache("plan_figures_cache", size=512)
 
 
 def figures_key(plan_id: int, version: int, today: date, wording) -> str:

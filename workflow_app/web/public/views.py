@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from forms.public import ModerationForm, ProposalForm
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import csrf, db
+from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache
 from workflow_app.infra.rate_limit import is_blocked, record_failure
 from workflow_app.infra.security import is_cross_site, note_shared_page, public_cache, revalidate
 from workflow_app.infra.templating import date_es
@@ -47,7 +48,6 @@ from workflow_app.services.public import (
     submit_proposal,
 )
 from workflow_app.web.downloads import pdf_attachment
-from workflow_app.web.plans.figures_cache import LocalCache, RedisCache
 
 bp = Blueprint("public", __name__, template_folder="templates")
 bp.before_request(note_shared_page)
@@ -107,11 +107,7 @@ def _shared_pages() -> LocalCache | RedisCache:
     release) and the time of the latest change: on a hearing day thousands of citizens read one page, built once. Nothing to invalidate: any change
     of what the page shows changes its ETag. Redis when configured (shared by every worker and host), else an
     in-process LRU."""
-    cache = current_app.extensions.get("public_page_cache")
-    if cache is None:
-        url = current_app.config.get("REDIS_URL")
-        cache = current_app.extensions["public_page_cache"] = RedisCache(url) if url else LocalCache(256)
-    return cache
+    return app_cache("public_page_cache", size=256)
 
 
 @bp.post("/publico/<dane_code>/propuestas")
