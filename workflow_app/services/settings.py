@@ -143,11 +143,7 @@ def update_entity_settings(session: Session, actor: User, entity: Entity, new: E
     entity.executive_title = title
     for plan in plans:
         _record(session, plan, actor, changes, "; ".join(bases), today)
-    try:
-        session.commit()
-    except StaleDataError as exc:
-        session.rollback()
-        raise SettingsError("fiscal_category", CONFLICT_MESSAGE) from exc
+    _commit(session, "fiscal_category")
     return changes
 
 
@@ -188,12 +184,17 @@ def update_plan_settings(session: Session, actor: User, plan: Plan, new: PlanSet
     plan.regime = regime_row.code
     plan.d683_articles = list(articles)
     _record(session, plan, actor, changes, "; ".join(bases), today)
+    _commit(session, "posesion_on")
+    return changes
+
+
+def _commit(session: Session, field: str) -> None:
+    """Commit a settings change; another person's change in between (the plan row's version) is a conflict."""
     try:
         session.commit()
     except StaleDataError as exc:
         session.rollback()
-        raise SettingsError("posesion_on", CONFLICT_MESSAGE) from exc
-    return changes
+        raise SettingsError(field, CONFLICT_MESSAGE) from exc
 
 
 def entities_for_settings(session: Session, user: User) -> list[Entity]:
