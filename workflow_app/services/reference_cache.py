@@ -61,11 +61,6 @@ def _bump_on_reference_change(session: Session, _context, _instances) -> None:
         bump_reference_version(session)
 
 
-def clear_reference_cache() -> None:
-    with _lock:
-        _cache.clear()
-
-
 def _attach(session: Session, model, values: dict):
     """The row as a persistent instance of ``session``, without SQL (the identity map's own copy if present)."""
     key = session.identity_key(model, values[inspect(model).primary_key[0].key])

@@ -23,7 +23,7 @@ from state_machines.roles import Role
 from workflow_app.history import seal
 from workflow_app.infra.templating import NON_ROUTE_TRIGGER_LABELS
 from workflow_app.models import FISCAL_CATEGORIES, PLAN_GRAPH, Entity, Plan, PlanEvent, Regime, User
-from workflow_app.permissions import can_edit_entity_settings, managed_entity_ids
+from workflow_app.permissions import can_edit_entity_settings
 from workflow_app.services.plans import CONFLICT_MESSAGE, period_facts
 
 SETTINGS_MACHINE = "settings"
@@ -195,11 +195,3 @@ def _commit(session: Session, field: str) -> None:
     except StaleDataError as exc:
         session.rollback()
         raise SettingsError(field, CONFLICT_MESSAGE) from exc
-
-
-def entities_for_settings(session: Session, user: User) -> list[Entity]:
-    """The entities whose settings ``user`` may change (an administrator chooses by DANE code instead)."""
-    ids = managed_entity_ids(user)
-    if not ids:
-        return []
-    return session.scalars(select(Entity).where(Entity.id.in_(ids)).order_by(Entity.name)).all()
