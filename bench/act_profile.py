@@ -83,9 +83,9 @@ def act_once(session, plan_id: int, user_id: int | None, who: str, trigger: str,
              pdf: bytes | None):
     """One act as a request does it: load the signed-in user (``people.acting_user``), then ``apply_act``."""
     from state_machines.roles import Role
-    from workflow_app.services.documents import Upload
-    from workflow_app.services.people import acting_user
-    from workflow_app.services.plans import ActCommand, apply_act
+    from workflow_app.services.people.people import acting_user
+    from workflow_app.services.route.documents import Upload
+    from workflow_app.services.route.plans import ActCommand, apply_act
 
     role = Role(who)
     evidence = Upload("acta.pdf", io.BytesIO(pdf)) if pdf is not None else None
@@ -140,12 +140,12 @@ def report(acts: list[tuple[str, Counter]]) -> str:
 #: Parts of an act, by the function that does each (cumulative time under the profiler, which inflates every
 #: part alike; read them as shares). A part may contain another (the flush contains the INSERTs).
 PARTS = (
-    ("todo el acto (apply_act)", "workflow_app/services/plans.py", "apply_act"),
+    ("todo el acto (apply_act)", "workflow_app/services/route/plans.py", "apply_act"),
     ("evidencia: revisar el PDF (pypdf)", "workflow_app/infra/pdf_check.py", "check_pdf"),
-    ("evidencia: escribir y fsync", "workflow_app/services/evidence_store.py", "put"),
-    ("leer el plan (una consulta)", "workflow_app/services/reference_cache.py", "load_plan_for_act"),
+    ("evidencia: escribir y fsync", "workflow_app/services/route/evidence_store.py", "put"),
+    ("leer el plan (una consulta)", "workflow_app/services/cycle/reference_cache.py", "load_plan_for_act"),
     ("máquina y guardas", "state_machines/machine.py", "fire"),
-    ("calendario legal", "workflow_app/services/plans.py", "deadlines_for"),
+    ("calendario legal", "workflow_app/services/route/plans.py", "deadlines_for"),
     ("sello HMAC del historial", "workflow_app/history.py", "seal"),
     ("avisos y resumen del tablero (act_recorded)", "blinker/base.py", "send"),
     ("flush del ORM (INSERT/UPDATE)", "sqlalchemy/orm/session.py", "flush"),

@@ -274,9 +274,9 @@ def main() -> None:
             from sqlalchemy import event
 
             from workflow_app.infra.extensions import db
-            from workflow_app.services import board as board_service
-            from workflow_app.services import board_summary
-            from workflow_app.services.reference import load_reference
+            from workflow_app.services.cycle.reference import load_reference
+            from workflow_app.services.monitoring import board as board_service
+            from workflow_app.services.monitoring import board_summary
 
             upgrade()
             load_reference()

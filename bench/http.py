@@ -171,8 +171,8 @@ def main() -> None:
         with app.app_context():
             from workflow_app.infra.extensions import db
             from workflow_app.models import Entity, Plan
-            from workflow_app.services import board_summary
-            from workflow_app.services.reference import load_reference
+            from workflow_app.services.cycle.reference import load_reference
+            from workflow_app.services.monitoring import board_summary
 
             upgrade()
             load_reference()

@@ -161,7 +161,7 @@ def run(url: str, today: date, seed: int) -> None:
     from workflow_app.app import create_app
     from workflow_app.infra.extensions import db
     from workflow_app.models import Notification, Plan
-    from workflow_app.services.reference import load_reference
+    from workflow_app.services.cycle.reference import load_reference
 
     logging.getLogger("notifications.sweep").setLevel(logging.ERROR)
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=None, PDT_TODAY=None)
@@ -171,7 +171,7 @@ def run(url: str, today: date, seed: int) -> None:
         upgrade()
         load_reference()
         t_fill, count = timed(lambda: populate(db, random.Random(seed), today))
-        from workflow_app.services import board_summary
+        from workflow_app.services.monitoring import board_summary
 
         board_summary.refresh(db.session)  # the board's rows, which each act keeps in production (issue 15)
         db.session.commit()
@@ -195,7 +195,7 @@ def run(url: str, today: date, seed: int) -> None:
         print(f"baseline bare SELECT of the open plans:           {bare * 1000:8.1f} ms")
         print(f"sweep's load (plans + entities + procedures rows): {loaded * 1000:8.1f} ms")
 
-        from workflow_app.services.plans import clear_deadline_memo
+        from workflow_app.services.route.plans import clear_deadline_memo
 
         for label, day in (("first sweep of the day", today), ("same sweep again (steady)", today),
                            ("third run (steady)", today), ("steady, cold deadline cache", today),

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import psycopg  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 
-from workflow_app.services.demo import DEMO_PDF  # noqa: E402
+from workflow_app.services.cycle.demo import DEMO_PDF  # noqa: E402
 
 ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PDF = DEMO_PDF  # a real one-page PDF: uploads are opened and checked
@@ -73,7 +73,7 @@ def setup(app, n_plans: int):
     from state_machines.roles import Role
     from workflow_app.infra.extensions import db
     from workflow_app.models import Entity, Membership, Period, Plan, User
-    from workflow_app.services.reference import load_reference
+    from workflow_app.services.cycle.reference import load_reference
 
     load_reference()
     period = db.session.scalar(select(Period).filter_by(start_on=date(2028, 1, 1)))
@@ -102,9 +102,9 @@ def setup(app, n_plans: int):
 def walk(app, casts) -> tuple[float, int, list[float]]:
     from state_machines.roles import Role
     from workflow_app.infra.extensions import db
-    from workflow_app.services.documents import Upload
-    from workflow_app.services.people import acting_user
-    from workflow_app.services.plans import ActCommand, apply_act
+    from workflow_app.services.people.people import acting_user
+    from workflow_app.services.route.documents import Upload
+    from workflow_app.services.route.plans import ActCommand, apply_act
 
     per_act: list[float] = []
     started = time.perf_counter()

@@ -9,8 +9,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES, RecommendationRef
 from state_machines.route import IRREVERSIBLE_ACTS
-from workflow_app.services.documents import Upload
-from workflow_app.services.plans import ActCommand
+from workflow_app.services.route.documents import Upload
+from workflow_app.services.route.plans import ActCommand
 
 CONCEPTS = list(CONCEPT_SENSES.items())
 VIGENCIA_CHOICES = [("on_publication", "Rige desde su publicación"),

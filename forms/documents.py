@@ -6,7 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from workflow_app.services.documents import Upload
+from workflow_app.services.route.documents import Upload
 
 
 class CorrectionForm(FlaskForm):

@@ -7,7 +7,7 @@ from wtforms.form import Form
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import TextInput
 
-from workflow_app.services.milestones import NOTE_MIN_CHARS, CheckCommand, MilestoneEdit
+from workflow_app.services.monitoring.milestones import NOTE_MIN_CHARS, CheckCommand, MilestoneEdit
 
 
 class MilestoneCheckForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""PPI forms: lines typed in a table, or a CSV/XLSX sheet. Shape only; ``services.ppi`` validates the rows."""
+"""PPI forms: lines typed in a table, or a CSV/XLSX sheet. Shape only; ``services.route.ppi`` validates the rows."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -6,7 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from workflow_app.services.ppi import TEXT_LIMITS
+from workflow_app.services.route.ppi import TEXT_LIMITS
 
 BLANK_ROWS = 5  # empty lines offered under the current ones; "Agregar filas" asks for more
 MAX_FORM_ROWS = 300

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from workflow_app.services.public import CONTACT_MAX_CHARS, PROPOSAL_MAX_CHARS, PROPOSAL_MIN_CHARS
+from workflow_app.services.public.public import CONTACT_MAX_CHARS, PROPOSAL_MAX_CHARS, PROPOSAL_MIN_CHARS
 
 
 class ProposalForm(FlaskForm):

@@ -9,7 +9,7 @@ from rq import cron
 from notifications.digest import digest_job
 from notifications.sweep import sweep_job
 from workflow_app.infra.jobs import QUEUE_NAME
-from workflow_app.services.checkpoints import checkpoint_job
+from workflow_app.services.integrity.checkpoints import checkpoint_job
 
 SWEEP_CRON = "*/5 * * * *"
 DIGEST_CRON = "0 12 * * *"  # 07:00 America/Bogota

@@ -10,7 +10,7 @@ from state_machines.route import DUTIES
 from state_machines.wording import localize
 from workflow_app.models import Plan, PlanEvent
 from workflow_app.services.outbox import Message, notify_many
-from workflow_app.services.people import Recipients
+from workflow_app.services.people.people import Recipients
 
 
 def notify_transition(session: Session, *, plan: Plan, event: PlanEvent, deadlines: list) -> None:

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta, timezone
 from state_machines import calendar as legal_calendar
 from state_machines.route import DUTY_BY_KEY
 from workflow_app.models import Plan
-from workflow_app.services.my_calendar import Hearing, plan_hearings
-from workflow_app.services.plans import deadlines_for
+from workflow_app.services.monitoring.my_calendar import Hearing, plan_hearings
+from workflow_app.services.route.plans import deadlines_for
 
 PRODID = "-//Ruta PDT//Plazos legales del Plan de Desarrollo//ES"
 LINE_OCTETS = 75

@@ -16,7 +16,7 @@ from workflow_app.infra.clock import BOGOTA
 from workflow_app.infra.extensions import db
 from workflow_app.infra.proxy import public_base_url
 from workflow_app.models import Delivery, Notification
-from workflow_app.services import accounts
+from workflow_app.services.people import accounts
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8

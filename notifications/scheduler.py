@@ -15,7 +15,7 @@ from flask import Flask
 from notifications.digest import send_digests
 from notifications.sweep import run_sweep
 from workflow_app.infra.extensions import db
-from workflow_app.services.checkpoints import publish_if_due
+from workflow_app.services.integrity.checkpoints import publish_if_due
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY_SECONDS = 300

@@ -33,9 +33,9 @@ from state_machines.wording import localize
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import submit_all
 from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User
-from workflow_app.services import board_summary
+from workflow_app.services.monitoring import board_summary
 from workflow_app.services.outbox import DELIVER_JOB, Message, notify, notify_many
-from workflow_app.services.plans import ActCommand, ActError, apply_act, deadlines_for
+from workflow_app.services.route.plans import ActCommand, ActError, apply_act, deadlines_for
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from state_machines.roles import Role
 
 # Its history row is not on the route's machine: the route's acts keep their own order of dates
-# (services.plans._check_act_date), which a correction recorded today must not constrain.
+# (services.route.plans._check_act_date), which a correction recorded today must not constrain.
 MACHINE = "documents"
 TRIGGER = "correct_document"
 LABEL = "Corregir un documento del expediente"

@@ -67,7 +67,7 @@ def app(database_url, tmp_path_factory):
     from flask_migrate import upgrade
 
     from workflow_app.app import create_app
-    from workflow_app.services.reference import load_reference
+    from workflow_app.services.cycle.reference import load_reference
 
     app = create_app(
         "test",

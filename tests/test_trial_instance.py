@@ -22,8 +22,8 @@ def trial(tmp_path_factory):
     from notifications.sweep import run_sweep
     from workflow_app.app import create_app
     from workflow_app.infra.extensions import db
-    from workflow_app.services.demo import ensure_demo_data
-    from workflow_app.services.reference import load_reference
+    from workflow_app.services.cycle.demo import ensure_demo_data
+    from workflow_app.services.cycle.reference import load_reference
 
     folder = tmp_path_factory.mktemp("trial")
     app = create_app("development", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'pdt.db'}", REDIS_URL=None,
@@ -140,7 +140,7 @@ def check_token_used_twice(client, plain: str) -> None:
 def _token_for(email: str) -> str:
     from workflow_app.infra.extensions import db
     from workflow_app.models import User
-    from workflow_app.services.api_tokens import LAST_USED_RESOLUTION, create_token
+    from workflow_app.services.people.api_tokens import LAST_USED_RESOLUTION, create_token
 
     user = db.session.scalar(select(User).filter_by(email=email))
     token, plain = create_token(db.session, user, "prueba")
@@ -181,10 +181,10 @@ def test_the_demo_loader_runs_again_after_training_acts(trial):
     from state_machines.roles import Role
     from workflow_app.infra.extensions import db
     from workflow_app.models import Entity, Plan, PlanEvent
-    from workflow_app.services.demo import DEMO_PDF
-    from workflow_app.services.documents import Upload
-    from workflow_app.services.people import users_with_roles
-    from workflow_app.services.plans import ActCommand, apply_act
+    from workflow_app.services.cycle.demo import DEMO_PDF
+    from workflow_app.services.people.people import users_with_roles
+    from workflow_app.services.route.documents import Upload
+    from workflow_app.services.route.plans import ActCommand, apply_act
 
     app, _, _ = trial
     runner = app.test_cli_runner()

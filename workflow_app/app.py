@@ -17,8 +17,9 @@ from workflow_app.cli import pdt_cli
 from workflow_app.infra import errors, jobs, proxy, rate_limit, security, sessions, sqlite, templating
 from workflow_app.infra.clock import Clock
 from workflow_app.infra.extensions import babel, csrf, db, login_manager, migrate
-from workflow_app.services import board_summary, checkpoints
 from workflow_app.services.events import act_recorded
+from workflow_app.services.integrity import checkpoints
+from workflow_app.services.monitoring import board_summary
 from workflow_app.web import register_blueprints
 from workflow_app.web.converters import BoundedInt
 
@@ -45,7 +46,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
-    # The board's per-plan summary rows follow every act, in the act's transaction (services.board_summary).
+    # The board's per-plan summary rows follow every act, in the act's transaction (services.monitoring.board_summary).
     act_recorded.connect(board_summary.keep_current, weak=False)
 
     # Who is told: notices of every recorded act, e-mail templates, the embedded sweep (no Redis).

@@ -15,11 +15,14 @@ from state_machines import calendar as legal_calendar
 from state_machines.diagram import mermaid
 from workflow_app.history import AlreadySealed, seal_legacy, verify
 from workflow_app.infra.extensions import db
-from workflow_app.services import accounts, board_summary, checkpoints, cycle
-from workflow_app.services.demo import ensure_demo_data
-from workflow_app.services.documents import move_documents
-from workflow_app.services.plans import machine_named
-from workflow_app.services.reference import load_reference
+from workflow_app.services.cycle import cycle
+from workflow_app.services.cycle.demo import ensure_demo_data
+from workflow_app.services.cycle.reference import load_reference
+from workflow_app.services.integrity import checkpoints
+from workflow_app.services.monitoring import board_summary
+from workflow_app.services.people import accounts
+from workflow_app.services.route.documents import move_documents
+from workflow_app.services.route.plans import machine_named
 
 pdt_cli = AppGroup("pdt", help="Comandos de la Ruta PDT.")
 

@@ -6,7 +6,7 @@
 2. Keyed seal: ``row_mac`` = HMAC-SHA256(HISTORY_KEY, row_hash). The key lives outside the database, so an
    insider who can write the tables but does not hold the key cannot rewrite a row and re-seal it. Rows
    written before the key existed are vouched for once by ``pdt seal-history`` (one keyed anchor per plan).
-3. Signed checkpoints (``services/checkpoints.py``): every plan's ``row_hash`` head, signed with an Ed25519 key
+3. Signed checkpoints (``services/integrity/checkpoints.py``): every plan's ``row_hash`` head, signed with an Ed25519 key
    and published. A rewrite before a published head is detected even by someone who holds HISTORY_KEY.
 """
 from __future__ import annotations

@@ -178,7 +178,7 @@ class Regime(db.Model):
 
 class ReferenceVersion(db.Model):
     """One row: bumped whenever reference data or an entity's settings change, so a process that keeps entities,
-    departments, periods and jurisdictions in memory (``services.reference_cache``) knows when to read them again."""
+    departments, periods and jurisdictions in memory (``services.cycle.reference_cache``) knows when to read them again."""
 
     __tablename__ = "reference_version"
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -354,7 +354,7 @@ def jurisdictions_of(entity: Entity) -> list[Jurisdiction]:
 
 def authority_codes_of(entity: Entity) -> tuple[str, ...]:
     """The codes of ``jurisdictions_of(entity)``, sorted; from the act's reference cache when it set them
-    (``services.reference_cache``), else read."""
+    (``services.cycle.reference_cache``), else read."""
     cached = entity.__dict__.get("_authority_codes")
     if cached is not None:
         return cached
@@ -371,7 +371,7 @@ class Document(db.Model):
 
     __tablename__ = "documents"
     __table_args__ = (CheckConstraint(_in("store", EVIDENCE_STORES), name="store"),
-                      # The version is computed inside the INSERT (services.documents): two writers never share one.
+                      # The version is computed inside the INSERT (services.route.documents): two writers never share one.
                       UniqueConstraint("plan_id", "kind", "version", name="uq_documents_plan_kind_version"))
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
@@ -469,7 +469,7 @@ class HistoryAnchor(db.Model):
 
 
 class HistoryCheckpoint(db.Model):
-    """A signed list of every plan's history head (workflow_app/services/checkpoints.py), published on the
+    """A signed list of every plan's history head (workflow_app/services/integrity/checkpoints.py), published on the
     portal. ``body`` is the exact signed text. Append-only like the history it vouches for."""
 
     __tablename__ = "history_checkpoints"
@@ -646,7 +646,7 @@ ACCOUNT_TOKEN_PURPOSES = ("invitation", "reset")
 
 class AccountToken(db.Model):
     """A single-use, expiring link to set one's own password. Only a random salt is stored: the link's secret
-    part is an HMAC of the row under ``SECRET_KEY`` (``services.accounts``), so the database alone opens nothing."""
+    part is an HMAC of the row under ``SECRET_KEY`` (``services.people.accounts``), so the database alone opens nothing."""
 
     __tablename__ = "account_tokens"
     __table_args__ = (CheckConstraint(_in("purpose", ACCOUNT_TOKEN_PURPOSES), name="purpose"),)
@@ -704,9 +704,9 @@ PLAN_GRAPH = (joinedload(Plan.entity).joinedload(Entity.department), joinedload(
 
 
 class PlanSummary(db.Model):
-    """What the board needs of a plan besides its own row, kept by each act (``services.board_summary``): its
+    """What the board needs of a plan besides its own row, kept by each act (``services.monitoring.board_summary``): its
     procedures, its main-route history as (trigger, state, date) and the names of the hitos its history marked,
-    as text (``services.board_summary`` says the format). Valid while ``plan_version`` equals the plan's version; anything else is rebuilt."""
+    as text (``services.monitoring.board_summary`` says the format). Valid while ``plan_version`` equals the plan's version; anything else is rebuilt."""
 
     __tablename__ = "plan_summaries"
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
@@ -723,6 +723,6 @@ class PlanSummary(db.Model):
 def _memberships_changed(mapper, connection, target: Membership) -> None:
     """Whatever changes a person's memberships (Personas, onboarding, administration, the demo) drops the sign-in
     loader's copy in the same transaction; the version stops a request that read the old ones from storing them
-    back afterwards (``services.accounts.signed_in_user``)."""
+    back afterwards (``services.people.accounts.signed_in_user``)."""
     connection.execute(User.__table__.update().where(User.__table__.c.id == target.user_id).values(
         memberships_cache=None, memberships_version=User.__table__.c.memberships_version + 1))

@@ -8,7 +8,7 @@ import pytest
 from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
 from tests.e2e.test_walks import DEMO, FIRST_LOAD_BUDGET, PASSWORD, no_horizontal_scroll, plan_of, shot
 from tests.workflow_app.story import Cast, make_plan, walk_to
-from workflow_app.services.demo import ensure_demo_data
+from workflow_app.services.cycle.demo import ensure_demo_data
 
 FILANDIA, CIRCASIA = "63272", "63190"
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from tests import pdf_samples
 from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
 from workflow_app.models import Document, Entity, Plan
-from workflow_app.services.demo import DEMO_ACCOUNTS, ensure_demo_data
+from workflow_app.services.cycle.demo import DEMO_ACCOUNTS, ensure_demo_data
 
 SHOTS_DIR = os.environ.get("E2E_SHOTS_DIR")
 DEMO = {a.email.split("@")[0]: a for a in DEMO_ACCOUNTS}
@@ -78,7 +78,7 @@ def test_the_planning_office_corrects_a_document_without_javascript(new_page, li
 
 def test_public_pages_show_current_documents_and_signed_checkpoints(new_page, live_server, demo, db_session, app,
                                                                     tmp_path):
-    from workflow_app.services.checkpoints import create_key_file, publish_checkpoint
+    from workflow_app.services.integrity.checkpoints import create_key_file, publish_checkpoint
 
     key, _, fingerprint = create_key_file(tmp_path / "firma.pem")
     app.config["CHECKPOINT_KEY"] = str(key)

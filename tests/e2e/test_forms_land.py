@@ -13,7 +13,7 @@ from notifications.sweep import run_sweep
 from tests.e2e.conftest import assert_accessible, expect, sign_in
 from tests.e2e.test_walks import PASSWORD, shot
 from tests.workflow_app.story import PDF, Cast, make_plan, walk_to
-from workflow_app.services.documents import MAX_BYTES
+from workflow_app.services.route.documents import MAX_BYTES
 
 CHOOSE_AGAIN = "Vuelva a elegir el archivo PDF: por seguridad el navegador no lo conserva."
 

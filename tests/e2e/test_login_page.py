@@ -2,7 +2,7 @@
 import pytest
 
 from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
-from workflow_app.services.demo import DEMO_ACCOUNTS, ensure_demo_data
+from workflow_app.services.cycle.demo import DEMO_ACCOUNTS, ensure_demo_data
 
 GENOVA_MAYOR = DEMO_ACCOUNTS[0]
 FIRST_LOAD_BUDGET = 100 * 1024  # HTML + CSS + JS, bytes: pages must load on a weak rural connection

@@ -30,8 +30,8 @@ from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign
 from tests.workflow_app.story import Cast, make_plan, make_user, pdf, walk_to
 from workflow_app.infra.extensions import db
 from workflow_app.models import Entity, Plan, User
-from workflow_app.services.demo import DEMO_ACCOUNTS, ensure_demo_data
-from workflow_app.services.plans import ActCommand, apply_act
+from workflow_app.services.cycle.demo import DEMO_ACCOUNTS, ensure_demo_data
+from workflow_app.services.route.plans import ActCommand, apply_act
 
 FIRST_LOAD_BUDGET = 100 * 1024  # HTML + CSS + JS, bytes
 PASSWORD = "clave-de-prueba"  # story.make_user's password
@@ -605,7 +605,7 @@ def test_an_act_is_sent_and_corrected_with_javascript_disabled(new_page, live_se
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "360px"])
 def test_the_paged_board_is_accessible_light_and_fits_a_phone(new_page, live_server, db_session, set_today,
                                                               monkeypatch, phone):
-    from workflow_app.services import board as board_service
+    from workflow_app.services.monitoring import board as board_service
 
     monkeypatch.setattr(board_service, "PAGE_SIZE", 2)  # three plans, two pages
     for code in ("63302", "63001", "63130"):

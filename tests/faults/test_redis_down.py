@@ -9,7 +9,7 @@ from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import PDF
 from workflow_app.app import create_app
 from workflow_app.models import Delivery, Entity, Plan
-from workflow_app.services.demo import ensure_demo_data
+from workflow_app.services.cycle.demo import ensure_demo_data
 
 
 def _dead_port() -> int:

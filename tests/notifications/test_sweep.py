@@ -159,7 +159,7 @@ def test_a_refused_effect_is_skipped_and_the_sweep_goes_on(genova, db_session, m
 
     def flaky(session, **kw):
         if kw["plan_id"] == genova.plan.id and kw["command"].machine == "pdt_approval":
-            from workflow_app.services.plans import PlanConflict
+            from workflow_app.services.route.plans import PlanConflict
 
             raise PlanConflict()
         return real(session, **kw)

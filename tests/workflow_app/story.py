@@ -10,8 +10,8 @@ from state_machines.pdt import PDT_MACHINE
 from state_machines.roles import Role
 from tests.pdf_samples import VALID as VALID_PDF
 from workflow_app.models import Entity, Membership, Period, Plan, User
-from workflow_app.services.documents import Upload
-from workflow_app.services.plans import ActCommand, apply_act
+from workflow_app.services.route.documents import Upload
+from workflow_app.services.route.plans import ActCommand, apply_act
 
 PDF = VALID_PDF  # a real one-page PDF: uploads are opened and checked (workflow_app/infra/pdf_check.py)
 

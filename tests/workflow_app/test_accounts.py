@@ -16,7 +16,7 @@ from workflow_app.app import create_app
 from workflow_app.infra.redirects import safe_next
 from workflow_app.models import AccountToken, Delivery, Entity, User
 from workflow_app.permissions import can_invite, can_manage_person
-from workflow_app.services import accounts
+from workflow_app.services.people import accounts
 
 
 def entity(db_session, code: str) -> Entity:

@@ -15,15 +15,16 @@ from state_machines.roles import Role
 from tests.conftest import PG_ADMIN_URL, _admin_connect, service_missing
 from tests.workflow_app.story import Cast, make_plan, pdf, walk_to
 from workflow_app.models import Document, Plan, ReferenceVersion
-from workflow_app.services import board_summary, reference_cache, settings
-from workflow_app.services.documents import DocumentConflict, prepare_evidence, record_document
-from workflow_app.services.plans import ActCommand, ActInvalid, ActRefused, PlanConflict, apply_act
+from workflow_app.services.cycle import reference_cache, settings
+from workflow_app.services.monitoring import board_summary
+from workflow_app.services.route.documents import DocumentConflict, prepare_evidence, record_document
+from workflow_app.services.route.plans import ActCommand, ActInvalid, ActRefused, PlanConflict, apply_act
 
 #: Statements (SAVEPOINTs and COMMITs included) for one plan walked through bench.transitions.ROUTE: 16 acts,
 #: 15 with their evidence PDF, notices with their deliveries, the acting user loaded as a request does, the
 #: reference cache cold at the first act. Before issue 15 the route sent 10.17 statements per act
 #: (bench.act_profile, 3 plans); see docs/RELIABILITY.md, "Acts: statements per act". Deterministic: a change
-#: that adds a round trip fails here. The board's summary row (services/board_summary.py, built when the period
+#: that adds a round trip fails here. The board's summary row (services/monitoring/board_summary.py, built when the period
 #: is opened) costs one UPDATE on top for most acts: 126 in all.
 STATEMENTS_PER_ROUTE = 126
 MOST_IN_ONE_ACT = 12
@@ -311,7 +312,7 @@ def test_a_plan_the_request_already_read_is_not_read_again_and_its_version_still
     did, and a writer that committed in between still makes it a conflict."""
     from workflow_app.infra.extensions import db
     from workflow_app.models import PLAN_GRAPH
-    from workflow_app.services.people import acting_user
+    from workflow_app.services.people.people import acting_user
 
     walk_to(genova, "in_office")
     plan_id, planner_id = genova.plan.id, genova.planeacion.id

@@ -6,7 +6,7 @@ from state_machines.roles import Role
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import make_plan, make_user
 from workflow_app.models import AccountToken, Delivery, Entity, PlanEvent, User
-from workflow_app.services.accounts import token_link
+from workflow_app.services.people.accounts import token_link
 
 
 @pytest.fixture

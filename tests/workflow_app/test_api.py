@@ -9,8 +9,8 @@ from state_machines.roles import Role
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import ApiToken
-from workflow_app.services.api_tokens import create_token, digest
-from workflow_app.services.ppi import PpiLine, save_ppi_version
+from workflow_app.services.people.api_tokens import create_token, digest
+from workflow_app.services.route.ppi import PpiLine, save_ppi_version
 from workflow_app.web.api.openapi import build_spec
 
 

@@ -7,7 +7,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from workflow_app.services.demo import ensure_demo_data
+from workflow_app.services.cycle.demo import ensure_demo_data
 
 EXAMPLES_PER_OPERATION = 25
 

@@ -30,7 +30,7 @@ def test_production_without_checkpoint_key_starts_warns_and_says_so_on_salud(app
     import logging
 
     # Alembic's fileConfig (the migrations run by the `app` fixture) disables loggers that existed before it.
-    logging.getLogger("workflow_app.services.checkpoints").disabled = False
+    logging.getLogger("workflow_app.services.integrity.checkpoints").disabled = False
     with caplog.at_level("WARNING"):
         production = create_app("production", SECRET_KEY="x" * 32, BASE_URL="https://rutapdt.example", HISTORY_KEY="h" * 32, CHECKPOINT_KEY=None,
                          SQLALCHEMY_DATABASE_URI=database_url, REDIS_URL=None)
@@ -44,7 +44,7 @@ def test_production_without_checkpoint_key_starts_warns_and_says_so_on_salud(app
 def test_checkpoints_are_published_once_a_day_and_salud_reports_the_last(app, db_session, tmp_path):
     from datetime import datetime, timedelta, timezone
 
-    from workflow_app.services.checkpoints import create_key_file, publish_if_due
+    from workflow_app.services.integrity.checkpoints import create_key_file, publish_if_due
 
     key, _, fingerprint = create_key_file(tmp_path / "firma.pem")
     app.config["CHECKPOINT_KEY"] = str(key)

@@ -4,7 +4,7 @@ import pytest
 
 from tests.workflow_app.helpers import csrf_from, login
 from workflow_app.app import create_app
-from workflow_app.services.demo import DEMO_ACCOUNTS, ensure_demo_data
+from workflow_app.services.cycle.demo import DEMO_ACCOUNTS, ensure_demo_data
 
 GENOVA_MAYOR = DEMO_ACCOUNTS[0]
 

@@ -11,8 +11,8 @@ from state_machines.route import DUTIES
 from tests.workflow_app.helpers import login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import Membership
-from workflow_app.services import board as board_service
-from workflow_app.services.plans import period_facts
+from workflow_app.services.monitoring import board as board_service
+from workflow_app.services.route.plans import period_facts
 
 PASSWORD = "clave-de-prueba"
 TODAY = "2028-04-25"
@@ -313,8 +313,8 @@ def test_the_board_from_summary_rows_equals_a_full_recomputation(app, client, db
     from sqlalchemy import delete, select
 
     from workflow_app.models import Entity, Plan, PlanSummary
-    from workflow_app.services import board_summary
-    from workflow_app.services.demo import ensure_demo_data
+    from workflow_app.services.cycle.demo import ensure_demo_data
+    from workflow_app.services.monitoring import board_summary
 
     set_today("2028-03-10")
     ensure_demo_data()
@@ -353,7 +353,7 @@ def test_an_act_updates_the_summary_row_in_one_statement_and_a_change_without_ac
     from sqlalchemy import event
 
     from workflow_app.models import PlanSummary
-    from workflow_app.services import board_summary
+    from workflow_app.services.monitoring import board_summary
 
     set_today(TODAY)
     cast = Cast(db_session, make_plan(db_session, "63302"))
@@ -386,7 +386,7 @@ def test_an_act_updates_the_summary_row_in_one_statement_and_a_change_without_ac
 
 def test_the_sweep_and_the_command_rebuild_missing_rows(app, db_session, set_today):
     from notifications.sweep import run_sweep
-    from workflow_app.services import board_summary
+    from workflow_app.services.monitoring import board_summary
 
     set_today(TODAY)
     plans = [make_plan(db_session, code) for code in ("63302", "63111")]  # created without an act: no rows

@@ -14,8 +14,8 @@ from state_machines.roles import Role
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import PDF, Cast, make_plan, make_user, walk_to
 from workflow_app.models import CitizenProposal, PlanEvent, PpiVersion, Procedure
-from workflow_app.services.ppi import PpiFrozen, PpiLine, save_ppi_version
-from workflow_app.services.public import ProposalRefused, submit_proposal
+from workflow_app.services.public.public import ProposalRefused, submit_proposal
+from workflow_app.services.route.ppi import PpiFrozen, PpiLine, save_ppi_version
 
 PASSWORD = "clave-de-prueba"
 CTP_RECS = ("Incluir metas de agua potable rural", "Priorizar vías terciarias", "Crear un programa para jóvenes")

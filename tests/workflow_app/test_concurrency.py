@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from state_machines.roles import Role
 from tests.workflow_app.story import make_plan, make_user, pdf
 from workflow_app.models import Entity, Membership, Period, Plan, PlanEvent, User
-from workflow_app.services.plans import ActCommand, PlanConflict, apply_act
+from workflow_app.services.route.plans import ActCommand, PlanConflict, apply_act
 
 
 def test_fifty_conflicting_acts_on_one_plan_exactly_one_wins(app, db_session):

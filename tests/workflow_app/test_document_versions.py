@@ -13,7 +13,7 @@ from tests.workflow_app.helpers import csrf_from
 from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 (fixtures)
 from workflow_app.history import verify
 from workflow_app.models import Document, PlanEvent, User
-from workflow_app.services.api_tokens import create_token
+from workflow_app.services.people.api_tokens import create_token
 
 CORRECTED = pdf_samples.one_page("Acta corregida: fecha 21 de marzo")
 

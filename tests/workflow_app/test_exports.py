@@ -88,7 +88,7 @@ def test_board_csv_for_excel_uses_semicolons_decimal_commas_and_day_first_dates(
 
 
 def test_csv_for_excel_writes_decimal_commas_and_keeps_cells_with_semicolons_whole():
-    from workflow_app.services.exports import EXCEL, to_csv
+    from workflow_app.services.monitoring.exports import EXCEL, to_csv
 
     text = to_csv(["Nombre", "Avance", "Fecha"], [["Génova; Quindío", 37.5, date(2028, 3, 22)]], EXCEL)
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig")), delimiter=";"))
@@ -153,7 +153,7 @@ def test_foreign_history_export_is_hidden(client, db_session, genova):
 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised():
-    from workflow_app.services.exports import to_csv
+    from workflow_app.services.monitoring.exports import to_csv
 
     text = to_csv(["a", "b"], [["=HYPERLINK(\"x\")", -3], ["+57 300", date(2028, 1, 3)]]).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))

@@ -9,7 +9,7 @@ from tests.workflow_app.helpers import csrf_from
 from tests.workflow_app.story import PDF
 from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 - fixtures
 from workflow_app.models import Document, PlanEvent
-from workflow_app.services.documents import MAX_BYTES
+from workflow_app.services.route.documents import MAX_BYTES
 from workflow_app.web import uploads
 from workflow_app.web.uploads import BODY_LIMIT
 

@@ -84,7 +84,7 @@ def test_a_rechained_history_without_the_key_is_detected(app, db_session, walked
 
 @pytest.fixture
 def checkpoint_key(app, tmp_path):
-    from workflow_app.services.checkpoints import create_key_file
+    from workflow_app.services.integrity.checkpoints import create_key_file
 
     path, public, _ = create_key_file(tmp_path / "firma.pem")
     app.config["CHECKPOINT_KEY"] = str(path)
@@ -119,8 +119,8 @@ def test_a_rewrite_by_the_key_holder_is_detected_against_a_published_checkpoint(
 def test_a_tampered_or_foreign_checkpoint_file_is_refused(app, db_session, walked, checkpoint_key, tmp_path):
     import json
 
-    from workflow_app.services.checkpoints import checkpoint_file as file_text
-    from workflow_app.services.checkpoints import create_key_file, latest_checkpoint, publish_checkpoint
+    from workflow_app.services.integrity.checkpoints import checkpoint_file as file_text
+    from workflow_app.services.integrity.checkpoints import create_key_file, latest_checkpoint, publish_checkpoint
 
     publish_checkpoint(db_session)
     original = json.loads(file_text(latest_checkpoint(db_session)))
@@ -166,7 +166,7 @@ def test_new_acts_after_sealing_carry_their_own_seal(app, db_session, walked):
 def test_the_access_log_and_checkpoints_refuse_update_and_delete(app, db_session, walked, checkpoint_key):
     from sqlalchemy.exc import DBAPIError
 
-    from workflow_app.services.checkpoints import publish_checkpoint
+    from workflow_app.services.integrity.checkpoints import publish_checkpoint
 
     publish_checkpoint(db_session)
     for sql in ("UPDATE history_checkpoints SET plans = 0", "DELETE FROM history_checkpoints"):

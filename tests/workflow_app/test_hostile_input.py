@@ -13,7 +13,7 @@ from sqlalchemy import select
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import PDF
 from workflow_app.models import Document, Entity, Plan, PlanEvent
-from workflow_app.services.demo import ensure_demo_data
+from workflow_app.services.cycle.demo import ensure_demo_data
 
 
 def fuzz(examples: int):

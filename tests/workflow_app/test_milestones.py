@@ -10,8 +10,8 @@ from state_machines.roles import Role
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import Membership, Milestone, MilestoneCheck
-from workflow_app.services import board as board_service
-from workflow_app.services import milestones as ms
+from workflow_app.services.monitoring import board as board_service
+from workflow_app.services.monitoring import milestones as ms
 
 PASSWORD = "clave-de-prueba"
 # hitos 1, 10, 11, 12, 18 (events up to filing) + 2 (active planeación account); hito 5 (the CTP renewal call)
@@ -283,7 +283,7 @@ def test_every_automatic_hito_is_completed_by_the_act_its_name_says(db_session):
 
 
 def test_admin_sees_how_each_hito_completes_in_words_and_hito_4_says_its_name_is_unknown(client, db_session):
-    from workflow_app.services.reference import _rows
+    from workflow_app.services.cycle.reference import _rows
 
     hito4 = db_session.get(Milestone, 4)
     hito4.name = next(r["name"] for r in _rows("hitos.csv") if r["hito"] == "4")  # as loaded (other tests rename it)

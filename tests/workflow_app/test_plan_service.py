@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 from state_machines.roles import Role
 from tests.workflow_app.story import Cast, make_plan, pdf, walk_to
 from workflow_app.models import Document, Notification, Plan, PlanEvent, Procedure
-from workflow_app.services.plans import (
+from workflow_app.services.route.plans import (
     ActCommand,
     ActForbidden,
     ActInvalid,
@@ -134,7 +134,7 @@ def test_an_act_dated_in_the_future_is_invalid(genova):
 def test_a_non_pdf_evidence_is_refused_and_nothing_is_written(genova, db_session):
     import io
 
-    from workflow_app.services.documents import Upload
+    from workflow_app.services.route.documents import Upload
 
     with pytest.raises(ActInvalid) as invalid:
         apply_act(db_session, plan_id=genova.plan.id,
@@ -178,7 +178,7 @@ def test_scheduling_a_hearing_records_the_hearings_scheduled_milestone(genova, d
 
 def test_the_memoised_calendar_follows_the_facts_and_no_caller_can_alter_it(db_session):
     from state_machines import calendar as legal_calendar
-    from workflow_app.services.plans import deadlines_for, period_facts
+    from workflow_app.services.route.plans import deadlines_for, period_facts
 
     plan = make_plan(db_session, "63302")
     computed = legal_calendar.compute_deadlines(legal_calendar.parse_facts(period_facts(plan)))

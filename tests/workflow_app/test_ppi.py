@@ -8,7 +8,7 @@ from state_machines.roles import Role
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import make_plan, make_user
 from workflow_app.models import PpiItem, PpiVersion
-from workflow_app.services.ppi import (
+from workflow_app.services.route.ppi import (
     PpiRejected,
     parse_amount,
     plan_years,

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import PDF, Cast, make_plan, walk_to
 from workflow_app.models import CitizenProposal, Document, User
-from workflow_app.services.demo import ensure_demo_data
-from workflow_app.services.documents import Upload, store_document
-from workflow_app.services.ppi import PpiLine, save_ppi_version
+from workflow_app.services.cycle.demo import ensure_demo_data
+from workflow_app.services.route.documents import Upload, store_document
+from workflow_app.services.route.ppi import PpiLine, save_ppi_version
 
 CONTACT = "vecina.privada@correo.co"
 
@@ -281,7 +281,7 @@ def test_public_pages_need_no_login_and_send_the_strict_csp(client, genova):
 
 def test_amendment_authors_are_required_for_publication(genova):
     # Authors come from the act's form; the public list shows exactly what the corporation registered.
-    from workflow_app.services.public import public_amendments
+    from workflow_app.services.public.public import public_amendments
 
     assert [a.authors for a in public_amendments(genova.plan)] == [
         ("Concejal Ana Ríos", "Concejal Luis Mora"), ("Concejala Rosa Díaz",)]
@@ -366,7 +366,7 @@ def test_an_act_a_published_proposal_or_a_new_day_gives_the_public_page_a_new_et
     assert "Recibimos su propuesta" in public_page(client)  # the confirmation is shown once, never from a cache
     assert client.get("/publico/63302", headers={"If-None-Match": etag}).status_code == 304  # pending: unseen
     proposal = db_session.scalars(select(CitizenProposal)).one()
-    from workflow_app.services.public import moderate_proposal
+    from workflow_app.services.public.public import moderate_proposal
 
     moderate_proposal(db_session, genova.plan, proposal.id, "publish", genova.planeacion)
     published = client.get("/publico/63302", headers={"If-None-Match": etag})

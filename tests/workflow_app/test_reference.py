@@ -1,7 +1,7 @@
 from sqlalchemy import func, select
 
 from workflow_app.models import Entity, Jurisdiction
-from workflow_app.services.reference import load_reference
+from workflow_app.services.cycle.reference import load_reference
 
 
 def test_reference_counts_every_municipio_and_departamento(db_session):

@@ -11,7 +11,7 @@ from state_machines.roles import Role
 from state_machines.submachines import SUBMACHINES
 from tests.workflow_app.helpers import login
 from tests.workflow_app.story import Cast, make_plan, make_user, pdf
-from workflow_app.services.plans import ActCommand, ActForbidden, ActRefused, apply_act
+from workflow_app.services.route.plans import ActCommand, ActForbidden, ActRefused, apply_act
 
 CSRF_EXEMPT = {"/api/v1/calendar",  # computes only; no session, no state change
                # An anonymous proposal on a shared-cached page: cross-site posts are refused by their headers

@@ -19,8 +19,9 @@ from workflow_app.app import create_app
 from workflow_app.history import verify
 from workflow_app.infra.tabular import Limits, TableRejected, read_table
 from workflow_app.models import AccountToken, Entity, Membership, Plan, PlanEvent, Regime, User
-from workflow_app.services import onboarding, settings
-from workflow_app.services.plans import clear_regime_cache, deadlines_for
+from workflow_app.services.cycle import settings
+from workflow_app.services.people import onboarding
+from workflow_app.services.route.plans import clear_regime_cache, deadlines_for
 
 
 def entity(db_session, code: str) -> Entity:
@@ -277,7 +278,7 @@ def test_inflated_xlsx_is_refused_in_under_a_second():
 
 
 def test_inflated_xlsx_is_refused_by_the_ppi_import_and_the_onboarding(admin_client):
-    from workflow_app.services.ppi import PpiRejected, read_sheet
+    from workflow_app.services.route.ppi import PpiRejected, read_sheet
 
     with pytest.raises(PpiRejected, match="columnas"):
         read_sheet("ppi.xlsx", inflated_xlsx())

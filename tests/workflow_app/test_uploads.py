@@ -16,8 +16,8 @@ from tests.workflow_app.helpers import csrf_from
 from tests.workflow_app.story import Cast, make_plan, walk_to
 from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 (fixtures)
 from workflow_app.models import Document, DocumentChunk, PlanEvent
-from workflow_app.services.documents import Upload
-from workflow_app.services.plans import ActCommand, ActInvalid, apply_act
+from workflow_app.services.route.documents import Upload
+from workflow_app.services.route.plans import ActCommand, ActInvalid, apply_act
 
 
 @pytest.fixture(params=["local", "postgres"])
@@ -116,7 +116,7 @@ def test_in_the_database_store_the_evidence_rolls_back_with_a_refused_act(db_ses
 
 
 def test_large_documents_are_stored_in_chunks_and_streamed_back(db_session, app):
-    from workflow_app.services.documents import document_chunks, store_document
+    from workflow_app.services.route.documents import document_chunks, store_document
 
     app.config["EVIDENCE_STORE"] = "postgres"
     try:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import PDF
 from workflow_app.models import Document, Entity, Plan, PlanEvent
-from workflow_app.services.demo import ensure_demo_data
+from workflow_app.services.cycle.demo import ensure_demo_data
 
 PASSWORDS = {}
 

@@ -1,6 +1,6 @@
 """The trial instance (`make run`) runs on SQLite: give it the SQL functions PostgreSQL has and the pages use.
 
-``translate(text, from, to)`` folds accents in the name search (services/public.folded); SQLite has no such
+``translate(text, from, to)`` folds accents in the name search (services/public/public.folded); SQLite has no such
 function, and the search answered 503 there.
 """
 from __future__ import annotations

@@ -102,7 +102,7 @@ FLAG_LABELS = {
 }
 
 
-#: History rows that are not acts of the route (``services.settings`` writes ``update_settings``).
+#: History rows that are not acts of the route (``services.cycle.settings`` writes ``update_settings``).
 NON_ROUTE_TRIGGER_LABELS = {
     "update_settings": "Cambio de configuración (posesión, categoría, días no hábiles o régimen)",
 }

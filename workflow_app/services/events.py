@@ -11,7 +11,7 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-#: Sent by ``services.plans.apply_act`` after the history row is flushed and before the commit, with the
+#: Sent by ``services.route.plans.apply_act`` after the history row is flushed and before the commit, with the
 #: session as sender and ``plan``, ``event`` (the ``PlanEvent``) and ``deadlines`` (the plan's calendar after
 #: the act, or an empty list when the act cannot make a new duty pending).
 act_recorded = _signals.signal("act-recorded")

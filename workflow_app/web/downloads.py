@@ -8,7 +8,7 @@ from flask import Response, stream_with_context
 
 from workflow_app.infra.extensions import db
 from workflow_app.models import Document
-from workflow_app.services.documents import document_chunks, served_name
+from workflow_app.services.route.documents import document_chunks, served_name
 
 
 def pdf_attachment(document: Document, cache_control: str) -> Response:

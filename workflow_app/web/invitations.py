@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field
 
 from workflow_app.infra.extensions import db
-from workflow_app.services import accounts
+from workflow_app.services.people import accounts
 
 
 def send_invitation(form: FlaskForm, invite: accounts.Invite, fallback: Field, messages: Mapping[str, str]) -> bool:

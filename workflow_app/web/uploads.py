@@ -14,7 +14,7 @@ from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from workflow_app.infra.extensions import csrf
-from workflow_app.services.documents import MAX_BYTES
+from workflow_app.services.route.documents import MAX_BYTES
 
 BODY_LIMIT = 100 * 1024 * 1024
 LIMIT_MB = MAX_BYTES // (1024 * 1024)

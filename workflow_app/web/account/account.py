@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from workflow_app.infra.clock import clock
-from workflow_app.services.my_calendar import month_of
+from workflow_app.services.monitoring.my_calendar import month_of
 from workflow_app.web.account.inbox import plans_in_scope
 
 bp = Blueprint("account", __name__, url_prefix="/cuenta", template_folder="templates")

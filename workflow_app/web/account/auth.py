@@ -19,7 +19,7 @@ from workflow_app.infra.redirects import safe_next
 from workflow_app.infra.sessions import end_session, find_session, open_session
 from workflow_app.models import User
 from workflow_app.permissions import can_use_api_tokens
-from workflow_app.services import accounts
+from workflow_app.services.people import accounts
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 login_manager.login_view = "auth.login"
@@ -41,7 +41,7 @@ def load_user(user_id: str) -> User | None:
     record = find_session(sid)
     if record is None or record.user_id != int(user_id):
         return None
-    # Every page asks for the user's roles: they come with the users row (services.accounts.signed_in_user).
+    # Every page asks for the user's roles: they come with the users row (services.people.accounts.signed_in_user).
     user = accounts.signed_in_user(db.session, int(user_id))
     if user is None or not user.is_active_account or not accounts.session_is_current(user, record.created_at):
         return None

@@ -19,7 +19,7 @@ from workflow_app.permissions import (
     people_in_scope_query,
     require_manage_people,
 )
-from workflow_app.services import accounts
+from workflow_app.services.people import accounts
 from workflow_app.web.invitations import send_invitation
 
 bp = Blueprint("people", __name__, url_prefix="/personas", template_folder="templates")

@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
-from workflow_app.services.health import health_report
-from workflow_app.services.worklist import pending_for, split_pending
+from workflow_app.services.integrity.health import health_report
+from workflow_app.services.route.worklist import pending_for, split_pending
 from workflow_app.web.account.inbox import plans_in_scope
 
 bp = Blueprint("views", __name__, template_folder="templates")

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from workflow_app.infra.extensions import db
-from workflow_app.services.access_log import ACTION_LABELS, access_entries, can_read_access_log
+from workflow_app.services.integrity.access_log import ACTION_LABELS, access_entries, can_read_access_log
 
 bp = Blueprint("access_log", __name__, template_folder="templates")
 

@@ -10,7 +10,7 @@ from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
 from workflow_app.models import PLAN_GRAPH, Entity, Plan
 from workflow_app.permissions import require_entity_settings
-from workflow_app.services import settings as settings_service
+from workflow_app.services.cycle import settings as settings_service
 
 bp = Blueprint("settings", __name__, template_folder="templates")
 

@@ -10,8 +10,9 @@ from forms.admin import ConfirmBatchForm, MembershipForm, OnboardingUploadForm, 
 from workflow_app.infra.extensions import db
 from workflow_app.models import Entity, Membership, PeriodOpening, Regime, User
 from workflow_app.permissions import require_admin
-from workflow_app.services import accounts, cycle, onboarding
-from workflow_app.services import admin as admin_service
+from workflow_app.services.cycle import cycle
+from workflow_app.services.people import accounts, onboarding
+from workflow_app.services.people import admin as admin_service
 from workflow_app.web.invitations import send_invitation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")

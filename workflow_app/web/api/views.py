@@ -21,17 +21,23 @@ from workflow_app.infra.extensions import csrf, db
 from workflow_app.models import Department, Document, Entity, Period, Plan, PlanEvent, User
 from workflow_app.permissions import can_view_plan, require_api_tokens
 from workflow_app.reference_data import names
-from workflow_app.services.api_tokens import TokenRefused, create_token, revoke_token, user_for_token, user_tokens
-from workflow_app.services.milestones import plan_milestones as milestone_statuses
-from workflow_app.services.plans import PLAN_GRAPH, deadlines_for, plan_documents
-from workflow_app.services.ppi import ppi_version, summarize
-from workflow_app.services.public import (
+from workflow_app.services.monitoring.milestones import plan_milestones as milestone_statuses
+from workflow_app.services.people.api_tokens import (
+    TokenRefused,
+    create_token,
+    revoke_token,
+    user_for_token,
+    user_tokens,
+)
+from workflow_app.services.public.public import (
     name_matches,
     public_amendments,
     public_deadlines,
     public_documents,
     public_hearings,
 )
+from workflow_app.services.route.plans import PLAN_GRAPH, deadlines_for, plan_documents
+from workflow_app.services.route.ppi import ppi_version, summarize
 from workflow_app.web.api.openapi import build_spec
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")

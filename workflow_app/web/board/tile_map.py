@@ -2,7 +2,7 @@
 
 Each tile sits roughly where its department lies (Caribbean coast on top, San Andrés apart in the corner,
 Amazonas at the bottom) and shows the department's ISO 3166-2:CO code and the share of the plans the user
-follows there that are at risk (``services.board``: overdue steps or a key term about to run out). A tile with
+follows there that are at risk (``services.monitoring.board``: overdue steps or a key term about to run out). A tile with
 plans links to that department's board; a tile without plans in the user's scope is grey and not a link.
 
 Unlike the charts, the map is not ``role="img"``: its tiles are links, so it is a named group whose links each

@@ -17,12 +17,12 @@ from workflow_app.infra.templating import _labels
 from workflow_app.models import Department, Plan
 from workflow_app.permissions import load_plan_to_read, require_admin
 from workflow_app.reference_data import names
-from workflow_app.services import board as board_service
-from workflow_app.services import exports
-from workflow_app.services import milestones as milestone_service
-from workflow_app.services.access_log import record_access
-from workflow_app.services.casefile import case_file
-from workflow_app.services.plans import deadlines_for, plan_documents, visible_history
+from workflow_app.services.integrity.access_log import record_access
+from workflow_app.services.monitoring import board as board_service
+from workflow_app.services.monitoring import exports
+from workflow_app.services.monitoring import milestones as milestone_service
+from workflow_app.services.route.casefile import case_file
+from workflow_app.services.route.plans import deadlines_for, plan_documents, visible_history
 from workflow_app.web.board.svg_charts import column_chart, hbar_chart
 from workflow_app.web.board.tile_map import department_map
 from workflow_app.web.board.tile_map import legend as map_legend

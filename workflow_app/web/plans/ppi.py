@@ -9,7 +9,7 @@ from state_machines.pdt import FILED_STATES, ppi_change_verdict
 from state_machines.wording import localize
 from workflow_app.infra.extensions import db
 from workflow_app.permissions import load_plan_for
-from workflow_app.services.ppi import (
+from workflow_app.services.route.ppi import (
     COLUMN_LABELS,
     MAX_IMPORT_BYTES,
     MAX_ROWS,

@@ -242,7 +242,7 @@ def plan_figures(state: str, main_states: Sequence[str], deadlines: Sequence[leg
                  pending: Sequence[tuple[legal_calendar.Deadline, str, bool]], today: date,
                  deadline_labels: dict[str, str], say: Say = str) -> dict:
     """What the plan page's route and calendar partials need: ``main_states`` are the states the plan's main
-    route went through, oldest first; ``pending`` is ``services.worklist.upcoming_deadlines``."""
+    route went through, oldest first; ``pending`` is ``services.route.worklist.upcoming_deadlines``."""
     route = plan_route(state, ["elected", *main_states])
     status = {d.map_key: "vencido" if late else "pendiente" for d, _, late in pending}
     rows = [(d, say(deadline_labels.get(d.key, d.key)), status.get(d.map_key, "cerrado")) for d in deadlines]

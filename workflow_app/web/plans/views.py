@@ -19,17 +19,17 @@ from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.templating import _labels, document_title
 from workflow_app.models import Document
 from workflow_app.permissions import load_plan_for, load_plan_to_read
-from workflow_app.services.access_log import record_access
-from workflow_app.services.acts_done import recorded_act
-from workflow_app.services.casefile import case_file
-from workflow_app.services.document_versions import (
+from workflow_app.services.integrity.access_log import record_access
+from workflow_app.services.route.acts_done import recorded_act
+from workflow_app.services.route.casefile import case_file
+from workflow_app.services.route.document_versions import (
     CorrectionRefused,
     correct_document,
     correctable_documents,
     correcting_role,
     correction_target,
 )
-from workflow_app.services.plans import (
+from workflow_app.services.route.plans import (
     ActError,
     ActInvalid,
     PlanConflict,
@@ -44,9 +44,9 @@ from workflow_app.services.plans import (
     sub_snapshot,
     visible_history,
 )
-from workflow_app.services.whatif import plan_what_if_defaults
-from workflow_app.services.whatif import what_if as what_if_service
-from workflow_app.services.worklist import actions_for, duties_by_holder, upcoming_deadlines
+from workflow_app.services.route.whatif import plan_what_if_defaults
+from workflow_app.services.route.whatif import what_if as what_if_service
+from workflow_app.services.route.worklist import actions_for, duties_by_holder, upcoming_deadlines
 from workflow_app.web.downloads import pdf_attachment
 from workflow_app.web.plans.figures_cache import cached_figures, figures_key
 from workflow_app.web.plans.route_svg import plan_figures

@@ -22,14 +22,14 @@ from workflow_app.infra.security import is_cross_site, note_shared_page, public_
 from workflow_app.infra.templating import date_es
 from workflow_app.models import HistoryCheckpoint
 from workflow_app.permissions import load_plan_for
-from workflow_app.services.checkpoints import (
+from workflow_app.services.integrity.checkpoints import (
     checkpoint_file,
     checkpoint_status,
     public_pem,
     published_checkpoints,
     signing_key,
 )
-from workflow_app.services.public import (
+from workflow_app.services.public.public import (
     STAGES,
     ProposalRefused,
     can_moderate,

@@ -16,7 +16,7 @@ from state_machines.concepts import CTP_SOURCE, answers_from_data
 from state_machines.debates import DEBATE_RULES, DebateRecord, earliest_plenary_on, plenary_gap_explanation
 from state_machines.submachines import SUBMACHINES
 from workflow_app.models import EnvironmentalAuthority, Plan, PpiVersion
-from workflow_app.services.plans import plan_concepts
+from workflow_app.services.route.plans import plan_concepts
 
 
 @dataclass(frozen=True)

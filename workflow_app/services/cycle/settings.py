@@ -24,7 +24,7 @@ from workflow_app.history import seal
 from workflow_app.infra.templating import NON_ROUTE_TRIGGER_LABELS
 from workflow_app.models import FISCAL_CATEGORIES, PLAN_GRAPH, Entity, Plan, PlanEvent, Regime, User
 from workflow_app.permissions import can_edit_entity_settings
-from workflow_app.services.plans import CONFLICT_MESSAGE, period_facts
+from workflow_app.services.route.plans import CONFLICT_MESSAGE, period_facts
 
 SETTINGS_MACHINE = "settings"
 SETTINGS_TRIGGER = "update_settings"

@@ -20,10 +20,10 @@ from state_machines.pdt import PDT_MACHINE
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.models import Entity, Jurisdiction, Period, PeriodOpening, Plan, User
-from workflow_app.services import board_summary
+from workflow_app.services.monitoring import board_summary
 
 CHUNK = 200
-OPEN_JOB = "workflow_app.services.cycle.run_period_opening"
+OPEN_JOB = "workflow_app.services.cycle.cycle.run_period_opening"
 
 
 class CycleError(ValueError):

@@ -1,4 +1,4 @@
-"""Administration use cases besides invitations (``services.accounts``): roles of an existing account."""
+"""Administration use cases besides invitations (``services.people.accounts``): roles of an existing account."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from state_machines.roles import Role
 from workflow_app.models import Membership, User
 from workflow_app.permissions import can_invite
-from workflow_app.services.accounts import AccountError, resolve_scope
+from workflow_app.services.people.accounts import AccountError, resolve_scope
 
 AdminError = AccountError
 

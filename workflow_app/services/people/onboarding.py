@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 from state_machines.roles import ROLE_LABELS, Role
 from workflow_app.infra.tabular import Limits, TableRejected, read_table
 from workflow_app.models import Entity, EnvironmentalAuthority, Membership, OnboardingBatch, User
-from workflow_app.services.accounts import AccountError, Invite, find_user_by_email, invite_person, normalise_email
+from workflow_app.services.people.accounts import (
+    AccountError,
+    Invite,
+    find_user_by_email,
+    invite_person,
+    normalise_email,
+)
 
 LIMITS = Limits(max_bytes=2 * 1024 * 1024, max_rows=5000, max_columns=20)
 COLUMNS = ("codigo_dane", "codigo_autoridad", "rol", "nombre", "correo")

@@ -45,7 +45,7 @@ from workflow_app.models import (
 from workflow_app.permissions import can_invite, can_manage_person
 from workflow_app.services.outbox import DELIVER_JOB
 
-COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "reference_data" / "common_passwords.txt"
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parents[2] / "reference_data" / "common_passwords.txt"
 _EDGE_CHARACTERS = string.digits + string.punctuation + " ¡¿"
 MAX_PASSWORD_LENGTH = 200
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from workflow_app.models import Delivery
-from workflow_app.services.checkpoints import checkpoint_status
+from workflow_app.services.integrity.checkpoints import checkpoint_status
 
 #: A delivery waiting longer than this means the workers (or Redis, or SMTP) need attention.
 STALE_DELIVERY_SECONDS = 15 * 60

@@ -12,7 +12,7 @@ from workflow_app.infra.extensions import db
 from workflow_app.models import Department, Entity, EnvironmentalAuthority, Jurisdiction, Milestone, Period
 from workflow_app.reference_data.names import official_name
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "reference_data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "reference_data"
 BOGOTA_DEPT = "11"  # Bogotá D.C. has a DANE department code but is a distrito, not a departamento
 PERIOD_STARTS = (2020, 2024, 2028)
 

@@ -11,11 +11,11 @@ from state_machines.pdt import PDT_MACHINE
 from state_machines.roles import Role
 from workflow_app.infra.extensions import db
 from workflow_app.models import Document, Entity, Membership, Period, Plan, PlanEvent, PpiVersion, User
-from workflow_app.services import board_summary
-from workflow_app.services.documents import Upload, store_document
-from workflow_app.services.people import users_with_roles
-from workflow_app.services.plans import ActCommand, apply_act
-from workflow_app.services.ppi import PpiLine, ppi_version, save_ppi_version
+from workflow_app.services.monitoring import board_summary
+from workflow_app.services.people.people import users_with_roles
+from workflow_app.services.route.documents import Upload, store_document
+from workflow_app.services.route.plans import ActCommand, apply_act
+from workflow_app.services.route.ppi import PpiLine, ppi_version, save_ppi_version
 
 DEMO_PERIOD = date(2028, 1, 1)
 GENOVA, BUENAVISTA, QUINDIO = "63302", "63111", "63"

@@ -55,7 +55,9 @@ from workflow_app.models import (
     User,
     authority_codes_of,
 )
-from workflow_app.services.documents import (
+from workflow_app.services.cycle.reference_cache import load_plan_for_act
+from workflow_app.services.events import act_recorded
+from workflow_app.services.route.documents import (
     DocumentConflict,
     DocumentRejected,
     PreparedEvidence,
@@ -63,9 +65,7 @@ from workflow_app.services.documents import (
     prepare_evidence,
     record_document,
 )
-from workflow_app.services.events import act_recorded
-from workflow_app.services.ppi import freeze_ppi
-from workflow_app.services.reference_cache import load_plan_for_act
+from workflow_app.services.route.ppi import freeze_ppi
 
 CONFLICT_MESSAGE = "Otra persona actualizó este plan mientras usted trabajaba; recargue la página e intente de nuevo."
 

@@ -46,9 +46,9 @@ from state_machines.roles import Role
 from state_machines.route import duty_for
 from workflow_app.models import Department, Entity, Period, Plan, PlanSummary, User, entity_label
 from workflow_app.permissions import scope_entity_ids
-from workflow_app.services import board_summary
-from workflow_app.services import milestones as milestone_service
-from workflow_app.services.plans import regime_rules
+from workflow_app.services.monitoring import board_summary
+from workflow_app.services.monitoring import milestones as milestone_service
+from workflow_app.services.route.plans import regime_rules
 
 RISK_SLACK_DAYS = 5
 RISK_OVERDUE, RISK_SOON, RISK_OK = "vencido", "proximo", "al_dia"
@@ -137,7 +137,7 @@ def clear_calendar_cache() -> None:
 
 
 def facts_of(row: "BoardRow") -> dict:
-    """The calendar facts of a board row; equal to ``services.plans.period_facts`` (tests/test_board.py)."""
+    """The calendar facts of a board row; equal to ``services.route.plans.period_facts`` (tests/test_board.py)."""
     key = _facts_key_of(row)
     kind, period_start, posesion, weekdays, regime, articles, events = key
     facts = {"entity_kind": kind, "period_start": period_start.isoformat(), "posesion": posesion.isoformat(),
@@ -258,7 +258,7 @@ class BoardRow:
 
 def _pending(row: BoardRow, deadlines: Sequence[legal_calendar.Deadline], today: date,
              counter: DayCounter) -> list[PendingStep]:
-    """Deadlines still pending in the plan's current state (as ``services.worklist.upcoming_deadlines``, over
+    """Deadlines still pending in the plan's current state (as ``services.route.worklist.upcoming_deadlines``, over
     deadlines already computed)."""
     car_states = {p.subject: p.state for p in row.procedures if p.machine == "car_review"}
     out = []
@@ -414,7 +414,7 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
                               r[11], r[12], dates, weekdays, entity_key=r[18], department_key=r[19])
     if not rows:
         return []
-    # Procedures, main-route history and hito marks from each plan's summary row (services.board_summary);
+    # Procedures, main-route history and hito marks from each plan's summary row (services.monitoring.board_summary);
     # a row missing or older than its plan is rebuilt from the history here, and stored.
     materials = {plan_id: board_summary.decode(*texts) for plan_id, texts in summaries.items()}
     if stale:

@@ -14,7 +14,7 @@ from state_machines.submachines import SUBMACHINES
 from state_machines.wording import holder, localize
 from workflow_app.models import Plan, User
 from workflow_app.permissions import visible_plans_query
-from workflow_app.services.plans import deadlines_for, plan_snapshot, sub_snapshot
+from workflow_app.services.route.plans import deadlines_for, plan_snapshot, sub_snapshot
 
 # Acts a person never starts from a list: the sweep applies them (Role.SISTEMA).
 ROLE_PRIORITY = (Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CAR, Role.CORPORACION, Role.EQUIPO)

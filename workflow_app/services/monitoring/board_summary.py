@@ -4,7 +4,7 @@ What the board needs of a plan beyond the plan's own row is its procedures, its 
 (trigger, state, act date) and the names of the hitos its history (and its procedures' creation) marked. That
 material does not depend on the day, so the date-dependent figures (pending steps, slack, risk, waits until
 today) are computed from it at read, with the same functions as before (and kept in process for the rest of
-the day, ``services.board._day_cache``): the board's figures are the same as a full recomputation
+the day, ``services.monitoring.board._day_cache``): the board's figures are the same as a full recomputation
 (``tests/workflow_app/test_board.py``). An act appends the marks of every procedure again: duplicates are
 harmless (a set when read) and a rebuild drops them.
 
@@ -33,7 +33,7 @@ from state_machines.pdt import PDT_MACHINE
 from state_machines.submachines import SUBMACHINES
 from workflow_app.infra.clock import bogota_day
 from workflow_app.models import Plan, PlanEvent, PlanSummary, Procedure
-from workflow_app.services import milestones as milestone_service
+from workflow_app.services.monitoring import milestones as milestone_service
 
 INITIAL_MARKS = {name: tuple(e.split(":", 1)[1] for e in m.initial_effects if e.startswith("event:"))
                  for name, m in SUBMACHINES.items()}  # hitos a procedure marks by being created

@@ -17,7 +17,7 @@ from state_machines.roles import Role
 from state_machines.route import duty_for
 from state_machines.submachines import SUBMACHINES
 from workflow_app.models import Plan, Procedure, User
-from workflow_app.services.plans import deadlines_for
+from workflow_app.services.route.plans import deadlines_for
 
 DEADLINE, HEARING = "plazo", "audiencia"
 

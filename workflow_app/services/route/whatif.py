@@ -10,7 +10,7 @@ from state_machines import calendar as legal_calendar
 from state_machines.debates import DEBATE_RULES, latest_committee_approval_for, plenary_gap_explanation
 from state_machines.sessions import SessionsVerdict, extraordinary_sessions_verdict
 from workflow_app.models import Plan, jurisdictions_of
-from workflow_app.services.plans import period_facts
+from workflow_app.services.route.plans import period_facts
 
 
 @dataclass(frozen=True)

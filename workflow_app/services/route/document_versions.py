@@ -14,7 +14,7 @@ from state_machines import corrections
 from state_machines.roles import Role
 from workflow_app.history import seal
 from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, User
-from workflow_app.services.documents import DocumentRejected, Upload, store_document
+from workflow_app.services.route.documents import DocumentRejected, Upload, store_document
 
 
 class CorrectionRefused(Exception):

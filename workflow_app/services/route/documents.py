@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 
 from workflow_app.infra.pdf_check import UnsafePdf, check_pdf
 from workflow_app.models import Document
-from workflow_app.services.evidence_store import current_store, store_named
+from workflow_app.services.route.evidence_store import current_store, store_named
 
 MAX_BYTES = 20 * 1024 * 1024
 

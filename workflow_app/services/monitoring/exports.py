@@ -27,7 +27,7 @@ from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES
 from state_machines.pdt import PDT_STATES
 from workflow_app.infra.clock import BOGOTA
-from workflow_app.services.board import PARTIES, PARTY_LABELS, RISK_LABELS, BoardRow
+from workflow_app.services.monitoring.board import PARTIES, PARTY_LABELS, RISK_LABELS, BoardRow
 
 CSV_MIME = "text/csv; charset=utf-8"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -3,7 +3,7 @@
 A hito is done when:
 
 - ``event:<name>``: some history row of the plan lists ``<name>`` in ``payload["milestones"]`` (written by
-  ``services.plans`` from the transition table's ``event:*`` effects). A sub-procedure's ``initial_effects``
+  ``services.route.plans`` from the transition table's ``event:*`` effects). A sub-procedure's ``initial_effects``
   also count once the procedure exists: the service does not echo ``hearings_scheduled`` into the history
   payload when a hearing is scheduled, but the hearing procedure itself proves the schedule.
 - ``event:leader_account_enabled`` (hito 2, "Habilitar usuario líder del equipo"): no legal act records it.

@@ -35,13 +35,13 @@ from workflow_app.models import (
     User,
 )
 from workflow_app.reference_data import names
-from workflow_app.services import milestones
-from workflow_app.services.casefile import CaseFile, case_file
-from workflow_app.services.documents import current_only
+from workflow_app.services.monitoring import milestones
 from workflow_app.services.outbox import Message, notify
-from workflow_app.services.people import users_with_roles
-from workflow_app.services.plans import PLAN_GRAPH, deadlines_for
-from workflow_app.services.ppi import PpiSummary, ppi_version, summarize
+from workflow_app.services.people.people import users_with_roles
+from workflow_app.services.route.casefile import CaseFile, case_file
+from workflow_app.services.route.documents import current_only
+from workflow_app.services.route.plans import PLAN_GRAPH, deadlines_for
+from workflow_app.services.route.ppi import PpiSummary, ppi_version, summarize
 
 PROPOSAL_MIN_CHARS = 20
 PROPOSAL_MAX_CHARS = 3000
@@ -196,7 +196,7 @@ class DepartmentProgress:
     plans: int
     adopted: int
     by_stage: tuple[int, ...]
-    progress: float | None  # mean DNP milestone progress % of its plans (services.milestones)
+    progress: float | None  # mean DNP milestone progress % of its plans (services.monitoring.milestones)
 
     @property
     def adopted_percent(self) -> int:

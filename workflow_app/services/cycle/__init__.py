@@ -1,0 +1,1 @@
+"""The cycle and its settings: reference data, opening a period, per-entity settings, the demo."""

@@ -1,0 +1,1 @@
+"""People and access: accounts, invitations, sign-in, roles, API tokens, onboarding from a file."""

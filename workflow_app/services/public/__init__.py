@@ -1,0 +1,1 @@
+"""What anyone may see without signing in, and citizens' proposals."""
