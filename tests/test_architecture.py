@@ -260,3 +260,15 @@ def test_the_checker_accepts_imports_that_point_down(tmp_path):
         "notifications/events.py": "from workflow_app.services import plans\nJOB = 'notifications.jobs.deliver'\n",
     })
     assert violations(root, ("state_machines", "workflow_app", "notifications")) == []
+
+
+def test_no_folder_of_the_services_holds_more_than_fifteen_modules_side_by_side():
+    """The services are grouped by area (docs/ARCHITECTURE.md): a folder that grows past 15 modules is split."""
+    services = ROOT / "workflow_app" / "services"
+    crowded = {}
+    for folder in [services, *(p for p in services.rglob("*") if p.is_dir() and p.name != "__pycache__")]:
+        modules = [p for p in folder.glob("*.py") if p.name != "__init__.py"]
+        if len(modules) > 15:
+            crowded[str(folder.relative_to(ROOT))] = len(modules)
+    assert crowded == {}
+    assert (services / "route" / "plans.py").is_file()  # the walk above saw the real tree
