@@ -189,6 +189,41 @@ def app(database_url, tmp_path_factory):
     return app
 
 
+_EMPTYING_SQL: list[str] = []
+
+
+def _emptying_sql(session) -> str:
+    """What ``TRUNCATE <MUTABLE_TABLES> RESTART IDENTITY CASCADE`` does, at a fraction of its cost on small tables
+    (TRUNCATE makes new files for every table and index: about a second per test on a busy machine): the tables
+    locked against writers (a write still in flight ends first), every row deleted (with the tables that refer
+    to them, as CASCADE would, whether listed or not), their sequences restarted. Triggers are off for this
+    transaction only (``session_replication_role``), so the append-only history tables can be emptied and the
+    order of the tables does not matter."""
+    from sqlalchemy import text
+
+    if not _EMPTYING_SQL:
+        tables = set(MUTABLE_TABLES)
+        while True:  # the tables that refer to those, as TRUNCATE ... CASCADE finds them
+            referring = set(session.execute(text(
+                "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
+                "AND confrelid::regclass::text = ANY(:names)"), {"names": sorted(tables)}).scalars())
+            if referring <= tables:
+                break
+            tables |= referring
+        sequences = session.execute(text(
+            "SELECT s.oid::regclass::text FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype = 'a' "
+            "JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S' AND t.relname = ANY(:names)"),
+            {"names": sorted(tables)}).scalars().all()
+        names = ", ".join(sorted(tables))
+        _EMPTYING_SQL.append("; ".join([
+            "SET LOCAL session_replication_role = replica",
+            f"LOCK TABLE {names} IN EXCLUSIVE MODE",
+            *(f"DELETE FROM {table}" for table in sorted(tables)),
+            *(f"SELECT setval('{sequence}', 1, false)" for sequence in sequences),
+        ]))
+    return _EMPTYING_SQL[0]
+
+
 @pytest.fixture
 def db_session(app):
     """An app context over a clean database (reference data kept)."""
@@ -200,7 +235,7 @@ def db_session(app):
         runner = app.extensions["job_runner"]
         if hasattr(runner, "join"):  # in-process jobs (deliveries of invitations…) finish before the tables go
             runner.join()
-        db.session.execute(db.text(f"TRUNCATE {', '.join(MUTABLE_TABLES)} RESTART IDENTITY CASCADE"))
+        db.session.connection().exec_driver_sql(_emptying_sql(db.session))
         # Reference rows stay loaded, but their editable settings go back to the defaults.
         db.session.execute(db.text("UPDATE entities SET nonworking_weekdays = '5,6', fiscal_category = NULL, "
                                    "executive_title = NULL WHERE nonworking_weekdays <> '5,6' "
