@@ -44,8 +44,11 @@ run: demo
 	@if [ -n "$(RUN_MAIL_DIR)" ]; then echo "Correos enviados: archivos .eml en $(RUN_MAIL_DIR)/"; fi
 	PDT_TODAY=$(RUN_TODAY) PDT_EMBEDDED_SCHEDULER=1 PDT_MAIL_DIR=$(RUN_MAIL_DIR) BASE_URL=$(RUN_BASE_URL) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# The suite runs on every core (pytest-xdist, at most 4 workers: tests/conftest.py gives each its own database and
+# Redis database number). TEST_WORKERS=0 runs it in one process; a single file: .venv/bin/python -m pytest FILE.
+TEST_WORKERS ?= auto
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
 
 bench: install-dev
 	for b in bench/*.py; do m=$$(basename $$b .py); [ "$$m" = __init__ ] && continue; \

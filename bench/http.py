@@ -192,7 +192,7 @@ def main() -> None:
              "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env))
         procs.append(subprocess.Popen([str(ROOT / ".venv/bin/rq"), "worker", "pdt", "--url", REDIS_URL, "-q"],
                                       cwd=ROOT, env=env))
-        wait_for(port)
+        wait_for(port, timeout=180)  # a busy machine takes a while to import the app in 4 workers
         rng = random.Random(1)
         picks = rng.sample(municipios, args.clients)
         scenarios = [

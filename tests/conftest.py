@@ -1,4 +1,19 @@
-"""Shared fixtures: a fresh PostgreSQL database per run (migrated, reference data loaded) and Redis.
+"""Shared fixtures: a PostgreSQL database per test process (migrated, reference data loaded) and Redis.
+
+The suite runs in parallel (`make test` passes `-n auto` to pytest-xdist) or in one process (a plain
+`python -m pytest tests/some_file.py`); the fixtures are the same in both:
+
+- PostgreSQL: the first process that needs a database builds a template for the run (`pdt_tpl_<run>`: migrated,
+  reference data loaded) under an advisory lock; every process (xdist worker) then gets its own copy,
+  `CREATE DATABASE pdt_test_<run>_<worker> TEMPLATE pdt_tpl_<run>`, in a fraction of a second. Tests clean the
+  tables they wrote after themselves (MUTABLE_TABLES). The copies are dropped by their process at the end, the
+  template by the controller (the process that started the workers).
+- Redis: TEST_REDIS_URL (default ``redis://127.0.0.1:6379/12``) names the database of the first process; the
+  xdist worker ``gwN`` uses database number + N (``/12``, ``/13``…), so two runs at the same time on one Redis
+  need bases at least their worker count apart (e.g. ``/1`` and ``/5`` with four workers each). Each test that
+  asks for `redis_url` starts and ends with that database flushed (FLUSHDB: never another database).
+- Temporary folders (`tmp_path`), the aiosmtpd sinks, RQ workers, second Redis/PostgreSQL servers and the live
+  servers of the browser tests take free ports and the worker's own folders and databases.
 
 In CI (CI=true) a missing PostgreSQL or Redis fails the run; on a developer machine the tests that need
 the service are skipped with the reason.
@@ -7,13 +22,28 @@ from __future__ import annotations
 
 import os
 import uuid
+import zlib
 from datetime import date
 
 import pytest
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# "gw0", "gw1"… under pytest-xdist (set before this module is imported); the single process is "main".
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+RUN_ID_VARIABLE = "PDT_TEST_RUN_ID"  # one id per run, shared by the controller and its workers through the env
+
+
+def _worker_redis_url(base: str, worker: str) -> str:
+    """TEST_REDIS_URL with its database number moved up by the xdist worker's index (``gw2`` → number + 2)."""
+    index = int(worker[2:]) if worker.startswith("gw") else 0
+    head, _, number = base.rstrip("/").rpartition("/")
+    if not number.isdigit():
+        head, number = base.rstrip("/"), "0"
+    return f"{head}/{int(number) + index}"
+
+
+TEST_REDIS_URL = _worker_redis_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/12"), WORKER)
 
 # Tables a test may write; reference data (entities, authorities, periods) stays loaded for the run.
 MUTABLE_TABLES = ("plan_summaries", "access_log", "history_checkpoints", "history_anchors", "document_chunks", "rate_limit_hits",
@@ -35,19 +65,99 @@ def _admin_connect():
     return psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
 
 
+def _url_of(name: str) -> str:
+    return f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def _template_name() -> str:
+    return f"pdt_tpl_{os.environ[RUN_ID_VARIABLE]}"
+
+
+def pytest_configure(config):
+    # The controller (or the single process) names the run; xdist workers inherit the variable when spawned.
+    if not hasattr(config, "workerinput"):
+        os.environ[RUN_ID_VARIABLE] = uuid.uuid4().hex[:10]
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, "workerinput"):  # a worker: the controller drops the template once every worker is done
+        return
+    try:
+        admin = _admin_connect()
+    except Exception:  # noqa: BLE001 - no PostgreSQL, so no template either
+        return
+    with admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{_template_name()}" WITH (FORCE)')
+
+
+def _build_template(admin, name: str) -> None:
+    """Migrate a new database and load the reference data into it, then leave it with no connection open."""
+    from flask_migrate import upgrade
+
+    from workflow_app.app import create_app
+    from workflow_app.infra.extensions import db
+    from workflow_app.services.cycle.reference import load_reference
+
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        builder = create_app("test", SQLALCHEMY_DATABASE_URI=_url_of(name), PDT_TODAY=None, REDIS_URL=None)
+        with builder.app_context():
+            upgrade()
+            load_reference()
+            db.session.remove()
+            db.engine.dispose()
+    except BaseException:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        raise
+
+
 @pytest.fixture(scope="session")
 def database_url():
-    """Create a throwaway database for this run and drop it afterwards."""
+    """This process's own database, copied from the run's template (built by whichever process comes first)."""
     try:
         admin = _admin_connect()
     except Exception as exc:  # noqa: BLE001 - any connection failure means the service is missing
         service_missing("PostgreSQL", exc)
-    name = f"pdt_test_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+    template = _template_name()
+    name = f"pdt_test_{os.environ[RUN_ID_VARIABLE]}_{WORKER}"
+    lock = zlib.crc32(template.encode())  # the lock is per run: other runs build their templates meanwhile
+    admin.execute("SELECT pg_advisory_lock(%s)", (lock,))
+    try:
+        if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (template,)).fetchone() is None:
+            _build_template(admin, template)
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        # A test database need not survive a crash of the server: commits stop waiting for the disk (every
+        # connection to it, the RQ workers' and gunicorn's included). What other sessions see is unchanged.
+        admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+    finally:
+        admin.execute("SELECT pg_advisory_unlock(%s)", (lock,))
+    yield _url_of(name)
     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.close()
+
+
+#: scrypt with N=2**10 instead of werkzeug's 2**15 for the accounts the tests create: the same hashing and checking
+#: code, 1/32 of the work (the suite creates and signs in hundreds of accounts). `strong_password_hashing` puts
+#: the shipped work factor back for a test that needs it (the sign-in timing test).
+TEST_PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing():
+    from workflow_app.models import User
+
+    shipped = User.password_hash_method
+    User.password_hash_method = TEST_PASSWORD_HASH_METHOD
+    yield
+    User.password_hash_method = shipped
+
+
+@pytest.fixture
+def strong_password_hashing(monkeypatch):
+    from workflow_app.models import User
+
+    monkeypatch.setattr(User, "password_hash_method", "scrypt")
 
 
 class IsolatedClient:
@@ -64,10 +174,7 @@ class IsolatedClient:
 
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
-    from flask_migrate import upgrade
-
     from workflow_app.app import create_app
-    from workflow_app.services.cycle.reference import load_reference
 
     app = create_app(
         "test",
@@ -79,10 +186,42 @@ def app(database_url, tmp_path_factory):
     from flask.testing import FlaskClient
 
     app.test_client_class = type("IsolatedFlaskClient", (IsolatedClient, FlaskClient), {})
-    with app.app_context():
-        upgrade()
-        load_reference()
     return app
+
+
+_EMPTYING_SQL: list[str] = []
+
+
+def _emptying_sql(session) -> str:
+    """What ``TRUNCATE <MUTABLE_TABLES> RESTART IDENTITY CASCADE`` does, at a fraction of its cost on small tables
+    (TRUNCATE makes new files for every table and index: about a second per test on a busy machine): the tables
+    locked against writers (a write still in flight ends first), every row deleted (with the tables that refer
+    to them, as CASCADE would, whether listed or not), their sequences restarted. Triggers are off for this
+    transaction only (``session_replication_role``), so the append-only history tables can be emptied and the
+    order of the tables does not matter."""
+    from sqlalchemy import text
+
+    if not _EMPTYING_SQL:
+        tables = set(MUTABLE_TABLES)
+        while True:  # the tables that refer to those, as TRUNCATE ... CASCADE finds them
+            referring = set(session.execute(text(
+                "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
+                "AND confrelid::regclass::text = ANY(:names)"), {"names": sorted(tables)}).scalars())
+            if referring <= tables:
+                break
+            tables |= referring
+        sequences = session.execute(text(
+            "SELECT s.oid::regclass::text FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype = 'a' "
+            "JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S' AND t.relname = ANY(:names)"),
+            {"names": sorted(tables)}).scalars().all()
+        names = ", ".join(sorted(tables))
+        _EMPTYING_SQL.append("; ".join([
+            "SET LOCAL session_replication_role = replica",
+            f"LOCK TABLE {names} IN EXCLUSIVE MODE",
+            *(f"DELETE FROM {table}" for table in sorted(tables)),
+            *(f"SELECT setval('{sequence}', 1, false)" for sequence in sequences),
+        ]))
+    return _EMPTYING_SQL[0]
 
 
 @pytest.fixture
@@ -96,7 +235,7 @@ def db_session(app):
         runner = app.extensions["job_runner"]
         if hasattr(runner, "join"):  # in-process jobs (deliveries of invitations…) finish before the tables go
             runner.join()
-        db.session.execute(db.text(f"TRUNCATE {', '.join(MUTABLE_TABLES)} RESTART IDENTITY CASCADE"))
+        db.session.connection().exec_driver_sql(_emptying_sql(db.session))
         # Reference rows stay loaded, but their editable settings go back to the defaults.
         db.session.execute(db.text("UPDATE entities SET nonworking_weekdays = '5,6', fiscal_category = NULL, "
                                    "executive_title = NULL WHERE nonworking_weekdays <> '5,6' "

@@ -14,7 +14,7 @@ from flask import Flask
 import notifications.hooks
 from config import config_for
 from workflow_app.cli import pdt_cli
-from workflow_app.infra import errors, jobs, proxy, rate_limit, security, sessions, sqlite, templating
+from workflow_app.infra import errors, jobs, page_cache, proxy, rate_limit, security, sessions, sqlite, templating
 from workflow_app.infra.clock import Clock
 from workflow_app.infra.extensions import babel, csrf, db, login_manager, migrate
 from workflow_app.services.events import act_recorded
@@ -22,6 +22,7 @@ from workflow_app.services.integrity import checkpoints
 from workflow_app.services.monitoring import board_summary
 from workflow_app.web import register_blueprints
 from workflow_app.web.converters import BoundedInt
+from workflow_app.web.public import front as public_front
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -48,12 +49,16 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     # The board's per-plan summary rows follow every act, in the act's transaction (services.monitoring.board_summary).
     act_recorded.connect(board_summary.keep_current, weak=False)
+    # Every act moves the public pages' generation after its commit (infra.page_cache; web.public.front).
+    act_recorded.connect(page_cache.note_public_change, weak=False)
 
     # Who is told: notices of every recorded act, e-mail templates, the embedded sweep (no Redis).
     notifications.hooks.init_app(app)
 
     # Pages by area: account, plans (and PPI), board, public portal, admin, API.
     register_blueprints(app)
+    # In front of it all: anonymous visitors' public pages answered from Redis while nothing they show changed.
+    public_front.init_app(app)
 
     # Command line: flask --app wsgi pdt …
     app.cli.add_command(pdt_cli)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timezone
+from typing import ClassVar
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -280,9 +281,12 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.is_active_account
 
+    #: scrypt: a deliberately slow, memory-hard hash (werkzeug's default work factor, N=2**15, r=8, p=1). Only the
+    #: test suite lowers N (tests/conftest.py, for speed: same code, cheaper hashes); nothing else changes it.
+    password_hash_method: ClassVar[str] = "scrypt"
+
     def set_password(self, password: str) -> None:
-        # scrypt: a deliberately slow, memory-hard hash (werkzeug default).
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = generate_password_hash(password, method=self.password_hash_method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -236,7 +236,7 @@ def test_sessions_through_redis_end_on_every_host(app, db_session, redis_url):
 # --- Sign-in timing and redirects ------------------------------------------------------------------------------
 
 
-def test_sign_in_takes_the_same_time_for_unknown_and_known_accounts(app, db_session):
+def test_sign_in_takes_the_same_time_for_unknown_and_known_accounts(app, db_session, strong_password_hashing):
     make_user(db_session, "existe@genova.gov.co", Role.PLANEACION, entity(db_session, "63302"))
     saved = {k: app.config[k] for k in ("LOGIN_RATE_LIMIT", "LOGIN_ADDRESS_RATE_LIMIT")}
     app.config.update(LOGIN_RATE_LIMIT=10_000, LOGIN_ADDRESS_RATE_LIMIT=10_000)

@@ -78,12 +78,15 @@ def test_session_cookie_is_httponly_and_samesite(client, demo):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_passwords_are_stored_with_a_slow_hash(db_session, demo):
+def test_passwords_are_stored_with_a_slow_hash(db_session, demo, strong_password_hashing):
     from workflow_app.models import User
 
     user = db_session.query(User).filter_by(email=GENOVA_MAYOR.email).one()
-    assert user.password_hash.startswith("scrypt:")
+    assert user.password_hash.startswith("scrypt:")  # the suite's accounts: scrypt with a lower work factor
     assert GENOVA_MAYOR.password not in user.password_hash
+    user.set_password(GENOVA_MAYOR.password)  # as shipped (strong_password_hashing)
+    assert user.password_hash.startswith("scrypt:32768:8:1$")  # werkzeug's work factor
+    assert GENOVA_MAYOR.password not in user.password_hash and user.check_password(GENOVA_MAYOR.password)
 
 
 def test_logout_needs_a_post_with_csrf(client, demo):

@@ -112,11 +112,15 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     return None
 
 
-@lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     """A real scrypt hash of a random password: checked when the account does not exist (or has no password
-    yet), so the answer takes as long as for a real account."""
-    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+    yet), so the answer takes as long as for a real account (same method, so the same work factor)."""
+    return _dummy_hash_made_with(User.password_hash_method)
+
+
+@lru_cache(maxsize=2)
+def _dummy_hash_made_with(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def warm_up() -> None:
