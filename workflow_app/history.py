@@ -8,8 +8,8 @@
    written before the key existed are vouched for once by ``pdt seal-history`` (one keyed anchor per plan).
 3. Signed checkpoints (``services/integrity/checkpoints.py``): every plan's ``row_hash`` head, signed with an Ed25519 key
    and published. A rewrite before a published head is detected even by someone who holds HISTORY_KEY.
-4. Anchored heads: every act also writes the plan's new head into ``history_heads`` (append-only; the runtime
-   role can neither delete from it nor disable its trigger). Deleting the last acts and moving the plan's head
+4. Anchored heads: every history row also writes the plan's new head into ``history_heads`` (a trigger on
+   PostgreSQL; append-only; the runtime role can neither delete from it nor disable its triggers). Deleting the last acts and moving the plan's head
    back, between two checkpoints, leaves an anchored head the chain no longer reaches.
 """
 from __future__ import annotations
@@ -71,8 +71,10 @@ def seal(plan: Plan, event: PlanEvent, key: str) -> None:
     event.row_hash = chain_hash(event.prev_hash, event)
     event.row_mac = row_mac(key, event.row_hash)
     plan.history_head = event.row_hash
+    # The head is anchored in ``history_heads`` in the act's own transaction: on PostgreSQL by a trigger on the
+    # history's INSERT (any writer, no statement of its own); on SQLite (the trial instance) here.
     session = object_session(plan)
-    if session is not None:  # the act's own transaction: the anchor and the act stand or fall together
+    if session is not None and session.get_bind().dialect.name != "postgresql":
         session.add(HistoryHead(plan_id=plan.id, head=event.row_hash, created_at=event.occurred_at or utcnow()))
 
 

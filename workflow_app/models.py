@@ -483,7 +483,8 @@ class HistoryCheckpoint(db.Model):
 
 
 class HistoryHead(db.Model):
-    """The head of a plan's history after each act (``history.seal``), written in the act's transaction.
+    """The head of a plan's history after each act, written in the act's transaction (a trigger on the history's
+    INSERT on PostgreSQL, ``history.seal`` on SQLite).
     Append-only (no UPDATE, DELETE or TRUNCATE, and the runtime role cannot disable the trigger): deleting the
     last acts and moving ``plans.history_head`` back leaves a head here that the chain no longer reaches, which
     ``pdt verify-history`` reports, between two daily signed checkpoints."""

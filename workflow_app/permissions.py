@@ -143,9 +143,9 @@ def can_manage_person(user: User, target: User) -> bool:
 
 
 def can_remove_membership(user: User, membership: Membership) -> bool:
-    """Take one role away: whoever could have given it (an administrator never removes its own admin role, so
-    the service keeps one)."""
-    if membership.user_id == user.id and membership.role == Role.ADMIN.value:
+    """Take one role away: whoever could have given it, never from oneself (an administrator asks another one;
+    so the service always keeps an administrator and nobody locks themselves out by mistake)."""
+    if membership.user_id == user.id:
         return False
     return can_invite(user, membership.role, membership.entity_id, membership.authority_code, membership.is_lead)
 

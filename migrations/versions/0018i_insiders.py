@@ -43,6 +43,18 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql
 """
+# Every history row anchors its plan's new head, whoever writes it, with no statement of its own (the act's INSERT
+# fires it). On SQLite the service writes the anchor itself (workflow_app/history.py, ``seal``).
+ANCHOR_FUNCTION = """
+CREATE OR REPLACE FUNCTION pdt_anchor_head() RETURNS trigger AS $$
+BEGIN
+    IF NEW.row_hash IS NOT NULL THEN
+        INSERT INTO history_heads (plan_id, head, created_at) VALUES (NEW.plan_id, NEW.row_hash, NEW.occurred_at);
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql
+"""
 PEOPLE_ACTIONS = ('invite', 'grant', 'remove_role', 'deactivate', 'reactivate', 'send_link')
 OLD_ACCESS = "action IN ('document', 'history_export', 'board_export')"
 NEW_ACCESS = "action IN ('document', 'history_export', 'board_export', 'api_read')"
@@ -92,6 +104,9 @@ def upgrade():
     for table in APPEND_ONLY_BEFORE + APPEND_ONLY_NEW:
         op.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
                    "FOR EACH STATEMENT EXECUTE FUNCTION pdt_no_truncate()")
+    op.execute(ANCHOR_FUNCTION)
+    op.execute("CREATE TRIGGER plan_events_anchor_head AFTER INSERT ON plan_events "
+               "FOR EACH ROW EXECUTE FUNCTION pdt_anchor_head()")
     op.execute(MEMBERSHIPS_FUNCTION)
     op.execute("CREATE TRIGGER memberships_changed AFTER INSERT OR UPDATE OR DELETE ON memberships "
                "FOR EACH ROW EXECUTE FUNCTION pdt_memberships_changed()")
@@ -101,6 +116,8 @@ def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS memberships_changed ON memberships")
         op.execute("DROP FUNCTION IF EXISTS pdt_memberships_changed()")
+        op.execute("DROP TRIGGER IF EXISTS plan_events_anchor_head ON plan_events")
+        op.execute("DROP FUNCTION IF EXISTS pdt_anchor_head()")
         for table in APPEND_ONLY_BEFORE + APPEND_ONLY_NEW:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
         for table in APPEND_ONLY_NEW:

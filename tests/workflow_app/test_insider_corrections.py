@@ -17,7 +17,7 @@ from workflow_app.services.route.document_versions import (
     correctable_documents,
 )
 from workflow_app.services.route.documents import Upload
-from workflow_app.services.route.plans import plan_documents, visible_history
+from workflow_app.services.route.plans import ActForbidden, plan_documents, visible_history
 
 CORRECTED = pdf_samples.one_page("Concepto corregido")
 REASON = "El número del radicado del concepto estaba mal digitado."
@@ -77,3 +77,12 @@ def test_the_correction_page_refuses_the_other_car(app, db_session, sucre):
     own = app.test_client()
     assert login(own, sucre.cars["CARSUCRE"].email, "clave-de-prueba").status_code == 302
     assert own.get(f"/planes/{sucre.plan.id}/documentos/{doc.id}/correccion").status_code == 200
+
+
+def test_a_car_cannot_act_on_another_cars_review(db_session, sucre):
+    with pytest.raises(ActForbidden, match="destinataria"):
+        sucre.act("CORPOMOJANA", "receive_concept", "2028-03-09", machine="car_review", subject="CARSUCRE",
+                  payload={"concept": "desfavorable"})
+    db_session.rollback()
+    sucre.act("CORPOMOJANA", "receive_concept", "2028-03-09", machine="car_review", subject="CORPOMOJANA",
+              payload={"concept": "favorable"})  # its own review
