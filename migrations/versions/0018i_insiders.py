@@ -92,6 +92,9 @@ def upgrade():
     )
     with op.batch_alter_table('history_heads', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_history_heads_plan_id'), ['plan_id'], unique=False)
+    # An instance upgraded with a history anchors each plan's current head now: its tail is pinned from today.
+    op.execute("INSERT INTO history_heads (plan_id, head, created_at) SELECT id, history_head, CURRENT_TIMESTAMP "
+               "FROM plans WHERE history_head IS NOT NULL")
     with op.batch_alter_table('access_log', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_access_log_action'), type_='check')
         batch_op.create_check_constraint(batch_op.f('ck_access_log_action'), NEW_ACCESS)
