@@ -160,3 +160,19 @@ def test_the_ctp_lead_administers_the_ctp_and_every_change_is_logged(app, db_ses
     assert [(r.action, r.actor_id, r.target_id, r.role) for r in rows] == [
         ("invite", ctp_lead.id, invited.id, "ctp"), ("deactivate", ctp_lead.id, member.id, None),
         ("remove_role", ctp_lead.id, member.id, "ctp")]
+
+
+def test_the_demo_ctp_and_concejo_leads_administer_their_own(app, db_session, set_today):
+    from workflow_app.services.cycle.demo import ensure_demo_data
+
+    set_today("2028-03-10")
+    accounts_by_slug = {a.email.split("@")[0]: a for a in ensure_demo_data()}
+    for slug, scope in (("ctp.filandia", "ctp|63272"), ("concejo.filandia", "corporacion|63272")):
+        client = app.test_client()
+        assert login(client, accounts_by_slug[slug].email, accounts_by_slug[slug].password).status_code == 302
+        page = client.get("/personas")
+        assert page.status_code == 200 and scope in page.get_data(as_text=True)
+    mayor = app.test_client()
+    assert login(mayor, accounts_by_slug["alcalde.filandia"].email,
+                 accounts_by_slug["alcalde.filandia"].password).status_code == 302
+    assert "ctp|63272" not in mayor.get("/personas").get_data(as_text=True)
