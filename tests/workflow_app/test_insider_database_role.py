@@ -120,3 +120,25 @@ def test_the_service_acts_as_the_runtime_role(app, db_session, runtime_engine, t
             db.engine.dispose()
     result = app.test_cli_runner().invoke(args=["pdt", "verify-history"])
     assert result.exit_code == 0, result.output
+
+
+def test_the_commands_grant_the_runtime_role_and_report_an_owner_connection(app, db_session):
+    name = f"pdt_rt_{uuid.uuid4().hex[:10]}"
+    db_session.execute(text(f"CREATE ROLE {name} LOGIN"))
+    db_session.commit()
+    try:
+        runner = app.test_cli_runner()
+        granted = runner.invoke(args=["pdt", "grant-runtime-role", name])
+        assert granted.exit_code == 0 and "sin TRUNCATE, DDL ni control de disparadores" in granted.output
+        assert db_session.scalar(text(f"SELECT has_table_privilege('{name}', 'plan_events', 'INSERT') AND NOT "
+                                      f"has_table_privilege('{name}', 'plan_events', 'DELETE') AND NOT "
+                                      f"has_table_privilege('{name}', 'access_log', 'TRUNCATE')"))
+        bad = runner.invoke(args=["pdt", "grant-runtime-role", "Robert'); DROP TABLE plans;--"])
+        assert bad.exit_code == 1 and "Nombre de rol no válido" in bad.output
+        owner = runner.invoke(args=["pdt", "database-role"])  # the tests connect as the owner, a superuser
+        assert owner.exit_code == 1 and "superusuario" in owner.output
+    finally:
+        db_session.rollback()
+        db_session.execute(text(f"DROP OWNED BY {name}"))
+        db_session.execute(text(f"DROP ROLE {name}"))
+        db_session.commit()
