@@ -79,6 +79,10 @@ class Config:
     LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("LOGIN_RATE_WINDOW_SECONDS", "60"))
     # Password-reset requests per hour per address and per e-mail address asked about.
     PASSWORD_RESET_RATE_LIMIT = int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5"))
+    # E-mails one person may have the service send per hour from the pages (invitations, "enviar enlace").
+    SENDER_EMAIL_RATE_LIMIT = int(os.environ.get("SENDER_EMAIL_RATE_LIMIT", "20"))
+    # Days a browser that signed in stays known: its right password passes a per-account lock-out.
+    KNOWN_DEVICE_DAYS = int(os.environ.get("KNOWN_DEVICE_DAYS", "180"))
     # A session unused for this long ends on the server (every host sees the same session store).
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", str(8 * 60)))
     # How long an invitation or a password-reset link stays valid.
