@@ -158,6 +158,14 @@ def test_a_member_that_lies_about_its_size_is_refused_not_trusted():
     assert "No se pudo leer el libro de Excel" in refused(data, "miembro que declara 1 KB y trae 100 MB")
 
 
+def test_one_long_shared_string_in_every_cell_is_refused_by_the_text_handed_back():
+    """2,000 characters stored once and referenced by 5,000 × 40 cells would be 400 MB in the web process."""
+    shared = f'<sst xmlns="{MAIN}"><si><t>'.encode() + b"x" * 2000 + b"</t></si></sst>"
+    rows = b"".join(b'<row r="%d">' % n + b'<c t="s"><v>0</v></c>' * 40 + b"</row>" for n in range(1, 5001))
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData>'.encode() + rows + b"</sheetData></worksheet>"
+    assert "caracteres de texto en total" in refused(xlsx(shared=shared, sheet=sheet), "un texto en 200.000 celdas")
+
+
 def test_millions_of_unknown_elements_are_refused_by_the_element_count():
     data = xlsx(sheet=sheet_xml(b"<x/>" * 3_000_000))
     assert "demasiados elementos internos" in refused(data, "3 millones de elementos desconocidos")
@@ -190,13 +198,13 @@ def test_the_wall_clock_and_memory_caps_hold_when_the_counts_allow_the_work():
 
 def test_hostile_csv_is_refused_by_lines_field_size_and_columns():
     with pytest.raises(TableRejected, match="más de 5000 filas"):
-        read_table("x.csv", b"a;b\n" + b"1;2\n" * 400_000)
+        read_table("x.csv", b"a;b\n" + b"1;2\n" * 400_000, COUNTERS)
     with pytest.raises(TableRejected, match="celda de más de 2000 caracteres"):
-        read_table("x.csv", b'a;b\n"' + b"x" * 1_900_000 + b'";1\n')
+        read_table("x.csv", b'a;b\n"' + b"x" * 1_900_000 + b'";1\n', COUNTERS)
     with pytest.raises(TableRejected, match="celda de más de 2000 caracteres"):
-        read_table("x.csv", b"a;b\n" + b"x" * 1_900_000 + b"\n")
+        read_table("x.csv", b"a;b\n" + b"x" * 1_900_000 + b"\n", COUNTERS)
     with pytest.raises(TableRejected, match="más de 40 columnas"):
-        read_table("x.csv", b"a;b\n" + b";" * 1_000_000 + b"x\n")
+        read_table("x.csv", b"a;b\n" + b";" * 1_000_000 + b"x\n", COUNTERS)
 
 
 @pytest.fixture

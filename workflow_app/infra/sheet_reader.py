@@ -391,6 +391,7 @@ class SheetHandler(TextCollector):
         self.row: list | None = None
         self.column = 0
         self.cells = 0
+        self.text_chars = 0
         self.cell: tuple[int, str, int | None] | None = None  # (column, type, style)
         self.value_text: str | None = None
         self.in_v = False
@@ -530,6 +531,12 @@ class SheetHandler(TextCollector):
         if row is None or all(_blank(v) for v in row):
             return  # formatted but empty rows: Excel keeps many
         _check_cells(self.row_number, row, self.limits)
+        # One shared string may be referenced by every cell: the text handed back to the web process is capped
+        # as a whole, so that a small file cannot make the parent hold hundreds of MB.
+        self.text_chars += sum(len(v) for v in row if isinstance(v, str))
+        if self.text_chars > self.limits["max_text_chars"]:
+            raise Refused(f"El archivo tiene más de {self.limits['max_text_chars']} caracteres de texto en total; "
+                          "divídalo en varios.")
         self.table.append((self.row_number, row))
         if len(self.table) > self.limits["max_rows"] + 1:
             raise too_many_rows(self.limits)

@@ -49,6 +49,7 @@ class Limits:
     max_shared_strings: int = 100_000
     max_styles: int = 64_000  # Excel's own limit of cell formats
     max_sheets: int = 500
+    max_text_chars: int = 16_000_000  # text handed back, a shared string counted at every cell that uses it
     max_xml_tags: int = 1_500_000  # every "<" of every part read, start and end tags alike
     max_members: int = 10_000
     seconds: float = 5.0  # wall clock for the whole read, the child's start included
