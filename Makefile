@@ -12,7 +12,7 @@ RUN_MAIL_DIR := $(if $(SMTP_HOST),,$(or $(PDT_MAIL_DIR),instance/correo))
 # Links in e-mails and calendar feeds point at the address `make run` serves (unless BASE_URL is given).
 RUN_BASE_URL := $(or $(BASE_URL),http://127.0.0.1:$(PORT))
 
-.PHONY: install install-dev run test migrate reference demo bench clean
+.PHONY: install install-dev run test migrate reference demo bench audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ run: demo
 TEST_WORKERS ?= auto
 test: install-dev
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
+
+# Known vulnerabilities in the installed set (the same pins CI tests), against the advisory database. --strict:
+# a package that could not be audited is a failure, not a silent "no known vulnerabilities".
+audit: install-dev
+	$(BIN)/pip-audit --local --skip-editable --strict --progress-spinner off --timeout 20
 
 bench: install-dev
 	for b in bench/*.py; do m=$$(basename $$b .py); [ "$$m" = __init__ ] && continue; \

@@ -1,9 +1,12 @@
 """Configuration read from environment variables (README, "Configuración")."""
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("PDT_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -79,6 +82,10 @@ class Config:
     LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("LOGIN_RATE_WINDOW_SECONDS", "60"))
     # Password-reset requests per hour per address and per e-mail address asked about.
     PASSWORD_RESET_RATE_LIMIT = int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5"))
+    # E-mails one person may have the service send per hour from the pages (invitations, "enviar enlace").
+    SENDER_EMAIL_RATE_LIMIT = int(os.environ.get("SENDER_EMAIL_RATE_LIMIT", "20"))
+    # Days a browser that signed in stays known: its right password passes a per-account lock-out.
+    KNOWN_DEVICE_DAYS = int(os.environ.get("KNOWN_DEVICE_DAYS", "180"))
     # A session unused for this long ends on the server (every host sees the same session store).
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", str(8 * 60)))
     # How long an invitation or a password-reset link stays valid.
@@ -116,6 +123,7 @@ class ProductionConfig(Config):
                 "PDT_TODAY está definida con PDT_ENV=production: la fecha simulada solo existe en la instancia de "
                 "capacitación; en producción los actos llevan la fecha real de Bogotá. Quite PDT_TODAY."
             )
+        _check_secret_key(settings["SECRET_KEY"])
         base_url = settings.get("BASE_URL") or ""
         if not base_url.startswith(("https://", "http://")):
             raise RuntimeError(
@@ -123,12 +131,45 @@ class ProductionConfig(Config):
                 "la dirección pública con la que se arman los enlaces de los correos y los calendarios, por "
                 "ejemplo BASE_URL=https://rutapdt.dnp.gov.co."
             )
+        parts = urlsplit(base_url)
+        if not parts.hostname or (parts.scheme != "https" and parts.hostname not in LOOPBACK_HOSTS):
+            raise RuntimeError(
+                f"BASE_URL={base_url} no usa https://: en producción los enlaces de los correos (invitaciones, "
+                "restablecimiento de contraseña) y los calendarios llevan secretos y no viajan sin cifrar. Use la "
+                "dirección pública con https://, por ejemplo BASE_URL=https://rutapdt.dnp.gov.co."
+            )
         if not settings.get("HISTORY_KEY") or len(settings["HISTORY_KEY"]) < 32:
             raise RuntimeError(
                 "HISTORY_KEY no está definida (o tiene menos de 32 caracteres): en producción el servicio no "
                 "arranca sin la clave del historial, que se guarda fuera de la base de datos."
             )
         _check_evidence_store(settings)
+
+
+# A loopback address reaches no one else: a smoke test of the production settings on one machine may use it.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+SECRET_KEY_MIN_LENGTH = 32
+SECRET_KEY_MIN_BITS = 80  # estimated from the key's own character frequencies (64 random hex digits: ~250)
+
+
+def _estimated_bits(key: str) -> float:
+    """Shannon entropy of the key's characters times its length: 'a' * 40 is 0, 64 random hex digits ~250."""
+    counts = Counter(key)
+    return -sum(n * math.log2(n / len(key)) for n in counts.values())
+
+
+def _is_repetition(key: str) -> bool:
+    """'abcdefgh' * 4 has varied characters but one short pattern."""
+    return any(key == (key[:period] * (len(key) // period + 1))[:len(key)] for period in range(1, 17))
+
+
+def _check_secret_key(key: str) -> None:
+    if len(key) < SECRET_KEY_MIN_LENGTH or _estimated_bits(key) < SECRET_KEY_MIN_BITS or _is_repetition(key):
+        raise RuntimeError(
+            f"SECRET_KEY es demasiado corta o predecible (se piden al menos {SECRET_KEY_MIN_LENGTH} caracteres "
+            "variados): firma las sesiones y los formularios, y quien la adivine entra como cualquier persona. "
+            "Genere una con: python -c 'import secrets; print(secrets.token_hex(32))'."
+        )
 
 
 def _check_evidence_store(settings: dict) -> None:
@@ -145,6 +186,16 @@ class TestConfig(Config):
     LOGIN_RATE_WINDOW_SECONDS = 3600
 
 
+CONFIGS = {"development": Config, "production": ProductionConfig, "test": TestConfig}
+
+
 def config_for(name: str | None) -> type[Config]:
-    name = (name or os.environ.get("PDT_ENV") or "development").lower()
-    return {"production": ProductionConfig, "test": TestConfig}.get(name, Config)
+    """Exactly one of the known names: "prod" or "Production " must not start a development server with a
+    generated key, insecure cookies and a simulated date."""
+    name = name or os.environ.get("PDT_ENV") or "development"
+    if name not in CONFIGS:
+        raise RuntimeError(
+            f"PDT_ENV={name!r} no es un entorno conocido: escriba exactamente development, production o test "
+            "(en minúsculas y sin espacios)."
+        )
+    return CONFIGS[name]

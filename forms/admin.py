@@ -28,7 +28,8 @@ class MembershipForm(FlaskForm):
         Optional(), Regexp(r"^\d{2}(\d{3})?$", message="Escriba un código DANE de 2 o 5 dígitos.")])
     authority_code = StringField("Sigla de la autoridad ambiental (solo para el rol CAR)", validators=[
         Optional(), Length(max=30)])
-    is_lead = BooleanField("Líder de la autoridad ambiental: administra las cuentas de su personal (solo rol CAR)")
+    is_lead = BooleanField("Líder: administra las cuentas de su autoridad ambiental, de su CTP o de su concejo o "
+                           "asamblea (solo roles CAR, CTP y secretaría de la corporación)")
 
 
 class UserForm(MembershipForm):

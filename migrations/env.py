@@ -3,6 +3,9 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import create_engine
+
+from workflow_app.services.integrity.database_roles import migration_database_url
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -16,6 +19,11 @@ logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
+    # In production the tables' owner migrates (MIGRATION_DATABASE_URL); the service's own role (DATABASE_URL)
+    # owns nothing, so it can neither run DDL nor disable the record's triggers (README, "Producción").
+    url = migration_database_url()
+    if url:
+        return create_engine(url)
     return current_app.extensions['migrate'].db.engine
 
 

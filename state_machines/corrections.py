@@ -5,7 +5,9 @@ omitted words) may be corrected at any time, and the correction never changes th
 So a correction is a new version of the document that supersedes the earlier one, with its reason; both stay in
 the case file with their hashes, and the plan's state does not move. It is filed by whoever filed the
 document: the role of the act that carried it, or (a document attached to no act, e.g. the public draft) the
-planning office or the executive.
+planning office or the executive. A document filed on an environmental authority's review is corrected only by
+that authority (D1865 art. 3: each authority with jurisdiction issues its own concept): where two authorities
+share a plan, one may not replace the other's concept.
 """
 from __future__ import annotations
 
@@ -29,6 +31,24 @@ def correcting_roles(filed_by_role: str | None) -> frozenset[Role]:
     if filed_by_role is None or filed_by_role == Role.SISTEMA.value:
         return DEFAULT_ROLES
     return frozenset({Role(filed_by_role)})
+
+
+def holding_authority(machine: str | None, subject: str | None) -> str | None:
+    """The environmental authority that holds an act filed on ``machine``/``subject`` (its own review), else None."""
+    return subject if machine == "car_review" and subject else None
+
+
+def correcting_role(filed_by_role: str | None, filed_by_authority: str | None, held: set[Role],
+                    held_authorities: set[str]) -> Role | None:
+    """The role in which a person holding ``held`` on the plan's entity (and, as CAR, ``held_authorities``) may
+    correct a document; None when they may not.
+
+    CPACA art. 45; D1865 art. 3: the filer corrects its own act, and a concept of an environmental authority is
+    corrected only by that same authority."""
+    allowed = held & correcting_roles(filed_by_role)
+    if Role.CAR in allowed and (filed_by_authority is None or filed_by_authority not in held_authorities):
+        allowed.discard(Role.CAR)
+    return min(allowed, key=lambda r: r.value) if allowed else None
 
 
 def reason_problem(reason: str) -> str | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import create_engine
 
 from notifications import cli as notifications_cli
 from state_machines import calendar as legal_calendar
@@ -18,7 +19,7 @@ from workflow_app.infra.extensions import db
 from workflow_app.services.cycle import cycle
 from workflow_app.services.cycle.demo import ensure_demo_data
 from workflow_app.services.cycle.reference import load_reference
-from workflow_app.services.integrity import checkpoints
+from workflow_app.services.integrity import checkpoints, database_roles
 from workflow_app.services.monitoring import board_summary
 from workflow_app.services.people import accounts
 from workflow_app.services.route.documents import move_documents
@@ -148,6 +149,35 @@ def seal_history_command():
         click.echo(exc.args[0])
         sys.exit(1)
     click.echo(f"Historial anterior a la clave sellado: {anchored} plan(es) anclado(s).")
+
+
+@pdt_cli.command("grant-runtime-role")
+@click.argument("role")
+def grant_runtime_role_command(role):
+    """Da al rol del servicio (DATABASE_URL) solo lo que necesita; se corre como dueño, tras cada migración."""
+    url = database_roles.migration_database_url()
+    engine = create_engine(url) if url else db.engine
+    try:
+        with engine.begin() as connection:
+            count = database_roles.grant_runtime_role(connection, role)
+    except database_roles.RoleError as exc:
+        click.echo(exc.args[0])
+        sys.exit(1)
+    click.echo(f"Rol {role}: lectura y escritura en las tablas de trabajo, solo lectura y adición en las del "
+               f"registro; sin TRUNCATE, DDL ni control de disparadores ({count} tablas).")
+
+
+@pdt_cli.command("database-role")
+def database_role_command():
+    """Dice si el rol con que corre el servicio podría reescribir el registro (dueño, superusuario, TRUNCATE)."""
+    with db.engine.connect() as connection:
+        problems = database_roles.runtime_role_problems(connection)
+    for problem in problems:
+        click.echo(f"Problema: {problem}.")
+    if problems:
+        click.echo("Cree un rol dueño para las migraciones y otro para el servicio (README, «Producción»).")
+        sys.exit(1)
+    click.echo("El rol del servicio no puede vaciar las tablas del registro ni desactivar sus disparadores.")
 
 
 @pdt_cli.command("checkpoint-key")

@@ -8,6 +8,9 @@
    written before the key existed are vouched for once by ``pdt seal-history`` (one keyed anchor per plan).
 3. Signed checkpoints (``services/integrity/checkpoints.py``): every plan's ``row_hash`` head, signed with an Ed25519 key
    and published. A rewrite before a published head is detected even by someone who holds HISTORY_KEY.
+4. Anchored heads: every history row also writes the plan's new head into ``history_heads`` (a trigger on
+   PostgreSQL; append-only; the runtime role can neither delete from it nor disable its triggers). Deleting the last acts and moving the plan's head
+   back, between two checkpoints, leaves an anchored head the chain no longer reaches.
 """
 from __future__ import annotations
 
@@ -19,9 +22,9 @@ from datetime import date, datetime, timezone
 from typing import Mapping
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from workflow_app.models import HistoryAnchor, Plan, PlanEvent
+from workflow_app.models import HistoryAnchor, HistoryHead, Plan, PlanEvent, utcnow
 
 GENESIS = "0" * 64
 ANCHOR_SCOPE = "all"  # the global anchor (plan_id NULL): the sealing happened once
@@ -68,6 +71,11 @@ def seal(plan: Plan, event: PlanEvent, key: str) -> None:
     event.row_hash = chain_hash(event.prev_hash, event)
     event.row_mac = row_mac(key, event.row_hash)
     plan.history_head = event.row_hash
+    # The head is anchored in ``history_heads`` in the act's own transaction: on PostgreSQL by a trigger on the
+    # history's INSERT (any writer, no statement of its own); on SQLite (the trial instance) here.
+    session = object_session(plan)
+    if session is not None and session.get_bind().dialect.name != "postgresql":
+        session.add(HistoryHead(plan_id=plan.id, head=event.row_hash, created_at=event.occurred_at or utcnow()))
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,13 @@ def verify(session: Session, key: str | None, checkpoint_heads: Mapping[int, str
     for plan_id, head in heads.items():
         if (head or GENESIS) != last.get(plan_id, GENESIS):
             findings.append(Finding(plan_id, None, "el último acto registrado no coincide: se borraron filas al final"))
+    reported: set[int] = set()
+    for plan_id, anchored in session.execute(select(HistoryHead.plan_id, HistoryHead.head)
+                                             .order_by(HistoryHead.id)).yield_per(5000):
+        if plan_id not in broken and plan_id not in reported and anchored not in seen.get(plan_id, set()):
+            reported.add(plan_id)
+            findings.append(Finding(plan_id, None, "el historial ya no contiene un acto cuya cabeza quedó anclada al "
+                                                   "registrarlo: se borraron actos al final y se movió la cabeza"))
     for plan_id, signed_head in (checkpoint_heads or {}).items():
         if signed_head not in seen.get(plan_id, set()):
             findings.append(Finding(plan_id, None, "el historial ya no contiene el último acto firmado en el punto de "

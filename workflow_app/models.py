@@ -435,12 +435,12 @@ class PlanEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-ACCESS_ACTIONS = ("document", "history_export", "board_export")
+ACCESS_ACTIONS = ("document", "history_export", "board_export", "api_read")
 
 
 class AccessLogEntry(db.Model):
-    """Who read what from the system of record, when and from where: every download of a non-public document
-    and every export. Append-only (a PostgreSQL trigger refuses UPDATE and DELETE, as on ``plan_events``)."""
+    """Who read what from the system of record, when and from where: every download of a non-public document,
+    every export and every read of the API with a personal token. Append-only (a PostgreSQL trigger refuses UPDATE and DELETE, as on ``plan_events``)."""
 
     __tablename__ = "access_log"
     __table_args__ = (CheckConstraint(_in("action", ACCESS_ACTIONS), name="action"),)
@@ -484,6 +484,44 @@ class HistoryCheckpoint(db.Model):
     events: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     signature: Mapped[str] = mapped_column(String(200))
+
+
+class HistoryHead(db.Model):
+    """The head of a plan's history after each act, written in the act's transaction (a trigger on the history's
+    INSERT on PostgreSQL, ``history.seal`` on SQLite).
+    Append-only (no UPDATE, DELETE or TRUNCATE, and the runtime role cannot disable the trigger): deleting the
+    last acts and moving ``plans.history_head`` back leaves a head here that the chain no longer reaches, which
+    ``pdt verify-history`` reports, between two daily signed checkpoints."""
+
+    __tablename__ = "history_heads"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    head: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+PEOPLE_ACTIONS = ("invite", "grant", "remove_role", "deactivate", "reactivate", "send_link")
+
+
+class PeopleLogEntry(db.Model):
+    """Who invited, gave or removed a role, deactivated, reactivated or sent a password link to whom, and when
+    (``services.people.people_log``). Append-only, like the access log."""
+
+    __tablename__ = "people_log"
+    __table_args__ = (CheckConstraint(_in("action", PEOPLE_ACTIONS), name="action"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the command line
+    target_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str | None] = mapped_column(String(20))
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"))
+    authority_code: Mapped[str | None] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(String(255), default="")
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    target: Mapped[User] = relationship(foreign_keys=[target_id])
+    entity: Mapped[Entity | None] = relationship()
 
 
 NOTIFICATION_KINDS = ("reminder", "due_today", "overdue", "escalation", "effect", "transition", "proposal")
@@ -727,6 +765,9 @@ class PlanSummary(db.Model):
 def _memberships_changed(mapper, connection, target: Membership) -> None:
     """Whatever changes a person's memberships (Personas, onboarding, administration, the demo) drops the sign-in
     loader's copy in the same transaction; the version stops a request that read the old ones from storing them
-    back afterwards (``services.people.accounts.signed_in_user``)."""
+    back afterwards (``services.people.accounts.signed_in_user``). On PostgreSQL a trigger on ``memberships``
+    does the same for any writer, psql included (migration 0018i), so this hook leaves it to the trigger."""
+    if connection.dialect.name == "postgresql":
+        return
     connection.execute(User.__table__.update().where(User.__table__.c.id == target.user_id).values(
         memberships_cache=None, memberships_version=User.__table__.c.memberships_version + 1))

@@ -82,17 +82,23 @@ def require_api_tokens(user: User) -> None:
 # --- Delegated administration (deny by default) -----------------------------------------------------------------
 #
 # Who may invite (and deactivate) whom; README "¿Quién invita a quién?" shows the same table:
-# - an administrator: everyone, any role, any scope (and marks an environmental authority's lead);
-# - the ejecutivo or planeación of an entity: the people of that entity in ENTITY_STAFF_ROLES;
+# - an administrator: everyone, any role, any scope (and marks the leads);
+# - the ejecutivo or planeación of an entity: the people of that entity in ENTITY_STAFF_ROLES (its own staff);
+# - the CTP and the corporation are independent of the executive (L152 arts. 34, 39.6 and 40): their accounts are
+#   administered by their own lead (a ``ctp`` or ``corporacion`` membership with ``is_lead``) or an administrator,
+#   never by the alcaldía or gobernación nor its planning office, whose acts they review and decide on;
 # - an environmental authority's lead (a CAR membership with ``is_lead``): that authority's CAR staff;
 # - nobody else, and nobody may hand out the ejecutivo, asesor, admin or lead roles but an administrator.
 
 ENTITY_MANAGER_ROLES = frozenset({Role.EJECUTIVO.value, Role.PLANEACION.value})
-ENTITY_STAFF_ROLES = frozenset({Role.EQUIPO.value, Role.PLANEACION.value, Role.CTP.value, Role.CORPORACION.value})
+ENTITY_STAFF_ROLES = frozenset({Role.EQUIPO.value, Role.PLANEACION.value})
+INDEPENDENT_ROLES = frozenset({Role.CTP.value, Role.CORPORACION.value})
+#: Roles whose membership may be marked as its body's lead (by an administrator).
+LEAD_ROLES = frozenset({Role.CAR.value, *INDEPENDENT_ROLES})
 
 
 def managed_entity_ids(user: User) -> set[int]:
-    """Entities whose people ``user`` manages (as their ejecutivo or planeación)."""
+    """Entities whose staff ``user`` manages (as their ejecutivo or planeación)."""
     return {m.entity_id for m in user.memberships if m.role in ENTITY_MANAGER_ROLES and m.entity_id is not None}
 
 
@@ -100,6 +106,12 @@ def led_authorities(user: User) -> set[str]:
     """Environmental authorities whose staff ``user`` manages (as their lead)."""
     return {m.authority_code for m in user.memberships
             if m.role == Role.CAR.value and m.is_lead and m.authority_code is not None}
+
+
+def led_bodies(user: User) -> set[tuple[str, int]]:
+    """(role, entity id) of the CTPs and corporations whose members ``user`` manages (as their lead)."""
+    return {(m.role, m.entity_id) for m in user.memberships
+            if m.role in INDEPENDENT_ROLES and m.is_lead and m.entity_id is not None}
 
 
 def can_invite(user: User, role: str, entity_id: int | None, authority_code: str | None,
@@ -112,6 +124,8 @@ def can_invite(user: User, role: str, entity_id: int | None, authority_code: str
         return False
     if role in ENTITY_STAFF_ROLES and entity_id is not None:
         return entity_id in managed_entity_ids(user)
+    if role in INDEPENDENT_ROLES and entity_id is not None:
+        return (role, entity_id) in led_bodies(user)
     if role == Role.CAR.value and authority_code is not None:
         return authority_code in led_authorities(user)
     return False
@@ -119,7 +133,8 @@ def can_invite(user: User, role: str, entity_id: int | None, authority_code: str
 
 def can_manage_person(user: User, target: User) -> bool:
     """Deactivate, reactivate or send a new link: only when every role of ``target`` is one ``user`` could hand
-    out (a person with a role in another entity is managed by an administrator)."""
+    out (a person with a role in another entity, or in a body independent of ``user``, is managed by an
+    administrator)."""
     if target.id == user.id or not target.memberships:
         return user.is_admin and target.id != user.id
     if user.is_admin:
@@ -127,8 +142,16 @@ def can_manage_person(user: User, target: User) -> bool:
     return all(can_invite(user, m.role, m.entity_id, m.authority_code, m.is_lead) for m in target.memberships)
 
 
+def can_remove_membership(user: User, membership: Membership) -> bool:
+    """Take one role away: whoever could have given it, never from oneself (an administrator asks another one;
+    so the service always keeps an administrator and nobody locks themselves out by mistake)."""
+    if membership.user_id == user.id:
+        return False
+    return can_invite(user, membership.role, membership.entity_id, membership.authority_code, membership.is_lead)
+
+
 def can_manage_people(user: User) -> bool:
-    return user.is_admin or bool(managed_entity_ids(user)) or bool(led_authorities(user))
+    return user.is_admin or bool(managed_entity_ids(user)) or bool(led_authorities(user)) or bool(led_bodies(user))
 
 
 def require_manage_people(user: User) -> None:
@@ -137,14 +160,16 @@ def require_manage_people(user: User) -> None:
 
 
 def people_in_scope_query(user: User) -> Select:
-    """The accounts with a role in the entities or authorities ``user`` manages (everyone for an admin)."""
+    """The accounts with a role ``user`` manages (everyone for an admin)."""
     query = select(User).order_by(User.name, User.email)
     if user.is_admin:
         return query
     entities, authorities = managed_entity_ids(user), led_authorities(user)
     clauses = []
     if entities:
-        clauses.append(Membership.entity_id.in_(entities))
+        clauses.append(Membership.entity_id.in_(entities) & Membership.role.in_(ENTITY_STAFF_ROLES))
+    for role, entity_id in sorted(led_bodies(user)):
+        clauses.append((Membership.role == role) & (Membership.entity_id == entity_id))
     if authorities:
         clauses.append((Membership.role == Role.CAR.value) & Membership.authority_code.in_(authorities))
     if not clauses:

@@ -345,10 +345,10 @@ def test_who_may_invite_whom(db_session):
     staff = make_user(db_session, "tecnico@crq.co", Role.CAR, authority="CRQ")
     db_session.commit()
     for manager in (mayor, planning):
-        for role in ("equipo", "planeacion", "ctp", "corporacion"):
+        for role in ("equipo", "planeacion"):
             assert can_invite(manager, role, genova.id, None)
             assert not can_invite(manager, role, circasia.id, None)  # another entity
-        for role in ("ejecutivo", "asesor", "admin"):
+        for role in ("ejecutivo", "asesor", "admin", "ctp", "corporacion"):  # issue 19: CTP, concejo independent
             assert not can_invite(manager, role, genova.id, None)
         assert not can_invite(manager, "car", None, "CRQ")
     assert not any(can_invite(team, role, genova.id, None) for role in ("equipo", "ctp"))
@@ -360,7 +360,7 @@ def test_who_may_invite_whom(db_session):
     assert not can_manage_person(planning, planning)
 
 
-def test_planning_secretary_invites_a_ctp_member_and_deactivates_a_team_member(app, db_session):
+def test_planning_secretary_invites_a_team_member_and_deactivates_another(app, db_session):
     genova = entity(db_session, "63302")
     make_user(db_session, "planeacion@genova.gov.co", Role.PLANEACION, genova)
     leaving = make_user(db_session, "saliente@genova.gov.co", Role.EQUIPO, genova)
@@ -368,11 +368,11 @@ def test_planning_secretary_invites_a_ctp_member_and_deactivates_a_team_member(a
     assert login(client, "planeacion@genova.gov.co", "clave-de-prueba").status_code == 302
     page = client.get("/personas").get_data(as_text=True)
     assert "Alcalde o gobernador" not in page  # not a role this person hands out
-    response = client.post("/personas", data={"csrf_token": csrf_from(page), "email": "ctp@genova.gov.co",
-                                               "name": "Consejera CTP", "scope": "ctp|63302"})
+    response = client.post("/personas", data={"csrf_token": csrf_from(page), "email": "equipo@genova.gov.co",
+                                               "name": "Integrante del equipo", "scope": "equipo|63302"})
     assert response.status_code == 302
-    invited = db_session.scalar(select(User).filter_by(email="ctp@genova.gov.co"))
-    assert [(m.role, m.entity_id) for m in invited.memberships] == [("ctp", genova.id)]
+    invited = db_session.scalar(select(User).filter_by(email="equipo@genova.gov.co"))
+    assert [(m.role, m.entity_id) for m in invited.memberships] == [("equipo", genova.id)]
     forged = client.post("/personas", data={"csrf_token": csrf_from(client.get("/personas").get_data(as_text=True)),
                                              "email": "alcalde2@genova.gov.co", "name": "Otro alcalde",
                                              "scope": "ejecutivo|63302"})

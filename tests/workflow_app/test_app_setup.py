@@ -11,6 +11,8 @@ import pytest
 from workflow_app.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
+# A production SECRET_KEY must be long and varied (config._check_secret_key).
+STRONG_KEY = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch):
@@ -21,9 +23,39 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
 
 def test_production_refuses_to_start_without_history_key():
     with pytest.raises(RuntimeError, match="HISTORY_KEY"):
-        create_app("production", SECRET_KEY="x" * 32, BASE_URL="https://rutapdt.example", HISTORY_KEY=None)
+        create_app("production", SECRET_KEY=STRONG_KEY, BASE_URL="https://rutapdt.example", HISTORY_KEY=None)
     with pytest.raises(RuntimeError, match="HISTORY_KEY"):
-        create_app("production", SECRET_KEY="x" * 32, BASE_URL="https://rutapdt.example", HISTORY_KEY="corta")
+        create_app("production", SECRET_KEY=STRONG_KEY, BASE_URL="https://rutapdt.example", HISTORY_KEY="corta")
+
+
+def test_production_refuses_an_unknown_environment_name(monkeypatch):
+    """Issue 19: "prod" or "Production " ran in development (generated key, insecure cookie, PDT_TODAY)."""
+    for name in ("prod", "Production ", "PRODUCTION", " production", "produccion"):
+        monkeypatch.setenv("PDT_ENV", name)
+        with pytest.raises(RuntimeError, match="no es un entorno conocido"):
+            create_app(None)
+        with pytest.raises(RuntimeError, match="escriba exactamente development, production o test"):
+            create_app(name)
+
+
+@pytest.mark.parametrize("base_url", ["http://rutapdt.dnp.gov.co", "http://10.0.0.5:8000", "https://", "ftp://x.co"])
+def test_production_refuses_a_base_url_without_https(base_url):
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        create_app("production", SECRET_KEY=STRONG_KEY, BASE_URL=base_url, HISTORY_KEY="h" * 32)
+
+
+@pytest.mark.parametrize("key", ["a", "s" * 64, "abcdefgh" * 4, "clave-de-produccion", "0123456789" * 2,
+                                 "aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbcccc"])
+def test_production_refuses_a_short_or_predictable_secret_key(key):
+    with pytest.raises(RuntimeError, match="SECRET_KEY es demasiado corta o predecible"):
+        create_app("production", SECRET_KEY=key, BASE_URL="https://rutapdt.example", HISTORY_KEY="h" * 32)
+
+
+def test_production_starts_with_good_settings_and_a_loopback_smoke_test_url(database_url):
+    for base_url in ("https://rutapdt.dnp.gov.co", "http://127.0.0.1:8080"):
+        app = create_app("production", SECRET_KEY=STRONG_KEY, BASE_URL=base_url, HISTORY_KEY="h" * 32,
+                         SQLALCHEMY_DATABASE_URI=database_url, REDIS_URL=None, PDT_TODAY=None)
+        assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
 def test_production_without_checkpoint_key_starts_warns_and_says_so_on_salud(app, database_url, caplog):
@@ -32,7 +64,7 @@ def test_production_without_checkpoint_key_starts_warns_and_says_so_on_salud(app
     # Alembic's fileConfig (the migrations run by the `app` fixture) disables loggers that existed before it.
     logging.getLogger("workflow_app.services.integrity.checkpoints").disabled = False
     with caplog.at_level("WARNING"):
-        production = create_app("production", SECRET_KEY="x" * 32, BASE_URL="https://rutapdt.example", HISTORY_KEY="h" * 32, CHECKPOINT_KEY=None,
+        production = create_app("production", SECRET_KEY=STRONG_KEY, BASE_URL="https://rutapdt.example", HISTORY_KEY="h" * 32, CHECKPOINT_KEY=None,
                          SQLALCHEMY_DATABASE_URI=database_url, REDIS_URL=None)
     assert any("CHECKPOINT_KEY no está definida" in r.getMessage() for r in caplog.records)
     health = production.test_client().get("/salud").get_json()

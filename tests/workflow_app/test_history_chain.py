@@ -69,6 +69,12 @@ def rechain(db_session, plan_id: int, key: str | None = None, sql: str | None = 
         prev = row_hash
     db_session.execute(text("UPDATE plans SET history_head = :h WHERE id = :i"), {"h": prev, "i": plan_id})
     db_session.execute(text("ALTER TABLE plan_events ENABLE TRIGGER plan_events_append_only"))
+    # The heads anchored at each act (issue 19) are rewritten too, as the database's owner could.
+    db_session.execute(text("ALTER TABLE history_heads DISABLE TRIGGER history_heads_append_only"))
+    db_session.execute(text("DELETE FROM history_heads WHERE plan_id = :i"), {"i": plan_id})
+    db_session.execute(text("INSERT INTO history_heads (plan_id, head, created_at) SELECT plan_id, row_hash, "
+                            "occurred_at FROM plan_events WHERE plan_id = :i"), {"i": plan_id})
+    db_session.execute(text("ALTER TABLE history_heads ENABLE TRIGGER history_heads_append_only"))
     db_session.commit()
 
 

@@ -149,3 +149,16 @@ def test_oversized_upload_returns_the_filled_form_in_spanish_and_changes_nothing
     assert genova.state == "submitted_to_ctp"
     assert not db_session.scalars(select(PlanEvent).where(PlanEvent.trigger == "record_ctp_concept",
                                                           PlanEvent.plan_id == genova.id)).all()
+
+
+def test_deeply_nested_or_huge_json_is_answered_4xx_in_spanish(client):
+    """Issue 19: 100,000 nested brackets answered 500 (Python's parser recursed until RecursionError)."""
+    for body in ("[" * 100_000 + "]" * 100_000, '{"a":' * 40 + "1" + "}" * 40):
+        response = client.post("/api/v1/calendar", data=body, content_type="application/json")
+        assert response.status_code == 400
+        assert "anida más de 32 niveles" in response.get_json()["error"]["message"]
+    response = client.post("/api/v1/calendar", data='{"x": "' + "a" * 300_000 + '"}', content_type="application/json")
+    assert response.status_code == 413 and "supera 256 KB" in response.get_json()["error"]["message"]
+    # Brackets inside strings are text, not depth.
+    response = client.post("/api/v1/calendar", json={"nota": "[" * 1000})
+    assert response.status_code == 422

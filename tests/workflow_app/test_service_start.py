@@ -23,6 +23,9 @@ from workflow_app.services.cycle import settings
 from workflow_app.services.people import onboarding
 from workflow_app.services.route.plans import clear_regime_cache, deadlines_for
 
+# A production SECRET_KEY must be long and varied (config._check_secret_key).
+STRONG_KEY = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
 
 def entity(db_session, code: str) -> Entity:
     return db_session.scalar(select(Entity).filter_by(dane_code=code))
@@ -300,17 +303,17 @@ def test_csv_line_and_size_caps():
 
 def test_production_refuses_a_simulated_date_and_a_missing_base_url():
     with pytest.raises(RuntimeError, match="PDT_TODAY"):
-        create_app("production", HISTORY_KEY="h" * 32, PDT_TODAY="2028-03-10", BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32)
+        create_app("production", HISTORY_KEY="h" * 32, PDT_TODAY="2028-03-10", BASE_URL="https://rutapdt.example", SECRET_KEY=STRONG_KEY)
     with pytest.raises(RuntimeError, match="BASE_URL"):
-        create_app("production", HISTORY_KEY="h" * 32, PDT_TODAY=None, BASE_URL="", SECRET_KEY="s" * 32)
-    app = create_app("production", HISTORY_KEY="h" * 32, PDT_TODAY=None, BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32)
+        create_app("production", HISTORY_KEY="h" * 32, PDT_TODAY=None, BASE_URL="", SECRET_KEY=STRONG_KEY)
+    app = create_app("production", HISTORY_KEY="h" * 32, PDT_TODAY=None, BASE_URL="https://rutapdt.example", SECRET_KEY=STRONG_KEY)
     assert not app.extensions["clock"].is_simulated
 
 
 def test_demo_refuses_to_run_in_production(app):
     """No app context of the test app around it: the command runs in the production app's own."""
     prod = create_app("production", HISTORY_KEY="h" * 32, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], PDT_TODAY=None,
-                      BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32, REDIS_URL=None)
+                      BASE_URL="https://rutapdt.example", SECRET_KEY=STRONG_KEY, REDIS_URL=None)
     result = prod.test_cli_runner().invoke(args=["pdt", "demo"])
     assert result.exit_code == 1 and "PDT_ENV=production" in result.output
     with prod.app_context():
@@ -336,7 +339,7 @@ def test_health_reports_database_redis_and_oldest_pending_delivery(app, client, 
 
 def test_production_sweep_refuses_a_future_day(app):
     prod = create_app("production", HISTORY_KEY="h" * 32, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], PDT_TODAY=None,
-                      BASE_URL="https://rutapdt.example", SECRET_KEY="s" * 32, REDIS_URL=None)
+                      BASE_URL="https://rutapdt.example", SECRET_KEY=STRONG_KEY, REDIS_URL=None)
     result = prod.test_cli_runner().invoke(args=["pdt", "sweep", "--today", "2099-01-01"])
     assert result.exit_code == 2 and "fecha futura" in result.output
 

@@ -52,6 +52,8 @@ def post_concept(client, plan, data: bytes, name: str):
     ("WITH_JAVASCRIPT", "acta.pdf", "JavaScript"),
     ("WITH_LAUNCH", "acta.pdf", "abre programas o archivos externos"),
     ("WITH_EMBEDDED_FILE", "acta.pdf", "archivos incrustados"),
+    ("JAVASCRIPT_OUTSIDE_XREF", "acta.pdf", "JavaScript"),
+    ("URI_JAVASCRIPT", "acta.pdf", "no es una página web"),
 ])
 def test_hostile_pdfs_are_refused_in_spanish_and_nothing_is_written(client, demo, db_session, app, store,  # noqa: F811
                                                                     sample, name, reason):

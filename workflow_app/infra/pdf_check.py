@@ -1,9 +1,22 @@
 """Open an uploaded PDF with pypdf and refuse what must not reach a citizen's reader.
 
 Checked, in bounded work: a real PDF structure (header, cross-reference, a catalog with at least one page), no
-JavaScript, no launch action, no embedded files (nor XFA forms, which carry scripts), and a bounded decompressed
-size (an "inflation bomb" of a few hundred KB that expands to hundreds of MB is refused without ever being held
-in memory). Every message is Spanish and names what to do.
+action that runs code or leaves the document, no embedded files (nor XFA forms, which carry scripts), and a
+bounded decompressed size (an "inflation bomb" of a few hundred bytes that expands to hundreds of MB is refused
+without ever being held in memory). Every message is Spanish and names what to do.
+
+Every object is looked at however the file stores it, because a viewer (and pypdf itself) finds objects the
+cross-reference table does not list: the objects the xref lists, the ones reachable from the trailer and the
+catalogue, every ``N G obj`` body found in the raw bytes (outside the xref, marked free, or superseded by an
+incremental update) and every object inside an object stream found so. The refused actions (ISO 32000-1
+§12.6.4, ISO 32000-2 §12.6.4): JavaScript, Launch, GoToE, GoToR, SubmitForm, ImportData, RichMediaExecute,
+URI with a scheme other than http, https or mailto, any ``/JS`` key (a Rendition's script included), any
+``/AA`` (additional actions run on their own when a page or a field is opened), RichMedia annotations; an
+indirect ``/S`` is resolved before it is compared.
+
+Chained filters (Flate over Flate over Flate...) are decoded stage by stage in 64 KB steps, every stage's
+output counted against the stream's and the document's budget and none of it kept: a 740-byte double-Flate
+file took 225 MB with pypdf's ``get_data``.
 
 Why pypdf and not pikepdf (docs/RELIABILITY.md, "Uploads"): pypdf is pure Python (nothing native parses a
 stranger's file inside the web process, and it installs wherever ``make run`` does), and it carries documented
@@ -19,22 +32,32 @@ pypdf's own limits; Python cannot pre-empt a thread, so the budget is not a hard
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import io
 import logging
+import re
 import time
 import zlib
 from dataclasses import dataclass
 
 from pypdf import PdfReader, apply_configuration
+from pypdf._utils import read_non_whitespace
 from pypdf.errors import LimitReachedError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject, read_object
 
 MAX_DECODED_BYTES = 100 * 1024 * 1024
 MAX_OBJECTS = 200_000
 TIME_BUDGET_SECONDS = 8.0
 FLATE = {"/FlateDecode", "/Fl"}
 IMAGE_CODECS = {"/DCTDecode", "/DCT", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode", "/CCF"}
+ASCII_CODECS = {"/ASCIIHexDecode", "/AHx", "/ASCII85Decode", "/A85"}
 MAX_NESTING = 64
+# pypdf's own per-filter cap, for the filters decoded by it (LZW, RunLength) and object streams: held whole.
+PYPDF_STREAM_LIMIT = 32 * 1024 * 1024
+ALLOWED_URI_SCHEMES = ("http://", "https://", "mailto:")
+_OBJECT_HEADER = re.compile(rb"(?<![0-9])(\d{1,10})[ \t\r\n\f\x00]+(\d{1,5})[ \t\r\n\f\x00]+obj(?![A-Za-z0-9])")
 
 NOT_A_PDF = "El archivo no es un PDF válido. Solo se aceptan documentos PDF."
 DAMAGED = ("El archivo no es un PDF válido: su estructura interna está dañada o incompleta. Ábralo y guárdelo "
@@ -50,6 +73,15 @@ EMBEDDED = ("El PDF contiene archivos incrustados o adjuntos, que no se admiten 
             "documento como un PDF aparte.")
 XFA = ("El PDF es un formulario XFA, que puede ejecutar código. Guárdelo de nuevo como PDF plano (por ejemplo, "
        "«Imprimir > Guardar como PDF») e intente otra vez.")
+ACTION = ("El PDF contiene una acción que {what} (acción «{kind}»), que no se admite en el expediente. Guárdelo de "
+          "nuevo como PDF sin acciones ni formularios activos (por ejemplo, «Imprimir > Guardar como PDF») e intente "
+          "otra vez.")
+ACTION_WHAT = {
+    "/GoToR": "abre otro documento", "/SubmitForm": "envía datos fuera del documento",
+    "/ImportData": "importa datos de otro archivo", "/RichMediaExecute": "ejecuta contenido multimedia",
+    "/URI": "abre una dirección que no es una página web", "/AA": "se ejecuta sola al abrir una página o un campo",
+    "/RichMedia": "ejecuta contenido multimedia",
+}
 TOO_LARGE = ("El PDF se expande a más de 100 MB al abrirlo. Guárdelo de nuevo como PDF comprimido (por ejemplo, "
              "escaneado en JPEG o en blanco y negro) e intente otra vez.")
 TOO_COMPLEX = ("El PDF es demasiado complejo para revisarlo. Guárdelo de nuevo como PDF (por ejemplo, con "
@@ -75,6 +107,7 @@ class _Budget:
         self.deadline = time.monotonic() + seconds
         self.decoded = 0
         self.objects = 0
+        self.streams_seen: set[bytes] = set()  # one stream found by two ways is counted once
 
     def spend(self, amount: int) -> None:
         self.decoded += amount
@@ -95,7 +128,7 @@ def check_pdf(data: bytes, *, max_decoded: int = MAX_DECODED_BYTES,
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
         raise UnsafePdf(NOT_A_PDF)
     budget = _Budget(max_decoded, seconds)
-    limit = max_decoded + 1
+    limit = min(max_decoded, PYPDF_STREAM_LIMIT) + 1
     with apply_configuration(
             maximum_declared_stream_length=limit, array_based_stream_maximum_output_length=limit,
             zlib_maximum_output_length=limit, lzw_maximum_output_length=limit,
@@ -131,57 +164,162 @@ def _inspect(data: bytes, budget: _Budget) -> PdfFacts:
     if not isinstance(root, DictionaryObject) or not isinstance(root.get("/Pages"), (IndirectObject,
                                                                                       DictionaryObject)):
         raise UnsafePdf(DAMAGED)
-    _check_value(reader.trailer, budget, 0)
-    for idnum, generation in _object_ids(reader):
+    walk = _Walk(reader, budget, _raw_objects(data, reader, budget))
+    walk.visit(reader.trailer)  # everything reachable from the trailer and the catalogue
+    for idnum, generation in _object_ids(reader):  # everything the xref lists, reachable or not
         budget.tick()
-        obj = reader.get_object(IndirectObject(idnum, generation, reader))
-        _check_value(obj, budget, 0)
+        walk.visit(IndirectObject(idnum, generation, reader))
+    for obj in walk.raw.values():  # every body in the bytes: outside the xref, free-marked, superseded
+        for version in obj:
+            walk.visit(version)
     pages = len(reader.pages)
     if pages < 1:
         raise UnsafePdf(NO_PAGES)
-    return PdfFacts(pages=pages, objects=budget.objects, decoded_bytes=budget.decoded)
+    return PdfFacts(pages=pages, objects=len(walk.seen | set(walk.raw)), decoded_bytes=budget.decoded)
 
 
 def _object_ids(reader: PdfReader):
     for generation, table in reader.xref.items():
         for idnum in table:
-            if not reader.xref_free_entry.get(generation, {}).get(idnum, False):
-                yield idnum, generation
+            yield idnum, generation  # free-marked ones too: a viewer may still find the body
     for idnum in reader.xref_objStm:
         yield idnum, 0
 
 
-def _check_value(value, budget: _Budget, depth: int) -> None:
-    """Walk one object's direct content (indirect references are visited on their own)."""
-    if depth > MAX_NESTING:
+def _raw_objects(data: bytes, reader: PdfReader, budget: _Budget) -> dict[tuple[int, int], list]:
+    """Every ``N G obj`` body in the bytes, parsed where it stands, and the objects inside the object streams
+    among them: {(number, generation): [each version found]}."""
+    found: dict[tuple[int, int], list] = {}
+    source = io.BytesIO(data)
+    decrypt = reader._encryption.decrypt_object if reader.is_encrypted and reader._encryption else None
+    for match in _OBJECT_HEADER.finditer(data):
+        budget.tick()
+        number, generation = int(match.group(1)), int(match.group(2))
+        source.seek(match.end())
+        try:
+            read_non_whitespace(source)
+            source.seek(-1, 1)
+            obj = read_object(source, reader)
+            if decrypt is not None:
+                obj = decrypt(obj, number, generation)
+        except (UnsafePdf, LimitReachedError):
+            raise
+        except Exception:  # noqa: BLE001 - "1 0 obj" inside binary data: not an object
+            continue
+        found.setdefault((number, generation), []).append(obj)
+        if isinstance(obj, StreamObject) and obj.get("/Type") == "/ObjStm":
+            for key, inner in _object_stream(obj, reader, budget):
+                found.setdefault(key, []).append(inner)
+    return found
+
+
+def _object_stream(stream: StreamObject, reader: PdfReader, budget: _Budget):
+    """The objects an object stream holds (ISO 32000-1 §7.5.7), its content decoded under the budget."""
+    try:
+        count, first = int(stream.get("/N", 0)), int(stream.get("/First", 0))
+        _first_sight(stream, budget)
+        content = _decoded(stream, budget, keep=True)
+    except UnsafePdf:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged object stream holds nothing a viewer can read either
+        return
+    if count < 0 or count > MAX_OBJECTS or first < 0:
         raise UnsafePdf(TOO_COMPLEX)
-    if isinstance(value, DictionaryObject):
-        _check_dictionary(value)
-        if isinstance(value, StreamObject):
-            budget.spend(_decoded_size(value, budget))
-        for item in value.values():
-            if not isinstance(item, IndirectObject):
-                _check_value(item, budget, depth + 1)
-    elif isinstance(value, ArrayObject):
-        for item in value:
-            if not isinstance(item, IndirectObject):
-                _check_value(item, budget, depth + 1)
+    header = content[:first].split()
+    source = io.BytesIO(content)
+    for index in range(min(count, len(header) // 2)):
+        budget.tick()
+        try:
+            number, offset = int(header[2 * index]), int(header[2 * index + 1])
+            source.seek(first + offset)
+            read_non_whitespace(source)
+            source.seek(-1, 1)
+            yield (number, 0), read_object(source, reader)
+        except (UnsafePdf, LimitReachedError):
+            raise
+        except Exception:  # noqa: BLE001
+            continue
 
 
-def _check_dictionary(d: DictionaryObject) -> None:
-    """ISO 32000-1 §12.6.4 (action types), §7.11.4 (embedded files), §12.7.8 (XFA)."""
-    if "/JS" in d or "/JavaScript" in d:
-        raise UnsafePdf(JAVASCRIPT)
-    kind = d.get("/S")
-    if kind == NameObject("/JavaScript"):
-        raise UnsafePdf(JAVASCRIPT)
-    if kind == NameObject("/Launch"):
-        raise UnsafePdf(LAUNCH)
-    if kind == NameObject("/GoToE") or "/EmbeddedFiles" in d or "/EF" in d or \
-            d.get("/Type") == NameObject("/EmbeddedFile"):
-        raise UnsafePdf(EMBEDDED)
-    if "/XFA" in d:
-        raise UnsafePdf(XFA)
+class _Walk:
+    """Visit values once each, following indirect references through pypdf and the raw bodies."""
+
+    def __init__(self, reader: PdfReader, budget: _Budget, raw: dict):
+        self.reader, self.budget, self.raw = reader, budget, raw
+        self.seen: set[tuple[int, int]] = set()
+
+    def resolve(self, ref: IndirectObject) -> list:
+        """Every body a reference may mean: pypdf's answer and each version in the bytes."""
+        bodies = list(self.raw.get((ref.idnum, ref.generation), []))
+        try:
+            resolved = self.reader.get_object(IndirectObject(ref.idnum, ref.generation, self.reader))
+        except (UnsafePdf, LimitReachedError):
+            raise
+        except Exception:  # noqa: BLE001 - not in the xref: the raw bodies stand for it
+            resolved = None
+        if resolved is not None:
+            bodies.append(resolved)
+        return bodies
+
+    def visit(self, value) -> None:
+        pending = [(value, 0)]
+        while pending:
+            item, depth = pending.pop()
+            if isinstance(item, IndirectObject):
+                key = (item.idnum, item.generation)
+                if key in self.seen:
+                    continue
+                self.seen.add(key)
+                self.budget.tick()
+                pending.extend((body, 0) for body in self.resolve(item))
+                continue
+            if depth > MAX_NESTING:
+                raise UnsafePdf(TOO_COMPLEX)
+            if isinstance(item, DictionaryObject):
+                self.check_dictionary(item)
+                if isinstance(item, StreamObject):
+                    _spend_stream(item, self.budget)
+                pending.extend((child, depth + 1) for child in item.values())
+            elif isinstance(item, ArrayObject):
+                pending.extend((child, depth + 1) for child in item)
+
+    def plain(self, value, depth: int = 0):
+        """A value with indirect references followed (for ``/S``, ``/URI``, ``/Subtype``), or None."""
+        while isinstance(value, IndirectObject) and depth < 8:
+            bodies = self.resolve(value)
+            value = bodies[-1] if bodies else None
+            depth += 1
+        return value
+
+    def check_dictionary(self, d: DictionaryObject) -> None:
+        """ISO 32000-1 §12.6.4 (action types), §12.6.3 (additional actions), §7.11.4 (embedded files),
+        §12.7.8 (XFA); ISO 32000-2 §13.7 (RichMedia)."""
+        if "/JS" in d or "/JavaScript" in d:
+            raise UnsafePdf(JAVASCRIPT)
+        if "/AA" in d:
+            self.visit(d["/AA"])  # the action it holds names the refusal best (a Launch, a script)
+            raise UnsafePdf(ACTION.format(what=ACTION_WHAT["/AA"], kind="AA"))
+        kind = self.plain(d.get("/S"))
+        if kind == NameObject("/JavaScript"):
+            raise UnsafePdf(JAVASCRIPT)
+        if kind == NameObject("/Launch"):
+            raise UnsafePdf(LAUNCH)
+        if kind == NameObject("/GoToE") or "/EmbeddedFiles" in d or "/EF" in d or \
+                self.plain(d.get("/Type")) == NameObject("/EmbeddedFile"):
+            raise UnsafePdf(EMBEDDED)
+        if kind in ("/GoToR", "/SubmitForm", "/ImportData", "/RichMediaExecute"):
+            raise UnsafePdf(ACTION.format(what=ACTION_WHAT[kind], kind=kind[1:]))
+        if kind == NameObject("/URI"):
+            target = self.plain(d.get("/URI"))
+            text = target if isinstance(target, str) else bytes(target or b"").decode("latin-1")
+            # Viewers and browsers drop leading blanks and control characters before reading a scheme.
+            text = text.lstrip("".join(chr(c) for c in range(33))).lower()
+            if not text.startswith(ALLOWED_URI_SCHEMES):
+                raise UnsafePdf(ACTION.format(what=ACTION_WHAT["/URI"], kind="URI"))
+        if self.plain(d.get("/Subtype")) == NameObject("/RichMedia"):
+            raise UnsafePdf(ACTION.format(what=ACTION_WHAT["/RichMedia"], kind="RichMedia"))
+        if "/XFA" in d:
+            raise UnsafePdf(XFA)
 
 
 def _filters(stream: StreamObject) -> list[str]:
@@ -192,29 +330,88 @@ def _filters(stream: StreamObject) -> list[str]:
     return [str(f.get_object()) for f in value] if isinstance(value, ArrayObject) else [str(value)]
 
 
-def _decoded_size(stream: StreamObject, budget: _Budget) -> int:
+def _first_sight(stream: StreamObject, budget: _Budget) -> bool:
+    """True the first time these encoded bytes are met (one stream found by two ways is counted once)."""
+    raw = stream._data if getattr(stream, "decoded_self", None) is None else stream.get_data()
+    digest = hashlib.blake2b(raw if isinstance(raw, bytes) else b"", digest_size=16).digest()
+    if digest in budget.streams_seen:
+        return False
+    budget.streams_seen.add(digest)
+    return True
+
+
+def _spend_stream(stream: StreamObject, budget: _Budget) -> None:
+    if _first_sight(stream, budget):
+        _decoded(stream, budget, keep=False)
+
+
+def _decoded(stream: StreamObject, budget: _Budget, *, keep: bool) -> bytes:
+    """Decode ``stream`` under the budget: the bytes when ``keep`` (object streams), else only counted."""
     if getattr(stream, "decoded_self", None) is not None:
-        return len(stream.get_data())  # already decoded by pypdf (an object stream): under its limits
+        content = stream.get_data()  # already decoded by pypdf (an object stream it read): under its limits
+        budget.spend(len(content))
+        return content if keep else b""
     raw = stream._data  # the encoded bytes, as pypdf's own decoder reads them
     filters = _filters(stream)
-    if not filters or all(f in IMAGE_CODECS for f in filters):
-        return len(raw)  # plain bytes, or image codecs that are never decoded here
-    if all(f in FLATE for f in filters) and len(filters) == 1:
-        return _flate_size(raw, budget.left + 1)
-    return len(stream.get_data())  # other chains: decoded by pypdf under the configured limits
+    while filters and filters[-1] in IMAGE_CODECS and not keep:
+        filters.pop()  # image codecs are never decoded here; their input is what is counted
+    if not filters:
+        budget.spend(len(raw))
+        return raw if keep else b""
+    head = 0
+    while head < len(filters) and filters[head] in ASCII_CODECS:  # never longer than their input
+        raw = _ascii_decode(filters[head], raw)
+        head += 1
+    rest = filters[head:]
+    if all(f in FLATE for f in rest):
+        return _inflate_chain(raw, len(rest), budget, keep)
+    content = stream.get_data()  # LZW, RunLength, Crypt...: pypdf, under PYPDF_STREAM_LIMIT per filter
+    budget.spend(len(content))
+    return content if keep else b""
 
 
-def _flate_size(raw: bytes, cap: int) -> int:
-    """Count the inflated bytes without keeping them; stop as soon as ``cap`` is passed."""
-    inflater = zlib.decompressobj()
-    total, pending = 0, raw
+def _ascii_decode(name: str, raw: bytes) -> bytes:
     try:
-        while not inflater.eof and total <= cap:
-            chunk = inflater.decompress(pending, 65536)  # never more than 64 KB held
-            total += len(chunk)
+        if name in ("/ASCIIHexDecode", "/AHx"):
+            text = re.sub(rb"\s", b"", raw).split(b">", 1)[0]
+            return binascii.unhexlify(text + b"0" * (len(text) % 2))
+        text = re.sub(rb"\s", b"", raw)
+        text = text[2:] if text.startswith(b"<~") else text
+        return base64.a85decode(text.split(b"~>", 1)[0])
+    except (ValueError, binascii.Error):
+        return b""
+
+
+def _inflate_chain(raw: bytes, stages: int, budget: _Budget, keep: bool) -> bytes:
+    """Flate applied ``stages`` times, decoded stage by stage in 64 KB steps; every stage's output counts
+    against the budget (a stage can be made of empty blocks that cost input and give nothing), none is kept
+    unless ``keep``. A damaged stage ends the stream where it breaks, as viewers do."""
+    inflaters = [zlib.decompressobj() for _ in range(stages)]
+    broken = [False] * stages
+    kept: list[bytes] = []
+
+    def push(level: int, chunk: bytes) -> None:
+        inflater = inflaters[level]
+        pending = chunk
+        while pending and not inflater.eof and not broken[level]:
+            try:
+                out = inflater.decompress(pending, 65536)
+            except zlib.error:
+                broken[level] = True
+                return
             pending = inflater.unconsumed_tail
-            if not chunk and not pending:
-                break
-    except zlib.error:
-        return len(raw)  # a damaged stream: viewers show nothing of it; its bytes count as they are
-    return total
+            if not out:
+                if not pending:
+                    return
+                continue
+            budget.spend(len(out))
+            if level + 1 < stages:
+                push(level + 1, out)
+            elif keep:
+                kept.append(out)
+
+    for start in range(0, len(raw), 65536):
+        if inflaters[0].eof or broken[0]:
+            break
+        push(0, raw[start:start + 65536])
+    return b"".join(kept)

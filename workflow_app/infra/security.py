@@ -11,17 +11,24 @@ version, published proposals…, read in one cheap query by the service), the Bo
 open hearings change with it) and the release (a deployment changes templates); and ``Last-Modified``. A
 visitor or shared cache whose copy is current gets ``304 Not Modified`` before anything is rendered. Only for
 anonymous visitors with nothing pending in their session (a flash message): a signed-in page stays private.
+
+JSON bodies are bounded before they are parsed (``BoundedJSONProvider``): at most ``MAX_JSON_BYTES`` and
+``MAX_JSON_DEPTH`` levels of brackets, counted without recursion; Python's parser recurses once per level and
+100,000 nested brackets ended in a ``RecursionError`` (a 500).
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request, session
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from workflow_app.infra.clock import clock, start_of_day_utc
 
@@ -114,8 +121,43 @@ def _source_digest(root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+MAX_JSON_BYTES = 256 * 1024
+MAX_JSON_DEPTH = 32
+_JSON_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+JSON_TOO_LARGE = f"El cuerpo JSON supera {MAX_JSON_BYTES // 1024} KB; envíe solo los datos que se piden."
+JSON_TOO_DEEP = (f"El cuerpo JSON anida más de {MAX_JSON_DEPTH} niveles de corchetes o llaves; envíe un objeto con "
+                 "la forma que describe la documentación.")
+
+
+def check_json_bounds(data: str | bytes) -> None:
+    """Raise a 413 or a 400 with a Spanish description before a body reaches the parser."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    if len(raw) > MAX_JSON_BYTES:
+        raise RequestEntityTooLarge(description=JSON_TOO_LARGE)
+    depth = 0
+    for match in _JSON_BRACKETS.finditer(_JSON_STRINGS.sub(b"", raw)):  # brackets inside strings do not count
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise BadRequest(description=JSON_TOO_DEEP)
+        else:
+            depth -= 1
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with the bounds checked on every ``loads`` (``request.get_json`` included)."""
+
+    def loads(self, s, **kwargs):
+        check_json_bounds(s)
+        return super().loads(s, **kwargs)
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("RELEASE", release_digest())
+    app.json = BoundedJSONProvider(app)
 
     @app.after_request
     def set_headers(response):

@@ -33,10 +33,12 @@ class DemoAccount:
     name: str
     authority: str | None = None
     extra_entities: tuple[str, ...] = ()
+    is_lead: bool = False  # administers the accounts of its CTP, corporation or authority (set by an administrator)
 
     def public(self) -> dict:
         data = asdict(self)
         data.pop("extra_entities")
+        data.pop("is_lead")
         return data
 
 
@@ -65,8 +67,10 @@ DEMO_ACCOUNTS = (
     _account(Role.CAR, "corpomojana", "Corpomojana (demo)", None, authority="CORPOMOJANA"),
     _account(Role.EJECUTIVO, "alcalde.filandia", "Alcalde de Filandia (demo)", FILANDIA),
     _account(Role.PLANEACION, "planeacion.filandia", "Secretaria de Planeación de Filandia (demo)", FILANDIA),
-    _account(Role.CTP, "ctp.filandia", "Presidente del CTP de Filandia (demo)", FILANDIA),
-    _account(Role.CORPORACION, "concejo.filandia", "Secretaria del Concejo de Filandia (demo)", FILANDIA),
+    # Leads (issue 19): the CTP and the Concejo administer their own members' accounts, not the alcaldía.
+    _account(Role.CTP, "ctp.filandia", "Presidente del CTP de Filandia (demo)", FILANDIA, is_lead=True),
+    _account(Role.CORPORACION, "concejo.filandia", "Secretaria del Concejo de Filandia (demo)", FILANDIA,
+             is_lead=True),
     _account(Role.ASESOR, "asesor.quindio", "Asesora territorial DNP para Quindío (demo)", GENOVA,
              extra_entities=(BUENAVISTA, QUINDIO, FILANDIA)),
     _account(Role.ADMIN, "admin", "Administrador del servicio (demo)", None),
@@ -94,7 +98,8 @@ def ensure_demo_data() -> list[DemoAccount]:
             db.session.add(user)
             db.session.flush()
         for code in (account.entity, *account.extra_entities):
-            _ensure_membership(user, account.role, entities.get(code) if code else None, account.authority)
+            _ensure_membership(user, account.role, entities.get(code) if code else None, account.authority,
+                               account.is_lead)
     db.session.commit()
     for code, stop in DEMO_STOPS.items():
         _advance(db.session.scalar(select(Plan).filter_by(entity_id=entities[code].id, period_id=period.id)), stop)
@@ -169,13 +174,14 @@ def _advance(plan: Plan, stop: str) -> None:
         assert plan.state != row, trigger
 
 
-def _ensure_membership(user: User, role: str, entity: Entity | None, authority: str | None) -> None:
+def _ensure_membership(user: User, role: str, entity: Entity | None, authority: str | None,
+                       is_lead: bool = False) -> None:
     query = select(Membership).filter_by(
         user_id=user.id, role=role, entity_id=entity.id if entity else None, authority_code=authority
     )
     if db.session.scalar(query) is None:
         db.session.add(Membership(user_id=user.id, role=role, entity_id=entity.id if entity else None,
-                                  authority_code=authority))
+                                  authority_code=authority, is_lead=is_lead))
 
 
 # Génova's investment plan and a public draft, so /publico/63302 shows what Ley 1909 art. 22 publishes.

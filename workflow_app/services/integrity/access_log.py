@@ -15,6 +15,7 @@ ACTION_LABELS = {
     "document": "Descarga de documento no público",
     "history_export": "Exportación del historial",
     "board_export": "Exportación del tablero",
+    "api_read": "Consulta con token de API",
 }
 READER_ROLES = {Role.EJECUTIVO.value}  # besides administrators
 

@@ -6,7 +6,8 @@ row keeps a random salt and the MAC is computed under ``SECRET_KEY``, so reading
 usable link; the e-mail is written by the delivery job when it renders the message.
 
 Sign-in takes the same time for an unknown address as for a known one (a real scrypt check against a dummy
-hash); a password change, a reset and a deactivation end every open session of the person.
+hash); a password change, a reset and a deactivation end every open session of the person and revoke every API
+token.
 """
 from __future__ import annotations
 
@@ -42,8 +43,10 @@ from workflow_app.models import (
     Membership,
     User,
 )
-from workflow_app.permissions import can_invite, can_manage_person
+from workflow_app.permissions import LEAD_ROLES, can_invite, can_manage_person
 from workflow_app.services.outbox import DELIVER_JOB
+from workflow_app.services.people.api_tokens import revoke_all_tokens
+from workflow_app.services.people.people_log import record_people_change
 
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parents[2] / "reference_data" / "common_passwords.txt"
 _EDGE_CHARACTERS = string.digits + string.punctuation + " ¡¿"
@@ -205,6 +208,7 @@ def _set_password(session: Session, user: User, new: str, confirm: str) -> None:
     now = _now()
     user.password_changed_at = now
     _end_sessions(session, user)
+    revoke_all_tokens(session, user, now)  # a stolen token dies with the password it was made under
     # Any other link still open for this person dies with the change.
     session.execute(update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
                     .values(used_at=now))
@@ -231,11 +235,14 @@ def token_link(token: AccountToken) -> str:
 
 
 def issue_token(session: Session, user: User, purpose: str, created_by: User | None = None) -> AccountToken:
-    """A new link for ``user``; earlier unused links of the same purpose stop working. Its e-mail goes out
+    """A new link for ``user``. A new invitation replaces the earlier ones; a reset link does not cancel earlier
+    reset links (a stranger asking for the person's reset must not kill the link the person is about to open): each
+    is single-use, expires in ``PASSWORD_RESET_MINUTES``, and using any one closes them all. Its e-mail goes out
     through the outbox after the caller's commit."""
     now = _now()
-    session.execute(update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.purpose == purpose,
-                                               AccountToken.used_at.is_(None)).values(used_at=now))
+    if purpose == INVITATION:
+        session.execute(update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.purpose == purpose,
+                                                   AccountToken.used_at.is_(None)).values(used_at=now))
     lifetime = (timedelta(hours=int(current_app.config.get("INVITATION_HOURS") or 168)) if purpose == INVITATION
                 else timedelta(minutes=int(current_app.config.get("PASSWORD_RESET_MINUTES") or 60)))
     token = AccountToken(user_id=user.id, purpose=purpose, salt=secrets.token_hex(16), created_at=now,
@@ -365,7 +372,7 @@ def invite_person(session: Session, actor: User | None, invite: Invite) -> Invit
     if not name or len(name) > 200:
         raise AccountError("name", "Escriba el nombre completo (hasta 200 caracteres).")
     entity_id, authority = resolve_scope(session, invite.role, invite.dane_code, invite.authority_code)
-    is_lead = bool(invite.is_lead) and invite.role == Role.CAR.value
+    is_lead = bool(invite.is_lead) and invite.role in LEAD_ROLES
     if actor is not None and not can_invite(actor, invite.role, entity_id, authority, is_lead):
         raise AccountError("role", "Su cuenta no puede invitar a alguien con ese rol en esa entidad.")
     user = find_user_by_email(session, email)
@@ -374,17 +381,23 @@ def invite_person(session: Session, actor: User | None, invite: Invite) -> Invit
                                                                entity_id=entity_id, authority_code=authority))
         if existing is not None:
             return InviteOutcome(user, "present")
-        session.add(Membership(user_id=user.id, role=invite.role, entity_id=entity_id, authority_code=authority,
-                               is_lead=is_lead))
+        membership = Membership(user_id=user.id, role=invite.role, entity_id=entity_id, authority_code=authority,
+                                is_lead=is_lead)
+        session.add(membership)
         session.flush()
+        record_people_change(session, actor=actor, target=user, action="grant", membership=membership,
+                             detail="líder" if is_lead else "")
         return InviteOutcome(user, "added")
     user = User(email=email, name=name, password_hash=UNUSABLE_PASSWORD)
     session.add(user)
     session.flush()
-    session.add(Membership(user_id=user.id, role=invite.role, entity_id=entity_id, authority_code=authority,
-                           is_lead=is_lead))
+    membership = Membership(user_id=user.id, role=invite.role, entity_id=entity_id, authority_code=authority,
+                            is_lead=is_lead)
+    session.add(membership)
     session.flush()
     issue_token(session, user, INVITATION, created_by=actor)
+    record_people_change(session, actor=actor, target=user, action="invite", membership=membership,
+                         detail="líder" if is_lead else "")
     return InviteOutcome(user, "created")
 
 
@@ -393,6 +406,8 @@ def resend_invitation(session: Session, actor: User, target: User) -> AccountTok
         raise AccountError("user", "Su cuenta no administra a esta persona.")
     purpose = INVITATION if not target.has_password else RESET
     token = issue_token(session, target, purpose, created_by=actor)
+    record_people_change(session, actor=actor, target=target, action="send_link",
+                         detail="invitación" if purpose == INVITATION else "cambio de contraseña")
     session.commit()
     return token
 
@@ -404,9 +419,12 @@ def set_active(session: Session, actor: User | None, target: User, is_active: bo
             raise AccountError("user", "No puede desactivar su propia cuenta.")
         if not can_manage_person(actor, target):
             raise AccountError("user", "Su cuenta no administra a esta persona.")
+    if target.is_active_account != is_active:
+        record_people_change(session, actor=actor, target=target, action="reactivate" if is_active else "deactivate")
     target.is_active_account = is_active
     if not is_active:
         _end_sessions(session, target)
+        revoke_all_tokens(session, target)  # a reactivation brings none back: the person makes new ones
         session.execute(update(AccountToken).where(AccountToken.user_id == target.id,
                                                    AccountToken.used_at.is_(None)).values(used_at=_now()))
     session.commit()
@@ -429,13 +447,14 @@ def create_first_admin(session: Session, email: str, name: str) -> AccountToken:
 
 def describe_memberships(user: User) -> str:
     """"Secretaría de planeación (líder del equipo) de Génova (Quindío)" — for e-mails and lists."""
-    parts = []
-    for m in user.memberships:
-        label = ROLE_LABELS[m.role_enum]
-        if m.entity is not None:
-            parts.append(f"{label} — {m.entity.display_name}")
-        elif m.authority_code:
-            parts.append(f"{label} — {m.authority_code}" + (" (líder)" if m.is_lead else ""))
-        else:
-            parts.append(label)
-    return "; ".join(parts)
+    return "; ".join(describe_membership(m) for m in user.memberships)
+
+
+def describe_membership(m: Membership) -> str:
+    label = ROLE_LABELS[m.role_enum]
+    lead = " (líder)" if m.is_lead else ""
+    if m.entity is not None:
+        return f"{label} — {m.entity.display_name}{lead}"
+    if m.authority_code:
+        return f"{label} — {m.authority_code}{lead}"
+    return label

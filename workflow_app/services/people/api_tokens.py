@@ -5,7 +5,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from workflow_app.models import ApiToken, User
@@ -53,6 +53,14 @@ def revoke_token(session: Session, user: User, token_id: int, now: datetime | No
         token.revoked_at = now or datetime.now(timezone.utc)
         session.commit()
     return token
+
+
+def revoke_all_tokens(session: Session, user: User, now: datetime | None = None) -> int:
+    """Every active token of ``user`` dies (a password change or reset, a deactivation): written in the caller's
+    transaction, so a later reactivation brings none back. Returns how many were revoked."""
+    result = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                             .values(revoked_at=now or datetime.now(timezone.utc)))
+    return result.rowcount or 0
 
 
 def user_for_token(session: Session, plain: str, now: datetime | None = None) -> User | None:

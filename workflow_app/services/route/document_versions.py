@@ -23,11 +23,16 @@ class CorrectionRefused(Exception):
         self.message, self.status, self.field = message, status, field
 
 
+CORRECTION_FORBIDDEN = ("Solo quien presentó el documento (su mismo rol en la entidad y, para un concepto ambiental, "
+                        "la misma autoridad ambiental) puede corregirlo.")
+
+
 @dataclass(frozen=True)
 class CorrectionTarget:
     document: Document
     filed_by_role: str | None
     roles: frozenset[Role]  # the roles that may correct it
+    filed_by_authority: str | None = None  # the environmental authority whose review carried it
 
 
 def correction_target(session: Session, plan: Plan, document_id: int) -> CorrectionTarget | None:
@@ -37,16 +42,24 @@ def correction_target(session: Session, plan: Plan, document_id: int) -> Correct
     original = document
     while original.supersedes_id is not None:
         original = session.get(Document, original.supersedes_id)
-    filed_by = next((e.role for e in session.scalars(select(PlanEvent).where(
+    filing = next((e for e in session.scalars(select(PlanEvent).where(
         PlanEvent.plan_id == plan.id, PlanEvent.trigger == original.kind)) if original.id in (e.evidence_ids or [])),
         None)
-    return CorrectionTarget(document, filed_by, corrections.correcting_roles(filed_by))
+    filed_by = filing.role if filing else None
+    return CorrectionTarget(document, filed_by, corrections.correcting_roles(filed_by),
+                            corrections.holding_authority(filing.machine, filing.subject) if filing else None)
+
+
+def held_authorities(user: User) -> set[str]:
+    """The environmental authorities ``user`` acts for (its CAR memberships)."""
+    return {m.authority_code for m in user.memberships if m.role == Role.CAR.value and m.authority_code}
 
 
 def correcting_role(user: User, plan: Plan, target: CorrectionTarget) -> Role | None:
-    """The role in which ``user`` may correct the document, or None."""
-    mine = user.roles_for(plan.entity) & target.roles
-    return min(mine, key=lambda r: r.value) if mine else None
+    """The role in which ``user`` may correct the document, or None: the filer's role on the plan's entity and,
+    for an environmental authority's concept, that same authority."""
+    return corrections.correcting_role(target.filed_by_role, target.filed_by_authority,
+                                       user.roles_for(plan.entity), held_authorities(user))
 
 
 def correctable_documents(user: User, plan: Plan, documents: list[Document], history: list[PlanEvent]) -> set[int]:
@@ -57,7 +70,8 @@ def correctable_documents(user: User, plan: Plan, documents: list[Document], his
     superseded = {d.supersedes_id for d in documents if d.supersedes_id}
     kinds = {d.kind for d in documents}
     by_id = {d.id: d for d in documents}
-    filed_by: dict[int, str] = {e_id: e.role for e in history if e.trigger in kinds for e_id in (e.evidence_ids or [])}
+    filed_by = {e_id: e for e in history if e.trigger in kinds for e_id in (e.evidence_ids or [])}
+    held, authorities = user.roles_for(plan.entity), held_authorities(user)
     allowed = set()
     for d in documents:
         if d.id in superseded:
@@ -65,7 +79,11 @@ def correctable_documents(user: User, plan: Plan, documents: list[Document], his
         original = d
         while original.supersedes_id in by_id:
             original = by_id[original.supersedes_id]
-        if user.roles_for(plan.entity) & corrections.correcting_roles(filed_by.get(original.id)):
+        filing = filed_by.get(original.id)
+        role = corrections.correcting_role(
+            filing.role if filing else None,
+            corrections.holding_authority(filing.machine, filing.subject) if filing else None, held, authorities)
+        if role is not None:
             allowed.add(d.id)
     return allowed
 
@@ -80,8 +98,7 @@ def correct_document(session: Session, *, plan_id: int, document_id: int, upload
         raise CorrectionRefused("El documento no existe en este plan.", 404)
     role = correcting_role(actor, plan, target)
     if role is None:
-        raise CorrectionRefused("Solo quien presentó el documento (su mismo rol en la entidad) puede corregirlo.",
-                                403)
+        raise CorrectionRefused(CORRECTION_FORBIDDEN, 403)
     old = target.document
     if session.scalar(select(Document.id).where(Document.supersedes_id == old.id)) is not None:
         raise CorrectionRefused("Este documento ya fue corregido: corrija la versión más reciente.")

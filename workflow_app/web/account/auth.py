@@ -6,9 +6,23 @@ host reads, so signing out, changing or resetting the password and deactivation 
 from __future__ import annotations
 
 import hashlib
+import secrets
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from forms.auth import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from workflow_app.infra import jobs
@@ -52,6 +66,42 @@ def _email_key(email: str) -> str:
     return "login:cuenta:" + hashlib.sha256(accounts.normalise_email(email).encode()).hexdigest()[:32]
 
 
+# A browser that signed in successfully carries a signed cookie naming the account (a hash of its address): the
+# per-account lock-out (five failures a minute, by anyone) does not stop the right password from that browser,
+# so a stranger who types wrong passwords for someone cannot lock the owner out. Failures from a known browser are
+# counted on the browser itself, and the per-address limit still applies.
+DEVICE_COOKIE = "pdt_dispositivo"
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="pdt-known-device")
+
+
+def _known_device_key(email: str) -> str | None:
+    """The rate-limit key of this browser for the account ``email``, if it signed into that account before."""
+    raw = request.cookies.get(DEVICE_COOKIE, "")
+    if not raw or len(raw) > 500:
+        return None
+    try:
+        data = _device_serializer().loads(raw, max_age=current_app.config["KNOWN_DEVICE_DAYS"] * 86400)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("account") != _email_key(email) or not isinstance(data.get("id"), str):
+        return None
+    return "login:dispositivo:" + data["id"][:64]
+
+
+def _remember_device(email: str) -> None:
+    value = _device_serializer().dumps({"account": _email_key(email), "id": secrets.token_urlsafe(16)})
+    config = current_app.config
+
+    @after_this_request
+    def _set_cookie(response):
+        response.set_cookie(DEVICE_COOKIE, value, max_age=config["KNOWN_DEVICE_DAYS"] * 86400, httponly=True,
+                            secure=bool(config.get("SESSION_COOKIE_SECURE")), samesite="Lax", path="/login")
+        return response
+
+
 def _sign_in(user: User) -> None:
     """A fresh session: nothing of the anonymous one survives (no fixation) and the CSRF token is renewed."""
     old = session.get(SESSION_KEY)
@@ -70,6 +120,8 @@ def login():
     form = LoginForm()
     address_key = f"login:ip:{client_address()}"
     account_key = _email_key(request.form.get("email", ""))
+    # From a browser this account signed in from before, its own failures count instead of the account's.
+    account_key = _known_device_key(request.form.get("email", "")) or account_key
     config = current_app.config
     window = config["LOGIN_RATE_WINDOW_SECONDS"]
     if request.method == "POST" and (is_blocked(account_key, config["LOGIN_RATE_LIMIT"], window)
@@ -84,6 +136,7 @@ def login():
             form.email.errors.append("Esta cuenta está desactivada. Pida ayuda a quien administra su entidad.")
         else:
             _sign_in(user)
+            _remember_device(user.email)
             return redirect(safe_next(request.args.get("next")) or url_for("views.inbox"))
         record_failure(account_key, window)
         record_failure(address_key, window)
@@ -114,12 +167,15 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         limit = current_app.config["PASSWORD_RESET_RATE_LIMIT"]
-        keys = (f"reset:ip:{client_address()}", "reset:" + _email_key(form.email.data))
-        if any(is_blocked(key, limit, RESET_WINDOW_SECONDS) for key in keys):
-            abort(429)
-        for key in keys:
-            record_failure(key, RESET_WINDOW_SECONDS)
-        jobs.submit_all([(RESET_JOB, (accounts.normalise_email(form.email.data),))])
+        address_key, email_key = f"reset:ip:{client_address()}", "reset:" + _email_key(form.email.data)
+        if is_blocked(address_key, limit, RESET_WINDOW_SECONDS):
+            abort(429)  # one address asking for many: the asker is told to wait
+        record_failure(address_key, RESET_WINDOW_SECONDS)
+        # Many requests about one address (perhaps by a stranger): the same answer, no more e-mails this hour, and
+        # the links already sent keep working (a new reset link does not cancel the earlier ones).
+        if not is_blocked(email_key, limit, RESET_WINDOW_SECONDS):
+            record_failure(email_key, RESET_WINDOW_SECONDS)
+            jobs.submit_all([(RESET_JOB, (accounts.normalise_email(form.email.data),))])
         return render_template("auth/forgot.html", form=form, sent=True)
     status = 422 if request.method == "POST" else 200
     return render_template("auth/forgot.html", form=form, sent=False), status

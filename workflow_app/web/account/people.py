@@ -1,5 +1,7 @@
-"""Delegated administration: an entity's ejecutivo or planeación, or an environmental authority's lead, invites
-and deactivates the people they answer for (``permissions.can_invite`` / ``can_manage_person``)."""
+"""Delegated administration: an entity's ejecutivo or planeación (its own staff), the lead of its CTP or of its
+concejo or asamblea (their members), or an environmental authority's lead (its staff) invites, deactivates and
+takes roles away from the people they answer for (``permissions.can_invite`` / ``can_manage_person`` /
+``can_remove_membership``)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -9,18 +11,21 @@ from sqlalchemy import select
 from forms.admin import InvitePersonForm
 from state_machines.roles import ROLE_LABELS, Role
 from workflow_app.infra.extensions import db
-from workflow_app.models import Entity, User
+from workflow_app.models import Entity, Membership, User
 from workflow_app.permissions import (
     ENTITY_STAFF_ROLES,
     can_manage_people,
     can_manage_person,
+    can_remove_membership,
     led_authorities,
+    led_bodies,
     managed_entity_ids,
     people_in_scope_query,
     require_manage_people,
 )
 from workflow_app.services.people import accounts
-from workflow_app.web.invitations import send_invitation
+from workflow_app.services.people import admin as admin_service
+from workflow_app.web.invitations import count_sent_email, require_sender_allowance, send_invitation
 
 bp = Blueprint("people", __name__, url_prefix="/personas", template_folder="templates")
 LISTED = 300
@@ -35,12 +40,14 @@ def _menu_flags():
 
 def _scope_choices(user: User) -> list[tuple[str, str]]:
     choices = []
-    entities = db.session.scalars(select(Entity).where(Entity.id.in_(managed_entity_ids(user)))
-                                  .order_by(Entity.name)).all()
+    bodies = led_bodies(user)
+    entities = db.session.scalars(select(Entity).where(Entity.id.in_(
+        managed_entity_ids(user) | {entity_id for _, entity_id in bodies})).order_by(Entity.name)).all()
     order = [Role.PLANEACION, Role.EQUIPO, Role.CTP, Role.CORPORACION]
+    managed = managed_entity_ids(user)
     for entity in entities:
         for role in order:
-            if role.value in ENTITY_STAFF_ROLES:
+            if (role.value in ENTITY_STAFF_ROLES and entity.id in managed) or (role.value, entity.id) in bodies:
                 choices.append((f"{role.value}|{entity.dane_code}", f"{ROLE_LABELS[role]} — {entity.display_name}"))
     for code in sorted(led_authorities(user)):
         choices.append((f"car|{code}", f"{ROLE_LABELS[Role.CAR]} — {code}"))
@@ -64,7 +71,8 @@ def index():
                 "present": "{email} ya tenía ese rol."}):
             return redirect(url_for("people.index"))
     people = db.session.scalars(people_in_scope_query(current_user).limit(LISTED)).unique().all()
-    rows = [(p, accounts.describe_memberships(p), can_manage_person(current_user, p)) for p in people]
+    rows = [(p, [(m, accounts.describe_membership(m), can_remove_membership(current_user, m))
+                 for m in p.memberships], can_manage_person(current_user, p)) for p in people]
     status = 422 if request.method == "POST" else 200
     return render_template("people/index.html", form=form, rows=rows), status
 
@@ -86,12 +94,26 @@ def toggle(user_id: int):
     return redirect(url_for("people.index"))
 
 
+@bp.post("/<int:user_id>/roles/<int:membership_id>/quitar")
+@login_required
+def remove_role(user_id: int, membership_id: int):
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.user_id != user_id or not can_remove_membership(current_user, membership):
+        abort(404)
+    name = membership.user.name
+    admin_service.remove_membership(db.session, current_user, membership.id)
+    flash(f"{name}: se quitó el rol; deja de valer en la siguiente página que abra y en sus tokens de API.", "info")
+    return redirect(url_for("people.index"))
+
+
 @bp.post("/<int:user_id>/enlace")
 @login_required
 def resend(user_id: int):
     target = _target(user_id)
     if not target.is_active_account:
         abort(409, description="La cuenta está desactivada: actívela antes de enviar un enlace.")
+    require_sender_allowance()
     accounts.resend_invitation(db.session, current_user, target)
+    count_sent_email()
     flash(f"Se envió a {target.email} un enlace nuevo para elegir su contraseña.", "info")
     return redirect(url_for("people.index"))

@@ -13,7 +13,8 @@ from workflow_app.permissions import require_admin
 from workflow_app.services.cycle import cycle
 from workflow_app.services.people import accounts, onboarding
 from workflow_app.services.people import admin as admin_service
-from workflow_app.web.invitations import send_invitation
+from workflow_app.services.people.people_log import ACTION_LABELS, people_log_page
+from workflow_app.web.invitations import count_sent_email, require_sender_allowance, send_invitation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 PAGE = 100
@@ -80,12 +81,35 @@ def toggle(user_id: int):
     return redirect(url_for("admin.user", user_id=account.id))
 
 
+@bp.post("/usuarios/<int:user_id>/roles/<int:membership_id>/quitar")
+def remove_role(user_id: int, membership_id: int):
+    account = db.session.get(User, user_id) or abort(404)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.user_id != account.id:
+        abort(404)
+    try:
+        admin_service.remove_membership(db.session, current_user, membership.id)
+    except accounts.AccountError as exc:
+        abort(409, description=exc.message)
+    flash("Rol quitado: deja de valer en la siguiente página que la persona abra y en sus tokens de API.", "info")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+@bp.get("/registro-de-personas")
+def people_log():
+    """Who invited, gave or removed a role, deactivated or reactivated whom, and when (append-only)."""
+    result = people_log_page(db.session, request.args.get("pagina", 1, type=int) or 1)
+    return render_template("admin/people_log.html", result=result, labels=ACTION_LABELS)
+
+
 @bp.post("/usuarios/<int:user_id>/enlace")
 def resend(user_id: int):
     account = db.session.get(User, user_id) or abort(404)
     if not account.is_active_account:
         abort(409, description="La cuenta está desactivada: actívela antes de enviar un enlace.")
+    require_sender_allowance()
     accounts.resend_invitation(db.session, current_user, account)
+    count_sent_email()
     flash(f"Se envió a {account.email} un enlace nuevo para elegir su contraseña.", "info")
     return redirect(url_for("admin.user", user_id=account.id))
 

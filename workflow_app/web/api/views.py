@@ -21,6 +21,7 @@ from workflow_app.infra.extensions import csrf, db
 from workflow_app.models import Department, Document, Entity, Period, Plan, PlanEvent, User
 from workflow_app.permissions import can_view_plan, require_api_tokens
 from workflow_app.reference_data import names
+from workflow_app.services.integrity.access_log import record_access
 from workflow_app.services.monitoring.milestones import plan_milestones as milestone_statuses
 from workflow_app.services.people.api_tokens import (
     TokenRefused,
@@ -197,6 +198,7 @@ def plan_documents_list(plan_id: int):
     found = _plan(plan_id)
     user = _bearer_user(required=False)
     if user is not None and can_view_plan(user, found):
+        _record_read(user, found)
         docs = plan_documents(db.session, found)
     else:
         docs = public_documents(db.session, found)
@@ -365,7 +367,15 @@ def _plan_for_token(plan_id: int) -> Plan:
     found = _plan(plan_id)
     if not can_view_plan(user, found):
         raise ApiError(403, "Su token no da acceso a este plan: solo a los planes que su cuenta puede ver.")
+    _record_read(user, found)
     return found
+
+
+def _record_read(user: User, found: Plan) -> None:
+    """A read with a personal token is a read of the system of record: the access log keeps who, what, when,
+    from where (written before the answer leaves, as a download's)."""
+    record_access(db.session, user=user, action="api_read", remote_addr=request.remote_addr,
+                  entity_id=found.entity_id, plan_id=found.id, detail=request.path)
 
 
 def _entity_json(e: Entity) -> dict:

@@ -23,6 +23,7 @@ from workflow_app.services.integrity.access_log import record_access
 from workflow_app.services.route.acts_done import recorded_act
 from workflow_app.services.route.casefile import case_file
 from workflow_app.services.route.document_versions import (
+    CORRECTION_FORBIDDEN,
     CorrectionRefused,
     correct_document,
     correctable_documents,
@@ -163,7 +164,7 @@ def correct(plan_id: int, document_id: int):
     plan = load_plan_for(current_user, plan_id)
     target = correction_target(db.session, plan, document_id) or abort(404)
     if correcting_role(current_user, plan, target) is None:
-        abort(403, description="Solo quien presentó el documento (su mismo rol en la entidad) puede corregirlo.")
+        abort(403, description=CORRECTION_FORBIDDEN)
     if not readable:
         form = CorrectionForm(formdata=None)
         form.evidence.errors = [TOO_LARGE]
