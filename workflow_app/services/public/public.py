@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from sqlalchemy import func, or_, select, true
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, object_session
 
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS, hearing_proposals_verdict
 from state_machines.roles import Role
-from state_machines.route import DUTY_BY_KEY, duty_for
+from state_machines.route import DUTY_BY_KEY, duty_for, step_status
 from state_machines.route_steps import MAIN_PATH, plan_route
 from state_machines.submachines import SUBMACHINES
 from workflow_app.models import (
@@ -95,7 +95,7 @@ class PublicDeadline:
     authority: str | None
     act_by: date
     legal_basis: str
-    status: str  # pendiente, vencido, etapa superada
+    status: str  # state_machines.route.step_status: pendiente, vencido, etapa superada, aún no corresponde, vencido sin registro
 
 
 @dataclass(frozen=True)
@@ -197,6 +197,7 @@ class DepartmentProgress:
     adopted: int
     by_stage: tuple[int, ...]
     progress: float | None  # mean DNP milestone progress % of its plans (services.monitoring.milestones)
+    with_acts: int = 0  # plans with at least one act recorded by a person (the system's own acts do not count)
 
     @property
     def adopted_percent(self) -> int:
@@ -212,6 +213,7 @@ class CountryProgress:
     by_stage: tuple[tuple[str, int], ...]
     departments: tuple[DepartmentProgress, ...]
     progress: float | None  # mean DNP milestone progress % of all plans of the period
+    with_acts: int = 0  # plans with at least one act recorded by a person (not the system's presumed posesión)
 
 
 def country_progress(session: Session, today: date) -> CountryProgress:
@@ -229,6 +231,14 @@ def country_progress(session: Session, today: date) -> CountryProgress:
         by_state[state] += 1
         by_dept.setdefault(dept, Counter())[state] += 1
     percent = _milestone_progress(session, rows)
+    acting: Counter = Counter()
+    if period is not None:
+        acting = Counter(dict(session.execute(
+            select(Entity.department_code, func.count(func.distinct(Plan.id)))
+            .select_from(Plan).join(Entity, Entity.id == Plan.entity_id)
+            .join(PlanEvent, PlanEvent.plan_id == Plan.id)
+            .where(Plan.period_id == period.id, PlanEvent.role != Role.SISTEMA.value)
+            .group_by(Entity.department_code)).all()))
     dept_percent = {r.key: r.average for r in milestones.rollup(
         (dept, dept, percent[plan_id], False) for plan_id, _, dept, _ in rows)}
     departments = []
@@ -237,13 +247,14 @@ def country_progress(session: Session, today: date) -> CountryProgress:
         departments.append(DepartmentProgress(
             dept.code, dept.name, entities_by_dept.get(dept.code, 0), sum(counts.values()),
             sum(counts[s] for s in ADOPTED_STATES), tuple(sum(counts[s] for s in states) for _, states in STAGES),
-            dept_percent.get(dept.code)))
+            dept_percent.get(dept.code), acting.get(dept.code, 0)))
     return CountryProgress(
         period=period, entities=sum(entities_by_dept.values()), plans=sum(by_state.values()),
         by_state=tuple(StateCount(s, STATE_LABELS[s], by_state[s]) for s in MAIN_PATH if by_state[s]),
         by_stage=tuple((label, sum(by_state[s] for s in states)) for label, states in STAGES),
         departments=tuple(departments),
         progress=round(sum(percent.values()) / len(percent), 1) if percent else None,
+        with_acts=sum(acting.values()),
     )
 
 
@@ -290,21 +301,29 @@ def public_plan(session: Session, entity: Entity, today: date) -> PublicPlan:
         return PublicPlan(entity, None, "Sin plan registrado", "Esta entidad aún no registra su plan en el sistema.",
                           0, plan_route(PDT_MACHINE.initial).total, (), (), None, (), (), ())
     version = ppi_version(session, plan)
-    route = plan_route(plan.state, ["elected", *session.scalars(
+    visited = ["elected", *session.scalars(
         select(PlanEvent.to_state).where(PlanEvent.plan_id == plan.id, PlanEvent.machine == PDT_MACHINE.name)
-        .order_by(PlanEvent.id))])
+        .order_by(PlanEvent.id))]
+    route = plan_route(plan.state, visited)
     return PublicPlan(
         entity=entity, plan=plan, state_label=STATE_LABELS[plan.state],
         state_explanation=STATE_EXPLANATIONS.get(plan.state, ""),
         step=route.position, steps=route.total,
-        deadlines=public_deadlines(plan, today), documents=tuple(public_documents(session, plan)),
+        deadlines=public_deadlines(plan, today, visited), documents=tuple(public_documents(session, plan)),
         ppi=summarize(version) if version else None, amendments=public_amendments(plan),
         hearings=public_hearings(plan, today), proposals=tuple(published_proposals(session, plan)),
         case=case_file(session, plan),
     )
 
 
-def public_deadlines(plan: Plan, today: date) -> tuple[PublicDeadline, ...]:
+def public_deadlines(plan: Plan, today: date, visited: list[str] | None = None) -> tuple[PublicDeadline, ...]:
+    """Each deadline with what the record says of it (``state_machines.route.step_status``): "etapa superada"
+    only when an act closed the step. ``visited``: the main-route states of the plan's history ("elected" first);
+    read from the database when not given."""
+    if visited is None:
+        visited = ["elected", *object_session(plan).scalars(
+            select(PlanEvent.to_state).where(PlanEvent.plan_id == plan.id, PlanEvent.machine == PDT_MACHINE.name)
+            .order_by(PlanEvent.id))]
     try:
         deadlines = deadlines_for(plan)
     except legal_calendar.FactsError:
@@ -312,10 +331,8 @@ def public_deadlines(plan: Plan, today: date) -> tuple[PublicDeadline, ...]:
     car_states = {p.subject: p.state for p in plan.procedures if p.machine == "car_review"}
     out = []
     for d in deadlines:
-        duty = duty_for(d.key)
-        pending = (car_states.get(d.authority) in duty.pending_states if d.key == "car_concept"
-                   else plan.state in duty.pending_states)
-        status = ("vencido" if today >= d.overdue_from else "pendiente") if pending else "etapa superada"
+        status = step_status(duty_for(d.key), plan.state, visited, today >= d.overdue_from,
+                             car_states.get(d.authority))
         label = DUTY_BY_KEY[d.key].label if d.key in DUTY_BY_KEY else d.key
         out.append(PublicDeadline(label, d.authority, d.act_by, d.legal_basis, status))
     return tuple(out)

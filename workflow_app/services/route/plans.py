@@ -226,6 +226,7 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         act_on=command.act_on, concept=concept, recommendations=recommendations, answers=answers,
         debates=DebateRecord.from_data((plan.event_dates or {}).get("debates")),
         in_force_on=legal_calendar.in_force_of_dates(plan.event_dates or {}),
+        posesion_on=plan.posesion_on or plan.period.start_on,
     )
 
 

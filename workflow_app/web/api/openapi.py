@@ -128,7 +128,7 @@ def _schemas() -> dict:
         "CalendarResult": _obj({"deadlines": {"type": "array", "items": _ref("Deadline")}}),
         "Deadline": deadline,
         "PlanDeadline": {"allOf": [_ref("Deadline"), _obj({
-            "label": STR, "status": {"type": "string", "enum": ["pendiente", "vencido", "etapa superada"]}})]},
+            "label": STR, "status": {"type": "string", "enum": ["pendiente", "vencido", "etapa superada", "aún no corresponde", "vencido sin registro"]}})]},
         "PlanCalendar": listed("deadlines", "PlanDeadline"),
         "PlanState": {"type": "string", "enum": list(PDT_STATES),
                       "description": "; ".join(f"{k}: {v}" for k, v in PDT_STATES.items())},
