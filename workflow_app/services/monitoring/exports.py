@@ -50,7 +50,7 @@ BOARD_HEADER = (
     "Próximo plazo (actuar a más tardar)", "Próximo paso", "Holgura (días hábiles)", "Pasos vencidos",
     "Riesgo", "Motivos del riesgo",
     *(f"Espera: {PARTY_LABELS[p]} (días hábiles)" for p in PARTIES),
-    "Estado (código)", "Riesgo (código)",
+    "Período", "Estado (código)", "Riesgo (código)",
 )
 
 HISTORY_HEADER = ("N.º", "Fecha del acto", "Registrado (hora de Bogotá)", "Trámite", "Asunto", "Estado anterior",
@@ -87,7 +87,8 @@ def event_content(payload: dict | None) -> str:
     return " | ".join(parts)
 
 
-def board_table(rows: Sequence[BoardRow]) -> tuple[tuple, list[tuple]]:
+def board_table(rows: Sequence[BoardRow], period: str = "") -> tuple[tuple, list[tuple]]:
+    """One line per plan; ``period``: the period's name ("2028–2031"), on every line (issue 18)."""
     out = []
     for r in rows:
         step = r.next_step
@@ -96,7 +97,7 @@ def board_table(rows: Sequence[BoardRow]) -> tuple[tuple, list[tuple]]:
             round(r.progress, 2), step.deadline.act_by if step else None, step.label if step else "",
             step.slack if step else None, "; ".join(p.label for p in r.overdue),
             RISK_LABELS[r.risk], "; ".join(r.risk_reasons), *(r.waits.get(p, 0) for p in PARTIES),
-            r.state, r.risk,
+            period, r.state, r.risk,
         ))
     return BOARD_HEADER, out
 
