@@ -19,6 +19,7 @@ from state_machines.roles import Role
 from state_machines.route import DUTY_BY_KEY, duty_for, step_status
 from state_machines.route_steps import MAIN_PATH, plan_route
 from state_machines.submachines import SUBMACHINES
+from workflow_app.infra.clock import bogota_day
 from workflow_app.models import (
     CitizenProposal,
     Department,
@@ -394,7 +395,7 @@ def published_proposals(session: Session, plan: Plan) -> list[PublicProposal]:
                            .outerjoin(Procedure, Procedure.id == CitizenProposal.hearing_id)
                            .where(CitizenProposal.plan_id == plan.id, CitizenProposal.status == "published")
                            .order_by(CitizenProposal.submitted_at)).all()
-    return [PublicProposal(text, submitted_at.date(), number) for text, submitted_at, number in rows]
+    return [PublicProposal(text, bogota_day(submitted_at), number) for text, submitted_at, number in rows]
 
 
 # ---------------------------------------------------------------------------------------------------------------

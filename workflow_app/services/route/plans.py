@@ -384,7 +384,7 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
                 plan_id=plan.id, machine=command.machine, subject=proc.subject if proc else None,
                 from_state=source, to_state=outcome.dest, trigger=outcome.trigger,
                 actor_id=actor.id if actor else None, role=role.value, act_on=act_on,
-                occurred_at=datetime.now(timezone.utc),
+                occurred_at=current_app.extensions["clock"].stamp(),  # the calendar in force, once
                 reference=command.reference.strip() or None, reason=_reason(command),
                 legal_basis=outcome.legal_basis, evidence_ids=evidence_ids,
                 payload={**dict(command.payload), "milestones": milestones, "effects": list(outcome.effects)},
