@@ -194,6 +194,9 @@ def test_a_published_plan_is_vigente_on_the_legal_day_and_not_before(genova, db_
     db_session.refresh(genova.plan)
     assert genova.plan.state == "published"
     assert db_session.scalar(select(PlanEvent.id).filter_by(trigger="enter_into_force")) is None
+    # Issue 18: before its day, the page says when it will enter into force.
+    waiting = client.get("/publico/63302").get_data(as_text=True)
+    assert "Entrará en vigencia el martes, 23 de mayo de 2028" in waiting
 
     report = run_sweep(date(2028, 5, 23))
     db_session.refresh(genova.plan)
@@ -211,12 +214,19 @@ def test_a_published_plan_is_vigente_on_the_legal_day_and_not_before(genova, db_
     assert "<strong>Vigente.</strong>" in public and "Rige desde el martes 23 de mayo de 2028" in public
 
 
-def test_plan_published_with_the_usual_clause_is_vigente_the_same_day(genova, db_session):
-    walk_to(genova, "published")  # publish 22 May 2028, "rige a partir de su publicación"
-    run_sweep(date(2028, 5, 22))
+def test_plan_published_with_the_usual_clause_is_vigente_the_same_day_in_the_same_transaction(genova, db_session):
+    """Issue 18: publication dated today with "rige a partir de su publicación" puts the plan in force in the
+    publication's own transaction (recorded by the system, its own history row); the sweep has nothing left."""
+    walk_to(genova, "sanctioned")
+    genova.act("ejecutivo", "publish", "2028-05-22", payload={"vigencia": "on_publication"})
     db_session.refresh(genova.plan)
     assert genova.plan.state == "in_force"
-    assert db_session.scalar(select(PlanEvent.act_on).filter_by(trigger="enter_into_force")) == date(2028, 5, 22)
+    published, in_force = db_session.scalars(select(PlanEvent).where(PlanEvent.plan_id == genova.plan.id)
+                                             .order_by(PlanEvent.id.desc()).limit(2)).all()[::-1]
+    assert published.trigger == "publish" and in_force.trigger == "enter_into_force"
+    assert (in_force.role, in_force.actor_id, in_force.act_on) == ("sistema", None, date(2028, 5, 22))
+    assert in_force.prev_hash == published.row_hash  # one chain, sealed in order
+    assert run_sweep(date(2028, 5, 22)).effects == 0
 
 
 def test_convocation_of_extraordinary_sessions_is_a_duty_with_its_own_reminder(genova, db_session):

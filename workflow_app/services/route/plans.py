@@ -396,6 +396,8 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
         # Who is told is decided above the services (notifications.events), in this same transaction.
         act_recorded.send(session, plan=plan, event=event,
                           deadlines=deadlines_for(plan) if _opens_duties(outcome) else [])
+        if proc is None and outcome.dest == "published":
+            _in_force_when_due(session, plan, today)
         session.commit()
     except StaleDataError as exc:
         session.rollback()
@@ -404,6 +406,38 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
         session.rollback()
         raise
     return event
+
+
+IN_FORCE_NOTES = ("Entrada en vigencia registrada por el sistema con la publicación: el acto rige desde su publicación "
+                  "o desde la fecha que declara (CPACA art. 65; L4-1913 art. 61).")
+
+
+def _in_force_when_due(session: Session, plan: Plan, today: date) -> None:
+    """CPACA art. 65; L4-1913 art. 61; L136 art. 82: a publication whose day of force is today or past puts the
+    plan in force in the same transaction, recorded by the system (T16) with its own history row; a later day is
+    left to the sweep (``notifications.sweep.in_force_effect``), which remains the safety net."""
+    day = legal_calendar.in_force_of_dates(plan.event_dates or {})
+    if day is None or day > today:
+        return
+    try:
+        outcome = PDT_MACHINE.fire(plan_snapshot(plan, today), "enter_into_force", Role.SISTEMA)
+    except TransitionRefused:
+        return  # the sweep will try again and log why
+    with session.no_autoflush:
+        source, plan.state = plan.state, outcome.dest
+        plan.last_route_act_on = max(day, plan.last_route_act_on or day)
+        plan.updated_at = datetime.now(timezone.utc)
+        event = PlanEvent(
+            plan_id=plan.id, machine=PDT_MACHINE.name, subject=None, from_state=source, to_state=outcome.dest,
+            trigger=outcome.trigger, actor_id=None, role=Role.SISTEMA.value, act_on=day,
+            occurred_at=current_app.extensions["clock"].stamp(), reference=None, reason=IN_FORCE_NOTES,
+            legal_basis=outcome.legal_basis, evidence_ids=[],
+            payload={"milestones": [e.split(":", 1)[1] for e in outcome.effects if e.startswith("event:")],
+                     "effects": list(outcome.effects)})
+        seal(plan, event, current_app.config["HISTORY_KEY"])
+        session.add(event)
+    session.flush()
+    act_recorded.send(session, plan=plan, event=event, deadlines=[])
 
 
 def _check_act_date(plan: Plan, command: ActCommand, act_on: date) -> None:
