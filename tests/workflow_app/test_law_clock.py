@@ -148,3 +148,42 @@ def test_one_clock_times_are_on_the_simulated_calendar_once_and_stay_after_a_res
         app.extensions["clock"] = Clock(date(2028, 3, 15))
     assert after["registrado"] == before["registrado"] and after["hito"] == before["hito"]
     assert set(after["generado"]) == {date(2028, 4, 20)}
+
+
+# --- The act's date decides ----------------------------------------------------------------------------------
+
+
+def test_a_concept_dated_on_time_and_recorded_late_clears_the_warning(app, client, db_session, set_today):
+    """CRQ's 15 business days from 29 February 2028 end on 22 March; the sweep marks the concept overdue on 23
+    March. The concept, dated 22 March, is recorded on 24 March: the warning goes, the history notes the late
+    recording, and the history, the expediente and the export list it by its date, before the sweep's mark."""
+    from workflow_app.services.route.plans import deadlines_for
+
+    set_today("2028-03-24")
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(genova, "submitted_to_ctp")
+    car = next(d for d in deadlines_for(genova.plan) if d.key == "car_concept")
+    assert (car.act_by, car.overdue_from) == (date(2028, 3, 22), date(2028, 3, 23))
+    run_sweep(date(2028, 3, 23))
+    db_session.refresh(genova.plan)
+    assert "car_overdue" in genova.plan.flags
+    genova.act("CRQ", "receive_concept", "2028-03-22", today="2028-03-24", machine="car_review", subject="CRQ",
+               payload={"concept": "favorable"})
+    db_session.refresh(genova.plan)
+    assert "car_overdue" not in (genova.plan.flags or [])
+    concept = db_session.scalar(select(PlanEvent).filter_by(trigger="receive_concept"))
+    assert concept.payload["recorded_late"] == {"car_concept:CRQ": "2028-03-22"}
+
+    admin = make_user(db_session, "admin@prueba.co", Role.ADMIN)
+    login(client, admin.email, PASSWORD)
+    page = client.get(f"/planes/{genova.plan.id}/expediente").get_data(as_text=True)
+    assert "Concepto ambiental vencido" not in page.split("<h2")[1]  # no warning at the top
+    assert "Registrado después del último día del plazo, pero el acto está fechado dentro de él" in page
+    assert page.index("Remitir el concepto técnico") < page.index("Marcar vencido el plazo de la autoridad")
+    rows = list(csv.reader(io.StringIO(client.get(f"/planes/{genova.plan.id}/historial.csv")
+                                       .get_data().decode("utf-8-sig"))))
+    dates = [r[1] for r in rows[1:]]
+    assert dates == sorted(dates)  # by the act's date, the recording time beside it
+    late = next(r for r in rows[1:] if r[-2] == "receive_concept")
+    assert late[1] == "2028-03-22" and late[2].startswith("2028-03-24")
+    assert "se cumplió a tiempo" in " ".join(late)

@@ -84,7 +84,14 @@ def event_content(payload: dict | None) -> str:
     if p.get("vigencia"):
         parts.append(f"Vigencia: {VIGENCIA_CLAUSES.get(p['vigencia'], p['vigencia'])}"
                      + (f" ({p['in_force_declared']})" if p.get("in_force_declared") else ""))
+    if p.get("recorded_late"):
+        parts.append(LATE_RECORDING)
     return " | ".join(parts)
+
+
+#: Issue 18: the act's date decides; a late typing is noted, never counted as a late act.
+LATE_RECORDING = ("Registrado después del último día del plazo, pero el acto está fechado dentro de él: "
+                  "se cumplió a tiempo")
 
 
 def board_table(rows: Sequence[BoardRow], period: str = "") -> tuple[tuple, list[tuple]]:
