@@ -89,6 +89,18 @@ def test_a_silent_country_is_overdue_on_16_march_2028(app, client, db_session, s
     assert recorded and all(max(spanish_dates(r)) <= date(2028, 3, 16) for r in recorded), recorded
     assert earlier.period.label == "2024–2027"
 
+    # Periods by name on the portal and the API; an entity's earlier plan stays reachable from its public page.
+    anonymous = app.test_client()
+    portal = anonymous.get("/publico").get_data(as_text=True)
+    assert "período 2028–2031" in portal and '<a href="/publico?periodo=2024">2024–2027</a>' in portal
+    assert "período 2024–2027" in anonymous.get("/publico?periodo=2024").get_data(as_text=True)
+    entity = anonymous.get("/publico/63302").get_data(as_text=True)
+    assert "Plan de desarrollo 2028–2031" in entity
+    assert '<a href="/publico/63302?periodo=2024">2024–2027</a>' in entity
+    assert "Plan de desarrollo 2024–2027" in anonymous.get("/publico/63302?periodo=2024").get_data(as_text=True)
+    api = anonymous.get(f"/api/v1/plans/{silent_plan.id}").get_json()
+    assert api["period"]["label"] == "2028–2031"
+
 
 # --- One clock, exactly once -----------------------------------------------------------------------------------
 

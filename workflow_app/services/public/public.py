@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import case, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload, object_session
 
 from state_machines import calendar as legal_calendar
@@ -145,6 +145,7 @@ class PublicPlan:
     hearings: tuple[PublicHearing, ...]
     proposals: tuple[PublicProposal, ...]
     case: CaseFile | None = None
+    periods: tuple[Period, ...] = ()  # every period in which the entity has a plan, oldest first (issue 18)
 
     @property
     def open_hearings(self) -> tuple[PublicHearing, ...]:
@@ -174,8 +175,13 @@ def search_entities(session: Session, query: str, limit: int = 50) -> list[Entit
                            .order_by(Entity.kind.desc(), Entity.sort_key).limit(limit)).all()
 
 
-def current_period(session: Session, today: date) -> Period | None:
-    """The period running today, else the latest one that has plans."""
+def current_period(session: Session, today: date, year: str = "") -> Period | None:
+    """The period asked for by its first year (``year``), else the period running today, else the latest one that
+    has plans."""
+    if year.isdigit() and len(year) == 4:
+        asked = session.scalar(select(Period).where(Period.start_on == date(int(year), 1, 1)))
+        if asked is not None:
+            return asked
     period = session.scalar(select(Period).where(Period.start_on <= today, Period.end_on >= today))
     if period is not None:
         return period
@@ -217,9 +223,10 @@ class CountryProgress:
     with_acts: int = 0  # plans with at least one act recorded by a person (not the system's presumed posesión)
 
 
-def country_progress(session: Session, today: date) -> CountryProgress:
-    """Plans per state and per stage for the current period, and each department's progress."""
-    period = current_period(session, today)
+def country_progress(session: Session, today: date, year: str = "") -> CountryProgress:
+    """Plans per state and per stage for the period asked for (else the current one), and each department's
+    progress."""
+    period = current_period(session, today, year)
     entities_by_dept = dict(session.execute(select(Entity.department_code, func.count()).group_by(
         Entity.department_code)).all())
     rows = []
@@ -290,17 +297,40 @@ def entity_by_code(session: Session, dane_code: str) -> Entity | None:
     return session.scalar(select(Entity).filter_by(dane_code=dane_code).options(joinedload(Entity.department)))
 
 
-def public_plan_of(session: Session, entity: Entity) -> Plan | None:
-    """The entity's plan of the latest period."""
-    return session.scalar(select(Plan).join(Period, Period.id == Plan.period_id).where(Plan.entity_id == entity.id)
-                          .order_by(Period.start_on.desc()).limit(1).options(*PLAN_GRAPH))
+def _in_course_first(today: date | None):
+    """Order of an entity's plans: the period in course on ``today`` first, then the latest."""
+    if today is None:
+        return (Period.start_on.desc(),)
+    return (case(((Period.start_on <= today) & (Period.end_on >= today), 0), else_=1), Period.start_on.desc())
 
 
-def public_plan(session: Session, entity: Entity, today: date) -> PublicPlan:
-    plan = public_plan_of(session, entity)
+def public_plan_of(session: Session, entity: Entity, today: date | None = None, year: str = "") -> Plan | None:
+    """The entity's plan of the period asked for by its first year (``year``), else of the period in course on
+    ``today`` (in training, the simulated day), else of the latest period."""
+    query = select(Plan).join(Period, Period.id == Plan.period_id).where(Plan.entity_id == entity.id)
+    if year.isdigit() and len(year) == 4:
+        query = query.where(Period.start_on == date(int(year), 1, 1))
+    return session.scalar(query.order_by(*_in_course_first(today)).limit(1).options(*PLAN_GRAPH))
+
+
+def periods_with_plans(session: Session) -> tuple[Period, ...]:
+    """The periods that have plans, oldest first: the ones the portal offers by name."""
+    return tuple(session.scalars(select(Period).where(select(Plan.id).where(Plan.period_id == Period.id).exists())
+                                 .order_by(Period.start_on)))
+
+
+def entity_periods(session: Session, entity: Entity) -> tuple[Period, ...]:
+    """The periods in which the entity has a plan, oldest first: its earlier plans stay reachable."""
+    return tuple(session.scalars(select(Period).join(Plan, Plan.period_id == Period.id)
+                                 .where(Plan.entity_id == entity.id).order_by(Period.start_on)))
+
+
+def public_plan(session: Session, entity: Entity, today: date, year: str = "") -> PublicPlan:
+    plan = public_plan_of(session, entity, today, year)
     if plan is None:
         return PublicPlan(entity, None, "Sin plan registrado", "Esta entidad aún no registra su plan en el sistema.",
-                          0, plan_route(PDT_MACHINE.initial).total, (), (), None, (), (), ())
+                          0, plan_route(PDT_MACHINE.initial).total, (), (), None, (), (), (),
+                          periods=entity_periods(session, entity))
     version = ppi_version(session, plan)
     visited = ["elected", *session.scalars(
         select(PlanEvent.to_state).where(PlanEvent.plan_id == plan.id, PlanEvent.machine == PDT_MACHINE.name)
@@ -313,7 +343,7 @@ def public_plan(session: Session, entity: Entity, today: date) -> PublicPlan:
         deadlines=public_deadlines(plan, today, visited), documents=tuple(public_documents(session, plan)),
         ppi=summarize(version) if version else None, amendments=public_amendments(plan),
         hearings=public_hearings(plan, today), proposals=tuple(published_proposals(session, plan)),
-        case=case_file(session, plan),
+        case=case_file(session, plan), periods=entity_periods(session, entity),
     )
 
 
@@ -490,14 +520,14 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
 
 
-def entity_stamp(session: Session, dane_code: str) -> Stamp | None:
+def entity_stamp(session: Session, dane_code: str, today: date | None = None) -> Stamp | None:
     """The entity's page: its latest plan's version (every act, settings change and document correction writes
     the plan row, so its version moves), the published proposals, the PPI versions and public documents.
     None when the entity does not exist (the page answers 404)."""
     # The latest plan once (a derived table joined to the entity), then one aggregate per dependant table on it.
     latest = (select(Plan.id, Plan.version, Plan.updated_at).join(Period, Period.id == Plan.period_id)
               .join(Entity, Entity.id == Plan.entity_id).where(Entity.dane_code == dane_code)
-              .order_by(Period.start_on.desc()).limit(1).subquery("latest"))
+              .order_by(*_in_course_first(today)).limit(1).subquery("latest"))
     published = (CitizenProposal.plan_id == latest.c.id) & (CitizenProposal.status == "published")
     row = session.execute(select(
         Entity.id, latest.c.id, latest.c.version, latest.c.updated_at,
