@@ -259,3 +259,39 @@ def test_a_small_municipio_in_ordinary_sessions_has_no_convocation_duty(genova, 
     for day in (date(2028, 5, 1), date(2028, 5, 2)):
         run_sweep(day)
     assert told(db_session, genova.ejecutivo, step="sessions_convocation") == []
+
+
+# --- Issue 18: the law's clock runs for a silent plan -----------------------------------------------------------
+
+def test_a_silent_plan_is_told_overdue_escalated_and_its_posesion_recorded_by_the_system(genova, db_session):
+    """Nothing recorded since the period began (1 January 2028, the presumed posesión: AL02 art. 1; L152 art. 39).
+    On 16 March the sweep tells the executive side that consolidation and the presentation to the CTP are overdue
+    (their duty), escalates to the adviser, and records the posesión as the system, dated 1 January, once."""
+    asesora = make_user(db_session, "asesora@dnp.co", Role.ASESOR, genova.plan.entity)
+    report = run_sweep(date(2028, 3, 16))
+    assert report.effects == 1 and report.escalations >= 2
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "in_office"
+    event = db_session.scalars(select(PlanEvent).filter_by(plan_id=genova.plan.id)).one()
+    assert (event.trigger, event.role, event.actor_id, event.act_on) == (
+        "presume_office", "sistema", None, date(2028, 1, 1))
+    assert "AL02 art. 1" in event.legal_basis and "corren desde ella" in event.reason
+    overdue = {n.step_key for n in told(db_session, genova.planeacion, kind="overdue")}
+    assert overdue == {"consolidation", "ctp_presentation"}
+    assert {n.step_key for n in told(db_session, asesora, kind="escalation")} == {"consolidation", "ctp_presentation"}
+    assert told(db_session, genova.ctp, kind="overdue") == []  # not the CTP's duty
+    notice = told(db_session, genova.ejecutivo, kind="effect")
+    assert len(notice) == 1 and "los plazos del plan corren desde la posesión" in notice[0].subject
+    again = run_sweep(date(2028, 3, 16))
+    assert again.effects == 0 and again.reminders == 0 and again.escalations == 0
+
+
+def test_the_entity_posesion_date_moves_the_system_posesion(genova, db_session):
+    """A posesión recorded in the entity's settings (10 January) is the day the system records, not before."""
+    genova.plan.posesion_on = date(2028, 1, 10)
+    db_session.commit()
+    assert run_sweep(date(2028, 1, 9)).effects == 0
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "elected"
+    assert run_sweep(date(2028, 1, 10)).effects == 1
+    assert db_session.scalar(select(PlanEvent.act_on).filter_by(trigger="presume_office")) == date(2028, 1, 10)
