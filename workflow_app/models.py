@@ -555,7 +555,7 @@ class Notification(db.Model):
     legal_basis: Mapped[str] = mapped_column(String(200), default="")
     link: Mapped[str] = mapped_column(String(255), default="/")
     is_urgent: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     user: Mapped[User] = relationship()

@@ -132,6 +132,7 @@ def test_one_clock_times_are_on_the_simulated_calendar_once_and_stay_after_a_res
     set_today("2028-03-15")
     genova = Cast(db_session, make_plan(db_session, "63302"))
     walk_to(genova, "drafting")
+    run_sweep(date(2028, 3, 15))  # the overdue notices of consolidation and presentation to the CTP
     milestone = next(m for m in all_milestones(db_session) if event_name(m) is None)
     check_milestone(db_session, genova.plan, genova.planeacion,
                     CheckCommand(milestone.number, True, "Acta de conformación del equipo, folio 3."),
@@ -149,6 +150,7 @@ def test_one_clock_times_are_on_the_simulated_calendar_once_and_stay_after_a_res
         "registrado": (f"/planes/{plan_id}", r"registrado ([^<]+)<"),
         "generado": (f"/planes/{plan_id}/expediente", r"<dt>Generado</dt><dd>([^<]+)<"),
         "hito": (f"/planes/{plan_id}/hitos", r"marcado por [^<]*? el ([^·<]+)"),
+        "aviso": ("/notificaciones", r"Recibida el ([^\n<]+)"),
     }
     before = {name: days_on(*where) for name, where in pages.items()}
     assert all(set(days) == {date(2028, 3, 15)} for days in before.values()), before
@@ -159,6 +161,7 @@ def test_one_clock_times_are_on_the_simulated_calendar_once_and_stay_after_a_res
     finally:
         app.extensions["clock"] = Clock(date(2028, 3, 15))
     assert after["registrado"] == before["registrado"] and after["hito"] == before["hito"]
+    assert after["aviso"] == before["aviso"]
     assert set(after["generado"]) == {date(2028, 4, 20)}
 
 
