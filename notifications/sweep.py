@@ -100,6 +100,7 @@ class Effect:
     machine: str = "pdt_approval"
     subject: str | None = None
     notice_roles: frozenset[Role] = frozenset()
+    notes: str = "Efecto legal automático aplicado por el sistema al vencer el plazo."
 
 
 #: (main state, deadline key) -> the automatic act the law makes on ``overdue_from`` and who is told.
@@ -112,6 +113,34 @@ HARD_EFFECTS = {
 #: A published plan enters into force on the day ``calendar.in_force_on`` gives (CPACA art. 65; L4-1913 art. 61;
 #: L2200 art. 103); the sweep records it that day and tells the entity's people.
 IN_FORCE_NOTICE_ROLES = frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION, Role.CTP})
+
+
+#: The posesión the law places on the period's first day (or on the entity's own date): the executive and the
+#: planning office are told that the terms of L152 art. 39 run from it (AL02 art. 1; L152 art. 39).
+OFFICE_NOTICE_ROLES = frozenset({Role.EJECUTIVO, Role.PLANEACION})
+OFFICE_NOTES = ("Posesión registrada por el sistema en la fecha de inicio del período (o la fecha de posesión de la "
+                "entidad): los plazos del artículo 39 de la Ley 152 de 1994 corren desde ella aunque nadie la haya "
+                "registrado.")
+
+
+def posesion_of(plan) -> date:
+    """The day the executive took office: the entity's recorded date, else the period's first day (AL02 art. 1)."""
+    return plan.posesion_on or plan.period.start_on
+
+
+def office_effect(plan: "PlanRow", today: date) -> Effect | None:
+    """The posesión owed today by a plan still "elected" on or after its posesión day, or None (AL02 art. 1;
+    L152 art. 39: the terms run from the posesión whether or not anyone records it)."""
+    if plan.state != "elected":
+        return None
+    day = posesion_of(plan)
+    if today < day:
+        return None
+    deadline = legal_calendar.Deadline(
+        "posesion", day, day, day, day, "posesion", "AL02 art. 1; L152 art. 39",
+        f"El período constitucional empezó el {_when(plan.period.start_on)} y la posesión quedó el {_when(day)}.")
+    return Effect(plan.id, plan.version, "presume_office", deadline, notice_roles=OFFICE_NOTICE_ROLES,
+                  notes=OFFICE_NOTES)
 
 
 def in_force_effect(plan: "PlanRow", today: date) -> Effect | None:
@@ -224,9 +253,9 @@ def plan_work(plan: PlanRow, deadlines: list[legal_calendar.Deadline], today: da
     cal = legal_calendar.default_calendar(plan.entity.weekdays)
     dues: list[Due] = []
     effects: list[Effect] = []
-    in_force = in_force_effect(plan, today)
-    if in_force is not None:
-        effects.append(in_force)
+    for automatic in (office_effect(plan, today), in_force_effect(plan, today)):
+        if automatic is not None:
+            effects.append(automatic)
     for deadline in deadlines:
         try:
             duty = duty_for(deadline.key)
@@ -349,6 +378,12 @@ def effect_message(effect: Effect, plan: PlanRow) -> Message:
                 f"presentación del proyecto. Desde el {_when(d.overdue_from)} el requisito se entiende surtido "
                 f"(requisito surtido, {d.legal_basis}) y la etapa del CTP quedó cerrada: el proyecto sigue hacia "
                 f"la consideración de los conceptos y la radicación.")
+    elif effect.trigger == "presume_office":
+        subject = f"{entity}: los plazos del plan corren desde la posesión"
+        body = (f"El período constitucional empezó y la posesión del alcalde o gobernador quedó registrada por el "
+                f"sistema el {_when(d.overdue_from)} ({d.legal_basis}). Desde ese día corren los dos meses para "
+                f"consolidar el proyecto y presentarlo al Consejo Territorial de Planeación (L152 art. 39 num. 3 y "
+                f"5), aunque nadie haya registrado el acta de posesión.")
     elif effect.trigger == "enter_into_force":
         subject = f"{entity}: el plan de desarrollo está vigente"
         body = (f"El plan de desarrollo de {entity} rige desde el {_when(d.overdue_from)}. {d.explanation} "
@@ -474,8 +509,7 @@ def _apply_effect(session: Session, effect: Effect, plan: PlanRow, expected_vers
         session.expire_all()  # the act reads the plan as it is now; the expected version guards the rest
         apply_act(session, plan_id=plan.id,
                   command=ActCommand(trigger=effect.trigger, machine=effect.machine, subject=effect.subject,
-                                     act_on=effect.deadline.overdue_from,
-                                     notes="Efecto legal automático aplicado por el sistema al vencer el plazo."),
+                                     act_on=effect.deadline.overdue_from, notes=effect.notes),
                   actor=None, role=Role.SISTEMA, expected_version=expected_version, today=today)
     except ActError as exc:
         session.rollback()

@@ -90,6 +90,8 @@ class PlanSnapshot:
       consideration of the concepts brings (T6).
     - ``debates``: the committee's and the plenary's sessions recorded so far (T10; L136 art. 73).
     - ``in_force_on``: the day the published act binds (``calendar.in_force_on``), None while unknown.
+    - ``posesion_on``: the day the executive takes office: the entity's recorded date, else the period's first
+      day (AL02 art. 1; L152 art. 39), None while unknown.
     """
 
     state: str
@@ -115,6 +117,7 @@ class PlanSnapshot:
     answers: Mapping[str, Answer] = field(default_factory=dict)
     debates: DebateRecord = field(default_factory=DebateRecord)
     in_force_on: date | None = None
+    posesion_on: date | None = None
 
     @property
     def act_day(self) -> date:
@@ -308,6 +311,22 @@ def has_both_debates(s: PlanSnapshot) -> Verdict:
         return refuse("La aprobación en segundo debate no puede ser anterior a la sesión plenaria en que se debatió "
                       f"({spanish_date(s.debates.plenary_sessions[0])}).", basis)
     return is_plenary_gap_respected(s)
+
+
+POSESION_BASIS = "AL02 art. 1; L152 art. 39"
+
+
+def is_posesion_day_reached(s: PlanSnapshot) -> Verdict:
+    """AL02 art. 1; L152 art. 39: the constitutional period begins on its first day and the executive holds
+    office from then (or from the later date the entity recorded); the terms of L152 art. 39 run "a partir de la
+    posesión" whether or not anyone records it, so on that day the system records the posesión itself, dated that
+    day (interpretation: the presumed posesión of legal-path.md §(a), ``posesion_date`` "usually = P")."""
+    if s.posesion_on is None:
+        return refuse("No se conoce la fecha de posesión de este plan.", POSESION_BASIS)
+    if s.act_day < s.posesion_on or s.today < s.posesion_on:
+        return refuse(f"La posesión es el {spanish_date(s.posesion_on)}; no puede registrarse antes.",
+                      POSESION_BASIS)
+    return OK
 
 
 def is_in_force_day_reached(s: PlanSnapshot) -> Verdict:
@@ -506,6 +525,12 @@ PDT_TRANSITIONS: list[Transition] = [
         trigger="take_office", source="elected", dest="in_office", roles=frozenset({EJECUTIVO}),
         guards=(evidence_guard("el acta de posesión", "L152 art. 39"),),
         legal_basis="L152 art. 39", label="Registrar la posesión del alcalde o gobernador",
+    ),
+    Transition(  # T0 (b): the period's first day (or the entity's posesión date) came; recorded by the system
+        trigger="presume_office", source="elected", dest="in_office", roles=frozenset({SISTEMA}),
+        guards=(is_posesion_day_reached,),
+        legal_basis=POSESION_BASIS,
+        label="Registrar la posesión en la fecha de inicio del período (los plazos corren desde ella)",
     ),
     Transition(  # T1
         trigger="start_drafting", source="in_office", dest="drafting", roles=frozenset({EJECUTIVO, PLANEACION}),

@@ -40,7 +40,9 @@ class Duty:
     legal_basis: str
 
 
-_BEFORE_CONSOLIDATION = frozenset({"in_office", "drafting", "submitted_to_consejo_de_gobierno"})
+#: "elected" counts too: the terms of L152 art. 39 run from the posesión, which the law places on the period's first
+#: day (AL02 art. 1) whether or not anyone recorded it; a silent plan owes these steps like any other.
+_BEFORE_CONSOLIDATION = frozenset({"elected", "in_office", "drafting", "submitted_to_consejo_de_gobierno"})
 _BEFORE_CTP = _BEFORE_CONSOLIDATION | {"consolidated"}
 _BEFORE_FILING = _BEFORE_CTP | {"submitted_to_ctp", "ctp_stage_closed", "adjusting"}
 _EXECUTIVE_SIDE = frozenset({Role.EJECUTIVO, Role.PLANEACION})
@@ -72,6 +74,36 @@ DUTY_BY_KEY = {d.deadline_key: d for d in DUTIES}
 
 def duty_for(deadline_key: str) -> Duty:
     return DUTY_BY_KEY[deadline_key.split(":", 1)[0]]
+
+
+#: What a plan's calendar may say of one step (issue 18: never claim what did not happen).
+STEP_PENDING, STEP_OVERDUE, STEP_PASSED, STEP_NOT_YET, STEP_LAPSED = (
+    "pendiente", "vencido", "etapa superada", "aún no corresponde", "vencido sin registro")
+
+
+#: ``car_review`` states reached by the authority's own act (its concept), as opposed to the system's mark.
+CAR_CLOSED_STATES = frozenset({"concept_received", "forwarded_to_ctp", "forwarded_to_corporacion"})
+
+
+def step_status(duty: Duty, current: str, visited, overdue: bool, sub_state: str | None = None) -> str:
+    """The status of one deadline for a plan: pending (or overdue) while its duty is pending; "etapa superada"
+    only when an act took the plan (or the sub-procedure) out of the duty's pending states; "aún no corresponde"
+    while the plan has not reached them; "vencido sin registro" when the term ran out and the route went on
+    without the act (a CAR's concept marked overdue by the system, D1865 art. 3 num. 3).
+
+    ``visited``: the main-route states the plan's recorded acts went through (oldest first, "elected" included).
+    For ``car_concept``: ``sub_state`` is the authority's ``car_review`` state (None: no copy sent yet)."""
+    if duty.deadline_key == "car_concept":
+        if sub_state is None:
+            return STEP_NOT_YET
+        if sub_state in duty.pending_states:
+            return STEP_OVERDUE if overdue else STEP_PENDING
+        return STEP_PASSED if sub_state in CAR_CLOSED_STATES else STEP_LAPSED
+    if current in duty.pending_states:
+        return STEP_OVERDUE if overdue else STEP_PENDING
+    if any(s in duty.pending_states for s in visited):
+        return STEP_PASSED
+    return STEP_NOT_YET
 
 
 #: Acts that cannot be undone: the person confirms the consequence before the act is recorded (issue 13).

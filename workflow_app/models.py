@@ -5,6 +5,7 @@ import secrets
 from datetime import date, datetime, timezone
 from typing import ClassVar
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
@@ -52,6 +53,13 @@ class UtcDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def recorded_now() -> datetime:
+    """The default of the times people read (history, documents, hitos, proposals): the app's clock
+    (``infra.clock.Clock.stamp``: the simulated day in training), else the real instant."""
+    return current_app.extensions["clock"].stamp() if has_app_context() and "clock" in current_app.extensions \
+        else utcnow()
 
 
 #: Spanish order key of a name (reference_data.names.sort_key): compared byte by byte, so PostgreSQL uses the
@@ -389,7 +397,7 @@ class Document(db.Model):
     content_type: Mapped[str] = mapped_column(String(80), default="application/pdf")
     is_public: Mapped[bool] = mapped_column(default=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
     store: Mapped[str] = mapped_column(String(10), default="local", server_default="local")
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
     correction_reason: Mapped[str | None] = mapped_column(Text)
@@ -420,7 +428,7 @@ class PlanEvent(db.Model):
     trigger: Mapped[str] = mapped_column(String(60))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     role: Mapped[str] = mapped_column(String(20))
-    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
     act_on: Mapped[date | None] = mapped_column(Date)  # legal date of the act
     reference: Mapped[str | None] = mapped_column(String(120))  # radicado / number of the act
     reason: Mapped[str | None] = mapped_column(Text)
@@ -547,7 +555,7 @@ class Notification(db.Model):
     legal_basis: Mapped[str] = mapped_column(String(200), default="")
     link: Mapped[str] = mapped_column(String(255), default="/")
     is_urgent: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     user: Mapped[User] = relationship()
@@ -608,7 +616,7 @@ class MilestoneCheck(db.Model):
     is_done: Mapped[bool] = mapped_column(default=True)
     note: Mapped[str] = mapped_column(Text)
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    checked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
 
 
 PPI_STAGES = ("filed", "amendment", "adopted")
@@ -630,7 +638,7 @@ class PpiVersion(db.Model):
     amendment_subject: Mapped[str | None] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
 
     items: Mapped[list["PpiItem"]] = relationship(order_by="PpiItem.id", cascade="all, delete-orphan")
 
@@ -663,7 +671,7 @@ class CitizenProposal(db.Model):
     text: Mapped[str] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(254))  # private: for an answer, never shown publicly
     status: Mapped[str] = mapped_column(String(10), default="pending")
-    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     moderated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 

@@ -34,6 +34,8 @@ def dl(latest: date, earliest: date | None = None, act_by: date | None = None) -
 # (state, trigger) -> (dest, roles). Anything not listed must be refused.
 EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     ("elected", "take_office"): ("in_office", {E}),
+    # Issue 18: the posesión the law places on the period's first day, recorded by the system (AL02 art. 1).
+    ("elected", "presume_office"): ("in_office", {S}),
     ("in_office", "start_drafting"): ("drafting", {E, P}),
     ("drafting", "submit_to_consejo_de_gobierno"): ("submitted_to_consejo_de_gobierno", {E, P}),
     ("submitted_to_consejo_de_gobierno", "consolidate"): ("consolidated", {E, P}),
@@ -98,7 +100,7 @@ def permissive(state: str, trigger: str | None = None, **changes) -> PlanSnapsho
         has_legal_review_note=True, has_evidence=True, car_wait_justified=False, corporation_voted_down=True,
         hearings=("held",), concept=ConceptContent("favorable_con_recomendaciones", (REC.text,)),
         recommendations=(REC,), answers={REC.key: Answer("aceptada", "Se incluye en el eje 2.")},
-        debates=DEBATES_FOR.get(trigger, DEBATED_2020), in_force_on=date(2020, 5, 20),
+        debates=DEBATES_FOR.get(trigger, DEBATED_2020), in_force_on=date(2020, 5, 20), posesion_on=past,
     )
     return replace(base, **changes)
 
@@ -205,7 +207,7 @@ def test_advisers_admins_and_team_members_never_fire_legal_transitions():
 
 def test_sistema_fires_only_automatic_legal_effects():
     automatic = {("pdt_approval", "deem_ctp_requirement_fulfilled"), ("pdt_approval", "enable_decree_adoption"),
-                 ("pdt_approval", "enter_into_force"), ("car_review", "mark_car_overdue"),
+                 ("pdt_approval", "enter_into_force"), ("pdt_approval", "presume_office"), ("car_review", "mark_car_overdue"),
                  ("ctp_review", "deem_fulfilled")}
     for machine in [PDT_MACHINE, *SUBMACHINES.values()]:
         for t in machine.transitions:
@@ -401,6 +403,17 @@ def test_late_consolidation_and_ctp_submission_are_flagged_from_overdue_from():
     assert late.effects == ("event:consolidated", "flag:late_consolidation")
     late = PDT_MACHINE.fire(plan_2024("consolidated", date(2024, 3, 2)), "submit_to_ctp", E)
     assert "flag:late_ctp_submission" in late.effects and "start_ctp_review" in late.effects
+
+
+def test_the_system_records_the_posesion_on_its_day_never_before():
+    """AL02 art. 1; L152 art. 39: on the period's first day (or the entity's own posesión date) the system records
+    the posesión; the day before it is refused, and only the system may do it."""
+    snapshot = plan_2024("elected", date(2024, 1, 9), posesion_on=date(2024, 1, 10), has_evidence=False)
+    assert "10 de enero de 2024" in refusal(snapshot, "presume_office", S).reason
+    moved = PDT_MACHINE.fire(replace(snapshot, today=date(2024, 1, 10)), "presume_office", S)
+    assert moved.dest == "in_office"
+    assert refusal(replace(snapshot, today=date(2024, 1, 10)), "presume_office", E).code != "guard_failed"
+    assert "no se conoce" in refusal(replace(snapshot, posesion_on=None), "presume_office", S).reason.lower()
 
 
 def test_acts_requiring_evidence_are_refused_without_it():

@@ -21,6 +21,7 @@ from state_machines.pdt import PDT_MACHINE
 from state_machines.regimes import ORDINARY
 from state_machines.roles import Role
 from workflow_app.history import seal
+from workflow_app.infra.clock import clock
 from workflow_app.infra.templating import NON_ROUTE_TRIGGER_LABELS
 from workflow_app.models import FISCAL_CATEGORIES, PLAN_GRAPH, Entity, Plan, PlanEvent, Regime, User
 from workflow_app.permissions import can_edit_entity_settings
@@ -77,7 +78,7 @@ def applicable_regimes(session: Session, plan: Plan) -> list[Regime]:
 def _record(session: Session, plan: Plan, actor: User, changes: list[str], legal_basis: str, today: date) -> None:
     event = PlanEvent(plan_id=plan.id, machine=SETTINGS_MACHINE, subject=None, from_state=plan.state,
                       to_state=plan.state, trigger=SETTINGS_TRIGGER, actor_id=actor.id,
-                      role=_role_of(actor, plan.entity), occurred_at=_now(), act_on=today,
+                      role=_role_of(actor, plan.entity), occurred_at=clock().stamp(), act_on=today,
                       reason="\n".join(changes), legal_basis=legal_basis, evidence_ids=[],
                       payload={"changes": changes})
     plan.updated_at = _now()

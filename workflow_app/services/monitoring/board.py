@@ -338,10 +338,21 @@ def _merge(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
 
 # --- Loading -------------------------------------------------------------------------------------------------
 
-def board_period(session: Session, today: date) -> Period | None:
-    """The constitutional period running today (else the latest one that started, else the first)."""
+def board_period(session: Session, today: date, year: str = "") -> Period | None:
+    """The period asked for by its first year (``year``, e.g. "2024"), else the constitutional period running today
+    (in training, the simulated day), else the latest one that started, else the first."""
+    if year.isdigit() and len(year) == 4:
+        asked = session.scalar(select(Period).where(Period.start_on == date(int(year), 1, 1)))
+        if asked is not None:
+            return asked
     started = session.scalar(select(Period).where(Period.start_on <= today).order_by(Period.start_on.desc()))
     return started or session.scalar(select(Period).order_by(Period.start_on))
+
+
+def periods_with_plans(session: Session) -> list[Period]:
+    """The periods that have plans, oldest first: the ones the board and the portal offer by name."""
+    return list(session.scalars(select(Period).where(select(Plan.id).where(Plan.period_id == Period.id).exists())
+                                .order_by(Period.start_on)))
 
 
 @contextmanager
@@ -482,6 +493,7 @@ class BoardQuery:
     riesgo: str = ""
     orden: str = "riesgo"
     pagina: int = 1  # 1-based; clamped to the last page by ``page_of``
+    periodo: str = ""  # the period's first year ("2024"); empty: the period in course on the day
 
     @classmethod
     def from_args(cls, args: Mapping[str, str], forced_department: str = "") -> "BoardQuery":
@@ -491,7 +503,9 @@ class BoardQuery:
         estado = args.get("estado", "")
         riesgo = args.get("riesgo", "")
         pagina = args.get("pagina", "1").strip()
-        return cls(departamento=forced_department or args.get("departamento", "").strip()[:2],
+        periodo = args.get("periodo", "").strip()
+        return cls(periodo=periodo if periodo.isdigit() and len(periodo) == 4 else "",
+                   departamento=forced_department or args.get("departamento", "").strip()[:2],
                    region=args.get("region", "").strip()[:60],
                    estado=estado if estado in PDT_STATES else "",
                    riesgo=riesgo if riesgo in RISK_LABELS else "", orden=orden,
@@ -499,7 +513,8 @@ class BoardQuery:
 
     def as_args(self, **changes) -> dict[str, str]:
         """The query string of this view; a new order or filter starts again at page 1 unless told otherwise."""
-        data = {"departamento": self.departamento, "region": self.region, "estado": self.estado,
+        data = {"periodo": self.periodo, "departamento": self.departamento, "region": self.region,
+                "estado": self.estado,
                 "riesgo": self.riesgo, "orden": self.orden, "pagina": self.pagina, **changes}
         if "pagina" not in changes and changes:
             data["pagina"] = 1
@@ -574,8 +589,9 @@ def sort_rows(rows: list[BoardRow], orden: str) -> list[BoardRow]:
 
 
 def board(session: Session, user: User, today: date, query: BoardQuery) -> tuple[list[BoardRow], list[BoardRow]]:
-    """(every row of the scope, the filtered and ordered rows)."""
-    rows = load_rows(session, user, today)
+    """(every row of the scope, the filtered and ordered rows) in the period asked for (``query.periodo``), else
+    the one in course on the day."""
+    rows = load_rows(session, user, today, period=board_period(session, today, query.periodo))
     return rows, sort_rows(apply_filters(rows, query), query.orden)
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Date, cast, func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -32,7 +32,7 @@ from state_machines.machine import LegalMachine, Outcome, TransitionRefused
 from state_machines.pdt import PDT_MACHINE, PlanSnapshot
 from state_machines.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
-from state_machines.route import FACT_OF_TRIGGER, LINKED_SUBTRIGGERS
+from state_machines.route import DUTIES, FACT_OF_TRIGGER, LINKED_SUBTRIGGERS, duty_for
 from state_machines.sessions import SessionsVerdict, extraordinary_sessions_verdict
 from state_machines.submachines import (
     SUBMACHINES,
@@ -226,6 +226,7 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         act_on=command.act_on, concept=concept, recommendations=recommendations, answers=answers,
         debates=DebateRecord.from_data((plan.event_dates or {}).get("debates")),
         in_force_on=legal_calendar.in_force_of_dates(plan.event_dates or {}),
+        posesion_on=plan.posesion_on or plan.period.start_on,
     )
 
 
@@ -378,15 +379,19 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
                 proc.state = outcome.dest
                 _record_sub_data(proc, command, act_on)
             milestones = _apply_effects(session, plan, outcome, command, act_on, today)
+            late = _recorded_late(plan, command, source, outcome.dest, deadlines, act_on, today)
+            if late and command.machine == "car_review":
+                _clear_car_overdue(plan, proc)
             plan.updated_at = datetime.now(timezone.utc)
             event = PlanEvent(
                 plan_id=plan.id, machine=command.machine, subject=proc.subject if proc else None,
                 from_state=source, to_state=outcome.dest, trigger=outcome.trigger,
                 actor_id=actor.id if actor else None, role=role.value, act_on=act_on,
-                occurred_at=datetime.now(timezone.utc),
+                occurred_at=current_app.extensions["clock"].stamp(),  # the calendar in force, once
                 reference=command.reference.strip() or None, reason=_reason(command),
                 legal_basis=outcome.legal_basis, evidence_ids=evidence_ids,
-                payload={**dict(command.payload), "milestones": milestones, "effects": list(outcome.effects)},
+                payload={**dict(command.payload), "milestones": milestones, "effects": list(outcome.effects),
+                         **({"recorded_late": late} if late else {})},
             )
             seal(plan, event, current_app.config["HISTORY_KEY"])  # moves the plan's history head: the plan row is written once, with its version
             session.add(event)
@@ -395,6 +400,8 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
         # Who is told is decided above the services (notifications.events), in this same transaction.
         act_recorded.send(session, plan=plan, event=event,
                           deadlines=deadlines_for(plan) if _opens_duties(outcome) else [])
+        if proc is None and outcome.dest == "published":
+            _in_force_when_due(session, plan, today)
         session.commit()
     except StaleDataError as exc:
         session.rollback()
@@ -403,6 +410,70 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
         session.rollback()
         raise
     return event
+
+
+IN_FORCE_NOTES = ("Entrada en vigencia registrada por el sistema con la publicación: el acto rige desde su publicación "
+                  "o desde la fecha que declara (CPACA art. 65; L4-1913 art. 61).")
+
+
+def _in_force_when_due(session: Session, plan: Plan, today: date) -> None:
+    """CPACA art. 65; L4-1913 art. 61; L136 art. 82: a publication whose day of force is today or past puts the
+    plan in force in the same transaction, recorded by the system (T16) with its own history row; a later day is
+    left to the sweep (``notifications.sweep.in_force_effect``), which remains the safety net."""
+    day = legal_calendar.in_force_of_dates(plan.event_dates or {})
+    if day is None or day > today:
+        return
+    try:
+        outcome = PDT_MACHINE.fire(plan_snapshot(plan, today), "enter_into_force", Role.SISTEMA)
+    except TransitionRefused:
+        return  # the sweep will try again and log why
+    with session.no_autoflush:
+        source, plan.state = plan.state, outcome.dest
+        plan.last_route_act_on = max(day, plan.last_route_act_on or day)
+        plan.updated_at = datetime.now(timezone.utc)
+        event = PlanEvent(
+            plan_id=plan.id, machine=PDT_MACHINE.name, subject=None, from_state=source, to_state=outcome.dest,
+            trigger=outcome.trigger, actor_id=None, role=Role.SISTEMA.value, act_on=day,
+            occurred_at=current_app.extensions["clock"].stamp(), reference=None, reason=IN_FORCE_NOTES,
+            legal_basis=outcome.legal_basis, evidence_ids=[],
+            payload={"milestones": [e.split(":", 1)[1] for e in outcome.effects if e.startswith("event:")],
+                     "effects": list(outcome.effects)})
+        seal(plan, event, current_app.config["HISTORY_KEY"])
+        session.add(event)
+    session.flush()
+    act_recorded.send(session, plan=plan, event=event, deadlines=[])
+
+
+def _recorded_late(plan: Plan, command: ActCommand, source: str, dest: str, deadlines: Mapping[str, Any],
+                   act_on: date, today: date) -> dict[str, str]:
+    """The terms this act settles on time by its date although it is recorded after they ran out: ``{deadline
+    key: last day}``. The act's date decides (L4-1913 art. 62; D1865 art. 3 num. 3: the term is met by the act,
+    not by its typing); the history row notes the late recording."""
+    out: dict[str, str] = {}
+    if command.machine == "car_review":
+        d = deadlines.get(f"car_concept:{command.subject}")
+        if d is not None and source in duty_for("car_concept").pending_states | {"concept_overdue"} \
+                and dest == "concept_received" and act_on < d.overdue_from <= today:
+            out[d.map_key] = d.act_by.isoformat()
+        return out
+    if command.machine != PDT_MACHINE.name:
+        return out
+    for duty in DUTIES:
+        if duty.deadline_key == "car_concept" or source not in duty.pending_states or dest in duty.pending_states:
+            continue
+        d = deadlines.get(duty.deadline_key)
+        if d is not None and act_on < d.overdue_from <= today:
+            out[d.map_key] = d.act_by.isoformat()
+    return out
+
+
+def _clear_car_overdue(plan: Plan, settled: Procedure) -> None:
+    """A CAR concept dated within its 15 business days clears the "concepto ambiental vencido" warning the sweep
+    raised before it was recorded (D1865 art. 3 num. 3), unless another authority is still overdue."""
+    others = any(p.machine == "car_review" and p is not settled and p.state == "concept_overdue"
+                 for p in plan.procedures)
+    if not others and "car_overdue" in (plan.flags or []):
+        plan.flags = [f for f in plan.flags if f != "car_overdue"]
 
 
 def _check_act_date(plan: Plan, command: ActCommand, act_on: date) -> None:
@@ -578,7 +649,10 @@ def filing_sessions_notice(plan: Plan, filed_on: date) -> SessionsVerdict:
 
 
 def visible_history(session: Session, plan: Plan) -> list[PlanEvent]:
-    return session.scalars(select(PlanEvent).filter_by(plan_id=plan.id).order_by(PlanEvent.id)
+    """The plan's history in the order of the acts' dates (the act's date decides; the recording time is shown
+    beside it), recording order among acts of the same day."""
+    return session.scalars(select(PlanEvent).filter_by(plan_id=plan.id)
+                           .order_by(func.coalesce(PlanEvent.act_on, cast(PlanEvent.occurred_at, Date)), PlanEvent.id)
                            .options(joinedload(PlanEvent.actor))).all()
 
 

@@ -70,7 +70,7 @@ def _schemas() -> dict:
         "effect": STR, "legal_basis": STR, "explanation": STR,
     }, ["key", "earliest", "latest", "act_by", "overdue_from", "effect", "legal_basis", "explanation"])
     entity_ref = _obj({"dane_code": STR, "name": STR, "kind": STR})
-    period = _obj({"start_on": DATE, "end_on": DATE})
+    period = _obj({"start_on": DATE, "end_on": DATE, "label": STR})  # "2028–2031"
     plan_summary = _obj({"id": INT, "entity": entity_ref, "period": period, "state": _ref("PlanState"),
                          "state_label": STR, "updated_at": DATETIME})
     entity = _obj({"dane_code": STR, "name": STR, "display_name": STR,
@@ -128,7 +128,7 @@ def _schemas() -> dict:
         "CalendarResult": _obj({"deadlines": {"type": "array", "items": _ref("Deadline")}}),
         "Deadline": deadline,
         "PlanDeadline": {"allOf": [_ref("Deadline"), _obj({
-            "label": STR, "status": {"type": "string", "enum": ["pendiente", "vencido", "etapa superada"]}})]},
+            "label": STR, "status": {"type": "string", "enum": ["pendiente", "vencido", "etapa superada", "aún no corresponde", "vencido sin registro"]}})]},
         "PlanCalendar": listed("deadlines", "PlanDeadline"),
         "PlanState": {"type": "string", "enum": list(PDT_STATES),
                       "description": "; ".join(f"{k}: {v}" for k, v in PDT_STATES.items())},

@@ -387,7 +387,8 @@ def _entity_json(e: Entity) -> dict:
 def _plan_summary_json(p: Plan, entity: Entity | None = None) -> dict:
     e = entity or p.entity
     return {"id": p.id, "entity": {"dane_code": e.dane_code, "name": e.name, "kind": e.kind},
-            "period": {"start_on": p.period.start_on.isoformat(), "end_on": p.period.end_on.isoformat()},
+            "period": {"start_on": p.period.start_on.isoformat(), "end_on": p.period.end_on.isoformat(),
+                       "label": p.period.label},
             "state": p.state, "state_label": STATE_LABELS[p.state], "updated_at": p.updated_at.isoformat()}
 
 

@@ -93,8 +93,10 @@ def board_export(fmt: str):
     query = board_service.BoardQuery.from_args(request.args)
     today = clock().today()
     _, rows = board_service.board(db.session, current_user, today, query)
-    header, table = exports.board_table(rows)
-    name = exports.safe_filename("tablero", query.departamento, query.region, today.isoformat(), ext=fmt)
+    period = board_service.board_period(db.session, today, query.periodo)
+    header, table = exports.board_table(rows, period.label if period else "")
+    name = exports.safe_filename("tablero", period.label if period else "", query.departamento, query.region,
+                                 today.isoformat(), ext=fmt)
     record_access(db.session, user=current_user, action="board_export", remote_addr=request.remote_addr,
                   detail=f"{name} ({len(table)} filas)")
     return _download(header, table, fmt, name, "Tablero")
@@ -123,6 +125,7 @@ def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
 
     shown, page = board_service.page_of(rows, query.pagina)
 
+    period = board_service.board_period(db.session, today, query.periodo)
     departments = [(code, name) for code, name, _ in sorted({(r.department_code, r.department_name, r.department_key)
                                                              for r in all_rows}, key=lambda d: d[2])]
     return {
@@ -135,6 +138,8 @@ def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
         "party_labels": board_service.PARTY_LABELS, "party_short": board_service.PARTY_SHORT,
         "export_args": query.as_args(pagina=1), "endpoint": endpoint, "view_args": view_args,
         "total_in_scope": len(all_rows),
+        "period": period, "periods": board_service.periods_with_plans(db.session),
+        "period_link": lambda p: url_for(endpoint, **view_args, **query.as_args(periodo=str(p.start_on.year))),
         "plans_base": url_for("board.milestones", plan_id=0).removesuffix("0/hitos"),  # one url_for, not 1,135
     }
 

@@ -74,7 +74,8 @@ def show(plan_id: int):
     wording = plan.entity.wording
     figures = cached_figures(figures_key(plan.id, plan.version, today, wording), lambda: plan_figures(
         plan.state, main_states, deadlines, pending, today, _labels()["deadline_labels"],
-        say=lambda text: localize(text, wording)))
+        say=lambda text: localize(text, wording),
+        car_states={p.subject: p.state for p in plan.procedures if p.machine == "car_review"}))
     figures["route"] = plan_route(plan.state, ["elected", *main_states])  # cheap; the pictures are the cost
     documents = plan_documents(db.session, plan)
     my_duties, others_duties = duties_by_holder(current_user, plan, pending)
