@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from state_machines.pdt import ADOPTED_STATES, PDT_MACHINE
 from state_machines.roles import Role
+from state_machines.submachines import SUBMACHINES
 
 FACT_OF_TRIGGER: dict[str, str] = {
     "submit_to_ctp": "ctp_presented",  # L152 art. 39 num. 6: the CTP's month counts from the presentation
@@ -72,6 +74,56 @@ DUTY_BY_KEY = {d.deadline_key: d for d in DUTIES}
 
 def duty_for(deadline_key: str) -> Duty:
     return DUTY_BY_KEY[deadline_key.split(":", 1)[0]]
+
+
+#: The acts that settle each duty, as (machine, trigger). A duty belongs to whoever may record one of them: the
+#: planning office prepares the filing, but only the executive files the project (L152 art. 40: "el alcalde o
+#: gobernador presentará") and presents it to the CTP (L152 art. 39 num. 5). ``piscc`` has no act on the route.
+SETTLING_ACTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "consolidation": (("pdt", "consolidate"),),
+    "ctp_presentation": (("pdt", "submit_to_ctp"),),
+    "car_concept": (("car_review", "receive_concept"),),
+    "ctp_concept": (("pdt", "record_ctp_concept"),),
+    "filing": (("pdt", "file_with_corporacion"),),
+    "executive_modifications": (("pdt", "modify_by_executive"),),
+    "corporation_decision": (("pdt", "approve_plan"), ("pdt", "vote_down")),
+    "sessions_convocation": (("pdt", "convoke_sessions"),),
+}
+
+
+def _transition_roles(machine: str, trigger: str) -> frozenset[Role]:
+    m = PDT_MACHINE if machine == "pdt" else SUBMACHINES[machine]
+    return frozenset().union(*(t.roles for t in m.transitions if t.trigger == trigger))
+
+
+def recording_roles(deadline_key: str) -> frozenset[Role]:
+    """The roles that may record the act settling this duty (the role permissions of the act's transition);
+    the duty's own roles where no act settles it."""
+    duty = duty_for(deadline_key)
+    acts = SETTLING_ACTS.get(duty.deadline_key)
+    if not acts:
+        return duty.roles
+    return frozenset().union(*(_transition_roles(m, t) for m, t in acts)) - {Role.SISTEMA}
+
+
+#: Sub-procedures whose acts serve the plan's approval: once the plan is approved or adopted (ADOPTED_STATES)
+#: nothing is offered in them any more. The environmental concept is forwarded to the CTP and the corporation for
+#: the project's debate (D1865 art. 3 num. 4); the CTP is convened to give its concept (L152 arts. 34, 39 num. 4);
+#: the PPI hearings are held "en el marco de la aprobación" (L1909 art. 22); amendments live in the debate
+#: (L152 art. 40).
+SUBPROCEDURES_UNTIL_ADOPTION = frozenset({"car_review", "ctp_formation", "hearing", "amendment", "ctp_review"})
+
+
+def is_subprocedure_open(machine: str, plan_state: str) -> bool:
+    """Whether the acts of a sub-procedure are still offered in this plan state (see
+    ``SUBPROCEDURES_UNTIL_ADOPTION``: D1865 art. 3 num. 4; L152 arts. 34, 39, 40; L1909 art. 22)."""
+    return not (machine in SUBPROCEDURES_UNTIL_ADOPTION and plan_state in ADOPTED_STATES)
+
+
+def current_flags(flags, *, hearing_held: bool) -> list[str]:
+    """The plan's warnings that still hold: "Radicado sin audiencia registrada" (L1909 art. 22) is history once a
+    hearing of the plan was held; the other flags record a late act and stay."""
+    return [f for f in (flags or []) if not (f == "no_hearing_held" and hearing_held)]
 
 
 #: Acts that cannot be undone: the person confirms the consequence before the act is recorded (issue 13).

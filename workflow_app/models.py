@@ -26,6 +26,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from state_machines.pdt import PDT_STATES
 from state_machines.regimes import ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
+from state_machines.route import current_flags
 from state_machines.submachines import SUBMACHINES
 from state_machines.wording import EXECUTIVE_TITLES, Wording, default_title, of_department, place_name
 from workflow_app.infra.extensions import db
@@ -234,6 +235,12 @@ class Plan(db.Model):
     procedures: Mapped[list["Procedure"]] = relationship(order_by="Procedure.id", back_populates="plan")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def current_flags(self) -> list[str]:
+        """The warnings that still hold (``state_machines.route.current_flags``)."""
+        held = any(p.machine == "hearing" and p.state == "held" for p in self.procedures)
+        return current_flags(self.flags, hearing_held=held)
 
 
 class Procedure(db.Model):
