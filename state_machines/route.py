@@ -137,3 +137,25 @@ IRREVERSIBLE_ACTS: dict[str, str] = {
     "cancel": ("La audiencia pública queda cancelada y deja de recibir propuestas; para oír a la ciudadanía hay que "
                "programar una audiencia nueva (L1909 art. 22)."),
 }
+
+
+#: Acts whose document the law makes public (L1712 art. 9: the plans, the acts adopting them and what informs
+#: them; art. 11: "los conceptos" and the decisions of the entity are published). Its evidence is published by
+#: default; it is withheld only with a recorded reason of classification or reserve (L1712 arts. 18-19).
+PUBLIC_BY_LAW = frozenset({
+    "record_ctp_concept", "issue_concept", "issue_partial_concept",  # the CTP's concept (L152 art. 39 num. 6)
+    "receive_concept",  # the environmental authority's concept (D1865 art. 3)
+    "sanction",  # the acuerdo or ordenanza sanctioned (L136 art. 76)
+    "publish",  # its publication (CPACA art. 65)
+    "adopt_by_decree",  # the plan adopted by decree (L152 art. 40)
+    "approve_plan",  # the plan as approved in plenary (L152 art. 40)
+})
+
+
+def withholding_refusal(trigger: str, is_public: bool, reason: str) -> str | None:
+    """L1712 arts. 18-19: a document the law makes public (``PUBLIC_BY_LAW``) is withheld only with the reason of
+    its classification or reserve. The Spanish refusal, or None when the choice stands."""
+    if trigger in PUBLIC_BY_LAW and not is_public and not (reason or "").strip():
+        return ("Este documento es público por ley (Ley 1712 de 2014 arts. 9 y 11). Para no publicarlo escriba la "
+                "razón de la reserva o clasificación (Ley 1712 de 2014 arts. 18 y 19).")
+    return None

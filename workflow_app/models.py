@@ -400,6 +400,8 @@ class Document(db.Model):
     store: Mapped[str] = mapped_column(String(10), default="local", server_default="local")
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
     correction_reason: Mapped[str | None] = mapped_column(Text)
+    # Why a document the law makes public is not published (L1712 arts. 18-19); shown to staff only.
+    withheld_reason: Mapped[str | None] = mapped_column(Text)
 
     uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
 

@@ -108,8 +108,8 @@ def correct_document(session: Session, *, plan_id: int, document_id: int, upload
     reason = reason.strip()
     try:
         new = store_document(session, plan_id=plan.id, kind=old.kind, title=old.title, upload=upload,
-                             uploaded_by_id=actor.id, is_public=old.is_public, supersedes=old,
-                             correction_reason=reason)
+                             uploaded_by_id=actor.id, is_public=old.is_public, withheld_reason=old.withheld_reason,
+                             supersedes=old, correction_reason=reason)
     except DocumentRejected as exc:
         session.rollback()
         raise CorrectionRefused(str(exc), 422, field="evidence") from exc

@@ -32,7 +32,7 @@ from state_machines.machine import LegalMachine, Outcome, TransitionRefused
 from state_machines.pdt import PDT_MACHINE, PlanSnapshot
 from state_machines.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
-from state_machines.route import FACT_OF_TRIGGER, LINKED_SUBTRIGGERS
+from state_machines.route import FACT_OF_TRIGGER, LINKED_SUBTRIGGERS, PUBLIC_BY_LAW, withholding_refusal
 from state_machines.sessions import SessionsVerdict, extraordinary_sessions_verdict
 from state_machines.submachines import (
     SUBMACHINES,
@@ -111,10 +111,19 @@ class ActCommand:
     notes: str = ""
     evidence: Upload | None = None
     evidence_title: str = ""
-    evidence_is_public: bool = False
+    # None: as the law says (public for PUBLIC_BY_LAW acts, L1712 art. 9); False withholds it, with a reason
+    # for those acts (L1712 arts. 18-19).
+    evidence_is_public: bool | None = None
+    evidence_withheld_reason: str = ""
     payload: Mapping[str, Any] = field(default_factory=dict)
     legal_review_note: str = ""  # T7: justification of a late filing
     car_wait_reason: str = ""  # T6: why the plan is adjusted while a CAR is inside its term
+
+
+def _is_public(command: ActCommand) -> bool:
+    if command.evidence_is_public is None:
+        return command.trigger in PUBLIC_BY_LAW
+    return command.evidence_is_public
 
 
 def machine_named(name: str) -> LegalMachine:
@@ -299,6 +308,9 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
     or rolled-back act removes it again."""
     prepared = None
     if command.evidence is not None:
+        withheld = withholding_refusal(command.trigger, _is_public(command), command.evidence_withheld_reason)
+        if withheld:
+            raise ActInvalid(withheld, field="withheld_reason")
         try:
             prepared = prepare_evidence(command.evidence)
         except DocumentRejected as exc:
@@ -356,7 +368,8 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
             doc = record_document(session, prepared, plan_id=plan.id, kind=command.trigger,
                                   title=command.evidence_title or label,
                                   uploaded_by_id=actor.id if actor else None,
-                                  is_public=command.evidence_is_public)
+                                  is_public=_is_public(command),
+                                  withheld_reason=command.evidence_withheld_reason.strip() or None)
         except DocumentConflict as exc:  # a concurrent act stored the same kind of document for this plan
             session.rollback()
             raise PlanConflict() from exc
