@@ -14,6 +14,8 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from state_machines.roles import Role
+from state_machines.sessions import categories_for, category_law_text
+from state_machines.wording import titles_for
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role if r is not Role.SISTEMA]
 WEEKDAYS = [("0", "lunes"), ("1", "martes"), ("2", "miércoles"), ("3", "jueves"), ("4", "viernes"),
@@ -40,13 +42,28 @@ class UserForm(MembershipForm):
 
 
 class EntitySettingsForm(FlaskForm):
-    fiscal_category = SelectField("Categoría del municipio o departamento (Ley 617 de 2000)", choices=CATEGORY_CHOICES,
-                                  validators=[Optional()])
-    executive_title = SelectField("Cargo de quien gobierna (cómo lo nombran las páginas)", choices=[
-        ("", "Según el tipo de entidad (alcalde o gobernador)"), ("alcalde", "Alcalde"), ("alcaldesa", "Alcaldesa"),
-        ("gobernador", "Gobernador"), ("gobernadora", "Gobernadora")], validators=[Optional()])
+    """Choices, labels and the check of category and title follow the entity's kind (``for_kind``; the service
+    refuses the rest in Spanish, so no choice is checked here)."""
+    fiscal_category = SelectField("Categoría del municipio", choices=CATEGORY_CHOICES, validators=[Optional()],
+                                  validate_choice=False)
+    executive_title = SelectField("Cargo de quien gobierna (cómo lo nombran las páginas)", choices=[],
+                                  validators=[Optional()], validate_choice=False)
     nonworking_weekdays = SelectMultipleField("Días de la semana en que la entidad no atiende", choices=WEEKDAYS,
                                               option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+
+
+def entity_settings_form(kind: str, **kw) -> EntitySettingsForm:
+    """The entity form for a municipio or a departamento: its categories (L617 art. 1; L136 art. 6) and titles."""
+    form = EntitySettingsForm(**kw)
+    is_department = kind == "departamento"
+    form.fiscal_category.choices = [("", "Sin dato")] + [
+        (c, "Especial" if c == "especial" else f"Categoría {c}") for c in categories_for(kind)]
+    form.fiscal_category.label.text = (f"Categoría del {'departamento' if is_department else 'municipio'} "
+                                       f"({category_law_text(kind)})")
+    titles = titles_for(kind)
+    form.executive_title.choices = [("", f"Según el tipo de entidad ({titles[0]})")] + [
+        (t, t.capitalize()) for t in titles]
+    return form
 
 
 class PlanSettingsForm(FlaskForm):

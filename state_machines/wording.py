@@ -58,6 +58,12 @@ class Wording:
         return f"{'la' if self.is_feminine else 'el'} {self.executive_title}"
 
 
+def titles_for(kind: str) -> tuple[str, ...]:
+    """The executive's titles for an entity kind: a department is governed by a gobernador or gobernadora, a
+    municipio or district by an alcalde or alcaldesa (Constitution arts. 303, 314)."""
+    return ("gobernador", "gobernadora") if kind == "departamento" else ("alcalde", "alcaldesa")
+
+
 def default_title(kind: str) -> str:
     return "gobernador" if kind == "departamento" else "alcalde"
 
