@@ -10,9 +10,10 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from forms.auth import AccountEmail
 from state_machines.roles import Role
 from state_machines.sessions import categories_for, category_law_text
 from state_machines.wording import titles_for
@@ -37,7 +38,7 @@ class MembershipForm(FlaskForm):
 class UserForm(MembershipForm):
     """An invitation: the person chooses the password from the e-mailed link; nobody types it for them."""
     email = EmailField("Correo electrónico", validators=[
-        DataRequired("Escriba el correo."), Email("Escriba un correo válido."), Length(max=254)])
+        DataRequired("Escriba el correo."), AccountEmail("Escriba un correo válido"), Length(max=254)])
     name = StringField("Nombre completo", validators=[DataRequired("Escriba el nombre."), Length(max=200)])
 
 
@@ -94,6 +95,6 @@ class InvitePersonForm(FlaskForm):
     """Delegated invitation (an entity's ejecutivo or planeación, an authority's lead): the choices come from
     what the person may hand out."""
     email = EmailField("Correo electrónico", validators=[
-        DataRequired("Escriba el correo."), Email("Escriba un correo válido."), Length(max=254)])
+        DataRequired("Escriba el correo."), AccountEmail("Escriba un correo válido"), Length(max=254)])
     name = StringField("Nombre completo", validators=[DataRequired("Escriba el nombre."), Length(max=200)])
     scope = SelectField("Rol y entidad", choices=[], validators=[DataRequired("Elija el rol y la entidad.")])
