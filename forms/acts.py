@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES, RecommendationRef
@@ -47,7 +47,8 @@ EXTRA_FIELDS = {
     "place": lambda: StringField("Lugar", validators=[DataRequired("Indique el lugar."), Length(max=200)]),
     "zone": lambda: StringField("Comuna, barrio, localidad o municipio", validators=[
         DataRequired("Indique la comuna, barrio o municipio."), Length(max=200)]),
-    "attendance": lambda: StringField("Número de asistentes", validators=[Optional(), Length(max=10)]),
+    "attendance": lambda: StringField("Número de asistentes (en cifras)", validators=[
+        Optional(), Regexp(r"^\s*\d{1,6}\s*$", message="Escriba el número de asistentes en cifras, por ejemplo 80.")]),
     "legal_review_note": lambda: TextAreaField(
         "Nota de revisión jurídica (obligatoria si radica después del plazo)", validators=[Optional(), Length(max=4000)]),
     "text": lambda: TextAreaField("Texto de la modificación propuesta", validators=[

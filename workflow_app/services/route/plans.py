@@ -335,9 +335,7 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
         raise PlanConflict()
     authorise(session, actor, role, plan, command)
     act_on = command.act_on or today
-    if act_on > today:
-        raise ActInvalid("La fecha del acto no puede ser posterior a hoy.", field="act_on")
-    _check_act_date(plan, command, act_on)
+    _check_act_date(plan, command, act_on, today)
 
     fact = FACT_OF_TRIGGER.get(command.trigger) if command.machine == PDT_MACHINE.name else None
     extra_dates = {fact: act_on.isoformat()} if fact else {}
@@ -418,18 +416,26 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
     return event
 
 
-def _check_act_date(plan: Plan, command: ActCommand, act_on: date) -> None:
-    """Acts happen after the posesión and, on the route itself, in order (L152 art. 39 counts from posesión).
-    The last route act's date is kept on the plan row (``last_route_act_on``), written with each route act."""
+def act_date_problem(plan: Plan, machine: str, act_on: date, today: date) -> str | None:
+    """Why this act's date cannot be: after today, before the posesión, or (on the route itself) before the last
+    route act (L152 art. 39 counts from posesión; acts happen in order). The act form asks it with its other
+    checks, so every error is reported at once; ``apply_act`` asks it again before writing."""
+    if act_on > today:
+        return "La fecha del acto no puede ser posterior a hoy."
     posesion = plan.posesion_on or plan.period.start_on
     if act_on < posesion:
-        raise ActInvalid(f"La fecha del acto es anterior a la posesión ({legal_calendar.format_date_es(posesion)}).",
-                         field="act_on")
-    if command.machine == PDT_MACHINE.name:
-        last = plan.last_route_act_on
-        if last is not None and act_on < last:
-            raise ActInvalid(f"La fecha del acto es anterior al último acto registrado en la ruta "
-                             f"({legal_calendar.format_date_es(last)}).", field="act_on")
+        return f"La fecha del acto es anterior a la posesión ({legal_calendar.format_date_es(posesion)})."
+    last = plan.last_route_act_on if machine == PDT_MACHINE.name else None
+    if last is not None and act_on < last:
+        return (f"La fecha del acto es anterior al último acto registrado en la ruta "
+                f"({legal_calendar.format_date_es(last)}).")
+    return None
+
+
+def _check_act_date(plan: Plan, command: ActCommand, act_on: date, today: date) -> None:
+    problem = act_date_problem(plan, command.machine, act_on, today)
+    if problem:
+        raise ActInvalid(problem, field="act_on")
 
 
 def _opens_duties(outcome: Outcome) -> bool:
