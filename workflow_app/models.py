@@ -606,6 +606,14 @@ class Milestone(db.Model):
     weight_total: Mapped[float] = mapped_column(db.Float)
     source_of_truth: Mapped[str] = mapped_column(String(60))
 
+    @property
+    def shown_name(self) -> str:
+        """The name people read. Where DNP's table cannot be read, hitos.csv keeps an internal note ("texto
+        ilegible en la fuente; nombre a confirmar") that only the administrator's editing table shows."""
+        if "nombre a confirmar" in (self.name or "").lower():
+            return f"Hito {self.number} de la fase de {self.phase_name.lower()} (nombre por confirmar con el DNP)"
+        return self.name
+
 
 class MilestoneCheck(db.Model):
     """A manual milestone checked for a plan, with its evidence note (never deleted; unchecking adds a row)."""

@@ -1,6 +1,7 @@
 """Issue 18 (second half), duties to whoever can act: "Lo que le toca a usted" lists only what the signed-in
 person's roles may record; guidance, warnings and offers follow the plan's state."""
 
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -56,3 +57,12 @@ def test_offers_and_warnings_follow_the_state():
     assert not is_subprocedure_open("ctp_formation", "published")
     assert current_flags(["late_filing", "no_hearing_held"], hearing_held=True) == ["late_filing"]
     assert current_flags(["no_hearing_held"], hearing_held=False) == ["no_hearing_held"]
+
+
+def test_a_departments_plan_page_speaks_of_its_ordenanza_assembly_and_law(client, demo, db_session, set_today):  # noqa: F811
+    quindio = plan_of(db_session, "63")
+    set_today("2028-06-30")
+    html = sign_in(client, demo, "planeacion.quindio").get(f"/planes/{quindio.id}").get_data(as_text=True)
+    main = html[html.index("<main"):]
+    assert "ordenanza" in main and "L136" not in main
+    assert not re.search(r"\b(el|del|al) ordenanza\b|concejo o asamblea|acuerdo u ordenanza|1 días", main)

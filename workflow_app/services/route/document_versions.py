@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from state_machines import corrections
 from state_machines.roles import Role
+from state_machines.wording import quoted
 from workflow_app.history import seal
 from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, User
 from workflow_app.services.route.documents import DocumentRejected, Upload, store_document
@@ -117,7 +118,7 @@ def correct_document(session: Session, *, plan_id: int, document_id: int, upload
     event = PlanEvent(
         plan_id=plan.id, machine=corrections.MACHINE, subject=None, from_state=plan.state, to_state=plan.state,
         trigger=corrections.TRIGGER, actor_id=actor.id, role=role.value, act_on=today, occurred_at=now,
-        reference=None, reason=f"«{old.title}», versión {new.version} (reemplaza la {old.version}): {reason}",
+        reference=None, reason=f"{quoted(old.title)}, versión {new.version} (reemplaza la {old.version}): {reason}",
         legal_basis=corrections.LEGAL_BASIS, evidence_ids=[new.id],
         payload={"supersedes": old.id, "previous_version": old.version, "version": new.version,
                  "previous_sha256": old.sha256, "sha256": new.sha256, "title": old.title, "milestones": [],
