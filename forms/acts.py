@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES, RecommendationRef
-from state_machines.route import IRREVERSIBLE_ACTS
+from state_machines.route import IRREVERSIBLE_ACTS, PUBLIC_BY_LAW, withholding_refusal
 from workflow_app.services.route.documents import Upload
 from workflow_app.services.route.plans import ActCommand
 
@@ -47,7 +47,8 @@ EXTRA_FIELDS = {
     "place": lambda: StringField("Lugar", validators=[DataRequired("Indique el lugar."), Length(max=200)]),
     "zone": lambda: StringField("Comuna, barrio, localidad o municipio", validators=[
         DataRequired("Indique la comuna, barrio o municipio."), Length(max=200)]),
-    "attendance": lambda: StringField("Número de asistentes", validators=[Optional(), Length(max=10)]),
+    "attendance": lambda: StringField("Número de asistentes (en cifras)", validators=[
+        Optional(), Regexp(r"^\s*\d{1,6}\s*$", message="Escriba el número de asistentes en cifras, por ejemplo 80.")]),
     "legal_review_note": lambda: TextAreaField(
         "Nota de revisión jurídica (obligatoria si radica después del plazo)", validators=[Optional(), Length(max=4000)]),
     "text": lambda: TextAreaField("Texto de la modificación propuesta", validators=[
@@ -110,6 +111,16 @@ def _validate_in_force_declared(form, field) -> None:
             raise ValidationError("El acto no puede regir antes de su publicación (CPACA art. 65).")
 
 
+def _validate_withheld_reason(form, field) -> None:
+    problem = withholding_refusal(form.trigger_name, form.publication.data != "withheld", field.data)
+    if problem and form.evidence.data and getattr(form.evidence.data, "filename", ""):
+        raise ValidationError(problem)
+
+
+PUBLICATION_CHOICES = [("public", "Publicarlo en el portal ciudadano (lo que la ley hace público)"),
+                       ("withheld", "No publicarlo, por reserva o clasificación (escriba la razón)")]
+
+
 def answer_field_names(recommendations: tuple[RecommendationRef, ...]) -> list[tuple[str, str]]:
     return [(f"answer_{i}", f"reason_{i}") for i in range(len(recommendations))]
 
@@ -134,11 +145,28 @@ def act_form_class(trigger: str, recommendations: tuple[RecommendationRef, ...] 
                                           validators=[DataRequired(f"Escriba la razón ({rec.source} {rec.number})."),
                                                       Length(max=4000)])
         attrs["recommendations_to_answer"] = tuple(recommendations)
+    if trigger in PUBLIC_BY_LAW:
+        # Public unless withheld with its reason (L1712 arts. 9, 11, 18-19): the choice starts on "publish".
+        attrs["evidence_is_public"] = None
+        attrs["trigger_name"] = trigger
+        attrs["publication"] = RadioField(
+            "Publicación del documento (Ley 1712 de 2014 arts. 9 y 11: es público por ley)",
+            choices=PUBLICATION_CHOICES, default="public", validators=[Optional()])
+        attrs["withheld_reason"] = TextAreaField(
+            "Razón de la reserva o clasificación, si no lo publica (Ley 1712 de 2014 arts. 18 y 19)",
+            validators=[Optional(), Length(max=2000)])
+        attrs["validate_withheld_reason"] = _validate_withheld_reason
     if trigger in IRREVERSIBLE_ACTS:
         attrs["confirm_irreversible"] = BooleanField(
             f"Confirmo que este acto es irreversible: {IRREVERSIBLE_ACTS[trigger]}",
             validators=[DataRequired("Confirme que entiende la consecuencia de este acto irreversible.")])
     return type(f"ActForm_{trigger}", (ActForm,), attrs)
+
+
+def _is_public_choice(form: ActForm) -> bool:
+    if getattr(form, "publication", None) is not None:
+        return form.publication.data != "withheld"
+    return bool(form.evidence_is_public.data)
 
 
 def to_command(form: ActForm, *, machine: str, subject: str | None, trigger: str) -> ActCommand:
@@ -162,7 +190,9 @@ def to_command(form: ActForm, *, machine: str, subject: str | None, trigger: str
     return ActCommand(
         trigger=trigger, machine=machine, subject=subject, act_on=form.act_on.data,
         reference=form.reference.data or "", notes=form.notes.data or "", evidence=evidence,
-        evidence_is_public=bool(form.evidence_is_public.data), payload=payload,
+        evidence_is_public=_is_public_choice(form),
+        evidence_withheld_reason=(getattr(form, "withheld_reason", None) and form.withheld_reason.data or "").strip(),
+        payload=payload,
         legal_review_note=getattr(form, "legal_review_note", None) and form.legal_review_note.data or "",
         car_wait_reason=getattr(form, "car_wait_reason", None) and form.car_wait_reason.data or "",
     )

@@ -29,7 +29,7 @@ from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.roles import Role
 from state_machines.route import Duty, duty_for
-from state_machines.wording import localize
+from state_machines.wording import localize, quoted
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import submit_all
 from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User
@@ -348,7 +348,7 @@ def reminder_message(due: Due, plan: PlanRow) -> Message:
                 f"{d.explanation}")
     else:
         subject = f"{entity}: plazo vencido — {due.duty.label}{who}"
-        body = (f"El plazo para «{due.duty.label}»{who} venció: el último día fue el {_when(d.act_by)} y desde el "
+        body = (f"El plazo para {quoted(due.duty.label)}{who} venció: el último día fue el {_when(d.act_by)} y desde el "
                 f"{_when(d.overdue_from)} el paso está atrasado. Regístrelo en cuanto se cumpla. {d.explanation}")
     subject, body = _said(subject, plan), _said(body, plan)
     return Message(kind=due.kind, dedupe_key=reminder_key(due), subject=subject, body=body.strip(),
@@ -360,8 +360,8 @@ def escalation_message(due: Due, plan: PlanRow) -> Message:
     d, entity = due.deadline, plan.entity.display_name
     roles = ", ".join(r.label for r in sorted(due.duty.roles, key=lambda r: r.value))
     who = f" ({d.authority})" if d.authority else ""
-    body = (f"Paso atrasado en el plan de {entity}: «{due.duty.label}»{who}. Debía cumplirse a más tardar el "
-            f"{_when(d.act_by)}; el plan está en el estado «{STATE_LABELS.get(plan.state, plan.state)}». "
+    body = (f"Paso atrasado en el plan de {entity}: {quoted(due.duty.label)}{who}. Debía cumplirse a más tardar el "
+            f"{_when(d.act_by)}; el plan está en el estado {quoted(STATE_LABELS.get(plan.state, plan.state))}. "
             f"Responsable: {roles}.")
     body = _said(body, plan)
     return Message(kind="escalation", dedupe_key=escalation_key(due),

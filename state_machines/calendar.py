@@ -801,6 +801,18 @@ def _fixed_date(
     return Deadline(key, fixed, latest, act_by, overdue_from, effect, legal_basis, explanation)
 
 
+def posesion_refusal(posesion: date, period_start: date) -> str | None:
+    """AL02; L152 art. 39: the period begins on 1 January of its first year and the plan's terms run from the
+    posesión of the mayor or governor elected for it, which happens in that first year (on the period's first day,
+    or later when the entity records its own date). A date outside that year is a typing error, refused with
+    the span it must fall in."""
+    last = date(period_start.year, 12, 31)
+    if period_start <= posesion <= last:
+        return None
+    return (f"La posesión debe estar dentro del primer año del período: entre el {format_date_es(period_start)} y "
+            f"el {format_date_es(last)} (Acto Legislativo 02 de 2002; L152 art. 39).")
+
+
 def _two_months_after_posesion(cal: BusinessCalendar, facts: Facts, key: str, legal_basis: str, what: str) -> Deadline:
     """L152 art. 39 num. 3 (consolidation) / num. 5 (presentation to the CTP): "dentro de los dos meses siguientes
     a la posesión". Earliest T0 + 2 months - 1 day (the posesión day counts, TAB-b; PRESS); latest T0 + 2 months

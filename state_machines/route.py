@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from state_machines.pdt import ADOPTED_STATES, PDT_MACHINE
 from state_machines.roles import Role
+from state_machines.submachines import SUBMACHINES
 
 FACT_OF_TRIGGER: dict[str, str] = {
     "submit_to_ctp": "ctp_presented",  # L152 art. 39 num. 6: the CTP's month counts from the presentation
@@ -105,6 +107,55 @@ def step_status(duty: Duty, current: str, visited, overdue: bool, sub_state: str
         return STEP_PASSED
     return STEP_NOT_YET
 
+#: The acts that settle each duty, as (machine, trigger). A duty belongs to whoever may record one of them: the
+#: planning office prepares the filing, but only the executive files the project (L152 art. 40: "el alcalde o
+#: gobernador presentará") and presents it to the CTP (L152 art. 39 num. 5). ``piscc`` has no act on the route.
+SETTLING_ACTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "consolidation": (("pdt", "consolidate"),),
+    "ctp_presentation": (("pdt", "submit_to_ctp"),),
+    "car_concept": (("car_review", "receive_concept"),),
+    "ctp_concept": (("pdt", "record_ctp_concept"),),
+    "filing": (("pdt", "file_with_corporacion"),),
+    "executive_modifications": (("pdt", "modify_by_executive"),),
+    "corporation_decision": (("pdt", "approve_plan"), ("pdt", "vote_down")),
+    "sessions_convocation": (("pdt", "convoke_sessions"),),
+}
+
+
+def _transition_roles(machine: str, trigger: str) -> frozenset[Role]:
+    m = PDT_MACHINE if machine == "pdt" else SUBMACHINES[machine]
+    return frozenset().union(*(t.roles for t in m.transitions if t.trigger == trigger))
+
+
+def recording_roles(deadline_key: str) -> frozenset[Role]:
+    """The roles that may record the act settling this duty (the role permissions of the act's transition);
+    the duty's own roles where no act settles it."""
+    duty = duty_for(deadline_key)
+    acts = SETTLING_ACTS.get(duty.deadline_key)
+    if not acts:
+        return duty.roles
+    return frozenset().union(*(_transition_roles(m, t) for m, t in acts)) - {Role.SISTEMA}
+
+
+#: Sub-procedures whose acts serve the plan's approval: once the plan is approved or adopted (ADOPTED_STATES)
+#: nothing is offered in them any more. The environmental concept is forwarded to the CTP and the corporation for
+#: the project's debate (D1865 art. 3 num. 4); the CTP is convened to give its concept (L152 arts. 34, 39 num. 4);
+#: the PPI hearings are held "en el marco de la aprobación" (L1909 art. 22); amendments live in the debate
+#: (L152 art. 40).
+SUBPROCEDURES_UNTIL_ADOPTION = frozenset({"car_review", "ctp_formation", "hearing", "amendment", "ctp_review"})
+
+
+def is_subprocedure_open(machine: str, plan_state: str) -> bool:
+    """Whether the acts of a sub-procedure are still offered in this plan state (see
+    ``SUBPROCEDURES_UNTIL_ADOPTION``: D1865 art. 3 num. 4; L152 arts. 34, 39, 40; L1909 art. 22)."""
+    return not (machine in SUBPROCEDURES_UNTIL_ADOPTION and plan_state in ADOPTED_STATES)
+
+
+def current_flags(flags, *, hearing_held: bool) -> list[str]:
+    """The plan's warnings that still hold: "Radicado sin audiencia registrada" (L1909 art. 22) is history once a
+    hearing of the plan was held; the other flags record a late act and stay."""
+    return [f for f in (flags or []) if not (f == "no_hearing_held" and hearing_held)]
+
 
 #: Acts that cannot be undone: the person confirms the consequence before the act is recorded (issue 13).
 IRREVERSIBLE_ACTS: dict[str, str] = {
@@ -117,3 +168,69 @@ IRREVERSIBLE_ACTS: dict[str, str] = {
     "cancel": ("La audiencia pública queda cancelada y deja de recibir propuestas; para oír a la ciudadanía hay que "
                "programar una audiencia nueva (L1909 art. 22)."),
 }
+
+
+#: Acts whose document the law makes public (L1712 art. 9: the plans, the acts adopting them and what informs
+#: them; art. 11: "los conceptos" and the decisions of the entity are published). Its evidence is published by
+#: default; it is withheld only with a recorded reason of classification or reserve (L1712 arts. 18-19).
+PUBLIC_BY_LAW = frozenset({
+    "record_ctp_concept", "issue_concept", "issue_partial_concept",  # the CTP's concept (L152 art. 39 num. 6)
+    "receive_concept",  # the environmental authority's concept (D1865 art. 3)
+    "sanction",  # the acuerdo or ordenanza sanctioned (L136 art. 76)
+    "publish",  # its publication (CPACA art. 65)
+    "adopt_by_decree",  # the plan adopted by decree (L152 art. 40)
+    "approve_plan",  # the plan as approved in plenary (L152 art. 40)
+})
+
+
+def withholding_refusal(trigger: str, is_public: bool, reason: str) -> str | None:
+    """L1712 arts. 18-19: a document the law makes public (``PUBLIC_BY_LAW``) is withheld only with the reason of
+    its classification or reserve. The Spanish refusal, or None when the choice stands."""
+    if trigger in PUBLIC_BY_LAW and not is_public and not (reason or "").strip():
+        return ("Este documento es público por ley (Ley 1712 de 2014 arts. 9 y 11). Para no publicarlo escriba la "
+                "razón de la reserva o clasificación (Ley 1712 de 2014 arts. 18 y 19).")
+    return None
+
+
+#: The route's dated facts in their legal order, as "¿Qué pasa si…?" supposes them: the posesión starts the terms
+#: (L152 art. 39), the project goes to the CTP with its copy to the environmental authority (L152 art. 39 num. 5;
+#: D1865 art. 3), then it is filed (L152 art. 40), debated (L136 art. 73; L2200 art. 97) and, once sanctioned or
+#: adopted, published (CPACA art. 65; L136 art. 81).
+ROUTE_ORDER = (
+    ("posesion", "la posesión", "L152 art. 39"),
+    ("ctp_presented", "la presentación al CTP", "L152 art. 39 num. 5"),
+    ("filed_with_corporacion", "la radicación ante el concejo o asamblea", "L152 art. 40"),
+    ("committee_approved", "la aprobación en comisión", "L152 art. 40"),
+    ("published", "la publicación", "CPACA art. 65"),
+)
+_AFTER_PRESENTATION = {"car_copy_received": ("el recibo de la copia por la autoridad ambiental", "D1865 art. 3")}
+#: Facts that suppose the filing: the route refuses debate and publication of a project never filed (L152 art. 40).
+_NEED_FILING = ("committee_approved", "published")
+
+
+def route_order_problems(dates) -> list[tuple[str, str]]:
+    """Every (fact, Spanish reason) that breaks the route's order among the given dates (``ROUTE_ORDER``): a later
+    act dated before an earlier one, the environmental copy before the presentation, or a debate or publication
+    without the filing. All of them, so a form shows them at once."""
+    problems: list[tuple[str, str]] = []
+    earlier: list[tuple[str, str]] = []
+    for key, label, basis in ROUTE_ORDER:
+        day = dates.get(key)
+        if day is None:
+            continue
+        for before_key, before_label in earlier:
+            if day < dates[before_key]:
+                problems.append((key, f"{label[:1].upper()}{label[1:]} no puede ser anterior a {before_label} "
+                                      f"({basis})."))
+                break
+        earlier.append((key, label))
+    for key in _NEED_FILING:
+        if dates.get(key) is not None and dates.get("filed_with_corporacion") is None:
+            label = dict((k, lab) for k, lab, _ in ROUTE_ORDER)[key]
+            problems.append((key, f"{label[:1].upper()}{label[1:]} supone la radicación: indique también la fecha "
+                                  "de radicación (L152 art. 40)."))
+    for key, (label, basis) in _AFTER_PRESENTATION.items():
+        if dates.get(key) is not None and dates.get("ctp_presented") and dates[key] < dates["ctp_presented"]:
+            problems.append((key, f"{label[:1].upper()}{label[1:]} no puede ser anterior a la presentación al CTP, "
+                                  f"que le envía la copia ({basis})."))
+    return problems

@@ -23,6 +23,25 @@ from datetime import date, timedelta
 from state_machines.dates import add_months, format_date_es, last_day_of_month
 
 CATEGORIES = ("especial", "1", "2", "3", "4", "5", "6")
+#: L617 art. 1 (kept by Ley 2200 de 2022, the departmental code): departments are especial or of 1st to 4th
+#: category; L136 art. 6 as modified by L617 art. 2 (and L1551 art. 7): municipios are especial or 1st to 6th.
+DEPARTMENT_CATEGORIES = ("especial", "1", "2", "3", "4")
+
+
+def categories_for(entity_kind: str) -> tuple[str, ...]:
+    """The categories an entity of this kind may have (``DEPARTMENT_CATEGORIES``, ``CATEGORIES``)."""
+    return DEPARTMENT_CATEGORIES if entity_kind == "departamento" else CATEGORIES
+
+
+def category_basis(entity_kind: str) -> str:
+    """The norm of the category, by kind: Ley 617 de 2000 art. 1 and Ley 2200 de 2022 for departments; Ley 136
+    de 1994 art. 6 (as modified by Ley 617 de 2000 art. 2) for municipios and districts."""
+    return "L617 art. 1; Ley 2200 de 2022" if entity_kind == "departamento" else "L136 art. 6; L617 art. 2"
+
+
+def category_law_text(entity_kind: str) -> str:
+    return ("Ley 617 de 2000 art. 1 y Ley 2200 de 2022" if entity_kind == "departamento"
+            else "Ley 136 de 1994 art. 6, modificado por la Ley 617 de 2000 art. 2")
 #: L136 art. 23: the categories whose Concejos sit six months a year "por derecho propio".
 SIX_MONTH_CATEGORIES = frozenset({"especial", "1", "2"})
 #: L136 art. 23: the other categories sit in these whole months.

@@ -27,6 +27,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from state_machines.pdt import PDT_STATES
 from state_machines.regimes import ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
+from state_machines.route import current_flags
 from state_machines.submachines import SUBMACHINES
 from state_machines.wording import EXECUTIVE_TITLES, Wording, default_title, of_department, place_name
 from workflow_app.infra.extensions import db
@@ -243,6 +244,12 @@ class Plan(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def current_flags(self) -> list[str]:
+        """The warnings that still hold (``state_machines.route.current_flags``)."""
+        held = any(p.machine == "hearing" and p.state == "held" for p in self.procedures)
+        return current_flags(self.flags, hearing_held=held)
+
 
 class Procedure(db.Model):
     """An instance of a sub-machine of a plan: a CAR review, the CTP review, an amendment, a hearing."""
@@ -401,6 +408,8 @@ class Document(db.Model):
     store: Mapped[str] = mapped_column(String(10), default="local", server_default="local")
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
     correction_reason: Mapped[str | None] = mapped_column(Text)
+    # Why a document the law makes public is not published (L1712 arts. 18-19); shown to staff only.
+    withheld_reason: Mapped[str | None] = mapped_column(Text)
 
     uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
 
@@ -604,6 +613,14 @@ class Milestone(db.Model):
     weight_in_phase: Mapped[float] = mapped_column(db.Float)
     weight_total: Mapped[float] = mapped_column(db.Float)
     source_of_truth: Mapped[str] = mapped_column(String(60))
+
+    @property
+    def shown_name(self) -> str:
+        """The name people read. Where DNP's table cannot be read, hitos.csv keeps an internal note ("texto
+        ilegible en la fuente; nombre a confirmar") that only the administrator's editing table shows."""
+        if "nombre a confirmar" in (self.name or "").lower():
+            return f"Hito {self.number} de la fase de {self.phase_name.lower()} (nombre por confirmar con el DNP)"
+        return self.name
 
 
 class MilestoneCheck(db.Model):

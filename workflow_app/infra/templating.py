@@ -14,7 +14,7 @@ from state_machines.pdt import HEARING_CLOSED_STATES, PDT_MACHINE
 from state_machines.roles import ROLE_LABELS
 from state_machines.route import DUTY_BY_KEY
 from state_machines.submachines import SUBMACHINES
-from state_machines.wording import DOCUMENT_TITLES, localize
+from state_machines.wording import DOCUMENT_TITLES, business_days, localize, localize_basis
 from workflow_app.infra.clock import BOGOTA
 
 LOCALE = "es_CO"
@@ -77,11 +77,18 @@ def for_entity(text: str | None, entity) -> str:
     return localize(text, getattr(entity, "wording", None))
 
 
+def basis_for(basis: str | None, entity) -> str:
+    """A legal basis said for one entity: Ley 2200 for a department's acts, Ley 136 for a municipio's."""
+    return localize_basis(basis, getattr(entity, "wording", None))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_es"] = date_es
     app.jinja_env.filters["datetime_es"] = datetime_es
     app.jinja_env.filters["when_es"] = when_es
     app.jinja_env.filters["w"] = for_entity
+    app.jinja_env.filters["basis"] = basis_for
+    app.jinja_env.filters["business_days"] = business_days
     app.jinja_env.filters["doc_title"] = document_title
 
     app.jinja_env.globals.update(_labels())

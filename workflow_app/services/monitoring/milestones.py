@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from state_machines.pdt import PDT_MACHINE
 from state_machines.roles import Role
 from state_machines.submachines import SUBMACHINES
+from state_machines.wording import quoted
 from workflow_app.infra.clock import bogota_day
 from workflow_app.models import Membership, Milestone, MilestoneCheck, Plan, PlanEvent, Procedure, User
 from workflow_app.reference_data.names import sort_key as spanish_sort_key
@@ -116,7 +117,7 @@ def source_text(milestone: Milestone) -> str:
         acts = ACTS_OF_EVENT.get(name, ())
         if not acts:
             return "Automático: ningún acto de la ruta lo registra todavía"
-        return "Automático: al registrar " + " o ".join(f"«{label}» ({norm})" for label, norm in acts)
+        return "Automático: al registrar " + " o ".join(f"{quoted(label)} ({norm})" for label, norm in acts)
     return "Manual: lo marca el equipo o su asesor con una nota de evidencia"
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from state_machines import calendar as legal_calendar
 from state_machines.concepts import CTP_SOURCE, answers_from_data
 from state_machines.debates import DEBATE_RULES, DebateRecord, earliest_plenary_on, plenary_gap_explanation
+from state_machines.pdt import ADOPTED_STATES
 from state_machines.submachines import SUBMACHINES
 from workflow_app.models import EnvironmentalAuthority, Plan, PpiVersion
 from workflow_app.services.route.plans import plan_concepts
@@ -161,7 +162,10 @@ def _debates(plan: Plan) -> DebatesView:
         record.committee_sessions, approved, record.plenary_sessions,
         _day(dates.get("adopted")) if plan.state not in ("adopted_by_decree",) else None,
         earliest_plenary_on(approved, rule) if approved else None,
-        plenary_gap_explanation(approved, rule) if approved else f"Regla: {rule.explanation}.", rule.legal_basis)
+        # "La plenaria puede… desde…" is guidance for a second debate still to come (rule.legal_basis).
+        plenary_gap_explanation(approved, rule)
+        if approved and not record.has_plenary_debate and plan.state not in ADOPTED_STATES
+        else f"Regla: {rule.explanation}.", rule.legal_basis)
 
 
 def _hearings(plan: Plan) -> tuple[HearingView, ...]:

@@ -32,7 +32,14 @@ from state_machines.machine import LegalMachine, Outcome, TransitionRefused
 from state_machines.pdt import PDT_MACHINE, PlanSnapshot
 from state_machines.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
-from state_machines.route import DUTIES, FACT_OF_TRIGGER, LINKED_SUBTRIGGERS, duty_for
+from state_machines.route import (
+    DUTIES,
+    FACT_OF_TRIGGER,
+    LINKED_SUBTRIGGERS,
+    PUBLIC_BY_LAW,
+    duty_for,
+    withholding_refusal,
+)
 from state_machines.sessions import SessionsVerdict, extraordinary_sessions_verdict
 from state_machines.submachines import (
     SUBMACHINES,
@@ -111,10 +118,19 @@ class ActCommand:
     notes: str = ""
     evidence: Upload | None = None
     evidence_title: str = ""
-    evidence_is_public: bool = False
+    # None: as the law says (public for PUBLIC_BY_LAW acts, L1712 art. 9); False withholds it, with a reason
+    # for those acts (L1712 arts. 18-19).
+    evidence_is_public: bool | None = None
+    evidence_withheld_reason: str = ""
     payload: Mapping[str, Any] = field(default_factory=dict)
     legal_review_note: str = ""  # T7: justification of a late filing
     car_wait_reason: str = ""  # T6: why the plan is adjusted while a CAR is inside its term
+
+
+def _is_public(command: ActCommand) -> bool:
+    if command.evidence_is_public is None:
+        return command.trigger in PUBLIC_BY_LAW
+    return command.evidence_is_public
 
 
 def machine_named(name: str) -> LegalMachine:
@@ -300,6 +316,9 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
     or rolled-back act removes it again."""
     prepared = None
     if command.evidence is not None:
+        withheld = withholding_refusal(command.trigger, _is_public(command), command.evidence_withheld_reason)
+        if withheld:
+            raise ActInvalid(withheld, field="withheld_reason")
         try:
             prepared = prepare_evidence(command.evidence)
         except DocumentRejected as exc:
@@ -324,9 +343,7 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
         raise PlanConflict()
     authorise(session, actor, role, plan, command)
     act_on = command.act_on or today
-    if act_on > today:
-        raise ActInvalid("La fecha del acto no puede ser posterior a hoy.", field="act_on")
-    _check_act_date(plan, command, act_on)
+    _check_act_date(plan, command, act_on, today)
 
     fact = FACT_OF_TRIGGER.get(command.trigger) if command.machine == PDT_MACHINE.name else None
     extra_dates = {fact: act_on.isoformat()} if fact else {}
@@ -357,7 +374,8 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
             doc = record_document(session, prepared, plan_id=plan.id, kind=command.trigger,
                                   title=command.evidence_title or label,
                                   uploaded_by_id=actor.id if actor else None,
-                                  is_public=command.evidence_is_public)
+                                  is_public=_is_public(command),
+                                  withheld_reason=command.evidence_withheld_reason.strip() or None)
         except DocumentConflict as exc:  # a concurrent act stored the same kind of document for this plan
             session.rollback()
             raise PlanConflict() from exc
@@ -476,18 +494,26 @@ def _clear_car_overdue(plan: Plan, settled: Procedure) -> None:
         plan.flags = [f for f in plan.flags if f != "car_overdue"]
 
 
-def _check_act_date(plan: Plan, command: ActCommand, act_on: date) -> None:
-    """Acts happen after the posesión and, on the route itself, in order (L152 art. 39 counts from posesión).
-    The last route act's date is kept on the plan row (``last_route_act_on``), written with each route act."""
+def act_date_problem(plan: Plan, machine: str, act_on: date, today: date) -> str | None:
+    """Why this act's date cannot be: after today, before the posesión, or (on the route itself) before the last
+    route act (L152 art. 39 counts from posesión; acts happen in order). The act form asks it with its other
+    checks, so every error is reported at once; ``apply_act`` asks it again before writing."""
+    if act_on > today:
+        return "La fecha del acto no puede ser posterior a hoy."
     posesion = plan.posesion_on or plan.period.start_on
     if act_on < posesion:
-        raise ActInvalid(f"La fecha del acto es anterior a la posesión ({legal_calendar.format_date_es(posesion)}).",
-                         field="act_on")
-    if command.machine == PDT_MACHINE.name:
-        last = plan.last_route_act_on
-        if last is not None and act_on < last:
-            raise ActInvalid(f"La fecha del acto es anterior al último acto registrado en la ruta "
-                             f"({legal_calendar.format_date_es(last)}).", field="act_on")
+        return f"La fecha del acto es anterior a la posesión ({legal_calendar.format_date_es(posesion)})."
+    last = plan.last_route_act_on if machine == PDT_MACHINE.name else None
+    if last is not None and act_on < last:
+        return (f"La fecha del acto es anterior al último acto registrado en la ruta "
+                f"({legal_calendar.format_date_es(last)}).")
+    return None
+
+
+def _check_act_date(plan: Plan, command: ActCommand, act_on: date, today: date) -> None:
+    problem = act_date_problem(plan, command.machine, act_on, today)
+    if problem:
+        raise ActInvalid(problem, field="act_on")
 
 
 def _opens_duties(outcome: Outcome) -> bool:

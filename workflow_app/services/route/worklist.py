@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE
 from state_machines.roles import Role
-from state_machines.route import DUTIES, IRREVERSIBLE_ACTS, duty_for
+from state_machines.route import DUTIES, IRREVERSIBLE_ACTS, duty_for, is_subprocedure_open, recording_roles
 from state_machines.submachines import SUBMACHINES
 from state_machines.wording import holder, localize
 from workflow_app.models import Plan, User
@@ -87,7 +87,7 @@ def actions_for(user: User, plan: Plan, today: date, deadlines=None) -> list[Act
                 options.append(ActionOption(plan.id, PDT_MACHINE.name, None, t.trigger, localize(t.label, wording),
                                             role, t.legal_basis))
         for proc in plan.procedures:
-            if proc.machine == "ctp_review":
+            if proc.machine == "ctp_review" or not is_subprocedure_open(proc.machine, plan.state):
                 continue  # closed through T5 itself (state_machines.route.LINKED_SUBTRIGGERS)
             if proc.machine == "car_review" and role is Role.CAR and proc.subject not in car_codes:
                 continue
@@ -176,15 +176,17 @@ class DutyLine:
 def duties_by_holder(user: User, plan: Plan, pending: list[tuple[legal_calendar.Deadline, str, bool]]
                      ) -> tuple[list[DutyLine], list[DutyLine]]:
     """The plan's pending terms split into what this person owes (shown as overdue when late) and what others
-    owe (shown calmly: not theirs to answer for)."""
+    owe (shown calmly: not theirs to answer for). A term is this person's only when one of their roles may
+    record the act that settles it (``state_machines.route.recording_roles``): the planning office prepares
+    the filing but does not see "Radicar…" as its own."""
     roles = user.roles_for(plan.entity)
     car_codes = {m.authority_code for m in user.memberships if m.role == Role.CAR.value}
     mine, others = [], []
     for d, label, late in pending:
-        duty = duty_for(d.key)
-        is_mine = bool(duty.roles & roles) and (d.key != "car_concept" or d.authority in car_codes)
+        by = recording_roles(d.key)
+        is_mine = bool(by & roles) and (d.key != "car_concept" or d.authority in car_codes)
         line = DutyLine(d, localize(label, plan.entity.wording), late,
-                        holder({r.value for r in duty.roles}, plan.entity.wording, d.authority), is_mine)
+                        holder({r.value for r in by}, plan.entity.wording, d.authority), is_mine)
         (mine if is_mine else others).append(line)
     return mine, others
 

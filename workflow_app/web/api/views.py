@@ -263,7 +263,7 @@ def plan_milestones(plan_id: int):
     statuses, percent = milestone_statuses(db.session, found)
     return jsonify({"plan_id": found.id, "progress": percent, "milestones": [{
         "number": s.milestone.number, "phase": s.milestone.phase, "phase_name": s.milestone.phase_name,
-        "name": s.milestone.name, "weight_total": s.milestone.weight_total,
+        "name": s.milestone.shown_name, "weight_total": s.milestone.weight_total,
         "source": s.milestone.source_of_truth, "is_done": s.is_done, "is_manual": s.is_manual,
         "completed_on": _completed_on(s),
         "completed_by_trigger": s.event.trigger if s.event else None,

@@ -34,6 +34,7 @@ from workflow_app.services.route.plans import (
     ActError,
     ActInvalid,
     PlanConflict,
+    act_date_problem,
     apply_act,
     deadlines_for,
     filing_sessions_notice,
@@ -99,8 +100,9 @@ def what_if(plan_id: int):
     result = None
     if form.validate():
         result = what_if_service(plan, to_what_if(form))
-        if result.error_field and result.error_field in form:
-            form[result.error_field].errors = [*form[result.error_field].errors, result.error]
+        for name, message in result.errors or ((result.error_field, result.error),):
+            if name and name in form:
+                form[name].errors = [*form[name].errors, message]
     return render_template("plans/what_if.html", plan=plan, form=form, result=result), \
         422 if result is None or result.error else 200
 
@@ -140,6 +142,9 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
             return _render_act(plan, option, form, refusal=exc), exc.status
         flash(f"Listo: {option.label}.", "info")
         return redirect(url_for("plans.show", plan_id=plan.id, _anchor="contenido"))
+    if request.method == "POST" and form.act_on.data and not form.act_on.errors:  # all errors in one round
+        if problem := act_date_problem(plan, machine, form.act_on.data, clock().today()):
+            form.act_on.errors = [*form.act_on.errors, problem]
     return _render_act(plan, option, form), 422 if request.method == "POST" else 200
 
 
