@@ -635,6 +635,9 @@ FILED_STATES = frozenset({"filed_with_corporacion", "in_debate"})
 ADOPTED_STATES = frozenset({"approved_by_corporacion", "decree_eligible", "adopted_by_decree", "sanction_pending",
                             "objected", "sanction_due", "illegality_insisted", "before_tribunal", "archived",
                             "sanctioned", "published", "in_force"})
+#: The last stretch of an approved plan, before publication (L136 arts. 76-82; L2200 arts. 100-103).
+LAST_STRETCH_STATES = frozenset({"approved_by_corporacion", "sanction_pending", "objected", "sanction_due",
+                                 "illegality_insisted", "before_tribunal", "archived", "sanctioned"})
 #: The plan counts as adopted for the Ley 1909 hearings once the corporation approved it or a decree adopted it.
 HEARING_CLOSED_STATES = ADOPTED_STATES - {"decree_eligible"}
 

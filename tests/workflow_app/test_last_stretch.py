@@ -93,3 +93,45 @@ def test_departamento_follows_l2200_48_hours_to_the_tribunal(db_session):
     with pytest.raises(ActRefused) as refused:  # no copy to the governor for an ordenanza
         quindio.act("ejecutivo", "send_copy_to_governor", "2028-07-13", role=Role.EJECUTIVO)
     assert refused.value.legal_basis == "L136 art. 82"
+
+
+# --- Through the forms and on the pages (Flask client, no JavaScript) -------------------------------------------
+
+def test_objection_form_asks_grounds_and_article_count_and_the_pages_show_the_stretch(client, db_session, set_today):
+    import io
+    import re
+
+    from tests.pdf_samples import VALID as PDF
+    from tests.workflow_app.helpers import csrf_from, login
+
+    set_today("2028-05-19")
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(genova, "sanction_pending")
+    plan_id = genova.plan.id
+    login(client, genova.ejecutivo.email, "clave-de-prueba")
+    page = client.get(f"/planes/{plan_id}").get_data(as_text=True)
+    assert "Sanción, objeciones y publicación" in page and "Hasta 20 artículos" in page  # the executive's terms
+    url = f"/planes/{plan_id}/actos/pdt_approval/-/object"
+    html = client.get(url, query_string={"confirmado": "1"}).get_data(as_text=True)
+    assert "Razones de la objeción" in html and "Número de artículos del proyecto" in html
+
+    def post(fields):
+        html = client.get(url, query_string={"confirmado": "1"}).get_data(as_text=True)
+        version = re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)
+        data = {"csrf_token": csrf_from(html), "expected_version": version, "act_on": "2028-05-19",
+                "reference": "OBJ-1", "evidence": (io.BytesIO(PDF), "objeciones.pdf"), "confirm_irreversible": "y",
+                **fields}
+        return client.post(url, data=data, content_type="multipart/form-data")
+
+    bad = post({"article_count": "muchos"})
+    body = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Marque si objeta por inconveniencia" in body
+    assert genova.plan.state == "sanction_pending"
+    good = post({"grounds": ["inconveniencia", "ilegalidad"], "article_count": "34"})
+    assert good.status_code == 302, good.get_data(as_text=True)[:2000]
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "objected"
+    assert genova.plan.event_dates["sanction"]["grounds"] == ["ilegalidad", "inconveniencia"]
+    public = client.get("/publico/63302").get_data(as_text=True)
+    assert "Sanción, objeciones y publicación" in public
+    assert "Objetado por el alcalde por ilegalidad y inconveniencia: 19 de mayo de 2028" in public
