@@ -26,6 +26,14 @@ def evidence_pdf(tmp_path):
     return path
 
 
+def shot_of(locator, name: str) -> None:
+    """The section alone (E2E_SHOTS_DIR), to read it at its width."""
+    import os
+    from pathlib import Path
+    if os.environ.get("E2E_SHOTS_DIR"):
+        locator.screenshot(path=str(Path(os.environ["E2E_SHOTS_DIR"]) / f"{name}.png"))
+
+
 def people(cast: Cast) -> dict[str, tuple[str, str]]:
     return {r: (getattr(cast, r).email, PASSWORD) for r in ("ejecutivo", "planeacion", "corporacion")}
 
@@ -82,6 +90,7 @@ def test_inconvenience_objection_rejected_silence_president_sanctions_publicatio
     expect(terms).to_contain_text("este proyecto tiene 34")
     expect(terms.locator("tbody tr")).to_have_count(3)
     shot(executive, f"sancion-{kind}-desktop")
+    shot_of(terms, f"seccion-sancion-{kind}-1280")
     act(walk, plan_id, "ejecutivo", "Objetar el proyecto por inconveniencia o ilegalidad", "2028-05-19",
         irreversible=True, fill=lambda p: (p.get_by_label("Inconveniencia", exact=True).check(),
                                            p.get_by_label(re.compile("^Número de artículos del proyecto \\(")).fill("34")))
@@ -116,6 +125,9 @@ def test_inconvenience_objection_rejected_silence_president_sanctions_publicatio
     phone.goto(f"{live_server}/publico/{ENTITIES[kind]}")
     no_horizontal_scroll(phone)
     shot(phone, f"publico-{kind}-360")
+    shot_of(section, f"seccion-publica-{kind}-1280")
+    shot_of(phone.locator("section", has=phone.get_by_role("heading", name="Sanción, objeciones y publicación")),
+            f"seccion-publica-{kind}-360")
 
 
 @pytest.mark.parametrize("kind", list(ENTITIES))

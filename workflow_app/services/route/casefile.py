@@ -204,11 +204,12 @@ def _last_stretch(plan: Plan) -> LastStretchView:
     kind = plan.entity.calendar_kind
     law = sanction_law(kind, _day(dates.get("approved")))
     executive = "el alcalde" if kind == "municipio" else "el gobernador"
+    to_executive = "al alcalde" if kind == "municipio" else "al gobernador"
     corporation = "el Concejo" if kind == "municipio" else "la Asamblea"
     steps: list[StretchStep] = []
     if record.get("sent_on"):
         size = f" ({record['articles']} artículos)" if record.get("articles") else ""
-        steps.append(StretchStep(f"Proyecto aprobado remitido a {executive} para sanción{size}",
+        steps.append(StretchStep(f"Proyecto aprobado remitido {to_executive} para sanción{size}",
                                  _day(record["sent_on"]), law.remission_basis))
     for objection in record.get("objections", ()):
         steps.append(StretchStep(f"Objetado por {executive} por {_grounds(objection.get('grounds', ()))}",
