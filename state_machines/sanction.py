@@ -131,6 +131,30 @@ REFUSE_LATE_OBJECTIONS = True
 PRESIDENT_AFTER_TRIBUNAL = False
 
 
+def legal_basis_for(trigger: str, table_basis: str, entity_kind: str, approved_on: date | None) -> str:
+    """The norm a history row of the last stretch cites for its entity and date: the table cites the acuerdo's
+    law (and L2200 beside it where both apply); an ordenanza cites its own (L2200 arts. 100-103 from 8 February
+    2022, D1222 arts. 78-81 before), never L136 alone. Other acts keep the table's basis."""
+    if entity_kind != "departamento":
+        return table_basis
+    law = sanction_law(entity_kind, approved_on)
+    by_trigger = {
+        "send_for_sanction": law.remission_basis,
+        "sanction": law.objection_basis,
+        "object": law.objection_basis,
+        "accept_objections": law.objection_basis,
+        "reject_objections": law.override_basis,
+        "sanction_by_president": law.override_basis,
+        "insist_on_project": law.tribunal_basis,
+        "send_to_tribunal": law.tribunal_basis,
+        "record_tribunal_unfounded": law.tribunal_basis,
+        "record_tribunal_articles_archived": law.tribunal_basis,
+        "record_tribunal_archive": law.tribunal_basis,
+        "publish": f"CPACA art. 65; {law.publication_basis}",
+    }
+    return by_trigger.get(trigger, table_basis)
+
+
 def sanction_law(entity_kind: str, on: date | None) -> SanctionLaw:
     """The statute of the last stretch: L136 for acuerdos; for ordenanzas L2200 from its vigencia (8 February
     2022, D.O. 51.942) and Decreto 1222 de 1986 before it, read at the date ``on`` of the act that opens the

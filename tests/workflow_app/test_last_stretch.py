@@ -86,10 +86,10 @@ def test_departamento_follows_l2200_48_hours_to_the_tribunal(db_session):
     assert keys(plan)["tribunal_remission"].latest == date(2028, 5, 28)  # 48 hours, L2200 art. 101
     quindio.act("ejecutivo", "send_to_tribunal", "2028-05-30")
     event = quindio.act("corporacion", "record_tribunal_unfounded", "2028-07-10")
-    assert plan.state == "sanction_due" and event.legal_basis == "L136 art. 80; L2200 art. 101"
+    assert plan.state == "sanction_due" and event.legal_basis == "L2200 art. 101"  # an ordenanza cites its law
     with pytest.raises(ActRefused):  # after the Tribunal the governor sanctions, not the president
         quindio.act("corporacion", "sanction_by_president", "2028-09-10")
-    quindio.act("ejecutivo", "sanction", "2028-07-12")
+    assert quindio.act("ejecutivo", "sanction", "2028-07-12").legal_basis == "L2200 art. 100"
     with pytest.raises(ActRefused) as refused:  # no copy to the governor for an ordenanza
         quindio.act("ejecutivo", "send_copy_to_governor", "2028-07-13", role=Role.EJECUTIVO)
     assert refused.value.legal_basis == "L136 art. 82"
@@ -135,3 +135,14 @@ def test_objection_form_asks_grounds_and_article_count_and_the_pages_show_the_st
     public = client.get("/publico/63302").get_data(as_text=True)
     assert "Sanción, objeciones y publicación" in public
     assert "Objetado por el alcalde por ilegalidad y inconveniencia: 19 de mayo de 2028" in public
+
+
+def test_an_ordenanza_of_2020_cites_decreto_1222(db_session):
+    """Approved before 8 February 2022, the ordenanza's last stretch is Decreto 1222 de 1986's (art. 78)."""
+    from state_machines.sanction import legal_basis_for
+    assert legal_basis_for("object", "L136 art. 78; L2200 art. 100", "departamento", date(2020, 5, 20)) == \
+        "D1222 art. 78"
+    assert legal_basis_for("object", "L136 art. 78; L2200 art. 100", "departamento", date(2022, 2, 8)) == \
+        "L2200 art. 100"
+    assert legal_basis_for("object", "L136 art. 78; L2200 art. 100", "municipio", date(2020, 5, 20)) == \
+        "L136 art. 78; L2200 art. 100"

@@ -33,7 +33,7 @@ from state_machines.pdt import PDT_MACHINE, PlanSnapshot
 from state_machines.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
 from state_machines.route import FACT_OF_TRIGGER, LINKED_SUBTRIGGERS, MORE_FACTS_OF_TRIGGER
-from state_machines.sanction import SanctionRecord
+from state_machines.sanction import SanctionRecord, legal_basis_for
 from state_machines.sessions import SessionsVerdict, extraordinary_sessions_verdict
 from state_machines.submachines import (
     SUBMACHINES,
@@ -235,7 +235,7 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
                            else frozenset(command.payload.get("grounds") or ())),
         article_count=1 if form_supplies else _article_count(command),
         governor_review="ajustado" if form_supplies else command.payload.get("governor_review"),
-        approved_on=_approved_on(plan),
+        approved_on=approved_on(plan),
     )
 
 
@@ -247,7 +247,7 @@ def _article_count(command: ActCommand) -> int | None:
         return None
 
 
-def _approved_on(plan: Plan) -> date | None:
+def approved_on(plan: Plan) -> date | None:
     value = (plan.event_dates or {}).get("approved")
     return date.fromisoformat(value) if value else None
 
@@ -414,7 +414,10 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
                 actor_id=actor.id if actor else None, role=role.value, act_on=act_on,
                 occurred_at=datetime.now(timezone.utc),
                 reference=command.reference.strip() or None, reason=_reason(command),
-                legal_basis=outcome.legal_basis, evidence_ids=evidence_ids,
+                legal_basis=(legal_basis_for(outcome.trigger, outcome.legal_basis, plan.entity.calendar_kind,
+                                             approved_on(plan))
+                             if proc is None and source != "adopted_by_decree" else outcome.legal_basis),
+                evidence_ids=evidence_ids,
                 payload={**dict(command.payload), "milestones": milestones, "effects": list(outcome.effects)},
             )
             seal(plan, event, current_app.config["HISTORY_KEY"])  # moves the plan's history head: the plan row is written once, with its version
