@@ -29,7 +29,7 @@ from types import MappingProxyType
 from state_machines.dates import add_months, format_date_es
 from state_machines.regimes import BUILTIN_REGIMES, D683_2020, ORDINARY, ExceptionalRegime
 from state_machines.sanction import sanction_law
-from state_machines.sessions import CATEGORIES, extraordinary_sessions_verdict
+from state_machines.sessions import CATEGORIES, convocation_basis, extraordinary_sessions_verdict
 
 # --- Policy values (legal-path.md: "make the rule a configurable value") -----------------------------------
 
@@ -1058,7 +1058,7 @@ def _sessions_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | Non
     latest = cal.next_business(earliest)
     act_by = cal.prev_business(earliest)
     overdue_from = latest + _ONE_DAY
-    basis = "L152 art. 40; " + ("L2200 art. 23" if facts.entity_kind == "departamento" else "L136 art. 23 par. 2")
+    basis = "L152 art. 40; " + convocation_basis(facts.entity_kind, e)
     explanation = " ".join((
         f"Convocatoria a sesiones extraordinarias. {verdict.explanation}",
         f"Convoque antes del {_day(verdict.first_recess_day)}: a más tardar el {_day(act_by)}.",

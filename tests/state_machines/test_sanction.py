@@ -210,3 +210,16 @@ def test_late_publication_is_flagged_from_the_eleventh_business_day():
     s = snapshot("sanctioned", date(2028, 6, 29), events={"sanctioned": "2028-06-13"})
     assert "flag:late_publication" not in PDT_MACHINE.fire(s, "publish", E).effects
     assert "flag:late_publication" in PDT_MACHINE.fire(replace(s, today=date(2028, 6, 30)), "publish", E).effects
+
+
+# --- The convocation's norm by date (issue 20) -------------------------------------------------------------------
+
+def test_an_asamblea_convoked_in_2020_cites_l56_and_from_8_february_2022_l2200():
+    from state_machines.sessions import convocation_basis
+    assert convocation_basis("departamento", date(2022, 2, 7)) == "L56 art. 1 (mod. L617 art. 29)"
+    assert convocation_basis("departamento", date(2022, 2, 8)) == "L2200 art. 23"
+    assert convocation_basis("municipio", date(2020, 4, 30)) == "L136 art. 23 par. 2"
+    d = {x["key"]: x for x in calendar_json({"entity_kind": "departamento", "period_start": "2020-01-01",
+                                             "events": {"filed_with_corporacion": "2020-04-30"}})["deadlines"]}
+    assert d["sessions_convocation"]["legal_basis"] == "L152 art. 40; L56 art. 1 (mod. L617 art. 29)"
+    assert "L2200" not in d["sessions_convocation"]["explanation"]
