@@ -46,7 +46,7 @@ from state_machines.machine import (
     refuse,
     spanish_date,
 )
-from state_machines.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
+from state_machines.regimes import BUILTIN_REGIMES, MODIFICATIONS_FILED_BY, ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
 from state_machines.sanction import (
     GOVERNOR_REVIEW_OUTCOMES,
@@ -131,6 +131,8 @@ class PlanSnapshot:
     governor_review: str | None = None
     #: The approval's date (the law of an ordenanza's last stretch is the one in force then).
     approved_on: date | None = None
+    #: The filing's date with the corporation (D683 art. 2 applies to plans filed by 30 April 2020).
+    filed_on: date | None = None
 
     @property
     def act_day(self) -> date:
@@ -425,6 +427,11 @@ def is_d683_art2_plan(s: PlanSnapshot) -> Verdict:
     """D683 art. 2: only plans of the 2020 period whose executive used art. 2 (filed by 30 April 2020); under
     another exceptional regime, the article that enables its ``modifications`` date."""
     if _regime_date(s, "modifications") is not None:
+        filed_by = MODIFICATIONS_FILED_BY.get(s.regime)
+        if filed_by is not None and s.filed_on is not None and s.filed_on > filed_by:
+            return refuse(f"El plan se radicó el {spanish_date(s.filed_on)}: el artículo 2 del Decreto 683 de 2020 "
+                          f"solo permite modificar los planes radicados a más tardar el {spanish_date(filed_by)}.",
+                          "D683 art. 2")
         return OK
     return refuse("Solo los planes acogidos al artículo 2 del Decreto 683 de 2020 (o a otro régimen excepcional "
                   "que lo permita) admiten modificaciones del alcalde o gobernador durante el trámite.", "D683 art. 2")

@@ -223,3 +223,18 @@ def test_an_asamblea_convoked_in_2020_cites_l56_and_from_8_february_2022_l2200()
                                              "events": {"filed_with_corporacion": "2020-04-30"}})["deadlines"]}
     assert d["sessions_convocation"]["legal_basis"] == "L152 art. 40; L56 art. 1 (mod. L617 art. 29)"
     assert "L2200" not in d["sessions_convocation"]["explanation"]
+
+
+# --- Decreto 683 de 2020 art. 2 (issue 20) -----------------------------------------------------------------------
+
+def test_d683_art2_modifications_only_for_plans_filed_by_30_april_2020():
+    from state_machines.calendar import Deadline
+    term = Deadline("executive_modifications", date(2020, 6, 15), date(2020, 6, 15), date(2020, 6, 12),
+                    date(2020, 6, 16), "warning", "D683 art. 2", "")
+    base = PlanSnapshot(state="in_debate", entity_kind="municipio", today=date(2020, 6, 1), regime="d683_2020",
+                        d683_articles=frozenset({"art2"}), deadlines={"executive_modifications": term})
+    on_time = replace(base, filed_on=date(2020, 4, 30))
+    assert PDT_MACHINE.fire(on_time, "modify_by_executive", E).dest == "in_debate"
+    late = replace(base, filed_on=date(2020, 5, 1))
+    refused = refusal(late, "modify_by_executive", E)
+    assert refused.legal_basis == "D683 art. 2" and "30 de abril de 2020" in refused.reason

@@ -236,7 +236,13 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         article_count=1 if form_supplies else _article_count(command),
         governor_review="ajustado" if form_supplies else command.payload.get("governor_review"),
         approved_on=approved_on(plan),
+        filed_on=_day_of(plan, "filed_with_corporacion"),
     )
+
+
+def _day_of(plan: Plan, key: str) -> date | None:
+    value = (plan.event_dates or {}).get(key)
+    return date.fromisoformat(value) if value else None
 
 
 def _article_count(command: ActCommand) -> int | None:
