@@ -3,12 +3,32 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES, RecommendationRef
 from state_machines.route import IRREVERSIBLE_ACTS, PUBLIC_BY_LAW, withholding_refusal
+from state_machines.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS
 from workflow_app.services.route.documents import Upload
 from workflow_app.services.route.plans import ActCommand
 
@@ -57,6 +77,25 @@ EXTRA_FIELDS = {
         DataRequired("Registre al menos un autor."), Length(max=2000)]),
     "voted_down": lambda: BooleanField("La plenaria votó y negó el proyecto de plan", validators=[
         DataRequired("Confirme que la corporación negó el proyecto.")]),
+    # The last stretch (state_machines.sanction): L136 arts. 78-82; L2200 arts. 100-103.
+    "grounds": lambda: SelectMultipleField(
+        "Razones de la objeción (puede marcar ambas)", choices=list(GROUNDS.items()),
+        option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False),
+        validators=[DataRequired("Marque si objeta por inconveniencia, por ilegalidad o por ambas.")]),
+    "article_count": lambda: IntegerField(
+        "Número de artículos del proyecto (de él depende el plazo para objetar)",
+        validators=[InputRequired("Indique cuántos artículos tiene el proyecto (un número entero)."),
+                    NumberRange(min=1, max=10000, message="El número de artículos debe estar entre 1 y 10 000.")]),
+    "articles_sent": lambda: IntegerField(
+        "Número de artículos del proyecto aprobado (opcional: con él se calcula el plazo para objetar)",
+        validators=[Optional(), NumberRange(min=1, max=10000, message="El número de artículos debe estar entre "
+                                                                       "1 y 10 000.")]),
+    "archived_articles": lambda: TextAreaField(
+        "Artículos que el Tribunal ordenó archivar", validators=[
+            DataRequired("Indique los artículos que se archivan."), Length(max=2000)]),
+    "governor_review": lambda: RadioField(
+        "Resultado de la revisión jurídica del gobernador", choices=list(GOVERNOR_REVIEW_OUTCOMES.items()),
+        validators=[InputRequired("Indique el resultado de la revisión del gobernador.")]),
     "leader_name": lambda: StringField("Nombre del líder del equipo formulador", validators=[
         DataRequired("Indique quién lidera el equipo."), Length(max=200)]),
     "leader_email": lambda: StringField("Correo del líder", validators=[
@@ -76,11 +115,18 @@ FIELDS_BY_TRIGGER = {
     "file_with_corporacion": ("legal_review_note",),
     "propose_amendment": ("text", "authors"),
     "vote_down": ("voted_down",),
+    "send_for_sanction": ("articles_sent",),
+    "object": ("grounds", "article_count"),
+    "record_tribunal_articles_archived": ("archived_articles",),
+    "record_governor_review": ("governor_review",),
 }
 PAYLOAD_FIELDS = {"concept", "parts", "recommendations", "scheduled_on", "place", "zone", "attendance",
                   "text", "authors", "voted_down", "leader_name", "leader_email", "committee_outcome", "vigencia",
-                  "in_force_declared"}
+                  "in_force_declared", "grounds", "article_count", "articles_sent", "archived_articles",
+                  "governor_review"}
 LIST_FIELDS = {"recommendations", "parts", "authors"}
+#: Fields whose value is already a list (checkboxes) or a number: kept as they come.
+RAW_FIELDS = {"grounds", "article_count", "articles_sent"}
 
 
 class ActForm(FlaskForm):
@@ -175,7 +221,9 @@ def to_command(form: ActForm, *, machine: str, subject: str | None, trigger: str
         if name not in PAYLOAD_FIELDS:
             continue
         value = getattr(form, name).data
-        if name in LIST_FIELDS:
+        if name in RAW_FIELDS:
+            value = list(value or ()) if name == "grounds" else value
+        elif name in LIST_FIELDS:
             value = _lines(value)
         elif hasattr(value, "isoformat"):
             value = value.isoformat()

@@ -28,7 +28,8 @@ from types import MappingProxyType
 
 from state_machines.dates import add_months, format_date_es
 from state_machines.regimes import BUILTIN_REGIMES, D683_2020, ORDINARY, ExceptionalRegime
-from state_machines.sessions import CATEGORIES, extraordinary_sessions_verdict
+from state_machines.sanction import sanction_law
+from state_machines.sessions import CATEGORIES, convocation_basis, extraordinary_sessions_verdict
 
 # --- Policy values (legal-path.md: "make the rule a configurable value") -----------------------------------
 
@@ -96,9 +97,20 @@ DEADLINE_KEYS = (
     "corporation_decision",
     "sessions_convocation",
     "piscc",
+    "sanction_remission",
+    "objection_term",
+    "sanction_after_rejection",
+    "tribunal_remission",
+    "publication",
+    "governor_copy",
 )
 
-_EVENT_KEYS = ("ctp_presented", "car_copies_received", "filed_with_corporacion", "adopted", "sessions_convoked")
+#: The last stretch (``state_machines.sanction``, issue 20): the approval, the remission for sanction, the
+#: corporation's rejection of objections, its insistence on an illegality objection, and the sanction.
+SANCTION_EVENT_KEYS = ("approved", "sent_for_sanction", "objections_rejected", "illegality_insisted", "sanctioned",
+                       "governor_copy_sent")
+_EVENT_KEYS = ("ctp_presented", "car_copies_received", "filed_with_corporacion", "adopted", "sessions_convoked",
+               *SANCTION_EVENT_KEYS)
 #: The facts a plan stores that the calendar reads (others, such as the debates or the publication, are read by
 #: the guards and by ``in_force_on``).
 EVENT_KEYS = _EVENT_KEYS
@@ -110,6 +122,7 @@ _TOP_LEVEL_KEYS = (
     "regime",
     "d683_articles",
     "fiscal_category",
+    "article_count",
     "events",
 )
 
@@ -340,6 +353,14 @@ class Facts:
     regime_rules: ExceptionalRegime | None = None
     fiscal_category: str | None = None
     sessions_convoked: date | None = None
+    approved: date | None = None
+    sent_for_sanction: date | None = None
+    objections_rejected: date | None = None
+    illegality_insisted: date | None = None
+    sanctioned: date | None = None
+    governor_copy_sent: date | None = None
+    #: The project's article count as the executive gave it (L136 art. 78; L2200 art. 100); None: unknown.
+    article_count: int | None = None
 
     def __post_init__(self) -> None:
         if self.regime_rules is None and self.regime != ORDINARY:
@@ -366,6 +387,8 @@ class Facts:
                 self.regime_rules,
                 self.fiscal_category,
                 self.sessions_convoked,
+                tuple(getattr(self, k) for k in SANCTION_EVENT_KEYS),
+                self.article_count,
             )
         )
 
@@ -384,7 +407,7 @@ class Facts:
 def _check_facts(f: Facts) -> None:
     """Legal consistency of the facts, in a fixed order so the first error reported is deterministic."""
     for name in ("period_start", "posesion", "ctp_presented", "filed_with_corporacion", "adopted",
-                 "sessions_convoked"):
+                 "sessions_convoked", *SANCTION_EVENT_KEYS):
         value = getattr(f, name)
         if value is None and name not in ("period_start", "posesion"):
             continue
@@ -483,6 +506,11 @@ def _check_facts(f: Facts) -> None:
             )
     check_event("events.adopted", "adopción del plan", f.adopted)
     check_event("events.sessions_convoked", "convocatoria a sesiones extraordinarias", f.sessions_convoked)
+    for name in SANCTION_EVENT_KEYS:
+        check_event(f"events.{name}", SANCTION_EVENT_LABELS[name], getattr(f, name))
+    if f.article_count is not None and (isinstance(f.article_count, bool) or not isinstance(f.article_count, int)
+                                        or f.article_count < 1):
+        raise FactsError("article_count", "El número de artículos debe ser un entero mayor que cero.")
     if f.adopted is not None:
         if f.filed_with_corporacion is None:
             raise FactsError(
@@ -603,6 +631,11 @@ def parse_facts(data: dict, regimes: Mapping[str, ExceptionalRegime] | None = No
     adopted = _optional_date(events, "adopted", "events.adopted", "adopción del plan")
     convoked = _optional_date(events, "sessions_convoked", "events.sessions_convoked",
                               "convocatoria a sesiones extraordinarias")
+    last_stretch = {name: _optional_date(events, name, f"events.{name}", SANCTION_EVENT_LABELS[name])
+                    for name in SANCTION_EVENT_KEYS}
+    article_count = data.get("article_count")
+    if article_count is not None and (isinstance(article_count, bool) or not isinstance(article_count, int)):
+        raise FactsError("article_count", "El número de artículos debe ser un entero mayor que cero.")
     category = data.get("fiscal_category")
     if category is not None and not isinstance(category, str):
         raise FactsError("fiscal_category", "La categoría debe ser un texto: especial, 1, 2, 3, 4, 5 o 6.")
@@ -621,6 +654,8 @@ def parse_facts(data: dict, regimes: Mapping[str, ExceptionalRegime] | None = No
         adopted=adopted,
         fiscal_category=category,
         sessions_convoked=convoked,
+        article_count=article_count,
+        **last_stretch,
     )
 
 
@@ -1035,7 +1070,7 @@ def _sessions_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | Non
     latest = cal.next_business(earliest)
     act_by = cal.prev_business(earliest)
     overdue_from = latest + _ONE_DAY
-    basis = "L152 art. 40; " + ("L2200 art. 23" if facts.entity_kind == "departamento" else "L136 art. 23 par. 2")
+    basis = "L152 art. 40; " + convocation_basis(facts.entity_kind, e)
     explanation = " ".join((
         f"Convocatoria a sesiones extraordinarias. {verdict.explanation}",
         f"Convoque antes del {_day(verdict.first_recess_day)}: a más tardar el {_day(act_by)}.",
@@ -1070,6 +1105,89 @@ def _piscc(cal: BusinessCalendar, facts: Facts) -> Deadline:
     )
 
 
+SANCTION_EVENT_LABELS = {
+    "approved": "aprobación en segundo debate",
+    "sent_for_sanction": "remisión para sanción",
+    "objections_rejected": "rechazo de las objeciones",
+    "illegality_insisted": "insistencia ante las objeciones de ilegalidad",
+    "sanctioned": "sanción",
+    "governor_copy_sent": "envío de la copia al gobernador",
+}
+
+
+def _days_term(cal: BusinessCalendar, facts: Facts, *, key: str, start: date, days: int, unit: str,
+               legal_basis: str, intro: str, who: str) -> Deadline:
+    """A term in days from the act of ``start`` (the day after it is the first): business days by L4-1913
+    art. 62 (``unit="business"``), or calendar days (``"calendar"``: hours turned into whole days, not
+    extended). Lateness is a warning: these statutes write no automatic effect on the executive's delay, except
+    the president's sanction of L136 art. 79, which is an act of the corporation, not of the sweep."""
+    if unit == "business":
+        due = cal.add_business_days(start, days)
+        counted = f"{days} días hábiles contados desde el día siguiente al {_day(start)} (L4-1913 art. 62)"
+    else:
+        due = start + timedelta(days=days)
+        counted = f"{days * 24} horas desde el {_day(start)} (días calendario; no se extiende)"
+    act_by = cal.prev_business(due) if unit == "calendar" else due
+    overdue_from = due + _ONE_DAY
+    explanation = (f"{intro}: {counted}. Vence el {_day(due)}: {who} a más tardar el {_day(act_by)}. "
+                   f"{_effect_text(EFFECT_WARNING, overdue_from, facts)}")
+    return Deadline(key, due, due, act_by, overdue_from, EFFECT_WARNING, legal_basis, explanation)
+
+
+def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline]:
+    """The terms of the sanction-objection-publication sub-route (``state_machines.sanction``; legal-path.md
+    §b.2 T13-T16), each under the law of its entity and date: L136 arts. 76, 78-82 for acuerdos; L2200 arts.
+    100-103 for ordenanzas from 8 February 2022, D1222 arts. 78-83 before. Terms start from the act's date."""
+    law = sanction_law(facts.entity_kind, facts.approved or facts.sent_for_sanction or facts.sanctioned)
+    executive = "el alcalde" if facts.entity_kind == "municipio" else "el gobernador"
+    to_executive = "al alcalde" if facts.entity_kind == "municipio" else "al gobernador"
+    out: list[Deadline] = []
+    if facts.approved is not None and law.remission_days:
+        out.append(_days_term(
+            cal, facts, key="sanction_remission", start=facts.approved, days=law.remission_days, unit="business",
+            legal_basis=law.remission_basis,
+            intro=f"Remisión del {law.act} aprobado {to_executive} para su sanción "
+                  f"({law.remission_basis})",
+            who=f"la mesa directiva {_corporation(facts, 'de')} debe remitirlo"))
+    if facts.sent_for_sanction is not None and facts.article_count is not None:
+        days = law.objection_days(facts.article_count)
+        out.append(_days_term(
+            cal, facts, key="objection_term", start=facts.sent_for_sanction, days=days, unit="business",
+            legal_basis=law.objection_basis,
+            intro=(f"Sanción u objeción del proyecto de {facts.article_count} artículos remitido el "
+                   f"{_day(facts.sent_for_sanction)} ({law.objection_basis})"),
+            who=f"{executive} debe sancionarlo u objetarlo"))
+    if facts.objections_rejected is not None and law.override_sanction_days:
+        out.append(_days_term(
+            cal, facts, key="sanction_after_rejection", start=facts.objections_rejected,
+            days=law.override_sanction_days, unit="business", legal_basis=law.override_basis,
+            intro=(f"Sanción obligatoria tras el rechazo de las objeciones por inconveniencia "
+                   f"({law.override_basis}); si {executive} no sanciona, sanciona y publica el presidente "
+                   f"{_corporation(facts, 'de')}"),
+            who=f"{executive} debe sancionar"))
+    if facts.illegality_insisted is not None:
+        out.append(_days_term(
+            cal, facts, key="tribunal_remission", start=facts.illegality_insisted, days=law.tribunal_days,
+            unit=law.tribunal_unit, legal_basis=law.tribunal_basis,
+            intro=("Envío del proyecto al Tribunal Administrativo con la exposición de las objeciones de "
+                   f"ilegalidad que {_corporation(facts)} rechazó ({law.tribunal_basis})"),
+            who=f"{executive} debe enviarlo"))
+    if facts.sanctioned is not None and law.publication_days:
+        out.append(_days_term(
+            cal, facts, key="publication", start=facts.sanctioned, days=law.publication_days, unit="business",
+            legal_basis=law.publication_basis,
+            intro=f"Publicación del {law.act} sancionado el {_day(facts.sanctioned)} ({law.publication_basis})",
+            who="publíquelo"))
+    if facts.sanctioned is not None and law.governor_copy_days and facts.governor_copy_sent is None:
+        out.append(_days_term(
+            cal, facts, key="governor_copy", start=facts.sanctioned, days=law.governor_copy_days, unit="business",
+            legal_basis=law.governor_copy_basis,
+            intro=(f"Copia del acuerdo sancionado al gobernador para su revisión jurídica "
+                   f"({law.governor_copy_basis}; la revisión no suspende sus efectos)"),
+            who=f"{executive} debe enviarla"))
+    return out
+
+
 def _article_name(key: str) -> str:
     return f"art. {key[3:]}" if key.startswith("art") and key[3:].isdigit() else key
 
@@ -1102,6 +1220,7 @@ def compute_deadlines(facts: Facts, calendar: BusinessCalendar | None = None) ->
             deadlines.append(convocation)
     if facts.uses_d683 and facts.regime_rules.piscc_months and facts.adopted is not None:
         deadlines.append(_piscc(cal, facts))
+    deadlines.extend(last_stretch_deadlines(cal, facts))
     return deadlines
 
 

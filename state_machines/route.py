@@ -24,7 +24,18 @@ FACT_OF_TRIGGER: dict[str, str] = {
     "convoke_sessions": "sessions_convoked",
     # CPACA art. 65: the plan binds from its publication (calendar.in_force_on).
     "publish": "published",
+    # The last stretch (state_machines.sanction): each term counts from the act that opens it.
+    "send_for_sanction": "sent_for_sanction",  # L136 art. 78; L2200 art. 100: the term to object
+    "accept_objections": "sent_for_sanction",  # the amended project returns for sanction: a new term
+    "reject_objections": "objections_rejected",  # L136 art. 79: the executive's 8 days
+    "insist_on_project": "illegality_insisted",  # L136 art. 80; L2200 art. 101: to the Tribunal
+    "sanction": "sanctioned",  # L136 arts. 81-82; L2200 art. 103: publication and the copy to the governor
+    "sanction_by_president": "sanctioned",
+    "send_copy_to_governor": "governor_copy_sent",  # L136 art. 82: the copy sent settles its duty
 }
+#: Acts that start a second term besides their ``FACT_OF_TRIGGER`` (L136 art. 76: the remission counts from
+#: the approval in second debate).
+MORE_FACTS_OF_TRIGGER: dict[str, tuple[str, ...]] = {"approve_plan": ("approved",)}
 
 # main trigger -> (sub-machine, sub-trigger), chosen by the act's payload where the law distinguishes.
 LINKED_SUBTRIGGERS: dict[str, tuple[str, str]] = {
@@ -67,6 +78,19 @@ DUTIES: tuple[Duty, ...] = (
     Duty("sessions_convocation", frozenset({"filed_with_corporacion", "in_debate"}), frozenset({Role.EJECUTIVO}),
          "Convocar al concejo o asamblea a sesiones extraordinarias para decidir el plan",
          "L152 art. 40; L136 art. 23 par. 2"),
+    Duty("sanction_remission", frozenset({"approved_by_corporacion"}), frozenset({Role.CORPORACION}),
+         "Remitir el proyecto aprobado al alcalde para su sanción", "L136 art. 76"),
+    Duty("objection_term", frozenset({"sanction_pending"}), frozenset({Role.EJECUTIVO}),
+         "Sancionar u objetar el proyecto aprobado", "L136 art. 78; L2200 art. 100"),
+    Duty("sanction_after_rejection", frozenset({"sanction_due"}), frozenset({Role.EJECUTIVO}),
+         "Sancionar el proyecto: la corporación rechazó las objeciones", "L136 art. 79; L2200 art. 100 par."),
+    Duty("tribunal_remission", frozenset({"illegality_insisted"}), frozenset({Role.EJECUTIVO}),
+         "Enviar el proyecto al Tribunal Administrativo con la exposición de las objeciones",
+         "L136 art. 80; L2200 art. 101"),
+    Duty("publication", frozenset({"sanctioned"}), frozenset({Role.EJECUTIVO}),
+         "Publicar el acuerdo u ordenanza sancionado", "L136 art. 81; L2200 art. 103"),
+    Duty("governor_copy", frozenset({"sanctioned", "published"}), _EXECUTIVE_SIDE,
+         "Enviar copia del acuerdo sancionado al gobernador para su revisión jurídica", "L136 art. 82"),
     Duty("piscc", frozenset({"approved_by_corporacion", "sanction_pending", "objected", "sanctioned",
                              "adopted_by_decree", "published", "in_force"}), frozenset({Role.EJECUTIVO}),
          "Adoptar el Plan Integral de Seguridad y Convivencia Ciudadana (PISCC)", "D683 art. 4"),
@@ -163,6 +187,10 @@ IRREVERSIBLE_ACTS: dict[str, str] = {
                   "gobernador queda habilitado para adoptar el plan por decreto (L152 art. 40; CE-2127)."),
     "object": ("El proyecto aprobado vuelve al concejo o asamblea para que decida sobre las objeciones; no se "
                "sanciona mientras tanto (L136 arts. 78-80)."),
+    "record_tribunal_archive": ("El proyecto objetado por ilegalidad se archiva: no se sanciona ni se publica "
+                                "(L136 art. 80; L2200 art. 101)."),
+    "sanction_by_president": ("El presidente de la corporación sanciona el proyecto porque el alcalde o gobernador "
+                              "no lo hizo en su plazo; el acto queda sancionado (L136 art. 79)."),
     "adopt_by_decree": ("El plan queda adoptado por decreto tal como fue presentado, con las modificaciones "
                         "aceptadas; la corporación ya no lo aprueba (L152 art. 40)."),
     "cancel": ("La audiencia pública queda cancelada y deja de recibir propuestas; para oír a la ciudadanía hay que "

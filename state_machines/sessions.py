@@ -52,6 +52,20 @@ L2200_IN_FORCE = date(2022, 2, 8)
 ASSUME_EXTENSION = False
 
 
+#: L56 art. 1 as Ley 617 de 2000 art. 29 left it: the Asambleas' sessions and extraordinary convocations
+#: before Ley 2200 de 2022 (issue 20: a 2020 convocation does not cite L2200 art. 23).
+L56_BASIS = "L56 art. 1 (mod. L617 art. 29)"
+
+
+def convocation_basis(entity_kind: str, on: date) -> str:
+    """The norm of the executive's convocation to extraordinary sessions on ``on``: L136 art. 23 par. 2 for a
+    Concejo; for an Asamblea L2200 art. 23 from 8 February 2022, L56 art. 1 (as L617 art. 29 modified it)
+    before."""
+    if entity_kind != "departamento":
+        return "L136 art. 23 par. 2"
+    return "L2200 art. 23" if on >= L2200_IN_FORCE else L56_BASIS
+
+
 @dataclass(frozen=True)
 class SessionsVerdict:
     """Whether extraordinary sessions are needed for the corporation's month ``[window_start, window_end]``."""
@@ -107,7 +121,7 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
     of_corporation = "de la Asamblea" if entity_kind == "departamento" else "del Concejo"
     extension = ("" if entity_kind == "departamento" else "; la prórroga de diez días de un período ordinario solo "
                  "cuenta si el Concejo la decide (L136 art. 23 par. 1)")
-    convoke_basis = "L152 art. 40; " + ("L2200 art. 23" if entity_kind == "departamento" else "L136 art. 23 par. 2")
+    convoke_basis = "L152 art. 40; " + convocation_basis(entity_kind, filed_on)
     window = f"del {format_date_es(start)} al {format_date_es(end)}"
     periods = []
     bases = set()

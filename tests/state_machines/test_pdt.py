@@ -17,6 +17,7 @@ from state_machines.diagram import mermaid
 from state_machines.machine import Deadline, TransitionRefused
 from state_machines.pdt import PDT_MACHINE, PDT_STATES, STATE_LABELS, PlanSnapshot
 from state_machines.roles import Role
+from state_machines.sanction import SanctionRecord
 from state_machines.submachines import SUBMACHINES, AmendmentSnapshot
 
 E, P, CTP, CAR, C, S = Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CAR, Role.CORPORACION, Role.SISTEMA
@@ -66,7 +67,21 @@ EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     ("approved_by_corporacion", "send_for_sanction"): ("sanction_pending", {C}),
     ("sanction_pending", "sanction"): ("sanctioned", {E}),
     ("sanction_pending", "object"): ("objected", {E}),
-    ("objected", "decide_objections"): ("sanction_pending", {C}),
+    # The last stretch (issue 20): L136 arts. 78-82; L2200 arts. 100-103.
+    ("objected", "reject_objections"): ("sanction_due", {C}),
+    ("objected", "insist_on_project"): ("illegality_insisted", {C}),
+    ("objected", "accept_objections"): ("sanction_pending", {C}),
+    ("sanction_due", "sanction"): ("sanctioned", {E}),
+    ("sanction_due", "sanction_by_president"): ("sanctioned", {C}),
+    ("illegality_insisted", "send_to_tribunal"): ("before_tribunal", {E}),
+    ("before_tribunal", "record_tribunal_unfounded"): ("sanction_due", {E, C}),
+    ("before_tribunal", "record_tribunal_articles_archived"): ("sanction_due", {E, C}),
+    ("before_tribunal", "record_tribunal_archive"): ("archived", {E, C}),
+    ("sanctioned", "send_copy_to_governor"): ("sanctioned", {E, P}),
+    ("published", "send_copy_to_governor"): ("published", {E, P}),
+    ("sanctioned", "record_governor_review"): ("sanctioned", {E, P}),
+    ("published", "record_governor_review"): ("published", {E, P}),
+    ("in_force", "record_governor_review"): ("in_force", {E, P}),
     ("sanctioned", "publish"): ("published", {E}),
     ("adopted_by_decree", "publish"): ("published", {E}),
     ("published", "enter_into_force"): ("in_force", {S}),
@@ -85,6 +100,14 @@ DEBATES_FOR = {
 }
 
 
+#: The last stretch's record each act needs to pass its own guards (L136 arts. 79-82).
+SANCTION_FOR = {
+    "reject_objections": SanctionRecord(grounds=frozenset({"inconveniencia"})),
+    "insist_on_project": SanctionRecord(grounds=frozenset({"ilegalidad"})),
+    "record_governor_review": SanctionRecord(governor_copy_sent=date(2020, 5, 21)),
+}
+
+
 def permissive(state: str, trigger: str | None = None, **changes) -> PlanSnapshot:
     """A snapshot in which every guard of the table passes (used to test the table itself); the debate acts
     each need their own debate record (``DEBATES_FOR``)."""
@@ -94,13 +117,17 @@ def permissive(state: str, trigger: str | None = None, **changes) -> PlanSnapsho
         state=state, entity_kind="municipio", today=date(2020, 6, 1), regime="d683_2020",
         d683_articles=frozenset({"art1", "art2"}),
         deadlines={key: dl(past) for key in ("consolidation", "ctp_presentation", "ctp_concept", "filing",
-                                            "corporation_decision", "car_concept:CRQ")}
+                                            "corporation_decision", "car_concept:CRQ",
+                                            "sanction_after_rejection")}
         | {"executive_modifications": dl(far)},
         car_reviews={"CRQ": "concept_received"}, ctp_review_state="concept_issued",
         has_legal_review_note=True, has_evidence=True, car_wait_justified=False, corporation_voted_down=True,
         hearings=("held",), concept=ConceptContent("favorable_con_recomendaciones", (REC.text,)),
         recommendations=(REC,), answers={REC.key: Answer("aceptada", "Se incluye en el eje 2.")},
         debates=DEBATES_FOR.get(trigger, DEBATED_2020), in_force_on=date(2020, 5, 20), posesion_on=past,
+        sanction=SANCTION_FOR.get(trigger, SanctionRecord(grounds=frozenset({"ilegalidad"}))), objection_grounds=frozenset({"ilegalidad"}),
+        article_count=12, governor_review="ajustado",
+        approved_on=date(2020, 5, 15),
     )
     return replace(base, **changes)
 
@@ -421,16 +448,18 @@ def test_acts_requiring_evidence_are_refused_without_it():
     assert refused.code == "guard_failed" and "acta de posesión" in refused.reason
 
 
-def test_objected_plan_returns_to_sanction_after_the_corporation_decides():
-    snapshot = plan_2024("sanction_pending", date(2024, 6, 5))
+def test_objected_plan_returns_to_sanction_when_the_corporation_accepts_the_objections():
+    snapshot = plan_2024("sanction_pending", date(2024, 6, 5), objection_grounds=frozenset({"inconveniencia"}),
+                         article_count=30)
     assert PDT_MACHINE.fire(snapshot, "object", E).dest == "objected"
-    assert PDT_MACHINE.fire(replace(snapshot, state="objected"), "decide_objections", C).dest == "sanction_pending"
+    assert PDT_MACHINE.fire(replace(snapshot, state="objected"), "accept_objections", C).dest == "sanction_pending"
     assert refusal(replace(snapshot, state="objected"), "sanction", E).code == "wrong_state"
 
 
-def test_municipal_plan_in_force_reminds_copy_to_governor_but_departmental_does_not():
+def test_entering_into_force_no_longer_carries_the_copy_to_the_governor():
+    """L136 art. 82: the copy is due within 5 days of the sanction, an act of its own (issue 20)."""
     muni = PDT_MACHINE.fire(plan_2024("published", date(2024, 6, 20)), "enter_into_force", S)
-    assert muni.effects == ("send_copy_to_governor",)
+    assert muni.effects == ()
     dept = replace(plan_2024("published", date(2024, 6, 20)), entity_kind="departamento")
     assert PDT_MACHINE.fire(dept, "enter_into_force", S).effects == ()
 
@@ -720,6 +749,7 @@ def test_a_hearing_of_an_adopted_plan_takes_no_new_proposals():
     for state in PDT_STATES:
         verdict = hearing_proposals_verdict(state)
         adopted = state in {"approved_by_corporacion", "adopted_by_decree", "sanction_pending", "objected",
+                            "sanction_due", "illegality_insisted", "before_tribunal", "archived",
                             "sanctioned", "published", "in_force"}
         assert verdict.ok is not adopted, state
         if adopted:

@@ -10,7 +10,7 @@ from flask import Flask, current_app, has_app_context
 from state_machines import corrections
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES
-from state_machines.pdt import HEARING_CLOSED_STATES, PDT_MACHINE
+from state_machines.pdt import HEARING_CLOSED_STATES, LAST_STRETCH_STATES, PDT_MACHINE
 from state_machines.roles import ROLE_LABELS
 from state_machines.route import DUTY_BY_KEY
 from state_machines.submachines import SUBMACHINES
@@ -106,6 +106,11 @@ FLAG_LABELS = {
     "no_hearing_held": "Radicado sin audiencia pública del plan de inversiones registrada (L1909 art. 22)",
     "late_corporation_decision": "Aprobado después del mes de la corporación (L152 art. 40)",
     "car_overdue": "Concepto ambiental vencido (D1865 art. 3)",
+    "late_remission": "Remitido para sanción después de los cinco días (L136 art. 76)",
+    "late_objection": "Objetado después del plazo por número de artículos (L136 art. 78; L2200 art. 100)",
+    "late_tribunal_remission": "Enviado al Tribunal después del plazo (L136 art. 80; L2200 art. 101)",
+    "late_publication": "Publicado después de los diez días de la sanción (L136 art. 81; L2200 art. 103)",
+    "late_governor_copy": "Copia al gobernador después de los cinco días de la sanción (L136 art. 82)",
 }
 
 
@@ -130,4 +135,5 @@ def _labels() -> dict:
         "answer_decisions": ANSWER_DECISIONS,
         "vigencia_clauses": VIGENCIA_CLAUSES,
         "hearing_closed_states": HEARING_CLOSED_STATES,
+        "last_stretch_states": LAST_STRETCH_STATES,
     }

@@ -67,10 +67,18 @@ _PLAN_DATES = ("ctp_presented", "filed_with_corporacion", "adopted", "car_copies
 SORT_KEYS = ("riesgo", "entidad", "departamento", "estado", "avance", "plazo", "holgura", "vencidos")
 
 
+#: States where more than one party may act, and who owns the wait: after the corporation rejected the objections
+#: the executive must sanction (the president only once its term ran out, L136 art. 79); before the Tribunal
+#: nobody of the route waits on anyone but the court (L136 art. 80).
+WAIT_OWNERS: dict[str, str | None] = {"sanction_due": "ejecutivo", "before_tribunal": None}
+
+
 def _waiting_on() -> dict[str, str | None]:
     """State -> the party that may move the plan out of it (None: only the sweep, or a final state)."""
-    out: dict[str, str | None] = {}
+    out: dict[str, str | None] = dict(WAIT_OWNERS)
     for state in PDT_STATES:
+        if state in WAIT_OWNERS:
+            continue
         parties = {_PARTY_OF_ROLE[r] for t in PDT_MACHINE.transitions_from(state)
                    if t.dest_from(state) not in (SAME, state) for r in t.roles if r in _PARTY_OF_ROLE}
         if len(parties) > 1:

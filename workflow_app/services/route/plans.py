@@ -36,10 +36,12 @@ from state_machines.route import (
     DUTIES,
     FACT_OF_TRIGGER,
     LINKED_SUBTRIGGERS,
+    MORE_FACTS_OF_TRIGGER,
     PUBLIC_BY_LAW,
     duty_for,
     withholding_refusal,
 )
+from state_machines.sanction import SanctionRecord, legal_basis_for
 from state_machines.sessions import SessionsVerdict, extraordinary_sessions_verdict
 from state_machines.submachines import (
     SUBMACHINES,
@@ -161,6 +163,9 @@ def period_facts(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> di
     category = getattr(plan.entity, "fiscal_category", None)
     if category:
         facts["fiscal_category"] = category
+    articles = (dates.get("sanction") or {}).get("articles")
+    if articles:
+        facts["article_count"] = int(articles)
     return facts
 
 
@@ -243,7 +248,32 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         debates=DebateRecord.from_data((plan.event_dates or {}).get("debates")),
         in_force_on=legal_calendar.in_force_of_dates(plan.event_dates or {}),
         posesion_on=plan.posesion_on or plan.period.start_on,
+        sanction=SanctionRecord.from_data((plan.event_dates or {}).get("sanction")),
+        objection_grounds=(frozenset({"ilegalidad"}) if form_supplies
+                           else frozenset(command.payload.get("grounds") or ())),
+        article_count=1 if form_supplies else _article_count(command),
+        governor_review="ajustado" if form_supplies else command.payload.get("governor_review"),
+        approved_on=approved_on(plan),
+        filed_on=_day_of(plan, "filed_with_corporacion"),
     )
+
+
+def _day_of(plan: Plan, key: str) -> date | None:
+    value = (plan.event_dates or {}).get(key)
+    return date.fromisoformat(value) if value else None
+
+
+def _article_count(command: ActCommand) -> int | None:
+    value = command.payload.get("article_count") or command.payload.get("articles_sent")
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def approved_on(plan: Plan) -> date | None:
+    value = (plan.event_dates or {}).get("approved")
+    return date.fromisoformat(value) if value else None
 
 
 def concept_of_command(command: ActCommand) -> ConceptContent | None:
@@ -346,7 +376,12 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
     _check_act_date(plan, command, act_on, today)
 
     fact = FACT_OF_TRIGGER.get(command.trigger) if command.machine == PDT_MACHINE.name else None
-    extra_dates = {fact: act_on.isoformat()} if fact else {}
+    more_facts = MORE_FACTS_OF_TRIGGER.get(command.trigger, ()) if command.machine == PDT_MACHINE.name else ()
+    extra_dates: dict[str, Any] = {f: act_on.isoformat() for f in (fact, *more_facts) if f}
+    if command.machine == PDT_MACHINE.name and _article_count(command):
+        # L136 art. 78: the term to object is the one of the article count the act brings.
+        extra_dates["sanction"] = {**((plan.event_dates or {}).get("sanction") or {}),
+                                   "articles": _article_count(command)}
     try:
         deadlines = legal_calendar.deadline_map(deadlines_for(plan, extra_dates))
     except legal_calendar.FactsError as exc:
@@ -390,8 +425,9 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
         with session.no_autoflush:
             if proc is None:
                 plan.state = outcome.dest
-                if fact:
-                    plan.event_dates = {**(plan.event_dates or {}), fact: act_on.isoformat()}
+                if fact or more_facts:
+                    plan.event_dates = {**(plan.event_dates or {}),
+                                        **{f: act_on.isoformat() for f in (fact, *more_facts) if f}}
                 plan.last_route_act_on = act_on  # under the version check, with the rest of the plan row
             else:
                 proc.state = outcome.dest
@@ -407,7 +443,10 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
                 actor_id=actor.id if actor else None, role=role.value, act_on=act_on,
                 occurred_at=current_app.extensions["clock"].stamp(),  # the calendar in force, once
                 reference=command.reference.strip() or None, reason=_reason(command),
-                legal_basis=outcome.legal_basis, evidence_ids=evidence_ids,
+                legal_basis=(legal_basis_for(outcome.trigger, outcome.legal_basis, plan.entity.calendar_kind,
+                                             approved_on(plan))
+                             if proc is None and source != "adopted_by_decree" else outcome.legal_basis),
+                evidence_ids=evidence_ids,
                 payload={**dict(command.payload), "milestones": milestones, "effects": list(outcome.effects),
                          **({"recorded_late": late} if late else {})},
             )
@@ -609,7 +648,54 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
                        command.reference)
         elif effect == "record_vigencia":
             _record_vigencia(plan, command, act_on)
+        elif effect == "record_sanction":
+            _record_sanction(plan, command, act_on)
     return milestones
+
+
+def _record_sanction(plan: Plan, command: ActCommand, act_on: date) -> None:
+    """The last stretch's record (``state_machines.sanction.SanctionRecord``): article count and grounds of the
+    objection (L136 art. 78), the override (art. 79), the Tribunal's ruling (art. 80), who sanctioned, the copy
+    to the governor and its review (art. 82). Each step keeps its date, for the plan's and the public page."""
+    dates = dict(plan.event_dates or {})
+    record = dict(dates.get("sanction") or {})
+    trigger, day = command.trigger, act_on.isoformat()
+    count = _article_count(command)
+    if count:
+        record["articles"] = count
+    if trigger == "send_for_sanction":
+        record["sent_on"] = day
+    elif trigger == "object":
+        record["grounds"] = sorted(command.payload.get("grounds") or ())
+        record["objected_on"] = day
+        record.setdefault("objections", []).append({"on": day, "grounds": record["grounds"]})
+    elif trigger in ("reject_objections", "insist_on_project"):
+        record["objections_decision"] = "rechazadas"
+        record["objections_decided_on"] = day
+        if "inconveniencia" in record.get("grounds", ()):
+            record["overridden"] = True
+    elif trigger == "accept_objections":
+        record["objections_decision"] = "acogidas"
+        record["objections_decided_on"] = day
+        record["grounds"] = []
+    elif trigger.startswith("record_tribunal"):
+        record["via_tribunal"] = True
+        record["tribunal_ruled_on"] = day
+        record["tribunal_ruling"] = {"record_tribunal_unfounded": "infundadas",
+                                     "record_tribunal_articles_archived": "fundadas_parcialmente",
+                                     "record_tribunal_archive": "fundadas"}[trigger]
+        if command.payload.get("archived_articles"):
+            record["archived_articles"] = str(command.payload["archived_articles"]).strip()
+    elif trigger in ("sanction", "sanction_by_president"):
+        record["sanctioned_on"] = day
+        record["sanctioned_by"] = "presidente" if trigger == "sanction_by_president" else "ejecutivo"
+    elif trigger == "send_copy_to_governor":
+        record["governor_copy_sent"] = day
+    elif trigger == "record_governor_review":
+        record["governor_review"] = command.payload.get("governor_review")
+        record["governor_review_on"] = day
+    dates["sanction"] = record
+    plan.event_dates = dates
 
 
 def _record_debate(plan: Plan, what: str, command: ActCommand, act_on: date) -> None:

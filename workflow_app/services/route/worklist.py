@@ -10,11 +10,12 @@ from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE
 from state_machines.roles import Role
 from state_machines.route import DUTIES, IRREVERSIBLE_ACTS, duty_for, is_subprocedure_open, recording_roles
+from state_machines.sanction import legal_basis_for
 from state_machines.submachines import SUBMACHINES
 from state_machines.wording import holder, localize
 from workflow_app.models import Plan, User
 from workflow_app.permissions import visible_plans_query
-from workflow_app.services.route.plans import deadlines_for, plan_snapshot, sub_snapshot
+from workflow_app.services.route.plans import approved_on, deadlines_for, plan_snapshot, sub_snapshot
 
 # Acts a person never starts from a list: the sweep applies them (Role.SISTEMA).
 ROLE_PRIORITY = (Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CAR, Role.CORPORACION, Role.EQUIPO)
@@ -84,8 +85,10 @@ def actions_for(user: User, plan: Plan, today: date, deadlines=None) -> list[Act
         for t, verdict in PDT_MACHINE.available(main, role):
             if verdict.ok and ("pdt", t.trigger) not in seen:
                 seen.add(("pdt", t.trigger))
+                basis = t.legal_basis if plan.state == "adopted_by_decree" else legal_basis_for(
+                    t.trigger, t.legal_basis, plan.entity.calendar_kind, approved_on(plan))
                 options.append(ActionOption(plan.id, PDT_MACHINE.name, None, t.trigger, localize(t.label, wording),
-                                            role, t.legal_basis))
+                                            role, basis))
         for proc in plan.procedures:
             if proc.machine == "ctp_review" or not is_subprocedure_open(proc.machine, plan.state):
                 continue  # closed through T5 itself (state_machines.route.LINKED_SUBTRIGGERS)
