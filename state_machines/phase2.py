@@ -32,6 +32,7 @@ from state_machines.pdt import (
     is_plenary_gap_respected,
 )
 from state_machines.roles import Role
+from state_machines.route import Duty
 
 EJECUTIVO, PLANEACION, CORPORACION, HACIENDA, CONSEJO, SISTEMA = (
     Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION, Role.HACIENDA, Role.CONSEJO_DE_GOBIERNO, Role.SISTEMA)
@@ -319,6 +320,7 @@ PI_TRANSITIONS = [
     Transition(  # P1
         trigger="prepare_pi", source="pi_none", dest="pi_preparing", roles=frozenset({PLANEACION}), guards=(),
         legal_basis="DNP-PI; L152 art. 29", label="Iniciar la preparación del Plan Indicativo",
+        effects=("event:plan_indicativo_preparing",),
     ),
     Transition(  # P2
         trigger="consolidate_pi", source="pi_preparing", dest="pi_consolidated", roles=frozenset({PLANEACION}),
@@ -392,6 +394,7 @@ HARM_TRANSITIONS = [
         trigger="start_harmonization", source="harm_pending", dest="harm_in_process",
         roles=frozenset({HACIENDA, PLANEACION}), guards=(),
         legal_basis="L152 art. 44", label="Iniciar la armonización del presupuesto con el nuevo plan",
+        effects=("event:harmonization_started",),
     ),
     Transition(  # P7 (acuerdo/ordenanza)
         trigger="file_harmonization", source="harm_in_process", dest="harm_filed", roles=frozenset({EJECUTIVO}),
@@ -491,6 +494,7 @@ SS_TRANSITIONS = [
         trigger="design_monitoring", source="ss_design", dest="ss_designed", roles=frozenset({PLANEACION}),
         guards=(evidence_guard("el documento del sistema de seguimiento (roles, periodicidad, formatos)", "DNP-KS"),),
         legal_basis="DNP-KS; L152 arts. 29, 36", label="Registrar el diseño del sistema de seguimiento",
+        effects=("event:monitoring_designed",),
     ),
     Transition(  # P11
         trigger="adopt_monitoring", source="ss_designed", dest="ss_adopted", roles=frozenset({EJECUTIVO}),
@@ -519,6 +523,7 @@ POAI_TRANSITIONS = [
         trigger="draft_poai", source="poai_pending", dest="poai_drafted", roles=frozenset({PLANEACION}),
         guards=(is_budget_year_open, evidence_guard("el POAI por sectores y programas", "D111 art. 8")),
         legal_basis="D111 art. 8", label="Elaborar el POAI desde el Plan Indicativo y el banco de proyectos",
+        effects=("event:poai_drafted",),
     ),
     Transition(
         trigger="approve_poai", source="poai_drafted", dest="poai_approved", roles=frozenset({CONSEJO}),
@@ -549,6 +554,7 @@ BUDGET_TRANSITIONS = [
         guards=(is_budget_year_open, is_poai_approved,
                 evidence_guard("el anteproyecto de presupuesto y el Marco Fiscal de Mediano Plazo", "L819 art. 5")),
         legal_basis="L819 art. 5; D111 art. 52", label="Elaborar el anteproyecto de presupuesto y el MFMP",
+        effects=("event:mfmp_formulated", "event:budget_drafted"),
     ),
     Transition(  # P13 + P15 (filing)
         trigger="file_budget", source="budget_drafted_with_mfmp", dest="budget_filed", roles=frozenset({EJECUTIVO}),
@@ -749,3 +755,70 @@ def phase2_opening(entity_kind: str, in_force_on: date, period_start: date) -> l
                 if entity_kind == "departamento":
                     out.append(("dept_evaluation", f"{year}-{semester}", {}))
     return out
+
+
+# =============================================================================================================
+# Duties: whose term each pending Phase II step is (reminders and escalation, as route.DUTIES for Phase I)
+# =============================================================================================================
+
+@dataclass(frozen=True)
+class Phase2Duty:
+    """A Phase II term pending while its procedure is in ``duty.pending_states``; yearly terms take the
+    procedure's subject as the deadline's suffix (``paa_publication:2026``)."""
+
+    machine: str
+    duty: Duty
+    is_yearly: bool = True
+
+    def deadline_key_for(self, subject: str) -> str:
+        return f"{self.duty.deadline_key}:{subject}" if self.is_yearly else self.duty.deadline_key
+
+
+def _duty(machine: str, key: str, states: Iterable[str], roles: Iterable[Role], label: str, basis: str,
+          yearly: bool = True) -> Phase2Duty:
+    return Phase2Duty(machine, Duty(key, frozenset(states), frozenset(roles), label, basis), yearly)
+
+
+PHASE2_DUTIES: tuple[Phase2Duty, ...] = (
+    _duty("plan_indicativo", "pi_approval", ("pi_none", "pi_preparing", "pi_consolidated"), (PLANEACION, CONSEJO),
+          "Aprobar el Plan Indicativo en el Consejo de Gobierno (meta configurable)", "DNP-PI", yearly=False),
+    _duty("harmonization", "harmonization", ("harm_pending", "harm_in_process", "harm_filed", "harm_in_debate"),
+          (HACIENDA, EJECUTIVO, CORPORACION), "Aprobar la armonización del presupuesto con el nuevo plan",
+          "L152 art. 44; D111 art. 14", yearly=False),
+    _duty("harmonization", "harmonization_publication", ("harm_sanctioned", "harm_decreed"), (EJECUTIVO,),
+          "Publicar la armonización presupuestal aprobada", "L136 art. 81; L1474 art. 74", yearly=False),
+    _duty("poai", "poai_approval", ("poai_pending", "poai_drafted"), (PLANEACION, CONSEJO),
+          "Aprobar el POAI antes de radicar el presupuesto", "D111 art. 8"),
+    _duty("budget", "budget_filing", ("budget_pending", "budget_drafted_with_mfmp"), (HACIENDA, EJECUTIVO),
+          "Radicar el proyecto de presupuesto con el Marco Fiscal de Mediano Plazo", "L136 art. 91 a) 3; L819 art. 5"),
+    _duty("budget", "budget_repetition", ("budget_pending", "budget_drafted_with_mfmp"), (EJECUTIVO,),
+          "Repetir por decreto el presupuesto anterior si el nuevo no se radicó", "D111 art. 64"),
+    _duty("budget", "budget_decision", ("budget_filed",), (CORPORACION,),
+          "Decidir el proyecto de presupuesto en el concejo o asamblea", "L136 art. 23; D111 art. 59"),
+    _duty("budget", "budget_objection", ("budget_approved",), (EJECUTIVO,),
+          "Sancionar el presupuesto o enviar su objeción al Tribunal", "D111 art. 109"),
+    _duty("paa", "paa_publication", ("paa_pending",), (EJECUTIVO, PLANEACION),
+          "Publicar el Plan Anual de Adquisiciones en la web y en el SECOP", "D1082 art. 2.2.1.1.1.4.3"),
+    _duty("action_plans", "accion_publication", ("accion_pending", "accion_approved"), (PLANEACION, CONSEJO),
+          "Publicar los planes de acción de las dependencias", "L1474 art. 74"),
+    _duty("annual_report", "annual_report", ("report_due",), (EJECUTIVO,),
+          "Presentar el informe anual de ejecución del plan", "L136 art. 91 a) 4"),
+    _duty("citizen_report", "citizen_report", ("citizen_due",), (EJECUTIVO,),
+          "Rendir cuentas del semestre a ediles, organizaciones y veedurías", "L136 art. 91 e) 2"),
+    _duty("dept_evaluation", "dept_evaluation", ("eval_due",), (PLANEACION,),
+          "Publicar la evaluación semestral de los municipios", "L715 art. 90"),
+)
+
+
+def phase2_pending(procedures: Iterable[Any], deadlines: Mapping[str, Any]) -> list[tuple[Any, Phase2Duty, Any]]:
+    """(deadline, duty, procedure) for every Phase II term still pending: its procedure is in a pending state
+    and the calendar knows the term (a budget's decision term exists once the bill is filed)."""
+    out = []
+    for proc in procedures:
+        for pd in PHASE2_DUTIES:
+            if pd.machine != proc.machine or proc.state not in pd.duty.pending_states:
+                continue
+            deadline = deadlines.get(pd.deadline_key_for(proc.subject))
+            if deadline is not None:
+                out.append((deadline, pd, proc))
+    return sorted(out, key=lambda item: (item[0].act_by, item[1].machine))

@@ -417,9 +417,9 @@ def test_objected_plan_returns_to_sanction_after_the_corporation_decides():
 
 def test_municipal_plan_in_force_reminds_copy_to_governor_but_departmental_does_not():
     muni = PDT_MACHINE.fire(plan_2024("published", date(2024, 6, 20)), "enter_into_force", S)
-    assert muni.effects == ("send_copy_to_governor",)
+    assert muni.effects == ("send_copy_to_governor", "start_phase2")  # phase-ii.md §1.2: Phase II opens at T16
     dept = replace(plan_2024("published", date(2024, 6, 20)), entity_kind="departamento")
-    assert PDT_MACHINE.fire(dept, "enter_into_force", S).effects == ()
+    assert PDT_MACHINE.fire(dept, "enter_into_force", S).effects == ("start_phase2",)
 
 
 def test_full_ordinary_route_2024_reaches_in_force():
