@@ -115,3 +115,25 @@ def test_the_executive_records_the_budget_statute_and_bad_numbers_are_refused_in
     html = client.get(url).get_data(as_text=True)
     assert 'value="5"' in html and "checked" in html
 
+
+
+def test_the_demo_walks_filandia_through_phase2_to_a_published_plan_de_compras(client, db_session, set_today):
+    from workflow_app.services.cycle.demo import ensure_demo_data
+
+    set_today("2028-03-10")
+    ensure_demo_data()
+    ensure_demo_data()  # idempotent: nothing replayed
+    page = " ".join(client.get("/publico/63272").get_data(as_text=True).split())
+    assert "Después de la vigencia del plan" in page
+    assert "Aprobado por el Consejo de Gobierno el 9 de julio de 2024" in page
+    assert "Viviendas rurales con agua potable. Metas por año: 80, 170, 260, 350" in page
+    assert "Segundo debate en plenaria: 9 de agosto de 2024" in page and "Publicación: 16 de agosto de 2024" in page
+    assert "Vigencia 2025: publicado el 29 de enero de 2025" in page
+    from sqlalchemy import select
+
+    from workflow_app.models import Entity, Plan
+    plan = db_session.scalar(select(Plan).join(Entity).where(Entity.dane_code == "63272"))
+    api = client.get(f"/api/v1/plans/{plan.id}/phase2").get_json()
+    states = {(p["machine"], p["subject"]): p["state"] for p in api["procedures"]}
+    assert states[("paa", "2025")] == "paa_published" and states[("harmonization", "armonizacion")] == "harm_published"
+    assert states[("budget", "2025")] == "budget_adopted" and api["progress"] > 60
