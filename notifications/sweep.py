@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.phase2 import phase2_pending
 from state_machines.roles import Role
 from state_machines.route import Duty, duty_for
 from state_machines.wording import localize, quoted
@@ -35,6 +36,7 @@ from workflow_app.infra.jobs import submit_all
 from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User
 from workflow_app.services.monitoring import board_summary
 from workflow_app.services.outbox import DELIVER_JOB, Message, notify, notify_many
+from workflow_app.services.phase2.procedures import phase2_deadlines_for
 from workflow_app.services.route.plans import ActCommand, ActError, apply_act, deadlines_for
 
 log = logging.getLogger(__name__)
@@ -277,6 +279,20 @@ def plan_work(plan: PlanRow, deadlines: list[legal_calendar.Deadline], today: da
     return dues, effects
 
 
+def phase2_work(plan: PlanRow, deadlines: dict[str, legal_calendar.Deadline], today: date) -> list[Due]:
+    """What an in-force plan owes today in Phase II (phase-ii.md §2): reminders 5 and 1 business days before each
+    pending term, the due day, and the day it is late (with escalation). The law writes no automatic act here:
+    D111 art. 59 and art. 109 act through the guards of the executive's own acts (state_machines.phase2)."""
+    cal = legal_calendar.default_calendar(plan.entity.weekdays)
+    dues = []
+    for deadline, pd, _proc in phase2_pending(plan.procedures, deadlines):
+        milestone = current_milestone(deadline, cal, today)
+        if milestone is not None:
+            offset, kind, on = milestone
+            dues.append(Due(plan.id, plan.entity_id, kind, offset, deadline, pd.duty, on))
+    return dues
+
+
 def reminder_key(due: Due) -> str:
     return f"reminder:{due.plan_id}:{due.deadline.map_key}:{due.deadline.act_by}:{due.offset}"
 
@@ -403,6 +419,15 @@ def effect_message(effect: Effect, plan: PlanRow) -> Message:
 
 def open_plans(session: Session) -> list[PlanRow]:
     """Every plan not in a final state, with its entity, period and procedures: four queries in all."""
+    return _plan_rows(session, Plan.state.not_in(sorted(PDT_MACHINE.final_states)))
+
+
+def in_force_plans(session: Session) -> list[PlanRow]:
+    """Every plan in force (Phase II runs on them), read as ``open_plans`` does."""
+    return _plan_rows(session, Plan.state == "in_force")
+
+
+def _plan_rows(session: Session, is_open) -> list[PlanRow]:
     departments = dict(session.execute(select(Department.code, Department.name)).all())
     entities = {row.id: EntityRow(row.id, row.kind, row.name, row.nonworking_weekdays,
                                   DepartmentRow(departments.get(row.department_code, "")), row.fiscal_category,
@@ -411,7 +436,6 @@ def open_plans(session: Session) -> list[PlanRow]:
                                                   Entity.department_code, Entity.fiscal_category,
                                                   Entity.executive_title))}
     periods = {pid: PeriodRow(start) for pid, start in session.execute(select(Period.id, Period.start_on))}
-    is_open = Plan.state.not_in(sorted(PDT_MACHINE.final_states))
     plans = {row.id: PlanRow(row.id, row.entity_id, row.state, row.version, row.regime, row.d683_articles or [],
                              row.posesion_on, row.event_dates or {}, entities[row.entity_id], periods[row.period_id])
              for row in session.execute(
@@ -445,6 +469,18 @@ def run_sweep(today: date, session: Session | None = None) -> SweepReport:
             report.plans_due += 1
             all_dues += dues
             all_effects += effects
+    for plan in in_force_plans(session):  # Phase II: reminders and escalation only (no automatic act)
+        try:
+            dues = phase2_work(plan, legal_calendar.deadline_map(phase2_deadlines_for(session, plan)), today)
+        except (legal_calendar.FactsError, ValueError) as exc:
+            report.errors.append(f"plan {plan.id} (fase II): {exc}")
+            continue
+        report.plans += 1
+        if dues:
+            by_id[plan.id] = plan
+            report.plans_due += 1
+            all_dues += dues
+    session.commit()  # end the read transaction of the statutes
     people = People(session, {by_id[x.plan_id].entity_id for x in (*all_dues, *all_effects)})
     _send_reminders(session, all_dues, by_id, people, report)
     versions: dict[int, int] = {}  # a plan with two effects today: the second expects the first's version

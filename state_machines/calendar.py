@@ -26,10 +26,10 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 
-from state_machines.dates import add_months, format_date_es
+from state_machines.dates import add_months, format_date_es, last_day_of_month
 from state_machines.regimes import BUILTIN_REGIMES, D683_2020, ORDINARY, ExceptionalRegime
 from state_machines.sanction import sanction_law
-from state_machines.sessions import CATEGORIES, convocation_basis, extraordinary_sessions_verdict
+from state_machines.sessions import CATEGORIES, convocation_basis, extraordinary_sessions_verdict, ordinary_periods
 
 # --- Policy values (legal-path.md: "make the rule a configurable value") -----------------------------------
 
@@ -1272,3 +1272,268 @@ def in_force_of_dates(event_dates: Mapping) -> date | None:
                            date.fromisoformat(declared) if declared else None)
     except (FactsError, ValueError):
         return None
+
+
+# --- Phase II: after the plan is in force (phase-ii.md §2) ----------------------------------------------------
+#
+# Same engine and policy as above: business days per L4-1913 art. 62, and for these keys a non-working fixed date
+# or last day gives ``act_by`` = the previous business day and ``latest`` = the next one (phase-ii.md §2, which
+# differs from ``EXTEND_FIXED_DATES`` on purpose: the Phase II dates are administrative targets, not the law's
+# own fixed dates of Decreto 683). Every key is a warning except ``budget_decision`` (where the local statute
+# copies D111 art. 59) and ``budget_objection``. Keys of yearly items carry the vigencia as ``authority``
+# (``paa_publication:2025``), so ``deadline_map`` keeps one entry per year.
+
+EFFECT_EXECUTIVE_BUDGET_BY_DECREE = "executive_budget_by_decree"
+EFFECT_OBJECTION_TERM_CLOSED = "budget_objection_term_closed"
+
+#: phase-ii.md §2 ``pi_approval`` (proposal): target = in force + this many months; per entity in the statute.
+PI_APPROVAL_MONTHS = 2
+#: D111 art. 109: the executive sends an objection for illegality to the Tribunal within five days.
+BUDGET_OBJECTION_BUSINESS_DAYS = 5
+#: D111 art. 109: the Tribunal decides within twenty business days.
+TRIBUNAL_BUSINESS_DAYS = 20
+#: L136 art. 81 (phase-ii.md P9): an acuerdo is published within ten days of its sanction.
+HARMONIZATION_PUBLICATION_BUSINESS_DAYS = 10
+
+PHASE2_KEYS = ("pi_approval", "harmonization", "harmonization_publication", "accion_publication",
+               "paa_publication", "paa_update", "budget_filing", "poai_approval", "budget_decision",
+               "budget_repetition", "budget_objection", "annual_report", "citizen_report", "dept_evaluation")
+
+
+@dataclass(frozen=True)
+class BudgetStatute:
+    """The entity's estatuto orgánico de presupuesto, as far as the terms need it (phase-ii.md §2 last paragraph,
+    §4 items 2-3, all **verify**): an editable per-entity setting, defaults as the spec's.
+
+    - ``filing_business_days``: the bill is filed within the first N business days of the last ordinary period
+      (interpretation of D111 art. 52 and D1333 art. 266);
+    - ``decision_extension_days``: calendar days of extension after the period ends (L136 art. 23 par. 1);
+    - ``copies_d111_art59``: the statute copies D111 art. 59 ("regirá el proyecto presentado"): the executive
+      enacts the filed bill by decree when the corporation does not decide in time (hard effect);
+    - ``harmonization_by_decree``: the statute lets the executive harmonise the budget by decree when amounts do
+      not change (BOG20); otherwise an acuerdo/ordenanza is required (C036 for asambleas).
+    """
+
+    act: str = ""
+    filing_business_days: int = 10
+    decision_extension_days: int = 10
+    copies_d111_art59: bool = False
+    harmonization_by_decree: bool = False
+    pi_approval_months: int = PI_APPROVAL_MONTHS
+
+
+@dataclass(frozen=True)
+class Phase2Facts:
+    """What the Phase II terms count from. ``budget_*`` maps are keyed by the budget's vigencia (the year it
+    funds); the bill for vigencia V is filed in V - 1."""
+
+    entity_kind: str
+    category: str | None
+    period_start: date
+    in_force_on: date
+    statute: BudgetStatute = field(default_factory=BudgetStatute)
+    harmonization_sanctioned_on: date | None = None
+    harmonization_decreed_on: date | None = None
+    budget_filed_on: Mapping[int, date] = field(default_factory=dict)
+    budget_received_on: Mapping[int, date] = field(default_factory=dict)
+
+
+def _soft_fixed(cal: BusinessCalendar, key: str, fixed: date, basis: str, intro: str, who: str,
+                effect: str = EFFECT_WARNING, year: int | str | None = None) -> Deadline:
+    """phase-ii.md §2: a fixed date; when it is not a business day, act by the previous one, late from the day
+    after the next one."""
+    act_by, latest = cal.prev_business(fixed), cal.next_business(fixed)
+    if act_by == fixed:
+        note = f"{who} a más tardar el {_day(fixed)}."
+    else:
+        note = (f"El {_day_with_reason(cal, fixed)} no es hábil: {who} a más tardar el {_day(act_by)}, último día "
+                f"hábil anterior; se tiene por atrasado desde el {_day(latest + _ONE_DAY)}.")
+    return Deadline(key, fixed, latest, act_by, latest + _ONE_DAY, effect, basis,
+                    f"{intro} {note[0].upper()}{note[1:]} {_phase2_effect_text(effect, latest + _ONE_DAY)}",
+                    None if year is None else str(year))
+
+
+def _phase2_effect_text(effect: str, overdue_from: date) -> str:
+    when = _day(overdue_from)
+    if effect == EFFECT_EXECUTIVE_BUDGET_BY_DECREE:
+        return (f"Desde el {when}, si la corporación no ha decidido, rige el proyecto presentado: el alcalde o "
+                "gobernador lo expide por decreto (D111 art. 59, copiado por el estatuto de presupuesto de la "
+                "entidad).")
+    if effect == EFFECT_OBJECTION_TERM_CLOSED:
+        return f"Desde el {when} ya no puede enviarse la objeción al Tribunal (D111 art. 109)."
+    return f"Desde el {when} el paso queda atrasado; la norma no le asigna una consecuencia automática (advertencia)."
+
+
+def _last_period(facts: Phase2Facts, year: int) -> tuple[date, date, str] | None:
+    periods = ordinary_periods(facts.entity_kind, facts.category, year, facts.period_start)
+    if periods is None:
+        return None
+    spans, basis = periods
+    return spans[-1][0], spans[-1][1], basis
+
+
+def budget_filing_deadline(cal: BusinessCalendar, facts: Phase2Facts, vigencia: int) -> Deadline | None:
+    """L136 arts. 23, 91 a) 3; L56 art. 1; L819 art. 5; D111 art. 52 and D1333 art. 266 (interpretation): the
+    budget bill for ``vigencia`` (with the MFMP) is filed within the first ``filing_business_days`` business days
+    of the last ordinary period of the year before (Concejo especial–2 and Asamblea: 1 October; Concejo 3–6:
+    1 November). None while the municipio's category (hence its sessions) is unknown."""
+    span = _last_period(facts, vigencia - 1)
+    if span is None:
+        return None
+    start, _end, basis = span
+    n = facts.statute.filing_business_days
+    latest = cal.add_business_days(start - _ONE_DAY, n)
+    intro = (f"Proyecto de presupuesto de la vigencia {vigencia} con el Marco Fiscal de Mediano Plazo: se radica "
+             f"dentro de los primeros {n} días hábiles del último período de sesiones ordinarias, que empieza el "
+             f"{_day(start)} ({basis}; L136 art. 91 a) 3; L819 art. 5).")
+    return Deadline("budget_filing", start, latest, latest, latest + _ONE_DAY, EFFECT_WARNING,
+                    f"L136 art. 91 a) 3; {basis}; L819 art. 5; D111 art. 52",
+                    f"{intro} Radíquelo a más tardar el {_day(latest)}. "
+                    + _phase2_effect_text(EFFECT_WARNING, latest + _ONE_DAY), str(vigencia))
+
+
+def phase2_deadlines(facts: Phase2Facts, calendar: BusinessCalendar | None = None,
+                     years: Iterable[int] | None = None) -> list[Deadline]:
+    """Every Phase II term of one plan (phase-ii.md §2), for the vigencias ``years`` (default: the four years of
+    the period from the year the plan entered into force)."""
+    cal = calendar or default_calendar()
+    start_year = facts.in_force_on.year
+    period_end_year = facts.period_start.year + PERIOD_YEARS - 1
+    years = list(years) if years is not None else list(range(start_year, period_end_year + 1))
+    out: list[Deadline] = []
+    statute = facts.statute
+
+    # pi_approval (proposal): in force + N months, a target, not a law.
+    target = add_months(facts.in_force_on, statute.pi_approval_months)
+    latest = cal.next_business(target)
+    out.append(Deadline(
+        "pi_approval", target, latest, cal.prev_business(target), latest + _ONE_DAY, EFFECT_WARNING,
+        "DNP-PI (propuesta; sin plazo legal)",
+        f"Meta de aprobación del Plan Indicativo por el Consejo de Gobierno: {statute.pi_approval_months} meses "
+        f"desde la entrada en vigencia del plan ({_day(facts.in_force_on)}). Es una meta configurable, no un plazo "
+        f"legal; debe preceder la aprobación del POAI. "
+        + _phase2_effect_text(EFFECT_WARNING, latest + _ONE_DAY)))
+
+    # harmonization: 31 December of the year the plan entered into force (D111 art. 14: appropriations lapse).
+    out.append(_soft_fixed(
+        cal, "harmonization", date(start_year, 12, 31), "L152 art. 44; D111 art. 14",
+        f"Armonización del presupuesto {start_year} con el nuevo plan plurianual de inversiones (L152 art. 44): "
+        "después del 31 de diciembre las apropiaciones no comprometidas expiran y la armonización pierde su objeto "
+        "(D111 art. 14).", "apruébela"))
+
+    # harmonization_publication: acuerdo 10 business days after sanction; decree with its issue.
+    if facts.harmonization_sanctioned_on is not None:
+        s = facts.harmonization_sanctioned_on
+        latest = cal.add_business_days(s, HARMONIZATION_PUBLICATION_BUSINESS_DAYS)
+        out.append(Deadline(
+            "harmonization_publication", latest, latest, latest, latest + _ONE_DAY, EFFECT_WARNING,
+            "L136 art. 81; CPACA art. 65; L1474 art. 74",
+            f"El acuerdo u ordenanza de armonización se sancionó el {_day(s)}; se publica dentro de los diez días "
+            f"hábiles siguientes, a más tardar el {_day(latest)} (L136 art. 81); no obliga antes de publicarse "
+            "(CPACA art. 65). " + _phase2_effect_text(EFFECT_WARNING, latest + _ONE_DAY)))
+    elif facts.harmonization_decreed_on is not None:
+        d = facts.harmonization_decreed_on
+        out.append(Deadline(
+            "harmonization_publication", d, d, d, d + _ONE_DAY, EFFECT_WARNING, "CPACA art. 65; L1474 art. 74",
+            f"El decreto de armonización se expidió el {_day(d)}; se publica con su expedición (CPACA art. 65). "
+            + _phase2_effect_text(EFFECT_WARNING, d + _ONE_DAY)))
+
+    for year in years:
+        if date(year, 1, 31) < facts.in_force_on:
+            # Year 1: the 31 January plans predate the new PDT; the plan's page raises an "align" task instead.
+            out += _semester_terms(cal, facts, year)
+            out += _budget_terms(cal, facts, year)
+            continue
+        out.append(_soft_fixed(
+            cal, "accion_publication", date(year, 1, 31), "L1474 art. 74; L152 art. 41",
+            f"Planes de acción de la vigencia {year}: publicados en la página web a más tardar el 31 de enero "
+            "(L1474 art. 74).", "publíquelos", year=year))
+        out.append(_soft_fixed(
+            cal, "paa_publication", date(year, 1, 31), "D1082 art. 2.2.1.1.1.4.3; L1474 art. 74",
+            f"Plan Anual de Adquisiciones {year}: publicado en la página web y en el SECOP a más tardar el 31 de "
+            "enero (L1474 art. 74; D1082 art. 2.2.1.1.1.4.3).", "publíquelo", year=year))
+        out.append(_soft_fixed(
+            cal, "paa_update", date(year, 12, 31), "D1082 art. 2.2.1.1.1.4.4",
+            f"Plan Anual de Adquisiciones {year}: actualizarlo por lo menos una vez durante el año "
+            "(D1082 art. 2.2.1.1.1.4.4; fecha de la guía de Colombia Compra Eficiente por verificar).",
+            "actualícelo", year=year))
+        periods = ordinary_periods(facts.entity_kind, facts.category, year, facts.period_start)
+        if facts.entity_kind == "municipio" and periods is not None:
+            first = periods[0][0][0]
+            out.append(_soft_fixed(
+                cal, "annual_report", first, "L136 art. 91 a) 4; L152 art. 43",
+                f"Informe anual de ejecución del plan {year - 1 if year > start_year else year}: se presenta al "
+                f"Concejo en la primera sesión ordinaria del año, que empieza el {_day(first)} "
+                "(L136 art. 91 a) 4; L152 art. 43).", "preséntelo", year=year))
+        out += _semester_terms(cal, facts, year)
+        out += _budget_terms(cal, facts, year)
+    return out
+
+
+def _semester_terms(cal: BusinessCalendar, facts: Phase2Facts, year: int) -> list[Deadline]:
+    """L136 art. 91 e) 2 (citizen reports, one per semester: interpretation); L715 art. 90 (departments)."""
+    out: list[Deadline] = []
+    for semester, end in ((1, date(year, 6, 30)), (2, date(year, 12, 31))):
+        if end < facts.in_force_on:
+            continue
+        out.append(_soft_fixed(
+            cal, "citizen_report", end, "L136 art. 91 e) 2; L1474 art. 78",
+            f"Reunión de rendición de cuentas del semestre {semester} de {year} con ediles, organizaciones y "
+            "veedurías: «por lo menos dos veces al año», una por semestre (interpretación).",
+            "realícela", year=f"{year}-{semester}"))
+        if facts.entity_kind == "departamento":
+            due = last_day_of_month(year + (semester == 2), 6 if semester == 2 else 12)
+            out.append(_soft_fixed(
+                cal, "dept_evaluation", due, "L715 art. 90; L152 art. 42",
+                f"Evaluación semestral de la gestión y eficiencia de los municipios, semestre {semester} de "
+                f"{year}: la planeación departamental la publica y envía copia al DNP (L715 art. 90 «informe "
+                "semestral»); se cuenta hasta el fin del semestre siguiente (interpretación).",
+                "publíquela", year=f"{year}-{semester}"))
+    return out
+
+
+def _budget_terms(cal: BusinessCalendar, facts: Phase2Facts, year: int) -> list[Deadline]:
+    """The budget prepared in ``year`` for vigencia ``year + 1``: filing, POAI, repetition, decision, objection."""
+    out: list[Deadline] = []
+    statute = facts.statute
+    vigencia = year + 1
+    filing = budget_filing_deadline(cal, facts, vigencia)
+    if filing is None:
+        return out
+    out.append(filing)
+    out.append(_soft_fixed(
+        cal, "poai_approval", filing.earliest, "D111 arts. 8, 49 (analogía)",
+        f"POAI de la vigencia {vigencia}: aprobado antes de radicar el presupuesto, al abrirse el período de "
+        f"sesiones en que se radica (D111 art. 8: «guardará concordancia» con el plan de inversiones).",
+        "apruébelo", year=vigencia))
+    out.append(_soft_fixed(
+        cal, "budget_repetition", date(year, 12, 31), "D111 art. 64 (interpretación)",
+        f"Si el presupuesto {vigencia} no se radicó en término, el alcalde o gobernador repite por decreto el "
+        f"del año anterior antes del 1 de enero de {vigencia} (D111 art. 64 fija el 10 de diciembre en la "
+        "Nación).", "expida el decreto", year=vigencia))
+    filed = facts.budget_filed_on.get(vigencia)
+    if filed is not None:
+        span = _last_period(facts, year)
+        end = span[1] if span else date(year, 11, 30)
+        extended = cal.next_business(end + timedelta(days=statute.decision_extension_days))
+        effect = EFFECT_EXECUTIVE_BUDGET_BY_DECREE if statute.copies_d111_art59 else EFFECT_WARNING
+        out.append(Deadline(
+            "budget_decision", end, extended, cal.prev_business(end), extended + _ONE_DAY, effect,
+            "L136 art. 23; L56 art. 1; D111 art. 59",
+            f"El proyecto de presupuesto {vigencia} se radicó el {_day(filed)}; la corporación decide dentro del "
+            f"período de sesiones, que termina el {_day(end)}, o en su prórroga de "
+            f"{statute.decision_extension_days} días, hasta el {_day(extended)} (L136 art. 23). "
+            + _phase2_effect_text(effect, extended + _ONE_DAY), str(vigencia)))
+    received = facts.budget_received_on.get(vigencia)
+    if received is not None:
+        latest = cal.add_business_days(received, BUDGET_OBJECTION_BUSINESS_DAYS)
+        tribunal = cal.add_business_days(latest, TRIBUNAL_BUSINESS_DAYS)
+        out.append(Deadline(
+            "budget_objection", latest, latest, latest, latest + _ONE_DAY, EFFECT_OBJECTION_TERM_CLOSED,
+            "D111 art. 109",
+            f"El presupuesto {vigencia} aprobado se recibió el {_day(received)}: una objeción por ilegalidad se "
+            f"envía al Tribunal Administrativo dentro de los cinco días hábiles siguientes, a más tardar el "
+            f"{_day(latest)}; el Tribunal decide en veinte días hábiles (si se envía ese día, hasta el "
+            f"{_day(tribunal)}) y entre tanto rige el proyecto presentado (D111 art. 109). "
+            + _phase2_effect_text(EFFECT_OBJECTION_TERM_CLOSED, latest + _ONE_DAY), str(vigencia)))
+    return out

@@ -18,6 +18,7 @@ Effects named in the table (applied by the service after a successful firing):
 - ``freeze_filed_ppi`` / ``freeze_adopted_ppi``: keep the PPI as filed, and the adopted PPI as a version of its
   own (L152 art. 40; L1909 art. 22);
 - ``record_vigencia``: the publication day and the act's vigencia clause (CPACA art. 65; L2200 art. 103);
+- ``start_phase2``: open the Phase II procedures of ``phase2.py`` (phase-ii.md §1.2: all start at T16);
 - ``event:*``: milestone events of ``hitos.csv``; ``flag:*``: soft compliance flags (lateness never blocks,
   except late filing, which needs a legal-review note: T7 interpretation).
 """
@@ -970,6 +971,7 @@ PDT_TRANSITIONS: list[Transition] = [
         guards=(is_in_force_day_reached,),
         legal_basis="CPACA art. 65; L4-1913 art. 61",
         label="Registrar la entrada en vigencia del plan",
+        effects=("start_phase2",),  # phase-ii.md §1.2: Phase II opens at T16
     ),
 ]
 

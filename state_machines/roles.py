@@ -10,6 +10,8 @@ class Role(str, Enum):
     CAR = "car"  # environmental authority (D1865 art. 3)
     CORPORACION = "corporacion"  # concejo / asamblea secretary (L152 art. 40)
     ASESOR = "asesor"  # DNP / gobernación adviser: read-only
+    HACIENDA = "hacienda"  # secretaría de hacienda: MFMP, budget bill, harmonisation (phase-ii.md §1.2 P6, P13, P15)
+    CONSEJO_DE_GOBIERNO = "consejo_de_gobierno"  # approves the plan indicativo, the POAI, the planes de acción (P3, P14, P19)
     ADMIN = "admin"  # service administrator: users, settings; no legal act
     SISTEMA = "sistema"  # the background sweep applying automatic legal effects
 
@@ -26,6 +28,8 @@ ROLE_LABELS = {
     Role.CAR: "Autoridad ambiental (CAR)",
     Role.CORPORACION: "Secretaría del concejo o asamblea",
     Role.ASESOR: "Asesor DNP o gobernación",
+    Role.HACIENDA: "Secretaría de hacienda",
+    Role.CONSEJO_DE_GOBIERNO: "Consejo de Gobierno (secretaría técnica)",
     Role.ADMIN: "Administrador",
     Role.SISTEMA: "Sistema (efecto legal automático)",
 }

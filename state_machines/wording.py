@@ -180,6 +180,8 @@ HOLDERS = {
     "ctp": "el Consejo Territorial de Planeación",
     "car": "la autoridad ambiental",
     "corporacion": "el concejo o asamblea",
+    "hacienda": "la secretaría de hacienda",
+    "consejo_de_gobierno": "el Consejo de Gobierno",
     "sistema": "el efecto legal automático",
 }
 

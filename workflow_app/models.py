@@ -25,6 +25,7 @@ from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from state_machines.pdt import PDT_STATES
+from state_machines.phase2 import PHASE2_MACHINES
 from state_machines.regimes import ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
 from state_machines.route import current_flags
@@ -252,12 +253,13 @@ class Plan(db.Model):
 
 
 class Procedure(db.Model):
-    """An instance of a sub-machine of a plan: a CAR review, the CTP review, an amendment, a hearing."""
+    """An instance of a sub-machine of a plan: a CAR review, the CTP review, an amendment, a hearing, or a Phase II
+    procedure (``state_machines.phase2``: the plan indicativo, the harmonisation, a vigencia's budget...)."""
 
     __tablename__ = "procedures"
     __table_args__ = (
         UniqueConstraint("plan_id", "machine", "subject", name="plan_machine_subject"),
-        CheckConstraint(_in("machine", SUBMACHINES), name="machine"),
+        CheckConstraint(_in("machine", (*SUBMACHINES, *PHASE2_MACHINES)), name="machine"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
@@ -796,3 +798,54 @@ def _memberships_changed(mapper, connection, target: Membership) -> None:
         return
     connection.execute(User.__table__.update().where(User.__table__.c.id == target.user_id).values(
         memberships_cache=None, memberships_version=User.__table__.c.memberships_version + 1))
+
+
+class BudgetStatute(db.Model):
+    """The entity's estatuto orgánico de presupuesto as the Phase II terms read it (``calendar.BudgetStatute``):
+    an administrator's setting, defaults as phase-ii.md §2 (all points marked "verify" there)."""
+
+    __tablename__ = "budget_statutes"
+    __table_args__ = (CheckConstraint("filing_business_days BETWEEN 1 AND 60", name="filing_days"),
+                      CheckConstraint("decision_extension_days BETWEEN 0 AND 30", name="extension_days"),
+                      CheckConstraint("pi_approval_months BETWEEN 1 AND 12", name="pi_months"))
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True)
+    act: Mapped[str] = mapped_column(String(255), default="")
+    filing_business_days: Mapped[int] = mapped_column(Integer, default=10)
+    decision_extension_days: Mapped[int] = mapped_column(Integer, default=10)
+    copies_d111_art59: Mapped[bool] = mapped_column(default=False)
+    harmonization_by_decree: Mapped[bool] = mapped_column(default=False)
+    pi_approval_months: Mapped[int] = mapped_column(Integer, default=2)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Phase2Milestone(db.Model):
+    """One hito of Phase II (hitos-fase2.csv): editable data. Its key is (strategy phase 2, ``hito``), in a table
+    of its own so it never collides with Phase I's hitos 1–22. ``phase`` is the interruptor."""
+
+    __tablename__ = "phase2_milestones"
+    hito: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    phase: Mapped[int] = mapped_column(Integer)
+    phase_name: Mapped[str] = mapped_column(String(255))
+    phase_weight: Mapped[float] = mapped_column(db.Float)
+    name: Mapped[str] = mapped_column(String(255))
+    weight_in_phase: Mapped[float] = mapped_column(db.Float)
+    weight_total: Mapped[float] = mapped_column(db.Float)
+    source_of_truth: Mapped[str] = mapped_column(String(60))
+
+    @property
+    def number(self) -> int:
+        return self.hito
+
+
+class Phase2MilestoneCheck(db.Model):
+    """A manual Phase II hito checked for a plan, with its evidence note (never updated; unchecking adds a row)."""
+
+    __tablename__ = "phase2_milestone_checks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    hito: Mapped[int] = mapped_column(ForeignKey("phase2_milestones.hito"))
+    is_done: Mapped[bool] = mapped_column(default=True)
+    note: Mapped[str] = mapped_column(Text)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -204,7 +204,8 @@ def test_a_published_plan_is_vigente_on_the_legal_day_and_not_before(genova, db_
     event = db_session.scalars(select(PlanEvent).filter_by(trigger="enter_into_force")).one()
     assert (event.role, event.actor_id, event.act_on) == ("sistema", None, date(2028, 5, 23))
     # L136 art. 82: the copy to the governor is an act of its own after the sanction, not an effect here (issue 20)
-    assert "CPACA art. 65" in event.legal_basis and event.payload["effects"] == []
+    assert "CPACA art. 65" in event.legal_basis and event.payload["effects"] == ["start_phase2"]  # phase-ii.md §1.2
+    assert {"plan_indicativo", "harmonization", "budget", "paa"} <= {p.machine for p in genova.plan.procedures}
     notices = db_session.scalars(select(Notification).filter_by(kind="effect", plan_id=genova.plan.id)).all()
     assert sorted(n.user_id for n in notices) == sorted(
         [genova.ejecutivo.id, genova.planeacion.id, genova.ctp.id, genova.corporacion.id])

@@ -459,9 +459,9 @@ def test_objected_plan_returns_to_sanction_when_the_corporation_accepts_the_obje
 def test_entering_into_force_no_longer_carries_the_copy_to_the_governor():
     """L136 art. 82: the copy is due within 5 days of the sanction, an act of its own (issue 20)."""
     muni = PDT_MACHINE.fire(plan_2024("published", date(2024, 6, 20)), "enter_into_force", S)
-    assert muni.effects == ()
+    assert muni.effects == ("start_phase2",)  # phase-ii.md §1.2: Phase II opens at T16
     dept = replace(plan_2024("published", date(2024, 6, 20)), entity_kind="departamento")
-    assert PDT_MACHINE.fire(dept, "enter_into_force", S).effects == ()
+    assert PDT_MACHINE.fire(dept, "enter_into_force", S).effects == ("start_phase2",)
 
 
 def test_full_ordinary_route_2024_reaches_in_force():

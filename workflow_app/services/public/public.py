@@ -39,6 +39,7 @@ from workflow_app.reference_data import names
 from workflow_app.services.monitoring import milestones
 from workflow_app.services.outbox import Message, notify
 from workflow_app.services.people.people import users_with_roles
+from workflow_app.services.phase2.public_view import PublicPhase2, public_phase2
 from workflow_app.services.route.casefile import CaseFile, case_file
 from workflow_app.services.route.documents import current_only
 from workflow_app.services.route.plans import PLAN_GRAPH, deadlines_for
@@ -146,6 +147,7 @@ class PublicPlan:
     proposals: tuple[PublicProposal, ...]
     case: CaseFile | None = None
     periods: tuple[Period, ...] = ()  # every period in which the entity has a plan, oldest first (issue 18)
+    phase2: PublicPhase2 | None = None  # once the plan is in force (issue 21)
 
     @property
     def open_hearings(self) -> tuple[PublicHearing, ...]:
@@ -343,7 +345,7 @@ def public_plan(session: Session, entity: Entity, today: date, year: str = "") -
         deadlines=public_deadlines(plan, today, visited), documents=tuple(public_documents(session, plan)),
         ppi=summarize(version) if version else None, amendments=public_amendments(plan),
         hearings=public_hearings(plan, today), proposals=tuple(published_proposals(session, plan)),
-        case=case_file(session, plan), periods=entity_periods(session, entity),
+        case=case_file(session, plan), periods=entity_periods(session, entity), phase2=public_phase2(plan),
     )
 
 

@@ -30,6 +30,7 @@ from state_machines.concepts import (
 from state_machines.debates import DebateRecord
 from state_machines.machine import LegalMachine, Outcome, TransitionRefused
 from state_machines.pdt import PDT_MACHINE, PlanSnapshot
+from state_machines.phase2 import PHASE2_MACHINES
 from state_machines.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
 from state_machines.route import (
@@ -66,6 +67,14 @@ from workflow_app.models import (
 )
 from workflow_app.services.cycle.reference_cache import load_plan_for_act
 from workflow_app.services.events import act_recorded
+from workflow_app.services.phase2.procedures import (
+    apply_phase2_effect,
+    in_force_day,
+    is_phase2,
+    open_phase2,
+    phase2_context,
+    phase2_snapshot,
+)
 from workflow_app.services.route.documents import (
     DocumentConflict,
     DocumentRejected,
@@ -136,7 +145,9 @@ def _is_public(command: ActCommand) -> bool:
 
 
 def machine_named(name: str) -> LegalMachine:
-    return PDT_MACHINE if name == PDT_MACHINE.name else SUBMACHINES[name]
+    if name == PDT_MACHINE.name:
+        return PDT_MACHINE
+    return PHASE2_MACHINES[name] if name in PHASE2_MACHINES else SUBMACHINES[name]
 
 
 def period_facts(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> dict:
@@ -306,6 +317,10 @@ def sub_snapshot(proc: Procedure, plan: Plan, today: date, deadlines: Mapping[st
                  command: ActCommand | None = None):
     """``command``: the act being fired (its content); None when listing what may be done, where the act's form
     is assumed to bring what only it can bring (as ``has_evidence``)."""
+    if is_phase2(proc.machine):
+        # Phase II reads its own terms (phase-ii.md §2), not the approval route's.
+        return phase2_snapshot(db.session, proc, plan, today, phase2_context(db.session, plan).deadlines,
+                               has_evidence, command.act_on if command is not None else None)
     if proc.machine == "car_review":
         concept = ConceptContent("favorable") if command is None else concept_of_command(command)
         return CarReviewSnapshot(state=proc.state, today=today, authority_code=proc.subject,
@@ -432,7 +447,7 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
             else:
                 proc.state = outcome.dest
                 _record_sub_data(proc, command, act_on)
-            milestones = _apply_effects(session, plan, outcome, command, act_on, today)
+            milestones = _apply_effects(session, plan, outcome, command, act_on, today, proc)
             late = _recorded_late(plan, command, source, outcome.dest, deadlines, act_on, today)
             if late and command.machine == "car_review":
                 _clear_car_overdue(plan, proc)
@@ -497,6 +512,8 @@ def _in_force_when_due(session: Session, plan: Plan, today: date) -> None:
                      "effects": list(outcome.effects)})
         seal(plan, event, current_app.config["HISTORY_KEY"])
         session.add(event)
+        if "start_phase2" in outcome.effects:  # phase-ii.md §1.2: Phase II opens at T16, as through apply_act
+            open_phase2(session, plan, day)
     session.flush()
     act_recorded.send(session, plan=plan, event=event, deadlines=[])
 
@@ -604,11 +621,13 @@ def _next_number(plan: Plan, machine: str) -> str:
 
 
 def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActCommand, act_on: date,
-                   today: date) -> list[str]:
+                   today: date, proc: Procedure | None = None) -> list[str]:
     """Carry out the table's named effects; returns the milestone events (hitos.csv ``event:*``)."""
     milestones: list[str] = []
     existing = {(p.machine, p.subject) for p in plan.procedures}
     for effect in outcome.effects:
+        if apply_phase2_effect(proc, effect, command.payload, act_on):
+            continue  # a Phase II procedure's own record (its debates, its matrix, its publications)
         if effect.startswith("event:"):
             milestones.append(effect.split(":", 1)[1])
         elif effect.startswith("flag:"):
@@ -650,6 +669,9 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
             _record_vigencia(plan, command, act_on)
         elif effect == "record_sanction":
             _record_sanction(plan, command, act_on)
+        elif effect == "start_phase2":
+            # legal-path T16 → phase-ii.md §1.2: Phase II starts when the plan is in force.
+            open_phase2(session, plan, in_force_day(plan) or act_on)
     return milestones
 
 

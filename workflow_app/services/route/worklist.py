@@ -8,17 +8,18 @@ from sqlalchemy.orm import Session, selectinload
 
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE
+from state_machines.phase2 import PHASE2_TITLES
 from state_machines.roles import Role
 from state_machines.route import DUTIES, IRREVERSIBLE_ACTS, duty_for, is_subprocedure_open, recording_roles
 from state_machines.sanction import legal_basis_for
-from state_machines.submachines import SUBMACHINES
 from state_machines.wording import holder, localize
 from workflow_app.models import Plan, User
 from workflow_app.permissions import visible_plans_query
-from workflow_app.services.route.plans import approved_on, deadlines_for, plan_snapshot, sub_snapshot
+from workflow_app.services.route.plans import approved_on, deadlines_for, machine_named, plan_snapshot, sub_snapshot
 
 # Acts a person never starts from a list: the sweep applies them (Role.SISTEMA).
-ROLE_PRIORITY = (Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CAR, Role.CORPORACION, Role.EQUIPO)
+ROLE_PRIORITY = (Role.EJECUTIVO, Role.PLANEACION, Role.HACIENDA, Role.CONSEJO_DE_GOBIERNO, Role.CTP, Role.CAR,
+                 Role.CORPORACION, Role.EQUIPO)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class PendingItem:
 
 
 def _subject_label(machine: str, subject: str | None, data: dict) -> str:
+    if machine in PHASE2_TITLES:
+        return PHASE2_TITLES[machine] + (f" {subject}" if subject and subject[:4].isdigit() else "")
     if machine == "car_review":
         return f"Autoridad ambiental {subject}"
     if machine == "amendment":
@@ -94,7 +97,7 @@ def actions_for(user: User, plan: Plan, today: date, deadlines=None) -> list[Act
                 continue  # closed through T5 itself (state_machines.route.LINKED_SUBTRIGGERS)
             if proc.machine == "car_review" and role is Role.CAR and proc.subject not in car_codes:
                 continue
-            machine = SUBMACHINES[proc.machine]
+            machine = machine_named(proc.machine)
             snap = sub_snapshot(proc, plan, today, deadlines, has_evidence=True)
             for t, verdict in machine.available(snap, role):
                 key = (proc.machine, proc.subject, t.trigger)

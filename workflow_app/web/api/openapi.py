@@ -6,6 +6,7 @@ that its paths are exactly the Flask routes, and that real responses match its s
 from __future__ import annotations
 
 from state_machines.pdt import PDT_STATES
+from state_machines.phase2 import PHASE2_MACHINES
 
 API_VERSION = "1.0.0"
 
@@ -158,6 +159,12 @@ def _schemas() -> dict:
         "Milestone": milestone,
         "Milestones": _obj({"plan_id": INT, "progress": {**NUM, "minimum": 0, "maximum": 100},
                             "milestones": {"type": "array", "items": _ref("Milestone")}}),
+        "Phase2Procedure": _obj({
+            "machine": {"type": "string", "enum": sorted(PHASE2_MACHINES)}, "subject": STR, "title": STR,
+            "state": STR, "state_label": STR, "is_final": BOOL, "next_step": _nullable(STR),
+            "next_holder": _nullable(STR), "act_by": _nullable(DATE), "legal_basis": _nullable(STR)}),
+        "Phase2": _obj({"plan_id": INT, "is_open": BOOL, "progress": {**NUM, "minimum": 0, "maximum": 100},
+                        "procedures": {"type": "array", "items": _ref("Phase2Procedure")}}),
     }
 
 
@@ -201,6 +208,10 @@ def _paths() -> dict:
                                                 security=TOKEN, errors=("401", "403", "404")),
         "/api/v1/plans/{plan_id}/milestones": _get("Hitos del DNP y avance del plan", "Milestones", params=[PLAN_ID],
                                                    security=TOKEN, errors=("401", "403", "404")),
+        "/api/v1/plans/{plan_id}/phase2": _get(
+            "Fase II del plan vigente: Plan Indicativo, armonización, POAI, presupuesto, plan de compras",
+            "Phase2", params=[PLAN_ID],
+            description="Estados de cada trámite de la Fase II, el paso que sigue, a cargo de quién y su plazo."),
         "/api/v1/openapi.json": {"get": {
             "summary": "Este documento OpenAPI", "security": OPEN,
             "responses": {"200": {"description": "Documento OpenAPI 3.1.",

@@ -30,6 +30,8 @@ from workflow_app.services.people.api_tokens import (
     user_for_token,
     user_tokens,
 )
+from workflow_app.services.phase2.milestones import plan_phase2_milestones
+from workflow_app.services.phase2.overview import phase2_lines
 from workflow_app.services.public.public import (
     name_matches,
     public_amendments,
@@ -236,6 +238,21 @@ def plan_hearings(plan_id: int):
     found = _plan(plan_id)
     return jsonify({"plan_id": found.id,
                     "hearings": [_hearing_json(h) for h in public_hearings(found, clock().today())]})
+
+
+@bp.get("/plans/<int:plan_id>/phase2")
+def plan_phase2(plan_id: int):
+    """Phase II states (issue 21): public, as the portal shows them; no person's data."""
+    found = _plan(plan_id)
+    lines = phase2_lines(db.session, found, clock().today(), only_current=False) if found.state == "in_force" else []
+    _, percent = plan_phase2_milestones(db.session, found)
+    return jsonify({"plan_id": found.id, "is_open": bool(lines), "progress": percent, "procedures": [{
+        "machine": ln.procedure.machine, "subject": ln.procedure.subject, "title": ln.title,
+        "state": ln.procedure.state, "state_label": ln.state_label, "is_final": ln.is_final,
+        "next_step": None if ln.is_final else ln.next_label, "next_holder": None if ln.is_final else ln.next_holder,
+        "act_by": ln.deadline.act_by.isoformat() if ln.deadline else None,
+        "legal_basis": ln.deadline.legal_basis if ln.deadline else None,
+    } for ln in lines]})
 
 
 # ---------------------------------------------------------------------------------------------------------------
