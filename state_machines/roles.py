@@ -10,6 +10,7 @@ class Role(str, Enum):
     CAR = "car"  # environmental authority (D1865 art. 3)
     CORPORACION = "corporacion"  # concejo / asamblea secretary (L152 art. 40)
     ASESOR = "asesor"  # DNP / gobernación adviser: read-only
+    COORDINADOR = "coordinador"  # DNP regional coordinator (Monitoreo 360, phase-ii.md §3.4): held on the region's gobernaciones
     ADMIN = "admin"  # service administrator: users, settings; no legal act
     SISTEMA = "sistema"  # the background sweep applying automatic legal effects
 
@@ -26,6 +27,7 @@ ROLE_LABELS = {
     Role.CAR: "Autoridad ambiental (CAR)",
     Role.CORPORACION: "Secretaría del concejo o asamblea",
     Role.ASESOR: "Asesor DNP o gobernación",
+    Role.COORDINADOR: "Coordinador regional DNP",
     Role.ADMIN: "Administrador",
     Role.SISTEMA: "Sistema (efecto legal automático)",
 }
