@@ -19,6 +19,7 @@ from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.templating import _labels, document_title
 from workflow_app.models import Document
 from workflow_app.permissions import load_plan_for, load_plan_to_read
+from workflow_app.services.followup import checklist as checklist_service
 from workflow_app.services.integrity.access_log import record_access
 from workflow_app.services.route.acts_done import recorded_act
 from workflow_app.services.route.casefile import case_file
@@ -83,7 +84,8 @@ def show(plan_id: int):
         deadlines=deadlines, pending=pending, my_duties=my_duties, others_duties=others_duties,
         actions=actions_for(current_user, plan, today, legal_calendar.deadline_map(deadlines)),
         history=history, documents=documents, case=case_file(db.session, plan),
-        correctable=correctable_documents(current_user, plan, documents, history), **figures,
+        correctable=correctable_documents(current_user, plan, documents, history),
+        checklist=checklist_service.latest(db.session, plan.id), **figures,
     )
 
 
