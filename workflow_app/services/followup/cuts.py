@@ -83,9 +83,10 @@ def _recorded_on(m, plan_id: int, facts: ms.MilestoneFacts) -> str | None:
     return None
 
 
-def cut_job() -> int | None:
-    """RQ cron entry: on the 15th and the month's last day (Bogotá), the fortnightly cut, once."""
-    today = clock().today()
+def cut_job(day: str | None = None) -> int | None:
+    """RQ cron entry: on the 15th and the month's last day (Bogotá), the fortnightly cut, once. ``day`` (ISO) retakes
+    a missed cut day by hand (``rq enqueue``); the cron passes nothing."""
+    today = date.fromisoformat(day) if day else clock().today()
     if not is_cut_day(today) or db.session.scalar(select(SetaCut.id).filter_by(cut_on=today)) is not None:
         return None
     try:

@@ -120,9 +120,10 @@ def send_monthly_survey(session: Session, today: date) -> int:
     return sum(count for _, count in told)
 
 
-def survey_job() -> int:
-    """RQ cron entry (notifications/cron_config.py): runs inside the worker's app context."""
-    return send_monthly_survey(db.session, clock().today())
+def survey_job(day: str | None = None) -> int:
+    """RQ cron entry (notifications/cron_config.py): runs inside the worker's app context. ``day`` (ISO) only for a
+    run by hand; the cron passes nothing and the day is today in Bogotá."""
+    return send_monthly_survey(db.session, date.fromisoformat(day) if day else clock().today())
 
 
 def _last_day(month: date) -> date:
