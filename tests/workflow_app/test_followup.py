@@ -16,6 +16,7 @@ from workflow_app.models import (
     Entity,
     Membership,
     Notification,
+    Plan,
     SetaCut,
     SetaCutRow,
     SurveyResponse,
@@ -232,3 +233,24 @@ def test_the_ranking_shows_every_component_and_reweights_missing_ones(db_session
     second = next(r for r in advisers if r.user.id == few.id)
     assert second.rank is None and "menos de 3 entidades" in second.unranked_reason
     assert db_session.scalar(select(func.count()).select_from(ActivityReport)) == 2
+
+
+def test_the_demo_fills_survey_months_two_differing_cuts_a_report_and_a_checklist(db_session):
+    from workflow_app.services.cycle.demo import ensure_demo_data
+
+    ensure_demo_data()
+    ensure_demo_data()  # idempotent
+    res = survey.results(db_session)
+    assert [m.key[:7] for m in res.months] == ["2027-12", "2028-01", "2028-02", "2028-03"]
+    assert res.answers == 16 and [a.entity.dane_code for a in res.attention] == ["63"]  # 3,2 in March
+    first, second = sorted(cuts.all_cuts(db_session), key=lambda c: c.cut_on)
+    comparison = cuts.compare(db_session, first, second)
+    genova = next(d for d in comparison.plans if d.entity.dane_code == "63302")
+    assert genova.delta > 0 and genova.new_hitos  # presented to the Consejo de Gobierno and the CTP in between
+    advisers, coordinators, cut = activity.ranking(db_session, date(2028, 2, 1))
+    assert advisers[0].rank == 1 and cut.cut_on == date(2028, 2, 29)
+    assert coordinators[0].user.email == "coordinador.eje@demo.rutapdt.co"
+    filandia = db_session.scalar(select(Entity).filter_by(dane_code="63272"))
+    reviews = checklist.latest_scores(db_session, [p.id for p in db_session.scalars(
+        select(Plan).filter_by(entity_id=filandia.id))])
+    assert list(reviews.values()) == [(round(26 / 30 * 100, 1), 3)]

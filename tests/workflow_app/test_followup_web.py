@@ -117,6 +117,8 @@ def test_the_adviser_fills_the_checklist_and_the_entity_answers(client, db_sessi
     assert client.post(url, data=data).status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "Calificación vigente: 96,7 de 100" in page and "Lo que falta (1 ítem)" in page
+    board = client.get("/tablero").get_data(as_text=True)
+    assert "Lista de Chequeo 96,7 · 1 faltante" in board
     logout(client)
     login(client, genova.planeacion.email, PASSWORD)
     plan_page = client.get(f"/planes/{genova.plan.id}").get_data(as_text=True)

@@ -42,8 +42,10 @@ def cut_label(cut: SetaCut) -> str:
 
 
 def take_cut(session: Session, day: date, kind: str = "scheduled", now: datetime | None = None,
-             by: User | None = None) -> SetaCut:
-    """Snapshot every plan's hitos as of now, filed under ``day``. One cut per day: a second is refused."""
+             by: User | None = None, as_of: bool = False) -> SetaCut:
+    """Snapshot every plan's hitos as of now, filed under ``day``. One cut per day: a second is refused.
+    ``as_of``: rebuild a past cut from the recording date of each hito (those recorded after ``day`` left out;
+    the demo uses it for cuts it never took)."""
     existing = session.scalar(select(SetaCut).filter_by(cut_on=day))
     if existing is not None:
         raise CutError(f"Ya hay un corte del {format_date_es(day)}; no se toma otro el mismo día.")
@@ -59,13 +61,17 @@ def take_cut(session: Session, day: date, kind: str = "scheduled", now: datetime
         raise CutError(f"Ya hay un corte del {format_date_es(day)}; no se toma otro el mismo día.") from None
     rows = []
     for plan_id, entity_id in plans:
-        done = []
+        done, progress = [], 0.0
         for m in milestones:
             if not ms.is_done(m, plan_id, entity_id, facts):
                 continue
-            done.append([m.number, _recorded_on(m, plan_id, facts)])
-        rows.append(dict(cut_id=cut.id, plan_id=plan_id, entity_id=entity_id,
-                         progress=ms.progress(milestones, plan_id, entity_id, facts), done=done))
+            recorded = _recorded_on(m, plan_id, facts)
+            if as_of and recorded is not None and recorded > day.isoformat():
+                continue
+            done.append([m.number, recorded])
+            progress += m.weight_total
+        rows.append(dict(cut_id=cut.id, plan_id=plan_id, entity_id=entity_id, progress=round(min(progress, 100.0), 3),
+                         done=done))
     if rows:
         session.execute(SetaCutRow.__table__.insert(), rows)
     session.commit()
