@@ -144,7 +144,7 @@ def test_monitoreo_360_walk(page, new_page, live_server, db_session, set_today):
     expect(card.get_by_role("heading")).to_contain_text("1.º nacional")
     components = card.get_by_role("table")
     expect(components).to_contain_text("Informe enviado el 6 de abril de 2028")
-    expect(components).to_contain_text("1 de 1 asesorías con planilla de asistencia y registro en SETA.")
+    expect(components).to_contain_text("1 de 1 asesoría con planilla de asistencia y registro en SETA.")
     expect(components).to_contain_text("Calificación del coordinador: 4 de 5.")
     expect(components).to_contain_text("Promedio de 2 respuestas de sus entidades en los últimos 3 meses")
     assert_accessible(page)

@@ -61,6 +61,11 @@ NOTES_MAX = 6000
 TOPIC_MAX = 200
 
 
+def count(n: int, singular: str, plural: str) -> str:
+    """``1 asesoría``, ``3 asesorías``."""
+    return f"{n} {singular if n == 1 else plural}"
+
+
 class ActivityError(Exception):
     def __init__(self, message: str, status: int = 422, field: str | None = None):
         super().__init__(message)
@@ -258,7 +263,8 @@ def _p(entity_ids, progress, cut, month) -> Component:
     if not values:
         return Component("P", None, "Sin entidades asignadas.")
     shown = ", ".join(params.fmt(progress.get(e, 0.0), 1) + " %" for e in entity_ids)
-    return Component("P", mean(values), f"Avance al {format_date_es(cut.cut_on)} de {len(values)} entidades "
+    return Component("P", mean(values), f"Avance al {format_date_es(cut.cut_on)} de "
+                     f"{count(len(values), 'entidad', 'entidades')} "
                      f"({shown}) frente a la meta del mes de {params.fmt(target, 1)} %.")
 
 
@@ -280,16 +286,18 @@ def _t(report: ActivityReport | None, month: date) -> Component:
                  and cal.business_days_between(v.on, v.seta_loaded_on) <= limit)
     return Component("T", 0.5 * on_time + 0.5 * loaded / len(visits),
                      f"Informe enviado el {format_date_es(report.submitted_on)} (plazo: {format_date_es(due)}; "
-                     f"{late} días hábiles tarde → {params.fmt(on_time)}); {loaded} de {len(visits)} asesorías "
-                     f"cargadas en SETA dentro de {limit} días hábiles.")
+                     f"{count(late, 'día hábil', 'días hábiles')} tarde → {params.fmt(on_time)}); {loaded} de "
+                     f"{count(len(visits), 'asesoría cargada', 'asesorías cargadas')} en SETA dentro de {limit} días "
+                     "hábiles.")
 
 
 def _e(report: ActivityReport | None) -> Component:
     if report is None or not report.visits:
         return Component("E", None, "Sin asesorías reportadas: no se califica.")
     good = sum(1 for v in report.visits if v.has_evidence and v.seta_loaded_on is not None)
-    return Component("E", good / len(report.visits), f"{good} de {len(report.visits)} asesorías con planilla de "
-                     "asistencia y registro en SETA.")
+    return Component("E", good / len(report.visits), f"{good} de "
+                     f"{count(len(report.visits), 'asesoría', 'asesorías')} con planilla de asistencia y registro "
+                     "en SETA.")
 
 
 def _s(entity_ids, scores) -> Component:
@@ -298,7 +306,8 @@ def _s(entity_ids, scores) -> Component:
     if not values:
         return Component("S", None, f"Ninguna de sus entidades respondió la encuesta en los últimos {months} meses.")
     avg = mean(values)
-    return Component("S", (avg - 1) / 4, f"Promedio de {len(values)} respuestas de sus entidades en los últimos "
+    return Component("S", (avg - 1) / 4, f"Promedio de {count(len(values), 'respuesta', 'respuestas')} de sus "
+                     "entidades en los últimos "
                      f"{months} meses: {params.fmt(avg)} de 5.")
 
 
@@ -342,7 +351,7 @@ def ranking(session: Session, month: date) -> tuple[list[RankRow], list[RankRow]
         report = reports.get(user.id)
         region_ids = list(session.scalars(select(Entity.id).join(Department).where(Department.region.in_(regions))))
         adv = Component("advisers", mean(a.score for a in mine) / 100 if mine else None,
-                        f"Promedio de {len(mine)} asesores clasificados de su región: "
+                        f"Promedio de {count(len(mine), 'asesor clasificado', 'asesores clasificados')} de su región: "
                         f"{params.fmt(mean(a.score for a in mine), 1) if mine else '—'}.")
         comps = [adv, _p([e.id for e in govs], progress, cut, month), _t(report, month), _s(region_ids, scores)]
         row = RankRow(user, Role.COORDINADOR, ", ".join(sorted(regions)) or "—", len(govs),

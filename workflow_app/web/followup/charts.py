@@ -28,8 +28,9 @@ def month_columns(months: Sequence, threshold: float) -> Markup:
     title = "Calificación promedio por mes"
     if not months:
         return Markup(f'<p class="muted">{title}: todavía no hay respuestas.</p>')
-    col, gap, plot_h, top_pad, label_h, left = 64, 18, 170, 24, 40, 34
-    width = left + len(months) * (col + gap) + gap
+    col, gap, plot_h, top_pad, label_h, left, right = 56, 18, 170, 24, 40, 34, 96
+    # At least six columns' width, so one or two months do not blow up to the page's width.
+    width = left + max(len(months), 6) * (col + gap) + gap + right
     height = top_pad + plot_h + label_h
 
     def y_of(v: float) -> float:
@@ -56,8 +57,8 @@ def month_columns(months: Sequence, threshold: float) -> Markup:
                      f'<text class="chart-label" x="{x + col / 2}" y="{top_pad + plot_h + 34}" text-anchor="middle">'
                      f'{escape(m.key[:4])}</text></g>')
     yt = y_of(threshold)
-    parts.append(f'<line class="m360-threshold" x1="{left}" y1="{yt:.1f}" x2="{width}" y2="{yt:.1f}"/>'
-                 f'<text class="m360-threshold-label" x="{width - 4}" y="{yt - 4:.1f}" text-anchor="end">'
+    parts.append(f'<line class="m360-threshold" x1="{left}" y1="{yt:.1f}" x2="{width - right + 8}" y2="{yt:.1f}"/>'
+                 f'<text class="m360-threshold-label" x="{width - right + 12}" y="{yt + 5:.1f}">'
                  f'umbral {_fmt(threshold, 1)}</text></svg>')
     return Markup("".join(parts))
 
