@@ -6,12 +6,13 @@ so the two cuts of February 2028 differ as the demo plans moved between them. G�
 open: the demo's planeación can answer it (and see the second answer refused)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from state_machines.roles import Role
+from workflow_app.infra.clock import clock
 from workflow_app.models import (
     ActivityReport,
     ActivityVisit,
@@ -23,6 +24,7 @@ from workflow_app.models import (
     SetaCut,
     SurveyResponse,
     User,
+    utcnow,
 )
 from workflow_app.services.followup import cuts
 from workflow_app.services.followup import parameters as params
@@ -52,6 +54,12 @@ ADVISER_EMAIL = "asesor.quindio@demo.rutapdt.co"
 COORDINATOR_EMAIL = "coordinador.eje@demo.rutapdt.co"
 
 
+def _shown_on(day: date) -> datetime:
+    """A stored instant (real time, as every timestamp) that pages show on ``day`` of the demo's simulated calendar
+    (``Clock.shown`` moves stored instants by whole days onto it)."""
+    return utcnow() + timedelta(days=(day - clock().today()).days)
+
+
 def ensure_followup_demo(session: Session) -> None:
     entities = {e.dane_code: e for e in session.scalars(
         select(Entity).where(Entity.dane_code.in_({code for code, _ in SURVEY})))}
@@ -64,8 +72,7 @@ def ensure_followup_demo(session: Session) -> None:
             Membership.entity_id == entity.id, Membership.role == Role.PLANEACION.value, User.is_demo.is_(True)))
         session.add(SurveyResponse(
             entity_id=entity.id, month=month, respondent_id=respondent.id if respondent else None,
-            respondent_level=level, comment=comment, submitted_at=datetime(month.year, month.month, 20, 15,
-                                                                          tzinfo=timezone.utc),
+            respondent_level=level, comment=comment, submitted_at=_shown_on(month.replace(day=20)),
             **dict(zip(("objectives", "usability", "pertinence", "quality", "added_value"), values))))
     session.commit()
     for day in CUT_DAYS:
@@ -107,5 +114,5 @@ def _report_and_checklist(session: Session, entities: dict[str, Entity]) -> None
         marks["Q14"] = {"value": 0, "note": "Falta el componente de gestión del riesgo (Ley 1523 de 2012)."}
         marks["Q13"] = {"value": None, "note": ""}
         session.add(ChecklistReview(plan_id=plan.id, template="pdt", marks=marks, reviewer_id=adviser.id,
-                                    reviewed_at=datetime(2028, 3, 2, 15, tzinfo=timezone.utc)))
+                                    reviewed_at=_shown_on(date(2028, 3, 2))))
         session.commit()

@@ -114,7 +114,7 @@ def send_monthly_survey(session: Session, today: date) -> int:
                   "preguntas de 1 a 5 y un comentario opcional: menos de dos minutos. Una sola respuesta por "
                   f"entidad; puede responderla hasta el último día de {MONTHS_ES[month.month - 1]}."),
             link=f"{SURVEY_LINK}?entidad={entity.dane_code}", due_on=_last_day(month),
-            legal_basis="Monitoreo 360 (DNP, Gobierno al Plan)")))
+            legal_basis="")))  # no norm: a DNP practice (phase-ii.md §3), not a legal term
     told = notify_many(session, items)
     session.commit()
     return sum(count for _, count in told)

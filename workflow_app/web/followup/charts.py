@@ -98,16 +98,16 @@ def paired_bars(title: str, items: Sequence[tuple[str, float, float]], names: tu
     bar, inner, gap, label_w, plot_w, value_w = 16, 2, 12, 230, 220, 70
     group_h = 2 * bar + inner
     width = label_w + plot_w + value_w
-    height = 30 + len(items) * (group_h + gap) + gap
+    height = 46 + len(items) * (group_h + gap) + gap
     desc = "; ".join(f"{label}: {_fmt(a, 1)} % el {names[0]} y {_fmt(b, 1)} % el {names[1]}"
                      for label, a, b in items)
     parts = _open(width, height, title, desc + ".")
-    parts.append(f'<rect class="m360-before" x="{label_w}" y="4" width="14" height="12"/>'
-                 f'<text class="chart-label" x="{label_w + 18}" y="15">{escape(names[0])}</text>'
-                 f'<rect class="chart-bar" x="{label_w}" y="19" width="14" height="10"/>'
-                 f'<text class="chart-label" x="{label_w + 18}" y="29">{escape(names[1])}</text>')
+    parts.append(f'<rect class="m360-before" x="{label_w}" y="3" width="14" height="14"/>'
+                 f'<text class="chart-label" x="{label_w + 20}" y="15">{escape(names[0])}</text>'
+                 f'<rect class="chart-bar" x="{label_w}" y="23" width="14" height="14"/>'
+                 f'<text class="chart-label" x="{label_w + 20}" y="35">{escape(names[1])}</text>')
     for i, (label, a, b) in enumerate(items):
-        y = 36 + i * (group_h + gap)
+        y = 52 + i * (group_h + gap)
         short = label if len(label) <= 28 else label[:27].rstrip() + "…"
         wa, wb = max(0, min(100, a)) / 100 * plot_w, max(0, min(100, b)) / 100 * plot_w
         parts.append(f'<g><title>{escape(label)}: {_fmt(a, 1)} % → {_fmt(b, 1)} %</title>'

@@ -15,7 +15,7 @@ from state_machines.dates import add_months, format_date_es
 from state_machines.roles import Role
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
-from workflow_app.models import ActivityReport, Department, Entity, SetaCut
+from workflow_app.models import ActivityReport, Department, Entity, SetaCut, User
 from workflow_app.permissions import load_plan_to_read, scope_entity_ids
 from workflow_app.services.followup import activity, checklist, cuts, survey
 from workflow_app.services.followup import parameters as params
@@ -101,7 +101,15 @@ def survey_form():
     return render_template("followup/survey.html", entity=entity, entities=entities, month=month,
                            answered=answered, errors=errors, refusal=refusal, typed=request.form,
                            levels=params.respondent_levels(),
-                           score=survey.entity_score(answered) if answered else None), status
+                           score=survey.entity_score(answered) if answered else None,
+                           answered_by=_respondent_name(answered)), status
+
+
+def _respondent_name(answered) -> str:
+    if answered is None:
+        return ""
+    user = db.session.get(User, answered.respondent_id) if answered.respondent_id else None
+    return user.name if user else "una cuenta retirada"
 
 
 def _results_query():
