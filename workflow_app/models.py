@@ -543,7 +543,8 @@ class PeopleLogEntry(db.Model):
     entity: Mapped[Entity | None] = relationship()
 
 
-NOTIFICATION_KINDS = ("reminder", "due_today", "overdue", "escalation", "effect", "transition", "proposal")
+NOTIFICATION_KINDS = ("reminder", "due_today", "overdue", "escalation", "effect", "transition", "proposal",
+                      "survey")  # survey: Monitoreo 360's monthly survey (services.followup.survey)
 # digest: waits for the daily summary; digested: went out inside the summary delivery ``digest_id``.
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "digest", "digested")
 
@@ -849,3 +850,137 @@ class Phase2MilestoneCheck(db.Model):
     note: Mapped[str] = mapped_column(Text)
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     checked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+# --- Monitoreo 360 (phase-ii.md §3; services.followup) ------------------------------------------------------------
+
+SURVEY_ASPECTS = ("objectives", "usability", "pertinence", "quality", "added_value")
+RESPONDENT_LEVELS = ("directivo", "profesional", "tecnico", "contratista")
+
+
+def _score_check(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IS NULL OR ({column} BETWEEN 1 AND 5)", name=f"{column}_1_5")
+
+
+class SurveyResponse(db.Model):
+    """One entity's answer to the monthly user survey (phase-ii.md §3.1): five aspects 1–5 (NULL = no aplica)
+    and a comment. One per entity and month, by the unique constraint: a second answer is refused."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (UniqueConstraint("entity_id", "month", name="entity_month"),
+                      CheckConstraint("respondent_level IS NULL OR " + _in("respondent_level", RESPONDENT_LEVELS),
+                                      name="respondent_level"),
+                      *(_score_check(a) for a in SURVEY_ASPECTS))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), index=True)
+    month: Mapped[date] = mapped_column(Date, index=True)  # first day of the month surveyed
+    respondent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    respondent_level: Mapped[str | None] = mapped_column(String(20))
+    objectives: Mapped[int | None] = mapped_column(Integer)
+    usability: Mapped[int | None] = mapped_column(Integer)
+    pertinence: Mapped[int | None] = mapped_column(Integer)
+    quality: Mapped[int | None] = mapped_column(Integer)
+    added_value: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    entity: Mapped[Entity] = relationship()
+
+
+class ChecklistReview(db.Model):
+    """A Lista de Chequeo of a plan's PDT (phase-ii.md §3.2): the adviser's marks item by item
+    (``{"Q1": {"value": 0|1|2|null, "note": "…"}}``, null = no aplica) and the entity's answer. A new review
+    adds a row; the latest one is the plan's."""
+
+    __tablename__ = "checklist_reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    template: Mapped[str] = mapped_column(String(30), default="pdt")
+    marks: Mapped[dict] = mapped_column(JSON, default=dict)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    replied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+    replied_by: Mapped[User | None] = relationship(foreign_keys=[replied_by_id])
+
+
+CUT_KINDS = ("scheduled", "manual")
+
+
+class SetaCut(db.Model):
+    """A fortnightly SETA cut (phase-ii.md §3.3): every plan's hito progress as it stood on ``cut_on`` (the 15th
+    or the month's last day; a manual cut any day). One cut per day."""
+
+    __tablename__ = "seta_cuts"
+    __table_args__ = (CheckConstraint(_in("kind", CUT_KINDS), name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cut_on: Mapped[date] = mapped_column(Date, unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default="scheduled")
+    taken_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # a manual cut's author (None: cron, CLI)
+
+    rows: Mapped[list["SetaCutRow"]] = relationship(back_populates="cut", order_by="SetaCutRow.id")
+
+
+class SetaCutRow(db.Model):
+    """One plan in a cut: its progress % and the hitos done then, with when each was recorded."""
+
+    __tablename__ = "seta_cut_rows"
+    __table_args__ = (UniqueConstraint("cut_id", "plan_id", name="cut_plan"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cut_id: Mapped[int] = mapped_column(ForeignKey("seta_cuts.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
+    progress: Mapped[float] = mapped_column(db.Float)
+    done: Mapped[list] = mapped_column(JSON, default=list)  # [[hito number, "YYYY-MM-DD" recorded or null], …]
+
+    cut: Mapped[SetaCut] = relationship(back_populates="rows")
+
+
+class ActivityReport(db.Model):
+    """An adviser's (or regional coordinator's) monthly activity report (phase-ii.md §3.4), due before the 10th of
+    the next month; the coordinator's 1–5 rating of the adviser for that month rides on it."""
+
+    __tablename__ = "activity_reports"
+    __table_args__ = (UniqueConstraint("user_id", "month", name="user_month"),
+                      CheckConstraint("coordinator_rating IS NULL OR (coordinator_rating BETWEEN 1 AND 5)",
+                                      name="coordinator_rating_1_5"),
+                      CheckConstraint("trainings >= 0", name="trainings"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    month: Mapped[date] = mapped_column(Date, index=True)
+    submitted_on: Mapped[date] = mapped_column(Date)
+    trainings: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")  # difficulties, successes, tasks and schedule
+    coordinator_rating: Mapped[int | None] = mapped_column(Integer)
+    rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    visits: Mapped[list["ActivityVisit"]] = relationship(back_populates="report", order_by="ActivityVisit.on",
+                                                         cascade="all, delete-orphan")
+
+
+VISIT_MODES = ("presencial", "virtual")
+
+
+class ActivityVisit(db.Model):
+    """One asesoría of a report: entity, date, mode, topic or hito, attendance evidence, agreements, and when it
+    was loaded in SETA (the ranking's punctuality and evidence components)."""
+
+    __tablename__ = "activity_visits"
+    __table_args__ = (CheckConstraint(_in("mode", VISIT_MODES), name="mode"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("activity_reports.id", ondelete="CASCADE"), index=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
+    on: Mapped[date] = mapped_column(Date)
+    mode: Mapped[str] = mapped_column(String(12), default="virtual")
+    topic: Mapped[str] = mapped_column(String(200), default="")
+    has_evidence: Mapped[bool] = mapped_column(default=False)
+    seta_loaded_on: Mapped[date | None] = mapped_column(Date)
+    agreements: Mapped[str] = mapped_column(Text, default="")
+
+    report: Mapped[ActivityReport] = relationship(back_populates="visits")
+    entity: Mapped[Entity] = relationship()

@@ -37,10 +37,11 @@ def test_each_role_sees_only_the_menu_it_can_use(app, db_session, genova):
     menus = {who: ["Notificaciones" if notices.fullmatch(i) else i for i in items] for who, items in menus.items()}
     assert menus["ctp"] == ["Mis pendientes", "Mi calendario", "Tablero", "Notificaciones", "Ayuda", "Mi cuenta"]
     # planeación manages its entity's people; its API tokens are in "Mi cuenta", not in the menu
-    assert menus["planeacion"] == ["Mis pendientes", "Mi calendario", "Tablero", "Notificaciones", "Personas",
-                                   "Ayuda", "Mi cuenta"]
-    assert menus["admin"] == ["Tablero", "Notificaciones", "Administración", "Registro de accesos", "Ayuda",
-                              "Mi cuenta"]
+    # Monitoreo 360: planeación answers the monthly survey; the administrator follows its results
+    assert menus["planeacion"] == ["Mis pendientes", "Mi calendario", "Tablero", "Monitoreo 360", "Notificaciones",
+                                   "Personas", "Ayuda", "Mi cuenta"]
+    assert menus["admin"] == ["Tablero", "Monitoreo 360", "Notificaciones", "Administración", "Registro de accesos",
+                              "Ayuda", "Mi cuenta"]
     anonymous = nav(app.test_client().get("/publico").get_data(as_text=True))
     assert anonymous == ["Portal público", "Ayuda", "Iniciar sesión"]
 
@@ -64,7 +65,8 @@ def test_help_puts_the_persons_role_first_with_its_acts_and_terms_from_the_legal
     html = client.get("/ayuda").get_data(as_text=True)
     sections = re.findall(r'<section aria-labelledby="rol-([a-z]+)"', html)
     assert sections[0] == "ctp" and set(sections) == {"ejecutivo", "planeacion", "equipo", "ctp", "car",
-                                                      "corporacion", "asesor", "admin", "ciudadania"}
+                                                      "corporacion", "asesor", "coordinador", "admin",
+                                                      "ciudadania"}
     ctp = html[html.index('id="rol-ctp"'):html.index('id="rol-ejecutivo"')]
     assert "Emitir el concepto del Consejo Territorial de Planeación <span class=\"muted\">(L152 art. 39 num. 6)" in ctp
     assert "Instalar el Consejo Territorial de Planeación" in ctp  # an act the table gives the CTP

@@ -12,6 +12,7 @@ from state_machines.phase2 import MatrixRow
 from state_machines.roles import Role
 from workflow_app.infra.extensions import db
 from workflow_app.models import Document, Entity, Membership, Period, Plan, PlanEvent, PpiVersion, User
+from workflow_app.services.followup.demo_data import ensure_followup_demo
 from workflow_app.services.monitoring import board_summary
 from workflow_app.services.people.people import users_with_roles
 from workflow_app.services.phase2.plan_indicativo import matrix_lines, save_matrix
@@ -79,6 +80,8 @@ DEMO_ACCOUNTS = (
     _account(Role.CONSEJO_DE_GOBIERNO, "consejo.filandia", "Consejo de Gobierno de Filandia (demo)", FILANDIA),
     _account(Role.ASESOR, "asesor.quindio", "Asesora territorial DNP para Quindío (demo)", GENOVA,
              extra_entities=(BUENAVISTA, QUINDIO, FILANDIA)),
+    # Monitoreo 360: the regional coordinator of the Eje Cafetero, on the Gobernación del Quindío.
+    _account(Role.COORDINADOR, "coordinador.eje", "Coordinador regional DNP del Eje Cafetero (demo)", QUINDIO),
     _account(Role.ADMIN, "admin", "Administrador del servicio (demo)", None),
 )
 
@@ -113,6 +116,7 @@ def ensure_demo_data() -> list[DemoAccount]:
                                                                        period_id=period.id)))
     _ensure_finished_demo(entities[FILANDIA])
     _ensure_phase2_demo(entities[FILANDIA])
+    ensure_followup_demo(db.session)  # Monitoreo 360: survey months, two SETA cuts, a report, a Lista de Chequeo
     board_summary.refresh_stale(db.session)  # plans that got no act (and whatever changed without one)
     db.session.commit()
     return list(DEMO_ACCOUNTS)

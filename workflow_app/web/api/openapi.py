@@ -165,7 +165,22 @@ def _schemas() -> dict:
             "next_holder": _nullable(STR), "act_by": _nullable(DATE), "legal_basis": _nullable(STR)}),
         "Phase2": _obj({"plan_id": INT, "is_open": BOOL, "progress": {**NUM, "minimum": 0, "maximum": 100},
                         "procedures": {"type": "array", "items": _ref("Phase2Procedure")}}),
+        **_survey_schemas(),
     }
+
+
+def _survey_schemas() -> dict:
+    """Monitoreo 360's survey: aggregates only (month, aspect, region, department), never an answer or an entity."""
+    score = _nullable({**NUM, "minimum": 1, "maximum": 5})
+    per_100 = _nullable({**NUM, "minimum": 0, "maximum": 100})
+    group = _obj({"clave": STR, "nombre": STR, "respuestas": INT, "promedio": score, "insatisfechos_por_100": per_100})
+    month = _obj({"mes": STR, "respuestas": INT, "promedio": score, "insatisfechos_por_100": per_100,
+                  "variacion": _nullable(NUM), "aspectos": {"type": "object", "additionalProperties": score}})
+    aspect = _obj({"aspecto": STR, "nombre": STR, "promedio": score, "respuestas": INT})
+    return {"SurveyAggregates": _obj({
+        "umbral_satisfaccion": NUM, "escala": {"type": "object", "additionalProperties": STR}, "respuestas": INT,
+        "meses": {"type": "array", "items": month}, "aspectos": {"type": "array", "items": aspect},
+        "regiones": {"type": "array", "items": group}, "departamentos": {"type": "array", "items": group}})}
 
 
 def _paths() -> dict:
@@ -212,6 +227,13 @@ def _paths() -> dict:
             "Fase II del plan vigente: Plan Indicativo, armonización, POAI, presupuesto, plan de compras",
             "Phase2", params=[PLAN_ID],
             description="Estados de cada trámite de la Fase II, el paso que sigue, a cargo de quién y su plazo."),
+        "/api/v1/monitoreo-360/encuesta": _get(
+            "Encuesta mensual de Monitoreo 360: agregados por mes, aspecto, región y departamento", "SurveyAggregates",
+            errors=("422",), description="Solo agregados: nunca una respuesta individual ni el nombre de una entidad.",
+            params=[{"name": "region", "in": "query", "schema": STR},
+                    {"name": "department", "in": "query", "schema": STR, "description": "Código DANE (2 cifras)."},
+                    {"name": "from", "in": "query", "schema": STR, "description": "Primer mes, AAAA-MM."},
+                    {"name": "to", "in": "query", "schema": STR, "description": "Último mes, AAAA-MM."}]),
         "/api/v1/openapi.json": {"get": {
             "summary": "Este documento OpenAPI", "security": OPEN,
             "responses": {"200": {"description": "Documento OpenAPI 3.1.",

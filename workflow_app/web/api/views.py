@@ -7,6 +7,8 @@ Every error is ``{"error": {"status", "message"[, "field"]}}`` in Spanish.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import false, func, select
@@ -21,6 +23,7 @@ from workflow_app.infra.extensions import csrf, db
 from workflow_app.models import Department, Document, Entity, Period, Plan, PlanEvent, User
 from workflow_app.permissions import can_view_plan, require_api_tokens
 from workflow_app.reference_data import names
+from workflow_app.services.followup import survey as survey_service
 from workflow_app.services.integrity.access_log import record_access
 from workflow_app.services.monitoring.milestones import plan_milestones as milestone_statuses
 from workflow_app.services.people.api_tokens import (
@@ -286,6 +289,27 @@ def plan_milestones(plan_id: int):
         "completed_by_trigger": s.event.trigger if s.event else None,
         "note": s.check.note if s.check else None,
     } for s in statuses]})
+
+
+@bp.get("/monitoreo-360/encuesta")
+def survey_aggregates():
+    """Monitoreo 360's monthly survey, aggregated (phase-ii.md §3.1): open data, no individual answer."""
+    first, last = _month_arg("from"), _month_arg("to")
+    region, department = request.args.get("region") or None, request.args.get("department") or None
+    if department is not None and db.session.get(Department, department) is None:
+        raise ApiError(422, "No existe un departamento con ese código DANE.", "department")
+    res = survey_service.results(db.session, first, last, region=region, department=department)
+    return jsonify(survey_service.api_aggregates(res))
+
+
+def _month_arg(name: str):
+    value = request.args.get(name)
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise ApiError(422, f"«{name}» debe ser un mes AAAA-MM, por ejemplo 2028-03.", name) from None
 
 
 @bp.get("/openapi.json")

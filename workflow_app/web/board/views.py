@@ -17,6 +17,7 @@ from workflow_app.infra.templating import _labels
 from workflow_app.models import Department, Plan
 from workflow_app.permissions import load_plan_to_read, require_admin
 from workflow_app.reference_data import names
+from workflow_app.services.followup import checklist as checklist_service
 from workflow_app.services.integrity.access_log import record_access
 from workflow_app.services.monitoring import board as board_service
 from workflow_app.services.monitoring import exports
@@ -130,6 +131,8 @@ def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
                                                              for r in all_rows}, key=lambda d: d[2])]
     return {
         "rows": shown, "page": page, "page_link": page_link,
+        # Monitoreo 360: the latest Lista de Chequeo of the plans on this page (score, items missing), one query.
+        "checklists": checklist_service.latest_scores(db.session, [r.plan_id for r in shown]),
         "query": query, "summary": board_service.summary(rows), "charts": charts,
         "sort_link": sort_link, "departments": departments,
         "regions": sorted({r.region for r in all_rows if r.region}, key=names.sort_key),

@@ -38,7 +38,11 @@ INTRO: dict[str, str] = {
                             "reparto a la comisión, los debates, las modificaciones propuestas y la decisión, "
                             "dentro del mes que da la ley.",
     Role.ASESOR.value: "Usted acompaña a las entidades asignadas: sigue sus planes en el tablero, ve qué pasos "
-                      "vencen y marca o revisa los hitos manuales del DNP.",
+                      "vencen y marca o revisa los hitos manuales del DNP. En Monitoreo 360 diligencia la Lista "
+                      "de Chequeo de cada plan y envía su informe mensual de actividades antes del día 10.",
+    Role.COORDINADOR.value: "Usted coordina a los asesores de su región y acompaña a sus gobernaciones: califica cada "
+                            "mes el informe de actividades de sus asesores, sigue la encuesta mensual y los cortes "
+                            "SETA de la región y ve el ranking con todos sus componentes (Monitoreo 360).",
     Role.ADMIN.value: "Usted administra el servicio: cuentas y funciones, días no laborables de cada entidad, "
                       "nombres y pesos de los hitos, y entregas de correo fallidas. No registra actos legales.",
     CITIZEN: "Usted puede consultar, sin registrarse, en qué paso va el plan de su municipio o departamento, sus "
@@ -53,13 +57,17 @@ PLACES: dict[str, tuple[tuple[str, str], ...]] = {
     Role.CAR.value: (("views.inbox", "Mis pendientes"), ("account.calendar", "Mi calendario"),
                      ("board.index", "Tablero")),
     Role.CORPORACION.value: (("views.inbox", "Mis pendientes"), ("account.calendar", "Mi calendario")),
-    Role.ASESOR.value: (("board.index", "Tablero"), ("board.regions", "Avance por región")),
+    Role.ASESOR.value: (("board.index", "Tablero"), ("board.regions", "Avance por región"),
+                        ("followup.report", "Informe mensual de actividades"), ("followup.index", "Monitoreo 360")),
+    Role.COORDINADOR.value: (("followup.ranking", "Ranking mensual"), ("followup.survey_results",
+                                                                       "Resultados de la encuesta"),
+                             ("followup.seta_cuts", "Cortes SETA"), ("board.index", "Tablero")),
     Role.ADMIN.value: (("admin.users", "Administración"), ("board.admin_milestones", "Hitos y pesos"),
                        ("board.index", "Tablero")),
     CITIZEN: (("public.index", "Portal público"),),
 }
 ORDER = (Role.EJECUTIVO, Role.PLANEACION, Role.EQUIPO, Role.CTP, Role.CAR, Role.CORPORACION, Role.ASESOR,
-         Role.ADMIN)
+         Role.COORDINADOR, Role.ADMIN)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.templating import _labels, document_title
 from workflow_app.models import Document
 from workflow_app.permissions import load_plan_for, load_plan_to_read
+from workflow_app.services.followup import checklist as checklist_service
 from workflow_app.services.integrity.access_log import record_access
 from workflow_app.services.phase2.overview import next_phase2_step
 from workflow_app.services.route.acts_done import recorded_act
@@ -91,7 +92,8 @@ def show(plan_id: int):
         phase2_acts=sum(1 for a in actions if a.machine in PHASE2_MACHINES),
         phase2_next=next_phase2_step(db.session, plan, today) if plan.state == "in_force" else None,
         history=history, documents=documents, case=case_file(db.session, plan),
-        correctable=correctable_documents(current_user, plan, documents, history), **figures,
+        correctable=correctable_documents(current_user, plan, documents, history),
+        checklist=checklist_service.latest(db.session, plan.id), **figures,
     )
 
 
