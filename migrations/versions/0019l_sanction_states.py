@@ -1,14 +1,14 @@
 """issue 20 (last stretch): the states of the sanction-objection-publication sub-route in the plans' state check
 
 Revision ID: 0019l_sanction_states
-Revises: 0018i_insiders
+Revises: (chained on merge)
 Create Date: 2026-12-06 03:00:00
 
 """
 from alembic import op
 
 revision = '0019l_sanction_states'
-down_revision = '0018i_insiders'
+down_revision = '0019w_withheld'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 the fortnightly SETA cuts, the advisers' activity reports; the role 'coordinador' and the notice kind 'survey'
 
 Revision ID: 0019m_monitoreo360
-Revises: 0018i_insiders
+Revises: (chained on merge)
 Create Date: 2026-12-06 03:00:00
 
 """
@@ -10,13 +10,14 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0019m_monitoreo360'
-down_revision = '0018i_insiders'
+down_revision = '0019p_phase2'
 branch_labels = None
 depends_on = None
 
 OLD_KINDS = ('reminder', 'due_today', 'overdue', 'escalation', 'effect', 'transition', 'proposal')
 NEW_KINDS = OLD_KINDS + ('survey',)
-OLD_ROLES = ('ejecutivo', 'planeacion', 'equipo', 'ctp', 'car', 'corporacion', 'asesor', 'admin')
+OLD_ROLES = ('ejecutivo', 'planeacion', 'equipo', 'ctp', 'car', 'corporacion', 'asesor', 'admin', 'hacienda',
+             'consejo_de_gobierno')  # 0019p_phase2 added the last two
 NEW_ROLES = OLD_ROLES + ('coordinador',)
 ASPECTS = ('objectives', 'usability', 'pertinence', 'quality', 'added_value')
 

@@ -2,7 +2,7 @@
 the Phase II hitos (hitos-fase2.csv) and their manual checks
 
 Revision ID: 0019p_phase2
-Revises: 0018i_insiders
+Revises: (chained on merge)
 Create Date: 2026-12-06 03:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0019p_phase2'
-down_revision = '0018i_insiders'
+down_revision = '0019l_sanction_states'
 branch_labels = None
 depends_on = None
 
