@@ -79,7 +79,7 @@ DUTIES: tuple[Duty, ...] = (
          "Convocar al concejo o asamblea a sesiones extraordinarias para decidir el plan",
          "L152 art. 40; L136 art. 23 par. 2"),
     Duty("sanction_remission", frozenset({"approved_by_corporacion"}), frozenset({Role.CORPORACION}),
-         "Remitir el proyecto aprobado al alcalde para su sanción", "L136 art. 76"),
+         "Remitir el proyecto aprobado al alcalde o gobernador para su sanción", "L136 art. 76"),
     Duty("objection_term", frozenset({"sanction_pending"}), frozenset({Role.EJECUTIVO}),
          "Sancionar u objetar el proyecto aprobado", "L136 art. 78; L2200 art. 100"),
     Duty("sanction_after_rejection", frozenset({"sanction_due"}), frozenset({Role.EJECUTIVO}),

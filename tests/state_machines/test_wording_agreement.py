@@ -42,8 +42,9 @@ GENERIC = ("concejo o asamblea", "Concejo o Asamblea", "acuerdo u ordenanza", "A
            "alcalde o gobernador", "Alcalde o gobernador", "concejales/diputados", "alcalde/gobernador")
 DEPARTMENT_WRONG = re.compile(r"\b(el|del|al|un) ordenanza\b|\b[Oo]rdenanza (sancionado|aprobado|publicado)\b"
                               r"|\bConcejo\b|\balcalde|\bconcejal")
-MUNICIPIO_WRONG = re.compile(r"\b(la|una) acuerdo\b|\b[Aa]cuerdo (sancionada|aprobada)\b|\bAsamblea\b|\bgobernador"
-                             r"|\bdiputad")
+# A municipio's acuerdo goes to the governor for its legal review (L136 art. 82): "al gobernador" is its own word.
+MUNICIPIO_WRONG = re.compile(r"\b(la|una) acuerdo\b|\b[Aa]cuerdo (sancionada|aprobada)\b|\bAsamblea\b"
+                             r"|(?<!\bal )(?<!\bdel )\bgobernador|\bdiputad")
 
 
 @pytest.mark.parametrize("w", [GENOVA, FILANDIA])
