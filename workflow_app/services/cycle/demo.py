@@ -278,8 +278,8 @@ FINISHED_STEPS = (  # (role, machine, subject, trigger, date, payload, public ev
     (Role.CORPORACION, "pdt_approval", None, "approve_plan", date(2024, 5, 15), {}, True),
     (Role.CORPORACION, "pdt_approval", None, "send_for_sanction", date(2024, 5, 17), {}, False),
     (Role.EJECUTIVO, "pdt_approval", None, "sanction", date(2024, 5, 21), {}, True),
+    # Published "a partir de su publicación": the publication puts it in force in the same transaction (issue 18).
     (Role.EJECUTIVO, "pdt_approval", None, "publish", date(2024, 5, 24), {"vigencia": "on_publication"}, True),
-    (Role.SISTEMA, "pdt_approval", None, "enter_into_force", date(2024, 5, 24), {}, False),
 )
 
 
