@@ -11,7 +11,7 @@ import redis
 from rq import Queue
 from rq.cron_scheduler_registry import get_registry_key
 
-from tests.notifications.conftest import RQ, ROOT, wait_until
+from tests.notifications.conftest import ROOT, RQ, wait_until
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
