@@ -1051,7 +1051,8 @@ def _sessions_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | Non
     assert e is not None
     if facts.sessions_convoked is not None:
         return None
-    verdict = extraordinary_sessions_verdict(facts.entity_kind, facts.fiscal_category, facts.period_start, e)
+    verdict = extraordinary_sessions_verdict(facts.entity_kind, facts.fiscal_category, facts.period_start, e,
+                                             is_working=cal.is_business, window_end=facts.regime_date("decision"))
     if not verdict.needed:
         return None
     earliest = max(e, verdict.first_recess_day - _ONE_DAY)
