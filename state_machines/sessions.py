@@ -24,6 +24,7 @@ from typing import Protocol
 
 from state_machines.dates import add_months, format_date_es, last_day_of_month
 
+
 class FixedWindow(Protocol):
     """An exceptional regime's fixed last day (``regimes.FixedDate``)."""
 
