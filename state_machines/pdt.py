@@ -623,8 +623,11 @@ def is_without_held_hearing(s: PlanSnapshot) -> bool:
 
 def is_d683_regime(s: PlanSnapshot) -> bool:
     """D683 art. 4: PISCC 2020-2023 adopted within the month after the PDT's approval or adoption (a regime
-    with ``piscc_months``)."""
-    return s.regime_rules is not None and bool(s.regime_rules.piscc_months)
+    with ``piscc_months``), and for every plan adopted in 2020, whether or not the entity used the decree's
+    other articles (issue 20: art. 4 is not an option)."""
+    if s.regime_rules is not None and bool(s.regime_rules.piscc_months):
+        return True
+    return s.act_day.year == 2020
 
 
 def is_municipio(s: PlanSnapshot) -> bool:

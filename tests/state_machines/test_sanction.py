@@ -263,3 +263,17 @@ def test_under_d683_art3_the_window_runs_to_15_july_2020():
     assert d683 is not None and "martes 2 de junio de 2020" in d683["explanation"]
     assert "D683 art. 3" in d683["explanation"]
     assert _convocation("2020-04-30", period="2020-01-01") is None  # ordinary: the month is May, in sessions
+
+
+# --- D683 art. 4: the PISCC for every plan adopted in 2020 (issue 20) --------------------------------------------
+
+def test_the_piscc_term_applies_to_every_plan_adopted_in_2020_and_to_none_after():
+    ordinary_2020 = {"entity_kind": "municipio", "period_start": "2020-01-01",
+                     "events": {"filed_with_corporacion": "2020-04-30", "adopted": "2020-05-29"}}
+    keys = {d["key"]: d for d in calendar_json(ordinary_2020)["deadlines"]}
+    assert keys["piscc"]["legal_basis"] == "D683 art. 4"
+    adopted_2021 = {**ordinary_2020, "events": {"filed_with_corporacion": "2020-04-30", "adopted": "2021-01-04"}}
+    assert "piscc" not in {d["key"] for d in calendar_json(adopted_2021)["deadlines"]}
+    approved = PlanSnapshot(state="in_debate", entity_kind="municipio", today=date(2020, 5, 29))
+    from state_machines.pdt import is_d683_regime
+    assert is_d683_regime(approved) and not is_d683_regime(replace(approved, today=date(2021, 1, 4)))
