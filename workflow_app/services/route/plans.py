@@ -604,6 +604,12 @@ def _record_debate(plan: Plan, what: str, command: ActCommand, act_on: date) -> 
     """The debate record (L136 art. 73; L2200 art. 97): sessions of each debate and the committee's approval."""
     dates = dict(plan.event_dates or {})
     debates = {k: list(v) if isinstance(v, list) else v for k, v in (dates.get("debates") or {}).items()}
+    if what == "ponencia":  # L2200 art. 102: the publication before the first or the second debate
+        which = "plenary" if command.payload.get("ponencia_debate") == "plenary" else "committee"
+        debates[f"ponencia_{which}"] = act_on.isoformat()
+        dates["debates"] = debates
+        plan.event_dates = dates
+        return
     body = "committee" if what.startswith("committee") else "plenary"
     debates.setdefault(body, []).append(act_on.isoformat())
     if body == "committee" and command.payload.get("committee_outcome") == "approved":
