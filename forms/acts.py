@@ -96,6 +96,10 @@ EXTRA_FIELDS = {
     "governor_review": lambda: RadioField(
         "Resultado de la revisión jurídica del gobernador", choices=list(GOVERNOR_REVIEW_OUTCOMES.items()),
         validators=[InputRequired("Indique el resultado de la revisión del gobernador.")]),
+    "ponencia_debate": lambda: RadioField(
+        "Debate para el que se publica", choices=[("committee", "Primer debate, en comisión"),
+                                                  ("plenary", "Segundo debate, en plenaria")],
+        validators=[InputRequired("Indique para qué debate se publica la ponencia.")]),
     "leader_name": lambda: StringField("Nombre del líder del equipo formulador", validators=[
         DataRequired("Indique quién lidera el equipo."), Length(max=200)]),
     "leader_email": lambda: StringField("Correo del líder", validators=[
@@ -119,11 +123,12 @@ FIELDS_BY_TRIGGER = {
     "object": ("grounds", "article_count"),
     "record_tribunal_articles_archived": ("archived_articles",),
     "record_governor_review": ("governor_review",),
+    "publish_ponencia": ("ponencia_debate",),
 }
 PAYLOAD_FIELDS = {"concept", "parts", "recommendations", "scheduled_on", "place", "zone", "attendance",
                   "text", "authors", "voted_down", "leader_name", "leader_email", "committee_outcome", "vigencia",
                   "in_force_declared", "grounds", "article_count", "articles_sent", "archived_articles",
-                  "governor_review"}
+                  "governor_review", "ponencia_debate"}
 LIST_FIELDS = {"recommendations", "parts", "authors"}
 #: Fields whose value is already a list (checkboxes) or a number: kept as they come.
 RAW_FIELDS = {"grounds", "article_count", "articles_sent"}

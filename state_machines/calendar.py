@@ -1063,7 +1063,8 @@ def _sessions_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | Non
     assert e is not None
     if facts.sessions_convoked is not None:
         return None
-    verdict = extraordinary_sessions_verdict(facts.entity_kind, facts.fiscal_category, facts.period_start, e)
+    verdict = extraordinary_sessions_verdict(facts.entity_kind, facts.fiscal_category, facts.period_start, e,
+                                             is_working=cal.is_business, window_end=facts.regime_date("decision"))
     if not verdict.needed:
         return None
     earliest = max(e, verdict.first_recess_day - _ONE_DAY)
@@ -1080,12 +1081,26 @@ def _sessions_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | Non
                     explanation)
 
 
+def piscc_rules(facts: Facts) -> ExceptionalRegime | None:
+    """The regime whose PISCC term applies to an adopted plan: its own exceptional regime's, or, for every plan
+    adopted in 2020 whether or not it opted into the decree's other articles, Decreto 683 de 2020's (art. 4 is
+    not an option of the entity; issue 20). None: no PISCC term."""
+    if facts.adopted is None:
+        return None
+    if facts.regime_rules is not None and facts.regime_rules.piscc_months:
+        return facts.regime_rules
+    if facts.period_start == D683_2020.period_start and facts.adopted.year == D683_2020.period_start.year:
+        return D683_2020
+    return None
+
+
 def _piscc(cal: BusinessCalendar, facts: Facts) -> Deadline:
     """D683 art. 4: the PISCC 2020-2023 may be adopted in the month following the adoption of the PDT. Earliest
     A + 1 month (CC art. 67); latest (A + 1 day) + 1 month - 1 day, extended per L4-1913 art. 62."""
     a = facts.adopted
-    assert a is not None and facts.regime_rules is not None and facts.regime_rules.piscc_months
-    months, basis = facts.regime_rules.piscc_months, facts.regime_rules.piscc_basis
+    rules = piscc_rules(facts)
+    assert a is not None and rules is not None and rules.piscc_months
+    months, basis = rules.piscc_months, rules.piscc_basis
     within = "del mes siguiente" if months == 1 else f"de los {months} meses siguientes"
     return _month_term(
         cal,
@@ -1218,7 +1233,7 @@ def compute_deadlines(facts: Facts, calendar: BusinessCalendar | None = None) ->
         convocation = _sessions_convocation(cal, facts)
         if convocation is not None:
             deadlines.append(convocation)
-    if facts.uses_d683 and facts.regime_rules.piscc_months and facts.adopted is not None:
+    if piscc_rules(facts) is not None:
         deadlines.append(_piscc(cal, facts))
     deadlines.extend(last_stretch_deadlines(cal, facts))
     return deadlines

@@ -58,6 +58,9 @@ class DebateRecord:
     committee_sessions: tuple[date, ...] = ()
     committee_approved_on: date | None = None
     plenary_sessions: tuple[date, ...] = field(default=())
+    #: L2200 art. 102: the day the project and the ponencia for each debate were published (ordenanzas).
+    ponencia_committee_on: date | None = None
+    ponencia_plenary_on: date | None = None
 
     @property
     def has_committee_debate(self) -> bool:
@@ -72,9 +75,13 @@ class DebateRecord:
         """From the plan's stored ``event_dates["debates"]`` (ISO strings)."""
         data = data or {}
         approved = data.get("committee_approved")
+
+        def day(key):
+            return date.fromisoformat(data[key]) if data.get(key) else None
         return cls(tuple(date.fromisoformat(d) for d in data.get("committee", ())),
                    date.fromisoformat(approved) if approved else None,
-                   tuple(date.fromisoformat(d) for d in data.get("plenary", ())))
+                   tuple(date.fromisoformat(d) for d in data.get("plenary", ())),
+                   day("ponencia_committee"), day("ponencia_plenary"))
 
 
 def earliest_plenary_on(committee_approved_on: date, rule: DebateRule,

@@ -57,6 +57,7 @@ from state_machines.sanction import (
     SanctionRecord,
     sanction_law,
 )
+from state_machines.sessions import L2200_IN_FORCE
 from state_machines.submachines import (
     AMENDMENT_PENDING_STATES,
     CAR_REVIEW_SETTLED_STATES,
@@ -70,6 +71,8 @@ EJECUTIVO, PLANEACION, CTP, CORPORACION, SISTEMA = (
     Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CORPORACION, Role.SISTEMA)
 
 ENTITY_KINDS = frozenset({"municipio", "departamento"})
+#: L2200 art. 102 governs the ordenanzas debated from Ley 2200's vigencia (8 February 2022).
+PONENCIA_RULE_FROM = L2200_IN_FORCE
 REGIMES = frozenset({"ordinary", "d683_2020"})
 D683_ARTICLES = frozenset({"art1", "art2"})
 
@@ -271,6 +274,37 @@ def has_no_committee_debate_yet(s: PlanSnapshot) -> Verdict:
     return refuse(f"El primer debate en comisión ya está registrado (desde el "
                   f"{spanish_date(s.debates.committee_sessions[0])}). Una nueva sesión se registra como "
                   "continuación del mismo debate, no como otro debate.", _debate_basis(s))
+
+
+def _ponencia_verdict(s: PlanSnapshot, published_on: date | None, which: str) -> Verdict:
+    """L2200 art. 102: before each debate of an ordenanza the project and the ponencia are published; "no se
+    podrá dar el debate respectivo" until then. Only ordenanzas debated from 8 February 2022 (Ley 2200 in force;
+    ``PONENCIA_RULE_FROM``)."""
+    if s.entity_kind != "departamento" or s.act_day < PONENCIA_RULE_FROM:
+        return OK
+    if published_on is not None and published_on <= s.act_day:
+        return OK
+    when = f" (registrada el {spanish_date(published_on)}, después del debate)" if published_on else ""
+    return refuse(f"No se puede dar el {which} debate de la ordenanza sin la publicación previa del proyecto y de "
+                  f"la ponencia{when}: regístrela primero.", "L2200 art. 102")
+
+
+def has_committee_ponencia_published(s: PlanSnapshot) -> Verdict:
+    """L2200 art. 102: the ponencia for the first debate published before it (ordenanzas, from 8 February 2022)."""
+    return _ponencia_verdict(s, s.debates.ponencia_committee_on, "primer")
+
+
+def has_plenary_ponencia_published(s: PlanSnapshot) -> Verdict:
+    """L2200 art. 102: the ponencia for the second debate published before it (ordenanzas, from 8 February 2022)."""
+    return _ponencia_verdict(s, s.debates.ponencia_plenary_on, "segundo")
+
+
+def is_ordenanza_under_l2200(s: PlanSnapshot) -> Verdict:
+    """L2200 art. 102: the publication of the ponencia is a step of the ordenanza's debates under Ley 2200."""
+    if s.entity_kind == "departamento" and s.act_day >= PONENCIA_RULE_FROM:
+        return OK
+    return refuse("La publicación previa de la ponencia (L2200 art. 102) es un paso de los debates de las "
+                  "ordenanzas desde el 8 de febrero de 2022; no aplica a este proyecto.", "L2200 art. 102")
 
 
 def is_committee_debate_open(s: PlanSnapshot) -> Verdict:
@@ -643,8 +677,11 @@ def is_without_held_hearing(s: PlanSnapshot) -> bool:
 
 def is_d683_regime(s: PlanSnapshot) -> bool:
     """D683 art. 4: PISCC 2020-2023 adopted within the month after the PDT's approval or adoption (a regime
-    with ``piscc_months``)."""
-    return s.regime_rules is not None and bool(s.regime_rules.piscc_months)
+    with ``piscc_months``), and for every plan adopted in 2020, whether or not the entity used the decree's
+    other articles (issue 20: art. 4 is not an option)."""
+    if s.regime_rules is not None and bool(s.regime_rules.piscc_months):
+        return True
+    return s.act_day.year == 2020
 
 
 def is_municipio(s: PlanSnapshot) -> bool:
@@ -808,7 +845,8 @@ PDT_TRANSITIONS: list[Transition] = [
     ),
     Transition(  # T10, first debate: once; more sessions are its continuation
         trigger="record_committee_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(has_no_committee_debate_yet, evidence_guard("el acta del primer debate en comisión", "L136 art. 73")),
+        guards=(has_no_committee_debate_yet, has_committee_ponencia_published,
+                evidence_guard("el acta del primer debate en comisión", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el primer debate en la comisión",
         effects=("debate:committee", "event:committee_debate"),
     ),
@@ -821,7 +859,7 @@ PDT_TRANSITIONS: list[Transition] = [
     Transition(  # T10, second debate: after the committee's approval, on another day, with the municipal gap
         trigger="record_plenary_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
         guards=(is_approved_in_committee, has_no_plenary_debate_yet, is_plenary_gap_respected,
-                evidence_guard("el acta del segundo debate en plenaria", "L136 art. 73")),
+                has_plenary_ponencia_published, evidence_guard("el acta del segundo debate en plenaria", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el segundo debate en la plenaria",
         effects=("debate:plenary", "event:plenary_debate"),
     ),
@@ -830,6 +868,13 @@ PDT_TRANSITIONS: list[Transition] = [
         guards=(is_plenary_debate_open, evidence_guard("el acta de la sesión plenaria", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97",
         label="Registrar otra sesión del segundo debate (continuación)", effects=("debate:plenary_continued",),
+    ),
+    Transition(  # L2200 art. 102: the project and the ponencia published before each debate of an ordenanza
+        trigger="publish_ponencia", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(is_ordenanza_under_l2200, evidence_guard("la constancia de publicación del proyecto y la ponencia",
+                                                         "L2200 art. 102")),
+        legal_basis="L2200 art. 102", label="Registrar la publicación del proyecto y la ponencia para un debate",
+        effects=("debate:ponencia",),
     ),
     Transition(  # T9: each proposal becomes an ``amendment`` sub-machine
         trigger="propose_amendment", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),

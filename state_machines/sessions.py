@@ -17,10 +17,20 @@ municipio's calendar is unknown and nothing is asserted.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 from state_machines.dates import add_months, format_date_es, last_day_of_month
+
+
+class FixedWindow(Protocol):
+    """An exceptional regime's fixed last day (``regimes.FixedDate``)."""
+
+    on: date
+    legal_basis: str
+
 
 CATEGORIES = ("especial", "1", "2", "3", "4", "5", "6")
 #: L617 art. 1 (kept by Ley 2200 de 2022, the departmental code): departments are especial or of 1st to 4th
@@ -113,10 +123,19 @@ def _periods_text(periods) -> str:
 
 
 def extraordinary_sessions_verdict(entity_kind: str, category: str | None, period_start: date,
-                                   filed_on: date) -> SessionsVerdict:
+                                   filed_on: date, is_working: Callable[[date], bool] | None = None,
+                                   window_end: FixedWindow | None = None) -> SessionsVerdict:
     """Is the corporation in ordinary sessions during the whole month after ``filed_on``? If not, the executive
-    must convoke extraordinary sessions (L152 art. 40; L136 art. 23 par. 2; L2200 art. 23)."""
+    must convoke extraordinary sessions (L152 art. 40; L136 art. 23 par. 2; L2200 art. 23).
+
+    ``is_working`` (issue 20): only a working day of the window outside sessions creates the duty; a weekend or
+    holiday the corporation would not sit anyway does not (a category 6 Concejo filing on Friday 28 April 2028 is
+    not told to convoke because of Saturday 29 and Sunday 30 April). ``window_end``: a fixed last day of the
+    decision set by an exceptional regime instead of the month (D683 art. 3: 15 July 2020)."""
     start, end = corporation_month(filed_on)
+    month_text = "El mes"
+    if window_end is not None:
+        end, month_text = window_end.on, f"El plazo ({window_end.legal_basis})"
     corporation = "la Asamblea" if entity_kind == "departamento" else "el Concejo"
     of_corporation = "de la Asamblea" if entity_kind == "departamento" else "del Concejo"
     extension = ("" if entity_kind == "departamento" else "; la prórroga de diez días de un período ordinario solo "
@@ -130,7 +149,7 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
         if found is None:
             return SessionsVerdict(
                 None, start, end, None, (), convoke_basis,
-                f"El mes {of_corporation} para decidir va {window} (L152 art. 40). Sin la categoría del municipio "
+                f"{month_text} {of_corporation} para decidir va {window} (L152 art. 40). Sin la categoría del municipio "
                 "(Ley 617 de 2000) no se sabe si el Concejo estará en sesiones ordinarias (L136 art. 23): "
                 "registre la categoría en la configuración de la entidad.")
         periods += found[0]
@@ -138,16 +157,17 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
     basis = "; ".join(sorted(bases))
     relevant = tuple(p for p in periods if p[1] >= start and p[0] <= end)
     recess = next((start + timedelta(days=i) for i in range((end - start).days + 1)
-                   if not _in_sessions(start + timedelta(days=i), periods)), None)
+                   if not _in_sessions(start + timedelta(days=i), periods)
+                   and (is_working is None or is_working(start + timedelta(days=i)))), None)
     sessions_text = (f"Sesiones ordinarias en ese lapso: {_periods_text(relevant)} ({basis})." if relevant
                      else f"En ese lapso no hay sesiones ordinarias ({basis}).")
     if recess is None:
         return SessionsVerdict(False, start, end, None, relevant, f"{basis}; L152 art. 40",
-                               f"El mes {of_corporation} para decidir va {window} (L152 art. 40) y cae dentro de "
+                               f"{month_text} {of_corporation} para decidir va {window} (L152 art. 40) y cae dentro de "
                                f"sus sesiones ordinarias. {sessions_text} No hace falta convocar a sesiones "
                                "extraordinarias.")
     return SessionsVerdict(
         True, start, end, recess, relevant, f"{convoke_basis}; {basis}",
-        f"El mes {of_corporation} para decidir va {window} (L152 art. 40), pero desde el "
+        f"{month_text} {of_corporation} para decidir va {window} (L152 art. 40), pero desde el "
         f"{format_date_es(recess, weekday=True)} {corporation} no está en sesiones ordinarias. {sessions_text} "
         f"El alcalde o gobernador debe convocar a sesiones extraordinarias que cubran ese mes ({convoke_basis}){extension}.")

@@ -237,6 +237,7 @@ DOCUMENT_TITLES = {
     "record_tribunal_archive": "Fallo del Tribunal Administrativo: proyecto archivado",
     "send_copy_to_governor": "Copia del acuerdo enviada al gobernador para revisión jurídica",
     "record_governor_review": "Resultado de la revisión jurídica del gobernador",
+    "publish_ponencia": "Publicación del proyecto y la ponencia",
     "publish": "Publicación del plan adoptado",
     "enter_into_force": "Constancia de entrada en vigencia del plan",
     "receive_concept": "Concepto técnico de la autoridad ambiental",

@@ -290,10 +290,11 @@ def test_municipio_walks_from_posesion_to_vigente_through_the_pages(
     documents = done.locator("section", has=done.get_by_role("heading", name="Documentos")).locator("li")
     expect(documents).to_have_count(len(expected) - 1)  # the entry into force is the system's: no document
     # Nothing of the main route is left to a person (entering into force is the sweep's); only side
-    # procedures that never block the route may still be offered (forwarding the CAR concept, CTP renewal).
+    # procedures that never block the route may still be offered (forwarding the CAR concept, CTP renewal), and
+    # the copy of the acuerdo to the governor, due within 5 days of the sanction (L136 art. 82; issue 20).
     offered = done.locator("ul.actions a")
-    assert not [h for h in offered.evaluate_all("els => els.map(e => e.getAttribute('href'))")
-                if "/pdt_approval/" in h]
+    assert [h for h in offered.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+            if "/pdt_approval/" in h] == [f"/planes/{plan.id}/actos/pdt_approval/-/send_copy_to_governor"]
     shot(done, "finished-plan-desktop")
 
     # The sweep, the safety net, finds nothing left to do: the publication already put the plan in force.

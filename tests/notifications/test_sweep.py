@@ -241,15 +241,17 @@ def test_convocation_of_extraordinary_sessions_is_a_duty_with_its_own_reminder(g
     due = told(db_session, genova.ejecutivo, step="sessions_convocation")
     assert [n.kind for n in due] == ["due_today"]
     assert "sesiones extraordinarias" in due[0].subject and due[0].legal_basis == "L152 art. 40; L136 art. 23 par. 2"
-    run_sweep(date(2028, 5, 2))  # 29 April to 1 May are not business days; the duty is overdue
+    # 29 April to 1 May are not business days: the first working day in recess is Tuesday 2 May (issue 20), so
+    # the duty is overdue from Wednesday 3 May.
+    run_sweep(date(2028, 5, 3))
     assert [n.kind for n in told(db_session, genova.ejecutivo, step="sessions_convocation")] == [
         "due_today", "overdue", "escalation"]
     assert told(db_session, genova.corporacion, step="sessions_convocation") == []
 
-    genova.act("ejecutivo", "convoke_sessions", "2028-05-02")
-    assert genova.plan.event_dates["sessions_convoked"] == "2028-05-02"
+    genova.act("ejecutivo", "convoke_sessions", "2028-05-03")
+    assert genova.plan.event_dates["sessions_convoked"] == "2028-05-03"
     before = len(told(db_session, genova.ejecutivo, step="sessions_convocation"))
-    run_sweep(date(2028, 5, 3))
+    run_sweep(date(2028, 5, 4))
     assert len(told(db_session, genova.ejecutivo, step="sessions_convocation")) == before
 
 

@@ -60,6 +60,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     ("in_debate", "record_plenary_debate"): ("in_debate", {C}),
     ("in_debate", "continue_plenary_debate"): ("in_debate", {C}),
     ("in_debate", "propose_amendment"): ("in_debate", {C}),
+    ("in_debate", "publish_ponencia"): ("in_debate", {C}),  # L2200 art. 102 (issue 20)
     ("in_debate", "approve_plan"): ("approved_by_corporacion", {C}),
     ("in_debate", "enable_decree_adoption"): ("decree_eligible", {S}),
     ("in_debate", "vote_down"): ("decree_eligible", {C}),
@@ -129,6 +130,8 @@ def permissive(state: str, trigger: str | None = None, **changes) -> PlanSnapsho
         article_count=12, governor_review="ajustado",
         approved_on=date(2020, 5, 15),
     )
+    if trigger == "publish_ponencia":  # L2200 art. 102: an ordenanza's step (issue 20)
+        base = replace(base, entity_kind="departamento", act_on=date(2024, 6, 1))
     return replace(base, **changes)
 
 
@@ -244,7 +247,7 @@ def test_sistema_fires_only_automatic_legal_effects():
 
 
 def test_every_guard_docstring_cites_its_norm():
-    norm = re.compile(r"(L152|D1865|D683|L136|L1909|CPACA|L4-1913|CE-2127|TAB-[a-e])")
+    norm = re.compile(r"(L152|D1865|D683|L136|L1909|L2200|D1222|CPACA|L4-1913|CE-2127|TAB-[a-e])")
     for machine in [PDT_MACHINE, *SUBMACHINES.values()]:
         for t in machine.transitions:
             assert norm.search(t.legal_basis), (machine.name, t.trigger)
@@ -694,7 +697,7 @@ def test_plenary_before_the_committee_approved_is_refused():
 
 
 def test_departmental_debates_only_need_different_days_per_ley_2200():
-    approved = DebateRecord((date(2028, 5, 10),), date(2028, 5, 10))
+    approved = DebateRecord((date(2028, 5, 10),), date(2028, 5, 10), ponencia_plenary_on=date(2028, 5, 9))
     dept = replace(in_debate(date(2028, 5, 10), approved), entity_kind="departamento")
     refused = refusal(dept, "record_plenary_debate", C)
     assert refused.legal_basis == "L2200 art. 97" and "distintos días" in refused.reason
@@ -754,3 +757,24 @@ def test_a_hearing_of_an_adopted_plan_takes_no_new_proposals():
         assert verdict.ok is not adopted, state
         if adopted:
             assert "adoptado" in verdict.reason and verdict.legal_basis == "L1909 art. 22"
+
+
+def test_an_ordenanza_debate_waits_for_the_published_ponencia_from_8_february_2022():
+    """L2200 art. 102: "no se podrá dar el debate respectivo" until the project and the ponencia are published;
+    a 2020 ordenanza (Decreto 1222 then) and an acuerdo are not asked for it."""
+    dept = replace(in_debate(date(2028, 5, 10), DebateRecord()), entity_kind="departamento")
+    refused = refusal(dept, "record_committee_debate", C)
+    assert refused.legal_basis == "L2200 art. 102" and "ponencia" in refused.reason
+    published = replace(dept, debates=DebateRecord(ponencia_committee_on=date(2028, 5, 10)))
+    assert PDT_MACHINE.fire(published, "record_committee_debate", C).dest == "in_debate"
+    after = replace(dept, debates=DebateRecord(ponencia_committee_on=date(2028, 5, 11)))
+    assert refusal(after, "record_committee_debate", C).legal_basis == "L2200 art. 102"
+    before_l2200 = replace(dept, today=date(2022, 2, 7))
+    assert PDT_MACHINE.fire(before_l2200, "record_committee_debate", C).dest == "in_debate"
+    assert PDT_MACHINE.fire(replace(dept, today=date(2022, 2, 8), debates=DebateRecord(
+        ponencia_committee_on=date(2022, 2, 8))), "record_committee_debate", C).dest == "in_debate"
+    assert refusal(replace(dept, today=date(2022, 2, 8)), "record_committee_debate", C).legal_basis == \
+        "L2200 art. 102"
+    muni = replace(dept, entity_kind="municipio")
+    assert PDT_MACHINE.fire(muni, "record_committee_debate", C).dest == "in_debate"
+    assert refusal(muni, "publish_ponencia", C).legal_basis == "L2200 art. 102"

@@ -238,3 +238,42 @@ def test_d683_art2_modifications_only_for_plans_filed_by_30_april_2020():
     late = replace(base, filed_on=date(2020, 5, 1))
     refused = refusal(late, "modify_by_executive", E)
     assert refused.legal_basis == "D683 art. 2" and "30 de abril de 2020" in refused.reason
+
+
+# --- The convocation duty: working days outside sessions only; D683 art. 3's window (issue 20) ------------------
+
+def _convocation(filed: str, category: str = "6", period: str = "2028-01-01", **extra):
+    data = {"entity_kind": "municipio", "period_start": period, "fiscal_category": category,
+            "events": {"filed_with_corporacion": filed}, **extra}
+    return {d["key"]: d for d in calendar_json(data)["deadlines"]}.get("sessions_convocation")
+
+
+def test_a_weekend_outside_sessions_does_not_create_the_duty_to_convoke():
+    # Category 6 sits in May: filed Friday 28 April 2028, the month runs 29 April-28 May; 29-30 April is a
+    # weekend: no convocation. Filed Thursday 27 April: Friday 28 April is a working day in recess: convoke.
+    assert _convocation("2028-04-28") is None
+    due = _convocation("2028-04-27")
+    assert due is not None and "viernes 28 de abril de 2028" in due["explanation"]
+
+
+def test_under_d683_art3_the_window_runs_to_15_july_2020():
+    # Category 6 filed 30 April 2020 under D683 art. 1: the window runs to 15 July (D683 art. 3), past May:
+    # the first working day in recess is Monday 1 June 2020... 1 June 2020 is a holiday, so Tuesday 2 June.
+    d683 = _convocation("2020-04-30", period="2020-01-01", regime="d683_2020", d683_articles=["art1"])
+    assert d683 is not None and "martes 2 de junio de 2020" in d683["explanation"]
+    assert "D683 art. 3" in d683["explanation"]
+    assert _convocation("2020-04-30", period="2020-01-01") is None  # ordinary: the month is May, in sessions
+
+
+# --- D683 art. 4: the PISCC for every plan adopted in 2020 (issue 20) --------------------------------------------
+
+def test_the_piscc_term_applies_to_every_plan_adopted_in_2020_and_to_none_after():
+    ordinary_2020 = {"entity_kind": "municipio", "period_start": "2020-01-01",
+                     "events": {"filed_with_corporacion": "2020-04-30", "adopted": "2020-05-29"}}
+    keys = {d["key"]: d for d in calendar_json(ordinary_2020)["deadlines"]}
+    assert keys["piscc"]["legal_basis"] == "D683 art. 4"
+    adopted_2021 = {**ordinary_2020, "events": {"filed_with_corporacion": "2020-04-30", "adopted": "2021-01-04"}}
+    assert "piscc" not in {d["key"] for d in calendar_json(adopted_2021)["deadlines"]}
+    approved = PlanSnapshot(state="in_debate", entity_kind="municipio", today=date(2020, 5, 29))
+    from state_machines.pdt import is_d683_regime
+    assert is_d683_regime(approved) and not is_d683_regime(replace(approved, today=date(2021, 1, 4)))

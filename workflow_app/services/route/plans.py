@@ -724,6 +724,12 @@ def _record_debate(plan: Plan, what: str, command: ActCommand, act_on: date) -> 
     """The debate record (L136 art. 73; L2200 art. 97): sessions of each debate and the committee's approval."""
     dates = dict(plan.event_dates or {})
     debates = {k: list(v) if isinstance(v, list) else v for k, v in (dates.get("debates") or {}).items()}
+    if what == "ponencia":  # L2200 art. 102: the publication before the first or the second debate
+        which = "plenary" if command.payload.get("ponencia_debate") == "plenary" else "committee"
+        debates[f"ponencia_{which}"] = act_on.isoformat()
+        dates["debates"] = debates
+        plan.event_dates = dates
+        return
     body = "committee" if what.startswith("committee") else "plenary"
     debates.setdefault(body, []).append(act_on.isoformat())
     if body == "committee" and command.payload.get("committee_outcome") == "approved":
@@ -778,8 +784,12 @@ def _linked_subtrigger(session: Session, plan: Plan, command: ActCommand, role: 
 def filing_sessions_notice(plan: Plan, filed_on: date) -> SessionsVerdict:
     """What the filing step tells the executive: whether the corporation will be in ordinary sessions during its
     month, or extraordinary sessions must be convoked (L152 art. 40; L136 art. 23 par. 2; L2200 art. 23)."""
-    return extraordinary_sessions_verdict(plan.entity.calendar_kind, plan.entity.fiscal_category,
-                                          plan.period.start_on, filed_on)
+    rules = regime_rules(plan.regime)
+    fixed = rules.decision if rules is not None else None
+    return extraordinary_sessions_verdict(
+        plan.entity.calendar_kind, plan.entity.fiscal_category, plan.period.start_on, filed_on,
+        is_working=legal_calendar.default_calendar(plan.entity.weekdays).is_business,
+        window_end=fixed if fixed is not None and fixed.applies(frozenset(plan.d683_articles or [])) else None)
 
 
 def visible_history(session: Session, plan: Plan) -> list[PlanEvent]:
