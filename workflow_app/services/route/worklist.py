@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE
-from state_machines.phase2 import PHASE2_TITLES
+from state_machines.phase2 import PHASE2_TITLES, phase2_title
 from state_machines.roles import Role
 from state_machines.route import DUTIES, IRREVERSIBLE_ACTS, duty_for
 from state_machines.wording import holder, localize
@@ -55,7 +55,7 @@ class PendingItem:
 
 def _subject_label(machine: str, subject: str | None, data: dict) -> str:
     if machine in PHASE2_TITLES:
-        return PHASE2_TITLES[machine] + (f" {subject}" if subject and subject[:4].isdigit() else "")
+        return phase2_title(machine, subject or "")
     if machine == "car_review":
         return f"Autoridad ambiental {subject}"
     if machine == "amendment":
