@@ -160,3 +160,12 @@ def test_the_board_its_rollups_and_exports_show_phase2_progress_beside_phase1(cl
     assert header[column - 1] == "Avance en hitos (%)" and rows[0][column] == "3"
     history = client.get(f"/planes/{genova.plan.id}/historial-para-excel.csv").get_data(as_text=True)
     assert "Iniciar la preparación del Plan Indicativo" in history and "Plan Indicativo en preparación" in history
+
+
+def test_my_pending_lists_phase2_acts_of_a_plan_in_force_with_their_terms(client, genova, set_today):
+    set_today("2029-01-25")
+    login(client, genova.ejecutivo.email, "clave-de-prueba")
+    inbox = client.get("/").get_data(as_text=True)
+    assert "Publicar el Plan Anual de Adquisiciones" in inbox
+    assert "Plan Anual de Adquisiciones (plan de compras) 2029" in inbox
+    assert f"/planes/{genova.plan.id}/actos/paa/2029/publish_paa" in inbox
