@@ -56,6 +56,8 @@ ROLE_ALIASES = {
     "secretario del concejo": Role.CORPORACION, "secretaria de la asamblea": Role.CORPORACION,
     "secretario de la asamblea": Role.CORPORACION,
     "asesor": Role.ASESOR, "asesor dnp": Role.ASESOR,
+    "hacienda": Role.HACIENDA, "secretaria de hacienda": Role.HACIENDA, "secretario de hacienda": Role.HACIENDA,
+    "consejo de gobierno": Role.CONSEJO_DE_GOBIERNO, "consejo_de_gobierno": Role.CONSEJO_DE_GOBIERNO,
 }
 STATUS_LABELS = {"created": "Se crea la cuenta y se envía la invitación",
                  "added": "Cuenta existente: se le agrega el rol",
