@@ -728,6 +728,17 @@ PHASE2_TITLES = {
     "dept_evaluation": "Evaluación semestral de los municipios",
 }
 
+def phase2_title(machine: str, subject: str) -> str:
+    """"Plan Indicativo", "Presupuesto y Marco Fiscal de Mediano Plazo 2029", "Rendición de cuentas semestral,
+    primer semestre de 2028"."""
+    year, _, semester = subject.partition("-")
+    if not year.isdigit():
+        return PHASE2_TITLES[machine]
+    if semester:
+        return f"{PHASE2_TITLES[machine]}, {'primer' if semester == '1' else 'segundo'} semestre de {year}"
+    return f"{PHASE2_TITLES[machine]} {year}"
+
+
 #: The order in which a plan's Phase II reads, for "what comes next" (phase-ii.md §1.1 interruptors).
 PHASE2_ORDER = ("plan_indicativo", "project_bank", "harmonization", "monitoring_system", "poai", "budget", "paa",
                 "action_plans", "annual_report", "citizen_report", "dept_evaluation")

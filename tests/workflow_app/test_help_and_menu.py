@@ -63,10 +63,10 @@ def test_help_puts_the_persons_role_first_with_its_acts_and_terms_from_the_legal
     client = app.test_client()
     login(client, genova.ctp.email, PASSWORD)
     html = client.get("/ayuda").get_data(as_text=True)
-    sections = re.findall(r'<section aria-labelledby="rol-([a-z]+)"', html)
+    sections = re.findall(r'<section aria-labelledby="rol-([a-z_]+)"', html)
     assert sections[0] == "ctp" and set(sections) == {"ejecutivo", "planeacion", "equipo", "ctp", "car",
-                                                      "corporacion", "asesor", "coordinador", "admin",
-                                                      "ciudadania"}
+                                                      "corporacion", "hacienda", "consejo_de_gobierno",
+                                                      "asesor", "coordinador", "admin", "ciudadania"}
     ctp = html[html.index('id="rol-ctp"'):html.index('id="rol-ejecutivo"')]
     assert "Emitir el concepto del Consejo Territorial de Planeación <span class=\"muted\">(L152 art. 39 num. 6)" in ctp
     assert "Instalar el Consejo Territorial de Planeación" in ctp  # an act the table gives the CTP

@@ -51,7 +51,7 @@ def test_phase2_opens_at_vigente_and_the_plan_indicativo_is_approved_by_the_cons
     machines = {p.machine for p in genova.plan.procedures}
     assert {"plan_indicativo", "project_bank", "harmonization", "monitoring_system", "budget", "paa"} <= machines
     step = next_phase2_step(db_session, genova.plan, date(2028, 6, 1))  # the pending step with the nearest term
-    assert step.title == "Rendición de cuentas semestral 2028-1" and step.deadline.act_by == date(2028, 6, 30)
+    assert step.title == "Rendición de cuentas semestral, primer semestre de 2028" and step.deadline.act_by == date(2028, 6, 30)
     pi = next(ln for ln in phase2_lines(db_session, genova.plan, date(2028, 6, 1)) if ln.title == "Plan Indicativo")
     assert pi.next_label == "Iniciar la preparación del Plan Indicativo"
     assert pi.next_holder == "la secretaría de planeación" and pi.deadline.act_by == date(2028, 7, 21)

@@ -137,3 +137,35 @@ def test_the_demo_walks_filandia_through_phase2_to_a_published_plan_de_compras(c
     states = {(p["machine"], p["subject"]): p["state"] for p in api["procedures"]}
     assert states[("paa", "2025")] == "paa_published" and states[("harmonization", "armonizacion")] == "harm_published"
     assert states[("budget", "2025")] == "budget_adopted" and api["progress"] > 60
+
+
+def test_the_board_its_rollups_and_exports_show_phase2_progress_beside_phase1(client, genova, db_session, set_today):
+    set_today("2028-06-25")
+    asesor = make_user(db_session, "asesor63302@prueba.co", Role.ASESOR, genova.plan.entity)
+    genova.act("planeacion", "prepare_pi", "2028-06-02", machine="plan_indicativo", subject="pi")  # hito 2: 3 %
+    login(client, asesor.email, "clave-de-prueba")
+    board = client.get("/tablero").get_data(as_text=True)
+    assert "Avance Fase II" in board and "de avance promedio en los hitos de la Fase II" in board
+    assert f'href="/planes/{genova.plan.id}/fase-2">3,0 %</a>' in board
+    regions = client.get("/tablero/regiones").get_data(as_text=True)
+    assert regions.count("<th scope=\"col\" class=\"num\">Avance Fase II</th>") == 2 and "3,0 %" in regions
+    admin = make_user(db_session, "admin@prueba.co", Role.ADMIN)
+    client.post("/logout", data={"csrf_token": csrf_from(board)})
+    login(client, admin.email, "clave-de-prueba")
+    advisers = client.get("/tablero/asesores").get_data(as_text=True)
+    assert "asesor63302" in advisers and '<td data-label="Avance Fase II" class="num">3,0 %</td>' in advisers
+    csv_text = client.get("/tablero-para-excel.csv").get_data(as_text=True)
+    header, *rows = [line.split(";") for line in csv_text.lstrip("\ufeff").splitlines()]
+    column = header.index("Avance en hitos de la Fase II (%)")
+    assert header[column - 1] == "Avance en hitos (%)" and rows[0][column] == "3"
+    history = client.get(f"/planes/{genova.plan.id}/historial-para-excel.csv").get_data(as_text=True)
+    assert "Iniciar la preparación del Plan Indicativo" in history and "Plan Indicativo en preparación" in history
+
+
+def test_my_pending_lists_phase2_acts_of_a_plan_in_force_with_their_terms(client, genova, set_today):
+    set_today("2029-01-25")
+    login(client, genova.ejecutivo.email, "clave-de-prueba")
+    inbox = client.get("/").get_data(as_text=True)
+    assert "Publicar el Plan Anual de Adquisiciones" in inbox
+    assert "Plan Anual de Adquisiciones (plan de compras) 2029" in inbox
+    assert f"/planes/{genova.plan.id}/actos/paa/2029/publish_paa" in inbox

@@ -11,6 +11,7 @@ from state_machines import corrections
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES
 from state_machines.pdt import HEARING_CLOSED_STATES, LAST_STRETCH_STATES, PDT_MACHINE
+from state_machines.phase2 import PHASE2_MACHINES
 from state_machines.roles import ROLE_LABELS
 from state_machines.route import DUTY_BY_KEY
 from state_machines.submachines import SUBMACHINES
@@ -111,6 +112,16 @@ FLAG_LABELS = {
     "late_tribunal_remission": "Enviado al Tribunal después del plazo (L136 art. 80; L2200 art. 101)",
     "late_publication": "Publicado después de los diez días de la sanción (L136 art. 81; L2200 art. 103)",
     "late_governor_copy": "Copia al gobernador después de los cinco días de la sanción (L136 art. 82)",
+    # Phase II (issue 21): soft flags, never a block.
+    "pi_cost_differs": "Plan Indicativo con costos distintos a los del plan de inversiones (L152 art. 29)",
+    "late_pi_approval": "Plan Indicativo aprobado después de la meta configurada (DNP-PI)",
+    "late_harmonization": "Armonización aprobada después del 31 de diciembre del primer año (D111 art. 14)",
+    "late_harmonization_publication": "Armonización publicada fuera de término (L136 art. 81)",
+    "late_poai": "POAI aprobado después de abrirse el período de radicación (D111 art. 8)",
+    "late_budget_filing": "Presupuesto radicado fuera del término del estatuto (L136 art. 91 a) 3)",
+    "late_paa": "Plan Anual de Adquisiciones publicado después del 31 de enero (L1474 art. 74)",
+    "late_action_plans": "Planes de acción publicados después del 31 de enero (L1474 art. 74)",
+    "late_annual_report": "Informe anual presentado después de la primera sesión ordinaria (L136 art. 91 a) 4)",
 }
 
 
@@ -122,7 +133,8 @@ NON_ROUTE_TRIGGER_LABELS = {
 
 def _labels() -> dict:
     """Spanish names for triggers, deadlines, roles and flags, all taken from the legal tables."""
-    triggers = {t.trigger: t.label for m in (PDT_MACHINE, *SUBMACHINES.values()) for t in m.transitions}
+    triggers = {t.trigger: t.label for m in (*PHASE2_MACHINES.values(), PDT_MACHINE, *SUBMACHINES.values())
+                for t in m.transitions}
     triggers.update(NON_ROUTE_TRIGGER_LABELS)
     triggers[corrections.TRIGGER] = corrections.LABEL
     return {

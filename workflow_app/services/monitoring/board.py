@@ -48,6 +48,7 @@ from workflow_app.models import Department, Entity, Period, Plan, PlanSummary, U
 from workflow_app.permissions import scope_entity_ids
 from workflow_app.services.monitoring import board_summary
 from workflow_app.services.monitoring import milestones as milestone_service
+from workflow_app.services.phase2 import milestones as phase2_hitos
 from workflow_app.services.route.plans import regime_rules
 
 RISK_SLACK_DAYS = 5
@@ -221,6 +222,7 @@ class BoardRow:
     weekdays: tuple
     procedures: list[ProcRow] = field(default_factory=list)
     progress: float = 0.0
+    progress2: float = 0.0  # Phase II hitos (hitos-fase2.csv), once the plan is in force (issue 21)
     pending: list[PendingStep] = field(default_factory=list)
     waits: dict[str, int] = field(default_factory=dict)
     car_waits: list[CarWait] = field(default_factory=list)
@@ -257,6 +259,10 @@ class BoardRow:
     @property
     def progress_text(self) -> str:
         return f"{self.progress:.1f}".replace(".", ",") + " %"
+
+    @property
+    def progress2_text(self) -> str:
+        return f"{self.progress2:.1f}".replace(".", ",") + " %" if self.state == "in_force" else "—"
 
     @property
     def wait_items(self) -> list[tuple[str, str, int]]:
@@ -460,10 +466,14 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
     entity_ids = [row.entity_id for row in rows.values()] if isinstance(ids, list) else \
         select(Plan.entity_id).where(Plan.id.in_(ids))
     facts = milestone_service.load_facts(session, ids, entity_ids, light=True, marks=marks)
+    weights2 = phase2_hitos.compiled_weights(phase2_hitos.phase2_milestones(session))
+    checks2 = phase2_hitos.latest_check_flags(session, ids)
 
     for row in rows.values():
         # Progress follows the manual checks and team leaders (read above), never cached.
         row.progress = milestone_service.fast_progress(weights, row.plan_id, row.entity_id, facts)
+        row.progress2 = phase2_hitos.fast_progress(weights2, facts.events.get(row.plan_id, {}),
+                                                   checks2.get(row.plan_id, {}))
         if row.plan_id in computed:
             continue
         counter = day_counter(row.weekdays, row.period_start.year)
@@ -606,6 +616,7 @@ def board(session: Session, user: User, today: date, query: BoardQuery) -> tuple
 def summary(rows: Sequence[BoardRow]) -> dict:
     risks = Counter(r.risk for r in rows)
     return {"plans": len(rows), "average": round(sum(r.progress for r in rows) / len(rows), 1) if rows else 0.0,
+            "average2": round(sum(r.progress2 for r in rows) / len(rows), 1) if rows else 0.0,
             "risks": {k: risks.get(k, 0) for k in RISK_LABELS}}
 
 
@@ -629,10 +640,12 @@ def due_by_week(rows: Iterable[BoardRow], today: date, weeks: int = 6) -> list[t
 
 def rollups(rows: Sequence[BoardRow]) -> dict[str, list]:
     return {
-        "regions": milestone_service.rollup((r.region, r.region, r.progress, r.is_at_risk) for r in rows),
+        "regions": milestone_service.rollup((r.region, r.region, r.progress, r.is_at_risk, r.progress2)
+                                            for r in rows),
         "departments": milestone_service.rollup((r.department_code, r.department_name, r.progress,
-                                                 r.is_at_risk) for r in rows),
-        "country": milestone_service.rollup(("co", "Colombia", r.progress, r.is_at_risk) for r in rows),
+                                                 r.is_at_risk, r.progress2) for r in rows),
+        "country": milestone_service.rollup(("co", "Colombia", r.progress, r.is_at_risk, r.progress2)
+                                            for r in rows),
     }
 
 
@@ -640,7 +653,7 @@ def adviser_rollup(session: Session, rows: Sequence[BoardRow]) -> list[milestone
     by_id = {r.plan_id: r for r in rows}
     advisers = milestone_service.adviser_plans(session, {r.plan_id: r.entity_id for r in rows})
     return milestone_service.rollup(
-        (str(user_id), name, by_id[plan_id].progress, by_id[plan_id].is_at_risk)
+        (str(user_id), name, by_id[plan_id].progress, by_id[plan_id].is_at_risk, by_id[plan_id].progress2)
         for user_id, (name, plan_ids) in advisers.items() for plan_id in plan_ids)
 
 

@@ -46,7 +46,8 @@ HEADER_ALIASES = {
 #: Roles a file may grant, by their exact names (accents and capitals aside); an administrator is named on the
 #: administration page, one by one.
 ROLE_NAMES = {r.value: r for r in (Role.EJECUTIVO, Role.PLANEACION, Role.EQUIPO, Role.CTP, Role.CAR,
-                                   Role.CORPORACION, Role.ASESOR)}
+                                   Role.CORPORACION, Role.ASESOR, Role.HACIENDA,
+                                   Role.CONSEJO_DE_GOBIERNO)}
 #: Words people write for a role: never taken silently (an "alcalde" row might be meant for the planning office),
 #: only named in the error so the file is corrected with the exact role.
 ROLE_SUGGESTIONS = {
@@ -56,9 +57,10 @@ ROLE_SUGGESTIONS = {
     "consejera ctp": Role.CTP, "consejo territorial de planeacion": Role.CTP, "autoridad ambiental": Role.CAR,
     "secretaria del concejo": Role.CORPORACION, "secretario del concejo": Role.CORPORACION,
     "secretaria de la asamblea": Role.CORPORACION, "secretario de la asamblea": Role.CORPORACION,
-    "asesor dnp": Role.ASESOR,
+    "asesor dnp": Role.ASESOR, "secretaria de hacienda": Role.HACIENDA, "secretario de hacienda": Role.HACIENDA,
+    "consejo de gobierno": Role.CONSEJO_DE_GOBIERNO,
 }
-ROLE_LIST = "ejecutivo, planeacion, equipo, ctp, car, corporacion o asesor"
+ROLE_LIST = "ejecutivo, planeacion, equipo, ctp, car, corporacion, asesor, hacienda o consejo_de_gobierno"
 
 
 def role_problem(value: str) -> str:

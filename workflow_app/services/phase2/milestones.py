@@ -65,6 +65,31 @@ def latest_checks(session: Session, plan_ids) -> dict[int, dict[int, Phase2Miles
     return out
 
 
+def compiled_weights(milestones: Sequence[Phase2Milestone]) -> tuple[tuple[float, str | None, int], ...]:
+    """(weight_total, event name or None, hito) per hito, for ``fast_progress`` over many plans (the board)."""
+    return tuple((m.weight_total, event_name(m), m.hito) for m in milestones)
+
+
+def latest_check_flags(session: Session, plan_ids) -> dict[int, dict[int, bool]]:
+    """plan id -> hito -> latest manual mark, in one query (``plan_ids``: a list or a SELECT of ids)."""
+    ranked = (select(Phase2MilestoneCheck.plan_id, Phase2MilestoneCheck.hito, Phase2MilestoneCheck.is_done,
+                     func.row_number().over(
+                         partition_by=(Phase2MilestoneCheck.plan_id, Phase2MilestoneCheck.hito),
+                         order_by=(Phase2MilestoneCheck.checked_at.desc(), Phase2MilestoneCheck.id.desc()))
+                     .label("rank")).where(Phase2MilestoneCheck.plan_id.in_(plan_ids)).subquery())
+    out: dict[int, dict[int, bool]] = defaultdict(dict)
+    for plan_id, hito, done in session.execute(select(ranked.c.plan_id, ranked.c.hito, ranked.c.is_done)
+                                               .where(ranked.c.rank == 1)):
+        out[plan_id][hito] = bool(done)
+    return out
+
+
+def fast_progress(weights, marks: Mapping[str, object], checks: Mapping[int, bool]) -> float:
+    total = sum(weight for weight, name, hito in weights
+                if (name in marks if name is not None else checks.get(hito, False)))
+    return round(min(total, 100.0), 3)
+
+
 @dataclass(frozen=True)
 class Phase2Facts:
     events: Mapping[int, Mapping[str, EventMark]]

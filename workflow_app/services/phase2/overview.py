@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
 from state_machines.machine import SAME
-from state_machines.phase2 import PHASE2_DUTIES, PHASE2_MACHINES, PHASE2_ORDER, PHASE2_TITLES
+from state_machines.phase2 import PHASE2_DUTIES, PHASE2_MACHINES, PHASE2_ORDER, phase2_title
 from state_machines.wording import holder, localize
 from workflow_app.models import Plan, Procedure
 from workflow_app.services.phase2.procedures import is_phase2, phase2_context
@@ -62,11 +62,11 @@ def phase2_lines(session: Session, plan: Plan, today: date, only_current: bool =
         machine = PHASE2_MACHINES[proc.machine]
         row = _next_row(machine, proc.state)
         deadline = _deadline_for(proc, deadlines)
-        title = PHASE2_TITLES[proc.machine] + (f" {proc.subject}" if year.isdigit() else "")
+        title = phase2_title(proc.machine, proc.subject)
         note = ""
         if (proc.data or {}).get("align"):
             note = ("El plan de este año se adoptó antes de la vigencia del nuevo plan de desarrollo: ajústelo al "
-                    "nuevo plan (interpretación de phase-ii.md §2).")
+                    "nuevo plan (interpretación).")
         out.append(Phase2Line(
             proc, title, machine.label(proc.state), machine.is_final(proc.state),
             localize(row.label, wording) if row else None,

@@ -8,13 +8,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE
-from state_machines.phase2 import PHASE2_TITLES
+from state_machines.phase2 import PHASE2_DUTIES, PHASE2_MACHINES, PHASE2_TITLES, phase2_title
 from state_machines.roles import Role
 from state_machines.route import DUTIES, IRREVERSIBLE_ACTS, duty_for, is_subprocedure_open, recording_roles
 from state_machines.sanction import legal_basis_for
 from state_machines.wording import holder, localize
+from workflow_app.infra.extensions import db
 from workflow_app.models import Plan, User
 from workflow_app.permissions import visible_plans_query
+from workflow_app.services.phase2.procedures import phase2_context
 from workflow_app.services.route.plans import approved_on, deadlines_for, machine_named, plan_snapshot, sub_snapshot
 
 # Acts a person never starts from a list: the sweep applies them (Role.SISTEMA).
@@ -56,7 +58,7 @@ class PendingItem:
 
 def _subject_label(machine: str, subject: str | None, data: dict) -> str:
     if machine in PHASE2_TITLES:
-        return PHASE2_TITLES[machine] + (f" {subject}" if subject and subject[:4].isdigit() else "")
+        return phase2_title(machine, subject or "")
     if machine == "car_review":
         return f"Autoridad ambiental {subject}"
     if machine == "amendment":
@@ -149,6 +151,7 @@ def pending_for(session: Session, user: User, today: date, plans: list[Plan] | N
     items: list[PendingItem] = []
     for plan in plans:
         if PDT_MACHINE.is_final(plan.state):
+            items += _phase2_pending(user, plan, today)
             continue
         deadlines = legal_calendar.deadline_map(deadlines_for(plan))
         cal = legal_calendar.default_calendar(plan.entity.weekdays)
@@ -158,6 +161,26 @@ def pending_for(session: Session, user: User, today: date, plans: list[Plan] | N
             items.append(PendingItem(plan, action, deadline, days))
     return sorted(items, key=lambda i: (not i.is_overdue, i.deadline.act_by if i.deadline else date.max,
                                         i.plan.entity.name))
+
+
+def _phase2_pending(user: User, plan: Plan, today: date) -> list[PendingItem]:
+    """Phase II acts of a plan in force (issue 21), each with the term of its procedure when it has one."""
+    if plan.state != "in_force":
+        return []
+    deadlines = phase2_context(db.session, plan).deadlines
+    states = {(p.machine, p.subject): p.state for p in plan.procedures}
+    cal = legal_calendar.default_calendar(plan.entity.weekdays)
+    items = []
+    for action in actions_for(user, plan, today):
+        if action.machine not in PHASE2_MACHINES:
+            continue
+        state = states.get((action.machine, action.subject))
+        deadline = next((deadlines.get(pd.deadline_key_for(action.subject or "")) for pd in PHASE2_DUTIES
+                         if pd.machine == action.machine and state in pd.duty.pending_states
+                         and pd.deadline_key_for(action.subject or "") in deadlines), None)
+        days = cal.business_days_between(today, deadline.act_by) if deadline else None
+        items.append(PendingItem(plan, action, deadline, days))
+    return items
 
 
 def split_pending(items: list[PendingItem]) -> tuple[list[PendingItem], list[PendingItem]]:

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from forms.milestones import MilestoneCheckForm, MilestoneWeightsForm, to_check_command, to_edits
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_STATES
+from state_machines.phase2 import PHASE2_MACHINES
 from state_machines.submachines import SUBMACHINES
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
@@ -242,7 +243,7 @@ def dossier(plan_id: int):
 
 def _history_table(plan: Plan):
     labels = _labels()
-    machine_states = {name: m.states for name, m in SUBMACHINES.items()}
+    machine_states = {name: m.states for name, m in (*SUBMACHINES.items(), *PHASE2_MACHINES.items())}
     return exports.history_table(visible_history(db.session, plan), labels["trigger_labels"],
                                  labels["role_labels"], machine_states)
 
