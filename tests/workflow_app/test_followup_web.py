@@ -192,3 +192,17 @@ def test_the_api_gives_aggregates_never_an_answer(client, db_session, world):
     assert "Muy útil" not in str(body) and "63302" not in str(body) and "Génova" not in str(body)
     bad = client.get("/api/v1/monitoreo-360/encuesta?from=marzo")
     assert bad.status_code == 422 and "AAAA-MM" in bad.get_json()["error"]["message"]
+
+
+def test_mis_pendientes_shows_the_open_survey_until_it_is_answered(client, db_session, world):
+    genova, _, _ = world
+    login(client, genova.planeacion.email, PASSWORD)
+    inbox = client.get("/").get_data(as_text=True)
+    assert "Encuesta mensual de marzo de 2028:" in inbox and "responder por Génova (Quindío)" in inbox
+    logout(client)
+    answer(client, genova.planeacion, "63302", ANSWER)
+    login(client, genova.ejecutivo.email, PASSWORD)
+    assert "Encuesta mensual de" not in client.get("/").get_data(as_text=True)
+    logout(client)
+    login(client, genova.ctp.email, PASSWORD)  # the CTP does not answer for the entity
+    assert "Encuesta mensual de" not in client.get("/").get_data(as_text=True)

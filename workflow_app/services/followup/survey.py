@@ -149,6 +149,19 @@ def answerable_entities(user: User) -> list[Entity]:
     return sorted(seen.values(), key=lambda e: e.sort_key)
 
 
+def pending_for(session: Session, user: User, today: date) -> list[Entity]:
+    """The entities this person answers for whose survey of the month is open and not answered yet (the notice on
+    "Mis pendientes")."""
+    if today.day < int(params.parameters()["survey"]["send_day"]):
+        return []
+    entities = answerable_entities(user)
+    if not entities:
+        return []
+    answered = set(session.scalars(select(SurveyResponse.entity_id).where(
+        SurveyResponse.month == month_of(today), SurveyResponse.entity_id.in_([e.id for e in entities]))))
+    return [e for e in entities if e.id not in answered]
+
+
 def answer_of(session: Session, entity_id: int, month: date) -> SurveyResponse | None:
     return session.scalar(select(SurveyResponse).filter_by(entity_id=entity_id, month=month))
 
