@@ -50,8 +50,8 @@ ROUTE = (
     ("corporacion", "approve_plan", date(2028, 5, 25), date(2028, 5, 25), {}),
     ("corporacion", "send_for_sanction", date(2028, 5, 26), date(2028, 5, 26), {}),
     ("ejecutivo", "sanction", date(2028, 6, 1), date(2028, 6, 1), {}),
+    # Publication on its day of force also records the entry into force, in the same transaction (issue 18).
     ("ejecutivo", "publish", date(2028, 6, 5), date(2028, 6, 5), {"vigencia": "on_publication"}),
-    ("sistema", "enter_into_force", date(2028, 6, 5), date(2028, 6, 5), {}),
 )
 ROLES = ("ejecutivo", "planeacion", "ctp", "corporacion")
 

@@ -126,7 +126,6 @@ def test_one_clock_times_are_on_the_simulated_calendar_once_and_stay_after_a_res
         app, client, db_session, set_today):
     """In training, an act's "registrado", the expediente's "Generado", a hito marked and a citizen's proposal
     read the simulated day (the offset applied once), and keep it when PDT_TODAY moves."""
-    from workflow_app.infra.clock import Clock
     from workflow_app.services.monitoring.milestones import CheckCommand, all_milestones, check_milestone, event_name
 
     set_today("2028-03-15")
@@ -155,11 +154,8 @@ def test_one_clock_times_are_on_the_simulated_calendar_once_and_stay_after_a_res
     before = {name: days_on(*where) for name, where in pages.items()}
     assert all(set(days) == {date(2028, 3, 15)} for days in before.values()), before
     # A restart with another PDT_TODAY: what was stored reads as it did; only "Generado" is of the new day.
-    app.extensions["clock"] = Clock(date(2028, 4, 20))
-    try:
-        after = {name: days_on(*where) for name, where in pages.items()}
-    finally:
-        app.extensions["clock"] = Clock(date(2028, 3, 15))
+    set_today("2028-04-20")
+    after = {name: days_on(*where) for name, where in pages.items()}
     assert after["registrado"] == before["registrado"] and after["hito"] == before["hito"]
     assert after["aviso"] == before["aviso"]
     assert set(after["generado"]) == {date(2028, 4, 20)}
