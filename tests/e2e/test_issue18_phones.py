@@ -68,3 +68,17 @@ def test_on_a_phone_the_first_screen_says_the_state_and_the_duty(new_page, live_
         assert banner.bounding_box()["height"] <= 2 * line, "la franja de capacitación ocupa más de una línea"
     total = page.evaluate("document.documentElement.scrollHeight")
     assert total < 12_000, f"la página del plan mide {total} px de alto en un teléfono"
+
+
+def test_a_finished_plan_fits_a_phone_without_an_absurd_height(new_page, live_server, genova, db_session):
+    finished = plan_of(db_session, "63272")
+    page = new_page(phone=True)
+    account = DEMO["planeacion.filandia"]
+    sign_in(page, live_server, account.email, account.password)
+    for url, name in ((f"/planes/{finished.id}", "plan-filandia"), (f"/planes/{finished.id}/expediente",
+                                                                     "expediente-filandia")):
+        check(page, url, name, True)
+    page.goto(f"/planes/{finished.id}")  # every act of the route: the latest acts shown, the older folded
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 12_000, f"la página del plan terminado mide {height} px de alto en un teléfono"
+    expect(page.locator("summary", has_text="actos anteriores")).to_be_visible()

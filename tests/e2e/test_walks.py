@@ -129,6 +129,9 @@ class Walk:
 
 def history_rows(page) -> list[str]:
     section = page.locator("section", has=page.get_by_role("heading", name="Historial"))
+    older = section.locator("details.older")  # issue 18: acts beyond the latest 8 are folded
+    if older.count() and older.get_attribute("open") is None:
+        older.locator("summary").click()
     return [" ".join(r.split()) for r in section.locator("tbody tr").all_inner_texts()]
 
 
