@@ -159,7 +159,7 @@ BOGOTA_DANE_CODE = "11001"
 
 
 def special_regime_of(plan: Plan) -> str | None:
-    return "bogota" if plan.entity.dane_code == BOGOTA_DANE_CODE else None
+    return "bogota" if getattr(plan.entity, "dane_code", None) == BOGOTA_DANE_CODE else None
 
 
 #: Regime rows change only when a new decree is loaded; a process re-reads them after this many seconds.
