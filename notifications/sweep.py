@@ -173,6 +173,7 @@ class EntityRow:
     department: "DepartmentRow"
     fiscal_category: str | None = None  # the session calendar of the corporation (L136 art. 23)
     executive_title: str | None = None  # how messages name the executive ("la alcaldesa")
+    dane_code: str | None = None  # Bogotá (11001) follows Decreto-Ley 1421 de 1993 (issue 20)
     # The model's own rules, so the sweep and the pages never disagree.
     calendar_kind = Entity.calendar_kind
     weekdays = Entity.weekdays
@@ -431,10 +432,10 @@ def _plan_rows(session: Session, is_open) -> list[PlanRow]:
     departments = dict(session.execute(select(Department.code, Department.name)).all())
     entities = {row.id: EntityRow(row.id, row.kind, row.name, row.nonworking_weekdays,
                                   DepartmentRow(departments.get(row.department_code, "")), row.fiscal_category,
-                                  row.executive_title)
+                                  row.executive_title, row.dane_code)
                 for row in session.execute(select(Entity.id, Entity.kind, Entity.name, Entity.nonworking_weekdays,
                                                   Entity.department_code, Entity.fiscal_category,
-                                                  Entity.executive_title))}
+                                                  Entity.executive_title, Entity.dane_code))}
     periods = {pid: PeriodRow(start) for pid, start in session.execute(select(Period.id, Period.start_on))}
     plans = {row.id: PlanRow(row.id, row.entity_id, row.state, row.version, row.regime, row.d683_articles or [],
                              row.posesion_on, row.event_dates or {}, entities[row.entity_id], periods[row.period_id])

@@ -29,7 +29,13 @@ from types import MappingProxyType
 from state_machines.dates import add_months, format_date_es, last_day_of_month
 from state_machines.regimes import BUILTIN_REGIMES, D683_2020, ORDINARY, ExceptionalRegime
 from state_machines.sanction import sanction_law
-from state_machines.sessions import CATEGORIES, convocation_basis, extraordinary_sessions_verdict, ordinary_periods
+from state_machines.sessions import (
+    BOGOTA,
+    CATEGORIES,
+    convocation_basis,
+    extraordinary_sessions_verdict,
+    ordinary_periods,
+)
 
 # --- Policy values (legal-path.md: "make the rule a configurable value") -----------------------------------
 
@@ -123,6 +129,7 @@ _TOP_LEVEL_KEYS = (
     "d683_articles",
     "fiscal_category",
     "article_count",
+    "special_regime",
     "events",
 )
 
@@ -361,6 +368,8 @@ class Facts:
     governor_copy_sent: date | None = None
     #: The project's article count as the executive gave it (L136 art. 78; L2200 art. 100); None: unknown.
     article_count: int | None = None
+    #: A district with a statute of its own: ``"bogota"`` (Decreto-Ley 1421 de 1993); None: the general law.
+    special_regime: str | None = None
 
     def __post_init__(self) -> None:
         if self.regime_rules is None and self.regime != ORDINARY:
@@ -389,6 +398,7 @@ class Facts:
                 self.sessions_convoked,
                 tuple(getattr(self, k) for k in SANCTION_EVENT_KEYS),
                 self.article_count,
+                self.special_regime,
             )
         )
 
@@ -508,6 +518,10 @@ def _check_facts(f: Facts) -> None:
     check_event("events.sessions_convoked", "convocatoria a sesiones extraordinarias", f.sessions_convoked)
     for name in SANCTION_EVENT_KEYS:
         check_event(f"events.{name}", SANCTION_EVENT_LABELS[name], getattr(f, name))
+    if f.special_regime not in (None, BOGOTA):
+        raise FactsError("special_regime", f"Régimen especial desconocido: «{f.special_regime}». Use «bogota».")
+    if f.special_regime == BOGOTA and f.entity_kind != "municipio":
+        raise FactsError("special_regime", "El régimen de Bogotá (Decreto-Ley 1421 de 1993) es de un distrito.")
     if f.article_count is not None and (isinstance(f.article_count, bool) or not isinstance(f.article_count, int)
                                         or f.article_count < 1):
         raise FactsError("article_count", "El número de artículos debe ser un entero mayor que cero.")
@@ -655,6 +669,7 @@ def parse_facts(data: dict, regimes: Mapping[str, ExceptionalRegime] | None = No
         fiscal_category=category,
         sessions_convoked=convoked,
         article_count=article_count,
+        special_regime=data.get("special_regime"),
         **last_stretch,
     )
 
@@ -1064,7 +1079,8 @@ def _sessions_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | Non
     if facts.sessions_convoked is not None:
         return None
     verdict = extraordinary_sessions_verdict(facts.entity_kind, facts.fiscal_category, facts.period_start, e,
-                                             is_working=cal.is_business, window_end=facts.regime_date("decision"))
+                                             is_working=cal.is_business, window_end=facts.regime_date("decision"),
+                                             special=facts.special_regime)
     if not verdict.needed:
         return None
     earliest = max(e, verdict.first_recess_day - _ONE_DAY)

@@ -45,6 +45,12 @@ DEBATE_RULES: dict[str, DebateRule] = {
         min_full_days_between=3, gap_unit="calendar", legal_basis="L136 art. 73; TAB-3d", corporation="el Concejo",
         explanation=("la plenaria considera el proyecto tres días después de su aprobación en la comisión: deben "
                      "pasar tres días comunes completos entre uno y otro debate (L136 art. 73; TAB-3d)")),
+    # Decreto-Ley 1421 de 1993 art. 22 (issue 20): Bogotá's acuerdos in two debates on different days, without
+    # L136 art. 73's three days between them.
+    "bogota": DebateRule(
+        min_full_days_between=0, gap_unit="calendar", legal_basis="DL1421 art. 22", corporation="el Concejo",
+        explanation="los dos debates se celebran en distintos días (DL1421 art. 22); no se aplica el intervalo de "
+                    "tres días de la Ley 136"),
     "departamento": DebateRule(
         min_full_days_between=0, gap_unit="calendar", legal_basis="L2200 art. 97", corporation="la Asamblea",
         explanation="los dos debates se celebran en distintos días (L2200 art. 97); la ley no fija un intervalo mínimo"),

@@ -140,6 +140,8 @@ class PlanSnapshot:
     approved_on: date | None = None
     #: The filing's date with the corporation (D683 art. 2 applies to plans filed by 30 April 2020).
     filed_on: date | None = None
+    #: ``"bogota"``: the Distrito Capital's own statute (DL1421 arts. 10, 22); None: the general law.
+    special_regime: str | None = None
 
     @property
     def act_day(self) -> date:
@@ -259,10 +261,12 @@ def has_answer_for_every_recommendation(s: PlanSnapshot) -> Verdict:
 
 
 def _debate_rule(s: PlanSnapshot):
-    return DEBATE_RULES[s.entity_kind]
+    return DEBATE_RULES[s.special_regime or s.entity_kind]
 
 
 def _debate_basis(s: PlanSnapshot) -> str:
+    if s.special_regime == "bogota":
+        return "DL1421 art. 22"
     return "L136 art. 73" if s.entity_kind == "municipio" else "L2200 art. 97"
 
 

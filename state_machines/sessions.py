@@ -89,9 +89,21 @@ class SessionsVerdict:
     explanation: str
 
 
-def ordinary_periods(entity_kind: str, category: str | None, year: int, period_start: date
-                     ) -> tuple[tuple[tuple[date, date], ...], str] | None:
-    """The ordinary session periods of ``year`` and their norm, or None when unknown."""
+#: Decreto-Ley 1421 de 1993 (Estatuto Orgánico de Bogotá) art. 10, as issue 20 records it: the Concejo Distrital
+#: sits ordinarily in four periods from 1 February, 1 May, 1 August and 1 November, thirty days each (read as
+#: calendar days, an interpretation in the README).
+BOGOTA = "bogota"
+BOGOTA_PERIOD_STARTS = ((2, 1), (5, 1), (8, 1), (11, 1))
+BOGOTA_PERIOD_DAYS = 30
+
+
+def ordinary_periods(entity_kind: str, category: str | None, year: int, period_start: date,
+                     special: str | None = None) -> tuple[tuple[tuple[date, date], ...], str] | None:
+    """The ordinary session periods of ``year`` and their norm, or None when unknown. ``special``: ``"bogota"``
+    for the Distrito Capital (DL1421 art. 10), whatever its category."""
+    if special == BOGOTA:
+        return tuple((date(year, m, d), date(year, m, d) + timedelta(days=BOGOTA_PERIOD_DAYS - 1))
+                     for m, d in BOGOTA_PERIOD_STARTS), "DL1421 art. 10"
     first_year = year == period_start.year
     if entity_kind == "departamento":
         if date(year, 12, 31) < L2200_IN_FORCE:
@@ -124,7 +136,8 @@ def _periods_text(periods) -> str:
 
 def extraordinary_sessions_verdict(entity_kind: str, category: str | None, period_start: date,
                                    filed_on: date, is_working: Callable[[date], bool] | None = None,
-                                   window_end: FixedWindow | None = None) -> SessionsVerdict:
+                                   window_end: FixedWindow | None = None, special: str | None = None
+                                   ) -> SessionsVerdict:
     """Is the corporation in ordinary sessions during the whole month after ``filed_on``? If not, the executive
     must convoke extraordinary sessions (L152 art. 40; L136 art. 23 par. 2; L2200 art. 23).
 
@@ -145,7 +158,7 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
     periods = []
     bases = set()
     for year in sorted({start.year, end.year}):
-        found = ordinary_periods(entity_kind, category, year, period_start)
+        found = ordinary_periods(entity_kind, category, year, period_start, special)
         if found is None:
             return SessionsVerdict(
                 None, start, end, None, (), convoke_basis,

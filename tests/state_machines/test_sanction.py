@@ -277,3 +277,44 @@ def test_the_piscc_term_applies_to_every_plan_adopted_in_2020_and_to_none_after(
     approved = PlanSnapshot(state="in_debate", entity_kind="municipio", today=date(2020, 5, 29))
     from state_machines.pdt import is_d683_regime
     assert is_d683_regime(approved) and not is_d683_regime(replace(approved, today=date(2021, 1, 4)))
+
+
+# --- Bogotá (Decreto-Ley 1421 de 1993, issue 20) ------------------------------------------------------------------
+
+def test_bogota_sits_from_1_february_1_may_1_august_1_november_for_30_days():
+    from state_machines.sessions import ordinary_periods
+    periods, basis = ordinary_periods("municipio", "especial", 2028, date(2028, 1, 1), "bogota")
+    assert basis == "DL1421 art. 10"
+    assert periods[0] == (date(2028, 2, 1), date(2028, 3, 1)) and periods[1] == (date(2028, 5, 1), date(2028, 5, 30))
+    # Filed Friday 28 April 2028: the month runs 29 April-28 May, all in the May period from Monday 1 May
+    # (29-30 April a weekend): no convocation; filed 2 May: the window reaches Wednesday 31 May, in recess.
+    bogota = {"entity_kind": "municipio", "period_start": "2028-01-01", "fiscal_category": "especial",
+              "special_regime": "bogota"}
+    keys = {d["key"] for d in calendar_json({**bogota, "events": {"filed_with_corporacion": "2028-04-28"}})["deadlines"]}
+    assert "sessions_convocation" not in keys
+    d = {x["key"]: x for x in calendar_json({**bogota, "events": {"filed_with_corporacion": "2028-05-02"}})["deadlines"]}
+    assert "miércoles 31 de mayo de 2028" in d["sessions_convocation"]["explanation"]
+    assert "DL1421 art. 10" in d["sessions_convocation"]["explanation"]
+    # the general law (category especial, first year) would be in recess all of May
+    general = {x["key"] for x in calendar_json({**bogota, "special_regime": None,
+                                               "events": {"filed_with_corporacion": "2028-04-28"}})["deadlines"]}
+    assert "sessions_convocation" in general
+
+
+def test_bogota_debates_on_different_days_without_the_three_day_gap():
+    from state_machines.debates import DebateRecord
+    committee = DebateRecord((date(2028, 5, 10),), date(2028, 5, 10))
+    bogota = PlanSnapshot(state="in_debate", entity_kind="municipio", today=date(2028, 5, 11), debates=committee,
+                          special_regime="bogota")
+    assert PDT_MACHINE.fire(bogota, "record_plenary_debate", C).dest == "in_debate"
+    same_day = refusal(replace(bogota, today=date(2028, 5, 10)), "record_plenary_debate", C)
+    assert same_day.legal_basis == "DL1421 art. 22"
+    general = refusal(replace(bogota, special_regime=None), "record_plenary_debate", C)
+    assert "L136 art. 73" in general.legal_basis
+
+
+def test_an_unknown_special_regime_is_refused_with_its_field():
+    from state_machines.calendar import FactsError
+    with pytest.raises(FactsError) as error:
+        calendar_json({"entity_kind": "municipio", "period_start": "2028-01-01", "special_regime": "medellin"})
+    assert error.value.field == "special_regime"

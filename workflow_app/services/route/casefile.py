@@ -18,7 +18,7 @@ from state_machines.pdt import ADOPTED_STATES
 from state_machines.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS, sanction_law
 from state_machines.submachines import SUBMACHINES
 from workflow_app.models import EnvironmentalAuthority, Plan, PpiVersion
-from workflow_app.services.route.plans import plan_concepts
+from workflow_app.services.route.plans import plan_concepts, special_regime_of
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def _amendments(plan: Plan) -> tuple[AmendmentView, ...]:
 def _debates(plan: Plan) -> DebatesView:
     dates = plan.event_dates or {}
     record = DebateRecord.from_data(dates.get("debates"))
-    rule = DEBATE_RULES[plan.entity.calendar_kind]
+    rule = DEBATE_RULES[special_regime_of(plan) or plan.entity.calendar_kind]
     approved = record.committee_approved_on
     return DebatesView(
         record.committee_sessions, approved, record.plenary_sessions,

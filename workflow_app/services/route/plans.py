@@ -177,7 +177,17 @@ def period_facts(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> di
     articles = (dates.get("sanction") or {}).get("articles")
     if articles:
         facts["article_count"] = int(articles)
+    if special_regime_of(plan):
+        facts["special_regime"] = special_regime_of(plan)
     return facts
+
+
+#: DANE code of the Distrito Capital: its Concejo follows Decreto-Ley 1421 de 1993 (arts. 10, 22), not L136.
+BOGOTA_DANE_CODE = "11001"
+
+
+def special_regime_of(plan: Plan) -> str | None:
+    return "bogota" if getattr(plan.entity, "dane_code", None) == BOGOTA_DANE_CODE else None
 
 
 #: Regime rows change only when a new decree is loaded; a process re-reads them after this many seconds.
@@ -266,6 +276,7 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         governor_review="ajustado" if form_supplies else command.payload.get("governor_review"),
         approved_on=approved_on(plan),
         filed_on=_day_of(plan, "filed_with_corporacion"),
+        special_regime=special_regime_of(plan),
     )
 
 
@@ -789,7 +800,8 @@ def filing_sessions_notice(plan: Plan, filed_on: date) -> SessionsVerdict:
     return extraordinary_sessions_verdict(
         plan.entity.calendar_kind, plan.entity.fiscal_category, plan.period.start_on, filed_on,
         is_working=legal_calendar.default_calendar(plan.entity.weekdays).is_business,
-        window_end=fixed if fixed is not None and fixed.applies(frozenset(plan.d683_articles or [])) else None)
+        window_end=fixed if fixed is not None and fixed.applies(frozenset(plan.d683_articles or [])) else None,
+        special=special_regime_of(plan))
 
 
 def visible_history(session: Session, plan: Plan) -> list[PlanEvent]:
