@@ -999,7 +999,7 @@ PDT_TRANSITIONS: list[Transition] = [
         effect_when=(("flag:late_publication", is_publication_late),),
     ),
     Transition(  # L136 art. 82: the copy to the governor, within 5 days of the sanction; effects not suspended
-        trigger="send_copy_to_governor", source=("sanctioned", "published"), dest=SAME,
+        trigger="send_copy_to_governor", source=("sanctioned", "published", "in_force"), dest=SAME,
         roles=frozenset({EJECUTIVO, PLANEACION}),
         guards=(is_municipal_acuerdo, has_no_governor_copy_yet,
                 evidence_guard("el oficio de envío de la copia al gobernador", "L136 art. 82")),

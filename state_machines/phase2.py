@@ -120,6 +120,8 @@ class Phase2Snapshot:
     matrix: MatrixCheck | None = None
     statute: BudgetStatute = field(default_factory=BudgetStatute)
     debates: DebateRecord = field(default_factory=DebateRecord)
+    #: "bogota" for the Distrito Capital (DL1421 arts. 10, 22: its debates follow its own rule, as on the PDT route).
+    special_regime: str | None = None
 
     @property
     def act_day(self) -> date:

@@ -89,7 +89,7 @@ DUTIES: tuple[Duty, ...] = (
          "L136 art. 80; L2200 art. 101"),
     Duty("publication", frozenset({"sanctioned"}), frozenset({Role.EJECUTIVO}),
          "Publicar el acuerdo u ordenanza sancionado", "L136 art. 81; L2200 art. 103"),
-    Duty("governor_copy", frozenset({"sanctioned", "published"}), _EXECUTIVE_SIDE,
+    Duty("governor_copy", frozenset({"sanctioned", "published", "in_force"}), _EXECUTIVE_SIDE,
          "Enviar copia del acuerdo sancionado al gobernador para su revisión jurídica", "L136 art. 82"),
     Duty("piscc", frozenset({"approved_by_corporacion", "sanction_pending", "objected", "sanctioned",
                              "adopted_by_decree", "published", "in_force"}), frozenset({Role.EJECUTIVO}),

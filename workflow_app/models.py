@@ -849,7 +849,7 @@ class Phase2MilestoneCheck(db.Model):
     is_done: Mapped[bool] = mapped_column(default=True)
     note: Mapped[str] = mapped_column(Text)
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    checked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
 
 
 # --- Monitoreo 360 (phase-ii.md §3; services.followup) ------------------------------------------------------------
@@ -882,7 +882,7 @@ class SurveyResponse(db.Model):
     quality: Mapped[int | None] = mapped_column(Integer)
     added_value: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
-    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
 
     entity: Mapped[Entity] = relationship()
 
@@ -898,7 +898,7 @@ class ChecklistReview(db.Model):
     template: Mapped[str] = mapped_column(String(30), default="pdt")
     marks: Mapped[dict] = mapped_column(JSON, default=dict)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
     reply: Mapped[str | None] = mapped_column(Text)
     replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     replied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -919,7 +919,7 @@ class SetaCut(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cut_on: Mapped[date] = mapped_column(Date, unique=True)
     kind: Mapped[str] = mapped_column(String(10), default="scheduled")
-    taken_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    taken_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
     taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # a manual cut's author (None: cron, CLI)
 
     rows: Mapped[list["SetaCutRow"]] = relationship(back_populates="cut", order_by="SetaCutRow.id")

@@ -80,6 +80,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     ("before_tribunal", "record_tribunal_archive"): ("archived", {E, C}),
     ("sanctioned", "send_copy_to_governor"): ("sanctioned", {E, P}),
     ("published", "send_copy_to_governor"): ("published", {E, P}),
+    # A publication in force at once (issue 18) leaves the copy due within 5 days of the sanction (L136 art. 82)
+    ("in_force", "send_copy_to_governor"): ("in_force", {E, P}),
     ("sanctioned", "record_governor_review"): ("sanctioned", {E, P}),
     ("published", "record_governor_review"): ("published", {E, P}),
     ("in_force", "record_governor_review"): ("in_force", {E, P}),

@@ -47,9 +47,10 @@ def test_municipio_inconvenience_objection_rejected_then_the_president_sanctions
     assert keys(plan)["publication"].latest == date(2028, 6, 27)
     assert keys(plan)["governor_copy"].latest == date(2028, 6, 16)  # L136 art. 82: five business days
     genova.act("ejecutivo", "publish", "2028-06-12", payload={"vigencia": "on_publication"})
+    assert plan.state == "in_force"  # in force on its publication, in the same transaction (issue 18)
+    assert "governor_copy" in keys(plan)  # still due: five business days from the sanction (L136 art. 82)
     genova.act("ejecutivo", "send_copy_to_governor", "2028-06-14")
     assert "governor_copy" not in keys(plan)
-    genova.act("sistema", "enter_into_force", "2028-06-14")
     genova.act("planeacion", "record_governor_review", "2028-06-30", payload={"governor_review": "ajustado"})
     assert plan.state == "in_force"
     assert plan.event_dates["sanction"]["governor_review"] == "ajustado"

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from state_machines.dates import format_date_es, last_day_of_month
 from workflow_app.infra.clock import bogota_day, clock
 from workflow_app.infra.extensions import db
-from workflow_app.models import Entity, Plan, SetaCut, SetaCutRow, User, utcnow
+from workflow_app.models import Entity, Plan, SetaCut, SetaCutRow, User, recorded_now
 from workflow_app.reference_data.names import sort_key
 from workflow_app.services.monitoring import milestones as ms
 
@@ -52,7 +52,7 @@ def take_cut(session: Session, day: date, kind: str = "scheduled", now: datetime
     plans = session.execute(select(Plan.id, Plan.entity_id)).all()
     milestones = ms.all_milestones(session)
     facts = ms.load_facts(session, [p for p, _ in plans], list({e for _, e in plans}))
-    cut = SetaCut(cut_on=day, kind=kind, taken_at=now or utcnow(), taken_by_id=by.id if by else None)
+    cut = SetaCut(cut_on=day, kind=kind, taken_at=now or recorded_now(), taken_by_id=by.id if by else None)
     session.add(cut)
     try:
         session.flush()

@@ -24,7 +24,6 @@ from workflow_app.models import (
     SetaCut,
     SurveyResponse,
     User,
-    utcnow,
 )
 from workflow_app.services.followup import cuts
 from workflow_app.services.followup import parameters as params
@@ -57,7 +56,7 @@ COORDINATOR_EMAIL = "coordinador.eje@demo.rutapdt.co"
 def _shown_on(day: date) -> datetime:
     """A stored instant (real time, as every timestamp) that pages show on ``day`` of the demo's simulated calendar
     (``Clock.shown`` moves stored instants by whole days onto it)."""
-    return utcnow() + timedelta(days=(day - clock().today()).days)
+    return clock().stamp() + timedelta(days=(day - clock().today()).days)
 
 
 def ensure_followup_demo(session: Session) -> None:

@@ -37,6 +37,7 @@ from workflow_app.models import (
     Notification,
     SurveyResponse,
     User,
+    recorded_now,
     utcnow,
 )
 from workflow_app.reference_data.names import sort_key
@@ -199,7 +200,7 @@ def submit(session: Session, entity: Entity, user: User, command: SurveyCommand,
     if level is not None and level not in {k for k, _ in params.respondent_levels()}:
         raise SurveyError("Elija su nivel en la entidad de la lista.", field="respondent_level")
     row = SurveyResponse(entity_id=entity.id, month=month, respondent_id=user.id, respondent_level=level,
-                         comment=comment, submitted_at=utcnow(),
+                         comment=comment, submitted_at=recorded_now(),
                          **{k: command.scores.get(k) for k in SURVEY_ASPECTS})
     session.add(row)
     try:

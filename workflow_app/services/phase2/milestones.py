@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from state_machines.phase2 import PHASE2_MACHINES
 from state_machines.roles import Role
-from workflow_app.models import Phase2Milestone, Phase2MilestoneCheck, Plan, User
+from workflow_app.models import Phase2Milestone, Phase2MilestoneCheck, Plan, User, recorded_now
 from workflow_app.services.monitoring.milestones import NOTE_MIN_CHARS, EventMark, MilestoneError, load_facts
 
 CHECKER_ROLES = frozenset({Role.PLANEACION, Role.EQUIPO, Role.ASESOR})
@@ -154,7 +154,7 @@ def check_phase2_milestone(session: Session, plan: Plan, hito: int, is_done_now:
     if len(note.strip()) < NOTE_MIN_CHARS:
         raise MilestoneError(f"Escriba una nota de evidencia de al menos {NOTE_MIN_CHARS} caracteres.", 422, "note")
     row = Phase2MilestoneCheck(plan_id=plan.id, hito=hito, is_done=is_done_now, note=note.strip(),
-                               checked_by_id=actor.id, checked_at=datetime.now(timezone.utc))
+                               checked_by_id=actor.id, checked_at=recorded_now())
     session.add(row)
     plan.updated_at = datetime.now(timezone.utc)
     session.commit()

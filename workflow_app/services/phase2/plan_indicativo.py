@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy.orm import Session
 
 from state_machines.phase2 import MatrixRow, check_matrix
-from workflow_app.models import Plan, Procedure, User
+from workflow_app.models import Plan, Procedure, User, recorded_now
 from workflow_app.services.phase2.procedures import matrix_rows, ppi_costs
 from workflow_app.services.route.ppi import plan_years
 
@@ -72,7 +72,7 @@ def save_matrix(session: Session, plan: Plan, rows: list[MatrixRow], actor: User
     proc.data = {**(proc.data or {}), "matrix": [
         {"program": r.program, "project": r.project, "indicator": r.indicator, "targets": list(r.targets),
          "responsible": r.responsible, "costs": list(r.costs)} for r in rows],
-        "matrix_saved_at": datetime.now(timezone.utc).isoformat(),
+        "matrix_saved_at": recorded_now().isoformat(),
         "matrix_saved_by": actor.name if actor else None}
     plan.updated_at = datetime.now(timezone.utc)  # moves the plan's version: forms opened before are stale
     session.commit()

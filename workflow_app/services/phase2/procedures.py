@@ -135,7 +135,8 @@ def phase2_snapshot(session: Session, proc: Procedure, plan: Plan, today: date, 
         entity_kind=plan.entity.calendar_kind, act_on=act_on, has_evidence=has_evidence,
         deadlines=deadlines, matrix=matrix, statute=phase2_context(session, plan).statute,
         procedures={f"{p.machine}:{p.subject}": p.state for p in plan.procedures if is_phase2(p.machine)},
-        debates=DebateRecord.from_data((proc.data or {}).get("debates")))
+        debates=DebateRecord.from_data((proc.data or {}).get("debates")),
+        special_regime="bogota" if plan.entity.dane_code == "11001" else None)  # as route.plans.special_regime_of
 
 
 def open_phase2(session: Session, plan: Plan, in_force_on: date) -> list[Procedure]:
