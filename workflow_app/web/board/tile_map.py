@@ -72,7 +72,7 @@ def department_map(figures: Mapping[str, tuple[str, int, int]], links: Mapping[s
         else:
             fill, ink = EMPTY
             line2 = "—"
-            label = f"{iso} {line2}: {name or iso}, sin planes que usted siga"
+            label = f"{iso} {line2}: {name + ', ' if name else ''}sin planes que usted siga"
         tile = (f'<rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" rx="6" fill="{fill}" stroke="#6b6b6b" '
                 f'stroke-width="1"/>'
                 f'<text x="{x + TILE / 2}" y="{y + 27}" text-anchor="middle" font-size="17" font-weight="bold" '
