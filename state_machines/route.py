@@ -221,8 +221,8 @@ def withholding_refusal(trigger: str, is_public: bool, reason: str) -> str | Non
 
 
 #: The route's dated facts in their legal order, as "¿Qué pasa si…?" supposes them: the posesión starts the terms
-#: (L152 art. 39), the project goes to the CTP with its copy to the environmental authority (L152 art. 39 num. 5;
-#: D1865 art. 3), then it is filed (L152 art. 40), debated (L136 art. 73; L2200 art. 97) and, once sanctioned or
+#: (L152 art. 39), the project goes to the CTP (L152 art. 39 num. 5; the environmental copy goes earlier, with the
+#: Consejo de Gobierno's, D1865 art. 3 num. 2, so it is not ordered here), then it is filed (L152 art. 40), debated (L136 art. 73; L2200 art. 97) and, once sanctioned or
 #: adopted, published (CPACA art. 65; L136 art. 81).
 ROUTE_ORDER = (
     ("posesion", "la posesión", "L152 art. 39"),
@@ -231,15 +231,13 @@ ROUTE_ORDER = (
     ("committee_approved", "la aprobación en comisión", "L152 art. 40"),
     ("published", "la publicación", "CPACA art. 65"),
 )
-_AFTER_PRESENTATION = {"car_copy_received": ("el recibo de la copia por la autoridad ambiental", "D1865 art. 3")}
 #: Facts that suppose the filing: the route refuses debate and publication of a project never filed (L152 art. 40).
 _NEED_FILING = ("committee_approved", "published")
 
 
 def route_order_problems(dates) -> list[tuple[str, str]]:
     """Every (fact, Spanish reason) that breaks the route's order among the given dates (``ROUTE_ORDER``): a later
-    act dated before an earlier one, the environmental copy before the presentation, or a debate or publication
-    without the filing. All of them, so a form shows them at once."""
+    act dated before an earlier one, or a debate or publication without the filing. All of them, so a form shows them at once."""
     problems: list[tuple[str, str]] = []
     earlier: list[tuple[str, str]] = []
     for key, label, basis in ROUTE_ORDER:
@@ -257,8 +255,4 @@ def route_order_problems(dates) -> list[tuple[str, str]]:
             label = dict((k, lab) for k, lab, _ in ROUTE_ORDER)[key]
             problems.append((key, f"{label[:1].upper()}{label[1:]} supone la radicación: indique también la fecha "
                                   "de radicación (L152 art. 40)."))
-    for key, (label, basis) in _AFTER_PRESENTATION.items():
-        if dates.get(key) is not None and dates.get("ctp_presented") and dates[key] < dates["ctp_presented"]:
-            problems.append((key, f"{label[:1].upper()}{label[1:]} no puede ser anterior a la presentación al CTP, "
-                                  f"que le envía la copia ({basis})."))
     return problems

@@ -86,7 +86,7 @@ def test_board_map_and_milestones_admin(new_page, live_server, genova, db_sessio
     visit(page, live_server, "/tablero", "tablero-mapa", phone)
     the_map = page.get_by_role("group", name=re.compile("Mapa de Colombia por departamentos"))
     expect(the_map).to_be_visible()
-    the_map.get_by_role("link", name=re.compile(r"^Quindío: \d de 2 planes en riesgo")).click()
+    the_map.get_by_role("link", name=re.compile(r"Quindío, \d de 2 planes en riesgo")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tablero de Quindío · período 2028–2031")  # issue 18: names its period
     visit(page, live_server, "/admin/hitos", "admin-hitos", phone)
     expect(page.get_by_text("Automático: al registrar «Expedir la convocatoria")).to_be_visible()

@@ -13,9 +13,9 @@ from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F4
 def test_the_route_order_is_checked_for_every_fact_at_once():
     problems = dict(route_order_problems({
         "posesion": date(2028, 1, 1), "ctp_presented": date(2028, 2, 20), "car_copy_received": date(2028, 2, 1),
-        "filed_with_corporacion": date(2028, 4, 30), "published": date(2028, 4, 1)}))
-    assert "anterior a la radicación" in problems["published"]
-    assert "anterior a la presentación al CTP" in problems["car_copy_received"]
+        "filed_with_corporacion": date(2028, 2, 10), "published": date(2028, 2, 5)}))
+    assert "La publicación no puede ser anterior" in problems["published"]
+    assert "anterior a la presentación al CTP" in problems["filed_with_corporacion"]
     assert route_order_problems({"posesion": date(2028, 1, 1), "filed_with_corporacion": date(2028, 4, 30),
                                  "published": date(2028, 5, 20)}) == []
 
