@@ -80,5 +80,6 @@ def test_a_finished_plan_fits_a_phone_without_an_absurd_height(new_page, live_se
         check(page, url, name, True)
     page.goto(f"/planes/{finished.id}")  # every act of the route: the latest acts shown, the older folded
     height = page.evaluate("document.documentElement.scrollHeight")
-    assert height < 12_000, f"la página del plan terminado mide {height} px de alto en un teléfono"
+    # 12,000 px before issues 20 and 21 added the last stretch and Phase II sections (20,149 px before issue 18)
+    assert height < 16_000, f"la página del plan terminado mide {height} px de alto en un teléfono"
     expect(page.locator("summary", has_text="actos anteriores")).to_be_visible()

@@ -106,7 +106,6 @@ def test_inconvenience_objection_rejected_silence_president_sanctions_publicatio
     act(walk, plan_id, "ejecutivo", "Publicar el plan adoptado", "2028-06-12")
     if kind == "municipio":
         act(walk, plan_id, "ejecutivo", "Enviar copia del acuerdo sancionado al gobernador", "2028-06-14")
-        cast.act("sistema", "enter_into_force", "2028-06-14")
         act(walk, plan_id, "planeacion", "Registrar el resultado de la revisión jurídica del gobernador",
             "2028-06-30", fill=lambda p: p.get_by_label("El gobernador lo encontró ajustado a derecho").check())
     else:
