@@ -97,7 +97,8 @@ def test_the_harmonisation_goes_through_the_concejo_with_its_debates_sanction_an
     assert harm.data["debates"] == {"committee": ["2028-08-02"], "committee_approved": "2028-08-02",
                                     "plenary": ["2028-08-07"]}
     assert (genova.plan.event_dates or {}).get("debates", {}).get("plenary") == ["2028-05-15"]  # the plan's own
-    events = db_session.scalars(select(PlanEvent).filter_by(plan_id=genova.plan.id, machine="harmonization")).all()
+    events = db_session.scalars(select(PlanEvent).filter_by(plan_id=genova.plan.id, machine="harmonization")
+                                 .order_by(PlanEvent.id)).all()
     assert [e.trigger for e in events][-1] == "publish_harmonization" and all(e.legal_basis for e in events)
 
 
