@@ -101,6 +101,8 @@ def _steps() -> tuple[Step, ...]:
     for who, trigger, act_on, _today, _payload in ROUTE:
         row = PDT_MACHINE.row(state, trigger)
         dest = row.dest_from(state)
+        if trigger == "publish" and dest == "published":
+            dest = FINAL_STATE  # published "a partir de su publicación": in force in the same act (issue 18)
         steps.append(Step(who, trigger, act_on, state, dest, row.legal_basis))
         state = dest
     assert state == FINAL_STATE, state

@@ -3,12 +3,32 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES, RecommendationRef
-from state_machines.route import IRREVERSIBLE_ACTS
+from state_machines.route import IRREVERSIBLE_ACTS, PUBLIC_BY_LAW, withholding_refusal
+from state_machines.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS
 from workflow_app.services.route.documents import Upload
 from workflow_app.services.route.plans import ActCommand
 
@@ -47,7 +67,8 @@ EXTRA_FIELDS = {
     "place": lambda: StringField("Lugar", validators=[DataRequired("Indique el lugar."), Length(max=200)]),
     "zone": lambda: StringField("Comuna, barrio, localidad o municipio", validators=[
         DataRequired("Indique la comuna, barrio o municipio."), Length(max=200)]),
-    "attendance": lambda: StringField("Número de asistentes", validators=[Optional(), Length(max=10)]),
+    "attendance": lambda: StringField("Número de asistentes (en cifras)", validators=[
+        Optional(), Regexp(r"^\s*\d{1,6}\s*$", message="Escriba el número de asistentes en cifras, por ejemplo 80.")]),
     "legal_review_note": lambda: TextAreaField(
         "Nota de revisión jurídica (obligatoria si radica después del plazo)", validators=[Optional(), Length(max=4000)]),
     "text": lambda: TextAreaField("Texto de la modificación propuesta", validators=[
@@ -56,6 +77,29 @@ EXTRA_FIELDS = {
         DataRequired("Registre al menos un autor."), Length(max=2000)]),
     "voted_down": lambda: BooleanField("La plenaria votó y negó el proyecto de plan", validators=[
         DataRequired("Confirme que la corporación negó el proyecto.")]),
+    # The last stretch (state_machines.sanction): L136 arts. 78-82; L2200 arts. 100-103.
+    "grounds": lambda: SelectMultipleField(
+        "Razones de la objeción (puede marcar ambas)", choices=list(GROUNDS.items()),
+        option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False),
+        validators=[DataRequired("Marque si objeta por inconveniencia, por ilegalidad o por ambas.")]),
+    "article_count": lambda: IntegerField(
+        "Número de artículos del proyecto (de él depende el plazo para objetar)",
+        validators=[InputRequired("Indique cuántos artículos tiene el proyecto (un número entero)."),
+                    NumberRange(min=1, max=10000, message="El número de artículos debe estar entre 1 y 10 000.")]),
+    "articles_sent": lambda: IntegerField(
+        "Número de artículos del proyecto aprobado (opcional: con él se calcula el plazo para objetar)",
+        validators=[Optional(), NumberRange(min=1, max=10000, message="El número de artículos debe estar entre "
+                                                                       "1 y 10 000.")]),
+    "archived_articles": lambda: TextAreaField(
+        "Artículos que el Tribunal ordenó archivar", validators=[
+            DataRequired("Indique los artículos que se archivan."), Length(max=2000)]),
+    "governor_review": lambda: RadioField(
+        "Resultado de la revisión jurídica del gobernador", choices=list(GOVERNOR_REVIEW_OUTCOMES.items()),
+        validators=[InputRequired("Indique el resultado de la revisión del gobernador.")]),
+    "ponencia_debate": lambda: RadioField(
+        "Debate para el que se publica", choices=[("committee", "Primer debate, en comisión"),
+                                                  ("plenary", "Segundo debate, en plenaria")],
+        validators=[InputRequired("Indique para qué debate se publica la ponencia.")]),
     "leader_name": lambda: StringField("Nombre del líder del equipo formulador", validators=[
         DataRequired("Indique quién lidera el equipo."), Length(max=200)]),
     "leader_email": lambda: StringField("Correo del líder", validators=[
@@ -75,11 +119,19 @@ FIELDS_BY_TRIGGER = {
     "file_with_corporacion": ("legal_review_note",),
     "propose_amendment": ("text", "authors"),
     "vote_down": ("voted_down",),
+    "send_for_sanction": ("articles_sent",),
+    "object": ("grounds", "article_count"),
+    "record_tribunal_articles_archived": ("archived_articles",),
+    "record_governor_review": ("governor_review",),
+    "publish_ponencia": ("ponencia_debate",),
 }
 PAYLOAD_FIELDS = {"concept", "parts", "recommendations", "scheduled_on", "place", "zone", "attendance",
                   "text", "authors", "voted_down", "leader_name", "leader_email", "committee_outcome", "vigencia",
-                  "in_force_declared"}
+                  "in_force_declared", "grounds", "article_count", "articles_sent", "archived_articles",
+                  "governor_review", "ponencia_debate"}
 LIST_FIELDS = {"recommendations", "parts", "authors"}
+#: Fields whose value is already a list (checkboxes) or a number: kept as they come.
+RAW_FIELDS = {"grounds", "article_count", "articles_sent"}
 
 
 class ActForm(FlaskForm):
@@ -110,6 +162,16 @@ def _validate_in_force_declared(form, field) -> None:
             raise ValidationError("El acto no puede regir antes de su publicación (CPACA art. 65).")
 
 
+def _validate_withheld_reason(form, field) -> None:
+    problem = withholding_refusal(form.trigger_name, form.publication.data != "withheld", field.data)
+    if problem and form.evidence.data and getattr(form.evidence.data, "filename", ""):
+        raise ValidationError(problem)
+
+
+PUBLICATION_CHOICES = [("public", "Publicarlo en el portal ciudadano (lo que la ley hace público)"),
+                       ("withheld", "No publicarlo, por reserva o clasificación (escriba la razón)")]
+
+
 def answer_field_names(recommendations: tuple[RecommendationRef, ...]) -> list[tuple[str, str]]:
     return [(f"answer_{i}", f"reason_{i}") for i in range(len(recommendations))]
 
@@ -134,11 +196,28 @@ def act_form_class(trigger: str, recommendations: tuple[RecommendationRef, ...] 
                                           validators=[DataRequired(f"Escriba la razón ({rec.source} {rec.number})."),
                                                       Length(max=4000)])
         attrs["recommendations_to_answer"] = tuple(recommendations)
+    if trigger in PUBLIC_BY_LAW:
+        # Public unless withheld with its reason (L1712 arts. 9, 11, 18-19): the choice starts on "publish".
+        attrs["evidence_is_public"] = None
+        attrs["trigger_name"] = trigger
+        attrs["publication"] = RadioField(
+            "Publicación del documento (Ley 1712 de 2014 arts. 9 y 11: es público por ley)",
+            choices=PUBLICATION_CHOICES, default="public", validators=[Optional()])
+        attrs["withheld_reason"] = TextAreaField(
+            "Razón de la reserva o clasificación, si no lo publica (Ley 1712 de 2014 arts. 18 y 19)",
+            validators=[Optional(), Length(max=2000)])
+        attrs["validate_withheld_reason"] = _validate_withheld_reason
     if trigger in IRREVERSIBLE_ACTS:
         attrs["confirm_irreversible"] = BooleanField(
             f"Confirmo que este acto es irreversible: {IRREVERSIBLE_ACTS[trigger]}",
             validators=[DataRequired("Confirme que entiende la consecuencia de este acto irreversible.")])
     return type(f"ActForm_{trigger}", (ActForm,), attrs)
+
+
+def _is_public_choice(form: ActForm) -> bool:
+    if getattr(form, "publication", None) is not None:
+        return form.publication.data != "withheld"
+    return bool(form.evidence_is_public.data)
 
 
 def to_command(form: ActForm, *, machine: str, subject: str | None, trigger: str) -> ActCommand:
@@ -147,7 +226,9 @@ def to_command(form: ActForm, *, machine: str, subject: str | None, trigger: str
         if name not in PAYLOAD_FIELDS:
             continue
         value = getattr(form, name).data
-        if name in LIST_FIELDS:
+        if name in RAW_FIELDS:
+            value = list(value or ()) if name == "grounds" else value
+        elif name in LIST_FIELDS:
             value = _lines(value)
         elif hasattr(value, "isoformat"):
             value = value.isoformat()
@@ -162,7 +243,9 @@ def to_command(form: ActForm, *, machine: str, subject: str | None, trigger: str
     return ActCommand(
         trigger=trigger, machine=machine, subject=subject, act_on=form.act_on.data,
         reference=form.reference.data or "", notes=form.notes.data or "", evidence=evidence,
-        evidence_is_public=bool(form.evidence_is_public.data), payload=payload,
+        evidence_is_public=_is_public_choice(form),
+        evidence_withheld_reason=(getattr(form, "withheld_reason", None) and form.withheld_reason.data or "").strip(),
+        payload=payload,
         legal_review_note=getattr(form, "legal_review_note", None) and form.legal_review_note.data or "",
         car_wait_reason=getattr(form, "car_wait_reason", None) and form.car_wait_reason.data or "",
     )

@@ -10,10 +10,13 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from forms.auth import AccountEmail
 from state_machines.roles import Role
+from state_machines.sessions import categories_for, category_law_text
+from state_machines.wording import titles_for
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role if r is not Role.SISTEMA]
 WEEKDAYS = [("0", "lunes"), ("1", "martes"), ("2", "miércoles"), ("3", "jueves"), ("4", "viernes"),
@@ -35,18 +38,33 @@ class MembershipForm(FlaskForm):
 class UserForm(MembershipForm):
     """An invitation: the person chooses the password from the e-mailed link; nobody types it for them."""
     email = EmailField("Correo electrónico", validators=[
-        DataRequired("Escriba el correo."), Email("Escriba un correo válido."), Length(max=254)])
+        DataRequired("Escriba el correo."), AccountEmail("Escriba un correo válido"), Length(max=254)])
     name = StringField("Nombre completo", validators=[DataRequired("Escriba el nombre."), Length(max=200)])
 
 
 class EntitySettingsForm(FlaskForm):
-    fiscal_category = SelectField("Categoría del municipio o departamento (Ley 617 de 2000)", choices=CATEGORY_CHOICES,
-                                  validators=[Optional()])
-    executive_title = SelectField("Cargo de quien gobierna (cómo lo nombran las páginas)", choices=[
-        ("", "Según el tipo de entidad (alcalde o gobernador)"), ("alcalde", "Alcalde"), ("alcaldesa", "Alcaldesa"),
-        ("gobernador", "Gobernador"), ("gobernadora", "Gobernadora")], validators=[Optional()])
+    """Choices, labels and the check of category and title follow the entity's kind (``for_kind``; the service
+    refuses the rest in Spanish, so no choice is checked here)."""
+    fiscal_category = SelectField("Categoría del municipio", choices=CATEGORY_CHOICES, validators=[Optional()],
+                                  validate_choice=False)
+    executive_title = SelectField("Cargo de quien gobierna (cómo lo nombran las páginas)", choices=[],
+                                  validators=[Optional()], validate_choice=False)
     nonworking_weekdays = SelectMultipleField("Días de la semana en que la entidad no atiende", choices=WEEKDAYS,
                                               option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+
+
+def entity_settings_form(kind: str, **kw) -> EntitySettingsForm:
+    """The entity form for a municipio or a departamento: its categories (L617 art. 1; L136 art. 6) and titles."""
+    form = EntitySettingsForm(**kw)
+    is_department = kind == "departamento"
+    form.fiscal_category.choices = [("", "Sin dato")] + [
+        (c, "Especial" if c == "especial" else f"Categoría {c}") for c in categories_for(kind)]
+    form.fiscal_category.label.text = (f"Categoría del {'departamento' if is_department else 'municipio'} "
+                                       f"({category_law_text(kind)})")
+    titles = titles_for(kind)
+    form.executive_title.choices = [("", f"Según el tipo de entidad ({titles[0]})")] + [
+        (t, t.capitalize()) for t in titles]
+    return form
 
 
 class PlanSettingsForm(FlaskForm):
@@ -77,6 +95,6 @@ class InvitePersonForm(FlaskForm):
     """Delegated invitation (an entity's ejecutivo or planeación, an authority's lead): the choices come from
     what the person may hand out."""
     email = EmailField("Correo electrónico", validators=[
-        DataRequired("Escriba el correo."), Email("Escriba un correo válido."), Length(max=254)])
+        DataRequired("Escriba el correo."), AccountEmail("Escriba un correo válido"), Length(max=254)])
     name = StringField("Nombre completo", validators=[DataRequired("Escriba el nombre."), Length(max=200)])
     scope = SelectField("Rol y entidad", choices=[], validators=[DataRequired("Elija el rol y la entidad.")])

@@ -1,6 +1,21 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from workflow_app.services.people.accounts import email_problem
+
+
+class AccountEmail:
+    """The address check shared by sign-in, password reset, invitations and the officials' import
+    (``services.people.accounts.email_problem``)."""
+
+    def __init__(self, message: str = "Escriba un correo electrónico válido, por ejemplo nombre@alcaldia.gov.co"):
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        problem = email_problem(field.data or "")
+        if problem:
+            raise ValidationError(self.message if problem.startswith("no es") else f"{self.message}: {problem}.")
 
 
 class LoginForm(FlaskForm):
@@ -8,7 +23,7 @@ class LoginForm(FlaskForm):
         "Correo electrónico",
         validators=[
             DataRequired("Escriba su correo electrónico."),
-            Email("Escriba un correo electrónico válido, por ejemplo nombre@alcaldia.gov.co."),
+            AccountEmail(),
             Length(max=254),
         ],
     )
@@ -22,7 +37,7 @@ class ForgotPasswordForm(FlaskForm):
         "Correo electrónico de su cuenta",
         validators=[
             DataRequired("Escriba su correo electrónico."),
-            Email("Escriba un correo electrónico válido, por ejemplo nombre@alcaldia.gov.co."),
+            AccountEmail(),
             Length(max=254),
         ],
     )

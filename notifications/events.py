@@ -7,7 +7,7 @@ from state_machines import calendar as legal_calendar
 from state_machines.pdt import STATE_LABELS
 from state_machines.roles import Role
 from state_machines.route import DUTIES
-from state_machines.wording import localize
+from state_machines.wording import localize, quoted
 from workflow_app.models import Plan, PlanEvent
 from workflow_app.services.outbox import Message, notify_many
 from workflow_app.services.people.people import Recipients
@@ -48,7 +48,7 @@ def _duty_notices(recipients: Recipients, plan: Plan, event: PlanEvent, duties: 
         wording = plan.entity.wording  # said for the entity: "el Concejo de Génova", "la alcaldesa"
         items.append((users, _notice(plan, event, deadline, subject=localize(f"{entity}: {duty.label}", wording),
                                      body=localize(
-            f"El plan de {entity} quedó en el estado «{STATE_LABELS[event.to_state]}». "
+            f"El plan de {entity} quedó en el estado {quoted(STATE_LABELS[event.to_state])}. "
             f"{duty.label}: actúe a más tardar el {when}.", wording))))
     return items
 

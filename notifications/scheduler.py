@@ -15,11 +15,15 @@ from flask import Flask
 from notifications.digest import send_digests
 from notifications.sweep import run_sweep
 from workflow_app.infra.extensions import db
+from workflow_app.services.followup.cuts import cut_job
+from workflow_app.services.followup.survey import send_monthly_survey
 from workflow_app.services.integrity.checkpoints import publish_if_due
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY_SECONDS = 300
 DIGEST_AT = time(7, 0)  # America/Bogota
+SURVEY_AT = time(8, 0)  # Bogotá, as notifications/cron_config.py
+SETA_CUT_AT = time(23, 50)
 _started: set[int] = set()
 
 
@@ -49,6 +53,10 @@ def _loop(app: Flask, every: float, stop: threading.Event) -> None:
                 if clock.now().time() >= DIGEST_AT:
                     send_digests(clock.today())  # once a day: the digest key makes later calls no-ops
                 publish_if_due(db.session, clock.now())  # the day's signed history checkpoint, once
+                if clock.now().time() >= SURVEY_AT:  # Monitoreo 360: the month's survey notices, once per person
+                    send_monthly_survey(db.session, clock.today())
+                if clock.now().time() >= SETA_CUT_AT:  # the fortnightly SETA cut (15th, last day), once
+                    cut_job()
                 db.session.remove()
         except Exception:  # the next tick tries again
             log.exception("Barrido embebido falló")

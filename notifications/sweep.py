@@ -27,14 +27,16 @@ from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.phase2 import phase2_pending
 from state_machines.roles import Role
 from state_machines.route import Duty, duty_for
-from state_machines.wording import localize
+from state_machines.wording import localize, quoted
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import submit_all
 from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User
 from workflow_app.services.monitoring import board_summary
 from workflow_app.services.outbox import DELIVER_JOB, Message, notify, notify_many
+from workflow_app.services.phase2.procedures import phase2_deadlines_for
 from workflow_app.services.route.plans import ActCommand, ActError, apply_act, deadlines_for
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,7 @@ class Effect:
     machine: str = "pdt_approval"
     subject: str | None = None
     notice_roles: frozenset[Role] = frozenset()
+    notes: str = "Efecto legal automático aplicado por el sistema al vencer el plazo."
 
 
 #: (main state, deadline key) -> the automatic act the law makes on ``overdue_from`` and who is told.
@@ -112,6 +115,34 @@ HARD_EFFECTS = {
 #: A published plan enters into force on the day ``calendar.in_force_on`` gives (CPACA art. 65; L4-1913 art. 61;
 #: L2200 art. 103); the sweep records it that day and tells the entity's people.
 IN_FORCE_NOTICE_ROLES = frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION, Role.CTP})
+
+
+#: The posesión the law places on the period's first day (or on the entity's own date): the executive and the
+#: planning office are told that the terms of L152 art. 39 run from it (AL02 art. 1; L152 art. 39).
+OFFICE_NOTICE_ROLES = frozenset({Role.EJECUTIVO, Role.PLANEACION})
+OFFICE_NOTES = ("Posesión registrada por el sistema en la fecha de inicio del período (o la fecha de posesión de la "
+                "entidad): los plazos del artículo 39 de la Ley 152 de 1994 corren desde ella aunque nadie la haya "
+                "registrado.")
+
+
+def posesion_of(plan) -> date:
+    """The day the executive took office: the entity's recorded date, else the period's first day (AL02 art. 1)."""
+    return plan.posesion_on or plan.period.start_on
+
+
+def office_effect(plan: "PlanRow", today: date) -> Effect | None:
+    """The posesión owed today by a plan still "elected" on or after its posesión day, or None (AL02 art. 1;
+    L152 art. 39: the terms run from the posesión whether or not anyone records it)."""
+    if plan.state != "elected":
+        return None
+    day = posesion_of(plan)
+    if today < day:
+        return None
+    deadline = legal_calendar.Deadline(
+        "posesion", day, day, day, day, "posesion", "AL02 art. 1; L152 art. 39",
+        f"El período constitucional empezó el {_when(plan.period.start_on)} y la posesión quedó el {_when(day)}.")
+    return Effect(plan.id, plan.version, "presume_office", deadline, notice_roles=OFFICE_NOTICE_ROLES,
+                  notes=OFFICE_NOTES)
 
 
 def in_force_effect(plan: "PlanRow", today: date) -> Effect | None:
@@ -142,6 +173,7 @@ class EntityRow:
     department: "DepartmentRow"
     fiscal_category: str | None = None  # the session calendar of the corporation (L136 art. 23)
     executive_title: str | None = None  # how messages name the executive ("la alcaldesa")
+    dane_code: str | None = None  # Bogotá (11001) follows Decreto-Ley 1421 de 1993 (issue 20)
     # The model's own rules, so the sweep and the pages never disagree.
     calendar_kind = Entity.calendar_kind
     weekdays = Entity.weekdays
@@ -224,9 +256,9 @@ def plan_work(plan: PlanRow, deadlines: list[legal_calendar.Deadline], today: da
     cal = legal_calendar.default_calendar(plan.entity.weekdays)
     dues: list[Due] = []
     effects: list[Effect] = []
-    in_force = in_force_effect(plan, today)
-    if in_force is not None:
-        effects.append(in_force)
+    for automatic in (office_effect(plan, today), in_force_effect(plan, today)):
+        if automatic is not None:
+            effects.append(automatic)
     for deadline in deadlines:
         try:
             duty = duty_for(deadline.key)
@@ -246,6 +278,20 @@ def plan_work(plan: PlanRow, deadlines: list[legal_calendar.Deadline], today: da
             offset, kind, on = milestone
             dues.append(Due(plan.id, plan.entity_id, kind, offset, deadline, duty, on))
     return dues, effects
+
+
+def phase2_work(plan: PlanRow, deadlines: dict[str, legal_calendar.Deadline], today: date) -> list[Due]:
+    """What an in-force plan owes today in Phase II (phase-ii.md §2): reminders 5 and 1 business days before each
+    pending term, the due day, and the day it is late (with escalation). The law writes no automatic act here:
+    D111 art. 59 and art. 109 act through the guards of the executive's own acts (state_machines.phase2)."""
+    cal = legal_calendar.default_calendar(plan.entity.weekdays)
+    dues = []
+    for deadline, pd, _proc in phase2_pending(plan.procedures, deadlines):
+        milestone = current_milestone(deadline, cal, today)
+        if milestone is not None:
+            offset, kind, on = milestone
+            dues.append(Due(plan.id, plan.entity_id, kind, offset, deadline, pd.duty, on))
+    return dues
 
 
 def reminder_key(due: Due) -> str:
@@ -319,7 +365,7 @@ def reminder_message(due: Due, plan: PlanRow) -> Message:
                 f"{d.explanation}")
     else:
         subject = f"{entity}: plazo vencido — {due.duty.label}{who}"
-        body = (f"El plazo para «{due.duty.label}»{who} venció: el último día fue el {_when(d.act_by)} y desde el "
+        body = (f"El plazo para {quoted(due.duty.label)}{who} venció: el último día fue el {_when(d.act_by)} y desde el "
                 f"{_when(d.overdue_from)} el paso está atrasado. Regístrelo en cuanto se cumpla. {d.explanation}")
     subject, body = _said(subject, plan), _said(body, plan)
     return Message(kind=due.kind, dedupe_key=reminder_key(due), subject=subject, body=body.strip(),
@@ -331,8 +377,8 @@ def escalation_message(due: Due, plan: PlanRow) -> Message:
     d, entity = due.deadline, plan.entity.display_name
     roles = ", ".join(r.label for r in sorted(due.duty.roles, key=lambda r: r.value))
     who = f" ({d.authority})" if d.authority else ""
-    body = (f"Paso atrasado en el plan de {entity}: «{due.duty.label}»{who}. Debía cumplirse a más tardar el "
-            f"{_when(d.act_by)}; el plan está en el estado «{STATE_LABELS.get(plan.state, plan.state)}». "
+    body = (f"Paso atrasado en el plan de {entity}: {quoted(due.duty.label)}{who}. Debía cumplirse a más tardar el "
+            f"{_when(d.act_by)}; el plan está en el estado {quoted(STATE_LABELS.get(plan.state, plan.state))}. "
             f"Responsable: {roles}.")
     body = _said(body, plan)
     return Message(kind="escalation", dedupe_key=escalation_key(due),
@@ -349,6 +395,12 @@ def effect_message(effect: Effect, plan: PlanRow) -> Message:
                 f"presentación del proyecto. Desde el {_when(d.overdue_from)} el requisito se entiende surtido "
                 f"(requisito surtido, {d.legal_basis}) y la etapa del CTP quedó cerrada: el proyecto sigue hacia "
                 f"la consideración de los conceptos y la radicación.")
+    elif effect.trigger == "presume_office":
+        subject = f"{entity}: los plazos del plan corren desde la posesión"
+        body = (f"El período constitucional empezó y la posesión del alcalde o gobernador quedó registrada por el "
+                f"sistema el {_when(d.overdue_from)} ({d.legal_basis}). Desde ese día corren los dos meses para "
+                f"consolidar el proyecto y presentarlo al Consejo Territorial de Planeación (L152 art. 39 num. 3 y "
+                f"5), aunque nadie haya registrado el acta de posesión.")
     elif effect.trigger == "enter_into_force":
         subject = f"{entity}: el plan de desarrollo está vigente"
         body = (f"El plan de desarrollo de {entity} rige desde el {_when(d.overdue_from)}. {d.explanation} "
@@ -368,15 +420,23 @@ def effect_message(effect: Effect, plan: PlanRow) -> Message:
 
 def open_plans(session: Session) -> list[PlanRow]:
     """Every plan not in a final state, with its entity, period and procedures: four queries in all."""
+    return _plan_rows(session, Plan.state.not_in(sorted(PDT_MACHINE.final_states)))
+
+
+def in_force_plans(session: Session) -> list[PlanRow]:
+    """Every plan in force (Phase II runs on them), read as ``open_plans`` does."""
+    return _plan_rows(session, Plan.state == "in_force")
+
+
+def _plan_rows(session: Session, is_open) -> list[PlanRow]:
     departments = dict(session.execute(select(Department.code, Department.name)).all())
     entities = {row.id: EntityRow(row.id, row.kind, row.name, row.nonworking_weekdays,
                                   DepartmentRow(departments.get(row.department_code, "")), row.fiscal_category,
-                                  row.executive_title)
+                                  row.executive_title, row.dane_code)
                 for row in session.execute(select(Entity.id, Entity.kind, Entity.name, Entity.nonworking_weekdays,
                                                   Entity.department_code, Entity.fiscal_category,
-                                                  Entity.executive_title))}
+                                                  Entity.executive_title, Entity.dane_code))}
     periods = {pid: PeriodRow(start) for pid, start in session.execute(select(Period.id, Period.start_on))}
-    is_open = Plan.state.not_in(sorted(PDT_MACHINE.final_states))
     plans = {row.id: PlanRow(row.id, row.entity_id, row.state, row.version, row.regime, row.d683_articles or [],
                              row.posesion_on, row.event_dates or {}, entities[row.entity_id], periods[row.period_id])
              for row in session.execute(
@@ -410,6 +470,18 @@ def run_sweep(today: date, session: Session | None = None) -> SweepReport:
             report.plans_due += 1
             all_dues += dues
             all_effects += effects
+    for plan in in_force_plans(session):  # Phase II: reminders and escalation only (no automatic act)
+        try:
+            dues = phase2_work(plan, legal_calendar.deadline_map(phase2_deadlines_for(session, plan)), today)
+        except (legal_calendar.FactsError, ValueError) as exc:
+            report.errors.append(f"plan {plan.id} (fase II): {exc}")
+            continue
+        report.plans += 1
+        if dues:
+            by_id[plan.id] = plan
+            report.plans_due += 1
+            all_dues += dues
+    session.commit()  # end the read transaction of the statutes
     people = People(session, {by_id[x.plan_id].entity_id for x in (*all_dues, *all_effects)})
     _send_reminders(session, all_dues, by_id, people, report)
     versions: dict[int, int] = {}  # a plan with two effects today: the second expects the first's version
@@ -474,8 +546,7 @@ def _apply_effect(session: Session, effect: Effect, plan: PlanRow, expected_vers
         session.expire_all()  # the act reads the plan as it is now; the expected version guards the rest
         apply_act(session, plan_id=plan.id,
                   command=ActCommand(trigger=effect.trigger, machine=effect.machine, subject=effect.subject,
-                                     act_on=effect.deadline.overdue_from,
-                                     notes="Efecto legal automático aplicado por el sistema al vencer el plazo."),
+                                     act_on=effect.deadline.overdue_from, notes=effect.notes),
                   actor=None, role=Role.SISTEMA, expected_version=expected_version, today=today)
     except ActError as exc:
         session.rollback()

@@ -26,9 +26,16 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 
-from state_machines.dates import add_months, format_date_es
+from state_machines.dates import add_months, format_date_es, last_day_of_month
 from state_machines.regimes import BUILTIN_REGIMES, D683_2020, ORDINARY, ExceptionalRegime
-from state_machines.sessions import CATEGORIES, extraordinary_sessions_verdict
+from state_machines.sanction import sanction_law
+from state_machines.sessions import (
+    BOGOTA,
+    CATEGORIES,
+    convocation_basis,
+    extraordinary_sessions_verdict,
+    ordinary_periods,
+)
 
 # --- Policy values (legal-path.md: "make the rule a configurable value") -----------------------------------
 
@@ -96,9 +103,20 @@ DEADLINE_KEYS = (
     "corporation_decision",
     "sessions_convocation",
     "piscc",
+    "sanction_remission",
+    "objection_term",
+    "sanction_after_rejection",
+    "tribunal_remission",
+    "publication",
+    "governor_copy",
 )
 
-_EVENT_KEYS = ("ctp_presented", "car_copies_received", "filed_with_corporacion", "adopted", "sessions_convoked")
+#: The last stretch (``state_machines.sanction``, issue 20): the approval, the remission for sanction, the
+#: corporation's rejection of objections, its insistence on an illegality objection, and the sanction.
+SANCTION_EVENT_KEYS = ("approved", "sent_for_sanction", "objections_rejected", "illegality_insisted", "sanctioned",
+                       "governor_copy_sent")
+_EVENT_KEYS = ("ctp_presented", "car_copies_received", "filed_with_corporacion", "adopted", "sessions_convoked",
+               *SANCTION_EVENT_KEYS)
 #: The facts a plan stores that the calendar reads (others, such as the debates or the publication, are read by
 #: the guards and by ``in_force_on``).
 EVENT_KEYS = _EVENT_KEYS
@@ -110,6 +128,8 @@ _TOP_LEVEL_KEYS = (
     "regime",
     "d683_articles",
     "fiscal_category",
+    "article_count",
+    "special_regime",
     "events",
 )
 
@@ -340,6 +360,16 @@ class Facts:
     regime_rules: ExceptionalRegime | None = None
     fiscal_category: str | None = None
     sessions_convoked: date | None = None
+    approved: date | None = None
+    sent_for_sanction: date | None = None
+    objections_rejected: date | None = None
+    illegality_insisted: date | None = None
+    sanctioned: date | None = None
+    governor_copy_sent: date | None = None
+    #: The project's article count as the executive gave it (L136 art. 78; L2200 art. 100); None: unknown.
+    article_count: int | None = None
+    #: A district with a statute of its own: ``"bogota"`` (Decreto-Ley 1421 de 1993); None: the general law.
+    special_regime: str | None = None
 
     def __post_init__(self) -> None:
         if self.regime_rules is None and self.regime != ORDINARY:
@@ -366,6 +396,9 @@ class Facts:
                 self.regime_rules,
                 self.fiscal_category,
                 self.sessions_convoked,
+                tuple(getattr(self, k) for k in SANCTION_EVENT_KEYS),
+                self.article_count,
+                self.special_regime,
             )
         )
 
@@ -384,7 +417,7 @@ class Facts:
 def _check_facts(f: Facts) -> None:
     """Legal consistency of the facts, in a fixed order so the first error reported is deterministic."""
     for name in ("period_start", "posesion", "ctp_presented", "filed_with_corporacion", "adopted",
-                 "sessions_convoked"):
+                 "sessions_convoked", *SANCTION_EVENT_KEYS):
         value = getattr(f, name)
         if value is None and name not in ("period_start", "posesion"):
             continue
@@ -483,6 +516,15 @@ def _check_facts(f: Facts) -> None:
             )
     check_event("events.adopted", "adopción del plan", f.adopted)
     check_event("events.sessions_convoked", "convocatoria a sesiones extraordinarias", f.sessions_convoked)
+    for name in SANCTION_EVENT_KEYS:
+        check_event(f"events.{name}", SANCTION_EVENT_LABELS[name], getattr(f, name))
+    if f.special_regime not in (None, BOGOTA):
+        raise FactsError("special_regime", f"Régimen especial desconocido: «{f.special_regime}». Use «bogota».")
+    if f.special_regime == BOGOTA and f.entity_kind != "municipio":
+        raise FactsError("special_regime", "El régimen de Bogotá (Decreto-Ley 1421 de 1993) es de un distrito.")
+    if f.article_count is not None and (isinstance(f.article_count, bool) or not isinstance(f.article_count, int)
+                                        or f.article_count < 1):
+        raise FactsError("article_count", "El número de artículos debe ser un entero mayor que cero.")
     if f.adopted is not None:
         if f.filed_with_corporacion is None:
             raise FactsError(
@@ -603,6 +645,11 @@ def parse_facts(data: dict, regimes: Mapping[str, ExceptionalRegime] | None = No
     adopted = _optional_date(events, "adopted", "events.adopted", "adopción del plan")
     convoked = _optional_date(events, "sessions_convoked", "events.sessions_convoked",
                               "convocatoria a sesiones extraordinarias")
+    last_stretch = {name: _optional_date(events, name, f"events.{name}", SANCTION_EVENT_LABELS[name])
+                    for name in SANCTION_EVENT_KEYS}
+    article_count = data.get("article_count")
+    if article_count is not None and (isinstance(article_count, bool) or not isinstance(article_count, int)):
+        raise FactsError("article_count", "El número de artículos debe ser un entero mayor que cero.")
     category = data.get("fiscal_category")
     if category is not None and not isinstance(category, str):
         raise FactsError("fiscal_category", "La categoría debe ser un texto: especial, 1, 2, 3, 4, 5 o 6.")
@@ -621,6 +668,9 @@ def parse_facts(data: dict, regimes: Mapping[str, ExceptionalRegime] | None = No
         adopted=adopted,
         fiscal_category=category,
         sessions_convoked=convoked,
+        article_count=article_count,
+        special_regime=data.get("special_regime"),
+        **last_stretch,
     )
 
 
@@ -799,6 +849,18 @@ def _fixed_date(
         )
     explanation = " ".join((intro, note, _effect_text(effect, overdue_from, facts)))
     return Deadline(key, fixed, latest, act_by, overdue_from, effect, legal_basis, explanation)
+
+
+def posesion_refusal(posesion: date, period_start: date) -> str | None:
+    """AL02; L152 art. 39: the period begins on 1 January of its first year and the plan's terms run from the
+    posesión of the mayor or governor elected for it, which happens in that first year (on the period's first day,
+    or later when the entity records its own date). A date outside that year is a typing error, refused with
+    the span it must fall in."""
+    last = date(period_start.year, 12, 31)
+    if period_start <= posesion <= last:
+        return None
+    return (f"La posesión debe estar dentro del primer año del período: entre el {format_date_es(period_start)} y "
+            f"el {format_date_es(last)} (Acto Legislativo 02 de 2002; L152 art. 39).")
 
 
 def _two_months_after_posesion(cal: BusinessCalendar, facts: Facts, key: str, legal_basis: str, what: str) -> Deadline:
@@ -1016,14 +1078,16 @@ def _sessions_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | Non
     assert e is not None
     if facts.sessions_convoked is not None:
         return None
-    verdict = extraordinary_sessions_verdict(facts.entity_kind, facts.fiscal_category, facts.period_start, e)
+    verdict = extraordinary_sessions_verdict(facts.entity_kind, facts.fiscal_category, facts.period_start, e,
+                                             is_working=cal.is_business, window_end=facts.regime_date("decision"),
+                                             special=facts.special_regime)
     if not verdict.needed:
         return None
     earliest = max(e, verdict.first_recess_day - _ONE_DAY)
     latest = cal.next_business(earliest)
     act_by = cal.prev_business(earliest)
     overdue_from = latest + _ONE_DAY
-    basis = "L152 art. 40; " + ("L2200 art. 23" if facts.entity_kind == "departamento" else "L136 art. 23 par. 2")
+    basis = "L152 art. 40; " + convocation_basis(facts.entity_kind, e)
     explanation = " ".join((
         f"Convocatoria a sesiones extraordinarias. {verdict.explanation}",
         f"Convoque antes del {_day(verdict.first_recess_day)}: a más tardar el {_day(act_by)}.",
@@ -1033,12 +1097,26 @@ def _sessions_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | Non
                     explanation)
 
 
+def piscc_rules(facts: Facts) -> ExceptionalRegime | None:
+    """The regime whose PISCC term applies to an adopted plan: its own exceptional regime's, or, for every plan
+    adopted in 2020 whether or not it opted into the decree's other articles, Decreto 683 de 2020's (art. 4 is
+    not an option of the entity; issue 20). None: no PISCC term."""
+    if facts.adopted is None:
+        return None
+    if facts.regime_rules is not None and facts.regime_rules.piscc_months:
+        return facts.regime_rules
+    if facts.period_start == D683_2020.period_start and facts.adopted.year == D683_2020.period_start.year:
+        return D683_2020
+    return None
+
+
 def _piscc(cal: BusinessCalendar, facts: Facts) -> Deadline:
     """D683 art. 4: the PISCC 2020-2023 may be adopted in the month following the adoption of the PDT. Earliest
     A + 1 month (CC art. 67); latest (A + 1 day) + 1 month - 1 day, extended per L4-1913 art. 62."""
     a = facts.adopted
-    assert a is not None and facts.regime_rules is not None and facts.regime_rules.piscc_months
-    months, basis = facts.regime_rules.piscc_months, facts.regime_rules.piscc_basis
+    rules = piscc_rules(facts)
+    assert a is not None and rules is not None and rules.piscc_months
+    months, basis = rules.piscc_months, rules.piscc_basis
     within = "del mes siguiente" if months == 1 else f"de los {months} meses siguientes"
     return _month_term(
         cal,
@@ -1056,6 +1134,89 @@ def _piscc(cal: BusinessCalendar, facts: Facts) -> Deadline:
         broad_reading="mes completo desde el día siguiente a la adopción",
         who="adopte el PISCC",
     )
+
+
+SANCTION_EVENT_LABELS = {
+    "approved": "aprobación en segundo debate",
+    "sent_for_sanction": "remisión para sanción",
+    "objections_rejected": "rechazo de las objeciones",
+    "illegality_insisted": "insistencia ante las objeciones de ilegalidad",
+    "sanctioned": "sanción",
+    "governor_copy_sent": "envío de la copia al gobernador",
+}
+
+
+def _days_term(cal: BusinessCalendar, facts: Facts, *, key: str, start: date, days: int, unit: str,
+               legal_basis: str, intro: str, who: str) -> Deadline:
+    """A term in days from the act of ``start`` (the day after it is the first): business days by L4-1913
+    art. 62 (``unit="business"``), or calendar days (``"calendar"``: hours turned into whole days, not
+    extended). Lateness is a warning: these statutes write no automatic effect on the executive's delay, except
+    the president's sanction of L136 art. 79, which is an act of the corporation, not of the sweep."""
+    if unit == "business":
+        due = cal.add_business_days(start, days)
+        counted = f"{days} días hábiles contados desde el día siguiente al {_day(start)} (L4-1913 art. 62)"
+    else:
+        due = start + timedelta(days=days)
+        counted = f"{days * 24} horas desde el {_day(start)} (días calendario; no se extiende)"
+    act_by = cal.prev_business(due) if unit == "calendar" else due
+    overdue_from = due + _ONE_DAY
+    explanation = (f"{intro}: {counted}. Vence el {_day(due)}: {who} a más tardar el {_day(act_by)}. "
+                   f"{_effect_text(EFFECT_WARNING, overdue_from, facts)}")
+    return Deadline(key, due, due, act_by, overdue_from, EFFECT_WARNING, legal_basis, explanation)
+
+
+def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline]:
+    """The terms of the sanction-objection-publication sub-route (``state_machines.sanction``; legal-path.md
+    §b.2 T13-T16), each under the law of its entity and date: L136 arts. 76, 78-82 for acuerdos; L2200 arts.
+    100-103 for ordenanzas from 8 February 2022, D1222 arts. 78-83 before. Terms start from the act's date."""
+    law = sanction_law(facts.entity_kind, facts.approved or facts.sent_for_sanction or facts.sanctioned)
+    executive = "el alcalde" if facts.entity_kind == "municipio" else "el gobernador"
+    to_executive = "al alcalde" if facts.entity_kind == "municipio" else "al gobernador"
+    out: list[Deadline] = []
+    if facts.approved is not None and law.remission_days:
+        out.append(_days_term(
+            cal, facts, key="sanction_remission", start=facts.approved, days=law.remission_days, unit="business",
+            legal_basis=law.remission_basis,
+            intro=f"Remisión del {law.act} aprobado {to_executive} para su sanción "
+                  f"({law.remission_basis})",
+            who=f"la mesa directiva {_corporation(facts, 'de')} debe remitirlo"))
+    if facts.sent_for_sanction is not None and facts.article_count is not None:
+        days = law.objection_days(facts.article_count)
+        out.append(_days_term(
+            cal, facts, key="objection_term", start=facts.sent_for_sanction, days=days, unit="business",
+            legal_basis=law.objection_basis,
+            intro=(f"Sanción u objeción del proyecto de {facts.article_count} artículos remitido el "
+                   f"{_day(facts.sent_for_sanction)} ({law.objection_basis})"),
+            who=f"{executive} debe sancionarlo u objetarlo"))
+    if facts.objections_rejected is not None and law.override_sanction_days:
+        out.append(_days_term(
+            cal, facts, key="sanction_after_rejection", start=facts.objections_rejected,
+            days=law.override_sanction_days, unit="business", legal_basis=law.override_basis,
+            intro=(f"Sanción obligatoria tras el rechazo de las objeciones por inconveniencia "
+                   f"({law.override_basis}); si {executive} no sanciona, sanciona y publica el presidente "
+                   f"{_corporation(facts, 'de')}"),
+            who=f"{executive} debe sancionar"))
+    if facts.illegality_insisted is not None:
+        out.append(_days_term(
+            cal, facts, key="tribunal_remission", start=facts.illegality_insisted, days=law.tribunal_days,
+            unit=law.tribunal_unit, legal_basis=law.tribunal_basis,
+            intro=("Envío del proyecto al Tribunal Administrativo con la exposición de las objeciones de "
+                   f"ilegalidad que {_corporation(facts)} rechazó ({law.tribunal_basis})"),
+            who=f"{executive} debe enviarlo"))
+    if facts.sanctioned is not None and law.publication_days:
+        out.append(_days_term(
+            cal, facts, key="publication", start=facts.sanctioned, days=law.publication_days, unit="business",
+            legal_basis=law.publication_basis,
+            intro=f"Publicación del {law.act} sancionado el {_day(facts.sanctioned)} ({law.publication_basis})",
+            who="publíquelo"))
+    if facts.sanctioned is not None and law.governor_copy_days and facts.governor_copy_sent is None:
+        out.append(_days_term(
+            cal, facts, key="governor_copy", start=facts.sanctioned, days=law.governor_copy_days, unit="business",
+            legal_basis=law.governor_copy_basis,
+            intro=(f"Copia del acuerdo sancionado al gobernador para su revisión jurídica "
+                   f"({law.governor_copy_basis}; la revisión no suspende sus efectos)"),
+            who=f"{executive} debe enviarla"))
+    return out
 
 
 def _article_name(key: str) -> str:
@@ -1088,8 +1249,9 @@ def compute_deadlines(facts: Facts, calendar: BusinessCalendar | None = None) ->
         convocation = _sessions_convocation(cal, facts)
         if convocation is not None:
             deadlines.append(convocation)
-    if facts.uses_d683 and facts.regime_rules.piscc_months and facts.adopted is not None:
+    if piscc_rules(facts) is not None:
         deadlines.append(_piscc(cal, facts))
+    deadlines.extend(last_stretch_deadlines(cal, facts))
     return deadlines
 
 
@@ -1141,3 +1303,268 @@ def in_force_of_dates(event_dates: Mapping) -> date | None:
                            date.fromisoformat(declared) if declared else None)
     except (FactsError, ValueError):
         return None
+
+
+# --- Phase II: after the plan is in force (phase-ii.md §2) ----------------------------------------------------
+#
+# Same engine and policy as above: business days per L4-1913 art. 62, and for these keys a non-working fixed date
+# or last day gives ``act_by`` = the previous business day and ``latest`` = the next one (phase-ii.md §2, which
+# differs from ``EXTEND_FIXED_DATES`` on purpose: the Phase II dates are administrative targets, not the law's
+# own fixed dates of Decreto 683). Every key is a warning except ``budget_decision`` (where the local statute
+# copies D111 art. 59) and ``budget_objection``. Keys of yearly items carry the vigencia as ``authority``
+# (``paa_publication:2025``), so ``deadline_map`` keeps one entry per year.
+
+EFFECT_EXECUTIVE_BUDGET_BY_DECREE = "executive_budget_by_decree"
+EFFECT_OBJECTION_TERM_CLOSED = "budget_objection_term_closed"
+
+#: phase-ii.md §2 ``pi_approval`` (proposal): target = in force + this many months; per entity in the statute.
+PI_APPROVAL_MONTHS = 2
+#: D111 art. 109: the executive sends an objection for illegality to the Tribunal within five days.
+BUDGET_OBJECTION_BUSINESS_DAYS = 5
+#: D111 art. 109: the Tribunal decides within twenty business days.
+TRIBUNAL_BUSINESS_DAYS = 20
+#: L136 art. 81 (phase-ii.md P9): an acuerdo is published within ten days of its sanction.
+HARMONIZATION_PUBLICATION_BUSINESS_DAYS = 10
+
+PHASE2_KEYS = ("pi_approval", "harmonization", "harmonization_publication", "accion_publication",
+               "paa_publication", "paa_update", "budget_filing", "poai_approval", "budget_decision",
+               "budget_repetition", "budget_objection", "annual_report", "citizen_report", "dept_evaluation")
+
+
+@dataclass(frozen=True)
+class BudgetStatute:
+    """The entity's estatuto orgánico de presupuesto, as far as the terms need it (phase-ii.md §2 last paragraph,
+    §4 items 2-3, all **verify**): an editable per-entity setting, defaults as the spec's.
+
+    - ``filing_business_days``: the bill is filed within the first N business days of the last ordinary period
+      (interpretation of D111 art. 52 and D1333 art. 266);
+    - ``decision_extension_days``: calendar days of extension after the period ends (L136 art. 23 par. 1);
+    - ``copies_d111_art59``: the statute copies D111 art. 59 ("regirá el proyecto presentado"): the executive
+      enacts the filed bill by decree when the corporation does not decide in time (hard effect);
+    - ``harmonization_by_decree``: the statute lets the executive harmonise the budget by decree when amounts do
+      not change (BOG20); otherwise an acuerdo/ordenanza is required (C036 for asambleas).
+    """
+
+    act: str = ""
+    filing_business_days: int = 10
+    decision_extension_days: int = 10
+    copies_d111_art59: bool = False
+    harmonization_by_decree: bool = False
+    pi_approval_months: int = PI_APPROVAL_MONTHS
+
+
+@dataclass(frozen=True)
+class Phase2Facts:
+    """What the Phase II terms count from. ``budget_*`` maps are keyed by the budget's vigencia (the year it
+    funds); the bill for vigencia V is filed in V - 1."""
+
+    entity_kind: str
+    category: str | None
+    period_start: date
+    in_force_on: date
+    statute: BudgetStatute = field(default_factory=BudgetStatute)
+    harmonization_sanctioned_on: date | None = None
+    harmonization_decreed_on: date | None = None
+    budget_filed_on: Mapping[int, date] = field(default_factory=dict)
+    budget_received_on: Mapping[int, date] = field(default_factory=dict)
+
+
+def _soft_fixed(cal: BusinessCalendar, key: str, fixed: date, basis: str, intro: str, who: str,
+                effect: str = EFFECT_WARNING, year: int | str | None = None) -> Deadline:
+    """phase-ii.md §2: a fixed date; when it is not a business day, act by the previous one, late from the day
+    after the next one."""
+    act_by, latest = cal.prev_business(fixed), cal.next_business(fixed)
+    if act_by == fixed:
+        note = f"{who} a más tardar el {_day(fixed)}."
+    else:
+        note = (f"El {_day_with_reason(cal, fixed)} no es hábil: {who} a más tardar el {_day(act_by)}, último día "
+                f"hábil anterior; se tiene por atrasado desde el {_day(latest + _ONE_DAY)}.")
+    return Deadline(key, fixed, latest, act_by, latest + _ONE_DAY, effect, basis,
+                    f"{intro} {note[0].upper()}{note[1:]} {_phase2_effect_text(effect, latest + _ONE_DAY)}",
+                    None if year is None else str(year))
+
+
+def _phase2_effect_text(effect: str, overdue_from: date) -> str:
+    when = _day(overdue_from)
+    if effect == EFFECT_EXECUTIVE_BUDGET_BY_DECREE:
+        return (f"Desde el {when}, si la corporación no ha decidido, rige el proyecto presentado: el alcalde o "
+                "gobernador lo expide por decreto (D111 art. 59, copiado por el estatuto de presupuesto de la "
+                "entidad).")
+    if effect == EFFECT_OBJECTION_TERM_CLOSED:
+        return f"Desde el {when} ya no puede enviarse la objeción al Tribunal (D111 art. 109)."
+    return f"Desde el {when} el paso queda atrasado; la norma no le asigna una consecuencia automática (advertencia)."
+
+
+def _last_period(facts: Phase2Facts, year: int) -> tuple[date, date, str] | None:
+    periods = ordinary_periods(facts.entity_kind, facts.category, year, facts.period_start)
+    if periods is None:
+        return None
+    spans, basis = periods
+    return spans[-1][0], spans[-1][1], basis
+
+
+def budget_filing_deadline(cal: BusinessCalendar, facts: Phase2Facts, vigencia: int) -> Deadline | None:
+    """L136 arts. 23, 91 a) 3; L56 art. 1; L819 art. 5; D111 art. 52 and D1333 art. 266 (interpretation): the
+    budget bill for ``vigencia`` (with the MFMP) is filed within the first ``filing_business_days`` business days
+    of the last ordinary period of the year before (Concejo especial–2 and Asamblea: 1 October; Concejo 3–6:
+    1 November). None while the municipio's category (hence its sessions) is unknown."""
+    span = _last_period(facts, vigencia - 1)
+    if span is None:
+        return None
+    start, _end, basis = span
+    n = facts.statute.filing_business_days
+    latest = cal.add_business_days(start - _ONE_DAY, n)
+    intro = (f"Proyecto de presupuesto de la vigencia {vigencia} con el Marco Fiscal de Mediano Plazo: se radica "
+             f"dentro de los primeros {n} días hábiles del último período de sesiones ordinarias, que empieza el "
+             f"{_day(start)} ({basis}; L136 art. 91 a) 3; L819 art. 5).")
+    return Deadline("budget_filing", start, latest, latest, latest + _ONE_DAY, EFFECT_WARNING,
+                    f"L136 art. 91 a) 3; {basis}; L819 art. 5; D111 art. 52",
+                    f"{intro} Radíquelo a más tardar el {_day(latest)}. "
+                    + _phase2_effect_text(EFFECT_WARNING, latest + _ONE_DAY), str(vigencia))
+
+
+def phase2_deadlines(facts: Phase2Facts, calendar: BusinessCalendar | None = None,
+                     years: Iterable[int] | None = None) -> list[Deadline]:
+    """Every Phase II term of one plan (phase-ii.md §2), for the vigencias ``years`` (default: the four years of
+    the period from the year the plan entered into force)."""
+    cal = calendar or default_calendar()
+    start_year = facts.in_force_on.year
+    period_end_year = facts.period_start.year + PERIOD_YEARS - 1
+    years = list(years) if years is not None else list(range(start_year, period_end_year + 1))
+    out: list[Deadline] = []
+    statute = facts.statute
+
+    # pi_approval (proposal): in force + N months, a target, not a law.
+    target = add_months(facts.in_force_on, statute.pi_approval_months)
+    latest = cal.next_business(target)
+    out.append(Deadline(
+        "pi_approval", target, latest, cal.prev_business(target), latest + _ONE_DAY, EFFECT_WARNING,
+        "DNP-PI (propuesta; sin plazo legal)",
+        f"Meta de aprobación del Plan Indicativo por el Consejo de Gobierno: {statute.pi_approval_months} meses "
+        f"desde la entrada en vigencia del plan ({_day(facts.in_force_on)}). Es una meta configurable, no un plazo "
+        f"legal; debe preceder la aprobación del POAI. "
+        + _phase2_effect_text(EFFECT_WARNING, latest + _ONE_DAY)))
+
+    # harmonization: 31 December of the year the plan entered into force (D111 art. 14: appropriations lapse).
+    out.append(_soft_fixed(
+        cal, "harmonization", date(start_year, 12, 31), "L152 art. 44; D111 art. 14",
+        f"Armonización del presupuesto {start_year} con el nuevo plan plurianual de inversiones (L152 art. 44): "
+        "después del 31 de diciembre las apropiaciones no comprometidas expiran y la armonización pierde su objeto "
+        "(D111 art. 14).", "apruébela"))
+
+    # harmonization_publication: acuerdo 10 business days after sanction; decree with its issue.
+    if facts.harmonization_sanctioned_on is not None:
+        s = facts.harmonization_sanctioned_on
+        latest = cal.add_business_days(s, HARMONIZATION_PUBLICATION_BUSINESS_DAYS)
+        out.append(Deadline(
+            "harmonization_publication", latest, latest, latest, latest + _ONE_DAY, EFFECT_WARNING,
+            "L136 art. 81; CPACA art. 65; L1474 art. 74",
+            f"El acuerdo u ordenanza de armonización se sancionó el {_day(s)}; se publica dentro de los diez días "
+            f"hábiles siguientes, a más tardar el {_day(latest)} (L136 art. 81); no obliga antes de publicarse "
+            "(CPACA art. 65). " + _phase2_effect_text(EFFECT_WARNING, latest + _ONE_DAY)))
+    elif facts.harmonization_decreed_on is not None:
+        d = facts.harmonization_decreed_on
+        out.append(Deadline(
+            "harmonization_publication", d, d, d, d + _ONE_DAY, EFFECT_WARNING, "CPACA art. 65; L1474 art. 74",
+            f"El decreto de armonización se expidió el {_day(d)}; se publica con su expedición (CPACA art. 65). "
+            + _phase2_effect_text(EFFECT_WARNING, d + _ONE_DAY)))
+
+    for year in years:
+        if date(year, 1, 31) < facts.in_force_on:
+            # Year 1: the 31 January plans predate the new PDT; the plan's page raises an "align" task instead.
+            out += _semester_terms(cal, facts, year)
+            out += _budget_terms(cal, facts, year)
+            continue
+        out.append(_soft_fixed(
+            cal, "accion_publication", date(year, 1, 31), "L1474 art. 74; L152 art. 41",
+            f"Planes de acción de la vigencia {year}: publicados en la página web a más tardar el 31 de enero "
+            "(L1474 art. 74).", "publíquelos", year=year))
+        out.append(_soft_fixed(
+            cal, "paa_publication", date(year, 1, 31), "D1082 art. 2.2.1.1.1.4.3; L1474 art. 74",
+            f"Plan Anual de Adquisiciones {year}: publicado en la página web y en el SECOP a más tardar el 31 de "
+            "enero (L1474 art. 74; D1082 art. 2.2.1.1.1.4.3).", "publíquelo", year=year))
+        out.append(_soft_fixed(
+            cal, "paa_update", date(year, 12, 31), "D1082 art. 2.2.1.1.1.4.4",
+            f"Plan Anual de Adquisiciones {year}: actualizarlo por lo menos una vez durante el año "
+            "(D1082 art. 2.2.1.1.1.4.4; fecha de la guía de Colombia Compra Eficiente por verificar).",
+            "actualícelo", year=year))
+        periods = ordinary_periods(facts.entity_kind, facts.category, year, facts.period_start)
+        if facts.entity_kind == "municipio" and periods is not None:
+            first = periods[0][0][0]
+            out.append(_soft_fixed(
+                cal, "annual_report", first, "L136 art. 91 a) 4; L152 art. 43",
+                f"Informe anual de ejecución del plan {year - 1 if year > start_year else year}: se presenta al "
+                f"Concejo en la primera sesión ordinaria del año, que empieza el {_day(first)} "
+                "(L136 art. 91 a) 4; L152 art. 43).", "preséntelo", year=year))
+        out += _semester_terms(cal, facts, year)
+        out += _budget_terms(cal, facts, year)
+    return out
+
+
+def _semester_terms(cal: BusinessCalendar, facts: Phase2Facts, year: int) -> list[Deadline]:
+    """L136 art. 91 e) 2 (citizen reports, one per semester: interpretation); L715 art. 90 (departments)."""
+    out: list[Deadline] = []
+    for semester, end in ((1, date(year, 6, 30)), (2, date(year, 12, 31))):
+        if end < facts.in_force_on:
+            continue
+        out.append(_soft_fixed(
+            cal, "citizen_report", end, "L136 art. 91 e) 2; L1474 art. 78",
+            f"Reunión de rendición de cuentas del semestre {semester} de {year} con ediles, organizaciones y "
+            "veedurías: «por lo menos dos veces al año», una por semestre (interpretación).",
+            "realícela", year=f"{year}-{semester}"))
+        if facts.entity_kind == "departamento":
+            due = last_day_of_month(year + (semester == 2), 6 if semester == 2 else 12)
+            out.append(_soft_fixed(
+                cal, "dept_evaluation", due, "L715 art. 90; L152 art. 42",
+                f"Evaluación semestral de la gestión y eficiencia de los municipios, semestre {semester} de "
+                f"{year}: la planeación departamental la publica y envía copia al DNP (L715 art. 90 «informe "
+                "semestral»); se cuenta hasta el fin del semestre siguiente (interpretación).",
+                "publíquela", year=f"{year}-{semester}"))
+    return out
+
+
+def _budget_terms(cal: BusinessCalendar, facts: Phase2Facts, year: int) -> list[Deadline]:
+    """The budget prepared in ``year`` for vigencia ``year + 1``: filing, POAI, repetition, decision, objection."""
+    out: list[Deadline] = []
+    statute = facts.statute
+    vigencia = year + 1
+    filing = budget_filing_deadline(cal, facts, vigencia)
+    if filing is None:
+        return out
+    out.append(filing)
+    out.append(_soft_fixed(
+        cal, "poai_approval", filing.earliest, "D111 arts. 8, 49 (analogía)",
+        f"POAI de la vigencia {vigencia}: aprobado antes de radicar el presupuesto, al abrirse el período de "
+        f"sesiones en que se radica (D111 art. 8: «guardará concordancia» con el plan de inversiones).",
+        "apruébelo", year=vigencia))
+    out.append(_soft_fixed(
+        cal, "budget_repetition", date(year, 12, 31), "D111 art. 64 (interpretación)",
+        f"Si el presupuesto {vigencia} no se radicó en término, el alcalde o gobernador repite por decreto el "
+        f"del año anterior antes del 1 de enero de {vigencia} (D111 art. 64 fija el 10 de diciembre en la "
+        "Nación).", "expida el decreto", year=vigencia))
+    filed = facts.budget_filed_on.get(vigencia)
+    if filed is not None:
+        span = _last_period(facts, year)
+        end = span[1] if span else date(year, 11, 30)
+        extended = cal.next_business(end + timedelta(days=statute.decision_extension_days))
+        effect = EFFECT_EXECUTIVE_BUDGET_BY_DECREE if statute.copies_d111_art59 else EFFECT_WARNING
+        out.append(Deadline(
+            "budget_decision", end, extended, cal.prev_business(end), extended + _ONE_DAY, effect,
+            "L136 art. 23; L56 art. 1; D111 art. 59",
+            f"El proyecto de presupuesto {vigencia} se radicó el {_day(filed)}; la corporación decide dentro del "
+            f"período de sesiones, que termina el {_day(end)}, o en su prórroga de "
+            f"{statute.decision_extension_days} días, hasta el {_day(extended)} (L136 art. 23). "
+            + _phase2_effect_text(effect, extended + _ONE_DAY), str(vigencia)))
+    received = facts.budget_received_on.get(vigencia)
+    if received is not None:
+        latest = cal.add_business_days(received, BUDGET_OBJECTION_BUSINESS_DAYS)
+        tribunal = cal.add_business_days(latest, TRIBUNAL_BUSINESS_DAYS)
+        out.append(Deadline(
+            "budget_objection", latest, latest, latest, latest + _ONE_DAY, EFFECT_OBJECTION_TERM_CLOSED,
+            "D111 art. 109",
+            f"El presupuesto {vigencia} aprobado se recibió el {_day(received)}: una objeción por ilegalidad se "
+            f"envía al Tribunal Administrativo dentro de los cinco días hábiles siguientes, a más tardar el "
+            f"{_day(latest)}; el Tribunal decide en veinte días hábiles (si se envía ese día, hasta el "
+            f"{_day(tribunal)}) y entre tanto rige el proyecto presentado (D111 art. 109). "
+            + _phase2_effect_text(EFFECT_OBJECTION_TERM_CLOSED, latest + _ONE_DAY), str(vigencia)))
+    return out

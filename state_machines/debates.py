@@ -45,6 +45,12 @@ DEBATE_RULES: dict[str, DebateRule] = {
         min_full_days_between=3, gap_unit="calendar", legal_basis="L136 art. 73; TAB-3d", corporation="el Concejo",
         explanation=("la plenaria considera el proyecto tres días después de su aprobación en la comisión: deben "
                      "pasar tres días comunes completos entre uno y otro debate (L136 art. 73; TAB-3d)")),
+    # Decreto-Ley 1421 de 1993 art. 22 (issue 20): Bogotá's acuerdos in two debates on different days, without
+    # L136 art. 73's three days between them.
+    "bogota": DebateRule(
+        min_full_days_between=0, gap_unit="calendar", legal_basis="DL1421 art. 22", corporation="el Concejo",
+        explanation="los dos debates se celebran en distintos días (DL1421 art. 22); no se aplica el intervalo de "
+                    "tres días de la Ley 136"),
     "departamento": DebateRule(
         min_full_days_between=0, gap_unit="calendar", legal_basis="L2200 art. 97", corporation="la Asamblea",
         explanation="los dos debates se celebran en distintos días (L2200 art. 97); la ley no fija un intervalo mínimo"),
@@ -58,6 +64,9 @@ class DebateRecord:
     committee_sessions: tuple[date, ...] = ()
     committee_approved_on: date | None = None
     plenary_sessions: tuple[date, ...] = field(default=())
+    #: L2200 art. 102: the day the project and the ponencia for each debate were published (ordenanzas).
+    ponencia_committee_on: date | None = None
+    ponencia_plenary_on: date | None = None
 
     @property
     def has_committee_debate(self) -> bool:
@@ -72,9 +81,13 @@ class DebateRecord:
         """From the plan's stored ``event_dates["debates"]`` (ISO strings)."""
         data = data or {}
         approved = data.get("committee_approved")
+
+        def day(key):
+            return date.fromisoformat(data[key]) if data.get(key) else None
         return cls(tuple(date.fromisoformat(d) for d in data.get("committee", ())),
                    date.fromisoformat(approved) if approved else None,
-                   tuple(date.fromisoformat(d) for d in data.get("plenary", ())))
+                   tuple(date.fromisoformat(d) for d in data.get("plenary", ())),
+                   day("ponencia_committee"), day("ponencia_plenary"))
 
 
 def earliest_plenary_on(committee_approved_on: date, rule: DebateRule,

@@ -169,6 +169,8 @@ class LegalMachine:
         self.final_states = frozenset(final_states)
         # Effects to apply when an instance of this procedure starts in ``initial`` (e.g. a milestone event).
         self.initial_effects = tuple(initial_effects)
+        #: (trigger, state) -> (Spanish reason, norm) for an act refused in that state with a reason of its own.
+        self.state_refusals: dict[tuple[str, str], tuple[str, str]] = {}
         self._check_table()
         self._by_trigger: dict[str, list[Transition]] = {}
         self._by_source: dict[str, list[Transition]] = {s: [] for s in self.states}
@@ -198,7 +200,7 @@ class LegalMachine:
             for s in t.sources:
                 if s not in self.states:
                     raise ValueError(f"{self.name}.{t.trigger}: unknown source {s!r}")
-                if s in self.final_states:
+                if s in self.final_states and t.dest != SAME:
                     raise ValueError(f"{self.name}.{t.trigger}: a final state has no way out ({s!r})")
                 if (s, t.trigger) in seen:
                     # One row per (source, trigger): firing is deterministic and refusals name one guard.
@@ -288,6 +290,8 @@ class LegalMachine:
         if trigger not in self._by_trigger:
             raise refused("unknown_trigger", f"La acción «{trigger}» no existe en este procedimiento.", "")
         t = self._row.get((state, trigger))
+        if t is None and (trigger, state) in self.state_refusals:
+            raise refused("wrong_state", *self.state_refusals[(trigger, state)])
         if t is None:
             raise refused("wrong_state", self._state_reason(trigger, state), self._by_trigger[trigger][0].legal_basis)
         r = _as_role(role)

@@ -18,6 +18,7 @@ Effects named in the table (applied by the service after a successful firing):
 - ``freeze_filed_ppi`` / ``freeze_adopted_ppi``: keep the PPI as filed, and the adopted PPI as a version of its
   own (L152 art. 40; L1909 art. 22);
 - ``record_vigencia``: the publication day and the act's vigencia clause (CPACA art. 65; L2200 art. 103);
+- ``start_phase2``: open the Phase II procedures of ``phase2.py`` (phase-ii.md §1.2: all start at T16);
 - ``event:*``: milestone events of ``hitos.csv``; ``flag:*``: soft compliance flags (lateness never blocks,
   except late filing, which needs a legal-review note: T7 interpretation).
 """
@@ -46,8 +47,17 @@ from state_machines.machine import (
     refuse,
     spanish_date,
 )
-from state_machines.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
+from state_machines.regimes import BUILTIN_REGIMES, MODIFICATIONS_FILED_BY, ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
+from state_machines.sanction import (
+    GOVERNOR_REVIEW_OUTCOMES,
+    GROUNDS,
+    PRESIDENT_AFTER_TRIBUNAL,
+    REFUSE_LATE_OBJECTIONS,
+    SanctionRecord,
+    sanction_law,
+)
+from state_machines.sessions import L2200_IN_FORCE
 from state_machines.submachines import (
     AMENDMENT_PENDING_STATES,
     CAR_REVIEW_SETTLED_STATES,
@@ -61,6 +71,8 @@ EJECUTIVO, PLANEACION, CTP, CORPORACION, SISTEMA = (
     Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CORPORACION, Role.SISTEMA)
 
 ENTITY_KINDS = frozenset({"municipio", "departamento"})
+#: L2200 art. 102 governs the ordenanzas debated from Ley 2200's vigencia (8 February 2022).
+PONENCIA_RULE_FROM = L2200_IN_FORCE
 REGIMES = frozenset({"ordinary", "d683_2020"})
 D683_ARTICLES = frozenset({"art1", "art2"})
 
@@ -90,6 +102,8 @@ class PlanSnapshot:
       consideration of the concepts brings (T6).
     - ``debates``: the committee's and the plenary's sessions recorded so far (T10; L136 art. 73).
     - ``in_force_on``: the day the published act binds (``calendar.in_force_on``), None while unknown.
+    - ``posesion_on``: the day the executive takes office: the entity's recorded date, else the period's first
+      day (AL02 art. 1; L152 art. 39), None while unknown.
     """
 
     state: str
@@ -115,6 +129,19 @@ class PlanSnapshot:
     answers: Mapping[str, Answer] = field(default_factory=dict)
     debates: DebateRecord = field(default_factory=DebateRecord)
     in_force_on: date | None = None
+    posesion_on: date | None = None
+    #: The last stretch so far (``state_machines.sanction``): article count, objection grounds, override.
+    sanction: SanctionRecord = field(default_factory=SanctionRecord)
+    #: What the act being fired brings: the objection's grounds, the article count, the review outcome.
+    objection_grounds: frozenset[str] = frozenset()
+    article_count: int | None = None
+    governor_review: str | None = None
+    #: The approval's date (the law of an ordenanza's last stretch is the one in force then).
+    approved_on: date | None = None
+    #: The filing's date with the corporation (D683 art. 2 applies to plans filed by 30 April 2020).
+    filed_on: date | None = None
+    #: ``"bogota"``: the Distrito Capital's own statute (DL1421 arts. 10, 22); None: the general law.
+    special_regime: str | None = None
 
     @property
     def act_day(self) -> date:
@@ -174,8 +201,17 @@ PDT_STATES: dict[str, str] = {
     "adopted_by_decree": "Adoptado por decreto",
     # T13 done: approved text sent to the executive for sanction (L136 art. 76).
     "sanction_pending": "Pendiente de sanción del alcalde o gobernador",
-    # T14 objection: the executive objected for inconvenience or illegality (L136 arts. 78-80).
+    # T14 objection: the executive objected for inconvenience or illegality (L136 art. 78; L2200 art. 100).
     "objected": "Objetado por el alcalde o gobernador",
+    # The corporation rejected the objections for inconvenience, or the Tribunal found the illegality ones
+    # unfounded: the executive must sanction (L136 arts. 79-80; L2200 arts. 100 par., 101).
+    "sanction_due": "Objeciones rechazadas, sanción obligatoria",
+    # The corporation insisted against objections for illegality: to the Tribunal (L136 art. 80; L2200 art. 101).
+    "illegality_insisted": "Objeciones de ilegalidad rechazadas, envío al Tribunal Administrativo",
+    # The Tribunal Administrativo decides the objections for illegality (L136 art. 80; L2200 art. 101).
+    "before_tribunal": "En el Tribunal Administrativo",
+    # The Tribunal found the objections founded on the whole project: archived (L136 art. 80; L2200 art. 101).
+    "archived": "Archivado por objeciones de ilegalidad fundadas",
     # T14 sanction: the acuerdo/ordenanza was sanctioned (L136 art. 78).
     "sanctioned": "Sancionado",
     # T15 done: published; general acts bind only once published (CPACA art. 65; L136 art. 81).
@@ -225,10 +261,12 @@ def has_answer_for_every_recommendation(s: PlanSnapshot) -> Verdict:
 
 
 def _debate_rule(s: PlanSnapshot):
-    return DEBATE_RULES[s.entity_kind]
+    return DEBATE_RULES[s.special_regime or s.entity_kind]
 
 
 def _debate_basis(s: PlanSnapshot) -> str:
+    if s.special_regime == "bogota":
+        return "DL1421 art. 22"
     return "L136 art. 73" if s.entity_kind == "municipio" else "L2200 art. 97"
 
 
@@ -240,6 +278,37 @@ def has_no_committee_debate_yet(s: PlanSnapshot) -> Verdict:
     return refuse(f"El primer debate en comisión ya está registrado (desde el "
                   f"{spanish_date(s.debates.committee_sessions[0])}). Una nueva sesión se registra como "
                   "continuación del mismo debate, no como otro debate.", _debate_basis(s))
+
+
+def _ponencia_verdict(s: PlanSnapshot, published_on: date | None, which: str) -> Verdict:
+    """L2200 art. 102: before each debate of an ordenanza the project and the ponencia are published; "no se
+    podrá dar el debate respectivo" until then. Only ordenanzas debated from 8 February 2022 (Ley 2200 in force;
+    ``PONENCIA_RULE_FROM``)."""
+    if s.entity_kind != "departamento" or s.act_day < PONENCIA_RULE_FROM:
+        return OK
+    if published_on is not None and published_on <= s.act_day:
+        return OK
+    when = f" (registrada el {spanish_date(published_on)}, después del debate)" if published_on else ""
+    return refuse(f"No se puede dar el {which} debate de la ordenanza sin la publicación previa del proyecto y de "
+                  f"la ponencia{when}: regístrela primero.", "L2200 art. 102")
+
+
+def has_committee_ponencia_published(s: PlanSnapshot) -> Verdict:
+    """L2200 art. 102: the ponencia for the first debate published before it (ordenanzas, from 8 February 2022)."""
+    return _ponencia_verdict(s, s.debates.ponencia_committee_on, "primer")
+
+
+def has_plenary_ponencia_published(s: PlanSnapshot) -> Verdict:
+    """L2200 art. 102: the ponencia for the second debate published before it (ordenanzas, from 8 February 2022)."""
+    return _ponencia_verdict(s, s.debates.ponencia_plenary_on, "segundo")
+
+
+def is_ordenanza_under_l2200(s: PlanSnapshot) -> Verdict:
+    """L2200 art. 102: the publication of the ponencia is a step of the ordenanza's debates under Ley 2200."""
+    if s.entity_kind == "departamento" and s.act_day >= PONENCIA_RULE_FROM:
+        return OK
+    return refuse("La publicación previa de la ponencia (L2200 art. 102) es un paso de los debates de las "
+                  "ordenanzas desde el 8 de febrero de 2022; no aplica a este proyecto.", "L2200 art. 102")
 
 
 def is_committee_debate_open(s: PlanSnapshot) -> Verdict:
@@ -308,6 +377,22 @@ def has_both_debates(s: PlanSnapshot) -> Verdict:
         return refuse("La aprobación en segundo debate no puede ser anterior a la sesión plenaria en que se debatió "
                       f"({spanish_date(s.debates.plenary_sessions[0])}).", basis)
     return is_plenary_gap_respected(s)
+
+
+POSESION_BASIS = "AL02 art. 1; L152 art. 39"
+
+
+def is_posesion_day_reached(s: PlanSnapshot) -> Verdict:
+    """AL02 art. 1; L152 art. 39: the constitutional period begins on its first day and the executive holds
+    office from then (or from the later date the entity recorded); the terms of L152 art. 39 run "a partir de la
+    posesión" whether or not anyone records it, so on that day the system records the posesión itself, dated that
+    day (interpretation: the presumed posesión of legal-path.md §(a), ``posesion_date`` "usually = P")."""
+    if s.posesion_on is None:
+        return refuse("No se conoce la fecha de posesión de este plan.", POSESION_BASIS)
+    if s.act_day < s.posesion_on or s.today < s.posesion_on:
+        return refuse(f"La posesión es el {spanish_date(s.posesion_on)}; no puede registrarse antes.",
+                      POSESION_BASIS)
+    return OK
 
 
 def is_in_force_day_reached(s: PlanSnapshot) -> Verdict:
@@ -400,6 +485,11 @@ def is_d683_art2_plan(s: PlanSnapshot) -> Verdict:
     """D683 art. 2: only plans of the 2020 period whose executive used art. 2 (filed by 30 April 2020); under
     another exceptional regime, the article that enables its ``modifications`` date."""
     if _regime_date(s, "modifications") is not None:
+        filed_by = MODIFICATIONS_FILED_BY.get(s.regime)
+        if filed_by is not None and s.filed_on is not None and s.filed_on > filed_by:
+            return refuse(f"El plan se radicó el {spanish_date(s.filed_on)}: el artículo 2 del Decreto 683 de 2020 "
+                          f"solo permite modificar los planes radicados a más tardar el {spanish_date(filed_by)}.",
+                          "D683 art. 2")
         return OK
     return refuse("Solo los planes acogidos al artículo 2 del Decreto 683 de 2020 (o a otro régimen excepcional "
                   "que lo permita) admiten modificaciones del alcalde o gobernador durante el trámite.", "D683 art. 2")
@@ -415,6 +505,153 @@ def is_within_executive_modifications_term(s: PlanSnapshot) -> Verdict:
     if s.today >= deadline.overdue_from:
         return refuse(f"El plazo para modificar el plan venció el {spanish_date(deadline.latest)}.", basis)
     return OK
+
+
+# The last stretch (state_machines.sanction; legal-path.md §b.2 T13-T16; issue 20)
+
+def _law(s: PlanSnapshot):
+    return sanction_law(s.entity_kind, s.approved_on or s.act_day)
+
+
+def has_objection_grounds(s: PlanSnapshot) -> Verdict:
+    """L136 art. 78; L2200 art. 100: the executive objects "por motivos de inconveniencia o por ser contrario a
+    la Constitución, la ley" (or both); the objection names its grounds."""
+    law = _law(s)
+    if s.objection_grounds and s.objection_grounds <= set(GROUNDS):
+        return OK
+    return refuse("Indique si objeta por inconveniencia, por ilegalidad o por las dos razones.", law.objection_basis)
+
+
+def has_article_count(s: PlanSnapshot) -> Verdict:
+    """L136 art. 78; L2200 art. 100; D1222 art. 78: the term to object depends on the number of articles of the
+    project; the executive gives it."""
+    count = s.article_count or s.sanction.articles
+    if count:
+        return OK
+    return refuse("Indique cuántos artículos tiene el proyecto: de ello depende el plazo para objetarlo.",
+                  _law(s).objection_basis)
+
+
+def is_within_objection_term(s: PlanSnapshot) -> Verdict:
+    """L136 art. 78; L2200 art. 100; D1222 art. 78: the executive objects within 5, 10 or 20 days (4, 6 or 10
+    under D1222) by the project's size, counted from the remission (``objection_term``). An objection after it
+    is refused (``sanction.REFUSE_LATE_OBJECTIONS``, an interpretation): the executive must then sanction."""
+    law = _law(s)
+    deadline = s.deadlines.get("objection_term")
+    count = s.article_count or s.sanction.articles
+    if not REFUSE_LATE_OBJECTIONS or deadline is None or count is None:
+        return OK
+    days = law.objection_days(count)
+    if s.act_day >= deadline.overdue_from:
+        return refuse(f"El plazo para objetar un proyecto de {count} artículos ({days} días) venció el "
+                      f"{spanish_date(deadline.latest)}; el proyecto debe sancionarse.", law.objection_basis)
+    return OK
+
+
+def has_no_override(s: PlanSnapshot) -> Verdict:
+    """L136 art. 79; L2200 art. 100 par.: once the corporation rejected the objections for inconvenience the
+    executive "deberá sancionar el proyecto"; no second objection for inconvenience."""
+    if s.sanction.overridden and "inconveniencia" in s.objection_grounds:
+        law = _law(s)
+        return refuse("La corporación ya rechazó las objeciones por inconveniencia: el proyecto no puede objetarse "
+                      "otra vez por inconveniencia; debe sancionarse.", law.override_basis)
+    return OK
+
+
+def is_objection_for_inconvenience_only(s: PlanSnapshot) -> Verdict:
+    """L136 art. 79; L2200 art. 100 par.: rejecting objections for inconvenience obliges the executive to
+    sanction; when they include illegality, the corporation's insistence sends the project to the Tribunal
+    (art. 80; L2200 art. 101)."""
+    if "ilegalidad" in s.sanction.grounds:
+        return refuse("Las objeciones incluyen razones de ilegalidad: si la corporación las rechaza, registre que "
+                      "insiste en el proyecto; el alcalde o gobernador lo envía al Tribunal Administrativo.",
+                      _law(s).tribunal_basis)
+    return OK
+
+
+def is_objection_for_illegality(s: PlanSnapshot) -> Verdict:
+    """L136 art. 80; L2200 art. 101: only objections for illegality go to the Tribunal Administrativo."""
+    if "ilegalidad" in s.sanction.grounds:
+        return OK
+    return refuse("Las objeciones son solo por inconveniencia: si la corporación las rechaza, el alcalde o "
+                  "gobernador debe sancionar; no van al Tribunal.", _law(s).override_basis)
+
+
+def is_president_sanction_allowed(s: PlanSnapshot) -> Verdict:
+    """L136 art. 79 (L177 art. 4): "Si no lo sanciona, el Presidente de la Corporación procederá a sancionarlo y
+    publicarlo": after the executive's 8 days (``sanction_after_rejection``) have run out, never before.
+    After a Tribunal's ruling the executive sanctions (L136 art. 80; ``PRESIDENT_AFTER_TRIBUNAL``)."""
+    law = _law(s)
+    if s.sanction.via_tribunal and not PRESIDENT_AFTER_TRIBUNAL:
+        return refuse("Tras el fallo del Tribunal Administrativo sanciona el alcalde o gobernador; la sanción por el "
+                      "presidente de la corporación procede cuando esta rechazó objeciones por inconveniencia.",
+                      law.tribunal_basis)
+    deadline = s.deadlines.get("sanction_after_rejection")
+    if deadline is None:
+        return refuse("No hay fecha de rechazo de las objeciones registrada; no corre el plazo del alcalde o "
+                      "gobernador para sancionar.", law.override_basis)
+    if s.act_day < deadline.overdue_from:
+        return refuse(f"El alcalde o gobernador tiene hasta el {spanish_date(deadline.latest)} para sancionar; el "
+                      f"presidente de la corporación solo sanciona desde el {spanish_date(deadline.overdue_from)}.",
+                      law.override_basis)
+    return OK
+
+
+def is_municipal_acuerdo(s: PlanSnapshot) -> Verdict:
+    """L136 art. 82: the copy to the governor for legal review is of municipal acuerdos."""
+    if s.entity_kind == "municipio":
+        return OK
+    return refuse("La revisión jurídica del gobernador es para los acuerdos municipales; una ordenanza no se "
+                  "envía en copia al gobernador.", "L136 art. 82")
+
+
+def has_no_governor_copy_yet(s: PlanSnapshot) -> Verdict:
+    """L136 art. 82: one copy of the sanctioned acuerdo goes to the governor."""
+    if s.sanction.governor_copy_sent is None:
+        return OK
+    return refuse(f"La copia ya se envió al gobernador el {spanish_date(s.sanction.governor_copy_sent)}.",
+                  "L136 art. 82")
+
+
+def has_governor_copy(s: PlanSnapshot) -> Verdict:
+    """L136 art. 82: the governor reviews the copy sent to it; its outcome is recorded once, from the list."""
+    if s.sanction.governor_copy_sent is None:
+        return refuse("Primero registre el envío de la copia del acuerdo al gobernador.", "L136 art. 82")
+    if s.sanction.governor_review is not None:
+        return refuse("El resultado de la revisión del gobernador ya está registrado.", "L136 art. 82")
+    if s.governor_review not in GOVERNOR_REVIEW_OUTCOMES:
+        return refuse("Indique el resultado de la revisión del gobernador.", "L136 art. 82")
+    return OK
+
+
+def is_objection_late(s: PlanSnapshot) -> bool:
+    """L136 art. 78; L2200 art. 100: with late objections not refused (``REFUSE_LATE_OBJECTIONS`` False), flagged."""
+    deadline = s.deadlines.get("objection_term")
+    return deadline is not None and s.act_day >= deadline.overdue_from
+
+
+def is_remission_late(s: PlanSnapshot) -> bool:
+    """L136 art. 76: remission after its five days (soft, legal-path.md T13)."""
+    deadline = s.deadlines.get("sanction_remission")
+    return deadline is not None and s.act_day >= deadline.overdue_from
+
+
+def is_publication_late(s: PlanSnapshot) -> bool:
+    """L136 art. 81; L2200 art. 103: publication after its ten days (soft)."""
+    deadline = s.deadlines.get("publication")
+    return deadline is not None and s.act_day >= deadline.overdue_from
+
+
+def is_tribunal_remission_late(s: PlanSnapshot) -> bool:
+    """L136 art. 80; L2200 art. 101: the project reached the Tribunal after its term (soft)."""
+    deadline = s.deadlines.get("tribunal_remission")
+    return deadline is not None and s.act_day >= deadline.overdue_from
+
+
+def is_governor_copy_late(s: PlanSnapshot) -> bool:
+    """L136 art. 82: the copy left after its five days (soft)."""
+    deadline = s.deadlines.get("governor_copy")
+    return deadline is not None and s.act_day >= deadline.overdue_from
 
 
 # Predicates of conditional effects (soft flags never block).
@@ -444,8 +681,11 @@ def is_without_held_hearing(s: PlanSnapshot) -> bool:
 
 def is_d683_regime(s: PlanSnapshot) -> bool:
     """D683 art. 4: PISCC 2020-2023 adopted within the month after the PDT's approval or adoption (a regime
-    with ``piscc_months``)."""
-    return s.regime_rules is not None and bool(s.regime_rules.piscc_months)
+    with ``piscc_months``), and for every plan adopted in 2020, whether or not the entity used the decree's
+    other articles (issue 20: art. 4 is not an option)."""
+    if s.regime_rules is not None and bool(s.regime_rules.piscc_months):
+        return True
+    return s.act_day.year == 2020
 
 
 def is_municipio(s: PlanSnapshot) -> bool:
@@ -461,7 +701,11 @@ def is_municipio(s: PlanSnapshot) -> bool:
 FILED_STATES = frozenset({"filed_with_corporacion", "in_debate"})
 #: Approved or adopted (or about to be adopted by decree "as presented"): the PPI is final in this procedure.
 ADOPTED_STATES = frozenset({"approved_by_corporacion", "decree_eligible", "adopted_by_decree", "sanction_pending",
-                            "objected", "sanctioned", "published", "in_force"})
+                            "objected", "sanction_due", "illegality_insisted", "before_tribunal", "archived",
+                            "sanctioned", "published", "in_force"})
+#: The last stretch of an approved plan, before publication (L136 arts. 76-82; L2200 arts. 100-103).
+LAST_STRETCH_STATES = frozenset({"approved_by_corporacion", "sanction_pending", "objected", "sanction_due",
+                                 "illegality_insisted", "before_tribunal", "archived", "sanctioned"})
 #: The plan counts as adopted for the Ley 1909 hearings once the corporation approved it or a decree adopted it.
 HEARING_CLOSED_STATES = ADOPTED_STATES - {"decree_eligible"}
 
@@ -506,6 +750,12 @@ PDT_TRANSITIONS: list[Transition] = [
         trigger="take_office", source="elected", dest="in_office", roles=frozenset({EJECUTIVO}),
         guards=(evidence_guard("el acta de posesión", "L152 art. 39"),),
         legal_basis="L152 art. 39", label="Registrar la posesión del alcalde o gobernador",
+    ),
+    Transition(  # T0 (b): the period's first day (or the entity's posesión date) came; recorded by the system
+        trigger="presume_office", source="elected", dest="in_office", roles=frozenset({SISTEMA}),
+        guards=(is_posesion_day_reached,),
+        legal_basis=POSESION_BASIS,
+        label="Registrar la posesión en la fecha de inicio del período (los plazos corren desde ella)",
     ),
     Transition(  # T1
         trigger="start_drafting", source="in_office", dest="drafting", roles=frozenset({EJECUTIVO, PLANEACION}),
@@ -599,7 +849,8 @@ PDT_TRANSITIONS: list[Transition] = [
     ),
     Transition(  # T10, first debate: once; more sessions are its continuation
         trigger="record_committee_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(has_no_committee_debate_yet, evidence_guard("el acta del primer debate en comisión", "L136 art. 73")),
+        guards=(has_no_committee_debate_yet, has_committee_ponencia_published,
+                evidence_guard("el acta del primer debate en comisión", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el primer debate en la comisión",
         effects=("debate:committee", "event:committee_debate"),
     ),
@@ -612,7 +863,7 @@ PDT_TRANSITIONS: list[Transition] = [
     Transition(  # T10, second debate: after the committee's approval, on another day, with the municipal gap
         trigger="record_plenary_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
         guards=(is_approved_in_committee, has_no_plenary_debate_yet, is_plenary_gap_respected,
-                evidence_guard("el acta del segundo debate en plenaria", "L136 art. 73")),
+                has_plenary_ponencia_published, evidence_guard("el acta del segundo debate en plenaria", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el segundo debate en la plenaria",
         effects=("debate:plenary", "event:plenary_debate"),
     ),
@@ -621,6 +872,13 @@ PDT_TRANSITIONS: list[Transition] = [
         guards=(is_plenary_debate_open, evidence_guard("el acta de la sesión plenaria", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97",
         label="Registrar otra sesión del segundo debate (continuación)", effects=("debate:plenary_continued",),
+    ),
+    Transition(  # L2200 art. 102: the project and the ponencia published before each debate of an ordenanza
+        trigger="publish_ponencia", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(is_ordenanza_under_l2200, evidence_guard("la constancia de publicación del proyecto y la ponencia",
+                                                         "L2200 art. 102")),
+        legal_basis="L2200 art. 102", label="Registrar la publicación del proyecto y la ponencia para un debate",
+        effects=("debate:ponencia",),
     ),
     Transition(  # T9: each proposal becomes an ``amendment`` sub-machine
         trigger="propose_amendment", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
@@ -657,35 +915,120 @@ PDT_TRANSITIONS: list[Transition] = [
         roles=frozenset({CORPORACION}),
         guards=(evidence_guard("la constancia de remisión del proyecto aprobado", "L136 art. 76"),),
         legal_basis="L136 art. 76", label="Remitir el proyecto aprobado para sanción",
+        effects=("record_sanction", "flag:late_remission"), effect_when=(("flag:late_remission", is_remission_late),),
     ),
-    Transition(  # T14 sanction
-        trigger="sanction", source="sanction_pending", dest="sanctioned", roles=frozenset({EJECUTIVO}),
+    Transition(  # T14 sanction (also the compulsory one after the objections are rejected)
+        trigger="sanction", source=("sanction_pending", "sanction_due"), dest="sanctioned",
+        roles=frozenset({EJECUTIVO}),
         guards=(evidence_guard("el acuerdo u ordenanza sancionado", "L136 art. 78"),),
         legal_basis="L136 art. 78", label="Sancionar el acuerdo u ordenanza",
+        effects=("record_sanction",),
     ),
-    Transition(  # T14 objection
+    Transition(  # T14 objection, within the term by the number of articles
         trigger="object", source="sanction_pending", dest="objected", roles=frozenset({EJECUTIVO}),
-        guards=(evidence_guard("el escrito de objeciones", "L136 art. 78"),),
-        legal_basis="L136 art. 78", label="Objetar el proyecto por inconveniencia o ilegalidad",
+        guards=(has_objection_grounds, has_article_count, has_no_override, is_within_objection_term,
+                evidence_guard("el escrito de objeciones", "L136 art. 78")),
+        legal_basis="L136 art. 78; L2200 art. 100", label="Objetar el proyecto por inconveniencia o ilegalidad",
+        effects=("record_sanction", "flag:late_objection"), effect_when=(("flag:late_objection", is_objection_late),),
     ),
-    Transition(  # objection sub-flow, simplified: back to the executive after the corporation decides
-        trigger="decide_objections", source="objected", dest="sanction_pending", roles=frozenset({CORPORACION}),
-        guards=(evidence_guard("el acta de la decisión sobre las objeciones", "L136 art. 79"),),
-        legal_basis="L136 arts. 79-80", label="Decidir sobre las objeciones y devolver para sanción",
+    Transition(  # the corporation rejects objections for inconvenience: the executive must sanction
+        trigger="reject_objections", source="objected", dest="sanction_due", roles=frozenset({CORPORACION}),
+        guards=(is_objection_for_inconvenience_only,
+                evidence_guard("el acta de la plenaria que rechaza las objeciones", "L136 art. 79")),
+        legal_basis="L136 art. 79; L2200 art. 100 par.", label="Rechazar las objeciones por inconveniencia",
+        effects=("record_sanction",),
+    ),
+    Transition(  # the corporation insists against objections for illegality: the project goes to the Tribunal
+        trigger="insist_on_project", source="objected", dest="illegality_insisted", roles=frozenset({CORPORACION}),
+        guards=(is_objection_for_illegality,
+                evidence_guard("el acta de la plenaria que rechaza las objeciones de ilegalidad", "L136 art. 80")),
+        legal_basis="L136 art. 80; L2200 art. 101", label="Rechazar las objeciones de ilegalidad e insistir en el proyecto",
+        effects=("record_sanction",),
+    ),
+    Transition(  # the corporation accepts the objections and amends the project, which returns for sanction
+        trigger="accept_objections", source="objected", dest="sanction_pending", roles=frozenset({CORPORACION}),
+        guards=(evidence_guard("el acta que acoge las objeciones y el texto enmendado", "L136 art. 78"),),
+        legal_basis="L136 arts. 78-79; L2200 art. 100",
+        label="Acoger las objeciones y remitir el proyecto enmendado para sanción",
+        effects=("record_sanction",),
+    ),
+    Transition(  # L136 art. 79: the executive did not sanction within the 8 days: the president does
+        trigger="sanction_by_president", source="sanction_due", dest="sanctioned", roles=frozenset({CORPORACION}),
+        guards=(is_president_sanction_allowed,
+                evidence_guard("el acuerdo u ordenanza sancionado por el presidente de la corporación", "L136 art. 79")),
+        legal_basis="L136 art. 79; L2200 art. 100 par.",
+        label="Sancionar el proyecto como presidente de la corporación (el alcalde o gobernador no sancionó)",
+        effects=("record_sanction",),
+    ),
+    Transition(  # L136 art. 80: the executive sends the project to the Tribunal Administrativo
+        trigger="send_to_tribunal", source="illegality_insisted", dest="before_tribunal", roles=frozenset({EJECUTIVO}),
+        guards=(evidence_guard("el oficio de envío al Tribunal con la exposición de las objeciones", "L136 art. 80"),),
+        legal_basis="L136 art. 80; L2200 art. 101", label="Enviar el proyecto al Tribunal Administrativo",
+        effects=("flag:late_tribunal_remission",),
+        effect_when=(("flag:late_tribunal_remission", is_tribunal_remission_late),),
+    ),
+    Transition(  # the Tribunal finds the objections unfounded: the executive sanctions
+        trigger="record_tribunal_unfounded", source="before_tribunal", dest="sanction_due",
+        roles=frozenset({EJECUTIVO, CORPORACION}),
+        guards=(evidence_guard("el fallo del Tribunal Administrativo", "L136 art. 80"),),
+        legal_basis="L136 art. 80; L2200 art. 101",
+        label="Registrar el fallo del Tribunal que declara infundadas las objeciones (se sanciona el proyecto)",
+        effects=("record_sanction",),
+    ),
+    Transition(  # the Tribunal finds the objections founded on some articles: those are archived, the rest sanctioned
+        trigger="record_tribunal_articles_archived", source="before_tribunal", dest="sanction_due",
+        roles=frozenset({EJECUTIVO, CORPORACION}),
+        guards=(evidence_guard("el fallo del Tribunal Administrativo", "L136 art. 80"),),
+        legal_basis="L136 art. 80; L2200 art. 101",
+        label="Registrar el fallo del Tribunal que archiva los artículos objetados (se sanciona el resto)",
+        effects=("record_sanction",),
+    ),
+    Transition(  # the Tribunal finds the objections founded on the whole project: archived
+        trigger="record_tribunal_archive", source="before_tribunal", dest="archived",
+        roles=frozenset({EJECUTIVO, CORPORACION}),
+        guards=(evidence_guard("el fallo del Tribunal Administrativo", "L136 art. 80"),),
+        legal_basis="L136 art. 80; L2200 art. 101",
+        label="Registrar el fallo del Tribunal que archiva el proyecto por objeciones fundadas",
+        effects=("record_sanction",),
     ),
     Transition(  # T15
         trigger="publish", source=("sanctioned", "adopted_by_decree"), dest="published", roles=frozenset({EJECUTIVO}),
         guards=(evidence_guard("la constancia de publicación (gaceta o medio oficial)", "CPACA art. 65"),),
         legal_basis="CPACA art. 65; L136 art. 81", label="Publicar el plan adoptado",
-        effects=("record_vigencia", "event:published"),
+        effects=("record_vigencia", "event:published", "flag:late_publication"),
+        effect_when=(("flag:late_publication", is_publication_late),),
+    ),
+    Transition(  # L136 art. 82: the copy to the governor, within 5 days of the sanction; effects not suspended
+        trigger="send_copy_to_governor", source=("sanctioned", "published", "in_force"), dest=SAME,
+        roles=frozenset({EJECUTIVO, PLANEACION}),
+        guards=(is_municipal_acuerdo, has_no_governor_copy_yet,
+                evidence_guard("el oficio de envío de la copia al gobernador", "L136 art. 82")),
+        legal_basis="L136 art. 82", label="Enviar copia del acuerdo sancionado al gobernador para su revisión jurídica",
+        effects=("record_sanction", "flag:late_governor_copy"),
+        effect_when=(("flag:late_governor_copy", is_governor_copy_late),),
+    ),
+    Transition(  # L136 art. 82: the governor's review outcome (it does not suspend the acuerdo's effects)
+        trigger="record_governor_review", source=("sanctioned", "published", "in_force"), dest=SAME,
+        roles=frozenset({EJECUTIVO, PLANEACION}),
+        guards=(is_municipal_acuerdo, has_governor_copy,
+                evidence_guard("la comunicación del gobernador sobre la revisión", "L136 art. 82")),
+        legal_basis="L136 art. 82", label="Registrar el resultado de la revisión jurídica del gobernador",
+        effects=("record_sanction",),
     ),
     Transition(  # T16: publication makes it binding; recorded by the system
         trigger="enter_into_force", source="published", dest="in_force", roles=frozenset({SISTEMA}),
         guards=(is_in_force_day_reached,),
-        legal_basis="CPACA art. 65; L4-1913 art. 61; L136 art. 82",
+        legal_basis="CPACA art. 65; L4-1913 art. 61",
         label="Registrar la entrada en vigencia del plan",
-        effects=("send_copy_to_governor",), effect_when=(("send_copy_to_governor", is_municipio),),
+        effects=("start_phase2",),  # phase-ii.md §1.2: Phase II opens at T16
     ),
 ]
 
-PDT_MACHINE = LegalMachine("pdt_approval", PDT_STATES, "elected", PDT_TRANSITIONS, final_states={"in_force"})
+PDT_MACHINE = LegalMachine("pdt_approval", PDT_STATES, "elected", PDT_TRANSITIONS,
+                           final_states={"in_force", "archived"})
+#: Acts refused by state with a reason of their own (L136 art. 79; L2200 art. 100 par.).
+PDT_MACHINE.state_refusals = {
+    ("object", "sanction_due"): (
+        "La corporación ya rechazó las objeciones (o el Tribunal las halló infundadas): el proyecto no puede "
+        "objetarse otra vez; el alcalde o gobernador debe sancionarlo.", "L136 art. 79; L2200 art. 100 par."),
+}

@@ -107,3 +107,7 @@ D683_2020 = ExceptionalRegime(
 )
 
 BUILTIN_REGIMES: dict[str, ExceptionalRegime] = {D683_2020.code: D683_2020}
+
+#: D683 art. 2 (issue 20; legal-path.md §c, paraphrased): the executive's changes are for the plans already filed
+#: with the corporation by 30 April 2020; a plan filed later has no art. 2 to use. Regime code -> last filing day.
+MODIFICATIONS_FILED_BY: dict[str, date] = {D683_2020.code: date(2020, 4, 30)}

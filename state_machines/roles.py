@@ -10,6 +10,9 @@ class Role(str, Enum):
     CAR = "car"  # environmental authority (D1865 art. 3)
     CORPORACION = "corporacion"  # concejo / asamblea secretary (L152 art. 40)
     ASESOR = "asesor"  # DNP / gobernación adviser: read-only
+    HACIENDA = "hacienda"  # secretaría de hacienda: MFMP, budget bill, harmonisation (phase-ii.md §1.2 P6, P13, P15)
+    CONSEJO_DE_GOBIERNO = "consejo_de_gobierno"  # approves the plan indicativo, the POAI, the planes de acción (P3, P14, P19)
+    COORDINADOR = "coordinador"  # DNP regional coordinator (Monitoreo 360, phase-ii.md §3.4): held on the region's gobernaciones
     ADMIN = "admin"  # service administrator: users, settings; no legal act
     SISTEMA = "sistema"  # the background sweep applying automatic legal effects
 
@@ -26,6 +29,9 @@ ROLE_LABELS = {
     Role.CAR: "Autoridad ambiental (CAR)",
     Role.CORPORACION: "Secretaría del concejo o asamblea",
     Role.ASESOR: "Asesor DNP o gobernación",
+    Role.HACIENDA: "Secretaría de hacienda",
+    Role.CONSEJO_DE_GOBIERNO: "Consejo de Gobierno (secretaría técnica)",
+    Role.COORDINADOR: "Coordinador regional DNP",
     Role.ADMIN: "Administrador",
     Role.SISTEMA: "Sistema (efecto legal automático)",
 }

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from state_machines.pdt import ADOPTED_STATES, PDT_MACHINE
 from state_machines.roles import Role
+from state_machines.submachines import SUBMACHINES
 
 FACT_OF_TRIGGER: dict[str, str] = {
     "submit_to_ctp": "ctp_presented",  # L152 art. 39 num. 6: the CTP's month counts from the presentation
@@ -22,7 +24,18 @@ FACT_OF_TRIGGER: dict[str, str] = {
     "convoke_sessions": "sessions_convoked",
     # CPACA art. 65: the plan binds from its publication (calendar.in_force_on).
     "publish": "published",
+    # The last stretch (state_machines.sanction): each term counts from the act that opens it.
+    "send_for_sanction": "sent_for_sanction",  # L136 art. 78; L2200 art. 100: the term to object
+    "accept_objections": "sent_for_sanction",  # the amended project returns for sanction: a new term
+    "reject_objections": "objections_rejected",  # L136 art. 79: the executive's 8 days
+    "insist_on_project": "illegality_insisted",  # L136 art. 80; L2200 art. 101: to the Tribunal
+    "sanction": "sanctioned",  # L136 arts. 81-82; L2200 art. 103: publication and the copy to the governor
+    "sanction_by_president": "sanctioned",
+    "send_copy_to_governor": "governor_copy_sent",  # L136 art. 82: the copy sent settles its duty
 }
+#: Acts that start a second term besides their ``FACT_OF_TRIGGER`` (L136 art. 76: the remission counts from
+#: the approval in second debate).
+MORE_FACTS_OF_TRIGGER: dict[str, tuple[str, ...]] = {"approve_plan": ("approved",)}
 
 # main trigger -> (sub-machine, sub-trigger), chosen by the act's payload where the law distinguishes.
 LINKED_SUBTRIGGERS: dict[str, tuple[str, str]] = {
@@ -40,7 +53,9 @@ class Duty:
     legal_basis: str
 
 
-_BEFORE_CONSOLIDATION = frozenset({"in_office", "drafting", "submitted_to_consejo_de_gobierno"})
+#: "elected" counts too: the terms of L152 art. 39 run from the posesión, which the law places on the period's first
+#: day (AL02 art. 1) whether or not anyone recorded it; a silent plan owes these steps like any other.
+_BEFORE_CONSOLIDATION = frozenset({"elected", "in_office", "drafting", "submitted_to_consejo_de_gobierno"})
 _BEFORE_CTP = _BEFORE_CONSOLIDATION | {"consolidated"}
 _BEFORE_FILING = _BEFORE_CTP | {"submitted_to_ctp", "ctp_stage_closed", "adjusting"}
 _EXECUTIVE_SIDE = frozenset({Role.EJECUTIVO, Role.PLANEACION})
@@ -63,6 +78,19 @@ DUTIES: tuple[Duty, ...] = (
     Duty("sessions_convocation", frozenset({"filed_with_corporacion", "in_debate"}), frozenset({Role.EJECUTIVO}),
          "Convocar al concejo o asamblea a sesiones extraordinarias para decidir el plan",
          "L152 art. 40; L136 art. 23 par. 2"),
+    Duty("sanction_remission", frozenset({"approved_by_corporacion"}), frozenset({Role.CORPORACION}),
+         "Remitir el proyecto aprobado al alcalde o gobernador para su sanción", "L136 art. 76"),
+    Duty("objection_term", frozenset({"sanction_pending"}), frozenset({Role.EJECUTIVO}),
+         "Sancionar u objetar el proyecto aprobado", "L136 art. 78; L2200 art. 100"),
+    Duty("sanction_after_rejection", frozenset({"sanction_due"}), frozenset({Role.EJECUTIVO}),
+         "Sancionar el proyecto: la corporación rechazó las objeciones", "L136 art. 79; L2200 art. 100 par."),
+    Duty("tribunal_remission", frozenset({"illegality_insisted"}), frozenset({Role.EJECUTIVO}),
+         "Enviar el proyecto al Tribunal Administrativo con la exposición de las objeciones",
+         "L136 art. 80; L2200 art. 101"),
+    Duty("publication", frozenset({"sanctioned"}), frozenset({Role.EJECUTIVO}),
+         "Publicar el acuerdo u ordenanza sancionado", "L136 art. 81; L2200 art. 103"),
+    Duty("governor_copy", frozenset({"sanctioned", "published", "in_force"}), _EXECUTIVE_SIDE,
+         "Enviar copia del acuerdo sancionado al gobernador para su revisión jurídica", "L136 art. 82"),
     Duty("piscc", frozenset({"approved_by_corporacion", "sanction_pending", "objected", "sanctioned",
                              "adopted_by_decree", "published", "in_force"}), frozenset({Role.EJECUTIVO}),
          "Adoptar el Plan Integral de Seguridad y Convivencia Ciudadana (PISCC)", "D683 art. 4"),
@@ -74,14 +102,157 @@ def duty_for(deadline_key: str) -> Duty:
     return DUTY_BY_KEY[deadline_key.split(":", 1)[0]]
 
 
+#: What a plan's calendar may say of one step (issue 18: never claim what did not happen).
+STEP_PENDING, STEP_OVERDUE, STEP_PASSED, STEP_NOT_YET, STEP_LAPSED = (
+    "pendiente", "vencido", "etapa superada", "aún no corresponde", "vencido sin registro")
+
+
+#: ``car_review`` states reached by the authority's own act (its concept), as opposed to the system's mark.
+CAR_CLOSED_STATES = frozenset({"concept_received", "forwarded_to_ctp", "forwarded_to_corporacion"})
+
+
+def step_status(duty: Duty, current: str, visited, overdue: bool, sub_state: str | None = None) -> str:
+    """The status of one deadline for a plan: pending (or overdue) while its duty is pending; "etapa superada"
+    only when an act took the plan (or the sub-procedure) out of the duty's pending states; "aún no corresponde"
+    while the plan has not reached them; "vencido sin registro" when the term ran out and the route went on
+    without the act (a CAR's concept marked overdue by the system, D1865 art. 3 num. 3).
+
+    ``visited``: the main-route states the plan's recorded acts went through (oldest first, "elected" included).
+    For ``car_concept``: ``sub_state`` is the authority's ``car_review`` state (None: no copy sent yet)."""
+    if duty.deadline_key == "car_concept":
+        if sub_state is None:
+            return STEP_NOT_YET
+        if sub_state in duty.pending_states:
+            return STEP_OVERDUE if overdue else STEP_PENDING
+        return STEP_PASSED if sub_state in CAR_CLOSED_STATES else STEP_LAPSED
+    if current in duty.pending_states:
+        return STEP_OVERDUE if overdue else STEP_PENDING
+    if any(s in duty.pending_states for s in visited):
+        return STEP_PASSED
+    return STEP_NOT_YET
+
+#: The acts that settle each duty, as (machine, trigger). A duty belongs to whoever may record one of them: the
+#: planning office prepares the filing, but only the executive files the project (L152 art. 40: "el alcalde o
+#: gobernador presentará") and presents it to the CTP (L152 art. 39 num. 5). ``piscc`` has no act on the route.
+SETTLING_ACTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "consolidation": (("pdt", "consolidate"),),
+    "ctp_presentation": (("pdt", "submit_to_ctp"),),
+    "car_concept": (("car_review", "receive_concept"),),
+    "ctp_concept": (("pdt", "record_ctp_concept"),),
+    "filing": (("pdt", "file_with_corporacion"),),
+    "executive_modifications": (("pdt", "modify_by_executive"),),
+    "corporation_decision": (("pdt", "approve_plan"), ("pdt", "vote_down")),
+    "sessions_convocation": (("pdt", "convoke_sessions"),),
+}
+
+
+def _transition_roles(machine: str, trigger: str) -> frozenset[Role]:
+    m = PDT_MACHINE if machine == "pdt" else SUBMACHINES[machine]
+    return frozenset().union(*(t.roles for t in m.transitions if t.trigger == trigger))
+
+
+def recording_roles(deadline_key: str) -> frozenset[Role]:
+    """The roles that may record the act settling this duty (the role permissions of the act's transition);
+    the duty's own roles where no act settles it."""
+    duty = duty_for(deadline_key)
+    acts = SETTLING_ACTS.get(duty.deadline_key)
+    if not acts:
+        return duty.roles
+    return frozenset().union(*(_transition_roles(m, t) for m, t in acts)) - {Role.SISTEMA}
+
+
+#: Sub-procedures whose acts serve the plan's approval: once the plan is approved or adopted (ADOPTED_STATES)
+#: nothing is offered in them any more. The environmental concept is forwarded to the CTP and the corporation for
+#: the project's debate (D1865 art. 3 num. 4); the CTP is convened to give its concept (L152 arts. 34, 39 num. 4);
+#: the PPI hearings are held "en el marco de la aprobación" (L1909 art. 22); amendments live in the debate
+#: (L152 art. 40).
+SUBPROCEDURES_UNTIL_ADOPTION = frozenset({"car_review", "ctp_formation", "hearing", "amendment", "ctp_review"})
+
+
+def is_subprocedure_open(machine: str, plan_state: str) -> bool:
+    """Whether the acts of a sub-procedure are still offered in this plan state (see
+    ``SUBPROCEDURES_UNTIL_ADOPTION``: D1865 art. 3 num. 4; L152 arts. 34, 39, 40; L1909 art. 22)."""
+    return not (machine in SUBPROCEDURES_UNTIL_ADOPTION and plan_state in ADOPTED_STATES)
+
+
+def current_flags(flags, *, hearing_held: bool) -> list[str]:
+    """The plan's warnings that still hold: "Radicado sin audiencia registrada" (L1909 art. 22) is history once a
+    hearing of the plan was held; the other flags record a late act and stay."""
+    return [f for f in (flags or []) if not (f == "no_hearing_held" and hearing_held)]
+
+
 #: Acts that cannot be undone: the person confirms the consequence before the act is recorded (issue 13).
 IRREVERSIBLE_ACTS: dict[str, str] = {
     "vote_down": ("La corporación niega el proyecto: el trámite en el concejo o asamblea termina y el alcalde o "
                   "gobernador queda habilitado para adoptar el plan por decreto (L152 art. 40; CE-2127)."),
     "object": ("El proyecto aprobado vuelve al concejo o asamblea para que decida sobre las objeciones; no se "
                "sanciona mientras tanto (L136 arts. 78-80)."),
+    "record_tribunal_archive": ("El proyecto objetado por ilegalidad se archiva: no se sanciona ni se publica "
+                                "(L136 art. 80; L2200 art. 101)."),
+    "sanction_by_president": ("El presidente de la corporación sanciona el proyecto porque el alcalde o gobernador "
+                              "no lo hizo en su plazo; el acto queda sancionado (L136 art. 79)."),
     "adopt_by_decree": ("El plan queda adoptado por decreto tal como fue presentado, con las modificaciones "
                         "aceptadas; la corporación ya no lo aprueba (L152 art. 40)."),
     "cancel": ("La audiencia pública queda cancelada y deja de recibir propuestas; para oír a la ciudadanía hay que "
                "programar una audiencia nueva (L1909 art. 22)."),
 }
+
+
+#: Acts whose document the law makes public (L1712 art. 9: the plans, the acts adopting them and what informs
+#: them; art. 11: "los conceptos" and the decisions of the entity are published). Its evidence is published by
+#: default; it is withheld only with a recorded reason of classification or reserve (L1712 arts. 18-19).
+PUBLIC_BY_LAW = frozenset({
+    "record_ctp_concept", "issue_concept", "issue_partial_concept",  # the CTP's concept (L152 art. 39 num. 6)
+    "receive_concept",  # the environmental authority's concept (D1865 art. 3)
+    "sanction",  # the acuerdo or ordenanza sanctioned (L136 art. 76)
+    "publish",  # its publication (CPACA art. 65)
+    "adopt_by_decree",  # the plan adopted by decree (L152 art. 40)
+    "approve_plan",  # the plan as approved in plenary (L152 art. 40)
+})
+
+
+def withholding_refusal(trigger: str, is_public: bool, reason: str) -> str | None:
+    """L1712 arts. 18-19: a document the law makes public (``PUBLIC_BY_LAW``) is withheld only with the reason of
+    its classification or reserve. The Spanish refusal, or None when the choice stands."""
+    if trigger in PUBLIC_BY_LAW and not is_public and not (reason or "").strip():
+        return ("Este documento es público por ley (Ley 1712 de 2014 arts. 9 y 11). Para no publicarlo escriba la "
+                "razón de la reserva o clasificación (Ley 1712 de 2014 arts. 18 y 19).")
+    return None
+
+
+#: The route's dated facts in their legal order, as "¿Qué pasa si…?" supposes them: the posesión starts the terms
+#: (L152 art. 39), the project goes to the CTP (L152 art. 39 num. 5; the environmental copy goes earlier, with the
+#: Consejo de Gobierno's, D1865 art. 3 num. 2, so it is not ordered here), then it is filed (L152 art. 40), debated (L136 art. 73; L2200 art. 97) and, once sanctioned or
+#: adopted, published (CPACA art. 65; L136 art. 81).
+ROUTE_ORDER = (
+    ("posesion", "la posesión", "L152 art. 39"),
+    ("ctp_presented", "la presentación al CTP", "L152 art. 39 num. 5"),
+    ("filed_with_corporacion", "la radicación ante el concejo o asamblea", "L152 art. 40"),
+    ("committee_approved", "la aprobación en comisión", "L152 art. 40"),
+    ("published", "la publicación", "CPACA art. 65"),
+)
+#: Facts that suppose the filing: the route refuses debate and publication of a project never filed (L152 art. 40).
+_NEED_FILING = ("committee_approved", "published")
+
+
+def route_order_problems(dates) -> list[tuple[str, str]]:
+    """Every (fact, Spanish reason) that breaks the route's order among the given dates (``ROUTE_ORDER``): a later
+    act dated before an earlier one, or a debate or publication without the filing. All of them, so a form shows them at once."""
+    problems: list[tuple[str, str]] = []
+    earlier: list[tuple[str, str]] = []
+    for key, label, basis in ROUTE_ORDER:
+        day = dates.get(key)
+        if day is None:
+            continue
+        for before_key, before_label in earlier:
+            if day < dates[before_key]:
+                problems.append((key, f"{label[:1].upper()}{label[1:]} no puede ser anterior a {before_label} "
+                                      f"({basis})."))
+                break
+        earlier.append((key, label))
+    for key in _NEED_FILING:
+        if dates.get(key) is not None and dates.get("filed_with_corporacion") is None:
+            label = dict((k, lab) for k, lab, _ in ROUTE_ORDER)[key]
+            problems.append((key, f"{label[:1].upper()}{label[1:]} supone la radicación: indique también la fecha "
+                                  "de radicación (L152 art. 40)."))
+    return problems

@@ -90,8 +90,10 @@ MAIN_PATH = tuple(_main_path())
 def _branch_states(current: str, visited: Iterable[str]) -> list[str]:
     """The states of the plan's branch in order, each once (a detour such as an objection, which returns to
     the sanction, appears once where it happened)."""
+    visited = list(visited)
     order = {s: i for i, s in reversed(list(enumerate(visited)))}  # first visit wins
     order.setdefault(current, len(order))
+    last = {s: i for i, s in enumerate(visited)}  # last visit: where the plan went back to
     path, state = [PDT_MACHINE.initial], PDT_MACHINE.initial
     for _ in range(2 * len(PDT_MACHINE.states)):
         if state == current and state in PDT_MACHINE.final_states:
@@ -99,6 +101,10 @@ def _branch_states(current: str, visited: Iterable[str]) -> list[str]:
         dests = _successors(state)
         if not dests:
             break
+        back = [d for d in dests if d in path and state in last and last.get(d, -1) > last[state]]
+        if back and state != current:
+            state = back[0]  # the plan went back (objections accepted → sanction again): walk on from there
+            continue
         fresh = [d for d in dests if d not in path]
         walked = sorted((d for d in fresh if d in order), key=order.__getitem__)
         if walked:

@@ -58,6 +58,12 @@ class Wording:
         return f"{'la' if self.is_feminine else 'el'} {self.executive_title}"
 
 
+def titles_for(kind: str) -> tuple[str, ...]:
+    """The executive's titles for an entity kind: a department is governed by a gobernador or gobernadora, a
+    municipio or district by an alcalde or alcaldesa (Constitution arts. 303, 314)."""
+    return ("gobernador", "gobernadora") if kind == "departamento" else ("alcalde", "alcaldesa")
+
+
 def default_title(kind: str) -> str:
     return "gobernador" if kind == "departamento" else "alcalde"
 
@@ -99,9 +105,32 @@ def _rules(w: Wording) -> tuple[tuple[re.Pattern, str], ...]:
     return tuple((re.compile(re.escape(a)), b) for a, b in pairs)
 
 
+#: "el acuerdo u ordenanza sancionado" and its kin: the article and the participle agree with the entity's act
+#: ("la ordenanza sancionada", "el acuerdo sancionado"); "lo objeta" follows it.
+_ACT_PHRASE = re.compile(r"(?:\b(El|el|Del|del|Al|al|Un|un) )?(Acuerdo|acuerdo) u ordenanza"
+                         r"( aprobado| sancionado| radicado| publicado)?(, o lo objeta)?")
+_ARTICLES = {"el": ("el", "la"), "del": ("del", "de la"), "al": ("al", "a la"), "un": ("un", "una")}
+
+
+def _act_phrase(w: Wording):
+    def replace(m: re.Match) -> str:
+        article, noun, participle, pronoun = m.group(1), m.group(2), m.group(3) or "", m.group(4) or ""
+        fem = w.is_department
+        act = w.act if noun == "acuerdo" or article else w.act.capitalize()
+        if participle and fem and (article or noun == "Acuerdo"):  # "proyecto de … radicado" agrees with proyecto
+            participle = participle[:-1] + "a"
+        if pronoun and fem:
+            pronoun = ", o la objeta"
+        said = f"{_ARTICLES[article.lower()][fem]} {act}" if article else act
+        if article and article[0].isupper():
+            said = said[:1].upper() + said[1:]
+        return f"{said}{participle}{pronoun}"
+    return replace
+
+
 @lru_cache(maxsize=512)
 def _compiled(w: Wording):
-    return _rules(w)
+    return ((_ACT_PHRASE, _act_phrase(w)), *_rules(w))
 
 
 def localize(text: str | None, w: Wording | None) -> str:
@@ -111,6 +140,34 @@ def localize(text: str | None, w: Wording | None) -> str:
     for pattern, replacement in _compiled(w):
         text = pattern.sub(replacement, text)
     return text
+
+
+def business_days(n: int) -> str:
+    """'1 día hábil', '5 días hábiles' (number agreement)."""
+    return f"{n} día hábil" if abs(n) == 1 else f"{n} días hábiles"
+
+
+#: The norms of the municipal route and their departmental counterparts (Ley 2200 de 2022, the departmental code):
+#: sessions (L2200 art. 23), debates (art. 97), publication (art. 103); sanction and objections of an ordenanza
+#: follow the departmental code, not Ley 136 (legal-path.md: its articles still to verify, so none is guessed).
+_DEPARTMENT_BASIS = (
+    (re.compile(r"L136 art\. 23 par\. 2; L2200 art\. 23"), "L2200 art. 23"),
+    (re.compile(r"L136 art\. 23(?: par\. [12])?"), "L2200 art. 23"),
+    (re.compile(r"L136 art\. 73(?:; L2200 art\. 97|; TAB-3d)?"), "L2200 art. 97"),
+    (re.compile(r"L136 art\. 81"), "CPACA art. 65; L2200 art. 103"),
+    (re.compile(r"L136 arts?\. [0-9]+(?:-[0-9]+)?"), "Ley 2200 de 2022"),
+)
+_MUNICIPAL_BASIS = ((re.compile(r"; L2200 arts?\. [0-9, ]+"), ""), (re.compile(r"L2200 art\. 103"), "L136 art. 81"))
+
+
+def localize_basis(basis: str | None, w: Wording | None) -> str:
+    """A legal basis said for the entity: a department's acts cite Ley 2200 de 2022, not Ley 136 de 1994 (the
+    municipal regime); a municipio's cite Ley 136 only. Unchanged without an entity."""
+    if not basis or w is None:
+        return basis or ""
+    for pattern, replacement in (_DEPARTMENT_BASIS if w.is_department else _MUNICIPAL_BASIS):
+        basis = pattern.sub(replacement, basis)
+    return basis
 
 
 #: Who answers for a duty, in the legal tables' generic words (``localize`` says them for one entity): the
@@ -123,6 +180,8 @@ HOLDERS = {
     "ctp": "el Consejo Territorial de Planeación",
     "car": "la autoridad ambiental",
     "corporacion": "el concejo o asamblea",
+    "hacienda": "la secretaría de hacienda",
+    "consejo_de_gobierno": "el Consejo de Gobierno",
     "sistema": "el efecto legal automático",
 }
 
@@ -167,6 +226,18 @@ DOCUMENT_TITLES = {
     "sanction": "Acuerdo u ordenanza sancionado",
     "object": "Objeciones al proyecto",
     "decide_objections": "Decisión sobre las objeciones",
+    # The last stretch (issue 20; state_machines.sanction).
+    "reject_objections": "Acta que rechaza las objeciones por inconveniencia",
+    "insist_on_project": "Acta que rechaza las objeciones de ilegalidad e insiste en el proyecto",
+    "accept_objections": "Acta que acoge las objeciones y texto enmendado",
+    "sanction_by_president": "Acuerdo u ordenanza sancionado por el presidente de la corporación",
+    "send_to_tribunal": "Envío del proyecto al Tribunal Administrativo",
+    "record_tribunal_unfounded": "Fallo del Tribunal Administrativo: objeciones infundadas",
+    "record_tribunal_articles_archived": "Fallo del Tribunal Administrativo: artículos archivados",
+    "record_tribunal_archive": "Fallo del Tribunal Administrativo: proyecto archivado",
+    "send_copy_to_governor": "Copia del acuerdo enviada al gobernador para revisión jurídica",
+    "record_governor_review": "Resultado de la revisión jurídica del gobernador",
+    "publish_ponencia": "Publicación del proyecto y la ponencia",
     "publish": "Publicación del plan adoptado",
     "enter_into_force": "Constancia de entrada en vigencia del plan",
     "receive_concept": "Concepto técnico de la autoridad ambiental",
@@ -183,3 +254,9 @@ DOCUMENT_TITLES = {
     "designate_members": "Decreto de designación de los consejeros del CTP",
     "install_ctp": "Acta de instalación del Consejo Territorial de Planeación",
 }
+
+
+def quoted(text: str | None) -> str:
+    """«text», with any quotation inside it said as “…” (Spanish usage: no « » inside « »)."""
+    inner = (text or "").replace("«", "“").replace("»", "”")
+    return f"«{inner}»"

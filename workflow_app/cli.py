@@ -19,6 +19,8 @@ from workflow_app.infra.extensions import db
 from workflow_app.services.cycle import cycle
 from workflow_app.services.cycle.demo import ensure_demo_data
 from workflow_app.services.cycle.reference import load_reference
+from workflow_app.services.followup import cuts as seta_cuts
+from workflow_app.services.followup import survey
 from workflow_app.services.integrity import checkpoints, database_roles
 from workflow_app.services.monitoring import board_summary
 from workflow_app.services.people import accounts
@@ -249,3 +251,27 @@ def diagram_command(output, machine):
 
 
 notifications_cli.register(pdt_cli)  # pdt sweep, pdt digest
+
+
+@pdt_cli.command("corte-seta")
+@click.option("--day", "day", default=None, help="Fecha del corte (AAAA-MM-DD); por omisión, hoy en Bogotá.")
+def seta_cut_command(day):
+    """Toma ahora un corte SETA: el avance en hitos de cada plan, guardado para compararlo con otros cortes."""
+    from_clock = day is None
+    try:
+        on = current_app.extensions["clock"].today() if from_clock else datetime.strptime(day, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"{day!r} no es una fecha AAAA-MM-DD.", param_hint="--day") from None
+    kind = "scheduled" if seta_cuts.is_cut_day(on) else "manual"
+    try:
+        cut = seta_cuts.take_cut(db.session, on, kind)
+    except seta_cuts.CutError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"{seta_cuts.cut_label(cut)}: {len(cut.rows)} planes guardados.")
+
+
+@pdt_cli.command("encuesta-mensual")
+def monthly_survey_command():
+    """Avisa ya (en la aplicación y por correo) la encuesta del mes a las entidades que aún no la reciben."""
+    told = survey.send_monthly_survey(db.session, current_app.extensions["clock"].today())
+    click.echo(f"Encuesta mensual: {told} personas avisadas.")

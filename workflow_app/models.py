@@ -5,6 +5,7 @@ import secrets
 from datetime import date, datetime, timezone
 from typing import ClassVar
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
@@ -24,8 +25,10 @@ from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from state_machines.pdt import PDT_STATES
+from state_machines.phase2 import PHASE2_MACHINES
 from state_machines.regimes import ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
+from state_machines.route import current_flags
 from state_machines.submachines import SUBMACHINES
 from state_machines.wording import EXECUTIVE_TITLES, Wording, default_title, of_department, place_name
 from workflow_app.infra.extensions import db
@@ -52,6 +55,13 @@ class UtcDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def recorded_now() -> datetime:
+    """The default of the times people read (history, documents, hitos, proposals): the app's clock
+    (``infra.clock.Clock.stamp``: the simulated day in training), else the real instant."""
+    return current_app.extensions["clock"].stamp() if has_app_context() and "clock" in current_app.extensions \
+        else utcnow()
 
 
 #: Spanish order key of a name (reference_data.names.sort_key): compared byte by byte, so PostgreSQL uses the
@@ -235,14 +245,21 @@ class Plan(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def current_flags(self) -> list[str]:
+        """The warnings that still hold (``state_machines.route.current_flags``)."""
+        held = any(p.machine == "hearing" and p.state == "held" for p in self.procedures)
+        return current_flags(self.flags, hearing_held=held)
+
 
 class Procedure(db.Model):
-    """An instance of a sub-machine of a plan: a CAR review, the CTP review, an amendment, a hearing."""
+    """An instance of a sub-machine of a plan: a CAR review, the CTP review, an amendment, a hearing, or a Phase II
+    procedure (``state_machines.phase2``: the plan indicativo, the harmonisation, a vigencia's budget...)."""
 
     __tablename__ = "procedures"
     __table_args__ = (
         UniqueConstraint("plan_id", "machine", "subject", name="plan_machine_subject"),
-        CheckConstraint(_in("machine", SUBMACHINES), name="machine"),
+        CheckConstraint(_in("machine", (*SUBMACHINES, *PHASE2_MACHINES)), name="machine"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
@@ -389,10 +406,12 @@ class Document(db.Model):
     content_type: Mapped[str] = mapped_column(String(80), default="application/pdf")
     is_public: Mapped[bool] = mapped_column(default=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
     store: Mapped[str] = mapped_column(String(10), default="local", server_default="local")
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
     correction_reason: Mapped[str | None] = mapped_column(Text)
+    # Why a document the law makes public is not published (L1712 arts. 18-19); shown to staff only.
+    withheld_reason: Mapped[str | None] = mapped_column(Text)
 
     uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
 
@@ -420,7 +439,7 @@ class PlanEvent(db.Model):
     trigger: Mapped[str] = mapped_column(String(60))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     role: Mapped[str] = mapped_column(String(20))
-    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
     act_on: Mapped[date | None] = mapped_column(Date)  # legal date of the act
     reference: Mapped[str | None] = mapped_column(String(120))  # radicado / number of the act
     reason: Mapped[str | None] = mapped_column(Text)
@@ -524,7 +543,8 @@ class PeopleLogEntry(db.Model):
     entity: Mapped[Entity | None] = relationship()
 
 
-NOTIFICATION_KINDS = ("reminder", "due_today", "overdue", "escalation", "effect", "transition", "proposal")
+NOTIFICATION_KINDS = ("reminder", "due_today", "overdue", "escalation", "effect", "transition", "proposal",
+                      "survey")  # survey: Monitoreo 360's monthly survey (services.followup.survey)
 # digest: waits for the daily summary; digested: went out inside the summary delivery ``digest_id``.
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "digest", "digested")
 
@@ -547,7 +567,7 @@ class Notification(db.Model):
     legal_basis: Mapped[str] = mapped_column(String(200), default="")
     link: Mapped[str] = mapped_column(String(255), default="/")
     is_urgent: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     user: Mapped[User] = relationship()
@@ -597,6 +617,14 @@ class Milestone(db.Model):
     weight_total: Mapped[float] = mapped_column(db.Float)
     source_of_truth: Mapped[str] = mapped_column(String(60))
 
+    @property
+    def shown_name(self) -> str:
+        """The name people read. Where DNP's table cannot be read, hitos.csv keeps an internal note ("texto
+        ilegible en la fuente; nombre a confirmar") that only the administrator's editing table shows."""
+        if "nombre a confirmar" in (self.name or "").lower():
+            return f"Hito {self.number} de la fase de {self.phase_name.lower()} (nombre por confirmar con el DNP)"
+        return self.name
+
 
 class MilestoneCheck(db.Model):
     """A manual milestone checked for a plan, with its evidence note (never deleted; unchecking adds a row)."""
@@ -608,7 +636,7 @@ class MilestoneCheck(db.Model):
     is_done: Mapped[bool] = mapped_column(default=True)
     note: Mapped[str] = mapped_column(Text)
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    checked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
 
 
 PPI_STAGES = ("filed", "amendment", "adopted")
@@ -630,7 +658,7 @@ class PpiVersion(db.Model):
     amendment_subject: Mapped[str | None] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
 
     items: Mapped[list["PpiItem"]] = relationship(order_by="PpiItem.id", cascade="all, delete-orphan")
 
@@ -663,7 +691,7 @@ class CitizenProposal(db.Model):
     text: Mapped[str] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(254))  # private: for an answer, never shown publicly
     status: Mapped[str] = mapped_column(String(10), default="pending")
-    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     moderated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
@@ -771,3 +799,188 @@ def _memberships_changed(mapper, connection, target: Membership) -> None:
         return
     connection.execute(User.__table__.update().where(User.__table__.c.id == target.user_id).values(
         memberships_cache=None, memberships_version=User.__table__.c.memberships_version + 1))
+
+
+class BudgetStatute(db.Model):
+    """The entity's estatuto orgánico de presupuesto as the Phase II terms read it (``calendar.BudgetStatute``):
+    an administrator's setting, defaults as phase-ii.md §2 (all points marked "verify" there)."""
+
+    __tablename__ = "budget_statutes"
+    __table_args__ = (CheckConstraint("filing_business_days BETWEEN 1 AND 60", name="filing_days"),
+                      CheckConstraint("decision_extension_days BETWEEN 0 AND 30", name="extension_days"),
+                      CheckConstraint("pi_approval_months BETWEEN 1 AND 12", name="pi_months"))
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), primary_key=True)
+    act: Mapped[str] = mapped_column(String(255), default="")
+    filing_business_days: Mapped[int] = mapped_column(Integer, default=10)
+    decision_extension_days: Mapped[int] = mapped_column(Integer, default=10)
+    copies_d111_art59: Mapped[bool] = mapped_column(default=False)
+    harmonization_by_decree: Mapped[bool] = mapped_column(default=False)
+    pi_approval_months: Mapped[int] = mapped_column(Integer, default=2)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Phase2Milestone(db.Model):
+    """One hito of Phase II (hitos-fase2.csv): editable data. Its key is (strategy phase 2, ``hito``), in a table
+    of its own so it never collides with Phase I's hitos 1–22. ``phase`` is the interruptor."""
+
+    __tablename__ = "phase2_milestones"
+    hito: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    phase: Mapped[int] = mapped_column(Integer)
+    phase_name: Mapped[str] = mapped_column(String(255))
+    phase_weight: Mapped[float] = mapped_column(db.Float)
+    name: Mapped[str] = mapped_column(String(255))
+    weight_in_phase: Mapped[float] = mapped_column(db.Float)
+    weight_total: Mapped[float] = mapped_column(db.Float)
+    source_of_truth: Mapped[str] = mapped_column(String(60))
+
+    @property
+    def number(self) -> int:
+        return self.hito
+
+
+class Phase2MilestoneCheck(db.Model):
+    """A manual Phase II hito checked for a plan, with its evidence note (never updated; unchecking adds a row)."""
+
+    __tablename__ = "phase2_milestone_checks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    hito: Mapped[int] = mapped_column(ForeignKey("phase2_milestones.hito"))
+    is_done: Mapped[bool] = mapped_column(default=True)
+    note: Mapped[str] = mapped_column(Text)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
+
+
+# --- Monitoreo 360 (phase-ii.md §3; services.followup) ------------------------------------------------------------
+
+SURVEY_ASPECTS = ("objectives", "usability", "pertinence", "quality", "added_value")
+RESPONDENT_LEVELS = ("directivo", "profesional", "tecnico", "contratista")
+
+
+def _score_check(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IS NULL OR ({column} BETWEEN 1 AND 5)", name=f"{column}_1_5")
+
+
+class SurveyResponse(db.Model):
+    """One entity's answer to the monthly user survey (phase-ii.md §3.1): five aspects 1–5 (NULL = no aplica)
+    and a comment. One per entity and month, by the unique constraint: a second answer is refused."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (UniqueConstraint("entity_id", "month", name="entity_month"),
+                      CheckConstraint("respondent_level IS NULL OR " + _in("respondent_level", RESPONDENT_LEVELS),
+                                      name="respondent_level"),
+                      *(_score_check(a) for a in SURVEY_ASPECTS))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), index=True)
+    month: Mapped[date] = mapped_column(Date, index=True)  # first day of the month surveyed
+    respondent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    respondent_level: Mapped[str | None] = mapped_column(String(20))
+    objectives: Mapped[int | None] = mapped_column(Integer)
+    usability: Mapped[int | None] = mapped_column(Integer)
+    pertinence: Mapped[int | None] = mapped_column(Integer)
+    quality: Mapped[int | None] = mapped_column(Integer)
+    added_value: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
+
+    entity: Mapped[Entity] = relationship()
+
+
+class ChecklistReview(db.Model):
+    """A Lista de Chequeo of a plan's PDT (phase-ii.md §3.2): the adviser's marks item by item
+    (``{"Q1": {"value": 0|1|2|null, "note": "…"}}``, null = no aplica) and the entity's answer. A new review
+    adds a row; the latest one is the plan's."""
+
+    __tablename__ = "checklist_reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    template: Mapped[str] = mapped_column(String(30), default="pdt")
+    marks: Mapped[dict] = mapped_column(JSON, default=dict)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    replied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+    replied_by: Mapped[User | None] = relationship(foreign_keys=[replied_by_id])
+
+
+CUT_KINDS = ("scheduled", "manual")
+
+
+class SetaCut(db.Model):
+    """A fortnightly SETA cut (phase-ii.md §3.3): every plan's hito progress as it stood on ``cut_on`` (the 15th
+    or the month's last day; a manual cut any day). One cut per day."""
+
+    __tablename__ = "seta_cuts"
+    __table_args__ = (CheckConstraint(_in("kind", CUT_KINDS), name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cut_on: Mapped[date] = mapped_column(Date, unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default="scheduled")
+    taken_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=recorded_now)
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # a manual cut's author (None: cron, CLI)
+
+    rows: Mapped[list["SetaCutRow"]] = relationship(back_populates="cut", order_by="SetaCutRow.id")
+
+
+class SetaCutRow(db.Model):
+    """One plan in a cut: its progress % and the hitos done then, with when each was recorded."""
+
+    __tablename__ = "seta_cut_rows"
+    __table_args__ = (UniqueConstraint("cut_id", "plan_id", name="cut_plan"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cut_id: Mapped[int] = mapped_column(ForeignKey("seta_cuts.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
+    progress: Mapped[float] = mapped_column(db.Float)
+    done: Mapped[list] = mapped_column(JSON, default=list)  # [[hito number, "YYYY-MM-DD" recorded or null], …]
+
+    cut: Mapped[SetaCut] = relationship(back_populates="rows")
+
+
+class ActivityReport(db.Model):
+    """An adviser's (or regional coordinator's) monthly activity report (phase-ii.md §3.4), due before the 10th of
+    the next month; the coordinator's 1–5 rating of the adviser for that month rides on it."""
+
+    __tablename__ = "activity_reports"
+    __table_args__ = (UniqueConstraint("user_id", "month", name="user_month"),
+                      CheckConstraint("coordinator_rating IS NULL OR (coordinator_rating BETWEEN 1 AND 5)",
+                                      name="coordinator_rating_1_5"),
+                      CheckConstraint("trainings >= 0", name="trainings"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    month: Mapped[date] = mapped_column(Date, index=True)
+    submitted_on: Mapped[date] = mapped_column(Date)
+    trainings: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")  # difficulties, successes, tasks and schedule
+    coordinator_rating: Mapped[int | None] = mapped_column(Integer)
+    rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    visits: Mapped[list["ActivityVisit"]] = relationship(back_populates="report", order_by="ActivityVisit.on",
+                                                         cascade="all, delete-orphan")
+
+
+VISIT_MODES = ("presencial", "virtual")
+
+
+class ActivityVisit(db.Model):
+    """One asesoría of a report: entity, date, mode, topic or hito, attendance evidence, agreements, and when it
+    was loaded in SETA (the ranking's punctuality and evidence components)."""
+
+    __tablename__ = "activity_visits"
+    __table_args__ = (CheckConstraint(_in("mode", VISIT_MODES), name="mode"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("activity_reports.id", ondelete="CASCADE"), index=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
+    on: Mapped[date] = mapped_column(Date)
+    mode: Mapped[str] = mapped_column(String(12), default="virtual")
+    topic: Mapped[str] = mapped_column(String(200), default="")
+    has_evidence: Mapped[bool] = mapped_column(default=False)
+    seta_loaded_on: Mapped[date | None] = mapped_column(Date)
+    agreements: Mapped[str] = mapped_column(Text, default="")
+
+    report: Mapped[ActivityReport] = relationship(back_populates="visits")
+    entity: Mapped[Entity] = relationship()

@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from state_machines.roles import Role
 from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
 from tests.e2e.test_walks import FIRST_LOAD_BUDGET, PASSWORD, no_horizontal_scroll, shot
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
+from workflow_app.models import Entity, Plan
 
 
 @pytest.fixture
@@ -84,8 +86,8 @@ def test_board_map_and_milestones_admin(new_page, live_server, genova, db_sessio
     visit(page, live_server, "/tablero", "tablero-mapa", phone)
     the_map = page.get_by_role("group", name=re.compile("Mapa de Colombia por departamentos"))
     expect(the_map).to_be_visible()
-    the_map.get_by_role("link", name=re.compile(r"^Quindío: \d de 2 planes en riesgo")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Tablero de Quindío")
+    the_map.get_by_role("link", name=re.compile(r"Quindío, \d de 2 planes en riesgo")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tablero de Quindío · período 2028–2031")  # issue 18: names its period
     visit(page, live_server, "/admin/hitos", "admin-hitos", phone)
     expect(page.get_by_text("Automático: al registrar «Expedir la convocatoria")).to_be_visible()
     box = page.locator("textarea#rows-0-name").bounding_box()
@@ -101,3 +103,19 @@ def test_public_pages_read_official_names_and_count_the_plans_branch(new_page, l
     expect(page.get_by_text("Paso 10 de 15 de la ruta legal")).to_be_visible()
     visit(page, live_server, "/publico", "publico-inicio", phone)
     expect(page.get_by_role("link", name="Norte de Santander")).to_be_visible()
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "360px"])
+def test_a_silent_plan_claims_no_step_and_shows_what_is_overdue(new_page, live_server, genova, db_session, phone):
+    """Issue 18: Quindío's gobernación recorded nothing since 1 January 2028. Its public page and its expediente
+    claim no step as passed and show the overdue ones, with no time after the simulated day."""
+    page = new_page(phone=phone)
+    visit(page, live_server, "/publico/63", "publico-silencioso", phone)
+    text = " ".join(page.locator("main").inner_text().split())
+    assert "Etapa superada" not in text and "Vencido" in text and "Plan de desarrollo 2028–2031" in text
+    admin = make_user(db_session, "admin.silencio@prueba.co", Role.ADMIN)
+    sign_in(page, live_server, admin.email, PASSWORD)
+    plan_id = db_session.scalar(select(Plan.id).join(Entity).where(Entity.dane_code == "63"))
+    visit(page, live_server, f"/planes/{plan_id}/expediente", "expediente-silencioso", phone)
+    generated = page.locator("dt:text-is('Generado') + dd").inner_text()
+    assert "4 de mayo de 2028" in generated, generated

@@ -129,6 +129,9 @@ class Walk:
 
 def history_rows(page) -> list[str]:
     section = page.locator("section", has=page.get_by_role("heading", name="Historial"))
+    older = section.locator("details.older")  # issue 18: acts beyond the latest 8 are folded
+    if older.count() and older.get_attribute("open") is None:
+        older.locator("summary").click()
     return [" ".join(r.split()) for r in section.locator("tbody tr").all_inner_texts()]
 
 
@@ -246,11 +249,12 @@ def test_municipio_walks_from_posesion_to_vigente_through_the_pages(
              reference="Acuerdo 007 de 2028")
     walk.act("corporacion", "Remitir el proyecto aprobado para sanción", "2028-05-15", "sanction_pending")
     walk.act("ejecutivo", "Sancionar el acuerdo", "2028-05-17", "sanctioned")
-    done = walk.act("ejecutivo", "Publicar el plan adoptado", "2028-05-19", "published",
+    # Issue 18: published with "rige a partir de su publicación" on the day: in force in the same transaction.
+    done = walk.act("ejecutivo", "Publicar el plan adoptado", "2028-05-19", "in_force",
                     reference="Gaceta municipal 221")
 
     # The finished plan page: route with the current state, history with norms, documents.
-    expect(done.locator(".route [aria-current=step]")).to_contain_text(STATE_LABELS["published"])
+    expect(done.locator(".route [aria-current=step]")).to_contain_text(STATE_LABELS["in_force"])
     rows = history_rows(done)
     debates = "L136 art. 73; L2200 art. 97"
     expected = [  # (what, norm) in the order the acts were taken; the table lists the newest first
@@ -276,6 +280,7 @@ def test_municipio_walks_from_posesion_to_vigente_through_the_pages(
         ("Remitir el proyecto aprobado para sanción", "L136 art. 76"),
         ("Sancionar el acuerdo", "L136 art. 78"),
         ("Publicar el plan adoptado", "CPACA art. 65; L136 art. 81"),
+        ("Registrar la entrada en vigencia del plan", "CPACA art. 65; L4-1913 art. 61"),  # the copy: its own act (issue 20)
     ]
     assert len(rows) == len(expected), rows
     for row, (what, norm) in zip(reversed(rows), expected):
@@ -286,16 +291,17 @@ def test_municipio_walks_from_posesion_to_vigente_through_the_pages(
     assert "Recomendaciones: 1. Incluir metas de agua potable rural" in text  # the concept in its history row
     assert "CRQ-2: No aceptada — Ya está en el plan de riesgo vigente" in text
     documents = done.locator("section", has=done.get_by_role("heading", name="Documentos")).locator("li")
-    expect(documents).to_have_count(len(expected))
+    expect(documents).to_have_count(len(expected) - 1)  # the entry into force is the system's: no document
     # Nothing of the main route is left to a person (entering into force is the sweep's); only side
-    # procedures that never block the route may still be offered (forwarding the CAR concept, CTP renewal).
+    # procedures that never block the route may still be offered (forwarding the CAR concept, CTP renewal), and
+    # the copy of the acuerdo to the governor, due within 5 days of the sanction (L136 art. 82; issue 20).
     offered = done.locator("ul.actions a")
-    assert not [h for h in offered.evaluate_all("els => els.map(e => e.getAttribute('href'))")
-                if "/pdt_approval/" in h]
+    assert [h for h in offered.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+            if "/pdt_approval/" in h] == [f"/planes/{plan.id}/actos/pdt_approval/-/send_copy_to_governor"]
     shot(done, "finished-plan-desktop")
 
-    # The sweep records the entry into force on the publication day ("rige a partir de su publicación").
-    assert run_sweep(date(2028, 5, 19)).effects == 1
+    # The sweep, the safety net, finds nothing left to do: the publication already put the plan in force.
+    assert run_sweep(date(2028, 5, 19)).effects == 0
     done.reload()
     state_line(done, "in_force")
     expect(done.get_by_text("Rige desde las 00:00 del mismo día de su publicación")).to_be_visible()

@@ -96,7 +96,8 @@ def test_redis_down_while_a_plan_changes_the_change_commits_and_messages_go_out_
     db_session.refresh(cast.plan)
     assert cast.plan.state == "submitted_to_ctp"
     pending = statuses(db_session).get("pending", 0)
-    assert pending >= 3 and statuses(db_session).get("sent", 0) == 0
+    # Issue 18: the duties of art. 39 are pending from the period's first day, so the posesión opens none (one notice less).
+    assert pending >= 2 and statuses(db_session).get("sent", 0) == 0
 
     second_redis.start()
     rq_workers.start(1, redis_url=second_redis.url)

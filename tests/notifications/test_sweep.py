@@ -194,13 +194,18 @@ def test_a_published_plan_is_vigente_on_the_legal_day_and_not_before(genova, db_
     db_session.refresh(genova.plan)
     assert genova.plan.state == "published"
     assert db_session.scalar(select(PlanEvent.id).filter_by(trigger="enter_into_force")) is None
+    # Issue 18: before its day, the page says when it will enter into force.
+    waiting = client.get("/publico/63302").get_data(as_text=True)
+    assert "Entrará en vigencia el martes, 23 de mayo de 2028" in waiting
 
     report = run_sweep(date(2028, 5, 23))
     db_session.refresh(genova.plan)
     assert genova.plan.state == "in_force" and report.effects == 1
     event = db_session.scalars(select(PlanEvent).filter_by(trigger="enter_into_force")).one()
     assert (event.role, event.actor_id, event.act_on) == ("sistema", None, date(2028, 5, 23))
-    assert "CPACA art. 65" in event.legal_basis and event.payload["effects"] == ["send_copy_to_governor"]
+    # L136 art. 82: the copy to the governor is an act of its own after the sanction, not an effect here (issue 20)
+    assert "CPACA art. 65" in event.legal_basis and event.payload["effects"] == ["start_phase2"]  # phase-ii.md §1.2
+    assert {"plan_indicativo", "harmonization", "budget", "paa"} <= {p.machine for p in genova.plan.procedures}
     notices = db_session.scalars(select(Notification).filter_by(kind="effect", plan_id=genova.plan.id)).all()
     assert sorted(n.user_id for n in notices) == sorted(
         [genova.ejecutivo.id, genova.planeacion.id, genova.ctp.id, genova.corporacion.id])
@@ -211,12 +216,19 @@ def test_a_published_plan_is_vigente_on_the_legal_day_and_not_before(genova, db_
     assert "<strong>Vigente.</strong>" in public and "Rige desde el martes 23 de mayo de 2028" in public
 
 
-def test_plan_published_with_the_usual_clause_is_vigente_the_same_day(genova, db_session):
-    walk_to(genova, "published")  # publish 22 May 2028, "rige a partir de su publicación"
-    run_sweep(date(2028, 5, 22))
+def test_plan_published_with_the_usual_clause_is_vigente_the_same_day_in_the_same_transaction(genova, db_session):
+    """Issue 18: publication dated today with "rige a partir de su publicación" puts the plan in force in the
+    publication's own transaction (recorded by the system, its own history row); the sweep has nothing left."""
+    walk_to(genova, "sanctioned")
+    genova.act("ejecutivo", "publish", "2028-05-22", payload={"vigencia": "on_publication"})
     db_session.refresh(genova.plan)
     assert genova.plan.state == "in_force"
-    assert db_session.scalar(select(PlanEvent.act_on).filter_by(trigger="enter_into_force")) == date(2028, 5, 22)
+    published, in_force = db_session.scalars(select(PlanEvent).where(PlanEvent.plan_id == genova.plan.id)
+                                             .order_by(PlanEvent.id.desc()).limit(2)).all()[::-1]
+    assert published.trigger == "publish" and in_force.trigger == "enter_into_force"
+    assert (in_force.role, in_force.actor_id, in_force.act_on) == ("sistema", None, date(2028, 5, 22))
+    assert in_force.prev_hash == published.row_hash  # one chain, sealed in order
+    assert run_sweep(date(2028, 5, 22)).effects == 0
 
 
 def test_convocation_of_extraordinary_sessions_is_a_duty_with_its_own_reminder(genova, db_session):
@@ -229,15 +241,17 @@ def test_convocation_of_extraordinary_sessions_is_a_duty_with_its_own_reminder(g
     due = told(db_session, genova.ejecutivo, step="sessions_convocation")
     assert [n.kind for n in due] == ["due_today"]
     assert "sesiones extraordinarias" in due[0].subject and due[0].legal_basis == "L152 art. 40; L136 art. 23 par. 2"
-    run_sweep(date(2028, 5, 2))  # 29 April to 1 May are not business days; the duty is overdue
+    # 29 April to 1 May are not business days: the first working day in recess is Tuesday 2 May (issue 20), so
+    # the duty is overdue from Wednesday 3 May.
+    run_sweep(date(2028, 5, 3))
     assert [n.kind for n in told(db_session, genova.ejecutivo, step="sessions_convocation")] == [
         "due_today", "overdue", "escalation"]
     assert told(db_session, genova.corporacion, step="sessions_convocation") == []
 
-    genova.act("ejecutivo", "convoke_sessions", "2028-05-02")
-    assert genova.plan.event_dates["sessions_convoked"] == "2028-05-02"
+    genova.act("ejecutivo", "convoke_sessions", "2028-05-03")
+    assert genova.plan.event_dates["sessions_convoked"] == "2028-05-03"
     before = len(told(db_session, genova.ejecutivo, step="sessions_convocation"))
-    run_sweep(date(2028, 5, 3))
+    run_sweep(date(2028, 5, 4))
     assert len(told(db_session, genova.ejecutivo, step="sessions_convocation")) == before
 
 
@@ -249,3 +263,39 @@ def test_a_small_municipio_in_ordinary_sessions_has_no_convocation_duty(genova, 
     for day in (date(2028, 5, 1), date(2028, 5, 2)):
         run_sweep(day)
     assert told(db_session, genova.ejecutivo, step="sessions_convocation") == []
+
+
+# --- Issue 18: the law's clock runs for a silent plan -----------------------------------------------------------
+
+def test_a_silent_plan_is_told_overdue_escalated_and_its_posesion_recorded_by_the_system(genova, db_session):
+    """Nothing recorded since the period began (1 January 2028, the presumed posesión: AL02 art. 1; L152 art. 39).
+    On 16 March the sweep tells the executive side that consolidation and the presentation to the CTP are overdue
+    (their duty), escalates to the adviser, and records the posesión as the system, dated 1 January, once."""
+    asesora = make_user(db_session, "asesora@dnp.co", Role.ASESOR, genova.plan.entity)
+    report = run_sweep(date(2028, 3, 16))
+    assert report.effects == 1 and report.escalations >= 2
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "in_office"
+    event = db_session.scalars(select(PlanEvent).filter_by(plan_id=genova.plan.id)).one()
+    assert (event.trigger, event.role, event.actor_id, event.act_on) == (
+        "presume_office", "sistema", None, date(2028, 1, 1))
+    assert "AL02 art. 1" in event.legal_basis and "corren desde ella" in event.reason
+    overdue = {n.step_key for n in told(db_session, genova.planeacion, kind="overdue")}
+    assert overdue == {"consolidation", "ctp_presentation"}
+    assert {n.step_key for n in told(db_session, asesora, kind="escalation")} == {"consolidation", "ctp_presentation"}
+    assert told(db_session, genova.ctp, kind="overdue") == []  # not the CTP's duty
+    notice = told(db_session, genova.ejecutivo, kind="effect")
+    assert len(notice) == 1 and "los plazos del plan corren desde la posesión" in notice[0].subject
+    again = run_sweep(date(2028, 3, 16))
+    assert again.effects == 0 and again.reminders == 0 and again.escalations == 0
+
+
+def test_the_entity_posesion_date_moves_the_system_posesion(genova, db_session):
+    """A posesión recorded in the entity's settings (10 January) is the day the system records, not before."""
+    genova.plan.posesion_on = date(2028, 1, 10)
+    db_session.commit()
+    assert run_sweep(date(2028, 1, 9)).effects == 0
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "elected"
+    assert run_sweep(date(2028, 1, 10)).effects == 1
+    assert db_session.scalar(select(PlanEvent.act_on).filter_by(trigger="presume_office")) == date(2028, 1, 10)

@@ -17,6 +17,7 @@ from state_machines.diagram import mermaid
 from state_machines.machine import Deadline, TransitionRefused
 from state_machines.pdt import PDT_MACHINE, PDT_STATES, STATE_LABELS, PlanSnapshot
 from state_machines.roles import Role
+from state_machines.sanction import SanctionRecord
 from state_machines.submachines import SUBMACHINES, AmendmentSnapshot
 
 E, P, CTP, CAR, C, S = Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CAR, Role.CORPORACION, Role.SISTEMA
@@ -34,6 +35,8 @@ def dl(latest: date, earliest: date | None = None, act_by: date | None = None) -
 # (state, trigger) -> (dest, roles). Anything not listed must be refused.
 EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     ("elected", "take_office"): ("in_office", {E}),
+    # Issue 18: the posesión the law places on the period's first day, recorded by the system (AL02 art. 1).
+    ("elected", "presume_office"): ("in_office", {S}),
     ("in_office", "start_drafting"): ("drafting", {E, P}),
     ("drafting", "submit_to_consejo_de_gobierno"): ("submitted_to_consejo_de_gobierno", {E, P}),
     ("submitted_to_consejo_de_gobierno", "consolidate"): ("consolidated", {E, P}),
@@ -57,6 +60,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     ("in_debate", "record_plenary_debate"): ("in_debate", {C}),
     ("in_debate", "continue_plenary_debate"): ("in_debate", {C}),
     ("in_debate", "propose_amendment"): ("in_debate", {C}),
+    ("in_debate", "publish_ponencia"): ("in_debate", {C}),  # L2200 art. 102 (issue 20)
     ("in_debate", "approve_plan"): ("approved_by_corporacion", {C}),
     ("in_debate", "enable_decree_adoption"): ("decree_eligible", {S}),
     ("in_debate", "vote_down"): ("decree_eligible", {C}),
@@ -64,7 +68,23 @@ EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     ("approved_by_corporacion", "send_for_sanction"): ("sanction_pending", {C}),
     ("sanction_pending", "sanction"): ("sanctioned", {E}),
     ("sanction_pending", "object"): ("objected", {E}),
-    ("objected", "decide_objections"): ("sanction_pending", {C}),
+    # The last stretch (issue 20): L136 arts. 78-82; L2200 arts. 100-103.
+    ("objected", "reject_objections"): ("sanction_due", {C}),
+    ("objected", "insist_on_project"): ("illegality_insisted", {C}),
+    ("objected", "accept_objections"): ("sanction_pending", {C}),
+    ("sanction_due", "sanction"): ("sanctioned", {E}),
+    ("sanction_due", "sanction_by_president"): ("sanctioned", {C}),
+    ("illegality_insisted", "send_to_tribunal"): ("before_tribunal", {E}),
+    ("before_tribunal", "record_tribunal_unfounded"): ("sanction_due", {E, C}),
+    ("before_tribunal", "record_tribunal_articles_archived"): ("sanction_due", {E, C}),
+    ("before_tribunal", "record_tribunal_archive"): ("archived", {E, C}),
+    ("sanctioned", "send_copy_to_governor"): ("sanctioned", {E, P}),
+    ("published", "send_copy_to_governor"): ("published", {E, P}),
+    # A publication in force at once (issue 18) leaves the copy due within 5 days of the sanction (L136 art. 82)
+    ("in_force", "send_copy_to_governor"): ("in_force", {E, P}),
+    ("sanctioned", "record_governor_review"): ("sanctioned", {E, P}),
+    ("published", "record_governor_review"): ("published", {E, P}),
+    ("in_force", "record_governor_review"): ("in_force", {E, P}),
     ("sanctioned", "publish"): ("published", {E}),
     ("adopted_by_decree", "publish"): ("published", {E}),
     ("published", "enter_into_force"): ("in_force", {S}),
@@ -83,6 +103,14 @@ DEBATES_FOR = {
 }
 
 
+#: The last stretch's record each act needs to pass its own guards (L136 arts. 79-82).
+SANCTION_FOR = {
+    "reject_objections": SanctionRecord(grounds=frozenset({"inconveniencia"})),
+    "insist_on_project": SanctionRecord(grounds=frozenset({"ilegalidad"})),
+    "record_governor_review": SanctionRecord(governor_copy_sent=date(2020, 5, 21)),
+}
+
+
 def permissive(state: str, trigger: str | None = None, **changes) -> PlanSnapshot:
     """A snapshot in which every guard of the table passes (used to test the table itself); the debate acts
     each need their own debate record (``DEBATES_FOR``)."""
@@ -92,14 +120,20 @@ def permissive(state: str, trigger: str | None = None, **changes) -> PlanSnapsho
         state=state, entity_kind="municipio", today=date(2020, 6, 1), regime="d683_2020",
         d683_articles=frozenset({"art1", "art2"}),
         deadlines={key: dl(past) for key in ("consolidation", "ctp_presentation", "ctp_concept", "filing",
-                                            "corporation_decision", "car_concept:CRQ")}
+                                            "corporation_decision", "car_concept:CRQ",
+                                            "sanction_after_rejection")}
         | {"executive_modifications": dl(far)},
         car_reviews={"CRQ": "concept_received"}, ctp_review_state="concept_issued",
         has_legal_review_note=True, has_evidence=True, car_wait_justified=False, corporation_voted_down=True,
         hearings=("held",), concept=ConceptContent("favorable_con_recomendaciones", (REC.text,)),
         recommendations=(REC,), answers={REC.key: Answer("aceptada", "Se incluye en el eje 2.")},
-        debates=DEBATES_FOR.get(trigger, DEBATED_2020), in_force_on=date(2020, 5, 20),
+        debates=DEBATES_FOR.get(trigger, DEBATED_2020), in_force_on=date(2020, 5, 20), posesion_on=past,
+        sanction=SANCTION_FOR.get(trigger, SanctionRecord(grounds=frozenset({"ilegalidad"}))), objection_grounds=frozenset({"ilegalidad"}),
+        article_count=12, governor_review="ajustado",
+        approved_on=date(2020, 5, 15),
     )
+    if trigger == "publish_ponencia":  # L2200 art. 102: an ordenanza's step (issue 20)
+        base = replace(base, entity_kind="departamento", act_on=date(2024, 6, 1))
     return replace(base, **changes)
 
 
@@ -205,7 +239,7 @@ def test_advisers_admins_and_team_members_never_fire_legal_transitions():
 
 def test_sistema_fires_only_automatic_legal_effects():
     automatic = {("pdt_approval", "deem_ctp_requirement_fulfilled"), ("pdt_approval", "enable_decree_adoption"),
-                 ("pdt_approval", "enter_into_force"), ("car_review", "mark_car_overdue"),
+                 ("pdt_approval", "enter_into_force"), ("pdt_approval", "presume_office"), ("car_review", "mark_car_overdue"),
                  ("ctp_review", "deem_fulfilled")}
     for machine in [PDT_MACHINE, *SUBMACHINES.values()]:
         for t in machine.transitions:
@@ -215,7 +249,7 @@ def test_sistema_fires_only_automatic_legal_effects():
 
 
 def test_every_guard_docstring_cites_its_norm():
-    norm = re.compile(r"(L152|D1865|D683|L136|L1909|CPACA|L4-1913|CE-2127|TAB-[a-e])")
+    norm = re.compile(r"(L152|D1865|D683|L136|L1909|L2200|D1222|CPACA|L4-1913|CE-2127|TAB-[a-e])")
     for machine in [PDT_MACHINE, *SUBMACHINES.values()]:
         for t in machine.transitions:
             assert norm.search(t.legal_basis), (machine.name, t.trigger)
@@ -403,23 +437,36 @@ def test_late_consolidation_and_ctp_submission_are_flagged_from_overdue_from():
     assert "flag:late_ctp_submission" in late.effects and "start_ctp_review" in late.effects
 
 
+def test_the_system_records_the_posesion_on_its_day_never_before():
+    """AL02 art. 1; L152 art. 39: on the period's first day (or the entity's own posesión date) the system records
+    the posesión; the day before it is refused, and only the system may do it."""
+    snapshot = plan_2024("elected", date(2024, 1, 9), posesion_on=date(2024, 1, 10), has_evidence=False)
+    assert "10 de enero de 2024" in refusal(snapshot, "presume_office", S).reason
+    moved = PDT_MACHINE.fire(replace(snapshot, today=date(2024, 1, 10)), "presume_office", S)
+    assert moved.dest == "in_office"
+    assert refusal(replace(snapshot, today=date(2024, 1, 10)), "presume_office", E).code != "guard_failed"
+    assert "no se conoce" in refusal(replace(snapshot, posesion_on=None), "presume_office", S).reason.lower()
+
+
 def test_acts_requiring_evidence_are_refused_without_it():
     refused = refusal(plan_2024("elected", date(2024, 1, 1), has_evidence=False), "take_office", E)
     assert refused.code == "guard_failed" and "acta de posesión" in refused.reason
 
 
-def test_objected_plan_returns_to_sanction_after_the_corporation_decides():
-    snapshot = plan_2024("sanction_pending", date(2024, 6, 5))
+def test_objected_plan_returns_to_sanction_when_the_corporation_accepts_the_objections():
+    snapshot = plan_2024("sanction_pending", date(2024, 6, 5), objection_grounds=frozenset({"inconveniencia"}),
+                         article_count=30)
     assert PDT_MACHINE.fire(snapshot, "object", E).dest == "objected"
-    assert PDT_MACHINE.fire(replace(snapshot, state="objected"), "decide_objections", C).dest == "sanction_pending"
+    assert PDT_MACHINE.fire(replace(snapshot, state="objected"), "accept_objections", C).dest == "sanction_pending"
     assert refusal(replace(snapshot, state="objected"), "sanction", E).code == "wrong_state"
 
 
-def test_municipal_plan_in_force_reminds_copy_to_governor_but_departmental_does_not():
+def test_entering_into_force_no_longer_carries_the_copy_to_the_governor():
+    """L136 art. 82: the copy is due within 5 days of the sanction, an act of its own (issue 20)."""
     muni = PDT_MACHINE.fire(plan_2024("published", date(2024, 6, 20)), "enter_into_force", S)
-    assert muni.effects == ("send_copy_to_governor",)
+    assert muni.effects == ("start_phase2",)  # phase-ii.md §1.2: Phase II opens at T16
     dept = replace(plan_2024("published", date(2024, 6, 20)), entity_kind="departamento")
-    assert PDT_MACHINE.fire(dept, "enter_into_force", S).effects == ()
+    assert PDT_MACHINE.fire(dept, "enter_into_force", S).effects == ("start_phase2",)
 
 
 def test_full_ordinary_route_2024_reaches_in_force():
@@ -652,7 +699,7 @@ def test_plenary_before_the_committee_approved_is_refused():
 
 
 def test_departmental_debates_only_need_different_days_per_ley_2200():
-    approved = DebateRecord((date(2028, 5, 10),), date(2028, 5, 10))
+    approved = DebateRecord((date(2028, 5, 10),), date(2028, 5, 10), ponencia_plenary_on=date(2028, 5, 9))
     dept = replace(in_debate(date(2028, 5, 10), approved), entity_kind="departamento")
     refused = refusal(dept, "record_plenary_debate", C)
     assert refused.legal_basis == "L2200 art. 97" and "distintos días" in refused.reason
@@ -707,7 +754,29 @@ def test_a_hearing_of_an_adopted_plan_takes_no_new_proposals():
     for state in PDT_STATES:
         verdict = hearing_proposals_verdict(state)
         adopted = state in {"approved_by_corporacion", "adopted_by_decree", "sanction_pending", "objected",
+                            "sanction_due", "illegality_insisted", "before_tribunal", "archived",
                             "sanctioned", "published", "in_force"}
         assert verdict.ok is not adopted, state
         if adopted:
             assert "adoptado" in verdict.reason and verdict.legal_basis == "L1909 art. 22"
+
+
+def test_an_ordenanza_debate_waits_for_the_published_ponencia_from_8_february_2022():
+    """L2200 art. 102: "no se podrá dar el debate respectivo" until the project and the ponencia are published;
+    a 2020 ordenanza (Decreto 1222 then) and an acuerdo are not asked for it."""
+    dept = replace(in_debate(date(2028, 5, 10), DebateRecord()), entity_kind="departamento")
+    refused = refusal(dept, "record_committee_debate", C)
+    assert refused.legal_basis == "L2200 art. 102" and "ponencia" in refused.reason
+    published = replace(dept, debates=DebateRecord(ponencia_committee_on=date(2028, 5, 10)))
+    assert PDT_MACHINE.fire(published, "record_committee_debate", C).dest == "in_debate"
+    after = replace(dept, debates=DebateRecord(ponencia_committee_on=date(2028, 5, 11)))
+    assert refusal(after, "record_committee_debate", C).legal_basis == "L2200 art. 102"
+    before_l2200 = replace(dept, today=date(2022, 2, 7))
+    assert PDT_MACHINE.fire(before_l2200, "record_committee_debate", C).dest == "in_debate"
+    assert PDT_MACHINE.fire(replace(dept, today=date(2022, 2, 8), debates=DebateRecord(
+        ponencia_committee_on=date(2022, 2, 8))), "record_committee_debate", C).dest == "in_debate"
+    assert refusal(replace(dept, today=date(2022, 2, 8)), "record_committee_debate", C).legal_basis == \
+        "L2200 art. 102"
+    muni = replace(dept, entity_kind="municipio")
+    assert PDT_MACHINE.fire(muni, "record_committee_debate", C).dest == "in_debate"
+    assert refusal(muni, "publish_ponencia", C).legal_basis == "L2200 art. 102"

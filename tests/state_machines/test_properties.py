@@ -244,9 +244,15 @@ def test_every_state_of_the_pdt_route_is_reachable_and_can_still_reach_in_force(
         assert "in_force" in reachable(edges, state), state
 
 
-def test_in_force_is_the_only_final_state_and_has_no_way_out():
-    assert PDT_MACHINE.final_states == {"in_force"}
-    assert PDT_MACHINE.transitions_from("in_force") == []
+def test_in_force_and_the_archive_are_the_final_states_and_have_no_way_out():
+    """In force, or archived by a Tribunal that found the objections for illegality founded (L136 art. 80);
+    in force only the copy to the governor and its review are still recorded, without leaving the state (L136
+    art. 82: the copy is due within 5 days of the sanction, and a publication puts the plan in force at once)."""
+    assert PDT_MACHINE.final_states == {"in_force", "archived"}
+    assert [t.trigger for t in PDT_MACHINE.transitions_from("in_force")] == ["send_copy_to_governor",
+                                                                                "record_governor_review"]
+    assert all(t.dest_from("in_force") == "in_force" for t in PDT_MACHINE.transitions_from("in_force"))
+    assert PDT_MACHINE.transitions_from("archived") == []
 
 
 def test_every_submachine_state_is_reachable_and_can_still_end():

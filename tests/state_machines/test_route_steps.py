@@ -17,11 +17,13 @@ def states(route):
 def test_a_plan_in_debate_counts_the_ordinary_branch_not_the_alternatives():
     route = plan_route("in_debate", UP_TO_DEBATE)
     assert states(route) == UP_TO_DEBATE + ORDINARY_END
-    assert (route.position, route.total) == (10, 15) and len(MAIN_PATH) == 18
+    assert (route.position, route.total) == (10, 15) and len(MAIN_PATH) == 22
     decree = route.branches_from("in_debate")
     assert [(b.states, b.rejoins, b.status) for b in decree] == [
         (("decree_eligible", "adopted_by_decree"), "published", POSSIBLE)]
-    assert [b.states for b in route.branches_from("sanction_pending")] == [("objected",)]
+    # L136 arts. 78-79: the objection, rejected, comes back to the sanction (issue 20)
+    assert [(b.states, b.rejoins) for b in route.branches_from("sanction_pending")] == [
+        (("objected", "sanction_due"), "sanctioned")]
 
 
 def test_a_plan_adopted_by_decree_counts_its_own_branch_and_shows_the_approval_not_taken():
@@ -43,7 +45,8 @@ def test_an_objection_is_a_detour_counted_once_and_the_sanction_comes_after_it()
 
 
 def _walks():
-    """Every walk of the table from the initial state to the end, each state at most twice (one objection)."""
+    """Every walk of the table from the initial state to an end (in force, or archived by the Tribunal), each
+    state at most twice (one objection)."""
     out, stack = [], [[PDT_MACHINE.initial]]
     while stack:
         walk = stack.pop()
@@ -63,10 +66,10 @@ def test_along_every_legal_walk_the_count_only_moves_forward_and_ends_at_the_las
         route = plan_route(walk[i], walk[:i + 1])
         walked = list(dict.fromkeys(walk[:i + 1]))
         assert states(route)[:len(walked)] == walked  # the branch starts with what the plan went through
-        assert states(route)[-1] == "in_force" and route.total <= len(MAIN_PATH)
+        assert states(route)[-1] in PDT_MACHINE.final_states and route.total <= len(MAIN_PATH)
         assert route.position >= previous or walk[i] in walk[:i]  # going back to sanction after an objection
         previous = route.position
         covered = set(states(route)) | {s for b in route.branches for s in b.states}
-        # every other state is drawn as a branch; the objection is a fork of the approval branch only
-        assert covered == set(MAIN_PATH) - ({"objected"} if "decree_eligible" in states(route) else set())
+        # every way out of a state of the plan's branch is drawn, on the branch or as a branch beside it
+        assert {d for s in states(route) for d in _successors(s)} <= covered
     assert route.position == route.total

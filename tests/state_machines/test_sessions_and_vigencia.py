@@ -55,7 +55,8 @@ def test_convocation_duty_appears_after_filing_only_when_needed_and_until_convok
             "events": {"filed_with_corporacion": "2024-04-30"}}
     by_key = legal_calendar.deadline_map(compute_deadlines(parse_facts(base)))
     convocation = by_key["sessions_convocation"]
-    assert convocation.act_by == date(2024, 4, 30) and convocation.overdue_from == date(2024, 5, 1)
+    # The first working day in recess is Thursday 2 May (1 May is a holiday; issue 20: only working days count).
+    assert convocation.act_by == date(2024, 4, 30) and convocation.overdue_from == date(2024, 5, 3)
     assert convocation.legal_basis == "L152 art. 40; L136 art. 23 par. 2" and convocation.effect == "warning"
     assert "L136 art. 23 par. 2" in convocation.explanation
     convoked = {**base, "events": {**base["events"], "sessions_convoked": "2024-04-30"}}
@@ -77,7 +78,7 @@ def test_convocation_deadline_keeps_the_calendar_invariants(category, filed, kin
     facts = parse_facts({"entity_kind": kind, "period_start": "2024-01-01", "fiscal_category": category,
                          "events": {"filed_with_corporacion": filed.isoformat()}})
     cal = legal_calendar.default_calendar()
-    verdict = extraordinary_sessions_verdict(kind, category, date(2024, 1, 1), filed)
+    verdict = extraordinary_sessions_verdict(kind, category, date(2024, 1, 1), filed, is_working=cal.is_business)
     found = [d for d in compute_deadlines(facts) if d.key == "sessions_convocation"]
     assert bool(found) == bool(verdict.needed)
     for d in found:

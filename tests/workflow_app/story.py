@@ -78,7 +78,10 @@ def walk_to(cast: Cast, stop: str) -> None:
         ("ejecutivo", "file_with_corporacion", "2028-04-28", {}),
         ("corporacion", "assign_to_committee", "2028-05-02", {}),
         # L136 art. 73: committee on Wednesday 10 May, plenary from Sunday 14 May (three full days between).
+        # L2200 art. 102 (ordenanzas only): the ponencia published before each debate.
+        ("corporacion", "publish_ponencia", "2028-05-08", {"payload": {"ponencia_debate": "committee"}}),
         ("corporacion", "record_committee_debate", "2028-05-10", {"payload": {"committee_outcome": "approved"}}),
+        ("corporacion", "publish_ponencia", "2028-05-12", {"payload": {"ponencia_debate": "plenary"}}),
         ("corporacion", "record_plenary_debate", "2028-05-15", {}),
         ("corporacion", "approve_plan", "2028-05-15", {}),
         ("corporacion", "send_for_sanction", "2028-05-17", {}),
@@ -92,6 +95,11 @@ def walk_to(cast: Cast, stop: str) -> None:
             return
         if PDT_MACHINE.row(cast.plan.state, trigger) is None or trigger in debated:
             continue  # done before: a walk may resume where an earlier one stopped
+        if trigger == "publish_ponencia":
+            debates = (cast.plan.event_dates or {}).get("debates") or {}
+            if cast.plan.entity.calendar_kind != "departamento" or \
+                    f"ponencia_{kw['payload']['ponencia_debate']}" in debates:
+                continue
         if trigger.startswith("record_") and trigger.endswith("_debate"):
             debates = (cast.plan.event_dates or {}).get("debates") or {}
             if ("committee" if "committee" in trigger else "plenary") in debates:

@@ -62,9 +62,12 @@ def test_public_endpoints_answer_without_a_token(client, genova):
 
 def test_public_document_list_hides_private_documents_unless_the_token_sees_the_plan(client, genova, db_session):
     url = f"/api/v1/plans/{genova.plan.id}/documents"
-    assert client.get(url).get_json()["documents"] == []  # the acts' evidence is not public
+    # issue 18: the CTP's concept is public by law (L1712 arts. 9, 11); the other acts' evidence is not
+    public = client.get(url).get_json()["documents"]
+    assert public and all(d["is_public"] and d["kind"] == "record_ctp_concept" for d in public)
     everything = client.get(url, headers=bearer(token_for(db_session, genova.ctp))).get_json()["documents"]
-    assert everything and all(d["is_public"] is False and d["download_url"] is None for d in everything)
+    private = [d for d in everything if not d["is_public"]]
+    assert private and all(d["download_url"] is None for d in private)
 
 
 def test_errors_are_spanish_json(client, genova):

@@ -4,13 +4,14 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from state_machines import calendar as legal_calendar
 from state_machines.roles import Role
 from state_machines.route import DUTIES
 from tests.workflow_app.helpers import login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
-from workflow_app.models import Membership
+from workflow_app.models import Membership, Plan
 from workflow_app.services.monitoring import board as board_service
 from workflow_app.services.route.plans import period_facts
 
@@ -44,7 +45,8 @@ def walk_with_car_concept(cast, stop):
 @pytest.fixture
 def scenario(db_session, set_today):
     """Three plans on 25 April 2028: Quindío's gobernación still drafting (consolidation overdue), Génova adjusting
-    (3 business days to file), Buenavista not yet in office (nothing pending); Sucre outside the adviser's scope."""
+    (3 business days to file), Buenavista silent since the period began (its posesión is presumed on 1 January, so
+    consolidation and presentation to the CTP are overdue: issue 18); Sucre outside the adviser's scope."""
     set_today(TODAY)
     genova = Cast(db_session, make_plan(db_session, "63302"))
     walk_with_car_concept(genova, "adjusting")
@@ -74,7 +76,8 @@ def entity_order(html):
 def test_adviser_sees_only_her_entities_with_those_at_risk_first(client, scenario):
     response, html = board_as(client, scenario["asesora"])
     assert response.status_code == 200
-    assert entity_order(html) == ["Gobernación del Quindío", "Génova (Quindío)", "Buenavista (Quindío)"]
+    # Issue 18: Buenavista recorded nothing, but the law's clock ran from 1 January: overdue like Quindío.
+    assert entity_order(html) == ["Buenavista (Quindío)", "Gobernación del Quindío", "Génova (Quindío)"]
     assert "Sucre" not in html.split("<tbody>")[1]
     assert "Vencido: Consolidar el proyecto de plan en el Consejo de Gobierno" in html
     assert "Quedan 3 días hábiles para: Radicar el proyecto de acuerdo u ordenanza" in html
@@ -101,7 +104,10 @@ def test_risk_levels_slack_and_overdue_steps(db_session, scenario):
     assert quindio.slack < 0
     assert genova.risk == "proximo" and genova.next_step.deadline.key == "filing" and genova.slack == 3
     assert genova.next_step.deadline.act_by == date(2028, 4, 28)
-    assert buenavista.risk == "al_dia" and buenavista.next_step is None and buenavista.slack is None
+    # Issue 18: a silent plan is what it is, overdue, from the presumed posesión on the period's first day.
+    assert buenavista.state == "elected" and buenavista.risk == "vencido"
+    assert [p.deadline.key for p in buenavista.overdue] == ["consolidation", "ctp_presentation"]
+    assert buenavista.next_step.deadline.key == "consolidation" and buenavista.slack < 0
 
 
 def test_soft_deadline_close_is_not_a_risk(db_session, scenario, set_today):
@@ -113,7 +119,8 @@ def test_soft_deadline_close_is_not_a_risk(db_session, scenario, set_today):
 def test_filters_and_order(client, scenario):
     login(client, scenario["admin"].email, PASSWORD)
     html = client.get("/tablero?riesgo=vencido").get_data(as_text=True)
-    assert entity_order(html) == ["Gobernación del Quindío"]
+    # Issue 18: the silent plans (Buenavista, Sucre) are overdue too.
+    assert entity_order(html) == ["Buenavista (Quindío)", "Gobernación del Quindío", "Gobernación de Sucre"]
     html = client.get("/tablero?estado=adjusting").get_data(as_text=True)
     assert entity_order(html) == ["Génova (Quindío)"]
     html = client.get("/tablero?departamento=70").get_data(as_text=True)
@@ -212,8 +219,9 @@ def test_each_state_waits_on_a_party_that_owes_one_of_its_duties():
              Role.CORPORACION: "corporacion"}
     owed: dict[str, set] = {}
     for duty in DUTIES:
-        if duty.deadline_key in {"car_concept", "piscc"}:
-            continue  # the CAR is counted from its procedure; the PISCC comes after the plan is adopted
+        if duty.deadline_key in {"car_concept", "piscc", "governor_copy"}:
+            continue  # the CAR is counted from its procedure; the PISCC comes after the plan is adopted; the
+            # copy to the governor (L136 art. 82) is an act beside the route, which does not move the plan
         for state in duty.pending_states:
             owed.setdefault(state, set()).update(party[r] for r in duty.roles)
     for state, parties in owed.items():
@@ -392,8 +400,15 @@ def test_the_sweep_and_the_command_rebuild_missing_rows(app, db_session, set_tod
     plans = [make_plan(db_session, code) for code in ("63302", "63111")]  # created without an act: no rows
     db_session.commit()
     assert board_summary.stale_ids(db_session) == sorted(p.id for p in plans)
+    # Issue 18: the sweep records each plan's presumed posesión (an act): the act keeps its row current.
     report = run_sweep(date(2028, 4, 25))
-    assert report.summaries == 2 and board_summary.stale_ids(db_session) == []
-    assert "Resúmenes del tablero reconstruidos: 2" in report.as_text()
+    assert report.effects == 2 and report.summaries == 0 and board_summary.stale_ids(db_session) == []
+    db_session.expire_all()
+    assert {p.state for p in db_session.scalars(select(Plan))} == {"in_office"}
+    make_plan(db_session, "70")  # another plan without an act and without its row: the sweep rebuilds it
+    db_session.commit()
+    report = run_sweep(date(2027, 12, 1))  # before its posesión: nothing to record, only the row to rebuild
+    assert report.summaries == 1 and board_summary.stale_ids(db_session) == []
+    assert "Resúmenes del tablero reconstruidos: 1" in report.as_text()
     result = app.test_cli_runner().invoke(args=["pdt", "refresh-summaries"])
-    assert result.exit_code == 0 and "reconstruidos: 2 plan(es)" in result.output
+    assert result.exit_code == 0 and "reconstruidos: 3 plan(es)" in result.output

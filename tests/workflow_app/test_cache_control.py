@@ -10,7 +10,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 (fixtures)
 from workflow_app.models import Document
 
-STATIC_ASSETS = {"static", "board.stylesheet", "views.favicon"}  # stylesheets, icon: the same bytes for everyone
+STATIC_ASSETS = {"static", "board.stylesheet", "followup.stylesheet", "views.favicon"}  # stylesheets, icon: the same bytes for everyone
 PUBLIC_PAGES = {"public.index", "public.department", "public.entity", "public.integrity"}
 
 

@@ -46,7 +46,7 @@ def test_board_csv_reads_back_with_accents_iso_dates_and_the_same_filters(client
     login(client, admin.email, PASSWORD)
     response = client.get("/tablero.csv?departamento=63")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert filename_of(response) == "tablero-63-2028-04-25.csv"
+    assert filename_of(response) == "tablero-2028-2031-63-2028-04-25.csv"  # issue 18: names its period
     rows = read_csv(response)
     header, data = rows[0], rows[1:]
     assert header[:4] == ["Código DANE", "Entidad", "Departamento", "Región"]
@@ -72,7 +72,7 @@ def test_board_csv_reads_back_with_accents_iso_dates_and_the_same_filters(client
 def test_board_csv_for_excel_uses_semicolons_decimal_commas_and_day_first_dates(client, db_session, genova):
     login(client, genova.planeacion.email, PASSWORD)
     response = client.get("/tablero-para-excel.csv")
-    assert response.status_code == 200 and filename_of(response) == "tablero-2028-04-25-excel.csv"
+    assert response.status_code == 200 and filename_of(response) == "tablero-2028-2031-2028-04-25-excel.csv"
     body = response.get_data().decode("utf-8-sig")
     assert body.splitlines()[0].startswith("Código DANE;Entidad;Departamento;Región;Estado;Avance en hitos (%)")
     header, row = read_csv(response, delimiter=";")
@@ -100,7 +100,7 @@ def test_board_xlsx_opens_with_real_dates(client, db_session, genova):
     response = client.get("/tablero.xlsx")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert filename_of(response) == "tablero-2028-04-25.xlsx"
+    assert filename_of(response) == "tablero-2028-2031-2028-04-25.xlsx"
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]

@@ -248,7 +248,9 @@ def test_a_name_with_a_percent_sign_is_found_by_it(client, db_session):
 
 def test_country_and_department_progress(client, genova):
     page = client.get("/publico").get_data(as_text=True)
-    assert "1 de" in page and "entidades territoriales registran su plan" in page
+    # Issue 18: the count says what it counts.
+    assert "1 de" in page and "entidades territoriales tienen abierto su plan" in page
+    assert "1 registran al menos un acto de su ruta" in page
     assert "En el concejo o asamblea" in page and "Avance promedio en los hitos del DNP" in page
     assert '<a href="/publico/departamentos/63">Quindío</a>' in page
     department = client.get("/publico/departamentos/63").get_data(as_text=True)

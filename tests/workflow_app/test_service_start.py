@@ -210,8 +210,9 @@ def test_import_with_one_bad_row_shows_row_and_column_and_writes_nothing(admin_c
     response = upload(admin_client, "funcionarios.csv", bad.encode())
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Columna «código DANE»: no hay una entidad con el código «99999»" in html
-    assert "Columna «rol»: rol desconocido «rector»" in html
+    # issue 18: the column as the file names it, with its row
+    assert "Fila 5, columna «codigo_dane»: no hay una entidad con el código «99999»" in html
+    assert "Fila 6, columna «rol»: rol desconocido «rector»" in html
     assert "Confirmar la importación" not in html
     assert people(db_session) == before and db_session.scalar(select(func.count()).select_from(AccountToken)) == 0
 
@@ -236,7 +237,8 @@ def test_template_files_download_and_read_back(admin_client, db_session):
         response = admin_client.get(f"/admin/funcionarios/plantilla.{ext}")
         assert response.status_code == 200
         rows = onboarding.read_rows(f"plantilla.{ext}", response.data)
-        assert [r["rol"] for r in rows] == ["planeacion", "ctp", "car"]
+        # issue 18: the template shows every role with its scope
+        assert {r["rol"] for r in rows} == {"ejecutivo", "planeacion", "equipo", "ctp", "corporacion", "car", "asesor"}
         assert not onboarding.check_rows(db_session, rows).has_errors
 
 
@@ -244,7 +246,7 @@ def test_xlsx_import_with_a_dane_code_typed_as_a_number(admin_client, db_session
     book = Workbook()
     sheet = book.active
     sheet.append(["Código DANE", "Rol", "Nombre", "Correo electrónico"])
-    sheet.append([5001, "Secretaría de planeación", "Lina Medellín", "lina@medellin.gov.co"])
+    sheet.append([5001, "Planeación", "Lina Medellín", "lina@medellin.gov.co"])  # the exact role (issue 18)
     out = io.BytesIO()
     book.save(out)
     html = upload(admin_client, "funcionarios.xlsx", out.getvalue()).get_data(as_text=True)
@@ -356,3 +358,35 @@ def test_progress_page_refreshes_itself_while_the_opening_waits_or_runs(app, cli
     html = client.get(f"/admin/periodos/aperturas/{opening.id}").get_data(as_text=True)
     assert '<meta http-equiv="refresh" content="3">' in html
     assert "400 de 1135 entidades revisadas (35 %)" in html and "Actualizar ahora" in html
+
+
+# --- Issue 18: one e-mail check, exact roles, authority codes, names beside codes ----------------------------------
+
+
+def test_import_refuses_what_sign_in_refuses_names_exact_roles_and_unknown_authorities(admin_client, db_session):
+    sheet = ("codigo_dane;codigo_autoridad;rol;nombre;correo\n"
+             "63302;;planeacion;Ana Prueba;ana@genova.test\n"
+             "63302;;alcalde;Carlos Pérez;carlos@genova.gov.co\n"
+             ";NOEXISTE;car;Carolina Duque;carolina@crq.gov.co\n"
+             "63302;XYZ;ctp;Luis Gómez;luis@genova.gov.co\n"
+             "63302;;equipo;Eva Local;eva@servidor.local\n")
+    before = people(db_session)
+    html = upload(admin_client, "funcionarios.csv", sheet.encode()).get_data(as_text=True)
+    assert "Fila 2, columna «correo»: el dominio «genova.test» es de uso reservado" in html
+    assert "Fila 3, columna «rol»: rol desconocido «alcalde» (¿quiso decir «ejecutivo»?)" in html
+    assert "Fila 4, columna «codigo_autoridad»: no existe la autoridad ambiental «NOEXISTE»" in html
+    assert "Fila 5, columna «codigo_autoridad»: no existe la autoridad ambiental «XYZ»" in html
+    assert "Fila 6, columna «correo»: el dominio «servidor.local»" in html
+    assert people(db_session) == before
+    # the same address is refused at sign-in and at "¿Olvidó su contraseña?" by the same check
+    sign_in = admin_client.application.test_client()
+    page = sign_in.get("/login").get_data(as_text=True)
+    refused = sign_in.post("/login", data={"csrf_token": csrf_from(page), "email": "ana@genova.test",
+                                           "password": "x"}).get_data(as_text=True)
+    assert "uso reservado" in refused
+
+
+def test_import_review_names_the_entity_and_the_authority_beside_their_codes(admin_client, db_session):
+    html = upload(admin_client, "funcionarios.csv", GOOD.encode()).get_data(as_text=True)
+    assert "63302 · Génova (Quindío)" in html
+    assert re.search(r"CRQ · [^<]*Quindío", html)

@@ -29,12 +29,18 @@ class Clock:
     def today(self) -> date:
         return self.now().date()
 
+    def stamp(self) -> datetime:
+        """The instant to store for anything a person will read ("registrado …", "Recibida el …", a hito marked,
+        a document uploaded): on the calendar in force, in UTC. In training that is the simulated day at the real
+        time of day, written once, so it stays where it was after a restart with another ``PDT_TODAY`` (issue 18:
+        one clock, applied exactly once)."""
+        return self.now().astimezone(timezone.utc)
+
     def shown(self, moment: datetime) -> datetime:
-        """A stored timestamp (written at the real time) as pages show it. In training, moved by whole days onto
-        the simulated calendar, so "registrado el …" follows the simulated date as the acts' dates do."""
-        if self.simulated_today is None:
-            return moment
-        return moment + (self.simulated_today - datetime.now(timezone.utc).astimezone(BOGOTA).date())
+        """A stored timestamp as pages show it: as it was stored. Times are put on the calendar in force when
+        they are written (``stamp``), never moved again on display (that applied the training offset twice to
+        anything computed from ``now()`` and moved every earlier time after a restart)."""
+        return moment
 
     @classmethod
     def from_setting(cls, value: str | None) -> "Clock":

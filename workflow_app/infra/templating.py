@@ -10,11 +10,12 @@ from flask import Flask, current_app, has_app_context
 from state_machines import corrections
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES
-from state_machines.pdt import HEARING_CLOSED_STATES, PDT_MACHINE
+from state_machines.pdt import HEARING_CLOSED_STATES, LAST_STRETCH_STATES, PDT_MACHINE
+from state_machines.phase2 import PHASE2_MACHINES
 from state_machines.roles import ROLE_LABELS
 from state_machines.route import DUTY_BY_KEY
 from state_machines.submachines import SUBMACHINES
-from state_machines.wording import DOCUMENT_TITLES, localize
+from state_machines.wording import DOCUMENT_TITLES, business_days, localize, localize_basis
 from workflow_app.infra.clock import BOGOTA
 
 LOCALE = "es_CO"
@@ -77,11 +78,18 @@ def for_entity(text: str | None, entity) -> str:
     return localize(text, getattr(entity, "wording", None))
 
 
+def basis_for(basis: str | None, entity) -> str:
+    """A legal basis said for one entity: Ley 2200 for a department's acts, Ley 136 for a municipio's."""
+    return localize_basis(basis, getattr(entity, "wording", None))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_es"] = date_es
     app.jinja_env.filters["datetime_es"] = datetime_es
     app.jinja_env.filters["when_es"] = when_es
     app.jinja_env.filters["w"] = for_entity
+    app.jinja_env.filters["basis"] = basis_for
+    app.jinja_env.filters["business_days"] = business_days
     app.jinja_env.filters["doc_title"] = document_title
 
     app.jinja_env.globals.update(_labels())
@@ -99,6 +107,21 @@ FLAG_LABELS = {
     "no_hearing_held": "Radicado sin audiencia pública del plan de inversiones registrada (L1909 art. 22)",
     "late_corporation_decision": "Aprobado después del mes de la corporación (L152 art. 40)",
     "car_overdue": "Concepto ambiental vencido (D1865 art. 3)",
+    "late_remission": "Remitido para sanción después de los cinco días (L136 art. 76)",
+    "late_objection": "Objetado después del plazo por número de artículos (L136 art. 78; L2200 art. 100)",
+    "late_tribunal_remission": "Enviado al Tribunal después del plazo (L136 art. 80; L2200 art. 101)",
+    "late_publication": "Publicado después de los diez días de la sanción (L136 art. 81; L2200 art. 103)",
+    "late_governor_copy": "Copia al gobernador después de los cinco días de la sanción (L136 art. 82)",
+    # Phase II (issue 21): soft flags, never a block.
+    "pi_cost_differs": "Plan Indicativo con costos distintos a los del plan de inversiones (L152 art. 29)",
+    "late_pi_approval": "Plan Indicativo aprobado después de la meta configurada (DNP-PI)",
+    "late_harmonization": "Armonización aprobada después del 31 de diciembre del primer año (D111 art. 14)",
+    "late_harmonization_publication": "Armonización publicada fuera de término (L136 art. 81)",
+    "late_poai": "POAI aprobado después de abrirse el período de radicación (D111 art. 8)",
+    "late_budget_filing": "Presupuesto radicado fuera del término del estatuto (L136 art. 91 a) 3)",
+    "late_paa": "Plan Anual de Adquisiciones publicado después del 31 de enero (L1474 art. 74)",
+    "late_action_plans": "Planes de acción publicados después del 31 de enero (L1474 art. 74)",
+    "late_annual_report": "Informe anual presentado después de la primera sesión ordinaria (L136 art. 91 a) 4)",
 }
 
 
@@ -110,7 +133,8 @@ NON_ROUTE_TRIGGER_LABELS = {
 
 def _labels() -> dict:
     """Spanish names for triggers, deadlines, roles and flags, all taken from the legal tables."""
-    triggers = {t.trigger: t.label for m in (PDT_MACHINE, *SUBMACHINES.values()) for t in m.transitions}
+    triggers = {t.trigger: t.label for m in (*PHASE2_MACHINES.values(), PDT_MACHINE, *SUBMACHINES.values())
+                for t in m.transitions}
     triggers.update(NON_ROUTE_TRIGGER_LABELS)
     triggers[corrections.TRIGGER] = corrections.LABEL
     return {
@@ -123,4 +147,5 @@ def _labels() -> dict:
         "answer_decisions": ANSWER_DECISIONS,
         "vigencia_clauses": VIGENCIA_CLAUSES,
         "hearing_closed_states": HEARING_CLOSED_STATES,
+        "last_stretch_states": LAST_STRETCH_STATES,
     }

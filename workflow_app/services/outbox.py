@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workflow_app.infra.jobs import enqueue_after_commit, register_batch
-from workflow_app.models import Delivery, Notification, User, utcnow
+from workflow_app.models import Delivery, Notification, User, recorded_now, utcnow
 
 DELIVER_JOB = "notifications.jobs.deliver"
 #: The same work for a list of ids (``notifications.jobs.deliver_batch``); ``workflow_app.infra.jobs`` folds queued DELIVER_JOBs
@@ -95,9 +95,10 @@ def notify_many(session: Session, items: list[tuple[list, Message]]) -> list[tup
                              link=m.link, is_urgent=m.is_urgent, read_at=None))
     if not rows:
         return []
-    now = utcnow()
+    now = utcnow()  # deliveries: real time (their retries and leases run on it)
+    shown = recorded_now()  # the notice's "Recibida el …": the calendar in force (issue 18)
     for row in rows:
-        row["created_at"] = now
+        row["created_at"] = shown
     if len(rows) > ONE_STATEMENT_ROWS:
         return _notify_in_batches(session, items, rows, by_key, now)
     # One statement: the notices (ON CONFLICT DO NOTHING keeps each key told once) and, joined to the ones

@@ -15,7 +15,9 @@ from workflow_app.web.admin import settings as settings_views
 from workflow_app.web.admin import views as admin_views
 from workflow_app.web.api import views as api_views
 from workflow_app.web.board import views as board_views
+from workflow_app.web.followup import views as followup_views
 from workflow_app.web.help import views as help_views
+from workflow_app.web.phase2 import views as phase2_views
 from workflow_app.web.plans import ppi as ppi_views
 from workflow_app.web.plans import views as plan_views
 from workflow_app.web.public import views as public_views
@@ -29,7 +31,9 @@ BLUEPRINTS = (
     api_views.bp,  # read API /api/v1 (and, recorded with it, the API token page)
     plan_views.bp,  # the plan page and its acts
     ppi_views.bp,  # plan plurianual de inversiones
+    phase2_views.bp,  # Phase II: plan indicativo, armonización, presupuesto, plan de compras (issue 21)
     board_views.bp,  # board, hitos, exports, expediente
+    followup_views.bp,  # Monitoreo 360: monthly survey, Lista de Chequeo, SETA cuts, activity reports, ranking
     admin_views.bp,  # accounts, the period's opening, the import of officials, regimes
     settings_views.bp,  # per-entity and per-plan settings (also for the entity's ejecutivo or planeación)
     access_log.bp,  # who read non-public documents and exported history or board (ejecutivo, admin)

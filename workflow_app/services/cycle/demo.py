@@ -8,11 +8,15 @@ from datetime import date
 from sqlalchemy import select
 
 from state_machines.pdt import PDT_MACHINE
+from state_machines.phase2 import MatrixRow
 from state_machines.roles import Role
 from workflow_app.infra.extensions import db
 from workflow_app.models import Document, Entity, Membership, Period, Plan, PlanEvent, PpiVersion, User
+from workflow_app.services.followup.demo_data import ensure_followup_demo
 from workflow_app.services.monitoring import board_summary
 from workflow_app.services.people.people import users_with_roles
+from workflow_app.services.phase2.plan_indicativo import matrix_lines, save_matrix
+from workflow_app.services.phase2.procedures import in_force_day, open_phase2
 from workflow_app.services.route.documents import Upload, store_document
 from workflow_app.services.route.plans import ActCommand, apply_act
 from workflow_app.services.route.ppi import PpiLine, ppi_version, save_ppi_version
@@ -71,8 +75,13 @@ DEMO_ACCOUNTS = (
     _account(Role.CTP, "ctp.filandia", "Presidente del CTP de Filandia (demo)", FILANDIA, is_lead=True),
     _account(Role.CORPORACION, "concejo.filandia", "Secretaria del Concejo de Filandia (demo)", FILANDIA,
              is_lead=True),
+    # Phase II (issue 21): the secretaría de hacienda and the Consejo de Gobierno's technical secretary.
+    _account(Role.HACIENDA, "hacienda.filandia", "Secretario de Hacienda de Filandia (demo)", FILANDIA),
+    _account(Role.CONSEJO_DE_GOBIERNO, "consejo.filandia", "Consejo de Gobierno de Filandia (demo)", FILANDIA),
     _account(Role.ASESOR, "asesor.quindio", "Asesora territorial DNP para Quindío (demo)", GENOVA,
              extra_entities=(BUENAVISTA, QUINDIO, FILANDIA)),
+    # Monitoreo 360: the regional coordinator of the Eje Cafetero, on the Gobernación del Quindío.
+    _account(Role.COORDINADOR, "coordinador.eje", "Coordinador regional DNP del Eje Cafetero (demo)", QUINDIO),
     _account(Role.ADMIN, "admin", "Administrador del servicio (demo)", None),
 )
 
@@ -106,6 +115,8 @@ def ensure_demo_data() -> list[DemoAccount]:
     _ensure_transparency_demo(db.session.scalar(select(Plan).filter_by(entity_id=entities[GENOVA].id,
                                                                        period_id=period.id)))
     _ensure_finished_demo(entities[FILANDIA])
+    _ensure_phase2_demo(entities[FILANDIA])
+    ensure_followup_demo(db.session)  # Monitoreo 360: survey months, two SETA cuts, a report, a Lista de Chequeo
     board_summary.refresh_stale(db.session)  # plans that got no act (and whatever changed without one)
     db.session.commit()
     return list(DEMO_ACCOUNTS)
@@ -267,8 +278,8 @@ FINISHED_STEPS = (  # (role, machine, subject, trigger, date, payload, public ev
     (Role.CORPORACION, "pdt_approval", None, "approve_plan", date(2024, 5, 15), {}, True),
     (Role.CORPORACION, "pdt_approval", None, "send_for_sanction", date(2024, 5, 17), {}, False),
     (Role.EJECUTIVO, "pdt_approval", None, "sanction", date(2024, 5, 21), {}, True),
+    # Published "a partir de su publicación": the publication puts it in force in the same transaction (issue 18).
     (Role.EJECUTIVO, "pdt_approval", None, "publish", date(2024, 5, 24), {"vigencia": "on_publication"}, True),
-    (Role.SISTEMA, "pdt_approval", None, "enter_into_force", date(2024, 5, 24), {}, False),
 )
 
 
@@ -308,3 +319,73 @@ def _ensure_finished_demo(entity: Entity) -> None:
             save_ppi_version(db.session, plan, current, source="form", actor=None, amendment="1",
                              note="Modificación 1 aprobada: 350 viviendas rurales con agua potable.")
     assert plan.state == "in_force", plan.state
+
+# Filandia's Phase II (issue 21): from "Vigente" (24 May 2024) to the published plan de compras of 2025, through the
+# same act door. The Concejo (category 6) sits in August and November: the harmonisation goes in August, the
+# budget is filed on 1 November with the MFMP.
+PHASE2_STEPS = (  # (role, machine, subject, trigger, date, payload)
+    (Role.PLANEACION, "plan_indicativo", "pi", "prepare_pi", date(2024, 6, 4), {}),
+    (Role.HACIENDA, "harmonization", "armonizacion", "start_harmonization", date(2024, 6, 5), {}),
+    (Role.PLANEACION, "plan_indicativo", "pi", "consolidate_pi", date(2024, 6, 25), {}),
+    (Role.CONSEJO_DE_GOBIERNO, "plan_indicativo", "pi", "approve_pi", date(2024, 7, 9), {}),
+    (Role.PLANEACION, "project_bank", "banco", "update_bank", date(2024, 7, 16), {}),
+    (Role.EJECUTIVO, "harmonization", "armonizacion", "file_harmonization", date(2024, 7, 31), {}),
+    (Role.CORPORACION, "harmonization", "armonizacion", "assign_harmonization", date(2024, 8, 1), {}),
+    (Role.CORPORACION, "harmonization", "armonizacion", "record_committee_debate", date(2024, 8, 5),
+     {"committee_outcome": "approved"}),
+    (Role.CORPORACION, "harmonization", "armonizacion", "record_plenary_debate", date(2024, 8, 9), {}),
+    (Role.CORPORACION, "harmonization", "armonizacion", "approve_harmonization", date(2024, 8, 9), {}),
+    (Role.CORPORACION, "harmonization", "armonizacion", "send_harmonization_for_sanction", date(2024, 8, 12), {}),
+    (Role.EJECUTIVO, "harmonization", "armonizacion", "sanction_harmonization", date(2024, 8, 14), {}),
+    (Role.EJECUTIVO, "harmonization", "armonizacion", "publish_harmonization", date(2024, 8, 16), {}),
+    (Role.PLANEACION, "monitoring_system", "seguimiento", "design_monitoring", date(2024, 8, 22), {}),
+    (Role.EJECUTIVO, "monitoring_system", "seguimiento", "adopt_monitoring", date(2024, 9, 2), {}),
+    (Role.PLANEACION, "poai", "2025", "draft_poai", date(2024, 9, 16), {}),
+    (Role.CONSEJO_DE_GOBIERNO, "poai", "2025", "approve_poai", date(2024, 10, 1), {}),
+    (Role.HACIENDA, "budget", "2025", "draft_budget", date(2024, 10, 15), {}),
+    (Role.PLANEACION, "monitoring_system", "seguimiento", "first_monitoring_report", date(2024, 10, 15), {}),
+    (Role.EJECUTIVO, "budget", "2025", "file_budget", date(2024, 11, 1), {}),
+    (Role.CORPORACION, "budget", "2025", "approve_budget", date(2024, 11, 28), {}),
+    (Role.EJECUTIVO, "budget", "2025", "liquidate_budget", date(2024, 12, 5), {}),
+    (Role.CONSEJO_DE_GOBIERNO, "action_plans", "2025", "approve_action_plans", date(2025, 1, 20), {}),
+    (Role.PLANEACION, "action_plans", "2025", "publish_action_plans", date(2025, 1, 28), {}),
+    (Role.EJECUTIVO, "paa", "2025", "publish_paa", date(2025, 1, 29), {}),
+)
+PHASE2_PUBLIC = frozenset({"approve_pi", "publish_harmonization", "publish_paa", "liquidate_budget"})
+PHASE2_MATRIX = {
+    "Acueductos veredales": ("Viviendas rurales con agua potable", ("80", "170", "260", "350"),
+                             "Secretaría de Infraestructura"),
+    "Mantenimiento de vías terciarias": ("Kilómetros de vías terciarias mantenidos", ("10", "20", "30", "40"),
+                                         "Secretaría de Infraestructura"),
+    "Relevo generacional rural": ("Jóvenes rurales vinculados a proyectos productivos", ("30", "60", "90", "120"),
+                                  "Secretaría de Desarrollo Rural"),
+}
+
+
+def _ensure_phase2_demo(entity: Entity) -> None:
+    """Walk Filandia's Phase II to a published plan de compras (issue 21); nothing when already walked."""
+    period = db.session.scalar(select(Period).filter_by(start_on=FINISHED_PERIOD))
+    plan = db.session.scalar(select(Plan).filter_by(entity_id=entity.id, period_id=period.id))
+    if plan is None or plan.state != "in_force":
+        return
+    if not any(p.machine == "plan_indicativo" for p in plan.procedures):  # in force before Phase II existed
+        open_phase2(db.session, plan, in_force_day(plan) or date(2024, 5, 24))
+        db.session.commit()
+    pi = next(p for p in plan.procedures if p.machine == "plan_indicativo")
+    if pi.state != "pi_none":
+        return
+    for role, machine, subject, trigger, on, payload in PHASE2_STEPS:
+        if trigger == "consolidate_pi":
+            lines, _years = matrix_lines(db.session, plan)
+            save_matrix(db.session, plan, [MatrixRow(ln.program, ln.project, *PHASE2_MATRIX.get(
+                ln.project, ("Indicador de producto", ("1", "2", "3", "4"), "Secretaría de Planeación")))
+                for ln in lines], None)
+        actor = users_with_roles(db.session, plan, {role})[0]
+        command = ActCommand(trigger=trigger, machine=machine, subject=subject, act_on=on,
+                             reference=f"DEMO-{trigger}", payload=payload,
+                             evidence=Upload(f"{trigger}.pdf", io.BytesIO(DEMO_PDF)),
+                             evidence_is_public=trigger in PHASE2_PUBLIC,
+                             notes="Acto de demostración para capacitación.")
+        apply_act(db.session, plan_id=plan.id, command=command, actor=actor, role=role, expected_version=None,
+                  today=on)
+        db.session.refresh(plan)

@@ -9,7 +9,15 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from workflow_app.infra.extensions import db
-from workflow_app.models import Department, Entity, EnvironmentalAuthority, Jurisdiction, Milestone, Period
+from workflow_app.models import (
+    Department,
+    Entity,
+    EnvironmentalAuthority,
+    Jurisdiction,
+    Milestone,
+    Period,
+    Phase2Milestone,
+)
 from workflow_app.reference_data.names import official_name
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "reference_data"
@@ -108,6 +116,16 @@ def load_reference() -> ReferenceCounts:
         if int(row["hito"]) not in known:
             db.session.add(Milestone(
                 number=int(row["hito"]), phase=int(row["phase"]), phase_name=row["phase_name"],
+                phase_weight=float(row["phase_weight"]), name=row["name"],
+                weight_in_phase=float(row["weight_in_phase"]), weight_total=float(row["weight_total"]),
+                source_of_truth=row["source_of_truth"]))
+
+    # Phase II hitos (hitos-fase2.csv): key (strategy phase 2, hito), their own table; same rule as above.
+    known2 = set(db.session.scalars(select(Phase2Milestone.hito)))
+    for row in _rows("hitos_fase2.csv"):
+        if int(row["hito"]) not in known2:
+            db.session.add(Phase2Milestone(
+                hito=int(row["hito"]), phase=int(row["phase"]), phase_name=row["phase_name"],
                 phase_weight=float(row["phase_weight"]), name=row["name"],
                 weight_in_phase=float(row["weight_in_phase"]), weight_total=float(row["weight_total"]),
                 source_of_truth=row["source_of_truth"]))

@@ -20,7 +20,10 @@ from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE
 from state_machines.regimes import ORDINARY
 from state_machines.roles import Role
+from state_machines.sessions import categories_for, category_basis, category_law_text
+from state_machines.wording import titles_for
 from workflow_app.history import seal
+from workflow_app.infra.clock import clock
 from workflow_app.infra.templating import NON_ROUTE_TRIGGER_LABELS
 from workflow_app.models import FISCAL_CATEGORIES, PLAN_GRAPH, Entity, Plan, PlanEvent, Regime, User
 from workflow_app.permissions import can_edit_entity_settings
@@ -30,13 +33,20 @@ SETTINGS_MACHINE = "settings"
 SETTINGS_TRIGGER = "update_settings"
 SETTINGS_LABEL = NON_ROUTE_TRIGGER_LABELS[SETTINGS_TRIGGER]
 WEEKDAY_NAMES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
-CATEGORY_BASIS = "L617 art. 1"  # the municipal category (Ley 617 de 2000) decides the council's ordinary sessions
 
 
 class SettingsError(ValueError):
-    def __init__(self, field: str, message: str):
+    """A refusal; ``errors`` holds every (field, message) found, so a form reports them all at once."""
+
+    def __init__(self, field: str, message: str, more: tuple[tuple[str, str], ...] = ()):
         super().__init__(message)
         self.field, self.message = field, message
+        self.errors = ((field, message), *more)
+
+
+def _refuse_all(errors: list[tuple[str, str]]) -> None:
+    if errors:
+        raise SettingsError(*errors[0], more=tuple(errors[1:]))
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,7 @@ def applicable_regimes(session: Session, plan: Plan) -> list[Regime]:
 def _record(session: Session, plan: Plan, actor: User, changes: list[str], legal_basis: str, today: date) -> None:
     event = PlanEvent(plan_id=plan.id, machine=SETTINGS_MACHINE, subject=None, from_state=plan.state,
                       to_state=plan.state, trigger=SETTINGS_TRIGGER, actor_id=actor.id,
-                      role=_role_of(actor, plan.entity), occurred_at=_now(), act_on=today,
+                      role=_role_of(actor, plan.entity), occurred_at=clock().stamp(), act_on=today,
                       reason="\n".join(changes), legal_basis=legal_basis, evidence_ids=[],
                       payload={"changes": changes})
     plan.updated_at = _now()
@@ -111,25 +121,31 @@ def update_entity_settings(session: Session, actor: User, entity: Entity, new: E
     changes (empty: nothing changed, nothing written)."""
     if not can_edit_entity_settings(actor, entity):
         raise SettingsError("fiscal_category", "Su cuenta no puede cambiar la configuración de esta entidad.")
+    errors: list[tuple[str, str]] = []
     category = new.fiscal_category or None
-    if category is not None and category not in FISCAL_CATEGORIES:
-        raise SettingsError("fiscal_category", "Categoría desconocida: use especial o de 1 a 6.")
+    allowed = categories_for(entity.kind)
+    if category is not None and (category not in FISCAL_CATEGORIES or category not in allowed):
+        names = ", ".join("especial" if c == "especial" else c for c in allowed[:-1]) + f" o {allowed[-1]}"
+        errors.append(("fiscal_category", f"Un {'departamento' if entity.kind == 'departamento' else 'municipio'} "
+                       f"es de categoría {names} ({category_law_text(entity.kind)})."))
     days = sorted(set(new.nonworking_weekdays))
     if any(not 0 <= d <= 6 for d in days):
-        raise SettingsError("nonworking_weekdays", "Los días de la semana van de lunes a domingo.")
-    if len(days) == 7:
-        raise SettingsError("nonworking_weekdays", "La entidad debe atender al menos un día de la semana.")
-    titles = ("alcalde", "alcaldesa") if entity.kind != "departamento" else ("gobernador", "gobernadora")
+        errors.append(("nonworking_weekdays", "Los días de la semana van de lunes a domingo."))
+    elif len(days) == 7:
+        errors.append(("nonworking_weekdays", "La entidad debe atender al menos un día de la semana."))
+    titles = titles_for(entity.kind)
     title = new.executive_title or None
     if title is not None and title not in titles:
-        raise SettingsError("executive_title", f"Para esta entidad el cargo es {' o '.join(titles)}.")
+        errors.append(("executive_title", f"Para esta entidad el cargo es {' o '.join(titles)}."))
+    _refuse_all(errors)
     changes, bases = [], []
     if title != entity.executive_title:
         changes.append(f"Cargo de quien gobierna: {entity.executive_title or 'sin dato'} → {title or 'sin dato'}")
         bases.append("dato de la entidad, sin norma")  # only the wording of the pages changes
     if category != entity.fiscal_category:
-        changes.append(f"Categoría del municipio: {entity.fiscal_category or 'sin dato'} → {category or 'sin dato'}")
-        bases.append(CATEGORY_BASIS)
+        changes.append(f"Categoría del {'departamento' if entity.kind == 'departamento' else 'municipio'}: "
+                       f"{entity.fiscal_category or 'sin dato'} → {category or 'sin dato'}")
+        bases.append(category_basis(entity.kind))
     if days != sorted(entity.weekdays):
         changes.append(f"Días de la semana sin atención: {_weekdays_text(entity.weekdays)} → {_weekdays_text(days)}")
         bases.append("L4-1913 art. 62")
@@ -158,9 +174,14 @@ def update_plan_settings(session: Session, actor: User, plan: Plan, new: PlanSet
     changes, bases = [], []
     current_posesion = plan.posesion_on or period_start
     posesion = new.posesion_on or period_start
+    errors: list[tuple[str, str]] = []
+    outside = legal_calendar.posesion_refusal(posesion, period_start)
+    if outside:
+        errors.append(("posesion_on", outside))
     regime_row = session.get(Regime, new.regime or ORDINARY)
     if regime_row is None or not (regime_row.is_ordinary or regime_row.period_start_on == period_start):
-        raise SettingsError("regime", "Ese régimen no aplica a los planes de este período.")
+        errors.append(("regime", "Ese régimen no aplica a los planes de este período."))
+    _refuse_all(errors)
     rules = regime_row.calendar_rules()
     articles = tuple(sorted(set(new.articles))) if not regime_row.is_ordinary else ()
     if posesion != current_posesion:

@@ -48,6 +48,7 @@ from workflow_app.models import Department, Entity, Period, Plan, PlanSummary, U
 from workflow_app.permissions import scope_entity_ids
 from workflow_app.services.monitoring import board_summary
 from workflow_app.services.monitoring import milestones as milestone_service
+from workflow_app.services.phase2 import milestones as phase2_hitos
 from workflow_app.services.route.plans import regime_rules
 
 RISK_SLACK_DAYS = 5
@@ -67,10 +68,18 @@ _PLAN_DATES = ("ctp_presented", "filed_with_corporacion", "adopted", "car_copies
 SORT_KEYS = ("riesgo", "entidad", "departamento", "estado", "avance", "plazo", "holgura", "vencidos")
 
 
+#: States where more than one party may act, and who owns the wait: after the corporation rejected the objections
+#: the executive must sanction (the president only once its term ran out, L136 art. 79); before the Tribunal
+#: nobody of the route waits on anyone but the court (L136 art. 80).
+WAIT_OWNERS: dict[str, str | None] = {"sanction_due": "ejecutivo", "before_tribunal": None}
+
+
 def _waiting_on() -> dict[str, str | None]:
     """State -> the party that may move the plan out of it (None: only the sweep, or a final state)."""
-    out: dict[str, str | None] = {}
+    out: dict[str, str | None] = dict(WAIT_OWNERS)
     for state in PDT_STATES:
+        if state in WAIT_OWNERS:
+            continue
         parties = {_PARTY_OF_ROLE[r] for t in PDT_MACHINE.transitions_from(state)
                    if t.dest_from(state) not in (SAME, state) for r in t.roles if r in _PARTY_OF_ROLE}
         if len(parties) > 1:
@@ -213,6 +222,7 @@ class BoardRow:
     weekdays: tuple
     procedures: list[ProcRow] = field(default_factory=list)
     progress: float = 0.0
+    progress2: float = 0.0  # Phase II hitos (hitos-fase2.csv), once the plan is in force (issue 21)
     pending: list[PendingStep] = field(default_factory=list)
     waits: dict[str, int] = field(default_factory=dict)
     car_waits: list[CarWait] = field(default_factory=list)
@@ -249,6 +259,10 @@ class BoardRow:
     @property
     def progress_text(self) -> str:
         return f"{self.progress:.1f}".replace(".", ",") + " %"
+
+    @property
+    def progress2_text(self) -> str:
+        return f"{self.progress2:.1f}".replace(".", ",") + " %" if self.state == "in_force" else "—"
 
     @property
     def wait_items(self) -> list[tuple[str, str, int]]:
@@ -338,10 +352,21 @@ def _merge(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
 
 # --- Loading -------------------------------------------------------------------------------------------------
 
-def board_period(session: Session, today: date) -> Period | None:
-    """The constitutional period running today (else the latest one that started, else the first)."""
+def board_period(session: Session, today: date, year: str = "") -> Period | None:
+    """The period asked for by its first year (``year``, e.g. "2024"), else the constitutional period running today
+    (in training, the simulated day), else the latest one that started, else the first."""
+    if year.isdigit() and len(year) == 4:
+        asked = session.scalar(select(Period).where(Period.start_on == date(int(year), 1, 1)))
+        if asked is not None:
+            return asked
     started = session.scalar(select(Period).where(Period.start_on <= today).order_by(Period.start_on.desc()))
     return started or session.scalar(select(Period).order_by(Period.start_on))
+
+
+def periods_with_plans(session: Session) -> list[Period]:
+    """The periods that have plans, oldest first: the ones the board and the portal offer by name."""
+    return list(session.scalars(select(Period).where(select(Plan.id).where(Plan.period_id == Period.id).exists())
+                                .order_by(Period.start_on)))
 
 
 @contextmanager
@@ -441,10 +466,14 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
     entity_ids = [row.entity_id for row in rows.values()] if isinstance(ids, list) else \
         select(Plan.entity_id).where(Plan.id.in_(ids))
     facts = milestone_service.load_facts(session, ids, entity_ids, light=True, marks=marks)
+    weights2 = phase2_hitos.compiled_weights(phase2_hitos.phase2_milestones(session))
+    checks2 = phase2_hitos.latest_check_flags(session, ids)
 
     for row in rows.values():
         # Progress follows the manual checks and team leaders (read above), never cached.
         row.progress = milestone_service.fast_progress(weights, row.plan_id, row.entity_id, facts)
+        row.progress2 = phase2_hitos.fast_progress(weights2, facts.events.get(row.plan_id, {}),
+                                                   checks2.get(row.plan_id, {}))
         if row.plan_id in computed:
             continue
         counter = day_counter(row.weekdays, row.period_start.year)
@@ -482,6 +511,7 @@ class BoardQuery:
     riesgo: str = ""
     orden: str = "riesgo"
     pagina: int = 1  # 1-based; clamped to the last page by ``page_of``
+    periodo: str = ""  # the period's first year ("2024"); empty: the period in course on the day
 
     @classmethod
     def from_args(cls, args: Mapping[str, str], forced_department: str = "") -> "BoardQuery":
@@ -491,7 +521,9 @@ class BoardQuery:
         estado = args.get("estado", "")
         riesgo = args.get("riesgo", "")
         pagina = args.get("pagina", "1").strip()
-        return cls(departamento=forced_department or args.get("departamento", "").strip()[:2],
+        periodo = args.get("periodo", "").strip()
+        return cls(periodo=periodo if periodo.isdigit() and len(periodo) == 4 else "",
+                   departamento=forced_department or args.get("departamento", "").strip()[:2],
                    region=args.get("region", "").strip()[:60],
                    estado=estado if estado in PDT_STATES else "",
                    riesgo=riesgo if riesgo in RISK_LABELS else "", orden=orden,
@@ -499,7 +531,8 @@ class BoardQuery:
 
     def as_args(self, **changes) -> dict[str, str]:
         """The query string of this view; a new order or filter starts again at page 1 unless told otherwise."""
-        data = {"departamento": self.departamento, "region": self.region, "estado": self.estado,
+        data = {"periodo": self.periodo, "departamento": self.departamento, "region": self.region,
+                "estado": self.estado,
                 "riesgo": self.riesgo, "orden": self.orden, "pagina": self.pagina, **changes}
         if "pagina" not in changes and changes:
             data["pagina"] = 1
@@ -574,14 +607,16 @@ def sort_rows(rows: list[BoardRow], orden: str) -> list[BoardRow]:
 
 
 def board(session: Session, user: User, today: date, query: BoardQuery) -> tuple[list[BoardRow], list[BoardRow]]:
-    """(every row of the scope, the filtered and ordered rows)."""
-    rows = load_rows(session, user, today)
+    """(every row of the scope, the filtered and ordered rows) in the period asked for (``query.periodo``), else
+    the one in course on the day."""
+    rows = load_rows(session, user, today, period=board_period(session, today, query.periodo))
     return rows, sort_rows(apply_filters(rows, query), query.orden)
 
 
 def summary(rows: Sequence[BoardRow]) -> dict:
     risks = Counter(r.risk for r in rows)
     return {"plans": len(rows), "average": round(sum(r.progress for r in rows) / len(rows), 1) if rows else 0.0,
+            "average2": round(sum(r.progress2 for r in rows) / len(rows), 1) if rows else 0.0,
             "risks": {k: risks.get(k, 0) for k in RISK_LABELS}}
 
 
@@ -605,10 +640,12 @@ def due_by_week(rows: Iterable[BoardRow], today: date, weeks: int = 6) -> list[t
 
 def rollups(rows: Sequence[BoardRow]) -> dict[str, list]:
     return {
-        "regions": milestone_service.rollup((r.region, r.region, r.progress, r.is_at_risk) for r in rows),
+        "regions": milestone_service.rollup((r.region, r.region, r.progress, r.is_at_risk, r.progress2)
+                                            for r in rows),
         "departments": milestone_service.rollup((r.department_code, r.department_name, r.progress,
-                                                 r.is_at_risk) for r in rows),
-        "country": milestone_service.rollup(("co", "Colombia", r.progress, r.is_at_risk) for r in rows),
+                                                 r.is_at_risk, r.progress2) for r in rows),
+        "country": milestone_service.rollup(("co", "Colombia", r.progress, r.is_at_risk, r.progress2)
+                                            for r in rows),
     }
 
 
@@ -616,7 +653,7 @@ def adviser_rollup(session: Session, rows: Sequence[BoardRow]) -> list[milestone
     by_id = {r.plan_id: r for r in rows}
     advisers = milestone_service.adviser_plans(session, {r.plan_id: r.entity_id for r in rows})
     return milestone_service.rollup(
-        (str(user_id), name, by_id[plan_id].progress, by_id[plan_id].is_at_risk)
+        (str(user_id), name, by_id[plan_id].progress, by_id[plan_id].is_at_risk, by_id[plan_id].progress2)
         for user_id, (name, plan_ids) in advisers.items() for plan_id in plan_ids)
 
 

@@ -26,6 +26,7 @@ from urllib.parse import quote
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES
 from state_machines.pdt import PDT_STATES
+from state_machines.phase2 import PHASE2_TITLES
 from workflow_app.infra.clock import BOGOTA
 from workflow_app.services.monitoring.board import PARTIES, PARTY_LABELS, RISK_LABELS, BoardRow
 
@@ -43,14 +44,16 @@ PROCEDURE_LABELS = {
     "amendment": "Modificación propuesta en la corporación",
     "hearing": "Audiencia pública (Ley 1909)",
     "ctp_formation": "Conformación del CTP",
+    **PHASE2_TITLES,
 }
 
 BOARD_HEADER = (
     "Código DANE", "Entidad", "Departamento", "Región", "Estado", "Avance en hitos (%)",
+    "Avance en hitos de la Fase II (%)",
     "Próximo plazo (actuar a más tardar)", "Próximo paso", "Holgura (días hábiles)", "Pasos vencidos",
     "Riesgo", "Motivos del riesgo",
     *(f"Espera: {PARTY_LABELS[p]} (días hábiles)" for p in PARTIES),
-    "Estado (código)", "Riesgo (código)",
+    "Período", "Estado (código)", "Riesgo (código)",
 )
 
 HISTORY_HEADER = ("N.º", "Fecha del acto", "Registrado (hora de Bogotá)", "Trámite", "Asunto", "Estado anterior",
@@ -84,19 +87,28 @@ def event_content(payload: dict | None) -> str:
     if p.get("vigencia"):
         parts.append(f"Vigencia: {VIGENCIA_CLAUSES.get(p['vigencia'], p['vigencia'])}"
                      + (f" ({p['in_force_declared']})" if p.get("in_force_declared") else ""))
+    if p.get("recorded_late"):
+        parts.append(LATE_RECORDING)
     return " | ".join(parts)
 
 
-def board_table(rows: Sequence[BoardRow]) -> tuple[tuple, list[tuple]]:
+#: Issue 18: the act's date decides; a late typing is noted, never counted as a late act.
+LATE_RECORDING = ("Registrado después del último día del plazo, pero el acto está fechado dentro de él: "
+                  "se cumplió a tiempo")
+
+
+def board_table(rows: Sequence[BoardRow], period: str = "") -> tuple[tuple, list[tuple]]:
+    """One line per plan; ``period``: the period's name ("2028–2031"), on every line (issue 18)."""
     out = []
     for r in rows:
         step = r.next_step
         out.append((
             r.dane_code, r.entity_label, r.department_name, r.region, r.state_label,
-            round(r.progress, 2), step.deadline.act_by if step else None, step.label if step else "",
+            round(r.progress, 2), round(r.progress2, 2) if r.state == "in_force" else None,
+            step.deadline.act_by if step else None, step.label if step else "",
             step.slack if step else None, "; ".join(p.label for p in r.overdue),
             RISK_LABELS[r.risk], "; ".join(r.risk_reasons), *(r.waits.get(p, 0) for p in PARTIES),
-            r.state, r.risk,
+            period, r.state, r.risk,
         ))
     return BOARD_HEADER, out
 

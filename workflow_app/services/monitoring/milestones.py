@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from state_machines.pdt import PDT_MACHINE
 from state_machines.roles import Role
 from state_machines.submachines import SUBMACHINES
+from state_machines.wording import quoted
 from workflow_app.infra.clock import bogota_day
 from workflow_app.models import Membership, Milestone, MilestoneCheck, Plan, PlanEvent, Procedure, User
 from workflow_app.reference_data.names import sort_key as spanish_sort_key
@@ -116,7 +117,7 @@ def source_text(milestone: Milestone) -> str:
         acts = ACTS_OF_EVENT.get(name, ())
         if not acts:
             return "Automático: ningún acto de la ruta lo registra todavía"
-        return "Automático: al registrar " + " o ".join(f"«{label}» ({norm})" for label, norm in acts)
+        return "Automático: al registrar " + " o ".join(f"{quoted(label)} ({norm})" for label, norm in acts)
     return "Manual: lo marca el equipo o su asesor con una nota de evidencia"
 
 
@@ -415,17 +416,20 @@ class Rollup:
     plans: int
     average: float  # mean progress %
     at_risk: int = 0
+    average2: float = 0.0  # mean progress % of Phase II's hitos (issue 21)
 
 
-def rollup(items: Iterable[tuple[str, str, float, bool]]) -> list[Rollup]:
-    """(key, label, progress, is_at_risk) per plan -> one line per key: plans, mean progress, plans at risk."""
+def rollup(items: Iterable[tuple]) -> list[Rollup]:
+    """(key, label, progress, is_at_risk[, Phase II progress]) per plan -> one line per key: plans, mean
+    progress, plans at risk, mean Phase II progress."""
     groups: dict[str, list] = {}
     labels: dict[str, str] = {}
-    for key, label, value, at_risk in items:
-        groups.setdefault(key, []).append((value, at_risk))
+    for key, label, value, at_risk, *rest in items:
+        groups.setdefault(key, []).append((value, at_risk, rest[0] if rest else 0.0))
         labels[key] = label
-    return sorted((Rollup(key, labels[key], len(v), round(sum(p for p, _ in v) / len(v), 1),
-                          sum(1 for _, r in v if r)) for key, v in groups.items()),
+    return sorted((Rollup(key, labels[key], len(v), round(sum(p for p, _, _ in v) / len(v), 1),
+                          sum(1 for _, r, _ in v if r), round(sum(p2 for _, _, p2 in v) / len(v), 1))
+                   for key, v in groups.items()),
                   key=lambda r: spanish_sort_key(r.label))
 
 

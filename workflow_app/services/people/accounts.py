@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
@@ -71,6 +72,24 @@ def _aware(moment: datetime) -> datetime:
 
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
+
+
+def email_problem(email: str) -> str | None:
+    """The one check of an address for every door it comes in by: sign-in, "¿Olvidó su contraseña?",
+    invitations and the officials' import. It is the check sign-in applies (``email_validator``, as WTForms'
+    ``Email()``), so an address accepted anywhere can sign in and receive its link. Spanish reason, or None."""
+    email = (email or "").strip()
+    if not email or len(email) > 254:
+        return "no es un correo electrónico válido"
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        domain = email.rsplit("@", 1)[-1].lower().rstrip(".")
+        if domain.rsplit(".", 1)[-1] in SPECIAL_USE_DOMAIN_NAMES:
+            return (f"el dominio «{domain}» es de uso reservado y no recibe correo: escriba la dirección real, por "
+                    "ejemplo nombre@alcaldia.gov.co")
+        return "no es un correo electrónico válido"
+    return None
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
@@ -367,8 +386,8 @@ def invite_person(session: Session, actor: User | None, invite: Invite) -> Invit
     commits once (one person from a page, or a whole file all-or-nothing). ``actor`` None: the command line."""
     email = normalise_email(invite.email)
     name = " ".join((invite.name or "").split())
-    if not email or "@" not in email or len(email) > 254:
-        raise AccountError("email", "Escriba un correo electrónico válido.")
+    if problem := email_problem(email):
+        raise AccountError("email", f"Escriba un correo electrónico válido: {problem}.")
     if not name or len(name) > 200:
         raise AccountError("name", "Escriba el nombre completo (hasta 200 caracteres).")
     entity_id, authority = resolve_scope(session, invite.role, invite.dane_code, invite.authority_code)

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 from openpyxl import Workbook
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from state_machines.roles import ROLE_LABELS, Role
 from workflow_app.infra.tabular import Limits, TableRejected, read_table
@@ -23,6 +23,7 @@ from workflow_app.models import Entity, EnvironmentalAuthority, Membership, Onbo
 from workflow_app.services.people.accounts import (
     AccountError,
     Invite,
+    email_problem,
     find_user_by_email,
     invite_person,
     normalise_email,
@@ -42,21 +43,33 @@ HEADER_ALIASES = {
     "nombre": "nombre", "nombre completo": "nombre", "nombres": "nombre",
     "correo": "correo", "correo electronico": "correo", "email": "correo", "e-mail": "correo",
 }
-#: Roles a file may grant; an administrator is named on the administration page, one by one.
-ROLE_ALIASES = {
-    "ejecutivo": Role.EJECUTIVO, "alcalde": Role.EJECUTIVO, "alcaldesa": Role.EJECUTIVO,
-    "gobernador": Role.EJECUTIVO, "gobernadora": Role.EJECUTIVO,
-    "planeacion": Role.PLANEACION, "secretaria de planeacion": Role.PLANEACION,
-    "secretario de planeacion": Role.PLANEACION,
-    "equipo": Role.EQUIPO, "equipo formulador": Role.EQUIPO,
-    "ctp": Role.CTP, "consejero ctp": Role.CTP, "consejera ctp": Role.CTP,
-    "consejo territorial de planeacion": Role.CTP,
-    "car": Role.CAR, "autoridad ambiental": Role.CAR,
-    "corporacion": Role.CORPORACION, "secretaria del concejo": Role.CORPORACION,
-    "secretario del concejo": Role.CORPORACION, "secretaria de la asamblea": Role.CORPORACION,
-    "secretario de la asamblea": Role.CORPORACION,
-    "asesor": Role.ASESOR, "asesor dnp": Role.ASESOR,
+#: Roles a file may grant, by their exact names (accents and capitals aside); an administrator is named on the
+#: administration page, one by one.
+ROLE_NAMES = {r.value: r for r in (Role.EJECUTIVO, Role.PLANEACION, Role.EQUIPO, Role.CTP, Role.CAR,
+                                   Role.CORPORACION, Role.ASESOR, Role.HACIENDA,
+                                   Role.CONSEJO_DE_GOBIERNO)}
+#: Words people write for a role: never taken silently (an "alcalde" row might be meant for the planning office),
+#: only named in the error so the file is corrected with the exact role.
+ROLE_SUGGESTIONS = {
+    "alcalde": Role.EJECUTIVO, "alcaldesa": Role.EJECUTIVO, "gobernador": Role.EJECUTIVO,
+    "gobernadora": Role.EJECUTIVO, "secretaria de planeacion": Role.PLANEACION,
+    "secretario de planeacion": Role.PLANEACION, "equipo formulador": Role.EQUIPO, "consejero ctp": Role.CTP,
+    "consejera ctp": Role.CTP, "consejo territorial de planeacion": Role.CTP, "autoridad ambiental": Role.CAR,
+    "secretaria del concejo": Role.CORPORACION, "secretario del concejo": Role.CORPORACION,
+    "secretaria de la asamblea": Role.CORPORACION, "secretario de la asamblea": Role.CORPORACION,
+    "asesor dnp": Role.ASESOR, "secretaria de hacienda": Role.HACIENDA, "secretario de hacienda": Role.HACIENDA,
+    "consejo de gobierno": Role.CONSEJO_DE_GOBIERNO,
 }
+ROLE_LIST = "ejecutivo, planeacion, equipo, ctp, car, corporacion, asesor, hacienda o consejo_de_gobierno"
+
+
+def role_problem(value: str) -> str:
+    """The Spanish error for a role that is not one of ``ROLE_NAMES``."""
+    meant = ROLE_SUGGESTIONS.get(fold(value))
+    hint = f" (¿quiso decir «{meant.value}»?)" if meant else ""
+    return f"rol desconocido «{value or ''}»{hint}: escriba exactamente uno de {ROLE_LIST}"
+
+
 STATUS_LABELS = {"created": "Se crea la cuenta y se envía la invitación",
                  "added": "Cuenta existente: se le agrega el rol",
                  "present": "Ya estaba: no se cambia nada",
@@ -90,6 +103,7 @@ class RowOutcome:
     role: str
     scope: str  # DANE code or authority code, as given
     status: str = "created"
+    scope_name: str = ""  # the entity's or the authority's name, beside the code in the review
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column label, message)
 
     @property
@@ -150,8 +164,8 @@ def read_rows(filename: str, data: bytes) -> list[dict]:
 
 def check_rows(session: Session, rows: list[dict]) -> CheckResult:
     """Each row's outcome, without writing anything."""
-    entities = {code: entity_id for code, entity_id in session.execute(select(Entity.dane_code, Entity.id))}
-    authorities = set(session.scalars(select(EnvironmentalAuthority.code)))
+    entities = {e.dane_code: e for e in session.scalars(select(Entity).options(selectinload(Entity.department)))}
+    authorities = dict(session.execute(select(EnvironmentalAuthority.code, EnvironmentalAuthority.name)).all())
     seen: dict[tuple, int] = {}
     names_in_file: dict[str, tuple[str, int]] = {}
     outcomes = []
@@ -160,34 +174,42 @@ def check_rows(session: Session, rows: list[dict]) -> CheckResult:
         dane, authority = row.get("codigo_dane", "").strip(), row.get("codigo_autoridad", "").strip().upper()
         outcome = RowOutcome(row=row["fila"], email=email, name=name, role="", scope=dane or authority)
         errors = outcome.errors
-        if not email or "@" not in email or "." not in email.split("@")[-1] or len(email) > 254 or " " in email:
-            errors.append(("correo", "no es un correo electrónico válido"))
+        if problem := email_problem(email):
+            errors.append(("correo", problem))
         if not name:
             errors.append(("nombre", "falta el nombre"))
         elif len(name) > 200:
             errors.append(("nombre", "tiene más de 200 caracteres"))
-        role = ROLE_ALIASES.get(fold(row.get("rol")))
+        role = ROLE_NAMES.get(fold(row.get("rol")))
         if role is None:
-            errors.append(("rol", f"rol desconocido «{row.get('rol', '')}»: use ejecutivo, planeacion, equipo, ctp, "
-                                  "car, corporacion o asesor"))
+            errors.append(("rol", role_problem(row.get("rol", ""))))
         else:
             outcome.role = role.value
         entity_id = None
+        if authority and authority not in authorities:
+            errors.append(("codigo_autoridad", f"no existe la autoridad ambiental «{authority}»: use su sigla, "
+                                               "por ejemplo CRQ"))
+        elif authority and role is not None and role is not Role.CAR:
+            errors.append(("codigo_autoridad", f"solo el rol car lleva código de autoridad; el rol {role.value} "
+                                               "va con codigo_dane"))
         if role is Role.CAR:
             if not authority:
-                errors.append(("código de la autoridad ambiental", "el rol car necesita la sigla de la autoridad"))
-            elif authority not in authorities:
-                errors.append(("código de la autoridad ambiental", f"no existe la autoridad «{authority}»"))
+                errors.append(("codigo_autoridad", "el rol car necesita la sigla de la autoridad"))
+            elif dane:
+                errors.append(("codigo_dane", "el rol car va sin codigo_dane: su alcance es la jurisdicción de la "
+                                              "autoridad"))
             outcome.scope = authority
+            outcome.scope_name = authorities.get(authority, "")
         elif role is not None:
             if dane.isdigit() and len(dane) in (1, 4):  # Excel dropped the leading zero of 05001 or 05
                 dane = dane.zfill(len(dane) + 1)
             if not dane:
-                errors.append(("código DANE", "falta el código DANE de la entidad"))
+                errors.append(("codigo_dane", "falta el código DANE de la entidad"))
             elif dane not in entities:
-                errors.append(("código DANE", f"no hay una entidad con el código «{dane}»"))
+                errors.append(("codigo_dane", f"no hay una entidad con el código «{dane}»"))
             else:
-                entity_id = entities[dane]
+                entity_id = entities[dane].id
+                outcome.scope_name = entities[dane].display_name
             outcome.scope = dane
         if email and name:
             first = names_in_file.setdefault(email, (name, row["fila"]))
@@ -261,13 +283,36 @@ def apply_batch(session: Session, actor: User, batch_id: int) -> CheckResult:
 
 
 TEMPLATE_ROWS = (
+    ("63302", "", "ejecutivo", "María Elena Ríos", "alcaldia@genova-quindio.gov.co"),
     ("63302", "", "planeacion", "Ana María Restrepo", "planeacion@genova-quindio.gov.co"),
+    ("63302", "", "equipo", "Jorge Iván Salazar", "equipo.pdt@genova-quindio.gov.co"),
     ("63302", "", "ctp", "Luis Fernando Gómez", "ctp@genova-quindio.gov.co"),
+    ("63302", "", "corporacion", "Gloria Patricia Arango", "secretaria@concejo-genova-quindio.gov.co"),
+    ("63", "", "corporacion", "Martha Lucía Ospina", "secretaria@asamblea-quindio.gov.co"),
     ("", "CRQ", "car", "Carolina Duque", "planeacion@crq.gov.co"),
+    ("63302", "", "asesor", "Diego Alejandro Mejía", "dmejia@dnp.gov.co"),
+    ("63", "", "asesor", "Diego Alejandro Mejía", "dmejia@dnp.gov.co"),
 )
-TEMPLATE_NOTE = ("Una fila por persona y rol. codigo_dane: municipio (5 dígitos) o departamento (2); para el rol car, "
-                 "deje codigo_dane vacío y escriba la sigla de la autoridad en codigo_autoridad. Roles: ejecutivo, "
-                 "planeacion, equipo, ctp, car, corporacion, asesor.")
+#: Every role and its scope, as the instructions sheet and the import page say them.
+ROLE_SCOPES = (
+    ("ejecutivo", "codigo_dane", "el alcalde o alcaldesa (municipio, 5 dígitos) o el gobernador o gobernadora "
+                                 "(departamento, 2 dígitos)"),
+    ("planeacion", "codigo_dane", "la secretaría u oficina de planeación de la entidad"),
+    ("equipo", "codigo_dane", "el equipo formulador del plan de la entidad"),
+    ("ctp", "codigo_dane", "los consejeros del Consejo Territorial de Planeación de la entidad"),
+    ("corporacion", "codigo_dane", "la secretaría del concejo (código del municipio) o de la asamblea (código "
+                                   "del departamento)"),
+    ("car", "codigo_autoridad", "la autoridad ambiental, por su sigla (CRQ, CORANTIOQUIA…), con codigo_dane "
+                                "vacío: su alcance es su jurisdicción"),
+    ("asesor", "codigo_dane", "un asesor (DNP u otro) acompaña las entidades de sus filas: una fila por entidad; "
+                              "el código de un departamento cubre la gobernación, no sus municipios. Un asesor "
+                              "de alcance nacional no se importa por archivo: el tablero nacional lo consulta una "
+                              "cuenta de administrador, que se da en la página de administración"),
+)
+TEMPLATE_NOTE = ("Una fila por persona y rol, con el rol escrito exactamente como aquí (sin mayúsculas ni tildes "
+                 "obligatorias): " + "; ".join(f"{role}: {column} de {what}" for role, column, what in ROLE_SCOPES)
+                 + ". Un rol distinto (por ejemplo «alcalde») o un código desconocido se rechaza con su fila y su "
+                 "columna, y entonces no se crea ninguna cuenta.")
 
 
 def template_csv() -> bytes:
@@ -288,7 +333,10 @@ def template_xlsx() -> bytes:
     for cell in sheet["A"]:
         cell.number_format = "@"  # DANE codes are text: Excel must not drop the leading zero of 05001
     notes = book.create_sheet("instrucciones")
-    notes.append([TEMPLATE_NOTE])
+    notes.append(["Una fila por persona y rol; nada se crea si una fila tiene un error."])
+    notes.append(["rol", "columna del alcance", "quién es y cuál es su alcance"])
+    for line in ROLE_SCOPES:
+        notes.append(list(line))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

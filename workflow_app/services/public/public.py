@@ -10,15 +10,16 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import func, or_, select, true
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import case, func, or_, select, true
+from sqlalchemy.orm import Session, joinedload, object_session
 
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS, hearing_proposals_verdict
 from state_machines.roles import Role
-from state_machines.route import DUTY_BY_KEY, duty_for
+from state_machines.route import DUTY_BY_KEY, duty_for, step_status
 from state_machines.route_steps import MAIN_PATH, plan_route
 from state_machines.submachines import SUBMACHINES
+from workflow_app.infra.clock import bogota_day
 from workflow_app.models import (
     CitizenProposal,
     Department,
@@ -38,6 +39,7 @@ from workflow_app.reference_data import names
 from workflow_app.services.monitoring import milestones
 from workflow_app.services.outbox import Message, notify
 from workflow_app.services.people.people import users_with_roles
+from workflow_app.services.phase2.public_view import PublicPhase2, public_phase2
 from workflow_app.services.route.casefile import CaseFile, case_file
 from workflow_app.services.route.documents import current_only
 from workflow_app.services.route.plans import PLAN_GRAPH, deadlines_for
@@ -95,7 +97,7 @@ class PublicDeadline:
     authority: str | None
     act_by: date
     legal_basis: str
-    status: str  # pendiente, vencido, etapa superada
+    status: str  # state_machines.route.step_status: pendiente, vencido, etapa superada, aún no corresponde, vencido sin registro
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,8 @@ class PublicPlan:
     hearings: tuple[PublicHearing, ...]
     proposals: tuple[PublicProposal, ...]
     case: CaseFile | None = None
+    periods: tuple[Period, ...] = ()  # every period in which the entity has a plan, oldest first (issue 18)
+    phase2: PublicPhase2 | None = None  # once the plan is in force (issue 21)
 
     @property
     def open_hearings(self) -> tuple[PublicHearing, ...]:
@@ -173,8 +177,13 @@ def search_entities(session: Session, query: str, limit: int = 50) -> list[Entit
                            .order_by(Entity.kind.desc(), Entity.sort_key).limit(limit)).all()
 
 
-def current_period(session: Session, today: date) -> Period | None:
-    """The period running today, else the latest one that has plans."""
+def current_period(session: Session, today: date, year: str = "") -> Period | None:
+    """The period asked for by its first year (``year``), else the period running today, else the latest one that
+    has plans."""
+    if year.isdigit() and len(year) == 4:
+        asked = session.scalar(select(Period).where(Period.start_on == date(int(year), 1, 1)))
+        if asked is not None:
+            return asked
     period = session.scalar(select(Period).where(Period.start_on <= today, Period.end_on >= today))
     if period is not None:
         return period
@@ -197,6 +206,7 @@ class DepartmentProgress:
     adopted: int
     by_stage: tuple[int, ...]
     progress: float | None  # mean DNP milestone progress % of its plans (services.monitoring.milestones)
+    with_acts: int = 0  # plans with at least one act recorded by a person (the system's own acts do not count)
 
     @property
     def adopted_percent(self) -> int:
@@ -212,11 +222,13 @@ class CountryProgress:
     by_stage: tuple[tuple[str, int], ...]
     departments: tuple[DepartmentProgress, ...]
     progress: float | None  # mean DNP milestone progress % of all plans of the period
+    with_acts: int = 0  # plans with at least one act recorded by a person (not the system's presumed posesión)
 
 
-def country_progress(session: Session, today: date) -> CountryProgress:
-    """Plans per state and per stage for the current period, and each department's progress."""
-    period = current_period(session, today)
+def country_progress(session: Session, today: date, year: str = "") -> CountryProgress:
+    """Plans per state and per stage for the period asked for (else the current one), and each department's
+    progress."""
+    period = current_period(session, today, year)
     entities_by_dept = dict(session.execute(select(Entity.department_code, func.count()).group_by(
         Entity.department_code)).all())
     rows = []
@@ -229,6 +241,14 @@ def country_progress(session: Session, today: date) -> CountryProgress:
         by_state[state] += 1
         by_dept.setdefault(dept, Counter())[state] += 1
     percent = _milestone_progress(session, rows)
+    acting: Counter = Counter()
+    if period is not None:
+        acting = Counter(dict(session.execute(
+            select(Entity.department_code, func.count(func.distinct(Plan.id)))
+            .select_from(Plan).join(Entity, Entity.id == Plan.entity_id)
+            .join(PlanEvent, PlanEvent.plan_id == Plan.id)
+            .where(Plan.period_id == period.id, PlanEvent.role != Role.SISTEMA.value)
+            .group_by(Entity.department_code)).all()))
     dept_percent = {r.key: r.average for r in milestones.rollup(
         (dept, dept, percent[plan_id], False) for plan_id, _, dept, _ in rows)}
     departments = []
@@ -237,13 +257,14 @@ def country_progress(session: Session, today: date) -> CountryProgress:
         departments.append(DepartmentProgress(
             dept.code, dept.name, entities_by_dept.get(dept.code, 0), sum(counts.values()),
             sum(counts[s] for s in ADOPTED_STATES), tuple(sum(counts[s] for s in states) for _, states in STAGES),
-            dept_percent.get(dept.code)))
+            dept_percent.get(dept.code), acting.get(dept.code, 0)))
     return CountryProgress(
         period=period, entities=sum(entities_by_dept.values()), plans=sum(by_state.values()),
         by_state=tuple(StateCount(s, STATE_LABELS[s], by_state[s]) for s in MAIN_PATH if by_state[s]),
         by_stage=tuple((label, sum(by_state[s] for s in states)) for label, states in STAGES),
         departments=tuple(departments),
         progress=round(sum(percent.values()) / len(percent), 1) if percent else None,
+        with_acts=sum(acting.values()),
     )
 
 
@@ -278,33 +299,64 @@ def entity_by_code(session: Session, dane_code: str) -> Entity | None:
     return session.scalar(select(Entity).filter_by(dane_code=dane_code).options(joinedload(Entity.department)))
 
 
-def public_plan_of(session: Session, entity: Entity) -> Plan | None:
-    """The entity's plan of the latest period."""
-    return session.scalar(select(Plan).join(Period, Period.id == Plan.period_id).where(Plan.entity_id == entity.id)
-                          .order_by(Period.start_on.desc()).limit(1).options(*PLAN_GRAPH))
+def _in_course_first(today: date | None):
+    """Order of an entity's plans: the period in course on ``today`` first, then the latest."""
+    if today is None:
+        return (Period.start_on.desc(),)
+    return (case(((Period.start_on <= today) & (Period.end_on >= today), 0), else_=1), Period.start_on.desc())
 
 
-def public_plan(session: Session, entity: Entity, today: date) -> PublicPlan:
-    plan = public_plan_of(session, entity)
+def public_plan_of(session: Session, entity: Entity, today: date | None = None, year: str = "") -> Plan | None:
+    """The entity's plan of the period asked for by its first year (``year``), else of the period in course on
+    ``today`` (in training, the simulated day), else of the latest period."""
+    query = select(Plan).join(Period, Period.id == Plan.period_id).where(Plan.entity_id == entity.id)
+    if year.isdigit() and len(year) == 4:
+        query = query.where(Period.start_on == date(int(year), 1, 1))
+    return session.scalar(query.order_by(*_in_course_first(today)).limit(1).options(*PLAN_GRAPH))
+
+
+def periods_with_plans(session: Session) -> tuple[Period, ...]:
+    """The periods that have plans, oldest first: the ones the portal offers by name."""
+    return tuple(session.scalars(select(Period).where(select(Plan.id).where(Plan.period_id == Period.id).exists())
+                                 .order_by(Period.start_on)))
+
+
+def entity_periods(session: Session, entity: Entity) -> tuple[Period, ...]:
+    """The periods in which the entity has a plan, oldest first: its earlier plans stay reachable."""
+    return tuple(session.scalars(select(Period).join(Plan, Plan.period_id == Period.id)
+                                 .where(Plan.entity_id == entity.id).order_by(Period.start_on)))
+
+
+def public_plan(session: Session, entity: Entity, today: date, year: str = "") -> PublicPlan:
+    plan = public_plan_of(session, entity, today, year)
     if plan is None:
         return PublicPlan(entity, None, "Sin plan registrado", "Esta entidad aún no registra su plan en el sistema.",
-                          0, plan_route(PDT_MACHINE.initial).total, (), (), None, (), (), ())
+                          0, plan_route(PDT_MACHINE.initial).total, (), (), None, (), (), (),
+                          periods=entity_periods(session, entity))
     version = ppi_version(session, plan)
-    route = plan_route(plan.state, ["elected", *session.scalars(
+    visited = ["elected", *session.scalars(
         select(PlanEvent.to_state).where(PlanEvent.plan_id == plan.id, PlanEvent.machine == PDT_MACHINE.name)
-        .order_by(PlanEvent.id))])
+        .order_by(PlanEvent.id))]
+    route = plan_route(plan.state, visited)
     return PublicPlan(
         entity=entity, plan=plan, state_label=STATE_LABELS[plan.state],
         state_explanation=STATE_EXPLANATIONS.get(plan.state, ""),
         step=route.position, steps=route.total,
-        deadlines=public_deadlines(plan, today), documents=tuple(public_documents(session, plan)),
+        deadlines=public_deadlines(plan, today, visited), documents=tuple(public_documents(session, plan)),
         ppi=summarize(version) if version else None, amendments=public_amendments(plan),
         hearings=public_hearings(plan, today), proposals=tuple(published_proposals(session, plan)),
-        case=case_file(session, plan),
+        case=case_file(session, plan), periods=entity_periods(session, entity), phase2=public_phase2(plan),
     )
 
 
-def public_deadlines(plan: Plan, today: date) -> tuple[PublicDeadline, ...]:
+def public_deadlines(plan: Plan, today: date, visited: list[str] | None = None) -> tuple[PublicDeadline, ...]:
+    """Each deadline with what the record says of it (``state_machines.route.step_status``): "etapa superada"
+    only when an act closed the step. ``visited``: the main-route states of the plan's history ("elected" first);
+    read from the database when not given."""
+    if visited is None:
+        visited = ["elected", *object_session(plan).scalars(
+            select(PlanEvent.to_state).where(PlanEvent.plan_id == plan.id, PlanEvent.machine == PDT_MACHINE.name)
+            .order_by(PlanEvent.id))]
     try:
         deadlines = deadlines_for(plan)
     except legal_calendar.FactsError:
@@ -312,10 +364,8 @@ def public_deadlines(plan: Plan, today: date) -> tuple[PublicDeadline, ...]:
     car_states = {p.subject: p.state for p in plan.procedures if p.machine == "car_review"}
     out = []
     for d in deadlines:
-        duty = duty_for(d.key)
-        pending = (car_states.get(d.authority) in duty.pending_states if d.key == "car_concept"
-                   else plan.state in duty.pending_states)
-        status = ("vencido" if today >= d.overdue_from else "pendiente") if pending else "etapa superada"
+        status = step_status(duty_for(d.key), plan.state, visited, today >= d.overdue_from,
+                             car_states.get(d.authority))
         label = DUTY_BY_KEY[d.key].label if d.key in DUTY_BY_KEY else d.key
         out.append(PublicDeadline(label, d.authority, d.act_by, d.legal_basis, status))
     return tuple(out)
@@ -377,7 +427,7 @@ def published_proposals(session: Session, plan: Plan) -> list[PublicProposal]:
                            .outerjoin(Procedure, Procedure.id == CitizenProposal.hearing_id)
                            .where(CitizenProposal.plan_id == plan.id, CitizenProposal.status == "published")
                            .order_by(CitizenProposal.submitted_at)).all()
-    return [PublicProposal(text, submitted_at.date(), number) for text, submitted_at, number in rows]
+    return [PublicProposal(text, bogota_day(submitted_at), number) for text, submitted_at, number in rows]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -472,14 +522,14 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
 
 
-def entity_stamp(session: Session, dane_code: str) -> Stamp | None:
+def entity_stamp(session: Session, dane_code: str, today: date | None = None) -> Stamp | None:
     """The entity's page: its latest plan's version (every act, settings change and document correction writes
     the plan row, so its version moves), the published proposals, the PPI versions and public documents.
     None when the entity does not exist (the page answers 404)."""
     # The latest plan once (a derived table joined to the entity), then one aggregate per dependant table on it.
     latest = (select(Plan.id, Plan.version, Plan.updated_at).join(Period, Period.id == Plan.period_id)
               .join(Entity, Entity.id == Plan.entity_id).where(Entity.dane_code == dane_code)
-              .order_by(Period.start_on.desc()).limit(1).subquery("latest"))
+              .order_by(*_in_course_first(today)).limit(1).subquery("latest"))
     published = (CitizenProposal.plan_id == latest.c.id) & (CitizenProposal.status == "published")
     row = session.execute(select(
         Entity.id, latest.c.id, latest.c.version, latest.c.updated_at,

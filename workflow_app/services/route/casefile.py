@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session
 from state_machines import calendar as legal_calendar
 from state_machines.concepts import CTP_SOURCE, answers_from_data
 from state_machines.debates import DEBATE_RULES, DebateRecord, earliest_plenary_on, plenary_gap_explanation
+from state_machines.pdt import ADOPTED_STATES
+from state_machines.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS, sanction_law
 from state_machines.submachines import SUBMACHINES
 from workflow_app.models import EnvironmentalAuthority, Plan, PpiVersion
-from workflow_app.services.route.plans import plan_concepts
+from workflow_app.services.route.plans import plan_concepts, special_regime_of
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,32 @@ class HearingView:
 
 
 @dataclass(frozen=True)
+class StretchStep:
+    """One step of the last stretch as it happened: what, when, the norm."""
+
+    what: str
+    on: date | None
+    legal_basis: str
+
+
+@dataclass(frozen=True)
+class LastStretchView:
+    """Sanction, objections and their outcome, publication and the governor's review (L136 arts. 76-82; L2200
+    arts. 100-103; D1222 arts. 78-83), and the executive's terms to object by the project's size."""
+
+    law_name: str
+    act: str  # acuerdo / ordenanza
+    steps: tuple[StretchStep, ...]
+    objection_terms: tuple[tuple[str, int], ...]
+    objection_basis: str
+    articles: int | None
+
+    @property
+    def any(self) -> bool:
+        return bool(self.steps)
+
+
+@dataclass(frozen=True)
 class CaseFile:
     concepts: tuple[ConceptView, ...]
     amendments: tuple[AmendmentView, ...]
@@ -96,6 +124,7 @@ class CaseFile:
     in_force_on: date | None
     in_force_explanation: str
     sessions_convoked_on: date | None
+    last_stretch: LastStretchView | None = None
 
 
 def _day(value) -> date | None:
@@ -155,13 +184,71 @@ def _amendments(plan: Plan) -> tuple[AmendmentView, ...]:
 def _debates(plan: Plan) -> DebatesView:
     dates = plan.event_dates or {}
     record = DebateRecord.from_data(dates.get("debates"))
-    rule = DEBATE_RULES[plan.entity.calendar_kind]
+    rule = DEBATE_RULES[special_regime_of(plan) or plan.entity.calendar_kind]
     approved = record.committee_approved_on
     return DebatesView(
         record.committee_sessions, approved, record.plenary_sessions,
         _day(dates.get("adopted")) if plan.state not in ("adopted_by_decree",) else None,
         earliest_plenary_on(approved, rule) if approved else None,
-        plenary_gap_explanation(approved, rule) if approved else f"Regla: {rule.explanation}.", rule.legal_basis)
+        # "La plenaria puede… desde…" is guidance for a second debate still to come (rule.legal_basis).
+        plenary_gap_explanation(approved, rule)
+        if approved and not record.has_plenary_debate and plan.state not in ADOPTED_STATES
+        else f"Regla: {rule.explanation}.", rule.legal_basis)
+
+
+def _grounds(grounds) -> str:
+    names = [GROUNDS[g].split(" (")[0].lower() for g in sorted(grounds) if g in GROUNDS]
+    return " y ".join(names) if names else "razones sin registrar"
+
+
+def _last_stretch(plan: Plan) -> LastStretchView:
+    """The last stretch from the plan's record (``event_dates["sanction"]``), in the order it happened."""
+    dates = plan.event_dates or {}
+    record = dates.get("sanction") or {}
+    kind = plan.entity.calendar_kind
+    law = sanction_law(kind, _day(dates.get("approved")))
+    executive = "el alcalde" if kind == "municipio" else "el gobernador"
+    to_executive = "al alcalde" if kind == "municipio" else "al gobernador"
+    corporation = "el Concejo" if kind == "municipio" else "la Asamblea"
+    steps: list[StretchStep] = []
+    if record.get("sent_on"):
+        size = f" ({record['articles']} artículos)" if record.get("articles") else ""
+        steps.append(StretchStep(f"Proyecto aprobado remitido {to_executive} para sanción{size}",
+                                 _day(record["sent_on"]), law.remission_basis))
+    for objection in record.get("objections", ()):
+        steps.append(StretchStep(f"Objetado por {executive} por {_grounds(objection.get('grounds', ()))}",
+                                 _day(objection.get("on")), law.objection_basis))
+    decision = record.get("objections_decision")
+    if decision == "acogidas":
+        steps.append(StretchStep(f"{corporation[0].upper()}{corporation[1:]} acogió las objeciones y enmendó el "
+                                 "proyecto", _day(record.get("objections_decided_on")), law.objection_basis))
+    elif decision == "rechazadas":
+        steps.append(StretchStep(f"{corporation[0].upper()}{corporation[1:]} rechazó las objeciones",
+                                 _day(record.get("objections_decided_on")), law.override_basis))
+    ruling = record.get("tribunal_ruling")
+    if ruling:
+        text = {"infundadas": "El Tribunal Administrativo declaró infundadas las objeciones de ilegalidad",
+                "fundadas_parcialmente": "El Tribunal Administrativo archivó los artículos objetados"
+                + (f" ({record['archived_articles']})" if record.get("archived_articles") else ""),
+                "fundadas": "El Tribunal Administrativo halló fundadas las objeciones: el proyecto se archivó"}[ruling]
+        steps.append(StretchStep(text, _day(record.get("tribunal_ruled_on")), law.tribunal_basis))
+    if record.get("sanctioned_on"):
+        by = (f"por el presidente {'del Concejo' if kind == 'municipio' else 'de la Asamblea'}, porque {executive} "
+              "no sancionó en su plazo" if record.get("sanctioned_by") == "presidente" else f"por {executive}")
+        steps.append(StretchStep(f"Sancionado {by}", _day(record["sanctioned_on"]),
+                                 law.override_basis if record.get("sanctioned_by") == "presidente"
+                                 else law.objection_basis))
+    if dates.get("published") and record.get("sanctioned_on"):
+        steps.append(StretchStep("Publicado", _day(dates["published"]), law.publication_basis))
+    if record.get("governor_copy_sent"):
+        steps.append(StretchStep("Copia enviada al gobernador para su revisión jurídica",
+                                 _day(record["governor_copy_sent"]), law.governor_copy_basis))
+    if record.get("governor_review"):
+        steps.append(StretchStep("Revisión del gobernador: "
+                                 + GOVERNOR_REVIEW_OUTCOMES.get(record["governor_review"], "").lower(),
+                                 _day(record.get("governor_review_on")), law.governor_copy_basis))
+    return LastStretchView(law.name, law.act, tuple(steps), law.objection_table(), law.objection_basis,
+                           int(record["articles"]) if record.get("articles") else None)
 
 
 def _hearings(plan: Plan) -> tuple[HearingView, ...]:
@@ -194,4 +281,4 @@ def case_file(session: Session, plan: Plan) -> CaseFile:
                                                           _day(dates.get("in_force_declared")))
     return CaseFile(_concepts(session, plan), _amendments(plan), _debates(plan), _hearings(plan),
                     *_filed_and_adopted_ppi(session, plan), published, in_force, explanation,
-                    _day(dates.get("sessions_convoked")))
+                    _day(dates.get("sessions_convoked")), _last_stretch(plan))

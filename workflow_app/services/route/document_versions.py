@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from state_machines import corrections
 from state_machines.roles import Role
+from state_machines.wording import quoted
 from workflow_app.history import seal
+from workflow_app.infra.clock import clock
 from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, User
 from workflow_app.services.route.documents import DocumentRejected, Upload, store_document
 
@@ -108,16 +110,16 @@ def correct_document(session: Session, *, plan_id: int, document_id: int, upload
     reason = reason.strip()
     try:
         new = store_document(session, plan_id=plan.id, kind=old.kind, title=old.title, upload=upload,
-                             uploaded_by_id=actor.id, is_public=old.is_public, supersedes=old,
-                             correction_reason=reason)
+                             uploaded_by_id=actor.id, is_public=old.is_public, withheld_reason=old.withheld_reason,
+                             supersedes=old, correction_reason=reason)
     except DocumentRejected as exc:
         session.rollback()
         raise CorrectionRefused(str(exc), 422, field="evidence") from exc
     now = datetime.now(timezone.utc)
     event = PlanEvent(
         plan_id=plan.id, machine=corrections.MACHINE, subject=None, from_state=plan.state, to_state=plan.state,
-        trigger=corrections.TRIGGER, actor_id=actor.id, role=role.value, act_on=today, occurred_at=now,
-        reference=None, reason=f"«{old.title}», versión {new.version} (reemplaza la {old.version}): {reason}",
+        trigger=corrections.TRIGGER, actor_id=actor.id, role=role.value, act_on=today, occurred_at=clock().stamp(),
+        reference=None, reason=f"{quoted(old.title)}, versión {new.version} (reemplaza la {old.version}): {reason}",
         legal_basis=corrections.LEGAL_BASIS, evidence_ids=[new.id],
         payload={"supersedes": old.id, "previous_version": old.version, "version": new.version,
                  "previous_sha256": old.sha256, "sha256": new.sha256, "title": old.title, "milestones": [],

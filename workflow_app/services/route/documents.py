@@ -101,7 +101,7 @@ def prepare_evidence(upload: Upload) -> PreparedEvidence:
 
 def record_document(session: Session, prepared: PreparedEvidence, *, plan_id: int, kind: str, title: str,
                     uploaded_by_id: int | None, is_public: bool = False, supersedes: Document | None = None,
-                    correction_reason: str | None = None) -> Document:
+                    correction_reason: str | None = None, withheld_reason: str | None = None) -> Document:
     """The document's row (and, in the database store, its bytes) in the caller's transaction. Its version is
     computed inside the INSERT (one statement, no separate ``max(version)`` SELECT) under the unique
     (plan, kind, version): a concurrent writer of the same document makes this raise ``DocumentConflict``."""
@@ -114,6 +114,7 @@ def record_document(session: Session, prepared: PreparedEvidence, *, plan_id: in
         sha256=prepared.sha256, size_bytes=prepared.size_bytes, content_type="application/pdf",
         is_public=is_public, uploaded_by_id=uploaded_by_id, store=prepared.store,
         supersedes_id=supersedes.id if supersedes else None, correction_reason=correction_reason,
+        withheld_reason=None if is_public else (withheld_reason or None),
     )
     session.add(document)
     try:
@@ -130,14 +131,14 @@ def record_document(session: Session, prepared: PreparedEvidence, *, plan_id: in
 
 def store_document(session: Session, *, plan_id: int, kind: str, title: str, upload: Upload,
                    uploaded_by_id: int | None, is_public: bool = False, supersedes: Document | None = None,
-                   correction_reason: str | None = None) -> Document:
+                   correction_reason: str | None = None, withheld_reason: str | None = None) -> Document:
     """Check and store; the row (and, in the database store, the bytes) join the caller's transaction. Nothing
     is written when the file is refused."""
     prepared = prepare_evidence(upload)
     try:
         return record_document(session, prepared, plan_id=plan_id, kind=kind, title=title,
                                uploaded_by_id=uploaded_by_id, is_public=is_public, supersedes=supersedes,
-                               correction_reason=correction_reason)
+                               correction_reason=correction_reason, withheld_reason=withheld_reason)
     except DocumentRejected:
         prepared.discard()
         raise

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Date, cast, func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -30,9 +30,19 @@ from state_machines.concepts import (
 from state_machines.debates import DebateRecord
 from state_machines.machine import LegalMachine, Outcome, TransitionRefused
 from state_machines.pdt import PDT_MACHINE, PlanSnapshot
+from state_machines.phase2 import PHASE2_MACHINES
 from state_machines.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
 from state_machines.roles import Role
-from state_machines.route import FACT_OF_TRIGGER, LINKED_SUBTRIGGERS
+from state_machines.route import (
+    DUTIES,
+    FACT_OF_TRIGGER,
+    LINKED_SUBTRIGGERS,
+    MORE_FACTS_OF_TRIGGER,
+    PUBLIC_BY_LAW,
+    duty_for,
+    withholding_refusal,
+)
+from state_machines.sanction import SanctionRecord, legal_basis_for
 from state_machines.sessions import SessionsVerdict, extraordinary_sessions_verdict
 from state_machines.submachines import (
     SUBMACHINES,
@@ -57,6 +67,14 @@ from workflow_app.models import (
 )
 from workflow_app.services.cycle.reference_cache import load_plan_for_act
 from workflow_app.services.events import act_recorded
+from workflow_app.services.phase2.procedures import (
+    apply_phase2_effect,
+    in_force_day,
+    is_phase2,
+    open_phase2,
+    phase2_context,
+    phase2_snapshot,
+)
 from workflow_app.services.route.documents import (
     DocumentConflict,
     DocumentRejected,
@@ -111,14 +129,25 @@ class ActCommand:
     notes: str = ""
     evidence: Upload | None = None
     evidence_title: str = ""
-    evidence_is_public: bool = False
+    # None: as the law says (public for PUBLIC_BY_LAW acts, L1712 art. 9); False withholds it, with a reason
+    # for those acts (L1712 arts. 18-19).
+    evidence_is_public: bool | None = None
+    evidence_withheld_reason: str = ""
     payload: Mapping[str, Any] = field(default_factory=dict)
     legal_review_note: str = ""  # T7: justification of a late filing
     car_wait_reason: str = ""  # T6: why the plan is adjusted while a CAR is inside its term
 
 
+def _is_public(command: ActCommand) -> bool:
+    if command.evidence_is_public is None:
+        return command.trigger in PUBLIC_BY_LAW
+    return command.evidence_is_public
+
+
 def machine_named(name: str) -> LegalMachine:
-    return PDT_MACHINE if name == PDT_MACHINE.name else SUBMACHINES[name]
+    if name == PDT_MACHINE.name:
+        return PDT_MACHINE
+    return PHASE2_MACHINES[name] if name in PHASE2_MACHINES else SUBMACHINES[name]
 
 
 def period_facts(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> dict:
@@ -145,7 +174,20 @@ def period_facts(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> di
     category = getattr(plan.entity, "fiscal_category", None)
     if category:
         facts["fiscal_category"] = category
+    articles = (dates.get("sanction") or {}).get("articles")
+    if articles:
+        facts["article_count"] = int(articles)
+    if special_regime_of(plan):
+        facts["special_regime"] = special_regime_of(plan)
     return facts
+
+
+#: DANE code of the Distrito Capital: its Concejo follows Decreto-Ley 1421 de 1993 (arts. 10, 22), not L136.
+BOGOTA_DANE_CODE = "11001"
+
+
+def special_regime_of(plan: Plan) -> str | None:
+    return "bogota" if getattr(plan.entity, "dane_code", None) == BOGOTA_DANE_CODE else None
 
 
 #: Regime rows change only when a new decree is loaded; a process re-reads them after this many seconds.
@@ -226,7 +268,34 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         act_on=command.act_on, concept=concept, recommendations=recommendations, answers=answers,
         debates=DebateRecord.from_data((plan.event_dates or {}).get("debates")),
         in_force_on=legal_calendar.in_force_of_dates(plan.event_dates or {}),
+        posesion_on=plan.posesion_on or plan.period.start_on,
+        sanction=SanctionRecord.from_data((plan.event_dates or {}).get("sanction")),
+        objection_grounds=(frozenset({"ilegalidad"}) if form_supplies
+                           else frozenset(command.payload.get("grounds") or ())),
+        article_count=1 if form_supplies else _article_count(command),
+        governor_review="ajustado" if form_supplies else command.payload.get("governor_review"),
+        approved_on=approved_on(plan),
+        filed_on=_day_of(plan, "filed_with_corporacion"),
+        special_regime=special_regime_of(plan),
     )
+
+
+def _day_of(plan: Plan, key: str) -> date | None:
+    value = (plan.event_dates or {}).get(key)
+    return date.fromisoformat(value) if value else None
+
+
+def _article_count(command: ActCommand) -> int | None:
+    value = command.payload.get("article_count") or command.payload.get("articles_sent")
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def approved_on(plan: Plan) -> date | None:
+    value = (plan.event_dates or {}).get("approved")
+    return date.fromisoformat(value) if value else None
 
 
 def concept_of_command(command: ActCommand) -> ConceptContent | None:
@@ -259,6 +328,10 @@ def sub_snapshot(proc: Procedure, plan: Plan, today: date, deadlines: Mapping[st
                  command: ActCommand | None = None):
     """``command``: the act being fired (its content); None when listing what may be done, where the act's form
     is assumed to bring what only it can bring (as ``has_evidence``)."""
+    if is_phase2(proc.machine):
+        # Phase II reads its own terms (phase-ii.md §2), not the approval route's.
+        return phase2_snapshot(db.session, proc, plan, today, phase2_context(db.session, plan).deadlines,
+                               has_evidence, command.act_on if command is not None else None)
     if proc.machine == "car_review":
         concept = ConceptContent("favorable") if command is None else concept_of_command(command)
         return CarReviewSnapshot(state=proc.state, today=today, authority_code=proc.subject,
@@ -299,6 +372,9 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
     or rolled-back act removes it again."""
     prepared = None
     if command.evidence is not None:
+        withheld = withholding_refusal(command.trigger, _is_public(command), command.evidence_withheld_reason)
+        if withheld:
+            raise ActInvalid(withheld, field="withheld_reason")
         try:
             prepared = prepare_evidence(command.evidence)
         except DocumentRejected as exc:
@@ -323,12 +399,15 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
         raise PlanConflict()
     authorise(session, actor, role, plan, command)
     act_on = command.act_on or today
-    if act_on > today:
-        raise ActInvalid("La fecha del acto no puede ser posterior a hoy.", field="act_on")
-    _check_act_date(plan, command, act_on)
+    _check_act_date(plan, command, act_on, today)
 
     fact = FACT_OF_TRIGGER.get(command.trigger) if command.machine == PDT_MACHINE.name else None
-    extra_dates = {fact: act_on.isoformat()} if fact else {}
+    more_facts = MORE_FACTS_OF_TRIGGER.get(command.trigger, ()) if command.machine == PDT_MACHINE.name else ()
+    extra_dates: dict[str, Any] = {f: act_on.isoformat() for f in (fact, *more_facts) if f}
+    if command.machine == PDT_MACHINE.name and _article_count(command):
+        # L136 art. 78: the term to object is the one of the article count the act brings.
+        extra_dates["sanction"] = {**((plan.event_dates or {}).get("sanction") or {}),
+                                   "articles": _article_count(command)}
     try:
         deadlines = legal_calendar.deadline_map(deadlines_for(plan, extra_dates))
     except legal_calendar.FactsError as exc:
@@ -356,7 +435,8 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
             doc = record_document(session, prepared, plan_id=plan.id, kind=command.trigger,
                                   title=command.evidence_title or label,
                                   uploaded_by_id=actor.id if actor else None,
-                                  is_public=command.evidence_is_public)
+                                  is_public=_is_public(command),
+                                  withheld_reason=command.evidence_withheld_reason.strip() or None)
         except DocumentConflict as exc:  # a concurrent act stored the same kind of document for this plan
             session.rollback()
             raise PlanConflict() from exc
@@ -371,22 +451,30 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
         with session.no_autoflush:
             if proc is None:
                 plan.state = outcome.dest
-                if fact:
-                    plan.event_dates = {**(plan.event_dates or {}), fact: act_on.isoformat()}
+                if fact or more_facts:
+                    plan.event_dates = {**(plan.event_dates or {}),
+                                        **{f: act_on.isoformat() for f in (fact, *more_facts) if f}}
                 plan.last_route_act_on = act_on  # under the version check, with the rest of the plan row
             else:
                 proc.state = outcome.dest
                 _record_sub_data(proc, command, act_on)
-            milestones = _apply_effects(session, plan, outcome, command, act_on, today)
+            milestones = _apply_effects(session, plan, outcome, command, act_on, today, proc)
+            late = _recorded_late(plan, command, source, outcome.dest, deadlines, act_on, today)
+            if late and command.machine == "car_review":
+                _clear_car_overdue(plan, proc)
             plan.updated_at = datetime.now(timezone.utc)
             event = PlanEvent(
                 plan_id=plan.id, machine=command.machine, subject=proc.subject if proc else None,
                 from_state=source, to_state=outcome.dest, trigger=outcome.trigger,
                 actor_id=actor.id if actor else None, role=role.value, act_on=act_on,
-                occurred_at=datetime.now(timezone.utc),
+                occurred_at=current_app.extensions["clock"].stamp(),  # the calendar in force, once
                 reference=command.reference.strip() or None, reason=_reason(command),
-                legal_basis=outcome.legal_basis, evidence_ids=evidence_ids,
-                payload={**dict(command.payload), "milestones": milestones, "effects": list(outcome.effects)},
+                legal_basis=(legal_basis_for(outcome.trigger, outcome.legal_basis, plan.entity.calendar_kind,
+                                             approved_on(plan))
+                             if proc is None and source != "adopted_by_decree" else outcome.legal_basis),
+                evidence_ids=evidence_ids,
+                payload={**dict(command.payload), "milestones": milestones, "effects": list(outcome.effects),
+                         **({"recorded_late": late} if late else {})},
             )
             seal(plan, event, current_app.config["HISTORY_KEY"])  # moves the plan's history head: the plan row is written once, with its version
             session.add(event)
@@ -395,6 +483,8 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
         # Who is told is decided above the services (notifications.events), in this same transaction.
         act_recorded.send(session, plan=plan, event=event,
                           deadlines=deadlines_for(plan) if _opens_duties(outcome) else [])
+        if proc is None and outcome.dest == "published":
+            _in_force_when_due(session, plan, today)
         session.commit()
     except StaleDataError as exc:
         session.rollback()
@@ -405,18 +495,92 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
     return event
 
 
-def _check_act_date(plan: Plan, command: ActCommand, act_on: date) -> None:
-    """Acts happen after the posesión and, on the route itself, in order (L152 art. 39 counts from posesión).
-    The last route act's date is kept on the plan row (``last_route_act_on``), written with each route act."""
+IN_FORCE_NOTES = ("Entrada en vigencia registrada por el sistema con la publicación: el acto rige desde su publicación "
+                  "o desde la fecha que declara (CPACA art. 65; L4-1913 art. 61).")
+
+
+def _in_force_when_due(session: Session, plan: Plan, today: date) -> None:
+    """CPACA art. 65; L4-1913 art. 61; L136 art. 82: a publication whose day of force is today or past puts the
+    plan in force in the same transaction, recorded by the system (T16) with its own history row; a later day is
+    left to the sweep (``notifications.sweep.in_force_effect``), which remains the safety net."""
+    day = legal_calendar.in_force_of_dates(plan.event_dates or {})
+    if day is None or day > today:
+        return
+    try:
+        outcome = PDT_MACHINE.fire(plan_snapshot(plan, today), "enter_into_force", Role.SISTEMA)
+    except TransitionRefused:
+        return  # the sweep will try again and log why
+    with session.no_autoflush:
+        source, plan.state = plan.state, outcome.dest
+        plan.last_route_act_on = max(day, plan.last_route_act_on or day)
+        plan.updated_at = datetime.now(timezone.utc)
+        event = PlanEvent(
+            plan_id=plan.id, machine=PDT_MACHINE.name, subject=None, from_state=source, to_state=outcome.dest,
+            trigger=outcome.trigger, actor_id=None, role=Role.SISTEMA.value, act_on=day,
+            occurred_at=current_app.extensions["clock"].stamp(), reference=None, reason=IN_FORCE_NOTES,
+            legal_basis=outcome.legal_basis, evidence_ids=[],
+            payload={"milestones": [e.split(":", 1)[1] for e in outcome.effects if e.startswith("event:")],
+                     "effects": list(outcome.effects)})
+        seal(plan, event, current_app.config["HISTORY_KEY"])
+        session.add(event)
+        if "start_phase2" in outcome.effects:  # phase-ii.md §1.2: Phase II opens at T16, as through apply_act
+            open_phase2(session, plan, day)
+    session.flush()
+    act_recorded.send(session, plan=plan, event=event, deadlines=[])
+
+
+def _recorded_late(plan: Plan, command: ActCommand, source: str, dest: str, deadlines: Mapping[str, Any],
+                   act_on: date, today: date) -> dict[str, str]:
+    """The terms this act settles on time by its date although it is recorded after they ran out: ``{deadline
+    key: last day}``. The act's date decides (L4-1913 art. 62; D1865 art. 3 num. 3: the term is met by the act,
+    not by its typing); the history row notes the late recording."""
+    out: dict[str, str] = {}
+    if command.machine == "car_review":
+        d = deadlines.get(f"car_concept:{command.subject}")
+        if d is not None and source in duty_for("car_concept").pending_states | {"concept_overdue"} \
+                and dest == "concept_received" and act_on < d.overdue_from <= today:
+            out[d.map_key] = d.act_by.isoformat()
+        return out
+    if command.machine != PDT_MACHINE.name:
+        return out
+    for duty in DUTIES:
+        if duty.deadline_key == "car_concept" or source not in duty.pending_states or dest in duty.pending_states:
+            continue
+        d = deadlines.get(duty.deadline_key)
+        if d is not None and act_on < d.overdue_from <= today:
+            out[d.map_key] = d.act_by.isoformat()
+    return out
+
+
+def _clear_car_overdue(plan: Plan, settled: Procedure) -> None:
+    """A CAR concept dated within its 15 business days clears the "concepto ambiental vencido" warning the sweep
+    raised before it was recorded (D1865 art. 3 num. 3), unless another authority is still overdue."""
+    others = any(p.machine == "car_review" and p is not settled and p.state == "concept_overdue"
+                 for p in plan.procedures)
+    if not others and "car_overdue" in (plan.flags or []):
+        plan.flags = [f for f in plan.flags if f != "car_overdue"]
+
+
+def act_date_problem(plan: Plan, machine: str, act_on: date, today: date) -> str | None:
+    """Why this act's date cannot be: after today, before the posesión, or (on the route itself) before the last
+    route act (L152 art. 39 counts from posesión; acts happen in order). The act form asks it with its other
+    checks, so every error is reported at once; ``apply_act`` asks it again before writing."""
+    if act_on > today:
+        return "La fecha del acto no puede ser posterior a hoy."
     posesion = plan.posesion_on or plan.period.start_on
     if act_on < posesion:
-        raise ActInvalid(f"La fecha del acto es anterior a la posesión ({legal_calendar.format_date_es(posesion)}).",
-                         field="act_on")
-    if command.machine == PDT_MACHINE.name:
-        last = plan.last_route_act_on
-        if last is not None and act_on < last:
-            raise ActInvalid(f"La fecha del acto es anterior al último acto registrado en la ruta "
-                             f"({legal_calendar.format_date_es(last)}).", field="act_on")
+        return f"La fecha del acto es anterior a la posesión ({legal_calendar.format_date_es(posesion)})."
+    last = plan.last_route_act_on if machine == PDT_MACHINE.name else None
+    if last is not None and act_on < last:
+        return (f"La fecha del acto es anterior al último acto registrado en la ruta "
+                f"({legal_calendar.format_date_es(last)}).")
+    return None
+
+
+def _check_act_date(plan: Plan, command: ActCommand, act_on: date, today: date) -> None:
+    problem = act_date_problem(plan, command.machine, act_on, today)
+    if problem:
+        raise ActInvalid(problem, field="act_on")
 
 
 def _opens_duties(outcome: Outcome) -> bool:
@@ -468,11 +632,13 @@ def _next_number(plan: Plan, machine: str) -> str:
 
 
 def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActCommand, act_on: date,
-                   today: date) -> list[str]:
+                   today: date, proc: Procedure | None = None) -> list[str]:
     """Carry out the table's named effects; returns the milestone events (hitos.csv ``event:*``)."""
     milestones: list[str] = []
     existing = {(p.machine, p.subject) for p in plan.procedures}
     for effect in outcome.effects:
+        if apply_phase2_effect(proc, effect, command.payload, act_on):
+            continue  # a Phase II procedure's own record (its debates, its matrix, its publications)
         if effect.startswith("event:"):
             milestones.append(effect.split(":", 1)[1])
         elif effect.startswith("flag:"):
@@ -512,13 +678,69 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
                        command.reference)
         elif effect == "record_vigencia":
             _record_vigencia(plan, command, act_on)
+        elif effect == "record_sanction":
+            _record_sanction(plan, command, act_on)
+        elif effect == "start_phase2":
+            # legal-path T16 → phase-ii.md §1.2: Phase II starts when the plan is in force.
+            open_phase2(session, plan, in_force_day(plan) or act_on)
     return milestones
+
+
+def _record_sanction(plan: Plan, command: ActCommand, act_on: date) -> None:
+    """The last stretch's record (``state_machines.sanction.SanctionRecord``): article count and grounds of the
+    objection (L136 art. 78), the override (art. 79), the Tribunal's ruling (art. 80), who sanctioned, the copy
+    to the governor and its review (art. 82). Each step keeps its date, for the plan's and the public page."""
+    dates = dict(plan.event_dates or {})
+    record = dict(dates.get("sanction") or {})
+    trigger, day = command.trigger, act_on.isoformat()
+    count = _article_count(command)
+    if count:
+        record["articles"] = count
+    if trigger == "send_for_sanction":
+        record["sent_on"] = day
+    elif trigger == "object":
+        record["grounds"] = sorted(command.payload.get("grounds") or ())
+        record["objected_on"] = day
+        record.setdefault("objections", []).append({"on": day, "grounds": record["grounds"]})
+    elif trigger in ("reject_objections", "insist_on_project"):
+        record["objections_decision"] = "rechazadas"
+        record["objections_decided_on"] = day
+        if "inconveniencia" in record.get("grounds", ()):
+            record["overridden"] = True
+    elif trigger == "accept_objections":
+        record["objections_decision"] = "acogidas"
+        record["objections_decided_on"] = day
+        record["grounds"] = []
+    elif trigger.startswith("record_tribunal"):
+        record["via_tribunal"] = True
+        record["tribunal_ruled_on"] = day
+        record["tribunal_ruling"] = {"record_tribunal_unfounded": "infundadas",
+                                     "record_tribunal_articles_archived": "fundadas_parcialmente",
+                                     "record_tribunal_archive": "fundadas"}[trigger]
+        if command.payload.get("archived_articles"):
+            record["archived_articles"] = str(command.payload["archived_articles"]).strip()
+    elif trigger in ("sanction", "sanction_by_president"):
+        record["sanctioned_on"] = day
+        record["sanctioned_by"] = "presidente" if trigger == "sanction_by_president" else "ejecutivo"
+    elif trigger == "send_copy_to_governor":
+        record["governor_copy_sent"] = day
+    elif trigger == "record_governor_review":
+        record["governor_review"] = command.payload.get("governor_review")
+        record["governor_review_on"] = day
+    dates["sanction"] = record
+    plan.event_dates = dates
 
 
 def _record_debate(plan: Plan, what: str, command: ActCommand, act_on: date) -> None:
     """The debate record (L136 art. 73; L2200 art. 97): sessions of each debate and the committee's approval."""
     dates = dict(plan.event_dates or {})
     debates = {k: list(v) if isinstance(v, list) else v for k, v in (dates.get("debates") or {}).items()}
+    if what == "ponencia":  # L2200 art. 102: the publication before the first or the second debate
+        which = "plenary" if command.payload.get("ponencia_debate") == "plenary" else "committee"
+        debates[f"ponencia_{which}"] = act_on.isoformat()
+        dates["debates"] = debates
+        plan.event_dates = dates
+        return
     body = "committee" if what.startswith("committee") else "plenary"
     debates.setdefault(body, []).append(act_on.isoformat())
     if body == "committee" and command.payload.get("committee_outcome") == "approved":
@@ -573,12 +795,20 @@ def _linked_subtrigger(session: Session, plan: Plan, command: ActCommand, role: 
 def filing_sessions_notice(plan: Plan, filed_on: date) -> SessionsVerdict:
     """What the filing step tells the executive: whether the corporation will be in ordinary sessions during its
     month, or extraordinary sessions must be convoked (L152 art. 40; L136 art. 23 par. 2; L2200 art. 23)."""
-    return extraordinary_sessions_verdict(plan.entity.calendar_kind, plan.entity.fiscal_category,
-                                          plan.period.start_on, filed_on)
+    rules = regime_rules(plan.regime)
+    fixed = rules.decision if rules is not None else None
+    return extraordinary_sessions_verdict(
+        plan.entity.calendar_kind, plan.entity.fiscal_category, plan.period.start_on, filed_on,
+        is_working=legal_calendar.default_calendar(plan.entity.weekdays).is_business,
+        window_end=fixed if fixed is not None and fixed.applies(frozenset(plan.d683_articles or [])) else None,
+        special=special_regime_of(plan))
 
 
 def visible_history(session: Session, plan: Plan) -> list[PlanEvent]:
-    return session.scalars(select(PlanEvent).filter_by(plan_id=plan.id).order_by(PlanEvent.id)
+    """The plan's history in the order of the acts' dates (the act's date decides; the recording time is shown
+    beside it), recording order among acts of the same day."""
+    return session.scalars(select(PlanEvent).filter_by(plan_id=plan.id)
+                           .order_by(func.coalesce(PlanEvent.act_on, cast(PlanEvent.occurred_at, Date)), PlanEvent.id)
                            .options(joinedload(PlanEvent.actor))).all()
 
 

@@ -8,7 +8,9 @@ from datetime import date
 
 from state_machines import calendar as legal_calendar
 from state_machines.debates import DEBATE_RULES, latest_committee_approval_for, plenary_gap_explanation
+from state_machines.route import route_order_problems
 from state_machines.sessions import SessionsVerdict, extraordinary_sessions_verdict
+from state_machines.wording import localize
 from workflow_app.models import Plan, jurisdictions_of
 from workflow_app.services.route.plans import period_facts
 
@@ -22,6 +24,7 @@ class WhatIf:
     in_force_text: str = ""
     error_field: str | None = None
     error: str = ""
+    errors: tuple[tuple[str, str], ...] = ()  # every (field, reason) found, shown at once
 
 
 def plan_what_if_defaults(plan: Plan) -> dict:
@@ -46,6 +49,12 @@ FIELD_OF_FACT = {"posesion": "posesion", "events.ctp_presented": "ctp_presented"
 
 
 def what_if(plan: Plan, command) -> WhatIf:
+    order = route_order_problems({name: getattr(command, name) for name in (
+        "posesion", "ctp_presented", "car_copy_received", "filed_with_corporacion", "committee_approved",
+        "published")})
+    if order:  # the route refuses these orders (state_machines.route.ROUTE_ORDER), so no calendar follows
+        order = [(name, localize(message, plan.entity.wording)) for name, message in order]
+        return WhatIf(error_field=order[0][0], error=" ".join(message for _, message in order), errors=tuple(order))
     facts = period_facts(plan)
     facts["events"] = {}
     if command.posesion:

@@ -8,16 +8,20 @@ from sqlalchemy.orm import Session, selectinload
 
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_MACHINE
+from state_machines.phase2 import PHASE2_DUTIES, PHASE2_MACHINES, PHASE2_TITLES, phase2_title
 from state_machines.roles import Role
-from state_machines.route import DUTIES, IRREVERSIBLE_ACTS, duty_for
-from state_machines.submachines import SUBMACHINES
+from state_machines.route import DUTIES, IRREVERSIBLE_ACTS, duty_for, is_subprocedure_open, recording_roles
+from state_machines.sanction import legal_basis_for
 from state_machines.wording import holder, localize
+from workflow_app.infra.extensions import db
 from workflow_app.models import Plan, User
 from workflow_app.permissions import visible_plans_query
-from workflow_app.services.route.plans import deadlines_for, plan_snapshot, sub_snapshot
+from workflow_app.services.phase2.procedures import phase2_context
+from workflow_app.services.route.plans import approved_on, deadlines_for, machine_named, plan_snapshot, sub_snapshot
 
 # Acts a person never starts from a list: the sweep applies them (Role.SISTEMA).
-ROLE_PRIORITY = (Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CAR, Role.CORPORACION, Role.EQUIPO)
+ROLE_PRIORITY = (Role.EJECUTIVO, Role.PLANEACION, Role.HACIENDA, Role.CONSEJO_DE_GOBIERNO, Role.CTP, Role.CAR,
+                 Role.CORPORACION, Role.EQUIPO)
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class PendingItem:
 
 
 def _subject_label(machine: str, subject: str | None, data: dict) -> str:
+    if machine in PHASE2_TITLES:
+        return phase2_title(machine, subject or "")
     if machine == "car_review":
         return f"Autoridad ambiental {subject}"
     if machine == "amendment":
@@ -84,14 +90,16 @@ def actions_for(user: User, plan: Plan, today: date, deadlines=None) -> list[Act
         for t, verdict in PDT_MACHINE.available(main, role):
             if verdict.ok and ("pdt", t.trigger) not in seen:
                 seen.add(("pdt", t.trigger))
+                basis = t.legal_basis if plan.state == "adopted_by_decree" else legal_basis_for(
+                    t.trigger, t.legal_basis, plan.entity.calendar_kind, approved_on(plan))
                 options.append(ActionOption(plan.id, PDT_MACHINE.name, None, t.trigger, localize(t.label, wording),
-                                            role, t.legal_basis))
+                                            role, basis))
         for proc in plan.procedures:
-            if proc.machine == "ctp_review":
+            if proc.machine == "ctp_review" or not is_subprocedure_open(proc.machine, plan.state):
                 continue  # closed through T5 itself (state_machines.route.LINKED_SUBTRIGGERS)
             if proc.machine == "car_review" and role is Role.CAR and proc.subject not in car_codes:
                 continue
-            machine = SUBMACHINES[proc.machine]
+            machine = machine_named(proc.machine)
             snap = sub_snapshot(proc, plan, today, deadlines, has_evidence=True)
             for t, verdict in machine.available(snap, role):
                 key = (proc.machine, proc.subject, t.trigger)
@@ -143,6 +151,7 @@ def pending_for(session: Session, user: User, today: date, plans: list[Plan] | N
     items: list[PendingItem] = []
     for plan in plans:
         if PDT_MACHINE.is_final(plan.state):
+            items += _phase2_pending(user, plan, today)
             continue
         deadlines = legal_calendar.deadline_map(deadlines_for(plan))
         cal = legal_calendar.default_calendar(plan.entity.weekdays)
@@ -152,6 +161,26 @@ def pending_for(session: Session, user: User, today: date, plans: list[Plan] | N
             items.append(PendingItem(plan, action, deadline, days))
     return sorted(items, key=lambda i: (not i.is_overdue, i.deadline.act_by if i.deadline else date.max,
                                         i.plan.entity.name))
+
+
+def _phase2_pending(user: User, plan: Plan, today: date) -> list[PendingItem]:
+    """Phase II acts of a plan in force (issue 21), each with the term of its procedure when it has one."""
+    if plan.state != "in_force":
+        return []
+    deadlines = phase2_context(db.session, plan).deadlines
+    states = {(p.machine, p.subject): p.state for p in plan.procedures}
+    cal = legal_calendar.default_calendar(plan.entity.weekdays)
+    items = []
+    for action in actions_for(user, plan, today):
+        if action.machine not in PHASE2_MACHINES:
+            continue
+        state = states.get((action.machine, action.subject))
+        deadline = next((deadlines.get(pd.deadline_key_for(action.subject or "")) for pd in PHASE2_DUTIES
+                         if pd.machine == action.machine and state in pd.duty.pending_states
+                         and pd.deadline_key_for(action.subject or "") in deadlines), None)
+        days = cal.business_days_between(today, deadline.act_by) if deadline else None
+        items.append(PendingItem(plan, action, deadline, days))
+    return items
 
 
 def split_pending(items: list[PendingItem]) -> tuple[list[PendingItem], list[PendingItem]]:
@@ -176,15 +205,17 @@ class DutyLine:
 def duties_by_holder(user: User, plan: Plan, pending: list[tuple[legal_calendar.Deadline, str, bool]]
                      ) -> tuple[list[DutyLine], list[DutyLine]]:
     """The plan's pending terms split into what this person owes (shown as overdue when late) and what others
-    owe (shown calmly: not theirs to answer for)."""
+    owe (shown calmly: not theirs to answer for). A term is this person's only when one of their roles may
+    record the act that settles it (``state_machines.route.recording_roles``): the planning office prepares
+    the filing but does not see "Radicar…" as its own."""
     roles = user.roles_for(plan.entity)
     car_codes = {m.authority_code for m in user.memberships if m.role == Role.CAR.value}
     mine, others = [], []
     for d, label, late in pending:
-        duty = duty_for(d.key)
-        is_mine = bool(duty.roles & roles) and (d.key != "car_concept" or d.authority in car_codes)
+        by = recording_roles(d.key)
+        is_mine = bool(by & roles) and (d.key != "car_concept" or d.authority in car_codes)
         line = DutyLine(d, localize(label, plan.entity.wording), late,
-                        holder({r.value for r in duty.roles}, plan.entity.wording, d.authority), is_mine)
+                        holder({r.value for r in by}, plan.entity.wording, d.authority), is_mine)
         (mine if is_mine else others).append(line)
     return mine, others
 

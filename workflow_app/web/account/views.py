@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
+from workflow_app.services.followup import survey
 from workflow_app.services.integrity.health import health_report
 from workflow_app.services.route.worklist import pending_for, split_pending
 from workflow_app.web.account.inbox import plans_in_scope
@@ -19,7 +20,9 @@ def inbox():
     today = clock().today()
     plans = plans_in_scope(current_user)
     duties, others = split_pending(pending_for(db.session, current_user, today, plans))
-    return render_template("inbox.html", duties=duties, others=others, plans=plans)
+    return render_template("inbox.html", duties=duties, others=others, plans=plans,
+                           surveys=survey.pending_for(db.session, current_user, today),
+                           survey_month=survey.month_label(survey.month_of(today)))
 
 
 @bp.get("/favicon.ico")

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from forms.admin import EntitySettingsForm, PlanSettingsForm
+from forms.admin import EntitySettingsForm, PlanSettingsForm, entity_settings_form
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
 from workflow_app.models import PLAN_GRAPH, Entity, Plan
@@ -37,10 +37,10 @@ def _page(entity: Entity, entity_form: EntitySettingsForm, plan_forms: dict, sta
 def entity(dane_code: str):
     record = db.session.scalar(select(Entity).filter_by(dane_code=dane_code)) or abort(404)
     require_entity_settings(current_user, record)
-    form = EntitySettingsForm(data={"fiscal_category": record.fiscal_category or "",
-                                    "executive_title": record.executive_title or "",
-                                    "nonworking_weekdays": [str(d) for d in record.weekdays]}
-                              if request.method == "GET" else None)
+    form = entity_settings_form(record.kind, data={"fiscal_category": record.fiscal_category or "",
+                                                   "executive_title": record.executive_title or "",
+                                                   "nonworking_weekdays": [str(d) for d in record.weekdays]}
+                                if request.method == "GET" else None)
     if form.validate_on_submit():
         new = settings_service.EntitySettings(form.fiscal_category.data or None,
                                               tuple(int(d) for d in form.nonworking_weekdays.data),
@@ -48,7 +48,8 @@ def entity(dane_code: str):
         try:
             changes = settings_service.update_entity_settings(db.session, current_user, record, new, clock().today())
         except settings_service.SettingsError as exc:
-            getattr(form, exc.field).errors.append(exc.message)
+            for field, message in exc.errors:
+                getattr(form, field).errors.append(message)
         else:
             flash("Configuración guardada y anotada en el historial de sus planes. Los plazos se recalculan."
                   if changes else "No había cambios que guardar.", "info")
@@ -69,12 +70,13 @@ def plan(plan_id: int):
             changes = settings_service.update_plan_settings(db.session, current_user, found, new, clock().today(),
                                                             int(version) if version and version.isdigit() else None)
         except settings_service.SettingsError as exc:
-            getattr(form, exc.field).errors.append(exc.message)
+            for field, message in exc.errors:
+                getattr(form, field).errors.append(message)
         else:
             flash("Configuración del plan guardada y anotada en su historial. Los plazos se recalculan."
                   if changes else "No había cambios que guardar.", "info")
             return redirect(url_for("settings.entity", dane_code=found.entity.dane_code))
-    entity_form = EntitySettingsForm(data={"fiscal_category": found.entity.fiscal_category or "",
-                                           "executive_title": found.entity.executive_title or "",
-                                           "nonworking_weekdays": [str(d) for d in found.entity.weekdays]})
+    entity_form = entity_settings_form(found.entity.kind, data={
+        "fiscal_category": found.entity.fiscal_category or "", "executive_title": found.entity.executive_title or "",
+        "nonworking_weekdays": [str(d) for d in found.entity.weekdays]})
     return _page(found.entity, entity_form, {found.id: form}, 422)

@@ -155,7 +155,8 @@ def onboarding_page():
             error = exc.message
     status = 422 if request.method == "POST" and (error or form.errors or (result and result.has_errors)) else 200
     return render_template("admin/onboarding.html", form=form, result=result, batch=batch, error=error,
-                           confirm=ConfirmBatchForm(batch_id=batch.id if batch else None)), status
+                           confirm=ConfirmBatchForm(batch_id=batch.id if batch else None),
+                           role_scopes=onboarding.ROLE_SCOPES), status
 
 
 @bp.post("/funcionarios/confirmar")

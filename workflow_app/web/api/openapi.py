@@ -6,6 +6,7 @@ that its paths are exactly the Flask routes, and that real responses match its s
 from __future__ import annotations
 
 from state_machines.pdt import PDT_STATES
+from state_machines.phase2 import PHASE2_MACHINES
 
 API_VERSION = "1.0.0"
 
@@ -70,7 +71,7 @@ def _schemas() -> dict:
         "effect": STR, "legal_basis": STR, "explanation": STR,
     }, ["key", "earliest", "latest", "act_by", "overdue_from", "effect", "legal_basis", "explanation"])
     entity_ref = _obj({"dane_code": STR, "name": STR, "kind": STR})
-    period = _obj({"start_on": DATE, "end_on": DATE})
+    period = _obj({"start_on": DATE, "end_on": DATE, "label": STR})  # "2028–2031"
     plan_summary = _obj({"id": INT, "entity": entity_ref, "period": period, "state": _ref("PlanState"),
                          "state_label": STR, "updated_at": DATETIME})
     entity = _obj({"dane_code": STR, "name": STR, "display_name": STR,
@@ -120,15 +121,22 @@ def _schemas() -> dict:
                 "nonworking_weekdays": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 6}},
                 "regime": {"type": "string", "enum": ["ordinary", "d683_2020"]},
                 "d683_articles": {"type": "array", "items": {"type": "string", "enum": ["art1", "art2"]}},
+                "article_count": {"type": "integer", "minimum": 1,
+                                  "description": "Artículos del proyecto aprobado (L136 art. 78; L2200 art. 100)."},
+                "special_regime": {"type": "string", "enum": ["bogota"],
+                                   "description": "Distrito Capital: Decreto-Ley 1421 de 1993 (arts. 10, 22)."},
                 "events": {"type": "object", "properties": {
                     "ctp_presented": DATE, "filed_with_corporacion": DATE, "adopted": DATE,
+                    "sessions_convoked": DATE, "approved": DATE, "sent_for_sanction": DATE,
+                    "objections_rejected": DATE, "illegality_insisted": DATE, "sanctioned": DATE,
+                    "governor_copy_sent": DATE,
                     "car_copies_received": {"type": "object", "additionalProperties": DATE}}},
             },
         },
         "CalendarResult": _obj({"deadlines": {"type": "array", "items": _ref("Deadline")}}),
         "Deadline": deadline,
         "PlanDeadline": {"allOf": [_ref("Deadline"), _obj({
-            "label": STR, "status": {"type": "string", "enum": ["pendiente", "vencido", "etapa superada"]}})]},
+            "label": STR, "status": {"type": "string", "enum": ["pendiente", "vencido", "etapa superada", "aún no corresponde", "vencido sin registro"]}})]},
         "PlanCalendar": listed("deadlines", "PlanDeadline"),
         "PlanState": {"type": "string", "enum": list(PDT_STATES),
                       "description": "; ".join(f"{k}: {v}" for k, v in PDT_STATES.items())},
@@ -158,7 +166,28 @@ def _schemas() -> dict:
         "Milestone": milestone,
         "Milestones": _obj({"plan_id": INT, "progress": {**NUM, "minimum": 0, "maximum": 100},
                             "milestones": {"type": "array", "items": _ref("Milestone")}}),
+        "Phase2Procedure": _obj({
+            "machine": {"type": "string", "enum": sorted(PHASE2_MACHINES)}, "subject": STR, "title": STR,
+            "state": STR, "state_label": STR, "is_final": BOOL, "next_step": _nullable(STR),
+            "next_holder": _nullable(STR), "act_by": _nullable(DATE), "legal_basis": _nullable(STR)}),
+        "Phase2": _obj({"plan_id": INT, "is_open": BOOL, "progress": {**NUM, "minimum": 0, "maximum": 100},
+                        "procedures": {"type": "array", "items": _ref("Phase2Procedure")}}),
+        **_survey_schemas(),
     }
+
+
+def _survey_schemas() -> dict:
+    """Monitoreo 360's survey: aggregates only (month, aspect, region, department), never an answer or an entity."""
+    score = _nullable({**NUM, "minimum": 1, "maximum": 5})
+    per_100 = _nullable({**NUM, "minimum": 0, "maximum": 100})
+    group = _obj({"clave": STR, "nombre": STR, "respuestas": INT, "promedio": score, "insatisfechos_por_100": per_100})
+    month = _obj({"mes": STR, "respuestas": INT, "promedio": score, "insatisfechos_por_100": per_100,
+                  "variacion": _nullable(NUM), "aspectos": {"type": "object", "additionalProperties": score}})
+    aspect = _obj({"aspecto": STR, "nombre": STR, "promedio": score, "respuestas": INT})
+    return {"SurveyAggregates": _obj({
+        "umbral_satisfaccion": NUM, "escala": {"type": "object", "additionalProperties": STR}, "respuestas": INT,
+        "meses": {"type": "array", "items": month}, "aspectos": {"type": "array", "items": aspect},
+        "regiones": {"type": "array", "items": group}, "departamentos": {"type": "array", "items": group}})}
 
 
 def _paths() -> dict:
@@ -201,6 +230,17 @@ def _paths() -> dict:
                                                 security=TOKEN, errors=("401", "403", "404")),
         "/api/v1/plans/{plan_id}/milestones": _get("Hitos del DNP y avance del plan", "Milestones", params=[PLAN_ID],
                                                    security=TOKEN, errors=("401", "403", "404")),
+        "/api/v1/plans/{plan_id}/phase2": _get(
+            "Fase II del plan vigente: Plan Indicativo, armonización, POAI, presupuesto, plan de compras",
+            "Phase2", params=[PLAN_ID],
+            description="Estados de cada trámite de la Fase II, el paso que sigue, a cargo de quién y su plazo."),
+        "/api/v1/monitoreo-360/encuesta": _get(
+            "Encuesta mensual de Monitoreo 360: agregados por mes, aspecto, región y departamento", "SurveyAggregates",
+            errors=("422",), description="Solo agregados: nunca una respuesta individual ni el nombre de una entidad.",
+            params=[{"name": "region", "in": "query", "schema": STR},
+                    {"name": "department", "in": "query", "schema": STR, "description": "Código DANE (2 cifras)."},
+                    {"name": "from", "in": "query", "schema": STR, "description": "Primer mes, AAAA-MM."},
+                    {"name": "to", "in": "query", "schema": STR, "description": "Último mes, AAAA-MM."}]),
         "/api/v1/openapi.json": {"get": {
             "summary": "Este documento OpenAPI", "security": OPEN,
             "responses": {"200": {"description": "Documento OpenAPI 3.1.",

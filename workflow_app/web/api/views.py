@@ -7,6 +7,8 @@ Every error is ``{"error": {"status", "message"[, "field"]}}`` in Spanish.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import false, func, select
@@ -21,6 +23,7 @@ from workflow_app.infra.extensions import csrf, db
 from workflow_app.models import Department, Document, Entity, Period, Plan, PlanEvent, User
 from workflow_app.permissions import can_view_plan, require_api_tokens
 from workflow_app.reference_data import names
+from workflow_app.services.followup import survey as survey_service
 from workflow_app.services.integrity.access_log import record_access
 from workflow_app.services.monitoring.milestones import plan_milestones as milestone_statuses
 from workflow_app.services.people.api_tokens import (
@@ -30,6 +33,8 @@ from workflow_app.services.people.api_tokens import (
     user_for_token,
     user_tokens,
 )
+from workflow_app.services.phase2.milestones import plan_phase2_milestones
+from workflow_app.services.phase2.overview import phase2_lines
 from workflow_app.services.public.public import (
     name_matches,
     public_amendments,
@@ -238,6 +243,21 @@ def plan_hearings(plan_id: int):
                     "hearings": [_hearing_json(h) for h in public_hearings(found, clock().today())]})
 
 
+@bp.get("/plans/<int:plan_id>/phase2")
+def plan_phase2(plan_id: int):
+    """Phase II states (issue 21): public, as the portal shows them; no person's data."""
+    found = _plan(plan_id)
+    lines = phase2_lines(db.session, found, clock().today(), only_current=False) if found.state == "in_force" else []
+    _, percent = plan_phase2_milestones(db.session, found)
+    return jsonify({"plan_id": found.id, "is_open": bool(lines), "progress": percent, "procedures": [{
+        "machine": ln.procedure.machine, "subject": ln.procedure.subject, "title": ln.title,
+        "state": ln.procedure.state, "state_label": ln.state_label, "is_final": ln.is_final,
+        "next_step": None if ln.is_final else ln.next_label, "next_holder": None if ln.is_final else ln.next_holder,
+        "act_by": ln.deadline.act_by.isoformat() if ln.deadline else None,
+        "legal_basis": ln.deadline.legal_basis if ln.deadline else None,
+    } for ln in lines]})
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Protected: history with its actors, milestones
 
@@ -263,12 +283,33 @@ def plan_milestones(plan_id: int):
     statuses, percent = milestone_statuses(db.session, found)
     return jsonify({"plan_id": found.id, "progress": percent, "milestones": [{
         "number": s.milestone.number, "phase": s.milestone.phase, "phase_name": s.milestone.phase_name,
-        "name": s.milestone.name, "weight_total": s.milestone.weight_total,
+        "name": s.milestone.shown_name, "weight_total": s.milestone.weight_total,
         "source": s.milestone.source_of_truth, "is_done": s.is_done, "is_manual": s.is_manual,
         "completed_on": _completed_on(s),
         "completed_by_trigger": s.event.trigger if s.event else None,
         "note": s.check.note if s.check else None,
     } for s in statuses]})
+
+
+@bp.get("/monitoreo-360/encuesta")
+def survey_aggregates():
+    """Monitoreo 360's monthly survey, aggregated (phase-ii.md §3.1): open data, no individual answer."""
+    first, last = _month_arg("from"), _month_arg("to")
+    region, department = request.args.get("region") or None, request.args.get("department") or None
+    if department is not None and db.session.get(Department, department) is None:
+        raise ApiError(422, "No existe un departamento con ese código DANE.", "department")
+    res = survey_service.results(db.session, first, last, region=region, department=department)
+    return jsonify(survey_service.api_aggregates(res))
+
+
+def _month_arg(name: str):
+    value = request.args.get(name)
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise ApiError(422, f"«{name}» debe ser un mes AAAA-MM, por ejemplo 2028-03.", name) from None
 
 
 @bp.get("/openapi.json")
@@ -387,7 +428,8 @@ def _entity_json(e: Entity) -> dict:
 def _plan_summary_json(p: Plan, entity: Entity | None = None) -> dict:
     e = entity or p.entity
     return {"id": p.id, "entity": {"dane_code": e.dane_code, "name": e.name, "kind": e.kind},
-            "period": {"start_on": p.period.start_on.isoformat(), "end_on": p.period.end_on.isoformat()},
+            "period": {"start_on": p.period.start_on.isoformat(), "end_on": p.period.end_on.isoformat(),
+                       "label": p.period.label},
             "state": p.state, "state_label": STATE_LABELS[p.state], "updated_at": p.updated_at.isoformat()}
 
 

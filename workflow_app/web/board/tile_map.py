@@ -67,15 +67,16 @@ def department_map(figures: Mapping[str, tuple[str, int, int]], links: Mapping[s
             share = at_risk / plans
             fill, ink, _ = band(share)
             line2 = percent(share)
-            label = f"{name}: {at_risk} de {plans} planes en riesgo ({percent(share)})"
+            # The visible text ("QUI 25 %") starts the accessible name (WCAG 2.5.3, axe label-content-name-mismatch).
+            label = f"{iso} {line2}: {name}, {at_risk} de {plans} planes en riesgo"
         else:
             fill, ink = EMPTY
             line2 = "—"
-            label = f"{name or iso}: sin planes que usted siga"
+            label = f"{iso} {line2}: {name + ', ' if name else ''}sin planes que usted siga"
         tile = (f'<rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" rx="6" fill="{fill}" stroke="#6b6b6b" '
                 f'stroke-width="1"/>'
                 f'<text x="{x + TILE / 2}" y="{y + 27}" text-anchor="middle" font-size="17" font-weight="bold" '
-                f'fill="{ink}">{iso}</text>'
+                f'fill="{ink}">{iso}</text> '
                 f'<text x="{x + TILE / 2}" y="{y + 48}" text-anchor="middle" font-size="14" fill="{ink}">'
                 f'{escape(line2)}</text>')
         if plans and code in links:

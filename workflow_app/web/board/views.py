@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from forms.milestones import MilestoneCheckForm, MilestoneWeightsForm, to_check_command, to_edits
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import PDT_STATES
+from state_machines.phase2 import PHASE2_MACHINES
 from state_machines.submachines import SUBMACHINES
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
@@ -17,6 +18,7 @@ from workflow_app.infra.templating import _labels
 from workflow_app.models import Department, Plan
 from workflow_app.permissions import load_plan_to_read, require_admin
 from workflow_app.reference_data import names
+from workflow_app.services.followup import checklist as checklist_service
 from workflow_app.services.integrity.access_log import record_access
 from workflow_app.services.monitoring import board as board_service
 from workflow_app.services.monitoring import exports
@@ -93,8 +95,10 @@ def board_export(fmt: str):
     query = board_service.BoardQuery.from_args(request.args)
     today = clock().today()
     _, rows = board_service.board(db.session, current_user, today, query)
-    header, table = exports.board_table(rows)
-    name = exports.safe_filename("tablero", query.departamento, query.region, today.isoformat(), ext=fmt)
+    period = board_service.board_period(db.session, today, query.periodo)
+    header, table = exports.board_table(rows, period.label if period else "")
+    name = exports.safe_filename("tablero", period.label if period else "", query.departamento, query.region,
+                                 today.isoformat(), ext=fmt)
     record_access(db.session, user=current_user, action="board_export", remote_addr=request.remote_addr,
                   detail=f"{name} ({len(table)} filas)")
     return _download(header, table, fmt, name, "Tablero")
@@ -123,10 +127,13 @@ def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
 
     shown, page = board_service.page_of(rows, query.pagina)
 
+    period = board_service.board_period(db.session, today, query.periodo)
     departments = [(code, name) for code, name, _ in sorted({(r.department_code, r.department_name, r.department_key)
                                                              for r in all_rows}, key=lambda d: d[2])]
     return {
         "rows": shown, "page": page, "page_link": page_link,
+        # Monitoreo 360: the latest Lista de Chequeo of the plans on this page (score, items missing), one query.
+        "checklists": checklist_service.latest_scores(db.session, [r.plan_id for r in shown]),
         "query": query, "summary": board_service.summary(rows), "charts": charts,
         "sort_link": sort_link, "departments": departments,
         "regions": sorted({r.region for r in all_rows if r.region}, key=names.sort_key),
@@ -135,6 +142,8 @@ def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
         "party_labels": board_service.PARTY_LABELS, "party_short": board_service.PARTY_SHORT,
         "export_args": query.as_args(pagina=1), "endpoint": endpoint, "view_args": view_args,
         "total_in_scope": len(all_rows),
+        "period": period, "periods": board_service.periods_with_plans(db.session),
+        "period_link": lambda p: url_for(endpoint, **view_args, **query.as_args(periodo=str(p.start_on.year))),
         "plans_base": url_for("board.milestones", plan_id=0).removesuffix("0/hitos"),  # one url_for, not 1,135
     }
 
@@ -234,7 +243,7 @@ def dossier(plan_id: int):
 
 def _history_table(plan: Plan):
     labels = _labels()
-    machine_states = {name: m.states for name, m in SUBMACHINES.items()}
+    machine_states = {name: m.states for name, m in (*SUBMACHINES.items(), *PHASE2_MACHINES.items())}
     return exports.history_table(visible_history(db.session, plan), labels["trigger_labels"],
                                  labels["role_labels"], machine_states)
 

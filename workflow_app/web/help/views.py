@@ -11,6 +11,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from state_machines.pdt import PDT_MACHINE
+from state_machines.phase2 import PHASE2_DUTIES, PHASE2_MACHINES
 from state_machines.roles import ROLE_LABELS, Role
 from state_machines.route import DUTIES
 from state_machines.submachines import SUBMACHINES
@@ -37,8 +38,18 @@ INTRO: dict[str, str] = {
     Role.CORPORACION.value: "Usted registra lo que pasa en el concejo o la asamblea una vez radicado el proyecto: el "
                             "reparto a la comisión, los debates, las modificaciones propuestas y la decisión, "
                             "dentro del mes que da la ley.",
+    Role.HACIENDA.value: "Usted lleva la parte financiera de la Fase II, con el plan ya vigente: inicia la "
+                         "armonización del presupuesto con el nuevo plan y elabora cada año el anteproyecto de "
+                         "presupuesto con el Marco Fiscal de Mediano Plazo, que el alcalde o gobernador radica.",
+    Role.CONSEJO_DE_GOBIERNO.value: "Usted registra las decisiones del Consejo de Gobierno en la Fase II: aprueba "
+                                    "el Plan Indicativo (o lo devuelve con observaciones), el POAI de cada año y "
+                                    "los planes de acción de las dependencias.",
     Role.ASESOR.value: "Usted acompaña a las entidades asignadas: sigue sus planes en el tablero, ve qué pasos "
-                      "vencen y marca o revisa los hitos manuales del DNP.",
+                      "vencen y marca o revisa los hitos manuales del DNP. En Monitoreo 360 diligencia la Lista "
+                      "de Chequeo de cada plan y envía su informe mensual de actividades antes del día 10.",
+    Role.COORDINADOR.value: "Usted coordina a los asesores de su región y acompaña a sus gobernaciones: califica cada "
+                            "mes el informe de actividades de sus asesores, sigue la encuesta mensual y los cortes "
+                            "SETA de la región y ve el ranking con todos sus componentes (Monitoreo 360).",
     Role.ADMIN.value: "Usted administra el servicio: cuentas y funciones, días no laborables de cada entidad, "
                       "nombres y pesos de los hitos, y entregas de correo fallidas. No registra actos legales.",
     CITIZEN: "Usted puede consultar, sin registrarse, en qué paso va el plan de su municipio o departamento, sus "
@@ -53,13 +64,19 @@ PLACES: dict[str, tuple[tuple[str, str], ...]] = {
     Role.CAR.value: (("views.inbox", "Mis pendientes"), ("account.calendar", "Mi calendario"),
                      ("board.index", "Tablero")),
     Role.CORPORACION.value: (("views.inbox", "Mis pendientes"), ("account.calendar", "Mi calendario")),
-    Role.ASESOR.value: (("board.index", "Tablero"), ("board.regions", "Avance por región")),
+    Role.HACIENDA.value: (("views.inbox", "Mis pendientes"), ("account.calendar", "Mi calendario")),
+    Role.CONSEJO_DE_GOBIERNO.value: (("views.inbox", "Mis pendientes"),),
+    Role.ASESOR.value: (("board.index", "Tablero"), ("board.regions", "Avance por región"),
+                        ("followup.report", "Informe mensual de actividades"), ("followup.index", "Monitoreo 360")),
+    Role.COORDINADOR.value: (("followup.ranking", "Ranking mensual"), ("followup.survey_results",
+                                                                       "Resultados de la encuesta"),
+                             ("followup.seta_cuts", "Cortes SETA"), ("board.index", "Tablero")),
     Role.ADMIN.value: (("admin.users", "Administración"), ("board.admin_milestones", "Hitos y pesos"),
                        ("board.index", "Tablero")),
     CITIZEN: (("public.index", "Portal público"),),
 }
-ORDER = (Role.EJECUTIVO, Role.PLANEACION, Role.EQUIPO, Role.CTP, Role.CAR, Role.CORPORACION, Role.ASESOR,
-         Role.ADMIN)
+ORDER = (Role.EJECUTIVO, Role.PLANEACION, Role.EQUIPO, Role.CTP, Role.CAR, Role.CORPORACION, Role.HACIENDA,
+         Role.CONSEJO_DE_GOBIERNO, Role.ASESOR, Role.COORDINADOR, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -74,11 +91,12 @@ class RoleHelp:
 
 def _role_help(role: Role) -> RoleHelp:
     acts: dict[str, str] = {}
-    for machine in (PDT_MACHINE, *SUBMACHINES.values()):
+    for machine in (PDT_MACHINE, *SUBMACHINES.values(), *PHASE2_MACHINES.values()):
         for t in machine.transitions:
             if role in t.roles and t.label not in acts:
                 acts[t.label] = t.legal_basis
-    duties = tuple((d.label, d.legal_basis) for d in DUTIES if role in d.roles)
+    duties = tuple((d.label, d.legal_basis) for d in (*DUTIES, *(pd.duty for pd in PHASE2_DUTIES))
+                   if role in d.roles)
     return RoleHelp(role.value, ROLE_LABELS[role], INTRO[role.value], tuple(acts.items()), duties,
                     PLACES[role.value])
 

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from state_machines import calendar as legal_calendar
 from state_machines.pdt import STATE_LABELS
+from state_machines.route import duty_for, step_status
 from state_machines.route_steps import CURRENT, DONE, NOT_TAKEN, PlanRoute, plan_route
 
 WIDTH = 340
@@ -180,8 +181,9 @@ def _month_ticks(first: date, last: date) -> list[date]:
 
 
 def timeline_svg(rows: Iterable[tuple[legal_calendar.Deadline, str, str]], today: date) -> Markup:
-    """``rows``: (deadline, what must be done, status) with status ``vencido``, ``pendiente`` or ``cerrado``
-    (not pending in the plan's state: the step was taken, or the term no longer applies)."""
+    """``rows``: (deadline, what must be done, status) with a status of ``state_machines.route.step_status``:
+    ``vencido`` or ``vencido sin registro`` (red), ``pendiente`` (blue), ``etapa superada`` or ``aún no
+    corresponde`` (grey)."""
     rows = list(rows)
     if not rows:
         return Markup('<p class="muted">Aún no hay plazos calculados para este plan.</p>')
@@ -193,7 +195,7 @@ def timeline_svg(rows: Iterable[tuple[legal_calendar.Deadline, str, str]], today
     desc = [f"Hoy es {legal_calendar.format_date_es(today)}."]
     for deadline, label, status in rows:
         title = label + (f" ({deadline.authority})" if deadline.authority else "")
-        colour = BAD if status == "vencido" else BRAND if status == "pendiente" else MUTED
+        colour = BAD if status.startswith("vencido") else BRAND if status == "pendiente" else MUTED
         lines = _lines(title, 44)
         body.append(_text(AXIS_LEFT, y, lines, size=13, fill=INK, weight="bold", gap=16, halo=True))
         y += 16 * (len(lines) - 1) + 10
@@ -208,11 +210,11 @@ def timeline_svg(rows: Iterable[tuple[legal_calendar.Deadline, str, str]], today
         when = legal_calendar.format_date_es
         span = (when(deadline.earliest) if deadline.earliest == deadline.latest
                 else f"{_short(deadline.earliest)} – {_short(deadline.latest)} {deadline.latest.year}")
-        state = {"vencido": "Vencido", "pendiente": "Pendiente"}.get(status, "Cerrado")
+        state = status[:1].upper() + status[1:]
         info = _lines(f"{state} · actuar a más tardar el {when(deadline.act_by)}", INFO_CHARS)
         info += _lines(f"Vence: {span} (lectura amplia)", INFO_CHARS)
         info += _lines(EFFECT_TEXT.get(deadline.effect, ""), INFO_CHARS)
-        body.append(_text(AXIS_LEFT, y + 28, info, size=12, fill=colour if status == "vencido" else MUTED, halo=True,
+        body.append(_text(AXIS_LEFT, y + 28, info, size=12, fill=colour if status.startswith("vencido") else MUTED, halo=True,
                           gap=15))
         y += 28 + 15 * (len(info) - 1) + 22
         desc.append(f"{title}: {state.lower()}; actuar a más tardar el {when(deadline.act_by)}; vence entre el "
@@ -240,11 +242,17 @@ def timeline_svg(rows: Iterable[tuple[legal_calendar.Deadline, str, str]], today
 
 def plan_figures(state: str, main_states: Sequence[str], deadlines: Sequence[legal_calendar.Deadline],
                  pending: Sequence[tuple[legal_calendar.Deadline, str, bool]], today: date,
-                 deadline_labels: dict[str, str], say: Say = str) -> dict:
+                 deadline_labels: dict[str, str], say: Say = str,
+                 car_states: dict[str, str] | None = None) -> dict:
     """What the plan page's route and calendar partials need: ``main_states`` are the states the plan's main
-    route went through, oldest first; ``pending`` is ``services.route.worklist.upcoming_deadlines``."""
+    route went through, oldest first; ``pending`` is ``services.route.worklist.upcoming_deadlines``;
+    ``car_states`` each authority's ``car_review`` state. A step is "etapa superada" only when an act closed it
+    (``state_machines.route.step_status``), never merely because it is not pending."""
     route = plan_route(state, ["elected", *main_states])
-    status = {d.map_key: "vencido" if late else "pendiente" for d, _, late in pending}
-    rows = [(d, say(deadline_labels.get(d.key, d.key)), status.get(d.map_key, "cerrado")) for d in deadlines]
+    visited = ["elected", *main_states]
+    status = {d.map_key: step_status(duty_for(d.key), state, visited, today >= d.overdue_from,
+                                     (car_states or {}).get(d.authority))
+              for d in deadlines}
+    rows = [(d, say(deadline_labels.get(d.key, d.key)), status[d.map_key]) for d in deadlines]
     return {"route": route, "route_figure": route_svg(route, say), "timeline_figure": timeline_svg(rows, today),
             "deadline_status": status}

@@ -10,6 +10,7 @@ from forms.whatif import WhatIfForm, to_what_if
 from state_machines import calendar as legal_calendar
 from state_machines import corrections
 from state_machines.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.phase2 import PHASE2_MACHINES
 from state_machines.roles import Role
 from state_machines.route import IRREVERSIBLE_ACTS
 from state_machines.route_steps import plan_route
@@ -19,7 +20,9 @@ from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.templating import _labels, document_title
 from workflow_app.models import Document
 from workflow_app.permissions import load_plan_for, load_plan_to_read
+from workflow_app.services.followup import checklist as checklist_service
 from workflow_app.services.integrity.access_log import record_access
+from workflow_app.services.phase2.overview import next_phase2_step
 from workflow_app.services.route.acts_done import recorded_act
 from workflow_app.services.route.casefile import case_file
 from workflow_app.services.route.document_versions import (
@@ -34,6 +37,7 @@ from workflow_app.services.route.plans import (
     ActError,
     ActInvalid,
     PlanConflict,
+    act_date_problem,
     apply_act,
     deadlines_for,
     filing_sessions_notice,
@@ -74,16 +78,22 @@ def show(plan_id: int):
     wording = plan.entity.wording
     figures = cached_figures(figures_key(plan.id, plan.version, today, wording), lambda: plan_figures(
         plan.state, main_states, deadlines, pending, today, _labels()["deadline_labels"],
-        say=lambda text: localize(text, wording)))
+        say=lambda text: localize(text, wording),
+        car_states={p.subject: p.state for p in plan.procedures if p.machine == "car_review"}))
     figures["route"] = plan_route(plan.state, ["elected", *main_states])  # cheap; the pictures are the cost
     documents = plan_documents(db.session, plan)
     my_duties, others_duties = duties_by_holder(current_user, plan, pending)
+    actions = actions_for(current_user, plan, today, legal_calendar.deadline_map(deadlines))
     return render_template(
         "plans/show.html", plan=plan, state_label=STATE_LABELS[plan.state], steps=figures["route"].steps,
         deadlines=deadlines, pending=pending, my_duties=my_duties, others_duties=others_duties,
-        actions=actions_for(current_user, plan, today, legal_calendar.deadline_map(deadlines)),
+        # Phase II acts live on their own page; the plan page says what comes next there and whose it is.
+        actions=[a for a in actions if a.machine not in PHASE2_MACHINES],
+        phase2_acts=sum(1 for a in actions if a.machine in PHASE2_MACHINES),
+        phase2_next=next_phase2_step(db.session, plan, today) if plan.state == "in_force" else None,
         history=history, documents=documents, case=case_file(db.session, plan),
-        correctable=correctable_documents(current_user, plan, documents, history), **figures,
+        correctable=correctable_documents(current_user, plan, documents, history),
+        checklist=checklist_service.latest(db.session, plan.id), **figures,
     )
 
 
@@ -98,8 +108,9 @@ def what_if(plan_id: int):
     result = None
     if form.validate():
         result = what_if_service(plan, to_what_if(form))
-        if result.error_field and result.error_field in form:
-            form[result.error_field].errors = [*form[result.error_field].errors, result.error]
+        for name, message in result.errors or ((result.error_field, result.error),):
+            if name and name in form:
+                form[name].errors = [*form[name].errors, message]
     return render_template("plans/what_if.html", plan=plan, form=form, result=result), \
         422 if result is None or result.error else 200
 
@@ -138,7 +149,12 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
                 return _render_already(plan, done), 409
             return _render_act(plan, option, form, refusal=exc), exc.status
         flash(f"Listo: {option.label}.", "info")
+        if machine in PHASE2_MACHINES:
+            return redirect(url_for("phase2.show", plan_id=plan.id, _anchor=f"t-{machine}-{option.subject}"))
         return redirect(url_for("plans.show", plan_id=plan.id, _anchor="contenido"))
+    if request.method == "POST" and form.act_on.data and not form.act_on.errors:  # all errors in one round
+        if problem := act_date_problem(plan, machine, form.act_on.data, clock().today()):
+            form.act_on.errors = [*form.act_on.errors, problem]
     return _render_act(plan, option, form), 422 if request.method == "POST" else 200
 
 

@@ -41,6 +41,7 @@ from workflow_app.services.public.public import (
     entity_stamp,
     hearings_by_id,
     moderate_proposal,
+    periods_with_plans,
     proposals_for_moderation,
     public_document,
     public_plan,
@@ -61,12 +62,20 @@ TOO_MANY = ("Se recibieron demasiadas propuestas desde su conexión en poco tiem
 @bp.get("/publico")
 def index():
     query = request.args.get("q", "").strip()[:100]
+    year = _period_year()
     stamp = country_stamp(db.session)
-    not_modified = revalidate((stamp.parts, query), stamp.changed_at)
+    not_modified = revalidate((stamp.parts, query, year), stamp.changed_at)
     if not_modified is not None:
         return not_modified
     return render_template("public/index.html", query=query, results=search_entities(db.session, query),
-                           progress=country_progress(db.session, clock().today()), stages=STAGES)
+                           progress=country_progress(db.session, clock().today(), year), stages=STAGES,
+                           periods=periods_with_plans(db.session))
+
+
+def _period_year() -> str:
+    """``?periodo=2024``: a period by its first year (anything else: the period in course on the day)."""
+    year = request.args.get("periodo", "").strip()
+    return year if year.isdigit() and len(year) == 4 else ""
 
 
 @bp.get("/publico/departamentos/<code>")
@@ -83,7 +92,12 @@ def department(code: str):
 
 @bp.get("/publico/<dane_code>")
 def entity(dane_code: str):
-    stamp = entity_stamp(db.session, dane_code) or abort(404)
+    year = _period_year()
+    if year:  # an earlier (or later) period's plan: built for this request, outside the shared copies
+        found = entity_by_code(db.session, dane_code) or abort(404)
+        page = public_plan(db.session, found, clock().today(), year)
+        return render_template("public/entity.html", page=page, form=_proposal_form(page))
+    stamp = entity_stamp(db.session, dane_code, clock().today()) or abort(404)
     not_modified = revalidate(stamp.parts, stamp.changed_at)
     if not_modified is not None:
         return not_modified

@@ -1,0 +1,837 @@
+"""Phase II of the route: what follows once the plan is in force (phase-ii.md §1.2, P1–P22).
+
+Each procedure is a small ``LegalMachine`` over a ``Phase2Snapshot``; the service keeps one instance per plan
+(``subject`` ``"pi"``, ``"banco"``, ``"armonizacion"``, ``"seguimiento"``) or one per vigencia (``subject`` the
+year, or ``"2025-1"`` for a semester), created when the plan enters into force (``PHASE2_OPENING``). They run as
+sub-procedures of the plan (the same ``procedures`` rows and act pages as a CAR review or an amendment).
+
+Norm IDs are those of ``legal-path.md`` §0 and ``phase-ii.md`` §0. Where the spec marks a point as an
+interpretation, proposal or "verify", the rule reads a setting (``calendar.BudgetStatute``) or says so in its
+docstring; ``docs/phase2-decisions.md`` lists the choices.
+
+The armonización's acuerdo/ordenanza goes through the corporation as the plan did (legal-path T8–T15): the
+debate guards of ``pdt.py`` are reused as they are (they read ``debates``, ``entity_kind`` and ``act_day``, which
+this snapshot carries), so the gap between debates and the two-debates rule are one code for both acts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Iterable, Mapping
+
+from state_machines.calendar import BudgetStatute
+from state_machines.debates import DebateRecord
+from state_machines.machine import OK, SAME, LegalMachine, Transition, Verdict, evidence_guard, refuse, spanish_date
+from state_machines.pdt import (
+    has_both_debates,
+    has_no_committee_debate_yet,
+    has_no_plenary_debate_yet,
+    is_approved_in_committee,
+    is_committee_debate_open,
+    is_plenary_debate_open,
+    is_plenary_gap_respected,
+)
+from state_machines.roles import Role
+from state_machines.route import Duty
+
+EJECUTIVO, PLANEACION, CORPORACION, HACIENDA, CONSEJO, SISTEMA = (
+    Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION, Role.HACIENDA, Role.CONSEJO_DE_GOBIERNO, Role.SISTEMA)
+
+
+# =============================================================================================================
+# The plan indicativo's matrix against the PPI (P2; L152 arts. 29, 36; DNP-PI)
+# =============================================================================================================
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One line of the plan indicativo: a PPI program/project with its indicator, yearly targets, responsible
+    office and yearly cost (the PPI's amounts, all sources)."""
+
+    program: str
+    project: str
+    indicator: str = ""
+    targets: tuple[str, ...] = ()  # one per year of the period
+    responsible: str = ""
+    costs: tuple[int, ...] = ()  # pesos per year of the period
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (" ".join(self.program.split()).casefold(), " ".join(self.project.split()).casefold())
+
+
+@dataclass(frozen=True)
+class MatrixCheck:
+    """The comparison of a plan indicativo matrix with the adopted PPI."""
+
+    added: tuple[tuple[str, str], ...] = ()
+    dropped: tuple[tuple[str, str], ...] = ()
+    incomplete: tuple[tuple[str, str], ...] = ()  # rows without indicator, targets or responsible office
+    cost_differences: tuple[tuple[str, str], ...] = ()
+    is_empty: bool = False
+
+    @property
+    def is_consistent(self) -> bool:
+        return not (self.added or self.dropped or self.is_empty)
+
+
+def check_matrix(rows: Iterable[MatrixRow], ppi_costs: Mapping[tuple[str, str], tuple[int, ...]]) -> MatrixCheck:
+    """L152 arts. 29, 36 and 45; DNP-PI: the plan indicativo breaks the adopted plan into yearly targets; it cannot
+    add or drop a program or project of the PPI (only an acuerdo/ordenanza changes the plan). ``ppi_costs``: the
+    adopted PPI's (program, project) with its yearly totals, keyed like ``MatrixRow.key``; the displayed names are
+    kept for the messages."""
+    rows = list(rows)
+    mine = {r.key: r for r in rows}
+    ppi = {(" ".join(p.split()).casefold(), " ".join(q.split()).casefold()): (p, q, costs)
+           for (p, q), costs in ppi_costs.items()}
+    added = tuple((r.program, r.project) for k, r in mine.items() if k not in ppi)
+    dropped = tuple((p, q) for k, (p, q, _) in ppi.items() if k not in mine)
+    incomplete = tuple((r.program, r.project) for r in rows
+                       if not (r.indicator.strip() and r.responsible.strip() and any(t.strip() for t in r.targets)))
+    differs = tuple((r.program, r.project) for k, r in mine.items()
+                    if k in ppi and r.costs and tuple(r.costs) != tuple(ppi[k][2]))
+    return MatrixCheck(added, dropped, incomplete, differs, is_empty=not rows)
+
+
+# =============================================================================================================
+# Snapshot
+# =============================================================================================================
+
+@dataclass(frozen=True)
+class Phase2Snapshot:
+    """One Phase II procedure at one moment, with what its guards read of the rest of the plan.
+
+    - ``subject``: "pi", "banco", "armonizacion", "seguimiento", or the vigencia ("2025", "2025-1");
+    - ``procedures``: ``"machine:subject" -> state`` of the plan's other Phase II procedures;
+    - ``deadlines``: the Phase II terms by map key (``calendar.phase2_deadlines``);
+    - ``matrix``: the plan indicativo's comparison with the PPI (P2);
+    - ``statute``: the entity's budget statute (D111 art. 59 rule, harmonisation by decree);
+    - ``debates``: the harmonisation act's debates in the corporation (L136 art. 73).
+    """
+
+    state: str
+    today: date
+    machine: str = ""
+    subject: str = ""
+    entity_kind: str = "municipio"
+    act_on: date | None = None
+    has_evidence: bool = True
+    deadlines: Mapping[str, Any] = field(default_factory=dict)
+    procedures: Mapping[str, str] = field(default_factory=dict)
+    matrix: MatrixCheck | None = None
+    statute: BudgetStatute = field(default_factory=BudgetStatute)
+    debates: DebateRecord = field(default_factory=DebateRecord)
+    #: "bogota" for the Distrito Capital (DL1421 arts. 10, 22: its debates follow its own rule, as on the PDT route).
+    special_regime: str | None = None
+
+    @property
+    def act_day(self) -> date:
+        return self.act_on or self.today
+
+    @property
+    def year(self) -> int | None:
+        head = self.subject.split("-", 1)[0]
+        return int(head) if head.isdigit() else None
+
+    def state_of(self, machine: str, subject: str) -> str | None:
+        return self.procedures.get(f"{machine}:{subject}")
+
+
+# =============================================================================================================
+# Guards
+# =============================================================================================================
+
+PI_APPROVED = frozenset({"pi_approved", "pi_reported"})
+
+
+def is_matrix_consistent_with_ppi(s: Phase2Snapshot) -> Verdict:
+    """L152 arts. 29, 36; DNP-PI: the plan indicativo neither adds nor drops a program or project of the adopted
+    PPI (only an acuerdo or ordenanza changes the plan, L152 art. 45); every line has indicator, targets and a
+    responsible office."""
+    m = s.matrix
+    basis = "L152 arts. 29, 36 y 45; DNP-PI"
+    if m is None or m.is_empty:
+        return refuse("La matriz del Plan Indicativo está vacía: registre las metas por año de cada programa y "
+                      "proyecto del plan de inversiones.", basis)
+    if m.added:
+        return refuse("La matriz agrega líneas que no están en el plan de inversiones adoptado: "
+                      + "; ".join(f"{p} / {q}" for p, q in m.added) + ". El Plan Indicativo no puede agregar metas "
+                      "al plan; eso solo lo hace un acuerdo u ordenanza.", basis)
+    if m.dropped:
+        return refuse("La matriz omite líneas del plan de inversiones adoptado: "
+                      + "; ".join(f"{p} / {q}" for p, q in m.dropped) + ". El Plan Indicativo no puede suprimir "
+                      "metas del plan.", basis)
+    if m.incomplete:
+        return refuse("Faltan el indicador, las metas por año o la dependencia responsable en: "
+                      + "; ".join(f"{p} / {q}" for p, q in m.incomplete) + ".", "L152 art. 29; DNP-PI")
+    return OK
+
+
+def is_pi_consolidated(s: Phase2Snapshot) -> Verdict:
+    """DNP-PI; phase-ii.md §1.2 guards ("P3 needs P2"): the Consejo de Gobierno approves a consolidated matrix,
+    still consistent with the PPI."""
+    return is_matrix_consistent_with_ppi(s)
+
+
+def is_pi_approved_and_bank_reviewed(s: Phase2Snapshot) -> Verdict:
+    """D111 art. 8 ("guardará concordancia" with the investment plan); L152 art. 49 num. 3; D111 art. 68 (analogy:
+    only projects registered in the bank); phase-ii.md §1.2 guard P14 (interpretation): the POAI is approved once
+    the plan indicativo is approved and the bank of projects updated."""
+    if s.state_of("plan_indicativo", "pi") not in PI_APPROVED:
+        return refuse("El POAI se elabora desde el Plan Indicativo: primero debe aprobarlo el Consejo de Gobierno.",
+                      "D111 art. 8; DNP-PI")
+    if s.state_of("project_bank", "banco") != "bank_updated":
+        return refuse("El POAI solo incluye proyectos registrados en el banco de programas y proyectos: primero "
+                      "registre la actualización del banco.", "L152 art. 49 num. 3; D111 art. 68")
+    return OK
+
+
+def is_poai_approved(s: Phase2Snapshot) -> Verdict:
+    """D111 arts. 8, 49 (analogy); L819 art. 5: the budget bill is drafted from the approved POAI of its vigencia."""
+    if s.state_of("poai", s.subject) == "poai_approved":
+        return OK
+    return refuse(f"El presupuesto {s.subject} se elabora con el POAI aprobado de esa vigencia; el POAI aún no está "
+                  "aprobado.", "D111 art. 8")
+
+
+def is_mfmp_ready(s: Phase2Snapshot) -> Verdict:
+    """L819 art. 5: the MFMP is presented "en el mismo período en el cual se deba presentar el proyecto de
+    presupuesto": it is filed with the bill, so it must exist first."""
+    if s.state == "budget_drafted_with_mfmp":
+        return OK
+    return refuse("El Marco Fiscal de Mediano Plazo debe estar formulado para presentarlo con el proyecto de "
+                  "presupuesto.", "L819 art. 5")
+
+
+def is_budget_decision_term_elapsed(s: Phase2Snapshot) -> Verdict:
+    """D111 art. 59 "regirá el proyecto presentado", through the local statute (MH174): only where the entity's
+    statute copies the rule, and only from the day after the period and its extension ended without a decision."""
+    if not s.statute.copies_d111_art59:
+        return refuse("El estatuto de presupuesto de la entidad no copia la regla del Decreto 111 art. 59: el "
+                      "alcalde o gobernador no puede expedir por decreto el proyecto presentado.", "D111 art. 59; MH174")
+    deadline = s.deadlines.get(f"budget_decision:{s.subject}")
+    if deadline is None:
+        return refuse("No hay fecha de radicación del presupuesto; no corre el plazo de la corporación.",
+                      "D111 art. 59")
+    if s.today < deadline.overdue_from:
+        return refuse(f"La corporación aún puede decidir el presupuesto (hasta el {spanish_date(deadline.latest)}); "
+                      f"el proyecto presentado rige por decreto solo desde el {spanish_date(deadline.overdue_from)}.",
+                      "D111 art. 59; L136 art. 23")
+    return OK
+
+
+def is_within_objection_term(s: Phase2Snapshot) -> Verdict:
+    """D111 art. 109: the objection for illegality reaches the Tribunal "dentro de los cinco días siguientes al
+    recibo" of the approved bill."""
+    deadline = s.deadlines.get(f"budget_objection:{s.subject}")
+    if deadline is None:
+        return refuse("No hay fecha de recibo del presupuesto aprobado; no puede contarse el término de la objeción.",
+                      "D111 art. 109")
+    if s.act_day >= deadline.overdue_from:
+        return refuse(f"El término para objetar el presupuesto venció el {spanish_date(deadline.latest)} (cinco días "
+                      "hábiles desde su recibo).", "D111 art. 109")
+    return OK
+
+
+def is_harmonization_by_decree_allowed(s: Phase2Snapshot) -> Verdict:
+    """L152 art. 44 ("Las Asambleas y Concejos definirán los procedimientos"); BOG20; C036 (asambleas may not
+    delegate budget modifications to the governor): a decree only where the entity's statute allows it (verify)."""
+    if s.entity_kind == "departamento":
+        return refuse("Una asamblea no puede delegar en el gobernador las modificaciones del presupuesto: la "
+                      "armonización va por ordenanza.", "C036; L152 art. 44")
+    if s.statute.harmonization_by_decree:
+        return OK
+    return refuse("El estatuto de presupuesto de la entidad no permite armonizar por decreto: presente el proyecto "
+                  "de acuerdo al concejo.", "L152 art. 44; BOG20")
+
+
+def is_vigencia_open(s: Phase2Snapshot) -> Verdict:
+    """L1474 art. 74; D1082 art. 2.2.1.1.1.4.3 (interpretation): a yearly act belongs to its vigencia; it is not
+    recorded more than one month before its year starts (a plan de compras for 2026 is prepared from December)."""
+    year = s.year
+    if year is None or s.act_day >= date(year - 1, 12, 1):
+        return OK
+    return refuse(f"Este acto corresponde a la vigencia {year}; se registra desde el 1 de diciembre de {year - 1}.",
+                  "L1474 art. 74")
+
+
+def is_budget_year_open(s: Phase2Snapshot) -> Verdict:
+    """L136 art. 91 a) 3; D111 art. 52: the budget of vigencia V is prepared during V - 1."""
+    year = s.year
+    if year is None or s.act_day.year >= year - 1:
+        return OK
+    return refuse(f"El presupuesto {year} se prepara durante {year - 1}.", "L136 art. 91 a) 3")
+
+
+def is_semester_over(s: Phase2Snapshot) -> Verdict:
+    """L715 art. 90 "informe semestral": a semester is evaluated once it ended."""
+    year, _, semester = s.subject.partition("-")
+    if not (year.isdigit() and semester in ("1", "2")):
+        return OK
+    end = date(int(year), 6, 30) if semester == "1" else date(int(year), 12, 31)
+    if s.act_day > end:
+        return OK
+    return refuse(f"El semestre {semester} de {year} termina el {spanish_date(end)}; se evalúa después.",
+                  "L715 art. 90")
+
+
+def _for_harmonization(guard: Callable[[Any], Verdict]) -> Callable[[Any], Verdict]:
+    """The plan's debate guards (legal-path T10, L136 art. 73), read for the harmonisation's acuerdo."""
+    def wrapped(s: Any) -> Verdict:
+        v = guard(s)
+        if v.ok:
+            return v
+        return refuse(v.reason.replace("aprobar el plan", "aprobar el proyecto de armonización"), v.legal_basis)
+
+    wrapped.__doc__ = guard.__doc__
+    wrapped.__name__ = wrapped.__qualname__ = guard.__name__
+    return wrapped
+
+
+# Predicates of conditional effects (soft flags never block).
+
+def _late(key: str) -> Callable[[Phase2Snapshot], bool]:
+    def late(s: Phase2Snapshot) -> bool:
+        d = s.deadlines.get(key) or s.deadlines.get(f"{key}:{s.subject}")
+        return d is not None and s.act_day >= d.overdue_from
+    late.__doc__ = f"phase-ii.md §2 ``{key}``: the act comes after its term (a warning, never a block)."
+    return late
+
+
+def has_cost_differences(s: Phase2Snapshot) -> bool:
+    """L152 art. 29 (soft, P2): the matrix's yearly costs differ from the PPI's; flagged, not refused."""
+    return bool(s.matrix and s.matrix.cost_differences)
+
+
+# =============================================================================================================
+# Machines
+# =============================================================================================================
+
+PI_STATES = {
+    # In force, the plan indicativo not started (phase-ii.md P1).
+    "pi_none": "Plan Indicativo sin iniciar",
+    # P1: PDT checked as monitorable, homologation chosen (DNP-PI).
+    "pi_preparing": "Plan Indicativo en preparación",
+    # P2: the matrix is consolidated and consistent with the PPI (L152 arts. 29, 36).
+    "pi_consolidated": "Matriz del Plan Indicativo consolidada",
+    # P3: approved by the Consejo de Gobierno (DNP-PI; L152 art. 37 b by analogy).
+    "pi_approved": "Plan Indicativo aprobado por el Consejo de Gobierno",
+    # P4: loaded in DNP's reporting system (SEED 001: a self-report, not due by law).
+    "pi_reported": "Plan Indicativo reportado al DNP",
+}
+PI_TRANSITIONS = [
+    Transition(  # P1
+        trigger="prepare_pi", source="pi_none", dest="pi_preparing", roles=frozenset({PLANEACION}), guards=(),
+        legal_basis="DNP-PI; L152 art. 29", label="Iniciar la preparación del Plan Indicativo",
+        effects=("event:plan_indicativo_preparing",),
+    ),
+    Transition(  # P2
+        trigger="consolidate_pi", source="pi_preparing", dest="pi_consolidated", roles=frozenset({PLANEACION}),
+        guards=(is_matrix_consistent_with_ppi,), legal_basis="L152 arts. 29, 36; DNP-PI",
+        label="Consolidar la matriz del Plan Indicativo",
+        effects=("freeze_pi_matrix", "event:plan_indicativo_consolidated", "flag:pi_cost_differs"),
+        effect_when=(("flag:pi_cost_differs", has_cost_differences),),
+    ),
+    Transition(  # back to preparation: the Consejo asks for changes
+        trigger="return_pi", source="pi_consolidated", dest="pi_preparing", roles=frozenset({CONSEJO}),
+        guards=(evidence_guard("el acta del Consejo de Gobierno con las observaciones", "DNP-PI"),),
+        legal_basis="DNP-PI", label="Devolver la matriz del Plan Indicativo con observaciones",
+    ),
+    Transition(  # P3
+        trigger="approve_pi", source="pi_consolidated", dest="pi_approved", roles=frozenset({CONSEJO}),
+        guards=(is_pi_consolidated, evidence_guard("el acta del Consejo de Gobierno que aprueba el Plan Indicativo",
+                                                   "DNP-PI")),
+        legal_basis="DNP-PI; L152 art. 37 b) (analogía)", label="Aprobar el Plan Indicativo en el Consejo de Gobierno",
+        effects=("event:plan_indicativo_approved", "flag:late_pi_approval"),
+        effect_when=(("flag:late_pi_approval", _late("pi_approval")),),
+    ),
+    Transition(  # P4
+        trigger="report_pi", source="pi_approved", dest="pi_reported", roles=frozenset({PLANEACION}),
+        guards=(evidence_guard("la constancia de cargue en el sistema del DNP", "L617 art. 79"),),
+        legal_basis="L617 art. 79; SEED 001", label="Reportar el Plan Indicativo al DNP",
+    ),
+]
+
+BANK_STATES = {
+    # In force; last year's projects not yet reviewed against the new plan (P5).
+    "bank_pending": "Banco de proyectos por actualizar",
+    # P5: projects classified (continue / new), SUIFP and MGA checked, new projects registered (L152 art. 49 num. 3).
+    "bank_updated": "Banco de proyectos actualizado",
+}
+BANK_TRANSITIONS = [
+    Transition(
+        trigger="update_bank", source="bank_pending", dest="bank_updated", roles=frozenset({PLANEACION}),
+        guards=(evidence_guard("el informe de revisión del banco (proyectos que continúan y nuevos)",
+                               "L152 art. 49 num. 3"),),
+        legal_basis="L152 art. 49 num. 3; D111 art. 68; L1474 art. 77",
+        label="Registrar la actualización del banco de programas y proyectos",
+        effects=("event:project_bank_updated",),
+    ),
+]
+
+HARM_STATES = {
+    # In force: the current budget still carries the old plan's programs (L152 art. 44).
+    "harm_pending": "Armonización presupuestal pendiente",
+    # P6: old programs and unexecuted balances mapped to the new PPI (SEED 003).
+    "harm_in_process": "Armonización presupuestal en proceso",
+    # P7: the proyecto de acuerdo/ordenanza is filed with the corporation (L152 art. 44; legal-path T7).
+    "harm_filed": "Proyecto de armonización radicado en el concejo o asamblea",
+    # legal-path T8: assigned to the committee; debates (L136 art. 73).
+    "harm_in_debate": "Proyecto de armonización en debate",
+    # P8: approved in second debate (Const. 345 verify; C036).
+    "harm_approved": "Armonización aprobada por el concejo o asamblea",
+    # legal-path T13: sent to the executive for sanction (L136 art. 76).
+    "harm_sanction_pending": "Armonización pendiente de sanción",
+    # legal-path T14: objected (L136 arts. 78-80).
+    "harm_objected": "Armonización objetada por el alcalde o gobernador",
+    # legal-path T14: sanctioned (L136 art. 78).
+    "harm_sanctioned": "Acuerdo u ordenanza de armonización sancionado",
+    # P7-P8 by decree where the local statute allows it (BOG20; L136 art. 91 g).
+    "harm_decreed": "Armonización expedida por decreto",
+    # P9: published; the act binds from then (CPACA art. 65; L1474 art. 74).
+    "harm_published": "Armonización presupuestal publicada",
+}
+_HD = _for_harmonization
+HARM_TRANSITIONS = [
+    Transition(  # P6
+        trigger="start_harmonization", source="harm_pending", dest="harm_in_process",
+        roles=frozenset({HACIENDA, PLANEACION}), guards=(),
+        legal_basis="L152 art. 44", label="Iniciar la armonización del presupuesto con el nuevo plan",
+        effects=("event:harmonization_started",),
+    ),
+    Transition(  # P7 (acuerdo/ordenanza)
+        trigger="file_harmonization", source="harm_in_process", dest="harm_filed", roles=frozenset({EJECUTIVO}),
+        guards=(evidence_guard("el radicado del proyecto de acuerdo u ordenanza de armonización", "L152 art. 44"),),
+        legal_basis="L152 art. 44", label="Radicar el proyecto de acuerdo u ordenanza de armonización",
+    ),
+    Transition(  # P7-P8 (decree, where the statute allows it)
+        trigger="decree_harmonization", source="harm_in_process", dest="harm_decreed", roles=frozenset({EJECUTIVO}),
+        guards=(is_harmonization_by_decree_allowed, evidence_guard("el decreto de armonización", "L152 art. 44")),
+        legal_basis="L152 art. 44; BOG20; L136 art. 91 g)", label="Expedir el decreto de armonización",
+        effects=("event:harmonization_approved", "flag:late_harmonization"),
+        effect_when=(("flag:late_harmonization", _late("harmonization")),),
+    ),
+    Transition(  # legal-path T8
+        trigger="assign_harmonization", source="harm_filed", dest="harm_in_debate", roles=frozenset({CORPORACION}),
+        guards=(evidence_guard("el acta de reparto a la comisión", "L136 art. 73"),),
+        legal_basis="L136 art. 73", label="Repartir el proyecto de armonización a la comisión",
+    ),
+    Transition(
+        trigger="record_committee_debate", source="harm_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(_HD(has_no_committee_debate_yet), evidence_guard("el acta del primer debate", "L136 art. 73")),
+        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el primer debate en la comisión",
+        effects=("debate:committee",),
+    ),
+    Transition(
+        trigger="continue_committee_debate", source="harm_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(_HD(is_committee_debate_open), evidence_guard("el acta de la sesión", "L136 art. 73")),
+        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar otra sesión del primer debate (continuación)",
+        effects=("debate:committee_continued",),
+    ),
+    Transition(
+        trigger="record_plenary_debate", source="harm_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(_HD(is_approved_in_committee), _HD(has_no_plenary_debate_yet), _HD(is_plenary_gap_respected),
+                evidence_guard("el acta del segundo debate", "L136 art. 73")),
+        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el segundo debate en la plenaria",
+        effects=("debate:plenary",),
+    ),
+    Transition(
+        trigger="continue_plenary_debate", source="harm_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(_HD(is_plenary_debate_open), evidence_guard("el acta de la sesión plenaria", "L136 art. 73")),
+        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar otra sesión del segundo debate (continuación)",
+        effects=("debate:plenary_continued",),
+    ),
+    Transition(  # P8
+        trigger="approve_harmonization", source="harm_in_debate", dest="harm_approved", roles=frozenset({CORPORACION}),
+        guards=(_HD(has_both_debates), evidence_guard("las actas y el texto aprobado", "L136 art. 73")),
+        legal_basis="L152 art. 44; L136 art. 73; C036", label="Aprobar la armonización en segundo debate",
+        effects=("event:harmonization_approved", "flag:late_harmonization"),
+        effect_when=(("flag:late_harmonization", _late("harmonization")),),
+    ),
+    Transition(  # legal-path T13
+        trigger="send_harmonization_for_sanction", source="harm_approved", dest="harm_sanction_pending",
+        roles=frozenset({CORPORACION}),
+        guards=(evidence_guard("la constancia de remisión para sanción", "L136 art. 76"),),
+        legal_basis="L136 art. 76", label="Remitir la armonización aprobada para sanción",
+    ),
+    Transition(  # legal-path T14
+        trigger="sanction_harmonization", source="harm_sanction_pending", dest="harm_sanctioned",
+        roles=frozenset({EJECUTIVO}), guards=(evidence_guard("el acuerdo u ordenanza sancionado", "L136 art. 78"),),
+        legal_basis="L136 art. 78", label="Sancionar el acuerdo u ordenanza de armonización",
+    ),
+    Transition(
+        trigger="object_harmonization", source="harm_sanction_pending", dest="harm_objected",
+        roles=frozenset({EJECUTIVO}), guards=(evidence_guard("el escrito de objeciones", "L136 art. 78"),),
+        legal_basis="L136 art. 78", label="Objetar el proyecto de armonización",
+    ),
+    Transition(
+        trigger="decide_harmonization_objections", source="harm_objected", dest="harm_sanction_pending",
+        roles=frozenset({CORPORACION}),
+        guards=(evidence_guard("el acta de la decisión sobre las objeciones", "L136 art. 79"),),
+        legal_basis="L136 arts. 79-80", label="Decidir sobre las objeciones y devolver para sanción",
+    ),
+    Transition(  # P9
+        trigger="publish_harmonization", source=("harm_sanctioned", "harm_decreed"), dest="harm_published",
+        roles=frozenset({EJECUTIVO}),
+        guards=(evidence_guard("la constancia de publicación del acto y del presupuesto modificado en la web",
+                               "L1474 art. 74"),),
+        legal_basis="L1474 art. 74 inc. 3; CPACA art. 65; L136 art. 81",
+        label="Publicar la armonización presupuestal aprobada",
+        effects=("event:harmonization_published", "flag:late_harmonization_publication"),
+        effect_when=(("flag:late_harmonization_publication", _late("harmonization_publication")),),
+    ),
+]
+
+SS_STATES = {
+    # In force; the monitoring system is to be designed (DNP-KS).
+    "ss_design": "Sistema de seguimiento en diseño",
+    # P10: documented: who captures, validates, reports; periodicity; formats; CTP included (DNP-KS; L152 art. 29).
+    "ss_designed": "Sistema de seguimiento diseñado",
+    # P11: adopted by decreto/resolución (interpretation).
+    "ss_adopted": "Sistema de seguimiento adoptado",
+    # P12: first periodic progress report produced (L1474 art. 78).
+    "ss_running": "Sistema de seguimiento en marcha (primer reporte)",
+}
+SS_TRANSITIONS = [
+    Transition(  # P10
+        trigger="design_monitoring", source="ss_design", dest="ss_designed", roles=frozenset({PLANEACION}),
+        guards=(evidence_guard("el documento del sistema de seguimiento (roles, periodicidad, formatos)", "DNP-KS"),),
+        legal_basis="DNP-KS; L152 arts. 29, 36", label="Registrar el diseño del sistema de seguimiento",
+        effects=("event:monitoring_designed",),
+    ),
+    Transition(  # P11
+        trigger="adopt_monitoring", source="ss_designed", dest="ss_adopted", roles=frozenset({EJECUTIVO}),
+        guards=(evidence_guard("el decreto o resolución de adopción", "L152 art. 29"),),
+        legal_basis="L152 art. 29 (interpretación)", label="Adoptar el sistema de seguimiento por acto administrativo",
+        effects=("event:monitoring_system_adopted",),
+    ),
+    Transition(  # P12
+        trigger="first_monitoring_report", source="ss_adopted", dest="ss_running", roles=frozenset({PLANEACION}),
+        guards=(evidence_guard("el primer reporte de seguimiento", "L1474 art. 78"),),
+        legal_basis="L1474 art. 78", label="Registrar el primer reporte de seguimiento del plan",
+        effects=("event:monitoring_first_report",),
+    ),
+]
+
+POAI_STATES = {
+    # The vigencia's POAI is not drafted yet (D111 art. 8).
+    "poai_pending": "POAI por elaborar",
+    # P14: drafted by planeación from the PI and the bank (D111 art. 8).
+    "poai_drafted": "POAI elaborado",
+    # P14: approved by the Consejo de Gobierno or COMFIS per the local statute (verify).
+    "poai_approved": "POAI aprobado",
+}
+POAI_TRANSITIONS = [
+    Transition(
+        trigger="draft_poai", source="poai_pending", dest="poai_drafted", roles=frozenset({PLANEACION}),
+        guards=(is_budget_year_open, evidence_guard("el POAI por sectores y programas", "D111 art. 8")),
+        legal_basis="D111 art. 8", label="Elaborar el POAI desde el Plan Indicativo y el banco de proyectos",
+        effects=("event:poai_drafted",),
+    ),
+    Transition(
+        trigger="approve_poai", source="poai_drafted", dest="poai_approved", roles=frozenset({CONSEJO}),
+        guards=(is_pi_approved_and_bank_reviewed, evidence_guard("el acta que aprueba el POAI", "D111 art. 49")),
+        legal_basis="D111 arts. 8, 49 (analogía); estatuto local de presupuesto",
+        label="Aprobar el POAI (Consejo de Gobierno o COMFIS)",
+        effects=("event:poai_approved", "flag:late_poai"), effect_when=(("flag:late_poai", _late("poai_approval")),),
+    ),
+]
+
+BUDGET_STATES = {
+    # The vigencia's budget is not prepared yet.
+    "budget_pending": "Presupuesto por preparar",
+    # P13 + P15: MFMP formulated and the bill drafted by hacienda (L819 art. 5; D111 art. 52).
+    "budget_drafted_with_mfmp": "Anteproyecto de presupuesto y MFMP elaborados",
+    # P15: bill filed with the corporation, the MFMP with it (L136 art. 91 a) 3; L819 art. 5).
+    "budget_filed": "Proyecto de presupuesto radicado con el MFMP",
+    # P16: approved by the corporation; the executive has its five days to object (D111 art. 109).
+    "budget_approved": "Presupuesto aprobado por la corporación",
+    # P17: objected for illegality; the Tribunal decides; meanwhile the filed bill rules (D111 art. 109).
+    "budget_objected": "Presupuesto objetado ante el Tribunal Administrativo",
+    # P16: in force: sanctioned and liquidated, or enacted by decree (D111 art. 59, by local statute).
+    "budget_adopted": "Presupuesto adoptado y liquidado",
+}
+BUDGET_TRANSITIONS = [
+    Transition(  # P13, P15 (drafting)
+        trigger="draft_budget", source="budget_pending", dest="budget_drafted_with_mfmp", roles=frozenset({HACIENDA}),
+        guards=(is_budget_year_open, is_poai_approved,
+                evidence_guard("el anteproyecto de presupuesto y el Marco Fiscal de Mediano Plazo", "L819 art. 5")),
+        legal_basis="L819 art. 5; D111 art. 52", label="Elaborar el anteproyecto de presupuesto y el MFMP",
+        effects=("event:mfmp_formulated", "event:budget_drafted"),
+    ),
+    Transition(  # P13 + P15 (filing)
+        trigger="file_budget", source="budget_drafted_with_mfmp", dest="budget_filed", roles=frozenset({EJECUTIVO}),
+        guards=(is_mfmp_ready, evidence_guard("el radicado del proyecto de presupuesto con el MFMP",
+                                              "L136 art. 91 a) 3")),
+        legal_basis="L136 art. 91 a) 3; L819 art. 5; D1333 art. 266",
+        label="Radicar el proyecto de presupuesto con el Marco Fiscal de Mediano Plazo",
+        effects=("event:mfmp_presented", "event:budget_filed", "flag:late_budget_filing"),
+        effect_when=(("flag:late_budget_filing", _late("budget_filing")),),
+    ),
+    Transition(  # P16 (corporation)
+        trigger="approve_budget", source="budget_filed", dest="budget_approved", roles=frozenset({CORPORACION}),
+        guards=(evidence_guard("el acuerdo u ordenanza de presupuesto aprobado", "L136 art. 73"),),
+        legal_basis="L136 arts. 23, 73; L56 art. 1", label="Aprobar el presupuesto en la corporación",
+    ),
+    Transition(  # P16 (decree rule, hard)
+        trigger="enact_budget_by_decree", source="budget_filed", dest="budget_adopted", roles=frozenset({EJECUTIVO}),
+        guards=(is_budget_decision_term_elapsed, evidence_guard("el decreto que expide el proyecto presentado",
+                                                                "D111 art. 59")),
+        legal_basis="D111 art. 59; MH174", label="Expedir por decreto el presupuesto presentado (D111 art. 59)",
+        effects=("event:budget_adopted",),
+    ),
+    Transition(  # P17
+        trigger="object_budget", source="budget_approved", dest="budget_objected", roles=frozenset({EJECUTIVO}),
+        guards=(is_within_objection_term, evidence_guard("el escrito de objeción enviado al Tribunal",
+                                                         "D111 art. 109")),
+        legal_basis="D111 art. 109", label="Objetar el presupuesto por ilegalidad ante el Tribunal",
+    ),
+    Transition(
+        trigger="record_tribunal_ruling", source="budget_objected", dest="budget_approved",
+        roles=frozenset({EJECUTIVO}), guards=(evidence_guard("el fallo del Tribunal Administrativo", "D111 art. 109"),),
+        legal_basis="D111 art. 109", label="Registrar el fallo del Tribunal sobre la objeción",
+    ),
+    Transition(  # P16 (sanction and liquidation)
+        trigger="liquidate_budget", source="budget_approved", dest="budget_adopted", roles=frozenset({EJECUTIVO}),
+        guards=(evidence_guard("el acto sancionado y el decreto de liquidación", "D111 art. 67"),),
+        legal_basis="D111 art. 67; L136 art. 78", label="Sancionar y liquidar el presupuesto",
+        effects=("event:budget_adopted",),
+    ),
+]
+
+PAA_STATES = {
+    # The vigencia's Plan Anual de Adquisiciones is not published yet (D1082 2.2.1.1.1.4.3).
+    "paa_pending": "Plan Anual de Adquisiciones por publicar",
+    # P18: on the web and SECOP (D1082 2.2.1.1.1.4.3; L1474 art. 74); updated at least once a year.
+    "paa_published": "Plan Anual de Adquisiciones publicado",
+}
+PAA_TRANSITIONS = [
+    Transition(
+        trigger="publish_paa", source="paa_pending", dest="paa_published", roles=frozenset({EJECUTIVO, PLANEACION}),
+        guards=(is_vigencia_open, evidence_guard("la constancia de publicación en la web y en el SECOP",
+                                                 "D1082 art. 2.2.1.1.1.4.3")),
+        legal_basis="D1082 art. 2.2.1.1.1.4.3; L1474 art. 74", label="Publicar el Plan Anual de Adquisiciones",
+        effects=("event:paa_published", "record_publication", "flag:late_paa"),
+        effect_when=(("flag:late_paa", _late("paa_publication")),),
+    ),
+    Transition(
+        trigger="update_paa", source="paa_published", dest=SAME, roles=frozenset({EJECUTIVO, PLANEACION}),
+        guards=(evidence_guard("la constancia de publicación de la actualización", "D1082 art. 2.2.1.1.1.4.4"),),
+        legal_basis="D1082 art. 2.2.1.1.1.4.4", label="Publicar una actualización del Plan Anual de Adquisiciones",
+        effects=("record_publication",),
+    ),
+]
+
+ACCION_STATES = {
+    # The vigencia's planes de acción are not approved yet (L152 art. 41).
+    "accion_pending": "Planes de acción por aprobar",
+    # P19: approved by the Consejo de Gobierno (L152 art. 41).
+    "accion_approved": "Planes de acción aprobados por el Consejo de Gobierno",
+    # P19: published on the web by 31 January (L1474 art. 74).
+    "accion_published": "Planes de acción publicados",
+}
+ACCION_TRANSITIONS = [
+    Transition(
+        trigger="approve_action_plans", source="accion_pending", dest="accion_approved", roles=frozenset({CONSEJO}),
+        guards=(is_vigencia_open, evidence_guard("el acta del Consejo de Gobierno con los planes de acción",
+                                                 "L152 art. 41")),
+        legal_basis="L152 art. 41", label="Aprobar los planes de acción de las dependencias",
+    ),
+    Transition(
+        trigger="publish_action_plans", source="accion_approved", dest="accion_published",
+        roles=frozenset({EJECUTIVO, PLANEACION}),
+        guards=(evidence_guard("la constancia de publicación en la página web", "L1474 art. 74"),),
+        legal_basis="L1474 art. 74", label="Publicar los planes de acción",
+        effects=("flag:late_action_plans",), effect_when=(("flag:late_action_plans", _late("accion_publication")),),
+    ),
+]
+
+REPORT_STATES = {
+    # The year's informe anual de ejecución is due (L152 art. 43).
+    "report_due": "Informe anual de ejecución por presentar",
+    # P20: presented to the corporation (L136 art. 91 a) 4; L152 art. 43).
+    "report_presented": "Informe anual presentado a la corporación",
+}
+REPORT_TRANSITIONS = [
+    Transition(
+        trigger="present_annual_report", source="report_due", dest="report_presented", roles=frozenset({EJECUTIVO}),
+        guards=(is_vigencia_open, evidence_guard("el informe y la constancia de su presentación",
+                                                 "L136 art. 91 a) 4")),
+        legal_basis="L152 art. 43; L136 art. 91 a) 4", label="Presentar el informe anual de ejecución del plan",
+        effects=("flag:late_annual_report",), effect_when=(("flag:late_annual_report", _late("annual_report")),),
+    ),
+]
+
+CITIZEN_STATES = {
+    # The semester's meeting with ediles, organisations and veedurías is due (L136 art. 91 e) 2).
+    "citizen_due": "Rendición de cuentas del semestre por realizar",
+    # P21: held, with its acta (L1474 art. 78).
+    "citizen_held": "Rendición de cuentas del semestre realizada",
+}
+CITIZEN_TRANSITIONS = [
+    Transition(
+        trigger="hold_citizen_report", source="citizen_due", dest="citizen_held", roles=frozenset({EJECUTIVO}),
+        guards=(is_vigencia_open, evidence_guard("el acta de la reunión", "L136 art. 91 e) 2")),
+        legal_basis="L136 art. 91 e) 2; L1474 art. 78", label="Registrar la rendición de cuentas del semestre",
+    ),
+]
+
+DEPT_EVAL_STATES = {
+    # The semester's evaluation of the department's municipios is due (L715 art. 90).
+    "eval_due": "Evaluación semestral de los municipios por publicar",
+    # P22: published, copy to DNP (L715 art. 90; L152 art. 42).
+    "eval_published": "Evaluación semestral de los municipios publicada",
+}
+DEPT_EVAL_TRANSITIONS = [
+    Transition(
+        trigger="publish_dept_evaluation", source="eval_due", dest="eval_published", roles=frozenset({PLANEACION}),
+        guards=(is_semester_over, evidence_guard("la evaluación publicada y la copia al DNP", "L715 art. 90")),
+        legal_basis="L715 art. 90; L152 art. 42", label="Publicar la evaluación semestral de los municipios",
+    ),
+]
+
+PLAN_INDICATIVO_MACHINE = LegalMachine("plan_indicativo", PI_STATES, "pi_none", PI_TRANSITIONS,
+                                       final_states={"pi_reported"})
+PROJECT_BANK_MACHINE = LegalMachine("project_bank", BANK_STATES, "bank_pending", BANK_TRANSITIONS,
+                                    final_states={"bank_updated"})
+HARMONIZATION_MACHINE = LegalMachine("harmonization", HARM_STATES, "harm_pending", HARM_TRANSITIONS,
+                                     final_states={"harm_published"})
+MONITORING_MACHINE = LegalMachine("monitoring_system", SS_STATES, "ss_design", SS_TRANSITIONS,
+                                  final_states={"ss_running"})
+POAI_MACHINE = LegalMachine("poai", POAI_STATES, "poai_pending", POAI_TRANSITIONS, final_states={"poai_approved"})
+BUDGET_MACHINE = LegalMachine("budget", BUDGET_STATES, "budget_pending", BUDGET_TRANSITIONS,
+                              final_states={"budget_adopted"})
+PAA_MACHINE = LegalMachine("paa", PAA_STATES, "paa_pending", PAA_TRANSITIONS, final_states=())
+ACCION_MACHINE = LegalMachine("action_plans", ACCION_STATES, "accion_pending", ACCION_TRANSITIONS,
+                              final_states={"accion_published"})
+ANNUAL_REPORT_MACHINE = LegalMachine("annual_report", REPORT_STATES, "report_due", REPORT_TRANSITIONS,
+                                     final_states={"report_presented"})
+CITIZEN_REPORT_MACHINE = LegalMachine("citizen_report", CITIZEN_STATES, "citizen_due", CITIZEN_TRANSITIONS,
+                                      final_states={"citizen_held"})
+DEPT_EVALUATION_MACHINE = LegalMachine("dept_evaluation", DEPT_EVAL_STATES, "eval_due", DEPT_EVAL_TRANSITIONS,
+                                       final_states={"eval_published"})
+
+PHASE2_MACHINES: dict[str, LegalMachine] = {m.name: m for m in (
+    PLAN_INDICATIVO_MACHINE, PROJECT_BANK_MACHINE, HARMONIZATION_MACHINE, MONITORING_MACHINE, POAI_MACHINE,
+    BUDGET_MACHINE, PAA_MACHINE, ACCION_MACHINE, ANNUAL_REPORT_MACHINE, CITIZEN_REPORT_MACHINE,
+    DEPT_EVALUATION_MACHINE)}
+
+#: Spanish names of the procedures, for pages.
+PHASE2_TITLES = {
+    "plan_indicativo": "Plan Indicativo",
+    "project_bank": "Banco de programas y proyectos",
+    "harmonization": "Armonización presupuestal",
+    "monitoring_system": "Sistema de seguimiento al plan",
+    "poai": "Plan Operativo Anual de Inversiones (POAI)",
+    "budget": "Presupuesto y Marco Fiscal de Mediano Plazo",
+    "paa": "Plan Anual de Adquisiciones (plan de compras)",
+    "action_plans": "Planes de acción",
+    "annual_report": "Informe anual de ejecución",
+    "citizen_report": "Rendición de cuentas semestral",
+    "dept_evaluation": "Evaluación semestral de los municipios",
+}
+
+def phase2_title(machine: str, subject: str) -> str:
+    """"Plan Indicativo", "Presupuesto y Marco Fiscal de Mediano Plazo 2029", "Rendición de cuentas semestral,
+    primer semestre de 2028"."""
+    year, _, semester = subject.partition("-")
+    if not year.isdigit():
+        return PHASE2_TITLES[machine]
+    if semester:
+        return f"{PHASE2_TITLES[machine]}, {'primer' if semester == '1' else 'segundo'} semestre de {year}"
+    return f"{PHASE2_TITLES[machine]} {year}"
+
+
+#: The order in which a plan's Phase II reads, for "what comes next" (phase-ii.md §1.1 interruptors).
+PHASE2_ORDER = ("plan_indicativo", "project_bank", "harmonization", "monitoring_system", "poai", "budget", "paa",
+                "action_plans", "annual_report", "citizen_report", "dept_evaluation")
+
+
+def phase2_opening(entity_kind: str, in_force_on: date, period_start: date) -> list[tuple[str, str, dict]]:
+    """The procedures Phase II opens when the plan enters into force (legal-path T16; phase-ii.md §1.2 "All start
+    at in_force"): the four single ones, and the yearly ones for every vigencia of the period from the year in
+    force (budgets for the following year; semesters; the department's evaluation only for departamentos).
+    Returns (machine, subject, data). Year 1's planes de acción predate the PDT: they open with ``align`` set
+    (phase-ii.md §2, interpretation)."""
+    first, last = in_force_on.year, period_start.year + 3
+    out: list[tuple[str, str, dict]] = [("plan_indicativo", "pi", {}), ("project_bank", "banco", {}),
+                                        ("harmonization", "armonizacion", {}), ("monitoring_system", "seguimiento", {})]
+    for year in range(first, last + 1):
+        out.append(("poai", str(year + 1), {}))
+        out.append(("budget", str(year + 1), {}))
+        out.append(("paa", str(year), {"align": True} if date(year, 1, 31) < in_force_on else {}))
+        out.append(("action_plans", str(year), {"align": True} if date(year, 1, 31) < in_force_on else {}))
+        if year > first:
+            out.append(("annual_report", str(year), {}))  # the year before's informe, in the year's first session
+        for semester, end in ((1, date(year, 6, 30)), (2, date(year, 12, 31))):
+            if end >= in_force_on:
+                out.append(("citizen_report", f"{year}-{semester}", {}))
+                if entity_kind == "departamento":
+                    out.append(("dept_evaluation", f"{year}-{semester}", {}))
+    return out
+
+
+# =============================================================================================================
+# Duties: whose term each pending Phase II step is (reminders and escalation, as route.DUTIES for Phase I)
+# =============================================================================================================
+
+@dataclass(frozen=True)
+class Phase2Duty:
+    """A Phase II term pending while its procedure is in ``duty.pending_states``; yearly terms take the
+    procedure's subject as the deadline's suffix (``paa_publication:2026``)."""
+
+    machine: str
+    duty: Duty
+    is_yearly: bool = True
+
+    def deadline_key_for(self, subject: str) -> str:
+        return f"{self.duty.deadline_key}:{subject}" if self.is_yearly else self.duty.deadline_key
+
+
+def _duty(machine: str, key: str, states: Iterable[str], roles: Iterable[Role], label: str, basis: str,
+          yearly: bool = True) -> Phase2Duty:
+    return Phase2Duty(machine, Duty(key, frozenset(states), frozenset(roles), label, basis), yearly)
+
+
+PHASE2_DUTIES: tuple[Phase2Duty, ...] = (
+    _duty("plan_indicativo", "pi_approval", ("pi_none", "pi_preparing", "pi_consolidated"), (PLANEACION, CONSEJO),
+          "Aprobar el Plan Indicativo en el Consejo de Gobierno (meta configurable)", "DNP-PI", yearly=False),
+    _duty("harmonization", "harmonization", ("harm_pending", "harm_in_process", "harm_filed", "harm_in_debate"),
+          (HACIENDA, EJECUTIVO, CORPORACION), "Aprobar la armonización del presupuesto con el nuevo plan",
+          "L152 art. 44; D111 art. 14", yearly=False),
+    _duty("harmonization", "harmonization_publication", ("harm_sanctioned", "harm_decreed"), (EJECUTIVO,),
+          "Publicar la armonización presupuestal aprobada", "L136 art. 81; L1474 art. 74", yearly=False),
+    _duty("poai", "poai_approval", ("poai_pending", "poai_drafted"), (PLANEACION, CONSEJO),
+          "Aprobar el POAI antes de radicar el presupuesto", "D111 art. 8"),
+    _duty("budget", "budget_filing", ("budget_pending", "budget_drafted_with_mfmp"), (HACIENDA, EJECUTIVO),
+          "Radicar el proyecto de presupuesto con el Marco Fiscal de Mediano Plazo", "L136 art. 91 a) 3; L819 art. 5"),
+    _duty("budget", "budget_repetition", ("budget_pending", "budget_drafted_with_mfmp"), (EJECUTIVO,),
+          "Repetir por decreto el presupuesto anterior si el nuevo no se radicó", "D111 art. 64"),
+    _duty("budget", "budget_decision", ("budget_filed",), (CORPORACION,),
+          "Decidir el proyecto de presupuesto en el concejo o asamblea", "L136 art. 23; D111 art. 59"),
+    _duty("budget", "budget_objection", ("budget_approved",), (EJECUTIVO,),
+          "Sancionar el presupuesto o enviar su objeción al Tribunal", "D111 art. 109"),
+    _duty("paa", "paa_publication", ("paa_pending",), (EJECUTIVO, PLANEACION),
+          "Publicar el Plan Anual de Adquisiciones en la web y en el SECOP", "D1082 art. 2.2.1.1.1.4.3"),
+    _duty("action_plans", "accion_publication", ("accion_pending", "accion_approved"), (PLANEACION, CONSEJO),
+          "Publicar los planes de acción de las dependencias", "L1474 art. 74"),
+    _duty("annual_report", "annual_report", ("report_due",), (EJECUTIVO,),
+          "Presentar el informe anual de ejecución del plan", "L136 art. 91 a) 4"),
+    _duty("citizen_report", "citizen_report", ("citizen_due",), (EJECUTIVO,),
+          "Rendir cuentas del semestre a ediles, organizaciones y veedurías", "L136 art. 91 e) 2"),
+    _duty("dept_evaluation", "dept_evaluation", ("eval_due",), (PLANEACION,),
+          "Publicar la evaluación semestral de los municipios", "L715 art. 90"),
+)
+
+
+def phase2_pending(procedures: Iterable[Any], deadlines: Mapping[str, Any]) -> list[tuple[Any, Phase2Duty, Any]]:
+    """(deadline, duty, procedure) for every Phase II term still pending: its procedure is in a pending state
+    and the calendar knows the term (a budget's decision term exists once the bill is filed)."""
+    out = []
+    for proc in procedures:
+        for pd in PHASE2_DUTIES:
+            if pd.machine != proc.machine or proc.state not in pd.duty.pending_states:
+                continue
+            deadline = deadlines.get(pd.deadline_key_for(proc.subject))
+            if deadline is not None:
+                out.append((deadline, pd, proc))
+    return sorted(out, key=lambda item: (item[0].act_by, item[1].machine))

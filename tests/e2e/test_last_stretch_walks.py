@@ -1,0 +1,158 @@
+"""The last stretch in a real browser (issue 20), for a municipio (Circasia, L136) and a departamento (Quindío,
+L2200): objection for inconvenience → rejection → the executive's silence → sanction by the corporation's
+president → publication → (municipio) copy to the governor and its review; and an objection for illegality →
+insistence → Tribunal → archive. Refusals name their norm. The route before the approval is walked through the
+service (tests/e2e/test_walks.py walks it through the pages).
+
+Set E2E_SHOTS_DIR to save the plan page and the public page at 1280 px and 360 px."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests import pdf_samples
+from tests.e2e.conftest import expect
+from tests.e2e.test_walks import PASSWORD, Walk, no_horizontal_scroll, shot
+from tests.workflow_app.story import Cast, make_plan, walk_to
+
+ENTITIES = {"municipio": "63190", "departamento": "63"}
+
+
+@pytest.fixture
+def evidence_pdf(tmp_path):
+    path = tmp_path / "soporte-del-acto.pdf"
+    path.write_bytes(pdf_samples.VALID)
+    return path
+
+
+def shot_of(locator, name: str) -> None:
+    """The section alone (E2E_SHOTS_DIR), to read it at its width."""
+    import os
+    from pathlib import Path
+    if os.environ.get("E2E_SHOTS_DIR"):
+        locator.screenshot(path=str(Path(os.environ["E2E_SHOTS_DIR"]) / f"{name}.png"))
+
+
+def people(cast: Cast) -> dict[str, tuple[str, str]]:
+    return {r: (getattr(cast, r).email, PASSWORD) for r in ("ejecutivo", "planeacion", "corporacion")}
+
+
+def act(walk: Walk, plan_id: int, who: str, label: str, on: str, *, fill=None, irreversible=False):
+    """One act from the plan page's "Lo que usted puede hacer ahora", with its date, number and PDF."""
+    walk.set_today(on)
+    page = walk.page(who)
+    page.goto(f"/planes/{plan_id}")
+    page.get_by_role("link", name=re.compile("^" + re.escape(label))).first.click()
+    if irreversible:
+        expect(page.locator("div.warn-box")).to_contain_text("irreversible")
+        page.get_by_role("link", name="Sí, continuar al formulario").click()
+        page.get_by_label("Confirmo que este acto es irreversible", exact=False).check()
+    walk.fill_common(page, on, f"RAD-{on}-{who}")
+    if fill:
+        fill(page)
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name=re.compile("^Registrar: ")).click()
+    assert answer.value.status == 302, page.locator("main").inner_text()
+    expect(page.locator("p.flash")).to_contain_text("Listo:")
+    return page
+
+
+def refused(walk: Walk, plan_id: int, who: str, trigger: str, on: str, *texts: str) -> None:
+    """Opening an act the law refuses now shows the reason and its norm; nothing is written."""
+    walk.set_today(on)
+    page = walk.page(who)
+    page.goto(f"/planes/{plan_id}/actos/pdt_approval/-/{trigger}?confirmado=1")
+    main = page.locator("main")
+    for text in texts:
+        expect(main).to_contain_text(text)
+
+
+def approved(db_session, kind: str):
+    cast = Cast(db_session, make_plan(db_session, ENTITIES[kind]))
+    walk_to(cast, "approved_by_corporacion")  # approved Monday 15 May 2028
+    return cast
+
+
+@pytest.mark.parametrize("kind", list(ENTITIES))
+def test_inconvenience_objection_rejected_silence_president_sanctions_publication_and_review(
+        kind, new_page, live_server, set_today, evidence_pdf, db_session):
+    cast = approved(db_session, kind)
+    plan_id = cast.plan.id
+    walk = Walk(new_page, live_server, set_today, evidence_pdf, people(cast))
+    law = "L136 art. 79" if kind == "municipio" else "L2200 art. 100 par."
+
+    act(walk, plan_id, "corporacion", "Remitir el proyecto aprobado para sanción", "2028-05-17",
+        fill=lambda p: p.get_by_label(re.compile("^Número de artículos del proyecto aprobado")).fill("34"))
+    executive = walk.page("ejecutivo")
+    executive.goto(f"/planes/{plan_id}")
+    terms = executive.locator("section", has=executive.get_by_role("heading", name="Sanción, objeciones y publicación"))
+    expect(terms).to_contain_text("este proyecto tiene 34")
+    expect(terms.locator("tbody tr")).to_have_count(3)
+    shot(executive, f"sancion-{kind}-desktop")
+    shot_of(terms, f"seccion-sancion-{kind}-1280")
+    act(walk, plan_id, "ejecutivo", "Objetar el proyecto por inconveniencia o ilegalidad", "2028-05-19",
+        irreversible=True, fill=lambda p: (p.get_by_label("Inconveniencia", exact=True).check(),
+                                           p.get_by_label(re.compile("^Número de artículos del proyecto \\(")).fill("34")))
+    act(walk, plan_id, "corporacion", "Rechazar las objeciones por inconveniencia", "2028-05-26")
+    # No second objection after the override; the president cannot sanction inside the executive's 8 days.
+    # (the refusal of a second objection, L136 art. 79, is in tests/workflow_app/test_last_stretch.py: here the
+    # page already says the objection was recorded)
+    executive.goto(f"/planes/{plan_id}")
+    expect(executive.get_by_role("link", name=re.compile("^Objetar"))).to_have_count(0)
+    expect(executive.get_by_role("link", name=re.compile("^Sancionar"))).to_have_count(1)
+    refused(walk, plan_id, "corporacion", "sanction_by_president", "2028-06-08", "9 de junio de 2028", law)
+    act(walk, plan_id, "corporacion", "Sancionar el proyecto como presidente", "2028-06-09", irreversible=True)
+    act(walk, plan_id, "ejecutivo", "Publicar el plan adoptado", "2028-06-12")
+    if kind == "municipio":
+        act(walk, plan_id, "ejecutivo", "Enviar copia del acuerdo sancionado al gobernador", "2028-06-14")
+        act(walk, plan_id, "planeacion", "Registrar el resultado de la revisión jurídica del gobernador",
+            "2028-06-30", fill=lambda p: p.get_by_label("El gobernador lo encontró ajustado a derecho").check())
+    else:
+        refused(walk, plan_id, "ejecutivo", "send_copy_to_governor", "2028-06-14", "L136 art. 82")
+
+    public = new_page()
+    public.goto(f"{live_server}/publico/{ENTITIES[kind]}")
+    section = public.locator("section", has=public.get_by_role("heading", name="Sanción, objeciones y publicación"))
+    expect(section).to_contain_text("rechazó las objeciones")
+    expect(section).to_contain_text("Sancionado por el presidente")
+    expect(section).to_contain_text("Publicado: 12 de junio de 2028")
+    if kind == "municipio":
+        expect(section).to_contain_text("ajustado a derecho")
+    shot(public, f"publico-{kind}-desktop")
+    phone = new_page(phone=True)
+    phone.goto(f"{live_server}/publico/{ENTITIES[kind]}")
+    no_horizontal_scroll(phone)
+    shot(phone, f"publico-{kind}-360")
+    shot_of(section, f"seccion-publica-{kind}-1280")
+    shot_of(phone.locator("section", has=phone.get_by_role("heading", name="Sanción, objeciones y publicación")),
+            f"seccion-publica-{kind}-360")
+
+
+@pytest.mark.parametrize("kind", list(ENTITIES))
+def test_illegality_objection_insisted_goes_to_the_tribunal_and_is_archived(
+        kind, new_page, live_server, set_today, evidence_pdf, db_session):
+    cast = approved(db_session, kind)
+    plan_id = cast.plan.id
+    walk = Walk(new_page, live_server, set_today, evidence_pdf, people(cast))
+    act(walk, plan_id, "corporacion", "Remitir el proyecto aprobado para sanción", "2028-05-17")
+    act(walk, plan_id, "ejecutivo", "Objetar el proyecto por inconveniencia o ilegalidad", "2028-05-19",
+        irreversible=True, fill=lambda p: (p.get_by_label(re.compile("^Ilegalidad")).check(),
+                                           p.get_by_label(re.compile("^Número de artículos del proyecto \\(")).fill("12")))
+    refused(walk, plan_id, "corporacion", "reject_objections", "2028-05-26", "Tribunal Administrativo",
+            "L136 art. 80" if kind == "municipio" else "L2200 art. 101")
+    act(walk, plan_id, "corporacion", "Rechazar las objeciones de ilegalidad e insistir en el proyecto", "2028-05-26")
+    act(walk, plan_id, "ejecutivo", "Enviar el proyecto al Tribunal Administrativo", "2028-05-29")
+    page = act(walk, plan_id, "corporacion", "Registrar el fallo del Tribunal que archiva el proyecto", "2028-08-10",
+               irreversible=True)
+    expect(page.locator("p.state")).to_contain_text("Archivado por objeciones de ilegalidad fundadas")
+    shot(page, f"archivado-{kind}-desktop")
+    phone = new_page(phone=True)
+    from tests.e2e.conftest import sign_in
+    sign_in(phone, live_server, cast.corporacion.email, PASSWORD)
+    phone.goto(f"{live_server}/planes/{plan_id}")
+    no_horizontal_scroll(phone)
+    shot(phone, f"archivado-{kind}-360")
+    public = new_page()
+    public.goto(f"{live_server}/publico/{ENTITIES[kind]}")
+    expect(public.locator("main")).to_contain_text("El Tribunal Administrativo halló fundadas las objeciones")

@@ -1,0 +1,256 @@
+"""Monitoreo 360 services on PostgreSQL: the monthly survey (one answer per entity and month, by the unique
+constraint), its aggregates with the 3.5 threshold, the Lista de Chequeo's score, the SETA cuts and the ranking."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from state_machines.roles import Role
+from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
+from workflow_app.models import (
+    ActivityReport,
+    Delivery,
+    Entity,
+    Membership,
+    Notification,
+    Plan,
+    SetaCut,
+    SetaCutRow,
+    SurveyResponse,
+)
+from workflow_app.services.followup import activity, checklist, cuts, survey
+
+ASPECTS = ("objectives", "usability", "pertinence", "quality", "added_value")
+
+
+def entity(session, dane: str) -> Entity:
+    return session.scalar(select(Entity).filter_by(dane_code=dane))
+
+
+def scores(*values):
+    return dict(zip(ASPECTS, values))
+
+
+@pytest.fixture
+def two_entities(db_session):
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    soledad = Cast(db_session, make_plan(db_session, "08758"))
+    return genova, soledad
+
+
+def test_the_monthly_notice_reaches_planeacion_once_a_month_through_the_outbox(db_session, two_entities):
+    genova, soledad = two_entities
+    assert survey.send_monthly_survey(db_session, date(2028, 3, 1)) == 2
+    assert survey.send_monthly_survey(db_session, date(2028, 3, 2)) == 0  # the same month: told once
+    notices = db_session.scalars(select(Notification).filter_by(kind="survey")).all()
+    assert {n.user_id for n in notices} == {genova.planeacion.id, soledad.planeacion.id}
+    notice = next(n for n in notices if n.user_id == genova.planeacion.id)
+    assert notice.subject == "Encuesta mensual de Gobierno al Plan (marzo de 2028): Génova (Quindío)"
+    assert notice.link == "/monitoreo-360/encuesta?entidad=63302" and notice.due_on == date(2028, 3, 31)
+    assert db_session.scalar(select(func.count()).select_from(Delivery)) == 2  # one e-mail each
+    assert survey.send_monthly_survey(db_session, date(2028, 4, 1)) == 2  # a new month: told again
+
+
+def test_an_entity_that_answered_is_not_told_and_its_notice_is_read(db_session, two_entities, set_today):
+    genova, soledad = two_entities
+    set_today("2028-03-05")
+    survey.submit(db_session, soledad.plan.entity, soledad.planeacion,
+                  survey.SurveyCommand(scores(4, 4, 5, 4, 3)), date(2028, 3, 5))
+    assert survey.send_monthly_survey(db_session, date(2028, 3, 5)) == 1  # only Génova
+    survey.submit(db_session, genova.plan.entity, genova.planeacion, survey.SurveyCommand(scores(4, 4, 5, 4, 3)),
+                  date(2028, 3, 6))
+    notice = db_session.scalar(select(Notification).filter_by(kind="survey", user_id=genova.planeacion.id))
+    assert notice.read_at is not None
+
+
+def test_a_second_answer_for_the_same_entity_and_month_is_refused_in_spanish(db_session, two_entities, set_today):
+    genova, _ = two_entities
+    set_today("2028-03-05")
+    survey.submit(db_session, genova.plan.entity, genova.planeacion, survey.SurveyCommand(scores(4, 4, 4, 4, 4)),
+                  date(2028, 3, 5))
+    with pytest.raises(survey.SurveyError) as refused:
+        survey.submit(db_session, genova.plan.entity, genova.ejecutivo, survey.SurveyCommand(scores(1, 1, 1, 1, 1)),
+                      date(2028, 3, 9))
+    assert refused.value.status == 409
+    assert "La encuesta de marzo de 2028 de Génova (Quindío) ya fue respondida el 5 de marzo de 2028" in \
+        refused.value.message
+    assert db_session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
+    # April is a new month: accepted.
+    survey.submit(db_session, genova.plan.entity, genova.ejecutivo, survey.SurveyCommand(scores(2, 2, 2, 2, 2)),
+                  date(2028, 4, 2))
+
+
+def test_the_unique_constraint_itself_refuses_a_second_row(db_session, two_entities):
+    genova, _ = two_entities
+    e = genova.plan.entity
+    db_session.add(SurveyResponse(entity_id=e.id, month=date(2028, 3, 1), objectives=4, comment=""))
+    db_session.commit()
+    db_session.add(SurveyResponse(entity_id=e.id, month=date(2028, 3, 1), objectives=2, comment=""))
+    with pytest.raises(IntegrityError, match="entity_month"):
+        db_session.commit()
+    db_session.rollback()
+    db_session.add(SurveyResponse(entity_id=e.id, month=date(2028, 4, 1), objectives=6, comment=""))
+    with pytest.raises(IntegrityError, match="objectives_1_5"):
+        db_session.commit()
+    db_session.rollback()
+
+
+def test_bad_answers_are_refused_and_nothing_is_written(db_session, two_entities):
+    genova, soledad = two_entities
+    e = genova.plan.entity
+    cases = [
+        (genova.planeacion, scores(None, None, None, None, None), "Califique al menos un aspecto"),
+        (genova.planeacion, scores(6, 4, 4, 4, 4), "de 1 a 5"),
+        (genova.ctp, scores(4, 4, 4, 4, 4), "Su cuenta no responde la encuesta"),
+        (soledad.planeacion, scores(4, 4, 4, 4, 4), "Su cuenta no responde la encuesta"),
+    ]
+    for user, given, message in cases:
+        with pytest.raises(survey.SurveyError, match=message):
+            survey.submit(db_session, e, user, survey.SurveyCommand(given), date(2028, 3, 5))
+    with pytest.raises(survey.SurveyError, match="hasta 2000 caracteres"):
+        survey.submit(db_session, e, genova.planeacion, survey.SurveyCommand(scores(4, 4, 4, 4, 4), "x" * 2001),
+                      date(2028, 3, 5))
+    assert db_session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+
+
+def test_results_by_month_aspect_region_and_adviser_with_the_threshold(db_session, two_entities):
+    genova, soledad = two_entities
+    adviser = make_user(db_session, "asesora@dnp.gov.co", Role.ASESOR, genova.plan.entity)
+    db_session.add(Membership(user_id=adviser.id, role="asesor", entity_id=soledad.plan.entity.id))
+    db_session.commit()
+    g, s = genova.plan.entity, soledad.plan.entity
+    survey.submit(db_session, g, genova.planeacion, survey.SurveyCommand(scores(5, 4, 4, 4, None)), date(2028, 3, 3))
+    survey.submit(db_session, s, soledad.planeacion, survey.SurveyCommand(scores(3, 3, 3, 4, 3), "Más visitas"),
+                  date(2028, 3, 4))
+    survey.submit(db_session, g, genova.planeacion, survey.SurveyCommand(scores(3, 3, 3, 3, 3)), date(2028, 4, 3))
+    res = survey.results(db_session)
+    march, april = res.months
+    assert (march.count, march.average, march.dissatisfied_per_100) == (2, 3.73, 50.0)  # 4.25 and 3.2: one below
+    assert (april.count, april.average, april.dissatisfied_per_100, april.variation) == (1, 3.0, 100.0, -0.73)
+    assert march.is_satisfied and not april.is_satisfied and res.threshold == 3.5
+    assert dict((k, avg) for k, _, avg, _ in res.aspects)["objectives"] == pytest.approx(3.67)
+    assert dict((k, n) for k, _, _, n in res.aspects)["added_value"] == 2  # "no aplica" is not counted
+    assert {r.label for r in res.regions} == {"Caribe", "Eje Cafetero y Antioquia"}
+    assert [(a.label, a.count) for a in res.advisers] == [("asesora", 3)]
+    # Priority attention: Génova dropped 1.25 points; Soledad is below 3.5.
+    assert [(a.entity.dane_code, a.reason) for a in res.attention] == [
+        ("63302", "por debajo del umbral de 3,5 y bajó 1,25 puntos frente a su respuesta anterior"),
+        ("08758", "por debajo del umbral de 3,5")]
+    assert survey.results(db_session, region="Caribe").answers == 1
+    api = survey.api_aggregates(res)
+    assert "Más visitas" not in str(api) and "63302" not in str(api)  # aggregates only
+
+
+def test_the_checklist_scores_items_and_lists_what_is_missing(db_session, two_entities):
+    genova, _ = two_entities
+    adviser = make_user(db_session, "asesor@dnp.gov.co", Role.ASESOR, genova.plan.entity)
+    raw = {f"Q{i}": ("2", "") for i in range(1, 17)}
+    raw["Q2"] = ("1", "Falta el histórico de ingresos")
+    raw["Q13"] = ("na", "")
+    raw["Q9"] = ("0", "")
+    with pytest.raises(checklist.ChecklistError) as refused:
+        checklist.record(db_session, genova.plan, adviser, raw, datetime.now(timezone.utc))
+    assert "Q9: escriba en la nota qué falta" in refused.value.message
+    with pytest.raises(checklist.ChecklistError) as refused:
+        checklist.record(db_session, genova.plan, genova.planeacion, raw, datetime.now(timezone.utc))
+    assert refused.value.status == 403
+    raw["Q9"] = ("0", "El PPI no cruza con el MFMP")
+    checklist.record(db_session, genova.plan, adviser, raw, datetime.now(timezone.utc))
+    current = checklist.latest(db_session, genova.plan.id)
+    assert current.score == pytest.approx(round(27 / 30 * 100, 1)) and current.band == "alta"
+    assert [m.code for m in current.missing] == ["Q2", "Q9"]
+    assert checklist.latest_scores(db_session, [genova.plan.id]) == {genova.plan.id: (90.0, 2)}
+    with pytest.raises(checklist.ChecklistError):
+        checklist.answer(db_session, genova.plan, adviser, "respuesta", datetime.now(timezone.utc))
+    checklist.answer(db_session, genova.plan, genova.planeacion, "Ajustamos el PPI en la versión 3.",
+                     datetime.now(timezone.utc))
+    assert checklist.latest(db_session, genova.plan.id).review.reply == "Ajustamos el PPI en la versión 3."
+
+
+def test_seta_cuts_keep_progress_and_compare_cut_against_cut(db_session, two_entities):
+    genova, soledad = two_entities
+    first = cuts.take_cut(db_session, date(2028, 3, 15))
+    with pytest.raises(cuts.CutError, match="Ya hay un corte del 15 de marzo de 2028"):
+        cuts.take_cut(db_session, date(2028, 3, 15))
+    walk_to(genova, "filed_with_corporacion")
+    second = cuts.take_cut(db_session, date(2028, 3, 31))
+    rows = {r.plan_id: r for r in db_session.scalars(select(SetaCutRow).filter_by(cut_id=second.id))}
+    assert rows[genova.plan.id].progress > rows[soledad.plan.id].progress
+    assert all(day is not None for number, day in rows[genova.plan.id].done if number != 2)  # 2: an account
+    c = cuts.compare(db_session, first, second)
+    top = c.plans[0]
+    assert top.entity.dane_code == "63302" and top.delta > 0 and 10 in top.new_hitos
+    assert {g.label for g in c.regions} == {"Caribe", "Eje Cafetero y Antioquia"}
+    assert c.national.plans == 2 and c.national.after > c.national.before
+    assert cuts.is_cut_day(date(2028, 2, 29)) and cuts.is_cut_day(date(2028, 3, 15))
+    assert not cuts.is_cut_day(date(2028, 3, 16)) and not cuts.is_cut_day(date(2028, 2, 28))
+
+
+def test_the_cut_job_takes_a_cut_only_on_cut_days_and_once(db_session, two_entities, set_today):
+    set_today("2028-03-14")
+    assert cuts.cut_job() is None
+    set_today("2028-03-15")
+    assert cuts.cut_job() is not None and cuts.cut_job() is None
+    assert db_session.scalar(select(func.count()).select_from(SetaCut)) == 1
+
+
+def test_the_ranking_shows_every_component_and_reweights_missing_ones(db_session, set_today):
+    plans = [make_plan(db_session, dane) for dane in ("63302", "63272", "63130", "63001")]
+    adviser = make_user(db_session, "asesor1@dnp.gov.co", Role.ASESOR, plans[0].entity)
+    for p in plans[1:3]:
+        db_session.add(Membership(user_id=adviser.id, role="asesor", entity_id=p.entity.id))
+    few = make_user(db_session, "asesor2@dnp.gov.co", Role.ASESOR, plans[3].entity)
+    quindio = entity(db_session, "63")
+    coordinator = make_user(db_session, "coordinador@dnp.gov.co", Role.COORDINADOR, quindio)
+    db_session.commit()
+    cuts.take_cut(db_session, date(2028, 3, 31))
+    month = date(2028, 3, 1)
+    command = activity.ReportCommand(month, 2, "Sin novedad", (
+        activity.VisitInput(plans[0].entity.id, date(2028, 3, 6), "virtual", "Hito 7", True, date(2028, 3, 7), ""),
+        activity.VisitInput(plans[1].entity.id, date(2028, 3, 8), "presencial", "PPI", False, None, ""),
+    ))
+    activity.submit_report(db_session, adviser, command, date(2028, 4, 12))  # two business days late
+    with pytest.raises(activity.ActivityError, match="no está entre las que usted acompaña"):
+        activity.submit_report(db_session, few, command, date(2028, 4, 5))
+    activity.submit_report(db_session, few, activity.ReportCommand(month, 0, "", ()), date(2028, 4, 5))
+    report = activity.report_of(db_session, adviser.id, month)
+    activity.rate(db_session, coordinator, report, 4)
+    with pytest.raises(activity.ActivityError):
+        activity.rate(db_session, few, report, 5)
+    advisers, _coordinators, cut = activity.ranking(db_session, month)
+    first = advisers[0]
+    assert first.user.id == adviser.id and first.rank == 1 and cut.cut_on == date(2028, 3, 31)
+    t = first.component("T")
+    assert t.value == pytest.approx(0.5 * 0.8 + 0.5 * 0.5) and "2 días hábiles tarde" in t.detail
+    assert first.component("E").value == 0.5 and first.component("C").value == 0.75
+    assert first.component("S").value is None and "no se califica" not in first.component("S").detail
+    p = first.component("P").value
+    expected = round(100 * (0.3 * p + 0.2 * 0.65 + 0.15 * 0.5 + 0.15 * 0.75) / 0.8, 1)
+    assert first.score == expected  # S missing: the other weights re-weighted
+    second = next(r for r in advisers if r.user.id == few.id)
+    assert second.rank is None and "menos de 3 entidades" in second.unranked_reason
+    assert db_session.scalar(select(func.count()).select_from(ActivityReport)) == 2
+
+
+def test_the_demo_fills_survey_months_two_differing_cuts_a_report_and_a_checklist(db_session):
+    from workflow_app.services.cycle.demo import ensure_demo_data
+
+    ensure_demo_data()
+    ensure_demo_data()  # idempotent
+    res = survey.results(db_session)
+    assert [m.key[:7] for m in res.months] == ["2027-12", "2028-01", "2028-02", "2028-03"]
+    assert res.answers == 16 and [a.entity.dane_code for a in res.attention] == ["63"]  # 3,2 in March
+    first, second = sorted(cuts.all_cuts(db_session), key=lambda c: c.cut_on)
+    comparison = cuts.compare(db_session, first, second)
+    genova = next(d for d in comparison.plans if d.entity.dane_code == "63302")
+    assert genova.delta > 0 and genova.new_hitos  # presented to the Consejo de Gobierno and the CTP in between
+    advisers, coordinators, cut = activity.ranking(db_session, date(2028, 2, 1))
+    assert advisers[0].rank == 1 and cut.cut_on == date(2028, 2, 29)
+    assert coordinators[0].user.email == "coordinador.eje@demo.rutapdt.co"
+    filandia = db_session.scalar(select(Entity).filter_by(dane_code="63272"))
+    reviews = checklist.latest_scores(db_session, [p.id for p in db_session.scalars(
+        select(Plan).filter_by(entity_id=filandia.id))])
+    assert list(reviews.values()) == [(round(26 / 30 * 100, 1), 3)]

@@ -1,0 +1,208 @@
+"""Monitoreo 360's pages: the survey answered once per entity and month (the second refused in Spanish), its
+results by aspect with the threshold, the Lista de Chequeo filled and answered, two SETA cuts compared, the
+activity report and the ranking with its inputs, the exports and the API's aggregates."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from state_machines.roles import Role
+from tests.workflow_app.helpers import csrf_from, login
+from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
+from workflow_app.models import ActivityReport, ChecklistReview, Entity, Membership, SurveyResponse
+from workflow_app.services.followup import cuts
+
+PASSWORD = "clave-de-prueba"
+ANSWER = {"objectives": "4", "usability": "5", "pertinence": "4", "quality": "4", "added_value": "3",
+          "comment": "Muy útil la guía del plan indicativo"}
+
+
+@pytest.fixture
+def world(db_session, set_today):
+    set_today("2028-03-10")
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    soledad = Cast(db_session, make_plan(db_session, "08758"))
+    adviser = make_user(db_session, "asesora@dnp.gov.co", Role.ASESOR, genova.plan.entity)
+    db_session.add(Membership(user_id=adviser.id, role="asesor", entity_id=soledad.plan.entity.id))
+    db_session.commit()
+    return genova, soledad, adviser
+
+
+def logout(client):
+    page = client.get("/ayuda").get_data(as_text=True)
+    assert client.post("/logout", data={"csrf_token": csrf_from(page)}).status_code == 302
+
+
+def answer(client, user, dane, data):
+    login(client, user.email, PASSWORD)
+    page = client.get(f"/monitoreo-360/encuesta?entidad={dane}").get_data(as_text=True)
+    response = client.post(f"/monitoreo-360/encuesta?entidad={dane}", data={**data, "csrf_token": csrf_from(page)})
+    logout(client)
+    return response
+
+
+def test_two_entities_answer_and_a_second_answer_is_refused(client, db_session, world):
+    genova, soledad, adviser = world
+    response = answer(client, genova.planeacion, "63302", ANSWER)
+    assert response.status_code == 302
+    answer(client, soledad.planeacion, "08758", {**ANSWER, "objectives": "2", "usability": "3", "pertinence": "3",
+                                                  "quality": "3", "added_value": "na", "comment": ""})
+    # The alcalde tries again for Génova in the same month: refused, nothing written.
+    login(client, genova.ejecutivo.email, PASSWORD)
+    page = client.get("/monitoreo-360/encuesta?entidad=63302").get_data(as_text=True)
+    assert "ya fue respondida" in page and "Enviar la encuesta" not in page
+    refused = client.post("/monitoreo-360/encuesta?entidad=63302", data={**ANSWER, "csrf_token": csrf_from(page)})
+    assert refused.status_code == 409
+    text = refused.get_data(as_text=True)
+    assert "Solo se recibe una respuesta por entidad y por mes" in text
+    assert db_session.scalar(select(func.count()).select_from(SurveyResponse)) == 2
+    logout(client)
+    # The adviser reads the results by aspect, with the threshold.
+    login(client, adviser.email, PASSWORD)
+    page = client.get("/monitoreo-360/encuesta/resultados").get_data(as_text=True)
+    assert "Resultados de la encuesta mensual" in page and "umbral 3,5" in page
+    assert "marzo de 2028" in page and "50,0" in page  # Soledad's 2,75 is below 3,5: 50 per 100
+    assert "Cumplimiento de objetivos" in page and "Valor agregado" in page
+    assert "Soledad (Atlántico)" in page and "por debajo del umbral de 3,5" in page
+    assert "<svg" in page and 'role="img"' in page
+    xlsx = client.get("/monitoreo-360/encuesta/resultados.xlsx")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[1][:5] == ["Mes", "2028-03", "marzo de 2028", 2, 3.38]
+    excel = client.get("/monitoreo-360/encuesta/resultados-para-excel.csv").get_data(as_text=True)
+    assert "Mes;2028-03;marzo de 2028;2;3,38" in excel and "Muy útil" not in excel
+
+
+def test_a_form_with_a_missing_aspect_keeps_what_was_typed(client, db_session, world):
+    genova, _, _ = world
+    login(client, genova.planeacion.email, PASSWORD)
+    page = client.get("/monitoreo-360/encuesta?entidad=63302").get_data(as_text=True)
+    data = {**ANSWER, "csrf_token": csrf_from(page)}
+    del data["quality"]
+    response = client.post("/monitoreo-360/encuesta?entidad=63302", data=data)
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "No se guardó nada" in text and "Calidad: Elija una calificación de 1 a 5" in text
+    assert 'id="usability-5" value="5" checked' in text and "Muy útil la guía del plan indicativo" in text
+    assert db_session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+
+
+def test_people_outside_the_survey_are_refused(client, db_session, world):
+    genova, _, _ = world
+    login(client, genova.ctp.email, PASSWORD)
+    assert client.get("/monitoreo-360/encuesta").status_code == 403
+    assert client.get("/monitoreo-360/encuesta/resultados").status_code == 403
+    assert client.get("/monitoreo-360/ranking").status_code == 403
+    logout(client)
+    login(client, genova.planeacion.email, PASSWORD)
+    assert client.get("/monitoreo-360/encuesta?entidad=08758").status_code == 404
+
+
+def test_the_adviser_fills_the_checklist_and_the_entity_answers(client, db_session, world):
+    genova, _, adviser = world
+    login(client, adviser.email, PASSWORD)
+    url = f"/monitoreo-360/planes/{genova.plan.id}/lista-de-chequeo"
+    page = client.get(url).get_data(as_text=True)
+    data = {f"Q{i}-value": "2" for i in range(1, 17)}
+    data.update({"Q4-value": "1", "Q13-value": "na", "action": "review", "csrf_token": csrf_from(page)})
+    refused = client.post(url, data=data)
+    assert refused.status_code == 422 and "Q4: escriba en la nota qué falta" in refused.get_data(as_text=True)
+    assert 'name="Q4-value" value="1" checked' in refused.get_data(as_text=True)
+    data["Q4-note"] = "Faltan líneas base en dos indicadores"
+    assert client.post(url, data=data).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Calificación vigente: 96,7 de 100" in page and "Lo que falta (1 ítem)" in page
+    board = client.get("/tablero").get_data(as_text=True)
+    assert "Lista de Chequeo 96,7 · 1 faltante" in board
+    logout(client)
+    login(client, genova.planeacion.email, PASSWORD)
+    plan_page = client.get(f"/planes/{genova.plan.id}").get_data(as_text=True)
+    assert "Lista de Chequeo: <strong>96,7 de 100</strong>" in plan_page and "1 ítem por completar" in plan_page
+    page = client.get(url).get_data(as_text=True)
+    assert "Faltan líneas base en dos indicadores" in page and "Guardar la Lista de Chequeo" not in page
+    client.post(url, data={"action": "reply", "reply": "Las completamos en el plan indicativo.",
+                           "csrf_token": csrf_from(page)})
+    assert db_session.scalar(select(ChecklistReview.reply)) == "Las completamos en el plan indicativo."
+
+
+def test_two_cuts_are_compared_with_a_chart_and_exported(client, db_session, world, app):
+    genova, _, adviser = world
+    cuts.take_cut(db_session, date(2028, 2, 29))
+    walk_to(genova, "filed_with_corporacion")
+    result = app.test_cli_runner().invoke(args=["pdt", "corte-seta", "--day", "2028-03-15"])
+    assert result.exit_code == 0 and "Corte del 15 de marzo de 2028: 2 planes guardados." in result.output
+    again = app.test_cli_runner().invoke(args=["pdt", "corte-seta", "--day", "2028-03-15"])
+    assert again.exit_code != 0 and "Ya hay un corte del 15 de marzo de 2028" in again.output
+    login(client, adviser.email, PASSWORD)
+    page = client.get("/monitoreo-360/cortes").get_data(as_text=True)
+    assert "Del 29 de febrero de 2028 al 15 de marzo de 2028" in page
+    assert "Génova (Quindío)" in page and "<svg" in page and "Eje Cafetero y Antioquia" in page
+    csv = client.get("/monitoreo-360/cortes/comparacion-para-excel.csv").get_data(as_text=True)
+    assert "Génova (Quindío)" in csv and "Variación (puntos)" in csv
+
+
+def test_the_report_and_the_ranking_show_their_inputs(client, db_session, world, set_today):
+    genova, soledad, adviser = world
+    db_session.add(Membership(user_id=adviser.id, role="asesor",
+                              entity_id=db_session.scalar(select(Entity.id).filter_by(dane_code="63272"))))
+    coordinator = make_user(db_session, "coordinador@dnp.gov.co", Role.COORDINADOR,
+                            db_session.scalar(select(Entity).filter_by(dane_code="63")))
+    db_session.commit()
+    cuts.take_cut(db_session, date(2028, 3, 15))
+    set_today("2028-04-06")
+    login(client, adviser.email, PASSWORD)
+    page = client.get("/monitoreo-360/informes").get_data(as_text=True)
+    assert "Informe de actividades de marzo de 2028" in page and "a más tardar el 10 de abril de 2028" in page
+    data = {"csrf_token": csrf_from(page), "trainings": "1", "notes": "Dos mesas técnicas",
+            "v1-entity": str(genova.plan.entity.id), "v1-on": "2028-03-08", "v1-mode": "virtual",
+            "v1-topic": "Plan indicativo", "v1-evidence": "1", "v1-seta": "2028-03-09",
+            "v2-entity": str(soledad.plan.entity.id), "v2-on": "2028-04-02", "v2-mode": "presencial"}
+    refused = client.post("/monitoreo-360/informes?mes=2028-03", data=data)
+    assert refused.status_code == 422 and "Asesoría 2: la fecha debe caer en marzo de 2028" in \
+        refused.get_data(as_text=True)
+    assert 'value="Plan indicativo"' in refused.get_data(as_text=True)
+    data["v2-on"] = "2028-03-20"
+    assert client.post("/monitoreo-360/informes?mes=2028-03", data=data).status_code == 302
+    report = db_session.scalar(select(ActivityReport))
+    assert len(report.visits) == 2 and report.submitted_on == date(2028, 4, 6)
+    logout(client)
+    login(client, coordinator.email, PASSWORD)
+    page = client.get("/monitoreo-360/ranking?mes=2028-03").get_data(as_text=True)
+    client.post(f"/monitoreo-360/informes/{report.id}/calificacion", data={"rating": "5",
+                                                                          "csrf_token": csrf_from(page)})
+    page = client.get("/monitoreo-360/ranking?mes=2028-03").get_data(as_text=True)
+    assert "1.º nacional" in page and "asesora" in page
+    assert "1 de 2 asesorías cargadas en SETA dentro de 5 días hábiles" in page
+    assert "Calificación del coordinador: 5 de 5." in page
+    assert "Ninguna de sus entidades respondió la encuesta" in page and "no se califica" in page
+    assert "Sin informe del mes: no entra al ranking." in page  # the coordinator sent none
+
+
+def test_the_api_gives_aggregates_never_an_answer(client, db_session, world):
+    genova, soledad, _ = world
+    answer(client, genova.planeacion, "63302", ANSWER)
+    body = client.get("/api/v1/monitoreo-360/encuesta").get_json()
+    assert body["umbral_satisfaccion"] == 3.5 and body["respuestas"] == 1
+    assert body["meses"][0]["mes"] == "2028-03" and body["meses"][0]["promedio"] == 4.0
+    assert "Muy útil" not in str(body) and "63302" not in str(body) and "Génova" not in str(body)
+    bad = client.get("/api/v1/monitoreo-360/encuesta?from=marzo")
+    assert bad.status_code == 422 and "AAAA-MM" in bad.get_json()["error"]["message"]
+
+
+def test_mis_pendientes_shows_the_open_survey_until_it_is_answered(client, db_session, world):
+    genova, _, _ = world
+    login(client, genova.planeacion.email, PASSWORD)
+    inbox = client.get("/").get_data(as_text=True)
+    assert "Encuesta mensual de marzo de 2028:" in inbox and "responder por Génova (Quindío)" in inbox
+    logout(client)
+    answer(client, genova.planeacion, "63302", ANSWER)
+    login(client, genova.ejecutivo.email, PASSWORD)
+    assert "Encuesta mensual de" not in client.get("/").get_data(as_text=True)
+    logout(client)
+    login(client, genova.ctp.email, PASSWORD)  # the CTP does not answer for the entity
+    assert "Encuesta mensual de" not in client.get("/").get_data(as_text=True)

@@ -1,0 +1,149 @@
+"""The last stretch stored and walked (issue 20): objection for inconvenience → rejection → silence → sanction by
+the corporation's president → publication → copy to the governor and its review; and an objection for
+illegality → insistence → Tribunal → archive, for a municipio (L136) and a departamento (L2200)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from state_machines.roles import Role
+from tests.workflow_app.story import Cast, make_plan, walk_to
+from workflow_app.services.route.plans import ActRefused, deadlines_for
+
+
+@pytest.fixture
+def genova(db_session):
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "approved_by_corporacion")
+    return cast
+
+
+def keys(plan):
+    return {d.key: d for d in deadlines_for(plan)}
+
+
+def test_municipio_inconvenience_objection_rejected_then_the_president_sanctions(genova, db_session):
+    plan = genova.plan
+    assert keys(plan)["sanction_remission"].latest == date(2028, 5, 22)  # approved 15 May: L136 art. 76
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 34})
+    assert keys(plan)["objection_term"].latest == date(2028, 6, 1)  # 34 articles: ten days, L136 art. 78
+    genova.act("ejecutivo", "object", "2028-05-19",
+               payload={"grounds": ["inconveniencia"], "article_count": 34})
+    assert plan.state == "objected" and plan.event_dates["sanction"]["grounds"] == ["inconveniencia"]
+    genova.act("corporacion", "reject_objections", "2028-05-26")
+    assert plan.state == "sanction_due" and plan.event_dates["sanction"]["overridden"] is True
+    # Rejected Friday 26 May: the mayor has eight business days (29 May is a holiday), to Thursday 8 June.
+    assert keys(plan)["sanction_after_rejection"].latest == date(2028, 6, 8)
+    with pytest.raises(ActRefused) as refused:
+        genova.act("corporacion", "sanction_by_president", "2028-06-08")
+    assert refused.value.legal_basis == "L136 art. 79" and "9 de junio de 2028" in refused.value.message
+    with pytest.raises(ActRefused) as refused:  # no second objection after the override
+        genova.act("ejecutivo", "object", "2028-06-08", payload={"grounds": ["inconveniencia"], "article_count": 34})
+    assert "L136 art. 79" in refused.value.legal_basis
+    genova.act("corporacion", "sanction_by_president", "2028-06-09")
+    assert plan.state == "sanctioned" and plan.event_dates["sanction"]["sanctioned_by"] == "presidente"
+    # L136 art. 81: ten business days (19 and 26 June 2028 are holidays)
+    assert keys(plan)["publication"].latest == date(2028, 6, 27)
+    assert keys(plan)["governor_copy"].latest == date(2028, 6, 16)  # L136 art. 82: five business days
+    genova.act("ejecutivo", "publish", "2028-06-12", payload={"vigencia": "on_publication"})
+    assert plan.state == "in_force"  # in force on its publication, in the same transaction (issue 18)
+    assert "governor_copy" in keys(plan)  # still due: five business days from the sanction (L136 art. 82)
+    genova.act("ejecutivo", "send_copy_to_governor", "2028-06-14")
+    assert "governor_copy" not in keys(plan)
+    genova.act("planeacion", "record_governor_review", "2028-06-30", payload={"governor_review": "ajustado"})
+    assert plan.state == "in_force"
+    assert plan.event_dates["sanction"]["governor_review"] == "ajustado"
+
+
+def test_municipio_illegality_objection_insisted_goes_to_the_tribunal_and_is_archived(genova):
+    plan = genova.plan
+    genova.act("corporacion", "send_for_sanction", "2028-05-17")
+    genova.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad"], "article_count": 12})
+    with pytest.raises(ActRefused) as refused:
+        genova.act("corporacion", "reject_objections", "2028-05-26")
+    assert refused.value.legal_basis == "L136 art. 80"
+    genova.act("corporacion", "insist_on_project", "2028-05-26")
+    assert keys(plan)["tribunal_remission"].latest == date(2028, 6, 12)  # ten business days, L136 art. 80
+    genova.act("ejecutivo", "send_to_tribunal", "2028-06-01")
+    genova.act("corporacion", "record_tribunal_archive", "2028-08-10")
+    assert plan.state == "archived"
+    assert plan.event_dates["sanction"]["tribunal_ruling"] == "fundadas"
+
+
+def test_departamento_follows_l2200_48_hours_to_the_tribunal(db_session):
+    quindio = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(quindio, "approved_by_corporacion")
+    plan = quindio.plan
+    assert "sanction_remission" not in keys(plan)  # no remission term for ordenanzas
+    quindio.act("corporacion", "send_for_sanction", "2028-05-17")
+    with pytest.raises(ActRefused) as refused:  # the article count is the executive's to give
+        quindio.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad"]})
+    assert refused.value.legal_basis == "L2200 art. 100"
+    quindio.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad", "inconveniencia"],
+                                                               "article_count": 60})
+    assert keys(plan)["objection_term"].legal_basis == "L2200 art. 100"
+    quindio.act("corporacion", "insist_on_project", "2028-05-26")
+    assert keys(plan)["tribunal_remission"].latest == date(2028, 5, 28)  # 48 hours, L2200 art. 101
+    quindio.act("ejecutivo", "send_to_tribunal", "2028-05-30")
+    event = quindio.act("corporacion", "record_tribunal_unfounded", "2028-07-10")
+    assert plan.state == "sanction_due" and event.legal_basis == "L2200 art. 101"  # an ordenanza cites its law
+    with pytest.raises(ActRefused):  # after the Tribunal the governor sanctions, not the president
+        quindio.act("corporacion", "sanction_by_president", "2028-09-10")
+    assert quindio.act("ejecutivo", "sanction", "2028-07-12").legal_basis == "L2200 art. 100"
+    with pytest.raises(ActRefused) as refused:  # no copy to the governor for an ordenanza
+        quindio.act("ejecutivo", "send_copy_to_governor", "2028-07-13", role=Role.EJECUTIVO)
+    assert refused.value.legal_basis == "L136 art. 82"
+
+
+# --- Through the forms and on the pages (Flask client, no JavaScript) -------------------------------------------
+
+def test_objection_form_asks_grounds_and_article_count_and_the_pages_show_the_stretch(client, db_session, set_today):
+    import io
+    import re
+
+    from tests.pdf_samples import VALID as PDF
+    from tests.workflow_app.helpers import csrf_from, login
+
+    set_today("2028-05-19")
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(genova, "sanction_pending")
+    plan_id = genova.plan.id
+    login(client, genova.ejecutivo.email, "clave-de-prueba")
+    page = client.get(f"/planes/{plan_id}").get_data(as_text=True)
+    assert "Sanción, objeciones y publicación" in page and "Hasta 20 artículos" in page  # the executive's terms
+    url = f"/planes/{plan_id}/actos/pdt_approval/-/object"
+    html = client.get(url, query_string={"confirmado": "1"}).get_data(as_text=True)
+    assert "Razones de la objeción" in html and "Número de artículos del proyecto" in html
+
+    def post(fields):
+        html = client.get(url, query_string={"confirmado": "1"}).get_data(as_text=True)
+        version = re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)
+        data = {"csrf_token": csrf_from(html), "expected_version": version, "act_on": "2028-05-19",
+                "reference": "OBJ-1", "evidence": (io.BytesIO(PDF), "objeciones.pdf"), "confirm_irreversible": "y",
+                **fields}
+        return client.post(url, data=data, content_type="multipart/form-data")
+
+    bad = post({"article_count": "muchos"})
+    body = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Marque si objeta por inconveniencia" in body
+    assert genova.plan.state == "sanction_pending"
+    good = post({"grounds": ["inconveniencia", "ilegalidad"], "article_count": "34"})
+    assert good.status_code == 302, good.get_data(as_text=True)[:2000]
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "objected"
+    assert genova.plan.event_dates["sanction"]["grounds"] == ["ilegalidad", "inconveniencia"]
+    public = client.get("/publico/63302").get_data(as_text=True)
+    assert "Sanción, objeciones y publicación" in public
+    assert "Objetado por el alcalde por ilegalidad y inconveniencia: 19 de mayo de 2028" in public
+
+
+def test_an_ordenanza_of_2020_cites_decreto_1222(db_session):
+    """Approved before 8 February 2022, the ordenanza's last stretch is Decreto 1222 de 1986's (art. 78)."""
+    from state_machines.sanction import legal_basis_for
+    assert legal_basis_for("object", "L136 art. 78; L2200 art. 100", "departamento", date(2020, 5, 20)) == \
+        "D1222 art. 78"
+    assert legal_basis_for("object", "L136 art. 78; L2200 art. 100", "departamento", date(2022, 2, 8)) == \
+        "L2200 art. 100"
+    assert legal_basis_for("object", "L136 art. 78; L2200 art. 100", "municipio", date(2020, 5, 20)) == \
+        "L136 art. 78; L2200 art. 100"

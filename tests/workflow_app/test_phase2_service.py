@@ -1,0 +1,166 @@
+"""Phase II through the real act door (apply_act) on PostgreSQL: opening at "Vigente", the plan indicativo's
+matrix against the adopted PPI, the harmonisation through the concejo, the budget cycle, hitos and reminders."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from state_machines.phase2 import MatrixRow
+from state_machines.roles import Role
+from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
+from workflow_app.models import BudgetStatute, Notification, PlanEvent
+from workflow_app.services.phase2.milestones import check_phase2_milestone, plan_phase2_milestones
+from workflow_app.services.phase2.overview import next_phase2_step, phase2_lines
+from workflow_app.services.phase2.plan_indicativo import MatrixRefused, matrix_lines, save_matrix
+from workflow_app.services.route.plans import ActRefused
+from workflow_app.services.route.ppi import PpiLine, save_ppi_version
+
+PPI = (("Agua potable", "Acueductos veredales", "SGP", 100_000_000),
+       ("Vías", "Placa huella", "Propios", 50_000_000))
+
+
+@pytest.fixture
+def genova(db_session):
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    cast.plan.entity.fiscal_category = "6"
+    db_session.commit()
+    walk_to(cast, "adjusting")
+    lines = [PpiLine(p, q, y, s, a) for p, q, s, a in PPI for y in range(2028, 2032)]
+    save_ppi_version(db_session, cast.plan, lines, source="form", actor=None, note="PPI de prueba")
+    walk_to(cast, "in_force")
+    e = cast.plan.entity
+    cast.hacienda = make_user(db_session, "hacienda63302@prueba.co", Role.HACIENDA, e)
+    cast.consejo = make_user(db_session, "consejo63302@prueba.co", Role.CONSEJO_DE_GOBIERNO, e)
+    return cast
+
+
+def act(cast, who, machine, subject, trigger, on, **kw):
+    role = kw.pop("role", None) or {"hacienda": Role.HACIENDA, "consejo": Role.CONSEJO_DE_GOBIERNO}.get(who)
+    return cast.act(who, trigger, on, machine=machine, subject=subject, role=role, **kw)
+
+
+def full_matrix(cast, db_session):
+    lines, years = matrix_lines(db_session, cast.plan)
+    return [MatrixRow(ln.program, ln.project, f"Indicador {ln.project}", ("1", "2", "3", "4"), "Planeación")
+            for ln in lines]
+
+
+def test_phase2_opens_at_vigente_and_the_plan_indicativo_is_approved_by_the_consejo_de_gobierno(genova, db_session):
+    machines = {p.machine for p in genova.plan.procedures}
+    assert {"plan_indicativo", "project_bank", "harmonization", "monitoring_system", "budget", "paa"} <= machines
+    step = next_phase2_step(db_session, genova.plan, date(2028, 6, 1))  # the pending step with the nearest term
+    assert step.title == "Rendición de cuentas semestral, primer semestre de 2028" and step.deadline.act_by == date(2028, 6, 30)
+    pi = next(ln for ln in phase2_lines(db_session, genova.plan, date(2028, 6, 1)) if ln.title == "Plan Indicativo")
+    assert pi.next_label == "Iniciar la preparación del Plan Indicativo"
+    assert pi.next_holder == "la secretaría de planeación" and pi.deadline.act_by == date(2028, 7, 21)
+
+    act(genova, "planeacion", "plan_indicativo", "pi", "prepare_pi", "2028-06-01")
+    rows = full_matrix(genova, db_session)
+    with pytest.raises(MatrixRefused) as info:  # a target added that the PPI does not have
+        save_matrix(db_session, genova.plan, [*rows, MatrixRow("Cultura", "Casa de la cultura")], None)
+    assert "Casa de la cultura" in info.value.message and "L152" in info.value.legal_basis
+    with pytest.raises(ActRefused) as refused:  # nothing saved: the matrix is empty
+        act(genova, "planeacion", "plan_indicativo", "pi", "consolidate_pi", "2028-06-10")
+    assert "vacía" in refused.value.message and "L152" in refused.value.legal_basis
+    save_matrix(db_session, genova.plan, rows, genova.planeacion)
+    act(genova, "planeacion", "plan_indicativo", "pi", "consolidate_pi", "2028-06-10")
+    with pytest.raises(ActRefused):  # the planning office cannot approve it: the Consejo de Gobierno does
+        act(genova, "planeacion", "plan_indicativo", "pi", "approve_pi", "2028-06-20", role=Role.PLANEACION)
+    act(genova, "consejo", "plan_indicativo", "pi", "approve_pi", "2028-06-20")
+    pi = next(p for p in genova.plan.procedures if p.machine == "plan_indicativo")
+    assert pi.state == "pi_approved" and pi.data["matrix"][0]["costs"] == [100_000_000] * 4
+    with pytest.raises(MatrixRefused):  # consolidated: frozen
+        save_matrix(db_session, genova.plan, rows, genova.planeacion)
+    hitos, progress = plan_phase2_milestones(db_session, genova.plan)
+    done = {h.milestone.hito for h in hitos if h.is_done}
+    assert {2, 3, 4} <= done and progress == pytest.approx(3 + 4.5 + 6)
+
+
+def test_the_harmonisation_goes_through_the_concejo_with_its_debates_sanction_and_publication(genova, db_session):
+    act(genova, "hacienda", "harmonization", "armonizacion", "start_harmonization", "2028-06-05")
+    act(genova, "ejecutivo", "harmonization", "armonizacion", "file_harmonization", "2028-07-28")
+    act(genova, "corporacion", "harmonization", "armonizacion", "assign_harmonization", "2028-08-01")
+    act(genova, "corporacion", "harmonization", "armonizacion", "record_committee_debate", "2028-08-02",
+        payload={"committee_outcome": "approved"})
+    with pytest.raises(ActRefused) as refused:  # L136 art. 73: three full days before the plenary
+        act(genova, "corporacion", "harmonization", "armonizacion", "record_plenary_debate", "2028-08-04")
+    assert "L136 art. 73" in refused.value.legal_basis
+    act(genova, "corporacion", "harmonization", "armonizacion", "record_plenary_debate", "2028-08-07")
+    act(genova, "corporacion", "harmonization", "armonizacion", "approve_harmonization", "2028-08-07")
+    act(genova, "corporacion", "harmonization", "armonizacion", "send_harmonization_for_sanction", "2028-08-08")
+    act(genova, "ejecutivo", "harmonization", "armonizacion", "sanction_harmonization", "2028-08-10")
+    act(genova, "ejecutivo", "harmonization", "armonizacion", "publish_harmonization", "2028-08-14")
+    harm = next(p for p in genova.plan.procedures if p.machine == "harmonization")
+    assert harm.state == "harm_published"
+    assert harm.data["debates"] == {"committee": ["2028-08-02"], "committee_approved": "2028-08-02",
+                                    "plenary": ["2028-08-07"]}
+    assert (genova.plan.event_dates or {}).get("debates", {}).get("plenary") == ["2028-05-15"]  # the plan's own
+    events = db_session.scalars(select(PlanEvent).filter_by(plan_id=genova.plan.id, machine="harmonization")
+                                 .order_by(PlanEvent.id)).all()
+    assert [e.trigger for e in events][-1] == "publish_harmonization" and all(e.legal_basis for e in events)
+
+
+def test_budget_cycle_poai_budget_with_mfmp_and_plan_de_compras(genova, db_session):
+    with pytest.raises(ActRefused) as refused:
+        act(genova, "hacienda", "budget", "2029", "draft_budget", "2028-10-01")
+    assert "POAI" in refused.value.message
+    act(genova, "planeacion", "poai", "2029", "draft_poai", "2028-09-15")
+    with pytest.raises(ActRefused) as refused:
+        act(genova, "consejo", "poai", "2029", "approve_poai", "2028-09-20")
+    assert "Plan Indicativo" in refused.value.message and "D111 art. 8" in refused.value.legal_basis
+    act(genova, "planeacion", "plan_indicativo", "pi", "prepare_pi", "2028-06-01")
+    save_matrix(db_session, genova.plan, full_matrix(genova, db_session), genova.planeacion)
+    act(genova, "planeacion", "plan_indicativo", "pi", "consolidate_pi", "2028-06-10")
+    act(genova, "consejo", "plan_indicativo", "pi", "approve_pi", "2028-06-20")
+    act(genova, "planeacion", "project_bank", "banco", "update_bank", "2028-07-01")
+    act(genova, "consejo", "poai", "2029", "approve_poai", "2028-09-20")
+    act(genova, "hacienda", "budget", "2029", "draft_budget", "2028-10-01")
+    act(genova, "ejecutivo", "budget", "2029", "file_budget", "2028-11-02")
+    act(genova, "corporacion", "budget", "2029", "approve_budget", "2028-11-28")
+    act(genova, "ejecutivo", "budget", "2029", "liquidate_budget", "2028-12-05")
+    act(genova, "ejecutivo", "paa", "2029", "publish_paa", "2029-01-25", today="2029-01-25")
+    states = {(p.machine, p.subject): p.state for p in genova.plan.procedures}
+    assert states[("budget", "2029")] == "budget_adopted" and states[("paa", "2029")] == "paa_published"
+    done = {h.milestone.hito for h in plan_phase2_milestones(db_session, genova.plan)[0] if h.is_done}
+    assert {15, 16, 17, 18, 19, 20, 21, 22} <= done
+
+
+def test_the_decree_rule_waits_for_the_statute_and_the_end_of_the_extension(genova, db_session):
+    act(genova, "planeacion", "plan_indicativo", "pi", "prepare_pi", "2028-06-01")
+    save_matrix(db_session, genova.plan, full_matrix(genova, db_session), genova.planeacion)
+    act(genova, "planeacion", "plan_indicativo", "pi", "consolidate_pi", "2028-06-10")
+    act(genova, "consejo", "plan_indicativo", "pi", "approve_pi", "2028-06-20")
+    act(genova, "planeacion", "project_bank", "banco", "update_bank", "2028-07-01")
+    act(genova, "planeacion", "poai", "2029", "draft_poai", "2028-09-15")
+    act(genova, "consejo", "poai", "2029", "approve_poai", "2028-09-20")
+    act(genova, "hacienda", "budget", "2029", "draft_budget", "2028-10-01")
+    act(genova, "ejecutivo", "budget", "2029", "file_budget", "2028-11-02")
+    with pytest.raises(ActRefused) as refused:
+        act(genova, "ejecutivo", "budget", "2029", "enact_budget_by_decree", "2028-12-12")
+    assert "no copia" in refused.value.message
+    db_session.add(BudgetStatute(entity_id=genova.plan.entity_id, act="Acuerdo 10 de 2020", copies_d111_art59=True))
+    db_session.commit()
+    with pytest.raises(ActRefused) as refused:  # 30 Nov + 10 days = Sunday 10 Dec → Monday 11 Dec 2028
+        act(genova, "ejecutivo", "budget", "2029", "enact_budget_by_decree", "2028-12-11")
+    assert "D111 art. 59" in refused.value.legal_basis
+    act(genova, "ejecutivo", "budget", "2029", "enact_budget_by_decree", "2028-12-12")
+
+
+def test_manual_phase2_hitos_are_checked_with_a_note(genova, db_session):
+    check_phase2_milestone(db_session, genova.plan, 1, True, "Reunión de alistamiento con el DNP", genova.planeacion)
+    hitos, progress = plan_phase2_milestones(db_session, genova.plan)
+    assert progress == pytest.approx(1.5) and next(h for h in hitos if h.milestone.hito == 1).is_done
+
+
+def test_the_sweep_reminds_and_escalates_phase2_terms(genova, db_session):
+    from notifications.sweep import run_sweep
+
+    report = run_sweep(date(2029, 2, 1))  # 31 Jan 2029 passed: PAA and planes de acción 2029 overdue
+    assert report.escalations >= 1
+    told = db_session.scalars(select(Notification).where(Notification.plan_id == genova.plan.id,
+                                                         Notification.step_key == "paa_publication:2029")).all()
+    assert {n.kind for n in told} >= {"overdue", "escalation"}
+    assert all("D1082" in n.legal_basis for n in told)
+    assert any(line.procedure.machine == "paa" for line in phase2_lines(db_session, genova.plan, date(2029, 2, 1)))

@@ -1,0 +1,171 @@
+"""Phase II pages on the real stack: the plan page says what comes next and whose, the planning office keeps the
+plan indicativo's matrix, the Consejo de Gobierno approves it through the act form, bad input answers in Spanish."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from state_machines.roles import Role
+from tests.pdf_samples import VALID as PDF
+from tests.workflow_app.helpers import csrf_from, login
+from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
+from workflow_app.services.route.ppi import PpiLine, save_ppi_version
+
+PPI = (("Agua potable", "Acueductos veredales", "SGP", 100_000_000),
+       ("Vías", "Placa huella", "Propios", 50_000_000))
+
+
+@pytest.fixture
+def genova(db_session, set_today):
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    cast.plan.entity.fiscal_category = "6"
+    db_session.commit()
+    walk_to(cast, "adjusting")
+    save_ppi_version(db_session, cast.plan, [PpiLine(p, q, y, s, a) for p, q, s, a in PPI for y in range(2028, 2032)],
+                     source="form", actor=None, note="PPI")
+    walk_to(cast, "in_force")
+    cast.consejo = make_user(db_session, "consejo63302@prueba.co", Role.CONSEJO_DE_GOBIERNO, cast.plan.entity)
+    set_today("2028-06-01")
+    return cast
+
+
+def act_form(client, url, on, **fields):
+    html = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="expected_version"[^>]*value="(\d+)"', html)
+    data = {"csrf_token": csrf_from(html), "expected_version": version.group(1) if version else "", "act_on": on,
+            "reference": "ACTA-1", "evidence": (io.BytesIO(PDF), "acta.pdf"), **fields}
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def matrix_data(html, **override):
+    data = {"csrf_token": csrf_from(html)}
+    for name, value in re.findall(r'name="(lines-\d+-(?:program|project))"[^>]*value="([^"]*)"', html):
+        data[name] = value.replace("&amp;", "&")
+    for i in range(len([k for k in data if k.endswith("-program")])):
+        data.update({f"lines-{i}-indicator": "Cobertura", f"lines-{i}-responsible": "Planeación",
+                     **{f"lines-{i}-target_{y}": str(y * 10) for y in range(1, 5)}})
+    data.update(override)
+    return data
+
+
+def test_the_plan_page_says_what_comes_next_in_phase2_and_whose(client, genova):
+    login(client, genova.planeacion.email, "clave-de-prueba")
+    page = client.get(f"/planes/{genova.plan.id}").get_data(as_text=True)
+    assert "Fase II: después de la vigencia" in page and "A cargo de:" in page
+    phase2 = client.get(f"/planes/{genova.plan.id}/fase-2").get_data(as_text=True)
+    assert "Lo que sigue" in phase2 and "Plan Indicativo" in phase2 and "Iniciar la preparación del Plan Indicativo" in phase2
+    assert "Hitos de la Fase II" in phase2 and "Armonización presupuestal" in phase2
+
+
+def test_planning_keeps_the_matrix_and_the_consejo_de_gobierno_approves_it(client, genova, db_session, set_today):
+    set_today("2028-06-25")
+    login(client, genova.planeacion.email, "clave-de-prueba")
+    pid = genova.plan.id
+    r = act_form(client, f"/planes/{pid}/actos/plan_indicativo/pi/prepare_pi", "2028-06-01")
+    assert r.status_code == 302, re.findall(r'(?:field-error|errors)[^>]*>([^<]+)', r.get_data(as_text=True))
+    assert "/fase-2" in r.headers["Location"]
+    html = client.get(f"/planes/{pid}/fase-2/plan-indicativo").get_data(as_text=True)
+    assert "Acueductos veredales" in html and "Meta 2028" in html
+
+    tampered = matrix_data(html, **{"lines-0-project": "Casa de la cultura"})  # not in the PPI
+    r = client.post(f"/planes/{pid}/fase-2/plan-indicativo", data=tampered)
+    body = r.get_data(as_text=True)
+    assert r.status_code == 409 and "No se guardó nada" in body and "L152" in body
+    too_long = matrix_data(html, **{"lines-0-responsible": "x" * 200})
+    r = client.post(f"/planes/{pid}/fase-2/plan-indicativo", data=too_long)
+    assert r.status_code == 422 and "Máximo 120 caracteres" in r.get_data(as_text=True)
+    assert 'value="Cobertura"' in r.get_data(as_text=True)  # what was typed stays
+    r = client.post(f"/planes/{pid}/fase-2/plan-indicativo", data=matrix_data(html))
+    assert r.status_code == 302
+
+    r = act_form(client, f"/planes/{pid}/actos/plan_indicativo/pi/consolidate_pi", "2028-06-10")
+    assert r.status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_from(client.get(f"/planes/{pid}").get_data(as_text=True))})
+    login(client, genova.consejo.email, "clave-de-prueba")
+    phase2 = client.get(f"/planes/{pid}/fase-2").get_data(as_text=True)
+    assert "Aprobar el Plan Indicativo en el Consejo de Gobierno" in phase2
+    r = act_form(client, f"/planes/{pid}/actos/plan_indicativo/pi/approve_pi", "2028-06-20")
+    assert r.status_code == 302
+    db_session.refresh(genova.plan)
+    assert next(p for p in genova.plan.procedures if p.machine == "plan_indicativo").state == "pi_approved"
+    page = client.get(f"/planes/{pid}/fase-2").get_data(as_text=True)
+    assert "Plan Indicativo aprobado por el Consejo de Gobierno" in page
+
+
+def test_a_role_that_cannot_act_is_refused_with_the_norm(client, genova):
+    login(client, genova.corporacion.email, "clave-de-prueba")
+    r = client.get(f"/planes/{genova.plan.id}/actos/plan_indicativo/pi/prepare_pi")
+    assert r.status_code == 403
+    r = client.get(f"/planes/{genova.plan.id}/fase-2/estatuto")
+    assert r.status_code == 403
+
+
+def test_the_executive_records_the_budget_statute_and_bad_numbers_are_refused_in_spanish(client, genova):
+    login(client, genova.ejecutivo.email, "clave-de-prueba")
+    url = f"/planes/{genova.plan.id}/fase-2/estatuto"
+    html = client.get(url).get_data(as_text=True)
+    bad = {"csrf_token": csrf_from(html), "act": "Acuerdo 10", "filing_business_days": "99",
+           "decision_extension_days": "10", "pi_approval_months": "2"}
+    r = client.post(url, data=bad)
+    assert r.status_code == 422 and "Entre 1 y 60 días" in r.get_data(as_text=True)
+    r = client.post(url, data={**bad, "filing_business_days": "5", "copies_d111_art59": "y"})
+    assert r.status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    assert 'value="5"' in html and "checked" in html
+
+
+
+def test_the_demo_walks_filandia_through_phase2_to_a_published_plan_de_compras(client, db_session, set_today):
+    from workflow_app.services.cycle.demo import ensure_demo_data
+
+    set_today("2028-03-10")
+    ensure_demo_data()
+    ensure_demo_data()  # idempotent: nothing replayed
+    page = " ".join(client.get("/publico/63272").get_data(as_text=True).split())
+    assert "Después de la vigencia del plan" in page
+    assert "Aprobado por el Consejo de Gobierno el 9 de julio de 2024" in page
+    assert "Viviendas rurales con agua potable. Metas por año: 80, 170, 260, 350" in page
+    assert "Segundo debate en plenaria: 9 de agosto de 2024" in page and "Publicación: 16 de agosto de 2024" in page
+    assert "Vigencia 2025: publicado el 29 de enero de 2025" in page
+    from sqlalchemy import select
+
+    from workflow_app.models import Entity, Plan
+    plan = db_session.scalar(select(Plan).join(Entity).where(Entity.dane_code == "63272"))
+    api = client.get(f"/api/v1/plans/{plan.id}/phase2").get_json()
+    states = {(p["machine"], p["subject"]): p["state"] for p in api["procedures"]}
+    assert states[("paa", "2025")] == "paa_published" and states[("harmonization", "armonizacion")] == "harm_published"
+    assert states[("budget", "2025")] == "budget_adopted" and api["progress"] > 60
+
+
+def test_the_board_its_rollups_and_exports_show_phase2_progress_beside_phase1(client, genova, db_session, set_today):
+    set_today("2028-06-25")
+    asesor = make_user(db_session, "asesor63302@prueba.co", Role.ASESOR, genova.plan.entity)
+    genova.act("planeacion", "prepare_pi", "2028-06-02", machine="plan_indicativo", subject="pi")  # hito 2: 3 %
+    login(client, asesor.email, "clave-de-prueba")
+    board = client.get("/tablero").get_data(as_text=True)
+    assert "Avance Fase II" in board and "de avance promedio en los hitos de la Fase II" in board
+    assert f'href="/planes/{genova.plan.id}/fase-2">3,0 %</a>' in board
+    regions = client.get("/tablero/regiones").get_data(as_text=True)
+    assert regions.count("<th scope=\"col\" class=\"num\">Avance Fase II</th>") == 2 and "3,0 %" in regions
+    admin = make_user(db_session, "admin@prueba.co", Role.ADMIN)
+    client.post("/logout", data={"csrf_token": csrf_from(board)})
+    login(client, admin.email, "clave-de-prueba")
+    advisers = client.get("/tablero/asesores").get_data(as_text=True)
+    assert "asesor63302" in advisers and '<td data-label="Avance Fase II" class="num">3,0 %</td>' in advisers
+    csv_text = client.get("/tablero-para-excel.csv").get_data(as_text=True)
+    header, *rows = [line.split(";") for line in csv_text.lstrip("\ufeff").splitlines()]
+    column = header.index("Avance en hitos de la Fase II (%)")
+    assert header[column - 1] == "Avance en hitos (%)" and rows[0][column] == "3"
+    history = client.get(f"/planes/{genova.plan.id}/historial-para-excel.csv").get_data(as_text=True)
+    assert "Iniciar la preparación del Plan Indicativo" in history and "Plan Indicativo en preparación" in history
+
+
+def test_my_pending_lists_phase2_acts_of_a_plan_in_force_with_their_terms(client, genova, set_today):
+    set_today("2029-01-25")
+    login(client, genova.ejecutivo.email, "clave-de-prueba")
+    inbox = client.get("/").get_data(as_text=True)
+    assert "Publicar el Plan Anual de Adquisiciones" in inbox
+    assert "Plan Anual de Adquisiciones (plan de compras) 2029" in inbox
+    assert f"/planes/{genova.plan.id}/actos/paa/2029/publish_paa" in inbox

@@ -1,0 +1,177 @@
+"""Phase II procedures of a plan, as the route's act door sees them: opening them when the plan is in force, their
+snapshots (what the guards of ``state_machines.phase2`` read), their terms and the effects the table names.
+
+Imported by ``services.route.plans`` (the one door for acts): this module never imports it back.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Mapping
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from state_machines import calendar as legal_calendar
+from state_machines.debates import DebateRecord
+from state_machines.phase2 import (
+    PHASE2_MACHINES,
+    MatrixRow,
+    Phase2Snapshot,
+    check_matrix,
+    phase2_opening,
+)
+from workflow_app.models import BudgetStatute, Plan, Procedure
+from workflow_app.services.route.ppi import adopted_ppi, plan_years
+
+
+def is_phase2(machine: str) -> bool:
+    return machine in PHASE2_MACHINES
+
+
+def statute_of(session: Session, plan: Plan) -> legal_calendar.BudgetStatute:
+    """The entity's budget statute (defaults when the administrator has not recorded one)."""
+    row = session.get(BudgetStatute, plan.entity_id)
+    if row is None:
+        return legal_calendar.BudgetStatute()
+    return legal_calendar.BudgetStatute(
+        act=row.act, filing_business_days=row.filing_business_days,
+        decision_extension_days=row.decision_extension_days, copies_d111_art59=row.copies_d111_art59,
+        harmonization_by_decree=row.harmonization_by_decree, pi_approval_months=row.pi_approval_months)
+
+
+def in_force_day(plan: Plan) -> date | None:
+    if plan.state != "in_force":
+        return None
+    return legal_calendar.in_force_of_dates(plan.event_dates or {})
+
+
+def _data_day(proc: Procedure | None, key: str) -> date | None:
+    value = (proc.data or {}).get(key) if proc is not None else None
+    return date.fromisoformat(value) if value else None
+
+
+def phase2_facts(session: Session, plan: Plan) -> legal_calendar.Phase2Facts | None:
+    in_force = in_force_day(plan)
+    if in_force is None:
+        return None
+    procs = {(p.machine, p.subject): p for p in plan.procedures if is_phase2(p.machine)}
+    harm = procs.get(("harmonization", "armonizacion"))
+    filed, received = {}, {}
+    for (machine, subject), proc in procs.items():
+        if machine == "budget" and subject.isdigit():
+            if (day := _data_day(proc, "file_budget_on")) is not None:
+                filed[int(subject)] = day
+            # The approved bill reaches the executive the day the corporation approves it (interpretation).
+            if (day := _data_day(proc, "approve_budget_on")) is not None:
+                received[int(subject)] = day
+    return legal_calendar.Phase2Facts(
+        entity_kind=plan.entity.calendar_kind, category=plan.entity.fiscal_category,
+        period_start=plan.period.start_on, in_force_on=in_force, statute=statute_of(session, plan),
+        harmonization_sanctioned_on=_data_day(harm, "sanction_harmonization_on"),
+        harmonization_decreed_on=_data_day(harm, "decree_harmonization_on"),
+        budget_filed_on=filed, budget_received_on=received)
+
+
+def phase2_deadlines_for(session: Session, plan: Plan) -> list[legal_calendar.Deadline]:
+    facts = phase2_facts(session, plan)
+    if facts is None:
+        return []
+    cal = legal_calendar.default_calendar(plan.entity.weekdays)
+    return legal_calendar.phase2_deadlines(facts, cal)
+
+
+@dataclass(frozen=True)
+class Phase2Context:
+    statute: legal_calendar.BudgetStatute
+    deadlines: dict[str, legal_calendar.Deadline]
+
+
+def phase2_context(session: Session, plan: Plan) -> Phase2Context:
+    """The plan's statute and Phase II terms, kept per plan version until the session's next commit (any write,
+    the statute's included, is committed before it is read again): listing the acts of some thirty procedures
+    computes them once."""
+    memo = session.info.setdefault("phase2_context", {})
+    key = (plan.id, plan.version, len(plan.procedures))
+    if key not in memo:
+        memo[key] = Phase2Context(statute_of(session, plan),
+                                  legal_calendar.deadline_map(phase2_deadlines_for(session, plan)))
+    return memo[key]
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_context(session: Session) -> None:
+    session.info.pop("phase2_context", None)
+
+
+def ppi_costs(session: Session, plan: Plan) -> dict[tuple[str, str], tuple[int, ...]]:
+    """The adopted PPI's (program, project) -> yearly totals over every source, in the period's year order."""
+    version = adopted_ppi(session, plan)
+    if version is None:
+        return {}
+    years = list(plan_years(plan))
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(years))
+    for item in version.items:
+        if item.year in years:
+            totals[(item.program, item.project)][years.index(item.year)] += item.amount
+    return {k: tuple(v) for k, v in totals.items()}
+
+
+def matrix_rows(proc: Procedure | None) -> list[MatrixRow]:
+    rows = (proc.data or {}).get("matrix") if proc is not None else None
+    return [MatrixRow(r["program"], r["project"], r.get("indicator", ""), tuple(r.get("targets", ())),
+                      r.get("responsible", ""), tuple(int(c) for c in r.get("costs", ()))) for r in rows or ()]
+
+
+def phase2_snapshot(session: Session, proc: Procedure, plan: Plan, today: date, deadlines: Mapping[str, Any],
+                    has_evidence: bool, act_on: date | None = None) -> Phase2Snapshot:
+    matrix = None
+    if proc.machine == "plan_indicativo":
+        matrix = check_matrix(matrix_rows(proc), ppi_costs(session, plan))
+    return Phase2Snapshot(
+        state=proc.state, today=today, machine=proc.machine, subject=proc.subject,
+        entity_kind=plan.entity.calendar_kind, act_on=act_on, has_evidence=has_evidence,
+        deadlines=deadlines, matrix=matrix, statute=phase2_context(session, plan).statute,
+        procedures={f"{p.machine}:{p.subject}": p.state for p in plan.procedures if is_phase2(p.machine)},
+        debates=DebateRecord.from_data((proc.data or {}).get("debates")),
+        special_regime="bogota" if plan.entity.dane_code == "11001" else None)  # as route.plans.special_regime_of
+
+
+def open_phase2(session: Session, plan: Plan, in_force_on: date) -> list[Procedure]:
+    """Create the plan's Phase II procedures that do not exist yet (legal-path T16: Phase II starts when the plan
+    is in force). Idempotent: an existing procedure is never reset."""
+    existing = {(p.machine, p.subject) for p in plan.procedures}
+    created = []
+    for machine, subject, data in phase2_opening(plan.entity.calendar_kind, in_force_on, plan.period.start_on):
+        if (machine, subject) in existing:
+            continue
+        proc = Procedure(plan=plan, machine=machine, subject=subject, state=PHASE2_MACHINES[machine].initial,
+                         data={**data, "opened_on": in_force_on.isoformat()})
+        session.add(proc)
+        created.append(proc)
+    return created
+
+
+def apply_phase2_effect(proc: Procedure | None, effect: str, command_payload: Mapping[str, Any], act_on: date
+                        ) -> bool:
+    """The Phase II effects of the table that touch the procedure itself; True when handled here."""
+    if proc is None or not is_phase2(proc.machine):
+        return False
+    data = dict(proc.data or {})
+    if effect.startswith("debate:"):
+        debates = {k: list(v) if isinstance(v, list) else v for k, v in (data.get("debates") or {}).items()}
+        body = "committee" if effect.split(":", 1)[1].startswith("committee") else "plenary"
+        debates.setdefault(body, []).append(act_on.isoformat())
+        if body == "committee" and command_payload.get("committee_outcome") == "approved":
+            debates["committee_approved"] = act_on.isoformat()
+        data["debates"] = debates
+    elif effect == "freeze_pi_matrix":
+        data["matrix_frozen_on"] = act_on.isoformat()
+    elif effect == "record_publication":
+        data["publications"] = [*data.get("publications", []), act_on.isoformat()]
+    else:
+        return False
+    proc.data = data
+    return True

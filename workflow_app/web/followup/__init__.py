@@ -1,0 +1,1 @@
+"""Monitoreo 360 pages (phase-ii.md §3)."""
