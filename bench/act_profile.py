@@ -82,7 +82,7 @@ class StatementCounter:
 def act_once(session, plan_id: int, user_id: int | None, who: str, trigger: str, on, today, payload,
              pdf: bytes | None):
     """One act as a request does it: load the signed-in user (``people.acting_user``), then ``apply_act``."""
-    from state_machines.roles import Role
+    from state_machines.core.roles import Role
     from workflow_app.services.people.people import acting_user
     from workflow_app.services.route.documents import Upload
     from workflow_app.services.route.plans import ActCommand, apply_act
@@ -144,7 +144,7 @@ PARTS = (
     ("evidencia: revisar el PDF (pypdf)", "workflow_app/infra/pdf_check.py", "check_pdf"),
     ("evidencia: escribir y fsync", "workflow_app/services/route/evidence_store.py", "put"),
     ("leer el plan (una consulta)", "workflow_app/services/cycle/reference_cache.py", "load_plan_for_act"),
-    ("máquina y guardas", "state_machines/machine.py", "fire"),
+    ("máquina y guardas", "state_machines/core/machine.py", "fire"),
     ("calendario legal", "workflow_app/services/route/plans.py", "deadlines_for"),
     ("sello HMAC del historial", "workflow_app/history.py", "seal"),
     ("avisos y resumen del tablero (act_recorded)", "blinker/base.py", "send"),

@@ -71,7 +71,7 @@ def drop_database(name: str) -> None:
 def _events_of(machine, state: str, trigger: str) -> tuple[str, list[str], list[str], str]:
     row = machine.row(state, trigger)
     dest = row.dest_from(state)
-    from state_machines.machine import SAME
+    from state_machines.core.machine import SAME
 
     dest = state if dest == SAME else dest
     effects = list(row.effects)
@@ -82,8 +82,8 @@ def populate(db, rng: random.Random, today: date) -> dict:
     from sqlalchemy import insert, select
     from werkzeug.security import generate_password_hash
 
-    from state_machines.pdt import PDT_MACHINE
-    from state_machines.submachines import SUBMACHINES
+    from state_machines.approval.pdt import PDT_MACHINE
+    from state_machines.approval.submachines import SUBMACHINES
     from workflow_app.models import (
         Entity,
         Jurisdiction,

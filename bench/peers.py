@@ -78,7 +78,7 @@ import psycopg  # noqa: E402
 from psycopg.conninfo import conninfo_to_dict  # noqa: E402
 
 from bench.transitions import ADMIN_URL, ROUTE, drop_database, make_database, setup, walk  # noqa: E402
-from state_machines.pdt import PDT_MACHINE  # noqa: E402
+from state_machines.approval.pdt import PDT_MACHINE  # noqa: E402
 
 ROLES_WITH_SYSTEM = ("ejecutivo", "planeacion", "ctp", "corporacion", "sistema")
 FINAL_STATE = "in_force"

@@ -157,7 +157,7 @@ def run(url: str, today: date, seed: int) -> None:
     from sqlalchemy import func, select
 
     from notifications.sweep import open_plans, run_sweep
-    from state_machines.pdt import PDT_MACHINE
+    from state_machines.approval.pdt import PDT_MACHINE
     from workflow_app.app import create_app
     from workflow_app.infra.extensions import db
     from workflow_app.models import Notification, Plan

@@ -70,7 +70,7 @@ def drop_database(name: str) -> None:
 
 
 def setup(app, n_plans: int):
-    from state_machines.roles import Role
+    from state_machines.core.roles import Role
     from workflow_app.infra.extensions import db
     from workflow_app.models import Entity, Membership, Period, Plan, User
     from workflow_app.services.cycle.reference import load_reference
@@ -103,7 +103,7 @@ def setup(app, n_plans: int):
 
 
 def walk(app, casts) -> tuple[float, int, list[float]]:
-    from state_machines.roles import Role
+    from state_machines.core.roles import Role
     from workflow_app.infra.extensions import db
     from workflow_app.services.people.people import acting_user
     from workflow_app.services.route.documents import Upload

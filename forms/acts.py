@@ -25,10 +25,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from state_machines.approval.concepts import ANSWER_DECISIONS, CONCEPT_SENSES, RecommendationRef
+from state_machines.approval.route import IRREVERSIBLE_ACTS, PUBLIC_BY_LAW, withholding_refusal
 from state_machines.calendar import VIGENCIA_CLAUSES
-from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES, RecommendationRef
-from state_machines.route import IRREVERSIBLE_ACTS, PUBLIC_BY_LAW, withholding_refusal
-from state_machines.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS
+from state_machines.corporation.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS
 from workflow_app.services.route.documents import Upload
 from workflow_app.services.route.plans import ActCommand
 
@@ -77,7 +77,7 @@ EXTRA_FIELDS = {
         DataRequired("Registre al menos un autor."), Length(max=2000)]),
     "voted_down": lambda: BooleanField("La plenaria votó y negó el proyecto de plan", validators=[
         DataRequired("Confirme que la corporación negó el proyecto.")]),
-    # The last stretch (state_machines.sanction): L136 arts. 78-82; L2200 arts. 100-103.
+    # The last stretch (state_machines.corporation.sanction): L136 arts. 78-82; L2200 arts. 100-103.
     "grounds": lambda: SelectMultipleField(
         "Razones de la objeción (puede marcar ambas)", choices=list(GROUNDS.items()),
         option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False),

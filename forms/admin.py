@@ -14,9 +14,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms.auth import AccountEmail
-from state_machines.roles import Role
-from state_machines.sessions import categories_for, category_law_text
-from state_machines.wording import titles_for
+from state_machines.core.roles import Role
+from state_machines.core.wording import titles_for
+from state_machines.corporation.sessions import categories_for, category_law_text
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role if r is not Role.SISTEMA]
 WEEKDAYS = [("0", "lunes"), ("1", "martes"), ("2", "miércoles"), ("3", "jueves"), ("4", "viernes"),

@@ -9,7 +9,7 @@ from wtforms import DateField, Form, RadioField, SelectField
 from wtforms.validators import Optional
 
 from forms.acts import VIGENCIA_CHOICES
-from state_machines.sessions import CATEGORIES
+from state_machines.corporation.sessions import CATEGORIES
 
 
 class WhatIfForm(Form):

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from state_machines.route import DUTY_BY_KEY
+from state_machines.approval.route import DUTY_BY_KEY
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.models import Delivery, Notification, Plan, User, new_feed_token

@@ -4,10 +4,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
-from state_machines.pdt import STATE_LABELS
-from state_machines.roles import Role
-from state_machines.route import DUTIES
-from state_machines.wording import localize, quoted
+from state_machines.approval.pdt import STATE_LABELS
+from state_machines.approval.route import DUTIES
+from state_machines.core.roles import Role
+from state_machines.core.wording import localize, quoted
 from workflow_app.models import Plan, PlanEvent
 from workflow_app.services.outbox import Message, notify_many
 from workflow_app.services.people.people import Recipients

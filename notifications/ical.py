@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
 from state_machines import calendar as legal_calendar
-from state_machines.route import DUTY_BY_KEY
+from state_machines.approval.route import DUTY_BY_KEY
 from workflow_app.models import Plan
 from workflow_app.services.monitoring.my_calendar import Hearing, plan_hearings
 from workflow_app.services.route.plans import deadlines_for

@@ -26,11 +26,11 @@ from sqlalchemy import ARRAY, String, and_, any_, bindparam, or_, select, text
 from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
-from state_machines.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.approval.route import Duty, duty_for
+from state_machines.core.roles import Role
+from state_machines.core.wording import localize, quoted
 from state_machines.phase2 import phase2_pending
-from state_machines.roles import Role
-from state_machines.route import Duty, duty_for
-from state_machines.wording import localize, quoted
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import submit_all
 from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User

@@ -26,10 +26,10 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 
-from state_machines.dates import add_months, format_date_es, last_day_of_month
-from state_machines.regimes import BUILTIN_REGIMES, D683_2020, ORDINARY, ExceptionalRegime
-from state_machines.sanction import sanction_law
-from state_machines.sessions import (
+from state_machines.approval.regimes import BUILTIN_REGIMES, D683_2020, ORDINARY, ExceptionalRegime
+from state_machines.core.dates import add_months, format_date_es, last_day_of_month
+from state_machines.corporation.sanction import sanction_law
+from state_machines.corporation.sessions import (
     BOGOTA,
     CATEGORIES,
     convocation_basis,
@@ -49,7 +49,7 @@ CTP_CONCEPT_MONTHS = 1
 FILING_MONTHS = 4
 #: L152 art. 40: the corporation decides "dentro del mes siguiente" to the filing.
 CORPORATION_DECISION_MONTHS = 1
-# Decreto 683 de 2020 lives as data (``state_machines.regimes.D683_2020``, a row of the ``regimes`` table in the
+# Decreto 683 de 2020 lives as data (``state_machines.approval.regimes.D683_2020``, a row of the ``regimes`` table in the
 # service); these names keep its values at hand for readers of the calendar.
 #: D683 art. 4: the PISCC may be adopted in the month following the adoption of the PDT.
 PISCC_MONTHS = D683_2020.piscc_months
@@ -111,7 +111,7 @@ DEADLINE_KEYS = (
     "governor_copy",
 )
 
-#: The last stretch (``state_machines.sanction``, issue 20): the approval, the remission for sanction, the
+#: The last stretch (``state_machines.corporation.sanction``, issue 20): the approval, the remission for sanction, the
 #: corporation's rejection of objections, its insistence on an illegality objection, and the sanction.
 SANCTION_EVENT_KEYS = ("approved", "sent_for_sanction", "objections_rejected", "illegality_insisted", "sanctioned",
                        "governor_copy_sent")
@@ -356,7 +356,7 @@ class Facts:
     filed_with_corporacion: date | None = None
     adopted: date | None = None
     #: The parameters of ``regime`` (an exceptional regime's row); None with ``ordinary``. Left out, a built-in
-    #: regime (``d683_2020``) is filled in from ``state_machines.regimes``.
+    #: regime (``d683_2020``) is filled in from ``state_machines.approval.regimes``.
     regime_rules: ExceptionalRegime | None = None
     fiscal_category: str | None = None
     sessions_convoked: date | None = None
@@ -1166,7 +1166,7 @@ def _days_term(cal: BusinessCalendar, facts: Facts, *, key: str, start: date, da
 
 
 def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline]:
-    """The terms of the sanction-objection-publication sub-route (``state_machines.sanction``; legal-path.md
+    """The terms of the sanction-objection-publication sub-route (``state_machines.corporation.sanction``; legal-path.md
     §b.2 T13-T16), each under the law of its entity and date: L136 arts. 76, 78-82 for acuerdos; L2200 arts.
     100-103 for ordenanzas from 8 February 2022, D1222 arts. 78-83 before. Terms start from the act's date."""
     law = sanction_law(facts.entity_kind, facts.approved or facts.sent_for_sanction or facts.sanctioned)

@@ -19,10 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable, Mapping
 
-from state_machines.calendar import BudgetStatute
-from state_machines.debates import DebateRecord
-from state_machines.machine import OK, SAME, LegalMachine, Transition, Verdict, evidence_guard, refuse, spanish_date
-from state_machines.pdt import (
+from state_machines.approval.pdt import (
     has_both_debates,
     has_no_committee_debate_yet,
     has_no_plenary_debate_yet,
@@ -31,8 +28,20 @@ from state_machines.pdt import (
     is_plenary_debate_open,
     is_plenary_gap_respected,
 )
-from state_machines.roles import Role
-from state_machines.route import Duty
+from state_machines.approval.route import Duty
+from state_machines.calendar import BudgetStatute
+from state_machines.core.machine import (
+    OK,
+    SAME,
+    LegalMachine,
+    Transition,
+    Verdict,
+    evidence_guard,
+    refuse,
+    spanish_date,
+)
+from state_machines.core.roles import Role
+from state_machines.corporation.debates import DebateRecord
 
 EJECUTIVO, PLANEACION, CORPORACION, HACIENDA, CONSEJO, SISTEMA = (
     Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION, Role.HACIENDA, Role.CONSEJO_DE_GOBIERNO, Role.SISTEMA)

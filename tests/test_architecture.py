@@ -251,9 +251,9 @@ def test_the_checker_finds_an_import_that_points_up_at_module_level(tmp_path):
 def test_the_checker_accepts_imports_that_point_down(tmp_path):
     root = _tree(tmp_path, {
         "state_machines/__init__.py": "",
-        "state_machines/pdt.py": "X = 1\n",
+        "state_machines/approval/pdt.py": "X = 1\n",
         "workflow_app/__init__.py": "",
-        "workflow_app/models.py": "from state_machines.pdt import X\n",
+        "workflow_app/models.py": "from state_machines.approval.pdt import X\n",
         "workflow_app/services/__init__.py": "",
         "workflow_app/services/plans.py": "from workflow_app.models import X\n",
         "notifications/__init__.py": "",

@@ -178,7 +178,7 @@ def test_the_demo_loader_runs_again_after_training_acts(trial):
     Buenavista moved along the demo route's own acts), the next start must neither fail nor replay acts."""
     import io
 
-    from state_machines.roles import Role
+    from state_machines.core.roles import Role
     from workflow_app.infra.extensions import db
     from workflow_app.models import Entity, Plan, PlanEvent
     from workflow_app.services.cycle.demo import DEMO_PDF

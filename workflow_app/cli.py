@@ -13,7 +13,7 @@ from sqlalchemy import create_engine
 
 from notifications import cli as notifications_cli
 from state_machines import calendar as legal_calendar
-from state_machines.diagram import mermaid
+from state_machines.core.diagram import mermaid
 from workflow_app.history import AlreadySealed, seal_legacy, verify
 from workflow_app.infra.extensions import db
 from workflow_app.services.cycle import cycle

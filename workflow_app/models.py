@@ -24,13 +24,13 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, vali
 from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from state_machines.pdt import PDT_STATES
+from state_machines.approval.pdt import PDT_STATES
+from state_machines.approval.regimes import ORDINARY, ExceptionalRegime
+from state_machines.approval.route import current_flags
+from state_machines.approval.submachines import SUBMACHINES
+from state_machines.core.roles import Role
+from state_machines.core.wording import EXECUTIVE_TITLES, Wording, default_title, of_department, place_name
 from state_machines.phase2 import PHASE2_MACHINES
-from state_machines.regimes import ORDINARY, ExceptionalRegime
-from state_machines.roles import Role
-from state_machines.route import current_flags
-from state_machines.submachines import SUBMACHINES
-from state_machines.wording import EXECUTIVE_TITLES, Wording, default_title, of_department, place_name
 from workflow_app.infra.extensions import db
 from workflow_app.reference_data import names
 
@@ -125,7 +125,7 @@ class Entity(db.Model):
 
     @property
     def wording(self) -> Wording:
-        """How pages name this entity's corporation, executive and act (state_machines.wording)."""
+        """How pages name this entity's corporation, executive and act (state_machines.core.wording)."""
         return Wording(self.kind, place_name(self.name), self.executive_title or default_title(self.kind))
 
     @property
@@ -164,7 +164,7 @@ class Jurisdiction(db.Model):
 
 class Regime(db.Model):
     """The legal regime of a plan: ``ordinary`` (Ley 152 de 1994) or an exceptional one, whose parameters
-    (fixed dates, articles, norm, period) are data (``state_machines.regimes``): a new emergency decree of the
+    (fixed dates, articles, norm, period) are data (``state_machines.approval.regimes``): a new emergency decree of the
     same shape is a new row, not new code."""
 
     __tablename__ = "regimes"
@@ -247,7 +247,7 @@ class Plan(db.Model):
 
     @property
     def current_flags(self) -> list[str]:
-        """The warnings that still hold (``state_machines.route.current_flags``)."""
+        """The warnings that still hold (``state_machines.approval.route.current_flags``)."""
         held = any(p.machine == "hearing" and p.state == "held" for p in self.procedures)
         return current_flags(self.flags, hearing_held=held)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import Select, false, or_, select
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from workflow_app.infra.extensions import db
 from workflow_app.models import PLAN_GRAPH, Entity, Jurisdiction, Membership, Plan, User
 

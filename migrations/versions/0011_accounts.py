@@ -15,7 +15,7 @@ down_revision = '0007_proposal_notices'
 branch_labels = None
 depends_on = None
 
-# Decreto 683 de 2020 (legal-path.md §c), as state_machines.regimes.D683_2020 describes it: copied here, not
+# Decreto 683 de 2020 (legal-path.md §c), as state_machines.approval.regimes.D683_2020 describes it: copied here, not
 # imported, so this migration keeps meaning what it meant when it was written.
 D683_ARTICLES = [
     {"key": "art1", "label": "Art. 1: radicar hasta el 15 de junio de 2020 el plan no presentado a tiempo"},

@@ -12,7 +12,7 @@ down_revision = '0019w_withheld'
 branch_labels = None
 depends_on = None
 
-# The legal states as of this revision (state_machines/pdt.py PDT_STATES), frozen here on purpose.
+# The legal states as of this revision (state_machines/approval/pdt.py PDT_STATES), frozen here on purpose.
 _BEFORE = ('elected', 'in_office', 'drafting', 'submitted_to_consejo_de_gobierno', 'consolidated', 'submitted_to_ctp',
            'ctp_stage_closed', 'adjusting', 'filed_with_corporacion', 'in_debate', 'approved_by_corporacion',
            'decree_eligible', 'adopted_by_decree', 'sanction_pending', 'objected', 'sanctioned', 'published',

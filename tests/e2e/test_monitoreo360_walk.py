@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.e2e.conftest import assert_accessible, expect, sign_in
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import Entity, Membership

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests import pdf_samples
 from tests.e2e.conftest import assert_accessible, expect, sign_in
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
 from tests.e2e.test_walks import FIRST_LOAD_BUDGET, PASSWORD, no_horizontal_scroll, shot
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to

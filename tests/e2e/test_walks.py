@@ -23,8 +23,8 @@ import pytest
 from sqlalchemy import select
 
 from notifications.sweep import run_sweep
-from state_machines.pdt import STATE_LABELS
-from state_machines.roles import Role
+from state_machines.approval.pdt import STATE_LABELS
+from state_machines.core.roles import Role
 from tests import pdf_samples
 from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
 from tests.workflow_app.story import Cast, make_plan, make_user, pdf, walk_to

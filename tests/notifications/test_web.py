@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from notifications.ical import fold
 from notifications.sweep import run_sweep
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import Delivery, Membership, Notification

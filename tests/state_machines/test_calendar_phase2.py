@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from state_machines.calendar import BudgetStatute, Phase2Facts, deadline_map, phase2_deadlines
+from state_machines.core.roles import Role
 from state_machines.phase2 import (
     ACCION_MACHINE,
     ANNUAL_REPORT_MACHINE,
@@ -15,7 +16,6 @@ from state_machines.phase2 import (
     POAI_MACHINE,
     Phase2Snapshot,
 )
-from state_machines.roles import Role
 
 ONE = timedelta(days=1)
 MUNI = Phase2Facts("municipio", "6", date(2024, 1, 1), date(2024, 5, 31),

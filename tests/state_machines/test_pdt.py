@@ -11,14 +11,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from state_machines.concepts import Answer, ConceptContent, RecommendationRef
-from state_machines.debates import DebateRecord
-from state_machines.diagram import mermaid
-from state_machines.machine import Deadline, TransitionRefused
-from state_machines.pdt import PDT_MACHINE, PDT_STATES, STATE_LABELS, PlanSnapshot
-from state_machines.roles import Role
-from state_machines.sanction import SanctionRecord
-from state_machines.submachines import SUBMACHINES, AmendmentSnapshot
+from state_machines.approval.concepts import Answer, ConceptContent, RecommendationRef
+from state_machines.approval.pdt import PDT_MACHINE, PDT_STATES, STATE_LABELS, PlanSnapshot
+from state_machines.approval.submachines import SUBMACHINES, AmendmentSnapshot
+from state_machines.core.diagram import mermaid
+from state_machines.core.machine import Deadline, TransitionRefused
+from state_machines.core.roles import Role
+from state_machines.corporation.debates import DebateRecord
+from state_machines.corporation.sanction import SanctionRecord
 
 E, P, CTP, CAR, C, S = Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CAR, Role.CORPORACION, Role.SISTEMA
 SPANISH = re.compile(r"\b(el|la|los|las|de|del|no|su|en|al)\b", re.IGNORECASE)
@@ -739,7 +739,7 @@ def test_enter_into_force_is_refused_before_the_day_the_act_binds():
 
 
 def test_ppi_edit_after_filing_is_refused_unless_an_approved_amendment_brings_it():
-    from state_machines.pdt import ppi_change_verdict
+    from state_machines.approval.pdt import ppi_change_verdict
     assert ppi_change_verdict("adjusting").ok
     refused = ppi_change_verdict("in_debate")
     assert not refused.ok and "congelado" in refused.reason and refused.legal_basis == "L152 art. 40"
@@ -750,7 +750,7 @@ def test_ppi_edit_after_filing_is_refused_unless_an_approved_amendment_brings_it
 
 
 def test_a_hearing_of_an_adopted_plan_takes_no_new_proposals():
-    from state_machines.pdt import PDT_STATES, hearing_proposals_verdict
+    from state_machines.approval.pdt import PDT_STATES, hearing_proposals_verdict
     for state in PDT_STATES:
         verdict = hearing_proposals_verdict(state)
         adopted = state in {"approved_by_corporacion", "adopted_by_decree", "sanction_pending", "objected",

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from state_machines.calendar import BudgetStatute, Phase2Facts, deadline_map, phase2_deadlines
-from state_machines.debates import DebateRecord
-from state_machines.machine import TransitionRefused
+from state_machines.core.machine import TransitionRefused
+from state_machines.core.roles import Role
+from state_machines.corporation.debates import DebateRecord
 from state_machines.phase2 import (
     BUDGET_MACHINE,
     DEPT_EVALUATION_MACHINE,
@@ -22,7 +23,6 @@ from state_machines.phase2 import (
     check_matrix,
     phase2_opening,
 )
-from state_machines.roles import Role
 
 E, P, C, H, CG, S = (Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION, Role.HACIENDA, Role.CONSEJO_DE_GOBIERNO,
                      Role.SISTEMA)

@@ -13,12 +13,9 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from state_machines.concepts import CONCEPT_SENSES, Answer, ConceptContent, RecommendationRef
-from state_machines.debates import DebateRecord
-from state_machines.machine import Deadline, LegalMachine, TransitionRefused
-from state_machines.pdt import PDT_MACHINE, PlanSnapshot
-from state_machines.roles import Role
-from state_machines.submachines import (
+from state_machines.approval.concepts import CONCEPT_SENSES, Answer, ConceptContent, RecommendationRef
+from state_machines.approval.pdt import PDT_MACHINE, PlanSnapshot
+from state_machines.approval.submachines import (
     AMENDMENT_MACHINE,
     CAR_REVIEW_MACHINE,
     CTP_FORMATION_MACHINE,
@@ -31,6 +28,9 @@ from state_machines.submachines import (
     CtpReviewSnapshot,
     HearingSnapshot,
 )
+from state_machines.core.machine import Deadline, LegalMachine, TransitionRefused
+from state_machines.core.roles import Role
+from state_machines.corporation.debates import DebateRecord
 from tests.state_machines.test_pdt import DEADLINES_2024, permissive
 from tests.state_machines.test_submachines import permissive as sub_permissive
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from state_machines.pdt import PDT_MACHINE
-from state_machines.route_steps import MAIN_PATH, NOT_TAKEN, POSSIBLE, _successors, plan_route
+from state_machines.approval.pdt import PDT_MACHINE
+from state_machines.approval.route_steps import MAIN_PATH, NOT_TAKEN, POSSIBLE, _successors, plan_route
 
 UP_TO_DEBATE = list(MAIN_PATH[:MAIN_PATH.index("in_debate") + 1])
 ORDINARY_END = ["approved_by_corporacion", "sanction_pending", "sanctioned", "published", "in_force"]

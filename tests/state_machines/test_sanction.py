@@ -10,11 +10,11 @@ from datetime import date
 
 import pytest
 
+from state_machines.approval.pdt import PDT_MACHINE, PlanSnapshot
 from state_machines.calendar import calendar_json, compute_deadlines, deadline_map, parse_facts
-from state_machines.machine import TransitionRefused
-from state_machines.pdt import PDT_MACHINE, PlanSnapshot
-from state_machines.roles import Role
-from state_machines.sanction import SANCTION_LAWS, SanctionRecord, sanction_law
+from state_machines.core.machine import TransitionRefused
+from state_machines.core.roles import Role
+from state_machines.corporation.sanction import SANCTION_LAWS, SanctionRecord, sanction_law
 
 E, C, P = Role.EJECUTIVO, Role.CORPORACION, Role.PLANEACION
 
@@ -215,7 +215,7 @@ def test_late_publication_is_flagged_from_the_eleventh_business_day():
 # --- The convocation's norm by date (issue 20) -------------------------------------------------------------------
 
 def test_an_asamblea_convoked_in_2020_cites_l56_and_from_8_february_2022_l2200():
-    from state_machines.sessions import convocation_basis
+    from state_machines.corporation.sessions import convocation_basis
     assert convocation_basis("departamento", date(2022, 2, 7)) == "L56 art. 1 (mod. L617 art. 29)"
     assert convocation_basis("departamento", date(2022, 2, 8)) == "L2200 art. 23"
     assert convocation_basis("municipio", date(2020, 4, 30)) == "L136 art. 23 par. 2"
@@ -275,14 +275,14 @@ def test_the_piscc_term_applies_to_every_plan_adopted_in_2020_and_to_none_after(
     adopted_2021 = {**ordinary_2020, "events": {"filed_with_corporacion": "2020-04-30", "adopted": "2021-01-04"}}
     assert "piscc" not in {d["key"] for d in calendar_json(adopted_2021)["deadlines"]}
     approved = PlanSnapshot(state="in_debate", entity_kind="municipio", today=date(2020, 5, 29))
-    from state_machines.pdt import is_d683_regime
+    from state_machines.approval.pdt import is_d683_regime
     assert is_d683_regime(approved) and not is_d683_regime(replace(approved, today=date(2021, 1, 4)))
 
 
 # --- Bogotá (Decreto-Ley 1421 de 1993, issue 20) ------------------------------------------------------------------
 
 def test_bogota_sits_from_1_february_1_may_1_august_1_november_for_30_days():
-    from state_machines.sessions import ordinary_periods
+    from state_machines.corporation.sessions import ordinary_periods
     periods, basis = ordinary_periods("municipio", "especial", 2028, date(2028, 1, 1), "bogota")
     assert basis == "DL1421 art. 10"
     assert periods[0] == (date(2028, 2, 1), date(2028, 3, 1)) and periods[1] == (date(2028, 5, 1), date(2028, 5, 30))
@@ -302,7 +302,7 @@ def test_bogota_sits_from_1_february_1_may_1_august_1_november_for_30_days():
 
 
 def test_bogota_debates_on_different_days_without_the_three_day_gap():
-    from state_machines.debates import DebateRecord
+    from state_machines.corporation.debates import DebateRecord
     committee = DebateRecord((date(2028, 5, 10),), date(2028, 5, 10))
     bogota = PlanSnapshot(state="in_debate", entity_kind="municipio", today=date(2028, 5, 11), debates=committee,
                           special_regime="bogota")

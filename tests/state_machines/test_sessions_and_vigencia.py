@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from state_machines import calendar as legal_calendar
 from state_machines.calendar import compute_deadlines, in_force_on, parse_facts
-from state_machines.debates import DEBATE_RULES, earliest_plenary_on, latest_committee_approval_for
-from state_machines.sessions import CATEGORIES, extraordinary_sessions_verdict, ordinary_periods
+from state_machines.corporation.debates import DEBATE_RULES, earliest_plenary_on, latest_committee_approval_for
+from state_machines.corporation.sessions import CATEGORIES, extraordinary_sessions_verdict, ordinary_periods
 
 
 @pytest.mark.parametrize("category,needed", [("especial", True), ("1", True), ("2", True), ("3", False),

@@ -7,10 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from state_machines.concepts import ConceptContent
-from state_machines.machine import Deadline, TransitionRefused
-from state_machines.roles import Role
-from state_machines.submachines import (
+from state_machines.approval.concepts import ConceptContent
+from state_machines.approval.submachines import (
     AMENDMENT_MACHINE,
     CAR_REVIEW_MACHINE,
     CTP_FORMATION_MACHINE,
@@ -23,6 +21,8 @@ from state_machines.submachines import (
     CtpReviewSnapshot,
     HearingSnapshot,
 )
+from state_machines.core.machine import Deadline, TransitionRefused
+from state_machines.core.roles import Role
 
 E, P, CTP, CAR, C, S = Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CAR, Role.CORPORACION, Role.SISTEMA
 SPANISH = re.compile(r"\b(el|la|los|las|de|del|no|su|en|al)\b", re.IGNORECASE)

@@ -1,8 +1,8 @@
 """Words for the entity at hand (issue 13): its corporation, its executive, its act."""
-from state_machines.pdt import PDT_MACHINE, PDT_STATES
-from state_machines.route import DUTIES
-from state_machines.submachines import SUBMACHINES
-from state_machines.wording import Wording, localize, place_name
+from state_machines.approval.pdt import PDT_MACHINE, PDT_STATES
+from state_machines.approval.route import DUTIES
+from state_machines.approval.submachines import SUBMACHINES
+from state_machines.core.wording import Wording, localize, place_name
 
 GENOVA = Wording("municipio", "Génova", "alcaldesa")
 QUINDIO = Wording("departamento", "Quindío", "gobernador")

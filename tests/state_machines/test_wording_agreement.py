@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from state_machines.pdt import PDT_MACHINE
-from state_machines.route import DUTIES, IRREVERSIBLE_ACTS, ROUTE_ORDER
-from state_machines.submachines import SUBMACHINES
-from state_machines.wording import (
+from state_machines.approval.pdt import PDT_MACHINE
+from state_machines.approval.route import DUTIES, IRREVERSIBLE_ACTS, ROUTE_ORDER
+from state_machines.approval.submachines import SUBMACHINES
+from state_machines.core.wording import (
     DOCUMENT_TITLES,
     HOLDERS,
     Wording,

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from state_machines.pdt import PDT_MACHINE
-from state_machines.roles import Role
+from state_machines.approval.pdt import PDT_MACHINE
+from state_machines.core.roles import Role
 from tests.pdf_samples import VALID as VALID_PDF
 from workflow_app.models import Entity, Membership, Period, Plan, User
 from workflow_app.services.route.documents import Upload

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import make_user
 from workflow_app.app import create_app

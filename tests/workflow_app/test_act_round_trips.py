@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.orm import Session
 
 from bench.act_profile import StatementCounter, profile_route
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.conftest import PG_ADMIN_URL, _admin_connect, service_missing
 from tests.workflow_app.story import Cast, make_plan, pdf, walk_to
 from workflow_app.models import Document, Plan, ReferenceVersion

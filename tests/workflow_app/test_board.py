@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from state_machines import calendar as legal_calendar
-from state_machines.roles import Role
-from state_machines.route import DUTIES
+from state_machines.approval.route import DUTIES
+from state_machines.core.roles import Role
 from tests.workflow_app.helpers import login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import Membership, Plan

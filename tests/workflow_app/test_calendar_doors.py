@@ -66,7 +66,7 @@ def test_cli_refuses_a_file_that_is_not_json(app):
 
 
 def test_diagram_is_generated_from_the_table(app, tmp_path):
-    from state_machines.pdt import PDT_MACHINE
+    from state_machines.approval.pdt import PDT_MACHINE
 
     out = tmp_path / "ruta.mmd"
     result = app.test_cli_runner().invoke(args=["pdt", "diagram", "-o", str(out)])

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import PDF, Cast, make_plan, make_user, walk_to
 from workflow_app.models import CitizenProposal, PlanEvent, PpiVersion, Procedure

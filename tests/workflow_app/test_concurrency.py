@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.workflow_app.story import make_plan, make_user, pdf
 from workflow_app.models import Entity, Membership, Period, Plan, PlanEvent, User
 from workflow_app.services.route.plans import ActCommand, PlanConflict, apply_act

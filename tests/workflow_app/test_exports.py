@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.workflow_app.helpers import login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import Document, PlanEvent

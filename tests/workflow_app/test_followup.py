@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import (
     ActivityReport,

@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.workflow_app.helpers import login
 from tests.workflow_app.story import make_user
 from tests.workflow_app.test_service_start import upload

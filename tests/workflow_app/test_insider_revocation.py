@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import make_plan, make_user
 from workflow_app.models import AccessLogEntry, ApiToken, Membership, PeopleLogEntry, User

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from state_machines.roles import Role
-from state_machines.route import current_flags, is_subprocedure_open, recording_roles
+from state_machines.approval.route import current_flags, is_subprocedure_open, recording_roles
+from state_machines.core.roles import Role
 from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 - fixtures
 from workflow_app.models import Entity, Period, Plan
 

@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 from forms.acts import act_form_class
-from state_machines.route import route_order_problems
+from state_machines.approval.route import route_order_problems
 from tests.workflow_app.helpers import csrf_from
 from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 - fixtures
 

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
-from state_machines.route import PUBLIC_BY_LAW, withholding_refusal
+from state_machines.approval.route import PUBLIC_BY_LAW, withholding_refusal
 from tests.workflow_app.helpers import csrf_from
 from tests.workflow_app.story import PDF
 from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 - fixtures

@@ -6,8 +6,8 @@ from datetime import date
 from sqlalchemy import select
 
 from state_machines.calendar import posesion_refusal
-from state_machines.sessions import categories_for
-from state_machines.wording import titles_for
+from state_machines.core.wording import titles_for
+from state_machines.corporation.sessions import categories_for
 from tests.workflow_app.story import make_plan
 from tests.workflow_app.test_admin import admin_client, post  # noqa: F401 - fixtures
 from workflow_app.models import Entity, PlanEvent

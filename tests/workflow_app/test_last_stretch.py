@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.workflow_app.story import Cast, make_plan, walk_to
 from workflow_app.services.route.plans import ActRefused, deadlines_for
 
@@ -140,7 +140,7 @@ def test_objection_form_asks_grounds_and_article_count_and_the_pages_show_the_st
 
 def test_an_ordenanza_of_2020_cites_decreto_1222(db_session):
     """Approved before 8 February 2022, the ordenanza's last stretch is Decreto 1222 de 1986's (art. 78)."""
-    from state_machines.sanction import legal_basis_for
+    from state_machines.corporation.sanction import legal_basis_for
     assert legal_basis_for("object", "L136 art. 78; L2200 art. 100", "departamento", date(2020, 5, 20)) == \
         "D1222 art. 78"
     assert legal_basis_for("object", "L136 art. 78; L2200 art. 100", "departamento", date(2022, 2, 8)) == \

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from notifications.sweep import run_sweep
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.workflow_app.helpers import login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import Entity, Period, Plan, PlanEvent, PlanSummary

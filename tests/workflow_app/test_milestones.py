@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import Membership, Milestone, MilestoneCheck
@@ -265,8 +265,8 @@ EXPECTED_ACTS = {
 
 
 def test_every_automatic_hito_is_completed_by_the_act_its_name_says(db_session):
-    from state_machines.pdt import PDT_MACHINE
-    from state_machines.submachines import SUBMACHINES
+    from state_machines.approval.pdt import PDT_MACHINE
+    from state_machines.approval.submachines import SUBMACHINES
 
     catalogue = {m.number: m for m in ms.all_milestones(db_session)}
     assert len(catalogue) == 22 and catalogue[5].name == "Convocatoria del proceso de renovación del CTP"

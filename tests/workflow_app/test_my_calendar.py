@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.workflow_app.helpers import login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 

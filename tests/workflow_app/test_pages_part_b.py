@@ -5,7 +5,7 @@ import io
 import re
 from datetime import date
 
-from state_machines.wording import Wording, holder
+from state_machines.core.wording import Wording, holder
 from tests.workflow_app.helpers import csrf_from
 from tests.workflow_app.story import PDF
 from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 - fixtures

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from state_machines.core.roles import Role
 from state_machines.phase2 import MatrixRow
-from state_machines.roles import Role
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import BudgetStatute, Notification, PlanEvent
 from workflow_app.services.phase2.milestones import check_phase2_milestone, plan_phase2_milestones

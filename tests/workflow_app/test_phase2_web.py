@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.pdf_samples import VALID as PDF
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select, text
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.workflow_app.story import Cast, make_plan, pdf, walk_to
 from workflow_app.models import Document, Notification, Plan, PlanEvent, Procedure
 from workflow_app.services.route.plans import (

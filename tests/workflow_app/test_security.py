@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from state_machines.pdt import PDT_MACHINE
-from state_machines.roles import Role
-from state_machines.submachines import SUBMACHINES
+from state_machines.approval.pdt import PDT_MACHINE
+from state_machines.approval.submachines import SUBMACHINES
+from state_machines.core.roles import Role
 from tests.workflow_app.helpers import login
 from tests.workflow_app.story import Cast, make_plan, make_user, pdf
 from workflow_app.services.route.plans import ActCommand, ActForbidden, ActRefused, apply_act
@@ -53,7 +53,7 @@ def _rows():
     pytest.param(m, t, id=f"{m.name}.{t.trigger}") for m, t in _rows()])
 def test_roles_not_listed_in_the_table_are_refused(machine, transition):
     """Deny by default: every role the table does not list gets a refusal from the machine itself."""
-    from state_machines.machine import TransitionRefused
+    from state_machines.core.machine import TransitionRefused
 
     for role in Role:
         if role in transition.roles:
@@ -65,8 +65,8 @@ def test_roles_not_listed_in_the_table_are_refused(machine, transition):
 
 
 def _snapshot_for(machine, state):
-    from state_machines import pdt
-    from state_machines import submachines as sm
+    from state_machines.approval import pdt
+    from state_machines.approval import submachines as sm
 
     today = date(2028, 3, 1)
     return {

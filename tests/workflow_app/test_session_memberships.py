@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import event, select
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests.workflow_app.helpers import login
 from tests.workflow_app.story import make_plan, make_user
 from workflow_app.models import Membership, User

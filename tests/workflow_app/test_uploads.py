@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from tests import pdf_samples
 from tests.workflow_app.helpers import csrf_from
 from tests.workflow_app.story import Cast, make_plan, walk_to

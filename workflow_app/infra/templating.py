@@ -7,15 +7,15 @@ from functools import lru_cache
 from babel.dates import format_date, format_datetime
 from flask import Flask, current_app, has_app_context
 
-from state_machines import corrections
+from state_machines.approval import corrections
+from state_machines.approval.concepts import ANSWER_DECISIONS, CONCEPT_SENSES
+from state_machines.approval.pdt import HEARING_CLOSED_STATES, LAST_STRETCH_STATES, PDT_MACHINE
+from state_machines.approval.route import DUTY_BY_KEY
+from state_machines.approval.submachines import SUBMACHINES
 from state_machines.calendar import VIGENCIA_CLAUSES
-from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES
-from state_machines.pdt import HEARING_CLOSED_STATES, LAST_STRETCH_STATES, PDT_MACHINE
+from state_machines.core.roles import ROLE_LABELS
+from state_machines.core.wording import DOCUMENT_TITLES, business_days, localize, localize_basis
 from state_machines.phase2 import PHASE2_MACHINES
-from state_machines.roles import ROLE_LABELS
-from state_machines.route import DUTY_BY_KEY
-from state_machines.submachines import SUBMACHINES
-from state_machines.wording import DOCUMENT_TITLES, business_days, localize, localize_basis
 from workflow_app.infra.clock import BOGOTA
 
 LOCALE = "es_CO"

@@ -16,7 +16,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from state_machines.pdt import PDT_MACHINE
+from state_machines.approval.pdt import PDT_MACHINE
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.models import Entity, Jurisdiction, Period, PeriodOpening, Plan, User

@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from state_machines.pdt import PDT_MACHINE
+from state_machines.approval.pdt import PDT_MACHINE
+from state_machines.core.roles import Role
 from state_machines.phase2 import MatrixRow
-from state_machines.roles import Role
 from workflow_app.infra.extensions import db
 from workflow_app.models import Document, Entity, Membership, Period, Plan, PlanEvent, PpiVersion, User
 from workflow_app.services.followup.demo_data import ensure_followup_demo

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from state_machines import calendar as legal_calendar
-from state_machines.pdt import PDT_MACHINE
-from state_machines.regimes import ORDINARY
-from state_machines.roles import Role
-from state_machines.sessions import categories_for, category_basis, category_law_text
-from state_machines.wording import titles_for
+from state_machines.approval.pdt import PDT_MACHINE
+from state_machines.approval.regimes import ORDINARY
+from state_machines.core.roles import Role
+from state_machines.core.wording import titles_for
+from state_machines.corporation.sessions import categories_for, category_basis, category_law_text
 from workflow_app.history import seal
 from workflow_app.infra.clock import clock
 from workflow_app.infra.templating import NON_ROUTE_TRIGGER_LABELS

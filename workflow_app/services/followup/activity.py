@@ -30,8 +30,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from state_machines.calendar import default_calendar
-from state_machines.dates import add_months, format_date_es, last_day_of_month
-from state_machines.roles import Role
+from state_machines.core.dates import add_months, format_date_es, last_day_of_month
+from state_machines.core.roles import Role
 from workflow_app.infra.clock import start_of_day_utc
 from workflow_app.models import (
     VISIT_MODES,

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from workflow_app.models import ChecklistReview, Plan, User
 from workflow_app.services.followup import parameters as params
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from state_machines.dates import format_date_es, last_day_of_month
+from state_machines.core.dates import format_date_es, last_day_of_month
 from workflow_app.infra.clock import bogota_day, clock
 from workflow_app.infra.extensions import db
 from workflow_app.models import Entity, Plan, SetaCut, SetaCutRow, User, recorded_now

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from workflow_app.infra.clock import clock
 from workflow_app.models import (
     ActivityReport,

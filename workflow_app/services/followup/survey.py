@@ -25,8 +25,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from state_machines.dates import format_date_es
-from state_machines.roles import Role
+from state_machines.core.dates import format_date_es
+from state_machines.core.roles import Role
 from workflow_app.infra.clock import bogota_day, clock
 from workflow_app.infra.extensions import db
 from workflow_app.models import (

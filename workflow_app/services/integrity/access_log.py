@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from workflow_app.models import AccessLogEntry, Entity, User
 
 PAGE_SIZE = 100

@@ -17,7 +17,7 @@ Risk (``RISK_*``), in this order:
 
 Delay attribution: the history's main-route rows cut the time since the period started into intervals, one per
 state. A state waits on whoever may move the plan out of it: the roles of the state-changing transitions that
-leave it in ``PDT_MACHINE`` (the same roles ``state_machines.route.DUTIES`` makes responsible for its
+leave it in ``PDT_MACHINE`` (the same roles ``state_machines.approval.route.DUTIES`` makes responsible for its
 deadlines); the sweep (``sistema``) waits on nobody. Roles map to four parties: the alcaldía/gobernación
 (ejecutivo, planeación), the CTP, the corporation (concejo/asamblea). The CAR is not a main-route state: its
 wait runs from each ``car_review`` copy received to that authority's concept, or until the executive went on
@@ -40,10 +40,10 @@ from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
-from state_machines.machine import SAME
-from state_machines.pdt import PDT_MACHINE, PDT_STATES
-from state_machines.roles import Role
-from state_machines.route import duty_for
+from state_machines.approval.pdt import PDT_MACHINE, PDT_STATES
+from state_machines.approval.route import duty_for
+from state_machines.core.machine import SAME
+from state_machines.core.roles import Role
 from workflow_app.models import Department, Entity, Period, Plan, PlanSummary, User, entity_label
 from workflow_app.permissions import scope_entity_ids
 from workflow_app.services.monitoring import board_summary

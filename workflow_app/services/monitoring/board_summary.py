@@ -29,8 +29,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from state_machines.pdt import PDT_MACHINE
-from state_machines.submachines import SUBMACHINES
+from state_machines.approval.pdt import PDT_MACHINE
+from state_machines.approval.submachines import SUBMACHINES
 from workflow_app.infra.clock import bogota_day
 from workflow_app.models import Plan, PlanEvent, PlanSummary, Procedure
 from workflow_app.services.monitoring import milestones as milestone_service

@@ -23,9 +23,9 @@ from datetime import date, datetime
 from typing import Iterable, Sequence
 from urllib.parse import quote
 
+from state_machines.approval.concepts import ANSWER_DECISIONS, CONCEPT_SENSES
+from state_machines.approval.pdt import PDT_STATES
 from state_machines.calendar import VIGENCIA_CLAUSES
-from state_machines.concepts import ANSWER_DECISIONS, CONCEPT_SENSES
-from state_machines.pdt import PDT_STATES
 from state_machines.phase2 import PHASE2_TITLES
 from workflow_app.infra.clock import BOGOTA
 from workflow_app.services.monitoring.board import PARTIES, PARTY_LABELS, RISK_LABELS, BoardRow

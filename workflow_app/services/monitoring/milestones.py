@@ -29,10 +29,10 @@ from sqlalchemy import Select, func, select
 from sqlalchemy import true as literal_true
 from sqlalchemy.orm import Session
 
-from state_machines.pdt import PDT_MACHINE
-from state_machines.roles import Role
-from state_machines.submachines import SUBMACHINES
-from state_machines.wording import quoted
+from state_machines.approval.pdt import PDT_MACHINE
+from state_machines.approval.submachines import SUBMACHINES
+from state_machines.core.roles import Role
+from state_machines.core.wording import quoted
 from workflow_app.infra.clock import bogota_day
 from workflow_app.models import Membership, Milestone, MilestoneCheck, Plan, PlanEvent, Procedure, User
 from workflow_app.reference_data.names import sort_key as spanish_sort_key

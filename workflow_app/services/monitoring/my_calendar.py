@@ -1,7 +1,7 @@
 """A person's month: the legal deadlines they owe and the public hearings of their plans ("Mi calendario"),
 and the hearings the iCalendar feeds publish.
 
-A deadline is the person's when its duty (``state_machines.route.DUTIES``) is still pending in the plan's state
+A deadline is the person's when its duty (``state_machines.approval.route.DUTIES``) is still pending in the plan's state
 and one of the duty's roles is a role the person holds on the plan's entity; a CAR's concept is its own only
 for its authority. Its day is the "actuar a más tardar" day (the safe date: the same the reminders use). The
 hearings (Ley 1909 de 2018 art. 22) are those scheduled, held or called off in the plans the person follows.
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from state_machines import calendar as legal_calendar
-from state_machines.roles import Role
-from state_machines.route import duty_for
-from state_machines.submachines import SUBMACHINES
+from state_machines.approval.route import duty_for
+from state_machines.approval.submachines import SUBMACHINES
+from state_machines.core.roles import Role
 from workflow_app.models import Plan, Procedure, User
 from workflow_app.services.route.plans import deadlines_for
 

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from state_machines.roles import ROLE_LABELS, Role
+from state_machines.core.roles import ROLE_LABELS, Role
 from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.infra.proxy import public_base_url
 from workflow_app.infra.sessions import end_all_sessions

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from workflow_app.models import Membership, Plan, User, authority_codes_of
 
 

@@ -14,8 +14,8 @@ from typing import Mapping, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from state_machines.core.roles import Role
 from state_machines.phase2 import PHASE2_MACHINES
-from state_machines.roles import Role
 from workflow_app.models import Phase2Milestone, Phase2MilestoneCheck, Plan, User, recorded_now
 from workflow_app.services.monitoring.milestones import NOTE_MIN_CHARS, EventMark, MilestoneError, load_facts
 

@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
-from state_machines.machine import SAME
+from state_machines.core.machine import SAME
+from state_machines.core.wording import holder, localize
 from state_machines.phase2 import PHASE2_DUTIES, PHASE2_MACHINES, PHASE2_ORDER, phase2_title
-from state_machines.wording import holder, localize
 from workflow_app.models import Plan, Procedure
 from workflow_app.services.phase2.procedures import is_phase2, phase2_context
 

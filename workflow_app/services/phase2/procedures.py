@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
-from state_machines.debates import DebateRecord
+from state_machines.corporation.debates import DebateRecord
 from state_machines.phase2 import (
     PHASE2_MACHINES,
     MatrixRow,

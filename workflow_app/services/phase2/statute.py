@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 from workflow_app.models import BudgetStatute, Entity, User
 
 EDITOR_ROLES = frozenset({Role.EJECUTIVO, Role.HACIENDA})

@@ -14,11 +14,11 @@ from sqlalchemy import case, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload, object_session
 
 from state_machines import calendar as legal_calendar
-from state_machines.pdt import PDT_MACHINE, STATE_LABELS, hearing_proposals_verdict
-from state_machines.roles import Role
-from state_machines.route import DUTY_BY_KEY, duty_for, step_status
-from state_machines.route_steps import MAIN_PATH, plan_route
-from state_machines.submachines import SUBMACHINES
+from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS, hearing_proposals_verdict
+from state_machines.approval.route import DUTY_BY_KEY, duty_for, step_status
+from state_machines.approval.route_steps import MAIN_PATH, plan_route
+from state_machines.approval.submachines import SUBMACHINES
+from state_machines.core.roles import Role
 from workflow_app.infra.clock import bogota_day
 from workflow_app.models import (
     CitizenProposal,
@@ -97,7 +97,7 @@ class PublicDeadline:
     authority: str | None
     act_by: date
     legal_basis: str
-    status: str  # state_machines.route.step_status: pendiente, vencido, etapa superada, aún no corresponde, vencido sin registro
+    status: str  # state_machines.approval.route.step_status: pendiente, vencido, etapa superada, aún no corresponde, vencido sin registro
 
 
 @dataclass(frozen=True)
@@ -350,7 +350,7 @@ def public_plan(session: Session, entity: Entity, today: date, year: str = "") -
 
 
 def public_deadlines(plan: Plan, today: date, visited: list[str] | None = None) -> tuple[PublicDeadline, ...]:
-    """Each deadline with what the record says of it (``state_machines.route.step_status``): "etapa superada"
+    """Each deadline with what the record says of it (``state_machines.approval.route.step_status``): "etapa superada"
     only when an act closed the step. ``visited``: the main-route states of the plan's history ("elected" first);
     read from the database when not given."""
     if visited is None:
@@ -403,7 +403,7 @@ def public_amendments(plan: Plan) -> tuple[PublicAmendment, ...]:
 
 def is_open_for_proposals(proc: Procedure, today: date) -> bool:
     """A hearing receives proposals while it is scheduled, its date has not passed and the plan is not adopted
-    (``state_machines.pdt.hearing_proposals_verdict``, L1909 art. 22)."""
+    (``state_machines.approval.pdt.hearing_proposals_verdict``, L1909 art. 22)."""
     scheduled = proc.data.get("scheduled_on")
     return (proc.machine == "hearing" and proc.state == "scheduled" and bool(scheduled)
             and date.fromisoformat(scheduled) >= today and hearing_proposals_verdict(proc.plan.state).ok)

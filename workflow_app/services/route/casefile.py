@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
-from state_machines.concepts import CTP_SOURCE, answers_from_data
-from state_machines.debates import DEBATE_RULES, DebateRecord, earliest_plenary_on, plenary_gap_explanation
-from state_machines.pdt import ADOPTED_STATES
-from state_machines.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS, sanction_law
-from state_machines.submachines import SUBMACHINES
+from state_machines.approval.concepts import CTP_SOURCE, answers_from_data
+from state_machines.approval.pdt import ADOPTED_STATES
+from state_machines.approval.submachines import SUBMACHINES
+from state_machines.corporation.debates import DEBATE_RULES, DebateRecord, earliest_plenary_on, plenary_gap_explanation
+from state_machines.corporation.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS, sanction_law
 from workflow_app.models import EnvironmentalAuthority, Plan, PpiVersion
 from workflow_app.services.route.plans import plan_concepts, special_regime_of
 

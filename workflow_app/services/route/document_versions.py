@@ -1,4 +1,4 @@
-"""Corrected versions of evidence documents (CPACA art. 45, ``state_machines/corrections.py``): the new version
+"""Corrected versions of evidence documents (CPACA art. 45, ``state_machines/approval/corrections.py``): the new version
 supersedes the earlier one with its reason, both stay in the case file with their hashes, and a sealed history
 row records the correction. The plan's state does not move; its version does (someone changed the file)."""
 from __future__ import annotations
@@ -10,9 +10,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from state_machines import corrections
-from state_machines.roles import Role
-from state_machines.wording import quoted
+from state_machines.approval import corrections
+from state_machines.core.roles import Role
+from state_machines.core.wording import quoted
 from workflow_app.history import seal
 from workflow_app.infra.clock import clock
 from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, User

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from state_machines import calendar as legal_calendar
-from state_machines.concepts import (
+from state_machines.approval.concepts import (
     CTP_SOURCE,
     Answer,
     ConceptContent,
@@ -27,13 +27,9 @@ from state_machines.concepts import (
     concept_from_data,
     recommendations_of,
 )
-from state_machines.debates import DebateRecord
-from state_machines.machine import LegalMachine, Outcome, TransitionRefused
-from state_machines.pdt import PDT_MACHINE, PlanSnapshot
-from state_machines.phase2 import PHASE2_MACHINES
-from state_machines.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
-from state_machines.roles import Role
-from state_machines.route import (
+from state_machines.approval.pdt import PDT_MACHINE, PlanSnapshot
+from state_machines.approval.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
+from state_machines.approval.route import (
     DUTIES,
     FACT_OF_TRIGGER,
     LINKED_SUBTRIGGERS,
@@ -42,9 +38,7 @@ from state_machines.route import (
     duty_for,
     withholding_refusal,
 )
-from state_machines.sanction import SanctionRecord, legal_basis_for
-from state_machines.sessions import SessionsVerdict, extraordinary_sessions_verdict
-from state_machines.submachines import (
+from state_machines.approval.submachines import (
     SUBMACHINES,
     AmendmentSnapshot,
     CarReviewSnapshot,
@@ -52,7 +46,13 @@ from state_machines.submachines import (
     CtpReviewSnapshot,
     HearingSnapshot,
 )
-from state_machines.wording import localize
+from state_machines.core.machine import LegalMachine, Outcome, TransitionRefused
+from state_machines.core.roles import Role
+from state_machines.core.wording import localize
+from state_machines.corporation.debates import DebateRecord
+from state_machines.corporation.sanction import SanctionRecord, legal_basis_for
+from state_machines.corporation.sessions import SessionsVerdict, extraordinary_sessions_verdict
+from state_machines.phase2 import PHASE2_MACHINES
 from workflow_app.history import seal
 from workflow_app.infra.extensions import db
 from workflow_app.models import (
@@ -687,7 +687,7 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
 
 
 def _record_sanction(plan: Plan, command: ActCommand, act_on: date) -> None:
-    """The last stretch's record (``state_machines.sanction.SanctionRecord``): article count and grounds of the
+    """The last stretch's record (``state_machines.corporation.sanction.SanctionRecord``): article count and grounds of the
     objection (L136 art. 78), the override (art. 79), the Tribunal's ruling (art. 80), who sanctioned, the copy
     to the governor and its review (art. 82). Each step keeps its date, for the plan's and the public page."""
     dates = dict(plan.event_dates or {})

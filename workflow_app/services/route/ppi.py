@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from state_machines.dates import format_date_es
-from state_machines.pdt import ppi_change_verdict
-from state_machines.roles import Role
+from state_machines.approval.pdt import ppi_change_verdict
+from state_machines.core.dates import format_date_es
+from state_machines.core.roles import Role
 from workflow_app.infra.tabular import Limits, TableRejected, read_table
 from workflow_app.models import Plan, PpiItem, PpiVersion, User
 
@@ -88,7 +88,7 @@ STAGE_LABELS = {"filed": "radicada ante la corporación", "amendment": "cambio p
 
 
 def ppi_change_check(plan: Plan, amendment: str | None = None) -> None:
-    """Raise ``PpiFrozen`` unless the PPI may change now (``state_machines.pdt.ppi_change_verdict``)."""
+    """Raise ``PpiFrozen`` unless the PPI may change now (``state_machines.approval.pdt.ppi_change_verdict``)."""
     proc = next((p for p in plan.procedures if p.machine == "amendment" and p.subject == amendment), None)
     if amendment and proc is None:
         raise PpiFrozen(f"La modificación {amendment} no existe en este plan.", "L152 art. 40")

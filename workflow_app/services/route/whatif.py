@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from state_machines import calendar as legal_calendar
-from state_machines.debates import DEBATE_RULES, latest_committee_approval_for, plenary_gap_explanation
-from state_machines.route import route_order_problems
-from state_machines.sessions import SessionsVerdict, extraordinary_sessions_verdict
-from state_machines.wording import localize
+from state_machines.approval.route import route_order_problems
+from state_machines.core.wording import localize
+from state_machines.corporation.debates import DEBATE_RULES, latest_committee_approval_for, plenary_gap_explanation
+from state_machines.corporation.sessions import SessionsVerdict, extraordinary_sessions_verdict
 from workflow_app.models import Plan, jurisdictions_of
 from workflow_app.services.route.plans import period_facts
 
@@ -52,7 +52,7 @@ def what_if(plan: Plan, command) -> WhatIf:
     order = route_order_problems({name: getattr(command, name) for name in (
         "posesion", "ctp_presented", "car_copy_received", "filed_with_corporacion", "committee_approved",
         "published")})
-    if order:  # the route refuses these orders (state_machines.route.ROUTE_ORDER), so no calendar follows
+    if order:  # the route refuses these orders (state_machines.approval.route.ROUTE_ORDER), so no calendar follows
         order = [(name, localize(message, plan.entity.wording)) for name, message in order]
         return WhatIf(error_field=order[0][0], error=" ".join(message for _, message in order), errors=tuple(order))
     facts = period_facts(plan)

@@ -7,12 +7,12 @@ from datetime import date
 from sqlalchemy.orm import Session, selectinload
 
 from state_machines import calendar as legal_calendar
-from state_machines.pdt import PDT_MACHINE
+from state_machines.approval.pdt import PDT_MACHINE
+from state_machines.approval.route import DUTIES, IRREVERSIBLE_ACTS, duty_for, is_subprocedure_open, recording_roles
+from state_machines.core.roles import Role
+from state_machines.core.wording import holder, localize
+from state_machines.corporation.sanction import legal_basis_for
 from state_machines.phase2 import PHASE2_DUTIES, PHASE2_MACHINES, PHASE2_TITLES, phase2_title
-from state_machines.roles import Role
-from state_machines.route import DUTIES, IRREVERSIBLE_ACTS, duty_for, is_subprocedure_open, recording_roles
-from state_machines.sanction import legal_basis_for
-from state_machines.wording import holder, localize
 from workflow_app.infra.extensions import db
 from workflow_app.models import Plan, User
 from workflow_app.permissions import visible_plans_query
@@ -96,7 +96,7 @@ def actions_for(user: User, plan: Plan, today: date, deadlines=None) -> list[Act
                                             role, basis))
         for proc in plan.procedures:
             if proc.machine == "ctp_review" or not is_subprocedure_open(proc.machine, plan.state):
-                continue  # closed through T5 itself (state_machines.route.LINKED_SUBTRIGGERS)
+                continue  # closed through T5 itself (state_machines.approval.route.LINKED_SUBTRIGGERS)
             if proc.machine == "car_review" and role is Role.CAR and proc.subject not in car_codes:
                 continue
             machine = machine_named(proc.machine)
@@ -206,7 +206,7 @@ def duties_by_holder(user: User, plan: Plan, pending: list[tuple[legal_calendar.
                      ) -> tuple[list[DutyLine], list[DutyLine]]:
     """The plan's pending terms split into what this person owes (shown as overdue when late) and what others
     owe (shown calmly: not theirs to answer for). A term is this person's only when one of their roles may
-    record the act that settles it (``state_machines.route.recording_roles``): the planning office prepares
+    record the act that settles it (``state_machines.approval.route.recording_roles``): the planning office prepares
     the filing but does not see "Radicar…" as its own."""
     roles = user.roles_for(plan.entity)
     car_codes = {m.authority_code for m in user.memberships if m.role == Role.CAR.value}

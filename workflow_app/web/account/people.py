@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.admin import InvitePersonForm
-from state_machines.roles import ROLE_LABELS, Role
+from state_machines.core.roles import ROLE_LABELS, Role
 from workflow_app.infra.extensions import db
 from workflow_app.models import Entity, Membership, User
 from workflow_app.permissions import (

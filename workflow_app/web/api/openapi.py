@@ -5,7 +5,7 @@ that its paths are exactly the Flask routes, and that real responses match its s
 """
 from __future__ import annotations
 
-from state_machines.pdt import PDT_STATES
+from state_machines.approval.pdt import PDT_STATES
 from state_machines.phase2 import PHASE2_MACHINES
 
 API_VERSION = "1.0.0"

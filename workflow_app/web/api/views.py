@@ -16,8 +16,8 @@ from sqlalchemy.orm import joinedload
 
 from forms.public import ApiTokenForm, RevokeTokenForm
 from state_machines import calendar as legal_calendar
-from state_machines.pdt import PDT_STATES, STATE_LABELS
-from state_machines.roles import ROLE_LABELS, Role
+from state_machines.approval.pdt import PDT_STATES, STATE_LABELS
+from state_machines.core.roles import ROLE_LABELS, Role
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import csrf, db
 from workflow_app.models import Department, Document, Entity, Period, Plan, PlanEvent, User

@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 
 from forms.milestones import MilestoneCheckForm, MilestoneWeightsForm, to_check_command, to_edits
 from state_machines import calendar as legal_calendar
-from state_machines.pdt import PDT_STATES
+from state_machines.approval.pdt import PDT_STATES
+from state_machines.approval.submachines import SUBMACHINES
 from state_machines.phase2 import PHASE2_MACHINES
-from state_machines.submachines import SUBMACHINES
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
 from workflow_app.infra.templating import _labels

@@ -11,8 +11,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms import followup as forms
-from state_machines.dates import add_months, format_date_es
-from state_machines.roles import Role
+from state_machines.core.dates import add_months, format_date_es
+from state_machines.core.roles import Role
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
 from workflow_app.models import ActivityReport, Department, Entity, SetaCut, User

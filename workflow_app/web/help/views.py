@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from state_machines.pdt import PDT_MACHINE
+from state_machines.approval.pdt import PDT_MACHINE
+from state_machines.approval.route import DUTIES
+from state_machines.approval.submachines import SUBMACHINES
+from state_machines.core.roles import ROLE_LABELS, Role
 from state_machines.phase2 import PHASE2_DUTIES, PHASE2_MACHINES
-from state_machines.roles import ROLE_LABELS, Role
-from state_machines.route import DUTIES
-from state_machines.submachines import SUBMACHINES
 from workflow_app.web.help.glossary import TERMS
 
 bp = Blueprint("help", __name__, url_prefix="/ayuda", template_folder="templates")

@@ -5,8 +5,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from forms.ppi import BLANK_ROWS, MAX_FORM_ROWS, PpiEntryForm, PpiImportForm
-from state_machines.pdt import FILED_STATES, ppi_change_verdict
-from state_machines.wording import localize
+from state_machines.approval.pdt import FILED_STATES, ppi_change_verdict
+from state_machines.core.wording import localize
 from workflow_app.infra.extensions import db
 from workflow_app.permissions import load_plan_for
 from workflow_app.services.route.ppi import (
@@ -137,7 +137,7 @@ def _plan_to_write(plan_id: int):
 
 
 def _frozen_reason(plan) -> str:
-    """Why the PPI cannot be changed freely now, with its norm (``state_machines.pdt.ppi_change_verdict``)."""
+    """Why the PPI cannot be changed freely now, with its norm (``state_machines.approval.pdt.ppi_change_verdict``)."""
     verdict = ppi_change_verdict(plan.state)
     return "" if verdict.ok else localize(f"{verdict.reason} Norma: {verdict.legal_basis}.", plan.entity.wording)
 

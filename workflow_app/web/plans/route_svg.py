@@ -1,6 +1,6 @@
 """Two pictures of a plan, drawn on the server as SVG (no JavaScript, no library, no inline style):
 
-- ``route_svg``: the plan's route from ``state_machines.route_steps.plan_route``, top to bottom: the states
+- ``route_svg``: the plan's route from ``state_machines.approval.route_steps.plan_route``, top to bottom: the states
   already passed (filled, with a check), the current one (ringed, "Estado actual"), those ahead (hollow), and
   at each fork the branch the plan did not take or may still take (dashed, to the right).
 - ``timeline_svg``: the legal calendar on one time axis: for each term its span from the earliest to the latest
@@ -22,9 +22,9 @@ from typing import Callable, Iterable, Sequence
 from markupsafe import Markup, escape
 
 from state_machines import calendar as legal_calendar
-from state_machines.pdt import STATE_LABELS
-from state_machines.route import duty_for, step_status
-from state_machines.route_steps import CURRENT, DONE, NOT_TAKEN, PlanRoute, plan_route
+from state_machines.approval.pdt import STATE_LABELS
+from state_machines.approval.route import duty_for, step_status
+from state_machines.approval.route_steps import CURRENT, DONE, NOT_TAKEN, PlanRoute, plan_route
 
 WIDTH = 340
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"'
@@ -90,7 +90,7 @@ def _label_of(state: str) -> str:
 
 def route_svg(route: PlanRoute, say: Say = str) -> Markup:
     """The plan's branch as a vertical line of steps, forks shown beside the step they leave from. ``say`` puts
-    a generic legal phrase in the entity's own words (``state_machines.wording``)."""
+    a generic legal phrase in the entity's own words (``state_machines.core.wording``)."""
     rows: list[str] = []
     y = 14.0
     centres: list[tuple[float, str]] = []
@@ -181,7 +181,7 @@ def _month_ticks(first: date, last: date) -> list[date]:
 
 
 def timeline_svg(rows: Iterable[tuple[legal_calendar.Deadline, str, str]], today: date) -> Markup:
-    """``rows``: (deadline, what must be done, status) with a status of ``state_machines.route.step_status``:
+    """``rows``: (deadline, what must be done, status) with a status of ``state_machines.approval.route.step_status``:
     ``vencido`` or ``vencido sin registro`` (red), ``pendiente`` (blue), ``etapa superada`` or ``aún no
     corresponde`` (grey)."""
     rows = list(rows)
@@ -247,7 +247,7 @@ def plan_figures(state: str, main_states: Sequence[str], deadlines: Sequence[leg
     """What the plan page's route and calendar partials need: ``main_states`` are the states the plan's main
     route went through, oldest first; ``pending`` is ``services.route.worklist.upcoming_deadlines``;
     ``car_states`` each authority's ``car_review`` state. A step is "etapa superada" only when an act closed it
-    (``state_machines.route.step_status``), never merely because it is not pending."""
+    (``state_machines.approval.route.step_status``), never merely because it is not pending."""
     route = plan_route(state, ["elected", *main_states])
     visited = ["elected", *main_states]
     status = {d.map_key: step_status(duty_for(d.key), state, visited, today >= d.overdue_from,

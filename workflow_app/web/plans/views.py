@@ -8,13 +8,13 @@ from forms.acts import FIELDS_BY_TRIGGER, act_form_class, answer_field_names, to
 from forms.documents import CorrectionForm
 from forms.whatif import WhatIfForm, to_what_if
 from state_machines import calendar as legal_calendar
-from state_machines import corrections
-from state_machines.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.approval import corrections
+from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.approval.route import IRREVERSIBLE_ACTS
+from state_machines.approval.route_steps import plan_route
+from state_machines.core.roles import Role
+from state_machines.core.wording import localize
 from state_machines.phase2 import PHASE2_MACHINES
-from state_machines.roles import Role
-from state_machines.route import IRREVERSIBLE_ACTS
-from state_machines.route_steps import plan_route
-from state_machines.wording import localize
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.templating import _labels, document_title

@@ -5,8 +5,8 @@ optionally, who may do it). ``current`` highlights one state with a ``classDef``
 """
 from __future__ import annotations
 
-from state_machines.machine import LegalMachine
-from state_machines.roles import Role
+from state_machines.core.machine import LegalMachine
+from state_machines.core.roles import Role
 
 CURRENT_CLASS = "current"
 FINAL_CLASS = "final"

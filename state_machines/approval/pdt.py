@@ -28,16 +28,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping
 
-from state_machines.calendar import IN_FORCE_BASIS
-from state_machines.concepts import (
+from state_machines.approval.concepts import (
     Answer,
     ConceptContent,
     RecommendationRef,
     answers_verdict,
     concept_verdict,
 )
-from state_machines.debates import DEBATE_RULES, DebateRecord, earliest_plenary_on
-from state_machines.machine import (
+from state_machines.approval.regimes import BUILTIN_REGIMES, MODIFICATIONS_FILED_BY, ORDINARY, ExceptionalRegime
+from state_machines.approval.submachines import (
+    AMENDMENT_PENDING_STATES,
+    CAR_REVIEW_SETTLED_STATES,
+    CTP_REVIEW_CLOSED_STATES,
+    AmendmentSnapshot,
+    car_term_verdict,
+    ctp_month_verdict,
+)
+from state_machines.calendar import IN_FORCE_BASIS
+from state_machines.core.machine import (
     OK,
     SAME,
     LegalMachine,
@@ -47,9 +55,9 @@ from state_machines.machine import (
     refuse,
     spanish_date,
 )
-from state_machines.regimes import BUILTIN_REGIMES, MODIFICATIONS_FILED_BY, ORDINARY, ExceptionalRegime
-from state_machines.roles import Role
-from state_machines.sanction import (
+from state_machines.core.roles import Role
+from state_machines.corporation.debates import DEBATE_RULES, DebateRecord, earliest_plenary_on
+from state_machines.corporation.sanction import (
     GOVERNOR_REVIEW_OUTCOMES,
     GROUNDS,
     PRESIDENT_AFTER_TRIBUNAL,
@@ -57,15 +65,7 @@ from state_machines.sanction import (
     SanctionRecord,
     sanction_law,
 )
-from state_machines.sessions import L2200_IN_FORCE
-from state_machines.submachines import (
-    AMENDMENT_PENDING_STATES,
-    CAR_REVIEW_SETTLED_STATES,
-    CTP_REVIEW_CLOSED_STATES,
-    AmendmentSnapshot,
-    car_term_verdict,
-    ctp_month_verdict,
-)
+from state_machines.corporation.sessions import L2200_IN_FORCE
 
 EJECUTIVO, PLANEACION, CTP, CORPORACION, SISTEMA = (
     Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CORPORACION, Role.SISTEMA)
@@ -121,7 +121,7 @@ class PlanSnapshot:
     has_acceptance_for: frozenset[str] = frozenset()
     car_wait_justified: bool = False
     corporation_voted_down: bool = False
-    #: The exceptional regime's parameters (``state_machines.regimes``); filled in for a built-in code.
+    #: The exceptional regime's parameters (``state_machines.approval.regimes``); filled in for a built-in code.
     regime_rules: ExceptionalRegime | None = None
     act_on: date | None = None
     concept: ConceptContent | None = None
@@ -130,7 +130,7 @@ class PlanSnapshot:
     debates: DebateRecord = field(default_factory=DebateRecord)
     in_force_on: date | None = None
     posesion_on: date | None = None
-    #: The last stretch so far (``state_machines.sanction``): article count, objection grounds, override.
+    #: The last stretch so far (``state_machines.corporation.sanction``): article count, objection grounds, override.
     sanction: SanctionRecord = field(default_factory=SanctionRecord)
     #: What the act being fired brings: the objection's grounds, the article count, the review outcome.
     objection_grounds: frozenset[str] = frozenset()
@@ -507,7 +507,7 @@ def is_within_executive_modifications_term(s: PlanSnapshot) -> Verdict:
     return OK
 
 
-# The last stretch (state_machines.sanction; legal-path.md §b.2 T13-T16; issue 20)
+# The last stretch (state_machines.corporation.sanction; legal-path.md §b.2 T13-T16; issue 20)
 
 def _law(s: PlanSnapshot):
     return sanction_law(s.entity_kind, s.approved_on or s.act_day)

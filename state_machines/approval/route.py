@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from state_machines.pdt import ADOPTED_STATES, PDT_MACHINE
-from state_machines.roles import Role
-from state_machines.submachines import SUBMACHINES
+from state_machines.approval.pdt import ADOPTED_STATES, PDT_MACHINE
+from state_machines.approval.submachines import SUBMACHINES
+from state_machines.core.roles import Role
 
 FACT_OF_TRIGGER: dict[str, str] = {
     "submit_to_ctp": "ctp_presented",  # L152 art. 39 num. 6: the CTP's month counts from the presentation
@@ -24,7 +24,7 @@ FACT_OF_TRIGGER: dict[str, str] = {
     "convoke_sessions": "sessions_convoked",
     # CPACA art. 65: the plan binds from its publication (calendar.in_force_on).
     "publish": "published",
-    # The last stretch (state_machines.sanction): each term counts from the act that opens it.
+    # The last stretch (state_machines.corporation.sanction): each term counts from the act that opens it.
     "send_for_sanction": "sent_for_sanction",  # L136 art. 78; L2200 art. 100: the term to object
     "accept_objections": "sent_for_sanction",  # the amended project returns for sanction: a new term
     "reject_objections": "objections_rejected",  # L136 art. 79: the executive's 8 days

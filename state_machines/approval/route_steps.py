@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from state_machines.machine import SAME
-from state_machines.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.core.machine import SAME
 
 DONE, CURRENT, NEXT = "done", "current", "next"
 NOT_TAKEN, POSSIBLE = "not_taken", "possible"

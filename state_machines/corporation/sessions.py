@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
-from state_machines.dates import add_months, format_date_es, last_day_of_month
+from state_machines.core.dates import add_months, format_date_es, last_day_of_month
 
 
 class FixedWindow(Protocol):

@@ -11,7 +11,7 @@ share a plan, one may not replace the other's concept.
 """
 from __future__ import annotations
 
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 
 # Its history row is not on the route's machine: the route's acts keep their own order of dates
 # (services.route.plans._check_act_date), which a correction recorded today must not constrain.

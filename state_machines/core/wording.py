@@ -226,7 +226,7 @@ DOCUMENT_TITLES = {
     "sanction": "Acuerdo u ordenanza sancionado",
     "object": "Objeciones al proyecto",
     "decide_objections": "Decisión sobre las objeciones",
-    # The last stretch (issue 20; state_machines.sanction).
+    # The last stretch (issue 20; state_machines.corporation.sanction).
     "reject_objections": "Acta que rechaza las objeciones por inconveniencia",
     "insist_on_project": "Acta que rechaza las objeciones de ilegalidad e insiste en el proyecto",
     "accept_objections": "Acta que acoge las objeciones y texto enmendado",

@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Mapping, Protocol
 
 from transitions import Machine, State
 
-from state_machines.roles import ROLE_LABELS, Role
+from state_machines.core.roles import ROLE_LABELS, Role
 
 # A snapshot is any frozen object with a ``state`` attribute (PlanSnapshot, CarReviewSnapshot, ...).
 Snapshot = Any

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from state_machines.concepts import ConceptContent, concept_verdict
-from state_machines.machine import (
+from state_machines.approval.concepts import ConceptContent, concept_verdict
+from state_machines.core.machine import (
     OK,
     DeadlineLike,
     LegalMachine,
@@ -26,7 +26,7 @@ from state_machines.machine import (
     refuse,
     spanish_date,
 )
-from state_machines.roles import Role
+from state_machines.core.roles import Role
 
 EJECUTIVO, PLANEACION, CTP, CAR, CORPORACION, SISTEMA = (
     Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CAR, Role.CORPORACION, Role.SISTEMA)
@@ -332,7 +332,7 @@ HEARING_TRANSITIONS = [
         legal_basis="L1909 art. 22", label="Registrar la audiencia pública realizada",
         effects=("event:hearings_held",),
     ),
-    Transition(  # irreversible: asks for confirmation (state_machines.route.IRREVERSIBLE_ACTS)
+    Transition(  # irreversible: asks for confirmation (state_machines.approval.route.IRREVERSIBLE_ACTS)
         trigger="cancel", source="scheduled", dest="cancelled", roles=frozenset({EJECUTIVO, PLANEACION}),
         guards=(evidence_guard("la constancia de cancelación con su motivo", "L1909 art. 22"),),
         legal_basis="L1909 art. 22", label="Cancelar la audiencia pública",

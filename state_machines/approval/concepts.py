@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from state_machines.machine import OK, Verdict, refuse
+from state_machines.core.machine import OK, Verdict, refuse
 
 CONCEPT_SENSES: dict[str, str] = {
     "favorable": "Favorable",

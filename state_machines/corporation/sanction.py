@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping
 
-from state_machines.sessions import L2200_IN_FORCE
+from state_machines.corporation.sessions import L2200_IN_FORCE
 
 #: The objection grounds the law distinguishes (L136 art. 78: "por motivos de inconveniencia o por ser
 #: contrario a la Constitución, la ley y las ordenanzas"); "both" is the two together.

@@ -1,0 +1,1 @@
+"""The concejo's and the asamblea's part: sessions, debates, sanction and objections."""
