@@ -30,6 +30,7 @@ from state_machines.approval.route import current_flags
 from state_machines.approval.submachines import SUBMACHINES
 from state_machines.core.roles import Role
 from state_machines.core.wording import EXECUTIVE_TITLES, Wording, default_title, of_department, place_name
+from state_machines.corporation.sessions import BOGOTA, BOGOTA_DANE_CODE
 from state_machines.phase2 import PHASE2_MACHINES
 from workflow_app.infra.extensions import db
 from workflow_app.reference_data import names
@@ -132,6 +133,11 @@ class Entity(db.Model):
     def calendar_kind(self) -> str:
         """A distrito follows the municipal route (calendar-contract.md, entity_kind)."""
         return "departamento" if self.kind == "departamento" else "municipio"
+
+    @property
+    def special_regime(self) -> str | None:
+        """"bogota" for the Distrito Capital (DL1421 arts. 10, 22: its own sessions and debates), else None."""
+        return BOGOTA if self.dane_code == BOGOTA_DANE_CODE else None
 
     @property
     def weekdays(self) -> list[int]:

@@ -93,6 +93,7 @@ class SessionsVerdict:
 #: sits ordinarily in four periods from 1 February, 1 May, 1 August and 1 November, thirty days each (read as
 #: calendar days, an interpretation in the README).
 BOGOTA = "bogota"
+BOGOTA_DANE_CODE = "11001"  # the Distrito Capital, whose concejo follows Decreto-Ley 1421 de 1993
 BOGOTA_PERIOD_STARTS = ((2, 1), (5, 1), (8, 1), (11, 1))
 BOGOTA_PERIOD_DAYS = 30
 

@@ -182,12 +182,9 @@ def period_facts(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> di
     return facts
 
 
-#: DANE code of the Distrito Capital: its Concejo follows Decreto-Ley 1421 de 1993 (arts. 10, 22), not L136.
-BOGOTA_DANE_CODE = "11001"
-
-
 def special_regime_of(plan: Plan) -> str | None:
-    return "bogota" if getattr(plan.entity, "dane_code", None) == BOGOTA_DANE_CODE else None
+    """Bogotá's Concejo follows Decreto-Ley 1421 de 1993 (arts. 10, 22), not L136 (``Entity.special_regime``)."""
+    return getattr(plan.entity, "special_regime", None)
 
 
 #: Regime rows change only when a new decree is loaded; a process re-reads them after this many seconds.
@@ -514,17 +511,17 @@ def _in_force_when_due(session: Session, plan: Plan, today: date) -> None:
         source, plan.state = plan.state, outcome.dest
         plan.last_route_act_on = max(day, plan.last_route_act_on or day)
         plan.updated_at = datetime.now(timezone.utc)
+        # The table's effects as any act carries them (hitos, Phase II opening: phase-ii.md §1.2).
+        milestones = _apply_effects(session, plan, outcome, ActCommand(trigger=outcome.trigger, act_on=day), day,
+                                    today)
         event = PlanEvent(
             plan_id=plan.id, machine=PDT_MACHINE.name, subject=None, from_state=source, to_state=outcome.dest,
             trigger=outcome.trigger, actor_id=None, role=Role.SISTEMA.value, act_on=day,
             occurred_at=current_app.extensions["clock"].stamp(), reference=None, reason=IN_FORCE_NOTES,
             legal_basis=outcome.legal_basis, evidence_ids=[],
-            payload={"milestones": [e.split(":", 1)[1] for e in outcome.effects if e.startswith("event:")],
-                     "effects": list(outcome.effects)})
+            payload={"milestones": milestones, "effects": list(outcome.effects)})
         seal(plan, event, current_app.config["HISTORY_KEY"])
         session.add(event)
-        if "start_phase2" in outcome.effects:  # phase-ii.md §1.2: Phase II opens at T16, as through apply_act
-            open_phase2(session, plan, day)
     session.flush()
     act_recorded.send(session, plan=plan, event=event, deadlines=[])
 
