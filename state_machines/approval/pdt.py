@@ -211,7 +211,7 @@ PDT_STATES: dict[str, str] = {
     "before_tribunal": "En el Tribunal Administrativo",
     # The Tribunal found the acuerdo partly vitiated: the Concejo reconsiders, then the project returns to the
     # Tribunal for its definitive ruling (L136 art. 80).
-    "tribunal_reconsideration": "El Tribunal indicó vicios parciales: el concejo o asamblea reconsidera",
+    "tribunal_reconsideration": "Parcialmente viciado según el Tribunal, en reconsideración del concejo o asamblea",
     # The Tribunal found the objections founded on the whole project: archived (L136 art. 80; L2200 art. 101).
     "archived": "Archivado por objeciones de ilegalidad fundadas",
     # T14 sanction: the acuerdo/ordenanza was sanctioned (L136 art. 78).
