@@ -193,7 +193,7 @@ def test_bogota_objects_on_the_sixth_day_the_tribunal_returns_the_project_and_th
     expect(page.locator("p.state")).to_contain_text("Parcialmente viciado según el Tribunal")
     act(walk, plan_id, "corporacion", "Registrar la reconsideración", "2028-07-10")
     act(walk, plan_id, "corporacion", "Registrar el fallo del Tribunal que declara infundadas", "2028-08-01")
-    refused(walk, plan_id, "corporacion", "sanction_by_president", "2028-08-04", "8 de agosto de 2028",
+    refused(walk, plan_id, "corporacion", "sanction_by_president", "2028-08-04", "5 de agosto de 2028",
             "DL1421 art. 25")
     act(walk, plan_id, "corporacion", "Sancionar el proyecto como presidente", "2028-08-08", irreversible=True)
     refused(walk, plan_id, "ejecutivo", "send_copy_to_governor", "2028-08-09", "DL1421 art. 7")

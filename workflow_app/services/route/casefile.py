@@ -222,6 +222,9 @@ def _last_stretch(plan: Plan) -> LastStretchView:
     if decision == "acogidas":
         steps.append(StretchStep(f"{corporation[0].upper()}{corporation[1:]} acogió las objeciones y enmendó el "
                                  "proyecto", _day(record.get("objections_decided_on")), law.objection_basis))
+    elif decision == "rechazadas" and "ilegalidad" in record.get("grounds", ()):  # L136 art. 80; L2200 art. 101
+        steps.append(StretchStep(f"{corporation[0].upper()}{corporation[1:]} rechazó las objeciones e insistió en el "
+                                 "proyecto", _day(record.get("objections_decided_on")), law.tribunal_basis))
     elif decision == "rechazadas":
         steps.append(StretchStep(f"{corporation[0].upper()}{corporation[1:]} rechazó las objeciones",
                                  _day(record.get("objections_decided_on")), law.override_basis))
