@@ -191,6 +191,14 @@ def test_bogota_objects_on_the_sixth_day_the_tribunal_returns_the_project_and_th
     page = act(walk, plan_id, "corporacion", "Registrar el fallo del Tribunal que halla el proyecto parcialmente",
                "2028-07-03")
     expect(page.locator("p.state")).to_contain_text("Parcialmente viciado según el Tribunal")
+    shot(page, "reconsideracion-bogota-desktop")
+    from tests.e2e.conftest import sign_in
+    council_phone = new_page(phone=True)
+    sign_in(council_phone, live_server, cast.corporacion.email, PASSWORD)
+    council_phone.goto(f"{live_server}/planes/{plan_id}")
+    expect(council_phone.get_by_role("link", name=re.compile("^Registrar la reconsideración"))).to_have_count(1)
+    no_horizontal_scroll(council_phone)
+    shot(council_phone, "reconsideracion-bogota-360")
     act(walk, plan_id, "corporacion", "Registrar la reconsideración", "2028-07-10")
     act(walk, plan_id, "corporacion", "Registrar el fallo del Tribunal que declara infundadas", "2028-08-01")
     refused(walk, plan_id, "corporacion", "sanction_by_president", "2028-08-04", "5 de agosto de 2028",
@@ -206,7 +214,6 @@ def test_bogota_objects_on_the_sixth_day_the_tribunal_returns_the_project_and_th
     expect(section).to_contain_text("Sancionado por el presidente del Concejo")
     expect(section).to_contain_text("DL1421 art. 25")
     public_shots(public, section, new_page, live_server, "11001", "bogota")
-    from tests.e2e.conftest import sign_in
     phone_plan = new_page(phone=True)
     sign_in(phone_plan, live_server, cast.ejecutivo.email, PASSWORD)
     phone_plan.goto(f"{live_server}/planes/{plan_id}")
