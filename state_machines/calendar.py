@@ -1187,14 +1187,15 @@ def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline
             intro=f"Remisión del {law.act} aprobado {to_executive} para su sanción "
                   f"({law.remission_basis})",
             who=f"la mesa directiva {_corporation(facts, 'de')} debe remitirlo"))
-    if facts.sent_for_sanction is not None and facts.article_count is not None:
+    if facts.sent_for_sanction is not None and (facts.article_count is not None or law.size_independent):
         days = law.objection_days(facts.article_count)
+        size = f" de {facts.article_count} artículos" if facts.article_count is not None else ""
         silence = (f"; si {executive} no objeta ni sanciona en el término, sanciona y publica {president} "
                    f"({law.silence_basis})" if law.president_after_silence else "")
         out.append(_days_term(
             cal, facts, key="objection_term", start=facts.sent_for_sanction, days=days, unit="business",
             legal_basis=law.objection_basis,
-            intro=(f"Sanción u objeción del proyecto de {facts.article_count} artículos remitido el "
+            intro=(f"Sanción u objeción del proyecto{size} remitido el "
                    f"{_day(facts.sent_for_sanction)} ({law.objection_basis}){silence}"),
             who=f"{executive} debe sancionarlo u objetarlo"))
     if facts.objections_rejected is not None and law.override_sanction_days:

@@ -528,7 +528,7 @@ def has_article_count(s: PlanSnapshot) -> Verdict:
     """L136 art. 78; L2200 art. 100; D1222 art. 78: the term to object depends on the number of articles of the
     project; the executive gives it."""
     count = s.article_count or s.sanction.articles
-    if count:
+    if count or _law(s).size_independent:  # DL1421 art. 23: ten days whatever the size
         return OK
     return refuse("Indique cuántos artículos tiene el proyecto: de ello depende el plazo para objetarlo.",
                   _law(s).objection_basis)
@@ -541,11 +541,12 @@ def is_within_objection_term(s: PlanSnapshot) -> Verdict:
     law = _law(s)
     deadline = s.deadlines.get("objection_term")
     count = s.article_count or s.sanction.articles
-    if not REFUSE_LATE_OBJECTIONS or deadline is None or count is None:
+    if not REFUSE_LATE_OBJECTIONS or deadline is None or (count is None and not law.size_independent):
         return OK
     days = law.objection_days(count)
     if s.act_day >= deadline.overdue_from:
-        return refuse(f"El plazo para objetar un proyecto de {count} artículos ({days} días) venció el "
+        size = f"un proyecto de {count} artículos" if count else "el proyecto"
+        return refuse(f"El plazo para objetar {size} ({days} días) venció el "
                       f"{spanish_date(deadline.latest)}; el proyecto debe sancionarse.", law.objection_basis)
     return OK
 

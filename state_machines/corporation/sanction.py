@@ -82,8 +82,15 @@ class SanctionLaw:
     partial_ruling_returns: bool = False
     partial_ruling_basis: str = ""
 
-    def objection_days(self, articles: int) -> int:
-        """The executive's term to object a project of ``articles`` articles."""
+    @property
+    def size_independent(self) -> bool:
+        """One term whatever the project's size (DL1421 art. 23): the article count is not needed."""
+        return len(self.objection_terms) == 1 and self.objection_terms[0][0] is None
+
+    def objection_days(self, articles: int | None) -> int:
+        """The executive's term to object a project of ``articles`` articles (None: only with one term)."""
+        if articles is None:
+            return self.objection_terms[-1][1]
         for limit, days in self.objection_terms:
             if limit is None or articles <= limit:
                 return days

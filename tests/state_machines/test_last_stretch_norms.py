@@ -67,6 +67,17 @@ def test_bogota_objects_within_ten_days_of_receipt_whatever_the_article_count(ar
     assert (d["latest"], d["overdue_from"], d["legal_basis"]) == ("2028-06-01", "2028-06-02", "DL1421 art. 23")
 
 
+def test_bogotas_term_runs_without_the_article_count_and_l136s_does_not():
+    d = deadlines(special=BOGOTA, sent_for_sanction="2028-05-17")["objection_term"]
+    assert d["latest"] == "2028-06-01" and "artículos" not in d["explanation"].split("(")[0]
+    assert "objection_term" not in deadlines(sent_for_sanction="2028-05-17")
+    late = replace(snapshot("sanction_pending", date(2028, 6, 2), special=BOGOTA, sent_for_sanction="2028-05-17"),
+                   objection_grounds=frozenset({"inconveniencia"}))
+    refused = refusal(late, "object", E)
+    assert refused.legal_basis == "DL1421 art. 23" and "1 de junio de 2028" in refused.reason
+    assert PDT_MACHINE.fire(replace(late, today=date(2028, 6, 1)), "object", E).dest == "objected"
+
+
 def test_a_bogota_objection_on_the_tenth_day_is_accepted_and_on_the_eleventh_refused():
     record = SanctionRecord(articles=12)
     kw = dict(sent_for_sanction="2028-05-17", articles=12)
