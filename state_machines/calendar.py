@@ -107,14 +107,16 @@ DEADLINE_KEYS = (
     "objection_term",
     "sanction_after_rejection",
     "tribunal_remission",
+    "sanction_after_tribunal",
     "publication",
     "governor_copy",
 )
 
 #: The last stretch (``state_machines.corporation.sanction``, issue 20): the approval, the remission for sanction, the
-#: corporation's rejection of objections, its insistence on an illegality objection, and the sanction.
-SANCTION_EVENT_KEYS = ("approved", "sent_for_sanction", "objections_rejected", "illegality_insisted", "sanctioned",
-                       "governor_copy_sent")
+#: corporation's rejection of objections, its insistence on an illegality objection, the Tribunal's ruling that
+#: the objections are unfounded (the day its communication is received), and the sanction.
+SANCTION_EVENT_KEYS = ("approved", "sent_for_sanction", "objections_rejected", "illegality_insisted",
+                       "tribunal_unfounded", "sanctioned", "governor_copy_sent")
 _EVENT_KEYS = ("ctp_presented", "car_copies_received", "filed_with_corporacion", "adopted", "sessions_convoked",
                *SANCTION_EVENT_KEYS)
 #: The facts a plan stores that the calendar reads (others, such as the debates or the publication, are read by
@@ -364,6 +366,7 @@ class Facts:
     sent_for_sanction: date | None = None
     objections_rejected: date | None = None
     illegality_insisted: date | None = None
+    tribunal_unfounded: date | None = None
     sanctioned: date | None = None
     governor_copy_sent: date | None = None
     #: The project's article count as the executive gave it (L136 art. 78; L2200 art. 100); None: unknown.
@@ -1141,6 +1144,7 @@ SANCTION_EVENT_LABELS = {
     "sent_for_sanction": "remisión para sanción",
     "objections_rejected": "rechazo de las objeciones",
     "illegality_insisted": "insistencia ante las objeciones de ilegalidad",
+    "tribunal_unfounded": "recibo del fallo del Tribunal que declara infundadas las objeciones",
     "sanctioned": "sanción",
     "governor_copy_sent": "envío de la copia al gobernador",
 }
@@ -1167,11 +1171,14 @@ def _days_term(cal: BusinessCalendar, facts: Facts, *, key: str, start: date, da
 
 def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline]:
     """The terms of the sanction-objection-publication sub-route (``state_machines.corporation.sanction``; legal-path.md
-    §b.2 T13-T16), each under the law of its entity and date: L136 arts. 76, 78-82 for acuerdos; L2200 arts.
-    100-103 for ordenanzas from 8 February 2022, D1222 arts. 78-83 before. Terms start from the act's date."""
-    law = sanction_law(facts.entity_kind, facts.approved or facts.sent_for_sanction or facts.sanctioned)
+    §b.2 T13-T16), each under the law of its entity and date: L136 arts. 76, 78-82 for acuerdos; DL1421 arts.
+    23-25 for Bogotá's; L2200 arts. 100-103 for ordenanzas from 8 February 2022, D1222 arts. 77-83 before. Terms
+    start from the act's date; a term the statute does not write (``None`` in ``SANCTION_LAWS``) has no key."""
+    law = sanction_law(facts.entity_kind, facts.approved or facts.sent_for_sanction or facts.sanctioned,
+                       facts.special_regime)
     executive = "el alcalde" if facts.entity_kind == "municipio" else "el gobernador"
     to_executive = "al alcalde" if facts.entity_kind == "municipio" else "al gobernador"
+    president = f"el presidente {_corporation(facts, 'de')}"
     out: list[Deadline] = []
     if facts.approved is not None and law.remission_days:
         out.append(_days_term(
@@ -1180,29 +1187,39 @@ def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline
             intro=f"Remisión del {law.act} aprobado {to_executive} para su sanción "
                   f"({law.remission_basis})",
             who=f"la mesa directiva {_corporation(facts, 'de')} debe remitirlo"))
-    if facts.sent_for_sanction is not None and facts.article_count is not None:
+    if facts.sent_for_sanction is not None and (facts.article_count is not None or law.size_independent):
         days = law.objection_days(facts.article_count)
+        size = f" de {facts.article_count} artículos" if facts.article_count is not None else ""
+        silence = (f"; si {executive} no objeta ni sanciona en el término, sanciona y publica {president} "
+                   f"({law.silence_basis})" if law.president_after_silence else "")
         out.append(_days_term(
             cal, facts, key="objection_term", start=facts.sent_for_sanction, days=days, unit="business",
             legal_basis=law.objection_basis,
-            intro=(f"Sanción u objeción del proyecto de {facts.article_count} artículos remitido el "
-                   f"{_day(facts.sent_for_sanction)} ({law.objection_basis})"),
+            intro=(f"Sanción u objeción del proyecto{size} remitido el "
+                   f"{_day(facts.sent_for_sanction)} ({law.objection_basis}){silence}"),
             who=f"{executive} debe sancionarlo u objetarlo"))
     if facts.objections_rejected is not None and law.override_sanction_days:
         out.append(_days_term(
             cal, facts, key="sanction_after_rejection", start=facts.objections_rejected,
             days=law.override_sanction_days, unit="business", legal_basis=law.override_basis,
             intro=(f"Sanción obligatoria tras el rechazo de las objeciones por inconveniencia "
-                   f"({law.override_basis}); si {executive} no sanciona, sanciona y publica el presidente "
-                   f"{_corporation(facts, 'de')}"),
+                   f"({law.override_basis}); si {executive} no sanciona, sanciona y publica {president}"),
             who=f"{executive} debe sancionar"))
-    if facts.illegality_insisted is not None:
+    if facts.illegality_insisted is not None and law.tribunal_days:
         out.append(_days_term(
             cal, facts, key="tribunal_remission", start=facts.illegality_insisted, days=law.tribunal_days,
             unit=law.tribunal_unit, legal_basis=law.tribunal_basis,
             intro=("Envío del proyecto al Tribunal Administrativo con la exposición de las objeciones de "
                    f"ilegalidad que {_corporation(facts)} rechazó ({law.tribunal_basis})"),
             who=f"{executive} debe enviarlo"))
+    if facts.tribunal_unfounded is not None and law.tribunal_sanction_days:
+        after = (f"; si {executive} no sanciona, sanciona {president}" if law.president_after_tribunal else "")
+        out.append(_days_term(
+            cal, facts, key="sanction_after_tribunal", start=facts.tribunal_unfounded,
+            days=law.tribunal_sanction_days, unit="business", legal_basis=law.tribunal_sanction_basis,
+            intro=("Sanción tras el fallo del Tribunal Administrativo que declaró infundadas las objeciones, "
+                   f"recibido el {_day(facts.tribunal_unfounded)} ({law.tribunal_sanction_basis}){after}"),
+            who=f"{executive} debe sancionar"))
     if facts.sanctioned is not None and law.publication_days:
         out.append(_days_term(
             cal, facts, key="publication", start=facts.sanctioned, days=law.publication_days, unit="business",

@@ -60,7 +60,6 @@ from state_machines.corporation.debates import DEBATE_RULES, DebateRecord, earli
 from state_machines.corporation.sanction import (
     GOVERNOR_REVIEW_OUTCOMES,
     GROUNDS,
-    PRESIDENT_AFTER_TRIBUNAL,
     REFUSE_LATE_OBJECTIONS,
     SanctionRecord,
     sanction_law,
@@ -210,6 +209,9 @@ PDT_STATES: dict[str, str] = {
     "illegality_insisted": "Objeciones de ilegalidad rechazadas, envío al Tribunal Administrativo",
     # The Tribunal Administrativo decides the objections for illegality (L136 art. 80; L2200 art. 101).
     "before_tribunal": "En el Tribunal Administrativo",
+    # The Tribunal found the acuerdo partly vitiated: the Concejo reconsiders, then the project returns to the
+    # Tribunal for its definitive ruling (L136 art. 80).
+    "tribunal_reconsideration": "Parcialmente viciado según el Tribunal, en reconsideración del concejo o asamblea",
     # The Tribunal found the objections founded on the whole project: archived (L136 art. 80; L2200 art. 101).
     "archived": "Archivado por objeciones de ilegalidad fundadas",
     # T14 sanction: the acuerdo/ordenanza was sanctioned (L136 art. 78).
@@ -510,7 +512,7 @@ def is_within_executive_modifications_term(s: PlanSnapshot) -> Verdict:
 # The last stretch (state_machines.corporation.sanction; legal-path.md §b.2 T13-T16; issue 20)
 
 def _law(s: PlanSnapshot):
-    return sanction_law(s.entity_kind, s.approved_on or s.act_day)
+    return sanction_law(s.entity_kind, s.approved_on or s.act_day, s.special_regime)
 
 
 def has_objection_grounds(s: PlanSnapshot) -> Verdict:
@@ -526,7 +528,7 @@ def has_article_count(s: PlanSnapshot) -> Verdict:
     """L136 art. 78; L2200 art. 100; D1222 art. 78: the term to object depends on the number of articles of the
     project; the executive gives it."""
     count = s.article_count or s.sanction.articles
-    if count:
+    if count or _law(s).size_independent:  # DL1421 art. 23: ten days whatever the size
         return OK
     return refuse("Indique cuántos artículos tiene el proyecto: de ello depende el plazo para objetarlo.",
                   _law(s).objection_basis)
@@ -539,11 +541,12 @@ def is_within_objection_term(s: PlanSnapshot) -> Verdict:
     law = _law(s)
     deadline = s.deadlines.get("objection_term")
     count = s.article_count or s.sanction.articles
-    if not REFUSE_LATE_OBJECTIONS or deadline is None or count is None:
+    if not REFUSE_LATE_OBJECTIONS or deadline is None or (count is None and not law.size_independent):
         return OK
     days = law.objection_days(count)
     if s.act_day >= deadline.overdue_from:
-        return refuse(f"El plazo para objetar un proyecto de {count} artículos ({days} días) venció el "
+        size = f"un proyecto de {count} artículos" if count else "el proyecto"
+        return refuse(f"El plazo para objetar {size} ({days} días) venció el "
                       f"{spanish_date(deadline.latest)}; el proyecto debe sancionarse.", law.objection_basis)
     return OK
 
@@ -578,29 +581,91 @@ def is_objection_for_illegality(s: PlanSnapshot) -> Verdict:
 
 
 def is_president_sanction_allowed(s: PlanSnapshot) -> Verdict:
-    """L136 art. 79 (L177 art. 4): "Si no lo sanciona, el Presidente de la Corporación procederá a sancionarlo y
-    publicarlo": after the executive's 8 days (``sanction_after_rejection``) have run out, never before.
-    After a Tribunal's ruling the executive sanctions (L136 art. 80; ``PRESIDENT_AFTER_TRIBUNAL``)."""
+    """The corporation's president sanctions only where the law says so, and only once the executive's term ran
+    out (``overdue_from``), never before:
+
+    - after the corporation rejected objections for inconvenience: L136 art. 79 (L177 art. 4) "Si no lo
+      sanciona, el Presidente de la Corporación procederá a sancionarlo y publicarlo", after the 8 days
+      (``sanction_after_rejection``); DL1421 art. 24 (the 8 days through its art. 2); L2200 art. 100 par. and
+      D1222 art. 79 write neither term nor president: the 8 days by analogy (``SANCTION_LAWS``), and none for
+      D1222 when ``D1222_EIGHT_DAYS_BY_ANALOGY`` is False;
+    - after the Tribunal found the objections unfounded: DL1421 art. 25 "Si no lo hiciere, el Presidente del
+      Concejo sancionará", after the 3 days (``sanction_after_tribunal``); L136 art. 80 names only the mayor;
+    - after the objection term ran out in silence: L2200 art. 100 inc. 3 "Si no lo sanciona, el presidente de
+      la Corporación procederá a sancionarlo y publicarlo" (``objection_term``)."""
     law = _law(s)
-    if s.sanction.via_tribunal and not PRESIDENT_AFTER_TRIBUNAL:
-        return refuse("Tras el fallo del Tribunal Administrativo sanciona el alcalde o gobernador; la sanción por el "
-                      "presidente de la corporación procede cuando esta rechazó objeciones por inconveniencia.",
-                      law.tribunal_basis)
-    deadline = s.deadlines.get("sanction_after_rejection")
+    if s.state == "sanction_pending":
+        if not law.president_after_silence:
+            return refuse(f"{law.name} no prevé que el presidente de la corporación sancione un proyecto que el "
+                          "alcalde o gobernador no ha objetado ni sancionado: debe sancionarlo el ejecutivo.",
+                          law.objection_basis)
+        return _after_term(s, "objection_term", law.silence_basis, "objetar o sancionar",
+                           "No hay término para objetar calculado: registre el número de artículos del proyecto.")
+    if s.sanction.via_tribunal:
+        if not law.president_after_tribunal:
+            return refuse("Tras el fallo del Tribunal Administrativo sanciona el alcalde o gobernador; la sanción por "
+                          "el presidente de la corporación procede cuando esta rechazó objeciones por "
+                          "inconveniencia.", law.tribunal_sanction_basis or law.tribunal_basis)
+        return _after_term(s, "sanction_after_tribunal", law.tribunal_sanction_basis, "sancionar",
+                           "No hay fecha de recibo del fallo del Tribunal registrada; no corre el plazo del alcalde "
+                           "para sancionar.")
+    if law.override_sanction_days is None:
+        return refuse(f"{law.name} no prevé la sanción por el presidente de la corporación: tras el rechazo de las "
+                      "objeciones sanciona el gobernador.", law.override_basis)
+    return _after_term(s, "sanction_after_rejection", law.override_basis, "sancionar",
+                       "No hay fecha de rechazo de las objeciones registrada; no corre el plazo del alcalde o "
+                       "gobernador para sancionar.")
+
+
+def _after_term(s: PlanSnapshot, key: str, basis: str, act: str, missing: str) -> Verdict:
+    """The president acts from the day after the executive's term ``key`` ran out."""
+    deadline = s.deadlines.get(key)
     if deadline is None:
-        return refuse("No hay fecha de rechazo de las objeciones registrada; no corre el plazo del alcalde o "
-                      "gobernador para sancionar.", law.override_basis)
+        return refuse(missing, basis)
     if s.act_day < deadline.overdue_from:
-        return refuse(f"El alcalde o gobernador tiene hasta el {spanish_date(deadline.latest)} para sancionar; el "
+        return refuse(f"El alcalde o gobernador tiene hasta el {spanish_date(deadline.latest)} para {act}; el "
                       f"presidente de la corporación solo sanciona desde el {spanish_date(deadline.overdue_from)}.",
-                      law.override_basis)
+                      basis)
+    return OK
+
+
+def is_partial_ruling_to_reconsider(s: PlanSnapshot) -> Verdict:
+    """L136 art. 80: "Si el tribunal considera parcialmente viciado el proyecto, así lo indicará al Concejo para
+    que se reconsidere. Cumplido este trámite, el proyecto se remitirá de nuevo al Tribunal para fallo
+    definitivo" (Bogotá through DL1421 art. 2). Once, before the definitive ruling; L2200 art. 101 and D1222
+    art. 80 have the Tribunal decide "definitivamente" at once."""
+    law = _law(s)
+    if not law.partial_ruling_returns:
+        return refuse("El Tribunal decide definitivamente sobre las objeciones de una ordenanza: registre su fallo "
+                      "(infundadas, artículos archivados o proyecto archivado).", law.tribunal_basis)
+    if s.sanction.reconsidered:
+        return refuse("El Concejo ya reconsideró el proyecto: este fallo del Tribunal es el definitivo "
+                      "(infundadas, artículos archivados o proyecto archivado).", "L136 art. 80")
+    return OK
+
+
+def is_definitive_partial_ruling(s: PlanSnapshot) -> Verdict:
+    """L136 art. 80: a partly vitiated acuerdo first returns to the Concejo to be reconsidered; the objected
+    articles are archived only by the definitive ruling after it (interpretation: that ruling may still archive
+    them). Ordenanzas: at once (L2200 art. 101; D1222 art. 80)."""
+    law = _law(s)
+    if law.partial_ruling_returns and not s.sanction.reconsidered:
+        return refuse("Si el Tribunal halla el proyecto parcialmente viciado, lo indica al Concejo para que lo "
+                      "reconsidere y luego vuelve al Tribunal para el fallo definitivo: registre primero ese "
+                      "fallo (vicios parciales: el Concejo reconsidera).", "L136 art. 80")
     return OK
 
 
 def is_municipal_acuerdo(s: PlanSnapshot) -> Verdict:
-    """L136 art. 82: the copy to the governor for legal review is of municipal acuerdos."""
-    if s.entity_kind == "municipio":
+    """L136 art. 82: the copy to the governor for legal review is of municipal acuerdos; not of Bogotá's
+    (DL1421 art. 7: "Las disposiciones de la Asamblea y de la Gobernación de Cundinamarca no rigen en el
+    territorio del Distrito"; ``sanction.BOGOTA_GOVERNOR_COPY``, an interpretation)."""
+    law = _law(s)
+    if s.entity_kind == "municipio" and law.governor_copy_days is not None:
         return OK
+    if s.entity_kind == "municipio":
+        return refuse("Los acuerdos del Distrito Capital no se envían en copia al gobernador de Cundinamarca para "
+                      "su revisión: sus disposiciones no rigen en el Distrito.", law.governor_copy_basis)
     return refuse("La revisión jurídica del gobernador es para los acuerdos municipales; una ordenanza no se "
                   "envía en copia al gobernador.", "L136 art. 82")
 
@@ -701,11 +766,12 @@ def is_municipio(s: PlanSnapshot) -> bool:
 FILED_STATES = frozenset({"filed_with_corporacion", "in_debate"})
 #: Approved or adopted (or about to be adopted by decree "as presented"): the PPI is final in this procedure.
 ADOPTED_STATES = frozenset({"approved_by_corporacion", "decree_eligible", "adopted_by_decree", "sanction_pending",
-                            "objected", "sanction_due", "illegality_insisted", "before_tribunal", "archived",
-                            "sanctioned", "published", "in_force"})
+                            "objected", "sanction_due", "illegality_insisted", "before_tribunal",
+                            "tribunal_reconsideration", "archived", "sanctioned", "published", "in_force"})
 #: The last stretch of an approved plan, before publication (L136 arts. 76-82; L2200 arts. 100-103).
 LAST_STRETCH_STATES = frozenset({"approved_by_corporacion", "sanction_pending", "objected", "sanction_due",
-                                 "illegality_insisted", "before_tribunal", "archived", "sanctioned"})
+                                 "illegality_insisted", "before_tribunal", "tribunal_reconsideration", "archived",
+                                 "sanctioned"})
 #: The plan counts as adopted for the Ley 1909 hearings once the corporation approved it or a decree adopted it.
 HEARING_CLOSED_STATES = ADOPTED_STATES - {"decree_eligible"}
 
@@ -952,11 +1018,12 @@ PDT_TRANSITIONS: list[Transition] = [
         label="Acoger las objeciones y remitir el proyecto enmendado para sanción",
         effects=("record_sanction",),
     ),
-    Transition(  # L136 art. 79: the executive did not sanction within the 8 days: the president does
-        trigger="sanction_by_president", source="sanction_due", dest="sanctioned", roles=frozenset({CORPORACION}),
+    Transition(  # L136 art. 79; DL1421 arts. 24-25; L2200 art. 100 inc. 3: the executive let its term run out
+        trigger="sanction_by_president", source=("sanction_due", "sanction_pending"), dest="sanctioned",
+        roles=frozenset({CORPORACION}),
         guards=(is_president_sanction_allowed,
                 evidence_guard("el acuerdo u ordenanza sancionado por el presidente de la corporación", "L136 art. 79")),
-        legal_basis="L136 art. 79; L2200 art. 100 par.",
+        legal_basis="L136 art. 79; L2200 art. 100",
         label="Sancionar el proyecto como presidente de la corporación (el alcalde o gobernador no sancionó)",
         effects=("record_sanction",),
     ),
@@ -975,10 +1042,26 @@ PDT_TRANSITIONS: list[Transition] = [
         label="Registrar el fallo del Tribunal que declara infundadas las objeciones (se sanciona el proyecto)",
         effects=("record_sanction",),
     ),
-    Transition(  # the Tribunal finds the objections founded on some articles: those are archived, the rest sanctioned
+    Transition(  # L136 art. 80: the Tribunal finds the acuerdo partly vitiated: the Concejo reconsiders it
+        trigger="record_tribunal_partial", source="before_tribunal", dest="tribunal_reconsideration",
+        roles=frozenset({EJECUTIVO, CORPORACION}),
+        guards=(is_partial_ruling_to_reconsider, evidence_guard("el fallo del Tribunal Administrativo", "L136 art. 80")),
+        legal_basis="L136 art. 80",
+        label="Registrar el fallo del Tribunal que halla el proyecto parcialmente viciado (el concejo o asamblea lo reconsidera)",
+        effects=("record_sanction",),
+    ),
+    Transition(  # L136 art. 80: "Cumplido este trámite, el proyecto se remitirá de nuevo al Tribunal"
+        trigger="return_to_tribunal", source="tribunal_reconsideration", dest="before_tribunal",
+        roles=frozenset({EJECUTIVO, CORPORACION}),
+        guards=(evidence_guard("el acta de la reconsideración y el oficio de remisión al Tribunal", "L136 art. 80"),),
+        legal_basis="L136 art. 80",
+        label="Registrar la reconsideración del concejo o asamblea y la nueva remisión al Tribunal para fallo definitivo",
+        effects=("record_sanction",),
+    ),
+    Transition(  # the Tribunal's definitive ruling archives some articles: the rest is sanctioned
         trigger="record_tribunal_articles_archived", source="before_tribunal", dest="sanction_due",
         roles=frozenset({EJECUTIVO, CORPORACION}),
-        guards=(evidence_guard("el fallo del Tribunal Administrativo", "L136 art. 80"),),
+        guards=(is_definitive_partial_ruling, evidence_guard("el fallo del Tribunal Administrativo", "L136 art. 80")),
         legal_basis="L136 art. 80; L2200 art. 101",
         label="Registrar el fallo del Tribunal que archiva los artículos objetados (se sanciona el resto)",
         effects=("record_sanction",),

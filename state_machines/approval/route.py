@@ -29,6 +29,8 @@ FACT_OF_TRIGGER: dict[str, str] = {
     "accept_objections": "sent_for_sanction",  # the amended project returns for sanction: a new term
     "reject_objections": "objections_rejected",  # L136 art. 79: the executive's 8 days
     "insist_on_project": "illegality_insisted",  # L136 art. 80; L2200 art. 101: to the Tribunal
+    # L136 art. 80; DL1421 art. 25: the 3 days to sanction run from the receipt of the ruling (its act's date).
+    "record_tribunal_unfounded": "tribunal_unfounded",
     "sanction": "sanctioned",  # L136 arts. 81-82; L2200 art. 103: publication and the copy to the governor
     "sanction_by_president": "sanctioned",
     "send_copy_to_governor": "governor_copy_sent",  # L136 art. 82: the copy sent settles its duty
@@ -87,6 +89,8 @@ DUTIES: tuple[Duty, ...] = (
     Duty("tribunal_remission", frozenset({"illegality_insisted"}), frozenset({Role.EJECUTIVO}),
          "Enviar el proyecto al Tribunal Administrativo con la exposición de las objeciones",
          "L136 art. 80; L2200 art. 101"),
+    Duty("sanction_after_tribunal", frozenset({"sanction_due"}), frozenset({Role.EJECUTIVO}),
+         "Sancionar el proyecto: el Tribunal declaró infundadas las objeciones", "L136 art. 80; DL1421 art. 25"),
     Duty("publication", frozenset({"sanctioned"}), frozenset({Role.EJECUTIVO}),
          "Publicar el acuerdo u ordenanza sancionado", "L136 art. 81; L2200 art. 103"),
     Duty("governor_copy", frozenset({"sanctioned", "published", "in_force"}), _EXECUTIVE_SIDE,

@@ -101,7 +101,10 @@ def _branch_states(current: str, visited: Iterable[str]) -> list[str]:
         dests = _successors(state)
         if not dests:
             break
-        back = [d for d in dests if d in path and state in last and last.get(d, -1) > last[state]]
+        # back: a step earlier on the branch that the plan returned to after this one (objections accepted →
+        # sanction again); a step later on the branch (the Tribunal's second ruling after reconsideration) is not
+        back = [d for d in dests if d in path and state in last and last.get(d, -1) > last[state]
+                and (state not in path or path.index(d) < path.index(state))]
         if back and state != current:
             state = back[0]  # the plan went back (objections accepted → sanction again): walk on from there
             continue

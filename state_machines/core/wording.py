@@ -233,6 +233,8 @@ DOCUMENT_TITLES = {
     "sanction_by_president": "Acuerdo u ordenanza sancionado por el presidente de la corporación",
     "send_to_tribunal": "Envío del proyecto al Tribunal Administrativo",
     "record_tribunal_unfounded": "Fallo del Tribunal Administrativo: objeciones infundadas",
+    "record_tribunal_partial": "Fallo del Tribunal Administrativo: proyecto parcialmente viciado",
+    "return_to_tribunal": "Acta de reconsideración y nueva remisión al Tribunal",
     "record_tribunal_articles_archived": "Fallo del Tribunal Administrativo: artículos archivados",
     "record_tribunal_archive": "Fallo del Tribunal Administrativo: proyecto archivado",
     "send_copy_to_governor": "Copia del acuerdo enviada al gobernador para revisión jurídica",

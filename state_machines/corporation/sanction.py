@@ -6,12 +6,18 @@ Each kind of entity follows its own law, and a departamento its law *at the date
 - acuerdos (municipios and distritos): Ley 136 de 1994 arts. 76, 78-82 (art. 79 as modified by Ley 177 de 1994
   art. 4);
 - ordenanzas from 8 February 2022: Ley 2200 de 2022 arts. 100, 101, 103;
-- ordenanzas before it: Decreto 1222 de 1986 arts. 78-83 (``D1222``).
+- ordenanzas before it: Decreto 1222 de 1986 arts. 77-83 (``D1222``);
+- Bogotá's acuerdos (``special_regime == "bogota"``): Decreto-Ley 1421 de 1993 arts. 23-25, and L136 where
+  DL1421 art. 2 sends ("En ausencia de las normas anteriores, se somete a las disposiciones ... vigentes para los
+  municipios").
+
+docs/last-stretch-norms.md (in the statutes review) sets each rule beside the phrase of its article.
 
 The rules are data (``SANCTION_LAWS``): a term that a court or a later reading changes is a value here. Days
 written in these statutes are business days (L4-1913 art. 62: "los [plazos] de días ... se entienden
-suprimidos los feriados y de vacantes"), counted from the day after the act (L4-1913 art. 70 by analogy, as
-the CAR term of the calendar); "cuarenta y ocho horas" are two calendar days (interpretation, README).
+suprimidos los feriados y de vacantes"), counted from the day after the act (CGP art. 118 by analogy, as the
+CAR term of the calendar, legal-path.md §e.1); "cuarenta y ocho horas" are two calendar days (interpretation,
+README).
 """
 from __future__ import annotations
 
@@ -33,7 +39,7 @@ GROUNDS = {
 class SanctionLaw:
     """One statute's rules for the last stretch. ``None`` in a term: the statute writes none."""
 
-    code: str  # "L136", "L2200", "D1222"
+    code: str  # "L136", "L2200", "D1222", "DL1421"
     name: str  # "Ley 136 de 1994"
     act: str  # "acuerdo" / "ordenanza"
     #: remission of the approved project to the executive, business days after the approval.
@@ -46,11 +52,12 @@ class SanctionLaw:
     #: objections; after that, the corporation's president sanctions.
     override_sanction_days: int | None
     override_basis: str
-    #: the executive sends an insisted illegality objection to the Tribunal within this term.
-    tribunal_days: int
+    #: the executive sends an insisted illegality objection to the Tribunal within this term; None: the statute
+    #: writes none (D1222 art. 80) and the calendar has no ``tribunal_remission``.
+    tribunal_days: int | None
     tribunal_unit: str  # "business" or "calendar"
     tribunal_basis: str
-    #: publication after the sanction, business days.
+    #: publication after the sanction, business days; None: the statute writes no term (D1222 art. 82).
     publication_days: int | None
     publication_basis: str
     #: municipios only: the copy to the governor for legal review, business days after the sanction.
@@ -59,16 +66,41 @@ class SanctionLaw:
     #: the vigencia when the act is silent (D1222 art. 83: thirty days after publication); None: from publication.
     silent_vigencia_days: int | None = None
     silent_vigencia_basis: str = ""
+    #: after the Tribunal finds the illegality objections unfounded, the executive sanctions within this many
+    #: business days of receiving the ruling (L136 art. 80; DL1421 art. 25: "tres (3) días"); None: not written.
+    tribunal_sanction_days: int | None = None
+    tribunal_sanction_basis: str = ""
+    #: the corporation's president sanctions when the executive lets ``tribunal_sanction_days`` run out
+    #: (DL1421 art. 25: "Si no lo hiciere, el Presidente del Concejo sancionará"; L136 art. 80 names only the mayor).
+    president_after_tribunal: bool = False
+    #: the corporation's president sanctions when the objection term ran out with neither objection nor sanction
+    #: (L2200 art. 100 inc. 3: "Si no lo sanciona, el presidente de la Corporación procederá a sancionarlo").
+    president_after_silence: bool = False
+    silence_basis: str = ""
+    #: a ruling that finds the project partly vitiated returns it to the corporation to reconsider and then to
+    #: the Tribunal for a definitive ruling (L136 art. 80); False: the Tribunal "decide definitivamente" at once.
+    partial_ruling_returns: bool = False
+    partial_ruling_basis: str = ""
 
-    def objection_days(self, articles: int) -> int:
-        """The executive's term to object a project of ``articles`` articles."""
+    @property
+    def size_independent(self) -> bool:
+        """One term whatever the project's size (DL1421 art. 23): the article count is not needed."""
+        return len(self.objection_terms) == 1 and self.objection_terms[0][0] is None
+
+    def objection_days(self, articles: int | None) -> int:
+        """The executive's term to object a project of ``articles`` articles (None: only with one term)."""
+        if articles is None:
+            return self.objection_terms[-1][1]
         for limit, days in self.objection_terms:
             if limit is None or articles <= limit:
                 return days
         return self.objection_terms[-1][1]
 
     def objection_table(self) -> tuple[tuple[str, int], ...]:
-        """Spanish rows for the executive's page: ("hasta 20 artículos", 5), ..."""
+        """Spanish rows for the executive's page: ("hasta 20 artículos", 5), ...; one term for every size
+        (DL1421 art. 23): ("cualquier número de artículos", 10)."""
+        if len(self.objection_terms) == 1 and self.objection_terms[0][0] is None:
+            return (("cualquier número de artículos", self.objection_terms[0][1]),)
         rows, low = [], 1
         for limit, days in self.objection_terms:
             rows.append((f"de {low} a {limit} artículos" if limit is not None and low > 1 else
@@ -77,16 +109,30 @@ class SanctionLaw:
         return tuple(rows)
 
 
+#: Interpretation (README "La ruta legal en el código"): D1222 art. 79 writes no term for the governor's sanction
+#: after the Asamblea rejects the objections and no sanction by its president ("El Gobernador deberá sancionar,
+#: sin poder presentar nuevas objeciones por inconveniencia"). True: the 8 days and the president's sanction of
+#: L136 art. 79 apply by analogy, cited as such; False: no term, and the president's sanction is refused.
+D1222_EIGHT_DAYS_BY_ANALOGY = True
+#: Interpretation (README): DL1421 writes no copy of Bogotá's acuerdos to the governor, and its art. 7 says "Las
+#: disposiciones de la Asamblea y de la Gobernación de Cundinamarca no rigen en el territorio del Distrito".
+#: False: no copy is due (the act is refused citing DL1421 art. 7); True: L136 art. 82's 5 days (DL1421 art. 2).
+BOGOTA_GOVERNOR_COPY = False
+
 SANCTION_LAWS: dict[str, SanctionLaw] = {
     # Verbatim (Ley 177 de 1994 art. 4, which rewrote it): L136 art. 79 "Si la Plenaria del Concejo rechazare las
     # objeciones por inconveniencia, el Alcalde deberá sancionar el proyecto en un término no mayor de ocho (8)
     # días. Si no lo sanciona, el Presidente de la Corporación procederá a sancionarlo y publicarlo."
-    # As legal-path.md §b.2 T13-T16 records them (paraphrase, to check against the consolidated text): art. 76
-    # remission within 5 días hábiles after the second debate; art. 78 objection term 5 days (no more than 20
-    # articles), 10 (21 to 50), 20 (more than 50); art. 80 legal objections not accepted: the mayor sends the
-    # project to the Tribunal Administrativo within 10 days, archived if the Tribunal finds them founded;
-    # art. 81 publication within 10 days of the sanction; art. 82 copy to the governor within 5 days of the
-    # sanction, "la revisión no suspende los efectos".
+    # art. 76 "pasará dentro de los cinco (5) días hábiles siguientes al alcalde para su sanción"; art. 78 "cinco
+    # días para devolver con objeciones un proyecto de no más de veinte artículos, de diez días cuando el proyecto
+    # sea de veintiuno a cincuenta artículos y hasta de veinte días cuando el proyecto exceda cincuenta
+    # artículos"; art. 80 "el alcalde enviará dentro de los diez días siguientes, el proyecto ... al Tribunal
+    # Administrativo", "Si decidiere que son infundadas, el alcalde sancionará el proyecto dentro de los tres días
+    # siguientes al recibo de la comunicación respectiva. Si el tribunal considera parcialmente viciado el
+    # proyecto, así lo indicará al Concejo para que se reconsidere. Cumplido este trámite, el proyecto se
+    # remitirá de nuevo al Tribunal para fallo definitivo"; art. 81 "dentro de los diez días siguientes a su
+    # sanción"; art. 82 "Dentro de los cinco (5) días siguientes a la sanción, el alcalde enviará copia del
+    # acuerdo al gobernador".
     "L136": SanctionLaw(
         code="L136", name="Ley 136 de 1994", act="acuerdo",
         remission_days=5, remission_basis="L136 art. 76",
@@ -95,72 +141,119 @@ SANCTION_LAWS: dict[str, SanctionLaw] = {
         tribunal_days=10, tribunal_unit="business", tribunal_basis="L136 art. 80",
         publication_days=10, publication_basis="L136 art. 81",
         governor_copy_days=5, governor_copy_basis="L136 art. 82",
+        tribunal_sanction_days=3, tribunal_sanction_basis="L136 art. 80",
+        partial_ruling_returns=True, partial_ruling_basis="L136 art. 80",
     ),
-    # L2200 art. 100: the governor's term to object by the project's size, as L136 art. 78 (5, 10 or 20 days);
-    # its parágrafo: once the Asamblea rejects the objections for inconvenience the governor sanctions and
-    # cannot object again. L2200 art. 101: an illegality objection the Asamblea rejects goes to the Tribunal
-    # "dentro de las cuarenta y ocho (48) horas siguientes". L2200 art. 103: publication after the sanction
-    # (10 days) and vigencia from publication. The ordenanza has no remission term in the statute.
+    # L2200 art. 100: the governor's term to object by the project's size (5, 10 or 20 days); inc. 3 "Si el
+    # gobernador, una vez transcurridos los términos indicados, no hubiere devuelto el proyecto con objeciones
+    # deberá sancionarlo y promulgarlo. Si no lo sanciona, el presidente de la Corporación procederá a
+    # sancionarlo y publicarlo"; par. "El gobernador deberá sancionar, sin poder presentar nuevas objeciones por
+    # inconveniencia, el proyecto que reconsiderado fuere aprobado por la mitad más uno de los miembros de la
+    # asamblea" (no term: the 8 days are L136 art. 79's, by analogy). Art. 101: "en un término de cuarenta y
+    # ocho horas (48) siguientes al recibo de la comunicación, el gobernador disponga el traslado" to the
+    # Tribunal, which "decida definitivamente". Art. 103: "La publicación deberá realizarse dentro de los diez
+    # (10) días siguientes a su sanción". Art. 100 inc. 1 writes no remission term.
     "L2200": SanctionLaw(
         code="L2200", name="Ley 2200 de 2022", act="ordenanza",
         remission_days=None, remission_basis="L2200 art. 100",
         objection_terms=((20, 5), (50, 10), (None, 20)), objection_basis="L2200 art. 100",
-        override_sanction_days=8, override_basis="L2200 art. 100 par.",
+        override_sanction_days=8,
+        override_basis="L2200 art. 100 par. (sin término; 8 días por analogía con L136 art. 79)",
         tribunal_days=2, tribunal_unit="calendar", tribunal_basis="L2200 art. 101",
         publication_days=10, publication_basis="L2200 art. 103",
+        president_after_silence=True, silence_basis="L2200 art. 100 inc. 3",
     ),
-    # D1222 art. 78: the governor's term to object, 4, 6 or 10 days by size (thresholds read as L136's, an
-    # interpretation written in the README); art. 79-82 the rest of the sub-route on the L136 pattern;
-    # art. 83: the ordenanza silent on its vigencia binds thirty days after its publication.
+    # D1222 art. 77 "Aprobado un proyecto de ordenanza por la Asamblea pasará al Gobernador para su sanción" (no
+    # term); art. 78 "cuatro (4) días ... cuando no conste de más de veinte (20) artículos, de seis (6) días
+    # cuando el proyecto contenga de veintiuno (21) a cincuenta (50) artículos y hasta de diez (10) días cuando
+    # los artículos sean más de cincuenta (50)"; art. 79 "El Gobernador deberá sancionar, sin poder presentar
+    # nuevas objeciones por inconveniencia" (no term, no president: ``D1222_EIGHT_DAYS_BY_ANALOGY``); art. 80
+    # "el proyecto pasará al Tribunal Administrativo del Departamento para que decida definitivamente" (no term);
+    # art. 82 "Sancionada la ordenanza, se publicará en el periódico oficial del Departamento" (no term); art. 83
+    # thirty days after publication when the ordenanza is silent.
     "D1222": SanctionLaw(
         code="D1222", name="Decreto 1222 de 1986", act="ordenanza",
-        remission_days=None, remission_basis="D1222 art. 78",
+        remission_days=None, remission_basis="D1222 art. 77",
         objection_terms=((20, 4), (50, 6), (None, 10)), objection_basis="D1222 art. 78",
-        override_sanction_days=8, override_basis="D1222 art. 79",
-        tribunal_days=10, tribunal_unit="business", tribunal_basis="D1222 art. 80",
-        publication_days=10, publication_basis="D1222 art. 81",
+        override_sanction_days=8 if D1222_EIGHT_DAYS_BY_ANALOGY else None,
+        override_basis=("D1222 art. 79 (sin término; 8 días por analogía con L136 art. 79)"
+                        if D1222_EIGHT_DAYS_BY_ANALOGY else "D1222 art. 79"),
+        tribunal_days=None, tribunal_unit="business", tribunal_basis="D1222 art. 80",
+        publication_days=None, publication_basis="D1222 art. 82",
         silent_vigencia_days=30, silent_vigencia_basis="D1222 art. 83",
+    ),
+    # DL1421 art. 23 "pasará al Alcalde Mayor para su sanción"; "Dentro de los diez (10) días siguientes al recibo
+    # del proyecto, el Alcalde podrá objetarlo por motivos de inconveniencia, inconstitucionalidad o
+    # ilegalidad", whatever its size; "El acuerdo regirá a partir de su publicación". Art. 24 (inconvenience
+    # rejected): "el Alcalde deberá sancionar el proyecto. Si no lo hiciere, el Presidente de la Corporación
+    # sancionará y promulgará el acuerdo" (no term: L136 art. 79's 8 days through DL1421 art. 2). Art. 25: the
+    # Tribunal "dentro de los diez (10) días siguientes"; "Si decidiere que son infundadas, el Alcalde lo
+    # sancionará dentro de los tres (3) días siguientes al recibo de la comunicación respectiva. Si no lo hiciere,
+    # el Presidente del Concejo sancionará y promulgará el acuerdo". The remission's 5 days, the publication's
+    # 10 and the partly vitiated project come from L136 arts. 76, 80 and 81 through DL1421 art. 2.
+    "DL1421": SanctionLaw(
+        code="DL1421", name="Decreto-Ley 1421 de 1993", act="acuerdo",
+        remission_days=5, remission_basis="L136 art. 76 (DL1421 art. 2)",
+        objection_terms=((None, 10),), objection_basis="DL1421 art. 23",
+        override_sanction_days=8, override_basis="DL1421 art. 24 (8 días: L136 art. 79 por DL1421 art. 2)",
+        tribunal_days=10, tribunal_unit="business", tribunal_basis="DL1421 art. 25",
+        publication_days=10, publication_basis="DL1421 art. 23; L136 art. 81 (DL1421 art. 2)",
+        governor_copy_days=5 if BOGOTA_GOVERNOR_COPY else None,
+        governor_copy_basis="L136 art. 82 (DL1421 art. 2)" if BOGOTA_GOVERNOR_COPY else "DL1421 art. 7",
+        tribunal_sanction_days=3, tribunal_sanction_basis="DL1421 art. 25",
+        president_after_tribunal=True,
+        partial_ruling_returns=True, partial_ruling_basis="L136 art. 80 (DL1421 art. 2)",
     ),
 }
 
 #: Interpretation (README "La ruta legal en el código"): an objection after the term is refused, since the
 #: statute gives the executive that term "para devolver con objeciones"; False turns it into a flag only.
 REFUSE_LATE_OBJECTIONS = True
-#: Interpretation: the corporation's president sanctions only after the corporation itself rejected
-#: objections for inconvenience (L136 art. 79); after a Tribunal's ruling the executive sanctions (art. 80).
-PRESIDENT_AFTER_TRIBUNAL = False
+
+#: ``Entity.special_regime`` -> the code of its own law of the last stretch.
+SPECIAL_LAWS = {"bogota": "DL1421"}
 
 
-def legal_basis_for(trigger: str, table_basis: str, entity_kind: str, approved_on: date | None) -> str:
+def legal_basis_for(trigger: str, table_basis: str, entity_kind: str, approved_on: date | None,
+                    special: str | None = None, state: str | None = None, via_tribunal: bool = False) -> str:
     """The norm a history row of the last stretch cites for its entity and date: the table cites the acuerdo's
-    law (and L2200 beside it where both apply); an ordenanza cites its own (L2200 arts. 100-103 from 8 February
-    2022, D1222 arts. 78-81 before), never L136 alone. Other acts keep the table's basis."""
-    if entity_kind != "departamento":
+    law (L136, and L2200 beside it where both apply); an ordenanza cites its own (L2200 arts. 100-103 from
+    8 February 2022, D1222 arts. 77-83 before), Bogotá DL1421 arts. 23-25, never L136 alone. ``state`` and
+    ``via_tribunal`` (the act's source state and the record) tell which president's sanction it is. Other acts
+    keep the table's basis."""
+    if entity_kind != "departamento" and special not in SPECIAL_LAWS:
         return table_basis
-    law = sanction_law(entity_kind, approved_on)
+    law = sanction_law(entity_kind, approved_on, special)
+    president = (law.silence_basis if state == "sanction_pending" else
+                 law.tribunal_sanction_basis if via_tribunal else law.override_basis)
     by_trigger = {
         "send_for_sanction": law.remission_basis,
         "sanction": law.objection_basis,
         "object": law.objection_basis,
         "accept_objections": law.objection_basis,
         "reject_objections": law.override_basis,
-        "sanction_by_president": law.override_basis,
+        "sanction_by_president": president,
         "insist_on_project": law.tribunal_basis,
         "send_to_tribunal": law.tribunal_basis,
-        "record_tribunal_unfounded": law.tribunal_basis,
+        "record_tribunal_unfounded": law.tribunal_sanction_basis or law.tribunal_basis,
+        "record_tribunal_partial": law.partial_ruling_basis or law.tribunal_basis,
+        "return_to_tribunal": law.partial_ruling_basis or law.tribunal_basis,
         "record_tribunal_articles_archived": law.tribunal_basis,
         "record_tribunal_archive": law.tribunal_basis,
         "publish": f"CPACA art. 65; {law.publication_basis}",
+        "send_copy_to_governor": law.governor_copy_basis or table_basis,
+        "record_governor_review": law.governor_copy_basis or table_basis,
     }
     return by_trigger.get(trigger, table_basis)
 
 
-def sanction_law(entity_kind: str, on: date | None) -> SanctionLaw:
-    """The statute of the last stretch: L136 for acuerdos; for ordenanzas L2200 from its vigencia (8 February
-    2022, D.O. 51.942) and Decreto 1222 de 1986 before it, read at the date ``on`` of the act that opens the
-    stretch (the approval); unknown date: today's law."""
+def sanction_law(entity_kind: str, on: date | None, special: str | None = None) -> SanctionLaw:
+    """The statute of the last stretch: for acuerdos L136, or Bogotá's own (``special`` ``"bogota"``: DL1421
+    arts. 23-25); for ordenanzas L2200 from its vigencia (8 February 2022, D.O. 51.942) and Decreto 1222 de 1986
+    before it, read at the date ``on`` of the act that opens the stretch (the approval); unknown date: today's
+    law."""
     if entity_kind != "departamento":
-        return SANCTION_LAWS["L136"]
+        return SANCTION_LAWS[SPECIAL_LAWS.get(special or "", "L136")]
     if on is not None and on < L2200_IN_FORCE:
         return SANCTION_LAWS["D1222"]
     return SANCTION_LAWS["L2200"]
@@ -175,6 +268,8 @@ class SanctionRecord:
     - ``overridden``: the corporation rejected objections for inconvenience (L136 art. 79);
     - ``via_tribunal``: the sanction is due after the Tribunal's ruling (L136 art. 80);
     - ``archived_articles``: articles the Tribunal archived (the rest is sanctioned);
+    - ``reconsidered``: the corporation reconsidered the part the Tribunal found vitiated and the project went
+      back to the Tribunal for its definitive ruling (L136 art. 80);
     - ``governor_copy_sent`` / ``governor_review``: the copy to the governor (L136 art. 82) and its outcome.
     """
 
@@ -183,6 +278,7 @@ class SanctionRecord:
     overridden: bool = False
     via_tribunal: bool = False
     archived_articles: str = ""
+    reconsidered: bool = False
     governor_copy_sent: date | None = None
     governor_review: str | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
@@ -195,6 +291,7 @@ class SanctionRecord:
         return cls(articles=int(articles) if articles else None, grounds=frozenset(data.get("grounds") or ()),
                    overridden=bool(data.get("overridden")), via_tribunal=bool(data.get("via_tribunal")),
                    archived_articles=str(data.get("archived_articles") or ""),
+                   reconsidered=bool(data.get("reconsidered")),
                    governor_copy_sent=date.fromisoformat(copy) if copy else None,
                    governor_review=data.get("governor_review") or None)
 

@@ -68,6 +68,18 @@ def refused(walk: Walk, plan_id: int, who: str, trigger: str, on: str, *texts: s
         expect(main).to_contain_text(text)
 
 
+def public_shots(public, section, new_page, live_server, dane: str, name: str) -> None:
+    """The public page and its last-stretch section at 1280 px and 360 px (no sideways scroll on the phone)."""
+    shot(public, f"publico-{name}-desktop")
+    shot_of(section, f"seccion-publica-{name}-1280")
+    phone = new_page(phone=True)
+    phone.goto(f"{live_server}/publico/{dane}")
+    no_horizontal_scroll(phone)
+    shot(phone, f"publico-{name}-360")
+    shot_of(phone.locator("section", has=phone.get_by_role("heading", name="Sanción, objeciones y publicación")),
+            f"seccion-publica-{name}-360")
+
+
 def approved(db_session, kind: str):
     cast = Cast(db_session, make_plan(db_session, ENTITIES[kind]))
     walk_to(cast, "approved_by_corporacion")  # approved Monday 15 May 2028
@@ -119,14 +131,7 @@ def test_inconvenience_objection_rejected_silence_president_sanctions_publicatio
     expect(section).to_contain_text("Publicado: 12 de junio de 2028")
     if kind == "municipio":
         expect(section).to_contain_text("ajustado a derecho")
-    shot(public, f"publico-{kind}-desktop")
-    phone = new_page(phone=True)
-    phone.goto(f"{live_server}/publico/{ENTITIES[kind]}")
-    no_horizontal_scroll(phone)
-    shot(phone, f"publico-{kind}-360")
-    shot_of(section, f"seccion-publica-{kind}-1280")
-    shot_of(phone.locator("section", has=phone.get_by_role("heading", name="Sanción, objeciones y publicación")),
-            f"seccion-publica-{kind}-360")
+    public_shots(public, section, new_page, live_server, ENTITIES[kind], kind)
 
 
 @pytest.mark.parametrize("kind", list(ENTITIES))
@@ -156,3 +161,62 @@ def test_illegality_objection_insisted_goes_to_the_tribunal_and_is_archived(
     public = new_page()
     public.goto(f"{live_server}/publico/{ENTITIES[kind]}")
     expect(public.locator("main")).to_contain_text("El Tribunal Administrativo halló fundadas las objeciones")
+
+
+def test_bogota_objects_on_the_sixth_day_the_tribunal_returns_the_project_and_the_council_president_sanctions(
+        new_page, live_server, set_today, evidence_pdf, db_session):
+    """Decreto-Ley 1421 de 1993: ten days to object whatever the size (art. 23), the Tribunal within ten days and,
+    after "infundadas", three days for the mayor and then the Concejo's president (art. 25); a partly vitiated
+    project is reconsidered first (L136 art. 80 through DL1421 art. 2); no copy to the governor (art. 7)."""
+    cast = Cast(db_session, make_plan(db_session, "11001"))
+    walk_to(cast, "approved_by_corporacion")
+    plan_id = cast.plan.id
+    walk = Walk(new_page, live_server, set_today, evidence_pdf, people(cast))
+    act(walk, plan_id, "corporacion", "Remitir el proyecto aprobado para sanción", "2028-05-17",
+        fill=lambda p: p.get_by_label(re.compile("^Número de artículos del proyecto aprobado")).fill("12"))
+    executive = walk.page("ejecutivo")
+    executive.goto(f"/planes/{plan_id}")
+    terms = executive.locator("section", has=executive.get_by_role("heading", name="Sanción, objeciones y publicación"))
+    expect(terms).to_contain_text("Decreto-Ley 1421 de 1993")
+    expect(terms).to_contain_text("DL1421 art. 23")
+    expect(terms.locator("tbody tr")).to_have_count(1)
+    expect(terms.locator("tbody tr")).to_contain_text("Cualquier número de artículos")
+    shot_of(terms, "seccion-sancion-bogota-1280")
+    # Thursday 25 May 2028, sixth business day: out of time under L136 art. 78 (12 articles), in time here.
+    act(walk, plan_id, "ejecutivo", "Objetar el proyecto por inconveniencia o ilegalidad", "2028-05-25",
+        irreversible=True, fill=lambda p: (p.get_by_label(re.compile("^Ilegalidad")).check(),
+                                           p.get_by_label(re.compile("^Número de artículos del proyecto \\(")).fill("12")))
+    act(walk, plan_id, "corporacion", "Rechazar las objeciones de ilegalidad e insistir en el proyecto", "2028-05-26")
+    act(walk, plan_id, "ejecutivo", "Enviar el proyecto al Tribunal Administrativo", "2028-06-01")
+    page = act(walk, plan_id, "corporacion", "Registrar el fallo del Tribunal que halla el proyecto parcialmente",
+               "2028-07-03")
+    expect(page.locator("p.state")).to_contain_text("Parcialmente viciado según el Tribunal")
+    shot(page, "reconsideracion-bogota-desktop")
+    from tests.e2e.conftest import sign_in
+    council_phone = new_page(phone=True)
+    sign_in(council_phone, live_server, cast.corporacion.email, PASSWORD)
+    council_phone.goto(f"{live_server}/planes/{plan_id}")
+    expect(council_phone.get_by_role("link", name=re.compile("^Registrar la reconsideración"))).to_have_count(1)
+    no_horizontal_scroll(council_phone)
+    shot(council_phone, "reconsideracion-bogota-360")
+    act(walk, plan_id, "corporacion", "Registrar la reconsideración", "2028-07-10")
+    act(walk, plan_id, "corporacion", "Registrar el fallo del Tribunal que declara infundadas", "2028-08-01")
+    refused(walk, plan_id, "corporacion", "sanction_by_president", "2028-08-04", "5 de agosto de 2028",
+            "DL1421 art. 25")
+    act(walk, plan_id, "corporacion", "Sancionar el proyecto como presidente", "2028-08-08", irreversible=True)
+    refused(walk, plan_id, "ejecutivo", "send_copy_to_governor", "2028-08-09", "DL1421 art. 7")
+
+    public = new_page()
+    public.goto(f"{live_server}/publico/11001")
+    section = public.locator("section", has=public.get_by_role("heading", name="Sanción, objeciones y publicación"))
+    expect(section).to_contain_text("parcialmente viciado")
+    expect(section).to_contain_text("reconsideró el proyecto")
+    expect(section).to_contain_text("Sancionado por el presidente del Concejo")
+    expect(section).to_contain_text("DL1421 art. 25")
+    public_shots(public, section, new_page, live_server, "11001", "bogota")
+    phone_plan = new_page(phone=True)
+    sign_in(phone_plan, live_server, cast.ejecutivo.email, PASSWORD)
+    phone_plan.goto(f"{live_server}/planes/{plan_id}")
+    no_horizontal_scroll(phone_plan)
+    shot_of(phone_plan.locator("section", has=phone_plan.get_by_role("heading", name="Sanción, objeciones y publicación")),
+            "seccion-sancion-bogota-360")

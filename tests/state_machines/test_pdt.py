@@ -74,8 +74,11 @@ EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     ("objected", "accept_objections"): ("sanction_pending", {C}),
     ("sanction_due", "sanction"): ("sanctioned", {E}),
     ("sanction_due", "sanction_by_president"): ("sanctioned", {C}),
+    ("sanction_pending", "sanction_by_president"): ("sanctioned", {C}),  # L2200 art. 100 inc. 3
     ("illegality_insisted", "send_to_tribunal"): ("before_tribunal", {E}),
     ("before_tribunal", "record_tribunal_unfounded"): ("sanction_due", {E, C}),
+    ("before_tribunal", "record_tribunal_partial"): ("tribunal_reconsideration", {E, C}),  # L136 art. 80
+    ("tribunal_reconsideration", "return_to_tribunal"): ("before_tribunal", {E, C}),
     ("before_tribunal", "record_tribunal_articles_archived"): ("sanction_due", {E, C}),
     ("before_tribunal", "record_tribunal_archive"): ("archived", {E, C}),
     ("sanctioned", "send_copy_to_governor"): ("sanctioned", {E, P}),
@@ -108,6 +111,8 @@ SANCTION_FOR = {
     "reject_objections": SanctionRecord(grounds=frozenset({"inconveniencia"})),
     "insist_on_project": SanctionRecord(grounds=frozenset({"ilegalidad"})),
     "record_governor_review": SanctionRecord(governor_copy_sent=date(2020, 5, 21)),
+    # L136 art. 80: the objected articles are archived by the definitive ruling, after the reconsideration
+    "record_tribunal_articles_archived": SanctionRecord(grounds=frozenset({"ilegalidad"}), reconsidered=True),
 }
 
 
@@ -134,6 +139,9 @@ def permissive(state: str, trigger: str | None = None, **changes) -> PlanSnapsho
     )
     if trigger == "publish_ponencia":  # L2200 art. 102: an ordenanza's step (issue 20)
         base = replace(base, entity_kind="departamento", act_on=date(2024, 6, 1))
+    if trigger == "sanction_by_president" and state == "sanction_pending":  # L2200 art. 100 inc. 3: an ordenanza
+        base = replace(base, entity_kind="departamento", approved_on=date(2024, 5, 15), act_on=date(2024, 6, 1),
+                       deadlines={**base.deadlines, "objection_term": dl(past)})
     return replace(base, **changes)
 
 
@@ -754,7 +762,8 @@ def test_a_hearing_of_an_adopted_plan_takes_no_new_proposals():
     for state in PDT_STATES:
         verdict = hearing_proposals_verdict(state)
         adopted = state in {"approved_by_corporacion", "adopted_by_decree", "sanction_pending", "objected",
-                            "sanction_due", "illegality_insisted", "before_tribunal", "archived",
+                            "sanction_due", "illegality_insisted", "before_tribunal",
+                            "tribunal_reconsideration", "archived",
                             "sanctioned", "published", "in_force"}
         assert verdict.ok is not adopted, state
         if adopted:

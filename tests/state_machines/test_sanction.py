@@ -179,7 +179,14 @@ def test_insisted_illegality_goes_to_the_tribunal_and_may_end_archived():
     assert sent.dest == "before_tribunal" and sent.effects == ()
     tribunal = replace(objected, state="before_tribunal")
     assert PDT_MACHINE.fire(tribunal, "record_tribunal_archive", C).dest == "archived"
-    assert PDT_MACHINE.fire(tribunal, "record_tribunal_articles_archived", E).dest == "sanction_due"
+    # L136 art. 80: a partly vitiated acuerdo returns to the Concejo, then to the Tribunal for the final ruling.
+    assert refusal(tribunal, "record_tribunal_articles_archived", E).legal_basis == "L136 art. 80"
+    assert PDT_MACHINE.fire(tribunal, "record_tribunal_partial", E).dest == "tribunal_reconsideration"
+    assert PDT_MACHINE.fire(replace(tribunal, state="tribunal_reconsideration"), "return_to_tribunal", C).dest == \
+        "before_tribunal"
+    final = replace(tribunal, sanction=replace(record, reconsidered=True))
+    assert "definitivo" in refusal(final, "record_tribunal_partial", E).reason
+    assert PDT_MACHINE.fire(final, "record_tribunal_articles_archived", E).dest == "sanction_due"
     assert PDT_MACHINE.is_final("archived")
 
 

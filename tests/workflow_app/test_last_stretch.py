@@ -147,3 +147,83 @@ def test_an_ordenanza_of_2020_cites_decreto_1222(db_session):
         "L2200 art. 100"
     assert legal_basis_for("object", "L136 art. 78; L2200 art. 100", "municipio", date(2020, 5, 20)) == \
         "L136 art. 78; L2200 art. 100"
+
+
+# --- Bogotá under Decreto-Ley 1421 de 1993 arts. 23-25; L136 art. 80's reconsideration -------------------------
+
+def test_bogota_objects_within_ten_days_and_its_council_president_sanctions_after_the_tribunal(db_session):
+    bogota = Cast(db_session, make_plan(db_session, "11001"))
+    walk_to(bogota, "approved_by_corporacion")
+    plan = bogota.plan
+    assert keys(plan)["sanction_remission"].legal_basis == "L136 art. 76 (DL1421 art. 2)"
+    bogota.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
+    # DL1421 art. 23: ten days whatever the size (L136 art. 78 would give a 12-article project five).
+    assert (keys(plan)["objection_term"].latest, keys(plan)["objection_term"].legal_basis) == \
+        (date(2028, 6, 1), "DL1421 art. 23")
+    event = bogota.act("ejecutivo", "object", "2028-05-25", payload={"grounds": ["ilegalidad"], "article_count": 12})
+    assert plan.state == "objected" and event.legal_basis == "DL1421 art. 23"
+    bogota.act("corporacion", "insist_on_project", "2028-05-26")
+    assert keys(plan)["tribunal_remission"].legal_basis == "DL1421 art. 25"
+    bogota.act("ejecutivo", "send_to_tribunal", "2028-06-01")
+    # Partly vitiated: back to the Concejo to reconsider, then to the Tribunal for its definitive ruling
+    # (L136 art. 80, through DL1421 art. 2).
+    event = bogota.act("corporacion", "record_tribunal_partial", "2028-07-03")
+    assert plan.state == "tribunal_reconsideration" and event.legal_basis == "L136 art. 80 (DL1421 art. 2)"
+    bogota.act("corporacion", "return_to_tribunal", "2028-07-10")
+    assert plan.state == "before_tribunal" and plan.event_dates["sanction"]["reconsidered"] is True
+    with pytest.raises(ActRefused) as refused:  # the second ruling is the definitive one
+        bogota.act("corporacion", "record_tribunal_partial", "2028-07-31")
+    assert "definitivo" in refused.value.message
+    bogota.act("corporacion", "record_tribunal_unfounded", "2028-08-01")
+    # DL1421 art. 25: three days from the ruling's receipt (Tuesday 1 August): 2, 3 and 4 August 2028.
+    assert (keys(plan)["sanction_after_tribunal"].latest, keys(plan)["sanction_after_tribunal"].legal_basis) == \
+        (date(2028, 8, 4), "DL1421 art. 25")
+    with pytest.raises(ActRefused) as refused:
+        bogota.act("corporacion", "sanction_by_president", "2028-08-04")
+    assert refused.value.legal_basis == "DL1421 art. 25"
+    event = bogota.act("corporacion", "sanction_by_president", "2028-08-08")
+    assert plan.state == "sanctioned" and event.legal_basis == "DL1421 art. 25"
+    assert plan.event_dates["sanction"]["president_after"] == "tribunal"
+    assert "governor_copy" not in keys(plan)  # DL1421 art. 7 (interpretation, README)
+    with pytest.raises(ActRefused) as refused:
+        bogota.act("ejecutivo", "send_copy_to_governor", "2028-08-09")
+    assert refused.value.legal_basis == "DL1421 art. 7"
+
+
+def test_a_municipios_partly_vitiated_acuerdo_returns_to_the_concejo_before_any_article_is_archived(genova):
+    plan = genova.plan
+    genova.act("corporacion", "send_for_sanction", "2028-05-17")
+    genova.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad"], "article_count": 12})
+    genova.act("corporacion", "insist_on_project", "2028-05-26")
+    genova.act("ejecutivo", "send_to_tribunal", "2028-06-01")
+    with pytest.raises(ActRefused) as refused:  # L136 art. 80: "así lo indicará al Concejo para que se reconsidere"
+        genova.act("corporacion", "record_tribunal_articles_archived", "2028-07-03",
+                   payload={"archived_articles": "arts. 4 y 9"})
+    assert refused.value.legal_basis == "L136 art. 80"
+    assert genova.act("corporacion", "record_tribunal_partial", "2028-07-03").legal_basis == "L136 art. 80"
+    genova.act("corporacion", "return_to_tribunal", "2028-07-10")
+    genova.act("corporacion", "record_tribunal_articles_archived", "2028-08-01",
+               payload={"archived_articles": "arts. 4 y 9"})
+    assert plan.state == "sanction_due" and plan.event_dates["sanction"]["archived_articles"] == "arts. 4 y 9"
+    assert "sanction_after_tribunal" not in keys(plan)  # the three days follow an "infundadas" ruling only
+    genova.act("ejecutivo", "sanction", "2028-08-03")
+    assert plan.state == "sanctioned"
+
+
+def test_the_asamblea_president_sanctions_when_the_governor_neither_objects_nor_sanctions(db_session):
+    quindio = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(quindio, "sanction_pending")
+    plan = quindio.plan
+    with pytest.raises(ActRefused) as refused:  # no article count: no term has run
+        quindio.act("corporacion", "sanction_by_president", "2028-06-30")
+    assert refused.value.legal_basis == "L2200 art. 100 inc. 3"
+    plan.event_dates = {**plan.event_dates, "sanction": {**plan.event_dates["sanction"], "articles": 20}}
+    db_session.commit()
+    # 20 articles sent Wednesday 17 May 2028: five business days, to Wednesday 24 May (L2200 art. 100).
+    assert keys(plan)["objection_term"].latest == date(2028, 5, 24)
+    with pytest.raises(ActRefused) as refused:
+        quindio.act("corporacion", "sanction_by_president", "2028-05-24")
+    assert "25 de mayo de 2028" in refused.value.message
+    event = quindio.act("corporacion", "sanction_by_president", "2028-05-25")
+    assert plan.state == "sanctioned" and event.legal_basis == "L2200 art. 100 inc. 3"
+    assert plan.event_dates["sanction"]["president_after"] == "silencio"

@@ -69,9 +69,12 @@ SORT_KEYS = ("riesgo", "entidad", "departamento", "estado", "avance", "plazo", "
 
 
 #: States where more than one party may act, and who owns the wait: after the corporation rejected the objections
-#: the executive must sanction (the president only once its term ran out, L136 art. 79); before the Tribunal
-#: nobody of the route waits on anyone but the court (L136 art. 80).
-WAIT_OWNERS: dict[str, str | None] = {"sanction_due": "ejecutivo", "before_tribunal": None}
+#: the executive must sanction (the president only once its term ran out, L136 art. 79), and so before any
+#: objection (the Asamblea's president only after the governor's silence, L2200 art. 100 inc. 3); before the
+#: Tribunal nobody of the route waits on anyone but the court (L136 art. 80); a partly vitiated acuerdo waits on
+#: the Concejo's reconsideration (L136 art. 80).
+WAIT_OWNERS: dict[str, str | None] = {"sanction_due": "ejecutivo", "sanction_pending": "ejecutivo",
+                                      "before_tribunal": None, "tribunal_reconsideration": "corporacion"}
 
 
 def _waiting_on() -> dict[str, str | None]:

@@ -206,7 +206,7 @@ def _last_stretch(plan: Plan) -> LastStretchView:
     dates = plan.event_dates or {}
     record = dates.get("sanction") or {}
     kind = plan.entity.calendar_kind
-    law = sanction_law(kind, _day(dates.get("approved")))
+    law = sanction_law(kind, _day(dates.get("approved")), special_regime_of(plan))
     executive = "el alcalde" if kind == "municipio" else "el gobernador"
     to_executive = "al alcalde" if kind == "municipio" else "al gobernador"
     corporation = "el Concejo" if kind == "municipio" else "la Asamblea"
@@ -222,11 +222,21 @@ def _last_stretch(plan: Plan) -> LastStretchView:
     if decision == "acogidas":
         steps.append(StretchStep(f"{corporation[0].upper()}{corporation[1:]} acogió las objeciones y enmendó el "
                                  "proyecto", _day(record.get("objections_decided_on")), law.objection_basis))
+    elif decision == "rechazadas" and "ilegalidad" in record.get("grounds", ()):  # L136 art. 80; L2200 art. 101
+        steps.append(StretchStep(f"{corporation[0].upper()}{corporation[1:]} rechazó las objeciones e insistió en el "
+                                 "proyecto", _day(record.get("objections_decided_on")), law.tribunal_basis))
     elif decision == "rechazadas":
         steps.append(StretchStep(f"{corporation[0].upper()}{corporation[1:]} rechazó las objeciones",
                                  _day(record.get("objections_decided_on")), law.override_basis))
     ruling = record.get("tribunal_ruling")
-    if ruling:
+    if record.get("partial_ruled_on"):  # L136 art. 80: reconsideration, then the definitive ruling
+        steps.append(StretchStep("El Tribunal Administrativo halló el proyecto parcialmente viciado: vuelve al "
+                                 "Concejo para que lo reconsidere", _day(record["partial_ruled_on"]),
+                                 law.partial_ruling_basis))
+    if record.get("reconsidered"):
+        steps.append(StretchStep("El Concejo reconsideró el proyecto y lo remitió de nuevo al Tribunal para fallo "
+                                 "definitivo", _day(record.get("reconsidered_on")), law.partial_ruling_basis))
+    if ruling and ruling != "vicios_parciales":
         text = {"infundadas": "El Tribunal Administrativo declaró infundadas las objeciones de ilegalidad",
                 "fundadas_parcialmente": "El Tribunal Administrativo archivó los artículos objetados"
                 + (f" ({record['archived_articles']})" if record.get("archived_articles") else ""),
@@ -235,8 +245,10 @@ def _last_stretch(plan: Plan) -> LastStretchView:
     if record.get("sanctioned_on"):
         by = (f"por el presidente {'del Concejo' if kind == 'municipio' else 'de la Asamblea'}, porque {executive} "
               "no sancionó en su plazo" if record.get("sanctioned_by") == "presidente" else f"por {executive}")
+        president_basis = {"tribunal": law.tribunal_sanction_basis, "silencio": law.silence_basis}.get(
+            record.get("president_after") or "", law.override_basis)
         steps.append(StretchStep(f"Sancionado {by}", _day(record["sanctioned_on"]),
-                                 law.override_basis if record.get("sanctioned_by") == "presidente"
+                                 president_basis if record.get("sanctioned_by") == "presidente"
                                  else law.objection_basis))
     if dates.get("published") and record.get("sanctioned_on"):
         steps.append(StretchStep("Publicado", _day(dates["published"]), law.publication_basis))

@@ -467,7 +467,8 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
                 occurred_at=current_app.extensions["clock"].stamp(),  # the calendar in force, once
                 reference=command.reference.strip() or None, reason=_reason(command),
                 legal_basis=(legal_basis_for(outcome.trigger, outcome.legal_basis, plan.entity.calendar_kind,
-                                             approved_on(plan))
+                                             approved_on(plan), special_regime_of(plan), source,
+                                             bool((plan.event_dates or {}).get("sanction", {}).get("via_tribunal")))
                              if proc is None and source != "adopted_by_decree" else outcome.legal_basis),
                 evidence_ids=evidence_ids,
                 payload={**dict(command.payload), "milestones": milestones, "effects": list(outcome.effects),
@@ -712,13 +713,23 @@ def _record_sanction(plan: Plan, command: ActCommand, act_on: date) -> None:
         record["via_tribunal"] = True
         record["tribunal_ruled_on"] = day
         record["tribunal_ruling"] = {"record_tribunal_unfounded": "infundadas",
+                                     "record_tribunal_partial": "vicios_parciales",
                                      "record_tribunal_articles_archived": "fundadas_parcialmente",
                                      "record_tribunal_archive": "fundadas"}[trigger]
+        if trigger == "record_tribunal_partial":
+            record["partial_ruled_on"] = day
         if command.payload.get("archived_articles"):
             record["archived_articles"] = str(command.payload["archived_articles"]).strip()
+    elif trigger == "return_to_tribunal":  # L136 art. 80: reconsidered, back to the Tribunal for its final ruling
+        record["reconsidered"] = True
+        record["reconsidered_on"] = day
     elif trigger in ("sanction", "sanction_by_president"):
         record["sanctioned_on"] = day
         record["sanctioned_by"] = "presidente" if trigger == "sanction_by_president" else "ejecutivo"
+        if trigger == "sanction_by_president":  # after which of the executive's terms (casefile cites its norm)
+            record["president_after"] = ("tribunal" if record.get("via_tribunal") else
+                                         "rechazo" if record.get("objections_decision") == "rechazadas" else
+                                         "silencio")
     elif trigger == "send_copy_to_governor":
         record["governor_copy_sent"] = day
     elif trigger == "record_governor_review":

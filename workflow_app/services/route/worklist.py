@@ -91,7 +91,8 @@ def actions_for(user: User, plan: Plan, today: date, deadlines=None) -> list[Act
             if verdict.ok and ("pdt", t.trigger) not in seen:
                 seen.add(("pdt", t.trigger))
                 basis = t.legal_basis if plan.state == "adopted_by_decree" else legal_basis_for(
-                    t.trigger, t.legal_basis, plan.entity.calendar_kind, approved_on(plan))
+                    t.trigger, t.legal_basis, plan.entity.calendar_kind, approved_on(plan), main.special_regime,
+                    plan.state, main.sanction.via_tribunal)
                 options.append(ActionOption(plan.id, PDT_MACHINE.name, None, t.trigger, localize(t.label, wording),
                                             role, basis))
         for proc in plan.procedures:
