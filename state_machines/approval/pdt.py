@@ -1105,6 +1105,12 @@ PDT_TRANSITIONS: list[Transition] = [
     ),
 ]
 
+#: The acts whose guards read the corporation's recorded sessions (the service loads them only for these).
+SESSION_GUARDED_TRIGGERS = frozenset(
+    t.trigger for t in PDT_TRANSITIONS
+    if {is_debate_in_session, is_objection_decision_in_session, is_extension_allowed, is_convocation_allowed}
+    & set(t.guards))
+
 PDT_MACHINE = LegalMachine("pdt_approval", PDT_STATES, "elected", PDT_TRANSITIONS,
                            final_states={"in_force", "archived"})
 #: Acts refused by state with a reason of their own (L136 art. 79; L2200 art. 100 par.).

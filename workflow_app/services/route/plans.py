@@ -27,7 +27,7 @@ from state_machines.approval.concepts import (
     concept_from_data,
     recommendations_of,
 )
-from state_machines.approval.pdt import PDT_MACHINE, PlanSnapshot
+from state_machines.approval.pdt import PDT_MACHINE, SESSION_GUARDED_TRIGGERS, PlanSnapshot
 from state_machines.approval.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
 from state_machines.approval.route import (
     DUTIES,
@@ -291,10 +291,21 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         # Sessions as data (issue 20); listing what may be done leaves the session guards to the act's form.
         fiscal_category=plan.entity.fiscal_category,
         period_start=None if form_supplies else plan.period.start_on,
-        session_records=session_records(db.session, plan.entity_id) if not form_supplies else SessionRecords(),
+        session_records=_session_records(plan, command, form_supplies),
         convocation=_convocation(command, plan, today),
         extension_days=extension_days_of(command.payload),
     )
+
+
+def _session_records(plan: Plan, command: ActCommand, form_supplies: bool) -> SessionRecords:
+    """The corporation's recorded extensions and convocations, read only for the acts whose guards use them, and
+    only where the calendar is known (a municipio without category asserts nothing: L136 art. 23)."""
+    if form_supplies or command.trigger not in SESSION_GUARDED_TRIGGERS:
+        return SessionRecords()
+    entity = plan.entity
+    if entity.calendar_kind == "municipio" and not entity.fiscal_category and not entity.special_regime:
+        return SessionRecords()
+    return session_records(db.session, plan.entity_id)
 
 
 def _convocation(command: ActCommand, plan: Plan, today: date):
