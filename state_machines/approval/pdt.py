@@ -417,13 +417,13 @@ def is_debate_in_session(s: PlanSnapshot) -> Verdict:
     """L136 art. 23 par. 2 and art. 24; L2200 arts. 23, 25; DL1421 art. 10 (legal-path.md §d; §b.2 T10, T11): each
     debate, approval or vote-down of the plan takes place in ordinary sessions, their recorded extension, or
     extraordinary sessions convoked for the plan; a session outside the legal conditions is invalid."""
-    return _session_guard(s, "esta sesión del plan")
+    return _session_guard(s, "una sesión que debata o vote el plan")
 
 
 def is_objection_decision_in_session(s: PlanSnapshot) -> Verdict:
     """L136 arts. 23, 78; L2200 arts. 23, 25 (legal-path.md §b.2 T14): the corporation decides the objections in
     sessions; in recess, in the extraordinary sessions the executive convoked for them."""
-    return _session_guard(s, "la decisión sobre las objeciones", on_objections=True)
+    return _session_guard(s, "una sesión que decida las objeciones", on_objections=True)
 
 
 def is_extension_allowed(s: PlanSnapshot) -> Verdict:

@@ -339,13 +339,13 @@ def session_on(corp: Corporation, records: SessionRecords, d: date) -> SessionDa
     period, basis = found
     if period is not None:
         return SessionDay(d, "ordinary", basis, f"Sesiones ordinarias del {format_date_es(period[0])} al "
-                          f"{format_date_es(period[1])} ({basis}).", period[0], period[1])
+                          f"{format_date_es(period[1])}.", period[0], period[1])
     for ext in records.extensions:
         if ext.starts_on <= d <= ext.ends_on:
             ext_basis = extension_basis(corp)
             return SessionDay(d, "extended", ext_basis, f"Prórroga de {ext.days} días del período ordinario que "
-                              f"terminó el {format_date_es(ext.period_end)}, decidida por {corp.name} "
-                              f"({ext_basis}).", ext.starts_on, ext.ends_on)
+                              f"terminó el {format_date_es(ext.period_end)}, decidida por {corp.name}.",
+                              ext.starts_on, ext.ends_on)
     convocations = [c for c in records.convocations if c.covers(d)]
     if convocations:
         conv = next((c for c in convocations if c.covers_plan or c.for_objections), convocations[0])
@@ -353,10 +353,11 @@ def session_on(corp: Corporation, records: SessionRecords, d: date) -> SessionDa
         purpose = f": {conv.purpose}" if conv.purpose else ""
         kind = "convoked" if conv.covers_plan or conv.for_objections else "convoked_other"
         return SessionDay(d, kind, conv_basis, f"Sesiones extraordinarias convocadas del "
-                          f"{format_date_es(conv.starts_on)} al {format_date_es(conv.ends_on)}{purpose} "
-                          f"({conv_basis}).", conv.starts_on, conv.ends_on, conv)
+                          f"{format_date_es(conv.starts_on)} al {format_date_es(conv.ends_on)}{purpose}.",
+                          conv.starts_on, conv.ends_on, conv)
     return SessionDay(d, "recess", invalidity_basis(corp, d), f"{corp.name[0].upper()}{corp.name[1:]} está en "
-                      f"receso: no hay sesiones ordinarias ({basis}), ni prórroga ni convocatoria registradas.")
+                      f"receso: fuera de sus sesiones ordinarias ({basis}), sin prórroga ni convocatoria registradas. "
+                      "Una sesión en receso carece de validez.")
 
 
 def debate_session_verdict(corp: Corporation, records: SessionRecords, d: date, what: str,
@@ -364,8 +365,8 @@ def debate_session_verdict(corp: Corporation, records: SessionRecords, d: date, 
     """(ok, reason, norm): a debate or vote of the plan on ``d`` must take place in a valid session: an ordinary
     period, its recorded extension, or extraordinary sessions convoked for the plan (or, for the decision on the
     objections, convoked to decide them). Outside one the session "carecerá de validez" (L136 art. 24; L2200
-    art. 25): refused. Unknown calendar (no category): allowed, nothing asserted. ``what``: "el primer debate",
-    "la aprobación"…"""
+    art. 25): refused. Unknown calendar (no category): allowed, nothing asserted. ``what``: the act in Spanish,
+    "una sesión que debata o vote el plan"."""
     day = session_on(corp, records, d)
     if day.kind in ("ordinary", "extended", "unknown"):
         return True, day.explanation, day.legal_basis
@@ -380,10 +381,10 @@ def debate_session_verdict(corp: Corporation, records: SessionRecords, d: date, 
                        f"convocadas para otros asuntos ({conv.purpose or 'sin objeto registrado'}); en ellas solo "
                        "se ocupa de los asuntos que se sometieron a su consideración. Registre una convocatoria que "
                        "incluya el plan de desarrollo."), f"{day.legal_basis}; {invalid}"
-    return False, (f"No se puede registrar {what} el {when}: {corp.name} está en receso (sin sesiones ordinarias, "
-                   "prórroga ni sesiones extraordinarias convocadas para el plan) y una sesión fuera de las "
-                   "condiciones legales carece de validez. Registre la prórroga o la convocatoria, o corrija la "
-                   "fecha."), invalid
+    return False, (f"El {when} {corp.name} está en receso (sin sesiones ordinarias, prórroga ni sesiones "
+                   f"extraordinarias convocadas para el plan): {what} en esa fecha no es válida, porque una sesión "
+                   "fuera de las condiciones legales carece de validez. Vea el calendario de sesiones; registre la "
+                   "prórroga o la convocatoria, o corrija la fecha."), invalid
 
 
 def extension_verdict(corp: Corporation, records: SessionRecords, act_on: date, days: int | None

@@ -13,7 +13,7 @@ import pytest
 
 from tests import pdf_samples
 from tests.e2e.conftest import expect, sign_in
-from tests.e2e.test_last_stretch_walks import act, people, refused
+from tests.e2e.test_last_stretch_walks import act, people
 from tests.e2e.test_walks import Walk, no_horizontal_scroll, shot
 from tests.workflow_app.story import Cast, make_plan, walk_to
 
@@ -51,8 +51,19 @@ def test_a_debate_in_recess_is_refused_then_accepted_inside_the_convocation_and_
     plan_id = cast.plan.id
     walk = Walk(new_page, live_server, set_today, evidence_pdf, people(cast))
 
-    refused(walk, plan_id, "corporacion", "record_committee_debate", "2028-05-10", "receso",
-            "L136 art. 23 par. 2")
+    # The committee's debate dated 10 May, in recess: the form answers with the reason and its norm, nothing written.
+    walk.set_today("2028-05-10")
+    council = walk.page("corporacion")
+    council.goto(f"/planes/{plan_id}")
+    council.get_by_role("link", name=re.compile("^Registrar el primer debate")).first.click()
+    walk.fill_common(council, "2028-05-10", "ACTA-01")
+    council.get_by_label("La comisión aprobó el proyecto en primer debate").check()
+    with council.expect_response(lambda r: r.request.method == "POST") as answer:
+        council.get_by_role("button", name=re.compile("^Registrar: ")).click()
+    assert answer.value.status == 409
+    expect(council.locator("main")).to_contain_text("receso")
+    expect(council.locator("main")).to_contain_text("L136 art. 23 par. 2")
+    shot(council, "sesiones-debate-rechazado-1280")
 
     def convocation(p):
         p.get_by_label("Primer día de las sesiones extraordinarias").fill("2028-05-12")
@@ -82,3 +93,8 @@ def test_a_debate_in_recess_is_refused_then_accepted_inside_the_convocation_and_
     phone.goto(f"{live_server}/planes/{plan_id}/sesiones?anio=2028")
     no_horizontal_scroll(phone)
     shot(phone, "sesiones-360")
+    import os
+    if os.environ.get("E2E_SHOTS_DIR"):  # the phone's screen as a person sees it: the top, then the extension
+        phone.screenshot(path=os.path.join(os.environ["E2E_SHOTS_DIR"], "sesiones-360-arriba.png"))
+        phone.locator("tr.session-extended").scroll_into_view_if_needed()
+        phone.screenshot(path=os.path.join(os.environ["E2E_SHOTS_DIR"], "sesiones-360-prorroga.png"))

@@ -37,7 +37,7 @@ NONE = SessionRecords()
 
 
 def ok(corp, day, records=NONE, on_objections=False):
-    return debate_session_verdict(corp, records, day, "el primer debate", on_objections)
+    return debate_session_verdict(corp, records, day, "una sesión que debata o vote el plan", on_objections)
 
 
 # --- Ordinary periods: first and last day, the day before and after ----------------------------------------
