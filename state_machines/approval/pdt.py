@@ -438,8 +438,8 @@ def is_extension_allowed(s: PlanSnapshot) -> Verdict:
 
 def is_convocation_allowed(s: PlanSnapshot) -> Verdict:
     """L136 art. 23 par. 2; L136 art. 78 (five days for objections); L2200 art. 23 (three months a year); L56
-    art. 1 mod. L617 art. 29 (one month, before 8 February 2022); DL1421 art. 10 (legal-path.md §g "Convoke
-    extraordinary sessions"): the convocation has its window and purpose, and stays within its cap."""
+    art. 1 mod. L617 art. 29 (one month, before 8 February 2022); DL1421 art. 10 (legal-path.md, compact deadline
+    table, row "Convoke extraordinary sessions"; §d): the convocation has its window and purpose, and stays within its cap."""
     corp = _corporation(s)
     if corp is None:
         return OK

@@ -194,7 +194,7 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
 # Sessions as data the route checks (issue 20): the recorded extensions and convocations, and every debate or
 # vote inside a valid session. legal-path.md §d rows "Ordinary sessions in the first year" and "Consequence for
 # the decision month"; §b.2 T10 (debates and approval), T11 (b) (vote-down), T14 (the decision on objections);
-# §g "Convoke extraordinary sessions".
+# the compact deadline table's row "Convoke extraordinary sessions".
 # -------------------------------------------------------------------------------------------------------------
 
 #: L136 art. 23 par. 1: "Cada período ordinario podrá ser prorrogado por diez días calendario más, a voluntad del
