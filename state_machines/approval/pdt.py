@@ -72,7 +72,9 @@ from state_machines.corporation.sessions import (
     SessionRecords,
     convocation_verdict,
     debate_session_verdict,
+    extension_basis,
     extension_verdict,
+    extension_window_open,
 )
 
 EJECUTIVO, PLANEACION, CTP, CORPORACION, SISTEMA = (
@@ -160,6 +162,9 @@ class PlanSnapshot:
     #: What the act being fired brings: a convocation's window and purpose, an extension's days.
     convocation: Convocation | None = None
     extension_days: int | None = None
+    #: Listing what may be done (the act's form brings its own data): the session guards wait for the form, except
+    #: that an extension is offered only around an ordinary period (``extension_window_open``).
+    listing: bool = False
 
     @property
     def act_day(self) -> date:
@@ -407,7 +412,7 @@ def _corporation(s: PlanSnapshot) -> Corporation | None:
 
 def _session_guard(s: PlanSnapshot, what: str, on_objections: bool = False) -> Verdict:
     corp = _corporation(s)
-    if corp is None:
+    if corp is None or s.listing:
         return OK
     ok, reason, basis = debate_session_verdict(corp, s.session_records, s.act_day, what, on_objections)
     return OK if ok else refuse(reason, basis)
@@ -432,6 +437,10 @@ def is_extension_allowed(s: PlanSnapshot) -> Verdict:
     corp = _corporation(s)
     if corp is None:
         return OK
+    if s.listing:
+        return OK if extension_window_open(corp, s.act_day) else refuse(
+            "Fuera de un período de sesiones ordinarias (o de los diez días siguientes) no hay prórroga que registrar.",
+            extension_basis(corp))
     ok, reason, basis, _ = extension_verdict(corp, s.session_records, s.act_day, s.extension_days)
     return OK if ok else refuse(reason, basis)
 
@@ -441,7 +450,7 @@ def is_convocation_allowed(s: PlanSnapshot) -> Verdict:
     art. 1 mod. L617 art. 29 (one month, before 8 February 2022); DL1421 art. 10 (legal-path.md, compact deadline
     table, row "Convoke extraordinary sessions"; §d): the convocation has its window and purpose, and stays within its cap."""
     corp = _corporation(s)
-    if corp is None:
+    if corp is None or s.listing:
         return OK
     ok, reason, basis = convocation_verdict(corp, s.session_records, s.convocation, s.act_day)
     return OK if ok else refuse(reason, basis)

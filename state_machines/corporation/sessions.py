@@ -416,6 +416,22 @@ def extension_verdict(corp: Corporation, records: SessionRecords, act_on: date, 
     return True, (f"Prórroga del {format_date_es(ext.starts_on)} al {format_date_es(ext.ends_on)}."), basis, ext
 
 
+def extension_window_open(corp: Corporation, d: date) -> bool:
+    """Whether an extension may still be recorded on ``d`` (for listing the act): inside an ordinary period, or
+    within the ten days after one (an extension decided on its last day, typed later). Unknown calendar: the form
+    decides."""
+    if corp.entity_kind == "departamento" and corp.special is None and d >= L2200_IN_FORCE \
+            and not L2200_ALLOWS_EXTENSION:
+        return False
+    for back in range(EXTENSION_MAX_DAYS + 1):
+        found = _ordinary_of(corp, d - timedelta(days=back))
+        if found is None:
+            return True
+        if found[0] is not None:
+            return True
+    return False
+
+
 def _cap_days(corp: Corporation, starts_on: date) -> tuple[int, str] | None:
     """The yearly cap of an Asamblea's extraordinary sessions, in days, and its norm; None where the law sets
     none (Concejos, Bogotá)."""

@@ -242,3 +242,13 @@ def test_the_year_calendar_lists_spans_with_their_kind_and_norm():
     assert (date(2024, 8, 1), date(2024, 8, 10), "extended") in kinds
     assert (date(2024, 8, 11), date(2024, 9, 30), "recess") in kinds
     assert spans[0].start == date(2024, 1, 1) and spans[-1].end == date(2024, 12, 31)
+
+
+def test_the_extension_is_offered_only_around_an_ordinary_period():
+    listing = dict(extension_days=None, listing=True)
+    assert PDT_MACHINE.fire(snap("in_debate", date(2024, 7, 31), **listing), "extend_sessions", C)  # last day
+    assert PDT_MACHINE.fire(snap("in_debate", date(2024, 8, 10), **listing), "extend_sessions", C)  # typed late
+    with pytest.raises(TransitionRefused):
+        PDT_MACHINE.fire(snap("in_debate", date(2024, 8, 11), **listing), "extend_sessions", C)
+    # Listing leaves the debate guard to the form (the act's own date decides when it is sent).
+    assert PDT_MACHINE.fire(snap("in_debate", date(2024, 5, 10), listing=True), "record_committee_debate", C)

@@ -290,7 +290,7 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         special_regime=special_regime_of(plan),
         # Sessions as data (issue 20); listing what may be done leaves the session guards to the act's form.
         fiscal_category=plan.entity.fiscal_category,
-        period_start=None if form_supplies else plan.period.start_on,
+        period_start=plan.period.start_on, listing=form_supplies,
         session_records=_session_records(plan, command, form_supplies),
         convocation=_convocation(command, plan, today),
         extension_days=extension_days_of(command.payload),
