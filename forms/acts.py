@@ -100,6 +100,20 @@ EXTRA_FIELDS = {
         "Debate para el que se publica", choices=[("committee", "Primer debate, en comisión"),
                                                   ("plenary", "Segundo debate, en plenaria")],
         validators=[InputRequired("Indique para qué debate se publica la ponencia.")]),
+    # Sessions as data (issue 20; state_machines.corporation.sessions): L136 art. 23; L2200 art. 23; DL1421 art. 10.
+    "starts_on": lambda: DateField("Primer día de las sesiones extraordinarias", validators=[
+        InputRequired("Indique el primer día de las sesiones extraordinarias (día/mes/año).")]),
+    "ends_on": lambda: DateField("Último día de las sesiones extraordinarias", validators=[
+        InputRequired("Indique el último día de las sesiones extraordinarias (día/mes/año).")]),
+    "purpose": lambda: TextAreaField("Objeto de la convocatoria (los asuntos que el decreto somete a la corporación)",
+                                     validators=[DataRequired("Escriba el objeto de la convocatoria."),
+                                                 Length(max=2000)]),
+    "covers_plan": lambda: BooleanField("El decreto somete a la corporación el proyecto del plan de desarrollo "
+                                        "(o sus objeciones)"),
+    "extension_days": lambda: IntegerField(
+        "Días calendario de la prórroga (hasta 10, desde el día siguiente al fin del período)",
+        validators=[InputRequired("Indique cuántos días se prorroga el período (un número de 1 a 10)."),
+                    NumberRange(min=1, max=10, message="La prórroga es de 1 a 10 días calendario.")]),
     "leader_name": lambda: StringField("Nombre del líder del equipo formulador", validators=[
         DataRequired("Indique quién lidera el equipo."), Length(max=200)]),
     "leader_email": lambda: StringField("Correo del líder", validators=[
@@ -124,14 +138,17 @@ FIELDS_BY_TRIGGER = {
     "record_tribunal_articles_archived": ("archived_articles",),
     "record_governor_review": ("governor_review",),
     "publish_ponencia": ("ponencia_debate",),
+    "convoke_sessions": ("starts_on", "ends_on", "purpose", "covers_plan"),
+    "extend_sessions": ("extension_days",),
 }
 PAYLOAD_FIELDS = {"concept", "parts", "recommendations", "scheduled_on", "place", "zone", "attendance",
                   "text", "authors", "voted_down", "leader_name", "leader_email", "committee_outcome", "vigencia",
                   "in_force_declared", "grounds", "article_count", "articles_sent", "archived_articles",
-                  "governor_review", "ponencia_debate"}
+                  "governor_review", "ponencia_debate", "starts_on", "ends_on", "purpose", "covers_plan",
+                  "extension_days"}
 LIST_FIELDS = {"recommendations", "parts", "authors"}
 #: Fields whose value is already a list (checkboxes) or a number: kept as they come.
-RAW_FIELDS = {"grounds", "article_count", "articles_sent"}
+RAW_FIELDS = {"grounds", "article_count", "articles_sent", "extension_days", "covers_plan"}
 
 
 class ActForm(FlaskForm):
@@ -162,6 +179,11 @@ def _validate_in_force_declared(form, field) -> None:
             raise ValidationError("El acto no puede regir antes de su publicación (CPACA art. 65).")
 
 
+def _validate_ends_on(form, field) -> None:
+    if field.data and form.starts_on.data and field.data < form.starts_on.data:
+        raise ValidationError("El último día no puede ser anterior al primero.")
+
+
 def _validate_withheld_reason(form, field) -> None:
     problem = withholding_refusal(form.trigger_name, form.publication.data != "withheld", field.data)
     if problem and form.evidence.data and getattr(form.evidence.data, "filename", ""):
@@ -187,6 +209,8 @@ def act_form_class(trigger: str, recommendations: tuple[RecommendationRef, ...] 
         attrs["validate_parts"] = _validate_parts
     if "in_force_declared" in names:
         attrs["validate_in_force_declared"] = _validate_in_force_declared
+    if "ends_on" in names:
+        attrs["validate_ends_on"] = _validate_ends_on
     if trigger == "consider_concepts":
         for rec, (answer, reason) in zip(recommendations, answer_field_names(recommendations)):
             attrs[answer] = RadioField(

@@ -1090,7 +1090,7 @@ def _sessions_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | Non
     latest = cal.next_business(earliest)
     act_by = cal.prev_business(earliest)
     overdue_from = latest + _ONE_DAY
-    basis = "L152 art. 40; " + convocation_basis(facts.entity_kind, e)
+    basis = "L152 art. 40; " + convocation_basis(facts.entity_kind, e, facts.special_regime)
     explanation = " ".join((
         f"Convocatoria a sesiones extraordinarias. {verdict.explanation}",
         f"Convoque antes del {_day(verdict.first_recess_day)}: a más tardar el {_day(act_by)}.",

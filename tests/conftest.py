@@ -46,7 +46,7 @@ def _worker_redis_url(base: str, worker: str) -> str:
 TEST_REDIS_URL = _worker_redis_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/12"), WORKER)
 
 # Tables a test may write; reference data (entities, authorities, periods) stays loaded for the run.
-MUTABLE_TABLES = ("people_log", "history_heads", "plan_summaries", "access_log", "history_checkpoints", "history_anchors", "document_chunks", "rate_limit_hits",
+MUTABLE_TABLES = ("corporation_sessions", "people_log", "history_heads", "plan_summaries", "access_log", "history_checkpoints", "history_anchors", "document_chunks", "rate_limit_hits",
                   "user_sessions", "onboarding_batches", "period_openings", "account_tokens", "api_tokens",
                   "citizen_proposals", "ppi_items", "ppi_versions", "milestone_checks", "deliveries", "notifications",
                   "plan_events", "procedures", "documents", "plans", "memberships", "users")

@@ -258,6 +258,32 @@ class Plan(db.Model):
         return current_flags(self.flags, hearing_held=held)
 
 
+class CorporationSession(db.Model):
+    """A session of the concejo or asamblea outside its ordinary calendar, as recorded (issue 20;
+    ``state_machines.corporation.sessions``): the corporation's ten-day ``extension`` of an ordinary period (L136
+    art. 23 par. 1) or the executive's ``convocation`` to extraordinary sessions with its window and purpose
+    (L136 art. 23 par. 2; L2200 art. 23; DL1421 art. 10). Kept per entity: every plan of the entity reads them.
+    ``plan_id``: the plan whose act recorded it (its history row carries the evidence)."""
+
+    __tablename__ = "corporation_sessions"
+    __table_args__ = (CheckConstraint(_in("kind", ("extension", "convocation")), name="kind"),
+                      CheckConstraint("ends_on >= starts_on", name="window"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    #: The extension's ordinary period's last day (None for a convocation).
+    period_end: Mapped[date | None] = mapped_column(Date)
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    covers_plan: Mapped[bool] = mapped_column(default=False)
+    for_objections: Mapped[bool] = mapped_column(default=False)
+    recorded_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
 class Procedure(db.Model):
     """An instance of a sub-machine of a plan: a CAR review, the CTP review, an amendment, a hearing, or a Phase II
     procedure (``state_machines.phase2``: the plan indicativo, the harmonisation, a vigencia's budget...)."""

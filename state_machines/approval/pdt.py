@@ -64,7 +64,17 @@ from state_machines.corporation.sanction import (
     SanctionRecord,
     sanction_law,
 )
-from state_machines.corporation.sessions import L2200_IN_FORCE
+from state_machines.corporation.sessions import (
+    L2200_IN_FORCE,
+    Convocation,
+    Corporation,
+    SessionRecords,
+    convocation_verdict,
+    debate_session_verdict,
+    extension_basis,
+    extension_verdict,
+    extension_window_open,
+)
 
 EJECUTIVO, PLANEACION, CTP, CORPORACION, SISTEMA = (
     Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CORPORACION, Role.SISTEMA)
@@ -141,6 +151,19 @@ class PlanSnapshot:
     filed_on: date | None = None
     #: ``"bogota"``: the Distrito Capital's own statute (DL1421 arts. 10, 22); None: the general law.
     special_regime: str | None = None
+    #: The corporation's sessions as data (``state_machines.corporation.sessions``; issue 20): the entity's
+    #: category and the period's first day give the ordinary periods; ``session_records`` the recorded extensions
+    #: and convocations. ``period_start`` None: the session guards assert nothing (a listing of what may be done,
+    #: or a snapshot built without them).
+    fiscal_category: str | None = None
+    period_start: date | None = None
+    session_records: SessionRecords = field(default_factory=SessionRecords)
+    #: What the act being fired brings: a convocation's window and purpose, an extension's days.
+    convocation: Convocation | None = None
+    extension_days: int | None = None
+    #: Listing what may be done (the act's form brings its own data): the session guards wait for the form, except
+    #: that an extension is offered only around an ordinary period (``extension_window_open``).
+    listing: bool = False
 
     @property
     def act_day(self) -> date:
@@ -379,6 +402,60 @@ def has_both_debates(s: PlanSnapshot) -> Verdict:
         return refuse("La aprobación en segundo debate no puede ser anterior a la sesión plenaria en que se debatió "
                       f"({spanish_date(s.debates.plenary_sessions[0])}).", basis)
     return is_plenary_gap_respected(s)
+
+
+# Sessions as data (state_machines.corporation.sessions; legal-path.md §d, §b.2 T10, T11, T14; issue 20)
+
+def _corporation(s: PlanSnapshot) -> Corporation | None:
+    if s.period_start is None:
+        return None
+    return Corporation(s.entity_kind, s.fiscal_category, s.period_start, s.special_regime)
+
+
+def _session_guard(s: PlanSnapshot, what: str, on_objections: bool = False) -> Verdict:
+    corp = _corporation(s)
+    if corp is None or s.listing:
+        return OK
+    ok, reason, basis = debate_session_verdict(corp, s.session_records, s.act_day, what, on_objections)
+    return OK if ok else refuse(reason, basis)
+
+
+def is_debate_in_session(s: PlanSnapshot) -> Verdict:
+    """L136 art. 23 par. 2 and art. 24; L2200 arts. 23, 25; DL1421 art. 10 (legal-path.md §d; §b.2 T10, T11): each
+    debate, approval or vote-down of the plan takes place in ordinary sessions, their recorded extension, or
+    extraordinary sessions convoked for the plan; a session outside the legal conditions is invalid."""
+    return _session_guard(s, "una sesión que debata o vote el plan")
+
+
+def is_objection_decision_in_session(s: PlanSnapshot) -> Verdict:
+    """L136 arts. 23, 78; L2200 arts. 23, 25 (legal-path.md §b.2 T14): the corporation decides the objections in
+    sessions; in recess, in the extraordinary sessions the executive convoked for them."""
+    return _session_guard(s, "una sesión que decida las objeciones", on_objections=True)
+
+
+def is_extension_allowed(s: PlanSnapshot) -> Verdict:
+    """L136 art. 23 par. 1 ("Cada período ordinario podrá ser prorrogado por diez días calendario más, a voluntad
+    del respectivo Concejo"); DL1421 art. 10; L56 art. 1 par. (legal-path.md §d): decided within the period, once."""
+    corp = _corporation(s)
+    if corp is None:
+        return OK
+    if s.listing:
+        return OK if extension_window_open(corp, s.act_day) else refuse(
+            "Fuera de un período de sesiones ordinarias (o de los diez días siguientes) no hay prórroga que registrar.",
+            extension_basis(corp))
+    ok, reason, basis, _ = extension_verdict(corp, s.session_records, s.act_day, s.extension_days)
+    return OK if ok else refuse(reason, basis)
+
+
+def is_convocation_allowed(s: PlanSnapshot) -> Verdict:
+    """L136 art. 23 par. 2; L136 art. 78 (five days for objections); L2200 art. 23 (three months a year); L56
+    art. 1 mod. L617 art. 29 (one month, before 8 February 2022); DL1421 art. 10 (legal-path.md, compact deadline
+    table, row "Convoke extraordinary sessions"; §d): the convocation has its window and purpose, and stays within its cap."""
+    corp = _corporation(s)
+    if corp is None or s.listing:
+        return OK
+    ok, reason, basis = convocation_verdict(corp, s.session_records, s.convocation, s.act_day)
+    return OK if ok else refuse(reason, basis)
 
 
 POSESION_BASIS = "AL02 art. 1; L152 art. 39"
@@ -886,9 +963,17 @@ PDT_TRANSITIONS: list[Transition] = [
     Transition(  # extraordinary sessions so the corporation can decide within its month (or on objections)
         trigger="convoke_sessions", source=("adjusting", "filed_with_corporacion", "in_debate", "objected"),
         dest=SAME, roles=frozenset({EJECUTIVO}),
-        guards=(evidence_guard("el decreto de convocatoria a sesiones", "L152 art. 40"),),
+        guards=(is_convocation_allowed, evidence_guard("el decreto de convocatoria a sesiones", "L152 art. 40")),
         legal_basis="L152 art. 40; L136 art. 23 par. 2", label="Convocar a sesiones al concejo o asamblea",
-        effects=("event:sessions_convened",),
+        effects=("record_convocation", "event:sessions_convened"),
+    ),
+    Transition(  # L136 art. 23 par. 1: the corporation extends an ordinary period by up to ten calendar days
+        trigger="extend_sessions", source=("filed_with_corporacion", "in_debate", "objected"), dest=SAME,
+        roles=frozenset({CORPORACION}),
+        guards=(is_extension_allowed,
+                evidence_guard("la proposición aprobada que prorroga el período de sesiones", "L136 art. 23 par. 1")),
+        legal_basis="L136 art. 23 par. 1", label="Registrar la prórroga del período de sesiones ordinarias",
+        effects=("record_extension",),
     ),
     Transition(  # T7
         trigger="file_with_corporacion", source="adjusting", dest="filed_with_corporacion",
@@ -915,27 +1000,30 @@ PDT_TRANSITIONS: list[Transition] = [
     ),
     Transition(  # T10, first debate: once; more sessions are its continuation
         trigger="record_committee_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(has_no_committee_debate_yet, has_committee_ponencia_published,
+        guards=(has_no_committee_debate_yet, has_committee_ponencia_published, is_debate_in_session,
                 evidence_guard("el acta del primer debate en comisión", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el primer debate en la comisión",
         effects=("debate:committee", "event:committee_debate"),
     ),
     Transition(
         trigger="continue_committee_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(is_committee_debate_open, evidence_guard("el acta de la sesión de la comisión", "L136 art. 73")),
+        guards=(is_committee_debate_open, is_debate_in_session,
+                evidence_guard("el acta de la sesión de la comisión", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97",
         label="Registrar otra sesión del primer debate (continuación)", effects=("debate:committee_continued",),
     ),
     Transition(  # T10, second debate: after the committee's approval, on another day, with the municipal gap
         trigger="record_plenary_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
         guards=(is_approved_in_committee, has_no_plenary_debate_yet, is_plenary_gap_respected,
-                has_plenary_ponencia_published, evidence_guard("el acta del segundo debate en plenaria", "L136 art. 73")),
+                has_plenary_ponencia_published, is_debate_in_session,
+                evidence_guard("el acta del segundo debate en plenaria", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el segundo debate en la plenaria",
         effects=("debate:plenary", "event:plenary_debate"),
     ),
     Transition(
         trigger="continue_plenary_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(is_plenary_debate_open, evidence_guard("el acta de la sesión plenaria", "L136 art. 73")),
+        guards=(is_plenary_debate_open, is_debate_in_session,
+                evidence_guard("el acta de la sesión plenaria", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97",
         label="Registrar otra sesión del segundo debate (continuación)", effects=("debate:plenary_continued",),
     ),
@@ -955,7 +1043,7 @@ PDT_TRANSITIONS: list[Transition] = [
     Transition(  # T10
         trigger="approve_plan", source="in_debate", dest="approved_by_corporacion", roles=frozenset({CORPORACION}),
         guards=(has_both_debates, has_no_pending_amendments, has_acceptance_for_approved_amendments,
-                evidence_guard("las actas de comisión y plenaria y el texto aprobado", "L152 art. 40")),
+                is_debate_in_session, evidence_guard("las actas de comisión y plenaria y el texto aprobado", "L152 art. 40")),
         legal_basis="L152 art. 40; L136 art. 73", label="Aprobar el plan en segundo debate",
         effects=("freeze_adopted_ppi", "event:adopted", "start_piscc", "flag:late_corporation_decision"),
         effect_when=(("start_piscc", is_d683_regime), ("flag:late_corporation_decision", is_corporation_decision_late)),
@@ -967,7 +1055,8 @@ PDT_TRANSITIONS: list[Transition] = [
     ),
     Transition(  # T11 (b)
         trigger="vote_down", source="in_debate", dest="decree_eligible", roles=frozenset({CORPORACION}),
-        guards=(is_voted_down, evidence_guard("el acta de la sesión que niega el proyecto", "L152 art. 40")),
+        guards=(is_voted_down, is_debate_in_session,
+                evidence_guard("el acta de la sesión que niega el proyecto", "L152 art. 40")),
         legal_basis="L152 art. 40; CE-2127", label="Registrar que la corporación negó el plan",
     ),
     Transition(  # T12
@@ -999,21 +1088,22 @@ PDT_TRANSITIONS: list[Transition] = [
     ),
     Transition(  # the corporation rejects objections for inconvenience: the executive must sanction
         trigger="reject_objections", source="objected", dest="sanction_due", roles=frozenset({CORPORACION}),
-        guards=(is_objection_for_inconvenience_only,
+        guards=(is_objection_for_inconvenience_only, is_objection_decision_in_session,
                 evidence_guard("el acta de la plenaria que rechaza las objeciones", "L136 art. 79")),
         legal_basis="L136 art. 79; L2200 art. 100 par.", label="Rechazar las objeciones por inconveniencia",
         effects=("record_sanction",),
     ),
     Transition(  # the corporation insists against objections for illegality: the project goes to the Tribunal
         trigger="insist_on_project", source="objected", dest="illegality_insisted", roles=frozenset({CORPORACION}),
-        guards=(is_objection_for_illegality,
+        guards=(is_objection_for_illegality, is_objection_decision_in_session,
                 evidence_guard("el acta de la plenaria que rechaza las objeciones de ilegalidad", "L136 art. 80")),
         legal_basis="L136 art. 80; L2200 art. 101", label="Rechazar las objeciones de ilegalidad e insistir en el proyecto",
         effects=("record_sanction",),
     ),
     Transition(  # the corporation accepts the objections and amends the project, which returns for sanction
         trigger="accept_objections", source="objected", dest="sanction_pending", roles=frozenset({CORPORACION}),
-        guards=(evidence_guard("el acta que acoge las objeciones y el texto enmendado", "L136 art. 78"),),
+        guards=(is_objection_decision_in_session,
+                evidence_guard("el acta que acoge las objeciones y el texto enmendado", "L136 art. 78")),
         legal_basis="L136 arts. 78-79; L2200 art. 100",
         label="Acoger las objeciones y remitir el proyecto enmendado para sanción",
         effects=("record_sanction",),
@@ -1106,6 +1196,12 @@ PDT_TRANSITIONS: list[Transition] = [
         effects=("start_phase2",),  # phase-ii.md §1.2: Phase II opens at T16
     ),
 ]
+
+#: The acts whose guards read the corporation's recorded sessions (the service loads them only for these).
+SESSION_GUARDED_TRIGGERS = frozenset(
+    t.trigger for t in PDT_TRANSITIONS
+    if {is_debate_in_session, is_objection_decision_in_session, is_extension_allowed, is_convocation_allowed}
+    & set(t.guards))
 
 PDT_MACHINE = LegalMachine("pdt_approval", PDT_STATES, "elected", PDT_TRANSITIONS,
                            final_states={"in_force", "archived"})

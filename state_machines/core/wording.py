@@ -210,6 +210,7 @@ DOCUMENT_TITLES = {
     "consider_concepts": "Respuesta a los conceptos y proyecto de plan ajustado",
     "schedule_hearing": "Convocatoria a audiencia pública del plan de inversiones",
     "convoke_sessions": "Decreto de convocatoria a sesiones del concejo o asamblea",
+    "extend_sessions": "Proposición que prorroga el período de sesiones ordinarias",
     "file_with_corporacion": "Proyecto de acuerdo u ordenanza radicado",
     "modify_by_executive": "Modificación del proyecto radicado (Decreto 683 de 2020)",
     "assign_to_committee": "Reparto del proyecto a la comisión del plan",

@@ -67,10 +67,13 @@ ASSUME_EXTENSION = False
 L56_BASIS = "L56 art. 1 (mod. L617 art. 29)"
 
 
-def convocation_basis(entity_kind: str, on: date) -> str:
+def convocation_basis(entity_kind: str, on: date, special: str | None = None) -> str:
     """The norm of the executive's convocation to extraordinary sessions on ``on``: L136 art. 23 par. 2 for a
     Concejo; for an Asamblea L2200 art. 23 from 8 February 2022, L56 art. 1 (as L617 art. 29 modified it)
-    before."""
+    before; for Bogotá's Concejo DL1421 art. 10 ("sesionará extraordinariamente por convocatoria del alcalde
+    mayor")."""
+    if special == BOGOTA:
+        return "DL1421 art. 10"
     if entity_kind != "departamento":
         return "L136 art. 23 par. 2"
     return "L2200 art. 23" if on >= L2200_IN_FORCE else L56_BASIS
@@ -154,7 +157,7 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
     of_corporation = "de la Asamblea" if entity_kind == "departamento" else "del Concejo"
     extension = ("" if entity_kind == "departamento" else "; la prórroga de diez días de un período ordinario solo "
                  "cuenta si el Concejo la decide (L136 art. 23 par. 1)")
-    convoke_basis = "L152 art. 40; " + convocation_basis(entity_kind, filed_on)
+    convoke_basis = "L152 art. 40; " + convocation_basis(entity_kind, filed_on, special)
     window = f"del {format_date_es(start)} al {format_date_es(end)}"
     periods = []
     bases = set()
@@ -185,3 +188,326 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
         f"{month_text} {of_corporation} para decidir va {window} (L152 art. 40), pero desde el "
         f"{format_date_es(recess, weekday=True)} {corporation} no está en sesiones ordinarias. {sessions_text} "
         f"El alcalde o gobernador debe convocar a sesiones extraordinarias que cubran ese mes ({convoke_basis}){extension}.")
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Sessions as data the route checks (issue 20): the recorded extensions and convocations, and every debate or
+# vote inside a valid session. legal-path.md §d rows "Ordinary sessions in the first year" and "Consequence for
+# the decision month"; §b.2 T10 (debates and approval), T11 (b) (vote-down), T14 (the decision on objections);
+# the compact deadline table's row "Convoke extraordinary sessions".
+# -------------------------------------------------------------------------------------------------------------
+
+#: L136 art. 23 par. 1: "Cada período ordinario podrá ser prorrogado por diez días calendario más, a voluntad del
+#: respectivo Concejo"; DL1421 art. 10: "prorrogables, a juicio del mismo Concejo, hasta por diez (10) días más";
+#: L56 art. 1 par. (text of Ley 1871 de 2017): "a voluntad de la respectiva Asamblea". Read as at most ten
+#: calendar days after the period's last day (an extension of fewer days is allowed: interpretation).
+EXTENSION_MAX_DAYS = 10
+#: Whether an Asamblea may extend an ordinary period under Ley 2200 de 2022 (art. 23 was not read here; the
+#: calendar of this module follows the issue's reading, which gives no extension). Before 8 February 2022 the
+#: text of L56 art. 1 as Ley 1871 de 2017 left it allows it.
+L2200_ALLOWS_EXTENSION = False
+#: Whether an extraordinary session counts for the plan only when the convocation's purpose names it. L136 art. 23
+#: par. 2: "para que se ocupen exclusivamente de los asuntos que se sometan a su consideración"; L136 art. 91 a)
+#: 4: "sólo se ocupará de los temas y materias para los cuales fue citado". True: the executive states it when
+#: recording the decree (``Convocation.covers_plan``).
+CONVOCATION_MUST_NAME_PLAN = True
+#: Yearly cap on an Asamblea's extraordinary sessions, in months: L2200 art. 23 (issue 20: three months a year,
+#: text not found by the search tool) from 8 February 2022; L56 art. 1 as modified by L617 art. 29 before it
+#: ("Podrán sesionar igualmente durante un mes al año de forma extraordinaria"). Concejos: no yearly cap in L136.
+ASAMBLEA_EXTRAORDINARY_MONTHS_L2200 = 3
+ASAMBLEA_EXTRAORDINARY_MONTHS_L56 = 1
+#: How the cap's months are counted: days of extraordinary sessions outside ordinary or extended ones, thirty per
+#: month (interpretation: a convocation spans days, the cap is a length).
+DAYS_PER_MONTH = 30
+#: L136 art. 78: "Si el Concejo no estuviere reunido, el alcalde está en la obligación de convocarlo en la semana
+#: siguiente a la fecha de las objeciones. Este período de sesiones no podrá ser superior a cinco días."
+OBJECTIONS_SESSION_DAYS = 5
+
+SESSION_KINDS = {
+    "ordinary": "Sesiones ordinarias",
+    "extended": "Prórroga de sesiones ordinarias",
+    "convoked": "Sesiones extraordinarias convocadas",
+    "convoked_other": "Sesiones extraordinarias para otros asuntos",
+    "recess": "Receso",
+    "unknown": "Calendario desconocido",
+}
+
+
+@dataclass(frozen=True)
+class SessionExtension:
+    """The corporation extended the ordinary period ending ``period_end`` by ``days`` calendar days."""
+
+    period_end: date
+    days: int
+    recorded_on: date | None = None
+    reference: str = ""
+
+    @property
+    def starts_on(self) -> date:
+        return self.period_end + timedelta(days=1)
+
+    @property
+    def ends_on(self) -> date:
+        return self.period_end + timedelta(days=self.days)
+
+
+@dataclass(frozen=True)
+class Convocation:
+    """The executive's decree convoking extraordinary sessions from ``starts_on`` to ``ends_on`` for ``purpose``.
+    ``covers_plan``: the purpose names the development plan; ``for_objections``: convoked to decide the executive's
+    objections (L136 art. 78)."""
+
+    starts_on: date
+    ends_on: date
+    purpose: str = ""
+    covers_plan: bool = True
+    for_objections: bool = False
+    convoked_on: date | None = None
+    reference: str = ""
+
+    def covers(self, d: date) -> bool:
+        return self.starts_on <= d <= self.ends_on
+
+
+@dataclass(frozen=True)
+class SessionRecords:
+    """What the corporation and the executive recorded: extensions and convocations (the service's rows)."""
+
+    extensions: tuple[SessionExtension, ...] = ()
+    convocations: tuple[Convocation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Corporation:
+    """Whose sessions: the entity's kind, category (L617), period start and special regime (Bogotá)."""
+
+    entity_kind: str
+    category: str | None
+    period_start: date
+    special: str | None = None
+
+    @property
+    def name(self) -> str:
+        return "la Asamblea" if self.entity_kind == "departamento" else "el Concejo"
+
+
+@dataclass(frozen=True)
+class SessionDay:
+    """What kind of session a day is, with its norm and a Spanish explanation."""
+
+    day: date
+    kind: str
+    legal_basis: str
+    explanation: str
+    start: date | None = None
+    end: date | None = None
+    convocation: Convocation | None = None
+
+
+def invalidity_basis(corp: Corporation, on: date) -> str:
+    """The norm that makes a session outside the legal conditions invalid: L136 art. 23 par. 2 and art. 24
+    ("carecerá de validez", as the Tribunal Administrativo de Boyacá quotes it) for a Concejo; DL1421 art. 10 for
+    Bogotá; L2200 arts. 23, 25 for an Asamblea from 8 February 2022, L56 art. 1 (mod. L617 art. 29) before."""
+    if corp.special == BOGOTA:
+        return "DL1421 art. 10"
+    if corp.entity_kind != "departamento":
+        return "L136 art. 23 par. 2; L136 art. 24"
+    return "L2200 arts. 23, 25" if on >= L2200_IN_FORCE else L56_BASIS
+
+
+def _ordinary_of(corp: Corporation, d: date) -> tuple[tuple[date, date] | None, str] | None:
+    found = ordinary_periods(corp.entity_kind, corp.category, d.year, corp.period_start, corp.special)
+    if found is None:
+        return None
+    periods, basis = found
+    return next((p for p in periods if p[0] <= d <= p[1]), None), basis
+
+
+def extension_basis(corp: Corporation) -> str:
+    if corp.special == BOGOTA:
+        return "DL1421 art. 10"
+    return "L56 art. 1 par." if corp.entity_kind == "departamento" else "L136 art. 23 par. 1"
+
+
+def session_on(corp: Corporation, records: SessionRecords, d: date) -> SessionDay:
+    """The session ``d`` falls in: an ordinary period (by category and law), a recorded extension of one, a
+    recorded convocation (for the plan or for other matters), recess, or unknown (municipio without category)."""
+    found = _ordinary_of(corp, d)
+    if found is None:
+        return SessionDay(d, "unknown", "L136 art. 23", "Sin la categoría del municipio (Ley 617 de 2000) no se "
+                          "conocen sus sesiones ordinarias: registre la categoría en la configuración de la entidad.")
+    period, basis = found
+    if period is not None:
+        return SessionDay(d, "ordinary", basis, f"Sesiones ordinarias del {format_date_es(period[0])} al "
+                          f"{format_date_es(period[1])}.", period[0], period[1])
+    for ext in records.extensions:
+        if ext.starts_on <= d <= ext.ends_on:
+            ext_basis = extension_basis(corp)
+            return SessionDay(d, "extended", ext_basis, f"Prórroga de {ext.days} días del período ordinario que "
+                              f"terminó el {format_date_es(ext.period_end)}, decidida por {corp.name}.",
+                              ext.starts_on, ext.ends_on)
+    convocations = [c for c in records.convocations if c.covers(d)]
+    if convocations:
+        conv = next((c for c in convocations if c.covers_plan or c.for_objections), convocations[0])
+        conv_basis = convocation_basis(corp.entity_kind, conv.starts_on, corp.special)
+        purpose = f": {conv.purpose}" if conv.purpose else ""
+        kind = "convoked" if conv.covers_plan or conv.for_objections else "convoked_other"
+        return SessionDay(d, kind, conv_basis, f"Sesiones extraordinarias convocadas del "
+                          f"{format_date_es(conv.starts_on)} al {format_date_es(conv.ends_on)}{purpose}.",
+                          conv.starts_on, conv.ends_on, conv)
+    return SessionDay(d, "recess", invalidity_basis(corp, d), f"{corp.name[0].upper()}{corp.name[1:]} está en "
+                      f"receso: fuera de sus sesiones ordinarias ({basis}), sin prórroga ni convocatoria registradas. "
+                      "Una sesión en receso carece de validez.")
+
+
+def debate_session_verdict(corp: Corporation, records: SessionRecords, d: date, what: str,
+                           on_objections: bool = False) -> tuple[bool, str, str]:
+    """(ok, reason, norm): a debate or vote of the plan on ``d`` must take place in a valid session: an ordinary
+    period, its recorded extension, or extraordinary sessions convoked for the plan (or, for the decision on the
+    objections, convoked to decide them). Outside one the session "carecerá de validez" (L136 art. 24; L2200
+    art. 25): refused. Unknown calendar (no category): allowed, nothing asserted. ``what``: the act in Spanish,
+    "una sesión que debata o vote el plan"."""
+    day = session_on(corp, records, d)
+    if day.kind in ("ordinary", "extended", "unknown"):
+        return True, day.explanation, day.legal_basis
+    invalid = invalidity_basis(corp, d)
+    when = format_date_es(d, weekday=True)
+    if day.kind in ("convoked", "convoked_other"):
+        conv = day.convocation
+        assert conv is not None
+        if conv.covers_plan or (on_objections and conv.for_objections) or not CONVOCATION_MUST_NAME_PLAN:
+            return True, day.explanation, day.legal_basis
+        return False, (f"No se puede registrar {what} el {when}: {corp.name} está en sesiones extraordinarias "
+                       f"convocadas para otros asuntos ({conv.purpose or 'sin objeto registrado'}); en ellas solo "
+                       "se ocupa de los asuntos que se sometieron a su consideración. Registre una convocatoria que "
+                       "incluya el plan de desarrollo."), f"{day.legal_basis}; {invalid}"
+    return False, (f"El {when} {corp.name} está en receso (sin sesiones ordinarias, prórroga ni sesiones "
+                   f"extraordinarias convocadas para el plan): {what} en esa fecha no es válida, porque una sesión "
+                   "fuera de las condiciones legales carece de validez. Vea el calendario de sesiones; registre la "
+                   "prórroga o la convocatoria, o corrija la fecha."), invalid
+
+
+def extension_verdict(corp: Corporation, records: SessionRecords, act_on: date, days: int | None
+                      ) -> tuple[bool, str, str, SessionExtension | None]:
+    """(ok, reason, norm, extension): the corporation extends the ordinary period it is in on ``act_on`` (the day
+    of its decision, at the latest the period's last day) by up to ten calendar days (L136 art. 23 par. 1; DL1421
+    art. 10; L56 art. 1 par.), once per period. An Asamblea under Ley 2200 only if ``L2200_ALLOWS_EXTENSION``."""
+    basis = extension_basis(corp)
+    if corp.entity_kind == "departamento" and corp.special is None and act_on >= L2200_IN_FORCE \
+            and not L2200_ALLOWS_EXTENSION:
+        return False, ("La Ley 2200 de 2022 no prevé la prórroga de los períodos de sesiones ordinarias de la "
+                       "Asamblea; para sesionar fuera de ellos el gobernador convoca a sesiones extraordinarias."), \
+            "L2200 art. 23", None
+    if not days or days < 1 or days > EXTENSION_MAX_DAYS:
+        return False, (f"Indique cuántos días calendario se prorroga el período (de 1 a {EXTENSION_MAX_DAYS})."), \
+            basis, None
+    found = _ordinary_of(corp, act_on)
+    if found is None:
+        return False, ("Sin la categoría del municipio no se conocen sus períodos ordinarios: registre la "
+                       "categoría antes de registrar una prórroga."), "L136 art. 23", None
+    period, _ = found
+    if period is None:
+        return False, (f"El {format_date_es(act_on, weekday=True)} {corp.name} no está en un período de sesiones "
+                       "ordinarias: la prórroga se decide dentro del período que se prorroga."), basis, None
+    if any(e.period_end == period[1] for e in records.extensions):
+        return False, (f"El período ordinario que termina el {format_date_es(period[1])} ya tiene una prórroga "
+                       "registrada."), basis, None
+    ext = SessionExtension(period[1], days, act_on)
+    return True, (f"Prórroga del {format_date_es(ext.starts_on)} al {format_date_es(ext.ends_on)}."), basis, ext
+
+
+def extension_window_open(corp: Corporation, d: date) -> bool:
+    """Whether an extension may still be recorded on ``d`` (for listing the act): inside an ordinary period, or
+    within the ten days after one (an extension decided on its last day, typed later). Unknown calendar: the form
+    decides."""
+    if corp.entity_kind == "departamento" and corp.special is None and d >= L2200_IN_FORCE \
+            and not L2200_ALLOWS_EXTENSION:
+        return False
+    for back in range(EXTENSION_MAX_DAYS + 1):
+        found = _ordinary_of(corp, d - timedelta(days=back))
+        if found is None:
+            return True
+        if found[0] is not None:
+            return True
+    return False
+
+
+def _cap_days(corp: Corporation, starts_on: date) -> tuple[int, str] | None:
+    """The yearly cap of an Asamblea's extraordinary sessions, in days, and its norm; None where the law sets
+    none (Concejos, Bogotá)."""
+    if corp.entity_kind != "departamento" or corp.special is not None:
+        return None
+    if starts_on >= L2200_IN_FORCE:
+        return ASAMBLEA_EXTRAORDINARY_MONTHS_L2200 * DAYS_PER_MONTH, "L2200 art. 23"
+    return ASAMBLEA_EXTRAORDINARY_MONTHS_L56 * DAYS_PER_MONTH, L56_BASIS
+
+
+def extraordinary_days(corp: Corporation, records: SessionRecords, year: int,
+                       extra: Convocation | None = None) -> int:
+    """Days of ``year`` in recorded convocations (and ``extra``) outside ordinary and extended sessions: what
+    counts against the yearly cap."""
+    days: set[date] = set()
+    base = SessionRecords(records.extensions, ())
+    for conv in (*records.convocations, *((extra,) if extra else ())):
+        d = max(conv.starts_on, date(year, 1, 1))
+        while d <= min(conv.ends_on, date(year, 12, 31)):
+            if session_on(corp, base, d).kind == "recess":
+                days.add(d)
+            d += timedelta(days=1)
+    return len(days)
+
+
+def convocation_verdict(corp: Corporation, records: SessionRecords, conv: Convocation | None, on: date
+                        ) -> tuple[bool, str, str]:
+    """(ok, reason, norm): a convocation is recorded with its window and purpose (L136 art. 23 par. 2; L2200
+    art. 23; DL1421 art. 10); convoked to decide objections, a Concejo's sessions last at most five days (L136
+    art. 78); an Asamblea's extraordinary sessions stay within their yearly cap: three months from 8 February 2022
+    (L2200 art. 23), one month before (L56 art. 1, mod. L617 art. 29)."""
+    if conv is None:
+        return False, ("Indique las fechas de inicio y fin de las sesiones extraordinarias y su objeto (los asuntos "
+                       "que se someten a la corporación)."), convocation_basis(corp.entity_kind, on, corp.special)
+    basis = convocation_basis(corp.entity_kind, conv.starts_on, corp.special)
+    if conv.ends_on < conv.starts_on:
+        return False, "La fecha final de las sesiones extraordinarias es anterior a la inicial.", basis
+    if not conv.purpose.strip():
+        return False, ("Indique el objeto de la convocatoria: la corporación solo se ocupa de los asuntos que se "
+                       "someten a su consideración."), basis
+    if conv.convoked_on is not None and conv.starts_on < conv.convoked_on:
+        return False, (f"Las sesiones no pueden empezar ({format_date_es(conv.starts_on)}) antes del decreto que "
+                       f"las convoca ({format_date_es(conv.convoked_on)})."), basis
+    length = (conv.ends_on - conv.starts_on).days + 1
+    if conv.for_objections and corp.entity_kind == "municipio" and corp.special is None \
+            and length > OBJECTIONS_SESSION_DAYS:
+        return False, (f"Convocado para decidir las objeciones, el período de sesiones del Concejo no puede ser "
+                       f"superior a {OBJECTIONS_SESSION_DAYS} días; la convocatoria pide {length}."), "L136 art. 78"
+    cap = _cap_days(corp, conv.starts_on)
+    if cap is not None:
+        cap_days, cap_basis = cap
+        for year in range(conv.starts_on.year, conv.ends_on.year + 1):
+            before = extraordinary_days(corp, records, year)
+            after = extraordinary_days(corp, records, year, conv)
+            if after > cap_days:
+                months = cap_days // DAYS_PER_MONTH
+                return False, (f"La Asamblea puede sesionar extraordinariamente a lo sumo {months} "
+                               f"{'mes' if months == 1 else 'meses'} al año ({cap_days} días): en {year} ya hay "
+                               f"{before} días de sesiones extraordinarias registrados y esta convocatoria llevaría "
+                               f"el total a {after}."), cap_basis
+    return True, "", basis
+
+
+def year_calendar(corp: Corporation, records: SessionRecords, year: int) -> list[SessionDay]:
+    """The year as spans of the same kind of session (first day, last day, kind, norm, explanation): what the
+    corporation's secretary sees, and what may be debated on which day and why."""
+    spans: list[SessionDay] = []
+    d = date(year, 1, 1)
+    while d.year == year:
+        day = session_on(corp, records, d)
+        last = spans[-1] if spans else None
+        if last is not None and last.kind == day.kind and last.explanation == day.explanation \
+                and last.end == d - timedelta(days=1):
+            spans[-1] = SessionDay(last.day, last.kind, last.legal_basis, last.explanation, last.start or last.day,
+                                   d, last.convocation)
+        else:
+            spans.append(SessionDay(d, day.kind, day.legal_basis, day.explanation, d, d, day.convocation))
+        d += timedelta(days=1)
+    return spans

@@ -248,7 +248,8 @@ def test_convocation_of_extraordinary_sessions_is_a_duty_with_its_own_reminder(g
         "due_today", "overdue", "escalation"]
     assert told(db_session, genova.corporacion, step="sessions_convocation") == []
 
-    genova.act("ejecutivo", "convoke_sessions", "2028-05-03")
+    genova.act("ejecutivo", "convoke_sessions", "2028-05-03", payload={
+        "starts_on": "2028-05-04", "ends_on": "2028-05-31", "purpose": "Plan de desarrollo", "covers_plan": True})
     assert genova.plan.event_dates["sessions_convoked"] == "2028-05-03"
     before = len(told(db_session, genova.ejecutivo, step="sessions_convocation"))
     run_sweep(date(2028, 5, 4))

@@ -51,6 +51,10 @@ EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     ("filed_with_corporacion", "convoke_sessions"): ("filed_with_corporacion", {E}),
     ("in_debate", "convoke_sessions"): ("in_debate", {E}),
     ("objected", "convoke_sessions"): ("objected", {E}),
+    # L136 art. 23 par. 1: the corporation records the extension of an ordinary period (issue 20).
+    ("filed_with_corporacion", "extend_sessions"): ("filed_with_corporacion", {C}),
+    ("in_debate", "extend_sessions"): ("in_debate", {C}),
+    ("objected", "extend_sessions"): ("objected", {C}),
     ("adjusting", "file_with_corporacion"): ("filed_with_corporacion", {E}),
     ("filed_with_corporacion", "modify_by_executive"): ("filed_with_corporacion", {E}),
     ("in_debate", "modify_by_executive"): ("in_debate", {E}),

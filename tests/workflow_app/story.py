@@ -76,6 +76,11 @@ def walk_to(cast: Cast, stop: str) -> None:
         ("ctp", "record_ctp_concept", "2028-03-27", {"payload": {"scope": "total", "concept": "favorable"}}),
         ("planeacion", "consider_concepts", "2028-04-03", {}),
         ("ejecutivo", "file_with_corporacion", "2028-04-28", {}),
+        # L2200 art. 23 (issue 20): an Asamblea is in recess in May of a year that is not the period's first; the
+        # governor convokes extraordinary sessions for the plan (a Concejo without category asserts nothing).
+        ("ejecutivo", "convoke_sessions", "2028-04-28", {"payload": {
+            "starts_on": "2028-05-01", "ends_on": "2028-05-31", "purpose": "Proyecto de ordenanza del plan de desarrollo",
+            "covers_plan": True}}),
         ("corporacion", "assign_to_committee", "2028-05-02", {}),
         # L136 art. 73: committee on Wednesday 10 May, plenary from Sunday 14 May (three full days between).
         # L2200 art. 102 (ordenanzas only): the ponencia published before each debate.
@@ -95,6 +100,9 @@ def walk_to(cast: Cast, stop: str) -> None:
             return
         if PDT_MACHINE.row(cast.plan.state, trigger) is None or trigger in debated:
             continue  # done before: a walk may resume where an earlier one stopped
+        if trigger == "convoke_sessions" and (cast.plan.entity.calendar_kind != "departamento"
+                                              or (cast.plan.event_dates or {}).get("sessions_convoked")):
+            continue
         if trigger == "publish_ponencia":
             debates = (cast.plan.event_dates or {}).get("debates") or {}
             if cast.plan.entity.calendar_kind != "departamento" or \

@@ -262,7 +262,10 @@ FINISHED_STEPS = (  # (role, machine, subject, trigger, date, payload, public ev
      {"scheduled_on": "2024-04-15", "place": "Casa de la Cultura de Filandia", "zone": "Barrio Centro"}, False),
     (Role.PLANEACION, "hearing", "1", "hold", date(2024, 4, 15), {"attendance": "112"}, True),
     (Role.EJECUTIVO, "pdt_approval", None, "file_with_corporacion", date(2024, 4, 29), {}, True),
-    (Role.EJECUTIVO, "pdt_approval", None, "convoke_sessions", date(2024, 4, 29), {}, True),
+    # Category 6: May is ordinary (L136 art. 23); the decree convokes 1-15 June in case May is not enough (issue 20).
+    (Role.EJECUTIVO, "pdt_approval", None, "convoke_sessions", date(2024, 4, 29),
+     {"starts_on": "2024-06-01", "ends_on": "2024-06-15", "covers_plan": True,
+      "purpose": "Proyecto de acuerdo del Plan de Desarrollo 2024-2027, si no se decide en mayo"}, True),
     (Role.CORPORACION, "pdt_approval", None, "assign_to_committee", date(2024, 5, 2), {}, False),
     (Role.CORPORACION, "pdt_approval", None, "propose_amendment", date(2024, 5, 6),
      {"text": AMENDMENT_TEXTS[0][0], "authors": AMENDMENT_TEXTS[0][1]}, True),

@@ -27,7 +27,7 @@ from state_machines.approval.concepts import (
     concept_from_data,
     recommendations_of,
 )
-from state_machines.approval.pdt import PDT_MACHINE, PlanSnapshot
+from state_machines.approval.pdt import PDT_MACHINE, SESSION_GUARDED_TRIGGERS, PlanSnapshot
 from state_machines.approval.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
 from state_machines.approval.route import (
     DUTIES,
@@ -51,7 +51,13 @@ from state_machines.core.roles import Role
 from state_machines.core.wording import localize
 from state_machines.corporation.debates import DebateRecord
 from state_machines.corporation.sanction import SanctionRecord, legal_basis_for
-from state_machines.corporation.sessions import SessionsVerdict, extraordinary_sessions_verdict
+from state_machines.corporation.sessions import (
+    SessionRecords,
+    SessionsVerdict,
+    convocation_basis,
+    extension_basis,
+    extraordinary_sessions_verdict,
+)
 from state_machines.phase2 import PHASE2_MACHINES
 from workflow_app.history import seal
 from workflow_app.infra.extensions import db
@@ -84,6 +90,14 @@ from workflow_app.services.route.documents import (
     record_document,
 )
 from workflow_app.services.route.ppi import freeze_ppi
+from workflow_app.services.route.sessions import (
+    SessionDataError,
+    convocation_of,
+    corporation_of,
+    extension_days_of,
+    record_session,
+    session_records,
+)
 
 CONFLICT_MESSAGE = "Otra persona actualizó este plan mientras usted trabajaba; recargue la página e intente de nuevo."
 
@@ -274,7 +288,31 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         approved_on=approved_on(plan),
         filed_on=_day_of(plan, "filed_with_corporacion"),
         special_regime=special_regime_of(plan),
+        # Sessions as data (issue 20); listing what may be done leaves the session guards to the act's form.
+        fiscal_category=plan.entity.fiscal_category,
+        period_start=plan.period.start_on, listing=form_supplies,
+        session_records=_session_records(plan, command, form_supplies),
+        convocation=_convocation(command, plan, today),
+        extension_days=extension_days_of(command.payload),
     )
+
+
+def _session_records(plan: Plan, command: ActCommand, form_supplies: bool) -> SessionRecords:
+    """The corporation's recorded extensions and convocations, read only for the acts whose guards use them, and
+    only where the calendar is known (a municipio without category asserts nothing: L136 art. 23)."""
+    if form_supplies or command.trigger not in SESSION_GUARDED_TRIGGERS:
+        return SessionRecords()
+    entity = plan.entity
+    if entity.calendar_kind == "municipio" and not entity.fiscal_category and not entity.special_regime:
+        return SessionRecords()
+    return session_records(db.session, plan.entity_id)
+
+
+def _convocation(command: ActCommand, plan: Plan, today: date):
+    try:
+        return convocation_of(command.payload, plan.state, command.act_on or today)
+    except SessionDataError as exc:
+        raise ActInvalid(exc.message, field=exc.field) from exc
 
 
 def _day_of(plan: Plan, key: str) -> date | None:
@@ -466,10 +504,7 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
                 actor_id=actor.id if actor else None, role=role.value, act_on=act_on,
                 occurred_at=current_app.extensions["clock"].stamp(),  # the calendar in force, once
                 reference=command.reference.strip() or None, reason=_reason(command),
-                legal_basis=(legal_basis_for(outcome.trigger, outcome.legal_basis, plan.entity.calendar_kind,
-                                             approved_on(plan), special_regime_of(plan), source,
-                                             bool((plan.event_dates or {}).get("sanction", {}).get("via_tribunal")))
-                             if proc is None and source != "adopted_by_decree" else outcome.legal_basis),
+                legal_basis=_history_basis(plan, outcome, command, source, act_on, proc),
                 evidence_ids=evidence_ids,
                 payload={**dict(command.payload), "milestones": milestones, "effects": list(outcome.effects),
                          **({"recorded_late": late} if late else {})},
@@ -491,6 +526,24 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
         session.rollback()
         raise
     return event
+
+
+def _history_basis(plan: Plan, outcome: Outcome, command: ActCommand, source: str, act_on: date,
+                   proc: Procedure | None) -> str:
+    """The norm the history row cites: an ordenanza's last stretch its own law (``legal_basis_for``); a
+    convocation or an extension the corporation's own statute (Bogotá: DL1421 art. 10; an Asamblea: L2200 art. 23
+    or L56 art. 1 by date)."""
+    if proc is not None or source == "adopted_by_decree":
+        return outcome.legal_basis
+    corp = corporation_of(plan)
+    if outcome.trigger == "convoke_sessions":
+        conv = convocation_of(command.payload, source, act_on)
+        return "L152 art. 40; " + convocation_basis(corp.entity_kind, conv.starts_on if conv else act_on, corp.special)
+    if outcome.trigger == "extend_sessions":
+        return extension_basis(corp)
+    return legal_basis_for(outcome.trigger, outcome.legal_basis, plan.entity.calendar_kind, approved_on(plan),
+                           special_regime_of(plan), source,
+                           bool((plan.event_dates or {}).get("sanction", {}).get("via_tribunal")))
 
 
 IN_FORCE_NOTES = ("Entrada en vigencia registrada por el sistema con la publicación: el acto rige desde su publicación "
@@ -678,6 +731,11 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
             _record_vigencia(plan, command, act_on)
         elif effect == "record_sanction":
             _record_sanction(plan, command, act_on)
+        elif effect in ("record_convocation", "record_extension"):
+            try:
+                record_session(session, plan, effect, command.payload, act_on, command.reference, outcome.source)
+            except SessionDataError as exc:
+                raise ActInvalid(exc.message, field=exc.field) from exc
         elif effect == "start_phase2":
             # legal-path T16 → phase-ii.md §1.2: Phase II starts when the plan is in force.
             open_phase2(session, plan, in_force_day(plan) or act_on)

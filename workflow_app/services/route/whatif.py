@@ -78,12 +78,16 @@ def what_if(plan: Plan, command) -> WhatIf:
             field_name = "car_copy_received"
         return WhatIf(error_field=field_name, error=exc.message)
     kind = plan.entity.calendar_kind
-    rule = DEBATE_RULES[kind]
+    special = plan.entity.special_regime  # Bogotá: DL1421 arts. 10, 22 (issue 20)
+    rule = DEBATE_RULES[special or kind]
     committee = plenary = in_force = ""
     sessions = None
     if command.filed_with_corporacion:
         sessions = extraordinary_sessions_verdict(kind, parsed.fiscal_category, parsed.period_start,
-                                                  command.filed_with_corporacion)
+                                                  command.filed_with_corporacion,
+                                                  is_working=legal_calendar.default_calendar(
+                                                      plan.entity.weekdays).is_business,
+                                                  special=special)
         decision = next((d for d in deadlines if d.key == "corporation_decision"), None)
         if decision is not None:
             last = latest_committee_approval_for(decision.act_by, rule)

@@ -49,6 +49,7 @@ from workflow_app.services.route.plans import (
     sub_snapshot,
     visible_history,
 )
+from workflow_app.services.route.sessions import year_spans
 from workflow_app.services.route.whatif import plan_what_if_defaults
 from workflow_app.services.route.whatif import what_if as what_if_service
 from workflow_app.services.route.worklist import actions_for, duties_by_holder, upcoming_deadlines
@@ -113,6 +114,29 @@ def what_if(plan_id: int):
                 form[name].errors = [*form[name].errors, message]
     return render_template("plans/what_if.html", plan=plan, form=form, result=result), \
         422 if result is None or result.error else 200
+
+
+@bp.get("/<int:plan_id>/sesiones")
+@login_required
+def sessions(plan_id: int):
+    """The corporation's session calendar for a year of the plan's period (issue 20): ordinary periods by category
+    and law, the recorded extensions and convocations, recess; whether the plan may be debated on each day and
+    why (its norm). The secretary records an extension and the executive a convocation from here."""
+    plan = load_plan_to_read(current_user, plan_id)
+    today = clock().today()
+    first, last = plan.period.start_on.year, plan.period.start_on.year + 3
+    try:
+        year = int(request.args.get("anio") or min(max(today.year, first), last))
+    except ValueError:
+        year = first
+    if not first <= year <= last:
+        abort(404)
+    spans = year_spans(db.session, plan, year)
+    actions = {a.trigger: a for a in actions_for(current_user, plan, today,
+                                                 legal_calendar.deadline_map(deadlines_for(plan)))
+               if a.machine == PDT_MACHINE.name and a.trigger in ("extend_sessions", "convoke_sessions")}
+    return render_template("plans/sessions.html", plan=plan, year=year, years=range(first, last + 1), spans=spans,
+                           actions=actions, today=today)
 
 
 @bp.route("/<int:plan_id>/actos/<machine>/<subject>/<trigger>", methods=["GET", "POST"])

@@ -1,0 +1,121 @@
+"""The corporation's sessions as data (issue 20): the rows of ``corporation_sessions`` read into the pure
+``state_machines.corporation.sessions`` records, written by the acts that record them (the corporation's
+extension, the executive's convocation), and the year's calendar for the secretary's page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from state_machines.corporation.sessions import (
+    SESSION_KINDS,
+    Convocation,
+    Corporation,
+    SessionDay,
+    SessionExtension,
+    SessionRecords,
+    extension_verdict,
+    year_calendar,
+)
+from workflow_app.models import CorporationSession, Plan
+
+
+class SessionDataError(ValueError):
+    """The act's window or days cannot be read (the form's validation normally catches it first)."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def corporation_of(plan: Plan) -> Corporation:
+    return Corporation(plan.entity.calendar_kind, plan.entity.fiscal_category, plan.period.start_on,
+                       plan.entity.special_regime)
+
+
+def session_records(session: Session, entity_id: int) -> SessionRecords:
+    """Every extension and convocation recorded for the entity's corporation, oldest first."""
+    rows = session.scalars(select(CorporationSession).filter_by(entity_id=entity_id)
+                           .order_by(CorporationSession.starts_on, CorporationSession.id)).all()
+    extensions = tuple(SessionExtension(r.period_end or r.starts_on, (r.ends_on - r.starts_on).days + 1,
+                                        r.recorded_on, r.reference) for r in rows if r.kind == "extension")
+    convocations = tuple(Convocation(r.starts_on, r.ends_on, r.purpose, r.covers_plan, r.for_objections,
+                                     r.recorded_on, r.reference) for r in rows if r.kind == "convocation")
+    return SessionRecords(extensions, convocations)
+
+
+def _day(value: Any, field: str) -> date | None:
+    if not value:
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise SessionDataError("Escriba la fecha como día/mes/año.", field) from exc
+
+
+def convocation_of(payload: Mapping[str, Any], plan_state: str, act_on: date) -> Convocation | None:
+    """The convocation an act brings; convoked while the plan is objected, it is for the objections (L136
+    art. 78)."""
+    starts, ends = _day(payload.get("starts_on"), "starts_on"), _day(payload.get("ends_on"), "ends_on")
+    if starts is None or ends is None:
+        return None
+    return Convocation(starts, ends, str(payload.get("purpose") or "").strip(), bool(payload.get("covers_plan")),
+                       plan_state == "objected", act_on)
+
+
+def extension_days_of(payload: Mapping[str, Any]) -> int | None:
+    try:
+        return int(payload["extension_days"]) if payload.get("extension_days") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def record_session(session: Session, plan: Plan, effect: str, payload: Mapping[str, Any], act_on: date,
+                   reference: str, source_state: str) -> None:
+    """The row of an extension or a convocation the act just recorded (its guard already checked it)."""
+    if effect == "record_convocation":
+        conv = convocation_of(payload, source_state, act_on)
+        if conv is None:
+            raise SessionDataError("Indique las fechas de inicio y fin de las sesiones extraordinarias.", "starts_on")
+        session.add(CorporationSession(
+            entity_id=plan.entity_id, plan_id=plan.id, kind="convocation", starts_on=conv.starts_on,
+            ends_on=conv.ends_on, purpose=conv.purpose, covers_plan=conv.covers_plan,
+            for_objections=conv.for_objections, recorded_on=act_on, reference=reference.strip()[:120]))
+        return
+    corp = corporation_of(plan)
+    ok, reason, _, ext = extension_verdict(corp, session_records(session, plan.entity_id), act_on,
+                                           extension_days_of(payload))
+    if not ok or ext is None:
+        raise SessionDataError(reason, "extension_days")
+    session.add(CorporationSession(
+        entity_id=plan.entity_id, plan_id=plan.id, kind="extension", starts_on=ext.starts_on, ends_on=ext.ends_on,
+        period_end=ext.period_end, purpose="", covers_plan=True, for_objections=False, recorded_on=act_on,
+        reference=reference.strip()[:120]))
+
+
+@dataclass(frozen=True)
+class CalendarSpan:
+    first: date
+    last: date
+    kind: str
+    label: str
+    may_debate: bool
+    legal_basis: str
+    explanation: str
+
+
+def year_spans(session: Session, plan: Plan, year: int) -> list[CalendarSpan] | None:
+    """The corporation's year for its secretary's page: spans of ordinary, extended, convoked sessions and
+    recess, whether the plan may be debated in each and why; None when the calendar is unknown (no category)."""
+    corp = corporation_of(plan)
+    spans: list[SessionDay] = year_calendar(corp, session_records(session, plan.entity_id), year)
+    if len(spans) == 1 and spans[0].kind == "unknown":
+        return None
+    return [CalendarSpan(s.start or s.day, s.end or s.day, s.kind, SESSION_KINDS[s.kind],
+                         s.kind in ("ordinary", "extended", "convoked"), s.legal_basis, s.explanation)
+            for s in spans]
