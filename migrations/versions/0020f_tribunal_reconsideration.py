@@ -8,7 +8,7 @@ Create Date: 2026-12-06 06:00:00
 from alembic import op
 
 revision = '0020f_tribunal_reconsideration'
-down_revision = '0019m_monitoreo360'
+down_revision = '0020s_sessions'
 branch_labels = None
 depends_on = None
 
