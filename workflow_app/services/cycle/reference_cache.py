@@ -89,7 +89,8 @@ def load_act_plan(session: Session, plan_id: int, reserve_document_id: bool = Fa
     have (``nextval`` of its sequence, in the same query): the history row is sealed with it before the row is
     written. A refused act leaves a gap in the numbering, as any rolled-back INSERT does."""
     # An uncorrelated scalar subquery: evaluated once however many rows the joined procedures make.
-    reserved = select(func.nextval("documents_id_seq")).scalar_subquery() if reserve_document_id else None
+    reserved = (select(func.nextval(func.pg_get_serial_sequence("documents", "id"))).scalar_subquery()
+                if reserve_document_id else None)
     loaded = session.identity_map.get(session.identity_key(Plan, plan_id))
     if loaded is not None and {"version", "procedures", "entity", "period"} <= loaded.__dict__.keys():
         return loaded, session.scalar(select(reserved)) if reserved is not None else None
