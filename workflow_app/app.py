@@ -19,7 +19,6 @@ from workflow_app.infra.clock import Clock
 from workflow_app.infra.extensions import babel, csrf, db, login_manager, migrate
 from workflow_app.services.events import act_recorded
 from workflow_app.services.integrity import checkpoints
-from workflow_app.services.monitoring import board_summary
 from workflow_app.web import register_blueprints
 from workflow_app.web.converters import BoundedInt
 from workflow_app.web.public import front as public_front
@@ -47,8 +46,6 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     security.init_app(app)
     errors.init_app(app)
 
-    # The board's per-plan summary rows follow every act, in the act's transaction (services.monitoring.board_summary).
-    act_recorded.connect(board_summary.keep_current, weak=False)
     # Every act moves the public pages' generation after its commit (infra.page_cache; web.public.front).
     act_recorded.connect(page_cache.note_public_change, weak=False)
 

@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.orm import Session
 
 from bench.act_profile import StatementCounter, profile_route
@@ -28,9 +28,12 @@ from workflow_app.services.route.plans import ActCommand, ActInvalid, ActRefused
 #: is opened) costs one UPDATE on top for most acts: 126 in all. Issue 20 gave the last stretch duties of its own
 #: (remission, objection term, publication, copy to the governor: L136 arts. 76, 78, 81, 82), whose notices are
 #: written by the acts that open them: 130. The entry into force opens Phase II (issue 21):
-#: its procedures go in one INSERT, 131.
-STATEMENTS_PER_ROUTE = 131
-MOST_IN_ONE_ACT = 12
+#: its procedures go in one INSERT, 131. Issue 22 writes the common act in one statement (the plan's guarded
+#: UPDATE, the evidence row, the history row and the summary row: services/route/act_writes.py), its evidence id
+#: reserved in the plan's read: 88, 4 for most acts (the actor, the plan, the write, COMMIT); the acts that create
+#: sub-procedures write in steps (10 at most).
+STATEMENTS_PER_ROUTE = 88
+MOST_IN_ONE_ACT = 10
 
 
 @pytest.fixture
@@ -369,3 +372,61 @@ def test_the_profile_names_where_an_acts_time_goes(genova, db_session, app):
     figures = {line[:47].strip(): float(line[47:]) for line in text.splitlines()[1:]}
     assert list(figures) == [label for label, _path, _function in PARTS]
     assert all(ms > 0 for ms in figures.values()), figures
+
+
+def test_the_one_statement_write_leaves_the_rows_a_rebuild_would_and_a_lost_act_writes_none(genova, db_session):
+    """Issue 22: the common act's rows (plan, history, evidence, summary) go in one statement; the summary row
+    it leaves equals one rebuilt from the database, and an act that lost the plan's version writes none of them."""
+    from workflow_app.infra.extensions import db
+    from workflow_app.models import PlanEvent, PlanSummary
+
+    walk_to(genova, "drafting")
+    plan_id = genova.plan.id
+    board_summary.refresh(db_session, [plan_id])
+    db_session.commit()
+    genova.act("planeacion", "submit_to_consejo_de_gobierno", "2028-02-29")
+    writes = []
+    listener = (lambda _c, _cu, statement, *_a: writes.append(statement)
+                if not statement.lstrip().upper().startswith("SELECT") else None)
+    event.listen(db_session.get_bind(), "before_cursor_execute", listener)
+    try:
+        genova.act("planeacion", "consolidate", "2028-02-29")
+    finally:
+        event.remove(db_session.get_bind(), "before_cursor_execute", listener)
+    assert len(writes) == 1 and writes[0].lstrip().startswith("WITH p AS")  # the act's one write statement
+    db_session.expire_all()
+    plan = db_session.get(Plan, plan_id)
+    row = db_session.get(PlanSummary, plan_id)
+    rebuilt = board_summary.build(db_session, [plan_id])[plan_id]
+    stored = board_summary.decode(row.procedures, row.events, row.marks)
+    assert row.plan_version == plan.version
+    assert (stored.procedures, stored.events, stored.marks) == (rebuilt.procedures, rebuilt.events, rebuilt.marks)
+    last = db_session.scalars(select(PlanEvent).filter_by(plan_id=plan_id).order_by(PlanEvent.id.desc())).first()
+    assert last.trigger == "consolidate" and last.row_hash == plan.history_head
+    assert db_session.get(Document, last.evidence_ids[0]).kind == "consolidate"
+
+    counts = (db_session.scalar(select(func.count(PlanEvent.id))), db_session.scalar(select(func.count(Document.id))),
+              row.plan_version, plan.version)
+    version = plan.version
+    db_session.commit()
+
+    fired = []
+
+    def another_writer_first(_conn, _cursor, statement, *_args):  # after the act read the plan, before it writes
+        if not fired and statement.lstrip().startswith(("WITH p AS", "UPDATE plans")):  # one statement or steps
+            fired.append(statement)
+            with db.engine.begin() as other:
+                other.execute(text("UPDATE plans SET version = version + 1 WHERE id = :id"), {"id": plan_id})
+
+    event.listen(db_session.get_bind(), "before_cursor_execute", another_writer_first)
+    try:
+        with pytest.raises(PlanConflict):
+            apply_act(db_session, plan_id=plan_id,
+                      command=ActCommand(trigger="submit_to_ctp", act_on=date(2028, 2, 29), evidence=pdf()),
+                      actor=genova.ejecutivo, role=Role.EJECUTIVO, expected_version=None, today=date(2028, 2, 29))
+    finally:
+        event.remove(db_session.get_bind(), "before_cursor_execute", another_writer_first)
+    db_session.expire_all()
+    assert (db_session.scalar(select(func.count(PlanEvent.id))), db_session.scalar(select(func.count(Document.id))),
+            db_session.get(PlanSummary, plan_id).plan_version, version) == counts
+    assert db_session.get(Plan, plan_id).version == version + 1  # only the other writer's change

@@ -370,7 +370,7 @@ def test_an_act_updates_the_summary_row_in_one_statement_and_a_change_without_ac
 
     def record(_conn, _cursor, statement, *_args):
         if "plan_summaries" in statement:
-            statements.append(statement.split()[0])
+            statements.append(statement)
 
     engine = db_session.get_bind()
     event.listen(engine, "before_cursor_execute", record)
@@ -378,7 +378,9 @@ def test_an_act_updates_the_summary_row_in_one_statement_and_a_change_without_ac
         walk_to(cast, "drafting")
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    assert statements == ["UPDATE"]
+    # One statement, the act's own write (issue 22: services/route/act_writes.py), updates the row in place.
+    assert len(statements) == 1 and statements[0].startswith("WITH p AS")
+    assert "UPDATE plan_summaries" in statements[0] and "INSERT INTO plan_summaries" not in statements[0]
     db_session.expire_all()
     summary = db_session.get(PlanSummary, cast.plan.id)
     assert summary.plan_version == cast.plan.version

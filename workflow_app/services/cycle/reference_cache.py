@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -80,15 +80,35 @@ def load_plan_for_act(session: Session, plan_id: int) -> Plan | None:
     period and the entity's authorities from the cache when that version is the cached one. A plan this
     transaction already read (a page's own ``load_plan_for``) is used as is, without SQL, as ``session.get``
     would: its version is still checked when the act writes it."""
+    return load_act_plan(session, plan_id)[0]
+
+
+def load_act_plan(session: Session, plan_id: int, reserve_document_id: bool = False
+                  ) -> tuple[Plan | None, int | None]:
+    """``load_plan_for_act``; with ``reserve_document_id`` (PostgreSQL), also the id the act's evidence row will
+    have (``nextval`` of its sequence, in the same query): the history row is sealed with it before the row is
+    written. A refused act leaves a gap in the numbering, as any rolled-back INSERT does."""
+    # An uncorrelated scalar subquery: evaluated once however many rows the joined procedures make.
+    reserved = (select(func.nextval(func.pg_get_serial_sequence("documents", "id"))).scalar_subquery()
+                if reserve_document_id else None)
     loaded = session.identity_map.get(session.identity_key(Plan, plan_id))
     if loaded is not None and {"version", "procedures", "entity", "period"} <= loaded.__dict__.keys():
-        return loaded
+        return loaded, session.scalar(select(reserved)) if reserved is not None else None
     version_now = select(ReferenceVersion.version).where(ReferenceVersion.id == 1).scalar_subquery()
-    row = session.execute(select(Plan, version_now).where(Plan.id == plan_id)
+    columns = (Plan, version_now) if reserved is None else (Plan, version_now, reserved)
+    row = session.execute(select(*columns).where(Plan.id == plan_id)
                           .options(joinedload(Plan.procedures))).unique().first()
     if row is None:
-        return None
-    plan, version = row
+        return None, None
+    plan, version = row[0], row[1]
+    document_id = row[2] if reserved is not None else None
+    plan = _with_references(session, plan, version)
+    return plan, document_id
+
+
+def _with_references(session: Session, plan: Plan, version: int | None) -> Plan:
+    """Entity, department, period and the entity's authorities set on ``plan`` from the cache (read again when
+    ``version`` is not the cached one)."""
     if version is None:  # a database without the row (created without migrations): no cache
         return plan
     url = session.get_bind().url.render_as_string(hide_password=True)

@@ -11,8 +11,9 @@ harmless (a set when read) and a rebuild drops them.
 A row is valid while its ``plan_version`` equals the plan's ``version`` (every act, settings change and
 document correction writes the plan row, which moves its version). Kept current:
 
-- by each act: ``keep_current`` listens to ``services.events.act_recorded`` (connected in ``create_app``) and
-  updates the row inside the act's transaction (one UPDATE, from what the act holds in memory);
+- by each act: the act's writes (``services.route.act_writes``) update the row inside the act's transaction
+  (``ACT_UPDATE``: one UPDATE from what the act holds in memory, on PostgreSQL part of the act's one write
+  statement);
 - by opening a period and loading the demo (``refresh`` of the new plans);
 - by the sweep (``refresh_stale``: rows missing or older than their plan, e.g. after a settings change), and by
   ``flask pdt refresh-summaries`` (all rows);
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Iterable, Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Text, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -44,7 +45,7 @@ class Material:
     """``procedures``: [machine, subject, state, received_on, receive_concept_on] in id order; ``events``: the
     main route's (trigger, to_state, act date); ``marks``: names of the hitos marked (only whether each is
     marked counts on the board). Stored as three text columns: the procedures as JSON, rewritten by each act;
-    the events and marks as lines, to which an act appends its own (``keep_current``: one UPDATE)."""
+    the events and marks as lines, to which an act appends its own (``ACT_UPDATE``: one UPDATE)."""
 
     procedures: list = field(default_factory=list)
     events: list = field(default_factory=list)
@@ -130,11 +131,21 @@ def refresh_stale(session: Session, limit: int | None = None) -> int:
     return refresh(session, stale_ids(session, limit=limit))
 
 
-def keep_current(session: Session, plan: Plan, event: PlanEvent, **_) -> None:
-    """``act_recorded`` listener, in the act's transaction: one UPDATE from what the act has in memory (the
-    plan's procedures, loaded with it and grown by the act; the new history row), if the row was current
-    before the act (its version one behind: the plan row was flushed once, before the signal); else the row
-    is rebuilt from the database."""
+_TABLE = PlanSummary.__table__
+#: The one UPDATE an act makes to its plan's row (``act_parameters``): it applies only if the row was current
+#: before the act (``plan_version`` = the version the act read); no row returned means it must be rebuilt.
+ACT_UPDATE = (_TABLE.update()
+              .where(_TABLE.c.plan_id == bindparam("s_plan_id"), _TABLE.c.plan_version == bindparam("s_read_version"))
+              .values(plan_version=bindparam("s_version"), procedures=bindparam("s_procedures"),
+                      events=_TABLE.c.events + bindparam("s_line", type_=Text()),
+                      marks=_TABLE.c.marks + bindparam("s_marks", type_=Text()),
+                      updated_at=bindparam("s_updated_at"))
+              .returning(_TABLE.c.plan_id))
+
+
+def act_parameters(plan: Plan, event: PlanEvent, read_version: int) -> dict:
+    """``ACT_UPDATE``'s parameters, from what the act holds in memory: the plan's procedures (loaded with it and
+    grown by the act), the new history row, ``plan.version`` (the act's new version)."""
     procedures, marks = [], []
     for proc in sorted(plan.procedures, key=lambda p: p.id):
         data = proc.data or {}
@@ -145,10 +156,17 @@ def keep_current(session: Session, plan: Plan, event: PlanEvent, **_) -> None:
     marks.extend(names if isinstance(names, list) else ())
     line = (_event_line(event.trigger, event.to_state, event.act_on or bogota_day(event.occurred_at))
             if event.machine == PDT_MACHINE.name else "")
-    table = PlanSummary.__table__
-    updated = session.execute(table.update().where(table.c.plan_id == plan.id,
-                                                   table.c.plan_version == plan.version - 1).values(
-        plan_version=plan.version, procedures=_procedures_text(procedures), events=table.c.events + line,
-        marks=table.c.marks + "".join(f"{n}\n" for n in marks), updated_at=datetime.now(timezone.utc)))
-    if updated.rowcount != 1:
-        store(session, build(session, [plan.id]), {plan.id: plan.version})
+    return {"s_plan_id": plan.id, "s_read_version": read_version, "s_version": plan.version,
+            "s_procedures": _procedures_text(procedures), "s_line": line,
+            "s_marks": "".join(f"{n}\n" for n in marks), "s_updated_at": datetime.now(timezone.utc)}
+
+
+def rebuild(session: Session, plan: Plan) -> None:
+    """The row was missing or stale before the act: rebuilt from the database (the act's rows included)."""
+    store(session, build(session, [plan.id]), {plan.id: plan.version})
+
+
+def keep_current(session: Session, plan: Plan, event: PlanEvent, read_version: int) -> None:
+    """In the act's transaction (``services.route.act_writes``): ``ACT_UPDATE``, else ``rebuild``."""
+    if session.execute(ACT_UPDATE, act_parameters(plan, event, read_version)).first() is None:
+        rebuild(session, plan)

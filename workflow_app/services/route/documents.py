@@ -105,28 +105,51 @@ def record_document(session: Session, prepared: PreparedEvidence, *, plan_id: in
     """The document's row (and, in the database store, its bytes) in the caller's transaction. Its version is
     computed inside the INSERT (one statement, no separate ``max(version)`` SELECT) under the unique
     (plan, kind, version): a concurrent writer of the same document makes this raise ``DocumentConflict``."""
-    earlier = aliased(Document)
-    next_version = (select(func.coalesce(func.max(earlier.version), 0) + 1)
-                    .where(earlier.plan_id == plan_id, earlier.kind == kind).scalar_subquery())
-    document = Document(
-        plan_id=plan_id, kind=kind, title=title[:200], version=next_version,
-        original_filename=prepared.original_filename, storage_name=prepared.storage_name,
-        sha256=prepared.sha256, size_bytes=prepared.size_bytes, content_type="application/pdf",
-        is_public=is_public, uploaded_by_id=uploaded_by_id, store=prepared.store,
-        supersedes_id=supersedes.id if supersedes else None, correction_reason=correction_reason,
-        withheld_reason=None if is_public else (withheld_reason or None),
-    )
+    document = Document(**document_values(prepared, plan_id=plan_id, kind=kind, title=title,
+                                          uploaded_by_id=uploaded_by_id, is_public=is_public,
+                                          supersedes_id=supersedes.id if supersedes else None,
+                                          correction_reason=correction_reason, withheld_reason=withheld_reason),
+                        version=next_version(plan_id, kind))
     session.add(document)
     try:
         session.flush()
     except IntegrityError as exc:
-        if "uq_documents_plan_kind_version" not in str(exc.orig):
-            raise
-        raise DocumentConflict() from exc
+        raise_if_version_taken(exc)
+        raise
+    recorded(session, prepared)
+    return document
+
+
+def recorded(session: Session, prepared: PreparedEvidence) -> None:
+    """Its row is written: in the database store the bytes join the caller's transaction; the file is kept."""
     if prepared.data is not None:
         store_named(prepared.store).put(session, prepared.storage_name, prepared.data)
     prepared.recorded = True
-    return document
+
+
+def document_values(prepared: PreparedEvidence, *, plan_id: int, kind: str, title: str, uploaded_by_id: int | None,
+                    is_public: bool, supersedes_id: int | None = None, correction_reason: str | None = None,
+                    withheld_reason: str | None = None) -> dict:
+    """The document row's values but its ``version`` (``next_version``, computed inside the INSERT)."""
+    return dict(plan_id=plan_id, kind=kind, title=title[:200], original_filename=prepared.original_filename,
+                storage_name=prepared.storage_name, sha256=prepared.sha256, size_bytes=prepared.size_bytes,
+                content_type="application/pdf", is_public=is_public, uploaded_by_id=uploaded_by_id,
+                store=prepared.store, supersedes_id=supersedes_id, correction_reason=correction_reason,
+                withheld_reason=None if is_public else (withheld_reason or None))
+
+
+def next_version(plan_id, kind):
+    """The next number of this plan's kind of document, as a scalar subquery evaluated inside the INSERT, under
+    the unique (plan, kind, version); ``plan_id`` and ``kind`` are values or bound parameters."""
+    earlier = aliased(Document)
+    return (select(func.coalesce(func.max(earlier.version), 0) + 1)
+            .where(earlier.plan_id == plan_id, earlier.kind == kind).scalar_subquery())
+
+
+def raise_if_version_taken(exc: IntegrityError) -> None:
+    """A concurrent writer numbered the same (plan, kind, version): ``DocumentConflict``."""
+    if "uq_documents_plan_kind_version" in str(exc.orig):
+        raise DocumentConflict() from exc
 
 
 def store_document(session: Session, *, plan_id: int, kind: str, title: str, upload: Upload,

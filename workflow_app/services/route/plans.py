@@ -71,7 +71,7 @@ from workflow_app.models import (
     User,
     authority_codes_of,
 )
-from workflow_app.services.cycle.reference_cache import load_plan_for_act
+from workflow_app.services.cycle.reference_cache import load_act_plan
 from workflow_app.services.events import act_recorded
 from workflow_app.services.phase2.procedures import (
     apply_phase2_effect,
@@ -81,13 +81,16 @@ from workflow_app.services.phase2.procedures import (
     phase2_context,
     phase2_snapshot,
 )
+from workflow_app.services.route.act_writes import write_act
 from workflow_app.services.route.documents import (
     DocumentConflict,
     DocumentRejected,
     PreparedEvidence,
     Upload,
+    document_values,
     prepare_evidence,
     record_document,
+    recorded,
 )
 from workflow_app.services.route.ppi import freeze_ppi
 from workflow_app.services.route.sessions import (
@@ -427,7 +430,10 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
 
 def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User | None, role: Role,
                expected_version: int | None, today: date, prepared: PreparedEvidence | None) -> PlanEvent:
-    plan = load_plan_for_act(session, plan_id)  # entity, department, period: the process's reference cache
+    # One query: the plan, its procedures and (PostgreSQL, with evidence) the id its document row will have;
+    # entity, department, period from the process's reference cache.
+    in_one_statement = prepared is not None and session.get_bind().dialect.name == "postgresql"
+    plan, document_id = load_act_plan(session, plan_id, reserve_document_id=in_one_statement)
     if plan is None:
         raise ActInvalid("El plan no existe.")
     if expected_version is not None and plan.version != expected_version:
@@ -464,21 +470,24 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
         raise ActInvalid("Acción desconocida.") from exc
 
     evidence_ids: list[int] = []
+    document = None
     if prepared is not None:
-        try:
-            label = localize(machine_named(command.machine).row(source, command.trigger).label, plan.entity.wording)
-            doc = record_document(session, prepared, plan_id=plan.id, kind=command.trigger,
-                                  title=command.evidence_title or label,
-                                  uploaded_by_id=actor.id if actor else None,
-                                  is_public=_is_public(command),
-                                  withheld_reason=command.evidence_withheld_reason.strip() or None)
-        except DocumentConflict as exc:  # a concurrent act stored the same kind of document for this plan
-            session.rollback()
-            raise PlanConflict() from exc
-        except DocumentRejected as exc:
-            session.rollback()
-            raise ActInvalid(str(exc), field="evidence") from exc
-        evidence_ids.append(doc.id)
+        label = localize(machine_named(command.machine).row(source, command.trigger).label, plan.entity.wording)
+        fields = dict(plan_id=plan.id, kind=command.trigger, title=command.evidence_title or label,
+                      uploaded_by_id=actor.id if actor else None, is_public=_is_public(command),
+                      withheld_reason=command.evidence_withheld_reason.strip() or None)
+        if document_id is not None:  # written with the act's other rows (act_writes), under this id
+            document = {"id": document_id, **document_values(prepared, **fields)}
+            evidence_ids.append(document_id)
+        else:
+            try:
+                evidence_ids.append(record_document(session, prepared, **fields).id)
+            except DocumentConflict as exc:  # a concurrent act stored the same kind of document for this plan
+                session.rollback()
+                raise PlanConflict() from exc
+            except DocumentRejected as exc:
+                session.rollback()
+                raise ActInvalid(str(exc), field="evidence") from exc
 
     try:
         # One flush for the plan row, its procedures and the history row: the effects' reads (jurisdictions,
@@ -510,16 +519,17 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
                          **({"recorded_late": late} if late else {})},
             )
             seal(plan, event, current_app.config["HISTORY_KEY"])  # moves the plan's history head: the plan row is written once, with its version
-            session.add(event)
             _linked_subtrigger(session, plan, command, role, today, deadlines, act_on, actor)
-        session.flush()  # a concurrent act on this plan fails here (StaleDataError) or at commit
+        write_act(session, plan, event, document)  # Core, guarded by the version read: a concurrent act fails here
+        if document is not None:
+            recorded(session, prepared)
         # Who is told is decided above the services (notifications.events), in this same transaction.
         act_recorded.send(session, plan=plan, event=event,
                           deadlines=deadlines_for(plan) if _opens_duties(outcome) else [])
         if proc is None and outcome.dest == "published":
             _in_force_when_due(session, plan, today)
         session.commit()
-    except StaleDataError as exc:
+    except (StaleDataError, DocumentConflict) as exc:  # DocumentConflict: the same kind of document, at once
         session.rollback()
         raise PlanConflict() from exc
     except ActError:
@@ -575,8 +585,7 @@ def _in_force_when_due(session: Session, plan: Plan, today: date) -> None:
             legal_basis=outcome.legal_basis, evidence_ids=[],
             payload={"milestones": milestones, "effects": list(outcome.effects)})
         seal(plan, event, current_app.config["HISTORY_KEY"])
-        session.add(event)
-    session.flush()
+    write_act(session, plan, event)
     act_recorded.send(session, plan=plan, event=event, deadlines=[])
 
 

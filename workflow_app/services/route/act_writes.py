@@ -1,0 +1,177 @@
+"""The act's writes in SQLAlchemy Core (issue 22): one reviewed sequence of statements, no unit of work.
+
+``apply_act`` keeps working on the plan and its procedures as loaded objects (the law's snapshots and the effects
+read and change them in memory); what it must write is then sent here, statement by statement, in the act's
+own transaction, in this order:
+
+1. ``UPDATE plans SET state, event_dates, flags, last_route_act_on, updated_at, history_head, version = v + 1
+   WHERE id = :id AND version = v`` — the optimistic lock: a row count other than 1 means another writer moved
+   the plan since it was read; ``StaleDataError`` is raised (``apply_act`` answers ``PlanConflict``, nothing is
+   written) before any other statement of the act. The row lock it takes orders concurrent acts on one plan.
+2. ``UPDATE procedures SET state, data WHERE id = :id`` — the procedures the act changed (its own sub-procedure,
+   a linked one, the answers to the concepts), one executemany; none on most acts.
+3. Objects the rare effects create (new sub-procedures, Phase II procedures, a frozen PPI) go through the ORM's
+   flush: a handful of acts in a plan's life, each a different shape.
+4. ``INSERT INTO plan_events … RETURNING id`` — the sealed history row (``workflow_app.history.seal``: its hash
+   chain and HMAC were computed over these very values before the plan row took the new head). On PostgreSQL a
+   trigger anchors the head in ``history_heads`` within the same statement.
+
+The evidence row (``documents.insert_document``) comes before step 1: its id is part of the sealed row. The
+notices and the board's summary row follow from the ``act_recorded`` listeners (one statement each, Core), and
+the caller commits once. The loaded objects are then marked as written (their pending changes committed in
+memory), so the session's flush at COMMIT has nothing left to send.
+"""
+from __future__ import annotations
+
+from sqlalchemy import bindparam, func, insert, inspect, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from workflow_app.models import Document, Plan, PlanEvent, Procedure, recorded_now
+from workflow_app.services.monitoring import board_summary
+from workflow_app.services.route.documents import next_version, raise_if_version_taken
+
+_PLANS = Plan.__table__
+_PROCEDURES = Procedure.__table__
+_EVENTS = PlanEvent.__table__
+_DOCUMENTS = Document.__table__
+
+#: The plan's columns an act may change (its state, the dates the calendar counts from, its flags, the last
+#: route act's date, its history head, its time of change); the version moves with them.
+PLAN_COLUMNS = ("state", "event_dates", "flags", "last_route_act_on", "updated_at", "history_head")
+EVENT_COLUMNS = ("plan_id", "machine", "subject", "from_state", "to_state", "trigger", "actor_id", "role",
+                 "occurred_at", "act_on", "reference", "reason", "legal_basis", "evidence_ids", "payload",
+                 "prev_hash", "row_hash", "row_mac")
+
+_UPDATE_PLAN = (_PLANS.update()
+                .where(_PLANS.c.id == bindparam("p_id"), _PLANS.c.version == bindparam("p_read_version"))
+                .values(version=_PLANS.c.version + 1, **{c: bindparam(f"p_{c}") for c in PLAN_COLUMNS}))
+_UPDATE_PROCEDURE = (_PROCEDURES.update().where(_PROCEDURES.c.id == bindparam("proc_id"))
+                     .values(state=bindparam("state"), data=bindparam("data")))
+_INSERT_EVENT = _EVENTS.insert().returning(_EVENTS.c.id)
+
+
+def write_act(session: Session, plan: Plan, event: PlanEvent, document: dict | None = None) -> None:
+    """Write the act ``event`` records, the plan as the act left it, the evidence row ``document`` (its values,
+    ``documents.document_values`` with its reserved ``id``; PostgreSQL) and the board's summary row.
+    ``plan.version`` is the version read; on return it is the new one and ``event.id`` is set. Raises
+    ``StaleDataError`` (another writer moved the plan) or ``DocumentConflict``; the caller rolls back."""
+    with session.no_autoflush:  # the plan's pending changes are sent here, never by an autoflush
+        read_version = plan.version
+        changed = [p for p in plan.procedures if inspect(p).persistent and inspect(p).modified]
+        try:
+            if session.new or session.get_bind().dialect.name != "postgresql":
+                _write_in_steps(session, plan, event, document, changed)
+                board_summary.keep_current(session, plan, event, read_version)
+            else:
+                _write_in_one_statement(session, plan, event, document)
+                _write_procedures(session, changed)
+        except IntegrityError as exc:
+            raise_if_version_taken(exc)
+            raise
+
+
+def _write_procedures(session: Session, changed: list[Procedure]) -> None:
+    """The act's own sub-procedure, a linked one, the answered concepts: one executemany, after the plan's lock."""
+    if changed:
+        session.execute(_UPDATE_PROCEDURE, [{"proc_id": p.id, "state": p.state, "data": p.data} for p in changed])
+        for proc in changed:
+            _mark_written(session, inspect(proc))
+
+
+def _plan_values(plan: Plan) -> dict:
+    return {f"p_{c}": getattr(plan, c) for c in PLAN_COLUMNS}
+
+
+def _one_statement(with_document: bool):
+    """The PostgreSQL statement of ``_write_in_one_statement``, built once per shape (with or without the
+    evidence row) from bound parameters, each named for its part so that none is taken for a column of another table: the
+    plan's (``p_*``), the history
+    row's (``ev_*``), the summary row's (``s_*``, ``board_summary.act_parameters``) and the document's
+    (``doc_*``)::
+
+        WITH p AS (UPDATE plans SET …, version = version + 1 WHERE id = :p_id AND version = :p_read_version
+                   RETURNING id),
+             e AS (INSERT INTO plan_events (…) SELECT :ev_… FROM p RETURNING id),
+             s AS (UPDATE plan_summaries SET … WHERE plan_id = :s_plan_id AND plan_version = :s_read_version
+                   AND plan_id IN (SELECT id FROM p) RETURNING plan_id),
+             d AS (INSERT INTO documents (…, version) SELECT :doc_…, (SELECT max(version) + 1 …) FROM p
+                   RETURNING id)
+        SELECT (SELECT id FROM e), (SELECT count(*) FROM s), (SELECT count(*) FROM d)
+    """
+    if with_document in _STATEMENTS:
+        return _STATEMENTS[with_document]
+    p = (_PLANS.update().where(_PLANS.c.id == bindparam("p_id"), _PLANS.c.version == bindparam("p_read_version"))
+         .values(version=_PLANS.c.version + 1, **{c: bindparam(f"p_{c}", type_=_PLANS.c[c].type) for c in PLAN_COLUMNS})
+         .returning(_PLANS.c.id).cte("p"))
+    e = (insert(_EVENTS).from_select(
+        EVENT_COLUMNS, select(*(bindparam(f"ev_{c}", type_=_EVENTS.c[c].type) for c in EVENT_COLUMNS))
+        .select_from(p)).returning(_EVENTS.c.id).cte("e"))
+    summary = board_summary.ACT_UPDATE
+    summary = summary.where(summary.table.c.plan_id.in_(select(p.c.id))).cte("s")
+    parts = [select(e.c.id).scalar_subquery(), select(func.count()).select_from(summary).scalar_subquery()]
+    if with_document:
+        version = next_version(bindparam("doc_plan_id", type_=_DOCUMENTS.c.plan_id.type),
+                               bindparam("doc_kind", type_=_DOCUMENTS.c.kind.type))
+        d = (insert(_DOCUMENTS).from_select(
+            [*DOCUMENT_COLUMNS, "version"],
+            select(*(bindparam(f"doc_{c}", type_=_DOCUMENTS.c[c].type) for c in DOCUMENT_COLUMNS), version)
+            .select_from(p)).returning(_DOCUMENTS.c.id).cte("d"))
+        parts.append(select(func.count()).select_from(d).scalar_subquery())
+    _STATEMENTS[with_document] = select(*parts)
+    return _STATEMENTS[with_document]
+
+
+_STATEMENTS: dict[bool, object] = {}
+DOCUMENT_COLUMNS = ("id", "plan_id", "kind", "title", "original_filename", "storage_name", "sha256", "size_bytes",
+                    "content_type", "is_public", "uploaded_by_id", "uploaded_at", "store", "supersedes_id",
+                    "correction_reason", "withheld_reason")
+
+
+def _write_in_one_statement(session: Session, plan: Plan, event: PlanEvent, document: dict | None) -> None:
+    """PostgreSQL, the common act: the plan's guarded UPDATE, the evidence row, the history row and the summary
+    row in one statement (``_one_statement``). Every other part selects from the plan's UPDATE (``FROM p``), so
+    it runs after the row lock is held and writes nothing when the version no longer matches."""
+    read_version = plan.version
+    parameters = {"p_id": plan.id, "p_read_version": read_version, **_plan_values(plan),
+                  **{f"ev_{c}": getattr(event, c) for c in EVENT_COLUMNS}}
+    plan.__dict__["version"] = read_version + 1  # the summary row's new version (set back if refused)
+    parameters.update(board_summary.act_parameters(plan, event, read_version))
+    if document is not None:
+        row = {**document, "uploaded_at": recorded_now()}
+        parameters.update({f"doc_{c}": row[c] for c in DOCUMENT_COLUMNS})
+    event_id, summaries, *_ = session.execute(_one_statement(document is not None), parameters).one()
+    if event_id is None:
+        plan.__dict__["version"] = read_version
+        raise StaleDataError(f"plans {plan.id}: version {read_version} is no longer the stored one")
+    _mark_written(session, inspect(plan))
+    event.id = event_id
+    if summaries == 0:
+        board_summary.rebuild(session, plan)
+
+
+def _write_in_steps(session: Session, plan: Plan, event: PlanEvent, document: dict | None,
+                    changed: list[Procedure]) -> None:
+    """The rare acts that create objects (sub-procedures, Phase II, a frozen PPI), and SQLite: the plan's guarded
+    UPDATE first (its row lock before anything else), then the ORM's flush of what the effects created, the
+    evidence row and the history row."""
+    read_version = plan.version
+    result = session.execute(_UPDATE_PLAN, {"p_id": plan.id, "p_read_version": read_version, **_plan_values(plan)})
+    if result.rowcount != 1:
+        raise StaleDataError(f"plans {plan.id}: version {read_version} is no longer the stored one")
+    plan_state = inspect(plan)
+    plan_state.dict["version"] = read_version + 1
+    _mark_written(session, plan_state)
+    _write_procedures(session, changed)
+    session.flush()  # only what the rare effects created is left (no SQL at all otherwise)
+    if document is not None:
+        session.execute(insert(_DOCUMENTS).values(**document, uploaded_at=recorded_now(),
+                                                  version=next_version(document["plan_id"], document["kind"])))
+    event.id = session.execute(_INSERT_EVENT, {c: getattr(event, c) for c in EVENT_COLUMNS}).scalar_one()
+
+
+def _mark_written(session: Session, state) -> None:
+    """The object's pending changes are now in the database: commit them in memory, as the flush does after
+    writing (``InstanceState._commit_all``), so the session has nothing left to send for it."""
+    state._commit_all(state.dict, session.identity_map)
