@@ -738,7 +738,19 @@ def _record_debate(plan: Plan, what: str, command: ActCommand, act_on: date) -> 
         dates["debates"] = debates
         plan.event_dates = dates
         return
-    body = "committee" if what.startswith("committee") else "plenary"
+    if what == "committee_denied":  # L136 art. 73: the first debate denied it (it may be considered again)
+        debates["committee_denied"] = act_on.isoformat()
+        dates["debates"] = debates
+        plan.event_dates = dates
+        return
+    if what == "reconsidered":  # L136 art. 73: "podrá ser nuevamente considerado": the first debate reopens
+        debates.pop("committee_denied", None)
+        debates.setdefault("reconsidered", []).append(act_on.isoformat())
+        dates["debates"] = debates
+        plan.event_dates = dates
+        return
+    body = ("committee" if what.startswith("committee") else "third" if what == "third"  # D1222 art. 75
+            else "plenary")
     debates.setdefault(body, []).append(act_on.isoformat())
     if body == "committee" and command.payload.get("committee_outcome") == "approved":
         debates["committee_approved"] = act_on.isoformat()
@@ -768,6 +780,9 @@ def _record_vigencia(plan: Plan, command: ActCommand, act_on: date) -> None:
     dates = {**(plan.event_dates or {}), "published": act_on.isoformat(), "vigencia": clause}
     if clause == "fixed_date":
         dates["in_force_declared"] = declared
+    if clause == "silent":  # D1222 art. 83 before 8 February 2022: thirty days after publication
+        days, basis = legal_calendar.silent_vigencia(plan.entity.calendar_kind, act_on)
+        dates["silent_vigencia_days"], dates["silent_vigencia_basis"] = days, basis
     plan.event_dates = dates
 
 
