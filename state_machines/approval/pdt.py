@@ -883,6 +883,19 @@ def ppi_change_verdict(plan_state: str, amendment_state: str | None = None, amen
     return OK
 
 
+def executive_ppi_change_verdict(s: PlanSnapshot) -> Verdict:
+    """D683 art. 2 (legal-path.md §c: plans "filed by 30 April 2020 could be modified by the executive, because of
+    the pandemic, until 15 June 2020"; "these are the executive's own changes; no corporation acceptance issue"):
+    the exception to ``ppi_change_verdict`` for an entity that opted into art. 2: while the plan is before the
+    corporation, the executive changes the filed PPI itself until the regime's ``modifications`` date, never for
+    a plan filed after 30 April 2020 (``is_d683_art2_plan``, ``is_within_executive_modifications_term``)."""
+    if s.state not in FILED_STATES:
+        return refuse("El cambio del alcalde o gobernador al plan de inversiones radicado (Decreto 683 de 2020, art. "
+                      "2) es para el plan que está ante la corporación.", "D683 art. 2")
+    verdict = is_d683_art2_plan(s)
+    return verdict if not verdict.ok else is_within_executive_modifications_term(s)
+
+
 def hearing_proposals_verdict(plan_state: str) -> Verdict:
     """L1909 art. 22 (interpretation, legal notes of issue 13 §5): proposals of prioritisation are received "en el
     marco de la aprobación" of the PPI; once the plan is adopted the hearings close to new proposals (those

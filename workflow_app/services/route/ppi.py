@@ -16,9 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from state_machines.approval.pdt import ppi_change_verdict
+from state_machines.approval.pdt import FILED_STATES, executive_ppi_change_verdict, ppi_change_verdict
 from state_machines.core.dates import format_date_es
+from state_machines.core.machine import Verdict
 from state_machines.core.roles import Role
+from workflow_app.infra.clock import clock
 from workflow_app.infra.tabular import Limits, TableRejected, read_table
 from workflow_app.models import Plan, PpiItem, PpiVersion, User
 
@@ -87,11 +89,28 @@ STAGE_LABELS = {"filed": "radicada ante la corporación", "amendment": "cambio p
                 "adopted": "adoptada con el plan"}
 
 
+def executive_change_verdict(plan: Plan, today=None) -> Verdict:
+    """D683 art. 2: may the executive change the filed PPI itself today (``executive_ppi_change_verdict``)?"""
+    from workflow_app.services.route.plans import plan_snapshot  # plans imports this module (freeze_ppi)
+    return executive_ppi_change_verdict(plan_snapshot(plan, today or clock().today()))
+
+
+def ppi_frozen_verdict(plan: Plan, today=None) -> Verdict:
+    """Why the PPI cannot be changed freely now (L152 arts. 40, 45), unless D683 art. 2 lets the executive."""
+    verdict = ppi_change_verdict(plan.state)
+    if not verdict.ok and plan.state in FILED_STATES and executive_change_verdict(plan, today).ok:
+        return executive_change_verdict(plan, today)
+    return verdict
+
+
 def ppi_change_check(plan: Plan, amendment: str | None = None) -> None:
-    """Raise ``PpiFrozen`` unless the PPI may change now (``state_machines.approval.pdt.ppi_change_verdict``)."""
+    """Raise ``PpiFrozen`` unless the PPI may change now (``state_machines.approval.pdt.ppi_change_verdict``;
+    under D683 art. 2, ``executive_change_verdict``)."""
     proc = next((p for p in plan.procedures if p.machine == "amendment" and p.subject == amendment), None)
     if amendment and proc is None:
         raise PpiFrozen(f"La modificación {amendment} no existe en este plan.", "L152 art. 40")
+    if not amendment and plan.state in FILED_STATES and executive_change_verdict(plan).ok:
+        return
     verdict = ppi_change_verdict(plan.state, proc.state if proc else None, amendment)
     if not verdict.ok:
         raise PpiFrozen(verdict.reason, verdict.legal_basis)

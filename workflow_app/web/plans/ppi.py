@@ -5,7 +5,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from forms.ppi import BLANK_ROWS, MAX_FORM_ROWS, PpiEntryForm, PpiImportForm
-from state_machines.approval.pdt import FILED_STATES, ppi_change_verdict
+from state_machines.approval.pdt import FILED_STATES
 from state_machines.core.wording import localize
 from workflow_app.infra.extensions import db
 from workflow_app.permissions import load_plan_for
@@ -21,6 +21,7 @@ from workflow_app.services.route.ppi import (
     import_ppi,
     pesos,
     plan_years,
+    ppi_frozen_verdict,
     ppi_version,
     ppi_versions,
     save_ppi_version,
@@ -138,7 +139,7 @@ def _plan_to_write(plan_id: int):
 
 def _frozen_reason(plan) -> str:
     """Why the PPI cannot be changed freely now, with its norm (``state_machines.approval.pdt.ppi_change_verdict``)."""
-    verdict = ppi_change_verdict(plan.state)
+    verdict = ppi_frozen_verdict(plan)  # D683 art. 2: the executive's own change until 15 June 2020
     return "" if verdict.ok else localize(f"{verdict.reason} Norma: {verdict.legal_basis}.", plan.entity.wording)
 
 
@@ -156,7 +157,10 @@ def _amendment_of(form) -> str | None:
 def _amendment_choices(form, plan) -> None:
     """A filed plan's PPI changes only through an approved amendment: the person says which."""
     if plan.state in FILED_STATES:
-        form.amendment.choices = [("", "Elija la modificación")] + [
+        # D683 art. 2: until 15 June 2020 the executive changes the filed PPI itself, without an amendment
+        first = ("", "Ninguna: cambio del alcalde o gobernador (Decreto 683 de 2020, art. 2)") \
+            if ppi_frozen_verdict(plan).ok else ("", "Elija la modificación")
+        form.amendment.choices = [first] + [
             (p.subject, f"Modificación {p.subject}: {(p.data or {}).get('text', '')[:80]}")
             for p in approved_amendments(plan)]
     else:
