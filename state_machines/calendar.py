@@ -1197,7 +1197,7 @@ def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline
                    f"({law.override_basis}); si {executive} no sanciona, sanciona y publica el presidente "
                    f"{_corporation(facts, 'de')}"),
             who=f"{executive} debe sancionar"))
-    if facts.illegality_insisted is not None:
+    if facts.illegality_insisted is not None and law.tribunal_days:
         out.append(_days_term(
             cal, facts, key="tribunal_remission", start=facts.illegality_insisted, days=law.tribunal_days,
             unit=law.tribunal_unit, legal_basis=law.tribunal_basis,

@@ -738,6 +738,10 @@ def is_president_sanction_allowed(s: PlanSnapshot) -> Verdict:
         return refuse("Tras el fallo del Tribunal Administrativo sanciona el alcalde o gobernador; la sanción por el "
                       "presidente de la corporación procede cuando esta rechazó objeciones por inconveniencia.",
                       law.tribunal_basis)
+    if law.override_sanction_days is None:  # D1222 art. 79 writes neither a term nor the president's sanction
+        return refuse(f"El {law.name} (art. 79) obliga al gobernador a sancionar el proyecto reconsiderado y aprobado "
+                      "por la mitad más uno de los diputados, sin fijarle término ni prever que lo sancione el "
+                      "presidente de la Asamblea.", law.override_basis)
     deadline = s.deadlines.get("sanction_after_rejection")
     if deadline is None:
         return refuse("No hay fecha de rechazo de las objeciones registrada; no corre el plazo del alcalde o "

@@ -46,8 +46,8 @@ class SanctionLaw:
     #: objections; after that, the corporation's president sanctions.
     override_sanction_days: int | None
     override_basis: str
-    #: the executive sends an insisted illegality objection to the Tribunal within this term.
-    tribunal_days: int
+    #: the executive sends an insisted illegality objection to the Tribunal within this term (None: none written).
+    tribunal_days: int | None
     tribunal_unit: str  # "business" or "calendar"
     tribunal_basis: str
     #: publication after the sanction, business days.
@@ -109,16 +109,24 @@ SANCTION_LAWS: dict[str, SanctionLaw] = {
         tribunal_days=2, tribunal_unit="calendar", tribunal_basis="L2200 art. 101",
         publication_days=10, publication_basis="L2200 art. 103",
     ),
-    # D1222 art. 78: the governor's term to object, 4, 6 or 10 days by size (thresholds read as L136's, an
-    # interpretation written in the README); art. 79-82 the rest of the sub-route on the L136 pattern;
-    # art. 83: the ordenanza silent on its vigencia binds thirty days after its publication.
+    # Decreto 1222 de 1986 as SUIN's text reads it (issue 20, debates; checked word for word):
+    # art. 77 "Aprobado un proyecto de ordenanza por la Asamblea pasará al Gobernador para su sanción" (no term);
+    # art. 78 "El Gobernador dispondrá del término de cuatro (4) días para devolver con objeciones cualquier proyecto
+    # cuando no conste de más de veinte (20) artículos, de seis (6) días cuando el proyecto contenga de veintiuno (21)
+    # a cincuenta (50) artículos y hasta de diez (10) días cuando los artículos sean más de cincuenta (50)";
+    # art. 79 "El Gobernador deberá sancionar, sin poder presentar nuevas objeciones por inconveniencia, el proyecto
+    # que reconsiderado fuere aprobado por la mitad más uno de los miembros de la Asamblea" (no term, no sanction by
+    # the Asamblea's president); art. 80 "el proyecto pasará al Tribunal Administrativo del Departamento" (no term
+    # for the governor); art. 82 "Sancionada la ordenanza, se publicará en el periódico oficial del Departamento"
+    # (no term); art. 83 "Las ordenanzas rigen en todo el territorio del Departamento, treinta (30) días después de
+    # su publicación en el periódico oficial. Sin embargo, las Asambleas pueden reglamentar este punto".
     "D1222": SanctionLaw(
         code="D1222", name="Decreto 1222 de 1986", act="ordenanza",
-        remission_days=None, remission_basis="D1222 art. 78",
+        remission_days=None, remission_basis="D1222 art. 77",
         objection_terms=((20, 4), (50, 6), (None, 10)), objection_basis="D1222 art. 78",
-        override_sanction_days=8, override_basis="D1222 art. 79",
-        tribunal_days=10, tribunal_unit="business", tribunal_basis="D1222 art. 80",
-        publication_days=10, publication_basis="D1222 art. 81",
+        override_sanction_days=None, override_basis="D1222 art. 79",
+        tribunal_days=None, tribunal_unit="business", tribunal_basis="D1222 art. 80",
+        publication_days=None, publication_basis="D1222 art. 82",
         silent_vigencia_days=30, silent_vigencia_basis="D1222 art. 83",
     ),
 }
