@@ -73,6 +73,14 @@ class DebatesView:
     earliest_plenary_on: date | None
     rule_explanation: str
     legal_basis: str
+    #: D1222 art. 75 (ordenanzas approved before 8 February 2022): three debates; the third's sessions.
+    debates_required: int = 2
+    third_sessions: tuple[date, ...] = ()
+    #: L136 art. 73: the denial in first debate still open, and the days the project was considered again.
+    committee_denied_on: date | None = None
+    reconsidered_on: tuple[date, ...] = ()
+    #: L136 art. 75; L2200 art. 98; D1222 art. 76: the project was archived at the end of the sessions.
+    archived: bool = False
 
     @property
     def any(self) -> bool:
@@ -200,7 +208,8 @@ def _debates(plan: Plan) -> DebatesView:
         # "La plenaria puede… desde…" is guidance for a second debate still to come (rule.legal_basis).
         plenary_gap_explanation(approved, rule)
         if approved and not record.has_plenary_debate and plan.state not in ADOPTED_STATES
-        else f"Regla: {rule.explanation}.", rule.legal_basis)
+        else f"Regla: {rule.explanation}.", rule.legal_basis, rule.debates_required, record.third_sessions,
+        record.committee_denied_on, record.reconsidered_on, plan.state == "project_archived")
 
 
 def _grounds(grounds) -> str:
