@@ -506,7 +506,8 @@ def _rule_key(s: PlanSnapshot) -> str:
 def is_third_debate_required(s: PlanSnapshot) -> Verdict:
     """D1222 art. 75 ("Para que un proyecto sea ordenanza debe aprobarse en tres (3) debates, celebrados en tres (3)
     días distintos"): only an ordenanza approved before 8 February 2022 has a third debate; from then L2200 art. 97
-    asks two ("dos (2) debates celebrados en distintos días")."""
+    asks two ("dos (2) debates celebrados en distintos días"). legal-path.md §d, row "Legal basis of procedure"
+    (Decreto 1222 replaced by Ley 2200), and T10."""
     if _debate_rule(s).debates_required >= 3:
         return OK
     return refuse("Este proyecto se aprueba en dos debates: el tercer debate del Decreto 1222 de 1986 solo aplica a "
@@ -608,7 +609,8 @@ def is_archivable(s: PlanSnapshot) -> Verdict:
     """L136 art. 75; L2200 art. 98; D1222 art. 76 (``archive_rule``): the project did not reach the approvals its
     law asks by the end of the session period; the committee's approval counts one, the plenary's second debate
     (a denial there is recorded as the plenary's vote) another. The corporation's secretary records it at the end
-    of the period (interpretation, README: the system does not archive by itself)."""
+    of the period (interpretation, README: the system does not archive by itself). legal-path.md T11 (the decree
+    after the month then applies to the archived project)."""
     basis, needed = archive_rule(s)
     approvals = (s.debates.committee_approved_on is not None) + s.debates.has_plenary_debate
     if approvals < needed:

@@ -8,9 +8,10 @@ from datetime import date
 import pytest
 
 from notifications.sweep import run_sweep
+from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import Cast, make_plan, walk_to
-from workflow_app.services.route.plans import ActRefused
-from workflow_app.services.route.ppi import PpiFrozen, PpiLine, executive_change_verdict, save_ppi_version
+from workflow_app.services.route.plans import ActRefused, executive_change_verdict
+from workflow_app.services.route.ppi import PpiFrozen, PpiLine, save_ppi_version
 
 LINES = [PpiLine("Agua potable", "Acueducto veredal", 2020, "SGP Agua potable", 1_250_000)]
 
@@ -30,6 +31,13 @@ def route_2020(cast: Cast, filed_on: str = "2020-04-28") -> None:
         ("corporacion", "assign_to_committee", "2020-05-04", {}),
     ):
         cast.act(who, trigger, on, **kw)
+
+
+def state_after_sweep(cast: Cast, day: date) -> str:
+    """The plan's state after the background sweep of ``day`` (the automatic effects of the law)."""
+    run_sweep(day, cast.session)
+    cast.session.refresh(cast.plan)
+    return cast.plan.state
 
 
 def refused(cast: Cast, who: str, trigger: str, on: str, **kw) -> ActRefused:
@@ -59,12 +67,8 @@ def test_an_ordenanza_of_2020_needs_three_debates_on_three_days_and_a_silent_one
     db_session.refresh(quindio.plan)
     assert quindio.plan.state == "published"  # not the same day: 30 days later (D1222 art. 83)
     assert quindio.plan.event_dates["silent_vigencia_basis"] == "D1222 art. 83"
-    run_sweep(date(2020, 6, 11), db_session)
-    db_session.refresh(quindio.plan)
-    assert quindio.plan.state == "published"
-    run_sweep(date(2020, 6, 12), db_session)
-    db_session.refresh(quindio.plan)
-    assert quindio.plan.state == "in_force"
+    assert state_after_sweep(quindio, date(2020, 6, 11)) == "published"
+    assert state_after_sweep(quindio, date(2020, 6, 12)) == "in_force"
 
 
 def test_an_ordenanza_of_2028_is_approved_in_two_debates_and_a_silent_one_binds_on_publication(db_session):
@@ -142,29 +146,59 @@ def test_under_decreto_1222_one_approved_debate_does_not_keep_it(db_session):
     assert before.plan.state == "project_archived"
 
 
-def test_d683_art2_lets_the_executive_change_the_filed_ppi_until_15_june_2020(db_session, set_today):
+def test_d683_art2_lets_the_executive_change_the_filed_ppi_until_15_june_2020(db_session):
     """D683 art. 2: plans filed by 30 April 2020 "could be modified by the executive ... until 15 June 2020"."""
     genova = Cast(db_session, make_plan(db_session, "63302", year=2020, regime="d683_2020",
                                         d683_articles=["art2"]))
     route_2020(genova)
     assert executive_change_verdict(genova.plan, date(2020, 6, 15)).ok
-    set_today("2020-06-15")
-    saved = save_ppi_version(db_session, genova.plan, LINES, source="form", actor=None)
+    saved = save_ppi_version(db_session, genova.plan, LINES, source="form", actor=None,
+                             executive_change=executive_change_verdict(genova.plan, date(2020, 6, 15)))
     assert saved.items[0].amount == 1_250_000
-    set_today("2020-06-16")
     with pytest.raises(PpiFrozen) as frozen:
-        save_ppi_version(db_session, genova.plan, LINES, source="form", actor=None)
+        save_ppi_version(db_session, genova.plan, LINES, source="form", actor=None,
+                         executive_change=executive_change_verdict(genova.plan, date(2020, 6, 16)))
     assert frozen.value.legal_basis == "L152 art. 40"
     assert executive_change_verdict(genova.plan, date(2020, 6, 16)).legal_basis == "D683 art. 2"
 
 
-def test_d683_art2_is_not_for_a_plan_filed_after_30_april_2020_nor_without_the_option(db_session, set_today):
+def test_d683_art2_is_not_for_a_plan_filed_after_30_april_2020_nor_without_the_option(db_session):
     late = Cast(db_session, make_plan(db_session, "63302", year=2020, regime="d683_2020", d683_articles=["art2"]))
     route_2020(late, filed_on="2020-05-04")
     verdict = executive_change_verdict(late.plan, date(2020, 6, 10))
     assert not verdict.ok and verdict.legal_basis == "D683 art. 2" and "30 de abril de 2020" in verdict.reason
     plain = Cast(db_session, make_plan(db_session, "63111", year=2020))
     route_2020(plain)
-    set_today("2020-06-10")
     with pytest.raises(PpiFrozen):
-        save_ppi_version(db_session, plain.plan, LINES, source="form", actor=None)
+        save_ppi_version(db_session, plain.plan, LINES, source="form", actor=None,
+                         executive_change=executive_change_verdict(plain.plan, date(2020, 6, 10)))
+
+
+def test_the_sweep_opens_the_decree_for_the_archived_project_on_the_day_the_month_ran_out(db_session):
+    """L152 art. 40 (calendar-contract.md: filed Friday 28 April 2028, overdue from 31 May 2028), after the archive
+    of L136 art. 75."""
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(genova, "in_debate")
+    genova.act("corporacion", "record_committee_debate", "2028-05-10", payload={"committee_outcome": "continues"})
+    genova.act("corporacion", "archive_project", "2028-05-26")
+    assert state_after_sweep(genova, date(2028, 5, 30)) == "project_archived"
+    assert state_after_sweep(genova, date(2028, 5, 31)) == "decree_eligible"
+
+
+def test_the_ppi_page_lets_planeacion_save_the_executive_change_until_15_june_2020(client, db_session, set_today):
+    """D683 art. 2 in the pages: the filed PPI opens to the executive's change (no amendment chosen) until 15 June
+    2020; on 16 June the page refuses with the norm and nothing is saved."""
+    genova = Cast(db_session, make_plan(db_session, "63302", year=2020, regime="d683_2020", d683_articles=["art2"]))
+    route_2020(genova)
+    assert login(client, genova.planeacion.email, "clave-de-prueba").status_code == 302
+    url = f"/planes/{genova.plan.id}/ppi/editar"
+    set_today("2020-06-15")
+    page = client.get(url).get_data(as_text=True)
+    assert "Ninguna: cambio del alcalde o gobernador (Decreto 683 de 2020, art. 2)" in page
+    response = client.post(url, data={
+        "csrf_token": csrf_from(page), "based_on": "", "accion": "guardar", "amendment": "", "note": "",
+        "rows-0-program": "Agua potable", "rows-0-project": "Acueducto veredal", "rows-0-year": "2020",
+        "rows-0-funding_source": "SGP Agua potable", "rows-0-amount": "1.250.000"})
+    assert response.status_code == 302
+    set_today("2020-06-16")
+    assert client.get(url).status_code == 409

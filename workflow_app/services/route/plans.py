@@ -27,7 +27,13 @@ from state_machines.approval.concepts import (
     concept_from_data,
     recommendations_of,
 )
-from state_machines.approval.pdt import PDT_MACHINE, PlanSnapshot
+from state_machines.approval.pdt import (
+    FILED_STATES,
+    PDT_MACHINE,
+    PlanSnapshot,
+    executive_ppi_change_verdict,
+    ppi_change_verdict,
+)
 from state_machines.approval.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
 from state_machines.approval.route import (
     DUTIES,
@@ -46,7 +52,7 @@ from state_machines.approval.submachines import (
     CtpReviewSnapshot,
     HearingSnapshot,
 )
-from state_machines.core.machine import LegalMachine, Outcome, TransitionRefused
+from state_machines.core.machine import LegalMachine, Outcome, TransitionRefused, Verdict
 from state_machines.core.roles import Role
 from state_machines.core.wording import localize
 from state_machines.corporation.debates import DebateRecord
@@ -275,6 +281,21 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         filed_on=_day_of(plan, "filed_with_corporacion"),
         special_regime=special_regime_of(plan),
     )
+
+
+def executive_change_verdict(plan: Plan, today: date) -> Verdict:
+    """D683 art. 2: may the executive change the filed PPI itself today (``pdt.executive_ppi_change_verdict``)?"""
+    return executive_ppi_change_verdict(plan_snapshot(plan, today))
+
+
+def ppi_frozen_verdict(plan: Plan, today: date) -> Verdict:
+    """Why the PPI cannot be changed freely now (L152 arts. 40, 45), unless D683 art. 2 lets the executive."""
+    verdict = ppi_change_verdict(plan.state)
+    if not verdict.ok and plan.state in FILED_STATES:
+        executive = executive_change_verdict(plan, today)
+        if executive.ok:
+            return executive
+    return verdict
 
 
 def _day_of(plan: Plan, key: str) -> date | None:
