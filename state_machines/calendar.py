@@ -28,7 +28,7 @@ from types import MappingProxyType
 
 from state_machines.approval.regimes import BUILTIN_REGIMES, D683_2020, ORDINARY, ExceptionalRegime
 from state_machines.core.dates import add_months, format_date_es, last_day_of_month
-from state_machines.corporation.sanction import sanction_law
+from state_machines.corporation.sanction import GOVERNOR_COPY_FOR_BOGOTA, sanction_law
 from state_machines.corporation.sessions import (
     BOGOTA,
     CATEGORIES,
@@ -1210,7 +1210,8 @@ def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline
             legal_basis=law.publication_basis,
             intro=f"Publicación del {law.act} sancionado el {_day(facts.sanctioned)} ({law.publication_basis})",
             who="publíquelo"))
-    if facts.sanctioned is not None and law.governor_copy_days and facts.governor_copy_sent is None:
+    if (facts.sanctioned is not None and law.governor_copy_days and facts.governor_copy_sent is None
+            and (facts.special_regime != BOGOTA or GOVERNOR_COPY_FOR_BOGOTA)):
         out.append(_days_term(
             cal, facts, key="governor_copy", start=facts.sanctioned, days=law.governor_copy_days, unit="business",
             legal_basis=law.governor_copy_basis,

@@ -58,6 +58,7 @@ from state_machines.core.machine import (
 from state_machines.core.roles import Role
 from state_machines.corporation.debates import DebateRecord, debate_rule_for, debate_rule_key, earliest_plenary_on
 from state_machines.corporation.sanction import (
+    GOVERNOR_COPY_FOR_BOGOTA,
     GOVERNOR_REVIEW_OUTCOMES,
     GROUNDS,
     PRESIDENT_AFTER_TRIBUNAL,
@@ -756,7 +757,11 @@ def is_president_sanction_allowed(s: PlanSnapshot) -> Verdict:
 
 
 def is_municipal_acuerdo(s: PlanSnapshot) -> Verdict:
-    """L136 art. 82: the copy to the governor for legal review is of municipal acuerdos."""
+    """L136 art. 82: the copy to the governor for legal review is of municipal acuerdos ("el alcalde enviará copia
+    del acuerdo al gobernador del departamento"); not of Bogotá's (``GOVERNOR_COPY_FOR_BOGOTA``; CP art. 322)."""
+    if s.entity_kind == "municipio" and s.special_regime == "bogota" and not GOVERNOR_COPY_FOR_BOGOTA:
+        return refuse("El Distrito Capital no hace parte de la administración de un departamento: sus acuerdos no se "
+                      "envían en copia a un gobernador.", "L136 art. 82; CP art. 322")
     if s.entity_kind == "municipio":
         return OK
     return refuse("La revisión jurídica del gobernador es para los acuerdos municipales; una ordenanza no se "

@@ -131,6 +131,11 @@ SANCTION_LAWS: dict[str, SanctionLaw] = {
     ),
 }
 
+#: Interpretation (README): L136 art. 82 sends the acuerdo to "el gobernador del departamento" for the review of CP
+#: art. 305 num. 10; the Distrito Capital is not part of a department's administration (CP art. 322), so Bogotá's
+#: acuerdos have no copy to a governor. True restores the copy.
+GOVERNOR_COPY_FOR_BOGOTA = False
+
 #: Interpretation (README "La ruta legal en el código"): an objection after the term is refused, since the
 #: statute gives the executive that term "para devolver con objeciones"; False turns it into a flag only.
 REFUSE_LATE_OBJECTIONS = True
