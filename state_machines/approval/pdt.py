@@ -197,7 +197,7 @@ PDT_STATES: dict[str, str] = {
     # Not approved in the debates its law asks by the end of the session period: archived; the executive may adopt
     # the plan by decree once the corporation's month ran out (L136 art. 75; L2200 art. 98; D1222 art. 76; L152
     # art. 40). Filing it again would be a new filing, not modelled as a route act (README).
-    "project_archived": "Proyecto archivado sin aprobación al terminar las sesiones",
+    "project_archived": "Proyecto archivado",
     # T10 done: approved in second debate by the plenary (L152 art. 40).
     "approved_by_corporacion": "Aprobado por el concejo o asamblea",
     # T11 done: month passed without approval or plan voted down; decree adoption allowed (L152 art. 40; CE-2127).
