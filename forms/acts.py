@@ -35,7 +35,10 @@ from workflow_app.services.route.plans import ActCommand
 CONCEPTS = list(CONCEPT_SENSES.items())
 VIGENCIA_CHOICES = [("on_publication", "Rige desde su publicación"),
                     ("day_after_publication", "Rige desde el día siguiente a su publicación"),
-                    ("fixed_date", "Rige desde una fecha que el acto fija")]
+                    ("fixed_date", "Rige desde una fecha que el acto fija"),
+                    # D1222 art. 83: an ordenanza published before 8 February 2022 and silent binds 30 days later.
+                    ("silent", "El acto no dice desde cuándo rige (una ordenanza publicada antes del 8 de febrero "
+                               "de 2022 rige treinta días después: D1222 art. 83)")]
 assert {c for c, _ in VIGENCIA_CHOICES} == set(VIGENCIA_CLAUSES)
 
 

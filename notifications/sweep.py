@@ -111,6 +111,9 @@ HARD_EFFECTS = {
                                           frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CTP})),
     ("in_debate", "corporation_decision"): ("enable_decree_adoption",
                                             frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION})),
+    # L136 art. 75; L2200 art. 98; D1222 art. 76: the archived project, its month run out (L152 art. 40)
+    ("project_archived", "corporation_decision"): ("enable_decree_adoption",
+                                                   frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION})),
 }
 #: A published plan enters into force on the day ``calendar.in_force_on`` gives (CPACA art. 65; L4-1913 art. 61;
 #: L2200 art. 103); the sweep records it that day and tells the entity's people.
@@ -264,12 +267,13 @@ def plan_work(plan: PlanRow, deadlines: list[legal_calendar.Deadline], today: da
             duty = duty_for(deadline.key)
         except KeyError:
             continue
-        if not is_pending(duty, deadline, plan):
-            continue
         hard = HARD_EFFECTS.get((plan.state, deadline.key))
         if hard and today >= deadline.overdue_from:
+            # (checked before the duty: an archived project owes the corporation nothing, yet its month runs out)
             effects.append(Effect(plan.id, plan.version, hard[0], deadline, notice_roles=hard[1]))
             continue  # the effect and its notice replace the overdue reminder
+        if not is_pending(duty, deadline, plan):
+            continue
         if deadline.key == "car_concept" and today >= deadline.overdue_from:
             effects.append(Effect(plan.id, plan.version, "mark_car_overdue", deadline,
                                   machine="car_review", subject=deadline.authority))

@@ -77,6 +77,7 @@ VIGENCIA_CLAUSES = {
     "on_publication": "rige a partir de su publicación",
     "day_after_publication": "rige a partir del día siguiente a su publicación",
     "fixed_date": "rige a partir de la fecha que el mismo acto fija",
+    "silent": "no dice desde cuándo rige",
 }
 IN_FORCE_BASIS = "CPACA art. 65; L4-1913 art. 61; L2200 art. 103"
 #: AL02: four-year institutional periods starting 1 January 2004, 2008, ... 2020, 2024, 2028.
@@ -1280,13 +1281,33 @@ def calendar_json(data: dict) -> dict:
 # --- Entry into force of the adopted plan --------------------------------------------------------------------
 
 
-def in_force_on(published_on: date, clause: str = "on_publication", declared_on: date | None = None) -> date:
+def silent_vigencia(entity_kind: str, published_on: date) -> tuple[int, str]:
+    """(days after publication, norm) for an act silent on its vigencia, by the law in force the day it is
+    published: an ordenanza published before 8 February 2022 binds thirty calendar days after its publication
+    (D1222 art. 83: "Las ordenanzas rigen en todo el territorio del Departamento, treinta (30) días después de su
+    publicación en el periódico oficial"); from then an ordenanza "empezará a regir cuando la misma determine; en
+    ningún caso, antes de la promulgación" (L2200 art. 103) and, silent, from its publication, as an acuerdo or a
+    decree (CPACA art. 65). Interpretation (README): calendar days (the thirty days are the act's vacatio, not a
+    term for anyone to act, so L4-1913 art. 62 does not apply), the publication day excluded: published on day
+    P, it binds from P + 30."""
+    law = sanction_law(entity_kind, published_on)
+    if law.silent_vigencia_days:
+        return law.silent_vigencia_days, law.silent_vigencia_basis
+    return IN_FORCE_DAYS_AFTER_PUBLICATION, IN_FORCE_BASIS
+
+
+def in_force_on(published_on: date, clause: str = "on_publication", declared_on: date | None = None,
+                silent_days: int = IN_FORCE_DAYS_AFTER_PUBLICATION) -> date:
     """The day the adopting act (acuerdo, ordenanza or decree) starts to bind: its publication day, or the later
     day its vigencia clause declares, never earlier (CPACA art. 65; L4-1913 art. 61; L2200 art. 103; legal notes
-    of issue 13, §4). ``IN_FORCE_DAYS_AFTER_PUBLICATION`` moves the default."""
+    of issue 13, §4). ``IN_FORCE_DAYS_AFTER_PUBLICATION`` moves the default. A silent act (``"silent"``) binds
+    ``silent_days`` after its publication (``silent_vigencia``: 30 for an ordenanza published before 8 February
+    2022, D1222 art. 83)."""
     if clause not in VIGENCIA_CLAUSES:
         raise FactsError("vigencia", f"Cláusula de vigencia desconocida: «{clause}».")
     first = published_on + timedelta(days=IN_FORCE_DAYS_AFTER_PUBLICATION)
+    if clause == "silent":
+        return max(first, published_on + timedelta(days=silent_days))
     if clause == "day_after_publication":
         return max(first, published_on + _ONE_DAY)
     if clause == "fixed_date":
@@ -1296,10 +1317,14 @@ def in_force_on(published_on: date, clause: str = "on_publication", declared_on:
     return first
 
 
-def in_force_explanation(published_on: date, clause: str = "on_publication", declared_on: date | None = None) -> str:
-    day = in_force_on(published_on, clause, declared_on)
+def in_force_explanation(published_on: date, clause: str = "on_publication", declared_on: date | None = None,
+                         silent_days: int = IN_FORCE_DAYS_AFTER_PUBLICATION) -> str:
+    day = in_force_on(published_on, clause, declared_on, silent_days)
     text = (f"Publicado el {_day(published_on)}; el acto {VIGENCIA_CLAUSES[clause]}"
             + (f" ({_day(declared_on)})" if clause == "fixed_date" and declared_on else "") + ". ")
+    if clause == "silent" and silent_days:
+        text += ("Una ordenanza publicada antes del 8 de febrero de 2022 que no dice desde cuándo rige, rige treinta "
+                 "días después de su publicación (D1222 art. 83). ")
     if day == published_on:
         text += f"Rige desde las 00:00 del mismo día de su publicación, el {_day(day)}"
     else:
@@ -1317,7 +1342,8 @@ def in_force_of_dates(event_dates: Mapping) -> date | None:
     declared = event_dates.get("in_force_declared")
     try:
         return in_force_on(date.fromisoformat(published), event_dates.get("vigencia") or "on_publication",
-                           date.fromisoformat(declared) if declared else None)
+                           date.fromisoformat(declared) if declared else None,
+                           int(event_dates.get("silent_vigencia_days") or IN_FORCE_DAYS_AFTER_PUBLICATION))
     except (FactsError, ValueError):
         return None
 

@@ -56,7 +56,7 @@ from state_machines.core.machine import (
     spanish_date,
 )
 from state_machines.core.roles import Role
-from state_machines.corporation.debates import DEBATE_RULES, DebateRecord, earliest_plenary_on
+from state_machines.corporation.debates import DebateRecord, debate_rule_for, debate_rule_key, earliest_plenary_on
 from state_machines.corporation.sanction import (
     GOVERNOR_REVIEW_OUTCOMES,
     GROUNDS,
@@ -215,6 +215,10 @@ PDT_STATES: dict[str, str] = {
     "filed_with_corporacion": "Radicado en el concejo o asamblea",
     # T8 done: assigned to the plan committee; debates and amendment loop (L152 art. 40; L136 art. 73).
     "in_debate": "En debate en el concejo o asamblea",
+    # Not approved in the debates its law asks by the end of the session period: archived; the executive may adopt
+    # the plan by decree once the corporation's month ran out (L136 art. 75; L2200 art. 98; D1222 art. 76; L152
+    # art. 40). Filing it again would be a new filing, not modelled as a route act (README).
+    "project_archived": "Proyecto archivado",
     # T10 done: approved in second debate by the plenary (L152 art. 40).
     "approved_by_corporacion": "Aprobado por el concejo o asamblea",
     # T11 done: month passed without approval or plan voted down; decree adoption allowed (L152 art. 40; CE-2127).
@@ -286,13 +290,12 @@ def has_answer_for_every_recommendation(s: PlanSnapshot) -> Verdict:
 
 
 def _debate_rule(s: PlanSnapshot):
-    return DEBATE_RULES[s.special_regime or s.entity_kind]
+    """The debate rule of the entity's law on the act's day (D1222 art. 75 for ordenanzas before 8 February 2022)."""
+    return debate_rule_for(s.entity_kind, s.special_regime, getattr(s, "approved_on", None) or s.act_day)
 
 
 def _debate_basis(s: PlanSnapshot) -> str:
-    if s.special_regime == "bogota":
-        return "DL1421 art. 22"
-    return "L136 art. 73" if s.entity_kind == "municipio" else "L2200 art. 97"
+    return _debate_rule(s).legal_basis.split(";")[0]
 
 
 def has_no_committee_debate_yet(s: PlanSnapshot) -> Verdict:
@@ -558,6 +561,157 @@ def is_voted_down(s: PlanSnapshot) -> Verdict:
     if s.corporation_voted_down:
         return OK
     return refuse("No hay registrada una votación que niegue el proyecto.", "L152 art. 40; CE-2127")
+
+
+# The third debate (D1222 art. 75), the denial in first debate, its reconsideration and the archive
+# (L136 arts. 73, 75; L2200 art. 98; D1222 art. 76), and when a denial opens the decree (L152 art. 40; CE-2127).
+
+#: L136 art. 73 writes the reconsideration of a project denied in first debate for acuerdos; neither Ley 2200 nor
+#: Decreto 1222 writes it for ordenanzas (an asamblea's reglamento may). Interpretation (README): True extends it.
+RECONSIDERATION_FOR_ORDENANZAS = False
+#: L152 art. 40 gives the decree power when the month passes "sin adoptar decisión alguna"; CE-2127 (legal-path.md
+#: T11) reads a denial as covered. True: the plenary's denial opens the decree at once (legal-path T11); False: the
+#: executive waits for the corporation's month to run out, as after silence.
+DECREE_AT_ONCE_AFTER_PLENARY_DENIAL = True
+#: What the archive rests on, by the entity's law (the phrase each rests on is in ``archive_rule``).
+ARCHIVE_BASIS = {"municipio": "L136 art. 75", "bogota": "L136 art. 75", "departamento": "L2200 art. 98",
+                 "departamento_d1222": "D1222 art. 76"}
+
+
+def _rule_key(s: PlanSnapshot) -> str:
+    return debate_rule_key(s.entity_kind, s.special_regime, getattr(s, "approved_on", None) or s.act_day)
+
+
+def is_third_debate_required(s: PlanSnapshot) -> Verdict:
+    """D1222 art. 75 ("Para que un proyecto sea ordenanza debe aprobarse en tres (3) debates, celebrados en tres (3)
+    días distintos"): only an ordenanza approved before 8 February 2022 has a third debate; from then L2200 art. 97
+    asks two ("dos (2) debates celebrados en distintos días"). legal-path.md §d, row "Legal basis of procedure"
+    (Decreto 1222 replaced by Ley 2200), and T10."""
+    if _debate_rule(s).debates_required >= 3:
+        return OK
+    return refuse("Este proyecto se aprueba en dos debates: el tercer debate del Decreto 1222 de 1986 solo aplica a "
+                  "las ordenanzas aprobadas antes del 8 de febrero de 2022 (desde entonces rige la Ley 2200 de 2022).",
+                  _debate_basis(s))
+
+
+def has_no_third_debate_yet(s: PlanSnapshot) -> Verdict:
+    """D1222 art. 75: the third debate is recorded once."""
+    if not s.debates.has_third_debate:
+        return OK
+    return refuse(f"El tercer debate ya está registrado (el {spanish_date(s.debates.third_sessions[0])}).",
+                  "D1222 art. 75")
+
+
+def is_third_debate_on_its_own_day(s: PlanSnapshot) -> Verdict:
+    """D1222 art. 75: "tres (3) debates, celebrados en tres (3) días distintos": the plenary's third debate comes
+    after the second, on a later day than the first two."""
+    if not s.debates.has_plenary_debate:
+        return refuse("El tercer debate sigue al segundo: registre primero el segundo debate en plenaria.",
+                      "D1222 art. 75")
+    last = max((*s.debates.committee_sessions, *s.debates.plenary_sessions))
+    if s.act_day > last:
+        return OK
+    return refuse(f"Los tres debates se celebran en tres días distintos: el tercero no puede darse el "
+                  f"{spanish_date(s.act_day)}, cuando ya hubo sesión de otro debate el {spanish_date(last)}.",
+                  "D1222 art. 75")
+
+
+def has_required_debates(s: PlanSnapshot) -> Verdict:
+    """D1222 art. 75: before 8 February 2022 an ordenanza is approved in its third debate, on or after that day;
+    otherwise ``has_both_debates`` is the whole rule (L136 art. 73; L2200 art. 97; DL1421 art. 22)."""
+    if _debate_rule(s).debates_required < 3:
+        return OK
+    if not s.debates.has_third_debate:
+        return refuse("No se puede aprobar la ordenanza: antes del 8 de febrero de 2022 se aprueba en tres debates "
+                      "celebrados en tres días distintos y falta registrar el tercero.", "D1222 art. 75")
+    if s.act_day < s.debates.third_sessions[0]:
+        return refuse("La aprobación no puede ser anterior al tercer debate "
+                      f"({spanish_date(s.debates.third_sessions[0])}).", "D1222 art. 75")
+    return OK
+
+
+def is_first_debate_deniable(s: PlanSnapshot) -> Verdict:
+    """L136 art. 73 ("El proyecto de acuerdo que hubiere sido negado en primer debate..."): the denial is the
+    committee's vote in the first debate: a first debate is on file, not approved and not already denied."""
+    basis = _debate_basis(s)
+    if not s.debates.has_committee_debate:
+        return refuse("Registre primero el primer debate en la comisión: la negación se vota en él.", basis)
+    if s.debates.committee_approved_on is not None:
+        return refuse("La comisión ya aprobó el proyecto en primer debate; una negación posterior es de la plenaria "
+                      "(«Registrar que la corporación negó el plan»).", basis)
+    if s.debates.committee_denied_on is not None:
+        return refuse(f"La negación en primer debate ya está registrada (el "
+                      f"{spanish_date(s.debates.committee_denied_on)}).", basis)
+    return OK
+
+
+def is_first_debate_not_denied(s: PlanSnapshot) -> Verdict:
+    """L136 arts. 73, 75: a project denied in first debate is not debated on until the corporation takes it up again
+    ("podrá ser nuevamente considerado"); otherwise it waits for the archive at the end of the session period."""
+    if s.debates.committee_denied_on is None:
+        return OK
+    return refuse(f"La comisión negó el proyecto en primer debate el {spanish_date(s.debates.committee_denied_on)}: "
+                  "para seguir debatiéndolo, registre primero que se considera de nuevo (a solicitud de su autor, "
+                  "de un concejal o del gobierno); si no, se archiva al terminar las sesiones.",
+                  f"{_debate_basis(s)}; L136 art. 75")
+
+
+def is_reconsideration_allowed(s: PlanSnapshot) -> Verdict:
+    """L136 art. 73: "El proyecto de acuerdo que hubiere sido negado en primer debate podrá ser nuevamente
+    considerado por el Concejo a solicitud de su autor, de cualquier otro concejal, del gobierno municipal o del
+    vocero de los proponentes"; only a denial on file is reconsidered, and for ordenanzas only when
+    ``RECONSIDERATION_FOR_ORDENANZAS`` (neither L2200 nor D1222 writes it)."""
+    if s.entity_kind == "departamento" and not RECONSIDERATION_FOR_ORDENANZAS:
+        return refuse("La Ley 2200 de 2022 (y antes el Decreto 1222 de 1986) no prevé que un proyecto de ordenanza "
+                      "negado en primer debate se considere de nuevo; si el reglamento de la Asamblea lo permite, "
+                      "la administración del sistema puede habilitarlo.", _debate_basis(s))
+    if s.debates.committee_denied_on is None:
+        return refuse("No hay una negación en primer debate registrada que reconsiderar.", "L136 art. 73")
+    if s.act_day < s.debates.committee_denied_on:
+        return refuse("La solicitud de reconsideración no puede ser anterior a la negación "
+                      f"({spanish_date(s.debates.committee_denied_on)}).", "L136 art. 73")
+    return OK
+
+
+def archive_rule(s: PlanSnapshot) -> tuple[str, int]:
+    """(norm, approvals needed to escape the archive) for the entity's law on the act's day:
+    L136 art. 75 "Los proyectos que no recibieren aprobación en primer debate durante cualquiera de los períodos de
+    sesiones ordinarias y extraordinarias serán archivados" (1); L2200 art. 98 "Los proyectos que no recibieren
+    aprobación en por lo menos un debate, deberán ser archivados al finalizar el correspondiente periodo de
+    sesiones" (1); D1222 art. 76 "Los proyectos que no recibieren aprobación por lo menos en dos debates, deberán
+    ser archivados al término de las correspondientes sesiones" (2)."""
+    key = _rule_key(s)
+    return ARCHIVE_BASIS[key], (2 if key == "departamento_d1222" else 1)
+
+
+def is_archivable(s: PlanSnapshot) -> Verdict:
+    """L136 art. 75; L2200 art. 98; D1222 art. 76 (``archive_rule``): the project did not reach the approvals its
+    law asks by the end of the session period; the committee's approval counts one, the plenary's second debate
+    (a denial there is recorded as the plenary's vote) another. The corporation's secretary records it at the end
+    of the period (interpretation, README: the system does not archive by itself). legal-path.md T11 (the decree
+    after the month then applies to the archived project)."""
+    basis, needed = archive_rule(s)
+    approvals = (s.debates.committee_approved_on is not None) + s.debates.has_plenary_debate
+    if approvals < needed:
+        return OK
+    what = "en primer debate" if needed == 1 else "en dos debates"
+    return refuse(f"El proyecto ya fue aprobado {what}: no se archiva al terminar las sesiones; su trámite "
+                  "continúa.", basis)
+
+
+def is_plenary_denial(s: PlanSnapshot) -> Verdict:
+    """L152 art. 40; CE-2127 (legal-path.md T11): the plenary's denial, after the committee approved the project,
+    ends the corporation's decision and opens the decree at once (``DECREE_AT_ONCE_AFTER_PLENARY_DENIAL``). A denial
+    in first debate does not: it may be reconsidered (L136 art. 73) and the project is archived at the end of the
+    session period (L136 art. 75; L2200 art. 98); the decree then waits for the month (L152 art. 40)."""
+    if s.debates.committee_approved_on is None:
+        return refuse("El proyecto no ha pasado el primer debate: una negación en la comisión se registra como "
+                      "«negado en primer debate»; puede reconsiderarse y, si no se aprueba, se archiva al terminar "
+                      "las sesiones. La adopción por decreto procede cuando vence el mes de la corporación.",
+                      f"{_debate_basis(s)}; L152 art. 40")
+    if not DECREE_AT_ONCE_AFTER_PLENARY_DENIAL:
+        return is_corporation_month_elapsed(s)
+    return OK
 
 
 def is_d683_art2_plan(s: PlanSnapshot) -> Verdict:
@@ -874,6 +1028,19 @@ def ppi_change_verdict(plan_state: str, amendment_state: str | None = None, amen
     return OK
 
 
+def executive_ppi_change_verdict(s: PlanSnapshot) -> Verdict:
+    """D683 art. 2 (legal-path.md §c: plans "filed by 30 April 2020 could be modified by the executive, because of
+    the pandemic, until 15 June 2020"; "these are the executive's own changes; no corporation acceptance issue"):
+    the exception to ``ppi_change_verdict`` for an entity that opted into art. 2: while the plan is before the
+    corporation, the executive changes the filed PPI itself until the regime's ``modifications`` date, never for
+    a plan filed after 30 April 2020 (``is_d683_art2_plan``, ``is_within_executive_modifications_term``)."""
+    if s.state not in FILED_STATES:
+        return refuse("El cambio del alcalde o gobernador al plan de inversiones radicado (Decreto 683 de 2020, art. "
+                      "2) es para el plan que está ante la corporación.", "D683 art. 2")
+    verdict = is_d683_art2_plan(s)
+    return verdict if not verdict.ok else is_within_executive_modifications_term(s)
+
+
 def hearing_proposals_verdict(plan_state: str) -> Verdict:
     """L1909 art. 22 (interpretation, legal notes of issue 13 §5): proposals of prioritisation are received "en el
     marco de la aprobación" of the PPI; once the plan is adopted the hearings close to new proposals (those
@@ -1007,7 +1174,7 @@ PDT_TRANSITIONS: list[Transition] = [
     ),
     Transition(
         trigger="continue_committee_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(is_committee_debate_open, is_debate_in_session,
+        guards=(is_committee_debate_open, is_first_debate_not_denied, is_debate_in_session,
                 evidence_guard("el acta de la sesión de la comisión", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97",
         label="Registrar otra sesión del primer debate (continuación)", effects=("debate:committee_continued",),
@@ -1042,22 +1209,52 @@ PDT_TRANSITIONS: list[Transition] = [
     ),
     Transition(  # T10
         trigger="approve_plan", source="in_debate", dest="approved_by_corporacion", roles=frozenset({CORPORACION}),
-        guards=(has_both_debates, has_no_pending_amendments, has_acceptance_for_approved_amendments,
+        guards=(has_both_debates, has_required_debates, has_no_pending_amendments, has_acceptance_for_approved_amendments,
                 is_debate_in_session, evidence_guard("las actas de comisión y plenaria y el texto aprobado", "L152 art. 40")),
         legal_basis="L152 art. 40; L136 art. 73", label="Aprobar el plan en segundo debate",
         effects=("freeze_adopted_ppi", "event:adopted", "start_piscc", "flag:late_corporation_decision"),
         effect_when=(("start_piscc", is_d683_regime), ("flag:late_corporation_decision", is_corporation_decision_late)),
     ),
-    Transition(  # T11 (a): hard, automatic power shift
-        trigger="enable_decree_adoption", source="in_debate", dest="decree_eligible", roles=frozenset({SISTEMA}),
+    Transition(  # T11 (a): hard, automatic power shift (also after the archive: the month ran out without approval)
+        trigger="enable_decree_adoption", source=("in_debate", "project_archived"), dest="decree_eligible",
+        roles=frozenset({SISTEMA}),
         guards=(is_corporation_month_elapsed,), legal_basis="L152 art. 40; CE-2127",
         label="Habilitar la adopción por decreto por vencimiento del plazo de la corporación",
     ),
     Transition(  # T11 (b)
         trigger="vote_down", source="in_debate", dest="decree_eligible", roles=frozenset({CORPORACION}),
-        guards=(is_voted_down, is_debate_in_session,
+        guards=(is_voted_down, is_plenary_denial, is_debate_in_session,
                 evidence_guard("el acta de la sesión que niega el proyecto", "L152 art. 40")),
         legal_basis="L152 art. 40; CE-2127", label="Registrar que la corporación negó el plan",
+    ),
+    Transition(  # D1222 art. 75: the third debate of an ordenanza approved before 8 February 2022
+        trigger="record_third_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(is_third_debate_required, has_no_third_debate_yet, is_third_debate_on_its_own_day,
+                evidence_guard("el acta del tercer debate en plenaria", "D1222 art. 75")),
+        legal_basis="D1222 art. 75", label="Registrar el tercer debate en la plenaria (Decreto 1222 de 1986)",
+        effects=("debate:third", "event:plenary_debate"),
+    ),
+    Transition(  # L136 art. 73: the committee denies the project in first debate (it may be reconsidered)
+        trigger="deny_in_first_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(is_first_debate_deniable,
+                evidence_guard("el acta de la sesión de la comisión que niega el proyecto", "L136 art. 73")),
+        legal_basis="L136 arts. 73, 75; L2200 art. 98", label="Registrar que la comisión negó el proyecto en primer debate",
+        effects=("debate:committee_denied",),
+    ),
+    Transition(  # L136 art. 73: the denied project "podrá ser nuevamente considerado por el Concejo"
+        trigger="reconsider_first_debate", source="in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(is_reconsideration_allowed,
+                evidence_guard("la solicitud de reconsideración y el acta que la acoge", "L136 art. 73")),
+        legal_basis="L136 art. 73", label="Registrar que la corporación considera de nuevo el proyecto negado en primer debate",
+        effects=("debate:reconsidered",),
+    ),
+    Transition(  # L136 art. 75; L2200 art. 98; D1222 art. 76: archived at the end of the session period
+        trigger="archive_project", source="in_debate", dest="project_archived", roles=frozenset({CORPORACION}),
+        guards=(is_archivable,
+                evidence_guard("la constancia de archivo del proyecto al terminar el período de sesiones",
+                               "L136 art. 75")),
+        legal_basis="L136 art. 75; L2200 art. 98; D1222 art. 76",
+        label="Archivar el proyecto no aprobado al terminar el período de sesiones",
     ),
     Transition(  # T12
         trigger="adopt_by_decree", source="decree_eligible", dest="adopted_by_decree", roles=frozenset({EJECUTIVO}),

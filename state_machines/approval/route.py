@@ -189,6 +189,9 @@ def current_flags(flags, *, hearing_held: bool) -> list[str]:
 IRREVERSIBLE_ACTS: dict[str, str] = {
     "vote_down": ("La corporación niega el proyecto: el trámite en el concejo o asamblea termina y el alcalde o "
                   "gobernador queda habilitado para adoptar el plan por decreto (L152 art. 40; CE-2127)."),
+    "archive_project": ("El proyecto no aprobado se archiva al terminar las sesiones: para que la corporación se "
+                        "pronuncie debe presentarse de nuevo; vencido su mes, el alcalde o gobernador puede "
+                        "adoptar el plan por decreto (L136 art. 75; L2200 art. 98; D1222 art. 76; L152 art. 40)."),
     "object": ("El proyecto aprobado vuelve al concejo o asamblea para que decida sobre las objeciones; no se "
                "sanciona mientras tanto (L136 arts. 78-80)."),
     "record_tribunal_archive": ("El proyecto objetado por ilegalidad se archiva: no se sanciona ni se publica "

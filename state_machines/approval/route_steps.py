@@ -142,12 +142,14 @@ def plan_route(current: str, visited: Iterable[str] = ()) -> PlanRoute:
     steps = tuple(RouteStep(s, STATE_LABELS[s], CURRENT if i == index else DONE if i < index or s in seen else NEXT)
                   for i, s in enumerate(path))
     on_path = set(path)
+    drawn = set(on_path)  # a branch stops where it meets one already drawn (the archive → the decree's branch)
     branches = []
     for i, state in enumerate(path):
         for dest in _successors(state):
             if dest in on_path:
                 continue
-            states, rejoins = _side_branch(dest, on_path)
+            states, rejoins = _side_branch(dest, drawn)
+            drawn.update(states)
             branches.append(Branch(state, states, rejoins, NOT_TAKEN if i < index else POSSIBLE))
     return PlanRoute(steps, tuple(branches))
 

@@ -151,13 +151,17 @@ def business_days(n: int) -> str:
 #: sessions (L2200 art. 23), debates (art. 97), publication (art. 103); sanction and objections of an ordenanza
 #: follow the departmental code, not Ley 136 (legal-path.md: its articles still to verify, so none is guessed).
 _DEPARTMENT_BASIS = (
+    # The denial in first debate and the archive (issue 20): an ordenanza's own articles (L2200 art. 98, D1222 art. 76)
+    (re.compile(r"L136 arts\. 73, 75; L2200 art\. 98"), "L2200 art. 98; D1222 art. 76"),
+    (re.compile(r"L136 art\. 75; L2200 art\. 98; D1222 art\. 76"), "L2200 art. 98; D1222 art. 76"),
     (re.compile(r"L136 art\. 23 par\. 2; L2200 art\. 23"), "L2200 art. 23"),
     (re.compile(r"L136 art\. 23(?: par\. [12])?"), "L2200 art. 23"),
     (re.compile(r"L136 art\. 73(?:; L2200 art\. 97|; TAB-3d)?"), "L2200 art. 97"),
     (re.compile(r"L136 art\. 81"), "CPACA art. 65; L2200 art. 103"),
     (re.compile(r"L136 arts?\. [0-9]+(?:-[0-9]+)?"), "Ley 2200 de 2022"),
 )
-_MUNICIPAL_BASIS = ((re.compile(r"; L2200 arts?\. [0-9, ]+"), ""), (re.compile(r"L2200 art\. 103"), "L136 art. 81"))
+_MUNICIPAL_BASIS = ((re.compile(r"; L2200 arts?\. [0-9, ]+"), ""), (re.compile(r"; D1222 arts?\. [0-9, ]+"), ""),
+                    (re.compile(r"L2200 art\. 103"), "L136 art. 81"))
 
 
 def localize_basis(basis: str | None, w: Wording | None) -> str:

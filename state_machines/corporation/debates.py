@@ -7,6 +7,9 @@
 - Departamento (L2200 art. 97): "dos (2) debates celebrados en distintos días"; no minimum gap in the law
   (a reglamento interno may add one); first debate in the permanent Plan de Desarrollo committee (L2200
   art. 30), second in plenary.
+- Departamento before 8 February 2022 (D1222 art. 75, as SUIN's text of Decreto 1222 de 1986 reads it): "Para
+  que un proyecto sea ordenanza debe aprobarse en tres (3) debates, celebrados en tres (3) días distintos"; the
+  committee's first debate, then the plenary's second and third, each on its own day (``debates_required``).
 
 Each debate is recorded once; a repeated session is recorded as a continuation of the same debate, never as a
 new one. The rules are data (``DEBATE_RULES``): a corporation whose reglamento counts business days, or adds a
@@ -31,6 +34,8 @@ class DebateRule:
     legal_basis: str
     corporation: str  # for the explanation: "el Concejo" / "la Asamblea"
     explanation: str
+    #: How many debates make the act (L136 art. 73 and L2200 art. 97: two; D1222 art. 75: three).
+    debates_required: int = 2
 
     def __post_init__(self) -> None:
         if self.gap_unit not in GAP_UNITS:
@@ -54,7 +59,31 @@ DEBATE_RULES: dict[str, DebateRule] = {
     "departamento": DebateRule(
         min_full_days_between=0, gap_unit="calendar", legal_basis="L2200 art. 97", corporation="la Asamblea",
         explanation="los dos debates se celebran en distintos días (L2200 art. 97); la ley no fija un intervalo mínimo"),
+    # D1222 art. 75 (ordenanzas approved before 8 February 2022): "tres (3) debates, celebrados en tres (3) días
+    # distintos"; no gap beyond the different day.
+    "departamento_d1222": DebateRule(
+        min_full_days_between=0, gap_unit="calendar", legal_basis="D1222 art. 75", corporation="la Asamblea",
+        explanation="los tres debates se celebran en tres días distintos (D1222 art. 75); la ley no fija un "
+                    "intervalo mínimo", debates_required=3),
 }
+#: Ley 2200 de 2022 (D.O. 51.942) replaced Decreto 1222 de 1986's ordenanza procedure from this day.
+D1222_UNTIL = date(2022, 2, 8)
+
+
+def debate_rule_key(entity_kind: str, special_regime: str | None, on: date | None) -> str:
+    """The ``DEBATE_RULES`` key for an entity at the date ``on`` of the act (the approval; unknown: today's law):
+    Bogotá's statute, the municipal law, or the departmental law in force that day (D1222 art. 75 before 8
+    February 2022, L2200 art. 97 from then). Interpretation (README): the number of debates follows the law in
+    force when the plan is approved, the act that makes the project an ordenanza."""
+    if special_regime:
+        return special_regime
+    if entity_kind == "departamento" and on is not None and on < D1222_UNTIL:
+        return "departamento_d1222"
+    return entity_kind
+
+
+def debate_rule_for(entity_kind: str, special_regime: str | None, on: date | None) -> DebateRule:
+    return DEBATE_RULES[debate_rule_key(entity_kind, special_regime, on)]
 
 
 @dataclass(frozen=True)
@@ -67,6 +96,12 @@ class DebateRecord:
     #: L2200 art. 102: the day the project and the ponencia for each debate were published (ordenanzas).
     ponencia_committee_on: date | None = None
     ponencia_plenary_on: date | None = None
+    #: D1222 art. 75: the plenary's third debate (ordenanzas approved before 8 February 2022).
+    third_sessions: tuple[date, ...] = ()
+    #: L136 art. 73: the day the first debate denied the project, while no reconsideration reopened it.
+    committee_denied_on: date | None = None
+    #: L136 art. 73: the days the denied project was taken up again ("nuevamente considerado").
+    reconsidered_on: tuple[date, ...] = ()
 
     @property
     def has_committee_debate(self) -> bool:
@@ -76,6 +111,15 @@ class DebateRecord:
     def has_plenary_debate(self) -> bool:
         return bool(self.plenary_sessions)
 
+    @property
+    def has_third_debate(self) -> bool:
+        return bool(self.third_sessions)
+
+    @property
+    def debates_held(self) -> int:
+        """Debates the project passed or is in: the committee's once approved, the plenary's, the third."""
+        return ((self.committee_approved_on is not None) + self.has_plenary_debate + self.has_third_debate)
+
     @classmethod
     def from_data(cls, data: dict | None) -> "DebateRecord":
         """From the plan's stored ``event_dates["debates"]`` (ISO strings)."""
@@ -84,10 +128,11 @@ class DebateRecord:
 
         def day(key):
             return date.fromisoformat(data[key]) if data.get(key) else None
-        return cls(tuple(date.fromisoformat(d) for d in data.get("committee", ())),
-                   date.fromisoformat(approved) if approved else None,
-                   tuple(date.fromisoformat(d) for d in data.get("plenary", ())),
-                   day("ponencia_committee"), day("ponencia_plenary"))
+        def days(key):
+            return tuple(date.fromisoformat(d) for d in data.get(key, ()))
+        return cls(days("committee"), date.fromisoformat(approved) if approved else None, days("plenary"),
+                   day("ponencia_committee"), day("ponencia_plenary"), days("third"), day("committee_denied"),
+                   days("reconsidered"))
 
 
 def earliest_plenary_on(committee_approved_on: date, rule: DebateRule,

@@ -163,14 +163,17 @@ SANCTION_LAWS: dict[str, SanctionLaw] = {
         publication_days=10, publication_basis="L2200 art. 103",
         president_after_silence=True, silence_basis="L2200 art. 100 inc. 3",
     ),
-    # D1222 art. 77 "Aprobado un proyecto de ordenanza por la Asamblea pasará al Gobernador para su sanción" (no
-    # term); art. 78 "cuatro (4) días ... cuando no conste de más de veinte (20) artículos, de seis (6) días
-    # cuando el proyecto contenga de veintiuno (21) a cincuenta (50) artículos y hasta de diez (10) días cuando
-    # los artículos sean más de cincuenta (50)"; art. 79 "El Gobernador deberá sancionar, sin poder presentar
-    # nuevas objeciones por inconveniencia" (no term, no president: ``D1222_EIGHT_DAYS_BY_ANALOGY``); art. 80
-    # "el proyecto pasará al Tribunal Administrativo del Departamento para que decida definitivamente" (no term);
-    # art. 82 "Sancionada la ordenanza, se publicará en el periódico oficial del Departamento" (no term); art. 83
-    # thirty days after publication when the ordenanza is silent.
+    # Decreto 1222 de 1986 as SUIN's text reads it (issue 20, debates; checked word for word):
+    # art. 77 "Aprobado un proyecto de ordenanza por la Asamblea pasará al Gobernador para su sanción" (no term);
+    # art. 78 "El Gobernador dispondrá del término de cuatro (4) días para devolver con objeciones cualquier proyecto
+    # cuando no conste de más de veinte (20) artículos, de seis (6) días cuando el proyecto contenga de veintiuno (21)
+    # a cincuenta (50) artículos y hasta de diez (10) días cuando los artículos sean más de cincuenta (50)";
+    # art. 79 "El Gobernador deberá sancionar, sin poder presentar nuevas objeciones por inconveniencia, el proyecto
+    # que reconsiderado fuere aprobado por la mitad más uno de los miembros de la Asamblea" (no term, no sanction by
+    # the Asamblea's president); art. 80 "el proyecto pasará al Tribunal Administrativo del Departamento" (no term
+    # for the governor); art. 82 "Sancionada la ordenanza, se publicará en el periódico oficial del Departamento"
+    # (no term); art. 83 "Las ordenanzas rigen en todo el territorio del Departamento, treinta (30) días después de
+    # su publicación en el periódico oficial. Sin embargo, las Asambleas pueden reglamentar este punto".
     "D1222": SanctionLaw(
         code="D1222", name="Decreto 1222 de 1986", act="ordenanza",
         remission_days=None, remission_basis="D1222 art. 77",
@@ -205,6 +208,7 @@ SANCTION_LAWS: dict[str, SanctionLaw] = {
         partial_ruling_returns=True, partial_ruling_basis="L136 art. 80 (DL1421 art. 2)",
     ),
 }
+
 
 #: Interpretation (README "La ruta legal en el código"): an objection after the term is refused, since the
 #: statute gives the executive that term "para devolver con objeciones"; False turns it into a flag only.

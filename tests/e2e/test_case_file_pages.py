@@ -53,6 +53,8 @@ def test_inbox_confirmation_and_acceptance_pages_work_without_javascript(new_pag
     cast.act("corporacion", "propose_amendment", "2028-05-03",
              payload={"text": "Aumentar la meta de vivienda rural de 40 a 60 mejoramientos.",
                       "authors": ["Concejal Luisa Gómez", "Concejal Pedro Arango"]})
+    # The plenary's denial comes after the committee's approval (L136 arts. 73, 75; L152 art. 40; CE-2127)
+    cast.act("corporacion", "record_committee_debate", "2028-05-03", payload={"committee_outcome": "approved"})
     set_today("2028-05-04")
     council = new_page(phone=phone)
     sign_in(council, live_server, cast.corporacion.email, PASSWORD)

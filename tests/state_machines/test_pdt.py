@@ -67,6 +67,12 @@ EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     ("in_debate", "publish_ponencia"): ("in_debate", {C}),  # L2200 art. 102 (issue 20)
     ("in_debate", "approve_plan"): ("approved_by_corporacion", {C}),
     ("in_debate", "enable_decree_adoption"): ("decree_eligible", {S}),
+    # D1222 art. 75; L136 arts. 73, 75; L2200 art. 98; D1222 art. 76 (issue 20): third debate, denial, archive
+    ("in_debate", "record_third_debate"): ("in_debate", {C}),
+    ("in_debate", "deny_in_first_debate"): ("in_debate", {C}),
+    ("in_debate", "reconsider_first_debate"): ("in_debate", {C}),
+    ("in_debate", "archive_project"): ("project_archived", {C}),
+    ("project_archived", "enable_decree_adoption"): ("decree_eligible", {S}),
     ("in_debate", "vote_down"): ("decree_eligible", {C}),
     ("decree_eligible", "adopt_by_decree"): ("adopted_by_decree", {E}),
     ("approved_by_corporacion", "send_for_sanction"): ("sanction_pending", {C}),
@@ -107,6 +113,9 @@ DEBATES_FOR = {
     "record_committee_debate": DebateRecord(),
     "continue_committee_debate": DebateRecord((date(2020, 5, 1),)),
     "record_plenary_debate": DebateRecord((date(2020, 5, 1),), date(2020, 5, 1)),
+    "deny_in_first_debate": DebateRecord((date(2020, 5, 1),)),
+    "reconsider_first_debate": DebateRecord((date(2020, 5, 1),), committee_denied_on=date(2020, 5, 1)),
+    "archive_project": DebateRecord((date(2020, 5, 1),)),
 }
 
 
@@ -143,6 +152,8 @@ def permissive(state: str, trigger: str | None = None, **changes) -> PlanSnapsho
     )
     if trigger == "publish_ponencia":  # L2200 art. 102: an ordenanza's step (issue 20)
         base = replace(base, entity_kind="departamento", act_on=date(2024, 6, 1))
+    if trigger == "record_third_debate":  # D1222 art. 75: an ordenanza approved before 8 February 2022
+        base = replace(base, entity_kind="departamento", act_on=date(2020, 5, 12))
     if trigger == "sanction_by_president" and state == "sanction_pending":  # L2200 art. 100 inc. 3: an ordenanza
         base = replace(base, entity_kind="departamento", approved_on=date(2024, 5, 15), act_on=date(2024, 6, 1),
                        deadlines={**base.deadlines, "objection_term": dl(past)})
@@ -578,7 +589,9 @@ def test_d683_art3_decree_adoption_only_from_16_july_2020_and_art4_starts_piscc(
         "decree_eligible"
     outcome = PDT_MACHINE.fire(d683("decree_eligible", date(2020, 7, 17)), "adopt_by_decree", E)
     assert outcome.effects == ("freeze_adopted_ppi", "event:adopted", "start_piscc")
-    approved = PDT_MACHINE.fire(d683("in_debate", date(2020, 7, 10)), "approve_plan", C)
+    # D1222 art. 75: an ordenanza of 2020 is approved in three debates, on three different days
+    three = DebateRecord((date(2020, 7, 1),), date(2020, 7, 1), (date(2020, 7, 3),), third_sessions=(date(2020, 7, 6),))
+    approved = PDT_MACHINE.fire(d683("in_debate", date(2020, 7, 10), debates=three), "approve_plan", C)
     assert "start_piscc" in approved.effects
 
 

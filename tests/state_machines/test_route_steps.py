@@ -20,7 +20,9 @@ def test_a_plan_in_debate_counts_the_ordinary_branch_not_the_alternatives():
     assert (route.position, route.total) == (10, 15) and len(MAIN_PATH) == 23
     decree = route.branches_from("in_debate")
     assert [(b.states, b.rejoins, b.status) for b in decree] == [
-        (("decree_eligible", "adopted_by_decree"), "published", POSSIBLE)]
+        (("decree_eligible", "adopted_by_decree"), "published", POSSIBLE),
+        # L136 art. 75; L2200 art. 98: archived at the end of the sessions, then the decree after the month
+        (("project_archived",), "decree_eligible", POSSIBLE)]  # drawn once: it meets the decree's branch
     # L136 arts. 78-79: the objection, rejected, comes back to the sanction (issue 20)
     assert [(b.states, b.rejoins) for b in route.branches_from("sanction_pending")] == [
         (("objected", "sanction_due"), "sanctioned")]
@@ -30,9 +32,18 @@ def test_a_plan_adopted_by_decree_counts_its_own_branch_and_shows_the_approval_n
     route = plan_route("adopted_by_decree", UP_TO_DEBATE + ["decree_eligible"])
     assert states(route) == UP_TO_DEBATE + ["decree_eligible", "adopted_by_decree", "published", "in_force"]
     assert (route.position, route.total) == (12, 14)
-    (branch,) = route.branches
+    branch, archive = route.branches
     assert branch.fork == "in_debate" and branch.status == NOT_TAKEN
     assert branch.states == ("approved_by_corporacion", "sanction_pending", "sanctioned")
+    assert (archive.states, archive.rejoins, archive.status) == (("project_archived",), "decree_eligible", NOT_TAKEN)
+
+
+def test_a_plan_archived_then_adopted_by_decree_counts_the_archive_on_its_branch():
+    """L136 art. 75; L2200 art. 98; D1222 art. 76, then L152 art. 40: the archive is a step of the plan's branch."""
+    route = plan_route("adopted_by_decree", UP_TO_DEBATE + ["project_archived", "decree_eligible"])
+    assert states(route) == UP_TO_DEBATE + ["project_archived", "decree_eligible", "adopted_by_decree", "published",
+                                            "in_force"]
+    assert (route.position, route.total) == (13, 15)
 
 
 def test_an_objection_is_a_detour_counted_once_and_the_sanction_comes_after_it():

@@ -142,11 +142,14 @@ def test_approval_without_both_debates_and_a_hasty_plenary_are_refused_in_the_pa
 
 def test_irreversible_acts_ask_for_a_confirmation_that_names_the_consequence(client, genova, db_session, set_today):
     walk_to(genova, "in_debate")
-    set_today("2028-05-12")
+    # L152 art. 40; CE-2127: the plenary's denial (after the committee's approval) opens the decree at once
+    genova.act("corporacion", "record_committee_debate", "2028-05-10", today="2028-05-12",
+               payload={"committee_outcome": "approved"})
+    set_today("2028-05-15")
     login(client, genova.corporacion.email, PASSWORD)
     inbox = client.get("/").get_data(as_text=True)
     duties, others = inbox.split('id="h-otras"')
-    assert "Decidir sobre el proyecto" not in others and "Registrar el primer debate en la comisión" in duties
+    assert "Decidir sobre el proyecto" not in others and "Registrar el segundo debate en la plenaria" in duties
     assert "Registrar que la corporación negó el plan" in others and "irreversible" in others
     url = f"/planes/{genova.plan.id}/actos/pdt_approval/-/vote_down"
     first = client.get(url).get_data(as_text=True)
@@ -154,10 +157,10 @@ def test_irreversible_acts_ask_for_a_confirmation_that_names_the_consequence(cli
     assert 'name="expected_version"' not in first and "confirmado=1" in first
     confirmed_url = url + "?confirmado=1"
     before = events(db_session)
-    response = post_act(client, confirmed_url, {"voted_down": "y"}, "2028-05-12")
+    response = post_act(client, confirmed_url, {"voted_down": "y"}, "2028-05-15")
     assert response.status_code == 422 and "Confirme que entiende la consecuencia" in response.get_data(as_text=True)
     assert events(db_session) == before
-    response = post_act(client, confirmed_url, {"voted_down": "y", "confirm_irreversible": "y"}, "2028-05-12")
+    response = post_act(client, confirmed_url, {"voted_down": "y", "confirm_irreversible": "y"}, "2028-05-15")
     assert response.status_code == 302
     db_session.refresh(genova.plan)
     assert genova.plan.state == "decree_eligible"

@@ -64,6 +64,8 @@ STATE_EXPLANATIONS = {
                  "plan de inversiones.",
     "filed_with_corporacion": "El proyecto fue radicado en el concejo o asamblea, que tiene un mes para decidir.",
     "in_debate": "El concejo o asamblea está debatiendo el proyecto de plan.",
+    "project_archived": "El proyecto no fue aprobado en el período de sesiones y se archivó; la administración "
+                        "puede presentarlo de nuevo o, vencido el mes del concejo o asamblea, adoptarlo por decreto.",
     "approved_by_corporacion": "El concejo o asamblea aprobó el plan.",
     "decree_eligible": "El concejo o asamblea no aprobó el plan dentro del mes; el alcalde o gobernador puede adoptarlo "
                        "por decreto.",
@@ -80,7 +82,8 @@ STAGES = (
     ("Sin posesión o recién posesionado", frozenset({"elected", "in_office"})),
     ("En formulación", frozenset({"drafting", "submitted_to_consejo_de_gobierno", "consolidated"})),
     ("En concepto del CTP y ajustes", frozenset({"submitted_to_ctp", "ctp_stage_closed", "adjusting"})),
-    ("En el concejo o asamblea", frozenset({"filed_with_corporacion", "in_debate", "approved_by_corporacion",
+    ("En el concejo o asamblea", frozenset({"filed_with_corporacion", "in_debate", "project_archived",
+                                            "approved_by_corporacion",
                                             "decree_eligible", "sanction_pending", "objected"})),
     ("Adoptado", frozenset({"adopted_by_decree", "sanctioned", "published", "in_force"})),
 )

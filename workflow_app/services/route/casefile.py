@@ -15,7 +15,12 @@ from state_machines import calendar as legal_calendar
 from state_machines.approval.concepts import CTP_SOURCE, answers_from_data
 from state_machines.approval.pdt import ADOPTED_STATES
 from state_machines.approval.submachines import SUBMACHINES
-from state_machines.corporation.debates import DEBATE_RULES, DebateRecord, earliest_plenary_on, plenary_gap_explanation
+from state_machines.corporation.debates import (
+    DebateRecord,
+    debate_rule_for,
+    earliest_plenary_on,
+    plenary_gap_explanation,
+)
 from state_machines.corporation.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS, sanction_law
 from workflow_app.models import EnvironmentalAuthority, Plan, PpiVersion
 from workflow_app.services.route.plans import plan_concepts, special_regime_of
@@ -68,6 +73,14 @@ class DebatesView:
     earliest_plenary_on: date | None
     rule_explanation: str
     legal_basis: str
+    #: D1222 art. 75 (ordenanzas approved before 8 February 2022): three debates; the third's sessions.
+    debates_required: int = 2
+    third_sessions: tuple[date, ...] = ()
+    #: L136 art. 73: the denial in first debate still open, and the days the project was considered again.
+    committee_denied_on: date | None = None
+    reconsidered_on: tuple[date, ...] = ()
+    #: L136 art. 75; L2200 art. 98; D1222 art. 76: the project was archived at the end of the sessions.
+    archived: bool = False
 
     @property
     def any(self) -> bool:
@@ -184,8 +197,10 @@ def _amendments(plan: Plan) -> tuple[AmendmentView, ...]:
 def _debates(plan: Plan) -> DebatesView:
     dates = plan.event_dates or {}
     record = DebateRecord.from_data(dates.get("debates"))
-    rule = DEBATE_RULES[special_regime_of(plan) or plan.entity.calendar_kind]
     approved = record.committee_approved_on
+    # D1222 art. 75 before 8 February 2022 (three debates), L2200 art. 97 after: the law of the approval's day.
+    rule = debate_rule_for(plan.entity.calendar_kind, special_regime_of(plan),
+                           _day(dates.get("approved")) or (record.plenary_sessions or (approved,))[0])
     return DebatesView(
         record.committee_sessions, approved, record.plenary_sessions,
         _day(dates.get("adopted")) if plan.state not in ("adopted_by_decree",) else None,
@@ -193,7 +208,8 @@ def _debates(plan: Plan) -> DebatesView:
         # "La plenaria puede… desde…" is guidance for a second debate still to come (rule.legal_basis).
         plenary_gap_explanation(approved, rule)
         if approved and not record.has_plenary_debate and plan.state not in ADOPTED_STATES
-        else f"Regla: {rule.explanation}.", rule.legal_basis)
+        else f"Regla: {rule.explanation}.", rule.legal_basis, rule.debates_required, record.third_sessions,
+        record.committee_denied_on, record.reconsidered_on, plan.state == "project_archived")
 
 
 def _grounds(grounds) -> str:
@@ -290,7 +306,8 @@ def case_file(session: Session, plan: Plan) -> CaseFile:
     explanation = ""
     if published and in_force:
         explanation = legal_calendar.in_force_explanation(published, dates.get("vigencia") or "on_publication",
-                                                          _day(dates.get("in_force_declared")))
+                                                          _day(dates.get("in_force_declared")),
+                                                          int(dates.get("silent_vigencia_days") or 0))
     return CaseFile(_concepts(session, plan), _amendments(plan), _debates(plan), _hearings(plan),
                     *_filed_and_adopted_ppi(session, plan), published, in_force, explanation,
                     _day(dates.get("sessions_convoked")), _last_stretch(plan))

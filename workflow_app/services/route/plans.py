@@ -27,7 +27,14 @@ from state_machines.approval.concepts import (
     concept_from_data,
     recommendations_of,
 )
-from state_machines.approval.pdt import PDT_MACHINE, SESSION_GUARDED_TRIGGERS, PlanSnapshot
+from state_machines.approval.pdt import (
+    FILED_STATES,
+    PDT_MACHINE,
+    SESSION_GUARDED_TRIGGERS,
+    PlanSnapshot,
+    executive_ppi_change_verdict,
+    ppi_change_verdict,
+)
 from state_machines.approval.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
 from state_machines.approval.route import (
     DUTIES,
@@ -46,7 +53,7 @@ from state_machines.approval.submachines import (
     CtpReviewSnapshot,
     HearingSnapshot,
 )
-from state_machines.core.machine import LegalMachine, Outcome, TransitionRefused
+from state_machines.core.machine import LegalMachine, Outcome, TransitionRefused, Verdict
 from state_machines.core.roles import Role
 from state_machines.core.wording import localize
 from state_machines.corporation.debates import DebateRecord
@@ -316,6 +323,21 @@ def _convocation(command: ActCommand, plan: Plan, today: date):
         return convocation_of(command.payload, plan.state, command.act_on or today)
     except SessionDataError as exc:
         raise ActInvalid(exc.message, field=exc.field) from exc
+
+
+def executive_change_verdict(plan: Plan, today: date) -> Verdict:
+    """D683 art. 2: may the executive change the filed PPI itself today (``pdt.executive_ppi_change_verdict``)?"""
+    return executive_ppi_change_verdict(plan_snapshot(plan, today))
+
+
+def ppi_frozen_verdict(plan: Plan, today: date) -> Verdict:
+    """Why the PPI cannot be changed freely now (L152 arts. 40, 45), unless D683 art. 2 lets the executive."""
+    verdict = ppi_change_verdict(plan.state)
+    if not verdict.ok and plan.state in FILED_STATES:
+        executive = executive_change_verdict(plan, today)
+        if executive.ok:
+            return executive
+    return verdict
 
 
 def _day_of(plan: Plan, key: str) -> date | None:
@@ -816,7 +838,19 @@ def _record_debate(plan: Plan, what: str, command: ActCommand, act_on: date) -> 
         dates["debates"] = debates
         plan.event_dates = dates
         return
-    body = "committee" if what.startswith("committee") else "plenary"
+    if what == "committee_denied":  # L136 art. 73: the first debate denied it (it may be considered again)
+        debates["committee_denied"] = act_on.isoformat()
+        dates["debates"] = debates
+        plan.event_dates = dates
+        return
+    if what == "reconsidered":  # L136 art. 73: "podrá ser nuevamente considerado": the first debate reopens
+        debates.pop("committee_denied", None)
+        debates.setdefault("reconsidered", []).append(act_on.isoformat())
+        dates["debates"] = debates
+        plan.event_dates = dates
+        return
+    body = ("committee" if what.startswith("committee") else "third" if what == "third"  # D1222 art. 75
+            else "plenary")
     debates.setdefault(body, []).append(act_on.isoformat())
     if body == "committee" and command.payload.get("committee_outcome") == "approved":
         debates["committee_approved"] = act_on.isoformat()
@@ -846,6 +880,9 @@ def _record_vigencia(plan: Plan, command: ActCommand, act_on: date) -> None:
     dates = {**(plan.event_dates or {}), "published": act_on.isoformat(), "vigencia": clause}
     if clause == "fixed_date":
         dates["in_force_declared"] = declared
+    if clause == "silent":  # D1222 art. 83 before 8 February 2022: thirty days after publication
+        days, basis = legal_calendar.silent_vigencia(plan.entity.calendar_kind, act_on)
+        dates["silent_vigencia_days"], dates["silent_vigencia_basis"] = days, basis
     plan.event_dates = dates
 
 

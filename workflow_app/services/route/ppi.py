@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from state_machines.approval.pdt import ppi_change_verdict
+from state_machines.approval.pdt import FILED_STATES, ppi_change_verdict
 from state_machines.core.dates import format_date_es
+from state_machines.core.machine import Verdict
 from state_machines.core.roles import Role
 from workflow_app.infra.tabular import Limits, TableRejected, read_table
 from workflow_app.models import Plan, PpiItem, PpiVersion, User
@@ -87,11 +88,15 @@ STAGE_LABELS = {"filed": "radicada ante la corporación", "amendment": "cambio p
                 "adopted": "adoptada con el plan"}
 
 
-def ppi_change_check(plan: Plan, amendment: str | None = None) -> None:
-    """Raise ``PpiFrozen`` unless the PPI may change now (``state_machines.approval.pdt.ppi_change_verdict``)."""
+def ppi_change_check(plan: Plan, amendment: str | None = None, executive_change: Verdict | None = None) -> None:
+    """Raise ``PpiFrozen`` unless the PPI may change now (``state_machines.approval.pdt.ppi_change_verdict``).
+    ``executive_change``: the D683 art. 2 verdict (``plans.executive_change_verdict``): when it allows, the
+    executive changes the filed PPI without an amendment."""
     proc = next((p for p in plan.procedures if p.machine == "amendment" and p.subject == amendment), None)
     if amendment and proc is None:
         raise PpiFrozen(f"La modificación {amendment} no existe en este plan.", "L152 art. 40")
+    if not amendment and plan.state in FILED_STATES and executive_change is not None and executive_change.ok:
+        return
     verdict = ppi_change_verdict(plan.state, proc.state if proc else None, amendment)
     if not verdict.ok:
         raise PpiFrozen(verdict.reason, verdict.legal_basis)
@@ -251,12 +256,13 @@ def plan_years(plan: Plan) -> range:
 
 
 def save_ppi_version(session: Session, plan: Plan, lines: list[PpiLine], *, source: str, actor: User | None,
-                     note: str = "", amendment: str | None = None) -> PpiVersion:
+                     note: str = "", amendment: str | None = None,
+                     executive_change: Verdict | None = None) -> PpiVersion:
     """A new version with all ``lines``; commits once. Raises ``PpiConflict`` if another save took the number,
     ``PpiFrozen`` if the plan is filed (then only an approved ``amendment`` changes it) or adopted."""
-    ppi_change_check(plan, amendment or None)
+    ppi_change_check(plan, amendment or None, executive_change)
     last = session.scalar(select(func.max(PpiVersion.version)).where(PpiVersion.plan_id == plan.id))
-    version = PpiVersion(plan_id=plan.id, version=(last or 0) + 1, source=source, note=note.strip() or None,
+    version = PpiVersion(plan_id=plan.id, version=(last or 0) + 1, source=source, note=(note or "").strip() or None,
                          created_by_id=actor.id if actor else None,
                          stage="amendment" if amendment else None, amendment_subject=amendment or None)
     version.items = [PpiItem(program=line.program, project=line.project, year=line.year,
@@ -271,12 +277,13 @@ def save_ppi_version(session: Session, plan: Plan, lines: list[PpiLine], *, sour
 
 
 def import_ppi(session: Session, plan: Plan, filename: str, data: bytes, actor: User | None,
-               note: str = "", amendment: str | None = None) -> PpiVersion:
-    ppi_change_check(plan, amendment or None)  # before reading a sheet that could not be saved anyway
+               note: str = "", amendment: str | None = None, executive_change: Verdict | None = None) -> PpiVersion:
+    ppi_change_check(plan, amendment or None, executive_change)  # before reading a sheet that cannot be saved
     rows = read_sheet(filename, data)
     lines = validate_rows(rows, plan_years(plan))
     source = "xlsx" if data.startswith(b"PK\x03\x04") else "csv"
-    return save_ppi_version(session, plan, lines, source=source, actor=actor, note=note, amendment=amendment)
+    return save_ppi_version(session, plan, lines, source=source, actor=actor, note=note, amendment=amendment,
+                            executive_change=executive_change)
 
 
 def freeze_ppi(session: Session, plan: Plan, stage: str, act_on, reference: str = "") -> PpiVersion | None:

@@ -9,10 +9,10 @@ from datetime import date
 from state_machines import calendar as legal_calendar
 from state_machines.approval.route import route_order_problems
 from state_machines.core.wording import localize
-from state_machines.corporation.debates import DEBATE_RULES, latest_committee_approval_for, plenary_gap_explanation
+from state_machines.corporation.debates import debate_rule_for, latest_committee_approval_for, plenary_gap_explanation
 from state_machines.corporation.sessions import SessionsVerdict, extraordinary_sessions_verdict
 from workflow_app.models import Plan, jurisdictions_of
-from workflow_app.services.route.plans import period_facts
+from workflow_app.services.route.plans import period_facts, special_regime_of
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,9 @@ def what_if(plan: Plan, command) -> WhatIf:
             field_name = "car_copy_received"
         return WhatIf(error_field=field_name, error=exc.message)
     kind = plan.entity.calendar_kind
-    special = plan.entity.special_regime  # Bogotá: DL1421 arts. 10, 22 (issue 20)
-    rule = DEBATE_RULES[special or kind]
+    # Bogotá's statute (DL1421 art. 22) or the entity's law on the day asked about (D1222 art. 75 before 8 Feb 2022).
+    special = special_regime_of(plan)
+    rule = debate_rule_for(kind, special, command.committee_approved or command.filed_with_corporacion)
     committee = plenary = in_force = ""
     sessions = None
     if command.filed_with_corporacion:
@@ -99,8 +100,9 @@ def what_if(plan: Plan, command) -> WhatIf:
         plenary = plenary_gap_explanation(command.committee_approved, rule)
     if command.published:
         try:
-            in_force = legal_calendar.in_force_explanation(command.published, command.vigencia,
-                                                           command.in_force_declared)
+            in_force = legal_calendar.in_force_explanation(
+                command.published, command.vigencia, command.in_force_declared,
+                legal_calendar.silent_vigencia(kind, command.published)[0])
         except legal_calendar.FactsError as exc:
             return WhatIf(error_field=FIELD_OF_FACT.get(exc.field), error=exc.message)
     return WhatIf(deadlines, sessions, committee, plenary, in_force)

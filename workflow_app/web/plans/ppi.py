@@ -5,10 +5,12 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from forms.ppi import BLANK_ROWS, MAX_FORM_ROWS, PpiEntryForm, PpiImportForm
-from state_machines.approval.pdt import FILED_STATES, ppi_change_verdict
+from state_machines.approval.pdt import FILED_STATES
 from state_machines.core.wording import localize
+from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
 from workflow_app.permissions import load_plan_for
+from workflow_app.services.route.plans import executive_change_verdict, ppi_frozen_verdict
 from workflow_app.services.route.ppi import (
     COLUMN_LABELS,
     MAX_IMPORT_BYTES,
@@ -78,7 +80,8 @@ def edit(plan_id: int):
                 raise PpiConflict()
             lines = validate_rows(form.row_values(), plan_years(plan))
             saved = save_ppi_version(db.session, plan, lines, source="form", actor=current_user, note=form.note.data,
-                                     amendment=_amendment_of(form))
+                                     amendment=_amendment_of(form),
+                                     executive_change=executive_change_verdict(plan, clock().today()))
         except PpiRejected as exc:
             _attach_errors(form, exc)
             return _render_edit(plan, form, exc.errors), 422
@@ -103,7 +106,8 @@ def import_sheet(plan_id: int):
         data = upload.stream.read(MAX_IMPORT_BYTES + 1)
         try:
             saved = import_ppi(db.session, plan, upload.filename or "", data, current_user, note=form.note.data,
-                               amendment=_amendment_of(form))
+                               amendment=_amendment_of(form),
+                               executive_change=executive_change_verdict(plan, clock().today()))
         except PpiRejected as exc:
             return _render_import(plan, form, exc.errors), 422
         except PpiFrozen as exc:
@@ -138,7 +142,7 @@ def _plan_to_write(plan_id: int):
 
 def _frozen_reason(plan) -> str:
     """Why the PPI cannot be changed freely now, with its norm (``state_machines.approval.pdt.ppi_change_verdict``)."""
-    verdict = ppi_change_verdict(plan.state)
+    verdict = ppi_frozen_verdict(plan, clock().today())  # D683 art. 2: the executive's own change until 15 June 2020
     return "" if verdict.ok else localize(f"{verdict.reason} Norma: {verdict.legal_basis}.", plan.entity.wording)
 
 
@@ -156,7 +160,10 @@ def _amendment_of(form) -> str | None:
 def _amendment_choices(form, plan) -> None:
     """A filed plan's PPI changes only through an approved amendment: the person says which."""
     if plan.state in FILED_STATES:
-        form.amendment.choices = [("", "Elija la modificación")] + [
+        # D683 art. 2: until 15 June 2020 the executive changes the filed PPI itself, without an amendment
+        first = ("", "Ninguna: cambio del alcalde o gobernador (Decreto 683 de 2020, art. 2)") \
+            if ppi_frozen_verdict(plan, clock().today()).ok else ("", "Elija la modificación")
+        form.amendment.choices = [first] + [
             (p.subject, f"Modificación {p.subject}: {(p.data or {}).get('text', '')[:80]}")
             for p in approved_amendments(plan)]
     else:

@@ -1,0 +1,204 @@
+"""Debates, archive and vigencia by date, on PostgreSQL through the service (issue 20, debates): D1222 art. 75's
+three debates and art. 83's thirty days before 8 February 2022; the denial in first debate, its reconsideration and
+the archive (L136 arts. 73, 75; L2200 art. 98; D1222 art. 76); D683 art. 2's change to the filed PPI."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from notifications.sweep import run_sweep
+from tests.workflow_app.helpers import csrf_from, login
+from tests.workflow_app.story import Cast, make_plan, walk_to
+from workflow_app.services.route.plans import ActRefused, executive_change_verdict
+from workflow_app.services.route.ppi import PpiFrozen, PpiLine, save_ppi_version
+
+LINES = [PpiLine("Agua potable", "Acueducto veredal", 2020, "SGP Agua potable", 1_250_000)]
+
+
+def route_2020(cast: Cast, filed_on: str = "2020-04-28") -> None:
+    """The 2020 route up to the committee (a convocation recorded, so the debates fall inside sessions)."""
+    for who, trigger, on, kw in (
+        ("ejecutivo", "take_office", "2020-01-02", {}),
+        ("planeacion", "start_drafting", "2020-01-10", {}),
+        ("planeacion", "submit_to_consejo_de_gobierno", "2020-02-27", {}),
+        ("planeacion", "consolidate", "2020-02-27", {}),
+        ("ejecutivo", "submit_to_ctp", "2020-02-27", {}),
+        ("ctp", "record_ctp_concept", "2020-03-26", {"payload": {"scope": "total", "concept": "favorable"}}),
+        ("planeacion", "consider_concepts", "2020-04-02", {"car_wait_reason": "Concepto de la CAR pendiente."}),
+        ("ejecutivo", "file_with_corporacion", filed_on, {"legal_review_note": "Radicado en el plazo del D683."}),
+        ("ejecutivo", "convoke_sessions", filed_on, {}),
+        ("corporacion", "assign_to_committee", "2020-05-04", {}),
+    ):
+        cast.act(who, trigger, on, **kw)
+
+
+def state_after_sweep(cast: Cast, day: date) -> str:
+    """The plan's state after the background sweep of ``day`` (the automatic effects of the law)."""
+    run_sweep(day, cast.session)
+    cast.session.refresh(cast.plan)
+    return cast.plan.state
+
+
+def refused(cast: Cast, who: str, trigger: str, on: str, **kw) -> ActRefused:
+    with pytest.raises(ActRefused) as caught:
+        cast.act(who, trigger, on, **kw)
+    return caught.value
+
+
+def test_an_ordenanza_of_2020_needs_three_debates_on_three_days_and_a_silent_one_binds_30_days_later(db_session):
+    """D1222 art. 75 "tres (3) debates, celebrados en tres (3) días distintos"; art. 83 "treinta (30) días después
+    de su publicación"."""
+    quindio = Cast(db_session, make_plan(db_session, "63", year=2020))
+    route_2020(quindio)
+    quindio.act("corporacion", "record_committee_debate", "2020-05-05", payload={"committee_outcome": "approved"})
+    quindio.act("corporacion", "record_plenary_debate", "2020-05-06")
+    early = refused(quindio, "corporacion", "approve_plan", "2020-05-06")
+    assert early.legal_basis == "D1222 art. 75" and "tres debates" in early.message
+    same_day = refused(quindio, "corporacion", "record_third_debate", "2020-05-06")
+    assert same_day.legal_basis == "D1222 art. 75" and "tres días distintos" in same_day.message
+    quindio.act("corporacion", "record_third_debate", "2020-05-07")
+    quindio.act("corporacion", "approve_plan", "2020-05-07")
+    assert quindio.plan.state == "approved_by_corporacion"
+    assert quindio.plan.event_dates["debates"]["third"] == ["2020-05-07"]
+    quindio.act("corporacion", "send_for_sanction", "2020-05-08")
+    quindio.act("ejecutivo", "sanction", "2020-05-11")
+    quindio.act("ejecutivo", "publish", "2020-05-13", payload={"vigencia": "silent"})
+    db_session.refresh(quindio.plan)
+    assert quindio.plan.state == "published"  # not the same day: 30 days later (D1222 art. 83)
+    assert quindio.plan.event_dates["silent_vigencia_basis"] == "D1222 art. 83"
+    assert state_after_sweep(quindio, date(2020, 6, 11)) == "published"
+    assert state_after_sweep(quindio, date(2020, 6, 12)) == "in_force"
+
+
+def test_an_ordenanza_of_2028_is_approved_in_two_debates_and_a_silent_one_binds_on_publication(db_session):
+    """L2200 art. 97 "dos (2) debates celebrados en distintos días"; art. 103: no later than its publication."""
+    quindio = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(quindio, "sanctioned")
+    quindio.act("ejecutivo", "publish", "2028-05-22", payload={"vigencia": "silent"})
+    db_session.refresh(quindio.plan)
+    assert quindio.plan.state == "in_force"  # the same day (L2200 art. 103)
+
+
+def test_a_third_debate_is_refused_for_an_ordenanza_under_ley_2200(db_session):
+    quindio = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(quindio, "in_debate")
+    quindio.act("corporacion", "publish_ponencia", "2028-05-08", payload={"ponencia_debate": "committee"})
+    quindio.act("corporacion", "record_committee_debate", "2028-05-10", payload={"committee_outcome": "approved"})
+    quindio.act("corporacion", "publish_ponencia", "2028-05-11", payload={"ponencia_debate": "plenary"})
+    quindio.act("corporacion", "record_plenary_debate", "2028-05-12")
+    third = refused(quindio, "corporacion", "record_third_debate", "2028-05-13")
+    assert third.legal_basis == "L2200 art. 97" and "8 de febrero de 2022" in third.message
+
+
+def test_a_denial_in_first_debate_is_reconsidered_and_does_not_open_the_decree(db_session):
+    """L136 art. 73: "podrá ser nuevamente considerado por el Concejo"; the plenary's denial is what opens the
+    decree at once (L152 art. 40; CE-2127)."""
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(genova, "in_debate")
+    genova.act("corporacion", "record_committee_debate", "2028-05-10", payload={"committee_outcome": "continues"})
+    genova.act("corporacion", "deny_in_first_debate", "2028-05-11")
+    down = refused(genova, "corporacion", "vote_down", "2028-05-11", payload={"voted_down": True})
+    assert down.legal_basis == "L136 art. 73; L152 art. 40" and "reconsiderarse" in down.message
+    blocked = refused(genova, "corporacion", "continue_committee_debate", "2028-05-12",
+                      payload={"committee_outcome": "approved"})
+    assert "L136 art. 75" in blocked.legal_basis and "de nuevo" in blocked.message
+    genova.act("corporacion", "reconsider_first_debate", "2028-05-12")
+    genova.act("corporacion", "continue_committee_debate", "2028-05-12", payload={"committee_outcome": "approved"})
+    debates = genova.plan.event_dates["debates"]
+    assert debates["committee_approved"] == "2028-05-12" and debates["reconsidered"] == ["2028-05-12"]
+    assert "committee_denied" not in debates
+    genova.act("corporacion", "vote_down", "2028-05-16", payload={"voted_down": True})
+    assert genova.plan.state == "decree_eligible"
+
+
+def test_a_project_archived_at_the_end_of_the_sessions_waits_for_the_month_before_the_decree(db_session):
+    """L136 art. 75: not approved in first debate during the sessions: archived; L152 art. 40: decree after the
+    month."""
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(genova, "in_debate")
+    genova.act("corporacion", "record_committee_debate", "2028-05-10", payload={"committee_outcome": "continues"})
+    genova.act("corporacion", "deny_in_first_debate", "2028-05-11")
+    genova.act("corporacion", "archive_project", "2028-05-26")
+    assert genova.plan.state == "project_archived"
+    early = refused(genova, "sistema", "enable_decree_adoption", "2028-05-27", evidence=False)
+    assert early.legal_basis.startswith("L152 art. 40")
+    genova.act("sistema", "enable_decree_adoption", "2028-06-05", evidence=False)
+    assert genova.plan.state == "decree_eligible"
+
+
+def test_under_ley_2200_one_approved_debate_keeps_the_project_out_of_the_archive(db_session):
+    """L2200 art. 98: "no recibieren aprobación en por lo menos un debate"."""
+    after = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(after, "in_debate")
+    after.act("corporacion", "publish_ponencia", "2028-05-08", payload={"ponencia_debate": "committee"})
+    after.act("corporacion", "record_committee_debate", "2028-05-10", payload={"committee_outcome": "approved"})
+    kept = refused(after, "corporacion", "archive_project", "2028-05-31")
+    assert kept.legal_basis == "L2200 art. 98"
+
+
+def test_under_decreto_1222_one_approved_debate_does_not_keep_it(db_session):
+    """D1222 art. 76: "no recibieren aprobación por lo menos en dos debates"."""
+    before = Cast(db_session, make_plan(db_session, "63", year=2020))
+    route_2020(before)
+    before.act("corporacion", "record_committee_debate", "2020-05-05", payload={"committee_outcome": "approved"})
+    before.act("corporacion", "archive_project", "2020-05-29")
+    assert before.plan.state == "project_archived"
+
+
+def test_d683_art2_lets_the_executive_change_the_filed_ppi_until_15_june_2020(db_session):
+    """D683 art. 2: plans filed by 30 April 2020 "could be modified by the executive ... until 15 June 2020"."""
+    genova = Cast(db_session, make_plan(db_session, "63302", year=2020, regime="d683_2020",
+                                        d683_articles=["art2"]))
+    route_2020(genova)
+    assert executive_change_verdict(genova.plan, date(2020, 6, 15)).ok
+    saved = save_ppi_version(db_session, genova.plan, LINES, source="form", actor=None,
+                             executive_change=executive_change_verdict(genova.plan, date(2020, 6, 15)))
+    assert saved.items[0].amount == 1_250_000
+    with pytest.raises(PpiFrozen) as frozen:
+        save_ppi_version(db_session, genova.plan, LINES, source="form", actor=None,
+                         executive_change=executive_change_verdict(genova.plan, date(2020, 6, 16)))
+    assert frozen.value.legal_basis == "L152 art. 40"
+    assert executive_change_verdict(genova.plan, date(2020, 6, 16)).legal_basis == "D683 art. 2"
+
+
+def test_d683_art2_is_not_for_a_plan_filed_after_30_april_2020_nor_without_the_option(db_session):
+    late = Cast(db_session, make_plan(db_session, "63302", year=2020, regime="d683_2020", d683_articles=["art2"]))
+    route_2020(late, filed_on="2020-05-04")
+    verdict = executive_change_verdict(late.plan, date(2020, 6, 10))
+    assert not verdict.ok and verdict.legal_basis == "D683 art. 2" and "30 de abril de 2020" in verdict.reason
+    plain = Cast(db_session, make_plan(db_session, "63111", year=2020))
+    route_2020(plain)
+    with pytest.raises(PpiFrozen):
+        save_ppi_version(db_session, plain.plan, LINES, source="form", actor=None,
+                         executive_change=executive_change_verdict(plain.plan, date(2020, 6, 10)))
+
+
+def test_the_sweep_opens_the_decree_for_the_archived_project_on_the_day_the_month_ran_out(db_session):
+    """L152 art. 40 (calendar-contract.md: filed Friday 28 April 2028, overdue from 31 May 2028), after the archive
+    of L136 art. 75."""
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(genova, "in_debate")
+    genova.act("corporacion", "record_committee_debate", "2028-05-10", payload={"committee_outcome": "continues"})
+    genova.act("corporacion", "archive_project", "2028-05-26")
+    assert state_after_sweep(genova, date(2028, 5, 30)) == "project_archived"
+    assert state_after_sweep(genova, date(2028, 5, 31)) == "decree_eligible"
+
+
+def test_the_ppi_page_lets_planeacion_save_the_executive_change_until_15_june_2020(client, db_session, set_today):
+    """D683 art. 2 in the pages: the filed PPI opens to the executive's change (no amendment chosen) until 15 June
+    2020; on 16 June the page refuses with the norm and nothing is saved."""
+    genova = Cast(db_session, make_plan(db_session, "63302", year=2020, regime="d683_2020", d683_articles=["art2"]))
+    route_2020(genova)
+    assert login(client, genova.planeacion.email, "clave-de-prueba").status_code == 302
+    url = f"/planes/{genova.plan.id}/ppi/editar"
+    set_today("2020-06-15")
+    page = client.get(url).get_data(as_text=True)
+    assert "Ninguna: cambio del alcalde o gobernador (Decreto 683 de 2020, art. 2)" in page
+    response = client.post(url, data={
+        "csrf_token": csrf_from(page), "based_on": "", "accion": "guardar", "amendment": "", "note": "",
+        "rows-0-program": "Agua potable", "rows-0-project": "Acueducto veredal", "rows-0-year": "2020",
+        "rows-0-funding_source": "SGP Agua potable", "rows-0-amount": "1.250.000"})
+    assert response.status_code == 302
+    set_today("2020-06-16")
+    assert client.get(url).status_code == 409
