@@ -1223,7 +1223,7 @@ PDT_TRANSITIONS: list[Transition] = [
     ),
     Transition(  # T11 (b)
         trigger="vote_down", source="in_debate", dest="decree_eligible", roles=frozenset({CORPORACION}),
-        guards=(is_voted_down, is_plenary_denial, is_debate_in_session,
+        guards=(is_voted_down, is_debate_in_session, is_plenary_denial,
                 evidence_guard("el acta de la sesión que niega el proyecto", "L152 art. 40")),
         legal_basis="L152 art. 40; CE-2127", label="Registrar que la corporación negó el plan",
     ),

@@ -113,7 +113,7 @@ class SanctionLaw:
 #: after the Asamblea rejects the objections and no sanction by its president ("El Gobernador deberá sancionar,
 #: sin poder presentar nuevas objeciones por inconveniencia"). True: the 8 days and the president's sanction of
 #: L136 art. 79 apply by analogy, cited as such; False: no term, and the president's sanction is refused.
-D1222_EIGHT_DAYS_BY_ANALOGY = True
+D1222_EIGHT_DAYS_BY_ANALOGY = False
 #: Interpretation (README): DL1421 writes no copy of Bogotá's acuerdos to the governor, and its art. 7 says "Las
 #: disposiciones de la Asamblea y de la Gobernación de Cundinamarca no rigen en el territorio del Distrito".
 #: False: no copy is due (the act is refused citing DL1421 art. 7); True: L136 art. 82's 5 days (DL1421 art. 2).

@@ -203,23 +203,24 @@ def test_d1222_cites_art_77_for_remission_art_82_for_publication_and_the_analogy
     assert legal_basis_for("publish", "CPACA art. 65; L136 art. 81", "departamento", on) == \
         "CPACA art. 65; D1222 art. 82"
     d = deadlines(kind="departamento", period="2020-01-01", approved="2020-05-20", objections_rejected="2020-06-01")
-    assert d["sanction_after_rejection"]["legal_basis"] == \
-        "D1222 art. 79 (sin término; 8 días por analogía con L136 art. 79)"
+    assert "sanction_after_rejection" not in d  # D1222 art. 79 writes no term (the default reading)
 
 
-def test_without_the_analogy_d1222_has_no_eight_days_and_no_presidents_sanction(monkeypatch):
+def test_d1222_has_no_eight_days_nor_presidents_sanction_unless_the_analogy_is_configured(monkeypatch):
     record = SanctionRecord(grounds=frozenset({"inconveniencia"}), overridden=True)
     kw = dict(kind="departamento", approved_on=date(2020, 5, 20), sanction_record=record,
               approved="2020-05-20", objections_rejected="2020-06-01")
-    assert PDT_MACHINE.fire(snapshot("sanction_due", date(2020, 6, 12), **kw), "sanction_by_president", C).dest \
-        == "sanctioned"
-    monkeypatch.setitem(SANCTION_LAWS, "D1222", replace(SANCTION_LAWS["D1222"], override_sanction_days=None,
-                                                        override_basis="D1222 art. 79"))
-    d = deadlines(kind="departamento", period="2020-01-01", approved="2020-05-20", objections_rejected="2020-06-01")
-    assert "sanction_after_rejection" not in d
+    assert sanction.D1222_EIGHT_DAYS_BY_ANALOGY is False  # the configured default: the text as it reads
     refused = refusal(snapshot("sanction_due", date(2020, 6, 12), **kw), "sanction_by_president", C)
     assert refused.legal_basis == "D1222 art. 79" and "sanciona el gobernador" in refused.reason
-    assert sanction.D1222_EIGHT_DAYS_BY_ANALOGY is True  # the configured default
+    monkeypatch.setitem(SANCTION_LAWS, "D1222", replace(
+        SANCTION_LAWS["D1222"], override_sanction_days=8,
+        override_basis="D1222 art. 79 (sin término; 8 días por analogía con L136 art. 79)"))
+    d = deadlines(kind="departamento", period="2020-01-01", approved="2020-05-20", objections_rejected="2020-06-01")
+    assert d["sanction_after_rejection"]["legal_basis"] == \
+        "D1222 art. 79 (sin término; 8 días por analogía con L136 art. 79)"
+    assert PDT_MACHINE.fire(snapshot("sanction_due", date(2020, 6, 12), **kw), "sanction_by_president", C).dest \
+        == "sanctioned"
 
 
 # --- 4. L136 art. 80: the partly vitiated project --------------------------------------------------------------

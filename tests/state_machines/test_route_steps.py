@@ -17,7 +17,7 @@ def states(route):
 def test_a_plan_in_debate_counts_the_ordinary_branch_not_the_alternatives():
     route = plan_route("in_debate", UP_TO_DEBATE)
     assert states(route) == UP_TO_DEBATE + ORDINARY_END
-    assert (route.position, route.total) == (10, 15) and len(MAIN_PATH) == 23
+    assert (route.position, route.total) == (10, 15) and len(MAIN_PATH) == 24
     decree = route.branches_from("in_debate")
     assert [(b.states, b.rejoins, b.status) for b in decree] == [
         (("decree_eligible", "adopted_by_decree"), "published", POSSIBLE),

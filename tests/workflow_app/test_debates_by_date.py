@@ -27,7 +27,10 @@ def route_2020(cast: Cast, filed_on: str = "2020-04-28") -> None:
         ("ctp", "record_ctp_concept", "2020-03-26", {"payload": {"scope": "total", "concept": "favorable"}}),
         ("planeacion", "consider_concepts", "2020-04-02", {"car_wait_reason": "Concepto de la CAR pendiente."}),
         ("ejecutivo", "file_with_corporacion", filed_on, {"legal_review_note": "Radicado en el plazo del D683."}),
-        ("ejecutivo", "convoke_sessions", filed_on, {}),
+        # D1222 art. 75 / L56 art. 1: the Asamblea convoked for the plan in May 2020 (sessions as data, issue 20).
+        ("ejecutivo", "convoke_sessions", filed_on, {"payload": {
+            "starts_on": max(filed_on, "2020-05-01"), "ends_on": "2020-05-30", "purpose": "Proyecto de ordenanza del plan de desarrollo",
+            "covers_plan": True}}),
         ("corporacion", "assign_to_committee", "2020-05-04", {}),
     ):
         cast.act(who, trigger, on, **kw)
