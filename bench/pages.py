@@ -21,7 +21,6 @@ import io
 import os
 import pstats
 import random
-import statistics
 import sys
 import time
 from datetime import date
@@ -101,7 +100,7 @@ def main() -> None:
     name, url = (None, args.database) if args.database else make_database()
     try:
         app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=REDIS_URL, PDT_TODAY=TODAY,
-                         UPLOAD_DIR=f"/tmp/pdt-bench-pages-uploads")
+                         UPLOAD_DIR="/tmp/pdt-bench-pages-uploads")
         with app.app_context():
             from workflow_app.infra.extensions import db
             from workflow_app.models import Entity, Plan, User

@@ -43,14 +43,21 @@ def _date_es(value: date, weekday: bool) -> str:
 def datetime_es(value: datetime | None) -> str:
     if value is None:
         return ""
-    return format_datetime(_shown(value), "d 'de' MMMM 'de' y, h:mm a", tzinfo=BOGOTA, locale=LOCALE)
+    return _datetime_es(_shown(value), "d 'de' MMMM 'de' y, h:mm a")
 
 
 def when_es(value: datetime | None) -> str:
     """'10 de marzo de 2028 a las 3:05 p. m.' (America/Bogota, on the app's clock)."""
     if value is None:
         return ""
-    return format_datetime(_shown(value), "d 'de' MMMM 'de' y 'a las' h:mm a", tzinfo=BOGOTA, locale=LOCALE)
+    return _datetime_es(_shown(value), "d 'de' MMMM 'de' y 'a las' h:mm a")
+
+
+@lru_cache(maxsize=8192)
+def _datetime_es(value: datetime, pattern: str) -> str:
+    """Babel's formatting with a time zone costs ~0.3 ms a call; a plan page's history shows the same moments on
+    every visit (the moment shown already follows the app's clock)."""
+    return format_datetime(value, pattern, tzinfo=BOGOTA, locale=LOCALE)
 
 
 def _shown(value: datetime) -> datetime:
