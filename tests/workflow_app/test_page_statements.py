@@ -29,6 +29,14 @@ def _page_statements(client, db_session, path: str) -> list[str]:
     return [s for s in sql if "user_sessions" not in s]
 
 
+def _one_plan_and_person(client, db_session, email: str, role: Role):
+    """Génova's plan and a person of ``role`` on it, signed in on ``client``."""
+    first = make_plan(db_session, "63302")
+    person = make_user(db_session, email, role, first.entity)
+    assert login(client, person.email, PASSWORD).status_code == 302
+    return first, person
+
+
 def _notices(db_session, user, plans) -> None:
     """Unread notices about duties of every plan (the figure in the menu decides each one from its plan)."""
     for plan in plans:
@@ -40,9 +48,7 @@ def _notices(db_session, user, plans) -> None:
 
 def test_the_inbox_sends_the_same_few_statements_for_one_plan_or_many(client, db_session, set_today):
     set_today("2028-03-10")
-    first = make_plan(db_session, "63302")
-    person = make_user(db_session, "planeacion@quindio.co", Role.PLANEACION, first.entity)
-    assert login(client, person.email, PASSWORD).status_code == 302
+    first, person = _one_plan_and_person(client, db_session, "planeacion@quindio.co", Role.PLANEACION)
     one = _page_statements(client, db_session, "/")
     assert len(one) <= INBOX_STATEMENTS, one
 
@@ -80,9 +86,7 @@ def test_the_plan_page_sends_the_same_statements_however_long_its_history(client
 
 def test_the_board_sends_the_same_statements_for_one_plan_or_many(client, db_session, set_today):
     set_today("2028-04-25")
-    first = make_plan(db_session, "63302")
-    adviser = make_user(db_session, "asesora@dnp.co", Role.ASESOR, first.entity)
-    assert login(client, adviser.email, PASSWORD).status_code == 302
+    _, adviser = _one_plan_and_person(client, db_session, "asesora@dnp.co", Role.ASESOR)
     one = _page_statements(client, db_session, "/tablero")
     assert len(one) <= BOARD_STATEMENTS, one
 
