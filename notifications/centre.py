@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from state_machines.approval.route import DUTY_BY_KEY
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
-from workflow_app.models import Delivery, Notification, Plan, User, new_feed_token
+from workflow_app.models import Delivery, Notification, Plan, Procedure, User, new_feed_token
 from workflow_app.services.outbox import DELIVER_JOB
 
 PAGE_SIZE = 100
@@ -22,14 +22,20 @@ def is_attended(notification: Notification) -> bool:
     """Its task is done: the legal duty it was about (``step_key``, a deadline key) is no longer pending in its
     plan, because the act it asked for was recorded or the plan moved past it. Computed, so always current."""
     plan = notification.plan
-    duty = DUTY_BY_KEY.get((notification.step_key or "").split(":", 1)[0])
-    if plan is None or duty is None:
+    if plan is None:
         return False
-    if duty.deadline_key == "car_concept":
-        authority = notification.step_key.partition(":")[2]
-        state = next((p.state for p in plan.procedures if p.machine == "car_review" and p.subject == authority), None)
-    else:
-        state = plan.state
+    authority = (notification.step_key or "").partition(":")[2]
+    car_state = next((p.state for p in plan.procedures if p.machine == "car_review" and p.subject == authority),
+                     None)
+    return _attended(notification.step_key, plan.state, car_state)
+
+
+def _attended(step_key: str | None, plan_state: str | None, car_state: str | None) -> bool:
+    """``is_attended`` from the states it reads: the plan's, and the CAR review's the key names (if any)."""
+    duty = DUTY_BY_KEY.get((step_key or "").split(":", 1)[0])
+    if plan_state is None or duty is None:
+        return False
+    state = car_state if duty.deadline_key == "car_concept" else plan_state
     return state not in duty.pending_states
 
 
@@ -39,15 +45,24 @@ def status_of(notification: Notification) -> str:
     return READ if notification.read_at else NEW
 
 
+_CAR_REVIEW = aliased(Procedure, name="car_review")  # one alias for every call: the compiled statement is kept
+
+
 def unread_count(user: User, session: Session | None = None) -> int:
-    """Unread notifications still waiting for something: an attended one is no longer news."""
+    """Unread notifications still waiting for something: an attended one is no longer news. One statement (every
+    signed-in page shows the figure): the unread ones counted by their key and the states that decide it."""
     session = session or db.session
-    unread = select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    plain = session.scalar(select(func.count()).select_from(
-        unread.where(Notification.step_key.is_(None)).subquery())) or 0
-    about_duties = session.scalars(unread.where(Notification.step_key.is_not(None)).options(
-        selectinload(Notification.plan).selectinload(Plan.procedures))).all()
-    return plain + sum(not is_attended(n) for n in about_duties)
+    car = _CAR_REVIEW
+    rows = session.execute(
+        select(Notification.step_key, Plan.state, car.state, func.count())
+        .select_from(Notification)
+        .outerjoin(Plan, Plan.id == Notification.plan_id)
+        .outerjoin(car, and_(car.plan_id == Notification.plan_id, car.machine == "car_review",
+                             Notification.step_key == literal("car_concept:") + car.subject))
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .group_by(Notification.step_key, Plan.state, car.state))
+    return sum(count for step_key, plan_state, car_state, count in rows
+               if step_key is None or not _attended(step_key, plan_state, car_state))
 
 
 def notifications_for(session: Session, user: User, limit: int = PAGE_SIZE) -> list[Notification]:

@@ -12,9 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _bench(name: str, *args: str, timeout: float = 600) -> str:
+def _bench(name: str, *args: str, timeout: float = 600, env: dict | None = None) -> str:
     result = subprocess.run([sys.executable, "-m", f"bench.{name}", *args], cwd=ROOT, capture_output=True,
-                            text=True, timeout=timeout, env={**os.environ, "PDT_TODAY": ""})
+                            text=True, timeout=timeout, env={**os.environ, "PDT_TODAY": "", **(env or {})})
     output = result.stdout + result.stderr
     print(output[-3000:])  # shown by pytest on failure, and with -s
     assert result.returncode == 0, output[-3000:]
@@ -36,3 +36,11 @@ def test_delivery_benchmark_in_reduced_size_sends_each_message_once(database_url
     out = _bench("notifications", "--count", "300")
     assert "delivered rows: 300/300; messages received by the sink: 300" in out
     assert "duplicates: 0; losses: 0" in out
+
+
+def test_pages_benchmark_in_reduced_size_counts_each_page(database_url, redis_url):
+    """bench.pages over the national data set: every page answers 200 for each person, with its statements."""
+    out = _bench("pages", "--runs", "4", "--people", "2", "--profile", "--quiet", env={"BENCH_REDIS_URL": redis_url})
+    pages = dict(re.findall(r"^== (\w+) \S+: (\d+) sentencias SQL", out, re.M))
+    assert set(pages) == {"ping", "inbox", "plan", "board"} and pages["ping"] == "0", out
+    assert out.count("llamadas de funciones Python por solicitud") == 4, out

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from typing import ClassVar
 
 from flask import current_app, has_app_context
@@ -52,6 +53,12 @@ class UtcDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value
+
+
+@lru_cache(maxsize=4096)
+def _wording(kind: str, name: str, executive_title: str | None) -> Wording:
+    """An entity's words from its three columns (pure: pages ask for them dozens of times a request)."""
+    return Wording(kind, place_name(name), executive_title or default_title(kind))
 
 
 def utcnow() -> datetime:
@@ -127,7 +134,7 @@ class Entity(db.Model):
     @property
     def wording(self) -> Wording:
         """How pages name this entity's corporation, executive and act (state_machines.core.wording)."""
-        return Wording(self.kind, place_name(self.name), self.executive_title or default_title(self.kind))
+        return _wording(self.kind, self.name, self.executive_title)
 
     @property
     def calendar_kind(self) -> str:

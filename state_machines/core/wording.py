@@ -137,6 +137,12 @@ def localize(text: str | None, w: Wording | None) -> str:
     """``text`` with the generic phrases replaced by the words of entity ``w`` (unchanged when ``w`` is None)."""
     if not text or w is None:
         return text or ""
+    return _localized(text, w)
+
+
+@lru_cache(maxsize=16384)
+def _localized(text: str, w: Wording) -> str:
+    """A plan page says ~50 phrases through ~20 patterns each: the same few hundred texts for one entity, kept."""
     for pattern, replacement in _compiled(w):
         text = pattern.sub(replacement, text)
     return text
@@ -169,7 +175,12 @@ def localize_basis(basis: str | None, w: Wording | None) -> str:
     municipal regime); a municipio's cite Ley 136 only. Unchanged without an entity."""
     if not basis or w is None:
         return basis or ""
-    for pattern, replacement in (_DEPARTMENT_BASIS if w.is_department else _MUNICIPAL_BASIS):
+    return _basis_for(basis, w.is_department)
+
+
+@lru_cache(maxsize=4096)
+def _basis_for(basis: str, is_department: bool) -> str:
+    for pattern, replacement in (_DEPARTMENT_BASIS if is_department else _MUNICIPAL_BASIS):
         basis = pattern.sub(replacement, basis)
     return basis
 

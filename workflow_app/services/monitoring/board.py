@@ -355,21 +355,29 @@ def _merge(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
 
 # --- Loading -------------------------------------------------------------------------------------------------
 
-def board_period(session: Session, today: date, year: str = "") -> Period | None:
+def board_period(session: Session, today: date, year: str = "",
+                 periods: Sequence[Period] | None = None) -> Period | None:
     """The period asked for by its first year (``year``, e.g. "2024"), else the constitutional period running today
-    (in training, the simulated day), else the latest one that started, else the first."""
+    (in training, the simulated day), else the latest one that started, else the first. ``periods``: every period,
+    when the caller already read them (``period_list``)."""
+    periods = [p for p, _ in period_list(session)] if periods is None else periods
     if year.isdigit() and len(year) == 4:
-        asked = session.scalar(select(Period).where(Period.start_on == date(int(year), 1, 1)))
+        asked = next((p for p in periods if p.start_on == date(int(year), 1, 1)), None)
         if asked is not None:
             return asked
-    started = session.scalar(select(Period).where(Period.start_on <= today).order_by(Period.start_on.desc()))
-    return started or session.scalar(select(Period).order_by(Period.start_on))
+    started = max((p for p in periods if p.start_on <= today), key=lambda p: p.start_on, default=None)
+    return started or min(periods, key=lambda p: p.start_on, default=None)
 
 
-def periods_with_plans(session: Session) -> list[Period]:
+def period_list(session: Session) -> list[tuple[Period, bool]]:
+    """Every period, oldest first, with whether it has plans: one statement for all a board page asks of them."""
+    has_plans = select(Plan.id).where(Plan.period_id == Period.id).exists()
+    return [(p, bool(has)) for p, has in session.execute(select(Period, has_plans).order_by(Period.start_on))]
+
+
+def periods_with_plans(session: Session, listed: list[tuple[Period, bool]] | None = None) -> list[Period]:
     """The periods that have plans, oldest first: the ones the board and the portal offer by name."""
-    return list(session.scalars(select(Period).where(select(Plan.id).where(Plan.period_id == Period.id).exists())
-                                .order_by(Period.start_on)))
+    return [p for p, has in (period_list(session) if listed is None else listed) if has]
 
 
 @contextmanager
@@ -609,10 +617,11 @@ def sort_rows(rows: list[BoardRow], orden: str) -> list[BoardRow]:
     return sorted(rows, key=_sort_key(orden.lstrip("-")), reverse=descending)
 
 
-def board(session: Session, user: User, today: date, query: BoardQuery) -> tuple[list[BoardRow], list[BoardRow]]:
-    """(every row of the scope, the filtered and ordered rows) in the period asked for (``query.periodo``), else
-    the one in course on the day."""
-    rows = load_rows(session, user, today, period=board_period(session, today, query.periodo))
+def board(session: Session, user: User, today: date, query: BoardQuery, period: Period | None = None
+          ) -> tuple[list[BoardRow], list[BoardRow]]:
+    """(every row of the scope, the filtered and ordered rows) in ``period``, else the period asked for
+    (``query.periodo``), else the one in course on the day."""
+    rows = load_rows(session, user, today, period=period or board_period(session, today, query.periodo))
     return rows, sort_rows(apply_filters(rows, query), query.orden)
 
 

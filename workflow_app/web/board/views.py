@@ -46,9 +46,12 @@ def _helpers():
 @login_required
 def index():
     query = board_service.BoardQuery.from_args(request.args)
+    listed = board_service.period_list(db.session)  # the periods once: the board's, and the ones offered by name
+    period = board_service.board_period(db.session, clock().today(), query.periodo, [p for p, _ in listed])
     with board_service.paused_gc():  # 1,135 rows: see paused_gc
-        all_rows, rows = board_service.board(db.session, current_user, clock().today(), query)
-        return render_template("board/index.html", **_board_context(all_rows, rows, query, "board.index"),
+        all_rows, rows = board_service.board(db.session, current_user, clock().today(), query, period)
+        return render_template("board/index.html", **_board_context(all_rows, rows, query, "board.index",
+                                                                    listed=listed, period=period),
                                **_map_context(all_rows))
 
 
@@ -104,7 +107,7 @@ def board_export(fmt: str):
     return _download(header, table, fmt, name, "Tablero")
 
 
-def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
+def _board_context(all_rows, rows, query, endpoint, listed=None, period=None, **view_args) -> dict:
     today = clock().today()
     by_region = board_service.rollups(rows)["regions"]
     weeks = board_service.due_by_week(rows, today)
@@ -127,7 +130,8 @@ def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
 
     shown, page = board_service.page_of(rows, query.pagina)
 
-    period = board_service.board_period(db.session, today, query.periodo)
+    listed = board_service.period_list(db.session) if listed is None else listed
+    period = period or board_service.board_period(db.session, today, query.periodo, [p for p, _ in listed])
     departments = [(code, name) for code, name, _ in sorted({(r.department_code, r.department_name, r.department_key)
                                                              for r in all_rows}, key=lambda d: d[2])]
     return {
@@ -142,7 +146,7 @@ def _board_context(all_rows, rows, query, endpoint, **view_args) -> dict:
         "party_labels": board_service.PARTY_LABELS, "party_short": board_service.PARTY_SHORT,
         "export_args": query.as_args(pagina=1), "endpoint": endpoint, "view_args": view_args,
         "total_in_scope": len(all_rows),
-        "period": period, "periods": board_service.periods_with_plans(db.session),
+        "period": period, "periods": board_service.periods_with_plans(db.session, listed),
         "period_link": lambda p: url_for(endpoint, **view_args, **query.as_args(periodo=str(p.start_on.year))),
         "plans_base": url_for("board.milestones", plan_id=0).removesuffix("0/hitos"),  # one url_for, not 1,135
     }
