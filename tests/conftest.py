@@ -79,6 +79,34 @@ def pytest_configure(config):
         os.environ[RUN_ID_VARIABLE] = uuid.uuid4().hex[:10]
 
 
+#: The longest tests (each 10 s or more of a quiet machine: subprocess benchmarks, a sweep over 1,135 plans,
+#: hypothesis and schemathesis runs, started servers), run first so that the rest fill in around them: under
+#: `--dist worksteal` a worker left with nothing takes half of another's queue, but no one can take half a test.
+SLOW_FIRST = (
+    "tests/test_benchmarks_smoke.py::",
+    "tests/e2e/test_production_walk.py::",
+    "tests/test_peers_bench.py::",
+    "tests/workflow_app/test_law_clock.py::test_a_silent_country_is_overdue_on_16_march_2028",
+    "tests/workflow_app/test_hostile_input.py::test_act_form_never_fails",
+    "tests/workflow_app/test_hostile_input.py::test_calendar_api_never_fails",
+    "tests/workflow_app/test_app_setup.py::test_embedded_default_serves_login_on_sqlite_without_redis",
+    "tests/workflow_app/test_concurrency.py::test_a_thousand_acts_on_different_plans_at_once_all_succeed",
+    "tests/workflow_app/test_api_schemathesis.py::",
+    "tests/test_trial_instance.py::",
+    "tests/test_two_hosts.py::",
+    "tests/state_machines/test_properties.py::test_random_acts_on_pdt_never_leave_the_table_nor_bypass_a_guard",
+    "tests/workflow_app/test_hostile_input.py::test_login_form_never_fails",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The SLOW_FIRST tests at the front, in that order; the others keep theirs (every process sorts alike)."""
+    def rank(item) -> int:
+        return next((i for i, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
+
+    items.sort(key=rank)  # stable
+
+
 def pytest_unconfigure(config):
     if hasattr(config, "workerinput"):  # a worker: the controller drops the template once every worker is done
         return
