@@ -218,6 +218,37 @@ def app(database_url, tmp_path_factory):
 
 
 _EMPTYING_SQL: list[str] = []
+_EMPTIED: dict[str, list[str]] = {}
+
+
+def emptied_tables(session) -> list[str]:
+    """MUTABLE_TABLES and the tables that refer to them, as TRUNCATE ... CASCADE finds them (the per-test cleanup
+    empties them all; tests/demo_copy.py copies them)."""
+    from sqlalchemy import text
+
+    if "tables" not in _EMPTIED:
+        tables = set(MUTABLE_TABLES)
+        while True:
+            referring = set(session.execute(text(
+                "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
+                "AND confrelid::regclass::text = ANY(:names)"), {"names": sorted(tables)}).scalars())
+            if referring <= tables:
+                break
+            tables |= referring
+        _EMPTIED["tables"] = sorted(tables)
+    return _EMPTIED["tables"]
+
+
+def emptied_sequences(session) -> list[str]:
+    """The sequences owned by the emptied tables' columns."""
+    from sqlalchemy import text
+
+    if "sequences" not in _EMPTIED:
+        _EMPTIED["sequences"] = session.execute(text(
+            "SELECT s.oid::regclass::text FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype = 'a' "
+            "JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S' AND t.relname = ANY(:names)"),
+            {"names": emptied_tables(session)}).scalars().all()
+    return _EMPTIED["sequences"]
 
 
 def _emptying_sql(session) -> str:
@@ -227,27 +258,14 @@ def _emptying_sql(session) -> str:
     to them, as CASCADE would, whether listed or not), their sequences restarted. Triggers are off for this
     transaction only (``session_replication_role``), so the append-only history tables can be emptied and the
     order of the tables does not matter."""
-    from sqlalchemy import text
-
     if not _EMPTYING_SQL:
-        tables = set(MUTABLE_TABLES)
-        while True:  # the tables that refer to those, as TRUNCATE ... CASCADE finds them
-            referring = set(session.execute(text(
-                "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
-                "AND confrelid::regclass::text = ANY(:names)"), {"names": sorted(tables)}).scalars())
-            if referring <= tables:
-                break
-            tables |= referring
-        sequences = session.execute(text(
-            "SELECT s.oid::regclass::text FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype = 'a' "
-            "JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S' AND t.relname = ANY(:names)"),
-            {"names": sorted(tables)}).scalars().all()
-        names = ", ".join(sorted(tables))
+        tables = emptied_tables(session)
+        names = ", ".join(tables)
         _EMPTYING_SQL.append("; ".join([
             "SET LOCAL session_replication_role = replica",
             f"LOCK TABLE {names} IN EXCLUSIVE MODE",
-            *(f"DELETE FROM {table}" for table in sorted(tables)),
-            *(f"SELECT setval('{sequence}', 1, false)" for sequence in sequences),
+            *(f"DELETE FROM {table}" for table in tables),
+            *(f"SELECT setval('{sequence}', 1, false)" for sequence in emptied_sequences(session)),
         ]))
     return _EMPTYING_SQL[0]
 

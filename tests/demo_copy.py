@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import MUTABLE_TABLES
+from tests.conftest import emptied_sequences, emptied_tables
 
 _COPIES: dict[tuple, "_DemoCopy"] = {}
 _EDITABLE = "nonworking_weekdays <> '5,6' OR fiscal_category IS NOT NULL OR executive_title IS NOT NULL"
@@ -39,35 +39,12 @@ def _key(app) -> tuple | None:
     return (app.extensions["clock"].today(), User.password_hash_method, *config)
 
 
-def _emptied_tables(session) -> list[str]:
-    """The tables the per-test cleanup empties (MUTABLE_TABLES and the tables that refer to them)."""
-    from sqlalchemy import text
-
-    tables = set(MUTABLE_TABLES)
-    while True:
-        referring = set(session.execute(text(
-            "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
-            "AND confrelid::regclass::text = ANY(:names)"), {"names": sorted(tables)}).scalars())
-        if referring <= tables:
-            return sorted(tables)
-        tables |= referring
-
-
 def _is_clean(session, tables: list[str]) -> bool:
     from sqlalchemy import text
 
     written = " OR ".join(f"EXISTS (SELECT 1 FROM {t})" for t in tables)
     return not session.execute(text(f"SELECT ({written}) OR EXISTS (SELECT 1 FROM entities WHERE {_EDITABLE})"
                                     )).scalar()
-
-
-def _sequences(session, tables: list[str]) -> list[str]:
-    from sqlalchemy import text
-
-    return session.execute(text(
-        "SELECT s.oid::regclass::text FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype = 'a' "
-        "JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S' AND t.relname = ANY(:names)"),
-        {"names": tables}).scalars().all()
 
 
 def demo_data() -> list:
@@ -81,7 +58,7 @@ def demo_data() -> list:
     app = current_app._get_current_object()
     key = _key(app)
     session = db.session
-    tables = _emptied_tables(session) if key else []
+    tables = emptied_tables(session) if key else []
     if key is None or not _is_clean(session, tables):
         return ensure_demo_data()
     copy = _COPIES.get(key)
@@ -99,7 +76,7 @@ def demo_data() -> list:
                     with cursor.copy(f"COPY {table} TO STDOUT (FORMAT binary)") as out:
                         copied[table] = b"".join(bytes(block) for block in out)
             sequences = [(name, *cursor.execute(f"SELECT last_value, is_called FROM {name}").fetchone())
-                         for name in _sequences(session, tables)]
+                         for name in emptied_sequences(session)]
             entities = cursor.execute("SELECT id, nonworking_weekdays, fiscal_category, executive_title "
                                       f"FROM entities WHERE {_EDITABLE}").fetchall()
         session.commit()
