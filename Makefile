@@ -45,10 +45,11 @@ run: demo
 	PDT_TODAY=$(RUN_TODAY) PDT_EMBEDDED_SCHEDULER=1 PDT_MAIL_DIR=$(RUN_MAIL_DIR) BASE_URL=$(RUN_BASE_URL) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # The suite runs on every core (pytest-xdist, at most 4 workers: tests/conftest.py gives each its own database and
-# Redis database number). TEST_WORKERS=0 runs it in one process; a single file: .venv/bin/python -m pytest FILE.
+# Redis database number). --dist worksteal: a worker that runs out takes half of another's queue (the longest tests
+# run first, tests/conftest.py SLOW_FIRST). TEST_WORKERS=0 runs it in one process; a single file: .venv/bin/python -m pytest FILE.
 TEST_WORKERS ?= auto
 test: install-dev
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal $(PYTEST_ARGS)
 
 # Known vulnerabilities in the installed set (the same pins CI tests), against the advisory database. --strict:
 # a package that could not be audited is a failure, not a silent "no known vulnerabilities".

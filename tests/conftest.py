@@ -79,6 +79,34 @@ def pytest_configure(config):
         os.environ[RUN_ID_VARIABLE] = uuid.uuid4().hex[:10]
 
 
+#: The longest tests (each 10 s or more of a quiet machine: subprocess benchmarks, a sweep over 1,135 plans,
+#: hypothesis and schemathesis runs, started servers), run first so that the rest fill in around them: under
+#: `--dist worksteal` a worker left with nothing takes half of another's queue, but no one can take half a test.
+SLOW_FIRST = (
+    "tests/test_benchmarks_smoke.py::",
+    "tests/e2e/test_production_walk.py::",
+    "tests/test_peers_bench.py::",
+    "tests/workflow_app/test_law_clock.py::test_a_silent_country_is_overdue_on_16_march_2028",
+    "tests/workflow_app/test_hostile_input.py::test_act_form_never_fails",
+    "tests/workflow_app/test_hostile_input.py::test_calendar_api_never_fails",
+    "tests/workflow_app/test_app_setup.py::test_embedded_default_serves_login_on_sqlite_without_redis",
+    "tests/workflow_app/test_concurrency.py::test_a_thousand_acts_on_different_plans_at_once_all_succeed",
+    "tests/workflow_app/test_api_schemathesis.py::",
+    "tests/test_trial_instance.py::",
+    "tests/test_two_hosts.py::",
+    "tests/state_machines/test_properties.py::test_random_acts_on_pdt_never_leave_the_table_nor_bypass_a_guard",
+    "tests/workflow_app/test_hostile_input.py::test_login_form_never_fails",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The SLOW_FIRST tests at the front, in that order; the others keep theirs (every process sorts alike)."""
+    def rank(item) -> int:
+        return next((i for i, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
+
+    items.sort(key=rank)  # stable
+
+
 def pytest_unconfigure(config):
     if hasattr(config, "workerinput"):  # a worker: the controller drops the template once every worker is done
         return
@@ -190,6 +218,37 @@ def app(database_url, tmp_path_factory):
 
 
 _EMPTYING_SQL: list[str] = []
+_EMPTIED: dict[str, list[str]] = {}
+
+
+def emptied_tables(session) -> list[str]:
+    """MUTABLE_TABLES and the tables that refer to them, as TRUNCATE ... CASCADE finds them (the per-test cleanup
+    empties them all; tests/demo_copy.py copies them)."""
+    from sqlalchemy import text
+
+    if "tables" not in _EMPTIED:
+        tables = set(MUTABLE_TABLES)
+        while True:
+            referring = set(session.execute(text(
+                "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
+                "AND confrelid::regclass::text = ANY(:names)"), {"names": sorted(tables)}).scalars())
+            if referring <= tables:
+                break
+            tables |= referring
+        _EMPTIED["tables"] = sorted(tables)
+    return _EMPTIED["tables"]
+
+
+def emptied_sequences(session) -> list[str]:
+    """The sequences owned by the emptied tables' columns."""
+    from sqlalchemy import text
+
+    if "sequences" not in _EMPTIED:
+        _EMPTIED["sequences"] = session.execute(text(
+            "SELECT s.oid::regclass::text FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype = 'a' "
+            "JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S' AND t.relname = ANY(:names)"),
+            {"names": emptied_tables(session)}).scalars().all()
+    return _EMPTIED["sequences"]
 
 
 def _emptying_sql(session) -> str:
@@ -199,27 +258,14 @@ def _emptying_sql(session) -> str:
     to them, as CASCADE would, whether listed or not), their sequences restarted. Triggers are off for this
     transaction only (``session_replication_role``), so the append-only history tables can be emptied and the
     order of the tables does not matter."""
-    from sqlalchemy import text
-
     if not _EMPTYING_SQL:
-        tables = set(MUTABLE_TABLES)
-        while True:  # the tables that refer to those, as TRUNCATE ... CASCADE finds them
-            referring = set(session.execute(text(
-                "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
-                "AND confrelid::regclass::text = ANY(:names)"), {"names": sorted(tables)}).scalars())
-            if referring <= tables:
-                break
-            tables |= referring
-        sequences = session.execute(text(
-            "SELECT s.oid::regclass::text FROM pg_class s JOIN pg_depend d ON d.objid = s.oid AND d.deptype = 'a' "
-            "JOIN pg_class t ON t.oid = d.refobjid WHERE s.relkind = 'S' AND t.relname = ANY(:names)"),
-            {"names": sorted(tables)}).scalars().all()
-        names = ", ".join(sorted(tables))
+        tables = emptied_tables(session)
+        names = ", ".join(tables)
         _EMPTYING_SQL.append("; ".join([
             "SET LOCAL session_replication_role = replica",
             f"LOCK TABLE {names} IN EXCLUSIVE MODE",
-            *(f"DELETE FROM {table}" for table in sorted(tables)),
-            *(f"SELECT setval('{sequence}', 1, false)" for sequence in sequences),
+            *(f"DELETE FROM {table}" for table in tables),
+            *(f"SELECT setval('{sequence}', 1, false)" for sequence in emptied_sequences(session)),
         ]))
     return _EMPTYING_SQL[0]
 

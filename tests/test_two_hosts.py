@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -98,10 +99,15 @@ def wait_for(host: Host, process: subprocess.Popen, timeout: float = 40) -> None
     raise RuntimeError("gunicorn did not answer")
 
 
-@pytest.fixture
-def two_hosts(app, db_session, redis_url, database_url, tmp_path):
-    """Hosts A and B: same database, same Redis, same keys, different upload folders."""
-    procs, hosts, folders = [], [], []
+@pytest.fixture(scope="module")
+def _gunicorn_pair(app, database_url, tmp_path_factory):
+    """Hosts A and B, started once for this file: same database, same Redis, same keys, different upload
+    folders. Each test starts from a clean database and an emptied Redis database (`two_hosts`), which is all
+    the two processes keep between requests (sessions and limits in Redis, evidence in PostgreSQL)."""
+    from tests.conftest import TEST_REDIS_URL
+
+    tmp_path = tmp_path_factory.mktemp("two-hosts")
+    procs, ports, folders = [], [], []
     try:
         for name in ("a", "b"):
             folder = tmp_path / f"uploads-{name}"
@@ -112,7 +118,7 @@ def two_hosts(app, db_session, redis_url, database_url, tmp_path):
             env = {**os.environ, "PDT_ENV": "development", "SESSION_COOKIE_SECURE": "0",
                    "BASE_URL": "http://127.0.0.1", "LOGIN_RATE_LIMIT": "3", "LOGIN_RATE_WINDOW_SECONDS": "3600",
                    "DATABASE_URL": database_url.replace("postgresql+psycopg://", "postgresql://"),
-                   "REDIS_URL": redis_url, "SECRET_KEY": "dos-maquinas-" + "s" * 32,
+                   "REDIS_URL": TEST_REDIS_URL, "SECRET_KEY": "dos-maquinas-" + "s" * 32,
                    "HISTORY_KEY": app.config["HISTORY_KEY"], "EVIDENCE_STORE": "postgres",
                    "UPLOAD_DIR": str(folder), "PDT_TODAY": "2028-03-10", "PDT_MAIL_DIR": str(tmp_path / "correo")}
             env.pop("CHECKPOINT_KEY", None)
@@ -120,19 +126,25 @@ def two_hosts(app, db_session, redis_url, database_url, tmp_path):
                                         "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
                                        cwd=ROOT, env=env)
             procs.append(process)
-            host = Host(port)
-            wait_for(host, process)
-            hosts.append(host)
+            wait_for(Host(port), process)
+            ports.append(port)
             folders.append(folder)
-        yield hosts[0], hosts[1], folders
+        yield ports, folders
     finally:
         for process in procs:
-            process.terminate()
+            process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: no request is left to finish
         for process in procs:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture
+def two_hosts(_gunicorn_pair, db_session, redis_url):
+    """Hosts A and B as a new browser sees them (empty cookie jars), over a clean database and Redis."""
+    (port_a, port_b), folders = _gunicorn_pair
+    yield Host(port_a), Host(port_b), folders
 
 
 def test_an_upload_through_host_a_downloads_through_host_b(two_hosts, db_session):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.demo_copy import demo_data
 from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
 from tests.e2e.test_walks import DEMO, FIRST_LOAD_BUDGET, PASSWORD, no_horizontal_scroll, plan_of, shot
 from tests.workflow_app.story import Cast, make_plan, walk_to
-from workflow_app.services.cycle.demo import ensure_demo_data
 
 FILANDIA, CIRCASIA = "63272", "63190"
 
@@ -16,7 +16,7 @@ FILANDIA, CIRCASIA = "63272", "63190"
 @pytest.fixture
 def demo(db_session, set_today):
     set_today("2028-03-10")
-    ensure_demo_data()
+    demo_data()
     return plan_of(db_session, FILANDIA)
 
 

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from tests import pdf_samples
+from tests.demo_copy import demo_data
 from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
 from workflow_app.models import Document, Entity, Plan
-from workflow_app.services.cycle.demo import DEMO_ACCOUNTS, ensure_demo_data
+from workflow_app.services.cycle.demo import DEMO_ACCOUNTS
 
 SHOTS_DIR = os.environ.get("E2E_SHOTS_DIR")
 DEMO = {a.email.split("@")[0]: a for a in DEMO_ACCOUNTS}
@@ -33,7 +34,7 @@ def no_horizontal_scroll(page) -> None:
 @pytest.fixture
 def demo(live_server, db_session, set_today):
     set_today("2028-03-10")
-    ensure_demo_data()
+    demo_data()
     entity = db_session.scalar(select(Entity).filter_by(dane_code="63302"))
     return db_session.scalar(select(Plan).filter_by(entity_id=entity.id))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.demo_copy import demo_data
 from tests.e2e.conftest import _axe_source, assert_accessible, expect, sign_in
 from tests.e2e.test_walks import DEMO, SHOTS_DIR, no_horizontal_scroll, plan_of, shot
-from workflow_app.services.cycle.demo import ensure_demo_data
 
 GENOVA = "63302"
 
@@ -15,7 +15,7 @@ GENOVA = "63302"
 @pytest.fixture
 def genova(db_session, set_today):
     set_today("2028-03-10")
-    ensure_demo_data()
+    demo_data()
     return plan_of(db_session, GENOVA)
 
 

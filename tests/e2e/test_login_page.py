@@ -1,8 +1,9 @@
 """The login page in a real browser: accessible, light, usable on a phone and without JavaScript."""
 import pytest
 
+from tests.demo_copy import demo_data
 from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
-from workflow_app.services.cycle.demo import DEMO_ACCOUNTS, ensure_demo_data
+from workflow_app.services.cycle.demo import DEMO_ACCOUNTS
 
 GENOVA_MAYOR = DEMO_ACCOUNTS[0]
 FIRST_LOAD_BUDGET = 100 * 1024  # HTML + CSS + JS, bytes: pages must load on a weak rural connection
@@ -10,7 +11,7 @@ FIRST_LOAD_BUDGET = 100 * 1024  # HTML + CSS + JS, bytes: pages must load on a w
 
 @pytest.fixture
 def demo(db_session):
-    return ensure_demo_data()
+    return demo_data()
 
 
 def test_login_page_has_no_serious_or_critical_axe_violations_on_desktop(page, live_server):

@@ -26,11 +26,12 @@ from notifications.sweep import run_sweep
 from state_machines.approval.pdt import STATE_LABELS
 from state_machines.core.roles import Role
 from tests import pdf_samples
+from tests.demo_copy import demo_data
 from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
 from tests.workflow_app.story import Cast, make_plan, make_user, pdf, walk_to
 from workflow_app.infra.extensions import db
 from workflow_app.models import Entity, Plan, User
-from workflow_app.services.cycle.demo import DEMO_ACCOUNTS, ensure_demo_data
+from workflow_app.services.cycle.demo import DEMO_ACCOUNTS
 from workflow_app.services.route.plans import ActCommand, apply_act
 
 FIRST_LOAD_BUDGET = 100 * 1024  # HTML + CSS + JS, bytes
@@ -348,7 +349,7 @@ def test_municipio_walks_from_posesion_to_vigente_through_the_pages(
 
 @pytest.fixture
 def sucre(db_session):
-    ensure_demo_data()  # the demo leaves Sucre's plan "in_office" (posesión recorded on 2 January 2028)
+    demo_data()  # the demo leaves Sucre's plan "in_office" (posesión recorded on 2 January 2028)
     return plan_of(db_session, SUCRE)
 
 
@@ -488,7 +489,7 @@ def test_refusals_are_spanish_pages_and_change_nothing(new_page, live_server, ci
     expect(page.locator(".error-detail")).to_have_text("Su cuenta no tiene permiso para esta acción o este plan.")
 
     # A plan of another entity (Génova, from the demo): its existence stays hidden.
-    ensure_demo_data()
+    demo_data()
     genova = plan_of(db_session, "63302")
     for url in (f"/planes/{genova.id}", f"/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept"):
         response = page.goto(url)

@@ -7,14 +7,14 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from workflow_app.services.cycle.demo import ensure_demo_data
+from tests.demo_copy import demo_data
 
 EXAMPLES_PER_OPERATION = 25
 
 
 def test_every_api_operation_conforms_to_the_openapi_document(app, db_session, set_today):
     set_today("2028-03-10")
-    ensure_demo_data()  # Génova and the other demo plans give the API real rows to return
+    demo_data()  # Génova and the other demo plans give the API real rows to return
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 5

@@ -133,12 +133,12 @@ def test_embedded_default_serves_login_on_sqlite_without_redis(tmp_path):
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         body = None
-        for _ in range(100):
+        deadline = time.monotonic() + 60  # a liveness bound: on a loaded machine `flask run` took over 10 s to listen
+        while body is None and server.poll() is None and time.monotonic() < deadline:
             try:
-                body = urlopen(f"http://127.0.0.1:{port}/login", timeout=2).read().decode()
-                break
+                body = urlopen(f"http://127.0.0.1:{port}/login", timeout=5).read().decode()
             except OSError:
-                time.sleep(0.1)
+                time.sleep(0.05)
         assert body is not None and "Iniciar sesión" in body
     finally:
         server.terminate()

@@ -2,16 +2,17 @@ import json
 
 import pytest
 
+from tests.demo_copy import demo_data
 from tests.workflow_app.helpers import csrf_from, login
 from workflow_app.app import create_app
-from workflow_app.services.cycle.demo import DEMO_ACCOUNTS, ensure_demo_data
+from workflow_app.services.cycle.demo import DEMO_ACCOUNTS
 
 GENOVA_MAYOR = DEMO_ACCOUNTS[0]
 
 
 @pytest.fixture
 def demo(db_session):
-    return ensure_demo_data()
+    return demo_data()
 
 
 def test_every_demo_account_signs_in_and_lands_on_mis_pendientes(client, demo):

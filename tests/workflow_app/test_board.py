@@ -320,12 +320,12 @@ def test_the_board_from_summary_rows_equals_a_full_recomputation(app, client, db
     give the same board (rows, summary, rendered page) as rows rebuilt from every plan's history."""
     from sqlalchemy import delete, select
 
+    from tests.demo_copy import demo_data
     from workflow_app.models import Entity, Plan, PlanSummary
-    from workflow_app.services.cycle.demo import ensure_demo_data
     from workflow_app.services.monitoring import board_summary
 
     set_today("2028-03-10")
-    ensure_demo_data()
+    demo_data()
     taken = set(db_session.scalars(select(Plan.entity_id)))
     free = sorted(db_session.scalars(select(Entity.dane_code).where(Entity.id.not_in(taken))))
     rng = random.Random(15)

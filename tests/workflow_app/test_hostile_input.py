@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from tests.demo_copy import demo_data
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import PDF
 from workflow_app.models import Document, Entity, Plan, PlanEvent
-from workflow_app.services.cycle.demo import ensure_demo_data
 
 
 def fuzz(examples: int):
@@ -66,7 +66,7 @@ def test_login_form_never_fails(client, email, password, n):
 @pytest.fixture
 def ctp_on_genova(client, db_session, set_today):
     set_today("2028-03-10")
-    accounts = {a.email.split("@")[0]: a for a in ensure_demo_data()}
+    accounts = {a.email.split("@")[0]: a for a in demo_data()}
     login(client, accounts["ctp.genova"].email, accounts["ctp.genova"].password)
     genova = db_session.scalar(select(Plan).join(Entity).where(Entity.dane_code == "63302"))
     return client, genova

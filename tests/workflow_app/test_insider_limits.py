@@ -163,10 +163,10 @@ def test_the_ctp_lead_administers_the_ctp_and_every_change_is_logged(app, db_ses
 
 
 def test_the_demo_ctp_and_concejo_leads_administer_their_own(app, db_session, set_today):
-    from workflow_app.services.cycle.demo import ensure_demo_data
+    from tests.demo_copy import demo_data
 
     set_today("2028-03-10")
-    accounts_by_slug = {a.email.split("@")[0]: a for a in ensure_demo_data()}
+    accounts_by_slug = {a.email.split("@")[0]: a for a in demo_data()}
     for slug, scope in (("ctp.filandia", "ctp|63272"), ("concejo.filandia", "corporacion|63272")):
         client = app.test_client()
         assert login(client, accounts_by_slug[slug].email, accounts_by_slug[slug].password).status_code == 302

@@ -5,10 +5,10 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from tests.demo_copy import demo_data
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import PDF, Cast, make_plan, walk_to
 from workflow_app.models import CitizenProposal, Document, User
-from workflow_app.services.cycle.demo import ensure_demo_data
 from workflow_app.services.route.documents import Upload, store_document
 from workflow_app.services.route.ppi import PpiLine, save_ppi_version
 
@@ -262,7 +262,7 @@ def test_country_and_department_progress(client, genova):
 
 def test_demo_genova_is_public_after_the_demo_is_loaded(client, db_session, set_today):
     set_today("2028-03-10")
-    ensure_demo_data()
+    demo_data()
     page = public_page(client)
     assert "Presentado al CTP, con copia al Concejo de Génova" in page
     assert "Acueducto veredal La Esperanza" in page
@@ -294,7 +294,7 @@ def test_amendment_authors_are_required_for_publication(genova):
 def test_the_finished_demo_plan_shows_its_whole_case_without_signing_in(client, db_session, set_today):
     """Issue 13, "Done when": Filandia 2024-2027, walked by the demo through every act up to "Vigente"."""
     set_today("2028-03-10")
-    ensure_demo_data()
+    demo_data()
     page = " ".join(client.get("/publico/63272").get_data(as_text=True).split())
     assert "<strong>Vigente.</strong>" in page and "Rige desde las 00:00 del mismo día de su publicación" in page
     # both concepts, each recommendation numbered, each with its answer and reason

@@ -5,10 +5,10 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from tests.demo_copy import demo_data
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import PDF
 from workflow_app.models import Document, Entity, Plan, PlanEvent
-from workflow_app.services.cycle.demo import ensure_demo_data
 
 PASSWORDS = {}
 
@@ -16,7 +16,7 @@ PASSWORDS = {}
 @pytest.fixture
 def demo(db_session, set_today):
     set_today("2028-03-10")
-    accounts = ensure_demo_data()
+    accounts = demo_data()
     PASSWORDS.update({a.email: a.password for a in accounts})
     return {a.email.split("@")[0]: a for a in accounts}
 
