@@ -562,20 +562,29 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
 
 def _history_basis(plan: Plan, outcome: Outcome, command: ActCommand, source: str, act_on: date,
                    proc: Procedure | None) -> str:
-    """The norm the history row cites: an ordenanza's last stretch its own law (``legal_basis_for``); a
-    convocation or an extension the corporation's own statute (Bogotá: DL1421 art. 10; an Asamblea: L2200 art. 23
-    or L56 art. 1 by date)."""
-    if proc is not None or source == "adopted_by_decree":
+    """The norm the history row cites: a sub-procedure's act its table's, the plan's route ``act_basis``."""
+    if proc is not None:
         return outcome.legal_basis
-    corp = corporation_of(plan)
-    if outcome.trigger == "convoke_sessions":
-        conv = convocation_of(command.payload, source, act_on)
-        return "L152 art. 40; " + convocation_basis(corp.entity_kind, conv.starts_on if conv else act_on, corp.special)
-    if outcome.trigger == "extend_sessions":
-        return extension_basis(corp)
-    return legal_basis_for(outcome.trigger, outcome.legal_basis, plan.entity.calendar_kind, approved_on(plan),
-                           special_regime_of(plan), source,
-                           bool((plan.event_dates or {}).get("sanction", {}).get("via_tribunal")))
+    return act_basis(plan, outcome.trigger, outcome.legal_basis, source, act_on, command.payload)
+
+
+def act_basis(plan: Plan, trigger: str, table_basis: str, source: str, on: date,
+              payload: Mapping[str, Any] | None = None) -> str:
+    """The norm an act of the plan's route cites, in its history row and in the inbox's list of acts alike: an
+    ordenanza's last stretch its own law and Bogotá's DL1421 (``legal_basis_for``); a convocation or an extension
+    the corporation's own statute (Bogotá: DL1421 art. 10; an Asamblea: L2200 art. 23 or L56 art. 1 by the
+    convocation's first day, else by ``on``). A plan adopted by decree keeps the table's basis."""
+    if source == "adopted_by_decree":
+        return table_basis
+    if trigger in ("convoke_sessions", "extend_sessions"):
+        corp = corporation_of(plan)
+        if trigger == "extend_sessions":
+            return extension_basis(corp)
+        conv = convocation_of(payload or {}, source, on)
+        return "L152 art. 40; " + convocation_basis(corp.entity_kind, conv.starts_on if conv else on, corp.special)
+    record = SanctionRecord.from_data((plan.event_dates or {}).get("sanction"))
+    return legal_basis_for(trigger, table_basis, plan.entity.calendar_kind, approved_on(plan),
+                           special_regime_of(plan), source, record.via_tribunal)
 
 
 IN_FORCE_NOTES = ("Entrada en vigencia registrada por el sistema con la publicación: el acto rige desde su publicación "

@@ -11,13 +11,12 @@ from state_machines.approval.pdt import PDT_MACHINE
 from state_machines.approval.route import DUTIES, IRREVERSIBLE_ACTS, duty_for, is_subprocedure_open, recording_roles
 from state_machines.core.roles import Role
 from state_machines.core.wording import holder, localize
-from state_machines.corporation.sanction import legal_basis_for
 from state_machines.phase2 import PHASE2_DUTIES, PHASE2_MACHINES, PHASE2_TITLES, phase2_title
 from workflow_app.infra.extensions import db
 from workflow_app.models import Plan, User
 from workflow_app.permissions import visible_plans_query
 from workflow_app.services.phase2.procedures import phase2_context
-from workflow_app.services.route.plans import approved_on, deadlines_for, machine_named, plan_snapshot, sub_snapshot
+from workflow_app.services.route.plans import act_basis, deadlines_for, machine_named, plan_snapshot, sub_snapshot
 
 # Acts a person never starts from a list: the sweep applies them (Role.SISTEMA).
 ROLE_PRIORITY = (Role.EJECUTIVO, Role.PLANEACION, Role.HACIENDA, Role.CONSEJO_DE_GOBIERNO, Role.CTP, Role.CAR,
@@ -90,9 +89,7 @@ def actions_for(user: User, plan: Plan, today: date, deadlines=None) -> list[Act
         for t, verdict in PDT_MACHINE.available(main, role):
             if verdict.ok and ("pdt", t.trigger) not in seen:
                 seen.add(("pdt", t.trigger))
-                basis = t.legal_basis if plan.state == "adopted_by_decree" else legal_basis_for(
-                    t.trigger, t.legal_basis, plan.entity.calendar_kind, approved_on(plan), main.special_regime,
-                    plan.state, main.sanction.via_tribunal)
+                basis = act_basis(plan, t.trigger, t.legal_basis, plan.state, today)
                 options.append(ActionOption(plan.id, PDT_MACHINE.name, None, t.trigger, localize(t.label, wording),
                                             role, basis))
         for proc in plan.procedures:
