@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import String, column, literal, select, values
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -75,6 +75,33 @@ def notify(session: Session, users: list[User], message: Message) -> list[Notifi
     return created
 
 
+#: ``notify_many``'s statement (PostgreSQL): one row per (notice, recipient) from the arrays, the notices inserted
+#: unless their key was already told, and one e-mail delivery for each notice inserted.
+_NOTIFY_AND_DELIVER = text("""
+WITH r AS (
+    SELECT * FROM unnest(CAST(:user_ids AS integer[]), CAST(:plan_ids AS integer[]), CAST(:kinds AS varchar[]),
+                         CAST(:keys AS varchar[]), CAST(:subjects AS varchar[]), CAST(:bodies AS text[]),
+                         CAST(:step_keys AS varchar[]), CAST(:due_ons AS date[]), CAST(:bases AS varchar[]),
+                         CAST(:links AS varchar[]), CAST(:urgent AS boolean[]), CAST(:recipients AS varchar[]),
+                         CAST(:statuses AS varchar[]))
+        AS r(user_id, plan_id, kind, dedupe_key, subject, body, step_key, due_on, legal_basis, link, is_urgent,
+             recipient, status)
+), n AS (
+    INSERT INTO notifications (user_id, plan_id, kind, dedupe_key, subject, body, step_key, due_on, legal_basis,
+                               link, is_urgent, created_at)
+    SELECT user_id, plan_id, kind, dedupe_key, subject, body, step_key, due_on, legal_basis, link, is_urgent,
+           CAST(:shown AS timestamptz)
+    FROM r
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id, dedupe_key
+)
+INSERT INTO deliveries (notification_id, channel, recipient, delivery_key, status, attempts, created_at)
+SELECT n.id, 'email', r.recipient, 'email:' || n.dedupe_key, r.status, 0, CAST(:now AS timestamptz)
+FROM n JOIN r ON r.dedupe_key = n.dedupe_key
+RETURNING id, status, delivery_key
+""")
+
+
 def notify_many(session: Session, items: list[tuple[list, Message]]) -> list[tuple[Message, int]]:
     """Bulk ``notify`` (the sweep, an act's notices): on PostgreSQL one statement per batch writes the
     notifications (INSERT … ON CONFLICT DO NOTHING, so a key already told, or being told by an overlapping
@@ -101,23 +128,19 @@ def notify_many(session: Session, items: list[tuple[list, Message]]) -> list[tup
         row["created_at"] = shown
     if len(rows) > ONE_STATEMENT_ROWS:
         return _notify_in_batches(session, items, rows, by_key, now)
-    # One statement: the notices (ON CONFLICT DO NOTHING keeps each key told once) and, joined to the ones
-    # actually inserted, their deliveries:
-    #   WITH n AS (INSERT INTO notifications … ON CONFLICT DO NOTHING RETURNING id, dedupe_key)
-    #   INSERT INTO deliveries … SELECT … FROM n JOIN (VALUES …) r ON r.key = n.dedupe_key RETURNING …
-    told = insert(Notification).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"]) \
-        .returning(Notification.id, Notification.dedupe_key).cte("n")
-    recipients = values(column("key", String), column("recipient", String), column("status", String),
-                        name="r").data([(key, user.email, _status(m, user)) for key, (m, user) in by_key.items()])
-    prefix = literal("email:", String)
-    created = session.execute(
-        insert(Delivery).from_select(
-            ["notification_id", "channel", "recipient", "delivery_key", "status", "attempts", "created_at"],
-            select(told.c.id, literal("email", String), recipients.c.recipient, prefix + told.c.dedupe_key,
-                   recipients.c.status, literal(0), literal(now, Delivery.created_at.type))
-            .join_from(told, recipients, recipients.c.key == told.c.dedupe_key))
-        .returning(Delivery.id, Delivery.status, Delivery.delivery_key)
-    ).all()
+    # One statement of a fixed shape (compiled once, whatever the number of notices): the notices and their
+    # recipients as arrays, unnested; ON CONFLICT DO NOTHING keeps each key told once; the deliveries joined to
+    # the notices actually inserted.
+    keys = list(by_key)
+    told = [by_key[k] for k in keys]
+    created = session.execute(_NOTIFY_AND_DELIVER, {
+        "user_ids": [u.id for _m, u in told], "plan_ids": [m.plan_id for m, _u in told],
+        "kinds": [m.kind for m, _u in told], "keys": keys, "subjects": [m.subject for m, _u in told],
+        "bodies": [m.body for m, _u in told], "step_keys": [m.step_key for m, _u in told],
+        "due_ons": [m.due_on for m, _u in told], "bases": [m.legal_basis for m, _u in told],
+        "links": [m.link for m, _u in told], "urgent": [m.is_urgent for m, _u in told],
+        "recipients": [u.email for _m, u in told], "statuses": [_status(m, u) for m, u in told],
+        "shown": shown, "now": now}).all()
     counts: dict[str, int] = {}
     for delivery_id, status, delivery_key in created:
         m, _user = by_key[delivery_key.removeprefix("email:")]
