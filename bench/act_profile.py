@@ -141,8 +141,10 @@ def report(acts: list[tuple[str, Counter]]) -> str:
 #: part alike; read them as shares). A part may contain another (the flush contains the INSERTs).
 PARTS = (
     ("todo el acto (apply_act)", "workflow_app/services/route/plans.py", "apply_act"),
-    ("evidencia: revisar el PDF (pypdf)", "workflow_app/infra/pdf_check.py", "check_pdf"),
-    ("evidencia: escribir y fsync", "workflow_app/services/route/evidence_store.py", "put"),
+    # The PDF's check (pypdf) and its file's write and fsync run in another thread, beside the rest of the act
+    # (documents.PendingEvidence): the profiler sees what the act spends reading the upload and waiting for them.
+    ("evidencia: leer, hash y enviar al hilo", "workflow_app/services/route/documents.py", "__init__"),
+    ("evidencia: esperarla antes del COMMIT", "workflow_app/services/route/documents.py", "ready"),
     ("leer el plan (una consulta)", "workflow_app/services/cycle/reference_cache.py", "load_act_plan"),
     ("máquina y guardas", "state_machines/core/machine.py", "fire"),
     ("calendario legal", "workflow_app/services/route/plans.py", "deadlines_for"),
@@ -159,7 +161,7 @@ def where_the_time_goes(stats: pstats.Stats, acts: int) -> str:
     for label, path, function in PARTS:
         total = sum(ct for (file, _line, name), (_cc, _nc, _tt, ct, _callers) in stats.stats.items()
                     if name == function and file.endswith(path))
-        lines.append(f"  {label:<45} {total / max(acts, 1) * 1000:7.2f}")
+        lines.append(f"  {label:<45} {total / max(acts, 1) * 1000:8.3f}")
     return "\n".join(lines)
 
 

@@ -182,26 +182,33 @@ def test_statements_per_act_do_not_grow_back(genova, db_session, app):
     assert len(db.session.scalars(select(PlanEvent).filter_by(plan_id=plan_id)).all()) == 16
 
 
-def test_the_evidence_is_on_disk_before_the_plan_is_read_and_gone_when_the_act_is_refused(genova, db_session, app):
+def test_the_evidence_is_on_disk_before_the_commit_and_gone_when_the_act_is_refused(genova, db_session, app):
+    """The PDF is checked and written (and fsync'ed) beside the act's database work (issue 22): at the act's
+    COMMIT its file is on disk with the bytes its document row names; a refused act leaves no file and no row."""
+    import hashlib
     from pathlib import Path
 
     folder = Path(app.config["UPLOAD_DIR"])
     before = set(folder.glob("*.pdf")) if folder.exists() else set()
-    seen = []
+    at_commit = []
 
-    def on_statement(_conn, _cursor, statement, *_args):
-        if statement.lstrip().startswith("SELECT plans"):
-            seen.append(set(folder.glob("*.pdf")) - before)
+    def on_commit(_conn):
+        at_commit.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                          for p in set(folder.glob("*.pdf")) - before})
 
-    event.listen(db_session.get_bind(), "before_cursor_execute", on_statement)
+    event.listen(db_session.get_bind(), "commit", on_commit)
     try:
-        with pytest.raises(ActRefused):  # sanction is not possible from the elected state
-            genova.act("ejecutivo", "sanction", "2028-01-05")
+        genova.act("ejecutivo", "take_office", "2028-01-03")
     finally:
-        event.remove(db_session.get_bind(), "before_cursor_execute", on_statement)
-    assert seen and len(seen[-1]) == 1  # written (and fsync'ed) before the act read its plan
+        event.remove(db_session.get_bind(), "commit", on_commit)
+    document = db_session.scalars(select(Document)).one()
+    assert at_commit and at_commit[-1] == {document.storage_name: document.sha256}
+
+    before = set(folder.glob("*.pdf"))
+    with pytest.raises(ActRefused):  # sanction is not possible from this state
+        genova.act("ejecutivo", "sanction", "2028-01-05")
     assert set(folder.glob("*.pdf")) - before == set()  # the refusal removed it
-    assert db_session.scalar(select(Document.id).limit(1)) is None
+    assert db_session.scalars(select(Document)).all() == [document]
 
 
 def test_statement_counter_names_what_it_counts(db_session):

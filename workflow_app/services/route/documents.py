@@ -3,9 +3,11 @@ chooses (always ``.pdf``) in the configured evidence store, with their SHA-256; 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
@@ -55,17 +57,27 @@ def served_name(document: Document) -> str:
     return f"{slug}-v{document.version}.pdf"
 
 
-def read_pdf(upload: Upload) -> bytes:
+def read_upload(upload: Upload) -> bytes:
+    """The upload's bytes, refused at once when empty or over ``MAX_BYTES`` (the PDF itself is not checked)."""
     data = upload.stream.read(MAX_BYTES + 1)
     if not data:
         raise DocumentRejected("El archivo está vacío. Adjunte el PDF del acto.")
     if len(data) > MAX_BYTES:
         raise DocumentRejected("El archivo supera 20 MB. Reduzca su tamaño (por ejemplo, escaneando en blanco y negro).")
+    return data
+
+
+def checked(data: bytes) -> bytes:
+    """``data`` if it is a PDF fit for the case file (``pdf_check.check_pdf``), else ``DocumentRejected``."""
     try:
         check_pdf(data)
     except UnsafePdf as exc:
         raise DocumentRejected(str(exc)) from exc
     return data
+
+
+def read_pdf(upload: Upload) -> bytes:
+    return checked(read_upload(upload))
 
 
 @dataclass
@@ -94,9 +106,60 @@ def prepare_evidence(upload: Upload) -> PreparedEvidence:
     name = secrets.token_hex(24) + ".pdf"
     if store.outside_database:
         store.put(None, name, data)  # written and fsync'ed before any row refers to it
+    return _prepared(upload, data, store, name)
+
+
+def _prepared(upload: Upload, data: bytes, store, name: str) -> PreparedEvidence:
     return PreparedEvidence(storage_name=name, sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data),
                             original_filename=clean_filename(upload.filename), store=store.name,
                             data=None if store.outside_database else data)
+
+
+class PendingEvidence:
+    """An act's evidence whose slow part runs beside the act's database work (issue 22): the PDF's check and, in
+    a store outside the database, the file's write and fsync (file and folder) go to a thread at once, while
+    the act reads its plan, applies the law and sends its writes; ``ready`` waits for them and is called before
+    the act's COMMIT, so no committed row ever names a file that is not on disk, nor a file that was refused.
+    What can be known at once (empty, over 20 MB) is refused at once; the name, hash and size the act's
+    document row carries are computed here, from the same bytes."""
+
+    def __init__(self, upload: Upload):
+        data = read_upload(upload)
+        store = current_store()
+        self.prepared = _prepared(upload, data, store, secrets.token_hex(24) + ".pdf")
+        self._work = _evidence_pool().submit(_check_and_put, data, store if store.outside_database else None,
+                                             self.prepared.storage_name)
+
+    def ready(self) -> PreparedEvidence:
+        """Wait for the check and the durable write: ``DocumentRejected`` when the PDF is refused."""
+        self._work.result()
+        return self.prepared
+
+    def discard(self) -> None:
+        """The act was refused or rolled back: once the thread is done (whatever it found), remove the file."""
+        try:
+            self._work.result()
+        except Exception:  # noqa: BLE001 - a refused PDF wrote no file; a failed write is removed below anyway
+            pass
+        self.prepared.recorded = False
+        self.prepared.discard()
+
+
+def _check_and_put(data: bytes, store, name: str) -> None:
+    checked(data)
+    if store is not None:
+        store.put(None, name, data)  # written and fsync'ed; the act's COMMIT waits for it (``ready``)
+
+
+_POOL: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _evidence_pool() -> ThreadPoolExecutor:
+    """One small pool per process (made after a fork: gunicorn's and RQ's children get their own)."""
+    global _POOL
+    if _POOL is None or _POOL[0] != os.getpid():
+        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=4, thread_name_prefix="evidencia"))
+    return _POOL[1]
 
 
 def record_document(session: Session, prepared: PreparedEvidence, *, plan_id: int, kind: str, title: str,

@@ -92,10 +92,9 @@ from workflow_app.services.route.act_writes import write_act
 from workflow_app.services.route.documents import (
     DocumentConflict,
     DocumentRejected,
-    PreparedEvidence,
+    PendingEvidence,
     Upload,
     document_values,
-    prepare_evidence,
     record_document,
     recorded,
 )
@@ -428,30 +427,31 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
               expected_version: int | None, today: date) -> PlanEvent:
     """Apply one act. Raises an ``ActError``; on any error nothing is written.
 
-    The evidence PDF is checked and, in the local store, written and fsync'ed before the plan is read; a refused
-    or rolled-back act removes it again."""
-    prepared = None
+    The evidence PDF is checked and, in the local store, written and fsync'ed beside the act's database work
+    (``documents.PendingEvidence``), and the act waits for both before its COMMIT; a refused or rolled-back act
+    removes the file again."""
+    pending = None
     if command.evidence is not None:
         withheld = withholding_refusal(command.trigger, _is_public(command), command.evidence_withheld_reason)
         if withheld:
             raise ActInvalid(withheld, field="withheld_reason")
         try:
-            prepared = prepare_evidence(command.evidence)
+            pending = PendingEvidence(command.evidence)
         except DocumentRejected as exc:
             raise ActInvalid(str(exc), field="evidence") from exc
     try:
-        return _apply_act(session, plan_id, command, actor, role, expected_version, today, prepared)
+        return _apply_act(session, plan_id, command, actor, role, expected_version, today, pending)
     except ActError:
         # Refused, or lost to a concurrent act: rolled back before any COMMIT was sent, so its file goes too.
         # Any other failure keeps the file (an orphan at worst, never a row without its file).
-        if prepared is not None:
-            prepared.recorded = False
-            prepared.discard()
+        if pending is not None:
+            pending.discard()
         raise
 
 
 def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User | None, role: Role,
-               expected_version: int | None, today: date, prepared: PreparedEvidence | None) -> PlanEvent:
+               expected_version: int | None, today: date, pending: PendingEvidence | None) -> PlanEvent:
+    prepared = pending.prepared if pending is not None else None
     # One query: the plan, its procedures and (PostgreSQL, with evidence) the id its document row will have;
     # entity, department, period from the process's reference cache.
     in_one_statement = prepared is not None and session.get_bind().dialect.name == "postgresql"
@@ -550,6 +550,11 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
                           deadlines=deadlines_for(plan) if _opens_duties(outcome) else [])
         if proc is None and outcome.dest == "published":
             _in_force_when_due(session, plan, today)
+        if pending is not None:
+            try:
+                pending.ready()  # the PDF checked, its file on disk: only then the COMMIT
+            except DocumentRejected as exc:
+                raise ActInvalid(str(exc), field="evidence") from exc
         session.commit()
     except (StaleDataError, DocumentConflict) as exc:  # DocumentConflict: the same kind of document, at once
         session.rollback()
