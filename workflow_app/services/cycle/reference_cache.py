@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -88,22 +88,35 @@ def load_act_plan(session: Session, plan_id: int, reserve_document_id: bool = Fa
     """``load_plan_for_act``; with ``reserve_document_id`` (PostgreSQL), also the id the act's evidence row will
     have (``nextval`` of its sequence, in the same query): the history row is sealed with it before the row is
     written. A refused act leaves a gap in the numbering, as any rolled-back INSERT does."""
-    # An uncorrelated scalar subquery: evaluated once however many rows the joined procedures make.
-    reserved = (select(func.nextval(func.pg_get_serial_sequence("documents", "id"))).scalar_subquery()
-                if reserve_document_id else None)
     loaded = session.identity_map.get(session.identity_key(Plan, plan_id))
     if loaded is not None and {"version", "procedures", "entity", "period"} <= loaded.__dict__.keys():
-        return loaded, session.scalar(select(reserved)) if reserved is not None else None
-    version_now = select(ReferenceVersion.version).where(ReferenceVersion.id == 1).scalar_subquery()
-    columns = (Plan, version_now) if reserved is None else (Plan, version_now, reserved)
-    row = session.execute(select(*columns).where(Plan.id == plan_id)
-                          .options(joinedload(Plan.procedures))).unique().first()
+        return loaded, session.scalar(_RESERVE_DOCUMENT_ID) if reserve_document_id else None
+    row = session.execute(_act_plan_query(reserve_document_id), {"plan_id": plan_id}).unique().first()
     if row is None:
         return None, None
     plan, version = row[0], row[1]
-    document_id = row[2] if reserved is not None else None
+    document_id = row[2] if reserve_document_id else None
     plan = _with_references(session, plan, version)
     return plan, document_id
+
+
+#: The id the act's evidence row will have (``nextval`` of its sequence). In the plan's query it is an
+#: uncorrelated scalar subquery: evaluated once however many rows the joined procedures make.
+_RESERVE_DOCUMENT_ID = select(func.nextval(func.pg_get_serial_sequence("documents", "id")))
+_ACT_PLAN_QUERIES: dict[bool, object] = {}
+
+
+def _act_plan_query(reserve_document_id: bool):
+    """The act's plan query, built once per shape (with or without the reserved document id): the plan, its
+    procedures (joined) and ``reference_version``; the plan's id is the bound parameter ``plan_id``."""
+    query = _ACT_PLAN_QUERIES.get(reserve_document_id)
+    if query is None:
+        version_now = select(ReferenceVersion.version).where(ReferenceVersion.id == 1).scalar_subquery()
+        columns = (Plan, version_now, _RESERVE_DOCUMENT_ID.scalar_subquery()) if reserve_document_id \
+            else (Plan, version_now)
+        query = _ACT_PLAN_QUERIES[reserve_document_id] = (
+            select(*columns).where(Plan.id == bindparam("plan_id")).options(joinedload(Plan.procedures)))
+    return query
 
 
 def _with_references(session: Session, plan: Plan, version: int | None) -> Plan:

@@ -166,9 +166,21 @@ def _write_in_steps(session: Session, plan: Plan, event: PlanEvent, document: di
     _write_procedures(session, changed)
     session.flush()  # only what the rare effects created is left (no SQL at all otherwise)
     if document is not None:
-        session.execute(insert(_DOCUMENTS).values(**document, uploaded_at=recorded_now(),
-                                                  version=next_version(document["plan_id"], document["kind"])))
+        session.execute(_insert_document(), {**document, "uploaded_at": recorded_now(),
+                                             "doc_plan_id": document["plan_id"], "doc_kind": document["kind"]})
     event.id = session.execute(_INSERT_EVENT, {c: getattr(event, c) for c in EVENT_COLUMNS}).scalar_one()
+
+
+def _insert_document():
+    """The evidence row's INSERT in steps, its version computed inside it (``next_version``); built once."""
+    if "insert_document" not in _STEP_STATEMENTS:
+        _STEP_STATEMENTS["insert_document"] = insert(_DOCUMENTS).values(
+            version=next_version(bindparam("doc_plan_id", type_=_DOCUMENTS.c.plan_id.type),
+                                 bindparam("doc_kind", type_=_DOCUMENTS.c.kind.type)))
+    return _STEP_STATEMENTS["insert_document"]
+
+
+_STEP_STATEMENTS: dict[str, object] = {}
 
 
 def _mark_written(session: Session, state) -> None:

@@ -8,6 +8,7 @@ import re
 import secrets
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
@@ -204,9 +205,15 @@ def document_values(prepared: PreparedEvidence, *, plan_id: int, kind: str, titl
 def next_version(plan_id, kind):
     """The next number of this plan's kind of document, as a scalar subquery evaluated inside the INSERT, under
     the unique (plan, kind, version); ``plan_id`` and ``kind`` are values or bound parameters."""
-    earlier = aliased(Document)
+    earlier = _earlier_document()
     return (select(func.coalesce(func.max(earlier.version), 0) + 1)
             .where(earlier.plan_id == plan_id, earlier.kind == kind).scalar_subquery())
+
+
+@lru_cache(maxsize=1)
+def _earlier_document():
+    """The alias ``next_version`` reads the plan's earlier documents through (made once: an alias is costly)."""
+    return aliased(Document)
 
 
 def raise_if_version_taken(exc: IntegrityError) -> None:

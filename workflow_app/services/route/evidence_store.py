@@ -1,7 +1,8 @@
 """Where the bytes of evidence documents live, behind one interface (README, "Documentos de evidencia").
 
 - ``local``: a folder (``UPLOAD_DIR``) outside the web root, one file per document, written and fsync'ed (file
-  and folder) before the act's transaction writes anything (``documents.prepare_evidence``). One host; the
+  and folder) before the act's transaction commits (``documents.PendingEvidence``, in a thread beside the act's
+  database work; ``documents.prepare_evidence`` before any write for the other uploads). One host; the
   default of ``make run``. A refused act removes its file; a crash between the write and the commit leaves an
   orphan file, never a row without its file.
 - ``postgres``: the database itself (``document_chunks``), 1 MB per row, inserted in the act's own transaction:
