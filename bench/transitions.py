@@ -74,6 +74,7 @@ def setup(app, n_plans: int):
     from workflow_app.infra.extensions import db
     from workflow_app.models import Entity, Membership, Period, Plan, User
     from workflow_app.services.cycle.reference import load_reference
+    from workflow_app.services.people.people import acting_user
 
     load_reference()
     period = db.session.scalar(select(Period).filter_by(start_on=date(2028, 1, 1)))
@@ -101,6 +102,9 @@ def setup(app, n_plans: int):
         casts[entity.dane_code] = (plan, users)
     db.session.commit()
     out = [(plan.id, {role: user.id for role, user in users.items()}) for plan, users in casts.values()]
+    for _plan_id, users in out:  # as signing in does: each users row keeps its copy of the memberships
+        for user_id in users.values():
+            acting_user(db.session, user_id)
     db.session.remove()
     return out
 

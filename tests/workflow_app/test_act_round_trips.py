@@ -17,6 +17,7 @@ from tests.workflow_app.story import Cast, make_plan, pdf, walk_to
 from workflow_app.models import Document, Plan, ReferenceVersion
 from workflow_app.services.cycle import reference_cache, settings
 from workflow_app.services.monitoring import board_summary
+from workflow_app.services.people.people import acting_user
 from workflow_app.services.route.documents import DocumentConflict, prepare_evidence, record_document
 from workflow_app.services.route.plans import ActCommand, ActInvalid, ActRefused, PlanConflict, apply_act
 
@@ -167,6 +168,8 @@ def test_statements_per_act_do_not_grow_back(genova, db_session, app):
     casts = [(plan_id, {"ejecutivo": genova.ejecutivo.id, "planeacion": genova.planeacion.id,
                                "ctp": genova.ctp.id, "corporacion": genova.corporacion.id})]
     db_session.commit()
+    for user_id in casts[0][1].values():  # as signing in does: the users row keeps its copy of the memberships
+        acting_user(db_session, user_id)
     db.session.remove()
     acts = profile_route(app, casts)
     per_act = [sum(kinds.values()) for _, kinds in acts]

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, bindparam, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from state_machines.core.roles import Role
 from workflow_app.models import Membership, Plan, User, authority_codes_of
+from workflow_app.services.people.accounts import signed_in_user
 
 
 def users_with_roles(session: Session, plan: Plan, roles: frozenset[Role] | set[Role],
@@ -70,6 +71,7 @@ def _recipients_query(with_car: bool) -> Select:
 
 
 def acting_user(session: Session, user_id: int) -> User | None:
-    """The person who acts, with the memberships ``apply_act`` authorises with, in one query (as the web's
-    ``load_user`` does)."""
-    return session.get(User, user_id, options=(joinedload(User.memberships),))
+    """The person who acts, with the memberships ``apply_act`` authorises with, loaded as the web's
+    ``load_user`` loads the signed-in person (``accounts.signed_in_user``: the users row and its copy of the
+    memberships, one query)."""
+    return signed_in_user(session, user_id)
