@@ -15,7 +15,9 @@ from workflow_app.models import Membership, Notification, Plan, Procedure
 
 PASSWORD = "clave-de-prueba"
 INBOX_STATEMENTS = 4  # the person, the plans with their procedures, the survey of the month, the unread notices
-PLAN_STATEMENTS = 7  # the person, the plan's graph, history, documents, PPI versions, checklist, unread notices
+PLAN_STATEMENTS = 5  # the person, the plan's graph (and the reference data's version), documents, checklist, unread
+#                     notices; the page's record (route, calendar, case file, history) kept for its plan version
+PLAN_BUILDING_STATEMENTS = 7  # the first visit after an act also reads the history and the PPI versions
 BOARD_STATEMENTS = 11  # the person, periods, plan ids, rows, hitos and checks (both phases), leaders, checklist,
 #                        unread notices
 
@@ -79,6 +81,11 @@ def test_the_plan_page_sends_the_same_statements_however_long_its_history(client
     cast.cars = {code: db_session.merge(user) for code, user in cast.cars.items()}
     walk_to(cast, "in_debate")  # seven more acts, each with its document
     _notices(db_session, cast.ejecutivo, [cast.plan])
+    assert client.get("/ayuda").status_code == 200  # the frame's own first visit (the memberships' copy)
+    db_session.expunge_all()
+    building = [s for s in statements_during(db_session, lambda: client.get(f"/planes/{plan_id}"))
+                if "user_sessions" not in s]
+    assert len(building) <= PLAN_BUILDING_STATEMENTS, [s[:90] for s in building]
     later = _page_statements(client, db_session, f"/planes/{plan_id}")
     assert len(later) == len(early), later
     assert not [s for s in later if re.search(r"FROM (procedures|entities|users)\b", s) and "WHERE users.id" not in s]
