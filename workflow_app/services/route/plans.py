@@ -249,6 +249,16 @@ def _deadlines_of_facts(facts_json: str, rules: ExceptionalRegime | None = None
     return tuple(legal_calendar.compute_deadlines(legal_calendar.parse_facts(json.loads(facts_json), regimes)))
 
 
+def regime_stamp(code: str) -> str:
+    """What the calendar reads of a regime (``regime_rules``), as text that is the same in every process: for the
+    keys of the page parts kept by plan version (the rows change with a decree, not with an act)."""
+    rules = regime_rules(code)
+    if rules is None:
+        return code or ""
+    return json.dumps([rules.code, rules.name, rules.norm, rules.period_start.isoformat(), rules.articles,
+                       rules.to_data()], sort_keys=True)
+
+
 def clear_deadline_memo() -> None:
     """As in a freshly started process (bench/sweep.py's cold run)."""
     _deadlines_of_facts.cache_clear()

@@ -30,7 +30,7 @@ def inbox():
         duties, others = split_pending(pending_for(db.session, current_user, today, plans))
         worklist = current_app.jinja_env.get_template("_worklist.html").render(duties=duties, others=others,
                                                                              plans=plans)
-        if not any(PDT_MACHINE.is_final(state) for *_, state, _ref in stamp):  # Phase II: its own tables
+        if not any(PDT_MACHINE.is_final(row[4]) for row in stamp):  # Phase II: its own tables
             keep_worklist(key, worklist)
     return render_template("inbox.html", worklist_html=Markup(worklist), entities=entities,
                            surveys=survey.pending_for(db.session, current_user, today),

@@ -12,6 +12,8 @@ rows, so the key carries:
 - the reference data's version (``reference_version``: entities, departments, periods, environmental authorities
   and jurisdictions; read with the plan in one statement): the authorities' names, the entity's working days;
 - the history's head and the row's creation and change times (see ``record_key``);
+- the exceptional regime's rules as the calendar reads them (``regime_stamp``: rows loaded with a decree, re-read
+  by each process after a few minutes, as every page and act does);
 - the Bogotá day (deadline statuses, "hoy" on the timeline, the route's wording that follows the date), the
   entity's wording, the release (templates) and the application root (the glossary links).
 
@@ -30,6 +32,7 @@ from markupsafe import Markup
 
 from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache
 from workflow_app.models import Plan
+from workflow_app.services.route.plans import regime_stamp
 
 
 class Filing(NamedTuple):
@@ -57,7 +60,8 @@ def record_key(plan: Plan, reference_version: int | None, today: date) -> str:
     # database's plan: a plan with the same id and version in another database (a trial instance reset, a test)
     # is another key.
     material = repr((plan.id, plan.version, plan.history_head, plan.created_at.isoformat(),
-                     plan.updated_at.isoformat(), reference_version, today.isoformat(), plan.entity.wording,
+                     plan.updated_at.isoformat(), reference_version, regime_stamp(plan.regime), today.isoformat(),
+                     plan.entity.wording,
                      current_app.config.get("RELEASE", ""), request.script_root))
     return "pdt:plan-record:" + hashlib.sha256(material.encode()).hexdigest()[:32]
 
