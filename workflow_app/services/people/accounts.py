@@ -25,7 +25,7 @@ from pathlib import Path
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -174,6 +174,24 @@ log = logging.getLogger(__name__)
 MEMBERSHIP_FIELDS = ("id", "user_id", "role", "entity_id", "authority_code", "is_lead")
 
 
+_MEMBERSHIP_MAPPER = inspect(Membership)
+
+
+def _membership_as_loaded(session: Session, data: list) -> Membership:
+    """A membership from the users row's copy, put into ``session`` as the ORM's loader puts a row (the instance
+    made without ``__init__``, its fields set as loaded, its relationships left to load on demand) and attached
+    without the copying of ``merge``: an adviser's twenty memberships cost as much as the rest of the frame."""
+    key = _MEMBERSHIP_MAPPER.identity_key_from_primary_key((data[0],))
+    loaded = session.identity_map.get(key)
+    if loaded is not None:
+        return loaded
+    membership = _MEMBERSHIP_MAPPER.class_manager.new_instance()
+    membership.__dict__.update(zip(MEMBERSHIP_FIELDS, data))
+    make_transient_to_detached(membership)
+    session.add(membership)
+    return membership
+
+
 def signed_in_user(session: Session, user_id: int) -> User | None:
     """The person of a session, with their memberships, in one query of the ``users`` row: the memberships come
     from the row's copy (``User.memberships_cache``), put into the session as persistent objects without a query
@@ -183,12 +201,8 @@ def signed_in_user(session: Session, user_id: int) -> User | None:
     if user is None:
         return None
     if user.memberships_cache is not None:
-        memberships = []
-        for data in json.loads(user.memberships_cache):
-            membership = Membership(**dict(zip(MEMBERSHIP_FIELDS, data)))
-            make_transient_to_detached(membership)
-            memberships.append(session.merge(membership, load=False))
-        set_committed_value(user, "memberships", memberships)
+        set_committed_value(user, "memberships", [_membership_as_loaded(session, data)
+                                                  for data in json.loads(user.memberships_cache)])
         return user
     version = user.memberships_version
     copy = json.dumps([[getattr(m, f) for f in MEMBERSHIP_FIELDS] for m in user.memberships])
