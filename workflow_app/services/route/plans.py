@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from flask import current_app
-from sqlalchemy import Date, cast, func, select
+from sqlalchemy import Date, bindparam, cast, func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -943,6 +943,9 @@ def visible_history(session: Session, plan: Plan) -> list[PlanEvent]:
                            .options(joinedload(PlanEvent.actor))).all()
 
 
+_PLAN_DOCUMENTS = (select(Document).where(Document.plan_id == bindparam("plan_id"))
+                   .order_by(Document.kind, Document.version))  # built once: the plan page asks on every visit
+
+
 def plan_documents(session: Session, plan: Plan) -> list[Document]:
-    return session.scalars(select(Document).filter_by(plan_id=plan.id)
-                           .order_by(Document.kind, Document.version)).all()
+    return session.scalars(_PLAN_DOCUMENTS, {"plan_id": plan.id}).all()
