@@ -25,10 +25,11 @@ from pathlib import Path
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import func, inspect, select, true, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql import Subquery
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from state_machines.core.roles import ROLE_LABELS, Role
@@ -197,7 +198,22 @@ def signed_in_user(session: Session, user_id: int) -> User | None:
     from the row's copy (``User.memberships_cache``), put into the session as persistent objects without a query
     (their ``entity`` still loads on demand). Without a valid copy, they are read once and the copy stored, on a
     connection of its own, only if no change of memberships (which moves ``memberships_version``) came between."""
-    user = session.get(User, user_id)
+    return _with_memberships(session, session.get(User, user_id))
+
+
+def signed_in_user_with(session: Session, user_id: int, alongside: Subquery, params: dict
+                        ) -> tuple[User | None, list[tuple]]:
+    """``signed_in_user``, with the rows of ``alongside`` (a subquery bound by ``params``) read in the same
+    statement, outer-joined to the person's row: what every page of the person asks besides them (the menu's
+    unread figure, which the web layer above passes) costs no statement of its own."""
+    rows = session.execute(select(User, *alongside.c).outerjoin(alongside, true()).where(User.id == user_id),
+                           params).all()
+    if not rows:
+        return None, []
+    return _with_memberships(session, rows[0][0]), [tuple(row)[1:] for row in rows]
+
+
+def _with_memberships(session: Session, user: User | None) -> User | None:
     if user is None:
         return None
     if user.memberships_cache is not None:
