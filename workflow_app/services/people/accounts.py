@@ -25,7 +25,7 @@ from pathlib import Path
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, inspect, select, true, update
+from sqlalchemy import Select, bindparam, func, inspect, select, true, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -201,13 +201,18 @@ def signed_in_user(session: Session, user_id: int) -> User | None:
     return _with_memberships(session, session.get(User, user_id))
 
 
+@lru_cache(maxsize=8)
+def _person_with(alongside: Subquery) -> Select:
+    """Built once per subquery: composing it on every page cost more Python than running it."""
+    return select(User, *alongside.c).outerjoin(alongside, true()).where(User.id == bindparam("signed_in_id"))
+
+
 def signed_in_user_with(session: Session, user_id: int, alongside: Subquery, params: dict
                         ) -> tuple[User | None, list[tuple]]:
     """``signed_in_user``, with the rows of ``alongside`` (a subquery bound by ``params``) read in the same
     statement, outer-joined to the person's row: what every page of the person asks besides them (the menu's
     unread figure, which the web layer above passes) costs no statement of its own."""
-    rows = session.execute(select(User, *alongside.c).outerjoin(alongside, true()).where(User.id == user_id),
-                           params).all()
+    rows = session.execute(_person_with(alongside), {**params, "signed_in_id": user_id}).all()
     if not rows:
         return None, []
     return _with_memberships(session, rows[0][0]), [tuple(row)[1:] for row in rows]
