@@ -14,10 +14,14 @@ from tests.workflow_app.test_session_memberships import statements_during
 from workflow_app.models import Membership, Notification, Plan, Procedure
 
 PASSWORD = "clave-de-prueba"
-INBOX_STATEMENTS = 4  # the person, the plans with their procedures, the survey of the month, the unread notices
-PLAN_STATEMENTS = 7  # the person, the plan's graph, history, documents, PPI versions, checklist, unread notices
-BOARD_STATEMENTS = 11  # the person, periods, plan ids, rows, hitos and checks (both phases), leaders, checklist,
-#                        unread notices
+INBOX_STATEMENTS = 3  # the person (with the unread notices), the plans in scope's stamp (their lists kept as
+#                      HTML: web/account/worklist_cache), the survey of the month
+INBOX_BUILDING_STATEMENTS = 4  # the first visit after a change also loads the plans with their procedures
+PLAN_STATEMENTS = 4  # the person (with the unread notices), the plan's graph (and the reference data's version),
+#                     documents, checklist; the record (route, calendar, case file, history) kept per plan version
+PLAN_BUILDING_STATEMENTS = 6  # the first visit after an act also reads the history and the PPI versions
+BOARD_STATEMENTS = 10  # the person (with the unread notices), periods, plan ids, rows, hitos and checks (both
+#                        phases), leaders, checklist
 
 
 def _page_statements(client, db_session, path: str) -> list[str]:
@@ -58,6 +62,10 @@ def test_the_inbox_sends_the_same_few_statements_for_one_plan_or_many(client, db
         db_session.add(Procedure(plan_id=plan.id, machine="car_review", subject="CRQ", state="copy_sent", data={}))
     db_session.commit()
     _notices(db_session, person, plans)
+    assert client.get("/ayuda").status_code == 200  # the frame's own first visit (the memberships' copy)
+    db_session.expunge_all()
+    building = [s for s in statements_during(db_session, lambda: client.get("/")) if "user_sessions" not in s]
+    assert len(building) <= INBOX_BUILDING_STATEMENTS, [s[:90] for s in building]
     many = _page_statements(client, db_session, "/")
     assert len(many) == len(one), many
     page = client.get("/").get_data(as_text=True)
@@ -79,6 +87,11 @@ def test_the_plan_page_sends_the_same_statements_however_long_its_history(client
     cast.cars = {code: db_session.merge(user) for code, user in cast.cars.items()}
     walk_to(cast, "in_debate")  # seven more acts, each with its document
     _notices(db_session, cast.ejecutivo, [cast.plan])
+    assert client.get("/ayuda").status_code == 200  # the frame's own first visit (the memberships' copy)
+    db_session.expunge_all()
+    building = [s for s in statements_during(db_session, lambda: client.get(f"/planes/{plan_id}"))
+                if "user_sessions" not in s]
+    assert len(building) <= PLAN_BUILDING_STATEMENTS, [s[:90] for s in building]
     later = _page_statements(client, db_session, f"/planes/{plan_id}")
     assert len(later) == len(early), later
     assert not [s for s in later if re.search(r"FROM (procedures|entities|users)\b", s) and "WHERE users.id" not in s]

@@ -1,6 +1,9 @@
 """Issue 15: the plan page's route and calendar pictures are cached per (plan, version, day, wording), in Redis
-or in the process; an act shows at once, and each person still gets their own act forms."""
+or in the process; an act shows at once, and each person still gets their own act forms. Issue 22: the page's
+person-independent parts (route, calendar, case file, history) are kept as HTML by the same key plus the reference
+data's version: built once for everyone, built again after an act, a correction or a change of reference data."""
 import io
+import re
 
 import pytest
 
@@ -20,6 +23,7 @@ def figures_built(request, app, monkeypatch):
     else:
         cache = LocalCache()
     monkeypatch.setitem(app.extensions, "plan_figures_cache", cache)
+    monkeypatch.setitem(app.extensions, "plan_record_cache", cache)
     calls = []
     original = plan_views.plan_figures
 
@@ -38,6 +42,7 @@ def test_two_people_share_the_pictures_and_each_sees_only_their_own_act_forms(ap
     as_ctp = ctp.get(f"/planes/{genova.id}").get_data(as_text=True)
     as_alcalde = alcalde.get(f"/planes/{genova.id}").get_data(as_text=True)
     assert figures_built == ["submitted_to_ctp"]  # drawn once, for both
+    assert as_ctp.count('id="evento-') == as_alcalde.count('id="evento-') >= 1  # the same history
     assert CTP_ACT in as_ctp and CTP_ACT not in as_alcalde
     assert as_ctp.count("<svg") == as_alcalde.count("<svg") >= 2  # the same pictures on both pages
 
@@ -65,3 +70,60 @@ def test_a_new_day_draws_the_calendar_again(client, demo, db_session, set_today,
     set_today("2028-03-11")
     client.get(f"/planes/{genova.id}")
     assert len(figures_built) == 2
+
+
+def _without_csrf(html: str) -> str:
+    return re.sub(r'name="csrf_token" value="[^"]*"', "", html)
+
+
+@pytest.fixture
+def records_built(monkeypatch):
+    """How many times the plan page's history was read to build its person-independent parts."""
+    calls = []
+    original = plan_views.visible_history
+
+    def counting(session, plan):
+        calls.append(plan.version)
+        return original(session, plan)
+
+    monkeypatch.setattr(plan_views, "visible_history", counting)
+    return calls
+
+
+def test_the_record_is_built_once_for_everyone_and_again_after_an_act(client, demo, db_session, figures_built,  # noqa: F811
+                                                                       records_built):
+    genova = plan_of(db_session, "63302")
+    other = sign_in(client.application.test_client(), demo, "alcalde.genova")
+    sign_in(client, demo, "ctp.genova")
+    before = client.get(f"/planes/{genova.id}").get_data(as_text=True)
+    assert other.get(f"/planes/{genova.id}").status_code == 200
+    again = client.get(f"/planes/{genova.id}").get_data(as_text=True)
+    assert _without_csrf(again) == _without_csrf(before)
+    assert len(records_built) == 1
+    assert "N.º Acta 04" not in before
+    url, token, version = _concept_form(client, genova)
+    assert client.post(url, data={
+        "csrf_token": token, "expected_version": version, "act_on": "2028-03-09", "reference": "Acta 04",
+        "concept": "favorable", "scope": "total", "evidence": (io.BytesIO(PDF), "concepto.pdf"),
+    }, content_type="multipart/form-data").status_code == 302
+    after = client.get(f"/planes/{genova.id}").get_data(as_text=True)
+    assert len(records_built) == 2  # the act moved the plan's version: the next request builds it again
+    history = after[after.index('id="h-hist"'):]
+    assert "N.º Acta 04" in history and history.count('id="evento-') == before[before.index('id="h-hist"'):].count(
+        'id="evento-') + 1
+    assert "Concepto del Consejo Territorial de Planeación" in after  # the new document, listed for this person
+
+
+def test_a_change_of_reference_data_builds_the_record_again(client, demo, db_session, figures_built,  # noqa: F811
+                                                             records_built):
+    from workflow_app.services.cycle.reference_cache import bump_reference_version
+
+    genova = plan_of(db_session, "63302")
+    sign_in(client, demo, "ctp.genova")
+    client.get(f"/planes/{genova.id}")
+    client.get(f"/planes/{genova.id}")
+    assert len(records_built) == 1
+    bump_reference_version(db_session)  # what an entity's, authority's or period's change does in its commit
+    db_session.commit()
+    client.get(f"/planes/{genova.id}")
+    assert len(records_built) == 2

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _LOWER_PARTICLES = frozenset({"de", "del", "y", "e"})
 _LOWER_AFTER_DE = frozenset({"la", "las", "los", "el"})
@@ -55,6 +56,7 @@ def official_name(dane_name: str) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=16384)
 def sort_key(name: str) -> str:
     """Spanish order key: ``Córdoba`` -> ``cordoba``, ``Peñol`` -> ``pen{ol``, ``Bogotá, D.C.`` -> ``bogota d c``."""
     out: list[str] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from state_machines.core.roles import Role
@@ -82,9 +82,12 @@ def scored(review: ChecklistReview) -> Scored:
                   tuple(m for m in marks if m.value in (0, 1)))
 
 
+_LATEST = (select(ChecklistReview).where(ChecklistReview.plan_id == bindparam("plan_id"))
+           .order_by(ChecklistReview.reviewed_at.desc(), ChecklistReview.id.desc()).limit(1))  # built once
+
+
 def latest(session: Session, plan_id: int) -> Scored | None:
-    review = session.scalar(select(ChecklistReview).filter_by(plan_id=plan_id)
-                            .order_by(ChecklistReview.reviewed_at.desc(), ChecklistReview.id.desc()).limit(1))
+    review = session.scalar(_LATEST, {"plan_id": plan_id})
     return scored(review) if review else None
 
 

@@ -21,7 +21,7 @@ from datetime import date
 from statistics import mean
 from typing import Iterable, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -150,6 +150,10 @@ def answerable_entities(user: User) -> list[Entity]:
     return sorted(seen.values(), key=lambda e: e.sort_key)
 
 
+_ANSWERED = select(SurveyResponse.entity_id).where(  # built once: "Mis pendientes" asks on every visit
+    SurveyResponse.month == bindparam("month"), SurveyResponse.entity_id.in_(bindparam("entity_ids", expanding=True)))
+
+
 def pending_for(session: Session, user: User, today: date) -> list[Entity]:
     """The entities this person answers for whose survey of the month is open and not answered yet (the notice on
     "Mis pendientes")."""
@@ -158,8 +162,7 @@ def pending_for(session: Session, user: User, today: date) -> list[Entity]:
     entities = answerable_entities(user)
     if not entities:
         return []
-    answered = set(session.scalars(select(SurveyResponse.entity_id).where(
-        SurveyResponse.month == month_of(today), SurveyResponse.entity_id.in_([e.id for e in entities]))))
+    answered = set(session.scalars(_ANSWERED, {"month": month_of(today), "entity_ids": [e.id for e in entities]}))
     return [e for e in entities if e.id not in answered]
 
 

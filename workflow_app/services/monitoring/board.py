@@ -395,6 +395,17 @@ def paused_gc():
             gc.enable()
 
 
+# Built once: composing this statement (its columns and joins) cost more Python than running it.
+_ROWS_QUERY = (select(Plan.id, Plan.entity_id, Entity.dane_code, Entity.name, Entity.kind, Entity.department_code,
+                      Department.name, Department.region, Plan.state, Plan.regime,
+                      cast(Plan.d683_articles, Text), Plan.posesion_on, Period.start_on,
+                      *(Plan.event_dates[k].as_string() for k in _PLAN_DATES), Entity.nonworking_weekdays,
+                      Entity.sort_key, Department.sort_key, Plan.version, PlanSummary.plan_version,
+                      PlanSummary.procedures, PlanSummary.events, PlanSummary.marks, PlanSummary.updated_at)
+               .join(Entity, Entity.id == Plan.entity_id).join(Department, Department.code == Entity.department_code)
+               .join(Period, Period.id == Plan.period_id).outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
+
+
 def load_rows(session: Session, user: User | None, today: date, plan_ids: Sequence[int] | None = None,
               period: Period | None = None) -> list[BoardRow]:
     """Board rows of the user's scope (or of ``plan_ids``) in the period running today, fully computed."""
@@ -404,14 +415,7 @@ def load_rows(session: Session, user: User | None, today: date, plan_ids: Sequen
 
 def _load_rows(session: Session, user: User | None, today: date, plan_ids: Sequence[int] | None,
                period: Period | None) -> list[BoardRow]:
-    query = (select(Plan.id, Plan.entity_id, Entity.dane_code, Entity.name, Entity.kind, Entity.department_code,
-                    Department.name, Department.region, Plan.state, Plan.regime,
-                    cast(Plan.d683_articles, Text), Plan.posesion_on, Period.start_on,
-                    *(Plan.event_dates[k].as_string() for k in _PLAN_DATES), Entity.nonworking_weekdays,
-                    Entity.sort_key, Department.sort_key, Plan.version, PlanSummary.plan_version,
-                    PlanSummary.procedures, PlanSummary.events, PlanSummary.marks, PlanSummary.updated_at)
-             .join(Entity, Entity.id == Plan.entity_id).join(Department, Department.code == Entity.department_code)
-             .join(Period, Period.id == Plan.period_id).outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
+    query = _ROWS_QUERY
     if plan_ids is not None:
         ids = list(plan_ids)
     else:

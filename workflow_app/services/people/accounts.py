@@ -25,10 +25,11 @@ from pathlib import Path
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, inspect, select, true, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql import Subquery
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from state_machines.core.roles import ROLE_LABELS, Role
@@ -174,21 +175,55 @@ log = logging.getLogger(__name__)
 MEMBERSHIP_FIELDS = ("id", "user_id", "role", "entity_id", "authority_code", "is_lead")
 
 
+_MEMBERSHIP_MAPPER = inspect(Membership)
+
+
+def _membership_as_loaded(session: Session, data: list) -> Membership:
+    """A membership from the users row's copy, put into ``session`` as the ORM's loader puts a row (the instance
+    made without ``__init__``, its fields set as loaded, its relationships left to load on demand) and attached
+    without the copying of ``merge``: an adviser's twenty memberships cost as much as the rest of the frame."""
+    key = _MEMBERSHIP_MAPPER.identity_key_from_primary_key((data[0],))
+    loaded = session.identity_map.get(key)
+    if loaded is not None:
+        return loaded
+    membership = _MEMBERSHIP_MAPPER.class_manager.new_instance()
+    membership.__dict__.update(zip(MEMBERSHIP_FIELDS, data))
+    make_transient_to_detached(membership)
+    session.add(membership)
+    return membership
+
+
 def signed_in_user(session: Session, user_id: int) -> User | None:
     """The person of a session, with their memberships, in one query of the ``users`` row: the memberships come
     from the row's copy (``User.memberships_cache``), put into the session as persistent objects without a query
     (their ``entity`` still loads on demand). Without a valid copy, they are read once and the copy stored, on a
     connection of its own, only if no change of memberships (which moves ``memberships_version``) came between."""
-    user = session.get(User, user_id)
+    return _with_memberships(session, session.get(User, user_id))
+
+
+@lru_cache(maxsize=8)
+def _person_with(alongside: Subquery) -> Select:
+    """Built once per subquery: composing it on every page cost more Python than running it."""
+    return select(User, *alongside.c).outerjoin(alongside, true()).where(User.id == bindparam("signed_in_id"))
+
+
+def signed_in_user_with(session: Session, user_id: int, alongside: Subquery, params: dict
+                        ) -> tuple[User | None, list[tuple]]:
+    """``signed_in_user``, with the rows of ``alongside`` (a subquery bound by ``params``) read in the same
+    statement, outer-joined to the person's row: what every page of the person asks besides them (the menu's
+    unread figure, which the web layer above passes) costs no statement of its own."""
+    rows = session.execute(_person_with(alongside), {**params, "signed_in_id": user_id}).all()
+    if not rows:
+        return None, []
+    return _with_memberships(session, rows[0][0]), [tuple(row)[1:] for row in rows]
+
+
+def _with_memberships(session: Session, user: User | None) -> User | None:
     if user is None:
         return None
     if user.memberships_cache is not None:
-        memberships = []
-        for data in json.loads(user.memberships_cache):
-            membership = Membership(**dict(zip(MEMBERSHIP_FIELDS, data)))
-            make_transient_to_detached(membership)
-            memberships.append(session.merge(membership, load=False))
-        set_committed_value(user, "memberships", memberships)
+        set_committed_value(user, "memberships", [_membership_as_loaded(session, data)
+                                                  for data in json.loads(user.memberships_cache)])
         return user
     version = user.memberships_version
     copy = json.dumps([[getattr(m, f) for f in MEMBERSHIP_FIELDS] for m in user.memberships])

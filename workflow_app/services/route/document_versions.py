@@ -66,7 +66,8 @@ def correcting_role(user: User, plan: Plan, target: CorrectionTarget) -> Role | 
 
 def correctable_documents(user: User, plan: Plan, documents: list[Document], history: list[PlanEvent]) -> set[int]:
     """Ids of the current documents this user may correct (for the plan page's links); ``history`` is the
-    plan's history the page has already read (who filed each document)."""
+    plan's history the page has already read (who filed each document), or what the plan page keeps of it (rows
+    with ``trigger``, ``evidence_ids``, ``role``, ``machine`` and ``subject``: web/plans/record_cache.Filing)."""
     if not user.roles_for(plan.entity):
         return set()
     superseded = {d.supersedes_id for d in documents if d.supersedes_id}

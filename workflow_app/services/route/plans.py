@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from flask import current_app
-from sqlalchemy import Date, cast, func, select
+from sqlalchemy import Date, bindparam, cast, func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -246,6 +246,16 @@ def _deadlines_of_facts(facts_json: str, rules: ExceptionalRegime | None = None
                         ) -> tuple[legal_calendar.Deadline, ...]:
     regimes = {rules.code: rules} if rules is not None else None
     return tuple(legal_calendar.compute_deadlines(legal_calendar.parse_facts(json.loads(facts_json), regimes)))
+
+
+def regime_stamp(code: str) -> str:
+    """What the calendar reads of a regime (``regime_rules``), as text that is the same in every process: for the
+    keys of the page parts kept by plan version (the rows change with a decree, not with an act)."""
+    rules = regime_rules(code)
+    if rules is None:
+        return code or ""
+    return json.dumps([rules.code, rules.name, rules.norm, rules.period_start.isoformat(), rules.articles,
+                       rules.to_data()], sort_keys=True)
 
 
 def clear_deadline_memo() -> None:
@@ -938,6 +948,9 @@ def visible_history(session: Session, plan: Plan) -> list[PlanEvent]:
                            .options(joinedload(PlanEvent.actor))).all()
 
 
+_PLAN_DOCUMENTS = (select(Document).where(Document.plan_id == bindparam("plan_id"))
+                   .order_by(Document.kind, Document.version))  # built once: the plan page asks on every visit
+
+
 def plan_documents(session: Session, plan: Plan) -> list[Document]:
-    return session.scalars(select(Document).filter_by(plan_id=plan.id)
-                           .order_by(Document.kind, Document.version)).all()
+    return session.scalars(_PLAN_DOCUMENTS, {"plan_id": plan.id}).all()

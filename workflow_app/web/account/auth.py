@@ -25,6 +25,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from forms.auth import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from notifications import centre
 from workflow_app.infra import jobs
 from workflow_app.infra.extensions import db, login_manager
 from workflow_app.infra.proxy import client_address
@@ -55,8 +56,12 @@ def load_user(user_id: str) -> User | None:
     record = find_session(sid)
     if record is None or record.user_id != int(user_id):
         return None
-    # Every page asks for the user's roles: they come with the users row (services.people.accounts.signed_in_user).
-    user = accounts.signed_in_user(db.session, int(user_id))
+    # Every page asks for the user's roles: they come with the users row (services.people.accounts.signed_in_user),
+    # and for the menu's unread figure: read in the same statement (web.account.notifications).
+    user, unread_rows = accounts.signed_in_user_with(db.session, int(user_id), centre.UNREAD_BY_KEY,
+                                                     {"user_id": int(user_id)})
+    if user is not None:
+        g.notifications_unread = (user.id, centre.unread_of(unread_rows))
     if user is None or not user.is_active_account or not accounts.session_is_current(user, record.created_at):
         return None
     return user

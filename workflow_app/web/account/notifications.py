@@ -1,7 +1,7 @@
 """Web channels: the notification centre, preferences, iCalendar feeds, and failed deliveries for admins."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -20,6 +20,9 @@ ICS_TYPE = "text/calendar; charset=utf-8"
 @bp.app_context_processor
 def inject_unread_count():
     if current_user and current_user.is_authenticated:
+        read = g.get("notifications_unread")  # read with the person's row by the sign-in loader (account.auth)
+        if read is not None and read[0] == current_user.id:
+            return {"notifications_unread": read[1]}
         return {"notifications_unread": centre.unread_count(current_user)}
     return {"notifications_unread": 0}
 

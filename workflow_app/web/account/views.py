@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from state_machines.approval.pdt import PDT_MACHINE
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
+from workflow_app.permissions import scope_entity_ids
 from workflow_app.services.followup import survey
 from workflow_app.services.integrity.health import health_report
 from workflow_app.services.route.worklist import pending_for, split_pending
 from workflow_app.web.account.inbox import plans_in_scope
+from workflow_app.web.account.worklist_cache import cached_worklist, keep_worklist, scope_stamp, worklist_key
 
 bp = Blueprint("views", __name__, template_folder="templates")
 
@@ -18,9 +22,17 @@ bp = Blueprint("views", __name__, template_folder="templates")
 @login_required
 def inbox():
     today = clock().today()
-    plans = plans_in_scope(current_user)
-    duties, others = split_pending(pending_for(db.session, current_user, today, plans))
-    return render_template("inbox.html", duties=duties, others=others, plans=plans,
+    stamp, entities = scope_stamp(db.session, scope_entity_ids(current_user))
+    key = worklist_key(current_user, stamp, today)
+    worklist = cached_worklist(key)
+    if worklist is None:
+        plans = plans_in_scope(current_user)
+        duties, others = split_pending(pending_for(db.session, current_user, today, plans))
+        worklist = current_app.jinja_env.get_template("_worklist.html").render(duties=duties, others=others,
+                                                                             plans=plans)
+        if not any(PDT_MACHINE.is_final(row[4]) for row in stamp):  # Phase II: its own tables
+            keep_worklist(key, worklist)
+    return render_template("inbox.html", worklist_html=Markup(worklist), entities=entities,
                            surveys=survey.pending_for(db.session, current_user, today),
                            survey_month=survey.month_label(survey.month_of(today)))
 

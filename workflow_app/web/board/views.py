@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from forms.milestones import MilestoneCheckForm, MilestoneWeightsForm, to_check_command, to_edits
 from state_machines import calendar as legal_calendar
@@ -25,6 +37,7 @@ from workflow_app.services.monitoring import exports
 from workflow_app.services.monitoring import milestones as milestone_service
 from workflow_app.services.route.casefile import case_file
 from workflow_app.services.route.plans import deadlines_for, plan_documents, visible_history
+from workflow_app.web.board.board_cache import board_key, cached_board, keep_board
 from workflow_app.web.board.svg_charts import column_chart, hbar_chart
 from workflow_app.web.board.tile_map import department_map
 from workflow_app.web.board.tile_map import legend as map_legend
@@ -45,14 +58,20 @@ def _helpers():
 @bp.get("/tablero")
 @login_required
 def index():
-    query = board_service.BoardQuery.from_args(request.args)
-    listed = board_service.period_list(db.session)  # the periods once: the board's, and the ones offered by name
-    period = board_service.board_period(db.session, clock().today(), query.periodo, [p for p, _ in listed])
-    with board_service.paused_gc():  # 1,135 rows: see paused_gc
-        all_rows, rows = board_service.board(db.session, current_user, clock().today(), query, period)
-        return render_template("board/index.html", **_board_context(all_rows, rows, query, "board.index",
-                                                                    listed=listed, period=period),
-                               **_map_context(all_rows))
+    key = board_key(current_user, clock().today())
+    content, generation = cached_board(key)  # kept while nothing was written since (web/board/board_cache.py)
+    if content is None:
+        query = board_service.BoardQuery.from_args(request.args)
+        listed = board_service.period_list(db.session)  # the periods once: the board's, and the ones by name
+        period = board_service.board_period(db.session, clock().today(), query.periodo, [p for p, _ in listed])
+        with board_service.paused_gc():  # 1,135 rows: see paused_gc
+            all_rows, rows = board_service.board(db.session, current_user, clock().today(), query, period)
+            context = {**_helpers(), **_board_context(all_rows, rows, query, "board.index", listed=listed,
+                                                      period=period), **_map_context(all_rows)}
+            content = current_app.jinja_env.get_template("board/_content.html").render(
+                context, current_user=current_user)
+        keep_board(key, generation, content)
+    return render_template("board/index.html", board_html=Markup(content))
 
 
 @bp.get("/tablero/departamentos/<code>")

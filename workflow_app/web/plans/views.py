@@ -1,7 +1,7 @@
 """Plan pages: the plan file, the act forms and the evidence downloads."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forms.acts import FIELDS_BY_TRIGGER, act_form_class, answer_field_names, to_command
@@ -19,7 +19,7 @@ from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.templating import _labels, document_title
 from workflow_app.models import Document
-from workflow_app.permissions import load_plan_for, load_plan_to_read
+from workflow_app.permissions import load_plan_for, load_plan_to_read, load_plan_to_read_stamped
 from workflow_app.services.followup import checklist as checklist_service
 from workflow_app.services.integrity.access_log import record_access
 from workflow_app.services.phase2.overview import next_phase2_step
@@ -55,6 +55,7 @@ from workflow_app.services.route.whatif import what_if as what_if_service
 from workflow_app.services.route.worklist import actions_for, duties_by_holder, upcoming_deadlines
 from workflow_app.web.downloads import pdf_attachment
 from workflow_app.web.plans.figures_cache import cached_figures, figures_key
+from workflow_app.web.plans.record_cache import cached_record, filings_of, record_key
 from workflow_app.web.plans.route_svg import plan_figures
 from workflow_app.web.uploads import (
     ACCEPT_PDF,
@@ -70,11 +71,32 @@ bp = Blueprint("plans", __name__, url_prefix="/planes", template_folder="templat
 @bp.get("/<int:plan_id>")
 @login_required
 def show(plan_id: int):
-    plan = load_plan_to_read(current_user, plan_id)
+    plan, reference_version = load_plan_to_read_stamped(current_user, plan_id)
     today = clock().today()
-    history = visible_history(db.session, plan)
     deadlines = deadlines_for(plan)
     pending = upcoming_deadlines(plan, today, deadlines)
+    record = cached_record(record_key(plan, reference_version, today),
+                           lambda: _plan_record(plan, today, deadlines, pending))
+    documents = plan_documents(db.session, plan)
+    my_duties, others_duties = duties_by_holder(current_user, plan, pending)
+    actions = actions_for(current_user, plan, today, legal_calendar.deadline_map(deadlines))
+    return render_template(
+        "plans/show.html", plan=plan, state_label=STATE_LABELS[plan.state], my_duties=my_duties,
+        others_duties=others_duties,
+        # Phase II acts live on their own page; the plan page says what comes next there and whose it is.
+        actions=[a for a in actions if a.machine not in PHASE2_MACHINES],
+        phase2_acts=sum(1 for a in actions if a.machine in PHASE2_MACHINES),
+        phase2_next=next_phase2_step(db.session, plan, today) if plan.state == "in_force" else None,
+        documents=documents, correctable=correctable_documents(current_user, plan, documents, record.filings),
+        checklist=checklist_service.latest(db.session, plan.id), record_html=record.record,
+        history_html=record.history,
+    )
+
+
+def _plan_record(plan, today, deadlines, pending) -> tuple[str, str, list]:
+    """The plan page's person-independent parts (``record_cache``), rendered outside the page's context: they
+    use only what is passed here and the environment's filters and globals."""
+    history = visible_history(db.session, plan)
     main_states = [e.to_state for e in history if e.machine == PDT_MACHINE.name]
     wording = plan.entity.wording
     figures = cached_figures(figures_key(plan.id, plan.version, today, wording), lambda: plan_figures(
@@ -82,20 +104,10 @@ def show(plan_id: int):
         say=lambda text: localize(text, wording),
         car_states={p.subject: p.state for p in plan.procedures if p.machine == "car_review"}))
     figures["route"] = plan_route(plan.state, ["elected", *main_states])  # cheap; the pictures are the cost
-    documents = plan_documents(db.session, plan)
-    my_duties, others_duties = duties_by_holder(current_user, plan, pending)
-    actions = actions_for(current_user, plan, today, legal_calendar.deadline_map(deadlines))
-    return render_template(
-        "plans/show.html", plan=plan, state_label=STATE_LABELS[plan.state], steps=figures["route"].steps,
-        deadlines=deadlines, pending=pending, my_duties=my_duties, others_duties=others_duties,
-        # Phase II acts live on their own page; the plan page says what comes next there and whose it is.
-        actions=[a for a in actions if a.machine not in PHASE2_MACHINES],
-        phase2_acts=sum(1 for a in actions if a.machine in PHASE2_MACHINES),
-        phase2_next=next_phase2_step(db.session, plan, today) if plan.state == "in_force" else None,
-        history=history, documents=documents, case=case_file(db.session, plan),
-        correctable=correctable_documents(current_user, plan, documents, history),
-        checklist=checklist_service.latest(db.session, plan.id), **figures,
-    )
+    env = current_app.jinja_env
+    record = env.get_template("plans/_record.html").render(
+        plan=plan, deadlines=deadlines, pending=pending, case=case_file(db.session, plan), **figures)
+    return record, env.get_template("plans/_history.html").render(plan=plan, history=history), filings_of(history)
 
 
 @bp.get("/<int:plan_id>/que-pasa-si")

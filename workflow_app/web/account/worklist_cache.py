@@ -1,0 +1,69 @@
+"""The inbox's lists (duties with their terms, other acts, the plans followed), rendered once and kept as HTML in
+Redis when ``REDIS_URL`` is set (every worker and host shares them), in a small in-process LRU otherwise
+(``infra.page_cache``).
+
+What they show is computed from the person's memberships, their plans' rows and procedures, reference rows
+(entity, department, period, jurisdictions) and the day, so the key carries:
+
+- the memberships (role, entity, authority, lead), as loaded for the request: they decide the plans in scope and
+  the acts offered;
+- each plan in scope's id, version, history head and change time, read in one statement that takes the place
+  of loading the plans (an act, a correction, a change of settings moves the version; procedures are written only
+  inside acts), with the reference data's version (``reference_version``) in the same statement, and each plan's
+  exceptional regime's rules (``regime_stamp``: rows loaded with a decree, re-read by each process after a few
+  minutes, as every page and act does);
+- the Bogotá day (terms left, overdue), the release (templates) and the application root (links).
+
+Plans in a final state (in force: Phase II's terms read their own tables) are not kept: the lists are built on
+each visit whenever one of them is in scope.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from flask import current_app, request
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
+
+from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache
+from workflow_app.models import Entity, Plan, ReferenceVersion, User
+from workflow_app.services.route.plans import regime_stamp
+
+_SCOPE_STAMP = (
+    select(Plan.id, Plan.version, Plan.history_head, Plan.updated_at, Plan.state,
+           select(ReferenceVersion.version).where(ReferenceVersion.id == 1).scalar_subquery(), Plan.regime, Entity)
+    .join(Entity, Entity.id == Plan.entity_id)
+    .where(Plan.entity_id.in_(bindparam("entity_ids", expanding=True)))
+    .options(joinedload(Entity.department))  # the survey's notice names the entities, as the plans' load did
+    .order_by(Entity.sort_key)
+)
+
+
+def _cache() -> LocalCache | RedisCache:
+    return app_cache("worklist_cache", size=512)
+
+
+def scope_stamp(session, entity_ids: set[int]) -> tuple[list[tuple], list[Entity]]:
+    """(id, version, history head, change time, state, reference version, regime) of each plan in scope, in one statement,
+    and their entities with their departments: the caller holds them for the request (the session keeps only
+    weak references), so the survey's notice finds them without a query, as it found the plans' entities."""
+    rows = session.execute(_SCOPE_STAMP, {"entity_ids": sorted(entity_ids)}).all()
+    return [tuple(row)[:7] for row in rows], [row[7] for row in rows]
+
+
+def worklist_key(user: User, stamp: list[tuple], today: date) -> str:
+    memberships = sorted((m.role, m.entity_id, m.authority_code, m.is_lead) for m in user.memberships)
+    plans = [(pid, version, head, changed.isoformat() if changed else None, ref, regime_stamp(regime))
+             for pid, version, head, changed, _state, ref, regime in stamp]
+    material = repr((memberships, plans, today.isoformat(), current_app.config.get("RELEASE", ""),
+                     request.script_root))
+    return "pdt:worklist:" + hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+def cached_worklist(key: str) -> str | None:
+    return _cache().get(key)
+
+
+def keep_worklist(key: str, html: str) -> None:
+    _cache().set(key, html)
