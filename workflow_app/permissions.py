@@ -1,12 +1,24 @@
 """Who may see and do what: `can_*` answers, `require_*` aborts (403, or 404 to hide existence)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import abort
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, bindparam, false, or_, select
+from sqlalchemy.orm import aliased
 
 from state_machines.core.roles import Role
 from workflow_app.infra.extensions import db
-from workflow_app.models import PLAN_GRAPH, Entity, Jurisdiction, Membership, Plan, ReferenceVersion, User
+from workflow_app.models import (
+    PLAN_GRAPH,
+    ChecklistReview,
+    Entity,
+    Jurisdiction,
+    Membership,
+    Plan,
+    ReferenceVersion,
+    User,
+)
 
 
 def scope_entity_ids(user: User) -> set[int]:
@@ -59,14 +71,26 @@ def load_plan_to_read(user: User, plan_id: int) -> Plan:
     return load_plan_for(user, plan_id)
 
 
-def load_plan_to_read_stamped(user: User, plan_id: int) -> tuple[Plan, int | None]:
-    """As ``load_plan_to_read``, with the reference data's version read in the same statement (a scalar
-    subquery): the plan page keeps parts built from the plan's entity, period and authorities by it."""
-    reference = select(ReferenceVersion.version).where(ReferenceVersion.id == 1).scalar_subquery()
-    row = db.session.execute(select(Plan, reference).where(Plan.id == plan_id).options(*PLAN_GRAPH)).unique().first()
+def load_plan_to_read_stamped(user: User, plan_id: int) -> tuple[Plan, int | None, ChecklistReview | None]:
+    """As ``load_plan_to_read``, with, in the same statement, the reference data's version (a scalar subquery:
+    the plan page keeps parts built from the plan's entity, period and authorities by it) and the plan's latest
+    Lista de Chequeo review (outer-joined: the page's checklist line)."""
+    row = db.session.execute(_plan_page_query(), {"plan_id": plan_id}).unique().first()
     if row is None or not (user.is_admin or can_view_plan(user, row[0])):
         abort(404)
-    return row[0], row[1]
+    return row[0], row[1], row[2]
+
+
+@lru_cache(maxsize=1)
+def _plan_page_query():
+    """Built once: composing the plan's graph, the subqueries and the join cost more Python than running them."""
+    reference = select(ReferenceVersion.version).where(ReferenceVersion.id == 1).scalar_subquery()
+    review = aliased(ChecklistReview)
+    latest = (select(ChecklistReview.id).where(ChecklistReview.plan_id == Plan.id)
+              .order_by(ChecklistReview.reviewed_at.desc(), ChecklistReview.id.desc()).limit(1)
+              .correlate(Plan).scalar_subquery())
+    return (select(Plan, reference, review).outerjoin(review, review.id == latest)
+            .where(Plan.id == bindparam("plan_id")).options(*PLAN_GRAPH))
 
 
 def require_admin(user: User) -> None:

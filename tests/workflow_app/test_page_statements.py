@@ -17,9 +17,10 @@ PASSWORD = "clave-de-prueba"
 INBOX_STATEMENTS = 3  # the person (with the unread notices), the plans in scope's stamp (their lists kept as
 #                      HTML: web/account/worklist_cache), the survey of the month
 INBOX_BUILDING_STATEMENTS = 4  # the first visit after a change also loads the plans with their procedures
-PLAN_STATEMENTS = 4  # the person (with the unread notices), the plan's graph (and the reference data's version),
-#                     documents, checklist; the record (route, calendar, case file, history) kept per plan version
-PLAN_BUILDING_STATEMENTS = 6  # the first visit after an act also reads the history and the PPI versions
+PLAN_STATEMENTS = 3  # the person (with the unread notices), the plan's graph (with the reference data's version and
+#                     the latest checklist review), documents; the record (route, calendar, case file, history)
+#                     kept per plan version
+PLAN_BUILDING_STATEMENTS = 5  # the first visit after an act also reads the history and the PPI versions
 BOARD_STATEMENTS = 10  # the person (with the unread notices), periods, plan ids, rows, hitos and checks (both
 #                        phases), leaders, checklist
 

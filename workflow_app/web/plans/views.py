@@ -71,7 +71,7 @@ bp = Blueprint("plans", __name__, url_prefix="/planes", template_folder="templat
 @bp.get("/<int:plan_id>")
 @login_required
 def show(plan_id: int):
-    plan, reference_version = load_plan_to_read_stamped(current_user, plan_id)
+    plan, reference_version, review = load_plan_to_read_stamped(current_user, plan_id)
     today = clock().today()
     deadlines = deadlines_for(plan)
     pending = upcoming_deadlines(plan, today, deadlines)
@@ -88,7 +88,7 @@ def show(plan_id: int):
         phase2_acts=sum(1 for a in actions if a.machine in PHASE2_MACHINES),
         phase2_next=next_phase2_step(db.session, plan, today) if plan.state == "in_force" else None,
         documents=documents, correctable=correctable_documents(current_user, plan, documents, record.filings),
-        checklist=checklist_service.latest(db.session, plan.id), record_html=record.record,
+        checklist=checklist_service.scored(review) if review else None, record_html=record.record,
         history_html=record.history,
     )
 
