@@ -14,9 +14,9 @@ from tests.workflow_app.test_session_memberships import statements_during
 from workflow_app.models import Membership, Notification, Plan, Procedure
 
 PASSWORD = "clave-de-prueba"
-INBOX_STATEMENTS = 3  # the person (with the unread notices), the plans in scope's stamp (their lists kept as
-#                      HTML: web/account/worklist_cache), the survey of the month
-INBOX_BUILDING_STATEMENTS = 4  # the first visit after a change also loads the plans with their procedures
+INBOX_STATEMENTS = 2  # the person (with the unread notices), the plans in scope's stamp (their lists kept as
+#                      HTML: web/account/worklist_cache) with whether each entity answered the month's survey
+INBOX_BUILDING_STATEMENTS = 3  # the first visit after a change also loads the plans with their procedures
 PLAN_STATEMENTS = 3  # the person (with the unread notices), the plan's graph (with the reference data's version and
 #                     the latest checklist review), documents; the record (route, calendar, case file, history)
 #                     kept per plan version

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import mean
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
@@ -154,14 +154,17 @@ _ANSWERED = select(SurveyResponse.entity_id).where(  # built once: "Mis pendient
     SurveyResponse.month == bindparam("month"), SurveyResponse.entity_id.in_(bindparam("entity_ids", expanding=True)))
 
 
-def pending_for(session: Session, user: User, today: date) -> list[Entity]:
+def pending_for(session: Session, user: User, today: date, known: Mapping[int, bool] | None = None) -> list[Entity]:
     """The entities this person answers for whose survey of the month is open and not answered yet (the notice on
-    "Mis pendientes")."""
+    "Mis pendientes"). ``known``: entity id -> answered this month, as the caller already read it; the survey
+    table is asked only when an entity is missing from it."""
     if today.day < int(params.parameters()["survey"]["send_day"]):
         return []
     entities = answerable_entities(user)
     if not entities:
         return []
+    if known is not None and all(e.id in known for e in entities):
+        return [e for e in entities if not known[e.id]]
     answered = set(session.scalars(_ANSWERED, {"month": month_of(today), "entity_ids": [e.id for e in entities]}))
     return [e for e in entities if e.id not in answered]
 

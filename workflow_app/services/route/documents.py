@@ -8,8 +8,8 @@ import re
 import secrets
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import BinaryIO, Iterator
 
 from sqlalchemy import exists, func, select

@@ -22,7 +22,8 @@ bp = Blueprint("views", __name__, template_folder="templates")
 @login_required
 def inbox():
     today = clock().today()
-    stamp, entities = scope_stamp(db.session, scope_entity_ids(current_user))
+    month = survey.month_of(today)
+    stamp, entities, answered = scope_stamp(db.session, scope_entity_ids(current_user), month)
     key = worklist_key(current_user, stamp, today)
     worklist = cached_worklist(key)
     if worklist is None:
@@ -33,8 +34,8 @@ def inbox():
         if not any(PDT_MACHINE.is_final(row[4]) for row in stamp):  # Phase II: its own tables
             keep_worklist(key, worklist)
     return render_template("inbox.html", worklist_html=Markup(worklist), entities=entities,
-                           surveys=survey.pending_for(db.session, current_user, today),
-                           survey_month=survey.month_label(survey.month_of(today)))
+                           surveys=survey.pending_for(db.session, current_user, today, answered),
+                           survey_month=survey.month_label(month))
 
 
 @bp.get("/favicon.ico")

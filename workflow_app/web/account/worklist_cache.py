@@ -23,16 +23,19 @@ import hashlib
 from datetime import date
 
 from flask import current_app, request
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
 from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache
-from workflow_app.models import Entity, Plan, ReferenceVersion, User
+from workflow_app.models import Entity, Plan, ReferenceVersion, SurveyResponse, User
 from workflow_app.services.route.plans import regime_stamp
 
 _SCOPE_STAMP = (
     select(Plan.id, Plan.version, Plan.history_head, Plan.updated_at, Plan.state,
-           select(ReferenceVersion.version).where(ReferenceVersion.id == 1).scalar_subquery(), Plan.regime, Entity)
+           select(ReferenceVersion.version).where(ReferenceVersion.id == 1).scalar_subquery(), Plan.regime, Entity,
+           # Whether the entity answered the month's survey (Monitoreo 360): the survey's notice, without a query.
+           exists().where(SurveyResponse.entity_id == Plan.entity_id,
+                          SurveyResponse.month == bindparam("survey_month")))
     .join(Entity, Entity.id == Plan.entity_id)
     .where(Plan.entity_id.in_(bindparam("entity_ids", expanding=True)))
     .options(joinedload(Entity.department))  # the survey's notice names the entities, as the plans' load did
@@ -44,12 +47,13 @@ def _cache() -> LocalCache | RedisCache:
     return app_cache("worklist_cache", size=512)
 
 
-def scope_stamp(session, entity_ids: set[int]) -> tuple[list[tuple], list[Entity]]:
+def scope_stamp(session, entity_ids: set[int], survey_month: date) -> tuple[list[tuple], list[Entity], dict[int, bool]]:
     """(id, version, history head, change time, state, reference version, regime) of each plan in scope, in one statement,
     and their entities with their departments: the caller holds them for the request (the session keeps only
-    weak references), so the survey's notice finds them without a query, as it found the plans' entities."""
-    rows = session.execute(_SCOPE_STAMP, {"entity_ids": sorted(entity_ids)}).all()
-    return [tuple(row)[:7] for row in rows], [row[7] for row in rows]
+    weak references), so the survey's notice finds them without a query, as it found the plans' entities; and,
+    by entity, whether it answered the survey of ``survey_month``."""
+    rows = session.execute(_SCOPE_STAMP, {"entity_ids": sorted(entity_ids), "survey_month": survey_month}).all()
+    return [tuple(row)[:7] for row in rows], [row[7] for row in rows], {row[7].id: row[8] for row in rows}
 
 
 def worklist_key(user: User, stamp: list[tuple], today: date) -> str:
