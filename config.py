@@ -182,8 +182,10 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
     HISTORY_KEY = "test-history-key-not-for-production-0123456789"
-    # Tests that count failures up to a limit must not straddle two fixed one-minute windows (a CI run failed so).
-    LOGIN_RATE_WINDOW_SECONDS = 3600
+    # Tests that count failures up to a limit must not straddle two fixed windows (a CI run failed so with one
+    # minute, and a run at 08:00 UTC with one hour): the windows start at multiples of the length since 1970, so
+    # 2**31 s puts the next boundary in January 2038.
+    LOGIN_RATE_WINDOW_SECONDS = 2**31
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "test": TestConfig}

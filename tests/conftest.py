@@ -80,7 +80,7 @@ def pytest_configure(config):
 
 
 #: The longest tests (each 10 s or more of a quiet machine: subprocess benchmarks, a sweep over 1,135 plans,
-#: hypothesis and schemathesis runs, started servers), run first so that the rest fill in around them: under
+#: hypothesis and schemathesis runs, started servers, browser walks), run first so that the rest fill in around them: under
 #: `--dist worksteal` a worker left with nothing takes half of another's queue, but no one can take half a test.
 SLOW_FIRST = (
     "tests/test_benchmarks_smoke.py::",
@@ -94,8 +94,16 @@ SLOW_FIRST = (
     "tests/workflow_app/test_api_schemathesis.py::",
     "tests/test_trial_instance.py::",
     "tests/test_two_hosts.py::",
+    # The longest browser walks (10 to 30 s each with Chromium): started late, one of them was the run's tail.
+    "tests/e2e/test_phase2_walk.py::",
+    "tests/e2e/test_walks.py::test_municipio_walks_from_posesion_to_vigente_through_the_pages",
+    "tests/e2e/test_last_stretch_walks.py::test_bogota_objects_on_the_sixth_day",
+    "tests/e2e/test_walks.py::test_departamento_with_two_cars_reaches_the_asamblea_through_the_pages",
+    "tests/e2e/test_case_file_pages.py::test_finished_plan_pages_are_accessible_light_and_fit_a_phone",
+    "tests/e2e/test_monitoreo360_walk.py::",
     "tests/state_machines/test_properties.py::test_random_acts_on_pdt_never_leave_the_table_nor_bypass_a_guard",
     "tests/workflow_app/test_hostile_input.py::test_login_form_never_fails",
+    "tests/workflow_app/test_accounts.py::test_sign_in_takes_the_same_time_for_unknown_and_known_accounts",
 )
 
 

@@ -116,7 +116,7 @@ def _gunicorn_pair(app, database_url, tmp_path_factory):
             # Development settings (simulated date for the 2028 route; production refuses PDT_TODAY), with
             # production's shared stores: evidence in PostgreSQL, sessions and limits in Redis.
             env = {**os.environ, "PDT_ENV": "development", "SESSION_COOKIE_SECURE": "0",
-                   "BASE_URL": "http://127.0.0.1", "LOGIN_RATE_LIMIT": "3", "LOGIN_RATE_WINDOW_SECONDS": "3600",
+                   "BASE_URL": "http://127.0.0.1", "LOGIN_RATE_LIMIT": "3", "LOGIN_RATE_WINDOW_SECONDS": str(2**31),
                    "DATABASE_URL": database_url.replace("postgresql+psycopg://", "postgresql://"),
                    "REDIS_URL": TEST_REDIS_URL, "SECRET_KEY": "dos-maquinas-" + "s" * 32,
                    "HISTORY_KEY": app.config["HISTORY_KEY"], "EVIDENCE_STORE": "postgres",

@@ -4,8 +4,9 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from notifications.jobs import LEASE
 from notifications.sweep import requeue_stalled, run_sweep
 from tests.notifications.conftest import wait_until
 from tests.workflow_app.story import Cast, make_plan, walk_to
@@ -61,14 +62,16 @@ def test_worker_killed_mid_delivery_sends_exactly_once_after_lease_and_sweep(
     walk_to(cast, "submitted_to_ctp")
     smtp_sink.messages.clear()
     smtp_sink.hold_next_seconds = 30  # the next conversation hangs before the server accepts anything
-    [worker] = rq_workers.start(1, lease_seconds=6)
+    # The lease is production's two minutes: longer than any loaded machine takes to start the next worker and
+    # deliver the rest (a shorter one raced them: the row's other queued job, run after the lease, sent it early).
+    [worker] = rq_workers.start(1, lease_seconds=LEASE.total_seconds())
     run_sweep(date(2028, 3, 28))
     assert smtp_sink.holding.wait(20), "ningún trabajador llegó al servidor SMTP"
     held = wait_until(lambda: db_session.rollback() or db_session.scalar(
         select(Delivery.id).where(Delivery.status == "sending")), what="una entrega en curso")
     rq_workers.kill(worker)  # SIGKILL to the whole process group, mid-conversation
 
-    rq_workers.start(1, lease_seconds=6)
+    rq_workers.start(1, lease_seconds=LEASE.total_seconds())
     # The killed job was a batch: the row in conversation stays "sending" under its lease, the rows the job
     # had not reached are still "pending" and the sweep hands them to the new worker.
     assert statuses(db_session).get("sending", 0) == 1
@@ -78,9 +81,18 @@ def test_worker_killed_mid_delivery_sends_exactly_once_after_lease_and_sweep(
         now = statuses(db_session)
         return now.get("pending", 0) == 0 and now.get("sending", 0) == 1
 
+    # One worker takes the queue in order: once the rest (enqueued last) is delivered, every job queued before
+    # has run too, and none took the held row.
     wait_until(rest_delivered, every=0.2, what="que el resto se entregue")
-    assert requeue_stalled(db.session) == 0  # the lease (6 s) has not expired yet: nobody takes the row
-    wait_until(lambda: requeue_stalled(db.session) == 1, every=0.2, what="que venza el arriendo")
+    lease_until = db_session.get(Delivery, held).lease_until
+    assert requeue_stalled(db.session) == 0  # the lease has not expired: nobody takes the row
+    assert requeue_stalled(db.session, now=lease_until) == 0  # nor at its last instant
+    assert statuses(db_session).get("sending", 0) == 1
+    # The two minutes pass: the lease ends where it began (the claim's instant, on the database's own record).
+    # The sweep and the worker's claim then compare it with the real clock, as they would two minutes later.
+    db_session.execute(update(Delivery).where(Delivery.id == held).values(lease_until=lease_until - LEASE))
+    db_session.commit()
+    assert requeue_stalled(db.session) == 1
     wait_until(lambda: statuses(db_session).get("sending", 0) == 0, what="la entrega tras el barrido")
     row = db_session.get(Delivery, held)
     assert (row.status, row.attempts) == ("sent", 2)

@@ -66,7 +66,16 @@ class Cast:
 
 
 def walk_to(cast: Cast, stop: str) -> None:
-    """The ordinary 2028 route with the dates of calendar-contract.md's second example."""
+    """The ordinary 2028 route with the dates of calendar-contract.md's second example. The first walk from a given
+    start to ``stop`` in a test process runs the acts; the next ones get its rows back (tests/walk_copy.py)."""
+    from tests.walk_copy import walked
+
+    walked(cast, stop, lambda: _walk(cast, stop))
+    cast.session.refresh(cast.plan)
+    assert cast.plan.state == stop, cast.plan.state
+
+
+def _walk(cast: Cast, stop: str) -> None:
     steps = [
         ("ejecutivo", "take_office", "2028-01-03", {}),
         ("planeacion", "start_drafting", "2028-01-10", {}),

@@ -258,9 +258,11 @@ def test_sign_in_takes_the_same_time_for_unknown_and_known_accounts(app, db_sess
             unknown.append(timed("no-existe@genova.gov.co"))
     finally:
         app.config.update(saved)
-    ratio = statistics.median(unknown) / statistics.median(known)
+    # Each unknown account is timed right after a known one: the median of the twenty pairs' ratios compares
+    # requests made under the same load (the ratio of the two medians mixed moments of a loaded machine: 0.72 once).
+    ratio = statistics.median(u / k for u, k in zip(unknown, known))
     print(f"\nmediana conocida {statistics.median(known) * 1000:.1f} ms, desconocida "
-          f"{statistics.median(unknown) * 1000:.1f} ms, razón {ratio:.2f}")
+          f"{statistics.median(unknown) * 1000:.1f} ms, razón por pares {ratio:.2f}")
     assert 0.8 <= ratio <= 1.2
 
 
