@@ -23,20 +23,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import emptied_sequences, emptied_tables
-from tests.demo_copy import _EDITABLE, _key
+from tests.conftest import emptied_tables
+from tests.demo_copy import _EDITABLE, Snapshot, _key, put_back, take_snapshot
 
-_WALKS: dict[tuple, "_WalkCopy"] = {}
+_WALKS: dict[tuple, Snapshot] = {}
 _START_SQL: list[str] = []
 #: Columns left out of a start's description (with every timestamp): what differs between two runs of the same steps.
 _VARYING = {"ical_token", "password_hash", "salt", "token_sha256", "storage_name", "row_hash", "prev_hash", "row_mac",
             "history_head", "head", "mac"}
-
-
-class _WalkCopy:
-    def __init__(self, tables: dict[str, bytes], sequences: list[tuple[str, int, bool]], entities: list[tuple],
-                 files: dict[str, bytes]):
-        self.tables, self.sequences, self.entities, self.files = tables, sequences, entities, files
 
 
 def _start_sql(session, tables: list[str]) -> str:
@@ -85,43 +79,6 @@ def walked(cast, stop: str, walk) -> None:
         before = set(uploads.iterdir()) if uploads.is_dir() else set()
         walk()
         app.extensions["job_runner"].join()  # its notices delivered (or failed) before the copy is taken
-        session.commit()
-        raw = session.connection().connection.driver_connection
-        copied = {}
-        with raw.cursor() as cursor:
-            for table in tables:
-                if cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]:
-                    with cursor.copy(f"COPY {table} TO STDOUT (FORMAT binary)") as out:
-                        copied[table] = b"".join(bytes(block) for block in out)
-            sequences = [(name, *cursor.execute(f"SELECT last_value, is_called FROM {name}").fetchone())
-                         for name in emptied_sequences(session)]
-            entities = cursor.execute("SELECT id, nonworking_weekdays, fiscal_category, executive_title "
-                                      f"FROM entities WHERE {_EDITABLE}").fetchall()
-        session.commit()
-        files = {p.name: p.read_bytes() for p in (set(uploads.iterdir()) if uploads.is_dir() else set()) - before}
-        _WALKS[key] = _WalkCopy(copied, sequences, entities, files)
+        _WALKS[key] = take_snapshot(session, tables, uploads, before)
         return
-    raw = session.connection().connection.driver_connection
-    with raw.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")  # as the cleanup: no triggers, any order
-        cursor.execute(f"LOCK TABLE {', '.join(tables)} IN EXCLUSIVE MODE")
-        for table in tables:
-            cursor.execute(f"DELETE FROM {table}")
-        for table, data in copy.tables.items():
-            with cursor.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as into:
-                into.write(data)
-        for name, value, called in copy.sequences:
-            cursor.execute("SELECT setval(%s, %s, %s)", (name, value, called))
-        cursor.execute("UPDATE entities SET nonworking_weekdays = '5,6', fiscal_category = NULL, "
-                       f"executive_title = NULL WHERE {_EDITABLE}")
-        for row in copy.entities:
-            cursor.execute("UPDATE entities SET nonworking_weekdays = %s, fiscal_category = %s, executive_title = %s "
-                           "WHERE id = %s", (*row[1:], row[0]))
-    # Through the ORM, as a raw write: processes that keep reference rows read them again, public copies move on.
-    session.execute(text("UPDATE reference_version SET version = version + 1"))
-    session.commit()
-    session.expire_all()
-    uploads.mkdir(parents=True, exist_ok=True)
-    for name, content in copy.files.items():
-        if not (uploads / name).exists():
-            (uploads / name).write_bytes(content)
+    put_back(session, copy, uploads, clear=tables)
