@@ -208,6 +208,11 @@ class ReferenceVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    @classmethod
+    def now(cls):
+        """The number, as a scalar subquery: read in the same statement as what is kept by it."""
+        return db.select(cls.version).where(cls.id == 1).scalar_subquery()
+
 
 class Period(db.Model):
     """A constitutional period of four years (AL02)."""

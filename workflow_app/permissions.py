@@ -84,12 +84,11 @@ def load_plan_to_read_stamped(user: User, plan_id: int) -> tuple[Plan, int | Non
 @lru_cache(maxsize=1)
 def _plan_page_query():
     """Built once: composing the plan's graph, the subqueries and the join cost more Python than running them."""
-    reference = select(ReferenceVersion.version).where(ReferenceVersion.id == 1).scalar_subquery()
     review = aliased(ChecklistReview)
     latest = (select(ChecklistReview.id).where(ChecklistReview.plan_id == Plan.id)
               .order_by(ChecklistReview.reviewed_at.desc(), ChecklistReview.id.desc()).limit(1)
               .correlate(Plan).scalar_subquery())
-    return (select(Plan, reference, review).outerjoin(review, review.id == latest)
+    return (select(Plan, ReferenceVersion.now(), review).outerjoin(review, review.id == latest)
             .where(Plan.id == bindparam("plan_id")).options(*PLAN_GRAPH))
 
 

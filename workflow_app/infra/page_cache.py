@@ -4,11 +4,12 @@ text depends on, so nothing is ever invalidated by hand (the plan page's picture
 Below them, the public pages' generation: a counter in Redis that every commit changing what they show moves."""
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import OrderedDict
 from threading import Lock
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
@@ -58,6 +59,13 @@ class RedisCache:
             self._redis.set(key, value, ex=TTL_SECONDS)
         except Exception as exc:  # noqa: BLE001
             log.warning("Redis no disponible para la caché de páginas (%s)", exc)
+
+
+def part_key(name: str, *material) -> str:
+    """A kept part's key: ``pdt:<name>:`` and a digest of everything the part shows (``material``), the release
+    (its templates) and the application root (its links)."""
+    shown = repr((*material, current_app.config.get("RELEASE", ""), request.script_root))
+    return f"pdt:{name}:" + hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
 def app_cache(name: str, size: int) -> LocalCache | RedisCache:

@@ -24,7 +24,7 @@ DELIVER_JOB = "notifications.jobs.deliver"
 DELIVER_BATCH_JOB = "notifications.jobs.deliver_batch"
 DELIVER_BATCH_SIZE = 50
 #: Up to this many notices (an act tells a handful) go in one statement with their deliveries; the sweep's larger
-#: batches take two executemany statements, as one multi-row VALUES would pass PostgreSQL's 65,535 parameters.
+#: batches take two executemany statements (``_notify_in_batches``).
 ONE_STATEMENT_ROWS = 200
 register_batch(DELIVER_JOB, DELIVER_BATCH_JOB, DELIVER_BATCH_SIZE)
 
@@ -112,22 +112,16 @@ def notify_many(session: Session, items: list[tuple[list, Message]]) -> list[tup
     """
     if session.get_bind().dialect.name != "postgresql":
         return [(m, len(notify(session, users, m))) for users, m in items]
-    rows, by_key = [], {}
+    by_key = {}  # each (notice, person) once
     for users, m in items:
-        for user in {u.id: u for u in users}.values():
-            key = f"{m.dedupe_key}:u{user.id}"
-            by_key[key] = (m, user)
-            rows.append(dict(user_id=user.id, plan_id=m.plan_id, kind=m.kind, dedupe_key=key, subject=m.subject,
-                             body=m.body, step_key=m.step_key, due_on=m.due_on, legal_basis=m.legal_basis,
-                             link=m.link, is_urgent=m.is_urgent, read_at=None))
-    if not rows:
+        for user in users:
+            by_key[f"{m.dedupe_key}:u{user.id}"] = (m, user)
+    if not by_key:
         return []
     now = utcnow()  # deliveries: real time (their retries and leases run on it)
     shown = recorded_now()  # the notice's "Recibida el …": the calendar in force (issue 18)
-    for row in rows:
-        row["created_at"] = shown
-    if len(rows) > ONE_STATEMENT_ROWS:
-        return _notify_in_batches(session, items, rows, by_key, now)
+    if len(by_key) > ONE_STATEMENT_ROWS:
+        return _notify_in_batches(session, items, by_key, shown, now)
     # One statement of a fixed shape (compiled once, whatever the number of notices): the notices and their
     # recipients as arrays, unnested; ON CONFLICT DO NOTHING keeps each key told once; the deliveries joined to
     # the notices actually inserted.
@@ -154,9 +148,12 @@ def _status(m: Message, user) -> str:
     return "pending" if m.is_urgent or user.wants_immediate_email else "digest"
 
 
-def _notify_in_batches(session: Session, items, rows: list[dict], by_key: dict, now) -> list[tuple[Message, int]]:
+def _notify_in_batches(session: Session, items, by_key: dict, shown, now) -> list[tuple[Message, int]]:
     """The sweep's large batches: two executemany statements (SQLAlchemy's insertmanyvalues splits them under
-    the server's limit of bound parameters), which one multi-row VALUES statement would exceed."""
+    the server's limit of bound parameters)."""
+    rows = [dict(user_id=user.id, plan_id=m.plan_id, kind=m.kind, dedupe_key=key, subject=m.subject, body=m.body,
+                 step_key=m.step_key, due_on=m.due_on, legal_basis=m.legal_basis, link=m.link,
+                 is_urgent=m.is_urgent, read_at=None, created_at=shown) for key, (m, user) in by_key.items()]
     inserted = session.execute(
         insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(Notification.id, Notification.dedupe_key), rows,

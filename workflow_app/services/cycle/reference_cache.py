@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
@@ -103,20 +104,15 @@ def load_act_plan(session: Session, plan_id: int, reserve_document_id: bool = Fa
 #: The id the act's evidence row will have (``nextval`` of its sequence). In the plan's query it is an
 #: uncorrelated scalar subquery: evaluated once however many rows the joined procedures make.
 _RESERVE_DOCUMENT_ID = select(func.nextval(func.pg_get_serial_sequence("documents", "id")))
-_ACT_PLAN_QUERIES: dict[bool, object] = {}
 
 
+@lru_cache(maxsize=2)
 def _act_plan_query(reserve_document_id: bool):
     """The act's plan query, built once per shape (with or without the reserved document id): the plan, its
     procedures (joined) and ``reference_version``; the plan's id is the bound parameter ``plan_id``."""
-    query = _ACT_PLAN_QUERIES.get(reserve_document_id)
-    if query is None:
-        version_now = select(ReferenceVersion.version).where(ReferenceVersion.id == 1).scalar_subquery()
-        columns = (Plan, version_now, _RESERVE_DOCUMENT_ID.scalar_subquery()) if reserve_document_id \
-            else (Plan, version_now)
-        query = _ACT_PLAN_QUERIES[reserve_document_id] = (
-            select(*columns).where(Plan.id == bindparam("plan_id")).options(joinedload(Plan.procedures)))
-    return query
+    columns = (Plan, ReferenceVersion.now(), _RESERVE_DOCUMENT_ID.scalar_subquery()) if reserve_document_id \
+        else (Plan, ReferenceVersion.now())
+    return select(*columns).where(Plan.id == bindparam("plan_id")).options(joinedload(Plan.procedures))
 
 
 def _with_references(session: Session, plan: Plan, version: int | None) -> Plan:

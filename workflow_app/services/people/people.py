@@ -1,6 +1,8 @@
 """Who holds which role for a plan (the recipients of reminders and notices)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
@@ -50,24 +52,16 @@ class Recipients:
         return [found[k] for k in sorted(found)]
 
 
-_RECIPIENT_QUERIES: dict[bool, Select] = {}
-
-
+@lru_cache(maxsize=2)
 def _recipients_query(with_car: bool) -> Select:
     """``Recipients``' query, built once per shape (with or without the environmental authorities' clause)."""
-    query = _RECIPIENT_QUERIES.get(with_car)
-    if query is None:
-        clause = (Membership.entity_id == bindparam("entity_id")) \
-            & Membership.role.in_(bindparam("roles", expanding=True))
-        if with_car:
-            clause = clause | ((Membership.role == Role.CAR.value)
-                               & Membership.authority_code.in_(bindparam("codes", expanding=True)))
-        query = _RECIPIENT_QUERIES[with_car] = (
-            select(User.id, User.email, User.name, User.wants_immediate_email, Membership.role,
-                   Membership.entity_id, Membership.authority_code)
-            .join(Membership, Membership.user_id == User.id)
-            .where(clause, User.is_active_account.is_(True)))
-    return query
+    clause = (Membership.entity_id == bindparam("entity_id")) & Membership.role.in_(bindparam("roles", expanding=True))
+    if with_car:
+        clause = clause | ((Membership.role == Role.CAR.value)
+                           & Membership.authority_code.in_(bindparam("codes", expanding=True)))
+    return (select(User.id, User.email, User.name, User.wants_immediate_email, Membership.role, Membership.entity_id,
+                   Membership.authority_code)
+            .join(Membership, Membership.user_id == User.id).where(clause, User.is_active_account.is_(True)))
 
 
 def acting_user(session: Session, user_id: int) -> User | None:

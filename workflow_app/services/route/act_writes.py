@@ -23,6 +23,8 @@ memory), so the session's flush at COMMIT has nothing left to send.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import bindparam, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -84,6 +86,7 @@ def _plan_values(plan: Plan) -> dict:
     return {f"p_{c}": getattr(plan, c) for c in PLAN_COLUMNS}
 
 
+@lru_cache(maxsize=2)
 def _one_statement(with_document: bool):
     """The PostgreSQL statement of ``_write_in_one_statement``, built once per shape (with or without the
     evidence row) from bound parameters, each named for its part so that none is taken for a column of another table: the
@@ -100,8 +103,6 @@ def _one_statement(with_document: bool):
                    RETURNING id)
         SELECT (SELECT id FROM e), (SELECT count(*) FROM s), (SELECT count(*) FROM d)
     """
-    if with_document in _STATEMENTS:
-        return _STATEMENTS[with_document]
     p = (_PLANS.update().where(_PLANS.c.id == bindparam("p_id"), _PLANS.c.version == bindparam("p_read_version"))
          .values(version=_PLANS.c.version + 1, **{c: bindparam(f"p_{c}", type_=_PLANS.c[c].type) for c in PLAN_COLUMNS})
          .returning(_PLANS.c.id).cte("p"))
@@ -119,11 +120,9 @@ def _one_statement(with_document: bool):
             select(*(bindparam(f"doc_{c}", type_=_DOCUMENTS.c[c].type) for c in DOCUMENT_COLUMNS), version)
             .select_from(p)).returning(_DOCUMENTS.c.id).cte("d"))
         parts.append(select(func.count()).select_from(d).scalar_subquery())
-    _STATEMENTS[with_document] = select(*parts)
-    return _STATEMENTS[with_document]
+    return select(*parts)
 
 
-_STATEMENTS: dict[bool, object] = {}
 DOCUMENT_COLUMNS = ("id", "plan_id", "kind", "title", "original_filename", "storage_name", "sha256", "size_bytes",
                     "content_type", "is_public", "uploaded_by_id", "uploaded_at", "store", "supersedes_id",
                     "correction_reason", "withheld_reason")
@@ -171,16 +170,11 @@ def _write_in_steps(session: Session, plan: Plan, event: PlanEvent, document: di
     event.id = session.execute(_INSERT_EVENT, {c: getattr(event, c) for c in EVENT_COLUMNS}).scalar_one()
 
 
+@lru_cache(maxsize=1)
 def _insert_document():
     """The evidence row's INSERT in steps, its version computed inside it (``next_version``); built once."""
-    if "insert_document" not in _STEP_STATEMENTS:
-        _STEP_STATEMENTS["insert_document"] = insert(_DOCUMENTS).values(
-            version=next_version(bindparam("doc_plan_id", type_=_DOCUMENTS.c.plan_id.type),
-                                 bindparam("doc_kind", type_=_DOCUMENTS.c.kind.type)))
-    return _STEP_STATEMENTS["insert_document"]
-
-
-_STEP_STATEMENTS: dict[str, object] = {}
+    return insert(_DOCUMENTS).values(version=next_version(bindparam("doc_plan_id", type_=_DOCUMENTS.c.plan_id.type),
+                                                          bindparam("doc_kind", type_=_DOCUMENTS.c.kind.type)))
 
 
 def _mark_written(session: Session, state) -> None:

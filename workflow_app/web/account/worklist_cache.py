@@ -19,20 +19,18 @@ each visit whenever one of them is in scope.
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
-from flask import current_app, request
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
-from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache
+from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache, part_key
 from workflow_app.models import Entity, Plan, ReferenceVersion, SurveyResponse, User
 from workflow_app.services.route.plans import regime_stamp
 
 _SCOPE_STAMP = (
     select(Plan.id, Plan.version, Plan.history_head, Plan.updated_at, Plan.state,
-           select(ReferenceVersion.version).where(ReferenceVersion.id == 1).scalar_subquery(), Plan.regime, Entity,
+           ReferenceVersion.now(), Plan.regime, Entity,
            # Whether the entity answered the month's survey (Monitoreo 360): the survey's notice, without a query.
            exists().where(SurveyResponse.entity_id == Plan.entity_id,
                           SurveyResponse.month == bindparam("survey_month")))
@@ -60,9 +58,7 @@ def worklist_key(user: User, stamp: list[tuple], today: date) -> str:
     memberships = sorted((m.role, m.entity_id, m.authority_code, m.is_lead) for m in user.memberships)
     plans = [(pid, version, head, changed.isoformat() if changed else None, ref, regime_stamp(regime))
              for pid, version, head, changed, _state, ref, regime in stamp]
-    material = repr((memberships, plans, today.isoformat(), current_app.config.get("RELEASE", ""),
-                     request.script_root))
-    return "pdt:worklist:" + hashlib.sha256(material.encode()).hexdigest()[:32]
+    return part_key("worklist", memberships, plans, today.isoformat())
 
 
 def cached_worklist(key: str) -> str | None:

@@ -11,14 +11,13 @@ generation Redis failed to move is seen within that time. Without Redis there is
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from datetime import date
 
 from flask import current_app, request
 
-from workflow_app.infra.page_cache import GENERATION_KEY, public_generation
+from workflow_app.infra.page_cache import GENERATION_KEY, part_key, public_generation
 from workflow_app.models import User
 
 log = logging.getLogger(__name__)
@@ -27,9 +26,7 @@ BOARD_TTL_SECONDS = 120
 
 def board_key(user: User, today: date) -> str:
     memberships = sorted((m.role, m.entity_id or 0, m.authority_code or "", m.is_lead) for m in user.memberships)
-    material = repr((memberships, sorted(request.args.items(multi=True)), today.isoformat(),
-                     current_app.config.get("RELEASE", ""), request.script_root))
-    return "pdt:board:" + hashlib.sha256(material.encode()).hexdigest()[:32]
+    return part_key("board", memberships, sorted(request.args.items(multi=True)), today.isoformat())
 
 
 def cached_board(key: str) -> tuple[str | None, bytes | None]:

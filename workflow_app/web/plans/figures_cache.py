@@ -10,15 +10,13 @@ deployment too; old entries expire (Redis: two days) or fall out of the LRU.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date
 from typing import Callable
 
-from flask import current_app
 from markupsafe import Markup
 
-from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache
+from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache, part_key
 
 
 def _cache() -> LocalCache | RedisCache:
@@ -26,8 +24,7 @@ def _cache() -> LocalCache | RedisCache:
 
 
 def figures_key(plan_id: int, version: int, today: date, wording) -> str:
-    material = repr((plan_id, version, today.isoformat(), wording, current_app.config.get("RELEASE", "")))
-    return "pdt:plan-figures:" + hashlib.sha256(material.encode()).hexdigest()[:32]
+    return part_key("plan-figures", plan_id, version, today.isoformat(), wording)
 
 
 def cached_figures(key: str, build: Callable[[], dict]) -> dict:

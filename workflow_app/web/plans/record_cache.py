@@ -22,15 +22,13 @@ duties, documents with their links, the checklist line, the frame) is built for 
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date
 from typing import Callable, NamedTuple
 
-from flask import current_app, request
 from markupsafe import Markup
 
-from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache
+from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache, part_key
 from workflow_app.models import Plan
 from workflow_app.services.route.plans import regime_stamp
 
@@ -59,11 +57,9 @@ def record_key(plan: Plan, reference_version: int | None, today: date) -> str:
     # The history's head (a hash over every row, their times included) and the row's times tie the key to this
     # database's plan: a plan with the same id and version in another database (a trial instance reset, a test)
     # is another key.
-    material = repr((plan.id, plan.version, plan.history_head, plan.created_at.isoformat(),
-                     plan.updated_at.isoformat(), reference_version, regime_stamp(plan.regime), today.isoformat(),
-                     plan.entity.wording,
-                     current_app.config.get("RELEASE", ""), request.script_root))
-    return "pdt:plan-record:" + hashlib.sha256(material.encode()).hexdigest()[:32]
+    return part_key("plan-record", plan.id, plan.version, plan.history_head, plan.created_at.isoformat(),
+                    plan.updated_at.isoformat(), reference_version, regime_stamp(plan.regime), today.isoformat(),
+                    plan.entity.wording)
 
 
 def filings_of(history) -> list[Filing]:
