@@ -13,6 +13,7 @@ throughput >= 35 % of the trivial endpoint's. The load generator runs on the sam
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
 import multiprocessing
 import os
@@ -128,14 +129,15 @@ def load(port: int, jobs: list[tuple[str | None, str]], seconds: float, processe
         parts = pool.map(_worker, [(port, chunk, seconds) for chunk in chunks if chunk])
     results = [r for part in parts for r in part]
     latencies = sorted(r[0] for r in results)
-    errors = sum(1 for _, status in results if status not in (200, 304))
+    wrong = collections.Counter(status for _, status in results if status not in (200, 304))
 
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
 
     return {"requests": len(results), "rps": len(results) / seconds, "p50": pct(0.50), "p95": pct(0.95),
-            "p99": pct(0.99), "errors": errors, "mean": statistics.mean(latencies) * 1000,
-            "not_modified": sum(1 for _, status in results if status == 304)}
+            "p99": pct(0.99), "errors": sum(wrong.values()), "mean": statistics.mean(latencies) * 1000,
+            "not_modified": sum(1 for _, status in results if status == 304),
+            "wrong": ", ".join(f"{count}× {status or 'sin respuesta'}" for status, count in sorted(wrong.items()))}
 
 
 def wait_for(port: int, path: str = "/ping", timeout: float = 30) -> None:
@@ -211,7 +213,8 @@ def main() -> None:
             results[label] = r = load(port, jobs, args.seconds, args.processes)
             print(f"{label:<28} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  "
                   f"p99 {r['p99']:7.1f} ms  errores {r['errors']}  ({r['requests']} solicitudes)"
-                  + (f"  [{r['not_modified']} respuestas 304]" if REVALIDATE in jobs[0][1] else ""))
+                  + (f"  [{r['not_modified']} respuestas 304]" if REVALIDATE in jobs[0][1] else "")
+                  + (f"  [estados: {r['wrong']}]" if r["wrong"] else ""))
         floor = results["trivial /ping"]["rps"]
         for label, r in results.items():
             print(f"razón de rendimiento {label:<28} {r['rps'] / floor * 100:6.1f} % de /ping")
