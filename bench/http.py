@@ -37,7 +37,8 @@ from bench.board import drop_database, make_database, populate  # noqa: E402
 
 TODAY = "2028-04-21"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
-REVALIDATE = "revalidar:"  # a job path with this prefix sends If-None-Match (see _worker)
+REVALIDATE = "revalidar:"
+_READY = _GO = None  # set by ``load`` before it forks its processes  # a job path with this prefix sends If-None-Match (see _worker)
 
 
 def free_port() -> int:
@@ -98,13 +99,15 @@ def _worker(args) -> list[tuple[float, int]]:
             client.request("GET", path)
             extra = {"If-None-Match": client.etag or '"none"'}
         clients.append((client, path, extra))
-    start_at = time.monotonic() + 0.5
+    with _READY.get_lock():  # signed in: the parent notes the server's CPU, then every process starts at once
+        _READY.value += 1
+    _GO.wait()
+    start_at = time.monotonic()
     deadline = start_at + seconds
+    cpu_at_start = time.process_time()
 
     def run(client: Client, path: str, extra: dict) -> None:
         local = []
-        while time.monotonic() < start_at:
-            time.sleep(0.01)
         while time.monotonic() < deadline:
             t0 = time.perf_counter()
             try:
@@ -120,14 +123,48 @@ def _worker(args) -> list[tuple[float, int]]:
         t.start()
     for t in threads:
         t.join()
-    return results
+    return results, time.process_time() - cpu_at_start
 
 
-def load(port: int, jobs: list[tuple[str | None, str]], seconds: float, processes: int) -> dict:
-    chunks = [jobs[i::processes] for i in range(processes)]
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
-        parts = pool.map(_worker, [(port, chunk, seconds) for chunk in chunks if chunk])
-    results = [r for part in parts for r in part]
+def _cpu_seconds(groups: dict[str, callable]) -> dict[str, float]:
+    """CPU (user + system) used so far by the machine's processes, summed per group: ``groups`` maps a name to
+    a test of (pid, parent pid, command line). Processes that ended in between are missed (none here)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = dict.fromkeys(groups, 0.0)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        for name, test in groups.items():
+            if test(int(entry), int(stat[1]), cmdline):
+                totals[name] += (int(stat[11]) + int(stat[12])) / tick
+                break
+    return totals
+
+
+def load(port: int, jobs: list[tuple[str | None, str]], seconds: float, processes: int,
+         groups: dict[str, callable] | None = None) -> dict:
+    """``groups``: the server's processes by kind (see ``_cpu_seconds``), whose CPU per request is reported."""
+    global _READY, _GO
+    chunks = [chunk for chunk in (jobs[i::processes] for i in range(processes)) if chunk]
+    context = multiprocessing.get_context("fork")
+    _READY, _GO = context.Value("i", 0), context.Event()  # inherited by the forked processes
+    with context.Pool(processes) as pool:
+        pending = pool.map_async(_worker, [(port, chunk, seconds) for chunk in chunks])
+        while _READY.value < len(chunks) and not pending.ready():
+            time.sleep(0.01)
+        before = _cpu_seconds(groups or {})
+        _GO.set()
+        parts = pending.get()
+    after = _cpu_seconds(groups or {})
+    results = [r for part, _cpu in parts for r in part]
+    cpu = {name: after[name] - before[name] for name in before} | {"clientes": sum(c for _part, c in parts)}
     latencies = sorted(r[0] for r in results)
     wrong = collections.Counter(status for _, status in results if status not in (200, 304))
 
@@ -137,6 +174,7 @@ def load(port: int, jobs: list[tuple[str | None, str]], seconds: float, processe
     return {"requests": len(results), "rps": len(results) / seconds, "p50": pct(0.50), "p95": pct(0.95),
             "p99": pct(0.99), "errors": sum(wrong.values()), "mean": statistics.mean(latencies) * 1000,
             "not_modified": sum(1 for _, status in results if status == 304),
+            "cpu_ms": {name: seconds_used / max(1, len(results)) * 1000 for name, seconds_used in cpu.items()},
             "wrong": ", ".join(f"{count}× {status or 'sin respuesta'}" for status, count in sorted(wrong.items()))}
 
 
@@ -207,14 +245,26 @@ def main() -> None:
         ]
         print(f"datos: {facts['plans']} planes, {facts['events']} actos en el historial · gunicorn {args.workers} "
               f"workers gthread×4 · {args.clients} clientes · {args.seconds:.0f} s por página · fecha {TODAY}")
+        server, worker = procs[0].pid, procs[1].pid
+        groups = {  # where a request's CPU goes, on this machine's processes
+            "gunicorn": lambda pid, parent, _cmd: server in (pid, parent),
+            "PostgreSQL": lambda _pid, _parent, cmd: cmd.startswith("postgres: ") and f" {name} " in cmd,
+            "Redis": lambda _pid, _parent, cmd: cmd.startswith("redis-server"),
+            "RQ": lambda pid, parent, _cmd: worker in (pid, parent),
+        }
         results = {}
         for label, jobs in scenarios:
             load(port, jobs, args.warmup, args.processes)  # not measured: imports, holiday tables, pools
-            results[label] = r = load(port, jobs, args.seconds, args.processes)
+            results[label] = r = load(port, jobs, args.seconds, args.processes, groups)
             print(f"{label:<28} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  "
                   f"p99 {r['p99']:7.1f} ms  errores {r['errors']}  ({r['requests']} solicitudes)"
                   + (f"  [{r['not_modified']} respuestas 304]" if REVALIDATE in jobs[0][1] else "")
                   + (f"  [estados: {r['wrong']}]" if r["wrong"] else ""))
+        print("CPU por solicitud (ms; gunicorn, PostgreSQL de esta base, Redis y RQ leídos en /proc; clientes: "
+              "los procesos de carga):")
+        for label, r in results.items():
+            print(f"  {label:<28} " + " · ".join(f"{k} {v:.2f}" for k, v in r["cpu_ms"].items())
+                  + f" · total {sum(r['cpu_ms'].values()):.2f}")
         floor = results["trivial /ping"]["rps"]
         for label, r in results.items():
             print(f"razón de rendimiento {label:<28} {r['rps'] / floor * 100:6.1f} % de /ping")
