@@ -8,6 +8,7 @@ from markupsafe import Markup
 from state_machines.approval.pdt import PDT_MACHINE
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
+from workflow_app.infra.read_only import reads_only
 from workflow_app.permissions import scope_entity_ids
 from workflow_app.services.followup import survey
 from workflow_app.services.integrity.health import health_report
@@ -19,6 +20,7 @@ bp = Blueprint("views", __name__, template_folder="templates")
 
 
 @bp.get("/")
+@reads_only
 @login_required
 def inbox():
     today = clock().today()

@@ -17,6 +17,7 @@ from state_machines.core.wording import localize
 from state_machines.phase2 import PHASE2_MACHINES
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import csrf, db
+from workflow_app.infra.read_only import reads_only
 from workflow_app.infra.templating import _labels, document_title
 from workflow_app.models import Document
 from workflow_app.permissions import load_plan_for, load_plan_to_read, load_plan_to_read_stamped
@@ -69,6 +70,7 @@ bp = Blueprint("plans", __name__, url_prefix="/planes", template_folder="templat
 
 
 @bp.get("/<int:plan_id>")
+@reads_only
 @login_required
 def show(plan_id: int):
     plan, reference_version, review = load_plan_to_read_stamped(current_user, plan_id)
