@@ -201,10 +201,16 @@ def signed_in_user(session: Session, user_id: int) -> User | None:
     return _with_memberships(session, session.get(User, user_id))
 
 
+_USER_MAPPER = inspect(User)
+_USER_FIELDS = tuple(prop.key for prop in _USER_MAPPER.column_attrs)
+
+
 @lru_cache(maxsize=8)
 def _person_with(alongside: Subquery) -> Select:
-    """Built once per subquery: composing it on every page cost more Python than running it."""
-    return select(User, *alongside.c).outerjoin(alongside, true()).where(User.id == bindparam("signed_in_id"))
+    """Built once per subquery: composing it on every page cost more Python than running it. The person's
+    columns as plain columns: the row is read on the connection, below the ORM (see ``_user_as_loaded``)."""
+    columns = [prop.columns[0] for prop in _USER_MAPPER.column_attrs]
+    return select(*columns, *alongside.c).outerjoin(alongside, true()).where(User.id == bindparam("signed_in_id"))
 
 
 def signed_in_user_with(session: Session, user_id: int, alongside: Subquery, params: dict
@@ -212,10 +218,26 @@ def signed_in_user_with(session: Session, user_id: int, alongside: Subquery, par
     """``signed_in_user``, with the rows of ``alongside`` (a subquery bound by ``params``) read in the same
     statement, outer-joined to the person's row: what every page of the person asks besides them (the menu's
     unread figure, which the web layer above passes) costs no statement of its own."""
-    rows = session.execute(_person_with(alongside), {**params, "signed_in_id": user_id}).all()
+    rows = session.connection().execute(_person_with(alongside), {**params, "signed_in_id": user_id}).all()
     if not rows:
         return None, []
-    return _with_memberships(session, rows[0][0]), [tuple(row)[1:] for row in rows]
+    width = len(_USER_FIELDS)
+    user = _user_as_loaded(session, tuple(rows[0])[:width])
+    return _with_memberships(session, user), [tuple(row)[width:] for row in rows]
+
+
+def _user_as_loaded(session: Session, values: tuple) -> User:
+    """The person's row made into the session's ``User`` as the ORM's loader makes it, without its machinery
+    (half of the statement's cost on every page): the one already in the session if there is one (the loader
+    would not overwrite it either), else a new instance with its fields set as loaded, attached as persistent."""
+    loaded = session.identity_map.get(_USER_MAPPER.identity_key_from_primary_key((values[0],)))
+    if loaded is not None:
+        return loaded
+    user = _USER_MAPPER.class_manager.new_instance()
+    user.__dict__.update(zip(_USER_FIELDS, values))
+    make_transient_to_detached(user)
+    session.add(user)
+    return user
 
 
 def _with_memberships(session: Session, user: User | None) -> User | None:
