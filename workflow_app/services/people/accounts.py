@@ -25,14 +25,15 @@ from pathlib import Path
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import Select, bindparam, func, inspect, select, true, update
+from sqlalchemy import Select, bindparam, func, select, true, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Subquery
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from state_machines.core.roles import ROLE_LABELS, Role
+from workflow_app.infra.as_loaded import RowLoader
 from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.infra.proxy import public_base_url
 from workflow_app.infra.sessions import end_all_sessions
@@ -175,22 +176,8 @@ log = logging.getLogger(__name__)
 MEMBERSHIP_FIELDS = ("id", "user_id", "role", "entity_id", "authority_code", "is_lead")
 
 
-_MEMBERSHIP_MAPPER = inspect(Membership)
-
-
-def _membership_as_loaded(session: Session, data: list) -> Membership:
-    """A membership from the users row's copy, put into ``session`` as the ORM's loader puts a row (the instance
-    made without ``__init__``, its fields set as loaded, its relationships left to load on demand) and attached
-    without the copying of ``merge``: an adviser's twenty memberships cost as much as the rest of the frame."""
-    key = _MEMBERSHIP_MAPPER.identity_key_from_primary_key((data[0],))
-    loaded = session.identity_map.get(key)
-    if loaded is not None:
-        return loaded
-    membership = _MEMBERSHIP_MAPPER.class_manager.new_instance()
-    membership.__dict__.update(zip(MEMBERSHIP_FIELDS, data))
-    make_transient_to_detached(membership)
-    session.add(membership)
-    return membership
+MEMBERSHIPS_AS_LOADED = RowLoader(Membership, MEMBERSHIP_FIELDS)  # an adviser's twenty memberships from the
+#                                                                    copy cost as much as the rest of the frame
 
 
 def signed_in_user(session: Session, user_id: int) -> User | None:
@@ -201,16 +188,15 @@ def signed_in_user(session: Session, user_id: int) -> User | None:
     return _with_memberships(session, session.get(User, user_id))
 
 
-_USER_MAPPER = inspect(User)
-_USER_FIELDS = tuple(prop.key for prop in _USER_MAPPER.column_attrs)
+PERSON_AS_LOADED = RowLoader(User)
 
 
 @lru_cache(maxsize=8)
 def _person_with(alongside: Subquery) -> Select:
     """Built once per subquery: composing it on every page cost more Python than running it. The person's
-    columns as plain columns: the row is read on the connection, below the ORM (see ``_user_as_loaded``)."""
-    columns = [prop.columns[0] for prop in _USER_MAPPER.column_attrs]
-    return select(*columns, *alongside.c).outerjoin(alongside, true()).where(User.id == bindparam("signed_in_id"))
+    columns as plain columns: the row is read on the connection, below the ORM (``infra.as_loaded``)."""
+    return (select(*PERSON_AS_LOADED.columns, *alongside.c).outerjoin(alongside, true())
+            .where(User.id == bindparam("signed_in_id")))
 
 
 def signed_in_user_with(session: Session, user_id: int, alongside: Subquery, params: dict
@@ -221,30 +207,16 @@ def signed_in_user_with(session: Session, user_id: int, alongside: Subquery, par
     rows = session.connection().execute(_person_with(alongside), {**params, "signed_in_id": user_id}).all()
     if not rows:
         return None, []
-    width = len(_USER_FIELDS)
-    user = _user_as_loaded(session, tuple(rows[0])[:width])
+    width = len(PERSON_AS_LOADED.fields)
+    user = PERSON_AS_LOADED.load(session, tuple(rows[0])[:width])
     return _with_memberships(session, user), [tuple(row)[width:] for row in rows]
-
-
-def _user_as_loaded(session: Session, values: tuple) -> User:
-    """The person's row made into the session's ``User`` as the ORM's loader makes it, without its machinery
-    (half of the statement's cost on every page): the one already in the session if there is one (the loader
-    would not overwrite it either), else a new instance with its fields set as loaded, attached as persistent."""
-    loaded = session.identity_map.get(_USER_MAPPER.identity_key_from_primary_key((values[0],)))
-    if loaded is not None:
-        return loaded
-    user = _USER_MAPPER.class_manager.new_instance()
-    user.__dict__.update(zip(_USER_FIELDS, values))
-    make_transient_to_detached(user)
-    session.add(user)
-    return user
 
 
 def _with_memberships(session: Session, user: User | None) -> User | None:
     if user is None:
         return None
     if user.memberships_cache is not None:
-        set_committed_value(user, "memberships", [_membership_as_loaded(session, data)
+        set_committed_value(user, "memberships", [MEMBERSHIPS_AS_LOADED.load(session, data)
                                                   for data in json.loads(user.memberships_cache)])
         return user
     version = user.memberships_version
