@@ -244,7 +244,8 @@ def main() -> None:
             ("público revalidado (304)", [(None, f"{REVALIDATE}/publico/{dane}") for _pid, dane in picks]),
         ]
         print(f"datos: {facts['plans']} planes, {facts['events']} actos en el historial · gunicorn {args.workers} "
-              f"workers gthread×4 · {args.clients} clientes · {args.seconds:.0f} s por página · fecha {TODAY}")
+              f"workers gthread×4 · {args.clients} clientes · {args.seconds:.0f} s por página · fecha {TODAY} · carga "
+              f"(1/5/15 min, {os.cpu_count()} CPU): " + " / ".join(f"{x:.2f}" for x in os.getloadavg()))
         server, worker = procs[0].pid, procs[1].pid
         groups = {  # where a request's CPU goes, on this machine's processes
             "gunicorn": lambda pid, parent, _cmd: server in (pid, parent),
