@@ -71,14 +71,17 @@ def load_plan_to_read(user: User, plan_id: int) -> Plan:
     return load_plan_for(user, plan_id)
 
 
-def load_plan_to_read_stamped(user: User, plan_id: int) -> tuple[Plan, int | None, ChecklistReview | None]:
+def load_plan_to_read_stamped(user: User, plan_id: int
+                              ) -> tuple[Plan, int | None, ChecklistReview | None, set[Role]]:
     """As ``load_plan_to_read``, with, in the same statement, the reference data's version (a scalar subquery:
     the plan page keeps parts built from the plan's entity, period and authorities by it) and the plan's latest
-    Lista de Chequeo review (outer-joined: the page's checklist line)."""
+    Lista de Chequeo review (outer-joined: the page's checklist line); and the user's roles on the plan (what
+    ``can_view_plan`` asks, which the page asks again for its acts, duties and corrections)."""
     row = db.session.execute(_plan_page_query(), {"plan_id": plan_id}).unique().first()
-    if row is None or not (user.is_admin or can_view_plan(user, row[0])):
+    roles = roles_on(user, row[0]) if row is not None else set()
+    if row is None or not (roles or user.is_admin):
         abort(404)
-    return row[0], row[1], row[2]
+    return row[0], row[1], row[2], roles
 
 
 @lru_cache(maxsize=1)
