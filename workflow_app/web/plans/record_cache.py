@@ -19,12 +19,15 @@ rows, so the key carries:
 
 People's names in the history never change (no service renames an account).
 
-The part that depends on who reads (the acts they may take now and the pending terms split into theirs and others')
+The page's heading (title, state, warnings, links) shows only what the record's key names: it is kept by that key in
+this process (``kept_part``). The part that depends on who reads (the acts they may take now and the pending terms
+split into theirs and others')
 is a function of the same plan, reference data, regime and day and of the reader's roles on the plan's entity and
 environmental authorities: outside Phase II (whose acts read the Phase II matrices) it is kept by the record's key
-with those (``person_key``), in this process only (``person_part``). Both are also remembered in this process in
-front of Redis (``cached_record``): a key names one content, so a copy here is as good as the shared one. The rest
-of the page (documents with their links, the checklist line, the frame) is built on each request.
+with those (``person_key``), in this process only (``kept_part``); so are the documents as shown to the reader, by
+their rows as read on each request and the reader's "Corregir" links (``documents_key``). The record is also
+remembered in this process in front of Redis (``cached_record``): a key names one content, so a copy here is as
+good as the shared one. The rest of the page (the checklist line, the frame) is built on each request.
 """
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ from datetime import date
 from threading import Lock
 from typing import Callable, Generic, Hashable, NamedTuple, TypeVar
 
-from flask import current_app
+from flask import current_app, request
 from markupsafe import Markup
 
 from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache, part_key
@@ -132,8 +135,17 @@ def person_key(record: str, roles, car_codes) -> tuple:
     return record, tuple(sorted(r.value for r in roles)), tuple(sorted(car_codes))
 
 
-def person_part(key: tuple, build: Callable[[], str]) -> Markup:
-    memo = _memo("plan_person_memo", size=2048)
+def documents_key(plan: Plan, documents: list, correctable: set[int]) -> tuple:
+    """The documents part's key: every row as shown, the reader's "Corregir" links, the plan (its links) and the
+    entity's wording (the titles), the release (templates) and the application root (links)."""
+    return (plan.id, plan.entity.wording, current_app.config.get("RELEASE", ""), request.script_root,
+            tuple(documents), frozenset(correctable))
+
+
+def kept_part(name: str, key: Hashable, build: Callable[[], str]) -> Markup:
+    """A part of the page kept in this process by a key that names all it shows (``person_key``,
+    ``documents_key``): built on a miss."""
+    memo = _memo(name, size=2048)
     kept = memo.get(key)
     if kept is None:
         kept = Markup(build())

@@ -58,7 +58,14 @@ from workflow_app.services.route.whatif import what_if as what_if_service
 from workflow_app.services.route.worklist import actions_for, duties_by_holder, upcoming_deadlines
 from workflow_app.web.downloads import pdf_attachment
 from workflow_app.web.plans.figures_cache import cached_figures, figures_key
-from workflow_app.web.plans.record_cache import cached_record, filings_of, person_key, person_part, record_key
+from workflow_app.web.plans.record_cache import (
+    cached_record,
+    documents_key,
+    filings_of,
+    kept_part,
+    person_key,
+    record_key,
+)
 from workflow_app.web.plans.route_svg import plan_figures
 from workflow_app.web.uploads import (
     ACCEPT_PDF,
@@ -85,13 +92,19 @@ def show(plan_id: int):
     # Phase II's acts read its matrices, which the record's key does not name: built on each visit there.
     phase2 = plan.state == "in_force" or any(p.machine in PHASE2_MACHINES for p in plan.procedures)
     person_html = (Markup(build_person()) if phase2
-                   else person_part(person_key(key, roles, car_codes), build_person))
+                   else kept_part("plan_person_memo", person_key(key, roles, car_codes), build_person))
+    heading_html = kept_part("plan_heading_memo", key, partial(
+        current_app.jinja_env.get_template("plans/_heading.html").render, plan=plan,
+        state_label=STATE_LABELS[plan.state]))
     documents = plan_document_lines(db.session, plan)
+    correctable = correctable_documents(user, plan, documents, record.filings, roles)
+    documents_html = kept_part("plan_documents_memo", documents_key(plan, documents, correctable), partial(
+        current_app.jinja_env.get_template("plans/_documents.html").render, plan=plan, documents=documents,
+        correctable=correctable))
     return render_template(
-        "plans/show.html", plan=plan, state_label=STATE_LABELS[plan.state], person_html=person_html,
-        documents=documents, correctable=correctable_documents(user, plan, documents, record.filings, roles),
-        checklist=checklist_service.scored(review) if review else None, record_html=record.record,
-        history_html=record.history,
+        "plans/show.html", plan=plan, heading_html=heading_html, person_html=person_html,
+        documents_html=documents_html, checklist=checklist_service.scored(review) if review else None,
+        record_html=record.record, history_html=record.history,
     )
 
 
