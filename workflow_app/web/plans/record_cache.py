@@ -21,13 +21,12 @@ People's names in the history never change (no service renames an account).
 
 The page's heading (title, state, warnings, links) shows only what the record's key names: it is kept by that key in
 this process (``kept_part``). The part that depends on who reads (the acts they may take now and the pending terms
-split into theirs and others')
-is a function of the same plan, reference data, regime and day and of the reader's roles on the plan's entity and
-environmental authorities: outside Phase II (whose acts read the Phase II matrices) it is kept by the record's key
-with those (``person_key``), in this process only (``kept_part``); so are the documents as shown to the reader, by
-their rows as read on each request and the reader's "Corregir" links (``documents_key``). The record is also
-remembered in this process in front of Redis (``cached_record``): a key names one content, so a copy here is as
-good as the shared one. The rest of the page (the checklist line, the frame) is built on each request.
+split into theirs and others') is a function of the same plan, reference data, regime and day and of the reader's
+roles on the plan's entity and environmental authorities: outside Phase II (whose acts read the Phase II matrices)
+it is kept by the record's key with those (``person_key``), in this process only; so are the documents as shown to
+the reader, by their rows as read on each request and the reader's "Corregir" links (``documents_key``). The record
+is also remembered in this process in front of Redis (``cached_record``): a key names one content, so a copy here is
+as good as the shared one. The rest of the page (the checklist line, the frame) is built on each request.
 """
 from __future__ import annotations
 
@@ -142,10 +141,10 @@ def documents_key(plan: Plan, documents: list, correctable: set[int]) -> tuple:
             tuple(documents), frozenset(correctable))
 
 
-def kept_part(name: str, key: Hashable, build: Callable[[], str]) -> Markup:
-    """A part of the page kept in this process by a key that names all it shows (``person_key``,
-    ``documents_key``): built on a miss."""
-    memo = _memo(name, size=2048)
+def kept_part(name: str, key: Hashable, build: Callable[[], str], size: int) -> Markup:
+    """A part of the page kept in this process by a key that names all it shows (the record's, ``person_key``,
+    ``documents_key``): built on a miss; the ``size`` most recently used are kept."""
+    memo = _memo(name, size)
     kept = memo.get(key)
     if kept is None:
         kept = Markup(build())

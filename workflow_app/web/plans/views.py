@@ -81,34 +81,47 @@ bp = Blueprint("plans", __name__, url_prefix="/planes", template_folder="templat
 @bp.get("/<int:plan_id>")
 @login_required
 def show(plan_id: int):
-    user = current_user._get_current_object()  # asked for five times below: the proxy's lookup once
+    user = current_user._get_current_object()  # asked for several times below: the proxy's lookup once
     plan, reference_version, review, roles = load_plan_to_read_stamped(user, plan_id)
     today = clock().today()
     key = record_key(plan, reference_version, today)
-    figures = _Figures(plan, today)
-    record = cached_record(key, lambda: _plan_record(plan, today, figures.deadlines, figures.pending))
-    car_codes = {m.authority_code for m in user.memberships if m.role == Role.CAR.value}
-    build_person = partial(_person_part, user, plan, today, roles, figures)
-    # Phase II's acts read its matrices, which the record's key does not name: built on each visit there.
-    phase2 = plan.state == "in_force" or any(p.machine in PHASE2_MACHINES for p in plan.procedures)
-    person_html = (Markup(build_person()) if phase2
-                   else kept_part("plan_person_memo", person_key(key, roles, car_codes), build_person))
-    heading_html = kept_part("plan_heading_memo", key, partial(
-        current_app.jinja_env.get_template("plans/_heading.html").render, plan=plan,
-        state_label=STATE_LABELS[plan.state]))
-    documents = plan_document_lines(db.session, plan)
-    correctable = correctable_documents(user, plan, documents, record.filings, roles)
-    documents_html = kept_part("plan_documents_memo", documents_key(plan, documents, correctable), partial(
-        current_app.jinja_env.get_template("plans/_documents.html").render, plan=plan, documents=documents,
-        correctable=correctable))
+    calendar = _Calendar(plan, today)
+    record = cached_record(key, lambda: _plan_record(plan, today, calendar.deadlines, calendar.pending))
     return render_template(
-        "plans/show.html", plan=plan, heading_html=heading_html, person_html=person_html,
-        documents_html=documents_html, checklist=checklist_service.scored(review) if review else None,
-        record_html=record.record, history_html=record.history,
+        "plans/show.html", plan=plan, heading_html=_heading(plan, key),
+        person_html=_reader_part(user, plan, today, roles, key, calendar),
+        documents_html=_documents(user, plan, roles, record.filings),
+        checklist=checklist_service.scored(review) if review else None, record_html=record.record,
+        history_html=record.history,
     )
 
 
-class _Figures:
+def _heading(plan, key: str) -> Markup:
+    """Title, state, warnings and links: only what the record's key names."""
+    return kept_part("plan_heading_memo", key, partial(
+        current_app.jinja_env.get_template("plans/_heading.html").render, plan=plan,
+        state_label=STATE_LABELS[plan.state]), size=1024)
+
+
+def _reader_part(user, plan, today, roles, key: str, calendar: _Calendar) -> Markup:
+    build = partial(_person_part, user, plan, today, roles, calendar)
+    # Phase II's acts read its matrices, which the record's key does not name: built on each visit there.
+    if plan.state == "in_force" or any(p.machine in PHASE2_MACHINES for p in plan.procedures):
+        return Markup(build())
+    car_codes = {m.authority_code for m in user.memberships if m.role == Role.CAR.value}
+    return kept_part("plan_person_memo", person_key(key, roles, car_codes), build, size=2048)
+
+
+def _documents(user, plan, roles, filings) -> Markup:
+    """Read on each visit (a document may be stored without an act); kept by the rows and the reader's links."""
+    documents = plan_document_lines(db.session, plan)
+    correctable = correctable_documents(user, plan, documents, filings, roles)
+    return kept_part("plan_documents_memo", documents_key(plan, documents, correctable), partial(
+        current_app.jinja_env.get_template("plans/_documents.html").render, plan=plan, documents=documents,
+        correctable=correctable), size=512)
+
+
+class _Calendar:
     """The plan's legal calendar and its pending terms, computed when a part is built (kept parts need neither)."""
 
     def __init__(self, plan, today) -> None:
@@ -123,10 +136,10 @@ class _Figures:
         return upcoming_deadlines(self.plan, self.today, self.deadlines)
 
 
-def _person_part(user, plan, today, roles, figures: _Figures) -> str:
+def _person_part(user, plan, today, roles, calendar: _Calendar) -> str:
     """The reader's part of the plan page (``plans/_person.html``), rendered outside the page's context."""
-    my_duties, others_duties = duties_by_holder(user, plan, figures.pending, roles)
-    actions = actions_for(user, plan, today, legal_calendar.deadline_map(figures.deadlines), roles)
+    my_duties, others_duties = duties_by_holder(user, plan, calendar.pending, roles)
+    actions = actions_for(user, plan, today, legal_calendar.deadline_map(calendar.deadlines), roles)
     return current_app.jinja_env.get_template("plans/_person.html").render(
         plan=plan, my_duties=my_duties, others_duties=others_duties,
         # Phase II acts live on their own page; the plan page says what comes next there and whose it is.
