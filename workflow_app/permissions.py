@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 from flask import abort
 from sqlalchemy import Select, bindparam, false, or_, select
@@ -71,14 +72,27 @@ def load_plan_to_read(user: User, plan_id: int) -> Plan:
     return load_plan_for(user, plan_id)
 
 
-def load_plan_to_read_stamped(user: User, plan_id: int) -> tuple[Plan, int | None, ChecklistReview | None]:
+class LatestReview(NamedTuple):
+    """What the plan page's checklist line reads of the plan's latest Lista de Chequeo review
+    (``services.followup.checklist.scored``: its template and marks; the page: whether the entity replied)."""
+
+    id: int
+    template: str
+    marks: dict
+    reply: str | None
+
+
+def load_plan_to_read_stamped(user: User, plan_id: int) -> tuple[Plan, int | None, LatestReview | None, set[Role]]:
     """As ``load_plan_to_read``, with, in the same statement, the reference data's version (a scalar subquery:
     the plan page keeps parts built from the plan's entity, period and authorities by it) and the plan's latest
-    Lista de Chequeo review (outer-joined: the page's checklist line)."""
+    Lista de Chequeo review (outer-joined: the page's checklist line); and the user's roles on the plan (what
+    ``can_view_plan`` asks, which the page asks again for its acts, duties and corrections)."""
     row = db.session.execute(_plan_page_query(), {"plan_id": plan_id}).unique().first()
-    if row is None or not (user.is_admin or can_view_plan(user, row[0])):
+    roles = roles_on(user, row[0]) if row is not None else set()
+    if row is None or not (roles or user.is_admin):
         abort(404)
-    return row[0], row[1], row[2]
+    review = LatestReview(*row[2:]) if row[2] is not None else None
+    return row[0], row[1], review, roles
 
 
 @lru_cache(maxsize=1)
@@ -88,7 +102,8 @@ def _plan_page_query():
     latest = (select(ChecklistReview.id).where(ChecklistReview.plan_id == Plan.id)
               .order_by(ChecklistReview.reviewed_at.desc(), ChecklistReview.id.desc()).limit(1)
               .correlate(Plan).scalar_subquery())
-    return (select(Plan, ReferenceVersion.now(), review).outerjoin(review, review.id == latest)
+    return (select(Plan, ReferenceVersion.now(), review.id, review.template, review.marks, review.reply)
+            .outerjoin(review, review.id == latest)
             .where(Plan.id == bindparam("plan_id")).options(*PLAN_GRAPH))
 
 

@@ -98,6 +98,19 @@ def test_the_plan_page_sends_the_same_statements_however_long_its_history(client
     assert not [s for s in later if re.search(r"FROM (procedures|entities|users)\b", s) and "WHERE users.id" not in s]
 
 
+def test_the_plan_page_of_an_environmental_authority_reads_its_jurisdictions_once(client, db_session, set_today):
+    """A CAR person's roles on a plan come from the entity's jurisdictions: read once for the page (its acts,
+    duties and corrections ask the roles worked out when the plan was loaded), not once per question."""
+    set_today("2028-05-03")
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "submitted_to_ctp")
+    person = make_user(db_session, "car@crq.co", Role.CAR, authority="CRQ")
+    assert login(client, person.email, PASSWORD).status_code == 302
+    sql = _page_statements(client, db_session, f"/planes/{cast.plan.id}")
+    assert len([s for s in sql if "FROM jurisdictions" in s]) == 1, sql
+    assert len(sql) <= PLAN_STATEMENTS + 1, [s[:90] for s in sql]
+
+
 def test_the_board_sends_the_same_statements_for_one_plan_or_many(client, db_session, set_today):
     set_today("2028-04-25")
     _, adviser = _one_plan_and_person(client, db_session, "asesora@dnp.co", Role.ASESOR)

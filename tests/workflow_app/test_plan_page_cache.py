@@ -127,3 +127,37 @@ def test_a_change_of_reference_data_builds_the_record_again(client, demo, db_ses
     db_session.commit()
     client.get(f"/planes/{genova.id}")
     assert len(records_built) == 2
+
+
+def test_a_document_stored_without_an_act_is_listed_on_the_next_visit(client, demo, db_session,  # noqa: F811
+                                                                      figures_built, records_built):
+    """The documents part is kept by the rows read on each visit, not by the plan's version: a document stored
+    outside an act (the demonstration's public draft) shows at once, and the record is not built again."""
+    from workflow_app.services.route.documents import Upload, store_document
+
+    genova = plan_of(db_session, "63302")
+    sign_in(client, demo, "alcalde.genova")
+    before = client.get(f"/planes/{genova.id}").get_data(as_text=True)
+    assert client.get(f"/planes/{genova.id}").get_data(as_text=True).count("Anexo sin acto") == 0
+    store_document(db_session, plan_id=genova.id, kind="annex", title="Anexo sin acto",
+                   upload=Upload("anexo.pdf", io.BytesIO(PDF)), uploaded_by_id=None)
+    db_session.commit()
+    after = client.get(f"/planes/{genova.id}").get_data(as_text=True)
+    assert "Anexo sin acto" in after and "Anexo sin acto" not in before
+    assert len(records_built) == 1  # the plan's version did not move: the record is the kept one
+
+
+def test_each_reader_gets_the_acts_and_duties_of_their_own_roles_from_the_kept_parts(app, demo, db_session,  # noqa: F811
+                                                                                     figures_built):
+    """The reader's part is kept per roles: a second visit by each person gives each the same page as their first,
+    and never another role's acts."""
+    genova = plan_of(db_session, "63302")
+    pages = {}
+    for slug in ("ctp.genova", "alcalde.genova"):
+        person = sign_in(app.test_client(), demo, slug)
+        first = person.get(f"/planes/{genova.id}").get_data(as_text=True)
+        pages[slug] = (first, person.get(f"/planes/{genova.id}").get_data(as_text=True))
+    for first, second in pages.values():
+        assert _without_csrf(first) == _without_csrf(second)
+    assert CTP_ACT in pages["ctp.genova"][1] and CTP_ACT not in pages["alcalde.genova"][1]
+    assert 'id="h-pend-mios"' in pages["ctp.genova"][1]  # the CTP's concept is its own pending term

@@ -64,17 +64,21 @@ def correcting_role(user: User, plan: Plan, target: CorrectionTarget) -> Role | 
                                        user.roles_for(plan.entity), held_authorities(user))
 
 
-def correctable_documents(user: User, plan: Plan, documents: list[Document], history: list[PlanEvent]) -> set[int]:
+def correctable_documents(user: User, plan: Plan, documents: list[Document], history: list[PlanEvent],
+                          roles: set[Role] | None = None) -> set[int]:
     """Ids of the current documents this user may correct (for the plan page's links); ``history`` is the
     plan's history the page has already read (who filed each document), or what the plan page keeps of it (rows
-    with ``trigger``, ``evidence_ids``, ``role``, ``machine`` and ``subject``: web/plans/record_cache.Filing)."""
-    if not user.roles_for(plan.entity):
+    with ``trigger``, ``evidence_ids``, ``role``, ``machine`` and ``subject``: web/plans/record_cache.Filing).
+    ``documents``: rows with ``id``, ``kind`` and ``supersedes_id``; ``roles``: the user's roles on the plan's
+    entity when the caller already has them."""
+    held = user.roles_for(plan.entity) if roles is None else roles
+    if not held:
         return set()
     superseded = {d.supersedes_id for d in documents if d.supersedes_id}
     kinds = {d.kind for d in documents}
     by_id = {d.id: d for d in documents}
     filed_by = {e_id: e for e in history if e.trigger in kinds for e_id in (e.evidence_ids or [])}
-    held, authorities = user.roles_for(plan.entity), held_authorities(user)
+    authorities = held_authorities(user)
     allowed = set()
     for d in documents:
         if d.id in superseded:

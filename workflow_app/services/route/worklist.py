@@ -72,10 +72,13 @@ def _subject_label(machine: str, subject: str | None, data: dict) -> str:
     return ""
 
 
-def actions_for(user: User, plan: Plan, today: date, deadlines=None) -> list[ActionOption]:
+def actions_for(user: User, plan: Plan, today: date, deadlines=None, roles: set[Role] | None = None
+                ) -> list[ActionOption]:
     """Every act this user may take on this plan now. What only the act's form can bring (evidence, notes,
-    the vote record) is assumed here and checked for real when the form is sent."""
-    roles = [r for r in ROLE_PRIORITY if r in user.roles_for(plan.entity)]
+    the vote record) is assumed here and checked for real when the form is sent. ``roles``: the user's roles on
+    the plan's entity when the caller already has them."""
+    held = user.roles_for(plan.entity) if roles is None else roles
+    roles = [r for r in ROLE_PRIORITY if r in held]
     if not roles:
         return []
     if deadlines is None:
@@ -200,20 +203,22 @@ class DutyLine:
     is_mine: bool
 
 
-def duties_by_holder(user: User, plan: Plan, pending: list[tuple[legal_calendar.Deadline, str, bool]]
-                     ) -> tuple[list[DutyLine], list[DutyLine]]:
+def duties_by_holder(user: User, plan: Plan, pending: list[tuple[legal_calendar.Deadline, str, bool]],
+                     roles: set[Role] | None = None) -> tuple[list[DutyLine], list[DutyLine]]:
     """The plan's pending terms split into what this person owes (shown as overdue when late) and what others
     owe (shown calmly: not theirs to answer for). A term is this person's only when one of their roles may
     record the act that settles it (``state_machines.approval.route.recording_roles``): the planning office prepares
-    the filing but does not see "Radicar…" as its own."""
-    roles = user.roles_for(plan.entity)
+    the filing but does not see "Radicar…" as its own. ``roles``: as in ``actions_for``."""
+    if roles is None:
+        roles = user.roles_for(plan.entity)
     car_codes = {m.authority_code for m in user.memberships if m.role == Role.CAR.value}
+    wording = plan.entity.wording
     mine, others = [], []
     for d, label, late in pending:
         by = recording_roles(d.key)
         is_mine = bool(by & roles) and (d.key != "car_concept" or d.authority in car_codes)
-        line = DutyLine(d, localize(label, plan.entity.wording), late,
-                        holder({r.value for r in by}, plan.entity.wording, d.authority), is_mine)
+        line = DutyLine(d, localize(label, wording), late, holder({r.value for r in by}, wording, d.authority),
+                        is_mine)
         (mine if is_mine else others).append(line)
     return mine, others
 

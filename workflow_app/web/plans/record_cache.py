@@ -17,15 +17,26 @@ rows, so the key carries:
 - the Bogotá day (deadline statuses, "hoy" on the timeline, the route's wording that follows the date), the
   entity's wording, the release (templates) and the application root (the glossary links).
 
-People's names in the history never change (no service renames an account). The rest of the page (actions,
-duties, documents with their links, the checklist line, the frame) is built for each person on each request.
+People's names in the history never change (no service renames an account).
+
+The page's heading (title, state, warnings, links) shows only what the record's key names: it is kept by that key in
+this process (``kept_part``). The part that depends on who reads (the acts they may take now and the pending terms
+split into theirs and others') is a function of the same plan, reference data, regime and day and of the reader's
+roles on the plan's entity and environmental authorities: outside Phase II (whose acts read the Phase II matrices)
+it is kept by the record's key with those (``person_key``), in this process only; so are the documents as shown to
+the reader, by their rows as read on each request and the reader's "Corregir" links (``documents_key``). The record
+is also remembered in this process in front of Redis (``cached_record``): a key names one content, so a copy here is
+as good as the shared one. The rest of the page (the checklist line, the frame) is built on each request.
 """
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from datetime import date
-from typing import Callable, NamedTuple
+from threading import Lock
+from typing import Callable, Generic, Hashable, NamedTuple, TypeVar
 
+from flask import current_app, request
 from markupsafe import Markup
 
 from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache, part_key
@@ -49,8 +60,40 @@ class PlanRecord(NamedTuple):
     filings: list[Filing]
 
 
+T = TypeVar("T")
+
+
+class Memo(Generic[T]):
+    """A small in-process LRU of built values (not text): what this process already has for a key."""
+
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[Hashable, T] = OrderedDict()
+        self._size, self._lock = size, Lock()
+
+    def get(self, key: Hashable) -> T | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def set(self, key: Hashable, value: T) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
 def _cache() -> LocalCache | RedisCache:
     return app_cache("plan_record_cache", size=256)
+
+
+def _memo(name: str, size: int) -> Memo:
+    memo = current_app.extensions.get(name)
+    if memo is None:
+        memo = current_app.extensions[name] = Memo(size)
+    return memo
 
 
 def record_key(plan: Plan, reference_version: int | None, today: date) -> str:
@@ -68,10 +111,42 @@ def filings_of(history) -> list[Filing]:
 
 def cached_record(key: str, build: Callable[[], tuple[str, str, list[Filing]]]) -> PlanRecord:
     cache = _cache()
+    memo = _memo("plan_record_memo", size=128) if isinstance(cache, RedisCache) else None
+    kept = memo.get((cache, key)) if memo is not None else None
+    if kept is not None:
+        return kept
     stored = cache.get(key)
     if stored is not None:
         data = json.loads(stored)
-        return PlanRecord(Markup(data["record"]), Markup(data["history"]), [Filing(*f) for f in data["filings"]])
-    record, history, filings = build()
-    cache.set(key, json.dumps({"record": str(record), "history": str(history), "filings": filings}))
-    return PlanRecord(Markup(record), Markup(history), filings)
+        kept = PlanRecord(Markup(data["record"]), Markup(data["history"]), [Filing(*f) for f in data["filings"]])
+    else:
+        record, history, filings = build()
+        cache.set(key, json.dumps({"record": str(record), "history": str(history), "filings": filings}))
+        kept = PlanRecord(Markup(record), Markup(history), filings)
+    if memo is not None:
+        memo.set((cache, key), kept)
+    return kept
+
+
+def person_key(record: str, roles, car_codes) -> tuple:
+    """The reader's part's key: the record's (the plan, reference data, regime, day, wording, release, root) with
+    the reader's roles on the entity and the environmental authorities they act for."""
+    return record, tuple(sorted(r.value for r in roles)), tuple(sorted(car_codes))
+
+
+def documents_key(plan: Plan, documents: list, correctable: set[int]) -> tuple:
+    """The documents part's key: every row as shown, the reader's "Corregir" links, the plan (its links) and the
+    entity's wording (the titles), the release (templates) and the application root (links)."""
+    return (plan.id, plan.entity.wording, current_app.config.get("RELEASE", ""), request.script_root,
+            tuple(documents), frozenset(correctable))
+
+
+def kept_part(name: str, key: Hashable, build: Callable[[], str], size: int) -> Markup:
+    """A part of the page kept in this process by a key that names all it shows (the record's, ``person_key``,
+    ``documents_key``): built on a miss; the ``size`` most recently used are kept."""
+    memo = _memo(name, size)
+    kept = memo.get(key)
+    if kept is None:
+        kept = Markup(build())
+        memo.set(key, kept)
+    return kept

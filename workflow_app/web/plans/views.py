@@ -1,8 +1,11 @@
 """Plan pages: the plan file, the act forms and the evidence downloads."""
 from __future__ import annotations
 
+from functools import cached_property, partial
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from forms.acts import FIELDS_BY_TRIGGER, act_form_class, answer_field_names, to_command
 from forms.documents import CorrectionForm
@@ -44,7 +47,7 @@ from workflow_app.services.route.plans import (
     filing_sessions_notice,
     machine_named,
     plan_concepts,
-    plan_documents,
+    plan_document_lines,
     plan_recommendations,
     plan_snapshot,
     sub_snapshot,
@@ -56,7 +59,14 @@ from workflow_app.services.route.whatif import what_if as what_if_service
 from workflow_app.services.route.worklist import actions_for, duties_by_holder, upcoming_deadlines
 from workflow_app.web.downloads import pdf_attachment
 from workflow_app.web.plans.figures_cache import cached_figures, figures_key
-from workflow_app.web.plans.record_cache import cached_record, filings_of, record_key
+from workflow_app.web.plans.record_cache import (
+    cached_record,
+    documents_key,
+    filings_of,
+    kept_part,
+    person_key,
+    record_key,
+)
 from workflow_app.web.plans.route_svg import plan_figures
 from workflow_app.web.uploads import (
     ACCEPT_PDF,
@@ -73,26 +83,71 @@ bp = Blueprint("plans", __name__, url_prefix="/planes", template_folder="templat
 @reads_only
 @login_required
 def show(plan_id: int):
-    plan, reference_version, review = load_plan_to_read_stamped(current_user, plan_id)
+    user = current_user._get_current_object()  # asked for several times below: the proxy's lookup once
+    plan, reference_version, review, roles = load_plan_to_read_stamped(user, plan_id)
     today = clock().today()
-    deadlines = deadlines_for(plan)
-    pending = upcoming_deadlines(plan, today, deadlines)
-    record = cached_record(record_key(plan, reference_version, today),
-                           lambda: _plan_record(plan, today, deadlines, pending))
-    documents = plan_documents(db.session, plan)
-    my_duties, others_duties = duties_by_holder(current_user, plan, pending)
-    actions = actions_for(current_user, plan, today, legal_calendar.deadline_map(deadlines))
+    key = record_key(plan, reference_version, today)
+    calendar = _Calendar(plan, today)
+    record = cached_record(key, lambda: _plan_record(plan, today, calendar.deadlines, calendar.pending))
     return render_template(
-        "plans/show.html", plan=plan, state_label=STATE_LABELS[plan.state], my_duties=my_duties,
-        others_duties=others_duties,
-        # Phase II acts live on their own page; the plan page says what comes next there and whose it is.
-        actions=[a for a in actions if a.machine not in PHASE2_MACHINES],
-        phase2_acts=sum(1 for a in actions if a.machine in PHASE2_MACHINES),
-        phase2_next=next_phase2_step(db.session, plan, today) if plan.state == "in_force" else None,
-        documents=documents, correctable=correctable_documents(current_user, plan, documents, record.filings),
+        "plans/show.html", plan=plan, heading_html=_heading(plan, key),
+        person_html=_reader_part(user, plan, today, roles, key, calendar),
+        documents_html=_documents(user, plan, roles, record.filings),
         checklist=checklist_service.scored(review) if review else None, record_html=record.record,
         history_html=record.history,
     )
+
+
+def _heading(plan, key: str) -> Markup:
+    """Title, state, warnings and links: only what the record's key names."""
+    return kept_part("plan_heading_memo", key, partial(
+        current_app.jinja_env.get_template("plans/_heading.html").render, plan=plan,
+        state_label=STATE_LABELS[plan.state]), size=1024)
+
+
+def _reader_part(user, plan, today, roles, key: str, calendar: _Calendar) -> Markup:
+    build = partial(_person_part, user, plan, today, roles, calendar)
+    # Phase II's acts read its matrices, which the record's key does not name: built on each visit there.
+    if plan.state == "in_force" or any(p.machine in PHASE2_MACHINES for p in plan.procedures):
+        return Markup(build())
+    car_codes = {m.authority_code for m in user.memberships if m.role == Role.CAR.value}
+    return kept_part("plan_person_memo", person_key(key, roles, car_codes), build, size=2048)
+
+
+def _documents(user, plan, roles, filings) -> Markup:
+    """Read on each visit (a document may be stored without an act); kept by the rows and the reader's links."""
+    documents = plan_document_lines(db.session, plan)
+    correctable = correctable_documents(user, plan, documents, filings, roles)
+    return kept_part("plan_documents_memo", documents_key(plan, documents, correctable), partial(
+        current_app.jinja_env.get_template("plans/_documents.html").render, plan=plan, documents=documents,
+        correctable=correctable), size=512)
+
+
+class _Calendar:
+    """The plan's legal calendar and its pending terms, computed when a part is built (kept parts need neither)."""
+
+    def __init__(self, plan, today) -> None:
+        self.plan, self.today = plan, today
+
+    @cached_property
+    def deadlines(self) -> list:
+        return deadlines_for(self.plan)
+
+    @cached_property
+    def pending(self) -> list:
+        return upcoming_deadlines(self.plan, self.today, self.deadlines)
+
+
+def _person_part(user, plan, today, roles, calendar: _Calendar) -> str:
+    """The reader's part of the plan page (``plans/_person.html``), rendered outside the page's context."""
+    my_duties, others_duties = duties_by_holder(user, plan, calendar.pending, roles)
+    actions = actions_for(user, plan, today, legal_calendar.deadline_map(calendar.deadlines), roles)
+    return current_app.jinja_env.get_template("plans/_person.html").render(
+        plan=plan, my_duties=my_duties, others_duties=others_duties,
+        # Phase II acts live on their own page; the plan page says what comes next there and whose it is.
+        actions=[a for a in actions if a.machine not in PHASE2_MACHINES],
+        phase2_acts=sum(1 for a in actions if a.machine in PHASE2_MACHINES),
+        phase2_next=next_phase2_step(db.session, plan, today) if plan.state == "in_force" else None)
 
 
 def _plan_record(plan, today, deadlines, pending) -> tuple[str, str, list]:
