@@ -8,8 +8,10 @@ import hashlib
 import logging
 from collections import OrderedDict
 from threading import Lock
+from typing import Any, Callable, Hashable
 
 from flask import current_app, has_app_context, request
+from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
@@ -19,18 +21,20 @@ TTL_SECONDS = 2 * 86400
 
 
 class LocalCache:
+    """A small in-process LRU: the cache without Redis (text), and the memo of built parts (``kept_part``)."""
+
     def __init__(self, size: int = 512) -> None:
-        self._items: OrderedDict[str, str] = OrderedDict()
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._size, self._lock = size, Lock()
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: Hashable) -> Any | None:
         with self._lock:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
             return value
 
-    def set(self, key: str, value: str) -> None:
+    def set(self, key: Hashable, value: Any) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -92,6 +96,26 @@ UNSHOWN_TABLES = frozenset({"user_sessions", "access_log", "rate_limit_hits", "d
                             "account_tokens", "api_tokens", "history_checkpoints", "history_anchors",
                             "onboarding_batches"})
 _CHANGED = "public_pages_changed"
+
+
+def process_memo(name: str, size: int) -> LocalCache:
+    """This process's own LRU named ``name`` (never Redis): for values a key names completely, so a copy here is
+    as good as a shared one."""
+    memo = current_app.extensions.get(name)
+    if memo is None:
+        memo = current_app.extensions[name] = LocalCache(size)
+    return memo
+
+
+def kept_part(name: str, key: Hashable, build: Callable[[], str], size: int) -> Markup:
+    """A part of a page kept in this process by a key that names all it shows: built on a miss; the ``size`` most
+    recently used are kept."""
+    memo = process_memo(name, size)
+    kept = memo.get(key)
+    if kept is None:
+        kept = Markup(build())
+        memo.set(key, kept)
+    return kept
 
 
 def public_generation(app) -> "redis.Redis | None":  # noqa: F821 - the client, when REDIS_URL is set

@@ -31,15 +31,13 @@ as good as the shared one. The rest of the page (the checklist line, the frame) 
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from datetime import date
-from threading import Lock
-from typing import Callable, Generic, Hashable, NamedTuple, TypeVar
+from typing import Callable, NamedTuple
 
 from flask import current_app, request
 from markupsafe import Markup
 
-from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache, part_key
+from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache, part_key, process_memo
 from workflow_app.models import Plan
 from workflow_app.services.route.plans import regime_stamp
 
@@ -60,40 +58,8 @@ class PlanRecord(NamedTuple):
     filings: list[Filing]
 
 
-T = TypeVar("T")
-
-
-class Memo(Generic[T]):
-    """A small in-process LRU of built values (not text): what this process already has for a key."""
-
-    def __init__(self, size: int) -> None:
-        self._items: OrderedDict[Hashable, T] = OrderedDict()
-        self._size, self._lock = size, Lock()
-
-    def get(self, key: Hashable) -> T | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def set(self, key: Hashable, value: T) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-
 def _cache() -> LocalCache | RedisCache:
     return app_cache("plan_record_cache", size=256)
-
-
-def _memo(name: str, size: int) -> Memo:
-    memo = current_app.extensions.get(name)
-    if memo is None:
-        memo = current_app.extensions[name] = Memo(size)
-    return memo
 
 
 def record_key(plan: Plan, reference_version: int | None, today: date) -> str:
@@ -111,7 +77,7 @@ def filings_of(history) -> list[Filing]:
 
 def cached_record(key: str, build: Callable[[], tuple[str, str, list[Filing]]]) -> PlanRecord:
     cache = _cache()
-    memo = _memo("plan_record_memo", size=128) if isinstance(cache, RedisCache) else None
+    memo = process_memo("plan_record_memo", size=128) if isinstance(cache, RedisCache) else None
     kept = memo.get((cache, key)) if memo is not None else None
     if kept is not None:
         return kept
@@ -141,12 +107,3 @@ def documents_key(plan: Plan, documents: list, correctable: set[int]) -> tuple:
             tuple(documents), frozenset(correctable))
 
 
-def kept_part(name: str, key: Hashable, build: Callable[[], str], size: int) -> Markup:
-    """A part of the page kept in this process by a key that names all it shows (the record's, ``person_key``,
-    ``documents_key``): built on a miss; the ``size`` most recently used are kept."""
-    memo = _memo(name, size)
-    kept = memo.get(key)
-    if kept is None:
-        kept = Markup(build())
-        memo.set(key, kept)
-    return kept

@@ -20,6 +20,7 @@ from state_machines.core.wording import localize
 from state_machines.phase2 import PHASE2_MACHINES
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import csrf, db
+from workflow_app.infra.page_cache import kept_part
 from workflow_app.infra.read_only import reads_only
 from workflow_app.infra.templating import _labels, document_title
 from workflow_app.models import Document
@@ -59,14 +60,7 @@ from workflow_app.services.route.whatif import what_if as what_if_service
 from workflow_app.services.route.worklist import actions_for, duties_by_holder, upcoming_deadlines
 from workflow_app.web.downloads import pdf_attachment
 from workflow_app.web.plans.figures_cache import cached_figures, figures_key
-from workflow_app.web.plans.record_cache import (
-    cached_record,
-    documents_key,
-    filings_of,
-    kept_part,
-    person_key,
-    record_key,
-)
+from workflow_app.web.plans.record_cache import cached_record, documents_key, filings_of, person_key, record_key
 from workflow_app.web.plans.route_svg import plan_figures
 from workflow_app.web.uploads import (
     ACCEPT_PDF,
