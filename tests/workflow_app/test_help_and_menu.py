@@ -120,3 +120,37 @@ def test_board_map_colours_departments_by_share_at_risk_and_links_them(app, db_s
     assert '<a href="/tablero/departamentos/70">Sucre</a>' in table
     department = client.get("/tablero/departamentos/63").get_data(as_text=True)
     assert "tile-map" not in department
+
+
+def test_the_kept_menu_follows_roles_notices_and_name_and_its_sign_out_token_is_each_sessions(app, db_session,
+                                                                                                set_today):
+    """The menu is kept in the process by the memberships, the name and the unread figure (web/account/people.py
+    ``signed_in_menu``): each change shows on the next page, two people with the same roles keep their own name, and
+    the sign-out form carries the token of the browser's own session, which signs out."""
+    from workflow_app.models import Membership, Notification
+
+    set_today("2028-04-10")
+    plan = make_plan(db_session, "63302")
+    ana, beto = (make_user(db_session, email, Role.PLANEACION, plan.entity) for email in ("ana@genova.co",
+                                                                                             "beto@genova.co"))
+    first, second = app.test_client(), app.test_client()
+    login(first, "ana@genova.co", PASSWORD)
+    login(second, "beto@genova.co", PASSWORD)
+    page = first.get("/ayuda").get_data(as_text=True)
+    assert "Administración" not in nav(page) and "Notificaciones (0)" in nav(page)
+    assert '<span class="who">ana</span>' in page
+    assert '<span class="who">beto</span>' in second.get("/ayuda").get_data(as_text=True)  # same roles, own name
+
+    db_session.add(Membership(user_id=ana.id, role=Role.ADMIN.value))
+    db_session.add(Notification(user_id=ana.id, plan_id=plan.id, kind="reminder", step_key=None, dedupe_key="m-1",
+                                subject="Aviso", body="Aviso"))
+    db_session.commit()
+    page = first.get("/ayuda").get_data(as_text=True)
+    assert "Administración" in nav(page) and "Notificaciones (1)" in nav(page)
+    assert "Administración" not in nav(second.get("/ayuda").get_data(as_text=True))
+
+    tokens = [re.search(r'action="/logout"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"',
+                        client.get("/ayuda").get_data(as_text=True)).group(1) for client in (first, second)]
+    assert tokens[0] != tokens[1]
+    assert first.post("/logout", data={"csrf_token": tokens[0]}).status_code == 302
+    assert first.get("/ayuda").get_data(as_text=True).count("Iniciar sesión") >= 1  # signed out

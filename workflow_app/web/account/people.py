@@ -4,13 +4,28 @@ takes roles away from the people they answer for (``permissions.can_invite`` / `
 ``can_remove_membership``)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from functools import partial
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import select
 
 from forms.admin import InvitePersonForm
 from state_machines.core.roles import ROLE_LABELS, Role
 from workflow_app.infra.extensions import db
+from workflow_app.infra.page_cache import kept_part
 from workflow_app.models import Entity, Membership, User
 from workflow_app.permissions import (
     ENTITY_STAFF_ROLES,
@@ -31,11 +46,28 @@ bp = Blueprint("people", __name__, url_prefix="/personas", template_folder="temp
 LISTED = 300
 
 
-@bp.app_context_processor
-def _menu_flags():
-    user = current_user
-    return {"manages_people": bool(getattr(user, "is_authenticated", False) and not user.is_admin
-                                   and can_manage_people(user))}
+CSRF_SLOT = "\x00csrf\x00"  # where the sign-out form's token goes in a kept menu
+
+
+@bp.app_template_global("signed_in_menu")
+def signed_in_menu(user: User, unread: int) -> Markup:
+    """The frame's menu for a signed-in person (``_menu.html``). What it shows is a function of their memberships,
+    their name and the unread figure (and of the release and the application root, in the links), so it is kept
+    in this process by those: every page of a person paid the menu's filters, tests and links anew. The
+    sign-out form's CSRF token is put in on each request."""
+    if not has_request_context():  # a page rendered by a job: nothing to keep
+        return Markup(_menu(user, unread).replace(CSRF_SLOT, generate_csrf()))
+    memberships = tuple(sorted((m.role, m.entity_id or 0, m.authority_code or "", m.is_lead)
+                               for m in user.memberships))
+    key = (memberships, user.name, unread, current_app.config.get("RELEASE", ""), request.script_root)
+    menu = kept_part("signed_in_menu", key, partial(_menu, user, unread), size=1024)
+    return Markup(menu.replace(CSRF_SLOT, generate_csrf()))
+
+
+def _menu(user: User, unread: int) -> str:
+    return current_app.jinja_env.get_template("_menu.html").render(
+        current_user=user, notifications_unread=unread, csrf_slot=Markup(CSRF_SLOT),
+        manages_people=not user.is_admin and can_manage_people(user))
 
 
 def _scope_choices(user: User) -> list[tuple[str, str]]:
