@@ -384,6 +384,20 @@ def test_the_profile_names_where_an_acts_time_goes(genova, db_session, app):
     assert all(ms > 0 for ms in figures.values()), figures
 
 
+def test_the_one_statement_write_stays_within_psycopgs_cache_of_converted_statements():
+    """psycopg keeps a statement's conversion (``%(name)s`` to ``$n``) only up to 50 parameters and 4,096 bytes;
+    past either it parses the act's write statement again on every act (about 900 Python calls each)."""
+    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH, MAX_CACHED_STATEMENT_PARAMS
+    from sqlalchemy.dialects import postgresql
+
+    from workflow_app.services.route.act_writes import _one_statement
+
+    for with_document in (False, True):
+        compiled = _one_statement(with_document).compile(dialect=postgresql.psycopg.dialect())
+        assert len(compiled.params) <= MAX_CACHED_STATEMENT_PARAMS, sorted(compiled.params)
+        assert len(str(compiled).encode()) <= MAX_CACHED_STATEMENT_LENGTH
+
+
 def test_the_one_statement_write_leaves_the_rows_a_rebuild_would_and_a_lost_act_writes_none(genova, db_session):
     """Issue 22: the common act's rows (plan, history, evidence, summary) go in one statement; the summary row
     it leaves equals one rebuilt from the database, and an act that lost the plan's version writes none of them."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import bindparam, func, insert, inspect, select
+from sqlalchemy import bindparam, func, insert, inspect, literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -46,9 +46,11 @@ EVENT_COLUMNS = ("plan_id", "machine", "subject", "from_state", "to_state", "tri
                  "occurred_at", "act_on", "reference", "reason", "legal_basis", "evidence_ids", "payload",
                  "prev_hash", "row_hash", "row_mac")
 
+#: The new version, written into the SQL rather than bound (psycopg's cache: ``_one_statement``).
+_NEXT_VERSION = _PLANS.c.version + literal_column("1")
 _UPDATE_PLAN = (_PLANS.update()
                 .where(_PLANS.c.id == bindparam("p_id"), _PLANS.c.version == bindparam("p_read_version"))
-                .values(version=_PLANS.c.version + 1, **{c: bindparam(f"p_{c}") for c in PLAN_COLUMNS}))
+                .values(version=_NEXT_VERSION, **{c: bindparam(f"p_{c}") for c in PLAN_COLUMNS}))
 _UPDATE_PROCEDURE = (_PROCEDURES.update().where(_PROCEDURES.c.id == bindparam("proc_id"))
                      .values(state=bindparam("state"), data=bindparam("data")))
 _INSERT_EVENT = _EVENTS.insert().returning(_EVENTS.c.id)
@@ -103,21 +105,23 @@ def _one_statement(with_document: bool):
                    RETURNING id)
         SELECT (SELECT id FROM e), (SELECT count(*) FROM s), (SELECT count(*) FROM d)
     """
-    p = (_PLANS.update().where(_PLANS.c.id == bindparam("p_id"), _PLANS.c.version == bindparam("p_read_version"))
-         .values(version=_PLANS.c.version + 1, **{c: bindparam(f"p_{c}", type_=_PLANS.c[c].type) for c in PLAN_COLUMNS})
+    plan_id = bindparam("p_id", type_=_PLANS.c.id.type)  # the history row's and the document's plan_id too
+    p = (_PLANS.update().where(_PLANS.c.id == plan_id, _PLANS.c.version == bindparam("p_read_version"))
+         .values(version=_NEXT_VERSION, **{c: bindparam(f"p_{c}", type_=_PLANS.c[c].type) for c in PLAN_COLUMNS})
          .returning(_PLANS.c.id).cte("p"))
     e = (insert(_EVENTS).from_select(
-        EVENT_COLUMNS, select(*(bindparam(f"ev_{c}", type_=_EVENTS.c[c].type) for c in EVENT_COLUMNS))
+        EVENT_COLUMNS, select(*(plan_id if c == "plan_id" else bindparam(f"ev_{c}", type_=_EVENTS.c[c].type)
+                                for c in EVENT_COLUMNS))
         .select_from(p)).returning(_EVENTS.c.id).cte("e"))
     summary = board_summary.ACT_UPDATE
     summary = summary.where(summary.table.c.plan_id.in_(select(p.c.id))).cte("s")
     parts = [select(e.c.id).scalar_subquery(), select(func.count()).select_from(summary).scalar_subquery()]
     if with_document:
-        version = next_version(bindparam("doc_plan_id", type_=_DOCUMENTS.c.plan_id.type),
-                               bindparam("doc_kind", type_=_DOCUMENTS.c.kind.type))
+        version = next_version(plan_id, bindparam("doc_kind", type_=_DOCUMENTS.c.kind.type))
         d = (insert(_DOCUMENTS).from_select(
             [*DOCUMENT_COLUMNS, "version"],
-            select(*(bindparam(f"doc_{c}", type_=_DOCUMENTS.c[c].type) for c in DOCUMENT_COLUMNS), version)
+            select(*(plan_id if c == "plan_id" else bindparam(f"doc_{c}", type_=_DOCUMENTS.c[c].type)
+                     for c in DOCUMENT_COLUMNS), version)
             .select_from(p)).returning(_DOCUMENTS.c.id).cte("d"))
         parts.append(select(func.count()).select_from(d).scalar_subquery())
     return select(*parts)
@@ -126,6 +130,16 @@ def _one_statement(with_document: bool):
 DOCUMENT_COLUMNS = ("id", "plan_id", "kind", "title", "original_filename", "storage_name", "sha256", "size_bytes",
                     "content_type", "is_public", "uploaded_by_id", "uploaded_at", "store", "supersedes_id",
                     "correction_reason", "withheld_reason")
+#: The columns bound under their own names in ``_one_statement`` (``plan_id`` is the plan's ``p_id``).
+_EVENT_BOUND = tuple(c for c in EVENT_COLUMNS if c != "plan_id")
+_DOCUMENT_BOUND = tuple(c for c in DOCUMENT_COLUMNS if c != "plan_id")
+
+#: psycopg converts a statement's ``%(name)s`` placeholders to ``$n`` (a regular-expression pass over the whole
+#: text) and keeps the result, but only for statements of at most 50 parameters and 4,096 bytes
+#: (``psycopg._queries.MAX_CACHED_STATEMENT_PARAMS``, ``MAX_CACHED_STATEMENT_LENGTH``); a larger one is converted
+#: again on every execution (about 900 Python calls for the act's statement). ``_one_statement`` stays within
+#: both: its constants are written into the SQL, and the plan's id is bound once for the plan, its history row and
+#: its document (``tests/workflow_app/test_act_round_trips.py`` holds it to psycopg's limits).
 
 
 def _write_in_one_statement(session: Session, plan: Plan, event: PlanEvent, document: dict | None) -> None:
@@ -133,13 +147,15 @@ def _write_in_one_statement(session: Session, plan: Plan, event: PlanEvent, docu
     row in one statement (``_one_statement``). Every other part selects from the plan's UPDATE (``FROM p``), so
     it runs after the row lock is held and writes nothing when the version no longer matches."""
     read_version = plan.version
+    if event.plan_id != plan.id or (document is not None and document["plan_id"] != plan.id):
+        raise ValueError("the history row and the evidence row must be the plan's own")  # both are written as p_id
     parameters = {"p_id": plan.id, "p_read_version": read_version, **_plan_values(plan),
-                  **{f"ev_{c}": getattr(event, c) for c in EVENT_COLUMNS}}
+                  **{f"ev_{c}": getattr(event, c) for c in _EVENT_BOUND}}
     plan.__dict__["version"] = read_version + 1  # the summary row's new version (set back if refused)
     parameters.update(board_summary.act_parameters(plan, event, read_version))
     if document is not None:
         row = {**document, "uploaded_at": recorded_now()}
-        parameters.update({f"doc_{c}": row[c] for c in DOCUMENT_COLUMNS})
+        parameters.update({f"doc_{c}": row[c] for c in _DOCUMENT_BOUND})
     event_id, summaries, *_ = session.execute(_one_statement(document is not None), parameters).one()
     if event_id is None:
         plan.__dict__["version"] = read_version
