@@ -40,7 +40,7 @@ class _Rows:
 
 
 _lock = threading.Lock()
-_cache: dict[str, dict] = {}  # database URL → {"version": n, "entities": {id: _Rows}, "periods": {id: dict}}
+_cache: dict = {}  # database URL → {"version": n, "entities": {id: _Rows}, "periods": {id: dict}}
 
 
 def _columns(obj) -> dict:
@@ -62,15 +62,21 @@ def _bump_on_reference_change(session: Session, _context, _instances) -> None:
         bump_reference_version(session)
 
 
+@lru_cache(maxsize=None)
+def _mapper_of(model):
+    """The model's mapper and the name of its primary key (looked up once per model)."""
+    mapper = inspect(model)
+    return mapper, mapper.primary_key[0].key
+
+
 def _attach(session: Session, model, values: dict):
     """The row as a persistent instance of ``session``, without SQL (the identity map's own copy if present)."""
-    key = session.identity_key(model, values[inspect(model).primary_key[0].key])
-    existing = session.identity_map.get(key)
+    mapper, pk = _mapper_of(model)
+    existing = session.identity_map.get(mapper.identity_key_from_primary_key((values[pk],)))
     if existing is not None:
         return existing
-    obj = inspect(model).class_manager.new_instance()  # SQLAlchemy's state, without running __init__
-    for name, value in values.items():
-        setattr(obj, name, value)
+    obj = mapper.class_manager.new_instance()  # SQLAlchemy's state, without running __init__
+    obj.__dict__.update(values)  # as loaded from its row: nothing pending, no attribute events
     make_transient_to_detached(obj)
     session.add(obj)
     return obj
@@ -120,7 +126,7 @@ def _with_references(session: Session, plan: Plan, version: int | None) -> Plan:
     ``version`` is not the cached one)."""
     if version is None:  # a database without the row (created without migrations): no cache
         return plan
-    url = session.get_bind().url.render_as_string(hide_password=True)
+    url = session.get_bind().url  # hashable, compared by value: one entry per database
     with _lock:
         entry = _cache.get(url)
         if entry is None or entry["version"] != version:

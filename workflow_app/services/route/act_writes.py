@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import bindparam, func, insert, inspect, literal_column, select
+from sqlalchemy import bindparam, func, insert, literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflow_app.models import Document, Plan, PlanEvent, Procedure, recorded_now
@@ -63,7 +64,8 @@ def write_act(session: Session, plan: Plan, event: PlanEvent, document: dict | N
     ``StaleDataError`` (another writer moved the plan) or ``DocumentConflict``; the caller rolls back."""
     with session.no_autoflush:  # the plan's pending changes are sent here, never by an autoflush
         read_version = plan.version
-        changed = [p for p in plan.procedures if inspect(p).persistent and inspect(p).modified]
+        changed = [p for p, state in ((p, instance_state(p)) for p in plan.procedures)
+                   if state.persistent and state.modified]
         try:
             if session.new or session.get_bind().dialect.name != "postgresql":
                 _write_in_steps(session, plan, event, document, changed)
@@ -81,7 +83,7 @@ def _write_procedures(session: Session, changed: list[Procedure]) -> None:
     if changed:
         session.execute(_UPDATE_PROCEDURE, [{"proc_id": p.id, "state": p.state, "data": p.data} for p in changed])
         for proc in changed:
-            _mark_written(session, inspect(proc))
+            _mark_written(session, instance_state(proc))
 
 
 def _plan_values(plan: Plan) -> dict:
@@ -160,7 +162,7 @@ def _write_in_one_statement(session: Session, plan: Plan, event: PlanEvent, docu
     if event_id is None:
         plan.__dict__["version"] = read_version
         raise StaleDataError(f"plans {plan.id}: version {read_version} is no longer the stored one")
-    _mark_written(session, inspect(plan))
+    _mark_written(session, instance_state(plan))
     event.id = event_id
     if summaries == 0:
         board_summary.rebuild(session, plan)
@@ -175,7 +177,7 @@ def _write_in_steps(session: Session, plan: Plan, event: PlanEvent, document: di
     result = session.execute(_UPDATE_PLAN, {"p_id": plan.id, "p_read_version": read_version, **_plan_values(plan)})
     if result.rowcount != 1:
         raise StaleDataError(f"plans {plan.id}: version {read_version} is no longer the stored one")
-    plan_state = inspect(plan)
+    plan_state = instance_state(plan)
     plan_state.dict["version"] = read_version + 1
     _mark_written(session, plan_state)
     _write_procedures(session, changed)
