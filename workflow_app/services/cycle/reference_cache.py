@@ -11,6 +11,7 @@ as if loaded (``make_transient_to_detached``, ``set_committed_value``): ``plan.e
 from __future__ import annotations
 
 import threading
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,7 +41,8 @@ class _Rows:
 
 
 _lock = threading.Lock()
-_cache: dict = {}  # database URL → {"version": n, "entities": {id: _Rows}, "periods": {id: dict}}
+_keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine → its URL as text, rendered once
+_cache: dict[str, dict] = {}  # database URL → {"version": n, "entities": {id: _Rows}, "periods": {id: dict}}
 
 
 def _columns(obj) -> dict:
@@ -51,6 +53,15 @@ def bump_reference_version(session: Session) -> None:
     """Call after changing reference rows with raw SQL (the ORM hook covers ORM changes)."""
     session.execute(update(ReferenceVersion).where(ReferenceVersion.id == 1)
                     .values(version=ReferenceVersion.version + 1))
+
+
+def _database_key(bind) -> str:
+    """The cache's key for the database ``bind`` reaches: its URL (the same database through two engines shares
+    one entry), rendered once per engine."""
+    key = _keys.get(bind)
+    if key is None:
+        key = _keys[bind] = bind.url.render_as_string(hide_password=True)
+    return key
 
 
 @event.listens_for(Session, "before_flush")
@@ -126,7 +137,7 @@ def _with_references(session: Session, plan: Plan, version: int | None) -> Plan:
     ``version`` is not the cached one)."""
     if version is None:  # a database without the row (created without migrations): no cache
         return plan
-    url = session.get_bind().url  # hashable, compared by value: one entry per database
+    url = _database_key(session.get_bind())
     with _lock:
         entry = _cache.get(url)
         if entry is None or entry["version"] != version:
