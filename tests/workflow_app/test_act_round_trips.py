@@ -420,6 +420,39 @@ def test_an_act_that_starts_a_procedure_writes_it_with_its_rows_in_two_statement
     assert (stored.procedures, stored.events, stored.marks) == (rebuilt.procedures, rebuilt.events, rebuilt.marks)
 
 
+def test_an_act_rolled_back_after_writing_the_procedure_it_started_leaves_none_and_can_be_done_again(genova,
+                                                                                                       db_session):
+    """The PDF refused at the COMMIT's door (its check runs beside the writes) rolls back the procedure written
+    with the act's rows: no row, no file, and the same session then records the act with one procedure."""
+    import io
+
+    from tests import pdf_samples
+    from workflow_app.models import PlanEvent, Procedure
+    from workflow_app.services.route.documents import Upload
+
+    walk_to(genova, "drafting")
+    plan_id = genova.plan.id
+    db_session.commit()
+    counts = (db_session.scalar(select(func.count(Procedure.id))), db_session.scalar(select(func.count(PlanEvent.id))))
+    hostile = ActCommand(trigger="submit_to_consejo_de_gobierno", act_on=date(2028, 2, 29),
+                         evidence=Upload("acta.pdf", io.BytesIO(pdf_samples.WITH_JAVASCRIPT)))
+    sent = []
+    listener = lambda _c, _cu, statement, *_a: sent.append(statement)  # noqa: E731
+    event.listen(db_session.get_bind(), "before_cursor_execute", listener)
+    try:
+        with pytest.raises(ActInvalid):
+            apply_act(db_session, plan_id=plan_id, command=hostile, actor=genova.planeacion, role=Role.PLANEACION,
+                      expected_version=None, today=date(2028, 2, 29))
+    finally:
+        event.remove(db_session.get_bind(), "before_cursor_execute", listener)
+    assert any("INSERT INTO procedures" in statement for statement in sent)  # refused after its write
+    assert (db_session.scalar(select(func.count(Procedure.id))),
+            db_session.scalar(select(func.count(PlanEvent.id)))) == counts
+    genova.act("planeacion", "submit_to_consejo_de_gobierno", "2028-02-29")
+    started = db_session.scalars(select(Procedure).filter_by(plan_id=plan_id, machine="ctp_formation")).all()
+    assert len(started) == 1 and db_session.get(Plan, plan_id).state == "submitted_to_consejo_de_gobierno"
+
+
 def test_the_one_statement_write_stays_within_psycopgs_cache_of_converted_statements():
     """psycopg keeps a statement's conversion (``%(name)s`` to ``$n``) only up to 50 parameters and 4,096 bytes;
     past either it parses the act's write statement again on every act (about 900 Python calls each)."""
