@@ -21,9 +21,9 @@ def notify_transition(session: Session, *, plan: Plan, event: PlanEvent, deadlin
     if event.machine != "pdt_approval" or not deadlines:
         return
     cars = "start_car_reviews" in (event.payload or {}).get("effects", [])
+    source, dest = event.from_state, event.to_state  # read once: the event's attributes are instrumented
     duties = [(duty, deadline) for duty in DUTIES
-              if event.from_state != event.to_state and event.to_state in duty.pending_states
-              and event.from_state not in duty.pending_states
+              if source != dest and dest in duty.pending_states and source not in duty.pending_states
               for deadline in deadlines if deadline.key == duty.deadline_key]
     car_deadlines = [d for d in deadlines if d.key == "car_concept"] if cars else []
     if not duties and not car_deadlines:

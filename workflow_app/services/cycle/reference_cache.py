@@ -11,6 +11,7 @@ as if loaded (``make_transient_to_detached``, ``set_committed_value``): ``plan.e
 from __future__ import annotations
 
 import threading
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,6 +41,7 @@ class _Rows:
 
 
 _lock = threading.Lock()
+_keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine → its URL as text, rendered once
 _cache: dict[str, dict] = {}  # database URL → {"version": n, "entities": {id: _Rows}, "periods": {id: dict}}
 
 
@@ -53,6 +55,15 @@ def bump_reference_version(session: Session) -> None:
                     .values(version=ReferenceVersion.version + 1))
 
 
+def _database_key(bind) -> str:
+    """The cache's key for the database ``bind`` reaches: its URL (the same database through two engines shares
+    one entry), rendered once per engine."""
+    key = _keys.get(bind)
+    if key is None:
+        key = _keys[bind] = bind.url.render_as_string(hide_password=True)
+    return key
+
+
 @event.listens_for(Session, "before_flush")
 def _bump_on_reference_change(session: Session, _context, _instances) -> None:
     changed = any(isinstance(obj, REFERENCE_MODELS) for obj in (*session.new, *session.deleted)) or any(
@@ -62,15 +73,21 @@ def _bump_on_reference_change(session: Session, _context, _instances) -> None:
         bump_reference_version(session)
 
 
+@lru_cache(maxsize=None)
+def _mapper_of(model):
+    """The model's mapper and the name of its primary key (looked up once per model)."""
+    mapper = inspect(model)
+    return mapper, mapper.primary_key[0].key
+
+
 def _attach(session: Session, model, values: dict):
     """The row as a persistent instance of ``session``, without SQL (the identity map's own copy if present)."""
-    key = session.identity_key(model, values[inspect(model).primary_key[0].key])
-    existing = session.identity_map.get(key)
+    mapper, pk = _mapper_of(model)
+    existing = session.identity_map.get(mapper.identity_key_from_primary_key((values[pk],)))
     if existing is not None:
         return existing
-    obj = inspect(model).class_manager.new_instance()  # SQLAlchemy's state, without running __init__
-    for name, value in values.items():
-        setattr(obj, name, value)
+    obj = mapper.class_manager.new_instance()  # SQLAlchemy's state, without running __init__
+    obj.__dict__.update(values)  # as loaded from its row: nothing pending, no attribute events
     make_transient_to_detached(obj)
     session.add(obj)
     return obj
@@ -120,7 +137,7 @@ def _with_references(session: Session, plan: Plan, version: int | None) -> Plan:
     ``version`` is not the cached one)."""
     if version is None:  # a database without the row (created without migrations): no cache
         return plan
-    url = session.get_bind().url.render_as_string(hide_password=True)
+    url = _database_key(session.get_bind())
     with _lock:
         entry = _cache.get(url)
         if entry is None or entry["version"] != version:

@@ -147,7 +147,9 @@ def act_parameters(plan: Plan, event: PlanEvent, read_version: int) -> dict:
     """``ACT_UPDATE``'s parameters, from what the act holds in memory: the plan's procedures (loaded with it and
     grown by the act), the new history row, ``plan.version`` (the act's new version)."""
     procedures, marks = [], []
-    for proc in sorted(plan.procedures, key=lambda p: p.id):
+    # The procedures the act started have no id yet when the act writes in one statement: they take the next
+    # ids in the order they were started (``act_writes._one_statement``), after every existing one.
+    for proc in sorted(plan.procedures, key=lambda p: (p.id is None, p.id or 0)):
         data = proc.data or {}
         procedures.append([proc.machine, proc.subject, proc.state, data.get("received_on"),
                            data.get("receive_concept_on")])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import BinaryIO, Iterator
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -206,7 +206,9 @@ def next_version(plan_id, kind):
     """The next number of this plan's kind of document, as a scalar subquery evaluated inside the INSERT, under
     the unique (plan, kind, version); ``plan_id`` and ``kind`` are values or bound parameters."""
     earlier = _earlier_document()
-    return (select(func.coalesce(func.max(earlier.version), 0) + 1)
+    # The constants written into the SQL, not bound: each bound value counts towards psycopg's limit of cached
+    # statements (``act_writes._one_statement``).
+    return (select(func.coalesce(func.max(earlier.version), literal_column("0")) + literal_column("1"))
             .where(earlier.plan_id == plan_id, earlier.kind == kind).scalar_subquery())
 
 

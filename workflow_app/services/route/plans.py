@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from flask import current_app
 from sqlalchemy import Date, bindparam, cast, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, scoped_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from state_machines import calendar as legal_calendar
@@ -440,6 +440,8 @@ def apply_act(session: Session, *, plan_id: int, command: ActCommand, actor: Use
     The evidence PDF is checked and, in the local store, written and fsync'ed beside the act's database work
     (``documents.PendingEvidence``), and the act waits for both before its COMMIT; a refused or rolled-back act
     removes the file again."""
+    if isinstance(session, scoped_session):
+        session = session()  # the request's own session: the act's many calls on it skip the proxy's lookup
     pending = None
     if command.evidence is not None:
         withheld = withholding_refusal(command.trigger, _is_public(command), command.evidence_withheld_reason)
