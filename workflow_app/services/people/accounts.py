@@ -184,8 +184,14 @@ def signed_in_user(session: Session, user_id: int) -> User | None:
     """The person of a session, with their memberships, in one query of the ``users`` row: the memberships come
     from the row's copy (``User.memberships_cache``), put into the session as persistent objects without a query
     (their ``entity`` still loads on demand). Without a valid copy, they are read once and the copy stored, on a
-    connection of its own, only if no change of memberships (which moves ``memberships_version``) came between."""
-    return _with_memberships(session, session.get(User, user_id))
+    connection of its own, only if no change of memberships (which moves ``memberships_version``) came between.
+    The row is read on the connection as ``signed_in_user_with`` reads it; a person the session already holds (the
+    request's signed-in person, when they act) is not read again, as ``session.get`` would not."""
+    user = session.identity_map.get(PERSON_AS_LOADED.mapper.identity_key_from_primary_key((user_id,)))
+    if user is None:
+        row = session.connection().execute(_person_alone(), {"signed_in_id": user_id}).first()
+        user = PERSON_AS_LOADED.load(session, tuple(row)) if row is not None else None
+    return _with_memberships(session, user)
 
 
 PERSON_AS_LOADED = RowLoader(User)
@@ -197,6 +203,11 @@ def _person_with(alongside: Subquery) -> Select:
     columns as plain columns: the row is read on the connection, below the ORM (``infra.as_loaded``)."""
     return (select(*PERSON_AS_LOADED.columns, *alongside.c).outerjoin(alongside, true())
             .where(User.id == bindparam("signed_in_id")))
+
+
+@lru_cache(maxsize=1)
+def _person_alone() -> Select:
+    return select(*PERSON_AS_LOADED.columns).where(User.id == bindparam("signed_in_id"))
 
 
 def signed_in_user_with(session: Session, user_id: int, alongside: Subquery, params: dict
