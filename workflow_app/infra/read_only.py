@@ -9,9 +9,11 @@ psycopg's fifth use on that connection (``prepare_threshold``).
 
 What it changes for the page: nothing a reader can see. Under READ COMMITTED, PostgreSQL's level here, each
 statement already sees the data committed when it starts, inside a transaction or not. A page marked so must
-not write: each write would commit on its own. ``tests/workflow_app/test_page_statements.py`` holds the
-statements of the marked pages (SELECTs only). SQLite (the trial instance) keeps its transactions: nothing of
-this applies there.
+not write anything that needs a transaction: each statement commits on its own. The one write among the marked
+pages is the board's refill of a summary row found older than its plan (``board_summary.store``: one statement,
+which the board committed at once before as now). ``tests/workflow_app/test_page_statements.py`` holds the
+statements of the marked pages as they are usually served (SELECTs only). SQLite (the trial instance) keeps its
+transactions: nothing of this applies there.
 """
 from __future__ import annotations
 
