@@ -5,7 +5,7 @@ department, environmental authority, jurisdiction or period (an ORM ``before_flu
 settings, ``load_reference``, an administrator's edit), and by hand after raw SQL that changes them. An act reads
 that number in the same query as its plan (a scalar subquery: no extra round trip); when it differs from the
 number the cached rows were read under, they are read again. The rows are then placed in the act's session
-as if loaded (``make_transient_to_detached``, ``set_committed_value``): ``plan.entity``, its department and
+as if loaded (``infra.as_loaded.RowLoader``, ``set_committed_value``): ``plan.entity``, its department and
 ``plan.period`` need no SQL.
 """
 from __future__ import annotations
@@ -15,10 +15,11 @@ import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import bindparam, event, func, inspect, select, update
-from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
+from sqlalchemy import bindparam, event, func, select, update
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from workflow_app.infra.as_loaded import RowLoader
 from workflow_app.models import (
     Department,
     Entity,
@@ -35,18 +36,19 @@ REFERENCE_MODELS = (Entity, Department, EnvironmentalAuthority, Jurisdiction, Pe
 
 @dataclass(frozen=True)
 class _Rows:
-    entity: dict
-    department: dict
+    entity: tuple
+    department: tuple
     authority_codes: tuple[str, ...]
 
 
 _lock = threading.Lock()
 _keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine → its URL as text, rendered once
-_cache: dict[str, dict] = {}  # database URL → {"version": n, "entities": {id: _Rows}, "periods": {id: dict}}
+_cache: dict[str, dict] = {}  # database URL → {"version": n, "entities": {id: _Rows}, "periods": {id: tuple}}
+_AS_LOADED = {model: RowLoader(model) for model in (Entity, Department, Period)}  # how the rows are kept and put back
 
 
-def _columns(obj) -> dict:
-    return {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
+def _columns(obj) -> tuple:
+    return tuple(getattr(obj, field) for field in _AS_LOADED[type(obj)].fields)
 
 
 def bump_reference_version(session: Session) -> None:
@@ -71,26 +73,6 @@ def _bump_on_reference_change(session: Session, _context, _instances) -> None:
         for obj in session.dirty)
     if changed:
         bump_reference_version(session)
-
-
-@lru_cache(maxsize=None)
-def _mapper_of(model):
-    """The model's mapper and the name of its primary key (looked up once per model)."""
-    mapper = inspect(model)
-    return mapper, mapper.primary_key[0].key
-
-
-def _attach(session: Session, model, values: dict):
-    """The row as a persistent instance of ``session``, without SQL (the identity map's own copy if present)."""
-    mapper, pk = _mapper_of(model)
-    existing = session.identity_map.get(mapper.identity_key_from_primary_key((values[pk],)))
-    if existing is not None:
-        return existing
-    obj = mapper.class_manager.new_instance()  # SQLAlchemy's state, without running __init__
-    obj.__dict__.update(values)  # as loaded from its row: nothing pending, no attribute events
-    make_transient_to_detached(obj)
-    session.add(obj)
-    return obj
 
 
 def load_plan_for_act(session: Session, plan_id: int) -> Plan | None:
@@ -157,10 +139,10 @@ def _with_references(session: Session, plan: Plan, version: int | None) -> Plan:
                 entry["entities"][plan.entity_id] = rows
                 entry["periods"][plan.period_id] = period
     # Set as loaded relationships (no history, no SQL): the plan holds them, the identity map only weakly.
-    entity = _attach(session, Entity, rows.entity)
+    entity = _AS_LOADED[Entity].load(session, rows.entity)
     if "department" not in entity.__dict__:
-        set_committed_value(entity, "department", _attach(session, Department, rows.department))
+        set_committed_value(entity, "department", _AS_LOADED[Department].load(session, rows.department))
     entity.__dict__.setdefault("_authority_codes", rows.authority_codes)
     set_committed_value(plan, "entity", entity)
-    set_committed_value(plan, "period", _attach(session, Period, period))
+    set_committed_value(plan, "period", _AS_LOADED[Period].load(session, period))
     return plan
