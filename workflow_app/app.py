@@ -14,8 +14,9 @@ from flask import Flask
 import notifications.hooks
 from config import config_for
 from workflow_app.cli import pdt_cli
-from workflow_app.infra import errors, jobs, page_cache, proxy, rate_limit, security, sessions, sqlite, templating
+from workflow_app.infra import errors, jobs, page_cache, proxy, rate_limit, security, sessions, templating
 from workflow_app.infra.clock import Clock
+from workflow_app.infra.database import sqlite
 from workflow_app.infra.extensions import babel, csrf, db, login_manager, migrate
 from workflow_app.services.events import act_recorded
 from workflow_app.services.integrity import checkpoints

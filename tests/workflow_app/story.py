@@ -13,7 +13,7 @@ from workflow_app.models import Entity, Membership, Period, Plan, User
 from workflow_app.services.route.documents import Upload
 from workflow_app.services.route.plans import ActCommand, apply_act
 
-PDF = VALID_PDF  # a real one-page PDF: uploads are opened and checked (workflow_app/infra/pdf_check.py)
+PDF = VALID_PDF  # a real one-page PDF: uploads are opened and checked (workflow_app/infra/files/pdf_check.py)
 
 
 def pdf(name: str = "acta.pdf") -> Upload:

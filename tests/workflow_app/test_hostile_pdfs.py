@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests import pdf_samples
-from workflow_app.infra.pdf_check import UnsafePdf, check_pdf
+from workflow_app.infra.files.pdf_check import UnsafePdf, check_pdf
 
 HOSTILE = [
     ("JAVASCRIPT_OUTSIDE_XREF", "JavaScript"),

@@ -14,7 +14,7 @@ from state_machines.core.roles import Role
 from tests.workflow_app.helpers import login
 from tests.workflow_app.story import make_user
 from tests.workflow_app.test_service_start import upload
-from workflow_app.infra.tabular import Limits, TableRejected, read_table, run_reader
+from workflow_app.infra.files.tabular import Limits, TableRejected, read_table, run_reader
 from workflow_app.services.route.ppi import PpiRejected, read_sheet
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

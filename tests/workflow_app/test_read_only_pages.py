@@ -1,4 +1,4 @@
-"""Issue 22: the pages marked ``reads_only`` (infra/read_only.py) run their statements without a transaction on
+"""Issue 22: the pages marked ``reads_only`` (infra/database/read_only.py) run their statements without a transaction on
 PostgreSQL, so psycopg keeps its prepared statements between visits (every ROLLBACK made it forget them) and
 PostgreSQL stops parsing and planning the page's statements on every visit. Each visit here starts and ends as a
 production request does: no transaction open before it, the session removed after it."""

@@ -17,7 +17,7 @@ from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import make_plan, make_user
 from workflow_app.app import create_app
 from workflow_app.history import verify
-from workflow_app.infra.tabular import Limits, TableRejected, read_table
+from workflow_app.infra.files.tabular import Limits, TableRejected, read_table
 from workflow_app.models import AccountToken, Entity, Membership, Plan, PlanEvent, Regime, User
 from workflow_app.services.cycle import settings
 from workflow_app.services.people import onboarding

@@ -158,7 +158,7 @@ def test_move_documents_between_stores_and_back(db_session, app):
 
 
 def test_pdf_check_reports_its_work(bomb):
-    from workflow_app.infra.pdf_check import UnsafePdf, check_pdf
+    from workflow_app.infra.files.pdf_check import UnsafePdf, check_pdf
 
     facts = check_pdf(pdf_samples.VALID)
     assert facts.pages == 1 and facts.objects == 5

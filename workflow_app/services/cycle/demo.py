@@ -136,7 +136,7 @@ DEMO_STEPS = (
 
 def one_page_pdf(text: str) -> bytes:
     """A small valid PDF (one page with one line of Helvetica), with its cross-reference table: what the upload
-    check (workflow_app/infra/pdf_check.py) accepts."""
+    check (workflow_app/infra/files/pdf_check.py) accepts."""
     line = text.encode("cp1252", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
     content = b"BT /F1 16 Tf 72 720 Td (" + line + b") Tj ET"
     objects = [

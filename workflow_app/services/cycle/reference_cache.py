@@ -5,7 +5,7 @@ department, environmental authority, jurisdiction or period (an ORM ``before_flu
 settings, ``load_reference``, an administrator's edit), and by hand after raw SQL that changes them. An act reads
 that number in the same query as its plan (a scalar subquery: no extra round trip); when it differs from the
 number the cached rows were read under, they are read again. The rows are then placed in the act's session
-as if loaded (``infra.as_loaded.RowLoader``, ``set_committed_value``): ``plan.entity``, its department and
+as if loaded (``infra.database.as_loaded.RowLoader``, ``set_committed_value``): ``plan.entity``, its department and
 ``plan.period`` need no SQL.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, event, func, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from workflow_app.infra.as_loaded import RowLoader
+from workflow_app.infra.database.as_loaded import RowLoader
 from workflow_app.models import (
     Department,
     Entity,

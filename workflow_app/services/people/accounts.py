@@ -33,7 +33,7 @@ from sqlalchemy.sql import Subquery
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from state_machines.core.roles import ROLE_LABELS, Role
-from workflow_app.infra.as_loaded import RowLoader
+from workflow_app.infra.database.as_loaded import RowLoader
 from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.infra.proxy import public_base_url
 from workflow_app.infra.sessions import end_all_sessions
@@ -200,7 +200,7 @@ PERSON_AS_LOADED = RowLoader(User)
 @lru_cache(maxsize=8)
 def _person_with(alongside: Subquery) -> Select:
     """Built once per subquery: composing it on every page cost more Python than running it. The person's
-    columns as plain columns: the row is read on the connection, below the ORM (``infra.as_loaded``)."""
+    columns as plain columns: the row is read on the connection, below the ORM (``infra.database.as_loaded``)."""
     return (select(*PERSON_AS_LOADED.columns, *alongside.c).outerjoin(alongside, true())
             .where(User.id == bindparam("signed_in_id")))
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from state_machines.core.roles import ROLE_LABELS, Role
-from workflow_app.infra.tabular import Limits, TableRejected, read_table
+from workflow_app.infra.files.tabular import Limits, TableRejected, read_table
 from workflow_app.models import Entity, EnvironmentalAuthority, Membership, OnboardingBatch, User
 from workflow_app.services.people.accounts import (
     AccountError,

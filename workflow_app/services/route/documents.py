@@ -16,7 +16,7 @@ from sqlalchemy import exists, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from workflow_app.infra.pdf_check import UnsafePdf, check_pdf
+from workflow_app.infra.files.pdf_check import UnsafePdf, check_pdf
 from workflow_app.models import Document
 from workflow_app.services.route.evidence_store import current_store, store_named
 

@@ -20,7 +20,7 @@ from state_machines.approval.pdt import FILED_STATES, ppi_change_verdict
 from state_machines.core.dates import format_date_es
 from state_machines.core.machine import Verdict
 from state_machines.core.roles import Role
-from workflow_app.infra.tabular import Limits, TableRejected, read_table
+from workflow_app.infra.files.tabular import Limits, TableRejected, read_table
 from workflow_app.models import Plan, PpiItem, PpiVersion, User
 
 # Who may write the PPI: the formulation team and its leader (L152 art. 33.3).
@@ -122,7 +122,7 @@ def can_edit_ppi(user: User, plan: Plan) -> bool:
 
 def read_sheet(filename: str, data: bytes) -> list[tuple[int, dict]]:
     """Rows of a CSV or XLSX file as (sheet row number, {column: raw value}); raises ``PpiRejected``. The file is
-    read by the one bounded reader of uploads (``workflow_app.infra.tabular``)."""
+    read by the one bounded reader of uploads (``workflow_app.infra.files.tabular``)."""
     try:
         table = read_table(filename, data, PPI_LIMITS)
     except TableRejected as exc:

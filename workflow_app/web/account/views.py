@@ -7,8 +7,8 @@ from markupsafe import Markup
 
 from state_machines.approval.pdt import PDT_MACHINE
 from workflow_app.infra.clock import clock
+from workflow_app.infra.database.read_only import reads_only
 from workflow_app.infra.extensions import db
-from workflow_app.infra.read_only import reads_only
 from workflow_app.permissions import scope_entity_ids
 from workflow_app.services.followup import survey
 from workflow_app.services.integrity.health import health_report

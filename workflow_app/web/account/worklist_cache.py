@@ -24,7 +24,7 @@ from datetime import date
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from workflow_app.infra.as_loaded import RowLoader
+from workflow_app.infra.database.as_loaded import RowLoader
 from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache, part_key
 from workflow_app.models import Department, Entity, Plan, ReferenceVersion, SurveyResponse, User
 from workflow_app.services.route.plans import regime_stamp
@@ -56,7 +56,7 @@ def scope_stamp(session, entity_ids: set[int], survey_month: date) -> tuple[list
     """(id, version, history head, change time, state, reference version, regime) of each plan in scope, in one statement,
     and their entities with their departments: the caller holds them for the request (the session keeps only
     weak references), so the survey's notice finds them without a query, as it found the plans' entities; and,
-    by entity, whether it answered the survey of ``survey_month``. Read on the connection (``infra.as_loaded``):
+    by entity, whether it answered the survey of ``survey_month``. Read on the connection (``infra.database.as_loaded``):
     through the ORM the statement cost twice as much, on every visit of the inbox."""
     rows = session.connection().execute(_SCOPE_STAMP, {"entity_ids": sorted(entity_ids),
                                                        "survey_month": survey_month}).all()

@@ -25,8 +25,8 @@ from state_machines.approval.pdt import PDT_STATES
 from state_machines.approval.submachines import SUBMACHINES
 from state_machines.phase2 import PHASE2_MACHINES
 from workflow_app.infra.clock import clock
+from workflow_app.infra.database.read_only import reads_only
 from workflow_app.infra.extensions import db
-from workflow_app.infra.read_only import reads_only
 from workflow_app.infra.templating import _labels
 from workflow_app.models import Department, Plan
 from workflow_app.permissions import load_plan_to_read, require_admin

@@ -19,9 +19,9 @@ from state_machines.core.roles import Role
 from state_machines.core.wording import localize
 from state_machines.phase2 import PHASE2_MACHINES
 from workflow_app.infra.clock import clock
+from workflow_app.infra.database.read_only import reads_only
 from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.page_cache import kept_part
-from workflow_app.infra.read_only import reads_only
 from workflow_app.infra.templating import _labels, document_title
 from workflow_app.models import Document
 from workflow_app.permissions import load_plan_for, load_plan_to_read, load_plan_to_read_stamped

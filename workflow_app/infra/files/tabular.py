@@ -25,7 +25,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from workflow_app.infra import sheet_reader
+from workflow_app.infra.files import sheet_reader
 
 XLSX_MAGIC = b"PK\x03\x04"
 

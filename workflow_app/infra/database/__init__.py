@@ -1,0 +1,1 @@
+"""The database seen from below the ORM: rows made into objects as loaded (as_loaded), read-only pages without a transaction (read_only), the SQLite trial instance's functions (sqlite)."""
