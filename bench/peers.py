@@ -44,7 +44,8 @@ The contenders, per act:
    history is viewflow's own task table (one row per act, with its owner and times): no extra history row.
    In the web UI assigning and executing are two POSTs; here they share one transaction, to viewflow's benefit.
 4. **apply_act** (this project): ``bench.transitions.walk``, the very loop of bench/transitions.py: a fresh
-   session per act that loads the acting user, the evidence PDF written and fsync'ed, authorisation, legal
+   session per act that loads the acting user, the evidence PDF checked (in a checker process of its own,
+   ``infra/files/pdf_process``; its CPU is printed beside the act's) and written and fsync'ed, authorisation, legal
    calendar, guards, machine, hash-chained history, notices in the outbox, one commit. Its statements are counted
    with a SQLAlchemy ``before_cursor_execute`` listener; the pool's pre-ping (``SELECT 1`` at each connection
    checkout, below that event) is counted apart.
@@ -448,6 +449,23 @@ class Viewflow:
 
 # --- 4. this project's apply_act ---------------------------------------------------------------------------------
 
+def _checker_cpu() -> dict[int, float]:
+    """CPU seconds (user + system) of this process's idle PDF checkers (``infra/files/pdf_process``): the check
+    runs there, beside the act, and is reported with the act's own CPU so that no work goes uncounted."""
+    from workflow_app.infra.files.pdf_process import checker_pids
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in checker_pids():
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(") ", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (proc(5) fields 14 and 15)
+    return out
+
+
 class ApplyAct:
     name = "apply_act"
 
@@ -482,18 +500,23 @@ class ApplyAct:
                              ("commit", on_commit))
                 for name_, fn in listeners:
                     event.listen(engine.pool if name_ == "checkout" else engine, name_, fn)
+                checkers_before, cpu_before = _checker_cpu(), time.process_time()
                 try:
                     elapsed, acts, per_act = walk(app, self.casts)
                 finally:
                     for name_, fn in listeners:
                         event.remove(engine.pool if name_ == "checkout" else engine, name_, fn)
+                cpu_here = time.process_time() - cpu_before
+                checkers_cpu = sum(seconds - checkers_before.get(pid, 0.0) for pid, seconds in _checker_cpu().items())
                 at_end = db.session.scalar(text("SELECT count(*) FROM plans WHERE state = :s"), {"s": FINAL_STATE})
                 db.session.remove()
                 engine.dispose()
             if at_end != len(self.casts):
                 raise ContenderFailed(f"{at_end}/{len(self.casts)} plans in {FINAL_STATE}")
             extra = {"pre-ping SELECT 1 per act (pool checkouts)": counts["checkouts"] / acts,
-                     "COMMIT per act": counts["commits"] / acts}
+                     "COMMIT per act": counts["commits"] / acts,
+                     "CPU ms per act, this process (all its threads)": cpu_here / acts * 1000,
+                     "CPU ms per act, PDF checker processes": checkers_cpu / acts * 1000}
             return RoundResult(elapsed, per_act, statements=counts["statements"], extra=extra)
         finally:
             drop_database(name)

@@ -28,7 +28,8 @@ so concurrent requests never share them. pikepdf (qpdf) is faster, but qpdf repa
 The cost is bounded by construction: the input is at most 20 MB (checked before), at most ``MAX_OBJECTS``
 objects are visited, at most ``MAX_DECODED_BYTES`` are decoded in total (Flate streams are only counted, in
 64 KB steps, never kept), and a wall-clock budget is checked between objects. One object's parse is bounded by
-pypdf's own limits; Python cannot pre-empt a thread, so the budget is not a hard interrupt.
+pypdf's own limits, not by that budget: the service therefore runs this check in a checker process of its own
+(``pdf_process``), which is killed when the budget and a grace have passed, under a memory limit.
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Evidence documents: PDF only (opened and checked with pypdf), at most 20 MB, stored under a name the service
-chooses (always ``.pdf``) in the configured evidence store, with their SHA-256; corrections as new versions."""
+"""Evidence documents: PDF only (opened and checked with pypdf, in a checker process), at most 20 MB, stored under
+a name the service chooses (always ``.pdf``) in the configured evidence store, with their SHA-256; corrections as
+new versions."""
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +17,8 @@ from sqlalchemy import exists, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from workflow_app.infra.files.pdf_check import UnsafePdf, check_pdf
+from workflow_app.infra.files.pdf_check import UnsafePdf
+from workflow_app.infra.files.pdf_process import PendingCheck
 from workflow_app.models import Document
 from workflow_app.services.route.evidence_store import current_store, store_named
 
@@ -70,11 +72,16 @@ def read_upload(upload: Upload) -> bytes:
 
 def checked(data: bytes) -> bytes:
     """``data`` if it is a PDF fit for the case file (``pdf_check.check_pdf``), else ``DocumentRejected``."""
+    verdict(PendingCheck(data))
+    return data
+
+
+def verdict(check: PendingCheck) -> None:
+    """Wait for a PDF's check (in its checker process): ``DocumentRejected`` with its reason when refused."""
     try:
-        check_pdf(data)
+        check.result()
     except UnsafePdf as exc:
         raise DocumentRejected(str(exc)) from exc
-    return data
 
 
 def read_pdf(upload: Upload) -> bytes:
@@ -117,8 +124,9 @@ def _prepared(upload: Upload, data: bytes, store, name: str) -> PreparedEvidence
 
 
 class PendingEvidence:
-    """An act's evidence whose slow part runs beside the act's database work (issue 22): the PDF's check and, in
-    a store outside the database, the file's write and fsync (file and folder) go to a thread at once, while
+    """An act's evidence whose slow part runs beside the act's database work (issue 22): the PDF's check (in a
+    checker process, ``infra/files/pdf_process``, so it takes no time from the act's thread) and, in a store
+    outside the database, the file's write and fsync (file and folder, in a thread) start at once, while
     the act reads its plan, applies the law and sends its writes; ``ready`` waits for them and is called before
     the act's COMMIT, so no committed row ever names a file that is not on disk, nor a file that was refused.
     What can be known at once (empty, over 20 MB) is refused at once; the name, hash and size the act's
@@ -147,9 +155,21 @@ class PendingEvidence:
 
 
 def _check_and_put(data: bytes, store, name: str) -> None:
-    checked(data)
+    """The check runs in its checker process while this thread writes and fsyncs the file; a refused PDF's file
+    is removed again before the refusal is told, so none is left behind."""
+    check = PendingCheck(data)
     if store is not None:
-        store.put(None, name, data)  # written and fsync'ed; the act's COMMIT waits for it (``ready``)
+        try:
+            store.put(None, name, data)  # written and fsync'ed; the act's COMMIT waits for it (``ready``)
+        except BaseException:
+            check.abandon()
+            raise
+    try:
+        verdict(check)
+    except DocumentRejected:
+        if store is not None:
+            store.remove(None, name)
+        raise
 
 
 _POOL: tuple[int, ThreadPoolExecutor] | None = None
