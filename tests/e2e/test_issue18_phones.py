@@ -78,8 +78,13 @@ def test_a_finished_plan_fits_a_phone_without_an_absurd_height(new_page, live_se
     for url, name in ((f"/planes/{finished.id}", "plan-filandia"), (f"/planes/{finished.id}/expediente",
                                                                      "expediente-filandia")):
         check(page, url, name, True)
-    page.goto(f"/planes/{finished.id}")  # every act of the route: the latest acts shown, the older folded
+    page.goto(f"/planes/{finished.id}")  # every act of the route: the latest acts shown, the older in the expediente
     height = page.evaluate("document.documentElement.scrollHeight")
     # 12,000 px before issues 20 and 21 added the last stretch and Phase II sections (20,149 px before issue 18)
     assert height < 16_000, f"la página del plan terminado mide {height} px de alto en un teléfono"
-    expect(page.locator("summary", has_text="actos anteriores")).to_be_visible()
+    older = page.get_by_role("link", name="actos anteriores en el expediente")
+    expect(older).to_be_visible()
+    older.click()
+    expect(page.locator("#h-hist")).to_be_visible()
+    rows = page.locator("section[aria-labelledby=h-hist] tbody tr").count()
+    assert rows > 8, f"el expediente debe tener el historial completo ({rows} filas)"
