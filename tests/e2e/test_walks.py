@@ -129,11 +129,18 @@ class Walk:
 
 
 def history_rows(page) -> list[str]:
+    """The plan's whole history, newest first: the plan page shows the latest 8 acts and links the older ones to
+    the expediente, which lists every act oldest first (read there, then back to the plan page)."""
     section = page.locator("section", has=page.get_by_role("heading", name="Historial"))
-    older = section.locator("details.older")  # issue 18: acts beyond the latest 8 are folded
-    if older.count() and older.get_attribute("open") is None:
-        older.locator("summary").click()
-    return [" ".join(r.split()) for r in section.locator("tbody tr").all_inner_texts()]
+    older = section.get_by_role("link", name=re.compile("actos anteriores en el expediente"))
+    if not older.count():
+        return [" ".join(r.split()) for r in section.locator("tbody tr").all_inner_texts()]
+    here = page.url
+    older.click()
+    dossier = page.locator("section", has=page.get_by_role("heading", name="Historial"))
+    rows = [" ".join(r.split()) for r in dossier.locator("tbody tr").all_inner_texts()]
+    page.goto(here)
+    return list(reversed(rows))
 
 
 # ---------------------------------------------------------------------------------------------------------------
