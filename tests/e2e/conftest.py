@@ -250,11 +250,13 @@ def first_load_bytes(page, url: str) -> int:
 
 
 def sign_in(page, base_url: str, email: str, password: str) -> None:
-    """Sign in through the /login form and check it lands on the inbox ("Mis pendientes")."""
+    """Sign in through the /login form and check it lands on the inbox ("Mis pendientes"), or, for an
+    administrator who follows no plan, on "Administración"."""
     base = base_url.rstrip("/")
     page.goto(f"{base}/login")
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password]").fill(password)
     page.get_by_role("button", name="Entrar").click()
-    expect(page).to_have_url(f"{base}/")
-    expect(page.get_by_role("heading", level=1, name="Mis pendientes")).to_be_visible()
+    expect(page).to_have_url(re.compile(re.escape(base) + r"/(admin)?$"))
+    landing = "Administración" if page.url.endswith("/admin") else "Mis pendientes"
+    expect(page.get_by_role("heading", level=1, name=landing)).to_be_visible()

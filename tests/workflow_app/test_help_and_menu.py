@@ -8,6 +8,7 @@ import pytest
 from state_machines.core.roles import Role
 from tests.workflow_app.helpers import login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
+from workflow_app.models import Membership
 from workflow_app.web.help.glossary import TERM_BY_ID
 
 PASSWORD = "clave-de-prueba"
@@ -44,6 +45,27 @@ def test_each_role_sees_only_the_menu_it_can_use(app, db_session, genova):
                               "Ayuda", "Mi cuenta"]
     anonymous = nav(app.test_client().get("/publico").get_data(as_text=True))
     assert anonymous == ["Portal público", "Ayuda", "Iniciar sesión"]
+
+
+def test_an_administrator_who_follows_no_plan_lands_on_administration_not_on_an_empty_inbox(app, db_session,
+                                                                                             genova):
+    """Their menu has no "Mis pendientes": signing in, and "/" afterwards, take them to "Administración"; a person
+    with a role in a plan besides administration keeps their inbox."""
+    admin = make_user(db_session, "admin@prueba.co", Role.ADMIN)
+    client = app.test_client()
+    signed_in = login(client, admin.email, PASSWORD)
+    assert signed_in.headers["Location"] == "/"
+    landing = client.get("/", follow_redirects=True)
+    assert landing.request.path == "/admin"
+    assert "Administración" in nav(landing.get_data(as_text=True))
+    assert "Mis pendientes" not in nav(landing.get_data(as_text=True))
+    both = genova.planeacion
+    db_session.add(Membership(user_id=both.id, role=Role.ADMIN.value))
+    db_session.commit()
+    other = app.test_client()
+    login(other, both.email, PASSWORD)
+    page = other.get("/")
+    assert page.status_code == 200 and "Mis pendientes" in nav(page.get_data(as_text=True))
 
 
 def test_api_tokens_live_in_the_account_page_for_the_roles_that_connect_systems(app, genova):

@@ -84,7 +84,7 @@ def test_the_administrator_reads_any_plan_but_is_offered_no_act_and_cannot_act(c
     before = events(db_session)
     assert client.get(f"/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept").status_code == 404
     assert client.post(f"/planes/{genova.id}/actos/pdt_approval/-/record_ctp_concept",
-                       data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))}).status_code == 404
+                       data={"csrf_token": csrf_from(client.get("/admin").get_data(as_text=True))}).status_code == 404
     assert client.get("/planes/999999").status_code == 404
     assert events(db_session) == before
 

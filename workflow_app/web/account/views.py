@@ -1,7 +1,7 @@
 """Signed-in pages."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+from flask import Blueprint, current_app, jsonify, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -23,6 +23,9 @@ bp = Blueprint("views", __name__, template_folder="templates")
 @reads_only
 @login_required
 def inbox():
+    if current_user.is_admin and all(m.role == "admin" for m in current_user.memberships):
+        # An administrator who follows no plan has no duties: their menu lists "Administración", not this page.
+        return redirect(url_for("admin.index"))
     today = clock().today()
     month = survey.month_of(today)
     stamp, entities, answered = scope_stamp(db.session, scope_entity_ids(current_user), month)
