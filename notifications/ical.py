@@ -8,10 +8,14 @@ import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy.orm import object_session
+
 from state_machines import calendar as legal_calendar
 from state_machines.approval.route import DUTY_BY_KEY
+from state_machines.phase2 import PHASE2_DUTIES, phase2_title
 from workflow_app.models import Plan
 from workflow_app.services.monitoring.my_calendar import Hearing, plan_hearings
+from workflow_app.services.phase2.procedures import phase2_context
 from workflow_app.services.route.plans import deadlines_for
 
 PRODID = "-//Ruta PDT//Plazos legales del Plan de Desarrollo//ES"
@@ -48,11 +52,24 @@ def fold(line: str) -> str:
     return "\r\n".join(out)
 
 
+#: Phase II's terms by their key (``poai``, ``citizen_report``…; a yearly one's subject is its ``authority``).
+_PHASE2_DUTY_BY_KEY = {pd.duty.deadline_key: pd for pd in PHASE2_DUTIES}
+
+
 def _summary(plan: Plan, deadline: legal_calendar.Deadline) -> str:
+    """"Génova (Quindío): <what is due>": a route term by its duty ("(CRQ)" for a CAR's concept), a Phase II
+    term by its duty and its procedure's title ("… · Rendición de cuentas semestral, primer semestre de 2028"), a
+    term without a duty (the plan de compras' update) by its own explanation."""
+    name = plan.entity.display_name
+    phase2 = _PHASE2_DUTY_BY_KEY.get(deadline.key)
+    if phase2 is not None:
+        title = phase2_title(phase2.machine, deadline.authority or "")
+        return f"{name}: {phase2.duty.label} · {title}"
     duty = DUTY_BY_KEY.get(deadline.key)
-    label = duty.label if duty else deadline.key
+    if duty is None:
+        return f"{name}: {deadline.explanation.split(' (')[0]}"
     who = f" ({deadline.authority})" if deadline.authority else ""
-    return f"{plan.entity.display_name}: {label}{who}"
+    return f"{name}: {duty.label}{who}"
 
 
 def _description(deadline: legal_calendar.Deadline) -> str:
@@ -125,11 +142,14 @@ def calendar_text(name: str, plans_with_deadlines, base_url: str = "", now: date
 
 def plan_deadlines(plans: Iterable[Plan]):
     """(plan, deadlines) for each plan; a plan whose stored facts are invalid has no deadlines (a bad row never
-    breaks a feed) but keeps its hearings."""
+    breaks a feed) but keeps its hearings. A plan in force adds its Phase II terms (issue 21) to its route's."""
     for plan in plans:
         try:
-            yield plan, deadlines_for(plan)
+            deadlines = list(deadlines_for(plan))
         except legal_calendar.FactsError:
-            yield plan, ()
+            deadlines = []
+        if plan.state == "in_force":
+            deadlines += phase2_context(object_session(plan), plan).deadlines.values()
+        yield plan, deadlines
 
 

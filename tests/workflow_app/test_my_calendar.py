@@ -120,3 +120,36 @@ def test_a_later_month_still_shows_what_is_overdue_and_an_empty_one_what_comes_n
     following = march[march.index("Lo que sigue después"):]
     assert following.index("audiencia pública 1") < following.index("Radicar el proyecto")  # 20 then 28 April
     assert "audiencia pública 2" not in following  # called off
+
+
+def test_a_plan_in_force_shows_its_phase2_terms_as_the_inbox_does(client, db_session, set_today):
+    """Issue 21's terms in "Mi calendario": once the plan is in force, each person sees on its "a más tardar" day
+    every Phase II act with a term that "Mis pendientes" lists for them, and only theirs."""
+    set_today("2028-06-01")
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "in_force")
+    for who, month, day, text in (("planeacion", "2028-07", 21, "Plan Indicativo"),
+                                  ("alcalde", "2028-06", 30, "Rendición de cuentas semestral, primer semestre de 2028")):
+        person = cast.planeacion if who == "planeacion" else cast.ejecutivo
+        visitor = client.application.test_client()
+        login(visitor, person.email, PASSWORD)
+        inbox = visitor.get("/").get_data(as_text=True)
+        duties = inbox[inbox.index("Pendientes con plazo"):inbox.index("Otras acciones posibles")]
+        assert text in duties, (who, duties)
+        days = cells(visitor.get(f"/cuenta/calendario?mes={month}").get_data(as_text=True))
+        assert "Génova (Quindío):" in days[day] and text in days[day], (who, days[day])
+        others = " ".join(v for d, v in days.items() if d != day)
+        assert text not in others
+    ctp = client.application.test_client()
+    login(ctp, cast.ctp.email, PASSWORD)
+    july = cells(ctp.get("/cuenta/calendario?mes=2028-07").get_data(as_text=True))
+    assert "Plan Indicativo" not in " ".join(july.values())  # planeación's duty, not the CTP's
+    # The plan's iCalendar feed carries them too, named as on the pages, on the same days.
+    feed = unfolded(client.get(f"/ical/p/{cast.plan.ical_token}.ics"))
+    events = feed.split("BEGIN:VEVENT")[1:]
+    semester = next(e for e in events if "primer semestre de 2028" in e)
+    assert "DTSTART;VALUE=DATE:20280630\r\n" in semester
+    assert "SUMMARY:Génova (Quindío): " in semester and "Rendición de cuentas semestral" in semester
+    plan_indicativo = [e for e in events if "DTSTART;VALUE=DATE:20280721" in e]
+    assert plan_indicativo and all(":pi" not in e.split("SUMMARY:")[1].split("\r\n")[0] for e in events)
+    assert len({e.split("UID:")[1].split("\r\n")[0] for e in events}) == len(events)  # one event per term

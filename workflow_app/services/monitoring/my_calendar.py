@@ -1,5 +1,6 @@
 """A person's month: the legal deadlines they owe and the public hearings of their plans ("Mi calendario"),
-and the hearings the iCalendar feeds publish.
+and the hearings the iCalendar feeds publish. For a plan in force, the deadlines are the Phase II terms of the
+acts the person may record (the same as "Mis pendientes").
 
 A deadline is the person's when its duty (``state_machines.approval.route.DUTIES``) is still pending in the plan's state
 and one of the duty's roles is a role the person holds on the plan's entity; a CAR's concept is its own only
@@ -13,11 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from state_machines import calendar as legal_calendar
+from state_machines.approval.pdt import PDT_MACHINE
 from state_machines.approval.route import duty_for
 from state_machines.approval.submachines import SUBMACHINES
 from state_machines.core.roles import Role
 from workflow_app.models import Plan, Procedure, User
 from workflow_app.services.route.plans import deadlines_for
+from workflow_app.services.route.worklist import phase2_pending
 
 DEADLINE, HEARING = "plazo", "audiencia"
 
@@ -110,12 +113,39 @@ def my_deadlines(user: User, plan: Plan, today: date,
     return out
 
 
+def _hearing_entry(h: Hearing) -> CalendarEntry:
+    return CalendarEntry(h.scheduled_on, HEARING, h.plan, h.title,
+                         f"{h.state_label}{' · ' + h.place if h.place else ''}", "L1909 art. 22",
+                         is_cancelled=h.is_cancelled)
+
+
+def _phase2_entries(user: User, plan: Plan, today: date) -> list[CalendarEntry]:
+    """The Phase II acts with a legal term that this person may record now: what "Mis pendientes" lists under
+    "Pendientes con plazo" for a plan in force (``worklist.phase2_pending``), on their "a más tardar" day."""
+    out = []
+    name = plan.entity.display_name
+    for item in phase2_pending(user, plan, today):
+        d = item.deadline
+        if d is None or item.action.is_irreversible:
+            continue
+        what = item.action.label + (f" · {item.action.subject_label}" if item.action.subject_label else "")
+        detail = ("Vencido: actuar cuanto antes" if item.is_overdue
+                  else f"Actuar a más tardar este día; vence (lectura amplia) el {legal_calendar.format_date_es(d.latest)}")
+        out.append(CalendarEntry(d.act_by, DEADLINE, plan, f"{name}: {what}", detail, d.legal_basis,
+                                 is_overdue=item.is_overdue))
+    return out
+
+
 def month_of(user: User, plans: list[Plan], first: date, today: date) -> Month:
     """Everything of ``first``'s month for this person. Overdue deadlines stay on their day in the past."""
     last = date(first.year, first.month, month_grid.monthrange(first.year, first.month)[1])
     found: list[CalendarEntry] = []
     undated = 0
     for plan in plans:
+        if PDT_MACHINE.is_final(plan.state):  # in force: the Phase II terms this person owes (issue 21)
+            found += _phase2_entries(user, plan, today)
+            found += [_hearing_entry(h) for h in plan_hearings(plan)]
+            continue
         try:
             deadlines = deadlines_for(plan)
         except legal_calendar.FactsError:
@@ -129,10 +159,7 @@ def month_of(user: User, plans: list[Plan], first: date, today: date) -> Month:
                            f"{legal_calendar.format_date_es(d.latest)}")
             found.append(CalendarEntry(d.act_by, DEADLINE, plan, f"{name}: {label}{who}", detail, d.legal_basis,
                                        is_overdue=late))
-        for h in plan_hearings(plan):
-            found.append(CalendarEntry(h.scheduled_on, HEARING, plan, h.title,
-                                       f"{h.state_label}{' · ' + h.place if h.place else ''}", "L1909 art. 22",
-                                       is_cancelled=h.is_cancelled))
+        found += [_hearing_entry(h) for h in plan_hearings(plan)]
     entries: dict[date, list[CalendarEntry]] = {}
     for entry in found:
         if first <= entry.day <= last:

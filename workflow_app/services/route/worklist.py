@@ -152,7 +152,7 @@ def pending_for(session: Session, user: User, today: date, plans: list[Plan] | N
     items: list[PendingItem] = []
     for plan in plans:
         if PDT_MACHINE.is_final(plan.state):
-            items += _phase2_pending(user, plan, today)
+            items += phase2_pending(user, plan, today)
             continue
         deadlines = legal_calendar.deadline_map(deadlines_for(plan))
         cal = legal_calendar.default_calendar(plan.entity.weekdays)
@@ -164,7 +164,7 @@ def pending_for(session: Session, user: User, today: date, plans: list[Plan] | N
                                         i.plan.entity.name))
 
 
-def _phase2_pending(user: User, plan: Plan, today: date) -> list[PendingItem]:
+def phase2_pending(user: User, plan: Plan, today: date) -> list[PendingItem]:
     """Phase II acts of a plan in force (issue 21), each with the term of its procedure when it has one."""
     if plan.state != "in_force":
         return []
