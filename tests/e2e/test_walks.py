@@ -137,7 +137,9 @@ def history_rows(page) -> list[str]:
         return [" ".join(r.split()) for r in section.locator("tbody tr").all_inner_texts()]
     here = page.url
     older.click()
+    page.wait_for_url(re.compile(r"/expediente(#h-hist)?$"))
     dossier = page.locator("section", has=page.get_by_role("heading", name="Historial"))
+    expect(dossier.locator("tbody tr").first).to_be_visible()
     rows = [" ".join(r.split()) for r in dossier.locator("tbody tr").all_inner_texts()]
     page.goto(here)
     return list(reversed(rows))

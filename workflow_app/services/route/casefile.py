@@ -22,6 +22,7 @@ from state_machines.corporation.debates import (
     plenary_gap_explanation,
 )
 from state_machines.corporation.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS, sanction_law
+from state_machines.phase2 import PHASE2_MACHINES
 from workflow_app.models import EnvironmentalAuthority, Plan, PpiVersion
 from workflow_app.services.route.plans import plan_concepts, special_regime_of
 
@@ -311,3 +312,37 @@ def case_file(session: Session, plan: Plan) -> CaseFile:
     return CaseFile(_concepts(session, plan), _amendments(plan), _debates(plan), _hearings(plan),
                     *_filed_and_adopted_ppi(session, plan), published, in_force, explanation,
                     _day(dates.get("sessions_convoked")), _last_stretch(plan))
+
+
+@dataclass(frozen=True)
+class PhaseParts:
+    """A plan's history and documents split between its approval route (the expediente) and its Phase II (the
+    Phase II expediente): four years of Phase II acts would otherwise make one page of hundreds of rows."""
+
+    route_history: list
+    route_documents: list
+    phase2_history: list
+    phase2_documents: list
+
+
+def split_by_phase(history: list, documents: list) -> PhaseParts:
+    """An act is Phase II's when its machine is one of Phase II's; a document when a Phase II act carries it,
+    or when it corrects one that does (``supersedes_id``, followed to the first version). Everything else,
+    the entry into force included, is the route's."""
+    phase2_history = [e for e in history if e.machine in PHASE2_MACHINES]
+    carried = {i for e in phase2_history for i in (e.evidence_ids or [])}
+    by_id = {d.id: d for d in documents}
+
+    def is_phase2(document) -> bool:
+        seen = set()
+        while document is not None and document.id not in seen:
+            if document.id in carried:
+                return True
+            seen.add(document.id)
+            document = by_id.get(document.supersedes_id)
+        return False
+
+    phase2_documents = [d for d in documents if is_phase2(d)]
+    phase2_ids = {d.id for d in phase2_documents}
+    return PhaseParts([e for e in history if e.machine not in PHASE2_MACHINES],
+                      [d for d in documents if d.id not in phase2_ids], phase2_history, phase2_documents)
