@@ -16,13 +16,16 @@ def demo(db_session):
 
 
 def test_every_demo_account_signs_in_and_lands_on_mis_pendientes(client, demo):
+    """The administrator, who follows no plan, lands on "Administración" (what their menu lists) instead."""
     for account in demo:
         response = login(client, account.email, account.password)
         assert response.status_code == 302, account.email
         assert response.headers["Location"] == "/"
-        inbox = client.get("/")
+        inbox = client.get("/", follow_redirects=True)
         assert inbox.status_code == 200
-        assert "Mis pendientes" in inbox.get_data(as_text=True)
+        landing = "Administración" if account.role == "admin" else "Mis pendientes"
+        assert inbox.request.path == ("/admin" if account.role == "admin" else "/"), account.email
+        assert f"<h1>{landing}</h1>" in inbox.get_data(as_text=True), account.email
         client.post("/logout", data={"csrf_token": csrf_from(inbox.get_data(as_text=True))})
 
 
