@@ -323,10 +323,20 @@ def _ensure_finished_demo(entity: Entity) -> None:
                              note="Modificación 1 aprobada: 350 viviendas rurales con agua potable.")
     assert plan.state == "in_force", plan.state
 
+def _year_steps(year: str, days: list[date]) -> tuple:
+    """One year's cycle of Phase II acts (POAI, budget, then action plans and plan de compras), on ``days``."""
+    acts = ((Role.PLANEACION, "poai", "draft_poai"), (Role.CONSEJO_DE_GOBIERNO, "poai", "approve_poai"),
+            (Role.HACIENDA, "budget", "draft_budget"), (Role.EJECUTIVO, "budget", "file_budget"),
+            (Role.CORPORACION, "budget", "approve_budget"), (Role.EJECUTIVO, "budget", "liquidate_budget"),
+            (Role.CONSEJO_DE_GOBIERNO, "action_plans", "approve_action_plans"),
+            (Role.PLANEACION, "action_plans", "publish_action_plans"), (Role.EJECUTIVO, "paa", "publish_paa"))
+    return tuple((role, machine, year, trigger, on, {}) for (role, machine, trigger), on in zip(acts, days))
+
+
 # Filandia's Phase II (issue 21): from "Vigente" (24 May 2024) to the published plan de compras of 2025, through the
 # same act door. The Concejo (category 6) sits in August and November: the harmonisation goes in August, the
 # budget is filed on 1 November with the MFMP.
-PHASE2_STEPS = (  # (role, machine, subject, trigger, date, payload)
+PHASE2_STEPS = tuple(sorted((  # (role, machine, subject, trigger, date, payload)
     (Role.PLANEACION, "plan_indicativo", "pi", "prepare_pi", date(2024, 6, 4), {}),
     (Role.HACIENDA, "harmonization", "armonizacion", "start_harmonization", date(2024, 6, 5), {}),
     (Role.PLANEACION, "plan_indicativo", "pi", "consolidate_pi", date(2024, 6, 25), {}),
@@ -353,7 +363,27 @@ PHASE2_STEPS = (  # (role, machine, subject, trigger, date, payload)
     (Role.CONSEJO_DE_GOBIERNO, "action_plans", "2025", "approve_action_plans", date(2025, 1, 20), {}),
     (Role.PLANEACION, "action_plans", "2025", "publish_action_plans", date(2025, 1, 28), {}),
     (Role.EJECUTIVO, "paa", "2025", "publish_paa", date(2025, 1, 29), {}),
-)
+    *(step for year, days in (
+        # The rest of the period, year after year, so that on the training date (March 2028, after the period)
+        # the finished plan shows a municipality that kept its terms, not years of duties never recorded: the
+        # POAI by 1 October (D111 art. 8), the budget filed in the first days of November's sessions and
+        # liquidated in December, the action plans and the plan de compras by 31 January (L1474 arts. 74, 77).
+        (2026, ((2025, 9, 15), (2025, 10, 1), (2025, 10, 15), (2025, 11, 4), (2025, 11, 28), (2025, 12, 5),
+                (2026, 1, 20), (2026, 1, 27), (2026, 1, 28))),
+        (2027, ((2026, 9, 15), (2026, 10, 1), (2026, 10, 15), (2026, 11, 3), (2026, 11, 27), (2026, 12, 4),
+                (2027, 1, 20), (2027, 1, 26), (2027, 1, 27))),
+        # The outgoing administration's last POAI and budget, for 2028; the action plans and plan de compras of
+        # 2028 are the next administration's.
+        (2028, ((2027, 9, 15), (2027, 10, 1), (2027, 10, 15), (2027, 11, 2), (2027, 11, 26), (2027, 12, 3))),
+    ) for step in _year_steps(str(year), [date(*d) for d in days])),
+    # The informe anual de ejecución in the Concejo's first sessions of each year (L136 art. 91 a) 4) and a
+    # rendición de cuentas each semester (L136 art. 91 e) 2).
+    *((Role.EJECUTIVO, "annual_report", str(on.year), "present_annual_report", on, {})
+      for on in (date(2025, 2, 3), date(2026, 2, 2), date(2027, 2, 1))),
+    *((Role.EJECUTIVO, "citizen_report", f"{on.year}-{1 if on.month <= 6 else 2}", "hold_citizen_report", on, {})
+      for on in (date(2024, 6, 27), date(2024, 12, 12), date(2025, 6, 26), date(2025, 12, 11), date(2026, 6, 25),
+                 date(2026, 12, 10), date(2027, 6, 24), date(2027, 12, 9))),
+), key=lambda step: step[4]))  # in the order of their dates (stable: one day's acts keep their order)
 PHASE2_PUBLIC = frozenset({"approve_pi", "publish_harmonization", "publish_paa", "liquidate_budget"})
 PHASE2_MATRIX = {
     "Acueductos veredales": ("Viviendas rurales con agua potable", ("80", "170", "260", "350"),
