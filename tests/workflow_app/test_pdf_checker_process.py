@@ -114,16 +114,32 @@ def test_without_a_checker_the_check_runs_here_and_says_so(monkeypatch, caplog):
     assert "checked in the web process" in caplog.text
 
 
-def test_a_process_keeps_few_idle_checkers():
-    checks = [PendingCheck(pdf_samples.VALID) for _ in range(pdf_process.IDLE_CHECKERS + 2)]
-    started = [c.checker.proc.pid for c in checks]
-    assert len(set(started)) == len(checks), "checks at the same time each have their own checker"
-    for check in checks:
-        assert check.result().pages == 1
+def test_a_burst_reuses_its_checkers_and_a_quiet_process_keeps_few(monkeypatch):
+    """Checks at the same time each have a checker; the next burst finds them idle instead of starting (and then
+    stopping) one per file; once idle past IDLE_SECONDS they go, down to IDLE_CHECKERS, never above the cap."""
+    monkeypatch.setattr(pdf_process, "_CHECKERS", None)  # this process's checkers, from none
+    width = pdf_process.IDLE_CHECKERS + 2
+
+    def burst() -> list[int]:
+        checks = [PendingCheck(pdf_samples.VALID) for _ in range(width)]
+        pids = [c.checker.proc.pid for c in checks]
+        assert len(set(pids)) == width, "checks at the same time each have their own checker"
+        assert all(c.result().pages == 1 for c in checks)
+        return pids
+
+    first = burst()
+    assert sorted(checker_pids()) == sorted(first)  # kept while used
+    assert sorted(burst()) == sorted(first)  # the second burst starts no process
+    monkeypatch.setattr(pdf_process, "IDLE_SECONDS", 0.0)
+    check_pdf_apart(pdf_samples.VALID)  # giving one back stops those idle past the time
     kept = checker_pids()
-    assert len(kept) <= pdf_process.IDLE_CHECKERS
-    for pid in set(started) - set(kept):
+    assert len(kept) == pdf_process.IDLE_CHECKERS
+    for pid in set(first) - set(kept):
         _wait_gone(pid)
+    monkeypatch.setattr(pdf_process, "IDLE_SECONDS", 3600.0)
+    monkeypatch.setattr(pdf_process, "MAX_IDLE_CHECKERS", width - 1)
+    burst()
+    assert len(checker_pids()) == width - 1  # the cap holds however recent
 
 
 def _running(pid: int) -> bool:

@@ -13,8 +13,9 @@ Why (issue 22; docs/RELIABILITY.md, "Uploads"):
   own process it runs on another core while the act reads its plan and writes its rows.
 
 Each web process (each gunicorn worker, each RQ job's process) starts its checkers when it first needs one
-(``python -m workflow_app.infra.files.pdf_process``, about 0.2 s) and keeps up to ``IDLE_CHECKERS`` idle ones;
-several checks at once use several checkers. A checker serves one file at a time over its standard input and
+(``python -m workflow_app.infra.files.pdf_process``, about 0.2 s); several checks at once use several checkers,
+which stay while they are used and are stopped after ``IDLE_SECONDS`` idle, down to ``IDLE_CHECKERS``. A checker
+serves one file at a time over its standard input and
 output: a header (the file's length, the time budget, the decoding budget), the bytes; then the verdict as JSON.
 It ends when its input closes, so a web process that dies takes its checkers with it.
 
@@ -47,8 +48,12 @@ from workflow_app.infra.files.pdf_check import (
 GRACE_SECONDS = 2.0
 #: The checker's address space (RLIMIT_AS): an upload is at most 20 MB, pypdf's own limits cap what it decodes.
 MEMORY_LIMIT_BYTES = 2 * 1024 ** 3
-#: Idle checkers a web process keeps (each about 30 MB); more are started while more checks run at once.
+#: Idle checkers a web process keeps however long they wait (each about 36 MB resident, 18 MB its own); more are
+#: started while more checks run at once, and kept while they are used: one idle for ``IDLE_SECONDS`` is stopped,
+#: so a burst of uploads does not start and stop a checker per file. ``MAX_IDLE_CHECKERS`` bounds them.
 IDLE_CHECKERS = 2
+IDLE_SECONDS = 60.0
+MAX_IDLE_CHECKERS = 16
 _HEADER = struct.Struct("!QdQ")  # the file's length, the time budget (seconds), the decoding budget (bytes)
 _ANSWER = struct.Struct("!I")  # the verdict's length
 _ROOT = str(Path(__file__).resolve().parents[3])  # the folder that holds the ``workflow_app`` package
@@ -110,28 +115,32 @@ class _Checkers:
 
     def __init__(self):
         self.pid = os.getpid()
-        self.idle: list[_Checker] = []
+        self.idle: list[tuple[float, _Checker]] = []  # (idle since, checker), the most recently used last
         self.lock = threading.Lock()
 
     def take(self) -> _Checker:
         with self.lock:
             while self.idle:
-                checker = self.idle.pop()
+                _since, checker = self.idle.pop()
                 if checker.alive():
                     return checker
                 checker.stop()
         return _Checker()
 
     def give_back(self, checker: _Checker) -> None:
+        now = time.monotonic()
         with self.lock:
-            if len(self.idle) < IDLE_CHECKERS:
-                self.idle.append(checker)
-                return
-        checker.stop()
+            self.idle.append((now, checker))
+            stale = []
+            while len(self.idle) > IDLE_CHECKERS and (len(self.idle) > MAX_IDLE_CHECKERS
+                                                       or now - self.idle[0][0] > IDLE_SECONDS):
+                stale.append(self.idle.pop(0)[1])  # the longest idle first
+        for old in stale:
+            old.stop()
 
     def pids(self) -> list[int]:
         with self.lock:
-            return [c.proc.pid for c in self.idle if c.alive()]
+            return [c.proc.pid for _since, c in self.idle if c.alive()]
 
 
 _CHECKERS: _Checkers | None = None
