@@ -45,6 +45,9 @@ def test_the_expediente_keeps_the_route_and_phase2_has_its_own(client, db_sessio
     assert documents_in(route) == route_documents  # the route's documents, and only them
     assert "Iniciar la preparación del Plan Indicativo" in phase2 and "Registrar la posesión" not in phase2
     assert documents_in(phase2) == 1
+    # The procedure by its title, not its key, there and on the plan page
+    for page in (phase2, client.get(f"/planes/{plan}").get_data(as_text=True)):
+        assert "Iniciar la preparación del Plan Indicativo · Plan Indicativo" in page and " · pi<" not in page
 
     assert post_correction(client, cast.plan, first, data=CORRECTED).status_code == 302
     corrected = hashlib.sha256(CORRECTED).hexdigest()

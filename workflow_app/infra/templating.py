@@ -15,7 +15,7 @@ from state_machines.approval.submachines import SUBMACHINES
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.core.roles import ROLE_LABELS
 from state_machines.core.wording import DOCUMENT_TITLES, business_days, localize, localize_basis
-from state_machines.phase2 import PHASE2_MACHINES
+from state_machines.phase2 import PHASE2_MACHINES, PHASE2_TITLES, phase2_title
 from workflow_app.infra.clock import BOGOTA
 
 LOCALE = "es_CO"
@@ -75,6 +75,15 @@ def document_title(doc, entity=None) -> str:
     return doc.title
 
 
+def event_subject(event) -> str:
+    """What a history row's act was about: a Phase II procedure by its title ("Plan Operativo Anual de Inversiones
+    (POAI) 2026", "Rendición de cuentas semestral, segundo semestre de 2027") rather than its key ("2026",
+    "2027-2", "pi"); a route's sub-procedure by its subject as recorded (the CAR's code, the hearing's number)."""
+    if event.machine in PHASE2_TITLES:
+        return phase2_title(event.machine, event.subject or "")
+    return event.subject or ""
+
+
 @lru_cache(maxsize=1)
 def _trigger_labels() -> dict:
     return _labels()["trigger_labels"]
@@ -113,6 +122,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["basis"] = basis_for
     app.jinja_env.filters["business_days"] = business_days
     app.jinja_env.filters["doc_title"] = document_title
+    app.jinja_env.filters["event_subject"] = event_subject
     app.jinja_env.globals["menu_url"] = menu_url
 
     app.jinja_env.globals.update(_labels())
