@@ -12,12 +12,12 @@ Why (issue 22; docs/RELIABILITY.md, "Uploads"):
   for a one-page PDF) ran under the same interpreter lock as the act's own, so the act waited for it; in its
   own process it runs on another core while the act reads its plan and writes its rows.
 
-Each web process (each gunicorn worker, each RQ job's process) starts its checkers when it first needs one
+Each process that checks PDFs (each gunicorn worker, each RQ worker) starts its checkers when it first needs one
 (``python -m workflow_app.infra.files.pdf_process``, about 0.2 s); several checks at once use several checkers,
 which stay while they are used and are stopped after ``IDLE_SECONDS`` idle, down to ``IDLE_CHECKERS``. A checker
-serves one file at a time over its standard input and
-output: a header (the file's length, the time budget, the decoding budget), the bytes; then the verdict as JSON.
-It ends when its input closes, so a web process that dies takes its checkers with it.
+serves one file at a time over its standard input and output: a header (the file's length, the time budget, the
+decoding budget), the bytes; then the verdict as JSON. It ends when its input closes, so a process that dies takes
+its checkers with it.
 
 If no checker can be started (``OSError``), the check runs in the web process as before, and the log says so.
 """
