@@ -361,6 +361,11 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return any(m.role == Role.ADMIN.value for m in self.memberships)
 
+    @property
+    def follows_plans(self) -> bool:
+        """A role in some plan, anything but administration: "Mis pendientes" is theirs (the menu lists it)."""
+        return any(m.role != Role.ADMIN.value for m in self.memberships)
+
     def roles_for(self, entity: Entity) -> set[Role]:
         return {m.role_enum for m in self.memberships if m.covers(entity)}
 

@@ -129,11 +129,14 @@ def _phase2_entries(user: User, plan: Plan, today: date) -> list[CalendarEntry]:
         if d is None or item.action.is_irreversible:
             continue
         what = item.action.label + (f" · {item.action.subject_label}" if item.action.subject_label else "")
-        detail = ("Vencido: actuar cuanto antes" if item.is_overdue
-                  else f"Actuar a más tardar este día; vence (lectura amplia) el {legal_calendar.format_date_es(d.latest)}")
-        out.append(CalendarEntry(d.act_by, DEADLINE, plan, f"{name}: {what}", detail, d.legal_basis,
-                                 is_overdue=item.is_overdue))
+        out.append(_deadline_entry(plan, d, f"{name}: {what}", item.is_overdue))
     return out
+
+
+def _deadline_entry(plan: Plan, d: legal_calendar.Deadline, title: str, late: bool) -> CalendarEntry:
+    detail = ("Vencido: actuar cuanto antes" if late
+              else f"Actuar a más tardar este día; vence (lectura amplia) el {legal_calendar.format_date_es(d.latest)}")
+    return CalendarEntry(d.act_by, DEADLINE, plan, title, detail, d.legal_basis, is_overdue=late)
 
 
 def month_of(user: User, plans: list[Plan], first: date, today: date) -> Month:
@@ -144,21 +147,15 @@ def month_of(user: User, plans: list[Plan], first: date, today: date) -> Month:
     for plan in plans:
         if PDT_MACHINE.is_final(plan.state):  # in force: the Phase II terms this person owes (issue 21)
             found += _phase2_entries(user, plan, today)
-            found += [_hearing_entry(h) for h in plan_hearings(plan)]
-            continue
-        try:
-            deadlines = deadlines_for(plan)
-        except legal_calendar.FactsError:
-            undated += 1
-            continue
-        name = plan.entity.display_name
-        for d, label, late in my_deadlines(user, plan, today, deadlines):
-            who = f" ({d.authority})" if d.authority else ""
-            detail = ("Vencido: actuar cuanto antes" if late
-                      else f"Actuar a más tardar este día; vence (lectura amplia) el "
-                           f"{legal_calendar.format_date_es(d.latest)}")
-            found.append(CalendarEntry(d.act_by, DEADLINE, plan, f"{name}: {label}{who}", detail, d.legal_basis,
-                                       is_overdue=late))
+        else:
+            try:
+                deadlines = deadlines_for(plan)
+            except legal_calendar.FactsError:
+                undated += 1
+                continue
+            name = plan.entity.display_name
+            found += [_deadline_entry(plan, d, f"{name}: {label}{f' ({d.authority})' if d.authority else ''}", late)
+                      for d, label, late in my_deadlines(user, plan, today, deadlines)]
         found += [_hearing_entry(h) for h in plan_hearings(plan)]
     entries: dict[date, list[CalendarEntry]] = {}
     for entry in found:
