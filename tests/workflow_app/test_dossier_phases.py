@@ -18,9 +18,9 @@ CORRECTED = pdf_samples.one_page("Plan Indicativo: acta corregida")
 
 
 def documents_in(html: str) -> int:
-    """Rows of the documents table (each ends with its SHA-256 cell)."""
+    """Rows of the documents table (each row is named by its document)."""
     section = html[html.index('id="h-docs"'):]
-    return section[:section.index("</section>")].count('<td class="hash">')
+    return section[:section.index("</section>")].count('<tr id="documento-')
 
 
 def test_the_expediente_keeps_the_route_and_phase2_has_its_own(client, db_session, set_today):

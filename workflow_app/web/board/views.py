@@ -37,6 +37,7 @@ from workflow_app.services.monitoring import board as board_service
 from workflow_app.services.monitoring import exports
 from workflow_app.services.monitoring import milestones as milestone_service
 from workflow_app.services.route.casefile import case_file, split_by_phase
+from workflow_app.services.route.document_versions import correctable_documents
 from workflow_app.services.route.plans import deadlines_for, plan_documents, visible_history
 from workflow_app.web.board.board_cache import board_key, cached_board, keep_board
 from workflow_app.web.board.svg_charts import column_chart, hbar_chart
@@ -259,7 +260,8 @@ def dossier(plan_id: int):
     plan = load_plan_to_read(current_user, plan_id)
     today = clock().today()
     statuses, progress = milestone_service.plan_milestones(db.session, plan)
-    parts = split_by_phase(visible_history(db.session, plan), plan_documents(db.session, plan))
+    history, documents = visible_history(db.session, plan), plan_documents(db.session, plan)
+    parts = split_by_phase(history, documents)
     phase2 = ({"history": parts.phase2_history, "documents": parts.phase2_documents}
               if parts.phase2_history or parts.phase2_documents else None)
     return render_template(
@@ -267,7 +269,8 @@ def dossier(plan_id: int):
         deadlines=deadlines_for(plan), documents=parts.route_documents, statuses=statuses,
         progress=progress, row=board_service.plan_row(db.session, plan, today), generated_at=clock().now(),
         machine_states={name: m.states for name, m in SUBMACHINES.items()},
-        party_labels=board_service.PARTY_LABELS, parties=board_service.PARTIES, case=case_file(db.session, plan))
+        party_labels=board_service.PARTY_LABELS, parties=board_service.PARTIES, case=case_file(db.session, plan),
+        correctable=correctable_documents(current_user, plan, documents, history))
 
 
 @bp.get("/planes/<int:plan_id>/expediente/fase-2")
@@ -275,10 +278,12 @@ def dossier(plan_id: int):
 def dossier_phase2(plan_id: int):
     """The Phase II expediente: its acts and their documents, numbered and printable as the route's."""
     plan = load_plan_to_read(current_user, plan_id)
-    parts = split_by_phase(visible_history(db.session, plan), plan_documents(db.session, plan))
+    history, documents = visible_history(db.session, plan), plan_documents(db.session, plan)
+    parts = split_by_phase(history, documents)
     return render_template(
         "board/dossier_phase2.html", plan=plan, history=parts.phase2_history, documents=parts.phase2_documents,
-        generated_at=clock().now(), machine_states={name: m.states for name, m in PHASE2_MACHINES.items()})
+        generated_at=clock().now(), machine_states={name: m.states for name, m in PHASE2_MACHINES.items()},
+        correctable=correctable_documents(current_user, plan, documents, history))
 
 
 def _history_table(plan: Plan):

@@ -101,9 +101,10 @@ def person_key(record: str, roles, car_codes) -> tuple:
 
 
 def documents_key(plan: Plan, documents: list, correctable: set[int]) -> tuple:
-    """The documents part's key: every row as shown, the reader's "Corregir" links, the plan (its links) and the
-    entity's wording (the titles), the release (templates) and the application root (links)."""
-    return (plan.id, plan.entity.wording, current_app.config.get("RELEASE", ""), request.script_root,
-            tuple(documents), frozenset(correctable))
+    """The documents part's key: every row as shown, the reader's "Corregir" links, the plan (its links; in force,
+    the Phase II expediente's too) and the entity's wording (the titles), the release (templates) and the
+    application root (links)."""
+    return (plan.id, plan.state == "in_force", plan.entity.wording, current_app.config.get("RELEASE", ""),
+            request.script_root, tuple(documents), frozenset(correctable))
 
 
