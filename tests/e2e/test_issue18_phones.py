@@ -88,3 +88,20 @@ def test_a_finished_plan_fits_a_phone_without_an_absurd_height(new_page, live_se
     expect(page.locator("#h-hist")).to_be_visible()
     rows = page.locator("section[aria-labelledby=h-hist] tbody tr").count()
     assert rows > 8, f"el expediente debe tener el historial completo ({rows} filas)"
+
+
+def test_on_a_phone_every_menu_item_is_in_sight(new_page, live_server, genova):
+    """The menu wraps onto short lines: a row scrolling sideways inside the bar hid "Cerrar sesión" and half of the
+    items past the right edge of a 360 px screen."""
+    page = new_page(phone=True)
+    account = DEMO["alcalde.genova"]  # the longest menu of a municipio's people (access log, people)
+    sign_in(page, live_server, account.email, account.password)
+    items = page.locator("header.top nav a, header.top nav button")
+    assert items.count() >= 9
+    width = page.viewport_size["width"]
+    for i in range(items.count()):
+        box = items.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, items.nth(i).inner_text()
+    expect(page.get_by_role("button", name="Cerrar sesión")).to_be_in_viewport()
+    header = page.locator("header.top").bounding_box()
+    assert header["height"] < page.viewport_size["height"] / 3  # the page's own content still starts on screen
