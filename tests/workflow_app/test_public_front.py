@@ -142,3 +142,42 @@ def test_without_redis_the_app_answers_as_before(app, client, genova):
     with Work(app) as work:
         assert client.get("/publico/63302", headers={"If-None-Match": page.headers["ETag"]}).status_code == 304
     assert work.statements  # the stamp's one query, as without the front
+
+
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}  # what a browser sends
+
+
+def test_a_browser_that_accepts_gzip_gets_the_kept_copy_compressed_and_revalidates_it(app, client, genova,
+                                                                                      with_redis):
+    import gzip
+
+    built = client.get("/publico/63302", headers=GZIP)  # built by the app, kept, and answered compressed
+    plain = client.get("/publico/63302")
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    with Work(app) as work:
+        for zipped in (built, client.get("/publico/63302", headers=GZIP)):
+            assert zipped.status_code == 200 and zipped.headers["Content-Encoding"] == "gzip"
+            assert gzip.decompress(zipped.get_data()) == plain.get_data()
+            assert int(zipped.headers["Content-Length"]) == len(zipped.get_data()) < len(plain.get_data()) / 3
+            assert zipped.headers["ETag"] == f"W/{plain.headers['ETag']}"  # the same page, another encoding
+            for answer in (zipped, plain):
+                assert {"Accept-Encoding", "Cookie"} <= {v.strip() for v in answer.headers["Vary"].split(",")}
+        # Either form of the ETag revalidates, compressed or not: no body, no SQL
+        for etag in (built.headers["ETag"], plain.headers["ETag"]):
+            again = client.get("/publico/63302", headers={**GZIP, "If-None-Match": etag})
+            assert again.status_code == 304 and again.get_data() == b"" and "Content-Encoding" not in again.headers
+        head = client.head("/publico/63302", headers=GZIP)
+        assert head.headers["Content-Encoding"] == "gzip" and head.get_data() == b""
+        assert head.headers["Content-Length"] == built.headers["Content-Length"]
+        # gzip refused (q=0) or not named: the page as it is
+        for refused in ("gzip;q=0, identity", "identity", "br"):
+            answer = client.get("/publico/63302", headers={"Accept-Encoding": refused})
+            assert "Content-Encoding" not in answer.headers and answer.get_data() == plain.get_data(), refused
+    assert work.statements == [] and work.templates == []
+
+
+def test_the_app_revalidates_the_weak_etag_of_a_compressed_copy(app, client, genova):
+    """Without the front (no Redis) or once its copy is gone, the app itself compares ``If-None-Match`` weakly."""
+    page = client.get("/publico/63302")
+    assert client.get("/publico/63302", headers={"If-None-Match": f"W/{page.headers['ETag']}"}).status_code == 304
+    assert client.get("/publico/63302", headers={"If-None-Match": 'W/"otra"'}).status_code == 200

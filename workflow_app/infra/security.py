@@ -70,7 +70,7 @@ def revalidate(parts: tuple, changed_at: datetime | None) -> Response | None:
     last_modified = max(changed_at or start_of_day_utc(today), start_of_day_utc(today)).replace(microsecond=0)
     g.public_validators = (etag, last_modified)
     if request.if_none_match:
-        current = request.if_none_match.contains(etag)
+        current = request.if_none_match.contains_weak(etag)  # weak comparison (RFC 9110 §13.1.2): a W/ copy too
     else:
         current = request.if_modified_since is not None and request.if_modified_since >= last_modified
     return Response(status=304) if current else None

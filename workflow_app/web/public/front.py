@@ -12,16 +12,25 @@ builds the page again (and the next request gets the new copy). Without Redis th
 Only answers the app gave every anonymous visitor alike are kept: 200, public ``Cache-Control``, an ``ETag``, and
 no ``Set-Cookie``. The lifetime bounds what a write made outside the app (by hand in SQL) could leave stale to the
 same two minutes a shared cache may keep the page anyway (``max-age=120``).
+
+A copy is also kept gzip-compressed, once, when it is kept: a browser that accepts gzip gets it (an entity's page
+travels as about a fifth of its size, for a citizen on a rural connection) with ``Content-Encoding: gzip`` and the
+app's ETag made weak (``W/"…"``, as nginx does: the same page in another encoding), and every copy says ``Vary:
+Accept-Encoding``. ``If-None-Match`` compares weakly (RFC 9110 §13.1.2), so either form revalidates. These pages
+hold no secret (no session, no form token: they are the same for every anonymous visitor), so compressing them
+gives an attacker who can measure their size nothing to guess (BREACH); signed-in pages are never compressed here.
 """
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import logging
 import re
 from http.cookies import CookieError, SimpleCookie
 
 from flask import Flask
-from werkzeug.http import parse_date, parse_etags
+from werkzeug.http import parse_accept_header, parse_date, parse_etags
 
 from workflow_app.infra.page_cache import GENERATION_KEY, public_generation
 
@@ -30,7 +39,10 @@ FRONT_PREFIX = "pdt:public:front:"
 FRONT_TTL_SECONDS = 120
 #: /publico, /publico/departamentos/<2 digits>, /publico/<5-digit DANE code>; no query string.
 PUBLIC_PATH = re.compile(r"/publico(?:/departamentos/\d{2}|/\d{5})?")
-_NOT_FOR_304 = {"content-length", "content-type"}
+_NOT_FOR_304 = {"content-length", "content-type", "content-encoding"}
+#: Pages shorter than this travel as they are: gzip's own header and the CPU would cost more than they save.
+GZIP_FROM_BYTES = 1024
+GZIP_LEVEL = 6
 
 
 class PublicFront:
@@ -69,45 +81,83 @@ class PublicFront:
 
     @staticmethod
     def _answer(environ, start_response, copy: dict):
-        headers = [tuple(h) for h in copy["headers"]]
+        zipped = copy.get("gzip") is not None and _accepts_gzip(environ)
+        headers = _headers_for(copy, zipped)
         if _is_current(environ, copy["etag"], copy["last_modified"]):
             start_response("304 NOT MODIFIED", [h for h in headers if h[0].lower() not in _NOT_FOR_304])
             return []
-        start_response(copy["status"], headers)
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [copy["body"].encode("utf-8")]
+        body = base64.b64decode(copy["gzip"]) if zipped else copy["body"].encode("utf-8")
+        start_response(copy["status"], [*headers, ("Content-Length", str(len(body)))])
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
     def _build_and_keep(self, environ, start_response, client, key: str, stamp: tuple):
         seen: dict = {}
+        written: list[bytes] = []
 
         def remember(status, headers, exc_info=None):
+            if exc_info is not None:  # an error after the start: told to the server at once, never kept
+                seen["started"] = True
+                return start_response(status, headers, exc_info)
             seen.update(status=status, headers=list(headers))
-            return start_response(status, headers, exc_info)
+            return written.append  # the answer is started below, once its body (and its encoding) is known
 
         result = self.wsgi_app(environ, remember)
-        if environ["REQUEST_METHOD"] == "HEAD":
-            return result
         try:
-            body = b"".join(result)
+            body = b"".join([*written, *result])
         finally:
             if hasattr(result, "close"):
                 result.close()
         names = {name.lower(): value for name, value in seen.get("headers", ())}
-        if (seen.get("status", "").startswith("200") and "set-cookie" not in names and "etag" in names
+        if not (environ["REQUEST_METHOD"] == "GET" and seen.get("status", "").startswith("200")
+                and "set-cookie" not in names and "etag" in names and not seen.get("started")
                 and names.get("cache-control", "").startswith("public")):
-            generation, day, release = stamp
-            copy = {"generation": generation, "day": day, "release": release, "status": seen["status"],
-                    "headers": seen["headers"], "etag": parse_etags(names["etag"]).as_set().pop(),
-                    "last_modified": names.get("last-modified"), "body": body.decode("utf-8")}
-            try:
-                client.set(key, json.dumps(copy), ex=FRONT_TTL_SECONDS)
-            except Exception as exc:  # noqa: BLE001
-                log.warning("Redis no disponible para guardar una página pública (%s)", exc)
-        return [body]
+            if not seen.get("started"):
+                start_response(seen["status"], seen["headers"])
+            return [body]
+        generation, day, release = stamp
+        copy = {"generation": generation, "day": day, "release": release, "status": seen["status"],
+                "headers": [h for h in seen["headers"] if h[0].lower() != "content-length"],
+                "etag": parse_etags(names["etag"]).as_set().pop(), "last_modified": names.get("last-modified"),
+                "body": body.decode("utf-8"),
+                "gzip": (base64.b64encode(gzip.compress(body, GZIP_LEVEL, mtime=0)).decode("ascii")
+                         if len(body) >= GZIP_FROM_BYTES and "content-encoding" not in names else None)}
+        try:
+            client.set(key, json.dumps(copy), ex=FRONT_TTL_SECONDS)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("Redis no disponible para guardar una página pública (%s)", exc)
+        return self._answer(environ, start_response, copy)
+
+
+def _accepts_gzip(environ) -> bool:
+    """``Accept-Encoding`` names gzip (or ``*``) with a quality above zero."""
+    accepted = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))
+    return bool(accepted["gzip"] or (accepted["*"] and "gzip" not in {value for value, _ in accepted}))
+
+
+def _headers_for(copy: dict, zipped: bool) -> list[tuple[str, str]]:
+    """The copy's headers for this answer: ``Vary`` names ``Accept-Encoding`` when a compressed copy exists; the
+    compressed answer says so and carries the ETag made weak (the same page, another encoding)."""
+    headers, vary = [], None
+    for name, value in (tuple(h) for h in copy["headers"]):
+        lowered = name.lower()
+        if lowered == "vary":
+            vary = value
+            continue
+        if lowered == "etag" and zipped:
+            value = f'W/"{copy["etag"]}"'
+        headers.append((name, value))
+    if copy.get("gzip") is not None:
+        vary = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
+        if zipped:
+            headers.append(("Content-Encoding", "gzip"))
+    if vary:
+        headers.append(("Vary", vary))
+    return headers
 
 
 def _is_current(environ, etag: str, last_modified: str | None) -> bool:
     if environ.get("HTTP_IF_NONE_MATCH"):
-        return parse_etags(environ["HTTP_IF_NONE_MATCH"]).contains(etag)
+        return parse_etags(environ["HTTP_IF_NONE_MATCH"]).contains_weak(etag)  # weak comparison (RFC 9110)
     since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
     modified = parse_date(last_modified)
     return since is not None and modified is not None and since >= modified
