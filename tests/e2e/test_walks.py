@@ -300,8 +300,21 @@ def test_municipio_walks_from_posesion_to_vigente_through_the_pages(
     assert "15 de marzo de 2028" in text and "19 de mayo de 2028" in text
     assert "Recomendaciones: 1. Incluir metas de agua potable rural" in text  # the concept in its history row
     assert "CRQ-2: No aceptada — Ya está en el plan de riesgo vigente" in text
-    documents = done.locator("section", has=done.get_by_role("heading", name="Documentos")).locator("li")
-    expect(documents).to_have_count(len(expected) - 1)  # the entry into force is the system's: no document
+    # Every act but the entry into force (the system's) brought its document: the plan page shows the latest 8 and
+    # sends the reader to the expediente, where each one downloads from its title.
+    filed = len(expected) - 1
+    documents = done.locator("section", has=done.get_by_role("heading", name="Documentos"))
+    expect(documents.locator("li")).to_have_count(8)
+    expect(documents).to_contain_text(f"Se muestran los 8 documentos más recientes de {filed}.")
+    plan_page = done.url
+    documents.get_by_role("link", name=f"Ver los {filed - 8} documentos anteriores en el expediente").click()
+    done.wait_for_url(re.compile(r"/expediente#h-docs$"))
+    table = done.locator("section", has=done.get_by_role("heading", name=re.compile("^Documentos"))).locator("tbody tr")
+    expect(table).to_have_count(filed)
+    with done.expect_download() as download:
+        table.first.get_by_role("link").first.click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    done.goto(plan_page)
     # Nothing of the main route is left to a person (entering into force is the sweep's); only side
     # procedures that never block the route may still be offered (forwarding the CAR concept, CTP renewal), and
     # the copy of the acuerdo to the governor, due within 5 days of the sanction (L136 art. 82; issue 20).
