@@ -181,3 +181,18 @@ def test_the_app_revalidates_the_weak_etag_of_a_compressed_copy(app, client, gen
     page = client.get("/publico/63302")
     assert client.get("/publico/63302", headers={"If-None-Match": f"W/{page.headers['ETag']}"}).status_code == 304
     assert client.get("/publico/63302", headers={"If-None-Match": 'W/"otra"'}).status_code == 200
+
+
+def test_a_compressed_body_gone_or_kept_for_another_copy_is_never_sent(app, client, genova, with_redis):
+    from workflow_app.web.public.front import FRONT_PREFIX, GZIP_SUFFIX
+
+    plain = client.get("/publico/63302").get_data()
+    key = FRONT_PREFIX + "/publico/63302" + GZIP_SUFFIX
+    etag = with_redis.get(key).partition(b"\n")[0]
+    with_redis.set(key, b'"otra"\n' + with_redis.get(key).partition(b"\n")[2])  # another copy's body
+    answer = client.get("/publico/63302", headers=GZIP)
+    assert "Content-Encoding" not in answer.headers and answer.get_data() == plain
+    assert answer.headers["ETag"] == f'"{etag.decode()}"'  # the strong ETag of the page as it is
+    with_redis.delete(key)  # expired apart from its copy
+    answer = client.get("/publico/63302", headers={**GZIP, "If-None-Match": '"vieja"'})
+    assert answer.status_code == 200 and "Content-Encoding" not in answer.headers and answer.get_data() == plain

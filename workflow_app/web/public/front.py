@@ -13,7 +13,8 @@ Only answers the app gave every anonymous visitor alike are kept: 200, public ``
 no ``Set-Cookie``. The lifetime bounds what a write made outside the app (by hand in SQL) could leave stale to the
 same two minutes a shared cache may keep the page anyway (``max-age=120``).
 
-A copy is also kept gzip-compressed, once, when it is kept: a browser that accepts gzip gets it (an entity's page
+A copy is also kept gzip-compressed, once, when it is kept (its own key beside the copy's, read only for a browser
+that accepts gzip and asks for the page itself, not for a revalidation): a browser that accepts gzip gets it (an entity's page
 travels as about a fifth of its size, for a citizen on a rural connection) with ``Content-Encoding: gzip`` and the
 app's ETag made weak (``W/"…"``, as nginx does: the same page in another encoding), and every copy says ``Vary:
 Accept-Encoding``. ``If-None-Match`` compares weakly (RFC 9110 §13.1.2), so either form revalidates. These pages
@@ -22,7 +23,6 @@ gives an attacker who can measure their size nothing to guess (BREACH); signed-i
 """
 from __future__ import annotations
 
-import base64
 import gzip
 import json
 import logging
@@ -36,6 +36,7 @@ from workflow_app.infra.page_cache import GENERATION_KEY, public_generation
 
 log = logging.getLogger(__name__)
 FRONT_PREFIX = "pdt:public:front:"
+GZIP_SUFFIX = ":gzip"  # the compressed body, after its copy's ETag and a newline (a copy and its body match)
 FRONT_TTL_SECONDS = 120
 #: /publico, /publico/departamentos/<2 digits>, /publico/<5-digit DANE code>; no query string.
 PUBLIC_PATH = re.compile(r"/publico(?:/departamentos/\d{2}|/\d{5})?")
@@ -58,8 +59,10 @@ class PublicFront:
         if client is None:
             return self.wsgi_app(environ, start_response)
         key = FRONT_PREFIX + path
+        # A browser's first visit reads the compressed body with the copy; a revalidation needs no body at all.
+        with_gzip = _accepts_gzip(environ) and not _is_conditional(environ)
         try:
-            generation, stored = client.mget(GENERATION_KEY, key)
+            generation, stored, *zipped = client.mget(GENERATION_KEY, key, *([key + GZIP_SUFFIX] if with_gzip else []))
         except Exception as exc:  # noqa: BLE001 - Redis down: the app answers as without the front
             log.warning("Redis no disponible para las páginas públicas (%s)", exc)
             return self.wsgi_app(environ, start_response)
@@ -67,7 +70,8 @@ class PublicFront:
         day, release = self.app.extensions["clock"].today().isoformat(), self.app.config["RELEASE"]
         copy = json.loads(stored) if stored else None
         if copy and (copy["generation"], copy["day"], copy["release"]) == (generation, day, release):
-            return self._answer(environ, start_response, copy)
+            return self._answer(environ, start_response, copy, _body_of(copy, zipped[0] if zipped else None)
+                                or (lambda: _read_gzip(client, key, copy)))
         return self._build_and_keep(environ, start_response, client, key, (generation, day, release))
 
     def _has_session(self, environ) -> bool:
@@ -80,14 +84,17 @@ class PublicFront:
             return True  # unreadable: let the app decide
 
     @staticmethod
-    def _answer(environ, start_response, copy: dict):
-        zipped = copy.get("gzip") is not None and _accepts_gzip(environ)
-        headers = _headers_for(copy, zipped)
+    def _answer(environ, start_response, copy: dict, zipped_body):
+        """``zipped_body``: the compressed body, or a callable that reads it (None if it is gone)."""
+        zipped = copy["gzip"] and _accepts_gzip(environ)
         if _is_current(environ, copy["etag"], copy["last_modified"]):
+            headers = _headers_for(copy, zipped)
             start_response("304 NOT MODIFIED", [h for h in headers if h[0].lower() not in _NOT_FOR_304])
             return []
-        body = base64.b64decode(copy["gzip"]) if zipped else copy["body"].encode("utf-8")
-        start_response(copy["status"], [*headers, ("Content-Length", str(len(body)))])
+        body = (zipped_body() if callable(zipped_body) else zipped_body) if zipped else None
+        if body is None:  # not asked for, or its key expired apart from the copy's: the page as it is
+            zipped, body = False, copy["body"].encode("utf-8")
+        start_response(copy["status"], [*_headers_for(copy, zipped), ("Content-Length", str(len(body)))])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
     def _build_and_keep(self, environ, start_response, client, key: str, stamp: tuple):
@@ -115,17 +122,42 @@ class PublicFront:
                 start_response(seen["status"], seen["headers"])
             return [body]
         generation, day, release = stamp
+        zipped = (gzip.compress(body, GZIP_LEVEL, mtime=0)
+                  if len(body) >= GZIP_FROM_BYTES and "content-encoding" not in names else None)
         copy = {"generation": generation, "day": day, "release": release, "status": seen["status"],
                 "headers": [h for h in seen["headers"] if h[0].lower() != "content-length"],
                 "etag": parse_etags(names["etag"]).as_set().pop(), "last_modified": names.get("last-modified"),
-                "body": body.decode("utf-8"),
-                "gzip": (base64.b64encode(gzip.compress(body, GZIP_LEVEL, mtime=0)).decode("ascii")
-                         if len(body) >= GZIP_FROM_BYTES and "content-encoding" not in names else None)}
+                "body": body.decode("utf-8"), "gzip": zipped is not None}
         try:
-            client.set(key, json.dumps(copy), ex=FRONT_TTL_SECONDS)
+            with client.pipeline() as pipe:
+                pipe.set(key, json.dumps(copy), ex=FRONT_TTL_SECONDS)
+                if zipped is not None:
+                    pipe.set(key + GZIP_SUFFIX, copy["etag"].encode("ascii") + b"\n" + zipped, ex=FRONT_TTL_SECONDS)
+                pipe.execute()
         except Exception as exc:  # noqa: BLE001
             log.warning("Redis no disponible para guardar una página pública (%s)", exc)
-        return self._answer(environ, start_response, copy)
+        return self._answer(environ, start_response, copy, zipped)
+
+
+def _body_of(copy: dict, stored: bytes | None) -> bytes | None:
+    """The compressed body kept for ``copy``: None if absent or kept for another copy (another ETag)."""
+    if not stored:
+        return None
+    etag, _, body = stored.partition(b"\n")
+    return body if etag.decode("ascii", "replace") == copy["etag"] else None
+
+
+def _read_gzip(client, key: str, copy: dict) -> bytes | None:
+    """The compressed body, read on its own (a revalidation that found the page changed): None if Redis fails."""
+    try:
+        return _body_of(copy, client.get(key + GZIP_SUFFIX))
+    except Exception as exc:  # noqa: BLE001 - the page as it is, uncompressed
+        log.warning("Redis no disponible para la copia comprimida (%s)", exc)
+        return None
+
+
+def _is_conditional(environ) -> bool:
+    return bool(environ.get("HTTP_IF_NONE_MATCH") or environ.get("HTTP_IF_MODIFIED_SINCE"))
 
 
 def _accepts_gzip(environ) -> bool:
@@ -146,7 +178,7 @@ def _headers_for(copy: dict, zipped: bool) -> list[tuple[str, str]]:
         if lowered == "etag" and zipped:
             value = f'W/"{copy["etag"]}"'
         headers.append((name, value))
-    if copy.get("gzip") is not None:
+    if copy.get("gzip"):
         vary = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
         if zipped:
             headers.append(("Content-Encoding", "gzip"))
