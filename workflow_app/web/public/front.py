@@ -162,7 +162,10 @@ def _is_conditional(environ) -> bool:
 
 def _accepts_gzip(environ) -> bool:
     """``Accept-Encoding`` names gzip (or ``*``) with a quality above zero."""
-    accepted = parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))
+    header = environ.get("HTTP_ACCEPT_ENCODING")
+    if not header or ("gzip" not in header and "*" not in header):  # most answers: no header to parse
+        return False
+    accepted = parse_accept_header(header)
     return bool(accepted["gzip"] or (accepted["*"] and "gzip" not in {value for value, _ in accepted}))
 
 
