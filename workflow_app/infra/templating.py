@@ -84,6 +84,11 @@ def event_subject(event) -> str:
     return event.subject or ""
 
 
+def size_kb(size_bytes: int) -> str:
+    """A document's size as the pages say it: "0,6 KB" (decimal comma)."""
+    return f"{size_bytes / 1024:.1f}".replace(".", ",") + " KB"
+
+
 @lru_cache(maxsize=1)
 def _trigger_labels() -> dict:
     return _labels()["trigger_labels"]
@@ -123,6 +128,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["business_days"] = business_days
     app.jinja_env.filters["doc_title"] = document_title
     app.jinja_env.filters["event_subject"] = event_subject
+    app.jinja_env.filters["size_kb"] = size_kb
     app.jinja_env.globals["menu_url"] = menu_url
 
     app.jinja_env.globals.update(_labels())

@@ -260,8 +260,7 @@ def dossier(plan_id: int):
     plan = load_plan_to_read(current_user, plan_id)
     today = clock().today()
     statuses, progress = milestone_service.plan_milestones(db.session, plan)
-    history, documents = visible_history(db.session, plan), plan_documents(db.session, plan)
-    parts = split_by_phase(history, documents)
+    parts, correctable = _dossier_contents(plan)
     phase2 = ({"history": parts.phase2_history, "documents": parts.phase2_documents}
               if parts.phase2_history or parts.phase2_documents else None)
     return render_template(
@@ -270,7 +269,7 @@ def dossier(plan_id: int):
         progress=progress, row=board_service.plan_row(db.session, plan, today), generated_at=clock().now(),
         machine_states={name: m.states for name, m in SUBMACHINES.items()},
         party_labels=board_service.PARTY_LABELS, parties=board_service.PARTIES, case=case_file(db.session, plan),
-        correctable=correctable_documents(current_user, plan, documents, history))
+        correctable=correctable)
 
 
 @bp.get("/planes/<int:plan_id>/expediente/fase-2")
@@ -278,12 +277,18 @@ def dossier(plan_id: int):
 def dossier_phase2(plan_id: int):
     """The Phase II expediente: its acts and their documents, numbered and printable as the route's."""
     plan = load_plan_to_read(current_user, plan_id)
-    history, documents = visible_history(db.session, plan), plan_documents(db.session, plan)
-    parts = split_by_phase(history, documents)
+    parts, correctable = _dossier_contents(plan)
     return render_template(
         "board/dossier_phase2.html", plan=plan, history=parts.phase2_history, documents=parts.phase2_documents,
         generated_at=clock().now(), machine_states={name: m.states for name, m in PHASE2_MACHINES.items()},
-        correctable=correctable_documents(current_user, plan, documents, history))
+        correctable=correctable)
+
+
+def _dossier_contents(plan: Plan):
+    """Both expedientes' history and documents by phase, and the ids of the documents the reader may correct
+    (computed over the whole plan: a correction's chain and its filing act may lie in either phase)."""
+    history, documents = visible_history(db.session, plan), plan_documents(db.session, plan)
+    return split_by_phase(history, documents), correctable_documents(current_user, plan, documents, history)
 
 
 def _history_table(plan: Plan):

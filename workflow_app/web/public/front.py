@@ -60,7 +60,8 @@ class PublicFront:
             return self.wsgi_app(environ, start_response)
         key = FRONT_PREFIX + path
         # A browser's first visit reads the compressed body with the copy; a revalidation needs no body at all.
-        with_gzip = _accepts_gzip(environ) and not _is_conditional(environ)
+        gzip_ok = _accepts_gzip(environ)
+        with_gzip = gzip_ok and not _is_conditional(environ)
         try:
             generation, stored, *zipped = client.mget(GENERATION_KEY, key, *([key + GZIP_SUFFIX] if with_gzip else []))
         except Exception as exc:  # noqa: BLE001 - Redis down: the app answers as without the front
@@ -70,9 +71,9 @@ class PublicFront:
         day, release = self.app.extensions["clock"].today().isoformat(), self.app.config["RELEASE"]
         copy = json.loads(stored) if stored else None
         if copy and (copy["generation"], copy["day"], copy["release"]) == (generation, day, release):
-            return self._answer(environ, start_response, copy, _body_of(copy, zipped[0] if zipped else None)
-                                or (lambda: _read_gzip(client, key, copy)))
-        return self._build_and_keep(environ, start_response, client, key, (generation, day, release))
+            return self._answer(environ, start_response, copy, gzip_ok, _body_of(copy, zipped[0]) if zipped else None,
+                                lambda: _read_gzip(client, key, copy))
+        return self._build_and_keep(environ, start_response, client, key, (generation, day, release), gzip_ok)
 
     def _has_session(self, environ) -> bool:
         header = environ.get("HTTP_COOKIE")
@@ -84,20 +85,21 @@ class PublicFront:
             return True  # unreadable: let the app decide
 
     @staticmethod
-    def _answer(environ, start_response, copy: dict, zipped_body):
-        """``zipped_body``: the compressed body, or a callable that reads it (None if it is gone)."""
-        zipped = copy["gzip"] and _accepts_gzip(environ)
+    def _answer(environ, start_response, copy: dict, gzip_ok: bool, zipped_body: bytes | None, read_zipped=None):
+        """``zipped_body``: the compressed body when it was read with the copy; else ``read_zipped()`` reads it
+        (None if it is gone) when the answer needs it."""
+        zipped = copy["gzip"] and gzip_ok
         if _is_current(environ, copy["etag"], copy["last_modified"]):
             headers = _headers_for(copy, zipped)
             start_response("304 NOT MODIFIED", [h for h in headers if h[0].lower() not in _NOT_FOR_304])
             return []
-        body = (zipped_body() if callable(zipped_body) else zipped_body) if zipped else None
+        body = (zipped_body or (read_zipped() if read_zipped else None)) if zipped else None
         if body is None:  # not asked for, or its key expired apart from the copy's: the page as it is
             zipped, body = False, copy["body"].encode("utf-8")
         start_response(copy["status"], [*_headers_for(copy, zipped), ("Content-Length", str(len(body)))])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
-    def _build_and_keep(self, environ, start_response, client, key: str, stamp: tuple):
+    def _build_and_keep(self, environ, start_response, client, key: str, stamp: tuple, gzip_ok: bool):
         seen: dict = {}
         written: list[bytes] = []
 
@@ -136,7 +138,7 @@ class PublicFront:
                 pipe.execute()
         except Exception as exc:  # noqa: BLE001
             log.warning("Redis no disponible para guardar una página pública (%s)", exc)
-        return self._answer(environ, start_response, copy, zipped)
+        return self._answer(environ, start_response, copy, gzip_ok, zipped)
 
 
 def _body_of(copy: dict, stored: bytes | None) -> bytes | None:
