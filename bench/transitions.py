@@ -74,6 +74,7 @@ def setup(app, n_plans: int):
     from workflow_app.infra.extensions import db
     from workflow_app.models import Entity, Membership, Period, Plan, User
     from workflow_app.services.cycle.reference import load_reference
+    from workflow_app.services.monitoring import board_summary
     from workflow_app.services.people.people import acting_user
 
     load_reference()
@@ -102,6 +103,10 @@ def setup(app, n_plans: int):
         casts[entity.dane_code] = (plan, users)
     db.session.commit()
     out = [(plan.id, {role: user.id for role, user in users.items()}) for plan, users in casts.values()]
+    # As opening the period does (services/cycle/cycle.py): each plan's board summary row exists before its first
+    # act, which then updates it (otherwise the first act would build it from the database).
+    board_summary.refresh(db.session, [plan_id for plan_id, _ in out])
+    db.session.commit()
     for _plan_id, users in out:  # as signing in does: each users row keeps its copy of the memberships
         for user_id in users.values():
             acting_user(db.session, user_id)

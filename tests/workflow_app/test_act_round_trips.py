@@ -525,3 +525,45 @@ def test_the_one_statement_write_leaves_the_rows_a_rebuild_would_and_a_lost_act_
     assert (db_session.scalar(select(func.count(PlanEvent.id))), db_session.scalar(select(func.count(Document.id))),
             db_session.get(PlanSummary, plan_id).plan_version, version) == counts
     assert db_session.get(Plan, plan_id).version == version + 1  # only the other writer's change
+
+
+def test_the_acts_plan_read_below_the_orm_gives_the_objects_the_orm_would(genova, db_session, app):
+    """``load_act_plan`` reads the plan and its procedures on the connection (``infra.database.as_loaded``): the
+    same objects, persistent in the session, the procedures in the relationship's order, nothing pending and no
+    further SQL to reach the plan from a procedure; a plan the session holds expired goes through the ORM, fresh."""
+    from workflow_app.infra.extensions import db
+
+    walk_to(genova, "submitted_to_ctp")  # the CTP's and the CAR's reviews are open: two procedures
+    plan_id = genova.plan.id
+    expected = [(p.id, p.machine, p.subject, p.state, p.data) for p in
+                sorted(genova.plan.procedures, key=lambda p: p.id)]
+    assert len(expected) >= 2
+    version = genova.plan.version
+    db_session.commit()
+
+    session = db.session()
+    statements = []
+
+    def capture(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(session.get_bind(), "before_cursor_execute", capture)
+    try:
+        plan, document_id = reference_cache.load_act_plan(session, plan_id, reserve_document_id=True)
+        assert len(statements) == 1 and document_id is not None
+        assert [(p.id, p.machine, p.subject, p.state, p.data) for p in plan.procedures] == expected
+        assert plan.version == version and plan.entity.dane_code == "63302"
+        assert all(p.plan is plan for p in plan.procedures)
+        assert len(statements) == 1  # the entity from the reference cache, each procedure's plan from the session
+        assert not session.new and not session.dirty
+        assert session.identity_map.get(session.identity_key(Plan, plan_id)) is plan
+
+        session.commit()  # expires the plan: the next act's read goes through the ORM and sees the stored row
+        session.execute(text("UPDATE plans SET version = version + 1 WHERE id = :id"), {"id": plan_id})
+        again, _ = reference_cache.load_act_plan(session, plan_id)
+        assert again is plan and again.version == version + 1
+        assert [p.id for p in again.procedures] == [row[0] for row in expected]
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", capture)
+        session.rollback()
+        db.session.remove()

@@ -27,6 +27,7 @@ from workflow_app.models import (
     Jurisdiction,
     Period,
     Plan,
+    Procedure,
     ReferenceVersion,
     jurisdictions_of,
 )
@@ -87,31 +88,62 @@ def load_act_plan(session: Session, plan_id: int, reserve_document_id: bool = Fa
                   ) -> tuple[Plan | None, int | None]:
     """``load_plan_for_act``; with ``reserve_document_id`` (PostgreSQL), also the id the act's evidence row will
     have (``nextval`` of its sequence, in the same query): the history row is sealed with it before the row is
-    written. A refused act leaves a gap in the numbering, as any rolled-back INSERT does."""
-    loaded = session.identity_map.get(session.identity_key(Plan, plan_id))
-    if loaded is not None and {"version", "procedures", "entity", "period"} <= loaded.__dict__.keys():
-        return loaded, session.scalar(_RESERVE_DOCUMENT_ID) if reserve_document_id else None
-    row = session.execute(_act_plan_query(reserve_document_id), {"plan_id": plan_id}).unique().first()
+    written. A refused act leaves a gap in the numbering, as any rolled-back INSERT does.
+
+    The plan and its procedures are read on the connection, below the ORM's execution path (one row per
+    procedure, the plan's columns repeated, as a joined eager load reads them), and made into the session's
+    objects by ``RowLoader`` (``infra.database.as_loaded``): the procedures set as the plan's loaded collection, in
+    the relationship's order (by id)."""
+    loaded = session.identity_map.get(_PLAN.key(plan_id))
+    if loaded is not None:
+        if {"version", "procedures", "entity", "period"} <= loaded.__dict__.keys():
+            return loaded, session.scalar(_RESERVE_DOCUMENT_ID) if reserve_document_id else None
+        return _load_with_orm(session, plan_id, reserve_document_id)
+    rows = session.connection().execute(_act_plan_query(reserve_document_id), {"plan_id": plan_id}).all()
+    if not rows:
+        return None, None
+    first = rows[0]
+    plan = _PLAN.load(session, first[:_PLAN_WIDTH])
+    version = first[_PROCEDURE_END]
+    if "procedures" not in plan.__dict__:
+        procedures = [] if first[_PLAN_WIDTH] is None else [
+            _PROCEDURE.load(session, row[_PLAN_WIDTH:_PROCEDURE_END]) for row in rows]
+        set_committed_value(plan, "procedures", procedures)
+    document_id = first[_PROCEDURE_END + 1] if reserve_document_id else None
+    return _with_references(session, plan, version), document_id
+
+
+def _load_with_orm(session: Session, plan_id: int, reserve_document_id: bool) -> tuple[Plan | None, int | None]:
+    """A plan the session holds but has not fully loaded (expired after a COMMIT, or read without its procedures):
+    through the ORM, which refreshes what is expired and fills what is missing."""
+    columns = (Plan, ReferenceVersion.now(), _RESERVE_DOCUMENT_ID.scalar_subquery()) if reserve_document_id \
+        else (Plan, ReferenceVersion.now())
+    row = session.execute(select(*columns).where(Plan.id == plan_id).options(joinedload(Plan.procedures))
+                          ).unique().first()
     if row is None:
         return None, None
-    plan, version = row[0], row[1]
-    document_id = row[2] if reserve_document_id else None
-    plan = _with_references(session, plan, version)
-    return plan, document_id
+    return _with_references(session, row[0], row[1]), row[2] if reserve_document_id else None
 
 
 #: The id the act's evidence row will have (``nextval`` of its sequence). In the plan's query it is an
 #: uncorrelated scalar subquery: evaluated once however many rows the joined procedures make.
 _RESERVE_DOCUMENT_ID = select(func.nextval(func.pg_get_serial_sequence("documents", "id")))
+_PLAN = RowLoader(Plan)
+_PROCEDURE = RowLoader(Procedure)
+_PLAN_WIDTH = len(_PLAN.fields)
+_PROCEDURE_END = _PLAN_WIDTH + len(_PROCEDURE.fields)
 
 
 @lru_cache(maxsize=2)
 def _act_plan_query(reserve_document_id: bool):
-    """The act's plan query, built once per shape (with or without the reserved document id): the plan, its
-    procedures (joined) and ``reference_version``; the plan's id is the bound parameter ``plan_id``."""
-    columns = (Plan, ReferenceVersion.now(), _RESERVE_DOCUMENT_ID.scalar_subquery()) if reserve_document_id \
-        else (Plan, ReferenceVersion.now())
-    return select(*columns).where(Plan.id == bindparam("plan_id")).options(joinedload(Plan.procedures))
+    """The act's plan query, built once per shape (with or without the reserved document id): the plan's columns,
+    its procedures' (outer-joined, by id) and ``reference_version``; the plan's id is the bound parameter
+    ``plan_id``."""
+    extra = (ReferenceVersion.now(), _RESERVE_DOCUMENT_ID.scalar_subquery()) if reserve_document_id \
+        else (ReferenceVersion.now(),)
+    return (select(*_PLAN.columns, *_PROCEDURE.columns, *extra)
+            .select_from(Plan.__table__.outerjoin(Procedure.__table__, Procedure.plan_id == Plan.id))
+            .where(Plan.id == bindparam("plan_id")).order_by(Procedure.id))
 
 
 def _with_references(session: Session, plan: Plan, version: int | None) -> Plan:
