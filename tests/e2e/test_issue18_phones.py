@@ -105,3 +105,19 @@ def test_on_a_phone_every_menu_item_is_in_sight(new_page, live_server, genova):
     expect(page.get_by_role("button", name="Cerrar sesión")).to_be_in_viewport()
     header = page.locator("header.top").bounding_box()
     assert header["height"] < page.viewport_size["height"] / 3  # the page's own content still starts on screen
+
+
+def test_on_a_phone_a_row_header_heads_its_card_across_the_width(new_page, live_server, genova):
+    """A responsive table stacks each row as a card on a phone; its row header (the entity, the step, the
+    department) was left a table cell beside the stacked cells, its underline as short as its text. It is now a
+    line of its own, as wide as the card, like the cells under it."""
+    page = new_page(phone=True)
+    for url in ("/publico/departamentos/63", f"/publico/{GENOVA}"):
+        page.goto(live_server + url)
+        headers = page.locator("table.responsive tbody th[scope=row]")
+        assert headers.count() >= 3, url
+        for i in range(headers.count()):
+            header = headers.nth(i)
+            assert header.evaluate("th => getComputedStyle(th).display") == "block", url
+            row = header.evaluate("th => th.closest('tr').getBoundingClientRect().width")
+            assert header.bounding_box()["width"] >= row - 1, (url, header.inner_text())
