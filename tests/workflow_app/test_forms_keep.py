@@ -56,6 +56,35 @@ def test_errors_are_summarised_at_the_top_with_links_and_the_dropped_file_is_sai
     assert _events(db_session) == before
 
 
+def test_a_missing_document_is_said_with_the_other_errors_in_one_round(client, demo, db_session):  # noqa: F811
+    """On a weak connection every round counts: a form with a field to mend and no PDF says both at once (the
+    missing PDF used to be said only once the fields were right, by the machine's refusal)."""
+    genova = plan_of(db_session, "63302")
+    sign_in(client, demo, "ctp.genova")
+    url, token, version, _ = _concept_form(client, genova)
+    before = _events(db_session)
+    response = client.post(url, data={"csrf_token": token, "expected_version": version, "act_on": "2028-03-10",
+                                      "reference": "Acta 05"}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    summary = re.search(r'<div class="errors" role="alert" id="errores".*?</div>', html, re.S).group(0)
+    assert "Elija el sentido del concepto." in summary
+    assert 'href="#evidence"' in summary
+    assert "Adjunte el concepto del CTP (acta de la sesión) como soporte de esta actuación." in summary
+    assert summary.index('href="#concept-0"') < summary.index('href="#evidence"')  # the page's order
+    assert 'value="Acta 05"' in html and CHOOSE_AGAIN not in html  # no file had been chosen: none to choose again
+    assert _events(db_session) == before
+
+    # The fields mended, still no PDF: the same sentence, now as the machine's refusal, and still nothing written.
+    response = client.post(url, data={"csrf_token": token, "expected_version": version, "act_on": "2028-03-10",
+                                      "reference": "Acta 05", "concept": "favorable"},
+                           content_type="multipart/form-data")
+    assert response.status_code in (409, 422)
+    assert "Adjunte el concepto del CTP (acta de la sesión) como soporte de esta actuación." in \
+        response.get_data(as_text=True)
+    assert _events(db_session) == before
+
+
 def test_a_pdf_over_the_limit_returns_the_filled_form(client, demo, db_session):  # noqa: F811
     genova = plan_of(db_session, "63302")
     sign_in(client, demo, "ctp.genova")

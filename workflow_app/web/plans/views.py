@@ -239,9 +239,15 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
         if machine in PHASE2_MACHINES:
             return redirect(url_for("phase2.show", plan_id=plan.id, _anchor=f"t-{machine}-{option.subject}"))
         return redirect(url_for("plans.show", plan_id=plan.id, _anchor="contenido"))
-    if request.method == "POST" and form.act_on.data and not form.act_on.errors:  # all errors in one round
-        if problem := act_date_problem(plan, machine, form.act_on.data, clock().today()):
-            form.act_on.errors = [*form.act_on.errors, problem]
+    if request.method == "POST":  # all errors in one round: the date's and the missing document's too
+        if form.act_on.data and not form.act_on.errors:
+            if problem := act_date_problem(plan, machine, form.act_on.data, clock().today()):
+                form.act_on.errors = [*form.act_on.errors, problem]
+        document = _evidence_document(option)
+        if document is not None and not file_sent() and not form.evidence.errors:
+            # The machine's own refusal (``evidence_guard``), said now rather than after the fields are mended.
+            form.evidence.errors = [localize(f"Adjunte {document} como soporte de esta actuación.",
+                                             plan.entity.wording)]
     return _render_act(plan, option, form), 422 if request.method == "POST" else 200
 
 
@@ -385,21 +391,33 @@ def _localize_labels(form, plan) -> None:
         f.label.text = localize(f.label.text, wording)
 
 
+def _evidence_document(option) -> str | None:
+    """The document the act must carry (its machine's ``has_evidence`` guard: "el concepto del CTP (acta de la
+    sesión)"; "" when the guard names none), or None when the act needs no document."""
+    guards = [g for t in machine_named(option.machine).transitions if t.trigger == option.trigger
+              for g in t.guards if getattr(g, "__name__", "") == "has_evidence"]
+    if not guards:
+        return None
+    return next((g.document for g in guards if getattr(g, "document", "")), "")
+
+
 def _render_act(plan, option, form, refusal: ActError | None = None):
     _localize_labels(form, plan)
-    needs_evidence = any(getattr(g, "__name__", "") == "has_evidence"
-                         for t in machine_named(option.machine).transitions if t.trigger == option.trigger
-                         for g in t.guards)
-    document = next((getattr(g, "document", "") for t in machine_named(option.machine).transitions
-                     if t.trigger == option.trigger for g in t.guards if getattr(g, "document", "")), "")
+    document = _evidence_document(option)
+    needs_evidence = document is not None
     proc = next((p for p in plan.procedures if p.machine == option.machine and p.subject == option.subject), None)
     answers = answer_field_names(getattr(form, "recommendations_to_answer", ()))
+    extra = FIELDS_BY_TRIGGER.get(option.trigger, ())
+    shown = ("csrf_token", "expected_version", "act_on", "reference", *extra, *(n for pair in answers for n in pair),
+             "confirm_irreversible", "evidence", "publication", "withheld_reason", "evidence_is_public", "notes")
+    in_order = [form[name] for name in shown if name in form]  # as plans/act.html shows them: its error summary's order
     choose_again = request.method == "POST" and file_sent() and (bool(form.errors) or refusal is not None)
     return render_template("plans/act.html", plan=plan, option=option, form=form, refusal=refusal,
                            file_note=CHOOSE_AGAIN if choose_again else None,
                            accept_pdf=ACCEPT_PDF,
-                           extra_fields=FIELDS_BY_TRIGGER.get(option.trigger, ()), needs_evidence=needs_evidence,
-                           evidence_document=document, role_label=Role(option.role).label, proc=proc,
+                           extra_fields=extra, needs_evidence=needs_evidence,
+                           fields_in_order=[*in_order, *(f for f in form if f not in in_order)],
+                           evidence_document=document or "", role_label=Role(option.role).label, proc=proc,
                            answer_fields=answers, concepts=plan_concepts(plan) if answers else [],
                            sessions=filing_sessions_notice(plan, clock().today())
                            if option.trigger == "file_with_corporacion" else None,
