@@ -8,11 +8,12 @@ extra, never in the production install)::
 N plans walk the acts of ``bench.transitions.ROUTE`` (act by act: the first act of every plan, then the
 second, ...), in R interleaved rounds: in each round every contender walks a fresh set of plans, and the order
 of the contenders turns by one each round. Printed per contender: median acts/s over the rounds, the min–max,
-the median and p95 time of one act (over every act of every round), the ratio to this project's ``apply_act``
-and the SQL statements per act (statements sent to the server, BEGIN and COMMIT not counted). Every contender
-commits each act, checks a version on its UPDATE (a conflict is an error, never a retry) and verifies at the
-end that every plan reached the final state; the exit code is 1 if any contender failed. Timings are printed,
-never asserted. Each contender has its own database on the same server (``BENCH_PG_ADMIN_URL``, by default
+the median and p95 time of one act (over every act of every round), the ratio to this project's ``apply_act``,
+the SQL statements per act (statements sent to the server, BEGIN and COMMIT not counted) and the CPU time per act
+of the benchmark's own process over the acts (all its threads: steadier than wall time on a shared machine).
+Every contender commits each act, checks a version on its UPDATE (a conflict is an error, never a retry) and
+verifies at the end that every plan reached the final state; the exit code is 1 if any contender failed. Timings
+are printed, never asserted. Each contender has its own database on the same server (``BENCH_PG_ADMIN_URL``, by default
 postgresql://postgres@127.0.0.1:5432/postgres); every database made here is dropped at the end.
 
 The contenders, per act:
@@ -126,16 +127,18 @@ def clone_database(template: str) -> tuple[str, str]:
     return name, url
 
 
-def walk_route(plans: list, act: Callable[[object, Step], None]) -> tuple[float, list[float]]:
-    """The order of bench.transitions.walk: each act of the route for every plan, then the next act."""
+def walk_route(plans: list, act: Callable[[object, Step], None]) -> tuple[float, list[float], float]:
+    """The order of bench.transitions.walk: each act of the route for every plan, then the next act. Returns the
+    wall time, each act's time and the CPU time of this process (all its threads) over the walk."""
     per_act: list[float] = []
+    cpu_before = time.process_time()
     started = time.perf_counter()
     for step in STEPS:
         for plan in plans:
             t0 = time.perf_counter()
             act(plan, step)
             per_act.append(time.perf_counter() - t0)
-    return time.perf_counter() - started, per_act
+    return time.perf_counter() - started, per_act, time.process_time() - cpu_before
 
 
 @dataclass
@@ -144,6 +147,8 @@ class RoundResult:
     per_act: list[float]
     statements: int | None = None
     extra: dict = field(default_factory=dict)
+    #: CPU seconds of this process (all its threads) over the acts: steadier than wall time on a shared machine.
+    cpu: float | None = None
 
     @property
     def rate(self) -> float:
@@ -183,12 +188,12 @@ class BareSQL:
                          f"B-{step.trigger}", step.legal_basis))
                     conn.commit()
 
-                elapsed, per_act = walk_route(self.plan_ids, act)
+                elapsed, per_act, cpu = walk_route(self.plan_ids, act)
                 at_end = conn.execute("SELECT count(*) FROM plans WHERE id = ANY(%s) AND state = %s",
                                       (self.plan_ids, FINAL_STATE)).fetchone()[0]
             if at_end != len(self.plan_ids):
                 raise ContenderFailed(f"{at_end}/{len(self.plan_ids)} plans in {FINAL_STATE}")
-            return RoundResult(elapsed, per_act, statements=3 * len(per_act))
+            return RoundResult(elapsed, per_act, statements=3 * len(per_act), cpu=cpu)
         finally:
             drop_database(name)
 
@@ -307,14 +312,14 @@ class Spiff:
                  f"B-{step.trigger}"))
             conn.commit()
 
-        elapsed, per_act = walk_route(ids, act)
+        elapsed, per_act, cpu = walk_route(ids, act)
         at_end, size = conn.execute("SELECT count(*) FILTER (WHERE completed AND state = %s),"
                                     " avg(octet_length(serialization)) FROM spiff_workflows",
                                     (FINAL_STATE,)).fetchone()
         conn.commit()
         if at_end != len(ids):
             raise ContenderFailed(f"{at_end}/{len(ids)} workflows completed in {FINAL_STATE}")
-        return RoundResult(elapsed, per_act, statements=3 * len(per_act),
+        return RoundResult(elapsed, per_act, statements=3 * len(per_act), cpu=cpu,
                            extra={"serialized bytes per workflow at the end": int(size)})
 
     def close(self) -> None:
@@ -435,12 +440,12 @@ class Viewflow:
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(counter):
-            elapsed, per_act = walk_route(list(entity_of), act)
+            elapsed, per_act, cpu = walk_route(list(entity_of), act)
         at_end = PlanProcess.objects.filter(pk__in=list(entity_of), status=PROCESS.DONE,
                                             data__state=FINAL_STATE).count()
         if at_end != len(entity_of):
             raise ContenderFailed(f"{at_end}/{len(entity_of)} processes done in {FINAL_STATE}")
-        return RoundResult(elapsed, per_act, statements=count[0])
+        return RoundResult(elapsed, per_act, statements=count[0], cpu=cpu)
 
     def close(self) -> None:
         self._close_connections()
@@ -515,9 +520,8 @@ class ApplyAct:
                 raise ContenderFailed(f"{at_end}/{len(self.casts)} plans in {FINAL_STATE}")
             extra = {"pre-ping SELECT 1 per act (pool checkouts)": counts["checkouts"] / acts,
                      "COMMIT per act": counts["commits"] / acts,
-                     "CPU ms per act, this process (all its threads)": cpu_here / acts * 1000,
                      "CPU ms per act, PDF checker processes": checkers_cpu / acts * 1000}
-            return RoundResult(elapsed, per_act, statements=counts["statements"], extra=extra)
+            return RoundResult(elapsed, per_act, statements=counts["statements"], extra=extra, cpu=cpu_here)
         finally:
             drop_database(name)
             shutil.rmtree(uploads, ignore_errors=True)
@@ -626,7 +630,7 @@ def main(argv: list[str] | None = None) -> int:
     ref_rate = statistics.median(r.rate for r in reference) if reference else None
     print()
     print(f"{'contender':<17}{'median acts/s':>14}{'min–max':>16}{'ms/act p50':>12}{'p95':>8}"
-          f"{'× apply_act':>13}{'stmts/act':>11}")
+          f"{'× apply_act':>13}{'stmts/act':>11}{'CPU ms/act':>12}")
     for contender in contenders:
         rounds = results[contender.name]
         if contender.name in failures or not rounds:
@@ -638,9 +642,12 @@ def main(argv: list[str] | None = None) -> int:
         statements = (f"{sum(r.statements for r in rounds) / acts:.1f}"
                       if all(r.statements is not None for r in rounds) else "—")
         ratio = f"{statistics.median(rates) / ref_rate:.2f}" if ref_rate else "—"
+        cpu = (f"{sum(r.cpu for r in rounds) / acts * 1000:.2f}"
+               if all(r.cpu is not None for r in rounds) else "—")
         print(f"{contender.name:<17}{statistics.median(rates):>14,.0f}"
               f"{f'{min(rates):,.0f}–{max(rates):,.0f}':>16}"
-              f"{statistics.median(per_act) * 1000:>12.2f}{_p95(per_act) * 1000:>8.2f}{ratio:>13}{statements:>11}")
+              f"{statistics.median(per_act) * 1000:>12.2f}{_p95(per_act) * 1000:>8.2f}{ratio:>13}{statements:>11}"
+              f"{cpu:>12}")
     for contender in contenders:
         for key in (results[contender.name][-1].extra if results[contender.name] else {}):
             values = [r.extra[key] for r in results[contender.name]]
@@ -648,7 +655,8 @@ def main(argv: list[str] | None = None) -> int:
     for missing in ("SpiffWorkflow", "django-viewflow"):
         if missing in failures and missing not in results:
             print(f"{missing:<17}  MISSING: {failures[missing]}")
-    print("statements: SQL sent to the server per act, BEGIN/COMMIT not counted; timings are never asserted")
+    print("statements: SQL sent to the server per act, BEGIN/COMMIT not counted; CPU: this process's, all its "
+          "threads, over the acts (PostgreSQL's and apply_act's PDF checkers' apart); timings are never asserted")
     if failures:
         print(f"FAILED: {', '.join(failures)}")
         return 1
