@@ -342,13 +342,18 @@ def spanish_date(d: date) -> str:
     return f"{d.day} de {months[d.month - 1]} de {d.year}"
 
 
+def evidence_missing(document: str) -> str:
+    """What an act without its supporting document is told (``evidence_guard``; the act's form says it too)."""
+    return f"Adjunte {document} como soporte de esta actuación."
+
+
 def evidence_guard(document: str, legal_basis: str) -> Guard:
     """Guard factory: the act needs its supporting document attached (``snapshot.has_evidence``)."""
 
     def has_evidence(snapshot: Snapshot) -> Verdict:
         if getattr(snapshot, "has_evidence", False):
             return OK
-        return refuse(f"Adjunte {document} como soporte de esta actuación.", legal_basis)
+        return refuse(evidence_missing(document), legal_basis)
 
     has_evidence.__doc__ = f"Requires {document} as evidence of the act ({legal_basis})."
     has_evidence.__qualname__ = has_evidence.__name__ = "has_evidence"

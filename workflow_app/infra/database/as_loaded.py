@@ -39,7 +39,7 @@ class RowLoader:
     def load(self, session: Session | scoped_session, values) -> object:
         if isinstance(session, scoped_session):
             session = session()
-        key = (self._identity_class, (values[0],), None)
+        key = self.key(values[0])
         identity_map = session.identity_map
         loaded = identity_map.get(key)
         if loaded is not None:

@@ -116,10 +116,8 @@ def load_act_plan(session: Session, plan_id: int, reserve_document_id: bool = Fa
 def _load_with_orm(session: Session, plan_id: int, reserve_document_id: bool) -> tuple[Plan | None, int | None]:
     """A plan the session holds but has not fully loaded (expired after a COMMIT, or read without its procedures):
     through the ORM, which refreshes what is expired and fills what is missing."""
-    columns = (Plan, ReferenceVersion.now(), _RESERVE_DOCUMENT_ID.scalar_subquery()) if reserve_document_id \
-        else (Plan, ReferenceVersion.now())
-    row = session.execute(select(*columns).where(Plan.id == plan_id).options(joinedload(Plan.procedures))
-                          ).unique().first()
+    row = session.execute(select(Plan, *_alongside(reserve_document_id)).where(Plan.id == plan_id)
+                          .options(joinedload(Plan.procedures))).unique().first()
     if row is None:
         return None, None
     return _with_references(session, row[0], row[1]), row[2] if reserve_document_id else None
@@ -134,14 +132,18 @@ _PLAN_WIDTH = len(_PLAN.fields)
 _PROCEDURE_END = _PLAN_WIDTH + len(_PROCEDURE.fields)
 
 
+def _alongside(reserve_document_id: bool) -> tuple:
+    """What the act's read of its plan also reads: ``reference_version`` and, when asked, the reserved id."""
+    return (ReferenceVersion.now(), _RESERVE_DOCUMENT_ID.scalar_subquery()) if reserve_document_id \
+        else (ReferenceVersion.now(),)
+
+
 @lru_cache(maxsize=2)
 def _act_plan_query(reserve_document_id: bool):
     """The act's plan query, built once per shape (with or without the reserved document id): the plan's columns,
     its procedures' (outer-joined, by id) and ``reference_version``; the plan's id is the bound parameter
     ``plan_id``."""
-    extra = (ReferenceVersion.now(), _RESERVE_DOCUMENT_ID.scalar_subquery()) if reserve_document_id \
-        else (ReferenceVersion.now(),)
-    return (select(*_PLAN.columns, *_PROCEDURE.columns, *extra)
+    return (select(*_PLAN.columns, *_PROCEDURE.columns, *_alongside(reserve_document_id))
             .select_from(Plan.__table__.outerjoin(Procedure.__table__, Procedure.plan_id == Plan.id))
             .where(Plan.id == bindparam("plan_id")).order_by(Procedure.id))
 

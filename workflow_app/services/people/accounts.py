@@ -187,7 +187,7 @@ def signed_in_user(session: Session, user_id: int) -> User | None:
     connection of its own, only if no change of memberships (which moves ``memberships_version``) came between.
     The row is read on the connection as ``signed_in_user_with`` reads it; a person the session already holds (the
     request's signed-in person, when they act) is not read again, as ``session.get`` would not."""
-    user = session.identity_map.get(PERSON_AS_LOADED.mapper.identity_key_from_primary_key((user_id,)))
+    user = session.identity_map.get(PERSON_AS_LOADED.key(user_id))
     if user is None:
         row = session.connection().execute(_person_alone(), {"signed_in_id": user_id}).first()
         user = PERSON_AS_LOADED.load(session, tuple(row)) if row is not None else None

@@ -15,6 +15,7 @@ from state_machines.approval import corrections
 from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.approval.route import IRREVERSIBLE_ACTS
 from state_machines.approval.route_steps import plan_route
+from state_machines.core.machine import evidence_missing
 from state_machines.core.roles import Role
 from state_machines.core.wording import localize
 from state_machines.phase2 import PHASE2_MACHINES
@@ -246,7 +247,7 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
         document = _evidence_document(option)
         if document is not None and not file_sent() and not form.evidence.errors:
             # The machine's own refusal (``evidence_guard``), said now rather than after the fields are mended.
-            form.evidence.errors = [localize(f"Adjunte {document} como soporte de esta actuación.",
+            form.evidence.errors = [localize(evidence_missing(document or "el documento de soporte"),
                                              plan.entity.wording)]
     return _render_act(plan, option, form), 422 if request.method == "POST" else 200
 
