@@ -4,6 +4,7 @@ The rest of the suite runs on PostgreSQL; this test catches PostgreSQL-only SQL 
 board's time-zone cast, which answered 503 on SQLite)."""
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from pathlib import Path
@@ -174,6 +175,46 @@ def test_an_api_token_works_twice_on_postgresql(app, db_session):
     cast = Cast(db_session, make_plan(db_session, "63302"))
     plain = _token_for(cast.ejecutivo.email)
     check_token_used_twice(app.test_client(), plain)
+
+
+def test_an_act_form_holds_its_pdf_on_sqlite(trial):
+    """The held PDF (``services.route.held_evidence``) is bytes and an instant in a table: SQLite keeps both, and
+    its expiry compares instants there as on PostgreSQL."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import update
+
+    from tests.workflow_app.story import PDF
+    from workflow_app.infra.extensions import db
+    from workflow_app.models import Entity, HeldEvidence, Plan
+    from workflow_app.services.route import held_evidence
+
+    app, accounts, _ = trial
+    client = app.test_client()
+    _sign_in(client, next(a for a in accounts if a.email.startswith("ctp.genova@")))
+    with app.app_context():
+        plan_id = db.session.scalar(select(Plan.id).join(Entity).where(Entity.dane_code == "63302"))
+    url = f"/planes/{plan_id}/actos/pdt_approval/-/record_ctp_concept"
+    form = client.get(url).get_data(as_text=True)
+    fields = {"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1),
+              "expected_version": re.search(r'name="expected_version"[^>]*value="(\d+)"', form).group(1),
+              "concept": "favorable"}
+    first = client.post(url, data={**fields, "act_on": "", "evidence": (io.BytesIO(PDF), "acta.pdf")},
+                        content_type="multipart/form-data")
+    assert first.status_code == 422 and "Ya recibimos «acta.pdf»" in first.get_data(as_text=True)
+    token = re.search(r'name="held_evidence" value="([^"]+)"', first.get_data(as_text=True)).group(1)
+    again = client.post(url, data={**fields, "act_on": "2020-01-01", "held_evidence": token},
+                        content_type="multipart/form-data")  # before the posesión: another error, the PDF still held
+    assert again.status_code == 422 and f'name="held_evidence" value="{token}"' in again.get_data(as_text=True)
+    with app.app_context():
+        row = db.session.scalar(select(HeldEvidence))
+        assert held_evidence.held(token, user_id=row.user_id, plan_id=plan_id, act=row.act).data == PDF
+        db.session.execute(update(HeldEvidence).values(held_at=datetime.now(timezone.utc) - timedelta(hours=3)))
+        db.session.commit()
+        assert held_evidence.held(token, user_id=row.user_id, plan_id=plan_id, act=row.act) is None
+        held_evidence.release(token)
+        assert db.session.scalar(select(func.count()).select_from(HeldEvidence)) == 0
+        db.session.remove()
 
 
 def test_the_demo_loader_runs_again_after_training_acts(trial):

@@ -475,6 +475,22 @@ class DocumentChunk(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class HeldEvidence(db.Model):
+    """A checked PDF sent on an act's form that came back with an error, kept so the person need not send it
+    again (``services.route.held_evidence``): bound to the person, the plan and the act, for a short time. Only
+    the SHA-256 of its token is stored; the token travels in the form."""
+
+    __tablename__ = "held_evidence"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    act: Mapped[str] = mapped_column(String(200))  # machine/subject/trigger (``held_evidence.act_key``)
+    filename: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    held_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
 class PlanEvent(db.Model):
     """Append-only history of a plan: never updated, never deleted (enforced in PostgreSQL)."""
 

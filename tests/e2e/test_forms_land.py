@@ -137,6 +137,36 @@ def test_an_oversized_pdf_returns_the_filled_form(new_page, live_server, genova_
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "360px"])
+def test_a_form_with_an_error_keeps_its_pdf_for_the_next_send(new_page, live_server, genova_at_ctp, tmp_path,
+                                                               phone):
+    """The browser empties the file input when the form comes back; the PDF was held on the server, so the
+    volunteer mends the date and sends again without choosing (or uploading) the file a second time."""
+    cast = genova_at_ctp
+    evidence = tmp_path / "concepto.pdf"
+    evidence.write_bytes(PDF)
+    page = new_page(phone=phone)
+    sign_in(page, live_server, cast.ctp.email, PASSWORD)
+    _concept_form(page, cast.plan.id)
+    page.get_by_label("Fecha del acto", exact=True).fill("")
+    page.get_by_label("Documento de soporte (PDF, máximo 20 MB)").set_input_files(evidence)
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name=re.compile("^Registrar:")).click()
+    assert answer.value.status == 422
+    expect(page.locator("#errores")).to_be_in_viewport()
+    expect(page.locator("#evidence-again")).to_have_text(
+        "Ya recibimos «concepto.pdf» (0,6 KB): no tiene que elegirlo de nuevo. Si elige otro archivo, reemplaza a "
+        "este.")
+    expect(page.get_by_label("No enviar «concepto.pdf»")).not_to_be_checked()
+    assert_accessible(page)
+    shot(page, f"held-pdf-{'360' if phone else '1280'}")
+    page.get_by_label("Fecha del acto", exact=True).fill("2028-03-09")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name=re.compile("^Registrar:")).click()
+    assert answer.value.request.post_data_buffer.count(b"%PDF") == 0  # the PDF did not travel a second time
+    expect(page.locator("p.flash")).to_contain_text("Listo:")
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "360px"])
 def test_plan_duties_and_notifications_pages_are_accessible(new_page, live_server, db_session, set_today, phone):
     cast = Cast(db_session, make_plan(db_session, "63302"))
     walk_to(cast, "submitted_to_ctp")

@@ -5,16 +5,23 @@ every typed field would be lost. A form with a file raises its own body limit to
 the first ``MAX_BYTES + 1`` bytes of each file (the rest is read and dropped): the service then sees the file is
 too large and the form comes back with its fields. Beyond ``BODY_LIMIT`` nothing of the body is read; the form
 comes back empty with the reason (status 413).
+
+An act's form that comes back with an error holds the PDF it carried, once checked, so the person need not send
+it again (``HeldUpload``; ``services.route.held_evidence``).
 """
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
 from tempfile import SpooledTemporaryFile
 
 from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from workflow_app.infra.extensions import csrf
-from workflow_app.services.route.documents import MAX_BYTES
+from workflow_app.infra.templating import size_kb
+from workflow_app.services.route import held_evidence
+from workflow_app.services.route.documents import MAX_BYTES, DocumentRejected, Upload, read_pdf
 
 BODY_LIMIT = 100 * 1024 * 1024
 LIMIT_MB = MAX_BYTES // (1024 * 1024)
@@ -23,6 +30,8 @@ CHOOSE_AGAIN = "Vuelva a elegir el archivo PDF: por seguridad el navegador no lo
 TOO_LARGE = (f"El envío supera {BODY_LIMIT // (1024 * 1024)} MB y no se pudo leer: no se guardó nada y lo escrito "
              f"no se pudo conservar. El documento debe ser un PDF de máximo {LIMIT_MB} MB (por ejemplo, "
              "escaneado en blanco y negro o a menor resolución).")
+HELD_LOST = (f"El PDF que envió antes ya no está guardado (se guarda {held_evidence.HOLD_HOURS} horas). "
+             "Elíjalo de nuevo.")
 _SPOOL_BYTES = 500 * 1024
 
 
@@ -61,3 +70,62 @@ def file_sent(name: str = "evidence") -> bool:
     except RequestEntityTooLarge:
         return True  # the body was too large to read: it carried a file
     return bool(storage and storage.filename)
+
+
+@dataclass
+class HeldUpload:
+    """An act form's PDF across its sends: the one held from an earlier send (``held``), or the knowledge that
+    the form named a hold that is gone (``lost``: expired, or not this person's, plan's or act's)."""
+
+    user_id: int
+    plan_id: int
+    act: str
+    held: held_evidence.HeldFile | None = None
+    lost: bool = False
+
+    @classmethod
+    def of_request(cls, user_id: int, plan_id: int, act: str) -> HeldUpload:
+        """The hold this send names (the form's hidden ``held_evidence``), unless a new file replaces it or the
+        person asked to leave it out (``drop_held_evidence``)."""
+        out = cls(user_id, plan_id, act)
+        token = request.form.get("held_evidence", "") if request.method == "POST" else ""
+        if not token:
+            return out
+        if request.form.get("drop_held_evidence") or file_sent():
+            held_evidence.release(token)
+            return out
+        out.held = held_evidence.held(token, user_id=user_id, plan_id=plan_id, act=act)
+        out.lost = out.held is None
+        return out
+
+    def upload(self) -> Upload | None:
+        """The held PDF as the act's evidence, when this send brings no new file."""
+        return Upload(self.held.filename, io.BytesIO(self.held.data)) if self.held is not None else None
+
+    def keep_sent(self, field) -> None:
+        """The form comes back with an error: hold the PDF this send carried, if it passes its check (a PDF that
+        does not is said now, on ``field``, with the form's other errors). Nothing to do without a new file."""
+        storage = request.files.get(field.name) if request.method == "POST" else None
+        if not storage or not storage.filename or field.errors:
+            return
+        storage.stream.seek(0)  # the refused act may have read it
+        try:
+            data = read_pdf(Upload(storage.filename, storage.stream))
+        except DocumentRejected as exc:
+            field.errors = [*field.errors, str(exc)]
+            return
+        self.held = held_evidence.hold(user_id=self.user_id, plan_id=self.plan_id, act=self.act,
+                                       filename=storage.filename, data=data)
+        self.lost = False
+
+    def used(self) -> None:
+        """The act is recorded with the held PDF: it is no longer held."""
+        if self.held is not None:
+            held_evidence.release(self.held.token)
+
+    @property
+    def note(self) -> str | None:
+        if self.held is None:
+            return None
+        return (f"Ya recibimos «{self.held.filename}» ({size_kb(self.held.size_bytes)}): no tiene que elegirlo de "
+                "nuevo. Si elige otro archivo, reemplaza a este.")

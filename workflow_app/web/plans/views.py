@@ -1,6 +1,7 @@
 """Plan pages: the plan file, the act forms and the evidence downloads."""
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property, partial
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -39,6 +40,7 @@ from workflow_app.services.route.document_versions import (
     correcting_role,
     correction_target,
 )
+from workflow_app.services.route.held_evidence import act_key
 from workflow_app.services.route.plans import (
     ActError,
     ActInvalid,
@@ -66,7 +68,9 @@ from workflow_app.web.plans.route_svg import plan_figures
 from workflow_app.web.uploads import (
     ACCEPT_PDF,
     CHOOSE_AGAIN,
+    HELD_LOST,
     TOO_LARGE,
+    HeldUpload,
     file_sent,
     read_form_with_file,
 )
@@ -224,32 +228,38 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
         return _render_act(plan, option, form), 413
     form = form_class(data={"act_on": clock().today(), "expected_version": plan.version}
                       if request.method == "GET" else None)
-    if form.validate_on_submit():
+    held = HeldUpload.of_request(current_user.id, plan.id, act_key(machine, option.subject, trigger))
+    if form.validate_on_submit() and not held.lost:
         command = to_command(form, machine=machine, subject=option.subject, trigger=trigger)
+        if command.evidence is None and held.held is not None:
+            command = replace(command, evidence=held.upload())
         try:
             apply_act(db.session, plan_id=plan.id, command=command, actor=current_user, role=option.role,
                       expected_version=_expected_version(form), today=clock().today())
         except ActInvalid as exc:
             getattr(form, exc.field or "notes", form.notes).errors.append(exc.message)
-            return _render_act(plan, option, form), 422
+            return _render_act(plan, option, form, held=held), 422
         except ActError as exc:
             if isinstance(exc, PlanConflict) and (done := _resent(plan, machine, subject, trigger, same_actor=True)):
                 return _render_already(plan, done), 409
-            return _render_act(plan, option, form, refusal=exc), exc.status
+            return _render_act(plan, option, form, refusal=exc, held=held), exc.status
+        held.used()
         flash(f"Listo: {option.label}.", "info")
         if machine in PHASE2_MACHINES:
             return redirect(url_for("phase2.show", plan_id=plan.id, _anchor=f"t-{machine}-{option.subject}"))
         return redirect(url_for("plans.show", plan_id=plan.id, _anchor="contenido"))
     if request.method == "POST":  # all errors in one round: the date's and the missing document's too
+        if held.lost:
+            form.evidence.errors = [*form.evidence.errors, HELD_LOST]
         if form.act_on.data and not form.act_on.errors:
             if problem := act_date_problem(plan, machine, form.act_on.data, clock().today()):
                 form.act_on.errors = [*form.act_on.errors, problem]
         document = _evidence_document(option)
-        if document is not None and not file_sent() and not form.evidence.errors:
+        if document is not None and not file_sent() and held.held is None and not form.evidence.errors:
             # The machine's own refusal (``evidence_guard``), said now rather than after the fields are mended.
             form.evidence.errors = [localize(evidence_missing(document or "el documento de soporte"),
                                              plan.entity.wording)]
-    return _render_act(plan, option, form), 422 if request.method == "POST" else 200
+    return _render_act(plan, option, form, held=held), 422 if request.method == "POST" else 200
 
 
 @bp.get("/<int:plan_id>/documentos/<int:document_id>")
@@ -402,7 +412,10 @@ def _evidence_document(option) -> str | None:
     return next((g.document for g in guards if getattr(g, "document", "")), "")
 
 
-def _render_act(plan, option, form, refusal: ActError | None = None):
+def _render_act(plan, option, form, refusal: ActError | None = None, held: HeldUpload | None = None):
+    """``held``: the form's PDF across sends; a send that comes back here holds the PDF it carried."""
+    if held is not None and (form.errors or refusal is not None):
+        held.keep_sent(form.evidence)
     _localize_labels(form, plan)
     document = _evidence_document(option)
     needs_evidence = document is not None
@@ -412,9 +425,12 @@ def _render_act(plan, option, form, refusal: ActError | None = None):
     shown = ("csrf_token", "expected_version", "act_on", "reference", *extra, *(n for pair in answers for n in pair),
              "confirm_irreversible", "evidence", "publication", "withheld_reason", "evidence_is_public", "notes")
     in_order = [form[name] for name in shown if name in form]  # as plans/act.html shows them: its error summary's order
-    choose_again = request.method == "POST" and file_sent() and (bool(form.errors) or refusal is not None)
+    held_file = held.held if held is not None else None
+    choose_again = request.method == "POST" and file_sent() and held_file is None \
+        and (bool(form.errors) or refusal is not None)
     return render_template("plans/act.html", plan=plan, option=option, form=form, refusal=refusal,
-                           file_note=CHOOSE_AGAIN if choose_again else None,
+                           file_note=held.note if held_file else CHOOSE_AGAIN if choose_again else None,
+                           held=held_file,
                            accept_pdf=ACCEPT_PDF,
                            extra_fields=extra, needs_evidence=needs_evidence,
                            fields_in_order=[*in_order, *(f for f in form if f not in in_order)],
