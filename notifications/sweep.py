@@ -37,6 +37,7 @@ from workflow_app.models import Delivery, Department, Entity, Membership, Notifi
 from workflow_app.services.monitoring import board_summary
 from workflow_app.services.outbox import DELIVER_JOB, Message, notify, notify_many
 from workflow_app.services.phase2.procedures import phase2_deadlines_for
+from workflow_app.services.route import held_evidence
 from workflow_app.services.route.plans import ActCommand, ActError, apply_act, deadlines_for
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class SweepReport:
     skipped: int = 0  # effects refused or in conflict (logged, retried by the next sweep)
     requeued: int = 0  # deliveries enqueued again
     summaries: int = 0  # board summary rows rebuilt (missing, or older than their plan)
+    held_files: int = 0  # act forms' held PDFs removed after their time (services.route.held_evidence)
     errors: list[str] = field(default_factory=list)
 
     def as_text(self) -> str:
@@ -72,6 +74,7 @@ class SweepReport:
             f"Efectos omitidos por conflicto o rechazo: {self.skipped}",
             f"Entregas reencoladas: {self.requeued}",
             f"Resúmenes del tablero reconstruidos: {self.summaries}",
+            f"PDF retenidos de formularios, vencidos y borrados: {self.held_files}",
         ]
         lines += [f"Error: {e}" for e in self.errors]
         return "\n".join(lines)
@@ -500,6 +503,7 @@ def run_sweep(today: date, session: Session | None = None) -> SweepReport:
     # sweep after an upgrade does not stall (the board rebuilds any row it still finds missing).
     report.summaries = board_summary.refresh_stale(session, limit=SUMMARY_BATCH)
     session.commit()
+    report.held_files = held_evidence.remove_expired()
     return report
 
 

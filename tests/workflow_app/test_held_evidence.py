@@ -156,3 +156,24 @@ def test_a_new_hold_removes_the_expired_ones(app, db_session):
     names = db_session.scalars(select(HeldEvidence.filename)).all()
     assert names == ["nuevo.pdf"]  # the expired one gone; the name kept clean
     assert held_evidence.held(old.token, user_id=cast.ctp.id, plan_id=cast.plan.id, act="a") is None
+
+
+def test_the_sweep_removes_the_holds_past_their_time(app, db_session):
+    from datetime import date
+
+    from notifications.sweep import run_sweep
+    from tests.workflow_app.story import Cast, make_plan
+
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    db_session.commit()
+    held_evidence.hold(user_id=cast.ctp.id, plan_id=cast.plan.id, act="a", filename="viejo.pdf", data=PDF)
+    db_session.execute(update(HeldEvidence).values(held_at=datetime.now(timezone.utc) - timedelta(hours=3)))
+    db_session.commit()
+    fresh = held_evidence.hold(user_id=cast.ctp.id, plan_id=cast.plan.id, act="b", filename="nuevo.pdf", data=PDF)
+    report = run_sweep(date(2028, 1, 10))
+    assert report.held_files == 0  # the new hold had already removed the old one
+    db_session.execute(update(HeldEvidence).values(held_at=datetime.now(timezone.utc) - timedelta(hours=3)))
+    db_session.commit()
+    report = run_sweep(date(2028, 1, 10))
+    assert report.held_files == 1 and "PDF retenidos de formularios, vencidos y borrados: 1" in report.as_text()
+    assert held_evidence.held(fresh.token, user_id=cast.ctp.id, plan_id=cast.plan.id, act="b") is None

@@ -7,7 +7,7 @@ of a deployment reads the same row), under a random token of which only the SHA-
 bound to the person, the plan and the act (``act_key``) and lasts ``HOLD_FOR``; the form carries the token in a
 hidden field. The next send without a new file takes the held bytes, which go through the act's usual evidence
 path (checked again, stored, sealed in the history); a new file replaces the hold, and a used, replaced or
-expired hold is deleted. Each hold is written on a connection of its own, so it never joins (or commits) the
+expired hold is deleted (by the next hold, and by the sweep). Each hold is written on a connection of its own, so it never joins (or commits) the
 request's transaction, which an act refused has just rolled back.
 """
 from __future__ import annotations
@@ -48,6 +48,12 @@ def _digest(token: str) -> str:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)  # real time: a hold expires for the person, whatever day training simulates
+
+
+def remove_expired() -> int:
+    """Remove the holds past ``HOLD_FOR`` (the sweep; each new hold also does): the number removed."""
+    with db.engine.begin() as connection:
+        return connection.execute(delete(_TABLE).where(_TABLE.c.held_at < _now() - HOLD_FOR)).rowcount
 
 
 def hold(*, user_id: int, plan_id: int, act: str, filename: str, data: bytes) -> HeldFile:
