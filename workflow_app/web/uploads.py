@@ -12,10 +12,12 @@ it again (``HeldUpload``; ``services.route.held_evidence``).
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from tempfile import SpooledTemporaryFile
 
 from flask import request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from workflow_app.infra.extensions import csrf
@@ -23,6 +25,7 @@ from workflow_app.infra.templating import size_kb
 from workflow_app.services.route import held_evidence
 from workflow_app.services.route.documents import MAX_BYTES, DocumentRejected, Upload, read_pdf
 
+log = logging.getLogger(__name__)
 BODY_LIMIT = 100 * 1024 * 1024
 LIMIT_MB = MAX_BYTES // (1024 * 1024)
 ACCEPT_PDF = "application/pdf,.pdf"
@@ -119,9 +122,13 @@ class HeldUpload:
         self.lost = False
 
     def used(self) -> None:
-        """The act is recorded with the held PDF: it is no longer held."""
+        """The act is recorded with the held PDF: it is no longer held. The act is committed: a failure here
+        only leaves the hold to expire (the sweep removes it), never an error page for a recorded act."""
         if self.held is not None:
-            held_evidence.release(self.held.token)
+            try:
+                held_evidence.release(self.held.token)
+            except SQLAlchemyError as exc:
+                log.warning("PDF retenido no borrado tras registrar el acto (%s); vence solo", exc)
 
     @property
     def note(self) -> str | None:
