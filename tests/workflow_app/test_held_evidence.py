@@ -177,3 +177,26 @@ def test_the_sweep_removes_the_holds_past_their_time(app, db_session):
     report = run_sweep(date(2028, 1, 10))
     assert report.held_files == 1 and "PDF retenidos de formularios, vencidos y borrados: 1" in report.as_text()
     assert held_evidence.held(fresh.token, user_id=cast.ctp.id, plan_id=cast.plan.id, act="b") is None
+
+
+def test_the_correction_form_holds_its_pdf_too(client, demo, db_session):  # noqa: F811
+    genova = plan_of(db_session, "63302")
+    old = db_session.scalar(select(Document).where(Document.plan_id == genova.id, Document.kind == "consolidate")
+                            .order_by(Document.version.desc()))
+    sign_in(client, demo, "planeacion.genova")
+    url = f"/planes/{genova.id}/documentos/{old.id}/correccion"
+    csrf = csrf_from(client.get(url).get_data(as_text=True))
+    corrected = one_page_pdf("Acta corregida: fecha 21 de marzo")
+    first = client.post(url, data={"csrf_token": csrf, "reason": "error",
+                                   "evidence": (io.BytesIO(corrected), "corregida.pdf")},
+                        content_type="multipart/form-data")
+    html = first.get_data(as_text=True)
+    assert first.status_code == 422 and "qué error formal corrige" in html
+    assert "Ya recibimos «corregida.pdf»" in html and CHOOSE_AGAIN not in html
+    second = client.post(url, data={"csrf_token": csrf, "held_evidence": _token(html),
+                                    "reason": "La fecha del acta decía 12 de marzo; es 21."},
+                         content_type="multipart/form-data")
+    assert second.status_code == 302
+    new = db_session.scalar(select(Document).where(Document.supersedes_id == old.id))
+    assert new.sha256 == hashlib.sha256(corrected).hexdigest() and new.original_filename == "corregida.pdf"
+    assert _count(db_session, HeldEvidence) == 0

@@ -290,11 +290,12 @@ def correct(plan_id: int, document_id: int):
         form.evidence.errors = [TOO_LARGE]
         return _render_correct(plan, target, form), 413
     form = CorrectionForm()
+    held = HeldUpload.of_request(current_user.id, plan.id, act_key("document", str(document_id), "correct"))
     if request.method == "POST":
-        valid, upload = form.validate_on_submit(), form.upload()
-        if upload is None:
-            form.evidence.errors = [*form.evidence.errors, "Adjunte el PDF corregido."]
-        if valid and upload is not None:
+        valid, upload = form.validate_on_submit(), form.upload() or held.upload()
+        if held.lost or upload is None:
+            form.evidence.errors = [*form.evidence.errors, HELD_LOST if held.lost else "Adjunte el PDF corregido."]
+        if valid and upload is not None and not held.lost:
             try:
                 correct_document(db.session, plan_id=plan.id, document_id=document_id, upload=upload,
                                  reason=form.reason.data, actor=current_user, today=clock().today())
@@ -303,17 +304,21 @@ def correct(plan_id: int, document_id: int):
                     abort(exc.status, description=exc.message)
                 getattr(form, exc.field).errors.append(exc.message)
             else:
+                held.used()
                 flash(f"Listo: se registró la versión corregida de «{document_title(target.document, plan.entity)}».", "info")
                 return redirect(url_for("plans.show", plan_id=plan.id, _anchor="h-docs"))
-    return _render_correct(plan, target, form), 422 if request.method == "POST" else 200
+    return _render_correct(plan, target, form, held), 422 if request.method == "POST" else 200
 
 
-def _render_correct(plan, target, form):
-    choose_again = request.method == "POST" and file_sent() and bool(form.errors)
+def _render_correct(plan, target, form, held: HeldUpload | None = None):
+    if held is not None and form.errors:
+        held.keep_sent(form.evidence)
+    held_file = held.held if held is not None else None
+    choose_again = request.method == "POST" and file_sent() and held_file is None and bool(form.errors)
     return render_template("plans/correct.html", plan=plan, document=target.document, form=form,
                            explanation=corrections.EXPLANATION, legal_basis=corrections.LEGAL_BASIS,
-                           file_note=CHOOSE_AGAIN if choose_again else None,
-                           accept_pdf=ACCEPT_PDF)
+                           file_note=held.note if held_file else CHOOSE_AGAIN if choose_again else None,
+                           held=held_file, accept_pdf=ACCEPT_PDF)
 
 
 def _expected_version(form) -> int | None:
