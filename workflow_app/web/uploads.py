@@ -6,8 +6,8 @@ the first ``MAX_BYTES + 1`` bytes of each file (the rest is read and dropped): t
 too large and the form comes back with its fields. Beyond ``BODY_LIMIT`` nothing of the body is read; the form
 comes back empty with the reason (status 413).
 
-An act's form that comes back with an error holds the PDF it carried, once checked, so the person need not send
-it again (``HeldUpload``; ``services.route.held_evidence``).
+An act's form (or a document's correction) that comes back with an error holds the PDF it carried, once checked,
+so the person need not send it again (``HeldUpload``; ``services.route.held_evidence``).
 """
 from __future__ import annotations
 
@@ -77,8 +77,9 @@ def file_sent(name: str = "evidence") -> bool:
 
 @dataclass
 class HeldUpload:
-    """An act form's PDF across its sends: the one held from an earlier send (``held``), or the knowledge that
-    the form named a hold that is gone (``lost``: expired, or not this person's, plan's or act's)."""
+    """A form's PDF across its sends (an act's, a document's correction): the one held from an earlier send
+    (``held``), or the knowledge that the form named a hold that is gone (``lost``: expired, or not this person's,
+    plan's or act's)."""
 
     user_id: int
     plan_id: int
