@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -25,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from forms.fields import DayField
 from state_machines.approval.concepts import ANSWER_DECISIONS, CONCEPT_SENSES, RecommendationRef
 from state_machines.approval.route import IRREVERSIBLE_ACTS, PUBLIC_BY_LAW, withholding_refusal
 from state_machines.calendar import VIGENCIA_CLAUSES
@@ -61,12 +61,12 @@ EXTRA_FIELDS = {
         validators=[InputRequired("Indique si la comisión aprobó el proyecto o si el debate continúa.")]),
     "vigencia": lambda: RadioField("Vigencia que declara el acto", choices=VIGENCIA_CHOICES, default="on_publication",
                                    validators=[InputRequired("Indique desde cuándo rige el acto.")]),
-    "in_force_declared": lambda: DateField("Fecha desde la cual rige (solo si el acto fija una fecha)",
+    "in_force_declared": lambda: DayField("Fecha desde la cual rige (solo si el acto fija una fecha)",
                                            validators=[Optional()]),
     "car_wait_reason": lambda: TextAreaField(
         "Si una autoridad ambiental aún está en su plazo: por qué se continúa sin su concepto",
         validators=[Optional(), Length(max=4000)]),
-    "scheduled_on": lambda: DateField("Fecha de la audiencia", validators=[InputRequired("Indique la fecha.")]),
+    "scheduled_on": lambda: DayField("Fecha de la audiencia", validators=[InputRequired("Indique la fecha.")]),
     "place": lambda: StringField("Lugar", validators=[DataRequired("Indique el lugar."), Length(max=200)]),
     "zone": lambda: StringField("Comuna, barrio, localidad o municipio", validators=[
         DataRequired("Indique la comuna, barrio o municipio."), Length(max=200)]),
@@ -104,9 +104,9 @@ EXTRA_FIELDS = {
                                                   ("plenary", "Segundo debate, en plenaria")],
         validators=[InputRequired("Indique para qué debate se publica la ponencia.")]),
     # Sessions as data (issue 20; state_machines.corporation.sessions): L136 art. 23; L2200 art. 23; DL1421 art. 10.
-    "starts_on": lambda: DateField("Primer día de las sesiones extraordinarias", validators=[
+    "starts_on": lambda: DayField("Primer día de las sesiones extraordinarias", validators=[
         InputRequired("Indique el primer día de las sesiones extraordinarias (día/mes/año).")]),
-    "ends_on": lambda: DateField("Último día de las sesiones extraordinarias", validators=[
+    "ends_on": lambda: DayField("Último día de las sesiones extraordinarias", validators=[
         InputRequired("Indique el último día de las sesiones extraordinarias (día/mes/año).")]),
     "purpose": lambda: TextAreaField("Objeto de la convocatoria (los asuntos que el decreto somete a la corporación)",
                                      validators=[DataRequired("Escriba el objeto de la convocatoria."),
@@ -155,7 +155,7 @@ RAW_FIELDS = {"grounds", "article_count", "articles_sent", "extension_days", "co
 
 
 class ActForm(FlaskForm):
-    act_on = DateField("Fecha del acto", validators=[InputRequired("Indique la fecha del acto (día/mes/año).")])
+    act_on = DayField("Fecha del acto", validators=[InputRequired("Indique la fecha del acto (día/mes/año).")])
     reference = StringField("Número de radicado, acta, decreto o acuerdo", validators=[Length(max=120)])
     notes = TextAreaField("Observaciones", validators=[Optional(), Length(max=4000)])
     evidence = FileField("Documento de soporte (PDF, máximo 20 MB)")

@@ -2,7 +2,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms.auth import AccountEmail
+from forms.fields import DayField
 from state_machines.core.roles import Role
 from state_machines.core.wording import titles_for
 from state_machines.corporation.sessions import categories_for, category_law_text
@@ -69,7 +69,7 @@ def entity_settings_form(kind: str, **kw) -> EntitySettingsForm:
 
 class PlanSettingsForm(FlaskForm):
     expected_version = HiddenField()
-    posesion_on = DateField("Fecha de posesión del alcalde o gobernador", validators=[
+    posesion_on = DayField("Fecha de posesión del alcalde o gobernador", validators=[
         DataRequired("Escriba la fecha de posesión (día, mes y año).")])
     regime = SelectField("Régimen", choices=[], validators=[DataRequired("Elija el régimen.")])
     articles = SelectMultipleField("Artículos del régimen excepcional que usó la entidad", choices=[],

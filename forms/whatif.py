@@ -5,23 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from wtforms import DateField, Form, RadioField, SelectField
+from wtforms import Form, RadioField, SelectField
 from wtforms.validators import Optional
 
 from forms.acts import VIGENCIA_CHOICES
+from forms.fields import DayField
 from state_machines.corporation.sessions import CATEGORIES
 
 
 class WhatIfForm(Form):
-    posesion = DateField("Posesión del alcalde o gobernador", validators=[Optional()])
-    ctp_presented = DateField("Presentación del proyecto al CTP", validators=[Optional()])
-    car_copy_received = DateField("Recibo de la copia por la autoridad ambiental", validators=[Optional()])
-    filed_with_corporacion = DateField("Radicación ante el concejo o asamblea", validators=[Optional()])
-    committee_approved = DateField("Aprobación en comisión (primer debate)", validators=[Optional()])
-    published = DateField("Publicación del acto que adopta el plan", validators=[Optional()])
+    posesion = DayField("Posesión del alcalde o gobernador", validators=[Optional()])
+    ctp_presented = DayField("Presentación del proyecto al CTP", validators=[Optional()])
+    car_copy_received = DayField("Recibo de la copia por la autoridad ambiental", validators=[Optional()])
+    filed_with_corporacion = DayField("Radicación ante el concejo o asamblea", validators=[Optional()])
+    committee_approved = DayField("Aprobación en comisión (primer debate)", validators=[Optional()])
+    published = DayField("Publicación del acto que adopta el plan", validators=[Optional()])
     vigencia = RadioField("Vigencia que declara el acto", choices=VIGENCIA_CHOICES, default="on_publication",
                           validators=[Optional()])
-    in_force_declared = DateField("Fecha desde la cual rige (si el acto la fija)", validators=[Optional()])
+    in_force_declared = DayField("Fecha desde la cual rige (si el acto la fija)", validators=[Optional()])
     fiscal_category = SelectField("Categoría del municipio (Ley 617 de 2000)",
                                   choices=[("", "La registrada para la entidad")] + [(c, c) for c in CATEGORIES],
                                   validators=[Optional()])

@@ -145,3 +145,23 @@ def test_back_and_resend_says_the_act_was_already_registered_with_a_link_to_its_
     assert _events(db_session) == before
     plan_page = client.get(f"/planes/{genova.id}").get_data(as_text=True)
     assert f'<tr id="evento-{event.id}">' in plan_page
+
+
+def test_a_date_typed_day_month_year_is_read_and_an_unreadable_one_says_how_to_write_it(client, demo, db_session):  # noqa: F811
+    """Where a browser shows a plain text box instead of a date picker, people type the date as Colombia writes
+    it; the value the form cannot read is said with the form to write it, and nothing is written."""
+    genova = plan_of(db_session, "63302")
+    sign_in(client, demo, "ctp.genova")
+    url, token, version, _ = _concept_form(client, genova)
+    before = _events(db_session)
+    fields = {"csrf_token": token, "expected_version": version, "reference": "Acta 05", "concept": "favorable"}
+    unreadable = client.post(url, data={**fields, "act_on": "9 de marzo", "evidence": (io.BytesIO(PDF), "c.pdf")},
+                             content_type="multipart/form-data")
+    html = unreadable.get_data(as_text=True)
+    assert unreadable.status_code == 422
+    assert "Escriba la fecha como día/mes/año, por ejemplo 09/03/2028." in html and _events(db_session) == before
+    typed = client.post(url, data={**fields, "act_on": "9/03/2028", "evidence": (io.BytesIO(PDF), "c.pdf")},
+                        content_type="multipart/form-data")
+    assert typed.status_code == 302
+    event = db_session.scalars(select(PlanEvent).filter_by(plan_id=genova.id, trigger="record_ctp_concept")).one()
+    assert event.act_on.isoformat() == "2028-03-09"

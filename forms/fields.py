@@ -1,0 +1,18 @@
+"""Fields the forms share."""
+from __future__ import annotations
+
+from wtforms import DateField
+
+#: What a browser sends for ``<input type="date">`` (ISO 8601), then what a person types where the browser shows a
+#: plain text box instead (day/month/year, as Colombia writes dates); the first is also how the value is rendered.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+INVALID_DATE = "Escriba la fecha como día/mes/año, por ejemplo 09/03/2028."
+
+
+class DayField(DateField):
+    """A date input that also takes day/month/year typed by hand, and says so when it cannot read the value."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", DATE_FORMATS)
+        kwargs.setdefault("invalid_value_message", INVALID_DATE)
+        super().__init__(label, validators, **kwargs)
