@@ -12,10 +12,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_INSTALLED = 'the "bench" extra is not installed: pip install -e ".[dev,bench]"'
-CONTENDERS = ("bare SQL", "SpiffWorkflow", "django-viewflow", "apply_act")
+CONTENDERS = ("bare SQL", "SpiffWorkflow", "Spiff + evidence", "django-viewflow", "apply_act")
 
 
-def test_peers_benchmark_runs_the_four_contenders_to_the_end(database_url):  # PostgreSQL up (fails in CI if not)
+def test_peers_benchmark_runs_every_contender_to_the_end(database_url):  # PostgreSQL up (fails in CI if not)
     pytest.importorskip("SpiffWorkflow", reason=NOT_INSTALLED)
     pytest.importorskip("django", reason=NOT_INSTALLED)
     if importlib.util.find_spec("viewflow") is None:  # importing it needs configured Django settings
