@@ -1,4 +1,5 @@
-"""A checked PDF sent on an act's form that came back with an error, held so the person need not send it again.
+"""A checked PDF sent on a form that came back with an error (an act's, a document's correction), held so the
+person need not send it again.
 
 Browsers never refill a file input: a form that comes back with an error (a date to mend, a refusal of the
 law) used to ask for the PDF again, and on a weak rural connection a scanned acta of a few megabytes costs
@@ -7,8 +8,8 @@ of a deployment reads the same row), under a random token of which only the SHA-
 bound to the person, the plan and the act (``act_key``) and lasts ``HOLD_FOR``; the form carries the token in a
 hidden field. The next send without a new file takes the held bytes, which go through the act's usual evidence
 path (checked again, stored, sealed in the history); a new file replaces the hold, and a used, replaced or
-expired hold is deleted (by the next hold, and by the sweep). Each hold is written on a connection of its own, so it never joins (or commits) the
-request's transaction, which an act refused has just rolled back.
+expired hold is deleted (by the next hold, and by the sweep). Each hold is written on a connection of its own,
+so it never joins (or commits) the request's transaction, which an act refused has just rolled back.
 """
 from __future__ import annotations
 
