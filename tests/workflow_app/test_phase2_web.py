@@ -169,3 +169,26 @@ def test_my_pending_lists_phase2_acts_of_a_plan_in_force_with_their_terms(client
     assert "Publicar el Plan Anual de Adquisiciones" in inbox
     assert "Plan Anual de Adquisiciones (plan de compras) 2029" in inbox
     assert f"/planes/{genova.plan.id}/actos/paa/2029/publish_paa" in inbox
+
+
+def test_a_phase2_act_keeps_its_pdf_across_an_error_round(client, genova, db_session, set_today):
+    """The act form's held PDF (services.route.held_evidence) for a Phase II act, whose sub-procedure has a
+    subject ("pi"): the next send without the file records the act and lands on the Phase II page."""
+    from sqlalchemy import select
+
+    from workflow_app.models import Document, PlanEvent
+
+    set_today("2028-06-25")
+    login(client, genova.planeacion.email, "clave-de-prueba")
+    url = f"/planes/{genova.plan.id}/actos/plan_indicativo/pi/prepare_pi"
+    first = act_form(client, url, "2027-01-01")  # before the posesión
+    html = first.get_data(as_text=True)
+    assert first.status_code == 422 and "Ya recibimos «acta.pdf»" in html
+    token = re.search(r'name="held_evidence" value="([^"]+)"', html).group(1)
+    version = re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)
+    second = client.post(url, data={"csrf_token": csrf_from(html), "expected_version": version,
+                                    "act_on": "2028-06-01", "reference": "ACTA-1", "held_evidence": token},
+                         content_type="multipart/form-data")
+    assert second.status_code == 302 and "/fase-2" in second.headers["Location"]
+    event = db_session.scalars(select(PlanEvent).filter_by(plan_id=genova.plan.id, trigger="prepare_pi")).one()
+    assert db_session.get(Document, event.evidence_ids[0]).original_filename == "acta.pdf"
