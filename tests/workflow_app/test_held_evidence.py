@@ -200,3 +200,12 @@ def test_the_correction_form_holds_its_pdf_too(client, demo, db_session):  # noq
     new = db_session.scalar(select(Document).where(Document.supersedes_id == old.id))
     assert new.sha256 == hashlib.sha256(corrected).hexdigest() and new.original_filename == "corregida.pdf"
     assert _count(db_session, HeldEvidence) == 0
+
+
+def test_sizes_are_said_in_kilobytes_then_megabytes_with_a_decimal_comma():
+    from workflow_app.infra.templating import file_size
+
+    assert file_size(655) == "0,6 KB"
+    assert file_size(999 * 1024) == "999,0 KB"
+    assert file_size(1000 * 1024) == "1,0 MB"  # never a four-digit figure of kilobytes
+    assert file_size(5 * 1024 * 1024 + 300 * 1024) == "5,3 MB"

@@ -84,9 +84,12 @@ def event_subject(event) -> str:
     return event.subject or ""
 
 
-def size_kb(size_bytes: int) -> str:
-    """A document's size as the pages say it: "0,6 KB" (decimal comma)."""
-    return f"{size_bytes / 1024:.1f}".replace(".", ",") + " KB"
+def file_size(size_bytes: int) -> str:
+    """A document's size as the pages say it, with a decimal comma: "0,6 KB" up to 999,9 KB, "1,0 MB" and up from
+    there (a scanned acta: "5120,0 KB" was hard to read)."""
+    if size_bytes < 1000 * 1024:
+        return f"{size_bytes / 1024:.1f}".replace(".", ",") + " KB"
+    return f"{size_bytes / (1024 * 1024):.1f}".replace(".", ",") + " MB"
 
 
 @lru_cache(maxsize=1)
@@ -128,7 +131,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["business_days"] = business_days
     app.jinja_env.filters["doc_title"] = document_title
     app.jinja_env.filters["event_subject"] = event_subject
-    app.jinja_env.filters["size_kb"] = size_kb
+    app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.globals["menu_url"] = menu_url
 
     app.jinja_env.globals.update(_labels())

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from workflow_app.infra.extensions import csrf
-from workflow_app.infra.templating import size_kb
+from workflow_app.infra.templating import file_size
 from workflow_app.services.route import held_evidence
 from workflow_app.services.route.documents import MAX_BYTES, DocumentRejected, Upload, read_pdf
 
@@ -135,5 +135,5 @@ class HeldUpload:
     def note(self) -> str | None:
         if self.held is None:
             return None
-        return (f"Ya recibimos «{self.held.filename}» ({size_kb(self.held.size_bytes)}): no tiene que elegirlo de "
+        return (f"Ya recibimos «{self.held.filename}» ({file_size(self.held.size_bytes)}): no tiene que elegirlo de "
                 "nuevo. Si elige otro archivo, reemplaza a este.")
