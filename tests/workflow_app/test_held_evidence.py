@@ -208,4 +208,5 @@ def test_sizes_are_said_in_kilobytes_then_megabytes_with_a_decimal_comma():
     assert file_size(655) == "0,6 KB"
     assert file_size(999 * 1024) == "999,0 KB"
     assert file_size(1000 * 1024) == "1,0 MB"  # never a four-digit figure of kilobytes
+    assert file_size(1000 * 1024 - 1) == "1,0 MB"  # 999,999 KB would round to "1000,0 KB"
     assert file_size(5 * 1024 * 1024 + 300 * 1024) == "5,3 MB"

@@ -87,8 +87,9 @@ def event_subject(event) -> str:
 def file_size(size_bytes: int) -> str:
     """A document's size as the pages say it, with a decimal comma: "0,6 KB" up to 999,9 KB, "1,0 MB" and up from
     there (a scanned acta: "5120,0 KB" was hard to read)."""
-    if size_bytes < 1000 * 1024:
-        return f"{size_bytes / 1024:.1f}".replace(".", ",") + " KB"
+    kilobytes = round(size_bytes / 1024, 1)
+    if kilobytes < 1000:
+        return f"{kilobytes:.1f}".replace(".", ",") + " KB"
     return f"{size_bytes / (1024 * 1024):.1f}".replace(".", ",") + " MB"
 
 
