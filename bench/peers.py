@@ -367,7 +367,7 @@ class SpiffWithEvidence(Spiff):
         with self.app.app_context():
             checkers_before = _checker_cpu()
             result = super().run_round()
-            checkers = sum(seconds - checkers_before.get(pid, 0.0) for pid, seconds in _checker_cpu().items())
+            checkers = _checker_cpu_since(checkers_before)
         result.extra["CPU ms per act, PDF checker processes"] = checkers / len(result.per_act) * 1000
         shutil.rmtree(self.uploads, ignore_errors=True)
         return result
@@ -521,6 +521,12 @@ def _checker_cpu() -> dict[int, float]:
     return out
 
 
+def _checker_cpu_since(before: dict[int, float]) -> float:
+    """CPU seconds the PDF checkers spent since ``before`` (a ``_checker_cpu`` reading); a checker started since
+    counts whole."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in _checker_cpu().items())
+
+
 class ApplyAct:
     name = "apply_act"
 
@@ -562,7 +568,7 @@ class ApplyAct:
                     for name_, fn in listeners:
                         event.remove(engine.pool if name_ == "checkout" else engine, name_, fn)
                 cpu_here = time.process_time() - cpu_before
-                checkers_cpu = sum(seconds - checkers_before.get(pid, 0.0) for pid, seconds in _checker_cpu().items())
+                checkers_cpu = _checker_cpu_since(checkers_before)
                 at_end = db.session.scalar(text("SELECT count(*) FROM plans WHERE state = :s"), {"s": FINAL_STATE})
                 db.session.remove()
                 engine.dispose()

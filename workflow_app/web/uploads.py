@@ -109,8 +109,10 @@ class HeldUpload:
     def keep_sent(self, field) -> None:
         """The form comes back with an error: hold the PDF this send carried, if it passes its check (a PDF that
         does not is said now, on ``field``, with the form's other errors). Nothing to do without a new file."""
-        storage = request.files.get(field.name) if request.method == "POST" else None
-        if not storage or not storage.filename or field.errors:
+        if field.errors or request.method != "POST":
+            return
+        storage = request.files.get(field.name)
+        if not storage or not storage.filename:
             return
         storage.stream.seek(0)  # the refused act may have read it
         try:
@@ -137,3 +139,14 @@ class HeldUpload:
             return None
         return (f"Ya recibimos «{self.held.filename}» ({file_size(self.held.size_bytes)}): no tiene que elegirlo de "
                 "nuevo. Si elige otro archivo, reemplaza a este.")
+
+
+def file_note(held: HeldUpload | None, field, failed: bool) -> str | None:
+    """What a form with a PDF says by its file input when it comes back (``failed``: with errors or a refusal):
+    the PDF held, once the one this send carried is held (``HeldUpload.keep_sent``), else, when a chosen file
+    could not be kept, to choose it again."""
+    if held is not None and failed:
+        held.keep_sent(field)
+    if held is not None and held.held is not None:
+        return held.note
+    return CHOOSE_AGAIN if failed and request.method == "POST" and file_sent(field.name) else None

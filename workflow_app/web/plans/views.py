@@ -67,10 +67,10 @@ from workflow_app.web.plans.record_cache import cached_record, documents_key, fi
 from workflow_app.web.plans.route_svg import plan_figures
 from workflow_app.web.uploads import (
     ACCEPT_PDF,
-    CHOOSE_AGAIN,
     HELD_LOST,
     TOO_LARGE,
     HeldUpload,
+    file_note,
     file_sent,
     read_form_with_file,
 )
@@ -311,14 +311,10 @@ def correct(plan_id: int, document_id: int):
 
 
 def _render_correct(plan, target, form, held: HeldUpload | None = None):
-    if held is not None and form.errors:
-        held.keep_sent(form.evidence)
-    held_file = held.held if held is not None else None
-    choose_again = request.method == "POST" and file_sent() and held_file is None and bool(form.errors)
+    note = file_note(held, form.evidence, bool(form.errors))
     return render_template("plans/correct.html", plan=plan, document=target.document, form=form,
                            explanation=corrections.EXPLANATION, legal_basis=corrections.LEGAL_BASIS,
-                           file_note=held.note if held_file else CHOOSE_AGAIN if choose_again else None,
-                           held=held_file, accept_pdf=ACCEPT_PDF)
+                           file_note=note, held=held.held if held is not None else None, accept_pdf=ACCEPT_PDF)
 
 
 def _expected_version(form) -> int | None:
@@ -419,8 +415,7 @@ def _evidence_document(option) -> str | None:
 
 def _render_act(plan, option, form, refusal: ActError | None = None, held: HeldUpload | None = None):
     """``held``: the form's PDF across sends; a send that comes back here holds the PDF it carried."""
-    if held is not None and (form.errors or refusal is not None):
-        held.keep_sent(form.evidence)
+    note = file_note(held, form.evidence, bool(form.errors) or refusal is not None)
     _localize_labels(form, plan)
     document = _evidence_document(option)
     needs_evidence = document is not None
@@ -430,12 +425,8 @@ def _render_act(plan, option, form, refusal: ActError | None = None, held: HeldU
     shown = ("csrf_token", "expected_version", "act_on", "reference", *extra, *(n for pair in answers for n in pair),
              "confirm_irreversible", "evidence", "publication", "withheld_reason", "evidence_is_public", "notes")
     in_order = [form[name] for name in shown if name in form]  # as plans/act.html shows them: its error summary's order
-    held_file = held.held if held is not None else None
-    choose_again = request.method == "POST" and file_sent() and held_file is None \
-        and (bool(form.errors) or refusal is not None)
     return render_template("plans/act.html", plan=plan, option=option, form=form, refusal=refusal,
-                           file_note=held.note if held_file else CHOOSE_AGAIN if choose_again else None,
-                           held=held_file,
+                           file_note=note, held=held.held if held is not None else None,
                            accept_pdf=ACCEPT_PDF,
                            extra_fields=extra, needs_evidence=needs_evidence,
                            fields_in_order=[*in_order, *(f for f in form if f not in in_order)],
