@@ -631,6 +631,26 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
+def by_step(contenders: list, results: dict[str, list[RoundResult]], failures: dict[str, str]) -> str:
+    """Each act of the route apart: the median ms of that act over every plan and round, per contender. Every
+    contender walks in the same order (each act for every plan, then the next act), so a round's ``per_act`` holds
+    one run of ``len(per_act) // len(STEPS)`` plans per step. Says which acts carry a contender's gap."""
+    names = [c.name for c in contenders if c.name not in failures and results[c.name]]
+    short = {"bare SQL": "bare", "SpiffWorkflow": "Spiff", "Spiff + evidence": "Spiff+ev", "django-viewflow": "viewflow"}
+    lines = ["", "ms per act, act by act (median over plans and rounds):",
+             f"{'act of the route':<31}" + "".join(f"{short.get(n, n):>10}" for n in names)]
+    for i, step in enumerate(STEPS):
+        cells = []
+        for name in names:
+            values = []
+            for r in results[name]:
+                n = len(r.per_act) // len(STEPS)
+                values += r.per_act[i * n:(i + 1) * n]
+            cells.append(f"{statistics.median(values) * 1000:>10.2f}")
+        lines.append(f"{step.trigger[:30]:<31}" + "".join(cells))
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--plans", type=int, default=200)
@@ -708,6 +728,7 @@ def main(argv: list[str] | None = None) -> int:
         for key in (results[contender.name][-1].extra if results[contender.name] else {}):
             values = [r.extra[key] for r in results[contender.name]]
             print(f"  {contender.name}: {key}: {statistics.mean(values):,.2f}")
+    print(by_step(contenders, results, failures))
     for missing in ("SpiffWorkflow", "Spiff + evidence", "django-viewflow"):
         if missing in failures and missing not in results:
             print(f"{missing:<17}  MISSING: {failures[missing]}")

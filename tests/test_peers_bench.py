@@ -30,3 +30,10 @@ def test_peers_benchmark_runs_every_contender_to_the_end(database_url):  # Postg
         line = next((row for row in table.splitlines() if row.startswith(name)), None)
         assert line is not None and "FAILED" not in line and "MISSING" not in line, \
             (name, table)
+    # Act by act: every act of the route, one figure per contender (which acts carry the gap).
+    from bench.peers import STEPS
+
+    steps = result.stdout.split("act by act", 1)[1].splitlines()
+    for step in STEPS:
+        row = next((line for line in steps if line.startswith(step.trigger[:30] + " ")), None)
+        assert row is not None and len(row.split()) == 1 + len(CONTENDERS), (step.trigger, steps)
