@@ -46,6 +46,7 @@ def test_board_csv_reads_back_with_accents_iso_dates_and_the_same_filters(client
     login(client, admin.email, PASSWORD)
     response = client.get("/tablero.csv?departamento=63")
     assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset said once
     assert filename_of(response) == "tablero-2028-2031-63-2028-04-25.csv"  # issue 18: names its period
     rows = read_csv(response)
     header, data = rows[0], rows[1:]

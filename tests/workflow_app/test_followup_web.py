@@ -74,7 +74,9 @@ def test_two_entities_answer_and_a_second_answer_is_refused(client, db_session, 
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[1][:5] == ["Mes", "2028-03", "marzo de 2028", 2, 3.38]
-    excel = client.get("/monitoreo-360/encuesta/resultados-para-excel.csv").get_data(as_text=True)
+    excel_response = client.get("/monitoreo-360/encuesta/resultados-para-excel.csv")
+    assert excel_response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset said once
+    excel = excel_response.get_data(as_text=True)
     assert "Mes;2028-03;marzo de 2028;2;3,38" in excel and "Muy útil" not in excel
 
 

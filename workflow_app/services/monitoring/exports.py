@@ -30,7 +30,7 @@ from state_machines.phase2 import PHASE2_TITLES
 from workflow_app.infra.clock import BOGOTA
 from workflow_app.services.monitoring.board import PARTIES, PARTY_LABELS, RISK_LABELS, BoardRow
 
-CSV_MIME = "text/csv; charset=utf-8"
+CSV_MIME = "text/csv"  # Werkzeug adds "; charset=utf-8" to a text/* mimetype (once)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 STANDARD, EXCEL = "standard", "excel"
