@@ -38,6 +38,16 @@ def scope_entity_ids(user: User) -> set[int]:
     return ids
 
 
+def follows_department(user: User, department_code: str) -> bool:
+    """May the person open the board of this departamento: the administrator always; anyone else when one of the
+    entities they act for (``scope_entity_ids``) lies in it, whether or not it has a plan in a given period."""
+    if user.is_admin:
+        return True
+    ids = scope_entity_ids(user)
+    return bool(ids) and db.session.scalar(
+        select(Entity.id).where(Entity.id.in_(ids), Entity.department_code == department_code).limit(1)) is not None
+
+
 def visible_plans_query(user: User) -> Select:
     """Plans of the entities the user acts for, or (CAR) of its jurisdiction."""
     return (

@@ -157,6 +157,25 @@ def test_regions_and_department_views(client, scenario):
     assert client.get("/tablero/departamentos/70").status_code == 403
 
 
+def test_a_department_in_a_period_without_its_plans_is_an_empty_board_not_a_refusal(client, scenario, app):
+    """The board's period links reach every period with plans in the country; a departamento with none of them in
+    an earlier period answered 403 «Su cuenta no sigue entidades de este departamento», even to the administrator."""
+    login(client, scenario["asesora"].email, PASSWORD)
+    response = client.get("/tablero/departamentos/63?periodo=2024")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and entity_order(html) == []
+    assert "Tablero de Quindío · período 2024–2027" in html
+    assert "Ningún plan que usted siga en Quindío en el período 2024–2027." in html
+    assert "coincide con los filtros" not in html
+    assert client.get("/tablero/departamentos/70?periodo=2024").status_code == 403  # still none of hers there
+    admin = app.test_client()
+    login(admin, scenario["admin"].email, PASSWORD)
+    assert admin.get("/tablero/departamentos/70?periodo=2024").status_code == 200
+    # With plans in scope, an empty table still blames the filters.
+    html = client.get("/tablero/departamentos/63?estado=in_force").get_data(as_text=True)
+    assert entity_order(html) == [] and "Ningún plan coincide con los filtros." in html
+
+
 def test_advisers_rollup_is_for_admins(client, scenario, app):
     login(client, scenario["asesora"].email, PASSWORD)
     assert client.get("/tablero/asesores").status_code == 403

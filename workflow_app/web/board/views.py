@@ -29,7 +29,7 @@ from workflow_app.infra.database.read_only import reads_only
 from workflow_app.infra.extensions import db
 from workflow_app.infra.templating import _labels
 from workflow_app.models import Department, Plan
-from workflow_app.permissions import load_plan_to_read, require_admin
+from workflow_app.permissions import follows_department, load_plan_to_read, require_admin
 from workflow_app.reference_data import names
 from workflow_app.services.followup import checklist as checklist_service
 from workflow_app.services.integrity.access_log import record_access
@@ -83,7 +83,8 @@ def department(code: str):
     dept = db.session.get(Department, code) or abort(404)
     query = board_service.BoardQuery.from_args(request.args, forced_department=dept.code)
     all_rows, rows = board_service.board(db.session, current_user, clock().today(), query)
-    if not any(r.department_code == dept.code for r in all_rows):
+    # A period with no plan here (an earlier one, say) is an empty board, not a refusal.
+    if not any(r.department_code == dept.code for r in all_rows) and not follows_department(current_user, dept.code):
         abort(403, description="Su cuenta no sigue entidades de este departamento.")
     return render_template("board/index.html", department=dept, tile_map=None,
                            **_board_context(all_rows, rows, query, "board.department", code=dept.code))
