@@ -211,6 +211,16 @@ def test_only_the_entitys_planeacion_moderates(app, genova):
     ctp = app.test_client()
     login(ctp, genova.ctp.email, "clave-de-prueba")
     assert ctp.get(f"/planes/{genova.plan.id}/propuestas").status_code == 403
+    # The plan page links each reader where they may go: the volunteer to the published proposals (the page is
+    # kept per record: both variants, one after the other, each from the kept copy the second time).
+    moderator = app.test_client()
+    login(moderator, genova.planeacion.email, "clave-de-prueba")
+    for _ in range(2):
+        page = ctp.get(f"/planes/{genova.plan.id}").get_data(as_text=True)
+        assert f'href="/planes/{genova.plan.id}/propuestas"' not in page
+        assert '<a href="/publico/63302#propuestas">Propuestas ciudadanas publicadas</a>' in page
+        page = moderator.get(f"/planes/{genova.plan.id}").get_data(as_text=True)
+        assert f'<a href="/planes/{genova.plan.id}/propuestas">Propuestas ciudadanas</a>' in page
     anonymous = app.test_client()
     assert anonymous.get(f"/planes/{genova.plan.id}/propuestas").status_code == 302  # to the sign-in page
 
