@@ -93,6 +93,12 @@ def test_help_puts_the_persons_role_first_with_its_acts_and_terms_from_the_legal
     assert "Emitir el concepto del Consejo Territorial de Planeación <span class=\"muted\">(L152 art. 39 num. 6)" in ctp
     assert "Instalar el Consejo Territorial de Planeación" in ctp  # an act the table gives the CTP
     assert "Radicar el proyecto" not in ctp
+    # Her own places are links; another function's are named only (they would answer her 403).
+    assert '<a href="/">Mis pendientes</a>' in ctp and '<a href="/cuenta/calendario">Mi calendario</a>' in ctp
+    admin = html[html.index('id="rol-admin"'):]
+    assert "Dónde: Administración · Hitos y pesos · Tablero" in admin
+    assert 'href="/admin/usuarios"' not in html and 'href="/admin/hitos"' not in html
+    assert 'href="/monitoreo-360/ranking"' not in html
     anonymous = app.test_client().get("/ayuda").get_data(as_text=True)
     assert re.findall(r'<section aria-labelledby="rol-([a-z]+)"', anonymous)[0] == "ciudadania"
 
