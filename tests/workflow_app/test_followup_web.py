@@ -208,3 +208,16 @@ def test_mis_pendientes_shows_the_open_survey_until_it_is_answered(client, db_se
     logout(client)
     login(client, genova.ctp.email, PASSWORD)  # the CTP does not answer for the entity
     assert "Encuesta mensual de" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_index_offers_the_monthly_report_only_to_who_reports(app, db_session, world):
+    """The administrator follows Monitoreo 360 but reports nothing: «Mi informe» answered them 403."""
+    _, _, adviser = world
+    admin = make_user(db_session, "admin@dnp.gov.co", Role.ADMIN)
+    for person, offered in ((adviser, True), (admin, False)):
+        client = app.test_client()
+        login(client, person.email, PASSWORD)
+        page = client.get("/monitoreo-360").get_data(as_text=True)
+        assert "Ver ranking" in page  # both follow
+        assert ('href="/monitoreo-360/informes"' in page) is offered, person.email
+        assert client.get("/monitoreo-360/informes").status_code == (200 if offered else 403)

@@ -65,7 +65,8 @@ def stylesheet():
 @login_required
 def index():
     return render_template("followup/index.html", follows=_follows(current_user),
-                           answers=survey.answerable_entities(current_user))
+                           answers=survey.answerable_entities(current_user),
+                           reports=activity.is_adviser(current_user))  # the administrator follows, reports nothing
 
 
 # --- The monthly survey -----------------------------------------------------------------------------------------
