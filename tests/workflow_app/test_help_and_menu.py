@@ -182,3 +182,28 @@ def test_the_kept_menu_follows_roles_notices_and_name_and_its_sign_out_token_is_
     assert tokens[0] != tokens[1]
     assert first.post("/logout", data={"csrf_token": tokens[0]}).status_code == 302
     assert first.get("/ayuda").get_data(as_text=True).count("Iniciar sesión") >= 1  # signed out
+
+
+def test_pages_with_several_forms_repeat_no_id(app, db_session, genova):
+    """Each form's CSRF field once rendered id="csrf_token": a page with several forms repeated the id."""
+    from collections import Counter
+    from html.parser import HTMLParser
+
+    class Ids(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.ids: Counter = Counter()
+
+        def handle_starttag(self, tag, attrs):
+            self.ids.update(value for name, value in attrs if name == "id")
+
+    client = app.test_client()
+    login(client, genova.planeacion.email, PASSWORD)
+    for url in ("/notificaciones", "/notificaciones/preferencias", f"/planes/{genova.plan.id}/hitos", "/cuenta"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert html.count('name="csrf_token"') >= 1, url  # the forms are there, their tokens too
+        parser = Ids()
+        parser.feed(html)
+        assert [i for i, n in parser.ids.items() if n > 1] == [], url
