@@ -104,6 +104,21 @@ def test_deactivated_account_cannot_sign_in_and_its_open_session_ends(admin_clie
     assert response.status_code == 401 and "desactivada" in response.get_data(as_text=True)
 
 
+def test_the_administrators_own_page_offers_no_link_and_no_deactivation_and_a_forged_post_is_refused(
+        admin_client, db_session):
+    """«Enviarle un enlace» on one's own page answered 500 (the service refuses to manage oneself)."""
+    me = db_session.scalar(select(User).filter_by(email="admin@prueba.co"))
+    page = admin_client.get(f"/admin/usuarios/{me.id}").get_data(as_text=True)
+    assert f'action="/admin/usuarios/{me.id}/enlace"' not in page and f'/admin/usuarios/{me.id}/estado' not in page
+    assert "Es su propia cuenta" in page and 'href="/cuenta"' in page
+    tokens_before = db_session.scalar(select(AccountToken.id).order_by(AccountToken.id.desc()).limit(1))
+    for url in (f"/admin/usuarios/{me.id}/enlace", f"/admin/usuarios/{me.id}/estado"):
+        response = admin_client.post(url, data={"csrf_token": csrf_from(page)})
+        assert response.status_code == 409, url
+        assert "propia cuenta" in response.get_data(as_text=True)
+    assert db_session.scalar(select(AccountToken.id).order_by(AccountToken.id.desc()).limit(1)) == tokens_before
+
+
 def test_the_executive_title_is_set_per_entity_and_must_fit_its_kind(admin_client, db_session):
     genova = db_session.scalar(select(Entity).filter_by(dane_code="63302"))
     assert genova.wording.the_executive == "el alcalde"  # derived from the kind while empty

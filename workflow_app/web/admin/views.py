@@ -75,7 +75,10 @@ def toggle(user_id: int):
     account = db.session.get(User, user_id) or abort(404)
     if account.id == current_user.id:
         abort(409, description="No puede desactivar su propia cuenta.")
-    accounts.set_active(db.session, current_user, account, not account.is_active_account)
+    try:
+        accounts.set_active(db.session, current_user, account, not account.is_active_account)
+    except accounts.AccountError as exc:
+        abort(403, description=exc.message)
     flash("Cuenta activada." if account.is_active_account
           else "Cuenta desactivada: se cerraron todas sus sesiones.", "info")
     return redirect(url_for("admin.user", user_id=account.id))
@@ -107,8 +110,13 @@ def resend(user_id: int):
     account = db.session.get(User, user_id) or abort(404)
     if not account.is_active_account:
         abort(409, description="La cuenta está desactivada: actívela antes de enviar un enlace.")
+    if account.id == current_user.id:  # one's own password is changed in «Mi cuenta», with the current one
+        abort(409, description="Es su propia cuenta: cambie su contraseña en «Mi cuenta».")
     require_sender_allowance()
-    accounts.resend_invitation(db.session, current_user, account)
+    try:
+        accounts.resend_invitation(db.session, current_user, account)
+    except accounts.AccountError as exc:
+        abort(403, description=exc.message)
     count_sent_email()
     flash(f"Se envió a {account.email} un enlace nuevo para elegir su contraseña.", "info")
     return redirect(url_for("admin.user", user_id=account.id))
