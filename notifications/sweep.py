@@ -362,8 +362,8 @@ def reminder_message(due: Due, plan: PlanRow) -> Message:
     d, entity = due.deadline, plan.entity.display_name
     who = f" ({d.authority})" if d.authority else ""
     if due.kind == "reminder":
-        days = "día hábil" if due.offset == "1" else "días hábiles"
-        subject = f"{entity}: faltan {due.offset} {days} — {due.duty.label}{who}"
+        left = "falta 1 día hábil" if due.offset == "1" else f"faltan {due.offset} días hábiles"
+        subject = f"{entity}: {left} — {due.duty.label}{who}"
         body = (f"Recordatorio: {due.duty.label}{who}. Actúe a más tardar el {_when(d.act_by)}. "
                 f"{d.explanation}")
     elif due.kind == "due_today":

@@ -1,4 +1,5 @@
 """The daily digest groups each person's non-urgent notices into one e-mail, once a day."""
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -35,8 +36,9 @@ def test_digests_group_each_users_pending_notices_in_one_email(db_session, smtp_
     assert len(mails) == 1
     assert mails[0]["Subject"] == "Resumen diario de la Ruta PDT: 3 avisos (21 de marzo de 2028)"
     text = smtp_sink.text_of(mails[0])
-    assert "faltan 5 días hábiles" in text and "faltan 1 día hábil" in text and "copia del proyecto" in text
+    assert "faltan 5 días hábiles" in text and "falta 1 día hábil —" in text and "faltan 1" not in text and "copia del proyecto" in text
     assert text.count("Norma: D1865 art. 3 num. 3; L4-1913 art. 62") == 3  # the copy notice and two reminders
+    assert re.findall(r"Ver el plan: https?://\S+/planes/(\d+)", text) == [str(cast.plan.id)] * 3
 
     again = send_digests(date(2028, 3, 21))
     embedded_jobs.join()
