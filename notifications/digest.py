@@ -83,6 +83,14 @@ def _digest_for(session: Session, user_id: int, day: date) -> int:
     return len(notices)
 
 
+#: What a notice's link opens, said on it: most open the plan; the survey's and the proposals' open their forms.
+LINK_LABELS = {"survey": "Responder la encuesta", "proposal": "Moderar las propuestas"}
+
+
+def link_label(kind: str) -> str:
+    return LINK_LABELS.get(kind, "Ver el plan")
+
+
 def digest_subject(count: int, day: date) -> str:
     avisos = "aviso" if count == 1 else "avisos"
     return f"Resumen diario de la Ruta PDT: {count} {avisos} ({format_date_es(day)})"
@@ -99,7 +107,7 @@ def digest_body(user: User, notices: list[Notification], day: date) -> str:
             lines.append(f"   Fecha: {format_date_es(n.due_on, weekday=True)}")
         if n.legal_basis:
             lines.append(f"   Norma: {n.legal_basis}")
-        lines.append(f"   Ver el plan: {base}{n.link}")
+        lines.append(f"   {link_label(n.kind)}: {base}{n.link}")
         lines.append("")
     lines += ["--", "Ruta PDT · Resumen diario automático; no responda a este correo.",
               "Los avisos del día del vencimiento y los de plazos vencidos llegan siempre de inmediato.",

@@ -5,15 +5,18 @@ import hashlib
 import os
 import smtplib
 import threading
+from datetime import datetime
 from email.charset import QP, Charset
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.utils import formatdate
+from email.utils import format_datetime
 from pathlib import Path
 
 from flask import current_app
+
+from workflow_app.infra.clock import BOGOTA
 
 
 def message_id(delivery_key: str) -> str:
@@ -31,7 +34,7 @@ def build_email(recipient: str, subject: str, text: str, html: str, delivery_key
     msg["From"] = current_app.config["SMTP_FROM"]
     msg["To"] = recipient
     msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
-    msg["Date"] = formatdate(localtime=False)
+    msg["Date"] = format_datetime(datetime.now(BOGOTA))  # the house's time, its offset said (-0500)
     # Stable per delivery: a mail server or the reader's client can drop a repeated copy.
     msg["Message-ID"] = message_id(delivery_key)
     msg["Content-Language"] = "es-CO"

@@ -12,6 +12,7 @@ from flask import current_app, render_template
 from sqlalchemy import or_, select, text, update
 
 from notifications import email
+from notifications.digest import link_label
 from workflow_app.infra.clock import BOGOTA
 from workflow_app.infra.extensions import db
 from workflow_app.infra.proxy import public_base_url
@@ -136,7 +137,7 @@ def render_delivery(delivery: Delivery):
         html = render_template("email/account.html", **context)
     elif delivery.notification is not None:
         n = delivery.notification
-        context = {"n": n, "base_url": base}
+        context = {"n": n, "base_url": base, "link_label": link_label(n.kind)}
         subject = n.subject
         text = render_template("email/notification.txt", **context)
         html = render_template("email/notification.html", **context)

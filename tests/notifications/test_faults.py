@@ -52,7 +52,7 @@ def test_reminders_reach_the_smtp_server_through_rq_workers(db_session, smtp_sin
     assert "Hoy, martes 28 de marzo de 2028, es el último día" in text
     assert "Norma: L152 art. 39 num. 6" in text and f"/planes/{cast.plan.id}" in text
     html = mail[0].get_body(preferencelist=("html",)).get_content()
-    assert "Ver el plan" in html
+    assert "Ver el plan" in html and "Ver el plan: http://" in text
     assert_each_sent_once(db_session, smtp_sink)
 
 

@@ -35,7 +35,10 @@ def test_the_monthly_survey_job_reaches_each_entity_by_e_mail_once(db_session, s
     assert [m["Subject"] for m in mail] == [
         "Encuesta mensual de Gobierno al Plan (marzo de 2028): Génova (Quindío)"]
     text = smtp_sink.text_of(mail[0])
-    assert "Son cinco preguntas de 1 a 5" in text and "/monitoreo-360/encuesta?entidad=63302" in text
+    assert "Son cinco preguntas de 1 a 5" in text
+    assert "Responder la encuesta: http://" in text and "/monitoreo-360/encuesta?entidad=63302" in text
+    assert "Ver el plan" not in text  # the link opens the survey, and says so
+    assert mail[0]["Date"].endswith("-0500")  # the house's time (America/Bogota), its offset said
     assert len(smtp_sink.to(soledad.planeacion.email)) == 1
     assert smtp_sink.to(genova.ejecutivo.email) == []  # planeación answers for the entity
     db_session.rollback()
