@@ -924,7 +924,7 @@ def _car_concept(cal: BusinessCalendar, facts: Facts, code: str, received: date)
         d += _ONE_DAY
     parts = []
     if weekend_days:
-        parts.append(f"{weekend_days} días de cierre semanal de la entidad")
+        parts.append(f"{weekend_days} {'día' if weekend_days == 1 else 'días'} de cierre semanal de la entidad")
     if len(holidays_skipped) == 1:
         parts.append(f"el festivo del {holidays_skipped[0]}")
     elif holidays_skipped:

@@ -281,7 +281,8 @@ def _t(report: ActivityReport | None, month: date) -> Component:
     limit = int(r["seta_load_business_days"])
     if not visits:
         return Component("T", on_time, f"Informe enviado el {format_date_es(report.submitted_on)} (plazo: "
-                         f"{format_date_es(due)}; {late} días hábiles tarde). Sin asesorías: solo cuenta el informe.")
+                         f"{format_date_es(due)}; {count(late, 'día hábil', 'días hábiles')} tarde). Sin asesorías: solo cuenta "
+                         "el informe.")
     loaded = sum(1 for v in visits if v.seta_loaded_on is not None
                  and cal.business_days_between(v.on, v.seta_loaded_on) <= limit)
     return Component("T", 0.5 * on_time + 0.5 * loaded / len(visits),

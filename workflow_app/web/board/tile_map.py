@@ -68,7 +68,7 @@ def department_map(figures: Mapping[str, tuple[str, int, int]], links: Mapping[s
             fill, ink, _ = band(share)
             line2 = percent(share)
             # The visible text ("QUI 25 %") starts the accessible name (WCAG 2.5.3, axe label-content-name-mismatch).
-            label = f"{iso} {line2}: {name}, {at_risk} de {plans} planes en riesgo"
+            label = f"{iso} {line2}: {name}, {at_risk} de {plans} {'plan' if plans == 1 else 'planes'} en riesgo"
         else:
             fill, ink = EMPTY
             line2 = "—"
