@@ -160,3 +160,11 @@ def test_monitoreo_360_walk(page, new_page, live_server, db_session, set_today):
                             (f"/planes/{plan}", genova.planeacion.email, "plan"),
                             ("/monitoreo-360", adviser.email, "inicio")):
         shots(new_page, base, path, who, name)
+
+    # On a phone the month-by-month table scrolls sideways: its region must take the keyboard's focus (axe
+    # scrollable-region-focusable, serious).
+    phone = new_page(phone=True)
+    sign_in(phone, base, adviser.email, PASSWORD)
+    phone.goto(base + "/monitoreo-360/encuesta/resultados")
+    expect(phone.get_by_role("region", name="Calificación por aspecto, mes a mes (se desplaza a lo ancho)")).to_be_visible()
+    assert_accessible(phone)
