@@ -477,7 +477,12 @@ DECISIONS = {"publish": "published", "reject": "rejected"}
 
 
 def can_moderate(user: User, plan: Plan) -> bool:
-    return bool(user.roles_for(plan.entity) & MODERATOR_ROLES)
+    return moderates(user.roles_for(plan.entity))
+
+
+def moderates(roles: set[Role]) -> bool:
+    """Do these roles on a plan moderate its citizens' proposals (a page that already holds them asks this)."""
+    return bool(roles & MODERATOR_ROLES)
 
 
 def proposals_for_moderation(session: Session, plan: Plan) -> list[CitizenProposal]:

@@ -30,7 +30,7 @@ from workflow_app.permissions import load_plan_for, load_plan_to_read, load_plan
 from workflow_app.services.followup import checklist as checklist_service
 from workflow_app.services.integrity.access_log import record_access
 from workflow_app.services.phase2.overview import next_phase2_step
-from workflow_app.services.public.public import MODERATOR_ROLES
+from workflow_app.services.public.public import moderates
 from workflow_app.services.route.acts_done import recorded_act
 from workflow_app.services.route.casefile import case_file
 from workflow_app.services.route.document_versions import (
@@ -90,7 +90,7 @@ def show(plan_id: int):
     calendar = _Calendar(plan, today)
     record = cached_record(key, lambda: _plan_record(plan, today, calendar.deadlines, calendar.pending))
     return render_template(
-        "plans/show.html", plan=plan, heading_html=_heading(plan, key, bool(roles & MODERATOR_ROLES)),
+        "plans/show.html", plan=plan, heading_html=_heading(plan, key, moderates(roles)),
         person_html=_reader_part(user, plan, today, roles, key, calendar),
         documents_html=_documents(user, plan, roles, record.filings),
         checklist=checklist_service.scored(review) if review else None, record_html=record.record,
