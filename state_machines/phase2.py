@@ -263,6 +263,17 @@ def is_vigencia_open(s: Phase2Snapshot) -> Verdict:
                   "L1474 art. 74")
 
 
+def is_within_vigencia(s: Phase2Snapshot) -> Verdict:
+    """D1082 art. 2.2.1.1.1.4.4 ("por lo menos una vez durante su vigencia"): a vigencia's Plan Anual de
+    Adquisiciones is updated while its year runs; the act's date decides, so an update made on 31 December and
+    recorded in January still goes in, but a closed year's plan is not updated any more."""
+    year = s.year
+    if year is None or s.act_day <= date(year, 12, 31):
+        return OK
+    return refuse(f"La vigencia {year} terminó el 31 de diciembre de {year}: su Plan Anual de Adquisiciones ya no "
+                  "se actualiza.", "D1082 art. 2.2.1.1.1.4.4")
+
+
 def is_budget_year_open(s: Phase2Snapshot) -> Verdict:
     """L136 art. 91 a) 3; D111 art. 52: the budget of vigencia V is prepared during V - 1."""
     year = s.year
@@ -624,7 +635,8 @@ PAA_TRANSITIONS = [
     ),
     Transition(
         trigger="update_paa", source="paa_published", dest=SAME, roles=frozenset({EJECUTIVO, PLANEACION}),
-        guards=(evidence_guard("la constancia de publicación de la actualización", "D1082 art. 2.2.1.1.1.4.4"),),
+        guards=(is_within_vigencia,
+                evidence_guard("la constancia de publicación de la actualización", "D1082 art. 2.2.1.1.1.4.4")),
         legal_basis="D1082 art. 2.2.1.1.1.4.4", label="Publicar una actualización del Plan Anual de Adquisiciones",
         effects=("record_publication",),
     ),

@@ -246,6 +246,17 @@ def test_the_plan_de_compras_of_a_vigencia_is_recorded_from_december_before_and_
     assert "flag:late_paa" in PAA_MACHINE.fire(replace(s, today=term.overdue_from), "publish_paa", P).effects
 
 
+def test_a_plan_de_compras_is_updated_during_its_vigencia_and_not_after_it():
+    s = snap("paa_published", machine="paa", subject="2025", today=date(2025, 12, 31))
+    assert PAA_MACHINE.fire(s, "update_paa", P).dest == "paa_published"
+    closed = replace(s, today=date(2028, 3, 10))
+    refused = refusal(PAA_MACHINE, closed, "update_paa", E)
+    assert "D1082 art. 2.2.1.1.1.4.4" in refused.legal_basis
+    assert "La vigencia 2025 terminó" in refused.reason
+    # The act's date decides: an update published on 31 December and recorded later still goes in.
+    assert PAA_MACHINE.fire(replace(closed, act_on=date(2025, 12, 31)), "update_paa", E).dest == "paa_published"
+
+
 def test_the_departments_evaluation_waits_for_the_semester_to_end():
     s = snap("eval_due", machine="dept_evaluation", subject="2025-1", today=date(2025, 6, 30))
     assert "L715 art. 90" in refusal(DEPT_EVALUATION_MACHINE, s, "publish_dept_evaluation", P).legal_basis
