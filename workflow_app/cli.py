@@ -50,8 +50,10 @@ def demo_command(as_json: bool):
         click.echo(json.dumps([a.public() for a in demo_accounts], ensure_ascii=False, indent=2))
         return
     click.echo("Cuentas de demostración (solo para capacitación):")
-    for a in demo_accounts:
-        click.echo(f"  {a.role:<12} {a.email:<38} {a.password}")
+    role_width = max((len(a.role) for a in demo_accounts), default=0)
+    email_width = max((len(a.email) for a in demo_accounts), default=0)
+    for a in demo_accounts:  # columns as wide as their longest entry ("consejo_de_gobierno")
+        click.echo(f"  {a.role:<{role_width}}  {a.email:<{email_width}}  {a.password}")
 
 
 @pdt_cli.command("create-admin")
