@@ -153,6 +153,12 @@ def business_days(n: int) -> str:
     return f"{n} día hábil" if abs(n) == 1 else f"{n} días hábiles"
 
 
+def with_de(phrase: str | None) -> str:
+    """'de la secretaría de planeación', 'del alcalde y la secretaría …' (de + el contracts to del)."""
+    phrase = phrase or ""
+    return f"del {phrase[3:]}" if phrase.startswith("el ") else f"de {phrase}"
+
+
 #: The norms of the municipal route and their departmental counterparts (Ley 2200 de 2022, the departmental code):
 #: sessions (L2200 art. 23), debates (art. 97), publication (art. 103); sanction and objections of an ordenanza
 #: follow the departmental code, not Ley 136 (legal-path.md: its articles still to verify, so none is guessed).

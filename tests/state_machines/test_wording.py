@@ -42,3 +42,11 @@ def test_no_label_of_the_tables_keeps_a_generic_phrase_once_localized():
         for text in texts:
             said = localize(text, wording)
             assert "o gobernador" not in said and "o asamblea" not in said and "u ordenanza" not in said, said
+
+
+def test_de_contracts_with_the_masculine_article():
+    from state_machines.core.wording import with_de
+
+    assert with_de("el alcalde y la secretaría de planeación") == "del alcalde y la secretaría de planeación"
+    assert with_de("la secretaría de planeación") == "de la secretaría de planeación"
+    assert with_de("elector") == "de elector"  # only the article contracts

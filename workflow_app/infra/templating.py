@@ -14,7 +14,7 @@ from state_machines.approval.route import DUTY_BY_KEY
 from state_machines.approval.submachines import SUBMACHINES
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.core.roles import ROLE_LABELS
-from state_machines.core.wording import DOCUMENT_TITLES, business_days, localize, localize_basis
+from state_machines.core.wording import DOCUMENT_TITLES, business_days, localize, localize_basis, with_de
 from state_machines.phase2 import PHASE2_MACHINES, PHASE2_TITLES, phase2_title
 from workflow_app.infra.clock import BOGOTA
 
@@ -130,6 +130,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["w"] = for_entity
     app.jinja_env.filters["basis"] = basis_for
     app.jinja_env.filters["business_days"] = business_days
+    app.jinja_env.filters["with_de"] = with_de
     app.jinja_env.filters["doc_title"] = document_title
     app.jinja_env.filters["event_subject"] = event_subject
     app.jinja_env.filters["file_size"] = file_size
