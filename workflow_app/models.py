@@ -1,6 +1,8 @@
 """Data model. State columns hold readable strings; history is append-only."""
 from __future__ import annotations
 
+import re
+
 import secrets
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -902,6 +904,21 @@ class Phase2Milestone(db.Model):
     @property
     def number(self) -> int:
         return self.hito
+
+    @property
+    def shown_name(self) -> str:
+        """The name people read. Where the DNP's table cannot be read, hitos-fase2.csv keeps the internal note
+        ("Hito 12 (texto ilegible; termina en '...ativo'; propuesto: proyecto de acto …)"): people read the
+        proposed name, marked as reconstructed; the administrator edits the note itself."""
+        match = _RECONSTRUCTED_NAME.match(self.name or "")
+        if match is None:
+            return self.name
+        proposed = match.group(1).strip()
+        return f"{proposed[:1].upper()}{proposed[1:]} (nombre reconstruido)"
+
+
+#: hitos-fase2.csv's note for a hito whose name the source does not let read, with the name proposed for it.
+_RECONSTRUCTED_NAME = re.compile(r"^Hito \d+ \(texto ilegible[^)]*?propuesto: (.+)\)$", re.DOTALL)
 
 
 class Phase2MilestoneCheck(db.Model):

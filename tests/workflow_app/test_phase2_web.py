@@ -60,6 +60,9 @@ def test_the_plan_page_says_what_comes_next_in_phase2_and_whose(client, genova):
     # «de» + «el» contracts: the PAA is «a cargo del alcalde y la secretaría de planeación», never «de el».
     assert "a cargo del alcalde y la secretaría de planeación" in phase2 and "a cargo de el " not in phase2
     assert "a cargo de la secretaría de planeación" in phase2
+    # Hitos the DNP's table does not let read: the proposed name, marked, not hitos-fase2.csv's internal note.
+    assert "12. Proyecto de acto administrativo de adopción (nombre reconstruido)" in phase2
+    assert "texto ilegible" not in phase2 and "propuesto:" not in phase2
 
 
 def test_planning_keeps_the_matrix_and_the_consejo_de_gobierno_approves_it(client, genova, db_session, set_today):

@@ -55,7 +55,7 @@ def check(plan_id: int):
 
 def _check_form(plan, formdata=True):
     form = Phase2CheckForm() if formdata else Phase2CheckForm(formdata=None)
-    form.hito.choices = [(m.hito, f"{m.hito}. {m.name}") for m in hitos.phase2_milestones(db.session)
+    form.hito.choices = [(m.hito, f"{m.hito}. {m.shown_name}") for m in hitos.phase2_milestones(db.session)
                          if hitos.event_name(m) is None]
     return form
 
