@@ -1,8 +1,14 @@
-"""Fixed-window rate limits shared by every worker and host: Redis when REDIS_URL is set, the database otherwise.
-The in-process counter is only the fallback while Redis does not answer (never the normal case of a service
-with several workers)."""
+"""Rate limits shared by every worker and host: Redis when REDIS_URL is set, the database otherwise. The
+in-process counter is only the fallback while Redis does not answer (never the normal case of a service with
+several workers).
+
+Each limit counts in fixed windows, but reads them as a sliding one (``sliding_count``): the current window's count
+plus the previous window's, weighted by how much of it still lies within the last ``window_seconds``. A fixed
+window alone let twice the limit through across a boundary (five failed sign-ins at 10:00:59 and five more at
+10:01:00); the sliding reading lets at most about the limit through in any ``window_seconds``."""
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
@@ -17,6 +23,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 from workflow_app.infra.extensions import db
 
 
+def _buckets(window_seconds: int, now: float | None = None) -> tuple[int, float]:
+    """The current window's number and how much of it has run (0 to 1)."""
+    position = (time.time() if now is None else now) / window_seconds
+    return int(position), position - int(position)
+
+
+def sliding_count(current: int, previous: int, elapsed: float) -> int:
+    """The hits of the last window's length: the current window's, plus the previous window's share that still
+    falls within it (rounded up: the reading never forgets an attempt)."""
+    return current + math.ceil(previous * (1 - elapsed) - 1e-9)
+
+
 class RateLimitHit(db.Model):
     """One (key, window) counter of ``DatabaseWindow``."""
 
@@ -29,21 +47,22 @@ class RateLimitHit(db.Model):
 class MemoryWindow:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._hits: dict[str, tuple[int, int]] = {}
+        self._hits: dict[str, dict[int, int]] = {}  # key -> {window number: count}, the last two windows
 
     def hit(self, key: str, window_seconds: int) -> int:
-        bucket = int(time.time() // window_seconds)
+        bucket, _ = _buckets(window_seconds)
         with self._lock:
-            old_bucket, count = self._hits.get(key, (bucket, 0))
-            count = count + 1 if old_bucket == bucket else 1
-            self._hits[key] = (bucket, count)
-            return count
+            counts = self._hits.setdefault(f"{key}:{window_seconds}", {})
+            counts[bucket] = counts.get(bucket, 0) + 1
+            for old in [b for b in counts if b < bucket - 1]:
+                del counts[old]
+            return counts[bucket]
 
     def count(self, key: str, window_seconds: int) -> int:
-        bucket = int(time.time() // window_seconds)
+        bucket, elapsed = _buckets(window_seconds)
         with self._lock:
-            old_bucket, count = self._hits.get(key, (bucket, 0))
-            return count if old_bucket == bucket else 0
+            counts = self._hits.get(f"{key}:{window_seconds}", {})
+            return sliding_count(counts.get(bucket, 0), counts.get(bucket - 1, 0), elapsed)
 
     def reset(self) -> None:
         with self._lock:
@@ -64,10 +83,10 @@ class DatabaseWindow:
             return db.engine
 
     def hit(self, key: str, window_seconds: int) -> int:
-        bucket = int(time.time() // window_seconds)
-        bucket_key = f"{key}:{window_seconds}:{bucket}"[:255]
+        bucket, _ = _buckets(window_seconds)
+        bucket_key = self._key(key, window_seconds, bucket)
         now = datetime.now(timezone.utc)
-        expires = now + timedelta(seconds=window_seconds * 2)
+        expires = now + timedelta(seconds=window_seconds * 2)  # read while it is the current or the previous window
         with self._engine().begin() as conn:
             insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
             statement = insert(RateLimitHit).values(bucket_key=bucket_key, count=1, expires_at=expires)
@@ -79,11 +98,18 @@ class DatabaseWindow:
         return int(count)
 
     def count(self, key: str, window_seconds: int) -> int:
-        bucket = int(time.time() // window_seconds)
+        bucket, elapsed = _buckets(window_seconds)
+        keys = {self._key(key, window_seconds, b): b for b in (bucket, bucket - 1)}
         with self._engine().begin() as conn:
-            value = conn.execute(select(RateLimitHit.count).where(
-                RateLimitHit.bucket_key == f"{key}:{window_seconds}:{bucket}"[:255])).scalar()
-        return int(value or 0)
+            rows = conn.execute(select(RateLimitHit.bucket_key, RateLimitHit.count)
+                                .where(RateLimitHit.bucket_key.in_(keys))).all()
+        counts = {keys[k]: int(c) for k, c in rows}
+        return sliding_count(counts.get(bucket, 0), counts.get(bucket - 1, 0), elapsed)
+
+    @staticmethod
+    def _key(key: str, window_seconds: int, bucket: int) -> str:
+        # The window's number first: a long key cut at 255 characters keeps it.
+        return f"{window_seconds}:{bucket}:{key}"[:255]
 
     def reset(self) -> None:
         with self._engine().begin() as conn:
@@ -98,21 +124,23 @@ class RedisWindow:
         self._fallback = MemoryWindow()
 
     def hit(self, key: str, window_seconds: int) -> int:
-        bucket = int(time.time() // window_seconds)
-        redis_key = f"pdt:ratelimit:{key}:{bucket}"
+        bucket, _ = _buckets(window_seconds)
+        redis_key = f"pdt:ratelimit:{key}:{window_seconds}:{bucket}"
         try:
             pipe = self._redis.pipeline()
             pipe.incr(redis_key)
-            pipe.expire(redis_key, window_seconds + 1)
+            pipe.expire(redis_key, 2 * window_seconds + 1)  # read while it is the current or the previous window
             return int(pipe.execute()[0])
         except Exception:  # Redis down: keep limiting, per process, rather than failing sign-in
             current_app.logger.warning("Redis no disponible; límite de intentos en memoria")
             return self._fallback.hit(key, window_seconds)
 
     def count(self, key: str, window_seconds: int) -> int:
-        bucket = int(time.time() // window_seconds)
+        bucket, elapsed = _buckets(window_seconds)
         try:
-            return int(self._redis.get(f"pdt:ratelimit:{key}:{bucket}") or 0)
+            current, previous = self._redis.mget([f"pdt:ratelimit:{key}:{window_seconds}:{b}"
+                                                  for b in (bucket, bucket - 1)])
+            return sliding_count(int(current or 0), int(previous or 0), elapsed)
         except Exception:
             return self._fallback.count(key, window_seconds)
 
@@ -126,7 +154,7 @@ def init_app(app: Flask) -> None:
 
 
 def is_blocked(key: str, limit: int, window_seconds: int = 60) -> bool:
-    """True when ``limit`` failures were already counted in the current window."""
+    """True when ``limit`` failures were already counted in the last ``window_seconds`` (``sliding_count``)."""
     return current_app.extensions["rate_limiter"].count(key, window_seconds) >= limit
 
 
