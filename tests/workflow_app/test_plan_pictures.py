@@ -57,6 +57,11 @@ def test_plan_page_draws_the_legal_calendar_with_today_and_every_term(client, ge
     # Filed 28 April: the corporation's month, with its effect when it runs out (L152 art. 40).
     assert "Decidir sobre el proyecto de plan en el Concejo de Génova: pendiente" in desc
     assert "el plan se puede adoptar por decreto (L152 art. 40)" in desc
+    # One day when both readings agree, a span only when they differ; the effect in the sentence's lower case.
+    assert " y el " not in re.sub(r"vence entre el [^;]*? según la lectura", "", desc)
+    assert re.search(r"Decidir sobre el proyecto de plan en el Concejo de Génova: pendiente; actuar a más tardar el "
+                     r"[^;]+; vence (el|entre el) [^;]+; si vence: el plan se puede adoptar", desc)
+    assert "; Si vence" not in desc
     assert "Consolidar el proyecto de plan en el Consejo de Gobierno: etapa superada" in desc  # issue 18: closed by an act
     assert "Hoy, 4 may</text>" in timeline
     assert timeline.count("<path d=\"M") == html.count('data-label="Plazo"')  # one diamond per term of the table

@@ -212,14 +212,17 @@ def timeline_svg(rows: Iterable[tuple[legal_calendar.Deadline, str, str]], today
                 else f"{_short(deadline.earliest)} – {_short(deadline.latest)} {deadline.latest.year}")
         state = status[:1].upper() + status[1:]
         info = _lines(f"{state} · actuar a más tardar el {when(deadline.act_by)}", INFO_CHARS)
-        info += _lines(f"Vence: {span} (lectura amplia)", INFO_CHARS)
+        info += _lines(f"Vence: {span}" + ("" if deadline.earliest == deadline.latest else " según la lectura"),
+                       INFO_CHARS)
         info += _lines(EFFECT_TEXT.get(deadline.effect, ""), INFO_CHARS)
         body.append(_text(AXIS_LEFT, y + 28, info, size=12, fill=colour if status.startswith("vencido") else MUTED, halo=True,
                           gap=15))
         y += 28 + 15 * (len(info) - 1) + 22
-        desc.append(f"{title}: {state.lower()}; actuar a más tardar el {when(deadline.act_by)}; vence entre el "
-                    f"{when(deadline.earliest)} y el {when(deadline.latest)} según la lectura; "
-                    f"{EFFECT_TEXT.get(deadline.effect, '')}")
+        runs_out = (f"vence el {when(deadline.earliest)}" if deadline.earliest == deadline.latest else
+                    f"vence entre el {when(deadline.earliest)} y el {when(deadline.latest)} según la lectura")
+        effect = EFFECT_TEXT.get(deadline.effect, "")
+        desc.append(f"{title}: {state.lower()}; actuar a más tardar el {when(deadline.act_by)}; {runs_out}; "
+                    f"{effect[:1].lower()}{effect[1:]}")
     height = y
     out = _open(height, "Calendario legal del plan en una línea de tiempo", " ".join(desc), "timeline-figure")
     for tick in _month_ticks(first, last):
