@@ -29,7 +29,7 @@ from state_machines import calendar as legal_calendar
 from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.approval.route import Duty, duty_for
 from state_machines.core.roles import Role
-from state_machines.core.wording import localize, quoted
+from state_machines.core.wording import holder, localize, quoted
 from state_machines.phase2 import phase2_pending
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import submit_all
@@ -382,11 +382,11 @@ def reminder_message(due: Due, plan: PlanRow) -> Message:
 
 def escalation_message(due: Due, plan: PlanRow) -> Message:
     d, entity = due.deadline, plan.entity.display_name
-    roles = ", ".join(r.label for r in sorted(due.duty.roles, key=lambda r: r.value))
+    responsible = holder((r.value for r in due.duty.roles), plan.entity.wording, d.authority)
     who = f" ({d.authority})" if d.authority else ""
     body = (f"Paso atrasado en el plan de {entity}: {quoted(due.duty.label)}{who}. Debía cumplirse a más tardar el "
             f"{_when(d.act_by)}; el plan está en el estado {quoted(STATE_LABELS.get(plan.state, plan.state))}. "
-            f"Responsable: {roles}.")
+            f"A cargo de: {responsible}.")
     body = _said(body, plan)
     return Message(kind="escalation", dedupe_key=escalation_key(due),
                    subject=_said(f"{entity}: paso atrasado — {due.duty.label}{who}", plan), body=body,
@@ -515,7 +515,11 @@ def _send_reminders(session: Session, dues: list[Due], by_id: dict[int, PlanRow]
         users = people.with_roles(plan.entity_id, due.duty.roles, due.deadline.authority)
         planned.append((reminder_message(due, plan), users))
         if due.kind == "overdue":
-            planned.append((escalation_message(due, plan), people.with_roles(plan.entity_id, ESCALATION_ROLES)))
+            # Told above whose duty it is (the executive, whose step it often is, is told the term ran out once,
+            # not a second time as its superior).
+            holders = {u.id for u in users}
+            above = [u for u in people.with_roles(plan.entity_id, ESCALATION_ROLES) if u.id not in holders]
+            planned.append((escalation_message(due, plan), above))
     for start in range(0, len(planned), NOTIFY_BATCH):
         batch = planned[start:start + NOTIFY_BATCH]
         keys = [f"{m.dedupe_key}:u{u.id}" for m, users in batch for u in users]

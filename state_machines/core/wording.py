@@ -209,7 +209,8 @@ HOLDERS = {
 
 def holder(roles, w: Wording | None, authority: str | None = None) -> str:
     """'la alcaldesa y la secretaría de planeación', 'la autoridad ambiental CRQ', 'el Concejo de Génova'."""
-    ordered = [r for r in HOLDERS if r in set(roles)]
+    wanted = set(roles)  # once: ``roles`` may be a generator
+    ordered = [r for r in HOLDERS if r in wanted]
     names = [localize(HOLDERS[r], w) + (f" {authority}" if r == "car" and authority else "") for r in ordered]
     if len(names) <= 1:
         return names[0] if names else ""

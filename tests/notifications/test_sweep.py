@@ -244,8 +244,9 @@ def test_convocation_of_extraordinary_sessions_is_a_duty_with_its_own_reminder(g
     # 29 April to 1 May are not business days: the first working day in recess is Tuesday 2 May (issue 20), so
     # the duty is overdue from Wednesday 3 May.
     run_sweep(date(2028, 5, 3))
+    # The convocation is the executive's own duty: told it ran out once, not escalated to itself a second time.
     assert [n.kind for n in told(db_session, genova.ejecutivo, step="sessions_convocation")] == [
-        "due_today", "overdue", "escalation"]
+        "due_today", "overdue"]
     assert told(db_session, genova.corporacion, step="sessions_convocation") == []
 
     genova.act("ejecutivo", "convoke_sessions", "2028-05-03", payload={
@@ -284,6 +285,14 @@ def test_a_silent_plan_is_told_overdue_escalated_and_its_posesion_recorded_by_th
     overdue = {n.step_key for n in told(db_session, genova.planeacion, kind="overdue")}
     assert overdue == {"consolidation", "ctp_presentation"}
     assert {n.step_key for n in told(db_session, asesora, kind="escalation")} == {"consolidation", "ctp_presentation"}
+    # The executive's side holds both duties: each of its people is told once that the term ran out, never a second
+    # time as the superior; the adviser's notice names whose duty it is, in the entity's words.
+    assert told(db_session, genova.ejecutivo, kind="escalation") == []
+    assert {n.step_key for n in told(db_session, genova.ejecutivo, kind="overdue")} == {"consolidation",
+                                                                                        "ctp_presentation"}
+    escalated = told(db_session, asesora, kind="escalation", step="consolidation")[0]
+    assert "A cargo de: " in escalated.body and "secretaría de planeación" in escalated.body
+    assert "Responsable:" not in escalated.body and "(líder del equipo)" not in escalated.body
     assert told(db_session, genova.ctp, kind="overdue") == []  # not the CTP's duty
     notice = told(db_session, genova.ejecutivo, kind="effect")
     assert len(notice) == 1 and "los plazos del plan corren desde la posesión" in notice[0].subject

@@ -157,10 +157,12 @@ def test_manual_phase2_hitos_are_checked_with_a_note(genova, db_session):
 def test_the_sweep_reminds_and_escalates_phase2_terms(genova, db_session):
     from notifications.sweep import run_sweep
 
+    adviser = make_user(db_session, "asesor63302@prueba.co", Role.ASESOR, genova.plan.entity)
     report = run_sweep(date(2029, 2, 1))  # 31 Jan 2029 passed: PAA and planes de acción 2029 overdue
-    assert report.escalations >= 1
+    assert report.escalations >= 1  # to the adviser: the PAA's holders (executive, planning) are told it is overdue
     told = db_session.scalars(select(Notification).where(Notification.plan_id == genova.plan.id,
                                                          Notification.step_key == "paa_publication:2029")).all()
     assert {n.kind for n in told} >= {"overdue", "escalation"}
+    assert {n.user_id for n in told if n.kind == "escalation"} == {adviser.id}
     assert all("D1082" in n.legal_basis for n in told)
     assert any(line.procedure.machine == "paa" for line in phase2_lines(db_session, genova.plan, date(2029, 2, 1)))
