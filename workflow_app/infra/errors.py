@@ -8,6 +8,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from workflow_app.infra.extensions import db
+from workflow_app.infra.kept_input import files_sent, sent_from_here, typed_fields
 
 MESSAGES = {
     400: ("Solicitud no válida", "La solicitud no se pudo procesar. Vuelva a la página anterior e intente de nuevo."),
@@ -24,11 +25,15 @@ MESSAGES = {
 }
 
 
-def render_error(status: int, detail: str | None = None):
+def render_error(status: int, detail: str | None = None, keep_typed: bool = False):
+    """``keep_typed``: the answer to a form that was not taken shows what the person typed (``kept_input``)."""
     title, message = MESSAGES.get(status, MESSAGES[500])
     if request.path.startswith("/api/"):
         return jsonify({"error": {"status": status, "message": detail or message}}), status
-    return render_template("error.html", status=status, title=title, message=detail or message), status
+    typed = {}
+    if keep_typed and request.method == "POST" and sent_from_here():
+        typed = {"typed": typed_fields(request.form), "files_sent": files_sent(request.files)}
+    return render_template("error.html", status=status, title=title, message=detail or message, **typed), status
 
 
 def init_app(app: Flask) -> None:
@@ -47,6 +52,7 @@ def init_app(app: Flask) -> None:
         return render_error(
             400,
             "El formulario venció o no trae su código de seguridad (CSRF). Recargue la página e intente de nuevo.",
+            keep_typed=True,
         )
 
     @app.errorhandler(HTTPException)

@@ -21,13 +21,14 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_url, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from forms.auth import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from notifications import centre
 from workflow_app.infra import jobs
 from workflow_app.infra.extensions import db, login_manager
+from workflow_app.infra.kept_input import files_sent, sent_from_here, typed_fields
 from workflow_app.infra.proxy import client_address
 from workflow_app.infra.rate_limit import is_blocked, record_failure
 from workflow_app.infra.redirects import safe_next
@@ -45,6 +46,22 @@ BAD_CREDENTIALS = "Correo o contraseña incorrectos. Revise los datos e intente 
 SESSION_KEY = "pdt_sid"
 RESET_JOB = "notifications.jobs.password_reset"
 RESET_WINDOW_SECONDS = 3600
+
+
+@login_manager.unauthorized_handler
+def sign_in_first():
+    """A page that needs a signed-in person: to the sign-in page, then back (Flask-Login's own behaviour). A form
+    sent after the session ended (idle timeout, signed out in another window) is not answered with a bare
+    redirect that drops it: the sign-in page says what happened and shows what the person typed, to copy before
+    signing in again (``infra.kept_input``); the form's page is where they come back to."""
+    if request.method == "POST" and not request.path.startswith("/api/") and (request.form or request.files):
+        back_to = request.full_path.rstrip("?")
+        shown = sent_from_here()  # signed out in another window, the browser's own code went with the session
+        return render_template("auth/login.html", form=LoginForm(), session_ended=True, next_url=back_to,
+                               typed=typed_fields(request.form) if shown else [],
+                               files_sent=files_sent(request.files) if shown else []), 401
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 @login_manager.user_loader
