@@ -176,6 +176,19 @@ def test_a_browser_that_accepts_gzip_gets_the_kept_copy_compressed_and_revalidat
     assert work.statements == [] and work.templates == []
 
 
+def test_a_head_before_any_get_answers_the_headers_of_the_get(app, client, genova, with_redis):
+    """HEAD stands for the GET: the first visit may be a HEAD (a link checker, a proxy), and its headers must be the
+    compressed GET's, not the page built for a HEAD; the copy it builds serves the GET that follows."""
+    head = client.head("/publico/63302", headers=GZIP)
+    assert head.status_code == 200 and head.get_data() == b"" and head.headers["Content-Encoding"] == "gzip"
+    with Work(app) as work:
+        got = client.get("/publico/63302", headers=GZIP)
+    assert work.statements == [] and work.templates == []  # kept by the HEAD
+    for name in ("Content-Encoding", "Content-Length", "ETag", "Vary", "Cache-Control"):
+        assert head.headers[name] == got.headers[name], name
+    assert client.head("/publico/no-existe").status_code == 404
+
+
 def test_the_app_revalidates_the_weak_etag_of_a_compressed_copy(app, client, genova):
     """Without the front (no Redis) or once its copy is gone, the app itself compares ``If-None-Match`` weakly."""
     page = client.get("/publico/63302")

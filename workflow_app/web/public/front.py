@@ -110,19 +110,22 @@ class PublicFront:
             seen.update(status=status, headers=list(headers))
             return written.append  # the answer is started below, once its body (and its encoding) is known
 
-        result = self.wsgi_app(environ, remember)
+        # A HEAD is built as the GET it stands for and answered with the GET's headers (its encoding, its length),
+        # without the body; the copy is kept for the GET that follows.
+        head = environ["REQUEST_METHOD"] == "HEAD"
+        result = self.wsgi_app(dict(environ, REQUEST_METHOD="GET") if head else environ, remember)
         try:
             body = b"".join([*written, *result])
         finally:
             if hasattr(result, "close"):
                 result.close()
         names = {name.lower(): value for name, value in seen.get("headers", ())}
-        if not (environ["REQUEST_METHOD"] == "GET" and seen.get("status", "").startswith("200")
+        if not (seen.get("status", "").startswith("200")
                 and "set-cookie" not in names and "etag" in names and not seen.get("started")
                 and names.get("cache-control", "").startswith("public")):
             if not seen.get("started"):
                 start_response(seen["status"], seen["headers"])
-            return [body]
+            return [] if head else [body]
         generation, day, release = stamp
         zipped = (gzip.compress(body, GZIP_LEVEL, mtime=0)
                   if len(body) >= GZIP_FROM_BYTES and "content-encoding" not in names else None)
