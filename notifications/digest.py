@@ -4,6 +4,12 @@ Idempotent: the digest delivery of (user, day) has a unique key, and the grouped
 ``FOR UPDATE SKIP LOCKED`` and marked ``digested`` in the same transaction that writes the digest, so two runs
 (or a run repeated by hand) never send a notice twice. Notices that arrive after a user's digest of the day
 was written wait for the next day's digest.
+
+A notice that asks for a step of the route (a plan moved on to it, a reminder before its term) and whose step was
+recorded since (``settled``: the duty is no longer pending for the plan) is not listed as work to do: the digest
+says how many such notices it leaves out, and a digest of nothing else is not sent (they stay in the
+notification centre). A planning office that records a month of past acts in one afternoon does not send the
+corporation a morning list of "actúe a más tardar" for steps already behind the plan.
 """
 from __future__ import annotations
 
@@ -13,13 +19,14 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from state_machines.approval.route import duty_for
 from state_machines.calendar import format_date_es
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.infra.proxy import public_base_url
-from workflow_app.models import Delivery, Notification, User
+from workflow_app.models import Delivery, Notification, Plan, User
 from workflow_app.services.outbox import DELIVER_JOB
 
 
@@ -65,12 +72,18 @@ def _digest_for(session: Session, user_id: int, day: date) -> int:
         session.rollback()
         return 0
     user = session.get(User, user_id)
-    notices = [n for _, n in rows]
+    settled = settled_notices(session, [n for _, n in rows])
+    notices = [n for _, n in rows if n.id not in settled]
+    if not notices:  # every notice's step is behind its plan now: nothing to send
+        for delivery, _ in rows:
+            delivery.status = "digested"
+        session.commit()
+        return 0
     try:
         with session.begin_nested():
             digest = Delivery(notification_id=None, channel="email", recipient=user.email, delivery_key=key,
                               status="pending", subject=digest_subject(len(notices), day),
-                              body=digest_body(user, notices, day))
+                              body=digest_body(user, notices, day, left_out=len(settled)))
             session.add(digest)
             session.flush()
     except IntegrityError:  # another run wrote this user's digest a moment ago
@@ -96,7 +109,40 @@ def digest_subject(count: int, day: date) -> str:
     return f"Resumen diario de la Ruta PDT: {count} {avisos} ({format_date_es(day)})"
 
 
-def digest_body(user: User, notices: list[Notification], day: date) -> str:
+#: The notices that ask for a step of the route (not the effects, surveys or proposals, which only inform).
+ASKING_KINDS = ("transition", "reminder")
+
+
+def settled_notices(session: Session, notices: list[Notification]) -> set[int]:
+    """The ids of the ``notices`` asking for a step of the approval route that the plan no longer owes (the act
+    was recorded since: its duty is not pending in the plan's state, or in the environmental authority's review).
+    A step the route does not know (Phase II's, kept by its own procedures) is never taken as settled."""
+    asking = [n for n in notices if n.kind in ASKING_KINDS and n.step_key and n.plan_id]
+    if not asking:
+        return set()
+    plans = {p.id: p for p in session.scalars(select(Plan).where(Plan.id.in_({n.plan_id for n in asking}))
+                                              .options(selectinload(Plan.procedures)))}
+    out = set()
+    for notice in asking:
+        key, _, authority = notice.step_key.partition(":")
+        plan = plans.get(notice.plan_id)
+        try:
+            duty = duty_for(key)
+        except KeyError:
+            continue
+        if plan is None:
+            continue
+        if key == "car_concept":
+            pending = any(p.machine == "car_review" and p.subject == authority and p.state in duty.pending_states
+                          for p in plan.procedures)
+        else:
+            pending = plan.state in duty.pending_states
+        if not pending:
+            out.add(notice.id)
+    return out
+
+
+def digest_body(user: User, notices: list[Notification], day: date, left_out: int = 0) -> str:
     base = public_base_url()
     lines = [f"Resumen diario de la Ruta PDT — {format_date_es(day, weekday=True)}", "",
              f"Hola, {user.name}. Estos son sus avisos del día ({len(notices)}):", ""]
@@ -109,6 +155,11 @@ def digest_body(user: User, notices: list[Notification], day: date) -> str:
             lines.append(f"   Norma: {n.legal_basis}")
         lines.append(f"   {link_label(n.kind)}: {base}{n.link}")
         lines.append("")
+    if left_out:
+        lines += [(f"{left_out} aviso más de este día ya no pide nada: su paso se registró después de escrito."
+                   if left_out == 1 else
+                   f"{left_out} avisos más de este día ya no piden nada: sus pasos se registraron después de "
+                   "escritos.") + f" Están en {base}/notificaciones.", ""]
     lines += ["--", "Ruta PDT · Resumen diario automático; no responda a este correo.",
               "Los avisos del día del vencimiento y los de plazos vencidos llegan siempre de inmediato.",
               f"Puede elegir entre correo inmediato y resumen diario en {base}/notificaciones/preferencias."]

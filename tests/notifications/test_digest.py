@@ -60,3 +60,45 @@ def test_a_user_who_wants_immediate_email_gets_no_digest(db_session, smtp_sink, 
     assert "Génova (Quindío): faltan 5 días hábiles — Emitir el concepto del Consejo Territorial de Planeación" \
         in subjects
     assert not [s for s in subjects if s.startswith("Resumen diario")]
+
+
+def test_a_notice_whose_step_was_recorded_since_is_left_out_of_the_digest(db_session, smtp_sink, embedded_jobs):
+    """The CTP is told to give its concept and reminded 5 business days before; it records the concept the same
+    day. The morning digest does not list «actúe» for a step behind the plan: the CTP gets no digest (its
+    notices stay in the notification centre), while the CRQ, whose concept is still due, gets its list."""
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "submitted_to_ctp")
+    run_sweep(date(2028, 3, 21))  # CTP: 5 business days before 28 Mar; CRQ: 1 day before 22 Mar
+    ctp_waiting = db_session.scalars(select(Delivery).join(Notification).where(
+        Notification.user_id == cast.ctp.id, Delivery.status == "digest")).all()
+    assert len(ctp_waiting) == 2  # told to give its concept (29 Feb), reminded on 21 Mar
+    cast.act("ctp", "record_ctp_concept", "2028-03-21", payload={"scope": "total", "concept": "favorable"})
+
+    send_digests(date(2028, 3, 21))
+    embedded_jobs.join()
+    assert smtp_sink.to(cast.ctp.email) == []
+    for delivery in ctp_waiting:
+        db_session.refresh(delivery)
+    assert {d.status for d in ctp_waiting} == {"digested"}  # handled: not waiting for another day's digest
+    crq = smtp_sink.to(cast.cars["CRQ"].email)
+    assert len(crq) == 1 and "Emitir el concepto técnico" in smtp_sink.text_of(crq[0])
+    assert "ya no pide" not in smtp_sink.text_of(crq[0])
+    for mail in smtp_sink.messages:  # whoever got a digest: no step behind the plan is listed as work to do
+        assert "Emitir el concepto del Consejo Territorial" not in smtp_sink.text_of(mail)
+
+
+def test_the_digest_says_how_many_notices_it_leaves_out(app):
+    from types import SimpleNamespace
+
+    from notifications.digest import digest_body
+
+    person = SimpleNamespace(name="Ana")
+    notice = SimpleNamespace(subject="Génova: Considerar los conceptos", body="Actúe a más tardar…", due_on=None,
+                             legal_basis=None, kind="transition", link="/planes/1")
+    with app.app_context():
+        one = digest_body(person, [notice], date(2028, 3, 21), left_out=1)
+        two = digest_body(person, [notice], date(2028, 3, 21), left_out=2)
+        none = digest_body(person, [notice], date(2028, 3, 21))
+    assert "1 aviso más de este día ya no pide nada: su paso se registró después de escrito." in one
+    assert "2 avisos más de este día ya no piden nada" in two and "/notificaciones" in two
+    assert "ya no pide" not in none
