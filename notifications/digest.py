@@ -6,7 +6,7 @@ Idempotent: the digest delivery of (user, day) has a unique key, and the grouped
 was written wait for the next day's digest.
 
 A notice that asks for a step of the route (a plan moved on to it, a reminder before its term) and whose step was
-recorded since (``settled``: the duty is no longer pending for the plan) is not listed as work to do: the digest
+recorded since ("Atendida" in the notification centre: the duty is no longer pending for the plan) is not listed as work to do: the digest
 says how many such notices it leaves out, and a digest of nothing else is not sent (they stay in the
 notification centre). A planning office that records a month of past acts in one afternoon does not send the
 corporation a morning list of "actúe a más tardar" for steps already behind the plan.
@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from state_machines.approval.route import duty_for
+from notifications.centre import is_attended
 from state_machines.calendar import format_date_es
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
@@ -114,32 +114,14 @@ ASKING_KINDS = ("transition", "reminder")
 
 
 def settled_notices(session: Session, notices: list[Notification]) -> set[int]:
-    """The ids of the ``notices`` asking for a step of the approval route that the plan no longer owes (the act
-    was recorded since: its duty is not pending in the plan's state, or in the environmental authority's review).
-    A step the route does not know (Phase II's, kept by its own procedures) is never taken as settled."""
+    """The ids of the ``notices`` asking for a step the plan no longer owes: "Atendida" in the notification centre
+    (``centre.is_attended``, the same rule), read with their plans and procedures in one query."""
     asking = [n for n in notices if n.kind in ASKING_KINDS and n.step_key and n.plan_id]
     if not asking:
         return set()
-    plans = {p.id: p for p in session.scalars(select(Plan).where(Plan.id.in_({n.plan_id for n in asking}))
-                                              .options(selectinload(Plan.procedures)))}
-    out = set()
-    for notice in asking:
-        key, _, authority = notice.step_key.partition(":")
-        plan = plans.get(notice.plan_id)
-        try:
-            duty = duty_for(key)
-        except KeyError:
-            continue
-        if plan is None:
-            continue
-        if key == "car_concept":
-            pending = any(p.machine == "car_review" and p.subject == authority and p.state in duty.pending_states
-                          for p in plan.procedures)
-        else:
-            pending = plan.state in duty.pending_states
-        if not pending:
-            out.add(notice.id)
-    return out
+    session.scalars(select(Plan).where(Plan.id.in_({n.plan_id for n in asking}))
+                    .options(selectinload(Plan.procedures))).all()  # each notice's plan, held by the session
+    return {n.id for n in asking if is_attended(n)}
 
 
 def digest_body(user: User, notices: list[Notification], day: date, left_out: int = 0) -> str:
