@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import request
 
-from workflow_app.infra.proxy import public_base_url
+from workflow_app.infra.security import is_cross_site
 
 #: Fields that are not the person's writing, or must never be shown back.
 SKIPPED = frozenset({"csrf_token", "password", "confirm", "current_password", "expected_version", "next",
@@ -75,10 +75,7 @@ def files_sent(files) -> list[str]:
 
 
 def sent_from_here() -> bool:
-    """The request came from one of this service's pages: the browser says so (``Sec-Fetch-Site``), or, from a
-    browser that does not send it, its ``Origin`` is this service's address."""
-    site = request.headers.get("Sec-Fetch-Site")
-    if site is not None:
-        return site == "same-origin"
-    origin = (request.headers.get("Origin") or "").rstrip("/")
-    return bool(origin) and origin in (public_base_url(), request.host_url.rstrip("/"))
+    """The request came from one of this service's pages: the browser says where it was sent from
+    (``Sec-Fetch-Site`` or ``Origin``) and it is not another site (``security.is_cross_site``). A request without
+    either header is not shown back: nothing says where its text came from."""
+    return ("Sec-Fetch-Site" in request.headers or "Origin" in request.headers) and not is_cross_site()
