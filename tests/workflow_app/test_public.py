@@ -54,14 +54,15 @@ def public_page(client, code="63302"):
     return response.get_data(as_text=True)
 
 
-def propose(client, text="Propongo iluminar el camino a la vereda El Cairo.", contact=CONTACT, code="63302"):
+def propose(client, text="Propongo iluminar el camino a la vereda El Cairo.", contact=CONTACT, code="63302",
+            headers=None):
     page = client.get(f"/publico/{code}").get_data(as_text=True)
     hearing = re.search(r'name="hearing_id"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="hearing_id"', page)
     assert 'name="csrf_token"' not in page  # a shared copy of the page must work for every visitor
     data = {"text": text, "contact": contact}
     if hearing:
         data["hearing_id"] = hearing.group(1) or hearing.group(2)
-    return client.post(f"/publico/{code}/propuestas", data=data)
+    return client.post(f"/publico/{code}/propuestas", data=data, headers=headers or {})
 
 
 def test_anyone_sees_genovas_state_calendar_amendments_and_hearings(client, genova):
@@ -178,9 +179,12 @@ def test_a_short_proposal_or_one_posted_from_another_site_stores_nothing(client,
 def test_proposals_are_rate_limited_per_address_with_a_spanish_429(client, genova, db_session):
     for n in range(3):
         assert propose(client, text=f"Propuesta número {n} para la audiencia pública.").status_code == 302
-    response = propose(client, text="Una cuarta propuesta en el mismo minuto.")
+    response = propose(client, text="Una cuarta propuesta en el mismo minuto.", headers={"Sec-Fetch-Site": "same-origin"})
     assert response.status_code == 429
     assert "demasiadas propuestas" in response.get_data(as_text=True)
+    # What the citizen wrote is shown back, to send it later (infra.kept_input), never their contact as a code.
+    assert re.search(r'<textarea id="typed-\d+" readonly[^>]*>Una cuarta propuesta en el mismo minuto.</textarea>',
+                     response.get_data(as_text=True))
     assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 3
 
 
