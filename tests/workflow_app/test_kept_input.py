@@ -95,11 +95,14 @@ def test_a_form_without_its_security_code_shows_what_was_typed(client, demo, db_
     before = _events(db_session)
     page = client.get(f"/planes/{genova.id}/hitos")
     assert page.status_code == 200
-    response = client.post(f"/planes/{genova.id}/hitos/4", data={"note": "Acta de la reunión del 3 de marzo"},
-                           headers=SAME_SITE)
+    response = client.post(f"/planes/{genova.id}/hitos/4", data={"h4-note": "Acta de la reunión del 3 de marzo",
+                                                                  "h4-csrf_token": "vencido con espacios"},
+                           headers={**SAME_SITE, "Referer": f"http://localhost/planes/{genova.id}/hitos"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "código de seguridad" in html
     assert "Acta de la reunión del 3 de marzo" in html and "Lo que usted escribió" in html
+    assert ">Nota</label>" in html and "vencido con espacios" not in html  # a form's prefix; its code never shown
+    assert f'<a href="/planes/{genova.id}/hitos">Volver a la página del formulario</a>' in html
     assert _events(db_session) == before
     cross = client.post(f"/planes/{genova.id}/hitos/4", data={"note": "Llame ya al 555-0100"},
                         headers={"Sec-Fetch-Site": "cross-site"}).get_data(as_text=True)

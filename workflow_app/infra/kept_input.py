@@ -58,7 +58,7 @@ def typed_fields(form) -> list[Typed]:
     """The non-empty values of a submitted form (a ``MultiDict``), labelled, in the order they were sent."""
     out: list[Typed] = []
     for name in form.keys():
-        if name in SKIPPED or name.startswith("_") or len(out) >= MAX_FIELDS:
+        if _base(name) in SKIPPED or name.startswith("_") or len(out) >= MAX_FIELDS:
             continue
         values = [v.strip() for v in form.getlist(name) if v and v.strip()]
         # What was written, not what was picked: a known field, or text with a space (a choice's code such as
