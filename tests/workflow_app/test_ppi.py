@@ -251,3 +251,21 @@ def test_foreign_plans_ppi_is_hidden(client, team, db_session):
     sign_in(client, stranger.email)
     assert client.get(f"/planes/{plan.id}/ppi").status_code == 404
     assert client.get(f"/planes/{plan.id}/ppi/importar").status_code == 404
+
+
+def test_the_administrator_reads_every_plans_ppi_as_its_plan_page_but_writes_none(client, team, db_session):
+    """The plan page links «Plan plurianual de inversiones» for the DNP's administrator, who reads every plan: the
+    link must open (it answered 404), read-only."""
+    plan, people = team
+    sign_in(client, people["planeacion"].email)
+    upload(client, plan, "ppi.csv", CSV_OK.encode(), note="Para el CTP")
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    make_user(db_session, "admin@prueba.co", Role.ADMIN)
+    sign_in(client, "admin@prueba.co")
+    assert f'href="/planes/{plan.id}/ppi"' in client.get(f"/planes/{plan.id}").get_data(as_text=True)
+    page = client.get(f"/planes/{plan.id}/ppi")
+    assert page.status_code == 200 and "$\u00a01.250.000" in page.get_data(as_text=True)
+    assert f"/planes/{plan.id}/ppi/editar" not in page.get_data(as_text=True)
+    assert client.get(f"/planes/{plan.id}/ppi/versiones/1").status_code == 200
+    assert client.get(f"/planes/{plan.id}/ppi/editar").status_code in (403, 404)
+    assert client.get(f"/planes/{plan.id}/ppi/importar").status_code in (403, 404)

@@ -9,7 +9,7 @@ from state_machines.approval.pdt import FILED_STATES
 from state_machines.core.wording import localize
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
-from workflow_app.permissions import load_plan_for
+from workflow_app.permissions import load_plan_for, load_plan_to_read
 from workflow_app.services.route.plans import executive_change_verdict, ppi_frozen_verdict
 from workflow_app.services.route.ppi import (
     COLUMN_LABELS,
@@ -45,7 +45,7 @@ def pesos_filter(amount: int | None) -> str:
 @bp.get("")
 @login_required
 def show(plan_id: int):
-    plan = load_plan_for(current_user, plan_id)
+    plan = load_plan_to_read(current_user, plan_id)  # read as the plan page is: the DNP's administrator too
     version = ppi_version(db.session, plan)
     return render_template("ppi/show.html", plan=plan, summary=summarize(version) if version else None,
                            versions=ppi_versions(db.session, plan), can_edit=_can_change(plan),
@@ -55,7 +55,7 @@ def show(plan_id: int):
 @bp.get("/versiones/<int:number>")
 @login_required
 def version(plan_id: int, number: int):
-    plan = load_plan_for(current_user, plan_id)
+    plan = load_plan_to_read(current_user, plan_id)
     found = ppi_version(db.session, plan, number) or abort(404)
     return render_template("ppi/show.html", plan=plan, summary=summarize(found), versions=ppi_versions(db.session, plan),
                            can_edit=_can_change(plan), is_old=True, frozen=_frozen_reason(plan))
