@@ -133,7 +133,7 @@ def test_team_types_lines_and_reads_them_back_with_totals(client, team, db_sessi
     assert summary.by_source == {"Recursos propios": 750_000, "SGP Agua potable": 1_750_000}
     shown = client.get(f"/planes/{plan.id}/ppi").get_data(as_text=True)
     assert "Acueducto veredal" in shown and "$\u00a02.500.000" in shown and "Total por fuente de financiación" in shown
-    assert '<th scope="col">2028</th>' in shown
+    assert '<th scope="col" class="num">2028</th>' in shown
 
 
 def test_csv_import_reads_back_every_row(client, team, db_session):
