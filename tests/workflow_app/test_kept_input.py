@@ -107,3 +107,18 @@ def test_a_form_without_its_security_code_shows_what_was_typed(client, demo, db_
     cross = client.post(f"/planes/{genova.id}/hitos/4", data={"note": "Llame ya al 555-0100"},
                         headers={"Sec-Fetch-Site": "cross-site"}).get_data(as_text=True)
     assert "555-0100" not in cross and "Lo que usted escribió" not in cross
+
+
+def test_signing_in_again_goes_back_to_the_page_the_form_was_on(client, demo, db_session):  # noqa: F811
+    """A hito's note posts to an address that only takes a POST: signing in again leads to the hitos page."""
+    genova = plan_of(db_session, "63302")
+    sign_in(client, demo, "planeacion.genova")
+    page = client.get(f"/planes/{genova.id}/hitos").get_data(as_text=True)
+    end_sessions_everywhere(db_session, db_session.scalar(select(User).filter_by(email=demo["planeacion.genova"].email)))
+    response = client.post(f"/planes/{genova.id}/hitos/4", data={
+        "h4-csrf_token": csrf_from(page), "h4-note": "Acta de la reunión del 3 de marzo", "h4-is_done": "1"},
+        headers={**SAME_SITE, "Referer": f"http://localhost/planes/{genova.id}/hitos"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 401 and "Acta de la reunión del 3 de marzo" in html
+    action = re.search(r'<form method="post" action="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert action.endswith(f"next=%2Fplanes%2F{genova.id}%2Fhitos") or action.endswith(f"next=/planes/{genova.id}/hitos")

@@ -1,8 +1,6 @@
 """Every error is a Spanish page (or JSON under /api/), never a stack trace."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError
@@ -10,8 +8,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from workflow_app.infra.extensions import db
-from workflow_app.infra.kept_input import files_sent, sent_from_here, typed_fields
-from workflow_app.infra.redirects import safe_next
+from workflow_app.infra.kept_input import files_sent, page_sent_from, sent_from_here, typed_fields
 
 MESSAGES = {
     400: ("Solicitud no válida", "La solicitud no se pudo procesar. Vuelva a la página anterior e intente de nuevo."),
@@ -36,16 +33,8 @@ def render_error(status: int, detail: str | None = None, keep_typed: bool = Fals
     typed = {}
     if keep_typed and request.method == "POST" and sent_from_here():
         typed = {"typed": typed_fields(request.form), "files_sent": files_sent(request.files),
-                 "form_page": _page_sent_from()}
+                 "form_page": page_sent_from()}
     return render_template("error.html", status=status, title=title, message=detail or message, **typed), status
-
-
-def _page_sent_from() -> str | None:
-    """The page the form was on (its ``Referer``, when it is a page of this service): where to go back to."""
-    referrer = urlsplit(request.referrer or "")
-    if referrer.netloc.lower() != request.host.lower():
-        return None
-    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
 
 
 def init_app(app: Flask) -> None:

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import request
 
+from workflow_app.infra.redirects import safe_next
 from workflow_app.infra.security import is_cross_site
 
 #: Fields that are not the person's writing, or must never be shown back.
 SKIPPED = frozenset({"csrf_token", "password", "confirm", "current_password", "expected_version", "next",
                      "held_evidence"})
-#: How the forms' free-text and common fields are called on their pages (the rest: «Dato "name"»).
+#: How the forms' free-text and common fields are called on their pages (the rest: «Texto «name»»).
 LABELS = {
     "notes": "Observaciones", "note": "Nota", "reason": "Motivo", "recommendations": "Recomendaciones",
     "parts": "Partes del plan", "reference": "Número de radicado, acta, decreto o acuerdo",
@@ -79,3 +81,13 @@ def sent_from_here() -> bool:
     (``Sec-Fetch-Site`` or ``Origin``) and it is not another site (``security.is_cross_site``). A request without
     either header is not shown back: nothing says where its text came from."""
     return ("Sec-Fetch-Site" in request.headers or "Origin" in request.headers) and not is_cross_site()
+
+
+def page_sent_from() -> str | None:
+    """The page the form was on (its ``Referer``, when it is a page of this service): where to go back to. A
+    form's page is not always the address it posts to (a hito's note posts to ``/planes/1/hitos/4``, which only
+    takes a POST)."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc.lower() != request.host.lower():
+        return None
+    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))

@@ -28,7 +28,7 @@ from forms.auth import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPas
 from notifications import centre
 from workflow_app.infra import jobs
 from workflow_app.infra.extensions import db, login_manager
-from workflow_app.infra.kept_input import files_sent, sent_from_here, typed_fields
+from workflow_app.infra.kept_input import files_sent, page_sent_from, sent_from_here, typed_fields
 from workflow_app.infra.proxy import client_address
 from workflow_app.infra.rate_limit import is_blocked, record_failure
 from workflow_app.infra.redirects import safe_next
@@ -55,8 +55,8 @@ def sign_in_first():
     redirect that drops it: the sign-in page says what happened and shows what the person typed, to copy before
     signing in again (``infra.kept_input``); the form's page is where they come back to."""
     if request.method == "POST" and not request.path.startswith("/api/") and (request.form or request.files):
-        back_to = request.full_path.rstrip("?")
         shown = sent_from_here()  # signed out in another window, the browser's own code went with the session
+        back_to = (page_sent_from() if shown else None) or request.full_path.rstrip("?")
         return render_template("auth/login.html", form=LoginForm(), session_ended=True, next_url=back_to,
                                typed=typed_fields(request.form) if shown else [],
                                files_sent=files_sent(request.files) if shown else []), 401
