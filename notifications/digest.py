@@ -6,10 +6,10 @@ Idempotent: the digest delivery of (user, day) has a unique key, and the grouped
 was written wait for the next day's digest.
 
 A notice that asks for a step of the route (a plan moved on to it, a reminder before its term) and whose step was
-recorded since ("Atendida" in the notification centre: the duty is no longer pending for the plan) is not listed as work to do: the digest
-says how many such notices it leaves out, and a digest of nothing else is not sent (they stay in the
-notification centre). A planning office that records a month of past acts in one afternoon does not send the
-corporation a morning list of "actúe a más tardar" for steps already behind the plan.
+recorded since ("Atendida" in the notification centre: the duty is no longer pending for the plan) is not listed as
+work to do: the digest says how many such notices it leaves out, and a digest of nothing else is not sent (they
+stay in the notification centre). A planning office that records a month of past acts in one afternoon does not
+send the corporation a morning list of "actúe a más tardar" for steps already behind the plan.
 """
 from __future__ import annotations
 
