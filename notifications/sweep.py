@@ -29,7 +29,7 @@ from state_machines import calendar as legal_calendar
 from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.approval.route import Duty, duty_for
 from state_machines.core.roles import Role
-from state_machines.core.wording import holder, localize, quoted
+from state_machines.core.wording import business_days, holder, localize, quoted
 from state_machines.phase2 import phase2_pending
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import submit_all
@@ -362,7 +362,7 @@ def reminder_message(due: Due, plan: PlanRow) -> Message:
     d, entity = due.deadline, plan.entity.display_name
     who = f" ({d.authority})" if d.authority else ""
     if due.kind == "reminder":
-        left = "falta 1 día hábil" if due.offset == "1" else f"faltan {due.offset} días hábiles"
+        left = f"{'falta' if due.offset == '1' else 'faltan'} {business_days(int(due.offset))}"
         subject = f"{entity}: {left} — {due.duty.label}{who}"
         body = (f"Recordatorio: {due.duty.label}{who}. Actúe a más tardar el {_when(d.act_by)}. "
                 f"{d.explanation}")

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from state_machines.calendar import default_calendar
 from state_machines.core.dates import add_months, format_date_es, last_day_of_month
 from state_machines.core.roles import Role
+from state_machines.core.wording import business_days
 from workflow_app.infra.clock import start_of_day_utc
 from workflow_app.models import (
     VISIT_MODES,
@@ -281,8 +282,7 @@ def _t(report: ActivityReport | None, month: date) -> Component:
     limit = int(r["seta_load_business_days"])
     if not visits:
         return Component("T", on_time, f"Informe enviado el {format_date_es(report.submitted_on)} (plazo: "
-                         f"{format_date_es(due)}; {count(late, 'día hábil', 'días hábiles')} tarde). Sin asesorías: solo cuenta "
-                         "el informe.")
+                         f"{format_date_es(due)}; {business_days(late)} tarde). Sin asesorías: solo cuenta el informe.")
     loaded = sum(1 for v in visits if v.seta_loaded_on is not None
                  and cal.business_days_between(v.on, v.seta_loaded_on) <= limit)
     return Component("T", 0.5 * on_time + 0.5 * loaded / len(visits),
