@@ -84,6 +84,12 @@ class Config:
     PASSWORD_RESET_RATE_LIMIT = int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5"))
     # E-mails one person may have the service send per hour from the pages (invitations, "enviar enlace").
     SENDER_EMAIL_RATE_LIMIT = int(os.environ.get("SENDER_EMAIL_RATE_LIMIT", "20"))
+    # Citizens' proposals received from one address in ten minutes, then 429: the citizens at a hearing share the
+    # venue's one address (and a mobile carrier's NAT shares one among many phones), so it is not one per person.
+    PROPOSAL_RATE_LIMIT = int(os.environ.get("PROPOSAL_RATE_LIMIT", "20"))
+    # Sends of the proposal form from one address in ten minutes, received or not (a too-short text, a closed
+    # hearing): each builds the entity's page again, so a flood of them is bounded too.
+    PROPOSAL_ATTEMPT_LIMIT = int(os.environ.get("PROPOSAL_ATTEMPT_LIMIT", "60"))
     # Days a browser that signed in stays known: its right password passes a per-account lock-out.
     KNOWN_DEVICE_DAYS = int(os.environ.get("KNOWN_DEVICE_DAYS", "180"))
     # A session unused for this long ends on the server (every host sees the same session store).

@@ -391,7 +391,7 @@ def test_planning_secretary_invites_a_team_member_and_deactivates_another(app, d
 
 def test_citizens_proposal_limit_counts_each_real_address(app, db_session):
     proxied = create_app("test", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=None,
-                         UPLOAD_DIR=app.config["UPLOAD_DIR"], TRUSTED_PROXIES=1, PROPOSAL_RATE_LIMIT=3)
+                         UPLOAD_DIR=app.config["UPLOAD_DIR"], TRUSTED_PROXIES=1, PROPOSAL_ATTEMPT_LIMIT=3)
     proxied.test_client_class = app.test_client_class
 
     def propose(address: str) -> int:

@@ -170,13 +170,14 @@ def test_a_short_proposal_or_one_posted_from_another_site_stores_nothing(client,
 
     assert db_session.scalar(select(func.count()).select_from(Notification).filter_by(kind="proposal")) == 0
     # The page's own form, as a browser sends it (over HTTPS behind a proxy the scheme may differ): accepted.
-    for headers in ({"Sec-Fetch-Site": "same-origin"}, {"Origin": "https://localhost"}):
-        sent = client.post("/publico/63302/propuestas", data=data, headers=headers)
+    for n, headers in enumerate(({"Sec-Fetch-Site": "same-origin"}, {"Origin": "https://localhost"})):
+        sent = client.post("/publico/63302/propuestas", data={**data, "text": f"{data['text']} {n}"}, headers=headers)
         assert sent.status_code == 302, headers
     assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 2
 
 
-def test_proposals_are_rate_limited_per_address_with_a_spanish_429(client, genova, db_session):
+def test_proposals_are_rate_limited_per_address_with_a_spanish_429(app, client, genova, db_session, monkeypatch):
+    monkeypatch.setitem(app.config, "PROPOSAL_RATE_LIMIT", 3)
     for n in range(3):
         assert propose(client, text=f"Propuesta número {n} para la audiencia pública.").status_code == 302
     response = propose(client, text="Una cuarta propuesta en el mismo minuto.", headers={"Sec-Fetch-Site": "same-origin"})
@@ -186,6 +187,49 @@ def test_proposals_are_rate_limited_per_address_with_a_spanish_429(client, genov
     assert re.search(r'<textarea id="typed-\d+" readonly[^>]*>Una cuarta propuesta en el mismo minuto.</textarea>',
                      response.get_data(as_text=True))
     assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 3
+
+
+def test_citizens_at_one_hearing_share_an_address_and_a_corrected_text_is_not_held_against_them(
+        app, client, genova, db_session, monkeypatch):
+    """The venue's wifi is one address for everyone at the hearing: by default it takes a room's proposals, and a
+    text sent too short and then corrected counts as one proposal, not two (PROPOSAL_RATE_LIMIT counts proposals
+    received; PROPOSAL_ATTEMPT_LIMIT every send)."""
+    for n in range(8):  # eight neighbours at the Casa de la Cultura, one address
+        assert propose(client, text=f"Propuesta del vecino número {n} para la audiencia.", contact=None
+                       ).status_code == 302, n
+    assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 8
+
+    monkeypatch.setitem(app.config, "PROPOSAL_RATE_LIMIT", 10)
+    for _ in range(3):  # too short three times: refused, nothing stored, nothing of the allowance used
+        assert propose(client, text="Muy corta", contact=None).status_code == 422
+    assert propose(client, text="Ahora sí, la propuesta completa del noveno vecino.", contact=None).status_code == 302
+    assert propose(client, text="Y la del décimo vecino, también completa y clara.", contact=None).status_code == 302
+    full = propose(client, text="La undécima ya no cabe en estos diez minutos.", contact=None)
+    assert full.status_code == 429 and "demasiadas propuestas" in full.get_data(as_text=True)
+    assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 10
+
+    monkeypatch.setitem(app.config, "PROPOSAL_ATTEMPT_LIMIT", 17)  # 16 sends so far from this address
+    assert propose(client, text="corta", contact=None).status_code == 429  # still refused: every send counts
+    assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 10
+
+
+def test_a_proposal_sent_again_is_kept_once(app, client, genova, db_session, monkeypatch):
+    """A weak connection: the proposal arrived but its answer did not, and the citizen sends it again."""
+    from workflow_app.models import Notification
+
+    monkeypatch.setitem(app.config, "PROPOSAL_RATE_LIMIT", 2)
+    text = "Propongo un puesto de salud en la vereda El Cairo, a dos horas del casco urbano."
+    assert propose(client, text=text).status_code == 302
+    again = propose(client, text="  " + text + "\n", headers={"Sec-Fetch-Site": "same-origin"})
+    assert again.status_code == 302
+    told = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "ya nos había llegado: no se guardó dos veces" in told
+    assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 1
+    assert db_session.scalar(select(func.count()).select_from(Notification).filter_by(kind="proposal")) == 1
+    # Another contact, or another text, is another proposal; the resend did not use up the allowance of 2.
+    assert propose(client, text=text, contact="otro.vecino@correo.co").status_code == 302
+    assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 2
+    assert propose(client, text="Una tercera propuesta distinta de las dos primeras.").status_code == 429
 
 
 def test_planeacion_publishes_or_rejects_and_the_public_sees_only_the_published(app, client, genova, db_session):

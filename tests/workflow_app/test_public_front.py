@@ -97,7 +97,7 @@ def test_a_published_proposal_and_a_public_document_are_seen_on_the_next_request
                                                         Procedure.machine == "hearing", Procedure.state == "scheduled"))
     today = app.extensions["clock"].today()
     proposal = submit_proposal(db_session, genova.plan, hearing_id=hearing.id, today=today, contact=None,
-                               text="Propongo iluminar el camino a la vereda El Cairo, por favor.")
+                               text="Propongo iluminar el camino a la vereda El Cairo, por favor.").proposal
     pending = client.get("/publico/63302")  # a pending proposal is not shown, but the copy was built again
     assert pending.status_code == 200 and "iluminar el camino" not in pending.get_data(as_text=True)
     moderate_proposal(db_session, genova.plan, proposal.id, "publish", genova.planeacion,

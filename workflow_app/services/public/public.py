@@ -437,9 +437,19 @@ def published_proposals(session: Session, plan: Plan) -> list[PublicProposal]:
 # Citizens' proposals
 
 
+@dataclass(frozen=True)
+class Received:
+    """A proposal the service holds: ``is_new`` False when the same text and contact had already come for the same
+    hearing (a form sent again because the answer never reached a weak connection): it is not stored twice."""
+
+    proposal: CitizenProposal
+    is_new: bool
+
+
 def submit_proposal(session: Session, plan: Plan, *, hearing_id: int, text: str, contact: str | None,
-                    today: date) -> CitizenProposal:
-    """Store a proposal to an open hearing as pending moderation; commits once."""
+                    today: date) -> Received:
+    """Store a proposal to an open hearing as pending moderation; commits once. The same proposal sent again (same
+    hearing, text and contact) is answered with the one already received, and nobody is told again."""
     hearing = session.get(Procedure, hearing_id)
     if hearing is None or hearing.plan_id != plan.id or hearing.machine != "hearing":
         raise ProposalRefused("La audiencia elegida no existe para este plan.")
@@ -451,12 +461,17 @@ def submit_proposal(session: Session, plan: Plan, *, hearing_id: int, text: str,
     text = (text or "").strip()
     if not PROPOSAL_MIN_CHARS <= len(text) <= PROPOSAL_MAX_CHARS:
         raise ProposalRefused(f"La propuesta debe tener entre {PROPOSAL_MIN_CHARS} y {PROPOSAL_MAX_CHARS} caracteres.")
-    proposal = CitizenProposal(plan_id=plan.id, hearing_id=hearing.id, text=text,
-                               contact=(contact or "").strip()[:CONTACT_MAX_CHARS] or None, status="pending")
+    contact = (contact or "").strip()[:CONTACT_MAX_CHARS] or None
+    same = session.scalar(select(CitizenProposal).where(
+        CitizenProposal.plan_id == plan.id, CitizenProposal.hearing_id == hearing.id, CitizenProposal.text == text,
+        CitizenProposal.contact.is_(None) if contact is None else CitizenProposal.contact == contact).limit(1))
+    if same is not None:
+        return Received(same, is_new=False)
+    proposal = CitizenProposal(plan_id=plan.id, hearing_id=hearing.id, text=text, contact=contact, status="pending")
     session.add(proposal)
     _tell_moderators(session, plan, hearing, today)
     session.commit()
-    return proposal
+    return Received(proposal, is_new=True)
 
 
 def _tell_moderators(session: Session, plan: Plan, hearing: Procedure, today: date) -> None:

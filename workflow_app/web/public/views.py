@@ -54,7 +54,7 @@ bp = Blueprint("public", __name__, template_folder="templates")
 bp.before_request(note_shared_page)
 bp.after_request(public_cache)
 
-PROPOSAL_LIMIT, PROPOSAL_WINDOW_SECONDS = 3, 600
+PROPOSAL_WINDOW_SECONDS = 600  # the two limits' window: PROPOSAL_RATE_LIMIT, PROPOSAL_ATTEMPT_LIMIT
 TOO_MANY = ("Se recibieron demasiadas propuestas desde su conexión en poco tiempo. Espere unos diez minutos e "
             "intente de nuevo.")
 
@@ -130,11 +130,13 @@ def propose(dane_code: str):
     if is_cross_site():
         abort(403, description="La propuesta debe enviarse desde el formulario de esta página.")
     found = entity_by_code(db.session, dane_code) or abort(404)
-    limit_key = f"proposal:{request.remote_addr}"
-    limit = current_app.config.get("PROPOSAL_RATE_LIMIT", PROPOSAL_LIMIT)
-    if is_blocked(limit_key, limit, PROPOSAL_WINDOW_SECONDS):
+    # Two counts per address: every send (bounded work), and the proposals received (what moderators read). A
+    # text too short, sent again corrected, does not use up what the venue's other citizens may send.
+    sent_key, received_key = f"proposal-sent:{request.remote_addr}", f"proposal:{request.remote_addr}"
+    if (is_blocked(sent_key, current_app.config["PROPOSAL_ATTEMPT_LIMIT"], PROPOSAL_WINDOW_SECONDS)
+            or is_blocked(received_key, current_app.config["PROPOSAL_RATE_LIMIT"], PROPOSAL_WINDOW_SECONDS)):
         abort(429, description=TOO_MANY)
-    record_failure(limit_key, PROPOSAL_WINDOW_SECONDS)  # every attempt counts, accepted or not
+    record_failure(sent_key, PROPOSAL_WINDOW_SECONDS)
     today = clock().today()
     page = public_plan(db.session, found, today)
     form = _proposal_form(page)
@@ -142,13 +144,18 @@ def propose(dane_code: str):
         abort(409, description="Esta entidad no tiene audiencias públicas abiertas a propuestas en este momento.")
     if form.validate_on_submit():
         try:
-            submit_proposal(db.session, page.plan, hearing_id=form.hearing_id.data, text=form.text.data,
-                            contact=form.contact.data, today=today)
+            received = submit_proposal(db.session, page.plan, hearing_id=form.hearing_id.data, text=form.text.data,
+                                       contact=form.contact.data, today=today)
         except ProposalRefused as exc:
             form.text.errors.append(exc.args[0])
         else:
-            flash("Recibimos su propuesta. Se publicará cuando la secretaría de planeación la revise; "
-                  "su contacto no se publica.", "info")
+            if received.is_new:
+                record_failure(received_key, PROPOSAL_WINDOW_SECONDS)
+                flash("Recibimos su propuesta. Se publicará cuando la secretaría de planeación la revise; "
+                      "su contacto no se publica.", "info")
+            else:
+                flash("Esta propuesta ya nos había llegado: no se guardó dos veces. La secretaría de planeación la "
+                      "revisa antes de publicarla; su contacto no se publica.", "info")
             return redirect(url_for("public.entity", dane_code=dane_code, _anchor="propuesta-recibida"))
     return render_template("public/entity.html", page=page, form=form), 422
 
