@@ -80,8 +80,11 @@ class Config:
     LOGIN_ADDRESS_RATE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "30"))
     # Length of the fixed window both sign-in limits count in (seconds).
     LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("LOGIN_RATE_WINDOW_SECONDS", "60"))
-    # Password-reset requests per hour per address and per e-mail address asked about.
+    # Password-reset e-mails per hour about one e-mail address (then the same answer, no more e-mails).
     PASSWORD_RESET_RATE_LIMIT = int(os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5"))
+    # Password-reset requests per hour from one address (then 429): an alcaldía's officials, or a CTP meeting on
+    # onboarding day, ask from the office's one address, each about their own account.
+    PASSWORD_RESET_ADDRESS_RATE_LIMIT = int(os.environ.get("PASSWORD_RESET_ADDRESS_RATE_LIMIT", "30"))
     # E-mails one person may have the service send per hour from the pages (invitations, "enviar enlace").
     SENDER_EMAIL_RATE_LIMIT = int(os.environ.get("SENDER_EMAIL_RATE_LIMIT", "20"))
     # Citizens' proposals received from one address in ten minutes, then 429: the citizens at a hearing share the

@@ -80,9 +80,19 @@ def test_a_stranger_asking_for_resets_neither_blocks_nor_kills_the_owners_link(a
     accounts.set_password_from_link(db_session, accounts.token_string(first), "mi nueva frase secreta",
                                     "mi nueva frase secreta")
     assert all(t.used_at is not None for t in db_session.scalars(select(AccountToken)))  # using one closes all
-    for _ in range(limit):
+    for _ in range(app.config["PASSWORD_RESET_ADDRESS_RATE_LIMIT"]):
         ask_reset(app, "10.7.0.1", "otra@genova.gov.co")
     assert ask_reset(app, "10.7.0.1", "otra@genova.gov.co").status_code == 429  # one address asking for many
+
+
+def test_an_office_behind_one_address_gets_every_officials_reset(app, db_session, genova):
+    """Onboarding day at the alcaldía: eight officials, one address, each asks about their own account."""
+    people = [make_user(db_session, f"funcionario{n}@genova.gov.co", Role.EQUIPO, genova) for n in range(8)]
+    for person in people:
+        assert ask_reset(app, "10.9.0.1", person.email).status_code == 200
+    app.extensions["job_runner"].join()
+    assert {t.user_id for t in db_session.scalars(select(AccountToken).filter_by(purpose="reset"))} == {
+        p.id for p in people}
 
 
 def invite(client, email: str, scope: str):

@@ -188,14 +188,13 @@ def forgot_password():
     """The same answer, at once, whether or not the address has an account: the work runs as a job."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        limit = current_app.config["PASSWORD_RESET_RATE_LIMIT"]
         address_key, email_key = f"reset:ip:{client_address()}", "reset:" + _email_key(form.email.data)
-        if is_blocked(address_key, limit, RESET_WINDOW_SECONDS):
-            abort(429)  # one address asking for many: the asker is told to wait
+        if is_blocked(address_key, current_app.config["PASSWORD_RESET_ADDRESS_RATE_LIMIT"], RESET_WINDOW_SECONDS):
+            abort(429)  # one address asking for many more than an office would: the asker is told to wait
         record_failure(address_key, RESET_WINDOW_SECONDS)
         # Many requests about one address (perhaps by a stranger): the same answer, no more e-mails this hour, and
         # the links already sent keep working (a new reset link does not cancel the earlier ones).
-        if not is_blocked(email_key, limit, RESET_WINDOW_SECONDS):
+        if not is_blocked(email_key, current_app.config["PASSWORD_RESET_RATE_LIMIT"], RESET_WINDOW_SECONDS):
             record_failure(email_key, RESET_WINDOW_SECONDS)
             jobs.submit_all([(RESET_JOB, (accounts.normalise_email(form.email.data),))])
         return render_template("auth/forgot.html", form=form, sent=True)
