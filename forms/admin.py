@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms.auth import AccountEmail
-from forms.fields import DayField
+from forms.fields import DayField, RowIdField
 from state_machines.core.roles import Role
 from state_machines.core.wording import titles_for
 from state_machines.corporation.sessions import categories_for, category_law_text
@@ -88,7 +88,7 @@ class OnboardingUploadForm(FlaskForm):
 
 
 class ConfirmBatchForm(FlaskForm):
-    batch_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
+    batch_id = RowIdField()
 
 
 class InvitePersonForm(FlaskForm):

@@ -1,12 +1,21 @@
 """Fields the forms share."""
 from __future__ import annotations
 
-from wtforms import DateField
+from wtforms import DateField, HiddenField
+from wtforms.validators import DataRequired, Regexp
 
 #: What a browser sends for ``<input type="date">`` (ISO 8601), then what a person types where the browser shows a
 #: plain text box instead (day/month/year, as Colombia writes dates); the first is also how the value is rendered.
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 INVALID_DATE = "Escriba la fecha como día/mes/año, por ejemplo 09/03/2028."
+
+
+class RowIdField(HiddenField):
+    """A hidden field carrying a row's id: at most nine digits, so it fits PostgreSQL's integer (a larger number
+    sent by hand is a form error, never a database error), as ``web.converters.BoundedInt`` does in addresses."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, [DataRequired(), Regexp(r"^\d{1,9}$"), *(validators or ())], **kwargs)
 
 
 class DayField(DateField):

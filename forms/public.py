@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from forms.fields import RowIdField
 from workflow_app.services.public.public import CONTACT_MAX_CHARS, PROPOSAL_MAX_CHARS, PROPOSAL_MIN_CHARS
 
 
@@ -20,7 +21,7 @@ class ProposalForm(FlaskForm):
 
 
 class ModerationForm(FlaskForm):
-    proposal_id = HiddenField(validators=[DataRequired()])
+    proposal_id = RowIdField()
     decision = HiddenField(validators=[DataRequired()])
 
 
@@ -30,6 +31,6 @@ class ApiTokenForm(FlaskForm):
 
 
 class RevokeTokenForm(FlaskForm):
-    token_id = HiddenField(validators=[DataRequired()])
+    token_id = RowIdField()
 
 

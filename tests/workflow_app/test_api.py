@@ -90,6 +90,24 @@ def test_a_control_character_in_a_query_value_is_a_documented_422_naming_the_par
         assert response.get_json()["error"]["field"] == "department"
 
 
+def test_a_version_or_id_too_large_for_the_database_is_a_spanish_answer_not_a_500(client, genova, db_session):
+    """Found by posting every form with hostile values: a number past PostgreSQL's integer reached the database."""
+    plan = genova.plan.id
+    for asked in ("99999999999999999999", "-1", "uno", "1e3"):
+        response = client.get(f"/api/v1/plans/{plan}/ppi", query_string={"version": asked})
+        assert response.status_code == 422, asked
+        assert response.get_json()["error"]["field"] == "version"
+    assert client.get(f"/api/v1/plans/{plan}/ppi", query_string={"version": "999999999"}).status_code == 404
+    assert client.get(f"/api/v1/plans/{plan}/ppi", query_string={"version": "1"}).status_code == 200
+    assert login(client, genova.planeacion.email, "clave-de-prueba").status_code == 302
+    create_token(db_session, genova.planeacion, "de planeación")
+    page = client.get("/cuenta/tokens").get_data(as_text=True)
+    refused = client.post("/cuenta/tokens/revocar", follow_redirects=True,
+                          data={"csrf_token": csrf_from(page), "token_id": "99999999999999999999"})
+    assert refused.status_code == 200 and "No se pudo revocar el token" in refused.get_data(as_text=True)
+    assert db_session.scalar(select(ApiToken)).revoked_at is None
+
+
 # --- tokens ----------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", ["history", "milestones"])

@@ -255,6 +255,19 @@ def test_planeacion_publishes_or_rejects_and_the_public_sees_only_the_published(
     assert CONTACT not in public
 
 
+def test_a_moderation_naming_a_proposal_past_the_databases_integers_changes_nothing(app, client, genova, db_session):
+    propose(client, text="Propuesta sobre el puente de la vereda La Topacia.")
+    moderator = app.test_client()
+    assert login(moderator, genova.planeacion.email, "clave-de-prueba").status_code == 302
+    url = f"/planes/{genova.plan.id}/propuestas"
+    token = csrf_from(moderator.get(url).get_data(as_text=True))
+    for crafted in ("99999999999999999999", "-1", "1 OR 1=1"):
+        answer = moderator.post(url, data={"csrf_token": token, "proposal_id": crafted, "decision": "publish"})
+        assert answer.status_code == 422, crafted
+        assert "No se pudo registrar la decisión" in answer.get_data(as_text=True)
+    assert db_session.scalar(select(CitizenProposal.status)) == "pending"
+
+
 def test_only_the_entitys_planeacion_moderates(app, genova):
     ctp = app.test_client()
     login(ctp, genova.ctp.email, "clave-de-prueba")

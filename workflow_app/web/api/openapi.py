@@ -222,7 +222,10 @@ def _paths() -> dict:
             "Documentos del plan", "DocumentList", params=[PLAN_ID], security=OPTIONAL_TOKEN, errors=("401", "404"),
             description="Sin token: solo los documentos públicos. Con un token cuya cuenta ve el plan: todos."),
         "/api/v1/plans/{plan_id}/ppi": _get("Plan plurianual de inversiones (versión vigente o una anterior)", "Ppi",
-                                            params=[PLAN_ID, {"name": "version", "in": "query", "schema": INT}]),
+                                            errors=("404", "422"),
+                                            params=[PLAN_ID, {"name": "version", "in": "query", "schema": INT,
+                                                              "description": "Número de la versión (1 a 999999999); "
+                                                                             "sin él, la vigente."}]),
         "/api/v1/plans/{plan_id}/amendments": _get("Modificaciones con sus autores y la aceptación del ejecutivo",
                                                    "AmendmentList", params=[PLAN_ID]),
         "/api/v1/plans/{plan_id}/hearings": _get("Audiencias públicas del plan de inversiones (Ley 1909 art. 22)",

@@ -7,6 +7,7 @@ Every error is ``{"error": {"status", "message"[, "field"]}}`` in Spanish.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, url_for
@@ -214,7 +215,10 @@ def plan_documents_list(plan_id: int):
 @bp.get("/plans/<int:plan_id>/ppi")
 def plan_ppi(plan_id: int):
     found = _plan(plan_id)
-    number = request.args.get("version", type=int)
+    asked = request.args.get("version")
+    number = int(asked) if asked is not None and ROW_NUMBER.fullmatch(asked) else None
+    if asked is not None and number is None:
+        raise ApiError(422, "«version» debe ser un número entero positivo de hasta nueve cifras.", "version")
     version = ppi_version(db.session, found, number)
     if version is None:
         raise ApiError(404, "Este plan aún no tiene plan de inversiones." if number is None
@@ -348,7 +352,7 @@ def tokens_page():
 def revoke():
     require_api_tokens(current_user)
     form = RevokeTokenForm()
-    if form.validate_on_submit() and form.token_id.data.isdigit():
+    if form.validate_on_submit():
         try:
             token = revoke_token(db.session, current_user, int(form.token_id.data))
             flash(f"Token «{token.label}» revocado: ya no abre la API.", "info")
@@ -364,6 +368,7 @@ def revoke():
 
 
 MAX_PAGE = 100_000  # beyond every list this API has; also keeps OFFSET inside PostgreSQL's integers
+ROW_NUMBER = re.compile(r"\d{1,9}")  # a number asked for in a query string fits PostgreSQL's integer
 
 
 def _paging() -> tuple[int, int]:

@@ -207,6 +207,8 @@ def moderation(plan_id: int):
             return redirect(url_for("public.moderation", plan_id=plan.id))
         flash("Propuesta publicada." if form.decision.data == "publish" else "Propuesta rechazada.", "info")
         return redirect(url_for("public.moderation", plan_id=plan.id))
+    if request.method == "POST":
+        flash("No se pudo registrar la decisión sobre esa propuesta: recargue la página e intente de nuevo.", "error")
     return render_template("public/moderation.html", plan=plan, proposals=proposals_for_moderation(db.session, plan),
                            hearings=hearings_by_id(plan), form=form), 422 if request.method == "POST" else 200
 
