@@ -66,6 +66,28 @@ def test_open_period_creates_every_plan_once(app, db_session):
     assert wrong.exit_code == 1 and "no es el primer año" in wrong.output
 
 
+def test_opening_names_the_municipios_without_an_environmental_authority(app, db_session):
+    """The summary's warning (each municipio's CAR review is born from the jurisdictions): computed without the
+    SQLAlchemy warning an operator saw on every opening (a column-level DISTINCT), and right when one is missing."""
+    import warnings
+
+    from sqlalchemy import delete
+    from sqlalchemy.exc import SAWarning
+
+    from workflow_app.models import Jurisdiction
+    from workflow_app.services.cycle.cycle import _without_authority, open_period
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SAWarning)
+        assert open_period(db_session, 2028).without_authority == ()
+        genova = db_session.scalar(select(Entity).filter_by(dane_code="63302"))
+        nested = db_session.begin_nested()  # the reference rows come back with the savepoint's rollback
+        db_session.execute(delete(Jurisdiction).where(Jurisdiction.entity_id == genova.id))
+        assert _without_authority(db_session) == ("Génova (63302)",)
+        nested.rollback()
+    assert _without_authority(db_session) == ()
+
+
 def test_admin_page_opens_the_period_as_a_job_and_shows_its_progress(app, client, db_session):
     make_user(db_session, "admin@dnp.gov.co", Role.ADMIN)
     assert login(client, "admin@dnp.gov.co", "clave-de-prueba").status_code == 302

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -104,9 +104,8 @@ def open_period(session: Session, year: int, progress: Callable[[int, int, int],
 
 
 def _without_authority(session: Session) -> tuple[str, ...]:
-    covered = select(distinct(Jurisdiction.entity_id))
-    rows = session.execute(select(Entity.dane_code, Entity.name).where(Entity.kind != "departamento",
-                                                                        Entity.id.not_in(covered))
+    covered = select(Jurisdiction.id).where(Jurisdiction.entity_id == Entity.id).exists()
+    rows = session.execute(select(Entity.dane_code, Entity.name).where(Entity.kind != "departamento", ~covered)
                            .order_by(Entity.dane_code)).all()
     return tuple(f"{name.title()} ({code})" for code, name in rows)
 
