@@ -27,6 +27,7 @@ from typing import Iterable, Mapping, Sequence
 
 from sqlalchemy import Select, func, select
 from sqlalchemy import true as literal_true
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
 from state_machines.approval.pdt import PDT_MACHINE
@@ -157,7 +158,7 @@ def _first_mark_rows(session: Session, plan_ids) -> list[tuple]:
             .where(PlanEvent.plan_id.in_(_ids(plan_ids)),
                    func.json_typeof(PlanEvent.payload["milestones"]) == "array")
             .order_by(PlanEvent.plan_id, names_in_payload.c.value, PlanEvent.id)
-            .distinct(PlanEvent.plan_id, names_in_payload.c.value)).all()
+            .ext(distinct_on(PlanEvent.plan_id, names_in_payload.c.value))).all()
     rows, seen = [], set()
     for plan_id, names, act_on, occurred_at, trigger, actor_id in session.execute(
             select(PlanEvent.plan_id, PlanEvent.payload["milestones"].as_string(), PlanEvent.act_on,
