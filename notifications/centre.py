@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, bindparam, func, literal, or_, select, update
+from sqlalchemy import and_, bindparam, false, func, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from state_machines.approval.route import DUTY_BY_KEY
+from state_machines.approval.route import DUTY_BY_KEY, SETTLING_FACTS
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.models import Delivery, Notification, Plan, Procedure, User, new_feed_token
@@ -27,14 +27,20 @@ def is_attended(notification: Notification) -> bool:
     authority = (notification.step_key or "").partition(":")[2]
     car_state = next((p.state for p in plan.procedures if p.machine == "car_review" and p.subject == authority),
                      None)
-    return _attended(notification.step_key, plan.state, car_state)
+    fact = SETTLING_FACTS.get((notification.step_key or "").split(":", 1)[0])
+    return _attended(notification.step_key, plan.state, car_state,
+                     bool(fact and (plan.event_dates or {}).get(fact)))
 
 
-def _attended(step_key: str | None, plan_state: str | None, car_state: str | None) -> bool:
-    """``is_attended`` from the states it reads: the plan's, and the CAR review's the key names (if any)."""
+def _attended(step_key: str | None, plan_state: str | None, car_state: str | None, settled: bool = False) -> bool:
+    """``is_attended`` from what it reads: the plan's state, the CAR review's the key names (if any), and whether
+    the act that settles the duty in the same state was recorded (``route.Duty.settled_by``: the copy to the
+    governor, a convocation)."""
     duty = DUTY_BY_KEY.get((step_key or "").split(":", 1)[0])
     if plan_state is None or duty is None:
         return False
+    if settled:
+        return True
     state = car_state if duty.deadline_key == "car_concept" else plan_state
     return state not in duty.pending_states
 
@@ -46,13 +52,17 @@ def status_of(notification: Notification) -> str:
 
 
 _NOTICES, _PLANS, _CAR = Notification.__table__, Plan.__table__, Procedure.__table__.alias("car_review")
-_UNREAD = (select(_NOTICES.c.step_key, _PLANS.c.state, _CAR.c.state, func.count())
+#: Whether the notice's duty was settled by its act in the same state (``SETTLING_FACTS``), read in SQL.
+_SETTLED = or_(false(), *(and_(or_(_NOTICES.c.step_key == key, _NOTICES.c.step_key.startswith(key + ":")),
+                               _PLANS.c.event_dates[fact].as_string().is_not(None))
+                          for key, fact in SETTLING_FACTS.items()))
+_UNREAD = (select(_NOTICES.c.step_key, _PLANS.c.state, _CAR.c.state, _SETTLED.label("settled"), func.count())
            .select_from(_NOTICES)
            .outerjoin(_PLANS, _PLANS.c.id == _NOTICES.c.plan_id)
            .outerjoin(_CAR, and_(_CAR.c.plan_id == _NOTICES.c.plan_id, _CAR.c.machine == "car_review",
                                  _NOTICES.c.step_key == literal("car_concept:") + _CAR.c.subject))
            .where(_NOTICES.c.user_id == bindparam("user_id"), _NOTICES.c.read_at.is_(None))
-           .group_by(_NOTICES.c.step_key, _PLANS.c.state, _CAR.c.state))
+           .group_by(_NOTICES.c.step_key, _PLANS.c.state, _CAR.c.state, _SETTLED))
 
 
 #: The same counts as a subquery, for the sign-in loader to read with the person's row (one statement fewer on
@@ -69,10 +79,10 @@ def unread_count(user: User, session: Session | None = None) -> int:
 
 
 def unread_of(rows) -> int:
-    """The figure from (key, plan state, CAR review state, count) rows; a row of nulls (an outer join that found
-    no notice) counts nothing."""
-    return sum(count or 0 for step_key, plan_state, car_state, count in rows
-               if step_key is None or not _attended(step_key, plan_state, car_state))
+    """The figure from (key, plan state, CAR review state, settled, count) rows; a row of nulls (an outer join
+    that found no notice) counts nothing."""
+    return sum(count or 0 for step_key, plan_state, car_state, settled, count in rows
+               if step_key is None or not _attended(step_key, plan_state, car_state, bool(settled)))
 
 
 def notifications_for(session: Session, user: User, limit: int = PAGE_SIZE) -> list[Notification]:

@@ -53,6 +53,10 @@ class Duty:
     roles: frozenset[Role]
     label: str  # Spanish: what must be done
     legal_basis: str
+    #: The fact (``FACT_OF_TRIGGER``) of an act that settles the duty without moving the plan out of its pending
+    #: states (the act keeps the plan's state): once recorded the calendar drops the term, and so does everything
+    #: that asks whether the duty is still owed (the notification centre's «Atendida», the daily digest).
+    settled_by: str | None = None
 
 
 #: "elected" counts too: the terms of L152 art. 39 run from the posesión, which the law places on the period's first
@@ -79,7 +83,7 @@ DUTIES: tuple[Duty, ...] = (
          "Decidir sobre el proyecto de plan en el concejo o asamblea", "L152 art. 40"),
     Duty("sessions_convocation", frozenset({"filed_with_corporacion", "in_debate"}), frozenset({Role.EJECUTIVO}),
          "Convocar al concejo o asamblea a sesiones extraordinarias para decidir el plan",
-         "L152 art. 40; L136 art. 23 par. 2"),
+         "L152 art. 40; L136 art. 23 par. 2", settled_by=FACT_OF_TRIGGER["convoke_sessions"]),
     Duty("sanction_remission", frozenset({"approved_by_corporacion"}), frozenset({Role.CORPORACION}),
          "Remitir el proyecto aprobado al alcalde o gobernador para su sanción", "L136 art. 76"),
     Duty("objection_term", frozenset({"sanction_pending"}), frozenset({Role.EJECUTIVO}),
@@ -94,12 +98,15 @@ DUTIES: tuple[Duty, ...] = (
     Duty("publication", frozenset({"sanctioned"}), frozenset({Role.EJECUTIVO}),
          "Publicar el acuerdo u ordenanza sancionado", "L136 art. 81; L2200 art. 103"),
     Duty("governor_copy", frozenset({"sanctioned", "published", "in_force"}), _EXECUTIVE_SIDE,
-         "Enviar copia del acuerdo sancionado al gobernador para su revisión jurídica", "L136 art. 82"),
+         "Enviar copia del acuerdo sancionado al gobernador para su revisión jurídica", "L136 art. 82",
+         settled_by=FACT_OF_TRIGGER["send_copy_to_governor"]),
     Duty("piscc", frozenset({"approved_by_corporacion", "sanction_pending", "objected", "sanctioned",
                              "adopted_by_decree", "published", "in_force"}), frozenset({Role.EJECUTIVO}),
          "Adoptar el Plan Integral de Seguridad y Convivencia Ciudadana (PISCC)", "D683 art. 4"),
 )
 DUTY_BY_KEY = {d.deadline_key: d for d in DUTIES}
+#: The duties settled by a fact, keyed by their deadline key: what a reader of plain rows checks.
+SETTLING_FACTS = {d.deadline_key: d.settled_by for d in DUTIES if d.settled_by}
 
 
 def duty_for(deadline_key: str) -> Duty:

@@ -156,3 +156,26 @@ def test_notices_become_attended_once_their_act_is_recorded(genova, client, db_s
     page = client.get("/notificaciones").get_data(as_text=True)
     assert page.count(">Atendida</span>") == 2 and ">Nueva</span>" not in page
     assert "Notificaciones (0)" in page and "Marcar como leída" not in page
+
+
+def test_a_duty_settled_without_leaving_its_state_reads_attended(genova, client, db_session, set_today):
+    """L136 art. 82: the copy of the sanctioned acuerdo to the governor keeps the plan «Sancionado». Its notice
+    («actúe a más tardar …») read as still owed, in the centre, its unread figure and every daily digest."""
+    from notifications.centre import notifications_for, status_of, unread_count
+
+    walk_to(genova, "sanctioned")
+    set_today("2028-05-19")
+    copy = [n for n in notifications_for(db_session, genova.ejecutivo) if n.step_key == "governor_copy"]
+    assert copy and "gobernador" in copy[0].body
+    owed = unread_count(genova.ejecutivo, db_session)
+    assert all(status_of(n) == "Nueva" for n in copy)
+    genova.act("ejecutivo", "send_copy_to_governor", "2028-05-22")
+    db_session.commit()
+    db_session.expire_all()
+    assert all(status_of(n) == "Atendida" for n in copy)
+    assert unread_count(genova.ejecutivo, db_session) == owed - len(copy)
+    login(client, genova.ejecutivo.email, "clave-de-prueba")
+    page = client.get("/notificaciones").get_data(as_text=True)
+    items = [i for i in page.split('<li class="notification')[1:] if "acuerdo sancionado al gobernador" in i]
+    assert items and all(">Atendida</span>" in i and "Lo que pedía ya quedó registrado" in i for i in items)
+    assert f"Notificaciones ({owed - len(copy)})" in page  # the menu's figure, read with the person's row
