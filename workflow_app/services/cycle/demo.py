@@ -281,8 +281,13 @@ FINISHED_STEPS = (  # (role, machine, subject, trigger, date, payload, public ev
     (Role.CORPORACION, "pdt_approval", None, "approve_plan", date(2024, 5, 15), {}, True),
     (Role.CORPORACION, "pdt_approval", None, "send_for_sanction", date(2024, 5, 17), {}, False),
     (Role.EJECUTIVO, "pdt_approval", None, "sanction", date(2024, 5, 21), {}, True),
+    # L136 art. 82: the copy of the sanctioned acuerdo to the governor within five days, and the review's outcome;
+    # without them the finished plan kept a duty overdue since May 2024 in its people's 2028 digests.
+    (Role.EJECUTIVO, "pdt_approval", None, "send_copy_to_governor", date(2024, 5, 22), {}, False),
     # Published "a partir de su publicación": the publication puts it in force in the same transaction (issue 18).
     (Role.EJECUTIVO, "pdt_approval", None, "publish", date(2024, 5, 24), {"vigencia": "on_publication"}, True),
+    (Role.PLANEACION, "pdt_approval", None, "record_governor_review", date(2024, 6, 14),
+     {"governor_review": "ajustado"}, True),
 )
 
 
