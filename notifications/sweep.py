@@ -31,6 +31,7 @@ from state_machines.approval.route import Duty, duty_for
 from state_machines.core.roles import Role
 from state_machines.core.wording import business_days, holder, localize, quoted
 from state_machines.phase2 import phase2_pending
+from workflow_app.infra.clock import start_of_day_utc
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import submit_all
 from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User
@@ -479,7 +480,11 @@ def run_sweep(today: date, session: Session | None = None) -> SweepReport:
             all_effects += effects
     for plan in in_force_plans(session):  # Phase II: reminders and escalation only (no automatic act)
         try:
-            dues = phase2_work(plan, legal_calendar.deadline_map(phase2_deadlines_for(session, plan)), today)
+            # And the route's duties that outlive the entry into force (route.DUTIES pending in "in_force": the copy
+            # to the governor, L136 art. 82, whose five days often end after a publication that put the plan in
+            # force; the PISCC, D683 art. 4): their reminders, as an open plan's. No automatic effect applies here.
+            dues = plan_work(plan, deadlines_for(plan), today)[0]
+            dues += phase2_work(plan, legal_calendar.deadline_map(phase2_deadlines_for(session, plan)), today)
         except (legal_calendar.FactsError, ValueError) as exc:
             report.errors.append(f"plan {plan.id} (fase II): {exc}")
             continue
@@ -510,10 +515,16 @@ def run_sweep(today: date, session: Session | None = None) -> SweepReport:
 def _send_reminders(session: Session, dues: list[Due], by_id: dict[int, PlanRow], people: People,
                     report: SweepReport) -> None:
     planned: list[tuple[Message, list[Recipient]]] = []
+    opened = _told_since(session, [d for d in dues if d.kind == "reminder"])
     for due in dues:
         plan = by_id[due.plan_id]
         users = people.with_roles(plan.entity_id, due.duty.roles, due.deadline.authority)
-        planned.append((reminder_message(due, plan), users))
+        message = reminder_message(due, plan)
+        if due.kind == "reminder":
+            # A term shorter than its first reminder's lead (5 business days: L136 arts. 76 and 82) opens on the
+            # reminder's own day: whoever was just told the step and its date is not told again the same way.
+            users = [u for u in users if (u.id, due.plan_id, message.step_key, message.due_on) not in opened]
+        planned.append((message, users))
         if due.kind == "overdue":
             # Told above whose duty it is (the executive, whose step it often is, is told the term ran out once,
             # not a second time as its superior).
@@ -531,6 +542,21 @@ def _send_reminders(session: Session, dues: list[Due], by_id: dict[int, PlanRow]
             else:
                 report.reminders += created
         session.commit()
+
+
+def _told_since(session: Session, reminders: list[Due]) -> set[tuple[int, int, str, date]]:
+    """(person, plan, step, date) of the notices that already told a reminder's step and date on or after the
+    reminder's day (the act that opened the step, in the same sweep's day). One query for the sweep's reminders."""
+    if not reminders:
+        return set()
+    since = start_of_day_utc(min(d.milestone_on for d in reminders))
+    wanted = {(d.plan_id, d.deadline.map_key, d.deadline.act_by): start_of_day_utc(d.milestone_on) for d in reminders}
+    rows = session.execute(select(Notification.user_id, Notification.plan_id, Notification.step_key,
+                                  Notification.due_on, Notification.created_at)
+                           .where(Notification.plan_id.in_({d.plan_id for d in reminders}),
+                                  Notification.created_at >= since, Notification.due_on.is_not(None)))
+    return {(user_id, plan_id, step, due_on) for user_id, plan_id, step, due_on, created_at in rows
+            if created_at >= wanted.get((plan_id, step, due_on), created_at + timedelta(days=1))}
 
 
 def _already_told(session: Session, keys: list[str]) -> set[str]:

@@ -309,3 +309,41 @@ def test_the_entity_posesion_date_moves_the_system_posesion(genova, db_session):
     assert genova.plan.state == "elected"
     assert run_sweep(date(2028, 1, 10)).effects == 1
     assert db_session.scalar(select(PlanEvent.act_on).filter_by(trigger="presume_office")) == date(2028, 1, 10)
+
+
+def test_the_copy_to_the_governor_is_chased_after_the_plan_is_in_force(genova, db_session):
+    """L136 art. 82: five business days from the sanction (19 May) to send the governor a copy. The publication
+    on 22 May put the plan in force before they ended, and the sweep, which read only plans not yet in force for
+    the route's duties, never said that the copy was due or late."""
+    adviser = make_user(db_session, "asesor63302@prueba.co", Role.ASESOR, genova.plan.entity)
+    walk_to(genova, "in_force")
+    assert genova.plan.event_dates["sanctioned"] == "2028-05-19" and "governor_copy_sent" not in str(
+        genova.plan.event_dates)
+    for day in days(date(2028, 5, 23), date(2028, 5, 29)):
+        run_sweep(day)
+    due = told(db_session, genova.ejecutivo, step="governor_copy")
+    assert [n.kind for n in due] == ["reminder", "reminder", "due_today", "overdue"]  # 5 and 1 business days
+    assert "viernes 26 de mayo de 2028" in due[2].body and due[2].legal_basis == "L136 art. 82"
+    assert [n.kind for n in told(db_session, adviser, step="governor_copy")] == ["escalation"]
+    genova.act("ejecutivo", "send_copy_to_governor", "2028-05-30")
+    db_session.commit()
+    run_sweep(date(2028, 5, 31))
+    assert len(told(db_session, genova.ejecutivo, step="governor_copy")) == 4  # sent: nothing more
+
+
+def test_a_term_opened_on_its_reminders_day_is_not_told_twice(genova, db_session, set_today):
+    """L136 art. 82: the copy to the governor has five business days from the sanction, so its «faltan 5 días
+    hábiles» falls on the sanction's own day, beside the act's notice that already says the step and its date."""
+    walk_to(genova, "sanction_pending")
+    set_today("2028-05-19")
+    genova.act("ejecutivo", "sanction", "2028-05-19")
+    db_session.commit()
+    opened = db_session.scalars(select(Notification).filter_by(user_id=genova.ejecutivo.id, kind="transition",
+                                                                step_key="governor_copy")).all()
+    assert len(opened) == 1 and opened[0].due_on == date(2028, 5, 26)
+    run_sweep(date(2028, 5, 19))
+    assert told(db_session, genova.ejecutivo, step="governor_copy") == []
+    set_today("2028-05-25")
+    run_sweep(date(2028, 5, 25))
+    reminded = told(db_session, genova.ejecutivo, step="governor_copy")
+    assert [n.kind for n in reminded] == ["reminder"] and "falta 1 día hábil" in reminded[0].subject
