@@ -39,6 +39,10 @@ def test_digests_group_each_users_pending_notices_in_one_email(db_session, smtp_
     assert "faltan 5 días hábiles" in text and "falta 1 día hábil —" in text and "faltan 1" not in text and "copia del proyecto" in text
     assert text.count("Norma: D1865 art. 3 num. 3; L4-1913 art. 62") == 3  # the copy notice and two reminders
     assert re.findall(r"Ver el plan: https?://\S+/planes/(\d+)", text) == [str(cast.plan.id)] * 3
+    # Read on a phone: the HTML part's addresses are links to tap (they were plain text), its footer said once.
+    html = mails[0].get_body(preferencelist=("html",)).get_content()
+    assert re.findall(r'Ver el plan: <a href="https?://[^"]+/planes/(\d+)"', html) == [str(cast.plan.id)] * 3
+    assert html.count("Resumen diario automático") == 1 and "<pre" not in html
 
     again = send_digests(date(2028, 3, 21))
     embedded_jobs.join()
