@@ -102,7 +102,16 @@ def _rules(w: Wording) -> tuple[tuple[re.Pattern, str], ...]:
         ("concejales/diputados", "diputados" if w.is_department else "concejales"),
         ("concejal o diputado", "diputado" if w.is_department else "concejal"),
     )
-    return tuple((re.compile(re.escape(a)), b) for a, b in pairs)
+    rules = tuple((re.compile(re.escape(a)), b) for a, b in pairs)
+    if not w.is_feminine:
+        return rules
+    # The calendar names the executive by the entity's kind ("el alcalde debe enviarla"): an alcaldesa or a
+    # gobernadora is said as such. Only the entity's own executive's noun: a municipio's "copia al gobernador"
+    # (L136 art. 82) is the department's governor and stays.
+    noun = "gobernador" if w.is_department else "alcalde"
+    forms = (("El", f"La {title}"), ("el", f"la {title}"), ("Del", f"De la {title}"), ("del", f"de la {title}"),
+             ("Al", f"A la {title}"), ("al", f"a la {title}"))
+    return rules + tuple((re.compile(rf"\b{article} {noun}\b"), said) for article, said in forms)
 
 
 #: "el acuerdo u ordenanza sancionado" and its kin: the article and the participle agree with the entity's act

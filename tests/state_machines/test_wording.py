@@ -50,3 +50,18 @@ def test_de_contracts_with_the_masculine_article():
     assert with_de("el alcalde y la secretaría de planeación") == "del alcalde y la secretaría de planeación"
     assert with_de("la secretaría de planeación") == "de la secretaría de planeación"
     assert with_de("elector") == "de elector"  # only the article contracts
+
+
+def test_the_calendars_kind_specific_executive_is_said_with_the_entitys_title():
+    """The legal calendar writes «el alcalde debe enviarla» from the entity's kind; Génova has an alcaldesa."""
+    assert localize("el alcalde debe enviarla", GENOVA) == "la alcaldesa debe enviarla"
+    assert localize("Remisión del acuerdo aprobado al alcalde para su sanción", GENOVA) == \
+        "Remisión del acuerdo aprobado a la alcaldesa para su sanción"
+    assert localize("si el alcalde no objeta, sanciona el presidente del Concejo", GENOVA) == \
+        "si la alcaldesa no objeta, sanciona el presidente del Concejo"
+    assert localize("Copia del acuerdo sancionado al gobernador", GENOVA) == "Copia del acuerdo sancionado al gobernador"
+    assert localize("Desde hoy el gobernador puede adoptar el plan por decreto.", SUCRE) == \
+        "Desde hoy la gobernadora puede adoptar el plan por decreto."
+    assert localize("El gobernador debe sancionar; los alcaldes y la alcaldesa no", QUINDIO) == \
+        "El gobernador debe sancionar; los alcaldes y la alcaldesa no"
+    assert localize("los alcaldes del departamento", GENOVA) == "los alcaldes del departamento"
