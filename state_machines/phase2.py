@@ -767,6 +767,14 @@ PHASE2_ORDER = ("plan_indicativo", "project_bank", "harmonization", "monitoring_
                 "action_plans", "annual_report", "citizen_report", "dept_evaluation")
 
 
+#: P21 (phase-ii.md §1.1, actor "alcalde"): the semester's meeting with ediles, social organisations and veedurías
+#: is a mayor's function (L136 art. 91 e) 2, as replaced by L1551 art. 29: "convocar por lo menos dos veces al año a
+#: ediles…"), the municipal regime; a department has no ediles and L2200 writes no such meeting. A governor's
+#: rendición de cuentas (L1474 art. 78, "de manera permanente") has no semester term in the sources, so
+#: departments open none. Set True to open it for them too (as before this rule was written down).
+CITIZEN_REPORT_FOR_DEPARTMENTS = False
+
+
 def phase2_opening(entity_kind: str, in_force_on: date, period_start: date) -> list[tuple[str, str, dict]]:
     """The procedures Phase II opens when the plan enters into force (legal-path T16; phase-ii.md §1.2 "All start
     at in_force"): the four single ones, and the yearly ones for every vigencia of the period from the year in
@@ -785,7 +793,8 @@ def phase2_opening(entity_kind: str, in_force_on: date, period_start: date) -> l
             out.append(("annual_report", str(year), {}))  # the year before's informe, in the year's first session
         for semester, end in ((1, date(year, 6, 30)), (2, date(year, 12, 31))):
             if end >= in_force_on:
-                out.append(("citizen_report", f"{year}-{semester}", {}))
+                if entity_kind != "departamento" or CITIZEN_REPORT_FOR_DEPARTMENTS:
+                    out.append(("citizen_report", f"{year}-{semester}", {}))
                 if entity_kind == "departamento":
                     out.append(("dept_evaluation", f"{year}-{semester}", {}))
     return out

@@ -274,6 +274,10 @@ def test_phase2_opens_single_and_yearly_procedures_from_the_year_in_force():
     assert align == {("paa", "2024"), ("action_plans", "2024")}
     dept = phase2_opening("departamento", date(2024, 5, 31), date(2024, 1, 1))
     assert ("dept_evaluation", "2027-2") in {(m, s) for m, s, _ in dept}
+    # P21 is the mayor's meeting with ediles (L136 art. 91 e), the municipal regime): a department has no ediles.
+    assert not any(m == "citizen_report" for m, _, _ in dept)
+    district = phase2_opening("distrito", date(2024, 5, 31), date(2024, 1, 1))
+    assert ("citizen_report", "2027-2") in {(m, s) for m, s, _ in district}
 
 
 def test_state_and_machine_names_fit_their_columns():
