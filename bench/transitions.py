@@ -48,7 +48,7 @@ ROUTE = (
     ("corporacion", "record_committee_debate", date(2028, 5, 18), date(2028, 5, 18), {"committee_outcome": "approved"}),
     ("corporacion", "record_plenary_debate", date(2028, 5, 25), date(2028, 5, 25), {}),
     ("corporacion", "approve_plan", date(2028, 5, 25), date(2028, 5, 25), {}),
-    ("corporacion", "send_for_sanction", date(2028, 5, 26), date(2028, 5, 26), {}),
+    ("corporacion", "send_for_sanction", date(2028, 5, 26), date(2028, 5, 26), {"articles_sent": 18}),
     ("ejecutivo", "sanction", date(2028, 6, 1), date(2028, 6, 1), {}),
     # Publication on its day of force also records the entry into force, in the same transaction (issue 18).
     ("ejecutivo", "publish", date(2028, 6, 5), date(2028, 6, 5), {"vigencia": "on_publication"}),

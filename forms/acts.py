@@ -90,7 +90,7 @@ EXTRA_FIELDS = {
         validators=[InputRequired("Indique cuántos artículos tiene el proyecto (un número entero)."),
                     NumberRange(min=1, max=10000, message="El número de artículos debe estar entre 1 y 10 000.")]),
     "articles_sent": lambda: IntegerField(
-        "Número de artículos del proyecto aprobado (opcional: con él se calcula el plazo para objetar)",
+        "Número de artículos del proyecto aprobado (de él depende el plazo para sancionarlo u objetarlo)",
         validators=[Optional(), NumberRange(min=1, max=10000, message="El número de artículos debe estar entre "
                                                                        "1 y 10 000.")]),
     "archived_articles": lambda: TextAreaField(

@@ -61,6 +61,7 @@ from state_machines.corporation.sanction import (
     GOVERNOR_REVIEW_OUTCOMES,
     GROUNDS,
     REFUSE_LATE_OBJECTIONS,
+    REQUIRE_ARTICLES_AT_REMISSION,
     SanctionRecord,
     sanction_law,
 )
@@ -765,6 +766,18 @@ def has_article_count(s: PlanSnapshot) -> Verdict:
                   _law(s).objection_basis)
 
 
+def has_remitted_article_count(s: PlanSnapshot) -> Verdict:
+    """L136 art. 78; L2200 art. 100; D1222 art. 78: the executive's term to sanction or object runs from the
+    remission and depends on the project's size, so the remission states it (``REQUIRE_ARTICLES_AT_REMISSION``,
+    an interpretation); one term for every size (DL1421 art. 23) needs no count."""
+    law = _law(s)
+    if not REQUIRE_ARTICLES_AT_REMISSION or s.article_count or law.size_independent:
+        return OK
+    terms = "; ".join(f"{label}: {days} días hábiles" for label, days in law.objection_table())
+    return refuse(f"Indique cuántos artículos tiene el proyecto aprobado: de ello depende el plazo para sancionarlo "
+                  f"u objetarlo ({terms}).", law.objection_basis)
+
+
 def is_within_objection_term(s: PlanSnapshot) -> Verdict:
     """L136 art. 78; L2200 art. 100; D1222 art. 78: the executive objects within 5, 10 or 20 days (4, 6 or 10
     under D1222) by the project's size, counted from the remission (``objection_term``). An objection after it
@@ -1265,7 +1278,8 @@ PDT_TRANSITIONS: list[Transition] = [
     Transition(  # T13: mesa directiva
         trigger="send_for_sanction", source="approved_by_corporacion", dest="sanction_pending",
         roles=frozenset({CORPORACION}),
-        guards=(evidence_guard("la constancia de remisión del proyecto aprobado", "L136 art. 76"),),
+        guards=(evidence_guard("la constancia de remisión del proyecto aprobado", "L136 art. 76"),
+                has_remitted_article_count),
         legal_basis="L136 art. 76", label="Remitir el proyecto aprobado para sanción",
         effects=("record_sanction", "flag:late_remission"), effect_when=(("flag:late_remission", is_remission_late),),
     ),

@@ -214,6 +214,13 @@ SANCTION_LAWS: dict[str, SanctionLaw] = {
 #: statute gives the executive that term "para devolver con objeciones"; False turns it into a flag only.
 REFUSE_LATE_OBJECTIONS = True
 
+#: Interpretation: the remission for sanction states the project's number of articles where the executive's term
+#: depends on it (L136 art. 78; L2200 art. 100; D1222 art. 78: 5, 10 or 20 days by size, counted from the
+#: remission). Without it the term had no date: the executive was never told to sanction or object, nor
+#: reminded, nor the silence's consequence applied. False makes it optional again (the executive then gives it
+#: when objecting).
+REQUIRE_ARTICLES_AT_REMISSION = True
+
 #: ``Entity.special_regime`` -> the code of its own law of the last stretch.
 SPECIAL_LAWS = {"bogota": "DL1421"}
 

@@ -140,7 +140,8 @@ def test_illegality_objection_insisted_goes_to_the_tribunal_and_is_archived(
     cast = approved(db_session, kind)
     plan_id = cast.plan.id
     walk = Walk(new_page, live_server, set_today, evidence_pdf, people(cast))
-    act(walk, plan_id, "corporacion", "Remitir el proyecto aprobado para sanción", "2028-05-17")
+    act(walk, plan_id, "corporacion", "Remitir el proyecto aprobado para sanción", "2028-05-17",
+        fill=lambda p: p.get_by_label(re.compile("^Número de artículos del proyecto aprobado")).fill("12"))
     act(walk, plan_id, "ejecutivo", "Objetar el proyecto por inconveniencia o ilegalidad", "2028-05-19",
         irreversible=True, fill=lambda p: (p.get_by_label(re.compile("^Ilegalidad")).check(),
                                            p.get_by_label(re.compile("^Número de artículos del proyecto \\(")).fill("12")))

@@ -257,7 +257,8 @@ def test_municipio_walks_from_posesion_to_vigente_through_the_pages(
     walk.act("corporacion", "Registrar el segundo debate en la plenaria", "2028-05-12", "in_debate")
     walk.act("corporacion", "Aprobar el plan en segundo debate", "2028-05-12", "approved_by_corporacion",
              reference="Acuerdo 007 de 2028")
-    walk.act("corporacion", "Remitir el proyecto aprobado para sanción", "2028-05-15", "sanction_pending")
+    walk.act("corporacion", "Remitir el proyecto aprobado para sanción", "2028-05-15", "sanction_pending",
+             fill=lambda p: p.get_by_label(re.compile("^Número de artículos del proyecto aprobado")).fill("18"))
     walk.act("ejecutivo", "Sancionar el acuerdo", "2028-05-17", "sanctioned")
     # Issue 18: published with "rige a partir de su publicación" on the day: in force in the same transaction.
     done = walk.act("ejecutivo", "Publicar el plan adoptado", "2028-05-19", "in_force",

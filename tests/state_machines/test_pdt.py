@@ -508,7 +508,8 @@ def test_full_ordinary_route_2024_reaches_in_force():
     events = []
     debates = DebateRecord()  # what the service's ``debate:*`` effects would record
     for trigger, role, today in steps:
-        snapshot = plan_2024(state, today, car_reviews={"CRQ": "concept_received"}, debates=debates)
+        snapshot = plan_2024(state, today, car_reviews={"CRQ": "concept_received"}, debates=debates,
+                             article_count=24 if trigger == "send_for_sanction" else None)  # the remission's size
         outcome = PDT_MACHINE.fire(snapshot, trigger, role)
         events += [e for e in outcome.effects if e.startswith("event:")]
         if "debate:committee" in outcome.effects:
@@ -806,3 +807,14 @@ def test_an_ordenanza_debate_waits_for_the_published_ponencia_from_8_february_20
     muni = replace(dept, entity_kind="municipio")
     assert PDT_MACHINE.fire(muni, "record_committee_debate", C).dest == "in_debate"
     assert refusal(muni, "publish_ponencia", C).legal_basis == "L2200 art. 102"
+
+
+def test_the_remission_for_sanction_states_the_projects_size_where_the_term_depends_on_it():
+    """L136 art. 78: 5, 10 or 20 days to object by the number of articles, counted from the remission: without
+    the count the term had no date (no notice, no reminder, no consequence of silence). Bogotá's single term
+    (DL1421 art. 23) needs none."""
+    snapshot = plan_2024("approved_by_corporacion", date(2024, 5, 22), has_evidence=True)
+    refused = refusal(snapshot, "send_for_sanction", C)
+    assert refused.legal_basis == "L136 art. 78"
+    assert "hasta 20 artículos: 5 días hábiles; de 21 a 50 artículos: 10 días hábiles" in refused.reason
+    assert PDT_MACHINE.fire(replace(snapshot, article_count=24), "send_for_sanction", C).dest == "sanction_pending"

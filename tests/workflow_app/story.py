@@ -98,7 +98,7 @@ def _walk(cast: Cast, stop: str) -> None:
         ("corporacion", "publish_ponencia", "2028-05-12", {"payload": {"ponencia_debate": "plenary"}}),
         ("corporacion", "record_plenary_debate", "2028-05-15", {}),
         ("corporacion", "approve_plan", "2028-05-15", {}),
-        ("corporacion", "send_for_sanction", "2028-05-17", {}),
+        ("corporacion", "send_for_sanction", "2028-05-17", {"payload": {"articles_sent": 18}}),  # L136 art. 78: 5 days
         ("ejecutivo", "sanction", "2028-05-19", {}),
         ("ejecutivo", "publish", "2028-05-22", {"payload": {"vigencia": "on_publication"}}),
         ("sistema", "enter_into_force", "2028-05-22", {}),

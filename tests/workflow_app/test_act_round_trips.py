@@ -35,7 +35,7 @@ from workflow_app.services.route.plans import ActCommand, ActInvalid, ActRefused
 #: sub-procedures write in steps (10 at most). The acts that start sub-procedures (and the entry into force,
 #: which opens Phase II) send the plan's guarded UPDATE and then the rest with the new procedures in one
 #: statement: 80, 7 at most.
-STATEMENTS_PER_ROUTE = 80
+STATEMENTS_PER_ROUTE = 82  # 80, and the remission's notice to the executive of its term to sanction or object
 MOST_IN_ONE_ACT = 7
 
 

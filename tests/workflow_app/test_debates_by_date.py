@@ -64,7 +64,7 @@ def test_an_ordenanza_of_2020_needs_three_debates_on_three_days_and_a_silent_one
     quindio.act("corporacion", "approve_plan", "2020-05-07")
     assert quindio.plan.state == "approved_by_corporacion"
     assert quindio.plan.event_dates["debates"]["third"] == ["2020-05-07"]
-    quindio.act("corporacion", "send_for_sanction", "2020-05-08")
+    quindio.act("corporacion", "send_for_sanction", "2020-05-08", payload={"articles_sent": 30})
     quindio.act("ejecutivo", "sanction", "2020-05-11")
     quindio.act("ejecutivo", "publish", "2020-05-13", payload={"vigencia": "silent"})
     db_session.refresh(quindio.plan)

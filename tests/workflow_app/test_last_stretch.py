@@ -58,7 +58,7 @@ def test_municipio_inconvenience_objection_rejected_then_the_president_sanctions
 
 def test_municipio_illegality_objection_insisted_goes_to_the_tribunal_and_is_archived(genova):
     plan = genova.plan
-    genova.act("corporacion", "send_for_sanction", "2028-05-17")
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
     genova.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad"], "article_count": 12})
     with pytest.raises(ActRefused) as refused:
         genova.act("corporacion", "reject_objections", "2028-05-26")
@@ -76,12 +76,12 @@ def test_departamento_follows_l2200_48_hours_to_the_tribunal(db_session):
     walk_to(quindio, "approved_by_corporacion")
     plan = quindio.plan
     assert "sanction_remission" not in keys(plan)  # no remission term for ordenanzas
-    quindio.act("corporacion", "send_for_sanction", "2028-05-17")
-    with pytest.raises(ActRefused) as refused:  # the article count is the executive's to give
-        quindio.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad"]})
-    assert refused.value.legal_basis == "L2200 art. 100"
-    quindio.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad", "inconveniencia"],
-                                                               "article_count": 60})
+    with pytest.raises(ActRefused) as refused:  # the remission states the size: the governor's term depends on it
+        quindio.act("corporacion", "send_for_sanction", "2028-05-17")
+    assert refused.value.legal_basis == "L2200 art. 100" and "más de 50 artículos: 20 días hábiles" in \
+        refused.value.message
+    quindio.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 60})
+    quindio.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad", "inconveniencia"]})
     assert keys(plan)["objection_term"].legal_basis == "L2200 art. 100"
     quindio.act("corporacion", "insist_on_project", "2028-05-26")
     assert keys(plan)["tribunal_remission"].latest == date(2028, 5, 28)  # 48 hours, L2200 art. 101
@@ -192,7 +192,7 @@ def test_bogota_objects_within_ten_days_and_its_council_president_sanctions_afte
 
 def test_a_municipios_partly_vitiated_acuerdo_returns_to_the_concejo_before_any_article_is_archived(genova):
     plan = genova.plan
-    genova.act("corporacion", "send_for_sanction", "2028-05-17")
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
     genova.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad"], "article_count": 12})
     genova.act("corporacion", "insist_on_project", "2028-05-26")
     genova.act("ejecutivo", "send_to_tribunal", "2028-06-01")
@@ -212,14 +212,10 @@ def test_a_municipios_partly_vitiated_acuerdo_returns_to_the_concejo_before_any_
 
 def test_the_asamblea_president_sanctions_when_the_governor_neither_objects_nor_sanctions(db_session):
     quindio = Cast(db_session, make_plan(db_session, "63"))
-    walk_to(quindio, "sanction_pending")
+    walk_to(quindio, "sanction_pending")  # the remission states 18 articles (tests/workflow_app/story.py)
     plan = quindio.plan
-    with pytest.raises(ActRefused) as refused:  # no article count: no term has run
-        quindio.act("corporacion", "sanction_by_president", "2028-06-30")
-    assert refused.value.legal_basis == "L2200 art. 100 inc. 3"
-    plan.event_dates = {**plan.event_dates, "sanction": {**plan.event_dates["sanction"], "articles": 20}}
-    db_session.commit()
-    # 20 articles sent Wednesday 17 May 2028: five business days, to Wednesday 24 May (L2200 art. 100).
+    assert plan.event_dates["sanction"]["articles"] == 18
+    # 18 articles sent Wednesday 17 May 2028: five business days, to Wednesday 24 May (L2200 art. 100).
     assert keys(plan)["objection_term"].latest == date(2028, 5, 24)
     with pytest.raises(ActRefused) as refused:
         quindio.act("corporacion", "sanction_by_president", "2028-05-24")

@@ -279,7 +279,7 @@ FINISHED_STEPS = (  # (role, machine, subject, trigger, date, payload, public ev
      {"committee_outcome": "approved"}, True),
     (Role.CORPORACION, "pdt_approval", None, "record_plenary_debate", date(2024, 5, 15), {}, True),
     (Role.CORPORACION, "pdt_approval", None, "approve_plan", date(2024, 5, 15), {}, True),
-    (Role.CORPORACION, "pdt_approval", None, "send_for_sanction", date(2024, 5, 17), {}, False),
+    (Role.CORPORACION, "pdt_approval", None, "send_for_sanction", date(2024, 5, 17), {"articles_sent": 42}, False),
     (Role.EJECUTIVO, "pdt_approval", None, "sanction", date(2024, 5, 21), {}, True),
     # L136 art. 82: the copy of the sanctioned acuerdo to the governor within five days, and the review's outcome;
     # without them the finished plan kept a duty overdue since May 2024 in its people's 2028 digests.
