@@ -70,12 +70,16 @@ def upload(client, plan, name, data, note=""):
 # --- the rules, without the web --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("raw, pesos", [("1.234.567", 1234567), ("1234567", 1234567), ("$ 1.000", 1000),
-                                        (0, 0), (2500000.0, 2500000), ("0", 0)])
+                                        (0, 0), (2500000.0, 2500000), ("0", 0),
+                                        # as a spreadsheet in Spanish shows whole pesos: with zero cents
+                                        ("$ 1.234.567,00", 1234567), ("450000000,00", 450000000),
+                                        ("1234567.0", 1234567), ("1.000,00", 1000)])
 def test_amounts_are_whole_pesos_with_or_without_thousands_dots(raw, pesos):
     assert parse_amount(raw) == pesos
 
 
-@pytest.mark.parametrize("raw", ["-5", "1.234,50", "12.5", "1,234,567", "mil", 10.5, "1.23.4"])
+@pytest.mark.parametrize("raw", ["-5", "1.234,50", "12.5", "1,234,567", "mil", 10.5, "1.23.4", "1.234.567,50",
+                                 "1.234.56,00", ",00"])
 def test_amounts_that_are_not_whole_non_negative_pesos_are_refused(raw):
     with pytest.raises(ValueError):
         parse_amount(raw)

@@ -166,10 +166,13 @@ def _blank(value) -> bool:
 
 _THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _PLAIN = re.compile(r"^\d+$")
+#: Whole pesos written with zero cents, as a spreadsheet in Spanish formats them: "1.234.567,00", "1234567.00".
+_ZERO_CENTS = re.compile(r"^(\d[\d.]*)[.,]0{1,2}$")
 
 
 def parse_amount(value) -> int:
-    """Pesos as a non-negative integer: 1234567, '1234567', '1.234.567', '$ 1.234.567', or a whole Excel number."""
+    """Pesos as a non-negative integer: 1234567, '1234567', '1.234.567', '$ 1.234.567', '1.234.567,00' (zero
+    cents), or a whole Excel number."""
     if isinstance(value, bool):
         raise ValueError("no es un valor en pesos")
     if isinstance(value, int):
@@ -182,6 +185,9 @@ def parse_amount(value) -> int:
         text = str(value).strip().replace("$", "").replace(" ", "").replace("\u00a0", "")
         if text.startswith("-"):
             raise ValueError("no puede ser negativo")
+        zero_cents = _ZERO_CENTS.match(text)
+        if zero_cents and (_THOUSANDS.match(zero_cents.group(1)) or _PLAIN.match(zero_cents.group(1))):
+            text = zero_cents.group(1)
         if _THOUSANDS.match(text):
             text = text.replace(".", "")
         if not _PLAIN.match(text):
