@@ -14,7 +14,17 @@ from flask import Flask
 import notifications.hooks
 from config import config_for
 from workflow_app.cli import pdt_cli
-from workflow_app.infra import errors, jobs, page_cache, proxy, rate_limit, security, sessions, templating
+from workflow_app.infra import (
+    clean_input,
+    errors,
+    jobs,
+    page_cache,
+    proxy,
+    rate_limit,
+    security,
+    sessions,
+    templating,
+)
 from workflow_app.infra.clock import Clock
 from workflow_app.infra.database import sqlite
 from workflow_app.infra.extensions import babel, csrf, db, login_manager, migrate
@@ -31,9 +41,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask("workflow_app", template_folder="web/templates", static_folder="web/static")
     _configure(app, config_name, overrides)
 
-    # Plumbing: the real client address behind proxies, database, migrations, CSRF, locale, sign-in and its
-    # server-side sessions, jobs after commit, limits, filters, headers, errors.
+    # Plumbing: the real client address behind proxies, clean form text, database, migrations, CSRF, locale,
+    # sign-in and its server-side sessions, jobs after commit, limits, filters, headers, errors.
     proxy.init_app(app)
+    clean_input.init_app(app)  # forms without invisible control characters, on both databases
     sqlite.init_app(app)  # the trial instance's SQLite gets PostgreSQL's translate()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))

@@ -140,6 +140,23 @@ def test_team_types_lines_and_reads_them_back_with_totals(client, team, db_sessi
     assert '<th scope="col" class="num">2028</th>' in shown
 
 
+def test_control_characters_pasted_or_crafted_into_a_form_are_cleaned_on_either_database(client, team, db_session):
+    """A NUL in a program's name was a generic 400 on PostgreSQL (what was typed lost) and stored as is on SQLite;
+    Word's manual line break (a vertical tab) pasted into a note is a line break (infra.clean_input)."""
+    plan, people = team
+    sign_in(client, people["equipo"].email)
+    page = client.get(f"/planes/{plan.id}/ppi/editar").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "based_on": "", "accion": "guardar",
+            "note": "Versión para el CTP\x0bcon los ajustes\x00 de la mesa", "rows-0-program": "Agua\x00 potable\x1b",
+            "rows-0-project": "Acueducto\x7f veredal", "rows-0-year": "2028", "rows-0-funding_source": "SGP",
+            "rows-0-amount": "1.000.000"}
+    assert client.post(f"/planes/{plan.id}/ppi/editar", data=data).status_code == 302
+    version = ppi_version(db_session, plan)
+    assert [(i.program, i.project) for i in version.items] == [("Agua potable", "Acueducto veredal")]
+    assert version.note == "Versión para el CTP\ncon los ajustes de la mesa"
+
+
+
 def test_csv_import_reads_back_every_row(client, team, db_session):
     plan, people = team
     sign_in(client, people["planeacion"].email)
