@@ -161,6 +161,23 @@ def test_csv_cells_that_look_like_formulas_are_neutralised():
     assert rows[1] == ["'=HYPERLINK(\"x\")", "-3"] and rows[2] == ["'+57 300", "2028-01-03"]
 
 
+def test_xlsx_cells_that_look_like_formulas_are_text_shown_as_written():
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from workflow_app.services.monitoring.exports import to_xlsx
+
+    body = to_xlsx(["a", "b"], [["=HYPERLINK(\"http://otro.example\",\"x\")", -3], ["- Se aprueba el plan", "+57 300"]],
+                   "Prueba")
+    sheet = load_workbook(io.BytesIO(body))["Prueba"]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        ["=HYPERLINK(\"http://otro.example\",\"x\")", -3], ["- Se aprueba el plan", "+57 300"]]
+    assert all(c.data_type in ("s", "n") for row in sheet.iter_rows(min_row=2) for c in row)
+    xml = zipfile.ZipFile(io.BytesIO(body)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<f " not in xml  # no formula anywhere
+
+
 def test_expediente_has_history_calendar_with_explanations_and_document_hashes(client, db_session, genova):
     login(client, genova.planeacion.email, PASSWORD)
     response = client.get(f"/planes/{genova.plan.id}/expediente")

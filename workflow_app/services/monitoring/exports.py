@@ -11,7 +11,8 @@ the last columns, named "(código)", for whoever feeds another system.
   its content (capped, long text wrapped).
 
 In both CSVs, text cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) get a
-leading apostrophe; numbers stay numbers.
+leading apostrophe; numbers stay numbers. In the XLSX such a cell is a text cell (never a formula), shown as written:
+a reason that starts with a dash, «- Se aprueba…», reads so, without the CSV's apostrophe.
 """
 from __future__ import annotations
 
@@ -203,9 +204,9 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence], sheet_title: str) -
     for row in rows:
         cells = []
         for index, value in enumerate(row):
-            if isinstance(value, str) and value.startswith(_FORMULA_START):
-                value = "'" + value
             cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str) and value.startswith(_FORMULA_START):
+                cell.data_type = "s"  # a text cell, never a formula, shown as written (no apostrophe)
             if isinstance(value, datetime):
                 cell.number_format = "dd/mm/yyyy hh:mm:ss"
             elif isinstance(value, date):
