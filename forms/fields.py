@@ -1,6 +1,8 @@
 """Fields the forms share."""
 from __future__ import annotations
 
+import re
+
 from wtforms import DateField, HiddenField
 from wtforms.validators import DataRequired, Regexp
 
@@ -10,12 +12,17 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 INVALID_DATE = "Escriba la fecha como día/mes/año, por ejemplo 09/03/2028."
 
 
+#: A row's id as people's requests carry it: at most nine digits, so it fits PostgreSQL's integer (forms' hidden ids,
+#: the API's query numbers; ``web.converters.BoundedInt`` bounds the ids in addresses).
+ROW_ID = re.compile(r"\d{1,9}\Z")
+
+
 class RowIdField(HiddenField):
     """A hidden field carrying a row's id: at most nine digits, so it fits PostgreSQL's integer (a larger number
     sent by hand is a form error, never a database error), as ``web.converters.BoundedInt`` does in addresses."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, [DataRequired(), Regexp(r"^\d{1,9}$"), *(validators or ())], **kwargs)
+        super().__init__(label, [DataRequired(), Regexp(ROW_ID), *(validators or ())], **kwargs)
 
 
 class DayField(DateField):

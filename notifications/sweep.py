@@ -556,7 +556,7 @@ def _told_since(session: Session, reminders: list[Due]) -> set[tuple[int, int, s
                            .where(Notification.plan_id.in_({d.plan_id for d in reminders}),
                                   Notification.created_at >= since, Notification.due_on.is_not(None)))
     return {(user_id, plan_id, step, due_on) for user_id, plan_id, step, due_on, created_at in rows
-            if created_at >= wanted.get((plan_id, step, due_on), created_at + timedelta(days=1))}
+            if (plan_id, step, due_on) in wanted and created_at >= wanted[plan_id, step, due_on]}
 
 
 def _already_told(session: Session, keys: list[str]) -> set[str]:

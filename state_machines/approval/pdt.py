@@ -56,6 +56,7 @@ from state_machines.core.machine import (
     spanish_date,
 )
 from state_machines.core.roles import Role
+from state_machines.core.wording import business_days
 from state_machines.corporation.debates import DebateRecord, debate_rule_for, debate_rule_key, earliest_plenary_on
 from state_machines.corporation.sanction import (
     GOVERNOR_REVIEW_OUTCOMES,
@@ -773,7 +774,7 @@ def has_remitted_article_count(s: PlanSnapshot) -> Verdict:
     law = _law(s)
     if not REQUIRE_ARTICLES_AT_REMISSION or s.article_count or law.size_independent:
         return OK
-    terms = "; ".join(f"{label}: {days} días hábiles" for label, days in law.objection_table())
+    terms = "; ".join(f"{label}: {business_days(days)}" for label, days in law.objection_table())
     return refuse(f"Indique cuántos artículos tiene el proyecto aprobado: de ello depende el plazo para sancionarlo "
                   f"u objetarlo ({terms}).", law.objection_basis)
 

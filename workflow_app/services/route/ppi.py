@@ -185,9 +185,8 @@ def parse_amount(value) -> int:
         text = str(value).strip().replace("$", "").replace(" ", "").replace("\u00a0", "")
         if text.startswith("-"):
             raise ValueError("no puede ser negativo")
-        zero_cents = _ZERO_CENTS.match(text)
-        if zero_cents and (_THOUSANDS.match(zero_cents.group(1)) or _PLAIN.match(zero_cents.group(1))):
-            text = zero_cents.group(1)
+        if zero_cents := _ZERO_CENTS.match(text):
+            text = zero_cents.group(1)  # the rules below still judge what remains
         if _THOUSANDS.match(text):
             text = text.replace(".", "")
         if not _PLAIN.match(text):

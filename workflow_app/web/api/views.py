@@ -7,7 +7,6 @@ Every error is ``{"error": {"status", "message"[, "field"]}}`` in Spanish.
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, url_for
@@ -15,6 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import false, func, select
 from sqlalchemy.orm import joinedload
 
+from forms.fields import ROW_ID
 from forms.public import ApiTokenForm, RevokeTokenForm
 from state_machines import calendar as legal_calendar
 from state_machines.approval.pdt import PDT_STATES, STATE_LABELS
@@ -216,7 +216,7 @@ def plan_documents_list(plan_id: int):
 def plan_ppi(plan_id: int):
     found = _plan(plan_id)
     asked = request.args.get("version")
-    number = int(asked) if asked is not None and ROW_NUMBER.fullmatch(asked) else None
+    number = int(asked) if asked is not None and ROW_ID.match(asked) else None
     if asked is not None and number is None:
         raise ApiError(422, "«version» debe ser un número entero positivo de hasta nueve cifras.", "version")
     version = ppi_version(db.session, found, number)
@@ -368,7 +368,6 @@ def revoke():
 
 
 MAX_PAGE = 100_000  # beyond every list this API has; also keeps OFFSET inside PostgreSQL's integers
-ROW_NUMBER = re.compile(r"\d{1,9}")  # a number asked for in a query string fits PostgreSQL's integer
 
 
 def _paging() -> tuple[int, int]:
