@@ -118,6 +118,11 @@ HARD_EFFECTS = {
     # L136 art. 75; L2200 art. 98; D1222 art. 76: the archived project, its month run out (L152 art. 40)
     ("project_archived", "corporation_decision"): ("enable_decree_adoption",
                                                    frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION})),
+    # A project never assigned to its committee, where the reading of L152 art. 40 that counts the month from the
+    # filing is in force (``pdt.DECREE_WHEN_NEVER_ASSIGNED``; CE-1999, CE-2127); otherwise its overdue reminder
+    ("filed_with_corporacion", "corporation_decision"): ("enable_decree_adoption",
+                                                         frozenset({Role.EJECUTIVO, Role.PLANEACION,
+                                                                    Role.CORPORACION})),
 }
 #: A published plan enters into force on the day ``calendar.in_force_on`` gives (CPACA art. 65; L4-1913 art. 61;
 #: L2200 art. 103); the sweep records it that day and tells the entity's people.
@@ -272,7 +277,7 @@ def plan_work(plan: PlanRow, deadlines: list[legal_calendar.Deadline], today: da
         except KeyError:
             continue
         hard = HARD_EFFECTS.get((plan.state, deadline.key))
-        if hard and today >= deadline.overdue_from:
+        if hard and today >= deadline.overdue_from and PDT_MACHINE.row(plan.state, hard[0]) is not None:
             # (checked before the duty: an archived project owes the corporation nothing, yet its month runs out)
             effects.append(Effect(plan.id, plan.version, hard[0], deadline, notice_roles=hard[1]))
             continue  # the effect and its notice replace the overdue reminder

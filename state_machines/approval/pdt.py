@@ -558,6 +558,21 @@ def is_corporation_month_elapsed(s: PlanSnapshot) -> Verdict:
     return OK
 
 
+#: L152 art. 40 counts the corporation's month from the project's filing ("dentro del mes siguiente a su
+#: presentación"): "si transcurre ese lapso sin adoptar decisión alguna, el Gobernador o Alcalde podrá adoptarlos
+#: mediante decreto". legal-path.md T11 writes the power shift from ``in_debate`` (the project assigned to its
+#: committee), so a corporation that never assigns the project keeps the plan ``filed_with_corporacion`` with its
+#: month run out and no decree. CE-1999 (Bogotá's plan of 1995, whose month counted from the filing) and CE-2127
+#: (the power covers a refused approval, a denial or silence within the month) read the silence as covering that
+#: case too. With ``True`` the month's end opens the decree from ``filed_with_corporacion`` as from ``in_debate``
+#: (the sweep records it, the route draws the branch there); the default keeps the written route.
+DECREE_WHEN_NEVER_ASSIGNED = False
+
+
+def _decree_when_never_assigned() -> bool:
+    return DECREE_WHEN_NEVER_ASSIGNED
+
+
 def is_voted_down(s: PlanSnapshot) -> Verdict:
     """L152 art. 40; CE-2127: a recorded vote denying the plan shifts the power to the executive."""
     if s.corporation_voted_down:
@@ -1229,9 +1244,11 @@ PDT_TRANSITIONS: list[Transition] = [
         effects=("freeze_adopted_ppi", "event:adopted", "start_piscc", "flag:late_corporation_decision"),
         effect_when=(("start_piscc", is_d683_regime), ("flag:late_corporation_decision", is_corporation_decision_late)),
     ),
-    Transition(  # T11 (a): hard, automatic power shift (also after the archive: the month ran out without approval)
-        trigger="enable_decree_adoption", source=("in_debate", "project_archived"), dest="decree_eligible",
-        roles=frozenset({SISTEMA}),
+    Transition(  # T11 (a): hard, automatic power shift (also after the archive: the month ran out without approval;
+        #            and, under ``DECREE_WHEN_NEVER_ASSIGNED``, a project never assigned to its committee)
+        trigger="enable_decree_adoption", source=("in_debate", "project_archived", "filed_with_corporacion"),
+        dest="decree_eligible", roles=frozenset({SISTEMA}),
+        source_when=(("filed_with_corporacion", _decree_when_never_assigned),),
         guards=(is_corporation_month_elapsed,), legal_basis="L152 art. 40; CE-2127",
         label="Habilitar la adopción por decreto por vencimiento del plazo de la corporación",
     ),

@@ -146,7 +146,7 @@ def plan_route(current: str, visited: Iterable[str] = ()) -> PlanRoute:
     branches = []
     for i, state in enumerate(path):
         for dest in _successors(state):
-            if dest in on_path:
+            if dest in drawn:  # on the plan's branch, or beside it already (drawn from an earlier fork)
                 continue
             states, rejoins = _side_branch(dest, drawn)
             drawn.update(states)

@@ -81,6 +81,9 @@ class Transition:
     ``effects`` names what the service must do after a successful firing: ``start_*`` sub-procedures,
     ``event:*`` milestone events (``hitos.csv``), ``flag:*`` compliance flags. ``effect_when`` makes an effect
     conditional: pairs of (effect name, predicate over the snapshot); effects not listed there always apply.
+    ``source_when`` does the same for sources: pairs of (source state, rule) for a row that leaves that state only
+    while a configurable reading of the law (a module constant the rule reads) holds; elsewhere the row is absent
+    from that state (not drawn, not offered, refused as from a wrong state).
     """
 
     trigger: str
@@ -92,10 +95,24 @@ class Transition:
     label: str
     effects: tuple[str, ...] = ()
     effect_when: tuple[tuple[str, Callable[[Snapshot], bool]], ...] = ()
+    source_when: tuple[tuple[str, Callable[[], bool]], ...] = ()
+
+    @property
+    def declared_sources(self) -> tuple[str, ...]:
+        """Every source the row names, whether or not its rule (``source_when``) is in force."""
+        return (self.source,) if isinstance(self.source, str) else tuple(self.source)
 
     @property
     def sources(self) -> tuple[str, ...]:
-        return (self.source,) if isinstance(self.source, str) else tuple(self.source)
+        """The states the row leaves under the rules in force."""
+        return tuple(s for s in self.declared_sources if self.leaves(s))
+
+    def leaves(self, state: str) -> bool:
+        """The row leaves ``state`` under the rules in force (``source_when``)."""
+        if not self.source_when:
+            return True
+        rule = dict(self.source_when).get(state)
+        return rule is None or rule()
 
     def dest_from(self, source: str) -> str:
         return source if self.dest == SAME else self.dest
@@ -177,7 +194,7 @@ class LegalMachine:
         self._row: dict[tuple[str, str], Transition] = {}
         for t in self.transitions:
             self._by_trigger.setdefault(t.trigger, []).append(t)
-            for s in t.sources:
+            for s in t.declared_sources:
                 self._by_source[s].append(t)
                 self._row[(s, t.trigger)] = t
         self._machine = self._build()
@@ -197,7 +214,7 @@ class LegalMachine:
                 raise ValueError(f"{self.name}.{t.trigger}: label and legal_basis are required")
             if t.dest != SAME and t.dest not in self.states:
                 raise ValueError(f"{self.name}.{t.trigger}: unknown dest {t.dest!r}")
-            for s in t.sources:
+            for s in t.declared_sources:
                 if s not in self.states:
                     raise ValueError(f"{self.name}.{t.trigger}: unknown source {s!r}")
                 if s in self.final_states and t.dest != SAME:
@@ -209,6 +226,9 @@ class LegalMachine:
             unknown = set(dict(t.effect_when)) - set(t.effects)
             if unknown:
                 raise ValueError(f"{self.name}.{t.trigger}: conditions for effects not listed: {unknown}")
+            unknown = set(dict(t.source_when)) - set(t.declared_sources)
+            if unknown:
+                raise ValueError(f"{self.name}.{t.trigger}: rules for sources not listed: {unknown}")
 
     def _build(self) -> Machine:
         machine = Machine(
@@ -223,7 +243,7 @@ class LegalMachine:
         )
         for t in self.transitions:
             machine.add_transition(
-                t.trigger, list(t.sources), t.dest,
+                t.trigger, list(t.declared_sources), t.dest,
                 conditions=[self._condition_for(t)],
             )
         return machine
@@ -248,10 +268,11 @@ class LegalMachine:
         return state in self.final_states
 
     def transitions_from(self, state: str) -> list[Transition]:
-        return list(self._by_source.get(state, ()))
+        return [t for t in self._by_source.get(state, ()) if t.leaves(state)]
 
     def row(self, state: str, trigger: str) -> Transition | None:
-        return self._row.get((state, trigger))
+        t = self._row.get((state, trigger))
+        return t if t is not None and t.leaves(state) else None
 
     def guard_verdict(self, t: Transition, snapshot: Snapshot) -> Verdict:
         """The first failing guard of ``t`` on ``snapshot``, or OK."""
@@ -271,7 +292,7 @@ class LegalMachine:
         """Acts this role could do from the current state, each with its verdict (disabled ones say why)."""
         r = _as_role(role)
         return [(t, self.guard_verdict(t, snapshot))
-                for t in self._by_source.get(snapshot.state, ()) if r is not None and r in t.roles]
+                for t in self.transitions_from(snapshot.state) if r is not None and r in t.roles]
 
     def allowed(self, snapshot: Snapshot, role: Role | str) -> list[Transition]:
         """Acts this role may do now: right state, right role, every guard passes."""
@@ -289,7 +310,7 @@ class LegalMachine:
 
         if trigger not in self._by_trigger:
             raise refused("unknown_trigger", f"La acción «{trigger}» no existe en este procedimiento.", "")
-        t = self._row.get((state, trigger))
+        t = self.row(state, trigger)
         if t is None and (trigger, state) in self.state_refusals:
             raise refused("wrong_state", *self.state_refusals[(trigger, state)])
         if t is None:

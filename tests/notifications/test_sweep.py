@@ -103,6 +103,34 @@ def test_corporation_silence_enables_decree_adoption_from_overdue_from(genova, d
     assert told_ids == {genova.ejecutivo.id, genova.planeacion.id, genova.corporacion.id}
 
 
+def test_a_project_never_assigned_opens_the_decree_only_under_the_filing_reading(genova, db_session, monkeypatch):
+    """L152 art. 40's month runs from the filing (28 Apr 2028: it ends 30 May). Written behaviour (legal-path.md
+    T11): a Concejo that never assigns the project leaves it filed, with its overdue notice and no decree. With
+    ``pdt.DECREE_WHEN_NEVER_ASSIGNED`` (CE-1999; CE-2127) the sweep opens the decree from 31 May, not before (a
+    sweep that runs late records it on that day)."""
+    from state_machines.approval import pdt
+
+    walk_to(genova, "filed_with_corporacion")
+    run_sweep(date(2028, 5, 31))
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "filed_with_corporacion"
+    assert [n.kind for n in told(db_session, genova.corporacion, step="corporation_decision")][-1] == "overdue"
+
+    monkeypatch.setattr(pdt, "DECREE_WHEN_NEVER_ASSIGNED", True)
+    db_session.rollback()
+    run_sweep(date(2028, 5, 30))
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "filed_with_corporacion"
+    report = run_sweep(date(2028, 6, 1))
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "decree_eligible" and report.effects == 1
+    event = db_session.scalars(select(PlanEvent).filter_by(trigger="enable_decree_adoption")).one()
+    assert (event.from_state, event.role, event.act_on, event.legal_basis) == (
+        "filed_with_corporacion", "sistema", date(2028, 5, 31), "L152 art. 40; CE-2127")  # the law's day
+    told_ids = {n.user_id for n in db_session.scalars(select(Notification).filter_by(kind="effect"))}
+    assert told_ids == {genova.ejecutivo.id, genova.planeacion.id, genova.corporacion.id}
+
+
 def test_a_late_sweep_sends_the_most_recent_reminder_once_not_a_burst(genova, db_session):
     walk_to(genova, "submitted_to_ctp")
     first = run_sweep(date(2028, 3, 24))  # nothing ran since 29 Feb: the 5-day reminder is the latest due

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from state_machines.approval import pdt
 from state_machines.approval.concepts import Answer, ConceptContent, RecommendationRef
 from state_machines.approval.pdt import PDT_MACHINE, PDT_STATES, STATE_LABELS, PlanSnapshot
 from state_machines.approval.submachines import SUBMACHINES, AmendmentSnapshot
@@ -373,6 +374,33 @@ def test_corporation_silence_enables_decree_adoption_only_from_overdue_from():
     assert refused.code == "guard_failed" and refused.legal_basis.startswith("L152 art. 40")
     outcome = PDT_MACHINE.fire(plan_2024("in_debate", date(2024, 6, 1)), "enable_decree_adoption", S)
     assert outcome.dest == "decree_eligible"
+
+
+def test_a_project_never_assigned_opens_the_decree_only_under_the_filing_reading(monkeypatch):
+    """L152 art. 40 counts the month from the filing; legal-path.md T11 writes the power shift from ``in_debate``.
+    Written behaviour: a project left ``filed_with_corporacion`` opens no decree. Under the reading of CE-1999 and
+    CE-2127 (``DECREE_WHEN_NEVER_ASSIGNED``) the month's end opens it, and not a day before."""
+    unassigned = plan_2024("filed_with_corporacion", date(2024, 6, 1))
+    refused = refusal(unassigned, "enable_decree_adoption", S)
+    assert refused.code == "wrong_state" and "Radicado en el concejo" not in refused.reason.split("Solo procede")[1]
+    assert PDT_MACHINE.row("filed_with_corporacion", "enable_decree_adoption") is None
+
+    monkeypatch.setattr(pdt, "DECREE_WHEN_NEVER_ASSIGNED", True)
+    assert PDT_MACHINE.fire(unassigned, "enable_decree_adoption", S).dest == "decree_eligible"
+    early = refusal(plan_2024("filed_with_corporacion", date(2024, 5, 31)), "enable_decree_adoption", S)
+    assert early.code == "guard_failed" and early.legal_basis.startswith("L152 art. 40")
+    assert refusal(unassigned, "enable_decree_adoption", C).code == "role_not_allowed"
+    # The corporation's own acts from the filing are untouched.
+    assert PDT_MACHINE.fire(unassigned, "assign_to_committee", C).dest == "in_debate"
+
+
+def test_a_rule_for_a_source_must_name_one_of_the_rows_sources():
+    from state_machines.core.machine import LegalMachine, Transition
+
+    with pytest.raises(ValueError, match="rules for sources not listed"):
+        LegalMachine("m", {"a": "A", "b": "B"}, "a", [Transition(
+            trigger="go", source="a", dest="b", roles=frozenset({S}), guards=(), legal_basis="L152 art. 40",
+            label="Ir", source_when=(("b", lambda: True),))], final_states={"b"})
 
 
 def test_corporation_voting_down_the_plan_enables_decree_adoption_at_once():

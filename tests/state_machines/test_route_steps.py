@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from state_machines.approval import pdt
 from state_machines.approval.pdt import PDT_MACHINE
 from state_machines.approval.route_steps import MAIN_PATH, NOT_TAKEN, POSSIBLE, _successors, plan_route
 
@@ -26,6 +27,22 @@ def test_a_plan_in_debate_counts_the_ordinary_branch_not_the_alternatives():
     # L136 arts. 78-79: the objection, rejected, comes back to the sanction (issue 20)
     assert [(b.states, b.rejoins) for b in route.branches_from("sanction_pending")] == [
         (("objected", "sanction_due"), "sanctioned")]
+
+
+def test_the_decree_branch_forks_at_the_filing_only_under_the_filing_reading(monkeypatch):
+    """``pdt.DECREE_WHEN_NEVER_ASSIGNED`` (L152 art. 40; CE-1999; CE-2127): the route draws the decree's branch
+    where the rule lets the plan leave for it."""
+    filed = UP_TO_DEBATE[:-1]
+    assert "decree_eligible" not in _successors("filed_with_corporacion")
+    assert plan_route("filed_with_corporacion", filed).branches_from("filed_with_corporacion") == ()
+
+    monkeypatch.setattr(pdt, "DECREE_WHEN_NEVER_ASSIGNED", True)
+    route = plan_route("filed_with_corporacion", filed)
+    assert states(route) == UP_TO_DEBATE + ORDINARY_END  # the ordinary outcome ahead is unchanged
+    assert [(b.states, b.rejoins, b.status) for b in route.branches_from("filed_with_corporacion")] == [
+        (("decree_eligible", "adopted_by_decree"), "published", POSSIBLE)]
+    # Drawn once: from the debate only the archive is left beside the branch.
+    assert [b.states for b in route.branches_from("in_debate")] == [("project_archived",)]
 
 
 def test_a_plan_adopted_by_decree_counts_its_own_branch_and_shows_the_approval_not_taken():
