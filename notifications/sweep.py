@@ -30,6 +30,7 @@ from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.approval.route import Duty, duty_for
 from state_machines.core.roles import Role
 from state_machines.core.wording import business_days, holder, localize, quoted
+from state_machines.corporation.sanction import PRESIDENT_TERMS, president_sanctions_after, sanction_law
 from state_machines.phase2 import phase2_pending
 from workflow_app.infra.clock import start_of_day_utc
 from workflow_app.infra.extensions import db
@@ -188,6 +189,7 @@ class EntityRow:
     dane_code: str | None = None  # Bogotá (11001) follows Decreto-Ley 1421 de 1993 (issue 20)
     # The model's own rules, so the sweep and the pages never disagree.
     calendar_kind = Entity.calendar_kind
+    special_regime = Entity.special_regime
     weekdays = Entity.weekdays
     display_name = Entity.display_name
     wording = Entity.wording
@@ -386,6 +388,39 @@ def reminder_message(due: Due, plan: PlanRow) -> Message:
                    legal_basis=d.legal_basis, is_urgent=due.kind != "reminder")
 
 
+#: What the executive let run out, by term (``president_message``).
+_PRESIDENT_AFTER = {"objection_term": "sancionar u objetar el proyecto",
+                    "sanction_after_rejection": "sancionar el proyecto tras el rechazo de sus objeciones",
+                    "sanction_after_tribunal": "sancionar el proyecto tras el fallo del Tribunal Administrativo"}
+
+
+def president_basis(plan: PlanRow, key: str) -> str | None:
+    """The norm that gives the corporation's president the sanction once the executive's term ``key`` ran out
+    (``sanction.president_sanctions_after``, under the plan's own law of the last stretch), or None."""
+    if key not in PRESIDENT_TERMS:
+        return None
+    dates = plan.event_dates or {}
+    opened = dates.get("approved") or dates.get("sent_for_sanction")
+    law = sanction_law(plan.entity.calendar_kind, date.fromisoformat(opened) if opened else None,
+                       plan.entity.special_regime)
+    return president_sanctions_after(law, key)
+
+
+def president_message(due: Due, plan: PlanRow, basis: str) -> Message:
+    """The corporation is told, on the day after the executive's term ran out, that its president may now sanction
+    and publish (L136 art. 79; L2200 art. 100 inc. 3; DL1421 art. 25): a power that opens, like the decree's."""
+    d, entity = due.deadline, plan.entity.display_name
+    subject = f"{entity}: el presidente del concejo o asamblea puede sancionar el acuerdo u ordenanza"
+    body = (f"El término del alcalde o gobernador para {_PRESIDENT_AFTER[d.key]} venció el {_when(d.latest)} sin "
+            f"{'sanción ni objeción registradas' if d.key == 'objection_term' else 'sanción registrada'}. Desde el "
+            f"{_when(d.overdue_from)} el presidente del concejo o asamblea puede sancionarlo y publicarlo ({basis}): "
+            f"regístrelo en la Ruta PDT con el acto de sanción. Si el alcalde o gobernador sanciona primero, este aviso "
+            f"queda atendido.")
+    return Message(kind="effect", dedupe_key=f"president:{plan.id}:{d.map_key}:{d.overdue_from}",
+                   subject=_said(subject, plan), body=_said(body, plan), link=f"/planes/{plan.id}", plan_id=plan.id,
+                   step_key=d.map_key, due_on=d.overdue_from, legal_basis=basis, is_urgent=True)
+
+
 def escalation_message(due: Due, plan: PlanRow) -> Message:
     d, entity = due.deadline, plan.entity.display_name
     responsible = holder((r.value for r in due.duty.roles), plan.entity.wording, d.authority)
@@ -536,6 +571,10 @@ def _send_reminders(session: Session, dues: list[Due], by_id: dict[int, PlanRow]
             holders = {u.id for u in users}
             above = [u for u in people.with_roles(plan.entity_id, ESCALATION_ROLES) if u.id not in holders]
             planned.append((escalation_message(due, plan), above))
+            basis = president_basis(plan, due.deadline.key)
+            if basis:  # the executive's silence gives the corporation's president the sanction: its secretary is told
+                planned.append((president_message(due, plan, basis),
+                                people.with_roles(plan.entity_id, frozenset({Role.CORPORACION}))))
     for start in range(0, len(planned), NOTIFY_BATCH):
         batch = planned[start:start + NOTIFY_BATCH]
         keys = [f"{m.dedupe_key}:u{u.id}" for m, users in batch for u in users]

@@ -64,6 +64,7 @@ from state_machines.corporation.sanction import (
     REFUSE_LATE_OBJECTIONS,
     REQUIRE_ARTICLES_AT_REMISSION,
     SanctionRecord,
+    president_sanctions_after,
     sanction_law,
 )
 from state_machines.corporation.sessions import (
@@ -855,21 +856,21 @@ def is_president_sanction_allowed(s: PlanSnapshot) -> Verdict:
       la Corporación procederá a sancionarlo y publicarlo" (``objection_term``)."""
     law = _law(s)
     if s.state == "sanction_pending":
-        if not law.president_after_silence:
+        if president_sanctions_after(law, "objection_term") is None:
             return refuse(f"{law.name} no prevé que el presidente de la corporación sancione un proyecto que el "
                           "alcalde o gobernador no ha objetado ni sancionado: debe sancionarlo el ejecutivo.",
                           law.objection_basis)
         return _after_term(s, "objection_term", law.silence_basis, "objetar o sancionar",
                            "No hay término para objetar calculado: registre el número de artículos del proyecto.")
     if s.sanction.via_tribunal:
-        if not law.president_after_tribunal:
+        if president_sanctions_after(law, "sanction_after_tribunal") is None:
             return refuse("Tras el fallo del Tribunal Administrativo sanciona el alcalde o gobernador; la sanción por "
                           "el presidente de la corporación procede cuando esta rechazó objeciones por "
                           "inconveniencia.", law.tribunal_sanction_basis or law.tribunal_basis)
         return _after_term(s, "sanction_after_tribunal", law.tribunal_sanction_basis, "sancionar",
                            "No hay fecha de recibo del fallo del Tribunal registrada; no corre el plazo del alcalde "
                            "para sancionar.")
-    if law.override_sanction_days is None:
+    if president_sanctions_after(law, "sanction_after_rejection") is None:
         return refuse(f"{law.name} no prevé la sanción por el presidente de la corporación: tras el rechazo de las "
                       "objeciones sanciona el gobernador.", law.override_basis)
     return _after_term(s, "sanction_after_rejection", law.override_basis, "sancionar",

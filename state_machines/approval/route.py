@@ -89,7 +89,7 @@ DUTIES: tuple[Duty, ...] = (
     Duty("objection_term", frozenset({"sanction_pending"}), frozenset({Role.EJECUTIVO}),
          "Sancionar u objetar el proyecto aprobado", "L136 art. 78; L2200 art. 100"),
     Duty("sanction_after_rejection", frozenset({"sanction_due"}), frozenset({Role.EJECUTIVO}),
-         "Sancionar el proyecto: la corporación rechazó las objeciones", "L136 art. 79; L2200 art. 100 par."),
+         "Sancionar el proyecto: el concejo o asamblea rechazó las objeciones", "L136 art. 79; L2200 art. 100 par."),
     Duty("tribunal_remission", frozenset({"illegality_insisted"}), frozenset({Role.EJECUTIVO}),
          "Enviar el proyecto al Tribunal Administrativo con la exposición de las objeciones",
          "L136 art. 80; L2200 art. 101"),

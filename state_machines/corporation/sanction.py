@@ -270,6 +270,30 @@ def sanction_law(entity_kind: str, on: date | None, special: str | None = None) 
     return SANCTION_LAWS["L2200"]
 
 
+def president_sanctions_after(law: SanctionLaw, key: str) -> str | None:
+    """The norm under which the corporation's president sanctions once the executive let the term ``key`` run out,
+    or None where the law leaves the sanction to the executive alone:
+
+    - ``objection_term`` in silence: L2200 art. 100 inc. 3 ("Si no lo sanciona, el presidente de la Corporación
+      procederá a sancionarlo y publicarlo"), ``president_after_silence``;
+    - ``sanction_after_rejection``: L136 art. 79 (L177 art. 4), the same words; DL1421 art. 24; the 8 days by
+      analogy where ``override_sanction_days`` is set for a law that writes no term (L2200 art. 100 par.; D1222
+      art. 79 under ``D1222_EIGHT_DAYS_BY_ANALOGY``);
+    - ``sanction_after_tribunal``: DL1421 art. 25 ("Si no lo hiciere, el Presidente del Concejo sancionará"),
+      ``president_after_tribunal``; L136 art. 80 names only the mayor."""
+    if key == "objection_term":
+        return law.silence_basis if law.president_after_silence else None
+    if key == "sanction_after_rejection":
+        return law.override_basis if law.override_sanction_days is not None else None
+    if key == "sanction_after_tribunal":
+        return law.tribunal_sanction_basis if law.president_after_tribunal else None
+    return None
+
+
+#: The executive's terms whose end may give the corporation's president the sanction (``president_sanctions_after``).
+PRESIDENT_TERMS = ("objection_term", "sanction_after_rejection", "sanction_after_tribunal")
+
+
 @dataclass(frozen=True)
 class SanctionRecord:
     """What the plan's history says about the last stretch (``event_dates["sanction"]``).

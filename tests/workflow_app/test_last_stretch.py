@@ -223,3 +223,57 @@ def test_the_asamblea_president_sanctions_when_the_governor_neither_objects_nor_
     event = quindio.act("corporacion", "sanction_by_president", "2028-05-25")
     assert plan.state == "sanctioned" and event.legal_basis == "L2200 art. 100 inc. 3"
     assert plan.event_dates["sanction"]["president_after"] == "silencio"
+
+
+def test_the_corporation_is_told_the_day_its_president_may_sanction_and_only_where_the_law_says(genova, db_session):
+    """L136 art. 79: the mayor's eight days after the rejection run out on 8 June; on 9 June the sweep tells the
+    Concejo that its president may sanction and publish (and the mayor the term ran out)."""
+    from notifications.sweep import run_sweep
+    from workflow_app.models import Notification
+
+    def told(day):
+        run_sweep(day)
+        return [n for n in db_session.query(Notification).filter_by(user_id=genova.corporacion.id, kind="effect")]
+
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
+    genova.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["inconveniencia"], "article_count": 12})
+    genova.act("corporacion", "reject_objections", "2028-05-26")
+    assert told(date(2028, 6, 8)) == []
+    (notice,) = told(date(2028, 6, 9))
+    assert notice.subject == "Génova (Quindío): el presidente del Concejo de Génova puede sancionar el acuerdo"
+    assert ("venció el jueves 8 de junio de 2028 sin sanción registrada. Desde el viernes 9 de junio de 2028 el "
+            "presidente del Concejo de Génova puede sancionarlo y publicarlo (L136 art. 79)") in notice.body
+    assert (notice.legal_basis, notice.step_key, notice.is_urgent) == ("L136 art. 79", "sanction_after_rejection", True)
+    assert len(told(date(2028, 6, 10))) == 1  # once
+    genova.act("corporacion", "sanction_by_president", "2028-06-12")
+    from notifications.centre import is_attended
+    db_session.refresh(notice)
+    assert is_attended(notice)
+
+
+def test_the_asamblea_is_told_the_day_after_the_governors_silent_term(db_session):
+    """L2200 art. 100 inc. 3: 18 articles remitted 17 May 2028, five business days to 24 May; told on 25 May."""
+    from notifications.sweep import run_sweep
+    from workflow_app.models import Notification
+
+    quindio = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(quindio, "sanction_pending")
+    run_sweep(date(2028, 5, 24))
+    assert db_session.query(Notification).filter_by(user_id=quindio.corporacion.id, kind="effect").all() == []
+    run_sweep(date(2028, 5, 25))
+    (notice,) = db_session.query(Notification).filter_by(user_id=quindio.corporacion.id, kind="effect").all()
+    assert notice.subject == "Gobernación del Quindío: el presidente de la Asamblea del Quindío puede sancionar la ordenanza"
+    assert "sin sanción ni objeción registradas" in notice.body and notice.legal_basis == "L2200 art. 100 inc. 3"
+
+
+def test_a_mayors_silent_objection_term_tells_the_concejo_nothing(genova, db_session):
+    """L136 writes no president after the objection term's silence (L2200 art. 100 inc. 3 does): the mayor is told
+    the term ran out, the Concejo nothing."""
+    from notifications.sweep import run_sweep
+    from workflow_app.models import Notification
+
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
+    run_sweep(date(2028, 5, 25))  # five business days ran out on 24 May
+    assert "overdue" in {n.kind for n in db_session.query(Notification).filter_by(user_id=genova.ejecutivo.id,
+                                                                                  step_key="objection_term")}
+    assert db_session.query(Notification).filter_by(user_id=genova.corporacion.id, kind="effect").all() == []
