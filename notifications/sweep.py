@@ -61,6 +61,7 @@ class SweepReport:
     escalations: int = 0
     effects: int = 0  # automatic legal effects applied
     effect_notices: int = 0
+    president_notices: int = 0  # the corporation told its president may sanction (``president_message``)
     skipped: int = 0  # effects refused or in conflict (logged, retried by the next sweep)
     requeued: int = 0  # deliveries enqueued again
     summaries: int = 0  # board summary rows rebuilt (missing, or older than their plan)
@@ -73,6 +74,7 @@ class SweepReport:
             f"Recordatorios enviados: {self.reminders}",
             f"Escalamientos: {self.escalations}",
             f"Efectos legales automáticos aplicados: {self.effects} (avisos: {self.effect_notices})",
+            f"Avisos de que el presidente de la corporación puede sancionar: {self.president_notices}",
             f"Efectos omitidos por conflicto o rechazo: {self.skipped}",
             f"Entregas reencoladas: {self.requeued}",
             f"Resúmenes del tablero reconstruidos: {self.summaries}",
@@ -583,6 +585,8 @@ def _send_reminders(session: Session, dues: list[Due], by_id: dict[int, PlanRow]
         for message, created in notify_many(session, [(users, m) for users, m in fresh if users]):
             if message.kind == "escalation":
                 report.escalations += created
+            elif message.kind == "effect":  # the corporation's president may sanction (``president_message``)
+                report.president_notices += created
             else:
                 report.reminders += created
         session.commit()

@@ -232,7 +232,8 @@ def test_the_corporation_is_told_the_day_its_president_may_sanction_and_only_whe
     from workflow_app.models import Notification
 
     def told(day):
-        run_sweep(day)
+        report = run_sweep(day)
+        assert report.president_notices == (1 if day == date(2028, 6, 9) else 0)
         return [n for n in db_session.query(Notification).filter_by(user_id=genova.corporacion.id, kind="effect")]
 
     genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
