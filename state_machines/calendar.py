@@ -106,6 +106,7 @@ DEADLINE_KEYS = (
     "piscc",
     "sanction_remission",
     "objection_term",
+    "objections_convocation",
     "sanction_after_rejection",
     "tribunal_remission",
     "sanction_after_tribunal",
@@ -116,8 +117,8 @@ DEADLINE_KEYS = (
 #: The last stretch (``state_machines.corporation.sanction``, issue 20): the approval, the remission for sanction, the
 #: corporation's rejection of objections, its insistence on an illegality objection, the Tribunal's ruling that
 #: the objections are unfounded (the day its communication is received), and the sanction.
-SANCTION_EVENT_KEYS = ("approved", "sent_for_sanction", "objections_rejected", "illegality_insisted",
-                       "tribunal_unfounded", "sanctioned", "governor_copy_sent")
+SANCTION_EVENT_KEYS = ("approved", "sent_for_sanction", "objected", "objections_convoked", "objections_rejected",
+                       "illegality_insisted", "tribunal_unfounded", "sanctioned", "governor_copy_sent")
 _EVENT_KEYS = ("ctp_presented", "car_copies_received", "filed_with_corporacion", "adopted", "sessions_convoked",
                *SANCTION_EVENT_KEYS)
 #: The facts a plan stores that the calendar reads (others, such as the debates or the publication, are read by
@@ -365,6 +366,9 @@ class Facts:
     sessions_convoked: date | None = None
     approved: date | None = None
     sent_for_sanction: date | None = None
+    #: The executive's objections (L136 art. 78) and the convocation recorded after them to decide them.
+    objected: date | None = None
+    objections_convoked: date | None = None
     objections_rejected: date | None = None
     illegality_insisted: date | None = None
     tribunal_unfounded: date | None = None
@@ -1143,6 +1147,8 @@ def _piscc(cal: BusinessCalendar, facts: Facts) -> Deadline:
 SANCTION_EVENT_LABELS = {
     "approved": "aprobación en segundo debate",
     "sent_for_sanction": "remisión para sanción",
+    "objected": "objeciones al proyecto",
+    "objections_convoked": "convocatoria para decidir las objeciones",
     "objections_rejected": "rechazo de las objeciones",
     "illegality_insisted": "insistencia ante las objeciones de ilegalidad",
     "tribunal_unfounded": "recibo del fallo del Tribunal que declara infundadas las objeciones",
@@ -1168,6 +1174,42 @@ def _days_term(cal: BusinessCalendar, facts: Facts, *, key: str, start: date, da
     explanation = (f"{intro}: {counted}. Vence el {_day(due)}: {who} a más tardar el {_day(act_by)}. "
                    f"{_effect_text(EFFECT_WARNING, overdue_from, facts)}")
     return Deadline(key, due, due, act_by, overdue_from, EFFECT_WARNING, legal_basis, explanation)
+
+
+#: L136 art. 78 inc. 3: "Si el Concejo no estuviere reunido, el alcalde está en la obligación de convocarlo en la
+#: semana siguiente a la fecha de las objeciones": the seven days after the objections' date (a week is a calendar
+#: unit, not "días"), extended to the next business day when the seventh is not one (as L4-1913 art. 62 extends
+#: month terms: interpretation).
+OBJECTIONS_CONVOCATION_DAYS = 7
+
+
+def _objections_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | None:
+    """L136 art. 78 inc. 3: objections made while the Concejo is not in ordinary sessions (L136 art. 23, by its
+    category) oblige the mayor to convoke it within the following week; the sessions last at most five days
+    (``sessions.OBJECTIONS_SESSION_DAYS``). None when the Concejo is in sessions that day, or when its category
+    is unknown (whether it is "reunido" cannot be told). A recorded extension of its sessions is not read here
+    (the executive's convocation, recorded, settles the duty)."""
+    on = facts.objected
+    assert on is not None
+    found = ordinary_periods(facts.entity_kind, facts.fiscal_category, on.year, facts.period_start,
+                             facts.special_regime)
+    if found is None:
+        return None
+    periods, sessions_basis = found
+    if any(start <= on <= end for start, end in periods):
+        return None
+    raw = on + timedelta(days=OBJECTIONS_CONVOCATION_DAYS)
+    latest, act_by = cal.next_business(raw), cal.prev_business(raw)
+    overdue_from = latest + _ONE_DAY
+    extended = (f" El {_day(raw)} no es hábil: se extiende al {_day(latest)} (L4-1913 art. 62, interpretación)."
+                if latest != raw else "")
+    explanation = (
+        f"Convocatoria del Concejo para decidir las objeciones presentadas el {_day(on)}: ese día el Concejo no "
+        f"estaba en sesiones ordinarias ({sessions_basis}), y el alcalde debe convocarlo en la semana siguiente, a "
+        f"sesiones de no más de cinco días (L136 art. 78). La semana va hasta el {_day(raw)}.{extended} Convoque a "
+        f"más tardar el {_day(act_by)}. {_effect_text(EFFECT_WARNING, overdue_from, facts)}")
+    return Deadline("objections_convocation", on + _ONE_DAY, latest, act_by, overdue_from, EFFECT_WARNING,
+                    "L136 art. 78", explanation)
 
 
 def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline]:
@@ -1199,6 +1241,11 @@ def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline
             intro=(f"Sanción u objeción del proyecto{size} remitido el "
                    f"{_day(facts.sent_for_sanction)} ({law.objection_basis}){silence}"),
             who=f"{executive} debe sancionarlo u objetarlo"))
+    if facts.objected is not None and law.code == "L136" and not (
+            facts.objections_convoked is not None and facts.objections_convoked >= facts.objected):
+        term = _objections_convocation(cal, facts)
+        if term is not None:
+            out.append(term)
     if facts.objections_rejected is not None and law.override_sanction_days:
         out.append(_days_term(
             cal, facts, key="sanction_after_rejection", start=facts.objections_rejected,

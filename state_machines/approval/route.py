@@ -34,10 +34,14 @@ FACT_OF_TRIGGER: dict[str, str] = {
     "sanction": "sanctioned",  # L136 arts. 81-82; L2200 art. 103: publication and the copy to the governor
     "sanction_by_president": "sanctioned",
     "send_copy_to_governor": "governor_copy_sent",  # L136 art. 82: the copy sent settles its duty
+    "object": "objected",  # L136 art. 78 inc. 3: the week to convoke a Concejo not in sessions
 }
 #: Acts that start a second term besides their ``FACT_OF_TRIGGER`` (L136 art. 76: the remission counts from
 #: the approval in second debate).
 MORE_FACTS_OF_TRIGGER: dict[str, tuple[str, ...]] = {"approve_plan": ("approved",)}
+#: Facts an act records only from a given state: a convocation while the plan is objected is the one L136 art. 78
+#: inc. 3 asks of the mayor (``sessions.convocation_of`` makes it ``for_objections``), and it settles that duty.
+FACTS_OF_TRIGGER_FROM: dict[tuple[str, str], str] = {("convoke_sessions", "objected"): "objections_convoked"}
 
 # main trigger -> (sub-machine, sub-trigger), chosen by the act's payload where the law distinguishes.
 LINKED_SUBTRIGGERS: dict[str, tuple[str, str]] = {
@@ -88,6 +92,9 @@ DUTIES: tuple[Duty, ...] = (
          "Remitir el proyecto aprobado al alcalde o gobernador para su sanción", "L136 art. 76"),
     Duty("objection_term", frozenset({"sanction_pending"}), frozenset({Role.EJECUTIVO}),
          "Sancionar u objetar el proyecto aprobado", "L136 art. 78; L2200 art. 100"),
+    Duty("objections_convocation", frozenset({"objected"}), frozenset({Role.EJECUTIVO}),
+         "Convocar al concejo o asamblea a sesiones para decidir las objeciones", "L136 art. 78",
+         settled_by=FACTS_OF_TRIGGER_FROM[("convoke_sessions", "objected")]),
     Duty("sanction_after_rejection", frozenset({"sanction_due"}), frozenset({Role.EJECUTIVO}),
          "Sancionar el proyecto: el concejo o asamblea rechazó las objeciones", "L136 art. 79; L2200 art. 100 par."),
     Duty("tribunal_remission", frozenset({"illegality_insisted"}), frozenset({Role.EJECUTIVO}),
@@ -154,6 +161,7 @@ SETTLING_ACTS: dict[str, tuple[tuple[str, str], ...]] = {
     "executive_modifications": (("pdt", "modify_by_executive"),),
     "corporation_decision": (("pdt", "approve_plan"), ("pdt", "vote_down")),
     "sessions_convocation": (("pdt", "convoke_sessions"),),
+    "objections_convocation": (("pdt", "convoke_sessions"),),
 }
 
 

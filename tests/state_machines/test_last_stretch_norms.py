@@ -244,3 +244,37 @@ def test_bogotas_partly_vitiated_acuerdo_is_reconsidered_through_dl1421_art_2():
 
 def test_the_day_after_rule_cites_cgp_art_118_not_l4_1913_art_70():
     assert "CGP art. 118" in sanction.__doc__ and "art. 70" not in sanction.__doc__
+
+
+# --- L136 art. 78 inc. 3: the mayor convokes a Concejo not in sessions within the week after the objections ----
+
+def objections(category="6", kind="municipio", special=None, **events):
+    data = facts(kind=kind, special=special, approved="2028-05-26", sent_for_sanction="2028-05-29", **events)
+    if category:
+        data["fiscal_category"] = category
+    return {d["key"]: d for d in calendar_json(data)["deadlines"]}.get("objections_convocation")
+
+
+def test_objections_while_the_concejo_is_in_recess_give_the_mayor_the_following_week_to_convoke_it():
+    """A category 6 Concejo sits in February, May, August and November (L136 art. 23): objections on Monday
+    5 June 2028 find it in recess; the week runs to Monday 12 June, a business day."""
+    term = objections(objected="2028-06-05")
+    assert (term["earliest"], term["latest"], term["act_by"], term["overdue_from"]) == (
+        "2028-06-06", "2028-06-12", "2028-06-12", "2028-06-13")
+    assert term["legal_basis"] == "L136 art. 78" and term["effect"] == "warning"
+    assert "no estaba en sesiones ordinarias (L136 art. 23)" in term["explanation"]
+    assert "no más de cinco días" in term["explanation"]
+    # Objections on Saturday 10 June: the seventh day, Saturday 17 June, is not a business day, nor is Monday
+    # 19 June (Corpus Christi): the term reaches Tuesday 20 June; convoke by Friday 16 June.
+    late = objections(objected="2028-06-10")
+    assert (late["latest"], late["act_by"], late["overdue_from"]) == ("2028-06-20", "2028-06-16", "2028-06-21")
+
+
+def test_no_week_to_convoke_when_the_concejo_sits_its_category_is_unknown_or_the_convocation_is_recorded():
+    assert objections(objected="2028-05-30") is None  # May: ordinary sessions of a category 6 Concejo
+    assert objections(category=None, objected="2028-06-05") is None  # "reunido" cannot be told
+    assert objections(objected="2028-06-05", objections_convoked="2028-06-08") is None
+    assert objections(objected="2028-06-05", objections_convoked="2028-05-20") is not None  # an older one
+    # Neither an Asamblea (L2200 art. 100 inc. 4 writes a publication, not a convocation) nor Bogotá (DL1421).
+    assert objections(kind="departamento", category=None, objected="2028-08-05") is None
+    assert objections(special=BOGOTA, objected="2028-06-05") is None

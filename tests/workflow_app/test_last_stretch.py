@@ -278,3 +278,31 @@ def test_a_mayors_silent_objection_term_tells_the_concejo_nothing(genova, db_ses
     assert "overdue" in {n.kind for n in db_session.query(Notification).filter_by(user_id=genova.ejecutivo.id,
                                                                                   step_key="objection_term")}
     assert db_session.query(Notification).filter_by(user_id=genova.corporacion.id, kind="effect").all() == []
+
+
+def test_objections_in_recess_the_mayor_is_told_to_convoke_within_the_week_and_the_convocation_settles_it(
+        genova, db_session):
+    """L136 art. 78 inc. 3: a category 6 Concejo is in recess in June (L136 art. 23). Objections on Thursday
+    1 June 2028 oblige the mayor to convoke it by Thursday 8 June; the convocation recorded settles the duty."""
+    from notifications.centre import is_attended
+    from workflow_app.models import Notification
+
+    genova.plan.entity.fiscal_category = "6"
+    db_session.commit()
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 34})
+    genova.act("ejecutivo", "object", "2028-06-01", payload={"grounds": ["inconveniencia"], "article_count": 34})
+    term = keys(genova.plan)["objections_convocation"]
+    assert (term.latest, term.act_by, term.legal_basis) == (date(2028, 6, 8), date(2028, 6, 8), "L136 art. 78")
+    (notice,) = db_session.query(Notification).filter_by(user_id=genova.ejecutivo.id,
+                                                          step_key="objections_convocation").all()
+    assert notice.subject == "Génova (Quindío): Convocar al Concejo de Génova a sesiones para decidir las objeciones"
+    assert "actúe a más tardar el jueves 8 de junio de 2028" in notice.body and not is_attended(notice)
+    genova.act("ejecutivo", "convoke_sessions", "2028-06-05", payload={
+        "starts_on": "2028-06-07", "ends_on": "2028-06-11", "purpose": "Decidir las objeciones al plan",
+        "covers_plan": True})
+    assert genova.plan.event_dates["objections_convoked"] == "2028-06-05"
+    assert "objections_convocation" not in keys(genova.plan)
+    db_session.refresh(notice)
+    assert is_attended(notice)
+    genova.act("corporacion", "reject_objections", "2028-06-09")  # inside the convoked sessions
+    assert genova.plan.state == "sanction_due"

@@ -39,6 +39,7 @@ from state_machines.approval.regimes import BUILTIN_REGIMES, ORDINARY, Exception
 from state_machines.approval.route import (
     DUTIES,
     FACT_OF_TRIGGER,
+    FACTS_OF_TRIGGER_FROM,
     LINKED_SUBTRIGGERS,
     MORE_FACTS_OF_TRIGGER,
     PUBLIC_BY_LAW,
@@ -477,7 +478,10 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
     _check_act_date(plan, command, act_on, today)
 
     fact = FACT_OF_TRIGGER.get(command.trigger) if command.machine == PDT_MACHINE.name else None
-    more_facts = MORE_FACTS_OF_TRIGGER.get(command.trigger, ()) if command.machine == PDT_MACHINE.name else ()
+    more_facts = (*MORE_FACTS_OF_TRIGGER.get(command.trigger, ()),
+                  *((FACTS_OF_TRIGGER_FROM[command.trigger, plan.state],)
+                    if (command.trigger, plan.state) in FACTS_OF_TRIGGER_FROM else ())
+                  ) if command.machine == PDT_MACHINE.name else ()
     extra_dates: dict[str, Any] = {f: act_on.isoformat() for f in (fact, *more_facts) if f}
     if command.machine == PDT_MACHINE.name and _article_count(command):
         # L136 art. 78: the term to object is the one of the article count the act brings.

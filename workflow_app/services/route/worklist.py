@@ -139,7 +139,7 @@ _DUTY_TRIGGERS = {
     "record_plenary_debate": ("corporation_decision",),
     "continue_plenary_debate": ("corporation_decision",),
     "modify_by_executive": ("executive_modifications",),
-    "convoke_sessions": ("sessions_convocation",),
+    "convoke_sessions": ("sessions_convocation", "objections_convocation"),
 }
 
 
