@@ -297,9 +297,10 @@ def test_objections_in_recess_the_mayor_is_told_to_convoke_within_the_week_and_t
                                                           step_key="objections_convocation").all()
     assert notice.subject == "Génova (Quindío): Convocar al Concejo de Génova a sesiones para decidir las objeciones"
     assert "actúe a más tardar el jueves 8 de junio de 2028" in notice.body and not is_attended(notice)
-    genova.act("ejecutivo", "convoke_sessions", "2028-06-05", payload={
+    event = genova.act("ejecutivo", "convoke_sessions", "2028-06-05", payload={
         "starts_on": "2028-06-07", "ends_on": "2028-06-11", "purpose": "Decidir las objeciones al plan",
         "covers_plan": True})
+    assert event.legal_basis == "L136 art. 78; L136 art. 23 par. 2"  # not the plan's month (L152 art. 40)
     assert genova.plan.event_dates["objections_convoked"] == "2028-06-05"
     assert "objections_convocation" not in keys(genova.plan)
     db_session.refresh(notice)

@@ -594,7 +594,8 @@ def act_basis(plan: Plan, trigger: str, table_basis: str, source: str, on: date,
     """The norm an act of the plan's route cites, in its history row and in the inbox's list of acts alike: an
     ordenanza's last stretch its own law and Bogotá's DL1421 (``legal_basis_for``); a convocation or an extension
     the corporation's own statute (Bogotá: DL1421 art. 10; an Asamblea: L2200 art. 23 or L56 art. 1 by the
-    convocation's first day, else by ``on``). A plan adopted by decree keeps the table's basis."""
+    convocation's first day, else by ``on``), and a Concejo's convoked to decide objections L136 art. 78 besides.
+    A plan adopted by decree keeps the table's basis."""
     if source == "adopted_by_decree":
         return table_basis
     if trigger in ("convoke_sessions", "extend_sessions"):
@@ -602,7 +603,10 @@ def act_basis(plan: Plan, trigger: str, table_basis: str, source: str, on: date,
         if trigger == "extend_sessions":
             return extension_basis(corp)
         conv = convocation_of(payload or {}, source, on)
-        return "L152 art. 40; " + convocation_basis(corp.entity_kind, conv.starts_on if conv else on, corp.special)
+        statute = convocation_basis(corp.entity_kind, conv.starts_on if conv else on, corp.special)
+        if source == "objected":  # convoked to decide the objections (L136 art. 78 inc. 3), not the plan's month
+            return f"L136 art. 78; {statute}" if statute.startswith("L136") else statute
+        return "L152 art. 40; " + statute
     record = SanctionRecord.from_data((plan.event_dates or {}).get("sanction"))
     return legal_basis_for(trigger, table_basis, plan.entity.calendar_kind, approved_on(plan),
                            special_regime_of(plan), source, record.via_tribunal)
