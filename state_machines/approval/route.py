@@ -42,6 +42,9 @@ MORE_FACTS_OF_TRIGGER: dict[str, tuple[str, ...]] = {"approve_plan": ("approved"
 #: Facts an act records only from a given state: a convocation while the plan is objected is the one L136 art. 78
 #: inc. 3 asks of the mayor (``sessions.convocation_of`` makes it ``for_objections``), and it settles that duty.
 FACTS_OF_TRIGGER_FROM: dict[tuple[str, str], str] = {("convoke_sessions", "objected"): "objections_convoked"}
+#: Facts an act makes stale: new objections (an amended project objected again) open a new week to convoke, which
+#: the convocation for the earlier ones does not settle.
+FACTS_CLEARED_BY: dict[str, tuple[str, ...]] = {"object": ("objections_convoked",)}
 
 # main trigger -> (sub-machine, sub-trigger), chosen by the act's payload where the law distinguishes.
 LINKED_SUBTRIGGERS: dict[str, tuple[str, str]] = {

@@ -307,3 +307,27 @@ def test_objections_in_recess_the_mayor_is_told_to_convoke_within_the_week_and_t
     assert is_attended(notice)
     genova.act("corporacion", "reject_objections", "2028-06-09")  # inside the convoked sessions
     assert genova.plan.state == "sanction_due"
+
+
+def test_objections_again_after_the_amended_project_open_a_new_week_the_old_convocation_does_not_settle(
+        genova, db_session):
+    """L136 art. 78 inc. 3, twice: the Concejo accepts the objections in the sessions convoked for them, the amended
+    project returns for sanction and is objected again in recess: a new week, a new duty, not yet attended."""
+    from notifications.centre import is_attended
+    from workflow_app.models import Notification
+
+    genova.plan.entity.fiscal_category = "6"
+    db_session.commit()
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 34})
+    genova.act("ejecutivo", "object", "2028-06-01", payload={"grounds": ["inconveniencia"], "article_count": 34})
+    genova.act("ejecutivo", "convoke_sessions", "2028-06-05", payload={
+        "starts_on": "2028-06-07", "ends_on": "2028-06-11", "purpose": "Decidir las objeciones al plan",
+        "covers_plan": True})
+    genova.act("corporacion", "accept_objections", "2028-06-09")
+    assert genova.plan.state == "sanction_pending"
+    genova.act("ejecutivo", "object", "2028-06-13", payload={"grounds": ["inconveniencia"], "article_count": 34})
+    assert "objections_convoked" not in genova.plan.event_dates
+    assert keys(genova.plan)["objections_convocation"].latest == date(2028, 6, 20)  # seven days after 13 June
+    second = db_session.query(Notification).filter_by(user_id=genova.ejecutivo.id, step_key="objections_convocation",
+                                                      due_on=date(2028, 6, 20)).one()
+    assert not is_attended(second)

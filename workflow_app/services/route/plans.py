@@ -39,6 +39,7 @@ from state_machines.approval.regimes import BUILTIN_REGIMES, ORDINARY, Exception
 from state_machines.approval.route import (
     DUTIES,
     FACT_OF_TRIGGER,
+    FACTS_CLEARED_BY,
     FACTS_OF_TRIGGER_FROM,
     LINKED_SUBTRIGGERS,
     MORE_FACTS_OF_TRIGGER,
@@ -534,7 +535,8 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
             if proc is None:
                 plan.state = outcome.dest
                 if fact or more_facts:
-                    plan.event_dates = {**(plan.event_dates or {}),
+                    cleared = FACTS_CLEARED_BY.get(command.trigger, ())
+                    plan.event_dates = {**{k: v for k, v in (plan.event_dates or {}).items() if k not in cleared},
                                         **{f: act_on.isoformat() for f in (fact, *more_facts) if f}}
                 plan.last_route_act_on = act_on  # under the version check, with the rest of the plan row
             else:
