@@ -331,3 +331,56 @@ def test_objections_again_after_the_amended_project_open_a_new_week_the_old_conv
     second = db_session.query(Notification).filter_by(user_id=genova.ejecutivo.id, step_key="objections_convocation",
                                                       due_on=date(2028, 6, 20)).one()
     assert not is_attended(second)
+
+
+def test_the_board_counts_the_recess_before_the_convocation_as_the_mayors_wait(genova, db_session):
+    """L136 art. 78 inc. 3: objected on Thursday 1 June 2028 with the Concejo in recess, the plan waits on the mayor
+    until the convocation (Monday 5 June: two business days), then on the Concejo."""
+    from workflow_app.services.monitoring import board as board_service
+
+    genova.plan.entity.fiscal_category = "6"
+    db_session.commit()
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 34})
+    genova.act("ejecutivo", "object", "2028-06-01", payload={"grounds": ["inconveniencia"], "article_count": 34})
+    before = board_service.plan_row(db_session, genova.plan, date(2028, 6, 1)).waits
+    pending = board_service.plan_row(db_session, genova.plan, date(2028, 6, 5)).waits
+    # 2 and 5 June are business days (3 and 4 June: the weekend): the wait since the objection is the mayor's.
+    assert (pending["ejecutivo"] - before["ejecutivo"], pending["corporacion"] - before["corporacion"]) == (2, 0)
+    genova.act("ejecutivo", "convoke_sessions", "2028-06-05", payload={
+        "starts_on": "2028-06-07", "ends_on": "2028-06-11", "purpose": "Decidir las objeciones al plan",
+        "covers_plan": True})
+    after = board_service.plan_row(db_session, genova.plan, date(2028, 6, 8)).waits
+    # Convoked on 5 June: the two days stay the mayor's; 6, 7 and 8 June are the Concejo's.
+    assert (after["ejecutivo"] - before["ejecutivo"], after["corporacion"] - before["corporacion"]) == (2, 3)
+
+
+def test_the_board_reads_the_last_stretch_as_the_plan_page_does(genova, db_session):
+    """The adviser's board computes each plan's calendar from the same facts as the plan's own page: the last
+    stretch's dates, the remitted project's size (L136 art. 78), the Concejo's category (L136 art. 23). A mayor
+    silent past the term to sanction or object is overdue on the board too, not «Sin alertas»."""
+    from workflow_app.services.monitoring import board as board_service
+    from workflow_app.services.route.plans import period_facts
+
+    genova.plan.entity.fiscal_category = "6"
+    db_session.commit()
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
+    row = board_service.plan_row(db_session, genova.plan, date(2028, 5, 25))
+    assert board_service.facts_of(row) == period_facts(genova.plan)
+    assert "objection_term" in [p.deadline.key for p in row.overdue]  # five business days, to 24 May
+    assert row.risk == board_service.RISK_OVERDUE
+
+
+def test_the_board_reads_bogotas_own_terms(db_session):
+    """DL1421 art. 23: Bogotá's mayor has ten business days to object whatever the size, on the board as on its
+    page."""
+    from workflow_app.services.monitoring import board as board_service
+    from workflow_app.services.route.plans import period_facts
+
+    bogota = Cast(db_session, make_plan(db_session, "11001"))
+    walk_to(bogota, "approved_by_corporacion")
+    bogota.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
+    row = board_service.plan_row(db_session, bogota.plan, date(2028, 5, 25))
+    assert board_service.facts_of(row) == period_facts(bogota.plan)
+    (term,) = [p.deadline for p in row.pending if p.deadline.key == "objection_term"]
+    # 29 May 2028 (Ascensión) is a holiday: the tenth business day is 1 June.
+    assert term.latest == keys(bogota.plan)["objection_term"].latest == date(2028, 6, 1)

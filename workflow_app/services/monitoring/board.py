@@ -23,7 +23,9 @@ deadlines); the sweep (``sistema``) waits on nobody. Roles map to four parties: 
 wait runs from each ``car_review`` copy received to that authority's concept, or until the executive went on
 without it (T6, ``consider_concepts``), or until today; several CARs count as the union of their intervals
 (they run in parallel). The CAR's wait overlaps the executive's, so the four numbers are not meant to add up.
-Intervals are counted in business days ``(entered, left]`` of the entity's calendar, so they add up exactly.
+Intervals are counted in business days ``(entered, left]`` of the entity's calendar, so they add up exactly. One
+exception to "the state's party": an objected plan whose Concejo is in recess waits on the mayor until the
+convocation to decide the objections is recorded (``CONVOKED_WAIT_OWNER``; L136 art. 78 inc. 3).
 """
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ from state_machines.approval.pdt import PDT_MACHINE, PDT_STATES
 from state_machines.approval.route import duty_for
 from state_machines.core.machine import SAME
 from state_machines.core.roles import Role
+from state_machines.corporation.sessions import BOGOTA, BOGOTA_DANE_CODE
 from workflow_app.models import Department, Entity, Period, Plan, PlanSummary, User, entity_label
 from workflow_app.permissions import scope_entity_ids
 from workflow_app.services.monitoring import board_summary
@@ -64,7 +67,9 @@ PARTY_SHORT = {"ejecutivo": "Ejecutivo", "ctp": "CTP", "car": "CAR", "corporacio
 _PARTY_OF_ROLE = {Role.EJECUTIVO: "ejecutivo", Role.PLANEACION: "ejecutivo", Role.EQUIPO: "ejecutivo",
                   Role.CTP: "ctp", Role.CAR: "car", Role.CORPORACION: "corporacion"}
 STATE_ORDER = {s: i for i, s in enumerate(PDT_STATES)}
-_PLAN_DATES = ("ctp_presented", "filed_with_corporacion", "adopted", "car_copies_received")
+#: The facts the legal calendar reads from a plan's ``event_dates`` (``calendar.EVENT_KEYS``: the route's and the
+#: last stretch's), each picked as text in SQL.
+_PLAN_DATES = legal_calendar.EVENT_KEYS
 SORT_KEYS = ("riesgo", "entidad", "departamento", "estado", "avance", "plazo", "holgura", "vencidos")
 
 
@@ -75,6 +80,12 @@ SORT_KEYS = ("riesgo", "entidad", "departamento", "estado", "avance", "plazo", "
 #: the Concejo's reconsideration (L136 art. 80).
 WAIT_OWNERS: dict[str, str | None] = {"sanction_due": "ejecutivo", "sanction_pending": "ejecutivo",
                                       "before_tribunal": None, "tribunal_reconsideration": "corporacion"}
+
+
+#: An objected plan waits on the Concejo's decision, except while the Concejo is in recess and the mayor owes its
+#: convocation (L136 art. 78 inc. 3: "el alcalde está en la obligación de convocarlo en la semana siguiente"):
+#: that wait, until the convocation is recorded, is the executive's.
+CONVOKED_WAIT_OWNER = "ejecutivo"
 
 
 def _waiting_on() -> dict[str, str | None]:
@@ -125,22 +136,33 @@ def day_counter(weekdays: tuple[int, ...], first_year: int) -> DayCounter:
 # --- The calendar, once per plan -----------------------------------------------------------------------------
 
 def _facts_key(kind: str, period_start: date, posesion: date, weekdays: tuple, regime: str, articles: tuple,
-               events: tuple) -> tuple:
-    return (kind, period_start, posesion, weekdays, regime, articles, events)
+               events: tuple, category: str | None = None, article_count: int | None = None,
+               special: str | None = None) -> tuple:
+    return (kind, period_start, posesion, weekdays, regime, articles, events, category, article_count, special)
+
+
+def _facts_of_key(key: tuple) -> dict:
+    """The calendar facts (calendar-contract.md input) of a facts key, as ``plans.period_facts`` writes them."""
+    kind, period_start, posesion, weekdays, regime, articles, events, category, article_count, special = key
+    data = {"entity_kind": kind, "period_start": period_start.isoformat(), "posesion": posesion.isoformat(),
+            "nonworking_weekdays": list(weekdays), "regime": regime,
+            "events": {n: dict(v) if n == "car_copies_received" else v for n, v in events}}
+    if regime != "ordinary":
+        data["d683_articles"] = list(articles)
+    if category:
+        data["fiscal_category"] = category
+    if article_count:
+        data["article_count"] = article_count
+    if special:
+        data["special_regime"] = special
+    return data
 
 
 @lru_cache(maxsize=8192)
 def _deadlines(key: tuple) -> tuple[legal_calendar.Deadline, ...]:
-    kind, period_start, posesion, weekdays, regime, articles, events = key
-    data = {"entity_kind": kind, "period_start": period_start.isoformat(), "posesion": posesion.isoformat(),
-            "nonworking_weekdays": list(weekdays), "regime": regime, "events": {}}
-    for name, value in events:
-        data["events"][name] = dict(value) if name == "car_copies_received" else value
-    if regime != "ordinary":
-        data["d683_articles"] = list(articles)
-    rules = regime_rules(regime)  # the regime's row (data); None for the ordinary one
+    rules = regime_rules(key[4])  # the regime's row (data); None for the ordinary one
     return tuple(legal_calendar.compute_deadlines(legal_calendar.parse_facts(
-        data, {rules.code: rules} if rules is not None else None)))
+        _facts_of_key(key), {rules.code: rules} if rules is not None else None)))
 
 
 def clear_calendar_cache() -> None:
@@ -150,28 +172,22 @@ def clear_calendar_cache() -> None:
 
 def facts_of(row: "BoardRow") -> dict:
     """The calendar facts of a board row; equal to ``services.route.plans.period_facts`` (tests/test_board.py)."""
-    key = _facts_key_of(row)
-    kind, period_start, posesion, weekdays, regime, articles, events = key
-    facts = {"entity_kind": kind, "period_start": period_start.isoformat(), "posesion": posesion.isoformat(),
-             "nonworking_weekdays": list(weekdays), "regime": regime,
-             "events": {n: dict(v) if n == "car_copies_received" else v for n, v in events}}
-    if regime != "ordinary":
-        facts["d683_articles"] = list(articles)
-    return facts
+    return _facts_of_key(_facts_key_of(row))
 
 
 def _facts_key_of(row: "BoardRow") -> tuple:
     dates = dict(row.event_dates or {})
     cars = {p.subject: p.data["received_on"] for p in row.procedures
             if p.machine == "car_review" and (p.data or {}).get("received_on")}
-    events = {k: v for k, v in dates.items() if k != "car_copies_received"}
+    events = {k: v for k, v in dates.items() if k in _PLAN_DATES and k != "car_copies_received"}
     cars.update(dates.get("car_copies_received", {}))
     if cars:
         events["car_copies_received"] = tuple(sorted(cars.items()))
     kind = "departamento" if row.entity_kind == "departamento" else "municipio"
     return _facts_key(kind, row.period_start, row.posesion_on or row.period_start, row.weekdays, row.regime,
                       tuple(row.d683_articles or ()) if row.regime != "ordinary" else (),
-                      tuple(sorted(events.items())))
+                      tuple(sorted(events.items())), row.fiscal_category, row.article_count,
+                      BOGOTA if row.dane_code == BOGOTA_DANE_CODE else None)
 
 
 # --- Rows ----------------------------------------------------------------------------------------------------
@@ -233,6 +249,8 @@ class BoardRow:
     risk_reasons: list[str] = field(default_factory=list)
     entity_key: str = ""  # Spanish order keys of the names (reference_data.names.sort_key)
     department_key: str = ""
+    fiscal_category: str | None = None  # the Concejo's sessions (L136 art. 23)
+    article_count: int | None = None  # the remitted project's size: its term to object (L136 art. 78)
 
     @property
     def entity_label(self) -> str:
@@ -317,13 +335,15 @@ def attribute_waits(row: BoardRow, main_events: Sequence[tuple[str, str, date]],
     considered_on = None
     for trigger, to_state, on in main_events:
         on = max(on, t)
-        party = WAITING_ON.get(state)
+        party = CONVOKED_WAIT_OWNER if state == "objected" and trigger == "convoke_sessions" else WAITING_ON.get(state)
         if party:
             waits[party] += counter.between(t, on)
         if trigger == "consider_concepts" and considered_on is None:
             considered_on = on
         t, state = on, to_state
     party = WAITING_ON.get(state)
+    if state == "objected" and any(p.deadline.key == "objections_convocation" for p in row.pending):
+        party = CONVOKED_WAIT_OWNER
     if party and today > t:
         waits[party] += counter.between(t, today)
 
@@ -399,9 +419,11 @@ def paused_gc():
 _ROWS_QUERY = (select(Plan.id, Plan.entity_id, Entity.dane_code, Entity.name, Entity.kind, Entity.department_code,
                       Department.name, Department.region, Plan.state, Plan.regime,
                       cast(Plan.d683_articles, Text), Plan.posesion_on, Period.start_on,
-                      *(Plan.event_dates[k].as_string() for k in _PLAN_DATES), Entity.nonworking_weekdays,
+                      Entity.nonworking_weekdays,
                       Entity.sort_key, Department.sort_key, Plan.version, PlanSummary.plan_version,
-                      PlanSummary.procedures, PlanSummary.events, PlanSummary.marks, PlanSummary.updated_at)
+                      PlanSummary.procedures, PlanSummary.events, PlanSummary.marks, PlanSummary.updated_at,
+                      Entity.fiscal_category, Plan.event_dates[("sanction", "articles")].as_string(),
+                      *(Plan.event_dates[k].as_string() for k in _PLAN_DATES))
                .join(Entity, Entity.id == Plan.entity_id).join(Department, Department.code == Entity.department_code)
                .join(Period, Period.id == Plan.period_id).outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
 
@@ -437,21 +459,23 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
     keys: dict[int, tuple] = {}
     computed: dict[int, tuple] = {}
     for r in session.execute(query.where(Plan.id.in_(ids))):
-        weekdays = tuple(sorted(int(x) for x in (r[17] or "").split(",") if x.strip()))
-        if r[21] == r[20]:
-            keys[r[0]] = key = (r[0], r[20], r[25], weekdays, r[12])
+        weekdays = tuple(sorted(int(x) for x in (r[13] or "").split(",") if x.strip()))
+        category, article_count = r[22], int(r[23]) if r[23] else None
+        if r[17] == r[16]:
+            keys[r[0]] = key = (r[0], r[16], r[21], weekdays, r[12], category)
             if key in day:
                 computed[r[0]] = day[key]
             else:
-                summaries[r[0]] = r[22:25]
+                summaries[r[0]] = r[18:21]
         else:
-            stale[r[0]] = r[20]
-        dates = {k: v for k, v in zip(_PLAN_DATES, r[13:17]) if v}
+            stale[r[0]] = r[16]
+        dates = {k: v for k, v in zip(_PLAN_DATES, r[24:]) if v}
         if "car_copies_received" in dates:
             dates["car_copies_received"] = json.loads(dates["car_copies_received"])
         articles = json.loads(r[10]) if r[9] == "d683_2020" and r[10] else []
         rows[r[0]] = BoardRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8], r[9], articles,
-                              r[11], r[12], dates, weekdays, entity_key=r[18], department_key=r[19])
+                              r[11], r[12], dates, weekdays, entity_key=r[14], department_key=r[15],
+                              fiscal_category=category, article_count=article_count)
     if not rows:
         return []
     # Procedures, main-route history and hito marks from each plan's summary row (services.monitoring.board_summary);
