@@ -62,6 +62,11 @@ def _wording(kind: str, name: str, executive_title: str | None) -> Wording:
     return Wording(kind, place_name(name), executive_title or default_title(kind))
 
 
+def entity_wording(kind: str, name: str, executive_title: str | None) -> Wording:
+    """``Entity.wording`` from the three columns a plain row carries (the board, the sweep)."""
+    return _wording(kind, name, executive_title)
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 

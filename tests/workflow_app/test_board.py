@@ -80,7 +80,10 @@ def test_adviser_sees_only_her_entities_with_those_at_risk_first(client, scenari
     assert entity_order(html) == ["Buenavista (Quindío)", "Gobernación del Quindío", "Génova (Quindío)"]
     assert "Sucre" not in html.split("<tbody>")[1]
     assert "Vencido: Consolidar el proyecto de plan en el Consejo de Gobierno" in html
-    assert "Quedan 3 días hábiles para: Radicar el proyecto de acuerdo u ordenanza" in html
+    # Each row in its entity's words, as its plan page says them (not "acuerdo u ordenanza … concejo o asamblea").
+    assert "Quedan 3 días hábiles para: Radicar el proyecto de acuerdo ante el Concejo de Génova" in html
+    assert "Vencido: Presentar el proyecto consolidado al CTP, con copia a la Asamblea del Quindío" in html
+    assert "concejo o asamblea" not in html.split("<tbody>")[1].split("</tbody>")[0]
 
 
 def test_admin_sees_the_whole_country(client, scenario):

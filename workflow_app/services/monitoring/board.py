@@ -46,8 +46,18 @@ from state_machines.approval.pdt import PDT_MACHINE, PDT_STATES
 from state_machines.approval.route import duty_for
 from state_machines.core.machine import SAME
 from state_machines.core.roles import Role
+from state_machines.core.wording import Wording, localize
 from state_machines.corporation.sessions import BOGOTA, BOGOTA_DANE_CODE
-from workflow_app.models import Department, Entity, Period, Plan, PlanSummary, User, entity_label
+from workflow_app.models import (
+    Department,
+    Entity,
+    Period,
+    Plan,
+    PlanSummary,
+    User,
+    entity_label,
+    entity_wording,
+)
 from workflow_app.permissions import scope_entity_ids
 from workflow_app.services.monitoring import board_summary
 from workflow_app.services.monitoring import milestones as milestone_service
@@ -250,6 +260,7 @@ class BoardRow:
     entity_key: str = ""  # Spanish order keys of the names (reference_data.names.sort_key)
     department_key: str = ""
     fiscal_category: str | None = None  # the Concejo's sessions (L136 art. 23)
+    executive_title: str | None = None  # how the row names the executive ("la alcaldesa")
     article_count: int | None = None  # the remitted project's size: its term to object (L136 art. 78)
 
     @property
@@ -257,8 +268,13 @@ class BoardRow:
         return entity_label(self.entity_name, self.entity_kind, self.department_name)
 
     @property
+    def wording(self) -> Wording:
+        return entity_wording(self.entity_kind, self.entity_name, self.executive_title)
+
+    @property
     def state_label(self) -> str:
-        return PDT_STATES[self.state]
+        """The state in the entity's words ("Objetado por la alcaldesa"), as its plan page says it."""
+        return localize(PDT_STATES[self.state], self.wording)
 
     @property
     def next_step(self) -> PendingStep | None:
@@ -302,7 +318,7 @@ def _pending(row: BoardRow, deadlines: Sequence[legal_calendar.Deadline], today:
         pending = (car_states.get(d.authority) in duty.pending_states if d.key == "car_concept"
                    else row.state in duty.pending_states)
         if pending:
-            label = duty.label + (f" ({d.authority})" if d.authority else "")
+            label = localize(duty.label, row.wording) + (f" ({d.authority})" if d.authority else "")
             out.append(PendingStep(d, label, counter.between(today, d.act_by), today >= d.overdue_from))
     return out
 
@@ -423,6 +439,7 @@ _ROWS_QUERY = (select(Plan.id, Plan.entity_id, Entity.dane_code, Entity.name, En
                       Entity.sort_key, Department.sort_key, Plan.version, PlanSummary.plan_version,
                       PlanSummary.procedures, PlanSummary.events, PlanSummary.marks, PlanSummary.updated_at,
                       Entity.fiscal_category, Plan.event_dates[("sanction", "articles")].as_string(),
+                      Entity.executive_title,
                       *(Plan.event_dates[k].as_string() for k in _PLAN_DATES))
                .join(Entity, Entity.id == Plan.entity_id).join(Department, Department.code == Entity.department_code)
                .join(Period, Period.id == Plan.period_id).outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
@@ -469,13 +486,13 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
                 summaries[r[0]] = r[18:21]
         else:
             stale[r[0]] = r[16]
-        dates = {k: v for k, v in zip(_PLAN_DATES, r[24:]) if v}
+        dates = {k: v for k, v in zip(_PLAN_DATES, r[25:]) if v}
         if "car_copies_received" in dates:
             dates["car_copies_received"] = json.loads(dates["car_copies_received"])
         articles = json.loads(r[10]) if r[9] == "d683_2020" and r[10] else []
         rows[r[0]] = BoardRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8], r[9], articles,
                               r[11], r[12], dates, weekdays, entity_key=r[14], department_key=r[15],
-                              fiscal_category=category, article_count=article_count)
+                              fiscal_category=category, article_count=article_count, executive_title=r[24])
     if not rows:
         return []
     # Procedures, main-route history and hito marks from each plan's summary row (services.monitoring.board_summary);
