@@ -1208,8 +1208,8 @@ def _objections_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | N
         f"estaba en sesiones ordinarias ({sessions_basis}), y el alcalde debe convocarlo en la semana siguiente, a "
         f"sesiones de no más de cinco días (L136 art. 78). La semana va hasta el {_day(raw)}.{extended} Convoque a "
         f"más tardar el {_day(act_by)}. {_effect_text(EFFECT_WARNING, overdue_from, facts)}")
-    return Deadline("objections_convocation", on + _ONE_DAY, latest, act_by, overdue_from, EFFECT_WARNING,
-                    "L136 art. 78", explanation)
+    return Deadline("objections_convocation", raw, latest, act_by, overdue_from, EFFECT_WARNING, "L136 art. 78",
+                    explanation)
 
 
 def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline]:

@@ -260,14 +260,15 @@ def test_objections_while_the_concejo_is_in_recess_give_the_mayor_the_following_
     5 June 2028 find it in recess; the week runs to Monday 12 June, a business day."""
     term = objections(objected="2028-06-05")
     assert (term["earliest"], term["latest"], term["act_by"], term["overdue_from"]) == (
-        "2028-06-06", "2028-06-12", "2028-06-12", "2028-06-13")
+        "2028-06-12", "2028-06-12", "2028-06-12", "2028-06-13")
     assert term["legal_basis"] == "L136 art. 78" and term["effect"] == "warning"
     assert "no estaba en sesiones ordinarias (L136 art. 23)" in term["explanation"]
     assert "no más de cinco días" in term["explanation"]
     # Objections on Saturday 10 June: the seventh day, Saturday 17 June, is not a business day, nor is Monday
     # 19 June (Corpus Christi): the term reaches Tuesday 20 June; convoke by Friday 16 June.
     late = objections(objected="2028-06-10")
-    assert (late["latest"], late["act_by"], late["overdue_from"]) == ("2028-06-20", "2028-06-16", "2028-06-21")
+    assert (late["earliest"], late["latest"], late["act_by"], late["overdue_from"]) == (
+        "2028-06-17", "2028-06-20", "2028-06-16", "2028-06-21")
 
 
 def test_no_week_to_convoke_when_the_concejo_sits_its_category_is_unknown_or_the_convocation_is_recorded():
