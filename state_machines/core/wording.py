@@ -181,7 +181,9 @@ _DEPARTMENT_BASIS = (
     (re.compile(r"L136 art\. 81"), "CPACA art. 65; L2200 art. 103"),
     (re.compile(r"L136 arts?\. [0-9]+(?:-[0-9]+)?"), "Ley 2200 de 2022"),
 )
-_MUNICIPAL_BASIS = ((re.compile(r"; L2200 arts?\. [0-9, ]+"), ""), (re.compile(r"; D1222 arts?\. [0-9, ]+"), ""),
+#: A municipio's basis drops the departmental citations beside its own, each to the next ";" (its paragraph or
+#: inciso included: "L136 art. 79; L2200 art. 100 par." is "L136 art. 79").
+_MUNICIPAL_BASIS = ((re.compile(r"; L2200 [^;]*"), ""), (re.compile(r"; D1222 [^;]*"), ""),
                     (re.compile(r"L2200 art\. 103"), "L136 art. 81"))
 
 

@@ -81,6 +81,9 @@ def test_a_department_cites_its_own_law_and_a_municipio_its_own():
         if basis.startswith("L2200") and "L136" not in basis:
             continue  # an act only an asamblea has (the ponencia's publication, L2200 art. 102): never a municipio's
         assert "L2200" not in localize_basis(basis, GENOVA), basis
+        # Nothing of the dropped citation is left behind (its paragraph: "L136 art. 79par.").
+        assert not re.search(r"[0-9](par|inc)\.", localize_basis(basis, GENOVA)), basis
+    assert localize_basis("L136 art. 79; L2200 art. 100 par.", GENOVA) == "L136 art. 79"
 
 
 def test_numbers_agree_and_quotes_do_not_nest():
