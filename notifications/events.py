@@ -4,13 +4,14 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
-from state_machines.approval.pdt import STATE_LABELS
-from state_machines.approval.route import DUTIES
+from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.approval.route import DUTIES, TURNS
 from state_machines.core.roles import Role
-from state_machines.core.wording import localize, quoted
+from state_machines.core.wording import localize, localize_basis, quoted
 from workflow_app.models import Plan, PlanEvent
 from workflow_app.services.outbox import Message, notify_many
 from workflow_app.services.people.people import Recipients
+from workflow_app.services.route.plans import act_basis
 
 
 def notify_transition(session: Session, *, plan: Plan, event: PlanEvent, deadlines: list) -> None:
@@ -26,18 +27,38 @@ def notify_transition(session: Session, *, plan: Plan, event: PlanEvent, deadlin
               if source != dest and dest in duty.pending_states and source not in duty.pending_states
               for deadline in deadlines if deadline.key == duty.deadline_key]
     car_deadlines = [d for d in deadlines if d.key == "car_concept"] if cars else []
-    if not duties and not car_deadlines:
+    turns = [t for t in TURNS if source != dest and t.state == dest]
+    if not duties and not car_deadlines and not turns:
         return
     # Everyone who may be told, in one query, then chosen per duty.
-    roles = {role for duty, _ in duties for role in duty.roles} | ({Role.CAR} if car_deadlines else set())
+    roles = ({role for duty, _ in duties for role in duty.roles} | {role for t in turns for role in t.roles}
+             | ({Role.CAR} if car_deadlines else set()))
     authorities = {d.authority for _, d in duties} | {d.authority for d in car_deadlines}
     recipients = Recipients(session, plan, roles, authorities)
     entity = plan.entity.display_name
     items: list[tuple[list, Message]] = []  # told together: one statement for all notices on PostgreSQL
     items += _car_authority_notices(recipients, plan, event, car_deadlines, entity)
     items += _duty_notices(recipients, plan, event, duties, entity)
+    items += _turn_notices(recipients, plan, event, turns, entity)
     if items:
         notify_many(session, items)
+
+
+def _turn_notices(recipients: Recipients, plan: Plan, event: PlanEvent, turns: list, entity: str) -> list:
+    """Whose turn it is where the law writes no term (``route.TURNS``): the objections before the corporation
+    (L136 arts. 79-80; L2200 arts. 100-101), a partly vitiated acuerdo back to the Concejo (L136 art. 80)."""
+    items = []
+    for turn in turns:
+        row = PDT_MACHINE.row(turn.state, turn.trigger)
+        basis = act_basis(plan, turn.trigger, row.legal_basis, turn.state, event.act_on)
+        wording = plan.entity.wording
+        items.append((recipients.users(turn.roles), Message(
+            kind="transition", dedupe_key=f"transition:{event.id}:turn:{turn.state}",
+            subject=localize(f"{entity}: {turn.label}", wording),
+            body=localize(f"El plan de {entity} quedó en el estado {quoted(STATE_LABELS[turn.state])}. "
+                          f"{turn.label}: la ley no fija un término para hacerlo.", wording),
+            link=f"/planes/{plan.id}", plan_id=plan.id, legal_basis=localize_basis(basis, wording))))
+    return items
 
 
 def _duty_notices(recipients: Recipients, plan: Plan, event: PlanEvent, duties: list, entity: str) -> list:

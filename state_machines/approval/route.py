@@ -115,6 +115,28 @@ DUTIES: tuple[Duty, ...] = (
          "Adoptar el Plan Integral de Seguridad y Convivencia Ciudadana (PISCC)", "D683 art. 4"),
 )
 DUTY_BY_KEY = {d.deadline_key: d for d in DUTIES}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A party whose turn it is when the plan reaches ``state`` although the law writes no term for it: told once,
+    with the norm of the act it must take (``trigger``'s, for the entity's own law), so nobody learns of it by
+    chance. Told by ``notifications.events`` with the act that moved the plan."""
+
+    state: str
+    roles: frozenset[Role]
+    label: str  # Spanish: what it must do
+    trigger: str  # the act whose norm the notice cites
+
+
+TURNS: tuple[Turn, ...] = (
+    # L136 arts. 79-80; L2200 arts. 100-101: the corporation rejects the objections, insists, or accepts them.
+    Turn("objected", frozenset({Role.CORPORACION}), "Decidir sobre las objeciones del alcalde o gobernador",
+         "reject_objections"),
+    # L136 art. 80: "así lo indicará al Concejo para que se reconsidere".
+    Turn("tribunal_reconsideration", frozenset({Role.CORPORACION}),
+         "Reconsiderar el proyecto que el Tribunal Administrativo halló parcialmente viciado", "return_to_tribunal"),
+)
 #: The duties settled by a fact, keyed by their deadline key: what a reader of plain rows checks.
 SETTLING_FACTS = {d.deadline_key: d.settled_by for d in DUTIES if d.settled_by}
 

@@ -384,3 +384,40 @@ def test_the_board_reads_bogotas_own_terms(db_session):
     (term,) = [p.deadline for p in row.pending if p.deadline.key == "objection_term"]
     # 29 May 2028 (Ascensión) is a holiday: the tenth business day is 1 June.
     assert term.latest == keys(bogota.plan)["objection_term"].latest == date(2028, 6, 1)
+
+
+def test_the_concejo_is_told_when_objections_reach_it_and_when_the_tribunal_returns_the_project(genova, db_session):
+    """The law writes no term for the corporation's decision on objections (L136 arts. 79-80) nor for its
+    reconsideration of a partly vitiated acuerdo (L136 art. 80): its secretary is still told, once, with the norm."""
+    from workflow_app.models import Notification
+
+    def told():
+        return db_session.query(Notification).filter_by(user_id=genova.corporacion.id).order_by(Notification.id)
+
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
+    before = told().count()
+    genova.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad"], "article_count": 12})
+    (notice,) = told().all()[before:]
+    assert notice.subject == "Génova (Quindío): Decidir sobre las objeciones del alcalde"
+    assert notice.body == ("El plan de Génova (Quindío) quedó en el estado «Objetado por el alcalde». Decidir sobre "
+                           "las objeciones del alcalde: la ley no fija un término para hacerlo.")
+    assert (notice.kind, notice.legal_basis, notice.due_on) == ("transition", "L136 art. 79", None)
+    genova.act("corporacion", "insist_on_project", "2028-05-26")
+    genova.act("ejecutivo", "send_to_tribunal", "2028-06-01")
+    before = told().count()
+    genova.act("corporacion", "record_tribunal_partial", "2028-08-01")
+    (notice,) = told().all()[before:]
+    assert "Reconsiderar el proyecto que el Tribunal Administrativo halló parcialmente viciado" in notice.subject
+    assert notice.legal_basis == "L136 art. 80"
+
+
+def test_the_asamblea_is_told_the_governors_objections_under_its_own_law(db_session):
+    from workflow_app.models import Notification
+
+    quindio = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(quindio, "sanction_pending")
+    quindio.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["inconveniencia"], "article_count": 18})
+    (notice,) = db_session.query(Notification).filter_by(user_id=quindio.corporacion.id,
+                                                         subject="Gobernación del Quindío: Decidir sobre las "
+                                                                 "objeciones del gobernador").all()
+    assert notice.legal_basis.startswith("L2200 art. 100")
