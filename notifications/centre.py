@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from sqlalchemy import and_, bindparam, false, func, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from state_machines.approval.route import DUTY_BY_KEY, SETTLING_FACTS
+from state_machines.approval.route import DUTY_BY_KEY, SETTLING_FACTS, turn_left
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.models import Delivery, Notification, Plan, Procedure, User, new_feed_token
@@ -36,6 +36,9 @@ def _attended(step_key: str | None, plan_state: str | None, car_state: str | Non
     """``is_attended`` from what it reads: the plan's state, the CAR review's the key names (if any), and whether
     the act that settles the duty in the same state was recorded (``route.Duty.settled_by``: the copy to the
     governor, a convocation)."""
+    left = turn_left(step_key, plan_state)
+    if left is not None:  # a turn without a term (``route.TURNS``): done once the plan moved on
+        return left
     duty = DUTY_BY_KEY.get((step_key or "").split(":", 1)[0])
     if plan_state is None or duty is None:
         return False

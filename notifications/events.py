@@ -57,7 +57,8 @@ def _turn_notices(recipients: Recipients, plan: Plan, event: PlanEvent, turns: l
             subject=localize(f"{entity}: {turn.label}", wording),
             body=localize(f"El plan de {entity} quedó en el estado {quoted(STATE_LABELS[turn.state])}. "
                           f"{turn.label}: la ley no fija un término para hacerlo.", wording),
-            link=f"/planes/{plan.id}", plan_id=plan.id, legal_basis=localize_basis(basis, wording))))
+            link=f"/planes/{plan.id}", plan_id=plan.id, step_key=turn.step_key,
+            legal_basis=localize_basis(basis, wording))))
     return items
 
 

@@ -128,6 +128,19 @@ class Turn:
     label: str  # Spanish: what it must do
     trigger: str  # the act whose norm the notice cites
 
+    @property
+    def step_key(self) -> str:
+        """The notice's step: attended once the plan left ``state`` (``turn_left``)."""
+        return f"turn:{self.state}"
+
+
+def turn_left(step_key: str | None, plan_state: str | None) -> bool | None:
+    """For a turn's notice (``Turn.step_key``): whether the plan left the turn's state; None for any other step."""
+    kind, _, state = (step_key or "").partition(":")
+    if kind != "turn":
+        return None
+    return plan_state is not None and plan_state != state
+
 
 TURNS: tuple[Turn, ...] = (
     # L136 arts. 79-80; L2200 arts. 100-101: the corporation rejects the objections, insists, or accepts them.

@@ -402,7 +402,13 @@ def test_the_concejo_is_told_when_objections_reach_it_and_when_the_tribunal_retu
     assert notice.body == ("El plan de Génova (Quindío) quedó en el estado «Objetado por el alcalde». Decidir sobre "
                            "las objeciones del alcalde: la ley no fija un término para hacerlo.")
     assert (notice.kind, notice.legal_basis, notice.due_on) == ("transition", "L136 art. 79", None)
+    from notifications.centre import is_attended, unread_count
+    assert not is_attended(notice) and unread_count(genova.corporacion, db_session) >= 1
+    unread = unread_count(genova.corporacion, db_session)
     genova.act("corporacion", "insist_on_project", "2028-05-26")
+    db_session.refresh(notice)
+    assert is_attended(notice)  # the Concejo decided: the plan left «Objetado»
+    assert unread_count(genova.corporacion, db_session) < unread
     genova.act("ejecutivo", "send_to_tribunal", "2028-06-01")
     before = told().count()
     genova.act("corporacion", "record_tribunal_partial", "2028-08-01")
