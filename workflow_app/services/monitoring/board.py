@@ -479,7 +479,7 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
         weekdays = tuple(sorted(int(x) for x in (r[13] or "").split(",") if x.strip()))
         category, article_count = r[22], int(r[23]) if r[23] else None
         if r[17] == r[16]:
-            keys[r[0]] = key = (r[0], r[16], r[21], weekdays, r[12], category)
+            keys[r[0]] = key = (r[0], r[16], r[21], weekdays, r[12], category, r[24])  # r[24]: the executive's title
             if key in day:
                 computed[r[0]] = day[key]
             else:
