@@ -40,7 +40,14 @@ from workflow_app.services.monitoring import board_summary
 from workflow_app.services.outbox import DELIVER_JOB, Message, notify, notify_many
 from workflow_app.services.phase2.procedures import phase2_deadlines_for
 from workflow_app.services.route import held_evidence
-from workflow_app.services.route.plans import ActCommand, ActError, apply_act, deadlines_for
+from workflow_app.services.route.plans import (
+    ActCommand,
+    ActError,
+    apply_act,
+    approved_on,
+    deadlines_for,
+    special_regime_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -401,10 +408,7 @@ def president_basis(plan: PlanRow, key: str) -> str | None:
     (``sanction.president_sanctions_after``, under the plan's own law of the last stretch), or None."""
     if key not in PRESIDENT_TERMS:
         return None
-    dates = plan.event_dates or {}
-    opened = dates.get("approved") or dates.get("sent_for_sanction")
-    law = sanction_law(plan.entity.calendar_kind, date.fromisoformat(opened) if opened else None,
-                       plan.entity.special_regime)
+    law = sanction_law(plan.entity.calendar_kind, approved_on(plan), special_regime_of(plan))
     return president_sanctions_after(law, key)
 
 

@@ -34,6 +34,7 @@ from state_machines.corporation.sessions import (
     CATEGORIES,
     convocation_basis,
     extraordinary_sessions_verdict,
+    in_sessions,
     ordinary_periods,
 )
 
@@ -1196,7 +1197,7 @@ def _objections_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | N
     if found is None:
         return None
     periods, sessions_basis = found
-    if any(start <= on <= end for start, end in periods):
+    if in_sessions(on, periods):
         return None
     raw = on + timedelta(days=OBJECTIONS_CONVOCATION_DAYS)
     latest, act_by = cal.next_business(raw), cal.prev_business(raw)

@@ -46,6 +46,12 @@ FACTS_OF_TRIGGER_FROM: dict[tuple[str, str], str] = {("convoke_sessions", "objec
 #: the convocation for the earlier ones does not settle.
 FACTS_CLEARED_BY: dict[str, tuple[str, ...]] = {"object": ("objections_convoked",)}
 
+
+def more_facts_of(trigger: str, state: str) -> tuple[str, ...]:
+    """The facts an act of the route records besides its ``FACT_OF_TRIGGER``, taken from ``state``."""
+    from_state = FACTS_OF_TRIGGER_FROM.get((trigger, state))
+    return (*MORE_FACTS_OF_TRIGGER.get(trigger, ()), *((from_state,) if from_state else ()))
+
 # main trigger -> (sub-machine, sub-trigger), chosen by the act's payload where the law distinguishes.
 LINKED_SUBTRIGGERS: dict[str, tuple[str, str]] = {
     "record_ctp_concept": ("ctp_review", "issue_concept"),  # or issue_partial_concept (L152 art. 39 num. 6)

@@ -123,7 +123,8 @@ def ordinary_periods(entity_kind: str, category: str | None, year: int, period_s
     return tuple((date(year, m, 1), last_day_of_month(year, m)) for m in FOUR_MONTH_MONTHS), "L136 art. 23"
 
 
-def _in_sessions(d: date, periods) -> bool:
+def in_sessions(d: date, periods) -> bool:
+    """``d`` falls inside one of the session ``periods`` ((first, last) days)."""
     return any(start <= d <= end for start, end in periods)
 
 
@@ -174,7 +175,7 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
     basis = "; ".join(sorted(bases))
     relevant = tuple(p for p in periods if p[1] >= start and p[0] <= end)
     recess = next((start + timedelta(days=i) for i in range((end - start).days + 1)
-                   if not _in_sessions(start + timedelta(days=i), periods)
+                   if not in_sessions(start + timedelta(days=i), periods)
                    and (is_working is None or is_working(start + timedelta(days=i)))), None)
     sessions_text = (f"Sesiones ordinarias en ese lapso: {_periods_text(relevant)} ({basis})." if relevant
                      else f"En ese lapso no hay sesiones ordinarias ({basis}).")

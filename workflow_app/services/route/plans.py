@@ -40,11 +40,10 @@ from state_machines.approval.route import (
     DUTIES,
     FACT_OF_TRIGGER,
     FACTS_CLEARED_BY,
-    FACTS_OF_TRIGGER_FROM,
     LINKED_SUBTRIGGERS,
-    MORE_FACTS_OF_TRIGGER,
     PUBLIC_BY_LAW,
     duty_for,
+    more_facts_of,
     withholding_refusal,
 )
 from state_machines.approval.submachines import (
@@ -479,11 +478,9 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
     _check_act_date(plan, command, act_on, today)
 
     fact = FACT_OF_TRIGGER.get(command.trigger) if command.machine == PDT_MACHINE.name else None
-    more_facts = (*MORE_FACTS_OF_TRIGGER.get(command.trigger, ()),
-                  *((FACTS_OF_TRIGGER_FROM[command.trigger, plan.state],)
-                    if (command.trigger, plan.state) in FACTS_OF_TRIGGER_FROM else ())
-                  ) if command.machine == PDT_MACHINE.name else ()
-    extra_dates: dict[str, Any] = {f: act_on.isoformat() for f in (fact, *more_facts) if f}
+    more_facts = more_facts_of(command.trigger, plan.state) if command.machine == PDT_MACHINE.name else ()
+    act_facts = {f: act_on.isoformat() for f in (fact, *more_facts) if f}  # the dates this act records
+    extra_dates: dict[str, Any] = dict(act_facts)
     if command.machine == PDT_MACHINE.name and _article_count(command):
         # L136 art. 78: the term to object is the one of the article count the act brings.
         extra_dates["sanction"] = {**((plan.event_dates or {}).get("sanction") or {}),
@@ -534,10 +531,10 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
         with session.no_autoflush:
             if proc is None:
                 plan.state = outcome.dest
-                if fact or more_facts:
+                if act_facts:
                     cleared = FACTS_CLEARED_BY.get(command.trigger, ())
                     plan.event_dates = {**{k: v for k, v in (plan.event_dates or {}).items() if k not in cleared},
-                                        **{f: act_on.isoformat() for f in (fact, *more_facts) if f}}
+                                        **act_facts}
                 plan.last_route_act_on = act_on  # under the version check, with the rest of the plan row
             else:
                 proc.state = outcome.dest
