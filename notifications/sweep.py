@@ -174,12 +174,13 @@ def in_force_effect(plan: "PlanRow", today: date) -> Effect | None:
     day = legal_calendar.in_force_of_dates(plan.event_dates or {})
     if day is None or today < day:
         return None
+    published = date.fromisoformat(plan.event_dates["published"])
+    basis = legal_calendar.in_force_basis(plan.entity.calendar_kind, published, special_regime_of(plan))
+    declared = plan.event_dates.get("in_force_declared")
     deadline = legal_calendar.Deadline(
-        "in_force", day, day, day, day, "plan_in_force", legal_calendar.IN_FORCE_BASIS,
-        legal_calendar.in_force_explanation(date.fromisoformat(plan.event_dates["published"]),
-                                            plan.event_dates.get("vigencia") or "on_publication",
-                                            date.fromisoformat(plan.event_dates["in_force_declared"])
-                                            if plan.event_dates.get("in_force_declared") else None))
+        "in_force", day, day, day, day, "plan_in_force", basis,
+        legal_calendar.in_force_explanation(published, plan.event_dates.get("vigencia") or "on_publication",
+                                            date.fromisoformat(declared) if declared else None, basis=basis))
     return Effect(plan.id, plan.version, "enter_into_force", deadline, notice_roles=IN_FORCE_NOTICE_ROLES)
 
 

@@ -1365,8 +1365,17 @@ def in_force_on(published_on: date, clause: str = "on_publication", declared_on:
     return first
 
 
+def in_force_basis(entity_kind: str, published_on: date, special: str | None = None) -> str:
+    """The norms of a published plan's force, for its entity: CPACA art. 65 and L4-1913 art. 61 with the
+    publication article of its statute on the publication's day (L136 art. 81 for an acuerdo, DL1421 art. 23
+    for Bogotá's, L2200 art. 103 for an ordenanza from 8 February 2022 and D1222 art. 82 before): a municipio's
+    plan does not cite the departmental code."""
+    return f"CPACA art. 65; L4-1913 art. 61; {sanction_law(entity_kind, published_on, special).publication_basis}"
+
+
 def in_force_explanation(published_on: date, clause: str = "on_publication", declared_on: date | None = None,
-                         silent_days: int = IN_FORCE_DAYS_AFTER_PUBLICATION) -> str:
+                         silent_days: int = IN_FORCE_DAYS_AFTER_PUBLICATION, basis: str = IN_FORCE_BASIS) -> str:
+    """When the published act binds, in words, citing ``basis`` (``in_force_basis`` for the plan's entity)."""
     day = in_force_on(published_on, clause, declared_on, silent_days)
     text = (f"Publicado el {_day(published_on)}; el acto {VIGENCIA_CLAUSES[clause]}"
             + (f" ({_day(declared_on)})" if clause == "fixed_date" and declared_on else "") + ". ")
@@ -1377,8 +1386,7 @@ def in_force_explanation(published_on: date, clause: str = "on_publication", dec
         text += f"Rige desde las 00:00 del mismo día de su publicación, el {_day(day)}"
     else:
         text += f"Rige desde el {_day(day)}"
-    return text + (" (un acto general no obliga antes de publicarse: CPACA art. 65; L4-1913 art. 61; "
-                   "L2200 art. 103).")
+    return text + f" (un acto general no obliga antes de publicarse: {basis})."
 
 
 def in_force_of_dates(event_dates: Mapping) -> date | None:

@@ -255,6 +255,43 @@ PDT_STATES: dict[str, str] = {
 # State -> Spanish phrase for the UI.
 STATE_LABELS: dict[str, str] = dict(PDT_STATES)
 
+#: AL02 (four-year institutional periods); L152 art. 39 num. 1 and art. 40 (the plan of the executive elected
+#: for "el respectivo período", drawn from his programme of government): a territorial plan governs the period
+#: it was adopted for. Once that period is over its pages say so, instead of «Vigente» or a stage still under
+#: way (an interpretation: no article writes the day a territorial plan stops governing; the next
+#: administration adopts its own). False: the recorded state alone, as before.
+PLAN_ENDS_WITH_PERIOD = True
+PERIOD_END_BASIS = "AL02; L152 arts. 39 num. 1 y 40"
+#: What ``period_ended`` calls a plan in force at its period's end, and one that never was.
+PERIOD_SERVED, PERIOD_ENDED_WITHOUT_PLAN = "Cumplió su periodo", "Periodo terminado sin plan vigente"
+
+
+@dataclass(frozen=True)
+class PeriodEnded:
+    """What a plan's pages say once its period is over (``period_ended``)."""
+
+    label: str
+    explanation: str
+    legal_basis: str = PERIOD_END_BASIS
+
+
+def period_ended(state: str, period_label: str, period_end: date, today: date) -> PeriodEnded | None:
+    """The plan of the period ``period_label`` read on ``today``, after the period's last day ``period_end``:
+    in force, it governed until that day; in any other state, the period ended without a plan in force, its
+    last recorded state named. None while the period runs, or with ``PLAN_ENDS_WITH_PERIOD`` False."""
+    if not PLAN_ENDS_WITH_PERIOD or today <= period_end:
+        return None
+    ended = spanish_date(period_end)
+    if state == "in_force":
+        return PeriodEnded(
+            PERIOD_SERVED,
+            f"El periodo {period_label} terminó el {ended}, y el plan rigió hasta ese día: es el plan de la "
+            f"administración elegida para ese periodo ({PERIOD_END_BASIS}; interpretación).")
+    return PeriodEnded(
+        PERIOD_ENDED_WITHOUT_PLAN,
+        f"El periodo {period_label} terminó el {ended} sin que el plan entrara en vigencia ({PERIOD_END_BASIS}; "
+        f"interpretación). Su último estado registrado: «{STATE_LABELS[state]}».")
+
 
 # -------------------------------------------------------------------------------------------------------------
 # Guards (each returns a Verdict with a Spanish reason and its norm)

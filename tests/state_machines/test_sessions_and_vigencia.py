@@ -109,3 +109,17 @@ def test_in_force_on_the_publication_day_or_the_later_day_the_act_declares():
     assert legal_calendar.in_force_of_dates({"published": "2028-06-05", "vigencia": "day_after_publication"}) == \
         date(2028, 6, 6)
     assert legal_calendar.in_force_of_dates({}) is None
+
+
+@pytest.mark.parametrize("kind, published, special, article", [
+    ("municipio", date(2024, 5, 24), None, "L136 art. 81"),
+    ("municipio", date(2024, 5, 24), "bogota", "DL1421 art. 23; L136 art. 81 (DL1421 art. 2)"),
+    ("departamento", date(2024, 5, 24), None, "L2200 art. 103"),
+    ("departamento", date(2020, 6, 10), None, "D1222 art. 82"),
+])
+def test_the_force_of_a_published_plan_cites_its_own_statute(kind, published, special, article):
+    """A municipio's plan does not cite the departmental code, nor a 2020 ordenanza the Ley 2200 of 2022."""
+    basis = legal_calendar.in_force_basis(kind, published, special)
+    assert basis == f"CPACA art. 65; L4-1913 art. 61; {article}"
+    text = legal_calendar.in_force_explanation(published, basis=basis)
+    assert text.endswith(f"(un acto general no obliga antes de publicarse: {basis}).")

@@ -367,7 +367,14 @@ def test_the_finished_demo_plan_shows_its_whole_case_without_signing_in(client, 
     set_today("2028-03-10")
     demo_data()
     page = " ".join(client.get("/publico/63272").get_data(as_text=True).split())
-    assert "<strong>Vigente.</strong>" in page and "Rige desde las 00:00 del mismo día de su publicación" in page
+    # Read in March 2028, the 2024-2027 plan governed until its period ended (pdt.period_ended), not «Vigente».
+    assert "<strong>Vigente.</strong>" not in page
+    assert ("<strong>Cumplió su periodo.</strong> El periodo 2024–2027 terminó el 31 de diciembre de 2027, y el "
+            "plan rigió hasta ese día") in page
+    assert "Rige desde las 00:00 del mismo día de su publicación" in page
+    # A municipio's plan cites its own statute for the publication, never the departmental code (L2200).
+    assert "(un acto general no obliga antes de publicarse: CPACA art. 65; L4-1913 art. 61; L136 art. 81)" in page
+    assert "L2200" not in page
     # both concepts, each recommendation numbered, each with its answer and reason
     assert "Concepto del Consejo Territorial de Planeación" in page and "(CRQ)" in page
     for text in ("Incluir metas de cobertura de agua potable en las veredas",

@@ -9,7 +9,7 @@ from flask import Flask, current_app, has_app_context, has_request_context, requ
 
 from state_machines.approval import corrections
 from state_machines.approval.concepts import ANSWER_DECISIONS, CONCEPT_SENSES
-from state_machines.approval.pdt import HEARING_CLOSED_STATES, LAST_STRETCH_STATES, PDT_MACHINE
+from state_machines.approval.pdt import HEARING_CLOSED_STATES, LAST_STRETCH_STATES, PDT_MACHINE, period_ended
 from state_machines.approval.route import DUTY_BY_KEY
 from state_machines.approval.submachines import SUBMACHINES
 from state_machines.calendar import VIGENCIA_CLAUSES
@@ -135,6 +135,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["event_subject"] = event_subject
     app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.globals["menu_url"] = menu_url
+    app.jinja_env.globals["plan_state_label"] = plan_state_label
+    app.jinja_env.globals["plan_period_ended"] = plan_period_ended
 
     app.jinja_env.globals.update(_labels())
 
@@ -142,6 +144,19 @@ def init_app(app: Flask) -> None:
     def inject_clock():
         clock = current_app.extensions["clock"]
         return {"clock": clock, "today": clock.today()}
+
+
+def plan_period_ended(plan):
+    """``pdt.period_ended`` for a plan today (in training, the simulated day): None while its period runs."""
+    period = plan.period
+    return period_ended(plan.state, period.label, period.end_on, current_app.extensions["clock"].today())
+
+
+def plan_state_label(plan) -> str:
+    """A plan's state as its pages say it today: once its period is over, what ``pdt.period_ended`` says instead
+    of the recorded state (a 2024–2027 plan read in 2028 is not «Vigente»)."""
+    ended = plan_period_ended(plan)
+    return ended.label if ended else PDT_MACHINE.states[plan.state]
 
 
 FLAG_LABELS = {

@@ -42,7 +42,14 @@ from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
-from state_machines.approval.pdt import PDT_MACHINE, PDT_STATES
+from state_machines.approval.pdt import (
+    PDT_MACHINE,
+    PDT_STATES,
+    PERIOD_ENDED_WITHOUT_PLAN,
+    PERIOD_SERVED,
+    PeriodEnded,
+    period_ended,
+)
 from state_machines.approval.route import duty_for
 from state_machines.core.machine import SAME
 from state_machines.core.roles import Role
@@ -262,6 +269,7 @@ class BoardRow:
     fiscal_category: str | None = None  # the Concejo's sessions (L136 art. 23)
     executive_title: str | None = None  # how the row names the executive ("la alcaldesa")
     article_count: int | None = None  # the remitted project's size: its term to object (L136 art. 78)
+    ended: PeriodEnded | None = None  # its period over on the board's day (pdt.period_ended)
 
     @property
     def entity_label(self) -> str:
@@ -273,8 +281,9 @@ class BoardRow:
 
     @property
     def state_label(self) -> str:
-        """The state in the entity's words ("Objetado por la alcaldesa"), as its plan page says it."""
-        return localize(PDT_STATES[self.state], self.wording)
+        """The state in the entity's words ("Objetado por la alcaldesa"), as its plan page says it; once the
+        plan's period is over, what its pages say instead (``pdt.period_ended``)."""
+        return localize(self.ended.label if self.ended else PDT_STATES[self.state], self.wording)
 
     @property
     def next_step(self) -> PendingStep | None:
@@ -439,7 +448,7 @@ _ROWS_QUERY = (select(Plan.id, Plan.entity_id, Entity.dane_code, Entity.name, En
                       Entity.sort_key, Department.sort_key, Plan.version, PlanSummary.plan_version,
                       PlanSummary.procedures, PlanSummary.events, PlanSummary.marks, PlanSummary.updated_at,
                       Entity.fiscal_category, Plan.event_dates[("sanction", "articles")].as_string(),
-                      Entity.executive_title,
+                      Entity.executive_title, Period.end_on,
                       *(Plan.event_dates[k].as_string() for k in _PLAN_DATES))
                .join(Entity, Entity.id == Plan.entity_id).join(Department, Department.code == Entity.department_code)
                .join(Period, Period.id == Plan.period_id).outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
@@ -486,13 +495,14 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
                 summaries[r[0]] = r[18:21]
         else:
             stale[r[0]] = r[16]
-        dates = {k: v for k, v in zip(_PLAN_DATES, r[25:]) if v}
+        dates = {k: v for k, v in zip(_PLAN_DATES, r[26:]) if v}
         if "car_copies_received" in dates:
             dates["car_copies_received"] = json.loads(dates["car_copies_received"])
         articles = json.loads(r[10]) if r[9] == "d683_2020" and r[10] else []
         rows[r[0]] = BoardRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8], r[9], articles,
                               r[11], r[12], dates, weekdays, entity_key=r[14], department_key=r[15],
-                              fiscal_category=category, article_count=article_count, executive_title=r[24])
+                              fiscal_category=category, article_count=article_count, executive_title=r[24],
+                              ended=period_ended(r[8], f"{r[12].year}–{r[25].year}", r[25], today))
     if not rows:
         return []
     # Procedures, main-route history and hito marks from each plan's summary row (services.monitoring.board_summary);
@@ -680,6 +690,14 @@ def summary(rows: Sequence[BoardRow]) -> dict:
 def per_state(rows: Iterable[BoardRow]) -> list[tuple[str, int]]:
     counts = Counter(r.state for r in rows)
     return [(state, counts[state]) for state in PDT_STATES if counts.get(state)]
+
+
+def per_state_label(rows: Iterable[BoardRow]) -> list[tuple[str, int]]:
+    """Plans per state as their rows say it, in route order: a plan whose period is over counts under
+    ``pdt.period_ended``'s label, after the states (the chart agrees with the table)."""
+    counts = Counter(r.ended.label if r.ended else PDT_STATES[r.state] for r in rows)
+    return [(label, counts[label]) for label in (*PDT_STATES.values(), PERIOD_SERVED, PERIOD_ENDED_WITHOUT_PLAN)
+            if counts.get(label)]
 
 
 def due_by_week(rows: Iterable[BoardRow], today: date, weeks: int = 6) -> list[tuple[date, int]]:

@@ -14,7 +14,7 @@ from sqlalchemy import case, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload, object_session
 
 from state_machines import calendar as legal_calendar
-from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS, hearing_proposals_verdict
+from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS, hearing_proposals_verdict, period_ended
 from state_machines.approval.route import DUTY_BY_KEY, duty_for, step_status
 from state_machines.approval.route_steps import MAIN_PATH, plan_route
 from state_machines.approval.submachines import SUBMACHINES
@@ -341,9 +341,10 @@ def public_plan(session: Session, entity: Entity, today: date, year: str = "") -
         select(PlanEvent.to_state).where(PlanEvent.plan_id == plan.id, PlanEvent.machine == PDT_MACHINE.name)
         .order_by(PlanEvent.id))]
     route = plan_route(plan.state, visited)
+    ended = period_ended(plan.state, plan.period.label, plan.period.end_on, today)
     return PublicPlan(
-        entity=entity, plan=plan, state_label=STATE_LABELS[plan.state],
-        state_explanation=STATE_EXPLANATIONS.get(plan.state, ""),
+        entity=entity, plan=plan, state_label=ended.label if ended else STATE_LABELS[plan.state],
+        state_explanation=ended.explanation if ended else STATE_EXPLANATIONS.get(plan.state, ""),
         step=route.position, steps=route.total,
         deadlines=public_deadlines(plan, today, visited), documents=tuple(public_documents(session, plan)),
         ppi=summarize(version) if version else None, amendments=public_amendments(plan),

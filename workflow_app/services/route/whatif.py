@@ -102,7 +102,8 @@ def what_if(plan: Plan, command) -> WhatIf:
         try:
             in_force = legal_calendar.in_force_explanation(
                 command.published, command.vigencia, command.in_force_declared,
-                legal_calendar.silent_vigencia(kind, command.published)[0])
+                legal_calendar.silent_vigencia(kind, command.published)[0],
+                legal_calendar.in_force_basis(kind, command.published, special))
         except legal_calendar.FactsError as exc:
             return WhatIf(error_field=FIELD_OF_FACT.get(exc.field), error=exc.message)
     return WhatIf(deadlines, sessions, committee, plenary, in_force)

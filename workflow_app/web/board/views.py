@@ -137,7 +137,7 @@ def _board_context(all_rows, rows, query, endpoint, listed=None, period=None, **
     charts = {
         "regions": hbar_chart("Avance promedio por región (%)", [(r.label, r.average) for r in by_region], " %",
                               maximum=100),
-        "states": hbar_chart("Planes por estado", [(PDT_STATES[s], n) for s, n in board_service.per_state(rows)]),
+        "states": hbar_chart("Planes por estado", board_service.per_state_label(rows)),
         "weeks": column_chart("Plazos por vencer en las próximas seis semanas",
                               [(f"{d.day} {MONTHS[d.month - 1]}", n) for d, n in weeks], "pasos"),
     }

@@ -13,7 +13,7 @@ from forms.documents import CorrectionForm
 from forms.whatif import WhatIfForm, to_what_if
 from state_machines import calendar as legal_calendar
 from state_machines.approval import corrections
-from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
+from state_machines.approval.pdt import PDT_MACHINE
 from state_machines.approval.route import IRREVERSIBLE_ACTS
 from state_machines.approval.route_steps import plan_route
 from state_machines.core.machine import evidence_missing
@@ -104,7 +104,7 @@ def _heading(plan, key: str, moderates: bool) -> Markup:
     public page)."""
     return kept_part("plan_heading_memo", (key, moderates), partial(
         current_app.jinja_env.get_template("plans/_heading.html").render, plan=plan,
-        state_label=STATE_LABELS[plan.state], moderates=moderates), size=1024)
+        moderates=moderates), size=1024)
 
 
 def _reader_part(user, plan, today, roles, key: str, calendar: _Calendar) -> Markup:

@@ -1,0 +1,72 @@
+"""A plan's pages once its period is over (``pdt.period_ended``; AL02; L152 arts. 39 num. 1 y 40): a 2024–2027
+plan read in 2028 is not «Vigente», and one never adopted does not read as a stage still under way."""
+import re
+from datetime import date
+
+import pytest
+
+from state_machines.approval import pdt
+from tests.demo_copy import demo_data
+from tests.workflow_app.helpers import login
+from tests.workflow_app.story import make_plan
+from workflow_app.models import Plan
+
+
+def _flat(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return " ".join(response.get_data(as_text=True).split())
+
+
+def test_the_rule_reads_the_period_s_last_day():
+    last = date(2027, 12, 31)
+    assert pdt.period_ended("in_force", "2024–2027", last, last) is None  # its last day: still its period
+    ended = pdt.period_ended("in_force", "2024–2027", last, date(2028, 1, 1))
+    assert ended.label == "Cumplió su periodo"
+    assert "terminó el 31 de diciembre de 2027, y el plan rigió hasta ese día" in ended.explanation
+    assert ended.legal_basis == "AL02; L152 arts. 39 num. 1 y 40" and "interpretación" in ended.explanation
+    stuck = pdt.period_ended("in_debate", "2024–2027", last, date(2028, 1, 1))
+    assert stuck.label == "Periodo terminado sin plan vigente"
+    assert "sin que el plan entrara en vigencia" in stuck.explanation
+    assert f"«{pdt.STATE_LABELS['in_debate']}»" in stuck.explanation
+
+
+def test_the_rule_can_be_turned_off(monkeypatch):
+    monkeypatch.setattr(pdt, "PLAN_ENDS_WITH_PERIOD", False)
+    assert pdt.period_ended("in_force", "2024–2027", date(2027, 12, 31), date(2028, 3, 10)) is None
+
+
+@pytest.mark.parametrize("today, label", [("2027-12-31", "Vigente"), ("2028-01-01", "Cumplió su periodo")])
+def test_every_page_of_the_demo_s_finished_plan_says_it(app, client, db_session, set_today, today, label):
+    """Filandia's 2024-2027 plan, in force since May 2024: the public page, the plan page, the mayor's list of
+    plans, the adviser's board and dossier say «Vigente» on the period's last day and «Cumplió su periodo» on
+    the next."""
+    set_today(today)
+    demo_data()
+    plan = db_session.query(Plan).join(Plan.entity).filter_by(dane_code="63272").one()
+    assert plan.state == "in_force"
+    public = _flat(client.get("/publico/63272"))
+    assert f"<strong>{label}.</strong>" in public
+    login(client, "alcalde.filandia@demo.rutapdt.co", "Demo-alcalde.filandia-2028")
+    page = _flat(client.get(f"/planes/{plan.id}"))
+    assert f"Estado actual: <strong>{label}</strong>" in page
+    assert ("y el plan rigió hasta ese día" in page) is (label != "Vigente")
+    inbox = _flat(client.get("/"))
+    assert f"Filandia (Quindío) · 2024–2027</a> — {label}" in inbox
+    adviser = app.test_client()
+    login(adviser, "asesor.quindio@demo.rutapdt.co", "Demo-asesor.quindio-2028")
+    board = _flat(adviser.get("/tablero?periodo=2024"))
+    assert f'<td data-label="Estado">{label}</td>' in board
+    assert re.search(rf"Planes por estado</figcaption>.*?{label}", board)  # the chart says what the table says
+    dossier = _flat(adviser.get(f"/planes/{plan.id}/expediente"))
+    assert f"<dt>Estado</dt><dd>{label}</dd>" in dossier
+
+
+def test_a_plan_never_adopted_says_its_period_ended_without_one(client, db_session, set_today):
+    set_today("2028-03-10")
+    plan = make_plan(db_session, "63302", year=2024)  # Génova's 2024-2027 plan, left in formulation
+    plan.state = "drafting"
+    db_session.commit()
+    page = _flat(client.get("/publico/63302?periodo=2024"))
+    assert "<strong>Periodo terminado sin plan vigente.</strong>" in page
+    assert "terminó el 31 de diciembre de 2027 sin que el plan entrara en vigencia" in page
+    assert f"Su último estado registrado: «{pdt.STATE_LABELS['drafting']}»" in page
