@@ -46,6 +46,8 @@ def test_every_page_of_the_demo_s_finished_plan_says_it(app, client, db_session,
     assert plan.state == "in_force"
     public = _flat(client.get("/publico/63272"))
     assert f"<strong>{label}.</strong>" in public
+    api = client.get(f"/api/v1/plans/{plan.id}").get_json()
+    assert (api["state"], api["state_label"]) == ("in_force", label)  # the recorded state, the pages' label
     login(client, "alcalde.filandia@demo.rutapdt.co", "Demo-alcalde.filandia-2028")
     page = _flat(client.get(f"/planes/{plan.id}"))
     assert f"Estado actual: <strong>{label}</strong>" in page
@@ -70,3 +72,16 @@ def test_a_plan_never_adopted_says_its_period_ended_without_one(client, db_sessi
     assert "<strong>Periodo terminado sin plan vigente.</strong>" in page
     assert "terminó el 31 de diciembre de 2027 sin que el plan entrara en vigencia" in page
     assert f"Su último estado registrado: «{pdt.STATE_LABELS['drafting']}»" in page
+
+
+def test_the_country_s_table_of_an_ended_period_says_it(client, db_session, set_today):
+    set_today("2028-03-10")
+    demo_data()  # Filandia's 2024-2027 plan, in force since 2024
+    plan = make_plan(db_session, "63302", year=2024)
+    plan.state = "in_debate"
+    db_session.commit()
+    page = _flat(client.get("/publico?periodo=2024"))
+    assert '<th scope="row">Cumplió su periodo</th><td>1</td>' in page
+    assert (f'<th scope="row">Periodo terminado sin plan vigente: «{pdt.STATE_LABELS["in_debate"]}»</th><td>1</td>'
+            in page)
+    assert '<th scope="row">Vigente</th>' not in page

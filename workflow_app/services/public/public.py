@@ -263,12 +263,22 @@ def country_progress(session: Session, today: date, year: str = "") -> CountryPr
             dept_percent.get(dept.code), acting.get(dept.code, 0)))
     return CountryProgress(
         period=period, entities=sum(entities_by_dept.values()), plans=sum(by_state.values()),
-        by_state=tuple(StateCount(s, STATE_LABELS[s], by_state[s]) for s in MAIN_PATH if by_state[s]),
+        by_state=tuple(StateCount(s, _period_state_label(s, period, today), by_state[s])
+                       for s in MAIN_PATH if by_state[s]),
         by_stage=tuple((label, sum(by_state[s] for s in states)) for label, states in STAGES),
         departments=tuple(departments),
         progress=round(sum(percent.values()) / len(percent), 1) if percent else None,
         with_acts=sum(acting.values()),
     )
+
+
+def _period_state_label(state: str, period: Period, today: date) -> str:
+    """A state as the country's table says it for ``period``: once the period is over, ``pdt.period_ended``'s
+    label (the state a plan was left in named after it)."""
+    ended = period_ended(state, period.label, period.end_on, today)
+    if ended is None:
+        return STATE_LABELS[state]
+    return ended.label if state == "in_force" else f"{ended.label}: «{STATE_LABELS[state]}»"
 
 
 def _milestone_progress(session: Session, rows) -> dict[int, float]:

@@ -17,10 +17,11 @@ from sqlalchemy.orm import joinedload
 from forms.fields import ROW_ID
 from forms.public import ApiTokenForm, RevokeTokenForm
 from state_machines import calendar as legal_calendar
-from state_machines.approval.pdt import PDT_STATES, STATE_LABELS
+from state_machines.approval.pdt import PDT_STATES
 from state_machines.core.roles import ROLE_LABELS, Role
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import csrf, db
+from workflow_app.infra.templating import plan_state_label
 from workflow_app.models import Department, Document, Entity, Period, Plan, PlanEvent, User
 from workflow_app.permissions import can_view_plan, require_api_tokens
 from workflow_app.reference_data import names
@@ -434,7 +435,8 @@ def _plan_summary_json(p: Plan, entity: Entity | None = None) -> dict:
     return {"id": p.id, "entity": {"dane_code": e.dane_code, "name": e.name, "kind": e.kind},
             "period": {"start_on": p.period.start_on.isoformat(), "end_on": p.period.end_on.isoformat(),
                        "label": p.period.label},
-            "state": p.state, "state_label": STATE_LABELS[p.state], "updated_at": p.updated_at.isoformat()}
+            # The label the pages show: once the period is over, pdt.period_ended's, beside the recorded state.
+            "state": p.state, "state_label": plan_state_label(p), "updated_at": p.updated_at.isoformat()}
 
 
 def _amendment_json(a) -> dict:
