@@ -69,10 +69,12 @@ def default_title(kind: str) -> str:
 
 
 def place_name(name: str) -> str:
-    """'GÉNOVA' -> 'Génova', 'VALLE DEL CAUCA' -> 'Valle del Cauca' (particles in lower case)."""
+    """'GÉNOVA' -> 'Génova', 'VALLE DEL CAUCA' -> 'Valle del Cauca' (particles in lower case), 'BOGOTÁ, D.C.' ->
+    'Bogotá, D.C.' (an abbreviation stays in capitals, as reference_data.names writes it)."""
     words = name.strip().lower().split()
     small = {"de", "del", "la", "las", "los", "y", "el"}
-    return " ".join(w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+    return " ".join(w.upper() if "." in w else w if (i and w in small) else w[:1].upper() + w[1:]
+                    for i, w in enumerate(words))
 
 
 def _rules(w: Wording) -> tuple[tuple[re.Pattern, str], ...]:
@@ -179,7 +181,9 @@ _DEPARTMENT_BASIS = (
     (re.compile(r"L136 art\. 23(?: par\. [12])?"), "L2200 art. 23"),
     (re.compile(r"L136 art\. 73(?:; L2200 art\. 97|; TAB-3d)?"), "L2200 art. 97"),
     (re.compile(r"L136 art\. 81"), "CPACA art. 65; L2200 art. 103"),
-    (re.compile(r"L136 arts?\. [0-9]+(?:-[0-9]+)?"), "Ley 2200 de 2022"),
+    # ... but an article of L136 cited as the analogy a term comes from stays what it is ("8 días por analogía con
+    # L136 art. 79"): the departmental code is not its source.
+    (re.compile(r"(?<!analogía con )L136 arts?\. [0-9]+(?:-[0-9]+)?"), "Ley 2200 de 2022"),
 )
 #: A municipio's basis drops the departmental citations beside its own, each to the next ";" (its paragraph or
 #: inciso included: "L136 art. 79; L2200 art. 100 par." is "L136 art. 79").

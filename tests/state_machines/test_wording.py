@@ -15,6 +15,7 @@ def test_corporation_executive_and_act_of_each_entity():
                                                                          "ordenanza")
     assert SUCRE.corporation == "Asamblea de Sucre"
     assert place_name("VALLE DEL CAUCA") == "Valle del Cauca" and place_name("GÉNOVA") == "Génova"
+    assert place_name("Bogotá, D.C.") == place_name("BOGOTÁ, D.C.") == "Bogotá, D.C."  # not "Bogotá, D.c."
 
 
 def test_the_government_of_each_department_takes_its_article():
