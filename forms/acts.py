@@ -93,6 +93,14 @@ EXTRA_FIELDS = {
         "Número de artículos del proyecto aprobado (de él depende el plazo para sancionarlo u objetarlo)",
         validators=[Optional(), NumberRange(min=1, max=10000, message="El número de artículos debe estar entre "
                                                                        "1 y 10 000.")]),
+    # L2200 art. 100 par.; D1222 art. 79; DL1421 art. 23: objections rejected by "la mitad más uno de los miembros".
+    "decision_votes": lambda: IntegerField(
+        "Votos de la plenaria por rechazar las objeciones (las asambleas y el Concejo de Bogotá necesitan la mitad "
+        "más uno de sus miembros)",
+        validators=[Optional(), NumberRange(min=0, max=500, message="Los votos deben estar entre 0 y 500.")]),
+    "corporation_members": lambda: IntegerField(
+        "Número de miembros del concejo o asamblea (sus curules)",
+        validators=[Optional(), NumberRange(min=1, max=500, message="Los miembros deben estar entre 1 y 500.")]),
     "archived_articles": lambda: TextAreaField(
         "Artículos que el Tribunal ordenó archivar", validators=[
             DataRequired("Indique los artículos que se archivan."), Length(max=2000)]),
@@ -138,6 +146,8 @@ FIELDS_BY_TRIGGER = {
     "vote_down": ("voted_down",),
     "send_for_sanction": ("articles_sent",),
     "object": ("grounds", "article_count"),
+    "reject_objections": ("decision_votes", "corporation_members"),
+    "insist_on_project": ("decision_votes", "corporation_members"),
     "record_tribunal_articles_archived": ("archived_articles",),
     "record_governor_review": ("governor_review",),
     "publish_ponencia": ("ponencia_debate",),
@@ -148,10 +158,11 @@ PAYLOAD_FIELDS = {"concept", "parts", "recommendations", "scheduled_on", "place"
                   "text", "authors", "voted_down", "leader_name", "leader_email", "committee_outcome", "vigencia",
                   "in_force_declared", "grounds", "article_count", "articles_sent", "archived_articles",
                   "governor_review", "ponencia_debate", "starts_on", "ends_on", "purpose", "covers_plan",
-                  "extension_days"}
+                  "extension_days", "decision_votes", "corporation_members"}
 LIST_FIELDS = {"recommendations", "parts", "authors"}
 #: Fields whose value is already a list (checkboxes) or a number: kept as they come.
-RAW_FIELDS = {"grounds", "article_count", "articles_sent", "extension_days", "covers_plan"}
+RAW_FIELDS = {"grounds", "article_count", "articles_sent", "extension_days", "covers_plan", "decision_votes",
+              "corporation_members"}
 
 
 class ActForm(FlaskForm):
@@ -187,6 +198,12 @@ def _validate_ends_on(form, field) -> None:
         raise ValidationError("El último día no puede ser anterior al primero.")
 
 
+def _validate_decision_votes(form, field) -> None:
+    if field.data is not None and form.corporation_members.data is not None \
+            and field.data > form.corporation_members.data:
+        raise ValidationError("Los votos no pueden ser más que los miembros de la corporación.")
+
+
 def _validate_withheld_reason(form, field) -> None:
     problem = withholding_refusal(form.trigger_name, form.publication.data != "withheld", field.data)
     if problem and form.evidence.data and getattr(form.evidence.data, "filename", ""):
@@ -214,6 +231,8 @@ def act_form_class(trigger: str, recommendations: tuple[RecommendationRef, ...] 
         attrs["validate_in_force_declared"] = _validate_in_force_declared
     if "ends_on" in names:
         attrs["validate_ends_on"] = _validate_ends_on
+    if "decision_votes" in names:
+        attrs["validate_decision_votes"] = _validate_decision_votes
     if trigger == "consider_concepts":
         for rec, (answer, reason) in zip(recommendations, answer_field_names(recommendations)):
             attrs[answer] = RadioField(

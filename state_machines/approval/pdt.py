@@ -148,6 +148,10 @@ class PlanSnapshot:
     objection_grounds: frozenset[str] = frozenset()
     article_count: int | None = None
     governor_review: str | None = None
+    #: A decision on objections: the plenary's votes for it and the corporation's members (its seats), for the
+    #: absolute majority some statutes ask (``SanctionLaw.rejection_majority``).
+    decision_votes: int | None = None
+    corporation_members: int | None = None
     #: The approval's date (the law of an ordenanza's last stretch is the one in force then).
     approved_on: date | None = None
     #: The filing's date with the corporation (D683 art. 2 applies to plans filed by 30 April 2020).
@@ -870,6 +874,41 @@ def is_objection_for_inconvenience_only(s: PlanSnapshot) -> Verdict:
     return OK
 
 
+def majority_of(members: int) -> int:
+    """"La mitad más uno de los miembros": the least whole number of votes above half the seats (21 -> 11, 20 -> 11)."""
+    return members // 2 + 1
+
+
+def rejection_majority_guard(trigger: str):
+    """L2200 art. 100 par.; D1222 art. 79; DL1421 art. 23: where the statute asks it, objections are rejected
+    only by "la mitad más uno de los miembros" of the corporation, so the act states the plenary's votes and the
+    corporation's members and is refused below that majority (the objections stand). L136 writes no majority
+    (art. 79): nothing is asked of a Concejo but Bogotá's."""
+    def has_rejection_majority(s: PlanSnapshot) -> Verdict:
+        """L2200 art. 100 par.; D1222 art. 79; DL1421 art. 23: "la mitad más uno de los miembros" rejects the
+        objections; below it they stand."""
+        if s.listing:
+            return OK  # listing what may be done: the form brings the votes
+        basis = _law(s).majority_basis(trigger)
+        if basis is None:
+            return OK
+        corporation = "la Asamblea" if s.entity_kind == "departamento" else "el Concejo"
+        if s.decision_votes is None or not s.corporation_members:
+            return refuse(f"Indique cuántos miembros tiene {corporation} y cuántos votaron por rechazar las objeciones: "
+                          f"solo quedan rechazadas con el voto de la mitad más uno de sus miembros.", basis)
+        needed = majority_of(s.corporation_members)
+        if s.decision_votes > s.corporation_members:
+            return refuse(f"Los votos ({s.decision_votes}) no pueden ser más que los miembros de {corporation} "
+                          f"({s.corporation_members}).", basis)
+        if s.decision_votes < needed:
+            return refuse(f"Con {s.decision_votes} votos de {s.corporation_members} miembros las objeciones no quedan "
+                          f"rechazadas: hacen falta {needed}, la mitad más uno de los miembros de {corporation}.",
+                          basis)
+        return OK
+    has_rejection_majority.__name__ = f"has_rejection_majority_{trigger}"
+    return has_rejection_majority
+
+
 def is_objection_for_illegality(s: PlanSnapshot) -> Verdict:
     """L136 art. 80; L2200 art. 101: only objections for illegality go to the Tribunal Administrativo."""
     if "ilegalidad" in s.sanction.grounds:
@@ -1356,6 +1395,7 @@ PDT_TRANSITIONS: list[Transition] = [
     Transition(  # the corporation rejects objections for inconvenience: the executive must sanction
         trigger="reject_objections", source="objected", dest="sanction_due", roles=frozenset({CORPORACION}),
         guards=(is_objection_for_inconvenience_only, is_objection_decision_in_session,
+                rejection_majority_guard("reject_objections"),
                 evidence_guard("el acta de la plenaria que rechaza las objeciones", "L136 art. 79")),
         legal_basis="L136 art. 79; L2200 art. 100 par.", label="Rechazar las objeciones por inconveniencia",
         effects=("record_sanction",),
@@ -1363,6 +1403,7 @@ PDT_TRANSITIONS: list[Transition] = [
     Transition(  # the corporation insists against objections for illegality: the project goes to the Tribunal
         trigger="insist_on_project", source="objected", dest="illegality_insisted", roles=frozenset({CORPORACION}),
         guards=(is_objection_for_illegality, is_objection_decision_in_session,
+                rejection_majority_guard("insist_on_project"),
                 evidence_guard("el acta de la plenaria que rechaza las objeciones de ilegalidad", "L136 art. 80")),
         legal_basis="L136 art. 80; L2200 art. 101", label="Rechazar las objeciones de ilegalidad e insistir en el proyecto",
         effects=("record_sanction",),

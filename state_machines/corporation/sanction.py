@@ -81,6 +81,14 @@ class SanctionLaw:
     #: the Tribunal for a definitive ruling (L136 art. 80); False: the Tribunal "decide definitivamente" at once.
     partial_ruling_returns: bool = False
     partial_ruling_basis: str = ""
+    #: (trigger, norm): the corporation's decisions on objections that need "la mitad más uno de los miembros"
+    #: (L2200 art. 100 par. and D1222 art. 79 for rejecting inconvenience objections; DL1421 art. 23 for rejecting
+    #: any objection); L136 writes no majority for them (its art. 79 only "Si la Plenaria ... rechazare").
+    rejection_majority: tuple[tuple[str, str], ...] = ()
+
+    def majority_basis(self, trigger: str) -> str | None:
+        """The norm by which ``trigger`` needs an absolute majority of the corporation's members, else None."""
+        return dict(self.rejection_majority).get(trigger)
 
     @property
     def size_independent(self) -> bool:
@@ -162,6 +170,7 @@ SANCTION_LAWS: dict[str, SanctionLaw] = {
         tribunal_days=2, tribunal_unit="calendar", tribunal_basis="L2200 art. 101",
         publication_days=10, publication_basis="L2200 art. 103",
         president_after_silence=True, silence_basis="L2200 art. 100 inc. 3",
+        rejection_majority=(("reject_objections", "L2200 art. 100 par."),),
     ),
     # Decreto 1222 de 1986 as SUIN's text reads it (issue 20, debates; checked word for word):
     # art. 77 "Aprobado un proyecto de ordenanza por la Asamblea pasará al Gobernador para su sanción" (no term);
@@ -184,6 +193,7 @@ SANCTION_LAWS: dict[str, SanctionLaw] = {
         tribunal_days=None, tribunal_unit="business", tribunal_basis="D1222 art. 80",
         publication_days=None, publication_basis="D1222 art. 82",
         silent_vigencia_days=30, silent_vigencia_basis="D1222 art. 83",
+        rejection_majority=(("reject_objections", "D1222 art. 79"),),
     ),
     # DL1421 art. 23 "pasará al Alcalde Mayor para su sanción"; "Dentro de los diez (10) días siguientes al recibo
     # del proyecto, el Alcalde podrá objetarlo por motivos de inconveniencia, inconstitucionalidad o
@@ -206,6 +216,9 @@ SANCTION_LAWS: dict[str, SanctionLaw] = {
         tribunal_sanction_days=3, tribunal_sanction_basis="DL1421 art. 25",
         president_after_tribunal=True,
         partial_ruling_returns=True, partial_ruling_basis="L136 art. 80 (DL1421 art. 2)",
+        # DL1421 art. 23: the objections "sólo podrán ser rechazadas por el voto de la mitad más uno de los
+        # miembros", whatever their grounds.
+        rejection_majority=(("reject_objections", "DL1421 art. 23"), ("insist_on_project", "DL1421 art. 23")),
     ),
 }
 

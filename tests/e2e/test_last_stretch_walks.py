@@ -106,7 +106,27 @@ def test_inconvenience_objection_rejected_silence_president_sanctions_publicatio
     act(walk, plan_id, "ejecutivo", "Objetar el proyecto por inconveniencia o ilegalidad", "2028-05-19",
         irreversible=True, fill=lambda p: (p.get_by_label("Inconveniencia", exact=True).check(),
                                            p.get_by_label(re.compile("^Número de artículos del proyecto \\(")).fill("34")))
-    act(walk, plan_id, "corporacion", "Rechazar las objeciones por inconveniencia", "2028-05-26")
+    if kind == "departamento":
+        # L2200 art. 100 par.: rejected only by half the members plus one. Six votes of the Asamblea's twelve are
+        # refused with the number needed, the form keeps what was typed and nothing is written; seven go through.
+        walk.set_today("2028-05-26")
+        secretary = walk.page("corporacion")
+        secretary.goto(f"/planes/{plan_id}")
+        secretary.get_by_role("link", name=re.compile("^Rechazar las objeciones por inconveniencia")).first.click()
+        walk.fill_common(secretary, "2028-05-26", "RAD-2028-05-26-corporacion")
+        secretary.get_by_label(re.compile("^Votos de la plenaria")).fill("6")
+        secretary.get_by_label(re.compile("^Número de miembros de la Asamblea")).fill("12")
+        secretary.get_by_role("button", name=re.compile("^Registrar: ")).click()
+        expect(secretary.locator("main")).to_contain_text("Con 6 votos de 12 miembros las objeciones no quedan "
+                                                          "rechazadas: hacen falta 7")
+        expect(secretary.locator("main")).to_contain_text("L2200 art. 100 par.")
+        expect(secretary.get_by_label(re.compile("^Votos de la plenaria"))).to_have_value("6")
+        shot(secretary, "rechazo-mayoria-departamento")
+        secretary.goto(f"/planes/{plan_id}")
+        expect(secretary.locator("main")).to_contain_text("Objetado por el gobernador")
+    act(walk, plan_id, "corporacion", "Rechazar las objeciones por inconveniencia", "2028-05-26",
+        fill=lambda p: (p.get_by_label(re.compile("^Votos de la plenaria")).fill("7"),
+                        p.get_by_label(re.compile("^Número de miembros d")).fill("12")))
     # No second objection after the override; the president cannot sanction inside the executive's 8 days.
     # (the refusal of a second objection, L136 art. 79, is in tests/workflow_app/test_last_stretch.py: here the
     # page already says the objection was recorded)
@@ -187,7 +207,10 @@ def test_bogota_objects_on_the_sixth_day_the_tribunal_returns_the_project_and_th
     act(walk, plan_id, "ejecutivo", "Objetar el proyecto por inconveniencia o ilegalidad", "2028-05-25",
         irreversible=True, fill=lambda p: (p.get_by_label(re.compile("^Ilegalidad")).check(),
                                            p.get_by_label(re.compile("^Número de artículos del proyecto \\(")).fill("12")))
-    act(walk, plan_id, "corporacion", "Rechazar las objeciones de ilegalidad e insistir en el proyecto", "2028-05-26")
+    # DL1421 art. 23: the objections are rejected only by half the Concejo's 45 members plus one (23).
+    act(walk, plan_id, "corporacion", "Rechazar las objeciones de ilegalidad e insistir en el proyecto", "2028-05-26",
+        fill=lambda p: (p.get_by_label(re.compile("^Votos de la plenaria")).fill("23"),
+                        p.get_by_label(re.compile("^Número de miembros del Concejo")).fill("45")))
     act(walk, plan_id, "ejecutivo", "Enviar el proyecto al Tribunal Administrativo", "2028-06-01")
     page = act(walk, plan_id, "corporacion", "Registrar el fallo del Tribunal que halla el proyecto parcialmente",
                "2028-07-03")

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from state_machines.core.roles import Role
+from tests.workflow_app.helpers import login
 from tests.workflow_app.story import Cast, make_plan, walk_to
 from workflow_app.services.route.plans import ActRefused, deadlines_for
 
@@ -69,6 +70,47 @@ def test_municipio_illegality_objection_insisted_goes_to_the_tribunal_and_is_arc
     genova.act("corporacion", "record_tribunal_archive", "2028-08-10")
     assert plan.state == "archived"
     assert plan.event_dates["sanction"]["tribunal_ruling"] == "fundadas"
+
+
+@pytest.mark.parametrize("code, needs_majority", [("63", True), ("63302", False)])
+def test_rejecting_inconvenience_objections_needs_half_the_members_plus_one_where_the_statute_says_it(
+        client, db_session, code, needs_majority):
+    """L2200 art. 100 par. ("aprobado por la mitad más uno de los miembros de la asamblea"): an Asamblea's rejection
+    states its votes and members and is refused below that majority, nothing written; L136 art. 79 writes no
+    majority, so a Concejo's rejection asks for none."""
+    cast = Cast(db_session, make_plan(db_session, code))
+    walk_to(cast, "approved_by_corporacion")
+    plan = cast.plan
+    cast.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
+    cast.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["inconveniencia"], "article_count": 12})
+    version = plan.version
+    if needs_majority:
+        for payload, text in (({}, "Indique cuántos miembros tiene la Asamblea y cuántos votaron"),
+                              ({"decision_votes": 6, "corporation_members": 12},
+                               "Con 6 votos de 12 miembros las objeciones no quedan rechazadas: hacen falta 7"),
+                              ({"decision_votes": 13, "corporation_members": 12}, "no pueden ser más que los miembros")):
+            with pytest.raises(ActRefused) as refused:
+                cast.act("corporacion", "reject_objections", "2028-05-26", payload=payload)
+            assert refused.value.legal_basis == "L2200 art. 100 par." and text in refused.value.message
+            db_session.refresh(plan)
+            assert (plan.state, plan.version) == ("objected", version)  # nothing written
+    event = cast.act("corporacion", "reject_objections", "2028-05-26",
+                     payload={"decision_votes": 7, "corporation_members": 12} if needs_majority else {})
+    assert plan.state == "sanction_due"
+    if needs_majority:
+        assert (event.payload["decision_votes"], event.payload["corporation_members"]) == (7, 12)
+        login(client, cast.corporacion.email, "clave-de-prueba")
+        history = " ".join(client.get(f"/planes/{plan.id}").get_data(as_text=True).split())
+        assert "Votación: 7 votos de 12 miembros" in history  # the case's history says the vote
+
+
+def test_the_majority_of_an_ordenanza_before_2022_is_d1222_s():
+    from state_machines.corporation.sanction import sanction_law
+    assert sanction_law("departamento", date(2020, 6, 1)).majority_basis("reject_objections") == "D1222 art. 79"
+    assert sanction_law("departamento", date(2020, 6, 1)).majority_basis("insist_on_project") is None
+    assert sanction_law("municipio", date(2024, 6, 1)).majority_basis("reject_objections") is None
+    assert sanction_law("municipio", date(2024, 6, 1), "bogota").majority_basis("insist_on_project") == \
+        "DL1421 art. 23"
 
 
 def test_departamento_follows_l2200_48_hours_to_the_tribunal(db_session):
@@ -162,7 +204,16 @@ def test_bogota_objects_within_ten_days_and_its_council_president_sanctions_afte
         (date(2028, 6, 1), "DL1421 art. 23")
     event = bogota.act("ejecutivo", "object", "2028-05-25", payload={"grounds": ["ilegalidad"], "article_count": 12})
     assert plan.state == "objected" and event.legal_basis == "DL1421 art. 23"
-    bogota.act("corporacion", "insist_on_project", "2028-05-26")
+    # DL1421 art. 23: "sólo podrán ser rechazadas por el voto de la mitad más uno de los miembros".
+    with pytest.raises(ActRefused) as refusal:
+        bogota.act("corporacion", "insist_on_project", "2028-05-26")
+    assert refusal.value.legal_basis == "DL1421 art. 23" and plan.state == "objected"
+    with pytest.raises(ActRefused) as refusal:
+        bogota.act("corporacion", "insist_on_project", "2028-05-26",
+                   payload={"decision_votes": 22, "corporation_members": 45})
+    assert "Con 22 votos de 45 miembros las objeciones no quedan rechazadas: hacen falta 23" in refusal.value.message
+    bogota.act("corporacion", "insist_on_project", "2028-05-26",
+               payload={"decision_votes": 23, "corporation_members": 45})
     assert keys(plan)["tribunal_remission"].legal_basis == "DL1421 art. 25"
     bogota.act("ejecutivo", "send_to_tribunal", "2028-06-01")
     # Partly vitiated: back to the Concejo to reconsider, then to the Tribunal for its definitive ruling

@@ -305,6 +305,8 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
                            else frozenset(command.payload.get("grounds") or ())),
         article_count=1 if form_supplies else _article_count(command),
         governor_review="ajustado" if form_supplies else command.payload.get("governor_review"),
+        decision_votes=None if form_supplies else _count(command.payload.get("decision_votes")),
+        corporation_members=None if form_supplies else _count(command.payload.get("corporation_members")),
         approved_on=approved_on(plan),
         filed_on=_day_of(plan, "filed_with_corporacion"),
         special_regime=special_regime_of(plan),
@@ -355,12 +357,18 @@ def _day_of(plan: Plan, key: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _article_count(command: ActCommand) -> int | None:
-    value = command.payload.get("article_count") or command.payload.get("articles_sent")
+def _count(value: Any) -> int | None:
+    """A whole number the act's payload brings (a form's integer, an API's text), else None."""
+    if isinstance(value, bool):
+        return None
     try:
-        return int(value) if value else None
+        return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+
+
+def _article_count(command: ActCommand) -> int | None:
+    return _count(command.payload.get("article_count") or command.payload.get("articles_sent")) or None
 
 
 def approved_on(plan: Plan) -> date | None:
