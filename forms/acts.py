@@ -24,7 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from forms.fields import DayField
+from forms.fields import DayField, options
 from state_machines.approval.concepts import ANSWER_DECISIONS, CONCEPT_SENSES, RecommendationRef
 from state_machines.approval.route import IRREVERSIBLE_ACTS, PUBLIC_BY_LAW, withholding_refusal
 from state_machines.calendar import VIGENCIA_CLAUSES
@@ -47,7 +47,7 @@ def _lines(text: str | None) -> list[str]:
 
 
 EXTRA_FIELDS = {
-    "concept": lambda: RadioField("Sentido del concepto", choices=CONCEPTS,
+    "concept": lambda: RadioField("Sentido del concepto", choices=options(CONCEPTS),
                                   validators=[InputRequired("Elija el sentido del concepto.")]),
     "parts": lambda: TextAreaField(
         "Partes del plan sobre las que se pronuncia (una por línea; obligatorio si el concepto es parcial)",
@@ -56,10 +56,11 @@ EXTRA_FIELDS = {
         "Recomendaciones (una por línea; cada línea queda como una recomendación numerada)",
         validators=[Length(max=20000)]),
     "committee_outcome": lambda: RadioField(
-        "Resultado de la sesión", choices=[("approved", "La comisión aprobó el proyecto en primer debate"),
-                                          ("continues", "El debate continúa en otra sesión")],
+        "Resultado de la sesión", choices=options([("approved", "La comisión aprobó el proyecto en primer debate"),
+                                                  ("continues", "El debate continúa en otra sesión")]),
         validators=[InputRequired("Indique si la comisión aprobó el proyecto o si el debate continúa.")]),
-    "vigencia": lambda: RadioField("Vigencia que declara el acto", choices=VIGENCIA_CHOICES, default="on_publication",
+    "vigencia": lambda: RadioField("Vigencia que declara el acto", choices=options(VIGENCIA_CHOICES),
+                                   default="on_publication",
                                    validators=[InputRequired("Indique desde cuándo rige el acto.")]),
     "in_force_declared": lambda: DayField("Fecha desde la cual rige (solo si el acto fija una fecha)",
                                            validators=[Optional()]),
@@ -82,7 +83,7 @@ EXTRA_FIELDS = {
         DataRequired("Confirme que la corporación negó el proyecto.")]),
     # The last stretch (state_machines.corporation.sanction): L136 arts. 78-82; L2200 arts. 100-103.
     "grounds": lambda: SelectMultipleField(
-        "Razones de la objeción (puede marcar ambas)", choices=list(GROUNDS.items()),
+        "Razones de la objeción (puede marcar ambas)", choices=options(GROUNDS.items()),
         option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False),
         validators=[DataRequired("Marque si objeta por inconveniencia, por ilegalidad o por ambas.")]),
     "article_count": lambda: IntegerField(
@@ -105,11 +106,11 @@ EXTRA_FIELDS = {
         "Artículos que el Tribunal ordenó archivar", validators=[
             DataRequired("Indique los artículos que se archivan."), Length(max=2000)]),
     "governor_review": lambda: RadioField(
-        "Resultado de la revisión jurídica del gobernador", choices=list(GOVERNOR_REVIEW_OUTCOMES.items()),
+        "Resultado de la revisión jurídica del gobernador", choices=options(GOVERNOR_REVIEW_OUTCOMES.items()),
         validators=[InputRequired("Indique el resultado de la revisión del gobernador.")]),
     "ponencia_debate": lambda: RadioField(
-        "Debate para el que se publica", choices=[("committee", "Primer debate, en comisión"),
-                                                  ("plenary", "Segundo debate, en plenaria")],
+        "Debate para el que se publica", choices=options([("committee", "Primer debate, en comisión"),
+                                                          ("plenary", "Segundo debate, en plenaria")]),
         validators=[InputRequired("Indique para qué debate se publica la ponencia.")]),
     # Sessions as data (issue 20; state_machines.corporation.sessions): L136 art. 23; L2200 art. 23; DL1421 art. 10.
     "starts_on": lambda: DayField("Primer día de las sesiones extraordinarias", validators=[
@@ -236,7 +237,7 @@ def act_form_class(trigger: str, recommendations: tuple[RecommendationRef, ...] 
     if trigger == "consider_concepts":
         for rec, (answer, reason) in zip(recommendations, answer_field_names(recommendations)):
             attrs[answer] = RadioField(
-                f"Recomendación {rec.source} {rec.number}: {rec.text}", choices=list(ANSWER_DECISIONS.items()),
+                f"Recomendación {rec.source} {rec.number}: {rec.text}", choices=options(ANSWER_DECISIONS.items()),
                 validators=[InputRequired(f"Responda la recomendación {rec.source} {rec.number}.")])
             attrs[reason] = TextAreaField(f"Razón de la respuesta a la recomendación {rec.source} {rec.number}",
                                           validators=[DataRequired(f"Escriba la razón ({rec.source} {rec.number})."),
@@ -248,7 +249,7 @@ def act_form_class(trigger: str, recommendations: tuple[RecommendationRef, ...] 
         attrs["trigger_name"] = trigger
         attrs["publication"] = RadioField(
             "Publicación del documento (Ley 1712 de 2014 arts. 9 y 11: es público por ley)",
-            choices=PUBLICATION_CHOICES, default="public", validators=[Optional()])
+            choices=options(PUBLICATION_CHOICES), default="public", validators=[Optional()])
         attrs["withheld_reason"] = TextAreaField(
             "Razón de la reserva o clasificación, si no lo publica (Ley 1712 de 2014 arts. 18 y 19)",
             validators=[Optional(), Length(max=2000)])

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms.auth import AccountEmail
-from forms.fields import DayField, RowIdField
+from forms.fields import DayField, RowIdField, options
 from state_machines.core.roles import Role
 from state_machines.core.wording import titles_for
 from state_machines.corporation.sessions import categories_for, category_law_text
@@ -26,7 +26,7 @@ CATEGORY_CHOICES = [("", "Sin dato")] + [(c, "Especial" if c == "especial" else 
 
 
 class MembershipForm(FlaskForm):
-    role = SelectField("Rol", choices=ROLE_CHOICES, validators=[DataRequired("Elija el rol.")])
+    role = SelectField("Rol", choices=options(ROLE_CHOICES), validators=[DataRequired("Elija el rol.")])
     dane_code = StringField("Código DANE de la entidad (municipio de 5 dígitos o departamento de 2)", validators=[
         Optional(), Regexp(r"^\d{2}(\d{3})?$", message="Escriba un código DANE de 2 o 5 dígitos.")])
     authority_code = StringField("Sigla de la autoridad ambiental (solo para el rol CAR)", validators=[
@@ -45,11 +45,11 @@ class UserForm(MembershipForm):
 class EntitySettingsForm(FlaskForm):
     """Choices, labels and the check of category and title follow the entity's kind (``for_kind``; the service
     refuses the rest in Spanish, so no choice is checked here)."""
-    fiscal_category = SelectField("Categoría del municipio", choices=CATEGORY_CHOICES, validators=[Optional()],
+    fiscal_category = SelectField("Categoría del municipio", choices=options(CATEGORY_CHOICES), validators=[Optional()],
                                   validate_choice=False)
     executive_title = SelectField("Cargo de quien gobierna (cómo lo nombran las páginas)", choices=[],
                                   validators=[Optional()], validate_choice=False)
-    nonworking_weekdays = SelectMultipleField("Días de la semana en que la entidad no atiende", choices=WEEKDAYS,
+    nonworking_weekdays = SelectMultipleField("Días de la semana en que la entidad no atiende", choices=options(WEEKDAYS),
                                               option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
 
 
@@ -57,13 +57,13 @@ def entity_settings_form(kind: str, **kw) -> EntitySettingsForm:
     """The entity form for a municipio or a departamento: its categories (L617 art. 1; L136 art. 6) and titles."""
     form = EntitySettingsForm(**kw)
     is_department = kind == "departamento"
-    form.fiscal_category.choices = [("", "Sin dato")] + [
-        (c, "Especial" if c == "especial" else f"Categoría {c}") for c in categories_for(kind)]
+    form.fiscal_category.choices = options([("", "Sin dato")] + [
+        (c, "Especial" if c == "especial" else f"Categoría {c}") for c in categories_for(kind)])
     form.fiscal_category.label.text = (f"Categoría del {'departamento' if is_department else 'municipio'} "
                                        f"({category_law_text(kind)})")
     titles = titles_for(kind)
-    form.executive_title.choices = [("", f"Según el tipo de entidad ({titles[0]})")] + [
-        (t, t.capitalize()) for t in titles]
+    form.executive_title.choices = options([("", f"Según el tipo de entidad ({titles[0]})")] + [
+        (t, t.capitalize()) for t in titles])
     return form
 
 

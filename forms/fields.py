@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from wtforms import DateField, HiddenField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Regexp
 
 #: What a browser sends for ``<input type="date">`` (ISO 8601), then what a person types where the browser shows a
@@ -15,6 +18,12 @@ INVALID_DATE = "Escriba la fecha como día/mes/año, por ejemplo 09/03/2028."
 #: A row's id as people's requests carry it: at most nine digits, so it fits PostgreSQL's integer (forms' hidden ids,
 #: the API's query numbers; ``web.converters.BoundedInt`` bounds the ids in addresses).
 ROW_ID = re.compile(r"\d{1,9}\Z")
+
+
+def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    """A select's or radio's choices from (value, label) pairs, as WTForms wants them from 3.3 on (tuples are
+    deprecated there and go in 3.4)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class RowIdField(HiddenField):

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from forms.fields import options
+
 EMAIL_CHOICES = [
     ("digest", "Resumen diario (un correo a las 7:00 con los avisos del día)"),
     ("immediate", "Correo inmediato (un correo por aviso)"),
@@ -10,7 +12,7 @@ EMAIL_CHOICES = [
 
 
 class EmailPreferenceForm(FlaskForm):
-    email_mode = RadioField("¿Cómo quiere recibir los recordatorios que no son urgentes?", choices=EMAIL_CHOICES,
+    email_mode = RadioField("¿Cómo quiere recibir los recordatorios que no son urgentes?", choices=options(EMAIL_CHOICES),
                             validators=[InputRequired("Elija una opción.")])
 
 

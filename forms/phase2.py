@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.form import Form
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
+from forms.fields import options
 from state_machines.phase2 import MatrixRow
 from workflow_app.services.monitoring.milestones import NOTE_MIN_CHARS
 
@@ -48,7 +49,7 @@ def to_rows(form: MatrixForm) -> list[MatrixRow]:
 
 class Phase2CheckForm(FlaskForm):
     hito = SelectField("Hito", coerce=int, validators=[DataRequired("Elija el hito.")])
-    is_done = SelectField("Marca", choices=[("1", "Cumplido"), ("0", "No cumplido (desmarcar)")],
+    is_done = SelectField("Marca", choices=options([("1", "Cumplido"), ("0", "No cumplido (desmarcar)")]),
                           validators=[AnyOf(["0", "1"])])
     note = TextAreaField("Nota de evidencia (qué documento o hecho lo demuestra)", validators=[
         DataRequired("Escriba la nota de evidencia."),

@@ -9,7 +9,7 @@ from wtforms import Form, RadioField, SelectField
 from wtforms.validators import Optional
 
 from forms.acts import VIGENCIA_CHOICES
-from forms.fields import DayField
+from forms.fields import DayField, options
 from state_machines.corporation.sessions import CATEGORIES
 
 
@@ -20,11 +20,11 @@ class WhatIfForm(Form):
     filed_with_corporacion = DayField("Radicación ante el concejo o asamblea", validators=[Optional()])
     committee_approved = DayField("Aprobación en comisión (primer debate)", validators=[Optional()])
     published = DayField("Publicación del acto que adopta el plan", validators=[Optional()])
-    vigencia = RadioField("Vigencia que declara el acto", choices=VIGENCIA_CHOICES, default="on_publication",
+    vigencia = RadioField("Vigencia que declara el acto", choices=options(VIGENCIA_CHOICES), default="on_publication",
                           validators=[Optional()])
     in_force_declared = DayField("Fecha desde la cual rige (si el acto la fija)", validators=[Optional()])
     fiscal_category = SelectField("Categoría del municipio (Ley 617 de 2000)",
-                                  choices=[("", "La registrada para la entidad")] + [(c, c) for c in CATEGORIES],
+                                  choices=options([("", "La registrada para la entidad")] + [(c, c) for c in CATEGORIES]),
                                   validators=[Optional()])
 
 

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from forms.admin import InvitePersonForm
+from forms.fields import options
 from state_machines.core.roles import ROLE_LABELS, Role
 from workflow_app.infra.extensions import db
 from workflow_app.infra.page_cache import kept_part
@@ -91,7 +92,7 @@ def _scope_choices(user: User) -> list[tuple[str, str]]:
 def index():
     require_manage_people(current_user)
     form = InvitePersonForm()
-    form.scope.choices = _scope_choices(current_user)
+    form.scope.choices = options(_scope_choices(current_user))
     if form.validate_on_submit():
         role, _, code = form.scope.data.partition("|")
         invite = accounts.Invite(email=form.email.data, name=form.name.data, role=role,

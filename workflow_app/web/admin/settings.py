@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.admin import EntitySettingsForm, PlanSettingsForm, entity_settings_form
+from forms.fields import options
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
 from workflow_app.models import PLAN_GRAPH, Entity, Plan
@@ -20,8 +21,8 @@ def _plan_form(plan: Plan, formdata=None) -> PlanSettingsForm:
     form = PlanSettingsForm(formdata=formdata, prefix=f"plan{plan.id}", data=None if formdata else {
         "posesion_on": plan.posesion_on or plan.period.start_on, "regime": plan.regime,
         "articles": list(plan.d683_articles or []), "expected_version": str(plan.version)})
-    form.regime.choices = [(r.code, r.name) for r in regimes]
-    form.articles.choices = [(a["key"], f"{r.name} — {a['label']}") for r in regimes for a in (r.articles or [])]
+    form.regime.choices = options((r.code, r.name) for r in regimes)
+    form.articles.choices = options((a["key"], f"{r.name} — {a['label']}") for r in regimes for a in (r.articles or []))
     return form
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from forms.fields import options
 from forms.phase2 import BudgetStatuteForm, MatrixForm, Phase2CheckForm, to_rows
 from state_machines.phase2 import PHASE2_MACHINES
 from workflow_app.infra.clock import clock
@@ -55,8 +56,8 @@ def check(plan_id: int):
 
 def _check_form(plan, formdata=True):
     form = Phase2CheckForm() if formdata else Phase2CheckForm(formdata=None)
-    form.hito.choices = [(m.hito, f"{m.hito}. {m.shown_name}") for m in hitos.phase2_milestones(db.session)
-                         if hitos.event_name(m) is None]
+    form.hito.choices = options((m.hito, f"{m.hito}. {m.shown_name}") for m in hitos.phase2_milestones(db.session)
+                                if hitos.event_name(m) is None)
     return form
 
 

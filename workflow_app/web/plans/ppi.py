@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from forms.fields import options
 from forms.ppi import BLANK_ROWS, MAX_FORM_ROWS, PpiEntryForm, PpiImportForm
 from state_machines.approval.pdt import FILED_STATES
 from state_machines.core.wording import localize
@@ -163,9 +164,9 @@ def _amendment_choices(form, plan) -> None:
         # D683 art. 2: until 15 June 2020 the executive changes the filed PPI itself, without an amendment
         first = ("", "Ninguna: cambio del alcalde o gobernador (Decreto 683 de 2020, art. 2)") \
             if ppi_frozen_verdict(plan, clock().today()).ok else ("", "Elija la modificación")
-        form.amendment.choices = [first] + [
+        form.amendment.choices = options([first] + [
             (p.subject, f"Modificación {p.subject}: {(p.data or {}).get('text', '')[:80]}")
-            for p in approved_amendments(plan)]
+            for p in approved_amendments(plan)])
     else:
         del form.amendment
 

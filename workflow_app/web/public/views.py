@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from forms.fields import options
 from forms.public import ModerationForm, ProposalForm
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import csrf, db
@@ -218,7 +219,7 @@ def _proposal_form(page) -> ProposalForm | None:
     if not page.open_hearings:
         return None
     form = ProposalForm(meta={"csrf": False})
-    form.hearing_id.choices = [(h.id, _hearing_choice(h)) for h in page.open_hearings]
+    form.hearing_id.choices = options((h.id, _hearing_choice(h)) for h in page.open_hearings)
     if len(page.open_hearings) == 1 and form.hearing_id.data is None:
         form.hearing_id.data = page.open_hearings[0].id
     return form
