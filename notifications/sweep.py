@@ -26,6 +26,7 @@ from sqlalchemy import ARRAY, String, and_, any_, bindparam, or_, select, text
 from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
+from state_machines.approval import pdt as pdt_rules
 from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.approval.route import Duty, duty_for
 from state_machines.core.roles import Role
@@ -473,17 +474,20 @@ def effect_message(effect: Effect, plan: PlanRow) -> Message:
 # --- The sweep -----------------------------------------------------------------------------------------------
 
 
-def open_plans(session: Session) -> list[PlanRow]:
-    """Every plan not in a final state, with its entity, period and procedures: four queries in all."""
-    return _plan_rows(session, Plan.state.not_in(sorted(PDT_MACHINE.final_states)))
+def open_plans(session: Session, today: date | None = None) -> list[PlanRow]:
+    """Every plan not in a final state, with its entity, period and procedures: four queries in all. With ``today``,
+    only the plans whose period has not ended (``pdt.duties_ended``: nothing is owed after it)."""
+    return _plan_rows(session, Plan.state.not_in(sorted(PDT_MACHINE.final_states)), today)
 
 
-def in_force_plans(session: Session) -> list[PlanRow]:
+def in_force_plans(session: Session, today: date | None = None) -> list[PlanRow]:
     """Every plan in force (Phase II runs on them), read as ``open_plans`` does."""
-    return _plan_rows(session, Plan.state == "in_force")
+    return _plan_rows(session, Plan.state == "in_force", today)
 
 
-def _plan_rows(session: Session, is_open) -> list[PlanRow]:
+def _plan_rows(session: Session, is_open, today: date | None = None) -> list[PlanRow]:
+    if today is not None and pdt_rules.PLAN_ENDS_WITH_PERIOD:  # duties_ended, said in SQL
+        is_open = is_open & Plan.period_id.in_(select(Period.id).where(Period.end_on >= today))
     departments = dict(session.execute(select(Department.code, Department.name)).all())
     entities = {row.id: EntityRow(row.id, row.kind, row.name, row.nonworking_weekdays,
                                   DepartmentRow(departments.get(row.department_code, "")), row.fiscal_category,
@@ -510,7 +514,7 @@ def run_sweep(today: date, session: Session | None = None) -> SweepReport:
     session = session or db.session()
     started_at = datetime.now(timezone.utc)
     report = SweepReport()
-    plans = open_plans(session)
+    plans = open_plans(session, today)
     report.plans = len(plans)
     by_id = {p.id: p for p in plans}
     all_dues: list[Due] = []
@@ -525,7 +529,7 @@ def run_sweep(today: date, session: Session | None = None) -> SweepReport:
             report.plans_due += 1
             all_dues += dues
             all_effects += effects
-    for plan in in_force_plans(session):  # Phase II: reminders and escalation only (no automatic act)
+    for plan in in_force_plans(session, today):  # Phase II: reminders and escalation only (no automatic act)
         try:
             # And the route's duties that outlive the entry into force (route.DUTIES pending in "in_force": the copy
             # to the governor, L136 art. 82, whose five days often end after a publication that put the plan in

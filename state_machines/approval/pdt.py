@@ -279,6 +279,22 @@ class PeriodEnded:
     legal_basis: str = PERIOD_END_BASIS
 
 
+def duties_ended(period_end: date, today: date) -> bool:
+    """Nothing of a plan's route is owed once its period is over (``PLAN_ENDS_WITH_PERIOD``): no reminder, no
+    escalation, no automatic effect, no duty in anyone's list; a 2024-2027 plan left unfiled is not the 2028
+    officials' overdue step."""
+    return PLAN_ENDS_WITH_PERIOD and today > period_end
+
+
+def act_after_period(period_label: str, period_end: date, act_on: date) -> str | None:
+    """Why an act dated ``act_on`` cannot be recorded on a plan of the period ``period_label``: it is dated after
+    the period's last day. An act that happened within the period may still be recorded late, with its date."""
+    if not PLAN_ENDS_WITH_PERIOD or act_on <= period_end:
+        return None
+    return (f"El periodo {period_label} terminó el {spanish_date(period_end)}: su plan no admite actos con fecha "
+            f"posterior ({PERIOD_END_BASIS}). Si el acto ocurrió dentro del periodo, regístrelo con su fecha.")
+
+
 def period_ended(state: str, period_label: str, period_end: date, today: date) -> PeriodEnded | None:
     """The plan of the period ``period_label`` read on ``today``, after the period's last day ``period_end``:
     in force, it governed until that day; in any other state, the period ended without a plan in force, its

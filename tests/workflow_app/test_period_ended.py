@@ -4,12 +4,18 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
+from notifications.sweep import run_sweep
 from state_machines.approval import pdt
+from state_machines.core.roles import Role
 from tests.demo_copy import demo_data
 from tests.workflow_app.helpers import login
-from tests.workflow_app.story import make_plan
-from workflow_app.models import Plan
+from tests.workflow_app.story import Cast, make_plan, make_user
+from workflow_app.models import Notification, Plan
+from workflow_app.services.monitoring.board import RISK_OK, load_rows
+from workflow_app.services.route.plans import ActInvalid
+from workflow_app.services.route.worklist import pending_for
 
 
 def _flat(response) -> str:
@@ -54,6 +60,10 @@ def test_every_page_of_the_demo_s_finished_plan_says_it(app, client, db_session,
     assert ("y el plan rigió hasta ese día" in page) is (label != "Vigente")
     inbox = _flat(client.get("/"))
     assert f"Filandia (Quindío) · 2024–2027</a> — {label}" in inbox
+    phase2 = _flat(client.get(f"/planes/{plan.id}/fase-2"))
+    assert ("Nada de su Fase II se debe ya" in phase2) is (label != "Vigente")
+    # Its Phase II acts are the mayor's to do while the period runs, and nobody's after it (pdt.duties_ended).
+    assert ("Otras acciones posibles</h2> <p>No hay otras acciones a su alcance.</p>" in inbox) is (label != "Vigente")
     adviser = app.test_client()
     login(adviser, "asesor.quindio@demo.rutapdt.co", "Demo-asesor.quindio-2028")
     board = _flat(adviser.get("/tablero?periodo=2024"))
@@ -85,3 +95,61 @@ def test_the_country_s_table_of_an_ended_period_says_it(client, db_session, set_
     assert (f'<th scope="row">Periodo terminado sin plan vigente: «{pdt.STATE_LABELS["in_debate"]}»</th><td>1</td>'
             in page)
     assert '<th scope="row">Vigente</th>' not in page
+
+
+def _old_plan_stuck_in_drafting(db_session):
+    """Génova's 2024-2027 plan left in formulation (its consolidation was due on 29 February 2024)."""
+    cast = Cast(db_session, make_plan(db_session, "63302", year=2024))
+    cast.act("ejecutivo", "take_office", "2024-01-01", today="2024-01-02", role=Role.EJECUTIVO)
+    cast.act("ejecutivo", "start_drafting", "2024-01-02", today="2024-01-02", payload={"leader_name": "Equipo"})
+    return cast
+
+
+@pytest.mark.parametrize("rule", [True, False])
+def test_nothing_is_owed_once_the_period_is_over(db_session, monkeypatch, rule):
+    """pdt.duties_ended: a 2024-2027 plan left unfiled is not the 2028 officials' overdue step. The sweep of 10 March
+    2028 tells nobody about it, and the mayor's and the adviser's lists show no duty of it; with the rule off,
+    the sweep sends its overdue notices and escalations as before."""
+    monkeypatch.setattr(pdt, "PLAN_ENDS_WITH_PERIOD", rule)
+    cast = _old_plan_stuck_in_drafting(db_session)
+    adviser = make_user(db_session, "asesor-periodo@prueba.co", Role.ASESOR, cast.plan.entity)
+    db_session.commit()
+    report = run_sweep(date(2028, 3, 10))
+    about_it = db_session.scalars(select(Notification).where(Notification.plan_id == cast.plan.id,
+                                                            Notification.kind != "transition")).all()
+    listed = pending_for(db_session, cast.ejecutivo, date(2028, 3, 10))
+    if rule:
+        assert about_it == [] and report.plans == 0
+        assert [i for i in listed if i.plan.id == cast.plan.id] == []
+        assert pending_for(db_session, adviser, date(2028, 3, 10)) == []
+    else:
+        assert {n.kind for n in about_it} >= {"overdue", "escalation"}
+        assert any(i.plan.id == cast.plan.id and i.is_overdue for i in listed)
+    # On the period's last day the same plan's steps were overdue, and said so.
+    if rule:
+        run_sweep(date(2027, 12, 31))
+        assert {n.kind for n in db_session.scalars(select(Notification).where(
+            Notification.plan_id == cast.plan.id, Notification.kind != "transition"))} >= {"overdue", "escalation"}
+
+
+def test_an_act_dated_after_the_period_is_refused_one_inside_it_is_recorded_late(db_session):
+    cast = _old_plan_stuck_in_drafting(db_session)
+    with pytest.raises(ActInvalid) as refused:
+        cast.act("ejecutivo", "submit_to_consejo_de_gobierno", "2028-01-15", today="2028-03-10")
+    assert refused.value.field == "act_on"
+    assert refused.value.message.startswith("El periodo 2024–2027 terminó el 31 de diciembre de 2027: su plan no "
+                                            "admite actos con fecha posterior (AL02; L152 arts. 39 num. 1 y 40)")
+    assert cast.plan.state == "drafting"
+    cast.act("ejecutivo", "submit_to_consejo_de_gobierno", "2024-02-10", today="2028-03-10")  # it did happen then
+    assert cast.plan.state == "submitted_to_consejo_de_gobierno"
+
+
+def test_the_board_of_an_ended_period_shows_no_pending_step(app, client, db_session, set_today):
+    cast = _old_plan_stuck_in_drafting(db_session)
+    adviser = make_user(db_session, "asesor-tablero@prueba.co", Role.ASESOR, cast.plan.entity)
+    db_session.commit()
+    rows = load_rows(db_session, adviser, date(2028, 3, 10), period=cast.plan.period)
+    (row,) = rows
+    assert (row.state_label, row.pending, row.risk) == ("Periodo terminado sin plan vigente", [], RISK_OK)
+    (row,) = load_rows(db_session, adviser, date(2027, 12, 31), period=cast.plan.period)
+    assert row.state_label == "En formulación" and row.overdue and row.risk != RISK_OK

@@ -544,7 +544,8 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
             continue
         counter = day_counter(row.weekdays, row.period_start.year)
         deadlines = _deadlines(_facts_key_of(row))
-        row.pending = _pending(row, deadlines, today, counter)
+        # Nothing is owed once the period is over (pdt.duties_ended): no step pending, no risk.
+        row.pending = [] if row.ended else _pending(row, deadlines, today, counter)
         row.risk, row.risk_reasons = _risk(row)
         row.waits, row.car_waits = attribute_waits(row, main_events.get(row.plan_id, ()), today, counter)
         if row.plan_id in keys:

@@ -32,6 +32,7 @@ from state_machines.approval.pdt import (
     PDT_MACHINE,
     SESSION_GUARDED_TRIGGERS,
     PlanSnapshot,
+    act_after_period,
     executive_ppi_change_verdict,
     ppi_change_verdict,
 )
@@ -685,14 +686,18 @@ def _clear_car_overdue(plan: Plan, settled: Procedure) -> None:
 
 
 def act_date_problem(plan: Plan, machine: str, act_on: date, today: date) -> str | None:
-    """Why this act's date cannot be: after today, before the posesión, or (on the route itself) before the last
-    route act (L152 art. 39 counts from posesión; acts happen in order). The act form asks it with its other
+    """Why this act's date cannot be: after today, before the posesión, after the plan's period (``pdt.
+    act_after_period``), or (on the route itself) before the last route act (L152 art. 39 counts from posesión;
+    acts happen in order). The act form asks it with its other
     checks, so every error is reported at once; ``apply_act`` asks it again before writing."""
     if act_on > today:
         return "La fecha del acto no puede ser posterior a hoy."
     posesion = plan.posesion_on or plan.period.start_on
     if act_on < posesion:
         return f"La fecha del acto es anterior a la posesión ({legal_calendar.format_date_es(posesion)})."
+    after = act_after_period(plan.period.label, plan.period.end_on, act_on)
+    if after:
+        return after
     last = plan.last_route_act_on if machine == PDT_MACHINE.name else None
     if last is not None and act_on < last:
         return (f"La fecha del acto es anterior al último acto registrado en la ruta "

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.orm import Session, selectinload
 
 from state_machines import calendar as legal_calendar
-from state_machines.approval.pdt import PDT_MACHINE
+from state_machines.approval.pdt import PDT_MACHINE, duties_ended
 from state_machines.approval.route import DUTIES, IRREVERSIBLE_ACTS, duty_for, is_subprocedure_open, recording_roles
 from state_machines.core.roles import Role
 from state_machines.core.wording import holder, localize
@@ -151,6 +151,8 @@ def pending_for(session: Session, user: User, today: date, plans: list[Plan] | N
             selectinload(Plan.entity), selectinload(Plan.period), selectinload(Plan.procedures))).all()
     items: list[PendingItem] = []
     for plan in plans:
+        if duties_ended(plan.period.end_on, today):  # nothing is owed after the period (pdt.duties_ended)
+            continue
         if PDT_MACHINE.is_final(plan.state):
             items += phase2_pending(user, plan, today)
             continue
