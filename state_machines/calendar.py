@@ -121,7 +121,7 @@ DEADLINE_KEYS = (
 SANCTION_EVENT_KEYS = ("approved", "sent_for_sanction", "objected", "objections_convoked", "objections_rejected",
                        "illegality_insisted", "tribunal_unfounded", "sanctioned", "governor_copy_sent")
 _EVENT_KEYS = ("ctp_presented", "car_copies_received", "filed_with_corporacion", "adopted", "sessions_convoked",
-               *SANCTION_EVENT_KEYS)
+               *SANCTION_EVENT_KEYS, "session_extensions")
 #: The facts a plan stores that the calendar reads (others, such as the debates or the publication, are read by
 #: the guards and by ``in_force_on``).
 EVENT_KEYS = _EVENT_KEYS
@@ -379,6 +379,9 @@ class Facts:
     article_count: int | None = None
     #: A district with a statute of its own: ``"bogota"`` (Decreto-Ley 1421 de 1993); None: the general law.
     special_regime: str | None = None
+    #: The corporation's recorded extensions of an ordinary period (L136 art. 23 par. 1): (first, last) days, in
+    #: which it is "reunido" as in the ordinary sessions (read by ``objections_convocation``).
+    session_extensions: tuple[tuple[date, date], ...] = ()
 
     def __post_init__(self) -> None:
         if self.regime_rules is None and self.regime != ORDINARY:
@@ -387,6 +390,7 @@ class Facts:
         object.__setattr__(self, "d683_articles", frozenset(self.d683_articles))
         copies = dict(sorted(dict(self.car_copies_received).items(), key=lambda item: str(item[0])))
         object.__setattr__(self, "car_copies_received", MappingProxyType(copies))
+        object.__setattr__(self, "session_extensions", tuple(sorted(tuple(w) for w in self.session_extensions)))
         _check_facts(self)
 
     def __hash__(self) -> int:
@@ -408,6 +412,7 @@ class Facts:
                 tuple(getattr(self, k) for k in SANCTION_EVENT_KEYS),
                 self.article_count,
                 self.special_regime,
+                self.session_extensions,
             )
         )
 
@@ -656,6 +661,7 @@ def parse_facts(data: dict, regimes: Mapping[str, ExceptionalRegime] | None = No
                               "convocatoria a sesiones extraordinarias")
     last_stretch = {name: _optional_date(events, name, f"events.{name}", SANCTION_EVENT_LABELS[name])
                     for name in SANCTION_EVENT_KEYS}
+    extensions = _session_windows(events.get("session_extensions"), "events.session_extensions")
     article_count = data.get("article_count")
     if article_count is not None and (isinstance(article_count, bool) or not isinstance(article_count, int)):
         raise FactsError("article_count", "El número de artículos debe ser un entero mayor que cero.")
@@ -679,8 +685,27 @@ def parse_facts(data: dict, regimes: Mapping[str, ExceptionalRegime] | None = No
         sessions_convoked=convoked,
         article_count=article_count,
         special_regime=data.get("special_regime"),
+        session_extensions=extensions,
         **last_stretch,
     )
+
+
+def _session_windows(raw, path: str) -> tuple[tuple[date, date], ...]:
+    """``[[first, last], ...]`` (ISO dates) -> ((first, last), ...); refused, never guessed, when malformed."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, (list, tuple)):
+        raise FactsError(path, "Las prórrogas de sesiones deben ser una lista de pares [primer día, último día].")
+    windows = []
+    for i, pair in enumerate(raw):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise FactsError(f"{path}.{i}", "Cada prórroga de sesiones es un par [primer día, último día].")
+        first = _parse_date(pair[0], f"{path}.{i}", "primer día de la prórroga de sesiones")
+        last = _parse_date(pair[1], f"{path}.{i}", "último día de la prórroga de sesiones")
+        if last < first:
+            raise FactsError(f"{path}.{i}", "El último día de la prórroga no puede ser anterior al primero.")
+        windows.append((first, last))
+    return tuple(windows)
 
 
 # --- Deadlines ---------------------------------------------------------------------------------------------
@@ -1188,8 +1213,9 @@ def _objections_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | N
     """L136 art. 78 inc. 3: objections made while the Concejo is not in ordinary sessions (L136 art. 23, by its
     category) oblige the mayor to convoke it within the following week; the sessions last at most five days
     (``sessions.OBJECTIONS_SESSION_DAYS``). None when the Concejo is in sessions that day, or when its category
-    is unknown (whether it is "reunido" cannot be told). A recorded extension of its sessions is not read here
-    (the executive's convocation, recorded, settles the duty)."""
+    is unknown (whether it is "reunido" cannot be told), or when a recorded extension of an ordinary period (L136
+    art. 23 par. 1; ``Facts.session_extensions``) covers that day: the Concejo is then "reunido". The
+    executive's convocation, recorded, settles the duty."""
     on = facts.objected
     assert on is not None
     found = ordinary_periods(facts.entity_kind, facts.fiscal_category, on.year, facts.period_start,
@@ -1197,7 +1223,7 @@ def _objections_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | N
     if found is None:
         return None
     periods, sessions_basis = found
-    if in_sessions(on, periods):
+    if in_sessions(on, periods) or in_sessions(on, facts.session_extensions):  # "reunido": a recorded extension too
         return None
     raw = on + timedelta(days=OBJECTIONS_CONVOCATION_DAYS)
     latest, act_by = cal.next_business(raw), cal.prev_business(raw)

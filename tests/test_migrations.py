@@ -39,3 +39,36 @@ def test_upgrade_downgrade_upgrade_on_empty_postgresql():
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+def test_the_extensions_already_recorded_reach_the_plans_calendar_facts(db_session):
+    """0022e_session_extension_facts on PostgreSQL: an extension recorded before it (a corporation_sessions row
+    only) is copied into its plan's event_dates, the plan's version moved; the downgrade takes it out again."""
+    import importlib
+    from datetime import date
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    from tests.workflow_app.story import make_plan
+    from workflow_app.models import CorporationSession
+
+    plan = make_plan(db_session, "63302")
+    db_session.add(CorporationSession(entity_id=plan.entity_id, plan_id=plan.id, kind="extension",
+                                      starts_on=date(2028, 6, 1), ends_on=date(2028, 6, 10),
+                                      period_end=date(2028, 5, 31), purpose="", covers_plan=True,
+                                      for_objections=False, recorded_on=date(2028, 5, 16), reference="EXT-1"))
+    db_session.commit()
+    version = plan.version
+    migration = importlib.import_module("migrations.versions.0022e_session_extension_facts")
+    with Operations.context(MigrationContext.configure(db_session.connection())):
+        migration.upgrade()
+    db_session.commit()
+    db_session.refresh(plan)
+    assert plan.event_dates["session_extensions"] == [["2028-06-01", "2028-06-10"]]
+    assert plan.version == version + 1
+    with Operations.context(MigrationContext.configure(db_session.connection())):
+        migration.downgrade()
+    db_session.commit()
+    db_session.refresh(plan)
+    assert "session_extensions" not in plan.event_dates

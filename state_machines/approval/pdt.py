@@ -1256,8 +1256,12 @@ PDT_TRANSITIONS: list[Transition] = [
         legal_basis="L152 art. 40; L136 art. 23 par. 2", label="Convocar a sesiones al concejo o asamblea",
         effects=("record_convocation", "event:sessions_convened"),
     ),
-    Transition(  # L136 art. 23 par. 1: the corporation extends an ordinary period by up to ten calendar days
-        trigger="extend_sessions", source=("filed_with_corporacion", "in_debate", "objected"), dest=SAME,
+    Transition(  # L136 art. 23 par. 1: the corporation extends an ordinary period by up to ten calendar days; also
+        # while the approved project awaits the sanction: the extension may be where the objections are decided,
+        # and the Concejo it keeps "reunido" need not be convoked for them (L136 art. 78 inc. 3).
+        trigger="extend_sessions",
+        source=("filed_with_corporacion", "in_debate", "approved_by_corporacion", "sanction_pending", "objected"),
+        dest=SAME,
         roles=frozenset({CORPORACION}),
         guards=(is_extension_allowed,
                 evidence_guard("la proposición aprobada que prorroga el período de sesiones", "L136 art. 23 par. 1")),

@@ -123,3 +123,35 @@ def test_the_force_of_a_published_plan_cites_its_own_statute(kind, published, sp
     assert basis == f"CPACA art. 65; L4-1913 art. 61; {article}"
     text = legal_calendar.in_force_explanation(published, basis=basis)
     assert text.endswith(f"(un acto general no obliga antes de publicarse: {basis}).")
+
+
+def _objected_in_june(extensions=None) -> dict:
+    events = {"approved": "2028-05-15", "sent_for_sanction": "2028-05-17", "objected": "2028-06-01"}
+    if extensions is not None:
+        events["session_extensions"] = extensions
+    return {"entity_kind": "municipio", "period_start": "2028-01-01", "fiscal_category": "6", "article_count": 34,
+            "events": events}
+
+
+def test_a_recorded_extension_keeps_the_concejo_reunido_for_the_objections():
+    """L136 art. 78 inc. 3 ("si el Concejo no estuviere reunido") with L136 art. 23 par. 1: a category 6 Concejo is in
+    recess on 1 June, unless it extended its May sessions over that day."""
+    def keys_of(data):
+        return {d.key for d in compute_deadlines(parse_facts(data))}
+    assert "objections_convocation" in keys_of(_objected_in_june())
+    assert "objections_convocation" not in keys_of(_objected_in_june([["2028-06-01", "2028-06-10"]]))
+    assert "objections_convocation" in keys_of(_objected_in_june([["2028-03-01", "2028-03-10"]]))
+    # Equal facts are equal keys (the sweep and the board memoise on them), in whatever order the windows come.
+    a = parse_facts(_objected_in_june([["2028-06-01", "2028-06-10"], ["2028-03-01", "2028-03-10"]]))
+    b = parse_facts(_objected_in_june([["2028-03-01", "2028-03-10"], ["2028-06-01", "2028-06-10"]]))
+    assert a == b and hash(a) == hash(b)
+
+
+@pytest.mark.parametrize("bad, field", [("2028-06-01", "events.session_extensions"),
+                                        ([["2028-06-01"]], "events.session_extensions.0"),
+                                        ([["2028-06-10", "2028-06-01"]], "events.session_extensions.0"),
+                                        ([["2028-06-01", "10/06/2028"]], "events.session_extensions.0")])
+def test_malformed_extensions_are_refused_never_guessed(bad, field):
+    with pytest.raises(legal_calendar.FactsError) as error:
+        parse_facts(_objected_in_june(bad))
+    assert error.value.field == field

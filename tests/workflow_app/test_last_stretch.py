@@ -478,3 +478,33 @@ def test_the_asamblea_is_told_the_governors_objections_under_its_own_law(db_sess
                                                          subject="Gobernación del Quindío: Decidir sobre las "
                                                                  "objeciones del gobernador").all()
     assert notice.legal_basis.startswith("L2200 art. 100")
+
+
+def test_objections_inside_a_recorded_extension_need_no_convocation(genova, db_session):
+    """L136 art. 78 inc. 3 asks the mayor to convoke the Concejo only "si no estuviere reunido": a category 6
+    Concejo that extended its May sessions ten days (L136 art. 23 par. 1; recorded on 16 May, once the plan is
+    approved) is reunido on 1 June, so objections that day open no week to convoke, and the rejection inside the
+    extension is valid. The board reads the same facts as the plan."""
+    from workflow_app.services.monitoring import board as board_service
+    from workflow_app.services.route.plans import period_facts
+
+    genova.plan.entity.fiscal_category = "6"
+    db_session.commit()
+    genova.act("corporacion", "extend_sessions", "2028-05-16", payload={"extension_days": 10})
+    assert genova.plan.event_dates["session_extensions"] == [["2028-06-01", "2028-06-10"]]
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 34})
+    genova.act("ejecutivo", "object", "2028-06-01", payload={"grounds": ["inconveniencia"], "article_count": 34})
+    assert "objections_convocation" not in keys(genova.plan)
+    (row,) = board_service.load_rows(db_session, None, date(2028, 6, 2), plan_ids=[genova.plan.id])
+    assert board_service.facts_of(row) == period_facts(genova.plan)
+    genova.act("corporacion", "reject_objections", "2028-06-05")  # inside the extension
+    assert genova.plan.state == "sanction_due"
+
+
+def test_objections_after_the_extension_ends_still_open_the_week(genova, db_session):
+    genova.plan.entity.fiscal_category = "6"
+    db_session.commit()
+    genova.act("corporacion", "extend_sessions", "2028-05-16", payload={"extension_days": 10})
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 60})  # 20 days to object
+    genova.act("ejecutivo", "object", "2028-06-12", payload={"grounds": ["inconveniencia"], "article_count": 60})
+    assert keys(genova.plan)["objections_convocation"].latest == date(2028, 6, 20)  # 19 June is a holiday

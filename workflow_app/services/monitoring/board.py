@@ -163,7 +163,8 @@ def _facts_of_key(key: tuple) -> dict:
     kind, period_start, posesion, weekdays, regime, articles, events, category, article_count, special = key
     data = {"entity_kind": kind, "period_start": period_start.isoformat(), "posesion": posesion.isoformat(),
             "nonworking_weekdays": list(weekdays), "regime": regime,
-            "events": {n: dict(v) if n == "car_copies_received" else v for n, v in events}}
+            "events": {n: dict(v) if n == "car_copies_received" else [list(w) for w in v]
+                       if n == "session_extensions" else v for n, v in events}}
     if regime != "ordinary":
         data["d683_articles"] = list(articles)
     if category:
@@ -197,6 +198,8 @@ def _facts_key_of(row: "BoardRow") -> tuple:
     cars = {p.subject: p.data["received_on"] for p in row.procedures
             if p.machine == "car_review" and (p.data or {}).get("received_on")}
     events = {k: v for k, v in dates.items() if k in _PLAN_DATES and k != "car_copies_received"}
+    if "session_extensions" in events:  # [[first, last], ...] in a hashable key
+        events["session_extensions"] = tuple(tuple(w) for w in events["session_extensions"])
     cars.update(dates.get("car_copies_received", {}))
     if cars:
         events["car_copies_received"] = tuple(sorted(cars.items()))
@@ -496,8 +499,9 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
         else:
             stale[r[0]] = r[16]
         dates = {k: v for k, v in zip(_PLAN_DATES, r[26:]) if v}
-        if "car_copies_received" in dates:
-            dates["car_copies_received"] = json.loads(dates["car_copies_received"])
+        for name in ("car_copies_received", "session_extensions"):  # JSON, not a date: read as text above
+            if name in dates:
+                dates[name] = json.loads(dates[name])
         articles = json.loads(r[10]) if r[9] == "d683_2020" and r[10] else []
         rows[r[0]] = BoardRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8], r[9], articles,
                               r[11], r[12], dates, weekdays, entity_key=r[14], department_key=r[15],

@@ -810,9 +810,15 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
             _record_sanction(plan, command, act_on)
         elif effect in ("record_convocation", "record_extension"):
             try:
-                record_session(session, plan, effect, command.payload, act_on, command.reference, outcome.source)
+                window = record_session(session, plan, effect, command.payload, act_on, command.reference,
+                                        outcome.source)
             except SessionDataError as exc:
                 raise ActInvalid(exc.message, field=exc.field) from exc
+            if window is not None:  # the calendar reads the extension (L136 art. 23 par. 1: "reunido" then)
+                dates = dict(plan.event_dates or {})
+                dates["session_extensions"] = [*dates.get("session_extensions", []),
+                                               [window[0].isoformat(), window[1].isoformat()]]
+                plan.event_dates = dates
         elif effect == "start_phase2":
             # legal-path T16 → phase-ii.md §1.2: Phase II starts when the plan is in force.
             open_phase2(session, plan, in_force_day(plan) or act_on)

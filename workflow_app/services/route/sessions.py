@@ -76,8 +76,9 @@ def extension_days_of(payload: Mapping[str, Any]) -> int | None:
 
 
 def record_session(session: Session, plan: Plan, effect: str, payload: Mapping[str, Any], act_on: date,
-                   reference: str, source_state: str) -> None:
-    """The row of an extension or a convocation the act just recorded (its guard already checked it)."""
+                   reference: str, source_state: str) -> tuple[date, date] | None:
+    """The row of an extension or a convocation the act just recorded (its guard already checked it); an
+    extension's first and last day are returned, for the plan's calendar facts."""
     if effect == "record_convocation":
         conv = convocation_of(payload, source_state, act_on)
         if conv is None:
@@ -86,7 +87,7 @@ def record_session(session: Session, plan: Plan, effect: str, payload: Mapping[s
             entity_id=plan.entity_id, plan_id=plan.id, kind="convocation", starts_on=conv.starts_on,
             ends_on=conv.ends_on, purpose=conv.purpose, covers_plan=conv.covers_plan,
             for_objections=conv.for_objections, recorded_on=act_on, reference=reference.strip()[:120]))
-        return
+        return None
     corp = corporation_of(plan)
     ok, reason, _, ext = extension_verdict(corp, session_records(session, plan.entity_id), act_on,
                                            extension_days_of(payload))
@@ -96,6 +97,7 @@ def record_session(session: Session, plan: Plan, effect: str, payload: Mapping[s
         entity_id=plan.entity_id, plan_id=plan.id, kind="extension", starts_on=ext.starts_on, ends_on=ext.ends_on,
         period_end=ext.period_end, purpose="", covers_plan=True, for_objections=False, recorded_on=act_on,
         reference=reference.strip()[:120]))
+    return ext.starts_on, ext.ends_on
 
 
 @dataclass(frozen=True)
