@@ -1114,7 +1114,7 @@ def _sessions_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | Non
         return None
     verdict = extraordinary_sessions_verdict(facts.entity_kind, facts.fiscal_category, facts.period_start, e,
                                              is_working=cal.is_business, window_end=facts.regime_date("decision"),
-                                             special=facts.special_regime)
+                                             special=facts.special_regime, extensions=facts.session_extensions)
     if not verdict.needed:
         return None
     earliest = max(e, verdict.first_recess_day - _ONE_DAY)

@@ -141,15 +141,16 @@ def _periods_text(periods) -> str:
 
 def extraordinary_sessions_verdict(entity_kind: str, category: str | None, period_start: date,
                                    filed_on: date, is_working: Callable[[date], bool] | None = None,
-                                   window_end: FixedWindow | None = None, special: str | None = None
-                                   ) -> SessionsVerdict:
+                                   window_end: FixedWindow | None = None, special: str | None = None,
+                                   extensions: tuple[tuple[date, date], ...] = ()) -> SessionsVerdict:
     """Is the corporation in ordinary sessions during the whole month after ``filed_on``? If not, the executive
     must convoke extraordinary sessions (L152 art. 40; L136 art. 23 par. 2; L2200 art. 23).
 
     ``is_working`` (issue 20): only a working day of the window outside sessions creates the duty; a weekend or
     holiday the corporation would not sit anyway does not (a category 6 Concejo filing on Friday 28 April 2028 is
     not told to convoke because of Saturday 29 and Sunday 30 April). ``window_end``: a fixed last day of the
-    decision set by an exceptional regime instead of the month (D683 art. 3: 15 July 2020)."""
+    decision set by an exceptional regime instead of the month (D683 art. 3: 15 July 2020). ``extensions``: the
+    Concejo's recorded extensions of an ordinary period (L136 art. 23 par. 1), sessions as the ordinary ones."""
     start, end = corporation_month(filed_on)
     month_text = "El mes"
     if window_end is not None:
@@ -173,12 +174,16 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
         periods += found[0]
         bases.add(found[1])
     basis = "; ".join(sorted(bases))
+    # L136 art. 23 par. 1: an extension the Concejo decided and recorded sits as the ordinary sessions do.
+    extended = tuple(sorted(w for w in extensions if entity_kind != "departamento" and w[1] >= start and w[0] <= end))
     relevant = tuple(p for p in periods if p[1] >= start and p[0] <= end)
     recess = next((start + timedelta(days=i) for i in range((end - start).days + 1)
-                   if not in_sessions(start + timedelta(days=i), periods)
+                   if not in_sessions(start + timedelta(days=i), (*periods, *extended))
                    and (is_working is None or is_working(start + timedelta(days=i)))), None)
     sessions_text = (f"Sesiones ordinarias en ese lapso: {_periods_text(relevant)} ({basis})." if relevant
                      else f"En ese lapso no hay sesiones ordinarias ({basis}).")
+    if extended:
+        sessions_text += f" Prórroga registrada: {_periods_text(extended)} (L136 art. 23 par. 1)."
     if recess is None:
         return SessionsVerdict(False, start, end, None, relevant, f"{basis}; L152 art. 40",
                                f"{month_text} {of_corporation} para decidir va {window} (L152 art. 40) y cae dentro de "

@@ -56,6 +56,10 @@ EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     ("filed_with_corporacion", "extend_sessions"): ("filed_with_corporacion", {C}),
     ("in_debate", "extend_sessions"): ("in_debate", {C}),
     ("objected", "extend_sessions"): ("objected", {C}),
+    # L136 art. 23 par. 1 while the approved project awaits the sanction: where the objections may be decided (and the
+    # Concejo it keeps "reunido" need not be convoked for them, L136 art. 78 inc. 3).
+    ("approved_by_corporacion", "extend_sessions"): ("approved_by_corporacion", {C}),
+    ("sanction_pending", "extend_sessions"): ("sanction_pending", {C}),
     ("adjusting", "file_with_corporacion"): ("filed_with_corporacion", {E}),
     ("filed_with_corporacion", "modify_by_executive"): ("filed_with_corporacion", {E}),
     ("in_debate", "modify_by_executive"): ("in_debate", {E}),

@@ -155,3 +155,25 @@ def test_malformed_extensions_are_refused_never_guessed(bad, field):
     with pytest.raises(legal_calendar.FactsError) as error:
         parse_facts(_objected_in_june(bad))
     assert error.value.field == field
+
+
+def test_a_recorded_extension_counts_in_the_corporation_s_month():
+    """L136 art. 23 par. 1, as the verdict has always said ("la prórroga ... solo cuenta si el Concejo la decide"):
+    filed on 5 May 2028, a category 6 Concejo's month runs to 5 June, in recess from Thursday 1 June; its recorded
+    extension to 10 June covers the rest, so nothing needs convoking; a shorter one moves the first day in recess."""
+    plain = extraordinary_sessions_verdict("municipio", "6", date(2028, 1, 1), date(2028, 5, 5))
+    assert plain.needed and plain.first_recess_day == date(2028, 6, 1)
+    covered = extraordinary_sessions_verdict("municipio", "6", date(2028, 1, 1), date(2028, 5, 5),
+                                             extensions=((date(2028, 6, 1), date(2028, 6, 10)),))
+    assert covered.needed is False
+    assert "Prórroga registrada: del 1 de junio de 2028 al 10 de junio de 2028 (L136 art. 23 par. 1)." in \
+        covered.explanation
+    short = extraordinary_sessions_verdict("municipio", "6", date(2028, 1, 1), date(2028, 5, 5),
+                                           is_working=lambda d: d.weekday() < 5,
+                                           extensions=((date(2028, 6, 1), date(2028, 6, 2)),))
+    assert short.needed and short.first_recess_day == date(2028, 6, 5)  # Saturday 3 and Sunday 4 are not working
+    facts = {"entity_kind": "municipio", "period_start": "2028-01-01", "fiscal_category": "6",
+             "events": {"filed_with_corporacion": "2028-05-05"}}
+    assert "sessions_convocation" in {d.key for d in compute_deadlines(parse_facts(facts))}
+    facts["events"]["session_extensions"] = [["2028-06-01", "2028-06-10"]]
+    assert "sessions_convocation" not in {d.key for d in compute_deadlines(parse_facts(facts))}

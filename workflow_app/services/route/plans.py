@@ -965,7 +965,13 @@ def filing_sessions_notice(plan: Plan, filed_on: date) -> SessionsVerdict:
         plan.entity.calendar_kind, plan.entity.fiscal_category, plan.period.start_on, filed_on,
         is_working=legal_calendar.default_calendar(plan.entity.weekdays).is_business,
         window_end=fixed if fixed is not None and fixed.applies(frozenset(plan.d683_articles or [])) else None,
-        special=special_regime_of(plan))
+        special=special_regime_of(plan), extensions=recorded_extensions(plan))
+
+
+def recorded_extensions(plan: Plan) -> tuple[tuple[date, date], ...]:
+    """The Concejo's extensions recorded with the plan (its calendar fact ``session_extensions``)."""
+    return tuple((date.fromisoformat(a), date.fromisoformat(b))
+                 for a, b in (plan.event_dates or {}).get("session_extensions") or ())
 
 
 def visible_history(session: Session, plan: Plan) -> list[PlanEvent]:

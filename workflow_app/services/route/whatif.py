@@ -12,7 +12,7 @@ from state_machines.core.wording import localize
 from state_machines.corporation.debates import debate_rule_for, latest_committee_approval_for, plenary_gap_explanation
 from state_machines.corporation.sessions import SessionsVerdict, extraordinary_sessions_verdict
 from workflow_app.models import Plan, jurisdictions_of
-from workflow_app.services.route.plans import period_facts, special_regime_of
+from workflow_app.services.route.plans import period_facts, recorded_extensions, special_regime_of
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def what_if(plan: Plan, command) -> WhatIf:
                                                   command.filed_with_corporacion,
                                                   is_working=legal_calendar.default_calendar(
                                                       plan.entity.weekdays).is_business,
-                                                  special=special)
+                                                  special=special, extensions=recorded_extensions(plan))
         decision = next((d for d in deadlines if d.key == "corporation_decision"), None)
         if decision is not None:
             last = latest_committee_approval_for(decision.act_by, rule)
