@@ -380,7 +380,8 @@ class Facts:
     #: A district with a statute of its own: ``"bogota"`` (Decreto-Ley 1421 de 1993); None: the general law.
     special_regime: str | None = None
     #: The corporation's recorded extensions of an ordinary period (L136 art. 23 par. 1): (first, last) days, in
-    #: which it is "reunido" as in the ordinary sessions (read by ``objections_convocation``).
+    #: which it is "reunido" as in the ordinary sessions (read by ``objections_convocation`` and
+    #: ``sessions_convocation``).
     session_extensions: tuple[tuple[date, date], ...] = ()
 
     def __post_init__(self) -> None:
