@@ -121,7 +121,7 @@ DEADLINE_KEYS = (
 SANCTION_EVENT_KEYS = ("approved", "sent_for_sanction", "objected", "objections_convoked", "objections_rejected",
                        "illegality_insisted", "tribunal_unfounded", "sanctioned", "governor_copy_sent")
 _EVENT_KEYS = ("ctp_presented", "car_copies_received", "filed_with_corporacion", "adopted", "sessions_convoked",
-               *SANCTION_EVENT_KEYS, "session_extensions")
+               *SANCTION_EVENT_KEYS, "session_extensions", "session_convocations")
 #: The facts a plan stores that the calendar reads (others, such as the debates or the publication, are read by
 #: the guards and by ``in_force_on``).
 EVENT_KEYS = _EVENT_KEYS
@@ -383,6 +383,10 @@ class Facts:
     #: which it is "reunido" as in the ordinary sessions (read by ``objections_convocation`` and
     #: ``sessions_convocation``).
     session_extensions: tuple[tuple[date, date], ...] = ()
+    #: The extraordinary sessions the executive convoked for the plan (its purpose names the plan, or the
+    #: objections), recorded with it: (first, last) days, in which the corporation is "reunido" for the plan
+    #: (read by ``objections_convocation``).
+    session_convocations: tuple[tuple[date, date], ...] = ()
 
     def __post_init__(self) -> None:
         if self.regime_rules is None and self.regime != ORDINARY:
@@ -392,6 +396,7 @@ class Facts:
         copies = dict(sorted(dict(self.car_copies_received).items(), key=lambda item: str(item[0])))
         object.__setattr__(self, "car_copies_received", MappingProxyType(copies))
         object.__setattr__(self, "session_extensions", tuple(sorted(tuple(w) for w in self.session_extensions)))
+        object.__setattr__(self, "session_convocations", tuple(sorted(tuple(w) for w in self.session_convocations)))
         _check_facts(self)
 
     def __hash__(self) -> int:
@@ -414,6 +419,7 @@ class Facts:
                 self.article_count,
                 self.special_regime,
                 self.session_extensions,
+                self.session_convocations,
             )
         )
 
@@ -663,6 +669,7 @@ def parse_facts(data: dict, regimes: Mapping[str, ExceptionalRegime] | None = No
     last_stretch = {name: _optional_date(events, name, f"events.{name}", SANCTION_EVENT_LABELS[name])
                     for name in SANCTION_EVENT_KEYS}
     extensions = _session_windows(events.get("session_extensions"), "events.session_extensions")
+    convocations = _session_windows(events.get("session_convocations"), "events.session_convocations")
     article_count = data.get("article_count")
     if article_count is not None and (isinstance(article_count, bool) or not isinstance(article_count, int)):
         raise FactsError("article_count", "El número de artículos debe ser un entero mayor que cero.")
@@ -687,6 +694,7 @@ def parse_facts(data: dict, regimes: Mapping[str, ExceptionalRegime] | None = No
         article_count=article_count,
         special_regime=data.get("special_regime"),
         session_extensions=extensions,
+        session_convocations=convocations,
         **last_stretch,
     )
 
@@ -695,16 +703,17 @@ def _session_windows(raw, path: str) -> tuple[tuple[date, date], ...]:
     """``[[first, last], ...]`` (ISO dates) -> ((first, last), ...); refused, never guessed, when malformed."""
     if raw is None:
         return ()
+    what = "prórroga" if path.endswith("extensions") else "convocatoria"
     if not isinstance(raw, (list, tuple)):
-        raise FactsError(path, "Las prórrogas de sesiones deben ser una lista de pares [primer día, último día].")
+        raise FactsError(path, f"Las sesiones de {what} deben ser una lista de pares [primer día, último día].")
     windows = []
     for i, pair in enumerate(raw):
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-            raise FactsError(f"{path}.{i}", "Cada prórroga de sesiones es un par [primer día, último día].")
-        first = _parse_date(pair[0], f"{path}.{i}", "primer día de la prórroga de sesiones")
-        last = _parse_date(pair[1], f"{path}.{i}", "último día de la prórroga de sesiones")
+            raise FactsError(f"{path}.{i}", f"Cada {what} de sesiones es un par [primer día, último día].")
+        first = _parse_date(pair[0], f"{path}.{i}", f"primer día de la {what} de sesiones")
+        last = _parse_date(pair[1], f"{path}.{i}", f"último día de la {what} de sesiones")
         if last < first:
-            raise FactsError(f"{path}.{i}", "El último día de la prórroga no puede ser anterior al primero.")
+            raise FactsError(f"{path}.{i}", f"El último día de la {what} no puede ser anterior al primero.")
         windows.append((first, last))
     return tuple(windows)
 
@@ -1215,8 +1224,10 @@ def _objections_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | N
     category) oblige the mayor to convoke it within the following week; the sessions last at most five days
     (``sessions.OBJECTIONS_SESSION_DAYS``). None when the Concejo is in sessions that day, or when its category
     is unknown (whether it is "reunido" cannot be told), or when a recorded extension of an ordinary period (L136
-    art. 23 par. 1; ``Facts.session_extensions``) covers that day: the Concejo is then "reunido". The
-    executive's convocation, recorded, settles the duty."""
+    art. 23 par. 1; ``Facts.session_extensions``) or extraordinary sessions convoked for the plan
+    (``Facts.session_convocations``) cover that day: the Concejo is then "reunido" (interpretation: in sessions
+    whose matter is the plan, the objections to it included). The executive's convocation, recorded after the
+    objections, settles the duty."""
     on = facts.objected
     assert on is not None
     found = ordinary_periods(facts.entity_kind, facts.fiscal_category, on.year, facts.period_start,
@@ -1224,8 +1235,8 @@ def _objections_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | N
     if found is None:
         return None
     periods, sessions_basis = found
-    if in_sessions(on, periods) or in_sessions(on, facts.session_extensions):  # "reunido": a recorded extension too
-        return None
+    if in_sessions(on, (*periods, *facts.session_extensions, *facts.session_convocations)):
+        return None  # "reunido": in ordinary sessions, their recorded extension, or sessions convoked for the plan
     raw = on + timedelta(days=OBJECTIONS_CONVOCATION_DAYS)
     latest, act_by = cal.next_business(raw), cal.prev_business(raw)
     overdue_from = latest + _ONE_DAY

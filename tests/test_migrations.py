@@ -42,8 +42,9 @@ def test_upgrade_downgrade_upgrade_on_empty_postgresql():
 
 
 def test_the_extensions_already_recorded_reach_the_plans_calendar_facts(db_session):
-    """0022e_session_extension_facts on PostgreSQL: an extension recorded before it (a corporation_sessions row
-    only) is copied into its plan's event_dates, the plan's version moved; the downgrade takes it out again."""
+    """0022e_session_extension_facts on PostgreSQL: an extension and a convocation for the plan recorded before it
+    (corporation_sessions rows only) are copied into their plan's event_dates, a convocation for something else is
+    not, the plan's version moves; the downgrade takes them out again."""
     import importlib
     from datetime import date
 
@@ -58,6 +59,11 @@ def test_the_extensions_already_recorded_reach_the_plans_calendar_facts(db_sessi
                                       starts_on=date(2028, 6, 1), ends_on=date(2028, 6, 10),
                                       period_end=date(2028, 5, 31), purpose="", covers_plan=True,
                                       for_objections=False, recorded_on=date(2028, 5, 16), reference="EXT-1"))
+    for covers, first in ((True, date(2028, 5, 1)), (False, date(2028, 8, 1))):  # the second is not the plan's
+        db_session.add(CorporationSession(entity_id=plan.entity_id, plan_id=plan.id, kind="convocation",
+                                          starts_on=first, ends_on=first.replace(day=31), purpose="Plan",
+                                          covers_plan=covers, for_objections=False, recorded_on=first,
+                                          reference="DEC-1"))
     db_session.commit()
     version = plan.version
     migration = importlib.import_module("migrations.versions.0022e_session_extension_facts")
@@ -66,9 +72,10 @@ def test_the_extensions_already_recorded_reach_the_plans_calendar_facts(db_sessi
     db_session.commit()
     db_session.refresh(plan)
     assert plan.event_dates["session_extensions"] == [["2028-06-01", "2028-06-10"]]
+    assert plan.event_dates["session_convocations"] == [["2028-05-01", "2028-05-31"]]
     assert plan.version == version + 1
     with Operations.context(MigrationContext.configure(db_session.connection())):
         migration.downgrade()
     db_session.commit()
     db_session.refresh(plan)
-    assert "session_extensions" not in plan.event_dates
+    assert "session_extensions" not in plan.event_dates and "session_convocations" not in plan.event_dates

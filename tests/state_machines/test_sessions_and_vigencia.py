@@ -177,3 +177,15 @@ def test_a_recorded_extension_counts_in_the_corporation_s_month():
     assert "sessions_convocation" in {d.key for d in compute_deadlines(parse_facts(facts))}
     facts["events"]["session_extensions"] = [["2028-06-01", "2028-06-10"]]
     assert "sessions_convocation" not in {d.key for d in compute_deadlines(parse_facts(facts))}
+
+
+def test_sessions_convoked_for_the_plan_keep_the_concejo_reunido_for_the_objections():
+    data = _objected_in_june()
+    data["events"]["objected"] = "2028-06-05"
+    assert "objections_convocation" in {d.key for d in compute_deadlines(parse_facts(data))}
+    data["events"]["session_convocations"] = [["2028-06-01", "2028-06-15"]]
+    assert "objections_convocation" not in {d.key for d in compute_deadlines(parse_facts(data))}
+    data["events"]["session_convocations"] = [["2028-06-15", "2028-06-01"]]
+    with pytest.raises(legal_calendar.FactsError) as error:
+        parse_facts(data)
+    assert error.value.field == "events.session_convocations.0" and "convocatoria" in error.value.message

@@ -508,3 +508,28 @@ def test_objections_after_the_extension_ends_still_open_the_week(genova, db_sess
     genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 60})  # 20 days to object
     genova.act("ejecutivo", "object", "2028-06-12", payload={"grounds": ["inconveniencia"], "article_count": 60})
     assert keys(genova.plan)["objections_convocation"].latest == date(2028, 6, 20)  # 19 June is a holiday
+
+
+def test_objections_inside_extraordinary_sessions_convoked_for_the_plan_need_no_new_convocation(db_session):
+    """L136 art. 78 inc. 3 ("si el Concejo no estuviere reunido"): a category 1 Concejo is in recess in May 2028 (L136
+    art. 23: 2 January to 29 February, then June), so the mayor convokes it for the plan from 1 to 31 May (L152 art.
+    40). Objections on 25 May find it reunido for the plan: no week to convoke; the rejection inside those sessions is
+    valid."""
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(genova, "filed_with_corporacion")
+    genova.plan.entity.fiscal_category = "1"
+    db_session.commit()
+    assert "sessions_convocation" in keys(genova.plan)
+    genova.act("ejecutivo", "convoke_sessions", "2028-04-28", payload={
+        "starts_on": "2028-05-01", "ends_on": "2028-05-31", "purpose": "Proyecto de acuerdo del plan de desarrollo",
+        "covers_plan": True})
+    assert genova.plan.event_dates["session_convocations"] == [["2028-05-01", "2028-05-31"]]
+    genova.act("corporacion", "assign_to_committee", "2028-05-02")
+    genova.act("corporacion", "record_committee_debate", "2028-05-10", payload={"committee_outcome": "approved"})
+    genova.act("corporacion", "record_plenary_debate", "2028-05-15")
+    genova.act("corporacion", "approve_plan", "2028-05-15")
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 34})
+    genova.act("ejecutivo", "object", "2028-05-25", payload={"grounds": ["inconveniencia"], "article_count": 34})
+    assert "objections_convocation" not in keys(genova.plan)
+    genova.act("corporacion", "reject_objections", "2028-05-30")  # inside the convoked sessions
+    assert genova.plan.state == "sanction_due"

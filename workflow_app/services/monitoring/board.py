@@ -87,6 +87,8 @@ STATE_ORDER = {s: i for i, s in enumerate(PDT_STATES)}
 #: The facts the legal calendar reads from a plan's ``event_dates`` (``calendar.EVENT_KEYS``: the route's and the
 #: last stretch's), each picked as text in SQL.
 _PLAN_DATES = legal_calendar.EVENT_KEYS
+#: The facts that are lists of (first, last) days of sessions, not dates (``calendar.Facts``).
+SESSION_WINDOWS = ("session_extensions", "session_convocations")
 SORT_KEYS = ("riesgo", "entidad", "departamento", "estado", "avance", "plazo", "holgura", "vencidos")
 
 
@@ -164,7 +166,7 @@ def _facts_of_key(key: tuple) -> dict:
     data = {"entity_kind": kind, "period_start": period_start.isoformat(), "posesion": posesion.isoformat(),
             "nonworking_weekdays": list(weekdays), "regime": regime,
             "events": {n: dict(v) if n == "car_copies_received" else [list(w) for w in v]
-                       if n == "session_extensions" else v for n, v in events}}
+                       if n in SESSION_WINDOWS else v for n, v in events}}
     if regime != "ordinary":
         data["d683_articles"] = list(articles)
     if category:
@@ -198,8 +200,9 @@ def _facts_key_of(row: "BoardRow") -> tuple:
     cars = {p.subject: p.data["received_on"] for p in row.procedures
             if p.machine == "car_review" and (p.data or {}).get("received_on")}
     events = {k: v for k, v in dates.items() if k in _PLAN_DATES and k != "car_copies_received"}
-    if "session_extensions" in events:  # [[first, last], ...] in a hashable key
-        events["session_extensions"] = tuple(tuple(w) for w in events["session_extensions"])
+    for name in SESSION_WINDOWS:  # [[first, last], ...] in a hashable key
+        if name in events:
+            events[name] = tuple(tuple(w) for w in events[name])
     cars.update(dates.get("car_copies_received", {}))
     if cars:
         events["car_copies_received"] = tuple(sorted(cars.items()))
@@ -499,7 +502,7 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
         else:
             stale[r[0]] = r[16]
         dates = {k: v for k, v in zip(_PLAN_DATES, r[26:]) if v}
-        for name in ("car_copies_received", "session_extensions"):  # JSON, not a date: read as text above
+        for name in ("car_copies_received", *SESSION_WINDOWS):  # JSON, not a date: read as text above
             if name in dates:
                 dates[name] = json.loads(dates[name])
         articles = json.loads(r[10]) if r[9] == "d683_2020" and r[10] else []

@@ -814,10 +814,10 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
                                         outcome.source)
             except SessionDataError as exc:
                 raise ActInvalid(exc.message, field=exc.field) from exc
-            if window is not None:  # the calendar reads the extension (L136 art. 23 par. 1: "reunido" then)
+            if window is not None:  # the calendar reads it: the corporation is "reunido" then (L136 art. 78)
+                key = "session_extensions" if effect == "record_extension" else "session_convocations"
                 dates = dict(plan.event_dates or {})
-                dates["session_extensions"] = [*dates.get("session_extensions", []),
-                                               [window[0].isoformat(), window[1].isoformat()]]
+                dates[key] = [*dates.get(key, []), [window[0].isoformat(), window[1].isoformat()]]
                 plan.event_dates = dates
         elif effect == "start_phase2":
             # legal-path T16 → phase-ii.md §1.2: Phase II starts when the plan is in force.

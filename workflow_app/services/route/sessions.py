@@ -77,8 +77,9 @@ def extension_days_of(payload: Mapping[str, Any]) -> int | None:
 
 def record_session(session: Session, plan: Plan, effect: str, payload: Mapping[str, Any], act_on: date,
                    reference: str, source_state: str) -> tuple[date, date] | None:
-    """The row of an extension or a convocation the act just recorded (its guard already checked it); an
-    extension's first and last day are returned, for the plan's calendar facts."""
+    """The row of an extension or a convocation the act just recorded (its guard already checked it); the first
+    and last day of an extension, or of a convocation for the plan (or its objections), are returned, for the
+    plan's calendar facts."""
     if effect == "record_convocation":
         conv = convocation_of(payload, source_state, act_on)
         if conv is None:
@@ -87,7 +88,7 @@ def record_session(session: Session, plan: Plan, effect: str, payload: Mapping[s
             entity_id=plan.entity_id, plan_id=plan.id, kind="convocation", starts_on=conv.starts_on,
             ends_on=conv.ends_on, purpose=conv.purpose, covers_plan=conv.covers_plan,
             for_objections=conv.for_objections, recorded_on=act_on, reference=reference.strip()[:120]))
-        return None
+        return (conv.starts_on, conv.ends_on) if conv.covers_plan or conv.for_objections else None
     corp = corporation_of(plan)
     ok, reason, _, ext = extension_verdict(corp, session_records(session, plan.entity_id), act_on,
                                            extension_days_of(payload))
