@@ -108,6 +108,7 @@ DEADLINE_KEYS = (
     "sanction_remission",
     "objection_term",
     "objections_convocation",
+    "objected_publication",
     "sanction_after_rejection",
     "tribunal_remission",
     "sanction_after_tribunal",
@@ -119,7 +120,8 @@ DEADLINE_KEYS = (
 #: corporation's rejection of objections, its insistence on an illegality objection, the Tribunal's ruling that
 #: the objections are unfounded (the day its communication is received), and the sanction.
 SANCTION_EVENT_KEYS = ("approved", "sent_for_sanction", "objected", "objections_convoked", "objections_rejected",
-                       "illegality_insisted", "tribunal_unfounded", "sanctioned", "governor_copy_sent")
+                       "illegality_insisted", "tribunal_unfounded", "sanctioned", "governor_copy_sent",
+                       "objected_published")
 _EVENT_KEYS = ("ctp_presented", "car_copies_received", "filed_with_corporacion", "adopted", "sessions_convoked",
                *SANCTION_EVENT_KEYS, "session_extensions", "session_convocations")
 #: The facts a plan stores that the calendar reads (others, such as the debates or the publication, are read by
@@ -370,6 +372,8 @@ class Facts:
     #: The executive's objections (L136 art. 78) and the convocation recorded after them to decide them.
     objected: date | None = None
     objections_convoked: date | None = None
+    #: The objected project published by the governor because the Asamblea entered recess (L2200 art. 100 inc. 4).
+    objected_published: date | None = None
     objections_rejected: date | None = None
     illegality_insisted: date | None = None
     tribunal_unfounded: date | None = None
@@ -1185,6 +1189,7 @@ SANCTION_EVENT_LABELS = {
     "sent_for_sanction": "remisión para sanción",
     "objected": "objeciones al proyecto",
     "objections_convoked": "convocatoria para decidir las objeciones",
+    "objected_published": "publicación del proyecto objetado",
     "objections_rejected": "rechazo de las objeciones",
     "illegality_insisted": "insistencia ante las objeciones de ilegalidad",
     "tribunal_unfounded": "recibo del fallo del Tribunal que declara infundadas las objeciones",
@@ -1251,6 +1256,41 @@ def _objections_convocation(cal: BusinessCalendar, facts: Facts) -> Deadline | N
                     explanation)
 
 
+def _objected_publication(cal: BusinessCalendar, facts: Facts, law) -> Deadline | None:
+    """L2200 art. 100 inc. 4 (D1222 art. 78 inc. 2): "Si la asamblea entrare en receso dentro de estos términos, el
+    gobernador tendrá el deber de publicar el proyecto objetado, dentro de aquellos plazos". The terms are the
+    ones to object, counted from the remission; the Asamblea is in recess on a day outside its ordinary sessions
+    (L2200 art. 23; L56 art. 1 before 8 February 2022) and outside extraordinary sessions convoked for the plan
+    (``Facts.session_convocations``). None when it sat through the whole term, or when the term cannot be dated
+    (no article count). Read: any day of recess within the term, whether it began before or after the remission
+    (interpretation: "entrare en receso" also covers an Asamblea already in recess, which cannot receive the
+    objections either)."""
+    sent = facts.sent_for_sanction
+    if sent is None or (facts.article_count is None and not law.size_independent):
+        return None
+    due = cal.add_business_days(sent, law.objection_days(facts.article_count))
+    sitting = list(facts.session_convocations)
+    for year in range(sent.year, due.year + 1):
+        found = ordinary_periods(facts.entity_kind, facts.fiscal_category, year, facts.period_start,
+                                 facts.special_regime)
+        if found is None:
+            return None
+        sitting += found[0]
+    recess = next((sent + timedelta(days=i) for i in range(1, (due - sent).days + 1)
+                   if not in_sessions(sent + timedelta(days=i), sitting)), None)
+    if recess is None:
+        return None
+    basis = law.recess_publication_basis
+    overdue_from = due + _ONE_DAY
+    explanation = (
+        f"Publicación del proyecto objetado: el término para objetarlo corre del {_day(sent)} al {_day(due)} "
+        f"({law.objection_basis}) y la Asamblea está en receso desde el {_day(recess)}, dentro de él; el "
+        f"gobernador debe publicar el proyecto objetado dentro de ese mismo término, a más tardar el {_day(due)} "
+        f"({basis}). {_effect_text(EFFECT_WARNING, overdue_from, facts)}")
+    return Deadline("objected_publication", facts.objected or sent, due, due, overdue_from, EFFECT_WARNING, basis,
+                    explanation)
+
+
 def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline]:
     """The terms of the sanction-objection-publication sub-route (``state_machines.corporation.sanction``; legal-path.md
     §b.2 T13-T16), each under the law of its entity and date: L136 arts. 76, 78-82 for acuerdos; DL1421 arts.
@@ -1283,6 +1323,11 @@ def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline
     if facts.objected is not None and law.code == "L136" and not (
             facts.objections_convoked is not None and facts.objections_convoked >= facts.objected):
         term = _objections_convocation(cal, facts)
+        if term is not None:
+            out.append(term)
+    if facts.objected is not None and law.recess_publication_basis and not (
+            facts.objected_published is not None and facts.objected_published >= facts.objected):
+        term = _objected_publication(cal, facts, law)
         if term is not None:
             out.append(term)
     if facts.objections_rejected is not None and law.override_sanction_days:

@@ -925,6 +925,24 @@ def rejection_majority_guard(trigger: str):
     return has_rejection_majority
 
 
+def is_recess_publication_law(s: PlanSnapshot) -> Verdict:
+    """L2200 art. 100 inc. 4; D1222 art. 78: publishing the objected project is the governor's duty when the
+    Asamblea enters recess within the term, recorded once while it is owed; an acuerdo's law has the mayor convoke
+    the Concejo instead (L136 art. 78 inc. 3)."""
+    basis = _law(s).recess_publication_basis
+    if not basis:
+        return refuse("Publicar el proyecto objetado es un deber del gobernador cuando la Asamblea entra en receso; el "
+                      "alcalde convoca al Concejo para decidir las objeciones.", "L136 art. 78")
+    if s.sanction.objected_published:
+        return refuse("El proyecto objetado ya se publicó: no hay otra publicación que registrar por estas "
+                      "objeciones.", basis)
+    # Offered only while owed (the calendar keeps the term until the publication; the act itself brings its date).
+    if s.listing and "objected_publication" not in s.deadlines:
+        return refuse("No hay publicación que registrar: la Asamblea no entró en receso dentro del término para "
+                      "objetar.", basis)
+    return OK
+
+
 def is_objection_for_illegality(s: PlanSnapshot) -> Verdict:
     """L136 art. 80; L2200 art. 101: only objections for illegality go to the Tribunal Administrativo."""
     if "ilegalidad" in s.sanction.grounds:
@@ -1411,6 +1429,15 @@ PDT_TRANSITIONS: list[Transition] = [
                 evidence_guard("el escrito de objeciones", "L136 art. 78")),
         legal_basis="L136 art. 78; L2200 art. 100", label="Objetar el proyecto por inconveniencia o ilegalidad",
         effects=("record_sanction", "flag:late_objection"), effect_when=(("flag:late_objection", is_objection_late),),
+    ),
+    Transition(  # L2200 art. 100 inc. 4: the Asamblea entered recess within the term; the governor publishes
+        trigger="publish_objected_project", source="objected", dest=SAME, roles=frozenset({EJECUTIVO}),
+        guards=(is_recess_publication_law,
+                evidence_guard("la publicación del proyecto objetado en la gaceta del departamento",
+                               "L2200 art. 100 inc. 4")),
+        legal_basis="L2200 art. 100 inc. 4",
+        label="Publicar el proyecto objetado (el concejo o asamblea entró en receso dentro del término)",
+        effects=("record_sanction",),
     ),
     Transition(  # the corporation rejects objections for inconvenience: the executive must sanction
         trigger="reject_objections", source="objected", dest="sanction_due", roles=frozenset({CORPORACION}),

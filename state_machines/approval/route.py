@@ -35,6 +35,8 @@ FACT_OF_TRIGGER: dict[str, str] = {
     "sanction_by_president": "sanctioned",
     "send_copy_to_governor": "governor_copy_sent",  # L136 art. 82: the copy sent settles its duty
     "object": "objected",  # L136 art. 78 inc. 3: the week to convoke a Concejo not in sessions
+    # L2200 art. 100 inc. 4: the objected project published settles the governor's duty.
+    "publish_objected_project": "objected_published",
 }
 #: Acts that start a second term besides their ``FACT_OF_TRIGGER`` (L136 art. 76: the remission counts from
 #: the approval in second debate).
@@ -44,7 +46,7 @@ MORE_FACTS_OF_TRIGGER: dict[str, tuple[str, ...]] = {"approve_plan": ("approved"
 FACTS_OF_TRIGGER_FROM: dict[tuple[str, str], str] = {("convoke_sessions", "objected"): "objections_convoked"}
 #: Facts an act makes stale: new objections (an amended project objected again) open a new week to convoke, which
 #: the convocation for the earlier ones does not settle.
-FACTS_CLEARED_BY: dict[str, tuple[str, ...]] = {"object": ("objections_convoked",)}
+FACTS_CLEARED_BY: dict[str, tuple[str, ...]] = {"object": ("objections_convoked", "objected_published")}
 
 
 def more_facts_of(trigger: str, state: str) -> tuple[str, ...]:
@@ -104,6 +106,9 @@ DUTIES: tuple[Duty, ...] = (
     Duty("objections_convocation", frozenset({"objected"}), frozenset({Role.EJECUTIVO}),
          "Convocar al concejo o asamblea a sesiones para decidir las objeciones", "L136 art. 78",
          settled_by=FACTS_OF_TRIGGER_FROM[("convoke_sessions", "objected")]),
+    Duty("objected_publication", frozenset({"objected"}), frozenset({Role.EJECUTIVO}),
+         "Publicar el proyecto objetado: el concejo o asamblea entró en receso dentro del término", "L2200 art. 100 inc. 4",
+         settled_by=FACT_OF_TRIGGER["publish_objected_project"]),
     Duty("sanction_after_rejection", frozenset({"sanction_due"}), frozenset({Role.EJECUTIVO}),
          "Sancionar el proyecto: el concejo o asamblea rechazó las objeciones", "L136 art. 79; L2200 art. 100 par."),
     Duty("tribunal_remission", frozenset({"illegality_insisted"}), frozenset({Role.EJECUTIVO}),
@@ -206,6 +211,7 @@ SETTLING_ACTS: dict[str, tuple[tuple[str, str], ...]] = {
     "corporation_decision": (("pdt", "approve_plan"), ("pdt", "vote_down")),
     "sessions_convocation": (("pdt", "convoke_sessions"),),
     "objections_convocation": (("pdt", "convoke_sessions"),),
+    "objected_publication": (("pdt", "publish_objected_project"),),
 }
 
 
@@ -272,6 +278,7 @@ PUBLIC_BY_LAW = frozenset({
     "receive_concept",  # the environmental authority's concept (D1865 art. 3)
     "sanction",  # the acuerdo or ordenanza sanctioned (L136 art. 76)
     "publish",  # its publication (CPACA art. 65)
+    "publish_objected_project",  # the objected ordenanza published (L2200 art. 100 inc. 4)
     "adopt_by_decree",  # the plan adopted by decree (L152 art. 40)
     "approve_plan",  # the plan as approved in plenary (L152 art. 40)
 })

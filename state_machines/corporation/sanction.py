@@ -85,6 +85,12 @@ class SanctionLaw:
     #: (L2200 art. 100 par. and D1222 art. 79 for rejecting inconvenience objections; DL1421 art. 23 for rejecting
     #: any objection); L136 writes no majority for them (its art. 79 only "Si la Plenaria ... rechazare").
     rejection_majority: tuple[tuple[str, str], ...] = ()
+    #: The corporation entering recess within the term to object obliges the executive to publish the objected
+    #: project within that same term (L2200 art. 100 inc. 4: "Si la asamblea entrare en receso dentro de estos
+    #: términos, el gobernador tendrá el deber de publicar el proyecto objetado, dentro de aquellos plazos"; D1222
+    #: art. 78 inc. 2 the same, "sancionado u objetado"); None: the statute writes no such duty (L136 has the
+    #: mayor convoke the Concejo instead, art. 78 inc. 3).
+    recess_publication_basis: str | None = None
 
     def majority_basis(self, trigger: str) -> str | None:
         """The norm by which ``trigger`` needs an absolute majority of the corporation's members, else None."""
@@ -171,6 +177,7 @@ SANCTION_LAWS: dict[str, SanctionLaw] = {
         publication_days=10, publication_basis="L2200 art. 103",
         president_after_silence=True, silence_basis="L2200 art. 100 inc. 3",
         rejection_majority=(("reject_objections", "L2200 art. 100 par."),),
+        recess_publication_basis="L2200 art. 100 inc. 4",
     ),
     # Decreto 1222 de 1986 as SUIN's text reads it (issue 20, debates; checked word for word):
     # art. 77 "Aprobado un proyecto de ordenanza por la Asamblea pasará al Gobernador para su sanción" (no term);
@@ -194,6 +201,7 @@ SANCTION_LAWS: dict[str, SanctionLaw] = {
         publication_days=None, publication_basis="D1222 art. 82",
         silent_vigencia_days=30, silent_vigencia_basis="D1222 art. 83",
         rejection_majority=(("reject_objections", "D1222 art. 79"),),
+        recess_publication_basis="D1222 art. 78",
     ),
     # DL1421 art. 23 "pasará al Alcalde Mayor para su sanción"; "Dentro de los diez (10) días siguientes al recibo
     # del proyecto, el Alcalde podrá objetarlo por motivos de inconveniencia, inconstitucionalidad o
@@ -265,6 +273,7 @@ def legal_basis_for(trigger: str, table_basis: str, entity_kind: str, approved_o
         "record_tribunal_articles_archived": law.tribunal_basis,
         "record_tribunal_archive": law.tribunal_basis,
         "publish": f"CPACA art. 65; {law.publication_basis}",
+        "publish_objected_project": law.recess_publication_basis or table_basis,
         "send_copy_to_governor": law.governor_copy_basis or table_basis,
         "record_governor_review": law.governor_copy_basis or table_basis,
     }
@@ -318,7 +327,9 @@ class SanctionRecord:
     - ``archived_articles``: articles the Tribunal archived (the rest is sanctioned);
     - ``reconsidered``: the corporation reconsidered the part the Tribunal found vitiated and the project went
       back to the Tribunal for its definitive ruling (L136 art. 80);
-    - ``governor_copy_sent`` / ``governor_review``: the copy to the governor (L136 art. 82) and its outcome.
+    - ``governor_copy_sent`` / ``governor_review``: the copy to the governor (L136 art. 82) and its outcome;
+    - ``objected_published``: the governor published the objected project, the Asamblea being in recess (L2200 art.
+      100 inc. 4); new objections start over.
     """
 
     articles: int | None = None
@@ -329,6 +340,7 @@ class SanctionRecord:
     reconsidered: bool = False
     governor_copy_sent: date | None = None
     governor_review: str | None = None
+    objected_published: bool = False
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -341,7 +353,8 @@ class SanctionRecord:
                    archived_articles=str(data.get("archived_articles") or ""),
                    reconsidered=bool(data.get("reconsidered")),
                    governor_copy_sent=date.fromisoformat(copy) if copy else None,
-                   governor_review=data.get("governor_review") or None)
+                   governor_review=data.get("governor_review") or None,
+                   objected_published=bool(data.get("objected_published")))
 
 
 #: The governor's review outcomes (L136 art. 82; the governor, finding the acuerdo contrary to law, sends it to

@@ -244,3 +244,29 @@ def test_bogota_objects_on_the_sixth_day_the_tribunal_returns_the_project_and_th
     no_horizontal_scroll(phone_plan)
     shot_of(phone_plan.locator("section", has=phone_plan.get_by_role("heading", name="Sanción, objeciones y publicación")),
             "seccion-sancion-bogota-360")
+
+
+def test_the_governor_publishes_the_objected_project_from_his_list_when_the_asamblea_is_in_recess(
+        new_page, live_server, set_today, evidence_pdf, db_session):
+    """L2200 art. 100 inc. 4 in the browser: the Asamblea del Quindío ends its sessions on 30 July 2028, inside the
+    term to object a project remitted on 20 July; objected on 1 August, the governor finds in "Mis pendientes" the
+    duty to publish the objected project by Friday 18 August, records it from there, and the duty is gone."""
+    cast = approved(db_session, "departamento")
+    plan_id = cast.plan.id
+    cast.act("corporacion", "send_for_sanction", "2028-07-20", payload={"articles_sent": 60})
+    cast.act("ejecutivo", "object", "2028-08-01", payload={"grounds": ["inconveniencia"], "article_count": 60})
+    walk = Walk(new_page, live_server, set_today, evidence_pdf, people(cast))
+    walk.set_today("2028-08-02")
+    governor = walk.page("ejecutivo")
+    governor.goto("/")
+    duty = governor.locator("table.pending tbody tr", has_text="Publicar el proyecto objetado")
+    expect(duty).to_contain_text("a más tardar 18 de agosto de 2028")
+    expect(duty).to_contain_text("L2200 art. 100 inc. 4")
+    shot(governor, "publicar-objetado-pendientes")
+    governor.goto(f"/planes/{plan_id}")
+    expect(governor.locator("main")).to_contain_text("la Asamblea está en receso desde el lunes 31 de julio de 2028")
+    shot(governor, "publicar-objetado-plan")
+    act(walk, plan_id, "ejecutivo", "Publicar el proyecto objetado", "2028-08-03")
+    governor.goto("/")
+    expect(governor.locator("table.pending tbody tr", has_text="Publicar el proyecto objetado")).to_have_count(0)
+    no_horizontal_scroll(governor)

@@ -60,6 +60,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     # Concejo it keeps "reunido" need not be convoked for them, L136 art. 78 inc. 3).
     ("approved_by_corporacion", "extend_sessions"): ("approved_by_corporacion", {C}),
     ("sanction_pending", "extend_sessions"): ("sanction_pending", {C}),
+    # L2200 art. 100 inc. 4: the Asamblea entered recess within the term to object; the governor publishes.
+    ("objected", "publish_objected_project"): ("objected", {E}),
     ("adjusting", "file_with_corporacion"): ("filed_with_corporacion", {E}),
     ("filed_with_corporacion", "modify_by_executive"): ("filed_with_corporacion", {E}),
     ("in_debate", "modify_by_executive"): ("in_debate", {E}),
@@ -157,6 +159,9 @@ def permissive(state: str, trigger: str | None = None, **changes) -> PlanSnapsho
     )
     if trigger == "publish_ponencia":  # L2200 art. 102: an ordenanza's step (issue 20)
         base = replace(base, entity_kind="departamento", act_on=date(2024, 6, 1))
+    if trigger == "publish_objected_project":  # L2200 art. 100 inc. 4: an ordenanza's step, while owed
+        base = replace(base, entity_kind="departamento", approved_on=date(2024, 5, 15), act_on=date(2024, 6, 1),
+                       deadlines={**base.deadlines, "objected_publication": dl(far)})
     if trigger == "record_third_debate":  # D1222 art. 75: an ordenanza approved before 8 February 2022
         base = replace(base, entity_kind="departamento", act_on=date(2020, 5, 12))
     if trigger == "sanction_by_president" and state == "sanction_pending":  # L2200 art. 100 inc. 3: an ordenanza

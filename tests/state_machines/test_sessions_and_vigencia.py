@@ -189,3 +189,43 @@ def test_sessions_convoked_for_the_plan_keep_the_concejo_reunido_for_the_objecti
     with pytest.raises(legal_calendar.FactsError) as error:
         parse_facts(data)
     assert error.value.field == "events.session_convocations.0" and "convocatoria" in error.value.message
+
+
+def _ordinance(**events) -> dict:
+    return {"entity_kind": "departamento", "period_start": "2028-01-01", "article_count": 60,
+            "events": {"approved": "2028-07-10", **events}}
+
+
+def test_an_asamblea_entering_recess_within_the_term_obliges_the_governor_to_publish_the_objected_project():
+    """L2200 art. 100 inc. 4: "Si la asamblea entrare en receso dentro de estos términos, el gobernador tendrá el
+    deber de publicar el proyecto objetado, dentro de aquellos plazos". Remitted on Thursday 20 July 2028 with 60
+    articles (twenty business days), the Asamblea's June-July sessions end on 30 July (L2200 art. 23): objected on
+    1 August, the governor publishes it by the term's last day."""
+    def term(data):
+        return next((d for d in compute_deadlines(parse_facts(data)) if d.key == "objected_publication"), None)
+    objection = next(d for d in compute_deadlines(parse_facts(_ordinance(sent_for_sanction="2028-07-20")))
+                     if d.key == "objection_term")
+    found = term(_ordinance(sent_for_sanction="2028-07-20", objected="2028-08-01"))
+    assert (found.latest, found.act_by, found.legal_basis) == (objection.latest, objection.latest,
+                                                              "L2200 art. 100 inc. 4")
+    assert "la Asamblea está en receso desde el lunes 31 de julio de 2028, dentro de él" in found.explanation
+    # Published: settled. Objected again on the amended project: a new duty.
+    assert term(_ordinance(sent_for_sanction="2028-07-20", objected="2028-08-01",
+                           objected_published="2028-08-03")) is None
+    # Sitting through the whole term (remitted 5 June, 60 articles: to 4 July), or a Concejo: no such duty.
+    assert term(_ordinance(sent_for_sanction="2028-06-05", objected="2028-06-20")) is None
+    municipal = {**_ordinance(sent_for_sanction="2028-07-20", objected="2028-08-01"), "entity_kind": "municipio",
+                 "fiscal_category": "1"}
+    assert term(municipal) is None
+    # Extraordinary sessions convoked for the plan over the rest of the term: the Asamblea is not in recess.
+    assert term(_ordinance(sent_for_sanction="2028-07-20", objected="2028-08-01",
+                           session_convocations=[["2028-07-31", "2028-09-30"]])) is None
+
+
+def test_an_ordenanza_before_2022_cites_decreto_1222():
+    # D1222 art. 78: ten business days for 60 articles, from 26 July 2021 to 9 August; the sessions of L56 art. 1
+    # end on 30 July.
+    data = {"entity_kind": "departamento", "period_start": "2020-01-01", "article_count": 60,
+            "events": {"approved": "2021-07-15", "sent_for_sanction": "2021-07-26", "objected": "2021-08-02"}}
+    found = next(d for d in compute_deadlines(parse_facts(data)) if d.key == "objected_publication")
+    assert found.legal_basis == "D1222 art. 78"

@@ -533,3 +533,39 @@ def test_objections_inside_extraordinary_sessions_convoked_for_the_plan_need_no_
     assert "objections_convocation" not in keys(genova.plan)
     genova.act("corporacion", "reject_objections", "2028-05-30")  # inside the convoked sessions
     assert genova.plan.state == "sanction_due"
+
+
+def test_the_governor_publishes_the_objected_project_when_the_asamblea_enters_recess_within_the_term(db_session):
+    """L2200 art. 100 inc. 4: remitted on 20 July 2028 with 60 articles (twenty business days, to 18 August), the
+    Asamblea del Quindío ends its June-July sessions on 30 July. The governor objects on 1 August: his list shows
+    the duty to publish the objected project by 18 August; the publication settles it and names its norm. A
+    Concejo is never asked it."""
+    from workflow_app.services.route.worklist import pending_for
+
+    quindio = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(quindio, "approved_by_corporacion")
+    plan = quindio.plan
+    quindio.act("corporacion", "send_for_sanction", "2028-07-20", payload={"articles_sent": 60})
+    quindio.act("ejecutivo", "object", "2028-08-01", payload={"grounds": ["inconveniencia"], "article_count": 60})
+    term = keys(plan)["objected_publication"]
+    assert (term.act_by, term.legal_basis) == (date(2028, 8, 18), "L2200 art. 100 inc. 4")
+    duties = [i for i in pending_for(db_session, quindio.ejecutivo, date(2028, 8, 2)) if i.deadline is not None
+              and i.deadline.key == "objected_publication"]
+    assert [i.action.trigger for i in duties] == ["publish_objected_project"]
+    event = quindio.act("ejecutivo", "publish_objected_project", "2028-08-03")
+    assert (plan.state, event.legal_basis) == ("objected", "L2200 art. 100 inc. 4")
+    assert plan.event_dates["objected_published"] == "2028-08-03"
+    assert "objected_publication" not in keys(plan)
+    with pytest.raises(ActRefused) as refused:  # once: nothing more to publish for these objections
+        quindio.act("ejecutivo", "publish_objected_project", "2028-08-04")
+    assert "ya se publicó" in refused.value.message
+    assert [i for i in pending_for(db_session, quindio.ejecutivo, date(2028, 8, 4))
+            if i.action.trigger == "publish_objected_project"] == []  # neither a duty nor another act now
+
+
+def test_a_concejo_is_convoked_not_published_for(genova, db_session):
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 34})
+    genova.act("ejecutivo", "object", "2028-05-25", payload={"grounds": ["inconveniencia"], "article_count": 34})
+    with pytest.raises(ActRefused) as refused:
+        genova.act("ejecutivo", "publish_objected_project", "2028-05-26")
+    assert refused.value.legal_basis == "L136 art. 78" and "el alcalde convoca al Concejo" in refused.value.message

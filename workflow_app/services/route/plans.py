@@ -840,12 +840,15 @@ def _record_sanction(plan: Plan, command: ActCommand, act_on: date) -> None:
     elif trigger == "object":
         record["grounds"] = sorted(command.payload.get("grounds") or ())
         record["objected_on"] = day
+        record.pop("objected_published", None)  # new objections: a new publication if the Asamblea is in recess
         record.setdefault("objections", []).append({"on": day, "grounds": record["grounds"]})
     elif trigger in ("reject_objections", "insist_on_project"):
         record["objections_decision"] = "rechazadas"
         record["objections_decided_on"] = day
         if "inconveniencia" in record.get("grounds", ()):
             record["overridden"] = True
+    elif trigger == "publish_objected_project":
+        record["objected_published"] = True
     elif trigger == "accept_objections":
         record["objections_decision"] = "acogidas"
         record["objections_decided_on"] = day

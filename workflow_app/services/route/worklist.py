@@ -140,6 +140,7 @@ _DUTY_TRIGGERS = {
     "continue_plenary_debate": ("corporation_decision",),
     "modify_by_executive": ("executive_modifications",),
     "convoke_sessions": ("sessions_convocation", "objections_convocation"),
+    "publish_objected_project": ("objected_publication",),
 }
 
 
