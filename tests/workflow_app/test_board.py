@@ -241,11 +241,13 @@ def test_each_state_waits_on_a_party_that_owes_one_of_its_duties():
              Role.CORPORACION: "corporacion"}
     owed: dict[str, set] = {}
     for duty in DUTIES:
-        if duty.deadline_key in {"car_concept", "piscc", "governor_copy", "objections_convocation"}:
+        if duty.deadline_key in {"car_concept", "piscc", "governor_copy", "objections_convocation",
+                                 "objected_publication"}:
             continue  # the CAR is counted from its procedure; the PISCC comes after the plan is adopted; the
             # copy to the governor (L136 art. 82) is an act beside the route, which does not move the plan, and so
-            # is the convocation of a Concejo in recess to decide objections (L136 art. 78 inc. 3): the objected
-            # plan waits on the Concejo's decision
+            # are the convocation of a Concejo in recess to decide objections (L136 art. 78 inc. 3) and the
+            # publication of the project an Asamblea in recess could not receive (L2200 art. 100 inc. 4): the
+            # objected plan waits on the corporation's decision
         for state in duty.pending_states:
             owed.setdefault(state, set()).update(party[r] for r in duty.roles)
     for state, parties in owed.items():
