@@ -230,7 +230,12 @@ class Period(db.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.start_on.year}–{self.end_on.year}"
+        return period_label(self.start_on, self.end_on)
+
+
+def period_label(start_on: date, end_on: date) -> str:
+    """«2024–2027»: a period by its first and last years (a plain row's too)."""
+    return f"{start_on.year}–{end_on.year}"
 
 
 class Plan(db.Model):

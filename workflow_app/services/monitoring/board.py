@@ -64,6 +64,7 @@ from workflow_app.models import (
     User,
     entity_label,
     entity_wording,
+    period_label,
 )
 from workflow_app.permissions import scope_entity_ids
 from workflow_app.services.monitoring import board_summary
@@ -509,7 +510,7 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
         rows[r[0]] = BoardRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8], r[9], articles,
                               r[11], r[12], dates, weekdays, entity_key=r[14], department_key=r[15],
                               fiscal_category=category, article_count=article_count, executive_title=r[24],
-                              ended=period_ended(r[8], f"{r[12].year}–{r[25].year}", r[25], today))
+                              ended=period_ended(r[8], period_label(r[12], r[25]), r[25], today))
     if not rows:
         return []
     # Procedures, main-route history and hito marks from each plan's summary row (services.monitoring.board_summary);
