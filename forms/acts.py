@@ -99,6 +99,10 @@ EXTRA_FIELDS = {
         "Votos de la plenaria por rechazar las objeciones (las asambleas y el Concejo de Bogotá necesitan la mitad "
         "más uno de sus miembros)",
         validators=[Optional(), NumberRange(min=0, max=500, message="Los votos deben estar entre 0 y 500.")]),
+    # L2200 art. 101: the 48 hours to send the project to the Tribunal run from the governor's receipt.
+    "communication_received_on": lambda: DayField(
+        "Fecha en que el gobernador recibió la comunicación de la insistencia (asambleas, L2200 art. 101; déjela "
+        "vacía si es la del acto)", validators=[Optional()]),
     "corporation_members": lambda: IntegerField(
         "Número de miembros del concejo o asamblea (sus curules)",
         validators=[Optional(), NumberRange(min=1, max=500, message="Los miembros deben estar entre 1 y 500.")]),
@@ -148,7 +152,7 @@ FIELDS_BY_TRIGGER = {
     "send_for_sanction": ("articles_sent",),
     "object": ("grounds", "article_count"),
     "reject_objections": ("decision_votes", "corporation_members"),
-    "insist_on_project": ("decision_votes", "corporation_members"),
+    "insist_on_project": ("decision_votes", "corporation_members", "communication_received_on"),
     "record_tribunal_articles_archived": ("archived_articles",),
     "record_governor_review": ("governor_review",),
     "publish_ponencia": ("ponencia_debate",),
@@ -159,7 +163,7 @@ PAYLOAD_FIELDS = {"concept", "parts", "recommendations", "scheduled_on", "place"
                   "text", "authors", "voted_down", "leader_name", "leader_email", "committee_outcome", "vigencia",
                   "in_force_declared", "grounds", "article_count", "articles_sent", "archived_articles",
                   "governor_review", "ponencia_debate", "starts_on", "ends_on", "purpose", "covers_plan",
-                  "extension_days", "decision_votes", "corporation_members"}
+                  "extension_days", "decision_votes", "corporation_members", "communication_received_on"}
 LIST_FIELDS = {"recommendations", "parts", "authors"}
 #: Fields whose value is already a list (checkboxes) or a number: kept as they come.
 RAW_FIELDS = {"grounds", "article_count", "articles_sent", "extension_days", "covers_plan", "decision_votes",
@@ -199,6 +203,11 @@ def _validate_ends_on(form, field) -> None:
         raise ValidationError("El último día no puede ser anterior al primero.")
 
 
+def _validate_communication_received_on(form, field) -> None:
+    if field.data and form.act_on.data and field.data < form.act_on.data:
+        raise ValidationError("El gobernador no pudo recibir la comunicación antes de la insistencia.")
+
+
 def _validate_decision_votes(form, field) -> None:
     if field.data is not None and form.corporation_members.data is not None \
             and field.data > form.corporation_members.data:
@@ -234,6 +243,8 @@ def act_form_class(trigger: str, recommendations: tuple[RecommendationRef, ...] 
         attrs["validate_ends_on"] = _validate_ends_on
     if "decision_votes" in names:
         attrs["validate_decision_votes"] = _validate_decision_votes
+    if "communication_received_on" in names:
+        attrs["validate_communication_received_on"] = _validate_communication_received_on
     if trigger == "consider_concepts":
         for rec, (answer, reason) in zip(recommendations, answer_field_names(recommendations)):
             attrs[answer] = RadioField(

@@ -121,7 +121,7 @@ DEADLINE_KEYS = (
 #: the objections are unfounded (the day its communication is received), and the sanction.
 SANCTION_EVENT_KEYS = ("approved", "sent_for_sanction", "objected", "objections_convoked", "objections_rejected",
                        "illegality_insisted", "tribunal_unfounded", "sanctioned", "governor_copy_sent",
-                       "objected_published")
+                       "objected_published", "illegality_communicated")
 _EVENT_KEYS = ("ctp_presented", "car_copies_received", "filed_with_corporacion", "adopted", "sessions_convoked",
                *SANCTION_EVENT_KEYS, "session_extensions", "session_convocations")
 #: The facts a plan stores that the calendar reads (others, such as the debates or the publication, are read by
@@ -376,6 +376,8 @@ class Facts:
     objected_published: date | None = None
     objections_rejected: date | None = None
     illegality_insisted: date | None = None
+    #: The governor's receipt of the Asamblea's communication of its insistence (L2200 art. 101), when stated.
+    illegality_communicated: date | None = None
     tribunal_unfounded: date | None = None
     sanctioned: date | None = None
     governor_copy_sent: date | None = None
@@ -1190,6 +1192,7 @@ SANCTION_EVENT_LABELS = {
     "objected": "objeciones al proyecto",
     "objections_convoked": "convocatoria para decidir las objeciones",
     "objected_published": "publicación del proyecto objetado",
+    "illegality_communicated": "recibo de la comunicación de la insistencia por el gobernador",
     "objections_rejected": "rechazo de las objeciones",
     "illegality_insisted": "insistencia ante las objeciones de ilegalidad",
     "tribunal_unfounded": "recibo del fallo del Tribunal que declara infundadas las objeciones",
@@ -1338,11 +1341,15 @@ def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline
                    f"({law.override_basis}); si {executive} no sanciona, sanciona y publica {president}"),
             who=f"{executive} debe sancionar"))
     if facts.illegality_insisted is not None and law.tribunal_days:
+        received = facts.illegality_communicated if law.tribunal_from_receipt else None
+        if received is not None and received < facts.illegality_insisted:
+            received = None  # a receipt before the insistence is not this insistence's
         out.append(_days_term(
-            cal, facts, key="tribunal_remission", start=facts.illegality_insisted, days=law.tribunal_days,
-            unit=law.tribunal_unit, legal_basis=law.tribunal_basis,
+            cal, facts, key="tribunal_remission", start=received or facts.illegality_insisted,
+            days=law.tribunal_days, unit=law.tribunal_unit, legal_basis=law.tribunal_basis,
             intro=("Envío del proyecto al Tribunal Administrativo con la exposición de las objeciones de "
-                   f"ilegalidad que {_corporation(facts)} rechazó ({law.tribunal_basis})"),
+                   f"ilegalidad que {_corporation(facts)} rechazó ({law.tribunal_basis}"
+                   + (", desde el recibo de la comunicación de la insistencia" if received else "") + ")"),
             who=f"{executive} debe enviarlo"))
     if facts.tribunal_unfounded is not None and law.tribunal_sanction_days:
         after = (f"; si {executive} no sanciona, sanciona {president}" if law.president_after_tribunal else "")

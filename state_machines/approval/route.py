@@ -46,7 +46,12 @@ MORE_FACTS_OF_TRIGGER: dict[str, tuple[str, ...]] = {"approve_plan": ("approved"
 FACTS_OF_TRIGGER_FROM: dict[tuple[str, str], str] = {("convoke_sessions", "objected"): "objections_convoked"}
 #: Facts an act makes stale: new objections (an amended project objected again) open a new week to convoke, which
 #: the convocation for the earlier ones does not settle.
-FACTS_CLEARED_BY: dict[str, tuple[str, ...]] = {"object": ("objections_convoked", "objected_published")}
+FACTS_CLEARED_BY: dict[str, tuple[str, ...]] = {"object": ("objections_convoked", "objected_published"),
+                                               "insist_on_project": ("illegality_communicated",)}
+#: Facts an act records from a date its form states (payload key -> fact), besides its own date: the insistence's
+#: communication received by the governor, from which L2200 art. 101's 48 hours run.
+PAYLOAD_FACTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "insist_on_project": (("communication_received_on", "illegality_communicated"),)}
 
 
 def more_facts_of(trigger: str, state: str) -> tuple[str, ...]:

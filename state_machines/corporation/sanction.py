@@ -91,6 +91,10 @@ class SanctionLaw:
     #: art. 78 inc. 2 the same, "sancionado u objetado"); None: the statute writes no such duty (L136 has the
     #: mayor convoke the Concejo instead, art. 78 inc. 3).
     recess_publication_basis: str | None = None
+    #: The term to send an insisted project to the Tribunal runs from the executive's receipt of the corporation's
+    #: communication (L2200 art. 101: "cuarenta y ocho horas (48) siguientes al recibo de la comunicación"), when
+    #: the insistence states that day; False: from the insistence (L136 art. 80, "dentro de los diez días").
+    tribunal_from_receipt: bool = False
 
     def majority_basis(self, trigger: str) -> str | None:
         """The norm by which ``trigger`` needs an absolute majority of the corporation's members, else None."""
@@ -178,6 +182,7 @@ SANCTION_LAWS: dict[str, SanctionLaw] = {
         president_after_silence=True, silence_basis="L2200 art. 100 inc. 3",
         rejection_majority=(("reject_objections", "L2200 art. 100 par."),),
         recess_publication_basis="L2200 art. 100 inc. 4",
+        tribunal_from_receipt=True,
     ),
     # Decreto 1222 de 1986 as SUIN's text reads it (issue 20, debates; checked word for word):
     # art. 77 "Aprobado un proyecto de ordenanza por la Asamblea pasará al Gobernador para su sanción" (no term);

@@ -167,7 +167,12 @@ def test_illegality_objection_insisted_goes_to_the_tribunal_and_is_archived(
                                            p.get_by_label(re.compile("^Número de artículos del proyecto \\(")).fill("12")))
     refused(walk, plan_id, "corporacion", "reject_objections", "2028-05-26", "Tribunal Administrativo",
             "L136 art. 80" if kind == "municipio" else "L2200 art. 101")
-    act(walk, plan_id, "corporacion", "Rechazar las objeciones de ilegalidad e insistir en el proyecto", "2028-05-26")
+    def receipt(p):  # L2200 art. 101: the 48 hours run from the governor's receipt of the communication
+        if kind == "departamento":
+            p.get_by_label(re.compile("^Fecha en que el gobernador recibió la comunicación")).fill("2028-05-26")
+            shot(p, "insistencia-departamento")
+    act(walk, plan_id, "corporacion", "Rechazar las objeciones de ilegalidad e insistir en el proyecto", "2028-05-26",
+        fill=receipt)
     act(walk, plan_id, "ejecutivo", "Enviar el proyecto al Tribunal Administrativo", "2028-05-29")
     page = act(walk, plan_id, "corporacion", "Registrar el fallo del Tribunal que archiva el proyecto", "2028-08-10",
                irreversible=True)

@@ -229,3 +229,19 @@ def test_an_ordenanza_before_2022_cites_decreto_1222():
             "events": {"approved": "2021-07-15", "sent_for_sanction": "2021-07-26", "objected": "2021-08-02"}}
     found = next(d for d in compute_deadlines(parse_facts(data)) if d.key == "objected_publication")
     assert found.legal_basis == "D1222 art. 78"
+
+
+def test_the_48_hours_to_the_tribunal_run_from_the_governor_s_receipt_of_the_communication():
+    """L2200 art. 101: "en un término de cuarenta y ocho horas (48) siguientes al recibo de la comunicación": the
+    Asamblea insists on 26 May 2028, the governor receives its communication on 29 May: to the Tribunal by 31 May
+    (28 May without the receipt). L136 art. 80 counts its ten days from the insistence whatever the receipt."""
+    def remission(kind, **events):
+        data = {"entity_kind": kind, "period_start": "2028-01-01", "fiscal_category": "6", "article_count": 12,
+                "events": {"approved": "2028-05-15", "sent_for_sanction": "2028-05-17", "objected": "2028-05-19",
+                           "illegality_insisted": "2028-05-26", **events}}
+        return next(d for d in compute_deadlines(parse_facts(data)) if d.key == "tribunal_remission")
+    assert remission("departamento").latest == date(2028, 5, 28)
+    received = remission("departamento", illegality_communicated="2028-05-29")
+    assert received.latest == date(2028, 5, 31) and "desde el recibo de la comunicación" in received.explanation
+    assert remission("departamento", illegality_communicated="2028-05-20").latest == date(2028, 5, 28)  # not this one
+    assert remission("municipio").latest == remission("municipio", illegality_communicated="2028-05-29").latest

@@ -10,7 +10,7 @@ import pytest
 from state_machines.core.roles import Role
 from tests.workflow_app.helpers import login
 from tests.workflow_app.story import Cast, make_plan, walk_to
-from workflow_app.services.route.plans import ActRefused, deadlines_for
+from workflow_app.services.route.plans import ActInvalid, ActRefused, deadlines_for
 
 
 @pytest.fixture
@@ -569,3 +569,23 @@ def test_a_concejo_is_convoked_not_published_for(genova, db_session):
     with pytest.raises(ActRefused) as refused:
         genova.act("ejecutivo", "publish_objected_project", "2028-05-26")
     assert refused.value.legal_basis == "L136 art. 78" and "el alcalde convoca al Concejo" in refused.value.message
+
+
+def test_the_insistence_states_when_the_governor_received_it_and_the_48_hours_run_from_then(db_session):
+    """L2200 art. 101 ("siguientes al recibo de la comunicación"): the Asamblea insists on Friday 26 May 2028 and
+    the Gobernación receives its communication on Monday 29 May; the governor sends the project by 31 May. A
+    receipt before the insistence, or after today, is refused with its field, nothing written."""
+    quindio = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(quindio, "approved_by_corporacion")
+    plan = quindio.plan
+    quindio.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
+    quindio.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad"], "article_count": 12})
+    for received, today in (("2028-05-25", "2028-05-29"), ("2028-05-30", "2028-05-29")):
+        with pytest.raises(ActInvalid) as refused:
+            quindio.act("corporacion", "insist_on_project", "2028-05-26", today=today,
+                        payload={"communication_received_on": received})
+        assert refused.value.field == "communication_received_on" and plan.state == "objected"
+    quindio.act("corporacion", "insist_on_project", "2028-05-26", today="2028-05-29",
+                payload={"communication_received_on": "2028-05-29"})
+    assert plan.event_dates["illegality_communicated"] == "2028-05-29"
+    assert keys(plan)["tribunal_remission"].latest == date(2028, 5, 31)

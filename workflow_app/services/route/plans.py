@@ -42,6 +42,7 @@ from state_machines.approval.route import (
     FACT_OF_TRIGGER,
     FACTS_CLEARED_BY,
     LINKED_SUBTRIGGERS,
+    PAYLOAD_FACTS,
     PUBLIC_BY_LAW,
     duty_for,
     more_facts_of,
@@ -358,6 +359,24 @@ def _day_of(plan: Plan, key: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _payload_facts(command: ActCommand, act_on: date, today: date) -> dict[str, str]:
+    """The dates the act's form states as facts (``route.PAYLOAD_FACTS``), each on or after the act and not after
+    today (refused otherwise, with the field named)."""
+    out = {}
+    for key, fact in PAYLOAD_FACTS.get(command.trigger, ()):
+        value = command.payload.get(key)
+        if not value:
+            continue
+        try:
+            day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise ActInvalid("Escriba la fecha como día/mes/año.", field=key) from exc
+        if day < act_on or day > today:
+            raise ActInvalid("La fecha de recibo no puede ser anterior al acto ni posterior a hoy.", field=key)
+        out[fact] = day.isoformat()
+    return out
+
+
 def _count(value: Any) -> int | None:
     """A whole number the act's payload brings (a form's integer, an API's text), else None."""
     if isinstance(value, bool):
@@ -489,6 +508,8 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
     fact = FACT_OF_TRIGGER.get(command.trigger) if command.machine == PDT_MACHINE.name else None
     more_facts = more_facts_of(command.trigger, plan.state) if command.machine == PDT_MACHINE.name else ()
     act_facts = {f: act_on.isoformat() for f in (fact, *more_facts) if f}  # the dates this act records
+    if command.machine == PDT_MACHINE.name:
+        act_facts.update(_payload_facts(command, act_on, today))
     extra_dates: dict[str, Any] = dict(act_facts)
     if command.machine == PDT_MACHINE.name and _article_count(command):
         # L136 art. 78: the term to object is the one of the article count the act brings.
