@@ -707,9 +707,9 @@ def _clear_car_overdue(plan: Plan, settled: Procedure) -> None:
 
 
 def act_date_problem(plan: Plan, machine: str, act_on: date, today: date) -> str | None:
-    """Why this act's date cannot be: after today, before the posesión, after the plan's period (``pdt.
-    act_after_period``), or (on the route itself) before the last route act (L152 art. 39 counts from posesión;
-    acts happen in order). The act form asks it with its other
+    """Why this act's date cannot be: after today, before the posesión, after the plan's period
+    (``pdt.act_after_period``), or (on the route itself) before the last route act (L152 art. 39 counts from
+    posesión; acts happen in order). The act form asks it with its other
     checks, so every error is reported at once; ``apply_act`` asks it again before writing."""
     if act_on > today:
         return "La fecha del acto no puede ser posterior a hoy."
