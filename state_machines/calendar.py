@@ -674,8 +674,8 @@ def parse_facts(data: dict, regimes: Mapping[str, ExceptionalRegime] | None = No
                               "convocatoria a sesiones extraordinarias")
     last_stretch = {name: _optional_date(events, name, f"events.{name}", SANCTION_EVENT_LABELS[name])
                     for name in SANCTION_EVENT_KEYS}
-    extensions = _session_windows(events.get("session_extensions"), "events.session_extensions")
-    convocations = _session_windows(events.get("session_convocations"), "events.session_convocations")
+    extensions = session_windows(events.get("session_extensions"), "events.session_extensions")
+    convocations = session_windows(events.get("session_convocations"), "events.session_convocations")
     article_count = data.get("article_count")
     if article_count is not None and (isinstance(article_count, bool) or not isinstance(article_count, int)):
         raise FactsError("article_count", "El número de artículos debe ser un entero mayor que cero.")
@@ -705,7 +705,7 @@ def parse_facts(data: dict, regimes: Mapping[str, ExceptionalRegime] | None = No
     )
 
 
-def _session_windows(raw, path: str) -> tuple[tuple[date, date], ...]:
+def session_windows(raw, path: str) -> tuple[tuple[date, date], ...]:
     """``[[first, last], ...]`` (ISO dates) -> ((first, last), ...); refused, never guessed, when malformed."""
     if raw is None:
         return ()

@@ -289,7 +289,7 @@ def duties_ended(period_end: date, today: date) -> bool:
 def act_after_period(period_label: str, period_end: date, act_on: date) -> str | None:
     """Why an act dated ``act_on`` cannot be recorded on a plan of the period ``period_label``: it is dated after
     the period's last day. An act that happened within the period may still be recorded late, with its date."""
-    if not PLAN_ENDS_WITH_PERIOD or act_on <= period_end:
+    if not duties_ended(period_end, act_on):
         return None
     return (f"El periodo {period_label} terminó el {spanish_date(period_end)}: su plan no admite actos con fecha "
             f"posterior ({PERIOD_END_BASIS}). Si el acto ocurrió dentro del periodo, regístrelo con su fecha.")
@@ -299,7 +299,7 @@ def period_ended(state: str, period_label: str, period_end: date, today: date) -
     """The plan of the period ``period_label`` read on ``today``, after the period's last day ``period_end``:
     in force, it governed until that day; in any other state, the period ended without a plan in force, its
     last recorded state named. None while the period runs, or with ``PLAN_ENDS_WITH_PERIOD`` False."""
-    if not PLAN_ENDS_WITH_PERIOD or today <= period_end:
+    if not duties_ended(period_end, today):
         return None
     ended = spanish_date(period_end)
     if state == "in_force":

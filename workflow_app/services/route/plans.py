@@ -994,8 +994,8 @@ def filing_sessions_notice(plan: Plan, filed_on: date) -> SessionsVerdict:
 
 def recorded_extensions(plan: Plan) -> tuple[tuple[date, date], ...]:
     """The Concejo's extensions recorded with the plan (its calendar fact ``session_extensions``)."""
-    return tuple((date.fromisoformat(a), date.fromisoformat(b))
-                 for a, b in (plan.event_dates or {}).get("session_extensions") or ())
+    return legal_calendar.session_windows((plan.event_dates or {}).get("session_extensions"),
+                                          "events.session_extensions")
 
 
 def visible_history(session: Session, plan: Plan) -> list[PlanEvent]:
