@@ -1,23 +1,17 @@
 """Who may see and do what: `can_*` answers, `require_*` aborts (403, or 404 to hide existence)."""
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import NamedTuple
-
 from flask import abort
-from sqlalchemy import Select, bindparam, false, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, false, or_, select
 
 from state_machines.core.roles import Role
 from workflow_app.infra.extensions import db
 from workflow_app.models import (
     PLAN_GRAPH,
-    ChecklistReview,
     Entity,
     Jurisdiction,
     Membership,
     Plan,
-    ReferenceVersion,
     User,
 )
 
@@ -82,39 +76,14 @@ def load_plan_to_read(user: User, plan_id: int) -> Plan:
     return load_plan_for(user, plan_id)
 
 
-class LatestReview(NamedTuple):
-    """What the plan page's checklist line reads of the plan's latest Lista de Chequeo review
-    (``services.followup.checklist.scored``: its template and marks; the page: whether the entity replied)."""
-
-    id: int
-    template: str
-    marks: dict
-    reply: str | None
-
-
-def load_plan_to_read_stamped(user: User, plan_id: int) -> tuple[Plan, int | None, LatestReview | None, set[Role]]:
-    """As ``load_plan_to_read``, with, in the same statement, the reference data's version (a scalar subquery:
-    the plan page keeps parts built from the plan's entity, period and authorities by it) and the plan's latest
-    Lista de Chequeo review (outer-joined: the page's checklist line); and the user's roles on the plan (what
-    ``can_view_plan`` asks, which the page asks again for its acts, duties and corrections)."""
-    row = db.session.execute(_plan_page_query(), {"plan_id": plan_id}).unique().first()
-    roles = roles_on(user, row[0]) if row is not None else set()
-    if row is None or not (roles or user.is_admin):
+def readable_roles(user: User, plan: Plan | None) -> set[Role]:
+    """The user's roles on a plan read for its page (``services.route.plan_page``), as ``load_plan_to_read``
+    allows: 404 when there is no such plan, or when the user neither acts for its entity nor administers (the
+    DNP's administrator reads every plan, with no role on it)."""
+    roles = roles_on(user, plan) if plan is not None else set()
+    if plan is None or not (roles or user.is_admin):
         abort(404)
-    review = LatestReview(*row[2:]) if row[2] is not None else None
-    return row[0], row[1], review, roles
-
-
-@lru_cache(maxsize=1)
-def _plan_page_query():
-    """Built once: composing the plan's graph, the subqueries and the join cost more Python than running them."""
-    review = aliased(ChecklistReview)
-    latest = (select(ChecklistReview.id).where(ChecklistReview.plan_id == Plan.id)
-              .order_by(ChecklistReview.reviewed_at.desc(), ChecklistReview.id.desc()).limit(1)
-              .correlate(Plan).scalar_subquery())
-    return (select(Plan, ReferenceVersion.now(), review.id, review.template, review.marks, review.reply)
-            .outerjoin(review, review.id == latest)
-            .where(Plan.id == bindparam("plan_id")).options(*PLAN_GRAPH))
+    return roles
 
 
 def require_admin(user: User) -> None:

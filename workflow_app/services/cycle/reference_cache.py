@@ -15,7 +15,7 @@ import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import bindparam, event, func, select, update
+from sqlalchemy import Select, bindparam, event, func, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -99,18 +99,26 @@ def load_act_plan(session: Session, plan_id: int, reserve_document_id: bool = Fa
         if {"version", "procedures", "entity", "period"} <= loaded.__dict__.keys():
             return loaded, session.scalar(_RESERVE_DOCUMENT_ID) if reserve_document_id else None
         return _load_with_orm(session, plan_id, reserve_document_id)
-    rows = session.connection().execute(_act_plan_query(reserve_document_id), {"plan_id": plan_id}).all()
-    if not rows:
+    plan, alongside = read_plan(session, _act_plan_query(reserve_document_id), {"plan_id": plan_id})
+    if plan is None:
         return None, None
+    return plan, alongside[1] if reserve_document_id else None
+
+
+def read_plan(session: Session, query, params: dict) -> tuple[Plan | None, tuple]:
+    """Run ``query`` (built by ``plan_query``) and make its rows into the plan with its procedures, its entity,
+    department and period from the cache; with the values read after the procedures' columns (first row):
+    ``reference_version``, then the query's own ``alongside``."""
+    rows = session.connection().execute(query, params).all()
+    if not rows:
+        return None, ()
     first = rows[0]
     plan = _PLAN.load(session, first[:_PLAN_WIDTH])
-    version = first[_PROCEDURE_END]
     if "procedures" not in plan.__dict__:
         procedures = [] if first[_PLAN_WIDTH] is None else [
             _PROCEDURE.load(session, row[_PLAN_WIDTH:_PROCEDURE_END]) for row in rows]
         set_committed_value(plan, "procedures", procedures)
-    document_id = first[_PROCEDURE_END + 1] if reserve_document_id else None
-    return _with_references(session, plan, version), document_id
+    return _with_references(session, plan, first[_PROCEDURE_END]), tuple(first[_PROCEDURE_END:])
 
 
 def _load_with_orm(session: Session, plan_id: int, reserve_document_id: bool) -> tuple[Plan | None, int | None]:
@@ -140,10 +148,15 @@ def _alongside(reserve_document_id: bool) -> tuple:
 
 @lru_cache(maxsize=2)
 def _act_plan_query(reserve_document_id: bool):
-    """The act's plan query, built once per shape (with or without the reserved document id): the plan's columns,
-    its procedures' (outer-joined, by id) and ``reference_version``; the plan's id is the bound parameter
-    ``plan_id``."""
-    return (select(*_PLAN.columns, *_PROCEDURE.columns, *_alongside(reserve_document_id))
+    """The act's plan query, built once per shape (with or without the reserved document id)."""
+    return plan_query(*_alongside(reserve_document_id)[1:])
+
+
+def plan_query(*alongside) -> Select:
+    """A plan read on the connection (``read_plan``): the plan's columns, its procedures' (outer-joined, by id),
+    ``reference_version`` and the columns ``alongside``; the plan's id is the bound parameter ``plan_id``. The
+    caller may join more (``Select.outerjoin``) for what it reads alongside, one row for the plan."""
+    return (select(*_PLAN.columns, *_PROCEDURE.columns, ReferenceVersion.now(), *alongside)
             .select_from(Plan.__table__.outerjoin(Procedure.__table__, Procedure.plan_id == Plan.id))
             .where(Plan.id == bindparam("plan_id")).order_by(Procedure.id))
 

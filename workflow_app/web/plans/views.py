@@ -26,7 +26,7 @@ from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.page_cache import kept_part
 from workflow_app.infra.templating import _labels, document_title
 from workflow_app.models import Document
-from workflow_app.permissions import load_plan_for, load_plan_to_read, load_plan_to_read_stamped
+from workflow_app.permissions import load_plan_for, load_plan_to_read, readable_roles
 from workflow_app.services.followup import checklist as checklist_service
 from workflow_app.services.integrity.access_log import record_access
 from workflow_app.services.phase2.overview import next_phase2_step
@@ -42,6 +42,7 @@ from workflow_app.services.route.document_versions import (
     correction_target,
 )
 from workflow_app.services.route.held_evidence import act_key
+from workflow_app.services.route.plan_page import read_plan_page
 from workflow_app.services.route.plans import (
     ActError,
     ActInvalid,
@@ -84,7 +85,8 @@ bp = Blueprint("plans", __name__, url_prefix="/planes", template_folder="templat
 @login_required
 def show(plan_id: int):
     user = current_user._get_current_object()  # asked for several times below: the proxy's lookup once
-    plan, reference_version, review, roles = load_plan_to_read_stamped(user, plan_id)
+    plan, reference_version, review = read_plan_page(db.session, plan_id)
+    roles = readable_roles(user, plan)
     today = clock().today()
     key = record_key(plan, reference_version, today)
     calendar = _Calendar(plan, today)
