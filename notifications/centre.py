@@ -1,21 +1,25 @@
 """The in-app notification centre, preferences, feed tokens and the admin view of failed deliveries."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import and_, bindparam, false, func, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from state_machines.approval.pdt import PERIOD_END_BASIS, duties_ended
 from state_machines.approval.route import DUTY_BY_KEY, SETTLING_FACTS, turn_left
+from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
-from workflow_app.models import Delivery, Notification, Plan, Procedure, User, new_feed_token
+from workflow_app.models import Delivery, Notification, Period, Plan, Procedure, User, new_feed_token
 from workflow_app.services.outbox import DELIVER_JOB
 
 PAGE_SIZE = 100
 
 
-NEW, READ, ATTENDED = "Nueva", "Leída", "Atendida"
+NEW, READ, ATTENDED, ENDED = "Nueva", "Leída", "Atendida", "Sin efecto"
+#: Why a notice reads «Sin efecto»: the step it asked for is no longer owed, its plan's period being over.
+ENDED_NOTE = f"El periodo del plan terminó: la ley ya no pide este paso ({PERIOD_END_BASIS})."
 
 
 def is_attended(notification: Notification) -> bool:
@@ -48,24 +52,42 @@ def _attended(step_key: str | None, plan_state: str | None, car_state: str | Non
     return state not in duty.pending_states
 
 
-def status_of(notification: Notification) -> str:
+def period_over(notification: Notification, today: date) -> bool:
+    """The notice asked for a step of a plan whose period is over: nothing of its route is owed any more
+    (``pdt.duties_ended``), so it waits for nothing, read or not. Notices that only inform keep their status."""
+    plan = notification.plan
+    return bool(notification.step_key and plan is not None and _ended(plan.period.end_on, today))
+
+
+def _ended(period_end: date | None, today: date) -> bool:
+    return period_end is not None and duties_ended(period_end, today)
+
+
+def status_of(notification: Notification, today: date | None = None) -> str:
+    """«Atendida» when its step was done (even after the period), «Sin efecto» when its plan's period ended with
+    the step still pending, else «Leída» or «Nueva»."""
     if is_attended(notification):
         return ATTENDED
+    if period_over(notification, today or clock().today()):
+        return ENDED
     return READ if notification.read_at else NEW
 
 
-_NOTICES, _PLANS, _CAR = Notification.__table__, Plan.__table__, Procedure.__table__.alias("car_review")
+_NOTICES, _PLANS, _PERIODS = Notification.__table__, Plan.__table__, Period.__table__
+_CAR = Procedure.__table__.alias("car_review")
 #: Whether the notice's duty was settled by its act in the same state (``SETTLING_FACTS``), read in SQL.
 _SETTLED = or_(false(), *(and_(or_(_NOTICES.c.step_key == key, _NOTICES.c.step_key.startswith(key + ":")),
                                _PLANS.c.event_dates[fact].as_string().is_not(None))
                           for key, fact in SETTLING_FACTS.items()))
-_UNREAD = (select(_NOTICES.c.step_key, _PLANS.c.state, _CAR.c.state, _SETTLED.label("settled"), func.count())
+_UNREAD = (select(_NOTICES.c.step_key, _PLANS.c.state, _CAR.c.state, _SETTLED.label("settled"),
+                  _PERIODS.c.end_on.label("period_end"), func.count())
            .select_from(_NOTICES)
            .outerjoin(_PLANS, _PLANS.c.id == _NOTICES.c.plan_id)
+           .outerjoin(_PERIODS, _PERIODS.c.id == _PLANS.c.period_id)
            .outerjoin(_CAR, and_(_CAR.c.plan_id == _NOTICES.c.plan_id, _CAR.c.machine == "car_review",
                                  _NOTICES.c.step_key == literal("car_concept:") + _CAR.c.subject))
            .where(_NOTICES.c.user_id == bindparam("user_id"), _NOTICES.c.read_at.is_(None))
-           .group_by(_NOTICES.c.step_key, _PLANS.c.state, _CAR.c.state, _SETTLED))
+           .group_by(_NOTICES.c.step_key, _PLANS.c.state, _CAR.c.state, _SETTLED, _PERIODS.c.end_on))
 
 
 #: The same counts as a subquery, for the sign-in loader to read with the person's row (one statement fewer on
@@ -73,24 +95,27 @@ _UNREAD = (select(_NOTICES.c.step_key, _PLANS.c.state, _CAR.c.state, _SETTLED.la
 UNREAD_BY_KEY = _UNREAD.subquery("unread")
 
 
-def unread_count(user: User, session: Session | None = None) -> int:
+def unread_count(user: User, session: Session | None = None, today: date | None = None) -> int:
     """Unread notifications still waiting for something: an attended one is no longer news. One statement (every
     signed-in page shows the figure): the unread ones counted by their key and the states that decide it, in Core
     on the tables (plain rows: the ORM's compilation of the same statement cost twice its Python time)."""
     session = session or db.session
-    return unread_of(session.execute(_UNREAD, {"user_id": user.id}))
+    return unread_of(session.execute(_UNREAD, {"user_id": user.id}), today)
 
 
-def unread_of(rows) -> int:
-    """The figure from (key, plan state, CAR review state, settled, count) rows; a row of nulls (an outer join
-    that found no notice) counts nothing."""
-    return sum(count or 0 for step_key, plan_state, car_state, settled, count in rows
-               if step_key is None or not _attended(step_key, plan_state, car_state, bool(settled)))
+def unread_of(rows, today: date | None = None) -> int:
+    """The figure from (key, plan state, CAR review state, settled, period's end, count) rows; a row of nulls (an
+    outer join that found no notice) counts nothing, nor does a step whose plan's period is over."""
+    today = today or clock().today()
+    return sum(count or 0 for step_key, plan_state, car_state, settled, period_end, count in rows
+               if step_key is None or not (_attended(step_key, plan_state, car_state, bool(settled))
+                                           or _ended(period_end, today)))
 
 
 def notifications_for(session: Session, user: User, limit: int = PAGE_SIZE) -> list[Notification]:
     return session.scalars(select(Notification).where(Notification.user_id == user.id)
-                           .options(selectinload(Notification.plan).selectinload(Plan.procedures))
+                           .options(selectinload(Notification.plan).selectinload(Plan.procedures),
+                                    selectinload(Notification.plan).selectinload(Plan.period))
                            .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)).all()
 
 

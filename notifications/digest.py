@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from notifications.centre import is_attended
+from notifications.centre import is_attended, period_over
 from state_machines.calendar import format_date_es
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
@@ -72,7 +72,7 @@ def _digest_for(session: Session, user_id: int, day: date) -> int:
         session.rollback()
         return 0
     user = session.get(User, user_id)
-    settled = settled_notices(session, [n for _, n in rows])
+    settled = settled_notices(session, [n for _, n in rows], day)
     notices = [n for _, n in rows if n.id not in settled]
     if not notices:  # every notice's step is behind its plan now: nothing to send
         for delivery, _ in rows:
@@ -113,15 +113,16 @@ def digest_subject(count: int, day: date) -> str:
 ASKING_KINDS = ("transition", "reminder")
 
 
-def settled_notices(session: Session, notices: list[Notification]) -> set[int]:
-    """The ids of the ``notices`` asking for a step the plan no longer owes: "Atendida" in the notification centre
-    (``centre.is_attended``, the same rule), read with their plans and procedures in one query."""
+def settled_notices(session: Session, notices: list[Notification], day: date) -> set[int]:
+    """The ids of the ``notices`` asking for a step the plan no longer owes on ``day``: "Atendida" or "Sin efecto"
+    (its plan's period over) in the notification centre (``centre.is_attended``, ``centre.period_over``: the same
+    rules), read with their plans, procedures and periods in one query."""
     asking = [n for n in notices if n.kind in ASKING_KINDS and n.step_key and n.plan_id]
     if not asking:
         return set()
     session.scalars(select(Plan).where(Plan.id.in_({n.plan_id for n in asking}))
-                    .options(selectinload(Plan.procedures))).all()  # each notice's plan, held by the session
-    return {n.id for n in asking if is_attended(n)}
+                    .options(selectinload(Plan.procedures), selectinload(Plan.period))).all()  # held by the session
+    return {n.id for n in asking if is_attended(n) or period_over(n, day)}
 
 
 def digest_body(user: User, notices: list[Notification], day: date, left_out: int = 0) -> str:

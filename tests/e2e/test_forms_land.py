@@ -202,3 +202,24 @@ def test_a_notice_reads_attended_once_its_act_is_recorded(new_page, live_server,
     expect(page.get_by_role("link", name=re.compile(r"^Notificaciones \(0\)$"))).to_be_visible()
     assert_accessible(page)
     page.screenshot(path="/tmp/h14b-notifications-attended-360.png", full_page=True)
+
+
+@pytest.mark.parametrize("phone", [True, False], ids=["360", "1280"])
+def test_a_notice_of_an_ended_period_reads_without_effect(new_page, live_server, db_session, set_today, phone):
+    """Génova's 2024-2027 plan left in formulation: the overdue notices of the period's last day, read on
+    2 January 2028, say «Sin efecto» with the norm, and the menu's figure leaves them out."""
+    from tests.workflow_app.test_period_ended import _old_plan_stuck_in_drafting
+
+    cast = _old_plan_stuck_in_drafting(db_session)
+    db_session.commit()
+    run_sweep(date(2027, 12, 31))
+    set_today("2028-01-02")
+    page = new_page(phone=phone)
+    sign_in(page, live_server, cast.ejecutivo.email, PASSWORD)
+    page.goto("/notificaciones")
+    expect(page.locator(".badge", has_text="Sin efecto").first).to_be_visible()
+    expect(page.locator(".badge", has_text="Nueva")).to_have_count(0)
+    expect(page.get_by_text("El periodo del plan terminó").first).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(r"^Notificaciones \(0\)$"))).to_be_visible()
+    assert_accessible(page)
+    shot(page, f"notices-period-ended-{'360' if phone else '1280'}")

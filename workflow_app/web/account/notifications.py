@@ -1,6 +1,8 @@
 """Web channels: the notification centre, preferences, iCalendar feeds, and failed deliveries for admins."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -8,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from forms.notifications import ButtonForm, EmailPreferenceForm
 from notifications import centre, ical
+from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
 from workflow_app.infra.proxy import public_base_url
 from workflow_app.models import Entity, Plan, User
@@ -30,9 +33,10 @@ def inject_unread_count():
 @bp.get("/notificaciones")
 @login_required
 def centre_page():
-    items = centre.notifications_for(db.session, current_user)
-    return render_template("notifications/centre.html", items=items, form=ButtonForm(), status_of=centre.status_of,
-                           unread=centre.unread_count(current_user))
+    items, today = centre.notifications_for(db.session, current_user), clock().today()
+    return render_template("notifications/centre.html", items=items, form=ButtonForm(),
+                           status_of=partial(centre.status_of, today=today), ended_note=centre.ENDED_NOTE,
+                           unread=centre.unread_count(current_user, today=today))
 
 
 @bp.post("/notificaciones/<int:notification_id>/leida")
