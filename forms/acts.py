@@ -136,6 +136,13 @@ EXTRA_FIELDS = {
         Optional(), Email("Escriba un correo válido."), Length(max=254)]),
 }
 
+#: What an act's date means, where it is not simply the day the act took place (the form's hint under "Fecha del
+#: acto"): the receipt's act is dated the day the Gobernación received the communication (L2200 art. 101).
+ACT_DATE_HINTS = {
+    "record_insistence_receipt": "El día en que la Gobernación recibió la comunicación de la insistencia: desde ese "
+                                 "día corren las 48 horas para enviar el proyecto al Tribunal (L2200 art. 101).",
+}
+
 FIELDS_BY_TRIGGER = {
     "start_drafting": ("leader_name", "leader_email"),
     "record_ctp_concept": ("concept", "parts", "recommendations"),

@@ -943,6 +943,21 @@ def is_recess_publication_law(s: PlanSnapshot) -> Verdict:
     return OK
 
 
+def is_insistence_receipt_recordable(s: PlanSnapshot) -> Verdict:
+    """L2200 art. 101: the governor's 48 hours to send the insisted ordenanza to the Tribunal run "siguientes al
+    recibo de la comunicación". A receipt the insistence's form did not state (it came later) is recorded by its own
+    act, dated the day of the receipt, once per insistence; L136 art. 80, DL1421 art. 25 and
+    D1222 art. 80 count from the insistence itself, so there is no receipt to record."""
+    law = _law(s)
+    if not law.tribunal_from_receipt:
+        return refuse("El término para enviar el proyecto al Tribunal corre desde la insistencia misma: no hay recibo "
+                      "de la comunicación que registrar.", law.tribunal_basis)
+    if s.sanction.insistence_received:
+        return refuse("El recibo de la comunicación de esta insistencia ya quedó registrado: el término corre desde "
+                      "esa fecha.", law.tribunal_basis)
+    return OK  # a receipt dated before the insistence is refused as any act before the route's last one
+
+
 def is_objection_for_illegality(s: PlanSnapshot) -> Verdict:
     """L136 art. 80; L2200 art. 101: only objections for illegality go to the Tribunal Administrativo."""
     if "ilegalidad" in s.sanction.grounds:
@@ -1453,6 +1468,14 @@ PDT_TRANSITIONS: list[Transition] = [
                 rejection_majority_guard("insist_on_project"),
                 evidence_guard("el acta de la plenaria que rechaza las objeciones de ilegalidad", "L136 art. 80")),
         legal_basis="L136 art. 80; L2200 art. 101", label="Rechazar las objeciones de ilegalidad e insistir en el proyecto",
+        effects=("record_sanction",),
+    ),
+    Transition(  # L2200 art. 101: the 48 hours run from the governor's receipt of the insistence's communication
+        trigger="record_insistence_receipt", source="illegality_insisted", dest=SAME, roles=frozenset({EJECUTIVO}),
+        guards=(is_insistence_receipt_recordable,
+                evidence_guard("la comunicación de la insistencia, con la constancia de su recibo", "L2200 art. 101")),
+        legal_basis="L2200 art. 101",
+        label="Registrar el recibo de la comunicación de la insistencia (desde ese día corren las 48 horas)",
         effects=("record_sanction",),
     ),
     Transition(  # the corporation accepts the objections and amends the project, which returns for sanction

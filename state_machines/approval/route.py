@@ -37,6 +37,8 @@ FACT_OF_TRIGGER: dict[str, str] = {
     "object": "objected",  # L136 art. 78 inc. 3: the week to convoke a Concejo not in sessions
     # L2200 art. 100 inc. 4: the objected project published settles the governor's duty.
     "publish_objected_project": "objected_published",
+    # L2200 art. 101: the governor's receipt of the insistence's communication, recorded on its own day.
+    "record_insistence_receipt": "illegality_communicated",
 }
 #: Acts that start a second term besides their ``FACT_OF_TRIGGER`` (L136 art. 76: the remission counts from
 #: the approval in second debate).

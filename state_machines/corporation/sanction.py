@@ -272,6 +272,7 @@ def legal_basis_for(trigger: str, table_basis: str, entity_kind: str, approved_o
         "sanction_by_president": president,
         "insist_on_project": law.tribunal_basis,
         "send_to_tribunal": law.tribunal_basis,
+        "record_insistence_receipt": law.tribunal_basis,
         "record_tribunal_unfounded": law.tribunal_sanction_basis or law.tribunal_basis,
         "record_tribunal_partial": law.partial_ruling_basis or law.tribunal_basis,
         "return_to_tribunal": law.partial_ruling_basis or law.tribunal_basis,
@@ -334,7 +335,9 @@ class SanctionRecord:
       back to the Tribunal for its definitive ruling (L136 art. 80);
     - ``governor_copy_sent`` / ``governor_review``: the copy to the governor (L136 art. 82) and its outcome;
     - ``objected_published``: the governor published the objected project, the Asamblea being in recess (L2200 art.
-      100 inc. 4); new objections start over.
+      100 inc. 4); new objections start over;
+    - ``insistence_received``: the governor's receipt of the insistence's communication is on file (L2200 art. 101),
+      stated with the insistence or recorded by its own act.
     """
 
     articles: int | None = None
@@ -346,6 +349,7 @@ class SanctionRecord:
     governor_copy_sent: date | None = None
     governor_review: str | None = None
     objected_published: bool = False
+    insistence_received: bool = False
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -359,7 +363,8 @@ class SanctionRecord:
                    reconsidered=bool(data.get("reconsidered")),
                    governor_copy_sent=date.fromisoformat(copy) if copy else None,
                    governor_review=data.get("governor_review") or None,
-                   objected_published=bool(data.get("objected_published")))
+                   objected_published=bool(data.get("objected_published")),
+                   insistence_received=bool(data.get("insistence_received")))
 
 
 #: The governor's review outcomes (L136 art. 82; the governor, finding the acuerdo contrary to law, sends it to

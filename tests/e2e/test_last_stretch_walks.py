@@ -275,3 +275,35 @@ def test_the_governor_publishes_the_objected_project_from_his_list_when_the_asam
     governor.goto("/")
     expect(governor.locator("table.pending tbody tr", has_text="Publicar el proyecto objetado")).to_have_count(0)
     no_horizontal_scroll(governor)
+
+
+def test_the_governor_records_the_receipt_of_the_insistence_and_the_48_hours_move(
+        new_page, live_server, set_today, evidence_pdf, db_session):
+    """L2200 art. 101 in the browser: the Asamblea insists on Friday 26 May 2028 without stating the receipt; the
+    plan page gives the governor until Sunday 28 May. The Gobernación receives the communication on Monday 29 May
+    and records it from the plan page: the term now ends on Wednesday 31 May, and the act is no longer offered."""
+    cast = approved(db_session, "departamento")
+    plan_id = cast.plan.id
+    cast.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
+    cast.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad"], "article_count": 12})
+    cast.act("corporacion", "insist_on_project", "2028-05-26", payload={"decision_votes": 7, "corporation_members": 12})
+    walk = Walk(new_page, live_server, set_today, evidence_pdf, people(cast))
+    walk.set_today("2028-05-29")
+    governor = walk.page("ejecutivo")
+    governor.goto(f"/planes/{plan_id}")
+    expect(governor.locator("main")).to_contain_text("28 de mayo de 2028")
+    label = "Registrar el recibo de la comunicación de la insistencia"
+    expect(governor.locator("ul.actions a", has_text=label)).to_have_count(1)
+    governor.locator("ul.actions a", has_text=label).click()
+    expect(governor.locator("main")).to_contain_text("recibió la comunicación de la insistencia: desde ese día corren")
+    shot(governor, "recibo-insistencia-formulario-desktop")
+    page = act(walk, plan_id, "ejecutivo", label, "2028-05-29")
+    expect(page.locator("main")).to_contain_text("31 de mayo de 2028")
+    expect(page.locator("ul.actions a", has_text=label)).to_have_count(0)  # its PDF is listed, the act no more
+    shot(page, "recibo-insistencia-plan-desktop")
+    phone = new_page(phone=True)
+    from tests.e2e.conftest import sign_in
+    sign_in(phone, live_server, cast.ejecutivo.email, PASSWORD)
+    phone.goto(f"{live_server}/planes/{plan_id}")
+    no_horizontal_scroll(phone)
+    shot(phone, "recibo-insistencia-plan-360")

@@ -62,6 +62,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     ("sanction_pending", "extend_sessions"): ("sanction_pending", {C}),
     # L2200 art. 100 inc. 4: the Asamblea entered recess within the term to object; the governor publishes.
     ("objected", "publish_objected_project"): ("objected", {E}),
+    ("illegality_insisted", "record_insistence_receipt"): ("illegality_insisted", {E}),  # L2200 art. 101
     ("adjusting", "file_with_corporacion"): ("filed_with_corporacion", {E}),
     ("filed_with_corporacion", "modify_by_executive"): ("filed_with_corporacion", {E}),
     ("in_debate", "modify_by_executive"): ("in_debate", {E}),
@@ -162,6 +163,8 @@ def permissive(state: str, trigger: str | None = None, **changes) -> PlanSnapsho
     if trigger == "publish_objected_project":  # L2200 art. 100 inc. 4: an ordenanza's step, while owed
         base = replace(base, entity_kind="departamento", approved_on=date(2024, 5, 15), act_on=date(2024, 6, 1),
                        deadlines={**base.deadlines, "objected_publication": dl(far)})
+    if trigger == "record_insistence_receipt":  # L2200 art. 101: an ordenanza's 48 hours from the receipt
+        base = replace(base, entity_kind="departamento", approved_on=date(2024, 5, 15), act_on=date(2024, 6, 1))
     if trigger == "record_third_debate":  # D1222 art. 75: an ordenanza approved before 8 February 2022
         base = replace(base, entity_kind="departamento", act_on=date(2020, 5, 12))
     if trigger == "sanction_by_president" and state == "sanction_pending":  # L2200 art. 100 inc. 3: an ordenanza

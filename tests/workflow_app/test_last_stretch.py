@@ -571,6 +571,64 @@ def test_a_concejo_is_convoked_not_published_for(genova, db_session):
     assert refused.value.legal_basis == "L136 art. 78" and "el alcalde convoca al Concejo" in refused.value.message
 
 
+def test_a_receipt_known_after_the_insistence_is_recorded_by_its_own_act(db_session):
+    """L2200 art. 101 ("siguientes al recibo de la comunicación"): the Asamblea insists on Friday 26 May 2028
+    without knowing when the Gobernación will receive its communication; the 48 hours count from the insistence
+    (28 May) until the governor's office records the receipt on Monday 29 May, which moves them to 31 May. Offered
+    to the governor while no receipt is on file, once; a receipt dated before the insistence is refused."""
+    from workflow_app.services.route.worklist import actions_for
+
+    quindio = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(quindio, "approved_by_corporacion")
+    plan = quindio.plan
+    quindio.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
+    quindio.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad"], "article_count": 12})
+    quindio.act("corporacion", "insist_on_project", "2028-05-26", today="2028-05-26")
+    assert keys(plan)["tribunal_remission"].latest == date(2028, 5, 28)
+
+    def offered(today: str) -> bool:
+        return any(o.trigger == "record_insistence_receipt"
+                   for o in actions_for(quindio.ejecutivo, plan, date.fromisoformat(today)))
+
+    assert offered("2028-05-29")
+    with pytest.raises(ActInvalid) as refused:
+        quindio.act("ejecutivo", "record_insistence_receipt", "2028-05-25", today="2028-05-29")
+    assert refused.value.field == "act_on" and "anterior al último acto registrado" in refused.value.message
+    assert "illegality_communicated" not in plan.event_dates
+    event = quindio.act("ejecutivo", "record_insistence_receipt", "2028-05-29", today="2028-05-29")
+    assert (event.legal_basis, plan.state) == ("L2200 art. 101", "illegality_insisted")
+    assert plan.event_dates["illegality_communicated"] == "2028-05-29"
+    assert keys(plan)["tribunal_remission"].latest == date(2028, 5, 31)
+    assert not offered("2028-05-30")
+    with pytest.raises(ActRefused) as refused:
+        quindio.act("ejecutivo", "record_insistence_receipt", "2028-05-30")
+    assert "ya quedó registrado" in refused.value.message
+    quindio.act("ejecutivo", "send_to_tribunal", "2028-05-31")
+    assert plan.state == "before_tribunal"
+
+
+def test_a_concejo_s_term_runs_from_the_insistence_with_no_receipt_to_record(genova):
+    """L136 art. 80: the mayor's ten business days run from the insistence; no receipt is recorded."""
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
+    genova.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad"], "article_count": 12})
+    genova.act("corporacion", "insist_on_project", "2028-05-26")
+    with pytest.raises(ActRefused) as refused:
+        genova.act("ejecutivo", "record_insistence_receipt", "2028-05-29")
+    assert refused.value.legal_basis == "L136 art. 80" and "corre desde la insistencia misma" in refused.value.message
+
+
+def test_a_receipt_stated_with_the_insistence_leaves_none_to_record(db_session):
+    quindio = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(quindio, "approved_by_corporacion")
+    quindio.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
+    quindio.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["ilegalidad"], "article_count": 12})
+    quindio.act("corporacion", "insist_on_project", "2028-05-26", today="2028-05-29",
+                payload={"communication_received_on": "2028-05-29"})
+    with pytest.raises(ActRefused) as refused:
+        quindio.act("ejecutivo", "record_insistence_receipt", "2028-05-29")
+    assert "ya quedó registrado" in refused.value.message
+
+
 def test_the_insistence_states_when_the_governor_received_it_and_the_48_hours_run_from_then(db_session):
     """L2200 art. 101 ("siguientes al recibo de la comunicación"): the Asamblea insists on Friday 26 May 2028 and
     the Gobernación receives its communication on Monday 29 May; the governor sends the project by 31 May. A

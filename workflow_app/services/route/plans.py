@@ -866,10 +866,15 @@ def _record_sanction(plan: Plan, command: ActCommand, act_on: date) -> None:
     elif trigger in ("reject_objections", "insist_on_project"):
         record["objections_decision"] = "rechazadas"
         record["objections_decided_on"] = day
+        record.pop("insistence_received", None)
+        if trigger == "insist_on_project" and command.payload.get("communication_received_on"):
+            record["insistence_received"] = True  # stated with the insistence: no receipt left to record
         if "inconveniencia" in record.get("grounds", ()):
             record["overridden"] = True
     elif trigger == "publish_objected_project":
         record["objected_published"] = True
+    elif trigger == "record_insistence_receipt":
+        record["insistence_received"] = True
     elif trigger == "accept_objections":
         record["objections_decision"] = "acogidas"
         record["objections_decided_on"] = day

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from forms.acts import FIELDS_BY_TRIGGER, act_form_class, answer_field_names, to_command
+from forms.acts import ACT_DATE_HINTS, FIELDS_BY_TRIGGER, act_form_class, answer_field_names, to_command
 from forms.documents import CorrectionForm
 from forms.whatif import WhatIfForm, to_what_if
 from state_machines import calendar as legal_calendar
@@ -434,6 +434,7 @@ def _render_act(plan, option, form, refusal: ActError | None = None, held: HeldU
                            file_note=note, held=held.held if held is not None else None,
                            accept_pdf=ACCEPT_PDF,
                            extra_fields=extra, needs_evidence=needs_evidence,
+                           date_hint=ACT_DATE_HINTS.get(option.trigger, "Fecha en que se realizó el acto"),
                            fields_in_order=[*in_order, *(f for f in form if f not in in_order)],
                            evidence_document=document or "", role_label=Role(option.role).label, proc=proc,
                            answer_fields=answers, concepts=plan_concepts(plan) if answers else [],
