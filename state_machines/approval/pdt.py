@@ -946,8 +946,8 @@ def is_recess_publication_law(s: PlanSnapshot) -> Verdict:
 def is_insistence_receipt_recordable(s: PlanSnapshot) -> Verdict:
     """L2200 art. 101: the governor's 48 hours to send the insisted ordenanza to the Tribunal run "siguientes al
     recibo de la comunicación". A receipt the insistence's form did not state (it came later) is recorded by its own
-    act, dated the day of the receipt, once per insistence; L136 art. 80, DL1421 art. 25 and
-    D1222 art. 80 count from the insistence itself, so there is no receipt to record."""
+    act, dated the day of the receipt, once per insistence; L136 art. 80, DL1421 art. 25 and D1222 art. 80 count
+    from the insistence itself, so there is no receipt to record."""
     law = _law(s)
     if not law.tribunal_from_receipt:
         return refuse("El término para enviar el proyecto al Tribunal corre desde la insistencia misma: no hay recibo "
