@@ -2,16 +2,17 @@
 documents and notices behind them: no query per plan, per procedure or per row, and no template that loads a
 relationship on its own. Each figure below is what the page sends today (bench/pages.py prints the same
 statements on the national data set); a page that starts to send one per row fails here."""
+import io
 import re
 from datetime import date
 
 from sqlalchemy import select
 
 from state_machines.core.roles import Role
-from tests.workflow_app.helpers import login
-from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
+from tests.workflow_app.helpers import csrf_from, login
+from tests.workflow_app.story import PDF, Cast, make_plan, make_user, walk_to
 from tests.workflow_app.test_session_memberships import statements_during
-from workflow_app.models import Membership, Notification, Plan, Procedure
+from workflow_app.models import Membership, Notification, Plan, PlanEvent, Procedure
 
 PASSWORD = "clave-de-prueba"
 INBOX_STATEMENTS = 2  # the person (with the unread notices), the plans in scope's stamp (their lists kept as
@@ -147,3 +148,31 @@ def test_the_unread_figure_counts_a_car_notice_until_that_authority_answers(clie
     review.state = "concept_received"
     db_session.commit()
     assert "Notificaciones (0)" in client.get("/ayuda").get_data(as_text=True)
+
+
+def test_an_act_sent_from_its_page_reads_its_plan_once_and_nothing_after_its_commit(client, db_session, set_today):
+    """The act's page reads its plan as the act does (``reference_cache.load_plan_for_act``: the plan and its
+    procedures, the entity, department and period from the process's cache) and the act uses that copy; the
+    redirect after the COMMIT names the plan by the address's id. Before, the page read the plan joined to its
+    entity, department and period, and read it again after the COMMIT to build the redirect."""
+    set_today("2028-03-27")
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "submitted_to_ctp")
+    assert login(client, cast.ctp.email, PASSWORD).status_code == 302
+    url = f"/planes/{cast.plan.id}/actos/pdt_approval/-/record_ctp_concept"
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    db_session.expunge_all()
+
+    def post():
+        response = client.post(url, content_type="multipart/form-data", data={
+            "csrf_token": token, "act_on": "2028-03-27", "reference": "R-1", "concept": "favorable", "scope": "total",
+            "evidence": (io.BytesIO(PDF), "acta.pdf"), "evidence_is_public": "y"})
+        assert response.status_code == 302, response.status_code
+
+    sql = [" ".join(s.split()) for s in statements_during(db_session, post) if "user_sessions" not in s]
+    plan_reads = [s for s in sql if s.startswith("SELECT plans.")]
+    assert len(plan_reads) == 1, sql
+    assert not re.search(r"\b(entities|departments|periods)\b", plan_reads[0]), plan_reads
+    assert len(sql) <= 5, [s[:90] for s in sql]  # the person, the plan, the evidence's id, the act, its procedure
+    assert db_session.scalar(select(PlanEvent.act_on).filter_by(plan_id=cast.plan.id, trigger="record_ctp_concept")) \
+        == date(2028, 3, 27)  # recorded
