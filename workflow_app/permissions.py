@@ -60,26 +60,32 @@ def can_view_plan(user: User, plan: Plan) -> bool:
     return bool(roles_on(user, plan))
 
 
-def load_plan_for(user: User, plan_id: int) -> Plan:
-    """Load a plan the user may see; 404 otherwise, so foreign plans' existence stays hidden."""
-    plan = db.session.get(Plan, plan_id, options=PLAN_GRAPH)
+def require_plan_for(user: User, plan: Plan | None) -> Plan:
+    """The plan, if the user acts on it; 404 otherwise (no such plan, or another entity's: its existence stays
+    hidden). For a plan read by a service (``reference_cache.load_plan_for_act``) as for ``load_plan_for``'s."""
     if plan is None or not can_view_plan(user, plan):
         abort(404)
     return plan
 
 
+def load_plan_for(user: User, plan_id: int) -> Plan:
+    """Load a plan the user may see; 404 otherwise, so foreign plans' existence stays hidden."""
+    return require_plan_for(user, db.session.get(Plan, plan_id, options=PLAN_GRAPH))
+
+
 def load_plan_to_read(user: User, plan_id: int) -> Plan:
-    """A plan the user may read: as ``load_plan_for``, and an administrator (DNP) reads every plan, as on the
-    board. Reading gives no act: the actions offered come from the user's roles on the plan's entity."""
-    if user.is_admin:
-        return db.session.get(Plan, plan_id, options=PLAN_GRAPH) or abort(404)
-    return load_plan_for(user, plan_id)
+    """A plan the user may read (``readable_roles``): as ``load_plan_for``, and an administrator (DNP) reads every
+    plan, as on the board. Reading gives no act: the actions offered come from the user's roles on the plan's
+    entity."""
+    plan = db.session.get(Plan, plan_id, options=PLAN_GRAPH)
+    readable_roles(user, plan)
+    return plan
 
 
 def readable_roles(user: User, plan: Plan | None) -> set[Role]:
-    """The user's roles on a plan read for its page (``services.route.plan_page``), as ``load_plan_to_read``
-    allows: 404 when there is no such plan, or when the user neither acts for its entity nor administers (the
-    DNP's administrator reads every plan, with no role on it)."""
+    """The user's roles on a plan they read (its page reads it through ``services.route.plan_page``): 404 when
+    there is no such plan, or when the user neither acts for its entity nor administers (the DNP's administrator
+    reads every plan, with no role on it)."""
     roles = roles_on(user, plan) if plan is not None else set()
     if plan is None or not (roles or user.is_admin):
         abort(404)

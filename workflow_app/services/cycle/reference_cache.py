@@ -140,16 +140,20 @@ _PLAN_WIDTH = len(_PLAN.fields)
 _PROCEDURE_END = _PLAN_WIDTH + len(_PROCEDURE.fields)
 
 
+def _reserved(reserve_document_id: bool) -> tuple:
+    """The reserved id as a column, when asked."""
+    return (_RESERVE_DOCUMENT_ID.scalar_subquery(),) if reserve_document_id else ()
+
+
 def _alongside(reserve_document_id: bool) -> tuple:
     """What the act's read of its plan also reads: ``reference_version`` and, when asked, the reserved id."""
-    return (ReferenceVersion.now(), _RESERVE_DOCUMENT_ID.scalar_subquery()) if reserve_document_id \
-        else (ReferenceVersion.now(),)
+    return (ReferenceVersion.now(), *_reserved(reserve_document_id))
 
 
 @lru_cache(maxsize=2)
 def _act_plan_query(reserve_document_id: bool):
     """The act's plan query, built once per shape (with or without the reserved document id)."""
-    return plan_query(*_alongside(reserve_document_id)[1:])
+    return plan_query(*_reserved(reserve_document_id))
 
 
 def plan_query(*alongside) -> Select:

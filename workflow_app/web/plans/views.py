@@ -26,7 +26,7 @@ from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.page_cache import kept_part
 from workflow_app.infra.templating import _labels, document_title
 from workflow_app.models import Document
-from workflow_app.permissions import can_view_plan, load_plan_for, load_plan_to_read, readable_roles
+from workflow_app.permissions import load_plan_for, load_plan_to_read, readable_roles, require_plan_for
 from workflow_app.services.cycle.reference_cache import load_plan_for_act
 from workflow_app.services.followup import checklist as checklist_service
 from workflow_app.services.integrity.access_log import record_access
@@ -218,7 +218,9 @@ def sessions(plan_id: int):
 @login_required
 def act(plan_id: int, machine: str, subject: str, trigger: str):
     readable = read_form_with_file() if request.method == "POST" else True  # CSRF first
-    plan = _plan_to_act_on(current_user, plan_id)
+    # Read as the act reads its plan (the plan and its procedures in one statement, entity, department and period
+    # from the process's cache), so that the act finds it loaded.
+    plan = require_plan_for(current_user, load_plan_for_act(db.session, plan_id))
     option = _available_option(plan, machine, subject, trigger)
     if option is None:
         if readable and (done := _resent(plan, machine, subject, trigger)):  # also Back onto the old form (GET)
@@ -322,16 +324,6 @@ def _render_correct(plan, target, form, held: HeldUpload | None = None):
     return render_template("plans/correct.html", plan=plan, document=target.document, form=form,
                            explanation=corrections.EXPLANATION, legal_basis=corrections.LEGAL_BASIS,
                            file_note=note, held=held.held if held is not None else None, accept_pdf=ACCEPT_PDF)
-
-
-def _plan_to_act_on(user, plan_id: int):
-    """As ``load_plan_for`` (404 for a plan the person does not act on), read as an act reads its plan
-    (``reference_cache.load_plan_for_act``: the plan and its procedures in one statement, entity, department and
-    period from the process's cache), so that the act finds it loaded."""
-    plan = load_plan_for_act(db.session, plan_id)
-    if plan is None or not can_view_plan(user, plan):
-        abort(404)
-    return plan
 
 
 def _expected_version(form) -> int | None:
