@@ -175,6 +175,25 @@ def can_manage_person(user: User, target: User) -> bool:
     return all(can_invite(user, m.role, m.entity_id, m.authority_code, m.is_lead) for m in target.memberships)
 
 
+def can_add_role_to(user: User, target: User) -> bool:
+    """Give one more role to an account that already exists: an administrator, or whoever could have given every
+    role it already holds. A CTP's or a Concejo's lead cannot pull the mayor, the environmental authority, an
+    administrator or another entity's people into their body (issue 19: separation of the route's actors), nor
+    add a role to themselves; those go through an administrator."""
+    if user.is_admin:
+        return True
+    if target.id == user.id:
+        return False
+    return all(can_invite(user, m.role, m.entity_id, m.authority_code, m.is_lead) for m in target.memberships)
+
+
+def in_scope_of(user: User, membership: Membership) -> bool:
+    """Whether «Personas» shows ``user`` this role of someone listed: an administrator sees every role; a manager
+    or a body's lead the roles of their own entity or body (a lead's own included), never what the person holds
+    elsewhere."""
+    return user.is_admin or can_invite(user, membership.role, membership.entity_id, membership.authority_code)
+
+
 def can_remove_membership(user: User, membership: Membership) -> bool:
     """Take one role away: whoever could have given it, never from oneself (an administrator asks another one;
     so the service always keeps an administrator and nobody locks themselves out by mistake)."""

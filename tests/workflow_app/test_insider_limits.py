@@ -186,3 +186,34 @@ def test_the_demo_ctp_and_concejo_leads_administer_their_own(app, db_session, se
     assert login(mayor, accounts_by_slug["alcalde.filandia"].email,
                  accounts_by_slug["alcalde.filandia"].password).status_code == 302
     assert "ctp|63272" not in mayor.get("/personas").get_data(as_text=True)
+
+
+def test_a_lead_cannot_pull_someone_elses_account_into_their_body(app, db_session, genova):
+    """QA 7 December 2026: the CTP's lead «invited» the mayor, the environmental authority and another entity's
+    CTP member, and each silently got the CTP's role (and with it the CTP's acts on the mayor's own plan)."""
+    filandia = make_plan(db_session, "63272").entity
+    ctp_lead = lead(db_session, "presidenta.ctp@genova.gov.co", Role.CTP, genova)
+    mayor = make_user(db_session, "alcaldesa@genova.gov.co", Role.EJECUTIVO, genova)
+    elsewhere = make_user(db_session, "consejero@filandia.gov.co", Role.CTP, filandia)
+    own_member = make_user(db_session, "consejera@genova.gov.co", Role.CTP, genova)
+    client = app.test_client()
+    assert login(client, ctp_lead.email, PASSWORD).status_code == 302
+    for person in (mayor, elsewhere):
+        refused = invite(client, person.email, "ctp|63302")
+        assert refused.status_code == 422
+        assert "pídalo al administrador" in refused.get_data(as_text=True)
+    db_session.expire_all()
+    assert [m.role for m in db_session.get(User, mayor.id).memberships] == ["ejecutivo"]
+    assert [(m.role, m.entity_id) for m in db_session.get(User, elsewhere.id).memberships] == [("ctp", filandia.id)]
+    assert not db_session.scalars(select(PeopleLogEntry).filter_by(action="grant")).all()
+    assert elsewhere.email in refused.get_data(as_text=True)  # the refusal keeps what was typed
+    # An account whose every role the lead hands out still gets the role («ya tenía ese rol» when it has it).
+    assert invite(client, own_member.email, "ctp|63302").status_code == 302
+    # An administrator may give the role to anyone; the lead then sees only the role in their own body.
+    admin = make_user(db_session, "admin@dnp.gov.co", Role.ADMIN, None)
+    accounts.invite_person(db_session, admin, accounts.Invite(email=elsewhere.email, name="Consejero",
+                                                             role="ctp", dane_code="63302"))
+    db_session.commit()
+    page = client.get("/personas").get_data(as_text=True)
+    assert elsewhere.email in page and "Filandia" not in page.split("<h2>Personas</h2>")[1]
+    assert "y 1 rol fuera de lo que usted administra" in page

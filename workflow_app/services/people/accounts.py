@@ -46,7 +46,7 @@ from workflow_app.models import (
     Membership,
     User,
 )
-from workflow_app.permissions import LEAD_ROLES, can_invite, can_manage_person
+from workflow_app.permissions import LEAD_ROLES, can_add_role_to, can_invite, can_manage_person
 from workflow_app.services.outbox import DELIVER_JOB
 from workflow_app.services.people.api_tokens import revoke_all_tokens
 from workflow_app.services.people.people_log import record_people_change
@@ -394,6 +394,11 @@ class Invite:
     is_lead: bool = False
 
 
+#: An existing account with a role the inviter does not administer (``permissions.can_add_role_to``).
+NOT_YOURS_TO_ADD = ("Esa dirección ya pertenece a una cuenta con otros roles, que su cuenta no administra: no se le "
+                    "agregó el rol. Si esa persona debe tenerlo, pídalo al administrador de la plataforma.")
+
+
 @dataclass(frozen=True)
 class InviteOutcome:
     user: User
@@ -440,6 +445,8 @@ def invite_person(session: Session, actor: User | None, invite: Invite) -> Invit
                                                                entity_id=entity_id, authority_code=authority))
         if existing is not None:
             return InviteOutcome(user, "present")
+        if actor is not None and not can_add_role_to(actor, user):
+            raise AccountError("email", NOT_YOURS_TO_ADD)
         membership = Membership(user_id=user.id, role=invite.role, entity_id=entity_id, authority_code=authority,
                                 is_lead=is_lead)
         session.add(membership)

@@ -33,6 +33,7 @@ from workflow_app.permissions import (
     can_manage_people,
     can_manage_person,
     can_remove_membership,
+    in_scope_of,
     led_authorities,
     led_bodies,
     managed_entity_ids,
@@ -105,7 +106,9 @@ def index():
             return redirect(url_for("people.index"))
     people = db.session.scalars(people_in_scope_query(current_user).limit(LISTED)).unique().all()
     rows = [(p, [(m, accounts.describe_membership(m), can_remove_membership(current_user, m))
-                 for m in p.memberships], can_manage_person(current_user, p)) for p in people]
+                 for m in p.memberships if in_scope_of(current_user, m)],
+             sum(not in_scope_of(current_user, m) for m in p.memberships), can_manage_person(current_user, p))
+            for p in people]
     status = 422 if request.method == "POST" else 200
     return render_template("people/index.html", form=form, rows=rows), status
 
