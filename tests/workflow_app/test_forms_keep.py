@@ -165,3 +165,38 @@ def test_a_date_typed_day_month_year_is_read_and_an_unreadable_one_says_how_to_w
     assert typed.status_code == 302
     event = db_session.scalars(select(PlanEvent).filter_by(plan_id=genova.id, trigger="record_ctp_concept")).one()
     assert event.act_on.isoformat() == "2028-03-09"
+
+
+def test_a_second_amendment_from_another_tab_is_not_taken_for_a_resend_of_the_first(client, db_session, set_today):
+    """QA 7 December 2026: the Concejo's secretary filled two amendments in two tabs; the second was answered «Este
+    acto ya quedó registrado» and its text, authors and PDF were lost. It is a conflict (the plan moved), with what
+    was typed kept; only the same form sent again is «ya registrado»."""
+    from tests.workflow_app.helpers import login
+    from tests.workflow_app.story import Cast, make_plan, walk_to
+
+    set_today("2028-05-03")
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "in_debate")
+    assert login(client, cast.corporacion.email, "clave-de-prueba").status_code == 302
+    url = f"/planes/{cast.plan.id}/actos/pdt_approval/-/propose_amendment"
+    html = client.get(url).get_data(as_text=True)
+    common = {"csrf_token": csrf_from(html), "act_on": "2028-05-03",
+              "expected_version": re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)}
+    first = {**common, "reference": "MOD-1", "text": "Más vivienda rural", "authors": "Luisa Gómez"}
+    second = {**common, "reference": "MOD-2", "text": "Más parques en Cabecera", "authors": "Pedro Ruiz"}
+
+    def send(data):
+        return client.post(url, data={**data, "evidence": (io.BytesIO(PDF), "m.pdf")},
+                           content_type="multipart/form-data")
+
+    assert send(first).status_code == 302
+    other = send(second)
+    html = other.get_data(as_text=True)
+    assert other.status_code == 409
+    assert "ya quedó registrado" not in html and "Otra persona actualizó este plan" in html
+    assert "Más parques en Cabecera" in html and "Pedro Ruiz" in html and 'value="MOD-2"' in html
+    resent = send(first)  # the first form again (Back and resend): that one was registered
+    assert resent.status_code == 409 and "Este acto ya quedó registrado" in resent.get_data(as_text=True)
+    texts = [e.payload["text"] for e in db_session.scalars(
+        select(PlanEvent).filter_by(plan_id=cast.plan.id, trigger="propose_amendment"))]
+    assert texts == ["Más vivienda rural"]

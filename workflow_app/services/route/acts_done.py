@@ -1,6 +1,8 @@
 """Whether an act was already recorded: a form sent twice (Back and resend) is told so, with the history row."""
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -23,3 +25,16 @@ def recorded_act(session: Session, plan: Plan, *, machine: str, subject: str | N
                 (actor is None or event.actor_id == actor.id):
             return event
     return None
+
+
+#: What an act's history payload adds to the form's own content (``plans._apply_act``).
+_ADDED_BY_THE_ACT = ("milestones", "effects", "recorded_late")
+
+
+def same_content(event: PlanEvent, command, today) -> bool:
+    """Whether ``event`` records what ``command`` (an ``ActCommand``) brings: the same form sent again (Back and
+    resend, a second click), not another act of the same kind from another tab (a second amendment, another
+    hearing), which must not be taken for it and lost."""
+    payload = {k: v for k, v in (event.payload or {}).items() if k not in _ADDED_BY_THE_ACT}
+    return (event.act_on == (command.act_on or today) and (event.reference or "") == command.reference.strip()
+            and payload == json.loads(json.dumps(dict(command.payload), default=str)))

@@ -32,7 +32,7 @@ from workflow_app.services.followup import checklist as checklist_service
 from workflow_app.services.integrity.access_log import record_access
 from workflow_app.services.phase2.overview import next_phase2_step
 from workflow_app.services.public.public import moderates
-from workflow_app.services.route.acts_done import recorded_act
+from workflow_app.services.route.acts_done import recorded_act, same_content
 from workflow_app.services.route.casefile import case_file
 from workflow_app.services.route.document_versions import (
     CORRECTION_FORBIDDEN,
@@ -248,7 +248,8 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
             getattr(form, exc.field or "notes", form.notes).errors.append(exc.message)
             return _render_act(plan, option, form, held=held), 422
         except ActError as exc:
-            if isinstance(exc, PlanConflict) and (done := _resent(plan, machine, subject, trigger, same_actor=True)):
+            if isinstance(exc, PlanConflict) and (done := _resent(plan, machine, subject, trigger, same_actor=True)) \
+                    and same_content(done, command, clock().today()):
                 return _render_already(plan, done), 409
             return _render_act(plan, option, form, refusal=exc, held=held), exc.status
         held.used()
