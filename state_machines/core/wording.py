@@ -199,6 +199,12 @@ def localize_basis(basis: str | None, w: Wording | None) -> str:
     return _basis_for(basis, w.is_department)
 
 
+def basis_for_kind(basis: str, is_department: bool) -> str:
+    """``localize_basis`` for a kind of entity: an acuerdo's basis without the departmental statutes beside it, an
+    ordenanza's with Ley 2200 for Ley 136 (the tables cite both where the act is the same)."""
+    return _basis_for(basis, is_department)
+
+
 @lru_cache(maxsize=4096)
 def _basis_for(basis: str, is_department: bool) -> str:
     for pattern, replacement in (_DEPARTMENT_BASIS if is_department else _MUNICIPAL_BASIS):

@@ -86,6 +86,22 @@ def debate_rule_for(entity_kind: str, special_regime: str | None, on: date | Non
     return DEBATE_RULES[debate_rule_key(entity_kind, special_regime, on)]
 
 
+#: The acts that record a debate's session.
+DEBATE_TRIGGERS = frozenset({"record_committee_debate", "continue_committee_debate", "record_plenary_debate",
+                             "continue_plenary_debate", "record_third_debate"})
+
+
+def debate_basis(trigger: str, entity_kind: str, special_regime: str | None, on: date | None) -> str | None:
+    """The norm a debate's history row cites where the corporation's own statute orders its debates: an
+    Asamblea's L2200 art. 97 (D1222 art. 75 for an ordenanza approved before 8 February 2022), Bogotá's DL1421 art.
+    22. None for a municipal Concejo and for other acts: the table's basis for its kind
+    (``sanction.legal_basis_for``: L136 art. 73, never "L136 art. 73; L2200 art. 97", QA 7 December 2026)."""
+    key = debate_rule_key(entity_kind, special_regime, on)
+    if trigger not in DEBATE_TRIGGERS or key == "municipio":
+        return None
+    return DEBATE_RULES[key].legal_basis
+
+
 @dataclass(frozen=True)
 class DebateRecord:
     """The debates recorded so far: session dates of each, and the day the committee approved the project."""

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Mapping
 
+from state_machines.core.wording import basis_for_kind
 from state_machines.corporation.sessions import L2200_IN_FORCE
 
 #: The objection grounds the law distinguishes (L136 art. 78: "por motivos de inconveniencia o por ser
@@ -257,9 +258,12 @@ def legal_basis_for(trigger: str, table_basis: str, entity_kind: str, approved_o
     law (L136, and L2200 beside it where both apply); an ordenanza cites its own (L2200 arts. 100-103 from
     8 February 2022, D1222 arts. 77-83 before), Bogotá DL1421 arts. 23-25, never L136 alone. ``state`` and
     ``via_tribunal`` (the act's source state and the record) tell which president's sanction it is. Other acts
-    keep the table's basis."""
+    cite the table's basis for the kind of entity (``wording.basis_for_kind``): a Concejo's objection L136 art. 78,
+    not "L136 art. 78; L2200 art. 100" (QA, 7 December 2026); the debates' own statute is
+    ``debates.debate_basis``'s."""
+    own = basis_for_kind(table_basis, entity_kind == "departamento")  # the kind's own statute, not both
     if entity_kind != "departamento" and special not in SPECIAL_LAWS:
-        return table_basis
+        return own
     law = sanction_law(entity_kind, approved_on, special)
     president = (law.silence_basis if state == "sanction_pending" else
                  law.tribunal_sanction_basis if via_tribunal else law.override_basis)
@@ -283,7 +287,7 @@ def legal_basis_for(trigger: str, table_basis: str, entity_kind: str, approved_o
         "send_copy_to_governor": law.governor_copy_basis or table_basis,
         "record_governor_review": law.governor_copy_basis or table_basis,
     }
-    return by_trigger.get(trigger, table_basis)
+    return by_trigger.get(trigger, own)
 
 
 def sanction_law(entity_kind: str, on: date | None, special: str | None = None) -> SanctionLaw:

@@ -267,7 +267,7 @@ def test_municipio_walks_from_posesion_to_vigente_through_the_pages(
     # The finished plan page: route with the current state, history with norms, documents.
     expect(done.locator(".route [aria-current=step]")).to_contain_text(STATE_LABELS["in_force"])
     rows = history_rows(done)
-    debates = "L136 art. 73; L2200 art. 97"
+    debates = "L136 art. 73"  # a Concejo's debates cite its own statute, not L2200 beside it (QA, 7 December 2026)
     expected = [  # (what, norm) in the order the acts were taken; the table lists the newest first
         ("Registrar la posesión del alcalde", "L152 art. 39"),
         ("Impartir orientaciones y conformar el equipo formulador", "L152 art. 39 num. 1"),

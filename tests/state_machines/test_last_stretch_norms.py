@@ -138,7 +138,7 @@ def test_bogota_sends_no_copy_to_the_governor_unless_configured(monkeypatch):
 def test_bogotas_history_cites_dl1421():
     table = "L136 art. 78; L2200 art. 100"
     assert legal_basis_for("object", table, "municipio", date(2028, 5, 15), BOGOTA) == "DL1421 art. 23"
-    assert legal_basis_for("object", table, "municipio", date(2028, 5, 15)) == table
+    assert legal_basis_for("object", table, "municipio", date(2028, 5, 15)) == "L136 art. 78"
     assert legal_basis_for("sanction_by_president", "L136 art. 79", "municipio", date(2028, 5, 15), BOGOTA,
                            "sanction_due", via_tribunal=True) == "DL1421 art. 25"
     assert legal_basis_for("send_to_tribunal", "L136 art. 80", "municipio", None, BOGOTA) == "DL1421 art. 25"

@@ -188,7 +188,32 @@ def test_an_ordenanza_of_2020_cites_decreto_1222(db_session):
     assert legal_basis_for("object", "L136 art. 78; L2200 art. 100", "departamento", date(2022, 2, 8)) == \
         "L2200 art. 100"
     assert legal_basis_for("object", "L136 art. 78; L2200 art. 100", "municipio", date(2020, 5, 20)) == \
-        "L136 art. 78; L2200 art. 100"
+        "L136 art. 78"
+
+
+def test_each_corporation_s_acts_cite_its_own_statute_never_the_other_kind_s(db_session, set_today):
+    """QA 7 December 2026: the Concejo de Génova's first debate was recorded citing «L136 art. 73; L2200 art. 97»,
+    Ley 2200 being the departmental regime. Each history row cites the law of its corporation: L136 for a Concejo,
+    L2200 for an Asamblea (D1222 before 8 February 2022), DL1421 for Bogotá's debates."""
+    from state_machines.corporation.debates import debate_basis
+    from state_machines.corporation.sanction import legal_basis_for
+
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(genova, "in_debate")
+    set_today("2028-05-08")
+    debate = genova.act("corporacion", "record_committee_debate", "2028-05-08",
+                        payload={"committee_outcome": "approved"})
+    assert debate.legal_basis == "L136 art. 73"
+    table = "L136 art. 73; L2200 art. 97"
+    assert legal_basis_for("record_committee_debate", table, "departamento", None) == "L2200 art. 97"
+    assert debate_basis("record_committee_debate", "departamento", None, None) == "L2200 art. 97"
+    assert debate_basis("record_plenary_debate", "departamento", None, date(2020, 5, 20)) == "D1222 art. 75"
+    assert debate_basis("record_plenary_debate", "municipio", "bogota", None) == "DL1421 art. 22"
+    assert debate_basis("record_plenary_debate", "municipio", None, None) is None  # the table's, for a Concejo
+    assert legal_basis_for("approve_plan", "L152 art. 40; L136 art. 73", "departamento", None) == \
+        "L152 art. 40; L2200 art. 97"
+    assert legal_basis_for("archive_project", "L136 art. 75; L2200 art. 98; D1222 art. 76", "municipio", None) == \
+        "L136 art. 75"
 
 
 # --- Bogotá under Decreto-Ley 1421 de 1993 arts. 23-25; L136 art. 80's reconsideration -------------------------

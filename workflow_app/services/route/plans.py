@@ -58,8 +58,8 @@ from state_machines.approval.submachines import (
 )
 from state_machines.core.machine import LegalMachine, Outcome, TransitionRefused, Verdict
 from state_machines.core.roles import Role
-from state_machines.core.wording import localize
-from state_machines.corporation.debates import DebateRecord
+from state_machines.core.wording import localize, localize_basis
+from state_machines.corporation.debates import DebateRecord, debate_basis
 from state_machines.corporation.sanction import SanctionRecord, legal_basis_for
 from state_machines.corporation.sessions import (
     SessionRecords,
@@ -613,8 +613,8 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
 def _history_basis(plan: Plan, outcome: Outcome, command: ActCommand, source: str, act_on: date,
                    proc: Procedure | None) -> str:
     """The norm the history row cites: a sub-procedure's act its table's, the plan's route ``act_basis``."""
-    if proc is not None:
-        return outcome.legal_basis
+    if proc is not None:  # a sub-procedure's table cites both kinds' statutes where the act is the same
+        return localize_basis(outcome.legal_basis, plan.entity.wording)
     return act_basis(plan, outcome.trigger, outcome.legal_basis, source, act_on, command.payload)
 
 
@@ -636,9 +636,12 @@ def act_basis(plan: Plan, trigger: str, table_basis: str, source: str, on: date,
         if source == "objected":  # convoked to decide the objections (L136 art. 78 inc. 3), not the plan's month
             return f"L136 art. 78; {statute}" if statute.startswith("L136") else statute
         return "L152 art. 40; " + statute
+    special = special_regime_of(plan)
+    if debates := debate_basis(trigger, plan.entity.calendar_kind, special, approved_on(plan)):
+        return debates
     record = SanctionRecord.from_data((plan.event_dates or {}).get("sanction"))
-    return legal_basis_for(trigger, table_basis, plan.entity.calendar_kind, approved_on(plan),
-                           special_regime_of(plan), source, record.via_tribunal)
+    return legal_basis_for(trigger, table_basis, plan.entity.calendar_kind, approved_on(plan), special, source,
+                           record.via_tribunal)
 
 
 IN_FORCE_NOTES = ("Entrada en vigencia registrada por el sistema con la publicación: el acto rige desde su publicación "
