@@ -66,3 +66,28 @@ def test_a_departments_plan_page_speaks_of_its_ordenanza_assembly_and_law(client
     main = html[html.index("<main"):]
     assert "ordenanza" in main and "L136" not in main
     assert not re.search(r"\b(el|del|al) ordenanza\b|concejo o asamblea|acuerdo u ordenanza|1 días", main)
+
+
+def test_the_concejos_month_stays_in_its_pendientes_between_the_two_debates(client, db_session, set_today):
+    """QA 7 December 2026: after the committee's debate, the Concejo's secretary read «No tiene deberes con plazo
+    legal en este momento» while the plan page showed «Decidir sobre el proyecto… a más tardar…»: no act of that
+    duty could be done in the three days L136 art. 73 puts between the debates, and the term vanished with them."""
+    from tests.workflow_app.helpers import login
+    from tests.workflow_app.story import Cast, make_plan, walk_to
+
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "in_debate")
+    cast.act("corporacion", "record_committee_debate", "2028-05-08", payload={"committee_outcome": "approved"})
+    set_today("2028-05-09")
+    login(client, cast.corporacion.email, "clave-de-prueba")
+    duties = _section(client.get("/").get_data(as_text=True), 'id="h-plazo"')
+    assert "No tiene deberes con plazo legal" not in duties
+    assert "Decidir sobre el proyecto de plan en el Concejo de Génova" in duties
+    assert "Ninguno de sus actos procede hoy; el término sigue corriendo" in duties and "L152 art. 40" in duties
+    plan_page = client.get(f"/planes/{cast.plan.id}").get_data(as_text=True)
+    deadline = re.search(r"Decidir sobre el proyecto de plan en el Concejo de Génova.{0,400}?a más tardar el "
+                         r"\w+, (\d+ de \w+ de \d{4})", plan_page, re.S).group(1)
+    assert f"a más tardar {deadline}" in duties
+    set_today("2028-05-12")  # the plenary may sit: its act is the duty's line again, with a link
+    duties = _section(client.get("/").get_data(as_text=True), 'id="h-plazo"')
+    assert "Registrar el segundo debate en la plenaria" in duties and "Ninguno de sus actos procede hoy" not in duties

@@ -49,6 +49,10 @@ class PendingItem:
     action: ActionOption | None
     deadline: legal_calendar.Deadline | None
     days_left: int | None  # business days from today to act_by (negative when late)
+    #: Without ``action``: the duty whose term runs while none of its acts can be done today (the Concejo between
+    #: its two debates), said by what must be done.
+    waiting: str = ""
+    waiting_basis: str = ""
 
     @property
     def is_overdue(self) -> bool:
@@ -159,12 +163,41 @@ def pending_for(session: Session, user: User, today: date, plans: list[Plan] | N
             continue
         deadlines = legal_calendar.deadline_map(deadlines_for(plan))
         cal = legal_calendar.default_calendar(plan.entity.weekdays)
+        covered = set()
         for action in actions_for(user, plan, today, deadlines):
             deadline = _deadline_for(action, plan, deadlines)
             days = cal.business_days_between(today, deadline.act_by) if deadline else None
             items.append(PendingItem(plan, action, deadline, days))
+            if deadline is not None and not action.is_irreversible:  # an irreversible act is offered, never owed
+                covered.add(deadline.map_key)
+        items += _terms_running_meanwhile(user, plan, today, deadlines, covered, cal)
     return sorted(items, key=lambda i: (not i.is_overdue, i.deadline.act_by if i.deadline else date.max,
                                         i.plan.entity.name))
+
+
+def _terms_running_meanwhile(user: User, plan: Plan, today: date, deadlines: dict, covered: set,
+                             cal) -> list[PendingItem]:
+    """The person's duties whose term runs although none of their acts can be done today: the Concejo's month
+    to decide (L152 art. 40) runs between the committee's debate and the plenary's, whose day L136 art. 73 puts
+    later (QA, 7 December 2026: the term vanished from «Mis pendientes» in those days while the plan page showed
+    it). Duties that an act settles without being owed (``settled_by``: a convocation) are not listed."""
+    roles = user.roles_for(plan.entity)
+    out = []
+    for duty in DUTIES:
+        if duty.deadline_key == "car_concept" or duty.settled_by or plan.state not in duty.pending_states \
+                or not roles & duty.roles or duty.deadline_key not in _OWED_TERMS:
+            continue
+        deadline = deadlines.get(duty.deadline_key)
+        if deadline is None or deadline.map_key in covered:
+            continue
+        out.append(PendingItem(plan, None, deadline, cal.business_days_between(today, deadline.act_by),
+                               waiting=localize(duty.label, plan.entity.wording), waiting_basis=duty.legal_basis))
+    return out
+
+
+#: The terms that bind whoever holds the duty to act by then (not a last day to do something optional, such as
+#: Decreto 683's modifications).
+_OWED_TERMS = frozenset(key for keys in _DUTY_TRIGGERS.values() for key in keys) - {"executive_modifications"}
 
 
 def phase2_pending(user: User, plan: Plan, today: date) -> list[PendingItem]:
@@ -190,8 +223,8 @@ def phase2_pending(user: User, plan: Plan, today: date) -> list[PendingItem]:
 def split_pending(items: list[PendingItem]) -> tuple[list[PendingItem], list[PendingItem]]:
     """"Pendientes con plazo" (legal duties, overdue first, then by date) and "Otras acciones posibles" (acts
     without a legal term: optional, or irreversible ones that are never a pending item)."""
-    duties = [i for i in items if i.deadline is not None and not i.action.is_irreversible]
-    others = [i for i in items if i.deadline is None or i.action.is_irreversible]
+    duties = [i for i in items if i.deadline is not None and not (i.action and i.action.is_irreversible)]
+    others = [i for i in items if i.deadline is None or (i.action and i.action.is_irreversible)]
     return duties, others
 
 
