@@ -47,7 +47,7 @@ def test_planning_office_sees_its_filing_deadline_and_both_hearings_in_april(cli
     assert "Casa de la cultura Zona urbana" in days[20] and "L1909 art. 22" in days[20]
     assert "Audiencia pública cancelada" in days[25] and 'class="cal-entry cal-audiencia cancelled"' in html
     # Filing is due four months after taking office (3 January): actuar a más tardar 28 April (L152 art. 40).
-    assert "Génova (Quindío): Radicar el proyecto de acuerdo u ordenanza ante el concejo o asamblea" in days[28]
+    assert "Génova (Quindío): Radicar el proyecto de acuerdo ante el Concejo de Génova" in days[28]
     assert "L152 art. 40" in days[28]
     assert "<script" not in html and " style=" not in html
     may = client.get("/cuenta/calendario?mes=2028-05").get_data(as_text=True)
@@ -153,3 +153,13 @@ def test_a_plan_in_force_shows_its_phase2_terms_as_the_inbox_does(client, db_ses
     plan_indicativo = [e for e in events if "DTSTART;VALUE=DATE:20280721" in e]
     assert plan_indicativo and all(":pi" not in e.split("SUMMARY:")[1].split("\r\n")[0] for e in events)
     assert len({e.split("UID:")[1].split("\r\n")[0] for e in events}) == len(events)  # one event per term
+
+
+def test_an_adviser_follows_every_pending_deadline_of_her_plans(client, db_session, genova):
+    """QA 7 December 2026: an adviser's «Mi calendario» said «No tiene plazos ni audiencias» every month while her
+    iCalendar feed listed the same plans' deadlines: she owes none of them, she follows them all."""
+    adviser = make_user(db_session, "asesora@dnp.gov.co", Role.ASESOR, genova.plan.entity)
+    login(client, adviser.email, PASSWORD)
+    april = " ".join(cells(client.get("/cuenta/calendario?mes=2028-04").get_data(as_text=True)).values())
+    assert "Génova (Quindío): Radicar el proyecto de acuerdo ante el Concejo de Génova" in april
+    assert "Audiencia: Génova (Quindío): audiencia pública 1 del plan de inversiones" in april

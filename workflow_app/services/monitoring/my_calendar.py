@@ -15,14 +15,17 @@ from datetime import date
 
 from state_machines import calendar as legal_calendar
 from state_machines.approval.pdt import PDT_MACHINE
-from state_machines.approval.route import duty_for
+from state_machines.approval.route import DUTIES, duty_for
 from state_machines.approval.submachines import SUBMACHINES
 from state_machines.core.roles import Role
+from state_machines.core.wording import localize
 from workflow_app.models import Plan, Procedure, User
 from workflow_app.services.route.plans import deadlines_for
 from workflow_app.services.route.worklist import phase2_pending
 
 DEADLINE, HEARING = "plazo", "audiencia"
+#: The roles the route's duties fall on: whoever holds none of them on a plan follows it.
+_DUTY_ROLES = frozenset(role for duty in DUTIES for role in duty.roles)
 
 
 @dataclass(frozen=True)
@@ -95,17 +98,22 @@ def _hearing(plan: Plan, proc: Procedure, machine) -> Hearing:
 
 def my_deadlines(user: User, plan: Plan, today: date,
                  deadlines: list[legal_calendar.Deadline]) -> list[tuple[legal_calendar.Deadline, str, bool]]:
-    """(deadline, what must be done, is overdue) of the deadlines this person owes on this plan."""
+    """(deadline, what must be done, is overdue) of the deadlines this person owes on this plan; for a person who
+    owes none of the route's duties on it (an adviser, a coordinator, an administrator: they follow the plan), the
+    plan's pending deadlines whoever owes them, as their iCalendar feed lists them (QA, 7 December 2026: an
+    adviser's month was always empty while her feed was full)."""
     roles = user.roles_for(plan.entity)
+    follower = not roles & _DUTY_ROLES
     authorities = {m.authority_code for m in user.memberships if m.role == Role.CAR.value and m.authority_code}
     car_states = {p.subject: p.state for p in plan.procedures if p.machine == "car_review"}
     out = []
     for d in deadlines:
         duty = duty_for(d.key)
-        if not roles & duty.roles:
+        if not follower and not roles & duty.roles:
             continue
         if d.key == "car_concept":
-            if d.authority not in authorities or car_states.get(d.authority) not in duty.pending_states:
+            if (not follower and d.authority not in authorities) or \
+                    car_states.get(d.authority) not in duty.pending_states:
                 continue
         elif plan.state not in duty.pending_states:
             continue
@@ -154,7 +162,8 @@ def month_of(user: User, plans: list[Plan], first: date, today: date) -> Month:
                 undated += 1
                 continue
             name = plan.entity.display_name
-            found += [_deadline_entry(plan, d, f"{name}: {label}{f' ({d.authority})' if d.authority else ''}", late)
+            found += [_deadline_entry(plan, d, f"{name}: {localize(label, plan.entity.wording)}"
+                                      f"{f' ({d.authority})' if d.authority else ''}", late)
                       for d, label, late in my_deadlines(user, plan, today, deadlines)]
         found += [_hearing_entry(h) for h in plan_hearings(plan)]
     entries: dict[date, list[CalendarEntry]] = {}
