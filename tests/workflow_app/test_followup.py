@@ -254,3 +254,15 @@ def test_the_demo_fills_survey_months_two_differing_cuts_a_report_and_a_checklis
     reviews = checklist.latest_scores(db_session, [p.id for p in db_session.scalars(
         select(Plan).filter_by(entity_id=filandia.id))])
     assert list(reviews.values()) == [(round(26 / 30 * 100, 1), 3)]
+
+
+def test_a_cut_counts_only_the_plans_of_the_period_that_runs_on_its_day(db_session, two_entities):
+    """QA 7 December 2026: Filandia's ended 2024–2027 plan (62 %) counted in the 2028 cuts and in its adviser's
+    ranking, although Filandia had no 2028–2031 plan yet."""
+    genova, soledad = two_entities
+    ended = make_plan(db_session, "63272", year=2024)
+    cut = cuts.take_cut(db_session, date(2028, 3, 15))
+    rows = {r.plan_id for r in db_session.scalars(select(SetaCutRow).filter_by(cut_id=cut.id))}
+    assert rows == {genova.plan.id, soledad.plan.id} and ended.id not in rows
+    old = cuts.take_cut(db_session, date(2026, 6, 15))  # a cut of 2026 counts the 2024–2027 plan only
+    assert {r.plan_id for r in db_session.scalars(select(SetaCutRow).filter_by(cut_id=old.id))} == {ended.id}

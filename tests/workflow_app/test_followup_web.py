@@ -221,3 +221,20 @@ def test_the_index_offers_the_monthly_report_only_to_who_reports(app, db_session
         assert "Ver ranking" in page  # both follow
         assert ('href="/monitoreo-360/informes"' in page) is offered, person.email
         assert client.get("/monitoreo-360/informes").status_code == (200 if offered else 403)
+
+
+def test_a_report_of_a_month_long_gone_or_unreadable_is_refused(client, db_session, world, set_today):
+    """QA 7 December 2026: «Informe de enero de 1900 guardado»; and ?mes=abc silently showed February."""
+    _genova, _soledad, adviser = world
+    set_today("2028-04-06")
+    login(client, adviser.email, PASSWORD)
+    page = client.get("/monitoreo-360/informes").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "trainings": "1", "notes": "Mesa técnica"}
+    refused = client.post("/monitoreo-360/informes?mes=1900-01", data=data)
+    assert refused.status_code == 422
+    assert "Solo se envían o corrigen los informes de los últimos 12 meses." in refused.get_data(as_text=True)
+    assert db_session.scalar(select(ActivityReport)) is None
+    unreadable = client.get("/monitoreo-360/informes?mes=abc")
+    assert unreadable.status_code == 400 and "AAAA-MM" in unreadable.get_data(as_text=True)
+    assert client.get("/monitoreo-360/ranking?mes=2028-13").status_code == 400
+    assert client.post("/monitoreo-360/informes?mes=2027-04", data=data).status_code == 302  # twelve months back

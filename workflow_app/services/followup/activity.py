@@ -134,6 +134,10 @@ def submit_report(session: Session, user: User, command: ReportCommand, today: d
     month = command.month.replace(day=1)
     if month > today.replace(day=1):
         raise ActivityError("No se puede enviar el informe de un mes que no ha empezado.", field="month")
+    back = int(params.ranking().get("report_months_back", 12))
+    if month < add_months(today.replace(day=1), -back):
+        # QA 7 December 2026: a report of January 1900 was saved. The ranking reads the last months only.
+        raise ActivityError(f"Solo se envían o corrigen los informes de los últimos {back} meses.", field="month")
     allowed = {e.id for e in entities_of(session, user.id, Role.ASESOR)} | \
         {e.id for e in entities_of(session, user.id, Role.COORDINADOR)}
     if command.trainings < 0 or command.trainings > 500:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from state_machines.core.dates import format_date_es, last_day_of_month
 from workflow_app.infra.clock import bogota_day, clock
 from workflow_app.infra.extensions import db
-from workflow_app.models import Entity, Plan, SetaCut, SetaCutRow, User, recorded_now
+from workflow_app.models import Entity, Period, Plan, SetaCut, SetaCutRow, User, recorded_now
 from workflow_app.reference_data.names import sort_key
 from workflow_app.services.monitoring import milestones as ms
 
@@ -43,13 +43,16 @@ def cut_label(cut: SetaCut) -> str:
 
 def take_cut(session: Session, day: date, kind: str = "scheduled", now: datetime | None = None,
              by: User | None = None, as_of: bool = False) -> SetaCut:
-    """Snapshot every plan's hitos as of now, filed under ``day``. One cut per day: a second is refused.
+    """Snapshot the hitos of every plan of the period running on ``day``, as of now, filed under ``day``. One cut per day: a second is refused.
     ``as_of``: rebuild a past cut from the recording date of each hito (those recorded after ``day`` left out;
     the demo uses it for cuts it never took)."""
     existing = session.scalar(select(SetaCut).filter_by(cut_on=day))
     if existing is not None:
         raise CutError(f"Ya hay un corte del {format_date_es(day)}; no se toma otro el mismo día.")
-    plans = session.execute(select(Plan.id, Plan.entity_id)).all()
+    # The plans of the period that runs on ``day``: a plan whose period ended (or has not begun) is not progress of
+    # this one (QA, 7 December 2026: Filandia's ended 2024-2027 plan counted 62 % in the 2028 cuts and ranking).
+    plans = session.execute(select(Plan.id, Plan.entity_id).join(Period, Period.id == Plan.period_id)
+                            .where(Period.start_on <= day, Period.end_on >= day)).all()
     milestones = ms.all_milestones(session)
     facts = ms.load_facts(session, [p for p, _ in plans], list({e for _, e in plans}))
     cut = SetaCut(cut_on=day, kind=kind, taken_at=now or recorded_now(), taken_by_id=by.id if by else None)

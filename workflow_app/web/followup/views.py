@@ -256,7 +256,11 @@ def cuts_export(fmt: str):
 # --- Activity reports and the ranking ---------------------------------------------------------------------------
 
 def _month_arg(default: date) -> date:
-    return forms.parse_month(request.values.get("mes")) or default
+    text = request.values.get("mes")
+    if not text:
+        return default
+    return forms.parse_month(text) or abort(400, description="El mes debe escribirse como AAAA-MM, por ejemplo "
+                                                             "2028-03.")
 
 
 @bp.route("/informes", methods=["GET", "POST"])
