@@ -4,8 +4,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
+from state_machines.approval.concepts import concept_from_data
 from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
-from state_machines.approval.route import DUTIES, TURNS
+from state_machines.approval.route import DUTIES, TURNS, duty_for
 from state_machines.core.roles import Role
 from state_machines.core.wording import localize, localize_basis, quoted
 from workflow_app.models import Plan, PlanEvent
@@ -42,6 +43,42 @@ def notify_transition(session: Session, *, plan: Plan, event: PlanEvent, deadlin
     items += _turn_notices(recipients, plan, event, turns, entity)
     if items:
         notify_many(session, items)
+
+
+#: The acts that bring a concept the executive must consider (D1865 art. 3 num. 4; L152 art. 39 num. 6), by machine.
+CONCEPT_ACTS = {("pdt_approval", "record_ctp_concept"): ("del Consejo Territorial de Planeación",
+                                                         "El Consejo Territorial de Planeación"),
+                ("car_review", "receive_concept"): ("de la autoridad ambiental", "La autoridad ambiental")}
+CONCEPT_BASIS = "D1865 art. 3 num. 4; L152 art. 39 num. 6"
+
+
+def notify_concept(session: Session, *, plan: Plan, event: PlanEvent, deadlines: list) -> None:
+    """Tell the executive and its planning office that a concept arrived: it must be considered, each
+    recommendation answered, before the project is filed. Their duty to file was already pending, so
+    ``notify_transition`` told them nothing (QA, 7 December 2026: the CTP's concept arrived unannounced).
+
+    Connected to ``services.events.act_recorded`` by ``notifications.hooks``; runs in the act's transaction."""
+    source = CONCEPT_ACTS.get((event.machine, event.trigger))
+    if source is None:
+        return
+    payload = event.payload or {}
+    concept = concept_from_data(payload)
+    sense = f" ({concept.sense_label.lower()})" if concept is not None else ""
+    recs = len(concept.recommendations) if concept is not None else 0
+    code = f" {event.subject}" if event.machine == "car_review" and event.subject else ""
+    of_whom, who = (f"{phrase}{code}" for phrase in source)
+    entity, wording = plan.entity.display_name, plan.entity.wording
+    before_filing = plan.state in duty_for("filing").pending_states
+    asked = (f" con {recs} recomendaci{'ón' if recs == 1 else 'ones'}" if recs else "")
+    users = Recipients(session, plan, {Role.EJECUTIVO, Role.PLANEACION}, set()).users(
+        {Role.EJECUTIVO, Role.PLANEACION})
+    notify_many(session, [(users, Message(
+        kind="transition", dedupe_key=f"concept:{event.id}",
+        subject=localize(f"{entity}: llegó el concepto {of_whom}", wording),
+        body=localize(f"{who} entregó el {legal_calendar.format_date_es(event.act_on)} su concepto{sense}{asked} "
+                      f"sobre el proyecto de plan de {entity}. Considérelo y responda cada recomendación"
+                      f"{' antes de radicar el proyecto' if before_filing else ''}.", wording),
+        link=f"/planes/{plan.id}", plan_id=plan.id, legal_basis=CONCEPT_BASIS))])
 
 
 def _turn_notices(recipients: Recipients, plan: Plan, event: PlanEvent, turns: list, entity: str) -> list:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from notifications.events import notify_transition
+from notifications.events import notify_concept, notify_transition
 from notifications.scheduler import start_embedded_scheduler, wants_embedded_scheduler
 from workflow_app.services.events import act_recorded
 
@@ -19,6 +19,7 @@ mail_templates = Blueprint("notification_mail", __name__, template_folder="templ
 
 def init_app(app: Flask) -> None:
     act_recorded.connect(notify_transition, weak=False)  # idempotent: blinker keeps one entry per receiver
+    act_recorded.connect(notify_concept, weak=False)
     app.register_blueprint(mail_templates)
     if wants_embedded_scheduler(app) and not app.testing:
         start_embedded_scheduler(app)

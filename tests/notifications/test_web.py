@@ -179,3 +179,24 @@ def test_a_duty_settled_without_leaving_its_state_reads_attended(genova, client,
     items = [i for i in page.split('<li class="notification')[1:] if "acuerdo sancionado al gobernador" in i]
     assert items and all(">Atendida</span>" in i and "Lo que pedía ya quedó registrado" in i for i in items)
     assert f"Notificaciones ({owed - len(copy)})" in page  # the menu's figure, read with the person's row
+
+
+def test_the_executive_side_is_told_when_a_concept_arrives(genova, client, db_session, set_today):
+    """QA 7 December 2026: the CTP's concept arrived and nobody at the alcaldía was told (their duty to file was
+    already pending, so no new duty opened): the mayor and the planning office are told, with the concept's sense,
+    its recommendations and what to do (D1865 art. 3 num. 4; L152 art. 39 num. 6); the CTP is not."""
+    genova.act("ctp", "record_ctp_concept", "2028-03-21",
+               payload={"concept": "favorable_con_recomendaciones",
+                        "recommendations": ["Más vías terciarias", "Meta de agua potable rural"]})
+    db_session.commit()
+    told = db_session.scalars(select(Notification).where(Notification.dedupe_key.like("concept:%"))).all()
+    assert {n.user_id for n in told} == {genova.ejecutivo.id, genova.planeacion.id}
+    notice = told[0]
+    assert notice.subject == "Génova (Quindío): llegó el concepto del Consejo Territorial de Planeación"
+    assert notice.body.startswith("El Consejo Territorial de Planeación entregó el 21 de marzo de 2028 su concepto (")
+    assert "con 2 recomendaciones" in notice.body and notice.body.endswith("antes de radicar el proyecto.")
+    assert notice.legal_basis == "D1865 art. 3 num. 4; L152 art. 39 num. 6"
+    set_today("2028-03-21")
+    login(client, genova.planeacion.email, "clave-de-prueba")
+    page = client.get("/notificaciones").get_data(as_text=True)
+    assert "llegó el concepto del Consejo Territorial de Planeación" in page
