@@ -325,6 +325,17 @@ def is_hearing_date_reached(s: HearingSnapshot) -> Verdict:
     return OK
 
 
+def hearing_date_problem(scheduled_on: date, act_on: date) -> str | None:
+    """L1909 art. 22: a hearing is announced ("programada") before it is held, so its day is the act's day or a
+    later one; a hearing already held is recorded with «Registrar la audiencia pública realizada». The Spanish
+    refusal, or None (QA, 7 December 2026: a hearing was «programada» for a day already past)."""
+    if scheduled_on < act_on:
+        return (f"La audiencia se programa para el {spanish_date(act_on)} o un día posterior (la fecha del acto que "
+                f"la programa); el {spanish_date(scheduled_on)} ya pasó. Si ya se realizó, prográmela con la "
+                "fecha del acto en que se convocó y luego registre que se realizó.")
+    return None
+
+
 HEARING_TRANSITIONS = [
     Transition(
         trigger="hold", source="scheduled", dest="held", roles=frozenset({EJECUTIVO, PLANEACION}),

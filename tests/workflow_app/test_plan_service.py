@@ -2,7 +2,7 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from state_machines.core.roles import Role
 from tests.workflow_app.story import Cast, make_plan, pdf, walk_to
@@ -189,3 +189,22 @@ def test_the_memoised_calendar_follows_the_facts_and_no_caller_can_alter_it(db_s
     moved = deadlines_for(plan, {"ctp_presented": "2028-02-29"})
     assert moved != computed and moved == legal_calendar.compute_deadlines(
         legal_calendar.parse_facts(period_facts(plan, {"ctp_presented": "2028-02-29"})))
+
+
+def test_a_hearing_is_programmed_for_the_acts_day_or_later_never_for_a_day_past(db_session):
+    """L1909 art. 22 (QA, 7 December 2026): a hearing «programada» for 1 March, recorded on 5 April, was accepted."""
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "adjusting")
+    before = db_session.scalar(select(func.count()).select_from(Procedure))
+    with pytest.raises(ActInvalid, match="La audiencia se programa para el 5 de abril de 2028 o un día posterior") \
+            as refused:
+        cast.act("planeacion", "schedule_hearing", "2028-04-05",
+                 payload={"scheduled_on": "2028-03-01", "place": "Casa de la cultura"})
+    assert refused.value.field == "scheduled_on"
+    db_session.rollback()
+    assert db_session.scalar(select(func.count()).select_from(Procedure)) == before
+    with pytest.raises(ActInvalid, match="día/mes/año"):
+        cast.act("planeacion", "schedule_hearing", "2028-04-05", payload={"scheduled_on": "1 de marzo"})
+    db_session.rollback()
+    cast.act("planeacion", "schedule_hearing", "2028-04-05",
+             payload={"scheduled_on": "2028-04-05", "place": "Casa de la cultura"})  # the same day: a hearing today

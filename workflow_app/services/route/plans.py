@@ -55,6 +55,7 @@ from state_machines.approval.submachines import (
     CtpFormationSnapshot,
     CtpReviewSnapshot,
     HearingSnapshot,
+    hearing_date_problem,
 )
 from state_machines.core.machine import LegalMachine, Outcome, TransitionRefused, Verdict
 from state_machines.core.roles import Role
@@ -818,6 +819,14 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
             data = {k: command.payload[k] for k in ("scheduled_on", "place", "zone") if k in command.payload}
             if not data.get("scheduled_on"):
                 raise ActInvalid("Indique la fecha de la audiencia.", "L1909 art. 22", field="scheduled_on")
+            try:
+                scheduled = data["scheduled_on"]
+                scheduled = scheduled if isinstance(scheduled, date) else date.fromisoformat(str(scheduled))
+            except ValueError:
+                raise ActInvalid("Escriba la fecha de la audiencia como día/mes/año.", "L1909 art. 22",
+                                 field="scheduled_on") from None
+            if problem := hearing_date_problem(scheduled, act_on):
+                raise ActInvalid(problem, "L1909 art. 22", field="scheduled_on")
             _new_procedure(session, plan, "hearing", _next_number(plan, "hearing"), data, milestones)
         elif effect == "start_piscc":
             milestones.append("piscc_started")
