@@ -260,8 +260,8 @@ def current_flags(flags, *, hearing_held: bool) -> list[str]:
 #: Acts that cannot be undone: the person confirms the consequence before the act is recorded (issue 13).
 IRREVERSIBLE_ACTS: dict[str, str] = {
     # Worded so that ``localize`` can say it for an alcaldesa: no participle agreeing with the executive.
-    "vote_down": ("La corporación niega el proyecto: el trámite en el concejo o asamblea termina y el plan puede "
-                  "adoptarse por decreto del alcalde o gobernador (L152 art. 40; CE-2127)."),
+    "vote_down": ("La corporación niega el proyecto: el trámite en el concejo o asamblea termina y se abre la "
+                  "facultad del alcalde o gobernador de adoptar el plan por decreto (L152 art. 40; CE-2127)."),
     "archive_project": ("El proyecto no aprobado se archiva al terminar las sesiones: para que la corporación se "
                         "pronuncie debe presentarse de nuevo; vencido su mes, el alcalde o gobernador puede "
                         "adoptar el plan por decreto (L136 art. 75; L2200 art. 98; D1222 art. 76; L152 art. 40)."),

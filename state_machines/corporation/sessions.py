@@ -170,7 +170,7 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
                 None, start, end, None, (), convoke_basis,
                 f"{month_text} {of_corporation} para decidir va {window} (L152 art. 40). Sin la categoría del municipio "
                 "(Ley 617 de 2000) no se sabe si el Concejo estará en sesiones ordinarias (L136 art. 23): "
-                "registre la categoría en la configuración de la entidad.")
+                "la alcaldía (el despacho o la secretaría de planeación) la registra en la configuración de la entidad.")
         periods += found[0]
         bases.add(found[1])
     basis = "; ".join(sorted(bases))
@@ -341,7 +341,8 @@ def session_on(corp: Corporation, records: SessionRecords, d: date) -> SessionDa
     found = _ordinary_of(corp, d)
     if found is None:
         return SessionDay(d, "unknown", "L136 art. 23", "Sin la categoría del municipio (Ley 617 de 2000) no se "
-                          "conocen sus sesiones ordinarias: registre la categoría en la configuración de la entidad.")
+                          "conocen sus sesiones ordinarias: "
+                          "la alcaldía (el despacho o la secretaría de planeación) la registra en la configuración de la entidad.")
     period, basis = found
     if period is not None:
         return SessionDay(d, "ordinary", basis, f"Sesiones ordinarias del {format_date_es(period[0])} al "
@@ -409,8 +410,9 @@ def extension_verdict(corp: Corporation, records: SessionRecords, act_on: date, 
             basis, None
     found = _ordinary_of(corp, act_on)
     if found is None:
-        return False, ("Sin la categoría del municipio no se conocen sus períodos ordinarios: registre la "
-                       "categoría antes de registrar una prórroga."), "L136 art. 23", None
+        return False, ("Sin la categoría del municipio no se conocen sus períodos ordinarios ni, por tanto, cuál "
+                       "se prorroga: la alcaldía (el despacho o la secretaría de planeación) la registra en la configuración de la entidad, y entonces se registra la prórroga."), \
+            "L136 art. 23", None
     period, _ = found
     if period is None:
         return False, (f"El {format_date_es(act_on, weekday=True)} {corp.name} no está en un período de sesiones "

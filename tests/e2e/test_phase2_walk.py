@@ -174,6 +174,6 @@ def test_phase2_walk_plan_indicativo_harmonisation_budget_and_plan_de_compras(
     assert_accessible(phone)
     public = new_page(phone=True)
     public.goto("/publico/63302")
-    expect(public.get_by_role("heading", name="Después de la vigencia del plan")).to_be_visible()
+    expect(public.get_by_role("heading", name="Con el plan en vigor: Fase II")).to_be_visible()
     no_horizontal_scroll(public)
     shot(public, "phase2-public-phone")

@@ -35,7 +35,8 @@ from workflow_app.services.route.plans import ActCommand, ActInvalid, ActRefused
 #: sub-procedures write in steps (10 at most). The acts that start sub-procedures (and the entry into force,
 #: which opens Phase II) send the plan's guarded UPDATE and then the rest with the new procedures in one
 #: statement: 80, 7 at most.
-STATEMENTS_PER_ROUTE = 82  # 80, and the remission's notice to the executive of its term to sanction or object
+STATEMENTS_PER_ROUTE = 84  # 80, the remission's notice to the executive of its term to sanction or object, and the
+#: notice to the executive side that the CTP's concept arrived (its people, the notices: notifications.events)
 MOST_IN_ONE_ACT = 7
 
 

@@ -130,7 +130,7 @@ def test_the_demo_walks_filandia_through_phase2_to_a_published_plan_de_compras(c
     ensure_demo_data()
     ensure_demo_data()  # idempotent: nothing replayed
     page = " ".join(client.get("/publico/63272").get_data(as_text=True).split())
-    assert "Después de la vigencia del plan" in page
+    assert "Con el plan en vigor: Fase II" in page
     assert "Aprobado por el Consejo de Gobierno el 9 de julio de 2024" in page
     assert "Viviendas rurales con agua potable. Metas por año: 80, 170, 260, 350" in page
     assert "Segundo debate en plenaria: 9 de agosto de 2024" in page and "Publicación: 16 de agosto de 2024" in page
