@@ -1,6 +1,8 @@
 """The form of a legal act: date, number, notes, evidence PDF, plus the fields a given act needs."""
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -46,6 +48,15 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+_THOUSANDS = re.compile(r"\s*\d{1,3}(?:[.\s]\d{3})+\s*")
+
+
+def _without_thousands(value):
+    """«1.200» or «1 200», as Colombia writes a thousand and more, read as 1200 (QA, 7 December 2026)."""
+    if isinstance(value, str) and _THOUSANDS.fullmatch(value):
+        return re.sub(r"[.\s]", "", value)
+    return value
+
 EXTRA_FIELDS = {
     "concept": lambda: RadioField("Sentido del concepto", choices=options(CONCEPTS),
                                   validators=[InputRequired("Elija el sentido del concepto.")]),
@@ -71,7 +82,8 @@ EXTRA_FIELDS = {
     "place": lambda: StringField("Lugar", validators=[DataRequired("Indique el lugar."), Length(max=200)]),
     "zone": lambda: StringField("Comuna, barrio, localidad o municipio", validators=[
         DataRequired("Indique la comuna, barrio o municipio."), Length(max=200)]),
-    "attendance": lambda: StringField("Número de asistentes (en cifras)", validators=[
+    "attendance": lambda: StringField("Número de asistentes (en cifras)", filters=[_without_thousands],
+                                      render_kw={"inputmode": "numeric"}, validators=[
         Optional(), Regexp(r"^\s*\d{1,6}\s*$", message="Escriba el número de asistentes en cifras, por ejemplo 80.")]),
     "legal_review_note": lambda: TextAreaField(
         "Nota de revisión jurídica (obligatoria si radica después del plazo)", validators=[Optional(), Length(max=4000)]),

@@ -267,3 +267,9 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     expect(page).to_have_url(re.compile(re.escape(base) + r"/(admin)?$"))
     landing = "Administración" if page.url.endswith("/admin") else "Mis pendientes"
     expect(page.get_by_role("heading", level=1, name=landing)).to_be_visible()
+
+
+def submit_name(label: str) -> str:
+    """The act form's button: «Registrar: <act>», or the act itself when it already says «Registrar…» (QA, 7
+    December 2026: «Registrar: Registrar el primer debate…»)."""
+    return label if label.startswith("Registrar") else f"Registrar: {label}"

@@ -52,7 +52,7 @@ def act(walk: Walk, plan_id: int, who: str, label: str, on: str, *, fill=None, i
     if fill:
         fill(page)
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
-        page.get_by_role("button", name=re.compile("^Registrar: ")).click()
+        page.get_by_role("button", name=re.compile("^Registrar")).click()
     assert answer.value.status == 302, page.locator("main").inner_text()
     expect(page.locator("p.flash")).to_contain_text("Listo:")
     return page
@@ -116,7 +116,7 @@ def test_inconvenience_objection_rejected_silence_president_sanctions_publicatio
         walk.fill_common(secretary, "2028-05-26", "RAD-2028-05-26-corporacion")
         secretary.get_by_label(re.compile("^Votos de la plenaria")).fill("6")
         secretary.get_by_label(re.compile("^Número de miembros de la Asamblea")).fill("12")
-        secretary.get_by_role("button", name=re.compile("^Registrar: ")).click()
+        secretary.get_by_role("button", name=re.compile("^Registrar")).click()
         expect(secretary.locator("main")).to_contain_text("Con 6 votos de 12 miembros las objeciones no quedan "
                                                           "rechazadas: hacen falta 7")
         expect(secretary.locator("main")).to_contain_text("L2200 art. 100 par.")

@@ -88,7 +88,7 @@ class Phase2Walk:
         if fill:
             fill(page)
         with page.expect_response(lambda r: r.request.method == "POST") as answer:
-            page.get_by_role("button", name=re.compile("^Registrar: ")).click()
+            page.get_by_role("button", name=re.compile("^Registrar")).click()
         assert answer.value.status == 302, f"{label}: HTTP {answer.value.status}\n{page.locator('main').inner_text()}"
         expect(page.locator("p.flash")).to_contain_text("Listo:")
         return page

@@ -29,7 +29,7 @@ import psycopg
 import pytest
 
 from tests.conftest import PG_ADMIN_URL, service_missing
-from tests.e2e.conftest import DESKTOP_VIEWPORT, LOCALE, TIMEZONE, expect
+from tests.e2e.conftest import DESKTOP_VIEWPORT, LOCALE, TIMEZONE, expect, submit_name
 from tests.e2e.test_walks import EVIDENCE_LABEL, MINIMAL_PDF
 from tests.notifications.conftest import SinkHandler, free_port, wait_until
 
@@ -149,7 +149,7 @@ def record_act(page, label: str, evidence: Path, fields: dict | None = None) -> 
     page.get_by_label(EVIDENCE_LABEL).set_input_files(evidence)
     for field_label, value in (fields or {}).items():
         page.get_by_label(field_label).fill(value)
-    page.get_by_role("button", name=f"Registrar: {label}").click()
+    page.get_by_role("button", name=submit_name(label)).click()
     expect(page.locator("p.flash")).to_have_text(f"Listo: {label}.")
 
 

@@ -27,7 +27,7 @@ from state_machines.approval.pdt import STATE_LABELS
 from state_machines.core.roles import Role
 from tests import pdf_samples
 from tests.demo_copy import demo_data
-from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in
+from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in, submit_name
 from tests.workflow_app.story import Cast, make_plan, make_user, pdf, walk_to
 from workflow_app.infra.extensions import db
 from workflow_app.models import Entity, Plan, User
@@ -110,7 +110,7 @@ class Walk:
 
     def submit(self, page, label: str):
         with page.expect_response(lambda r: r.request.method == "POST") as answer:
-            page.get_by_role("button", name=f"Registrar: {label}").click()
+            page.get_by_role("button", name=submit_name(label)).click()
         return answer.value
 
     def act(self, who: str, label: str, on: str, state: str, *, subject: str | None = None, fill=None,

@@ -200,3 +200,31 @@ def test_a_second_amendment_from_another_tab_is_not_taken_for_a_resend_of_the_fi
     texts = [e.payload["text"] for e in db_session.scalars(
         select(PlanEvent).filter_by(plan_id=cast.plan.id, trigger="propose_amendment"))]
     assert texts == ["Más vivienda rural"]
+
+
+def test_attendance_written_with_a_thousands_point_is_read_and_asked_with_a_numeric_keyboard(client, db_session,
+                                                                                            set_today):
+    """QA 7 December 2026: «1.200» asistentes was refused («Escriba el número… en cifras»), and the phone showed its
+    full keyboard."""
+    from tests.workflow_app.helpers import login
+    from tests.workflow_app.story import Cast, make_plan, walk_to
+    from workflow_app.models import Procedure
+
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "adjusting")
+    cast.act("planeacion", "schedule_hearing", "2028-04-05", payload={"scheduled_on": "2028-04-20", "place": "Coliseo"})
+    db_session.commit()
+    set_today("2028-04-20")
+    assert login(client, cast.planeacion.email, "clave-de-prueba").status_code == 302
+    url = f"/planes/{cast.plan.id}/actos/hearing/1/hold"
+    html = client.get(url).get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="attendance"[^>]*inputmode="numeric"|<input[^>]*inputmode="numeric"[^>]*'
+                     r'id="attendance"', html)
+    response = client.post(url, content_type="multipart/form-data", data={
+        "csrf_token": csrf_from(html), "act_on": "2028-04-20", "reference": "Acta 3", "attendance": "1.200",
+        "evidence": (io.BytesIO(PDF), "acta.pdf"),
+        "expected_version": re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    hearing = db_session.scalar(select(Procedure).filter_by(plan_id=cast.plan.id, machine="hearing"))
+    db_session.refresh(hearing)
+    assert hearing.data["attendance"] == "1200"
