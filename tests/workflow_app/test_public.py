@@ -469,3 +469,28 @@ def test_signed_in_visitors_and_pending_messages_are_never_shared_cached(app, cl
     shown = client.get(sent.headers["Location"], headers={"If-None-Match": etag})
     assert shown.status_code == 200 and "Recibimos su propuesta" in shown.get_data(as_text=True)
     assert shown.headers["Cache-Control"] == "private, no-store"
+
+
+def test_a_citizen_reads_which_period_each_public_page_speaks_of(client, db_session, set_today):
+    """QA 7 December 2026: in March 2028 the department page listed Filandia «Sin plan registrado» while its page
+    showed the 2024–2027 plan without saying that none of 2028–2031 was registered; and the department page had
+    no period, so the 2024 link led back to 2028."""
+    set_today("2028-03-10")
+    demo_data()
+    page = " ".join(client.get("/publico/63272").get_data(as_text=True).split())
+    assert ("Esta entidad aún no registra en el sistema su plan del periodo en curso; esta página muestra el del "
+            "periodo 2024–2027.") in page
+    earlier = " ".join(client.get("/publico/63272?periodo=2024").get_data(as_text=True).split())
+    assert "aún no registra en el sistema su plan del periodo en curso" not in earlier
+    now = " ".join(client.get("/publico/departamentos/63").get_data(as_text=True).split())
+    assert "Planes de desarrollo en Quindío · período 2028–2031" in now
+    assert re.search(r'<a href="/publico/63272">Filandia \(Quindío\)</a></th> <td data-label="Código DANE">63272'
+                     r'</td> <td data-label="Estado del plan">Sin plan registrado</td>', now), now
+    then = " ".join(client.get("/publico/departamentos/63?periodo=2024").get_data(as_text=True).split())
+    assert "Planes de desarrollo en Quindío · período 2024–2027" in then
+    assert '<a href="/publico/63272?periodo=2024">Filandia (Quindío)</a>' in then
+    assert "Sin plan registrado" in then  # the other entities had no 2024 plan in the demo
+    assert re.search(r'Filandia \(Quindío\)</a></th> <td data-label="Código DANE">63272</td> '
+                     r'<td data-label="Estado del plan">Cumplió su periodo</td>', then), then  # as its own page says
+    index = client.get("/publico?periodo=2024").get_data(as_text=True)
+    assert 'href="/publico/departamentos/63?periodo=2024"' in index

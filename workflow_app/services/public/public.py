@@ -290,18 +290,30 @@ def _milestone_progress(session: Session, rows) -> dict[int, float]:
     return {plan_id: milestones.progress(catalogue, plan_id, entity_id, facts) for plan_id, entity_id, _, _ in rows}
 
 
-def department_entities(session: Session, code: str, today: date) -> tuple[Department, list[tuple[Entity, Plan | None]]]:
+def department_entities(session: Session, code: str, today: date, year: str = ""
+                        ) -> tuple[Department, list[tuple[Entity, Plan | None, str]], Period | None]:
+    """The department's entities with their plan of the period asked for by its first year (``year``), else of the
+    period in course (``current_period``), and that period."""
     department = session.get(Department, code)
     if department is None:
-        return None, []
-    period = current_period(session, today)
+        return None, [], None
+    period = current_period(session, today, year)
     entities = session.scalars(select(Entity).filter_by(department_code=code)
                                .order_by(Entity.kind.desc(), Entity.sort_key)).all()
     plans = {}
     if period is not None:
         plans = {p.entity_id: p for p in session.scalars(select(Plan).where(
             Plan.period_id == period.id, Plan.entity_id.in_([e.id for e in entities])))}
-    return department, [(e, plans.get(e.id)) for e in entities]
+    return department, [(e, plans.get(e.id), _state_label(plans.get(e.id), period, today)) for e in entities], period
+
+
+def _state_label(plan: Plan | None, period: Period | None, today: date) -> str:
+    """What a list says of an entity's plan: its state, or «Cumplió su periodo» once its period ended, as its own
+    page says (``pdt.period_ended``)."""
+    if plan is None:
+        return "Sin plan registrado"
+    ended = period_ended(plan.state, period.label, period.end_on, today) if period is not None else None
+    return ended.label if ended else STATE_LABELS[plan.state]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -352,9 +364,13 @@ def public_plan(session: Session, entity: Entity, today: date, year: str = "") -
         .order_by(PlanEvent.id))]
     route = plan_route(plan.state, visited)
     ended = period_ended(plan.state, plan.period.label, plan.period.end_on, today)
+    explanation = ended.explanation if ended else STATE_EXPLANATIONS.get(plan.state, "")
+    if ended and not year:  # the page of the period in course shows an earlier plan: none is registered for it
+        explanation += (" Esta entidad aún no registra en el sistema su plan del periodo en curso; esta página "
+                        f"muestra el del periodo {plan.period.label}.")
     return PublicPlan(
         entity=entity, plan=plan, state_label=ended.label if ended else STATE_LABELS[plan.state],
-        state_explanation=ended.explanation if ended else STATE_EXPLANATIONS.get(plan.state, ""),
+        state_explanation=explanation,
         step=route.position, steps=route.total,
         deadlines=public_deadlines(plan, today, visited), documents=tuple(public_documents(session, plan)),
         ppi=summarize(version) if version else None, amendments=public_amendments(plan),

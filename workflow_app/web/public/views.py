@@ -81,14 +81,16 @@ def _period_year() -> str:
 
 @bp.get("/publico/departamentos/<code>")
 def department(code: str):
+    year = _period_year()
     stamp = department_stamp(db.session, code)
-    not_modified = revalidate(stamp.parts, stamp.changed_at)
+    not_modified = revalidate((stamp.parts, year), stamp.changed_at)
     if not_modified is not None:
         return not_modified
-    found, rows = department_entities(db.session, code, clock().today())
+    found, rows, period = department_entities(db.session, code, clock().today(), year)
     if found is None:
         abort(404)
-    return render_template("public/department.html", department=found, rows=rows)
+    return render_template("public/department.html", department=found, rows=rows, period=period, year=year,
+                           periods=periods_with_plans(db.session))
 
 
 @bp.get("/publico/<dane_code>")
