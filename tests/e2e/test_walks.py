@@ -532,7 +532,7 @@ def test_refusals_are_spanish_pages_and_change_nothing(new_page, live_server, ci
     expect(page.get_by_text("El plan aún no tiene actos registrados.")).to_be_visible()
 
 
-def test_someone_else_changed_the_plan_meanwhile_is_a_409_asking_to_reload(
+def test_someone_else_changed_the_plan_meanwhile_is_a_409_that_keeps_the_form(
         new_page, live_server, circasia, set_today, evidence_pdf):
     plan, cast = circasia
     walk_to(cast, "adjusting")
@@ -549,8 +549,7 @@ def test_someone_else_changed_the_plan_meanwhile_is_a_409_asking_to_reload(
     assert walk.submit(secretary, label).status == 302
     response = walk.submit(mayor, label)
     assert response.status == 409
-    expect(mayor.get_by_role("alert")).to_contain_text("Otra persona actualizó este plan mientras usted trabajaba; "
-                                                       "recargue la página e intente de nuevo.")
+    expect(mayor.get_by_role("alert")).to_contain_text("El plan cambió mientras usted llenaba este formulario")
     expect(mayor.get_by_label("Lugar")).to_have_value("Casa de la Cultura")
     mayor.goto(f"/planes/{plan.id}")
     rows = history_rows(mayor)

@@ -193,13 +193,20 @@ def test_a_second_amendment_from_another_tab_is_not_taken_for_a_resend_of_the_fi
     other = send(second)
     html = other.get_data(as_text=True)
     assert other.status_code == 409
-    assert "ya quedó registrado" not in html and "Otra persona actualizó este plan" in html
+    assert "ya quedó registrado" not in html and "El plan cambió mientras usted llenaba este formulario" in html
     assert "Más parques en Cabecera" in html and "Pedro Ruiz" in html and 'value="MOD-2"' in html
     resent = send(first)  # the first form again (Back and resend): that one was registered
     assert resent.status_code == 409 and "Este acto ya quedó registrado" in resent.get_data(as_text=True)
     texts = [e.payload["text"] for e in db_session.scalars(
         select(PlanEvent).filter_by(plan_id=cast.plan.id, trigger="propose_amendment"))]
     assert texts == ["Más vivienda rural"]
+    # The form came back with the plan's version now: sent again as it is, the second amendment is recorded.
+    version = re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)
+    assert version != common["expected_version"]
+    assert send({**second, "expected_version": version}).status_code == 302
+    texts = [e.payload["text"] for e in db_session.scalars(
+        select(PlanEvent).filter_by(plan_id=cast.plan.id, trigger="propose_amendment").order_by(PlanEvent.id))]
+    assert texts == ["Más vivienda rural", "Más parques en Cabecera"]
 
 
 def test_attendance_written_with_a_thousands_point_is_read_and_asked_with_a_numeric_keyboard(client, db_session,

@@ -157,7 +157,7 @@ def test_non_pdf_evidence_is_refused_in_spanish_and_nothing_changes(client, demo
     assert db_session.scalar(select(func.count()).select_from(Document)) == docs
 
 
-def test_stale_form_is_a_409_asking_to_reload(client, demo, db_session):
+def test_stale_form_is_a_409_that_keeps_the_form(client, demo, db_session):
     genova = plan_of(db_session, "63302")
     sign_in(client, demo, "ctp.genova")
     url, token, version = _concept_form(client, genova)
@@ -166,7 +166,7 @@ def test_stale_form_is_a_409_asking_to_reload(client, demo, db_session):
         "concept": "favorable", "scope": "total", "evidence": (io.BytesIO(PDF), "c.pdf"),
     }, content_type="multipart/form-data")
     assert response.status_code == 409
-    assert "Otra persona actualizó este plan" in response.get_data(as_text=True)
+    assert "El plan cambió mientras usted llenaba este formulario" in response.get_data(as_text=True)
     db_session.refresh(genova)
     assert genova.state == "submitted_to_ctp"
 

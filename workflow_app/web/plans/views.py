@@ -251,6 +251,12 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
             if isinstance(exc, PlanConflict) and (done := _resent(plan, machine, subject, trigger, same_actor=True)) \
                     and same_content(done, command, clock().today()):
                 return _render_already(plan, done), 409
+            if isinstance(exc, PlanConflict):
+                # The form comes back with what was typed (and its PDF held) and the plan's version now: once the
+                # person has seen what changed, sending it again records the act if it still proceeds (the act's
+                # guards are asked again). Before, «recargue la página» lost what was typed.
+                form.expected_version.data = str(plan.version)
+                exc.message = STALE_FORM
             return _render_act(plan, option, form, refusal=exc, held=held), exc.status
         held.used()
         flash(f"Listo: {option.label}.", "info")
@@ -343,6 +349,12 @@ def _available_option(plan, machine: str, subject: str, trigger: str):
         if (option.machine, option.subject, option.trigger) == (machine, subject_value, trigger):
             return option
     return None
+
+
+#: The act form sent after the plan moved (``PlanConflict``), said to whoever typed it.
+STALE_FORM = ("El plan cambió mientras usted llenaba este formulario: otra persona registró un acto, o usted mismo en "
+              "otra pestaña. Revise el plan en su página; si este acto aún procede, envíe de nuevo este formulario: "
+              "conserva lo que escribió.")
 
 
 def _resent(plan, machine: str, subject: str, trigger: str, *, same_actor: bool = False):
