@@ -76,7 +76,8 @@ def notify_concept(session: Session, *, plan: Plan, event: PlanEvent, deadlines:
         kind="transition", dedupe_key=f"concept:{event.id}",
         subject=localize(f"{entity}: llegó el concepto {of_whom}", wording),
         body=localize(f"{who} entregó el {legal_calendar.format_date_es(event.act_on)} su concepto{sense}{asked} "
-                      f"sobre el proyecto de plan de {entity}. Considérelo y responda cada recomendación"
+                      f"sobre el proyecto de plan de {entity}. Considérelo"
+                      f"{' y responda cada recomendación, con su razón,' if recs else ''}"
                       f"{' antes de radicar el proyecto' if before_filing else ''}.", wording),
         link=f"/planes/{plan.id}", plan_id=plan.id, legal_basis=CONCEPT_BASIS))])
 

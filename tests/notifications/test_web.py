@@ -194,7 +194,8 @@ def test_the_executive_side_is_told_when_a_concept_arrives(genova, client, db_se
     notice = told[0]
     assert notice.subject == "Génova (Quindío): llegó el concepto del Consejo Territorial de Planeación"
     assert notice.body.startswith("El Consejo Territorial de Planeación entregó el 21 de marzo de 2028 su concepto (")
-    assert "con 2 recomendaciones" in notice.body and notice.body.endswith("antes de radicar el proyecto.")
+    assert "con 2 recomendaciones" in notice.body
+    assert notice.body.endswith("Considérelo y responda cada recomendación, con su razón, antes de radicar el proyecto.")
     assert notice.legal_basis == "D1865 art. 3 num. 4; L152 art. 39 num. 6"
     set_today("2028-03-21")
     login(client, genova.planeacion.email, "clave-de-prueba")

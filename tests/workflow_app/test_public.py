@@ -325,7 +325,7 @@ def test_country_and_department_progress(client, genova):
     assert "En el concejo o asamblea" in page and "Avance promedio en los hitos del DNP" in page
     assert '<a href="/publico/departamentos/63">Quindío</a>' in page
     department = client.get("/publico/departamentos/63").get_data(as_text=True)
-    assert "Génova (Quindío)" in department and "En debate en el concejo o asamblea" in department
+    assert "Génova (Quindío)" in department and "En debate en el Concejo de Génova" in department
     assert "Sin plan registrado" in department  # Buenavista has none here
     assert client.get("/publico/departamentos/42").status_code == 404
     assert client.get("/publico/99999").status_code == 404

@@ -396,7 +396,7 @@ class Invite:
 
 #: An existing account with a role the inviter does not administer (``permissions.can_add_role_to``).
 NOT_YOURS_TO_ADD = ("Esa dirección ya pertenece a una cuenta con otros roles, que su cuenta no administra: no se le "
-                    "agregó el rol. Si esa persona debe tenerlo, pídalo al administrador de la plataforma.")
+                    "agregó el rol. Si esa persona debe tenerlo, pídalo al administrador del servicio.")
 
 
 @dataclass(frozen=True)
