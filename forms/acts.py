@@ -29,6 +29,7 @@ from wtforms.validators import (
 from forms.fields import DayField, options
 from state_machines.approval.concepts import ANSWER_DECISIONS, CONCEPT_SENSES, RecommendationRef
 from state_machines.approval.route import IRREVERSIBLE_ACTS, PUBLIC_BY_LAW, withholding_refusal
+from state_machines.approval.submachines import hearing_date_problem
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.corporation.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS
 from workflow_app.services.route.documents import Upload
@@ -227,6 +228,12 @@ def _validate_communication_received_on(form, field) -> None:
         raise ValidationError("El gobernador no pudo recibir la comunicación antes de la insistencia.")
 
 
+def _validate_scheduled_on(form, field) -> None:
+    """Said with the form's other errors, in one round (the service refuses it too: ``hearing_date_problem``)."""
+    if field.data and form.act_on.data and (problem := hearing_date_problem(field.data, form.act_on.data)):
+        raise ValidationError(problem)
+
+
 def _validate_decision_votes(form, field) -> None:
     if field.data is not None and form.corporation_members.data is not None \
             and field.data > form.corporation_members.data:
@@ -262,6 +269,8 @@ def act_form_class(trigger: str, recommendations: tuple[RecommendationRef, ...] 
         attrs["validate_ends_on"] = _validate_ends_on
     if "decision_votes" in names:
         attrs["validate_decision_votes"] = _validate_decision_votes
+    if "scheduled_on" in names:
+        attrs["validate_scheduled_on"] = _validate_scheduled_on
     if "communication_received_on" in names:
         attrs["validate_communication_received_on"] = _validate_communication_received_on
     if trigger == "consider_concepts":

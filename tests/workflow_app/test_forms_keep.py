@@ -235,3 +235,25 @@ def test_attendance_written_with_a_thousands_point_is_read_and_asked_with_a_nume
     hearing = db_session.scalar(select(Procedure).filter_by(plan_id=cast.plan.id, machine="hearing"))
     db_session.refresh(hearing)
     assert hearing.data["attendance"] == "1200"
+
+
+def test_a_hearing_programmed_for_a_day_past_is_said_with_the_forms_other_errors(client, db_session, set_today):
+    """L1909 art. 22 (``hearing_date_problem``), in the same round as the missing place's zone."""
+    from tests.workflow_app.helpers import login
+    from tests.workflow_app.story import Cast, make_plan, walk_to
+
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "adjusting")
+    set_today("2028-04-05")
+    assert login(client, cast.planeacion.email, "clave-de-prueba").status_code == 302
+    url = f"/planes/{cast.plan.id}/actos/pdt_approval/-/schedule_hearing"
+    html = client.get(url).get_data(as_text=True)
+    before = _events(db_session)
+    response = client.post(url, content_type="multipart/form-data", data={
+        "csrf_token": csrf_from(html), "act_on": "2028-04-05", "reference": "CIT-1", "scheduled_on": "2028-03-01",
+        "place": "Casa de la cultura", "zone": "",
+        "expected_version": re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and _events(db_session) == before
+    assert "La audiencia se programa para el 5 de abril de 2028 o un día posterior" in page
+    assert "Indique la comuna, barrio o municipio." in page
