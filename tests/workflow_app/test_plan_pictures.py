@@ -65,6 +65,11 @@ def test_plan_page_draws_the_legal_calendar_with_today_and_every_term(client, ge
     assert "Consolidar el proyecto de plan en el Consejo de Gobierno: etapa superada" in desc  # issue 18: closed by an act
     assert "Hoy, 4 may</text>" in timeline
     assert timeline.count("<path d=\"M") == html.count('data-label="Plazo"')  # one diamond per term of the table
+    # Today's line is drawn across each bar (and beside its label at the top), never down through the steps' names.
+    assert len(re.findall(r'<line [^>]*stroke="#a4161a"', timeline)) == html.count('data-label="Plazo"') + 1
+    spans = [float(b) - float(a) for a, b in re.findall(r'<line x1="[\d.]+" y1="([\d.]+)" x2="[\d.]+" '
+                                                        r'y2="([\d.]+)" stroke="#a4161a"', timeline)]
+    assert spans and max(spans) <= 22
     assert 'href="/ayuda/glosario#lectura-amplia"' in html
 
 

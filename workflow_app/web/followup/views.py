@@ -66,7 +66,8 @@ def stylesheet():
 def index():
     return render_template("followup/index.html", follows=_follows(current_user),
                            answers=survey.answerable_entities(current_user),
-                           reports=activity.is_adviser(current_user))  # the administrator follows, reports nothing
+                           reports=activity.is_adviser(current_user),  # the administrator follows, reports nothing
+                           due_day=int(params.ranking()["report_due_day"]))
 
 
 # --- The monthly survey -----------------------------------------------------------------------------------------

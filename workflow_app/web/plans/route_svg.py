@@ -191,6 +191,7 @@ def timeline_svg(rows: Iterable[tuple[legal_calendar.Deadline, str, str]], today
     first, last = min(dates) - timedelta(days=5), max(dates) + timedelta(days=5)
     x = _axis(first, last)
     body: list[str] = []
+    bars: list[float] = []  # the y of each row's bar: the month and today lines are drawn across the bars only
     y = 56.0
     desc = [f"Hoy es {legal_calendar.format_date_es(today)}."]
     for deadline, label, status in rows:
@@ -200,6 +201,7 @@ def timeline_svg(rows: Iterable[tuple[legal_calendar.Deadline, str, str]], today
         body.append(_text(AXIS_LEFT, y, lines, size=13, fill=INK, weight="bold", gap=16, halo=True))
         y += 16 * (len(lines) - 1) + 10
         x1, x2 = x(deadline.earliest), x(deadline.latest)
+        bars.append(y)
         body.append(f'<rect x="{AXIS_LEFT}" y="{y:.1f}" width="{AXIS_RIGHT - AXIS_LEFT}" height="10" rx="3" '
                     f'fill="#eef2f6"/>')
         body.append(f'<rect x="{x1:.1f}" y="{y:.1f}" width="{max(4.0, x2 - x1):.1f}" height="10" rx="3" '
@@ -225,18 +227,24 @@ def timeline_svg(rows: Iterable[tuple[legal_calendar.Deadline, str, str]], today
                     f"{effect[:1].lower()}{effect[1:]}")
     height = y
     out = _open(height, "Calendario legal del plan en una línea de tiempo", " ".join(desc), "timeline-figure")
+    # The month lines and today's line cross each bar, never the text between the bars (QA, 7 December 2026:
+    # drawn down the whole figure they struck through the steps' names).
     for tick in _month_ticks(first, last):
         tx = x(tick)
         label = MONTHS[tick.month - 1] + (f" {tick.year}" if tick.month == 1 or tick == first else "")
-        out.append(f'<line x1="{tx:.1f}" y1="22" x2="{tx:.1f}" y2="{height - 8:.0f}" stroke="#d5d5d5" '
-                   f'stroke-width="1"/>')
+        out.append(f'<line x1="{tx:.1f}" y1="22" x2="{tx:.1f}" y2="36" stroke="#d5d5d5" stroke-width="1"/>')
+        out += [f'<line x1="{tx:.1f}" y1="{b - 4:.1f}" x2="{tx:.1f}" y2="{b + 14:.1f}" stroke="#d5d5d5" '
+                f'stroke-width="1"/>' for b in bars]
         out.append(_text(tx + 2, 16, [label], size=11, fill=MUTED))
     tx = x(today)
-    out.append(f'<line x1="{tx:.1f}" y1="20" x2="{tx:.1f}" y2="{height - 4:.0f}" stroke="{BAD}" stroke-width="2"/>')
+    out.append(f'<line x1="{tx:.1f}" y1="20" x2="{tx:.1f}" y2="38" stroke="{BAD}" stroke-width="2"/>')
+    today_marks = [f'<line x1="{tx:.1f}" y1="{b - 6:.1f}" x2="{tx:.1f}" y2="{b + 16:.1f}" stroke="{BAD}" '
+                   f'stroke-width="2"/>' for b in bars]
     anchor = "end" if tx > WIDTH / 2 else "start"
     out.append(f'<text x="{tx + (-4 if anchor == "end" else 4):.1f}" y="32" font-size="12" font-weight="bold" '
                f'fill="{BAD}" text-anchor="{anchor}">Hoy, {escape(_short(today))}</text>')
     out += body
+    out += today_marks  # over the bars, so that today reads on each of them
     out.append("</svg>")
     return Markup("".join(out))
 
