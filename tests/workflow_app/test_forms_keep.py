@@ -257,3 +257,35 @@ def test_a_hearing_programmed_for_a_day_past_is_said_with_the_forms_other_errors
     assert response.status_code == 422 and _events(db_session) == before
     assert "La audiencia se programa para el 5 de abril de 2028 o un día posterior" in page
     assert "Indique la comuna, barrio o municipio." in page
+
+
+def test_going_on_while_the_car_is_in_its_term_is_asked_beside_its_reason_field_with_the_other_errors(
+        client, db_session, set_today):
+    """QA 7 December 2026 (T6, D1865 art. 3 num. 3-4): the consideration's form first said only its other errors,
+    then, sent again, a banner «La autoridad ambiental CRQ aún está dentro de sus quince días hábiles…» that named
+    no field. Now both come in one round, the CAR's beside «por qué se continúa sin su concepto»."""
+    from tests.workflow_app.helpers import login
+    from tests.workflow_app.story import Cast, make_plan
+
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    for who, trigger, on, kw in (
+            ("ejecutivo", "take_office", "2028-01-03", {}), ("planeacion", "start_drafting", "2028-01-10", {}),
+            ("planeacion", "submit_to_consejo_de_gobierno", "2028-02-29", {}),
+            ("planeacion", "consolidate", "2028-02-29", {}), ("ejecutivo", "submit_to_ctp", "2028-02-29", {}),
+            ("ctp", "record_ctp_concept", "2028-03-06", {"payload": {"scope": "total", "concept": "favorable"}})):
+        cast.act(who, trigger, on, **kw)
+    db_session.commit()
+    set_today("2028-03-07")
+    assert login(client, cast.planeacion.email, "clave-de-prueba").status_code == 302
+    url = f"/planes/{cast.plan.id}/actos/pdt_approval/-/consider_concepts"
+    html = client.get(url).get_data(as_text=True)
+    before = _events(db_session)
+    response = client.post(url, content_type="multipart/form-data", data={
+        "csrf_token": csrf_from(html), "act_on": "2028-03-07", "reference": "Acta 9",
+        "expected_version": re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)})
+    page = " ".join(response.get_data(as_text=True).split())
+    assert response.status_code == 422 and _events(db_session) == before
+    assert re.search(r'name="car_wait_reason">[^<]*</textarea> <span class="field-error" id="car_wait_reason-err">La '
+                     r'autoridad ambiental CRQ aún está dentro de sus quince días hábiles', page), page
+    assert "No se registró el acto." not in page  # no banner: the field says it
+    assert '<span class="field-error" id="evidence-err">Adjunte el registro de la consideración' in page

@@ -34,6 +34,7 @@ from state_machines.approval.pdt import (
     PlanSnapshot,
     act_after_period,
     executive_ppi_change_verdict,
+    has_no_car_inside_term,
     ppi_change_verdict,
 )
 from state_machines.approval.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
@@ -448,6 +449,15 @@ def sub_snapshot(proc: Procedure, plan: Plan, today: date, deadlines: Mapping[st
                                scheduled_on=date.fromisoformat(scheduled) if scheduled else None)
     return CtpFormationSnapshot(state=proc.state, entity_kind=plan.entity.calendar_kind, has_evidence=has_evidence,
                                 has_municipal_representatives=bool(proc.data.get("has_municipal_representatives")))
+
+
+def car_wait_problem(plan: Plan, act_on: date, today: date) -> str | None:
+    """T6 (``pdt.has_no_car_inside_term``) asked before the act, so that the consideration's form says it beside
+    its reason field, with its other errors: an environmental authority still inside its 15 business days and no
+    reason written to go on without its concept. The refusal with its norm, or None."""
+    verdict = has_no_car_inside_term(plan_snapshot(plan, today, ActCommand(trigger="consider_concepts",
+                                                                             act_on=act_on)))
+    return None if verdict.ok else f"{verdict.reason} ({verdict.legal_basis})"
 
 
 def authorise(session: Session, actor: User | None, role: Role, plan: Plan, command: ActCommand) -> None:

@@ -50,6 +50,7 @@ from workflow_app.services.route.plans import (
     PlanConflict,
     act_date_problem,
     apply_act,
+    car_wait_problem,
     deadlines_for,
     filing_sessions_notice,
     machine_named,
@@ -237,7 +238,12 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
     form = form_class(data={"act_on": clock().today(), "expected_version": plan.version}
                       if request.method == "GET" else None)
     held = HeldUpload.of_request(current_user.id, plan.id, act_key(machine, option.subject, trigger))
-    if form.validate_on_submit() and not held.lost:
+    valid = form.validate_on_submit()
+    if valid and trigger == "consider_concepts" and not (form.car_wait_reason.data or "").strip() and \
+            (problem := car_wait_problem(plan, form.act_on.data, clock().today())):
+        form.car_wait_reason.errors = [*form.car_wait_reason.errors, problem]  # beside its field, not a banner
+        valid = False
+    if valid and not held.lost:
         command = to_command(form, machine=machine, subject=option.subject, trigger=trigger)
         if command.evidence is None and held.held is not None:
             command = replace(command, evidence=held.upload())
@@ -270,6 +276,10 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
         if form.act_on.data and not form.act_on.errors:
             if problem := act_date_problem(plan, machine, form.act_on.data, clock().today()):
                 form.act_on.errors = [*form.act_on.errors, problem]
+            if trigger == "consider_concepts" and not form.car_wait_reason.errors \
+                    and not (form.car_wait_reason.data or "").strip() \
+                    and (problem := car_wait_problem(plan, form.act_on.data, clock().today())):
+                form.car_wait_reason.errors = [*form.car_wait_reason.errors, problem]
         document = _evidence_document(option)
         if document is not None and not file_sent() and held.held is None and not form.evidence.errors:
             # The machine's own refusal (``evidence_guard``), said now rather than after the fields are mended.
