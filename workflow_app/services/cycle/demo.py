@@ -126,7 +126,7 @@ def ensure_demo_data() -> list[DemoAccount]:
 DEMO_STOPS = {GENOVA: "submitted_to_ctp", BUENAVISTA: "drafting", QUINDIO: "submitted_to_consejo_de_gobierno",
               SUCRE: "in_office"}
 DEMO_STEPS = (
-    (Role.EJECUTIVO, "take_office", date(2028, 1, 2), {}),
+    (Role.EJECUTIVO, "take_office", date(2028, 1, 1), {}),  # AL02 art. 1: the period's first day, as the terms read it
     (Role.PLANEACION, "start_drafting", date(2028, 1, 15), {"leader_name": "Equipo formulador (demo)"}),
     (Role.PLANEACION, "submit_to_consejo_de_gobierno", date(2028, 2, 21), {}),
     (Role.PLANEACION, "consolidate", date(2028, 2, 28), {}),
