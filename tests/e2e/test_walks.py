@@ -416,7 +416,8 @@ def test_departamento_with_two_cars_reaches_the_asamblea_through_the_pages(
     walk.act("ctp.sucre", "Entregar el concepto del CTP (total o parcial)", "2028-03-03", "ctp_stage_closed",
              fill=lambda p: p.get_by_label("Favorable", exact=True).check())
 
-    # T6: CORPOMOJANA is still inside its 15 business days; considering the concepts now is refused (409).
+    # T6: CORPOMOJANA is still inside its 15 business days; considering the concepts now is refused, beside the
+    # field where the reason to go on without its concept is written (422, with the form's other errors).
     consider = "Considerar los conceptos del CTP y la autoridad ambiental y ajustar el proyecto"
     notes = "Conceptos favorables del CDP y de CARSUCRE, sin recomendaciones."
     set_today("2028-03-06")
@@ -424,12 +425,13 @@ def test_departamento_with_two_cars_reaches_the_asamblea_through_the_pages(
     walk.fill_common(page, "2028-03-06", "OF-2028-031")
     page.get_by_label("Observaciones").fill(notes)
     response = walk.submit(page, consider)
-    assert response.status == 409
+    assert response.status == 422
     alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("No se registró el acto.")
+    expect(alert).to_contain_text("No se guardó nada.")
     expect(alert).to_contain_text("La autoridad ambiental CORPOMOJANA aún está dentro de sus quince días hábiles")
     expect(alert).to_contain_text("Espere su concepto o documente por qué se continúa sin él.")
-    expect(alert).to_contain_text("Norma: D1865 art. 3 num. 3; L4-1913 art. 62")
+    expect(alert).to_contain_text("(D1865 art. 3 num. 3; L4-1913 art. 62)")
+    expect(page.locator("#car_wait_reason-err")).to_contain_text("CORPOMOJANA aún está dentro de sus quince días")
     expect(page.get_by_label("Observaciones")).to_have_value(notes)  # kept
     assert_accessible(page)
     shot(page, "t6-refusal-desktop")

@@ -289,3 +289,34 @@ def test_going_on_while_the_car_is_in_its_term_is_asked_beside_its_reason_field_
                      r'autoridad ambiental CRQ aún está dentro de sus quince días hábiles', page), page
     assert "No se registró el acto." not in page  # no banner: the field says it
     assert '<span class="field-error" id="evidence-err">Adjunte el registro de la consideración' in page
+
+
+def test_a_hearing_sent_again_after_back_on_a_fresh_form_is_said_registered_not_recorded_twice(client, db_session,
+                                                                                             set_today):
+    """QA 7 December 2026: after «Listo», Back fetched the form anew (with the plan's new version) and the browser
+    refilled it; sending it recorded the same hearing twice. An act that leaves the plan where it was is told apart
+    from its resend by its content: the same content by the same person is «ya quedó registrado»."""
+    from tests.workflow_app.helpers import login
+    from tests.workflow_app.story import Cast, make_plan, walk_to
+    from workflow_app.models import Procedure
+
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "adjusting")
+    set_today("2028-04-05")
+    assert login(client, cast.planeacion.email, "clave-de-prueba").status_code == 302
+    url = f"/planes/{cast.plan.id}/actos/pdt_approval/-/schedule_hearing"
+
+    def send(place):
+        html = client.get(url).get_data(as_text=True)  # a fresh form each time, as Back fetches it
+        return client.post(url, content_type="multipart/form-data", data={
+            "csrf_token": csrf_from(html), "act_on": "2028-04-05", "reference": "CIT-1", "scheduled_on": "2028-04-20",
+            "place": place, "zone": "Centro", "evidence": (io.BytesIO(PDF), "c.pdf"),
+            "expected_version": re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)})
+
+    assert send("Coliseo").status_code == 302
+    again = send("Coliseo")
+    assert again.status_code == 409 and "Este acto ya quedó registrado" in again.get_data(as_text=True)
+    assert send("Casa de la cultura").status_code == 302  # another hearing: recorded
+    places = sorted(p.data["place"] for p in db_session.scalars(
+        select(Procedure).filter_by(plan_id=cast.plan.id, machine="hearing")))
+    assert places == ["Casa de la cultura", "Coliseo"]

@@ -16,7 +16,7 @@ from state_machines.approval import corrections
 from state_machines.approval.pdt import PDT_MACHINE
 from state_machines.approval.route import IRREVERSIBLE_ACTS
 from state_machines.approval.route_steps import plan_route
-from state_machines.core.machine import evidence_missing
+from state_machines.core.machine import SAME, evidence_missing
 from state_machines.core.roles import Role
 from state_machines.core.wording import localize
 from state_machines.phase2 import PHASE2_MACHINES
@@ -245,6 +245,12 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
         valid = False
     if valid and not held.lost:
         command = to_command(form, machine=machine, subject=option.subject, trigger=trigger)
+        if _repeatable(plan, machine, option.subject, trigger) and (done := recorded_act(
+                db.session, plan, machine=machine, subject=option.subject, trigger=trigger, actor=current_user)) \
+                and same_content(done, command, clock().today()):
+            # An act that leaves the plan where it was (a hearing, an amendment) sent again after Back: the browser
+            # fetched the form anew, with the plan's new version, and refilled it (QA, 7 December 2026).
+            return _render_already(plan, done), 409
         if command.evidence is None and held.held is not None:
             command = replace(command, evidence=held.upload())
         try:
@@ -359,6 +365,17 @@ def _available_option(plan, machine: str, subject: str, trigger: str):
         if (option.machine, option.subject, option.trigger) == (machine, subject_value, trigger):
             return option
     return None
+
+
+def _repeatable(plan, machine: str, subject: str | None, trigger: str) -> bool:
+    """Whether the act leaves its procedure in the state it found (``SAME``): it can follow itself, so only its
+    content tells a second act from the same one sent twice."""
+    if machine == PDT_MACHINE.name:
+        state = plan.state
+    else:
+        state = next((p.state for p in plan.procedures if p.machine == machine and p.subject == subject), None)
+    row = machine_named(machine).row(state, trigger) if state is not None else None
+    return row is not None and row.dest == SAME
 
 
 #: The act form sent after the plan moved (``PlanConflict``), said to whoever typed it.
