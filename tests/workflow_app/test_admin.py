@@ -1,4 +1,6 @@
 """Administration: only admins; accounts by invitation; bad input changes nothing."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -131,3 +133,26 @@ def test_the_executive_title_is_set_per_entity_and_must_fit_its_kind(admin_clien
     assert response.status_code == 422 and "alcalde o alcaldesa" in response.get_data(as_text=True)
     db_session.refresh(genova)
     assert genova.executive_title == "alcaldesa"
+
+
+def test_a_refused_plan_setting_shows_the_entitys_saved_weekdays_and_saving_that_form_keeps_them(admin_client,
+                                                                                                db_session):
+    """QA 7 December 2026: a posesión refused on the plan's form brought the page back with every non-working day
+    unticked in the entity's form (read from the plan form's request); saving that form then wiped Saturday and
+    Sunday, and with them every business-day deadline."""
+    from tests.workflow_app.story import make_plan
+
+    plan = make_plan(db_session, "63302")
+    genova = plan.entity
+    assert sorted(genova.weekdays) == [5, 6]
+    page = "/entidades/63302/configuracion"
+    response = post(admin_client, f"/planes/{plan.id}/configuracion",
+                    {f"plan{plan.id}-posesion_on": "2029-03-01", f"plan{plan.id}-regime": plan.regime,
+                     f"plan{plan.id}-expected_version": str(plan.version)}, page=page)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for day in ("5", "6"):
+        assert re.search(rf'<input checked[^>]*name="nonworking_weekdays"[^>]*value="{day}"|<input[^>]*'
+                         rf'name="nonworking_weekdays"[^>]*value="{day}"[^>]*checked', html), day
+    db_session.refresh(genova)
+    assert sorted(genova.weekdays) == [5, 6]

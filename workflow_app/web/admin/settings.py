@@ -77,7 +77,9 @@ def plan(plan_id: int):
             flash("Configuración del plan guardada y anotada en su historial. Los plazos se recalculan."
                   if changes else "No había cambios que guardar.", "info")
             return redirect(url_for("settings.entity", dane_code=found.entity.dane_code))
-    entity_form = entity_settings_form(found.entity.kind, data={
+    # ``formdata=None``: the page's other form shows what is saved, not this request's body (which has none of
+    # its fields: read from it, the unticked weekdays came back empty, and saving that form wiped them).
+    entity_form = entity_settings_form(found.entity.kind, formdata=None, data={
         "fiscal_category": found.entity.fiscal_category or "", "executive_title": found.entity.executive_title or "",
         "nonworking_weekdays": [str(d) for d in found.entity.weekdays]})
     return _page(found.entity, entity_form, {found.id: form}, 422)
