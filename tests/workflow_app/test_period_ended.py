@@ -58,6 +58,12 @@ def test_every_page_of_the_demo_s_finished_plan_says_it(app, client, db_session,
     page = _flat(client.get(f"/planes/{plan.id}"))
     assert f"Estado actual: <strong>{label}</strong>" in page
     assert ("y el plan rigió hasta ese día" in page) is (label != "Vigente")
+    # The route's picture names its last step as the heading does (QA 7 December 2026: «Estado actual» under
+    # «Vigente» below «Estado actual: Cumplió su periodo»).
+    route = re.search(r'<svg class="figure route-figure".*?</svg>', page).group(0)
+    assert (">Estado actual</tspan>" in route) is (label == "Vigente")
+    assert (">Cumplió su periodo</tspan>" in route) is (label != "Vigente")
+    assert ("Vigente: cumplió su periodo." in route) is (label != "Vigente")  # its text for a screen reader
     inbox = _flat(client.get("/"))
     assert f"Filandia (Quindío) · 2024–2027</a> — {label}" in inbox
     phase2 = _flat(client.get(f"/planes/{plan.id}/fase-2"))

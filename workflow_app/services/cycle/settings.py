@@ -188,8 +188,9 @@ def update_plan_settings(session: Session, actor: User, plan: Plan, new: PlanSet
         first_act = session.scalar(select(PlanEvent.act_on).where(
             PlanEvent.plan_id == plan.id, PlanEvent.machine == PDT_MACHINE.name).order_by(PlanEvent.act_on).limit(1))
         if first_act is not None and first_act < posesion:
-            raise SettingsError("posesion_on", "Ya hay actos de la ruta registrados antes de esa fecha "
-                                f"({legal_calendar.format_date_es(first_act)}): la posesión no puede ser posterior.")
+            raise SettingsError("posesion_on", "El primer acto de la ruta registrado está fechado el "
+                                f"{legal_calendar.format_date_es(first_act)}, antes de esa fecha: la posesión no "
+                                "puede ser posterior a él.")
         changes.append(f"Fecha de posesión: {legal_calendar.format_date_es(current_posesion)} → "
                        f"{legal_calendar.format_date_es(posesion)}")
         bases.append("L152 art. 39")

@@ -68,10 +68,10 @@ LABEL_CHARS = 36  # at 14 units in 300 units of width
 ROW_GAP = 12
 
 
-def _route_desc(route: PlanRoute, say: Say) -> str:
+def _route_desc(route: PlanRoute, say: Say, current_note: str = "Estado actual") -> str:
     parts = [f"Paso {route.position} de {route.total} de la ruta de este plan."]
     for number, step in enumerate(route.steps, start=1):
-        status = {DONE: "cumplido", CURRENT: "estado actual"}.get(step.status, "pendiente")
+        status = {DONE: "cumplido", CURRENT: current_note.lower()}.get(step.status, "pendiente")
         parts.append(f"{number}. {say(step.label)}: {status}.")
         for branch in route.branches_from(step.state):
             parts.append(_branch_text(branch, say) + ".")
@@ -88,15 +88,16 @@ def _label_of(state: str) -> str:
     return STATE_LABELS.get(state, state)
 
 
-def route_svg(route: PlanRoute, say: Say = str) -> Markup:
+def route_svg(route: PlanRoute, say: Say = str, current_note: str = "Estado actual") -> Markup:
     """The plan's branch as a vertical line of steps, forks shown beside the step they leave from. ``say`` puts
-    a generic legal phrase in the entity's own words (``state_machines.core.wording``)."""
+    a generic legal phrase in the entity's own words (``state_machines.core.wording``). ``current_note``: what the
+    last step reached is called («Estado actual»; once the period ended, what ``pdt.period_ended`` says)."""
     rows: list[str] = []
     y = 14.0
     centres: list[tuple[float, str]] = []
     for step in route.steps:
         lines = _lines(say(step.label), LABEL_CHARS)
-        note = {DONE: "Cumplido", CURRENT: "Estado actual"}.get(step.status)
+        note = {DONE: "Cumplido", CURRENT: current_note}.get(step.status)
         cy = y + 5
         centres.append((cy, step.status))
         weight = "bold" if step.status == CURRENT else "normal"
@@ -121,7 +122,8 @@ def route_svg(route: PlanRoute, say: Say = str) -> Markup:
             y = top + height
         y += ROW_GAP + 10
     height = y
-    out = _open(height, f"Ruta legal del plan: paso {route.position} de {route.total}", _route_desc(route, say),
+    out = _open(height, f"Ruta legal del plan: paso {route.position} de {route.total}",
+                _route_desc(route, say, current_note),
                 "route-figure")
     for (y1, status), (y2, _) in zip(centres, centres[1:]):
         walked = status == DONE
@@ -254,7 +256,7 @@ def timeline_svg(rows: Iterable[tuple[legal_calendar.Deadline, str, str]], today
 def plan_figures(state: str, main_states: Sequence[str], deadlines: Sequence[legal_calendar.Deadline],
                  pending: Sequence[tuple[legal_calendar.Deadline, str, bool]], today: date,
                  deadline_labels: dict[str, str], say: Say = str,
-                 car_states: dict[str, str] | None = None) -> dict:
+                 car_states: dict[str, str] | None = None, current_note: str = "Estado actual") -> dict:
     """What the plan page's route and calendar partials need: ``main_states`` are the states the plan's main
     route went through, oldest first; ``pending`` is ``services.route.worklist.upcoming_deadlines``;
     ``car_states`` each authority's ``car_review`` state. A step is "etapa superada" only when an act closed it
@@ -265,5 +267,6 @@ def plan_figures(state: str, main_states: Sequence[str], deadlines: Sequence[leg
                                      (car_states or {}).get(d.authority))
               for d in deadlines}
     rows = [(d, say(deadline_labels.get(d.key, d.key)), status[d.map_key]) for d in deadlines]
-    return {"route": route, "route_figure": route_svg(route, say), "timeline_figure": timeline_svg(rows, today),
+    return {"route": route, "route_figure": route_svg(route, say, current_note),
+            "timeline_figure": timeline_svg(rows, today),
             "deadline_status": status}

@@ -13,7 +13,7 @@ from forms.documents import CorrectionForm
 from forms.whatif import WhatIfForm, to_what_if
 from state_machines import calendar as legal_calendar
 from state_machines.approval import corrections
-from state_machines.approval.pdt import PDT_MACHINE
+from state_machines.approval.pdt import PDT_MACHINE, period_ended
 from state_machines.approval.route import IRREVERSIBLE_ACTS
 from state_machines.approval.route_steps import plan_route
 from state_machines.core.machine import SAME, evidence_missing
@@ -162,10 +162,12 @@ def _plan_record(plan, today, deadlines, pending) -> tuple[str, str, list]:
     history = visible_history(db.session, plan)
     main_states = [e.to_state for e in history if e.machine == PDT_MACHINE.name]
     wording = plan.entity.wording
+    ended = period_ended(plan.state, plan.period.label, plan.period.end_on, today)
     figures = cached_figures(figures_key(plan.id, plan.version, today, wording), lambda: plan_figures(
         plan.state, main_states, deadlines, pending, today, _labels()["deadline_labels"],
         say=lambda text: localize(text, wording),
-        car_states={p.subject: p.state for p in plan.procedures if p.machine == "car_review"}))
+        car_states={p.subject: p.state for p in plan.procedures if p.machine == "car_review"},
+        current_note=ended.label if ended else "Estado actual"))  # «Vigente» then reads «Cumplió su periodo»
     figures["route"] = plan_route(plan.state, ["elected", *main_states])  # cheap; the pictures are the cost
     env = current_app.jinja_env
     record = env.get_template("plans/_record.html").render(
