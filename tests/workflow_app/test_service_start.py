@@ -126,7 +126,7 @@ def test_posesion_after_a_recorded_act_is_refused(app, db_session):
     db_session.add(PlanEvent(plan_id=plan.id, machine="pdt_approval", from_state="elected", to_state="in_office",
                              trigger="take_office", role="ejecutivo", act_on=date(2028, 1, 2)))
     db_session.commit()
-    with pytest.raises(settings.SettingsError, match="Ya hay actos"):
+    with pytest.raises(settings.SettingsError, match="El primer acto de la ruta registrado está fechado el 2 de enero de 2028"):
         settings.update_plan_settings(db_session, mayor, plan, settings.PlanSettings(date(2028, 1, 10), "ordinary"),
                                       date(2028, 1, 20))
     db_session.refresh(plan)

@@ -308,7 +308,12 @@ ROLE_SCOPES = (
                               "el código de un departamento cubre la gobernación, no sus municipios. Un asesor "
                               "de alcance nacional no se importa por archivo: el tablero nacional lo consulta una "
                               "cuenta de administrador, que se da en la página de administración"),
+    ("hacienda", "codigo_dane", "la secretaría de hacienda de la entidad (Fase II: marco fiscal, proyecto de "
+                                "presupuesto, armonización)"),
+    ("consejo_de_gobierno", "codigo_dane", "la secretaría técnica del Consejo de Gobierno de la entidad (Fase II: "
+                                           "plan indicativo, POAI, planes de acción)"),
 )
+#: Not importable: the DNP's regional coordinator (``coordinador``) is given by an administrator, on its page.
 TEMPLATE_NOTE = ("Una fila por persona y rol, con el rol escrito exactamente como aquí (sin mayúsculas ni tildes "
                  "obligatorias): " + "; ".join(f"{role}: {column} de {what}" for role, column, what in ROLE_SCOPES)
                  + ". Un rol distinto (por ejemplo «alcalde») o un código desconocido se rechaza con su fila y su "
