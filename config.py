@@ -107,6 +107,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a volunteer may take an afternoon to fill a concept form
+    # WTForms' own messages («This field is required», «Not a valid choice») in Spanish, from the catalogue that
+    # ships with WTForms (forms/__init__.py sets the locale); Flask-WTF's i18n would need Flask-Babel.
+    WTF_I18N_ENABLED = False
 
     @classmethod
     def finalize(cls, settings: dict) -> None:

@@ -320,3 +320,19 @@ def test_a_hearing_sent_again_after_back_on_a_fresh_form_is_said_registered_not_
     places = sorted(p.data["place"] for p in db_session.scalars(
         select(Procedure).filter_by(plan_id=cast.plan.id, machine="hearing")))
     assert places == ["Casa de la cultura", "Coliseo"]
+
+
+def test_the_validators_own_messages_are_in_spanish(app):
+    """QA 7 December 2026: «Field cannot be longer than 255 characters.», «Not a valid choice.»"""
+    from flask_wtf import FlaskForm
+    from wtforms import SelectField, StringField
+    from wtforms.validators import Length
+
+    class Form(FlaskForm):
+        name = StringField(validators=[Length(max=3)])
+        kind = SelectField(choices=[("a", "A")])
+
+    with app.test_request_context(method="POST", data={"name": "abcdef", "kind": "zz"}):
+        form = Form(meta={"csrf": False})
+        assert not form.validate()
+        assert form.errors == {"name": ["El campo no puede tener más de 3 caracteres."], "kind": ["Opción inválida."]}
