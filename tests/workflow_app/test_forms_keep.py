@@ -328,9 +328,11 @@ def test_the_validators_own_messages_are_in_spanish(app):
     from wtforms import SelectField, StringField
     from wtforms.validators import Length
 
+    from forms.fields import options
+
     class Form(FlaskForm):
         name = StringField(validators=[Length(max=3)])
-        kind = SelectField(choices=[("a", "A")])
+        kind = SelectField(choices=options([("a", "A")]))
 
     with app.test_request_context(method="POST", data={"name": "abcdef", "kind": "zz"}):
         form = Form(meta={"csrf": False})
