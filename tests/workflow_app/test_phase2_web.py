@@ -198,3 +198,17 @@ def test_a_phase2_act_keeps_its_pdf_across_an_error_round(client, genova, db_ses
     assert second.status_code == 302 and "/fase-2" in second.headers["Location"]
     event = db_session.scalars(select(PlanEvent).filter_by(plan_id=genova.plan.id, trigger="prepare_pi")).one()
     assert db_session.get(Document, event.evidence_ids[0]).original_filename == "acta.pdf"
+
+
+def test_an_act_form_of_an_ended_plan_starts_on_the_periods_last_day(client, db_session, set_today):
+    """QA 7 December 2026: Filandia's 2024–2027 plan, read in March 2028, offered «Fecha del acto» 10/03/2028, a
+    date its acts always refuse (they are dated inside the period)."""
+    from tests.demo_copy import demo_data
+
+    set_today("2028-03-10")
+    accounts = {a.email.split("@")[0]: a for a in demo_data()}
+    login(client, accounts["planeacion.filandia"].email, accounts["planeacion.filandia"].password)
+    inbox = client.get("/").get_data(as_text=True)
+    plan_id = re.search(r'href="/planes/(\d+)"[^>]*>Filandia', inbox).group(1)
+    html = client.get(f"/planes/{plan_id}/actos/paa/2024/publish_paa").get_data(as_text=True)
+    assert re.search(r'id="act_on"[^>]*value="2027-12-31"', html), html[:3000]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from functools import cached_property, partial
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -234,10 +235,10 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
                                consequence=IRREVERSIBLE_ACTS[trigger])
     form_class = act_form_class(trigger, plan_recommendations(plan))
     if not readable:
-        form = form_class(formdata=None, data={"act_on": clock().today(), "expected_version": plan.version})
+        form = form_class(formdata=None, data={"act_on": _default_act_on(plan), "expected_version": plan.version})
         form.evidence.errors = [TOO_LARGE]
         return _render_act(plan, option, form), 413
-    form = form_class(data={"act_on": clock().today(), "expected_version": plan.version}
+    form = form_class(data={"act_on": _default_act_on(plan), "expected_version": plan.version}
                       if request.method == "GET" else None)
     held = HeldUpload.of_request(current_user.id, plan.id, act_key(machine, option.subject, trigger))
     valid = form.validate_on_submit()
@@ -367,6 +368,12 @@ def _available_option(plan, machine: str, subject: str, trigger: str):
         if (option.machine, option.subject, option.trigger) == (machine, subject_value, trigger):
             return option
     return None
+
+
+def _default_act_on(plan) -> date:
+    """The date an act form starts with: today, or the period's last day for a plan whose period ended (its acts
+    are dated inside it: ``pdt.act_after_period``; QA 7 December 2026: the form offered a date it always refused)."""
+    return min(clock().today(), plan.period.end_on)
 
 
 def _repeatable(plan, machine: str, subject: str | None, trigger: str) -> bool:
