@@ -103,7 +103,7 @@ def test_phase2_walk_plan_indicativo_harmonisation_budget_and_plan_de_compras(
     set_today("2028-06-01")
     planeacion = walk.page("planeacion")
     planeacion.goto(f"/planes/{pid}")
-    section = planeacion.locator("section", has=planeacion.get_by_role("heading", name="Fase II: después de la vigencia"))
+    section = planeacion.locator("section", has=planeacion.get_by_role("heading", name="Fase II: con el plan en vigor"))
     expect(section).to_contain_text("A cargo de:")
 
     # Plan indicativo: prepared, matrix kept, consolidated by planeación, approved by the Consejo de Gobierno.

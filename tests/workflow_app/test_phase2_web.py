@@ -53,7 +53,7 @@ def matrix_data(html, **override):
 def test_the_plan_page_says_what_comes_next_in_phase2_and_whose(client, genova):
     login(client, genova.planeacion.email, "clave-de-prueba")
     page = client.get(f"/planes/{genova.plan.id}").get_data(as_text=True)
-    assert "Fase II: después de la vigencia" in page and "A cargo de:" in page
+    assert "Fase II: con el plan en vigor" in page and "A cargo de:" in page
     phase2 = client.get(f"/planes/{genova.plan.id}/fase-2").get_data(as_text=True)
     assert "Lo que sigue" in phase2 and "Plan Indicativo" in phase2 and "Iniciar la preparación del Plan Indicativo" in phase2
     assert "Hitos de la Fase II" in phase2 and "Armonización presupuestal" in phase2
