@@ -54,6 +54,13 @@ def test_the_plan_page_says_what_comes_next_in_phase2_and_whose(client, genova):
     login(client, genova.planeacion.email, "clave-de-prueba")
     page = client.get(f"/planes/{genova.plan.id}").get_data(as_text=True)
     assert "Fase II: con el plan en vigor" in page and "A cargo de:" in page
+    # QA 7 December 2026: «No hay acciones a su cargo» stood above «Ver la Fase II (1 acción a su cargo)».
+    for who in (genova.planeacion, genova.ejecutivo, genova.corporacion):
+        other = client.application.test_client()
+        login(other, who.email, "clave-de-prueba")
+        mine = other.get(f"/planes/{genova.plan.id}").get_data(as_text=True)
+        counted = re.search(r"Ver la Fase II \((\d+) acci", mine)
+        assert ("No hay acciones a su cargo en este momento" in mine) is (counted is None), who.email
     phase2 = client.get(f"/planes/{genova.plan.id}/fase-2").get_data(as_text=True)
     assert "Lo que sigue" in phase2 and "Plan Indicativo" in phase2 and "Iniciar la preparación del Plan Indicativo" in phase2
     assert "Hitos de la Fase II" in phase2 and "Armonización presupuestal" in phase2
