@@ -55,7 +55,9 @@ def test_the_plan_page_says_what_comes_next_in_phase2_and_whose(client, genova):
     page = client.get(f"/planes/{genova.plan.id}").get_data(as_text=True)
     assert "Fase II: con el plan en vigor" in page and "A cargo de:" in page
     # QA 7 December 2026: «No hay acciones a su cargo» stood above «Ver la Fase II (1 acción a su cargo)».
-    for who in (genova.planeacion, genova.ejecutivo, genova.corporacion):
+    hacienda = make_user(genova.session, "hacienda@genova.gov.co",
+                         Role.HACIENDA, genova.plan.entity)
+    for who in (genova.planeacion, genova.ejecutivo, genova.corporacion, hacienda):
         other = client.application.test_client()
         login(other, who.email, "clave-de-prueba")
         mine = other.get(f"/planes/{genova.plan.id}").get_data(as_text=True)
