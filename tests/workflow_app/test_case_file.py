@@ -110,6 +110,9 @@ def test_considering_the_concepts_lists_every_recommendation_and_needs_each_answ
     assert "Gestión del riesgo por remoción en masa" in public and "Razón número 5" in public
     dossier = " ".join(client.get(f"/planes/{genova.plan.id}/expediente").get_data(as_text=True).split())
     assert "Aceptada parcialmente — Razón número 2" in dossier
+    # Its waits are said for the entity (QA 7 December 2026: «Alcaldía o gobernación», «Concejo o asamblea»).
+    assert '<th scope="row" data-label="Actor">Alcaldía</th>' in dossier
+    assert '<th scope="row" data-label="Actor">Concejo de Génova</th>' in dossier
     csv_text = client.get(f"/planes/{genova.plan.id}/historial.csv").get_data(as_text=True)
     assert "Respuesta CRQ-1: Aceptada — Razón número 4" in csv_text
 

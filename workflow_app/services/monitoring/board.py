@@ -81,6 +81,13 @@ HARD_EFFECTS = frozenset({legal_calendar.EFFECT_CTP_DEEMED_FULFILLED, legal_cale
 PARTIES = ("ejecutivo", "ctp", "car", "corporacion")
 PARTY_LABELS = {"ejecutivo": "Alcaldía o gobernación", "ctp": "Consejo Territorial de Planeación",
                 "car": "Autoridad ambiental (CAR)", "corporacion": "Concejo o asamblea"}
+
+
+def party_labels_for(entity) -> dict[str, str]:
+    """``PARTY_LABELS`` said for one entity (its dossier, its hitos): «Alcaldía», «Concejo de Génova»."""
+    w = entity.wording
+    return {**PARTY_LABELS, "ejecutivo": "Gobernación" if w.is_department else "Alcaldía",
+            "corporacion": w.corporation}
 PARTY_SHORT = {"ejecutivo": "Ejecutivo", "ctp": "CTP", "car": "CAR", "corporacion": "Corporación"}
 _PARTY_OF_ROLE = {Role.EJECUTIVO: "ejecutivo", Role.PLANEACION: "ejecutivo", Role.EQUIPO: "ejecutivo",
                   Role.CTP: "ctp", Role.CAR: "car", Role.CORPORACION: "corporacion"}

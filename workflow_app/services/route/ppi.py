@@ -297,7 +297,9 @@ def freeze_ppi(session: Session, plan: Plan, stage: str, act_on, reference: str 
     current = ppi_version(session, plan)
     if current is None:
         return None
-    what = "radicado ante la corporación" if stage == "filed" else "adoptado con el plan"
+    w = plan.entity.wording
+    what = (f"radicado ante {'la' if w.is_department else 'el'} {w.corporation}" if stage == "filed"
+            else "adoptado con el plan")
     note = f"Plan de inversiones {what} el {format_date_es(act_on)}" + (f" ({reference.strip()})" if reference else "")
     frozen = PpiVersion(plan_id=plan.id, version=current.version + 1, source=current.source, stage=stage,
                         note=note + f"; copia de la versión {current.version}.")

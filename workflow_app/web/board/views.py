@@ -232,7 +232,7 @@ def _render_milestones(plan: Plan, failed: tuple[int, MilestoneCheckForm] | None
                            failed=failed[0] if failed else None,
                            refusal=refusal if failed and failed[0] not in forms else "",
                            row=board_service.plan_row(db.session, plan, clock().today()),
-                           party_labels=board_service.PARTY_LABELS, parties=board_service.PARTIES,
+                           party_labels=board_service.party_labels_for(plan.entity), parties=board_service.PARTIES,
                            source_texts={s.milestone.number: milestone_service.source_text(s.milestone)
                                          for s in statuses},
                            unconfirmed={s.milestone.number for s in statuses
@@ -269,7 +269,7 @@ def dossier(plan_id: int):
         deadlines=deadlines_for(plan), documents=parts.route_documents, statuses=statuses,
         progress=progress, row=board_service.plan_row(db.session, plan, today), generated_at=clock().now(),
         machine_states={name: m.states for name, m in SUBMACHINES.items()},
-        party_labels=board_service.PARTY_LABELS, parties=board_service.PARTIES, case=case_file(db.session, plan),
+        party_labels=board_service.party_labels_for(plan.entity), parties=board_service.PARTIES, case=case_file(db.session, plan),
         correctable=correctable)
 
 
