@@ -27,6 +27,14 @@ def _events(session):
     return session.scalar(select(func.count()).select_from(PlanEvent))
 
 
+def _send_fresh_form(client, url: str, fields: dict):
+    """Open the act's form (its token and the plan's version) and send it with ``fields``, as a browser does."""
+    html = client.get(url).get_data(as_text=True)
+    return client.post(url, content_type="multipart/form-data", data={
+        "csrf_token": csrf_from(html), **fields,
+        "expected_version": re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)})
+
+
 def test_the_file_input_asks_for_a_pdf_and_states_the_limit(client, demo, db_session):  # noqa: F811
     genova = plan_of(db_session, "63302")
     sign_in(client, demo, "ctp.genova")
@@ -246,13 +254,10 @@ def test_a_hearing_programmed_for_a_day_past_is_said_with_the_forms_other_errors
     walk_to(cast, "adjusting")
     set_today("2028-04-05")
     assert login(client, cast.planeacion.email, "clave-de-prueba").status_code == 302
-    url = f"/planes/{cast.plan.id}/actos/pdt_approval/-/schedule_hearing"
-    html = client.get(url).get_data(as_text=True)
     before = _events(db_session)
-    response = client.post(url, content_type="multipart/form-data", data={
-        "csrf_token": csrf_from(html), "act_on": "2028-04-05", "reference": "CIT-1", "scheduled_on": "2028-03-01",
-        "place": "Casa de la cultura", "zone": "",
-        "expected_version": re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)})
+    response = _send_fresh_form(client, f"/planes/{cast.plan.id}/actos/pdt_approval/-/schedule_hearing", {
+        "act_on": "2028-04-05", "reference": "CIT-1", "scheduled_on": "2028-03-01", "place": "Casa de la cultura",
+        "zone": ""})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and _events(db_session) == before
     assert "La audiencia se programa para el 5 de abril de 2028 o un día posterior" in page
@@ -277,12 +282,9 @@ def test_going_on_while_the_car_is_in_its_term_is_asked_beside_its_reason_field_
     db_session.commit()
     set_today("2028-03-07")
     assert login(client, cast.planeacion.email, "clave-de-prueba").status_code == 302
-    url = f"/planes/{cast.plan.id}/actos/pdt_approval/-/consider_concepts"
-    html = client.get(url).get_data(as_text=True)
     before = _events(db_session)
-    response = client.post(url, content_type="multipart/form-data", data={
-        "csrf_token": csrf_from(html), "act_on": "2028-03-07", "reference": "Acta 9",
-        "expected_version": re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)})
+    response = _send_fresh_form(client, f"/planes/{cast.plan.id}/actos/pdt_approval/-/consider_concepts",
+                                {"act_on": "2028-03-07", "reference": "Acta 9"})
     page = " ".join(response.get_data(as_text=True).split())
     assert response.status_code == 422 and _events(db_session) == before
     assert re.search(r'name="car_wait_reason">[^<]*</textarea> <span class="field-error" id="car_wait_reason-err">La '
@@ -306,12 +308,10 @@ def test_a_hearing_sent_again_after_back_on_a_fresh_form_is_said_registered_not_
     assert login(client, cast.planeacion.email, "clave-de-prueba").status_code == 302
     url = f"/planes/{cast.plan.id}/actos/pdt_approval/-/schedule_hearing"
 
-    def send(place):
-        html = client.get(url).get_data(as_text=True)  # a fresh form each time, as Back fetches it
-        return client.post(url, content_type="multipart/form-data", data={
-            "csrf_token": csrf_from(html), "act_on": "2028-04-05", "reference": "CIT-1", "scheduled_on": "2028-04-20",
-            "place": place, "zone": "Centro", "evidence": (io.BytesIO(PDF), "c.pdf"),
-            "expected_version": re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)})
+    def send(place):  # a fresh form each time, as Back fetches it
+        return _send_fresh_form(client, url, {
+            "act_on": "2028-04-05", "reference": "CIT-1", "scheduled_on": "2028-04-20", "place": place,
+            "zone": "Centro", "evidence": (io.BytesIO(PDF), "c.pdf")})
 
     assert send("Coliseo").status_code == 302
     again = send("Coliseo")
