@@ -242,9 +242,10 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
                       if request.method == "GET" else None)
     held = HeldUpload.of_request(current_user.id, plan.id, act_key(machine, option.subject, trigger))
     valid = form.validate_on_submit()
-    if valid and trigger == "consider_concepts" and not (form.car_wait_reason.data or "").strip() and \
-            (problem := car_wait_problem(plan, form.act_on.data, clock().today())):
-        form.car_wait_reason.errors = [*form.car_wait_reason.errors, problem]  # beside its field, not a banner
+    if request.method == "POST" and trigger == "consider_concepts" and form.act_on.data and not form.act_on.errors \
+            and not (form.car_wait_reason.data or "").strip() \
+            and (problem := car_wait_problem(plan, form.act_on.data, clock().today())):
+        form.car_wait_reason.errors = [*form.car_wait_reason.errors, problem]  # beside its field, in the same round
         valid = False
     if valid and not held.lost:
         command = to_command(form, machine=machine, subject=option.subject, trigger=trigger)
@@ -285,10 +286,6 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
         if form.act_on.data and not form.act_on.errors:
             if problem := act_date_problem(plan, machine, form.act_on.data, clock().today()):
                 form.act_on.errors = [*form.act_on.errors, problem]
-            if trigger == "consider_concepts" and not form.car_wait_reason.errors \
-                    and not (form.car_wait_reason.data or "").strip() \
-                    and (problem := car_wait_problem(plan, form.act_on.data, clock().today())):
-                form.car_wait_reason.errors = [*form.car_wait_reason.errors, problem]
         document = _evidence_document(option)
         if document is not None and not file_sent() and held.held is None and not form.evidence.errors:
             # The machine's own refusal (``evidence_guard``), said now rather than after the fields are mended.
