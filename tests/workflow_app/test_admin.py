@@ -156,3 +156,15 @@ def test_a_refused_plan_setting_shows_the_entitys_saved_weekdays_and_saving_that
                          rf'name="nonworking_weekdays"[^>]*value="{day}"[^>]*checked', html), day
     db_session.refresh(genova)
     assert sorted(genova.weekdays) == [5, 6]
+
+
+def test_the_account_search_reads_percent_and_underscore_as_letters(admin_client, db_session):
+    """QA 7 December 2026: /admin/usuarios?q=% listed every account."""
+    genova = db_session.scalar(select(Entity).filter_by(dane_code="63302"))
+    make_user(db_session, "ana_maria@genova.gov.co", Role.PLANEACION, genova)
+    make_user(db_session, "anaxmaria@genova.gov.co", Role.PLANEACION, genova)
+    every = admin_client.get("/admin/usuarios?q=%25").get_data(as_text=True)
+    assert "ana_maria@genova.gov.co" not in every and "admin@prueba.co" not in every
+    underscore = admin_client.get("/admin/usuarios?q=ana_").get_data(as_text=True)
+    assert "ana_maria@genova.gov.co" in underscore and "anaxmaria@genova.gov.co" not in underscore
+    assert "anaxmaria@genova.gov.co" in admin_client.get("/admin/usuarios?q=ANAX").get_data(as_text=True)

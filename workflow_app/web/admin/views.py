@@ -47,8 +47,9 @@ def users():
     q = (request.args.get("q") or "").strip()[:100]
     query = select(User).options(selectinload(User.memberships).selectinload(Membership.entity)).order_by(User.email)
     if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(User.email).like(like), func.lower(User.name).like(like)))
+        # ``autoescape``: «%» and «_» typed are letters, not wildcards (QA 7 December 2026: «%» listed every account).
+        query = query.where(or_(func.lower(User.email).contains(q.lower(), autoescape=True),
+                                func.lower(User.name).contains(q.lower(), autoescape=True)))
     listed = db.session.scalars(query.limit(PAGE)).all()
     status = 422 if request.method == "POST" else 200
     return render_template("admin/users.html", form=form, accounts=listed, q=q, page_size=PAGE), status
