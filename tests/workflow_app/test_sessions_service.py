@@ -135,3 +135,25 @@ def test_the_calendar_page_shows_the_year_and_the_forms_record_the_acts(client, 
     assert "Sesiones extraordinarias convocadas" in html and "Plan de desarrollo" in html
     assert Role.EJECUTIVO.value in {e.role for e in db_session.scalars(select(PlanEvent)
                                                                        .filter_by(trigger="convoke_sessions"))}
+
+
+def test_without_the_category_the_page_still_lists_the_recorded_sessions(client, db_session, set_today):
+    """QA 7 December 2026: a convocation recorded for a Concejo whose municipio has no category appeared nowhere:
+    the page said only that the calendar is unknown."""
+    from tests.workflow_app.helpers import login
+
+    set_today("2028-05-11")
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    assert cast.plan.entity.fiscal_category is None
+    walk_to(cast, "in_debate")
+    cast.act("ejecutivo", "convoke_sessions", "2028-05-11", payload={
+        "starts_on": "2028-05-15", "ends_on": "2028-05-19", "purpose": "Proyecto de acuerdo del plan de desarrollo",
+        "covers_plan": True})
+    db_session.commit()
+    login(client, cast.corporacion.email, "clave-de-prueba")
+    html = " ".join(client.get(f"/planes/{cast.plan.id}/sesiones?anio=2028").get_data(as_text=True).split())
+    assert "Sin la categoría del municipio" in html and "Sesiones registradas en 2028" in html
+    assert ("del lunes, 15 de mayo de 2028 al viernes, 19 de mayo de 2028. Sesiones extraordinarias convocadas: "
+            "Proyecto de acuerdo del plan de desarrollo.") in html
+    assert "Sesiones registradas" not in client.get(f"/planes/{cast.plan.id}/sesiones?anio=2029").get_data(
+        as_text=True)

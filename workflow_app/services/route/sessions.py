@@ -17,6 +17,8 @@ from state_machines.corporation.sessions import (
     SessionDay,
     SessionExtension,
     SessionRecords,
+    convocation_basis,
+    extension_basis,
     extension_verdict,
     year_calendar,
 )
@@ -110,6 +112,27 @@ class CalendarSpan:
     may_debate: bool
     legal_basis: str
     explanation: str
+
+
+def recorded_spans(session: Session, plan: Plan, year: int) -> list[CalendarSpan]:
+    """The extensions and convocations recorded for the corporation that touch ``year``, by their first day: what
+    its secretary's page still lists when the calendar is unknown (no category; QA 7 December 2026: a recorded
+    convocation appeared nowhere)."""
+    corp = corporation_of(plan)
+    records = session_records(session, plan.entity_id)
+    out = []
+    for conv in records.convocations:
+        if conv.starts_on.year <= year <= conv.ends_on.year:
+            kind = "convoked" if conv.covers_plan or conv.for_objections else "convoked_other"
+            out.append(CalendarSpan(conv.starts_on, conv.ends_on, kind, SESSION_KINDS[kind], kind == "convoked",
+                                    convocation_basis(corp.entity_kind, conv.starts_on, corp.special),
+                                    "Sesiones extraordinarias convocadas" + (f": {conv.purpose}." if conv.purpose
+                                                                            else ".")))
+    for ext in records.extensions:
+        if ext.starts_on.year <= year <= ext.ends_on.year:
+            out.append(CalendarSpan(ext.starts_on, ext.ends_on, "extended", SESSION_KINDS["extended"], True,
+                                    extension_basis(corp), f"Prórroga de {ext.days} días del período ordinario."))
+    return sorted(out, key=lambda span: span.first)
 
 
 def year_spans(session: Session, plan: Plan, year: int) -> list[CalendarSpan] | None:
