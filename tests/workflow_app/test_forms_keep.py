@@ -338,3 +338,23 @@ def test_the_validators_own_messages_are_in_spanish(app):
         form = Form(meta={"csrf": False})
         assert not form.validate()
         assert form.errors == {"name": ["El campo no puede tener más de 3 caracteres."], "kind": ["Opción inválida."]}
+
+
+def test_the_filing_form_says_beforehand_the_warning_the_plan_would_carry(client, db_session, set_today):
+    """QA 7 December 2026: «Radicado sin audiencia pública…» (L1909 art. 22) appeared on the plan page only after the
+    filing; the form now says it first. A plan whose hearing was held is not warned."""
+    from tests.workflow_app.helpers import login
+    from tests.workflow_app.story import Cast, make_plan, walk_to
+
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "adjusting")
+    set_today("2028-04-20")
+    assert login(client, cast.ejecutivo.email, "clave-de-prueba").status_code == 302
+    url = f"/planes/{cast.plan.id}/actos/pdt_approval/-/file_with_corporacion"
+    html = " ".join(client.get(url).get_data(as_text=True).split())
+    assert "Si registra este acto hoy, el plan quedará con esta advertencia:" in html
+    assert "Radicado sin audiencia pública del plan de inversiones registrada (L1909 art. 22)" in html
+    cast.act("planeacion", "schedule_hearing", "2028-04-10", payload={"scheduled_on": "2028-04-15", "place": "Coliseo"})
+    cast.act("planeacion", "hold", "2028-04-15", machine="hearing", subject="1", today="2028-04-20")
+    db_session.commit()
+    assert "Si registra este acto hoy" not in client.get(url).get_data(as_text=True)

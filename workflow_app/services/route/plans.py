@@ -451,6 +451,17 @@ def sub_snapshot(proc: Procedure, plan: Plan, today: date, deadlines: Mapping[st
                                 has_municipal_representatives=bool(proc.data.get("has_municipal_representatives")))
 
 
+def flags_if_recorded(plan: Plan, trigger: str, today: date) -> tuple[str, ...]:
+    """The compliance flags (``flag:*`` effects, e.g. «Radicado sin audiencia pública», L1909 art. 22) that the
+    route's act ``trigger`` would leave on the plan if recorded today: its form says so before, not only the plan
+    page after (QA, 7 December 2026)."""
+    row = PDT_MACHINE.row(plan.state, trigger)
+    if row is None:
+        return ()
+    snapshot = plan_snapshot(plan, today, form_supplies=True)
+    return tuple(e.removeprefix("flag:") for e in row.effects_for(snapshot) if e.startswith("flag:"))
+
+
 def car_wait_problem(plan: Plan, act_on: date, today: date) -> str | None:
     """T6 (``pdt.has_no_car_inside_term``) asked before the act, so that the consideration's form says it beside
     its reason field, with its other errors: an environmental authority still inside its 15 business days and no

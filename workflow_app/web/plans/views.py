@@ -54,6 +54,7 @@ from workflow_app.services.route.plans import (
     car_wait_problem,
     deadlines_for,
     filing_sessions_notice,
+    flags_if_recorded,
     machine_named,
     plan_concepts,
     plan_document_lines,
@@ -491,4 +492,6 @@ def _render_act(plan, option, form, refusal: ActError | None = None, held: HeldU
                            answer_fields=answers, concepts=plan_concepts(plan) if answers else [],
                            sessions=filing_sessions_notice(plan, clock().today())
                            if option.trigger == "file_with_corporacion" else None,
+                           flags_ahead=flags_if_recorded(plan, option.trigger, clock().today())
+                           if option.machine == PDT_MACHINE.name else (),
                            irreversible=IRREVERSIBLE_ACTS.get(option.trigger))
