@@ -153,7 +153,7 @@ def test_without_the_category_the_page_still_lists_the_recorded_sessions(client,
     login(client, cast.corporacion.email, "clave-de-prueba")
     html = " ".join(client.get(f"/planes/{cast.plan.id}/sesiones?anio=2028").get_data(as_text=True).split())
     assert "Sin la categoría del municipio" in html and "Sesiones registradas en 2028" in html
-    assert ("del lunes, 15 de mayo de 2028 al viernes, 19 de mayo de 2028. Sesiones extraordinarias convocadas: "
-            "Proyecto de acuerdo del plan de desarrollo.") in html
+    assert ("Sesiones extraordinarias convocadas: del lunes, 15 de mayo de 2028 al viernes, 19 de mayo de 2028. "
+            "Objeto: Proyecto de acuerdo del plan de desarrollo.") in html
     assert "Sesiones registradas" not in client.get(f"/planes/{cast.plan.id}/sesiones?anio=2029").get_data(
         as_text=True)

@@ -126,8 +126,7 @@ def recorded_spans(session: Session, plan: Plan, year: int) -> list[CalendarSpan
             kind = "convoked" if conv.covers_plan or conv.for_objections else "convoked_other"
             out.append(CalendarSpan(conv.starts_on, conv.ends_on, kind, SESSION_KINDS[kind], kind == "convoked",
                                     convocation_basis(corp.entity_kind, conv.starts_on, corp.special),
-                                    "Sesiones extraordinarias convocadas" + (f": {conv.purpose}." if conv.purpose
-                                                                            else ".")))
+                                    f"Objeto: {conv.purpose}." if conv.purpose else "Sin objeto registrado."))
     for ext in records.extensions:
         if ext.starts_on.year <= year <= ext.ends_on.year:
             out.append(CalendarSpan(ext.starts_on, ext.ends_on, "extended", SESSION_KINDS["extended"], True,
