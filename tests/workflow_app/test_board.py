@@ -440,3 +440,17 @@ def test_the_sweep_and_the_command_rebuild_missing_rows(app, db_session, set_tod
     assert "Resúmenes del tablero reconstruidos: 1" in report.as_text()
     result = app.test_cli_runner().invoke(args=["pdt", "refresh-summaries"])
     assert result.exit_code == 0 and "reconstruidos: 3 plan(es)" in result.output
+
+
+def test_the_board_can_be_sorted_without_the_column_headers(client, scenario):
+    """QA 7 December 2026: on a phone the table's headers (which carry the sort links) are hidden; «Ordenar por»
+    above the table sorts it as they do."""
+    _, html = board_as(client, scenario["asesora"])
+    nav = re.search(r'<nav class="board-sort no-print" aria-label="Ordenar los planes">(.*?)</nav>', html, re.S)
+    assert nav is not None
+    links = dict((label, href) for href, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav.group(1)))
+    assert list(links) == ["entidad", "estado", "avance", "próximo plazo", "holgura", "pasos vencidos", "riesgo"]
+    by_name = client.get(links["entidad"].replace("&amp;", "&")).get_data(as_text=True)
+    from workflow_app.reference_data.names import sort_key
+
+    assert entity_order(by_name) == sorted(entity_order(by_name), key=sort_key)  # Spanish order: Génova, Gobernación
