@@ -110,6 +110,9 @@ def test_the_adviser_fills_the_checklist_and_the_entity_answers(client, db_sessi
     login(client, adviser.email, PASSWORD)
     url = f"/monitoreo-360/planes/{genova.plan.id}/lista-de-chequeo"
     page = client.get(url).get_data(as_text=True)
+    # QA 7 December 2026: the sources read «DNP (seed 002)», «(verificar)», «editable en monitoreo360.json».
+    assert "seed 0" not in page and "verificar" not in page and "monitoreo360.json" not in page
+    assert "Ley 1523/2012 art. 32" in page and "L819 art. 5, con sus modificaciones" in page
     data = {f"Q{i}-value": "2" for i in range(1, 17)}
     data.update({"Q4-value": "1", "Q13-value": "na", "action": "review", "csrf_token": csrf_from(page)})
     refused = client.post(url, data=data)
