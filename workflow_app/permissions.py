@@ -172,6 +172,10 @@ def can_manage_person(user: User, target: User) -> bool:
         return user.is_admin and target.id != user.id
     if user.is_admin:
         return True
+    return _could_give_every_role(user, target)
+
+
+def _could_give_every_role(user: User, target: User) -> bool:
     return all(can_invite(user, m.role, m.entity_id, m.authority_code, m.is_lead) for m in target.memberships)
 
 
@@ -184,7 +188,7 @@ def can_add_role_to(user: User, target: User) -> bool:
         return True
     if target.id == user.id:
         return False
-    return all(can_invite(user, m.role, m.entity_id, m.authority_code, m.is_lead) for m in target.memberships)
+    return _could_give_every_role(user, target)
 
 
 def in_scope_of(user: User, membership: Membership) -> bool:

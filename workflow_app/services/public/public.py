@@ -291,7 +291,7 @@ def _milestone_progress(session: Session, rows) -> dict[int, float]:
 
 
 def department_entities(session: Session, code: str, today: date, year: str = ""
-                        ) -> tuple[Department, list[tuple[Entity, Plan | None, str]], Period | None]:
+                        ) -> tuple[Department, list[tuple[Entity, Plan | None]], Period | None]:
     """The department's entities with their plan of the period asked for by its first year (``year``), else of the
     period in course (``current_period``), and that period."""
     department = session.get(Department, code)
@@ -304,16 +304,7 @@ def department_entities(session: Session, code: str, today: date, year: str = ""
     if period is not None:
         plans = {p.entity_id: p for p in session.scalars(select(Plan).where(
             Plan.period_id == period.id, Plan.entity_id.in_([e.id for e in entities])))}
-    return department, [(e, plans.get(e.id), _state_label(plans.get(e.id), period, today)) for e in entities], period
-
-
-def _state_label(plan: Plan | None, period: Period | None, today: date) -> str:
-    """What a list says of an entity's plan: its state, or «Cumplió su periodo» once its period ended, as its own
-    page says (``pdt.period_ended``)."""
-    if plan is None:
-        return "Sin plan registrado"
-    ended = period_ended(plan.state, period.label, period.end_on, today) if period is not None else None
-    return ended.label if ended else STATE_LABELS[plan.state]
+    return department, [(e, plans.get(e.id)) for e in entities], period
 
 
 # ---------------------------------------------------------------------------------------------------------------

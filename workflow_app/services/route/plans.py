@@ -369,14 +369,22 @@ def _payload_facts(command: ActCommand, act_on: date, today: date) -> dict[str, 
         value = command.payload.get(key)
         if not value:
             continue
-        try:
-            day = value if isinstance(value, date) else date.fromisoformat(str(value))
-        except ValueError as exc:
-            raise ActInvalid("Escriba la fecha como día/mes/año.", field=key) from exc
+        day = _payload_day(value, key)
         if day < act_on or day > today:
             raise ActInvalid("La fecha de recibo no puede ser anterior al acto ni posterior a hoy.", field=key)
         out[fact] = day.isoformat()
     return out
+
+
+def _payload_day(value: Any, field: str, basis: str = "") -> date:
+    """A date the act's payload brings (a form's ``date``, an API's ISO text); an unreadable one is refused on
+    ``field``."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ActInvalid("Escriba la fecha como día/mes/año.", basis, field=field) from None
 
 
 def _count(value: Any) -> int | None:
@@ -456,8 +464,8 @@ def flags_if_recorded(plan: Plan, trigger: str, today: date) -> tuple[str, ...]:
     route's act ``trigger`` would leave on the plan if recorded today: its form says so before, not only the plan
     page after (QA, 7 December 2026)."""
     row = PDT_MACHINE.row(plan.state, trigger)
-    if row is None:
-        return ()
+    if row is None or not any(e.startswith("flag:") for e in row.effects):
+        return ()  # most acts set no flag: no snapshot (it computes the plan's calendar) for them
     snapshot = plan_snapshot(plan, today, form_supplies=True)
     return tuple(e.removeprefix("flag:") for e in row.effects_for(snapshot) if e.startswith("flag:"))
 
@@ -840,12 +848,7 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
             data = {k: command.payload[k] for k in ("scheduled_on", "place", "zone") if k in command.payload}
             if not data.get("scheduled_on"):
                 raise ActInvalid("Indique la fecha de la audiencia.", "L1909 art. 22", field="scheduled_on")
-            try:
-                scheduled = data["scheduled_on"]
-                scheduled = scheduled if isinstance(scheduled, date) else date.fromisoformat(str(scheduled))
-            except ValueError:
-                raise ActInvalid("Escriba la fecha de la audiencia como día/mes/año.", "L1909 art. 22",
-                                 field="scheduled_on") from None
+            scheduled = _payload_day(data["scheduled_on"], "scheduled_on", "L1909 art. 22")
             if problem := hearing_date_problem(scheduled, act_on):
                 raise ActInvalid(problem, "L1909 art. 22", field="scheduled_on")
             _new_procedure(session, plan, "hearing", _next_number(plan, "hearing"), data, milestones)

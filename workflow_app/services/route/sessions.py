@@ -114,12 +114,10 @@ class CalendarSpan:
     explanation: str
 
 
-def recorded_spans(session: Session, plan: Plan, year: int) -> list[CalendarSpan]:
+def _recorded_spans(corp: Corporation, records: SessionRecords, year: int) -> list[CalendarSpan]:
     """The extensions and convocations recorded for the corporation that touch ``year``, by their first day: what
     its secretary's page still lists when the calendar is unknown (no category; QA 7 December 2026: a recorded
     convocation appeared nowhere)."""
-    corp = corporation_of(plan)
-    records = session_records(session, plan.entity_id)
     out = []
     for conv in records.convocations:
         if conv.starts_on.year <= year <= conv.ends_on.year:
@@ -134,13 +132,15 @@ def recorded_spans(session: Session, plan: Plan, year: int) -> list[CalendarSpan
     return sorted(out, key=lambda span: span.first)
 
 
-def year_spans(session: Session, plan: Plan, year: int) -> list[CalendarSpan] | None:
+def year_spans(session: Session, plan: Plan, year: int) -> tuple[list[CalendarSpan] | None, list[CalendarSpan]]:
     """The corporation's year for its secretary's page: spans of ordinary, extended, convoked sessions and
-    recess, whether the plan may be debated in each and why; None when the calendar is unknown (no category)."""
+    recess, whether the plan may be debated in each and why; None when the calendar is unknown (no category),
+    and then, second, the sessions recorded that year (``_recorded_spans``; empty otherwise)."""
     corp = corporation_of(plan)
-    spans: list[SessionDay] = year_calendar(corp, session_records(session, plan.entity_id), year)
+    records = session_records(session, plan.entity_id)
+    spans: list[SessionDay] = year_calendar(corp, records, year)
     if len(spans) == 1 and spans[0].kind == "unknown":
-        return None
+        return None, _recorded_spans(corp, records, year)
     return [CalendarSpan(s.start or s.day, s.end or s.day, s.kind, SESSION_KINDS[s.kind],
                          s.kind in ("ordinary", "extended", "convoked"), s.legal_basis, s.explanation)
-            for s in spans]
+            for s in spans], []

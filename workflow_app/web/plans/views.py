@@ -63,7 +63,7 @@ from workflow_app.services.route.plans import (
     sub_snapshot,
     visible_history,
 )
-from workflow_app.services.route.sessions import recorded_spans, year_spans
+from workflow_app.services.route.sessions import year_spans
 from workflow_app.services.route.whatif import plan_what_if_defaults
 from workflow_app.services.route.whatif import what_if as what_if_service
 from workflow_app.services.route.worklist import actions_for, duties_by_holder, upcoming_deadlines
@@ -210,12 +210,12 @@ def sessions(plan_id: int):
         year = first
     if not first <= year <= last:
         abort(404)
-    spans = year_spans(db.session, plan, year)
+    spans, recorded = year_spans(db.session, plan, year)
     actions = {a.trigger: a for a in actions_for(current_user, plan, today,
                                                  legal_calendar.deadline_map(deadlines_for(plan)))
                if a.machine == PDT_MACHINE.name and a.trigger in ("extend_sessions", "convoke_sessions")}
     return render_template("plans/sessions.html", plan=plan, year=year, years=range(first, last + 1), spans=spans,
-                           recorded=recorded_spans(db.session, plan, year) if spans is None else (),
+                           recorded=recorded,
                            actions=actions, today=today)
 
 
