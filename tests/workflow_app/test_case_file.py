@@ -257,6 +257,22 @@ def test_what_if_shows_the_calendar_for_hypothetical_dates_and_writes_nothing(cl
     assert (events(db_session), genova.plan.event_dates) == before
 
 
+def test_what_if_marks_a_posesion_outside_the_first_year_and_a_crafted_vigencia(client, genova, db_session):
+    """The plan's settings refuse a posesión outside the period's first year (AL02; L152 art. 39): so does
+    ¿Qué pasa si…?, beside its field; a vigencia that is none of the choices is marked on its own fieldset."""
+    login(client, genova.planeacion.email, PASSWORD)
+    late = client.get(f"/planes/{genova.plan.id}/que-pasa-si", query_string={"posesion": "2030-03-01"})
+    html = " ".join(late.get_data(as_text=True).split())
+    assert late.status_code == 422
+    assert 'id="posesion-err">La posesión debe estar dentro del primer año del período' in html
+    assert "Calendario legal que resultaría" not in html
+    crafted = client.get(f"/planes/{genova.plan.id}/que-pasa-si", query_string={"vigencia": "xyz"})
+    html = " ".join(crafted.get_data(as_text=True).split())
+    assert crafted.status_code == 422
+    assert 'aria-describedby="vigencia-err"' in html and 'id="vigencia-err">' in html
+    assert "Revise los campos marcados" in html
+
+
 def test_the_entity_is_named_with_its_own_words(client, genova, db_session):
     genova.plan.entity.executive_title = "alcaldesa"
     db_session.commit()

@@ -52,8 +52,11 @@ def what_if(plan: Plan, command) -> WhatIf:
     order = route_order_problems({name: getattr(command, name) for name in (
         "posesion", "ctp_presented", "car_copy_received", "filed_with_corporacion", "committee_approved",
         "published")})
-    if order:  # the route refuses these orders (state_machines.approval.route.ROUTE_ORDER), so no calendar follows
-        order = [(name, localize(message, plan.entity.wording)) for name, message in order]
+    # The plan's settings refuse a posesión outside the period's first year (AL02; L152 art. 39): so does this page.
+    outside = command.posesion and legal_calendar.posesion_refusal(command.posesion, plan.period.start_on)
+    if order or outside:  # the route refuses these orders (state_machines.approval.route.ROUTE_ORDER): no calendar
+        order = [*([("posesion", outside)] if outside else []),
+                 *((name, localize(message, plan.entity.wording)) for name, message in order)]
         return WhatIf(error_field=order[0][0], error=" ".join(message for _, message in order), errors=tuple(order))
     facts = period_facts(plan)
     facts["events"] = {}
