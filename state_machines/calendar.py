@@ -27,7 +27,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from state_machines.approval.regimes import BUILTIN_REGIMES, D683_2020, ORDINARY, ExceptionalRegime
-from state_machines.core.dates import add_months, format_date_es, last_day_of_month
+from state_machines.core.dates import PERIOD_YEARS, add_months, format_date_es, last_day_of_month, period_end
 from state_machines.corporation.sanction import sanction_law
 from state_machines.corporation.sessions import (
     BOGOTA,
@@ -84,7 +84,6 @@ IN_FORCE_BASIS = "CPACA art. 65; L4-1913 art. 61; L2200 art. 103"
 #: AL02: four-year institutional periods starting 1 January 2004, 2008, ... 2020, 2024, 2028.
 FIRST_PERIOD_YEAR = 2004
 LAST_PERIOD_YEAR = 2096
-PERIOD_YEARS = 4
 
 ENTITY_KINDS = ("municipio", "departamento")
 REGIMES = ("ordinary", "d683_2020")
@@ -341,7 +340,7 @@ def default_calendar(nonworking_weekdays: Iterable[int] = DEFAULT_NONWORKING_WEE
 
 
 def _period_end(period_start: date) -> date:
-    return date(period_start.year + PERIOD_YEARS, 1, 1) - _ONE_DAY
+    return period_end(period_start)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ on the system locale, and month arithmetic by the common calendar (CC art. 67; L
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
-from datetime import date
+from datetime import date, timedelta
 
 _MONTHS_ES = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio",
@@ -32,3 +32,12 @@ def add_months(d: date, n: int) -> date:
 
 def last_day_of_month(year: int, month: int) -> date:
     return date(year, month, _stdlib_calendar.monthrange(year, month)[1])
+
+
+#: AL02 (Acto Legislativo 02 de 2002): governors, mayors, deputies and councillors hold four-year periods.
+PERIOD_YEARS = 4
+
+
+def period_end(period_start: date) -> date:
+    """The last day of the constitutional period that begins on ``period_start`` (AL02)."""
+    return date(period_start.year + PERIOD_YEARS, 1, 1) - timedelta(days=1)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
-from state_machines.core.dates import add_months, format_date_es, last_day_of_month
+from state_machines.core.dates import add_months, format_date_es, last_day_of_month, period_end
 
 
 class FixedWindow(Protocol):
@@ -477,6 +477,10 @@ def convocation_verdict(corp: Corporation, records: SessionRecords, conv: Convoc
     basis = convocation_basis(corp.entity_kind, conv.starts_on, corp.special)
     if conv.ends_on < conv.starts_on:
         return False, "La fecha final de las sesiones extraordinarias es anterior a la inicial.", basis
+    last = period_end(corp.period_start)
+    if conv.ends_on > last:  # the corporation convoked is the one elected for this period (AL02)
+        return False, (f"Las sesiones extraordinarias no pueden ir más allá del período constitucional de "
+                       f"{corp.name}: termina el {format_date_es(last)}."), f"AL02; {basis}"
     if not conv.purpose.strip():
         return False, ("Indique el objeto de la convocatoria: la corporación solo se ocupa de los asuntos que se "
                        "someten a su consideración."), basis

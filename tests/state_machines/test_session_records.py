@@ -120,6 +120,18 @@ def test_a_convocation_needs_its_window_and_purpose_and_cannot_start_before_its_
                                                             convoked_on=date(2024, 4, 29)), date(2024, 4, 29))[0]
 
 
+
+def test_a_convocation_ends_within_the_corporations_period():
+    """The corporation convoked is the one elected for the period (AL02): sessions past its last day are a
+    typing error (and an Asamblea's yearly cap would otherwise be counted over every year to the end date)."""
+    last_day = Convocation(date(2027, 12, 1), date(2027, 12, 31), "Plan")
+    assert convocation_verdict(CAT1_2024, NONE, last_day, date(2027, 11, 30))[0] is True
+    for corp in (CAT1_2024, ASAMBLEA_2024, BOGOTA_2024):
+        refused = convocation_verdict(corp, NONE, Convocation(date(2027, 12, 1), date(9999, 1, 1), "Plan"),
+                                      date(2027, 11, 30))
+        assert refused[0] is False and refused[2].startswith("AL02; ")
+        assert "termina el 31 de diciembre de 2027" in refused[1]
+
 # --- Caps ---------------------------------------------------------------------------------------------------
 
 def test_a_concejo_convoked_for_objections_sits_at_most_five_days():
