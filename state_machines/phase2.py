@@ -219,10 +219,11 @@ def is_budget_decision_term_elapsed(s: Phase2Snapshot) -> Verdict:
                       "alcalde o gobernador no puede expedir por decreto el proyecto presentado.", "D111 art. 59; MH174")
     deadline = s.deadlines.get(f"budget_decision:{s.subject}")
     if deadline is None:
-        return refuse("No hay fecha de radicación del presupuesto; no corre el plazo de la corporación.",
+        return refuse("No hay fecha de radicación del presupuesto; no corre el plazo del concejo o asamblea.",
                       "D111 art. 59")
     if s.today < deadline.overdue_from:
-        return refuse(f"La corporación aún puede decidir el presupuesto (hasta el {spanish_date(deadline.latest)}); "
+        return refuse(f"Aún corre el plazo del concejo o asamblea para decidir el presupuesto (hasta el "
+                      f"{spanish_date(deadline.latest)}); "
                       f"el proyecto presentado rige por decreto solo desde el {spanish_date(deadline.overdue_from)}.",
                       "D111 art. 59; L136 art. 23")
     return OK
@@ -564,7 +565,7 @@ BUDGET_STATES = {
     # P15: bill filed with the corporation, the MFMP with it (L136 art. 91 a) 3; L819 art. 5).
     "budget_filed": "Proyecto de presupuesto radicado con el MFMP",
     # P16: approved by the corporation; the executive has its five days to object (D111 art. 109).
-    "budget_approved": "Presupuesto aprobado por la corporación",
+    "budget_approved": "Presupuesto aprobado por el concejo o asamblea",
     # P17: objected for illegality; the Tribunal decides; meanwhile the filed bill rules (D111 art. 109).
     "budget_objected": "Presupuesto objetado ante el Tribunal Administrativo",
     # P16: in force: sanctioned and liquidated, or enacted by decree (D111 art. 59, by local statute).
@@ -590,7 +591,7 @@ BUDGET_TRANSITIONS = [
     Transition(  # P16 (corporation)
         trigger="approve_budget", source="budget_filed", dest="budget_approved", roles=frozenset({CORPORACION}),
         guards=(evidence_guard("el acuerdo u ordenanza de presupuesto aprobado", "L136 art. 73"),),
-        legal_basis="L136 arts. 23, 73; L56 art. 1", label="Aprobar el presupuesto en la corporación",
+        legal_basis="L136 arts. 23, 73; L56 art. 1", label="Aprobar el presupuesto en el concejo o asamblea",
     ),
     Transition(  # P16 (decree rule, hard)
         trigger="enact_budget_by_decree", source="budget_filed", dest="budget_adopted", roles=frozenset({EJECUTIVO}),
@@ -670,7 +671,7 @@ REPORT_STATES = {
     # The year's informe anual de ejecución is due (L152 art. 43).
     "report_due": "Informe anual de ejecución por presentar",
     # P20: presented to the corporation (L136 art. 91 a) 4; L152 art. 43).
-    "report_presented": "Informe anual presentado a la corporación",
+    "report_presented": "Informe anual presentado al concejo o asamblea",
 }
 REPORT_TRANSITIONS = [
     Transition(

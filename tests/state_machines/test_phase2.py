@@ -283,3 +283,20 @@ def test_phase2_opens_single_and_yearly_procedures_from_the_year_in_force():
 def test_state_and_machine_names_fit_their_columns():
     assert all(len(name) <= 30 for name in PHASE2_MACHINES)
     assert all(len(state) <= 40 for m in PHASE2_MACHINES.values() for state in m.states)
+
+
+def test_phase2_names_the_entitys_own_corporation():
+    """Phase II's tables say «el concejo o asamblea», which each entity's pages localize («el Concejo de Génova»,
+    «la Asamblea del Quindío»): never the generic «la corporación» (QA, 7 December 2026)."""
+    from state_machines.core.wording import Wording, localize
+
+    texts = [m.label(state) for m in PHASE2_MACHINES.values() for state in m.states]
+    texts += [t.label for m in PHASE2_MACHINES.values() for t in m.transitions]
+    assert not [t for t in texts if "corporación" in t]
+    genova = Wording("municipio", "Génova", "alcaldesa")
+    quindio = Wording("departamento", "Quindío", "gobernador")
+    approved = PHASE2_MACHINES["budget"].label("budget_approved")
+    assert localize(approved, genova) == "Presupuesto aprobado por el Concejo de Génova"
+    assert localize(approved, quindio) == "Presupuesto aprobado por la Asamblea del Quindío"
+    assert localize(PHASE2_MACHINES["annual_report"].label("report_presented"), quindio) == \
+        "Informe anual presentado a la Asamblea del Quindío"

@@ -68,7 +68,7 @@ def phase2_lines(session: Session, plan: Plan, today: date, only_current: bool =
             note = ("El plan de este año se adoptó antes de la vigencia del nuevo plan de desarrollo: ajústelo al "
                     "nuevo plan (interpretación).")
         out.append(Phase2Line(
-            proc, title, machine.label(proc.state), machine.is_final(proc.state),
+            proc, title, localize(machine.label(proc.state), wording), machine.is_final(proc.state),
             localize(row.label, wording) if row else None,
             holder({r.value for r in row.roles}, wording) if row else None,
             row.legal_basis if row else None, deadline,

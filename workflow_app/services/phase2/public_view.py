@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from state_machines.core.wording import localize
 from state_machines.phase2 import PHASE2_MACHINES, MatrixRow
 from workflow_app.models import Plan
 from workflow_app.services.phase2.procedures import matrix_rows
@@ -24,7 +25,7 @@ class PublicPhase2:
 
 
 _HARM_STEPS = (("start_harmonization_on", "Inicio de la armonización"),
-               ("file_harmonization_on", "Proyecto radicado en la corporación"),
+               ("file_harmonization_on", "Proyecto radicado en el concejo o asamblea"),
                ("record_committee_debate_on", "Primer debate en comisión"),
                ("record_plenary_debate_on", "Segundo debate en plenaria"),
                ("approve_harmonization_on", "Aprobación"),
@@ -44,15 +45,17 @@ def public_phase2(plan: Plan) -> PublicPhase2 | None:
         return None
     harm = procs.get(("harmonization", "armonizacion"))
     harm_data = (harm.data or {}) if harm else {}
-    steps = tuple((label, _day(harm_data[key])) for key, label in _HARM_STEPS if harm_data.get(key))
+    wording = plan.entity.wording  # «el Concejo de Génova», not the tables' «concejo o asamblea»
+    steps = tuple((localize(label, wording), _day(harm_data[key])) for key, label in _HARM_STEPS
+                  if harm_data.get(key))
     paa = tuple(sorted((subject, tuple(date.fromisoformat(d) for d in (p.data or {}).get("publications", ())))
                        for (machine, subject), p in procs.items() if machine == "paa" and p.state == "paa_published"))
-    budgets = tuple(sorted((subject, PHASE2_MACHINES["budget"].label(p.state))
+    budgets = tuple(sorted((subject, localize(PHASE2_MACHINES["budget"].label(p.state), wording))
                            for (machine, subject), p in procs.items()
                            if machine == "budget" and p.state != "budget_pending"))
     return PublicPhase2(
         pi_state=PHASE2_MACHINES["plan_indicativo"].label(pi.state),
         pi_approved_on=_day((pi.data or {}).get("approve_pi_on")),
         matrix=tuple(matrix_rows(pi)) if pi.state in PUBLIC_PI_STATES else (),
-        harmonization_state=PHASE2_MACHINES["harmonization"].label(harm.state) if harm else "",
+        harmonization_state=localize(PHASE2_MACHINES["harmonization"].label(harm.state), wording) if harm else "",
         harmonization_steps=steps, purchase_plans=paa, budgets=budgets)
