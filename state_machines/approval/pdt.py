@@ -1108,21 +1108,22 @@ def is_governor_copy_late(s: PlanSnapshot) -> bool:
 # Predicates of conditional effects (soft flags never block).
 
 def is_consolidation_late(s: PlanSnapshot) -> bool:
-    """L152 art. 39 num. 3: consolidation after the two months following the posesión."""
+    """L152 art. 39 num. 3: consolidation after the two months following the posesión. The act's date decides,
+    not the day it is typed (L4-1913 art. 62; D1865 art. 3 num. 3), as for every term met by an act."""
     deadline = s.deadlines.get("consolidation")
-    return deadline is not None and s.today >= deadline.overdue_from
+    return deadline is not None and s.act_day >= deadline.overdue_from
 
 
 def is_ctp_submission_late(s: PlanSnapshot) -> bool:
     """L152 art. 39 num. 5: presentation to the CTP after the two months following the posesión."""
     deadline = s.deadlines.get("ctp_presentation")
-    return deadline is not None and s.today >= deadline.overdue_from
+    return deadline is not None and s.act_day >= deadline.overdue_from
 
 
 def is_corporation_decision_late(s: PlanSnapshot) -> bool:
     """L152 art. 40 (legal-path §f.2): approval after the corporation's month; validity unsettled, so flagged."""
     deadline = s.deadlines.get("corporation_decision")
-    return deadline is not None and s.today >= deadline.overdue_from
+    return deadline is not None and s.act_day >= deadline.overdue_from
 
 
 def is_without_held_hearing(s: PlanSnapshot) -> bool:

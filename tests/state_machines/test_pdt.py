@@ -500,6 +500,23 @@ def test_late_consolidation_and_ctp_submission_are_flagged_from_overdue_from():
     assert "flag:late_ctp_submission" in late.effects and "start_ctp_review" in late.effects
 
 
+
+def test_an_act_dated_inside_its_term_and_recorded_later_is_not_flagged_late():
+    """The act's date decides (L4-1913 art. 62; D1865 art. 3 num. 3): a consolidation dated 1 March 2024, the
+    presentation to the CTP dated then and an approval dated 31 May, typed days later, are on time (QA, 7 December
+    2026: all three were flagged by the day of typing)."""
+    typed_late = plan_2024("submitted_to_consejo_de_gobierno", date(2024, 3, 20))
+    on_time = PDT_MACHINE.fire(replace(typed_late, act_on=date(2024, 3, 1)), "consolidate", E)
+    assert on_time.effects == ("event:consolidated",)
+    late = PDT_MACHINE.fire(replace(typed_late, act_on=date(2024, 3, 2)), "consolidate", E)
+    assert "flag:late_consolidation" in late.effects
+    ctp = PDT_MACHINE.fire(replace(plan_2024("consolidated", date(2024, 3, 20)), act_on=date(2024, 3, 1)),
+                           "submit_to_ctp", E)
+    assert "flag:late_ctp_submission" not in ctp.effects
+    approval = PDT_MACHINE.fire(replace(plan_2024("in_debate", date(2024, 6, 10)), act_on=date(2024, 5, 31)),
+                                "approve_plan", C)
+    assert "flag:late_corporation_decision" not in approval.effects
+
 def test_the_system_records_the_posesion_on_its_day_never_before():
     """AL02 art. 1; L152 art. 39: on the period's first day (or the entity's own posesión date) the system records
     the posesión; the day before it is refused, and only the system may do it."""
