@@ -41,8 +41,10 @@ FACT_OF_TRIGGER: dict[str, str] = {
     "record_insistence_receipt": "illegality_communicated",
 }
 #: Acts that start a second term besides their ``FACT_OF_TRIGGER`` (L136 art. 76: the remission counts from
-#: the approval in second debate).
-MORE_FACTS_OF_TRIGGER: dict[str, tuple[str, ...]] = {"approve_plan": ("approved",)}
+#: the approval in second debate), and the decree's adoption, which the plan's record tells from an approval
+#: (L152 art. 40: the corporation did not decide in its month) once the plan has moved on.
+MORE_FACTS_OF_TRIGGER: dict[str, tuple[str, ...]] = {"approve_plan": ("approved",),
+                                                     "adopt_by_decree": ("adopted_by_decree",)}
 #: Facts an act records only from a given state: a convocation while the plan is objected is the one L136 art. 78
 #: inc. 3 asks of the mayor (``sessions.convocation_of`` makes it ``for_objections``), and it settles that duty.
 FACTS_OF_TRIGGER_FROM: dict[tuple[str, str], str] = {("convoke_sessions", "objected"): "objections_convoked"}

@@ -205,3 +205,24 @@ def test_the_ppi_page_lets_planeacion_save_the_executive_change_until_15_june_20
     assert response.status_code == 302
     set_today("2020-06-16")
     assert client.get(url).status_code == 409
+
+
+def test_a_plan_adopted_by_decree_is_never_said_approved_by_the_concejo(db_session, client):
+    """L152 art. 40: the Concejo did not decide in its month and the mayor adopted the plan by decree; once it is
+    published, its debates section said «Plan aprobado el …» with the decree's date (QA, 7 December 2026)."""
+    from workflow_app.services.route.casefile import _debates
+
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(genova, "in_debate")
+    genova.act("corporacion", "record_committee_debate", "2028-05-10", payload={"committee_outcome": "continues"})
+    genova.act("corporacion", "deny_in_first_debate", "2028-05-11")
+    genova.act("corporacion", "archive_project", "2028-05-26")
+    genova.act("sistema", "enable_decree_adoption", "2028-06-05", evidence=False)
+    genova.act("ejecutivo", "adopt_by_decree", "2028-06-06")
+    genova.act("ejecutivo", "publish", "2028-06-07", payload={"vigencia": "on_publication"})
+    assert genova.plan.state in ("published", "in_force")
+    debates = _debates(genova.plan)
+    assert debates.approved_on is None and debates.decree_adopted_on == date(2028, 6, 6)
+    page = " ".join(client.get("/publico/63302").get_data(as_text=True).split())
+    assert "Plan aprobado el" not in page
+    assert "Adoptado por decreto del alcalde el 6 de junio de 2028" in page and "L152 art. 40" in page

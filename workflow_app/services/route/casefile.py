@@ -82,10 +82,12 @@ class DebatesView:
     reconsidered_on: tuple[date, ...] = ()
     #: L136 art. 75; L2200 art. 98; D1222 art. 76: the project was archived at the end of the sessions.
     archived: bool = False
+    #: L152 art. 40: no decision in the corporation's month, the executive adopted the plan by decree on this day.
+    decree_adopted_on: date | None = None
 
     @property
     def any(self) -> bool:
-        return bool(self.committee_sessions or self.plenary_sessions or self.approved_on)
+        return bool(self.committee_sessions or self.plenary_sessions or self.approved_on or self.decree_adopted_on)
 
 
 @dataclass(frozen=True)
@@ -199,18 +201,21 @@ def _debates(plan: Plan) -> DebatesView:
     dates = plan.event_dates or {}
     record = DebateRecord.from_data(dates.get("debates"))
     approved = record.committee_approved_on
+    decree = "adopted_by_decree" in dates or plan.state == "adopted_by_decree"
     # D1222 art. 75 before 8 February 2022 (three debates), L2200 art. 97 after: the law of the approval's day.
     rule = debate_rule_for(plan.entity.calendar_kind, special_regime_of(plan),
                            _day(dates.get("approved")) or (record.plenary_sessions or (approved,))[0])
     return DebatesView(
         record.committee_sessions, approved, record.plenary_sessions,
-        _day(dates.get("adopted")) if plan.state not in ("adopted_by_decree",) else None,
+        # Approved by the corporation; a decree's adoption records "adopted" too, and is said as such.
+        _day(dates.get("adopted")) if plan.state != "adopted_by_decree" and not decree else None,
         earliest_plenary_on(approved, rule) if approved else None,
         # "La plenaria puede… desde…" is guidance for a second debate still to come (rule.legal_basis).
         plenary_gap_explanation(approved, rule)
         if approved and not record.has_plenary_debate and plan.state not in ADOPTED_STATES
         else f"Regla: {rule.explanation}.", rule.legal_basis, rule.debates_required, record.third_sessions,
-        record.committee_denied_on, record.reconsidered_on, plan.state == "project_archived")
+        record.committee_denied_on, record.reconsidered_on, plan.state == "project_archived",
+        _day(dates.get("adopted")) if decree else None)
 
 
 def _grounds(grounds) -> str:
