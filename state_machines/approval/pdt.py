@@ -863,7 +863,7 @@ def is_within_objection_term(s: PlanSnapshot) -> Verdict:
         return OK
     days = law.objection_days(count)
     if s.act_day >= deadline.overdue_from:
-        size = f"un proyecto de {count} artículos" if count else "el proyecto"
+        size = f"un proyecto de {count} {'artículo' if count == 1 else 'artículos'}" if count else "el proyecto"
         return refuse(f"El plazo para objetar {size} ({days} días) venció el "
                       f"{spanish_date(deadline.latest)}; el proyecto debe sancionarse.", law.objection_basis)
     return OK

@@ -672,3 +672,18 @@ def test_the_insistence_states_when_the_governor_received_it_and_the_48_hours_ru
                 payload={"communication_received_on": "2028-05-29"})
     assert plan.event_dates["illegality_communicated"] == "2028-05-29"
     assert keys(plan)["tribunal_remission"].latest == date(2028, 5, 31)
+
+
+def test_the_late_objection_refusal_says_the_remitted_projects_article_count(client, db_session, set_today):
+    """L136 art. 78: the Concejo remitted 18 articles (5 days to object, from 17 May 2028); the objection form
+    opened after the term says so, not «un proyecto de 1 artículos» (QA, 7 December 2026)."""
+    from tests.workflow_app.helpers import login
+
+    set_today("2028-06-02")
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(genova, "sanction_pending")
+    login(client, genova.ejecutivo.email, "clave-de-prueba")
+    html = " ".join(client.get(f"/planes/{genova.plan.id}/actos/pdt_approval/-/object",
+                               query_string={"confirmado": "1"}).get_data(as_text=True).split())
+    assert "El plazo para objetar un proyecto de 18 artículos (5 días) venció" in html
+    assert "1 artículos" not in html

@@ -286,6 +286,7 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
     else:
         answers = answers_from_data(command.payload.get("answers"))
         concept = concept_of_command(command)
+    sanction = SanctionRecord.from_data((plan.event_dates or {}).get("sanction"))
     return PlanSnapshot(
         state=plan.state, entity_kind=plan.entity.calendar_kind, today=today, regime=plan.regime,
         d683_articles=frozenset(plan.d683_articles or []), deadlines=deadlines,
@@ -304,10 +305,11 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         debates=DebateRecord.from_data((plan.event_dates or {}).get("debates")),
         in_force_on=legal_calendar.in_force_of_dates(plan.event_dates or {}),
         posesion_on=plan.posesion_on or plan.period.start_on,
-        sanction=SanctionRecord.from_data((plan.event_dates or {}).get("sanction")),
+        sanction=sanction,
         objection_grounds=(frozenset({"ilegalidad"}) if form_supplies
                            else frozenset(command.payload.get("grounds") or ())),
-        article_count=1 if form_supplies else _article_count(command),
+        # Listing: the remitted project's count where recorded (its term is the one shown), else any count.
+        article_count=(sanction.articles or 1) if form_supplies else _article_count(command),
         governor_review="ajustado" if form_supplies else command.payload.get("governor_review"),
         decision_votes=None if form_supplies else _count(command.payload.get("decision_votes")),
         corporation_members=None if form_supplies else _count(command.payload.get("corporation_members")),
