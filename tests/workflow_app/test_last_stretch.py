@@ -687,3 +687,19 @@ def test_the_late_objection_refusal_says_the_remitted_projects_article_count(cli
                                query_string={"confirmado": "1"}).get_data(as_text=True).split())
     assert "El plazo para objetar un proyecto de 18 artículos (5 días) venció" in html
     assert "1 artículos" not in html
+
+
+def test_a_publication_that_rige_from_itself_takes_no_declared_day(db_session):
+    """CPACA art. 65: «rige desde su publicación» with a day typed in «Fecha desde la cual rige» is refused beside
+    that field; the history kept «rige a partir de su publicación (1 de mayo de 2028)» (QA, 7 December 2026)."""
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(genova, "sanctioned")
+    with pytest.raises(ActInvalid) as refused:
+        genova.act("ejecutivo", "publish", "2028-05-22",
+                   payload={"vigencia": "on_publication", "in_force_declared": "2028-06-01"})
+    assert refused.value.field == "in_force_declared" and "fija una fecha" in str(refused.value)
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "sanctioned" and "published" not in genova.plan.event_dates
+    genova.act("ejecutivo", "publish", "2028-05-22",
+               payload={"vigencia": "fixed_date", "in_force_declared": "2028-06-01"})
+    assert genova.plan.event_dates["in_force_declared"] == "2028-06-01"

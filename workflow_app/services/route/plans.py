@@ -992,6 +992,9 @@ def _record_vigencia(plan: Plan, command: ActCommand, act_on: date) -> None:
     """CPACA art. 65; L2200 art. 103: the act's vigencia clause; the publication day is the act's date."""
     clause = command.payload.get("vigencia") or "on_publication"
     declared = command.payload.get("in_force_declared") or None
+    if declared and clause != "fixed_date":  # the history would keep a day the act does not declare
+        raise ActInvalid("Escriba la fecha desde la cual rige solo si el acto fija una fecha: elija esa opción o "
+                         "borre la fecha.", "CPACA art. 65", field="in_force_declared")
     try:
         legal_calendar.in_force_on(act_on, clause, date.fromisoformat(declared) if declared else None)
     except legal_calendar.FactsError as exc:
