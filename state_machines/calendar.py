@@ -28,7 +28,7 @@ from types import MappingProxyType
 
 from state_machines.approval.regimes import BUILTIN_REGIMES, D683_2020, ORDINARY, ExceptionalRegime
 from state_machines.core.dates import PERIOD_YEARS, add_months, format_date_es, last_day_of_month, period_end
-from state_machines.corporation.sanction import sanction_law
+from state_machines.corporation.sanction import REFUSE_LATE_OBJECTIONS, sanction_law
 from state_machines.corporation.sessions import (
     BOGOTA,
     CATEGORIES,
@@ -1201,11 +1201,12 @@ SANCTION_EVENT_LABELS = {
 
 
 def _days_term(cal: BusinessCalendar, facts: Facts, *, key: str, start: date, days: int, unit: str,
-               legal_basis: str, intro: str, who: str) -> Deadline:
+               legal_basis: str, intro: str, who: str, after: str | None = None) -> Deadline:
     """A term in days from the act of ``start`` (the day after it is the first): business days by L4-1913
     art. 62 (``unit="business"``), or calendar days (``"calendar"``: hours turned into whole days, not
     extended). Lateness is a warning: these statutes write no automatic effect on the executive's delay, except
-    the president's sanction of L136 art. 79, which is an act of the corporation, not of the sweep."""
+    the president's sanction of L136 art. 79, which is an act of the corporation, not of the sweep. ``after``:
+    what the term's end does instead of the generic «no automatic consequence», where the route says more."""
     if unit == "business":
         due = cal.add_business_days(start, days)
         counted = f"{days} días hábiles contados desde el día siguiente al {_day(start)} (L4-1913 art. 62)"
@@ -1214,8 +1215,9 @@ def _days_term(cal: BusinessCalendar, facts: Facts, *, key: str, start: date, da
         counted = f"{days * 24} horas desde el {_day(start)} (días calendario; no se extiende)"
     act_by = cal.prev_business(due) if unit == "calendar" else due
     overdue_from = due + _ONE_DAY
-    explanation = (f"{intro}: {counted}. Vence el {_day(due)}: {who} a más tardar el {_day(act_by)}. "
-                   f"{_effect_text(EFFECT_WARNING, overdue_from, facts)}")
+    then = f"Desde el {format_date_es(overdue_from, weekday=True)} {after}" if after else \
+        _effect_text(EFFECT_WARNING, overdue_from, facts)
+    explanation = f"{intro}: {counted}. Vence el {_day(due)}: {who} a más tardar el {_day(act_by)}. {then}"
     return Deadline(key, due, due, act_by, overdue_from, EFFECT_WARNING, legal_basis, explanation)
 
 
@@ -1316,12 +1318,16 @@ def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline
         size = f" de {facts.article_count} artículos" if facts.article_count is not None else ""
         silence = (f"; si {executive} no objeta ni sanciona en el término, sanciona y publica {president} "
                    f"({law.silence_basis})" if law.president_after_silence else "")
+        # What the route does after the term (sanction.REFUSE_LATE_OBJECTIONS; the president where the law says).
+        after = (f"ya no puede objetarse: {executive} debe sancionarlo"
+                 + (f", o lo sanciona y publica {president} ({law.silence_basis})" if law.president_after_silence
+                    else "") + "." if REFUSE_LATE_OBJECTIONS else None)
         out.append(_days_term(
             cal, facts, key="objection_term", start=facts.sent_for_sanction, days=days, unit="business",
             legal_basis=law.objection_basis,
             intro=(f"Sanción u objeción del proyecto{size} remitido el "
                    f"{_day(facts.sent_for_sanction)} ({law.objection_basis}){silence}"),
-            who=f"{executive} debe sancionarlo u objetarlo"))
+            who=f"{executive} debe sancionarlo u objetarlo", after=after))
     if facts.objected is not None and law.code == "L136" and not (
             facts.objections_convoked is not None and facts.objections_convoked >= facts.objected):
         term = _objections_convocation(cal, facts)

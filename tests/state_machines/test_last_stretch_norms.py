@@ -158,6 +158,12 @@ def test_the_asamblea_president_sanctions_once_the_objection_term_ran_out_in_sil
     kw = dict(kind="departamento", approved="2028-05-15", sent_for_sanction="2028-05-17", articles=20)
     d = deadlines(**kw)["objection_term"]
     assert d["latest"] == "2028-05-24" and "L2200 art. 100 inc. 3" in d["explanation"]
+    # What the term's end does, not «la norma no le asigna una consecuencia automática» (QA, 7 December 2026).
+    assert ("Desde el jueves 25 de mayo de 2028 ya no puede objetarse: el gobernador debe sancionarlo, o lo "
+            "sanciona y publica el presidente de la Asamblea (L2200 art. 100 inc. 3).") in d["explanation"]
+    assert "consecuencia automática" not in d["explanation"]
+    municipal = deadlines(approved="2028-05-15", sent_for_sanction="2028-05-17", articles=20)["objection_term"]
+    assert municipal["explanation"].endswith("ya no puede objetarse: el alcalde debe sancionarlo.")
     kw.pop("kind")
     pending = snapshot("sanction_pending", date(2028, 5, 24), kind="departamento", **kw)
     refused = refusal(pending, "sanction_by_president", C)
