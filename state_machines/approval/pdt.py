@@ -631,6 +631,18 @@ def _decree_when_never_assigned() -> bool:
     return DECREE_WHEN_NEVER_ASSIGNED
 
 
+def decree_waits_for_assignment(state: str) -> str | None:
+    """Said beside the corporation's month once it ran out, while the project was never assigned to its committee
+    and ``DECREE_WHEN_NEVER_ASSIGNED`` keeps the written route (legal-path.md T11): the calendar's «puede adoptar
+    el plan por decreto» (L152 art. 40) does not open the decree here yet (QA, 7 December 2026)."""
+    if state != "filed_with_corporacion" or _decree_when_never_assigned():
+        return None
+    return ("Mientras el concejo o asamblea no reparta el proyecto a su comisión, esta ruta no habilita la adopción "
+            "por decreto: la abre desde el primer debate (L152 art. 40, en la lectura que sigue el sistema; el "
+            "Consejo de Estado, en su concepto 2127 de 2013, lee que el silencio también la abre: consulte a su "
+            "oficina jurídica).")
+
+
 def is_voted_down(s: PlanSnapshot) -> Verdict:
     """L152 art. 40; CE-2127: a recorded vote denying the plan shifts the power to the executive."""
     if s.corporation_voted_down:

@@ -226,3 +226,21 @@ def test_a_plan_adopted_by_decree_is_never_said_approved_by_the_concejo(db_sessi
     page = " ".join(client.get("/publico/63302").get_data(as_text=True).split())
     assert "Plan aprobado el" not in page
     assert "Adoptado por decreto del alcalde el 6 de junio de 2028" in page and "L152 art. 40" in page
+
+
+def test_the_overdue_month_says_why_no_decree_while_the_project_was_never_assigned(db_session, client, set_today,
+                                                                                   monkeypatch):
+    """legal-path.md T11 (``pdt.DECREE_WHEN_NEVER_ASSIGNED`` False): the calendar says «puede adoptar el plan por
+    decreto» from 31 May, but a project the Concejo never assigned stays filed; the mayor's page says why beside
+    the overdue month (QA, 7 December 2026: the page promised a power the route did not give)."""
+    from state_machines.approval import pdt
+
+    set_today("2028-06-02")
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(genova, "filed_with_corporacion")
+    login(client, genova.ejecutivo.email, "clave-de-prueba")
+    page = " ".join(client.get(f"/planes/{genova.plan.id}").get_data(as_text=True).split())
+    assert "Mientras el Concejo de Génova no reparta el proyecto a su comisión, esta ruta no habilita" in page
+    assert pdt.decree_waits_for_assignment("in_debate") is None  # assigned: the decree opens with the month
+    monkeypatch.setattr(pdt, "DECREE_WHEN_NEVER_ASSIGNED", True)  # the filing's reading: no such note
+    assert pdt.decree_waits_for_assignment("filed_with_corporacion") is None

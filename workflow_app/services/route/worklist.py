@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.orm import Session, selectinload
 
 from state_machines import calendar as legal_calendar
-from state_machines.approval.pdt import PDT_MACHINE, duties_ended
+from state_machines.approval.pdt import PDT_MACHINE, decree_waits_for_assignment, duties_ended
 from state_machines.approval.route import DUTIES, IRREVERSIBLE_ACTS, duty_for, is_subprocedure_open, recording_roles
 from state_machines.core.roles import Role
 from state_machines.core.wording import holder, localize
@@ -237,6 +237,7 @@ class DutyLine:
     is_late: bool
     holder: str
     is_mine: bool
+    note: str = ""  # what the route does (or not) once the term ran out, where the calendar's text says more
 
 
 def duties_by_holder(user: User, plan: Plan, pending: list[tuple[legal_calendar.Deadline, str, bool]],
@@ -253,8 +254,9 @@ def duties_by_holder(user: User, plan: Plan, pending: list[tuple[legal_calendar.
     for d, label, late in pending:
         by = recording_roles(d.key)
         is_mine = bool(by & roles) and (d.key != "car_concept" or d.authority in car_codes)
+        note = (decree_waits_for_assignment(plan.state) or "") if late and d.key == "corporation_decision" else ""
         line = DutyLine(d, localize(label, wording), late, holder({r.value for r in by}, wording, d.authority),
-                        is_mine)
+                        is_mine, localize(note, wording))
         (mine if is_mine else others).append(line)
     return mine, others
 
