@@ -171,9 +171,11 @@ def test_forms_reach_the_views_without_control_characters(app):
 
     from flask import request
 
-    sent = {"a": "x\x00y\x1bz", "b": "uno\x0bdos\x0ctres", "c": "col1\tcol2\r\nfin", "d": "sin nada"}
+    sent = {"a": "x\x00y\x1bz", "b": "uno\x0bdos\x0ctres", "c": "col1\tcol2\r\nfin", "d": "sin nada",
+            "e": "Ana\u202eoloc.exe\u2066Ñ\u2069"}  # bidirectional overrides and isolates go too
     with app.test_request_context("/", method="POST", data=sent):
-        assert request.form.to_dict() == {"a": "xyz", "b": "uno\ndos\ntres", "c": "col1\tcol2\r\nfin", "d": "sin nada"}
+        assert request.form.to_dict() == {"a": "xyz", "b": "uno\ndos\ntres", "c": "col1\tcol2\r\nfin", "d": "sin nada",
+                                          "e": "Anaoloc.exeÑ"}
         assert request.values["a"] == "xyz"
     with app.test_request_context("/", method="POST", data={**sent, "f": (io.BytesIO(b"%PDF\x00\x1b"), "a.pdf")},
                                   content_type="multipart/form-data"):

@@ -412,3 +412,10 @@ def test_import_review_names_the_entity_and_the_authority_beside_their_codes(adm
     html = upload(admin_client, "funcionarios.csv", GOOD.encode()).get_data(as_text=True)
     assert "63302 · Génova (Quindío)" in html
     assert re.search(r"CRQ · [^<]*Quindío", html)
+
+
+def test_an_imported_cell_loses_its_control_and_bidirectional_characters():
+    """A file's cells are read as a form's fields are (infra.clean_input): «Ana\\u202eoloc.exe» read «Anaexe.colo»
+    in the people log (QA, 7 December 2026)."""
+    data = ("codigo_dane;rol;nombre;correo\n63302;equipo;Ana\u202eoloc.exe\x07 Ríos;ana@genova.gov.co\n").encode()
+    assert onboarding.read_rows("equipo.csv", data)[0]["nombre"] == "Anaoloc.exe Ríos"

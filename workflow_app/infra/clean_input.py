@@ -5,7 +5,8 @@ A text pasted from a word processor brings control characters: Word's manual lin
 means anything in a form's text, and the two databases disagreed about them: PostgreSQL refuses a NUL in text
 (the whole form answered with a generic 400, what was typed lost), while SQLite, the trial instance, stored it
 (an investment-plan program named "a\\x00b"). So the form's values are cleaned as Werkzeug parses them: the two
-breaks become line breaks and the other C0 controls and DEL are dropped; tab, line feed and carriage return stay.
+breaks become line breaks and the other C0 controls, DEL and the bidirectional controls are dropped; tab, line
+feed and carriage return stay.
 
 Only form bodies (``request.form``): files are untouched, and query strings are the pages' and the API's to judge
 (the API answers a control character with a documented 422). Parsing stays where each view puts it (the file
@@ -19,8 +20,10 @@ from flask import Flask
 from flask import Request as FlaskRequest
 
 _BREAKS = re.compile(r"[\x0b\x0c]")
-_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_ANY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: The bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069) too: invisible, they reorder
+#: what follows, so «Ana\u202eoloc.exe» reads «Anaexe.colo» in the people log (QA, 7 December 2026).
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_ANY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def cleaned(value: str) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from state_machines.core.roles import ROLE_LABELS, Role
+from workflow_app.infra.clean_input import cleaned
 from workflow_app.infra.files.tabular import Limits, TableRejected, read_table
 from workflow_app.models import Entity, EnvironmentalAuthority, Membership, OnboardingBatch, User
 from workflow_app.services.people.accounts import (
@@ -92,7 +93,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a DANE code typed as a number in Excel
-    return " ".join(str(value).split())
+    return " ".join(cleaned(str(value)).split())  # a file's cells as a form's fields: no control characters
 
 
 @dataclass
