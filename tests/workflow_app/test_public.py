@@ -189,6 +189,18 @@ def test_proposals_are_rate_limited_per_address_with_a_spanish_429(app, client, 
     assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 3
 
 
+
+def test_a_proposal_to_a_hearing_no_longer_open_shows_the_text_back(client, genova, db_session):
+    """The hearing closed (or was cancelled) while the citizen wrote: a 409 that shows their text back, to copy
+    it (QA, 7 December 2026: the text was lost)."""
+    response = client.post("/publico/63272/propuestas", headers={"Sec-Fetch-Site": "same-origin"},
+                           data={"text": "Arreglar el puente de la vereda La Julia.", "hearing_id": "1"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "no tiene audiencias públicas abiertas" in html
+    assert re.search(r'<textarea id="typed-\d+" readonly[^>]*>Arreglar el puente de la vereda La Julia.</textarea>',
+                     html)
+    assert db_session.scalar(select(func.count()).select_from(CitizenProposal)) == 0
+
 def test_citizens_at_one_hearing_share_an_address_and_a_corrected_text_is_not_held_against_them(
         app, client, genova, db_session, monkeypatch):
     """The venue's wifi is one address for everyone at the hearing: by default it takes a room's proposals, and a

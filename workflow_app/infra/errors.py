@@ -60,8 +60,9 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):
         # Our own abort(…, description=Spanish text) is shown; Werkzeug's English defaults are not.
         detail = exc.description if exc.description != type(exc).description else None
-        # Too many sends: what the person wrote is shown back, to send it again later (a citizen's proposal).
-        return render_error(exc.code or 500, detail, keep_typed=exc.code == 429)
+        # Too many sends, or a form the service can no longer take (a hearing closed while a citizen wrote their
+        # proposal): what the person wrote is shown back, to send it again later or elsewhere.
+        return render_error(exc.code or 500, detail, keep_typed=exc.code in (409, 429))
 
     @app.errorhandler(DataError)
     def out_of_range(exc):
