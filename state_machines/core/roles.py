@@ -1,4 +1,5 @@
 """The legal actors, as roles a user holds through a membership (legal-path.md §a)."""
+from collections.abc import Iterable
 from enum import Enum
 
 
@@ -35,3 +36,38 @@ ROLE_LABELS = {
     Role.ADMIN: "Administrador",
     Role.SISTEMA: "Sistema (efecto legal automático)",
 }
+
+
+#: Interpretation, configurable (QA, 7 December 2026): one person does not hold roles of two sides of the same
+#: entity's route. The administration drafts and files the plan; the CTP, formed by the sectors' representatives
+#: (L152 art. 34), gives its concept on that draft (L152 art. 39 num. 6); the concejo or asamblea decides on it
+#: (L152 art. 40). With two sides, one account would record the review of its own acts. ``False`` allows it.
+SEPARATE_SIDES = True
+SIDES: dict[str, frozenset[Role]] = {
+    "la administración": frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.EQUIPO, Role.HACIENDA,
+                                    Role.CONSEJO_DE_GOBIERNO}),
+    "el Consejo Territorial de Planeación": frozenset({Role.CTP}),
+    "el concejo o asamblea": frozenset({Role.CORPORACION}),
+}
+SIDES_BASIS = "L152 arts. 34, 39 num. 6 y 40"
+
+
+def _side(role: Role | str) -> str | None:
+    value = role.value if isinstance(role, Role) else role
+    return next((name for name, roles in SIDES.items() if value in {r.value for r in roles}), None)
+
+
+def side_conflict(held: Iterable[Role | str], new: Role | str) -> str | None:
+    """Why ``new`` cannot join the roles ``held`` on the same entity (``SEPARATE_SIDES``), or None."""
+    new_side = _side(new)
+    if not SEPARATE_SIDES or new_side is None:
+        return None
+    for role in held:
+        side = _side(role)
+        if side is not None and side != new_side:
+            held_label = ROLE_LABELS[Role(role.value if isinstance(role, Role) else role)]
+            new_label = ROLE_LABELS[Role(new.value if isinstance(new, Role) else new)]
+            return (f"esa persona ya tiene en esta entidad el rol «{held_label}» y no puede tener también el de "
+                    f"«{new_label}»: uno revisa o decide sobre los actos del otro ({SIDES_BASIS}). Use otra "
+                    "cuenta, o quite antes el otro rol")
+    return None

@@ -419,3 +419,34 @@ def test_an_imported_cell_loses_its_control_and_bidirectional_characters():
     in the people log (QA, 7 December 2026)."""
     data = ("codigo_dane;rol;nombre;correo\n63302;equipo;Ana\u202eoloc.exe\x07 Ríos;ana@genova.gov.co\n").encode()
     assert onboarding.read_rows("equipo.csv", data)[0]["nombre"] == "Anaoloc.exe Ríos"
+
+
+def test_one_person_never_holds_two_sides_of_an_entitys_route(db_session):
+    """roles.side_conflict (L152 arts. 34, 39 num. 6 and 40): the administration's, the CTP's and the concejo's
+    roles on the same entity are refused to one account from a file, from the administration and from Personas;
+    another entity's role, or the same side's, is not (QA, 7 December 2026: an import gave the equipo the CTP)."""
+    from workflow_app.services.people.accounts import AccountError, Invite, invite_person
+    from workflow_app.services.people.admin import add_membership
+
+    genova = entity(db_session, "63302")
+    admin = make_user(db_session, "admin.lados@dnp.gov.co", Role.ADMIN)
+    equipo = make_user(db_session, "equipo.lados@genova.gov.co", Role.EQUIPO, genova)
+    data = ("codigo_dane;rol;nombre;correo\n"
+            "63302;ctp;equipo.lados;equipo.lados@genova.gov.co\n"  # the account already on the equipo
+            "63302;planeacion;Nueva;nueva@genova.gov.co\n"
+            "63302;corporacion;Nueva;nueva@genova.gov.co\n"  # the row above gave her the administration's side
+            "63272;ctp;equipo.lados;equipo.lados@genova.gov.co\n"  # another municipality: no conflict
+            "63302;hacienda;equipo.lados;equipo.lados@genova.gov.co\n").encode()  # the same side
+    outcomes = onboarding.check_rows(db_session, onboarding.read_rows("equipo.csv", data)).outcomes
+    assert [o.status for o in outcomes] == ["error", "created", "error", "added", "added"]
+    assert "«Equipo formulador» y no puede tener también el de «Consejo Territorial de Planeación»" in \
+        outcomes[0].errors[0][1]
+    assert outcomes[2].errors[0][0] == "rol" and "«Secretaría de planeación" in outcomes[2].errors[0][1]
+    with pytest.raises(AccountError) as refused:
+        add_membership(db_session, admin, equipo, Role.CORPORACION.value, "63302", None)
+    assert refused.value.field == "role" and "L152 arts. 34, 39 num. 6 y 40" in refused.value.message
+    with pytest.raises(AccountError):
+        invite_person(db_session, None, Invite(email=equipo.email, name="equipo.lados", role="ctp",
+                                               dane_code="63302"))
+    db_session.rollback()
+    assert {m.role for m in db_session.get(User, equipo.id).memberships} == {"equipo"}

@@ -32,7 +32,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Subquery
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from state_machines.core.roles import ROLE_LABELS, Role
+from state_machines.core.roles import ROLE_LABELS, Role, side_conflict
 from workflow_app.infra.database.as_loaded import RowLoader
 from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.infra.proxy import public_base_url
@@ -405,6 +405,15 @@ class InviteOutcome:
     status: str  # created (new account), added (new role of an existing account), present (nothing to do)
 
 
+def refuse_side_conflict(user: User, role: str, entity_id: int | None) -> None:
+    """``roles.side_conflict``: one person never holds two sides of the same entity's route (the administration,
+    its CTP, its concejo or asamblea); from every path that gives a role (Personas, the administration, files)."""
+    if entity_id is None:
+        return
+    if why := side_conflict([m.role for m in user.memberships if m.entity_id == entity_id], role):
+        raise AccountError("role", why[0].upper() + why[1:] + ".")
+
+
 def resolve_scope(session: Session, role: str, dane_code: str | None, authority_code: str | None
                   ) -> tuple[int | None, str | None]:
     """(entity id, authority code) of a membership; ``AccountError`` when it does not exist."""
@@ -447,6 +456,7 @@ def invite_person(session: Session, actor: User | None, invite: Invite) -> Invit
             return InviteOutcome(user, "present")
         if actor is not None and not can_add_role_to(actor, user):
             raise AccountError("email", NOT_YOURS_TO_ADD)
+        refuse_side_conflict(user, invite.role, entity_id)
         membership = Membership(user_id=user.id, role=invite.role, entity_id=entity_id, authority_code=authority,
                                 is_lead=is_lead)
         session.add(membership)

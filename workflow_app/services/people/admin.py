@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from workflow_app.models import Membership, User
 from workflow_app.permissions import LEAD_ROLES, can_invite, can_remove_membership
-from workflow_app.services.people.accounts import AccountError, resolve_scope
+from workflow_app.services.people.accounts import AccountError, refuse_side_conflict, resolve_scope
 from workflow_app.services.people.people_log import record_people_change
 
 AdminError = AccountError
@@ -29,6 +29,7 @@ def add_membership(session: Session, actor: User, user: User, role: str, dane_co
                              detail="marcado como líder" if is_lead else "deja de ser líder")
         session.commit()
         return existing
+    refuse_side_conflict(user, role, entity_id)
     membership = Membership(user_id=user.id, role=role, entity_id=entity_id, authority_code=authority,
                             is_lead=is_lead)
     session.add(membership)

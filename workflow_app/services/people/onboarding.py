@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from state_machines.core.roles import ROLE_LABELS, Role
+from state_machines.core.roles import ROLE_LABELS, Role, side_conflict
 from workflow_app.infra.clean_input import cleaned
 from workflow_app.infra.files.tabular import Limits, TableRejected, read_table
 from workflow_app.models import Entity, EnvironmentalAuthority, Membership, OnboardingBatch, User
@@ -169,6 +169,7 @@ def check_rows(session: Session, rows: list[dict]) -> CheckResult:
     authorities = dict(session.execute(select(EnvironmentalAuthority.code, EnvironmentalAuthority.name)).all())
     seen: dict[tuple, int] = {}
     names_in_file: dict[str, tuple[str, int]] = {}
+    roles_in_file: dict[tuple[str, int], list[str]] = {}
     outcomes = []
     for row in rows:
         email, name = normalise_email(row.get("correo")), row.get("nombre", "").strip()
@@ -220,12 +221,25 @@ def check_rows(session: Session, rows: list[dict]) -> CheckResult:
         if not errors and key in seen:
             errors.append(("correo", f"repite la fila {seen[key]}"))
         seen.setdefault(key, row["fila"])
+        if not errors and entity_id is not None:
+            # One person, two sides of the same entity's route (roles.side_conflict): from the account's roles
+            # or from this file's earlier rows.
+            held = roles_in_file.setdefault((email, entity_id), _held_roles(session, email, entity_id))
+            if why := side_conflict(held, outcome.role):
+                errors.append(("rol", why))
+            else:
+                held.append(outcome.role)
         if errors:
             outcome.status = "error"
         else:
             outcome.status = _status(session, email, outcome.role, entity_id, key[3], names_in_file, row["fila"])
         outcomes.append(outcome)
     return CheckResult(outcomes)
+
+
+def _held_roles(session: Session, email: str, entity_id: int) -> list[str]:
+    user = find_user_by_email(session, email)
+    return [m.role for m in user.memberships if m.entity_id == entity_id] if user is not None else []
 
 
 def _status(session: Session, email: str, role: str, entity_id: int | None, authority: str | None,
