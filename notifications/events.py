@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from state_machines import calendar as legal_calendar
 from state_machines.approval.concepts import concept_from_data
 from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
-from state_machines.approval.route import DUTIES, TURNS, duty_for
+from state_machines.approval.route import CONSIDERATION_STEP, DUTIES, TURNS, duty_for
 from state_machines.core.roles import Role
 from state_machines.core.wording import localize, localize_basis, quoted
 from workflow_app.models import Plan, PlanEvent
@@ -79,7 +79,8 @@ def notify_concept(session: Session, *, plan: Plan, event: PlanEvent, deadlines:
                       f"sobre el proyecto de plan de {entity}. Considérelo"
                       f"{' y responda cada recomendación, con su razón,' if recs else ''}"
                       f"{' antes de radicar el proyecto' if before_filing else ''}.", wording),
-        link=f"/planes/{plan.id}", plan_id=plan.id, legal_basis=CONCEPT_BASIS))])
+        link=f"/planes/{plan.id}", plan_id=plan.id, legal_basis=CONCEPT_BASIS,
+        step_key=CONSIDERATION_STEP))])  # «Atendida» once the concepts are considered, and out of the digest
 
 
 def _turn_notices(recipients: Recipients, plan: Plan, event: PlanEvent, turns: list, entity: str) -> list:

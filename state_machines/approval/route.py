@@ -154,9 +154,18 @@ class Turn:
         return f"turn:{self.state}"
 
 
+#: The notice that a concept arrived asks the executive to consider it (L152 art. 39 num. 6; D1865 art. 3 num. 4):
+#: done once the plan left the states where the concepts are still to be considered (``consider_concepts``).
+CONSIDERATION_STEP = "consider_concepts"
+_UNCONSIDERED = _BEFORE_CTP | {"submitted_to_ctp", "ctp_stage_closed"}
+
+
 def turn_left(step_key: str | None, plan_state: str | None) -> bool | None:
-    """For a turn's notice (``Turn.step_key``): whether the plan left the turn's state; None for any other step."""
+    """For a turn's notice (``Turn.step_key``): whether the plan left the turn's state; for a concept's notice
+    (``CONSIDERATION_STEP``), whether the concepts were considered; None for any other step."""
     kind, _, state = (step_key or "").partition(":")
+    if kind == CONSIDERATION_STEP:
+        return plan_state is not None and plan_state not in _UNCONSIDERED
     if kind != "turn":
         return None
     return plan_state is not None and plan_state != state

@@ -201,3 +201,14 @@ def test_the_executive_side_is_told_when_a_concept_arrives(genova, client, db_se
     login(client, genova.planeacion.email, "clave-de-prueba")
     page = client.get("/notificaciones").get_data(as_text=True)
     assert "llegó el concepto del Consejo Territorial de Planeación" in page
+    # Considered, each recommendation answered: the notice reads «Atendida» and leaves the daily digest (QA,
+    # 7 December 2026: it asked for it for ever, into the period after).
+    from notifications.centre import ATTENDED, status_of
+    from notifications.digest import settled_notices
+
+    assert status_of(notice) != ATTENDED and not settled_notices(db_session, told, date(2028, 3, 22))
+    reason = {"decision": "aceptada", "reason": "Se incluye en el plan"}
+    genova.act("planeacion", "consider_concepts", "2028-03-28", payload={"answers": {"CTP-1": reason, "CTP-2": reason}})
+    db_session.commit()
+    assert genova.plan.state == "adjusting" and status_of(notice) == ATTENDED
+    assert settled_notices(db_session, told, date(2028, 3, 29)) == {n.id for n in told}
