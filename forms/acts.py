@@ -164,6 +164,7 @@ FIELDS_BY_TRIGGER = {
     "record_committee_debate": ("committee_outcome",),
     "continue_committee_debate": ("committee_outcome",),
     "publish": ("vigencia", "in_force_declared"),
+    "publish_by_president": ("vigencia", "in_force_declared"),
     "schedule_hearing": ("scheduled_on", "place", "zone"),
     "hold": ("attendance",),
     "file_with_corporacion": ("legal_review_note",),

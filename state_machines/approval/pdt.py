@@ -1099,6 +1099,20 @@ def is_remission_late(s: PlanSnapshot) -> bool:
     return deadline is not None and s.act_day >= deadline.overdue_from
 
 
+def is_president_publication_allowed(s: PlanSnapshot) -> Verdict:
+    """L136 art. 79 (after the objections were rejected) and L2200 art. 100 inc. 3 (after the governor's
+    silence): the president who sanctions "procederá a sancionarlo y publicarlo", so the corporation publishes what
+    its president sanctioned. After the Tribunal (DL1421 art. 25: "sancionará") the statute gives the president
+    the sanction only: the executive publishes, as after its own sanction."""
+    if s.sanction.sanctioned_by != "presidente":
+        return refuse("La publicación corresponde al alcalde o gobernador, que sancionó el acuerdo u ordenanza.",
+                      "L136 art. 81; L2200 art. 103")
+    if s.sanction.president_after == "tribunal":
+        return refuse("Tras el fallo del Tribunal la ley le da al presidente la sanción, no la publicación: publica "
+                      "el alcalde o gobernador.", "DL1421 art. 25")
+    return OK
+
+
 def is_publication_late(s: PlanSnapshot) -> bool:
     """L136 art. 81; L2200 art. 103: publication after its ten days (soft)."""
     deadline = s.deadlines.get("publication")
@@ -1559,6 +1573,15 @@ PDT_TRANSITIONS: list[Transition] = [
         trigger="publish", source=("sanctioned", "adopted_by_decree"), dest="published", roles=frozenset({EJECUTIVO}),
         guards=(evidence_guard("la constancia de publicación (gaceta o medio oficial)", "CPACA art. 65"),),
         legal_basis="CPACA art. 65; L136 art. 81", label="Publicar el plan adoptado",
+        effects=("record_vigencia", "event:published", "flag:late_publication"),
+        effect_when=(("flag:late_publication", is_publication_late),),
+    ),
+    Transition(  # L136 art. 79; L2200 art. 100 inc. 3: the president who sanctioned "procederá a sancionarlo y publicarlo"
+        trigger="publish_by_president", source="sanctioned", dest="published", roles=frozenset({CORPORACION}),
+        guards=(is_president_publication_allowed,
+                evidence_guard("la constancia de publicación (gaceta o medio oficial)", "CPACA art. 65")),
+        legal_basis="CPACA art. 65; L136 art. 79; L2200 art. 100 inc. 3",
+        label="Publicar el acuerdo u ordenanza que sancionó el presidente de la corporación",
         effects=("record_vigencia", "event:published", "flag:late_publication"),
         effect_when=(("flag:late_publication", is_publication_late),),
     ),

@@ -24,6 +24,7 @@ FACT_OF_TRIGGER: dict[str, str] = {
     "convoke_sessions": "sessions_convoked",
     # CPACA art. 65: the plan binds from its publication (calendar.in_force_on).
     "publish": "published",
+    "publish_by_president": "published",  # L136 art. 79; L2200 art. 100 inc. 3
     # The last stretch (state_machines.corporation.sanction): each term counts from the act that opens it.
     "send_for_sanction": "sent_for_sanction",  # L136 art. 78; L2200 art. 100: the term to object
     "accept_objections": "sent_for_sanction",  # the amended project returns for sanction: a new term
@@ -296,7 +297,7 @@ PUBLIC_BY_LAW = frozenset({
     "record_ctp_concept", "issue_concept", "issue_partial_concept",  # the CTP's concept (L152 art. 39 num. 6)
     "receive_concept",  # the environmental authority's concept (D1865 art. 3)
     "sanction",  # the acuerdo or ordenanza sanctioned (L136 art. 76)
-    "publish",  # its publication (CPACA art. 65)
+    "publish", "publish_by_president",  # its publication (CPACA art. 65), by the president who sanctioned it
     "publish_objected_project",  # the objected ordenanza published (L2200 art. 100 inc. 4)
     "adopt_by_decree",  # the plan adopted by decree (L152 art. 40)
     "approve_plan",  # the plan as approved in plenary (L152 art. 40)

@@ -285,6 +285,7 @@ DOCUMENT_TITLES = {
     "record_governor_review": "Resultado de la revisión jurídica del gobernador",
     "publish_ponencia": "Publicación del proyecto y la ponencia",
     "publish": "Publicación del plan adoptado",
+    "publish_by_president": "Publicación del plan adoptado",
     "enter_into_force": "Constancia de entrada en vigencia del plan",
     "receive_concept": "Concepto técnico de la autoridad ambiental",
     "forward_to_ctp": "Concepto de la autoridad ambiental remitido al CTP",

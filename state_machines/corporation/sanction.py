@@ -341,7 +341,8 @@ class SanctionRecord:
     - ``objected_published``: the governor published the objected project, the Asamblea being in recess (L2200 art.
       100 inc. 4); new objections start over;
     - ``insistence_received``: the governor's receipt of the insistence's communication is on file (L2200 art. 101),
-      stated with the insistence or recorded by its own act.
+      stated with the insistence or recorded by its own act;
+    - ``sanctioned_by`` / ``president_after``: who sanctioned, and after which term the president did.
     """
 
     articles: int | None = None
@@ -354,6 +355,10 @@ class SanctionRecord:
     governor_review: str | None = None
     objected_published: bool = False
     insistence_received: bool = False
+    #: Who sanctioned ("ejecutivo" or "presidente") and, for the president, after which of the executive's terms
+    #: ("rechazo": L136 art. 79; "silencio": L2200 art. 100 inc. 3; "tribunal": DL1421 art. 25).
+    sanctioned_by: str | None = None
+    president_after: str | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -368,7 +373,8 @@ class SanctionRecord:
                    governor_copy_sent=date.fromisoformat(copy) if copy else None,
                    governor_review=data.get("governor_review") or None,
                    objected_published=bool(data.get("objected_published")),
-                   insistence_received=bool(data.get("insistence_received")))
+                   insistence_received=bool(data.get("insistence_received")),
+                   sanctioned_by=data.get("sanctioned_by") or None, president_after=data.get("president_after") or None)
 
 
 #: The governor's review outcomes (L136 art. 82; the governor, finding the acuerdo contrary to law, sends it to

@@ -107,6 +107,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, set[Role]]] = {
     ("published", "record_governor_review"): ("published", {E, P}),
     ("in_force", "record_governor_review"): ("in_force", {E, P}),
     ("sanctioned", "publish"): ("published", {E}),
+    # L136 art. 79; L2200 art. 100 inc. 3: the president who sanctioned "procederá a sancionarlo y publicarlo".
+    ("sanctioned", "publish_by_president"): ("published", {C}),
     ("adopted_by_decree", "publish"): ("published", {E}),
     ("published", "enter_into_force"): ("in_force", {S}),
 }
@@ -134,6 +136,7 @@ SANCTION_FOR = {
     "record_governor_review": SanctionRecord(governor_copy_sent=date(2020, 5, 21)),
     # L136 art. 80: the objected articles are archived by the definitive ruling, after the reconsideration
     "record_tribunal_articles_archived": SanctionRecord(grounds=frozenset({"ilegalidad"}), reconsidered=True),
+    "publish_by_president": SanctionRecord(sanctioned_by="presidente", president_after="rechazo"),
 }
 
 
@@ -875,3 +878,19 @@ def test_the_remission_for_sanction_states_the_projects_size_where_the_term_depe
     assert refused.legal_basis == "L136 art. 78"
     assert "hasta 20 artículos: 5 días hábiles; de 21 a 50 artículos: 10 días hábiles" in refused.reason
     assert PDT_MACHINE.fire(replace(snapshot, article_count=24), "send_for_sanction", C).dest == "sanction_pending"
+
+
+def test_the_president_who_sanctioned_publishes_and_nobody_else_does():
+    """L136 art. 79; L2200 art. 100 inc. 3: «procederá a sancionarlo y publicarlo» (legal-path.md T14). After the
+    Tribunal (DL1421 art. 25: «sancionará») and after the executive's own sanction, the executive publishes
+    (QA, 7 December 2026: only the mayor could publish what the president sanctioned)."""
+    base = replace(permissive("sanctioned", "publish_by_president"), has_evidence=True)
+    assert PDT_MACHINE.fire(base, "publish_by_president", C).dest == "published"
+    silence = replace(base, sanction=SanctionRecord(sanctioned_by="presidente", president_after="silencio"))
+    assert PDT_MACHINE.fire(silence, "publish_by_president", C).dest == "published"
+    own = refusal(replace(base, sanction=SanctionRecord(sanctioned_by="ejecutivo")), "publish_by_president", C)
+    assert own.code == "guard_failed" and "L136 art. 81" in own.legal_basis
+    tribunal = replace(base, sanction=SanctionRecord(sanctioned_by="presidente", president_after="tribunal"))
+    assert refusal(tribunal, "publish_by_president", C).legal_basis == "DL1421 art. 25"
+    assert PDT_MACHINE.fire(base, "publish", E).dest == "published"  # the executive may still publish
+

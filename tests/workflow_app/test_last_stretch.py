@@ -703,3 +703,22 @@ def test_a_publication_that_rige_from_itself_takes_no_declared_day(db_session):
     genova.act("ejecutivo", "publish", "2028-05-22",
                payload={"vigencia": "fixed_date", "in_force_declared": "2028-06-01"})
     assert genova.plan.event_dates["in_force_declared"] == "2028-06-01"
+
+
+def test_the_concejo_publishes_what_its_president_sanctioned(genova, db_session):
+    """L136 art. 79: «el Presidente de la Corporación procederá a sancionarlo y publicarlo» (legal-path.md T14):
+    the Concejo's secretary records the publication; the plan enters into force with it (QA, 7 December 2026:
+    the Concejo was told it could publish, but only the mayor could)."""
+    from sqlalchemy import select
+
+    from workflow_app.models import PlanEvent
+
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 34})
+    genova.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["inconveniencia"], "article_count": 34})
+    genova.act("corporacion", "reject_objections", "2028-05-26")
+    genova.act("corporacion", "sanction_by_president", "2028-06-09")
+    genova.act("corporacion", "publish_by_president", "2028-06-12", payload={"vigencia": "on_publication"})
+    assert genova.plan.state == "in_force" and genova.plan.event_dates["published"] == "2028-06-12"
+    event = db_session.scalars(select(PlanEvent).filter_by(trigger="publish_by_president")).one()
+    assert event.role == "corporacion" and "L136 art. 79" in event.legal_basis
+    assert "L2200" not in event.legal_basis  # a Concejo cites its own statute

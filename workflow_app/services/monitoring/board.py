@@ -104,9 +104,11 @@ SORT_KEYS = ("riesgo", "entidad", "departamento", "estado", "avance", "plazo", "
 #: the executive must sanction (the president only once its term ran out, L136 art. 79), and so before any
 #: objection (the Asamblea's president only after the governor's silence, L2200 art. 100 inc. 3); before the
 #: Tribunal nobody of the route waits on anyone but the court (L136 art. 80); a partly vitiated acuerdo waits on
-#: the Concejo's reconsideration (L136 art. 80).
+#: the Concejo's reconsideration (L136 art. 80); a sanctioned acuerdo or ordenanza waits on the executive's
+#: publication (L136 art. 81), which the president publishes only when the president sanctioned (L136 art. 79).
 WAIT_OWNERS: dict[str, str | None] = {"sanction_due": "ejecutivo", "sanction_pending": "ejecutivo",
-                                      "before_tribunal": None, "tribunal_reconsideration": "corporacion"}
+                                      "before_tribunal": None, "tribunal_reconsideration": "corporacion",
+                                      "sanctioned": "ejecutivo"}
 
 
 #: An objected plan waits on the Concejo's decision, except while the Concejo is in recess and the mayor owes its
