@@ -259,7 +259,7 @@ EXPECTED_ACTS = {
     18: {"file_with_corporacion"},  # Entrega del PDT a la corporación pública
     19: {"record_committee_debate"},  # Discusión en la comisión del plan
     20: {"record_plenary_debate", "record_third_debate"},  # Discusión en plenaria (D1222 art. 75: also the third debate)
-    21: {"publish"},  # Publicar el PDT aprobado
+    21: {"publish", "publish_by_president"},  # Publicar el PDT aprobado (also by the president who sanctioned it)
     22: {"approve_plan", "adopt_by_decree"},  # Aprobación del PDT
 }
 
