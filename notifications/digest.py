@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from notifications.centre import is_attended, period_over
 from state_machines.calendar import format_date_es
+from state_machines.core.wording import readable_sources
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.infra.proxy import public_base_url
@@ -135,7 +136,7 @@ def digest_body(user: User, notices: list[Notification], day: date, left_out: in
         if n.due_on:
             lines.append(f"   Fecha: {format_date_es(n.due_on, weekday=True)}")
         if n.legal_basis:
-            lines.append(f"   Norma: {n.legal_basis}")
+            lines.append(f"   Norma: {readable_sources(n.legal_basis)}")
         lines.append(f"   {link_label(n.kind)}: {base}{n.link}")
         lines.append("")
     if left_out:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import object_session
 
 from state_machines import calendar as legal_calendar
 from state_machines.approval.route import DUTY_BY_KEY
+from state_machines.core.wording import readable_sources
 from state_machines.phase2 import PHASE2_DUTIES, phase2_title
 from workflow_app.models import Plan
 from workflow_app.services.monitoring.my_calendar import Hearing, plan_hearings
@@ -77,7 +78,7 @@ def _description(deadline: legal_calendar.Deadline) -> str:
     parts = [deadline.explanation,
              f"Actuar a más tardar el {when(deadline.act_by, weekday=True)}.",
              f"Atrasado desde el {when(deadline.overdue_from, weekday=True)}.",
-             f"Norma: {deadline.legal_basis}"]
+             f"Norma: {readable_sources(deadline.legal_basis)}"]
     return "\n".join(p for p in parts if p)
 
 

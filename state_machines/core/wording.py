@@ -205,6 +205,31 @@ def basis_for_kind(basis: str, is_department: bool) -> str:
     return _basis_for(basis, is_department)
 
 
+#: The sources legal-path.md §0 names by short IDs, said in words on the pages (the records keep the IDs): a
+#: secretary or a citizen does not know «TAB-3d» or «SEED 001» (QA, 7 December 2026). The laws keep their short
+#: form (L152 art. 40), which the glossary explains.
+_SOURCE_WORDS = (
+    (re.compile(r"\bTAB-(?:3d|[a-e])\b"), "Tribunal Administrativo de Boyacá"),
+    (re.compile(r"\bCE-2127\b"), "Consejo de Estado, concepto 2127 de 2013"),
+    (re.compile(r"\bCE-1999\b"), "Consejo de Estado, fallo 3882 de 1999"),
+    (re.compile(r"\bDNP-PI\b"), "guía del DNP para el Plan Indicativo"),
+    (re.compile(r"\bSEED 00[0-4]\b"), "material del DNP"),
+    (re.compile(r"\bAL02\b"), "Acto Legislativo 02 de 2002"),
+)
+
+
+def readable_sources(basis: str) -> str:
+    """``basis`` with legal-path.md's short source IDs said in words (``_SOURCE_WORDS``)."""
+    return _readable(basis) if basis else ""
+
+
+@lru_cache(maxsize=4096)
+def _readable(basis: str) -> str:
+    for pattern, replacement in _SOURCE_WORDS:
+        basis = pattern.sub(replacement, basis)
+    return basis
+
+
 @lru_cache(maxsize=4096)
 def _basis_for(basis: str, is_department: bool) -> str:
     for pattern, replacement in (_DEPARTMENT_BASIS if is_department else _MUNICIPAL_BASIS):

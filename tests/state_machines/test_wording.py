@@ -66,3 +66,16 @@ def test_the_calendars_kind_specific_executive_is_said_with_the_entitys_title():
     assert localize("El gobernador debe sancionar; los alcaldes y la alcaldesa no", QUINDIO) == \
         "El gobernador debe sancionar; los alcaldes y la alcaldesa no"
     assert localize("los alcaldes del departamento", GENOVA) == "los alcaldes del departamento"
+
+
+def test_the_pages_say_the_short_source_ids_in_words():
+    """legal-path.md §0's source IDs stay in the records and are said in words on the pages (QA, 7 December 2026:
+    «(L136 art. 73; TAB-3d)», «(L617 art. 79; SEED 001)» on citizens' and secretaries' pages)."""
+    from state_machines.core.wording import readable_sources
+
+    assert readable_sources("L136 art. 73; TAB-3d") == "L136 art. 73; Tribunal Administrativo de Boyacá"
+    assert readable_sources("L617 art. 79; SEED 001") == "L617 art. 79; material del DNP"
+    assert readable_sources("L152 art. 40; CE-2127") == "L152 art. 40; Consejo de Estado, concepto 2127 de 2013"
+    assert readable_sources("AL02; L152 art. 39") == "Acto Legislativo 02 de 2002; L152 art. 39"
+    assert readable_sources("L152 arts. 29, 36; DNP-PI") == "L152 arts. 29, 36; guía del DNP para el Plan Indicativo"
+    assert readable_sources("") == ""

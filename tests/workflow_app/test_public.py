@@ -71,6 +71,8 @@ def test_anyone_sees_genovas_state_calendar_amendments_and_hearings(client, geno
     assert "Génova (Quindío)" in page and "En debate en el Concejo de Génova" in page
     assert "El Concejo de Génova está debatiendo el proyecto de plan." in page
     assert "concejo o asamblea" not in page and "alcalde o gobernador" not in page
+    # legal-path.md's source IDs are said in words (wording.readable_sources): the debates' rule
+    assert "TAB-" not in page and "Tribunal Administrativo de Boyacá" in page
     # the legal calendar: the corporation's month, with its norm and act_by day
     assert "Decidir sobre el proyecto de plan en el Concejo de Génova" in page and "L152 art. 40" in page
     assert "Etapa superada" in page and "Pendiente" in page

@@ -14,7 +14,14 @@ from state_machines.approval.route import DUTY_BY_KEY
 from state_machines.approval.submachines import SUBMACHINES
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.core.roles import ROLE_LABELS
-from state_machines.core.wording import DOCUMENT_TITLES, business_days, localize, localize_basis, with_de
+from state_machines.core.wording import (
+    DOCUMENT_TITLES,
+    business_days,
+    localize,
+    localize_basis,
+    readable_sources,
+    with_de,
+)
 from state_machines.phase2 import PHASE2_MACHINES, PHASE2_TITLES, phase2_title
 from workflow_app.infra.clock import BOGOTA
 
@@ -99,13 +106,15 @@ def _trigger_labels() -> dict:
 
 
 def for_entity(text: str | None, entity) -> str:
-    """The generic legal phrase said for one entity: "el concejo o asamblea" -> "el Concejo de Génova"."""
-    return localize(text, getattr(entity, "wording", None))
+    """The generic legal phrase said for one entity: "el concejo o asamblea" -> "el Concejo de Génova"; the
+    norms it cites with their sources in words (an explanation's «(L136 art. 73; TAB-3d)»)."""
+    return readable_sources(localize(text, getattr(entity, "wording", None)))
 
 
-def basis_for(basis: str | None, entity) -> str:
-    """A legal basis said for one entity: Ley 2200 for a department's acts, Ley 136 for a municipio's."""
-    return localize_basis(basis, getattr(entity, "wording", None))
+def basis_for(basis: str | None, entity=None) -> str:
+    """A legal basis said for one entity (Ley 2200 for a department's acts, Ley 136 for a municipio's), with the
+    short IDs of its other sources in words (``wording.readable_sources``)."""
+    return readable_sources(localize_basis(basis, getattr(entity, "wording", None)))
 
 
 _MENU_URLS: dict[tuple, str] = {}
