@@ -262,6 +262,11 @@ def legal_basis_for(trigger: str, table_basis: str, entity_kind: str, approved_o
     not "L136 art. 78; L2200 art. 100" (QA, 7 December 2026); the debates' own statute is
     ``debates.debate_basis``'s."""
     own = basis_for_kind(table_basis, entity_kind == "departamento")  # the kind's own statute, not both
+    if trigger == "sanction" and state == "sanction_due":
+        # The executive's sanction owed after the objections were rejected (L136 art. 79) or found unfounded by
+        # the Tribunal (L136 art. 80; DL1421 art. 25), not the first term's article (QA, 7 December 2026).
+        law = sanction_law(entity_kind, approved_on, special)
+        return (law.tribunal_sanction_basis or law.tribunal_basis) if via_tribunal else law.override_basis
     if entity_kind != "departamento" and special not in SPECIAL_LAWS:
         return own
     law = sanction_law(entity_kind, approved_on, special)

@@ -132,7 +132,7 @@ def test_departamento_follows_l2200_48_hours_to_the_tribunal(db_session):
     assert plan.state == "sanction_due" and event.legal_basis == "L2200 art. 101"  # an ordenanza cites its law
     with pytest.raises(ActRefused):  # after the Tribunal the governor sanctions, not the president
         quindio.act("corporacion", "sanction_by_president", "2028-09-10")
-    assert quindio.act("ejecutivo", "sanction", "2028-07-12").legal_basis == "L2200 art. 100"
+    assert quindio.act("ejecutivo", "sanction", "2028-07-12").legal_basis == "L2200 art. 101"  # after the Tribunal's ruling
     with pytest.raises(ActRefused) as refused:  # no copy to the governor for an ordenanza
         quindio.act("ejecutivo", "send_copy_to_governor", "2028-07-13", role=Role.EJECUTIVO)
     assert refused.value.legal_basis == "L136 art. 82"
@@ -722,3 +722,13 @@ def test_the_concejo_publishes_what_its_president_sanctioned(genova, db_session)
     event = db_session.scalars(select(PlanEvent).filter_by(trigger="publish_by_president")).one()
     assert event.role == "corporacion" and "L136 art. 79" in event.legal_basis
     assert "L2200" not in event.legal_basis  # a Concejo cites its own statute
+
+
+def test_the_mayors_sanction_after_the_rejected_objections_cites_l136_art_79(genova):
+    """L136 art. 79: «el alcalde deberá sancionar el proyecto» once the Concejo rejected the objections; the
+    history cited the first term's article, L136 art. 78 (QA, 7 December 2026)."""
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 34})
+    genova.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["inconveniencia"], "article_count": 34})
+    genova.act("corporacion", "reject_objections", "2028-05-26")
+    assert genova.act("ejecutivo", "sanction", "2028-06-01").legal_basis == "L136 art. 79"
+

@@ -656,9 +656,9 @@ def act_basis(plan: Plan, trigger: str, table_basis: str, source: str, on: date,
     ordenanza's last stretch its own law and Bogotá's DL1421 (``legal_basis_for``); a convocation or an extension
     the corporation's own statute (Bogotá: DL1421 art. 10; an Asamblea: L2200 art. 23 or L56 art. 1 by the
     convocation's first day, else by ``on``), and a Concejo's convoked to decide objections L136 art. 78 besides.
-    A plan adopted by decree keeps the table's basis."""
-    if source == "adopted_by_decree":
-        return table_basis
+    A plan adopted by decree keeps the table's basis, and its publication cites CPACA art. 65 alone."""
+    if source == "adopted_by_decree":  # a decree is published as general acts are (CPACA art. 65), not L136 art. 81
+        return "CPACA art. 65" if trigger == "publish" else table_basis
     if trigger in ("convoke_sessions", "extend_sessions"):
         corp = corporation_of(plan)
         if trigger == "extend_sessions":
