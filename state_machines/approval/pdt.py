@@ -381,14 +381,36 @@ def _ponencia_verdict(s: PlanSnapshot, published_on: date | None, which: str) ->
                   f"la ponencia{when}: regístrela primero.", "L2200 art. 102")
 
 
+def ponencia_order_problem(which: str, debates: DebateRecord, act_on: date) -> str | None:
+    """L2200 art. 102: the ponencia for the second debate reports on the project as the committee approved it, so
+    it is published after that approval (QA, 7 December 2026: it was accepted before the first debate)."""
+    if which != "plenary":
+        return None
+    approved = debates.committee_approved_on
+    if approved is None:
+        return ("La ponencia para el segundo debate se publica después de que la comisión apruebe el proyecto en "
+                "primer debate, que aún no está registrado (L2200 art. 102).")
+    if act_on < approved:
+        return (f"La ponencia para el segundo debate no puede ser anterior a la aprobación en comisión "
+                f"({spanish_date(approved)}) (L2200 art. 102).")
+    return None
+
+
 def has_committee_ponencia_published(s: PlanSnapshot) -> Verdict:
     """L2200 art. 102: the ponencia for the first debate published before it (ordenanzas, from 8 February 2022)."""
     return _ponencia_verdict(s, s.debates.ponencia_committee_on, "primer")
 
 
 def has_plenary_ponencia_published(s: PlanSnapshot) -> Verdict:
-    """L2200 art. 102: the ponencia for the second debate published before it (ordenanzas, from 8 February 2022)."""
-    return _ponencia_verdict(s, s.debates.ponencia_plenary_on, "segundo")
+    """L2200 art. 102: the ponencia for the second debate published before it (ordenanzas, from 8 February 2022),
+    and after the committee's approval it reports on."""
+    published, approved = s.debates.ponencia_plenary_on, s.debates.committee_approved_on
+    if published is not None and approved is not None and published < approved \
+            and s.entity_kind == "departamento" and s.act_day >= PONENCIA_RULE_FROM:
+        return refuse(f"La ponencia para el segundo debate se registró el {spanish_date(published)}, antes de la "
+                      f"aprobación en comisión ({spanish_date(approved)}): publique la ponencia sobre el texto "
+                      "aprobado y regístrela.", "L2200 art. 102")
+    return _ponencia_verdict(s, published, "segundo")
 
 
 def is_ordenanza_under_l2200(s: PlanSnapshot) -> Verdict:

@@ -245,3 +245,20 @@ def test_the_overdue_month_says_why_no_decree_while_the_project_was_never_assign
     assert pdt.decree_waits_for_assignment("in_debate") is None  # assigned: the decree opens with the month
     monkeypatch.setattr(pdt, "DECREE_WHEN_NEVER_ASSIGNED", True)  # the filing's reading: no such note
     assert pdt.decree_waits_for_assignment("filed_with_corporacion") is None
+
+
+def test_the_ponencia_for_the_second_debate_comes_after_the_committees_approval(db_session):
+    """L2200 art. 102: the ponencia for the second debate reports on the project the committee approved; it was
+    accepted before the first debate (QA, 7 December 2026)."""
+    from workflow_app.services.route.plans import ActInvalid
+
+    quindio = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(quindio, "in_debate")
+    with pytest.raises(ActInvalid) as refused:
+        quindio.act("corporacion", "publish_ponencia", "2028-05-08", payload={"ponencia_debate": "plenary"})
+    assert refused.value.field == "ponencia_debate" and "primer debate" in str(refused.value)
+    assert "ponencia_plenary" not in (quindio.plan.event_dates.get("debates") or {})
+    quindio.act("corporacion", "publish_ponencia", "2028-05-08", payload={"ponencia_debate": "committee"})
+    quindio.act("corporacion", "record_committee_debate", "2028-05-10", payload={"committee_outcome": "approved"})
+    quindio.act("corporacion", "publish_ponencia", "2028-05-12", payload={"ponencia_debate": "plenary"})
+    assert quindio.plan.event_dates["debates"]["ponencia_plenary"] == "2028-05-12"

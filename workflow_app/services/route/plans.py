@@ -35,6 +35,7 @@ from state_machines.approval.pdt import (
     act_after_period,
     executive_ppi_change_verdict,
     has_no_car_inside_term,
+    ponencia_order_problem,
     ppi_change_verdict,
 )
 from state_machines.approval.regimes import BUILTIN_REGIMES, ORDINARY, ExceptionalRegime
@@ -953,6 +954,8 @@ def _record_debate(plan: Plan, what: str, command: ActCommand, act_on: date) -> 
     debates = {k: list(v) if isinstance(v, list) else v for k, v in (dates.get("debates") or {}).items()}
     if what == "ponencia":  # L2200 art. 102: the publication before the first or the second debate
         which = "plenary" if command.payload.get("ponencia_debate") == "plenary" else "committee"
+        if problem := ponencia_order_problem(which, DebateRecord.from_data(debates), act_on):
+            raise ActInvalid(problem, "L2200 art. 102", field="ponencia_debate")
         debates[f"ponencia_{which}"] = act_on.isoformat()
         dates["debates"] = debates
         plan.event_dates = dates
