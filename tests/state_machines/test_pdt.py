@@ -785,7 +785,7 @@ def test_plenary_before_the_committee_approved_is_refused():
 
 
 def test_departmental_debates_only_need_different_days_per_ley_2200():
-    approved = DebateRecord((date(2028, 5, 10),), date(2028, 5, 10), ponencia_plenary_on=date(2028, 5, 9))
+    approved = DebateRecord((date(2028, 5, 10),), date(2028, 5, 10), ponencia_plenary_on=date(2028, 5, 10))
     dept = replace(in_debate(date(2028, 5, 10), approved), entity_kind="departamento")
     refused = refusal(dept, "record_plenary_debate", C)
     assert refused.legal_basis == "L2200 art. 97" and "distintos días" in refused.reason
