@@ -180,6 +180,17 @@ FIELDS_BY_TRIGGER = {
     "convoke_sessions": ("starts_on", "ends_on", "purpose", "covers_plan"),
     "extend_sessions": ("extension_days",),
 }
+#: Fields only one kind of entity's law asks for: the governor's receipt of the Asamblea's insistence, from which
+#: L2200 art. 101's 48 hours run (a Concejo's insistence, L136 art. 80, writes no such receipt).
+KIND_ONLY_FIELDS = {"communication_received_on": "departamento"}
+
+
+def fields_for(trigger: str, entity_kind: str) -> tuple[str, ...]:
+    """The act form's own fields for this entity's kind (``FIELDS_BY_TRIGGER`` less ``KIND_ONLY_FIELDS``)."""
+    return tuple(name for name in FIELDS_BY_TRIGGER.get(trigger, ())
+                 if KIND_ONLY_FIELDS.get(name, entity_kind) == entity_kind)
+
+
 PAYLOAD_FIELDS = {"concept", "parts", "recommendations", "scheduled_on", "place", "zone", "attendance",
                   "text", "authors", "voted_down", "leader_name", "leader_email", "committee_outcome", "vigencia",
                   "in_force_declared", "grounds", "article_count", "articles_sent", "archived_articles",

@@ -943,16 +943,17 @@ def rejection_majority_guard(trigger: str):
         if basis is None:
             return OK
         corporation = "la Asamblea" if s.entity_kind == "departamento" else "el Concejo"
+        of_corporation = "de la Asamblea" if s.entity_kind == "departamento" else "del Concejo"
         if s.decision_votes is None or not s.corporation_members:
             return refuse(f"Indique cuántos miembros tiene {corporation} y cuántos votaron por rechazar las objeciones: "
                           f"solo quedan rechazadas con el voto de la mitad más uno de sus miembros.", basis)
         needed = majority_of(s.corporation_members)
         if s.decision_votes > s.corporation_members:
-            return refuse(f"Los votos ({s.decision_votes}) no pueden ser más que los miembros de {corporation} "
+            return refuse(f"Los votos ({s.decision_votes}) no pueden ser más que los miembros {of_corporation} "
                           f"({s.corporation_members}).", basis)
         if s.decision_votes < needed:
             return refuse(f"Con {s.decision_votes} votos de {s.corporation_members} miembros las objeciones no quedan "
-                          f"rechazadas: hacen falta {needed}, la mitad más uno de los miembros de {corporation}.",
+                          f"rechazadas: hacen falta {needed}, la mitad más uno de los miembros {of_corporation}.",
                           basis)
         return OK
     has_rejection_majority.__name__ = f"has_rejection_majority_{trigger}"

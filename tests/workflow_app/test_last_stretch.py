@@ -237,6 +237,7 @@ def test_bogota_objects_within_ten_days_and_its_council_president_sanctions_afte
         bogota.act("corporacion", "insist_on_project", "2028-05-26",
                    payload={"decision_votes": 22, "corporation_members": 45})
     assert "Con 22 votos de 45 miembros las objeciones no quedan rechazadas: hacen falta 23" in refusal.value.message
+    assert refusal.value.message.endswith("la mitad más uno de los miembros del Concejo.")  # not «de el Concejo»
     bogota.act("corporacion", "insist_on_project", "2028-05-26",
                payload={"decision_votes": 23, "corporation_members": 45})
     assert keys(plan)["tribunal_remission"].legal_basis == "DL1421 art. 25"
@@ -731,4 +732,15 @@ def test_the_mayors_sanction_after_the_rejected_objections_cites_l136_art_79(gen
     genova.act("ejecutivo", "object", "2028-05-19", payload={"grounds": ["inconveniencia"], "article_count": 34})
     genova.act("corporacion", "reject_objections", "2028-05-26")
     assert genova.act("ejecutivo", "sanction", "2028-06-01").legal_basis == "L136 art. 79"
+
+
+def test_only_an_asambleas_insistence_asks_when_the_governor_received_it():
+    """L2200 art. 101's 48 hours run from the governor's receipt of the Asamblea's communication; a Concejo's
+    insistence (L136 art. 80; Bogotá's DL1421 art. 25) asks no such date (QA, 7 December 2026: Bogotá's form asked
+    «Fecha en que el gobernador recibió la comunicación…»)."""
+    from forms.acts import fields_for
+
+    assert "communication_received_on" in fields_for("insist_on_project", "departamento")
+    assert fields_for("insist_on_project", "municipio") == ("decision_votes", "corporation_members")
+    assert fields_for("publish", "municipio") == ("vigencia", "in_force_declared")
 

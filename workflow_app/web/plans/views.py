@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from forms.acts import ACT_DATE_HINTS, FIELDS_BY_TRIGGER, act_form_class, answer_field_names, to_command
+from forms.acts import ACT_DATE_HINTS, act_form_class, answer_field_names, fields_for, to_command
 from forms.documents import CorrectionForm
 from forms.whatif import WhatIfForm, to_what_if
 from state_machines import calendar as legal_calendar
@@ -478,7 +478,7 @@ def _render_act(plan, option, form, refusal: ActError | None = None, held: HeldU
     needs_evidence = document is not None
     proc = next((p for p in plan.procedures if p.machine == option.machine and p.subject == option.subject), None)
     answers = answer_field_names(getattr(form, "recommendations_to_answer", ()))
-    extra = FIELDS_BY_TRIGGER.get(option.trigger, ())
+    extra = fields_for(option.trigger, plan.entity.calendar_kind)
     shown = ("csrf_token", "expected_version", "act_on", "reference", *extra, *(n for pair in answers for n in pair),
              "confirm_irreversible", "evidence", "publication", "withheld_reason", "evidence_is_public", "notes")
     in_order = [form[name] for name in shown if name in form]  # as plans/act.html shows them: its error summary's order
