@@ -91,3 +91,21 @@ def test_the_concejos_month_stays_in_its_pendientes_between_the_two_debates(clie
     set_today("2028-05-12")  # the plenary may sit: its act is the duty's line again, with a link
     duties = _section(client.get("/").get_data(as_text=True), 'id="h-plazo"')
     assert "Registrar el segundo debate en la plenaria" in duties and "Ninguno de sus actos procede hoy" not in duties
+
+
+def test_the_committees_debate_says_by_when_it_must_approve_for_the_plenary_to_decide(client, db_session,
+                                                                                        set_today):
+    """L136 art. 73: the plenary sits three full days after the committee; the Concejo's month (L152 art. 40: act
+    by Friday 26 May 2028 here) leaves the committee until Monday 22 May. «Mis pendientes» said only «a más tardar
+    26 de mayo» for the first debate (QA, 7 December 2026)."""
+    from tests.workflow_app.helpers import login
+    from tests.workflow_app.story import Cast, make_plan, walk_to
+
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "in_debate")
+    set_today("2028-05-08")
+    login(client, cast.corporacion.email, "clave-de-prueba")
+    duties = " ".join(_section(client.get("/").get_data(as_text=True), 'id="h-plazo"').split())
+    assert ("Para que la plenaria alcance a decidir a más tardar el 26 de mayo de 2028, la comisión debe aprobar "
+            "el proyecto a más tardar el 22 de mayo de 2028 (L136 art. 73; Tribunal Administrativo de Boyacá).") \
+        in duties

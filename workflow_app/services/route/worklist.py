@@ -11,12 +11,20 @@ from state_machines.approval.pdt import PDT_MACHINE, decree_waits_for_assignment
 from state_machines.approval.route import DUTIES, IRREVERSIBLE_ACTS, duty_for, is_subprocedure_open, recording_roles
 from state_machines.core.roles import Role
 from state_machines.core.wording import holder, localize
+from state_machines.corporation.debates import debate_rule_for, latest_committee_approval_for
 from state_machines.phase2 import PHASE2_DUTIES, PHASE2_MACHINES, PHASE2_TITLES, phase2_title
 from workflow_app.infra.extensions import db
 from workflow_app.models import Plan, User
 from workflow_app.permissions import visible_plans_query
 from workflow_app.services.phase2.procedures import phase2_context
-from workflow_app.services.route.plans import act_basis, deadlines_for, machine_named, plan_snapshot, sub_snapshot
+from workflow_app.services.route.plans import (
+    act_basis,
+    deadlines_for,
+    machine_named,
+    plan_snapshot,
+    special_regime_of,
+    sub_snapshot,
+)
 
 # Acts a person never starts from a list: the sweep applies them (Role.SISTEMA).
 ROLE_PRIORITY = (Role.EJECUTIVO, Role.PLANEACION, Role.HACIENDA, Role.CONSEJO_DE_GOBIERNO, Role.CTP, Role.CAR,
@@ -53,6 +61,9 @@ class PendingItem:
     #: its two debates), said by what must be done.
     waiting: str = ""
     waiting_basis: str = ""
+    #: What the term means for this act, where the act is not the last one it asks for: the committee's debate
+    #: must leave the plenary its days before the corporation's month ends (L136 art. 73).
+    note: str = ""
 
     @property
     def is_overdue(self) -> bool:
@@ -167,12 +178,27 @@ def pending_for(session: Session, user: User, today: date, plans: list[Plan] | N
         for action in actions_for(user, plan, today, deadlines):
             deadline = _deadline_for(action, plan, deadlines)
             days = cal.business_days_between(today, deadline.act_by) if deadline else None
-            items.append(PendingItem(plan, action, deadline, days))
+            items.append(PendingItem(plan, action, deadline, days, note=_committee_note(plan, action, deadline)))
             if deadline is not None and not action.is_irreversible:  # an irreversible act is offered, never owed
                 covered.add(deadline.map_key)
         items += _terms_running_meanwhile(user, plan, today, deadlines, covered, cal)
     return sorted(items, key=lambda i: (not i.is_overdue, i.deadline.act_by if i.deadline else date.max,
                                         i.plan.entity.name))
+
+
+def _committee_note(plan: Plan, action: ActionOption, deadline) -> str:
+    """The committee's debate answers the corporation's month, but the plenary needs its own day after it (L136
+    art. 73: three full days between the debates; L2200 art. 97: another day): the last day the committee can
+    approve so that the plenary still decides in the month (QA, 7 December 2026: «a más tardar 10 de abril» for
+    a first debate that could not be held that day)."""
+    if action.trigger not in ("record_committee_debate", "continue_committee_debate") or deadline is None \
+            or deadline.key != "corporation_decision":
+        return ""
+    rule = debate_rule_for(plan.entity.calendar_kind, special_regime_of(plan), deadline.act_by)
+    last = latest_committee_approval_for(deadline.act_by, rule)
+    return (f"Para que la plenaria alcance a decidir a más tardar el {legal_calendar.format_date_es(deadline.act_by)}"
+            f", la comisión debe aprobar el proyecto a más tardar el {legal_calendar.format_date_es(last)} "
+            f"({rule.legal_basis}).")
 
 
 def _terms_running_meanwhile(user: User, plan: Plan, today: date, deadlines: dict, covered: set,
