@@ -57,7 +57,7 @@ def test_recorded_times_follow_the_simulated_date_on_every_page(client, demo, db
     recorded = re.findall(r"registrado (\d{1,2} de \w+ de \d{4})", history)
     assert recorded and all(day.endswith("de 2028") for day in recorded), recorded
     assert str(date.today().year) not in " ".join(recorded) or date.today().year == 2028
-    assert "las fechas de registro se muestran en ella" in html
+    assert "Los plazos y los actos se fechan en ella; los registros de seguridad (personas, accesos, enlaces por correo) llevan la fecha real." in html
     # Issue 18: a time is put on the calendar in force when it is written, never moved on display: two days on
     # (or after a restart with another PDT_TODAY) what was recorded reads as it did.
     set_today("2028-03-12")
