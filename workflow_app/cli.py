@@ -16,6 +16,7 @@ from state_machines import calendar as legal_calendar
 from state_machines.core.diagram import mermaid
 from workflow_app.history import AlreadySealed, seal_legacy, verify
 from workflow_app.infra.extensions import db
+from workflow_app.infra.jobs import EmbeddedRunner
 from workflow_app.services.cycle import cycle
 from workflow_app.services.cycle.demo import ensure_demo_data
 from workflow_app.services.cycle.reference import load_reference
@@ -28,6 +29,16 @@ from workflow_app.services.route.documents import move_documents
 from workflow_app.services.route.plans import machine_named
 
 pdt_cli = AppGroup("pdt", help="Comandos de la Ruta PDT.")
+
+
+@pdt_cli.result_callback()
+def _finish_jobs(*_args, **_kwargs) -> None:
+    """Without Redis the jobs a command queued (an e-mail: the first administrator's link) run in this process's
+    own worker thread, which would die with the command: wait for them, so the mail really leaves (QA, 7 December
+    2026: «Se le envió un correo» and the delivery stayed pending until a sweep). With Redis, RQ's workers send."""
+    runner = current_app.extensions.get("job_runner")
+    if isinstance(runner, EmbeddedRunner):
+        runner.join()
 
 
 @pdt_cli.command("load-reference")

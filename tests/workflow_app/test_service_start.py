@@ -34,13 +34,21 @@ def entity(db_session, code: str) -> Entity:
 # --- create-admin -----------------------------------------------------------------------------------------------
 
 
-def test_create_admin_prints_a_link_and_refuses_a_second_run(app, db_session):
+def test_create_admin_prints_a_link_and_refuses_a_second_run(app, db_session, monkeypatch, tmp_path):
+    monkeypatch.setitem(app.config, "PDT_MAIL_DIR", str(tmp_path))  # the trial's mail: files
     runner = app.test_cli_runner()
     first = runner.invoke(args=["pdt", "create-admin", "--email", "Jefa@DNP.gov.co", "--name", "Jefa DNP"])
     assert first.exit_code == 0, first.output
     link = re.search(r"https?://\S+/cuenta/clave/\S+", first.output).group(0)
     admin = db_session.scalar(select(User).filter_by(email="jefa@dnp.gov.co"))
     assert admin.is_admin and not admin.has_password
+    # Without Redis the command waits for its own worker thread: the mail left before it ended (QA, 7 December
+    # 2026: the delivery stayed pending until a sweep).
+    from workflow_app.models import Delivery
+
+    db_session.expire_all()
+    assert [d.status for d in db_session.scalars(select(Delivery))] == ["sent"]
+    assert "/cuenta/clave/" in next(tmp_path.glob("*.eml")).read_text()
     second = runner.invoke(args=["pdt", "create-admin", "--email", "jefa@dnp.gov.co", "--name", "Otra"])
     assert second.exit_code == 1 and "Ya existe una cuenta" in second.output
     assert db_session.scalar(select(func.count()).select_from(User)) == 1
