@@ -140,7 +140,7 @@ def test_the_calendar_page_shows_the_year_and_the_forms_record_the_acts(client, 
 def test_without_the_category_the_page_still_lists_the_recorded_sessions(client, db_session, set_today):
     """QA 7 December 2026: a convocation recorded for a Concejo whose municipio has no category appeared nowhere:
     the page said only that the calendar is unknown."""
-    from tests.workflow_app.helpers import login
+    from tests.workflow_app.helpers import csrf_from, login
 
     set_today("2028-05-11")
     cast = Cast(db_session, make_plan(db_session, "63302"))
@@ -157,3 +157,11 @@ def test_without_the_category_the_page_still_lists_the_recorded_sessions(client,
             "Objeto: Proyecto de acuerdo del plan de desarrollo.") in html
     assert "Sesiones registradas" not in client.get(f"/planes/{cast.plan.id}/sesiones?anio=2029").get_data(
         as_text=True)
+    # The Concejo cannot open the entity's settings: the page names them without a link it would be refused (QA,
+    # 7 December 2026); the planning office gets the link.
+    assert "/configuracion" not in html.split("Sin la categoría del municipio")[1].split("</div>")[0]
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    login(client, cast.planeacion.email, "clave-de-prueba")
+    html = client.get(f"/planes/{cast.plan.id}/sesiones?anio=2028").get_data(as_text=True)
+    warn = html.split("Sin la categoría del municipio")[1].split("</div>")[0]
+    assert 'href="' in warn and "configuración de la entidad</a>" in warn

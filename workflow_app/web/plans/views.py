@@ -27,7 +27,13 @@ from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.page_cache import kept_part
 from workflow_app.infra.templating import _labels, document_title
 from workflow_app.models import Document
-from workflow_app.permissions import load_plan_for, load_plan_to_read, readable_roles, require_plan_for
+from workflow_app.permissions import (
+    can_edit_entity_settings,
+    load_plan_for,
+    load_plan_to_read,
+    readable_roles,
+    require_plan_for,
+)
 from workflow_app.services.cycle.reference_cache import load_plan_for_act
 from workflow_app.services.followup import checklist as checklist_service
 from workflow_app.services.integrity.access_log import record_access
@@ -215,8 +221,8 @@ def sessions(plan_id: int):
                                                  legal_calendar.deadline_map(deadlines_for(plan)))
                if a.machine == PDT_MACHINE.name and a.trigger in ("extend_sessions", "convoke_sessions")}
     return render_template("plans/sessions.html", plan=plan, year=year, years=range(first, last + 1), spans=spans,
-                           recorded=recorded,
-                           actions=actions, today=today)
+                           recorded=recorded, actions=actions, today=today,
+                           can_set_category=can_edit_entity_settings(current_user, plan.entity))
 
 
 @bp.route("/<int:plan_id>/actos/<machine>/<subject>/<trigger>", methods=["GET", "POST"])
