@@ -33,7 +33,7 @@ from state_machines.approval.submachines import hearing_date_problem
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.corporation.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS
 from workflow_app.services.route.documents import Upload
-from workflow_app.services.route.plans import ActCommand
+from workflow_app.services.route.plans import HOUR, ActCommand
 
 CONCEPTS = list(CONCEPT_SENSES.items())
 VIGENCIA_CHOICES = [("on_publication", "Rige desde su publicación"),
@@ -80,6 +80,11 @@ EXTRA_FIELDS = {
         "Si una autoridad ambiental aún está en su plazo: por qué se continúa sin su concepto",
         validators=[Optional(), Length(max=4000)]),
     "scheduled_on": lambda: DayField("Fecha de la audiencia", validators=[InputRequired("Indique la fecha.")]),
+    # The hour the hearing starts, as people say it in Colombia (a citizen needs it to attend; QA, 7 December 2026).
+    "scheduled_time": lambda: StringField("Hora de inicio (hora de Colombia)", render_kw={"type": "time"},
+                                          validators=[InputRequired("Indique la hora de inicio, por ejemplo 18:00."),
+                                                      Regexp(HOUR, message="Escriba la hora como 18:00 (de 00:00 a "
+                                                                           "23:59).")]),
     "place": lambda: StringField("Lugar", validators=[DataRequired("Indique el lugar."), Length(max=200)]),
     "zone": lambda: StringField("Comuna, barrio, localidad o municipio", validators=[
         DataRequired("Indique la comuna, barrio o municipio."), Length(max=200)]),
@@ -165,7 +170,7 @@ FIELDS_BY_TRIGGER = {
     "continue_committee_debate": ("committee_outcome",),
     "publish": ("vigencia", "in_force_declared"),
     "publish_by_president": ("vigencia", "in_force_declared"),
-    "schedule_hearing": ("scheduled_on", "place", "zone"),
+    "schedule_hearing": ("scheduled_on", "scheduled_time", "place", "zone"),
     "hold": ("attendance",),
     "file_with_corporacion": ("legal_review_note",),
     "propose_amendment": ("text", "authors"),
@@ -191,7 +196,7 @@ def fields_for(trigger: str, entity_kind: str) -> tuple[str, ...]:
                  if KIND_ONLY_FIELDS.get(name, entity_kind) == entity_kind)
 
 
-PAYLOAD_FIELDS = {"concept", "parts", "recommendations", "scheduled_on", "place", "zone", "attendance",
+PAYLOAD_FIELDS = {"concept", "parts", "recommendations", "scheduled_on", "scheduled_time", "place", "zone", "attendance",
                   "text", "authors", "voted_down", "leader_name", "leader_email", "committee_outcome", "vigencia",
                   "in_force_declared", "grounds", "article_count", "articles_sent", "archived_articles",
                   "governor_review", "ponencia_debate", "starts_on", "ends_on", "purpose", "covers_plan",

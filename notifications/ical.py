@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
+from datetime import time as dt_time
 
 from sqlalchemy.orm import object_session
 
@@ -109,6 +110,23 @@ def hearing_uid(hearing: Hearing) -> str:
     return f"pdt-{hearing.plan.id}-audiencia-{hearing.number}@ruta-pdt"
 
 
+#: America/Bogota keeps UTC-5 all year (no daylight saving since 1993): a typed hour is written in UTC.
+_BOGOTA_OFFSET = timedelta(hours=5)
+#: A hearing's length in the calendar when only its start is known (the law sets none): two hours.
+_HEARING_HOURS = timedelta(hours=2)
+
+
+def _hearing_times(h: Hearing) -> list[str]:
+    """The hearing's start at its hour when the planning office gave one, else the whole day."""
+    hours, _, minutes = (h.starts_at or "").partition(":")
+    if hours.isdigit() and minutes.isdigit():
+        start = datetime.combine(h.scheduled_on, dt_time(int(hours), int(minutes))) + _BOGOTA_OFFSET
+        return [f"DTSTART:{start.strftime('%Y%m%dT%H%M%SZ')}",
+                f"DTEND:{(start + _HEARING_HOURS).strftime('%Y%m%dT%H%M%SZ')}"]
+    return [f"DTSTART;VALUE=DATE:{h.scheduled_on.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(h.scheduled_on + timedelta(days=1)).strftime('%Y%m%d')}"]
+
+
 def hearing_vevents(hearings: Iterable[Hearing], base_url: str, stamp: str) -> list[str]:
     lines: list[str] = []
     for h in hearings:
@@ -116,8 +134,7 @@ def hearing_vevents(hearings: Iterable[Hearing], base_url: str, stamp: str) -> l
             "BEGIN:VEVENT",
             f"UID:{hearing_uid(h)}",
             f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{h.scheduled_on.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(h.scheduled_on + timedelta(days=1)).strftime('%Y%m%d')}",
+            *_hearing_times(h),
             f"SUMMARY:{escape_text(h.title)}",
             f"DESCRIPTION:{escape_text(h.state_label + '. Norma: L1909 art. 22')}",
             *([f"LOCATION:{escape_text(h.place)}"] if h.place else []),

@@ -41,3 +41,14 @@ PERIOD_YEARS = 4
 def period_end(period_start: date) -> date:
     """The last day of the constitutional period that begins on ``period_start`` (AL02)."""
     return date(period_start.year + PERIOD_YEARS, 1, 1) - timedelta(days=1)
+
+
+def format_hour_es(value: str | None) -> str:
+    """A wall-clock hour as typed («18:00», «7:30») said as people read it in Colombia: «6:00 p. m.»; an unreadable
+    value is returned as it is."""
+    hours, _, minutes = str(value or "").strip().partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60 and len(minutes) == 2):
+        return str(value or "")
+    hour = int(hours)
+    return f"{hour % 12 or 12}:{minutes} {'a. m.' if hour < 12 else 'p. m.'}"
+

@@ -223,6 +223,7 @@ def test_municipio_walks_from_posesion_to_vigente_through_the_pages(
     walk.act("planeacion", consider, "2028-04-03", "adjusting", fill=answer_every_recommendation)
     walk.act("planeacion", "Programar una audiencia pública del plan de inversiones", "2028-04-05", "adjusting",
              fill=lambda p: (p.get_by_label("Fecha de la audiencia").fill("2028-04-20"),
+                             p.get_by_label("Hora de inicio").fill("18:00"),
                              p.get_by_label("Lugar").fill("Casa de la Cultura de Circasia"),
                              p.get_by_label("Comuna, barrio, localidad o municipio").fill("Barrio Centro")))
     walk.act("planeacion", "Registrar la audiencia pública realizada", "2028-04-20", "adjusting",
@@ -547,6 +548,7 @@ def test_someone_else_changed_the_plan_meanwhile_is_a_409_that_keeps_the_form(
     for page, place in ((secretary, "Coliseo municipal"), (mayor, "Casa de la Cultura")):
         walk.fill_common(page, "2028-04-05", "CIT-01")
         page.get_by_label("Fecha de la audiencia").fill("2028-04-20")
+        page.get_by_label("Hora de inicio").fill("18:00")
         page.get_by_label("Lugar").fill(place)
         page.get_by_label("Comuna, barrio, localidad o municipio").fill("Centro")
     assert walk.submit(secretary, label).status == 302

@@ -256,8 +256,8 @@ def test_a_hearing_programmed_for_a_day_past_is_said_with_the_forms_other_errors
     assert login(client, cast.planeacion.email, "clave-de-prueba").status_code == 302
     before = _events(db_session)
     response = _send_fresh_form(client, f"/planes/{cast.plan.id}/actos/pdt_approval/-/schedule_hearing", {
-        "act_on": "2028-04-05", "reference": "CIT-1", "scheduled_on": "2028-03-01", "place": "Casa de la cultura",
-        "zone": ""})
+        "act_on": "2028-04-05", "reference": "CIT-1", "scheduled_on": "2028-03-01", "scheduled_time": "18:00",
+        "place": "Casa de la cultura", "zone": ""})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and _events(db_session) == before
     assert "La audiencia se programa para el 5 de abril de 2028 o un día posterior" in page
@@ -310,8 +310,8 @@ def test_a_hearing_sent_again_after_back_on_a_fresh_form_is_said_registered_not_
 
     def send(place):  # a fresh form each time, as Back fetches it
         return _send_fresh_form(client, url, {
-            "act_on": "2028-04-05", "reference": "CIT-1", "scheduled_on": "2028-04-20", "place": place,
-            "zone": "Centro", "evidence": (io.BytesIO(PDF), "c.pdf")})
+            "act_on": "2028-04-05", "reference": "CIT-1", "scheduled_on": "2028-04-20", "scheduled_time": "18:00",
+            "place": place, "zone": "Centro", "evidence": (io.BytesIO(PDF), "c.pdf")})
 
     assert send("Coliseo").status_code == 302
     again = send("Coliseo")
@@ -358,3 +358,37 @@ def test_the_filing_form_says_beforehand_the_warning_the_plan_would_carry(client
     cast.act("planeacion", "hold", "2028-04-15", machine="hearing", subject="1", today="2028-04-20")
     db_session.commit()
     assert "Si registra este acto hoy" not in client.get(url).get_data(as_text=True)
+
+
+def test_a_hearing_is_scheduled_with_its_hour_and_the_public_page_says_it(client, db_session, set_today):
+    """L1909 art. 22: citizens attend a hearing at an hour; the form asked only its day (QA, 7 December 2026). The
+    hour is required, checked, and said on the public page as people read it, in Colombia's time."""
+    from tests.workflow_app.helpers import login
+    from tests.workflow_app.story import Cast, make_plan, walk_to
+
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "adjusting")
+    set_today("2028-04-05")
+    assert login(client, cast.planeacion.email, "clave-de-prueba").status_code == 302
+    url = f"/planes/{cast.plan.id}/actos/pdt_approval/-/schedule_hearing"
+    fields = {"act_on": "2028-04-05", "reference": "CIT-2", "scheduled_on": "2028-04-20", "place": "Coliseo",
+              "zone": "Centro", "evidence": (io.BytesIO(PDF), "c.pdf")}
+    before = _events(db_session)
+    for typed, error in (("", "Indique la hora de inicio, por ejemplo 18:00."),
+                         ("25:00", "Escriba la hora como 18:00 (de 00:00 a 23:59).")):
+        response = _send_fresh_form(client, url, {**fields, "scheduled_time": typed,
+                                                   "evidence": (io.BytesIO(PDF), "c.pdf")})
+        assert response.status_code == 422 and error in response.get_data(as_text=True)
+    assert _events(db_session) == before
+    assert _send_fresh_form(client, url, {**fields, "scheduled_time": "18:00"}).status_code == 302
+    page = " ".join(client.get("/publico/63302").get_data(as_text=True).split())
+    assert "jueves, 20 de abril de 2028, 6:00 p. m. <span class=\"muted\">(hora de Colombia)</span>" in page
+    from workflow_app.services.route.plans import ActInvalid  # the API's payload is checked alike
+
+    try:
+        cast.act("planeacion", "schedule_hearing", "2028-04-05",
+                 payload={"scheduled_on": "2028-04-21", "scheduled_time": "tarde", "place": "Coliseo", "zone": "X"})
+    except ActInvalid as exc:
+        assert exc.field == "scheduled_time"
+    else:
+        raise AssertionError("an unreadable hour was accepted")

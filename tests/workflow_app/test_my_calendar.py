@@ -21,7 +21,8 @@ def genova(db_session, set_today):
     cast.act("planeacion", "schedule_hearing", "2028-04-05",
              payload={"scheduled_on": "2028-04-20", "place": "Casa de la cultura", "zone": "Zona urbana"})
     cast.act("planeacion", "schedule_hearing", "2028-04-06",
-             payload={"scheduled_on": "2028-04-25", "place": "Escuela La Topacia", "zone": ""})
+             payload={"scheduled_on": "2028-04-25", "scheduled_time": "17:30", "place": "Escuela La Topacia",
+                      "zone": ""})
     cast.act("planeacion", "cancel", "2028-04-07", machine="hearing", subject="2")
     return cast
 
@@ -96,6 +97,8 @@ def test_feeds_carry_hearings_with_place_and_absolute_links(app, client, genova)
         in first
     second = text[text.index(f"UID:pdt-{plan}-audiencia-2"):]
     assert "STATUS:CANCELLED" in second[:second.index("END:VEVENT")]
+    # At its hour when one was given: 5:30 p. m. in Bogotá (UTC-5 all year) is 22:30 UTC, for two hours.
+    assert "DTSTART:20280425T223000Z\r\nDTEND:20280426T003000Z\r\n" in second
     urls = re.findall(r"^URL:(.*)$", text, flags=re.M)
     assert urls and all(u.startswith("http://localhost/planes/") for u in urls), urls
     app.config["BASE_URL"] = "https://pdt.ejemplo.gov.co/"

@@ -13,6 +13,7 @@ from state_machines.approval.pdt import HEARING_CLOSED_STATES, LAST_STRETCH_STAT
 from state_machines.approval.route import DUTY_BY_KEY
 from state_machines.approval.submachines import SUBMACHINES
 from state_machines.calendar import VIGENCIA_CLAUSES
+from state_machines.core.dates import format_hour_es
 from state_machines.core.roles import ROLE_LABELS
 from state_machines.core.wording import (
     DOCUMENT_TITLES,
@@ -135,6 +136,7 @@ def menu_url(endpoint: str, **values: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_es"] = date_es
     app.jinja_env.filters["datetime_es"] = datetime_es
+    app.jinja_env.filters["hour_es"] = format_hour_es
     app.jinja_env.filters["when_es"] = when_es
     app.jinja_env.filters["w"] = for_entity
     app.jinja_env.filters["basis"] = basis_for

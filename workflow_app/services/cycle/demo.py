@@ -259,7 +259,8 @@ FINISHED_STEPS = (  # (role, machine, subject, trigger, date, payload, public ev
     (Role.PLANEACION, "pdt_approval", None, "consider_concepts", date(2024, 4, 3), {"answers": FINISHED_ANSWERS},
      True),
     (Role.PLANEACION, "pdt_approval", None, "schedule_hearing", date(2024, 4, 5),
-     {"scheduled_on": "2024-04-15", "place": "Casa de la Cultura de Filandia", "zone": "Barrio Centro"}, False),
+     {"scheduled_on": "2024-04-15", "scheduled_time": "18:00", "place": "Casa de la Cultura de Filandia",
+      "zone": "Barrio Centro"}, False),
     (Role.PLANEACION, "hearing", "1", "hold", date(2024, 4, 15), {"attendance": "112"}, True),
     (Role.EJECUTIVO, "pdt_approval", None, "file_with_corporacion", date(2024, 4, 29), {}, True),
     # Category 6: May is ordinary (L136 art. 23); the decree convokes 1-15 June in case May is not enough (issue 20).

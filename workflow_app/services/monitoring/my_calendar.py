@@ -17,6 +17,7 @@ from state_machines import calendar as legal_calendar
 from state_machines.approval.pdt import PDT_MACHINE
 from state_machines.approval.route import DUTIES, duty_for
 from state_machines.approval.submachines import SUBMACHINES
+from state_machines.core.dates import format_hour_es
 from state_machines.core.roles import Role
 from state_machines.core.wording import localize
 from workflow_app.models import Plan, Procedure, User
@@ -36,6 +37,7 @@ class Hearing:
     place: str
     state: str
     state_label: str
+    starts_at: str = ""  # «18:00», hora de Colombia
 
     @property
     def is_cancelled(self) -> bool:
@@ -93,7 +95,7 @@ def plan_hearings(plan: Plan) -> list[Hearing]:
 def _hearing(plan: Plan, proc: Procedure, machine) -> Hearing:
     return Hearing(plan, proc.subject, date.fromisoformat(proc.data["scheduled_on"]),
                    " ".join(x for x in (proc.data.get("place", ""), proc.data.get("zone", "")) if x),
-                   proc.state, machine.label(proc.state))
+                   proc.state, machine.label(proc.state), str(proc.data.get("scheduled_time") or ""))
 
 
 def my_deadlines(user: User, plan: Plan, today: date,
@@ -123,7 +125,8 @@ def my_deadlines(user: User, plan: Plan, today: date,
 
 def _hearing_entry(h: Hearing) -> CalendarEntry:
     return CalendarEntry(h.scheduled_on, HEARING, h.plan, h.title,
-                         f"{h.state_label}{' · ' + h.place if h.place else ''}", "L1909 art. 22",
+                         f"{h.state_label}{' · ' + format_hour_es(h.starts_at) if h.starts_at else ''}"
+                         f"{' · ' + h.place if h.place else ''}", "L1909 art. 22",
                          is_cancelled=h.is_cancelled)
 
 

@@ -100,6 +100,7 @@ class HearingView:
     state_label: str
     attendance: str
     held_on: date | None
+    starts_at: str = ""  # «18:00», hora de Colombia
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,8 @@ def _hearings(plan: Plan) -> tuple[HearingView, ...]:
                       key=lambda p: ((p.data or {}).get("scheduled_on") or "", p.id))
     return tuple(HearingView(
         p.subject, _day(p.data.get("scheduled_on")), p.data.get("place", ""), p.data.get("zone", ""), p.state,
-        machine.label(p.state), str(p.data.get("attendance") or ""), _day(p.data.get("hold_on")))
+        machine.label(p.state), str(p.data.get("attendance") or ""), _day(p.data.get("hold_on")),
+        str(p.data.get("scheduled_time") or ""))
         for p in hearings)
 
 

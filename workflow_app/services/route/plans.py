@@ -6,6 +6,7 @@ automatic legal effects leave the same history row as any human act.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -114,6 +115,8 @@ from workflow_app.services.route.sessions import (
     session_records,
 )
 
+#: A hearing's starting hour as typed in a form or sent to the API: «18:00», «7:30» (hora de Colombia).
+HOUR = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 CONFLICT_MESSAGE = "Otra persona actualizó este plan mientras usted trabajaba; recargue la página e intente de nuevo."
 
 
@@ -848,7 +851,11 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
                            {"authors": authors, "text": command.payload.get("text", ""),
                             "proposed_on": act_on.isoformat()}, milestones)
         elif effect == "start_hearing":
-            data = {k: command.payload[k] for k in ("scheduled_on", "place", "zone") if k in command.payload}
+            data = {k: command.payload[k] for k in ("scheduled_on", "scheduled_time", "place", "zone")
+                    if command.payload.get(k) not in (None, "")}
+            if "scheduled_time" in data and not HOUR.match(str(data["scheduled_time"]).strip()):
+                raise ActInvalid("Escriba la hora como 18:00 (de 00:00 a 23:59).", "L1909 art. 22",
+                                 field="scheduled_time")
             if not data.get("scheduled_on"):
                 raise ActInvalid("Indique la fecha de la audiencia.", "L1909 art. 22", field="scheduled_on")
             scheduled = _payload_day(data["scheduled_on"], "scheduled_on", "L1909 art. 22")

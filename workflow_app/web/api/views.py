@@ -447,8 +447,8 @@ def _amendment_json(a) -> dict:
 
 def _hearing_json(h) -> dict:
     return {"number": h.number, "scheduled_on": h.scheduled_on.isoformat() if h.scheduled_on else None,
-            "place": h.place, "zone": h.zone, "state": h.state, "state_label": h.state_label,
-            "is_open_for_proposals": h.is_open_for_proposals}
+            "starts_at": h.starts_at, "place": h.place, "zone": h.zone, "state": h.state,
+            "state_label": h.state_label, "is_open_for_proposals": h.is_open_for_proposals}
 
 
 def _document_json(d: Document, p: Plan, is_current: bool) -> dict:
