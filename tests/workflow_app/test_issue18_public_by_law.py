@@ -55,6 +55,10 @@ def test_the_ctp_concept_form_starts_on_publish_and_withholding_needs_a_reason(c
     assert f"Razón de la reserva: {reason}" in staff
     public = client.get("/publico/63302").get_data(as_text=True)
     assert "Concepto del Consejo Territorial de Planeación</a>" not in public
+    # Listed without its file, with the recorded reason (L1712 arts. 18-20; QA, 7 December 2026: it left no trace).
+    withheld = " ".join(public.split("Documentos no publicados")[1].split("</ul>")[0].split())
+    assert "Concepto del Consejo Territorial de Planeación" in withheld and f"«{reason}»" in withheld
+    assert "/documentos/" not in withheld
 
 
 def test_a_concept_sent_as_the_form_offers_it_reaches_the_portal(client, demo, db_session):  # noqa: F811

@@ -152,6 +152,9 @@ class PublicPlan:
     case: CaseFile | None = None
     periods: tuple[Period, ...] = ()  # every period in which the entity has a plan, oldest first (issue 18)
     phase2: PublicPhase2 | None = None  # once the plan is in force (issue 21)
+    #: Documents the law makes public that the entity withheld, with its recorded reason (L1712 arts. 18-20: the
+    #: classified or reserved information is itself listed, with why).
+    withheld: tuple[Document, ...] = ()
 
     @property
     def open_hearings(self) -> tuple[PublicHearing, ...]:
@@ -360,11 +363,13 @@ def public_plan(session: Session, entity: Entity, today: date, year: str = "") -
     if ended and not year:  # the page of the period in course shows an earlier plan: none is registered for it
         explanation += (" Esta entidad aún no registra en el sistema su plan del periodo en curso; esta página "
                         f"muestra el del periodo {plan.period.label}.")
+    documents = public_documents(session, plan, withheld=True)
     return PublicPlan(
         entity=entity, plan=plan, state_label=ended.label if ended else STATE_LABELS[plan.state],
         state_explanation=explanation,
         step=route.position, steps=route.total,
-        deadlines=public_deadlines(plan, today, visited), documents=tuple(public_documents(session, plan)),
+        deadlines=public_deadlines(plan, today, visited), documents=tuple(d for d in documents if d.is_public),
+        withheld=tuple(d for d in documents if not d.is_public),
         ppi=summarize(version) if version else None, amendments=public_amendments(plan),
         hearings=public_hearings(plan, today), proposals=tuple(published_proposals(session, plan)),
         case=case_file(session, plan), periods=entity_periods(session, entity), phase2=public_phase2(plan),
@@ -393,10 +398,14 @@ def public_deadlines(plan: Plan, today: date, visited: list[str] | None = None) 
     return tuple(out)
 
 
-def public_documents(session: Session, plan: Plan) -> list[Document]:
-    """The current version of each public document (a corrected one is replaced by its correction)."""
-    return session.scalars(select(Document).where(Document.plan_id == plan.id, Document.is_public.is_(True),
-                                                  current_only())
+def public_documents(session: Session, plan: Plan, withheld: bool = False) -> list[Document]:
+    """The current version of each public document (a corrected one is replaced by its correction); with
+    ``withheld``, also those the law makes public that were withheld with a recorded reason (L1712 arts. 18-20),
+    which the page lists without their file."""
+    shown = Document.is_public.is_(True)
+    if withheld:
+        shown = shown | Document.withheld_reason.is_not(None)
+    return session.scalars(select(Document).where(Document.plan_id == plan.id, shown, current_only())
                            .order_by(Document.uploaded_at, Document.id)).all()
 
 
