@@ -508,3 +508,17 @@ def test_a_citizen_reads_which_period_each_public_page_speaks_of(client, db_sess
                      r'<td data-label="Estado del plan">Cumplió su periodo</td>', then), then  # as its own page says
     index = client.get("/publico?periodo=2024").get_data(as_text=True)
     assert 'href="/publico/departamentos/63?periodo=2024"' in index
+
+
+def test_the_public_summary_says_which_steps_are_overdue(client, db_session, set_today):
+    """«¿En qué va el plan?» said «Consolidado…» while the presentation to the CTP was overdue, shown only far
+    below in the calendar (QA, 7 December 2026): the summary names the overdue steps and their last day."""
+    from tests.workflow_app.story import Cast, make_plan, walk_to
+
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "consolidated")
+    set_today("2028-03-10")
+    summary = " ".join(client.get("/publico/63302").get_data(as_text=True).split("h-estado", 1)[1]
+                       .split("</section>")[0].split())
+    assert ("Un paso vencido:</strong> Presentar el proyecto consolidado al CTP, con copia al Concejo de Génova, "
+            "que debía hacerse a más tardar el 29 de febrero de 2028.") in summary
