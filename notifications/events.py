@@ -7,8 +7,10 @@ from state_machines import calendar as legal_calendar
 from state_machines.approval.concepts import concept_from_data
 from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.approval.route import CONSIDERATION_STEP, DUTIES, TURNS, duty_for
+from state_machines.core.dates import format_hour_es
 from state_machines.core.roles import Role
 from state_machines.core.wording import localize, localize_basis, quoted
+from workflow_app.infra.clock import BOGOTA
 from workflow_app.models import Plan, PlanEvent
 from workflow_app.services.outbox import Message, notify_many
 from workflow_app.services.people.people import Recipients
@@ -70,9 +72,13 @@ def notify_concept(session: Session, *, plan: Plan, event: PlanEvent, deadlines:
     entity, wording = plan.entity.display_name, plan.entity.wording
     before_filing = plan.state in duty_for("filing").pending_states
     asked = (f" con {recs} recomendaci{'ón' if recs == 1 else 'ones'}" if recs else "")
-    users = Recipients(session, plan, {Role.EJECUTIVO, Role.PLANEACION}, set()).users(
-        {Role.EJECUTIVO, Role.PLANEACION})
-    notify_many(session, [(users, Message(
+    body_role = Role.CAR if event.machine == "car_review" else Role.CTP
+    people = Recipients(session, plan, {Role.EJECUTIVO, Role.PLANEACION, body_role},
+                        {event.subject} if body_role is Role.CAR else set())
+    users = people.users({Role.EJECUTIVO, Role.PLANEACION})
+    receipt = _concept_receipt(session, plan, event, of_whom, sense)
+    notify_many(session, [(people.users({body_role}, event.subject if body_role is Role.CAR else None), receipt),
+                          (users, Message(
         kind="transition", dedupe_key=f"concept:{event.id}",
         subject=localize(f"{entity}: llegó el concepto {of_whom}", wording),
         body=localize(f"{who} entregó el {legal_calendar.format_date_es(event.act_on)} su concepto{sense}{asked} "
@@ -81,6 +87,25 @@ def notify_concept(session: Session, *, plan: Plan, event: PlanEvent, deadlines:
                       f"{' antes de radicar el proyecto' if before_filing else ''}.", wording),
         link=f"/planes/{plan.id}", plan_id=plan.id, legal_basis=CONCEPT_BASIS,
         step_key=CONSIDERATION_STEP))])  # «Atendida» once the concepts are considered, and out of the digest
+
+
+def _concept_receipt(session: Session, plan: Plan, event: PlanEvent, of_whom: str, sense: str) -> Message:
+    """The body that gave the concept gets a receipt (by e-mail as each person chose: at once or in the morning's
+    summary) of what was recorded, when (Bogotá), under which act date, and the document's SHA-256: its proof of
+    delivery within its term (QA, 7 December 2026: the CTP's volunteers were told nothing)."""
+    entity, wording = plan.entity.display_name, plan.entity.wording
+    moment = event.occurred_at.astimezone(BOGOTA) if event.occurred_at else None
+    when = (f" el {legal_calendar.format_date_es(moment.date())} a las {format_hour_es(moment.strftime('%H:%M'))}"
+            if moment else "")
+    # The act's own document, as it wrote it (``plans._apply_act``): no query in the act's transaction.
+    proof = "".join(f" Documento: «{title}», SHA-256 {sha}." for title, sha in getattr(event, "evidence_proof", ()))
+    return Message(
+        kind="transition", dedupe_key=f"concept-receipt:{event.id}",
+        subject=localize(f"{entity}: quedó registrado el concepto {of_whom}", wording),
+        body=localize(f"Quedó registrado{when} el concepto{sense} {of_whom} sobre el proyecto de plan de {entity}, "
+                      f"con fecha del acto {legal_calendar.format_date_es(event.act_on)}.{proof} Guarde este correo "
+                      "como constancia de la entrega.", wording),
+        link=f"/planes/{plan.id}", plan_id=plan.id, legal_basis=CONCEPT_BASIS)
 
 
 def _turn_notices(recipients: Recipients, plan: Plan, event: PlanEvent, turns: list, entity: str) -> list:

@@ -68,8 +68,9 @@ def test_a_user_who_wants_immediate_email_gets_no_digest(db_session, smtp_sink, 
 
 def test_a_notice_whose_step_was_recorded_since_is_left_out_of_the_digest(db_session, smtp_sink, embedded_jobs):
     """The CTP is told to give its concept and reminded 5 business days before; it records the concept the same
-    day. The morning digest does not list «actúe» for a step behind the plan: the CTP gets no digest (its
-    notices stay in the notification centre), while the CRQ, whose concept is still due, gets its list."""
+    day. The morning digest does not list «actúe» for a step behind the plan: the CTP's digest holds only the
+    receipt of its concept (its other notices stay in the notification centre), while the CRQ, whose concept is
+    still due, gets its list."""
     cast = Cast(db_session, make_plan(db_session, "63302"))
     walk_to(cast, "submitted_to_ctp")
     run_sweep(date(2028, 3, 21))  # CTP: 5 business days before 28 Mar; CRQ: 1 day before 22 Mar
@@ -80,7 +81,9 @@ def test_a_notice_whose_step_was_recorded_since_is_left_out_of_the_digest(db_ses
 
     send_digests(date(2028, 3, 21))
     embedded_jobs.join()
-    assert smtp_sink.to(cast.ctp.email) == []
+    ctp_mail = smtp_sink.to(cast.ctp.email)
+    assert len(ctp_mail) == 1 and "quedó registrado el concepto" in smtp_sink.text_of(ctp_mail[0])
+    assert "Emitir el concepto" not in smtp_sink.text_of(ctp_mail[0])
     for delivery in ctp_waiting:
         db_session.refresh(delivery)
     assert {d.status for d in ctp_waiting} == {"digested"}  # handled: not waiting for another day's digest

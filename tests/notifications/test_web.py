@@ -154,8 +154,9 @@ def test_notices_become_attended_once_their_act_is_recorded(genova, client, db_s
     db_session.commit()
     set_today("2028-03-21")
     page = client.get("/notificaciones").get_data(as_text=True)
-    assert page.count(">Atendida</span>") == 2 and ">Nueva</span>" not in page
-    assert "Notificaciones (0)" in page and "Marcar como leída" not in page
+    assert page.count(">Atendida</span>") == 2 and page.count(">Nueva</span>") == 1  # its receipt, news
+    assert "quedó registrado el concepto del Consejo Territorial de Planeación" in page
+    assert "Notificaciones (1)" in page
 
 
 def test_a_duty_settled_without_leaving_its_state_reads_attended(genova, client, db_session, set_today):
@@ -191,6 +192,14 @@ def test_the_executive_side_is_told_when_a_concept_arrives(genova, client, db_se
     db_session.commit()
     told = db_session.scalars(select(Notification).where(Notification.dedupe_key.like("concept:%"))).all()
     assert {n.user_id for n in told} == {genova.ejecutivo.id, genova.planeacion.id}
+    # The CTP gets its receipt: the act's date, the moment it was recorded and the document's SHA-256.
+    receipt = db_session.scalars(select(Notification).where(
+        Notification.dedupe_key.like("concept-receipt:%"))).one()
+    assert receipt.user_id == genova.ctp.id
+    assert receipt.subject == "Génova (Quindío): quedó registrado el concepto del Consejo Territorial de Planeación"
+    assert "con fecha del acto 21 de marzo de 2028." in receipt.body and "SHA-256 " in receipt.body
+    assert "Guarde este correo como constancia de la entrega." in receipt.body
+    assert db_session.scalar(select(Delivery.status).filter_by(notification_id=receipt.id)) == "digest"
     notice = told[0]
     assert notice.subject == "Génova (Quindío): llegó el concepto del Consejo Territorial de Planeación"
     assert notice.body.startswith("El Consejo Territorial de Planeación entregó el 21 de marzo de 2028 su concepto (")

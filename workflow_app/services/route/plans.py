@@ -622,6 +622,8 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
                          **({"recorded_late": late} if late else {})},
             )
             seal(plan, event, current_app.config["HISTORY_KEY"])  # moves the plan's history head: the plan row is written once, with its version
+            if prepared is not None:  # for the listeners (a concept's receipt), not stored: the documents row has it
+                event.evidence_proof = ((fields["title"][:200], prepared.sha256),)
             _linked_subtrigger(session, plan, command, role, today, deadlines, act_on, actor)
         write_act(session, plan, event, document)  # Core, guarded by the version read: a concurrent act fails here
         if document is not None:
