@@ -269,7 +269,7 @@ def test_what_if_marks_a_posesion_outside_the_first_year_and_a_crafted_vigencia(
     crafted = client.get(f"/planes/{genova.plan.id}/que-pasa-si", query_string={"vigencia": "xyz"})
     html = " ".join(crafted.get_data(as_text=True).split())
     assert crafted.status_code == 422
-    assert 'aria-describedby="vigencia-err"' in html and 'id="vigencia-err">' in html
+    assert 'aria-describedby="vigencia-err"' in html and 'id="vigencia-err">Opción inválida.' in html  # Spanish
     assert "Revise los campos marcados" in html
 
 

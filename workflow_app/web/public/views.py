@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from forms.fields import options
 from forms.public import ModerationForm, ProposalForm
+from state_machines.core.dates import format_hour_es
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache
@@ -228,5 +229,7 @@ def _proposal_form(page) -> ProposalForm | None:
 
 
 def _hearing_choice(hearing) -> str:
-    return f"Audiencia {hearing.number}: {date_es(hearing.scheduled_on)}, {hearing.place} ({hearing.zone})"
+    hour = f" a las {format_hour_es(hearing.starts_at)}" if hearing.starts_at else ""
+    zone = f" ({hearing.zone})" if hearing.zone else ""
+    return f"Audiencia {hearing.number}: {date_es(hearing.scheduled_on)}{hour}, {hearing.place}{zone}"
 
