@@ -124,7 +124,8 @@ def test_only_public_documents_download_with_a_safe_file_name(client, genova):
     response = client.get(f"/publico/63302/documentos/{genova.public_doc.id}")
     assert response.status_code == 200 and response.data == PDF
     # Served under a name the service chooses from the title and version, never the sender's name.
-    assert response.headers["Content-Disposition"] == 'attachment; filename="proyecto-de-plan-publicado-v1.pdf"'
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="genova-quindio-2028-2031-proyecto-de-plan-publicado-v1.pdf"'
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 

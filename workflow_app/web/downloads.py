@@ -11,13 +11,13 @@ from workflow_app.models import Document
 from workflow_app.services.route.documents import document_chunks, served_name
 
 
-def pdf_attachment(document: Document, cache_control: str) -> Response:
+def pdf_attachment(document: Document, cache_control: str, plan=None) -> Response:
     chunks = document_chunks(db.session, document)
     first = next(chunks, b"")  # a missing file fails here, before any header is sent
     response = Response(stream_with_context(chain([first], chunks)), mimetype="application/pdf",
                         direct_passthrough=True)
     response.headers["Content-Length"] = str(document.size_bytes)
-    response.headers["Content-Disposition"] = f'attachment; filename="{served_name(document)}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{served_name(document, plan)}"'
     response.headers["Cache-Control"] = cache_control
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["ETag"] = f'"{document.sha256}"'

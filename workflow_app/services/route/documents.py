@@ -52,12 +52,18 @@ def clean_filename(name: str) -> str:
     return (name or "documento.pdf")[:200]
 
 
-def served_name(document: Document) -> str:
-    """The download's name, chosen by the service from the document's title and version: ASCII, ``.pdf``."""
-    decomposed = unicodedata.normalize("NFKD", document.title or "")
-    ascii_title = "".join(c for c in decomposed if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:80].rstrip("-") or "documento"
-    return f"{slug}-v{document.version}.pdf"
+def _slug(text: str, limit: int) -> str:
+    decomposed = unicodedata.normalize("NFKD", (text or "").replace("–", "-"))  # a period's en dash
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].rstrip("-")
+
+
+def served_name(document: Document, plan=None) -> str:
+    """The download's name, chosen by the service from the plan's entity and period (so that Génova's 2028 concept
+    and Filandia's 2024 one do not share a name in a downloads folder: QA, 7 December 2026), the document's title
+    and its version: ASCII, ``.pdf``."""
+    prefix = _slug(f"{plan.entity.display_name} {plan.period.label}", 60) + "-" if plan is not None else ""
+    return f"{prefix}{_slug(document.title, 80) or 'documento'}-v{document.version}.pdf"
 
 
 def read_upload(upload: Upload) -> bytes:

@@ -313,7 +313,7 @@ def document(plan_id: int, document_id: int):
         record_access(db.session, user=current_user, action="document", remote_addr=request.remote_addr,
                       entity_id=plan.entity_id, plan_id=plan.id, document_id=doc.id,
                       detail=f"{doc.title} (versión {doc.version})")
-    return pdf_attachment(doc, "private, no-store")
+    return pdf_attachment(doc, "private, no-store", plan)
 
 
 @bp.route("/<int:plan_id>/documentos/<int:document_id>/correccion", methods=["GET", "POST"])
