@@ -118,7 +118,7 @@ _HEARING_HOURS = timedelta(hours=2)
 
 def _hearing_times(h: Hearing) -> list[str]:
     """The hearing's start at its hour when the planning office gave one, else the whole day."""
-    hours, _, minutes = (h.starts_at or "").partition(":")
+    hours, _, minutes = (h.scheduled_time or "").partition(":")
     if hours.isdigit() and minutes.isdigit():
         start = datetime.combine(h.scheduled_on, dt_time(int(hours), int(minutes))) + _BOGOTA_OFFSET
         return [f"DTSTART:{start.strftime('%Y%m%dT%H%M%SZ')}",

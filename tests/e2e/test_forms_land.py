@@ -199,7 +199,9 @@ def test_a_notice_reads_attended_once_its_act_is_recorded(new_page, live_server,
     sign_in(page, live_server, cast.ctp.email, PASSWORD)
     page.goto("/notificaciones")
     expect(page.locator(".badge-done")).to_have_count(2)
-    expect(page.get_by_role("link", name=re.compile(r"^Notificaciones \(0\)$"))).to_be_visible()
+    # Only the receipt of the concept it filed is news (notifications.events._concept_receipt).
+    expect(page.get_by_role("link", name=re.compile(r"^Notificaciones \(1\)$"))).to_be_visible()
+    expect(page.get_by_text("quedó registrado el concepto del Consejo Territorial de Planeación")).to_be_visible()
     assert_accessible(page)
     page.screenshot(path="/tmp/h14b-notifications-attended-360.png", full_page=True)
 

@@ -37,7 +37,7 @@ class Hearing:
     place: str
     state: str
     state_label: str
-    starts_at: str = ""  # «18:00», hora de Colombia
+    scheduled_time: str = ""  # «18:00», hora de Colombia
 
     @property
     def is_cancelled(self) -> bool:
@@ -125,7 +125,7 @@ def my_deadlines(user: User, plan: Plan, today: date,
 
 def _hearing_entry(h: Hearing) -> CalendarEntry:
     return CalendarEntry(h.scheduled_on, HEARING, h.plan, h.title,
-                         f"{h.state_label}{' · ' + format_hour_es(h.starts_at) if h.starts_at else ''}"
+                         f"{h.state_label}{' · ' + format_hour_es(h.scheduled_time) if h.scheduled_time else ''}"
                          f"{' · ' + h.place if h.place else ''}", "L1909 art. 22",
                          is_cancelled=h.is_cancelled)
 

@@ -125,7 +125,7 @@ class PublicHearing:
     state_label: str
     is_open_for_proposals: bool
     attendance: str = ""
-    starts_at: str = ""  # «18:00», hora de Colombia, as the planning office typed it
+    scheduled_time: str = ""  # «18:00», hora de Colombia, as the planning office typed it
 
 
 @dataclass(frozen=True)
@@ -449,7 +449,7 @@ def public_hearings(plan: Plan, today: date) -> tuple[PublicHearing, ...]:
         scheduled_on=date.fromisoformat(p.data["scheduled_on"]) if p.data.get("scheduled_on") else None,
         place=p.data.get("place", ""), zone=p.data.get("zone", ""), state=p.state, state_label=machine.label(p.state),
         is_open_for_proposals=is_open_for_proposals(p, today), attendance=str(p.data.get("attendance") or ""),
-        starts_at=str(p.data.get("scheduled_time") or ""),
+        scheduled_time=str(p.data.get("scheduled_time") or ""),
     ) for p in hearings)
 
 

@@ -100,7 +100,7 @@ class HearingView:
     state_label: str
     attendance: str
     held_on: date | None
-    starts_at: str = ""  # «18:00», hora de Colombia
+    scheduled_time: str = ""  # «18:00», hora de Colombia
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ def _schemas() -> dict:
                       "proposed_on": _nullable(DATE), "is_accepted_in_writing": BOOL, "executive_answer": STR})
     hearing = _obj({"number": STR, "scheduled_on": _nullable(DATE),
                     # the starting hour, HH:MM in America/Bogota, as the planning office gave it ("" if none)
-                    "starts_at": STR, "place": STR, "zone": STR,
+                    "scheduled_time": STR, "place": STR, "zone": STR,
                     "state": {"type": "string", "enum": ["scheduled", "held", "cancelled"]}, "state_label": STR,
                     "is_open_for_proposals": BOOL})
     document = _obj({"id": INT, "kind": STR, "title": STR, "version": INT, "sha256": STR, "size_bytes": INT,

@@ -447,7 +447,7 @@ def _amendment_json(a) -> dict:
 
 def _hearing_json(h) -> dict:
     return {"number": h.number, "scheduled_on": h.scheduled_on.isoformat() if h.scheduled_on else None,
-            "starts_at": h.starts_at, "place": h.place, "zone": h.zone, "state": h.state,
+            "scheduled_time": h.scheduled_time, "place": h.place, "zone": h.zone, "state": h.state,
             "state_label": h.state_label, "is_open_for_proposals": h.is_open_for_proposals}
 
 

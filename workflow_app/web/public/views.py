@@ -229,7 +229,7 @@ def _proposal_form(page) -> ProposalForm | None:
 
 
 def _hearing_choice(hearing) -> str:
-    hour = f" a las {format_hour_es(hearing.starts_at)}" if hearing.starts_at else ""
+    hour = f" a las {format_hour_es(hearing.scheduled_time)}" if hearing.scheduled_time else ""
     zone = f" ({hearing.zone})" if hearing.zone else ""
     return f"Audiencia {hearing.number}: {date_es(hearing.scheduled_on)}{hour}, {hearing.place}{zone}"
 
