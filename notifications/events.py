@@ -105,7 +105,8 @@ def _concept_receipt(session: Session, plan: Plan, event: PlanEvent, of_whom: st
         body=localize(f"Quedó registrado{when} el concepto{sense} {of_whom} sobre el proyecto de plan de {entity}, "
                       f"con fecha del acto {legal_calendar.format_date_es(event.act_on)}.{proof} Guarde este correo "
                       "como constancia de la entrega.", wording),
-        link=f"/planes/{plan.id}", plan_id=plan.id, legal_basis=CONCEPT_BASIS)
+        link=f"/planes/{plan.id}", plan_id=plan.id,
+        legal_basis="D1865 art. 3" if event.machine == "car_review" else "L152 art. 39 num. 6")
 
 
 def _turn_notices(recipients: Recipients, plan: Plan, event: PlanEvent, turns: list, entity: str) -> list:
