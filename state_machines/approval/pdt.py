@@ -502,7 +502,7 @@ def _session_guard(s: PlanSnapshot, what: str, on_objections: bool = False) -> V
     if corp is None or s.listing:
         return OK
     ok, reason, basis = debate_session_verdict(corp, s.session_records, s.act_day, what, on_objections)
-    return OK if ok else refuse(reason, basis)
+    return OK if ok else refuse(reason, basis, "act_on")  # the act's day falls outside a valid session
 
 
 def is_debate_in_session(s: PlanSnapshot) -> Verdict:
@@ -529,7 +529,7 @@ def is_extension_allowed(s: PlanSnapshot) -> Verdict:
             "Fuera de un período de sesiones ordinarias (o de los diez días siguientes) no hay prórroga que registrar.",
             extension_basis(corp))
     ok, reason, basis, _ = extension_verdict(corp, s.session_records, s.act_day, s.extension_days)
-    return OK if ok else refuse(reason, basis)
+    return OK if ok else refuse(reason, basis, "extension_days")
 
 
 def is_convocation_allowed(s: PlanSnapshot) -> Verdict:
@@ -540,7 +540,15 @@ def is_convocation_allowed(s: PlanSnapshot) -> Verdict:
     if corp is None or s.listing:
         return OK
     ok, reason, basis = convocation_verdict(corp, s.session_records, s.convocation, s.act_day)
-    return OK if ok else refuse(reason, basis)
+    return OK if ok else refuse(reason, basis, _convocation_field(s.convocation))
+
+
+def _convocation_field(conv) -> str:
+    """The convocation form's field a refusal is about, in ``convocation_verdict``'s order of checks."""
+    if conv is None or (conv.convoked_on is not None and conv.starts_on < conv.convoked_on
+                        and conv.ends_on >= conv.starts_on and conv.purpose.strip()):
+        return "starts_on"
+    return "purpose" if conv.ends_on >= conv.starts_on and not conv.purpose.strip() else "ends_on"
 
 
 POSESION_BASIS = "AL02 art. 1; L152 art. 39"
@@ -861,7 +869,8 @@ def has_objection_grounds(s: PlanSnapshot) -> Verdict:
     law = _law(s)
     if s.objection_grounds and s.objection_grounds <= set(GROUNDS):
         return OK
-    return refuse("Indique si objeta por inconveniencia, por ilegalidad o por las dos razones.", law.objection_basis)
+    return refuse("Indique si objeta por inconveniencia, por ilegalidad o por las dos razones.", law.objection_basis,
+                  "grounds")
 
 
 def has_article_count(s: PlanSnapshot) -> Verdict:
@@ -871,7 +880,7 @@ def has_article_count(s: PlanSnapshot) -> Verdict:
     if count or _law(s).size_independent:  # DL1421 art. 23: ten days whatever the size
         return OK
     return refuse("Indique cuántos artículos tiene el proyecto: de ello depende el plazo para objetarlo.",
-                  _law(s).objection_basis)
+                  _law(s).objection_basis, "article_count")
 
 
 def has_remitted_article_count(s: PlanSnapshot) -> Verdict:
@@ -883,7 +892,7 @@ def has_remitted_article_count(s: PlanSnapshot) -> Verdict:
         return OK
     terms = "; ".join(f"{label}: {business_days(days)}" for label, days in law.objection_table())
     return refuse(f"Indique cuántos artículos tiene el proyecto aprobado: de ello depende el plazo para sancionarlo "
-                  f"u objetarlo ({terms}).", law.objection_basis)
+                  f"u objetarlo ({terms}).", law.objection_basis, "articles_sent")
 
 
 def is_within_objection_term(s: PlanSnapshot) -> Verdict:
@@ -946,15 +955,16 @@ def rejection_majority_guard(trigger: str):
         of_corporation = "de la Asamblea" if s.entity_kind == "departamento" else "del Concejo"
         if s.decision_votes is None or not s.corporation_members:
             return refuse(f"Indique cuántos miembros tiene {corporation} y cuántos votaron por rechazar las objeciones: "
-                          f"solo quedan rechazadas con el voto de la mitad más uno de sus miembros.", basis)
+                          f"solo quedan rechazadas con el voto de la mitad más uno de sus miembros.", basis,
+                          "corporation_members" if not s.corporation_members else "decision_votes")
         needed = majority_of(s.corporation_members)
         if s.decision_votes > s.corporation_members:
             return refuse(f"Los votos ({s.decision_votes}) no pueden ser más que los miembros {of_corporation} "
-                          f"({s.corporation_members}).", basis)
+                          f"({s.corporation_members}).", basis, "decision_votes")
         if s.decision_votes < needed:
             return refuse(f"Con {s.decision_votes} votos de {s.corporation_members} miembros las objeciones no quedan "
                           f"rechazadas: hacen falta {needed}, la mitad más uno de los miembros {of_corporation}.",
-                          basis)
+                          basis, "decision_votes")
         return OK
     has_rejection_majority.__name__ = f"has_rejection_majority_{trigger}"
     return has_rejection_majority

@@ -62,6 +62,8 @@ class Verdict:
     ok: bool
     reason: str = ""
     legal_basis: str = ""
+    #: The act form's field the refusal is about (``forms.acts``: "article_count", "act_on"…), said beside it.
+    field: str | None = None
 
     def __bool__(self) -> bool:
         return self.ok
@@ -70,8 +72,8 @@ class Verdict:
 OK = Verdict(True)
 
 
-def refuse(reason: str, legal_basis: str) -> Verdict:
-    return Verdict(False, reason, legal_basis)
+def refuse(reason: str, legal_basis: str, field: str | None = None) -> Verdict:
+    return Verdict(False, reason, legal_basis, field)
 
 
 @dataclass(frozen=True)
@@ -137,9 +139,10 @@ class TransitionRefused(Exception):
     """A refused act, with the Spanish reason to show and the norm behind it."""
 
     def __init__(self, *, trigger: str, state: str, role: Role | str, reason: str, legal_basis: str,
-                 code: str, machine: str = ""):
+                 code: str, machine: str = "", field: str | None = None):
         assert code in REFUSAL_CODES, code
         super().__init__(reason)
+        self.field = field  # the guard's field, if it named one (``Verdict.field``)
         self.trigger = trigger
         self.state = state
         self.role = role
@@ -320,8 +323,10 @@ class LegalMachine:
             raise refused("role_not_allowed", self._role_reason(t, role), t.legal_basis)
         verdict = self.guard_verdict(t, snapshot)
         if not verdict.ok:
-            raise refused("guard_failed", verdict.reason or "La acción no cumple una condición legal.",
-                          verdict.legal_basis or t.legal_basis)
+            error = refused("guard_failed", verdict.reason or "La acción no cumple una condición legal.",
+                            verdict.legal_basis or t.legal_basis)
+            error.field = verdict.field
+            raise error
         return t
 
     def fire(self, snapshot: Snapshot, trigger: str, role: Role | str) -> Outcome:

@@ -128,6 +128,12 @@ def test_the_calendar_page_shows_the_year_and_the_forms_record_the_acts(client, 
     bad = post({"starts_on": "2028-05-31", "ends_on": "2028-05-12", "purpose": "Plan"})
     assert bad.status_code == 422 and "El último día no puede ser anterior al primero." in bad.get_data(as_text=True)
     assert rows(db_session, cast.plan.entity_id) == 0
+    # The law's refusal about one field is said beside it, with its norm (QA, 7 December 2026: only in a box).
+    early = post({"starts_on": "2028-05-10", "ends_on": "2028-05-31", "purpose": "Plan", "covers_plan": "y"})
+    html = " ".join(early.get_data(as_text=True).split())
+    assert early.status_code == 422 and rows(db_session, cast.plan.entity_id) == 0
+    assert re.search(r'id="starts_on-err"[^>]*>Las sesiones no pueden empezar \(10 de mayo de 2028\) antes '
+                     r'del decreto que las convoca', html), html[html.find("starts_on"):][:600]
     good = post({"starts_on": "2028-05-12", "ends_on": "2028-05-31", "purpose": "Plan de desarrollo",
                  "covers_plan": "y"})
     assert good.status_code == 302, good.get_data(as_text=True)[:2000]

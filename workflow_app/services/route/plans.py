@@ -567,7 +567,7 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
             snapshot = sub_snapshot(proc, plan, today, deadlines, command.evidence is not None, command)
             outcome = machine_named(command.machine).fire(snapshot, command.trigger, role)
     except TransitionRefused as exc:
-        raise ActRefused(exc.reason, exc.legal_basis) from exc
+        raise ActRefused(exc.reason, exc.legal_basis, field=exc.field) from exc
     except KeyError as exc:
         raise ActInvalid("Acción desconocida.") from exc
 

@@ -25,7 +25,7 @@ from workflow_app.infra.clock import clock
 from workflow_app.infra.database.read_only import reads_only
 from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.page_cache import kept_part
-from workflow_app.infra.templating import _labels, document_title
+from workflow_app.infra.templating import _labels, basis_for, document_title
 from workflow_app.models import Document
 from workflow_app.permissions import (
     can_edit_entity_settings,
@@ -54,6 +54,7 @@ from workflow_app.services.route.plan_page import read_plan_page
 from workflow_app.services.route.plans import (
     ActError,
     ActInvalid,
+    ActRefused,
     PlanConflict,
     act_date_problem,
     apply_act,
@@ -271,6 +272,11 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
         except ActInvalid as exc:
             getattr(form, exc.field or "notes", form.notes).errors.append(exc.message)
             return _render_act(plan, option, form, held=held), 422
+        except ActRefused as exc:
+            if exc.field and exc.field in form:  # a guard about one field: said beside it, with its norm
+                form[exc.field].errors.append(f"{exc.message.rstrip('.')} ({basis_for(exc.legal_basis, plan.entity)}).")
+                return _render_act(plan, option, form, held=held), 422
+            return _render_act(plan, option, form, refusal=exc, held=held), exc.status
         except ActError as exc:
             if isinstance(exc, PlanConflict) and (done := _resent(plan, machine, subject, trigger, same_actor=True)) \
                     and same_content(done, command, clock().today()):
