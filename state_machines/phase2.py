@@ -131,6 +131,8 @@ class Phase2Snapshot:
     debates: DebateRecord = field(default_factory=DebateRecord)
     #: "bogota" for the Distrito Capital (DL1421 arts. 10, 22: its debates follow its own rule, as on the PDT route).
     special_regime: str | None = None
+    #: The procedure's last publication (a PAA's, or its last update's): an update comes after it.
+    published_on: date | None = None
 
     @property
     def act_day(self) -> date:
@@ -269,10 +271,13 @@ def is_within_vigencia(s: Phase2Snapshot) -> Verdict:
     Adquisiciones is updated while its year runs; the act's date decides, so an update made on 31 December and
     recorded in January still goes in, but a closed year's plan is not updated any more."""
     year = s.year
+    if s.published_on is not None and s.act_day < s.published_on:  # QA, 7 December 2026: dated a year before
+        return refuse(f"La actualización no puede ser anterior a la publicación del plan que actualiza "
+                      f"({spanish_date(s.published_on)}).", "D1082 art. 2.2.1.1.1.4.4", "act_on")
     if year is None or s.act_day <= date(year, 12, 31):
         return OK
     return refuse(f"La vigencia {year} terminó el 31 de diciembre de {year}: su Plan Anual de Adquisiciones ya no "
-                  "se actualiza.", "D1082 art. 2.2.1.1.1.4.4")
+                  "se actualiza.", "D1082 art. 2.2.1.1.1.4.4", "act_on")
 
 
 def is_budget_year_open(s: Phase2Snapshot) -> Verdict:

@@ -300,3 +300,18 @@ def test_phase2_names_the_entitys_own_corporation():
     assert localize(approved, quindio) == "Presupuesto aprobado por la Asamblea del Quindío"
     assert localize(PHASE2_MACHINES["annual_report"].label("report_presented"), quindio) == \
         "Informe anual presentado a la Asamblea del Quindío"
+
+
+def test_a_purchase_plan_update_comes_after_the_plan_it_updates():
+    """D1082 art. 2.2.1.1.1.4.4: the 2026 plan published on 28 January 2026 was «updated» on 1 June 2025, and the
+    public page said so (QA, 7 December 2026)."""
+    from state_machines.phase2 import Phase2Snapshot
+
+    published = Phase2Snapshot(state="paa_published", today=date(2026, 6, 15), machine="paa", subject="2026",
+                               published_on=date(2026, 1, 28))
+    early = replace(published, act_on=date(2025, 6, 1))
+    with pytest.raises(TransitionRefused) as refused:
+        PHASE2_MACHINES["paa"].fire(early, "update_paa", Role.PLANEACION)
+    assert "28 de enero de 2026" in refused.value.reason and refused.value.field == "act_on"
+    assert PHASE2_MACHINES["paa"].fire(replace(published, act_on=date(2026, 6, 1)), "update_paa",
+                                       Role.PLANEACION).dest == "paa_published"

@@ -136,7 +136,8 @@ def phase2_snapshot(session: Session, proc: Procedure, plan: Plan, today: date, 
         deadlines=deadlines, matrix=matrix, statute=phase2_context(session, plan).statute,
         procedures={f"{p.machine}:{p.subject}": p.state for p in plan.procedures if is_phase2(p.machine)},
         debates=DebateRecord.from_data((proc.data or {}).get("debates")),
-        special_regime=plan.entity.special_regime)
+        special_regime=plan.entity.special_regime,
+        published_on=max((date.fromisoformat(d) for d in (proc.data or {}).get("publications", ())), default=None))
 
 
 def open_phase2(session: Session, plan: Plan, in_force_on: date) -> list[Procedure]:
