@@ -142,6 +142,11 @@ def test_results_by_month_aspect_region_and_adviser_with_the_threshold(db_sessio
     assert survey.results(db_session, region="Caribe").answers == 1
     api = survey.api_aggregates(res)
     assert "Más visitas" not in str(api) and "63302" not in str(api)  # aggregates only
+    # A group answered by fewer than three entities shows its count, not its figures (April: one answer).
+    april_api = next(m for m in api["meses"] if m["mes"].endswith("-04"))
+    assert april_api == {"mes": april_api["mes"], "respuestas": 1, "promedio": None, "insatisfechos_por_100": None,
+                         "variacion": None, "aspectos": {}, "reservado": True}
+    assert all(g["promedio"] is None and g["reservado"] for g in api["departamentos"] if g["respuestas"] < 3)
 
 
 def test_the_checklist_scores_items_and_lists_what_is_missing(db_session, two_entities):

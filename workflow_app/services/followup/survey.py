@@ -410,16 +410,30 @@ def export_table(res: Results) -> tuple[tuple, list[tuple]]:
     return header, rows
 
 
+#: The open API shows no figure of a group answered by fewer entities than this: a department's month with one
+#: answer is that entity's answer (QA, 7 December 2026: Filandia's four ratings read through the API). The count
+#: stays; the figures are null and ``reservado`` is true.
+API_MIN_ANSWERS = 3
+
+
+def _shown(count: int, figures: dict) -> dict:
+    if count >= API_MIN_ANSWERS:
+        return {**figures, "reservado": False}
+    return {**{k: (None if k != "aspectos" else {}) for k in figures}, "reservado": True}
+
+
 def api_aggregates(res: Results) -> dict:
-    """What the API exposes: counts and means by month, aspect, region and department; no answer, no entity."""
+    """What the API exposes: counts and means by month, aspect, region and department; no answer, no entity,
+    and no figure of a group smaller than ``API_MIN_ANSWERS``."""
     return {
         "umbral_satisfaccion": res.threshold,
         "escala": {str(k): v for k, v in params.scale_labels().items()},
         "respuestas": res.answers,
-        "meses": [{"mes": m.key[:7], "respuestas": m.count, "promedio": m.average,
-                   "insatisfechos_por_100": m.dissatisfied_per_100, "variacion": m.variation,
-                   "aspectos": m.aspects} for m in res.months],
-        "aspectos": [{"aspecto": k, "nombre": label, "promedio": avg, "respuestas": n}
+        "minimo_respuestas_por_grupo": API_MIN_ANSWERS,
+        "meses": [{"mes": m.key[:7], "respuestas": m.count, **_shown(m.count, {
+                   "promedio": m.average, "insatisfechos_por_100": m.dissatisfied_per_100,
+                   "variacion": m.variation, "aspectos": m.aspects})} for m in res.months],
+        "aspectos": [{"aspecto": k, "nombre": label, "respuestas": n, **_shown(n, {"promedio": avg})}
                      for k, label, avg, n in res.aspects],
         "regiones": [_group_json(g) for g in res.regions],
         "departamentos": [_group_json(g) for g in res.departments],
@@ -427,8 +441,8 @@ def api_aggregates(res: Results) -> dict:
 
 
 def _group_json(g: Group) -> dict:
-    return {"clave": g.key, "nombre": g.label, "respuestas": g.count, "promedio": g.average,
-            "insatisfechos_por_100": g.dissatisfied_per_100}
+    return {"clave": g.key, "nombre": g.label, "respuestas": g.count,
+            **_shown(g.count, {"promedio": g.average, "insatisfechos_por_100": g.dissatisfied_per_100})}
 
 
 def months_between(months: Sequence[date]) -> tuple[date | None, date | None]:

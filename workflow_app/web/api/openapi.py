@@ -183,12 +183,16 @@ def _survey_schemas() -> dict:
     """Monitoreo 360's survey: aggregates only (month, aspect, region, department), never an answer or an entity."""
     score = _nullable({**NUM, "minimum": 1, "maximum": 5})
     per_100 = _nullable({**NUM, "minimum": 0, "maximum": 100})
-    group = _obj({"clave": STR, "nombre": STR, "respuestas": INT, "promedio": score, "insatisfechos_por_100": per_100})
+    # "reservado": a group answered by fewer than "minimo_respuestas_por_grupo" entities shows its count only.
+    group = _obj({"clave": STR, "nombre": STR, "respuestas": INT, "promedio": score, "insatisfechos_por_100": per_100,
+                  "reservado": BOOL})
     month = _obj({"mes": STR, "respuestas": INT, "promedio": score, "insatisfechos_por_100": per_100,
-                  "variacion": _nullable(NUM), "aspectos": {"type": "object", "additionalProperties": score}})
-    aspect = _obj({"aspecto": STR, "nombre": STR, "promedio": score, "respuestas": INT})
+                  "variacion": _nullable(NUM), "aspectos": {"type": "object", "additionalProperties": score},
+                  "reservado": BOOL})
+    aspect = _obj({"aspecto": STR, "nombre": STR, "promedio": score, "respuestas": INT, "reservado": BOOL})
     return {"SurveyAggregates": _obj({
         "umbral_satisfaccion": NUM, "escala": {"type": "object", "additionalProperties": STR}, "respuestas": INT,
+        "minimo_respuestas_por_grupo": INT,
         "meses": {"type": "array", "items": month}, "aspectos": {"type": "array", "items": aspect},
         "regiones": {"type": "array", "items": group}, "departamentos": {"type": "array", "items": group}})}
 
