@@ -147,6 +147,10 @@ def test_results_by_month_aspect_region_and_adviser_with_the_threshold(db_sessio
     assert april_api == {"mes": april_api["mes"], "respuestas": 1, "promedio": None, "insatisfechos_por_100": None,
                          "variacion": None, "aspectos": {}, "reservado": True}
     assert all(g["promedio"] is None and g["reservado"] for g in api["departamentos"] if g["respuestas"] < 3)
+    # A month after a month without answers has no variation: «—», not the difference with two months before.
+    survey.submit(db_session, s, soledad.planeacion, survey.SurveyCommand(scores(4, 4, 4, 4, 4)), date(2028, 6, 2))
+    june = survey.results(db_session).months[-1]
+    assert (june.key[:7], june.average, june.variation) == ("2028-06", 4.0, None)
 
 
 def test_the_checklist_scores_items_and_lists_what_is_missing(db_session, two_entities):

@@ -25,7 +25,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from state_machines.core.dates import format_date_es
+from state_machines.core.dates import add_months, format_date_es
 from state_machines.core.roles import Role
 from workflow_app.infra.clock import bogota_day, clock
 from workflow_app.infra.extensions import db
@@ -332,7 +332,10 @@ def results(session: Session, first: date | None = None, last: date | None = Non
 
     months = [by_month[m] for m in sorted(by_month)]
     for previous, current in zip(months, months[1:]):
-        if previous.average is not None and current.average is not None:
+        # «this month's mean − last month's» (docs/monitoreo-360.md §6): the calendar month before, not the last
+        # month that had answers (QA, 7 December 2026: December 2027 was compared with June 2026).
+        consecutive = add_months(date.fromisoformat(previous.key), 1) == date.fromisoformat(current.key)
+        if consecutive and previous.average is not None and current.average is not None:
             current.variation = round(current.average - previous.average, 2)
     for row in months:
         m = date.fromisoformat(row.key)
