@@ -66,8 +66,8 @@ class BudgetStatuteForm(FlaskForm):
     decision_extension_days = IntegerField(
         "Días de prórroga de las sesiones para decidir el presupuesto",
         validators=[NumberRange(0, 30, "Entre 0 y 30 días.")])
-    copies_d111_art59 = BooleanField("El estatuto copia el artículo 59 del Decreto 111 de 1996 (si la corporación "
-                                     "no decide a tiempo, rige el proyecto presentado)")
+    copies_d111_art59 = BooleanField("El estatuto copia el artículo 59 del Decreto 111 de 1996 (si el concejo o "
+                                     "asamblea no decide a tiempo, rige el proyecto presentado)")
     harmonization_by_decree = BooleanField("El estatuto permite armonizar el presupuesto por decreto cuando no "
                                            "cambian los montos")
     pi_approval_months = IntegerField("Meses para aprobar el Plan Indicativo desde la vigencia del plan",

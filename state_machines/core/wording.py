@@ -105,6 +105,10 @@ def _rules(w: Wording) -> tuple[tuple[re.Pattern, str], ...]:
         ("concejal o diputado", "diputado" if w.is_department else "concejal"),
     )
     rules = tuple((re.compile(re.escape(a)), b) for a, b in pairs)
+    # Older texts (a stored hito's name, a PPI stage) say «la corporación»: the entity's own, where it is governed
+    # by «a» or «ante» (QA, 7 December 2026).
+    rules += ((re.compile(r"\bante la corporación\b"), f"ante {'la' if w.is_department else 'el'} {corp}"),
+              (re.compile(r"\ba la corporación\b"), f"{'a la' if w.is_department else 'al'} {corp}"))
     if not w.is_feminine:
         return rules
     # The calendar names the executive by the entity's kind ("el alcalde debe enviarla"): an alcaldesa or a
@@ -213,6 +217,7 @@ _SOURCE_WORDS = (
     (re.compile(r"\bCE-2127\b"), "Consejo de Estado, concepto 2127 de 2013"),
     (re.compile(r"\bCE-1999\b"), "Consejo de Estado, fallo 3882 de 1999"),
     (re.compile(r"\bDNP-PI\b"), "guía del DNP para el Plan Indicativo"),
+    (re.compile(r"\bDNP-KS\b"), "Kit de Seguimiento del DNP"),
     (re.compile(r"\bSEED 00[0-4]\b"), "material del DNP"),
     (re.compile(r"\bAL02\b"), "Acto Legislativo 02 de 2002"),
 )

@@ -78,4 +78,15 @@ def test_the_pages_say_the_short_source_ids_in_words():
     assert readable_sources("L152 art. 40; CE-2127") == "L152 art. 40; Consejo de Estado, concepto 2127 de 2013"
     assert readable_sources("AL02; L152 art. 39") == "Acto Legislativo 02 de 2002; L152 art. 39"
     assert readable_sources("L152 arts. 29, 36; DNP-PI") == "L152 arts. 29, 36; guía del DNP para el Plan Indicativo"
+    assert readable_sources("DNP-KS; L152 art. 29") == "Kit de Seguimiento del DNP; L152 art. 29"
     assert readable_sources("") == ""
+
+
+def test_the_corporation_governed_by_a_or_ante_is_the_entitys_own():
+    """A stored hito's name or a PPI stage says «la corporación» (QA, 7 December 2026)."""
+    from state_machines.core.wording import Wording, localize
+
+    filandia, quindio = Wording("municipio", "Filandia", "alcalde"), Wording("departamento", "Quindío", "gobernador")
+    assert localize("radicada ante la corporación", filandia) == "radicada ante el Concejo de Filandia"
+    assert localize("MFMP presentado a la corporación", quindio) == "MFMP presentado a la Asamblea del Quindío"
+    assert localize("para la corporación", filandia) == "para la corporación"  # «a» inside a word is not «a»
