@@ -275,3 +275,18 @@ def test_a_cut_counts_only_the_plans_of_the_period_that_runs_on_its_day(db_sessi
     assert rows == {genova.plan.id, soledad.plan.id} and ended.id not in rows
     old = cuts.take_cut(db_session, date(2026, 6, 15))  # a cut of 2026 counts the 2024–2027 plan only
     assert {r.plan_id for r in db_session.scalars(select(SetaCutRow).filter_by(cut_id=old.id))} == {ended.id}
+
+
+def test_a_plan_missing_from_one_cut_is_not_a_plan_at_zero():
+    """QA 7 December 2026: a region's mean divided Filandia's 62,2 % among four plans, and Filandia's row read
+    «62,2 % → — %, −62,2»: a plan absent from a cut has no variation and does not pull its group to 0."""
+    from types import SimpleNamespace
+
+    entity = SimpleNamespace(name="Filandia")
+    filandia = cuts.PlanDelta(entity, 62.2, None, ())
+    genova = cuts.PlanDelta(entity, None, 2.0, ())
+    moved = cuts.PlanDelta(entity, 10.0, 20.0, (3,))
+    assert filandia.delta is None and genova.delta is None and moved.delta == 10.0
+    group = cuts._group("Eje Cafetero y Antioquia", [filandia, genova, moved])
+    assert (group.plans, group.before, group.after, group.delta) == (3, 36.1, 11.0, -25.1)
+    assert cuts._group("Vacía", []).delta is None

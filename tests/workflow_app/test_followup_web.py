@@ -193,7 +193,10 @@ def test_the_api_gives_aggregates_never_an_answer(client, db_session, world):
     answer(client, genova.planeacion, "63302", ANSWER)
     body = client.get("/api/v1/monitoreo-360/encuesta").get_json()
     assert body["umbral_satisfaccion"] == 3.5 and body["respuestas"] == 1
-    assert body["meses"][0]["mes"] == "2028-03" and body["meses"][0]["promedio"] == 4.0
+    # One answer is one entity's: its count, not its figures (survey.API_MIN_ANSWERS).
+    assert body["meses"][0]["mes"] == "2028-03" and body["meses"][0]["respuestas"] == 1
+    assert body["meses"][0]["promedio"] is None and body["meses"][0]["reservado"] is True
+    assert body["minimo_respuestas_por_grupo"] == 3
     assert "Muy útil" not in str(body) and "63302" not in str(body) and "Génova" not in str(body)
     bad = client.get("/api/v1/monitoreo-360/encuesta?from=marzo")
     assert bad.status_code == 422 and "AAAA-MM" in bad.get_json()["error"]["message"]

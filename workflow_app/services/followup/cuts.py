@@ -118,19 +118,25 @@ class PlanDelta:
     new_hitos: tuple[int, ...]
 
     @property
-    def delta(self) -> float:
-        return round((self.after or 0) - (self.before or 0), 3)
+    def delta(self) -> float | None:
+        """None when the plan is missing from one of the cuts (another period's plan, or opened later): a
+        missing plan is not a plan at 0 % (QA, 7 December 2026)."""
+        if self.before is None or self.after is None:
+            return None
+        return round(self.after - self.before, 3)
 
 
 @dataclass(frozen=True)
 class GroupDelta:
     label: str
     plans: int
-    before: float
-    after: float
+    before: float | None
+    after: float | None
 
     @property
-    def delta(self) -> float:
+    def delta(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
         return round(self.after - self.before, 1)
 
 
@@ -163,7 +169,7 @@ def compare(session: Session, first: SetaCut, second: SetaCut, entity_ids: set[i
         done_after = {n for n, _ in after.done} if after else set()
         deltas.append(PlanDelta(entities[entity_of[p]], before.progress if before else None,
                                 after.progress if after else None, tuple(sorted(done_after - done_before))))
-    deltas.sort(key=lambda d: (-d.delta, sort_key(d.entity.name)))
+    deltas.sort(key=lambda d: (d.delta is None, -(d.delta or 0), sort_key(d.entity.name)))
     groups: dict[str, list[PlanDelta]] = defaultdict(list)
     for d in deltas:
         groups[d.entity.department.region].append(d)
@@ -172,10 +178,11 @@ def compare(session: Session, first: SetaCut, second: SetaCut, entity_ids: set[i
 
 
 def _group(label: str, items: list[PlanDelta]) -> GroupDelta:
-    if not items:
-        return GroupDelta(label, 0, 0.0, 0.0)
-    return GroupDelta(label, len(items), round(mean(d.before or 0 for d in items), 1),
-                      round(mean(d.after or 0 for d in items), 1))
+    """Each cut's mean over the plans it holds: a plan absent from a cut does not count as 0 % in it."""
+    befores = [d.before for d in items if d.before is not None]
+    afters = [d.after for d in items if d.after is not None]
+    return GroupDelta(label, len(items), round(mean(befores), 1) if befores else None,
+                      round(mean(afters), 1) if afters else None)
 
 
 def export_table(c: Comparison) -> tuple[tuple, list[tuple]]:

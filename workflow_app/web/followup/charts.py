@@ -15,6 +15,10 @@ def _fmt(value: float | None, decimals: int = 2) -> str:
     return "—" if value is None else f"{value:.{decimals}f}".replace(".", ",")
 
 
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{_fmt(value, 1)} %"
+
+
 def _open(width: int, height: int, title: str, desc: str) -> list[str]:
     uid = f"m360-{next(_ids)}"
     return [f'<svg class="chart m360-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -109,14 +113,14 @@ def paired_bars(title: str, items: Sequence[tuple[str, float, float]], names: tu
     for i, (label, a, b) in enumerate(items):
         y = 52 + i * (group_h + gap)
         short = label if len(label) <= 28 else label[:27].rstrip() + "…"
-        wa, wb = max(0, min(100, a)) / 100 * plot_w, max(0, min(100, b)) / 100 * plot_w
+        wa, wb = (max(0, min(100, v)) / 100 * plot_w if v is not None else 0 for v in (a, b))
         parts.append(f'<g><title>{escape(label)}: {_fmt(a, 1)} % → {_fmt(b, 1)} %</title>'
                      f'<text class="chart-label" x="{label_w - 6}" y="{y + group_h * 0.65:.1f}" text-anchor="end">'
                      f'{escape(short)}</text>'
                      f'<rect class="m360-before" x="{label_w}" y="{y}" width="{wa:.1f}" height="{bar}"/>'
                      f'<rect class="chart-bar" x="{label_w}" y="{y + bar + inner}" width="{wb:.1f}" height="{bar}"/>'
-                     f'<text class="chart-value" x="{label_w + plot_w + 6}" y="{y + bar - 3}">{_fmt(a, 1)} %</text>'
-                     f'<text class="chart-value" x="{label_w + plot_w + 6}" y="{y + 2 * bar - 1}">{_fmt(b, 1)} %</text>'
+                     f'<text class="chart-value" x="{label_w + plot_w + 6}" y="{y + bar - 3}">{_pct(a)}</text>'
+                     f'<text class="chart-value" x="{label_w + plot_w + 6}" y="{y + 2 * bar - 1}">{_pct(b)}</text>'
                      '</g>')
     parts.append("</svg>")
     return Markup("".join(parts))
