@@ -239,6 +239,8 @@ class PlanRow:
     entity: EntityRow
     period: PeriodRow
     procedures: list[ProcedureRow] = field(default_factory=list)
+    #: The last act of the route's date: an automatic act of the route cannot be dated before it.
+    last_route_act_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -497,10 +499,12 @@ def _plan_rows(session: Session, is_open, today: date | None = None) -> list[Pla
                                                   Entity.executive_title, Entity.dane_code))}
     periods = {pid: PeriodRow(start) for pid, start in session.execute(select(Period.id, Period.start_on))}
     plans = {row.id: PlanRow(row.id, row.entity_id, row.state, row.version, row.regime, row.d683_articles or [],
-                             row.posesion_on, row.event_dates or {}, entities[row.entity_id], periods[row.period_id])
+                             row.posesion_on, row.event_dates or {}, entities[row.entity_id], periods[row.period_id],
+                             last_route_act_on=row.last_route_act_on)
              for row in session.execute(
                  select(Plan.id, Plan.entity_id, Plan.period_id, Plan.state, Plan.version, Plan.regime,
-                        Plan.d683_articles, Plan.posesion_on, Plan.event_dates).where(is_open).order_by(Plan.id))}
+                        Plan.d683_articles, Plan.posesion_on, Plan.event_dates, Plan.last_route_act_on)
+                 .where(is_open).order_by(Plan.id))}
     for row in session.execute(
             select(Procedure.plan_id, Procedure.machine, Procedure.subject, Procedure.state, Procedure.data)
             .join(Plan, Plan.id == Procedure.plan_id).where(is_open).order_by(Procedure.id)):
@@ -641,7 +645,7 @@ def _apply_effect(session: Session, effect: Effect, plan: PlanRow, expected_vers
         session.expire_all()  # the act reads the plan as it is now; the expected version guards the rest
         apply_act(session, plan_id=plan.id,
                   command=ActCommand(trigger=effect.trigger, machine=effect.machine, subject=effect.subject,
-                                     act_on=effect.deadline.overdue_from, notes=effect.notes),
+                                     act_on=_effect_day(effect, plan), notes=effect.notes),
                   actor=None, role=Role.SISTEMA, expected_version=expected_version, today=today)
     except ActError as exc:
         session.rollback()
@@ -657,6 +661,16 @@ def _apply_effect(session: Session, effect: Effect, plan: PlanRow, expected_vers
     if notice is not None:
         report.effect_notices += len(created)
     return True
+
+
+def _effect_day(effect: Effect, plan: PlanRow) -> date:
+    """The law's day (the term's end), or the route's last act when the corporation acted after that day without
+    deciding (it assigned the project to its committee, or archived it): an act of the route is never dated before
+    the last one (``plans.act_date_problem``), and the sweep refused the decree for ever (QA, 7 December 2026)."""
+    day = effect.deadline.overdue_from
+    if effect.machine == PDT_MACHINE.name and plan.last_route_act_on is not None:
+        return max(day, plan.last_route_act_on)
+    return day
 
 
 def _lock_plan(session: Session, plan_id: int) -> bool:

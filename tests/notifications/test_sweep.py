@@ -375,3 +375,18 @@ def test_a_term_opened_on_its_reminders_day_is_not_told_twice(genova, db_session
     run_sweep(date(2028, 5, 25))
     reminded = told(db_session, genova.ejecutivo, step="governor_copy")
     assert [n.kind for n in reminded] == ["reminder"] and "falta 1 día hábil" in reminded[0].subject
+
+
+def test_a_project_assigned_after_the_month_still_opens_the_decree(genova, db_session):
+    """L152 art. 40: the month ran out on 30 May 2028 without a decision; the Concejo assigned the project on 2 June.
+    The sweep dated the decree's opening on the law's day, before the assignment, and every sweep refused it
+    («anterior al último acto registrado») while the notice said it was open (QA, 7 December 2026). It is dated
+    the route's last act."""
+    walk_to(genova, "filed_with_corporacion")
+    genova.act("corporacion", "assign_to_committee", "2028-06-02")
+    db_session.commit()
+    report = run_sweep(date(2028, 6, 3))
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "decree_eligible" and report.skipped == 0
+    event = db_session.scalars(select(PlanEvent).filter_by(trigger="enable_decree_adoption")).one()
+    assert event.act_on == date(2028, 6, 2)
