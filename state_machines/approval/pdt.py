@@ -898,17 +898,21 @@ def has_remitted_article_count(s: PlanSnapshot) -> Verdict:
 def is_within_objection_term(s: PlanSnapshot) -> Verdict:
     """L136 art. 78; L2200 art. 100; D1222 art. 78: the executive objects within 5, 10 or 20 days (4, 6 or 10
     under D1222) by the project's size, counted from the remission (``objection_term``). An objection after it
-    is refused (``sanction.REFUSE_LATE_OBJECTIONS``, an interpretation): the executive must then sanction."""
+    is refused (``sanction.REFUSE_LATE_OBJECTIONS``, an interpretation): the executive must then sanction. The
+    objection's date decides, not the day it is typed (L4-1913 art. 62): listing what may be done, the form is
+    offered, and it refuses a date after the term beside that date (QA, 7 December 2026: an objection made on the
+    last day could not be recorded the next)."""
     law = _law(s)
     deadline = s.deadlines.get("objection_term")
     count = s.article_count or s.sanction.articles
-    if not REFUSE_LATE_OBJECTIONS or deadline is None or (count is None and not law.size_independent):
+    if not REFUSE_LATE_OBJECTIONS or deadline is None or (count is None and not law.size_independent) \
+            or s.listing:
         return OK
     days = law.objection_days(count)
     if s.act_day >= deadline.overdue_from:
         size = f"un proyecto de {count} {'artículo' if count == 1 else 'artículos'}" if count else "el proyecto"
         return refuse(f"El plazo para objetar {size} ({days} días) venció el "
-                      f"{spanish_date(deadline.latest)}; el proyecto debe sancionarse.", law.objection_basis)
+                      f"{spanish_date(deadline.latest)}; el proyecto debe sancionarse.", law.objection_basis, "act_on")
     return OK
 
 

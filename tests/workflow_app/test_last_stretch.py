@@ -676,18 +676,39 @@ def test_the_insistence_states_when_the_governor_received_it_and_the_48_hours_ru
 
 
 def test_the_late_objection_refusal_says_the_remitted_projects_article_count(client, db_session, set_today):
-    """L136 art. 78: the Concejo remitted 18 articles (5 days to object, from 17 May 2028); the objection form
-    opened after the term says so, not «un proyecto de 1 artículos» (QA, 7 December 2026)."""
-    from tests.workflow_app.helpers import login
+    """L136 art. 78: the Concejo remitted 18 articles (5 days to object, from 17 May 2028, to 24 May). Typed on 2
+    June, an objection dated after the term is refused beside its date, naming the project's 18 articles (not «un
+    proyecto de 1 artículos»); one dated inside the term is recorded: the act's date decides (L4-1913 art. 62; QA,
+    7 December 2026: an objection made on the last day could not be recorded the next)."""
+    import io
+    import re
+
+    from tests.pdf_samples import VALID as PDF
+    from tests.workflow_app.helpers import csrf_from, login
 
     set_today("2028-06-02")
     genova = Cast(db_session, make_plan(db_session, "63302"))
     walk_to(genova, "sanction_pending")
     login(client, genova.ejecutivo.email, "clave-de-prueba")
-    html = " ".join(client.get(f"/planes/{genova.plan.id}/actos/pdt_approval/-/object",
-                               query_string={"confirmado": "1"}).get_data(as_text=True).split())
-    assert "El plazo para objetar un proyecto de 18 artículos (5 días) venció" in html
-    assert "1 artículos" not in html
+    url = f"/planes/{genova.plan.id}/actos/pdt_approval/-/object"
+
+    def post(act_on):
+        html = client.get(url, query_string={"confirmado": "1"}).get_data(as_text=True)
+        version = re.search(r'name="expected_version"[^>]*value="(\d+)"', html).group(1)
+        return client.post(url, content_type="multipart/form-data", data={
+            "csrf_token": csrf_from(html), "expected_version": version, "act_on": act_on, "reference": "OBJ-1",
+            "evidence": (io.BytesIO(PDF), "objeciones.pdf"), "confirm_irreversible": "y",
+            "grounds": ["inconveniencia"], "article_count": "18"})
+
+    late = post("2028-05-25")
+    html = " ".join(late.get_data(as_text=True).split())
+    assert late.status_code == 422 and "1 artículos" not in html
+    assert re.search(r'id="act_on-err"[^>]*>El plazo para objetar un proyecto de 18 artículos \(5 días\) venció', html)
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "sanction_pending"
+    assert post("2028-05-24").status_code == 302
+    db_session.refresh(genova.plan)
+    assert genova.plan.state == "objected"
 
 
 def test_a_publication_that_rige_from_itself_takes_no_declared_day(db_session):
