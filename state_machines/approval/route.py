@@ -296,7 +296,7 @@ IRREVERSIBLE_ACTS: dict[str, str] = {
 PUBLIC_BY_LAW = frozenset({
     "record_ctp_concept", "issue_concept", "issue_partial_concept",  # the CTP's concept (L152 art. 39 num. 6)
     "receive_concept",  # the environmental authority's concept (D1865 art. 3)
-    "sanction",  # the acuerdo or ordenanza sanctioned (L136 art. 76)
+    "sanction", "sanction_by_president",  # the acuerdo or ordenanza sanctioned (L136 arts. 76, 79)
     "publish", "publish_by_president",  # its publication (CPACA art. 65), by the president who sanctioned it
     "publish_objected_project",  # the objected ordenanza published (L2200 art. 100 inc. 4)
     "adopt_by_decree",  # the plan adopted by decree (L152 art. 40)

@@ -93,6 +93,7 @@ def _rules(w: Wording) -> tuple[tuple[re.Pattern, str], ...]:
         ("el alcalde o gobernador", f"{art} {title}"),
         ("alcalde o gobernador", title),
         ("alcalde/gobernador", title),
+        ("El concejo o asamblea", f"{'La' if w.is_department else 'El'} {corp}"),
         ("Concejo o Asamblea", corp),
         ("del concejo o asamblea", f"del {corp}" if not w.is_department else f"de la {corp}"),
         ("al concejo o asamblea", f"al {corp}" if not w.is_department else f"a la {corp}"),

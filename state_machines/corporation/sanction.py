@@ -288,6 +288,8 @@ def legal_basis_for(trigger: str, table_basis: str, entity_kind: str, approved_o
         "record_tribunal_articles_archived": law.tribunal_basis,
         "record_tribunal_archive": law.tribunal_basis,
         "publish": f"CPACA art. 65; {law.publication_basis}",
+        # L136 art. 79; L2200 art. 100 inc. 3: the president who sanctioned publishes.
+        "publish_by_president": f"CPACA art. 65; {law.silence_basis or law.override_basis}",
         "publish_objected_project": law.recess_publication_basis or table_basis,
         "send_copy_to_governor": law.governor_copy_basis or table_basis,
         "record_governor_review": law.governor_copy_basis or table_basis,

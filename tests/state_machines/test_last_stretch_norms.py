@@ -285,3 +285,12 @@ def test_no_week_to_convoke_when_the_concejo_sits_its_category_is_unknown_or_the
     # Neither an Asamblea (L2200 art. 100 inc. 4 writes a publication, not a convocation) nor Bogotá (DL1421).
     assert objections(kind="departamento", category=None, objected="2028-08-05") is None
     assert objections(special=BOGOTA, objected="2028-06-05") is None
+
+
+def test_the_presidents_publication_cites_each_corporations_own_statute():
+    from state_machines.corporation.sanction import legal_basis_for
+
+    table = "CPACA art. 65; L136 art. 79; L2200 art. 100 inc. 3"
+    assert legal_basis_for("publish_by_president", table, "municipio", date(2028, 5, 15)) == "CPACA art. 65; L136 art. 79"
+    assert legal_basis_for("publish_by_president", table, "departamento", date(2028, 5, 15)) == \
+        "CPACA art. 65; L2200 art. 100 inc. 3"

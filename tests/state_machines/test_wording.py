@@ -90,3 +90,12 @@ def test_the_corporation_governed_by_a_or_ante_is_the_entitys_own():
     assert localize("radicada ante la corporación", filandia) == "radicada ante el Concejo de Filandia"
     assert localize("MFMP presentado a la corporación", quindio) == "MFMP presentado a la Asamblea del Quindío"
     assert localize("para la corporación", filandia) == "para la corporación"  # «a» inside a word is not «a»
+
+
+def test_a_sentence_that_starts_with_the_corporation_agrees_with_it():
+    """«El Asamblea del Quindío está debatiendo…» on the public page (QA, 7 December 2026)."""
+    from state_machines.core.wording import Wording, localize
+
+    quindio, genova = Wording("departamento", "Quindío", "gobernador"), Wording("municipio", "Génova", "alcaldesa")
+    assert localize("El concejo o asamblea está debatiendo", quindio) == "La Asamblea del Quindío está debatiendo"
+    assert localize("El concejo o asamblea está debatiendo", genova) == "El Concejo de Génova está debatiendo"
