@@ -1460,11 +1460,14 @@ def in_force_on(published_on: date, clause: str = "on_publication", declared_on:
     return first
 
 
-def in_force_basis(entity_kind: str, published_on: date, special: str | None = None) -> str:
+def in_force_basis(entity_kind: str, published_on: date, special: str | None = None, by_decree: bool = False) -> str:
     """The norms of a published plan's force, for its entity: CPACA art. 65 and L4-1913 art. 61 with the
     publication article of its statute on the publication's day (L136 art. 81 for an acuerdo, DL1421 art. 23
     for Bogotá's, L2200 art. 103 for an ordenanza from 8 February 2022 and D1222 art. 82 before): a municipio's
-    plan does not cite the departmental code."""
+    plan does not cite the departmental code. A plan adopted by decree (L152 art. 40) is no acuerdo or ordenanza:
+    CPACA art. 65 and L4-1913 art. 61 alone."""
+    if by_decree:
+        return "CPACA art. 65; L4-1913 art. 61"
     return f"CPACA art. 65; L4-1913 art. 61; {sanction_law(entity_kind, published_on, special).publication_basis}"
 
 

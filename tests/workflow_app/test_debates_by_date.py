@@ -227,6 +227,8 @@ def test_a_plan_adopted_by_decree_is_never_said_approved_by_the_concejo(db_sessi
     page = " ".join(client.get("/publico/63302").get_data(as_text=True).split())
     assert "Plan aprobado el" not in page
     assert "Adoptado por decreto del alcalde el 6 de junio de 2028" in page and "L152 art. 40" in page
+    vigencia = page.split("<strong>Vigencia:</strong>")[1].split("</p>")[0]
+    assert "(un acto general no obliga antes de publicarse: CPACA art. 65; L4-1913 art. 61)" in vigencia, vigencia
 
 
 def test_the_overdue_month_says_why_no_decree_while_the_project_was_never_assigned(db_session, client, set_today,

@@ -316,7 +316,8 @@ def case_file(session: Session, plan: Plan) -> CaseFile:
         explanation = legal_calendar.in_force_explanation(
             published, dates.get("vigencia") or "on_publication", _day(dates.get("in_force_declared")),
             int(dates.get("silent_vigencia_days") or 0),
-            legal_calendar.in_force_basis(plan.entity.calendar_kind, published, special_regime_of(plan)))
+            legal_calendar.in_force_basis(plan.entity.calendar_kind, published, special_regime_of(plan),
+                                          by_decree="adopted_by_decree" in dates))
     return CaseFile(_concepts(session, plan), _amendments(plan), _debates(plan), _hearings(plan),
                     *_filed_and_adopted_ppi(session, plan), published, in_force, explanation,
                     _day(dates.get("sessions_convoked")), _last_stretch(plan))
