@@ -159,9 +159,7 @@ def localize(text: str | None, w: Wording | None) -> str:
 @lru_cache(maxsize=16384)
 def _localized(text: str, w: Wording) -> str:
     """A plan page says ~50 phrases through ~20 patterns each: the same few hundred texts for one entity, kept."""
-    for pattern, replacement in _compiled(w):
-        text = pattern.sub(replacement, text)
-    return text
+    return _substituted(text, _compiled(w))
 
 
 def business_days(n: int) -> str:
@@ -229,18 +227,20 @@ def readable_sources(basis: str) -> str:
     return _readable(basis) if basis else ""
 
 
+def _substituted(text: str, rules) -> str:
+    for pattern, replacement in rules:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 @lru_cache(maxsize=4096)
 def _readable(basis: str) -> str:
-    for pattern, replacement in _SOURCE_WORDS:
-        basis = pattern.sub(replacement, basis)
-    return basis
+    return _substituted(basis, _SOURCE_WORDS)
 
 
 @lru_cache(maxsize=4096)
 def _basis_for(basis: str, is_department: bool) -> str:
-    for pattern, replacement in (_DEPARTMENT_BASIS if is_department else _MUNICIPAL_BASIS):
-        basis = pattern.sub(replacement, basis)
-    return basis
+    return _substituted(basis, _DEPARTMENT_BASIS if is_department else _MUNICIPAL_BASIS)
 
 
 #: Who answers for a duty, in the legal tables' generic words (``localize`` says them for one entity): the
