@@ -76,7 +76,7 @@ def notify_concept(session: Session, *, plan: Plan, event: PlanEvent, deadlines:
     people = Recipients(session, plan, {Role.EJECUTIVO, Role.PLANEACION, body_role},
                         {event.subject} if body_role is Role.CAR else set())
     users = people.users({Role.EJECUTIVO, Role.PLANEACION})
-    receipt = _concept_receipt(session, plan, event, of_whom, sense)
+    receipt = _concept_receipt(plan, event, of_whom, sense)
     notify_many(session, [(people.users({body_role}, event.subject if body_role is Role.CAR else None), receipt),
                           (users, Message(
         kind="transition", dedupe_key=f"concept:{event.id}",
@@ -89,7 +89,7 @@ def notify_concept(session: Session, *, plan: Plan, event: PlanEvent, deadlines:
         step_key=CONSIDERATION_STEP))])  # «Atendida» once the concepts are considered, and out of the digest
 
 
-def _concept_receipt(session: Session, plan: Plan, event: PlanEvent, of_whom: str, sense: str) -> Message:
+def _concept_receipt(plan: Plan, event: PlanEvent, of_whom: str, sense: str) -> Message:
     """The body that gave the concept gets a receipt (by e-mail as each person chose: at once or in the morning's
     summary) of what was recorded, when (Bogotá), under which act date, and the document's SHA-256: its proof of
     delivery within its term (QA, 7 December 2026: the CTP's volunteers were told nothing)."""
