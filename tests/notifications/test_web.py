@@ -198,6 +198,7 @@ def test_the_executive_side_is_told_when_a_concept_arrives(genova, client, db_se
     assert receipt.user_id == genova.ctp.id
     assert receipt.subject == "Génova (Quindío): quedó registrado el concepto del Consejo Territorial de Planeación"
     assert "con fecha del acto 21 de marzo de 2028." in receipt.body and "SHA-256 " in receipt.body
+    assert "Documento: «Concepto del Consejo Territorial de Planeación», SHA-256" in receipt.body  # its name
     assert "Guarde este correo como constancia de la entrega." in receipt.body
     assert receipt.legal_basis == "L152 art. 39 num. 6"  # the CTP's own term, not the CAR's decree
     assert db_session.scalar(select(Delivery.status).filter_by(notification_id=receipt.id)) == "digest"

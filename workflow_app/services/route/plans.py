@@ -62,7 +62,7 @@ from state_machines.approval.submachines import (
 )
 from state_machines.core.machine import LegalMachine, Outcome, TransitionRefused, Verdict
 from state_machines.core.roles import Role
-from state_machines.core.wording import localize, localize_basis
+from state_machines.core.wording import DOCUMENT_TITLES, localize, localize_basis
 from state_machines.corporation.debates import DebateRecord, debate_basis
 from state_machines.corporation.sanction import SanctionRecord, legal_basis_for
 from state_machines.corporation.sessions import (
@@ -623,7 +623,9 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
             )
             seal(plan, event, current_app.config["HISTORY_KEY"])  # moves the plan's history head: the plan row is written once, with its version
             if prepared is not None:  # for the listeners (a concept's receipt), not stored: the documents row has it
-                event.evidence_proof = ((fields["title"][:200], prepared.sha256),)
+                title = command.evidence_title or localize(DOCUMENT_TITLES.get(command.trigger, label),
+                                                           plan.entity.wording)
+                event.evidence_proof = ((title[:200], prepared.sha256),)
             _linked_subtrigger(session, plan, command, role, today, deadlines, act_on, actor)
         write_act(session, plan, event, document)  # Core, guarded by the version read: a concurrent act fails here
         if document is not None:
