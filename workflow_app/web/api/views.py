@@ -259,7 +259,8 @@ def plan_phase2(plan_id: int):
         "state": ln.procedure.state, "state_label": ln.state_label, "is_final": ln.is_final,
         "next_step": None if ln.is_final else ln.next_label, "next_holder": None if ln.is_final else ln.next_holder,
         "act_by": ln.deadline.act_by.isoformat() if ln.deadline else None,
-        "legal_basis": ln.deadline.legal_basis if ln.deadline else None,
+        # The term's norm, else the next act's (as the Phase II page shows it): never null while a step is owed.
+        "legal_basis": ln.deadline.legal_basis if ln.deadline else (None if ln.is_final else ln.next_basis),
     } for ln in lines]})
 
 
