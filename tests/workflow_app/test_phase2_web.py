@@ -153,7 +153,7 @@ def test_the_demo_walks_filandia_through_phase2_to_a_published_plan_de_compras(c
     assert states[("paa", "2025")] == "paa_published" and states[("harmonization", "armonizacion")] == "harm_published"
     assert states[("budget", "2025")] == "budget_adopted" and api["progress"] > 60
     # Every step still owed cites a norm, its term's or its next act's (QA, 7 December 2026: null on the PAA 2024).
-    assert all(p["legal_basis"] for p in api["procedures"] if not p["is_final"])
+    assert all(p["legal_basis"] for p in api["procedures"] if p["next_step"])
 
 
 def test_the_board_its_rollups_and_exports_show_phase2_progress_beside_phase1(client, genova, db_session, set_today):
