@@ -64,8 +64,8 @@ class BudgetStatuteForm(FlaskForm):
         "Días hábiles para radicar el presupuesto desde el inicio del último período de sesiones",
         validators=[DataRequired("Indique los días."), NumberRange(1, 60, "Entre 1 y 60 días.")])
     decision_extension_days = IntegerField(
-        "Días de prórroga de las sesiones para decidir el presupuesto",
-        validators=[NumberRange(0, 30, "Entre 0 y 30 días.")])
+        "Días de prórroga de las sesiones para decidir el presupuesto (en blanco: ninguna)",
+        validators=[Optional(), NumberRange(0, 30, "Entre 0 y 30 días.")])
     copies_d111_art59 = BooleanField("El estatuto copia el artículo 59 del Decreto 111 de 1996 (si el concejo o "
                                      "asamblea no decide a tiempo, rige el proyecto presentado)")
     harmonization_by_decree = BooleanField("El estatuto permite armonizar el presupuesto por decreto cuando no "

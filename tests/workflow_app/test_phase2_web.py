@@ -125,7 +125,10 @@ def test_the_executive_records_the_budget_statute_and_bad_numbers_are_refused_in
            "decision_extension_days": "10", "pi_approval_months": "2"}
     r = client.post(url, data=bad)
     assert r.status_code == 422 and "Entre 1 y 60 días" in r.get_data(as_text=True)
-    r = client.post(url, data={**bad, "filing_business_days": "5", "copies_d111_art59": "y"})
+    # The summary links each field, as every form's does; a blank extension is none, not «no es un valor entero».
+    assert 'href="#filing_business_days"' in r.get_data(as_text=True)
+    r = client.post(url, data={**bad, "filing_business_days": "5", "copies_d111_art59": "y",
+                               "decision_extension_days": ""})
     assert r.status_code == 302
     html = client.get(url).get_data(as_text=True)
     assert 'value="5"' in html and "checked" in html
