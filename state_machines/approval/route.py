@@ -99,7 +99,7 @@ DUTIES: tuple[Duty, ...] = (
     Duty("car_concept", frozenset({"copy_sent"}), frozenset({Role.CAR}),
          "Emitir el concepto técnico de la autoridad ambiental", "D1865 art. 3"),
     Duty("ctp_concept", frozenset({"submitted_to_ctp"}), frozenset({Role.CTP}),
-         "Emitir el concepto del Consejo Territorial de Planeación", "L152 art. 39 num. 6"),
+         "Entregar el concepto del Consejo Territorial de Planeación", "L152 art. 39 num. 6"),
     Duty("filing", _BEFORE_FILING, _EXECUTIVE_SIDE,
          "Radicar el proyecto de acuerdo u ordenanza ante el concejo o asamblea", "L152 art. 40"),
     Duty("executive_modifications", frozenset({"filed_with_corporacion", "in_debate"}), frozenset({Role.EJECUTIVO}),

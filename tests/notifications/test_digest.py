@@ -61,7 +61,7 @@ def test_a_user_who_wants_immediate_email_gets_no_digest(db_session, smtp_sink, 
     send_digests(date(2028, 3, 21))
     embedded_jobs.join()
     subjects = [m["Subject"] for m in smtp_sink.to(cast.ctp.email)]
-    assert "Génova (Quindío): faltan 5 días hábiles — Emitir el concepto del Consejo Territorial de Planeación" \
+    assert "Génova (Quindío): faltan 5 días hábiles — Entregar el concepto del Consejo Territorial de Planeación" \
         in subjects
     assert not [s for s in subjects if s.startswith("Resumen diario")]
 
@@ -91,7 +91,7 @@ def test_a_notice_whose_step_was_recorded_since_is_left_out_of_the_digest(db_ses
     assert len(crq) == 1 and "Emitir el concepto técnico" in smtp_sink.text_of(crq[0])
     assert "ya no pide" not in smtp_sink.text_of(crq[0])
     for mail in smtp_sink.messages:  # whoever got a digest: no step behind the plan is listed as work to do
-        assert "Emitir el concepto del Consejo Territorial" not in smtp_sink.text_of(mail)
+        assert "Entregar el concepto del Consejo Territorial" not in smtp_sink.text_of(mail)
 
 
 def test_the_digest_says_how_many_notices_it_leaves_out(app):

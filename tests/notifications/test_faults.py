@@ -47,7 +47,7 @@ def test_reminders_reach_the_smtp_server_through_rq_workers(db_session, smtp_sin
                what="que los trabajadores entreguen")
     mail = smtp_sink.to(cast.ctp.email)
     assert [m["Subject"] for m in mail] == [
-        "Génova (Quindío): hoy vence el plazo — Emitir el concepto del Consejo Territorial de Planeación"]
+        "Génova (Quindío): hoy vence el plazo — Entregar el concepto del Consejo Territorial de Planeación"]
     text = smtp_sink.text_of(mail[0])
     assert "Hoy, martes 28 de marzo de 2028, es el último día" in text
     assert "Norma: L152 art. 39 num. 6" in text and f"/planes/{cast.plan.id}" in text

@@ -33,6 +33,6 @@ def test_with_a_mail_folder_each_delivery_is_written_once_as_a_readable_eml(app,
         if mail["To"] == cast.ctp.email:
             to_ctp.append(mail)
     [mail] = to_ctp
-    assert mail["Subject"] == ("Génova (Quindío): Emitir el concepto del Consejo Territorial de Planeación")
+    assert mail["Subject"] == ("Génova (Quindío): Entregar el concepto del Consejo Territorial de Planeación")
     text = mail.get_body(preferencelist=("plain",)).get_content()
     assert "actúe a más tardar el martes 28 de marzo de 2028" in text and "Norma: L152 art. 39 num. 6" in text

@@ -59,7 +59,7 @@ def test_user_feed_has_every_deadline_as_an_all_day_event(genova, client, db_ses
     assert text.count("BEGIN:VEVENT") == 5
     assert "DTSTART;VALUE=DATE:20280328\r\nDTEND;VALUE=DATE:20280329" in text
     assert f"UID:pdt-{genova.plan.id}-ctp_concept@ruta-pdt" in text
-    assert "SUMMARY:Génova (Quindío): Emitir el concepto del Consejo Territorial de Planeación" in text
+    assert "SUMMARY:Génova (Quindío): Entregar el concepto del Consejo Territorial de Planeación" in text
     assert "Norma: L152 art. 39 num. 6" in text
     again = client.get(f"/ical/u/{genova.ejecutivo.ical_token}.ics").get_data(as_text=True)
     uids = lambda t: sorted(line for line in t.split("\r\n") if line.startswith("UID:"))  # noqa: E731

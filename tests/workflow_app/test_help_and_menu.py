@@ -92,7 +92,7 @@ def test_help_puts_the_persons_role_first_with_its_acts_and_terms_from_the_legal
                                                       "corporacion", "hacienda", "consejo_de_gobierno",
                                                       "asesor", "coordinador", "admin", "ciudadania"}
     ctp = html[html.index('id="rol-ctp"'):html.index('id="rol-ejecutivo"')]
-    assert "Emitir el concepto del Consejo Territorial de Planeación <span class=\"muted\">(L152 art. 39 num. 6)" in ctp
+    assert "Entregar el concepto del Consejo Territorial de Planeación <span class=\"muted\">(L152 art. 39 num. 6)" in ctp
     assert "Instalar el Consejo Territorial de Planeación" in ctp  # an act the table gives the CTP
     assert "Radicar el proyecto" not in ctp
     # Her own places are links; another function's are named only (they would answer her 403).

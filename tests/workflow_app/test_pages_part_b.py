@@ -30,7 +30,7 @@ def test_the_ctp_sees_its_own_term_apart_from_what_the_executive_owes(client, de
     html = sign_in(client, demo, "ctp.genova").get(f"/planes/{genova.id}").get_data(as_text=True)
     mine = _section(html, 'id="h-pend-mios"', "</ul>")
     others = _section(html, 'id="h-pend-otros"', "</ul>")
-    assert "Emitir el concepto del Consejo Territorial de Planeación" in mine and "Vencido:" in mine
+    assert "Entregar el concepto del Consejo Territorial de Planeación" in mine and "Vencido:" in mine
     assert "A cargo de: el Consejo Territorial de Planeación" in mine
     assert "Radicar el proyecto de acuerdo ante el Concejo de Génova" in others
     executive = genova.entity.wording.the_executive
@@ -45,7 +45,7 @@ def test_the_mayor_sees_the_filing_in_red_and_the_ctp_concept_calmly(client, dem
     mine = _section(html, 'id="h-pend-mios"', "</ul>")
     others = _section(html, 'id="h-pend-otros"', "</ul>")
     assert "Radicar el proyecto" in mine and "Vencido:" in mine
-    assert "Emitir el concepto del Consejo Territorial de Planeación" in others and "Vencido" not in others
+    assert "Entregar el concepto del Consejo Territorial de Planeación" in others and "Vencido" not in others
 
 
 def test_recorded_times_follow_the_simulated_date_on_every_page(client, demo, db_session, set_today):  # noqa: F811
