@@ -72,7 +72,7 @@ from state_machines.corporation.sessions import (
     extension_basis,
     extraordinary_sessions_verdict,
 )
-from state_machines.phase2 import PHASE2_MACHINES
+from state_machines.phase2 import PHASE2_MACHINES, phase2_title
 from workflow_app.history import seal
 from workflow_app.infra.extensions import db
 from workflow_app.models import (
@@ -575,6 +575,10 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
     document = None
     if prepared is not None:
         label = localize(machine_named(command.machine).row(source, command.trigger).label, plan.entity.wording)
+        if proc is not None and is_phase2(proc.machine) and proc.subject[:4].isdigit():
+            # A yearly Phase II procedure's document says its year: the portal listed «Publicar el Plan Anual de
+            # Adquisiciones» three times (QA, 7 December 2026).
+            label = f"{label} — {phase2_title(proc.machine, proc.subject)}"
         fields = dict(plan_id=plan.id, kind=command.trigger, title=command.evidence_title or label,
                       uploaded_by_id=actor.id if actor else None, is_public=_is_public(command),
                       withheld_reason=command.evidence_withheld_reason.strip() or None)
