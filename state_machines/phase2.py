@@ -765,6 +765,8 @@ def phase2_title(machine: str, subject: str) -> str:
         return PHASE2_TITLES[machine]
     if semester:
         return f"{PHASE2_TITLES[machine]}, {'primer' if semester == '1' else 'segundo'} semestre de {year}"
+    if machine == "annual_report":  # presented in ``year``, on the year before's execution (L136 art. 91 a) 4)
+        return f"{PHASE2_TITLES[machine]}, presentado en {year}"
     return f"{PHASE2_TITLES[machine]} {year}"
 
 

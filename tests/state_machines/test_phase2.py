@@ -315,3 +315,13 @@ def test_a_purchase_plan_update_comes_after_the_plan_it_updates():
     assert "28 de enero de 2026" in refused.value.reason and refused.value.field == "act_on"
     assert PHASE2_MACHINES["paa"].fire(replace(published, act_on=date(2026, 6, 1)), "update_paa",
                                        Role.PLANEACION).dest == "paa_published"
+
+
+def test_the_annual_report_is_titled_by_the_year_it_is_presented():
+    """«Informe anual de ejecución 2026» was the report presented in 2026 on 2025's execution, which its term calls
+    «del plan 2025» (QA, 7 December 2026)."""
+    from state_machines.phase2 import phase2_title
+
+    assert phase2_title("annual_report", "2026") == "Informe anual de ejecución, presentado en 2026"
+    assert phase2_title("paa", "2026") == "Plan Anual de Adquisiciones (plan de compras) 2026"
+
