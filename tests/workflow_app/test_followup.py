@@ -262,7 +262,8 @@ def test_the_demo_fills_survey_months_two_differing_cuts_a_report_and_a_checklis
     filandia = db_session.scalar(select(Entity).filter_by(dane_code="63272"))
     reviews = checklist.latest_scores(db_session, [p.id for p in db_session.scalars(
         select(Plan).filter_by(entity_id=filandia.id))])
-    assert list(reviews.values()) == [(round(26 / 30 * 100, 1), 3)]
+    # Q13 (DDHH y DIH, municipios) applies to Filandia, a municipio: rated, not «No aplica» (QA, 7 December 2026).
+    assert list(reviews.values()) == [(round(28 / 32 * 100, 1), 3)]
 
 
 def test_a_cut_counts_only_the_plans_of_the_period_that_runs_on_its_day(db_session, two_entities):

@@ -111,7 +111,6 @@ def _report_and_checklist(session: Session, entities: dict[str, Entity]) -> None
         marks["Q2"] = {"value": 1, "note": "El diagnóstico financiero no trae la serie histórica de ingresos."}
         marks["Q9"] = {"value": 1, "note": "El PPI no muestra el cruce con el Marco Fiscal de Mediano Plazo."}
         marks["Q14"] = {"value": 0, "note": "Falta el componente de gestión del riesgo (Ley 1523 de 2012)."}
-        marks["Q13"] = {"value": None, "note": ""}
         session.add(ChecklistReview(plan_id=plan.id, template="pdt", marks=marks, reviewer_id=adviser.id,
                                     reviewed_at=_shown_on(date(2028, 3, 2))))
         session.commit()
