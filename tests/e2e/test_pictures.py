@@ -103,6 +103,10 @@ def test_public_pages_read_official_names_and_count_the_plans_branch(new_page, l
     expect(page.get_by_text("Paso 10 de 15 de la ruta legal")).to_be_visible()
     visit(page, live_server, "/publico", "publico-inicio", phone)
     expect(page.get_by_role("link", name="Norte de Santander")).to_be_visible()
+    # On a phone each department shows its main figures; its page has the stages (QA, 7 December 2026: 33 cards
+    # of ten lines made the page 15,000 px tall).
+    stage_cell = page.locator("td.wide-only").first
+    expect(stage_cell).to_be_hidden() if phone else expect(stage_cell).to_be_visible()
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "360px"])
