@@ -219,6 +219,9 @@ _SOURCE_WORDS = (
     (re.compile(r"\bDNP-KS\b"), "Kit de Seguimiento del DNP"),
     (re.compile(r"\bSEED 00[0-4]\b"), "material del DNP"),
     (re.compile(r"\bAL02\b"), "Acto Legislativo 02 de 2002"),
+    # A basis that explains itself in parentheses is shown inside parentheses: «(L2200 art. 100 par. (sin término;
+    # …))» reads «(L2200 art. 100 par. — sin término; …)».
+    (re.compile(r" \(((?:sin término|8 días)[^()]*)\)"), r" — \1"),
 )
 
 

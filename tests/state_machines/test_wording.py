@@ -79,6 +79,10 @@ def test_the_pages_say_the_short_source_ids_in_words():
     assert readable_sources("AL02; L152 art. 39") == "Acto Legislativo 02 de 2002; L152 art. 39"
     assert readable_sources("L152 arts. 29, 36; DNP-PI") == "L152 arts. 29, 36; guía del DNP para el Plan Indicativo"
     assert readable_sources("DNP-KS; L152 art. 29") == "Kit de Seguimiento del DNP; L152 art. 29"
+    assert readable_sources("L2200 art. 100 par. (sin término; 8 días por analogía con L136 art. 79)") == \
+        "L2200 art. 100 par. — sin término; 8 días por analogía con L136 art. 79"
+    assert readable_sources("DL1421 art. 24 (8 días: L136 art. 79 por DL1421 art. 2)") == \
+        "DL1421 art. 24 — 8 días: L136 art. 79 por DL1421 art. 2"
     assert readable_sources("") == ""
 
 
