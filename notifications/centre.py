@@ -1,7 +1,7 @@
 """The in-app notification centre, preferences, feed tokens and the admin view of failed deliveries."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import and_, bindparam, false, func, literal, or_, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -12,6 +12,7 @@ from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
 from workflow_app.models import Delivery, Notification, Period, Plan, Procedure, User, new_feed_token
+from workflow_app.services.integrity.health import STALE_DELIVERY_SECONDS
 from workflow_app.services.outbox import DELIVER_JOB
 
 PAGE_SIZE = 100
@@ -148,9 +149,14 @@ def ensure_user_token(session: Session, user: User) -> str:
 
 
 def failed_deliveries(session: Session, limit: int = 200) -> list[Delivery]:
+    """Failed deliveries, pending ones that failed an attempt, and pending ones older than the health check's
+    limit (no worker took them: QA, 7 December 2026, the first administrator's link waited unseen while /salud
+    said «degradado»)."""
+    stuck_since = datetime.now(timezone.utc) - timedelta(seconds=STALE_DELIVERY_SECONDS)
     return session.scalars(
         select(Delivery).where(or_(Delivery.status == "failed",
-                                   (Delivery.status == "pending") & Delivery.last_error.is_not(None)))
+                                   (Delivery.status == "pending") & Delivery.last_error.is_not(None),
+                                   (Delivery.status == "pending") & (Delivery.created_at < stuck_since)))
         .order_by(Delivery.id.desc()).limit(limit)
     ).all()
 

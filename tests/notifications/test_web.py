@@ -223,3 +223,20 @@ def test_the_executive_side_is_told_when_a_concept_arrives(genova, client, db_se
     db_session.commit()
     assert genova.plan.state == "adjusting" and status_of(notice) == ATTENDED
     assert settled_notices(db_session, told, date(2028, 3, 29)) == {n.id for n in told}
+
+
+def test_a_delivery_no_worker_took_is_listed_for_the_administrator(genova, db_session):
+    """No Redis worker and no sweep: a pending delivery older than the health check's limit (15 minutes) is listed
+    with the failed ones, to retry; /salud already called it «degradado» (QA, 7 December 2026)."""
+    from datetime import datetime, timedelta, timezone
+
+    from notifications.centre import failed_deliveries
+
+    row = db_session.scalars(select(Delivery)).first()
+    row.status, row.last_error = "pending", None
+    row.created_at = datetime.now(timezone.utc) - timedelta(minutes=10)
+    db_session.commit()
+    assert row not in failed_deliveries(db_session)
+    row.created_at = datetime.now(timezone.utc) - timedelta(minutes=16)
+    db_session.commit()
+    assert row in failed_deliveries(db_session)
