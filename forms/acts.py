@@ -31,9 +31,10 @@ from state_machines.approval.concepts import ANSWER_DECISIONS, CONCEPT_SENSES, R
 from state_machines.approval.route import IRREVERSIBLE_ACTS, PUBLIC_BY_LAW, withholding_refusal
 from state_machines.approval.submachines import hearing_date_problem
 from state_machines.calendar import VIGENCIA_CLAUSES
+from state_machines.core.dates import HOUR
 from state_machines.corporation.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS
 from workflow_app.services.route.documents import Upload
-from workflow_app.services.route.plans import HOUR, ActCommand
+from workflow_app.services.route.plans import ActCommand
 
 CONCEPTS = list(CONCEPT_SENSES.items())
 VIGENCIA_CHOICES = [("on_publication", "Rige desde su publicación"),

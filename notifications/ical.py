@@ -13,6 +13,7 @@ from sqlalchemy.orm import object_session
 
 from state_machines import calendar as legal_calendar
 from state_machines.approval.route import DUTY_BY_KEY
+from state_machines.core.dates import parse_hour
 from state_machines.core.wording import readable_sources
 from state_machines.phase2 import PHASE2_DUTIES, phase2_title
 from workflow_app.models import Plan
@@ -118,9 +119,9 @@ _HEARING_HOURS = timedelta(hours=2)
 
 def _hearing_times(h: Hearing) -> list[str]:
     """The hearing's start at its hour when the planning office gave one, else the whole day."""
-    hours, _, minutes = (h.scheduled_time or "").partition(":")
-    if hours.isdigit() and minutes.isdigit():
-        start = datetime.combine(h.scheduled_on, dt_time(int(hours), int(minutes))) + _BOGOTA_OFFSET
+    parsed = parse_hour(h.scheduled_time)
+    if parsed is not None:
+        start = datetime.combine(h.scheduled_on, dt_time(*parsed)) + _BOGOTA_OFFSET
         return [f"DTSTART:{start.strftime('%Y%m%dT%H%M%SZ')}",
                 f"DTEND:{(start + _HEARING_HOURS).strftime('%Y%m%dT%H%M%SZ')}"]
     return [f"DTSTART;VALUE=DATE:{h.scheduled_on.strftime('%Y%m%d')}",

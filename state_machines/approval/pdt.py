@@ -539,16 +539,8 @@ def is_convocation_allowed(s: PlanSnapshot) -> Verdict:
     corp = _corporation(s)
     if corp is None or s.listing:
         return OK
-    ok, reason, basis = convocation_verdict(corp, s.session_records, s.convocation, s.act_day)
-    return OK if ok else refuse(reason, basis, _convocation_field(s.convocation))
-
-
-def _convocation_field(conv) -> str:
-    """The convocation form's field a refusal is about, in ``convocation_verdict``'s order of checks."""
-    if conv is None or (conv.convoked_on is not None and conv.starts_on < conv.convoked_on
-                        and conv.ends_on >= conv.starts_on and conv.purpose.strip()):
-        return "starts_on"
-    return "purpose" if conv.ends_on >= conv.starts_on and not conv.purpose.strip() else "ends_on"
+    ok, reason, basis, field = convocation_verdict(corp, s.session_records, s.convocation, s.act_day)
+    return OK if ok else refuse(reason, basis, field)
 
 
 POSESION_BASIS = "AL02 art. 1; L152 art. 39"

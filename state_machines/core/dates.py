@@ -3,6 +3,7 @@ on the system locale, and month arithmetic by the common calendar (CC art. 67; L
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
+import re
 from datetime import date, timedelta
 
 _MONTHS_ES = (
@@ -43,12 +44,22 @@ def period_end(period_start: date) -> date:
     return date(period_start.year + PERIOD_YEARS, 1, 1) - timedelta(days=1)
 
 
+#: A wall-clock hour as typed in a form or sent to the API: «18:00», «7:30» (hora de Colombia).
+HOUR = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_hour(value: str | None) -> tuple[int, int] | None:
+    """(hour, minute) of a typed hour (``HOUR``), or None when it is not one."""
+    found = HOUR.match(str(value or "").strip())
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
 def format_hour_es(value: str | None) -> str:
     """A wall-clock hour as typed («18:00», «7:30») said as people read it in Colombia: «6:00 p. m.»; an unreadable
     value is returned as it is."""
-    hours, _, minutes = str(value or "").strip().partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60 and len(minutes) == 2):
+    parsed = parse_hour(value)
+    if parsed is None:
         return str(value or "")
-    hour = int(hours)
-    return f"{hour % 12 or 12}:{minutes} {'a. m.' if hour < 12 else 'p. m.'}"
+    hour, minute = parsed
+    return f"{hour % 12 or 12}:{minute:02d} {'a. m.' if hour < 12 else 'p. m.'}"
 

@@ -466,32 +466,33 @@ def extraordinary_days(corp: Corporation, records: SessionRecords, year: int,
 
 
 def convocation_verdict(corp: Corporation, records: SessionRecords, conv: Convocation | None, on: date
-                        ) -> tuple[bool, str, str]:
-    """(ok, reason, norm): a convocation is recorded with its window and purpose (L136 art. 23 par. 2; L2200
+                        ) -> tuple[bool, str, str, str | None]:
+    """(ok, reason, norm, field): a convocation is recorded with its window and purpose (L136 art. 23 par. 2; L2200
     art. 23; DL1421 art. 10); convoked to decide objections, a Concejo's sessions last at most five days (L136
     art. 78); an Asamblea's extraordinary sessions stay within their yearly cap: three months from 8 February 2022
-    (L2200 art. 23), one month before (L56 art. 1, mod. L617 art. 29)."""
+    (L2200 art. 23), one month before (L56 art. 1, mod. L617 art. 29). ``field``: the convocation form's field
+    a refusal is about, said beside it."""
     if conv is None:
         return False, ("Indique las fechas de inicio y fin de las sesiones extraordinarias y su objeto (los asuntos "
-                       "que se someten a la corporación)."), convocation_basis(corp.entity_kind, on, corp.special)
+                       "que se someten a la corporación)."), convocation_basis(corp.entity_kind, on, corp.special), "starts_on"
     basis = convocation_basis(corp.entity_kind, conv.starts_on, corp.special)
     if conv.ends_on < conv.starts_on:
-        return False, "La fecha final de las sesiones extraordinarias es anterior a la inicial.", basis
+        return False, "La fecha final de las sesiones extraordinarias es anterior a la inicial.", basis, "ends_on"
     last = period_end(corp.period_start)
     if conv.ends_on > last:  # the corporation convoked is the one elected for this period (AL02)
         return False, (f"Las sesiones extraordinarias no pueden ir más allá del período constitucional de "
-                       f"{corp.name}: termina el {format_date_es(last)}."), f"AL02; {basis}"
+                       f"{corp.name}: termina el {format_date_es(last)}."), f"AL02; {basis}", "ends_on"
     if not conv.purpose.strip():
         return False, ("Indique el objeto de la convocatoria: la corporación solo se ocupa de los asuntos que se "
-                       "someten a su consideración."), basis
+                       "someten a su consideración."), basis, "purpose"
     if conv.convoked_on is not None and conv.starts_on < conv.convoked_on:
         return False, (f"Las sesiones no pueden empezar ({format_date_es(conv.starts_on)}) antes del decreto que "
-                       f"las convoca ({format_date_es(conv.convoked_on)})."), basis
+                       f"las convoca ({format_date_es(conv.convoked_on)})."), basis, "starts_on"
     length = (conv.ends_on - conv.starts_on).days + 1
     if conv.for_objections and corp.entity_kind == "municipio" and corp.special is None \
             and length > OBJECTIONS_SESSION_DAYS:
         return False, (f"Convocado para decidir las objeciones, el período de sesiones del Concejo no puede ser "
-                       f"superior a {OBJECTIONS_SESSION_DAYS} días; la convocatoria pide {length}."), "L136 art. 78"
+                       f"superior a {OBJECTIONS_SESSION_DAYS} días; la convocatoria pide {length}."), "L136 art. 78", "ends_on"
     cap = _cap_days(corp, conv.starts_on)
     if cap is not None:
         cap_days, cap_basis = cap
@@ -503,8 +504,8 @@ def convocation_verdict(corp: Corporation, records: SessionRecords, conv: Convoc
                 return False, (f"La Asamblea puede sesionar extraordinariamente a lo sumo {months} "
                                f"{'mes' if months == 1 else 'meses'} al año ({cap_days} días): en {year} ya hay "
                                f"{before} días de sesiones extraordinarias registrados y esta convocatoria llevaría "
-                               f"el total a {after}."), cap_basis
-    return True, "", basis
+                               f"el total a {after}."), cap_basis, "ends_on"
+    return True, "", basis, None
 
 
 def year_calendar(corp: Corporation, records: SessionRecords, year: int) -> list[SessionDay]:

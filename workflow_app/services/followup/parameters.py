@@ -81,3 +81,8 @@ def fmt(value: float | None, decimals: int = 2) -> str:
     if value is None:
         return "—"
     return f"{value:.{decimals}f}".replace(".", ",")
+
+
+def pct(value: float | None) -> str:
+    """«62,2 %», or «—» where there is no figure (no «— %»)."""
+    return "—" if value is None else f"{fmt(value, 1)} %"

@@ -405,12 +405,17 @@ class InviteOutcome:
     status: str  # created (new account), added (new role of an existing account), present (nothing to do)
 
 
+def held_roles(user: User, entity_id: int) -> list[str]:
+    """The roles ``user`` holds on the entity ``entity_id``."""
+    return [m.role for m in user.memberships if m.entity_id == entity_id]
+
+
 def refuse_side_conflict(user: User, role: str, entity_id: int | None) -> None:
     """``roles.side_conflict``: one person never holds two sides of the same entity's route (the administration,
     its CTP, its concejo or asamblea); from every path that gives a role (Personas, the administration, files)."""
     if entity_id is None:
         return
-    if why := side_conflict([m.role for m in user.memberships if m.entity_id == entity_id], role):
+    if why := side_conflict(held_roles(user, entity_id), role):
         raise AccountError("role", why[0].upper() + why[1:] + ".")
 
 

@@ -26,6 +26,7 @@ from workflow_app.services.people.accounts import (
     Invite,
     email_problem,
     find_user_by_email,
+    held_roles,
     invite_person,
     normalise_email,
 )
@@ -239,7 +240,7 @@ def check_rows(session: Session, rows: list[dict]) -> CheckResult:
 
 def _held_roles(session: Session, email: str, entity_id: int) -> list[str]:
     user = find_user_by_email(session, email)
-    return [m.role for m in user.memberships if m.entity_id == entity_id] if user is not None else []
+    return held_roles(user, entity_id) if user is not None else []
 
 
 def _status(session: Session, email: str, role: str, entity_id: int | None, authority: str | None,

@@ -409,10 +409,12 @@ def public_documents(session: Session, plan: Plan, withheld: bool = False) -> li
                            .order_by(Document.uploaded_at, Document.id)).all()
 
 
-def public_document(session: Session, entity: Entity, document_id: int) -> Document | None:
-    """A document of one of the entity's plans, only if it is marked public."""
-    return session.scalar(select(Document).join(Plan, Plan.id == Document.plan_id).where(
-        Document.id == document_id, Document.is_public.is_(True), Plan.entity_id == entity.id))
+def public_document(session: Session, entity: Entity, document_id: int) -> tuple[Document, Plan] | None:
+    """A document of one of the entity's plans, only if it is marked public, with its plan (the download's name
+    says the plan's entity and period)."""
+    row = session.execute(select(Document, Plan).join(Plan, Plan.id == Document.plan_id).where(
+        Document.id == document_id, Document.is_public.is_(True), Plan.entity_id == entity.id)).first()
+    return (row[0], row[1]) if row else None
 
 
 def _executive_answer(proc: Procedure) -> str:

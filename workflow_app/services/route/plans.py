@@ -6,7 +6,6 @@ automatic legal effects leave the same history row as any human act.
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -60,6 +59,7 @@ from state_machines.approval.submachines import (
     HearingSnapshot,
     hearing_date_problem,
 )
+from state_machines.core.dates import parse_hour
 from state_machines.core.machine import LegalMachine, Outcome, TransitionRefused, Verdict
 from state_machines.core.roles import Role
 from state_machines.core.wording import DOCUMENT_TITLES, localize, localize_basis
@@ -115,8 +115,6 @@ from workflow_app.services.route.sessions import (
     session_records,
 )
 
-#: A hearing's starting hour as typed in a form or sent to the API: «18:00», «7:30» (hora de Colombia).
-HOUR = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 CONFLICT_MESSAGE = "Otra persona actualizó este plan mientras usted trabajaba; recargue la página e intente de nuevo."
 
 
@@ -861,7 +859,7 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
         elif effect == "start_hearing":
             data = {k: command.payload[k] for k in ("scheduled_on", "scheduled_time", "place", "zone")
                     if command.payload.get(k) not in (None, "")}
-            if "scheduled_time" in data and not HOUR.match(str(data["scheduled_time"]).strip()):
+            if "scheduled_time" in data and parse_hour(data["scheduled_time"]) is None:
                 raise ActInvalid("Escriba la hora como 18:00 (de 00:00 a 23:59).", "L1909 art. 22",
                                  field="scheduled_time")
             if not data.get("scheduled_on"):

@@ -8,15 +8,10 @@ from typing import Sequence
 
 from markupsafe import Markup, escape
 
+from workflow_app.services.followup.parameters import fmt as _fmt
+from workflow_app.services.followup.parameters import pct as _pct
+
 _ids = itertools.count(1)
-
-
-def _fmt(value: float | None, decimals: int = 2) -> str:
-    return "—" if value is None else f"{value:.{decimals}f}".replace(".", ",")
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{_fmt(value, 1)} %"
 
 
 def _open(width: int, height: int, title: str, desc: str) -> list[str]:

@@ -27,14 +27,9 @@ STYLES = Path(__file__).resolve().parent / "templates" / "followup"
 FOLLOW_ROLES = {Role.ASESOR.value, Role.COORDINADOR.value}
 
 
-def _pct(value: float | None) -> str:
-    """«62,2 %», or «—» where a cut holds no figure (no «— %»)."""
-    return "—" if value is None else f"{params.fmt(value, 1)} %"
-
-
 @bp.context_processor
 def _helpers():
-    return {"fmt": params.fmt, "pct": _pct, "fmt_date": format_date_es, "month_label": survey.month_label,
+    return {"fmt": params.fmt, "pct": params.pct, "fmt_date": format_date_es, "month_label": survey.month_label,
             "threshold": params.threshold(), "aspects": params.aspects(), "scale": params.scale_labels(),
             "aspect_labels": {a.key: a.label for a in params.aspects()}}
 

@@ -22,7 +22,7 @@ from workflow_app.infra.page_cache import LocalCache, RedisCache, app_cache
 from workflow_app.infra.rate_limit import is_blocked, record_failure
 from workflow_app.infra.security import is_cross_site, note_shared_page, public_cache, revalidate
 from workflow_app.infra.templating import date_es
-from workflow_app.models import HistoryCheckpoint, Plan
+from workflow_app.models import HistoryCheckpoint
 from workflow_app.permissions import load_plan_for
 from workflow_app.services.integrity.checkpoints import (
     checkpoint_file,
@@ -167,8 +167,8 @@ def propose(dane_code: str):
 @bp.get("/publico/<dane_code>/documentos/<int:document_id>")
 def document(dane_code: str, document_id: int):
     found = entity_by_code(db.session, dane_code) or abort(404)
-    doc = public_document(db.session, found, document_id) or abort(404)
-    return pdf_attachment(doc, "public, max-age=3600", db.session.get(Plan, doc.plan_id))
+    doc, plan = public_document(db.session, found, document_id) or abort(404)
+    return pdf_attachment(doc, "public, max-age=3600", plan)
 
 
 @bp.get("/publico/integridad")
