@@ -530,12 +530,12 @@ class PlanEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-ACCESS_ACTIONS = ("document", "history_export", "board_export", "api_read")
+ACCESS_ACTIONS = ("document", "history_export", "board_export", "api_read", "api_refused")
 
 
 class AccessLogEntry(db.Model):
     """Who read what from the system of record, when and from where: every download of a non-public document,
-    every export and every read of the API with a personal token. Append-only (a PostgreSQL trigger refuses UPDATE and DELETE, as on ``plan_events``)."""
+    every export, every read of the API with a personal token and every such read refused. Append-only (a PostgreSQL trigger refuses UPDATE and DELETE, as on ``plan_events``)."""
 
     __tablename__ = "access_log"
     __table_args__ = (CheckConstraint(_in("action", ACCESS_ACTIONS), name="action"),)

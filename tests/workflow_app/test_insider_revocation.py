@@ -5,7 +5,7 @@ people log."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from state_machines.core.roles import Role
 from tests.workflow_app.helpers import csrf_from, login
@@ -73,6 +73,18 @@ def test_api_reads_with_a_token_are_in_the_access_log(client, db_session, planne
     assert [(r.action, r.user_id, r.plan_id, r.detail) for r in rows] == [
         ("api_read", person.id, plan.id, f"/api/v1/plans/{plan.id}/history"),
         ("api_read", person.id, plan.id, f"/api/v1/plans/{plan.id}/documents")]
+
+
+def test_a_token_refused_another_entitys_plan_is_in_that_entitys_access_log(client, db_session, planner):
+    plan, person, _ = planner
+    other = make_plan(db_session, "63272")  # Filandia: not the person's entity
+    _, token = create_token(db_session, person, "tablero")
+    assert history_with(client, other, token).status_code == 403
+    rows = db_session.scalars(select(AccessLogEntry)).all()
+    assert [(r.action, r.user_id, r.plan_id, r.entity_id, r.detail) for r in rows] == [
+        ("api_refused", person.id, other.id, other.entity_id, f"/api/v1/plans/{other.id}/history")]
+    assert history_with(client, plan, "pdt_no-es-un-token").status_code == 401  # no account to name: not kept
+    assert db_session.scalar(select(func.count()).select_from(AccessLogEntry)) == 1
 
 
 def test_a_role_deleted_in_the_database_is_gone_for_open_and_new_sessions_and_tokens(app, client, db_session,

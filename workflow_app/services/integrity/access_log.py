@@ -16,6 +16,7 @@ ACTION_LABELS = {
     "history_export": "Exportación del historial",
     "board_export": "Exportación del tablero",
     "api_read": "Consulta con token de API",
+    "api_refused": "Consulta con token de API rechazada (el plan no es de su cuenta)",
 }
 READER_ROLES = {Role.EJECUTIVO.value}  # besides administrators
 

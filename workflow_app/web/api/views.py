@@ -413,6 +413,9 @@ def _plan_for_token(plan_id: int) -> Plan:
     user = _bearer_user(required=True)
     found = _plan(plan_id)
     if not can_view_plan(user, found):
+        # Kept where the entity's ejecutivo reads its access log: a token probing other entities' plans is seen.
+        record_access(db.session, user=user, action="api_refused", remote_addr=request.remote_addr,
+                      entity_id=found.entity_id, plan_id=found.id, detail=request.path)
         raise ApiError(403, "Su token no da acceso a este plan: solo a los planes que su cuenta puede ver.")
     _record_read(user, found)
     return found
