@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from state_machines.core.roles import Role
 from tests.workflow_app.helpers import csrf_from, login
@@ -458,3 +458,12 @@ def test_one_person_never_holds_two_sides_of_an_entitys_route(db_session):
                                                dane_code="63302"))
     db_session.rollback()
     assert {m.role for m in db_session.get(User, equipo.id).memberships} == {"equipo"}
+    # The CTP's leader, in Personas, is told the sides' reason, not sent to the administrator, who could not give
+    # the role either (QA, 7 December 2026).
+    leader = make_user(db_session, "lider.ctp@genova.gov.co", Role.CTP, genova)
+    db_session.execute(update(Membership).where(Membership.user_id == leader.id).values(is_lead=True))
+    db_session.commit()
+    with pytest.raises(AccountError) as refused:
+        invite_person(db_session, leader, Invite(email=equipo.email, name="equipo.lados", role="ctp",
+                                                 dane_code="63302"))
+    assert refused.value.field == "role" and "L152 arts. 34, 39 num. 6 y 40" in refused.value.message

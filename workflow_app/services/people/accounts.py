@@ -459,9 +459,11 @@ def invite_person(session: Session, actor: User | None, invite: Invite) -> Invit
                                                                entity_id=entity_id, authority_code=authority))
         if existing is not None:
             return InviteOutcome(user, "present")
+        # The sides first: sending a leader to the administrator (NOT_YOURS_TO_ADD) for a role nobody may give
+        # would waste both their time. The roles it names are in the leader's own entity.
+        refuse_side_conflict(user, invite.role, entity_id)
         if actor is not None and not can_add_role_to(actor, user):
             raise AccountError("email", NOT_YOURS_TO_ADD)
-        refuse_side_conflict(user, invite.role, entity_id)
         membership = Membership(user_id=user.id, role=invite.role, entity_id=entity_id, authority_code=authority,
                                 is_lead=is_lead)
         session.add(membership)
