@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
@@ -59,6 +59,7 @@ ADVISORY_CLASS = 5_152_040
 NOTIFY_BATCH = 2000
 
 ESCALATION_ROLES = frozenset({Role.EJECUTIVO, Role.ASESOR})
+ADVISER_ROLES = frozenset({Role.ASESOR})
 
 
 @dataclass
@@ -585,7 +586,13 @@ def _send_reminders(session: Session, dues: list[Due], by_id: dict[int, PlanRow]
             # not a second time as its superior).
             holders = {u.id for u in users}
             above = [u for u in people.with_roles(plan.entity_id, ESCALATION_ROLES) if u.id not in holders]
-            planned.append((escalation_message(due, plan), above))
+            advisers = {u.id for u in people.with_roles(plan.entity_id, ADVISER_ROLES)}
+            escalation = escalation_message(due, plan)
+            planned.append((escalation, [u for u in above if u.id not in advisers]))
+            # The DNP adviser follows many entities and acts on none of them: its copy is shown at once in its
+            # notification centre and waits for the daily digest by e-mail (unless it asked for every notice at
+            # once), instead of one e-mail per overdue step of every plan on a bad morning.
+            planned.append((replace(escalation, is_urgent=False), [u for u in above if u.id in advisers]))
             basis = president_basis(plan, due.deadline.key)
             if basis:  # the executive's silence gives the corporation's president the sanction: its secretary is told
                 planned.append((president_message(due, plan, basis),

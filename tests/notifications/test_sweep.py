@@ -157,12 +157,18 @@ def test_an_overdue_car_concept_is_marked_escalated_to_the_ejecutivo_and_adviser
                                                                          date(2028, 3, 23))
     escalated = db_session.scalars(select(Notification).filter_by(kind="escalation")).all()
     assert sorted(n.user_id for n in escalated) == sorted([genova.ejecutivo.id, adviser.id])
-    assert all(n.is_urgent and n.step_key == "car_concept:CRQ" for n in escalated)
+    assert all(n.step_key == "car_concept:CRQ" for n in escalated)
     overdue = told(db_session, genova.cars["CRQ"], kind="overdue")
     assert len(overdue) == 1 and "22 de marzo de 2028" in overdue[0].body
+    executive = [n for n in escalated if n.user_id == genova.ejecutivo.id]
     deliveries = db_session.scalars(select(Delivery).where(
-        Delivery.notification_id.in_([n.id for n in escalated + overdue]))).all()
+        Delivery.notification_id.in_([n.id for n in executive + overdue]))).all()
+    assert all(n.is_urgent for n in executive + overdue)
     assert {d.status for d in deliveries} <= {"pending", "sending", "sent", "failed"}  # urgent: never the digest
+    # The adviser's copy waits for its daily digest: one e-mail a day, not one per overdue step of every plan.
+    (copy,) = [n for n in escalated if n.user_id == adviser.id]
+    assert not copy.is_urgent
+    assert db_session.scalars(select(Delivery.status).filter_by(notification_id=copy.id)).all() == ["digest"]
 
 
 def test_urgent_notices_go_out_at_once_even_to_digest_readers(genova, db_session):
