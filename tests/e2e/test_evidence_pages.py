@@ -114,3 +114,61 @@ def test_the_mayor_reads_the_access_log(new_page, live_server, demo, db_session)
         assert_accessible(page)
         no_horizontal_scroll(page)
         shot(page, f"registro-de-accesos-{'360' if phone else '1280'}")
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["1280", "360"])
+def test_a_file_is_weighed_before_it_is_sent_and_its_sending_is_shown(new_page, live_server, demo, db_session,
+                                                                      tmp_path, phone):
+    """static/upload.js, on a weak link: a PDF over 20 MB is refused beside its field before a byte leaves (the
+    server would refuse it after minutes of upload); a file that fits goes with a progress bar and a status, the
+    button disabled against a second send, and the answer replaces the page as a normal post does: the error
+    summary with its focus, then the plan page with its message at its own address."""
+    width = "360" if phone else "1280"
+    too_large = tmp_path / "acta-escaneada.pdf"
+    too_large.write_bytes(b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024))
+    corrected = tmp_path / "acta-corregida.pdf"
+    corrected.write_bytes(pdf_samples.one_page("Acta corregida"))
+    page = login_as(new_page, live_server, "planeacion.genova", phone=phone)
+    page.goto(f"/planes/{demo.id}#h-docs")
+    page.get_by_role("link", name=re.compile(
+        r"^Corregir este documento\W+Proyecto de plan consolidado por el Consejo de Gobierno, versión 1$")).click()
+    page.wait_for_load_state()  # upload.js is deferred: a person does not choose a file before the page is read
+    form_url = page.url
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    upload = page.get_by_label("Versión corregida (PDF, máximo 20 MB)")
+    upload.set_input_files(too_large)
+    refusal = page.locator(".field-error", has_text="«acta-escaneada.pdf» pesa 21,0 MB y el máximo es 20,0 MB")
+    expect(refusal).to_be_visible()
+    expect(upload).to_have_attribute("aria-invalid", "true")
+    page.get_by_role("button", name="Registrar la versión corregida").click()
+    expect(upload).to_be_focused()
+    assert posts == []  # nothing was sent
+    assert_accessible(page)
+    no_horizontal_scroll(page)
+    shot(page, f"subida-demasiado-grande-{width}")
+
+    upload.set_input_files(corrected)
+    expect(refusal).to_have_count(0)
+    held: list = []
+    page.route(re.compile(r".*/correccion.*"), lambda route: held.append(route) if route.request.method == "POST"
+               else route.continue_())
+    page.get_by_role("button", name="Registrar la versión corregida").click()  # no explanation yet
+    status = page.locator(".upload-status[role=status]")
+    expect(status).to_be_visible()
+    expect(status.locator("progress")).to_be_attached()
+    expect(page.get_by_role("button", name="Registrar la versión corregida")).to_be_disabled()
+    while not held:
+        page.wait_for_timeout(50)
+    shot(page, f"subida-en-curso-{width}")
+    held.pop().continue_()
+    expect(page.locator(".field-error", has_text="Explique qué error formal corrige la nueva versión.")).to_be_visible()
+    expect(page.locator("#errores")).to_be_focused()
+    assert page.url.split("#")[0] == form_url.split("#")[0]
+    page.unroute(re.compile(r".*/correccion.*"))
+    page.get_by_label("Qué error formal corrige").fill("El acta decía 28 de febrero de 2027; el año es 2028.")
+    expect(page.get_by_label(re.compile("No enviar «acta-corregida.pdf»"))).to_be_visible()  # held by the server
+    page.get_by_role("button", name="Registrar la versión corregida").click()
+    expect(page.get_by_text("Listo: se registró la versión corregida")).to_be_visible()
+    assert page.url.split("#")[0].endswith(f"/planes/{demo.id}")
+    assert len(posts) == 2  # the file went once; the second post used the copy the server held

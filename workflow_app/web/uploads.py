@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 BODY_LIMIT = 100 * 1024 * 1024
 LIMIT_MB = MAX_BYTES // (1024 * 1024)
 ACCEPT_PDF = "application/pdf,.pdf"
+#: The PDF inputs' attributes: the browser offers PDFs, and static/upload.js refuses a file over the limit before
+#: sending a byte of it (a weak link spends minutes on 25 MB that the server would refuse).
+PDF_INPUT = {"accept": ACCEPT_PDF, "data-max-bytes": str(MAX_BYTES)}
 CHOOSE_AGAIN = "Vuelva a elegir el archivo PDF: por seguridad el navegador no lo conserva."
 TOO_LARGE = (f"El envío supera {BODY_LIMIT // (1024 * 1024)} MB y no se pudo leer: no se guardó nada y lo escrito "
              f"no se pudo conservar. El documento debe ser un PDF de máximo {LIMIT_MB} MB (por ejemplo, "

@@ -79,8 +79,8 @@ from workflow_app.web.plans.figures_cache import cached_figures, figures_key
 from workflow_app.web.plans.record_cache import cached_record, documents_key, filings_of, person_key, record_key
 from workflow_app.web.plans.route_svg import plan_figures
 from workflow_app.web.uploads import (
-    ACCEPT_PDF,
     HELD_LOST,
+    PDF_INPUT,
     TOO_LARGE,
     HeldUpload,
     file_note,
@@ -360,7 +360,7 @@ def _render_correct(plan, target, form, held: HeldUpload | None = None):
     note = file_note(held, form.evidence, bool(form.errors))
     return render_template("plans/correct.html", plan=plan, document=target.document, form=form,
                            explanation=corrections.EXPLANATION, legal_basis=corrections.LEGAL_BASIS,
-                           file_note=note, held=held.held if held is not None else None, accept_pdf=ACCEPT_PDF)
+                           file_note=note, held=held.held if held is not None else None, pdf_input=PDF_INPUT)
 
 
 def _expected_version(form) -> int | None:
@@ -496,7 +496,7 @@ def _render_act(plan, option, form, refusal: ActError | None = None, held: HeldU
     in_order = [form[name] for name in shown if name in form]  # as plans/act.html shows them: its error summary's order
     return render_template("plans/act.html", plan=plan, option=option, form=form, refusal=refusal,
                            file_note=note, held=held.held if held is not None else None,
-                           accept_pdf=ACCEPT_PDF,
+                           pdf_input=PDF_INPUT,
                            extra_fields=extra, needs_evidence=needs_evidence,
                            date_hint=ACT_DATE_HINTS.get(option.trigger, "Fecha en que se realizó el acto"),
                            fields_in_order=[*in_order, *(f for f in form if f not in in_order)],
