@@ -783,6 +783,27 @@ PHASE2_ORDER = ("plan_indicativo", "project_bank", "harmonization", "monitoring_
 CITIZEN_REPORT_FOR_DEPARTMENTS = False
 
 
+def phase2_act_date_problem(machine: str, data: Mapping[str, Any], act_on: date) -> str | None:
+    """Legal-path T16; phase-ii.md §1.2 ("All start at in_force"): a Phase II act is not dated before the plan
+    entered into force (the procedure's ``opened_on``), nor before the procedure's own last act (its steps follow
+    one another: a plan de acción is published after its approval). The reason, or None. (QA, 7 December 2026:
+    a plan indicativo begun a week before the plan was in force, a plan de acción published three years before
+    its approval.)"""
+    days = [(date.fromisoformat(data["opened_on"]), None)] if data.get("opened_on") else []
+    days += [(date.fromisoformat(data[f"{t}_on"]), t) for t in PHASE2_MACHINES[machine].triggers
+             if isinstance(data.get(f"{t}_on"), str)]
+    if not days:
+        return None
+    last, trigger = max(days, key=lambda d: d[0])
+    if act_on >= last:
+        return None
+    if trigger is None:
+        return (f"La fecha del acto es anterior a la entrada en vigencia del plan ({spanish_date(last)}): la fase "
+                "de ejecución empieza con ella.")
+    label = next(t.label for t in PHASE2_MACHINES[machine].transitions if t.trigger == trigger)
+    return f"La fecha del acto es anterior al último acto registrado en este trámite («{label}», {spanish_date(last)})."
+
+
 def phase2_opening(entity_kind: str, in_force_on: date, period_start: date) -> list[tuple[str, str, dict]]:
     """The procedures Phase II opens when the plan enters into force (legal-path T16; phase-ii.md §1.2 "All start
     at in_force"): the four single ones, and the yearly ones for every vigencia of the period from the year in

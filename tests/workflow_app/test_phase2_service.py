@@ -14,7 +14,7 @@ from workflow_app.models import BudgetStatute, Notification, PlanEvent
 from workflow_app.services.phase2.milestones import check_phase2_milestone, plan_phase2_milestones
 from workflow_app.services.phase2.overview import next_phase2_step, phase2_lines
 from workflow_app.services.phase2.plan_indicativo import MatrixRefused, matrix_lines, save_matrix
-from workflow_app.services.route.plans import ActRefused
+from workflow_app.services.route.plans import ActInvalid, ActRefused
 from workflow_app.services.route.ppi import PpiLine, save_ppi_version
 
 PPI = (("Agua potable", "Acueductos veredales", "SGP", 100_000_000),
@@ -76,6 +76,23 @@ def test_phase2_opens_at_vigente_and_the_plan_indicativo_is_approved_by_the_cons
     hitos, progress = plan_phase2_milestones(db_session, genova.plan)
     done = {h.milestone.hito for h in hitos if h.is_done}
     assert {2, 3, 4} <= done and progress == pytest.approx(3 + 4.5 + 6)
+
+
+def test_a_phase2_act_is_not_dated_before_the_plan_is_in_force_nor_before_its_procedures_last_act(genova,
+                                                                                                    db_session):
+    """Legal-path T16; phase-ii.md §1.2 ("All start at in_force"): QA (7 December 2026) began a plan indicativo a
+    week before the plan was in force and published a plan de acción three years before its approval."""
+    with pytest.raises(ActInvalid) as early:
+        act(genova, "planeacion", "plan_indicativo", "pi", "prepare_pi", "2028-05-10", today="2028-06-01")
+    assert early.value.field == "act_on"
+    assert "anterior a la entrada en vigencia del plan (22 de mayo de 2028)" in early.value.message
+    act(genova, "planeacion", "plan_indicativo", "pi", "prepare_pi", "2028-06-01")
+    save_matrix(db_session, genova.plan, full_matrix(genova, db_session), genova.planeacion)
+    with pytest.raises(ActInvalid) as backwards:
+        act(genova, "planeacion", "plan_indicativo", "pi", "consolidate_pi", "2028-05-30", today="2028-06-10")
+    assert ("anterior al último acto registrado en este trámite («Iniciar la preparación del Plan Indicativo», "
+            "1 de junio de 2028)") in backwards.value.message
+    act(genova, "planeacion", "plan_indicativo", "pi", "consolidate_pi", "2028-06-01", today="2028-06-10")  # same day
 
 
 def test_the_harmonisation_goes_through_the_concejo_with_its_debates_sanction_and_publication(genova, db_session):

@@ -72,7 +72,7 @@ from state_machines.corporation.sessions import (
     extension_basis,
     extraordinary_sessions_verdict,
 )
-from state_machines.phase2 import PHASE2_MACHINES, phase2_title
+from state_machines.phase2 import PHASE2_MACHINES, phase2_act_date_problem, phase2_title
 from workflow_app.history import seal
 from workflow_app.infra.extensions import db
 from workflow_app.models import (
@@ -751,10 +751,11 @@ def _clear_car_overdue(plan: Plan, settled: Procedure) -> None:
         plan.flags = [f for f in plan.flags if f != "car_overdue"]
 
 
-def act_date_problem(plan: Plan, machine: str, act_on: date, today: date) -> str | None:
+def act_date_problem(plan: Plan, machine: str, act_on: date, today: date, subject: str | None = None) -> str | None:
     """Why this act's date cannot be: after today, before the posesión, after the plan's period
-    (``pdt.act_after_period``), or (on the route itself) before the last route act (L152 art. 39 counts from
-    posesión; acts happen in order). The act form asks it with its other
+    (``pdt.act_after_period``), on the route itself before the last route act (L152 art. 39 counts from
+    posesión; acts happen in order), in Phase II before the plan entered into force or before the procedure's last
+    act (``phase2.phase2_act_date_problem``). The act form asks it with its other
     checks, so every error is reported at once; ``apply_act`` asks it again before writing."""
     if act_on > today:
         return "La fecha del acto no puede ser posterior a hoy."
@@ -768,11 +769,15 @@ def act_date_problem(plan: Plan, machine: str, act_on: date, today: date) -> str
     if last is not None and act_on < last:
         return (f"La fecha del acto es anterior al último acto registrado en la ruta "
                 f"({legal_calendar.format_date_es(last)}).")
+    if is_phase2(machine):
+        proc = next((p for p in plan.procedures if p.machine == machine and p.subject == subject), None)
+        problem = phase2_act_date_problem(machine, proc.data or {}, act_on) if proc is not None else None
+        return localize(problem, plan.entity.wording) if problem else None
     return None
 
 
 def _check_act_date(plan: Plan, command: ActCommand, act_on: date, today: date) -> None:
-    problem = act_date_problem(plan, command.machine, act_on, today)
+    problem = act_date_problem(plan, command.machine, act_on, today, command.subject)
     if problem:
         raise ActInvalid(problem, field="act_on")
 

@@ -298,7 +298,7 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
         if held.lost:
             form.evidence.errors = [*form.evidence.errors, HELD_LOST]
         if form.act_on.data and not form.act_on.errors:
-            if problem := act_date_problem(plan, machine, form.act_on.data, clock().today()):
+            if problem := act_date_problem(plan, machine, form.act_on.data, clock().today(), option.subject):
                 form.act_on.errors = [*form.act_on.errors, problem]
         document = _evidence_document(option)
         if document is not None and not file_sent() and held.held is None and not form.evidence.errors:
