@@ -244,9 +244,16 @@ def test_the_overdue_month_says_why_no_decree_while_the_project_was_never_assign
     login(client, genova.ejecutivo.email, "clave-de-prueba")
     page = " ".join(client.get(f"/planes/{genova.plan.id}").get_data(as_text=True).split())
     assert "Mientras el Concejo de Génova no reparta el proyecto a su comisión, esta ruta no habilita" in page
+    # The calendar's own sentence says the same condition, on every page that shows it (the personal calendar had
+    # the decree unconditionally).
+    whatif = " ".join(client.get(f"/planes/{genova.plan.id}/que-pasa-si").get_data(as_text=True).split())
+    assert ("el alcalde puede adoptar el plan por decreto. Esta ruta lo habilita si la corporación ya repartió el "
+            "proyecto a su comisión") in whatif
     assert pdt.decree_waits_for_assignment("in_debate") is None  # assigned: the decree opens with the month
     monkeypatch.setattr(pdt, "DECREE_WHEN_NEVER_ASSIGNED", True)  # the filing's reading: no such note
     assert pdt.decree_waits_for_assignment("filed_with_corporacion") is None
+    from state_machines import calendar
+    assert calendar._decree_condition() == ""
 
 
 def test_the_ponencia_for_the_second_debate_comes_after_the_committees_approval(db_session):
