@@ -86,9 +86,11 @@ from workflow_app.web.uploads import (
     file_note,
     file_sent,
     read_form_with_file,
+    upload_redirect,
 )
 
 bp = Blueprint("plans", __name__, url_prefix="/planes", template_folder="templates")
+bp.after_request(upload_redirect)
 
 
 @bp.get("/<int:plan_id>")

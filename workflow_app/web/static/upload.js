@@ -83,15 +83,18 @@
     box.querySelector(".upload-text").textContent = text;
   }
 
-  /* The answer replaces the page, as a normal post would: the error summary (id="errores") gets the focus. */
+  /* The answer replaces the page, as a normal post would: a redirect (said by web/uploads.py upload_redirect in
+     a header) is followed by the browser itself, and a page (the form with its errors) is written in place of
+     this one, its error summary (id="errores") focused. */
   function show(xhr) {
-    var url = xhr.responseURL || window.location.href;
+    var next = xhr.getResponseHeader("X-Upload-Redirect");
+    if (next) {
+      window.location.assign(next);
+      return;
+    }
     document.open();
     document.write(xhr.responseText);
     document.close();
-    if (window.history && window.history.replaceState) {
-      window.history.replaceState(null, "", url);
-    }
     var errors = document.getElementById("errores");
     if (errors) {
       errors.focus();
@@ -114,6 +117,7 @@
     }
     var xhr = new XMLHttpRequest();
     xhr.open((form.getAttribute("method") || "post").toUpperCase(), form.action);
+    xhr.setRequestHeader("X-Upload-Progress", "1");
     xhr.upload.onprogress = function (event) {
       if (!event.lengthComputable) {
         say(box, null, "Enviando el archivo… No cierre esta página.");
@@ -147,6 +151,21 @@
     say(box, 0, "Preparando el envío…");
     xhr.send(data);
   }
+
+  /* Back onto a form restored as it was left (the browser's page cache): ready to send again, not "sending". */
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) {
+      return;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-upload]"), function (form) {
+      Array.prototype.forEach.call(form.querySelectorAll(".upload-status"), function (box) {
+        box.parentNode.removeChild(box);
+      });
+      Array.prototype.forEach.call(form.querySelectorAll("button[disabled]"), function (button) {
+        button.disabled = false;
+      });
+    });
+  });
 
   Array.prototype.forEach.call(document.querySelectorAll("form[data-upload]"), function (form) {
     Array.prototype.forEach.call(form.querySelectorAll('input[type="file"]'), function (input) {
