@@ -65,9 +65,21 @@ class PendingItem:
     #: must leave the plenary its days before the corporation's month ends (L136 art. 73).
     note: str = ""
 
+    #: The day the list was made: a term is overdue from its ``overdue_from`` (calendar-contract.md), not the day
+    #: after ``act_by``, the safe date, when the wide reading still runs.
+    today: date | None = None
+
     @property
     def is_overdue(self) -> bool:
-        return self.deadline is not None and self.days_left is not None and self.days_left < 0
+        if self.deadline is None or self.days_left is None:
+            return False
+        return self.today >= self.deadline.overdue_from if self.today is not None else self.days_left < 0
+
+    @property
+    def past_safe_date(self) -> bool:
+        """Past ``act_by`` but not yet overdue: the term's last day by its wide reading is still to come."""
+        return self.deadline is not None and self.days_left is not None and self.days_left < 0 \
+            and not self.is_overdue
 
 
 def _subject_label(machine: str, subject: str | None, data: dict) -> str:
@@ -129,7 +141,9 @@ def actions_for(user: User, plan: Plan, today: date, deadlines=None, roles: set[
 
 def _deadline_for(action: ActionOption, plan: Plan, deadlines: dict) -> legal_calendar.Deadline | None:
     if action.machine == "car_review":
-        return deadlines.get(f"car_concept:{action.subject}")
+        # Only the concept itself has the 15 business days (D1865 art. 3 num. 3); sending it on to the CTP and to
+        # the corporation has no term of its own (legal-path §b.3), and was shown overdue for months.
+        return deadlines.get(f"car_concept:{action.subject}") if action.trigger == "receive_concept" else None
     for duty in DUTIES:
         if plan.state in duty.pending_states and action.role in duty.roles and duty.deadline_key in deadlines:
             if duty.deadline_key in _DUTY_TRIGGERS.get(action.trigger, ()):
@@ -178,7 +192,8 @@ def pending_for(session: Session, user: User, today: date, plans: list[Plan] | N
         for action in actions_for(user, plan, today, deadlines):
             deadline = _deadline_for(action, plan, deadlines)
             days = cal.business_days_between(today, deadline.act_by) if deadline else None
-            items.append(PendingItem(plan, action, deadline, days, note=_committee_note(plan, action, deadline)))
+            items.append(PendingItem(plan, action, deadline, days, note=_committee_note(plan, action, deadline),
+                                     today=today))
             if deadline is not None and not action.is_irreversible:  # an irreversible act is offered, never owed
                 covered.add(deadline.map_key)
         items += _terms_running_meanwhile(user, plan, today, deadlines, covered, cal)
@@ -217,7 +232,8 @@ def _terms_running_meanwhile(user: User, plan: Plan, today: date, deadlines: dic
         if deadline is None or deadline.map_key in covered:
             continue
         out.append(PendingItem(plan, None, deadline, cal.business_days_between(today, deadline.act_by),
-                               waiting=localize(duty.label, plan.entity.wording), waiting_basis=duty.legal_basis))
+                               waiting=localize(duty.label, plan.entity.wording), waiting_basis=duty.legal_basis,
+                               today=today))
     return out
 
 
@@ -242,7 +258,7 @@ def phase2_pending(user: User, plan: Plan, today: date) -> list[PendingItem]:
                          if pd.machine == action.machine and state in pd.duty.pending_states
                          and pd.deadline_key_for(action.subject or "") in deadlines), None)
         days = cal.business_days_between(today, deadline.act_by) if deadline else None
-        items.append(PendingItem(plan, action, deadline, days))
+        items.append(PendingItem(plan, action, deadline, days, today=today))
     return items
 
 
