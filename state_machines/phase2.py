@@ -256,14 +256,45 @@ def is_harmonization_by_decree_allowed(s: Phase2Snapshot) -> Verdict:
                   "de acuerdo al concejo.", "L152 art. 44; BOG20")
 
 
+#: The norm that ties each yearly procedure to its year (``is_vigencia_open``).
+_VIGENCIA_BASIS = {"annual_report": "L152 art. 43; L136 art. 91 a) 4"}
+#: The yearly procedures whose act belongs inside its own year (L1474 art. 74: the plans of «cada año»): one for a
+#: closed vigencia is refused (QA, 7 December 2026: the PAA 2024 «publicado el 15 de marzo de 2025»). The annual
+#: report is presented in its year on the year before's execution and keeps no upper bound.
+_ENDS_WITH_ITS_YEAR = frozenset({"paa", "action_plans"})
+
+
 def is_vigencia_open(s: Phase2Snapshot) -> Verdict:
     """L1474 art. 74; D1082 art. 2.2.1.1.1.4.3 (interpretation): a yearly act belongs to its vigencia; it is not
-    recorded more than one month before its year starts (a plan de compras for 2026 is prepared from December)."""
+    recorded more than one month before its year starts (a plan de compras for 2026 is prepared from December),
+    and a plan de compras or the planes de acción not after their year ends."""
     year = s.year
-    if year is None or s.act_day >= date(year - 1, 12, 1):
+    basis = _VIGENCIA_BASIS.get(s.machine, "L1474 art. 74")
+    if year is not None and s.act_day < date(year - 1, 12, 1):
+        return refuse(f"Este acto corresponde a la vigencia {year}; se registra desde el 1 de diciembre de "
+                      f"{year - 1}.", basis, "act_on")
+    if year is not None and s.machine in _ENDS_WITH_ITS_YEAR and s.act_on is not None and s.act_on > date(year, 12, 31):
+        # Only against the act's own date: listed today, an act done within its year may still be recorded.
+        return refuse(f"La vigencia {year} terminó el 31 de diciembre de {year}: este acto ya no se registra para "
+                      "ella.", basis, "act_on")
+    return OK
+
+
+def is_in_its_semester(s: Phase2Snapshot) -> Verdict:
+    """L136 art. 91 e) 2 ("por lo menos dos veces al año"; phase-ii.md §2: one per semester, interpretation): the
+    semester's meeting is held within it, so one meeting is not recorded as both semesters' (QA, 7 December
+    2026). The act's date decides; a meeting recorded after its semester ended goes in."""
+    head, _, half = s.subject.partition("-")
+    if not head.isdigit() or half not in ("1", "2"):
         return OK
-    return refuse(f"Este acto corresponde a la vigencia {year}; se registra desde el 1 de diciembre de {year - 1}.",
-                  "L1474 art. 74")
+    year = int(head)
+    start, end = (date(year, 1, 1), date(year, 6, 30)) if half == "1" else (date(year, 7, 1), date(year, 12, 31))
+    if start <= s.act_day and (s.act_on is None or s.act_on <= end):  # listed today: the form asks the date
+        return OK
+    which = "primer" if half == "1" else "segundo"
+    return refuse(f"La rendición de cuentas del {which} semestre de {year} se realiza entre el {spanish_date(start)} "
+                  f"y el {spanish_date(end)}: una reunión del {spanish_date(s.act_day)} corresponde a otro semestre.",
+                  "L136 art. 91 e) 2", "act_on")
 
 
 def is_within_vigencia(s: Phase2Snapshot) -> Verdict:
@@ -274,7 +305,7 @@ def is_within_vigencia(s: Phase2Snapshot) -> Verdict:
     if s.published_on is not None and s.act_day < s.published_on:  # QA, 7 December 2026: dated a year before
         return refuse(f"La actualización no puede ser anterior a la publicación del plan que actualiza "
                       f"({spanish_date(s.published_on)}).", "D1082 art. 2.2.1.1.1.4.4", "act_on")
-    if year is None or s.act_day <= date(year, 12, 31):
+    if year is None or s.act_on is None or s.act_on <= date(year, 12, 31):  # listed today: the form asks the date
         return OK
     return refuse(f"La vigencia {year} terminó el 31 de diciembre de {year}: su Plan Anual de Adquisiciones ya no "
                   "se actualiza.", "D1082 art. 2.2.1.1.1.4.4", "act_on")
@@ -666,7 +697,7 @@ ACCION_TRANSITIONS = [
     Transition(
         trigger="publish_action_plans", source="accion_approved", dest="accion_published",
         roles=frozenset({EJECUTIVO, PLANEACION}),
-        guards=(evidence_guard("la constancia de publicación en la página web", "L1474 art. 74"),),
+        guards=(is_vigencia_open, evidence_guard("la constancia de publicación en la página web", "L1474 art. 74")),
         legal_basis="L1474 art. 74", label="Publicar los planes de acción",
         effects=("flag:late_action_plans",), effect_when=(("flag:late_action_plans", _late("accion_publication")),),
     ),
@@ -697,7 +728,7 @@ CITIZEN_STATES = {
 CITIZEN_TRANSITIONS = [
     Transition(
         trigger="hold_citizen_report", source="citizen_due", dest="citizen_held", roles=frozenset({EJECUTIVO}),
-        guards=(is_vigencia_open, evidence_guard("el acta de la reunión", "L136 art. 91 e) 2")),
+        guards=(is_in_its_semester, evidence_guard("el acta de la reunión", "L136 art. 91 e) 2")),
         legal_basis="L136 art. 91 e) 2; L1474 art. 78", label="Registrar la rendición de cuentas del semestre",
     ),
 ]

@@ -273,3 +273,10 @@ def submit_name(label: str) -> str:
     """The act form's button: «Registrar: <act>», or the act itself when it already says «Registrar…» (QA, 7
     December 2026: «Registrar: Registrar el primer debate…»)."""
     return label if label.startswith("Registrar") else f"Registrar: {label}"
+
+
+def redirected(response) -> bool:
+    """The act's post ended in its redirect: a 302, or (sent by static/upload.js with a file) an empty 200 that names
+    the redirect in its ``X-Upload-Redirect`` header, followed by the browser (web/uploads.py upload_redirect)."""
+    return response.status == 302 or (response.status == 200 and bool(response.headers.get("x-upload-redirect")))
+

@@ -15,7 +15,7 @@ import pytest
 
 from state_machines.core.roles import Role
 from tests import pdf_samples
-from tests.e2e.conftest import assert_accessible, expect, sign_in
+from tests.e2e.conftest import assert_accessible, expect, redirected, sign_in
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.services.route.ppi import PpiLine, save_ppi_version
 
@@ -89,7 +89,7 @@ class Phase2Walk:
             fill(page)
         with page.expect_response(lambda r: r.request.method == "POST") as answer:
             page.get_by_role("button", name=re.compile("^Registrar")).click()
-        assert answer.value.status == 302, f"{label}: HTTP {answer.value.status}\n{page.locator('main').inner_text()}"
+        assert redirected(answer.value), f"{label}: HTTP {answer.value.status}\n{page.locator('main').inner_text()}"
         expect(page.locator("p.flash")).to_contain_text("Listo:")
         return page
 

@@ -27,7 +27,7 @@ from state_machines.approval.pdt import STATE_LABELS
 from state_machines.core.roles import Role
 from tests import pdf_samples
 from tests.demo_copy import demo_data
-from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, sign_in, submit_name
+from tests.e2e.conftest import assert_accessible, expect, first_load_bytes, redirected, sign_in, submit_name
 from tests.workflow_app.story import Cast, make_plan, make_user, pdf, walk_to
 from workflow_app.infra.extensions import db
 from workflow_app.models import Entity, Plan, User
@@ -122,7 +122,7 @@ class Walk:
         if fill:
             fill(page)
         response = self.submit(page, label)
-        assert response.status == 302, f"{label}: HTTP {response.status}\n{page.locator('main').inner_text()}"
+        assert redirected(response), f"{label}: HTTP {response.status}\n{page.locator('main').inner_text()}"
         expect(page.locator("p.flash")).to_have_text(f"Listo: {label}.")
         state_line(page, state)
         return page
@@ -551,7 +551,7 @@ def test_someone_else_changed_the_plan_meanwhile_is_a_409_that_keeps_the_form(
         page.get_by_label("Hora de inicio").fill("18:00")
         page.get_by_label("Lugar").fill(place)
         page.get_by_label("Comuna, barrio, localidad o municipio").fill("Centro")
-    assert walk.submit(secretary, label).status == 302
+    assert redirected(walk.submit(secretary, label))
     response = walk.submit(mayor, label)
     assert response.status == 409
     expect(mayor.get_by_role("alert")).to_contain_text("El plan cambió mientras usted llenaba este formulario")
@@ -631,7 +631,7 @@ def test_an_act_is_sent_and_corrected_with_javascript_disabled(new_page, live_se
 
     # Corrected and sent again: the plan page shows the new state.
     walk.fill_common(page, "2028-01-03", "Acta de posesión 001")
-    assert walk.submit(page, label).status == 302
+    assert redirected(walk.submit(page, label))
     state_line(page, "in_office")
     expect(page.locator("p.flash")).to_have_text(f"Listo: {label}.")
 

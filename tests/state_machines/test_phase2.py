@@ -11,7 +11,9 @@ from state_machines.core.machine import TransitionRefused
 from state_machines.core.roles import Role
 from state_machines.corporation.debates import DebateRecord
 from state_machines.phase2 import (
+    ACCION_MACHINE,
     BUDGET_MACHINE,
+    CITIZEN_REPORT_MACHINE,
     DEPT_EVALUATION_MACHINE,
     HARMONIZATION_MACHINE,
     PAA_MACHINE,
@@ -249,12 +251,38 @@ def test_the_plan_de_compras_of_a_vigencia_is_recorded_from_december_before_and_
 def test_a_plan_de_compras_is_updated_during_its_vigencia_and_not_after_it():
     s = snap("paa_published", machine="paa", subject="2025", today=date(2025, 12, 31))
     assert PAA_MACHINE.fire(s, "update_paa", P).dest == "paa_published"
-    closed = replace(s, today=date(2028, 3, 10))
+    closed = replace(s, today=date(2028, 3, 10), act_on=date(2026, 1, 5))
     refused = refusal(PAA_MACHINE, closed, "update_paa", E)
     assert "D1082 art. 2.2.1.1.1.4.4" in refused.legal_basis
     assert "La vigencia 2025 terminó" in refused.reason
-    # The act's date decides: an update published on 31 December and recorded later still goes in.
+    # The act's date decides: an update published on 31 December and recorded later still goes in, and the act is
+    # listed (no date yet) for its form to ask the date.
     assert PAA_MACHINE.fire(replace(closed, act_on=date(2025, 12, 31)), "update_paa", E).dest == "paa_published"
+    assert PAA_MACHINE.fire(replace(closed, act_on=None), "update_paa", E).dest == "paa_published"
+
+
+def test_a_plan_de_compras_and_the_planes_de_accion_belong_inside_their_year():
+    """L1474 art. 74 (QA, 7 December 2026: the PAA 2024 «publicado el 15 de marzo de 2025»)."""
+    late = snap("paa_pending", machine="paa", subject="2024", today=date(2025, 3, 15), act_on=date(2025, 3, 15))
+    refused = refusal(PAA_MACHINE, late, "publish_paa", P)
+    assert "La vigencia 2024 terminó el 31 de diciembre de 2024" in refused.reason and refused.field == "act_on"
+    assert PAA_MACHINE.fire(replace(late, act_on=date(2024, 3, 15)), "publish_paa", P).dest == "paa_published"
+    published = snap("accion_approved", machine="action_plans", subject="2024", today=date(2027, 6, 2),
+                     act_on=date(2027, 6, 2))
+    assert "La vigencia 2024 terminó" in refusal(ACCION_MACHINE, published, "publish_action_plans", P).reason
+
+
+def test_one_meeting_is_not_both_semesters_rendicion_de_cuentas():
+    """L136 art. 91 e) 2, one per semester (phase-ii.md §2, interpretation)."""
+    second = snap("citizen_due", machine="citizen_report", subject="2028-2", today=date(2028, 3, 20),
+                  act_on=date(2028, 3, 20))
+    refused = refusal(CITIZEN_REPORT_MACHINE, second, "hold_citizen_report", E)
+    assert "segundo semestre de 2028 se realiza entre el 1 de julio de 2028 y el 31 de diciembre de 2028" in \
+        refused.reason and "L136 art. 91 e) 2" in refused.legal_basis
+    first = replace(second, subject="2028-1")
+    assert CITIZEN_REPORT_MACHINE.fire(first, "hold_citizen_report", E).dest == "citizen_held"
+    late = replace(first, today=date(2028, 7, 3), act_on=date(2028, 7, 2))
+    assert "primer semestre" in refusal(CITIZEN_REPORT_MACHINE, late, "hold_citizen_report", E).reason
 
 
 def test_the_departments_evaluation_waits_for_the_semester_to_end():
