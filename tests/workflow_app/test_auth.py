@@ -64,6 +64,25 @@ def test_sixth_attempt_within_a_minute_is_429(client, demo):
     assert "Demasiados intentos" in login(client, GENOVA_MAYOR.email, GENOVA_MAYOR.password).get_data(as_text=True)
 
 
+def test_guessing_the_current_password_from_an_open_session_is_limited_as_signing_in(client, demo):
+    """QA (7 December 2026): 60 guesses of «Contraseña actual» in 6 s from a session left open, then the password
+    changed and every other session and token of its owner revoked."""
+    login(client, GENOVA_MAYOR.email, GENOVA_MAYOR.password)
+
+    def change(current):
+        token = csrf_from(client.get("/cuenta").get_data(as_text=True))
+        return client.post("/cuenta", data={"csrf_token": token, "current_password": current,
+                                            "password": "Una-frase-nueva-y-larga-2028",
+                                            "confirm": "Una-frase-nueva-y-larga-2028"})
+
+    statuses = [change(f"mala{i}").status_code for i in range(6)]
+    assert statuses == [422] * 5 + [429]
+    refused = change(GENOVA_MAYOR.password)  # the right one, too late
+    assert refused.status_code == 429 and "Demasiados intentos" in refused.get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/cuenta").get_data(as_text=True))})
+    assert login(client, GENOVA_MAYOR.email, GENOVA_MAYOR.password).status_code == 302  # unchanged
+
+
 def test_login_rate_limit_is_shared_through_redis(app, db_session, demo, redis_url):
     import redis
 

@@ -232,12 +232,20 @@ def set_password(token: str):
 @login_required
 def account():
     form = ChangePasswordForm()
+    # Guessing the current password from an open session is limited as signing in is (LOGIN_RATE_LIMIT failures
+    # a window): a session left open was 60 guesses in 6 s away from locking its owner out (QA, 7 December 2026).
+    guesses, window = f"password-change:{current_user.id}", current_app.config["LOGIN_RATE_WINDOW_SECONDS"]
+    if request.method == "POST" and is_blocked(guesses, current_app.config["LOGIN_RATE_LIMIT"], window):
+        abort(429)
     if form.validate_on_submit():
         try:
             accounts.change_password(db.session, current_user, form.current_password.data, form.password.data,
                                      form.confirm.data)
         except accounts.AccountError as exc:
             getattr(form, exc.field).errors.append(exc.message)
+            if exc.field == "current_password":
+                record_failure(guesses, window)
+                current_app.logger.warning("Cambio de contraseña con la contraseña actual errada")
         else:
             _sign_in(current_user._get_current_object())
             flash("Contraseña cambiada. Se cerraron sus sesiones abiertas en otros equipos.", "info")
