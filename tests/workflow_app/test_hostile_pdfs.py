@@ -87,3 +87,17 @@ def test_a_small_chained_flate_stream_is_read_and_counted():
     data = pdf_samples.chained_flate_bomb(expanded=3 * 1024 * 1024)
     facts = check_pdf(data)
     assert facts.pages == 1 and facts.decoded_bytes >= 3 * 1024 * 1024
+
+
+def test_deeply_nested_objects_are_too_complex_not_too_large():
+    """pypdf's limit on how a file is built is «demasiado complejo»; «se expande a más de 100 MB» is for what a
+    stream expands to (QA, 7 December 2026: 50,000 nested arrays in a 100 KB file were told the second)."""
+    from workflow_app.infra.files.pdf_check import TOO_COMPLEX, TOO_LARGE
+
+    nested = pdf_samples.one_page(page_extra=b"/Foo " + b"[" * 50_000 + b"]" * 50_000)
+    with pytest.raises(UnsafePdf) as refused:
+        check_pdf(nested)
+    assert str(refused.value) == TOO_COMPLEX
+    with pytest.raises(UnsafePdf) as bomb:
+        check_pdf(pdf_samples.inflation_bomb())
+    assert str(bomb.value) == TOO_LARGE

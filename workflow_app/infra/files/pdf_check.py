@@ -40,6 +40,7 @@ import io
 import logging
 import re
 import time
+import traceback
 import zlib
 from dataclasses import dataclass
 
@@ -141,7 +142,12 @@ def check_pdf(data: bytes, *, max_decoded: int = MAX_DECODED_BYTES,
         except UnsafePdf:
             raise
         except LimitReachedError as exc:
-            raise UnsafePdf(TOO_LARGE) from exc
+            # pypdf's limits are of two kinds: what a stream expands to (its filters) and how the file is built
+            # (nesting, element counts, cycles). Only the first is «se expande a más de 100 MB» (QA, 7 December 2026:
+            # 50,000 nested arrays were told so).
+            expands = exc.__traceback__ is not None and any(
+                frame.f_code.co_filename.endswith("filters.py") for frame, _ in traceback.walk_tb(exc.__traceback__))
+            raise UnsafePdf(TOO_LARGE if expands else TOO_COMPLEX) from exc
         except RecursionError as exc:
             raise UnsafePdf(TOO_COMPLEX) from exc
         except MemoryError:
