@@ -454,3 +454,19 @@ def test_the_board_can_be_sorted_without_the_column_headers(client, scenario):
     from workflow_app.reference_data.names import sort_key
 
     assert entity_order(by_name) == sorted(entity_order(by_name), key=sort_key)  # Spanish order: Génova, Gobernación
+
+
+def test_phase2_averages_count_only_the_plans_in_phase2():
+    """A plan not yet in force has no Phase II progress, not 0 %: 75 % of one plan read «18,8 %» over four (QA,
+    7 December 2026); a group with no plan in Phase II shows «—»."""
+    from types import SimpleNamespace
+
+    from workflow_app.services.monitoring.board import summary
+    from workflow_app.services.monitoring.milestones import rollup
+
+    rows = [SimpleNamespace(progress=p, phase2_progress=p2, risk="ok") for p, p2 in
+            ((100.0, 75.0), (40.0, None), (20.0, None), (10.0, None))]
+    assert summary(rows)["average2"] == 75.0 and summary(rows)["average"] == 42.5
+    lines = rollup([("63", "Quindío", 100.0, False, 75.0), ("63", "Quindío", 40.0, False, None),
+                    ("70", "Sucre", 10.0, True, None)])
+    assert [(r.label, r.average2) for r in lines] == [("Quindío", 75.0), ("Sucre", None)]

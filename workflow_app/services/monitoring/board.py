@@ -323,6 +323,11 @@ class BoardRow:
         return f"{self.progress:.1f}".replace(".", ",") + " %"
 
     @property
+    def phase2_progress(self) -> float | None:
+        """Phase II's progress, for a plan in Phase II only (the averages leave the others out)."""
+        return self.progress2 if self.state == "in_force" else None
+
+    @property
     def progress2_text(self) -> str:
         return f"{self.progress2:.1f}".replace(".", ",") + " %" if self.state == "in_force" else "—"
 
@@ -701,7 +706,7 @@ def board(session: Session, user: User, today: date, query: BoardQuery, period: 
 def summary(rows: Sequence[BoardRow]) -> dict:
     risks = Counter(r.risk for r in rows)
     return {"plans": len(rows), "average": round(sum(r.progress for r in rows) / len(rows), 1) if rows else 0.0,
-            "average2": round(sum(r.progress2 for r in rows) / len(rows), 1) if rows else 0.0,
+            "average2": milestone_service.mean_or_none(r.phase2_progress for r in rows),
             "risks": {k: risks.get(k, 0) for k in RISK_LABELS}}
 
 
@@ -733,11 +738,11 @@ def due_by_week(rows: Iterable[BoardRow], today: date, weeks: int = 6) -> list[t
 
 def rollups(rows: Sequence[BoardRow]) -> dict[str, list]:
     return {
-        "regions": milestone_service.rollup((r.region, r.region, r.progress, r.is_at_risk, r.progress2)
+        "regions": milestone_service.rollup((r.region, r.region, r.progress, r.is_at_risk, r.phase2_progress)
                                             for r in rows),
         "departments": milestone_service.rollup((r.department_code, r.department_name, r.progress,
-                                                 r.is_at_risk, r.progress2) for r in rows),
-        "country": milestone_service.rollup(("co", "Colombia", r.progress, r.is_at_risk, r.progress2)
+                                                 r.is_at_risk, r.phase2_progress) for r in rows),
+        "country": milestone_service.rollup(("co", "Colombia", r.progress, r.is_at_risk, r.phase2_progress)
                                             for r in rows),
     }
 
@@ -746,7 +751,7 @@ def adviser_rollup(session: Session, rows: Sequence[BoardRow]) -> list[milestone
     by_id = {r.plan_id: r for r in rows}
     advisers = milestone_service.adviser_plans(session, {r.plan_id: r.entity_id for r in rows})
     return milestone_service.rollup(
-        (str(user_id), name, by_id[plan_id].progress, by_id[plan_id].is_at_risk, by_id[plan_id].progress2)
+        (str(user_id), name, by_id[plan_id].progress, by_id[plan_id].is_at_risk, by_id[plan_id].phase2_progress)
         for user_id, (name, plan_ids) in advisers.items() for plan_id in plan_ids)
 
 

@@ -417,19 +417,27 @@ class Rollup:
     plans: int
     average: float  # mean progress %
     at_risk: int = 0
-    average2: float = 0.0  # mean progress % of Phase II's hitos (issue 21)
+    #: Mean progress % of Phase II's hitos (issue 21) over the plans in Phase II (in force); None when none is.
+    average2: float | None = None
+
+
+def mean_or_none(values: Iterable[float | None]) -> float | None:
+    """The mean of the figures there are (one decimal), None when there is none: a plan not yet in Phase II has
+    no Phase II progress, not 0 % (QA, 7 December 2026: 75 % of one plan read «18,8 %» over four)."""
+    present = [v for v in values if v is not None]
+    return round(sum(present) / len(present), 1) if present else None
 
 
 def rollup(items: Iterable[tuple]) -> list[Rollup]:
-    """(key, label, progress, is_at_risk[, Phase II progress]) per plan -> one line per key: plans, mean
-    progress, plans at risk, mean Phase II progress."""
+    """(key, label, progress, is_at_risk[, Phase II progress or None]) per plan -> one line per key: plans, mean
+    progress, plans at risk, mean Phase II progress over the plans that have one."""
     groups: dict[str, list] = {}
     labels: dict[str, str] = {}
     for key, label, value, at_risk, *rest in items:
-        groups.setdefault(key, []).append((value, at_risk, rest[0] if rest else 0.0))
+        groups.setdefault(key, []).append((value, at_risk, rest[0] if rest else None))
         labels[key] = label
     return sorted((Rollup(key, labels[key], len(v), round(sum(p for p, _, _ in v) / len(v), 1),
-                          sum(1 for _, r, _ in v if r), round(sum(p2 for _, _, p2 in v) / len(v), 1))
+                          sum(1 for _, r, _ in v if r), mean_or_none(p2 for _, _, p2 in v))
                    for key, v in groups.items()),
                   key=lambda r: spanish_sort_key(r.label))
 

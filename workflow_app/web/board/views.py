@@ -32,6 +32,7 @@ from workflow_app.models import Department, Plan
 from workflow_app.permissions import follows_department, load_plan_to_read, require_admin
 from workflow_app.reference_data import names
 from workflow_app.services.followup import checklist as checklist_service
+from workflow_app.services.followup.parameters import pct
 from workflow_app.services.integrity.access_log import record_access
 from workflow_app.services.monitoring import board as board_service
 from workflow_app.services.monitoring import exports
@@ -45,6 +46,7 @@ from workflow_app.web.board.tile_map import department_map
 from workflow_app.web.board.tile_map import legend as map_legend
 
 bp = Blueprint("board", __name__, template_folder="templates")
+bp.add_app_template_filter(pct, "pct")  # «62,2 %», or «—» where there is no figure
 STYLES = Path(__file__).resolve().parent / "templates" / "board"
 MONTHS = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 
