@@ -291,3 +291,31 @@ def test_a_plan_missing_from_one_cut_is_not_a_plan_at_zero():
     group = cuts._group("Eje Cafetero y Antioquia", [filandia, genova, moved])
     assert (group.plans, group.before, group.after, group.delta) == (3, 36.1, 11.0, -25.1)
     assert cuts._group("Vacía", []).delta is None
+
+
+def test_the_open_survey_api_withholds_what_subtraction_would_give():
+    """QA (7 December 2026): with Quindío at 3 answers and Sucre at 1 (withheld), the country's mean minus
+    Quindío's gave Sucre's score, in one response and across a filtered one."""
+    from workflow_app.services.followup.survey import Group, MonthRow, Results, api_aggregates, leaves_a_small_rest
+
+    def res(departments, months, aspects):
+        return Results(months=months, aspects=aspects, regions=[], departments=departments, advisers=[],
+                       attention=[], answers=sum(g.count for g in departments), threshold=3.5)
+
+    quindio, sucre = Group("63", "Quindío", [4.0, 4.0, 4.0]), Group("70", "Sucre", [3.6])
+    whole = res([quindio, sucre], [MonthRow("2027-12-01", "diciembre de 2027", [4.0, 4.0, 4.0, 3.6])],
+                [("objectives", "Objetivos", 4.0, 4)])
+    api = api_aggregates(whole)
+    assert [(d["nombre"], d["reservado"], d["promedio"]) for d in api["departamentos"]] == [
+        ("Quindío", True, None), ("Sucre", True, None)]  # the second withheld so the first does not tell it
+    assert api["meses"][0]["promedio"] is not None  # the country's month stays: four answers
+    bigger = res([Group("63", "Quindío", [4.0] * 5), Group("05", "Antioquia", [3.0] * 3), sucre], whole.months,
+                 whole.aspects)
+    assert [d["reservado"] for d in api_aggregates(bigger)["departamentos"]] == [False, True, True]
+    # Quindío alone (a filtered query) beside the country: one answer apart, so it shows no figure.
+    part = res([quindio], [MonthRow("2027-12-01", "diciembre de 2027", [4.0, 4.0, 4.0])],
+               [("objectives", "Objetivos", 4.0, 3)])
+    assert leaves_a_small_rest(part, whole)
+    filtered = api_aggregates(part, reserve_all=True)
+    assert filtered["meses"][0]["reservado"] and filtered["aspectos"][0]["promedio"] is None
+    assert not leaves_a_small_rest(whole, whole)

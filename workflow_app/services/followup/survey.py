@@ -419,15 +419,46 @@ def export_table(res: Results) -> tuple[tuple, list[tuple]]:
 API_MIN_ANSWERS = 3
 
 
-def _shown(count: int, figures: dict) -> dict:
-    if count >= API_MIN_ANSWERS:
+def _shown(count: int, figures: dict, reserved: bool = False) -> dict:
+    if count >= API_MIN_ANSWERS and not reserved:
         return {**figures, "reservado": False}
     return {**{k: (None if k != "aspectos" else {}) for k in figures}, "reservado": True}
 
 
-def api_aggregates(res: Results) -> dict:
+def _reserved_keys(groups: Sequence[Group]) -> set[str]:
+    """The groups of one partition (the regions, or the departments) whose figures are withheld: those under
+    ``API_MIN_ANSWERS`` and, when these together hold fewer than that many answers, the smallest others until they
+    do, so the whole minus the shown groups does not give a withheld group's figure by subtraction (QA, 7
+    December 2026: 4 × 3,9 − 3 × 4,0 gave the one answer of Sucre)."""
+    reserved = {g.key for g in groups if g.count < API_MIN_ANSWERS}
+    held = sum(g.count for g in groups if g.key in reserved)
+    for g in sorted((g for g in groups if g.key not in reserved), key=lambda g: g.count):
+        if held == 0 or held >= API_MIN_ANSWERS:
+            break
+        reserved.add(g.key)
+        held += g.count
+    return reserved
+
+
+def leaves_a_small_rest(part: Results, whole: Results) -> bool:
+    """Whether the answers of a filtered query (a region, a department) and the whole's for the same months differ
+    by fewer than ``API_MIN_ANSWERS`` (and more than none), overall, in a month or in an aspect: the whole's figures
+    minus the part's would give those few answers (QA, 7 December 2026: the country's and Quindío's aspect means
+    gave Sucre's one answer)."""
+    def small(rest: int) -> bool:
+        return 0 < rest < API_MIN_ANSWERS
+
+    months = {m.key: m.count for m in part.months}
+    aspects = {k: n for k, _label, _avg, n in part.aspects}
+    return small(whole.answers - part.answers) or any(small(m.count - months.get(m.key, 0)) for m in whole.months) \
+        or any(small(n - aspects.get(k, 0)) for k, _label, _avg, n in whole.aspects)
+
+
+def api_aggregates(res: Results, reserve_all: bool = False) -> dict:
     """What the API exposes: counts and means by month, aspect, region and department; no answer, no entity,
-    and no figure of a group smaller than ``API_MIN_ANSWERS``."""
+    no figure of a group smaller than ``API_MIN_ANSWERS`` nor one that subtraction would give (``_reserved_keys``;
+    ``reserve_all`` for a filtered query that ``leaves_a_small_rest``). The counts stay: they are not scores."""
+    regions, departments = _reserved_keys(res.regions), _reserved_keys(res.departments)
     return {
         "umbral_satisfaccion": res.threshold,
         "escala": {str(k): v for k, v in params.scale_labels().items()},
@@ -435,17 +466,17 @@ def api_aggregates(res: Results) -> dict:
         "minimo_respuestas_por_grupo": API_MIN_ANSWERS,
         "meses": [{"mes": m.key[:7], "respuestas": m.count, **_shown(m.count, {
                    "promedio": m.average, "insatisfechos_por_100": m.dissatisfied_per_100,
-                   "variacion": m.variation, "aspectos": m.aspects})} for m in res.months],
-        "aspectos": [{"aspecto": k, "nombre": label, "respuestas": n, **_shown(n, {"promedio": avg})}
+                   "variacion": m.variation, "aspectos": m.aspects}, reserve_all)} for m in res.months],
+        "aspectos": [{"aspecto": k, "nombre": label, "respuestas": n, **_shown(n, {"promedio": avg}, reserve_all)}
                      for k, label, avg, n in res.aspects],
-        "regiones": [_group_json(g) for g in res.regions],
-        "departamentos": [_group_json(g) for g in res.departments],
+        "regiones": [_group_json(g, reserve_all or g.key in regions) for g in res.regions],
+        "departamentos": [_group_json(g, reserve_all or g.key in departments) for g in res.departments],
     }
 
 
-def _group_json(g: Group) -> dict:
+def _group_json(g: Group, reserved: bool) -> dict:
     return {"clave": g.key, "nombre": g.label, "respuestas": g.count,
-            **_shown(g.count, {"promedio": g.average, "insatisfechos_por_100": g.dissatisfied_per_100})}
+            **_shown(g.count, {"promedio": g.average, "insatisfechos_por_100": g.dissatisfied_per_100}, reserved)}
 
 
 def months_between(months: Sequence[date]) -> tuple[date | None, date | None]:

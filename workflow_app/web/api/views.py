@@ -305,7 +305,9 @@ def survey_aggregates():
     if department is not None and db.session.get(Department, department) is None:
         raise ApiError(422, "No existe un departamento con ese código DANE.", "department")
     res = survey_service.results(db.session, first, last, region=region, department=department)
-    return jsonify(survey_service.api_aggregates(res))
+    filtered = region is not None or department is not None
+    small_rest = filtered and survey_service.leaves_a_small_rest(res, survey_service.results(db.session, first, last))
+    return jsonify(survey_service.api_aggregates(res, reserve_all=small_rest))
 
 
 def _month_arg(name: str):
