@@ -103,6 +103,14 @@ def test_check_without_note_is_refused_in_spanish_and_writes_nothing(client, db_
     short = post_check(client, genova.plan, 3, "ok")
     assert short.status_code == 422 and "entre 10 y 4.000 caracteres" in short.get_data(as_text=True)
     assert checks(db_session) == 0
+    # The answer opens on its error box, which says why, beside the form; the refused form's address reloaded
+    # goes back to the hito (QA, 7 December 2026: the box was 2,000 px down, empty of reasons, and a reload 405).
+    html = " ".join(response.get_data(as_text=True).split())
+    assert 'action="/planes/%d/hitos/3#errores"' % genova.plan.id in html
+    box = html.split('id="errores" tabindex="-1">')[1].split("</div>")[0]
+    assert "No se guardó nada." in box and "Escriba la nota de evidencia." in box
+    again = client.get(f"/planes/{genova.plan.id}/hitos/3")
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/planes/{genova.plan.id}/hitos#hito-3")
 
 
 def test_check_without_csrf_is_refused(client, db_session, genova):

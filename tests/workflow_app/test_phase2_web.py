@@ -66,6 +66,9 @@ def test_the_plan_page_says_what_comes_next_in_phase2_and_whose(client, genova):
     phase2 = client.get(f"/planes/{genova.plan.id}/fase-2").get_data(as_text=True)
     assert "Lo que sigue" in phase2 and "Plan Indicativo" in phase2 and "Iniciar la preparación del Plan Indicativo" in phase2
     assert "Hitos de la Fase II" in phase2 and "Armonización presupuestal" in phase2
+    assert 'action="/planes/%d/fase-2/hitos#errores"' % genova.plan.id in phase2  # a refusal opens on its box
+    reloaded = client.get(f"/planes/{genova.plan.id}/fase-2/hitos")  # a refused form's address, reloaded
+    assert reloaded.status_code == 302 and reloaded.headers["Location"].endswith("/fase-2#h-hitos2")
     # «de» + «el» contracts: the PAA is «a cargo del alcalde y la secretaría de planeación», never «de el».
     assert "a cargo del alcalde y la secretaría de planeación" in phase2 and "a cargo de el " not in phase2
     assert "a cargo de la secretaría de planeación" in phase2

@@ -195,10 +195,12 @@ def milestones(plan_id: int):
     return _render_milestones(plan)
 
 
-@bp.post("/planes/<int:plan_id>/hitos/<int:number>")
+@bp.route("/planes/<int:plan_id>/hitos/<int:number>", methods=["GET", "POST"])
 @login_required
 def check(plan_id: int, number: int):
     plan = load_plan_to_read(current_user, plan_id)
+    if request.method == "GET":  # the address of a refused form, reloaded or bookmarked: the hito on its page
+        return redirect(url_for("board.milestones", plan_id=plan.id, _anchor=f"hito-{number}"))
     if not milestone_service.can_check_milestones(current_user, plan):
         abort(403)
     form = MilestoneCheckForm(prefix=f"h{number}")

@@ -34,10 +34,12 @@ def show(plan_id: int):
     return _render_show(plan)
 
 
-@bp.post("/<int:plan_id>/fase-2/hitos")
+@bp.route("/<int:plan_id>/fase-2/hitos", methods=["GET", "POST"])
 @login_required
 def check(plan_id: int):
     plan = load_plan_to_read(current_user, plan_id)
+    if request.method == "GET":  # the address of a refused form, reloaded: the hitos on their page
+        return redirect(url_for("phase2.show", plan_id=plan.id, _anchor="h-hitos2"))
     if not hitos.can_check(current_user, plan):
         abort(403)
     form = _check_form(plan)
