@@ -47,6 +47,10 @@ def test_wrong_password_shows_the_spanish_error_in_the_page(page, live_server, d
     expect(page).to_have_url(f"{live_server}/login")
     expect(page.get_by_role("alert")).to_contain_text("Correo o contraseña incorrectos")
     expect(page.locator("input[name=password]")).to_have_attribute("aria-invalid", "true")
+    # The summary gets the focus (a screen reader reads it) and the error is tied to its field (QA).
+    expect(page.locator("#errores")).to_be_focused()
+    expect(page.locator("input[name=password]")).to_have_attribute("aria-describedby", "password-err")
+    expect(page.locator("#password-err")).to_have_text("Correo o contraseña incorrectos. Revise los datos e intente de nuevo.")
     assert_accessible(page)  # the error state too
 
 
