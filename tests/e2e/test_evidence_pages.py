@@ -172,3 +172,24 @@ def test_a_file_is_weighed_before_it_is_sent_and_its_sending_is_shown(new_page, 
     expect(page.get_by_text("Listo: se registró la versión corregida")).to_be_visible()
     assert page.url.split("#")[0].endswith(f"/planes/{demo.id}")
     assert len(posts) == 2  # the file went once; the second post used the copy the server held
+
+
+def test_other_forms_tie_their_errors_to_their_fields_and_focus_the_summary(new_page, live_server, demo):
+    """QA (7 December 2026): Personas, the API tokens and the PPI import gave errors with no id, referenced by no
+    field, and the focus stayed at the top of the page."""
+    page = login_as(new_page, live_server, "planeacion.genova")
+    page.goto("/personas")
+    page.get_by_role("button", name="Enviar la invitación").click()
+    email = page.locator("input#email")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    described = email.get_attribute("aria-describedby")
+    assert described and page.locator(f"#{described.split()[-1]}").inner_text().strip()
+    page.goto("/cuenta/tokens")
+    page.get_by_role("button", name="Crear token").click()
+    expect(page.locator("#errores")).to_be_focused()
+    expect(page.locator("input#label")).to_have_attribute("aria-describedby", "label-err")
+    page.goto(f"/planes/{demo.id}/ppi/importar")
+    page.get_by_role("button", name="Importar como versión nueva").click()
+    expect(page.locator("#errores")).to_be_focused()
+    expect(page.locator("input#sheet")).to_have_attribute("aria-describedby", "sheet-err")
+    assert_accessible(page)
