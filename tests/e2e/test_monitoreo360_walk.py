@@ -6,6 +6,7 @@ Set E2E_SHOTS_DIR (e.g. /tmp/shots) to save each page at 1280 px and 360 px."""
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -166,5 +167,10 @@ def test_monitoreo_360_walk(page, new_page, live_server, db_session, set_today):
     phone = new_page(phone=True)
     sign_in(phone, base, adviser.email, PASSWORD)
     phone.goto(base + "/monitoreo-360/encuesta/resultados")
-    expect(phone.get_by_role("region", name="Calificación por aspecto, mes a mes (se desplaza a lo ancho)")).to_be_visible()
+    region = phone.get_by_role("region", name=re.compile("^Calificación por aspecto, mes a mes"))
+    expect(region).to_be_visible()
+    # The period's figure and its count are in view without scrolling, beside the aspect (QA, 7 December 2026).
+    heads = region.locator("thead th")
+    expect(heads.nth(1)).to_have_text("Período")
+    assert heads.nth(2).bounding_box()["x"] + heads.nth(2).bounding_box()["width"] <= 360
     assert_accessible(phone)
