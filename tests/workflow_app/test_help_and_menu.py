@@ -144,7 +144,7 @@ def test_board_map_colours_departments_by_share_at_risk_and_links_them(app, db_s
     quindio = re.search(r'<a href="/tablero/departamentos/63" aria-label="([^"]+)">', svg).group(1)
     # The accessible name starts with the tile's visible text (axe label-content-name-mismatch; issue 18)
     assert re.fullmatch(r"QUI \d+ %: Quindío, \d de 2 planes en riesgo", quindio), quindio
-    assert 'aria-label="ANT —: sin planes que usted siga"' in svg
+    assert 'aria-label="ANT —: Antioquia, sin planes que usted siga"' in svg  # named (QA, 7 December 2026)
     assert '<a href="/tablero/departamentos/05"' not in svg  # no plan there: no link to a 403
     table = html[html.index("Ver el mapa como tabla"):]
     assert '<a href="/tablero/departamentos/70">Sucre</a>' in table

@@ -703,6 +703,11 @@ def board(session: Session, user: User, today: date, query: BoardQuery, period: 
     return rows, sort_rows(apply_filters(rows, query), query.orden)
 
 
+def department_names(session: Session) -> dict[str, str]:
+    """Department code -> name (DIVIPOLA), for the map's tiles of departments the viewer does not follow."""
+    return dict(session.execute(select(Department.code, Department.name)).all())
+
+
 def summary(rows: Sequence[BoardRow]) -> dict:
     risks = Counter(r.risk for r in rows)
     return {"plans": len(rows), "average": round(sum(r.progress for r in rows) / len(rows), 1) if rows else 0.0,

@@ -181,8 +181,10 @@ def _map_context(all_rows) -> dict:
     """The tile map of the whole scope (filters narrow the table, not the map)."""
     lines = board_service.rollups(all_rows)["departments"]
     base = url_for("board.department", code="00").removesuffix("00")
-    return {"tile_map": department_map({d.key: (d.label, d.plans, d.at_risk) for d in lines},
-                                       {d.key: f"{base}{d.key}" for d in lines}),
+    # Every tile says its department's name, followed or not: a screen reader heard «SAP —» (QA, 7 December 2026).
+    figures = {code: (name, 0, 0) for code, name in board_service.department_names(db.session).items()}
+    figures.update({d.key: (d.label, d.plans, d.at_risk) for d in lines})
+    return {"tile_map": department_map(figures, {d.key: f"{base}{d.key}" for d in lines}),
             "map_legend": map_legend(), "map_rows": lines}
 
 
