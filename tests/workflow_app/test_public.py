@@ -523,3 +523,25 @@ def test_the_public_summary_says_which_steps_are_overdue(client, db_session, set
                        .split("</section>")[0].split())
     assert ("Un paso vencido:</strong> Presentar el proyecto consolidado al CTP, con copia al Concejo de Génova, "
             "que debía hacerse a más tardar el 29 de febrero de 2028.") in summary
+
+
+def test_the_public_page_says_what_the_law_says_is_happening(client, db_session, set_today):
+    """QA (7 December 2026): a citizen could not tell that the CTP gave no concept and its requirement counts as
+    fulfilled (L152 art. 39 num. 6), and read «tiene un mes para decidir» a month after that month ended."""
+    from datetime import date
+
+    from notifications.sweep import run_sweep
+
+    genova = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(genova, "submitted_to_ctp")  # presented 29 February; the CTP says nothing
+    set_today("2028-04-01")
+    run_sweep(date(2028, 4, 1))
+    page = " ".join(client.get("/publico/63302").get_data(as_text=True).split())
+    assert ("no entregó su concepto dentro de su mes: desde el 1 de abril de 2028 se entiende cumplido ese "
+            "requisito (L152 art. 39 num. 6)") in page
+    quindio = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(quindio, "filed_with_corporacion")  # filed 28 April 2028; the Asamblea never acts
+    set_today("2028-06-30")
+    page = " ".join(client.get("/publico/63").get_data(as_text=True).split())
+    assert "tiene un mes para decidir" not in page
+    assert "su mes para decidir terminó el 30 de mayo de 2028 sin decisión registrada (L152 art. 40)" in page

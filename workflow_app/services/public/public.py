@@ -347,6 +347,28 @@ def entity_periods(session: Session, entity: Entity) -> tuple[Period, ...]:
                                  .where(Plan.entity_id == entity.id).order_by(Period.start_on)))
 
 
+def state_explanation(plan: Plan, today: date) -> str:
+    """What the plan's state means today, as the law reads it, not only as the record stands (QA, 7 December 2026):
+    the CTP's requirement deemed fulfilled by its silence (L152 art. 39 num. 6), and the corporation's month once
+    it ran out (L152 art. 40)."""
+    text = STATE_EXPLANATIONS.get(plan.state, "")
+    deemed = next((p for p in plan.procedures if p.machine == "ctp_review" and p.state == "deemed_fulfilled"), None)
+    if deemed is not None and plan.state in ("ctp_stage_closed", "adjusting"):
+        on = (deemed.data or {}).get("deem_ctp_requirement_fulfilled_on")  # the route act's date (_record_sub_data)
+        since = f" desde el {legal_calendar.format_date_es(date.fromisoformat(on))}" if on else ""
+        text += (f" El Consejo Territorial de Planeación no entregó su concepto dentro de su mes:{since} se entiende "
+                 "cumplido ese requisito (L152 art. 39 num. 6).")
+    if plan.state in ("filed_with_corporacion", "in_debate"):
+        month = next((d for d in deadlines_for(plan) if d.key == "corporation_decision"), None)
+        if month is not None and today >= month.overdue_from:
+            latest = legal_calendar.format_date_es(month.latest)
+            text = ("El proyecto fue radicado en el concejo o asamblea; su mes para decidir terminó el "
+                    f"{latest} sin decisión registrada (L152 art. 40)." if plan.state == "filed_with_corporacion" else
+                    f"El concejo o asamblea está debatiendo el proyecto; su mes para decidir terminó el {latest} "
+                    "sin decisión registrada: el alcalde o gobernador puede adoptarlo por decreto (L152 art. 40).")
+    return text
+
+
 def public_plan(session: Session, entity: Entity, today: date, year: str = "") -> PublicPlan:
     plan = public_plan_of(session, entity, today, year)
     if plan is None:
@@ -359,7 +381,7 @@ def public_plan(session: Session, entity: Entity, today: date, year: str = "") -
         .order_by(PlanEvent.id))]
     route = plan_route(plan.state, visited)
     ended = period_ended(plan.state, plan.period.label, plan.period.end_on, today)
-    explanation = ended.explanation if ended else STATE_EXPLANATIONS.get(plan.state, "")
+    explanation = ended.explanation if ended else state_explanation(plan, today)
     if ended and not year:  # the page of the period in course shows an earlier plan: none is registered for it
         explanation += (" Esta entidad aún no registra en el sistema su plan del periodo en curso; esta página "
                         f"muestra el del periodo {plan.period.label}.")
