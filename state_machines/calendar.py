@@ -26,7 +26,13 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
 
-from state_machines.approval.regimes import BUILTIN_REGIMES, D683_2020, ORDINARY, ExceptionalRegime
+from state_machines.approval.regimes import (
+    BUILTIN_REGIMES,
+    D683_2020,
+    MODIFICATIONS_FILED_BY,
+    ORDINARY,
+    ExceptionalRegime,
+)
 from state_machines.core.dates import PERIOD_YEARS, add_months, format_date_es, last_day_of_month, period_end
 from state_machines.corporation.sanction import REFUSE_LATE_OBJECTIONS, sanction_law
 from state_machines.corporation.sessions import (
@@ -437,7 +443,18 @@ class Facts:
         """The regime's fixed date ``which`` (filing, modifications, decision) when the articles used enable it."""
         rules = self.regime_rules
         fixed = getattr(rules, which) if rules is not None else None
-        return fixed if fixed is not None and fixed.applies(self.d683_articles) else None
+        return fixed if fixed is not None and fixed.applies(self.articles_in_use) else None
+
+    @property
+    def articles_in_use(self) -> frozenset[str]:
+        """The regime's articles the plan could use: D683 art. 2 is for a plan filed by 30 April 2020
+        (``MODIFICATIONS_FILED_BY``; legal-path.md §c), so a plan filed later did not use it, and art. 3's decision
+        date, which follows art. 1 or 2, does not come from it (QA, 7 December 2026: a plan filed on 5 May 2020
+        was given 15 July)."""
+        filed_by = MODIFICATIONS_FILED_BY.get(self.regime)
+        if filed_by is not None and self.filed_with_corporacion is not None and self.filed_with_corporacion > filed_by:
+            return self.d683_articles - {"art2"}
+        return self.d683_articles
 
 
 def _check_facts(f: Facts) -> None:
@@ -1098,7 +1115,7 @@ def _corporation_decision(cal: BusinessCalendar, facts: Facts) -> Deadline:
     of_corporation = _corporation(facts, "de")
     fixed = facts.regime_date("decision")
     if fixed is not None:
-        used = " y ".join(_article_name(a) for a in sorted(facts.d683_articles))
+        used = " y ".join(_article_name(a) for a in sorted(facts.articles_in_use))
         return _fixed_date(
             cal,
             facts,

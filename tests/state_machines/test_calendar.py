@@ -153,6 +153,7 @@ def test_json_output_is_serialisable_and_authority_only_on_car_concept():
 def test_output_follows_the_route_order_with_authorities_sorted_by_code():
     facts = copy.deepcopy(EXAMPLE_D683)
     facts["d683_articles"] = ["art2", "art1"]
+    facts["events"]["filed_with_corporacion"] = "2020-04-29"  # art. 2 is for a plan filed by 30 April 2020
     facts["events"]["car_copies_received"] = {"CVC": "2020-03-02", "CAR": "2020-03-03", "CORPONOR": "2020-03-02"}
     keys = [d.map_key for d in compute_deadlines(parse_facts(facts))]
     assert keys == [
@@ -165,6 +166,7 @@ def test_output_follows_the_route_order_with_authorities_sorted_by_code():
         "filing",
         "executive_modifications",
         "corporation_decision",
+        "sessions_convocation",  # filed on 29 April 2020: the Asamblea was not in ordinary sessions
         "piscc",
     ]
 
@@ -645,7 +647,7 @@ def test_deadline_invariants_hold_for_any_valid_facts(data):
     assert ("corporation_decision" in keys) == (facts.filed_with_corporacion is not None)
     assert ("piscc" in keys) == (facts.adopted is not None and (
         facts.uses_d683 or (facts.period_start.year == 2020 and facts.adopted.year == 2020)))  # D683 art. 4
-    assert ("executive_modifications" in keys) == ("art2" in facts.d683_articles)
+    assert ("executive_modifications" in keys) == ("art2" in facts.articles_in_use)
     assert {k for k in keys if k.startswith("car_concept:")} == {
         f"car_concept:{c}" for c in facts.car_copies_received
     }
@@ -660,3 +662,15 @@ def test_computation_is_deterministic_and_independent_of_input_order(data):
     reordered["nonworking_weekdays"] = list(reversed(data["nonworking_weekdays"]))
     assert calendar_json(reordered) == first
     assert calendar_json(copy.deepcopy(data)) == first
+
+
+def test_d683_article_2_is_not_used_by_a_plan_filed_after_30_april_2020():
+    """legal-path.md §c: art. 2 is for the plan filed by 30 April 2020, and art. 3's 15 July follows art. 1 or 2
+    used; a plan filed on 5 May with art. 2 alone has the ordinary month (QA, 7 December 2026: it got 15 July)."""
+    facts = {"entity_kind": "municipio", "period_start": "2020-01-01", "posesion": "2020-01-01", "regime": "d683_2020",
+             "d683_articles": ["art2"], "events": {"filed_with_corporacion": "2020-05-05"}}
+    late = {d.key: d for d in compute_deadlines(parse_facts(facts))}["corporation_decision"]
+    assert late.act_by != date(2020, 7, 15) and late.latest <= date(2020, 6, 8) and "D683" not in late.legal_basis
+    on_time = dict(facts, events={"filed_with_corporacion": "2020-04-30"})
+    assert {d.key: d for d in compute_deadlines(parse_facts(on_time))}["corporation_decision"].act_by == \
+        date(2020, 7, 15)
