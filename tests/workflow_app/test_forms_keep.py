@@ -353,7 +353,8 @@ def test_the_filing_form_says_beforehand_the_warning_the_plan_would_carry(client
     url = f"/planes/{cast.plan.id}/actos/pdt_approval/-/file_with_corporacion"
     html = " ".join(client.get(url).get_data(as_text=True).split())
     assert "Si registra este acto hoy, el plan quedará con esta advertencia:" in html
-    assert "Radicado sin audiencia pública del plan de inversiones registrada (L1909 art. 22)" in html
+    assert ("Radicado sin audiencia pública del plan de inversiones registrada: el DNP recomienda realizarla antes de "
+            "radicar (hitos 13 y 14); la L1909 art. 22 no le fija plazo") in html
     cast.act("planeacion", "schedule_hearing", "2028-04-10", payload={"scheduled_on": "2028-04-15", "place": "Coliseo"})
     cast.act("planeacion", "hold", "2028-04-15", machine="hearing", subject="1", today="2028-04-20")
     db_session.commit()

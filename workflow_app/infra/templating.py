@@ -174,7 +174,10 @@ FLAG_LABELS = {
     "late_consolidation": "Consolidación fuera de los dos meses (L152 art. 39 num. 3)",
     "late_ctp_submission": "Presentación al CTP fuera de los dos meses (L152 art. 39 num. 5)",
     "late_filing": "Radicado después de los cuatro meses, con nota jurídica (L152 art. 40)",
-    "no_hearing_held": "Radicado sin audiencia pública del plan de inversiones registrada (L1909 art. 22)",
+    # legal-path.md §f.8: L1909 art. 22 gives the hearings no term; holding them before filing is the DNP's
+    # recommendation (hitos 13-14), not a legal rule, and the warning says so (QA, 7 December 2026).
+    "no_hearing_held": ("Radicado sin audiencia pública del plan de inversiones registrada: el DNP recomienda "
+                        "realizarla antes de radicar (hitos 13 y 14); la L1909 art. 22 no le fija plazo"),
     "late_corporation_decision": "Aprobado después del mes de la corporación (L152 art. 40)",
     "car_overdue": "Concepto ambiental vencido (D1865 art. 3)",
     "late_remission": "Remitido para sanción después de los cinco días (L136 art. 76)",
