@@ -245,3 +245,14 @@ def test_the_48_hours_to_the_tribunal_run_from_the_governor_s_receipt_of_the_com
     assert received.latest == date(2028, 5, 31) and "desde el recibo de la comunicación" in received.explanation
     assert remission("departamento", illegality_communicated="2028-05-20").latest == date(2028, 5, 28)  # not this one
     assert remission("municipio").latest == remission("municipio", illegality_communicated="2028-05-29").latest
+
+
+def test_the_notice_does_not_say_the_corporation_left_sessions_it_was_never_in():
+    """QA (7 December 2026): a first-year Asamblea (L2200 art. 23) has had no ordinary sessions since February;
+    «desde el martes 2 de mayo» read as if it sat until then. A Concejo that sits until the month's middle does
+    leave them «desde» that day."""
+    asamblea = extraordinary_sessions_verdict("departamento", None, date(2028, 1, 1), date(2028, 4, 28))
+    assert asamblea.needed and "pero en ese lapso la Asamblea no está en sesiones ordinarias" in asamblea.explanation
+    assert "desde el" not in asamblea.explanation.split("pero", 1)[1].split(".")[0]
+    concejo = extraordinary_sessions_verdict("municipio", "6", date(2024, 1, 1), date(2024, 5, 15))
+    assert concejo.needed and "pero desde el " in concejo.explanation
