@@ -50,7 +50,7 @@ def matrix_data(html, **override):
     return data
 
 
-def test_the_plan_page_says_what_comes_next_in_phase2_and_whose(client, genova):
+def test_the_plan_page_says_what_comes_next_in_phase2_and_whose(client, genova, db_session):
     login(client, genova.planeacion.email, "clave-de-prueba")
     page = client.get(f"/planes/{genova.plan.id}").get_data(as_text=True)
     assert "Fase II: con el plan en vigor" in page and "A cargo de:" in page
@@ -67,6 +67,13 @@ def test_the_plan_page_says_what_comes_next_in_phase2_and_whose(client, genova):
     assert "Lo que sigue" in phase2 and "Plan Indicativo" in phase2 and "Iniciar la preparación del Plan Indicativo" in phase2
     assert "Hitos de la Fase II" in phase2 and "Armonización presupuestal" in phase2
     assert 'action="/planes/%d/fase-2/hitos#errores"' % genova.plan.id in phase2  # a refusal opens on its box
+    assert "Sin la categoría del municipio" not in phase2  # the fixture gives Génova its category
+    genova.plan.entity.fiscal_category = None
+    db_session.commit()
+    without = " ".join(client.get(f"/planes/{genova.plan.id}/fase-2").get_data(as_text=True).split())
+    assert "no se calculan los plazos del POAI, del presupuesto ni del informe anual" in without
+    genova.plan.entity.fiscal_category = "6"
+    db_session.commit()
     reloaded = client.get(f"/planes/{genova.plan.id}/fase-2/hitos")  # a refused form's address, reloaded
     assert reloaded.status_code == 302 and reloaded.headers["Location"].endswith("/fase-2#h-hitos2")
     # «de» + «el» contracts: the PAA is «a cargo del alcalde y la secretaría de planeación», never «de el».

@@ -9,7 +9,7 @@ from forms.phase2 import BudgetStatuteForm, MatrixForm, Phase2CheckForm, to_rows
 from state_machines.phase2 import PHASE2_MACHINES
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
-from workflow_app.permissions import load_plan_to_read
+from workflow_app.permissions import can_edit_entity_settings, load_plan_to_read
 from workflow_app.services.monitoring.milestones import MilestoneError
 from workflow_app.services.phase2 import milestones as hitos
 from workflow_app.services.phase2.overview import next_phase2_step, phase2_lines
@@ -81,7 +81,8 @@ def _render_show(plan, form=None):
         next_step=next_phase2_step(db.session, plan, today) if lines else None,
         interruptors=interruptors, progress=progress,
         check_form=(form or _check_form(plan, formdata=False)) if can_check else None,
-        can_edit_statute=can_edit_statute(current_user, plan.entity))
+        can_edit_statute=can_edit_statute(current_user, plan.entity),
+        can_set_category=can_edit_entity_settings(current_user, plan.entity))
 
 
 @bp.route("/<int:plan_id>/fase-2/plan-indicativo", methods=["GET", "POST"])
