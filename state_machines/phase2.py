@@ -403,8 +403,10 @@ PI_TRANSITIONS = [
     ),
     Transition(  # P4
         trigger="report_pi", source="pi_approved", dest="pi_reported", roles=frozenset({PLANEACION}),
-        guards=(evidence_guard("la constancia de cargue en el sistema del DNP", "L617 art. 79"),),
-        legal_basis="L617 art. 79; SEED 001", label="Reportar el Plan Indicativo al DNP",
+        # phase-ii.md P4: a self-report to the DNP, «not due by law» (SEED 001); L617 art. 79 is the DNP's own
+        # evaluation (P23), which the report feeds, not a duty of the entity (QA, 7 December 2026).
+        guards=(evidence_guard("la constancia de cargue en el sistema del DNP", "SEED 001"),),
+        legal_basis="SEED 001", label="Reportar el Plan Indicativo al DNP",
     ),
 ]
 
