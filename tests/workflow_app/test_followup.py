@@ -319,3 +319,22 @@ def test_the_open_survey_api_withholds_what_subtraction_would_give():
     filtered = api_aggregates(part, reserve_all=True)
     assert filtered["meses"][0]["reservado"] and filtered["aspectos"][0]["promedio"] is None
     assert not leaves_a_small_rest(whole, whole)
+
+
+def test_the_demos_cuts_are_taken_on_their_own_day(db_session, set_today, client):
+    """QA (7 December 2026): the cuts of 15 and 29 February 2028 read «tomado el 7 de diciembre de 2026»."""
+    from tests.demo_copy import demo_data
+    from tests.workflow_app.helpers import login
+    from workflow_app.models import SetaCut
+
+    set_today("2028-03-10")
+    accounts = {a.email.split("@")[0]: a for a in demo_data()}
+    cuts = db_session.scalars(select(SetaCut).order_by(SetaCut.cut_on)).all()
+    assert cuts
+    login(client, accounts["asesor.quindio"].email, accounts["asesor.quindio"].password)
+    page = " ".join(client.get("/monitoreo-360/cortes").get_data(as_text=True).split())
+    from state_machines.calendar import format_date_es
+
+    for cut in cuts:
+        assert f"tomado el {format_date_es(cut.cut_on)}" in page, cut.cut_on
+    assert "de 2026" not in page

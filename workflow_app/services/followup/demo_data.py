@@ -76,7 +76,8 @@ def ensure_followup_demo(session: Session) -> None:
     session.commit()
     for day in CUT_DAYS:
         if session.scalar(select(SetaCut.id).filter_by(cut_on=day)) is None:
-            cuts.take_cut(session, day, "scheduled", as_of=True)
+            # Taken on its own day, as a scheduled cut is: «tomado el» read the real date (QA, 7 December 2026).
+            cuts.take_cut(session, day, "scheduled", now=_shown_on(day), as_of=True)
     _report_and_checklist(session, entities)
 
 
