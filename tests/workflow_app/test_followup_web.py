@@ -243,4 +243,6 @@ def test_a_report_of_a_month_long_gone_or_unreadable_is_refused(client, db_sessi
     unreadable = client.get("/monitoreo-360/informes?mes=abc")
     assert unreadable.status_code == 400 and "AAAA-MM" in unreadable.get_data(as_text=True)
     assert client.get("/monitoreo-360/ranking?mes=2028-13").status_code == 400
+    far = client.get("/monitoreo-360/ranking?mes=9999-12")
+    assert far.status_code == 400 and "años 2000 a 2100" in far.get_data(as_text=True)
     assert client.post("/monitoreo-360/informes?mes=2027-04", data=data).status_code == 302  # twelve months back

@@ -32,6 +32,9 @@ def _month_arg(text: str, today: date) -> date:
     if not text:
         return date(today.year, today.month, 1)
     match = MONTH.fullmatch(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
+    if not match or not 1 <= int(match.group(2)) <= 12:
         abort(400, description="El mes debe escribirse como AAAA-MM, por ejemplo 2028-03.")
+    if not 2000 <= int(match.group(1)) <= 2100:  # well written, out of range: said as such (QA, 7 December 2026)
+        abort(400, description=f"El calendario muestra los meses de los años 2000 a 2100; «{text.strip()}» está fuera "
+                               "de ese rango.")
     return date(int(match.group(1)), int(match.group(2)), 1)
