@@ -158,6 +158,23 @@ def test_a_refused_plan_setting_shows_the_entitys_saved_weekdays_and_saving_that
     assert sorted(genova.weekdays) == [5, 6]
 
 
+def test_a_crafted_plan_version_is_a_stale_form_not_a_skipped_check(admin_client, db_session):
+    """QA (7 December 2026): «plan1-expected_version=abc» or «-3» skipped the check, so a stale form overwrote a
+    change made meanwhile."""
+    from datetime import date
+
+    from tests.workflow_app.story import make_plan
+
+    plan = make_plan(db_session, "63302")
+    for crafted in ("abc", "-3", ""):
+        response = post(admin_client, f"/planes/{plan.id}/configuracion",
+                        {f"plan{plan.id}-posesion_on": "2028-01-10", f"plan{plan.id}-regime": plan.regime,
+                         f"plan{plan.id}-expected_version": crafted}, page="/entidades/63302/configuracion")
+        assert response.status_code == 422, crafted
+        db_session.refresh(plan)
+        assert plan.posesion_on in (None, date(2028, 1, 1)), crafted
+
+
 def test_the_account_search_reads_percent_and_underscore_as_letters(admin_client, db_session):
     """QA 7 December 2026: /admin/usuarios?q=% listed every account."""
     genova = db_session.scalar(select(Entity).filter_by(dane_code="63302"))

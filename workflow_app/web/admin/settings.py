@@ -69,7 +69,9 @@ def plan(plan_id: int):
         new = settings_service.PlanSettings(form.posesion_on.data, form.regime.data, tuple(form.articles.data or ()))
         try:
             changes = settings_service.update_plan_settings(db.session, current_user, found, new, clock().today(),
-                                                            int(version) if version and version.isdigit() else None)
+                                                            # A crafted or missing version is a stale form, not
+                                                            # a form that skips the check (QA, 7 December 2026).
+                                                            int(version) if version and version.isdigit() else -1)
         except settings_service.SettingsError as exc:
             for field, message in exc.errors:
                 getattr(form, field).errors.append(message)
