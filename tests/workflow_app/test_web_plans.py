@@ -157,16 +157,20 @@ def test_non_pdf_evidence_is_refused_in_spanish_and_nothing_changes(client, demo
     assert db_session.scalar(select(func.count()).select_from(Document)) == docs
 
 
-def test_stale_form_is_a_409_that_keeps_the_form(client, demo, db_session):
+@pytest.mark.parametrize("stale", ["previous", "-1", "99999999999"])
+def test_stale_form_is_a_409_that_keeps_the_form(client, demo, db_session, stale):
+    """A crafted version is a stale form too: it kept nothing and said «llegó dañado» (QA, 7 December 2026)."""
     genova = plan_of(db_session, "63302")
     sign_in(client, demo, "ctp.genova")
     url, token, version = _concept_form(client, genova)
     response = client.post(url, data={
-        "csrf_token": token, "expected_version": str(int(version) - 1), "act_on": "2028-03-09",
-        "concept": "favorable", "scope": "total", "evidence": (io.BytesIO(PDF), "c.pdf"),
+        "csrf_token": token, "expected_version": str(int(version) - 1) if stale == "previous" else stale,
+        "act_on": "2028-03-09", "notes": "Sesión del 9 de marzo", "concept": "favorable", "scope": "total",
+        "evidence": (io.BytesIO(PDF), "c.pdf"),
     }, content_type="multipart/form-data")
     assert response.status_code == 409
-    assert "El plan cambió mientras usted llenaba este formulario" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "El plan cambió mientras usted llenaba este formulario" in html and "Sesión del 9 de marzo" in html
     db_session.refresh(genova)
     assert genova.state == "submitted_to_ctp"
 

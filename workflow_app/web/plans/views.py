@@ -370,7 +370,9 @@ def _expected_version(form) -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or len(raw) > 9:
-        abort(400, description="El formulario llegó dañado. Recargue la página e intente de nuevo.")
+        # A crafted version is a stale form: it comes back with what was typed and the plan's version now
+        # (PlanConflict), instead of a bare 400 that lost it (QA, 7 December 2026).
+        return -1
     return int(raw)
 
 
