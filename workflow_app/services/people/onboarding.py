@@ -14,18 +14,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from state_machines.core.roles import ROLE_LABELS, Role, side_conflict
 from workflow_app.infra.clean_input import cleaned
 from workflow_app.infra.files.tabular import Limits, TableRejected, read_table
-from workflow_app.models import Entity, EnvironmentalAuthority, Membership, OnboardingBatch, User
+from workflow_app.models import Entity, EnvironmentalAuthority, OnboardingBatch, User
 from workflow_app.services.people.accounts import (
     AccountError,
     Invite,
     email_problem,
-    find_user_by_email,
     held_roles,
     invite_person,
     normalise_email,
@@ -168,6 +167,7 @@ def check_rows(session: Session, rows: list[dict]) -> CheckResult:
     """Each row's outcome, without writing anything."""
     entities = {e.dane_code: e for e in session.scalars(select(Entity).options(selectinload(Entity.department)))}
     authorities = dict(session.execute(select(EnvironmentalAuthority.code, EnvironmentalAuthority.name)).all())
+    accounts = _accounts_of(session, rows)
     seen: dict[tuple, int] = {}
     names_in_file: dict[str, tuple[str, int]] = {}
     roles_in_file: dict[tuple[str, int], list[str]] = {}
@@ -225,7 +225,7 @@ def check_rows(session: Session, rows: list[dict]) -> CheckResult:
         if not errors and entity_id is not None:
             # One person, two sides of the same entity's route (roles.side_conflict): from the account's roles
             # or from this file's earlier rows.
-            held = roles_in_file.setdefault((email, entity_id), _held_roles(session, email, entity_id))
+            held = roles_in_file.setdefault((email, entity_id), _held_roles(accounts, email, entity_id))
             if why := side_conflict(held, outcome.role):
                 errors.append(("rol", why))
             else:
@@ -233,25 +233,42 @@ def check_rows(session: Session, rows: list[dict]) -> CheckResult:
         if errors:
             outcome.status = "error"
         else:
-            outcome.status = _status(session, email, outcome.role, entity_id, key[3], names_in_file, row["fila"])
+            outcome.status = _status(accounts, email, outcome.role, entity_id, key[3], names_in_file, row["fila"])
         outcomes.append(outcome)
     return CheckResult(outcomes)
 
 
-def _held_roles(session: Session, email: str, entity_id: int) -> list[str]:
-    user = find_user_by_email(session, email)
+#: Addresses per query when the file's accounts are read at once.
+_ACCOUNTS_PER_QUERY = 1000
+
+
+def _accounts_of(session: Session, rows: list[dict]) -> dict[str, User]:
+    """The file's existing accounts with their roles, by normalised address: a few queries for the whole file, not
+    two per row (QA, 7 December 2026: 5,000 rows kept the request 11 s in the check alone)."""
+    emails = sorted({normalise_email(r.get("correo")) for r in rows} - {""})
+    found: dict[str, User] = {}
+    for start in range(0, len(emails), _ACCOUNTS_PER_QUERY):
+        chunk = emails[start:start + _ACCOUNTS_PER_QUERY]
+        for user in session.scalars(select(User).where(func.lower(User.email).in_(chunk))
+                                    .options(selectinload(User.memberships))):
+            found[normalise_email(user.email)] = user
+    return found
+
+
+def _held_roles(accounts: dict[str, User], email: str, entity_id: int) -> list[str]:
+    user = accounts.get(email)
     return held_roles(user, entity_id) if user is not None else []
 
 
-def _status(session: Session, email: str, role: str, entity_id: int | None, authority: str | None,
+def _status(accounts: dict[str, User], email: str, role: str, entity_id: int | None, authority: str | None,
             names_in_file: dict, row_number: int) -> str:
-    user = find_user_by_email(session, email)
+    user = accounts.get(email)
     if user is None:
         # A second role of someone new in this same file is added to the account its first row creates.
         return "added" if names_in_file[email][1] != row_number else "created"
-    existing = session.scalar(select(Membership.id).filter_by(user_id=user.id, role=role, entity_id=entity_id,
-                                                              authority_code=authority))
-    return "present" if existing is not None else "added"
+    existing = any(m.role == role and m.entity_id == entity_id and m.authority_code == authority
+                   for m in user.memberships)
+    return "present" if existing else "added"
 
 
 def check_upload(session: Session, actor: User, filename: str, data: bytes) -> tuple[OnboardingBatch, CheckResult]:
