@@ -831,10 +831,15 @@ class PeriodOpening(db.Model):
     period: Mapped[Period] = relationship()
 
 
+ONBOARDING_STATUSES = ("queued", "running", "done", "failed")
+
+
 class OnboardingBatch(db.Model):
-    """An uploaded list of officials, checked (dry run) and kept until an administrator confirms it."""
+    """An uploaded list of officials, checked (dry run) and kept until an administrator confirms it. A large one is
+    applied by a background job (``onboarding.run_apply``), whose progress the page reads from ``status``/``done``."""
 
     __tablename__ = "onboarding_batches"
+    __table_args__ = (CheckConstraint("status IS NULL OR " + _in("status", ONBOARDING_STATUSES), name="status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(255))
     rows: Mapped[list] = mapped_column(JSON, default=list)  # the parsed rows, as read
@@ -842,6 +847,12 @@ class OnboardingBatch(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_count: Mapped[int | None] = mapped_column(Integer)
+    #: None until confirmed; then queued, running, done or failed (the job's, or the request's for a small file).
+    status: Mapped[str | None] = mapped_column(String(10))
+    done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # rows written so far
+    error: Mapped[str | None] = mapped_column(Text)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 # What every act and plan page reads: loaded in one round trip instead of lazily, attribute by attribute.

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from state_machines.core.roles import Role
 from tests.workflow_app.helpers import csrf_from, login
@@ -245,6 +245,59 @@ def test_import_with_one_bad_row_shows_row_and_column_and_writes_nothing(admin_c
     assert "Fila 6, columna «rol»: rol desconocido «rector»" in html
     assert "Confirmar la importación" not in html
     assert people(db_session) == before and db_session.scalar(select(func.count()).select_from(AccountToken)) == 0
+
+
+def test_a_large_file_is_written_by_a_job_whose_page_follows_it(app, admin_client, db_session):
+    """QA (7 December 2026): 5,000 rows held a request for 47 s and slowed every other page. Past
+    ``ROWS_IN_REQUEST`` rows the confirmation queues a job; its page refreshes itself while it runs, says how many
+    rows are written (PostgreSQL) and ends with the result; a second click starts nothing."""
+    from workflow_app.models import OnboardingBatch
+    from workflow_app.services.people import onboarding as onboarding_service
+
+    rows = onboarding_service.ROWS_IN_REQUEST + 1
+    data = ("codigo_dane;codigo_autoridad;rol;nombre;correo\n"
+            + "".join(f"63302;;equipo;Persona {i};persona{i}@genova.gov.co\n" for i in range(rows))).encode()
+    html = upload(admin_client, "equipo-grande.csv", data).get_data(as_text=True)
+    before = people(db_session)
+    queued = confirm(admin_client, html)
+    assert queued.status_code == 302 and "/admin/funcionarios/cargas/" in queued.headers["Location"]
+    batch = db_session.scalar(select(OnboardingBatch).order_by(OnboardingBatch.id.desc()))
+    second = confirm(admin_client, html)  # a second click: the same run (or, if it already ended, «ya se aplicó»)
+    assert second.headers["Location"] in (queued.headers["Location"], "/admin/funcionarios")
+    app.extensions["job_runner"].join()
+    db_session.expire_all()
+    assert (batch.status, batch.done, batch.created_count) == ("done", rows, rows)
+    assert people(db_session) == before + rows
+    page = admin_client.get(queued.headers["Location"]).get_data(as_text=True)
+    assert "refresh" not in page and f"Importación terminada: {rows} fila(s)" in page
+    # While it runs the page asks again by itself and says where it stands.
+    batch.status, batch.done = "running", 100
+    db_session.commit()
+    running = admin_client.get(queued.headers["Location"]).get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="3">' in running and f"100 de {rows} filas escritas" in running
+
+
+def test_the_jobs_progress_is_noted_outside_its_transaction(app, db_session):
+    """PostgreSQL: the count the page reads is committed from a connection of its own while the job's transaction
+    stays open (all or nothing)."""
+    from workflow_app.services.people import onboarding as onboarding_service
+
+    admin = make_user(db_session, "admin.progreso@dnp.gov.co", Role.ADMIN)
+    data = ("codigo_dane;codigo_autoridad;rol;nombre;correo\n"
+            + "".join(f"63302;;equipo;Persona {i};progreso{i}@genova.gov.co\n" for i in range(250))).encode()
+    batch, _ = onboarding_service.check_upload(db_session, admin, "f.csv", data)
+    seen = []
+    note = onboarding_service._progress_note(batch.id)
+    with app.app_context():
+        from workflow_app.infra.extensions import db
+
+        def spy(done):
+            note(done)
+            with db.engine.connect() as other:
+                seen.append(other.execute(text("SELECT done FROM onboarding_batches WHERE id = :i"),
+                                          {"i": batch.id}).scalar())
+        onboarding_service.apply_batch(db_session, admin, batch.id, progress=spy)
+    assert seen == [100, 200]
 
 
 def test_import_is_all_or_nothing_and_idempotent(admin_client, db_session):

@@ -119,7 +119,15 @@ class RQRunner:
 
 
 def _is_batch(func_path: str) -> bool:
-    return any(batch_path == func_path for batch_path, _ in _BATCHES.values())
+    return any(batch_path == func_path for batch_path, _ in _BATCHES.values()) or func_path in _LONG
+
+
+#: Single jobs that may run for minutes (a people file of thousands of rows): the batches' time limit.
+_LONG: set[str] = set()
+
+
+def register_long(func_path: str) -> None:
+    _LONG.add(func_path)
 
 
 def runner() -> EmbeddedRunner | RQRunner:

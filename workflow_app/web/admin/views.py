@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from forms.admin import ConfirmBatchForm, MembershipForm, OnboardingUploadForm, OpenPeriodForm, UserForm
 from workflow_app.infra.extensions import db
-from workflow_app.models import Entity, Membership, PeriodOpening, Regime, User
+from workflow_app.models import Entity, Membership, OnboardingBatch, PeriodOpening, Regime, User
 from workflow_app.permissions import require_admin
 from workflow_app.services.cycle import cycle
 from workflow_app.services.people import accounts, onboarding
@@ -174,13 +174,30 @@ def onboarding_confirm():
     if not form.validate_on_submit():
         abort(400)
     try:
-        result = onboarding.apply_batch(db.session, current_user, int(form.batch_id.data))
+        batch, result = onboarding.start_apply(db.session, current_user, int(form.batch_id.data))
     except onboarding.OnboardingRejected as exc:
         flash(exc.message, "error")
         return redirect(url_for("admin.onboarding_page"))
+    if result is None:  # a large file: written by a job, followed on its page
+        return redirect(url_for("admin.onboarding_status", batch_id=batch.id))
     flash(f"Importación terminada: {result.count('created')} cuenta(s) nueva(s) invitada(s), {result.count('added')} "
           f"rol(es) agregado(s), {result.count('present')} fila(s) que ya estaban.", "info")
     return redirect(url_for("admin.onboarding_page"))
+
+
+def _applied_message(batch) -> str:
+    return (f"Importación terminada: {len(batch.rows)} fila(s) del archivo «{batch.filename}», "
+            f"{batch.created_count or 0} cuenta(s) nueva(s) invitada(s); las demás filas agregaron un rol a una "
+            "cuenta o ya estaban.")
+
+
+@bp.get("/funcionarios/cargas/<int:batch_id>")
+def onboarding_status(batch_id: int):
+    """Progress without JavaScript: the page asks again every few seconds while the job runs."""
+    batch = db.session.get(OnboardingBatch, batch_id) or abort(404)
+    return render_template("admin/onboarding_status.html", batch=batch, rows=len(batch.rows),
+                           is_running=batch.status in ("queued", "running"),
+                           message=_applied_message(batch) if batch.status == "done" else "")
 
 
 @bp.get("/funcionarios/plantilla.<ext>")
