@@ -301,6 +301,13 @@ PUBLIC_BY_LAW = frozenset({
     "publish_objected_project",  # the objected ordenanza published (L2200 art. 100 inc. 4)
     "adopt_by_decree",  # the plan adopted by decree (L152 art. 40)
     "approve_plan",  # the plan as approved in plenary (L152 art. 40)
+    # Phase II (QA, 7 December 2026: its documents went unpublished by default, and the portal said «PAA 2028
+    # publicado» with no document): what the law orders published on the web, and the general acts adopted.
+    "publish_paa", "update_paa",  # the Plan Anual de Adquisiciones (L1474 art. 74; D1082 art. 2.2.1.1.1.4.3)
+    "publish_action_plans",  # the planes de acción (L1474 art. 74)
+    "publish_dept_evaluation",  # the department's evaluation of its municipios (L715 art. 90)
+    "approve_budget", "enact_budget_by_decree",  # the budget adopted (D111 art. 59; L1712 art. 9)
+    "sanction_harmonization", "publish_harmonization", "decree_harmonization",  # the harmonisation (L152 art. 44)
 })
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from state_machines.approval.pdt import PDT_MACHINE
+from state_machines.approval.route import PUBLIC_BY_LAW
 from state_machines.core.roles import Role
 from state_machines.phase2 import MatrixRow
 from workflow_app.infra.extensions import db
@@ -423,7 +424,7 @@ def _ensure_phase2_demo(entity: Entity) -> None:
         command = ActCommand(trigger=trigger, machine=machine, subject=subject, act_on=on,
                              reference=f"DEMO-{trigger}", payload=payload,
                              evidence=Upload(f"{trigger}.pdf", io.BytesIO(DEMO_PDF)),
-                             evidence_is_public=trigger in PHASE2_PUBLIC,
+                             evidence_is_public=trigger in PHASE2_PUBLIC | PUBLIC_BY_LAW,
                              notes="Acto de demostración para capacitación.")
         apply_act(db.session, plan_id=plan.id, command=command, actor=actor, role=role, expected_version=None,
                   today=on)
