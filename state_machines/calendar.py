@@ -830,24 +830,11 @@ def _effect_text(effect: str, overdue_from: date, facts: Facts) -> str:
         )
     if effect == EFFECT_DECREE_ADOPTION_ENABLED:
         executive = "el alcalde" if facts.entity_kind == "municipio" else "el gobernador"
-        return (f"Desde el {when}, sin decisión de la corporación, {executive} puede adoptar el plan por decreto."
-                + _decree_condition())
+        return f"Desde el {when}, sin decisión de la corporación, {executive} puede adoptar el plan por decreto."
     return (
         f"Desde el {when} el paso queda atrasado; la norma no le asigna una consecuencia automática "
         "(se muestra como advertencia)."
     )
-
-
-def _decree_condition() -> str:
-    """The route's reading of a project never assigned to its committee (``pdt.DECREE_WHEN_NEVER_ASSIGNED``), said
-    where the calendar says the decree opens: the plan page said the route did not open it while the calendar
-    said it did (QA, 7 December 2026). Imported here: ``pdt`` reads this module."""
-    from state_machines.approval import pdt
-
-    if pdt.DECREE_WHEN_NEVER_ASSIGNED:
-        return ""
-    return (" Esta ruta lo habilita si la corporación ya repartió el proyecto a su comisión (L152 art. 40, en la "
-            "lectura que sigue el sistema).")
 
 
 def _corporation(facts: Facts, preposition: str = "") -> str:

@@ -42,6 +42,7 @@ from state_machines.core.machine import (
 )
 from state_machines.core.roles import Role
 from state_machines.corporation.debates import DebateRecord
+from state_machines.corporation.sessions import Corporation, SessionRecords, invalidity_basis, session_on
 
 EJECUTIVO, PLANEACION, CORPORACION, HACIENDA, CONSEJO, SISTEMA = (
     Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION, Role.HACIENDA, Role.CONSEJO_DE_GOBIERNO, Role.SISTEMA)
@@ -133,6 +134,10 @@ class Phase2Snapshot:
     special_regime: str | None = None
     #: The procedure's last publication (a PAA's, or its last update's): an update comes after it.
     published_on: date | None = None
+    #: Whose sessions, and the extensions and convocations recorded (``is_corporation_in_session``); None where
+    #: the act is not the corporation's debate or approval.
+    corporation: Corporation | None = None
+    session_records: SessionRecords = field(default_factory=SessionRecords)
 
     @property
     def act_day(self) -> date:
@@ -344,6 +349,30 @@ def _for_harmonization(guard: Callable[[Any], Verdict]) -> Callable[[Any], Verdi
     return wrapped
 
 
+def is_corporation_in_session(s: Phase2Snapshot) -> Verdict:
+    """L136 arts. 23-24; L2200 arts. 23, 25; DL1421 art. 10 (phase-ii.md: P8 and P16 reuse legal-path T8-T16): the
+    harmonisation's debates and approval, and the budget's, take place in sessions: ordinary, their recorded
+    extension, or extraordinary sessions convoked (any recorded convocation: the system does not read whether its
+    purpose names a Phase II project). A day of recess with none is refused: a session outside the legal
+    conditions carece de validez (QA, 7 December 2026: a debate on 20 March accepted in the Concejo's recess).
+    Listed without a date, or with an unknown calendar (no category), nothing is asserted."""
+    corp = s.corporation
+    if corp is None or s.act_on is None:
+        return OK
+    day = session_on(corp, s.session_records, s.act_on)
+    if day.kind in ("ordinary", "extended", "unknown", "convoked", "convoked_other"):
+        return OK
+    return refuse(f"El {spanish_date(s.act_on)} {corp.name} está en receso (sin sesiones ordinarias, prórroga ni "
+                  "sesiones extraordinarias registradas): una sesión en esa fecha carece de validez. Vea el "
+                  "calendario de sesiones; registre la prórroga o la convocatoria, o corrija la fecha.",
+                  invalidity_basis(corp, s.act_on), "act_on")
+
+
+#: The Phase II acts that take place in a session of the corporation (``is_corporation_in_session``).
+IN_SESSION_TRIGGERS = frozenset({"record_committee_debate", "continue_committee_debate", "record_plenary_debate",
+                                 "continue_plenary_debate", "approve_harmonization", "approve_budget"})
+
+
 # Predicates of conditional effects (soft flags never block).
 
 def _late(key: str) -> Callable[[Phase2Snapshot], bool]:
@@ -476,32 +505,37 @@ HARM_TRANSITIONS = [
     ),
     Transition(
         trigger="record_committee_debate", source="harm_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(_HD(has_no_committee_debate_yet), evidence_guard("el acta del primer debate", "L136 art. 73")),
+        guards=(is_corporation_in_session,
+                _HD(has_no_committee_debate_yet), evidence_guard("el acta del primer debate", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el primer debate en la comisión",
         effects=("debate:committee",),
     ),
     Transition(
         trigger="continue_committee_debate", source="harm_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(_HD(is_committee_debate_open), evidence_guard("el acta de la sesión", "L136 art. 73")),
+        guards=(is_corporation_in_session,
+                _HD(is_committee_debate_open), evidence_guard("el acta de la sesión", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97", label="Registrar otra sesión del primer debate (continuación)",
         effects=("debate:committee_continued",),
     ),
     Transition(
         trigger="record_plenary_debate", source="harm_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(_HD(is_approved_in_committee), _HD(has_no_plenary_debate_yet), _HD(is_plenary_gap_respected),
+        guards=(is_corporation_in_session,
+                _HD(is_approved_in_committee), _HD(has_no_plenary_debate_yet), _HD(is_plenary_gap_respected),
                 evidence_guard("el acta del segundo debate", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el segundo debate en la plenaria",
         effects=("debate:plenary",),
     ),
     Transition(
         trigger="continue_plenary_debate", source="harm_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(_HD(is_plenary_debate_open), evidence_guard("el acta de la sesión plenaria", "L136 art. 73")),
+        guards=(is_corporation_in_session,
+                _HD(is_plenary_debate_open), evidence_guard("el acta de la sesión plenaria", "L136 art. 73")),
         legal_basis="L136 art. 73; L2200 art. 97", label="Registrar otra sesión del segundo debate (continuación)",
         effects=("debate:plenary_continued",),
     ),
     Transition(  # P8
         trigger="approve_harmonization", source="harm_in_debate", dest="harm_approved", roles=frozenset({CORPORACION}),
-        guards=(_HD(has_both_debates), evidence_guard("las actas y el texto aprobado", "L136 art. 73")),
+        guards=(is_corporation_in_session,
+                _HD(has_both_debates), evidence_guard("las actas y el texto aprobado", "L136 art. 73")),
         legal_basis="L152 art. 44; L136 art. 73; C036", label="Aprobar la armonización en segundo debate",
         effects=("event:harmonization_approved", "flag:late_harmonization"),
         effect_when=(("flag:late_harmonization", _late("harmonization")),),
@@ -628,7 +662,8 @@ BUDGET_TRANSITIONS = [
     ),
     Transition(  # P16 (corporation)
         trigger="approve_budget", source="budget_filed", dest="budget_approved", roles=frozenset({CORPORACION}),
-        guards=(evidence_guard("el acuerdo u ordenanza de presupuesto aprobado", "L136 art. 73"),),
+        guards=(is_corporation_in_session,
+                evidence_guard("el acuerdo u ordenanza de presupuesto aprobado", "L136 art. 73"),),
         legal_basis="L136 arts. 23, 73; L56 art. 1", label="Aprobar el presupuesto en el concejo o asamblea",
     ),
     Transition(  # P16 (decree rule, hard)

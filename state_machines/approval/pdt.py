@@ -653,6 +653,16 @@ def _decree_when_never_assigned() -> bool:
     return DECREE_WHEN_NEVER_ASSIGNED
 
 
+def decree_condition() -> str:
+    """The route's reading of a project never assigned to its committee, said where the calendar says the decree
+    opens (its «Decisión de la corporación»): the plan page said the route did not open it while the what-if and
+    the case file said it did (QA, 7 December 2026). Empty when ``DECREE_WHEN_NEVER_ASSIGNED`` opens it anyway."""
+    if _decree_when_never_assigned():
+        return ""
+    return (" Esta ruta lo habilita si la corporación ya repartió el proyecto a su comisión (L152 art. 40, en la "
+            "lectura que sigue el sistema).")
+
+
 def decree_waits_for_assignment(state: str) -> str | None:
     """Said beside the corporation's month once it ran out, while the project was never assigned to its committee
     and ``DECREE_WHEN_NEVER_ASSIGNED`` keeps the written route (legal-path.md T11): the calendar's «puede adoptar

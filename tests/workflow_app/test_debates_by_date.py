@@ -252,8 +252,7 @@ def test_the_overdue_month_says_why_no_decree_while_the_project_was_never_assign
     assert pdt.decree_waits_for_assignment("in_debate") is None  # assigned: the decree opens with the month
     monkeypatch.setattr(pdt, "DECREE_WHEN_NEVER_ASSIGNED", True)  # the filing's reading: no such note
     assert pdt.decree_waits_for_assignment("filed_with_corporacion") is None
-    from state_machines import calendar
-    assert calendar._decree_condition() == ""
+    assert pdt.decree_condition() == ""
 
 
 def test_the_ponencia_for_the_second_debate_comes_after_the_committees_approval(db_session):

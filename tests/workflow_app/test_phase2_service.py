@@ -99,6 +99,12 @@ def test_the_harmonisation_goes_through_the_concejo_with_its_debates_sanction_an
     act(genova, "hacienda", "harmonization", "armonizacion", "start_harmonization", "2028-06-05")
     act(genova, "ejecutivo", "harmonization", "armonizacion", "file_harmonization", "2028-07-28")
     act(genova, "corporacion", "harmonization", "armonizacion", "assign_harmonization", "2028-08-01")
+    # A category 6 Concejo is in recess in September (L136 art. 23): a debate then carece de validez (QA, 7
+    # December 2026: the harmonisation was debated in recess).
+    with pytest.raises(ActRefused) as recess:
+        act(genova, "corporacion", "harmonization", "armonizacion", "record_committee_debate", "2028-09-05",
+            payload={"committee_outcome": "approved"})
+    assert "está en receso" in recess.value.message and recess.value.field == "act_on"
     act(genova, "corporacion", "harmonization", "armonizacion", "record_committee_debate", "2028-08-02",
         payload={"committee_outcome": "approved"})
     with pytest.raises(ActRefused) as refused:  # L136 art. 73: three full days before the plenary

@@ -9,7 +9,13 @@ from flask import Flask, current_app, has_app_context, has_request_context, requ
 
 from state_machines.approval import corrections
 from state_machines.approval.concepts import ANSWER_DECISIONS, CONCEPT_SENSES
-from state_machines.approval.pdt import HEARING_CLOSED_STATES, LAST_STRETCH_STATES, PDT_MACHINE, period_ended
+from state_machines.approval.pdt import (
+    HEARING_CLOSED_STATES,
+    LAST_STRETCH_STATES,
+    PDT_MACHINE,
+    decree_condition,
+    period_ended,
+)
 from state_machines.approval.route import DUTY_BY_KEY
 from state_machines.approval.submachines import SUBMACHINES
 from state_machines.calendar import VIGENCIA_CLAUSES
@@ -145,6 +151,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["doc_title"] = document_title
     app.jinja_env.filters["event_subject"] = event_subject
     app.jinja_env.filters["file_size"] = file_size
+    app.jinja_env.filters["explained"] = deadline_explanation
     app.jinja_env.globals["menu_url"] = menu_url
     app.jinja_env.globals["plan_state_label"] = plan_state_label
     app.jinja_env.globals["plan_period_ended"] = plan_period_ended
@@ -168,6 +175,14 @@ def plan_state_label(plan) -> str:
     of the recorded state (a 2024–2027 plan read in 2028 is not «Vigente»)."""
     ended = plan_period_ended(plan)
     return ended.label if ended else PDT_MACHINE.states[plan.state]
+
+
+def deadline_explanation(deadline) -> str:
+    """A deadline's «¿Cómo se calculó?», with the route's condition on the decree where the calendar opens it
+    (``pdt.decree_condition``)."""
+    if deadline.key == "corporation_decision" and deadline.effect == "decree_adoption_enabled":
+        return deadline.explanation + decree_condition()
+    return deadline.explanation
 
 
 FLAG_LABELS = {

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
 from state_machines.corporation.debates import DebateRecord
+from state_machines.corporation.sessions import Corporation
 from state_machines.phase2 import (
     PHASE2_MACHINES,
     MatrixRow,
@@ -24,6 +25,7 @@ from state_machines.phase2 import (
 )
 from workflow_app.models import BudgetStatute, Plan, Procedure
 from workflow_app.services.route.ppi import adopted_ppi, plan_years
+from workflow_app.services.route.sessions import session_records
 
 
 def is_phase2(machine: str) -> bool:
@@ -137,7 +139,18 @@ def phase2_snapshot(session: Session, proc: Procedure, plan: Plan, today: date, 
         procedures={f"{p.machine}:{p.subject}": p.state for p in plan.procedures if is_phase2(p.machine)},
         debates=DebateRecord.from_data((proc.data or {}).get("debates")),
         special_regime=plan.entity.special_regime,
-        published_on=max((date.fromisoformat(d) for d in (proc.data or {}).get("publications", ())), default=None))
+        published_on=max((date.fromisoformat(d) for d in (proc.data or {}).get("publications", ())), default=None),
+        **_sessions_for(session, proc, plan, act_on))
+
+
+def _sessions_for(session: Session, proc: Procedure, plan: Plan, act_on: date | None) -> dict:
+    """The corporation and its recorded sessions, for an act that takes place in one (``IN_SESSION_TRIGGERS``),
+    read only when the act has its date: listing asserts nothing."""
+    if act_on is None or proc.machine not in ("harmonization", "budget"):
+        return {}
+    entity = plan.entity
+    corp = Corporation(entity.calendar_kind, entity.fiscal_category, plan.period.start_on, entity.special_regime)
+    return {"corporation": corp, "session_records": session_records(session, plan.entity_id)}
 
 
 def open_phase2(session: Session, plan: Plan, in_force_on: date) -> list[Procedure]:
