@@ -703,9 +703,20 @@ def board(session: Session, user: User, today: date, query: BoardQuery, period: 
     return rows, sort_rows(apply_filters(rows, query), query.orden)
 
 
+#: Department names by database, read once per process: the 33 DIVIPOLA names do not change while it runs, and the
+#: board keeps its statements (tests/workflow_app/test_page_statements.py).
+_DEPARTMENT_NAMES: dict[str, dict[str, str]] = {}
+
+
 def department_names(session: Session) -> dict[str, str]:
     """Department code -> name (DIVIPOLA), for the map's tiles of departments the viewer does not follow."""
-    return dict(session.execute(select(Department.code, Department.name)).all())
+    key = session.get_bind().url.render_as_string(hide_password=True)
+    names = _DEPARTMENT_NAMES.get(key)
+    if names is None:
+        names = dict(session.execute(select(Department.code, Department.name)).all())
+        if names:  # before the reference data is loaded there is nothing to keep
+            _DEPARTMENT_NAMES[key] = names
+    return names
 
 
 def summary(rows: Sequence[BoardRow]) -> dict:
