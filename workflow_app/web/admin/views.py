@@ -186,9 +186,10 @@ def onboarding_confirm():
 
 
 def _applied_message(batch) -> str:
-    return (f"Importación terminada: {len(batch.rows)} fila(s) del archivo «{batch.filename}», "
-            f"{batch.created_count or 0} cuenta(s) nueva(s) invitada(s); las demás filas agregaron un rol a una "
-            "cuenta o ya estaban.")
+    rows, created = len(batch.rows), batch.created_count or 0
+    rest = "" if created == rows else "; las demás filas agregaron un rol a una cuenta o ya estaban"
+    return (f"Importación terminada: {rows} fila(s) del archivo «{batch.filename}», {created} cuenta(s) nueva(s) "
+            f"invitada(s){rest}.")
 
 
 @bp.get("/funcionarios/cargas/<int:batch_id>")
