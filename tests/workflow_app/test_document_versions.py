@@ -102,7 +102,17 @@ def test_a_superseded_version_cannot_be_corrected_again(client, demo, db_session
     old = doc_of(db_session, genova, "consolidate")
     sign_in(client, demo, "planeacion.genova")
     assert post_correction(client, genova, old).status_code == 302
-    assert post_correction(client, genova, old).status_code == 409
+    new = doc_of(db_session, genova, "consolidate")
+    # Its form (Back after the correction, an old link) goes to the version in force (QA, 7 December 2026: it
+    # offered the replaced one, whose send failed with the PDF lost).
+    back = client.get(f"/planes/{genova.id}/documentos/{old.id}/correccion")
+    assert back.status_code == 302 and back.headers["Location"].endswith(f"/documentos/{new.id}/correccion")
+    page = client.get(back.headers["Location"]).get_data(as_text=True)
+    assert "Ese documento ya fue corregido: esta es su versión vigente, la 2." in page
+    stale = client.post(f"/planes/{genova.id}/documentos/{old.id}/correccion",  # a form left open in another tab
+                        data={"csrf_token": csrf_from(page), "reason": "La fecha del acta decía 12 de marzo; es 21.",
+                              "evidence": (io.BytesIO(CORRECTED), "corregida.pdf")}, content_type="multipart/form-data")
+    assert stale.status_code == 409
 
 
 def test_the_public_page_shows_the_current_version_of_a_public_document(app, client, demo, db_session):  # noqa: F811

@@ -149,8 +149,11 @@ def test_back_and_resend_says_the_act_was_already_registered_with_a_link_to_its_
     assert re.search(r"Este acto ya quedó registrado el 10 de marzo de 2028 a las \d{1,2}:\d\d\s[ap]\.\s?m\. por "
                      + re.escape(event.actor.name) + r"\.", html), html
     assert f'href="/planes/{genova.id}#evento-{event.id}"' in html
-    assert "no procede en el estado actual" not in html
+    assert "no procede en el estado actual" not in html and "El formulario se envió de nuevo" in html
     assert _events(db_session) == before
+    # Back onto the form (a GET) sent nothing: it is not said to have been sent again (QA, 7 December 2026).
+    reopened = client.get(url).get_data(as_text=True)
+    assert "Este acto ya quedó registrado" in reopened and "se envió de nuevo" not in reopened
     plan_page = client.get(f"/planes/{genova.id}").get_data(as_text=True)
     assert f'<tr id="evento-{event.id}">' in plan_page
 

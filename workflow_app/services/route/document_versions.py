@@ -52,6 +52,15 @@ def correction_target(session: Session, plan: Plan, document_id: int) -> Correct
                             corrections.holding_authority(filing.machine, filing.subject) if filing else None)
 
 
+def current_version(session: Session, document: Document) -> Document:
+    """The version in force of ``document``: itself, or the last correction of it (each version supersedes the one
+    before it)."""
+    current = document
+    while (newer := session.scalar(select(Document).where(Document.supersedes_id == current.id))) is not None:
+        current = newer
+    return current
+
+
 def held_authorities(user: User) -> set[str]:
     """The environmental authorities ``user`` acts for (its CAR memberships)."""
     return {m.authority_code for m in user.memberships if m.role == Role.CAR.value and m.authority_code}

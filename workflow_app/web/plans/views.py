@@ -48,6 +48,7 @@ from workflow_app.services.route.document_versions import (
     correctable_documents,
     correcting_role,
     correction_target,
+    current_version,
 )
 from workflow_app.services.route.held_evidence import act_key
 from workflow_app.services.route.plan_page import read_plan_page
@@ -333,6 +334,11 @@ def correct(plan_id: int, document_id: int):
     target = correction_target(db.session, plan, document_id) or abort(404)
     if correcting_role(current_user, plan, target) is None:
         abort(403, description=CORRECTION_FORBIDDEN)
+    if request.method == "GET" and (current := current_version(db.session, target.document)) is not target.document:
+        # A replaced version's form (Back after a correction, an old link): the version in force is the one to
+        # correct; its form said «Versión vigente: 1» and its send failed with the PDF lost (QA, 7 December 2026).
+        flash(f"Ese documento ya fue corregido: esta es su versión vigente, la {current.version}.", "info")
+        return redirect(url_for("plans.correct", plan_id=plan.id, document_id=current.id))
     if not readable:
         form = CorrectionForm(formdata=None)
         form.evidence.errors = [TOO_LARGE]
