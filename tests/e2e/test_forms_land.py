@@ -8,11 +8,13 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import func, select
 
 from notifications.sweep import run_sweep
 from tests.e2e.conftest import assert_accessible, expect, sign_in
 from tests.e2e.test_walks import PASSWORD, shot
 from tests.workflow_app.story import PDF, Cast, make_plan, walk_to
+from workflow_app.models import PlanEvent
 from workflow_app.services.route.documents import MAX_BYTES
 
 CHOOSE_AGAIN = "Vuelva a elegir el archivo PDF: por seguridad el navegador no lo conserva."
@@ -228,3 +230,47 @@ def test_a_notice_of_an_ended_period_reads_without_effect(new_page, live_server,
     expect(page.get_by_role("link", name=re.compile(r"^Notificaciones \(0\)$"))).to_be_visible()
     assert_accessible(page)
     shot(page, f"notices-period-ended-{'360' if phone else '1280'}")
+
+
+def test_an_answer_lost_after_the_act_was_recorded_is_found_without_sending_the_file_again(
+        app, new_page, live_server, genova_at_ctp, tmp_path, db_session):
+    """QA (7 December 2026), a rural link: the server recorded the concept and the answer never arrived. The page
+    asks the form's own address (no file) and shows «Este acto ya quedó registrado» instead of asking to send the
+    PDF again to learn it."""
+    cast = genova_at_ctp
+    evidence = tmp_path / "concepto.pdf"
+    evidence.write_bytes(PDF)
+    page = new_page()
+    sign_in(page, live_server, cast.ctp.email, PASSWORD)
+    _concept_form(page, cast.plan.id)
+    page.wait_for_load_state()
+    page.get_by_label("Documento de soporte (PDF, máximo 20 MB)").set_input_files(evidence)
+
+    plan_id, ctp_id = cast.plan.id, cast.ctp.id
+
+    def lost(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        # The server records the act (as this request would have: Playwright hands a route no FormData file to
+        # forward), and its answer never reaches the browser.
+        with app.app_context():
+            import io
+
+            from state_machines.core.roles import Role
+            from workflow_app.infra.extensions import db
+            from workflow_app.models import User
+            from workflow_app.services.route.documents import Upload
+            from workflow_app.services.route.plans import ActCommand, apply_act
+
+            command = ActCommand(trigger="record_ctp_concept", act_on=date(2028, 3, 9), reference="Acta CTP 04",
+                                 evidence=Upload("concepto.pdf", io.BytesIO(PDF)), payload={"concept": "favorable"})
+            apply_act(db.session, plan_id=plan_id, command=command, actor=db.session.get(User, ctp_id),
+                      role=Role.CTP, expected_version=None, today=date(2028, 3, 10))
+            db.session.remove()
+        route.abort("connectionreset")
+
+    page.route(re.compile(r".*/record_ctp_concept.*"), lost)
+    page.get_by_role("button", name=re.compile("^Registrar:")).click()
+    _says_already_registered(page, cast)
+    assert db_session.scalar(select(func.count()).select_from(PlanEvent).where(
+        PlanEvent.plan_id == cast.plan.id, PlanEvent.trigger == "record_ctp_concept")) == 1

@@ -88,3 +88,19 @@ def test_the_calendar_feed_and_the_preferences_showing_its_secret_url_are_never_
     token = db_session.scalar(select(User.ical_token).where(User.email == demo["alcalde.genova"].email))
     feed = client.get(f"/ical/u/{token}.ics")
     assert feed.status_code == 200 and feed.headers["Cache-Control"] == "private, no-store"
+
+
+def test_the_pages_static_files_are_addressed_by_their_digest_and_kept_for_good(client):
+    """QA (7 December 2026), a rural link: every page re-checked app.css (0.4 s) before it could draw. Its address
+    now carries its digest, and that address is kept a year; the bare address keeps the revalidating default."""
+    import hashlib
+    import re
+    from pathlib import Path
+
+    page = client.get("/login").get_data(as_text=True)
+    href = re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)
+    css = (Path(client.application.static_folder) / "app.css").read_bytes()
+    assert href == f"/static/app.css?v={hashlib.sha256(css).hexdigest()[:12]}"
+    kept = client.get(href)
+    assert kept.status_code == 200 and kept.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "immutable" not in client.get("/static/app.css").headers.get("Cache-Control", "")

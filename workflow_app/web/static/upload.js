@@ -104,6 +104,29 @@
     }
   }
 
+  /* After a lost answer, asks the form's own address (a few KB, no file): once an act that cannot repeat exists,
+     the server answers it with «Este acto ya quedó registrado» (409), shown in place of the form, so the file is
+     not sent again only to learn that (QA, 7 December 2026). Otherwise the form stays, with what was typed, ready
+     to send: a resend of what was recorded is told so, never recorded twice. */
+  function alreadyRecorded(form, box) {
+    var check = new XMLHttpRequest();
+    check.open("GET", form.action.split("#")[0]);
+    check.onload = function () {
+      if (check.status === 409) {
+        show(check);
+      } else {
+        retry();
+      }
+    };
+    check.onerror = retry;
+    function retry() {
+      say(box, 0, "Se cortó la conexión antes de recibir la respuesta del servidor. Lo que escribió sigue en el " +
+        "formulario: envíelo otra vez cuando tenga señal; si ya había quedado registrado, la página lo dirá y no " +
+        "se registrará dos veces.");
+    }
+    check.send();
+  }
+
   function send(form, submitter) {
     var data = new FormData(form);
     if (submitter && submitter.name) {
@@ -141,13 +164,15 @@
       show(xhr);
     };
     xhr.onerror = xhr.ontimeout = function () {
-      say(box, 0, "Se cortó la conexión antes de recibir la respuesta del servidor. Revise en la página si el " +
-        "envío quedó registrado antes de enviarlo otra vez.");
+      say(box, 0, "Se cortó la conexión antes de recibir la respuesta del servidor. Revisando si el envío quedó " +
+        "registrado…");
       box.classList.add("upload-failed");
       if (button) {
         button.disabled = false;
       }
+      alreadyRecorded(form, box);
     };
+    box.classList.remove("upload-failed");  /* a retry is not shown as the failure before it */
     say(box, 0, "Preparando el envío…");
     xhr.send(data);
   }
