@@ -191,13 +191,8 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
                                "extraordinarias.")
     # «desde el …» only when the sessions ran until then: a first-year Asamblea out of sessions since February was
     # said to leave them on the month's first working day (QA, 7 December 2026).
-    if not relevant:
-        when = "en ese lapso"
-    elif in_sessions(recess - timedelta(days=1), (*periods, *extended)) or recess == start:
-        when = f"desde el {format_date_es(recess, weekday=True)}" if recess != start else \
-            f"el {format_date_es(recess, weekday=True)}"
-    else:
-        when = f"el {format_date_es(recess, weekday=True)}"
+    left = recess != start and in_sessions(recess - timedelta(days=1), (*periods, *extended))
+    when = "en ese lapso" if not relevant else f"{'desde el' if left else 'el'} {format_date_es(recess, weekday=True)}"
     return SessionsVerdict(
         True, start, end, recess, relevant, f"{convoke_basis}; {basis}",
         f"{month_text} {of_corporation} para decidir va {window} (L152 art. 40), pero {when} "

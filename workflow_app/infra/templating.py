@@ -20,7 +20,7 @@ from state_machines.approval.pdt import (
 )
 from state_machines.approval.route import DUTY_BY_KEY
 from state_machines.approval.submachines import SUBMACHINES
-from state_machines.calendar import VIGENCIA_CLAUSES
+from state_machines.calendar import EFFECT_DECREE_ADOPTION_ENABLED, VIGENCIA_CLAUSES
 from state_machines.core.dates import format_hour_es
 from state_machines.core.roles import ROLE_LABELS
 from state_machines.core.wording import (
@@ -199,7 +199,7 @@ def plan_state_label(plan) -> str:
 def deadline_explanation(deadline) -> str:
     """A deadline's «¿Cómo se calculó?», with the route's condition on the decree where the calendar opens it
     (``pdt.decree_condition``)."""
-    if deadline.key == "corporation_decision" and deadline.effect == "decree_adoption_enabled":
+    if deadline.key == "corporation_decision" and deadline.effect == EFFECT_DECREE_ADOPTION_ENABLED:
         return deadline.explanation + decree_condition()
     return deadline.explanation
 

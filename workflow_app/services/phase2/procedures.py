@@ -17,6 +17,7 @@ from state_machines import calendar as legal_calendar
 from state_machines.corporation.debates import DebateRecord
 from state_machines.corporation.sessions import Corporation
 from state_machines.phase2 import (
+    IN_SESSION_TRIGGERS,
     PHASE2_MACHINES,
     MatrixRow,
     Phase2Snapshot,
@@ -128,7 +129,7 @@ def matrix_rows(proc: Procedure | None) -> list[MatrixRow]:
 
 
 def phase2_snapshot(session: Session, proc: Procedure, plan: Plan, today: date, deadlines: Mapping[str, Any],
-                    has_evidence: bool, act_on: date | None = None) -> Phase2Snapshot:
+                    has_evidence: bool, act_on: date | None = None, trigger: str | None = None) -> Phase2Snapshot:
     matrix = None
     if proc.machine == "plan_indicativo":
         matrix = check_matrix(matrix_rows(proc), ppi_costs(session, plan))
@@ -140,13 +141,13 @@ def phase2_snapshot(session: Session, proc: Procedure, plan: Plan, today: date, 
         debates=DebateRecord.from_data((proc.data or {}).get("debates")),
         special_regime=plan.entity.special_regime,
         published_on=max((date.fromisoformat(d) for d in (proc.data or {}).get("publications", ())), default=None),
-        **_sessions_for(session, proc, plan, act_on))
+        **_sessions_for(session, plan, act_on, trigger))
 
 
-def _sessions_for(session: Session, proc: Procedure, plan: Plan, act_on: date | None) -> dict:
-    """The corporation and its recorded sessions, for an act that takes place in one (``IN_SESSION_TRIGGERS``),
-    read only when the act has its date: listing asserts nothing."""
-    if act_on is None or proc.machine not in ("harmonization", "budget"):
+def _sessions_for(session: Session, plan: Plan, act_on: date | None, trigger: str | None) -> dict:
+    """The corporation and its recorded sessions, read only for an act that takes place in one
+    (``IN_SESSION_TRIGGERS``) and has its date: listing asserts nothing, and the other acts do not need them."""
+    if act_on is None or trigger not in IN_SESSION_TRIGGERS:
         return {}
     entity = plan.entity
     corp = Corporation(entity.calendar_kind, entity.fiscal_category, plan.period.start_on, entity.special_regime)

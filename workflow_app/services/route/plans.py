@@ -443,7 +443,8 @@ def sub_snapshot(proc: Procedure, plan: Plan, today: date, deadlines: Mapping[st
     if is_phase2(proc.machine):
         # Phase II reads its own terms (phase-ii.md §2), not the approval route's.
         return phase2_snapshot(db.session, proc, plan, today, phase2_context(db.session, plan).deadlines,
-                               has_evidence, command.act_on if command is not None else None)
+                               has_evidence, command.act_on if command is not None else None,
+                               command.trigger if command is not None else None)
     if proc.machine == "car_review":
         concept = ConceptContent("favorable") if command is None else concept_of_command(command)
         return CarReviewSnapshot(state=proc.state, today=today, authority_code=proc.subject,

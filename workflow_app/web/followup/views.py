@@ -319,8 +319,8 @@ def ranking():
     today = clock().today()
     month = _month_arg(add_months(today.replace(day=1), -1))
     if not 2000 <= month.year <= 2100:  # well written, out of range: said as such (QA, 7 December 2026)
-        abort(400, description=f"El ranking cubre los meses de los años 2000 a 2100; «{month.year:04d}-{month.month:02d}» está fuera de "
-                               "ese rango.")
+        abort(400, description=f"El ranking cubre los meses de los años 2000 a 2100; "
+                               f"«{month.year:04d}-{month.month:02d}» está fuera de ese rango.")
     advisers, coordinators, cut = activity.ranking(db.session, month)
     my_regions = activity.coordinator_regions(db.session, current_user.id)
     reports = {r.user_id: r for r in db.session.scalars(select(ActivityReport).filter_by(month=month))}
