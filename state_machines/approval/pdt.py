@@ -580,9 +580,11 @@ def is_ctp_stage_closed(s: PlanSnapshot) -> Verdict:
 
 
 def is_filing_late(s: PlanSnapshot) -> bool:
-    """L152 art. 40 (D683 art. 1 via the deadline): filing from ``filing.overdue_from`` on is late."""
+    """L152 art. 40 (D683 art. 1 via the deadline): filing dated from ``filing.overdue_from`` on is late. The act's
+    date decides, not the day it is typed (L4-1913 arts. 59-62; legal-path T7): a plan filed on 28 April and
+    recorded in May was filed in time."""
     deadline = s.deadlines.get("filing")
-    return deadline is not None and s.today >= deadline.overdue_from
+    return deadline is not None and s.act_day >= deadline.overdue_from
 
 
 def _regime_date(s: PlanSnapshot, which: str):

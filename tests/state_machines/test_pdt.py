@@ -483,6 +483,15 @@ def test_late_filing_needs_a_legal_review_note_and_is_flagged():
     assert "flag:late_filing" in outcome.effects
 
 
+def test_filing_dated_inside_the_four_months_and_recorded_later_is_not_late():
+    """QA, 7 December 2026: filed on 28 April, typed on 26 May, it was refused and then flagged late in public."""
+    recorded_later = plan_2024("adjusting", date(2024, 5, 26), act_on=date(2024, 4, 30), hearings=("held",))
+    outcome = PDT_MACHINE.fire(recorded_later, "file_with_corporacion", E)
+    assert outcome.effects == ("freeze_filed_ppi", "event:filed_with_corporacion")
+    dated_late = plan_2024("adjusting", date(2024, 5, 26), act_on=date(2024, 5, 1), hearings=("held",))
+    assert "revisión jurídica" in refusal(dated_late, "file_with_corporacion", E).reason
+
+
 def test_filing_without_any_held_hearing_is_flagged_not_blocked():
     outcome = PDT_MACHINE.fire(plan_2024("adjusting", date(2024, 4, 2), hearings=("cancelled",)),
                                "file_with_corporacion", E)
