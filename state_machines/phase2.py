@@ -10,7 +10,7 @@ interpretation, proposal or "verify", the rule reads a setting (``calendar.Budge
 docstring; ``docs/phase2-decisions.md`` lists the choices.
 
 The armonización's acuerdo/ordenanza goes through the corporation as the plan did (legal-path T8–T15): the
-debate guards of ``pdt.py`` are reused as they are (they read ``debates``, ``entity_kind`` and ``act_day``, which
+debate guards of ``pdt.py`` are reused as they are (they read ``debates``, ``entity_kind``, ``act_day`` and ``law_day``, which
 this snapshot carries), so the gap between debates and the two-debates rule are one code for both acts.
 """
 from __future__ import annotations
@@ -142,6 +142,12 @@ class Phase2Snapshot:
     @property
     def act_day(self) -> date:
         return self.act_on or self.today
+
+    @property
+    def law_day(self) -> date:
+        """The day whose law governs the debates the guards of ``pdt.py`` check: the act's (a Phase II act is
+        always dated inside the period in force)."""
+        return self.act_day
 
     @property
     def year(self) -> int | None:

@@ -176,6 +176,16 @@ class PlanSnapshot:
     def act_day(self) -> date:
         return self.act_on or self.today
 
+    @property
+    def law_day(self) -> date:
+        """The day whose law governs the corporation's debates (D1222 until 7 February 2022, then L2200): the act's
+        own date; listing what may be done, before the form brings that date, the filing's, since the debates
+        follow it within the corporation's month (L152 art. 40). With ``today`` a 2020 ordenanza recorded in 2028
+        was offered Ley 2200's ponencia and refused its first debate (QA, 7 December 2026)."""
+        if self.listing and self.act_on is None and self.filed_on is not None:
+            return self.filed_on
+        return self.act_day
+
     def __post_init__(self) -> None:
         if self.entity_kind not in ENTITY_KINDS:
             raise ValueError(f"entity_kind must be one of {sorted(ENTITY_KINDS)}: {self.entity_kind!r}")
@@ -351,7 +361,7 @@ def has_answer_for_every_recommendation(s: PlanSnapshot) -> Verdict:
 
 def _debate_rule(s: PlanSnapshot):
     """The debate rule of the entity's law on the act's day (D1222 art. 75 for ordenanzas before 8 February 2022)."""
-    return debate_rule_for(s.entity_kind, s.special_regime, getattr(s, "approved_on", None) or s.act_day)
+    return debate_rule_for(s.entity_kind, s.special_regime, getattr(s, "approved_on", None) or s.law_day)
 
 
 def _debate_basis(s: PlanSnapshot) -> str:
@@ -372,7 +382,7 @@ def _ponencia_verdict(s: PlanSnapshot, published_on: date | None, which: str) ->
     """L2200 art. 102: before each debate of an ordenanza the project and the ponencia are published; "no se
     podrá dar el debate respectivo" until then. Only ordenanzas debated from 8 February 2022 (Ley 2200 in force;
     ``PONENCIA_RULE_FROM``)."""
-    if s.entity_kind != "departamento" or s.act_day < PONENCIA_RULE_FROM:
+    if s.entity_kind != "departamento" or s.law_day < PONENCIA_RULE_FROM:
         return OK
     if published_on is not None and published_on <= s.act_day:
         return OK
@@ -406,7 +416,7 @@ def has_plenary_ponencia_published(s: PlanSnapshot) -> Verdict:
     and after the committee's approval it reports on."""
     published, approved = s.debates.ponencia_plenary_on, s.debates.committee_approved_on
     if published is not None and approved is not None and published < approved \
-            and s.entity_kind == "departamento" and s.act_day >= PONENCIA_RULE_FROM:
+            and s.entity_kind == "departamento" and s.law_day >= PONENCIA_RULE_FROM:
         return refuse(f"La ponencia para el segundo debate se registró el {spanish_date(published)}, antes de la "
                       f"aprobación en comisión ({spanish_date(approved)}): publique la ponencia sobre el texto "
                       "aprobado y regístrela.", "L2200 art. 102")
@@ -415,7 +425,7 @@ def has_plenary_ponencia_published(s: PlanSnapshot) -> Verdict:
 
 def is_ordenanza_under_l2200(s: PlanSnapshot) -> Verdict:
     """L2200 art. 102: the publication of the ponencia is a step of the ordenanza's debates under Ley 2200."""
-    if s.entity_kind == "departamento" and s.act_day >= PONENCIA_RULE_FROM:
+    if s.entity_kind == "departamento" and s.law_day >= PONENCIA_RULE_FROM:
         return OK
     return refuse("La publicación previa de la ponencia (L2200 art. 102) es un paso de los debates de las "
                   "ordenanzas desde el 8 de febrero de 2022; no aplica a este proyecto.", "L2200 art. 102")
@@ -700,7 +710,7 @@ ARCHIVE_BASIS = {"municipio": "L136 art. 75", "bogota": "L136 art. 75", "departa
 
 
 def _rule_key(s: PlanSnapshot) -> str:
-    return debate_rule_key(s.entity_kind, s.special_regime, getattr(s, "approved_on", None) or s.act_day)
+    return debate_rule_key(s.entity_kind, s.special_regime, getattr(s, "approved_on", None) or s.law_day)
 
 
 def is_third_debate_required(s: PlanSnapshot) -> Verdict:

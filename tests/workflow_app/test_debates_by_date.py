@@ -6,12 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from notifications.sweep import run_sweep
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import Cast, make_plan, walk_to
+from workflow_app.models import PlanEvent
+from workflow_app.services.route.casefile import case_file
 from workflow_app.services.route.plans import ActRefused, executive_change_verdict
 from workflow_app.services.route.ppi import PpiFrozen, PpiLine, save_ppi_version
+from workflow_app.services.route.worklist import actions_for
 
 LINES = [PpiLine("Agua potable", "Acueducto veredal", 2020, "SGP Agua potable", 1_250_000)]
 
@@ -270,3 +274,25 @@ def test_the_ponencia_for_the_second_debate_comes_after_the_committees_approval(
     quindio.act("corporacion", "record_committee_debate", "2028-05-10", payload={"committee_outcome": "approved"})
     quindio.act("corporacion", "publish_ponencia", "2028-05-12", payload={"ponencia_debate": "plenary"})
     assert quindio.plan.event_dates["debates"]["ponencia_plenary"] == "2028-05-12"
+
+
+def test_an_ordenanza_of_2020_recorded_in_2028_is_offered_the_debates_of_its_own_law(db_session):
+    """QA, 7 December 2026: listing what may be done with today's law (2028), a 2020 ordenanza in debate was offered
+    Ley 2200's ponencia (refused by its date), refused its first debate for want of that ponencia, and told it is
+    approved in two debates. The law of its filing's day lists the acts; the form's date decides."""
+    quindio = Cast(db_session, make_plan(db_session, "63", year=2020))
+    route_2020(quindio)
+    later = date(2028, 3, 10)
+    offered = {o.trigger: o for o in actions_for(quindio.corporacion, quindio.plan, later)}
+    assert "record_committee_debate" in offered and "publish_ponencia" not in offered
+    assert offered["record_committee_debate"].legal_basis == "D1222 art. 75"
+    debates = case_file(db_session, quindio.plan).debates
+    assert (debates.legal_basis, debates.debates_required) == ("D1222 art. 75", 3)
+    quindio.act("corporacion", "record_committee_debate", "2020-05-05", today="2028-03-10",
+                payload={"committee_outcome": "approved"})
+    quindio.act("corporacion", "record_plenary_debate", "2020-05-06", today="2028-03-10")
+    db_session.refresh(quindio.plan)
+    plenary = db_session.scalars(select(PlanEvent).where(PlanEvent.plan_id == quindio.plan.id)
+                                 .order_by(PlanEvent.id.desc())).first()
+    assert (plenary.trigger, plenary.legal_basis) == ("record_plenary_debate", "D1222 art. 75")  # the law of its day
+    assert "record_third_debate" in {o.trigger for o in actions_for(quindio.corporacion, quindio.plan, later)}

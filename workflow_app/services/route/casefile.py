@@ -203,9 +203,11 @@ def _debates(plan: Plan) -> DebatesView:
     record = DebateRecord.from_data(dates.get("debates"))
     approved = record.committee_approved_on
     decree = "adopted_by_decree" in dates or plan.state == "adopted_by_decree"
-    # D1222 art. 75 before 8 February 2022 (three debates), L2200 art. 97 after: the law of the approval's day.
+    # D1222 art. 75 before 8 February 2022 (three debates), L2200 art. 97 after: the law of the approval's day;
+    # before any debate, of the filing's (a 2020 ordenanza read «dos debates (L2200 art. 97)»: QA, 7 December 2026).
     rule = debate_rule_for(plan.entity.calendar_kind, special_regime_of(plan),
-                           _day(dates.get("approved")) or (record.plenary_sessions or (approved,))[0])
+                           _day(dates.get("approved")) or (record.plenary_sessions or (approved,))[0]
+                           or _day(dates.get("filed_with_corporacion")))
     return DebatesView(
         record.committee_sessions, approved, record.plenary_sessions,
         # Approved by the corporation; a decree's adoption records "adopted" too, and is said as such.

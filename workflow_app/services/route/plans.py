@@ -680,7 +680,8 @@ def act_basis(plan: Plan, trigger: str, table_basis: str, source: str, on: date,
             return f"L136 art. 78; {statute}" if statute.startswith("L136") else statute
         return "L152 art. 40; " + statute
     special = special_regime_of(plan)
-    if debates := debate_basis(trigger, plan.entity.calendar_kind, special, approved_on(plan)):
+    # The law of the approval's day; before it, of the act's (a 2020 committee debate cited L2200 art. 97).
+    if debates := debate_basis(trigger, plan.entity.calendar_kind, special, approved_on(plan) or on):
         return debates
     record = SanctionRecord.from_data((plan.event_dates or {}).get("sanction"))
     return legal_basis_for(trigger, table_basis, plan.entity.calendar_kind, approved_on(plan), special, source,

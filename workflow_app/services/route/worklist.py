@@ -115,11 +115,14 @@ def actions_for(user: User, plan: Plan, today: date, deadlines=None, roles: set[
     options: list[ActionOption] = []
     seen: set[tuple] = set()
     main = plan_snapshot(plan, today, deadlines=deadlines, form_supplies=True)
+    # The norm an act cites by its date (a convocation's statute: L56 art. 1 before L2200): the next act is dated
+    # no earlier than the route's last one, which for a past period's plan recorded late is far from today.
+    listing_day = min(today, plan.last_route_act_on) if plan.last_route_act_on else today
     for role in roles:
         for t, verdict in PDT_MACHINE.available(main, role):
             if verdict.ok and ("pdt", t.trigger) not in seen:
                 seen.add(("pdt", t.trigger))
-                basis = act_basis(plan, t.trigger, t.legal_basis, plan.state, today)
+                basis = act_basis(plan, t.trigger, t.legal_basis, plan.state, listing_day)
                 options.append(ActionOption(plan.id, PDT_MACHINE.name, None, t.trigger, localize(t.label, wording),
                                             role, basis))
         for proc in plan.procedures:
