@@ -34,7 +34,12 @@ from state_machines.approval.regimes import (
     ExceptionalRegime,
 )
 from state_machines.core.dates import PERIOD_YEARS, add_months, format_date_es, last_day_of_month, period_end
-from state_machines.corporation.sanction import REFUSE_LATE_OBJECTIONS, sanction_law
+from state_machines.corporation.sanction import (
+    REFUSE_LATE_OBJECTIONS,
+    SanctionLaw,
+    president_sanctions_after,
+    sanction_law,
+)
 from state_machines.corporation.sessions import (
     BOGOTA,
     CATEGORIES,
@@ -1327,7 +1332,7 @@ def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline
         out.append(_days_term(
             cal, facts, key="sanction_remission", start=facts.approved, days=law.remission_days, unit="business",
             legal_basis=law.remission_basis,
-            intro=f"Remisión del {law.act} aprobado {to_executive} para su sanción "
+            intro=f"Remisión del proyecto de {law.act} aprobado {to_executive} para su sanción "
                   f"({law.remission_basis})",
             who=f"la mesa directiva {_corporation(facts, 'de')} debe remitirlo"))
     if facts.sent_for_sanction is not None and (facts.article_count is not None or law.size_independent):
@@ -1361,7 +1366,8 @@ def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline
             days=law.override_sanction_days, unit="business", legal_basis=law.override_basis,
             intro=(f"Sanción obligatoria tras el rechazo de las objeciones por inconveniencia "
                    f"({law.override_basis}); si {executive} no sanciona, sanciona y publica {president}"),
-            who=f"{executive} debe sancionar"))
+            who=f"{executive} debe sancionar",
+            after=_president_after(law, "sanction_after_rejection", executive, president, "sanciona y publica")))
     if facts.illegality_insisted is not None and law.tribunal_days:
         received = facts.illegality_communicated if law.tribunal_from_receipt else None
         if received is not None and received < facts.illegality_insisted:
@@ -1380,13 +1386,15 @@ def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline
             days=law.tribunal_sanction_days, unit="business", legal_basis=law.tribunal_sanction_basis,
             intro=("Sanción tras el fallo del Tribunal Administrativo que declaró infundadas las objeciones, "
                    f"recibido el {_day(facts.tribunal_unfounded)} ({law.tribunal_sanction_basis}){after}"),
-            who=f"{executive} debe sancionar"))
+            who=f"{executive} debe sancionar",
+            after=_president_after(law, "sanction_after_tribunal", executive, president, "sanciona")))
     if facts.sanctioned is not None and law.publication_days:
         out.append(_days_term(
             cal, facts, key="publication", start=facts.sanctioned, days=law.publication_days, unit="business",
             legal_basis=law.publication_basis,
-            intro=f"Publicación del {law.act} sancionado el {_day(facts.sanctioned)} ({law.publication_basis})",
-            who="publíquelo"))
+            intro=(f"Publicación {'de la ordenanza sancionada' if law.act == 'ordenanza' else 'del acuerdo sancionado'} "
+                   f"el {_day(facts.sanctioned)} ({law.publication_basis})"),
+            who="publíquela" if law.act == "ordenanza" else "publíquelo"))
     if facts.sanctioned is not None and law.governor_copy_days and facts.governor_copy_sent is None:
         out.append(_days_term(
             cal, facts, key="governor_copy", start=facts.sanctioned, days=law.governor_copy_days, unit="business",
@@ -1395,6 +1403,14 @@ def last_stretch_deadlines(cal: BusinessCalendar, facts: Facts) -> list[Deadline
                    f"({law.governor_copy_basis}; la revisión no suspende sus efectos)"),
             who=f"{executive} debe enviarla"))
     return out
+
+
+def _president_after(law: SanctionLaw, key: str, executive: str, president: str, does: str) -> str | None:
+    """What the end of the executive's term ``key`` does where the law gives the sanction to the corporation's
+    president (``president_sanctions_after``: L136 art. 79, DL1421 arts. 24-25), instead of «no automatic
+    consequence» (QA, 7 December 2026: the row said both)."""
+    basis = president_sanctions_after(law, key)
+    return f"{does} {president} si {executive} no lo ha hecho ({basis})." if basis else None
 
 
 def _article_name(key: str) -> str:

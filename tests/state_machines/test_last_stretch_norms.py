@@ -294,3 +294,24 @@ def test_the_presidents_publication_cites_each_corporations_own_statute():
     assert legal_basis_for("publish_by_president", table, "municipio", date(2028, 5, 15)) == "CPACA art. 65; L136 art. 79"
     assert legal_basis_for("publish_by_president", table, "departamento", date(2028, 5, 15)) == \
         "CPACA art. 65; L2200 art. 100 inc. 3"
+
+
+def test_the_end_of_the_executives_sanction_term_says_the_president_sanctions_where_the_law_says_so():
+    """QA, 7 December 2026: the row said «sanciona y publica el presidente del Concejo» and then «la norma no le
+    asigna una consecuencia automática». L136 art. 79 and DL1421 arts. 24-25 give the sanction to the president;
+    L136 art. 80 names only the mayor."""
+    rejected = deadlines(objections_rejected="2028-06-01")["sanction_after_rejection"]["explanation"]
+    assert rejected.endswith("Desde el miércoles 14 de junio de 2028 sanciona y publica el presidente del Concejo si el "
+                             "alcalde no lo ha hecho (L136 art. 79).")
+    bogota = deadlines(special=BOGOTA, tribunal_unfounded="2028-06-01")["sanction_after_tribunal"]["explanation"]
+    assert bogota.endswith("sanciona el presidente del Concejo si el alcalde no lo ha hecho (DL1421 art. 25).")
+    municipio = deadlines(tribunal_unfounded="2028-06-01")["sanction_after_tribunal"]["explanation"]
+    assert "consecuencia automática" in municipio and "presidente" not in municipio.split("Desde el")[-1]
+
+
+def test_an_ordenanzas_publication_is_said_in_the_feminine():
+    # QA, 7 December 2026: «Publicación del ordenanza sancionado … publíquelo».
+    text = deadlines(kind="departamento", approved="2028-05-15", sanctioned="2028-05-15")["publication"]["explanation"]
+    assert text.startswith("Publicación de la ordenanza sancionada el lunes 15 de mayo de 2028") and "publíquela" in text
+    assert deadlines(sanctioned="2028-05-15")["publication"]["explanation"].startswith(
+        "Publicación del acuerdo sancionado")
