@@ -765,3 +765,18 @@ def test_only_an_asambleas_insistence_asks_when_the_governor_received_it():
     assert fields_for("insist_on_project", "municipio") == ("decision_votes", "corporation_members")
     assert fields_for("publish", "municipio") == ("vigencia", "in_force_declared")
 
+
+
+def test_an_ordenanzas_objection_form_cites_ley_2200_not_ley_136(client, db_session, set_today):
+    """QA, 7 December 2026: the governor's objection form said «(L136 arts. 78-80)» in its warning and in the box
+    to tick, while the act is recorded under L2200 art. 100."""
+    from tests.workflow_app.helpers import login
+
+    set_today("2028-05-19")
+    quindio = Cast(db_session, make_plan(db_session, "63"))
+    walk_to(quindio, "sanction_pending")
+    login(client, quindio.ejecutivo.email, "clave-de-prueba")
+    html = client.get(f"/planes/{quindio.plan.id}/actos/pdt_approval/-/object",
+                      query_string={"confirmado": "1"}).get_data(as_text=True)
+    assert "Confirmo que este acto es irreversible" in html and "Ley 2200 de 2022" in html
+    assert "L136" not in html

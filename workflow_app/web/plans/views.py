@@ -476,10 +476,13 @@ def _refusal_text(plan, machine, subject, trigger, roles, today) -> str:
 
 
 def _localize_labels(form, plan) -> None:
-    """Field labels said for this entity ("concejal" rather than "concejal o diputado")."""
+    """Field labels said for this entity ("concejal" rather than "concejal o diputado"); the irreversible act's
+    confirmation cites the entity's statute (an ordenanza's objections Ley 2200, not L136 arts. 78-80: QA)."""
     wording = plan.entity.wording
     for f in form:
         f.label.text = localize(f.label.text, wording)
+    if "confirm_irreversible" in form:
+        form.confirm_irreversible.label.text = basis_for(form.confirm_irreversible.label.text, plan.entity)
 
 
 def _evidence_document(option) -> str | None:
