@@ -8,6 +8,7 @@ literal name. Job names given to RQ as strings ("notifications.jobs.deliver") ar
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -277,3 +278,12 @@ def test_no_folder_of_the_services_holds_more_than_fifteen_modules_side_by_side(
             crowded[str(folder.relative_to(ROOT))] = len(modules)
     assert crowded == {}
     assert (top / known).is_file()  # the walk above saw the real tree
+
+
+def test_no_template_writes_an_expression_inside_another():
+    """«{{ field(form.password, "Al menos {{ minimum }} caracteres") }}» shows the braces to the person: inside an
+    expression a name is written as one (``"Al menos " ~ minimum``). QA, 7 December 2026, on the password forms."""
+    nested = re.compile(r"\{[{%](?:(?![}%]\}).)*\{\{")
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in sorted((ROOT / "workflow_app").rglob("*.html"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if nested.search(line)]
+    assert found == []

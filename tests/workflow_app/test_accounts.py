@@ -177,6 +177,7 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, db_session)
     for client in (here, elsewhere):
         assert login(client, "cambia@genova.gov.co", "clave-de-prueba").status_code == 302
     page = here.get("/cuenta").get_data(as_text=True)
+    assert f"Al menos {app.config['PASSWORD_MIN_LENGTH']} caracteres" in page and "{{" not in page  # QA: «Al menos {{ minimum }} caracteres»
     response = here.post("/cuenta", data={"csrf_token": csrf_from(page), "current_password": "clave-de-prueba",
                                           "password": "sembrar café en la loma", "confirm": "sembrar café en la loma"})
     assert response.status_code == 302
