@@ -90,8 +90,8 @@ def notify_concept(session: Session, *, plan: Plan, event: PlanEvent, deadlines:
 
 
 def _concept_receipt(plan: Plan, event: PlanEvent, of_whom: str, sense: str) -> Message:
-    """The body that gave the concept gets a receipt (by e-mail as each person chose: at once or in the morning's
-    summary) of what was recorded, when (Bogotá), under which act date, and the document's SHA-256: its proof of
+    """The body that gave the concept gets a receipt (by e-mail at once, whatever each person chose: it is its
+    proof) of what was recorded, when (Bogotá), under which act date, and the document's SHA-256: its proof of
     delivery within its term (QA, 7 December 2026: the CTP's volunteers were told nothing)."""
     entity, wording = plan.entity.display_name, plan.entity.wording
     moment = event.occurred_at.astimezone(BOGOTA) if event.occurred_at else None
@@ -106,7 +106,7 @@ def _concept_receipt(plan: Plan, event: PlanEvent, of_whom: str, sense: str) -> 
                       f"con fecha del acto {legal_calendar.format_date_es(event.act_on)}.{proof} Guarde este correo "
                       "como constancia de la entrega.", wording),
         link=f"/planes/{plan.id}", plan_id=plan.id,
-        legal_basis="D1865 art. 3" if event.machine == "car_review" else "L152 art. 39 num. 6")
+        legal_basis="D1865 art. 3" if event.machine == "car_review" else "L152 art. 39 num. 6", send_now=True)
 
 
 def _turn_notices(recipients: Recipients, plan: Plan, event: PlanEvent, turns: list, entity: str) -> list:

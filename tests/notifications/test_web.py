@@ -201,7 +201,10 @@ def test_the_executive_side_is_told_when_a_concept_arrives(genova, client, db_se
     assert "Documento: «Concepto del Consejo Territorial de Planeación», SHA-256" in receipt.body  # its name
     assert "Guarde este correo como constancia de la entrega." in receipt.body
     assert receipt.legal_basis == "L152 art. 39 num. 6"  # the CTP's own term, not the CAR's decree
-    assert db_session.scalar(select(Delivery.status).filter_by(notification_id=receipt.id)) == "digest"
+    # Its proof goes out at once, whatever the CTP chose, and is not shown as urgent (QA, 7 December 2026: it waited
+    # for the next morning's summary, a day late for a concept delivered on its month's last day).
+    assert db_session.scalar(select(Delivery.status).filter_by(notification_id=receipt.id)) == "pending"
+    assert not receipt.is_urgent and not genova.ctp.wants_immediate_email
     notice = told[0]
     assert notice.subject == "Génova (Quindío): llegó el concepto del Consejo Territorial de Planeación"
     assert notice.body.startswith("El Consejo Territorial de Planeación entregó el 21 de marzo de 2028 su concepto (")

@@ -41,6 +41,9 @@ class Message:
     due_on: date | None = None
     legal_basis: str = ""
     is_urgent: bool = False  # deadline-day and overdue items always go out at once
+    #: A proof the person keeps (a concept's receipt) goes out at once too, whatever the person chose, without being
+    #: shown as urgent: a CTP that delivers on its month's last day has its proof that day (QA, 7 December 2026).
+    send_now: bool = False
 
 
 def notify(session: Session, users: list[User], message: Message) -> list[Notification]:
@@ -60,7 +63,7 @@ def notify(session: Session, users: list[User], message: Message) -> list[Notifi
                 )
                 session.add(notification)
                 session.flush()
-                immediate = message.is_urgent or user.wants_immediate_email
+                immediate = _status(message, user) == "pending"
                 delivery = Delivery(
                     notification_id=notification.id, channel="email", recipient=user.email,
                     delivery_key=f"email:{key}", status="pending" if immediate else "digest",
@@ -145,7 +148,7 @@ def notify_many(session: Session, items: list[tuple[list, Message]]) -> list[tup
 
 
 def _status(m: Message, user) -> str:
-    return "pending" if m.is_urgent or user.wants_immediate_email else "digest"
+    return "pending" if m.is_urgent or m.send_now or user.wants_immediate_email else "digest"
 
 
 def _notify_in_batches(session: Session, items, by_key: dict, shown, now) -> list[tuple[Message, int]]:
