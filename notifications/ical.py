@@ -9,14 +9,16 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from datetime import time as dt_time
 
+from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from state_machines import calendar as legal_calendar
-from state_machines.approval.route import DUTY_BY_KEY
+from state_machines.approval.pdt import PDT_MACHINE
+from state_machines.approval.route import DUTY_BY_KEY, STEP_LAPSED, STEP_PASSED, step_status
 from state_machines.core.dates import parse_hour
-from state_machines.core.wording import readable_sources
+from state_machines.core.wording import localize, readable_sources
 from state_machines.phase2 import PHASE2_DUTIES, phase2_title
-from workflow_app.models import Plan
+from workflow_app.models import Plan, PlanEvent
 from workflow_app.services.monitoring.my_calendar import Hearing, plan_hearings
 from workflow_app.services.phase2.procedures import phase2_context
 from workflow_app.services.route.plans import deadlines_for
@@ -59,10 +61,11 @@ def fold(line: str) -> str:
 _PHASE2_DUTY_BY_KEY = {pd.duty.deadline_key: pd for pd in PHASE2_DUTIES}
 
 
-def _summary(plan: Plan, deadline: legal_calendar.Deadline) -> str:
-    """"Génova (Quindío): <what is due>": a route term by its duty ("(CRQ)" for a CAR's concept), a Phase II
-    term by its duty and its procedure's title ("… · Rendición de cuentas semestral, primer semestre de 2028"), a
-    term without a duty (the plan de compras' update) by its own explanation."""
+def _summary(plan: Plan, deadline: legal_calendar.Deadline, status: str | None = None) -> str:
+    """"Génova (Quindío): <what is due>": a route term by its duty ("(CRQ)" for a CAR's concept), said for the
+    entity («el Concejo de Génova»), a Phase II term by its duty and its procedure's title ("… · Rendición de
+    cuentas semestral, primer semestre de 2028"), a term without a duty (the plan de compras' update) by its own
+    explanation. A step an act closed says so («(etapa superada)»)."""
     name = plan.entity.display_name
     phase2 = _PHASE2_DUTY_BY_KEY.get(deadline.key)
     if phase2 is not None:
@@ -72,16 +75,31 @@ def _summary(plan: Plan, deadline: legal_calendar.Deadline) -> str:
     if duty is None:
         return f"{name}: {deadline.explanation.split(' (')[0]}"
     who = f" ({deadline.authority})" if deadline.authority else ""
-    return f"{name}: {duty.label}{who}"
+    done = f" ({status})" if status in (STEP_PASSED, STEP_LAPSED) else ""
+    return f"{name}: {localize(duty.label, plan.entity.wording)}{who}{done}"
 
 
-def _description(deadline: legal_calendar.Deadline) -> str:
+def _description(deadline: legal_calendar.Deadline, status: str | None = None) -> str:
+    """The term's explanation, its last day and its norm; for a step an act already closed, that first and no
+    «atrasado desde» (QA, 7 December 2026: a subscribed calendar kept a concept delivered on time as overdue)."""
     when = legal_calendar.format_date_es
-    parts = [deadline.explanation,
-             f"Actuar a más tardar el {when(deadline.act_by, weekday=True)}.",
-             f"Atrasado desde el {when(deadline.overdue_from, weekday=True)}.",
-             f"Norma: {readable_sources(deadline.legal_basis)}"]
+    if status == STEP_PASSED:
+        parts = ["Etapa superada: un acto registrado cerró este paso.", deadline.explanation]
+    elif status == STEP_LAPSED:
+        parts = ["Vencido sin registro: el término corrió y la ruta siguió sin este acto.", deadline.explanation]
+    else:
+        parts = [deadline.explanation,
+                 f"Actuar a más tardar el {when(deadline.act_by, weekday=True)}.",
+                 f"Atrasado desde el {when(deadline.overdue_from, weekday=True)}."]
+    parts.append(f"Norma: {readable_sources(deadline.legal_basis)}")
     return "\n".join(p for p in parts if p)
+
+
+def route_statuses(plan: Plan, deadlines: Iterable[legal_calendar.Deadline], visited: list[str]) -> dict[str, str]:
+    """``step_status`` of each route term of the plan by its ``map_key`` (Phase II terms have none here)."""
+    car_states = {p.subject: p.state for p in plan.procedures if p.machine == "car_review"}
+    return {d.map_key: step_status(DUTY_BY_KEY[d.key], plan.state, visited, False, car_states.get(d.authority))
+            for d in deadlines if d.key in DUTY_BY_KEY}
 
 
 def uid(plan: Plan, deadline: legal_calendar.Deadline) -> str:
@@ -89,17 +107,19 @@ def uid(plan: Plan, deadline: legal_calendar.Deadline) -> str:
     return f"pdt-{plan.id}-{deadline.map_key.replace(':', '-')}@ruta-pdt"
 
 
-def vevents(plan: Plan, deadlines: Iterable[legal_calendar.Deadline], base_url: str, stamp: str) -> list[str]:
+def vevents(plan: Plan, deadlines: Iterable[legal_calendar.Deadline], base_url: str, stamp: str,
+            statuses: dict[str, str] | None = None) -> list[str]:
     lines: list[str] = []
     for d in deadlines:
+        status = (statuses or {}).get(d.map_key)
         lines += [
             "BEGIN:VEVENT",
             f"UID:{uid(plan, d)}",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{d.act_by.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(d.act_by + timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{escape_text(_summary(plan, d))}",
-            f"DESCRIPTION:{escape_text(_description(d))}",
+            f"SUMMARY:{escape_text(_summary(plan, d, status))}",
+            f"DESCRIPTION:{escape_text(_description(d, status))}",
             f"URL:{base_url}/planes/{plan.id}",
             "TRANSP:TRANSPARENT",
             "END:VEVENT",
@@ -152,23 +172,33 @@ def calendar_text(name: str, plans_with_deadlines, base_url: str = "", now: date
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{escape_text(name)}", "X-WR-TIMEZONE:America/Bogota"]
-    for plan, deadlines in plans_with_deadlines:
-        lines += vevents(plan, deadlines, base_url, stamp)
+    for plan, deadlines, statuses in plans_with_deadlines:
+        lines += vevents(plan, deadlines, base_url, stamp, statuses)
         lines += hearing_vevents(plan_hearings(plan), base_url, stamp)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
 def plan_deadlines(plans: Iterable[Plan]):
-    """(plan, deadlines) for each plan; a plan whose stored facts are invalid has no deadlines (a bad row never
-    breaks a feed) but keeps its hearings. A plan in force adds its Phase II terms (issue 21) to its route's."""
+    """(plan, deadlines, the route terms' statuses) for each plan; a plan whose stored facts are invalid has no
+    deadlines (a bad row never breaks a feed) but keeps its hearings. A plan in force adds its Phase II terms (issue
+    21) to its route's. The main-route states each plan went through are read in one query for all."""
+    plans = list(plans)
+    visited: dict[int, list[str]] = {p.id: ["elected"] for p in plans}
+    if plans:
+        rows = object_session(plans[0]).execute(
+            select(PlanEvent.plan_id, PlanEvent.to_state).where(
+                PlanEvent.plan_id.in_(visited), PlanEvent.machine == PDT_MACHINE.name).order_by(PlanEvent.id))
+        for plan_id, state in rows:
+            visited[plan_id].append(state)
     for plan in plans:
         try:
             deadlines = list(deadlines_for(plan))
         except legal_calendar.FactsError:
             deadlines = []
+        statuses = route_statuses(plan, deadlines, visited[plan.id])
         if plan.state == "in_force":
             deadlines += phase2_context(object_session(plan), plan).deadlines.values()
-        yield plan, deadlines
+        yield plan, deadlines, statuses
 
 

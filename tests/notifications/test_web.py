@@ -203,7 +203,8 @@ def test_the_executive_side_is_told_when_a_concept_arrives(genova, client, db_se
     assert receipt.legal_basis == "L152 art. 39 num. 6"  # the CTP's own term, not the CAR's decree
     # Its proof goes out at once, whatever the CTP chose, and is not shown as urgent (QA, 7 December 2026: it waited
     # for the next morning's summary, a day late for a concept delivered on its month's last day).
-    assert db_session.scalar(select(Delivery.status).filter_by(notification_id=receipt.id)) == "pending"
+    # Enqueued at once: the in-process job may already be sending it.
+    assert db_session.scalar(select(Delivery.status).filter_by(notification_id=receipt.id)) != "digest"
     assert not receipt.is_urgent and not genova.ctp.wants_immediate_email
     notice = told[0]
     assert notice.subject == "Génova (Quindío): llegó el concepto del Consejo Territorial de Planeación"
@@ -243,3 +244,18 @@ def test_a_delivery_no_worker_took_is_listed_for_the_administrator(genova, db_se
     row.created_at = datetime.now(timezone.utc) - timedelta(minutes=16)
     db_session.commit()
     assert row in failed_deliveries(db_session)
+
+
+def test_the_feed_says_which_steps_an_act_already_closed(genova, client, db_session):
+    """QA, 7 December 2026: after the CTP's concept the feed still said «Atrasado desde el sábado 1 de abril» for it,
+    and the steps done on 29 February «Atrasado desde el jueves 2 de marzo»; the plan page said «Etapa superada»."""
+    genova.act("ctp", "record_ctp_concept", "2028-03-21", payload={"concept": "favorable"})
+    db_session.commit()
+    text = client.get(f"/ical/p/{genova.plan.ical_token}.ics").get_data(as_text=True).replace("\r\n ", "")
+    events = {e.split("UID:")[1].split("\r\n")[0]: e for e in text.split("BEGIN:VEVENT")[1:]}
+    concept = events[f"pdt-{genova.plan.id}-ctp_concept@ruta-pdt"]
+    assert "(etapa superada)" in concept and "Etapa superada: un acto registrado cerró este paso." in concept
+    assert "Atrasado desde" not in concept
+    filing = events[f"pdt-{genova.plan.id}-filing@ruta-pdt"]
+    assert "etapa superada" not in filing and "Atrasado desde" in filing
+    assert "Concejo de Génova" in filing and "concejo o asamblea" not in filing  # said for the entity

@@ -45,7 +45,7 @@ def test_planning_office_sees_its_filing_deadline_and_both_hearings_in_april(cli
     days = cells(html)
     assert len(days) == 30 and "(hoy)" in days[10]
     assert "Audiencia: Génova (Quindío): audiencia pública 1 del plan de inversiones" in days[20]
-    assert "Casa de la cultura Zona urbana" in days[20] and "L1909 art. 22" in days[20]
+    assert "Casa de la cultura, Zona urbana" in days[20] and "L1909 art. 22" in days[20]
     assert "Audiencia pública cancelada" in days[25] and 'class="cal-entry cal-audiencia cancelled"' in html
     # Filing is due four months after taking office (3 January): actuar a más tardar 28 April (L152 art. 40).
     assert "Génova (Quindío): Radicar el proyecto de acuerdo ante el Concejo de Génova" in days[28]
@@ -101,7 +101,7 @@ def test_feeds_carry_hearings_with_place_and_absolute_links(app, client, genova)
     assert f"UID:pdt-{plan}-audiencia-1@ruta-pdt\r\n" in text and f"UID:pdt-{plan}-audiencia-2@ruta-pdt" in text
     first = text[text.index(f"UID:pdt-{plan}-audiencia-1"):]
     first = first[:first.index("END:VEVENT")]
-    assert "DTSTART;VALUE=DATE:20280420\r\n" in first and "LOCATION:Casa de la cultura Zona urbana\r\n" in first
+    assert "DTSTART;VALUE=DATE:20280420\r\n" in first and "LOCATION:Casa de la cultura\\, Zona urbana\r\n" in first
     assert "STATUS:CONFIRMED" in first and "SUMMARY:Génova (Quindío): audiencia pública 1 del plan de inversiones" \
         in first
     second = text[text.index(f"UID:pdt-{plan}-audiencia-2"):]

@@ -94,7 +94,7 @@ def plan_hearings(plan: Plan) -> list[Hearing]:
 
 def _hearing(plan: Plan, proc: Procedure, machine) -> Hearing:
     return Hearing(plan, proc.subject, date.fromisoformat(proc.data["scheduled_on"]),
-                   " ".join(x for x in (proc.data.get("place", ""), proc.data.get("zone", "")) if x),
+                   ", ".join(x for x in (proc.data.get("place", ""), proc.data.get("zone", "")) if x),
                    proc.state, machine.label(proc.state), str(proc.data.get("scheduled_time") or ""))
 
 
