@@ -18,6 +18,7 @@ import io
 import pstats
 import re
 import sys
+import threading
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,18 +52,22 @@ def statement_kind(sql: str) -> str:
 
 
 class StatementCounter:
-    """Counts what an engine sends (``before_cursor_execute``) and its COMMITs, by kind."""
+    """Counts what an engine sends (``before_cursor_execute``) and its COMMITs, by kind: from the thread that counts
+    only (an e-mail the act sends at once, in the in-process job runner's thread, is not the act's work)."""
 
     def __init__(self, engine):
         from sqlalchemy import event
 
         self.engine, self.kinds, self._event = engine, Counter(), event
+        self._thread: int | None = None
 
     def _on_statement(self, _conn, _cursor, statement, _params, _context, _many):
-        self.kinds[statement_kind(statement)] += 1
+        if threading.get_ident() == self._thread:
+            self.kinds[statement_kind(statement)] += 1
 
     def _on_commit(self, _conn):
-        self.kinds["COMMIT"] += 1
+        if threading.get_ident() == self._thread:
+            self.kinds["COMMIT"] += 1
 
     @property
     def total(self) -> int:
@@ -70,6 +75,7 @@ class StatementCounter:
 
     @contextmanager
     def counting(self) -> Iterator["StatementCounter"]:
+        self._thread = threading.get_ident()
         self._event.listen(self.engine, "before_cursor_execute", self._on_statement)
         self._event.listen(self.engine, "commit", self._on_commit)
         try:

@@ -209,3 +209,17 @@ def test_pages_with_several_forms_repeat_no_id(app, db_session, genova):
         parser = Ids()
         parser.feed(html)
         assert [i for i, n in parser.ids.items() if n > 1] == [], url
+
+
+def test_the_glossary_is_in_alphabetical_order_and_says_what_each_statute_short_form_is(client):
+    """QA, 7 December 2026: «Sanción y objeción» sat among the O (ordered by id), and no page said what «L4-1913» or
+    «CPACA» is, though every «Norma» column cites them."""
+    import re
+    import unicodedata
+
+    page = client.get("/ayuda/glosario").get_data(as_text=True)
+    shown = re.findall(r'<dt id="[^"]+">([^<]+)', page)
+    plain = ["".join(c for c in unicodedata.normalize("NFKD", t.casefold()) if not unicodedata.combining(c))
+             for t in shown]
+    assert len(shown) > 20 and plain == sorted(plain)
+    assert "L4-1913: Ley 4 de 1913" in page and "CPACA: Ley 1437 de 2011" in page and "DL1421: Decreto Ley 1421" in page

@@ -34,6 +34,7 @@ from workflow_app.models import (
     PpiVersion,
     Procedure,
     User,
+    recorded_now,
 )
 from workflow_app.reference_data import names
 from workflow_app.services.monitoring import milestones
@@ -568,7 +569,7 @@ def moderate_proposal(session: Session, plan: Plan, proposal_id: int, decision: 
         .where(CitizenProposal.id == proposal_id, CitizenProposal.plan_id == plan.id,
                CitizenProposal.status == "pending")
         .values(status=DECISIONS[decision], moderated_by_id=moderator.id,
-                moderated_at=now or datetime.now(timezone.utc)))
+                moderated_at=now or recorded_now()))  # the calendar in force, as its «Recibida» (QA: training)
     if updated.rowcount != 1:
         session.rollback()
         raise ProposalRefused("Esta propuesta ya fue moderada por otra persona o no existe; recargue la página.")
