@@ -307,6 +307,16 @@ def test_search_by_name_without_accents_or_by_dane_code(client, db_session, quer
     assert "/publico/63302" in page
 
 
+@pytest.mark.parametrize("query, code", [("gobernación del quindío", "/publico/63\""),
+                                         ("Alcaldía de Génova", "/publico/63302"), ("bogota dc", "/publico/11001"),
+                                         ("Bogotá, D.C.", "/publico/11001"), ("mompós", "/publico/13468")])
+def test_search_by_the_names_the_site_and_people_use(client, db_session, query, code):
+    """QA, 7 December 2026: «gobernación del quindío» (as the site names it), «bogota dc» and «mompós» found
+    nothing."""
+    page = client.get("/publico", query_string={"q": query}).get_data(as_text=True)
+    assert code in page
+
+
 @pytest.mark.parametrize("query", ["%", "_", "%%", "g_nova", "\\"])
 def test_like_wildcards_match_only_themselves(client, db_session, query):
     """Issue 12: ``q=%`` or ``q=_`` matched every entity. Now a wildcard is a character like any other, and no

@@ -6,6 +6,7 @@ role, never by name or e-mail; a proposal's contact never leaves ``CitizenPropos
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -166,17 +167,33 @@ class PublicPlan:
 # Search and roll-ups
 
 
+#: What people write before an entity's name, as the pages name it («Gobernación del Quindío», «Alcaldía de
+#: Génova»): not part of DANE's name (QA, 7 December 2026: the site's own words found nothing).
+_KIND_WORDS = re.compile(r"^(?:(?:la |el )?(?:gobernacion|alcaldia(?: mayor)?|municipio|departamento|distrito"
+                         r"(?: capital)?)(?: de la| del| de)? )+")
+#: Names people use for a place whose DIVIPOLA name is another.
+_ALIASES = {"mompos": "mompox"}
+
+
+def entity_search_key(text: str) -> str:
+    """The searched name as compared: accents, case, punctuation and spaces aside («bogota dc» is «Bogotá, D.C.»),
+    without the kind's words before it and with the common spellings DANE does not use."""
+    key = names.search_key(text)
+    key = _KIND_WORDS.sub("", key + " ").strip() or key
+    return "".join(_ALIASES.get(word, word) for word in key.split())
+
+
 def name_matches(model, text: str):
-    """A name contains the searched words, ignoring case, accents, the ñ's tilde and punctuation: compared on the
-    stored order key (``reference_data.names``), so the same SQL runs on PostgreSQL and SQLite. The key holds
-    only ``a-z``, digits, spaces and ``{``, so a searched ``%`` or ``_`` never reaches LIKE as a wildcard."""
-    return func.replace(model.sort_key, "{", "").contains(names.search_key(text))
+    """A name contains the searched words, ignoring case, accents, the ñ's tilde, punctuation and spaces: compared
+    on the stored order key (``reference_data.names``), so the same SQL runs on PostgreSQL and SQLite. The key
+    holds only ``a-z``, digits, spaces and ``{``, so a searched ``%`` or ``_`` never reaches LIKE as a wildcard."""
+    return func.replace(func.replace(model.sort_key, "{", ""), " ", "").contains(entity_search_key(text))
 
 
 def search_entities(session: Session, query: str, limit: int = 50) -> list[Entity]:
     """By name (accent- and case-insensitive) or by DANE code prefix."""
     text = (query or "").strip()
-    if not text or (not text.isdigit() and not names.search_key(text)):
+    if not text or (not text.isdigit() and not entity_search_key(text)):
         return []
     condition = (Entity.dane_code.startswith(text) if text.isdigit()
                  else or_(name_matches(Entity, text), name_matches(Department, text)))
