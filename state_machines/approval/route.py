@@ -301,6 +301,10 @@ PUBLIC_BY_LAW = frozenset({
     "publish_objected_project",  # the objected ordenanza published (L2200 art. 100 inc. 4)
     "adopt_by_decree",  # the plan adopted by decree (L152 art. 40)
     "approve_plan",  # the plan as approved in plenary (L152 art. 40)
+    # Ley 1909's evidence (legal-path T6; QA, 7 December 2026: they started «No publicado» while the form said the
+    # answers are public): the adjusted project with its investment plan, and each public hearing's acta.
+    "consider_concepts",  # the answers to the concepts and the adjusted project (L1909 art. 22; L152 art. 39)
+    "hold",  # the acta of the public hearing on the investment plan (L1909 art. 22)
     # Phase II (QA, 7 December 2026: its documents went unpublished by default, and the portal said «PAA 2028
     # publicado» with no document): what the law orders published on the web, and the general acts adopted.
     "publish_paa", "update_paa",  # the Plan Anual de Adquisiciones (L1474 art. 74; D1082 art. 2.2.1.1.1.4.3)

@@ -62,9 +62,11 @@ def test_public_endpoints_answer_without_a_token(client, genova):
 
 def test_public_document_list_hides_private_documents_unless_the_token_sees_the_plan(client, genova, db_session):
     url = f"/api/v1/plans/{genova.plan.id}/documents"
-    # issue 18: the CTP's concept is public by law (L1712 arts. 9, 11); the other acts' evidence is not
+    # issue 18: the CTP's concept is public by law (L1712 arts. 9, 11), and the answers to the concepts with the
+    # adjusted project (L1909 art. 22); the other acts' evidence is not
     public = client.get(url).get_json()["documents"]
-    assert public and all(d["is_public"] and d["kind"] == "record_ctp_concept" for d in public)
+    assert public and all(d["is_public"] for d in public)
+    assert {d["kind"] for d in public} == {"record_ctp_concept", "consider_concepts"}
     everything = client.get(url, headers=bearer(token_for(db_session, genova.ctp))).get_json()["documents"]
     private = [d for d in everything if not d["is_public"]]
     assert private and all(d["download_url"] is None for d in private)
