@@ -1508,6 +1508,10 @@ def in_force_explanation(published_on: date, clause: str = "on_publication", dec
                          silent_days: int = IN_FORCE_DAYS_AFTER_PUBLICATION, basis: str = IN_FORCE_BASIS) -> str:
     """When the published act binds, in words, citing ``basis`` (``in_force_basis`` for the plan's entity)."""
     day = in_force_on(published_on, clause, declared_on, silent_days)
+    if clause == "on_publication" and day == published_on:  # said once (QA: «…rige a partir de su publicación.
+        # Rige desde las 00:00 del mismo día de su publicación…»)
+        return (f"Publicado el {_day(published_on)}; el acto {VIGENCIA_CLAUSES[clause]}, desde las 00:00 de ese "
+                f"día (un acto general no obliga antes de publicarse: {basis}).")
     text = (f"Publicado el {_day(published_on)}; el acto {VIGENCIA_CLAUSES[clause]}"
             + (f" ({_day(declared_on)})" if clause == "fixed_date" and declared_on else "") + ". ")
     if clause == "silent" and silent_days:

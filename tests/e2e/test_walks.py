@@ -329,7 +329,7 @@ def test_municipio_walks_from_posesion_to_vigente_through_the_pages(
     assert run_sweep(date(2028, 5, 19)).effects == 0
     done.reload()
     state_line(done, "in_force")
-    expect(done.get_by_text("Rige desde las 00:00 del mismo día de su publicación")).to_be_visible()
+    expect(done.get_by_text("rige a partir de su publicación, desde las 00:00 de ese día")).to_be_visible()
 
     # Each answer, read back without signing in on the public page ...
     citizen = new_page()

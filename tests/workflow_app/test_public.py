@@ -345,8 +345,8 @@ def test_a_name_with_a_percent_sign_is_found_by_it(client, db_session):
 def test_country_and_department_progress(client, genova):
     page = client.get("/publico").get_data(as_text=True)
     # Issue 18: the count says what it counts.
-    assert "1 de" in page and "entidades territoriales tienen abierto su plan" in page
-    assert "1 registran al menos un acto de su ruta" in page
+    assert "1 de 1.135 entidades territoriales tiene abierto su plan" in page  # es-CO figures, in agreement (QA)
+    assert "1 registra al menos un acto de su ruta" in page
     assert "En el concejo o asamblea" in page and "Avance promedio en los hitos del DNP" in page
     assert '<a href="/publico/departamentos/63">Quindío</a>' in page
     department = client.get("/publico/departamentos/63").get_data(as_text=True)
@@ -396,7 +396,7 @@ def test_the_finished_demo_plan_shows_its_whole_case_without_signing_in(client, 
     assert "<strong>Vigente.</strong>" not in page
     assert ("<strong>Cumplió su periodo.</strong> El periodo 2024–2027 terminó el 31 de diciembre de 2027, y el "
             "plan rigió hasta ese día") in page
-    assert "Rige desde las 00:00 del mismo día de su publicación" in page
+    assert "rige a partir de su publicación, desde las 00:00 de ese día" in page
     # A municipio's plan cites its own statute for the publication, never the departmental code (L2200).
     assert "(un acto general no obliga antes de publicarse: CPACA art. 65; L4-1913 art. 61; L136 art. 81)" in page
     assert "L2200" not in page
