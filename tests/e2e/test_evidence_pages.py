@@ -68,7 +68,7 @@ def test_the_planning_office_corrects_a_document_without_javascript(new_page, li
     page.get_by_label("Qué error formal corrige").fill("El acta decía 28 de febrero de 2027; el año es 2028.")
     shot(page, f"correccion-formulario-{width}")
     page.get_by_role("button", name="Registrar la versión corregida").click()
-    expect(page.get_by_text("Listo: se registró la versión corregida")).to_be_visible()
+    expect(page.get_by_text("Se registró la versión corregida")).to_be_visible()
     expect(page.get_by_text("Corrige la versión anterior: El acta decía 28 de febrero de 2027")).to_be_visible()
     expect(page.get_by_text("Reemplazada por una versión corregida.")).to_be_visible()
     shot(page, f"plan-documentos-versiones-{width}")
@@ -169,7 +169,7 @@ def test_a_file_is_weighed_before_it_is_sent_and_its_sending_is_shown(new_page, 
     page.get_by_label("Qué error formal corrige").fill("El acta decía 28 de febrero de 2027; el año es 2028.")
     expect(page.get_by_label(re.compile("No enviar «acta-corregida.pdf»"))).to_be_visible()  # held by the server
     page.get_by_role("button", name="Registrar la versión corregida").click()
-    expect(page.get_by_text("Listo: se registró la versión corregida")).to_be_visible()
+    expect(page.get_by_text("Se registró la versión corregida")).to_be_visible()
     assert page.url.split("#")[0].endswith(f"/planes/{demo.id}")
     assert len(posts) == 2  # the file went once; the second post used the copy the server held
 

@@ -94,7 +94,7 @@ def test_back_and_resend_says_the_concept_was_already_registered(new_page, live_
         _concept_form(page, cast.plan.id)
         page.get_by_label("Documento de soporte (PDF, máximo 20 MB)").set_input_files(evidence)
     second.get_by_role("button", name=re.compile("^Registrar:")).click()
-    expect(second.locator("p.flash")).to_contain_text("Listo:")
+    expect(second.locator("p.flash")).to_contain_text("Acto registrado:")
 
     with first.expect_response(lambda r: r.request.method == "POST") as answer:
         first.get_by_role("button", name=re.compile("^Registrar:")).click()
@@ -168,7 +168,7 @@ def test_a_form_with_an_error_keeps_its_pdf_for_the_next_send(new_page, live_ser
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.get_by_role("button", name=re.compile("^Registrar:")).click()
     assert answer.value.request.post_data_buffer.count(b"%PDF") == 0  # the PDF did not travel a second time
-    expect(page.locator("p.flash")).to_contain_text("Listo:")
+    expect(page.locator("p.flash")).to_contain_text("Acto registrado:")
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "360px"])

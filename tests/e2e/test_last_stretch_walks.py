@@ -54,7 +54,7 @@ def act(walk: Walk, plan_id: int, who: str, label: str, on: str, *, fill=None, i
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.get_by_role("button", name=re.compile("^Registrar")).click()
     assert redirected(answer.value), page.locator("main").inner_text()
-    expect(page.locator("p.flash")).to_contain_text("Listo:")
+    expect(page.locator("p.flash")).to_contain_text("Acto registrado:")
     return page
 
 

@@ -90,7 +90,7 @@ class Phase2Walk:
         with page.expect_response(lambda r: r.request.method == "POST") as answer:
             page.get_by_role("button", name=re.compile("^Registrar")).click()
         assert redirected(answer.value), f"{label}: HTTP {answer.value.status}\n{page.locator('main').inner_text()}"
-        expect(page.locator("p.flash")).to_contain_text("Listo:")
+        expect(page.locator("p.flash")).to_contain_text("Acto registrado:")
         return page
 
 

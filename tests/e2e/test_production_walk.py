@@ -150,7 +150,7 @@ def record_act(page, label: str, evidence: Path, fields: dict | None = None) -> 
     for field_label, value in (fields or {}).items():
         page.get_by_label(field_label).fill(value)
     page.get_by_role("button", name=submit_name(label)).click()
-    expect(page.locator("p.flash")).to_have_text(f"Listo: {label}.")
+    expect(page.locator("p.flash")).to_contain_text(f"Acto registrado: «{label}».")
 
 
 def copied_context(browser, base: str, source_context):

@@ -39,7 +39,7 @@ def from_calendar(walk: Walk, plan_id: int, who: str, label: str, on: str, fill)
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.get_by_role("button", name=re.compile("^Registrar")).click()
     assert redirected(answer.value), page.locator("main").inner_text()
-    expect(page.locator("p.flash")).to_contain_text("Listo:")
+    expect(page.locator("p.flash")).to_contain_text("Acto registrado:")
 
 
 def test_a_debate_in_recess_is_refused_then_accepted_inside_the_convocation_and_the_calendar_shows_it(

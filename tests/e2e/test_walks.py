@@ -123,7 +123,7 @@ class Walk:
             fill(page)
         response = self.submit(page, label)
         assert redirected(response), f"{label}: HTTP {response.status}\n{page.locator('main').inner_text()}"
-        expect(page.locator("p.flash")).to_have_text(f"Listo: {label}.")
+        expect(page.locator("p.flash")).to_contain_text(f"Acto registrado: «{label}».")
         state_line(page, state)
         return page
 
@@ -633,7 +633,7 @@ def test_an_act_is_sent_and_corrected_with_javascript_disabled(new_page, live_se
     walk.fill_common(page, "2028-01-03", "Acta de posesión 001")
     assert redirected(walk.submit(page, label))
     state_line(page, "in_office")
-    expect(page.locator("p.flash")).to_have_text(f"Listo: {label}.")
+    expect(page.locator("p.flash")).to_contain_text(f"Acto registrado: «{label}».")
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "360px"])

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from forms.acts import ACT_DATE_HINTS, act_form_class, answer_field_names, fields_for, to_command
 from forms.documents import CorrectionForm
 from forms.whatif import WhatIfForm, to_what_if
+from notifications.events import CONCEPT_ACTS
 from state_machines import calendar as legal_calendar
 from state_machines.approval import corrections
 from state_machines.approval.pdt import PDT_MACHINE, period_ended
@@ -292,7 +293,11 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
                 exc.message = STALE_FORM
             return _render_act(plan, option, form, refusal=exc, held=held), exc.status
         held.used()
-        flash(f"Listo: {option.label}.", "info")
+        # Said as a record, not as the order the act's name is (QA: «Listo: Entregar el concepto…»); a concept's
+        # body is told where its proof goes (notifications.events: the receipt, by e-mail at once).
+        receipt = " La constancia, con la huella SHA-256 del documento, le llega por correo." \
+            if (machine, trigger) in CONCEPT_ACTS else ""
+        flash(f"Acto registrado: «{option.label}».{receipt}", "info")
         # ``plan_id``, not ``plan.id``: the COMMIT expired the plan, and reading it again would cost a query.
         if machine in PHASE2_MACHINES:
             return redirect(url_for("phase2.show", plan_id=plan_id, _anchor=f"t-{machine}-{option.subject}"))
@@ -359,7 +364,7 @@ def correct(plan_id: int, document_id: int):
                 getattr(form, exc.field).errors.append(exc.message)
             else:
                 held.used()
-                flash(f"Listo: se registró la versión corregida de «{document_title(target.document, plan.entity)}».", "info")
+                flash(f"Se registró la versión corregida de «{document_title(target.document, plan.entity)}».", "info")
                 return redirect(url_for("plans.show", plan_id=plan.id, _anchor="h-docs"))
     return _render_correct(plan, target, form, held), 422 if request.method == "POST" else 200
 
