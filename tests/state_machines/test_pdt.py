@@ -903,3 +903,12 @@ def test_the_president_who_sanctioned_publishes_and_nobody_else_does():
     assert refusal(tribunal, "publish_by_president", C).legal_basis == "DL1421 art. 25"
     assert PDT_MACHINE.fire(base, "publish", E).dest == "published"  # the executive may still publish
 
+
+
+def test_the_committed_route_diagram_is_the_one_the_table_generates():
+    """docs/ruta-pdt.mmd is «generated from the same table» (README): it had fallen 38 transitions behind. After
+    changing the table, ``flask --app wsgi pdt diagram`` rewrites it."""
+    from pathlib import Path
+
+    committed = (Path(__file__).resolve().parents[2] / "docs" / "ruta-pdt.mmd").read_text(encoding="utf-8")
+    assert committed == mermaid(PDT_MACHINE, show_roles=True)
