@@ -17,6 +17,7 @@ something due, and existing dedupe keys are checked in one query per batch.
 from __future__ import annotations
 
 import logging
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
@@ -687,12 +688,20 @@ def _lock_plan(session: Session, plan_id: int) -> bool:
                                {"c": ADVISORY_CLASS, "p": plan_id}))
 
 
+def requeue_grace() -> timedelta:
+    """How long a new delivery may wait for its job before the sweep enqueues it again: ``PDT_REQUEUE_GRACE_SECONDS``
+    from the app's config, then from the environment, as the delivery settings (``notifications.jobs._setting``; the
+    README documents it as an environment variable, which was never read), else ``REQUEUE_GRACE``."""
+    value = current_app.config.get("PDT_REQUEUE_GRACE_SECONDS")
+    value = os.environ.get("PDT_REQUEUE_GRACE_SECONDS") if value in (None, "") else value
+    return timedelta(seconds=float(value)) if value not in (None, "") else REQUEUE_GRACE
+
+
 def requeue_stalled(session: Session, now: datetime | None = None, created_before: datetime | None = None) -> int:
     """Enqueue again the deliveries whose job was lost (Redis down), whose lease expired (worker killed) or
     whose retry time has come. Running the job twice is harmless: ``deliver`` claims the row first."""
     now = now or datetime.now(timezone.utc)
-    grace = current_app.config.get("PDT_REQUEUE_GRACE_SECONDS")
-    grace = timedelta(seconds=float(grace)) if grace is not None else REQUEUE_GRACE
+    grace = requeue_grace()
     ids = session.scalars(
         select(Delivery.id).where(or_(
             and_(Delivery.status == "pending",

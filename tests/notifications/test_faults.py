@@ -200,3 +200,20 @@ def test_a_commit_telling_many_people_enqueues_batches_and_each_message_goes_out
     rq_workers.start(1)
     wait_until(lambda: statuses(db_session).keys() <= {"sent", "digest"}, what="las entregas en lote")
     assert_each_sent_once(db_session, smtp_sink)
+
+
+def test_the_requeue_grace_is_read_from_the_environment_as_the_readme_says(app, monkeypatch):
+    """README: ``PDT_REQUEUE_GRACE_SECONDS`` is an environment variable of the workers; it was read from the app's
+    config only, which no process fills from the environment."""
+    from datetime import timedelta
+
+    from notifications.sweep import REQUEUE_GRACE, requeue_grace
+
+    monkeypatch.setitem(app.config, "PDT_REQUEUE_GRACE_SECONDS", None)
+    monkeypatch.delenv("PDT_REQUEUE_GRACE_SECONDS", raising=False)
+    with app.app_context():
+        assert requeue_grace() == REQUEUE_GRACE == timedelta(seconds=60)
+        monkeypatch.setenv("PDT_REQUEUE_GRACE_SECONDS", "15")
+        assert requeue_grace() == timedelta(seconds=15)
+        monkeypatch.setitem(app.config, "PDT_REQUEUE_GRACE_SECONDS", 0)  # the app's own setting first
+        assert requeue_grace() == timedelta(0)
