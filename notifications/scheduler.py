@@ -1,5 +1,6 @@
-"""Embedded mode (no REDIS_URL): a daemon thread in the web process runs the sweep, the daily digest and the
-daily signed history checkpoint (when CHECKPOINT_KEY is set).
+"""Embedded mode (no REDIS_URL): a daemon thread in the web process runs the sweep, the daily digest, the
+daily signed history checkpoint (when CHECKPOINT_KEY is set), the monthly survey's notice and the fortnightly
+SETA cut (Monitoreo 360).
 
 Started only when asked (``PDT_EMBEDDED_SCHEDULER``), so tests and CLI commands never get a background thread.
 """

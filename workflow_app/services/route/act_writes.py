@@ -19,8 +19,8 @@ own transaction, in this order:
    trigger anchors the head in ``history_heads`` within the same statement.
 
 The evidence row (``documents.insert_document``) comes before step 1: its id is part of the sealed row. The
-notices and the board's summary row follow from the ``act_recorded`` listeners (one statement each, Core), and
-the caller commits once. The loaded objects are then marked as written (their pending changes committed in
+board's summary row is written here with the act's other rows (``board_summary.act_parameters``); the notices
+follow from the ``act_recorded`` listeners (one statement each, Core), and the caller commits once. The loaded objects are then marked as written (their pending changes committed in
 memory), so the session's flush at COMMIT has nothing left to send.
 """
 from __future__ import annotations
