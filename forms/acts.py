@@ -32,6 +32,7 @@ from state_machines.approval.route import IRREVERSIBLE_ACTS, PUBLIC_BY_LAW, with
 from state_machines.approval.submachines import hearing_date_problem
 from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.core.dates import HOUR
+from state_machines.corporation import sessions as corporation_sessions
 from state_machines.corporation.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS
 from workflow_app.services.route.documents import Upload
 from workflow_app.services.route.plans import ActCommand
@@ -145,10 +146,8 @@ EXTRA_FIELDS = {
                                                  Length(max=2000)]),
     "covers_plan": lambda: BooleanField("El decreto somete a la corporación el proyecto del plan de desarrollo "
                                         "(o sus objeciones)"),
-    "extension_days": lambda: IntegerField(
-        "Días calendario de la prórroga (hasta 10, desde el día siguiente al fin del período)",
-        validators=[InputRequired("Indique cuántos días se prorroga el período (un número de 1 a 10)."),
-                    NumberRange(min=1, max=10, message="La prórroga es de 1 a 10 días calendario.")]),
+    # L136 art. 23 par. 1: the cap is the rule's own (``sessions.EXTENSION_MAX_DAYS``, configurable), not a copy.
+    "extension_days": lambda: _extension_days_field(corporation_sessions.EXTENSION_MAX_DAYS),
     "leader_name": lambda: StringField("Nombre del líder del equipo formulador", validators=[
         DataRequired("Indique quién lidera el equipo."), Length(max=200)]),
     "leader_email": lambda: StringField("Correo del líder", validators=[
@@ -270,6 +269,13 @@ PUBLICATION_CHOICES = [("public", "Publicarlo en el portal ciudadano (lo que la 
 
 def answer_field_names(recommendations: tuple[RecommendationRef, ...]) -> list[tuple[str, str]]:
     return [(f"answer_{i}", f"reason_{i}") for i in range(len(recommendations))]
+
+
+def _extension_days_field(most: int) -> IntegerField:
+    return IntegerField(
+        f"Días calendario de la prórroga (hasta {most}, desde el día siguiente al fin del período)",
+        validators=[InputRequired(f"Indique cuántos días se prorroga el período (un número de 1 a {most})."),
+                    NumberRange(min=1, max=most, message=f"La prórroga es de 1 a {most} días calendario.")])
 
 
 def act_form_class(trigger: str, recommendations: tuple[RecommendationRef, ...] = ()) -> type[ActForm]:

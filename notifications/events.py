@@ -141,7 +141,8 @@ def _duty_notices(recipients: Recipients, plan: Plan, event: PlanEvent, duties: 
 
 
 def _car_authority_notices(recipients: Recipients, plan: Plan, event: PlanEvent, deadlines, entity: str) -> list:
-    """D1865 art. 3 num. 2-3: each authority receives its copy and has 15 business days."""
+    """D1865 art. 3 num. 2-3: each authority receives its copy and has its business days
+    (``calendar.CAR_CONCEPT_BUSINESS_DAYS``, 15)."""
     items = []
     for deadline in deadlines:
         when = legal_calendar.format_date_es(deadline.act_by, weekday=True)
@@ -149,7 +150,8 @@ def _car_authority_notices(recipients: Recipients, plan: Plan, event: PlanEvent,
         items.append((users, _notice(
             plan, event, deadline, subject=f"{entity}: copia del proyecto de plan para concepto ambiental",
             body=(f"{entity} envió a {deadline.authority} la copia del proyecto de Plan de Desarrollo. "
-                  f"Emita su concepto técnico a más tardar el {when} (15 días hábiles)."))))
+                  f"Emita su concepto técnico a más tardar el {when} "
+                  f"({legal_calendar.CAR_CONCEPT_BUSINESS_DAYS} días hábiles)."))))
     return items
 
 
