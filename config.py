@@ -49,7 +49,6 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     PORT = int(os.environ.get("PORT", "5000"))
     PDT_TODAY = os.environ.get("PDT_TODAY") or None
-    TIMEZONE = "America/Bogota"
     BABEL_DEFAULT_LOCALE = "es_CO"
     BABEL_DEFAULT_TIMEZONE = "America/Bogota"
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")

@@ -61,18 +61,6 @@ CTP_CONCEPT_MONTHS = 1
 FILING_MONTHS = 4
 #: L152 art. 40: the corporation decides "dentro del mes siguiente" to the filing.
 CORPORATION_DECISION_MONTHS = 1
-# Decreto 683 de 2020 lives as data (``state_machines.approval.regimes.D683_2020``, a row of the ``regimes`` table in the
-# service); these names keep its values at hand for readers of the calendar.
-#: D683 art. 4: the PISCC may be adopted in the month following the adoption of the PDT.
-PISCC_MONTHS = D683_2020.piscc_months
-#: D683 art. 1: plans not filed in time could be filed until this date.
-D683_FILING_DEADLINE = D683_2020.filing.on
-#: D683 art. 2: the executive could modify a plan filed by 30 April 2020 until this date.
-D683_MODIFICATIONS_DEADLINE = D683_2020.modifications.on
-#: D683 art. 3: with art. 1 or 2 used, the corporation had to decide by this date.
-D683_DECISION_DEADLINE = D683_2020.decision.on
-#: D683 applies only to the plans of the 2020-2023 period.
-D683_PERIOD_START = D683_2020.period_start
 #: legal-path.md §f.4: whether L4-1913 art. 62 extends a fixed date (15 June 2020 was a holiday) is doubtful;
 #: the contract says fixed dates are not extended.
 EXTEND_FIXED_DATES = False
@@ -103,28 +91,6 @@ D683_ARTICLES = ("art1", "art2")
 EFFECT_WARNING = "warning"
 EFFECT_CTP_DEEMED_FULFILLED = "ctp_requirement_deemed_fulfilled"
 EFFECT_DECREE_ADOPTION_ENABLED = "decree_adoption_enabled"
-
-#: Route order of the output (calendar-contract.md says order does not matter; we keep it deterministic).
-DEADLINE_KEYS = (
-    "consolidation",
-    "ctp_presentation",
-    "car_concept",
-    "ctp_concept",
-    "filing",
-    "executive_modifications",
-    "corporation_decision",
-    "sessions_convocation",
-    "piscc",
-    "sanction_remission",
-    "objection_term",
-    "objections_convocation",
-    "objected_publication",
-    "sanction_after_rejection",
-    "tribunal_remission",
-    "sanction_after_tribunal",
-    "publication",
-    "governor_copy",
-)
 
 #: The last stretch (``state_machines.corporation.sanction``, issue 20): the approval, the remission for sanction, the
 #: corporation's rejection of objections, its insistence on an illegality objection, the Tribunal's ruling that
@@ -1560,9 +1526,6 @@ TRIBUNAL_BUSINESS_DAYS = 20
 #: L136 art. 81 (phase-ii.md P9): an acuerdo is published within ten days of its sanction.
 HARMONIZATION_PUBLICATION_BUSINESS_DAYS = 10
 
-PHASE2_KEYS = ("pi_approval", "harmonization", "harmonization_publication", "accion_publication",
-               "paa_publication", "paa_update", "budget_filing", "poai_approval", "budget_decision",
-               "budget_repetition", "budget_objection", "annual_report", "citizen_report", "dept_evaluation")
 
 
 @dataclass(frozen=True)

@@ -1217,11 +1217,6 @@ def is_d683_regime(s: PlanSnapshot) -> bool:
     return s.act_day.year == 2020
 
 
-def is_municipio(s: PlanSnapshot) -> bool:
-    """L136 art. 82: the mayor sends the governor a copy of the sanctioned acuerdo within 5 days."""
-    return s.entity_kind == "municipio"
-
-
 # -------------------------------------------------------------------------------------------------------------
 # Rules outside the table: the PPI after filing, the hearings after adoption
 # -------------------------------------------------------------------------------------------------------------

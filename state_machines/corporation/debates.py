@@ -131,11 +131,6 @@ class DebateRecord:
     def has_third_debate(self) -> bool:
         return bool(self.third_sessions)
 
-    @property
-    def debates_held(self) -> int:
-        """Debates the project passed or is in: the committee's once approved, the plenary's, the third."""
-        return ((self.committee_approved_on is not None) + self.has_plenary_debate + self.has_third_debate)
-
     @classmethod
     def from_data(cls, data: dict | None) -> "DebateRecord":
         """From the plan's stored ``event_dates["debates"]`` (ISO strings)."""

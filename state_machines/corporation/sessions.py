@@ -58,8 +58,6 @@ SIX_MONTH_CATEGORIES = frozenset({"especial", "1", "2"})
 FOUR_MONTH_MONTHS = (2, 5, 8, 11)
 #: Ley 2200 de 2022 in force (D.O. 51.942, 8 February 2022); before it, L56 art. 1 for Asambleas.
 L2200_IN_FORCE = date(2022, 2, 8)
-#: L136 art. 23 par. 1: a Concejo may extend each period ten calendar days; not assumed unless recorded.
-ASSUME_EXTENSION = False
 
 
 #: L56 art. 1 as Ley 617 de 2000 art. 29 left it: the Asambleas' sessions and extraordinary convocations

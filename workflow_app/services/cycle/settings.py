@@ -24,14 +24,12 @@ from state_machines.core.wording import titles_for
 from state_machines.corporation.sessions import categories_for, category_basis, category_law_text
 from workflow_app.history import seal
 from workflow_app.infra.clock import clock
-from workflow_app.infra.templating import NON_ROUTE_TRIGGER_LABELS
 from workflow_app.models import FISCAL_CATEGORIES, PLAN_GRAPH, Entity, Plan, PlanEvent, Regime, User
 from workflow_app.permissions import can_edit_entity_settings
 from workflow_app.services.route.plans import CONFLICT_MESSAGE, period_facts
 
 SETTINGS_MACHINE = "settings"
 SETTINGS_TRIGGER = "update_settings"
-SETTINGS_LABEL = NON_ROUTE_TRIGGER_LABELS[SETTINGS_TRIGGER]
 WEEKDAY_NAMES = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 
 

@@ -66,10 +66,6 @@ def month_label(month: date) -> str:
     return f"{MONTHS_ES[month.month - 1]} de {month.year}"
 
 
-def previous_month(month: date) -> date:
-    return date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
-
-
 # --- Who is asked ---------------------------------------------------------------------------------------------
 
 def respondents(session: Session, entity_ids: Iterable[int] | None = None) -> dict[int, list[User]]:
@@ -477,7 +473,3 @@ def api_aggregates(res: Results, reserve_all: bool = False) -> dict:
 def _group_json(g: Group, reserved: bool) -> dict:
     return {"clave": g.key, "nombre": g.label, "respuestas": g.count,
             **_shown(g.count, {"promedio": g.average, "insatisfechos_por_100": g.dissatisfied_per_100}, reserved)}
-
-
-def months_between(months: Sequence[date]) -> tuple[date | None, date | None]:
-    return (months[0], months[-1]) if months else (None, None)

@@ -10,8 +10,6 @@ from workflow_app.permissions import LEAD_ROLES, can_invite, can_remove_membersh
 from workflow_app.services.people.accounts import AccountError, refuse_side_conflict, resolve_scope
 from workflow_app.services.people.people_log import record_people_change
 
-AdminError = AccountError
-
 
 def add_membership(session: Session, actor: User, user: User, role: str, dane_code: str | None,
                    authority_code: str | None, is_lead: bool = False) -> Membership:

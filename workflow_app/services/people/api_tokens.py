@@ -23,11 +23,6 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def active_tokens(session: Session, user: User) -> list[ApiToken]:
-    return session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                           .order_by(ApiToken.created_at.desc())).all()
-
-
 def user_tokens(session: Session, user: User) -> list[ApiToken]:
     return session.scalars(select(ApiToken).filter_by(user_id=user.id).order_by(ApiToken.created_at.desc())).all()
 

@@ -425,10 +425,6 @@ ROLE_SCOPES = (
                                            "plan indicativo, POAI, planes de acción)"),
 )
 #: Not importable: the DNP's regional coordinator (``coordinador``) is given by an administrator, on its page.
-TEMPLATE_NOTE = ("Una fila por persona y rol, con el rol escrito exactamente como aquí (sin mayúsculas ni tildes "
-                 "obligatorias): " + "; ".join(f"{role}: {column} de {what}" for role, column, what in ROLE_SCOPES)
-                 + ". Un rol distinto (por ejemplo «alcalde») o un código desconocido se rechaza con su fila y su "
-                 "columna, y entonces no se crea ninguna cuenta.")
 
 
 def template_csv() -> bytes:

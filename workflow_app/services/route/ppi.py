@@ -84,9 +84,6 @@ class PpiFrozen(Exception):
         self.message, self.legal_basis = message, legal_basis
 
 
-STAGE_LABELS = {"filed": "radicada ante la corporación", "amendment": "cambio por modificación aprobada",
-                "adopted": "adoptada con el plan"}
-
 
 def ppi_change_check(plan: Plan, amendment: str | None = None, executive_change: Verdict | None = None) -> None:
     """Raise ``PpiFrozen`` unless the PPI may change now (``state_machines.approval.pdt.ppi_change_verdict``).
