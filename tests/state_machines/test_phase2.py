@@ -1,6 +1,7 @@
 """Phase II machines (phase-ii.md §1.2, P1–P22): roles, guards with their norms, the harmonisation's debates."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -52,11 +53,18 @@ def refusal(machine, snapshot, trigger, role) -> TransitionRefused:
 
 # --- every transition names its norm; every guard refusal names its norm -----------------------------------
 
+#: The IDs of legal-path.md §0 and phase-ii.md a Phase II rule may cite (any other string is not a norm).
+NORM = re.compile(r"\b(L152|L136|L2200|D1222|DL1421|L56|L1551|L617|L715|L819|L1474|L1712|L1909|D111|D1082|CPACA|"
+                  r"L4-1913|AL02|CE-2127|TAB-[a-e]|SEED 00[0-4]|DNP-PI|DNP-KS)\b")
+
+
 def test_every_phase2_transition_has_a_norm_and_a_spanish_label():
     for machine in PHASE2_MACHINES.values():
         for t in machine.transitions:
-            assert t.legal_basis.strip() and t.label[0].isupper(), (machine.name, t.trigger)
+            assert NORM.search(t.legal_basis) and t.label[0].isupper(), (machine.name, t.trigger, t.legal_basis)
             assert SISTEMA_NOT_A_PERSON(t)
+            for guard in t.guards:  # every refusal names its norm: the guard's docstring cites it
+                assert guard.__doc__ and NORM.search(guard.__doc__), (machine.name, t.trigger, guard)
 
 
 def SISTEMA_NOT_A_PERSON(t) -> bool:
