@@ -165,23 +165,34 @@ class Phase2Snapshot:
 PI_APPROVED = frozenset({"pi_approved", "pi_reported"})
 
 
+PPI_LINES_BASIS = "L152 arts. 29, 36 y 45; DNP-PI"
+
+
+def ppi_lines_verdict(added, dropped) -> Verdict:
+    """L152 arts. 29, 36; DNP-PI: the matrix has the adopted PPI's lines, none added, none dropped (only an acuerdo or
+    ordenanza changes the plan, L152 art. 45). Asked by the guard and when the matrix is saved, with one wording."""
+    if added:
+        return refuse("La matriz agrega líneas que no están en el plan de inversiones adoptado: "
+                      + "; ".join(f"{p} / {q}" for p, q in added) + ". El Plan Indicativo no puede agregar metas "
+                      "al plan; eso solo lo hace un acuerdo u ordenanza.", PPI_LINES_BASIS)
+    if dropped:
+        return refuse("La matriz omite líneas del plan de inversiones adoptado: "
+                      + "; ".join(f"{p} / {q}" for p, q in dropped) + ". El Plan Indicativo no puede suprimir "
+                      "metas del plan.", PPI_LINES_BASIS)
+    return OK
+
+
 def is_matrix_consistent_with_ppi(s: Phase2Snapshot) -> Verdict:
     """L152 arts. 29, 36; DNP-PI: the plan indicativo neither adds nor drops a program or project of the adopted
     PPI (only an acuerdo or ordenanza changes the plan, L152 art. 45); every line has indicator, targets and a
     responsible office."""
     m = s.matrix
-    basis = "L152 arts. 29, 36 y 45; DNP-PI"
     if m is None or m.is_empty:
         return refuse("La matriz del Plan Indicativo está vacía: registre las metas por año de cada programa y "
-                      "proyecto del plan de inversiones.", basis)
-    if m.added:
-        return refuse("La matriz agrega líneas que no están en el plan de inversiones adoptado: "
-                      + "; ".join(f"{p} / {q}" for p, q in m.added) + ". El Plan Indicativo no puede agregar metas "
-                      "al plan; eso solo lo hace un acuerdo u ordenanza.", basis)
-    if m.dropped:
-        return refuse("La matriz omite líneas del plan de inversiones adoptado: "
-                      + "; ".join(f"{p} / {q}" for p, q in m.dropped) + ". El Plan Indicativo no puede suprimir "
-                      "metas del plan.", basis)
+                      "proyecto del plan de inversiones.", PPI_LINES_BASIS)
+    lines = ppi_lines_verdict(m.added, m.dropped)
+    if not lines.ok:
+        return lines
     if m.incomplete:
         return refuse("Faltan el indicador, las metas por año o la dependencia responsable en: "
                       + "; ".join(f"{p} / {q}" for p, q in m.incomplete) + ".", "L152 art. 29; DNP-PI")

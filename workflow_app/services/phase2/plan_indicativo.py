@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
-from state_machines.phase2 import MatrixRow, check_matrix
+from state_machines.phase2 import MatrixRow, check_matrix, ppi_lines_verdict
 from workflow_app.models import Plan, Procedure, User, recorded_now
 from workflow_app.services.phase2.procedures import matrix_rows, ppi_costs
 from workflow_app.services.route.ppi import plan_years
@@ -65,10 +65,9 @@ def save_matrix(session: Session, plan: Plan, rows: list[MatrixRow], actor: User
     rows = [MatrixRow(r.program, r.project, r.indicator.strip(), tuple(t.strip() for t in r.targets),
                       r.responsible.strip(), by_key.get(r.key, ())) for r in rows]
     check = check_matrix(rows, costs)
-    if check.added or check.dropped:
-        names = "; ".join(f"{p} / {q}" for p, q in (*check.added, *check.dropped))
-        raise MatrixRefused(f"La matriz debe tener exactamente las líneas del plan de inversiones adoptado ({names}): "
-                            "el Plan Indicativo no agrega ni suprime metas del plan.", "L152 arts. 29, 36 y 45")
+    lines = ppi_lines_verdict(check.added, check.dropped)  # the guard's own rule and words
+    if not lines.ok:
+        raise MatrixRefused(lines.reason, lines.legal_basis)
     proc.data = {**(proc.data or {}), "matrix": [
         {"program": r.program, "project": r.project, "indicator": r.indicator, "targets": list(r.targets),
          "responsible": r.responsible, "costs": list(r.costs)} for r in rows],
