@@ -262,6 +262,8 @@ def legal_basis_for(trigger: str, table_basis: str, entity_kind: str, approved_o
     not "L136 art. 78; L2200 art. 100" (QA, 7 December 2026); the debates' own statute is
     ``debates.debate_basis``'s."""
     own = basis_for_kind(table_basis, entity_kind == "departamento")  # the kind's own statute, not both
+    if special == "bogota":  # the project's passage in Bogotá's Concejo is DL1421 art. 22's, not L136 art. 73's
+        own = own.replace("L136 art. 73", "DL1421 art. 22")
     if trigger == "sanction" and state == "sanction_due":
         # The executive's sanction owed after the objections were rejected (L136 art. 79) or found unfounded by
         # the Tribunal (L136 art. 80; DL1421 art. 25), not the first term's article (QA, 7 December 2026).

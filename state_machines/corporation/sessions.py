@@ -155,8 +155,9 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
         end, month_text = window_end.on, f"El plazo ({window_end.legal_basis})"
     corporation = "la Asamblea" if entity_kind == "departamento" else "el Concejo"
     of_corporation = "de la Asamblea" if entity_kind == "departamento" else "del Concejo"
+    extension_basis_of = "DL1421 art. 10" if special == BOGOTA else "L136 art. 23 par. 1"  # Bogotá's own statute
     extension = ("" if entity_kind == "departamento" else "; la prórroga de diez días de un período ordinario solo "
-                 "cuenta si el Concejo la decide (L136 art. 23 par. 1)")
+                 f"cuenta si el Concejo la decide ({extension_basis_of})")
     convoke_basis = "L152 art. 40; " + convocation_basis(entity_kind, filed_on, special)
     window = f"del {format_date_es(start)} al {format_date_es(end)}"
     periods = []
@@ -181,7 +182,7 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
     sessions_text = (f"Sesiones ordinarias en ese lapso: {_periods_text(relevant)} ({basis})." if relevant
                      else f"En ese lapso no hay sesiones ordinarias ({basis}).")
     if extended:
-        sessions_text += f" Prórroga registrada: {_periods_text(extended)} (L136 art. 23 par. 1)."
+        sessions_text += f" Prórroga registrada: {_periods_text(extended)} ({extension_basis_of})."
     if recess is None:
         return SessionsVerdict(False, start, end, None, relevant, f"{basis}; L152 art. 40",
                                f"{month_text} {of_corporation} para decidir va {window} (L152 art. 40) y cae dentro de "

@@ -315,3 +315,17 @@ def test_an_ordenanzas_publication_is_said_in_the_feminine():
     assert text.startswith("Publicación de la ordenanza sancionada el lunes 15 de mayo de 2028") and "publíquela" in text
     assert deadlines(sanctioned="2028-05-15")["publication"]["explanation"].startswith(
         "Publicación del acuerdo sancionado")
+
+
+def test_bogotas_assignment_approval_and_extension_cite_its_own_statute():
+    """QA, 7 December 2026: Bogotá's «Repartir» and «Aprobar el plan» cited L136 art. 73 (its debates cite DL1421 art.
+    22), and its sessions notice the extension of L136 art. 23 par. 1 (DL1421 art. 10)."""
+    from state_machines.corporation.sessions import extraordinary_sessions_verdict
+
+    table = "L152 art. 40; L136 art. 73"
+    for trigger in ("assign_to_committee", "approve_plan"):
+        assert legal_basis_for(trigger, table, "municipio", None, BOGOTA) == "L152 art. 40; DL1421 art. 22"
+        assert legal_basis_for(trigger, table, "municipio", None) == table
+    verdict = extraordinary_sessions_verdict("municipio", "especial", date(2028, 1, 1), date(2028, 4, 28),
+                                             special=BOGOTA)
+    assert "DL1421 art. 10" in verdict.explanation and "L136 art. 23 par. 1" not in verdict.explanation
