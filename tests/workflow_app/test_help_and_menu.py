@@ -222,4 +222,5 @@ def test_the_glossary_is_in_alphabetical_order_and_says_what_each_statute_short_
     plain = ["".join(c for c in unicodedata.normalize("NFKD", t.casefold()) if not unicodedata.combining(c))
              for t in shown]
     assert len(shown) > 20 and plain == sorted(plain)
-    assert "L4-1913: Ley 4 de 1913" in page and "CPACA: Ley 1437 de 2011" in page and "DL1421: Decreto Ley 1421" in page
+    for short, words in (("L4-1913", "Ley 4 de 1913"), ("CPACA", "Ley 1437 de 2011"), ("DL1421", "Decreto Ley 1421")):
+        assert f"<li><strong>{short}</strong>: {words}" in page

@@ -11,6 +11,8 @@ class Term:
     term: str
     meaning: str
     norm: str = ""
+    #: A list the meaning introduces (short form, what it is), shown one per line.
+    items: tuple[tuple[str, str], ...] = ()
 
 
 _TERMS: tuple[Term, ...] = (
@@ -106,19 +108,30 @@ _TERMS: tuple[Term, ...] = (
     # opaque to a CTP volunteer).
     Term("normas", "Normas citadas (siglas)",
          "Las páginas citan cada norma por su sigla y artículo: «L152 art. 39 num. 6» es la Ley 152 de 1994, "
-         "artículo 39, numeral 6. L152: Ley 152 de 1994, orgánica del Plan de Desarrollo. L136: Ley 136 de 1994, "
-         "régimen municipal (concejos y acuerdos), con sus reformas (L177: Ley 177 de 1994; L1551: Ley 1551 de "
-         "2012). L2200: Ley 2200 de 2022, régimen departamental (asambleas y ordenanzas); antes, D1222: Decreto "
-         "1222 de 1986, y L56: Ley 56 de 1993 (sesiones de las asambleas). DL1421: Decreto Ley 1421 de 1993, "
-         "estatuto de Bogotá. D1865: Decreto 1865 de 1994 (concepto de la autoridad ambiental). L1909: Ley 1909 de "
-         "2018, estatuto de la oposición (audiencias del plan de inversiones). D683: Decreto Legislativo 683 de "
-         "2020 (plazos del período 2020). L4-1913: Ley 4 de 1913, que dice cómo se cuentan los plazos; CC: Código "
-         "Civil; CGP: Código General del Proceso; L51: Ley 51 de 1983 (festivos). CPACA: Ley 1437 de 2011, "
-         "Código de Procedimiento Administrativo (publicación de los actos). L1712: Ley 1712 de 2014, de "
-         "transparencia. L1474: Ley 1474 de 2011 (plan de acción). L617: Ley 617 de 2000 (categorías). D111: "
-         "Decreto 111 de 1996, Estatuto Orgánico del Presupuesto. L715: Ley 715 de 2001 (Sistema General de "
-         "Participaciones). L819: Ley 819 de 2003 (marco fiscal). D1082: Decreto 1082 de 2015 (sector Planeación "
-         "Nacional). D1333: Decreto 1333 de 1986 (Código de Régimen Municipal)."),
+         "artículo 39, numeral 6. Las siglas:", items=(
+             ("L152", "Ley 152 de 1994, orgánica del Plan de Desarrollo"),
+             ("L136", "Ley 136 de 1994, régimen municipal: concejos y acuerdos (reformada por la L177, Ley 177 de "
+                      "1994, y la L1551, Ley 1551 de 2012)"),
+             ("L2200", "Ley 2200 de 2022, régimen departamental: asambleas y ordenanzas"),
+             ("D1222", "Decreto 1222 de 1986, régimen departamental hasta el 7 de febrero de 2022"),
+             ("L56", "Ley 56 de 1993, sesiones de las asambleas hasta la Ley 2200"),
+             ("DL1421", "Decreto Ley 1421 de 1993, estatuto de Bogotá"),
+             ("D1865", "Decreto 1865 de 1994, concepto de la autoridad ambiental"),
+             ("L1909", "Ley 1909 de 2018, estatuto de la oposición: audiencias del plan de inversiones"),
+             ("D683", "Decreto Legislativo 683 de 2020, plazos del período 2020"),
+             ("L4-1913", "Ley 4 de 1913, Código de Régimen Político y Municipal: cómo se cuentan los plazos"),
+             ("CC", "Código Civil"),
+             ("CGP", "Código General del Proceso"),
+             ("L51", "Ley 51 de 1983, festivos trasladados al lunes"),
+             ("CPACA", "Ley 1437 de 2011, Código de Procedimiento Administrativo: publicación de los actos"),
+             ("L1712", "Ley 1712 de 2014, transparencia y acceso a la información pública"),
+             ("L1474", "Ley 1474 de 2011: plan de acción y plan anual de adquisiciones"),
+             ("L617", "Ley 617 de 2000: categorías de municipios y departamentos"),
+             ("D111", "Decreto 111 de 1996, Estatuto Orgánico del Presupuesto"),
+             ("L715", "Ley 715 de 2001, Sistema General de Participaciones"),
+             ("L819", "Ley 819 de 2003: marco fiscal de mediano plazo"),
+             ("D1082", "Decreto 1082 de 2015, sector Planeación Nacional"),
+             ("D1333", "Decreto 1333 de 1986, Código de Régimen Municipal"))),
     Term("sgp-sgr", "SGP y SGR (fuentes del plan de inversiones)",
          "SGP: Sistema General de Participaciones, los recursos que la Nación transfiere a departamentos y "
          "municipios para salud, educación, agua potable y otros sectores. SGR: Sistema General de Regalías. El "
