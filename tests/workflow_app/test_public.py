@@ -317,6 +317,13 @@ def test_search_by_the_names_the_site_and_people_use(client, db_session, query, 
     assert code in page
 
 
+def test_a_search_for_the_gobernacion_finds_the_department_first_and_only(client, db_session):
+    page = client.get("/publico", query_string={"q": "Gobernación del Quindío"}).get_data(as_text=True)
+    assert "1 resultado" in page and 'href="/publico/63"' in page and "/publico/63302" not in page
+    page = client.get("/publico", query_string={"q": "quindío"}).get_data(as_text=True)
+    assert page.index('href="/publico/63"') < page.index("/publico/63001")  # the department before its municipios
+
+
 @pytest.mark.parametrize("query", ["%", "_", "%%", "g_nova", "\\"])
 def test_like_wildcards_match_only_themselves(client, db_session, query):
     """Issue 12: ``q=%`` or ``q=_`` matched every entity. Now a wildcard is a character like any other, and no

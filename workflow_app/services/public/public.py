@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import case, func, or_, select, true
+from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload, object_session
 
 from state_machines import calendar as legal_calendar
@@ -190,16 +190,30 @@ def name_matches(model, text: str):
     return func.replace(func.replace(model.sort_key, "{", ""), " ", "").contains(entity_search_key(text))
 
 
+def _named_kind(text: str) -> str | None:
+    """The kind of entity the search names by its words: «gobernación/departamento» or «alcaldía/municipio»."""
+    first = names.search_key(text).split(" ", 1)[0]
+    if first in ("gobernacion", "departamento"):
+        return "departamento"
+    return "municipio" if first in ("alcaldia", "municipio") else None
+
+
 def search_entities(session: Session, query: str, limit: int = 50) -> list[Entity]:
-    """By name (accent- and case-insensitive) or by DANE code prefix."""
+    """By name (accent- and case-insensitive) or by DANE code prefix; a department before its municipios, and only
+    the kind the words name («Gobernación del Quindío» is the department, not its twelve municipios)."""
     text = (query or "").strip()
     if not text or (not text.isdigit() and not entity_search_key(text)):
         return []
     condition = (Entity.dane_code.startswith(text) if text.isdigit()
                  else or_(name_matches(Entity, text), name_matches(Department, text)))
+    kind = None if text.isdigit() else _named_kind(text)
+    if kind == "departamento":
+        condition = and_(condition, Entity.kind == "departamento")
+    elif kind == "municipio":
+        condition = and_(condition, Entity.kind != "departamento")
     return session.scalars(select(Entity).join(Department, Department.code == Entity.department_code)
                            .where(condition).options(joinedload(Entity.department))
-                           .order_by(Entity.kind.desc(), Entity.sort_key).limit(limit)).all()
+                           .order_by(Entity.kind != "departamento", Entity.sort_key).limit(limit)).all()
 
 
 def current_period(session: Session, today: date, year: str = "") -> Period | None:
