@@ -1,4 +1,4 @@
-"""The RQ worker entry point: ``rq worker -w workflow_app.worker.AppWorker pdt``.
+"""The RQ worker entry point: ``rq worker --with-scheduler -w workflow_app.worker.AppWorker pdt`` (README, production).
 
 Jobs take ids and run inside an application context; this worker builds the app once per process, from the
 same environment variables as the web (``DATABASE_URL``, ``REDIS_URL``, SMTP settings…), and runs every job

@@ -65,3 +65,25 @@ def test_the_readme_cron_line_registers_its_scheduler_on_redis_url(db_session, d
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(10)
         conn.delete(get_registry_key())
+
+
+def test_the_readme_worker_line_runs_a_retry_that_a_cut_left_scheduled(db_session, database_url, redis_url,
+                                                                        smtp_sink, monkeypatch):
+    """QA, 7 December 2026: a worker killed mid-import left its job scheduled for a retry (``Retry``), which only a
+    worker with a scheduler enqueues: without ``--with-scheduler`` the import stayed «en curso» for good."""
+    from datetime import timedelta
+
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    conn = redis.Redis.from_url(redis_url)
+    job = Queue("pdt", connection=conn).enqueue_in(
+        timedelta(seconds=1), "workflow_app.services.integrity.checkpoints.checkpoint_job")
+    assert job.get_status() == "scheduled"
+    proc = subprocess.Popen(readme_command("worker"), cwd=ROOT,
+                            env=_env(database_url, redis_url, smtp_sink.port), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_until(lambda: job.get_status(refresh=True) == "finished", timeout=60,
+                   what="que el rq worker del README ejecute el reintento programado")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(20)
