@@ -411,7 +411,24 @@ def test_health_reports_database_redis_and_oldest_pending_delivery(app, client, 
     body = client.get("/salud").get_json()
     assert body["database"] == "ok" and body["oldest_pending_delivery_seconds"] == 0
     with_redis = create_app("test", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=redis_url)
-    assert with_redis.test_client().get("/salud").get_json()["redis"] == "ok"
+    alone = with_redis.test_client().get("/salud").get_json()
+    assert alone["redis"] == "ok"
+    # Nobody runs the jobs: no rq worker on the queue, no rq cron beating (QA: «ok» with both killed).
+    assert alone["status"] == "degradado" and alone["workers"] == 0 and alone["cron"].startswith("sin latido")
+    import redis as redis_client
+    from rq import Queue, Worker
+    from rq.cron_scheduler_registry import get_registry_key
+
+    conn = redis_client.Redis.from_url(redis_url)
+    worker = Worker([Queue("pdt", connection=conn)], connection=conn, name="salud-prueba")
+    worker.register_birth()
+    conn.zadd(get_registry_key(), {"cron-prueba": time.time()})
+    try:
+        served = with_redis.test_client().get("/salud").get_json()
+        assert (served["workers"], served["cron"], served["status"]) == (1, "ok", "ok")
+    finally:
+        worker.register_death()
+        conn.zrem(get_registry_key(), "cron-prueba")
     dead = create_app("test", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
                       REDIS_URL="redis://127.0.0.1:1/0")
     degraded = dead.test_client().get("/salud")

@@ -1,17 +1,43 @@
 """``/salud``: what a load balancer and an operator need to know about this host's dependencies."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 
 import redis
+from rq import Queue, Worker
+from rq.cron_scheduler_registry import get_registry_key
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from workflow_app.infra.jobs import QUEUE_NAME
 from workflow_app.models import Delivery
 from workflow_app.services.integrity.checkpoints import checkpoint_status
 
 #: A delivery waiting longer than this means the workers (or Redis, or SMTP) need attention.
 STALE_DELIVERY_SECONDS = 15 * 60
+#: ``rq cron`` beats every few seconds (rq's scheduler TTL is 120 s): no beat for this long means it is not running,
+#: and with it the sweep, which applies the law's automatic effects and sends the reminders.
+CRON_SILENT_SECONDS = 5 * 60
+
+
+def _background(conn: redis.Redis, report: dict) -> None:
+    """Whether someone runs the jobs (QA, 7 December 2026: with the worker killed, or ``rq cron`` killed, /salud
+    said «ok» until a mail had waited 15 minutes, or never). A worker killed without its goodbye stays listed until
+    its key expires (rq's worker TTL, 7 minutes)."""
+    workers = len(Worker.all(queue=Queue(QUEUE_NAME, connection=conn)))
+    report["workers"] = workers
+    if workers == 0:
+        report["status"] = "degradado"
+        report["workers_message"] = (f"Ningún «rq worker» atiende la cola «{QUEUE_NAME}»: no salen correos ni corren "
+                                     "la apertura de períodos ni las cargas de funcionarios.")
+    beats = [score for _name, score in conn.zrange(get_registry_key(), 0, -1, withscores=True)]
+    if beats and time.time() - max(beats) <= CRON_SILENT_SECONDS:
+        report["cron"] = "ok"
+    else:
+        report["status"] = "degradado"
+        report["cron"] = ("sin latido: «rq cron» no está corriendo; sin él no corre el barrido de plazos (efectos "
+                          "legales automáticos, recordatorios, reintentos de correo)")
 
 
 def health_report(session: Session, redis_url: str | None) -> tuple[dict, int]:
@@ -29,8 +55,10 @@ def health_report(session: Session, redis_url: str | None) -> tuple[dict, int]:
         return report, 503
     if redis_url:
         try:
-            redis.Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1).ping()
+            conn = redis.Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1)
+            conn.ping()
             report["redis"] = "ok"
+            _background(conn, report)
         except Exception as exc:  # noqa: BLE001
             report.update(status="degradado", redis=f"error: {type(exc).__name__}")
     else:
