@@ -470,3 +470,29 @@ def test_phase2_averages_count_only_the_plans_in_phase2():
     lines = rollup([("63", "Quindío", 100.0, False, 75.0), ("63", "Quindío", 40.0, False, None),
                     ("70", "Sucre", 10.0, True, None)])
     assert [(r.label, r.average2) for r in lines] == [("Quindío", 75.0), ("Sucre", None)]
+
+
+def test_before_its_first_day_an_opened_period_is_what_the_board_and_the_portal_show(client, db_session, set_today,
+                                                                                      app):
+    """QA, 7 December 2026: the operator opened 2028 in December 2027; until 1 January the board, the portal and
+    the regions and advisers' views showed the running period, with no plans, and the 2028 board's links (map
+    tiles, regions) lost the period asked for."""
+    set_today("2027-12-07")
+    genova = make_plan(db_session, "63302")
+    asesora = make_user(db_session, "asesora@dnp.co", Role.ASESOR, genova.entity)
+    admin = make_user(db_session, "admin@prueba.co", Role.ADMIN)
+    db_session.commit()
+    _, html = board_as(client, asesora)
+    assert "período 2028–2031" in html and entity_order(html) == ["Génova (Quindío)"]
+    assert "período 2028–2031" in app.test_client().get("/publico").get_data(as_text=True)
+    html = client.get("/tablero/regiones").get_data(as_text=True)
+    assert "período 2028–2031" in html and "Eje Cafetero y Antioquia" in html
+    # The period asked for is kept by the board's links and read by its other views.
+    html = client.get("/tablero?periodo=2028").get_data(as_text=True)
+    assert "/tablero/departamentos/63?periodo=2028" in html and "/tablero/regiones?periodo=2028" in html
+    earlier = client.get("/tablero/regiones?periodo=2024").get_data(as_text=True)
+    assert "período 2024–2027" in earlier and "<p>0 planes que usted sigue" in earlier
+    chief = app.test_client()
+    login(chief, admin.email, PASSWORD)
+    html = chief.get("/tablero/asesores?periodo=2028").get_data(as_text=True)
+    assert "período 2028–2031" in html and "asesora" in html

@@ -422,17 +422,22 @@ def _merge(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
 # --- Loading -------------------------------------------------------------------------------------------------
 
 def board_period(session: Session, today: date, year: str = "",
-                 periods: Sequence[Period] | None = None) -> Period | None:
-    """The period asked for by its first year (``year``, e.g. "2024"), else the constitutional period running today
-    (in training, the simulated day), else the latest one that started, else the first. ``periods``: every period,
-    when the caller already read them (``period_list``)."""
-    periods = [p for p, _ in period_list(session)] if periods is None else periods
+                 listed: Sequence[tuple[Period, bool]] | None = None) -> Period | None:
+    """The period asked for by its first year (``year``, e.g. "2024"), else the latest period opened (with plans),
+    else the constitutional period running today (in training, the simulated day), else the latest one that
+    started, else the first. The operator opens the next period before its 1 January, for the elected officials
+    to prepare: from then on the board and the portal show it (QA, 7 December 2026: until 1 January 2028 they
+    showed the running period, with no plans, and nothing linked to the 1,135 plans of 2028). ``listed``: every
+    period with whether it has plans, when the caller already read them (``period_list``)."""
+    listed = period_list(session) if listed is None else listed
+    periods = [p for p, _ in listed]
     if year.isdigit() and len(year) == 4:
         asked = next((p for p in periods if p.start_on == date(int(year), 1, 1)), None)
         if asked is not None:
             return asked
+    opened = max((p for p, has in listed if has), key=lambda p: p.start_on, default=None)
     started = max((p for p in periods if p.start_on <= today), key=lambda p: p.start_on, default=None)
-    return started or min(periods, key=lambda p: p.start_on, default=None)
+    return opened or started or min(periods, key=lambda p: p.start_on, default=None)
 
 
 def period_list(session: Session) -> list[tuple[Period, bool]]:

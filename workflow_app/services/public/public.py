@@ -217,16 +217,18 @@ def search_entities(session: Session, query: str, limit: int = 50) -> list[Entit
 
 
 def current_period(session: Session, today: date, year: str = "") -> Period | None:
-    """The period asked for by its first year (``year``), else the period running today, else the latest one that
-    has plans."""
+    """The period asked for by its first year (``year``), else the latest one that has plans (the next period is
+    opened before its 1 January: the portal shows it from then, as the board does, ``board.board_period``), else
+    the period running today."""
     if year.isdigit() and len(year) == 4:
         asked = session.scalar(select(Period).where(Period.start_on == date(int(year), 1, 1)))
         if asked is not None:
             return asked
-    period = session.scalar(select(Period).where(Period.start_on <= today, Period.end_on >= today))
-    if period is not None:
-        return period
-    return session.scalar(select(Period).join(Plan, Plan.period_id == Period.id).order_by(Period.start_on.desc()))
+    opened = session.scalar(select(Period).join(Plan, Plan.period_id == Period.id).order_by(Period.start_on.desc())
+                            .limit(1))
+    if opened is not None:
+        return opened
+    return session.scalar(select(Period).where(Period.start_on <= today, Period.end_on >= today))
 
 
 @dataclass(frozen=True)

@@ -68,11 +68,11 @@ def index():
     if content is None:
         query = board_service.BoardQuery.from_args(request.args)
         listed = board_service.period_list(db.session)  # the periods once: the board's, and the ones by name
-        period = board_service.board_period(db.session, clock().today(), query.periodo, [p for p, _ in listed])
+        period = board_service.board_period(db.session, clock().today(), query.periodo, listed)
         with board_service.paused_gc():  # 1,135 rows: see paused_gc
             all_rows, rows = board_service.board(db.session, current_user, clock().today(), query, period)
             context = {**_helpers(), **_board_context(all_rows, rows, query, "board.index", listed=listed,
-                                                      period=period), **_map_context(all_rows)}
+                                                      period=period), **_map_context(all_rows, query.periodo)}
             content = current_app.jinja_env.get_template("board/_content.html").render(
                 context, current_user=current_user)
         keep_board(key, generation, content)
@@ -92,10 +92,21 @@ def department(code: str):
                            **_board_context(all_rows, rows, query, "board.department", code=dept.code))
 
 
+def _period_args(periodo: str) -> dict:
+    """The period asked for, kept by the board's links to its other views (its map, regions, advisers)."""
+    return {"periodo": periodo} if periodo.isdigit() and len(periodo) == 4 else {}
+
+
+def _asked_period():
+    """The board's period for a page that only reads it (``?periodo=2028``), as the board chooses it."""
+    return board_service.board_period(db.session, clock().today(), request.args.get("periodo", ""))
+
+
 @bp.get("/tablero/regiones")
 @login_required
 def regions():
-    rows = board_service.load_rows(db.session, current_user, clock().today())
+    period = _asked_period()
+    rows = board_service.load_rows(db.session, current_user, clock().today(), period=period)
     rollups = board_service.rollups(rows)
     chart = hbar_chart("Avance promedio por región (%)", [(r.label, r.average) for r in rollups["regions"]], " %",
                        maximum=100)
@@ -104,16 +115,19 @@ def regions():
     for line in rollups["departments"]:
         by_region.setdefault(region_of[line.key], []).append(line)
     return render_template("board/regions.html", rollups=rollups, by_region=by_region, chart=chart,
-                           summary=board_service.summary(rows))
+                           summary=board_service.summary(rows), period=period,
+                           period_args=_period_args(request.args.get("periodo", "")))
 
 
 @bp.get("/tablero/asesores")
 @login_required
 def advisers():
     require_admin(current_user)
-    rows = board_service.load_rows(db.session, current_user, clock().today())
+    period = _asked_period()
+    rows = board_service.load_rows(db.session, current_user, clock().today(), period=period)
     return render_template("board/advisers.html", lines=board_service.adviser_rollup(db.session, rows),
-                           summary=board_service.summary(rows))
+                           summary=board_service.summary(rows), period=period,
+                           period_args=_period_args(request.args.get("periodo", "")))
 
 
 @bp.get("/tablero.<any(csv, xlsx):fmt>")
@@ -156,7 +170,7 @@ def _board_context(all_rows, rows, query, endpoint, listed=None, period=None, **
     shown, page = board_service.page_of(rows, query.pagina)
 
     listed = board_service.period_list(db.session) if listed is None else listed
-    period = period or board_service.board_period(db.session, today, query.periodo, [p for p, _ in listed])
+    period = period or board_service.board_period(db.session, today, query.periodo, listed)
     departments = [(code, name) for code, name, _ in sorted({(r.department_code, r.department_name, r.department_key)
                                                              for r in all_rows}, key=lambda d: d[2])]
     return {
@@ -172,19 +186,22 @@ def _board_context(all_rows, rows, query, endpoint, listed=None, period=None, **
         "export_args": query.as_args(pagina=1), "endpoint": endpoint, "view_args": view_args,
         "total_in_scope": len(all_rows),
         "period": period, "periods": board_service.periods_with_plans(db.session, listed),
+        "period_args": _period_args(query.periodo),
         "period_link": lambda p: url_for(endpoint, **view_args, **query.as_args(periodo=str(p.start_on.year))),
         "plans_base": url_for("board.milestones", plan_id=0).removesuffix("0/hitos"),  # one url_for, not 1,135
     }
 
 
-def _map_context(all_rows) -> dict:
-    """The tile map of the whole scope (filters narrow the table, not the map)."""
+def _map_context(all_rows, periodo: str = "") -> dict:
+    """The tile map of the whole scope (filters narrow the table, not the map); a tile keeps the period asked for
+    (QA, 7 December 2026: the 2028 board's tiles opened the department's board of the running period)."""
     lines = board_service.rollups(all_rows)["departments"]
     base = url_for("board.department", code="00").removesuffix("00")
+    after = f"?periodo={periodo}" if periodo.isdigit() else ""
     # Every tile says its department's name, followed or not: a screen reader heard «SAP —» (QA, 7 December 2026).
     figures = {code: (name, 0, 0) for code, name in board_service.department_names(db.session).items()}
     figures.update({d.key: (d.label, d.plans, d.at_risk) for d in lines})
-    return {"tile_map": department_map(figures, {d.key: f"{base}{d.key}" for d in lines}),
+    return {"tile_map": department_map(figures, {d.key: f"{base}{d.key}{after}" for d in lines}),
             "map_legend": map_legend(), "map_rows": lines}
 
 
