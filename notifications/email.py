@@ -11,17 +11,21 @@ from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 from workflow_app.infra.clock import BOGOTA
 
 
 def message_id(delivery_key: str) -> str:
+    """Stable per delivery, on the sender's own domain (``SMTP_FROM``), as RFC 5322 asks: a bare «@ruta-pdt» is no
+    domain, which some spam filters count against the mail (QA, 7 December 2026)."""
     digest = hashlib.sha256(delivery_key.encode()).hexdigest()[:32]
-    return f"<{digest}@ruta-pdt>"
+    sender = parseaddr(current_app.config.get("SMTP_FROM") or "")[1] if has_app_context() else ""
+    domain = sender.rpartition("@")[2] if "@" in sender else "ruta-pdt.invalid"
+    return f"<{digest}@{domain}>"
 
 
 def build_email(recipient: str, subject: str, text: str, html: str, delivery_key: str) -> Message:

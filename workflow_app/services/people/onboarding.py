@@ -75,7 +75,8 @@ def role_problem(value: str) -> str:
 
 
 STATUS_LABELS = {"created": "Se crea la cuenta y se envía la invitación",
-                 "added": "Cuenta existente: se le agrega el rol",
+                 # An account that exists, or that an earlier row of this same file creates (QA: «cuentas existentes»).
+                 "added": "Se le agrega el rol a su cuenta",
                  "present": "Ya estaba: no se cambia nada",
                  "error": "Error"}
 
