@@ -438,3 +438,18 @@ def test_sessions_and_limits_live_in_sqlite_too(tmp_path):
     assert copy.get("/").status_code == 302
     statuses = [login(trial.test_client(), "trial@genova.gov.co", "mala").status_code for _ in range(6)]
     assert statuses == [401] * 5 + [429]  # counted in the database, shared by every process
+
+
+def test_a_role_held_in_several_places_is_said_once_with_its_places(db_session):
+    """QA, 7 December 2026: an adviser's invitation said «Asesor DNP o gobernación — …» 32 times."""
+    from workflow_app.models import Membership
+
+    places = [db_session.scalar(select(Entity).filter_by(dane_code=code)) for code in ("63001", "63130", "63302")]
+    adviser = make_user(db_session, "asesor@dnp.gov.co", Role.ASESOR, places[0])
+    for place in places[1:]:
+        db_session.add(Membership(user_id=adviser.id, role=Role.ASESOR.value, entity_id=place.id))
+    db_session.commit()
+    db_session.refresh(adviser)
+    said = accounts.describe_memberships(adviser)
+    assert said.count("Asesor") == 1
+    assert said.endswith("— Armenia (Quindío), Calarcá (Quindío) y Génova (Quindío)")

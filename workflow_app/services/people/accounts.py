@@ -529,8 +529,22 @@ def create_first_admin(session: Session, email: str, name: str) -> AccountToken:
 
 
 def describe_memberships(user: User) -> str:
-    """"Secretaría de planeación (líder del equipo) de Génova (Quindío)" — for e-mails and lists."""
-    return "; ".join(describe_membership(m) for m in user.memberships)
+    """"Secretaría de planeación (líder del equipo) de Génova (Quindío)" — for e-mails and lists. A role held in
+    several places is said once, with its places («Asesor DNP o gobernación — Armenia, Calarcá y Génova»): an
+    adviser's invitation repeated the role 32 times (QA, 7 December 2026)."""
+    grouped: dict[str, list[str]] = {}
+    for m in user.memberships:
+        label, _, place = describe_membership(m).partition(" — ")
+        grouped.setdefault(label, []).append(place)
+    parts = []
+    for label, places in grouped.items():
+        places = [p for p in places if p]
+        if not places:
+            parts.append(label)
+        else:
+            listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " y " + places[-1]
+            parts.append(f"{label} — {listed}")
+    return "; ".join(parts)
 
 
 def describe_membership(m: Membership) -> str:
