@@ -96,8 +96,9 @@ DUTIES: tuple[Duty, ...] = (
          "Consolidar el proyecto de plan en el Consejo de Gobierno", "L152 art. 39 num. 3"),
     Duty("ctp_presentation", _BEFORE_CTP, _EXECUTIVE_SIDE,
          "Presentar el proyecto consolidado al CTP, con copia al concejo o asamblea", "L152 art. 39 num. 5"),
+    # D1865 art. 3: «deberá remitir el plan con el concepto respectivo»: the act's own verb (the form said «Remitir»).
     Duty("car_concept", frozenset({"copy_sent"}), frozenset({Role.CAR}),
-         "Emitir el concepto técnico de la autoridad ambiental", "D1865 art. 3"),
+         "Remitir el concepto técnico de la autoridad ambiental", "D1865 art. 3"),
     Duty("ctp_concept", frozenset({"submitted_to_ctp"}), frozenset({Role.CTP}),
          "Entregar el concepto del Consejo Territorial de Planeación", "L152 art. 39 num. 6"),
     Duty("filing", _BEFORE_FILING, _EXECUTIVE_SIDE,

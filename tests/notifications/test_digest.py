@@ -68,9 +68,9 @@ def test_a_user_who_wants_immediate_email_gets_no_digest(db_session, smtp_sink, 
 
 def test_a_notice_whose_step_was_recorded_since_is_left_out_of_the_digest(db_session, smtp_sink, embedded_jobs):
     """The CTP is told to give its concept and reminded 5 business days before; it records the concept the same
-    day. The morning digest does not list «actúe» for a step behind the plan: the CTP's digest holds only the
-    receipt of its concept (its other notices stay in the notification centre), while the CRQ, whose concept is
-    still due, gets its list."""
+    day. The morning digest does not list «actúe» for a step behind the plan: the CTP's only mail is the receipt of
+    its concept (sent at once; its other notices stay in the notification centre, out of the digest), while the
+    CRQ, whose concept is still due, gets its list."""
     cast = Cast(db_session, make_plan(db_session, "63302"))
     walk_to(cast, "submitted_to_ctp")
     run_sweep(date(2028, 3, 21))  # CTP: 5 business days before 28 Mar; CRQ: 1 day before 22 Mar
@@ -88,7 +88,7 @@ def test_a_notice_whose_step_was_recorded_since_is_left_out_of_the_digest(db_ses
         db_session.refresh(delivery)
     assert {d.status for d in ctp_waiting} == {"digested"}  # handled: not waiting for another day's digest
     crq = smtp_sink.to(cast.cars["CRQ"].email)
-    assert len(crq) == 1 and "Emitir el concepto técnico" in smtp_sink.text_of(crq[0])
+    assert len(crq) == 1 and "Remitir el concepto técnico" in smtp_sink.text_of(crq[0])
     assert "ya no pide" not in smtp_sink.text_of(crq[0])
     for mail in smtp_sink.messages:  # whoever got a digest: no step behind the plan is listed as work to do
         assert "Entregar el concepto del Consejo Territorial" not in smtp_sink.text_of(mail)

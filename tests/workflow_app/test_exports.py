@@ -59,9 +59,9 @@ def test_board_csv_reads_back_with_accents_iso_dates_and_the_same_filters(client
     assert genova_row["Departamento"] == "Quindío" and genova_row["Estado (código)"] == "adjusting"
     # CRQ never answered: its concept (15 business days from 29 Feb) is the oldest pending step.
     assert genova_row["Próximo plazo (actuar a más tardar)"] == "2028-03-22"
-    assert genova_row["Próximo paso"] == "Emitir el concepto técnico de la autoridad ambiental (CRQ)"
+    assert genova_row["Próximo paso"] == "Remitir el concepto técnico de la autoridad ambiental (CRQ)"
     assert genova_row["Holgura (días hábiles)"] == "-22"  # Holy Thursday and Good Friday (13-14 Apr) do not count
-    assert genova_row["Pasos vencidos"] == "Emitir el concepto técnico de la autoridad ambiental (CRQ)"
+    assert genova_row["Pasos vencidos"] == "Remitir el concepto técnico de la autoridad ambiental (CRQ)"
     assert genova_row["Espera: Alcaldía o gobernación (días hábiles)"] == str(1 + 4 + 36 + 5 + 14)
     assert genova_row["Espera: Autoridad ambiental (CAR) (días hábiles)"] == "23"
     assert by_code["63"]["Riesgo"] == "Pasos vencidos" and by_code["63"]["Riesgo (código)"] == "vencido"
@@ -116,7 +116,7 @@ def test_board_xlsx_opens_with_real_dates(client, db_session, genova):
     widths = {h: sheet.column_dimensions[get_column_letter(i)].width for i, h in enumerate(header, start=1)}
     assert len(set(widths.values())) > 3, widths  # not every column 13 wide
     assert widths["Entidad"] >= len("Génova (Quindío)") and widths["Código DANE"] >= len("Código DANE")
-    assert widths["Próximo paso"] >= len("Emitir el concepto técnico de la autoridad ambiental (CRQ)")
+    assert widths["Próximo paso"] >= len("Remitir el concepto técnico de la autoridad ambiental (CRQ)")
     assert widths["Código DANE"] < widths["Próximo paso"] <= 60
 
 

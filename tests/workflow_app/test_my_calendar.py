@@ -64,7 +64,7 @@ def test_each_person_sees_only_the_deadlines_they_owe(client, db_session, genova
     login(car, genova.cars["CRQ"].email, PASSWORD)
     march = cells(car.get("/cuenta/calendario?mes=2028-03").get_data(as_text=True))
     # CRQ never answered: 15 business days from the copy received on 29 February.
-    assert "Vencido: Génova (Quindío): Emitir el concepto técnico de la autoridad ambiental (CRQ)" in march[22]
+    assert "Vencido: Génova (Quindío): Remitir el concepto técnico de la autoridad ambiental (CRQ)" in march[22]
     other = make_user(db_session, "cvc@prueba.co", Role.CAR, authority="CVC")
     cvc = client.application.test_client()
     login(cvc, other.email, PASSWORD)
@@ -125,7 +125,7 @@ def test_a_later_month_still_shows_what_is_overdue_and_an_empty_one_what_comes_n
     login(car, genova.cars["CRQ"].email, PASSWORD)
     april = car.get("/cuenta/calendario?mes=2028-04").get_data(as_text=True)
     overdue = april[april.index("Vencidos de meses anteriores"):april.index("</div>", april.index("Vencidos de"))]
-    assert "Emitir el concepto técnico de la autoridad ambiental (CRQ)</a> — miércoles, 22 de marzo de 2028" in overdue
+    assert "Remitir el concepto técnico de la autoridad ambiental (CRQ)</a> — miércoles, 22 de marzo de 2028" in overdue
     login(client, genova.planeacion.email, PASSWORD)
     march = client.get("/cuenta/calendario?mes=2028-03").get_data(as_text=True)
     assert "Lo que sigue después de marzo de 2028" in march

@@ -157,8 +157,11 @@ def test_the_demo_walks_filandia_through_phase2_to_a_published_plan_de_compras(c
     assert "Viviendas rurales con agua potable. Metas por año: 80, 170, 260, 350" in page
     assert "Segundo debate en plenaria: 9 de agosto de 2024" in page and "Publicación: 16 de agosto de 2024" in page
     assert "Vigencia 2025: publicado el 29 de enero de 2025" in page
-    # Each year's document says its year (QA, 7 December 2026: the same name three times).
-    assert "Publicar el Plan Anual de Adquisiciones — Plan Anual de Adquisiciones (plan de compras) 2025" in page
+    # Each year's document says its year (QA, 7 December 2026: the same name three times), named as a document,
+    # not as the act's order («Publicar el Plan Anual…»).
+    assert "Plan Anual de Adquisiciones publicado — Plan Anual de Adquisiciones (plan de compras) 2025" in page
+    assert "Publicar el Plan Anual de Adquisiciones —" not in page
+    assert "Plan Indicativo aprobado por el Consejo de Gobierno" in page
     from sqlalchemy import select
 
     from workflow_app.models import Entity, Plan

@@ -94,7 +94,7 @@ def test_a_real_pdf_named_html_is_stored_and_served_as_pdf(client, demo, db_sess
     assert response.status_code == 200 and response.data == pdf_samples.VALID
     assert response.mimetype == "application/pdf" and response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Content-Disposition"] == \
-        'attachment; filename="genova-quindio-2028-2031-entregar-el-concepto-del-ctp-total-o-parcial-v1.pdf"'
+        'attachment; filename="genova-quindio-2028-2031-concepto-del-consejo-territorial-de-planeacion-v1.pdf"'
     assert "html" not in response.headers["Content-Disposition"]
     assert response.headers["Cache-Control"] == "private, no-store"
 

@@ -86,8 +86,13 @@ def document_title(doc, entity=None) -> str:
     its act's name ("Entregar el concepto del CTP"); a title someone gave it is kept."""
     wording = getattr(entity, "wording", None)
     noun, act = DOCUMENT_TITLES.get(doc.kind), _trigger_labels().get(doc.kind)
-    if noun and act and doc.title in {act, localize(act, wording)}:
-        return localize(noun, wording)
+    if not (noun and act):
+        return doc.title
+    for said in {act, localize(act, wording)}:
+        if doc.title == said:
+            return localize(noun, wording)
+        if doc.title.startswith(f"{said} — "):  # a yearly Phase II document: «… — Plan Anual de Adquisiciones 2028»
+            return f"{localize(noun, wording)} — {doc.title[len(said) + 3:]}"
     return doc.title
 
 

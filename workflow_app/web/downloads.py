@@ -7,6 +7,7 @@ from itertools import chain
 from flask import Response, stream_with_context
 
 from workflow_app.infra.extensions import db
+from workflow_app.infra.templating import document_title
 from workflow_app.models import Document
 from workflow_app.services.route.documents import document_chunks, served_name
 
@@ -17,7 +18,9 @@ def pdf_attachment(document: Document, cache_control: str, plan=None) -> Respons
     response = Response(stream_with_context(chain([first], chunks)), mimetype="application/pdf",
                         direct_passthrough=True)
     response.headers["Content-Length"] = str(document.size_bytes)
-    response.headers["Content-Disposition"] = f'attachment; filename="{served_name(document, plan)}"'
+    # Named as the pages name it («concepto-del-consejo-territorial-de-planeacion», not the act's order).
+    title = document_title(document, plan.entity if plan is not None else None)
+    response.headers["Content-Disposition"] = f'attachment; filename="{served_name(document, plan, title)}"'
     response.headers["Cache-Control"] = cache_control
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["ETag"] = f'"{document.sha256}"'

@@ -58,12 +58,12 @@ def _slug(text: str, limit: int) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].rstrip("-")
 
 
-def served_name(document: Document, plan=None) -> str:
+def served_name(document: Document, plan=None, title: str | None = None) -> str:
     """The download's name, chosen by the service from the plan's entity and period (so that Génova's 2028 concept
     and Filandia's 2024 one do not share a name in a downloads folder: QA, 7 December 2026), the document's title
-    and its version: ASCII, ``.pdf``."""
+    as the pages say it (``title``: a noun, not the act's order) and its version: ASCII, ``.pdf``."""
     prefix = _slug(f"{plan.entity.display_name} {plan.period.label}", 60) + "-" if plan is not None else ""
-    return f"{prefix}{_slug(document.title, 80) or 'documento'}-v{document.version}.pdf"
+    return f"{prefix}{_slug(title or document.title, 80) or 'documento'}-v{document.version}.pdf"
 
 
 def read_upload(upload: Upload) -> bytes:
