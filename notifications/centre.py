@@ -20,7 +20,7 @@ PAGE_SIZE = 100
 
 NEW, READ, ATTENDED, ENDED = "Nueva", "Leída", "Atendida", "Sin efecto"
 #: Why a notice reads «Sin efecto»: the step it asked for is no longer owed, its plan's period being over.
-ENDED_NOTE = f"El periodo del plan terminó: la ley ya no pide este paso ({PERIOD_END_BASIS})."
+ENDED_NOTE = f"El período del plan terminó: la ley ya no pide este paso ({PERIOD_END_BASIS})."
 
 
 def is_attended(notification: Notification) -> bool:

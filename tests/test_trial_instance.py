@@ -89,7 +89,7 @@ def test_every_demo_account_opens_its_pages_on_sqlite(trial):
                     opened += 1
     assert opened > 100
     finished = app.test_client().get("/publico/63272").get_data(as_text=True)  # the demo's 2024-2027 plan, walked
-    assert "Cumplió su periodo" in finished and "Respuesta:" in finished and "Plan de inversiones adoptado" in finished
+    assert "Cumplió su período" in finished and "Respuesta:" in finished and "Plan de inversiones adoptado" in finished
 
 
 def test_the_sweep_runs_on_sqlite_and_its_urgent_mail_lands_as_files(trial):

@@ -277,7 +277,7 @@ STATE_LABELS: dict[str, str] = dict(PDT_STATES)
 PLAN_ENDS_WITH_PERIOD = True
 PERIOD_END_BASIS = "AL02; L152 arts. 39 num. 1 y 40"
 #: What ``period_ended`` calls a plan in force at its period's end, and one that never was.
-PERIOD_SERVED, PERIOD_ENDED_WITHOUT_PLAN = "Cumplió su periodo", "Periodo terminado sin plan vigente"
+PERIOD_SERVED, PERIOD_ENDED_WITHOUT_PLAN = "Cumplió su período", "Período terminado sin plan vigente"
 
 
 @dataclass(frozen=True)
@@ -301,8 +301,8 @@ def act_after_period(period_label: str, period_end: date, act_on: date) -> str |
     the period's last day. An act that happened within the period may still be recorded late, with its date."""
     if not duties_ended(period_end, act_on):
         return None
-    return (f"El periodo {period_label} terminó el {spanish_date(period_end)}: su plan no admite actos con fecha "
-            f"posterior ({PERIOD_END_BASIS}). Si el acto ocurrió dentro del periodo, regístrelo con su fecha.")
+    return (f"El período {period_label} terminó el {spanish_date(period_end)}: su plan no admite actos con fecha "
+            f"posterior ({PERIOD_END_BASIS}). Si el acto ocurrió dentro del período, regístrelo con su fecha.")
 
 
 def period_ended(state: str, period_label: str, period_end: date, today: date) -> PeriodEnded | None:
@@ -315,11 +315,11 @@ def period_ended(state: str, period_label: str, period_end: date, today: date) -
     if state == "in_force":
         return PeriodEnded(
             PERIOD_SERVED,
-            f"El periodo {period_label} terminó el {ended}, y el plan rigió hasta ese día: es el plan de la "
-            f"administración elegida para ese periodo ({PERIOD_END_BASIS}; interpretación).")
+            f"El período {period_label} terminó el {ended}, y el plan rigió hasta ese día: es el plan de la "
+            f"administración elegida para ese período ({PERIOD_END_BASIS}; interpretación).")
     return PeriodEnded(
         PERIOD_ENDED_WITHOUT_PLAN,
-        f"El periodo {period_label} terminó el {ended} sin que el plan entrara en vigencia ({PERIOD_END_BASIS}; "
+        f"El período {period_label} terminó el {ended} sin que el plan entrara en vigencia ({PERIOD_END_BASIS}; "
         f"interpretación). Su último estado registrado: «{STATE_LABELS[state]}».")
 
 

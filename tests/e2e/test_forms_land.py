@@ -226,7 +226,7 @@ def test_a_notice_of_an_ended_period_reads_without_effect(new_page, live_server,
     page.goto("/notificaciones")
     expect(page.locator(".badge", has_text="Sin efecto").first).to_be_visible()
     expect(page.locator(".badge", has_text="Nueva")).to_have_count(0)
-    expect(page.get_by_text("El periodo del plan terminó").first).to_be_visible()
+    expect(page.get_by_text("El período del plan terminó").first).to_be_visible()
     expect(page.get_by_role("link", name=re.compile(r"^Notificaciones \(0\)$"))).to_be_visible()
     assert_accessible(page)
     shot(page, f"notices-period-ended-{'360' if phone else '1280'}")

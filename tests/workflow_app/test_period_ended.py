@@ -27,11 +27,11 @@ def test_the_rule_reads_the_period_s_last_day():
     last = date(2027, 12, 31)
     assert pdt.period_ended("in_force", "2024–2027", last, last) is None  # its last day: still its period
     ended = pdt.period_ended("in_force", "2024–2027", last, date(2028, 1, 1))
-    assert ended.label == "Cumplió su periodo"
+    assert ended.label == "Cumplió su período"
     assert "terminó el 31 de diciembre de 2027, y el plan rigió hasta ese día" in ended.explanation
     assert ended.legal_basis == "AL02; L152 arts. 39 num. 1 y 40" and "interpretación" in ended.explanation
     stuck = pdt.period_ended("in_debate", "2024–2027", last, date(2028, 1, 1))
-    assert stuck.label == "Periodo terminado sin plan vigente"
+    assert stuck.label == "Período terminado sin plan vigente"
     assert "sin que el plan entrara en vigencia" in stuck.explanation
     assert f"«{pdt.STATE_LABELS['in_debate']}»" in stuck.explanation
 
@@ -41,10 +41,10 @@ def test_the_rule_can_be_turned_off(monkeypatch):
     assert pdt.period_ended("in_force", "2024–2027", date(2027, 12, 31), date(2028, 3, 10)) is None
 
 
-@pytest.mark.parametrize("today, label", [("2027-12-31", "Vigente"), ("2028-01-01", "Cumplió su periodo")])
+@pytest.mark.parametrize("today, label", [("2027-12-31", "Vigente"), ("2028-01-01", "Cumplió su período")])
 def test_every_page_of_the_demo_s_finished_plan_says_it(app, client, db_session, set_today, today, label):
     """Filandia's 2024-2027 plan, in force since May 2024: the public page, the plan page, the mayor's list of
-    plans, the adviser's board and dossier say «Vigente» on the period's last day and «Cumplió su periodo» on
+    plans, the adviser's board and dossier say «Vigente» on the period's last day and «Cumplió su período» on
     the next."""
     set_today(today)
     demo_data()
@@ -59,11 +59,11 @@ def test_every_page_of_the_demo_s_finished_plan_says_it(app, client, db_session,
     assert f"Estado actual: <strong>{label}</strong>" in page
     assert ("y el plan rigió hasta ese día" in page) is (label != "Vigente")
     # The route's picture names its last step as the heading does (QA 7 December 2026: «Estado actual» under
-    # «Vigente» below «Estado actual: Cumplió su periodo»).
+    # «Vigente» below «Estado actual: Cumplió su período»).
     route = re.search(r'<svg class="figure route-figure".*?</svg>', page).group(0)
     assert (">Estado actual</tspan>" in route) is (label == "Vigente")
-    assert (">Cumplió su periodo</tspan>" in route) is (label != "Vigente")
-    assert ("Vigente: cumplió su periodo." in route) is (label != "Vigente")  # its text for a screen reader
+    assert (">Cumplió su período</tspan>" in route) is (label != "Vigente")
+    assert ("Vigente: cumplió su período." in route) is (label != "Vigente")  # its text for a screen reader
     inbox = _flat(client.get("/"))
     assert f"Filandia (Quindío) · 2024–2027</a> — {label}" in inbox
     phase2 = _flat(client.get(f"/planes/{plan.id}/fase-2"))
@@ -85,7 +85,7 @@ def test_a_plan_never_adopted_says_its_period_ended_without_one(client, db_sessi
     plan.state = "drafting"
     db_session.commit()
     page = _flat(client.get("/publico/63302?periodo=2024"))
-    assert "<strong>Periodo terminado sin plan vigente.</strong>" in page
+    assert "<strong>Período terminado sin plan vigente.</strong>" in page
     assert "terminó el 31 de diciembre de 2027 sin que el plan entrara en vigencia" in page
     assert f"Su último estado registrado: «{pdt.STATE_LABELS['drafting']}»" in page
 
@@ -97,8 +97,8 @@ def test_the_country_s_table_of_an_ended_period_says_it(client, db_session, set_
     plan.state = "in_debate"
     db_session.commit()
     page = _flat(client.get("/publico?periodo=2024"))
-    assert '<th scope="row">Cumplió su periodo</th><td>1</td>' in page
-    assert (f'<th scope="row">Periodo terminado sin plan vigente: «{pdt.STATE_LABELS["in_debate"]}»</th><td>1</td>'
+    assert '<th scope="row">Cumplió su período</th><td>1</td>' in page
+    assert (f'<th scope="row">Período terminado sin plan vigente: «{pdt.STATE_LABELS["in_debate"]}»</th><td>1</td>'
             in page)
     assert '<th scope="row">Vigente</th>' not in page
 
@@ -143,7 +143,7 @@ def test_an_act_dated_after_the_period_is_refused_one_inside_it_is_recorded_late
     with pytest.raises(ActInvalid) as refused:
         cast.act("ejecutivo", "submit_to_consejo_de_gobierno", "2028-01-15", today="2028-03-10")
     assert refused.value.field == "act_on"
-    assert refused.value.message.startswith("El periodo 2024–2027 terminó el 31 de diciembre de 2027: su plan no "
+    assert refused.value.message.startswith("El período 2024–2027 terminó el 31 de diciembre de 2027: su plan no "
                                             "admite actos con fecha posterior (AL02; L152 arts. 39 num. 1 y 40)")
     assert cast.plan.state == "drafting"
     cast.act("ejecutivo", "submit_to_consejo_de_gobierno", "2024-02-10", today="2028-03-10")  # it did happen then
@@ -156,6 +156,6 @@ def test_the_board_of_an_ended_period_shows_no_pending_step(app, client, db_sess
     db_session.commit()
     rows = load_rows(db_session, adviser, date(2028, 3, 10), period=cast.plan.period)
     (row,) = rows
-    assert (row.state_label, row.pending, row.risk) == ("Periodo terminado sin plan vigente", [], RISK_OK)
+    assert (row.state_label, row.pending, row.risk) == ("Período terminado sin plan vigente", [], RISK_OK)
     (row,) = load_rows(db_session, adviser, date(2027, 12, 31), period=cast.plan.period)
     assert row.state_label == "En formulación" and row.overdue and row.risk != RISK_OK

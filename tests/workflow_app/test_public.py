@@ -401,7 +401,7 @@ def test_the_finished_demo_plan_shows_its_whole_case_without_signing_in(client, 
     page = " ".join(client.get("/publico/63272").get_data(as_text=True).split())
     # Read in March 2028, the 2024-2027 plan governed until its period ended (pdt.period_ended), not «Vigente».
     assert "<strong>Vigente.</strong>" not in page
-    assert ("<strong>Cumplió su periodo.</strong> El periodo 2024–2027 terminó el 31 de diciembre de 2027, y el "
+    assert ("<strong>Cumplió su período.</strong> El período 2024–2027 terminó el 31 de diciembre de 2027, y el "
             "plan rigió hasta ese día") in page
     assert "rige a partir de su publicación, desde las 00:00 de ese día" in page
     # A municipio's plan cites its own statute for the publication, never the departmental code (L2200).
@@ -510,10 +510,10 @@ def test_a_citizen_reads_which_period_each_public_page_speaks_of(client, db_sess
     set_today("2028-03-10")
     demo_data()
     page = " ".join(client.get("/publico/63272").get_data(as_text=True).split())
-    assert ("Esta entidad aún no registra en el sistema su plan del periodo en curso; esta página muestra el del "
-            "periodo 2024–2027.") in page
+    assert ("Esta entidad aún no registra en el sistema su plan del período en curso; esta página muestra el del "
+            "período 2024–2027.") in page
     earlier = " ".join(client.get("/publico/63272?periodo=2024").get_data(as_text=True).split())
-    assert "aún no registra en el sistema su plan del periodo en curso" not in earlier
+    assert "aún no registra en el sistema su plan del período en curso" not in earlier
     now = " ".join(client.get("/publico/departamentos/63").get_data(as_text=True).split())
     assert "Planes de desarrollo en Quindío · período 2028–2031" in now
     assert re.search(r'<a href="/publico/63272">Filandia \(Quindío\)</a></th> <td data-label="Código DANE">63272'
@@ -523,7 +523,7 @@ def test_a_citizen_reads_which_period_each_public_page_speaks_of(client, db_sess
     assert '<a href="/publico/63272?periodo=2024">Filandia (Quindío)</a>' in then
     assert "Sin plan registrado" in then  # the other entities had no 2024 plan in the demo
     assert re.search(r'Filandia \(Quindío\)</a></th> <td data-label="Código DANE">63272</td> '
-                     r'<td data-label="Estado del plan">Cumplió su periodo</td>', then), then  # as its own page says
+                     r'<td data-label="Estado del plan">Cumplió su período</td>', then), then  # as its own page says
     index = client.get("/publico?periodo=2024").get_data(as_text=True)
     assert 'href="/publico/departamentos/63?periodo=2024"' in index
 

@@ -417,8 +417,8 @@ def public_plan(session: Session, entity: Entity, today: date, year: str = "") -
     ended = period_ended(plan.state, plan.period.label, plan.period.end_on, today)
     explanation = ended.explanation if ended else state_explanation(plan, today)
     if ended and not year:  # the page of the period in course shows an earlier plan: none is registered for it
-        explanation += (" Esta entidad aún no registra en el sistema su plan del periodo en curso; esta página "
-                        f"muestra el del periodo {plan.period.label}.")
+        explanation += (" Esta entidad aún no registra en el sistema su plan del período en curso; esta página "
+                        f"muestra el del período {plan.period.label}.")
     documents = public_documents(session, plan, withheld=True)
     return PublicPlan(
         entity=entity, plan=plan, state_label=ended.label if ended else STATE_LABELS[plan.state],

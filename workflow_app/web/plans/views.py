@@ -180,7 +180,7 @@ def _plan_record(plan, today, deadlines, pending) -> tuple[str, str, list]:
         plan.state, main_states, deadlines, pending, today, _labels()["deadline_labels"],
         say=lambda text: localize(text, wording),
         car_states={p.subject: p.state for p in plan.procedures if p.machine == "car_review"},
-        current_note=ended.label if ended else "Estado actual"))  # «Vigente» then reads «Cumplió su periodo»
+        current_note=ended.label if ended else "Estado actual"))  # «Vigente» then reads «Cumplió su período»
     figures["route"] = plan_route(plan.state, ["elected", *main_states])  # cheap; the pictures are the cost
     env = current_app.jinja_env
     record = env.get_template("plans/_record.html").render(
