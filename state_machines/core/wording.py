@@ -184,13 +184,17 @@ _DEPARTMENT_BASIS = (
     (re.compile(r"L136 art\. 23(?: par\. [12])?"), "L2200 art. 23"),
     (re.compile(r"L136 art\. 73(?:; L2200 art\. 97|; TAB-3d)?"), "L2200 art. 97"),
     (re.compile(r"L136 art\. 81"), "CPACA art. 65; L2200 art. 103"),
+    # A municipal article beside its departmental one is dropped for the latter («L136 art. 80; L2200 art. 101»
+    # reads «L2200 art. 101», not «Ley 2200 de 2022; L2200 art. 101») ...
+    (re.compile(r"(?<!analogía con )L136 arts?\. [0-9]+(?:-[0-9]+)?; (L2200 [^;)]*)"), r"\1"),
     # ... but an article of L136 cited as the analogy a term comes from stays what it is ("8 días por analogía con
     # L136 art. 79"): the departmental code is not its source.
     (re.compile(r"(?<!analogía con )L136 arts?\. [0-9]+(?:-[0-9]+)?"), "Ley 2200 de 2022"),
 )
-#: A municipio's basis drops the departmental citations beside its own, each to the next ";" (its paragraph or
-#: inciso included: "L136 art. 79; L2200 art. 100 par." is "L136 art. 79").
-_MUNICIPAL_BASIS = ((re.compile(r"; L2200 [^;]*"), ""), (re.compile(r"; D1222 [^;]*"), ""),
+#: A municipio's basis drops the departmental citations beside its own, each to the next ";" or to the closing
+#: parenthesis of a sentence that cites them (its paragraph or inciso included: "L136 art. 79; L2200 art. 100
+#: par." is "L136 art. 79"; «… (L136 art. 80; L2200 art. 101).» keeps its «).»).
+_MUNICIPAL_BASIS = ((re.compile(r"; L2200 [^;)]*"), ""), (re.compile(r"; D1222 [^;)]*"), ""),
                     (re.compile(r"L2200 art\. 103"), "L136 art. 81"))
 
 

@@ -103,3 +103,14 @@ def test_a_sentence_that_starts_with_the_corporation_agrees_with_it():
     quindio, genova = Wording("departamento", "Quindío", "gobernador"), Wording("municipio", "Génova", "alcaldesa")
     assert localize("El concejo o asamblea está debatiendo", quindio) == "La Asamblea del Quindío está debatiendo"
     assert localize("El concejo o asamblea está debatiendo", genova) == "El Concejo de Génova está debatiendo"
+
+
+def test_a_sentence_that_cites_both_statutes_keeps_its_closing_parenthesis_for_each_kind():
+    """The confirmation of an irreversible act and the plan's warnings cite «(L136 art. 80; L2200 art. 101).»: a
+    municipio's read «(L136 art. 80» (the departmental citation was cut to the end of the sentence), a
+    department's «(Ley 2200 de 2022; L2200 art. 101)»."""
+    from state_machines.core.wording import basis_for_kind
+
+    text = "no se sanciona ni se publica (L136 art. 80; L2200 art. 101)."
+    assert basis_for_kind(text, False) == "no se sanciona ni se publica (L136 art. 80)."
+    assert basis_for_kind(text, True) == "no se sanciona ni se publica (L2200 art. 101)."
