@@ -780,3 +780,16 @@ def test_an_ordenanzas_objection_form_cites_ley_2200_not_ley_136(client, db_sess
                       query_string={"confirmado": "1"}).get_data(as_text=True)
     assert "Confirmo que este acto es irreversible" in html and "Ley 2200 de 2022" in html
     assert "L136" not in html
+
+
+def test_the_case_files_last_stretch_is_in_the_order_it_happened(genova, db_session):
+    """QA, 7 December 2026: «Copia enviada al gobernador» (14 June) was listed after «Publicado» (15 June)."""
+    from workflow_app.services.route.casefile import case_file
+
+    genova.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
+    genova.act("ejecutivo", "sanction", "2028-05-19")
+    genova.act("ejecutivo", "send_copy_to_governor", "2028-05-22")
+    genova.act("ejecutivo", "publish", "2028-05-24", payload={"vigencia": "on_publication"})
+    steps = case_file(db_session, genova.plan).last_stretch.steps
+    assert [s.on for s in steps] == sorted(s.on for s in steps)
+    assert [s.what for s in steps][-2:] == ["Copia enviada al gobernador para su revisión jurídica", "Publicado"]

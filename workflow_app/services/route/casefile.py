@@ -280,6 +280,8 @@ def _last_stretch(plan: Plan) -> LastStretchView:
     if record.get("governor_copy_sent"):
         steps.append(StretchStep("Copia enviada al gobernador para su revisión jurídica",
                                  _day(record["governor_copy_sent"]), law.governor_copy_basis))
+    # In the order they happened (a copy sent to the governor before the publication came after it: QA).
+    steps.sort(key=lambda step: step.on or date.max)
     if record.get("governor_review"):
         steps.append(StretchStep("Revisión del gobernador: "
                                  + GOVERNOR_REVIEW_OUTCOMES.get(record["governor_review"], "").lower(),
