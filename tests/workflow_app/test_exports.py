@@ -62,6 +62,7 @@ def test_board_csv_reads_back_with_accents_iso_dates_and_the_same_filters(client
     assert genova_row["Próximo paso"] == "Remitir el concepto técnico de la autoridad ambiental (CRQ)"
     assert genova_row["Holgura (días hábiles)"] == "-22"  # Holy Thursday and Good Friday (13-14 Apr) do not count
     assert genova_row["Pasos vencidos"] == "Remitir el concepto técnico de la autoridad ambiental (CRQ)"
+    assert genova_row["Número de pasos vencidos"] == "1"  # the board's figure, 0 where none
     assert genova_row["Espera: Alcaldía o gobernación (días hábiles)"] == str(1 + 4 + 36 + 5 + 14)
     assert genova_row["Espera: Autoridad ambiental (CAR) (días hábiles)"] == "23"
     assert by_code["63"]["Riesgo"] == "Pasos vencidos" and by_code["63"]["Riesgo (código)"] == "vencido"

@@ -51,7 +51,9 @@ PROCEDURE_LABELS = {
 BOARD_HEADER = (
     "Código DANE", "Entidad", "Departamento", "Región", "Estado", "Avance en hitos (%)",
     "Avance en hitos de la Fase II (%)",
-    "Próximo plazo (actuar a más tardar)", "Próximo paso", "Holgura (días hábiles)", "Pasos vencidos",
+    # The count the board's column shows, then which steps (QA: the board said «0», the file an empty cell).
+    "Próximo plazo (actuar a más tardar)", "Próximo paso", "Holgura (días hábiles)", "Número de pasos vencidos",
+    "Pasos vencidos",
     "Riesgo", "Motivos del riesgo",
     *(f"Espera: {PARTY_LABELS[p]} (días hábiles)" for p in PARTIES),
     "Período", "Estado (código)", "Riesgo (código)",
@@ -107,7 +109,7 @@ def board_table(rows: Sequence[BoardRow], period: str = "") -> tuple[tuple, list
             r.dane_code, r.entity_label, r.department_name, r.region, r.state_label,
             round(r.progress, 2), round(r.progress2, 2) if r.state == "in_force" else None,
             step.deadline.act_by if step else None, step.label if step else "",
-            step.slack if step else None, "; ".join(p.label for p in r.overdue),
+            step.slack if step else None, len(r.overdue), "; ".join(p.label for p in r.overdue),
             RISK_LABELS[r.risk], "; ".join(r.risk_reasons), *(r.waits.get(p, 0) for p in PARTIES),
             period, r.state, r.risk,
         ))
