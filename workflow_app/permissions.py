@@ -241,3 +241,12 @@ def can_edit_entity_settings(user: User, entity: Entity) -> bool:
 def require_entity_settings(user: User, entity: Entity) -> None:
     if not can_edit_entity_settings(user, entity):
         abort(403)
+
+
+#: Who edits an entity's budget statute (Phase II): its executive or its secretaría de hacienda.
+STATUTE_EDITOR_ROLES = frozenset({Role.EJECUTIVO, Role.HACIENDA})
+
+
+def can_edit_statute(user: User, entity: Entity) -> bool:
+    """The administrator, or the entity's executive or secretaría de hacienda (their own statute)."""
+    return user.is_admin or bool(STATUTE_EDITOR_ROLES & user.roles_for(entity))

@@ -6,15 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
-from state_machines.core.roles import Role
 from workflow_app.models import BudgetStatute, Entity, User
-
-EDITOR_ROLES = frozenset({Role.EJECUTIVO, Role.HACIENDA})
-
-
-def can_edit_statute(user: User, entity: Entity) -> bool:
-    """The administrator, or the entity's executive or secretaría de hacienda (their own statute)."""
-    return user.is_admin or bool(EDITOR_ROLES & user.roles_for(entity))
 
 
 def statute_row(session: Session, entity: Entity) -> BudgetStatute:

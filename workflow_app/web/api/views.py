@@ -22,7 +22,7 @@ from state_machines.core.roles import ROLE_LABELS, Role
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.templating import plan_state_label
-from workflow_app.models import Department, Document, Entity, Period, Plan, PlanEvent, User
+from workflow_app.models import ENTITY_KINDS, Department, Document, Entity, Period, Plan, PlanEvent, User
 from workflow_app.permissions import can_view_plan, require_api_tokens
 from workflow_app.reference_data import names
 from workflow_app.services.followup import survey as survey_service
@@ -59,7 +59,6 @@ def _register_token_pages(state) -> None:
 
 
 MAX_PER_PAGE = 200
-ENTITY_KINDS = ("municipio", "distrito", "departamento")
 
 
 class ApiError(Exception):

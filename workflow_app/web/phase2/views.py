@@ -9,7 +9,7 @@ from forms.phase2 import BudgetStatuteForm, MatrixForm, Phase2CheckForm, to_rows
 from state_machines.phase2 import PHASE2_MACHINES
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
-from workflow_app.permissions import can_edit_entity_settings, load_plan_to_read
+from workflow_app.permissions import can_edit_entity_settings, can_edit_statute, load_plan_to_read
 from workflow_app.services.monitoring.milestones import MilestoneError
 from workflow_app.services.phase2 import milestones as hitos
 from workflow_app.services.phase2.overview import next_phase2_step, phase2_lines
@@ -20,7 +20,7 @@ from workflow_app.services.phase2.plan_indicativo import (
     pi_procedure,
     save_matrix,
 )
-from workflow_app.services.phase2.statute import can_edit_statute, save_statute, statute_row
+from workflow_app.services.phase2.statute import save_statute, statute_row
 from workflow_app.services.route.ppi import pesos
 from workflow_app.services.route.worklist import actions_for
 
