@@ -18,6 +18,7 @@ from state_machines.approval.route import DUTY_BY_KEY, STEP_LAPSED, STEP_PASSED,
 from state_machines.core.dates import parse_hour
 from state_machines.core.wording import localize, readable_sources
 from state_machines.phase2 import PHASE2_DUTIES, phase2_title
+from workflow_app.infra.templating import deadline_explanation
 from workflow_app.models import Plan, PlanEvent
 from workflow_app.services.monitoring.my_calendar import Hearing, plan_hearings
 from workflow_app.services.phase2.procedures import phase2_context
@@ -79,16 +80,19 @@ def _summary(plan: Plan, deadline: legal_calendar.Deadline, status: str | None =
     return f"{name}: {localize(duty.label, plan.entity.wording)}{who}{done}"
 
 
-def _description(deadline: legal_calendar.Deadline, status: str | None = None) -> str:
-    """The term's explanation, its last day and its norm; for a step an act already closed, that first and no
-    «atrasado desde» (QA, 7 December 2026: a subscribed calendar kept a concept delivered on time as overdue)."""
+def _description(plan: Plan, deadline: legal_calendar.Deadline, status: str | None = None) -> str:
+    """The term's explanation as the plan's page says it (for the entity, with the route's condition on the decree:
+    ``templating.deadline_explanation``), its last day and its norm; for a step an act already closed, that first
+    and no «atrasado desde» (QA, 7 December 2026: a subscribed calendar kept a concept delivered on time as
+    overdue, and told «el alcalde» of Génova it could decree when the route would not let her)."""
     when = legal_calendar.format_date_es
+    explanation = localize(deadline_explanation(deadline), plan.entity.wording)
     if status == STEP_PASSED:
-        parts = ["Etapa superada: un acto registrado cerró este paso.", deadline.explanation]
+        parts = ["Etapa superada: un acto registrado cerró este paso.", explanation]
     elif status == STEP_LAPSED:
-        parts = ["Vencido sin registro: el término corrió y la ruta siguió sin este acto.", deadline.explanation]
+        parts = ["Vencido sin registro: el término corrió y la ruta siguió sin este acto.", explanation]
     else:
-        parts = [deadline.explanation,
+        parts = [explanation,
                  f"Actuar a más tardar el {when(deadline.act_by, weekday=True)}.",
                  f"Atrasado desde el {when(deadline.overdue_from, weekday=True)}."]
     parts.append(f"Norma: {readable_sources(deadline.legal_basis)}")
@@ -119,7 +123,7 @@ def vevents(plan: Plan, deadlines: Iterable[legal_calendar.Deadline], base_url: 
             f"DTSTART;VALUE=DATE:{d.act_by.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(d.act_by + timedelta(days=1)).strftime('%Y%m%d')}",
             f"SUMMARY:{escape_text(_summary(plan, d, status))}",
-            f"DESCRIPTION:{escape_text(_description(d, status))}",
+            f"DESCRIPTION:{escape_text(_description(plan, d, status))}",
             f"URL:{base_url}/planes/{plan.id}",
             "TRANSP:TRANSPARENT",
             "END:VEVENT",

@@ -259,3 +259,15 @@ def test_the_feed_says_which_steps_an_act_already_closed(genova, client, db_sess
     filing = events[f"pdt-{genova.plan.id}-filing@ruta-pdt"]
     assert "etapa superada" not in filing and "Atrasado desde" in filing
     assert "Concejo de Génova" in filing and "concejo o asamblea" not in filing  # said for the entity
+
+
+def test_the_feed_says_the_decree_as_the_plan_page_does(genova, client, db_session):
+    """QA, 7 December 2026: the feed's decision term said the executive «puede adoptar el plan por decreto» from
+    the month's end, without the route's condition the plan page adds (the project assigned to its committee)."""
+    from tests.workflow_app.story import walk_to
+
+    walk_to(genova, "filed_with_corporacion")
+    text = client.get(f"/ical/p/{genova.plan.ical_token}.ics").get_data(as_text=True).replace("\r\n ", "")
+    decision = text.split(f"UID:pdt-{genova.plan.id}-corporation_decision@ruta-pdt")[1].split("END:VEVENT")[0]
+    assert "puede adoptar el plan por decreto" in decision
+    assert "Esta ruta lo habilita si la corporación ya repartió el proyecto a su comisión" in decision
