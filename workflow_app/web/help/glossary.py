@@ -74,7 +74,8 @@ _TERMS: tuple[Term, ...] = (
     Term("objecion", "Sanción y objeción",
          "El alcalde o gobernador sanciona (firma) el acuerdo u ordenanza aprobado, o lo objeta por "
          "inconveniencia o ilegalidad; la corporación decide sobre las objeciones y lo devuelve para sanción.",
-         "Ley 136 de 1994, arts. 78 a 80"),
+         "Ley 136 de 1994, arts. 78 a 80 (acuerdos); Ley 2200 de 2022, arts. 100 y 101 (ordenanzas); Decreto Ley 1421 "
+         "de 1993, arts. 23 a 25 (Bogotá)"),
     Term("pdt", "PDT (Plan de Desarrollo Territorial)",
          "El plan de gobierno de un municipio, distrito o departamento para sus cuatro años: diagnóstico, parte "
          "estratégica y plan plurianual de inversiones.", "Ley 152 de 1994, arts. 31 y 39"),
@@ -97,10 +98,13 @@ _TERMS: tuple[Term, ...] = (
     Term("salida", "Otra salida de la ruta",
          "Un camino distinto que la ley prevé en un punto de la ruta: la adopción por decreto cuando la "
          "corporación no decide o niega el plan, o la objeción antes de la sanción. «Paso N de M» cuenta solo "
-         "los pasos del camino en que va el plan.", "Ley 152 de 1994, art. 40; Ley 136 de 1994, art. 78"),
+         "los pasos del camino en que va el plan.",
+         "Ley 152 de 1994, art. 40; Ley 136 de 1994, art. 78; Ley 2200 de 2022, art. 100"),
     Term("sesiones-extraordinarias", "Sesiones extraordinarias",
          "Sesiones del concejo o la asamblea fuera de su período ordinario, convocadas por el alcalde o "
-         "gobernador, por ejemplo para que decida sobre el plan dentro de su mes.", "Ley 136 de 1994, art. 23"),
+         "gobernador, por ejemplo para que decida sobre el plan dentro de su mes.",
+         "Ley 136 de 1994, art. 23 (concejos); Ley 2200 de 2022, art. 23 (asambleas); Decreto Ley 1421 de 1993, art. 10 "
+         "(Bogotá)"),
     Term("ternas", "Ternas",
          "Listas de tres candidatos que presentan las organizaciones de cada sector para que el alcalde o "
          "gobernador designe a los consejeros del CTP.", "Ley 152 de 1994, art. 34"),
