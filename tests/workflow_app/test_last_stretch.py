@@ -770,6 +770,8 @@ def test_only_an_asambleas_insistence_asks_when_the_governor_received_it():
 def test_an_ordenanzas_objection_form_cites_ley_2200_not_ley_136(client, db_session, set_today):
     """QA, 7 December 2026: the governor's objection form said «(L136 arts. 78-80)» in its warning and in the box
     to tick, while the act is recorded under L2200 art. 100."""
+    import re
+
     from tests.workflow_app.helpers import login
 
     set_today("2028-05-19")
@@ -780,6 +782,9 @@ def test_an_ordenanzas_objection_form_cites_ley_2200_not_ley_136(client, db_sess
                       query_string={"confirmado": "1"}).get_data(as_text=True)
     assert "Confirmo que este acto es irreversible" in html and "Ley 2200 de 2022" in html
     assert "L136" not in html
+    # The article count the Asamblea recorded when it sent the project starts the form (its term depends on it).
+    articles = quindio.plan.event_dates["sanction"]["articles"]
+    assert re.search(rf'name="article_count"[^>]*value="{articles}"', html), articles
 
 
 def test_the_case_files_last_stretch_is_in_the_order_it_happened(genova, db_session):

@@ -251,8 +251,7 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
         form = form_class(formdata=None, data={"act_on": _default_act_on(plan), "expected_version": plan.version})
         form.evidence.errors = [TOO_LARGE]
         return _render_act(plan, option, form), 413
-    form = form_class(data={"act_on": _default_act_on(plan), "expected_version": plan.version}
-                      if request.method == "GET" else None)
+    form = form_class(data=_initial(plan, trigger) if request.method == "GET" else None)
     held = HeldUpload.of_request(current_user.id, plan.id, act_key(machine, option.subject, trigger))
     valid = form.validate_on_submit()
     if request.method == "POST" and trigger == "consider_concepts" and form.act_on.data and not form.act_on.errors \
@@ -394,6 +393,16 @@ def _available_option(plan, machine: str, subject: str, trigger: str):
         if (option.machine, option.subject, option.trigger) == (machine, subject_value, trigger):
             return option
     return None
+
+
+def _initial(plan, trigger: str) -> dict:
+    """What an act form starts with: its date, the plan's version, and (an objection) the article count the
+    corporation recorded when it sent the project, whose term depends on it (QA: the form asked it again, empty)."""
+    data = {"act_on": _default_act_on(plan), "expected_version": plan.version}
+    articles = ((plan.event_dates or {}).get("sanction") or {}).get("articles")
+    if trigger == "object" and articles:
+        data["article_count"] = int(articles)
+    return data
 
 
 def _default_act_on(plan) -> date:
