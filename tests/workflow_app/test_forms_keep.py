@@ -396,3 +396,20 @@ def test_a_hearing_is_scheduled_with_its_hour_and_the_public_page_says_it(client
         assert exc.field == "scheduled_time"
     else:
         raise AssertionError("an unreadable hour was accepted")
+
+
+def test_the_error_summary_names_a_field_by_its_label_without_the_explanation_or_a_cut_word(app):
+    """QA, 7 December 2026: «…(de él depende el plazo para sanciona…:» cut a word of the label's explanation."""
+    from wtforms import Form, IntegerField
+    from wtforms.validators import InputRequired
+
+    class Sent(Form):
+        articles = IntegerField("Número de artículos del proyecto remitido (de él depende el plazo para sancionarlo u "
+                                "objetarlo: L136 art. 78)", validators=[InputRequired("Indique el número.")])
+
+    form = Sent()
+    form.validate()
+    with app.test_request_context():
+        html = app.jinja_env.from_string('{% from "_forms.html" import error_summary %}{{ error_summary(form) }}'
+                                         ).render(form=form)
+    assert '>Número de artículos del proyecto remitido</a>: Indique el número.' in html
