@@ -562,3 +562,11 @@ def test_the_public_page_says_what_the_law_says_is_happening(client, db_session,
     page = " ".join(client.get("/publico/63").get_data(as_text=True).split())
     assert "tiene un mes para decidir" not in page
     assert "su mes para decidir terminó el 30 de mayo de 2028 sin decisión registrada (L152 art. 40)" in page
+
+
+def test_the_filed_investment_plan_says_the_filings_date_not_the_day_it_was_typed(client, genova, set_today):
+    """QA, 7 December 2026: «radicado ante el Concejo de Génova (versión 2, del 26 de mayo de 2028)», the day the
+    filing was recorded, read as a late filing; the act's date is the filing's."""
+    set_today("2028-05-26")
+    page = " ".join(client.get("/publico/63302").get_data(as_text=True).split())
+    assert "Plan de inversiones radicado ante el Concejo de Génova el 28 de abril de 2028 (versión" in page
