@@ -317,6 +317,11 @@ def test_search_by_the_names_the_site_and_people_use(client, db_session, query, 
     assert code in page
 
 
+def test_a_departments_page_lists_its_gobernacion_first(client, db_session):
+    page = client.get("/publico/departamentos/63").get_data(as_text=True)
+    assert page.index('href="/publico/63"') < page.index('href="/publico/63001"')  # as the search does (QA)
+
+
 def test_a_search_for_the_gobernacion_finds_the_department_first_and_only(client, db_session):
     page = client.get("/publico", query_string={"q": "Gobernación del Quindío"}).get_data(as_text=True)
     assert "1 resultado" in page and 'href="/publico/63"' in page and "/publico/63302" not in page

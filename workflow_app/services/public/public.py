@@ -337,7 +337,7 @@ def department_entities(session: Session, code: str, today: date, year: str = ""
         return None, [], None
     period = current_period(session, today, year)
     entities = session.scalars(select(Entity).filter_by(department_code=code)
-                               .order_by(Entity.kind.desc(), Entity.sort_key)).all()
+                               .order_by(Entity.kind != "departamento", Entity.sort_key)).all()  # the gobernación first
     plans = {}
     if period is not None:
         plans = {p.entity_id: p for p in session.scalars(select(Plan).where(
