@@ -38,8 +38,10 @@ from workflow_app.infra.clock import start_of_day_utc
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import submit_all
 from workflow_app.models import Delivery, Department, Entity, Membership, Notification, Period, Plan, Procedure, User
+from workflow_app.services.cycle.cycle import requeue_stalled_openings
 from workflow_app.services.monitoring import board_summary
 from workflow_app.services.outbox import DELIVER_JOB, Message, notify, notify_many
+from workflow_app.services.people.onboarding import requeue_stalled_batches
 from workflow_app.services.phase2.procedures import phase2_deadlines_for
 from workflow_app.services.route import held_evidence
 from workflow_app.services.route.plans import (
@@ -74,6 +76,7 @@ class SweepReport:
     president_notices: int = 0  # the corporation told its president may sanction (``president_message``)
     skipped: int = 0  # effects refused or in conflict (logged, retried by the next sweep)
     requeued: int = 0  # deliveries enqueued again
+    jobs_requeued: int = 0  # period openings and people files whose job was gone, enqueued again
     summaries: int = 0  # board summary rows rebuilt (missing, or older than their plan)
     held_files: int = 0  # act forms' held PDFs removed after their time (services.route.held_evidence)
     errors: list[str] = field(default_factory=list)
@@ -87,6 +90,7 @@ class SweepReport:
             f"Avisos de que el presidente de la corporación puede sancionar: {self.president_notices}",
             f"Efectos omitidos por conflicto o rechazo: {self.skipped}",
             f"Entregas reencoladas: {self.requeued}",
+            f"Aperturas de período y cargas de funcionarios reencoladas: {self.jobs_requeued}",
             f"Resúmenes del tablero reconstruidos: {self.summaries}",
             f"PDF retenidos de formularios, vencidos y borrados: {self.held_files}",
         ]
@@ -561,6 +565,8 @@ def run_sweep(today: date, session: Session | None = None) -> SweepReport:
             versions[plan.id] = session.scalar(select(Plan.version).where(Plan.id == plan.id))
             session.commit()
     report.requeued = requeue_stalled(session, created_before=started_at)  # not the rows this sweep just queued
+    # A long job whose worker died (its lock free, its row still «running»): RQ's own retry waited 11-21 minutes.
+    report.jobs_requeued = requeue_stalled_openings(session) + requeue_stalled_batches(session)
     # The board's rows follow every act; this pass catches a plan changed without one, in bounded batches so a
     # sweep after an upgrade does not stall (the board rebuilds any row it still finds missing).
     report.summaries = board_summary.refresh_stale(session, limit=SUMMARY_BATCH)

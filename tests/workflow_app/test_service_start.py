@@ -537,3 +537,47 @@ def test_one_person_never_holds_two_sides_of_an_entitys_route(db_session):
         invite_person(db_session, leader, Invite(email=equipo.email, name="equipo.lados", role="ctp",
                                                  dane_code="63302"))
     assert refused.value.field == "role" and "L152 arts. 34, 39 num. 6 y 40" in refused.value.message
+
+
+def test_a_people_file_whose_job_died_is_queued_again_by_the_sweep_and_never_beside_a_live_one(app, db_session):
+    """QA, 7 December 2026: the worker killed mid-import, RQ's retry came 11 to 21 minutes later while the page
+    said «la importación sigue». The job holds the batch's advisory lock while it runs; the server frees it when
+    the process dies, so the sweep queues again a «running» batch whose lock is free, and never one a live job
+    holds (a second job for it leaves at once)."""
+    from workflow_app.infra.jobs import running_alone
+    from workflow_app.models import OnboardingBatch
+    from workflow_app.services.people import onboarding as onboarding_service
+
+    admin = make_user(db_session, "admin.caida@dnp.gov.co", Role.ADMIN)
+    data = ("codigo_dane;codigo_autoridad;rol;nombre;correo\n"
+            + "".join(f"63302;;equipo;Persona {i};caida{i}@genova.gov.co\n" for i in range(3))).encode()
+    batch, _ = onboarding_service.check_upload(db_session, admin, "f.csv", data)
+    batch.status, batch.confirmed_by_id = "running", admin.id  # its job began, and its worker was killed
+    db_session.commit()
+    before = people(db_session)
+    with running_alone("onboarding", batch.id) as alone:  # a live job holds it: nothing is queued beside it
+        assert alone
+        assert onboarding_service.requeue_stalled_batches(db_session) == 0
+        assert onboarding_service.run_apply(batch.id) == "ya la escribe otro trabajo"
+    assert onboarding_service.requeue_stalled_batches(db_session) == 1  # its lock free: its job is gone
+    app.extensions["job_runner"].join()
+    db_session.expire_all()
+    assert db_session.get(OnboardingBatch, batch.id).status == "done" and people(db_session) == before + 3
+    assert onboarding_service.requeue_stalled_batches(db_session) == 0
+
+
+def test_a_period_opening_whose_job_died_is_queued_again_by_the_sweep(app, db_session):
+    from workflow_app.infra.jobs import running_alone
+    from workflow_app.models import Period, PeriodOpening
+    from workflow_app.services.cycle import cycle
+
+    period = db_session.scalar(select(Period).where(Period.start_on == date(2028, 1, 1)))
+    opening = PeriodOpening(period_id=period.id, status="running", total=1135, done=400, created=400)
+    db_session.add(opening)
+    db_session.commit()
+    with running_alone("period_opening", opening.id):
+        assert cycle.requeue_stalled_openings(db_session) == 0
+    assert cycle.requeue_stalled_openings(db_session) == 1
+    app.extensions["job_runner"].join()
+    db_session.expire_all()
+    assert db_session.get(PeriodOpening, opening.id).status == "done"

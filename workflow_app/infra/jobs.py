@@ -10,10 +10,11 @@ import importlib
 import logging
 import queue
 import threading
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from flask import Flask, current_app
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from workflow_app.infra.extensions import db
@@ -21,6 +22,44 @@ from workflow_app.infra.extensions import db
 log = logging.getLogger(__name__)
 QUEUE_NAME = "pdt"
 PENDING_KEY = "pdt_jobs_after_commit"
+
+
+#: The advisory-lock namespaces of the long jobs that hold one while they run (``running_alone``).
+LOCK_KINDS = {"period_opening": 1, "onboarding": 2}
+
+
+@contextmanager
+def running_alone(kind: str, row_id: int) -> Iterator[bool]:
+    """Hold PostgreSQL's advisory lock (``kind``, ``row_id``) on a connection of its own while the job runs: yields
+    False when another job holds it. The server frees it when the job's process dies (kill -9 included), so a free
+    lock on a row still «running» means its job is gone (``job_is_gone``), and a retry or the sweep's re-queue can
+    never run beside a live one. SQLite (the trial, one in-process worker): always True."""
+    if db.engine.dialect.name != "postgresql":
+        yield True
+        return
+    with db.engine.connect() as conn:
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:k, :i)"), {"k": LOCK_KINDS[kind], "i": row_id}).scalar()
+        conn.commit()
+        try:
+            yield bool(got)
+        finally:
+            if got:
+                conn.execute(text("SELECT pg_advisory_unlock(:k, :i)"), {"k": LOCK_KINDS[kind], "i": row_id})
+                conn.commit()
+
+
+def job_is_gone(kind: str, row_id: int) -> bool:
+    """Whether no job holds the row's lock now (PostgreSQL; on SQLite never: the in-process runner does not lose a
+    job without losing the process)."""
+    if db.engine.dialect.name != "postgresql":
+        return False
+    with db.engine.connect() as conn:
+        free = conn.execute(text("SELECT pg_try_advisory_lock(:k, :i)"),
+                            {"k": LOCK_KINDS[kind], "i": row_id}).scalar()
+        if free:
+            conn.execute(text("SELECT pg_advisory_unlock(:k, :i)"), {"k": LOCK_KINDS[kind], "i": row_id})
+        conn.commit()
+    return bool(free)
 
 
 def enqueue_after_commit(session: Session, func_path: str, *args: Any) -> None:

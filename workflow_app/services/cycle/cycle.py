@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from state_machines.approval.pdt import PDT_MACHINE
 from workflow_app.infra.extensions import db
-from workflow_app.infra.jobs import enqueue_after_commit
+from workflow_app.infra.jobs import enqueue_after_commit, job_is_gone, running_alone, submit_all
 from workflow_app.models import Entity, Jurisdiction, Period, PeriodOpening, Plan, User
 from workflow_app.services.monitoring import board_summary
 
@@ -132,7 +132,30 @@ def start_opening(session: Session, year: int, actor: User | None) -> PeriodOpen
 
 def run_period_opening(opening_id: int) -> str:
     """The job (RQ worker or the in-process runner): open the period, writing the progress on the row with each
-    chunk's commit, so the page shows it while the job runs."""
+    chunk's commit, so the page shows it while the job runs. It holds the opening's lock while it runs
+    (``jobs.running_alone``): the sweep's re-queue of an opening whose job died never runs beside a live one."""
+    with running_alone("period_opening", opening_id) as alone:
+        return _run_period_opening(opening_id) if alone else "ya la abre otro trabajo"
+
+
+#: An opening «queued» this long with no job holding it lost its job: the sweep queues it again.
+STALLED_QUEUED = timedelta(minutes=15)
+
+
+def requeue_stalled_openings(session: Session, now: datetime | None = None) -> int:
+    """Queue again the openings whose job is gone (``onboarding.requeue_stalled_batches``'s rule: «running» with no
+    job holding its lock, or «queued» for ``STALLED_QUEUED``). Opening a period is idempotent."""
+    now = now or _now()
+    rows = session.execute(select(PeriodOpening.id, PeriodOpening.status, PeriodOpening.started_at)
+                           .where(PeriodOpening.status.in_(("queued", "running")))).all()
+    stalled = [opening_id for opening_id, status, started in rows
+               if (status == "running" or (started if started.tzinfo else started.replace(tzinfo=timezone.utc))
+                   <= now - STALLED_QUEUED) and job_is_gone("period_opening", opening_id)]
+    submit_all([(OPEN_JOB, (opening_id,)) for opening_id in stalled])
+    return len(stalled)
+
+
+def _run_period_opening(opening_id: int) -> str:
     session = db.session
     opening = session.get(PeriodOpening, opening_id)
     if opening is None or opening.status == "done":

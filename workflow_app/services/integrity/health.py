@@ -24,7 +24,7 @@ CRON_SILENT_SECONDS = 5 * 60
 def _background(conn: redis.Redis, report: dict) -> None:
     """Whether someone runs the jobs (QA, 7 December 2026: with the worker killed, or ``rq cron`` killed, /salud
     said «ok» until a mail had waited 15 minutes, or never). A worker killed without its goodbye stays listed until
-    its key expires (rq's worker TTL, 7 minutes)."""
+    its key expires (rq's worker TTL: about 7 minutes when idle, up to 11 in a long job)."""
     workers = len(Worker.all(queue=Queue(QUEUE_NAME, connection=conn)))
     report["workers"] = workers
     if workers == 0:

@@ -12,7 +12,7 @@ import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from openpyxl import Workbook
 from sqlalchemy import func, select, update
@@ -22,7 +22,7 @@ from state_machines.core.roles import ROLE_LABELS, Role, side_conflict
 from workflow_app.infra.clean_input import cleaned
 from workflow_app.infra.extensions import db
 from workflow_app.infra.files.tabular import Limits, TableRejected, read_table
-from workflow_app.infra.jobs import enqueue_after_commit, register_long
+from workflow_app.infra.jobs import enqueue_after_commit, job_is_gone, register_long, running_alone, submit_all
 from workflow_app.models import Entity, EnvironmentalAuthority, OnboardingBatch, User
 from workflow_app.services.people.accounts import (
     AccountError,
@@ -359,7 +359,14 @@ def start_apply(session: Session, actor: User, batch_id: int) -> tuple[Onboardin
 def run_apply(batch_id: int) -> str:
     """The job (RQ worker or the in-process runner): write the batch, all or nothing, noting how many rows are
     written on the batch row as it goes (PostgreSQL: from a connection of its own, outside the job's transaction;
-    the trial's SQLite allows one writer, and shows the run without a count)."""
+    the trial's SQLite allows one writer, and shows the run without a count). It holds the batch's lock while it
+    runs (``jobs.running_alone``): a retry or the sweep's re-queue of a batch whose job died never runs beside a
+    live one."""
+    with running_alone("onboarding", batch_id) as alone:
+        return _run_apply(batch_id) if alone else "ya la escribe otro trabajo"
+
+
+def _run_apply(batch_id: int) -> str:
     session = db.session
     batch = session.get(OnboardingBatch, batch_id)
     if batch is None or batch.status not in ("queued", "running"):
@@ -380,6 +387,29 @@ def run_apply(batch_id: int) -> str:
             raise
         return "rechazada"
     return "aplicada"
+
+
+#: A batch «queued» this long with no job holding it lost its job (Redis emptied, say): the sweep queues it again.
+STALLED_QUEUED = timedelta(minutes=15)
+
+
+def requeue_stalled_batches(session: Session, now: datetime | None = None) -> int:
+    """Queue again the batches whose job is gone: «running» with no job holding its lock (its worker was killed;
+    RQ's own retry waited 11 to 21 minutes, the page saying «la importación sigue»: QA, 7 December 2026), or
+    «queued» for ``STALLED_QUEUED``. Run by the sweep; a second job for a live batch finds its lock and leaves."""
+    now = now or datetime.now(timezone.utc)
+    rows = session.execute(select(OnboardingBatch.id, OnboardingBatch.status, OnboardingBatch.applied_at,
+                                  OnboardingBatch.uploaded_at)
+                           .where(OnboardingBatch.status.in_(("queued", "running")))).all()
+    stalled = [batch_id for batch_id, status, applied, uploaded in rows
+               if (status == "running" or _as_utc(applied or uploaded) <= now - STALLED_QUEUED)
+               and job_is_gone("onboarding", batch_id)]
+    submit_all([(APPLY_JOB, (batch_id,)) for batch_id in stalled])
+    return len(stalled)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _progress_note(batch_id: int) -> Callable[[int], None] | None:
