@@ -1628,7 +1628,8 @@ PDT_TRANSITIONS: list[Transition] = [
                 evidence_guard("la constancia de publicación (gaceta o medio oficial)", "CPACA art. 65")),
         legal_basis="CPACA art. 65; L136 art. 79; L2200 art. 100 inc. 3",
         label="Publicar el acuerdo u ordenanza que sancionó el presidente de la corporación",
-        effects=("record_vigencia", "event:published", "flag:late_publication"),
+        # record_sanction: who published (the case file and the public page cite the president's article).
+        effects=("record_vigencia", "record_sanction", "event:published", "flag:late_publication"),
         effect_when=(("flag:late_publication", is_publication_late),),
     ),
     Transition(  # L136 art. 82: the copy to the governor, within 5 days of the sanction; effects not suspended

@@ -744,6 +744,12 @@ def test_the_concejo_publishes_what_its_president_sanctioned(genova, db_session)
     event = db_session.scalars(select(PlanEvent).filter_by(trigger="publish_by_president")).one()
     assert event.role == "corporacion" and "L136 art. 79" in event.legal_basis
     assert "L2200" not in event.legal_basis  # a Concejo cites its own statute
+    # The case file (and the public page) says who published, under the history's article (QA: «L136 art. 81»).
+    from workflow_app.services.route.casefile import case_file
+
+    published = case_file(db_session, genova.plan).last_stretch.steps[-1]
+    assert (published.what, published.legal_basis) == ("Publicado por el presidente de la corporación",
+                                                       "CPACA art. 65; L136 art. 79")
 
 
 def test_the_mayors_sanction_after_the_rejected_objections_cites_l136_art_79(genova):

@@ -276,7 +276,12 @@ def _last_stretch(plan: Plan) -> LastStretchView:
                                  president_basis if record.get("sanctioned_by") == "presidente"
                                  else law.objection_basis))
     if dates.get("published") and record.get("sanctioned_on"):
-        steps.append(StretchStep("Publicado", _day(dates["published"]), law.publication_basis))
+        if record.get("published_by") == "presidente":  # under the article that gave him the sanction, as the
+            # history cites it (``sanction.legal_basis_for``; QA: the page cited the executive's L136 art. 81)
+            steps.append(StretchStep("Publicado por el presidente de la corporación", _day(dates["published"]),
+                                     f"CPACA art. 65; {law.silence_basis or law.override_basis}"))
+        else:
+            steps.append(StretchStep("Publicado", _day(dates["published"]), law.publication_basis))
     if record.get("governor_copy_sent"):
         steps.append(StretchStep("Copia enviada al gobernador para su revisión jurídica",
                                  _day(record["governor_copy_sent"]), law.governor_copy_basis))

@@ -959,6 +959,8 @@ def _record_sanction(plan: Plan, command: ActCommand, act_on: date) -> None:
             record["president_after"] = ("tribunal" if record.get("via_tribunal") else
                                          "rechazo" if record.get("objections_decision") == "rechazadas" else
                                          "silencio")
+    elif trigger == "publish_by_president":
+        record["published_by"] = "presidente"
     elif trigger == "send_copy_to_governor":
         record["governor_copy_sent"] = day
     elif trigger == "record_governor_review":
