@@ -453,3 +453,20 @@ def test_a_role_held_in_several_places_is_said_once_with_its_places(db_session):
     said = accounts.describe_memberships(adviser)
     assert said.count("Asesor") == 1
     assert said.endswith("— Armenia (Quindío), Calarcá (Quindío) y Génova (Quindío)")
+
+
+def test_the_invitation_says_its_expiry_hour_as_the_pages_say_hours(app, db_session):
+    """QA, 7 December 2026: the mail said «a las 09:11 (hora de Colombia)», the pages «9:11 a. m.»."""
+    import re
+
+    from notifications.jobs import render_delivery
+
+    outcome = accounts.invite_person(db_session, None, accounts.Invite(
+        email="hora@genova.gov.co", name="Hora", role="equipo", dane_code="63302"))
+    db_session.commit()
+    token = db_session.scalar(select(AccountToken).filter_by(user_id=outcome.user.id))
+    delivery = db_session.scalar(select(Delivery).filter_by(account_token_id=token.id))
+    with app.test_request_context():
+        message = render_delivery(delivery)
+    text = message.get_payload()[0].get_payload(decode=True).decode("utf-8")  # the plain-text part
+    assert re.search(r"a las \d{1,2}:\d\d [ap]\. m\. \(hora de Colombia\)", text), text[:400]

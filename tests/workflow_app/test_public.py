@@ -575,3 +575,9 @@ def test_the_filed_investment_plan_says_the_filings_date_not_the_day_it_was_type
     set_today("2028-05-26")
     page = " ".join(client.get("/publico/63302").get_data(as_text=True).split())
     assert "Plan de inversiones radicado ante el Concejo de Génova el 28 de abril de 2028 (versión" in page
+
+
+def test_a_proposals_hearing_choice_says_its_weekday_as_the_hearings_table_does(client, genova, set_today):
+    set_today("2028-05-10")
+    page = " ".join(client.get("/publico/63302").get_data(as_text=True).split())
+    assert "Audiencia 2: sábado, 20 de mayo de 2028, Escuela vereda El Cairo" in page  # QA: no weekday

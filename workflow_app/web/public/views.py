@@ -231,5 +231,6 @@ def _proposal_form(page) -> ProposalForm | None:
 def _hearing_choice(hearing) -> str:
     hour = f" a las {format_hour_es(hearing.scheduled_time)}" if hearing.scheduled_time else ""
     zone = f" ({hearing.zone})" if hearing.zone else ""
-    return f"Audiencia {hearing.number}: {date_es(hearing.scheduled_on)}{hour}, {hearing.place}{zone}"
+    # With its weekday, as the hearings' table says it (QA: «18 de marzo» here, «sábado, 18 de marzo» there).
+    return f"Audiencia {hearing.number}: {date_es(hearing.scheduled_on, weekday=True)}{hour}, {hearing.place}{zone}"
 
