@@ -7,12 +7,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from forms.fields import RowIdField
 from workflow_app.services.public.public import CONTACT_MAX_CHARS, PROPOSAL_MAX_CHARS, PROPOSAL_MIN_CHARS
+from workflow_app.services.route.ppi import thousands
 
 
 class ProposalForm(FlaskForm):
     hearing_id = RadioField("Audiencia a la que dirige su propuesta", coerce=int,
                             validators=[InputRequired("Elija la audiencia.")])
-    text = TextAreaField(f"Su propuesta ({PROPOSAL_MIN_CHARS} a {PROPOSAL_MAX_CHARS:,} caracteres)".replace(",", "."), validators=[
+    text = TextAreaField(f"Su propuesta ({PROPOSAL_MIN_CHARS} a {thousands(PROPOSAL_MAX_CHARS)} caracteres)", validators=[
         DataRequired("Escriba su propuesta."),
         Length(min=PROPOSAL_MIN_CHARS, max=PROPOSAL_MAX_CHARS,
                message=f"La propuesta debe tener entre {PROPOSAL_MIN_CHARS} y {PROPOSAL_MAX_CHARS} caracteres.")])

@@ -9,19 +9,18 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from datetime import time as dt_time
 
-from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from state_machines import calendar as legal_calendar
-from state_machines.approval.pdt import PDT_MACHINE
-from state_machines.approval.route import DUTY_BY_KEY, STEP_LAPSED, STEP_PASSED, step_status
+from state_machines.approval.route import DUTY_BY_KEY, STEP_LAPSED, STEP_PASSED
 from state_machines.core.dates import parse_hour
 from state_machines.core.wording import localize, readable_sources
 from state_machines.phase2 import PHASE2_DUTIES, phase2_title
 from workflow_app.infra.templating import deadline_explanation
-from workflow_app.models import Plan, PlanEvent
+from workflow_app.models import Plan
 from workflow_app.services.monitoring.my_calendar import Hearing, plan_hearings
 from workflow_app.services.phase2.procedures import phase2_context
+from workflow_app.services.public.public import deadline_statuses, visited_states
 from workflow_app.services.route.plans import deadlines_for
 
 PRODID = "-//Ruta PDT//Plazos legales del Plan de Desarrollo//ES"
@@ -97,13 +96,6 @@ def _description(plan: Plan, deadline: legal_calendar.Deadline, status: str | No
                  f"Atrasado desde el {when(deadline.overdue_from, weekday=True)}."]
     parts.append(f"Norma: {readable_sources(deadline.legal_basis)}")
     return "\n".join(p for p in parts if p)
-
-
-def route_statuses(plan: Plan, deadlines: Iterable[legal_calendar.Deadline], visited: list[str]) -> dict[str, str]:
-    """``step_status`` of each route term of the plan by its ``map_key`` (Phase II terms have none here)."""
-    car_states = {p.subject: p.state for p in plan.procedures if p.machine == "car_review"}
-    return {d.map_key: step_status(DUTY_BY_KEY[d.key], plan.state, visited, False, car_states.get(d.authority))
-            for d in deadlines if d.key in DUTY_BY_KEY}
 
 
 def uid(plan: Plan, deadline: legal_calendar.Deadline) -> str:
@@ -188,19 +180,13 @@ def plan_deadlines(plans: Iterable[Plan]):
     deadlines (a bad row never breaks a feed) but keeps its hearings. A plan in force adds its Phase II terms (issue
     21) to its route's. The main-route states each plan went through are read in one query for all."""
     plans = list(plans)
-    visited: dict[int, list[str]] = {p.id: ["elected"] for p in plans}
-    if plans:
-        rows = object_session(plans[0]).execute(
-            select(PlanEvent.plan_id, PlanEvent.to_state).where(
-                PlanEvent.plan_id.in_(visited), PlanEvent.machine == PDT_MACHINE.name).order_by(PlanEvent.id))
-        for plan_id, state in rows:
-            visited[plan_id].append(state)
+    visited = visited_states(object_session(plans[0]), [p.id for p in plans]) if plans else {}
     for plan in plans:
         try:
             deadlines = list(deadlines_for(plan))
         except legal_calendar.FactsError:
             deadlines = []
-        statuses = route_statuses(plan, deadlines, visited[plan.id])
+        statuses = deadline_statuses(plan, deadlines, visited[plan.id])
         if plan.state == "in_force":
             deadlines += phase2_context(object_session(plan), plan).deadlines.values()
         yield plan, deadlines, statuses

@@ -155,9 +155,9 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
         end, month_text = window_end.on, f"El plazo ({window_end.legal_basis})"
     corporation = "la Asamblea" if entity_kind == "departamento" else "el Concejo"
     of_corporation = "de la Asamblea" if entity_kind == "departamento" else "del Concejo"
-    extension_basis_of = "DL1421 art. 10" if special == BOGOTA else "L136 art. 23 par. 1"  # Bogotá's own statute
+    extension_law = extension_basis_of(entity_kind, special)  # Bogotá's own statute, not L136's
     extension = ("" if entity_kind == "departamento" else "; la prórroga de diez días de un período ordinario solo "
-                 f"cuenta si el Concejo la decide ({extension_basis_of})")
+                 f"cuenta si el Concejo la decide ({extension_law})")
     convoke_basis = "L152 art. 40; " + convocation_basis(entity_kind, filed_on, special)
     window = f"del {format_date_es(start)} al {format_date_es(end)}"
     periods = []
@@ -182,7 +182,7 @@ def extraordinary_sessions_verdict(entity_kind: str, category: str | None, perio
     sessions_text = (f"Sesiones ordinarias en ese lapso: {_periods_text(relevant)} ({basis})." if relevant
                      else f"En ese lapso no hay sesiones ordinarias ({basis}).")
     if extended:
-        sessions_text += f" Prórroga registrada: {_periods_text(extended)} ({extension_basis_of})."
+        sessions_text += f" Prórroga registrada: {_periods_text(extended)} ({extension_law})."
     if recess is None:
         return SessionsVerdict(False, start, end, None, relevant, f"{basis}; L152 art. 40",
                                f"{month_text} {of_corporation} para decidir va {window} (L152 art. 40) y cae dentro de "
@@ -333,9 +333,15 @@ def _ordinary_of(corp: Corporation, d: date) -> tuple[tuple[date, date] | None, 
 
 
 def extension_basis(corp: Corporation) -> str:
-    if corp.special == BOGOTA:
+    return extension_basis_of(corp.entity_kind, corp.special)
+
+
+def extension_basis_of(entity_kind: str, special: str | None) -> str:
+    """The statute of a corporation's extension of its ordinary period: Bogotá's DL1421 art. 10, an Asamblea's L56
+    art. 1 par., a Concejo's L136 art. 23 par. 1."""
+    if special == BOGOTA:
         return "DL1421 art. 10"
-    return "L56 art. 1 par." if corp.entity_kind == "departamento" else "L136 art. 23 par. 1"
+    return "L56 art. 1 par." if entity_kind == "departamento" else "L136 art. 23 par. 1"
 
 
 def session_on(corp: Corporation, records: SessionRecords, d: date) -> SessionDay:

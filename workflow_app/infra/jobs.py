@@ -10,7 +10,9 @@ import importlib
 import logging
 import queue
 import threading
+from collections.abc import Iterable
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
 from flask import Flask, current_app
@@ -26,6 +28,10 @@ PENDING_KEY = "pdt_jobs_after_commit"
 
 #: The advisory-lock namespaces of the long jobs that hold one while they run (``running_alone``).
 LOCK_KINDS = {"period_opening": 1, "onboarding": 2}
+_TRY_LOCK = text("SELECT pg_try_advisory_lock(:k, :i)")
+_UNLOCK = text("SELECT pg_advisory_unlock(:k, :i)")
+#: A row «queued» this long with no job holding it lost its job (Redis emptied, say): the sweep queues it again.
+STALLED_QUEUED = timedelta(minutes=15)
 
 
 @contextmanager
@@ -37,14 +43,15 @@ def running_alone(kind: str, row_id: int) -> Iterator[bool]:
     if db.engine.dialect.name != "postgresql":
         yield True
         return
+    key = {"k": LOCK_KINDS[kind], "i": row_id}
     with db.engine.connect() as conn:
-        got = conn.execute(text("SELECT pg_try_advisory_lock(:k, :i)"), {"k": LOCK_KINDS[kind], "i": row_id}).scalar()
+        got = conn.execute(_TRY_LOCK, key).scalar()
         conn.commit()
         try:
             yield bool(got)
         finally:
             if got:
-                conn.execute(text("SELECT pg_advisory_unlock(:k, :i)"), {"k": LOCK_KINDS[kind], "i": row_id})
+                conn.execute(_UNLOCK, key)
                 conn.commit()
 
 
@@ -53,13 +60,27 @@ def job_is_gone(kind: str, row_id: int) -> bool:
     job without losing the process)."""
     if db.engine.dialect.name != "postgresql":
         return False
+    key = {"k": LOCK_KINDS[kind], "i": row_id}
     with db.engine.connect() as conn:
-        free = conn.execute(text("SELECT pg_try_advisory_lock(:k, :i)"),
-                            {"k": LOCK_KINDS[kind], "i": row_id}).scalar()
+        free = conn.execute(_TRY_LOCK, key).scalar()
         if free:
-            conn.execute(text("SELECT pg_advisory_unlock(:k, :i)"), {"k": LOCK_KINDS[kind], "i": row_id})
+            conn.execute(_UNLOCK, key)
         conn.commit()
     return bool(free)
+
+
+def requeue_gone(kind: str, func_path: str, rows: Iterable[tuple[int, str, datetime]], now: datetime) -> int:
+    """Queue ``func_path(id)`` again for the rows (id, status, since) whose job is gone: «running» with no job
+    holding its lock (its worker was killed), or «queued» since ``STALLED_QUEUED`` with none. A second job for a
+    live row finds its lock and leaves (``running_alone``). Returns how many were queued."""
+    gone = [row_id for row_id, status, since in rows
+            if (status == "running" or _aware(since) <= now - STALLED_QUEUED) and job_is_gone(kind, row_id)]
+    submit_all([(func_path, (row_id,)) for row_id in gone])
+    return len(gone)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite returns naive UTC
 
 
 def enqueue_after_commit(session: Session, func_path: str, *args: Any) -> None:

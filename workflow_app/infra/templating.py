@@ -105,11 +105,6 @@ def event_subject(event) -> str:
     return event.subject or ""
 
 
-def thousands(number: int) -> str:
-    """An integer as es-CO writes it: «1.135», «3.000» (QA: «1 de 1135 entidades»)."""
-    return f"{number:,}".replace(",", ".")
-
-
 def file_size(size_bytes: int) -> str:
     """A document's size as the pages say it, with a decimal comma: "0,6 KB" up to 999,9 KB, "1,0 MB" and up from
     there (a scanned acta: "5120,0 KB" was hard to read)."""
@@ -180,7 +175,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["doc_title"] = document_title
     app.jinja_env.filters["event_subject"] = event_subject
     app.jinja_env.filters["file_size"] = file_size
-    app.jinja_env.filters["miles"] = thousands
     app.jinja_env.filters["explained"] = deadline_explanation
     app.jinja_env.globals["menu_url"] = menu_url
     app.jinja_env.globals["plan_state_label"] = plan_state_label

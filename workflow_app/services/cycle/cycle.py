@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from state_machines.approval.pdt import PDT_MACHINE
 from workflow_app.infra.extensions import db
-from workflow_app.infra.jobs import enqueue_after_commit, job_is_gone, running_alone, submit_all
+from workflow_app.infra.jobs import enqueue_after_commit, requeue_gone, running_alone
 from workflow_app.models import Entity, Jurisdiction, Period, PeriodOpening, Plan, User
 from workflow_app.services.monitoring import board_summary
 
@@ -138,21 +138,11 @@ def run_period_opening(opening_id: int) -> str:
         return _run_period_opening(opening_id) if alone else "ya la abre otro trabajo"
 
 
-#: An opening «queued» this long with no job holding it lost its job: the sweep queues it again.
-STALLED_QUEUED = timedelta(minutes=15)
-
-
 def requeue_stalled_openings(session: Session, now: datetime | None = None) -> int:
-    """Queue again the openings whose job is gone (``onboarding.requeue_stalled_batches``'s rule: «running» with no
-    job holding its lock, or «queued» for ``STALLED_QUEUED``). Opening a period is idempotent."""
-    now = now or _now()
+    """Queue again the openings whose job is gone (``jobs.requeue_gone``). Opening a period is idempotent."""
     rows = session.execute(select(PeriodOpening.id, PeriodOpening.status, PeriodOpening.started_at)
                            .where(PeriodOpening.status.in_(("queued", "running")))).all()
-    stalled = [opening_id for opening_id, status, started in rows
-               if (status == "running" or (started if started.tzinfo else started.replace(tzinfo=timezone.utc))
-                   <= now - STALLED_QUEUED) and job_is_gone("period_opening", opening_id)]
-    submit_all([(OPEN_JOB, (opening_id,)) for opening_id in stalled])
-    return len(stalled)
+    return requeue_gone("period_opening", OPEN_JOB, rows, now or _now())
 
 
 def _run_period_opening(opening_id: int) -> str:

@@ -534,24 +534,22 @@ def describe_memberships(user: User) -> str:
     adviser's invitation repeated the role 32 times (QA, 7 December 2026)."""
     grouped: dict[str, list[str]] = {}
     for m in user.memberships:
-        label, _, place = describe_membership(m).partition(" — ")
-        grouped.setdefault(label, []).append(place)
-    parts = []
-    for label, places in grouped.items():
-        places = [p for p in places if p]
-        if not places:
-            parts.append(label)
-        else:
-            listed = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " y " + places[-1]
-            parts.append(f"{label} — {listed}")
-    return "; ".join(parts)
+        places = grouped.setdefault(ROLE_LABELS[m.role_enum], [])
+        if place := _place_of(m):
+            places.append(place)
+    return "; ".join(f"{label} — {_listed(places)}" if places else label for label, places in grouped.items())
 
 
 def describe_membership(m: Membership) -> str:
-    label = ROLE_LABELS[m.role_enum]
-    lead = " (líder)" if m.is_lead else ""
-    if m.entity is not None:
-        return f"{label} — {m.entity.display_name}{lead}"
-    if m.authority_code:
-        return f"{label} — {m.authority_code}{lead}"
-    return label
+    place = _place_of(m)
+    return f"{ROLE_LABELS[m.role_enum]} — {place}" if place else ROLE_LABELS[m.role_enum]
+
+
+def _place_of(m: Membership) -> str:
+    """Where the role is held («Génova (Quindío) (líder)», «CRQ»), or "" for a role without a place."""
+    where = m.entity.display_name if m.entity is not None else m.authority_code
+    return f"{where}{' (líder)' if m.is_lead else ''}" if where else ""
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " y " + items[-1]

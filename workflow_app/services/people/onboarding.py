@@ -12,7 +12,7 @@ import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from openpyxl import Workbook
 from sqlalchemy import func, select, update
@@ -22,7 +22,7 @@ from state_machines.core.roles import ROLE_LABELS, Role, side_conflict
 from workflow_app.infra.clean_input import cleaned
 from workflow_app.infra.extensions import db
 from workflow_app.infra.files.tabular import Limits, TableRejected, read_table
-from workflow_app.infra.jobs import enqueue_after_commit, job_is_gone, register_long, running_alone, submit_all
+from workflow_app.infra.jobs import enqueue_after_commit, register_long, requeue_gone, running_alone
 from workflow_app.models import Entity, EnvironmentalAuthority, OnboardingBatch, User
 from workflow_app.services.people.accounts import (
     AccountError,
@@ -389,27 +389,14 @@ def _run_apply(batch_id: int) -> str:
     return "aplicada"
 
 
-#: A batch «queued» this long with no job holding it lost its job (Redis emptied, say): the sweep queues it again.
-STALLED_QUEUED = timedelta(minutes=15)
-
-
 def requeue_stalled_batches(session: Session, now: datetime | None = None) -> int:
-    """Queue again the batches whose job is gone: «running» with no job holding its lock (its worker was killed;
-    RQ's own retry waited 11 to 21 minutes, the page saying «la importación sigue»: QA, 7 December 2026), or
-    «queued» for ``STALLED_QUEUED``. Run by the sweep; a second job for a live batch finds its lock and leaves."""
-    now = now or datetime.now(timezone.utc)
-    rows = session.execute(select(OnboardingBatch.id, OnboardingBatch.status, OnboardingBatch.applied_at,
-                                  OnboardingBatch.uploaded_at)
+    """Queue again the batches whose job is gone (``jobs.requeue_gone``): RQ's own retry of a killed worker's
+    batch waited 11 to 21 minutes, the page saying «la importación sigue» (QA, 7 December 2026). Run by the
+    sweep."""
+    rows = session.execute(select(OnboardingBatch.id, OnboardingBatch.status,
+                                  func.coalesce(OnboardingBatch.applied_at, OnboardingBatch.uploaded_at))
                            .where(OnboardingBatch.status.in_(("queued", "running")))).all()
-    stalled = [batch_id for batch_id, status, applied, uploaded in rows
-               if (status == "running" or _as_utc(applied or uploaded) <= now - STALLED_QUEUED)
-               and job_is_gone("onboarding", batch_id)]
-    submit_all([(APPLY_JOB, (batch_id,)) for batch_id in stalled])
-    return len(stalled)
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return requeue_gone("onboarding", APPLY_JOB, rows, now or datetime.now(timezone.utc))
 
 
 def _progress_note(batch_id: int) -> Callable[[int], None] | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
@@ -437,21 +438,36 @@ def public_deadlines(plan: Plan, today: date, visited: list[str] | None = None) 
     only when an act closed the step. ``visited``: the main-route states of the plan's history ("elected" first);
     read from the database when not given."""
     if visited is None:
-        visited = ["elected", *object_session(plan).scalars(
-            select(PlanEvent.to_state).where(PlanEvent.plan_id == plan.id, PlanEvent.machine == PDT_MACHINE.name)
-            .order_by(PlanEvent.id))]
+        visited = visited_states(object_session(plan), [plan.id])[plan.id]
     try:
         deadlines = deadlines_for(plan)
     except legal_calendar.FactsError:
         return ()
+    statuses = deadline_statuses(plan, deadlines, visited, today)
+    return tuple(PublicDeadline(DUTY_BY_KEY[d.key].label if d.key in DUTY_BY_KEY else d.key, d.authority, d.act_by,
+                                d.legal_basis, statuses[d.map_key]) for d in deadlines)
+
+
+def visited_states(session: Session, plan_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The main-route states each plan's recorded acts went through, oldest first, «elected» included: one query
+    for all the plans (a calendar feed's)."""
+    visited: dict[int, list[str]] = {plan_id: ["elected"] for plan_id in plan_ids}
+    if visited:
+        rows = session.execute(select(PlanEvent.plan_id, PlanEvent.to_state).where(
+            PlanEvent.plan_id.in_(visited), PlanEvent.machine == PDT_MACHINE.name).order_by(PlanEvent.id))
+        for plan_id, state in rows:
+            visited[plan_id].append(state)
+    return visited
+
+
+def deadline_statuses(plan: Plan, deadlines, visited: list[str], today: date | None = None) -> dict[str, str]:
+    """What the record says of each route term (``route.step_status``), by its ``map_key``: the public page's and
+    the calendar feed's (without ``today``, a term is never said overdue: only passed or not). Phase II terms have
+    no route duty and are left out."""
     car_states = {p.subject: p.state for p in plan.procedures if p.machine == "car_review"}
-    out = []
-    for d in deadlines:
-        status = step_status(duty_for(d.key), plan.state, visited, today >= d.overdue_from,
-                             car_states.get(d.authority))
-        label = DUTY_BY_KEY[d.key].label if d.key in DUTY_BY_KEY else d.key
-        out.append(PublicDeadline(label, d.authority, d.act_by, d.legal_basis, status))
-    return tuple(out)
+    return {d.map_key: step_status(duty_for(d.key), plan.state, visited,
+                                   today is not None and today >= d.overdue_from, car_states.get(d.authority))
+            for d in deadlines if d.key.split(":", 1)[0] in DUTY_BY_KEY}
 
 
 def public_documents(session: Session, plan: Plan, withheld: bool = False) -> list[Document]:

@@ -1,8 +1,9 @@
 """The glossary: each term the pages use, in plain Spanish, with its norm. Pages link to ``/ayuda/glosario#<id>``."""
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
+
+from workflow_app.reference_data import names
 
 
 @dataclass(frozen=True)
@@ -143,13 +144,8 @@ _TERMS: tuple[Term, ...] = (
 )
 
 
-def _spanish_order(term: Term) -> str:
-    """Alphabetical as a reader expects: by the visible term, accents aside («Días» among the D)."""
-    plain = unicodedata.normalize("NFKD", term.term.casefold())
-    return "".join(c for c in plain if not unicodedata.combining(c))
-
-
-#: In the order the page lists them: the visible term's, not the id's («Sanción y objeción» sat among the O).
-TERMS: tuple[Term, ...] = tuple(sorted(_TERMS, key=_spanish_order))
+#: In the order the page lists them: the visible term's in Spanish order, accents aside («Días» among the D; the
+#: key of the entities' names), not the id's («Sanción y objeción» sat among the O).
+TERMS: tuple[Term, ...] = tuple(sorted(_TERMS, key=lambda t: names.sort_key(t.term)))
 
 TERM_BY_ID = {t.id: t for t in TERMS}

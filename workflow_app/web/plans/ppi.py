@@ -43,6 +43,12 @@ def pesos_filter(amount: int | None) -> str:
     return pesos(amount or 0)
 
 
+@bp.app_template_filter("miles")
+def thousands_filter(number: int | None) -> str:
+    """«1.135», as es-CO writes it (the portal said «1 de 1135 entidades»: QA, 7 December 2026)."""
+    return thousands(number or 0)
+
+
 @bp.get("")
 @login_required
 def show(plan_id: int):
