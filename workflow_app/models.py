@@ -26,12 +26,14 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, vali
 from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from state_machines.approval.flags import flag_label
 from state_machines.approval.pdt import PDT_STATES
 from state_machines.approval.regimes import ORDINARY, ExceptionalRegime
 from state_machines.approval.route import current_flags
 from state_machines.approval.submachines import SUBMACHINES
 from state_machines.core.roles import Role
 from state_machines.core.wording import EXECUTIVE_TITLES, Wording, default_title, of_department, place_name
+from state_machines.corporation.sanction import sanction_law
 from state_machines.corporation.sessions import BOGOTA, BOGOTA_DANE_CODE
 from state_machines.phase2 import PHASE2_MACHINES
 from workflow_app.infra.extensions import db
@@ -279,6 +281,14 @@ class Plan(db.Model):
         """The warnings that still hold (``state_machines.approval.route.current_flags``)."""
         held = any(p.machine == "hearing" and p.state == "held" for p in self.procedures)
         return current_flags(self.flags, hearing_held=held)
+
+    def flag_label(self, flag: str) -> str:
+        """The warning ``flag`` in words, a late act of the last stretch citing the statute the plan's act follows
+        (``flags.flag_label``: L136, L2200 or D1222 by the approval's day, Bogotá's DL1421)."""
+        approved = (self.event_dates or {}).get("approved")
+        law = sanction_law(self.entity.calendar_kind, date.fromisoformat(approved) if approved else None,
+                           self.entity.special_regime)
+        return flag_label(flag, law)
 
 
 class CorporationSession(db.Model):

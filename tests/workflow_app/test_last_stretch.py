@@ -804,3 +804,20 @@ def test_the_case_files_last_stretch_is_in_the_order_it_happened(genova, db_sess
     steps = case_file(db_session, genova.plan).last_stretch.steps
     assert [s.on for s in steps] == sorted(s.on for s in steps)
     assert [s.what for s in steps][-2:] == ["Copia enviada al gobernador para su revisión jurídica", "Publicado"]
+
+
+def test_a_late_act_of_bogotas_last_stretch_is_warned_of_under_dl1421_not_l136(client, db_session, set_today):
+    """The plan's warnings cite the statute its act follows (``flags.flag_label``): Bogotá's remission to the
+    Tribunal DL1421 art. 25, where the warning read «L136 art. 80» (noted in the nineteenth session)."""
+    bogota = Cast(db_session, make_plan(db_session, "11001"))
+    walk_to(bogota, "approved_by_corporacion")
+    bogota.act("corporacion", "send_for_sanction", "2028-05-17", payload={"articles_sent": 12})
+    bogota.act("ejecutivo", "object", "2028-05-25", payload={"grounds": ["ilegalidad"], "article_count": 12})
+    bogota.act("corporacion", "insist_on_project", "2028-05-26",
+               payload={"decision_votes": 23, "corporation_members": 45})
+    set_today("2028-06-30")
+    bogota.act("ejecutivo", "send_to_tribunal", "2028-06-30")  # ten business days from 26 May: 10 June at most
+    assert "late_tribunal_remission" in bogota.plan.flags
+    page = client.get("/publico/11001").get_data(as_text=True)
+    assert "Enviado al Tribunal después de los diez días (DL1421 art. 25)" in page
+    assert "L136 art. 80" not in page.split("Advertencias de cumplimiento")[1].split("</p>")[0]

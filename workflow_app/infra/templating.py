@@ -209,34 +209,6 @@ def deadline_explanation(deadline) -> str:
     return deadline.explanation
 
 
-FLAG_LABELS = {
-    "late_consolidation": "Consolidación fuera de los dos meses (L152 art. 39 num. 3)",
-    "late_ctp_submission": "Presentación al CTP fuera de los dos meses (L152 art. 39 num. 5)",
-    "late_filing": "Radicado después de los cuatro meses, con nota jurídica (L152 art. 40)",
-    # legal-path.md §f.8: L1909 art. 22 gives the hearings no term; holding them before filing is the DNP's
-    # recommendation (hitos 13-14), not a legal rule, and the warning says so (QA, 7 December 2026).
-    "no_hearing_held": ("Radicado sin audiencia pública del plan de inversiones registrada: el DNP recomienda "
-                        "realizarla antes de radicar (hitos 13 y 14); la L1909 art. 22 no le fija plazo"),
-    "late_corporation_decision": "Aprobado después del mes de la corporación (L152 art. 40)",
-    "car_overdue": "Concepto ambiental vencido (D1865 art. 3)",
-    "late_remission": "Remitido para sanción después de los cinco días (L136 art. 76)",
-    "late_objection": "Objetado después del plazo por número de artículos (L136 art. 78; L2200 art. 100)",
-    "late_tribunal_remission": "Enviado al Tribunal después del plazo (L136 art. 80; L2200 art. 101)",
-    "late_publication": "Publicado después de los diez días de la sanción (L136 art. 81; L2200 art. 103)",
-    "late_governor_copy": "Copia al gobernador después de los cinco días de la sanción (L136 art. 82)",
-    # Phase II (issue 21): soft flags, never a block.
-    "pi_cost_differs": "Plan Indicativo con costos distintos a los del plan de inversiones (L152 art. 29)",
-    "late_pi_approval": "Plan Indicativo aprobado después de la meta configurada (DNP-PI)",
-    "late_harmonization": "Armonización aprobada después del 31 de diciembre del primer año (D111 art. 14)",
-    "late_harmonization_publication": "Armonización publicada fuera de término (L136 art. 81)",
-    "late_poai": "POAI aprobado después de abrirse el período de radicación (D111 art. 8)",
-    "late_budget_filing": "Presupuesto radicado fuera del término del estatuto (L136 art. 91 a) 3)",
-    "late_paa": "Plan Anual de Adquisiciones publicado después del 31 de enero (L1474 art. 74)",
-    "late_action_plans": "Planes de acción publicados después del 31 de enero (L1474 art. 74)",
-    "late_annual_report": "Informe anual presentado después de la primera sesión ordinaria (L136 art. 91 a) 4)",
-}
-
-
 #: History rows that are not acts of the route (``services.cycle.settings`` writes ``update_settings``).
 NON_ROUTE_TRIGGER_LABELS = {
     "update_settings": "Cambio de configuración (posesión, categoría, días no hábiles o régimen)",
@@ -253,7 +225,6 @@ def _labels() -> dict:
         "trigger_labels": triggers,
         "deadline_labels": {k: d.label for k, d in DUTY_BY_KEY.items()},
         "role_labels": {r.value: label for r, label in ROLE_LABELS.items()},
-        "flag_labels": FLAG_LABELS,
         "state_labels": PDT_MACHINE.states,
         "concept_senses": CONCEPT_SENSES,
         "answer_decisions": ANSWER_DECISIONS,
