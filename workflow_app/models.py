@@ -59,14 +59,15 @@ class UtcDateTime(TypeDecorator):
 
 
 @lru_cache(maxsize=4096)
-def _wording(kind: str, name: str, executive_title: str | None) -> Wording:
-    """An entity's words from its three columns (pure: pages ask for them dozens of times a request)."""
-    return Wording(kind, place_name(name), executive_title or default_title(kind))
+def _wording(kind: str, name: str, executive_title: str | None, dane_code: str | None = None) -> Wording:
+    """An entity's words from its columns (pure: pages ask for them dozens of times a request)."""
+    return Wording(kind, place_name(name), executive_title or default_title(kind),
+                   BOGOTA if dane_code == BOGOTA_DANE_CODE else None)
 
 
-def entity_wording(kind: str, name: str, executive_title: str | None) -> Wording:
-    """``Entity.wording`` from the three columns a plain row carries (the board, the sweep)."""
-    return _wording(kind, name, executive_title)
+def entity_wording(kind: str, name: str, executive_title: str | None, dane_code: str | None = None) -> Wording:
+    """``Entity.wording`` from the columns a plain row carries (the board, the sweep)."""
+    return _wording(kind, name, executive_title, dane_code)
 
 
 def utcnow() -> datetime:
@@ -142,7 +143,7 @@ class Entity(db.Model):
     @property
     def wording(self) -> Wording:
         """How pages name this entity's corporation, executive and act (state_machines.core.wording)."""
-        return _wording(self.kind, self.name, self.executive_title)
+        return _wording(self.kind, self.name, self.executive_title, self.dane_code)
 
     @property
     def calendar_kind(self) -> str:

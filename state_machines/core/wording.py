@@ -30,6 +30,7 @@ class Wording:
     kind: str  # municipio, distrito or departamento
     place: str  # the entity's name as people write it: "Génova", "Quindío"
     executive_title: str  # alcalde, alcaldesa, gobernador, gobernadora
+    special: str | None = None  # "bogota": the Distrito Capital's own statute (DL1421), ``Entity.special_regime``
 
     @property
     def is_department(self) -> bool:
@@ -197,12 +198,33 @@ _DEPARTMENT_BASIS = (
 _MUNICIPAL_BASIS = ((re.compile(r"; L2200 [^;)]*"), ""), (re.compile(r"; D1222 [^;)]*"), ""),
                     (re.compile(r"L2200 art\. 103"), "L136 art. 81"))
 
+#: Bogotá's Concejo follows Decreto-Ley 1421 de 1993 where it writes its own rule: sessions (art. 10), the
+#: project's passage (art. 22), the executive's objections in ten days (art. 23), sanction after rejected
+#: objections (art. 24), the Tribunal's remission and ruling (art. 25); elsewhere L136 applies through DL1421
+#: art. 2 and is cited as such: the partly vitiated acuerdo's reconsideration «L136 art. 80 (DL1421 art. 2)».
+#: Said on the table's basis as written (where «L136 art. 80; L2200 art. 101» is the Tribunal's remission and a
+#: bare «L136 art. 80» the reconsideration), before the municipal rules drop the departmental statutes.
+_NOT_THROUGH_ART_2 = r"(?! \(DL1421| inc\.| par\.)"
+_BOGOTA_BASIS = (
+    (re.compile(r"L136 arts\. 78-80"), "DL1421 arts. 23-25"),
+    (re.compile(r"L136 arts\. 79-80"), "DL1421 arts. 24-25"),
+    (re.compile(r"L136 arts\. 78-79"), "DL1421 arts. 23-24"),
+    (re.compile(r"L136 art\. 23(?: par\. [12])?"), "DL1421 art. 10"),
+    (re.compile(r"L136 art\. 73" + _NOT_THROUGH_ART_2), "DL1421 art. 22"),
+    (re.compile(r"L136 art\. 78" + _NOT_THROUGH_ART_2), "DL1421 art. 23"),
+    (re.compile(r"L136 art\. 79" + _NOT_THROUGH_ART_2), "DL1421 art. 24"),
+    (re.compile(r"L136 art\. 80; L2200 art\. 101"), "DL1421 art. 25"),
+    (re.compile(r"L136 art\. 80(?![0-9;]| \(DL1421)"), "L136 art. 80 (DL1421 art. 2)"),
+)
+
 
 def localize_basis(basis: str | None, w: Wording | None) -> str:
     """A legal basis said for the entity: a department's acts cite Ley 2200 de 2022, not Ley 136 de 1994 (the
     municipal regime); a municipio's cite Ley 136 only. Unchanged without an entity."""
     if not basis or w is None:
         return basis or ""
+    if w.special == "bogota":
+        basis = _substituted(basis, _BOGOTA_BASIS)
     return _basis_for(basis, w.is_department)
 
 

@@ -2,7 +2,7 @@
 from state_machines.approval.pdt import PDT_MACHINE, PDT_STATES
 from state_machines.approval.route import DUTIES
 from state_machines.approval.submachines import SUBMACHINES
-from state_machines.core.wording import Wording, localize, place_name
+from state_machines.core.wording import Wording, localize, localize_basis, place_name
 
 GENOVA = Wording("municipio", "Génova", "alcaldesa")
 QUINDIO = Wording("departamento", "Quindío", "gobernador")
@@ -114,3 +114,17 @@ def test_a_sentence_that_cites_both_statutes_keeps_its_closing_parenthesis_for_e
     text = "no se sanciona ni se publica (L136 art. 80; L2200 art. 101)."
     assert basis_for_kind(text, False) == "no se sanciona ni se publica (L136 art. 80)."
     assert basis_for_kind(text, True) == "no se sanciona ni se publica (L2200 art. 101)."
+
+
+def test_bogotas_pages_cite_dl1421_where_it_writes_its_own_rule_and_l136_through_its_article_2_elsewhere():
+    bogota = Wording("distrito", "Bogotá, D. C.", "alcalde", "bogota")
+    assert localize_basis("L136 art. 78; L2200 art. 100", bogota) == "DL1421 art. 23"
+    assert localize_basis("L136 art. 80; L2200 art. 101", bogota) == "DL1421 art. 25"  # the Tribunal's remission
+    assert localize_basis("L136 art. 80", bogota) == "L136 art. 80 (DL1421 art. 2)"  # the partly vitiated acuerdo
+    assert localize_basis("L136 art. 80 (DL1421 art. 2)", bogota) == "L136 art. 80 (DL1421 art. 2)"
+    assert localize_basis("L152 art. 40; L136 art. 23 par. 2", bogota) == "L152 art. 40; DL1421 art. 10"
+    assert localize_basis("L136 art. 73; L2200 art. 97", bogota) == "DL1421 art. 22"
+    assert localize_basis("no se sanciona mientras tanto (L136 arts. 78-80).", bogota).endswith("(DL1421 arts. 23-25).")
+    assert localize_basis("L136 art. 78 inc. 3", bogota) == "L136 art. 78 inc. 3"  # not DL1421's own rule
+    # Any other municipio keeps L136, and the same sentence said for Génova is unchanged.
+    assert localize_basis("L136 art. 80; L2200 art. 101", GENOVA) == "L136 art. 80"

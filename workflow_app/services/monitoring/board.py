@@ -293,7 +293,7 @@ class BoardRow:
 
     @property
     def wording(self) -> Wording:
-        return entity_wording(self.entity_kind, self.entity_name, self.executive_title)
+        return entity_wording(self.entity_kind, self.entity_name, self.executive_title, self.dane_code)
 
     @property
     def state_label(self) -> str:
