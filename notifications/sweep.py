@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from state_machines import calendar as legal_calendar
 from state_machines.approval import pdt as pdt_rules
 from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
-from state_machines.approval.route import Duty, duty_for
+from state_machines.approval.route import AUTOMATIC_ACTS, Duty, duty_for, presumed_posesion
 from state_machines.core.roles import Role
 from state_machines.core.wording import business_days, holder, localize, quoted
 from state_machines.corporation.sanction import PRESIDENT_TERMS, president_sanctions_after, sanction_law
@@ -126,21 +126,6 @@ class Effect:
     notes: str = "Efecto legal automático aplicado por el sistema al vencer el plazo."
 
 
-#: (main state, deadline key) -> the automatic act the law makes on ``overdue_from`` and who is told.
-HARD_EFFECTS = {
-    ("submitted_to_ctp", "ctp_concept"): ("deem_ctp_requirement_fulfilled",
-                                          frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CTP})),
-    ("in_debate", "corporation_decision"): ("enable_decree_adoption",
-                                            frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION})),
-    # L136 art. 75; L2200 art. 98; D1222 art. 76: the archived project, its month run out (L152 art. 40)
-    ("project_archived", "corporation_decision"): ("enable_decree_adoption",
-                                                   frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION})),
-    # A project never assigned to its committee, where the reading of L152 art. 40 that counts the month from the
-    # filing is in force (``pdt.DECREE_WHEN_NEVER_ASSIGNED``; CE-1999, CE-2127); otherwise its overdue reminder
-    ("filed_with_corporacion", "corporation_decision"): ("enable_decree_adoption",
-                                                         frozenset({Role.EJECUTIVO, Role.PLANEACION,
-                                                                    Role.CORPORACION})),
-}
 #: A published plan enters into force on the day ``calendar.in_force_on`` gives (CPACA art. 65; L4-1913 art. 61;
 #: L2200 art. 103); the sweep records it that day and tells the entity's people.
 IN_FORCE_NOTICE_ROLES = frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION, Role.CTP})
@@ -154,17 +139,12 @@ OFFICE_NOTES = ("Posesión registrada por el sistema en la fecha de inicio del p
                 "registrado.")
 
 
-def posesion_of(plan) -> date:
-    """The day the executive took office: the entity's recorded date, else the period's first day (AL02 art. 1)."""
-    return plan.posesion_on or plan.period.start_on
-
-
 def office_effect(plan: "PlanRow", today: date) -> Effect | None:
     """The posesión owed today by a plan still "elected" on or after its posesión day, or None (AL02 art. 1;
     L152 art. 39: the terms run from the posesión whether or not anyone records it)."""
     if plan.state != "elected":
         return None
-    day = posesion_of(plan)
+    day = plan.posesion_day
     if today < day:
         return None
     deadline = legal_calendar.Deadline(
@@ -248,6 +228,11 @@ class PlanRow:
     #: The last act of the route's date: an automatic act of the route cannot be dated before it.
     last_route_act_on: date | None = None
 
+    @property
+    def posesion_day(self) -> date:
+        """As ``Plan.posesion_day`` (``route.presumed_posesion``)."""
+        return presumed_posesion(self.posesion_on, self.period.start_on)
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -297,7 +282,7 @@ def plan_work(plan: PlanRow, deadlines: list[legal_calendar.Deadline], today: da
             duty = duty_for(deadline.key)
         except KeyError:
             continue
-        hard = HARD_EFFECTS.get((plan.state, deadline.key))
+        hard = AUTOMATIC_ACTS.get((plan.state, deadline.key))
         if hard and today >= deadline.overdue_from and PDT_MACHINE.row(plan.state, hard[0]) is not None:
             # (checked before the duty: an archived project owes the corporation nothing, yet its month runs out)
             effects.append(Effect(plan.id, plan.version, hard[0], deadline, notice_roles=hard[1]))

@@ -91,6 +91,9 @@ D683_ARTICLES = ("art1", "art2")
 EFFECT_WARNING = "warning"
 EFFECT_CTP_DEEMED_FULFILLED = "ctp_requirement_deemed_fulfilled"
 EFFECT_DECREE_ADOPTION_ENABLED = "decree_adoption_enabled"
+#: The effects with a legal consequence of their own when the term runs out (the CTP's silence, L152 art. 39
+#: num. 6; the decree, L152 art. 40): the board counts their deadlines among the key ones.
+HARD_EFFECTS = frozenset({EFFECT_CTP_DEEMED_FULFILLED, EFFECT_DECREE_ADOPTION_ENABLED})
 
 #: The last stretch (``state_machines.corporation.sanction``, issue 20): the approval, the remission for sanction, the
 #: corporation's rejection of objections, its insistence on an illegality objection, the Tribunal's ruling that

@@ -29,7 +29,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from state_machines.approval.flags import flag_label
 from state_machines.approval.pdt import PDT_STATES
 from state_machines.approval.regimes import ORDINARY, ExceptionalRegime
-from state_machines.approval.route import current_flags
+from state_machines.approval.route import current_flags, presumed_posesion
 from state_machines.approval.submachines import SUBMACHINES
 from state_machines.core.roles import Role
 from state_machines.core.wording import EXECUTIVE_TITLES, Wording, default_title, of_department, place_name
@@ -282,6 +282,11 @@ class Plan(db.Model):
         """The warnings that still hold (``state_machines.approval.route.current_flags``)."""
         held = any(p.machine == "hearing" and p.state == "held" for p in self.procedures)
         return current_flags(self.flags, hearing_held=held)
+
+    @property
+    def posesion_day(self) -> date:
+        """The executive's posesión: the recorded date, else the period's first day (``route.presumed_posesion``)."""
+        return presumed_posesion(self.posesion_on, self.period.start_on)
 
     def flag_label(self, flag: str) -> str:
         """The warning ``flag`` in words, a late act of the last stretch citing the statute the plan's act follows

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from state_machines.approval.pdt import ADOPTED_STATES, PDT_MACHINE
 from state_machines.approval.submachines import SUBMACHINES
@@ -361,3 +362,28 @@ def route_order_problems(dates) -> list[tuple[str, str]]:
             problems.append((key, f"{label[:1].upper()}{label[1:]} supone la radicación: indique también la fecha "
                                   "de radicación (L152 art. 40)."))
     return problems
+
+
+#: (main state, deadline key) -> the automatic act the law makes on the deadline's ``overdue_from`` and who is told
+#: (the sweep, ``notifications.sweep``, applies it as ``Role.SISTEMA``): the CTP's silence (L152 art. 39 num. 6)
+#: and the corporation's month run out (L152 art. 40).
+AUTOMATIC_ACTS: dict[tuple[str, str], tuple[str, frozenset[Role]]] = {
+    ("submitted_to_ctp", "ctp_concept"): ("deem_ctp_requirement_fulfilled",
+                                          frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CTP})),
+    ("in_debate", "corporation_decision"): ("enable_decree_adoption",
+                                            frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION})),
+    # L136 art. 75; L2200 art. 98; D1222 art. 76: the archived project, its month run out (L152 art. 40)
+    ("project_archived", "corporation_decision"): ("enable_decree_adoption",
+                                                   frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION})),
+    # A project never assigned to its committee, where the reading of L152 art. 40 that counts the month from the
+    # filing is in force (``pdt.DECREE_WHEN_NEVER_ASSIGNED``; CE-1999, CE-2127); otherwise its overdue reminder
+    ("filed_with_corporacion", "corporation_decision"): ("enable_decree_adoption",
+                                                         frozenset({Role.EJECUTIVO, Role.PLANEACION,
+                                                                    Role.CORPORACION})),
+}
+
+
+def presumed_posesion(recorded: date | None, period_start: date) -> date:
+    """The day the executive took office: the entity's recorded date, else the period's first day (AL02 art. 1);
+    the terms of L152 art. 39 run from it whether or not anyone records it."""
+    return recorded or period_start

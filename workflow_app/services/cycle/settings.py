@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from state_machines import calendar as legal_calendar
 from state_machines.approval.pdt import PDT_MACHINE
 from state_machines.approval.regimes import ORDINARY
+from state_machines.approval.route import presumed_posesion
 from state_machines.core.roles import Role
 from state_machines.core.wording import titles_for
 from state_machines.corporation.sessions import categories_for, category_basis, category_law_text
@@ -170,8 +171,8 @@ def update_plan_settings(session: Session, actor: User, plan: Plan, new: PlanSet
         raise SettingsError("posesion_on", CONFLICT_MESSAGE)
     period_start = plan.period.start_on
     changes, bases = [], []
-    current_posesion = plan.posesion_on or period_start
-    posesion = new.posesion_on or period_start
+    current_posesion = presumed_posesion(plan.posesion_on, period_start)
+    posesion = presumed_posesion(new.posesion_on, period_start)
     errors: list[tuple[str, str]] = []
     outside = legal_calendar.posesion_refusal(posesion, period_start)
     if outside:

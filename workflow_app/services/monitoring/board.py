@@ -50,7 +50,7 @@ from state_machines.approval.pdt import (
     PeriodEnded,
     period_ended,
 )
-from state_machines.approval.route import duty_for
+from state_machines.approval.route import duty_for, presumed_posesion
 from state_machines.core.machine import SAME
 from state_machines.core.roles import Role
 from state_machines.core.wording import Wording, localize
@@ -76,7 +76,6 @@ RISK_SLACK_DAYS = 5
 RISK_OVERDUE, RISK_SOON, RISK_OK = "vencido", "proximo", "al_dia"
 RISK_LABELS = {RISK_OVERDUE: "Pasos vencidos", RISK_SOON: "Plazo clave por vencer", RISK_OK: "Sin alertas"}
 RISK_RANK = {RISK_OVERDUE: 0, RISK_SOON: 1, RISK_OK: 2}
-HARD_EFFECTS = frozenset({legal_calendar.EFFECT_CTP_DEEMED_FULFILLED, legal_calendar.EFFECT_DECREE_ADOPTION_ENABLED})
 
 PARTIES = ("ejecutivo", "ctp", "car", "corporacion")
 PARTY_LABELS = {"ejecutivo": "Alcaldía o gobernación", "ctp": "Consejo Territorial de Planeación",
@@ -217,7 +216,8 @@ def _facts_key_of(row: "BoardRow") -> tuple:
     if cars:
         events["car_copies_received"] = tuple(sorted(cars.items()))
     kind = "departamento" if row.entity_kind == "departamento" else "municipio"
-    return _facts_key(kind, row.period_start, row.posesion_on or row.period_start, row.weekdays, row.regime,
+    posesion = presumed_posesion(row.posesion_on, row.period_start)
+    return _facts_key(kind, row.period_start, posesion, row.weekdays, row.regime,
                       tuple(row.d683_articles or ()) if row.regime != "ordinary" else (),
                       tuple(sorted(events.items())), row.fiscal_category, row.article_count,
                       BOGOTA if row.dane_code == BOGOTA_DANE_CODE else None)
@@ -243,7 +243,7 @@ class PendingStep:
     @property
     def is_key(self) -> bool:
         """Filing, or a deadline with a hard legal effect (see the module docstring)."""
-        return self.deadline.key == "filing" or self.deadline.effect in HARD_EFFECTS
+        return self.deadline.key == "filing" or self.deadline.effect in legal_calendar.HARD_EFFECTS
 
 
 @dataclass(frozen=True)

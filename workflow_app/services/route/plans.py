@@ -194,7 +194,7 @@ def period_facts(plan: Plan, extra_dates: Mapping[str, str] | None = None) -> di
     facts = {
         "entity_kind": plan.entity.calendar_kind,
         "period_start": plan.period.start_on.isoformat(),
-        "posesion": (plan.posesion_on or plan.period.start_on).isoformat(),
+        "posesion": plan.posesion_day.isoformat(),
         "nonworking_weekdays": plan.entity.weekdays,
         "regime": plan.regime,
         "events": events,
@@ -306,7 +306,7 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         act_on=command.act_on, concept=concept, recommendations=recommendations, answers=answers,
         debates=DebateRecord.from_data((plan.event_dates or {}).get("debates")),
         in_force_on=legal_calendar.in_force_of_dates(plan.event_dates or {}),
-        posesion_on=plan.posesion_on or plan.period.start_on,
+        posesion_on=plan.posesion_day,
         sanction=sanction,
         objection_grounds=(frozenset({"ilegalidad"}) if form_supplies
                            else frozenset(command.payload.get("grounds") or ())),
@@ -761,7 +761,7 @@ def act_date_problem(plan: Plan, machine: str, act_on: date, today: date, subjec
     checks, so every error is reported at once; ``apply_act`` asks it again before writing."""
     if act_on > today:
         return "La fecha del acto no puede ser posterior a hoy."
-    posesion = plan.posesion_on or plan.period.start_on
+    posesion = plan.posesion_day
     if act_on < posesion:
         return f"La fecha del acto es anterior a la posesión ({legal_calendar.format_date_es(posesion)})."
     after = act_after_period(plan.period.label, plan.period.end_on, act_on)

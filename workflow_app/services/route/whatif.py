@@ -35,7 +35,7 @@ def plan_what_if_defaults(plan: Plan) -> dict:
 
     def day(value):
         return date.fromisoformat(value) if value else None
-    return {"posesion": plan.posesion_on or plan.period.start_on, "ctp_presented": day(dates.get("ctp_presented")),
+    return {"posesion": plan.posesion_day, "ctp_presented": day(dates.get("ctp_presented")),
             "car_copy_received": day(next((c for c in cars if c), None)),
             "filed_with_corporacion": day(dates.get("filed_with_corporacion")),
             "committee_approved": day(debates.get("committee_approved")), "published": day(dates.get("published")),

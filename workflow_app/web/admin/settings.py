@@ -19,7 +19,7 @@ bp = Blueprint("settings", __name__, template_folder="templates")
 def _plan_form(plan: Plan, formdata=None) -> PlanSettingsForm:
     regimes = settings_service.applicable_regimes(db.session, plan)
     form = PlanSettingsForm(formdata=formdata, prefix=f"plan{plan.id}", data=None if formdata else {
-        "posesion_on": plan.posesion_on or plan.period.start_on, "regime": plan.regime,
+        "posesion_on": plan.posesion_day, "regime": plan.regime,
         "articles": list(plan.d683_articles or []), "expected_version": str(plan.version)})
     form.regime.choices = options((r.code, r.name) for r in regimes)
     form.articles.choices = options((a["key"], f"{r.name} — {a['label']}") for r in regimes for a in (r.articles or []))
