@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload, scoped_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from state_machines import calendar as legal_calendar
+from state_machines.approval.basis import route_act_basis
 from state_machines.approval.concepts import (
     CTP_SOURCE,
     Answer,
@@ -63,13 +64,11 @@ from state_machines.core.dates import parse_hour
 from state_machines.core.machine import LegalMachine, Outcome, TransitionRefused, Verdict
 from state_machines.core.roles import Role
 from state_machines.core.wording import DOCUMENT_TITLES, localize, localize_basis
-from state_machines.corporation.debates import DebateRecord, debate_basis
-from state_machines.corporation.sanction import SanctionRecord, legal_basis_for
+from state_machines.corporation.debates import DebateRecord
+from state_machines.corporation.sanction import SanctionRecord
 from state_machines.corporation.sessions import (
     SessionRecords,
     SessionsVerdict,
-    convocation_basis,
-    extension_basis,
     extraordinary_sessions_verdict,
 )
 from state_machines.phase2 import PHASE2_MACHINES, phase2_act_date_problem, phase2_title
@@ -109,7 +108,6 @@ from workflow_app.services.route.ppi import freeze_ppi
 from workflow_app.services.route.sessions import (
     SessionDataError,
     convocation_of,
-    corporation_of,
     extension_days_of,
     record_session,
     session_records,
@@ -663,29 +661,13 @@ def _history_basis(plan: Plan, outcome: Outcome, command: ActCommand, source: st
 
 def act_basis(plan: Plan, trigger: str, table_basis: str, source: str, on: date,
               payload: Mapping[str, Any] | None = None) -> str:
-    """The norm an act of the plan's route cites, in its history row and in the inbox's list of acts alike: an
-    ordenanza's last stretch its own law and Bogotá's DL1421 (``legal_basis_for``); a convocation or an extension
-    the corporation's own statute (Bogotá: DL1421 art. 10; an Asamblea: L2200 art. 23 or L56 art. 1 by the
-    convocation's first day, else by ``on``), and a Concejo's convoked to decide objections L136 art. 78 besides.
-    A plan adopted by decree keeps the table's basis, and its publication cites CPACA art. 65 alone."""
-    if source == "adopted_by_decree":  # a decree is published as general acts are (CPACA art. 65), not L136 art. 81
-        return "CPACA art. 65" if trigger == "publish" else table_basis
-    if trigger in ("convoke_sessions", "extend_sessions"):
-        corp = corporation_of(plan)
-        if trigger == "extend_sessions":
-            return extension_basis(corp)
-        conv = convocation_of(payload or {}, source, on)
-        statute = convocation_basis(corp.entity_kind, conv.starts_on if conv else on, corp.special)
-        if source == "objected":  # convoked to decide the objections (L136 art. 78 inc. 3), not the plan's month
-            return f"L136 art. 78; {statute}" if statute.startswith("L136") else statute
-        return "L152 art. 40; " + statute
-    special = special_regime_of(plan)
-    # The law of the approval's day; before it, of the act's (a 2020 committee debate cited L2200 art. 97).
-    if debates := debate_basis(trigger, plan.entity.calendar_kind, special, approved_on(plan) or on):
-        return debates
-    record = SanctionRecord.from_data((plan.event_dates or {}).get("sanction"))
-    return legal_basis_for(trigger, table_basis, plan.entity.calendar_kind, approved_on(plan), special, source,
-                           record.via_tribunal)
+    """The norm an act of the plan's route cites (``basis.route_act_basis``), from the plan's facts: its entity,
+    its approval's day, its sanction record and the convocation the act brings (``payload``)."""
+    conv = convocation_of(payload or {}, source, on) if trigger == "convoke_sessions" else None
+    return route_act_basis(trigger, table_basis, source, on, entity_kind=plan.entity.calendar_kind,
+                           special=special_regime_of(plan), approved_on=approved_on(plan),
+                           via_tribunal=SanctionRecord.from_data((plan.event_dates or {}).get("sanction")).via_tribunal,
+                           convocation_starts=conv.starts_on if conv else None)
 
 
 IN_FORCE_NOTES = ("Entrada en vigencia registrada por el sistema con la publicación: el acto rige desde su publicación "
