@@ -46,16 +46,10 @@ def _days(n: int | None, unit: str = "business") -> str:
     return f"de los {_NUMBERS.get(n, str(n))} días{' calendario' if unit == 'calendar' else ''}"
 
 
-def _said(basis: str) -> str:
-    """A basis inside the warning's parentheses: «L136 art. 76 (DL1421 art. 2)» reads «L136 art. 76, por DL1421
-    art. 2», without parentheses inside parentheses."""
-    return basis.replace(" (DL1421 art. 2)", ", por DL1421 art. 2")
-
-
 def _last_stretch(flag: str, law: SanctionLaw) -> str | None:
     """The last stretch's warning said with ``law``'s term and article; None for any other warning."""
     if flag == "late_remission":  # L136 art. 76; L2200 art. 99 ...: the approved project goes to the executive
-        return f"Remitido para sanción después {_days(law.remission_days)} ({_said(law.remission_basis)})"
+        return f"Remitido para sanción después {_days(law.remission_days)} ({law.remission_basis})"
     if flag == "late_objection":  # L136 art. 78; L2200 art. 100; D1222 art. 78; DL1421 art. 23 (any size)
         term = ("después de los diez días" if law.size_independent
                 else "después del plazo por número de artículos")
@@ -65,10 +59,10 @@ def _last_stretch(flag: str, law: SanctionLaw) -> str | None:
     if flag == "late_publication":  # L136 art. 81; L2200 art. 103; DL1421 art. 23 with L136 art. 81
         term = (f"{_days(law.publication_days)} de la sanción" if law.publication_days is not None
                 else "del término")
-        return f"Publicado después {term} ({_said(law.publication_basis)})"
+        return f"Publicado después {term} ({law.publication_basis})"
     if flag == "late_governor_copy":  # L136 art. 82 (municipios; Bogotá by DL1421 art. 2 when configured)
         basis = law.governor_copy_basis or "L136 art. 82"
-        return f"Copia al gobernador después {_days(law.governor_copy_days or 5)} de la sanción ({_said(basis)})"
+        return f"Copia al gobernador después {_days(law.governor_copy_days or 5)} de la sanción ({basis})"
     return None
 
 

@@ -248,6 +248,9 @@ _SOURCE_WORDS = (
     # A basis that explains itself in parentheses is shown inside parentheses: «(L2200 art. 100 par. (sin término;
     # …))» reads «(L2200 art. 100 par. — sin término; …)».
     (re.compile(r" \(((?:sin término|8 días)[^()]*)\)"), r" — \1"),
+    # L136 applied in Bogotá through DL1421 art. 2: «(L136 art. 80 (DL1421 art. 2))» reads «(L136 art. 80, por
+    # DL1421 art. 2)».
+    (re.compile(r" \((DL1421 art\. 2)\)"), r", por \1"),
 )
 
 

@@ -329,6 +329,7 @@ def test_an_unknown_special_regime_is_refused_with_its_field():
 
 def test_the_last_stretchs_warnings_cite_the_statute_of_the_entitys_act():
     from state_machines.approval.flags import FLAG_LABELS, flag_label
+    from state_machines.core.wording import readable_sources
 
     acuerdo, ordenanza = sanction_law("municipio", date(2028, 5, 1)), sanction_law("departamento", date(2028, 5, 1))
     bogota, ordenanza_2020 = sanction_law("municipio", date(2028, 5, 1), "bogota"), \
@@ -338,7 +339,8 @@ def test_the_last_stretchs_warnings_cite_the_statute_of_the_entitys_act():
         "Enviado al Tribunal después de los dos días calendario (L2200 art. 101)"
     assert flag_label("late_objection", bogota) == "Objetado después de los diez días (DL1421 art. 23)"
     assert flag_label("late_remission", bogota) == \
-        "Remitido para sanción después de los cinco días (L136 art. 76, por DL1421 art. 2)"
+        "Remitido para sanción después de los cinco días (L136 art. 76 (DL1421 art. 2))"
+    assert readable_sources(flag_label("late_remission", bogota)).endswith("(L136 art. 76, por DL1421 art. 2)")
     assert flag_label("late_objection", ordenanza_2020).endswith("(D1222 art. 78)")
     # The other warnings keep their one norm; without a statute, the table's words.
     assert flag_label("late_filing", bogota) == FLAG_LABELS["late_filing"] == flag_label("late_filing")
