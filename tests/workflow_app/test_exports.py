@@ -162,6 +162,20 @@ def test_csv_cells_that_look_like_formulas_are_neutralised():
     assert rows[1] == ["'=HYPERLINK(\"x\")", "-3"] and rows[2] == ["'+57 300", "2028-01-03"]
 
 
+def test_a_standard_csv_opened_by_excel_in_colombia_on_semicolons_shows_no_formula():
+    """Excel with Colombia's regional settings splits on «;»: «Acta 9;=cmd|…» gave a cell «=cmd|…» (QA, trust
+    lens); no quoting helps a field that does not start the line. A piece after «;» that starts as a formula starts
+    with «'», as a field does."""
+    from workflow_app.services.monitoring.exports import to_csv
+
+    text = to_csv(["referencia", "notas"], [["Acta 9;=cmd|' /C calc'!A0", "Sin novedad;=1+1;@SUM(2+2)"]]
+                  ).decode("utf-8-sig")
+    as_excel_reads_it = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in as_excel_reads_it for cell in row)
+    assert list(csv.reader(io.StringIO(text)))[1] == ["Acta 9;'=cmd|' /C calc'!A0", "Sin novedad;'=1+1;'@SUM(2+2)"]
+    assert to_csv(["a"], [["Lote 3; 4 y 5"]]).decode("utf-8-sig").splitlines()[1] == "Lote 3; 4 y 5"  # untouched
+
+
 def test_xlsx_cells_that_look_like_formulas_are_text_shown_as_written():
     import zipfile
 

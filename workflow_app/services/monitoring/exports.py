@@ -34,6 +34,11 @@ from workflow_app.services.monitoring.board import PARTIES, PARTY_LABELS, RISK_L
 CSV_MIME = "text/csv"  # Werkzeug adds "; charset=utf-8" to a text/* mimetype (once)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Inside a field of the standard CSV, a ``;`` followed by a formula's first character: Excel with Colombia's
+#: regional settings opens a file on ``;`` (its list separator), and «Sin novedad;=1+1» gave a cell «=1+1» that
+#: no quoting prevents (a quote counts only at the start of a field). Such a piece starts with ``'`` as a
+#: field does (QA, trust lens, December 2026).
+_FORMULA_AFTER_SEMICOLON = re.compile(r";(\s*)(?=[=+\-@\t\r])")
 STANDARD, EXCEL = "standard", "excel"
 MIN_WIDTH, MAX_WIDTH = 8, 60  # XLSX column widths, in characters
 
@@ -147,6 +152,8 @@ def _csv_cell(value, dialect: str) -> str | int:
         text = f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
         return text.replace(".", ",") if excel else text
     text = str(value)
+    if not excel and ";" in text:
+        text = _FORMULA_AFTER_SEMICOLON.sub(r";\1'", text)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
