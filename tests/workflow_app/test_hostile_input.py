@@ -184,3 +184,13 @@ def test_forms_reach_the_views_without_control_characters(app):
         assert request.form["a"] == "xyz" and request.files["f"].read() == b"%PDF\x00\x1b"
     with app.test_request_context("/?q=a\x00b", method="GET"):
         assert request.args["q"] == "a\x00b"  # query strings are the pages' and the API's to judge
+
+
+def test_a_text_form_over_the_services_limit_is_not_called_a_file(client, app):
+    """A 22 MB body sent to a form without a file (the sign-in) was answered «El archivo supera el tamaño máximo»
+    (QA, trust lens, December 2026): it says what was too large, and where each form's own limit is said."""
+    response = client.post("/login", data={"email": "x@y.co", "password": "a" * (22 * 1024 * 1024)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "Lo enviado supera el tamaño máximo que el servicio recibe en un envío (20 MB)" in html
+    assert "El archivo supera" not in html

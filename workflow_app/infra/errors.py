@@ -17,7 +17,10 @@ MESSAGES = {
     404: ("Página no encontrada", "La página que busca no existe o no está disponible para su cuenta."),
     405: ("Método no permitido", "Esta dirección no admite esa operación."),
     409: ("Conflicto", "La acción no se puede realizar en el estado actual del plan."),
-    413: ("Archivo demasiado grande", "El archivo supera el tamaño máximo permitido (20 MB)."),
+    # Any body over MAX_CONTENT_LENGTH, a form without a file too: not «el archivo» (QA, trust lens, December 2026).
+    413: ("Envío demasiado grande", "Lo enviado supera el tamaño máximo que el servicio recibe en un envío (20 MB). "
+                                    "Si adjuntó un archivo, use uno más pequeño: cada formulario dice junto al campo "
+                                    "el tamaño que admite."),
     422: ("Datos no válidos", "Revise los datos enviados."),
     429: ("Demasiados intentos", "Hizo demasiados intentos en poco tiempo. Espere un minuto e intente de nuevo."),
     500: ("Error interno", "Ocurrió un error inesperado. Nada de lo que envió se guardó a medias; intente de nuevo."),
