@@ -1,5 +1,8 @@
 """WTForms classes: the shape of input only. A valid form becomes a frozen command for a service."""
+import re
 
+from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
 from wtforms.meta import DefaultMeta
 
 # Every form speaks Spanish, the validators' built-in messages included (config.WTF_I18N_ENABLED = False hands
@@ -7,3 +10,28 @@ from wtforms.meta import DefaultMeta
 # WTForms' own Meta, so that the plain forms (¿Qué pasa si…?, the PPI and matrix rows) say it too: «Not a valid
 # choice.» reached the what-if page.
 DefaultMeta.locales = ("es",)
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+def one_line(value):
+    """A single-line field's text on one line: a line break sent by hand (a crafted request, a paste into a field
+    the browser did not clean) is a space, as the field shows it (QA, trust lens, December 2026: a hearing's place
+    kept CR/LF)."""
+    return _LINE_BREAKS.sub(" ", value) if isinstance(value, str) and ("\n" in value or "\r" in value) else value
+
+
+_bind_field = DefaultMeta.bind_field
+
+
+def _bind_one_line(self, form, unbound_field, options):
+    """Every text input that is not a text area (nor a password, which is taken as typed) keeps one line."""
+    kind = unbound_field.field_class
+    if issubclass(kind, StringField) and not issubclass(kind, (TextAreaField, PasswordField)):
+        kwargs = dict(unbound_field.kwargs)
+        kwargs["filters"] = (*kwargs.get("filters", ()), one_line)
+        unbound_field = UnboundField(kind, *unbound_field.args, name=unbound_field.name, **kwargs)
+    return _bind_field(self, form, unbound_field, options)
+
+
+DefaultMeta.bind_field = _bind_one_line

@@ -194,3 +194,20 @@ def test_a_text_form_over_the_services_limit_is_not_called_a_file(client, app):
     assert response.status_code == 413
     assert "Lo enviado supera el tamaño máximo que el servicio recibe en un envío (20 MB)" in html
     assert "El archivo supera" not in html
+
+
+def test_a_single_line_field_keeps_one_line_and_a_text_area_its_lines():
+    """A crafted request put CR/LF in a hearing's «Lugar» (QA, trust lens, December 2026): every text input that
+    is not a text area stores one line; a password is taken as typed."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form, PasswordField, StringField, TextAreaField
+
+    import forms  # noqa: F401  (its Meta keeps single-line fields on one line)
+
+    class Sample(Form):
+        place = StringField()
+        notes = TextAreaField()
+        secret = PasswordField()
+
+    form = Sample(MultiDict({"place": "Coliseo\r\n\r\n  Vereda La Palma", "notes": "uno\r\ndos", "secret": "a\nb"}))
+    assert (form.place.data, form.notes.data, form.secret.data) == ("Coliseo Vereda La Palma", "uno\r\ndos", "a\nb")
