@@ -60,6 +60,12 @@ def can_view_plan(user: User, plan: Plan) -> bool:
     return bool(roles_on(user, plan))
 
 
+def can_read_plan(user: User, plan: Plan) -> bool:
+    """May the user read the plan (its page, its history, its documents, through the pages or the API): who acts
+    for its entity, and the administrator (the DNP), who reads every plan with no role on it."""
+    return user.is_admin or can_view_plan(user, plan)
+
+
 def require_plan_for(user: User, plan: Plan | None) -> Plan:
     """The plan, if the user acts on it; 404 otherwise (no such plan, or another entity's: its existence stays
     hidden). For a plan read by a service (``reference_cache.load_plan_for_act``) as for ``load_plan_for``'s."""
@@ -86,10 +92,9 @@ def readable_roles(user: User, plan: Plan | None) -> set[Role]:
     """The user's roles on a plan they read (its page reads it through ``services.route.plan_page``): 404 when
     there is no such plan, or when the user neither acts for its entity nor administers (the DNP's administrator
     reads every plan, with no role on it)."""
-    roles = roles_on(user, plan) if plan is not None else set()
-    if plan is None or not (roles or user.is_admin):
+    if plan is None or not can_read_plan(user, plan):
         abort(404)
-    return roles
+    return roles_on(user, plan)
 
 
 def require_admin(user: User) -> None:

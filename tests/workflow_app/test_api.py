@@ -146,6 +146,21 @@ def test_token_outside_the_users_scope_is_403_and_unknown_plan_404(client, genov
     assert client.get(f"/api/v1/plans/{genova.plan.id}/history", headers=bearer(car)).status_code == 200
 
 
+def test_the_administrators_token_reads_every_plan_as_its_pages_do(client, genova, db_session):
+    """The DNP's administrator reads every plan's history on the pages; its token was refused them all, and each
+    refusal was written to the entity's access log as a probe (QA, trust lens, December 2026)."""
+    from workflow_app.models import AccessLogEntry
+
+    admin = make_user(db_session, "admin.dnp@prueba.co", Role.ADMIN)
+    token = token_for(db_session, admin)
+    history = client.get(f"/api/v1/plans/{genova.plan.id}/history", headers=bearer(token))
+    assert history.status_code == 200 and history.get_json()["events"][0]["trigger"] == "take_office"
+    documents = client.get(f"/api/v1/plans/{genova.plan.id}/documents", headers=bearer(token)).get_json()
+    assert any(not d["is_public"] for d in documents["documents"])  # as its pages, not only the public ones
+    actions = db_session.scalars(select(AccessLogEntry.action).where(AccessLogEntry.user_id == admin.id)).all()
+    assert "api_refused" not in actions and "api_read" in actions
+
+
 def test_tokens_are_shown_once_stored_hashed_and_revocable_from_the_account_page(client, genova, db_session):
     assert login(client, genova.planeacion.email, "clave-de-prueba").status_code == 302
     page = client.get("/cuenta/tokens").get_data(as_text=True)

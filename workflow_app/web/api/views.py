@@ -23,7 +23,7 @@ from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.templating import plan_state_label
 from workflow_app.models import ENTITY_KINDS, Department, Document, Entity, Period, Plan, PlanEvent, User
-from workflow_app.permissions import can_view_plan, require_api_tokens
+from workflow_app.permissions import can_read_plan, require_api_tokens
 from workflow_app.reference_data import names
 from workflow_app.services.followup import survey as survey_service
 from workflow_app.services.integrity.access_log import record_access
@@ -203,7 +203,7 @@ def plan_documents_list(plan_id: int):
     """Public documents; with a token that sees the plan, every document."""
     found = _plan(plan_id)
     user = _bearer_user(required=False)
-    if user is not None and can_view_plan(user, found):
+    if user is not None and can_read_plan(user, found):
         _record_read(user, found)
         docs = plan_documents(db.session, found)
     else:
@@ -413,7 +413,7 @@ def _bearer_user(required: bool) -> User | None:
 def _plan_for_token(plan_id: int) -> Plan:
     user = _bearer_user(required=True)
     found = _plan(plan_id)
-    if not can_view_plan(user, found):
+    if not can_read_plan(user, found):  # the administrator reads every plan, as the pages let it
         # Kept where the entity's ejecutivo reads its access log: a token probing other entities' plans is seen.
         record_access(db.session, user=user, action="api_refused", remote_addr=request.remote_addr,
                       entity_id=found.entity_id, plan_id=found.id, detail=request.path)
