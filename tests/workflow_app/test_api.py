@@ -249,3 +249,18 @@ def test_real_responses_match_the_documented_schemas(client, genova, db_session)
     result = client.post("/api/v1/calendar", json=facts).get_json()
     schema = {"$ref": "#/components/schemas/CalendarResult", "components": spec["components"]}
     assert not list(Draft202012Validator(schema).iter_errors(result))
+
+
+def test_an_address_sending_invalid_tokens_is_slowed_and_a_valid_token_is_not_counted(client, genova, db_session):
+    """400 invalid tokens were answered in 1.1 s, none refused (QA, trust lens, December 2026)."""
+    from workflow_app.web.api.views import BAD_TOKEN_LIMIT
+
+    good = token_for(db_session, genova.ctp)
+    path = f"/api/v1/plans/{genova.plan.id}/history"
+    for _ in range(3):
+        assert client.get(path, headers=bearer(good)).status_code == 200
+    for n in range(BAD_TOKEN_LIMIT):
+        assert client.get(path, headers=bearer(f"falso-{n}")).status_code == 401
+    slowed = client.get(path, headers=bearer("falso-otro"))
+    assert slowed.status_code == 429 and slowed.headers["Retry-After"] == "60"
+    assert "espere un minuto" in slowed.get_json()["error"]["message"]

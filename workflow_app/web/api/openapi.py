@@ -40,6 +40,7 @@ ERRORS = {
     "403": _json(_ref("Error"), "El token es válido pero su cuenta no puede ver este plan."),
     "404": _json(_ref("Error"), "No existe."),
     "422": _json(_ref("Error"), "Parámetros no válidos."),
+    "429": _json(_ref("Error"), "Demasiados tokens no válidos desde la misma dirección en un minuto."),
 }
 PLAN_ID = {"name": "plan_id", "in": "path", "required": True, "schema": INT, "description": "Identificador del plan."}
 DANE_CODE = {"name": "dane_code", "in": "path", "required": True,
@@ -55,9 +56,10 @@ OPTIONAL_TOKEN = [{}, {"bearerAuth": []}]
 
 
 def _get(summary: str, schema: str, *, params=(), security=OPEN, errors=("404",), description: str = "") -> dict:
+    codes = (*errors, "429") if "401" in errors else errors  # a token's endpoint slows invalid tokens
     operation = {
         "summary": summary, "parameters": list(params), "security": security,
-        "responses": {"200": _json(_ref(schema), "Consulta exitosa."), **{code: ERRORS[code] for code in errors}},
+        "responses": {"200": _json(_ref(schema), "Consulta exitosa."), **{code: ERRORS[code] for code in codes}},
     }
     if description:
         operation["description"] = description
