@@ -38,7 +38,7 @@ class MembershipForm(FlaskForm):
 class UserForm(MembershipForm):
     """An invitation: the person chooses the password from the e-mailed link; nobody types it for them."""
     email = EmailField("Correo electrónico", validators=[
-        DataRequired("Escriba el correo."), AccountEmail("Escriba un correo válido"), Length(max=254)])
+        DataRequired("Escriba el correo."), AccountEmail("Escriba un correo válido", new=True), Length(max=254)])
     name = StringField("Nombre completo", validators=[DataRequired("Escriba el nombre."), Length(max=200)])
 
 
@@ -95,6 +95,6 @@ class InvitePersonForm(FlaskForm):
     """Delegated invitation (an entity's ejecutivo or planeación, an authority's lead): the choices come from
     what the person may hand out."""
     email = EmailField("Correo electrónico", validators=[
-        DataRequired("Escriba el correo."), AccountEmail("Escriba un correo válido"), Length(max=254)])
+        DataRequired("Escriba el correo."), AccountEmail("Escriba un correo válido", new=True), Length(max=254)])
     name = StringField("Nombre completo", validators=[DataRequired("Escriba el nombre."), Length(max=200)])
     scope = SelectField("Rol y entidad", choices=[], validators=[DataRequired("Elija el rol y la entidad.")])

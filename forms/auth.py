@@ -9,11 +9,12 @@ class AccountEmail:
     """The address check shared by sign-in, password reset, invitations and the officials' import
     (``services.people.accounts.email_problem``)."""
 
-    def __init__(self, message: str = "Escriba un correo electrónico válido, por ejemplo nombre@alcaldia.gov.co"):
-        self.message = message
+    def __init__(self, message: str = "Escriba un correo electrónico válido, por ejemplo nombre@alcaldia.gov.co",
+                 new: bool = False):
+        self.message, self.new = message, new  # ``new``: an address an account is given (``email_problem``)
 
     def __call__(self, form, field) -> None:
-        problem = email_problem(field.data or "")
+        problem = email_problem(field.data or "", new=self.new)
         if problem:
             raise ValidationError(self.message if problem.startswith("no es") else f"{self.message}: {problem}.")
 

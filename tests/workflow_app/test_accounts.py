@@ -85,6 +85,18 @@ def test_invitation_link_works_once_and_nothing_usable_is_stored(app, client, db
     assert forged.status_code == 404
 
 
+def test_an_address_with_a_letter_of_another_alphabet_is_refused_for_a_new_account(app, db_session):
+    """«v5@exаmple.org» with a Cyrillic «а» looked like a real address in «Personas» and its invitation had a
+    malformed To: header (QA, trust lens, December 2026). Sign-in still accepts any valid address."""
+    with pytest.raises(accounts.AccountError) as refused:
+        accounts.invite_person(db_session, None, accounts.Invite(
+            email="v5@ex\u0430mple.org", name="Suplantador", role="equipo", dane_code="63302"))
+    assert "de otro alfabeto" in refused.value.message
+    assert db_session.scalar(select(User).filter_by(email="v5@ex\u0430mple.org")) is None
+    assert accounts.email_problem("jpeña@alcaldia.gov.co", new=True) is not None
+    assert accounts.email_problem("jpeña@alcaldia.gov.co") is None  # an old account still signs in
+
+
 def test_expired_link_is_refused(app, client, db_session):
     outcome = accounts.invite_person(db_session, None, accounts.Invite(
         email="tarde@genova.gov.co", name="Tarde", role="equipo", dane_code="63302"))

@@ -76,13 +76,20 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def email_problem(email: str) -> str | None:
+def email_problem(email: str, new: bool = False) -> str | None:
     """The one check of an address for every door it comes in by: sign-in, "¿Olvidó su contraseña?",
     invitations and the officials' import. It is the check sign-in applies (``email_validator``, as WTForms'
-    ``Email()``), so an address accepted anywhere can sign in and receive its link. Spanish reason, or None."""
+    ``Email()``), so an address accepted anywhere can sign in and receive its link. ``new``: an address an account
+    is given (invitations, the import), which must also be written in ASCII; sign-in does not ask it, so that no
+    account made before is locked out. Spanish reason, or None."""
     email = (email or "").strip()
     if not email or len(email) > 254:
         return "no es un correo electrónico válido"
+    if new and not email.isascii():
+        # «v5@exаmple.org» with a Cyrillic «а» reads as a real address in «Personas», and its invitation went out
+        # with a malformed To: header (QA, trust lens, December 2026); the entities' addresses are ASCII.
+        return ("tiene letras con tilde o de otro alfabeto: escríbalo solo con letras sin tilde, números y signos, "
+                "por ejemplo nombre@alcaldia.gov.co")
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
@@ -445,7 +452,7 @@ def invite_person(session: Session, actor: User | None, invite: Invite) -> Invit
     commits once (one person from a page, or a whole file all-or-nothing). ``actor`` None: the command line."""
     email = normalise_email(invite.email)
     name = " ".join((invite.name or "").split())
-    if problem := email_problem(email):
+    if problem := email_problem(email, new=True):
         raise AccountError("email", f"Escriba un correo electrónico válido: {problem}.")
     if not name or len(name) > 200:
         raise AccountError("name", "Escriba el nombre completo (hasta 200 caracteres).")

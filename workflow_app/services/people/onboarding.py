@@ -181,7 +181,7 @@ def check_rows(session: Session, rows: list[dict]) -> CheckResult:
         dane, authority = row.get("codigo_dane", "").strip(), row.get("codigo_autoridad", "").strip().upper()
         outcome = RowOutcome(row=row["fila"], email=email, name=name, role="", scope=dane or authority)
         errors = outcome.errors
-        if problem := email_problem(email):
+        if problem := email_problem(email, new=True):
             errors.append(("correo", problem))
         if not name:
             errors.append(("nombre", "falta el nombre"))
