@@ -581,3 +581,15 @@ def test_a_proposals_hearing_choice_says_its_weekday_as_the_hearings_table_does(
     set_today("2028-05-10")
     page = " ".join(client.get("/publico/63302").get_data(as_text=True).split())
     assert "Audiencia 2: sábado, 20 de mayo de 2028, Escuela vereda El Cairo" in page  # QA: no weekday
+
+
+@pytest.mark.parametrize("contact, taken", [
+    ("vecina.privada@correo.co", True), ("+57 300 123 4567", True), ("(604) 444-5566", True), ("3001234567", True),
+    ("=1+1 <b>x</b>", False), ("no tengo", False), ("123", False), ("vecina@", False)])
+def test_a_proposals_contact_is_an_address_or_a_telephone(client, genova, db_session, contact, taken):
+    """«=1+1 <b>x</b>» was stored as a citizen's contact (QA, trust lens, December 2026)."""
+    response = propose(client, contact=contact)
+    stored = db_session.scalar(select(func.count()).select_from(CitizenProposal))
+    assert (response.status_code, stored) == ((302, 1) if taken else (422, 0))
+    if not taken:
+        assert "Escriba un correo" in response.get_data(as_text=True)
