@@ -184,7 +184,20 @@ _DEPARTMENT_BASIS = (
     (re.compile(r"L136 art\. 23 par\. 2; L2200 art\. 23"), "L2200 art. 23"),
     (re.compile(r"L136 art\. 23(?: par\. [12])?"), "L2200 art. 23"),
     (re.compile(r"L136 art\. 73(?:; L2200 art\. 97|; TAB-3d)?"), "L2200 art. 97"),
-    (re.compile(r"L136 art\. 81"), "CPACA art. 65; L2200 art. 103"),
+    # An ordenanza's publication: CPACA art. 65 with L2200 art. 103, said once where the text cites either already.
+    (re.compile(r"(?:CPACA art\. 65; )?L136 art\. 81(?:; L2200 art\. 103)?"), "CPACA art. 65; L2200 art. 103"),
+    # Sessions and debates cited together (a Phase II acuerdo's passage): L2200 art. 23 and art. 97.
+    (re.compile(r"L136 arts\. 23, 73"), "L2200 arts. 23, 97"),
+    # Phase II: the mayor's duties of L136 art. 91 are a governor's by the Constitution or by the general law. The
+    # budget bill: Const. art. 305 num. 4 («Presentar oportunamente a la asamblea departamental los proyectos de
+    # ordenanza sobre … presupuesto anual de rentas y gastos»); the annual report L152 art. 43 (the governor's
+    # too), the semester's accountability L1474 art. 78; beside another norm the municipal article is dropped. It
+    # read «Ley 2200 de 2022 a) 3» (QA, December 2026).
+    (re.compile(r"L136 art\. 91 a\) 3"), "Const. art. 305 num. 4"),
+    (re.compile(r"; L136 art\. 91 [a-g]\)(?: [0-9]+)?"), ""),
+    (re.compile(r"L136 art\. 91 [a-g]\)(?: [0-9]+)?; "), ""),
+    (re.compile(r"L136 art\. 91 a\) 4"), "L152 art. 43"),
+    (re.compile(r"L136 art\. 91 e\) 2"), "L1474 art. 78"),
     # A municipal article beside its departmental one is dropped for the latter («L136 art. 80; L2200 art. 101»
     # reads «L2200 art. 101», not «Ley 2200 de 2022; L2200 art. 101») ...
     (re.compile(r"(?<!analogía con )L136 arts?\. [0-9]+(?:-[0-9]+)?; (L2200 [^;)]*)"), r"\1"),

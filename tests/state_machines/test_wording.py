@@ -128,3 +128,15 @@ def test_bogotas_pages_cite_dl1421_where_it_writes_its_own_rule_and_l136_through
     assert localize_basis("L136 art. 78 inc. 3", bogota) == "L136 art. 78 inc. 3"  # not DL1421's own rule
     # Any other municipio keeps L136, and the same sentence said for Génova is unchanged.
     assert localize_basis("L136 art. 80; L2200 art. 101", GENOVA) == "L136 art. 80"
+
+
+def test_a_departments_phase_ii_cites_the_governors_norms_not_a_mangled_mayors_article():
+    """«L136 art. 91 a) 3» read «Ley 2200 de 2022 a) 3» for the Gobernación del Quindío (QA, December 2026)."""
+    assert localize_basis("L136 art. 91 a) 3; L819 art. 5", QUINDIO) == "Const. art. 305 num. 4; L819 art. 5"
+    assert localize_basis("L152 art. 43; L136 art. 91 a) 4", QUINDIO) == "L152 art. 43"
+    assert localize_basis("L136 art. 91 e) 2", QUINDIO) == "L1474 art. 78"
+    assert localize_basis("L1474 art. 74 inc. 3; CPACA art. 65; L136 art. 81", QUINDIO) == \
+        "L1474 art. 74 inc. 3; CPACA art. 65; L2200 art. 103"  # CPACA once
+    assert localize_basis("L136 art. 81; L2200 art. 103", QUINDIO) == "CPACA art. 65; L2200 art. 103"
+    assert localize_basis("L136 arts. 23, 73; L56 art. 1", QUINDIO) == "L2200 arts. 23, 97; L56 art. 1"
+    assert localize_basis("L136 art. 91 a) 3; L819 art. 5", GENOVA) == "L136 art. 91 a) 3; L819 art. 5"

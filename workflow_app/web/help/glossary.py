@@ -115,6 +115,7 @@ _TERMS: tuple[Term, ...] = (
          "Las páginas citan cada norma por su sigla y artículo: «L152 art. 39 num. 6» es la Ley 152 de 1994, "
          "artículo 39, numeral 6. Las siglas:", items=(
              ("L152", "Ley 152 de 1994, orgánica del Plan de Desarrollo"),
+             ("Const.", "Constitución Política de Colombia: las atribuciones del gobernador (art. 305)"),
              ("L136", "Ley 136 de 1994, régimen municipal: concejos y acuerdos (reformada por la L177, Ley 177 de "
                       "1994, y la L1551, Ley 1551 de 2012)"),
              ("L2200", "Ley 2200 de 2022, régimen departamental: asambleas y ordenanzas"),
