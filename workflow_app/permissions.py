@@ -129,7 +129,11 @@ def require_api_tokens(user: User) -> None:
 # - nobody else, and nobody may hand out the ejecutivo, asesor, admin or lead roles but an administrator.
 
 ENTITY_MANAGER_ROLES = frozenset({Role.EJECUTIVO.value, Role.PLANEACION.value})
-ENTITY_STAFF_ROLES = frozenset({Role.EQUIPO.value, Role.PLANEACION.value})
+#: The administration's own offices: the planning office and its team, and (Phase II, phase-ii.md §1.2) the
+#: secretaría de hacienda and the Consejo de Gobierno's technical secretariat, which only an administrator could
+#: invite, so every entity needed the DNP to start its Phase II (QA, December 2026).
+ENTITY_STAFF_ROLES = frozenset({Role.EQUIPO.value, Role.PLANEACION.value, Role.HACIENDA.value,
+                                Role.CONSEJO_DE_GOBIERNO.value})
 INDEPENDENT_ROLES = frozenset({Role.CTP.value, Role.CORPORACION.value})
 #: Roles whose membership may be marked as its body's lead (by an administrator).
 LEAD_ROLES = frozenset({Role.CAR.value, *INDEPENDENT_ROLES})

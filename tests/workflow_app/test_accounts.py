@@ -360,7 +360,8 @@ def test_who_may_invite_whom(db_session):
     staff = make_user(db_session, "tecnico@crq.co", Role.CAR, authority="CRQ")
     db_session.commit()
     for manager in (mayor, planning):
-        for role in ("equipo", "planeacion"):
+        # Phase II's offices are the administration's too (QA, December 2026: only an administrator could).
+        for role in ("equipo", "planeacion", "hacienda", "consejo_de_gobierno"):
             assert can_invite(manager, role, genova.id, None)
             assert not can_invite(manager, role, circasia.id, None)  # another entity
         for role in ("ejecutivo", "asesor", "admin", "ctp", "corporacion"):  # issue 19: CTP, concejo independent
@@ -383,6 +384,7 @@ def test_planning_secretary_invites_a_team_member_and_deactivates_another(app, d
     assert login(client, "planeacion@genova.gov.co", "clave-de-prueba").status_code == 302
     page = client.get("/personas").get_data(as_text=True)
     assert "Alcalde o gobernador" not in page  # not a role this person hands out
+    assert 'value="hacienda|63302"' in page and 'value="consejo_de_gobierno|63302"' in page  # Phase II's offices
     response = client.post("/personas", data={"csrf_token": csrf_from(page), "email": "equipo@genova.gov.co",
                                                "name": "Integrante del equipo", "scope": "equipo|63302"})
     assert response.status_code == 302

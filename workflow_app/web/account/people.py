@@ -77,7 +77,7 @@ def _scope_choices(user: User) -> list[tuple[str, str]]:
     bodies = led_bodies(user)
     entities = db.session.scalars(select(Entity).where(Entity.id.in_(
         managed_entity_ids(user) | {entity_id for _, entity_id in bodies})).order_by(Entity.name)).all()
-    order = [Role.PLANEACION, Role.EQUIPO, Role.CTP, Role.CORPORACION]
+    order = [Role.PLANEACION, Role.EQUIPO, Role.HACIENDA, Role.CONSEJO_DE_GOBIERNO, Role.CTP, Role.CORPORACION]
     managed = managed_entity_ids(user)
     for entity in entities:
         for role in order:
