@@ -1,17 +1,21 @@
-"""Notices sent when a plan moves: whoever must act next is told, with the deadline and its norm."""
+"""Notices sent when a plan moves: whoever must act next is told, with the deadline and its norm; and when a
+document of its case file is corrected, the interested parties are told of it (CPACA art. 45)."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from state_machines import calendar as legal_calendar
+from state_machines.approval import corrections
 from state_machines.approval.concepts import concept_from_data
 from state_machines.approval.pdt import PDT_MACHINE, STATE_LABELS
 from state_machines.approval.route import CONSIDERATION_STEP, DUTIES, TURNS, duty_for
+from state_machines.approval.submachines import CAR_REVIEW_MACHINE
 from state_machines.core.dates import format_hour_es
 from state_machines.core.roles import Role
-from state_machines.core.wording import localize, localize_basis, quoted
+from state_machines.core.wording import Wording, localize, localize_basis, quoted, with_de
 from workflow_app.infra.clock import BOGOTA
-from workflow_app.models import Plan, PlanEvent
+from workflow_app.infra.templating import document_title
+from workflow_app.models import Document, Plan, PlanEvent, User
 from workflow_app.services.outbox import Message, notify_many
 from workflow_app.services.people.people import Recipients
 from workflow_app.services.route.plans import act_basis
@@ -87,6 +91,62 @@ def notify_concept(session: Session, *, plan: Plan, event: PlanEvent, deadlines:
                       f"{' antes de radicar el proyecto' if before_filing else ''}.", wording),
         link=f"/planes/{plan.id}", plan_id=plan.id, legal_basis=CONCEPT_BASIS,
         step_key=CONSIDERATION_STEP))])  # «Atendida» once the concepts are considered, and out of the digest
+
+
+def notify_correction(session: Session, *, plan: Plan, event: PlanEvent, document: Document, previous: Document,
+                      actor: User) -> None:
+    """Tell the interested parties of the plan's case file (``corrections.interested_parties``: the entity's route
+    actors and the environmental authorities that received the project) that a document was corrected: which one,
+    its versions, who corrected it and why, and that a formal correction cannot change the decision (CPACA art. 45).
+    Once per correction (its new version's id), by each person's chosen delivery; not to the one who corrected it.
+
+    Connected to ``services.events.document_corrected`` by ``notifications.hooks``; runs in the correction's
+    transaction."""
+    interested = corrections.interested_parties(
+        p.subject for p in plan.procedures if p.machine == CAR_REVIEW_MACHINE.name)
+    roles = set(interested.roles) | ({Role.CAR} if interested.authorities else set())
+    people = Recipients(session, plan, roles, set(interested.authorities))
+    found = people.users(interested.roles) + [u for code in sorted(interested.authorities)
+                                              for u in people.users({Role.CAR}, authority=code)]
+    told = [u for u in found if corrections.is_told(u.id, actor.id)]
+    if not told:
+        return
+    entity, wording = plan.entity.display_name, plan.entity.wording
+    title = document_title(previous, plan.entity)
+    moment = event.occurred_at.astimezone(BOGOTA) if event.occurred_at else None
+    when = (f"El {legal_calendar.format_date_es(moment.date())} a las {format_hour_es(moment.strftime('%H:%M'))}"
+            if moment else f"El {legal_calendar.format_date_es(event.act_on)}")
+    who = f"{actor.name} ({_role_phrase(event.role, wording, (event.payload or {}).get('authority'))})"
+    notify_many(session, [(told, Message(
+        kind="transition", dedupe_key=f"correction:{document.id}",
+        subject=localize(f"{entity}: se corrigió {quoted(title)}", wording),
+        body=localize(f"{when}, {who} registró una corrección formal de {quoted(title)} en el expediente del plan "
+                      f"de {entity}: la versión {document.version} reemplaza a la versión {previous.version}. "
+                      f"Motivo: {quoted(_sentence(document.correction_reason))}. {corrections.NOTICE_EXPLANATION} "
+                      f"Las dos versiones quedan en el expediente; la nueva tiene la huella SHA-256 "
+                      f"{document.sha256}.", wording),
+        link=f"/planes/{plan.id}#h-docs", plan_id=plan.id, legal_basis=corrections.LEGAL_BASIS))])
+
+
+def _sentence(text: str | None) -> str:
+    """A quoted reason closed by the sentence's own period: «… en la página 3». (not «… página 3.».)."""
+    text = (text or "").strip()
+    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
+
+
+def _role_phrase(role: str, wording: Wording, authority: str | None) -> str:
+    """The corrector's office for the entity: «alcaldesa de Génova», «secretaría del Concejo de Génova»."""
+    if role == Role.EJECUTIVO.value:
+        return f"{wording.executive_title} {wording.of_place}"
+    if role == Role.PLANEACION.value:
+        return f"secretaría de planeación {wording.of_place}"
+    if role == Role.CTP.value:
+        return f"Consejo Territorial de Planeación {wording.of_place}"
+    if role == Role.CORPORACION.value:
+        return f"secretaría {with_de(('la ' if wording.is_department else 'el ') + wording.corporation)}"
+    if role == Role.CAR.value:
+        return f"autoridad ambiental {authority}" if authority else "autoridad ambiental"
+    return Role(role).label.lower()
 
 
 def _concept_receipt(plan: Plan, event: PlanEvent, of_whom: str, sense: str) -> Message:

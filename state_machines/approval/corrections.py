@@ -8,8 +8,14 @@ document: the role of the act that carried it, or (a document attached to no act
 planning office or the executive. A document filed on an environmental authority's review is corrected only by
 that authority (D1865 art. 3: each authority with jurisdiction issues its own concept): where two authorities
 share a plan, one may not replace the other's concept.
+
+«Realizada la corrección, esta deberá ser notificada o comunicada a todos los interesados» (same article): the
+interested parties of a plan's document are told of each correction (``interested_parties``).
 """
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from state_machines.core.roles import Role
 
@@ -56,3 +62,33 @@ def reason_problem(reason: str) -> str | None:
     if len((reason or "").strip()) < MIN_REASON_CHARS:
         return "Explique en una frase qué error formal corrige la nueva versión."
     return None
+
+
+#: The route's actors of the plan's entity, each a party to the case file's documents: the executive and its
+#: planning office file the project, the CTP gives its concept on it (L152 art. 39 num. 6), the concejo or asamblea
+#: decides on it (L152 art. 40).
+INTERESTED_ROLES = frozenset({Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CORPORACION})
+NOTICE_EXPLANATION = ("La corrección solo enmienda errores formales (aritméticos, de digitación, de transcripción "
+                      "u omisión de palabras): no cambia el sentido material de la decisión ni revive los términos "
+                      "para demandarla (CPACA art. 45).")
+
+
+@dataclass(frozen=True)
+class Interested:
+    roles: frozenset[Role]  # held on the plan's entity
+    authorities: frozenset[str]  # environmental authorities, by code
+
+
+def interested_parties(reviewing_authorities: Iterable[str]) -> Interested:
+    """Who is told of a correction of a plan's document.
+
+    CPACA art. 45: the correction is communicated to every interested party: the route's actors of the plan's
+    entity (``INTERESTED_ROLES``) and each environmental authority that received the project for its concept
+    (``reviewing_authorities``, the plan's ``car_review`` subjects; D1865 art. 3). The person who corrected it is
+    not told: the correction is its own act."""
+    return Interested(INTERESTED_ROLES, frozenset(a for a in reviewing_authorities if a))
+
+
+def is_told(person_id: int, corrector_id: int | None) -> bool:
+    """CPACA art. 45: the correction is communicated to the others; its author already knows it."""
+    return person_id != corrector_id

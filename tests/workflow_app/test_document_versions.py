@@ -12,7 +12,7 @@ from tests import pdf_samples
 from tests.workflow_app.helpers import csrf_from
 from tests.workflow_app.test_web_plans import demo, plan_of, sign_in  # noqa: F401 (fixtures)
 from workflow_app.history import verify
-from workflow_app.models import Document, PlanEvent, User
+from workflow_app.models import Document, Notification, PlanEvent, User
 from workflow_app.services.people.api_tokens import create_token
 
 CORRECTED = pdf_samples.one_page("Acta corregida: fecha 21 de marzo")
@@ -52,6 +52,10 @@ def test_the_filer_corrects_a_document_and_both_versions_stay_with_their_hashes(
     assert event.from_state == event.to_state == plan_of(db_session, "63302").state
     assert plan_of(db_session, "63302").version == version_before + 1
     assert verify(db_session, app.config["HISTORY_KEY"])[1] == []
+    # The interested parties are told (CPACA art. 45), not the planning office that corrected it.
+    told = {u.email.split("@")[0] for u in db_session.scalars(select(User).join(
+        Notification, Notification.user_id == User.id).where(Notification.dedupe_key.like(f"correction:{new.id}:%")))}
+    assert {"alcalde.genova", "ctp.genova", "concejo.genova", "crq"} <= told and "planeacion.genova" not in told
     page = client.get(f"/planes/{genova.id}").get_data(as_text=True)
     assert "Corregir un documento del expediente" in page and "Reemplazada por una versión corregida" in page
     assert old.sha256[:16] in page and new.sha256[:16] in page

@@ -1,6 +1,8 @@
 """Corrected versions of evidence documents (CPACA art. 45, ``state_machines/approval/corrections.py``): the new version
 supersedes the earlier one with its reason, both stay in the case file with their hashes, and a sealed history
-row records the correction. The plan's state does not move; its version does (someone changed the file)."""
+row records the correction. The plan's state does not move; its version does (someone changed the file). The
+interested parties are told in the same transaction: ``services.events.document_corrected``, whose listener
+(``notifications.events.notify_correction``) writes their notices in the outbox."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from state_machines.core.wording import quoted
 from workflow_app.history import seal
 from workflow_app.infra.clock import clock
 from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, User
+from workflow_app.services.events import document_corrected
 from workflow_app.services.route.documents import DocumentRejected, Upload, store_document
 
 
@@ -106,8 +109,8 @@ def correctable_documents(user: User, plan: Plan, documents: list[Document], his
 
 def correct_document(session: Session, *, plan_id: int, document_id: int, upload: Upload, reason: str,
                      actor: User, today: date) -> Document:
-    """Store the corrected version and its history row, in one transaction. Raises ``CorrectionRefused``;
-    on any refusal nothing is written."""
+    """Store the corrected version, its history row and the notices to the interested parties (CPACA art. 45), in
+    one transaction. Raises ``CorrectionRefused``; on any refusal nothing is written."""
     plan = session.get(Plan, plan_id, options=PLAN_GRAPH)
     target = correction_target(session, plan, document_id) if plan else None
     if target is None:
@@ -137,10 +140,13 @@ def correct_document(session: Session, *, plan_id: int, document_id: int, upload
         legal_basis=corrections.LEGAL_BASIS, evidence_ids=[new.id],
         payload={"supersedes": old.id, "previous_version": old.version, "version": new.version,
                  "previous_sha256": old.sha256, "sha256": new.sha256, "title": old.title, "milestones": [],
-                 "effects": []},
+                 "effects": [], **({"authority": target.filed_by_authority} if target.filed_by_authority else {})},
     )
     plan.updated_at = now
     seal(plan, event, current_app.config["HISTORY_KEY"])
     session.add(event)
+    session.flush()
+    # Who is told is decided above the services (notifications.events), in this same transaction.
+    document_corrected.send(session, plan=plan, event=event, document=new, previous=old, actor=actor)
     session.commit()
     return new
