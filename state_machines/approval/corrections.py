@@ -27,7 +27,9 @@ LABEL = "Corregir un documento del expediente"
 LEGAL_BASIS = "CPACA art. 45"
 EXPLANATION = ("Solo se corrigen errores formales (aritméticos, de digitación, de transcripción u omisión de "
                "palabras); la corrección no cambia el sentido de la decisión y la versión anterior se conserva "
-               "en el expediente (CPACA art. 45).")
+               "en el expediente. La corrección y su motivo se comunican a los demás interesados del plan: "
+               "la administración, el Consejo Territorial de Planeación, el concejo o asamblea y las autoridades "
+               "ambientales que recibieron el proyecto (CPACA art. 45).")
 DEFAULT_ROLES = frozenset({Role.PLANEACION, Role.EJECUTIVO})
 MIN_REASON_CHARS = 10
 
