@@ -119,13 +119,26 @@ def notify_correction(session: Session, *, plan: Plan, event: PlanEvent, documen
     who = f"{actor.name} ({_role_phrase(event.role, wording, (event.payload or {}).get('authority'))})"
     notify_many(session, [(told, Message(
         kind="transition", dedupe_key=f"correction:{document.id}",
-        subject=localize(f"{entity}: se corrigió {quoted(title)}", wording),
+        subject=fitted_subject(localize(f"{entity}: se corrigió ", wording), title),
         body=localize(f"{when}, {who} registró una corrección formal de {quoted(title)} en el expediente del plan "
                       f"de {entity}: la versión {document.version} reemplaza a la versión {previous.version}. "
                       f"Motivo: {quoted(_sentence(document.correction_reason))}. {corrections.NOTICE_EXPLANATION} "
                       f"Las dos versiones quedan en el expediente; la nueva tiene la huella SHA-256 "
                       f"{document.sha256}.", wording),
         link=f"/planes/{plan.id}#h-docs", plan_id=plan.id, legal_basis=corrections.LEGAL_BASIS))])
+
+
+#: ``notifications.subject``'s length: a title someone gave a document (up to 200 characters) after a long entity's
+#: name would not fit.
+SUBJECT_CHARS = 255
+
+
+def fitted_subject(head: str, title: str) -> str:
+    """``head`` and the quoted ``title``, the title cut at a word with «…» when both would not fit a subject."""
+    room = SUBJECT_CHARS - len(head) - 2
+    if len(title) > room:
+        title = title[:room - 1].rsplit(" ", 1)[0].rstrip(" ,;:—-") + "…"
+    return f"{head}{quoted(title)}"
 
 
 def _sentence(text: str | None) -> str:

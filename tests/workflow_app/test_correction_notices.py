@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from notifications.events import notify_correction
+from notifications.events import SUBJECT_CHARS, fitted_subject, notify_correction
 from notifications.sweep import run_sweep
 from state_machines.approval import corrections
 from state_machines.core.roles import Role
@@ -59,6 +59,14 @@ def test_the_interested_parties_are_the_route_actors_and_the_reviewing_authoriti
     assert interested.roles == {Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CORPORACION}
     assert interested.authorities == {"CRQ", "CORPOMOJANA"}
     assert corrections.is_told(7, 8) and not corrections.is_told(7, 7)
+
+
+def test_a_long_title_is_cut_at_a_word_to_fit_the_notice_subject():
+    head = "Gobernación del Archipiélago de San Andrés, Providencia y Santa Catalina: se corrigió "
+    subject = fitted_subject(head, "Anexo técnico de diagnóstico territorial " * 5)
+    assert len(subject) <= SUBJECT_CHARS and subject.startswith(head + "«Anexo técnico")
+    assert subject.endswith(" diagnóstico territorial…»")
+    assert fitted_subject(head, "Acta de posesión") == head + "«Acta de posesión»"
 
 
 def test_a_corrected_draft_is_told_to_every_interested_party_but_its_corrector(db_session, genova):
