@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from notifications.events import SUBJECT_CHARS, fitted_subject, notify_correction
 from notifications.sweep import run_sweep
-from state_machines.approval import corrections
 from state_machines.core.roles import Role
 from tests import pdf_samples
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
@@ -52,13 +51,6 @@ def correction_notices(session):
 def counts(session):
     return tuple(session.scalar(select(func.count()).select_from(t)) for t in (Document, PlanEvent, Notification,
                                                                               Delivery))
-
-
-def test_the_interested_parties_are_the_route_actors_and_the_reviewing_authorities():
-    interested = corrections.interested_parties(["CRQ", "CORPOMOJANA", ""])
-    assert interested.roles == {Role.EJECUTIVO, Role.PLANEACION, Role.CTP, Role.CORPORACION}
-    assert interested.authorities == {"CRQ", "CORPOMOJANA"}
-    assert corrections.is_told(7, 8) and not corrections.is_told(7, 7)
 
 
 def test_a_long_title_is_cut_at_a_word_to_fit_the_notice_subject():
