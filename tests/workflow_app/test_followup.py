@@ -126,13 +126,13 @@ def test_results_by_month_aspect_region_and_adviser_with_the_threshold(db_sessio
     survey.submit(db_session, s, soledad.planeacion, survey.SurveyCommand(scores(3, 3, 3, 4, 3), "Más visitas"),
                   date(2028, 3, 4))
     survey.submit(db_session, g, genova.planeacion, survey.SurveyCommand(scores(3, 3, 3, 3, 3)), date(2028, 4, 3))
-    res = survey.results(db_session)
+    res = survey.results(db_session, detail_entity_ids=None)  # as an administrator: every entity's answers
     march, april = res.months
     assert (march.count, march.average, march.dissatisfied_per_100) == (2, 3.73, 50.0)  # 4.25 and 3.2: one below
     assert (april.count, april.average, april.dissatisfied_per_100, april.variation) == (1, 3.0, 100.0, -0.73)
     assert march.is_satisfied and not april.is_satisfied and res.threshold == 3.5
-    assert dict((k, avg) for k, _, avg, _ in res.aspects)["objectives"] == pytest.approx(3.67)
-    assert dict((k, n) for k, _, _, n in res.aspects)["added_value"] == 2  # "no aplica" is not counted
+    assert {a.key: a.average for a in res.aspects}["objectives"] == pytest.approx(3.67)
+    assert {a.key: a.count for a in res.aspects}["added_value"] == 2  # "no aplica" is not counted
     assert {r.label for r in res.regions} == {"Caribe", "Eje Cafetero y Antioquia"}
     assert [(a.label, a.count) for a in res.advisers] == [("asesora", 3)]
     # Priority attention: Génova dropped 1.25 points; Soledad is below 3.5.
@@ -140,16 +140,17 @@ def test_results_by_month_aspect_region_and_adviser_with_the_threshold(db_sessio
         ("63302", "por debajo del umbral de 3,5 y bajó 1,25 puntos frente a su respuesta anterior"),
         ("08758", "por debajo del umbral de 3,5")]
     assert survey.results(db_session, region="Caribe").answers == 1
-    api = survey.api_aggregates(res)
+    api = survey.api_aggregates(survey.results(db_session))  # as the public
     assert "Más visitas" not in str(api) and "63302" not in str(api)  # aggregates only
     # A group answered by fewer than three entities shows its count, not its figures (April: one answer).
     april_api = next(m for m in api["meses"] if m["mes"].endswith("-04"))
     assert april_api == {"mes": april_api["mes"], "respuestas": 1, "promedio": None, "insatisfechos_por_100": None,
-                         "variacion": None, "aspectos": {}, "reservado": True}
+                         "variacion": None, "aspectos": {}, "reservado": True,
+                         "motivo_reserva": survey.few_answers_reason()}
     assert all(g["promedio"] is None and g["reservado"] for g in api["departamentos"] if g["respuestas"] < 3)
     # A month after a month without answers has no variation: «—», not the difference with two months before.
     survey.submit(db_session, s, soledad.planeacion, survey.SurveyCommand(scores(4, 4, 4, 4, 4)), date(2028, 6, 2))
-    june = survey.results(db_session).months[-1]
+    june = survey.results(db_session, detail_entity_ids=None).months[-1]
     assert (june.key[:7], june.average, june.variation) == ("2028-06", 4.0, None)
 
 
@@ -249,7 +250,7 @@ def test_the_demo_fills_survey_months_two_differing_cuts_a_report_and_a_checklis
 
     ensure_demo_data()
     ensure_demo_data()  # idempotent
-    res = survey.results(db_session)
+    res = survey.results(db_session, detail_entity_ids=None)
     assert [m.key[:7] for m in res.months] == ["2027-12", "2028-01", "2028-02", "2028-03"]
     assert res.answers == 16 and [a.entity.dane_code for a in res.attention] == ["63"]  # 3,2 in March
     first, second = sorted(cuts.all_cuts(db_session), key=lambda c: c.cut_on)
@@ -296,29 +297,33 @@ def test_a_plan_missing_from_one_cut_is_not_a_plan_at_zero():
 def test_the_open_survey_api_withholds_what_subtraction_would_give():
     """QA (7 December 2026): with Quindío at 3 answers and Sucre at 1 (withheld), the country's mean minus
     Quindío's gave Sucre's score, in one response and across a filtered one."""
-    from workflow_app.services.followup.survey import Group, MonthRow, Results, api_aggregates, leaves_a_small_rest
+    from workflow_app.services.followup.survey import Answer, aggregate, api_aggregates
 
-    def res(departments, months, aspects):
-        return Results(months=months, aspects=aspects, regions=[], departments=departments, advisers=[],
-                       attention=[], answers=sum(g.count for g in departments), threshold=3.5)
+    december = date(2027, 12, 1)
+    regions = {"63": "Eje Cafetero y Antioquia", "05": "Eje Cafetero y Antioquia", "70": "Caribe"}
 
-    quindio, sucre = Group("63", "Quindío", [4.0, 4.0, 4.0]), Group("70", "Sucre", [3.6])
-    whole = res([quindio, sucre], [MonthRow("2027-12-01", "diciembre de 2027", [4.0, 4.0, 4.0, 3.6])],
-                [("objectives", "Objetivos", 4.0, 4)])
-    api = api_aggregates(whole)
+    def answers(**by_department):
+        out = []
+        for code, (name, how_many, score) in by_department.items():
+            out += [Answer(len(out) + 1, december, code.lstrip("d"), name, regions[code.lstrip("d")], score,
+                           {"objectives": int(score)}) for _ in range(how_many)]
+        return out
+
+    whole = answers(d63=("Quindío", 3, 4.0), d70=("Sucre", 1, 3.0))
+    api = api_aggregates(aggregate(whole))
     assert [(d["nombre"], d["reservado"], d["promedio"]) for d in api["departamentos"]] == [
         ("Quindío", True, None), ("Sucre", True, None)]  # the second withheld so the first does not tell it
+    assert [(r["nombre"], r["reservado"]) for r in api["regiones"]] == [
+        ("Caribe", True), ("Eje Cafetero y Antioquia", True)]  # nor the region that holds all the others
     assert api["meses"][0]["promedio"] is not None  # the country's month stays: four answers
-    bigger = res([Group("63", "Quindío", [4.0] * 5), Group("05", "Antioquia", [3.0] * 3), sucre], whole.months,
-                 whole.aspects)
-    assert [d["reservado"] for d in api_aggregates(bigger)["departamentos"]] == [False, True, True]
-    # Quindío alone (a filtered query) beside the country: one answer apart, so it shows no figure.
-    part = res([quindio], [MonthRow("2027-12-01", "diciembre de 2027", [4.0, 4.0, 4.0])],
-               [("objectives", "Objetivos", 4.0, 3)])
-    assert leaves_a_small_rest(part, whole)
-    filtered = api_aggregates(part, reserve_all=True)
+    assert "restándola de un total publicado" in api["departamentos"][0]["motivo_reserva"]
+    bigger = answers(d63=("Quindío", 5, 4.0), d05=("Antioquia", 3, 3.0), d70=("Sucre", 1, 3.0))
+    assert [(d["nombre"], d["reservado"]) for d in api_aggregates(aggregate(bigger))["departamentos"]] == [
+        ("Antioquia", True), ("Quindío", False), ("Sucre", True)]
+    # Quindío alone (a filtered query) withholds what the country's query withholds: its December.
+    filtered = api_aggregates(aggregate(whole, department="63"))
     assert filtered["meses"][0]["reservado"] and filtered["aspectos"][0]["promedio"] is None
-    assert not leaves_a_small_rest(whole, whole)
+    assert filtered["departamentos"][0]["reservado"]
 
 
 def test_the_demos_cuts_are_taken_on_their_own_day(db_session, set_today, client):

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import mean
-from typing import Iterable, Mapping, Sequence
+from typing import Collection, Iterable, Mapping, Sequence
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
@@ -228,23 +228,41 @@ def entity_score(row: SurveyResponse) -> float | None:
     return mean(values) if values else None
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One entity's answer as the aggregates count it: where and when, its score and its rated aspects (no
+    comment, no respondent)."""
+    entity_id: int
+    month: date
+    department: str  # DANE code
+    department_name: str
+    region: str
+    score: float
+    aspects: Mapping[str, int]  # aspect key -> 1..5; «no aplica» left out
+
+
 @dataclass
 class Group:
     key: str
     label: str
     scores: list[float] = field(default_factory=list)
+    withheld: str = ""  # why its figures are not shown (Spanish), "" when they are: see ``withheld_cells``
 
     @property
     def count(self) -> int:
         return len(self.scores)
 
     @property
+    def is_withheld(self) -> bool:
+        return bool(self.withheld)
+
+    @property
     def average(self) -> float | None:
-        return round(mean(self.scores), 2) if self.scores else None
+        return None if self.withheld else self._mean()
 
     @property
     def dissatisfied_per_100(self) -> float | None:
-        if not self.scores:
+        if not self.scores or self.withheld:
             return None
         below = sum(1 for s in self.scores if s < params.threshold())
         return round(100 * below / len(self.scores), 1)
@@ -253,11 +271,24 @@ class Group:
     def is_satisfied(self) -> bool:
         return self.average is not None and self.average >= params.threshold()
 
+    def _mean(self) -> float | None:
+        return round(mean(self.scores), 2) if self.scores else None
+
 
 @dataclass
 class MonthRow(Group):
     variation: float | None = None
-    aspects: dict[str, float | None] = field(default_factory=dict)
+    aspects: dict[str, float | None] = field(default_factory=dict)  # None: withheld
+    aspect_counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AspectRow:
+    key: str
+    label: str
+    average: float | None  # over the period; None when withheld or not rated
+    count: int
+    withheld: str = ""
 
 
 @dataclass(frozen=True)
@@ -273,7 +304,7 @@ class Attention:
 @dataclass
 class Results:
     months: list[MonthRow]
-    aspects: list[tuple[str, str, float | None, int]]  # key, label, mean over the period, answers
+    aspects: list[AspectRow]
     regions: list[Group]
     departments: list[Group]
     advisers: list[Group]
@@ -284,71 +315,125 @@ class Results:
 
 def results(session: Session, first: date | None = None, last: date | None = None,
             region: str | None = None, department: str | None = None,
-            detail_entity_ids: set[int] | None = None) -> Results:
+            detail_entity_ids: Collection[int] | None = frozenset()) -> Results:
     """Aggregates of the answers between the months ``first`` and ``last`` (inclusive), optionally for one region
-    or department. ``detail_entity_ids``: entities whose individual scores may be listed in "attention" (the
-    viewer's scope; None = all)."""
+    or department. ``detail_entity_ids``: the entities whose individual scores the viewer may see (None: all, an
+    administrator); they may be listed in "attention", and a figure made only of their answers is not withheld.
+    The default, none, is the public's: what the open API shows."""
     query = (select(SurveyResponse, Entity, Department).join(Entity, Entity.id == SurveyResponse.entity_id)
              .join(Department, Department.code == Entity.department_code).order_by(SurveyResponse.month))
     if first:
         query = query.where(SurveyResponse.month >= first)
     if last:
         query = query.where(SurveyResponse.month <= last)
-    if region:
-        query = query.where(Department.region == region)
-    if department:
-        query = query.where(Department.code == department)
-    rows = session.execute(query).all()
-    entity_ids = {e.id for _, e, _ in rows}
-    advisers = _advisers_of(session, entity_ids)
-
-    by_month: dict[date, MonthRow] = {}
-    aspect_values: dict[str, list[int]] = defaultdict(list)
-    month_aspects: dict[date, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    regions: dict[str, Group] = {}
-    departments: dict[str, Group] = {}
-    by_adviser: dict[int, Group] = {}
+    # Every region's answers are read, whatever the filter: what is withheld in a month is decided on the whole
+    # country's answers of that month, so that a filtered query and an unfiltered one withhold the same cells.
+    answers: list[Answer] = []
     history: dict[int, list[tuple[date, float, SurveyResponse]]] = defaultdict(list)
-    for response, entity, dept in rows:
+    entities: dict[int, Entity] = {}
+    for response, entity, dept in session.execute(query):
         score = entity_score(response)
         if score is None:
             continue
-        m = response.month
-        by_month.setdefault(m, MonthRow(m.isoformat(), month_label(m))).scores.append(score)
-        for k in SURVEY_ASPECTS:
-            value = getattr(response, k)
-            if value is not None:
-                aspect_values[k].append(value)
-                month_aspects[m][k].append(value)
-        regions.setdefault(dept.region, Group(dept.region, dept.region)).scores.append(score)
-        departments.setdefault(dept.code, Group(dept.code, dept.name)).scores.append(score)
-        for user_id, name in advisers.get(entity.id, ()):
-            by_adviser.setdefault(user_id, Group(str(user_id), name)).scores.append(score)
-        history[entity.id].append((m, score, response))
+        answer = Answer(entity.id, response.month, dept.code, dept.name, dept.region, score,
+                        {k: getattr(response, k) for k in SURVEY_ASPECTS if getattr(response, k) is not None})
+        answers.append(answer)
+        if _in_area(answer, region, department):
+            history[entity.id].append((response.month, score, response))
+            entities[entity.id] = entity
+    res = aggregate(answers, region, department, detail_entity_ids, _advisers_of(session, set(entities)))
+    res.attention = _attention(history, entities, detail_entity_ids)
+    return res
 
-    months = [by_month[m] for m in sorted(by_month)]
+
+def _in_area(answer: Answer, region: str | None, department: str | None) -> bool:
+    return (region is None or answer.region == region) and (department is None or answer.department == department)
+
+
+def aggregate(answers: Sequence[Answer], region: str | None = None, department: str | None = None,
+              known: Collection[int] | None = frozenset(),
+              advisers: Mapping[int, Sequence[tuple[int, str]]] | None = None) -> Results:
+    """The figures of ``answers`` in the area (a region, a department, else the country) by month, aspect, region,
+    department and adviser, with what is withheld from a viewer who knows the individual scores of the entities
+    ``known`` (None: all). ``answers`` holds the whole country's answers of the months, not only the area's."""
+    withheld = withheld_cells(answers)
+    area = _area_node(region, department)
+    chosen = [a for a in answers if _in_area(a, region, department)]
+
+    def hidden(cell_answers: Sequence[Answer], month: date, node: Node) -> str:
+        """Why the figures of a month's cell are not shown to this viewer, or ""."""
+        if not cell_answers or known is None or all(a.entity_id in known for a in cell_answers):
+            return ""  # nothing to show, or only answers the viewer may see one by one
+        return withheld.get((month, node), "")
+
+    def over_period(cell_answers: Sequence[Answer], node: Node) -> str:
+        """A figure over several months is shown only when each month's figures of the same cell are: else the
+        period's minus the other months' would give a withheld month (QA: February and March 2028)."""
+        by_month: dict[date, list[Answer]] = defaultdict(list)
+        for a in cell_answers:
+            by_month[a.month].append(a)
+        reasons = [r for m, its in sorted(by_month.items()) if (r := hidden(its, m, node))]
+        if not reasons:
+            return ""
+        if len(cell_answers) < API_MIN_ANSWERS:
+            return few_answers_reason()
+        return reasons[0] if len(by_month) == 1 else PERIOD_REASON
+
+    months: list[MonthRow] = []
+    for m in sorted({a.month for a in chosen}):
+        its = [a for a in chosen if a.month == m]
+        row = MonthRow(m.isoformat(), month_label(m), [a.score for a in its], hidden(its, m, area))
+        for key in SURVEY_ASPECTS:
+            rated = [a.aspects[key] for a in its if key in a.aspects]
+            if rated:
+                row.aspect_counts[key] = len(rated)
+                if not row.withheld:
+                    row.aspects[key] = round(mean(rated), 2)
+        months.append(row)
     for previous, current in zip(months, months[1:]):
         # «this month's mean − last month's» (docs/monitoreo-360.md §6): the calendar month before, not the last
-        # month that had answers (QA, 7 December 2026: December 2027 was compared with June 2026).
+        # month that had answers (QA, 7 December 2026: December 2027 was compared with June 2026); none when
+        # either is withheld, since the shown one plus the variation would give the other.
         consecutive = add_months(date.fromisoformat(previous.key), 1) == date.fromisoformat(current.key)
         if consecutive and previous.average is not None and current.average is not None:
             current.variation = round(current.average - previous.average, 2)
-    for row in months:
-        m = date.fromisoformat(row.key)
-        row.aspects = {k: round(mean(v), 2) if v else None for k, v in month_aspects[m].items()}
-    aspect_rows = [(a.key, a.label, round(mean(aspect_values[a.key]), 2) if aspect_values[a.key] else None,
-                    len(aspect_values[a.key])) for a in params.aspects()]
-    entities = {e.id: e for _, e, _ in rows}
+
+    aspect_rows = []
+    for a in params.aspects():
+        rated = [x for x in chosen if a.key in x.aspects]
+        why = over_period(rated, area)
+        aspect_rows.append(AspectRow(a.key, a.label, round(mean(x.aspects[a.key] for x in rated), 2)
+                                     if rated and not why else None, len(rated), why))
+
+    def groups(key_of, label_of, node_of) -> list[Group]:
+        members: dict[str, list[Answer]] = defaultdict(list)
+        for a in chosen:
+            members[key_of(a)].append(a)
+        out = [Group(key, label_of(its[0]), [a.score for a in its], over_period(its, node_of(its[0])))
+               for key, its in members.items()]
+        return sorted(out, key=lambda g: sort_key(g.label))
+
+    # With a department filter, the one region's row is that department's answers: the department's cells.
+    regions = groups(lambda a: a.region, lambda a: a.region,
+                     lambda a: area if department else ("región", a.region))
+    departments = groups(lambda a: a.department, lambda a: a.department_name,
+                         lambda a: ("departamento", a.department))
+    by_adviser: dict[int, Group] = {}
+    members_of: dict[int, list[Answer]] = defaultdict(list)
+    for a in chosen:
+        for user_id, name in (advisers or {}).get(a.entity_id, ()):
+            by_adviser.setdefault(user_id, Group(str(user_id), name)).scores.append(a.score)
+            members_of[user_id].append(a)
+    for user_id, group in by_adviser.items():
+        if known is not None and any(a.entity_id not in known for a in members_of[user_id]):
+            group.withheld = ADVISER_REASON
     return Results(
-        months=months, aspects=aspect_rows,
-        regions=sorted(regions.values(), key=lambda g: sort_key(g.label)),
-        departments=sorted(departments.values(), key=lambda g: sort_key(g.label)),
-        advisers=sorted(by_adviser.values(), key=lambda g: sort_key(g.label)),
-        attention=_attention(history, entities, detail_entity_ids),
-        answers=sum(m.count for m in months), threshold=params.threshold())
+        months=months, aspects=aspect_rows, regions=regions, departments=departments,
+        advisers=sorted(by_adviser.values(), key=lambda g: sort_key(g.label)), attention=[],
+        answers=len(chosen), threshold=params.threshold())
 
 
-def _attention(history, entities, allowed: set[int] | None) -> list[Attention]:
+def _attention(history, entities, allowed: Collection[int] | None) -> list[Attention]:
     drop = float(params.parameters()["survey"]["priority_drop"])
     out = []
     for entity_id, answers in history.items():
@@ -387,89 +472,196 @@ def regions_and_departments(session: Session) -> tuple[list[str], list[Departmen
     return sorted({d.region for d in departments}, key=sort_key), departments
 
 
+# --- What is withheld -------------------------------------------------------------------------------------------
+
+#: No figure of a group answered by fewer entities than this is shown to someone who may not see those entities'
+#: answers one by one: a department's month with one answer is that entity's answer (QA, 7 December 2026:
+#: Filandia's four ratings read through the API). The count stays; the figures are withheld. Change it here.
+API_MIN_ANSWERS = 3
+
+#: A cell: the country, a region or a department (by DANE code).
+Node = tuple[str, str]
+COUNTRY: Node = ("país", "")
+
+COMPLEMENT_REASON = ("Tiene respuestas suficientes, pero se reserva para que, restándola de un total publicado, no "
+                     "se pueda deducir una cifra reservada de pocas respuestas.")
+PERIOD_REASON = ("En algún mes del período esta cifra quedó reservada; la del período, menos la de los otros "
+                 "meses, la dejaría ver.")
+ADVISER_REASON = ("Solo se muestra a quien puede ver las respuestas de cada entidad que el asesor acompaña: los "
+                  "grupos de los asesores se cruzan, y restando unos de otros se verían entidades.")
+
+
+def few_answers_reason() -> str:
+    return (f"Menos de {API_MIN_ANSWERS} respuestas: con tan pocas, la cifra dejaría ver lo que respondió cada "
+            "entidad.")
+
+
+def few_ratings_reason() -> str:
+    return (f"Algún aspecto tiene menos de {API_MIN_ANSWERS} calificaciones (las demás respuestas dicen «No "
+            "aplica»): su promedio dejaría ver lo que calificó cada entidad.")
+
+
+def _area_node(region: str | None, department: str | None) -> Node:
+    if department:
+        return ("departamento", department)
+    return ("región", region) if region else COUNTRY
+
+
+def withheld_cells(answers: Sequence[Answer]) -> dict[tuple[date, Node], str]:
+    """(month, cell) -> why the cell's figures that month are withheld from the public (all of them: the score, the
+    dissatisfied per 100 and every aspect).
+
+    The rule, closed under subtraction. Each published figure is a sum over a set of answers (count × mean), and
+    anyone may add and subtract them: the country's month minus its regions, a region minus its departments, a
+    period minus its months, any filtered query against any other (QA: the period's 4,0 over 7 answers minus
+    February's 4,2 over 5 gave March's two answers). So, for each month, on the tree country → regions →
+    departments, and for the answers' scores and each aspect's ratings alike:
+
+    - a cell with 1 to ``API_MIN_ANSWERS`` − 1 answers (or ratings of an aspect) is withheld;
+    - every shown cell's *residual*, its answers minus those of the nearest shown cells below it, holds none or at
+      least ``API_MIN_ANSWERS``; where it does not, the smallest shown cells below are withheld too (complementary
+      suppression), else the cell itself. The sums that subtraction can reach are then exactly the unions of
+      residuals, each empty or of ``API_MIN_ANSWERS`` answers or more: no withheld cell, and no one or two
+      entities, come out of any combination;
+    - a figure over several months is shown only when each month's figures of that cell are (``aggregate``), so it
+      adds nothing to the months: the month is the unit, and any range the API is asked for is a sum of months.
+
+    Decided on the whole country's answers of each month, never on a query's filter, so that every query withholds
+    the same cells. Counts are always shown: they carry no score, and with every reachable sum a union of
+    residuals, knowing how many answers a withheld cell holds does not isolate it. A person who knows some answers
+    (an entity its own) can subtract them: the threshold is what bounds that, so raise it to protect against
+    several entities pooling what they know."""
+    by_month: dict[date, list[Answer]] = defaultdict(list)
+    for a in answers:
+        by_month[a.month].append(a)
+    out: dict[tuple[date, Node], str] = {}
+    for month, its in by_month.items():
+        parent: dict[Node, Node | None] = {COUNTRY: None}
+        counts: dict[str, dict[Node, int]] = {space: defaultdict(int) for space in ("", *SURVEY_ASPECTS)}
+        for a in its:
+            region, department = ("región", a.region), ("departamento", a.department)
+            parent[region], parent[department] = COUNTRY, region
+            for space, count in counts.items():
+                if not space or space in a.aspects:
+                    for node in (COUNTRY, region, department):
+                        count[node] += 1
+        for node, why in suppress(parent, counts).items():
+            out[(month, node)] = why
+    return out
+
+
+def suppress(parent: Mapping[Node, Node | None], counts: Mapping[str, Mapping[Node, int]]) -> dict[Node, str]:
+    """The cells of one month's tree (``parent``: cell -> the cell it adds up into) to withhold, with why: the rule
+    of ``withheld_cells``. ``counts``: for the answers ("") and each aspect's ratings, cell -> how many."""
+    k = API_MIN_ANSWERS
+    answers = counts[""]
+    children: dict[Node, list[Node]] = defaultdict(list)
+    for node, up in parent.items():
+        if up is not None:
+            children[up].append(node)
+    withheld = {}
+    for node in parent:
+        if 0 < answers.get(node, 0) < k:
+            withheld[node] = few_answers_reason()
+        elif any(0 < count.get(node, 0) < k for count in counts.values()):
+            withheld[node] = few_ratings_reason()
+
+    def frontier(node: Node) -> list[Node]:
+        """The nearest shown cells with answers below ``node``."""
+        out, stack = [], list(children[node])
+        while stack:
+            below = stack.pop()
+            if answers.get(below, 0) == 0:
+                continue
+            if below in withheld:
+                stack.extend(children[below])
+            else:
+                out.append(below)
+        return out
+
+    def residual(node: Node, count: Mapping[Node, int]) -> int:
+        return count.get(node, 0) - sum(count.get(c, 0) for c in frontier(node))
+
+    def cheapest(node: Node, count: Mapping[Node, int]) -> list[Node] | None:
+        """The fewest cells below ``node`` to withhold so that its residual in ``count`` grows: a shown cell whose
+        own residual is not empty (a department, or a region that already withholds some of its departments), else
+        a shown region with its smallest department; the smallest first."""
+        options = []
+        for below in frontier(node):
+            if residual(below, count) > 0:
+                options.append((1, answers[below], sort_key(below[1]), [below]))
+            elif (deeper := cheapest(below, count)) is not None:
+                options.append((1 + len(deeper), answers[deeper[-1]], sort_key(below[1]), [below, *deeper]))
+        return min(options)[3] if options else None
+
+    def depth(node: Node) -> int:
+        d = 0
+        while parent[node] is not None:
+            node, d = parent[node], d + 1
+        return d
+
+    for node in sorted(parent, key=lambda n: (-depth(n), n)):  # the departments, then the regions, the country
+        if node in withheld or not children[node]:
+            continue
+        while short := next((c for c in counts.values() if 0 < residual(node, c) < k), None):
+            path = cheapest(node, short)
+            if path is None:
+                withheld[node] = COMPLEMENT_REASON
+                break
+            for cell in path:
+                withheld[cell] = COMPLEMENT_REASON
+    return withheld
+
+
 # --- Exports (aggregates only, never an individual answer) ------------------------------------------------------
 
 def export_table(res: Results) -> tuple[tuple, list[tuple]]:
     header = ("Grupo", "Clave", "Nombre", "Respuestas", "Calificación promedio (1–5)",
               "Insatisfechos por cada 100", f"Satisfecho (umbral {params.fmt(res.threshold, 1)})",
               "Variación frente al mes anterior",
-              *(f"{a.label} (promedio)" for a in params.aspects()))
+              *(f"{a.label} (promedio)" for a in params.aspects()), "Cifras reservadas: por qué")
+
+    def satisfied(g: Group) -> str | None:
+        return None if g.average is None else "Sí" if g.is_satisfied else "No"
+
     rows: list[tuple] = []
     for m in res.months:
-        rows.append(("Mes", m.key[:7], m.label, m.count, m.average, m.dissatisfied_per_100,
-                     "Sí" if m.is_satisfied else "No", m.variation, *(m.aspects.get(a.key) for a in params.aspects())))
+        rows.append(("Mes", m.key[:7], m.label, m.count, m.average, m.dissatisfied_per_100, satisfied(m),
+                     m.variation, *(m.aspects.get(a.key) for a in params.aspects()), m.withheld or None))
     for kind, groups in (("Región", res.regions), ("Departamento", res.departments), ("Asesor", res.advisers)):
         for g in groups:
-            rows.append((kind, g.key, g.label, g.count, g.average, g.dissatisfied_per_100,
-                         "Sí" if g.is_satisfied else "No", None, *(None for _ in params.aspects())))
-    for key, label, average, count in res.aspects:
-        rows.append(("Aspecto", key, label, count, average, None,
-                     "Sí" if average is not None and average >= res.threshold else "No", None,
-                     *(None for _ in params.aspects())))
+            rows.append((kind, g.key, g.label, g.count, g.average, g.dissatisfied_per_100, satisfied(g), None,
+                         *(None for _ in params.aspects()), g.withheld or None))
+    for a in res.aspects:
+        rows.append(("Aspecto", a.key, a.label, a.count, a.average, None,
+                     None if a.average is None else "Sí" if a.average >= res.threshold else "No", None,
+                     *(None for _ in params.aspects()), a.withheld or None))
     return header, rows
 
 
-#: The open API shows no figure of a group answered by fewer entities than this: a department's month with one
-#: answer is that entity's answer (QA, 7 December 2026: Filandia's four ratings read through the API). The count
-#: stays; the figures are null and ``reservado`` is true.
-API_MIN_ANSWERS = 3
-
-
-def _shown(count: int, figures: dict, reserved: bool = False) -> dict:
-    if count >= API_MIN_ANSWERS and not reserved:
-        return {**figures, "reservado": False}
-    return {**{k: (None if k != "aspectos" else {}) for k in figures}, "reservado": True}
-
-
-def _reserved_keys(groups: Sequence[Group]) -> set[str]:
-    """The groups of one partition (the regions, or the departments) whose figures are withheld: those under
-    ``API_MIN_ANSWERS`` and, when these together hold fewer than that many answers, the smallest others until they
-    do, so the whole minus the shown groups does not give a withheld group's figure by subtraction (QA, 7
-    December 2026: 4 × 3,9 − 3 × 4,0 gave the one answer of Sucre)."""
-    reserved = {g.key for g in groups if g.count < API_MIN_ANSWERS}
-    held = sum(g.count for g in groups if g.key in reserved)
-    for g in sorted((g for g in groups if g.key not in reserved), key=lambda g: g.count):
-        if held == 0 or held >= API_MIN_ANSWERS:
-            break
-        reserved.add(g.key)
-        held += g.count
-    return reserved
-
-
-def leaves_a_small_rest(part: Results, whole: Results) -> bool:
-    """Whether the answers of a filtered query (a region, a department) and the whole's for the same months differ
-    by fewer than ``API_MIN_ANSWERS`` (and more than none), overall, in a month or in an aspect: the whole's figures
-    minus the part's would give those few answers (QA, 7 December 2026: the country's and Quindío's aspect means
-    gave Sucre's one answer)."""
-    def small(rest: int) -> bool:
-        return 0 < rest < API_MIN_ANSWERS
-
-    months = {m.key: m.count for m in part.months}
-    aspects = {k: n for k, _label, _avg, n in part.aspects}
-    return small(whole.answers - part.answers) or any(small(m.count - months.get(m.key, 0)) for m in whole.months) \
-        or any(small(n - aspects.get(k, 0)) for k, _label, _avg, n in whole.aspects)
-
-
-def api_aggregates(res: Results, reserve_all: bool = False) -> dict:
-    """What the API exposes: counts and means by month, aspect, region and department; no answer, no entity,
-    no figure of a group smaller than ``API_MIN_ANSWERS`` nor one that subtraction would give (``_reserved_keys``;
-    ``reserve_all`` for a filtered query that ``leaves_a_small_rest``). The counts stay: they are not scores."""
-    regions, departments = _reserved_keys(res.regions), _reserved_keys(res.departments)
+def api_aggregates(res: Results) -> dict:
+    """What the open API exposes: counts and means by month, aspect, region and department; no answer, no entity,
+    no adviser, and no figure that ``withheld_cells`` withholds (``res`` computed for the public: ``results``
+    with no ``detail_entity_ids``). The counts stay: they are not scores."""
     return {
         "umbral_satisfaccion": res.threshold,
         "escala": {str(k): v for k, v in params.scale_labels().items()},
         "respuestas": res.answers,
         "minimo_respuestas_por_grupo": API_MIN_ANSWERS,
-        "meses": [{"mes": m.key[:7], "respuestas": m.count, **_shown(m.count, {
-                   "promedio": m.average, "insatisfechos_por_100": m.dissatisfied_per_100,
-                   "variacion": m.variation, "aspectos": m.aspects}, reserve_all)} for m in res.months],
-        "aspectos": [{"aspecto": k, "nombre": label, "respuestas": n, **_shown(n, {"promedio": avg}, reserve_all)}
-                     for k, label, avg, n in res.aspects],
-        "regiones": [_group_json(g, reserve_all or g.key in regions) for g in res.regions],
-        "departamentos": [_group_json(g, reserve_all or g.key in departments) for g in res.departments],
+        "meses": [{"mes": m.key[:7], "respuestas": m.count, "promedio": m.average,
+                   "insatisfechos_por_100": m.dissatisfied_per_100, "variacion": m.variation, "aspectos": m.aspects,
+                   **_reserve(m.withheld)} for m in res.months],
+        "aspectos": [{"aspecto": a.key, "nombre": a.label, "respuestas": a.count, "promedio": a.average,
+                      **_reserve(a.withheld)} for a in res.aspects],
+        "regiones": [_group_json(g) for g in res.regions],
+        "departamentos": [_group_json(g) for g in res.departments],
     }
 
 
-def _group_json(g: Group, reserved: bool) -> dict:
-    return {"clave": g.key, "nombre": g.label, "respuestas": g.count,
-            **_shown(g.count, {"promedio": g.average, "insatisfechos_por_100": g.dissatisfied_per_100}, reserved)}
+def _reserve(why: str) -> dict:
+    return {"reservado": bool(why), "motivo_reserva": why or None}
+
+
+def _group_json(g: Group) -> dict:
+    return {"clave": g.key, "nombre": g.label, "respuestas": g.count, "promedio": g.average,
+            "insatisfechos_por_100": g.dissatisfied_per_100, **_reserve(g.withheld)}

@@ -185,13 +185,17 @@ def _survey_schemas() -> dict:
     """Monitoreo 360's survey: aggregates only (month, aspect, region, department), never an answer or an entity."""
     score = _nullable({**NUM, "minimum": 1, "maximum": 5})
     per_100 = _nullable({**NUM, "minimum": 0, "maximum": 100})
-    # "reservado": a group answered by fewer than "minimo_respuestas_por_grupo" entities shows its count only.
+    # "reservado": the figures are withheld and only the count is shown (survey.withheld_cells): a group answered by
+    # fewer than "minimo_respuestas_por_grupo" entities, or one whose figure, added to or subtracted from the shown
+    # ones (a total minus the other months, a region minus its departments), would give such a group's.
+    # "motivo_reserva" says why, in Spanish; null when shown.
+    reserve = {"reservado": BOOL, "motivo_reserva": _nullable(STR)}
     group = _obj({"clave": STR, "nombre": STR, "respuestas": INT, "promedio": score, "insatisfechos_por_100": per_100,
-                  "reservado": BOOL})
+                  **reserve})
     month = _obj({"mes": STR, "respuestas": INT, "promedio": score, "insatisfechos_por_100": per_100,
                   "variacion": _nullable(NUM), "aspectos": {"type": "object", "additionalProperties": score},
-                  "reservado": BOOL})
-    aspect = _obj({"aspecto": STR, "nombre": STR, "promedio": score, "respuestas": INT, "reservado": BOOL})
+                  **reserve})
+    aspect = _obj({"aspecto": STR, "nombre": STR, "promedio": score, "respuestas": INT, **reserve})
     return {"SurveyAggregates": _obj({
         "umbral_satisfaccion": NUM, "escala": {"type": "object", "additionalProperties": STR}, "respuestas": INT,
         "minimo_respuestas_por_grupo": INT,
@@ -248,7 +252,11 @@ def _paths() -> dict:
             description="Estados de cada trámite de la Fase II, el paso que sigue, a cargo de quién y su plazo."),
         "/api/v1/monitoreo-360/encuesta": _get(
             "Encuesta mensual de Monitoreo 360: agregados por mes, aspecto, región y departamento", "SurveyAggregates",
-            errors=("422",), description="Solo agregados: nunca una respuesta individual ni el nombre de una entidad.",
+            errors=("422",), description=("Solo agregados: nunca una respuesta individual ni el nombre de una entidad. Un grupo "
+                                   "de menos de «minimo_respuestas_por_grupo» respuestas, o uno cuya cifra, sumada o "
+                                   "restada con las publicadas, dejaría ver la de ese grupo, muestra solo su número "
+                                   "de respuestas («reservado»: true, y «motivo_reserva»). El mes es la unidad: una "
+                                   "cifra de varios meses se publica solo si la de cada mes se publica."),
             params=[{"name": "region", "in": "query", "schema": STR},
                     {"name": "department", "in": "query", "schema": STR, "description": "Código DANE (2 cifras)."},
                     {"name": "from", "in": "query", "schema": STR, "description": "Primer mes, AAAA-MM."},

@@ -306,10 +306,9 @@ def survey_aggregates():
     region, department = request.args.get("region") or None, request.args.get("department") or None
     if department is not None and db.session.get(Department, department) is None:
         raise ApiError(422, "No existe un departamento con ese código DANE.", "department")
+    # Read as the public reads it: no entity's answers known one by one (survey.withheld_cells).
     res = survey_service.results(db.session, first, last, region=region, department=department)
-    filtered = region is not None or department is not None
-    small_rest = filtered and survey_service.leaves_a_small_rest(res, survey_service.results(db.session, first, last))
-    return jsonify(survey_service.api_aggregates(res, reserve_all=small_rest))
+    return jsonify(survey_service.api_aggregates(res))
 
 
 def _month_arg(name: str):

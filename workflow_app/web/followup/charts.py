@@ -44,9 +44,9 @@ def month_columns(months: Sequence, threshold: float) -> Markup:
                      f'<text class="chart-label" x="{left - 6}" y="{y + 5:.1f}" text-anchor="end">{tick}</text>')
     for i, m in enumerate(months):
         x = left + gap + i * (col + gap)
-        v = m.average or 0
+        v = m.average or 0  # withheld: no column
         y = y_of(v)
-        below = " m360-below" if v < threshold else ""
+        below = " m360-below" if m.average is not None and v < threshold else ""
         parts.append(f'<g><title>{escape(m.label)}: {_fmt(m.average)} de 5</title>'
                      f'<rect class="chart-bar{below}" x="{x}" y="{y:.1f}" width="{col}" height="{top_pad + plot_h - y:.1f}"/>'
                      f'<text class="chart-value" x="{x + col / 2}" y="{y - 5:.1f}" text-anchor="middle">'

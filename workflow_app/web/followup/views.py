@@ -137,7 +137,7 @@ def survey_results():
         department=department, regions=regions, departments=departments,
         month_chart=charts.month_columns(res.months, res.threshold),
         aspect_chart=charts.threshold_bars("Calificación promedio por aspecto",
-                                           [(label, avg) for _, label, avg, _ in res.aspects if avg is not None],
+                                           [(a.label, a.average) for a in res.aspects if a.average is not None],
                                            res.threshold),
         region_chart=charts.threshold_bars("Calificación promedio por región",
                                            [(g.label, g.average) for g in res.regions], res.threshold),
@@ -150,7 +150,8 @@ def survey_results():
 def survey_export(fmt: str):
     _require_follower()
     _, first, last, region, department = _results_query()
-    res = survey.results(db.session, first, last, region, department, detail_entity_ids=set())
+    # The file holds what the page shows this viewer: the figures withheld there are withheld here.
+    res = survey.results(db.session, first, last, region, department, detail_entity_ids=_detail_scope())
     header, rows = survey.export_table(res)
     name = exports.safe_filename("encuesta-monitoreo-360", first.isoformat()[:7] if first else "",
                                  last.isoformat()[:7] if last else "", region or "", department or "", ext=fmt)
