@@ -202,6 +202,38 @@ def test_the_api_gives_aggregates_never_an_answer(client, db_session, world):
     assert bad.status_code == 422 and "AAAA-MM" in bad.get_json()["error"]["message"]
 
 
+def test_the_api_does_not_give_a_withheld_month_by_subtraction(client, db_session, set_today):
+    """QA: over the demo's February and March 2028 the API showed «Cumplimiento de objetivos» 4,0 over 7 answers,
+    February 4,2 over 5 and March withheld with 2: 7 × 4,0 − 5 × 4,2 = 7, March's two answers (4 and 3)."""
+    from tests.demo_copy import demo_data
+
+    set_today("2028-03-10")
+    accounts = {a.email.split("@")[0]: a for a in demo_data()}
+    body = client.get("/api/v1/monitoreo-360/encuesta?from=2028-02&to=2028-03").get_json()
+    february, march = body["meses"]
+    assert (february["respuestas"], february["aspectos"]["objectives"], february["reservado"]) == (5, 4.2, False)
+    assert (march["respuestas"], march["promedio"], march["aspectos"], march["reservado"]) == (2, None, {}, True)
+    objectives = next(a for a in body["aspectos"] if a["aspecto"] == "objectives")
+    assert (objectives["respuestas"], objectives["promedio"], objectives["reservado"]) == (7, None, True)
+    assert "En algún mes del período" in objectives["motivo_reserva"]
+    # No figure over the two months is shown: each, minus February's, would give March's.
+    assert all(g["promedio"] is None for g in body["aspectos"] + body["regiones"] + body["departamentos"])
+    # Nor Quindío's February in a filtered query: the country's February minus it would give Sucre's one answer.
+    quindio = client.get("/api/v1/monitoreo-360/encuesta?from=2028-02&to=2028-02&department=63").get_json()
+    assert quindio["meses"][0]["respuestas"] == 4 and quindio["meses"][0]["reservado"]
+    # The Quindío adviser sees the figures made of her entities' answers only, and Sucre's withheld, saying why.
+    adviser = accounts["asesor.quindio"]
+    login(client, adviser.email, adviser.password)
+    page = " ".join(client.get("/monitoreo-360/encuesta/resultados?desde=2028-02&hasta=2028-03")
+                    .get_data(as_text=True).split())
+    assert ('<th scope="row" data-label="Departamento">Sucre</th><td data-label="Respuestas" class="num">1</td>'
+            '<td colspan="2" class="m360-reserved"><strong>Cifras reservadas.</strong> Menos de 3 respuestas: con '
+            'tan pocas, la cifra dejaría ver lo que respondió cada entidad.</td>') in page
+    export = client.get("/monitoreo-360/encuesta/resultados.csv?desde=2028-02&hasta=2028-03").get_data(as_text=True)
+    sucre = next(line for line in export.splitlines() if ",Sucre," in line)
+    assert sucre.startswith("Departamento,70,Sucre,1,,,,") and "Menos de 3 respuestas" in sucre
+
+
 def test_mis_pendientes_shows_the_open_survey_until_it_is_answered(client, db_session, world):
     genova, _, _ = world
     login(client, genova.planeacion.email, PASSWORD)

@@ -35,7 +35,8 @@ def month_columns(months: Sequence, threshold: float) -> Markup:
     def y_of(v: float) -> float:
         return top_pad + plot_h - (v / 5) * plot_h
 
-    desc = "; ".join(f"{m.label}: {_fmt(m.average)} de 5, {m.count} respuestas, "
+    desc = "; ".join(f"{m.label}: {m.count} respuestas, cifras reservadas" if m.average is None else
+                     f"{m.label}: {_fmt(m.average)} de 5, {m.count} respuestas, "
                      f"{_fmt(m.dissatisfied_per_100, 1)} insatisfechos por cada 100" for m in months)
     parts = _open(width, height, title, desc + f". Umbral de satisfacción: {_fmt(threshold, 1)}.")
     for tick in range(0, 6):
@@ -44,13 +45,19 @@ def month_columns(months: Sequence, threshold: float) -> Markup:
                      f'<text class="chart-label" x="{left - 6}" y="{y + 5:.1f}" text-anchor="end">{tick}</text>')
     for i, m in enumerate(months):
         x = left + gap + i * (col + gap)
-        v = m.average or 0  # withheld: no column
-        y = y_of(v)
-        below = " m360-below" if m.average is not None and v < threshold else ""
-        parts.append(f'<g><title>{escape(m.label)}: {_fmt(m.average)} de 5</title>'
-                     f'<rect class="chart-bar{below}" x="{x}" y="{y:.1f}" width="{col}" height="{top_pad + plot_h - y:.1f}"/>'
-                     f'<text class="chart-value" x="{x + col / 2}" y="{y - 5:.1f}" text-anchor="middle">'
-                     f'{_fmt(m.average)}</text>'
+        if m.average is None:  # withheld (survey.withheld_cells): no column, the word instead of the figure
+            y = top_pad + plot_h
+            bar = (f'<g><title>{escape(m.label)}: cifras reservadas</title>'
+                   f'<text class="chart-value" x="{x + col / 2}" y="{y - 5:.1f}" text-anchor="middle">reservada</text>')
+        else:
+            y = y_of(m.average)
+            below = " m360-below" if m.average < threshold else ""
+            bar = (f'<g><title>{escape(m.label)}: {_fmt(m.average)} de 5</title>'
+                   f'<rect class="chart-bar{below}" x="{x}" y="{y:.1f}" width="{col}" '
+                   f'height="{top_pad + plot_h - y:.1f}"/>'
+                   f'<text class="chart-value" x="{x + col / 2}" y="{y - 5:.1f}" text-anchor="middle">'
+                   f'{_fmt(m.average)}</text>')
+        parts.append(bar +
                      f'<text class="chart-label" x="{x + col / 2}" y="{top_pad + plot_h + 18}" text-anchor="middle">'
                      f'{escape(m.label.split(" de ")[0][:3])}</text>'
                      f'<text class="chart-label" x="{x + col / 2}" y="{top_pad + plot_h + 34}" text-anchor="middle">'
@@ -62,11 +69,13 @@ def month_columns(months: Sequence, threshold: float) -> Markup:
     return Markup("".join(parts))
 
 
-def threshold_bars(title: str, items: Sequence[tuple[str, float | None]], threshold: float) -> Markup:
-    """Horizontal bars on the 1–5 scale with the threshold as a vertical dashed line."""
+def threshold_bars(title: str, items: Sequence[tuple[str, float | None]], threshold: float,
+                   empty: str = "sin datos") -> Markup:
+    """Horizontal bars on the 1–5 scale with the threshold as a vertical dashed line; ``empty`` says why there are
+    none."""
     items = [(label, value) for label, value in items if value is not None]
     if not items:
-        return Markup(f'<p class="muted">{escape(title)}: sin datos.</p>')
+        return Markup(f'<p class="muted">{escape(title)}: {escape(empty)}.</p>')
     bar, gap, label_w, plot_w, value_w = 22, 8, 230, 220, 56
     width, height = label_w + plot_w + value_w, len(items) * (bar + gap) + gap + 18
     desc = "; ".join(f"{label}: {_fmt(value)} de 5" for label, value in items)

@@ -134,14 +134,21 @@ def survey_results():
     regions, departments = survey.regions_and_departments(db.session)
     return render_template(
         "followup/results.html", res=res, months=months, first=first, last=last, region=region,
-        department=department, regions=regions, departments=departments,
+        department=department, regions=regions, departments=departments, min_answers=survey.API_MIN_ANSWERS,
         month_chart=charts.month_columns(res.months, res.threshold),
         aspect_chart=charts.threshold_bars("Calificación promedio por aspecto",
-                                           [(a.label, a.average) for a in res.aspects if a.average is not None],
-                                           res.threshold),
+                                           [(a.label, a.average) for a in res.aspects], res.threshold,
+                                           _none_shown(res.aspects)),
         region_chart=charts.threshold_bars("Calificación promedio por región",
-                                           [(g.label, g.average) for g in res.regions], res.threshold),
+                                           [(g.label, g.average) for g in res.regions], res.threshold,
+                                           _none_shown(res.regions)),
         export_args={k: v for k, v in request.args.items() if k in ("desde", "hasta", "region", "departamento")})
+
+
+def _none_shown(rows) -> str:
+    if any(row.withheld for row in rows):
+        return "cifras reservadas; la tabla de abajo dice por qué"
+    return "sin datos"
 
 
 @bp.get("/encuesta/resultados.<any(csv, xlsx):fmt>")
