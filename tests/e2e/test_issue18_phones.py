@@ -121,3 +121,19 @@ def test_on_a_phone_a_row_header_heads_its_card_across_the_width(new_page, live_
             assert header.evaluate("th => getComputedStyle(th).display") == "block", url
             row = header.evaluate("th => th.closest('tr').getBoundingClientRect().width")
             assert header.bounding_box()["width"] >= row - 1, (url, header.inner_text())
+
+
+def test_on_a_phone_a_tables_caption_spans_the_card_not_a_word_a_line(new_page, live_server, genova):
+    """Audit (WCAG 2.1 AA, reflow): a responsive table became a block on a phone, but its caption stayed a table
+    caption as narrow as its longest word, one or two words a line. It is a block as wide as the table."""
+    page = new_page(phone=True)
+    account = DEMO["planeacion.genova"]
+    sign_in(page, live_server, account.email, account.password)
+    for url in (f"/planes/{genova.id}/hitos", f"/planes/{genova.id}/expediente"):
+        page.goto(url)
+        captions = page.locator("table.responsive > caption:not(.visually-hidden)")
+        assert captions.count() >= 1, url
+        for i in range(captions.count()):
+            caption = captions.nth(i)
+            table = caption.evaluate("c => c.closest('table').getBoundingClientRect().width")
+            assert caption.bounding_box()["width"] >= table - 1, (url, caption.inner_text())
