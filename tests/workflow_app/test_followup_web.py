@@ -4,6 +4,7 @@ activity report and the ranking with its inputs, the exports and the API's aggre
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -15,6 +16,7 @@ from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import ActivityReport, ChecklistReview, Entity, Membership, SurveyResponse
 from workflow_app.services.followup import cuts
+from workflow_app.services.followup import parameters as params
 
 PASSWORD = "clave-de-prueba"
 ANSWER = {"objectives": "4", "usability": "5", "pertinence": "4", "quality": "4", "added_value": "3",
@@ -92,6 +94,24 @@ def test_a_form_with_a_missing_aspect_keeps_what_was_typed(client, db_session, w
     assert "No se guardó nada" in text and "Calidad: Elija una calificación de 1 a 5" in text
     assert 'id="usability-5" value="5" checked' in text and "Muy útil la guía del plan indicativo" in text
     assert db_session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+
+
+def test_each_survey_question_describes_its_group_of_choices(client, db_session, world):
+    """Audit (WCAG 2.1 AA, 1.3.1): the legend said «1. Cumplimiento de objetivos» and the question itself was a
+    paragraph a screen reader never tied to the choices. The fieldset is described by it (and by its error)."""
+    genova, _, _ = world
+    login(client, genova.planeacion.email, PASSWORD)
+    page = client.get("/monitoreo-360/encuesta?entidad=63302").get_data(as_text=True)
+    for aspect in params.aspects():
+        fieldset = re.search(rf'<fieldset[^>]*id="q-{aspect.key}"[^>]*>', page).group(0)
+        described = re.search(r'aria-describedby="([^"]+)"', fieldset).group(1).split()
+        question = re.search(rf'<p[^>]*id="{described[0]}"[^>]*>([^<]*)</p>', page)
+        assert question and question.group(1) == aspect.question
+    data = {**ANSWER, "csrf_token": csrf_from(page)}
+    del data["quality"]
+    text = client.post("/monitoreo-360/encuesta?entidad=63302", data=data).get_data(as_text=True)
+    fieldset = re.search(r'<fieldset[^>]*id="q-quality"[^>]*>', text).group(0)
+    assert 'aria-describedby="q-quality-text err-quality"' in fieldset
 
 
 def test_people_outside_the_survey_are_refused(client, db_session, world):
