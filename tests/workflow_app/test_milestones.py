@@ -113,6 +113,29 @@ def test_check_without_note_is_refused_in_spanish_and_writes_nothing(client, db_
     assert again.status_code == 302 and again.headers["Location"].endswith(f"/planes/{genova.plan.id}/hitos#hito-3")
 
 
+def test_each_hito_is_a_heading_and_its_form_says_which_hito_it_marks(client, db_session, genova):
+    """Audit (WCAG 2.1 AA, 2.4.6 and 1.3.1): every manual hito had a summary and a button «Marcar como cumplido» and
+    a label «Nota de evidencia», none naming its hito, and the hitos' names were bold text, not headings."""
+    login(client, genova.planeacion.email, PASSWORD)
+    html = checker_page(client, genova.plan).get_data(as_text=True)
+    names = dict(re.findall(r'<h3 class="hito-name">(\d+)\. ([^<]+)</h3>', html))
+    assert len(names) == db_session.scalar(select(func.count()).select_from(Milestone))
+    assert html.index('<h2 id="fase-1">') < html.index('<h3 class="hito-name">1. ')
+
+    def text(markup):
+        return re.sub(r"<[^>]+>", "", markup).strip()
+
+    summaries = [text(x) for x in re.findall(r"<summary>(.*?)</summary>", html)]
+    buttons = [text(x) for x in re.findall(r'<button type="submit" class="primary">(.*?)</button>', html)]
+    labels = [text(x) for x in re.findall(r'<label for="h\d+-note">(.*?)</label>', html)]
+    assert len(summaries) == len(buttons) == len(labels) >= 5
+    for said in (summaries, buttons, labels):
+        assert len(set(said)) == len(said), said
+    assert f"Marcar como cumplido: hito 3, {names['3']}" in summaries and \
+        f"Marcar como cumplido: hito 3, {names['3']}" in buttons
+    assert f"Nota de evidencia (qué documento o hecho lo demuestra), hito 3, {names['3']}" in labels
+
+
 def test_check_without_csrf_is_refused(client, db_session, genova):
     login(client, genova.planeacion.email, PASSWORD)
     response = client.post(f"/planes/{genova.plan.id}/hitos/3", data={"h3-is_done": "1", "h3-note": "x" * 20})
