@@ -49,7 +49,9 @@ def checklist_raw(form: Mapping, codes) -> dict[str, tuple[str, str]]:
     return {code: (form.get(f"{code}-value", ""), form.get(f"{code}-note", "")) for code in codes}
 
 
-def report_command(form: Mapping, month: date) -> tuple[ReportCommand | None, dict[str, str]]:
+def report_command(form: Mapping, month: date) -> tuple[ReportCommand, dict[str, str]]:
+    """The command, and what could not be read in it, keyed by its input's id (``v2-on``): the service says it with
+    the report's other problems, all in one answer."""
     errors: dict[str, str] = {}
     try:
         trainings = int((form.get("trainings") or "0").strip())
@@ -64,15 +66,13 @@ def report_command(form: Mapping, month: date) -> tuple[ReportCommand | None, di
         loaded_raw = (form.get(prefix + "seta") or "").strip()
         on, loaded = _date(on_raw), _date(loaded_raw)
         if on_raw and on is None:
-            errors[f"visits-{i}"] = f"Asesoría {i}: la fecha debe tener la forma AAAA-MM-DD."
+            errors[prefix + "on"] = f"Asesoría {i}: la fecha debe tener la forma AAAA-MM-DD."
         if loaded_raw and loaded is None:
-            errors[f"visits-{i}"] = f"Asesoría {i}: la fecha de cargue en SETA debe tener la forma AAAA-MM-DD."
+            errors[prefix + "seta"] = f"Asesoría {i}: la fecha de cargue en SETA debe tener la forma AAAA-MM-DD."
         mode = form.get(prefix + "mode") or "virtual"
         if mode not in VISIT_MODES:
-            errors[f"visits-{i}"] = f"Asesoría {i}: elija presencial o virtual."
+            errors[prefix + "mode"] = f"Asesoría {i}: elija presencial o virtual."
         visits.append(VisitInput(int(entity_raw) if entity_raw.isdigit() else None, on, mode,
                                  form.get(prefix + "topic", ""), form.get(prefix + "evidence") == "1", loaded,
                                  form.get(prefix + "agreements", "")))
-    if errors:
-        return None, errors
-    return ReportCommand(month=month, trainings=trainings, notes=form.get("notes", ""), visits=tuple(visits)), {}
+    return ReportCommand(month=month, trainings=trainings, notes=form.get("notes", ""), visits=tuple(visits)), errors

@@ -207,6 +207,31 @@ def test_the_cut_job_takes_a_cut_only_on_cut_days_and_once(db_session, two_entit
     assert db_session.scalar(select(func.count()).select_from(SetaCut)) == 1
 
 
+def test_a_report_with_several_bad_rows_is_refused_with_each_rows_missing_field(db_session):
+    """Every row's problem at once, keyed by its input and naming the field that is missing (the service stopped
+    at the first row, and said «indique la entidad y la fecha» of a row whose entity was chosen)."""
+    plan = make_plan(db_session, "63302")
+    adviser = make_user(db_session, "asesor1@dnp.gov.co", Role.ASESOR, plan.entity)
+    month = date(2028, 3, 1)
+    command = activity.ReportCommand(month, 0, "", (
+        activity.VisitInput(plan.entity.id, None, "virtual", "Hito 7", False, None, ""),
+        activity.VisitInput(None, date(2028, 3, 8), "virtual", "PPI", False, None, ""),
+        activity.VisitInput(None, None, "virtual", "", False, None, ""),  # blank: ignored
+        activity.VisitInput(plan.entity.id, date(2028, 3, 9), "virtual", "", False, date(2028, 3, 1), ""),
+    ))
+    with pytest.raises(activity.ActivityError) as refused:
+        activity.submit_report(db_session, adviser, command, date(2028, 4, 5),
+                               unreadable={"v3-on": "Asesoría 3: la fecha debe tener la forma AAAA-MM-DD."})
+    assert refused.value.errors == {
+        "v1-on": "Asesoría 1: indique la fecha.",
+        "v2-entity": "Asesoría 2: elija la entidad.",
+        "v4-seta": "Asesoría 4: la fecha de cargue en SETA no puede ser anterior a la asesoría.",
+        "v3-on": "Asesoría 3: la fecha debe tener la forma AAAA-MM-DD.",
+    }
+    assert "Asesoría 1: indique la fecha." in refused.value.message and "Asesoría 4" in refused.value.message
+    assert activity.report_of(db_session, adviser.id, month) is None
+
+
 def test_the_ranking_shows_every_component_and_reweights_missing_ones(db_session, set_today):
     plans = [make_plan(db_session, dane) for dane in ("63302", "63272", "63130", "63001")]
     adviser = make_user(db_session, "asesor1@dnp.gov.co", Role.ASESOR, plans[0].entity)

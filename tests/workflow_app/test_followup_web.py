@@ -208,6 +208,41 @@ def test_the_report_and_the_ranking_show_their_inputs(client, db_session, world,
     assert "Sin informe del mes: no entra al ranking." in page  # the coordinator sent none
 
 
+def test_the_report_tells_every_rows_error_at_once_each_linked_to_its_input(client, db_session, world, set_today):
+    """Audit (WCAG 2.1 AA, 3.3.1 and 3.3.3): only the first bad asesoría was told, as «indique la entidad y la fecha»
+    even when the entity was chosen, in a box tied to no input. Now every row's error comes in one answer, naming
+    the missing field, linked from the summary the page opens on and tied to its input; what was typed stays."""
+    genova, soledad, adviser = world
+    set_today("2028-04-06")
+    login(client, adviser.email, PASSWORD)
+    page = client.get("/monitoreo-360/informes").get_data(as_text=True)
+    assert 'action="/monitoreo-360/informes?mes=2028-03#errores"' in page
+    data = {"csrf_token": csrf_from(page), "trainings": "dos", "notes": "Mesas técnicas",
+            "v1-entity": str(genova.plan.entity.id), "v1-on": "", "v1-topic": "Plan indicativo",
+            "v2-entity": "", "v2-on": "2028-03-20", "v2-topic": "PPI",
+            "v3-entity": str(soledad.plan.entity.id), "v3-on": "2028-04-02", "v3-seta": "2028-03-01"}
+    refused = client.post("/monitoreo-360/informes?mes=2028-03", data=data)
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "indique la entidad y la fecha" not in html
+    summary = html.split('id="errores" tabindex="-1">')[1].split("</div>")[0]
+    said = {"v1-on": "Asesoría 1: indique la fecha.", "v2-entity": "Asesoría 2: elija la entidad.",
+            "v3-on": "Asesoría 3: la fecha debe caer en marzo de 2028.",
+            "trainings": "Escriba un número entero (0 si no dictó capacitaciones)."}
+    assert re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary) == [
+        (key, "Capacitaciones dictadas" if key == "trainings" else message) for key, message in said.items()]
+    assert "Capacitaciones dictadas</a>: Escriba un número entero" in summary
+    for key, message in said.items():
+        control = re.search(rf'<(?:input|select)[^>]*id="{key}"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in control and f'aria-describedby="{key}-err"' in control
+        assert f'<span class="field-error" id="{key}-err">{message}</span>' in html
+    for fine in ("v1-entity", "v2-on", "v3-entity", "v3-seta"):  # only the input in error is marked
+        assert "aria-invalid" not in re.search(rf'<(?:input|select)[^>]*id="{fine}"[^>]*>', html).group(0), fine
+    assert 'value="Plan indicativo"' in html and 'value="2028-03-20"' in html and 'value="dos"' in html
+    assert f'<option value="{genova.plan.entity.id}" selected>' in html
+    assert db_session.scalar(select(func.count()).select_from(ActivityReport)) == 0
+
+
 def test_the_api_gives_aggregates_never_an_answer(client, db_session, world):
     genova, soledad, _ = world
     answer(client, genova.planeacion, "63302", ANSWER)

@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import mean
+from typing import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -68,9 +69,13 @@ def count(n: int, singular: str, plural: str) -> str:
 
 
 class ActivityError(Exception):
-    def __init__(self, message: str, status: int = 422, field: str | None = None):
+    """``errors``: every problem of a report at once, keyed by the form input it is about (``v2-on``: the second
+    asesoría's date); ``message`` says them all."""
+
+    def __init__(self, message: str, status: int = 422, field: str | None = None,
+                 errors: dict[str, str] | None = None):
         super().__init__(message)
-        self.message, self.status, self.field = message, status, field
+        self.message, self.status, self.field, self.errors = message, status, field, errors or {}
 
 
 # --- Who follows whom -------------------------------------------------------------------------------------------
@@ -126,9 +131,13 @@ def report_of(session: Session, user_id: int, month: date) -> ActivityReport | N
                           .options(selectinload(ActivityReport.visits).joinedload(ActivityVisit.entity)))
 
 
-def submit_report(session: Session, user: User, command: ReportCommand, today: date) -> ActivityReport:
+def submit_report(session: Session, user: User, command: ReportCommand, today: date,
+                  unreadable: Mapping[str, str] | None = None) -> ActivityReport:
     """File (or correct) the report of a month already begun. A correction keeps the first submission date, which
-    is what punctuality is measured on. One commit, or nothing."""
+    is what punctuality is measured on. One commit, or nothing. Every row's problems are told in one answer, each
+    naming what is wrong and keyed by its input (audit: only the first bad row was told, and «indique la entidad y
+    la fecha» even when the entity was chosen); ``unreadable``: what the form could not read (a date not written
+    AAAA-MM-DD), said with them and in their place."""
     if not is_adviser(user):
         raise ActivityError("Solo los asesores y coordinadores regionales envían informe de actividades.", 403)
     month = command.month.replace(day=1)
@@ -140,38 +149,48 @@ def submit_report(session: Session, user: User, command: ReportCommand, today: d
         raise ActivityError(f"Solo se envían o corrigen los informes de los últimos {back} meses.", field="month")
     allowed = {e.id for e in entities_of(session, user.id, Role.ASESOR)} | \
         {e.id for e in entities_of(session, user.id, Role.COORDINADOR)}
-    if command.trainings < 0 or command.trainings > 500:
-        raise ActivityError("Las capacitaciones dictadas deben ser un número entre 0 y 500.", field="trainings")
-    if len(command.notes) > NOTES_MAX:
-        raise ActivityError(f"Las notas pueden tener hasta {NOTES_MAX} caracteres.", field="notes")
-    visits = []
-    for i, v in enumerate(command.visits, start=1):
-        if v.is_blank:
-            continue
-        if v.entity_id is None or v.on is None:
-            raise ActivityError(f"Asesoría {i}: indique la entidad y la fecha.", field=f"visits-{i}")
-        if v.entity_id not in allowed:
-            raise ActivityError(f"Asesoría {i}: la entidad no está entre las que usted acompaña.", field=f"visits-{i}")
-        if not (month <= v.on <= last_day_of_month(month.year, month.month)):
-            raise ActivityError(f"Asesoría {i}: la fecha debe caer en {month_label(month)}.", field=f"visits-{i}")
-        if v.mode not in VISIT_MODES:
-            raise ActivityError(f"Asesoría {i}: elija si fue presencial o virtual.", field=f"visits-{i}")
-        if v.seta_loaded_on is not None and v.seta_loaded_on < v.on:
-            raise ActivityError(f"Asesoría {i}: la fecha de cargue en SETA no puede ser anterior a la asesoría.",
-                                field=f"visits-{i}")
-        if len(v.topic) > TOPIC_MAX:
-            raise ActivityError(f"Asesoría {i}: el tema puede tener hasta {TOPIC_MAX} caracteres.", field=f"visits-{i}")
-        visits.append(ActivityVisit(entity_id=v.entity_id, on=v.on, mode=v.mode, topic=v.topic.strip(),
-                                    has_evidence=v.has_evidence, seta_loaded_on=v.seta_loaded_on,
-                                    agreements=v.agreements.strip()))
+    errors = {**_report_problems(command, month, allowed), **(unreadable or {})}
+    if errors:
+        raise ActivityError(" ".join(errors.values()), errors=errors)
     report = report_of(session, user.id, month)
     if report is None:
         report = ActivityReport(user_id=user.id, month=month, submitted_on=today)
         session.add(report)
     report.trainings, report.notes = command.trainings, command.notes.strip()
-    report.visits = visits
+    report.visits = [ActivityVisit(entity_id=v.entity_id, on=v.on, mode=v.mode, topic=v.topic.strip(),
+                                   has_evidence=v.has_evidence, seta_loaded_on=v.seta_loaded_on,
+                                   agreements=v.agreements.strip()) for v in command.visits if not v.is_blank]
     session.commit()
     return report
+
+
+def _report_problems(command: ReportCommand, month: date, allowed: set[int]) -> dict[str, str]:
+    """Input id (``v<row>-<field>``, ``trainings``, ``notes``) -> Spanish message naming the row and the field, in
+    the page's order."""
+    errors: dict[str, str] = {}
+    for i, v in enumerate(command.visits, start=1):
+        if v.is_blank:
+            continue
+        row = f"v{i}-"
+        if v.entity_id is None:
+            errors[row + "entity"] = f"Asesoría {i}: elija la entidad."
+        elif v.entity_id not in allowed:
+            errors[row + "entity"] = f"Asesoría {i}: la entidad no está entre las que usted acompaña."
+        if v.on is None:
+            errors[row + "on"] = f"Asesoría {i}: indique la fecha."
+        elif not (month <= v.on <= last_day_of_month(month.year, month.month)):
+            errors[row + "on"] = f"Asesoría {i}: la fecha debe caer en {month_label(month)}."
+        elif v.seta_loaded_on is not None and v.seta_loaded_on < v.on:
+            errors[row + "seta"] = f"Asesoría {i}: la fecha de cargue en SETA no puede ser anterior a la asesoría."
+        if v.mode not in VISIT_MODES:
+            errors[row + "mode"] = f"Asesoría {i}: elija si fue presencial o virtual."
+        if len(v.topic) > TOPIC_MAX:
+            errors[row + "topic"] = f"Asesoría {i}: el tema puede tener hasta {TOPIC_MAX} caracteres."
+    if command.trainings < 0 or command.trainings > 500:
+        errors["trainings"] = "Las capacitaciones dictadas deben ser un número entre 0 y 500."
+    if len(command.notes) > NOTES_MAX:
+        errors["notes"] = f"Las notas pueden tener hasta {NOTES_MAX} caracteres."
+    return errors
 
 
 def rate(session: Session, coordinator: User, report: ActivityReport, rating: int) -> None:

@@ -281,19 +281,16 @@ def report():
     month = _month_arg(add_months(today.replace(day=1), -1) if today.day <= 10 else today.replace(day=1))
     errors, refusal, status = {}, "", 200
     if request.method == "POST":
-        command, errors = forms.report_command(request.form, month)
-        if command is not None:
-            try:
-                activity.submit_report(db.session, current_user, command, today)
-            except activity.ActivityError as exc:
-                db.session.rollback()
-                refusal, status = exc.message, exc.status
-                errors = {exc.field: exc.message} if exc.field else {}
-            else:
-                flash(f"Informe de {survey.month_label(month)} guardado.", "success")
-                return redirect(url_for("followup.report", mes=month.strftime("%Y-%m")))
+        command, unreadable = forms.report_command(request.form, month)
+        try:
+            activity.submit_report(db.session, current_user, command, today, unreadable)
+        except activity.ActivityError as exc:
+            db.session.rollback()
+            errors, status = exc.errors, exc.status
+            refusal = "" if errors else exc.message  # a whole-report refusal (the month): said alone
         else:
-            refusal, status = "No se guardó nada: " + " ".join(errors.values()), 422
+            flash(f"Informe de {survey.month_label(month)} guardado.", "success")
+            return redirect(url_for("followup.report", mes=month.strftime("%Y-%m"), _anchor="contenido"))
     existing = activity.report_of(db.session, current_user.id, month)
     entities = activity.entities_of(db.session, current_user.id, Role.ASESOR) + \
         activity.entities_of(db.session, current_user.id, Role.COORDINADOR)
