@@ -164,6 +164,7 @@ def test_the_checklist_scores_items_and_lists_what_is_missing(db_session, two_en
     with pytest.raises(checklist.ChecklistError) as refused:
         checklist.record(db_session, genova.plan, adviser, raw, datetime.now(timezone.utc))
     assert "Q9: escriba en la nota qué falta" in refused.value.message
+    assert list(refused.value.errors) == ["Q9-note"]  # the note is what is wrong, not the rating
     with pytest.raises(checklist.ChecklistError) as refused:
         checklist.record(db_session, genova.plan, genova.planeacion, raw, datetime.now(timezone.utc))
     assert refused.value.status == 403

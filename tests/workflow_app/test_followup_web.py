@@ -155,6 +155,53 @@ def test_the_adviser_fills_the_checklist_and_the_entity_answers(client, db_sessi
     assert db_session.scalar(select(ChecklistReview.reply)) == "Las completamos en el plan indicativo."
 
 
+def test_the_checklist_marks_the_input_that_is_wrong_and_links_it_from_its_summary(client, db_session, world):
+    """Audit (WCAG 2.1 AA, 3.3.1): a rating below «Cumple» without its note put aria-invalid on the rating's
+    choices, correctly answered, while the empty note that was the error got nothing; the box linked to nothing."""
+    genova, _, adviser = world
+    login(client, adviser.email, PASSWORD)
+    url = f"/monitoreo-360/planes/{genova.plan.id}/lista-de-chequeo"
+    page = client.get(url).get_data(as_text=True)
+    assert f'action="{url}#errores"' in page
+    data = {f"Q{i}-value": "2" for i in range(1, 17)}
+    data.update({"Q4-value": "1", "Q5-note": "Revisar el diagnóstico", "action": "review",
+                 "csrf_token": csrf_from(page)})
+    del data["Q7-value"]
+    refused = client.post(url, data=data)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    summary = html.split('id="errores" tabindex="-1">')[1].split("</div>")[0]
+    assert re.findall(r'<a href="#([^"]+)">', summary) == ["Q4-note", "Q7-value-2"]
+    note = re.search(r'<textarea[^>]*id="Q4-note"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in note and 'aria-describedby="Q4-note-err"' in note
+    assert '<span class="field-error" id="Q4-note-err">Q4: escriba en la nota qué falta' in html
+    assert all("aria-invalid" not in radio for radio in re.findall(r'<input[^>]*name="Q4-value"[^>]*>', html))
+    assert '<input type="radio" id="Q4-value-1" name="Q4-value" value="1" checked>' in html  # kept
+    assert all('aria-invalid="true"' in radio for radio in re.findall(r'<input[^>]*name="Q7-value"[^>]*>', html))
+    assert re.search(r'<fieldset[^>]*id="Q7" aria-describedby="Q7-value-err">', html)
+    assert "aria-invalid" not in re.search(r'<textarea[^>]*id="Q7-note"[^>]*>', html).group(0)
+    assert "Revisar el diagnóstico" in html
+    assert db_session.scalar(select(func.count()).select_from(ChecklistReview)) == 0
+
+
+def test_an_empty_answer_to_the_checklist_is_marked_on_its_field(client, db_session, world):
+    genova, _, adviser = world
+    login(client, adviser.email, PASSWORD)
+    url = f"/monitoreo-360/planes/{genova.plan.id}/lista-de-chequeo"
+    data = {f"Q{i}-value": "2" for i in range(1, 17)}
+    data.update({"action": "review", "csrf_token": csrf_from(client.get(url).get_data(as_text=True))})
+    assert client.post(url, data=data).status_code == 302
+    logout(client)
+    login(client, genova.planeacion.email, PASSWORD)
+    page = client.get(url).get_data(as_text=True)
+    refused = client.post(url, data={"action": "reply", "reply": "  ", "csrf_token": csrf_from(page)})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert '<a href="#reply">Respuesta</a>: Escriba su respuesta.' in html
+    reply = re.search(r'<textarea[^>]*id="reply"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in reply and 'aria-describedby="reply-err"' in reply
+
+
 def test_two_cuts_are_compared_with_a_chart_and_exported(client, db_session, world, app):
     genova, _, adviser = world
     cuts.take_cut(db_session, date(2028, 2, 29))

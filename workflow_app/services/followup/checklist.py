@@ -26,6 +26,9 @@ REPLY_MAX = 4000
 
 
 class ChecklistError(Exception):
+    """``errors``: input id -> message, the input being the one that is wrong: an item's choices
+    (``Q4-value``) or its note (``Q4-note``), the answer (``reply``)."""
+
     def __init__(self, message: str, status: int = 422, field: str | None = None, errors: dict | None = None):
         super().__init__(message)
         self.message, self.status, self.field, self.errors = message, status, field, errors or {}
@@ -113,7 +116,8 @@ def history(session: Session, plan_id: int) -> list[ChecklistReview]:
 def record(session: Session, plan: Plan, user: User, raw: dict[str, tuple[str, str]], now: datetime,
            template: str = "pdt") -> ChecklistReview:
     """``raw``: item code -> (value as typed: "2", "1", "0", "na"; note). Every item must be rated; an item below
-    "cumple" needs a note saying what is missing. One row, one commit, or nothing (errors by item)."""
+    "cumple" needs a note saying what is missing. One row, one commit, or nothing (errors by the input that is
+    wrong: the audit found the rating's choices marked when the missing note was the error)."""
     if not can_review(user, plan):
         raise ChecklistError("Solo el asesor o el coordinador regional que acompaña a la entidad diligencia la "
                              "Lista de Chequeo.", status=403)
@@ -125,13 +129,14 @@ def record(session: Session, plan: Plan, user: User, raw: dict[str, tuple[str, s
         value_text, note = raw.get(item.code, ("", ""))
         note = (note or "").strip()
         if value_text not in allowed:
-            errors[item.code] = f"{item.code}: elija una calificación."
+            errors[f"{item.code}-value"] = f"{item.code}: elija una calificación."
             continue
         value = allowed[value_text]
         if len(note) > NOTE_MAX:
-            errors[item.code] = f"{item.code}: la nota puede tener hasta {NOTE_MAX} caracteres."
+            errors[f"{item.code}-note"] = f"{item.code}: la nota puede tener hasta {NOTE_MAX} caracteres."
         elif value is not None and value < below and not note:
-            errors[item.code] = f"{item.code}: escriba en la nota qué falta (la calificación es menor que «Cumple»)."
+            errors[f"{item.code}-note"] = (f"{item.code}: escriba en la nota qué falta (la calificación es menor "
+                                           "que «Cumple»).")
         marks[item.code] = {"value": value, "note": note}
     if errors:
         raise ChecklistError("Revise los ítems señalados: " + " ".join(errors.values()), errors=errors)
@@ -151,10 +156,10 @@ def answer(session: Session, plan: Plan, user: User, text: str, now: datetime) -
         raise ChecklistError("Este plan todavía no tiene Lista de Chequeo que responder.", status=409)
     text = (text or "").strip()
     if not text:
-        raise ChecklistError("Escriba su respuesta.", field="reply")
+        raise ChecklistError("Escriba su respuesta.", field="reply", errors={"reply": "Escriba su respuesta."})
     if len(text) > REPLY_MAX:
-        raise ChecklistError(f"La respuesta puede tener hasta {REPLY_MAX} caracteres; tiene {len(text)}.",
-                             field="reply")
+        message = f"La respuesta puede tener hasta {REPLY_MAX} caracteres; tiene {len(text)}."
+        raise ChecklistError(message, field="reply", errors={"reply": message})
     review = current.review
     review.reply, review.replied_by_id, review.replied_at = text, user.id, now
     session.commit()

@@ -191,7 +191,7 @@ def plan_checklist(plan_id: int):
                 checklist.record(db.session, plan, current_user,
                                  forms.checklist_raw(request.form, [i.code for i in items]), clock().now())
                 flash("La Lista de Chequeo quedó registrada.", "success")
-            return redirect(url_for("followup.plan_checklist", plan_id=plan.id))
+            return redirect(url_for("followup.plan_checklist", plan_id=plan.id, _anchor="contenido"))
         except checklist.ChecklistError as exc:
             db.session.rollback()
             refusal, errors, status = exc.message, exc.errors, exc.status
