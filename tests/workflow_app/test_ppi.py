@@ -1,5 +1,6 @@
 """The investment plan (PPI): typed entry and CSV/XLSX import read back, all-or-nothing imports, versions."""
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -195,7 +196,7 @@ def test_import_with_a_bad_row_changes_nothing_and_names_row_and_column(client, 
     response = upload(client, plan, "malo.xlsx", bad)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "No se guardó nada" in page
+    assert "No se importó nada" in page
     assert "Fila 3, columna «año»: 2035 está fuera del período del plan" in page
     assert "Fila 4, columna «proyecto»: es obligatorio" in page
     assert "Fila 4, columna «valor»" in page
@@ -255,6 +256,49 @@ def test_typed_rows_with_errors_are_marked_on_their_line(client, team, db_sessio
     assert "Fila 2, columna «proyecto»: es obligatorio" in text and "Fila 2, columna «año»" in text
     assert 'aria-invalid="true"' in text
     assert versions(db_session) == 0
+
+
+def test_the_editor_opens_on_a_summary_linking_each_cell_in_error(client, team, db_session):
+    """Audit (WCAG 2.1 AA, 3.3.1): the editor's errors were a list tied to no cell, and a cell's error was tied to
+    nothing. The page opens on the house's summary; «Fila 2, columna «año»» links to that cell, which is marked and
+    described by its error; what was typed stays."""
+    plan, people = team
+    sign_in(client, people["planeacion"].email)
+    page = client.get(f"/planes/{plan.id}/ppi/editar").get_data(as_text=True)
+    assert f'action="/planes/{plan.id}/ppi/editar#errores"' in page
+    response = client.post(f"/planes/{plan.id}/ppi/editar", data={
+        "csrf_token": csrf_from(page), "based_on": "", "accion": "guardar",
+        "rows-0-program": "A", "rows-0-project": "B", "rows-0-year": "2028", "rows-0-funding_source": "C",
+        "rows-0-amount": "10", "rows-1-program": "Salud", "rows-1-year": "1999", "rows-1-amount": "-3"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    summary = html.split('id="errores" tabindex="-1">')[1].split("</div>")[0]
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    assert [anchor for anchor, _ in links] == ["rows-1-project", "rows-1-year", "rows-1-funding_source",
+                                               "rows-1-amount"]
+    assert links[0][1] == "Fila 2, columna «proyecto»: es obligatorio"
+    for anchor, said in links:
+        cell = re.search(rf'<input[^>]*id="{anchor}"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in cell and f'aria-describedby="{anchor}-err"' in cell
+        assert f'<span class="field-error" id="{anchor}-err">{said.split(": ", 1)[1]}</span>' in html
+    assert "aria-invalid" not in re.search(r'<input[^>]*id="rows-1-program"[^>]*>', html).group(0)
+    assert 'value="Salud"' in html and 'value="1999"' in html and 'value="-3"' in html
+    assert versions(db_session) == 0
+
+
+def test_a_refused_sheet_marks_the_file_input_and_lists_its_rows_in_the_summary(client, team, db_session):
+    plan, people = team
+    sign_in(client, people["planeacion"].email)
+    bad = xlsx([["programa", "proyecto", "año", "fuente", "valor"], ["Salud", "", 2035, "SGP", 100]])
+    html = upload(client, plan, "malo.xlsx", bad).get_data(as_text=True)
+    summary = html.split('id="errores" tabindex="-1" autofocus>')[1].split("</div>")[0]
+    assert '<a href="#sheet">Archivo CSV o XLSX</a>: El archivo tiene 2 errores' in summary
+    assert "<li>Fila 2, columna «proyecto»: es obligatorio</li>" in summary
+    sheet = re.search(r'<input[^>]*id="sheet"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in sheet and 'aria-describedby="sheet-err"' in sheet
+    one = upload(client, plan, "viejo.xls", b"\xd0\xcf\x11\xe0binario").get_data(as_text=True)
+    summary = one.split('id="errores" tabindex="-1" autofocus>')[1].split("</div>")[0]
+    assert summary.count("no es un libro de Excel") == 1 and '<a href="#sheet">' in summary  # one problem, once
 
 
 def test_only_planeacion_and_equipo_write_the_ppi(client, team, db_session):

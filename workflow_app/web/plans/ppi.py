@@ -90,15 +90,14 @@ def edit(plan_id: int):
                                      amendment=_amendment_of(form),
                                      executive_change=executive_change_verdict(plan, clock().today()))
         except PpiRejected as exc:
-            _attach_errors(form, exc)
-            return _render_edit(plan, form, exc.errors), 422
+            return _render_edit(plan, form, _attach_errors(form, exc)), 422
         except PpiFrozen as exc:
             return _render_edit(plan, form, [], conflict=f"{exc.message} ({exc.legal_basis})"), 409
         except PpiConflict:
             form.based_on.data = str(current.version) if current else ""
             return _render_edit(plan, form, [], conflict=CONFLICT), 409
         flash(f"Se guardó la versión {saved.version} del plan de inversiones.", "info")
-        return redirect(url_for("ppi.show", plan_id=plan.id))
+        return redirect(url_for("ppi.show", plan_id=plan.id, _anchor="contenido"))
     return _render_edit(plan, form, []), 422 if request.method == "POST" else 200
 
 
@@ -116,7 +115,7 @@ def import_sheet(plan_id: int):
                                amendment=_amendment_of(form),
                                executive_change=executive_change_verdict(plan, clock().today()))
         except PpiRejected as exc:
-            return _render_import(plan, form, exc.errors), 422
+            return _render_import(plan, form, _sheet_refused(form, exc)), 422
         except PpiFrozen as exc:
             return _render_import(plan, form, [], conflict=f"{exc.message} ({exc.legal_basis})"), 409
         except PpiConflict:
@@ -190,17 +189,33 @@ def _prefill(form: PpiEntryForm, current) -> None:
     form.based_on.data = str(current.version) if current else ""
 
 
-def _attach_errors(form: PpiEntryForm, exc: PpiRejected) -> None:
+def _attach_errors(form: PpiEntryForm, exc: PpiRejected) -> list:
+    """Each error of a cell beside its cell; the others (a whole row's, the whole table's) are given back."""
+    unattached = []
     for error in exc.errors:
         field = FIELD_OF_COLUMN.get(error.column or "")
         if error.row and field and error.row <= len(form.rows.entries):
             form.rows.entries[error.row - 1].form[field].errors = [
                 *form.rows.entries[error.row - 1].form[field].errors, error.message]
+        else:
+            unattached.append(error)
+    return unattached
+
+
+def _sheet_refused(form: PpiImportForm, exc: PpiRejected) -> list:
+    """The file is the input to mend: its error says the refusal's one problem, or how many there are, listed
+    apart (given back)."""
+    errors = exc.errors
+    said = str(errors[0]) if len(errors) == 1 else \
+        f"El archivo tiene {len(errors)} errores, en la lista de errores: corríjalos en la hoja y súbala de nuevo."
+    form.sheet.errors = [*form.sheet.errors, said]
+    return errors if len(errors) > 1 else []
 
 
 def _render_edit(plan, form, errors, conflict: str | None = None):
+    """``errors``: the refusal's errors that belong to no cell (the cells carry theirs)."""
     return render_template("ppi/edit.html", plan=plan, form=form, errors=errors, conflict=conflict,
-                           years=plan_years(plan))
+                           years=plan_years(plan), columns=COLUMN_LABELS)
 
 
 def _render_import(plan, form, errors, conflict: str | None = None):
