@@ -9,6 +9,7 @@ from forms.admin import EntitySettingsForm, PlanSettingsForm, entity_settings_fo
 from forms.fields import options
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
+from workflow_app.infra.templating import for_entity
 from workflow_app.models import PLAN_GRAPH, Entity, Plan
 from workflow_app.permissions import require_entity_settings
 from workflow_app.services.cycle import settings as settings_service
@@ -21,6 +22,7 @@ def _plan_form(plan: Plan, formdata=None) -> PlanSettingsForm:
     form = PlanSettingsForm(formdata=formdata, prefix=f"plan{plan.id}", data=None if formdata else {
         "posesion_on": plan.posesion_day, "regime": plan.regime,
         "articles": list(plan.d683_articles or []), "expected_version": str(plan.version)})
+    form.posesion_on.label.text = for_entity(form.posesion_on.label.text, plan.entity)  # «del gobernador»
     form.regime.choices = options((r.code, r.name) for r in regimes)
     form.articles.choices = options((a["key"], f"{r.name} — {a['label']}") for r in regimes for a in (r.articles or []))
     return form
@@ -54,7 +56,7 @@ def entity(dane_code: str):
         else:
             flash("Configuración guardada y anotada en el historial de sus planes. Los plazos se recalculan."
                   if changes else "No había cambios que guardar.", "info")
-            return redirect(url_for("settings.entity", dane_code=dane_code))
+            return redirect(url_for("settings.entity", dane_code=dane_code, _anchor="contenido"))
     return _page(record, form, {}, 422 if request.method == "POST" else 200)
 
 
@@ -78,7 +80,7 @@ def plan(plan_id: int):
         else:
             flash("Configuración del plan guardada y anotada en su historial. Los plazos se recalculan."
                   if changes else "No había cambios que guardar.", "info")
-            return redirect(url_for("settings.entity", dane_code=found.entity.dane_code))
+            return redirect(url_for("settings.entity", dane_code=found.entity.dane_code, _anchor="contenido"))
     # ``formdata=None``: the page's other form shows what is saved, not this request's body (which has none of
     # its fields: read from it, the unticked weekdays came back empty, and saving that form wiped them).
     entity_form = entity_settings_form(found.entity.kind, formdata=None, data={
