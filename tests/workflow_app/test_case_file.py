@@ -257,6 +257,27 @@ def test_what_if_shows_the_calendar_for_hypothetical_dates_and_writes_nothing(cl
     assert (events(db_session), genova.plan.event_dates) == before
 
 
+def test_what_if_opens_on_a_summary_linking_the_date_that_does_not_fit(client, genova, db_session):
+    """Audit (WCAG 2.1 AA, 3.3.1): «Las fechas no son coherentes.» or «Revise los campos marcados.» in a box that
+    linked to nothing and was not where the answer opened. The GET form carries «#errores»; each date in error is
+    linked from the summary, marked and described by its error, and every date typed stays."""
+    login(client, genova.planeacion.email, PASSWORD)
+    page = client.get(f"/planes/{genova.plan.id}/que-pasa-si").get_data(as_text=True)
+    assert f'<form method="get" action="/planes/{genova.plan.id}/que-pasa-si#errores"' in page
+    bad = client.get(f"/planes/{genova.plan.id}/que-pasa-si", query_string={
+        "ctp_presented": "2028-04-01", "filed_with_corporacion": "2028-03-01", "published": "2028-01-15"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    summary = html.split('id="errores" tabindex="-1">')[1].split("</div>")[0]
+    assert "Las fechas no son coherentes." in summary
+    links = re.findall(r'<a href="#([^"]+)">', summary)
+    assert links and all(link in {"filed_with_corporacion", "published"} for link in links)
+    for name in links:
+        control = re.search(rf'<input[^>]*id="{name}"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in control and f'aria-describedby="{name}-err"' in control
+    assert 'value="2028-04-01"' in html and 'value="2028-03-01"' in html and 'value="2028-01-15"' in html
+
+
 def test_what_if_marks_a_posesion_outside_the_first_year_and_a_crafted_vigencia(client, genova, db_session):
     """The plan's settings refuse a posesión outside the period's first year (AL02; L152 art. 39): so does
     ¿Qué pasa si…?, beside its field; a vigencia that is none of the choices is marked on its own fieldset."""

@@ -26,7 +26,7 @@ from workflow_app.infra.clock import clock
 from workflow_app.infra.database.read_only import reads_only
 from workflow_app.infra.extensions import csrf, db
 from workflow_app.infra.page_cache import kept_part
-from workflow_app.infra.templating import _labels, basis_for, document_title
+from workflow_app.infra.templating import _labels, basis_for, document_title, for_entity
 from workflow_app.models import Document
 from workflow_app.permissions import (
     can_edit_entity_settings,
@@ -200,8 +200,8 @@ def what_if(plan_id: int):
     if form.validate():
         result = what_if_service(plan, to_what_if(form))
         for name, message in result.errors or ((result.error_field, result.error),):
-            if name and name in form:
-                form[name].errors = [*form[name].errors, message]
+            if name and name in form:  # said for the entity, as the page says the rest
+                form[name].errors = [*form[name].errors, for_entity(message, plan.entity)]
     return render_template("plans/what_if.html", plan=plan, form=form, result=result), \
         422 if result is None or result.error else 200
 
