@@ -119,6 +119,32 @@ def test_planning_keeps_the_matrix_and_the_consejo_de_gobierno_approves_it(clien
     assert "Plan Indicativo aprobado por el Consejo de Gobierno" in page
 
 
+def test_a_matrix_cell_in_error_is_linked_from_the_summary_by_its_line_and_column(client, genova, set_today):
+    """Audit (WCAG 2.1 AA, 3.3.1): «No se guardó nada. Revise los campos marcados.» linked to no cell, and a cell's
+    error was tied to nothing. The form posts to «#errores»; each cell in error is named by its line and column,
+    linked, marked and described by its error; what was typed stays."""
+    set_today("2028-06-25")
+    login(client, genova.planeacion.email, "clave-de-prueba")
+    pid = genova.plan.id
+    assert act_form(client, f"/planes/{pid}/actos/plan_indicativo/pi/prepare_pi", "2028-06-01").status_code == 302
+    html = client.get(f"/planes/{pid}/fase-2/plan-indicativo").get_data(as_text=True)
+    assert f'action="/planes/{pid}/fase-2/plan-indicativo#errores"' in html
+    r = client.post(f"/planes/{pid}/fase-2/plan-indicativo",
+                    data=matrix_data(html, **{"lines-1-responsible": "x" * 200, "lines-0-target_2": "9" * 300}))
+    body = r.get_data(as_text=True)
+    assert r.status_code == 422
+    summary = body.split('id="errores" tabindex="-1">')[1].split("</div>")[0]
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    assert [anchor for anchor, _ in links] == ["lines-0-target_2", "lines-1-responsible"]
+    assert links[0][1] == "Línea 1 (Agua potable), Meta 2029"
+    assert links[1][1] == "Línea 2 (Vías), Dependencia responsable"
+    for anchor, _ in links:
+        cell = re.search(rf'<input[^>]*id="{anchor}"[^>]*>', body).group(0)
+        assert 'aria-invalid="true"' in cell and f'aria-describedby="{anchor}-err"' in cell
+        assert f'<span class="field-error" id="{anchor}-err">' in body
+    assert 'value="Cobertura"' in body and "x" * 200 in body
+
+
 def test_a_role_that_cannot_act_is_refused_with_the_norm(client, genova):
     login(client, genova.corporacion.email, "clave-de-prueba")
     r = client.get(f"/planes/{genova.plan.id}/actos/plan_indicativo/pi/prepare_pi")

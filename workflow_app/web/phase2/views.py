@@ -104,7 +104,7 @@ def matrix(plan_id: int):
                 db.session.rollback()
                 return _render_matrix(plan, proc, form, lines, years, can_edit, exc), exc.status
             flash("Matriz del Plan Indicativo guardada.", "info")
-            return redirect(url_for("phase2.matrix", plan_id=plan.id))
+            return redirect(url_for("phase2.matrix", plan_id=plan.id, _anchor="contenido"))
         return _render_matrix(plan, proc, form, lines, years, can_edit), 422
     form = MatrixForm(formdata=None, data={"lines": [
         {"program": ln.program, "project": ln.project, "indicator": ln.indicator, "responsible": ln.responsible,
