@@ -231,6 +231,29 @@ def test_total_weights_must_sum_to_100(admin_client, db_session):
     assert db_session.get(Milestone, 22).weight_total == 8
 
 
+def test_a_hito_cell_in_error_is_linked_from_the_summary_by_its_hito_and_column(admin_client, db_session):
+    """Audit (WCAG 2.1 AA, 3.3.1): «Revise los campos marcados.» linked to no cell, and a weight's error was tied to
+    nothing. The form posts to «#errores»; each cell in error is named by its hito and column, linked, marked and
+    described by its error (a name of an unreadable hito keeps its note too); what was typed stays."""
+    page = admin_client.get("/admin/hitos").get_data(as_text=True)
+    assert 'action="/admin/hitos#errores"' in page
+    data = weights_form(admin_client, {4: {"name": ""}, 6: {"weight_total": "mucho"}})
+    response = admin_client.post("/admin/hitos", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    summary = html.split('id="errores" tabindex="-1">')[1].split("</div>")[0]
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    names = {anchor: said for anchor, said in links}
+    name_id = next(anchor for anchor in names if anchor.endswith("-name"))
+    total_id = next(anchor for anchor in names if anchor.endswith("-weight_total"))
+    assert names[name_id] == "Hito 4, Nombre" and names[total_id] == "Hito 6, Peso sobre el total (%)"
+    name = re.search(rf'<textarea[^>]*id="{name_id}"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in name and f'aria-describedby="{name_id}-note {name_id}-err"' in name
+    total = re.search(rf'<input[^>]*id="{total_id}"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in total and f'aria-describedby="{total_id}-err"' in total
+    assert 'value="mucho"' in total and f'<span class="field-error" id="{total_id}-err">' in html
+
+
 def test_only_admins_edit_hitos(client, db_session, genova):
     login(client, genova.planeacion.email, PASSWORD)
     assert client.get("/admin/hitos").status_code == 403

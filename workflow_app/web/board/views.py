@@ -354,7 +354,7 @@ def admin_milestones():
             refusal = exc.message
         else:
             flash("Hitos guardados. El avance de todos los planes se recalcula con los nuevos pesos.", "info")
-            return redirect(url_for("board.admin_milestones"))
+            return redirect(url_for("board.admin_milestones", _anchor="contenido"))
     by_number = {m.number: m for m in milestones}
     status = 422 if request.method == "POST" else 200
     return render_template("board/admin_milestones.html", form=form, by_number=by_number, refusal=refusal,
