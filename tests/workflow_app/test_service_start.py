@@ -247,6 +247,28 @@ def test_import_with_one_bad_row_shows_row_and_column_and_writes_nothing(admin_c
     assert people(db_session) == before and db_session.scalar(select(func.count()).select_from(AccountToken)) == 0
 
 
+def test_a_refused_file_opens_on_a_summary_linking_the_file_and_each_bad_row(admin_client, db_session):
+    """Audit (WCAG 2.1 AA, 3.3.1): «No se pudo leer el archivo» and «N fila(s) con errores» were boxes linked to
+    nothing, and the file input they were about carried no error. One summary, opened on: the file input, marked
+    and described by its error, and each row in error linked to its result in the table."""
+    bad = GOOD + "99999;;ctp;Nadie;nadie@ejemplo.co\n"
+    html = upload(admin_client, "funcionarios.csv", bad.encode()).get_data(as_text=True)
+    assert html.count('id="errores"') == 1
+    summary = html.split('id="errores" tabindex="-1" autofocus>')[1].split("</div>")[0]
+    assert re.findall(r'<a href="#([^"]+)">', summary) == ["sheet", "fila-5"]
+    assert "Fila 5, columna «codigo_dane»: no hay una entidad con el código «99999»</a>" in summary
+    assert '<td data-label="Resultado" id="fila-5" tabindex="-1">' in html
+    sheet = re.search(r'<input[^>]*id="sheet"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in sheet and 'aria-describedby="sheet-err"' in sheet
+    assert '<span class="field-error" id="sheet-err">1 fila(s) con errores' in html
+    unreadable = upload(admin_client, "viejo.xls", b"\xd0\xcf\x11\xe0binario")
+    text = unreadable.get_data(as_text=True)
+    assert unreadable.status_code == 422
+    summary = text.split('id="errores" tabindex="-1" autofocus>')[1].split("</div>")[0]
+    assert re.findall(r'<a href="#([^"]+)">', summary) == ["sheet"]
+    assert 'aria-invalid="true"' in re.search(r'<input[^>]*id="sheet"[^>]*>', text).group(0)
+
+
 def test_a_large_file_is_written_by_a_job_whose_page_follows_it(app, admin_client, db_session):
     """QA (7 December 2026): 5,000 rows held a request for 47 s and slowed every other page. Past
     ``ROWS_IN_REQUEST`` rows the confirmation queues a job; its page refreshes itself while it runs, says how many

@@ -155,15 +155,18 @@ def opening(opening_id: int):
 def onboarding_page():
     form = OnboardingUploadForm()
     result = batch = None
-    error = None
     if form.validate_on_submit():
         upload = form.sheet.data
         try:
             batch, result = onboarding.check_upload(db.session, current_user, upload.filename or "", upload.read())
         except onboarding.OnboardingRejected as exc:
-            error = exc.message
-    status = 422 if request.method == "POST" and (error or form.errors or (result and result.has_errors)) else 200
-    return render_template("admin/onboarding.html", form=form, result=result, batch=batch, error=error,
+            form.sheet.errors = [*form.sheet.errors, exc.message]  # the file is the input to mend: linked to it
+        else:
+            if result.has_errors:
+                form.sheet.errors = [*form.sheet.errors, f"{result.count('error')} fila(s) con errores: no se creará "
+                                     "ninguna cuenta hasta que corrija el archivo y lo suba de nuevo."]
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render_template("admin/onboarding.html", form=form, result=result, batch=batch,
                            confirm=ConfirmBatchForm(batch_id=batch.id if batch else None),
                            role_scopes=onboarding.ROLE_SCOPES), status
 
