@@ -53,7 +53,7 @@ def _loop(app: Flask, every: float, stop: threading.Event) -> None:
                 run_sweep(clock.today())
                 if clock.now().time() >= DIGEST_AT:
                     send_digests(clock.today())  # once a day: the digest key makes later calls no-ops
-                publish_if_due(db.session, clock.now())  # the day's signed history checkpoint, once
+                publish_if_due(db.session, clock.stamp())  # the day's signed history checkpoint, once
                 if clock.now().time() >= SURVEY_AT:  # Monitoreo 360: the month's survey notices, once per person
                     send_monthly_survey(db.session, clock.today())
                 if clock.now().time() >= SETA_CUT_AT:  # the fortnightly SETA cut (15th, last day), once

@@ -260,3 +260,54 @@ def test_the_demo_loader_runs_again_after_training_acts(trial):
         db.session.remove()
     assert after == before
     assert after["63302"][0] == "ctp_stage_closed" and after["63111"][0] == "submitted_to_consejo_de_gobierno"
+
+
+def test_a_checklist_reply_keeps_its_hour_on_sqlite(trial):
+    """QA: a Lista de Chequeo reply made at 10:26 in Bogotá was shown «5:26 a. m.»: the view stored
+    ``clock().now()`` (Bogotá's wall clock) and SQLite, which drops a datetime's zone, gave it back as UTC. The
+    stored instant is the clock's own (``stamp``), so the page says the hour it was made."""
+    from datetime import timedelta
+
+    from workflow_app.infra.extensions import db
+    from workflow_app.infra.templating import datetime_es
+    from workflow_app.models import ChecklistReview, Entity, Period, Plan
+
+    app, accounts, _ = trial
+    client = app.test_client()
+    _sign_in(client, next(a for a in accounts if a.email.startswith("planeacion.filandia@")))
+    with app.app_context():
+        plan_id = db.session.scalar(select(Plan.id).join(Entity).join(Period).where(Entity.dane_code == "63272")
+                                    .order_by(Period.start_on.desc()).limit(1))
+    url = f"/monitoreo-360/planes/{plan_id}/lista-de-chequeo"
+    page = client.get(url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    assert client.post(url, data={"action": "reply", "reply": "Completamos el diagnóstico financiero.",
+                                  "csrf_token": token}).status_code == 302
+    with app.test_request_context():
+        stamp = app.extensions["clock"].stamp()
+        replied_at = db.session.scalar(select(ChecklistReview.replied_at).where(ChecklistReview.plan_id == plan_id)
+                                       .order_by(ChecklistReview.id.desc()).limit(1))
+        assert abs(replied_at - stamp) < timedelta(minutes=5), (replied_at, stamp)
+        shown = datetime_es(replied_at)
+        db.session.remove()
+    assert shown.rsplit(",", 1)[1].strip()[:-6] in " ".join(client.get(url).get_data(as_text=True).split())
+
+
+def test_an_aware_instant_is_written_in_utc_on_sqlite(tmp_path):
+    """``UtcDateTime`` writes an aware value in UTC (SQLite keeps only the wall clock): any place that hands it a
+    Bogotá time stores the same instant."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert
+
+    from workflow_app.models import UtcDateTime
+
+    table = Table("moments", MetaData(), Column("id", Integer, primary_key=True), Column("at", UtcDateTime()))
+    engine = create_engine(f"sqlite:///{tmp_path / 'moments.db'}")
+    table.metadata.create_all(engine)
+    bogota = datetime(2028, 3, 10, 10, 26, tzinfo=ZoneInfo("America/Bogota"))
+    with engine.begin() as conn:
+        conn.execute(insert(table).values(at=bogota))
+        stored = conn.execute(select(table.c.at)).scalar_one()
+    assert stored == bogota and stored.astimezone(timezone.utc).hour == 15

@@ -52,6 +52,14 @@ class UtcDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    def process_bind_param(self, value, dialect):
+        """An aware instant is written in UTC: SQLite keeps a datetime's wall clock and drops its zone, so a
+        Bogotá time (``clock().now()``) came back five hours early, read as UTC (QA: a Lista de Chequeo reply at
+        10:26 shown «5:26 a. m.»). PostgreSQL converts by itself; a naive value is already UTC here."""
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(timezone.utc)
+        return value
+
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)

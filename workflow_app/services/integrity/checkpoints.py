@@ -142,7 +142,7 @@ def publish_if_due(session: Session, now: datetime) -> HistoryCheckpoint | None:
 
 def checkpoint_job() -> int | None:
     """RQ cron entry (notifications/cron_config.py): runs inside the worker's app context."""
-    checkpoint = publish_if_due(db.session, clock().now())
+    checkpoint = publish_if_due(db.session, clock().stamp())
     return checkpoint.id if checkpoint else None
 
 

@@ -226,7 +226,7 @@ def check(plan_id: int, number: int):
     if form.validate_on_submit():
         try:
             milestone_service.check_milestone(db.session, plan, current_user, to_check_command(form, number),
-                                              clock().now())
+                                              clock().stamp())
         except milestone_service.MilestoneError as exc:
             db.session.rollback()
             if exc.status in (403, 404):

@@ -185,11 +185,11 @@ def plan_checklist(plan_id: int):
     if request.method == "POST":
         try:
             if request.form.get("action") == "reply":
-                checklist.answer(db.session, plan, current_user, request.form.get("reply", ""), clock().now())
+                checklist.answer(db.session, plan, current_user, request.form.get("reply", ""), clock().stamp())
                 flash("Su respuesta quedó registrada; el asesor la verá con la Lista de Chequeo.", "success")
             else:
                 checklist.record(db.session, plan, current_user,
-                                 forms.checklist_raw(request.form, [i.code for i in items]), clock().now())
+                                 forms.checklist_raw(request.form, [i.code for i in items]), clock().stamp())
                 flash("La Lista de Chequeo quedó registrada.", "success")
             return redirect(url_for("followup.plan_checklist", plan_id=plan.id, _anchor="contenido"))
         except checklist.ChecklistError as exc:
