@@ -16,10 +16,12 @@ from wtforms.form import Form
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from forms.fields import options
-from state_machines.phase2 import MatrixRow
+from state_machines.phase2 import MatrixRow, target_problem
 from workflow_app.services.monitoring.milestones import NOTE_MIN_CHARS
 
 TARGET_MAX = 60
+TOO_LONG = f"Máximo {TARGET_MAX} caracteres."
+TARGET_YEARS = 4  # the period's years (L152: a plan cuatrienal): the matrix has one target field for each
 
 
 class MatrixLineForm(Form):
@@ -29,16 +31,30 @@ class MatrixLineForm(Form):
     project = HiddenField(validators=[Length(max=255)])
     indicator = StringField("Indicador de producto", validators=[Optional(), Length(max=200, message="Máximo 200 "
                                                                                                      "caracteres.")])
-    target_1 = StringField("Meta año 1", validators=[Optional(), Length(max=TARGET_MAX)])
-    target_2 = StringField("Meta año 2", validators=[Optional(), Length(max=TARGET_MAX)])
-    target_3 = StringField("Meta año 3", validators=[Optional(), Length(max=TARGET_MAX)])
-    target_4 = StringField("Meta año 4", validators=[Optional(), Length(max=TARGET_MAX)])
+    target_1 = StringField("Meta año 1", validators=[Optional(), Length(max=TARGET_MAX, message=TOO_LONG)])
+    target_2 = StringField("Meta año 2", validators=[Optional(), Length(max=TARGET_MAX, message=TOO_LONG)])
+    target_3 = StringField("Meta año 3", validators=[Optional(), Length(max=TARGET_MAX, message=TOO_LONG)])
+    target_4 = StringField("Meta año 4", validators=[Optional(), Length(max=TARGET_MAX, message=TOO_LONG)])
     responsible = StringField("Dependencia responsable",
                               validators=[Optional(), Length(max=120, message="Máximo 120 caracteres.")])
 
 
 class MatrixForm(FlaskForm):
     lines = FieldList(FormField(MatrixLineForm), min_entries=0, max_entries=500)
+
+
+def check_targets(form: MatrixForm, years) -> bool:
+    """Each target typed is a number (``state_machines.phase2.target_problem``, DNP-PI), said beside its cell with its
+    year; a blank cell may wait for a later save (the consolidation asks for every year). True when all are."""
+    ok = True
+    for line in form.lines:
+        for i, year in enumerate(list(years)[:TARGET_YEARS], start=1):
+            cell = getattr(line, f"target_{i}")
+            problem = target_problem(cell.data or "", year) if (cell.data or "").strip() else None
+            if problem:
+                cell.errors = [*cell.errors, problem]
+                ok = False
+    return ok
 
 
 def to_rows(form: MatrixForm) -> list[MatrixRow]:

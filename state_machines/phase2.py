@@ -15,8 +15,10 @@ this snapshot carries), so the gap between debates and the two-debates rule are 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any, Callable, Iterable, Mapping
 
 from state_machines.approval.pdt import (
@@ -69,13 +71,55 @@ class MatrixRow:
         return (" ".join(self.program.split()).casefold(), " ".join(self.project.split()).casefold())
 
 
+#: DNP-PI («programación anual de las metas»; phase-ii.md P2 «targets per year») (Interpretation): a year's target is
+#: the quantity the line's indicator is to reach that year, one for every year of the period: a number as es-CO
+#: writes it, «1.250» (a dot between thousands), «12,5» (a comma before decimals), or a percentage, «80 %»; 0 for a
+#: year in which the line programs nothing. A word («muchas»), a range or a negative figure is not a target.
+TARGET_EXAMPLES = "«1.250», «12,5» u «80 %»"
+_TARGET = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?: ?%)?")
+_DOT_DECIMAL = re.compile(r"\d+\.(?:\d{1,2}|\d{4,})")
+
+
+def target_value(text: str) -> Decimal | None:
+    """The quantity a target says (``Decimal("1250")`` for «1.250», ``Decimal("80")`` for «80 %»), or None when the
+    text is not a target as ``TARGET_EXAMPLES`` writes one."""
+    found = _TARGET.fullmatch(" ".join((text or "").split()))
+    if found is None:
+        return None
+    whole, decimals = found.group(1).replace(".", ""), found.group(2)
+    return Decimal(f"{whole}.{decimals}" if decimals else whole)
+
+
+def target_problem(text: str, year: int | str | None = None) -> str | None:
+    """Why ``text`` is not a year's target (DNP-PI: a quantity per year), in Spanish, or None. Blank is missing."""
+    text = " ".join((text or "").split())
+    when = f" de {year}" if year is not None else " del año"
+    if not text:
+        return f"Escriba la meta{when}: un número (0 si ese año no se programa avance)."
+    if target_value(text) is not None:
+        return None
+    if _DOT_DECIMAL.fullmatch(text):
+        whole, _, decimals = text.partition(".")
+        return (f"«{text}»: en Colombia los decimales se escriben con coma («{whole},{decimals}») y los miles con "
+                "punto («1.250»).")
+    return f"«{text}» no es una meta: escriba la cantidad{when} como número, por ejemplo {TARGET_EXAMPLES}."
+
+
+def _years_said(years: Iterable[str]) -> str:
+    years = list(years)
+    return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " y " + years[-1]
+
+
 @dataclass(frozen=True)
 class MatrixCheck:
     """The comparison of a plan indicativo matrix with the adopted PPI."""
 
     added: tuple[tuple[str, str], ...] = ()
     dropped: tuple[tuple[str, str], ...] = ()
-    incomplete: tuple[tuple[str, str], ...] = ()  # rows without indicator, targets or responsible office
+    #: (program, project, what the line lacks): indicator, a target for a year of the period, responsible office.
+    incomplete: tuple[tuple[str, str, str], ...] = ()
+    #: (program, project, the first target that is not a number, as "2028: «muchas»").
+    bad_targets: tuple[tuple[str, str, str], ...] = ()
     cost_differences: tuple[tuple[str, str], ...] = ()
     is_empty: bool = False
 
@@ -84,22 +128,45 @@ class MatrixCheck:
         return not (self.added or self.dropped or self.is_empty)
 
 
-def check_matrix(rows: Iterable[MatrixRow], ppi_costs: Mapping[tuple[str, str], tuple[int, ...]]) -> MatrixCheck:
+def _line_gaps(row: MatrixRow, years: tuple[str, ...]) -> tuple[str, str]:
+    """What ``row`` lacks (Spanish, "" when nothing) and its first target that is not a number ("" when none)."""
+    targets = tuple(row.targets) + ("",) * (len(years) - len(row.targets))
+    missing = [y for y, t in zip(years, targets) if not t.strip()]
+    wrong = next((f"{y}: «{' '.join(t.split())}»" for y, t in zip(years, targets)
+                  if t.strip() and target_value(t) is None), "")
+    gaps = [g for g, absent in (("el indicador", not row.indicator.strip()),
+                                ("la dependencia responsable", not row.responsible.strip())) if absent]
+    if missing:
+        gaps.append(f"la meta de {_years_said(missing)}" if len(missing) == 1
+                    else f"las metas de {_years_said(missing)}")
+    return (", ".join(gaps[:-1]) + " y " + gaps[-1] if len(gaps) > 1 else "".join(gaps)), wrong
+
+
+def check_matrix(rows: Iterable[MatrixRow], ppi_costs: Mapping[tuple[str, str], tuple[int, ...]],
+                 years: Iterable[int] = ()) -> MatrixCheck:
     """L152 arts. 29, 36 and 45; DNP-PI: the plan indicativo breaks the adopted plan into yearly targets; it cannot
     add or drop a program or project of the PPI (only an acuerdo/ordenanza changes the plan). ``ppi_costs``: the
     adopted PPI's (program, project) with its yearly totals, keyed like ``MatrixRow.key``; the displayed names are
-    kept for the messages."""
+    kept for the messages. ``years``: the period's years, one target each (DNP-PI; ``target_problem``); without
+    them, one per year of the line's PPI costs ("año 1"…)."""
     rows = list(rows)
     mine = {r.key: r for r in rows}
     ppi = {(" ".join(p.split()).casefold(), " ".join(q.split()).casefold()): (p, q, costs)
            for (p, q), costs in ppi_costs.items()}
     added = tuple((r.program, r.project) for k, r in mine.items() if k not in ppi)
     dropped = tuple((p, q) for k, (p, q, _) in ppi.items() if k not in mine)
-    incomplete = tuple((r.program, r.project) for r in rows
-                       if not (r.indicator.strip() and r.responsible.strip() and any(t.strip() for t in r.targets)))
+    named = tuple(str(y) for y in years)
+    incomplete, bad = [], []
+    for r in rows:
+        count = len(ppi[r.key][2]) if r.key in ppi and ppi[r.key][2] else max(len(r.targets), 1)
+        gaps, wrong = _line_gaps(r, named or tuple(f"año {i}" for i in range(1, count + 1)))
+        if gaps:
+            incomplete.append((r.program, r.project, gaps))
+        if wrong:
+            bad.append((r.program, r.project, wrong))
     differs = tuple((r.program, r.project) for k, r in mine.items()
                     if k in ppi and r.costs and tuple(r.costs) != tuple(ppi[k][2]))
-    return MatrixCheck(added, dropped, incomplete, differs, is_empty=not rows)
+    return MatrixCheck(added, dropped, tuple(incomplete), tuple(bad), differs, is_empty=not rows)
 
 
 # =============================================================================================================
@@ -184,8 +251,8 @@ def ppi_lines_verdict(added, dropped) -> Verdict:
 
 def is_matrix_consistent_with_ppi(s: Phase2Snapshot) -> Verdict:
     """L152 arts. 29, 36; DNP-PI: the plan indicativo neither adds nor drops a program or project of the adopted
-    PPI (only an acuerdo or ordenanza changes the plan, L152 art. 45); every line has indicator, targets and a
-    responsible office."""
+    PPI (only an acuerdo or ordenanza changes the plan, L152 art. 45); every line has its indicator, a number as
+    target for every year of the period (DNP-PI: «programación anual de las metas») and a responsible office."""
     m = s.matrix
     if m is None or m.is_empty:
         return refuse("La matriz del Plan Indicativo está vacía: registre las metas por año de cada programa y "
@@ -193,9 +260,15 @@ def is_matrix_consistent_with_ppi(s: Phase2Snapshot) -> Verdict:
     lines = ppi_lines_verdict(m.added, m.dropped)
     if not lines.ok:
         return lines
+    if m.bad_targets:
+        return refuse("Las metas del Plan Indicativo son la cantidad que cada línea alcanza en cada año, escrita como "
+                      f"número ({TARGET_EXAMPLES}); no lo son: "
+                      + "; ".join(f"{p} / {q}, {what}" for p, q, what in m.bad_targets) + ".", "L152 art. 29; DNP-PI")
     if m.incomplete:
-        return refuse("Faltan el indicador, las metas por año o la dependencia responsable en: "
-                      + "; ".join(f"{p} / {q}" for p, q in m.incomplete) + ".", "L152 art. 29; DNP-PI")
+        return refuse("La matriz programa cada línea con su indicador, una meta por cada año del período y la "
+                      "dependencia responsable. Falta "
+                      + "; ".join(f"en {p} / {q}: {what}" for p, q, what in m.incomplete) + ".",
+                      "L152 art. 29; DNP-PI")
     return OK
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -25,6 +26,8 @@ from state_machines.phase2 import (
     Phase2Snapshot,
     check_matrix,
     phase2_opening,
+    target_problem,
+    target_value,
 )
 
 E, P, C, H, CG, S = (Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION, Role.HACIENDA, Role.CONSEJO_DE_GOBIERNO,
@@ -36,7 +39,7 @@ PPI = {("Educación", "Alimentación escolar"): (100, 110, 120, 130),
 def rows():
     return [MatrixRow("Educación", "Alimentación escolar", "Niños atendidos", ("500", "520", "540", "560"),
                       "Secretaría de Educación", (100, 110, 120, 130)),
-            MatrixRow("Vías", "Placa huella rural", "Km construidos", ("2", "2", "", ""), "Secretaría de Obras",
+            MatrixRow("Vías", "Placa huella rural", "Km construidos", ("2", "2", "0", "0"), "Secretaría de Obras",
                       (50, 50, 0, 0))]
 
 
@@ -110,6 +113,37 @@ def test_an_empty_or_incomplete_matrix_is_refused():
     exc = refusal(PLAN_INDICATIVO_MACHINE, snap("pi_preparing", matrix=check_matrix(lacking, PPI)),
                   "consolidate_pi", P)
     assert "dependencia responsable" in exc.reason and "L152 art. 29" in exc.legal_basis
+
+
+@pytest.mark.parametrize("text, value", [("1.250", Decimal("1250")), ("12,5", Decimal("12.5")), ("80 %", Decimal("80")),
+                                         ("80%", Decimal("80")), ("0", Decimal("0")), ("1.250.000,75", Decimal("1250000.75")),
+                                         (" 350\u00a0", Decimal("350"))])
+def test_a_target_is_a_quantity_written_as_colombia_writes_numbers(text, value):
+    assert target_value(text) == value and target_problem(text, 2028) is None
+
+
+@pytest.mark.parametrize("text, said", [("muchas", "«muchas» no es una meta"), ("1.5", "decimales se escriben con coma"),
+                                        ("-3", "no es una meta"), ("10 a 20", "no es una meta"),
+                                        ("1,250.5", "no es una meta"), ("", "Escriba la meta de 2028")])
+def test_a_word_a_range_or_a_negative_is_not_a_target(text, said):
+    assert target_value(text) is None and said in target_problem(text, 2028)
+
+
+def test_the_matrix_needs_a_number_for_every_year_before_consolidation_and_approval():
+    """QA: «muchas» as one line's 2028 target and only the 2031 target on another were consolidated and approved,
+    and the portal said «Metas por año: muchas, , , » (phase-ii.md P2: «targets per year»; DNP-PI)."""
+    years = (2028, 2029, 2030, 2031)
+    wordy = [replace(rows()[0], targets=("muchas", "520", "540", "560")), replace(rows()[1], targets=("", "", "", "4"))]
+    m = check_matrix(wordy, PPI, years)
+    assert m.bad_targets == (("Educación", "Alimentación escolar", "2028: «muchas»"),)
+    assert m.incomplete == (("Vías", "Placa huella rural", "las metas de 2028, 2029 y 2030"),)
+    for state, trigger, role in (("pi_preparing", "consolidate_pi", P), ("pi_consolidated", "approve_pi", CG)):
+        exc = refusal(PLAN_INDICATIVO_MACHINE, snap(state, matrix=m), trigger, role)
+        assert "2028: «muchas»" in exc.reason and "DNP-PI" in exc.legal_basis, trigger
+    only_missing = check_matrix([rows()[0], replace(rows()[1], targets=("", "", "", "4"))], PPI, years)
+    exc = refusal(PLAN_INDICATIVO_MACHINE, snap("pi_consolidated", matrix=only_missing), "approve_pi", CG)
+    assert "Placa huella rural: las metas de 2028, 2029 y 2030" in exc.reason
+    assert check_matrix(rows(), PPI, years).incomplete == ()  # «0» is a year's target
 
 
 def test_names_are_compared_without_case_or_extra_spaces_and_cost_differences_are_only_a_flag():

@@ -180,7 +180,7 @@ def test_the_demo_walks_filandia_through_phase2_to_a_published_plan_de_compras(c
     page = " ".join(client.get("/publico/63272").get_data(as_text=True).split())
     assert "Con el plan en vigor: Fase II" in page
     assert "Aprobado por el Consejo de Gobierno el 9 de julio de 2024" in page
-    assert "Viviendas rurales con agua potable. Metas por año: 80, 170, 260, 350" in page
+    assert "Viviendas rurales con agua potable. Metas por año: 2024: 80 · 2025: 170 · 2026: 260 · 2027: 350" in page
     assert "Segundo debate en plenaria: 9 de agosto de 2024" in page and "Publicación: 16 de agosto de 2024" in page
     assert "Vigencia 2025: publicado el 29 de enero de 2025" in page
     # Each year's document says its year (QA, 7 December 2026: the same name three times), named as a document,
@@ -267,3 +267,41 @@ def test_an_act_form_of_an_ended_plan_starts_on_the_periods_last_day(client, db_
     plan_id = re.search(r'href="/planes/(\d+)"[^>]*>Filandia', inbox).group(1)
     html = client.get(f"/planes/{plan_id}/actos/paa/2024/publish_paa").get_data(as_text=True)
     assert re.search(r'id="act_on"[^>]*value="2027-12-31"', html), html[html.find("<main"):][:3000]
+
+
+def test_a_target_that_is_not_a_number_is_refused_in_its_cell_and_a_missing_year_blocks_consolidation(
+        client, genova, db_session, set_today):
+    """QA: «muchas» as a 2028 target and a line with only its 2031 target were saved, consolidated and approved;
+    the portal said «Metas por año: muchas, , , ». Targets are numbers (DNP-PI), one per year of the period."""
+    set_today("2028-06-25")
+    login(client, genova.planeacion.email, "clave-de-prueba")
+    pid = genova.plan.id
+    assert act_form(client, f"/planes/{pid}/actos/plan_indicativo/pi/prepare_pi", "2028-06-01").status_code == 302
+    url = f"/planes/{pid}/fase-2/plan-indicativo"
+    html = client.get(url).get_data(as_text=True)
+    assert f'action="{url}#errores"' in html
+    r = client.post(url, data=matrix_data(html, **{"lines-0-target_1": "muchas", "lines-1-target_2": "1.5"}))
+    body = r.get_data(as_text=True)
+    assert r.status_code == 422 and "«muchas» no es una meta: escriba la cantidad de 2028 como número" in body
+    assert 'href="#lines-0-target_1">Agua potable · Acueductos veredales: meta 2028</a>' in body
+    assert 'href="#lines-1-target_2">Vías · Placa huella: meta 2029</a>' in body and "con coma («1,5»)" in body
+    assert 'value="muchas"' in body and 'aria-describedby="lines-0-target_1-err"' in body  # kept, tied to its cell
+    proc = next(p for p in genova.plan.procedures if p.machine == "plan_indicativo")
+    db_session.refresh(proc)
+    assert "matrix" not in (proc.data or {})  # nothing saved
+
+    only_2031 = {f"lines-1-target_{y}": "" for y in (1, 2, 3)}
+    r = client.post(url, data=matrix_data(html, **{"lines-0-target_1": "1.250", "lines-0-target_4": "80 %",
+                                                   **only_2031}))
+    assert r.status_code == 302  # a blank year may wait for the next save
+    page = " ".join(client.get(url).get_data(as_text=True).split())
+    assert "Antes de consolidar la matriz" in page and "Vías · Placa huella: las metas de 2028, 2029 y 2030" in page
+    r = act_form(client, f"/planes/{pid}/actos/plan_indicativo/pi/consolidate_pi", "2028-06-10")
+    text = " ".join(r.get_data(as_text=True).split())
+    assert r.status_code == 409, r.status_code
+    assert "Falta en Vías / Placa huella: las metas de 2028, 2029 y 2030" in text and "DNP-PI" in text
+    r = client.post(url, data=matrix_data(html, **{"lines-0-target_1": "1.250", "lines-1-target_1": "0"}))
+    assert r.status_code == 302 and "Antes de consolidar" not in client.get(url).get_data(as_text=True)
+    assert act_form(client, f"/planes/{pid}/actos/plan_indicativo/pi/consolidate_pi", "2028-06-10").status_code == 302
+    public = " ".join(client.get("/publico/63302").get_data(as_text=True).split())
+    assert "Metas por año: 2028: 1.250 · 2029: 20 · 2030: 30 · 2031: 40." in public

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 
-from state_machines.phase2 import MatrixRow, check_matrix, ppi_lines_verdict
+from state_machines.phase2 import TARGET_EXAMPLES, MatrixCheck, MatrixRow, check_matrix, ppi_lines_verdict
 from workflow_app.models import Plan, Procedure, User, recorded_now
 from workflow_app.services.phase2.procedures import matrix_rows, ppi_costs
 from workflow_app.services.route.ppi import plan_years
@@ -51,6 +51,11 @@ def matrix_lines(session: Session, plan: Plan) -> tuple[list[MatrixLine], list[i
     return lines, years
 
 
+def matrix_check(session: Session, plan: Plan) -> MatrixCheck:
+    """The saved matrix as the consolidation's guard reads it (what is still missing before consolidating)."""
+    return check_matrix(matrix_rows(pi_procedure(plan)), ppi_costs(session, plan), plan_years(plan))
+
+
 def save_matrix(session: Session, plan: Plan, rows: list[MatrixRow], actor: User | None) -> None:
     """Keep the matrix on the plan indicativo's procedure while it is being prepared. A line that is not in the
     adopted PPI, or a PPI line left out, is refused (L152 arts. 29, 36, 45; DNP-PI); costs come from the PPI."""
@@ -64,10 +69,14 @@ def save_matrix(session: Session, plan: Plan, rows: list[MatrixRow], actor: User
     by_key = {MatrixRow(p, q).key: c for (p, q), c in costs.items()}
     rows = [MatrixRow(r.program, r.project, r.indicator.strip(), tuple(t.strip() for t in r.targets),
                       r.responsible.strip(), by_key.get(r.key, ())) for r in rows]
-    check = check_matrix(rows, costs)
+    check = check_matrix(rows, costs, plan_years(plan))
     lines = ppi_lines_verdict(check.added, check.dropped)  # the guard's own rule and words
     if not lines.ok:
         raise MatrixRefused(lines.reason, lines.legal_basis)
+    if check.bad_targets:  # a blank year may wait for the next save; a word never becomes a target (DNP-PI)
+        raise MatrixRefused("Las metas son cantidades por año, escritas como número (" + TARGET_EXAMPLES + "); no lo "
+                            "son: " + "; ".join(f"{p} / {q}, {what}" for p, q, what in check.bad_targets) + ".",
+                            "L152 art. 29; DNP-PI", 422)
     proc.data = {**(proc.data or {}), "matrix": [
         {"program": r.program, "project": r.project, "indicator": r.indicator, "targets": list(r.targets),
          "responsible": r.responsible, "costs": list(r.costs)} for r in rows],

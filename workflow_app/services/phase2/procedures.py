@@ -132,7 +132,7 @@ def phase2_snapshot(session: Session, proc: Procedure, plan: Plan, today: date, 
                     has_evidence: bool, act_on: date | None = None, trigger: str | None = None) -> Phase2Snapshot:
     matrix = None
     if proc.machine == "plan_indicativo":
-        matrix = check_matrix(matrix_rows(proc), ppi_costs(session, plan))
+        matrix = check_matrix(matrix_rows(proc), ppi_costs(session, plan), plan_years(plan))
     return Phase2Snapshot(
         state=proc.state, today=today, machine=proc.machine, subject=proc.subject,
         entity_kind=plan.entity.calendar_kind, act_on=act_on, has_evidence=has_evidence,

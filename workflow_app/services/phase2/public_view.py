@@ -9,6 +9,7 @@ from state_machines.core.wording import localize
 from state_machines.phase2 import PHASE2_MACHINES, MatrixRow
 from workflow_app.models import Plan
 from workflow_app.services.phase2.procedures import matrix_rows
+from workflow_app.services.route.ppi import plan_years
 
 PUBLIC_PI_STATES = frozenset({"pi_consolidated", "pi_approved", "pi_reported"})
 
@@ -18,6 +19,7 @@ class PublicPhase2:
     pi_state: str
     pi_approved_on: date | None
     matrix: tuple[MatrixRow, ...]
+    years: tuple[int, ...]  # the period's years, one target each (DNP-PI)
     harmonization_state: str
     harmonization_steps: tuple[tuple[str, date], ...]  # (what, when) in order
     purchase_plans: tuple[tuple[str, tuple[date, ...]], ...]  # (vigencia, publication dates)
@@ -57,5 +59,6 @@ def public_phase2(plan: Plan) -> PublicPhase2 | None:
         pi_state=PHASE2_MACHINES["plan_indicativo"].label(pi.state),
         pi_approved_on=_day((pi.data or {}).get("approve_pi_on")),
         matrix=tuple(matrix_rows(pi)) if pi.state in PUBLIC_PI_STATES else (),
+        years=tuple(plan_years(plan)),
         harmonization_state=localize(PHASE2_MACHINES["harmonization"].label(harm.state), wording) if harm else "",
         harmonization_steps=steps, purchase_plans=paa, budgets=budgets)

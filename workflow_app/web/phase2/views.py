@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from forms.fields import options
-from forms.phase2 import BudgetStatuteForm, MatrixForm, Phase2CheckForm, to_rows
+from forms.phase2 import TARGET_YEARS, BudgetStatuteForm, MatrixForm, Phase2CheckForm, check_targets, to_rows
 from state_machines.phase2 import PHASE2_MACHINES
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
@@ -16,6 +16,7 @@ from workflow_app.services.phase2.overview import next_phase2_step, phase2_lines
 from workflow_app.services.phase2.plan_indicativo import (
     EDITABLE_STATES,
     MatrixRefused,
+    matrix_check,
     matrix_lines,
     pi_procedure,
     save_matrix,
@@ -97,7 +98,8 @@ def matrix(plan_id: int):
         if not can_edit:
             abort(403)
         form = MatrixForm()
-        if form.validate_on_submit():
+        valid = form.validate_on_submit()
+        if check_targets(form, years) and valid:
             try:
                 save_matrix(db.session, plan, to_rows(form), current_user)
             except MatrixRefused as exc:
@@ -113,10 +115,21 @@ def matrix(plan_id: int):
 
 
 def _render_matrix(plan, proc, form, lines, years, can_edit, refusal=None):
+    cells, names = [], {}  # the error summary links each cell, named by its line and year
     for line_form in form.lines:
-        for i, year in enumerate(years[:4], start=1):
-            getattr(line_form, f"target_{i}").label.text = f"Meta {year}"
+        where = f"{line_form.program.data} · {line_form.project.data}"
+        for f in line_form:
+            if f.type != "HiddenField":
+                cells.append(f)
+                names[f.id] = f"{where}: {f.label.text.lower()}"
+        for i, year in enumerate(years[:TARGET_YEARS], start=1):
+            cell = getattr(line_form, f"target_{i}")
+            cell.label.text = f"Meta {year}"
+            names[cell.id] = f"{where}: meta {year}"
+    failed = any(c.errors for c in cells) or bool(form.errors)  # the cells' own errors are added after validate
     return render_template("phase2/matrix.html", plan=plan, proc=proc, form=form, lines=lines, years=years,
+                           cells=cells, names=names, failed=failed,
+                           gaps=matrix_check(db.session, plan) if can_edit and not failed else None,
                            can_edit=can_edit, refusal=refusal, pesos=pesos,
                            costs_of={(ln.program, ln.project): ln.costs for ln in lines},
                            state_label=PHASE2_MACHINES["plan_indicativo"].label(proc.state))
