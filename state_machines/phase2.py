@@ -928,6 +928,58 @@ def phase2_title(machine: str, subject: str) -> str:
     return f"{PHASE2_TITLES[machine]} {year}"
 
 
+#: Each act's step of phase-ii.md §1.2 (P1–P22), cited with its norm when an act must come first.
+PHASE2_STEPS = {
+    "prepare_pi": "P1", "consolidate_pi": "P2", "return_pi": "P3", "approve_pi": "P3", "report_pi": "P4",
+    "update_bank": "P5", "start_harmonization": "P6", "file_harmonization": "P7", "decree_harmonization": "P7-P8",
+    # P8 reuses legal-path T8-T14 for the harmonisation's acuerdo or ordenanza (phase-ii.md §1.2, guards).
+    "assign_harmonization": "P8", "record_committee_debate": "P8", "continue_committee_debate": "P8",
+    "record_plenary_debate": "P8", "continue_plenary_debate": "P8", "approve_harmonization": "P8",
+    "send_harmonization_for_sanction": "P8", "sanction_harmonization": "P8", "object_harmonization": "P8",
+    "decide_harmonization_objections": "P8", "publish_harmonization": "P9", "design_monitoring": "P10",
+    "adopt_monitoring": "P11", "first_monitoring_report": "P12", "draft_poai": "P14", "approve_poai": "P14",
+    "draft_budget": "P13, P15", "file_budget": "P13, P15", "approve_budget": "P16", "enact_budget_by_decree": "P16",
+    "liquidate_budget": "P16", "object_budget": "P17", "record_tribunal_ruling": "P17", "publish_paa": "P18",
+    "update_paa": "P18", "approve_action_plans": "P19", "publish_action_plans": "P19",
+    "present_annual_report": "P20", "hold_citizen_report": "P21", "publish_dept_evaluation": "P22",
+}
+
+
+def _cited(t: Transition) -> str:
+    step = PHASE2_STEPS.get(t.trigger)
+    return f"{step}; {t.legal_basis}" if step else t.legal_basis
+
+
+def _as_step(t: Transition) -> str:
+    return t.label[:1].lower() + t.label[1:]
+
+
+def phase2_state_refusal(machine: LegalMachine, trigger: str, state: str) -> tuple[str, str] | None:
+    """phase-ii.md §1.2 (each step's norm in its table): why a Phase II act does not proceed from its procedure's
+    state, said as the route says it: what must come first, with its step and norm, and what comes next from here
+    (QA: approving the Plan Indicativo before its consolidation, filing the budget before drafting it, publishing
+    the planes de acción before their approval only said «no procede en el estado actual»). None for an unknown
+    act. (reason, norm)."""
+    rows = [t for t in machine.transitions if t.trigger == trigger]
+    if not rows:
+        return None
+    act, where = rows[0].label, machine.label(state)
+    way = machine.steps_towards(state, trigger)
+    if way is None:
+        return (f"«{act}» ya no procede: el trámite está en «{where}» y desde ahí su ruta no vuelve a ese paso.",
+                _cited(rows[0]))
+    needed, first = way
+    text = f"Para «{act}», primero hay que " + " o ".join(f"{_as_step(t)} ({_cited(t)})" for t in needed) + "."
+    text += f" El trámite está en «{where}»"
+    if first and not set(first) <= set(needed):
+        text += ": lo siguiente es " + " o ".join(_as_step(t) for t in first)
+    return text + ".", "; ".join(dict.fromkeys(_cited(t) for t in needed))
+
+
+for _machine in PHASE2_MACHINES.values():
+    _machine.explain_state = (lambda m: lambda trigger, state: phase2_state_refusal(m, trigger, state))(_machine)
+
+
 #: The order in which a plan's Phase II reads, for "what comes next" (phase-ii.md §1.1 interruptors).
 PHASE2_ORDER = ("plan_indicativo", "project_bank", "harmonization", "monitoring_system", "poai", "budget", "paa",
                 "action_plans", "annual_report", "citizen_report", "dept_evaluation")

@@ -191,6 +191,9 @@ class LegalMachine:
         self.initial_effects = tuple(initial_effects)
         #: (trigger, state) -> (Spanish reason, norm) for an act refused in that state with a reason of its own.
         self.state_refusals: dict[tuple[str, str], tuple[str, str]] = {}
+        #: (trigger, state) -> (Spanish reason, norm) or None: a procedure's own words for any act that does not
+        #: leave the current state (Phase II says what must come first: ``phase2.phase2_state_refusal``).
+        self.explain_state: Callable[[str, str], tuple[str, str] | None] | None = None
         self._check_table()
         self._by_trigger: dict[str, list[Transition]] = {}
         self._by_source: dict[str, list[Transition]] = {s: [] for s in self.states}
@@ -277,6 +280,48 @@ class LegalMachine:
         t = self._row.get((state, trigger))
         return t if t is not None and t.leaves(state) else None
 
+    def state_refusal(self, trigger: str, state: str) -> tuple[str, str] | None:
+        """Why ``trigger`` does not proceed from ``state``, in this procedure's own words, with its norm
+        (``state_refusals``, then ``explain_state``); None when it has none (the generic reason applies)."""
+        if (trigger, state) in self.state_refusals:
+            return self.state_refusals[(trigger, state)]
+        return self.explain_state(trigger, state) if self.explain_state is not None else None
+
+    def steps_towards(self, state: str, trigger: str) -> tuple[tuple[Transition, ...], tuple[Transition, ...]] | None:
+        """The way from ``state`` to a state that ``trigger`` leaves, read from the table: the acts that enter such a
+        state on a shortest way from here (what must come right before), and the first acts of the shortest way
+        (what comes next from here). None when no way leads there (the act was passed, or another branch taken).
+        Acts that stay in their state (``SAME``) are not steps."""
+        targets = {s for t in self._by_trigger.get(trigger, ()) for s in t.sources} - {state}
+        ahead = {state: 0}
+        queue = [state]
+        while queue:
+            here = queue.pop(0)
+            for t in self.transitions_from(here):
+                there = t.dest_from(here)
+                if there not in ahead:
+                    ahead[there] = ahead[here] + 1
+                    queue.append(there)
+        reached = targets & set(ahead)
+        if not reached:
+            return None
+        behind = {s: 0 for s in reached}  # each state's distance to the nearest state the act leaves
+        queue = list(reached)
+        while queue:
+            here = queue.pop(0)
+            for t in self.transitions:
+                if t.dest == SAME or t.dest != here:
+                    continue
+                for source in t.sources:
+                    if source not in behind:
+                        behind[source] = behind[here] + 1
+                        queue.append(source)
+        needed = tuple(t for t in self.transitions if t.dest in reached
+                       and any(ahead.get(s, -2) + 1 == ahead[t.dest] for s in t.sources))
+        first = tuple(t for t in self.transitions_from(state)
+                      if t.dest != SAME and behind.get(t.dest, -2) == behind[state] - 1)
+        return needed, first
+
     def guard_verdict(self, t: Transition, snapshot: Snapshot) -> Verdict:
         """The first failing guard of ``t`` on ``snapshot``, or OK."""
         for guard in t.guards:
@@ -314,8 +359,8 @@ class LegalMachine:
         if trigger not in self._by_trigger:
             raise refused("unknown_trigger", f"La acción «{trigger}» no existe en este procedimiento.", "")
         t = self.row(state, trigger)
-        if t is None and (trigger, state) in self.state_refusals:
-            raise refused("wrong_state", *self.state_refusals[(trigger, state)])
+        if t is None and (own := self.state_refusal(trigger, state)) is not None:
+            raise refused("wrong_state", *own)
         if t is None:
             raise refused("wrong_state", self._state_reason(trigger, state), self._by_trigger[trigger][0].legal_basis)
         r = _as_role(role)

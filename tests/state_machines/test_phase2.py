@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from state_machines.calendar import BudgetStatute, Phase2Facts, deadline_map, phase2_deadlines
-from state_machines.core.machine import TransitionRefused
+from state_machines.core.machine import SAME, TransitionRefused
 from state_machines.core.roles import Role
 from state_machines.corporation.debates import DebateRecord
 from state_machines.phase2 import (
@@ -74,6 +74,50 @@ def SISTEMA_NOT_A_PERSON(t) -> bool:
     """No Phase II act is automatic: the law writes an effect only for the budget's decision and objection, and
     both are acts of the executive once the term allows them (phase-ii.md §2)."""
     return S not in t.roles
+
+
+def test_every_phase2_act_refused_by_its_state_says_what_comes_first_and_its_norm():
+    """QA: approving the Plan Indicativo before its consolidation, filing the budget before drafting it, publishing
+    the planes de acción before their approval answered only «no procede en el estado actual»: every Phase II act
+    that does not leave its procedure's state says, from the table, what must come first (or that the route has
+    passed it), with the step and its norm."""
+    for machine in PHASE2_MACHINES.values():
+        for state in machine.states:
+            for trigger in machine.triggers:
+                if machine.row(state, trigger) is not None:
+                    continue
+                role = next(iter(next(t for t in machine.transitions if t.trigger == trigger).roles))
+                exc = refusal(machine, snap(state, machine=machine.name), trigger, role)
+                assert exc.code == "wrong_state" and NORM.search(exc.legal_basis), (machine.name, state, trigger)
+                assert "no procede cuando el trámite está en" not in exc.reason, (machine.name, state, trigger)
+                assert ("primero hay que" in exc.reason) != ("ya no procede" in exc.reason), exc.reason
+                assert f"«{machine.label(state)}»" in exc.reason, exc.reason
+
+
+@pytest.mark.parametrize("machine, state, trigger, role, first", [
+    (PLAN_INDICATIVO_MACHINE, "pi_preparing", "approve_pi", CG,
+     "primero hay que consolidar la matriz del Plan Indicativo (P2; L152 arts. 29, 36; DNP-PI)"),
+    (BUDGET_MACHINE, "budget_pending", "file_budget", E,
+     "primero hay que elaborar el anteproyecto de presupuesto y el MFMP (P13, P15; L819 art. 5; D111 art. 52)"),
+    (ACCION_MACHINE, "accion_pending", "publish_action_plans", P,
+     "primero hay que aprobar los planes de acción de las dependencias (P19; L152 art. 41)"),
+])
+def test_the_qa_refusals_name_the_step_that_comes_first(machine, state, trigger, role, first):
+    exc = refusal(machine, snap(state, machine=machine.name, subject="2029"), trigger, role)
+    assert first in exc.reason and exc.legal_basis.startswith(("P2", "P13", "P19"))
+
+
+def test_an_act_two_steps_ahead_says_what_comes_next_and_a_passed_one_says_so():
+    exc = refusal(PLAN_INDICATIVO_MACHINE, snap("pi_none"), "approve_pi", CG)
+    assert exc.reason.endswith("El trámite está en «Plan Indicativo sin iniciar»: lo siguiente es iniciar la "
+                               "preparación del Plan Indicativo.")
+    exc = refusal(HARMONIZATION_MACHINE, snap("harm_in_process", machine="harmonization", subject="armonizacion"),
+                  "publish_harmonization", E)
+    assert "expedir el decreto de armonización" in exc.reason and "sancionar el acuerdo u ordenanza" in exc.reason
+    exc = refusal(HARMONIZATION_MACHINE, snap("harm_filed", machine="harmonization", subject="armonizacion"),
+                  "decree_harmonization", E)
+    assert "ya no procede" in exc.reason and "P7-P8" in exc.legal_basis
+    assert all(t.dest != SAME for t in PLAN_INDICATIVO_MACHINE.steps_towards("pi_none", "approve_pi")[0])
 
 
 def test_a_role_not_listed_is_refused_with_the_acts_norm():

@@ -153,6 +153,26 @@ def test_a_role_that_cannot_act_is_refused_with_the_norm(client, genova):
     assert r.status_code == 403
 
 
+def test_an_act_before_its_turn_says_what_comes_first_with_its_norm(client, genova):
+    """QA: approving the Plan Indicativo before its consolidation, filing the budget before drafting it and
+    publishing the planes de acción before their approval answered «Esta acción no procede en el estado actual del
+    plan («…»)» with no reason or norm."""
+    pid = genova.plan.id
+    for who, url, said in (
+            (genova.consejo, f"/planes/{pid}/actos/plan_indicativo/pi/approve_pi",
+             "primero hay que consolidar la matriz del Plan Indicativo (P2; L152 arts. 29, 36; DNP-PI)"),
+            (genova.ejecutivo, f"/planes/{pid}/actos/budget/2029/file_budget",
+             "primero hay que elaborar el anteproyecto de presupuesto y el MFMP (P13, P15; L819 art. 5; D111 art. 52)"),
+            (genova.planeacion, f"/planes/{pid}/actos/action_plans/2028/publish_action_plans",
+             "primero hay que aprobar los planes de acción de las dependencias (P19; L152 art. 41)")):
+        other = client.application.test_client()
+        login(other, who.email, "clave-de-prueba")
+        r = other.get(url)
+        text = " ".join(r.get_data(as_text=True).split())
+        assert r.status_code == 409 and said in text, (url, r.status_code)
+        assert "no procede en el estado actual" not in text and "Norma: P" not in text  # cited once, inline
+
+
 def test_the_executive_records_the_budget_statute_and_bad_numbers_are_refused_in_spanish(client, genova):
     login(client, genova.ejecutivo.email, "clave-de-prueba")
     url = f"/planes/{genova.plan.id}/fase-2/estatuto"

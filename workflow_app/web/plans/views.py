@@ -445,9 +445,9 @@ def _render_already(plan, event, reason: str | None = None):
 def _guard_refusal(plan, machine: str, subject: str, trigger: str) -> str | None:
     """The law's own reason when the act could follow in this state but a guard refuses it now (e.g. "record a
     continuation instead"); None when the plan simply moved past the act."""
-    text = _refusal_text(plan, machine_named(machine), None if subject == "-" else subject, trigger, None,
-                         clock().today())
-    return None if text.startswith("Esta acción no procede en el estado actual") else text
+    text, moved = _refusal(plan, machine_named(machine), None if subject == "-" else subject, trigger,
+                           clock().today())
+    return None if moved else text
 
 
 def _refuse(plan, machine: str, subject: str, trigger: str):
@@ -467,26 +467,35 @@ def _refuse(plan, machine: str, subject: str, trigger: str):
     if machine == "car_review" and subject_value not in {
             m.authority_code for m in current_user.memberships if m.role == Role.CAR.value}:
         abort(403, description="Solo la autoridad ambiental destinataria puede emitir este concepto.")
-    abort(409, description=_refusal_text(plan, row_machine, subject_value, trigger, roles, today))
+    abort(409, description=_refusal(plan, row_machine, subject_value, trigger, today)[0])
 
 
-def _refusal_text(plan, machine, subject, trigger, roles, today) -> str:
-    """Why the law refuses this act now: the state, or the first guard's own reason with its norm."""
+def _refusal(plan, machine, subject, trigger, today) -> tuple[str, bool]:
+    """Why the law refuses this act now, and whether it is because of the state (the plan or its procedure is
+    not where the act is taken): the procedure's own words for that state (Phase II: what must come first, with
+    its norm), or the first guard's own reason with its norm."""
     if machine.name == PDT_MACHINE.name:
-        state, snapshot = plan.state, plan_snapshot(plan, today, form_supplies=True)
+        state = plan.state
     else:
         proc = next((p for p in plan.procedures if p.machine == machine.name and p.subject == subject), None)
         if proc is None:
-            return "Ese trámite no existe en este plan."
+            return "Ese trámite no existe en este plan.", True
         state = proc.state
-        snapshot = sub_snapshot(proc, plan, today, legal_calendar.deadline_map(deadlines_for(plan)), True)
     row = machine.row(state, trigger)
     if row is None:
-        return f"Esta acción no procede en el estado actual del plan («{machine.label(state)}»)."
+        own = machine.state_refusal(trigger, state)
+        if own is None:
+            return f"Esta acción no procede en el estado actual del plan («{machine.label(state)}»).", True
+        reason, basis = own
+        return (reason if basis in reason else f"{reason} Norma: {basis}."), True
+    if machine.name == PDT_MACHINE.name:
+        snapshot = plan_snapshot(plan, today, form_supplies=True)
+    else:
+        snapshot = sub_snapshot(proc, plan, today, legal_calendar.deadline_map(deadlines_for(plan)), True)
     verdict = machine.guard_verdict(row, snapshot)
     if not verdict.ok:
-        return f"{verdict.reason} Norma: {verdict.legal_basis}."
-    return "Esta acción no procede ahora; revise los plazos y requisitos del plan."
+        return f"{verdict.reason} Norma: {verdict.legal_basis}.", False
+    return "Esta acción no procede ahora; revise los plazos y requisitos del plan.", False
 
 
 def _localize_labels(form, plan) -> None:
