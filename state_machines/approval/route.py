@@ -313,6 +313,10 @@ PUBLIC_BY_LAW = frozenset({
     "publish_action_plans",  # the planes de acción (L1474 art. 74)
     "publish_dept_evaluation",  # the department's evaluation of its municipios (L715 art. 90)
     "approve_budget", "enact_budget_by_decree",  # the budget adopted (D111 art. 59; L1712 art. 9)
+    # QA (Phase II walk, 2028): the sanctioned and liquidated budget is the «presupuesto general» (L1712 art. 9 b;
+    # L1474 art. 74 inc. 3), and the informe anual and the rendición de cuentas's acta are informes de gestión
+    # (L1712 art. 11 e; L1474 arts. 74, 78): they were kept unpublished by default.
+    "liquidate_budget", "present_annual_report", "hold_citizen_report",
     "sanction_harmonization", "publish_harmonization", "decree_harmonization",  # the harmonisation (L152 art. 44)
 })
 

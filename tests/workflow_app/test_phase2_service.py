@@ -2,6 +2,7 @@
 matrix against the adopted PPI, the harmonisation through the concejo, the budget cycle, hitos and reminders."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -189,3 +190,53 @@ def test_the_sweep_reminds_and_escalates_phase2_terms(genova, db_session):
     assert {n.user_id for n in told if n.kind == "escalation"} == {adviser.id}
     assert all("D1082" in n.legal_basis for n in told)
     assert any(line.procedure.machine == "paa" for line in phase2_lines(db_session, genova.plan, date(2029, 2, 1)))
+
+
+def test_the_portal_shows_the_planes_de_accion_the_reports_to_citizens_and_a_budget_enacted_by_decree(
+        genova, db_session, client, set_today):
+    """QA: the portal's Phase II had no «Planes de acción» (only their PDF in the document list), no informe anual
+    and no rendición de cuentas (L1474 arts. 74, 78; L1712 arts. 9, 11), and a budget enacted by decree (D111 art.
+    59) read «Presupuesto adoptado y liquidado», as one the concejo approved."""
+    act(genova, "planeacion", "plan_indicativo", "pi", "prepare_pi", "2028-06-01")
+    save_matrix(db_session, genova.plan, full_matrix(genova, db_session), genova.planeacion)
+    act(genova, "planeacion", "plan_indicativo", "pi", "consolidate_pi", "2028-06-10")
+    act(genova, "consejo", "plan_indicativo", "pi", "approve_pi", "2028-06-20")
+    act(genova, "planeacion", "project_bank", "banco", "update_bank", "2028-07-01")
+    for year in ("2029", "2030"):
+        act(genova, "planeacion", "poai", year, "draft_poai", f"{int(year) - 1}-09-15", today="2029-09-15")
+        act(genova, "consejo", "poai", year, "approve_poai", f"{int(year) - 1}-09-20", today="2029-09-20")
+        act(genova, "hacienda", "budget", year, "draft_budget", f"{int(year) - 1}-10-01", today="2029-10-01")
+        act(genova, "ejecutivo", "budget", year, "file_budget", f"{int(year) - 1}-11-02", today="2029-11-02")
+    db_session.add(BudgetStatute(entity_id=genova.plan.entity_id, act="Acuerdo 10 de 2020", copies_d111_art59=True))
+    db_session.commit()
+    act(genova, "ejecutivo", "budget", "2029", "enact_budget_by_decree", "2028-12-12")
+    act(genova, "corporacion", "budget", "2030", "approve_budget", "2029-11-28", today="2029-11-28")
+    act(genova, "ejecutivo", "budget", "2030", "liquidate_budget", "2029-12-05", today="2029-12-05")
+    act(genova, "ejecutivo", "citizen_report", "2028-2", "hold_citizen_report", "2028-11-20")
+    act(genova, "consejo", "action_plans", "2029", "approve_action_plans", "2029-01-20")
+    act(genova, "planeacion", "action_plans", "2029", "publish_action_plans", "2029-01-28")
+    act(genova, "ejecutivo", "annual_report", "2029", "present_annual_report", "2029-03-01")
+    set_today("2030-01-10")
+    page = " ".join(client.get("/publico/63302").get_data(as_text=True).split())
+    section = page[page.index('id="h-fase2"'):page.index('id="h-docs"')]
+    assert ("Vigencia 2029: <strong>Presupuesto expedido por decreto: el Concejo de Génova no lo decidió en su "
+            "plazo</strong> (Decreto 111 de 1996, art. 59)." in section)
+    assert "Expedido por decreto del alcalde: rige el proyecto presentado: 12 de diciembre de 2028 (<a href=" in section
+    assert ("Vigencia 2030: <strong>Presupuesto adoptado y liquidado</strong>. Proyecto radicado en el Concejo de "
+            "Génova con el Marco Fiscal de Mediano Plazo: 2 de noviembre de 2029" in section)
+    assert "Sancionado y liquidado: 5 de diciembre de 2029 (<a href=" in section  # public by law (L1712 art. 9 b)
+    assert "<h3>Planes de acción</h3>" in section and "a más tardar el 31 de enero" in section
+    assert ("Planes de acción 2029: <strong>Planes de acción publicados</strong>. Aprobados por el Consejo de "
+            "Gobierno: 20 de enero de 2029" in section)
+    assert re.search(r"Publicados en la página web: 28 de enero de 2029 \(<a href=\"/publico/63302/"
+                     r"documentos/\d+\">Planes de acción publicados — Planes de acción 2029</a>, PDF\)", section)
+    assert "Planes de acción 2030: Planes de acción por aprobar." in section  # due and not yet published: said too
+    assert "<h3>Informe anual de ejecución del plan</h3>" in section
+    assert "Informe anual de ejecución, presentado en 2029: <strong>Informe anual presentado al Concejo" in section
+    assert "Presentado al Concejo de Génova: 1 de marzo de 2029 (<a href=" in section
+    assert "<h3>Rendición de cuentas a la ciudadanía</h3>" in section
+    assert ("Rendición de cuentas semestral, segundo semestre de 2028: <strong>Rendición de cuentas del semestre "
+            "realizada</strong>. Realizada con ediles, organizaciones sociales y veedurías: 20 de noviembre de 2028"
+            in section)
+    assert "Rendición de cuentas semestral, primer semestre de 2030: Rendición de cuentas del semestre por realizar" in section
+    assert "segundo semestre de 2030" not in section  # not begun on 10 January 2030

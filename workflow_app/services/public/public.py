@@ -42,7 +42,7 @@ from workflow_app.reference_data import names
 from workflow_app.services.monitoring import milestones
 from workflow_app.services.outbox import Message, notify
 from workflow_app.services.people.people import users_with_roles
-from workflow_app.services.phase2.public_view import PublicPhase2, public_phase2
+from workflow_app.services.phase2.public_view import PublicPhase2, phase2_documents, public_phase2
 from workflow_app.services.route.casefile import CaseFile, case_file
 from workflow_app.services.route.documents import current_only
 from workflow_app.services.route.plans import PLAN_GRAPH, deadlines_for
@@ -429,7 +429,8 @@ def public_plan(session: Session, entity: Entity, today: date, year: str = "") -
         withheld=tuple(d for d in documents if not d.is_public),
         ppi=summarize(version) if version else None, amendments=public_amendments(plan),
         hearings=public_hearings(plan, today), proposals=tuple(published_proposals(session, plan)),
-        case=case_file(session, plan), periods=entity_periods(session, entity), phase2=public_phase2(plan),
+        case=case_file(session, plan), periods=entity_periods(session, entity),
+        phase2=public_phase2(plan, today, phase2_documents(session, plan)) if plan.state == "in_force" else None,
     )
 
 
