@@ -1519,6 +1519,10 @@ def in_force_of_dates(event_dates: Mapping) -> date | None:
 
 EFFECT_EXECUTIVE_BUDGET_BY_DECREE = "executive_budget_by_decree"
 EFFECT_OBJECTION_TERM_CLOSED = "budget_objection_term_closed"
+#: The Phase II effects with a legal consequence when the term runs out (phase-ii.md §2: "Only
+#: ``budget_decision`` and ``budget_objection`` carry effects"): the board counts them among the key deadlines,
+#: as ``HARD_EFFECTS``.
+PHASE2_HARD_EFFECTS = frozenset({EFFECT_EXECUTIVE_BUDGET_BY_DECREE, EFFECT_OBJECTION_TERM_CLOSED})
 
 #: phase-ii.md §2 ``pi_approval`` (proposal): target = in force + this many months; per entity in the statute.
 PI_APPROVAL_MONTHS = 2

@@ -10,10 +10,18 @@ Risk (``RISK_*``), in this order:
 
 - ``vencido``: at least one pending legal step is overdue (today is on or after its ``overdue_from``);
 - ``proximo``: nothing overdue, but a pending deadline with a hard legal effect (the CTP's month, after which
-  its concept is deemed given; the corporation's month, after which the executive may adopt by decree) or the
+  its concept is deemed given; the corporation's month, after which the executive may adopt by decree; in Phase
+  II the budget's decision where the statute copies D111 art. 59, and its objection, D111 art. 109) or the
   filing deadline (L152 art. 40, whose miss needs a legal-review note) has ``RISK_SLACK_DAYS`` business days
   of slack or fewer;
 - ``al_dia``: everything else (including plans with nothing pending).
+
+Pending steps: the route's duties pending in the plan's state (``route.DUTIES``, some of which outlive the entry
+into force) and, for a plan in force, Phase II's terms whose procedure is in a pending state
+(``state_machines.phase2.phase2_pending``, phase-ii.md §2): the same steps the sweep reminds of and escalates
+(``notifications.sweep.plan_work`` and ``phase2_work``), so the board never says «Sin alertas» of a plan whose
+people were told a step is late. Phase II's facts come from the plan's summary row (its procedures' dates) and the
+entity's budget statute, read in the rows' one statement.
 
 Delay attribution: the history's main-route rows cut the time since the period started into intervals, one per
 state. A state waits on whoever may move the plan out of it: the roles of the state-changing transitions that
@@ -55,7 +63,9 @@ from state_machines.core.machine import SAME
 from state_machines.core.roles import Role
 from state_machines.core.wording import Wording, localize
 from state_machines.corporation.sessions import BOGOTA, BOGOTA_DANE_CODE
+from state_machines.phase2 import phase2_pending
 from workflow_app.models import (
+    BudgetStatute,
     Department,
     Entity,
     Period,
@@ -70,6 +80,7 @@ from workflow_app.permissions import scope_entity_ids
 from workflow_app.services.monitoring import board_summary
 from workflow_app.services.monitoring import milestones as milestone_service
 from workflow_app.services.phase2 import milestones as phase2_hitos
+from workflow_app.services.phase2.procedures import phase2_facts_of
 from workflow_app.services.route.plans import regime_rules
 
 RISK_SLACK_DAYS = 5
@@ -197,6 +208,7 @@ def _deadlines(key: tuple) -> tuple[legal_calendar.Deadline, ...]:
 def clear_calendar_cache() -> None:
     """For the benchmark's cold runs."""
     _deadlines.cache_clear()
+    _phase2_deadlines.cache_clear()
 
 
 def facts_of(row: "BoardRow") -> dict:
@@ -243,7 +255,8 @@ class PendingStep:
     @property
     def is_key(self) -> bool:
         """Filing, or a deadline with a hard legal effect (see the module docstring)."""
-        return self.deadline.key == "filing" or self.deadline.effect in legal_calendar.HARD_EFFECTS
+        return self.deadline.key == "filing" or self.deadline.effect in legal_calendar.HARD_EFFECTS \
+            or self.deadline.effect in legal_calendar.PHASE2_HARD_EFFECTS
 
 
 @dataclass(frozen=True)
@@ -286,6 +299,8 @@ class BoardRow:
     executive_title: str | None = None  # how the row names the executive ("la alcaldesa")
     article_count: int | None = None  # the remitted project's size: its term to object (L136 art. 78)
     ended: PeriodEnded | None = None  # its period over on the board's day (pdt.period_ended)
+    in_force_on: date | None = None  # the day it entered into force, for a plan in force: Phase II's terms run
+    statute: legal_calendar.BudgetStatute = field(default_factory=legal_calendar.BudgetStatute)
 
     @property
     def entity_label(self) -> str:
@@ -351,6 +366,39 @@ def _pending(row: BoardRow, deadlines: Sequence[legal_calendar.Deadline], today:
             label = localize(duty.label, row.wording) + (f" ({d.authority})" if d.authority else "")
             out.append(PendingStep(d, label, counter.between(today, d.act_by), today >= d.overdue_from))
     return out
+
+
+def _phase2_steps(row: BoardRow, today: date, counter: DayCounter) -> list[PendingStep]:
+    """Phase II's pending terms of a plan in force, as the sweep reminds of them (``sweep.phase2_work``): the
+    terms of ``calendar.phase2_deadlines`` whose procedure is in a pending state (``phase2.phase2_pending``)."""
+    if row.in_force_on is None:
+        return []
+    facts = phase2_facts_of(row.entity_kind if row.entity_kind == "departamento" else "municipio",
+                            row.fiscal_category, row.period_start, row.in_force_on, row.statute,
+                            ((p.machine, p.subject, p.data) for p in row.procedures))
+    try:
+        deadlines = _phase2_deadlines(_phase2_key(facts, row.weekdays))
+    except (legal_calendar.FactsError, ValueError):  # as the sweep: bad stored facts never stop the board
+        return []
+    return [PendingStep(d, localize(pd.duty.label, row.wording) + (f" ({d.authority})" if d.authority else ""),
+                        counter.between(today, d.act_by), today >= d.overdue_from)
+            for d, pd, _proc in phase2_pending(row.procedures, deadlines)]
+
+
+def _phase2_key(facts: legal_calendar.Phase2Facts, weekdays: tuple) -> tuple:
+    return (facts.entity_kind, facts.category, facts.period_start, facts.in_force_on, facts.statute,
+            facts.harmonization_sanctioned_on, facts.harmonization_decreed_on,
+            tuple(sorted(facts.budget_filed_on.items())), tuple(sorted(facts.budget_received_on.items())), weekdays)
+
+
+@lru_cache(maxsize=4096)
+def _phase2_deadlines(key: tuple) -> dict[str, legal_calendar.Deadline]:
+    """Phase II's terms by their map key, memoised by the facts they are computed from (a pure function)."""
+    kind, category, period_start, in_force_on, statute, sanctioned, decreed, filed, received, weekdays = key
+    facts = legal_calendar.Phase2Facts(kind, category, period_start, in_force_on, statute, sanctioned, decreed,
+                                       dict(filed), dict(received))
+    return legal_calendar.deadline_map(legal_calendar.phase2_deadlines(facts,
+                                                                       legal_calendar.default_calendar(weekdays)))
 
 
 def _risk(row: BoardRow) -> tuple[str, list[str]]:
@@ -466,6 +514,24 @@ def paused_gc():
             gc.enable()
 
 
+#: The facts ``calendar.in_force_of_dates`` reads: a plan in force owes Phase II's terms from that day.
+_IN_FORCE_DATES = ("published", "vigencia", "in_force_declared", "silent_vigencia_days")
+
+
+@lru_cache(maxsize=256)
+def _statute_of(values: tuple) -> legal_calendar.BudgetStatute:
+    """The entity's budget statute from the rows' columns (``procedures.statute_of``: defaults without a row)."""
+    if values[0] is None:
+        return legal_calendar.BudgetStatute()
+    filing, extension, copies, by_decree, months = values
+    return legal_calendar.BudgetStatute(filing_business_days=filing, decision_extension_days=extension,
+                                        copies_d111_art59=bool(copies), harmonization_by_decree=bool(by_decree),
+                                        pi_approval_months=months)
+
+
+_NO_STATUTE = legal_calendar.BudgetStatute()
+
+
 # Built once: composing this statement (its columns and joins) cost more Python than running it.
 _ROWS_QUERY = (select(Plan.id, Plan.entity_id, Entity.dane_code, Entity.name, Entity.kind, Entity.department_code,
                       Department.name, Department.region, Plan.state, Plan.regime,
@@ -475,9 +541,19 @@ _ROWS_QUERY = (select(Plan.id, Plan.entity_id, Entity.dane_code, Entity.name, En
                       PlanSummary.procedures, PlanSummary.events, PlanSummary.marks, PlanSummary.updated_at,
                       Entity.fiscal_category, Plan.event_dates[("sanction", "articles")].as_string(),
                       Entity.executive_title, Period.end_on,
+                      BudgetStatute.filing_business_days, BudgetStatute.decision_extension_days,
+                      BudgetStatute.copies_d111_art59, BudgetStatute.harmonization_by_decree,
+                      BudgetStatute.pi_approval_months,
+                      *(Plan.event_dates[k].as_string() for k in _IN_FORCE_DATES),
                       *(Plan.event_dates[k].as_string() for k in _PLAN_DATES))
                .join(Entity, Entity.id == Plan.entity_id).join(Department, Department.code == Entity.department_code)
-               .join(Period, Period.id == Plan.period_id).outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id))
+               .join(Period, Period.id == Plan.period_id).outerjoin(PlanSummary, PlanSummary.plan_id == Plan.id)
+               .outerjoin(BudgetStatute, BudgetStatute.entity_id == Plan.entity_id))
+#: Where the budget statute's columns start in a row of ``_ROWS_QUERY``, then the facts of the entry into force
+#: (``calendar.in_force_of_dates``), then the calendar's facts.
+_STATUTE_AT = 26
+_IN_FORCE_AT = _STATUTE_AT + 5
+_DATES_AT = _IN_FORCE_AT + len(_IN_FORCE_DATES)
 
 
 def load_rows(session: Session, user: User | None, today: date, plan_ids: Sequence[int] | None = None,
@@ -507,21 +583,31 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
     rows: dict[int, BoardRow] = {}
     summaries: dict[int, tuple] = {}
     stale: dict[int, int] = {}  # plan id -> version, for rows to rebuild
+    versions: dict[int, int] = {}
     day = _day_cache(today)
     keys: dict[int, tuple] = {}
     computed: dict[int, tuple] = {}
     for r in session.execute(query.where(Plan.id.in_(ids))):
         weekdays = tuple(sorted(int(x) for x in (r[13] or "").split(",") if x.strip()))
         category, article_count = r[22], int(r[23]) if r[23] else None
+        # Phase II's terms run for a plan in force only: from its entry into force, under its entity's statute.
+        if r[8] == "in_force":
+            statute = tuple(r[_STATUTE_AT:_IN_FORCE_AT])
+            in_force = legal_calendar.in_force_of_dates(
+                {k: v for k, v in zip(_IN_FORCE_DATES, r[_IN_FORCE_AT:_DATES_AT]) if v})
+        else:
+            statute = in_force = None
+        versions[r[0]] = r[16]
         if r[17] == r[16]:
-            keys[r[0]] = key = (r[0], r[16], r[21], weekdays, r[12], category, r[24])  # r[24]: the executive's title
+            # r[24]: the executive's title; the statute is not the plan's: its change does not move the version
+            keys[r[0]] = key = (r[0], r[16], r[21], weekdays, r[12], category, r[24], statute)
             if key in day:
                 computed[r[0]] = day[key]
             else:
                 summaries[r[0]] = r[18:21]
         else:
             stale[r[0]] = r[16]
-        dates = {k: v for k, v in zip(_PLAN_DATES, r[26:]) if v}
+        dates = {k: v for k, v in zip(_PLAN_DATES, r[_DATES_AT:]) if v}
         for name in ("car_copies_received", *SESSION_WINDOWS):  # JSON, not a date: read as text above
             if name in dates:
                 dates[name] = json.loads(dates[name])
@@ -529,12 +615,17 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
         rows[r[0]] = BoardRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8], r[9], articles,
                               r[11], r[12], dates, weekdays, entity_key=r[14], department_key=r[15],
                               fiscal_category=category, article_count=article_count, executive_title=r[24],
-                              ended=period_ended(r[8], period_label(r[12], r[25]), r[25], today))
+                              ended=period_ended(r[8], period_label(r[12], r[25]), r[25], today),
+                              in_force_on=in_force, statute=_statute_of(statute) if statute else _NO_STATUTE)
     if not rows:
         return []
     # Procedures, main-route history and hito marks from each plan's summary row (services.monitoring.board_summary);
     # a row missing or older than its plan is rebuilt from the history here, and stored.
     materials = {plan_id: board_summary.decode(*texts) for plan_id, texts in summaries.items()}
+    for plan_id in [i for i, m in materials.items() if board_summary.is_legacy(m)]:
+        del materials[plan_id]
+        keys.pop(plan_id)
+        stale[plan_id] = versions[plan_id]
     if stale:
         fresh = board_summary.build(session, list(stale))
         board_summary.store(session, fresh, stale)
@@ -545,9 +636,10 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
     marks: dict[int, dict] = {}
     for plan_id, material in materials.items():
         row = rows[plan_id]
-        row.procedures = [ProcRow(machine, subject, state, {k: v for k, v in (("received_on", received),
-                                                                              ("receive_concept_on", answered)) if v})
-                          for machine, subject, state, received, answered in material.procedures]
+        row.procedures = [ProcRow(machine, subject, state, {**{k: v for k, v in (("received_on", received),
+                                                                                 ("receive_concept_on", answered))
+                                                                  if v}, **(phase2[0] if phase2 else {})})
+                          for machine, subject, state, received, answered, *phase2 in material.procedures]
         main_events[plan_id] = material.events
         marks[plan_id] = material.marks
     for plan_id, (procedures, pending, risk, reasons, waits, car_waits, plan_marks) in computed.items():
@@ -572,7 +664,8 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
         counter = day_counter(row.weekdays, row.period_start.year)
         deadlines = _deadlines(_facts_key_of(row))
         # Nothing is owed once the period is over (pdt.duties_ended): no step pending, no risk.
-        row.pending = [] if row.ended else _pending(row, deadlines, today, counter)
+        row.pending = [] if row.ended else [*_pending(row, deadlines, today, counter),
+                                            *_phase2_steps(row, today, counter)]
         row.risk, row.risk_reasons = _risk(row)
         row.waits, row.car_waits = attribute_waits(row, main_events.get(row.plan_id, ()), today, counter)
         if row.plan_id in keys:
@@ -582,7 +675,8 @@ def _load_rows(session: Session, user: User | None, today: date, plan_ids: Seque
 
 
 #: The day's computed figures of each plan (pending steps, risk, waits; with its procedures and hito marks),
-#: by (plan, plan version, summary row's time, weekdays, period start): what they are computed from, besides
+#: by (plan, plan version, summary row's time, weekdays, period start, category, executive's title, and for a
+#: plan in force its entity's budget statute, which is not the plan's row): what they are computed from, besides
 #: the day. In process, for one day at a time; a row rebuilt or a plan changed is a new key. Callers never
 #: mutate rows' lists and dicts, so requests share them.
 _DAY: dict = {"day": None, "rows": {}}

@@ -35,6 +35,7 @@ from state_machines.approval.submachines import SUBMACHINES
 from workflow_app.infra.clock import bogota_day
 from workflow_app.models import Plan, PlanEvent, PlanSummary, Procedure
 from workflow_app.services.monitoring import milestones as milestone_service
+from workflow_app.services.phase2.procedures import PHASE2_FACT_DATES
 
 INITIAL_MARKS = {name: tuple(e.split(":", 1)[1] for e in m.initial_effects if e.startswith("event:"))
                  for name, m in SUBMACHINES.items()}  # hitos a procedure marks by being created
@@ -42,7 +43,9 @@ INITIAL_MARKS = {name: tuple(e.split(":", 1)[1] for e in m.initial_effects if e.
 
 @dataclass
 class Material:
-    """``procedures``: [machine, subject, state, received_on, receive_concept_on] in id order; ``events``: the
+    """``procedures``: [machine, subject, state, received_on, receive_concept_on] in id order, and for the Phase II
+    procedures whose dates the terms count from (``procedures.PHASE2_FACT_DATES``) a sixth item, those dates as
+    {key: ISO day}; ``events``: the
     main route's (trigger, to_state, act date); ``marks``: names of the hitos marked (only whether each is
     marked counts on the board). Stored as three text columns: the procedures as JSON, rewritten by each act;
     the events and marks as lines, to which an act appends its own (``ACT_UPDATE``: one UPDATE)."""
@@ -60,6 +63,26 @@ def _procedures_text(procedures: list) -> str:
     return json.dumps(procedures, separators=(",", ":"), ensure_ascii=False)
 
 
+def _phase2_dates(machine: str, data: Mapping | None) -> dict | None:
+    """The sixth item of a Phase II procedure the terms read (``Material``), None for any other procedure."""
+    keys = PHASE2_FACT_DATES.get(machine)
+    if keys is None:
+        return None
+    return {k: data[k] for k in keys if data and data.get(k)}
+
+
+def _entry(machine: str, subject: str, state: str, data: Mapping | None) -> list:
+    data = data or {}
+    entry = [machine, subject, state, data.get("received_on"), data.get("receive_concept_on")]
+    dates = _phase2_dates(machine, data)
+    return entry if dates is None else [*entry, dates]
+
+
+def is_legacy(material: "Material") -> bool:
+    """A row written before its Phase II procedures carried their dates (a fifth item last): rebuilt when read."""
+    return any(len(p) == 5 and p[0] in PHASE2_FACT_DATES for p in material.procedures)
+
+
 def decode(procedures: str, events: str, marks: str) -> Material:
     return Material(json.loads(procedures),
                     [(t, s, date.fromisoformat(d)) for t, s, d in (line.split("\t") for line in events.splitlines())],
@@ -72,11 +95,14 @@ def build(session: Session, plan_ids: Sequence[int]) -> dict[int, Material]:
     out: dict[int, Material] = {i: Material() for i in ids}
     if not ids:
         return out
-    for plan_id, machine, subject, state, received, answered in session.execute(
+    phase2_keys = sorted({k for keys in PHASE2_FACT_DATES.values() for k in keys})
+    for plan_id, machine, subject, state, received, answered, *dates in session.execute(
             select(Procedure.plan_id, Procedure.machine, Procedure.subject, Procedure.state,
-                   Procedure.data["received_on"].as_string(), Procedure.data["receive_concept_on"].as_string())
+                   Procedure.data["received_on"].as_string(), Procedure.data["receive_concept_on"].as_string(),
+                   *(Procedure.data[k].as_string() for k in phase2_keys))
             .where(Procedure.plan_id.in_(ids)).order_by(Procedure.id)):
-        out[plan_id].procedures.append([machine, subject, state, received, answered])
+        data = {"received_on": received, "receive_concept_on": answered, **dict(zip(phase2_keys, dates))}
+        out[plan_id].procedures.append(_entry(machine, subject, state, data))
         out[plan_id].marks.update(INITIAL_MARKS.get(machine, ()))
     for plan_id, machine, trigger, to_state, act_on, occurred_at, names in session.execute(
             select(PlanEvent.plan_id, PlanEvent.machine, PlanEvent.trigger, PlanEvent.to_state, PlanEvent.act_on,
@@ -150,9 +176,7 @@ def act_parameters(plan: Plan, event: PlanEvent, read_version: int) -> dict:
     # The procedures the act started have no id yet when the act writes in one statement: they take the next
     # ids in the order they were started (``act_writes._one_statement``), after every existing one.
     for proc in sorted(plan.procedures, key=lambda p: (p.id is None, p.id or 0)):
-        data = proc.data or {}
-        procedures.append([proc.machine, proc.subject, proc.state, data.get("received_on"),
-                           data.get("receive_concept_on")])
+        procedures.append(_entry(proc.machine, proc.subject, proc.state, proc.data))
         marks.extend(INITIAL_MARKS.get(proc.machine, ()))
     names = (event.payload or {}).get("milestones")
     marks.extend(names if isinstance(names, list) else ())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -50,8 +50,40 @@ def in_force_day(plan: Plan) -> date | None:
     return legal_calendar.in_force_of_dates(plan.event_dates or {})
 
 
-def _data_day(proc: Procedure | None, key: str) -> date | None:
-    value = (proc.data or {}).get(key) if proc is not None else None
+#: The dates of a Phase II procedure's ``data`` that its terms count from (``phase2_facts_of``): the harmonisation's
+#: sanction or decree (its publication, L136 art. 81), each budget's filing and approval (its decision and its
+#: objection, D111 arts. 59 and 109). The board's summary rows carry them (``board_summary``).
+PHASE2_FACT_DATES: dict[str, tuple[str, ...]] = {
+    "harmonization": ("sanction_harmonization_on", "decree_harmonization_on"),
+    "budget": ("file_budget_on", "approve_budget_on"),
+}
+
+
+def phase2_facts_of(entity_kind: str, category: str | None, period_start: date, in_force_on: date,
+                    statute: legal_calendar.BudgetStatute, procedures: Iterable[tuple[str, str, Mapping]]
+                    ) -> legal_calendar.Phase2Facts:
+    """The Phase II facts of a plan in force from its procedures' (machine, subject, data): one reading for the
+    act door, the sweep (``phase2_facts``) and the board (its summary rows)."""
+    harm: Mapping = {}
+    filed, received = {}, {}
+    for machine, subject, data in procedures:
+        if machine == "harmonization" and subject == "armonizacion":
+            harm = data or {}
+        elif machine == "budget" and subject.isdigit():
+            if (day := _day_of(data, "file_budget_on")) is not None:
+                filed[int(subject)] = day
+            # The approved bill reaches the executive the day the corporation approves it (interpretation).
+            if (day := _day_of(data, "approve_budget_on")) is not None:
+                received[int(subject)] = day
+    return legal_calendar.Phase2Facts(
+        entity_kind=entity_kind, category=category, period_start=period_start, in_force_on=in_force_on,
+        statute=statute, harmonization_sanctioned_on=_day_of(harm, "sanction_harmonization_on"),
+        harmonization_decreed_on=_day_of(harm, "decree_harmonization_on"),
+        budget_filed_on=filed, budget_received_on=received)
+
+
+def _day_of(data: Mapping | None, key: str) -> date | None:
+    value = (data or {}).get(key)
     return date.fromisoformat(value) if value else None
 
 
@@ -59,22 +91,9 @@ def phase2_facts(session: Session, plan: Plan) -> legal_calendar.Phase2Facts | N
     in_force = in_force_day(plan)
     if in_force is None:
         return None
-    procs = {(p.machine, p.subject): p for p in plan.procedures if is_phase2(p.machine)}
-    harm = procs.get(("harmonization", "armonizacion"))
-    filed, received = {}, {}
-    for (machine, subject), proc in procs.items():
-        if machine == "budget" and subject.isdigit():
-            if (day := _data_day(proc, "file_budget_on")) is not None:
-                filed[int(subject)] = day
-            # The approved bill reaches the executive the day the corporation approves it (interpretation).
-            if (day := _data_day(proc, "approve_budget_on")) is not None:
-                received[int(subject)] = day
-    return legal_calendar.Phase2Facts(
-        entity_kind=plan.entity.calendar_kind, category=plan.entity.fiscal_category,
-        period_start=plan.period.start_on, in_force_on=in_force, statute=statute_of(session, plan),
-        harmonization_sanctioned_on=_data_day(harm, "sanction_harmonization_on"),
-        harmonization_decreed_on=_data_day(harm, "decree_harmonization_on"),
-        budget_filed_on=filed, budget_received_on=received)
+    return phase2_facts_of(plan.entity.calendar_kind, plan.entity.fiscal_category, plan.period.start_on, in_force,
+                           statute_of(session, plan),
+                           ((p.machine, p.subject, p.data) for p in plan.procedures if is_phase2(p.machine)))
 
 
 def phase2_deadlines_for(session: Session, plan: Plan) -> list[legal_calendar.Deadline]:
