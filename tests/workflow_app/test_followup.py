@@ -253,10 +253,10 @@ def test_the_ranking_shows_every_component_and_reweights_missing_ones(db_session
         activity.submit_report(db_session, few, command, date(2028, 4, 5))
     activity.submit_report(db_session, few, activity.ReportCommand(month, 0, "", ()), date(2028, 4, 5))
     report = activity.report_of(db_session, adviser.id, month)
-    activity.rate(db_session, coordinator, report, 4)
+    activity.rate(db_session, coordinator, report, 4, date(2028, 4, 12))
     with pytest.raises(activity.ActivityError):
-        activity.rate(db_session, few, report, 5)
-    advisers, _coordinators, cut = activity.ranking(db_session, month)
+        activity.rate(db_session, few, report, 5, date(2028, 4, 12))
+    advisers, _coordinators, cut = activity.ranking(db_session, month, date(2028, 4, 12))
     first = advisers[0]
     assert first.user.id == adviser.id and first.rank == 1 and cut.cut_on == date(2028, 3, 31)
     t = first.component("T")
@@ -283,7 +283,7 @@ def test_the_demo_fills_survey_months_two_differing_cuts_a_report_and_a_checklis
     comparison = cuts.compare(db_session, first, second)
     genova = next(d for d in comparison.plans if d.entity.dane_code == "63302")
     assert genova.delta > 0 and genova.new_hitos  # presented to the Consejo de Gobierno and the CTP in between
-    advisers, coordinators, cut = activity.ranking(db_session, date(2028, 2, 1))
+    advisers, coordinators, cut = activity.ranking(db_session, date(2028, 2, 1), date(2028, 3, 10))
     assert advisers[0].rank == 1 and cut.cut_on == date(2028, 2, 29)
     assert coordinators[0].user.email == "coordinador.eje@demo.rutapdt.co"
     filandia = db_session.scalar(select(Entity).filter_by(dane_code="63272"))
@@ -369,3 +369,127 @@ def test_the_demos_cuts_are_taken_on_their_own_day(db_session, set_today, client
     for cut in cuts:
         assert f"tomado el {format_date_es(cut.cut_on)}" in page, cut.cut_on
     assert "de 2026" not in page
+
+
+@pytest.fixture
+def quindio_adviser(db_session):
+    """An adviser of Génova, Calarcá and Armenia (2028–2031 plans) and Filandia (no plan of the period); Quindío's
+    coordinator."""
+    plans = [make_plan(db_session, dane) for dane in ("63302", "63130", "63001")]
+    adviser = make_user(db_session, "asesor1@dnp.gov.co", Role.ASESOR, plans[0].entity)
+    for e in [p.entity for p in plans[1:]] + [entity(db_session, "63272")]:
+        db_session.add(Membership(user_id=adviser.id, role="asesor", entity_id=e.id))
+    coordinator = make_user(db_session, "coordinador@dnp.gov.co", Role.COORDINADOR, entity(db_session, "63"))
+    db_session.commit()
+    return plans, adviser, coordinator
+
+
+def _visit(plan, on, topic="Plan indicativo", loaded=None, evidence=True):
+    return activity.VisitInput(plan.entity.id, on, "virtual", topic, evidence, loaded, "")
+
+
+def test_a_month_is_ranked_and_rated_only_once_it_has_ended(db_session, quindio_adviser):
+    """phase-ii.md §3.4 ranks a month: on 10 March 2028 the March ranking read «1.º nacional, 90,4»."""
+    plans, adviser, coordinator = quindio_adviser
+    march = date(2028, 3, 1)
+    activity.submit_report(db_session, adviser, activity.ReportCommand(march, 0, "", (
+        _visit(plans[0], date(2028, 3, 6), loaded=date(2028, 3, 7)),)), date(2028, 3, 10))
+    with pytest.raises(activity.ActivityError) as early:
+        activity.ranking(db_session, march, date(2028, 3, 31))
+    assert early.value.status == 409 and "Marzo de 2028 no ha terminado" in early.value.message
+    assert "sábado 1 de abril de 2028" in early.value.message
+    report = activity.report_of(db_session, adviser.id, march)
+    with pytest.raises(activity.ActivityError) as rated:
+        activity.rate(db_session, coordinator, report, 5, date(2028, 3, 31))
+    assert rated.value.status == 409 and "no ha terminado" in rated.value.message
+    db_session.refresh(report)
+    assert report.coordinator_rating is None  # nothing changed
+    with pytest.raises(activity.ActivityError) as bad:
+        activity.rate(db_session, coordinator, report, 7, date(2028, 4, 1))
+    assert bad.value.status == 422 and bad.value.message == "La calificación va de 1 a 5."
+    activity.rate(db_session, coordinator, report, 5, date(2028, 4, 1))
+    advisers, _, _ = activity.ranking(db_session, march, date(2028, 4, 1))
+    assert advisers[0].rank == 1 and advisers[0].component("C").value == 1.0
+
+
+def test_without_a_cut_p_still_counts_and_only_s_or_c_are_reweighted(db_session, quindio_adviser):
+    """§3.4: "Missing S or C: re-weight the rest". Without a cut in February, P was dropped and its 0.30 spread over
+    T, E and C: a lagging adviser scored 52,9 in February and 90,4 in March."""
+    plans, adviser, coordinator = quindio_adviser
+    feb = date(2028, 2, 1)
+    activity.submit_report(db_session, adviser, activity.ReportCommand(feb, 0, "", (
+        _visit(plans[0], date(2028, 2, 7), loaded=date(2028, 2, 8)),)), date(2028, 3, 1))
+    activity.rate(db_session, coordinator, activity.report_of(db_session, adviser.id, feb), 5, date(2028, 3, 1))
+    advisers, _, cut = activity.ranking(db_session, feb, date(2028, 3, 1))
+    row = advisers[0]
+    p = row.component("P")
+    assert cut is None and p.value == 0.0 and "Sin corte SETA del período hasta el fin de febrero de 2028" in p.detail
+    # T = 1, E = 1, C = 1, S missing (re-weighted): (0.2 + 0.15 + 0.15) / 0.8 = 62.5, not 100.
+    assert row.score == 62.5 and row.rank == 1
+
+    cuts.take_cut(db_session, date(2028, 2, 15))  # a cut of the month's first half only: the month's latest
+    march = date(2028, 3, 1)
+    activity.submit_report(db_session, adviser, activity.ReportCommand(march, 0, "", ()), date(2028, 4, 3))
+    row = activity.ranking(db_session, march, date(2028, 4, 3))[0][0]
+    p = row.component("P")
+    assert "Avance al 15 de febrero de 2028 (no hubo corte en marzo de 2028: se usa el último anterior)" in p.detail
+    # No asesoría in March: T = 0.5 × on time, E = 0 (not left out and re-weighted); S and C missing.
+    assert row.component("T").value == 0.5 and row.component("E").value == 0.0
+    assert row.score == round(100 * (0.3 * p.value + 0.2 * 0.5) / 0.65, 1)
+
+
+def test_an_entity_without_a_plan_of_the_period_does_not_count_in_p(db_session, quindio_adviser):
+    """Filandia has no 2028–2031 plan: it read «0,0 %» in its adviser's P and pulled the mean down."""
+    plans, adviser, _ = quindio_adviser
+    cut = cuts.take_cut(db_session, date(2028, 3, 31))
+    db_session.execute(SetaCutRow.__table__.update().where(SetaCutRow.cut_id == cut.id).values(progress=30.0))
+    db_session.commit()
+    march = date(2028, 3, 1)
+    activity.submit_report(db_session, adviser, activity.ReportCommand(march, 0, "", ()), date(2028, 4, 3))
+    p = activity.ranking(db_session, march, date(2028, 4, 3))[0][0].component("P")
+    assert p.value == pytest.approx(0.5)  # 30 % of a 60 % target for each of the three plans, Filandia left out
+    assert "de 3 entidades" in p.detail and "Sin plan del período, no cuenta: Filandia" in p.detail
+    assert "Filandia (Quindío) 0,0 %" not in p.detail and "Filandia 0,0 %" not in p.detail
+
+
+def test_an_adviser_whose_entities_have_no_plan_of_the_period_has_no_rank(db_session):
+    entities = [entity(db_session, dane) for dane in ("63272", "63111", "63130")]
+    adviser = make_user(db_session, "asesor9@dnp.gov.co", Role.ASESOR, entities[0])
+    for e in entities[1:]:
+        db_session.add(Membership(user_id=adviser.id, role="asesor", entity_id=e.id))
+    db_session.commit()
+    march = date(2028, 3, 1)
+    activity.submit_report(db_session, adviser, activity.ReportCommand(march, 0, "", ()), date(2028, 4, 3))
+    row = activity.ranking(db_session, march, date(2028, 4, 3))[0][0]
+    assert row.rank is None and row.score is None
+    assert row.unranked_reason == "Ninguna de sus entidades tiene plan del período: sin P no entra al ranking."
+
+
+def test_an_asesoria_in_the_future_or_without_topic_is_refused_and_nothing_is_saved(db_session, quindio_adviser):
+    plans, adviser, _ = quindio_adviser
+    march = date(2028, 3, 1)
+    today = date(2028, 3, 10)
+    for visit, words in (
+            (_visit(plans[0], date(2028, 3, 25)), "Asesoría 1: la fecha (25 de marzo de 2028) es posterior a hoy"),
+            (_visit(plans[0], date(2028, 3, 6), loaded=date(2028, 3, 20)),
+             "Asesoría 1: la fecha de cargue en SETA (20 de marzo de 2028) es posterior a hoy"),
+            (_visit(plans[0], date(2028, 3, 6), topic="  "), "Asesoría 1: indique el tema o el hito trabajado.")):
+        with pytest.raises(activity.ActivityError) as refused:
+            activity.submit_report(db_session, adviser, activity.ReportCommand(march, 0, "", (visit,)), today)
+        db_session.rollback()
+        assert refused.value.status == 422 and refused.value.field == "visits-1"
+        assert refused.value.message.startswith(words), refused.value.message
+    assert db_session.scalar(select(func.count()).select_from(ActivityReport)) == 0
+
+
+def test_a_seta_load_dated_after_the_ranking_day_is_not_scored(db_session, quindio_adviser):
+    """A load typed with a later date before the form refused it: not loaded yet on the day the ranking is read."""
+    plans, adviser, _ = quindio_adviser
+    march = date(2028, 3, 1)
+    activity.submit_report(db_session, adviser, activity.ReportCommand(march, 0, "", (
+        _visit(plans[0], date(2028, 3, 6), loaded=date(2028, 3, 7)),)), date(2028, 4, 3))
+    report = activity.report_of(db_session, adviser.id, march)
+    report.visits[0].seta_loaded_on = date(2028, 4, 20)
+    db_session.commit()
+    row = activity.ranking(db_session, march, date(2028, 4, 3))[0][0]
+    assert row.component("E").value == 0.0 and "0 de 1 asesoría cargada" in row.component("T").detail

@@ -233,7 +233,8 @@ def test_the_report_and_the_ranking_show_their_inputs(client, db_session, world,
     data = {"csrf_token": csrf_from(page), "trainings": "1", "notes": "Dos mesas técnicas",
             "v1-entity": str(genova.plan.entity.id), "v1-on": "2028-03-08", "v1-mode": "virtual",
             "v1-topic": "Plan indicativo", "v1-evidence": "1", "v1-seta": "2028-03-09",
-            "v2-entity": str(soledad.plan.entity.id), "v2-on": "2028-04-02", "v2-mode": "presencial"}
+            "v2-entity": str(soledad.plan.entity.id), "v2-on": "2028-04-02", "v2-mode": "presencial",
+            "v2-topic": "Armonización"}
     refused = client.post("/monitoreo-360/informes?mes=2028-03", data=data)
     assert refused.status_code == 422 and "Asesoría 2: la fecha debe caer en marzo de 2028" in \
         refused.get_data(as_text=True)
@@ -380,3 +381,37 @@ def test_a_report_of_a_month_long_gone_or_unreadable_is_refused(client, db_sessi
     far = client.get("/monitoreo-360/ranking?mes=9999-12")
     assert far.status_code == 400 and "años 2000 a 2100" in far.get_data(as_text=True)
     assert client.post("/monitoreo-360/informes?mes=2027-04", data=data).status_code == 302  # twelve months back
+
+
+def test_the_current_month_has_no_ranking_and_a_bad_rating_is_422(client, db_session, world, set_today):
+    """On 10 March 2028 the March ranking read «1.º nacional, 90,4»; a rating of 9 answered 200 with a flash."""
+    genova, soledad, adviser = world
+    db_session.add(Membership(user_id=adviser.id, role="asesor",  # Eje Cafetero: the coordinator's region
+                              entity_id=db_session.scalar(select(Entity.id).filter_by(dane_code="63272"))))
+    coordinator = make_user(db_session, "coordinador@dnp.gov.co", Role.COORDINADOR,
+                            db_session.scalar(select(Entity).filter_by(dane_code="63")))
+    db_session.add(ActivityReport(user_id=adviser.id, month=date(2028, 3, 1), submitted_on=date(2028, 3, 10)))
+    db_session.commit()
+    report = db_session.scalar(select(ActivityReport))
+    login(client, coordinator.email, PASSWORD)
+    page = client.get("/monitoreo-360/ranking?mes=2028-03").get_data(as_text=True)
+    assert "Sin ranking todavía." in page and "Marzo de 2028 no ha terminado" in page
+    assert "sábado 1 de abril de 2028" in page and "nacional" not in page and "Puntaje:" not in page
+    early = client.post(f"/monitoreo-360/informes/{report.id}/calificacion",
+                        data={"rating": "5", "csrf_token": csrf_from(page)})
+    assert early.status_code == 409 and "no ha terminado" in early.get_data(as_text=True)
+    set_today("2028-04-01")
+    page = client.get("/monitoreo-360/ranking?mes=2028-03").get_data(as_text=True)
+    assert "Sin ranking todavía." not in page and 'id="calificacion-' in page
+    bad = client.post(f"/monitoreo-360/informes/{report.id}/calificacion",
+                      data={"rating": "9", "csrf_token": csrf_from(page)})
+    body = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and 'id="errores"' in body and "La calificación va de 1 a 5." in body
+    assert 'aria-invalid="true"' in body
+    db_session.expire_all()
+    assert db_session.get(ActivityReport, report.id).coordinator_rating is None
+    ok = client.post(f"/monitoreo-360/informes/{report.id}/calificacion",
+                     data={"rating": "4", "csrf_token": csrf_from(page)})
+    assert ok.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(ActivityReport, report.id).coordinator_rating == 4

@@ -5,19 +5,25 @@ The seeds give no formula; this is the spec's transparent proposal, every compon
 
     score = 100 × (0.30 P + 0.20 T + 0.15 E + 0.20 S + 0.15 C) ÷ (sum of the weights of the components present)
 
-- P (progress): mean over the adviser's entities of min(1, SETA progress at the month's last cut ÷ the month's
-  target).
+- P (progress): mean over the adviser's entities that have a plan in the period running at the month's end of
+  min(1, SETA progress ÷ the month's target); SETA progress is the latest cut of that period taken by the month's
+  last day (``P_USES_EARLIER_CUT``), 0 when the period has no cut yet.
 - T (timeliness): 0.5 × report on time (1 if submitted by the 10th of the next month, −0.1 per business day late,
   not below 0) + 0.5 × share of the month's asesorías loaded in SETA within 5 business days (with no asesoría
-  reported, T is the report's punctuality alone).
-- E (evidence): share of reported asesorías with an attendance sheet and a SETA record.
+  reported, that share is 0: ``NO_VISITS_SCORE_ZERO``).
+- E (evidence): share of reported asesorías with an attendance sheet and a SETA record (0 with none reported).
 - S (satisfaction): (mean survey score of the adviser's entities over the last 3 months − 1) ÷ 4.
 - C (coordinator): (the coordinator's 1–5 rating of the month − 1) ÷ 4.
 
-A missing S or C (no answers, no rating), or P (no cut that month) or E (no asesoría), is left out and the rest
-re-weighted. No rank without a report or with fewer than 3 entities. Ties: P, then T. Raw counts of asesorías are
-shown, never scored. A coordinator: 0.5 × mean of their ranked advisers + 0.2 × P of their gobernaciones + 0.15 ×
-own T + 0.15 × the region's S, re-weighted the same way.
+Only a missing S or C (no answers, no rating) is left out and the rest re-weighted (§3.4: "Missing S or C:
+re-weight the rest"); without P (none of the adviser's entities has a plan in the period) there is no rank. A month
+is ranked, and rated by the coordinator, once it has ended. No rank without a report or with fewer than 3 entities.
+Ties: P, then T. Raw counts of asesorías are shown, never scored. A coordinator: 0.5 × mean of their ranked advisers
++ 0.2 × P of their gobernaciones + 0.15 × own T + 0.15 × the region's S, the advisers' mean and S re-weighted when
+missing.
+
+What the form sends is checked here: each asesoría has its entity, date, mode and topic, and neither it nor its
+SETA load is dated after the day it is reported (an asesoría of 25 March reported on 10 March was scored).
 """
 from __future__ import annotations
 
@@ -33,7 +39,6 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from state_machines.calendar import default_calendar
 from state_machines.core.dates import add_months, format_date_es, last_day_of_month
 from state_machines.core.roles import Role
-from state_machines.core.wording import business_days
 from workflow_app.infra.clock import start_of_day_utc
 from workflow_app.models import (
     VISIT_MODES,
@@ -43,6 +48,8 @@ from workflow_app.models import (
     Entity,
     Membership,
     MilestoneCheck,
+    Period,
+    Plan,
     SetaCut,
     SetaCutRow,
     SurveyResponse,
@@ -61,6 +68,22 @@ COMPONENT_LABELS = {
 }
 NOTES_MAX = 6000
 TOPIC_MAX = 200
+
+#: phase-ii.md §3.4: "Missing S or C: re-weight the rest". The coordinator's mean of their advisers is re-weighted
+#: too when no adviser of the region is ranked (interpretation: the spec's coordinator formula is a proposal and says
+#: nothing of it). Any other component missing means no score.
+REWEIGHTED_WHEN_MISSING = frozenset({"S", "C", "advisers"})
+
+#: Interpretation of §3.4's "SETA progress" (§3.3: cuts on the 15th and the month's last day): the progress of a
+#: month is its latest cut by the month's last day. A month with no cut of its own (the scheduler was down) takes the
+#: latest earlier cut of the same period when True (progress only grows, so an older cut can only understate it);
+#: when False, or when the period has no cut yet, nothing is recorded in SETA and progress is 0. P is never left out.
+P_USES_EARLIER_CUT = True
+
+#: Interpretation of §3.4's T and E ("share of asesorías …") for a month with no asesoría reported: the share is 0,
+#: not a missing component re-weighted away (§3.4 re-weights only S and C; an adviser who reported none scored
+#: higher than one who reported some). The count of asesorías itself is never scored.
+NO_VISITS_SCORE_ZERO = True
 
 
 def count(n: int, singular: str, plural: str) -> str:
@@ -149,7 +172,7 @@ def submit_report(session: Session, user: User, command: ReportCommand, today: d
         raise ActivityError(f"Solo se envían o corrigen los informes de los últimos {back} meses.", field="month")
     allowed = {e.id for e in entities_of(session, user.id, Role.ASESOR)} | \
         {e.id for e in entities_of(session, user.id, Role.COORDINADOR)}
-    errors = {**_report_problems(command, month, allowed), **(unreadable or {})}
+    errors = {**_report_problems(command, month, allowed, today), **(unreadable or {})}
     if errors:
         raise ActivityError(" ".join(errors.values()), errors=errors)
     report = report_of(session, user.id, month)
@@ -164,7 +187,7 @@ def submit_report(session: Session, user: User, command: ReportCommand, today: d
     return report
 
 
-def _report_problems(command: ReportCommand, month: date, allowed: set[int]) -> dict[str, str]:
+def _report_problems(command: ReportCommand, month: date, allowed: set[int], today: date) -> dict[str, str]:
     """Input id (``v<row>-<field>``, ``trainings``, ``notes``) -> Spanish message naming the row and the field, in
     the page's order."""
     errors: dict[str, str] = {}
@@ -180,11 +203,19 @@ def _report_problems(command: ReportCommand, month: date, allowed: set[int]) -> 
             errors[row + "on"] = f"Asesoría {i}: indique la fecha."
         elif not (month <= v.on <= last_day_of_month(month.year, month.month)):
             errors[row + "on"] = f"Asesoría {i}: la fecha debe caer en {month_label(month)}."
+        elif v.on > today:
+            errors[row + "on"] = (f"Asesoría {i}: la fecha ({format_date_es(v.on)}) es posterior a hoy; se reportan las "
+                                  "asesorías ya hechas.")
         elif v.seta_loaded_on is not None and v.seta_loaded_on < v.on:
             errors[row + "seta"] = f"Asesoría {i}: la fecha de cargue en SETA no puede ser anterior a la asesoría."
+        if v.seta_loaded_on is not None and v.seta_loaded_on > today and row + "seta" not in errors:
+            errors[row + "seta"] = (f"Asesoría {i}: la fecha de cargue en SETA ({format_date_es(v.seta_loaded_on)}) es "
+                                    "posterior a hoy; escríbala cuando quede cargada.")
         if v.mode not in VISIT_MODES:
             errors[row + "mode"] = f"Asesoría {i}: elija si fue presencial o virtual."
-        if len(v.topic) > TOPIC_MAX:
+        if not v.topic.strip():
+            errors[row + "topic"] = f"Asesoría {i}: indique el tema o el hito trabajado."
+        elif len(v.topic) > TOPIC_MAX:
             errors[row + "topic"] = f"Asesoría {i}: el tema puede tener hasta {TOPIC_MAX} caracteres."
     if command.trainings < 0 or command.trainings > 500:
         errors["trainings"] = "Las capacitaciones dictadas deben ser un número entre 0 y 500."
@@ -193,12 +224,23 @@ def _report_problems(command: ReportCommand, month: date, allowed: set[int]) -> 
     return errors
 
 
-def rate(session: Session, coordinator: User, report: ActivityReport, rating: int) -> None:
-    """The regional coordinator's 1–5 rating of an adviser's month (the ranking's C)."""
+def month_has_ended(month: date, today: date) -> bool:
+    return today > last_day_of_month(month.year, month.month)
+
+
+def first_day_after(month: date) -> date:
+    return add_months(month.replace(day=1), 1)
+
+
+def rate(session: Session, coordinator: User, report: ActivityReport, rating: int, today: date) -> None:
+    """The regional coordinator's 1–5 rating of an adviser's month (the ranking's C), once the month has ended."""
     regions = coordinator_regions(session, coordinator.id)
     adviser_regions = {e.department.region for e in entities_of(session, report.user_id, Role.ASESOR)}
     if not regions or not (regions & adviser_regions):
         raise ActivityError("Solo el coordinador de la región del asesor califica su informe.", 403)
+    if not month_has_ended(report.month, today):
+        raise ActivityError(f"{month_label(report.month).capitalize()} no ha terminado: el mes se califica desde el "
+                            f"{format_date_es(first_day_after(report.month), weekday=True)}.", 409, field="rating")
     if rating not in (1, 2, 3, 4, 5):
         raise ActivityError("La calificación va de 1 a 5.", field="rating")
     report.coordinator_rating, report.rated_by_id = rating, coordinator.id
@@ -247,6 +289,9 @@ class RankRow:
 
 
 def _weighted(components: list[Component], weights: dict[str, float]) -> tuple[float | None, float]:
+    """The score over the components present, None when one that is never re-weighted is missing (§3.4)."""
+    if any(c.value is None and c.key not in REWEIGHTED_WHEN_MISSING for c in components if c.key in weights):
+        return None, 0.0
     present = [(weights[c.key], c.value) for c in components if c.value is not None and c.key in weights]
     total = sum(w for w, _ in present)
     if not total:
@@ -254,18 +299,35 @@ def _weighted(components: list[Component], weights: dict[str, float]) -> tuple[f
     return round(100 * sum(w * v for w, v in present) / total, 1), total
 
 
-def _cut_progress(session: Session, month: date) -> tuple[SetaCut | None, dict[int, float]]:
-    """The month's last cut and entity id -> its progress there."""
-    cut = session.scalar(select(SetaCut).where(SetaCut.cut_on >= month,
-                                               SetaCut.cut_on <= last_day_of_month(month.year, month.month))
+@dataclass(frozen=True)
+class SetaProgress:
+    """What P reads for a month: the cut used (None when the period has none yet), each entity's progress there,
+    and the entities with a plan in the period running at the month's end."""
+
+    month: date
+    cut: SetaCut | None
+    progress: dict[int, float]
+    planned: frozenset[int]
+
+
+def _seta_progress(session: Session, month: date) -> SetaProgress:
+    """The latest cut by the month's last day within the period running then (``P_USES_EARLIER_CUT``)."""
+    end = last_day_of_month(month.year, month.month)
+    period = session.scalar(select(Period).where(Period.start_on <= end, Period.end_on >= end))
+    planned = frozenset(session.scalars(select(Plan.entity_id).where(Plan.period_id == period.id))) \
+        if period is not None else frozenset()
+    if period is None:
+        since = month
+    else:
+        since = period.start_on if P_USES_EARLIER_CUT else max(period.start_on, month)
+    cut = session.scalar(select(SetaCut).where(SetaCut.cut_on >= since, SetaCut.cut_on <= end)
                          .order_by(SetaCut.cut_on.desc()).limit(1))
-    if cut is None:
-        return None, {}
     progress: dict[int, float] = {}
-    for entity_id, value in session.execute(select(SetaCutRow.entity_id, SetaCutRow.progress)
-                                            .filter_by(cut_id=cut.id)):
-        progress[entity_id] = max(value, progress.get(entity_id, 0.0))
-    return cut, progress
+    if cut is not None:
+        for entity_id, value in session.execute(select(SetaCutRow.entity_id, SetaCutRow.progress)
+                                                .filter_by(cut_id=cut.id)):
+            progress[entity_id] = max(value, progress.get(entity_id, 0.0))
+    return SetaProgress(month, cut, progress, planned)
 
 
 def _survey_scores(session: Session, month: date) -> dict[int, list[float]]:
@@ -279,20 +341,31 @@ def _survey_scores(session: Session, month: date) -> dict[int, list[float]]:
     return out
 
 
-def _p(entity_ids, progress, cut, month) -> Component:
+def _p(entities: list[Entity], seta: SetaProgress) -> Component:
+    month, cut = seta.month, seta.cut
     target = params.monthly_target(month)
+    if not entities:
+        return Component("P", None, "Sin entidades asignadas: sin P no entra al ranking.")
+    counted = [e for e in entities if e.id in seta.planned]
+    left_out = [e for e in entities if e.id not in seta.planned]
+    without = (f" Sin plan del período, no {'cuenta' if len(left_out) == 1 else 'cuentan'}: "
+               + ", ".join(e.display_name for e in left_out) + ".") if left_out else ""
+    if not counted:
+        return Component("P", None, "Ninguna de sus entidades tiene plan del período: sin P no entra al ranking."
+                         + without)
+    values = [min(1.0, seta.progress.get(e.id, 0.0) / target) if target else 1.0 for e in counted]
+    shown = ", ".join(f"{e.display_name} {params.pct(seta.progress.get(e.id, 0.0))}" for e in counted)
     if cut is None:
-        return Component("P", None, f"Sin corte SETA en {month_label(month)}: no se califica.")
-    values = [min(1.0, progress.get(e, 0.0) / target) if target else 1.0 for e in entity_ids]
-    if not values:
-        return Component("P", None, "Sin entidades asignadas.")
-    shown = ", ".join(params.fmt(progress.get(e, 0.0), 1) + " %" for e in entity_ids)
-    return Component("P", mean(values), f"Avance al {format_date_es(cut.cut_on)} de "
-                     f"{count(len(values), 'entidad', 'entidades')} "
-                     f"({shown}) frente a la meta del mes de {params.fmt(target, 1)} %.")
+        source = (f"Sin corte SETA del período hasta el fin de {month_label(month)}: nada registrado, avance 0 % "
+                  f"de {count(len(values), 'entidad', 'entidades')} ({shown})")
+    else:
+        earlier = f" (no hubo corte en {month_label(month)}: se usa el último anterior)" if cut.cut_on < month else ""
+        source = (f"Avance al {format_date_es(cut.cut_on)}{earlier} de {count(len(values), 'entidad', 'entidades')} "
+                  f"({shown})")
+    return Component("P", mean(values), f"{source} frente a la meta del mes de {params.fmt(target, 1)} %.{without}")
 
 
-def _t(report: ActivityReport | None, month: date) -> Component:
+def _t(report: ActivityReport | None, month: date, today: date) -> Component:
     r = params.ranking()
     if report is None:
         return Component("T", None, "Sin informe del mes.")
@@ -303,22 +376,31 @@ def _t(report: ActivityReport | None, month: date) -> Component:
     on_time = max(0.0, 1.0 - float(r["late_penalty_per_business_day"]) * late)
     visits = report.visits
     limit = int(r["seta_load_business_days"])
+    sent = (f"Informe enviado el {format_date_es(report.submitted_on)} (plazo: {format_date_es(due)}; "
+            f"{count(late, 'día hábil', 'días hábiles')} tarde → {params.fmt(on_time)})")
     if not visits:
-        return Component("T", on_time, f"Informe enviado el {format_date_es(report.submitted_on)} (plazo: "
-                         f"{format_date_es(due)}; {business_days(late)} tarde). Sin asesorías: solo cuenta el informe.")
-    loaded = sum(1 for v in visits if v.seta_loaded_on is not None
-                 and cal.business_days_between(v.on, v.seta_loaded_on) <= limit)
+        if NO_VISITS_SCORE_ZERO:
+            return Component("T", 0.5 * on_time, f"{sent}; sin asesorías reportadas: ninguna cargada en SETA (0).")
+        return Component("T", on_time, f"{sent}. Sin asesorías: solo cuenta el informe.")
+    loaded = sum(1 for v in visits if _loaded(v, today) and cal.business_days_between(v.on, v.seta_loaded_on) <= limit)
     return Component("T", 0.5 * on_time + 0.5 * loaded / len(visits),
-                     f"Informe enviado el {format_date_es(report.submitted_on)} (plazo: {format_date_es(due)}; "
-                     f"{count(late, 'día hábil', 'días hábiles')} tarde → {params.fmt(on_time)}); {loaded} de "
-                     f"{count(len(visits), 'asesoría cargada', 'asesorías cargadas')} en SETA dentro de {limit} días "
-                     "hábiles.")
+                     f"{sent}; {loaded} de {count(len(visits), 'asesoría cargada', 'asesorías cargadas')} en SETA "
+                     f"dentro de {limit} días hábiles.")
 
 
-def _e(report: ActivityReport | None) -> Component:
-    if report is None or not report.visits:
+def _loaded(visit: ActivityVisit, today: date) -> bool:
+    """Loaded in SETA by today: a load dated later (typed before the fix that refuses it) is not one yet."""
+    return visit.seta_loaded_on is not None and visit.seta_loaded_on <= today
+
+
+def _e(report: ActivityReport | None, today: date) -> Component:
+    if report is None:
+        return Component("E", None, "Sin informe del mes.")
+    if not report.visits:
+        if NO_VISITS_SCORE_ZERO:
+            return Component("E", 0.0, "Sin asesorías reportadas: ninguna con planilla y registro en SETA (0).")
         return Component("E", None, "Sin asesorías reportadas: no se califica.")
-    good = sum(1 for v in report.visits if v.has_evidence and v.seta_loaded_on is not None)
+    good = sum(1 for v in report.visits if v.has_evidence and _loaded(v, today))
     return Component("E", good / len(report.visits), f"{good} de "
                      f"{count(len(report.visits), 'asesoría', 'asesorías')} con planilla de asistencia y registro "
                      "en SETA.")
@@ -342,11 +424,15 @@ def _c(report: ActivityReport | None) -> Component:
                      f"Calificación del coordinador: {report.coordinator_rating} de 5.")
 
 
-def ranking(session: Session, month: date) -> tuple[list[RankRow], list[RankRow], SetaCut | None]:
-    """(advisers, coordinators, the cut used) for the month, ranked nationally (``rank``) and by region."""
+def ranking(session: Session, month: date, today: date) -> tuple[list[RankRow], list[RankRow], SetaCut | None]:
+    """(advisers, coordinators, the cut used) for an ended month, ranked nationally (``rank``) and by region.
+    A month not yet ended has no ranking (``month_has_ended``)."""
+    if not month_has_ended(month, today):
+        raise ActivityError(f"{month_label(month).capitalize()} no ha terminado: su ranking se calcula desde el "
+                            f"{format_date_es(first_day_after(month), weekday=True)}.", 409)
     r = params.ranking()
     weights = {k: float(v) for k, v in r["weights"].items()}
-    cut, progress = _cut_progress(session, month)
+    seta = _seta_progress(session, month)
     scores = _survey_scores(session, month)
     reports = {rep.user_id: rep for rep in session.scalars(
         select(ActivityReport).filter_by(month=month).options(selectinload(ActivityReport.visits)))}
@@ -355,7 +441,7 @@ def ranking(session: Session, month: date) -> tuple[list[RankRow], list[RankRow]
         entities = entities_of(session, user.id, Role.ASESOR)
         ids = [e.id for e in entities]
         report = reports.get(user.id)
-        comps = [_p(ids, progress, cut, month), _t(report, month), _e(report), _s(ids, scores), _c(report)]
+        comps = [_p(entities, seta), _t(report, month, today), _e(report, today), _s(ids, scores), _c(report)]
         row = RankRow(user, Role.ASESOR, _main_region(entities), len(ids),
                       len(report.visits) if report else 0, comps, weights)
         row.score, _ = _weighted(comps, weights)
@@ -363,6 +449,8 @@ def ranking(session: Session, month: date) -> tuple[list[RankRow], list[RankRow]
             row.unranked_reason = "Sin informe del mes: no entra al ranking."
         elif len(ids) < int(r["min_entities"]):
             row.unranked_reason = f"Acompaña menos de {r['min_entities']} entidades: no entra al ranking."
+        elif row.score is None:
+            row.unranked_reason = _missing_reason(comps)
         advisers.append(row)
     _rank(advisers)
 
@@ -377,16 +465,24 @@ def ranking(session: Session, month: date) -> tuple[list[RankRow], list[RankRow]
         adv = Component("advisers", mean(a.score for a in mine) / 100 if mine else None,
                         f"Promedio de {count(len(mine), 'asesor clasificado', 'asesores clasificados')} de su región: "
                         f"{params.fmt(mean(a.score for a in mine), 1) if mine else '—'}.")
-        comps = [adv, _p([e.id for e in govs], progress, cut, month), _t(report, month), _s(region_ids, scores)]
+        comps = [adv, _p(govs, seta), _t(report, month, today), _s(region_ids, scores)]
         row = RankRow(user, Role.COORDINADOR, ", ".join(sorted(regions)) or "—", len(govs),
                       len(report.visits) if report else 0, comps, cw)
         row.score, _ = _weighted(comps, cw)
         row.advisers_mean = adv.value
         if report is None:
             row.unranked_reason = "Sin informe del mes: no entra al ranking."
+        elif row.score is None:
+            row.unranked_reason = _missing_reason(comps)
         coordinators.append(row)
     _rank(coordinators)
-    return advisers, coordinators, cut
+    return advisers, coordinators, seta.cut
+
+
+def _missing_reason(components: list[Component]) -> str:
+    """Why there is no score: the first component §3.4 never re-weights that is missing, in its own words."""
+    missing = next(c for c in components if c.value is None and c.key not in REWEIGHTED_WHEN_MISSING)
+    return missing.detail.split(". ")[0].rstrip(".") + "."
 
 
 def _main_region(entities: list[Entity]) -> str:

@@ -305,15 +305,15 @@ def report():
 @login_required
 def rate_report(report_id: int):
     found = db.session.get(ActivityReport, report_id) or abort(404)
+    today = clock().today()
     try:
-        activity.rate(db.session, current_user, found, request.form.get("rating", type=int) or 0)
+        activity.rate(db.session, current_user, found, request.form.get("rating", type=int) or 0, today)
     except activity.ActivityError as exc:
         db.session.rollback()
         if exc.status == 403:
             abort(403, description=exc.message)
-        flash(exc.message, "error")
-    else:
-        flash(f"Calificación de {found.user.name} guardada.", "success")
+        return _ranking_page(found.month, today, rating_error=(found.id, exc.message)), exc.status
+    flash(f"Calificación de {found.user.name} guardada.", "success")
     return redirect(url_for("followup.ranking", mes=found.month.strftime("%Y-%m")))
 
 
@@ -326,11 +326,23 @@ def ranking():
     if not 2000 <= month.year <= 2100:  # well written, out of range: said as such (QA, 7 December 2026)
         abort(400, description=f"El ranking cubre los meses de los años 2000 a 2100; "
                                f"«{month.year:04d}-{month.month:02d}» está fuera de ese rango.")
-    advisers, coordinators, cut = activity.ranking(db.session, month)
+    return _ranking_page(month, today)
+
+
+def _ranking_page(month: date, today: date, rating_error: tuple[int, str] | None = None) -> str:
+    """The month's ranking; a month not yet ended says from when it is ranked, and ranks nobody (§3.4: a month)."""
+    if activity.month_has_ended(month, today):
+        advisers, coordinators, cut = activity.ranking(db.session, month, today)
+        pending = ""
+    else:
+        advisers, coordinators, cut = [], [], None
+        pending = (f"{survey.month_label(month).capitalize()} no ha terminado: su ranking se calcula desde el "
+                   f"{format_date_es(activity.first_day_after(month), weekday=True)}, con el mes completo.")
     my_regions = activity.coordinator_regions(db.session, current_user.id)
     reports = {r.user_id: r for r in db.session.scalars(select(ActivityReport).filter_by(month=month))}
     return render_template("followup/ranking.html", month=month, advisers=advisers, coordinators=coordinators,
                            cut=cut, weights=params.ranking()["weights"],
                            coordinator_weights=params.ranking()["coordinator_weights"],
                            labels=activity.COMPONENT_LABELS, my_regions=my_regions, reports=reports,
+                           pending=pending, rating_error=rating_error,
                            previous=add_months(month, -1), following=add_months(month, 1))
