@@ -10,6 +10,10 @@ recorded since ("Atendida" in the notification centre: the duty is no longer pen
 work to do: the digest says how many such notices it leaves out, and a digest of nothing else is not sent (they
 stay in the notification centre). A planning office that records a month of past acts in one afternoon does not
 send the corporation a morning list of "actúe a más tardar" for steps already behind the plan.
+
+After a gap (the digest did not run for days, a trial's simulated date jumped), a notice whose day has passed is
+left out when a later notice says the current situation or its survey's month closed, and said in the past tense
+otherwise (``notifications.currency``); the digest says how many it leaves out.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from notifications.centre import is_attended, period_over
+from notifications.currency import currency
 from state_machines.calendar import format_date_es
 from state_machines.core.wording import readable_sources
 from workflow_app.infra.extensions import db
@@ -74,8 +79,12 @@ def _digest_for(session: Session, user_id: int, day: date) -> int:
         return 0
     user = session.get(User, user_id)
     settled = settled_notices(session, [n for _, n in rows], day)
-    notices = [n for _, n in rows if n.id not in settled]
-    if not notices:  # every notice's step is behind its plan now: nothing to send
+    # After a gap (the digest did not run, a simulated date that jumped), a notice whose day passed is left out when
+    # a later one says the current situation, or said in the past tense (``notifications.currency``).
+    current = currency(session, [n for _, n in rows if n.id not in settled], day)
+    overtaken = {i for i, c in current.items() if c.left_out}
+    notices = [n for _, n in rows if n.id not in settled and n.id not in overtaken]
+    if not notices:  # every notice's step is behind its plan now, or no longer current: nothing to send
         for delivery, _ in rows:
             delivery.status = "digested"
         session.commit()
@@ -84,7 +93,10 @@ def _digest_for(session: Session, user_id: int, day: date) -> int:
         with session.begin_nested():
             digest = Delivery(notification_id=None, channel="email", recipient=user.email, delivery_key=key,
                               status="pending", subject=digest_subject(len(notices), day),
-                              body=digest_body(user, notices, day, left_out=len(settled)))
+                              body=digest_body(user, notices, day, left_out=len(settled),
+                                               overtaken=len(overtaken),
+                                               wording={i: (c.subject, c.body) for i, c in current.items()
+                                                        if not c.left_out}))
             session.add(digest)
             session.flush()
     except IntegrityError:  # another run wrote this user's digest a moment ago
@@ -126,13 +138,18 @@ def settled_notices(session: Session, notices: list[Notification], day: date) ->
     return {n.id for n in asking if is_attended(n) or period_over(n, day)}
 
 
-def digest_body(user: User, notices: list[Notification], day: date, left_out: int = 0) -> str:
+def digest_body(user: User, notices: list[Notification], day: date, left_out: int = 0, overtaken: int = 0,
+                wording: dict[int, tuple[str, str]] | None = None) -> str:
+    """``left_out``: notices whose step was recorded since; ``overtaken``: notices no longer current; ``wording``:
+    notice id -> (subject, body) said anew for a notice whose day passed (``notifications.currency``)."""
     base = public_base_url()
+    wording = wording or {}
     lines = [f"Resumen diario de la Ruta PDT — {format_date_es(day, weekday=True)}", "",
              f"Hola, {user.name}. Estos son sus avisos del día ({len(notices)}):", ""]
     for i, n in enumerate(notices, 1):
-        lines.append(f"{i}. {n.subject}")
-        lines.append(f"   {n.body}")
+        subject, body = wording.get(n.id, (n.subject, n.body)) if wording else (n.subject, n.body)
+        lines.append(f"{i}. {subject}")
+        lines.append(f"   {body}")
         if n.due_on:
             lines.append(f"   Fecha: {format_date_es(n.due_on, weekday=True)}")
         if n.legal_basis:
@@ -144,6 +161,11 @@ def digest_body(user: User, notices: list[Notification], day: date, left_out: in
                    if left_out == 1 else
                    f"{left_out} avisos más de este día ya no piden nada: sus pasos se registraron después de "
                    "escritos.") + f" Están en {base}/notificaciones.", ""]
+    if overtaken:
+        lines += [(f"{overtaken} aviso anterior ya no rige: su fecha pasó y lo reemplaza uno más reciente, o la "
+                   "encuesta de un mes ya cerrado." if overtaken == 1 else
+                   f"{overtaken} avisos anteriores ya no rigen: su fecha pasó y los reemplazan avisos más recientes, "
+                   "o son encuestas de meses ya cerrados.") + f" Están en {base}/notificaciones.", ""]
     lines += ["--", "Ruta PDT · Resumen diario automático; no responda a este correo.",
               "Los avisos del día del vencimiento y los de plazos vencidos llegan siempre de inmediato.",
               f"Puede elegir entre correo inmediato y resumen diario en {base}/notificaciones/preferencias."]

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app, render_template
 from sqlalchemy import or_, select, text, update
 
 from notifications import email
+from notifications.currency import currency, may_be_stale
 from notifications.digest import link_label
 from workflow_app.infra.clock import BOGOTA
 from workflow_app.infra.extensions import db
@@ -20,6 +22,18 @@ from workflow_app.models import Delivery, Notification
 from workflow_app.services.people import accounts
 
 LEASE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class _Said:
+    """What the notification templates read of a notice, said anew (``render_delivery``)."""
+
+    subject: str
+    body: str
+    due_on: date | None
+    legal_basis: str
+    link: str
+
 MAX_ATTEMPTS = 8
 BACKOFF_SECONDS = (30, 60, 120, 300, 900, 1800, 3600)
 
@@ -97,8 +111,20 @@ def deliver(delivery_id: int) -> str:
     delivery = claim(delivery_id)
     if delivery is None:
         return "omitida"
+    n, wording = delivery.notification, None
+    today = current_app.extensions["clock"].today()
+    if n is not None and may_be_stale(n, today):  # mailed after its day (notifications.currency)
+        verdict = currency(db.session, [n], today).get(n.id)
+        if verdict is not None and verdict.left_out:
+            # Not mailed: a later notice says the current situation, or its day passed with nothing left to ask.
+            # It stays in the notification centre; like a digest's settled notice, folded away without a digest.
+            delivery.status, delivery.lease_until = "digested", None
+            db.session.commit()
+            return "superada"
+        if verdict is not None:
+            wording = (verdict.subject, verdict.body)
     try:
-        email.send(render_delivery(delivery))
+        email.send(render_delivery(delivery, wording))
     except Exception as exc:  # noqa: BLE001 - any SMTP/network failure is retried later
         delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if delivery.attempts >= MAX_ATTEMPTS:
@@ -121,7 +147,9 @@ def password_reset(email_address: str) -> str:
     return "ok"
 
 
-def render_delivery(delivery: Delivery):
+def render_delivery(delivery: Delivery, wording: tuple[str, str] | None = None):
+    """The e-mail of a delivery; ``wording``: the notice's (subject, body) as said on the day it is mailed, when its
+    own day has passed (``notifications.currency``)."""
     base = public_base_url()
     if delivery.account_token is not None:
         # The link exists only here, in the message being sent: never stored, never logged.
@@ -137,7 +165,9 @@ def render_delivery(delivery: Delivery):
         html = render_template("email/account.html", **context)
     elif delivery.notification is not None:
         n = delivery.notification
-        context = {"n": n, "base_url": base, "link_label": link_label(n.kind)}
+        if wording is not None:
+            n = _Said(wording[0], wording[1], n.due_on, n.legal_basis, n.link)
+        context = {"n": n, "base_url": base, "link_label": link_label(delivery.notification.kind)}
         subject = n.subject
         text = render_template("email/notification.txt", **context)
         html = render_template("email/notification.html", **context)

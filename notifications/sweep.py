@@ -112,6 +112,9 @@ class Due:
     deadline: legal_calendar.Deadline
     duty: Duty
     milestone_on: date
+    #: The sweep's day: later than ``milestone_on`` after a gap (a worker outage, a simulated date that jumped), when
+    #: the message says the situation of this day, not of the milestone's (``reminder_message``).
+    today: date | None = None
 
 
 @dataclass(frozen=True)
@@ -295,7 +298,7 @@ def plan_work(plan: PlanRow, deadlines: list[legal_calendar.Deadline], today: da
         milestone = current_milestone(deadline, cal, today)
         if milestone is not None:
             offset, kind, on = milestone
-            dues.append(Due(plan.id, plan.entity_id, kind, offset, deadline, duty, on))
+            dues.append(Due(plan.id, plan.entity_id, kind, offset, deadline, duty, on, today))
     return dues, effects
 
 
@@ -309,7 +312,7 @@ def phase2_work(plan: PlanRow, deadlines: dict[str, legal_calendar.Deadline], to
         milestone = current_milestone(deadline, cal, today)
         if milestone is not None:
             offset, kind, on = milestone
-            dues.append(Due(plan.id, plan.entity_id, kind, offset, deadline, pd.duty, on))
+            dues.append(Due(plan.id, plan.entity_id, kind, offset, deadline, pd.duty, on, today))
     return dues
 
 
@@ -371,13 +374,26 @@ def _said(text: str, plan: PlanRow) -> str:
 
 
 def reminder_message(due: Due, plan: PlanRow) -> Message:
+    """The reminder, due-day or overdue notice of ``due``, said for the sweep's day: after a gap in the sweeps the
+    milestone's own day has passed, so a reminder counts the business days left from today and a due day already
+    gone is said in the past tense (QA, 2028 trial: a mail of 6 December read «Hoy, jueves 30 de noviembre de 2028,
+    es el último día…»)."""
     d, entity = due.deadline, plan.entity.display_name
     who = f" ({d.authority})" if d.authority else ""
+    today = due.today or due.milestone_on
     if due.kind == "reminder":
-        left = f"{'falta' if due.offset == '1' else 'faltan'} {business_days(int(due.offset))}"
+        count = int(due.offset)
+        if today > due.milestone_on:
+            count = legal_calendar.default_calendar(plan.entity.weekdays).business_days_between(today, d.act_by)
+        left = f"{'falta' if count == 1 else 'faltan'} {business_days(count)}"
         subject = f"{entity}: {left} — {due.duty.label}{who}"
         body = (f"Recordatorio: {due.duty.label}{who}. Actúe a más tardar el {_when(d.act_by)}. "
                 f"{d.explanation}")
+    elif due.kind == "due_today" and today > d.act_by:
+        subject = f"{entity}: el último día era el {legal_calendar.format_date_es(d.act_by)} — {due.duty.label}{who}"
+        body = (f"El último día para {quoted(due.duty.label)}{who} fue el {_when(d.act_by)}. Hoy, {_when(today)}, el "
+                f"paso sigue pendiente y desde el {_when(d.overdue_from)} se tendrá por atrasado: regístrelo en cuanto "
+                f"se cumpla. {d.explanation}")
     elif due.kind == "due_today":
         subject = f"{entity}: hoy vence el plazo — {due.duty.label}{who}"
         body = (f"Hoy, {_when(d.act_by)}, es el último día para: {due.duty.label}{who}. "

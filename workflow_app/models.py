@@ -645,7 +645,8 @@ class PeopleLogEntry(db.Model):
 
 NOTIFICATION_KINDS = ("reminder", "due_today", "overdue", "escalation", "effect", "transition", "proposal",
                       "survey")  # survey: Monitoreo 360's monthly survey (services.followup.survey)
-# digest: waits for the daily summary; digested: went out inside the summary delivery ``digest_id``.
+# digest: waits for the daily summary; digested: went out inside the summary delivery ``digest_id``, or, without
+# one, was folded away unsent (its step recorded since, or no longer current: ``notifications.currency``).
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "digest", "digested")
 
 

@@ -20,28 +20,30 @@ def test_digests_group_each_users_pending_notices_in_one_email(db_session, smtp_
         Notification.user_id == crq.id, Delivery.status == "digest")).all()
     assert len(waiting) == 3  # the copy received on 29 Feb, and the two reminders
 
-    report = send_digests(date(2028, 3, 21))
+    report = send_digests(date(2028, 3, 21))  # the first digest since the 14th: «faltan 5» is no longer current
     embedded_jobs.join()
     digests = db_session.scalars(select(Delivery).where(Delivery.notification_id.is_(None))
                                  .order_by(Delivery.id)).all()
     by_key = {d.delivery_key: d for d in digests}
     assert f"digest:{crq.id}:2028-03-21" in by_key and f"digest:{cast.ctp.id}:2028-03-21" in by_key
     digested = db_session.scalars(select(Delivery).where(Delivery.status == "digested")).all()
-    assert (report.users, report.notices) == (len(digests), len(digested))
+    assert (report.users, report.notices) == (len(digests), len(digested) - 1)  # CRQ's «faltan 5» left out
     grouped = db_session.scalars(select(Delivery).join(Notification).where(Notification.user_id == crq.id)).all()
     assert {d.status for d in grouped} == {"digested"}
     assert {d.digest_id for d in grouped} == {by_key[f"digest:{crq.id}:2028-03-21"].id}
 
     mails = smtp_sink.to(crq.email)
     assert len(mails) == 1
-    assert mails[0]["Subject"] == "Resumen diario de la Ruta PDT: 3 avisos (21 de marzo de 2028)"
+    assert mails[0]["Subject"] == "Resumen diario de la Ruta PDT: 2 avisos (21 de marzo de 2028)"
     text = smtp_sink.text_of(mails[0])
-    assert "faltan 5 días hábiles" in text and "falta 1 día hábil —" in text and "faltan 1" not in text and "copia del proyecto" in text
-    assert text.count("Norma: D1865 art. 3 num. 3; L4-1913 art. 62") == 3  # the copy notice and two reminders
-    assert re.findall(r"Ver el plan: https?://\S+/planes/(\d+)", text) == [str(cast.plan.id)] * 3
+    # The reminder of the 14th («faltan 5 días hábiles») is superseded by the one of the 21st (notifications.currency).
+    assert "faltan 5 días hábiles" not in text and "falta 1 día hábil —" in text and "faltan 1" not in text
+    assert "copia del proyecto" in text and "1 aviso anterior ya no rige" in text
+    assert text.count("Norma: D1865 art. 3 num. 3; L4-1913 art. 62") == 2  # the copy notice and the reminder
+    assert re.findall(r"Ver el plan: https?://\S+/planes/(\d+)", text) == [str(cast.plan.id)] * 2
     # Read on a phone: the HTML part's addresses are links to tap (they were plain text), its footer said once.
     html = mails[0].get_body(preferencelist=("html",)).get_content()
-    assert re.findall(r'Ver el plan: <a href="https?://[^"]+/planes/(\d+)"', html) == [str(cast.plan.id)] * 3
+    assert re.findall(r'Ver el plan: <a href="https?://[^"]+/planes/(\d+)"', html) == [str(cast.plan.id)] * 2
     assert html.count("Resumen diario automático") == 1 and "<pre" not in html
 
     again = send_digests(date(2028, 3, 21))
