@@ -227,6 +227,7 @@ def test_a_report_with_several_bad_rows_is_refused_with_each_rows_missing_field(
         "v1-on": "Asesoría 1: indique la fecha.",
         "v2-entity": "Asesoría 2: elija la entidad.",
         "v4-seta": "Asesoría 4: la fecha de cargue en SETA no puede ser anterior a la asesoría.",
+        "v4-topic": "Asesoría 4: indique el tema o el hito trabajado.",  # an asesoría needs its topic (§3.4)
         "v3-on": "Asesoría 3: la fecha debe tener la forma AAAA-MM-DD.",
     }
     assert "Asesoría 1: indique la fecha." in refused.value.message and "Asesoría 4" in refused.value.message
@@ -469,16 +470,17 @@ def test_an_asesoria_in_the_future_or_without_topic_is_refused_and_nothing_is_sa
     plans, adviser, _ = quindio_adviser
     march = date(2028, 3, 1)
     today = date(2028, 3, 10)
-    for visit, words in (
-            (_visit(plans[0], date(2028, 3, 25)), "Asesoría 1: la fecha (25 de marzo de 2028) es posterior a hoy"),
-            (_visit(plans[0], date(2028, 3, 6), loaded=date(2028, 3, 20)),
+    for visit, key, words in (
+            (_visit(plans[0], date(2028, 3, 25)), "v1-on", "Asesoría 1: la fecha (25 de marzo de 2028) es posterior a hoy"),
+            (_visit(plans[0], date(2028, 3, 6), loaded=date(2028, 3, 20)), "v1-seta",
              "Asesoría 1: la fecha de cargue en SETA (20 de marzo de 2028) es posterior a hoy"),
-            (_visit(plans[0], date(2028, 3, 6), topic="  "), "Asesoría 1: indique el tema o el hito trabajado.")):
+            (_visit(plans[0], date(2028, 3, 6), topic="  "), "v1-topic",
+             "Asesoría 1: indique el tema o el hito trabajado.")):
         with pytest.raises(activity.ActivityError) as refused:
             activity.submit_report(db_session, adviser, activity.ReportCommand(march, 0, "", (visit,)), today)
         db_session.rollback()
-        assert refused.value.status == 422 and refused.value.field == "visits-1"
-        assert refused.value.message.startswith(words), refused.value.message
+        assert refused.value.status == 422 and list(refused.value.errors) == [key]  # linked to its input
+        assert refused.value.errors[key].startswith(words), refused.value.errors
     assert db_session.scalar(select(func.count()).select_from(ActivityReport)) == 0
 
 

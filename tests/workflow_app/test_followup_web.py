@@ -268,7 +268,8 @@ def test_the_report_tells_every_rows_error_at_once_each_linked_to_its_input(clie
     data = {"csrf_token": csrf_from(page), "trainings": "dos", "notes": "Mesas técnicas",
             "v1-entity": str(genova.plan.entity.id), "v1-on": "", "v1-topic": "Plan indicativo",
             "v2-entity": "", "v2-on": "2028-03-20", "v2-topic": "PPI",
-            "v3-entity": str(soledad.plan.entity.id), "v3-on": "2028-04-02", "v3-seta": "2028-03-01"}
+            "v3-entity": str(soledad.plan.entity.id), "v3-on": "2028-04-02", "v3-seta": "2028-03-01",
+            "v3-topic": "Armonización"}
     refused = client.post("/monitoreo-360/informes?mes=2028-03", data=data)
     assert refused.status_code == 422
     html = refused.get_data(as_text=True)
