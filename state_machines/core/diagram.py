@@ -46,7 +46,8 @@ def mermaid(machine: LegalMachine, current: str | None = None, *, show_roles: bo
         if show_roles:
             label += " [" + ", ".join(sorted(_ROLE_SHORT[r] for r in t.roles)) + "]"
         for source in t.sources:
-            lines.append(f"    {source} --> {t.dest_from(source)}: {label}")
+            for dest in t.dests_from(source):  # a ruling's outcomes: one edge each
+                lines.append(f"    {source} --> {dest}: {label}")
     for state in machine.states:
         if machine.is_final(state):
             lines.append(f"    {state} --> [*]")

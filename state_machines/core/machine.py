@@ -85,7 +85,9 @@ class Transition:
     conditional: pairs of (effect name, predicate over the snapshot); effects not listed there always apply.
     ``source_when`` does the same for sources: pairs of (source state, rule) for a row that leaves that state only
     while a configurable reading of the law (a module constant the rule reads) holds; elsewhere the row is absent
-    from that state (not drawn, not offered, refused as from a wrong state).
+    from that state (not drawn, not offered, refused as from a wrong state). ``dest_when`` makes the destination
+    depend on what the act brings: pairs of (destination, predicate over the snapshot), the first that holds wins,
+    else ``dest`` (a ruling's outcome, as django-fsm's computed targets: each destination is still declared).
     """
 
     trigger: str
@@ -98,6 +100,7 @@ class Transition:
     effects: tuple[str, ...] = ()
     effect_when: tuple[tuple[str, Callable[[Snapshot], bool]], ...] = ()
     source_when: tuple[tuple[str, Callable[[], bool]], ...] = ()
+    dest_when: tuple[tuple[str, Callable[[Snapshot], bool]], ...] = ()
 
     @property
     def declared_sources(self) -> tuple[str, ...]:
@@ -117,7 +120,16 @@ class Transition:
         return rule is None or rule()
 
     def dest_from(self, source: str) -> str:
+        """The row's default destination from ``source`` (``dest_when`` may choose another)."""
         return source if self.dest == SAME else self.dest
+
+    def dests_from(self, source: str) -> tuple[str, ...]:
+        """Every destination the row may reach from ``source``: those of ``dest_when``, then the default."""
+        out: list[str] = []
+        for d in (*(d for d, _ in self.dest_when), self.dest_from(source)):
+            if d not in out:
+                out.append(d)
+        return tuple(out)
 
     def effects_for(self, snapshot: Snapshot) -> tuple[str, ...]:
         conditions = dict(self.effect_when)
@@ -220,6 +232,9 @@ class LegalMachine:
                 raise ValueError(f"{self.name}.{t.trigger}: label and legal_basis are required")
             if t.dest != SAME and t.dest not in self.states:
                 raise ValueError(f"{self.name}.{t.trigger}: unknown dest {t.dest!r}")
+            for d, _ in t.dest_when:
+                if d not in self.states:  # a computed destination is a declared state too (not SAME)
+                    raise ValueError(f"{self.name}.{t.trigger}: unknown dest {d!r}")
             for s in t.declared_sources:
                 if s not in self.states:
                     raise ValueError(f"{self.name}.{t.trigger}: unknown source {s!r}")
@@ -248,11 +263,24 @@ class LegalMachine:
             name=self.name,
         )
         for t in self.transitions:
+            # pytransitions takes the first of a trigger's rows whose conditions hold: the computed destinations
+            # first, each with its predicate, then the default one when none holds.
+            for d, when in t.dest_when:
+                machine.add_transition(t.trigger, list(t.declared_sources), d,
+                                       conditions=[self._condition_for(t), self._when(when)])
             machine.add_transition(
                 t.trigger, list(t.declared_sources), t.dest,
                 conditions=[self._condition_for(t)],
+                unless=[self._when(when) for _, when in t.dest_when],
             )
         return machine
+
+    @staticmethod
+    def _when(predicate: Callable[[Snapshot], bool]) -> Callable[[Any], bool]:
+        def condition(event_data: Any) -> bool:
+            return bool(predicate(event_data.kwargs["snapshot"]))
+
+        return condition
 
     def _condition_for(self, t: Transition) -> Callable[[Any], bool]:
         def condition(event_data: Any) -> bool:

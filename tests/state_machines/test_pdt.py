@@ -418,6 +418,30 @@ def test_a_rule_for_a_source_must_name_one_of_the_rows_sources():
             label="Ir", source_when=(("b", lambda: True),))], final_states={"b"})
 
 
+def test_a_computed_destination_is_declared_drawn_and_chosen_by_its_predicate():
+    """A row whose destination depends on what the act brings (a ruling's outcome): every destination is a declared
+    state, each is drawn, and the first predicate that holds chooses it; none holding, the default."""
+    from dataclasses import dataclass as _dataclass
+
+    from state_machines.core.diagram import mermaid
+    from state_machines.core.machine import LegalMachine, Transition
+
+    @_dataclass(frozen=True)
+    class Snap:
+        state: str
+        outcome: str = ""
+
+    row = dict(trigger="rule", source="a", roles=frozenset({S}), guards=(), legal_basis="L136 art. 80", label="Fallar")
+    m = LegalMachine("m", {"a": "A", "b": "B", "c": "C"}, "a", [Transition(
+        dest="b", dest_when=(("c", lambda s: s.outcome == "fundadas"),), **row)], final_states={"b", "c"})
+    assert m.fire(Snap("a", "fundadas"), "rule", S).dest == "c"
+    assert m.fire(Snap("a", "infundadas"), "rule", S).dest == "b"
+    assert "a --> b: Fallar" in mermaid(m) and "a --> c: Fallar" in mermaid(m)
+    with pytest.raises(ValueError, match="unknown dest 'x'"):
+        LegalMachine("m", {"a": "A", "b": "B"}, "a", [Transition(
+            dest="b", dest_when=(("x", lambda s: True),), **row)], final_states={"b"})
+
+
 def test_corporation_voting_down_the_plan_enables_decree_adoption_at_once():
     snapshot = plan_2024("in_debate", date(2024, 5, 10), corporation_voted_down=True)
     assert PDT_MACHINE.fire(snapshot, "vote_down", C).dest == "decree_eligible"
