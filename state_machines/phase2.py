@@ -318,11 +318,11 @@ def is_budget_decision_term_elapsed(s: Phase2Snapshot) -> Verdict:
     if deadline is None:
         return refuse("No hay fecha de radicación del presupuesto; no corre el plazo del concejo o asamblea.",
                       "D111 art. 59")
-    if s.today < deadline.overdue_from:
+    if s.act_day < deadline.overdue_from:  # the decree's own date, not the day it is typed (QA: 10 Dec 2030)
         return refuse(f"Aún corre el plazo del concejo o asamblea para decidir el presupuesto (hasta el "
                       f"{spanish_date(deadline.latest)}); "
                       f"el proyecto presentado rige por decreto solo desde el {spanish_date(deadline.overdue_from)}.",
-                      "D111 art. 59; L136 art. 23")
+                      "D111 art. 59; L136 art. 23", "act_on" if s.act_on is not None else None)
     return OK
 
 

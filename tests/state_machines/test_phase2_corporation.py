@@ -1,0 +1,46 @@
+"""Phase II acts before the corporation once the plan is in force (phase-ii.md §1.2: "P8 and P16 reuse legal-path
+T8–T16"): the decree rule and the objection read by the act's date."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from state_machines.calendar import BudgetStatute, Phase2Facts, deadline_map, phase2_deadlines
+from state_machines.core.machine import TransitionRefused
+from state_machines.core.roles import Role
+from state_machines.phase2 import BUDGET_MACHINE, Phase2Snapshot
+
+E, C = Role.EJECUTIVO, Role.CORPORACION
+
+
+def budget(state, **kw):
+    return Phase2Snapshot(state=state, today=kw.pop("today", date(2028, 11, 20)), machine="budget", subject="2029",
+                          **kw)
+
+
+def refusal(machine, snapshot, trigger, role) -> TransitionRefused:
+    with pytest.raises(TransitionRefused) as info:
+        machine.fire(snapshot, trigger, role)
+    return info.value
+
+
+def deadlines(copies=False, filed=date(2028, 11, 2), received=None, vigencia=2029):
+    facts = Phase2Facts("municipio", "6", date(2028, 1, 1), date(2028, 5, 22),
+                        statute=BudgetStatute(copies_d111_art59=copies), budget_filed_on={vigencia: filed},
+                        budget_received_on={vigencia: received} if received else {})
+    return deadline_map(phase2_deadlines(facts))
+
+
+# --- D111 art. 59 and art. 109 read by the act's date ----------------------------------------------------------
+
+def test_the_decree_rule_reads_the_decrees_date_not_the_day_it_is_typed():
+    """QA: at 12 December, a decree dated 10 December (inside the Concejo's term) was registered (D111 art. 59)."""
+    dl = deadlines(copies=True)
+    decision = dl["budget_decision:2029"]
+    s = budget("budget_filed", deadlines=dl, statute=BudgetStatute(copies_d111_art59=True), today=date(2028, 12, 14))
+    exc = refusal(BUDGET_MACHINE, replace(s, act_on=decision.latest), "enact_budget_by_decree", E)
+    assert "Aún corre el plazo" in exc.reason and exc.field == "act_on" and "D111 art. 59" in exc.legal_basis
+    out = BUDGET_MACHINE.fire(replace(s, act_on=decision.overdue_from), "enact_budget_by_decree", E)
+    assert out.dest == "budget_adopted"
