@@ -205,6 +205,9 @@ class Phase2Snapshot:
     #: the act is not the corporation's debate or approval.
     corporation: Corporation | None = None
     session_records: SessionRecords = field(default_factory=SessionRecords)
+    #: The day of the procedure's last act (or its opening): the earliest day its next act may be dated
+    #: (``phase2_act_date_problem``), for listing an act whose term may still be met by an earlier date.
+    last_act_on: date | None = None
 
     @property
     def act_day(self) -> date:
@@ -328,14 +331,18 @@ def is_budget_decision_term_elapsed(s: Phase2Snapshot) -> Verdict:
 
 def is_within_objection_term(s: Phase2Snapshot) -> Verdict:
     """D111 art. 109: the objection for illegality reaches the Tribunal "dentro de los cinco días siguientes al
-    recibo" of the approved bill."""
+    recibo" of the approved bill. The objection's date decides, not the day it is typed (L4-1913 art. 62): listed
+    without a date, the act is offered while one dated within the term may still be recorded (its procedure's last
+    act came before the term ended), and its form refuses a later date beside that date (QA: an objection sent on
+    5 December could not be recorded on the 6th)."""
     deadline = s.deadlines.get(f"budget_objection:{s.subject}")
     if deadline is None:
         return refuse("No hay fecha de recibo del presupuesto aprobado; no puede contarse el término de la objeción.",
                       "D111 art. 109")
-    if s.act_day >= deadline.overdue_from:
+    first = s.act_on if s.act_on is not None else s.last_act_on
+    if first is not None and first >= deadline.overdue_from:
         return refuse(f"El término para objetar el presupuesto venció el {spanish_date(deadline.latest)} (cinco días "
-                      "hábiles desde su recibo).", "D111 art. 109")
+                      "hábiles desde su recibo).", "D111 art. 109", "act_on" if s.act_on is not None else None)
     return OK
 
 
@@ -993,24 +1000,31 @@ PHASE2_ORDER = ("plan_indicativo", "project_bank", "harmonization", "monitoring_
 CITIZEN_REPORT_FOR_DEPARTMENTS = False
 
 
+def procedure_last_act(machine: str, data: Mapping[str, Any]) -> tuple[date, str | None] | None:
+    """The day of a Phase II procedure's last act and its trigger (None: its opening, the day the plan entered into
+    force), or None when nothing is recorded."""
+    days = [(date.fromisoformat(data["opened_on"]), None)] if data.get("opened_on") else []
+    days += [(date.fromisoformat(data[f"{t}_on"]), t) for t in PHASE2_MACHINES[machine].triggers
+             if isinstance(data.get(f"{t}_on"), str)]
+    return max(days, key=lambda d: d[0]) if days else None
+
+
 def phase2_act_date_problem(machine: str, data: Mapping[str, Any], act_on: date) -> str | None:
     """Legal-path T16; phase-ii.md §1.2 ("All start at in_force"): a Phase II act is not dated before the plan
     entered into force (the procedure's ``opened_on``), nor before the procedure's own last act (its steps follow
     one another: a plan de acción is published after its approval). The reason, or None. (QA, 7 December 2026:
     a plan indicativo begun a week before the plan was in force, a plan de acción published three years before
     its approval.)"""
-    days = [(date.fromisoformat(data["opened_on"]), None)] if data.get("opened_on") else []
-    days += [(date.fromisoformat(data[f"{t}_on"]), t) for t in PHASE2_MACHINES[machine].triggers
-             if isinstance(data.get(f"{t}_on"), str)]
-    if not days:
+    found = procedure_last_act(machine, data)
+    if found is None:
         return None
-    last, trigger = max(days, key=lambda d: d[0])
+    last, last_trigger = found
     if act_on >= last:
         return None
-    if trigger is None:
+    if last_trigger is None:
         return (f"La fecha del acto es anterior a la entrada en vigencia del plan ({spanish_date(last)}): la fase "
                 "de ejecución empieza con ella.")
-    label = next(t.label for t in PHASE2_MACHINES[machine].transitions if t.trigger == trigger)
+    label = next(t.label for t in PHASE2_MACHINES[machine].transitions if t.trigger == last_trigger)
     return f"La fecha del acto es anterior al último acto registrado en este trámite («{label}», {spanish_date(last)})."
 
 

@@ -44,3 +44,19 @@ def test_the_decree_rule_reads_the_decrees_date_not_the_day_it_is_typed():
     assert "Aún corre el plazo" in exc.reason and exc.field == "act_on" and "D111 art. 59" in exc.legal_basis
     out = BUDGET_MACHINE.fire(replace(s, act_on=decision.overdue_from), "enact_budget_by_decree", E)
     assert out.dest == "budget_adopted"
+
+
+def test_an_objection_sent_on_time_is_offered_the_day_after_its_term_and_refused_by_its_own_date():
+    """QA: approved 28 November, term to 5 December; on the 6th the form answered 409 «venció» before a date
+    could be typed (D111 art. 109)."""
+    dl = deadlines(received=date(2028, 11, 28))
+    term = dl["budget_objection:2029"]
+    assert term.latest == date(2028, 12, 5)
+    s = budget("budget_approved", deadlines=dl, today=date(2028, 12, 6), last_act_on=date(2028, 11, 28))
+    assert "object_budget" in {t.trigger for t in BUDGET_MACHINE.allowed(s, E)}  # listed: a date may be typed
+    assert BUDGET_MACHINE.fire(replace(s, act_on=date(2028, 12, 5)), "object_budget", E).dest == "budget_objected"
+    exc = refusal(BUDGET_MACHINE, replace(s, act_on=date(2028, 12, 6)), "object_budget", E)
+    assert "venció el 5 de diciembre de 2028" in exc.reason and exc.field == "act_on"
+    # No day within the term is left to date it: its procedure's last act came after the term.
+    assert "object_budget" not in {t.trigger for t in BUDGET_MACHINE.allowed(
+        replace(s, last_act_on=date(2028, 12, 6)), E)}

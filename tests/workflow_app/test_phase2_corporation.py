@@ -3,15 +3,22 @@ the decree rule and the objection read by the act's date (QA: Génova and the Go
 Vigente in 2028 and through Phase II)."""
 from __future__ import annotations
 
+import io
+import re
+from datetime import date
+
 import pytest
 
 from state_machines.core.roles import Role
 from state_machines.phase2 import MatrixRow
+from tests.pdf_samples import VALID as PDF
+from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
 from workflow_app.models import BudgetStatute
 from workflow_app.services.phase2.plan_indicativo import matrix_lines, save_matrix
 from workflow_app.services.route.plans import ActRefused
 from workflow_app.services.route.ppi import PpiLine, save_ppi_version
+from workflow_app.services.route.worklist import actions_for
 
 PPI = (("Agua potable", "Acueductos veredales", "SGP", 100_000_000),
        ("Vías", "Placa huella", "Propios", 50_000_000))
@@ -62,6 +69,17 @@ def proc(cast, machine, subject):
     return next(p for p in cast.plan.procedures if p.machine == machine and p.subject == subject)
 
 
+def offered(cast, user, today: str) -> set[tuple[str, str | None, str]]:
+    cast.session.refresh(cast.plan)
+    return {(a.machine, a.subject, a.trigger) for a in actions_for(user, cast.plan, date.fromisoformat(today))}
+
+
+def approved_on_28_november(cast, db_session) -> None:
+    """Génova's budget 2029 filed on 2 November 2028 and approved by the Concejo on the 28th."""
+    budget_filed(cast, db_session, 2029, "2028-11-02", "2028-09-20")
+    act(cast, "corporacion", "budget", "2029", "approve_budget", "2028-11-28")
+
+
 def test_the_decree_under_d111_art_59_is_dated_after_the_concejos_term_not_typed_after_it(genova, db_session):
     """QA: budget 2031 filed 5 November 2030, the Concejo's term until 10 December; at 12 December a decree dated
     the 10th was registered (D111 art. 59)."""
@@ -73,3 +91,38 @@ def test_the_decree_under_d111_art_59_is_dated_after_the_concejos_term_not_typed
     assert "solo desde el 11 de diciembre de 2030" in refused.value.message and refused.value.field == "act_on"
     act(genova, "ejecutivo", "budget", "2031", "enact_budget_by_decree", "2030-12-11", today="2030-12-12")
     assert proc(genova, "budget", "2031").state == "budget_adopted"
+
+
+def test_an_objection_sent_on_time_is_recorded_the_day_after_its_term(genova, db_session):
+    """QA: approved 28 November 2028, term to 5 December; at 6 December the objection could not be opened
+    (D111 art. 109)."""
+    approved_on_28_november(genova, db_session)
+    assert ("budget", "2029", "object_budget") in offered(genova, genova.ejecutivo, "2028-12-06")
+    with pytest.raises(ActRefused) as late:
+        act(genova, "ejecutivo", "budget", "2029", "object_budget", "2028-12-06")
+    assert "venció el 5 de diciembre de 2028" in late.value.message and late.value.field == "act_on"
+    act(genova, "ejecutivo", "budget", "2029", "object_budget", "2028-12-05", today="2028-12-06")
+    assert proc(genova, "budget", "2029").state == "budget_objected"
+
+
+# --- the pages ----------------------------------------------------------------------------------------------------
+
+def _form(client, url, on, **fields):
+    html = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="expected_version"[^>]*value="(\d+)"', html)
+    data = {"csrf_token": csrf_from(html), "expected_version": version.group(1) if version else "", "act_on": on,
+            "reference": "ACTA-1", "evidence": (io.BytesIO(PDF), "acta.pdf"), **fields}
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def test_the_objection_form_opens_after_its_term_and_says_a_late_date_beside_it(client, genova, db_session,
+                                                                              set_today):
+    approved_on_28_november(genova, db_session)
+    set_today("2028-12-06")
+    login(client, genova.ejecutivo.email, "clave-de-prueba")
+    url = f"/planes/{genova.plan.id}/actos/budget/2029/object_budget"
+    assert client.get(url).status_code == 200
+    late = _form(client, url, "2028-12-06")
+    html = " ".join(late.get_data(as_text=True).split())
+    assert late.status_code == 422 and "venció el 5 de diciembre de 2028" in html
+    assert _form(client, url, "2028-12-05").status_code == 302

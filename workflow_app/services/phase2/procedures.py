@@ -23,6 +23,7 @@ from state_machines.phase2 import (
     Phase2Snapshot,
     check_matrix,
     phase2_opening,
+    procedure_last_act,
 )
 from workflow_app.models import BudgetStatute, Plan, Procedure
 from workflow_app.services.route.ppi import adopted_ppi, plan_years
@@ -152,6 +153,7 @@ def phase2_snapshot(session: Session, proc: Procedure, plan: Plan, today: date, 
     matrix = None
     if proc.machine == "plan_indicativo":
         matrix = check_matrix(matrix_rows(proc), ppi_costs(session, plan), plan_years(plan))
+    last = procedure_last_act(proc.machine, proc.data or {})
     return Phase2Snapshot(
         state=proc.state, today=today, machine=proc.machine, subject=proc.subject,
         entity_kind=plan.entity.calendar_kind, act_on=act_on, has_evidence=has_evidence,
@@ -160,6 +162,7 @@ def phase2_snapshot(session: Session, proc: Procedure, plan: Plan, today: date, 
         debates=DebateRecord.from_data((proc.data or {}).get("debates")),
         special_regime=plan.entity.special_regime,
         published_on=max((date.fromisoformat(d) for d in (proc.data or {}).get("publications", ())), default=None),
+        last_act_on=last[0] if last else None,
         **_sessions_for(session, plan, act_on, trigger))
 
 
