@@ -11,7 +11,8 @@ docstring; ``docs/phase2-decisions.md`` lists the choices.
 
 The armonización's acuerdo/ordenanza goes through the corporation as the plan did (legal-path T8–T15): the
 debate guards of ``pdt.py`` are reused as they are (they read ``debates``, ``entity_kind``, ``act_day`` and ``law_day``, which
-this snapshot carries), so the gap between debates and the two-debates rule are one code for both acts.
+this snapshot carries), so the gap between debates and the two-debates rule are one code for both acts. So does
+the budget's acuerdo/ordenanza (phase-ii.md: "P8 and P16 reuse legal-path.md T8–T16").
 """
 from __future__ import annotations
 
@@ -433,17 +434,26 @@ def is_semester_over(s: Phase2Snapshot) -> Verdict:
                   "L715 art. 90")
 
 
-def _for_harmonization(guard: Callable[[Any], Verdict]) -> Callable[[Any], Verdict]:
-    """The plan's debate guards (legal-path T10, L136 art. 73), read for the harmonisation's acuerdo."""
+def _for_project(guard: Callable[[Any], Verdict], project: str) -> Callable[[Any], Verdict]:
+    """The plan's debate guards (legal-path T10, L136 art. 73), read for a Phase II acuerdo or ordenanza:
+    ``project`` names it in their refusals («el proyecto de armonización», «el proyecto de presupuesto»)."""
     def wrapped(s: Any) -> Verdict:
         v = guard(s)
         if v.ok:
             return v
-        return refuse(v.reason.replace("aprobar el plan", "aprobar el proyecto de armonización"), v.legal_basis)
+        return refuse(v.reason.replace("aprobar el plan", f"aprobar {project}"), v.legal_basis, v.field)
 
     wrapped.__doc__ = guard.__doc__
     wrapped.__name__ = wrapped.__qualname__ = guard.__name__
     return wrapped
+
+
+def _for_harmonization(guard: Callable[[Any], Verdict]) -> Callable[[Any], Verdict]:
+    return _for_project(guard, "el proyecto de armonización")
+
+
+def _for_budget(guard: Callable[[Any], Verdict]) -> Callable[[Any], Verdict]:
+    return _for_project(guard, "el proyecto de presupuesto")
 
 
 def is_corporation_in_session(s: Phase2Snapshot) -> Verdict:
@@ -733,13 +743,16 @@ BUDGET_STATES = {
     "budget_drafted_with_mfmp": "Anteproyecto de presupuesto y MFMP elaborados",
     # P15: bill filed with the corporation, the MFMP with it (L136 art. 91 a) 3; L819 art. 5).
     "budget_filed": "Proyecto de presupuesto radicado con el MFMP",
-    # P16: approved by the corporation; the executive has its five days to object (D111 art. 109).
+    # P16 through legal-path T8: assigned to the committee; its two debates (L136 art. 73; L2200 art. 97).
+    "budget_in_debate": "Proyecto de presupuesto en debate",
+    # P16: approved in second debate; the executive has its five days to object (D111 art. 109).
     "budget_approved": "Presupuesto aprobado por el concejo o asamblea",
     # P17: objected for illegality; the Tribunal decides; meanwhile the filed bill rules (D111 art. 109).
     "budget_objected": "Presupuesto objetado ante el Tribunal Administrativo",
     # P16: in force: sanctioned and liquidated, or enacted by decree (D111 art. 59, by local statute).
     "budget_adopted": "Presupuesto adoptado y liquidado",
 }
+_BD = _for_budget
 BUDGET_TRANSITIONS = [
     Transition(  # P13, P15 (drafting)
         trigger="draft_budget", source="budget_pending", dest="budget_drafted_with_mfmp", roles=frozenset({HACIENDA}),
@@ -757,14 +770,51 @@ BUDGET_TRANSITIONS = [
         effects=("event:mfmp_presented", "event:budget_filed", "flag:late_budget_filing"),
         effect_when=(("flag:late_budget_filing", _late("budget_filing")),),
     ),
-    Transition(  # P16 (corporation)
-        trigger="approve_budget", source="budget_filed", dest="budget_approved", roles=frozenset({CORPORACION}),
-        guards=(is_corporation_in_session,
-                evidence_guard("el acuerdo u ordenanza de presupuesto aprobado", "L136 art. 73"),),
-        legal_basis="L136 arts. 23, 73; L56 art. 1", label="Aprobar el presupuesto en el concejo o asamblea",
+    # P16 reuses legal-path T8-T10 (phase-ii.md §1.2 guards): assignment, the committee's and the plenary's debates
+    # with the plan's own guards (QA: a budget was approved with no debate recorded), approval in second debate.
+    Transition(  # legal-path T8
+        trigger="assign_budget", source="budget_filed", dest="budget_in_debate", roles=frozenset({CORPORACION}),
+        guards=(evidence_guard("el acta de reparto a la comisión", "L136 art. 73"),),
+        legal_basis="L136 art. 73; L2200 art. 97", label="Repartir el proyecto de presupuesto a la comisión",
     ),
-    Transition(  # P16 (decree rule, hard)
-        trigger="enact_budget_by_decree", source="budget_filed", dest="budget_adopted", roles=frozenset({EJECUTIVO}),
+    Transition(
+        trigger="record_committee_debate", source="budget_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(is_corporation_in_session,
+                _BD(has_no_committee_debate_yet), evidence_guard("el acta del primer debate", "L136 art. 73")),
+        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el primer debate en la comisión",
+        effects=("debate:committee",),
+    ),
+    Transition(
+        trigger="continue_committee_debate", source="budget_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(is_corporation_in_session,
+                _BD(is_committee_debate_open), evidence_guard("el acta de la sesión", "L136 art. 73")),
+        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar otra sesión del primer debate (continuación)",
+        effects=("debate:committee_continued",),
+    ),
+    Transition(
+        trigger="record_plenary_debate", source="budget_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(is_corporation_in_session,
+                _BD(is_approved_in_committee), _BD(has_no_plenary_debate_yet), _BD(is_plenary_gap_respected),
+                evidence_guard("el acta del segundo debate", "L136 art. 73")),
+        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el segundo debate en la plenaria",
+        effects=("debate:plenary",),
+    ),
+    Transition(
+        trigger="continue_plenary_debate", source="budget_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
+        guards=(is_corporation_in_session,
+                _BD(is_plenary_debate_open), evidence_guard("el acta de la sesión plenaria", "L136 art. 73")),
+        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar otra sesión del segundo debate (continuación)",
+        effects=("debate:plenary_continued",),
+    ),
+    Transition(  # P16 (corporation): legal-path T10
+        trigger="approve_budget", source="budget_in_debate", dest="budget_approved", roles=frozenset({CORPORACION}),
+        guards=(is_corporation_in_session, _BD(has_both_debates),
+                evidence_guard("el acuerdo u ordenanza de presupuesto aprobado", "L136 art. 73"),),
+        legal_basis="L136 art. 73; L2200 art. 97", label="Aprobar el presupuesto en segundo debate",
+    ),
+    Transition(  # P16 (decree rule, hard): the corporation did not decide in time, debated or not
+        trigger="enact_budget_by_decree", source=("budget_filed", "budget_in_debate"), dest="budget_adopted",
+        roles=frozenset({EJECUTIVO}),
         guards=(is_budget_decision_term_elapsed, evidence_guard("el decreto que expide el proyecto presentado",
                                                                 "D111 art. 59")),
         legal_basis="D111 art. 59; MH174", label="Expedir por decreto el presupuesto presentado (D111 art. 59)",
@@ -1089,7 +1139,7 @@ PHASE2_DUTIES: tuple[Phase2Duty, ...] = (
           "Radicar el proyecto de presupuesto con el Marco Fiscal de Mediano Plazo", "L136 art. 91 a) 3; L819 art. 5"),
     _duty("budget", "budget_repetition", ("budget_pending", "budget_drafted_with_mfmp"), (EJECUTIVO,),
           "Repetir por decreto el presupuesto anterior si el nuevo no se radicó", "D111 art. 64"),
-    _duty("budget", "budget_decision", ("budget_filed",), (CORPORACION,),
+    _duty("budget", "budget_decision", ("budget_filed", "budget_in_debate"), (CORPORACION,),
           "Decidir el proyecto de presupuesto en el concejo o asamblea", "L136 art. 23; D111 art. 59"),
     _duty("budget", "budget_objection", ("budget_approved",), (EJECUTIVO,),
           "Sancionar el presupuesto o enviar su objeción al Tribunal", "D111 art. 109"),

@@ -398,6 +398,7 @@ DOCUMENT_TITLES = {
     "approve_poai": "Plan Operativo Anual de Inversiones (POAI) aprobado",
     "draft_budget": "Anteproyecto de presupuesto y Marco Fiscal de Mediano Plazo",
     "file_budget": "Proyecto de presupuesto radicado, con el Marco Fiscal de Mediano Plazo",
+    "assign_budget": "Reparto del proyecto de presupuesto a la comisión",
     "approve_budget": "Presupuesto aprobado por el concejo o asamblea",
     "enact_budget_by_decree": "Decreto que expide el presupuesto presentado",
     "object_budget": "Objeción del presupuesto ante el Tribunal",

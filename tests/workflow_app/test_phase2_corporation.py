@@ -1,5 +1,5 @@
 """The budget's and the harmonisation's acts once the plan is in force, through the real act door (apply_act):
-the decree rule and the objection read by the act's date (QA: Génova and the Gobernación del Quindío walked to
+the budget's two debates, the decree rule and the objection read by the act's date (QA: Génova and the Gobernación del Quindío walked to
 Vigente in 2028 and through Phase II)."""
 from __future__ import annotations
 
@@ -75,9 +75,37 @@ def offered(cast, user, today: str) -> set[tuple[str, str | None, str]]:
 
 
 def approved_on_28_november(cast, db_session) -> None:
-    """Génova's budget 2029 filed on 2 November 2028 and approved by the Concejo on the 28th."""
+    """Génova's budget 2029 filed on 2 November 2028, debated in committee and plenary, approved on the 28th."""
     budget_filed(cast, db_session, 2029, "2028-11-02", "2028-09-20")
+    act(cast, "corporacion", "budget", "2029", "assign_budget", "2028-11-03")
+    act(cast, "corporacion", "budget", "2029", "record_committee_debate", "2028-11-20",
+        payload={"committee_outcome": "approved"})
+    act(cast, "corporacion", "budget", "2029", "record_plenary_debate", "2028-11-28")
     act(cast, "corporacion", "budget", "2029", "approve_budget", "2028-11-28")
+
+
+def test_the_budget_is_approved_in_second_debate_not_in_a_single_act(genova, db_session):
+    """QA: a budget was approved with no committee or plenary debate recorded (phase-ii.md: P16 reuses legal-path
+    T8-T10; L136 art. 73)."""
+    budget_filed(genova, db_session, 2029, "2028-11-02", "2028-09-20")
+    with pytest.raises(ActRefused) as filed:
+        act(genova, "corporacion", "budget", "2029", "approve_budget", "2028-11-28")
+    assert "Proyecto de presupuesto en debate" in filed.value.message
+    act(genova, "corporacion", "budget", "2029", "assign_budget", "2028-11-03")
+    with pytest.raises(ActRefused) as no_debates:
+        act(genova, "corporacion", "budget", "2029", "approve_budget", "2028-11-28")
+    assert "primer debate" in no_debates.value.message and "L136 art. 73" in no_debates.value.legal_basis
+    act(genova, "corporacion", "budget", "2029", "record_committee_debate", "2028-11-20",
+        payload={"committee_outcome": "approved"})
+    with pytest.raises(ActRefused) as too_soon:  # three full days between the debates
+        act(genova, "corporacion", "budget", "2029", "record_plenary_debate", "2028-11-22")
+    assert "L136 art. 73" in too_soon.value.legal_basis
+    act(genova, "corporacion", "budget", "2029", "record_plenary_debate", "2028-11-28")
+    act(genova, "corporacion", "budget", "2029", "approve_budget", "2028-11-28")
+    budget = proc(genova, "budget", "2029")
+    assert budget.state == "budget_approved"
+    assert budget.data["debates"] == {"committee": ["2028-11-20"], "committee_approved": "2028-11-20",
+                                      "plenary": ["2028-11-28"]}
 
 
 def test_the_decree_under_d111_art_59_is_dated_after_the_concejos_term_not_typed_after_it(genova, db_session):

@@ -142,6 +142,10 @@ def test_budget_cycle_poai_budget_with_mfmp_and_plan_de_compras(genova, db_sessi
     act(genova, "consejo", "poai", "2029", "approve_poai", "2028-09-20")
     act(genova, "hacienda", "budget", "2029", "draft_budget", "2028-10-01")
     act(genova, "ejecutivo", "budget", "2029", "file_budget", "2028-11-02")
+    act(genova, "corporacion", "budget", "2029", "assign_budget", "2028-11-03")
+    act(genova, "corporacion", "budget", "2029", "record_committee_debate", "2028-11-20",
+        payload={"committee_outcome": "approved"})
+    act(genova, "corporacion", "budget", "2029", "record_plenary_debate", "2028-11-24")
     act(genova, "corporacion", "budget", "2029", "approve_budget", "2028-11-28")
     act(genova, "ejecutivo", "budget", "2029", "liquidate_budget", "2028-12-05")
     act(genova, "ejecutivo", "paa", "2029", "publish_paa", "2029-01-25", today="2029-01-25")

@@ -330,14 +330,26 @@ def _ensure_finished_demo(entity: Entity) -> None:
                              note="Modificación 1 aprobada: 350 viviendas rurales con agua potable.")
     assert plan.state == "in_force", plan.state
 
+def _budget_debates(year: str, approved_on: date) -> tuple:
+    """The budget's acuerdo through the Concejo's two debates before its approval (phase-ii.md P16 reuses
+    legal-path T8-T10; L136 art. 73): assigned two weeks before, first debate a week before, the plenary's second
+    debate the day it is approved (six full days between them), all in November's ordinary sessions."""
+    return ((Role.CORPORACION, "budget", year, "assign_budget", date.fromordinal(approved_on.toordinal() - 14), {}),
+            (Role.CORPORACION, "budget", year, "record_committee_debate",
+             date.fromordinal(approved_on.toordinal() - 7), {"committee_outcome": "approved"}),
+            (Role.CORPORACION, "budget", year, "record_plenary_debate", approved_on, {}))
+
+
 def _year_steps(year: str, days: list[date]) -> tuple:
-    """One year's cycle of Phase II acts (POAI, budget, then action plans and plan de compras), on ``days``."""
+    """One year's cycle of Phase II acts (POAI, budget with its debates, then action plans and plan de compras),
+    on ``days``."""
     acts = ((Role.PLANEACION, "poai", "draft_poai"), (Role.CONSEJO_DE_GOBIERNO, "poai", "approve_poai"),
             (Role.HACIENDA, "budget", "draft_budget"), (Role.EJECUTIVO, "budget", "file_budget"),
             (Role.CORPORACION, "budget", "approve_budget"), (Role.EJECUTIVO, "budget", "liquidate_budget"),
             (Role.CONSEJO_DE_GOBIERNO, "action_plans", "approve_action_plans"),
             (Role.PLANEACION, "action_plans", "publish_action_plans"), (Role.EJECUTIVO, "paa", "publish_paa"))
-    return tuple((role, machine, year, trigger, on, {}) for (role, machine, trigger), on in zip(acts, days))
+    steps = tuple((role, machine, year, trigger, on, {}) for (role, machine, trigger), on in zip(acts, days))
+    return steps[:4] + _budget_debates(year, days[4]) + steps[4:]  # the plenary before the approval that day
 
 
 # Filandia's Phase II (issue 21): from "Vigente" (24 May 2024) to the published plan de compras of 2025, through the
@@ -365,6 +377,7 @@ PHASE2_STEPS = tuple(sorted((  # (role, machine, subject, trigger, date, payload
     (Role.HACIENDA, "budget", "2025", "draft_budget", date(2024, 10, 15), {}),
     (Role.PLANEACION, "monitoring_system", "seguimiento", "first_monitoring_report", date(2024, 10, 15), {}),
     (Role.EJECUTIVO, "budget", "2025", "file_budget", date(2024, 11, 1), {}),
+    *_budget_debates("2025", date(2024, 11, 28)),
     (Role.CORPORACION, "budget", "2025", "approve_budget", date(2024, 11, 28), {}),
     (Role.EJECUTIVO, "budget", "2025", "liquidate_budget", date(2024, 12, 5), {}),
     (Role.CONSEJO_DE_GOBIERNO, "action_plans", "2025", "approve_action_plans", date(2025, 1, 20), {}),
