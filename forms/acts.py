@@ -34,6 +34,7 @@ from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.core.dates import HOUR
 from state_machines.corporation import sessions as corporation_sessions
 from state_machines.corporation.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS
+from state_machines.phase2 import PHASE2_MACHINES
 from workflow_app.services.route.documents import Upload
 from workflow_app.services.route.plans import ActCommand
 
@@ -188,11 +189,22 @@ FIELDS_BY_TRIGGER = {
 #: Fields only one kind of entity's law asks for: the governor's receipt of the Asamblea's insistence, from which
 #: L2200 art. 101's 48 hours run (a Concejo's insistence, L136 art. 80, writes no such receipt).
 KIND_ONLY_FIELDS = {"communication_received_on": "departamento"}
+#: Fields only the approval route's acts ask for: a Phase II convocation (for the budget or the harmonisation,
+#: L136 art. 23 par. 2) does not submit the development plan.
+ROUTE_ONLY_FIELDS = frozenset({"covers_plan"})
 
 
-def fields_for(trigger: str, entity_kind: str) -> tuple[str, ...]:
-    """The act form's own fields for this entity's kind (``FIELDS_BY_TRIGGER`` less ``KIND_ONLY_FIELDS``)."""
-    return tuple(name for name in FIELDS_BY_TRIGGER.get(trigger, ())
+def _trigger_fields(trigger: str, machine: str | None) -> tuple[str, ...]:
+    names = FIELDS_BY_TRIGGER.get(trigger, ())
+    if machine in PHASE2_MACHINES:
+        return tuple(n for n in names if n not in ROUTE_ONLY_FIELDS)
+    return names
+
+
+def fields_for(trigger: str, entity_kind: str, machine: str | None = None) -> tuple[str, ...]:
+    """The act form's own fields for this entity's kind and the act's procedure (``FIELDS_BY_TRIGGER`` less
+    ``KIND_ONLY_FIELDS``, and ``ROUTE_ONLY_FIELDS`` in Phase II)."""
+    return tuple(name for name in _trigger_fields(trigger, machine)
                  if KIND_ONLY_FIELDS.get(name, entity_kind) == entity_kind)
 
 
@@ -278,10 +290,12 @@ def _extension_days_field(most: int) -> IntegerField:
                     NumberRange(min=1, max=most, message=f"La prórroga es de 1 a {most} días calendario.")])
 
 
-def act_form_class(trigger: str, recommendations: tuple[RecommendationRef, ...] = ()) -> type[ActForm]:
-    """The form of one act. ``recommendations``: for T6, every recommendation to answer, one decision and one
-    reason each (D1865 art. 3 num. 4). Irreversible acts carry a confirmation that names the consequence."""
-    names = FIELDS_BY_TRIGGER.get(trigger, ())
+def act_form_class(trigger: str, recommendations: tuple[RecommendationRef, ...] = (),
+                   machine: str | None = None) -> type[ActForm]:
+    """The form of one act of ``machine`` (the route's when None). ``recommendations``: for T6, every
+    recommendation to answer, one decision and one reason each (D1865 art. 3 num. 4). Irreversible acts carry a
+    confirmation that names the consequence."""
+    names = _trigger_fields(trigger, machine)
     attrs = {n: EXTRA_FIELDS[n]() for n in names}
     if "recommendations" in names:
         attrs["validate_recommendations"] = _validate_recommendations
@@ -321,7 +335,7 @@ def act_form_class(trigger: str, recommendations: tuple[RecommendationRef, ...] 
         attrs["confirm_irreversible"] = BooleanField(
             f"Confirmo que este acto es irreversible: {IRREVERSIBLE_ACTS[trigger]}",
             validators=[DataRequired("Confirme que entiende la consecuencia de este acto irreversible.")])
-    return type(f"ActForm_{trigger}", (ActForm,), attrs)
+    return type(f"ActForm_{trigger}{'_phase2' if machine in PHASE2_MACHINES else ''}", (ActForm,), attrs)
 
 
 def _is_public_choice(form: ActForm) -> bool:
@@ -333,7 +347,7 @@ def _is_public_choice(form: ActForm) -> bool:
 def to_command(form: ActForm, *, machine: str, subject: str | None, trigger: str) -> ActCommand:
     payload = {}
     for name in FIELDS_BY_TRIGGER.get(trigger, ()):
-        if name not in PAYLOAD_FIELDS:
+        if name not in PAYLOAD_FIELDS or name not in form:  # a field this act's form does not ask
             continue
         value = getattr(form, name).data
         if name in RAW_FIELDS:

@@ -12,7 +12,10 @@ docstring; ``docs/phase2-decisions.md`` lists the choices.
 The armonización's acuerdo/ordenanza goes through the corporation as the plan did (legal-path T8–T15): the
 debate guards of ``pdt.py`` are reused as they are (they read ``debates``, ``entity_kind``, ``act_day`` and ``law_day``, which
 this snapshot carries), so the gap between debates and the two-debates rule are one code for both acts. So does
-the budget's acuerdo/ordenanza (phase-ii.md: "P8 and P16 reuse legal-path.md T8–T16").
+the budget's acuerdo/ordenanza (phase-ii.md: "P8 and P16 reuse legal-path.md T8–T16"), and both record the
+corporation's sessions while the plan is in force: its extension of an ordinary period and the executive's
+convocation to extraordinary sessions (``state_machines.corporation.sessions``, the rows every plan of the entity
+reads), with the same forms and evidence as the route's acts of those names.
 """
 from __future__ import annotations
 
@@ -45,7 +48,19 @@ from state_machines.core.machine import (
 )
 from state_machines.core.roles import Role
 from state_machines.corporation.debates import DebateRecord
-from state_machines.corporation.sessions import Corporation, SessionRecords, invalidity_basis, session_on
+from state_machines.corporation.sessions import (
+    Convocation,
+    Corporation,
+    SessionRecords,
+    convocation_basis,
+    convocation_verdict,
+    extension_basis,
+    extension_basis_of,
+    extension_verdict,
+    extension_window_open,
+    invalidity_basis,
+    session_on,
+)
 
 EJECUTIVO, PLANEACION, CORPORACION, HACIENDA, CONSEJO, SISTEMA = (
     Role.EJECUTIVO, Role.PLANEACION, Role.CORPORACION, Role.HACIENDA, Role.CONSEJO_DE_GOBIERNO, Role.SISTEMA)
@@ -206,6 +221,9 @@ class Phase2Snapshot:
     #: the act is not the corporation's debate or approval.
     corporation: Corporation | None = None
     session_records: SessionRecords = field(default_factory=SessionRecords)
+    #: What a session act brings: a convocation's window and purpose, an extension's days (L136 art. 23).
+    convocation: Convocation | None = None
+    extension_days: int | None = None
     #: The day of the procedure's last act (or its opening): the earliest day its next act may be dated
     #: (``phase2_act_date_problem``), for listing an act whose term may still be met by an earlier date.
     last_act_on: date | None = None
@@ -475,9 +493,88 @@ def is_corporation_in_session(s: Phase2Snapshot) -> Verdict:
                   invalidity_basis(corp, s.act_on), "act_on")
 
 
-#: The Phase II acts that take place in a session of the corporation (``is_corporation_in_session``).
+#: The Phase II acts that take place in a session of the corporation (``is_corporation_in_session``): the debates
+#: and approval of the harmonisation's and the budget's acts, and the decision on the harmonisation's objections
+#: (L136 arts. 78-79).
 IN_SESSION_TRIGGERS = frozenset({"record_committee_debate", "continue_committee_debate", "record_plenary_debate",
-                                 "continue_plenary_debate", "approve_harmonization", "approve_budget"})
+                                 "continue_plenary_debate", "approve_harmonization", "approve_budget",
+                                 "decide_harmonization_objections"})
+#: The acts that record the corporation's sessions while the plan is in force (the route's acts of the same names):
+#: the corporation's extension of an ordinary period and the executive's convocation. They are not steps of the
+#: procedure they are recorded from: its order of acts does not bind their dates (``phase2_act_date_problem``).
+SESSION_TRIGGERS = frozenset({"extend_sessions", "convoke_sessions"})
+
+
+def phase2_purpose(machine: str, subject: str) -> str:
+    """What a convocation recorded from a Phase II procedure submits to the corporation (its form's first
+    wording of the decree's purpose, L136 art. 23 par. 2: "los asuntos que se sometan a su consideración")."""
+    if machine == "budget":
+        return f"Proyecto de acuerdo u ordenanza de presupuesto de rentas y gastos de la vigencia {subject}"
+    return "Proyecto de acuerdo u ordenanza de armonización del presupuesto con el plan de desarrollo"
+
+
+def is_extension_allowed(s: Phase2Snapshot) -> Verdict:
+    """L136 art. 23 par. 1 ("Cada período ordinario podrá ser prorrogado por diez días calendario más, a voluntad
+    del respectivo Concejo"); DL1421 art. 10; L56 art. 1 par.; L2200 art. 23 (no extension, ``sessions.
+    L2200_ALLOWS_EXTENSION``): the corporation extends, within an ordinary period, that period, once; the
+    budget's or harmonisation's debates may then go on in it (QA: Génova's budget approved on 5 December 2028, in
+    the extension its terms count, was refused). Listed without a date it is offered around an ordinary period."""
+    corp = s.corporation
+    if corp is None:
+        return OK
+    if s.act_on is None:
+        if extension_window_open(corp, s.today):
+            return OK
+        ok, reason, basis, _ = extension_verdict(corp, s.session_records, s.today, 1)
+        return refuse(reason if not ok else "Fuera de un período de sesiones ordinarias (o de los diez días "
+                      "siguientes) no hay prórroga que registrar.", basis if not ok else extension_basis(corp))
+    ok, reason, basis, _ = extension_verdict(corp, s.session_records, s.act_on, s.extension_days)
+    return OK if ok else refuse(reason, basis, "extension_days")
+
+
+def is_convocation_allowed(s: Phase2Snapshot) -> Verdict:
+    """L136 art. 23 par. 2; L2200 art. 23 (three months a year); L56 art. 1 (mod. L617 art. 29; one month,
+    before 8 February 2022); DL1421 art. 10; L136 art. 78 (five days to decide objections): the executive's
+    decree convokes extraordinary sessions with their window and purpose, within the corporation's period and
+    its yearly cap. Listed without a date, the form brings them."""
+    corp = s.corporation
+    if corp is None or s.act_on is None:
+        return OK
+    ok, reason, basis, field_name = convocation_verdict(corp, s.session_records, s.convocation, s.act_on)
+    return OK if ok else refuse(reason, basis, field_name)
+
+
+def phase2_session_basis(trigger: str, entity_kind: str, special: str | None, on: date,
+                         convocation_starts: date | None = None, for_objections: bool = False) -> str:
+    """The norm a Phase II session act cites for its entity: an extension the corporation's statute (L136 art. 23
+    par. 1; L56 art. 1 par.; DL1421 art. 10), a convocation the statute of its first day (L136 art. 23 par. 2;
+    L2200 art. 23 or L56 art. 1; DL1421 art. 10), and a Concejo's convoked to decide objections L136 art. 78."""
+    if trigger == "extend_sessions":
+        return extension_basis_of(entity_kind, special)
+    statute = convocation_basis(entity_kind, convocation_starts or on, special)
+    return f"L136 art. 78; {statute}" if for_objections and statute.startswith("L136") else statute
+
+
+def _session_acts(convoke_from: tuple[str, ...], extend_from: tuple[str, ...]) -> list[Transition]:
+    """The corporation's extension and the executive's convocation, recorded from a Phase II procedure whose act
+    goes through the corporation (the route's ``extend_sessions`` and ``convoke_sessions``, same forms)."""
+    return [
+        Transition(
+            trigger="convoke_sessions", source=convoke_from, dest=SAME, roles=frozenset({EJECUTIVO}),
+            guards=(is_convocation_allowed,
+                    evidence_guard("el decreto de convocatoria a sesiones", "L136 art. 23 par. 2")),
+            legal_basis="L136 art. 23 par. 2; L2200 art. 23",
+            label="Convocar a sesiones extraordinarias al concejo o asamblea", effects=("record_convocation",),
+        ),
+        Transition(
+            trigger="extend_sessions", source=extend_from, dest=SAME, roles=frozenset({CORPORACION}),
+            guards=(is_extension_allowed,
+                    evidence_guard("la proposición aprobada que prorroga el período de sesiones",
+                                   "L136 art. 23 par. 1")),
+            legal_basis="L136 art. 23 par. 1; L2200 art. 23",
+            label="Registrar la prórroga del período de sesiones ordinarias", effects=("record_extension",),
+        ),
+    ]
 
 
 # Predicates of conditional effects (soft flags never block).
@@ -666,7 +763,7 @@ HARM_TRANSITIONS = [
     Transition(
         trigger="decide_harmonization_objections", source="harm_objected", dest="harm_sanction_pending",
         roles=frozenset({CORPORACION}),
-        guards=(evidence_guard("el acta de la decisión sobre las objeciones", "L136 art. 79"),),
+        guards=(is_corporation_in_session, evidence_guard("el acta de la decisión sobre las objeciones", "L136 art. 79")),
         legal_basis="L136 arts. 79-80", label="Decidir sobre las objeciones y devolver para sanción",
     ),
     Transition(  # P9
@@ -679,6 +776,11 @@ HARM_TRANSITIONS = [
         effects=("event:harmonization_published", "flag:late_harmonization_publication"),
         effect_when=(("flag:late_harmonization_publication", _late("harmonization_publication")),),
     ),
+    # legal-path T7-T14: the corporation sits for the acuerdo/ordenanza in ordinary sessions, their extension or
+    # extraordinary sessions convoked (before filing, as the route's convocation may be; and for the objections).
+    *_session_acts(convoke_from=("harm_in_process", "harm_filed", "harm_in_debate", "harm_objected"),
+                   extend_from=("harm_filed", "harm_in_debate", "harm_approved", "harm_sanction_pending",
+                                "harm_objected")),
 ]
 
 SS_STATES = {
@@ -837,6 +939,8 @@ BUDGET_TRANSITIONS = [
         legal_basis="D111 art. 67; L136 art. 78", label="Sancionar y liquidar el presupuesto",
         effects=("event:budget_adopted",),
     ),
+    # The corporation's sessions for the budget's debates (L136 art. 23; L2200 art. 23).
+    *_session_acts(convoke_from=("budget_filed", "budget_in_debate"), extend_from=("budget_filed", "budget_in_debate")),
 ]
 
 PAA_STATES = {
@@ -957,6 +1061,10 @@ PHASE2_MACHINES: dict[str, LegalMachine] = {m.name: m for m in (
     BUDGET_MACHINE, PAA_MACHINE, ACCION_MACHINE, ANNUAL_REPORT_MACHINE, CITIZEN_REPORT_MACHINE,
     DEPT_EVALUATION_MACHINE)}
 
+#: (machine, state) in which the corporation may sit for a Phase II act: its sessions may be recorded from there.
+IN_SESSION_STATES = frozenset((m.name, state) for m in (HARMONIZATION_MACHINE, BUDGET_MACHINE)
+                              for t in m.transitions if t.trigger in SESSION_TRIGGERS for state in t.sources)
+
 #: Spanish names of the procedures, for pages.
 PHASE2_TITLES = {
     "plan_indicativo": "Plan Indicativo",
@@ -1050,22 +1158,26 @@ PHASE2_ORDER = ("plan_indicativo", "project_bank", "harmonization", "monitoring_
 CITIZEN_REPORT_FOR_DEPARTMENTS = False
 
 
-def procedure_last_act(machine: str, data: Mapping[str, Any]) -> tuple[date, str | None] | None:
+def procedure_last_act(machine: str, data: Mapping[str, Any], trigger: str | None = None
+                       ) -> tuple[date, str | None] | None:
     """The day of a Phase II procedure's last act and its trigger (None: its opening, the day the plan entered into
-    force), or None when nothing is recorded."""
+    force), or None when nothing is recorded. The session acts (``SESSION_TRIGGERS``) are not steps of the
+    procedure: they do not count, and one of them (``trigger``) is only bound by the opening."""
     days = [(date.fromisoformat(data["opened_on"]), None)] if data.get("opened_on") else []
-    days += [(date.fromisoformat(data[f"{t}_on"]), t) for t in PHASE2_MACHINES[machine].triggers
-             if isinstance(data.get(f"{t}_on"), str)]
+    if trigger not in SESSION_TRIGGERS:
+        days += [(date.fromisoformat(data[f"{t}_on"]), t) for t in PHASE2_MACHINES[machine].triggers
+                 if t not in SESSION_TRIGGERS and isinstance(data.get(f"{t}_on"), str)]
     return max(days, key=lambda d: d[0]) if days else None
 
 
-def phase2_act_date_problem(machine: str, data: Mapping[str, Any], act_on: date) -> str | None:
+def phase2_act_date_problem(machine: str, data: Mapping[str, Any], act_on: date, trigger: str | None = None
+                            ) -> str | None:
     """Legal-path T16; phase-ii.md §1.2 ("All start at in_force"): a Phase II act is not dated before the plan
     entered into force (the procedure's ``opened_on``), nor before the procedure's own last act (its steps follow
     one another: a plan de acción is published after its approval). The reason, or None. (QA, 7 December 2026:
     a plan indicativo begun a week before the plan was in force, a plan de acción published three years before
-    its approval.)"""
-    found = procedure_last_act(machine, data)
+    its approval.) ``trigger``: the act dated; a session act is bound by the entry into force only."""
+    found = procedure_last_act(machine, data, trigger)
     if found is None:
         return None
     last, last_trigger = found

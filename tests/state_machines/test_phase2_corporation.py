@@ -1,5 +1,6 @@
 """Phase II acts before the corporation once the plan is in force (phase-ii.md §1.2: "P8 and P16 reuse legal-path
-T8–T16"): the budget's two debates, the decree rule and the objection read by the act's date."""
+T8–T16"): the budget's two debates, the corporation's sessions recorded from the budget and the harmonisation,
+the decree rule and the objection read by the act's date."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -7,13 +8,17 @@ from datetime import date
 
 import pytest
 
+from state_machines import phase2
 from state_machines.calendar import BudgetStatute, Phase2Facts, deadline_map, phase2_deadlines
 from state_machines.core.machine import TransitionRefused
 from state_machines.core.roles import Role
 from state_machines.corporation.debates import DebateRecord
-from state_machines.phase2 import BUDGET_MACHINE, Phase2Snapshot
+from state_machines.corporation.sessions import Convocation, Corporation, SessionExtension, SessionRecords
+from state_machines.phase2 import BUDGET_MACHINE, HARMONIZATION_MACHINE, Phase2Snapshot
 
 E, C = Role.EJECUTIVO, Role.CORPORACION
+GENOVA = Corporation("municipio", "6", date(2028, 1, 1))  # sits in February, May, August and November
+QUINDIO = Corporation("departamento", "2", date(2028, 1, 1))
 
 
 def budget(state, **kw):
@@ -58,6 +63,74 @@ def test_the_budget_is_approved_in_second_debate_after_the_committees_like_the_h
     # A department's two debates on different days (L2200 art. 97), no three-day gap.
     quindio = replace(debating, entity_kind="departamento", debates=committee, act_on=date(2028, 11, 21))
     assert BUDGET_MACHINE.fire(quindio, "record_plenary_debate", C).dest == "budget_in_debate"
+
+
+def test_the_budgets_debates_and_approval_take_place_in_a_session_of_the_corporation():
+    both = DebateRecord(committee_sessions=(date(2028, 11, 20),), committee_approved_on=date(2028, 11, 20),
+                        plenary_sessions=(date(2028, 11, 24),))
+    s = budget("budget_in_debate", debates=both, corporation=GENOVA, act_on=date(2028, 12, 5), today=date(2028, 12, 6))
+    exc = refusal(BUDGET_MACHINE, s, "approve_budget", C)
+    assert "está en receso" in exc.reason and exc.field == "act_on" and "L136 art. 24" in exc.legal_basis
+    extended = SessionRecords(extensions=(SessionExtension(date(2028, 11, 30), 10, date(2028, 11, 28)),))
+    assert BUDGET_MACHINE.fire(replace(s, session_records=extended), "approve_budget", C).dest == "budget_approved"
+    convoked = SessionRecords(convocations=(Convocation(date(2028, 12, 4), date(2028, 12, 8), "Presupuesto 2029",
+                                                        False),))
+    assert BUDGET_MACHINE.fire(replace(s, session_records=convoked), "approve_budget", C).dest == "budget_approved"
+
+
+# --- the corporation's sessions while the plan is in force ----------------------------------------------------
+
+def test_the_concejo_records_its_extension_from_the_budget_and_the_harmonisation_while_the_plan_is_in_force():
+    """L136 art. 23 par. 1 (QA: pdt_approval's extend_sessions answered 409 «estado Vigente» and the budget's
+    approval in the extension was refused)."""
+    for machine, state in ((BUDGET_MACHINE, "budget_filed"), (BUDGET_MACHINE, "budget_in_debate"),
+                           (HARMONIZATION_MACHINE, "harm_in_debate")):
+        s = Phase2Snapshot(state=state, today=date(2028, 12, 6), machine=machine.name, subject="x",
+                           corporation=GENOVA, act_on=date(2028, 11, 28), extension_days=10)
+        out = machine.fire(s, "extend_sessions", C)
+        assert out.dest == state and out.effects == ("record_extension",)
+        assert "L136 art. 23 par. 1" in out.legal_basis
+    s = budget("budget_filed", corporation=GENOVA, today=date(2028, 12, 6))
+    assert [t.trigger for t in BUDGET_MACHINE.allowed(s, C) if t.trigger == "extend_sessions"]  # listed on the 6th
+    exc = refusal(BUDGET_MACHINE, replace(s, act_on=date(2028, 12, 2), extension_days=10), "extend_sessions", C)
+    assert "no está en un período de sesiones ordinarias" in exc.reason and exc.field == "extension_days"
+    exc = refusal(BUDGET_MACHINE, replace(s, act_on=date(2028, 11, 28), extension_days=11), "extend_sessions", C)
+    assert "de 1 a 10" in exc.reason
+    late = replace(s, today=date(2028, 12, 20))  # ten days after the period: nothing left to extend
+    assert "extend_sessions" not in {t.trigger for t in BUDGET_MACHINE.allowed(late, C)}
+    assert "prorroga" in BUDGET_MACHINE.row("budget_filed", "extend_sessions").guards[1].document
+
+
+def test_an_asamblea_under_ley_2200_is_convoked_since_it_cannot_extend_its_period():
+    s = budget("budget_in_debate", entity_kind="departamento", corporation=QUINDIO, today=date(2028, 12, 2))
+    exc = refusal(BUDGET_MACHINE, replace(s, act_on=date(2028, 11, 28), extension_days=5), "extend_sessions", C)
+    assert "Ley 2200" in exc.reason and exc.legal_basis == "L2200 art. 23"
+    assert "extend_sessions" not in {t.trigger for t in BUDGET_MACHINE.allowed(s, C)}
+    conv = Convocation(date(2028, 12, 4), date(2028, 12, 12), "Ordenanza de presupuesto 2029", False,
+                       convoked_on=date(2028, 12, 2))
+    out = BUDGET_MACHINE.fire(replace(s, act_on=date(2028, 12, 2), convocation=conv), "convoke_sessions", E)
+    assert out.dest == "budget_in_debate" and out.effects == ("record_convocation",)
+    exc = refusal(BUDGET_MACHINE, replace(s, act_on=date(2028, 12, 2), convocation=replace(conv, purpose=" ")),
+                  "convoke_sessions", E)
+    assert exc.field == "purpose"
+    assert phase2.phase2_session_basis("convoke_sessions", "departamento", None, date(2028, 12, 2)) == \
+        "L2200 art. 23"
+    assert phase2.phase2_session_basis("convoke_sessions", "municipio", None, date(2028, 7, 1),
+                                       for_objections=True) == "L136 art. 78; L136 art. 23 par. 2"
+    assert phase2.phase2_session_basis("extend_sessions", "municipio", "bogota", date(2028, 11, 1)) == \
+        "DL1421 art. 10"
+
+
+def test_a_session_act_is_not_a_step_of_its_procedure():
+    """An extension decided on 28 November and recorded after a debate of the 29th is not «anterior al último
+    acto»; nor does a convocation recorded later bar the procedure's own next act dated before it."""
+    data = {"opened_on": "2028-05-22", "file_budget_on": "2028-11-02", "record_committee_debate_on": "2028-11-29",
+            "convoke_sessions_on": "2028-12-10"}
+    assert phase2.phase2_act_date_problem("budget", data, date(2028, 11, 28), "extend_sessions") is None
+    assert phase2.phase2_act_date_problem("budget", data, date(2028, 12, 5)) is None
+    assert "entrada en vigencia" in phase2.phase2_act_date_problem("budget", data, date(2028, 5, 1),
+                                                                    "convoke_sessions")
+    assert phase2.procedure_last_act("budget", data) == (date(2028, 11, 29), "record_committee_debate")
 
 
 # --- D111 art. 59 and art. 109 read by the act's date ----------------------------------------------------------

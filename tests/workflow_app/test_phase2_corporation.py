@@ -1,5 +1,6 @@
 """The budget's and the harmonisation's acts once the plan is in force, through the real act door (apply_act):
-the budget's two debates, the decree rule and the objection read by the act's date (QA: Génova and the Gobernación del Quindío walked to
+the Concejo's extension and the executive's convocation recorded in Phase II, the budget's two debates, the decree
+rule and the objection read by the act's date (QA: Génova and the Gobernación del Quindío walked to
 Vigente in 2028 and through Phase II)."""
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from state_machines.core.roles import Role
 from state_machines.phase2 import MatrixRow
 from tests.pdf_samples import VALID as PDF
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
-from workflow_app.models import BudgetStatute
+from workflow_app.models import BudgetStatute, CorporationSession
 from workflow_app.services.phase2.plan_indicativo import matrix_lines, save_matrix
 from workflow_app.services.route.plans import ActRefused
 from workflow_app.services.route.ppi import PpiLine, save_ppi_version
@@ -42,6 +44,11 @@ def _in_force(db_session, code: str, category: str | None = None) -> Cast:
 @pytest.fixture
 def genova(db_session):
     return _in_force(db_session, "63302", "6")  # the Concejo sits in February, May, August and November
+
+
+@pytest.fixture
+def quindio(db_session):
+    return _in_force(db_session, "63")
 
 
 def act(cast, who, machine, subject, trigger, on, **kw):
@@ -108,6 +115,86 @@ def test_the_budget_is_approved_in_second_debate_not_in_a_single_act(genova, db_
                                       "plenary": ["2028-11-28"]}
 
 
+def test_the_concejo_records_its_extension_in_phase2_and_the_budget_is_approved_in_it(genova, db_session):
+    """QA: at 6 December 2028 the budget 2029 approved on the 5th was refused «en receso… registre la prórroga»,
+    with nowhere to register it (pdt_approval answered 409 «estado Vigente»), while «Mis pendientes» said
+    «Último día: 11 de diciembre de 2028» (L136 art. 23 par. 1)."""
+    budget_filed(genova, db_session, 2029, "2028-07-04", "2028-07-01")
+    act(genova, "corporacion", "budget", "2029", "assign_budget", "2028-11-03", today="2028-12-06")
+    with pytest.raises(ActRefused) as no_debates:  # L136 art. 73: approved in second debate, after the committee
+        act(genova, "corporacion", "budget", "2029", "approve_budget", "2028-11-28", today="2028-12-06")
+    assert "primer debate" in no_debates.value.message and "L136 art. 73" in no_debates.value.legal_basis
+    act(genova, "corporacion", "budget", "2029", "record_committee_debate", "2028-11-20", today="2028-12-06",
+        payload={"committee_outcome": "approved"})
+    act(genova, "corporacion", "budget", "2029", "record_plenary_debate", "2028-11-24", today="2028-12-06")
+    with pytest.raises(ActRefused) as recess:
+        act(genova, "corporacion", "budget", "2029", "approve_budget", "2028-12-05", today="2028-12-06")
+    assert "está en receso" in recess.value.message and recess.value.field == "act_on"
+
+    mine = offered(genova, genova.corporacion, "2028-12-06")
+    assert ("budget", "2029", "extend_sessions") in mine
+    assert not any(m == "pdt_approval" for m, _, _ in mine)  # the route is over: no act of it is offered
+    event = act(genova, "corporacion", "budget", "2029", "extend_sessions", "2028-11-28", today="2028-12-06",
+                payload={"extension_days": 10})
+    assert event.legal_basis == "L136 art. 23 par. 1" and event.to_state == "budget_in_debate"
+    row = db_session.scalar(select(CorporationSession).filter_by(entity_id=genova.plan.entity_id, kind="extension"))
+    assert (row.starts_on, row.ends_on, row.plan_id) == (date(2028, 12, 1), date(2028, 12, 10), genova.plan.id)
+    assert "session_extensions" not in (genova.plan.event_dates or {})  # the route's calendar is left as it was
+    with pytest.raises(ActRefused) as twice:  # one extension per period
+        act(genova, "corporacion", "budget", "2029", "extend_sessions", "2028-11-29", today="2028-12-06",
+            payload={"extension_days": 5})
+    assert "ya tiene una prórroga" in twice.value.message
+
+    act(genova, "corporacion", "budget", "2029", "approve_budget", "2028-12-05", today="2028-12-06")
+    assert proc(genova, "budget", "2029").state == "budget_approved"
+
+
+def test_the_mayor_convokes_extraordinary_sessions_for_the_harmonisation_in_julys_recess(genova, db_session):
+    """QA: in July (recess for a category 6 Concejo) the harmonisation's debates could not happen, and no
+    convocation could be recorded (L136 art. 23 par. 2)."""
+    act(genova, "hacienda", "harmonization", "armonizacion", "start_harmonization", "2028-06-05")
+    act(genova, "ejecutivo", "harmonization", "armonizacion", "file_harmonization", "2028-06-28")
+    act(genova, "corporacion", "harmonization", "armonizacion", "assign_harmonization", "2028-07-03")
+    with pytest.raises(ActRefused) as recess:
+        act(genova, "corporacion", "harmonization", "armonizacion", "record_committee_debate", "2028-07-06",
+            payload={"committee_outcome": "approved"})
+    assert "está en receso" in recess.value.message
+    assert ("harmonization", "armonizacion", "convoke_sessions") in offered(genova, genova.ejecutivo, "2028-07-03")
+    with pytest.raises(ActRefused) as before:  # the sessions cannot start before the decree that convokes them
+        act(genova, "ejecutivo", "harmonization", "armonizacion", "convoke_sessions", "2028-07-04", payload={
+            "starts_on": "2028-07-03", "ends_on": "2028-07-20", "purpose": "Acuerdo de armonización"})
+    assert before.value.field == "starts_on"
+    event = act(genova, "ejecutivo", "harmonization", "armonizacion", "convoke_sessions", "2028-07-03", payload={
+        "starts_on": "2028-07-05", "ends_on": "2028-07-20", "purpose": "Proyecto de acuerdo de armonización"})
+    assert event.legal_basis == "L136 art. 23 par. 2"
+    row = db_session.scalar(select(CorporationSession).filter_by(entity_id=genova.plan.entity_id, kind="convocation",
+                                                                 starts_on=date(2028, 7, 5)))
+    assert row.purpose == "Proyecto de acuerdo de armonización" and not row.covers_plan and not row.for_objections
+    act(genova, "corporacion", "harmonization", "armonizacion", "record_committee_debate", "2028-07-06",
+        payload={"committee_outcome": "approved"})
+    act(genova, "corporacion", "harmonization", "armonizacion", "record_plenary_debate", "2028-07-11")
+    act(genova, "corporacion", "harmonization", "armonizacion", "approve_harmonization", "2028-07-11")
+    assert proc(genova, "harmonization", "armonizacion").state == "harm_approved"
+
+
+def test_the_governor_convokes_the_asamblea_for_the_budget_since_ley_2200_gives_no_extension(quindio, db_session):
+    budget_filed(quindio, db_session, 2029, "2028-10-03", "2028-09-20")
+    act(quindio, "corporacion", "budget", "2029", "assign_budget", "2028-10-05")
+    assert ("budget", "2029", "extend_sessions") not in offered(quindio, quindio.corporacion, "2028-11-30")
+    with pytest.raises(ActRefused) as refused:
+        act(quindio, "corporacion", "budget", "2029", "extend_sessions", "2028-11-28", payload={"extension_days": 5})
+    assert "Ley 2200" in refused.value.message and refused.value.legal_basis == "L2200 art. 23"
+    event = act(quindio, "ejecutivo", "budget", "2029", "convoke_sessions", "2028-12-01", payload={
+        "starts_on": "2028-12-04", "ends_on": "2028-12-12", "purpose": "Proyecto de ordenanza de presupuesto 2029"})
+    assert event.legal_basis == "L2200 art. 23"
+    act(quindio, "corporacion", "budget", "2029", "record_committee_debate", "2028-12-05",
+        payload={"committee_outcome": "approved"})
+    act(quindio, "corporacion", "budget", "2029", "record_plenary_debate", "2028-12-06")  # L2200 art. 97
+    act(quindio, "corporacion", "budget", "2029", "approve_budget", "2028-12-06")
+    budget = proc(quindio, "budget", "2029")
+    assert budget.state == "budget_approved" and budget.data["debates"]["plenary"] == ["2028-12-06"]
+
+
 def test_the_decree_under_d111_art_59_is_dated_after_the_concejos_term_not_typed_after_it(genova, db_session):
     """QA: budget 2031 filed 5 November 2030, the Concejo's term until 10 December; at 12 December a decree dated
     the 10th was registered (D111 art. 59)."""
@@ -154,3 +241,30 @@ def test_the_objection_form_opens_after_its_term_and_says_a_late_date_beside_it(
     html = " ".join(late.get_data(as_text=True).split())
     assert late.status_code == 422 and "venció el 5 de diciembre de 2028" in html
     assert _form(client, url, "2028-12-05").status_code == 302
+
+
+def test_the_sessions_page_of_a_plan_in_force_offers_the_budgets_extension_and_convocation(client, genova,
+                                                                                          db_session, set_today):
+    budget_filed(genova, db_session, 2029, "2028-11-02", "2028-09-20")
+    set_today("2028-12-06")
+    login(client, genova.corporacion.email, "clave-de-prueba")
+    page = " ".join(client.get(f"/planes/{genova.plan.id}/sesiones?anio=2028").get_data(as_text=True).split())
+    assert f"/planes/{genova.plan.id}/actos/budget/2029/extend_sessions" in page
+    assert "Registrar la prórroga del período de sesiones ordinarias — Presupuesto y Marco Fiscal" in page
+    assert "¿Se puede debatir el presupuesto o la armonización?" in page
+    sent = _form(client, f"/planes/{genova.plan.id}/actos/budget/2029/extend_sessions", "2028-11-28",
+                 extension_days="10")
+    assert sent.status_code == 302 and "/fase-2" in sent.headers["Location"]
+    page = " ".join(client.get(f"/planes/{genova.plan.id}/sesiones?anio=2028").get_data(as_text=True).split())
+    assert "Prórroga de 10 días del período ordinario que terminó el 30 de noviembre de 2028" in page
+
+    other = client.application.test_client()
+    login(other, genova.ejecutivo.email, "clave-de-prueba")
+    url = f"/planes/{genova.plan.id}/actos/budget/2029/convoke_sessions"
+    form = " ".join(other.get(url).get_data(as_text=True).split())
+    assert "Proyecto de acuerdo de presupuesto de rentas y gastos de la vigencia 2029" in form  # its purpose
+    assert 'name="covers_plan"' not in form  # a Phase II decree does not submit the development plan
+    bad = _form(other, url, "2028-12-06", starts_on="2028-12-12", ends_on="2028-12-07", purpose="Presupuesto 2029")
+    assert bad.status_code == 422 and "El último día no puede ser anterior al primero." in bad.get_data(as_text=True)
+    assert db_session.scalar(select(CorporationSession).filter_by(kind="convocation", starts_on=date(2028, 12, 12))) \
+        is None

@@ -19,6 +19,7 @@ from state_machines.corporation.sessions import Corporation
 from state_machines.phase2 import (
     IN_SESSION_TRIGGERS,
     PHASE2_MACHINES,
+    SESSION_TRIGGERS,
     MatrixRow,
     Phase2Snapshot,
     check_matrix,
@@ -27,7 +28,10 @@ from state_machines.phase2 import (
 )
 from workflow_app.models import BudgetStatute, Plan, Procedure
 from workflow_app.services.route.ppi import adopted_ppi, plan_years
-from workflow_app.services.route.sessions import session_records
+from workflow_app.services.route.sessions import convocation_of, extension_days_of, session_records
+
+#: The Phase II procedures whose act goes through the corporation (its debates, approval, sessions).
+CORPORATION_MACHINES = frozenset({"harmonization", "budget"})
 
 
 def is_phase2(machine: str) -> bool:
@@ -149,30 +153,42 @@ def matrix_rows(proc: Procedure | None) -> list[MatrixRow]:
 
 
 def phase2_snapshot(session: Session, proc: Procedure, plan: Plan, today: date, deadlines: Mapping[str, Any],
-                    has_evidence: bool, act_on: date | None = None, trigger: str | None = None) -> Phase2Snapshot:
+                    has_evidence: bool, act_on: date | None = None, trigger: str | None = None,
+                    payload: Mapping[str, Any] | None = None) -> Phase2Snapshot:
+    """``act_on`` None: listing what may be done (the act's form brings its date and content); ``payload``: what
+    the act being fired brings. A convocation the act cannot read raises ``SessionDataError``."""
     matrix = None
     if proc.machine == "plan_indicativo":
         matrix = check_matrix(matrix_rows(proc), ppi_costs(session, plan), plan_years(plan))
-    last = procedure_last_act(proc.machine, proc.data or {})
+    data = proc.data or {}
+    payload = payload or {}
+    last = procedure_last_act(proc.machine, data)
     return Phase2Snapshot(
         state=proc.state, today=today, machine=proc.machine, subject=proc.subject,
         entity_kind=plan.entity.calendar_kind, act_on=act_on, has_evidence=has_evidence,
         deadlines=deadlines, matrix=matrix, statute=phase2_context(session, plan).statute,
         procedures={f"{p.machine}:{p.subject}": p.state for p in plan.procedures if is_phase2(p.machine)},
-        debates=DebateRecord.from_data((proc.data or {}).get("debates")),
+        debates=DebateRecord.from_data(data.get("debates")),
         special_regime=plan.entity.special_regime,
-        published_on=max((date.fromisoformat(d) for d in (proc.data or {}).get("publications", ())), default=None),
+        published_on=max((date.fromisoformat(d) for d in data.get("publications", ())), default=None),
         last_act_on=last[0] if last else None,
-        **_sessions_for(session, plan, act_on, trigger))
+        convocation=(convocation_of(payload, proc.state, act_on)
+                     if act_on is not None and trigger == "convoke_sessions" else None),
+        extension_days=extension_days_of(payload) if trigger == "extend_sessions" else None,
+        **_sessions_for(session, plan, proc, act_on, trigger))
 
 
-def _sessions_for(session: Session, plan: Plan, act_on: date | None, trigger: str | None) -> dict:
-    """The corporation and its recorded sessions, read only for an act that takes place in one
-    (``IN_SESSION_TRIGGERS``) and has its date: listing asserts nothing, and the other acts do not need them."""
-    if act_on is None or trigger not in IN_SESSION_TRIGGERS:
+def _sessions_for(session: Session, plan: Plan, proc: Procedure, act_on: date | None, trigger: str | None) -> dict:
+    """The corporation whose sessions a procedure's acts take place in (its acuerdo or ordenanza goes through it:
+    ``CORPORATION_MACHINES``), and its recorded sessions, read only for an act dated that takes place in one or
+    records one (``IN_SESSION_TRIGGERS``, ``SESSION_TRIGGERS``): listing asserts nothing of a debate's day, and
+    offers an extension only around an ordinary period (``phase2.is_extension_allowed``)."""
+    if proc.machine not in CORPORATION_MACHINES:
         return {}
     entity = plan.entity
     corp = Corporation(entity.calendar_kind, entity.fiscal_category, plan.period.start_on, entity.special_regime)
+    if act_on is None or trigger not in IN_SESSION_TRIGGERS | SESSION_TRIGGERS:
+        return {"corporation": corp}
     return {"corporation": corp, "session_records": session_records(session, plan.entity_id)}
 
 

@@ -71,7 +71,13 @@ from state_machines.corporation.sessions import (
     SessionsVerdict,
     extraordinary_sessions_verdict,
 )
-from state_machines.phase2 import PHASE2_MACHINES, phase2_act_date_problem, phase2_title
+from state_machines.phase2 import (
+    PHASE2_MACHINES,
+    SESSION_TRIGGERS,
+    phase2_act_date_problem,
+    phase2_session_basis,
+    phase2_title,
+)
 from workflow_app.history import seal
 from workflow_app.infra.extensions import db
 from workflow_app.models import (
@@ -439,10 +445,15 @@ def sub_snapshot(proc: Procedure, plan: Plan, today: date, deadlines: Mapping[st
     """``command``: the act being fired (its content); None when listing what may be done, where the act's form
     is assumed to bring what only it can bring (as ``has_evidence``)."""
     if is_phase2(proc.machine):
-        # Phase II reads its own terms (phase-ii.md §2), not the approval route's.
-        return phase2_snapshot(db.session, proc, plan, today, phase2_context(db.session, plan).deadlines,
-                               has_evidence, command.act_on if command is not None else None,
-                               command.trigger if command is not None else None)
+        # Phase II reads its own terms (phase-ii.md §2), not the approval route's. An act without a date is
+        # today's (as ``apply_act`` records it); only a listing has none.
+        try:
+            return phase2_snapshot(db.session, proc, plan, today, phase2_context(db.session, plan).deadlines,
+                                   has_evidence, (command.act_on or today) if command is not None else None,
+                                   command.trigger if command is not None else None,
+                                   command.payload if command is not None else None)
+        except SessionDataError as exc:
+            raise ActInvalid(exc.message, field=exc.field) from exc
     if proc.machine == "car_review":
         concept = ConceptContent("favorable") if command is None else concept_of_command(command)
         return CarReviewSnapshot(state=proc.state, today=today, authority_code=proc.subject,
@@ -654,6 +665,11 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
 def _history_basis(plan: Plan, outcome: Outcome, command: ActCommand, source: str, act_on: date,
                    proc: Procedure | None) -> str:
     """The norm the history row cites: a sub-procedure's act its table's, the plan's route ``act_basis``."""
+    if proc is not None and is_phase2(proc.machine) and outcome.trigger in SESSION_TRIGGERS:
+        # The corporation's own statute, by its kind and the convocation's first day (L136 art. 23; L2200 art. 23)
+        conv = convocation_of(command.payload, source, act_on) if outcome.trigger == "convoke_sessions" else None
+        return phase2_session_basis(outcome.trigger, plan.entity.calendar_kind, special_regime_of(plan), act_on,
+                                    conv.starts_on if conv else None, bool(conv and conv.for_objections))
     if proc is not None:  # a sub-procedure's table cites both kinds' statutes where the act is the same
         return localize_basis(outcome.legal_basis, plan.entity.wording)
     return act_basis(plan, outcome.trigger, outcome.legal_basis, source, act_on, command.payload)
@@ -735,7 +751,8 @@ def _clear_car_overdue(plan: Plan, settled: Procedure) -> None:
         plan.flags = [f for f in plan.flags if f != "car_overdue"]
 
 
-def act_date_problem(plan: Plan, machine: str, act_on: date, today: date, subject: str | None = None) -> str | None:
+def act_date_problem(plan: Plan, machine: str, act_on: date, today: date, subject: str | None = None,
+                     trigger: str | None = None) -> str | None:
     """Why this act's date cannot be: after today, before the posesión, after the plan's period
     (``pdt.act_after_period``), on the route itself before the last route act (L152 art. 39 counts from
     posesión; acts happen in order), in Phase II before the plan entered into force or before the procedure's last
@@ -755,13 +772,13 @@ def act_date_problem(plan: Plan, machine: str, act_on: date, today: date, subjec
                 f"({legal_calendar.format_date_es(last)}).")
     if is_phase2(machine):
         proc = next((p for p in plan.procedures if p.machine == machine and p.subject == subject), None)
-        problem = phase2_act_date_problem(machine, proc.data or {}, act_on) if proc is not None else None
+        problem = phase2_act_date_problem(machine, proc.data or {}, act_on, trigger) if proc is not None else None
         return localize(problem, plan.entity.wording) if problem else None
     return None
 
 
 def _check_act_date(plan: Plan, command: ActCommand, act_on: date, today: date) -> None:
-    problem = act_date_problem(plan, command.machine, act_on, today, command.subject)
+    problem = act_date_problem(plan, command.machine, act_on, today, command.subject, command.trigger)
     if problem:
         raise ActInvalid(problem, field="act_on")
 
@@ -876,7 +893,9 @@ def _apply_effects(session: Session, plan: Plan, outcome: Outcome, command: ActC
                                         outcome.source)
             except SessionDataError as exc:
                 raise ActInvalid(exc.message, field=exc.field) from exc
-            if window is not None:  # the calendar reads it: the corporation is "reunido" then (L136 art. 78)
+            if window is not None and not (proc is not None and is_phase2(proc.machine)):
+                # The route's calendar reads it: the corporation is "reunido" then (L136 art. 78). A Phase II
+                # session is the entity's row only: the route of a plan in force has no term left to move.
                 key = "session_extensions" if effect == "record_extension" else "session_convocations"
                 dates = dict(plan.event_dates or {})
                 dates[key] = [*dates.get(key, []), [window[0].isoformat(), window[1].isoformat()]]

@@ -60,14 +60,20 @@ def _day(value: Any, field: str) -> date | None:
         raise SessionDataError("Escriba la fecha como día/mes/año.", field) from exc
 
 
+#: The states in which a convocation is for the executive's objections (L136 art. 78): the plan's, and the
+#: harmonisation's acuerdo or ordenanza in Phase II.
+OBJECTED_STATES = frozenset({"objected", "harm_objected"})
+
+
 def convocation_of(payload: Mapping[str, Any], plan_state: str, act_on: date) -> Convocation | None:
-    """The convocation an act brings; convoked while the plan is objected, it is for the objections (L136
-    art. 78)."""
+    """The convocation an act brings; convoked while the plan (or the harmonisation's project) is objected, it is
+    for the objections (L136 art. 78). ``covers_plan``: the decree submits the development plan (the route's form
+    asks it; a Phase II convocation, for the budget or the harmonisation, does not)."""
     starts, ends = _day(payload.get("starts_on"), "starts_on"), _day(payload.get("ends_on"), "ends_on")
     if starts is None or ends is None:
         return None
     return Convocation(starts, ends, str(payload.get("purpose") or "").strip(), bool(payload.get("covers_plan")),
-                       plan_state == "objected", act_on)
+                       plan_state in OBJECTED_STATES, act_on)
 
 
 def extension_days_of(payload: Mapping[str, Any]) -> int | None:
@@ -132,15 +138,27 @@ def _recorded_spans(corp: Corporation, records: SessionRecords, year: int) -> li
     return sorted(out, key=lambda span: span.first)
 
 
+#: The kinds of session in which a plan in force's acts before the corporation (the budget's, the harmonisation's)
+#: may take place (``phase2.is_corporation_in_session``: any recorded convocation counts); the route's plan only in
+#: those convoked for it (``sessions.CONVOCATION_MUST_NAME_PLAN``).
+_PHASE2_VALID = ("ordinary", "extended", "convoked", "convoked_other")
+_ROUTE_VALID = ("ordinary", "extended", "convoked")
+
+
 def year_spans(session: Session, plan: Plan, year: int) -> tuple[list[CalendarSpan] | None, list[CalendarSpan]]:
     """The corporation's year for its secretary's page: spans of ordinary, extended, convoked sessions and
-    recess, whether the plan may be debated in each and why; None when the calendar is unknown (no category),
-    and then, second, the sessions recorded that year (``_recorded_spans``; empty otherwise)."""
+    recess, whether the plan (once in force, its budget's or harmonisation's project) may be debated in each and
+    why; None when the calendar is unknown (no category), and then, second, the sessions recorded that year
+    (``_recorded_spans``; empty otherwise)."""
     corp = corporation_of(plan)
     records = session_records(session, plan.entity_id)
     spans: list[SessionDay] = year_calendar(corp, records, year)
     if len(spans) == 1 and spans[0].kind == "unknown":
         return None, _recorded_spans(corp, records, year)
-    return [CalendarSpan(s.start or s.day, s.end or s.day, s.kind, SESSION_KINDS[s.kind],
-                         s.kind in ("ordinary", "extended", "convoked"), s.legal_basis, s.explanation)
+    in_force = plan.state == "in_force"
+    valid = _PHASE2_VALID if in_force else _ROUTE_VALID
+    # In force, a convocation that does not submit the plan (the budget's) is no "other matter" to this page.
+    label = {**SESSION_KINDS, "convoked_other": SESSION_KINDS["convoked"]} if in_force else SESSION_KINDS
+    return [CalendarSpan(s.start or s.day, s.end or s.day, s.kind, label[s.kind],
+                         s.kind in valid, s.legal_basis, s.explanation)
             for s in spans], []

@@ -12,7 +12,14 @@ from state_machines.approval.route import DUTIES, IRREVERSIBLE_ACTS, duty_for, i
 from state_machines.core.roles import Role
 from state_machines.core.wording import holder, localize
 from state_machines.corporation.debates import debate_rule_for, latest_committee_approval_for
-from state_machines.phase2 import PHASE2_DUTIES, PHASE2_MACHINES, PHASE2_TITLES, phase2_title
+from state_machines.phase2 import (
+    PHASE2_DUTIES,
+    PHASE2_MACHINES,
+    PHASE2_TITLES,
+    SESSION_TRIGGERS,
+    phase2_session_basis,
+    phase2_title,
+)
 from workflow_app.infra.extensions import db
 from workflow_app.models import Plan, User
 from workflow_app.permissions import visible_plans_query
@@ -25,6 +32,7 @@ from workflow_app.services.route.plans import (
     special_regime_of,
     sub_snapshot,
 )
+from workflow_app.services.route.sessions import OBJECTED_STATES
 
 # Acts a person never starts from a list: the sweep applies them (Role.SISTEMA).
 ROLE_PRIORITY = (Role.EJECUTIVO, Role.PLANEACION, Role.HACIENDA, Role.CONSEJO_DE_GOBIERNO, Role.CTP, Role.CAR,
@@ -136,8 +144,13 @@ def actions_for(user: User, plan: Plan, today: date, deadlines=None, roles: set[
                 key = (proc.machine, proc.subject, t.trigger)
                 if verdict.ok and key not in seen:
                     seen.add(key)
+                    basis = t.legal_basis
+                    if proc.machine in PHASE2_MACHINES and t.trigger in SESSION_TRIGGERS:
+                        # The corporation's own statute on the day (L136 art. 23; L2200 art. 23; DL1421 art. 10)
+                        basis = phase2_session_basis(t.trigger, plan.entity.calendar_kind, special_regime_of(plan),
+                                                     today, for_objections=proc.state in OBJECTED_STATES)
                     options.append(ActionOption(plan.id, proc.machine, proc.subject, t.trigger,
-                                                localize(t.label, wording), role, t.legal_basis,
+                                                localize(t.label, wording), role, basis,
                                                 _subject_label(proc.machine, proc.subject, proc.data or {})))
     return options
 
@@ -257,9 +270,11 @@ def phase2_pending(user: User, plan: Plan, today: date) -> list[PendingItem]:
         if action.machine not in PHASE2_MACHINES:
             continue
         state = states.get((action.machine, action.subject))
-        deadline = next((deadlines.get(pd.deadline_key_for(action.subject or "")) for pd in PHASE2_DUTIES
-                         if pd.machine == action.machine and state in pd.duty.pending_states
-                         and pd.deadline_key_for(action.subject or "") in deadlines), None)
+        # An extension or a convocation is never owed by its procedure's term: offered, not pending with a date.
+        deadline = None if action.trigger in SESSION_TRIGGERS else next(
+            (deadlines.get(pd.deadline_key_for(action.subject or "")) for pd in PHASE2_DUTIES
+             if pd.machine == action.machine and state in pd.duty.pending_states
+             and pd.deadline_key_for(action.subject or "") in deadlines), None)
         days = cal.business_days_between(today, deadline.act_by) if deadline else None
         items.append(PendingItem(plan, action, deadline, days, today=today))
     return items

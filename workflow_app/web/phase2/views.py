@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from forms.fields import options
 from forms.phase2 import TARGET_YEARS, BudgetStatuteForm, MatrixForm, Phase2CheckForm, check_targets, to_rows
-from state_machines.phase2 import PHASE2_MACHINES
+from state_machines.phase2 import IN_SESSION_STATES, PHASE2_MACHINES
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
 from workflow_app.permissions import can_edit_entity_settings, can_edit_statute, load_plan_to_read
@@ -78,7 +78,7 @@ def _render_show(plan, form=None):
         interruptors.setdefault(s.milestone.phase, []).append(s)
     can_check = hitos.can_check(current_user, plan)
     return render_template(
-        "phase2/show.html", plan=plan, lines=lines, mine=mine, show_all=show_all,
+        "phase2/show.html", plan=plan, lines=lines, mine=mine, show_all=show_all, in_session=IN_SESSION_STATES,
         next_step=next_phase2_step(db.session, plan, today) if lines else None,
         interruptors=interruptors, progress=progress,
         check_form=(form or _check_form(plan, formdata=False)) if can_check else None,

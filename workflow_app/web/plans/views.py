@@ -21,7 +21,7 @@ from state_machines.approval.route_steps import plan_route
 from state_machines.core.machine import SAME, evidence_missing
 from state_machines.core.roles import Role
 from state_machines.core.wording import localize
-from state_machines.phase2 import PHASE2_MACHINES
+from state_machines.phase2 import PHASE2_MACHINES, SESSION_TRIGGERS, phase2_purpose
 from workflow_app.infra.clock import clock
 from workflow_app.infra.database.read_only import reads_only
 from workflow_app.infra.extensions import csrf, db
@@ -222,9 +222,11 @@ def sessions(plan_id: int):
     if not first <= year <= last:
         abort(404)
     spans, recorded = year_spans(db.session, plan, year)
-    actions = {a.trigger: a for a in actions_for(current_user, plan, today,
-                                                 legal_calendar.deadline_map(deadlines_for(plan)))
-               if a.machine == PDT_MACHINE.name and a.trigger in ("extend_sessions", "convoke_sessions")}
+    # The route's acts while the plan is approved; once in force, those of the Phase II procedures whose act goes
+    # through the corporation (the budget, the harmonisation), each named by its procedure.
+    actions = [a for a in actions_for(current_user, plan, today, legal_calendar.deadline_map(deadlines_for(plan)))
+               if a.trigger in SESSION_TRIGGERS]
+    actions.sort(key=lambda a: (a.trigger != "extend_sessions", a.machine != PDT_MACHINE.name, a.subject_label))
     return render_template("plans/sessions.html", plan=plan, year=year, years=range(first, last + 1), spans=spans,
                            recorded=recorded, actions=actions, today=today,
                            can_set_category=can_edit_entity_settings(current_user, plan.entity))
@@ -246,12 +248,12 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
     if trigger in IRREVERSIBLE_ACTS and request.method == "GET" and request.args.get("confirmado") != "1":
         return render_template("plans/confirm.html", plan=plan, option=option,
                                consequence=IRREVERSIBLE_ACTS[trigger])
-    form_class = act_form_class(trigger, plan_recommendations(plan))
+    form_class = act_form_class(trigger, plan_recommendations(plan), machine)
     if not readable:
         form = form_class(formdata=None, data={"act_on": _default_act_on(plan), "expected_version": plan.version})
         form.evidence.errors = [TOO_LARGE]
         return _render_act(plan, option, form), 413
-    form = form_class(data=_initial(plan, trigger) if request.method == "GET" else None)
+    form = form_class(data=_initial(plan, trigger, machine, option.subject) if request.method == "GET" else None)
     held = HeldUpload.of_request(current_user.id, plan.id, act_key(machine, option.subject, trigger))
     valid = form.validate_on_submit()
     if request.method == "POST" and trigger == "consider_concepts" and form.act_on.data and not form.act_on.errors \
@@ -305,7 +307,7 @@ def act(plan_id: int, machine: str, subject: str, trigger: str):
         if held.lost:
             form.evidence.errors = [*form.evidence.errors, HELD_LOST]
         if form.act_on.data and not form.act_on.errors:
-            if problem := act_date_problem(plan, machine, form.act_on.data, clock().today(), option.subject):
+            if problem := act_date_problem(plan, machine, form.act_on.data, clock().today(), option.subject, trigger):
                 form.act_on.errors = [*form.act_on.errors, problem]
         document = _evidence_document(option)
         if document is not None and not file_sent() and held.held is None and not form.evidence.errors:
@@ -395,13 +397,16 @@ def _available_option(plan, machine: str, subject: str, trigger: str):
     return None
 
 
-def _initial(plan, trigger: str) -> dict:
-    """What an act form starts with: its date, the plan's version, and (an objection) the article count the
-    corporation recorded when it sent the project, whose term depends on it (QA: the form asked it again, empty)."""
+def _initial(plan, trigger: str, machine: str = PDT_MACHINE.name, subject: str | None = None) -> dict:
+    """What an act form starts with: its date, the plan's version, (an objection) the article count the
+    corporation recorded when it sent the project, whose term depends on it (QA: the form asked it again, empty),
+    and (a Phase II convocation) its purpose: the procedure's project."""
     data = {"act_on": _default_act_on(plan), "expected_version": plan.version}
     articles = ((plan.event_dates or {}).get("sanction") or {}).get("articles")
     if trigger == "object" and articles:
         data["article_count"] = int(articles)
+    if trigger == "convoke_sessions" and machine in PHASE2_MACHINES:
+        data["purpose"] = localize(phase2_purpose(machine, subject or ""), plan.entity.wording)
     return data
 
 
@@ -526,7 +531,7 @@ def _render_act(plan, option, form, refusal: ActError | None = None, held: HeldU
     needs_evidence = document is not None
     proc = next((p for p in plan.procedures if p.machine == option.machine and p.subject == option.subject), None)
     answers = answer_field_names(getattr(form, "recommendations_to_answer", ()))
-    extra = fields_for(option.trigger, plan.entity.calendar_kind)
+    extra = fields_for(option.trigger, plan.entity.calendar_kind, option.machine)
     shown = ("csrf_token", "expected_version", "act_on", "reference", *extra, *(n for pair in answers for n in pair),
              "confirm_irreversible", "evidence", "publication", "withheld_reason", "evidence_is_public", "notes")
     in_order = [form[name] for name in shown if name in form]  # as plans/act.html shows them: its error summary's order
