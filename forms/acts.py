@@ -34,7 +34,7 @@ from state_machines.calendar import VIGENCIA_CLAUSES
 from state_machines.core.dates import HOUR
 from state_machines.corporation import sessions as corporation_sessions
 from state_machines.corporation.sanction import GOVERNOR_REVIEW_OUTCOMES, GROUNDS
-from state_machines.phase2 import PHASE2_MACHINES
+from state_machines.phase2 import PHASE2_MACHINES, TRIBUNAL_RULINGS
 from workflow_app.services.route.documents import Upload
 from workflow_app.services.route.plans import ActCommand
 
@@ -149,6 +149,10 @@ EXTRA_FIELDS = {
                                         "(o sus objeciones)"),
     # L136 art. 23 par. 1: the cap is the rule's own (``sessions.EXTENSION_MAX_DAYS``, configurable), not a copy.
     "extension_days": lambda: _extension_days_field(corporation_sessions.EXTENSION_MAX_DAYS),
+    # D111 art. 109; L136 art. 80 (analogy): what the Tribunal decided on the budget's objection decides what follows.
+    "tribunal_ruling": lambda: RadioField(
+        "Sentido del fallo", choices=options(TRIBUNAL_RULINGS.items()),
+        validators=[InputRequired("Indique el sentido del fallo del Tribunal.")]),
     "leader_name": lambda: StringField("Nombre del líder del equipo formulador", validators=[
         DataRequired("Indique quién lidera el equipo."), Length(max=200)]),
     "leader_email": lambda: StringField("Correo del líder", validators=[
@@ -185,6 +189,7 @@ FIELDS_BY_TRIGGER = {
     "publish_ponencia": ("ponencia_debate",),
     "convoke_sessions": ("starts_on", "ends_on", "purpose", "covers_plan"),
     "extend_sessions": ("extension_days",),
+    "record_tribunal_ruling": ("tribunal_ruling",),
 }
 #: Fields only one kind of entity's law asks for: the governor's receipt of the Asamblea's insistence, from which
 #: L2200 art. 101's 48 hours run (a Concejo's insistence, L136 art. 80, writes no such receipt).
@@ -212,7 +217,8 @@ PAYLOAD_FIELDS = {"concept", "parts", "recommendations", "scheduled_on", "schedu
                   "text", "authors", "voted_down", "leader_name", "leader_email", "committee_outcome", "vigencia",
                   "in_force_declared", "grounds", "article_count", "articles_sent", "archived_articles",
                   "governor_review", "ponencia_debate", "starts_on", "ends_on", "purpose", "covers_plan",
-                  "extension_days", "decision_votes", "corporation_members", "communication_received_on"}
+                  "extension_days", "decision_votes", "corporation_members", "communication_received_on",
+                  "tribunal_ruling"}
 LIST_FIELDS = {"recommendations", "parts", "authors"}
 #: Fields whose value is already a list (checkboxes) or a number: kept as they come.
 RAW_FIELDS = {"grounds", "article_count", "articles_sent", "extension_days", "covers_plan", "decision_votes",

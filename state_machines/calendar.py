@@ -1530,6 +1530,10 @@ PI_APPROVAL_MONTHS = 2
 BUDGET_OBJECTION_BUSINESS_DAYS = 5
 #: D111 art. 109: the Tribunal decides within twenty business days.
 TRIBUNAL_BUSINESS_DAYS = 20
+#: L136 art. 80 (by analogy for the budget, D111 art. 109 says nothing after the ruling): objections declared
+#: unfounded, the executive sanctions "dentro de los tres días siguientes al recibo de la comunicación respectiva";
+#: the ruling's recorded date is taken as that receipt (interpretation, as the approval is the bill's receipt).
+TRIBUNAL_SANCTION_BUSINESS_DAYS = 3
 #: L136 art. 81 (phase-ii.md P9): an acuerdo is published within ten days of its sanction.
 HARMONIZATION_PUBLICATION_BUSINESS_DAYS = 10
 
@@ -1571,6 +1575,8 @@ class Phase2Facts:
     harmonization_decreed_on: date | None = None
     budget_filed_on: Mapping[int, date] = field(default_factory=dict)
     budget_received_on: Mapping[int, date] = field(default_factory=dict)
+    #: The Tribunal's ruling that leaves the approved budget to be sanctioned (L136 art. 80, analogy).
+    budget_ruled_on: Mapping[int, date] = field(default_factory=dict)
 
 
 def _soft_fixed(cal: BusinessCalendar, key: str, fixed: date, basis: str, intro: str, who: str,
@@ -1771,4 +1777,14 @@ def _budget_terms(cal: BusinessCalendar, facts: Phase2Facts, year: int) -> list[
             f"{_day(latest)}; el Tribunal decide en veinte días hábiles (si se envía ese día, hasta el "
             f"{_day(tribunal)}) y entre tanto rige el proyecto presentado (D111 art. 109). "
             + _phase2_effect_text(EFFECT_OBJECTION_TERM_CLOSED, latest + _ONE_DAY), str(vigencia)))
+    ruled = facts.budget_ruled_on.get(vigencia)
+    if ruled is not None:
+        latest = cal.add_business_days(ruled, TRIBUNAL_SANCTION_BUSINESS_DAYS)
+        out.append(Deadline(
+            "budget_ruling_sanction", latest, latest, latest, latest + _ONE_DAY, EFFECT_WARNING,
+            "D111 art. 109; tres días por analogía con L136 art. 80",
+            f"El Tribunal falló el {_day(ruled)} la objeción del presupuesto {vigencia} y el presupuesto aprobado debe "
+            f"sancionarse: el alcalde o gobernador lo sanciona dentro de los tres días hábiles siguientes al recibo "
+            f"de la comunicación, a más tardar el {_day(latest)} (L136 art. 80, por analogía). "
+            + _phase2_effect_text(EFFECT_WARNING, latest + _ONE_DAY), str(vigencia)))
     return out

@@ -227,6 +227,10 @@ class Phase2Snapshot:
     #: The day of the procedure's last act (or its opening): the earliest day its next act may be dated
     #: (``phase2_act_date_problem``), for listing an act whose term may still be met by an earlier date.
     last_act_on: date | None = None
+    #: The Tribunal's ruling on the budget's objection, as the act brings it (``TRIBUNAL_RULINGS``), and whether
+    #: the corporation already reconsidered a partly vitiated budget (L136 art. 80 by analogy).
+    tribunal_ruling: str | None = None
+    is_reconsidered: bool = False
 
     @property
     def act_day(self) -> date:
@@ -494,11 +498,11 @@ def is_corporation_in_session(s: Phase2Snapshot) -> Verdict:
 
 
 #: The Phase II acts that take place in a session of the corporation (``is_corporation_in_session``): the debates
-#: and approval of the harmonisation's and the budget's acts, and the decision on the harmonisation's objections
-#: (L136 arts. 78-79).
+#: and approval of the harmonisation's and the budget's acts, the decision on the harmonisation's objections (L136
+#: arts. 78-79) and the reconsideration of a budget the Tribunal found partly vitiated (L136 art. 80, analogy).
 IN_SESSION_TRIGGERS = frozenset({"record_committee_debate", "continue_committee_debate", "record_plenary_debate",
                                  "continue_plenary_debate", "approve_harmonization", "approve_budget",
-                                 "decide_harmonization_objections"})
+                                 "decide_harmonization_objections", "return_budget_to_tribunal"})
 #: The acts that record the corporation's sessions while the plan is in force (the route's acts of the same names):
 #: the corporation's extension of an ordinary period and the executive's convocation. They are not steps of the
 #: procedure they are recorded from: its order of acts does not bind their dates (``phase2_act_date_problem``).
@@ -575,6 +579,51 @@ def _session_acts(convoke_from: tuple[str, ...], extend_from: tuple[str, ...]) -
             label="Registrar la prórroga del período de sesiones ordinarias", effects=("record_extension",),
         ),
     ]
+
+
+#: The Tribunal's ruling on the budget's objection (D111 art. 109; L136 art. 80 by analogy), as its form asks it.
+TRIBUNAL_RULINGS = {
+    "infundadas": "Infundadas: el Tribunal no acoge las objeciones; el presupuesto aprobado se sanciona y liquida",
+    "fundadas": "Fundadas: el Tribunal acoge las objeciones; el proyecto aprobado se archiva",
+    "parcial": "Parcialmente fundadas: el Tribunal considera el proyecto parcialmente viciado",
+}
+#: Interpretation (D111 art. 109; L136 art. 80 by analogy): D111 art. 109 says the bill presented on time rules
+#: "Mientras el Tribunal decide" and nothing of what follows the ruling. Objections declared founded archive the
+#: approved project (L136 art. 80). "presentado": the bill presented on time keeps ruling, issued by the executive's
+#: decree (as where the corporation issues no budget, D111 art. 59); "anterior": the previous year's budget is
+#: repeated by decree (D111 art. 114: a budget law declared inexequible as a whole leaves the previous year's
+#: budget in force, repeated; D111 art. 64).
+BUDGET_AFTER_FOUNDED_OBJECTIONS = "presentado"
+#: L136 art. 80 by analogy: "Si el tribunal considera parcialmente viciado el proyecto, así lo indicará al Concejo
+#: para que se reconsidere. Cumplido este trámite, el proyecto se remitirá de nuevo al Tribunal para fallo
+#: definitivo". True: a first partial ruling sends the budget back to the corporation; a definitive one (after the
+#: reconsideration) leaves the budget in force in the part not vitiated (D111 art. 115 by analogy). False: the
+#: Tribunal's partial ruling is definitive at once.
+BUDGET_PARTIAL_RULING_RETURNS = True
+
+
+def has_tribunal_ruling(s: Phase2Snapshot) -> Verdict:
+    """D111 art. 109; L136 art. 80 (analogy): the Tribunal's ruling is recorded with its outcome, which decides
+    what follows: objections unfounded, the approved budget is sanctioned; founded, the project is archived;
+    partly founded, the corporation reconsiders it (once) before the definitive ruling. Listed without a date, the
+    form brings the outcome."""
+    if s.tribunal_ruling in TRIBUNAL_RULINGS or s.act_on is None:
+        return OK
+    return refuse("Indique el sentido del fallo del Tribunal: infundadas, fundadas o parcialmente fundadas las "
+                  "objeciones.", "D111 art. 109", "tribunal_ruling")
+
+
+def _ruled(*outcomes: str) -> Callable[[Phase2Snapshot], bool]:
+    def ruled(s: Phase2Snapshot) -> bool:
+        return s.tribunal_ruling in outcomes
+    return ruled
+
+
+def _returns_for_reconsideration(s: Phase2Snapshot) -> bool:
+    """L136 art. 80 (analogy): a first partial ruling goes back to the Concejo; after its reconsideration the
+    ruling is definitive. An ordenanza's Tribunal "decida definitivamente" at once (L2200 art. 101)."""
+    return s.tribunal_ruling == "parcial" and BUDGET_PARTIAL_RULING_RETURNS and not s.is_reconsidered \
+        and s.entity_kind != "departamento"
 
 
 # Predicates of conditional effects (soft flags never block).
@@ -851,6 +900,12 @@ BUDGET_STATES = {
     "budget_approved": "Presupuesto aprobado por el concejo o asamblea",
     # P17: objected for illegality; the Tribunal decides; meanwhile the filed bill rules (D111 art. 109).
     "budget_objected": "Presupuesto objetado ante el Tribunal Administrativo",
+    # P17: the Tribunal found it partly vitiated: the corporation reconsiders it (L136 art. 80, analogy).
+    "budget_reconsideration": "Presupuesto devuelto al concejo o asamblea para reconsiderarlo",
+    # P17: objections unfounded (or the definitive partial ruling): the executive sanctions it (L136 art. 80).
+    "budget_sanction_due": "Fallo del Tribunal: el presupuesto aprobado debe sancionarse",
+    # P17: objections founded: the approved project is archived (L136 art. 80, analogy; D111 art. 109).
+    "budget_objection_upheld": "Fallo del Tribunal: objeciones fundadas, proyecto archivado",
     # P16: in force: sanctioned and liquidated, or enacted by decree (D111 art. 59, by local statute).
     "budget_adopted": "Presupuesto adoptado y liquidado",
 }
@@ -928,19 +983,52 @@ BUDGET_TRANSITIONS = [
                                                          "D111 art. 109")),
         legal_basis="D111 art. 109", label="Objetar el presupuesto por ilegalidad ante el Tribunal",
     ),
-    Transition(
-        trigger="record_tribunal_ruling", source="budget_objected", dest="budget_approved",
-        roles=frozenset({EJECUTIVO}), guards=(evidence_guard("el fallo del Tribunal Administrativo", "D111 art. 109"),),
-        legal_basis="D111 art. 109", label="Registrar el fallo del Tribunal sobre la objeción",
+    Transition(  # P17: the ruling's outcome decides what follows; never back to «aprobado» (no second objection)
+        trigger="record_tribunal_ruling", source="budget_objected", dest="budget_sanction_due",
+        dest_when=(("budget_objection_upheld", _ruled("fundadas")),
+                   ("budget_reconsideration", _returns_for_reconsideration)),
+        roles=frozenset({EJECUTIVO}),
+        guards=(has_tribunal_ruling, evidence_guard("el fallo del Tribunal Administrativo", "D111 art. 109")),
+        legal_basis="D111 art. 109; L136 art. 80; L2200 art. 101",
+        label="Registrar el fallo del Tribunal sobre la objeción",
+        effects=("record_tribunal_ruling",),
     ),
-    Transition(  # P16 (sanction and liquidation)
-        trigger="liquidate_budget", source="budget_approved", dest="budget_adopted", roles=frozenset({EJECUTIVO}),
+    Transition(  # L136 art. 80 (analogy): reconsidered, back to the Tribunal for its definitive ruling
+        trigger="return_budget_to_tribunal", source="budget_reconsideration", dest="budget_objected",
+        roles=frozenset({CORPORACION}),
+        guards=(is_corporation_in_session,
+                evidence_guard("el acta de la reconsideración y la remisión al Tribunal", "L136 art. 80")),
+        legal_basis="L136 art. 80; D111 art. 109",
+        label="Reconsiderar el presupuesto y remitirlo al Tribunal para el fallo definitivo",
+    ),
+    Transition(  # P16 (sanction and liquidation), also after the Tribunal found the objections unfounded
+        trigger="liquidate_budget", source=("budget_approved", "budget_sanction_due"), dest="budget_adopted",
+        roles=frozenset({EJECUTIVO}),
         guards=(evidence_guard("el acto sancionado y el decreto de liquidación", "D111 art. 67"),),
-        legal_basis="D111 art. 67; L136 art. 78", label="Sancionar y liquidar el presupuesto",
+        legal_basis="D111 art. 67; L136 art. 78; L2200 art. 100", label="Sancionar y liquidar el presupuesto",
         effects=("event:budget_adopted",),
     ),
-    # The corporation's sessions for the budget's debates (L136 art. 23; L2200 art. 23).
-    *_session_acts(convoke_from=("budget_filed", "budget_in_debate"), extend_from=("budget_filed", "budget_in_debate")),
+    Transition(  # P17, objections founded (interpretation: ``BUDGET_AFTER_FOUNDED_OBJECTIONS``)
+        trigger="enact_presented_budget", source="budget_objection_upheld", dest="budget_adopted",
+        roles=frozenset({EJECUTIVO}),
+        source_when=(("budget_objection_upheld", lambda: BUDGET_AFTER_FOUNDED_OBJECTIONS == "presentado"),),
+        guards=(evidence_guard("el decreto que expide el proyecto presentado oportunamente", "D111 art. 109"),),
+        legal_basis="D111 art. 109 (interpretación)",
+        label="Expedir por decreto el presupuesto presentado oportunamente (D111 art. 109)",
+        effects=("event:budget_adopted",),
+    ),
+    Transition(  # P17, objections founded (interpretation: ``BUDGET_AFTER_FOUNDED_OBJECTIONS``)
+        trigger="repeat_previous_budget", source="budget_objection_upheld", dest="budget_adopted",
+        roles=frozenset({EJECUTIVO}),
+        source_when=(("budget_objection_upheld", lambda: BUDGET_AFTER_FOUNDED_OBJECTIONS == "anterior"),),
+        guards=(evidence_guard("el decreto que repite el presupuesto del año anterior", "D111 art. 64"),),
+        legal_basis="D111 arts. 64, 114 (analogía)",
+        label="Repetir por decreto el presupuesto del año anterior (D111 art. 114, analogía)",
+        effects=("event:budget_adopted",),
+    ),
+    # The corporation's sessions for the budget's debates and its reconsideration (L136 art. 23; L2200 art. 23).
+    *_session_acts(convoke_from=("budget_filed", "budget_in_debate", "budget_reconsideration"),
+                   extend_from=("budget_filed", "budget_in_debate", "budget_reconsideration")),
 ]
 
 PAA_STATES = {
@@ -1255,6 +1343,9 @@ PHASE2_DUTIES: tuple[Phase2Duty, ...] = (
           "Decidir el proyecto de presupuesto en el concejo o asamblea", "L136 art. 23; D111 art. 59"),
     _duty("budget", "budget_objection", ("budget_approved",), (EJECUTIVO,),
           "Sancionar el presupuesto o enviar su objeción al Tribunal", "D111 art. 109"),
+    _duty("budget", "budget_ruling_sanction", ("budget_sanction_due",), (EJECUTIVO,),
+          "Sancionar y liquidar el presupuesto tras el fallo del Tribunal",
+          "D111 art. 109; tres días por analogía con L136 art. 80"),
     _duty("paa", "paa_publication", ("paa_pending",), (EJECUTIVO, PLANEACION),
           "Publicar el Plan Anual de Adquisiciones en la web y en el SECOP", "D1082 art. 2.2.1.1.1.4.3"),
     _duty("action_plans", "accion_publication", ("accion_pending", "accion_approved"), (PLANEACION, CONSEJO),

@@ -1,6 +1,6 @@
 """Phase II acts before the corporation once the plan is in force (phase-ii.md §1.2: "P8 and P16 reuse legal-path
 T8–T16"): the budget's two debates, the corporation's sessions recorded from the budget and the harmonisation,
-the decree rule and the objection read by the act's date."""
+the decree rule and the objection read by the act's date, and the Tribunal's ruling with its outcome."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -10,6 +10,7 @@ import pytest
 
 from state_machines import phase2
 from state_machines.calendar import BudgetStatute, Phase2Facts, deadline_map, phase2_deadlines
+from state_machines.core.diagram import mermaid
 from state_machines.core.machine import TransitionRefused
 from state_machines.core.roles import Role
 from state_machines.corporation.debates import DebateRecord
@@ -163,3 +164,56 @@ def test_an_objection_sent_on_time_is_offered_the_day_after_its_term_and_refused
     # No day within the term is left to date it: its procedure's last act came after the term.
     assert "object_budget" not in {t.trigger for t in BUDGET_MACHINE.allowed(
         replace(s, last_act_on=date(2028, 12, 6)), E)}
+
+
+# --- the Tribunal's ruling and what each outcome leads to (D111 art. 109; L136 art. 80 by analogy) -----------
+
+def test_the_tribunals_ruling_needs_its_outcome_and_never_reopens_the_objection():
+    """QA: after the ruling the budget went back to «aprobado» and could be objected again and again."""
+    s = budget("budget_objected", today=date(2028, 12, 20))
+    assert "record_tribunal_ruling" in {t.trigger for t in BUDGET_MACHINE.allowed(s, E)}  # its form asks it
+    s = replace(s, act_on=date(2028, 12, 20))
+    exc = refusal(BUDGET_MACHINE, s, "record_tribunal_ruling", E)
+    assert exc.field == "tribunal_ruling" and "D111 art. 109" in exc.legal_basis
+    out = BUDGET_MACHINE.fire(replace(s, tribunal_ruling="infundadas"), "record_tribunal_ruling", E)
+    assert out.dest == "budget_sanction_due" and out.effects == ("record_tribunal_ruling",)
+    due = replace(s, state="budget_sanction_due")
+    assert {t.trigger for t in BUDGET_MACHINE.allowed(due, E)} == {"liquidate_budget"}
+    assert BUDGET_MACHINE.fire(due, "liquidate_budget", E).dest == "budget_adopted"
+    assert not any(t.dest == "budget_approved" for t in BUDGET_MACHINE.transitions if t.trigger != "approve_budget")
+
+
+def test_founded_objections_archive_the_project_and_the_bill_presented_rules_as_configured(monkeypatch):
+    s = budget("budget_objected", tribunal_ruling="fundadas")
+    assert BUDGET_MACHINE.fire(s, "record_tribunal_ruling", E).dest == "budget_objection_upheld"
+    upheld = replace(s, state="budget_objection_upheld")
+    assert {t.trigger for t in BUDGET_MACHINE.allowed(upheld, E)} == {"enact_presented_budget"}
+    assert BUDGET_MACHINE.fire(upheld, "enact_presented_budget", E).effects == ("event:budget_adopted",)
+    monkeypatch.setattr(phase2, "BUDGET_AFTER_FOUNDED_OBJECTIONS", "anterior")  # D111 art. 114 by analogy
+    assert {t.trigger for t in BUDGET_MACHINE.allowed(upheld, E)} == {"repeat_previous_budget"}
+
+
+def test_a_partly_vitiated_budget_is_reconsidered_once_before_the_definitive_ruling(monkeypatch):
+    s = budget("budget_objected", tribunal_ruling="parcial")
+    assert BUDGET_MACHINE.fire(s, "record_tribunal_ruling", E).dest == "budget_reconsideration"
+    back = replace(s, state="budget_reconsideration", corporation=GENOVA, act_on=date(2029, 1, 10))
+    exc = refusal(BUDGET_MACHINE, back, "return_budget_to_tribunal", C)  # January: recess for a category 6
+    assert "está en receso" in exc.reason
+    assert BUDGET_MACHINE.fire(replace(back, act_on=date(2029, 2, 6)), "return_budget_to_tribunal", C).dest == \
+        "budget_objected"
+    definitive = replace(s, is_reconsidered=True)  # the part not vitiated is sanctioned (D111 art. 115, analogy)
+    assert BUDGET_MACHINE.fire(definitive, "record_tribunal_ruling", E).dest == "budget_sanction_due"
+    # An ordenanza's Tribunal «decida definitivamente» at once (L2200 art. 101): no reconsideration.
+    assert BUDGET_MACHINE.fire(replace(s, entity_kind="departamento"), "record_tribunal_ruling", E).dest == \
+        "budget_sanction_due"
+    monkeypatch.setattr(phase2, "BUDGET_PARTIAL_RULING_RETURNS", False)
+    assert BUDGET_MACHINE.fire(s, "record_tribunal_ruling", E).dest == "budget_sanction_due"
+
+
+def test_the_ruling_leaves_its_sanction_term_and_every_outcome_is_drawn():
+    facts = Phase2Facts("municipio", "6", date(2028, 1, 1), date(2028, 5, 22), budget_ruled_on={2029: date(2029, 1, 5)})
+    term = deadline_map(phase2_deadlines(facts))["budget_ruling_sanction:2029"]
+    assert term.act_by == date(2029, 1, 11) and "L136 art. 80" in term.legal_basis  # Monday 8 Jan is a holiday
+    text = mermaid(BUDGET_MACHINE)
+    for dest in ("budget_sanction_due", "budget_objection_upheld", "budget_reconsideration"):
+        assert f"budget_objected --> {dest}: Registrar el fallo del Tribunal" in text

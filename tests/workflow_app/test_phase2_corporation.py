@@ -1,6 +1,6 @@
 """The budget's and the harmonisation's acts once the plan is in force, through the real act door (apply_act):
 the Concejo's extension and the executive's convocation recorded in Phase II, the budget's two debates, the decree
-rule and the objection read by the act's date (QA: Génova and the Gobernación del Quindío walked to
+rule and the objection read by the act's date, the Tribunal's ruling and what it leads to (QA: Génova and the Gobernación del Quindío walked to
 Vigente in 2028 and through Phase II)."""
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ from state_machines.phase2 import MatrixRow
 from tests.pdf_samples import VALID as PDF
 from tests.workflow_app.helpers import csrf_from, login
 from tests.workflow_app.story import Cast, make_plan, make_user, walk_to
-from workflow_app.models import BudgetStatute, CorporationSession
+from workflow_app.models import BudgetStatute, CorporationSession, PlanEvent
 from workflow_app.services.phase2.plan_indicativo import matrix_lines, save_matrix
+from workflow_app.services.phase2.procedures import phase2_deadlines_for
 from workflow_app.services.route.plans import ActRefused
 from workflow_app.services.route.ppi import PpiLine, save_ppi_version
-from workflow_app.services.route.worklist import actions_for
+from workflow_app.services.route.worklist import actions_for, pending_for
 
 PPI = (("Agua potable", "Acueductos veredales", "SGP", 100_000_000),
        ("Vías", "Placa huella", "Propios", 50_000_000))
@@ -220,6 +221,32 @@ def test_an_objection_sent_on_time_is_recorded_the_day_after_its_term(genova, db
     assert proc(genova, "budget", "2029").state == "budget_objected"
 
 
+def test_the_tribunals_ruling_says_what_follows_and_the_budget_is_not_objected_again(genova, db_session):
+    """QA: after record_tribunal_ruling the budget went back to «aprobado» and could be objected again and again;
+    the ruling had no outcome (D111 art. 109; L136 art. 80 by analogy)."""
+    approved_on_28_november(genova, db_session)
+    act(genova, "ejecutivo", "budget", "2029", "object_budget", "2028-12-05")
+    with pytest.raises(ActRefused) as bare:  # the ruling says its outcome
+        act(genova, "ejecutivo", "budget", "2029", "record_tribunal_ruling", "2029-01-05")
+    assert bare.value.field == "tribunal_ruling"
+    event = act(genova, "ejecutivo", "budget", "2029", "record_tribunal_ruling", "2029-01-05",
+                payload={"tribunal_ruling": "infundadas"})
+    assert event.to_state == "budget_sanction_due" and event.payload["tribunal_ruling"] == "infundadas"
+    budget = proc(genova, "budget", "2029")
+    assert budget.data["tribunal_rulings"] == [{"on": "2029-01-05", "ruling": "infundadas"}]
+    assert {t for m, s, t in offered(genova, genova.ejecutivo, "2029-01-08") if (m, s) == ("budget", "2029")} \
+        == {"liquidate_budget"}  # no second objection
+    term = next(d for d in phase2_deadlines_for(db_session, genova.plan) if d.key == "budget_ruling_sanction")
+    assert term.act_by == date(2029, 1, 11)  # three business days; Monday 8 January is a holiday
+    pending = [i for i in pending_for(db_session, genova.ejecutivo, date(2029, 1, 9))
+               if i.action and i.action.trigger == "liquidate_budget"]
+    assert pending and pending[0].deadline.act_by == date(2029, 1, 11)
+    act(genova, "ejecutivo", "budget", "2029", "liquidate_budget", "2029-01-10")
+    assert proc(genova, "budget", "2029").state == "budget_adopted"
+    events = db_session.scalars(select(PlanEvent).filter_by(plan_id=genova.plan.id, machine="budget")).all()
+    assert [e.trigger for e in events].count("object_budget") == 1
+
+
 # --- the pages ----------------------------------------------------------------------------------------------------
 
 def _form(client, url, on, **fields):
@@ -268,3 +295,21 @@ def test_the_sessions_page_of_a_plan_in_force_offers_the_budgets_extension_and_c
     assert bad.status_code == 422 and "El último día no puede ser anterior al primero." in bad.get_data(as_text=True)
     assert db_session.scalar(select(CorporationSession).filter_by(kind="convocation", starts_on=date(2028, 12, 12))) \
         is None
+
+
+def test_the_ruling_form_asks_its_outcome_and_founded_objections_leave_the_bill_presented(client, genova,
+                                                                                         db_session, set_today):
+    approved_on_28_november(genova, db_session)
+    act(genova, "ejecutivo", "budget", "2029", "object_budget", "2028-12-05")
+    set_today("2029-01-05")
+    login(client, genova.ejecutivo.email, "clave-de-prueba")
+    ruling = f"/planes/{genova.plan.id}/actos/budget/2029/record_tribunal_ruling"
+    form = " ".join(client.get(ruling).get_data(as_text=True).split())
+    assert "Sentido del fallo" in form and "Fundadas: el Tribunal acoge las objeciones" in form
+    missing = _form(client, ruling, "2029-01-05")
+    assert missing.status_code == 422 and "Indique el sentido del fallo del Tribunal." in missing.get_data(as_text=True)
+    assert _form(client, ruling, "2029-01-05", tribunal_ruling="fundadas").status_code == 302
+    assert proc(genova, "budget", "2029").state == "budget_objection_upheld"
+    phase2 = " ".join(client.get(f"/planes/{genova.plan.id}/fase-2?todas=1").get_data(as_text=True).split())
+    assert "Fallo del Tribunal: objeciones fundadas, proyecto archivado" in phase2
+    assert "Expedir por decreto el presupuesto presentado oportunamente" in phase2

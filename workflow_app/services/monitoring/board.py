@@ -375,7 +375,7 @@ def _phase2_steps(row: BoardRow, today: date, counter: DayCounter) -> list[Pendi
         return []
     facts = phase2_facts_of(row.entity_kind if row.entity_kind == "departamento" else "municipio",
                             row.fiscal_category, row.period_start, row.in_force_on, row.statute,
-                            ((p.machine, p.subject, p.data) for p in row.procedures))
+                            ((p.machine, p.subject, p.data, p.state) for p in row.procedures))
     try:
         deadlines = _phase2_deadlines(_phase2_key(facts, row.weekdays))
     except (legal_calendar.FactsError, ValueError):  # as the sweep: bad stored facts never stop the board

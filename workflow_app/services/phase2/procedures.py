@@ -60,18 +60,18 @@ def in_force_day(plan: Plan) -> date | None:
 #: objection, D111 arts. 59 and 109). The board's summary rows carry them (``board_summary``).
 PHASE2_FACT_DATES: dict[str, tuple[str, ...]] = {
     "harmonization": ("sanction_harmonization_on", "decree_harmonization_on"),
-    "budget": ("file_budget_on", "approve_budget_on"),
+    "budget": ("file_budget_on", "approve_budget_on", "record_tribunal_ruling_on"),
 }
 
 
 def phase2_facts_of(entity_kind: str, category: str | None, period_start: date, in_force_on: date,
-                    statute: legal_calendar.BudgetStatute, procedures: Iterable[tuple[str, str, Mapping]]
+                    statute: legal_calendar.BudgetStatute, procedures: Iterable[tuple[str, str, Mapping, str]]
                     ) -> legal_calendar.Phase2Facts:
-    """The Phase II facts of a plan in force from its procedures' (machine, subject, data): one reading for the
-    act door, the sweep (``phase2_facts``) and the board (its summary rows)."""
+    """The Phase II facts of a plan in force from its procedures' (machine, subject, data, state): one reading for
+    the act door, the sweep (``phase2_facts``) and the board (its summary rows)."""
     harm: Mapping = {}
-    filed, received = {}, {}
-    for machine, subject, data in procedures:
+    filed, received, ruled = {}, {}, {}
+    for machine, subject, data, state in procedures:
         if machine == "harmonization" and subject == "armonizacion":
             harm = data or {}
         elif machine == "budget" and subject.isdigit():
@@ -80,11 +80,14 @@ def phase2_facts_of(entity_kind: str, category: str | None, period_start: date, 
             # The approved bill reaches the executive the day the corporation approves it (interpretation).
             if (day := _day_of(data, "approve_budget_on")) is not None:
                 received[int(subject)] = day
+            # The Tribunal's ruling that leaves the budget to be sanctioned (L136 art. 80, analogy).
+            if state == "budget_sanction_due" and (day := _day_of(data, "record_tribunal_ruling_on")) is not None:
+                ruled[int(subject)] = day
     return legal_calendar.Phase2Facts(
         entity_kind=entity_kind, category=category, period_start=period_start, in_force_on=in_force_on,
         statute=statute, harmonization_sanctioned_on=_day_of(harm, "sanction_harmonization_on"),
         harmonization_decreed_on=_day_of(harm, "decree_harmonization_on"),
-        budget_filed_on=filed, budget_received_on=received)
+        budget_filed_on=filed, budget_received_on=received, budget_ruled_on=ruled)
 
 
 def _day_of(data: Mapping | None, key: str) -> date | None:
@@ -98,7 +101,7 @@ def phase2_facts(session: Session, plan: Plan) -> legal_calendar.Phase2Facts | N
         return None
     return phase2_facts_of(plan.entity.calendar_kind, plan.entity.fiscal_category, plan.period.start_on, in_force,
                            statute_of(session, plan),
-                           ((p.machine, p.subject, p.data) for p in plan.procedures if is_phase2(p.machine)))
+                           ((p.machine, p.subject, p.data, p.state) for p in plan.procedures if is_phase2(p.machine)))
 
 
 def phase2_deadlines_for(session: Session, plan: Plan) -> list[legal_calendar.Deadline]:
@@ -172,6 +175,8 @@ def phase2_snapshot(session: Session, proc: Procedure, plan: Plan, today: date, 
         special_regime=plan.entity.special_regime,
         published_on=max((date.fromisoformat(d) for d in data.get("publications", ())), default=None),
         last_act_on=last[0] if last else None,
+        tribunal_ruling=str(payload["tribunal_ruling"]) if payload.get("tribunal_ruling") else None,
+        is_reconsidered=bool(data.get("return_budget_to_tribunal_on")),
         convocation=(convocation_of(payload, proc.state, act_on)
                      if act_on is not None and trigger == "convoke_sessions" else None),
         extension_days=extension_days_of(payload) if trigger == "extend_sessions" else None,
@@ -224,6 +229,9 @@ def apply_phase2_effect(proc: Procedure | None, effect: str, command_payload: Ma
         data["matrix_frozen_on"] = act_on.isoformat()
     elif effect == "record_publication":
         data["publications"] = [*data.get("publications", []), act_on.isoformat()]
+    elif effect == "record_tribunal_ruling":  # D111 art. 109: each ruling with its outcome, in order
+        data["tribunal_rulings"] = [*data.get("tribunal_rulings", []),
+                                    {"on": act_on.isoformat(), "ruling": command_payload.get("tribunal_ruling")}]
     else:
         return False
     proc.data = data
