@@ -146,8 +146,16 @@ def test_phase2_walk_plan_indicativo_harmonisation_budget_and_plan_de_compras(
     walk.act("hacienda", "Elaborar el anteproyecto de presupuesto y el MFMP", "2028-10-01", title=budget)
     walk.act("ejecutivo", "Radicar el proyecto de presupuesto con el Marco Fiscal de Mediano Plazo", "2028-11-02",
              title=budget)
-    walk.act("corporacion", re.compile("^Aprobar el presupuesto"), "2028-11-28", title=budget)
-    walk.act("ejecutivo", "Sancionar y liquidar el presupuesto", "2028-12-05", title=budget)
+    # The budget's acuerdo through the Concejo's two debates (phase-ii.md: P16 reuses legal-path T8-T10), approved in
+    # the ten days the Concejo added to November's sessions, recorded from the budget (L136 art. 23 par. 1).
+    walk.act("corporacion", "Repartir el proyecto de presupuesto a la comisión", "2028-11-03", title=budget)
+    walk.act("corporacion", "Registrar el primer debate en la comisión", "2028-11-20", title=budget,
+             fill=lambda p: p.get_by_label("La comisión aprobó el proyecto en primer debate").check())
+    walk.act("corporacion", "Registrar el segundo debate en la plenaria", "2028-11-28", title=budget)
+    walk.act("corporacion", "Registrar la prórroga del período de sesiones ordinarias", "2028-11-29", title=budget,
+             fill=lambda p: p.get_by_label(re.compile("^Días calendario de la prórroga")).fill("10"))
+    walk.act("corporacion", re.compile("^Aprobar el presupuesto"), "2028-12-05", title=budget)
+    walk.act("ejecutivo", "Sancionar y liquidar el presupuesto", "2028-12-07", title=budget)
     page = walk.act("ejecutivo", "Publicar el Plan Anual de Adquisiciones", "2029-01-25",
                     title="Plan Anual de Adquisiciones (plan de compras) 2029")
     expect(page.locator("#t-paa-2029")).to_contain_text("Plan Anual de Adquisiciones publicado")
