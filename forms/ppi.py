@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
+from workflow_app.services.route.documents import Upload
 from workflow_app.services.route.ppi import TEXT_LIMITS
 
 BLANK_ROWS = 5  # empty lines offered under the current ones; "Agregar filas" asks for more
@@ -49,3 +50,22 @@ class PpiImportForm(FlaskForm):
     note = TextAreaField("Nota de esta versión (qué cambió y por qué)", validators=[Optional(), Length(max=2000)])
     amendment = SelectField("Modificación aprobada que origina este cambio", choices=[], validate_choice=False,
                             validators=[Optional()])
+
+
+class PpiTranscriptionForm(FlaskForm):
+    """The adopted act's investment plan, transcribed once after the adoption (``ppi_transcription``): its sheet,
+    the act's PDF as support and the act's number and date."""
+
+    sheet = FileField("Plan de inversiones del acto adoptado (archivo CSV o XLSX)",
+                      validators=[FileRequired("Adjunte el archivo CSV o XLSX con el plan de inversiones.")])
+    evidence = FileField("Acto adoptado (PDF, máximo 20 MB)",
+                         validators=[FileRequired("Adjunte el PDF del acto adoptado: es el soporte de la "
+                                                  "transcripción.")])
+    reference = StringField("Acto adoptado: número y fecha (por ejemplo, Ordenanza 004 del 30 de mayo de 2028)",
+                            validators=[DataRequired("Escriba el número y la fecha del acto adoptado."),
+                                        Length(max=120, message="Máximo 120 caracteres.")])
+    note = TextAreaField("Nota (opcional)", validators=[Optional(), Length(max=1000)])
+
+    def evidence_upload(self) -> Upload | None:
+        data = self.evidence.data
+        return Upload(data.filename or "", data.stream) if data and getattr(data, "filename", "") else None

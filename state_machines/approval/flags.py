@@ -17,6 +17,12 @@ FLAG_LABELS = {
     # recommendation (hitos 13-14), not a legal rule, and the warning says so (QA, 7 December 2026).
     "no_hearing_held": ("Radicado sin audiencia pública del plan de inversiones registrada: el DNP recomienda "
                         "realizarla antes de radicar (hitos 13 y 14); la L1909 art. 22 no le fija plazo"),
+    # QA 2028 (Quindío): a plan filed and adopted with no investment plan registered left its Phase II without
+    # lines for the Plan Indicativo; the filing is warned, not refused (``pdt.is_without_ppi``).
+    "filed_without_ppi": ("Radicado sin plan de inversiones registrado, que es parte del plan (L152 art. 31): una vez "
+                          "adoptado, la secretaría de planeación transcribe el del acto adoptado"),
+    "ppi_transcribed": ("Plan de inversiones transcrito del acto adoptado después de la adopción, con el acto como "
+                        "soporte (L152 art. 31)"),
     "late_corporation_decision": "Aprobado después del mes de la corporación (L152 art. 40)",
     "car_overdue": "Concepto ambiental vencido (D1865 art. 3)",
     "late_remission": "Remitido para sanción después de los cinco días (L136 art. 76)",

@@ -103,6 +103,8 @@ class PlanSnapshot:
     - ``amendments``: the ``amendment`` sub-machine instances; ``has_acceptance_for``: ids of amendments with the
       executive's prior written acceptance on file (L152 art. 40).
     - ``hearings``: states of the Ley 1909 hearings (used for a soft flag at filing).
+    - ``has_ppi``: a version of the investment plan is registered (a soft flag at filing, L152 art. 31); None
+      when the service did not look (no flag is then raised).
     - ``has_legal_review_note``: a recorded legal-review note justifying a filing after the window (T7).
     - ``has_evidence``: the supporting document of the act being fired is attached.
     - ``car_wait_justified``: a documented reason to go on while a CAR is inside its 15 days (T6).
@@ -128,6 +130,7 @@ class PlanSnapshot:
     ctp_review_state: str | None = None
     amendments: tuple[AmendmentSnapshot, ...] = ()
     hearings: tuple[str, ...] = ()
+    has_ppi: bool | None = None
     has_legal_review_note: bool = False
     has_evidence: bool = True
     has_acceptance_for: frozenset[str] = frozenset()
@@ -1203,6 +1206,13 @@ def is_corporation_decision_late(s: PlanSnapshot) -> bool:
     return deadline is not None and s.act_day >= deadline.overdue_from
 
 
+def is_without_ppi(s: PlanSnapshot) -> bool:
+    """L152 art. 31 ("los planes de desarrollo ... estarán conformados por una parte general y un plan de inversiones"):
+    no version of the investment plan is registered when the project is filed (a compliance flag: the filing is
+    not refused, QA 2028; the adopted plan's PPI may then be transcribed once, ``ppi_transcription``)."""
+    return s.has_ppi is False
+
+
 def is_without_held_hearing(s: PlanSnapshot) -> bool:
     """L1909 art. 22: no audiencia pública on the PPI recorded as held (compliance flag only, legal-path §f.8)."""
     return "held" not in s.hearings
@@ -1380,8 +1390,10 @@ PDT_TRANSITIONS: list[Transition] = [
         guards=(is_ctp_stage_closed, has_legal_review_if_filed_late,
                 evidence_guard("el radicado del proyecto de acuerdo u ordenanza", "L152 art. 40")),
         legal_basis="L152 art. 40", label="Radicar el proyecto de acuerdo u ordenanza",
-        effects=("freeze_filed_ppi", "event:filed_with_corporacion", "flag:late_filing", "flag:no_hearing_held"),
-        effect_when=(("flag:late_filing", is_filing_late), ("flag:no_hearing_held", is_without_held_hearing)),
+        effects=("freeze_filed_ppi", "event:filed_with_corporacion", "flag:late_filing", "flag:no_hearing_held",
+                 "flag:filed_without_ppi"),
+        effect_when=(("flag:late_filing", is_filing_late), ("flag:no_hearing_held", is_without_held_hearing),
+                     ("flag:filed_without_ppi", is_without_ppi)),
     ),
     Transition(  # D683 art. 2: the executive's own changes (no acceptance issue)
         trigger="modify_by_executive", source=("filed_with_corporacion", "in_debate"), dest=SAME,

@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.dates import format_date, format_datetime
 from flask import Flask, current_app, has_app_context, has_request_context, request, url_for
 
-from state_machines.approval import corrections
+from state_machines.approval import corrections, ppi_transcription
 from state_machines.approval.concepts import ANSWER_DECISIONS, CONCEPT_SENSES
 from state_machines.approval.pdt import (
     HEARING_CLOSED_STATES,
@@ -221,6 +221,7 @@ def _labels() -> dict:
                 for t in m.transitions}
     triggers.update(NON_ROUTE_TRIGGER_LABELS)
     triggers[corrections.TRIGGER] = corrections.LABEL
+    triggers[ppi_transcription.TRIGGER] = ppi_transcription.LABEL
     return {
         "trigger_labels": triggers,
         "deadline_labels": {k: d.label for k, d in DUTY_BY_KEY.items()},

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from flask import current_app
 from sqlalchemy import Date, bindparam, cast, func, select
-from sqlalchemy.orm import Session, joinedload, scoped_session
+from sqlalchemy.orm import Session, joinedload, object_session, scoped_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from state_machines import calendar as legal_calendar
@@ -85,6 +85,7 @@ from workflow_app.models import (
     Document,
     Plan,
     PlanEvent,
+    PpiVersion,
     Procedure,
     Regime,
     User,
@@ -301,6 +302,7 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         ctp_review_state=ctp.state if ctp else None,
         amendments=amendments,
         hearings=tuple(p.state for p in procs if p.machine == "hearing"),
+        has_ppi=_has_ppi(plan) if plan.state == "adjusting" else None,  # read only where the filing is taken
         has_legal_review_note=form_supplies or bool(command.legal_review_note.strip()),
         has_evidence=form_supplies or command.evidence is not None,
         has_acceptance_for=frozenset(p.subject for p in procs
@@ -329,6 +331,11 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         convocation=_convocation(command, plan, today),
         extension_days=extension_days_of(command.payload),
     )
+
+
+def _has_ppi(plan: Plan) -> bool:
+    """A version of the plan's investment plan is registered (``pdt.is_without_ppi``: a flag at filing)."""
+    return object_session(plan).scalar(select(PpiVersion.id).where(PpiVersion.plan_id == plan.id).limit(1)) is not None
 
 
 def _session_records(plan: Plan, command: ActCommand, form_supplies: bool) -> SessionRecords:

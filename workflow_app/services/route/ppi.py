@@ -311,6 +311,11 @@ def adopted_ppi(session: Session, plan: Plan) -> PpiVersion | None:
                           .order_by(PpiVersion.version.desc()).limit(1).options(selectinload(PpiVersion.items)))
 
 
+def has_adopted_ppi(session: Session, plan: Plan) -> bool:
+    """The plan has its adopted investment plan on record (frozen at the adoption, or transcribed after it)."""
+    return session.scalar(select(PpiVersion.id).filter_by(plan_id=plan.id, stage="adopted").limit(1)) is not None
+
+
 def ppi_versions(session: Session, plan: Plan) -> list[PpiVersion]:
     return session.scalars(select(PpiVersion).filter_by(plan_id=plan.id).order_by(PpiVersion.version.desc())).all()
 

@@ -22,7 +22,7 @@ from workflow_app.services.phase2.plan_indicativo import (
     save_matrix,
 )
 from workflow_app.services.phase2.statute import save_statute, statute_row
-from workflow_app.services.route.ppi import pesos
+from workflow_app.services.route.ppi import has_adopted_ppi, pesos
 from workflow_app.services.route.worklist import actions_for
 
 bp = Blueprint("phase2", __name__, url_prefix="/planes", template_folder="templates")
@@ -83,6 +83,7 @@ def _render_show(plan, form=None):
         interruptors=interruptors, progress=progress,
         check_form=(form or _check_form(plan, formdata=False)) if can_check else None,
         can_edit_statute=can_edit_statute(current_user, plan.entity),
+        without_ppi=plan.state == "in_force" and not has_adopted_ppi(db.session, plan),
         can_set_category=can_edit_entity_settings(current_user, plan.entity))
 
 

@@ -5,11 +5,12 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from forms.fields import options
-from forms.ppi import BLANK_ROWS, MAX_FORM_ROWS, PpiEntryForm, PpiImportForm
+from forms.ppi import BLANK_ROWS, MAX_FORM_ROWS, PpiEntryForm, PpiImportForm, PpiTranscriptionForm
+from state_machines.approval import ppi_transcription as transcription
 from state_machines.approval.pdt import FILED_STATES
 from state_machines.core.wording import localize
 from workflow_app.infra.clock import clock
-from workflow_app.infra.extensions import db
+from workflow_app.infra.extensions import csrf, db
 from workflow_app.permissions import load_plan_for, load_plan_to_read
 from workflow_app.services.route.plans import executive_change_verdict, ppi_frozen_verdict
 from workflow_app.services.route.ppi import (
@@ -31,11 +32,19 @@ from workflow_app.services.route.ppi import (
     thousands,
     validate_rows,
 )
+from workflow_app.services.route.ppi_transcription import (
+    TranscriptionRefused,
+    can_transcribe,
+    has_ppi_version,
+    transcribe_adopted_ppi,
+)
+from workflow_app.web.uploads import PDF_INPUT, TOO_LARGE, file_note, read_form_with_file
 
 bp = Blueprint("ppi", __name__, url_prefix="/planes/<int:plan_id>/ppi", template_folder="templates")
 
 CONFLICT = "Otra persona guardó una versión del plan de inversiones mientras usted trabajaba; revise y guarde de nuevo."
 FIELD_OF_COLUMN = {label: field for field, label in COLUMN_LABELS.items()}
+CHOOSE_SHEET_AGAIN = "Vuelva a elegir el archivo CSV o XLSX: por seguridad el navegador no lo conserva."
 
 
 @bp.app_template_filter("pesos")
@@ -54,9 +63,11 @@ def thousands_filter(number: int | None) -> str:
 def show(plan_id: int):
     plan = load_plan_to_read(current_user, plan_id)  # read as the plan page is: the DNP's administrator too
     version = ppi_version(db.session, plan)
+    transcribable = version is None and can_transcribe(db.session, current_user, plan)
     return render_template("ppi/show.html", plan=plan, summary=summarize(version) if version else None,
                            versions=ppi_versions(db.session, plan), can_edit=_can_change(plan),
-                           frozen=_frozen_reason(plan))
+                           frozen="" if transcribable else _frozen_reason(plan), transcribable=transcribable,
+                           adopted_without=version is None and plan.state in transcription.TRANSCRIBABLE_STATES)
 
 
 @bp.get("/versiones/<int:number>")
@@ -123,6 +134,58 @@ def import_sheet(plan_id: int):
         flash(f"Se importaron {len(saved.items)} filas como versión {saved.version} del plan de inversiones.", "info")
         return redirect(url_for("ppi.show", plan_id=plan.id))
     return _render_import(plan, form, []), 422 if request.method == "POST" else 200
+
+
+@bp.route("/transcribir", methods=["GET", "POST"])
+@csrf.exempt  # checked in read_form_with_file, once this form's own body limit is set (it carries a PDF)
+@login_required
+def transcribe(plan_id: int):
+    """The adopted act's investment plan, transcribed once when none was registered before the filing (L152
+    art. 31; ``state_machines.approval.ppi_transcription``)."""
+    readable = read_form_with_file() if request.method == "POST" else True  # CSRF first
+    plan = load_plan_for(current_user, plan_id)
+    if not can_transcribe(db.session, current_user, plan):
+        has_ppi = has_ppi_version(db.session, plan)
+        verdict = transcription.transcription_verdict(plan.state, has_ppi)
+        abort(409 if not verdict.ok else 403, description=localize(
+            f"{verdict.reason} Norma: {verdict.legal_basis}." if not verdict.ok else
+            "Solo la secretaría de planeación transcribe el plan de inversiones del acto adoptado.", plan.entity.wording))
+    if not readable:
+        form = PpiTranscriptionForm(formdata=None)
+        form.evidence.errors = [TOO_LARGE]
+        return _render_transcribe(plan, form, []), 413
+    form = PpiTranscriptionForm()
+    if form.validate_on_submit():
+        upload = form.sheet.data
+        try:
+            saved = transcribe_adopted_ppi(db.session, plan, sheet_name=upload.filename or "",
+                                           sheet=upload.stream.read(MAX_IMPORT_BYTES + 1),
+                                           evidence=form.evidence_upload(), reference=form.reference.data,
+                                           note=form.note.data or "", actor=current_user, today=clock().today())
+        except PpiRejected as exc:
+            form.sheet.errors = [*form.sheet.errors, "El archivo tiene errores: vea la lista arriba."]
+            return _render_transcribe(plan, form, exc.errors), 422
+        except TranscriptionRefused as exc:
+            if exc.field is None:
+                abort(exc.status, description=f"{exc.message} Norma: {exc.legal_basis}." if exc.legal_basis
+                      else exc.message)
+            getattr(form, exc.field).errors.append(exc.message)
+            return _render_transcribe(plan, form, []), exc.status
+        except PpiConflict:
+            return _render_transcribe(plan, form, [], conflict=CONFLICT), 409
+        flash(f"Se transcribió el plan de inversiones del acto adoptado como versión {saved.version} "
+              f"({len(saved.items)} filas); quedó en el historial del plan con el PDF del acto.", "info")
+        return redirect(url_for("ppi.show", plan_id=plan.id))
+    return _render_transcribe(plan, form, []), 422 if request.method == "POST" else 200
+
+
+def _render_transcribe(plan, form, errors, conflict: str | None = None):
+    failed = bool(form.errors or errors or conflict)
+    return render_template("ppi/transcribe.html", plan=plan, form=form, errors=errors, conflict=conflict,
+                           years=plan_years(plan), max_rows=MAX_ROWS, max_mb=MAX_IMPORT_BYTES // (1024 * 1024),
+                           pdf_input=PDF_INPUT, evidence_note=file_note(None, form.evidence, failed),
+                           sheet_note=CHOOSE_SHEET_AGAIN if failed and request.method == "POST" else None,
+                           legal_basis=transcription.LEGAL_BASIS)
 
 
 @bp.get("/plantilla.csv")
