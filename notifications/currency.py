@@ -2,19 +2,22 @@
 run, a trial's simulated date that jumped) a notice may go out days after it was written.
 
 Some notices speak of a day: a reminder (``reminder``: «faltan 5 días hábiles»), the due day (``due_today``: «Hoy,
-jueves 30 de noviembre de 2028, es el último día…») and the monthly survey (``survey``: «puede responderla hasta el
-último día de julio», its link opening the survey of the month in course). On the day one of them is mailed, alone
-or in the morning digest:
+jueves 30 de noviembre de 2028, es el último día…»), a step the plan moved on to (``transition``: «actúe a más tardar
+el…») and the monthly survey (``survey``: «puede responderla hasta el último día de julio», its link opening the
+survey of the month in course). When one of them is mailed after the day it was written, alone or in the morning
+digest:
 
 - superseded: a later notice to the same person about the same step of the same plan (the sweep's next milestone:
   «falta 1 día», the due day, the overdue notice), or about the same entity's survey of a later month, says the
-  current situation: the older one is left out;
+  current situation: the older one is left out (a step's ``transition`` notice only once its day has passed: until
+  then it also says what the plan did);
 - lapsed: its day has passed (``due_on`` before today). A survey of a month gone is left out (the month's own notice
-  asks for the survey in course); a reminder or due-day notice whose step was recorded since is left out; one whose
-  step is still pending is said in the past tense, with when it was written and that the step is still pending.
+  asks for the survey in course); a notice whose step was recorded since is left out; one whose step is still
+  pending is said in the past tense, with when it was written and that the step is still pending.
 
-Everything else goes out as written (an overdue notice, an escalation or an effect is already in the past tense).
-Left out means not mailed: the notice stays in the notification centre.
+Everything else goes out as written (an overdue notice, an escalation or an effect is already in the past tense; a
+notice written today says what its author wrote today). Left out means not mailed: the notice stays in the
+notification centre.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ from workflow_app.models import Notification
 
 #: Notices that speak of a day to come.
 TIMED_KINDS = ("reminder", "due_today")
+TRANSITION = "transition"
 SURVEY = "survey"
 #: The sweep's notices about a step: a later one of these supersedes an earlier reminder or due-day notice.
 STEP_KINDS = ("reminder", "due_today", "overdue")
@@ -48,11 +52,8 @@ class Currency:
 
 
 def may_be_stale(n: Notification, today: date) -> bool:
-    """Cheap first look (no query): only a notice that speaks of a day, written before today or whose day has passed,
-    can be stale. A notice written today about a day to come is current."""
-    if n.kind not in (*TIMED_KINDS, SURVEY):
-        return False
-    return (n.due_on is not None and n.due_on < today) or bogota_day(n.created_at) < today
+    """Cheap first look (no query): only a notice that speaks of a day and was written before today can be stale."""
+    return n.kind in (*TIMED_KINDS, TRANSITION, SURVEY) and bogota_day(n.created_at) < today
 
 
 def currency(session: Session, notices: list[Notification], today: date) -> dict[int, Currency]:
@@ -64,10 +65,11 @@ def currency(session: Session, notices: list[Notification], today: date) -> dict
     later = _latest_ids(session, candidates)
     out: dict[int, Currency] = {}
     for n in candidates:
-        if later.get(_topic(n), n.id) > n.id:
+        lapsed = n.due_on is not None and n.due_on < today
+        if later.get(_topic(n), n.id) > n.id and (lapsed or n.kind != TRANSITION):
             out[n.id] = Currency(True, reason="superseded")
-        elif n.due_on is None or n.due_on >= today:
-            continue  # written before today, its day still to come, and nothing newer: current
+        elif not lapsed:
+            continue  # its day still to come, and nothing newer: current
         elif n.kind == SURVEY or _step_done(n):
             out[n.id] = Currency(True, reason="lapsed")
         else:

@@ -135,3 +135,24 @@ def test_the_digest_of_the_last_day_asks_for_the_months_survey_not_the_last_mont
     assert "Encuesta mensual de Gobierno al Plan (agosto de 2028)" in text
     assert "julio" not in text and "1 aviso anterior ya no rige" in text
     assert mail["Subject"] == "Resumen diario de la Ruta PDT: 1 aviso (31 de agosto de 2028)"
+
+
+def test_a_step_notice_whose_day_passed_is_left_out_of_a_late_digest_once_the_overdue_notice_went_out(
+        db_session, smtp_sink, embedded_jobs):
+    """The sanction (19 May 2028) asked the executive side to send the governor a copy by 26 May (L136 art. 82);
+    a digest first written on 30 May, after the sweep's overdue notice, does not ask «actúe a más tardar el viernes
+    26 de mayo» as if it were still to come."""
+    cast = Cast(db_session, make_plan(db_session, "63302"))
+    walk_to(cast, "in_force")
+    asked = _told(db_session, cast.planeacion, "governor_copy", "transition")
+    assert asked and asked[0].due_on == date(2028, 5, 26)
+    run_sweep(date(2028, 5, 30))
+    embedded_jobs.join()
+    assert _told(db_session, cast.planeacion, "governor_copy", "overdue")
+    send_digests(date(2028, 5, 30))
+    embedded_jobs.join()
+    texts = [smtp_sink.text_of(m) for m in smtp_sink.to(cast.planeacion.email) if "Resumen diario" in m["Subject"]]
+    assert not any("actúe a más tardar el viernes 26 de mayo de 2028" in t for t in texts)
+    db_session.expire_all()
+    held = db_session.scalar(select(Delivery).filter_by(notification_id=asked[0].id))
+    assert held.status == "digested"  # folded away; the notice stays in the notification centre
