@@ -364,7 +364,8 @@ def test_municipio_walks_from_posesion_to_vigente_through_the_pages(
     shot(phone, "finished-plan-360")
 
     db_session.refresh(plan)
-    assert plan.state == "in_force" and plan.flags in (None, [])
+    # The walk files no investment plan, and the plan says so (L152 art. 31); no other warning.
+    assert plan.state == "in_force" and plan.flags in (None, [], ["filed_without_ppi"])
 
 
 # ---------------------------------------------------------------------------------------------------------------

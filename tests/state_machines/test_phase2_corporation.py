@@ -46,7 +46,7 @@ def test_the_budget_is_approved_in_second_debate_after_the_committees_like_the_h
     """QA: a budget was approved with no committee or plenary debate recorded (L136 art. 73; L2200 art. 97)."""
     filed = budget("budget_filed")
     exc = refusal(BUDGET_MACHINE, filed, "approve_budget", C)
-    assert exc.code == "wrong_state" and "en debate" in exc.reason
+    assert exc.code == "wrong_state" and "primero hay que repartir el proyecto de presupuesto" in exc.reason
     assert BUDGET_MACHINE.fire(filed, "assign_budget", C).dest == "budget_in_debate"
     debating = replace(filed, state="budget_in_debate", act_on=date(2028, 11, 28))
     exc = refusal(BUDGET_MACHINE, debating, "approve_budget", C)

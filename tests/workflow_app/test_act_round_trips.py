@@ -35,9 +35,10 @@ from workflow_app.services.route.plans import ActCommand, ActInvalid, ActRefused
 #: sub-procedures write in steps (10 at most). The acts that start sub-procedures (and the entry into force,
 #: which opens Phase II) send the plan's guarded UPDATE and then the rest with the new procedures in one
 #: statement: 80, 7 at most.
-STATEMENTS_PER_ROUTE = 84  # 80, the remission's notice to the executive of its term to sanction or object, and the
-#: notice to the executive side that the CTP's concept arrived (its people, the notices: notifications.events)
-MOST_IN_ONE_ACT = 7
+STATEMENTS_PER_ROUTE = 85  # 80, the remission's notice to the executive of its term to sanction or object, the
+#: notice to the executive side that the CTP's concept arrived (its people, the notices: notifications.events), and
+#: the filing's question whether an investment plan is registered (L152 art. 31: «Radicado sin plan de inversiones»)
+MOST_IN_ONE_ACT = 8  # the filing: 7, and its question whether an investment plan is registered (L152 art. 31)
 
 
 @pytest.fixture

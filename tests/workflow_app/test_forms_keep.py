@@ -348,9 +348,15 @@ def test_the_filing_form_says_beforehand_the_warning_the_plan_would_carry(client
     filing; the form now says it first. A plan whose hearing was held is not warned."""
     from tests.workflow_app.helpers import login
     from tests.workflow_app.story import Cast, make_plan, walk_to
+    from workflow_app.services.route.ppi import PpiLine, save_ppi_version
 
     cast = Cast(db_session, make_plan(db_session, "63302"))
     walk_to(cast, "adjusting")
+    # Its investment plan registered: the filing's only warning is the hearing's (not «Radicado sin plan de
+    # inversiones registrado», L152 art. 31).
+    save_ppi_version(db_session, cast.plan, [PpiLine("Agua", "Acueducto", 2028, "SGP", 1_000_000)], source="form",
+                     actor=cast.planeacion)
+    db_session.commit()
     set_today("2028-04-20")
     assert login(client, cast.ejecutivo.email, "clave-de-prueba").status_code == 302
     url = f"/planes/{cast.plan.id}/actos/pdt_approval/-/file_with_corporacion"

@@ -98,7 +98,8 @@ def test_the_budget_is_approved_in_second_debate_not_in_a_single_act(genova, db_
     budget_filed(genova, db_session, 2029, "2028-11-02", "2028-09-20")
     with pytest.raises(ActRefused) as filed:
         act(genova, "corporacion", "budget", "2029", "approve_budget", "2028-11-28")
-    assert "Proyecto de presupuesto en debate" in filed.value.message
+    # It says what must come first, with its norm (phase2.phase2_state_refusal).
+    assert "primero hay que repartir el proyecto de presupuesto a la comisión" in filed.value.message
     act(genova, "corporacion", "budget", "2029", "assign_budget", "2028-11-03")
     with pytest.raises(ActRefused) as no_debates:
         act(genova, "corporacion", "budget", "2029", "approve_budget", "2028-11-28")

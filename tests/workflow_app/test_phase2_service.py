@@ -214,6 +214,10 @@ def test_the_portal_shows_the_planes_de_accion_the_reports_to_citizens_and_a_bud
     db_session.add(BudgetStatute(entity_id=genova.plan.entity_id, act="Acuerdo 10 de 2020", copies_d111_art59=True))
     db_session.commit()
     act(genova, "ejecutivo", "budget", "2029", "enact_budget_by_decree", "2028-12-12")
+    act(genova, "corporacion", "budget", "2030", "assign_budget", "2029-11-03", today="2029-11-03")
+    act(genova, "corporacion", "budget", "2030", "record_committee_debate", "2029-11-20", today="2029-11-20",
+        payload={"committee_outcome": "approved"})
+    act(genova, "corporacion", "budget", "2030", "record_plenary_debate", "2029-11-26", today="2029-11-26")
     act(genova, "corporacion", "budget", "2030", "approve_budget", "2029-11-28", today="2029-11-28")
     act(genova, "ejecutivo", "budget", "2030", "liquidate_budget", "2029-12-05", today="2029-12-05")
     act(genova, "ejecutivo", "citizen_report", "2028-2", "hold_citizen_report", "2028-11-20")

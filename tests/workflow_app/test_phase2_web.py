@@ -303,8 +303,9 @@ def test_a_target_that_is_not_a_number_is_refused_in_its_cell_and_a_missing_year
     r = client.post(url, data=matrix_data(html, **{"lines-0-target_1": "muchas", "lines-1-target_2": "1.5"}))
     body = r.get_data(as_text=True)
     assert r.status_code == 422 and "«muchas» no es una meta: escriba la cantidad de 2028 como número" in body
-    assert 'href="#lines-0-target_1">Agua potable · Acueductos veredales: meta 2028</a>' in body
-    assert 'href="#lines-1-target_2">Vías · Placa huella: meta 2029</a>' in body and "con coma («1,5»)" in body
+    # Each cell linked from the summary by its line and year (the house's summary, «Línea 1 (…), Meta 2028»).
+    assert re.search(r'href="#lines-0-target_1">Línea 1 \(Agua potable\), Meta 2028</a>', body)
+    assert re.search(r'href="#lines-1-target_2">Línea 2 \(Vías\), Meta 2029</a>', body) and "con coma («1,5»)" in body
     assert 'value="muchas"' in body and 'aria-describedby="lines-0-target_1-err"' in body  # kept, tied to its cell
     proc = next(p for p in genova.plan.procedures if p.machine == "plan_indicativo")
     db_session.refresh(proc)

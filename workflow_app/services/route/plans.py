@@ -302,7 +302,9 @@ def plan_snapshot(plan: Plan, today: date, command: ActCommand | None = None,
         ctp_review_state=ctp.state if ctp else None,
         amendments=amendments,
         hearings=tuple(p.state for p in procs if p.machine == "hearing"),
-        has_ppi=_has_ppi(plan) if plan.state == "adjusting" else None,  # read only where the filing is taken
+        # Read only for the filing itself, or its form (``pdt.is_without_ppi``): no other act or page pays for it.
+        has_ppi=_has_ppi(plan) if plan.state == "adjusting" and (
+            form_supplies or (command is not None and command.trigger == "file_with_corporacion")) else None,
         has_legal_review_note=form_supplies or bool(command.legal_review_note.strip()),
         has_evidence=form_supplies or command.evidence is not None,
         has_acceptance_for=frozenset(p.subject for p in procs
