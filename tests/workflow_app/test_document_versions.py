@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -117,6 +118,60 @@ def test_a_superseded_version_cannot_be_corrected_again(client, demo, db_session
                         data={"csrf_token": csrf_from(page), "reason": "La fecha del acta decía 12 de marzo; es 21.",
                               "evidence": (io.BytesIO(CORRECTED), "corregida.pdf")}, content_type="multipart/form-data")
     assert stale.status_code == 409
+
+
+def test_a_correction_that_loses_to_a_concurrent_write_is_refused_with_what_was_typed_kept(
+        app, client, demo, db_session, monkeypatch):  # noqa: F811
+    """Two corrections of the same plan at once (the planning office's of its consolidated draft, the mayor's of the
+    draft sent to the CTP): the one that commits second finds the plan moved (its version, its history head). It
+    answered 500; it is refused with the form as it was sent, and writes nothing, not even its file."""
+    from datetime import date
+
+    from sqlalchemy.orm import Session as OrmSession
+
+    from workflow_app.infra.extensions import db
+    from workflow_app.services.route import document_versions
+    from workflow_app.services.route.documents import Upload
+
+    genova = plan_of(db_session, "63302")
+    mine, theirs = doc_of(db_session, genova, "consolidate"), doc_of(db_session, genova, "submit_to_ctp")
+    plan_id, theirs_id, mayor_email = genova.id, theirs.id, demo["alcalde.genova"].email
+    store_document = document_versions.store_document
+
+    def the_mayor_commits_first(session, **kwargs):  # between this correction's reads and its writes
+        monkeypatch.setattr(document_versions, "store_document", store_document)
+        with OrmSession(db.engine) as other:
+            mayor = other.scalar(select(User).where(User.email == mayor_email))
+            document_versions.correct_document(
+                other, plan_id=plan_id, document_id=theirs_id, upload=Upload("c.pdf", io.BytesIO(CORRECTED)),
+                reason="El oficio decía 12 de marzo; es 21 de marzo.", actor=mayor, today=date(2028, 3, 10))
+        return store_document(session, **kwargs)
+
+    monkeypatch.setattr(document_versions, "store_document", the_mayor_commits_first)
+    uploads = set(Path(app.config["UPLOAD_DIR"]).iterdir())
+    sign_in(client, demo, "planeacion.genova")
+    lost = post_correction(client, genova, mine, reason="La fecha del acta decía 12 de marzo; es 21.")
+    html = lost.get_data(as_text=True)
+    assert lost.status_code == 409, html[:500]
+    assert "otra persona registró un cambio en este plan" in html and "La fecha del acta decía 12 de marzo" in html
+    assert 'name="held_evidence"' in html  # the PDF is held for the next send
+    db_session.expire_all()
+    assert doc_of(db_session, genova, "consolidate").id == mine.id  # not corrected
+    assert doc_of(db_session, genova, "submit_to_ctp").supersedes_id == theirs_id  # the mayor's was
+    added = set(Path(app.config["UPLOAD_DIR"]).iterdir()) - uploads
+    assert len(added) == 1  # the mayor's file only: the lost correction's went with its row
+    assert verify(db_session, app.config["HISTORY_KEY"])[1] == []
+    again = client.post(f"/planes/{genova.id}/documentos/{mine.id}/correccion",
+                        data={"csrf_token": csrf_from(html), "reason": "La fecha del acta decía 12 de marzo; es 21.",
+                              "held_evidence": held_token(html)}, content_type="multipart/form-data")
+    assert again.status_code == 302, again.get_data(as_text=True)[:500]
+    assert doc_of(db_session, genova, "consolidate").supersedes_id == mine.id
+
+
+def held_token(html: str) -> str:
+    import re
+
+    return re.search(r'name="held_evidence" value="([^"]+)"', html).group(1)
 
 
 def test_the_public_page_shows_the_current_version_of_a_public_document(app, client, demo, db_session):  # noqa: F811

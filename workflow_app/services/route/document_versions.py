@@ -10,7 +10,9 @@ from datetime import date, datetime, timezone
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from state_machines.approval import corrections
 from state_machines.core.roles import Role
@@ -19,7 +21,7 @@ from workflow_app.history import seal
 from workflow_app.infra.clock import clock
 from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, User
 from workflow_app.services.events import document_corrected
-from workflow_app.services.route.documents import DocumentRejected, Upload, store_document
+from workflow_app.services.route.documents import DocumentRejected, Upload, store_document, store_named
 
 
 class CorrectionRefused(Exception):
@@ -27,6 +29,11 @@ class CorrectionRefused(Exception):
         super().__init__(message)
         self.message, self.status, self.field = message, status, field
 
+
+#: The correction lost to another write on the plan between its form's send and its COMMIT.
+CORRECTION_CONFLICT = ("Mientras se guardaba esta corrección, otra persona registró un cambio en este plan, así que no se "
+                       "guardó nada. Revise el plan en su página; si la corrección aún procede, envíe de nuevo este "
+                       "formulario: conserva lo que escribió y el PDF.")
 
 CORRECTION_FORBIDDEN = ("Solo quien presentó el documento (su mismo rol en la entidad y, para un concepto ambiental, "
                         "la misma autoridad ambiental) puede corregirlo.")
@@ -143,10 +150,20 @@ def correct_document(session: Session, *, plan_id: int, document_id: int, upload
                  "effects": [], **({"authority": target.filed_by_authority} if target.filed_by_authority else {})},
     )
     plan.updated_at = now
-    seal(plan, event, current_app.config["HISTORY_KEY"])
+    seal(plan, event, current_app.config["HISTORY_KEY"])  # the plan row moves: its version guards the history
     session.add(event)
-    session.flush()
-    # Who is told is decided above the services (notifications.events), in this same transaction.
-    document_corrected.send(session, plan=plan, event=event, document=new, previous=old, actor=actor)
-    session.commit()
+    new_file = store_named(new.store), new.storage_name
+    try:
+        session.flush()
+        # Who is told is decided above the services (notifications.events), in this same transaction.
+        document_corrected.send(session, plan=plan, event=event, document=new, previous=old, actor=actor)
+        session.commit()
+    except (StaleDataError, IntegrityError) as exc:
+        # Another act or correction moved the plan (its version, its history head) since it was read: nothing is
+        # written, and the new version's file goes with the rolled-back row. It answered 500 before.
+        session.rollback()
+        store, name = new_file
+        if store.outside_database:  # a file in the database store went with the rollback
+            store.remove(None, name)
+        raise CorrectionRefused(CORRECTION_CONFLICT, 409, field="reason") from exc
     return new

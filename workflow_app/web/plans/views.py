@@ -363,6 +363,7 @@ def correct(plan_id: int, document_id: int):
                 if exc.field is None:
                     abort(exc.status, description=exc.message)
                 getattr(form, exc.field).errors.append(exc.message)
+                return _render_correct(plan, target, form, held), exc.status
             else:
                 held.used()
                 flash(f"Se registró la versión corregida de «{document_title(target.document, plan.entity)}».", "info")
