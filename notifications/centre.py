@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from state_machines.approval.pdt import PERIOD_END_BASIS, duties_ended
 from state_machines.approval.route import DUTY_BY_KEY, SETTLING_FACTS, turn_left
+from state_machines.phase2 import PHASE2_DUTIES, phase2_procedure_state, phase2_step_done
 from workflow_app.infra.clock import clock
 from workflow_app.infra.extensions import db
 from workflow_app.infra.jobs import enqueue_after_commit
@@ -29,6 +30,9 @@ def is_attended(notification: Notification) -> bool:
     plan = notification.plan
     if plan is None:
         return False
+    phase2 = phase2_step_done(notification.step_key, phase2_procedure_state(notification.step_key, plan.procedures))
+    if phase2 is not None:  # a Phase II term: done once its procedure left the states that owe it
+        return phase2
     authority = (notification.step_key or "").partition(":")[2]
     car_state = next((p.state for p in plan.procedures if p.machine == "car_review" and p.subject == authority),
                      None)
@@ -37,10 +41,14 @@ def is_attended(notification: Notification) -> bool:
                      bool(fact and (plan.event_dates or {}).get(fact)))
 
 
-def _attended(step_key: str | None, plan_state: str | None, car_state: str | None, settled: bool = False) -> bool:
-    """``is_attended`` from what it reads: the plan's state, the CAR review's the key names (if any), and whether
+def _attended(step_key: str | None, plan_state: str | None, car_state: str | None, settled: bool = False,
+              phase2_state: str | None = None) -> bool:
+    """``is_attended`` from what it reads: the plan's state, the CAR review's the key names (if any), whether
     the act that settles the duty in the same state was recorded (``route.Duty.settled_by``: the copy to the
-    governor, a convocation)."""
+    governor, a convocation), and the state of the Phase II procedure the key names (if any)."""
+    phase2 = phase2_step_done(step_key, phase2_state)
+    if phase2 is not None:
+        return phase2
     left = turn_left(step_key, plan_state)
     if left is not None:  # a turn without a term (``route.TURNS``): done once the plan moved on
         return left
@@ -76,19 +84,28 @@ def status_of(notification: Notification, today: date | None = None) -> str:
 
 _NOTICES, _PLANS, _PERIODS = Notification.__table__, Plan.__table__, Period.__table__
 _CAR = Procedure.__table__.alias("car_review")
+_PHASE2 = Procedure.__table__.alias("phase2")
+#: The Phase II procedure a notice's key names (``budget_filing:2029`` → the budget of 2029), for its «Atendida».
+_PHASE2_OF_NOTICE = and_(_PHASE2.c.plan_id == _NOTICES.c.plan_id, or_(*(
+    and_(_PHASE2.c.machine == pd.machine,
+         _NOTICES.c.step_key == (literal(pd.duty.deadline_key + ":") + _PHASE2.c.subject) if pd.is_yearly
+         else _NOTICES.c.step_key == pd.duty.deadline_key)
+    for pd in PHASE2_DUTIES)))
 #: Whether the notice's duty was settled by its act in the same state (``SETTLING_FACTS``), read in SQL.
 _SETTLED = or_(false(), *(and_(or_(_NOTICES.c.step_key == key, _NOTICES.c.step_key.startswith(key + ":")),
                                _PLANS.c.event_dates[fact].as_string().is_not(None))
                           for key, fact in SETTLING_FACTS.items()))
 _UNREAD = (select(_NOTICES.c.step_key, _PLANS.c.state, _CAR.c.state, _SETTLED.label("settled"),
-                  _PERIODS.c.end_on.label("period_end"), func.count())
+                  _PERIODS.c.end_on.label("period_end"), _PHASE2.c.state.label("phase2_state"), func.count())
            .select_from(_NOTICES)
            .outerjoin(_PLANS, _PLANS.c.id == _NOTICES.c.plan_id)
            .outerjoin(_PERIODS, _PERIODS.c.id == _PLANS.c.period_id)
            .outerjoin(_CAR, and_(_CAR.c.plan_id == _NOTICES.c.plan_id, _CAR.c.machine == "car_review",
                                  _NOTICES.c.step_key == literal("car_concept:") + _CAR.c.subject))
+           .outerjoin(_PHASE2, _PHASE2_OF_NOTICE)
            .where(_NOTICES.c.user_id == bindparam("user_id"), _NOTICES.c.read_at.is_(None))
-           .group_by(_NOTICES.c.step_key, _PLANS.c.state, _CAR.c.state, _SETTLED, _PERIODS.c.end_on))
+           .group_by(_NOTICES.c.step_key, _PLANS.c.state, _CAR.c.state, _SETTLED, _PERIODS.c.end_on,
+                     _PHASE2.c.state))
 
 
 #: The same counts as a subquery, for the sign-in loader to read with the person's row (one statement fewer on
@@ -105,11 +122,12 @@ def unread_count(user: User, session: Session | None = None, today: date | None 
 
 
 def unread_of(rows, today: date | None = None) -> int:
-    """The figure from (key, plan state, CAR review state, settled, period's end, count) rows; a row of nulls (an
-    outer join that found no notice) counts nothing, nor does a step whose plan's period is over."""
+    """The figure from (key, plan state, CAR review state, settled, period's end, Phase II procedure's state, count)
+    rows; a row of nulls (an outer join that found no notice) counts nothing, nor does a step whose plan's period
+    is over."""
     today = today or clock().today()
-    return sum(count or 0 for step_key, plan_state, car_state, settled, period_end, count in rows
-               if step_key is None or not (_attended(step_key, plan_state, car_state, bool(settled))
+    return sum(count or 0 for step_key, plan_state, car_state, settled, period_end, phase2_state, count in rows
+               if step_key is None or not (_attended(step_key, plan_state, car_state, bool(settled), phase2_state)
                                            or _ended(period_end, today)))
 
 

@@ -1359,6 +1359,40 @@ PHASE2_DUTIES: tuple[Phase2Duty, ...] = (
 )
 
 
+#: Each Phase II term by its deadline key (``budget_filing``; yearly ones read ``budget_filing:2029``).
+PHASE2_DUTY_BY_KEY: dict[str, Phase2Duty] = {pd.duty.deadline_key: pd for pd in PHASE2_DUTIES}
+
+
+def phase2_step(step_key: str | None) -> tuple[Phase2Duty, str | None] | None:
+    """The Phase II term a notice's ``step_key`` names, with the subject of its yearly procedure (``2029``,
+    ``2029-1``); None for any other key (the route's duties, ``route.DUTY_BY_KEY``)."""
+    key, _, subject = (step_key or "").partition(":")
+    pd = PHASE2_DUTY_BY_KEY.get(key)
+    if pd is None:
+        return None
+    return pd, (subject if pd.is_yearly else None)
+
+
+def phase2_step_done(step_key: str | None, procedure_state: str | None) -> bool | None:
+    """Whether the Phase II term ``step_key`` names is no longer owed, from its procedure's state: its act was
+    recorded, or the procedure moved past it (the notification centre's «Atendida», the daily digest). None when
+    the key is not a Phase II term; False when its procedure is unknown (nothing says it was done)."""
+    found = phase2_step(step_key)
+    if found is None:
+        return None
+    return procedure_state is not None and procedure_state not in found[0].duty.pending_states
+
+
+def phase2_procedure_state(step_key: str | None, procedures: Iterable[Any]) -> str | None:
+    """The state of the procedure whose term ``step_key`` names, among a plan's ``procedures``."""
+    found = phase2_step(step_key)
+    if found is None:
+        return None
+    pd, subject = found
+    return next((p.state for p in procedures
+                 if p.machine == pd.machine and (subject is None or p.subject == subject)), None)
+
+
 def phase2_pending(procedures: Iterable[Any], deadlines: Mapping[str, Any]) -> list[tuple[Any, Phase2Duty, Any]]:
     """(deadline, duty, procedure) for every Phase II term still pending: its procedure is in a pending state
     and the calendar knows the term (a budget's decision term exists once the bill is filed)."""

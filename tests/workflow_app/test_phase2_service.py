@@ -196,6 +196,32 @@ def test_the_sweep_reminds_and_escalates_phase2_terms(genova, db_session):
     assert any(line.procedure.machine == "paa" for line in phase2_lines(db_session, genova.plan, date(2029, 2, 1)))
 
 
+def test_a_phase2_reminder_reads_atendida_once_its_act_is_recorded(genova, db_session):
+    """QA: a Phase II reminder stayed «Nueva» (and in the menu's figure and the daily digest) after its act was
+    recorded: only the route's duties were asked whether they were still owed."""
+    from notifications.centre import ATTENDED, NEW, status_of, unread_count
+    from notifications.digest import settled_notices
+    from notifications.sweep import run_sweep
+
+    run_sweep(date(2029, 1, 30))  # the PAA 2029 is due on 31 January (D1082 art. 2.2.1.1.1.4.3)
+    told = db_session.scalars(select(Notification).where(Notification.plan_id == genova.plan.id,
+                                                         Notification.user_id == genova.ejecutivo.id,
+                                                         Notification.step_key == "paa_publication:2029")).all()
+    other = db_session.scalars(select(Notification).where(Notification.plan_id == genova.plan.id,  # planning's
+                                                          Notification.step_key == "accion_publication:2029")).all()
+    assert told and other and {n.kind for n in told} == {"reminder"}
+    assert {status_of(n, date(2029, 1, 30)) for n in told} == {NEW}
+    unread = unread_count(genova.ejecutivo, db_session, date(2029, 1, 30))
+    assert settled_notices(db_session, told + other, date(2029, 1, 30)) == set()
+    act(genova, "ejecutivo", "paa", "2029", "publish_paa", "2029-01-30", today="2029-01-30")
+    db_session.expire_all()
+    told = [db_session.get(Notification, n.id) for n in told]
+    assert {status_of(n, date(2029, 1, 30)) for n in told} == {ATTENDED}
+    assert {status_of(db_session.get(Notification, n.id), date(2029, 1, 30)) for n in other} == {NEW}  # still owed
+    assert unread_count(genova.ejecutivo, db_session, date(2029, 1, 30)) == unread - len(told)
+    assert settled_notices(db_session, told + other, date(2029, 1, 30)) == {n.id for n in told}  # not in the digest
+
+
 def test_the_portal_shows_the_planes_de_accion_the_reports_to_citizens_and_a_budget_enacted_by_decree(
         genova, db_session, client, set_today):
     """QA: the portal's Phase II had no «Planes de acción» (only their PDF in the document list), no informe anual
