@@ -495,3 +495,14 @@ def test_a_seta_load_dated_after_the_ranking_day_is_not_scored(db_session, quind
     db_session.commit()
     row = activity.ranking(db_session, march, date(2028, 4, 3))[0][0]
     assert row.component("E").value == 0.0 and "0 de 1 asesoría cargada" in row.component("T").detail
+
+
+def test_satisfaction_from_fewer_than_three_answers_is_withheld_and_reweighted(db_session):
+    """The ranking showed an adviser's S from one or two answers («Promedio de 1 respuesta…: 2,0 de 5»): what an
+    entity answered, to every adviser and coordinator who opens the ranking. Below the survey's own threshold
+    (``survey.API_MIN_ANSWERS``) S is not shown and its weight goes to the other components (phase-ii.md §3.4)."""
+    two = activity._s([1, 2, 3], {1: [4.0], 2: [3.0]})
+    assert two.value is None and "dieron 2 respuestas" in two.detail and "menos de 3" in two.detail
+    assert "3,5" not in two.detail  # the mean itself is not said
+    three = activity._s([1, 2, 3], {1: [4.0, 5.0], 2: [3.0], 9: [1.0]})  # entity 9 is not theirs
+    assert three.value == pytest.approx((4.0 - 1) / 4) and "Promedio de 3 respuestas" in three.detail

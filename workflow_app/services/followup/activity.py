@@ -57,7 +57,7 @@ from workflow_app.models import (
 )
 from workflow_app.reference_data.names import sort_key
 from workflow_app.services.followup import parameters as params
-from workflow_app.services.followup.survey import entity_score, month_label
+from workflow_app.services.followup.survey import API_MIN_ANSWERS, entity_score, month_label
 
 COMPONENT_LABELS = {
     "P": "Avance en SETA frente a la meta del mes",
@@ -411,6 +411,11 @@ def _s(entity_ids, scores) -> Component:
     months = int(params.ranking()["survey_months"])
     if not values:
         return Component("S", None, f"Ninguna de sus entidades respondió la encuesta en los últimos {months} meses.")
+    if len(values) < API_MIN_ANSWERS:
+        # As the survey's results withhold a group this small: its mean would show what each entity answered.
+        return Component("S", None, f"Sus entidades dieron {count(len(values), 'respuesta', 'respuestas')} en los "
+                         f"últimos {months} meses: con menos de {API_MIN_ANSWERS}, el promedio dejaría ver lo que "
+                         "respondió cada una, así que no se muestra ni se pondera.")
     avg = mean(values)
     return Component("S", (avg - 1) / 4, f"Promedio de {count(len(values), 'respuesta', 'respuestas')} de sus "
                      "entidades en los últimos "

@@ -344,5 +344,5 @@ def _ranking_page(month: date, today: date, rating_error: tuple[int, str] | None
                            cut=cut, weights=params.ranking()["weights"],
                            coordinator_weights=params.ranking()["coordinator_weights"],
                            labels=activity.COMPONENT_LABELS, my_regions=my_regions, reports=reports,
-                           pending=pending, rating_error=rating_error,
+                           pending=pending, rating_error=rating_error, min_answers=survey.API_MIN_ANSWERS,
                            previous=add_months(month, -1), following=add_months(month, 1))
