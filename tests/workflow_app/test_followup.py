@@ -506,3 +506,20 @@ def test_satisfaction_from_fewer_than_three_answers_is_withheld_and_reweighted(d
     assert "3,5" not in two.detail  # the mean itself is not said
     three = activity._s([1, 2, 3], {1: [4.0, 5.0], 2: [3.0], 9: [1.0]})  # entity 9 is not theirs
     assert three.value == pytest.approx((4.0 - 1) / 4) and "Promedio de 3 respuestas" in three.detail
+
+
+def test_only_the_coordinator_of_the_region_the_ranking_places_the_adviser_in_rates_them(db_session, quindio_adviser):
+    """The page offered the rating form to the coordinator of the adviser's region in the ranking (the region of
+    most of their entities), but the service accepted any coordinator of a region where they had one entity."""
+    plans, adviser, quindio = quindio_adviser
+    db_session.add(Membership(user_id=adviser.id, role="asesor", entity_id=entity(db_session, "08758").id))  # Soledad
+    caribe = make_user(db_session, "coordinador.caribe@dnp.gov.co", Role.COORDINADOR, entity(db_session, "08"))
+    db_session.commit()
+    month = date(2028, 3, 1)
+    activity.submit_report(db_session, adviser, activity.ReportCommand(month, 0, "", ()), date(2028, 4, 5))
+    report = activity.report_of(db_session, adviser.id, month)
+    with pytest.raises(activity.ActivityError, match="Solo el coordinador de la región del asesor") as refused:
+        activity.rate(db_session, caribe, report, 2, date(2028, 4, 6))
+    assert refused.value.status == 403 and report.coordinator_rating is None
+    activity.rate(db_session, quindio, report, 4, date(2028, 4, 6))
+    assert report.coordinator_rating == 4

@@ -235,8 +235,9 @@ def first_day_after(month: date) -> date:
 def rate(session: Session, coordinator: User, report: ActivityReport, rating: int, today: date) -> None:
     """The regional coordinator's 1–5 rating of an adviser's month (the ranking's C), once the month has ended."""
     regions = coordinator_regions(session, coordinator.id)
-    adviser_regions = {e.department.region for e in entities_of(session, report.user_id, Role.ASESOR)}
-    if not regions or not (regions & adviser_regions):
+    # The adviser's region is the one the ranking places them in (``_main_region``), as the page offers the form:
+    # a coordinator of another region where the adviser has an entity or two could rate them too.
+    if _main_region(entities_of(session, report.user_id, Role.ASESOR)) not in regions:
         raise ActivityError("Solo el coordinador de la región del asesor califica su informe.", 403)
     if not month_has_ended(report.month, today):
         raise ActivityError(f"{month_label(report.month).capitalize()} no ha terminado: el mes se califica desde el "
