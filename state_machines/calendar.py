@@ -1577,6 +1577,10 @@ class Phase2Facts:
     budget_received_on: Mapping[int, date] = field(default_factory=dict)
     #: The Tribunal's ruling that leaves the approved budget to be sanctioned (L136 art. 80, analogy).
     budget_ruled_on: Mapping[int, date] = field(default_factory=dict)
+    #: The budget sanctioned and liquidated (an acuerdo or ordenanza: published within ten days, L136 art. 81) …
+    budget_sanctioned_on: Mapping[int, date] = field(default_factory=dict)
+    #: … or enacted by decree (D111 arts. 59, 64, 109: published with its issue, CPACA art. 65).
+    budget_decreed_on: Mapping[int, date] = field(default_factory=dict)
 
 
 def _soft_fixed(cal: BusinessCalendar, key: str, fixed: date, basis: str, intro: str, who: str,
@@ -1787,4 +1791,30 @@ def _budget_terms(cal: BusinessCalendar, facts: Phase2Facts, year: int) -> list[
             f"sancionarse: el alcalde o gobernador lo sanciona dentro de los tres días hábiles siguientes al recibo "
             f"de la comunicación, a más tardar el {_day(latest)} (L136 art. 80, por analogía). "
             + _phase2_effect_text(EFFECT_WARNING, latest + _ONE_DAY), str(vigencia)))
+    out += _budget_publication(cal, facts, vigencia)
     return out
+
+
+def _budget_publication(cal: BusinessCalendar, facts: Phase2Facts, vigencia: int) -> list[Deadline]:
+    """``budget_publication`` (P16 reuses legal-path T15): the sanctioned acuerdo or ordenanza within the ten days
+    after its sanction (L136 art. 81, counted as the harmonisation's), a decree with its issue (CPACA art. 65); and
+    on the web, disaggregated (L1474 art. 74 inc. 3)."""
+    sanctioned = facts.budget_sanctioned_on.get(vigencia)
+    if sanctioned is not None:
+        latest = cal.add_business_days(sanctioned, HARMONIZATION_PUBLICATION_BUSINESS_DAYS)
+        return [Deadline(
+            "budget_publication", latest, latest, latest, latest + _ONE_DAY, EFFECT_WARNING,
+            "L136 art. 81; CPACA art. 65; L1474 art. 74 inc. 3",
+            f"El presupuesto {vigencia} se sancionó y liquidó el {_day(sanctioned)}; se publica dentro de los diez "
+            f"días hábiles siguientes, a más tardar el {_day(latest)} (L136 art. 81), y en la página web, "
+            "desagregado (L1474 art. 74); no obliga antes de publicarse (CPACA art. 65). "
+            + _phase2_effect_text(EFFECT_WARNING, latest + _ONE_DAY), str(vigencia))]
+    decreed = facts.budget_decreed_on.get(vigencia)
+    if decreed is not None:
+        return [Deadline(
+            "budget_publication", decreed, decreed, decreed, decreed + _ONE_DAY, EFFECT_WARNING,
+            "CPACA art. 65; L1474 art. 74 inc. 3",
+            f"El decreto del presupuesto {vigencia} se expidió el {_day(decreed)}; se publica con su expedición "
+            "(CPACA art. 65), y en la página web, desagregado (L1474 art. 74). "
+            + _phase2_effect_text(EFFECT_WARNING, decreed + _ONE_DAY), str(vigencia))]
+    return []

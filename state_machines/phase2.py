@@ -906,8 +906,10 @@ BUDGET_STATES = {
     "budget_sanction_due": "Fallo del Tribunal: el presupuesto aprobado debe sancionarse",
     # P17: objections founded: the approved project is archived (L136 art. 80, analogy; D111 art. 109).
     "budget_objection_upheld": "Fallo del Tribunal: objeciones fundadas, proyecto archivado",
-    # P16: in force: sanctioned and liquidated, or enacted by decree (D111 art. 59, by local statute).
+    # P16: sanctioned and liquidated, or enacted by decree (D111 art. 59, by local statute): to be published.
     "budget_adopted": "Presupuesto adoptado y liquidado",
+    # P16 (legal-path T15): published; an acuerdo or ordenanza binds from its publication (CPACA art. 65).
+    "budget_published": "Presupuesto publicado",
 }
 _BD = _for_budget
 BUDGET_TRANSITIONS = [
@@ -1007,6 +1009,14 @@ BUDGET_TRANSITIONS = [
         guards=(evidence_guard("el acto sancionado y el decreto de liquidación", "D111 art. 67"),),
         legal_basis="D111 art. 67; L136 art. 78; L2200 art. 100", label="Sancionar y liquidar el presupuesto",
         effects=("event:budget_adopted",),
+    ),
+    Transition(  # P16 reuses legal-path T15: the adopted budget published (L136 art. 81), and on the web (L1474 art. 74)
+        trigger="publish_budget", source="budget_adopted", dest="budget_published", roles=frozenset({EJECUTIVO}),
+        guards=(evidence_guard("la constancia de publicación del presupuesto en el medio oficial y en la página web",
+                               "L136 art. 81"),),
+        legal_basis="L136 art. 81; CPACA art. 65; L1474 art. 74 inc. 3", label="Publicar el presupuesto adoptado",
+        effects=("event:budget_published", "flag:late_budget_publication"),
+        effect_when=(("flag:late_budget_publication", _late("budget_publication")),),
     ),
     Transition(  # P17, objections founded (interpretation: ``BUDGET_AFTER_FOUNDED_OBJECTIONS``)
         trigger="enact_presented_budget", source="budget_objection_upheld", dest="budget_adopted",
@@ -1133,7 +1143,7 @@ MONITORING_MACHINE = LegalMachine("monitoring_system", SS_STATES, "ss_design", S
                                   final_states={"ss_running"})
 POAI_MACHINE = LegalMachine("poai", POAI_STATES, "poai_pending", POAI_TRANSITIONS, final_states={"poai_approved"})
 BUDGET_MACHINE = LegalMachine("budget", BUDGET_STATES, "budget_pending", BUDGET_TRANSITIONS,
-                              final_states={"budget_adopted"})
+                              final_states={"budget_published"})
 PAA_MACHINE = LegalMachine("paa", PAA_STATES, "paa_pending", PAA_TRANSITIONS, final_states=())
 ACCION_MACHINE = LegalMachine("action_plans", ACCION_STATES, "accion_pending", ACCION_TRANSITIONS,
                               final_states={"accion_published"})
@@ -1192,8 +1202,8 @@ PHASE2_STEPS = {
     "decide_harmonization_objections": "P8", "publish_harmonization": "P9", "design_monitoring": "P10",
     "adopt_monitoring": "P11", "first_monitoring_report": "P12", "draft_poai": "P14", "approve_poai": "P14",
     "draft_budget": "P13, P15", "file_budget": "P13, P15", "approve_budget": "P16", "enact_budget_by_decree": "P16",
-    "liquidate_budget": "P16", "object_budget": "P17", "record_tribunal_ruling": "P17", "publish_paa": "P18",
-    "update_paa": "P18", "approve_action_plans": "P19", "publish_action_plans": "P19",
+    "liquidate_budget": "P16", "publish_budget": "P16", "object_budget": "P17", "record_tribunal_ruling": "P17",
+    "publish_paa": "P18", "update_paa": "P18", "approve_action_plans": "P19", "publish_action_plans": "P19",
     "present_annual_report": "P20", "hold_citizen_report": "P21", "publish_dept_evaluation": "P22",
 }
 
@@ -1346,6 +1356,8 @@ PHASE2_DUTIES: tuple[Phase2Duty, ...] = (
     _duty("budget", "budget_ruling_sanction", ("budget_sanction_due",), (EJECUTIVO,),
           "Sancionar y liquidar el presupuesto tras el fallo del Tribunal",
           "D111 art. 109; tres días por analogía con L136 art. 80"),
+    _duty("budget", "budget_publication", ("budget_adopted",), (EJECUTIVO,),
+          "Publicar el presupuesto adoptado", "L136 art. 81; CPACA art. 65; L1474 art. 74 inc. 3"),
     _duty("paa", "paa_publication", ("paa_pending",), (EJECUTIVO, PLANEACION),
           "Publicar el Plan Anual de Adquisiciones en la web y en el SECOP", "D1082 art. 2.2.1.1.1.4.3"),
     _duty("action_plans", "accion_publication", ("accion_pending", "accion_approved"), (PLANEACION, CONSEJO),

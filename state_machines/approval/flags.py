@@ -37,6 +37,7 @@ FLAG_LABELS = {
     "late_harmonization_publication": "Armonización publicada fuera de término (L136 art. 81)",
     "late_poai": "POAI aprobado después de abrirse el período de radicación (D111 art. 8)",
     "late_budget_filing": "Presupuesto radicado fuera del término del estatuto (L136 art. 91 a) 3)",
+    "late_budget_publication": "Presupuesto publicado después de los diez días de su sanción (L136 art. 81)",
     "late_paa": "Plan Anual de Adquisiciones publicado después del 31 de enero (L1474 art. 74)",
     "late_action_plans": "Planes de acción publicados después del 31 de enero (L1474 art. 74)",
     "late_annual_report": "Informe anual presentado después de la primera sesión ordinaria (L136 art. 91 a) 4)",

@@ -316,7 +316,7 @@ PUBLIC_BY_LAW = frozenset({
     # QA (Phase II walk, 2028): the sanctioned and liquidated budget is the «presupuesto general» (L1712 art. 9 b;
     # L1474 art. 74 inc. 3), and the informe anual and the rendición de cuentas's acta are informes de gestión
     # (L1712 art. 11 e; L1474 arts. 74, 78): they were kept unpublished by default.
-    "liquidate_budget", "present_annual_report", "hold_citizen_report",
+    "liquidate_budget", "publish_budget", "present_annual_report", "hold_citizen_report",
     "enact_presented_budget", "repeat_previous_budget",  # the budget in force after the Tribunal (D111 art. 109)
     "sanction_harmonization", "publish_harmonization", "decree_harmonization",  # the harmonisation (L152 art. 44)
 })

@@ -407,6 +407,7 @@ DOCUMENT_TITLES = {
     "enact_presented_budget": "Decreto que expide el presupuesto presentado oportunamente",
     "repeat_previous_budget": "Decreto que repite el presupuesto del año anterior",
     "liquidate_budget": "Decreto de liquidación del presupuesto",
+    "publish_budget": "Constancia de publicación del presupuesto",
     "publish_paa": "Plan Anual de Adquisiciones publicado",
     "update_paa": "Actualización del Plan Anual de Adquisiciones",
     "approve_action_plans": "Planes de acción de las dependencias aprobados",

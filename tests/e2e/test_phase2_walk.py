@@ -156,6 +156,12 @@ def test_phase2_walk_plan_indicativo_harmonisation_budget_and_plan_de_compras(
              fill=lambda p: p.get_by_label(re.compile("^Días calendario de la prórroga")).fill("10"))
     walk.act("corporacion", re.compile("^Aprobar el presupuesto"), "2028-12-05", title=budget)
     walk.act("ejecutivo", "Sancionar y liquidar el presupuesto", "2028-12-07", title=budget)
+    # Adopted, the acuerdo is published within ten business days (L136 art. 81; P16 reuses legal-path T15).
+    page = walk.act("ejecutivo", "Publicar el presupuesto adoptado", "2028-12-12", title=budget,
+                    fill=lambda form: shot(form, "phase2-publish-budget-form"))
+    expect(page.locator("#t-budget-2029")).to_contain_text("Presupuesto publicado")
+    if SHOTS_DIR:
+        page.locator("#t-budget-2029").screenshot(path=str(Path(SHOTS_DIR) / "phase2-budget-published.png"))
     page = walk.act("ejecutivo", "Publicar el Plan Anual de Adquisiciones", "2029-01-25",
                     title="Plan Anual de Adquisiciones (plan de compras) 2029")
     expect(page.locator("#t-paa-2029")).to_contain_text("Plan Anual de Adquisiciones publicado")

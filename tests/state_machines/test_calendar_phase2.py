@@ -19,7 +19,8 @@ from state_machines.phase2 import (
 
 ONE = timedelta(days=1)
 MUNI = Phase2Facts("municipio", "6", date(2024, 1, 1), date(2024, 5, 31),
-                   harmonization_sanctioned_on=date(2024, 10, 1), budget_filed_on={2025: date(2024, 11, 5)})
+                   harmonization_sanctioned_on=date(2024, 10, 1), budget_filed_on={2025: date(2024, 11, 5)},
+                   budget_sanctioned_on={2025: date(2024, 12, 5)})
 DEPT = Phase2Facts("departamento", None, date(2024, 1, 1), date(2024, 5, 31),
                    harmonization_decreed_on=date(2024, 9, 10))
 
@@ -38,6 +39,8 @@ def terms(facts=MUNI):
     ("paa_update:2025", date(2025, 12, 31), date(2025, 12, 31)),
     ("budget_filing:2025", date(2024, 11, 18), date(2024, 11, 18)),  # 10th business day from 1 Nov (cat. 6)
     ("poai_approval:2025", date(2024, 11, 1), date(2024, 11, 1)),
+    # The sanctioned acuerdo of 5 December 2024 (Thursday), published within ten business days (L136 art. 81).
+    ("budget_publication:2025", date(2024, 12, 19), date(2024, 12, 19)),
     ("budget_decision:2025", date(2024, 11, 29), date(2024, 12, 10)),  # 30 Nov (Sat) or 10 days' extension
     ("budget_repetition:2025", date(2024, 12, 31), date(2024, 12, 31)),
     ("annual_report:2025", date(2025, 1, 31), date(2025, 2, 3)),  # 1 Feb 2025, a Saturday (cat. 6 sessions)
@@ -95,9 +98,23 @@ def _fire_on(machine, state, trigger, role, subject, key, day, **kw):
      "flag:late_poai", {"procedures": {"plan_indicativo:pi": "pi_approved", "project_bank:banco": "bank_updated"}}),
     (BUDGET_MACHINE, "budget_drafted_with_mfmp", "file_budget", Role.EJECUTIVO, "2025", "budget_filing:2025",
      "flag:late_budget_filing", {}),
+    (BUDGET_MACHINE, "budget_adopted", "publish_budget", Role.EJECUTIVO, "2025", "budget_publication:2025",
+     "flag:late_budget_publication", {}),
 ])
 def test_a_soft_term_flags_the_act_only_from_the_day_after_its_latest_day(machine, state, trigger, role, subject,
                                                                          key, flag, extra):
     d = terms()[key]
     assert flag not in _fire_on(machine, state, trigger, role, subject, key, d.latest, **extra)
     assert flag in _fire_on(machine, state, trigger, role, subject, key, d.overdue_from, **extra)
+
+
+def test_a_budget_enacted_by_decree_is_published_with_its_issue_and_only_an_adopted_one_is_owed():
+    """P16 reuses legal-path T15: the budget, once adopted, is published (it was adopted and final, with no
+    publication recorded anywhere): an acuerdo within ten business days of its sanction (L136 art. 81), a decree
+    with its issue (CPACA art. 65)."""
+    decreed = terms(replace(DEPT, budget_decreed_on={2025: date(2024, 12, 12)}))["budget_publication:2025"]
+    assert (decreed.act_by, decreed.latest, decreed.overdue_from) == (date(2024, 12, 12), date(2024, 12, 12),
+                                                                      date(2024, 12, 13))
+    assert "CPACA art. 65" in decreed.legal_basis and "con su expedición" in decreed.explanation
+    assert "budget_publication:2025" not in terms(DEPT)  # nothing adopted yet
+    assert BUDGET_MACHINE.final_states == {"budget_published"}

@@ -129,3 +129,15 @@ def test_the_entitys_budget_statute_moves_the_boards_phase2_terms_the_same_day(g
     row = board_service.plan_row(db_session, genova.plan, today)
     target = next(p for p in row.pending if p.deadline.key == "pi_approval")
     assert target.deadline.earliest == date(2028, 6, 22) and target.is_overdue and row.risk == board_service.RISK_OVERDUE
+
+
+def test_a_summary_row_whose_adopted_budget_lacks_its_adoption_day_is_rebuilt():
+    """Rows written before the budget's publication was a term hold an adopted budget without the day it was
+    adopted: the board would not count its publication (L136 art. 81), so such a row is rebuilt when read."""
+    def material(dates):
+        return board_summary.Material([["budget", "2029", "budget_adopted", None, None, dates]])
+
+    assert board_summary.is_legacy(material({"file_budget_on": "2028-11-02", "approve_budget_on": "2028-11-28"}))
+    assert not board_summary.is_legacy(material({"file_budget_on": "2028-11-02", "liquidate_budget_on": "2028-12-05"}))
+    assert not board_summary.is_legacy(material({"enact_budget_by_decree_on": "2028-12-12"}))
+    assert not board_summary.is_legacy(board_summary.Material([["budget", "2029", "budget_published", None, None, {}]]))

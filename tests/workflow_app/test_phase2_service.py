@@ -148,9 +148,19 @@ def test_budget_cycle_poai_budget_with_mfmp_and_plan_de_compras(genova, db_sessi
     act(genova, "corporacion", "budget", "2029", "record_plenary_debate", "2028-11-24")
     act(genova, "corporacion", "budget", "2029", "approve_budget", "2028-11-28")
     act(genova, "ejecutivo", "budget", "2029", "liquidate_budget", "2028-12-05")
+    # Sanctioned and liquidated, the acuerdo is published within ten business days (L136 art. 81; P16 reuses T15):
+    # 8 December 2028 is a holiday. It was adopted and final, with no publication anywhere.
+    from state_machines.calendar import deadline_map
+    from workflow_app.services.phase2.procedures import phase2_deadlines_for
+
+    publication = deadline_map(phase2_deadlines_for(db_session, genova.plan))["budget_publication:2029"]
+    assert publication.act_by == date(2028, 12, 20) and "L136 art. 81" in publication.legal_basis
     act(genova, "ejecutivo", "paa", "2029", "publish_paa", "2029-01-25", today="2029-01-25")
     states = {(p.machine, p.subject): p.state for p in genova.plan.procedures}
     assert states[("budget", "2029")] == "budget_adopted" and states[("paa", "2029")] == "paa_published"
+    published = act(genova, "ejecutivo", "budget", "2029", "publish_budget", "2029-01-25", today="2029-01-25")
+    assert published.to_state == "budget_published" and "L136 art. 81" in published.legal_basis
+    assert "late_budget_publication" in (genova.plan.flags or [])  # a month late: a warning, never a block
     done = {h.milestone.hito for h in plan_phase2_milestones(db_session, genova.plan)[0] if h.is_done}
     assert {15, 16, 17, 18, 19, 20, 21, 22} <= done
 

@@ -215,7 +215,7 @@ def test_the_demo_walks_filandia_through_phase2_to_a_published_plan_de_compras(c
     api = client.get(f"/api/v1/plans/{plan.id}/phase2").get_json()
     states = {(p["machine"], p["subject"]): p["state"] for p in api["procedures"]}
     assert states[("paa", "2025")] == "paa_published" and states[("harmonization", "armonizacion")] == "harm_published"
-    assert states[("budget", "2025")] == "budget_adopted" and api["progress"] > 60
+    assert states[("budget", "2025")] == "budget_published" and api["progress"] > 60  # published with its liquidation
     # Every step still owed cites a norm, its term's or its next act's (QA, 7 December 2026: null on the PAA 2024).
     assert all(p["legal_basis"] for p in api["procedures"] if p["next_step"])
 

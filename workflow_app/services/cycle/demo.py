@@ -349,7 +349,9 @@ def _year_steps(year: str, days: list[date]) -> tuple:
             (Role.CONSEJO_DE_GOBIERNO, "action_plans", "approve_action_plans"),
             (Role.PLANEACION, "action_plans", "publish_action_plans"), (Role.EJECUTIVO, "paa", "publish_paa"))
     steps = tuple((role, machine, year, trigger, on, {}) for (role, machine, trigger), on in zip(acts, days))
-    return steps[:4] + _budget_debates(year, days[4]) + steps[4:]  # the plenary before the approval that day
+    published = ((Role.EJECUTIVO, "budget", year, "publish_budget", days[5], {}),)  # with its liquidation (L136 art. 81)
+    # The plenary before the approval that day.
+    return steps[:4] + _budget_debates(year, days[4]) + steps[4:6] + published + steps[6:]
 
 
 # Filandia's Phase II (issue 21): from "Vigente" (24 May 2024) to the published plan de compras of 2025, through the
@@ -380,6 +382,7 @@ PHASE2_STEPS = tuple(sorted((  # (role, machine, subject, trigger, date, payload
     *_budget_debates("2025", date(2024, 11, 28)),
     (Role.CORPORACION, "budget", "2025", "approve_budget", date(2024, 11, 28), {}),
     (Role.EJECUTIVO, "budget", "2025", "liquidate_budget", date(2024, 12, 5), {}),
+    (Role.EJECUTIVO, "budget", "2025", "publish_budget", date(2024, 12, 5), {}),
     (Role.CONSEJO_DE_GOBIERNO, "action_plans", "2025", "approve_action_plans", date(2025, 1, 20), {}),
     (Role.PLANEACION, "action_plans", "2025", "publish_action_plans", date(2025, 1, 28), {}),
     (Role.EJECUTIVO, "paa", "2025", "publish_paa", date(2025, 1, 29), {}),
@@ -404,7 +407,7 @@ PHASE2_STEPS = tuple(sorted((  # (role, machine, subject, trigger, date, payload
       for on in (date(2024, 6, 27), date(2024, 12, 12), date(2025, 6, 26), date(2025, 12, 11), date(2026, 6, 25),
                  date(2026, 12, 10), date(2027, 6, 24), date(2027, 12, 9))),
 ), key=lambda step: step[4]))  # in the order of their dates (stable: one day's acts keep their order)
-PHASE2_PUBLIC = frozenset({"approve_pi", "publish_harmonization", "publish_paa", "liquidate_budget"})
+PHASE2_PUBLIC = frozenset({"approve_pi", "publish_harmonization", "publish_paa", "liquidate_budget", "publish_budget"})
 PHASE2_MATRIX = {
     "Acueductos veredales": ("Viviendas rurales con agua potable", ("80", "170", "260", "350"),
                              "Secretaría de Infraestructura"),

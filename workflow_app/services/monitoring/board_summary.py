@@ -35,7 +35,7 @@ from state_machines.approval.submachines import SUBMACHINES
 from workflow_app.infra.clock import bogota_day
 from workflow_app.models import Plan, PlanEvent, PlanSummary, Procedure
 from workflow_app.services.monitoring import milestones as milestone_service
-from workflow_app.services.phase2.procedures import PHASE2_FACT_DATES
+from workflow_app.services.phase2.procedures import BUDGET_DECREED, BUDGET_SANCTIONED, PHASE2_FACT_DATES
 
 INITIAL_MARKS = {name: tuple(e.split(":", 1)[1] for e in m.initial_effects if e.startswith("event:"))
                  for name, m in SUBMACHINES.items()}  # hitos a procedure marks by being created
@@ -79,8 +79,14 @@ def _entry(machine: str, subject: str, state: str, data: Mapping | None) -> list
 
 
 def is_legacy(material: "Material") -> bool:
-    """A row written before its Phase II procedures carried their dates (a fifth item last): rebuilt when read."""
-    return any(len(p) == 5 and p[0] in PHASE2_FACT_DATES for p in material.procedures)
+    """A row written before its Phase II procedures carried their dates (a fifth item last), or before an adopted
+    budget carried the day of its adoption (its publication's term counts from it): rebuilt when read."""
+    return any((len(p) == 5 and p[0] in PHASE2_FACT_DATES)
+               or (p[0] == "budget" and p[2] == "budget_adopted" and len(p) == 6 and not (p[5].keys() & _ADOPTED))
+               for p in material.procedures)
+
+
+_ADOPTED = frozenset((*BUDGET_SANCTIONED, *BUDGET_DECREED))
 
 
 def decode(procedures: str, events: str, marks: str) -> Material:

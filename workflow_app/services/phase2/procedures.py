@@ -55,12 +55,19 @@ def in_force_day(plan: Plan) -> date | None:
     return legal_calendar.in_force_of_dates(plan.event_dates or {})
 
 
+#: The acts that adopt a budget, whose day its publication counts from (``legal_calendar._budget_publication``):
+#: sanctioned and liquidated (an acuerdo or ordenanza), or enacted by decree.
+BUDGET_SANCTIONED = ("liquidate_budget_on",)
+BUDGET_DECREED = ("enact_budget_by_decree_on", "enact_presented_budget_on", "repeat_previous_budget_on")
+
 #: The dates of a Phase II procedure's ``data`` that its terms count from (``phase2_facts_of``): the harmonisation's
 #: sanction or decree (its publication, L136 art. 81), each budget's filing and approval (its decision and its
-#: objection, D111 arts. 59 and 109). The board's summary rows carry them (``board_summary``).
+#: objection, D111 arts. 59 and 109), the Tribunal's ruling (its sanction) and its adoption (its publication). The
+#: board's summary rows carry them (``board_summary``).
 PHASE2_FACT_DATES: dict[str, tuple[str, ...]] = {
     "harmonization": ("sanction_harmonization_on", "decree_harmonization_on"),
-    "budget": ("file_budget_on", "approve_budget_on", "record_tribunal_ruling_on"),
+    "budget": ("file_budget_on", "approve_budget_on", "record_tribunal_ruling_on", *BUDGET_SANCTIONED,
+               *BUDGET_DECREED),
 }
 
 
@@ -70,7 +77,7 @@ def phase2_facts_of(entity_kind: str, category: str | None, period_start: date, 
     """The Phase II facts of a plan in force from its procedures' (machine, subject, data, state): one reading for
     the act door, the sweep (``phase2_facts``) and the board (its summary rows)."""
     harm: Mapping = {}
-    filed, received, ruled = {}, {}, {}
+    filed, received, ruled, sanctioned, decreed = {}, {}, {}, {}, {}
     for machine, subject, data, state in procedures:
         if machine == "harmonization" and subject == "armonizacion":
             harm = data or {}
@@ -83,11 +90,17 @@ def phase2_facts_of(entity_kind: str, category: str | None, period_start: date, 
             # The Tribunal's ruling that leaves the budget to be sanctioned (L136 art. 80, analogy).
             if state == "budget_sanction_due" and (day := _day_of(data, "record_tribunal_ruling_on")) is not None:
                 ruled[int(subject)] = day
+            if state == "budget_adopted":  # adopted, not yet published: the publication's term counts
+                for keys, found in ((BUDGET_SANCTIONED, sanctioned), (BUDGET_DECREED, decreed)):
+                    days = [d for key in keys if (d := _day_of(data, key)) is not None]
+                    if days:
+                        found[int(subject)] = max(days)
     return legal_calendar.Phase2Facts(
         entity_kind=entity_kind, category=category, period_start=period_start, in_force_on=in_force_on,
         statute=statute, harmonization_sanctioned_on=_day_of(harm, "sanction_harmonization_on"),
         harmonization_decreed_on=_day_of(harm, "decree_harmonization_on"),
-        budget_filed_on=filed, budget_received_on=received, budget_ruled_on=ruled)
+        budget_filed_on=filed, budget_received_on=received, budget_ruled_on=ruled, budget_sanctioned_on=sanctioned,
+        budget_decreed_on=decreed)
 
 
 def _day_of(data: Mapping | None, key: str) -> date | None:

@@ -77,14 +77,15 @@ _YEARLY_STEPS = {
                ("record_tribunal_ruling", "Fallo del Tribunal sobre la objeción"),
                ("liquidate_budget", "Sancionado y liquidado"),
                ("enact_budget_by_decree", "Expedido por decreto del alcalde o gobernador: rige el proyecto "
-                                          "presentado")),
+                                          "presentado"),
+               ("publish_budget", "Publicado")),
     "action_plans": (("approve_action_plans", "Aprobados por el Consejo de Gobierno"),
                      ("publish_action_plans", "Publicados en la página web")),
     "annual_report": (("present_annual_report", "Presentado al concejo o asamblea"),),
     "citizen_report": (("hold_citizen_report", "Realizada con ediles, organizaciones sociales y veedurías"),),
     "dept_evaluation": (("publish_dept_evaluation", "Publicada, con copia al DNP"),),
 }
-_DONE = {"budget": "budget_adopted", "action_plans": "accion_published", "annual_report": "report_presented",
+_DONE = {"budget": "budget_published", "action_plans": "accion_published", "annual_report": "report_presented",
          "citizen_report": "citizen_held", "dept_evaluation": "eval_published"}
 
 
