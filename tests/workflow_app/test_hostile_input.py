@@ -211,3 +211,31 @@ def test_a_single_line_field_keeps_one_line_and_a_text_area_its_lines():
 
     form = Sample(MultiDict({"place": "Coliseo\r\n\r\n  Vereda La Palma", "notes": "uno\r\ndos", "secret": "a\nb"}))
     assert (form.place.data, form.notes.data, form.secret.data) == ("Coliseo Vereda La Palma", "uno\r\ndos", "a\nb")
+
+
+def test_an_integer_too_large_for_a_float_is_refused_in_the_fields_own_words(client, app):
+    """Fuzzing every form (December 2026): «9» × 400 in the period's year reached WTForms' ``NumberRange``, which
+    asks ``math.isnan`` of it: OverflowError, a 500. Every integer field is checked first, with its range's words."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form, IntegerField
+    from wtforms.validators import NumberRange
+
+    import forms  # noqa: F401  (its Meta checks every integer first)
+
+    class Sample(Form):
+        year = IntegerField(validators=[NumberRange(2004, 2096, "Escriba un año entre 2004 y 2096.")])
+        count = IntegerField(validators=[NumberRange(min=0)])
+
+    form = Sample(MultiDict({"year": "9" * 400, "count": "-" + "9" * 30}))
+    assert not form.validate()
+    assert form.year.errors == ["Escriba un año entre 2004 y 2096."]
+    assert form.count.errors == ["Escriba un número más pequeño."]
+    assert Sample(MultiDict({"year": "2028", "count": "3"})).validate()
+    # Through the administrator's page that answered 500.
+    from tests.demo_copy import demo_data
+
+    admin = {a.email.split("@")[0]: a for a in demo_data()}["admin"]
+    login(client, admin.email, admin.password)
+    page = client.get("/admin/periodos").get_data(as_text=True)
+    answer = client.post("/admin/periodos", data={"csrf_token": csrf_from(page), "year": "9" * 400})
+    assert answer.status_code == 422 and "Escriba un año entre 2004 y 2096." in answer.get_data(as_text=True)
