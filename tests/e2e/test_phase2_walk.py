@@ -189,5 +189,9 @@ def test_phase2_walk_plan_indicativo_harmonisation_budget_and_plan_de_compras(
     public = new_page(phone=True)
     public.goto("/publico/63302")
     expect(public.get_by_role("heading", name="Con el plan en vigor: Fase II")).to_be_visible()
+    budget_item = public.locator("li", has_text="Vigencia 2029: Presupuesto publicado")
+    expect(budget_item).to_contain_text("Publicado: 12 de diciembre de 2028")
     no_horizontal_scroll(public)
     shot(public, "phase2-public-phone")
+    if SHOTS_DIR:
+        budget_item.screenshot(path=str(Path(SHOTS_DIR) / "phase2-public-budget-phone.png"))
