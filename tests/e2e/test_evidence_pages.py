@@ -77,6 +77,59 @@ def test_the_planning_office_corrects_a_document_without_javascript(new_page, li
     no_horizontal_scroll(checker)
 
 
+@pytest.mark.parametrize("phone", [False, True], ids=["1280", "360"])
+def test_a_correction_lost_to_a_concurrent_one_comes_back_with_what_was_typed(new_page, live_server, demo,
+                                                                             db_session, tmp_path, monkeypatch, phone):
+    """While the planning office's correction is saved, the mayor's correction of another document of the plan is
+    committed first: the form comes back (409) with the reason typed and the PDF held; it answered 500."""
+    import io
+    from datetime import date
+
+    from sqlalchemy.orm import Session as OrmSession
+
+    from workflow_app.infra.extensions import db
+    from workflow_app.models import User
+    from workflow_app.services.route import document_versions
+    from workflow_app.services.route.documents import Upload
+
+    width = "360" if phone else "1280"
+    corrected = tmp_path / "acta-corregida.pdf"
+    corrected.write_bytes(pdf_samples.one_page("Acta corregida"))
+    theirs = db_session.scalar(select(Document).where(Document.plan_id == demo.id, Document.kind == "submit_to_ctp"))
+    plan_id, theirs_id, mayor_email = demo.id, theirs.id, DEMO["alcalde.genova"].email
+    store_document = document_versions.store_document
+
+    def the_mayor_commits_first(session, **kwargs):
+        monkeypatch.setattr(document_versions, "store_document", store_document)
+        with OrmSession(db.engine) as other:
+            mayor = other.scalar(select(User).where(User.email == mayor_email))
+            document_versions.correct_document(
+                other, plan_id=plan_id, document_id=theirs_id, reason="El oficio decía 28 de febrero; es 29.",
+                upload=Upload("c.pdf", io.BytesIO(pdf_samples.one_page("Oficio corregido"))), actor=mayor,
+                today=date(2028, 3, 10))
+        return store_document(session, **kwargs)
+
+    page = login_as(new_page, live_server, "planeacion.genova", phone=phone)
+    page.goto(f"/planes/{demo.id}#h-docs")
+    page.get_by_role("link", name=re.compile(
+        r"^Corregir este documento\W+Proyecto de plan consolidado por el Consejo de Gobierno, versión 1$")).click()
+    page.get_by_label("Versión corregida (PDF, máximo 20 MB)").set_input_files(corrected)
+    page.get_by_label("Qué error formal corrige").fill("El acta decía 28 de febrero de 2027; el año es 2028.")
+    monkeypatch.setattr(document_versions, "store_document", the_mayor_commits_first)
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Registrar la versión corregida").click()
+    assert answer.value.status == 409
+    expect(page.locator("#errores")).to_contain_text("otra persona registró un cambio en este plan")
+    expect(page.get_by_label("Qué error formal corrige")).to_have_value(
+        "El acta decía 28 de febrero de 2027; el año es 2028.")
+    expect(page.get_by_text(re.compile("^Ya recibimos «acta-corregida.pdf»"))).to_be_visible()  # held for the next send
+    assert_accessible(page)
+    no_horizontal_scroll(page)
+    shot(page, f"correccion-conflicto-{width}")
+    page.get_by_role("button", name="Registrar la versión corregida").click()
+    expect(page.get_by_text("Se registró la versión corregida")).to_be_visible()
+
+
 def test_public_pages_show_current_documents_and_signed_checkpoints(new_page, live_server, demo, db_session, app,
                                                                     tmp_path):
     from workflow_app.services.integrity.checkpoints import create_key_file, publish_checkpoint

@@ -30,10 +30,18 @@ class CorrectionRefused(Exception):
         self.message, self.status, self.field = message, status, field
 
 
+class CorrectionConflict(CorrectionRefused):
+    """Another act or correction moved the plan while this correction was saved: nothing was written; the form
+    comes back as it was sent."""
+
+    def __init__(self):
+        super().__init__(CORRECTION_CONFLICT, 409)
+
+
 #: The correction lost to another write on the plan between its form's send and its COMMIT.
-CORRECTION_CONFLICT = ("Mientras se guardaba esta corrección, otra persona registró un cambio en este plan, así que no se "
-                       "guardó nada. Revise el plan en su página; si la corrección aún procede, envíe de nuevo este "
-                       "formulario: conserva lo que escribió y el PDF.")
+CORRECTION_CONFLICT = ("Mientras se guardaba esta corrección, otra persona registró un cambio en este plan. Revise el "
+                       "plan en su página; si la corrección aún procede, envíe de nuevo este formulario: conserva lo "
+                       "que escribió y el PDF.")
 
 CORRECTION_FORBIDDEN = ("Solo quien presentó el documento (su mismo rol en la entidad y, para un concepto ambiental, "
                         "la misma autoridad ambiental) puede corregirlo.")
@@ -165,5 +173,5 @@ def correct_document(session: Session, *, plan_id: int, document_id: int, upload
         store, name = new_file
         if store.outside_database:  # a file in the database store went with the rollback
             store.remove(None, name)
-        raise CorrectionRefused(CORRECTION_CONFLICT, 409, field="reason") from exc
+        raise CorrectionConflict() from exc
     return new

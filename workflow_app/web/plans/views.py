@@ -44,6 +44,7 @@ from workflow_app.services.route.acts_done import recorded_act, same_content
 from workflow_app.services.route.casefile import case_file
 from workflow_app.services.route.document_versions import (
     CORRECTION_FORBIDDEN,
+    CorrectionConflict,
     CorrectionRefused,
     correct_document,
     correctable_documents,
@@ -359,11 +360,12 @@ def correct(plan_id: int, document_id: int):
             try:
                 correct_document(db.session, plan_id=plan.id, document_id=document_id, upload=upload,
                                  reason=form.reason.data, actor=current_user, today=clock().today())
+            except CorrectionConflict as exc:  # the plan moved meanwhile: the form comes back as it was sent
+                return _render_correct(plan, target, form, held, refusal=exc), exc.status
             except CorrectionRefused as exc:
                 if exc.field is None:
                     abort(exc.status, description=exc.message)
                 getattr(form, exc.field).errors.append(exc.message)
-                return _render_correct(plan, target, form, held), exc.status
             else:
                 held.used()
                 flash(f"Se registró la versión corregida de «{document_title(target.document, plan.entity)}».", "info")
@@ -371,9 +373,9 @@ def correct(plan_id: int, document_id: int):
     return _render_correct(plan, target, form, held), 422 if request.method == "POST" else 200
 
 
-def _render_correct(plan, target, form, held: HeldUpload | None = None):
-    note = file_note(held, form.evidence, bool(form.errors))
-    return render_template("plans/correct.html", plan=plan, document=target.document, form=form,
+def _render_correct(plan, target, form, held: HeldUpload | None = None, refusal: CorrectionRefused | None = None):
+    note = file_note(held, form.evidence, bool(form.errors) or refusal is not None)
+    return render_template("plans/correct.html", plan=plan, document=target.document, form=form, refusal=refusal,
                            explanation=corrections.EXPLANATION, legal_basis=corrections.LEGAL_BASIS,
                            file_note=note, held=held.held if held is not None else None, pdf_input=PDF_INPUT)
 
