@@ -559,6 +559,44 @@ def phase2_session_basis(trigger: str, entity_kind: str, special: str | None, on
     return f"L136 art. 78; {statute}" if for_objections and statute.startswith("L136") else statute
 
 
+def _debate_acts(in_debate: str, project: Callable[[Callable[[Any], Verdict]], Callable[[Any], Verdict]]
+                 ) -> list[Transition]:
+    """The committee's and the plenary's debates of an acuerdo or ordenanza in ``in_debate``, each with its
+    continuation in another session (legal-path T9, reused by P8 and P16: phase-ii.md §1.2), with the plan's own
+    guards read on the procedure's debates (``project``: ``_for_harmonization``, ``_for_budget``)."""
+    return [
+        Transition(
+            trigger="record_committee_debate", source=in_debate, dest=SAME, roles=frozenset({CORPORACION}),
+            guards=(is_corporation_in_session,
+                    project(has_no_committee_debate_yet), evidence_guard("el acta del primer debate", "L136 art. 73")),
+            legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el primer debate en la comisión",
+            effects=("debate:committee",),
+        ),
+        Transition(
+            trigger="continue_committee_debate", source=in_debate, dest=SAME, roles=frozenset({CORPORACION}),
+            guards=(is_corporation_in_session,
+                    project(is_committee_debate_open), evidence_guard("el acta de la sesión", "L136 art. 73")),
+            legal_basis="L136 art. 73; L2200 art. 97", label="Registrar otra sesión del primer debate (continuación)",
+            effects=("debate:committee_continued",),
+        ),
+        Transition(
+            trigger="record_plenary_debate", source=in_debate, dest=SAME, roles=frozenset({CORPORACION}),
+            guards=(is_corporation_in_session,
+                    project(is_approved_in_committee), project(has_no_plenary_debate_yet),
+                    project(is_plenary_gap_respected), evidence_guard("el acta del segundo debate", "L136 art. 73")),
+            legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el segundo debate en la plenaria",
+            effects=("debate:plenary",),
+        ),
+        Transition(
+            trigger="continue_plenary_debate", source=in_debate, dest=SAME, roles=frozenset({CORPORACION}),
+            guards=(is_corporation_in_session,
+                    project(is_plenary_debate_open), evidence_guard("el acta de la sesión plenaria", "L136 art. 73")),
+            legal_basis="L136 art. 73; L2200 art. 97", label="Registrar otra sesión del segundo debate (continuación)",
+            effects=("debate:plenary_continued",),
+        ),
+    ]
+
+
 def _session_acts(convoke_from: tuple[str, ...], extend_from: tuple[str, ...]) -> list[Transition]:
     """The corporation's extension and the executive's convocation, recorded from a Phase II procedure whose act
     goes through the corporation (the route's ``extend_sessions`` and ``convoke_sessions``, same forms)."""
@@ -756,35 +794,7 @@ HARM_TRANSITIONS = [
         guards=(evidence_guard("el acta de reparto a la comisión", "L136 art. 73"),),
         legal_basis="L136 art. 73", label="Repartir el proyecto de armonización a la comisión",
     ),
-    Transition(
-        trigger="record_committee_debate", source="harm_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(is_corporation_in_session,
-                _HD(has_no_committee_debate_yet), evidence_guard("el acta del primer debate", "L136 art. 73")),
-        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el primer debate en la comisión",
-        effects=("debate:committee",),
-    ),
-    Transition(
-        trigger="continue_committee_debate", source="harm_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(is_corporation_in_session,
-                _HD(is_committee_debate_open), evidence_guard("el acta de la sesión", "L136 art. 73")),
-        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar otra sesión del primer debate (continuación)",
-        effects=("debate:committee_continued",),
-    ),
-    Transition(
-        trigger="record_plenary_debate", source="harm_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(is_corporation_in_session,
-                _HD(is_approved_in_committee), _HD(has_no_plenary_debate_yet), _HD(is_plenary_gap_respected),
-                evidence_guard("el acta del segundo debate", "L136 art. 73")),
-        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el segundo debate en la plenaria",
-        effects=("debate:plenary",),
-    ),
-    Transition(
-        trigger="continue_plenary_debate", source="harm_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(is_corporation_in_session,
-                _HD(is_plenary_debate_open), evidence_guard("el acta de la sesión plenaria", "L136 art. 73")),
-        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar otra sesión del segundo debate (continuación)",
-        effects=("debate:plenary_continued",),
-    ),
+    *_debate_acts("harm_in_debate", _HD),
     Transition(  # P8
         trigger="approve_harmonization", source="harm_in_debate", dest="harm_approved", roles=frozenset({CORPORACION}),
         guards=(is_corporation_in_session,
@@ -936,35 +946,7 @@ BUDGET_TRANSITIONS = [
         guards=(evidence_guard("el acta de reparto a la comisión", "L136 art. 73"),),
         legal_basis="L136 art. 73; L2200 art. 97", label="Repartir el proyecto de presupuesto a la comisión",
     ),
-    Transition(
-        trigger="record_committee_debate", source="budget_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(is_corporation_in_session,
-                _BD(has_no_committee_debate_yet), evidence_guard("el acta del primer debate", "L136 art. 73")),
-        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el primer debate en la comisión",
-        effects=("debate:committee",),
-    ),
-    Transition(
-        trigger="continue_committee_debate", source="budget_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(is_corporation_in_session,
-                _BD(is_committee_debate_open), evidence_guard("el acta de la sesión", "L136 art. 73")),
-        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar otra sesión del primer debate (continuación)",
-        effects=("debate:committee_continued",),
-    ),
-    Transition(
-        trigger="record_plenary_debate", source="budget_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(is_corporation_in_session,
-                _BD(is_approved_in_committee), _BD(has_no_plenary_debate_yet), _BD(is_plenary_gap_respected),
-                evidence_guard("el acta del segundo debate", "L136 art. 73")),
-        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar el segundo debate en la plenaria",
-        effects=("debate:plenary",),
-    ),
-    Transition(
-        trigger="continue_plenary_debate", source="budget_in_debate", dest=SAME, roles=frozenset({CORPORACION}),
-        guards=(is_corporation_in_session,
-                _BD(is_plenary_debate_open), evidence_guard("el acta de la sesión plenaria", "L136 art. 73")),
-        legal_basis="L136 art. 73; L2200 art. 97", label="Registrar otra sesión del segundo debate (continuación)",
-        effects=("debate:plenary_continued",),
-    ),
+    *_debate_acts("budget_in_debate", _BD),
     Transition(  # P16 (corporation): legal-path T10
         trigger="approve_budget", source="budget_in_debate", dest="budget_approved", roles=frozenset({CORPORACION}),
         guards=(is_corporation_in_session, _BD(has_both_debates),
