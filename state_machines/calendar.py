@@ -1598,6 +1598,13 @@ def _soft_fixed(cal: BusinessCalendar, key: str, fixed: date, basis: str, intro:
                     None if year is None else str(year))
 
 
+def _due_on(key: str, day: date, effect: str, basis: str, intro: str, year: int | None = None) -> Deadline:
+    """A Phase II term that falls on one day (earliest, latest and act-by), late from the next; its explanation is
+    ``intro`` followed by what lateness brings."""
+    return Deadline(key, day, day, day, day + _ONE_DAY, effect, basis,
+                    intro + _phase2_effect_text(effect, day + _ONE_DAY), None if year is None else str(year))
+
+
 def _phase2_effect_text(effect: str, overdue_from: date) -> str:
     when = _day(overdue_from)
     if effect == EFFECT_EXECUTIVE_BUDGET_BY_DECREE:
@@ -1670,18 +1677,16 @@ def phase2_deadlines(facts: Phase2Facts, calendar: BusinessCalendar | None = Non
     if facts.harmonization_sanctioned_on is not None:
         s = facts.harmonization_sanctioned_on
         latest = cal.add_business_days(s, HARMONIZATION_PUBLICATION_BUSINESS_DAYS)
-        out.append(Deadline(
-            "harmonization_publication", latest, latest, latest, latest + _ONE_DAY, EFFECT_WARNING,
-            "L136 art. 81; CPACA art. 65; L1474 art. 74",
+        out.append(_due_on(
+            "harmonization_publication", latest, EFFECT_WARNING, "L136 art. 81; CPACA art. 65; L1474 art. 74",
             f"El acuerdo u ordenanza de armonización se sancionó el {_day(s)}; se publica dentro de los diez días "
             f"hábiles siguientes, a más tardar el {_day(latest)} (L136 art. 81); no obliga antes de publicarse "
-            "(CPACA art. 65). " + _phase2_effect_text(EFFECT_WARNING, latest + _ONE_DAY)))
+            "(CPACA art. 65). "))
     elif facts.harmonization_decreed_on is not None:
         d = facts.harmonization_decreed_on
-        out.append(Deadline(
-            "harmonization_publication", d, d, d, d + _ONE_DAY, EFFECT_WARNING, "CPACA art. 65; L1474 art. 74",
-            f"El decreto de armonización se expidió el {_day(d)}; se publica con su expedición (CPACA art. 65). "
-            + _phase2_effect_text(EFFECT_WARNING, d + _ONE_DAY)))
+        out.append(_due_on(
+            "harmonization_publication", d, EFFECT_WARNING, "CPACA art. 65; L1474 art. 74",
+            f"El decreto de armonización se expidió el {_day(d)}; se publica con su expedición (CPACA art. 65). "))
 
     for year in years:
         if date(year, 1, 31) < facts.in_force_on:
@@ -1773,24 +1778,20 @@ def _budget_terms(cal: BusinessCalendar, facts: Phase2Facts, year: int) -> list[
     if received is not None:
         latest = cal.add_business_days(received, BUDGET_OBJECTION_BUSINESS_DAYS)
         tribunal = cal.add_business_days(latest, TRIBUNAL_BUSINESS_DAYS)
-        out.append(Deadline(
-            "budget_objection", latest, latest, latest, latest + _ONE_DAY, EFFECT_OBJECTION_TERM_CLOSED,
-            "D111 art. 109",
+        out.append(_due_on(
+            "budget_objection", latest, EFFECT_OBJECTION_TERM_CLOSED, "D111 art. 109",
             f"El presupuesto {vigencia} aprobado se recibió el {_day(received)}: una objeción por ilegalidad se "
             f"envía al Tribunal Administrativo dentro de los cinco días hábiles siguientes, a más tardar el "
             f"{_day(latest)}; el Tribunal decide en veinte días hábiles (si se envía ese día, hasta el "
-            f"{_day(tribunal)}) y entre tanto rige el proyecto presentado (D111 art. 109). "
-            + _phase2_effect_text(EFFECT_OBJECTION_TERM_CLOSED, latest + _ONE_DAY), str(vigencia)))
+            f"{_day(tribunal)}) y entre tanto rige el proyecto presentado (D111 art. 109). ", vigencia))
     ruled = facts.budget_ruled_on.get(vigencia)
     if ruled is not None:
         latest = cal.add_business_days(ruled, TRIBUNAL_SANCTION_BUSINESS_DAYS)
-        out.append(Deadline(
-            "budget_ruling_sanction", latest, latest, latest, latest + _ONE_DAY, EFFECT_WARNING,
-            "D111 art. 109; tres días por analogía con L136 art. 80",
+        out.append(_due_on(
+            "budget_ruling_sanction", latest, EFFECT_WARNING, "D111 art. 109; tres días por analogía con L136 art. 80",
             f"El Tribunal falló el {_day(ruled)} la objeción del presupuesto {vigencia} y el presupuesto aprobado debe "
             f"sancionarse: el alcalde o gobernador lo sanciona dentro de los tres días hábiles siguientes al recibo "
-            f"de la comunicación, a más tardar el {_day(latest)} (L136 art. 80, por analogía). "
-            + _phase2_effect_text(EFFECT_WARNING, latest + _ONE_DAY), str(vigencia)))
+            f"de la comunicación, a más tardar el {_day(latest)} (L136 art. 80, por analogía). ", vigencia))
     out += _budget_publication(cal, facts, vigencia)
     return out
 
@@ -1802,19 +1803,15 @@ def _budget_publication(cal: BusinessCalendar, facts: Phase2Facts, vigencia: int
     sanctioned = facts.budget_sanctioned_on.get(vigencia)
     if sanctioned is not None:
         latest = cal.add_business_days(sanctioned, HARMONIZATION_PUBLICATION_BUSINESS_DAYS)
-        return [Deadline(
-            "budget_publication", latest, latest, latest, latest + _ONE_DAY, EFFECT_WARNING,
-            "L136 art. 81; CPACA art. 65; L1474 art. 74 inc. 3",
+        return [_due_on(
+            "budget_publication", latest, EFFECT_WARNING, "L136 art. 81; CPACA art. 65; L1474 art. 74 inc. 3",
             f"El presupuesto {vigencia} se sancionó y liquidó el {_day(sanctioned)}; se publica dentro de los diez "
             f"días hábiles siguientes, a más tardar el {_day(latest)} (L136 art. 81), y en la página web, "
-            "desagregado (L1474 art. 74); no obliga antes de publicarse (CPACA art. 65). "
-            + _phase2_effect_text(EFFECT_WARNING, latest + _ONE_DAY), str(vigencia))]
+            "desagregado (L1474 art. 74); no obliga antes de publicarse (CPACA art. 65). ", vigencia)]
     decreed = facts.budget_decreed_on.get(vigencia)
     if decreed is not None:
-        return [Deadline(
-            "budget_publication", decreed, decreed, decreed, decreed + _ONE_DAY, EFFECT_WARNING,
-            "CPACA art. 65; L1474 art. 74 inc. 3",
+        return [_due_on(
+            "budget_publication", decreed, EFFECT_WARNING, "CPACA art. 65; L1474 art. 74 inc. 3",
             f"El decreto del presupuesto {vigencia} se expidió el {_day(decreed)}; se publica con su expedición "
-            "(CPACA art. 65), y en la página web, desagregado (L1474 art. 74). "
-            + _phase2_effect_text(EFFECT_WARNING, decreed + _ONE_DAY), str(vigencia))]
+            "(CPACA art. 65), y en la página web, desagregado (L1474 art. 74). ", vigencia)]
     return []
