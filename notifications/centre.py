@@ -1,9 +1,10 @@
 """The in-app notification centre, preferences, feed tokens and the admin view of failed deliveries."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import and_, bindparam, false, func, literal, or_, select, update
+from sqlalchemy import and_, bindparam, false, func, literal, literal_column, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from state_machines.approval.pdt import PERIOD_END_BASIS, duties_ended
@@ -85,12 +86,20 @@ def status_of(notification: Notification, today: date | None = None) -> str:
 _NOTICES, _PLANS, _PERIODS = Notification.__table__, Plan.__table__, Period.__table__
 _CAR = Procedure.__table__.alias("car_review")
 _PHASE2 = Procedure.__table__.alias("phase2")
-#: The Phase II procedure a notice's key names (``budget_filing:2029`` → the budget of 2029), for its «Atendida».
-_PHASE2_OF_NOTICE = and_(_PHASE2.c.plan_id == _NOTICES.c.plan_id, or_(*(
-    and_(_PHASE2.c.machine == pd.machine,
-         _NOTICES.c.step_key == (literal(pd.duty.deadline_key + ":") + _PHASE2.c.subject) if pd.is_yearly
-         else _NOTICES.c.step_key == pd.duty.deadline_key)
-    for pd in PHASE2_DUTIES)))
+#: The Phase II procedure a notice's key names (``budget_filing:2029`` → the budget of 2029), for its «Atendida»:
+#: the procedure's machine beside the key, ended by ``$``, with ``:`` + the procedure's own subject taken off its
+#: end (``budget budget_filing:`` for a yearly term, ``harmonization harmonization$`` for one a period), is one of
+#: the Phase II terms'. One comparison with a list of constants, not one per term: the sign-in statement, which
+#: carries this join on every signed-in page, stays under psycopg's 4 KB, so its conversion is cached (it was
+#: parsed again on every request).
+_PHASE2_TERMS = tuple(f"{pd.machine} {pd.duty.deadline_key}{':' if pd.is_yearly else '$'}" for pd in PHASE2_DUTIES)
+assert all(re.fullmatch(r"[a-z0-9_]+ [a-z0-9_]+[:$]", term) for term in _PHASE2_TERMS)  # written into the SQL
+_PHASE2_OF_NOTICE = and_(
+    _PHASE2.c.plan_id == _NOTICES.c.plan_id,
+    (_PHASE2.c.machine + literal_column("' '")
+     + func.replace(_NOTICES.c.step_key + literal_column("'$'"), literal_column("':'") + _PHASE2.c.subject
+                    + literal_column("'$'"), literal_column("':'")))
+    .in_([literal_column(f"'{term}'") for term in _PHASE2_TERMS]))
 #: Whether the notice's duty was settled by its act in the same state (``SETTLING_FACTS``), read in SQL.
 _SETTLED = or_(false(), *(and_(or_(_NOTICES.c.step_key == key, _NOTICES.c.step_key.startswith(key + ":")),
                                _PLANS.c.event_dates[fact].as_string().is_not(None))
