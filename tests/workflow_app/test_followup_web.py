@@ -253,6 +253,8 @@ def test_the_report_and_the_ranking_show_their_inputs(client, db_session, world,
     assert "1 de 2 asesorías cargadas en SETA dentro de 5 días hábiles" in page
     assert "Calificación del coordinador: 5 de 5." in page
     assert "Ninguna de sus entidades respondió la encuesta" in page and "no se califica" in page
+    # S does not count: its weight is shared among the others, not shown as if it weighed 0,20 (QA, 7 Dec 2026).
+    assert '<td data-label="Peso" class="num">no cuenta: su peso se reparte</td>' in page
     assert "Sin informe del mes: no entra al ranking." in page  # the coordinator sent none
 
 
