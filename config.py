@@ -44,7 +44,10 @@ def _bool(name: str, default: bool = False) -> bool:
 class Config:
     ENV_NAME = "development"
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A pooled connection is pinged only after resting in the pool (infra/database/liveness.py), not at every
+    # checkout: set "pool_pre_ping": True here to ping at every one.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    DATABASE_PING_AFTER_IDLE_SECONDS = float(os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS") or 1.0)
     REDIS_URL = os.environ.get("REDIS_URL") or None
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     PORT = int(os.environ.get("PORT", "5000"))

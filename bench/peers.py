@@ -52,8 +52,9 @@ The contenders, per act:
    session per act that loads the acting user, the evidence PDF checked (in a checker process of its own,
    ``infra/files/pdf_process``; its CPU is printed beside the act's) and written and fsync'ed, authorisation, legal
    calendar, guards, machine, hash-chained history, notices in the outbox, one commit. Its statements are counted
-   with a SQLAlchemy ``before_cursor_execute`` listener; the pool's pre-ping (``SELECT 1`` at each connection
-   checkout, below that event) is counted apart.
+   with a SQLAlchemy ``before_cursor_execute`` listener; the pool's checkouts are counted apart (a connection that
+   rested in the pool longer than ``DATABASE_PING_AFTER_IDLE_SECONDS`` is pinged first, ``infra/database/liveness``:
+   none here, the acts follow each other).
 
 What the peers do not do and ``apply_act`` does: the evidence file (written and fsync'ed), the legal calendar and
 guards, notices, hash-chained history; SpiffWorkflow does not load the user either. The figures therefore
@@ -574,7 +575,7 @@ class ApplyAct:
                 engine.dispose()
             if at_end != len(self.casts):
                 raise ContenderFailed(f"{at_end}/{len(self.casts)} plans in {FINAL_STATE}")
-            extra = {"pre-ping SELECT 1 per act (pool checkouts)": counts["checkouts"] / acts,
+            extra = {"pool checkouts per act (pinged only after resting)": counts["checkouts"] / acts,
                      "COMMIT per act": counts["commits"] / acts,
                      "CPU ms per act, PDF checker processes": checkers_cpu / acts * 1000}
             return RoundResult(elapsed, per_act, statements=counts["statements"], extra=extra, cpu=cpu_here)

@@ -104,7 +104,7 @@ def test_database_restart_gives_spanish_503_then_recovers_without_restarting_the
     from workflow_app.app import create_app
 
     app = create_app("test", SQLALCHEMY_DATABASE_URI=own_postgres.url, REDIS_URL=None,
-                     SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_timeout": 3,
+                     SQLALCHEMY_ENGINE_OPTIONS={"pool_timeout": 3,  # the service's own liveness check
                                                 "connect_args": {"connect_timeout": 2}})
     with app.app_context():
         upgrade()
@@ -149,3 +149,39 @@ def test_database_restart_gives_spanish_503_then_recovers_without_restarting_the
             from workflow_app.infra.extensions import db
 
             db.engine.dispose()
+
+
+def test_a_connection_that_rested_through_a_restart_is_replaced_before_use(own_postgres):
+    """Issue 22: the pool no longer pings at every checkout (a round trip on every page), only a connection that
+    rested longer than ``DATABASE_PING_AFTER_IDLE_SECONDS`` (``infra/database/liveness.py``). One that rested
+    through a restart is found dead by that ping and replaced: the person sees nothing. With the ping put off
+    (a threshold of an hour) the same request fails, cleanly, and the next one is served: what the ping buys."""
+    from workflow_app.app import create_app
+    from workflow_app.infra.extensions import db
+
+    options = {"pool_timeout": 3, "connect_args": {"connect_timeout": 2}}
+    pinged = create_app("test", SQLALCHEMY_DATABASE_URI=own_postgres.url, REDIS_URL=None,
+                        SQLALCHEMY_ENGINE_OPTIONS=dict(options))
+    never = create_app("test", SQLALCHEMY_DATABASE_URI=own_postgres.url, REDIS_URL=None,
+                       SQLALCHEMY_ENGINE_OPTIONS=dict(options), DATABASE_PING_AFTER_IDLE_SECONDS=3600)
+    with pinged.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    servers = [_serve(app) for app in (pinged, never)]
+    try:
+        (_, pinged_base), (_, never_base) = servers
+        assert _get(pinged_base + "/salud")[0] == 200 and _get(never_base + "/salud")[0] == 200  # one pooled each
+        own_postgres.stop()
+        own_postgres.start()
+        time.sleep(1.2)  # longer than the default threshold (1 s), whatever the restart took
+        assert _get(pinged_base + "/salud")[0] == 200  # the rested connection was pinged, found dead, replaced
+        status, body = _get(never_base + "/salud")
+        assert status == 503 and "temporalmente no disponible" in body  # used unpinged: the restart is seen once
+        assert _get(never_base + "/salud")[0] == 200  # that failure discarded the pool's old connections
+    finally:
+        for server, _ in servers:
+            server.shutdown()
+        for app in (pinged, never):
+            with app.app_context():
+                db.engine.dispose()
