@@ -32,7 +32,19 @@ def _page_statements(client, db_session, path: str) -> list[str]:
     sql = statements_during(db_session, lambda: client.get(path))
     assert client.get(path).status_code == 200
     # The tests keep sessions in the database (no REDIS_URL); in production the record is read from Redis.
-    return [s for s in sql if "user_sessions" not in s]
+    sql = [s for s in sql if "user_sessions" not in s]
+    assert [s[:90] for s in sql if not _converted_once(s)] == []
+    return sql
+
+
+def _converted_once(statement: str) -> bool:
+    """Whether psycopg keeps this statement's conversion (its ``%(name)s`` placeholders parsed into PostgreSQL's)
+    rather than parsing it again on every request: at most 4 KB and 50 parameters (psycopg/_queries.py). The
+    sign-in statement grew past 4 KB with the Phase II join and was re-parsed on every page (7 % of the inbox's CPU)."""
+    from psycopg import _queries
+
+    return (len(statement.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+            and len(set(re.findall(r"%\((\w+)\)s", statement))) <= _queries.MAX_CACHED_STATEMENT_PARAMS)
 
 
 def _one_plan_and_person(client, db_session, email: str, role: Role):
