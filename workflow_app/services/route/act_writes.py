@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from sqlalchemy import JSON, bindparam, func, insert, literal_column, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -260,14 +260,14 @@ def _insert_document():
 
 def _made_persistent(session: Session, created: list[Procedure], inserted: list) -> None:
     """The procedures ``created`` are now rows (``inserted``: [id, machine, subject] each, unique per plan): each
-    takes its id and becomes persistent in the session as if loaded, so the COMMIT's flush has nothing to
-    insert."""
+    takes its id and moves from pending to persistent as the flush moves what it inserted
+    (``Session._register_persistent``: identity key, committed attributes, and on a rollback back to transient),
+    so the COMMIT's flush has nothing to insert. Expunging each and adding it back as detached did the same at
+    the price of a save-update cascade through the plan's procedures per procedure (a Phase II opening: 1.5 ms)."""
     ids = {(machine, subject): id_ for id_, machine, subject in inserted}
     for proc in created:
-        session.expunge(proc)
         proc.id = ids[(proc.machine, proc.subject)]
-        make_transient_to_detached(proc)
-        session.add(proc)
+    session._register_persistent({instance_state(proc) for proc in created})
 
 
 def _mark_written(session: Session, state) -> None:
