@@ -541,6 +541,9 @@ def test_the_acts_plan_read_below_the_orm_gives_the_objects_the_orm_would(genova
                 sorted(genova.plan.procedures, key=lambda p: p.id)]
     assert len(expected) >= 2
     version = genova.plan.version
+    # Its JSON documents are read from the first row only (the rest carry NULL): they come back whole.
+    documents = (dict(genova.plan.event_dates), list(genova.plan.flags or []), list(genova.plan.d683_articles or []))
+    assert documents[0]
     db_session.commit()
     # The references as any act of this process left them: a walk copied back (tests/walk_copy.py) moves
     # reference_version, and the first act after it reads the references again (what this test does not count).
@@ -559,6 +562,7 @@ def test_the_acts_plan_read_below_the_orm_gives_the_objects_the_orm_would(genova
         assert len(statements) == 1 and document_id is not None
         assert [(p.id, p.machine, p.subject, p.state, p.data) for p in plan.procedures] == expected
         assert plan.version == version and plan.entity.dane_code == "63302"
+        assert (plan.event_dates, plan.flags, plan.d683_articles) == documents
         assert all(p.plan is plan for p in plan.procedures)
         assert len(statements) == 1  # the entity from the reference cache, each procedure's plan from the session
         assert not session.new and not session.dirty

@@ -15,7 +15,7 @@ import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, event, func, select, update
+from sqlalchemy import JSON, Select, bindparam, case, event, func, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -160,9 +160,18 @@ def plan_query(*alongside) -> Select:
     """A plan read on the connection (``read_plan``): the plan's columns, its procedures' (outer-joined, by id),
     ``reference_version`` and the columns ``alongside``; the plan's id is the bound parameter ``plan_id``. The
     caller may join more (``Select.outerjoin``) for what it reads alongside, one row for the plan."""
-    return (select(*_PLAN.columns, *_PROCEDURE.columns, ReferenceVersion.now(), *alongside)
+    return (select(*_plan_read_columns(), *_PROCEDURE.columns, ReferenceVersion.now(), *alongside)
             .select_from(Plan.__table__.outerjoin(Procedure.__table__, Procedure.plan_id == Plan.id))
             .where(Plan.id == bindparam("plan_id")).order_by(Procedure.id))
+
+
+@lru_cache(maxsize=1)
+def _plan_read_columns() -> tuple:
+    """The plan's columns, its JSON documents (dates, flags, D683 articles) on the first row only: the plan's
+    columns repeat on every procedure row, ``read_plan`` takes the plan from the first, and the driver decoded
+    every copy of them (three JSON documents a row, most of an act's JSON decoding)."""
+    first_row = func.row_number().over(order_by=Procedure.id) == 1
+    return tuple(case((first_row, column)) if isinstance(column.type, JSON) else column for column in _PLAN.columns)
 
 
 def _with_references(session: Session, plan: Plan, version: int | None) -> Plan:
