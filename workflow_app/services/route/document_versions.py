@@ -21,7 +21,7 @@ from workflow_app.history import seal
 from workflow_app.infra.clock import clock
 from workflow_app.models import PLAN_GRAPH, Document, Plan, PlanEvent, User
 from workflow_app.services.events import document_corrected
-from workflow_app.services.route.documents import DocumentRejected, Upload, store_document, store_named
+from workflow_app.services.route.documents import DocumentRejected, Upload, discard_file, store_document
 
 
 class CorrectionRefused(Exception):
@@ -160,7 +160,7 @@ def correct_document(session: Session, *, plan_id: int, document_id: int, upload
     plan.updated_at = now
     seal(plan, event, current_app.config["HISTORY_KEY"])  # the plan row moves: its version guards the history
     session.add(event)
-    new_file = store_named(new.store), new.storage_name
+    new_file = new.store, new.storage_name  # read before a rollback expires the row
     try:
         session.flush()
         # Who is told is decided above the services (notifications.events), in this same transaction.
@@ -170,8 +170,6 @@ def correct_document(session: Session, *, plan_id: int, document_id: int, upload
         # Another act or correction moved the plan (its version, its history head) since it was read: nothing is
         # written, and the new version's file goes with the rolled-back row. It answered 500 before.
         session.rollback()
-        store, name = new_file
-        if store.outside_database:  # a file in the database store went with the rollback
-            store.remove(None, name)
+        discard_file(*new_file)
         raise CorrectionConflict() from exc
     return new

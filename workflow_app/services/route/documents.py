@@ -109,8 +109,16 @@ class PreparedEvidence:
     recorded: bool = False
 
     def discard(self) -> None:
-        if self.data is None and not self.recorded:
-            store_named(self.store).remove(None, self.storage_name)
+        if not self.recorded:
+            discard_file(self.store, self.storage_name)
+
+
+def discard_file(store_name: str, storage_name: str) -> None:
+    """The file of an evidence row that was refused or rolled back: removed from a store outside the database (in
+    the database store its bytes went with the transaction)."""
+    store = store_named(store_name)
+    if store.outside_database:
+        store.remove(None, storage_name)
 
 
 def prepare_evidence(upload: Upload) -> PreparedEvidence:
