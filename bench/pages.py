@@ -46,7 +46,7 @@ def _signed_in(app, user_id: int):
     return client
 
 
-def _measure(jobs: list, runs: int, profile: bool) -> dict:
+def _measure(jobs: list, runs: int, profile: bool, stats_path: str | None = None) -> dict:
     """``jobs``: (client, path) pairs, used in turn. Wall and CPU per request, and the profile of all of them."""
     for client, path in jobs:  # warm-up: imports, template compilation, holiday tables, memos
         assert client.get(path).status_code == 200, path
@@ -67,6 +67,8 @@ def _measure(jobs: list, runs: int, profile: bool) -> dict:
             response = client.get(path)
             profiler.disable()
             assert response.status_code == 200, (path, response.status_code)
+        if stats_path:
+            profiler.dump_stats(stats_path)
         text = io.StringIO()
         pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(28)
         text.write("\n--- código del proyecto, acumulado ---\n")
@@ -90,6 +92,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--quiet", action="store_true", help="with --profile, only the calls per request")
     parser.add_argument("--only", default="", help="comma-separated page labels (ping,inbox,plan,board)")
+    parser.add_argument("--stats", metavar="PREFIX", help="with --profile, cProfile's stats of each page to "
+                        "PREFIX-<page>.prof (for pstats or a viewer)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--database", help="a database left by --keep (skips building the data set)")
     args = parser.parse_args()
@@ -147,7 +151,8 @@ def main() -> None:
                 with counter.counting():
                     jobs[0][0].get(jobs[0][1])
             kinds, counter.kinds = dict(counter.kinds), type(counter.kinds)()
-            result = _measure(jobs, args.runs, args.profile)
+            result = _measure(jobs, args.runs, args.profile,
+                              f"{args.stats}-{label}.prof" if args.stats else None)
             print(f"\n== {label} {jobs[0][1]}: {sum(kinds.values())} sentencias SQL · pared mediana "
                   f"{_ms(result['wall'])} p95 {_ms(result['wall'], 0.95)} · CPU mediana {_ms(result['cpu'])}")
             print("   " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])))

@@ -1,4 +1,4 @@
-"""Benchmark: the same legal route, persisted act by act, by four engines (five contenders) on one PostgreSQL.
+"""Benchmark: the same legal route, persisted act by act, by four engines (seven contenders) on one PostgreSQL.
 
 Run from the repository root, after ``pip install -e ".[dev,bench]"`` (the peers live in the optional ``bench``
 extra, never in the production install)::
@@ -55,6 +55,15 @@ The contenders, per act:
    with a SQLAlchemy ``before_cursor_execute`` listener; the pool's checkouts are counted apart (a connection that
    rested in the pool longer than ``DATABASE_PING_AFTER_IDLE_SECONDS`` is pinged first, ``infra/database/liveness``:
    none here, the acts follow each other).
+
+5. **apply_act's SQL**: ``apply_act``'s own statements without its Python. Once, unmeasured, ``apply_act`` walks a
+   copy of the database and every statement it sends is kept with its parameters (``record_act_statements``);
+   in each round they are sent again, as they were, on a fresh copy through one psycopg connection, one
+   transaction an act (BEGIN, the act's statements, COMMIT). It is what the database and the round trips cost
+   an act: ``apply_act``'s time beyond it is its Python (and its evidence).
+   **SQL + evidence**: the same, plus the evidence work of "Spiff + evidence" on the acts that carry a PDF. No
+   implementation that sends these statements and does this evidence work, in any language, can run faster than
+   this line: where it is slower than SpiffWorkflow, so is any ``apply_act`` with the same statements and evidence.
 
 What the peers do not do and ``apply_act`` does: the evidence file (written and fsync'ed), the legal calendar and
 guards, notices, hash-chained history; SpiffWorkflow does not load the user either. The figures therefore
@@ -341,41 +350,59 @@ class Spiff:
         drop_database(self.db)
 
 
-class SpiffWithEvidence(Spiff):
-    """SpiffWorkflow's act plus the evidence work ``apply_act`` does outside the database, by the project's own
-    code (``documents.PendingEvidence``: the PDF checked in a checker process, written and fsync'ed in a thread,
-    waited for before the COMMIT): the engine with the same evidence work, to read how much of the gap the
-    evidence makes. Not the issue's target, which stays SpiffWorkflow alone."""
+class EvidenceWork:
+    """The evidence work ``apply_act`` does outside the database, by the project's own code, for a peer that has
+    none (``documents.PendingEvidence``: the PDF checked in a checker process, written and fsync'ed in a thread,
+    begun at the act's start and waited for before its COMMIT)."""
 
-    name = "Spiff + evidence"
-
-    def __init__(self, n_plans: int):
+    def __init__(self, tag: str):
         from workflow_app.app import create_app
 
-        super().__init__(n_plans)
-        self.uploads = Path(f"/tmp/{self.db}-uploads")
+        self.uploads = Path(f"/tmp/{tag}-uploads")
         # Only for the evidence store's settings (UPLOAD_DIR) and the checker processes: no database is opened.
         self.app = create_app("test", SQLALCHEMY_DATABASE_URI="sqlite://", REDIS_URL=None,
                               UPLOAD_DIR=str(self.uploads))
 
-    def start_evidence(self):
+    @staticmethod
+    def start():
         from bench.transitions import PDF
         from workflow_app.services.route.documents import PendingEvidence, Upload
 
         return PendingEvidence(Upload("acta.pdf", io.BytesIO(PDF)))
 
-    def run_round(self) -> RoundResult:
+    def around(self, run_round: Callable[[], RoundResult]) -> RoundResult:
+        """``run_round`` in the store's context, with the checkers' CPU per act in its result."""
         with self.app.app_context():
             checkers_before = _checker_cpu()
-            result = super().run_round()
+            result = run_round()
             checkers = _checker_cpu_since(checkers_before)
         result.extra["CPU ms per act, PDF checker processes"] = checkers / len(result.per_act) * 1000
         shutil.rmtree(self.uploads, ignore_errors=True)
         return result
 
     def close(self) -> None:
-        super().close()
         shutil.rmtree(self.uploads, ignore_errors=True)
+
+
+class SpiffWithEvidence(Spiff):
+    """SpiffWorkflow's act plus ``EvidenceWork``: the engine with the same evidence work, to read how much of the
+    gap the evidence makes. Not the issue's target, which stays SpiffWorkflow alone."""
+
+    name = "Spiff + evidence"
+
+    def __init__(self, n_plans: int):
+        super().__init__(n_plans)
+        self.evidence = EvidenceWork(self.db)
+
+    def start_evidence(self):
+        return self.evidence.start()
+
+    def run_round(self) -> RoundResult:
+        return self.evidence.around(super().run_round)
+
+    def close(self) -> None:
+        super().close()
+        self.evidence.close()
 
 
 # --- 3. django-viewflow ------------------------------------------------------------------------------------------
@@ -584,6 +611,115 @@ class ApplyAct:
             shutil.rmtree(uploads, ignore_errors=True)
 
 
+@dataclass
+class ActRecording:
+    """Every statement ``apply_act`` sent in a walk of ``bench.transitions.walk`` (its parameters as given to
+    psycopg), one list per act (the act's transaction), in the walk's order, and which acts carried a PDF."""
+
+    template: str
+    plans: int
+    acts: list[list[tuple[str, object]]]
+    with_pdf: list[bool]
+
+
+def record_act_statements(template: str, casts) -> ActRecording:
+    """Walk a copy of ``template`` with ``apply_act`` (unmeasured) and keep what it sent."""
+    from sqlalchemy import event
+
+    from workflow_app.app import create_app
+    from workflow_app.infra.extensions import db
+
+    acts: list[list[tuple[str, object]]] = []
+    current: list[tuple[str, object]] = []
+
+    def on_statement(_conn, _cursor, statement, parameters, _context, _many):
+        current.append((statement, parameters))
+
+    def on_commit(_conn):
+        acts.append(list(current))
+        current.clear()
+
+    name, url = clone_database(template)
+    uploads = Path(f"/tmp/{name}-uploads")
+    try:
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=None, UPLOAD_DIR=str(uploads))
+        app.extensions["job_runner"].submit = lambda *a, **k: None
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", on_statement)
+            event.listen(db.engine, "commit", on_commit)
+            walk(app, casts)
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop_database(name)
+        shutil.rmtree(uploads, ignore_errors=True)
+    if len(acts) != len(STEPS) * len(casts) or current:
+        raise ContenderFailed(f"recorded {len(acts)} transactions for {len(STEPS) * len(casts)} acts")
+    # Which acts carry a PDF in the walk: all but the system's.
+    return ActRecording(template, len(casts), acts, [who != "sistema" for who, *_rest in ROUTE for _cast in casts])
+
+
+class ActStatements:
+    """apply_act's own SQL without its Python: the statements of an ``ActRecording`` sent again as they were,
+    through one psycopg connection, one transaction an act (BEGIN, the act's statements, COMMIT), on a fresh copy
+    of the template in each round. What the database and the round trips cost an act; ``apply_act``'s rate
+    against it says what its Python costs. No evidence file and no checks: the statements only."""
+
+    name = "apply_act's SQL"
+
+    def __init__(self, recording: ActRecording):
+        self.template, self.plans = recording.template, recording.plans
+        self.acts, self.with_pdf = recording.acts, recording.with_pdf
+
+    def run_round(self) -> RoundResult:
+        name, url = clone_database(self.template)
+        try:
+            with psycopg.connect(_libpq(url)) as conn:
+                per_act: list[float] = []
+                cpu_before, started = time.process_time(), time.perf_counter()
+                for statements, with_pdf in zip(self.acts, self.with_pdf):
+                    t0 = time.perf_counter()
+                    evidence = self.start_evidence() if with_pdf else None
+                    for sql, params in statements:
+                        cursor = conn.execute(sql, params)
+                        if cursor.description is not None:
+                            cursor.fetchall()
+                    if evidence is not None:
+                        evidence.ready()
+                    conn.commit()
+                    per_act.append(time.perf_counter() - t0)
+                elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_before
+                at_end = conn.execute("SELECT count(*) FROM plans WHERE state = %s", (FINAL_STATE,)).fetchone()[0]
+            if at_end != self.plans:
+                raise ContenderFailed(f"{at_end}/{self.plans} plans in {FINAL_STATE}")
+            return RoundResult(elapsed, per_act, statements=sum(len(a) for a in self.acts), cpu=cpu)
+        finally:
+            drop_database(name)
+
+    def start_evidence(self):
+        return None
+
+
+class ActStatementsWithEvidence(ActStatements):
+    """``ActStatements`` plus ``EvidenceWork`` on the acts that carry a PDF: the database's part of an act and
+    the evidence's, with none of ``apply_act``'s Python between them."""
+
+    name = "SQL + evidence"
+
+    def __init__(self, recording: ActRecording):
+        super().__init__(recording)
+        self.evidence = EvidenceWork(f"pdt_bench_sql_{uuid.uuid4().hex[:8]}")
+
+    def start_evidence(self):
+        return self.evidence.start()
+
+    def run_round(self) -> RoundResult:
+        return self.evidence.around(super().run_round)
+
+    def close(self) -> None:
+        self.evidence.close()
+
+
 def project_template(n_plans: int):
     """A migrated database with the reference data and ``n_plans`` elected plans (bench.transitions.setup)."""
     from flask_migrate import upgrade
@@ -637,7 +773,8 @@ def by_step(contenders: list, results: dict[str, list[RoundResult]], failures: d
     contender walks in the same order (each act for every plan, then the next act), so a round's ``per_act`` holds
     one run of ``len(per_act) // len(STEPS)`` plans per step. Says which acts carry a contender's gap."""
     names = [c.name for c in contenders if c.name not in failures and results[c.name]]
-    short = {"bare SQL": "bare", "SpiffWorkflow": "Spiff", "Spiff + evidence": "Spiff+ev", "django-viewflow": "viewflow"}
+    short = {"bare SQL": "bare", "SpiffWorkflow": "Spiff", "Spiff + evidence": "Spiff+ev", "django-viewflow": "viewflow",
+             "apply_act": "apply_act", "apply_act's SQL": "its SQL", "SQL + evidence": "SQL+ev"}
     lines = ["", "ms per act, act by act (median over plans and rounds):",
              f"{'act of the route':<31}" + "".join(f"{short.get(n, n):>10}" for n in names)]
     for i, step in enumerate(STEPS):
@@ -677,6 +814,8 @@ def main(argv: list[str] | None = None) -> int:
                 failures[factory.name] = f"setup failed: {exc!r}"
                 traceback.print_exc()
         contenders.append(ApplyAct(template, casts))
+        recording = record_act_statements(template, casts)
+        contenders += [ActStatements(recording), ActStatementsWithEvidence(recording)]
 
         results: dict[str, list[RoundResult]] = {c.name: [] for c in contenders}
         for r in range(args.rounds):
