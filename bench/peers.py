@@ -868,6 +868,14 @@ def main(argv: list[str] | None = None) -> int:
         for key in (results[contender.name][-1].extra if results[contender.name] else {}):
             values = [r.extra[key] for r in results[contender.name]]
             print(f"  {contender.name}: {key}: {statistics.mean(values):,.2f}")
+    floor = {name: statistics.median(t for r in results.get(name, []) for t in r.per_act)
+             for name in ("apply_act", "SQL + evidence", "SpiffWorkflow")
+             if name not in failures and results.get(name)}
+    if len(floor) == 3:  # what no implementation with these statements and this evidence work can go under
+        print(f"  apply_act beyond its own SQL and evidence (its Python): "
+              f"{(floor['apply_act'] - floor['SQL + evidence']) * 1000:.2f} ms an act (p50); SQL + evidence is "
+              f"{floor['SpiffWorkflow'] / floor['SQL + evidence']:.2f}× SpiffWorkflow's speed, the most any "
+              f"apply_act with them could reach")
     print(by_step(contenders, results, failures))
     for missing in ("SpiffWorkflow", "Spiff + evidence", "django-viewflow"):
         if missing in failures and missing not in results:
