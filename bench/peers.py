@@ -82,6 +82,7 @@ import sys
 import time
 import traceback
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -555,6 +556,29 @@ def _checker_cpu_since(before: dict[int, float]) -> float:
     return sum(seconds - before.get(pid, 0.0) for pid, seconds in _checker_cpu().items())
 
 
+@contextmanager
+def apply_act_app(template: str):
+    """An app on a fresh copy of ``template``, as bench/transitions.py runs it (notices stay in the outbox), inside
+    its app context; the copy, its uploads and its connections are gone afterwards."""
+    from workflow_app.app import create_app
+    from workflow_app.infra.extensions import db
+
+    name, url = clone_database(template)
+    uploads = Path(f"/tmp/{name}-uploads")
+    try:
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=None, UPLOAD_DIR=str(uploads))
+        app.extensions["job_runner"].submit = lambda *a, **k: None
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+    finally:
+        drop_database(name)
+        shutil.rmtree(uploads, ignore_errors=True)
+
+
 class ApplyAct:
     name = "apply_act"
 
@@ -564,51 +588,40 @@ class ApplyAct:
     def run_round(self) -> RoundResult:
         from sqlalchemy import event, text
 
-        from workflow_app.app import create_app
         from workflow_app.infra.extensions import db
 
-        name, url = clone_database(self.template)
-        uploads = Path(f"/tmp/{name}-uploads")
-        try:
-            app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=None, UPLOAD_DIR=str(uploads))
-            app.extensions["job_runner"].submit = lambda *a, **k: None  # as bench/transitions.py: notices stay
-            with app.app_context():
-                engine = db.engine
-                counts = {"statements": 0, "checkouts": 0, "commits": 0}
+        with apply_act_app(self.template) as app:
+            engine = db.engine
+            counts = {"statements": 0, "checkouts": 0, "commits": 0}
 
-                def on_statement(*_args):
-                    counts["statements"] += 1
+            def on_statement(*_args):
+                counts["statements"] += 1
 
-                def on_checkout(*_args):
-                    counts["checkouts"] += 1
+            def on_checkout(*_args):
+                counts["checkouts"] += 1
 
-                def on_commit(*_args):
-                    counts["commits"] += 1
+            def on_commit(*_args):
+                counts["commits"] += 1
 
-                listeners = (("before_cursor_execute", on_statement), ("checkout", on_checkout),
-                             ("commit", on_commit))
+            listeners = (("before_cursor_execute", on_statement), ("checkout", on_checkout),
+                         ("commit", on_commit))
+            for name_, fn in listeners:
+                event.listen(engine.pool if name_ == "checkout" else engine, name_, fn)
+            checkers_before, cpu_before = _checker_cpu(), time.process_time()
+            try:
+                elapsed, acts, per_act = walk(app, self.casts)
+            finally:
                 for name_, fn in listeners:
-                    event.listen(engine.pool if name_ == "checkout" else engine, name_, fn)
-                checkers_before, cpu_before = _checker_cpu(), time.process_time()
-                try:
-                    elapsed, acts, per_act = walk(app, self.casts)
-                finally:
-                    for name_, fn in listeners:
-                        event.remove(engine.pool if name_ == "checkout" else engine, name_, fn)
-                cpu_here = time.process_time() - cpu_before
-                checkers_cpu = _checker_cpu_since(checkers_before)
-                at_end = db.session.scalar(text("SELECT count(*) FROM plans WHERE state = :s"), {"s": FINAL_STATE})
-                db.session.remove()
-                engine.dispose()
-            if at_end != len(self.casts):
-                raise ContenderFailed(f"{at_end}/{len(self.casts)} plans in {FINAL_STATE}")
-            extra = {"pool checkouts per act (pinged only after resting)": counts["checkouts"] / acts,
-                     "COMMIT per act": counts["commits"] / acts,
-                     "CPU ms per act, PDF checker processes": checkers_cpu / acts * 1000}
-            return RoundResult(elapsed, per_act, statements=counts["statements"], extra=extra, cpu=cpu_here)
-        finally:
-            drop_database(name)
-            shutil.rmtree(uploads, ignore_errors=True)
+                    event.remove(engine.pool if name_ == "checkout" else engine, name_, fn)
+            cpu_here = time.process_time() - cpu_before
+            checkers_cpu = _checker_cpu_since(checkers_before)
+            at_end = db.session.scalar(text("SELECT count(*) FROM plans WHERE state = :s"), {"s": FINAL_STATE})
+        if at_end != len(self.casts):
+            raise ContenderFailed(f"{at_end}/{len(self.casts)} plans in {FINAL_STATE}")
+        extra = {"pool checkouts per act (pinged only after resting)": counts["checkouts"] / acts,
+                 "COMMIT per act": counts["commits"] / acts,
+                 "CPU ms per act, PDF checker processes": checkers_cpu / acts * 1000}
+        return RoundResult(elapsed, per_act, statements=counts["statements"], extra=extra, cpu=cpu_here)
 
 
 @dataclass
@@ -626,7 +639,6 @@ def record_act_statements(template: str, casts) -> ActRecording:
     """Walk a copy of ``template`` with ``apply_act`` (unmeasured) and keep what it sent."""
     from sqlalchemy import event
 
-    from workflow_app.app import create_app
     from workflow_app.infra.extensions import db
 
     acts: list[list[tuple[str, object]]] = []
@@ -639,20 +651,10 @@ def record_act_statements(template: str, casts) -> ActRecording:
         acts.append(list(current))
         current.clear()
 
-    name, url = clone_database(template)
-    uploads = Path(f"/tmp/{name}-uploads")
-    try:
-        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=None, UPLOAD_DIR=str(uploads))
-        app.extensions["job_runner"].submit = lambda *a, **k: None
-        with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", on_statement)
-            event.listen(db.engine, "commit", on_commit)
-            walk(app, casts)
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop_database(name)
-        shutil.rmtree(uploads, ignore_errors=True)
+    with apply_act_app(template) as app:
+        event.listen(db.engine, "before_cursor_execute", on_statement)
+        event.listen(db.engine, "commit", on_commit)
+        walk(app, casts)
     if len(acts) != len(STEPS) * len(casts) or current:
         raise ContenderFailed(f"recorded {len(acts)} transactions for {len(STEPS) * len(casts)} acts")
     # Which acts carry a PDF in the walk: all but the system's.
@@ -668,16 +670,16 @@ class ActStatements:
     name = "apply_act's SQL"
 
     def __init__(self, recording: ActRecording):
-        self.template, self.plans = recording.template, recording.plans
-        self.acts, self.with_pdf = recording.acts, recording.with_pdf
+        self.recording = recording
 
     def run_round(self) -> RoundResult:
-        name, url = clone_database(self.template)
+        recording = self.recording
+        name, url = clone_database(recording.template)
         try:
             with psycopg.connect(_libpq(url)) as conn:
                 per_act: list[float] = []
                 cpu_before, started = time.process_time(), time.perf_counter()
-                for statements, with_pdf in zip(self.acts, self.with_pdf):
+                for statements, with_pdf in zip(recording.acts, recording.with_pdf):
                     t0 = time.perf_counter()
                     evidence = self.start_evidence() if with_pdf else None
                     for sql, params in statements:
@@ -690,9 +692,9 @@ class ActStatements:
                     per_act.append(time.perf_counter() - t0)
                 elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_before
                 at_end = conn.execute("SELECT count(*) FROM plans WHERE state = %s", (FINAL_STATE,)).fetchone()[0]
-            if at_end != self.plans:
-                raise ContenderFailed(f"{at_end}/{self.plans} plans in {FINAL_STATE}")
-            return RoundResult(elapsed, per_act, statements=sum(len(a) for a in self.acts), cpu=cpu)
+            if at_end != recording.plans:
+                raise ContenderFailed(f"{at_end}/{recording.plans} plans in {FINAL_STATE}")
+            return RoundResult(elapsed, per_act, statements=sum(len(a) for a in recording.acts), cpu=cpu)
         finally:
             drop_database(name)
 
