@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NOT_INSTALLED = 'the "bench" extra is not installed: pip install -e ".[dev,bench]"'
 CONTENDERS = ("bare SQL", "SpiffWorkflow", "Spiff + evidence", "django-viewflow", "apply_act", "apply_act's SQL",
-              "SQL + evidence")
+              "SQL + evidence", "SQL in 2 trips", "2 trips + evidence")
 
 
 def test_peers_benchmark_runs_every_contender_to_the_end(database_url):  # PostgreSQL up (fails in CI if not)
