@@ -458,7 +458,9 @@ def test_a_role_held_in_several_places_is_said_once_with_its_places(db_session):
     """QA, 7 December 2026: an adviser's invitation said «Asesor DNP o gobernación — …» 32 times."""
     from workflow_app.models import Membership
 
-    places = [db_session.scalar(select(Entity).filter_by(dane_code=code)) for code in ("63001", "63130", "63302")]
+    # Added out of Spanish order: the text says the places in it whatever order the rows come back in (a full run
+    # of the suite once read them back as Calarcá, Génova, Armenia).
+    places = [db_session.scalar(select(Entity).filter_by(dane_code=code)) for code in ("63302", "63001", "63130")]
     adviser = make_user(db_session, "asesor@dnp.gov.co", Role.ASESOR, places[0])
     for place in places[1:]:
         db_session.add(Membership(user_id=adviser.id, role=Role.ASESOR.value, entity_id=place.id))

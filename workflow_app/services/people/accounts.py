@@ -540,11 +540,21 @@ def describe_memberships(user: User) -> str:
     several places is said once, with its places («Asesor DNP o gobernación — Armenia, Calarcá y Génova»): an
     adviser's invitation repeated the role 32 times (QA, 7 December 2026)."""
     grouped: dict[str, list[str]] = {}
-    for m in user.memberships:
+    for m in sorted(user.memberships, key=_said_order):  # the same text whatever order the rows came in
         places = grouped.setdefault(ROLE_LABELS[m.role_enum], [])
         if place := _place_of(m):
             places.append(place)
     return "; ".join(f"{label} — {_listed(places)}" if places else label for label, places in grouped.items())
+
+
+_ROLE_ORDER = {role: i for i, role in enumerate(Role)}
+
+
+def _said_order(m: Membership) -> tuple:
+    """Roles in their table's order, each one's places in Spanish order (the entities' ``sort_key``), then the
+    environmental authorities' codes."""
+    return (_ROLE_ORDER[m.role_enum], m.entity is None, m.entity.sort_key if m.entity is not None else "",
+            m.entity.display_name if m.entity is not None else "", m.authority_code or "")
 
 
 def describe_membership(m: Membership) -> str:
