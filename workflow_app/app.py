@@ -26,7 +26,7 @@ from workflow_app.infra import (
     templating,
 )
 from workflow_app.infra.clock import Clock
-from workflow_app.infra.database import liveness, sqlite
+from workflow_app.infra.database import description, liveness, sqlite
 from workflow_app.infra.extensions import babel, csrf, db, login_manager, migrate
 from workflow_app.services.events import act_recorded
 from workflow_app.services.integrity import checkpoints
@@ -48,6 +48,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     sqlite.init_app(app)  # the trial instance's SQLite gets PostgreSQL's translate()
     db.init_app(app)
     liveness.init_app(app)  # a pooled PostgreSQL connection is pinged after resting, not at every checkout
+    description.init_app(app)  # psycopg's cursor.description made when read, not after every statement
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: "es_CO", timezone_selector=lambda: "America/Bogota")
