@@ -3,7 +3,7 @@
 Run from the repository root, after ``pip install -e ".[dev,bench]"`` (the peers live in the optional ``bench``
 extra, never in the production install)::
 
-    .venv/bin/python -m bench.peers [--plans 200] [--rounds 5]
+    .venv/bin/python -m bench.peers [--plans 200] [--rounds 5] [--evidence-store local|postgres]
 
 N plans walk the acts of ``bench.transitions.ROUTE`` (act by act: the first act of every plan, then the
 second, ...), in R interleaved rounds: in each round every contender walks a fresh set of plans, and the order
@@ -367,7 +367,7 @@ class EvidenceWork:
         self.uploads = Path(f"/tmp/{tag}-uploads")
         # Only for the evidence store's settings (UPLOAD_DIR) and the checker processes: no database is opened.
         self.app = create_app("test", SQLALCHEMY_DATABASE_URI="sqlite://", REDIS_URL=None,
-                              UPLOAD_DIR=str(self.uploads))
+                              UPLOAD_DIR=str(self.uploads), **APP_SETTINGS)
 
     @staticmethod
     def start():
@@ -571,7 +571,8 @@ def apply_act_app(template: str):
     name, url = clone_database(template)
     uploads = Path(f"/tmp/{name}-uploads")
     try:
-        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=None, UPLOAD_DIR=str(uploads))
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=url, REDIS_URL=None, UPLOAD_DIR=str(uploads),
+                         **APP_SETTINGS)
         app.extensions["job_runner"].submit = lambda *a, **k: None
         with app.app_context():
             try:
@@ -850,17 +851,29 @@ def by_step(contenders: list, results: dict[str, list[RoundResult]], failures: d
     return "\n".join(lines)
 
 
+#: Settings of every app the bench makes, from its options. ``EVIDENCE_STORE`` (``--evidence-store``): where
+#: apply_act and the evidence contenders keep the PDF: ``local``, a file written and fsync'ed beside the act
+#: (``make run``'s default, one host), or ``postgres``, its bytes inserted in the act's own transaction (README,
+#: «Producción»: two or more web hosts). The peers keep none.
+APP_SETTINGS: dict[str, str] = {"EVIDENCE_STORE": "local"}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--plans", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--evidence-store", choices=("local", "postgres"), default="local",
+                        help="where apply_act keeps its evidence PDF: a fsync'ed file (local, the default) or the "
+                             "act's own transaction (postgres)")
     args = parser.parse_args(argv)
+    APP_SETTINGS["EVIDENCE_STORE"] = args.evidence_store
     if not 1 <= args.plans <= 1135:
         parser.error("--plans goes from 1 to 1135 (one plan per entity)")
 
     print(f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · {_uptime()}")
     print(_versions())
-    print(f"plans: {args.plans} · acts per plan: {len(STEPS)} · rounds: {args.rounds} (interleaved)")
+    print(f"plans: {args.plans} · acts per plan: {len(STEPS)} · rounds: {args.rounds} (interleaved) · "
+          f"evidence store: {args.evidence_store}")
 
     contenders: list = []
     failures: dict[str, str] = {}

@@ -16,16 +16,19 @@ CONTENDERS = ("bare SQL", "SpiffWorkflow", "Spiff + evidence", "django-viewflow"
               "SQL + evidence", "SQL in 2 trips", "2 trips + evidence")
 
 
-def test_peers_benchmark_runs_every_contender_to_the_end(database_url):  # PostgreSQL up (fails in CI if not)
+@pytest.mark.parametrize("store", ["local", "postgres"])
+def test_peers_benchmark_runs_every_contender_to_the_end(database_url, store):  # PostgreSQL up (fails in CI if not)
     pytest.importorskip("SpiffWorkflow", reason=NOT_INSTALLED)
     pytest.importorskip("django", reason=NOT_INSTALLED)
     if importlib.util.find_spec("viewflow") is None:  # importing it needs configured Django settings
         pytest.skip(NOT_INSTALLED)
-    result = subprocess.run([sys.executable, "-m", "bench.peers", "--plans", "3", "--rounds", "1"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "bench.peers", "--plans", "3", "--rounds", "1",
+                             "--evidence-store", store], cwd=ROOT,
                             capture_output=True, text=True, timeout=600, env={**os.environ, "PDT_TODAY": ""})
     output = result.stdout + result.stderr
     print(output[-4000:])  # shown by pytest on failure, and with -s
     assert result.returncode == 0, output[-4000:]
+    assert f"evidence store: {store}" in result.stdout.split("contender", 1)[0], result.stdout[:2000]
     table = result.stdout.split("contender", 1)[1]
     for name in CONTENDERS:
         line = next((row for row in table.splitlines() if row.startswith(name)), None)
