@@ -218,6 +218,44 @@ def test_the_evidence_is_on_disk_before_the_commit_and_gone_when_the_act_is_refu
     assert db_session.scalars(select(Document)).all() == [document]
 
 
+def test_in_the_database_store_a_small_pdf_goes_in_the_acts_own_statement(genova, db_session, app):
+    """``EVIDENCE_STORE=postgres``: the PDF's bytes of an act are written with its document row, in the act's one
+    statement (no statement of their own); a PDF over one chunk (1 MB) is written after it, chunk by chunk. Either
+    way the bytes read back are the ones sent."""
+    import hashlib
+    import io
+
+    from tests import pdf_samples
+    from workflow_app.models import DocumentChunk
+    from workflow_app.services.route.documents import Upload, document_chunks
+
+    def act(trigger: str, on: str, data: bytes):
+        counter = StatementCounter(db_session.get_bind())
+        with counter.counting():
+            apply_act(db_session, plan_id=genova.plan.id, actor=genova.ejecutivo if trigger == "take_office"
+                      else genova.planeacion, role=Role.EJECUTIVO if trigger == "take_office" else Role.PLANEACION,
+                      command=ActCommand(trigger=trigger, act_on=date.fromisoformat(on), reference="R-1",
+                                         evidence=Upload("acta.pdf", io.BytesIO(data))),
+                      expected_version=None, today=date.fromisoformat(on))
+        document = db_session.scalars(select(Document).filter_by(plan_id=genova.plan.id, kind=trigger)).one()
+        assert document.store == "postgres"
+        read = b"".join(document_chunks(db_session, document))
+        assert read == data and hashlib.sha256(read).hexdigest() == document.sha256
+        return counter.kinds, db_session.scalars(select(DocumentChunk.seq).filter_by(
+            storage_name=document.storage_name).order_by(DocumentChunk.seq)).all()
+
+    app.config["EVIDENCE_STORE"] = "postgres"
+    try:
+        kinds, chunks = act("take_office", "2028-01-03", pdf_samples.VALID)
+        assert chunks == [0] and kinds["INSERT document_chunks"] == 0, kinds
+        assert kinds["WITH INSERT plan_events+documents+document_chunks"] == 1, kinds
+        big = pdf_samples.one_page(more=[pdf_samples.stream(b"%" * 1_500_000)])  # two chunks
+        kinds, chunks = act("start_drafting", "2028-01-10", big)
+        assert chunks == [0, 1] and kinds["INSERT document_chunks"] == 1, kinds
+    finally:
+        app.config["EVIDENCE_STORE"] = "local"
+
+
 def test_statement_counter_names_what_it_counts(db_session):
     counter = StatementCounter(db_session.get_bind())
     with counter.counting():
@@ -465,8 +503,8 @@ def test_the_one_statement_write_stays_within_psycopgs_cache_of_converted_statem
 
     from workflow_app.services.route.act_writes import _one_statement
 
-    for with_document, with_procedures in ((False, False), (False, True), (True, False), (True, True)):
-        compiled = _one_statement(with_document, with_procedures).compile(dialect=postgresql.psycopg.dialect())
+    for shape in ((False, False), (False, True), (True, False), (True, True), (True, False, True), (True, True, True)):
+        compiled = _one_statement(*shape).compile(dialect=postgresql.psycopg.dialect())
         assert len(compiled.params) <= MAX_CACHED_STATEMENT_PARAMS, sorted(compiled.params)
         assert len(str(compiled).encode()) <= MAX_CACHED_STATEMENT_LENGTH
 

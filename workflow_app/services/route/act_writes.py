@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.exc import StaleDataError
 
-from workflow_app.models import Document, Plan, PlanEvent, Procedure, recorded_now, utcnow
+from workflow_app.models import Document, DocumentChunk, Plan, PlanEvent, Procedure, recorded_now, utcnow
 from workflow_app.services.monitoring import board_summary
 from workflow_app.services.route.documents import next_version, raise_if_version_taken
 
@@ -41,6 +41,7 @@ _PLANS = Plan.__table__
 _PROCEDURES = Procedure.__table__
 _EVENTS = PlanEvent.__table__
 _DOCUMENTS = Document.__table__
+_CHUNKS = DocumentChunk.__table__
 
 #: The plan's columns an act may change (its state, the dates the calendar counts from, its flags, the last
 #: route act's date, its history head, its time of change); the version moves with them.
@@ -59,11 +60,14 @@ _UPDATE_PROCEDURE = (_PROCEDURES.update().where(_PROCEDURES.c.id == bindparam("p
 _INSERT_EVENT = _EVENTS.insert().returning(_EVENTS.c.id)
 
 
-def write_act(session: Session, plan: Plan, event: PlanEvent, document: dict | None = None) -> None:
+def write_act(session: Session, plan: Plan, event: PlanEvent, document: dict | None = None,
+              chunk: bytes | None = None) -> bool:
     """Write the act ``event`` records, the plan as the act left it, the evidence row ``document`` (its values,
     ``documents.document_values`` with its reserved ``id``; PostgreSQL) and the board's summary row.
     ``plan.version`` is the version read; on return it is the new one and ``event.id`` is set. Raises
-    ``StaleDataError`` (another writer moved the plan) or ``DocumentConflict``; the caller rolls back."""
+    ``StaleDataError`` (another writer moved the plan) or ``DocumentConflict``; the caller rolls back.
+    ``chunk``: the evidence's bytes for the database store (``PreparedEvidence.single_chunk``), written with its
+    row when the act is one statement; returns whether they were (if not, the caller writes them)."""
     with session.no_autoflush:  # the plan's pending changes are sent here, never by an autoflush
         read_version = plan.version
         changed = [p for p, state in ((p, instance_state(p)) for p in plan.procedures)
@@ -73,9 +77,10 @@ def write_act(session: Session, plan: Plan, event: PlanEvent, document: dict | N
             if created is None or session.get_bind().dialect.name != "postgresql":
                 _write_in_steps(session, plan, event, document, changed)
                 board_summary.keep_current(session, plan, event, read_version)
-            else:
-                _write_in_one_statement(session, plan, event, document, created)
-                _write_procedures(session, changed)
+                return False
+            _write_in_one_statement(session, plan, event, document, created, chunk if document else None)
+            _write_procedures(session, changed)
+            return chunk is not None and document is not None
         except IntegrityError as exc:
             raise_if_version_taken(exc)
             raise
@@ -104,8 +109,8 @@ def _plan_values(plan: Plan) -> dict:
     return {f"p_{c}": getattr(plan, c) for c in PLAN_COLUMNS}
 
 
-@lru_cache(maxsize=4)
-def _one_statement(with_document: bool, with_procedures: bool = False):
+@lru_cache(maxsize=8)
+def _one_statement(with_document: bool, with_procedures: bool = False, with_chunk: bool = False):
     """The PostgreSQL statement of ``_write_in_one_statement``, built once per shape (with or without the
     evidence row, with or without new sub-procedures) from bound parameters, each named for its part so that none
     is taken for a column of another table: the plan's (``p_*``), the history row's (``ev_*``), the summary
@@ -155,6 +160,13 @@ def _one_statement(with_document: bool, with_procedures: bool = False):
                      for c in DOCUMENT_COLUMNS), version)
             .select_from(p)).returning(_DOCUMENTS.c.id).cte("d"))
         parts.append(select(func.count()).select_from(d).scalar_subquery())
+        if with_chunk:  # the database store's bytes, one chunk, with their row (the key is checked at the end)
+            c = (insert(_CHUNKS).from_select(
+                ["storage_name", "seq", "data"],
+                select(bindparam("doc_storage_name", type_=_CHUNKS.c.storage_name.type), literal_column("0"),
+                       bindparam("doc_chunk", type_=_CHUNKS.c.data.type)).select_from(d))
+                 .returning(_CHUNKS.c.seq).cte("c"))
+            parts.append(select(func.count()).select_from(c).scalar_subquery())
     if with_procedures:
         rows = (func.json_array_elements(bindparam("n_rows", type_=JSON))
                 .table_valued("value", with_ordinality="ordinality").render_derived(name="x"))
@@ -187,7 +199,7 @@ _DOCUMENT_BOUND = tuple(c for c in DOCUMENT_COLUMNS if c != "plan_id")
 
 
 def _write_in_one_statement(session: Session, plan: Plan, event: PlanEvent, document: dict | None,
-                            created: list[Procedure]) -> None:
+                            created: list[Procedure], chunk: bytes | None = None) -> None:
     """PostgreSQL, the common act: the plan's guarded UPDATE, the evidence row, the history row and the summary
     row in one statement (``_one_statement``). Every other part selects from the plan's UPDATE (``FROM p``), so
     it runs after the row lock is held and writes nothing when the version no longer matches. An act that started
@@ -205,6 +217,8 @@ def _write_in_one_statement(session: Session, plan: Plan, event: PlanEvent, docu
     if document is not None:
         row = {**document, "uploaded_at": recorded_now()}
         parameters.update({f"doc_{c}": row[c] for c in _DOCUMENT_BOUND})
+        if chunk is not None:
+            parameters["doc_chunk"] = chunk
     if created:
         created_at = utcnow()  # the column's default, once for the act's procedures
         for proc in created:
@@ -213,8 +227,8 @@ def _write_in_one_statement(session: Session, plan: Plan, event: PlanEvent, docu
                 proc.data = {}
         parameters.update(n_created_at=created_at, n_rows=[
             {"machine": p.machine, "subject": p.subject, "state": p.state, "data": p.data} for p in created])
-    event_id, summaries, *rest = session.execute(_one_statement(document is not None, bool(created)),
-                                                 parameters).one()
+    event_id, summaries, *rest = session.execute(
+        _one_statement(document is not None, bool(created), chunk is not None), parameters).one()
     if event_id is None:
         plan.__dict__["version"] = read_version
         raise StaleDataError(f"plans {plan.id}: version {read_version} is no longer the stored one")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 from workflow_app.infra.files.pdf_check import UnsafePdf
 from workflow_app.infra.files.pdf_process import PendingCheck
 from workflow_app.models import Document
-from workflow_app.services.route.evidence_store import current_store, store_named
+from workflow_app.services.route.evidence_store import CHUNK_BYTES, current_store, store_named
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -111,6 +111,11 @@ class PreparedEvidence:
     def discard(self) -> None:
         if not self.recorded:
             discard_file(self.store, self.storage_name)
+
+    def single_chunk(self) -> bytes | None:
+        """The bytes, when the database store keeps them in one chunk (a PDF under 1 MB): the act's one statement
+        writes them with their document row (``act_writes``); otherwise ``recorded`` does."""
+        return self.data if self.data is not None and len(self.data) <= CHUNK_BYTES else None
 
 
 def discard_file(store_name: str, storage_name: str) -> None:
@@ -218,9 +223,10 @@ def record_document(session: Session, prepared: PreparedEvidence, *, plan_id: in
     return document
 
 
-def recorded(session: Session, prepared: PreparedEvidence) -> None:
-    """Its row is written: in the database store the bytes join the caller's transaction; the file is kept."""
-    if prepared.data is not None:
+def recorded(session: Session, prepared: PreparedEvidence, *, bytes_written: bool = False) -> None:
+    """Its row is written: in the database store the bytes join the caller's transaction (unless the row's own
+    statement wrote them: ``bytes_written``); the file is kept."""
+    if prepared.data is not None and not bytes_written:
         store_named(prepared.store).put(session, prepared.storage_name, prepared.data)
     prepared.recorded = True
 

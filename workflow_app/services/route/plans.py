@@ -648,9 +648,12 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
                                                            plan.entity.wording)
                 event.evidence_proof = ((title[:200], prepared.sha256),)
             _linked_subtrigger(session, plan, command, role, today, deadlines, act_on, actor)
-        write_act(session, plan, event, document)  # Core, guarded by the version read: a concurrent act fails here
+        # Core, guarded by the version read: a concurrent act fails here. The database store's bytes of a PDF
+        # under 1 MB go in the same statement as the document row.
+        chunk_written = write_act(session, plan, event, document,
+                                  chunk=prepared.single_chunk() if document is not None else None)
         if document is not None:
-            recorded(session, prepared)
+            recorded(session, prepared, bytes_written=chunk_written)
         # Who is told is decided above the services (notifications.events), in this same transaction.
         act_recorded.send(session, plan=plan, event=event,
                           deadlines=deadlines_for(plan) if _opens_duties(outcome) else [])
