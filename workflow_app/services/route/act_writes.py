@@ -19,7 +19,8 @@ own transaction, in this order:
    trigger anchors the head in ``history_heads`` within the same statement.
 
 The evidence row (``documents.insert_document``) comes before step 1: its id is part of the sealed row. The
-board's summary row is written here with the act's other rows (``board_summary.act_parameters``); the notices
+board's summary row is written here with the act's other rows (``board_summary.act_parameters``), and so are the
+evidence's bytes in the database store when they fit one chunk (``with_chunk``: a PDF under 1 MB); the notices
 follow from the ``act_recorded`` listeners (one statement each, Core), and the caller commits once. The loaded objects are then marked as written (their pending changes committed in
 memory), so the session's flush at COMMIT has nothing left to send.
 """
@@ -123,8 +124,10 @@ def _one_statement(with_document: bool, with_procedures: bool = False, with_chun
              s AS (UPDATE plan_summaries SET … WHERE plan_id = :s_plan_id AND plan_version = :s_read_version
                    AND plan_id IN (SELECT id FROM p) RETURNING plan_id),
              d AS (INSERT INTO documents (…, version) SELECT :doc_…, (SELECT max(version) + 1 …) FROM p
-                   RETURNING id)
-        SELECT (SELECT id FROM e), (SELECT count(*) FROM s), (SELECT count(*) FROM d)
+                   RETURNING id),
+             c AS (INSERT INTO document_chunks (storage_name, seq, data) SELECT :doc_storage_name, 0, :doc_chunk
+                   FROM d RETURNING seq)                  -- only ``with_chunk``: the database store's PDF
+        SELECT (SELECT id FROM e), (SELECT count(*) FROM s), (SELECT count(*) FROM d), (SELECT count(*) FROM c)
 
     With new sub-procedures (``_created_procedures``) the plan's guarded UPDATE has been sent on its own just
     before (``_update_plan``, as the steps send it: its row count answers the lock), ``p`` is the locked plan's id
