@@ -311,3 +311,29 @@ def test_an_aware_instant_is_written_in_utc_on_sqlite(tmp_path):
         conn.execute(insert(table).values(at=bogota))
         stored = conn.execute(select(table.c.at)).scalar_one()
     assert stored == bogota and stored.astimezone(timezone.utc).hour == 15
+
+
+def test_the_database_store_keeps_a_pdf_on_sqlite(trial):
+    """``EVIDENCE_STORE=postgres`` keeps a PDF's bytes in ``document_chunks`` (one plain INSERT for a PDF under
+    1 MB, chunk by chunk above): SQLite takes both and gives the bytes back. Rolled back: the trial is unchanged."""
+    from tests import pdf_samples
+    from workflow_app.infra.extensions import db
+    from workflow_app.models import DocumentChunk, Entity, Plan
+    from workflow_app.services.route.documents import Upload, document_chunks, store_document
+
+    app, _, _ = trial
+    big = pdf_samples.one_page(more=[pdf_samples.stream(b"%" * 1_500_000)])
+    with app.app_context():
+        app.config["EVIDENCE_STORE"] = "postgres"
+        try:
+            plan_id = db.session.scalar(select(Plan.id).join(Entity).where(Entity.dane_code == "63302"))
+            for data, chunks in ((pdf_samples.VALID, 1), (big, 2)):
+                doc = store_document(db.session, plan_id=plan_id, kind="public_draft", title="Borrador",
+                                     upload=Upload("b.pdf", io.BytesIO(data)), uploaded_by_id=None)
+                assert b"".join(document_chunks(db.session, doc)) == data
+                assert db.session.scalar(select(func.count()).select_from(DocumentChunk)
+                                         .where(DocumentChunk.storage_name == doc.storage_name)) == chunks
+        finally:
+            db.session.rollback()
+            db.session.remove()
+            app.config["EVIDENCE_STORE"] = "local"
