@@ -113,7 +113,7 @@ def _plan_values(plan: Plan) -> dict:
 @lru_cache(maxsize=8)
 def _one_statement(with_document: bool, with_procedures: bool = False, with_chunk: bool = False):
     """The PostgreSQL statement of ``_write_in_one_statement``, built once per shape (with or without the
-    evidence row, with or without new sub-procedures) from bound parameters, each named for its part so that none
+    evidence row and its bytes, with or without new sub-procedures) from bound parameters, each named for its part so that none
     is taken for a column of another table: the plan's (``p_*``), the history row's (``ev_*``), the summary
     row's (``s_*``, ``board_summary.act_parameters``), the document's (``doc_*``) and the new procedures'
     (``n_*``)::
