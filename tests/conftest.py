@@ -30,12 +30,13 @@ from datetime import date
 
 import pytest
 
-# An app a test makes without naming UPLOAD_DIR would keep its evidence PDFs in the checkout's instance/uploads
-# (config.py's default; test_board_cache once did): this process's temporary folder is the default instead. Set
-# before config.py is imported, which reads it once.
-_UPLOADS = tempfile.mkdtemp(prefix="pdt-test-uploads-")
-os.environ.setdefault("UPLOAD_DIR", _UPLOADS)
-atexit.register(shutil.rmtree, _UPLOADS, ignore_errors=True)
+# An app a test makes would otherwise keep what it writes by default in the checkout's instance/ (config.py: the
+# evidence PDFs in instance/uploads, a development app's generated history_key; test_board_cache once left a PDF
+# there): this process's temporary folder is the instance folder instead. Set before config.py is imported, which
+# reads it once.
+_INSTANCE = tempfile.mkdtemp(prefix="pdt-test-instance-")
+os.environ.setdefault("PDT_INSTANCE_DIR", _INSTANCE)
+atexit.register(shutil.rmtree, _INSTANCE, ignore_errors=True)
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
