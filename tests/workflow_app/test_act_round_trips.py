@@ -229,11 +229,10 @@ def test_in_the_database_store_a_small_pdf_goes_in_the_acts_own_statement(genova
     from workflow_app.models import DocumentChunk
     from workflow_app.services.route.documents import Upload, document_chunks
 
-    def act(trigger: str, on: str, data: bytes):
+    def act(actor, role: Role, trigger: str, on: str, data: bytes):
         counter = StatementCounter(db_session.get_bind())
         with counter.counting():
-            apply_act(db_session, plan_id=genova.plan.id, actor=genova.ejecutivo if trigger == "take_office"
-                      else genova.planeacion, role=Role.EJECUTIVO if trigger == "take_office" else Role.PLANEACION,
+            apply_act(db_session, plan_id=genova.plan.id, actor=actor, role=role,
                       command=ActCommand(trigger=trigger, act_on=date.fromisoformat(on), reference="R-1",
                                          evidence=Upload("acta.pdf", io.BytesIO(data))),
                       expected_version=None, today=date.fromisoformat(on))
@@ -246,11 +245,11 @@ def test_in_the_database_store_a_small_pdf_goes_in_the_acts_own_statement(genova
 
     app.config["EVIDENCE_STORE"] = "postgres"
     try:
-        kinds, chunks = act("take_office", "2028-01-03", pdf_samples.VALID)
+        kinds, chunks = act(genova.ejecutivo, Role.EJECUTIVO, "take_office", "2028-01-03", pdf_samples.VALID)
         assert chunks == [0] and kinds["INSERT document_chunks"] == 0, kinds
         assert kinds["WITH INSERT plan_events+documents+document_chunks"] == 1, kinds
         big = pdf_samples.one_page(more=[pdf_samples.stream(b"%" * 1_500_000)])  # two chunks
-        kinds, chunks = act("start_drafting", "2028-01-10", big)
+        kinds, chunks = act(genova.planeacion, Role.PLANEACION, "start_drafting", "2028-01-10", big)
         assert chunks == [0, 1] and kinds["INSERT document_chunks"] == 1, kinds
     finally:
         app.config["EVIDENCE_STORE"] = "local"
