@@ -15,7 +15,7 @@ from workflow_app.services.monitoring import board as board_service
 @pytest.fixture
 def redis_app(app, redis_url):
     return create_app("test", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=redis_url,
-                      PDT_TODAY="2028-03-10", UPLOAD_DIR=app.config["UPLOAD_DIR"])  # not the checkout's instance/
+                      PDT_TODAY="2028-03-10")
 
 
 @pytest.fixture

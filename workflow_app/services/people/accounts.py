@@ -553,8 +553,9 @@ _ROLE_ORDER = {role: i for i, role in enumerate(Role)}
 def _said_order(m: Membership) -> tuple:
     """Roles in their table's order, each one's places in Spanish order (the entities' ``sort_key``), then the
     environmental authorities' codes."""
-    return (_ROLE_ORDER[m.role_enum], m.entity is None, m.entity.sort_key if m.entity is not None else "",
-            m.entity.display_name if m.entity is not None else "", m.authority_code or "")
+    entity = m.entity
+    return (_ROLE_ORDER[m.role_enum], entity is None, entity.sort_key if entity else "",
+            entity.display_name if entity else "", m.authority_code or "")
 
 
 def describe_membership(m: Membership) -> str:

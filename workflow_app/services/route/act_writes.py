@@ -69,6 +69,7 @@ def write_act(session: Session, plan: Plan, event: PlanEvent, document: dict | N
     ``StaleDataError`` (another writer moved the plan) or ``DocumentConflict``; the caller rolls back.
     ``chunk``: the evidence's bytes for the database store (``PreparedEvidence.single_chunk``), written with its
     row when the act is one statement; returns whether they were (if not, the caller writes them)."""
+    chunk = chunk if document is not None else None  # the bytes go only with their row
     with session.no_autoflush:  # the plan's pending changes are sent here, never by an autoflush
         read_version = plan.version
         changed = [p for p, state in ((p, instance_state(p)) for p in plan.procedures)
@@ -79,9 +80,9 @@ def write_act(session: Session, plan: Plan, event: PlanEvent, document: dict | N
                 _write_in_steps(session, plan, event, document, changed)
                 board_summary.keep_current(session, plan, event, read_version)
                 return False
-            _write_in_one_statement(session, plan, event, document, created, chunk if document else None)
+            _write_in_one_statement(session, plan, event, document, created, chunk)
             _write_procedures(session, changed)
-            return chunk is not None and document is not None
+            return chunk is not None
         except IntegrityError as exc:
             raise_if_version_taken(exc)
             raise

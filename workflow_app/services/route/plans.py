@@ -651,7 +651,7 @@ def _apply_act(session: Session, plan_id: int, command: ActCommand, actor: User 
         # Core, guarded by the version read: a concurrent act fails here. The database store's bytes of a PDF
         # under 1 MB go in the same statement as the document row.
         chunk_written = write_act(session, plan, event, document,
-                                  chunk=prepared.single_chunk() if document is not None else None)
+                                  chunk=prepared.single_chunk() if prepared is not None else None)
         if document is not None:
             recorded(session, prepared, bytes_written=chunk_written)
         # Who is told is decided above the services (notifications.events), in this same transaction.
